@@ -1,0 +1,255 @@
+//! Diagnostics: located problems in a spec, collected (never thrown) by every front-end
+//! stage and rendered with a source snippet by codespan-reporting.
+
+use std::fmt;
+
+use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
+use codespan_reporting::files::SimpleFile;
+use codespan_reporting::term;
+
+/// How bad a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The spec still compiles; the author should look.
+    Warning,
+    /// The spec cannot be compiled; nothing is written.
+    Error,
+}
+
+/// A position in a spec file: 1-based line and column, and the byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Location {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+    /// 0-based byte offset into the file.
+    pub offset: usize,
+}
+
+/// One problem found in a spec.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Diagnostic {
+    /// Stable code, e.g. `spec::unknown_ref`; documented in ARCHITECTURE.md.
+    pub code: &'static str,
+    /// Warning or error.
+    pub severity: Severity,
+    /// Lowercase message without a trailing period; keys in backticks.
+    pub message: String,
+    /// JSON pointer of the offending node (`/endpoints/create_order/path`), empty for the root.
+    pub pointer: String,
+    /// Where the node starts, when known.
+    pub location: Option<Location>,
+    /// Short text shown under the source snippet.
+    pub label: Option<String>,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with a code and message; locate it with [`Diagnostic::at`].
+    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            pointer: String::new(),
+            location: None,
+            label: None,
+            help: None,
+        }
+    }
+
+    /// A warning with a code and message.
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+    }
+
+    /// Sets the JSON pointer of the offending node.
+    pub fn at(mut self, pointer: impl Into<String>) -> Self {
+        self.pointer = pointer.into();
+        self
+    }
+
+    /// Sets the label shown under the snippet.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Sets the help line.
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Sets the help line when there is one.
+    pub fn maybe_help(mut self, help: Option<String>) -> Self {
+        if help.is_some() {
+            self.help = help;
+        }
+        self
+    }
+
+    /// Whether this diagnostic stops compilation.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Renders `file:line:col: error[code]: message` followed by a source snippet, the JSON
+    /// pointer and the help line, without colours (the CLI and snapshots use this).
+    pub fn render(&self, file_name: &str, source: &str) -> String {
+        let mut report = match self.severity {
+            Severity::Error => Report::error(),
+            Severity::Warning => Report::warning(),
+        }
+        .with_code(self.code)
+        .with_message(&self.message);
+        if let Some(location) = self.location {
+            let start = location.offset.min(source.len());
+            let end = token_end(source, start);
+            report = report.with_labels(vec![
+                Label::primary((), start..end).with_message(self.label.clone().unwrap_or_default()),
+            ]);
+        }
+        let mut notes = Vec::new();
+        if !self.pointer.is_empty() {
+            notes.push(format!("at `{}`", pointer_to_path(&self.pointer)));
+        }
+        if let Some(help) = &self.help {
+            notes.push(format!("help: {help}"));
+        }
+        report = report.with_notes(notes);
+        let file = SimpleFile::new(file_name, source);
+        let config = term::Config::default();
+        let snippet = term::emit_into_string(&config, &file, &report)
+            .unwrap_or_else(|_| format!("{}: {}\n", self.code, self.message));
+        let position = match self.location {
+            Some(location) => format!("{file_name}:{}:{}", location.line, location.column),
+            None => file_name.to_string(),
+        };
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        // codespan repeats `severity[code]: message` as its first line; ours leads with the
+        // position instead, so that editors and grep find `file:line:col`.
+        let snippet = snippet.split_once('\n').map_or("", |(_, rest)| rest);
+        format!("{position}: {severity}[{}]: {}\n{snippet}", self.code, self.message)
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(location) = self.location {
+            write!(f, "{}:{}: ", location.line, location.column)?;
+        }
+        write!(f, "[{}] {}", self.code, self.message)
+    }
+}
+
+/// The end of the token starting at `start`: up to the end of the line, a `:` (mapping key)
+/// or a flow-collection delimiter, so that labels underline one key or scalar.
+fn token_end(source: &str, start: usize) -> usize {
+    let rest = &source[start..];
+    let mut end = start;
+    let mut quote: Option<char> = None;
+    for (index, character) in rest.char_indices() {
+        match (quote, character) {
+            (_, '\n') | (_, '\r') => break,
+            (None, '"') | (None, '\'') if index == 0 => quote = Some(character),
+            (Some(open), c) if c == open && index > 0 => {
+                end = start + index + c.len_utf8();
+                break;
+            }
+            (None, ':') | (None, ',') | (None, '}') | (None, ']') | (None, '#') if index > 0 => break,
+            _ => {}
+        }
+        end = start + index + character.len_utf8();
+    }
+    let trimmed = source[start..end].trim_end();
+    if trimmed.is_empty() { (start + 1).min(source.len()) } else { start + trimmed.len() }
+}
+
+/// Turns a JSON pointer into the dotted key path users see: `/endpoints/a~1b/errors/0` →
+/// `endpoints."a/b".errors[0]`.
+pub fn pointer_to_path(pointer: &str) -> String {
+    let mut out = String::new();
+    for segment in pointer.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) && !out.is_empty() {
+            out.push_str(&format!("[{segment}]"));
+            continue;
+        }
+        if !out.is_empty() {
+            out.push('.');
+        }
+        let plain = !segment.is_empty()
+            && segment.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if plain {
+            out.push_str(&segment);
+        } else {
+            out.push_str(&format!("{segment:?}"));
+        }
+    }
+    if out.is_empty() { "(root)".to_string() } else { out }
+}
+
+/// Escapes one JSON pointer segment (RFC 6901 §3).
+pub fn escape_segment(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Appends a segment to a JSON pointer.
+pub fn join_pointer(pointer: &str, segment: &str) -> String {
+    format!("{pointer}/{}", escape_segment(segment))
+}
+
+/// The closest candidate to `name` by edit distance, if close enough to be a likely typo.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let lower = name.to_lowercase();
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        let distance = edit_distance(&lower, &candidate.to_lowercase());
+        let threshold = (name.chars().count().max(3) / 3).max(1);
+        if distance <= threshold && best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, candidate)| format!("did you mean `{candidate}`?"))
+}
+
+/// Levenshtein distance over characters.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        current[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous[j] + usize::from(ca != cb);
+            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointer_paths_read_like_keys() {
+        assert_eq!(pointer_to_path("/endpoints/create_order/errors/2"), "endpoints.create_order.errors[2]");
+        assert_eq!(pointer_to_path("/webhooks/events/order.created"), "webhooks.events.\"order.created\"");
+        assert_eq!(pointer_to_path(""), "(root)");
+    }
+
+    #[test]
+    fn did_you_mean_finds_typos_only() {
+        assert_eq!(did_you_mean("Ordr", ["Order", "Customer"]).as_deref(), Some("did you mean `Order`?"));
+        assert_eq!(did_you_mean("Zebra", ["Order", "Customer"]), None);
+    }
+}

@@ -1,0 +1,1416 @@
+//! The client crate emitter: `Cargo.toml` and `README.md` from templates, and
+//! `src/{lib,models,client,errors,webhooks}.rs` as syn trees printed by prettyplease.
+//! Generated code uses absolute paths and depends on `accord_runtime` alone.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::templates::Templates;
+use super::{GeneratedFile, Options, generated_notice};
+use crate::ir::*;
+
+/// Generates the client crate's files for one spec.
+///
+/// Errors: a template failed to render.
+pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec<GeneratedFile>, String> {
+    let root = PathBuf::from(&ir.name);
+    let context = minijinja::context! {
+        ir => minijinja::Value::from(minijinja::value::Serde(ir)),
+        notice => generated_notice(&ir.source_path),
+        runtime_path => options.runtime_path.clone(),
+        package_version => package_version(ir),
+    };
+    let mut files = vec![
+        GeneratedFile { path: root.join("Cargo.toml"), contents: templates.render("client_cargo.toml.j2", context.clone())? },
+        GeneratedFile { path: root.join("README.md"), contents: templates.render("client_readme.md.j2", context)? },
+        rust_file(ir, root.join("src/lib.rs"), lib_rs(ir)),
+        rust_file(ir, root.join("src/models.rs"), models_rs(ir)),
+        rust_file(ir, root.join("src/client.rs"), client_rs(ir)),
+        rust_file(ir, root.join("src/errors.rs"), errors_rs(ir)),
+    ];
+    if ir.webhooks.is_some() {
+        files.push(rust_file(ir, root.join("src/webhooks.rs"), webhooks_rs(ir)));
+    }
+    Ok(files)
+}
+
+/// The crate version: the spec's version when it is semver, else `0.1.0`.
+fn package_version(ir: &Ir) -> String {
+    match &ir.version {
+        Some(v) if v.split('.').count() == 3 && v.split('.').all(|p| p.parse::<u64>().is_ok()) => v.clone(),
+        _ => "0.1.0".to_string(),
+    }
+}
+
+/// Prints tokens as a formatted Rust file with the `@generated` header.
+pub fn rust_file(ir: &Ir, path: PathBuf, tokens: TokenStream) -> GeneratedFile {
+    GeneratedFile { path, contents: print(&generated_notice(&ir.source_path), tokens) }
+}
+
+/// Formats a token stream as a file; a stream that does not parse is an accord bug, shown
+/// in the output rather than panicking.
+pub fn print(notice: &str, tokens: TokenStream) -> String {
+    match syn::parse2::<syn::File>(tokens.clone()) {
+        Ok(file) => format!("// {notice}\n\n{}", prettyplease::unparse(&file)),
+        Err(error) => format!("// {notice}\n// accord bug: generated code does not parse: {error}\ncompile_error!(\"accord generated invalid Rust\");\n/*\n{tokens}\n*/\n"),
+    }
+}
+
+/// An identifier from an IR name (may be `r#type`).
+pub fn ident(name: &str) -> syn::Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => syn::Ident::new_raw(raw, proc_macro2::Span::call_site()),
+        None => syn::Ident::new(name, proc_macro2::Span::call_site()),
+    }
+}
+
+fn lit(text: &str) -> Literal {
+    Literal::string(text)
+}
+
+/// `#[doc = "…"]` lines for a paragraph of documentation.
+fn doc(text: &str) -> TokenStream {
+    let lines: Vec<TokenStream> = text
+        .trim_end()
+        .lines()
+        .map(|line| {
+            let line = format!(" {}", line.trim_end());
+            quote!(#[doc = #line])
+        })
+        .collect();
+    quote!(#(#lines)*)
+}
+
+
+/// The Rust type of a type expression, inside the generated crate.
+pub fn type_tokens(ty: &TypeExpr) -> TokenStream {
+    type_tokens_in(ty, &quote!(crate))
+}
+
+/// The Rust type of a type expression, with named types under `root` (`crate`, or
+/// `::orders_client` from the crate's tests).
+pub fn type_tokens_in(ty: &TypeExpr, root: &TokenStream) -> TokenStream {
+    match ty {
+        TypeExpr::String | TypeExpr::Uri => quote!(::std::string::String),
+        TypeExpr::Integer => quote!(i64),
+        TypeExpr::Integer32 => quote!(i32),
+        TypeExpr::Number => quote!(f64),
+        TypeExpr::Boolean => quote!(bool),
+        TypeExpr::Any => quote!(::accord_runtime::serde_json::Value),
+        TypeExpr::DateTime => quote!(::accord_runtime::types::DateTime),
+        TypeExpr::Decimal => quote!(::accord_runtime::types::Decimal),
+        TypeExpr::Uuid => quote!(::accord_runtime::uuid::Uuid),
+        TypeExpr::Named(name) => {
+            let name = ident(name);
+            quote!(#root::models::#name)
+        }
+        TypeExpr::Array(inner) => {
+            let inner = type_tokens_in(inner, root);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        TypeExpr::Map(inner) => {
+            let inner = type_tokens_in(inner, root);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+    }
+}
+
+fn lib_rs(ir: &Ir) -> TokenStream {
+    let title = format!(" Client for {} (spec `{}`{}).", ir.title, ir.name, ir.version.as_deref().map(|v| format!(", version {v}")).unwrap_or_default());
+    let description = ir.description.as_deref().map(|d| {
+        let lines: Vec<TokenStream> = std::iter::once(String::new())
+            .chain(d.trim_end().lines().map(|l| format!(" {}", l.trim_end())))
+            .map(|l| quote!(#![doc = #l]))
+            .collect();
+        quote!(#(#lines)*)
+    });
+    let webhooks = ir.webhooks.as_ref().map(|_| {
+        quote! {
+            /// Webhook signature verification and typed events.
+            pub mod webhooks;
+        }
+    });
+    let usage = " See `README.md` for a usage example; every endpoint is a method of [`Client`].";
+    quote! {
+        #![doc = #title]
+        #description
+        #![doc = ""]
+        #![doc = #usage]
+        #![allow(clippy::all, missing_docs, deprecated)]
+
+        /// Data models of the spec.
+        pub mod models;
+        /// The client, its builder, and one request builder per endpoint.
+        pub mod client;
+        /// Typed errors: one variant per declared error code.
+        pub mod errors;
+        #webhooks
+
+        pub use client::{Client, ClientBuilder};
+        pub use errors::{ApiError, Error};
+        pub use ::accord_runtime::{Response, Secret};
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// models.rs
+
+fn models_rs(ir: &Ir) -> TokenStream {
+    let items: Vec<TokenStream> = ir.types.iter().map(type_def).collect();
+    quote! {
+        //! Data models (spec `models` and inline schemas).
+        #(#items)*
+    }
+}
+
+fn source_doc(def: &TypeDef) -> String {
+    if def.is_model {
+        format!("Spec: `models.{}`.", def.spec_name)
+    } else {
+        format!("Spec: inline schema at `{}`.", def.spec_name)
+    }
+}
+
+fn type_def(def: &TypeDef) -> TokenStream {
+    let name = ident(&def.name);
+    let mut text = def.description.clone().map(|d| format!("{}\n\n", d.trim_end())).unwrap_or_default();
+    text.push_str(&source_doc(def));
+    let docs = doc(&text);
+    let serde_crate = quote!(#[serde(crate = "::accord_runtime::serde")]);
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => {
+            let fields: Vec<TokenStream> = fields.iter().map(field).collect();
+            let extra = additional.then(|| {
+                quote! {
+                    /// Properties not declared in the spec, kept as they came.
+                    #[serde(flatten)]
+                    pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::accord_runtime::serde_json::Value>,
+                }
+            });
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize, ::accord_runtime::serde::Deserialize)]
+                #serde_crate
+                pub struct #name {
+                    #(#fields)*
+                    #extra
+                }
+            }
+        }
+        TypeKind::Enum { values } => {
+            let variants: Vec<TokenStream> = values
+                .iter()
+                .map(|value| {
+                    let variant = ident(&value.variant);
+                    let wire = lit(&value.wire);
+                    let variant_doc = format!(" `{}`", value.wire);
+                    quote! {
+                        #[doc = #variant_doc]
+                        #[serde(rename = #wire)]
+                        #variant,
+                    }
+                })
+                .collect();
+            let arms: Vec<TokenStream> = values
+                .iter()
+                .map(|value| {
+                    let variant = ident(&value.variant);
+                    let wire = lit(&value.wire);
+                    quote!(#name::#variant => #wire,)
+                })
+                .collect();
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, ::accord_runtime::serde::Serialize, ::accord_runtime::serde::Deserialize)]
+                #serde_crate
+                pub enum #name {
+                    #(#variants)*
+                    /// A value this client does not know yet (the provider added one); kept as sent.
+                    #[serde(untagged)]
+                    Unknown(::std::string::String),
+                }
+
+                impl #name {
+                    /// The value as sent on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #(#arms)*
+                            #name::Unknown(value) => value.as_str(),
+                        }
+                    }
+                }
+
+                impl ::std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+            }
+        }
+        TypeKind::Union { variants, discriminator } => {
+            let variant_tokens: Vec<TokenStream> = variants
+                .iter()
+                .map(|variant| {
+                    let variant_name = ident(&variant.variant);
+                    let ty = type_tokens(&variant.ty);
+                    let variant_doc = match (&variant.tag, discriminator) {
+                        (Some(tag), Some(property)) => format!(" `{property}: {tag}`"),
+                        _ => format!(" A `{}`.", variant.ty.display()),
+                    };
+                    quote! {
+                        #[doc = #variant_doc]
+                        #variant_name(#ty),
+                    }
+                })
+                .collect();
+            // Variants are tried in spec order (serde untagged); a discriminated union's
+            // variants carry their tag property themselves, so the first that fits wins.
+            quote! {
+                #docs
+                #[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize, ::accord_runtime::serde::Deserialize)]
+                #serde_crate
+                #[serde(untagged)]
+                pub enum #name {
+                    #(#variant_tokens)*
+                }
+            }
+        }
+        TypeKind::Alias { target, constraints } => {
+            let ty = type_tokens(target);
+            let summary = constraints.summary();
+            let constraint_doc = (!summary.is_empty()).then(|| {
+                let line = format!(" Constraints: {summary}.");
+                quote!(#[doc = ""] #[doc = #line])
+            });
+            quote! {
+                #docs
+                #constraint_doc
+                pub type #name = #ty;
+            }
+        }
+    }
+}
+
+fn field(field: &Field) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let base = type_tokens(&field.ty);
+    let mut text = field.description.clone().unwrap_or_default();
+    let summary = field.constraints.summary();
+    if !summary.is_empty() {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&format!("Constraints: {summary}."));
+    }
+    let presence = match (field.required, field.nullable) {
+        (true, false) => "Required.",
+        (true, true) => "Required, may be `null`.",
+        (false, false) => "Optional.",
+        (false, true) => "Optional, may be `null` (`Some(None)`).",
+    };
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(presence);
+    let docs = doc(&text);
+    let rename = (crate::names::bare(&field.rust_name) != field.wire_name).then(|| {
+        let wire = lit(&field.wire_name);
+        quote!(#[serde(rename = #wire)])
+    });
+    let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
+    let (ty, attributes) = match (field.required, field.nullable) {
+        (true, false) => (base, quote!()),
+        (true, true) => (quote!(::std::option::Option<#base>), quote!(#[serde(default)])),
+        (false, false) => (
+            quote!(::std::option::Option<#base>),
+            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+        ),
+        (false, true) => (
+            quote!(::std::option::Option<::std::option::Option<#base>>),
+            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "::accord_runtime::types::double_option")]),
+        ),
+    };
+    quote! {
+        #docs
+        #rename
+        #attributes
+        #deprecated
+        pub #name: #ty,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// client.rs
+
+fn client_rs(ir: &Ir) -> TokenStream {
+    let environment = environment_enum(ir);
+    let builder = client_builder(ir);
+    let methods: Vec<TokenStream> = ir.operations.iter().map(|op| client_method(ir, op)).collect();
+    let requests: Vec<TokenStream> = ir.operations.iter().map(|op| request_builder(ir, op)).collect();
+    let client_doc = doc(&format!(
+        "Client for {}. Cheap to clone: clones share one connection pool and token cache.\n\nBuild one with [`Client::builder`].",
+        ir.title
+    ));
+    quote! {
+        //! The client, its builder, and one request builder per endpoint.
+        #environment
+
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            inner: ::accord_runtime::Client,
+        }
+
+        #builder
+
+        impl Client {
+            /// A builder with the default environment and no credentials.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::default()
+            }
+
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                self.inner.base_url()
+            }
+
+            /// Sends a request described by hand (for calls the typed methods cannot express,
+            /// such as deliberately invalid bodies in contract tests) and classifies the
+            /// answer like the typed methods do.
+            ///
+            /// Errors: as the typed methods.
+            pub async fn send_raw(&self, request: &::accord_runtime::RequestSpec) -> ::std::result::Result<::accord_runtime::Response<::accord_runtime::serde_json::Value>, crate::errors::Error> {
+                let raw = self.inner.execute(request).await.map_err(crate::errors::Error::Transport)?;
+                crate::errors::decode_response::<::accord_runtime::serde_json::Value>(raw)
+            }
+
+            #(#methods)*
+        }
+
+        #(#requests)*
+    }
+}
+
+fn environment_enum(ir: &Ir) -> TokenStream {
+    if ir.environments.is_empty() {
+        return quote! {
+            /// The spec declares no environments; set a base URL with [`ClientBuilder::base_url`].
+            #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+            pub enum Environment {
+                /// No declared environment.
+                #[default]
+                Unspecified,
+            }
+
+            impl Environment {
+                /// The base URL of this environment (none declared).
+                pub fn base_url(self) -> &'static str {
+                    ""
+                }
+            }
+        };
+    }
+    let variants: Vec<TokenStream> = ir
+        .environments
+        .iter()
+        .map(|environment| {
+            let variant = ident(&environment.variant);
+            let mut text = format!("`{}` — {}", environment.name, environment.base_url);
+            if let Some(description) = &environment.description {
+                text.push_str(&format!("\n\n{description}"));
+            }
+            let docs = doc(&text);
+            let default = environment.default.then(|| quote!(#[default]));
+            quote! {
+                #docs
+                #default
+                #variant,
+            }
+        })
+        .collect();
+    let arms: Vec<TokenStream> = ir
+        .environments
+        .iter()
+        .map(|environment| {
+            let variant = ident(&environment.variant);
+            let url = lit(&environment.base_url);
+            quote!(Environment::#variant => #url,)
+        })
+        .collect();
+    quote! {
+        /// Deployments of the API (spec `environments`).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+        pub enum Environment {
+            #(#variants)*
+        }
+
+        impl Environment {
+            /// The base URL endpoint paths are appended to.
+            pub fn base_url(self) -> &'static str {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+    }
+}
+
+fn client_builder(ir: &Ir) -> TokenStream {
+    let auth = &ir.auth;
+    let user_agent = lit(&format!("{}/{} (accord)", ir.crate_name, package_version(ir)));
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    let mut from_env = Vec::new();
+    let mut choose = Vec::new();
+    if let Some(oauth) = &auth.oauth2 {
+        fields.push(quote!(client_credentials: ::std::option::Option<::accord_runtime::ClientCredentials>,));
+        fields.push(quote!(token_url: ::std::option::Option<::std::string::String>,));
+        let (id_env, secret_env) = (lit(&oauth.client_id_env), lit(&oauth.client_secret_env));
+        let token_url = lit(&oauth.token_url);
+        let scopes: Vec<Literal> = oauth.scopes.iter().map(|s| lit(s)).collect();
+        let margin = oauth.refresh_before_expiry_seconds;
+        let setter_doc = doc(&format!(
+            "OAuth 2.0 client credentials (RFC 6749 §4.4). The token is fetched from `{}`, cached, and refreshed {margin} s before it expires.",
+            oauth.token_url
+        ));
+        setters.push(quote! {
+            #setter_doc
+            pub fn client_credentials(mut self, credentials: ::accord_runtime::ClientCredentials) -> Self {
+                self.client_credentials = ::std::option::Option::Some(credentials);
+                self
+            }
+
+            /// Overrides the token endpoint (tests, proxies).
+            pub fn token_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.token_url = ::std::option::Option::Some(url.into());
+                self
+            }
+        });
+        from_env.push(quote! {
+            if let ::std::result::Result::Ok(credentials) = ::accord_runtime::ClientCredentials::from_env(#id_env, #secret_env) {
+                self.client_credentials = ::std::option::Option::Some(credentials);
+            }
+        });
+        choose.push(quote! {
+            if let ::std::option::Option::Some(credentials) = self.client_credentials {
+                let token_url = self.token_url.unwrap_or_else(|| #token_url.to_string());
+                let scopes = ::std::vec![#(#scopes.to_string()),*];
+                auth = ::accord_runtime::Auth::OAuth2(::accord_runtime::auth::OAuth2::new(token_url, credentials, scopes, ::std::time::Duration::from_secs(#margin)));
+            }
+        });
+    }
+    if let Some(bearer) = &auth.bearer {
+        fields.push(quote!(bearer_token: ::std::option::Option<::accord_runtime::Secret>,));
+        let env = lit(&bearer.env);
+        let setter_doc = doc(&format!("A bearer token (`Authorization: Bearer …`, RFC 6750); from `{}` with [`ClientBuilder::credentials_from_env`].", bearer.env));
+        setters.push(quote! {
+            #setter_doc
+            pub fn bearer_token(mut self, token: impl ::std::convert::Into<::accord_runtime::Secret>) -> Self {
+                self.bearer_token = ::std::option::Option::Some(token.into());
+                self
+            }
+        });
+        from_env.push(quote! {
+            if let ::std::option::Option::Some(token) = ::accord_runtime::Secret::from_env(#env) {
+                self.bearer_token = ::std::option::Option::Some(token);
+            }
+        });
+        choose.push(quote! {
+            if let ::std::option::Option::Some(token) = self.bearer_token {
+                auth = ::accord_runtime::Auth::Bearer(token);
+            }
+        });
+    }
+    if let Some(basic) = &auth.basic {
+        fields.push(quote!(basic_auth: ::std::option::Option<(::std::string::String, ::accord_runtime::Secret)>,));
+        let (user_env, password_env) = (lit(&basic.username_env), lit(&basic.password_env));
+        setters.push(quote! {
+            /// HTTP basic credentials (RFC 7617).
+            pub fn basic_auth(mut self, username: impl ::std::convert::Into<::std::string::String>, password: impl ::std::convert::Into<::accord_runtime::Secret>) -> Self {
+                self.basic_auth = ::std::option::Option::Some((username.into(), password.into()));
+                self
+            }
+        });
+        from_env.push(quote! {
+            if let ::std::result::Result::Ok(username) = ::std::env::var(#user_env) {
+                let password = ::accord_runtime::Secret::from_env(#password_env).unwrap_or_else(|| ::accord_runtime::Secret::new(""));
+                if !username.is_empty() {
+                    self.basic_auth = ::std::option::Option::Some((username, password));
+                }
+            }
+        });
+        choose.push(quote! {
+            if let ::std::option::Option::Some((username, password)) = self.basic_auth {
+                auth = ::accord_runtime::Auth::Basic { username, password };
+            }
+        });
+    }
+    if let Some(key) = &auth.api_key {
+        fields.push(quote!(api_key: ::std::option::Option<::accord_runtime::Secret>,));
+        let env = lit(&key.env);
+        let name = lit(&key.name);
+        let location = if key.location == "query" { quote!(Query) } else { quote!(Header) };
+        let setter_doc = doc(&format!("The API key, sent in {} `{}`.", key.location, key.name));
+        setters.push(quote! {
+            #setter_doc
+            pub fn api_key(mut self, key: impl ::std::convert::Into<::accord_runtime::Secret>) -> Self {
+                self.api_key = ::std::option::Option::Some(key.into());
+                self
+            }
+        });
+        from_env.push(quote! {
+            if let ::std::option::Option::Some(key) = ::accord_runtime::Secret::from_env(#env) {
+                self.api_key = ::std::option::Option::Some(key);
+            }
+        });
+        choose.push(quote! {
+            if let ::std::option::Option::Some(key) = self.api_key {
+                auth = ::accord_runtime::Auth::ApiKey { location: ::accord_runtime::auth::ApiKeyLocation::#location, name: #name.to_string(), key };
+            }
+        });
+    }
+    let env_names: Vec<String> = [
+        auth.oauth2.as_ref().map(|o| format!("`{}` and `{}`", o.client_id_env, o.client_secret_env)),
+        auth.bearer.as_ref().map(|b| format!("`{}`", b.env)),
+        auth.basic.as_ref().map(|b| format!("`{}` and `{}`", b.username_env, b.password_env)),
+        auth.api_key.as_ref().map(|k| format!("`{}`", k.env)),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let from_env_fn = (!env_names.is_empty()).then(|| {
+        let env_doc = doc(&format!("Reads credentials from the environment variables the spec declares: {}. Unset variables are skipped.", env_names.join(", ")));
+        quote! {
+            #env_doc
+            pub fn credentials_from_env(mut self) -> Self {
+                #(#from_env)*
+                self
+            }
+        }
+    });
+    let require_auth = auth.any().then(|| {
+        quote! {
+            if matches!(auth, ::accord_runtime::Auth::None) && !self.allow_anonymous {
+                return ::std::result::Result::Err(crate::errors::Error::Config(
+                    "no credentials: the spec requires authentication; set them on the builder or call `credentials_from_env`".to_string(),
+                ));
+            }
+        }
+    });
+    let headers: Vec<TokenStream> = ir
+        .headers
+        .iter()
+        .map(|header| {
+            let name = lit(&header.name);
+            match (&header.value, header.generate_uuid) {
+                (_, true) => quote!(::accord_runtime::DefaultHeader::Uuid(#name)),
+                (Some(value), false) => {
+                    let value = lit(value);
+                    quote!(::accord_runtime::DefaultHeader::Fixed(#name, #value))
+                }
+                (None, false) => quote!(),
+            }
+        })
+        .filter(|t| !t.is_empty())
+        .collect();
+    quote! {
+        /// Builds a [`Client`]: environment or base URL, credentials, timeouts.
+        #[derive(Debug, Default)]
+        pub struct ClientBuilder {
+            environment: Environment,
+            base_url: ::std::option::Option<::std::string::String>,
+            connect_timeout: ::std::option::Option<::std::time::Duration>,
+            request_timeout: ::std::option::Option<::std::time::Duration>,
+            allow_anonymous: bool,
+            #(#fields)*
+        }
+
+        impl ClientBuilder {
+            /// Chooses a declared environment (default: the spec's default).
+            pub fn environment(mut self, environment: Environment) -> Self {
+                self.environment = environment;
+                self
+            }
+
+            /// Sends requests to this base URL instead of an environment's (a mock server, a proxy).
+            pub fn base_url(mut self, url: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.base_url = ::std::option::Option::Some(url.into());
+                self
+            }
+
+            /// Time allowed to open a connection (default 10 s).
+            pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.connect_timeout = ::std::option::Option::Some(timeout);
+                self
+            }
+
+            /// Time allowed for one request attempt, including the body (default 60 s).
+            pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.request_timeout = ::std::option::Option::Some(timeout);
+                self
+            }
+
+            /// Builds without credentials even though the spec declares authentication.
+            pub fn allow_anonymous(mut self) -> Self {
+                self.allow_anonymous = true;
+                self
+            }
+
+            #(#setters)*
+
+            #from_env_fn
+
+            /// Builds the client.
+            ///
+            /// Errors: [`crate::errors::Error::Config`] when the spec requires credentials and
+            /// none were given; [`crate::errors::Error::Transport`] for an invalid base URL.
+            pub fn build(self) -> ::std::result::Result<Client, crate::errors::Error> {
+                #[allow(unused_mut)]
+                let mut auth = ::accord_runtime::Auth::None;
+                #(#choose)*
+                #require_auth
+                let base_url = self.base_url.unwrap_or_else(|| self.environment.base_url().to_string());
+                let mut config = ::accord_runtime::ClientConfig::new(base_url, #user_agent);
+                config.auth = auth;
+                config.default_headers = ::std::vec![#(#headers),*];
+                if let ::std::option::Option::Some(timeout) = self.connect_timeout {
+                    config.connect_timeout = timeout;
+                }
+                if let ::std::option::Option::Some(timeout) = self.request_timeout {
+                    config.request_timeout = timeout;
+                }
+                let inner = ::accord_runtime::Client::new(config).map_err(crate::errors::Error::Transport)?;
+                ::std::result::Result::Ok(Client { inner })
+            }
+        }
+    }
+}
+
+/// How a parameter is taken by a method or setter: `impl Into<String>` for strings, the
+/// type itself otherwise.
+fn param_arg(param: &Param) -> (TokenStream, TokenStream) {
+    let ty = type_tokens(&param.ty);
+    match param.ty {
+        TypeExpr::String | TypeExpr::Uri => (quote!(impl ::std::convert::Into<::std::string::String>), quote!(.into())),
+        _ => (ty, quote!()),
+    }
+}
+
+/// Markdown lines describing an operation's behaviour, shared by the method and builder.
+pub fn operation_notes(ir: &Ir, op: &Operation) -> String {
+    let mut notes = Vec::new();
+    if !op.errors.is_empty() {
+        let codes: Vec<String> = op
+            .errors
+            .iter()
+            .map(|code| {
+                let retry = ir.errors.codes.iter().find(|c| &c.name == code).map(|c| c.retry.as_str()).unwrap_or("never");
+                format!("`{code}` (retry: {retry})")
+            })
+            .collect();
+        notes.push(format!("Errors: {}.", codes.join(", ")));
+    }
+    if let Some(header) = &op.idempotency_header {
+        notes.push(format!("Idempotent with an `{header}` key: set one with `.idempotency_key(…)` so that a retry cannot create a duplicate."));
+    }
+    if let Some(rate) = &op.rate_limit {
+        let source = if op.own_rate_limit { "endpoint" } else { "spec default" };
+        notes.push(format!("Rate limit: {} (burst {}, {source}).", rate.text, rate.burst));
+    }
+    if let Some(pagination) = &op.pagination {
+        notes.push(match pagination {
+            PaginationIr::Cursor { param, next, .. } => format!("Paginated by cursor: pass the next cursor (`{next}`) as `{param}`."),
+            PaginationIr::Page { param, link_header, .. } => {
+                format!("Paginated by page number `{param}`{}.", if *link_header { "; the next page is in the `Link` header (RFC 8288)" } else { "" })
+            }
+        });
+    }
+    notes.join("\n")
+}
+
+fn client_method(ir: &Ir, op: &Operation) -> TokenStream {
+    let method = ident(&op.method_name);
+    let builder = ident(&op.builder_name);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for param in op.path_params.iter().chain(op.query.iter().filter(|p| p.required)).chain(op.headers.iter().filter(|p| p.required)) {
+        let name = ident(&param.rust_name);
+        let (arg_ty, convert) = param_arg(param);
+        args.push(quote!(#name: #arg_ty));
+        inits.push(quote!(#name: #name #convert,));
+    }
+    let body = op.body.as_ref().map(|body| {
+        let ty = type_tokens(&body.ty);
+        if body.required {
+            args.push(quote!(body: &'a #ty));
+            quote!(body,)
+        } else {
+            quote!(body: ::std::option::Option::None,)
+        }
+    });
+    for param in op.query.iter().chain(op.headers.iter()).filter(|p| !p.required) {
+        let name = ident(&param.rust_name);
+        inits.push(quote!(#name: ::std::option::Option::None,));
+    }
+    let idempotency = op.idempotency_header.as_ref().map(|_| quote!(idempotency_key: ::std::option::Option::None,));
+    let mut text = format!("Sends `{} {}` (spec: `endpoints.{}`).", op.http_method.as_str(), op.path, op.name);
+    if let Some(summary) = &op.summary {
+        text.push_str(&format!("\n\n{summary}"));
+    }
+    if let Some(description) = &op.description {
+        text.push_str(&format!("\n\n{}", description.trim_end()));
+    }
+    let notes = operation_notes(ir, op);
+    if !notes.is_empty() {
+        text.push_str(&format!("\n\n{notes}"));
+    }
+    text.push_str("\n\nReturns a request builder: set optional parameters, then `.send().await`.");
+    let docs = doc(&text);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #docs
+        #deprecated
+        pub fn #method<'a>(&'a self #(, #args)*) -> #builder<'a> {
+            #builder {
+                client: self,
+                #(#inits)*
+                #body
+                #idempotency
+            }
+        }
+    }
+}
+
+fn request_builder(ir: &Ir, op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder_name);
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    for param in op.path_params.iter().chain(op.query.iter()).chain(op.headers.iter()) {
+        let name = ident(&param.rust_name);
+        let ty = type_tokens(&param.ty);
+        let is_path = op.path_params.iter().any(|p| p.wire_name == param.wire_name && std::ptr::eq(p, param));
+        if param.required || is_path {
+            fields.push(quote!(#name: #ty,));
+            continue;
+        }
+        fields.push(quote!(#name: ::std::option::Option<#ty>,));
+        let (arg_ty, convert) = param_arg(param);
+        let mut text = format!("Sets `{}`.", param.wire_name);
+        if let Some(description) = &param.description {
+            text.push_str(&format!(" {}", description.trim_end()));
+        }
+        let summary = param.constraints.summary();
+        if !summary.is_empty() {
+            text.push_str(&format!("\n\nConstraints: {summary}."));
+        }
+        let docs = doc(&text);
+        setters.push(quote! {
+            #docs
+            pub fn #name(mut self, value: #arg_ty) -> Self {
+                self.#name = ::std::option::Option::Some(value #convert);
+                self
+            }
+        });
+    }
+    if let Some(body) = &op.body {
+        let ty = type_tokens(&body.ty);
+        if body.required {
+            fields.push(quote!(body: &'a #ty,));
+        } else {
+            fields.push(quote!(body: ::std::option::Option<&'a #ty>,));
+            setters.push(quote! {
+                /// Sets the (optional) request body.
+                pub fn body(mut self, body: &'a #ty) -> Self {
+                    self.body = ::std::option::Option::Some(body);
+                    self
+                }
+            });
+        }
+    }
+    if let Some(header) = &op.idempotency_header {
+        fields.push(quote!(idempotency_key: ::std::option::Option<::std::string::String>,));
+        let text = doc(&format!("Sets the idempotency key, sent as `{header}`; the provider answers a repeated key with the first result."));
+        setters.push(quote! {
+            #text
+            pub fn idempotency_key(mut self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.idempotency_key = ::std::option::Option::Some(key.into());
+                self
+            }
+        });
+    }
+    // The path, built from literal pieces and percent-encoded parameters.
+    let mut pieces = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let literal = &rest[..open];
+        if !literal.is_empty() {
+            let literal = lit(literal);
+            pieces.push(quote!(path.push_str(#literal);));
+        }
+        let close = rest[open..].find('}').map(|c| open + c).unwrap_or(rest.len() - 1);
+        let wire = &rest[open + 1..close];
+        if let Some(param) = op.path_params.iter().find(|p| p.wire_name == wire) {
+            let name = ident(&param.rust_name);
+            pieces.push(quote!(path.push_str(&::accord_runtime::client::path_segment(&self.#name));));
+        }
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        let literal = lit(rest);
+        pieces.push(quote!(path.push_str(#literal);));
+    }
+    let method = format_ident!("{}", op.http_method.as_str());
+    let operation_name = lit(&op.name);
+    let query: Vec<TokenStream> = op
+        .query
+        .iter()
+        .map(|param| {
+            let name = ident(&param.rust_name);
+            let wire = lit(&param.wire_name);
+            if param.required {
+                quote!(request.query(#wire, &self.#name).map_err(crate::errors::Error::Decode)?;)
+            } else {
+                quote! {
+                    if let ::std::option::Option::Some(value) = &self.#name {
+                        request.query(#wire, value).map_err(crate::errors::Error::Decode)?;
+                    }
+                }
+            }
+        })
+        .collect();
+    let headers: Vec<TokenStream> = op
+        .headers
+        .iter()
+        .map(|param| {
+            let name = ident(&param.rust_name);
+            let wire = lit(&param.wire_name);
+            if param.required {
+                quote!(request.header(#wire, &self.#name).map_err(crate::errors::Error::Decode)?;)
+            } else {
+                quote! {
+                    if let ::std::option::Option::Some(value) = &self.#name {
+                        request.header(#wire, value).map_err(crate::errors::Error::Decode)?;
+                    }
+                }
+            }
+        })
+        .collect();
+    let body = op.body.as_ref().map(|body| {
+        let setter = if body.content_type == "form" { quote!(form_body) } else { quote!(json_body) };
+        if body.required {
+            quote!(request.#setter(self.body).map_err(crate::errors::Error::Decode)?;)
+        } else {
+            quote! {
+                if let ::std::option::Option::Some(body) = self.body {
+                    request.#setter(body).map_err(crate::errors::Error::Decode)?;
+                }
+            }
+        }
+    });
+    let idempotency = op.idempotency_header.as_ref().map(|header| {
+        let header = lit(header);
+        quote! {
+            if let ::std::option::Option::Some(key) = &self.idempotency_key {
+                request.headers.push((#header.to_string(), key.clone()));
+            }
+        }
+    });
+    let success = op.success.as_ref().map(type_tokens).unwrap_or(quote!(()));
+    let builder_doc = doc(&format!("Request builder for [`Client::{}`] (`{} {}`).", crate::names::bare(&op.method_name), op.http_method.as_str(), op.path));
+    let notes = operation_notes(ir, op);
+    let send_doc = doc(&format!(
+        "Sends the request and decodes the success body.\n\nErrors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.{}",
+        if notes.is_empty() { String::new() } else { format!("\n\n{notes}") }
+    ));
+    let lifetime_use = op.body.is_none().then(|| quote!(_marker: ::std::marker::PhantomData<&'a ()>,));
+    let _ = lifetime_use;
+    quote! {
+        #builder_doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until `.send().await`"]
+        pub struct #builder<'a> {
+            client: &'a Client,
+            #(#fields)*
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+
+            #send_doc
+            pub async fn send(self) -> ::std::result::Result<#success, crate::errors::Error> {
+                self.send_full().await.map(|response| response.body)
+            }
+
+            /// Like [`Self::send`], keeping the status and headers of the response.
+            ///
+            /// Errors: as [`Self::send`].
+            pub async fn send_full(self) -> ::std::result::Result<::accord_runtime::Response<#success>, crate::errors::Error> {
+                let mut path = ::std::string::String::new();
+                #(#pieces)*
+                #[allow(unused_mut)]
+                let mut request = ::accord_runtime::RequestSpec::new(::accord_runtime::reqwest::Method::#method, #operation_name, path);
+                #(#query)*
+                #(#headers)*
+                #body
+                #idempotency
+                let raw = self.client.inner.execute(&request).await.map_err(crate::errors::Error::Transport)?;
+                crate::errors::decode_response::<#success>(raw)
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// errors.rs
+
+fn retry_strategy(retry: &str) -> TokenStream {
+    match retry {
+        "backoff" => quote!(::accord_runtime::RetryStrategy::Backoff),
+        "after_header" => quote!(::accord_runtime::RetryStrategy::AfterHeader),
+        "refresh_auth" => quote!(::accord_runtime::RetryStrategy::RefreshAuth),
+        _ => quote!(::accord_runtime::RetryStrategy::Never),
+    }
+}
+
+fn errors_rs(ir: &Ir) -> TokenStream {
+    let codes = &ir.errors.codes;
+    let variants: Vec<TokenStream> = codes
+        .iter()
+        .map(|code| {
+            let variant = ident(&code.variant);
+            let body = type_tokens(&code.body);
+            let mut text = format!("`{}`: HTTP {} (retry: {}).", code.name, code.statuses.iter().map(u16::to_string).collect::<Vec<_>>().join(", "), code.retry);
+            if let Some(description) = &code.description {
+                text.push_str(&format!("\n\n{description}"));
+            }
+            if let Some(resolution) = &code.resolution {
+                text.push_str(&format!("\n\nResolution: {resolution}"));
+            }
+            let docs = doc(&text);
+            quote! {
+                #docs
+                #variant(::accord_runtime::ApiErrorResponse<#body>),
+            }
+        })
+        .collect();
+    let code_arms: Vec<TokenStream> = codes
+        .iter()
+        .map(|code| {
+            let variant = ident(&code.variant);
+            let name = lit(&code.name);
+            quote!(ApiError::#variant(_) => #name,)
+        })
+        .collect();
+    let retry_arms: Vec<TokenStream> = codes
+        .iter()
+        .map(|code| {
+            let variant = ident(&code.variant);
+            let strategy = retry_strategy(&code.retry);
+            quote!(ApiError::#variant(_) => #strategy,)
+        })
+        .collect();
+    let status_arms: Vec<TokenStream> = codes
+        .iter()
+        .map(|code| {
+            let variant = ident(&code.variant);
+            quote!(ApiError::#variant(response) => response.status,)
+        })
+        .collect();
+    let request_id_arms: Vec<TokenStream> = codes
+        .iter()
+        .map(|code| {
+            let variant = ident(&code.variant);
+            quote!(ApiError::#variant(response) => response.request_id.as_deref(),)
+        })
+        .collect();
+    // Classification: by status, then (when the spec has a code field) by the code's value.
+    let mut by_status: BTreeMap<u16, Vec<&ErrorCodeIr>> = BTreeMap::new();
+    for code in codes {
+        for status in &code.statuses {
+            by_status.entry(*status).or_default().push(code);
+        }
+    }
+    let classify_arms: Vec<TokenStream> = by_status
+        .iter()
+        .map(|(status, candidates)| {
+            let status_lit = Literal::u16_unsuffixed(*status);
+            let by_value: Vec<TokenStream> = candidates
+                .iter()
+                .filter_map(|code| {
+                    let value = lit(code.match_value.as_ref()?);
+                    let variant = ident(&code.variant);
+                    let body = type_tokens(&code.body);
+                    Some(quote!(::std::option::Option::Some(#value) => api::<#body>(raw, ApiError::#variant),))
+                })
+                .collect();
+            let fallback = if candidates.len() == 1 {
+                let variant = ident(&candidates[0].variant);
+                let body = type_tokens(&candidates[0].body);
+                quote!(_ => api::<#body>(raw, ApiError::#variant),)
+            } else {
+                quote!(_ => unexpected(raw),)
+            };
+            if ir.errors.code_pointer.is_some() {
+                quote! {
+                    #status_lit => match code.as_deref() {
+                        #(#by_value)*
+                        #fallback
+                    },
+                }
+            } else {
+                let fallback = if candidates.len() == 1 { fallback } else { quote!(_ => unexpected(raw),) };
+                quote! {
+                    #status_lit => match () {
+                        #fallback
+                    },
+                }
+            }
+        })
+        .collect();
+    let code_lookup = match &ir.errors.code_pointer {
+        Some(pointer) => {
+            let pointer = lit(pointer);
+            quote! {
+                let code: ::std::option::Option<::std::string::String> = raw
+                    .json::<::accord_runtime::serde_json::Value>()
+                    .ok()
+                    .and_then(|value| value.pointer(#pointer).and_then(|v| v.as_str()).map(str::to_string));
+            }
+        }
+        None => quote!(),
+    };
+    let retry = &ir.retry;
+    let max_attempts = retry.max_attempts;
+    let (initial, max) = (retry.initial_delay_ms, retry.max_delay_ms);
+    let multiplier = retry.multiplier;
+    let jitter = match retry.jitter.as_str() {
+        "none" => quote!(::accord_runtime::policy::Jitter::None),
+        "equal" => quote!(::accord_runtime::policy::Jitter::Equal),
+        _ => quote!(::accord_runtime::policy::Jitter::Full),
+    };
+    let retry_doc = doc(if retry.declared {
+        "The spec's default retry policy (`retry`): attempts include the first; delays grow exponentially with jitter."
+    } else {
+        "The spec declares no retry policy, so one attempt is made."
+    });
+    let api_error_impl = if codes.is_empty() {
+        quote! {
+            impl ApiError {
+                /// The spec's name of the error code.
+                pub fn code(&self) -> &'static str { match *self {} }
+                /// The declared retry strategy.
+                pub fn retry_strategy(&self) -> ::accord_runtime::RetryStrategy { match *self {} }
+                /// The HTTP status.
+                pub fn status(&self) -> u16 { match *self {} }
+                /// The provider's request id, if sent.
+                pub fn request_id(&self) -> ::std::option::Option<&str> { match *self {} }
+            }
+        }
+    } else {
+        quote! {
+            impl ApiError {
+                /// The spec's name of the error code (`VALIDATION_ERROR`).
+                pub fn code(&self) -> &'static str {
+                    match self { #(#code_arms)* }
+                }
+
+                /// The retry strategy the spec declares for this code.
+                pub fn retry_strategy(&self) -> ::accord_runtime::RetryStrategy {
+                    match self { #(#retry_arms)* }
+                }
+
+                /// The HTTP status.
+                pub fn status(&self) -> u16 {
+                    match self { #(#status_arms)* }
+                }
+
+                /// The provider's request id, if the response carried one.
+                pub fn request_id(&self) -> ::std::option::Option<&str> {
+                    match self { #(#request_id_arms)* }
+                }
+            }
+        }
+    };
+    quote! {
+        //! Typed errors: one [`ApiError`] variant per declared error code, plus transport,
+        //! decoding and undeclared-status errors.
+
+        /// Everything a request can fail with.
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum Error {
+            /// A declared error code came back.
+            Api(ApiError),
+            /// A status the spec does not declare for this API (body kept, at most 512 bytes).
+            UnexpectedStatus {
+                /// HTTP status.
+                status: u16,
+                /// The start of the body.
+                body: ::std::string::String,
+                /// The provider's request id, if sent.
+                request_id: ::std::option::Option<::std::string::String>,
+            },
+            /// No response (connect, TLS, timeout, reset).
+            Transport(::accord_runtime::TransportError),
+            /// A body did not match its model.
+            Decode(::accord_runtime::DecodeError),
+            /// The client is misconfigured (e.g. no credentials).
+            Config(::std::string::String),
+        }
+
+        impl ::std::fmt::Display for Error {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    Error::Api(error) => write!(f, "API error `{}` (HTTP {})", error.code(), error.status()),
+                    Error::UnexpectedStatus { status, .. } => write!(f, "undeclared HTTP status {status}"),
+                    Error::Transport(error) => write!(f, "{error}"),
+                    Error::Decode(error) => write!(f, "{error}"),
+                    Error::Config(message) => write!(f, "client configuration: {message}"),
+                }
+            }
+        }
+
+        impl ::std::error::Error for Error {}
+
+        /// The declared error codes (spec `errors.codes`).
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum ApiError {
+            #(#variants)*
+        }
+
+        #api_error_impl
+
+        #retry_doc
+        pub const RETRY_POLICY: ::accord_runtime::RetryPolicy = ::accord_runtime::RetryPolicy {
+            max_attempts: #max_attempts,
+            initial_delay: ::std::time::Duration::from_millis(#initial),
+            max_delay: ::std::time::Duration::from_millis(#max),
+            multiplier: #multiplier,
+            jitter: #jitter,
+        };
+
+        /// Decodes a raw response: a 2xx body into `T` (nothing for `()`), anything else into
+        /// an [`Error`].
+        ///
+        /// Errors: the classified error for non-2xx statuses; `Decode` for a body that does
+        /// not match.
+        pub fn decode_response<T: ::accord_runtime::serde::de::DeserializeOwned + 'static>(raw: ::accord_runtime::RawResponse) -> ::std::result::Result<::accord_runtime::Response<T>, Error> {
+            if !(200..300).contains(&raw.status) {
+                return ::std::result::Result::Err(classify(&raw));
+            }
+            let body = if ::std::any::TypeId::of::<T>() == ::std::any::TypeId::of::<()>() {
+                ::accord_runtime::serde_json::from_value(::accord_runtime::serde_json::Value::Null).map_err(|e| Error::Decode(::accord_runtime::DecodeError::new(raw.status, e.to_string(), &raw.body)))?
+            } else {
+                raw.json::<T>().map_err(Error::Decode)?
+            };
+            ::std::result::Result::Ok(::accord_runtime::Response { status: raw.status, headers: raw.headers, body })
+        }
+
+        /// Maps a non-2xx response to its declared error code, or `UnexpectedStatus`.
+        pub fn classify(raw: &::accord_runtime::RawResponse) -> Error {
+            #code_lookup
+            match raw.status {
+                #(#classify_arms)*
+                _ => unexpected(raw),
+            }
+        }
+
+        #[allow(dead_code)]
+        fn api<B: ::accord_runtime::serde::de::DeserializeOwned>(raw: &::accord_runtime::RawResponse, make: fn(::accord_runtime::ApiErrorResponse<B>) -> ApiError) -> Error {
+            match raw.json::<B>() {
+                ::std::result::Result::Ok(body) => Error::Api(make(::accord_runtime::ApiErrorResponse {
+                    status: raw.status,
+                    body,
+                    request_id: raw.request_id(),
+                    headers: raw.headers.clone(),
+                })),
+                ::std::result::Result::Err(error) => Error::Decode(error),
+            }
+        }
+
+        fn unexpected(raw: &::accord_runtime::RawResponse) -> Error {
+            let end = raw.body.len().min(512);
+            Error::UnexpectedStatus {
+                status: raw.status,
+                body: ::std::string::String::from_utf8_lossy(&raw.body[..end]).into_owned(),
+                request_id: raw.request_id(),
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// webhooks.rs
+
+fn webhooks_rs(ir: &Ir) -> TokenStream {
+    let Some(webhooks) = &ir.webhooks else { return quote!() };
+    let header = lit(&webhooks.signature_header);
+    let format = lit(&webhooks.format);
+    let payload = lit(&webhooks.signed_payload);
+    let timestamp_header = match &webhooks.timestamp_header {
+        Some(name) => {
+            let name = lit(name);
+            quote!(::std::option::Option::Some(#name))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let tolerance = webhooks.tolerance_seconds;
+    let secret_env = lit(&webhooks.secret_env);
+    let variants: Vec<TokenStream> = webhooks
+        .events
+        .iter()
+        .map(|event| {
+            let variant = ident(&event.variant);
+            let ty = type_tokens(&event.payload);
+            let mut text = format!("`{}`", event.event_type);
+            if let Some(description) = &event.description {
+                text.push_str(&format!(": {description}"));
+            }
+            let docs = doc(&text);
+            quote! {
+                #docs
+                #variant(#ty),
+            }
+        })
+        .collect();
+    let parse_arms: Vec<TokenStream> = webhooks
+        .events
+        .iter()
+        .map(|event| {
+            let variant = ident(&event.variant);
+            let event_type = lit(&event.event_type);
+            quote! {
+                #event_type => ::accord_runtime::serde_json::from_value(payload)
+                    .map(Event::#variant)
+                    .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(e.to_string())),
+            }
+        })
+        .collect();
+    let type_arms: Vec<TokenStream> = webhooks
+        .events
+        .iter()
+        .map(|event| {
+            let variant = ident(&event.variant);
+            let event_type = lit(&event.event_type);
+            quote!(Event::#variant(_) => #event_type,)
+        })
+        .collect();
+    let event_type = match (&webhooks.event_type_field, &webhooks.event_header) {
+        (Some(pointer), _) => {
+            let pointer = lit(pointer);
+            quote! {
+                let event_type = ::accord_runtime::webhook::pointer_text(&payload, #pointer).unwrap_or_default();
+            }
+        }
+        (None, Some(header)) => {
+            let header = lit(header);
+            quote! {
+                let event_type = ::accord_runtime::webhook::header_text(headers, #header)?;
+            }
+        }
+        (None, None) => quote!(let event_type = ::std::string::String::new();),
+    };
+    let event_id = match (&webhooks.event_id_field, &webhooks.event_id_header) {
+        (Some(pointer), _) => {
+            let pointer = lit(pointer);
+            quote!(let id = ::accord_runtime::webhook::pointer_text(&payload, #pointer);)
+        }
+        (None, Some(header)) => {
+            let header = lit(header);
+            quote!(let id = ::accord_runtime::webhook::header_text(headers, #header).ok();)
+        }
+        (None, None) => quote!(let id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;),
+    };
+    let scheme_doc = doc(&format!(
+        "The signature scheme of the spec: `{}: {}` over `{}`{}.",
+        webhooks.signature_header,
+        webhooks.format,
+        webhooks.signed_payload,
+        if tolerance > 0 { format!(", replay window {tolerance} s") } else { String::new() }
+    ));
+    let secret_doc = doc(&format!("Environment variable holding the webhook secret: `{}`.", webhooks.secret_env));
+    quote! {
+        //! Webhook verification: checks a delivery's signature on the raw body, then parses it
+        //! into a typed [`Event`].
+
+        #scheme_doc
+        pub const SCHEME: ::accord_runtime::webhook::Scheme = ::accord_runtime::webhook::Scheme {
+            signature_header: #header,
+            format: #format,
+            signed_payload: #payload,
+            timestamp_header: #timestamp_header,
+            tolerance: ::std::time::Duration::from_secs(#tolerance),
+        };
+
+        #secret_doc
+        pub const SECRET_ENV: &str = #secret_env;
+
+        /// The declared events; events the spec does not declare arrive as `Unknown`.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum Event {
+            #(#variants)*
+            /// An event type this client does not know; the payload is kept as JSON.
+            Unknown {
+                /// The event type as sent.
+                event_type: ::std::string::String,
+                /// The payload.
+                raw: ::accord_runtime::serde_json::Value,
+            },
+        }
+
+        impl Event {
+            /// The event type as the provider names it.
+            pub fn event_type(&self) -> &str {
+                match self {
+                    #(#type_arms)*
+                    Event::Unknown { event_type, .. } => event_type,
+                }
+            }
+        }
+
+        /// A verified delivery: the event and its id for de-duplication (deliveries are
+        /// at-least-once, so the same id can arrive twice).
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Delivery {
+            /// The event or delivery id, when the provider sends one.
+            pub id: ::std::option::Option<::std::string::String>,
+            /// The event.
+            pub event: Event,
+        }
+
+        /// Verifies a delivery with `secret` at time `now` and returns its typed event.
+        ///
+        /// Errors: a [`::accord_runtime::webhook::WebhookError`] saying why it was rejected.
+        pub fn verify(headers: &::accord_runtime::header::HeaderMap, body: &[u8], secret: &::accord_runtime::Secret, now: ::std::time::SystemTime) -> ::std::result::Result<Event, ::accord_runtime::webhook::WebhookError> {
+            verify_delivery(headers, body, &[secret], now).map(|delivery| delivery.event)
+        }
+
+        /// Verifies a delivery against any of several secrets (rotation) and returns the event
+        /// with its id.
+        ///
+        /// Errors: as [`verify`].
+        pub fn verify_delivery(headers: &::accord_runtime::header::HeaderMap, body: &[u8], secrets: &[&::accord_runtime::Secret], now: ::std::time::SystemTime) -> ::std::result::Result<Delivery, ::accord_runtime::webhook::WebhookError> {
+            SCHEME.verify(headers, body, secrets, now)?;
+            let payload: ::accord_runtime::serde_json::Value = ::accord_runtime::serde_json::from_slice(body)
+                .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(e.to_string()))?;
+            #event_type
+            #event_id
+            let event = match event_type.as_str() {
+                #(#parse_arms)*
+                _ => ::std::result::Result::Ok(Event::Unknown { event_type, raw: payload }),
+            }?;
+            ::std::result::Result::Ok(Delivery { id, event })
+        }
+
+        /// Signs a body as the provider would at unix time `timestamp` (seconds); returns the
+        /// headers to send. For tests and mock servers.
+        pub fn sign(body: &[u8], secret: &::accord_runtime::Secret, timestamp: u64) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+            SCHEME.sign(body, secret, timestamp)
+        }
+    }
+}

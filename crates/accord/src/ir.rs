@@ -1,0 +1,714 @@
+//! The intermediate representation emitters read: resolved, named and normalised. Built by
+//! `lower` in one pass from a checked spec; every node keeps the [`Span`] of the spec node
+//! it came from. Emitters never see spec types.
+
+use serde::Serialize;
+use serde_json::Value;
+
+/// Where an IR node came from in the spec.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Span {
+    /// JSON pointer of the spec node.
+    pub pointer: String,
+    /// 1-based line, 0 when unknown.
+    pub line: u32,
+    /// 1-based column, 0 when unknown.
+    pub column: u32,
+}
+
+/// A whole lowered spec.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ir {
+    /// Spec name (`orders`).
+    pub name: String,
+    /// Package name of the client crate (`orders-client`).
+    pub crate_name: String,
+    /// Library name of the client crate (`orders_client`).
+    pub lib_name: String,
+    /// Prefix of environment variables (`ORDERS`).
+    pub env_prefix: String,
+    /// Spec path as given on the command line, for `@generated` headers (`specs/orders.yaml`).
+    pub source_path: String,
+    /// Title, defaulting to the name.
+    pub title: String,
+    /// Spec version.
+    pub version: Option<String>,
+    /// Lifecycle status.
+    pub status: Option<String>,
+    /// Authors.
+    pub authors: Vec<String>,
+    /// Purpose (Markdown).
+    pub description: Option<String>,
+    /// In scope.
+    pub scope_in: Vec<String>,
+    /// Out of scope.
+    pub scope_out: Vec<String>,
+    /// Environments in spec order; exactly one is the default when any exist.
+    pub environments: Vec<EnvironmentIr>,
+    /// Authentication.
+    pub auth: AuthIr,
+    /// Headers on every request.
+    pub headers: Vec<HeaderIr>,
+    /// Every named type, models first in spec order, then hoisted inline types.
+    pub types: Vec<TypeDef>,
+    /// Error codes.
+    pub errors: ErrorsIr,
+    /// Retry policy.
+    pub retry: RetryIr,
+    /// Rate limits.
+    pub rate_limits: RateLimitsIr,
+    /// Operations in spec order.
+    pub operations: Vec<Operation>,
+    /// Webhooks.
+    pub webhooks: Option<WebhooksIr>,
+    /// Test scenarios.
+    pub scenarios: Vec<ScenarioIr>,
+    /// Mermaid sequence diagrams: (title, diagram).
+    pub sequences: Vec<(String, String)>,
+}
+
+/// One environment.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnvironmentIr {
+    /// Spec key (`sandbox`).
+    pub name: String,
+    /// Enum variant (`Sandbox`).
+    pub variant: String,
+    /// Base URL without a trailing slash.
+    pub base_url: String,
+    /// Description.
+    pub description: Option<String>,
+    /// The default environment.
+    pub default: bool,
+}
+
+/// Authentication schemes.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AuthIr {
+    /// Prose.
+    pub description: Option<String>,
+    /// API key.
+    pub api_key: Option<ApiKeyIr>,
+    /// Bearer token; `env` is the variable it is read from.
+    pub bearer: Option<EnvCredential>,
+    /// Basic auth.
+    pub basic: Option<BasicIr>,
+    /// OAuth2 client credentials.
+    pub oauth2: Option<OAuth2Ir>,
+}
+
+impl AuthIr {
+    /// Whether any scheme is declared.
+    pub fn any(&self) -> bool {
+        self.api_key.is_some() || self.bearer.is_some() || self.basic.is_some() || self.oauth2.is_some()
+    }
+}
+
+/// A credential read from one environment variable.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnvCredential {
+    /// Environment variable name.
+    pub env: String,
+    /// Prose.
+    pub description: Option<String>,
+}
+
+/// API key auth.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiKeyIr {
+    /// `header` or `query`.
+    pub location: String,
+    /// Header or parameter name.
+    pub name: String,
+    /// Environment variable.
+    pub env: String,
+}
+
+/// Basic auth.
+#[derive(Debug, Clone, Serialize)]
+pub struct BasicIr {
+    /// Variable holding the user name.
+    pub username_env: String,
+    /// Variable holding the password.
+    pub password_env: String,
+    /// Prose.
+    pub description: Option<String>,
+}
+
+/// OAuth2 client credentials.
+#[derive(Debug, Clone, Serialize)]
+pub struct OAuth2Ir {
+    /// Token endpoint.
+    pub token_url: String,
+    /// Scopes.
+    pub scopes: Vec<String>,
+    /// Refresh margin, seconds.
+    pub refresh_before_expiry_seconds: u64,
+    /// Variable holding the client id.
+    pub client_id_env: String,
+    /// Variable holding the client secret.
+    pub client_secret_env: String,
+}
+
+/// A header on every request.
+#[derive(Debug, Clone, Serialize)]
+pub struct HeaderIr {
+    /// Header name.
+    pub name: String,
+    /// A UUID v4 generated per request.
+    pub generate_uuid: bool,
+    /// A fixed value.
+    pub value: Option<String>,
+    /// Prose.
+    pub description: Option<String>,
+}
+
+/// A reference to a type, resolved.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "of", rename_all = "snake_case")]
+pub enum TypeExpr {
+    /// `String`.
+    String,
+    /// A 64-bit integer (`int64`, or no format).
+    Integer,
+    /// A 32-bit integer (`int32`).
+    Integer32,
+    /// `f64`.
+    Number,
+    /// `bool`.
+    Boolean,
+    /// Any JSON value.
+    Any,
+    /// RFC 3339 date-time.
+    DateTime,
+    /// Exact decimal number.
+    Decimal,
+    /// Absolute URI.
+    Uri,
+    /// UUID.
+    Uuid,
+    /// A named type from [`Ir::types`] (its Rust name).
+    Named(String),
+    /// A list.
+    Array(Box<TypeExpr>),
+    /// A map with string keys.
+    Map(Box<TypeExpr>),
+}
+
+impl TypeExpr {
+    /// Short name for docs: `string`, `Order[]`, `map<string, string>`.
+    pub fn display(&self) -> String {
+        match self {
+            TypeExpr::String => "string".into(),
+            TypeExpr::Integer => "integer".into(),
+            TypeExpr::Integer32 => "integer (int32)".into(),
+            TypeExpr::Number => "number".into(),
+            TypeExpr::Boolean => "boolean".into(),
+            TypeExpr::Any => "any".into(),
+            TypeExpr::DateTime => "string (date-time)".into(),
+            TypeExpr::Decimal => "number (decimal)".into(),
+            TypeExpr::Uri => "string (uri)".into(),
+            TypeExpr::Uuid => "string (uuid)".into(),
+            TypeExpr::Named(name) => name.clone(),
+            TypeExpr::Array(inner) => format!("{}[]", inner.display()),
+            TypeExpr::Map(inner) => format!("map<string, {}>", inner.display()),
+        }
+    }
+}
+
+/// Validation constraints of a value, kept for docs and the mock.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Constraints {
+    /// Minimum string length.
+    pub min_length: Option<u64>,
+    /// Maximum string length.
+    pub max_length: Option<u64>,
+    /// Regular expression.
+    pub pattern: Option<String>,
+    /// Inclusive minimum.
+    pub minimum: Option<f64>,
+    /// Inclusive maximum.
+    pub maximum: Option<f64>,
+    /// Minimum items.
+    pub min_items: Option<u64>,
+    /// Maximum items.
+    pub max_items: Option<u64>,
+    /// Format as written in the spec.
+    pub format: Option<String>,
+}
+
+impl Constraints {
+    /// One-line human summary: `1..=999`, `max 50 chars`, `pattern ^…$`.
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(format) = &self.format {
+            parts.push(format!("format `{format}`"));
+        }
+        match (self.min_length, self.max_length) {
+            (Some(min), Some(max)) => parts.push(format!("length {min}..={max}")),
+            (Some(min), None) => parts.push(format!("min length {min}")),
+            (None, Some(max)) => parts.push(format!("max length {max}")),
+            _ => {}
+        }
+        if let Some(pattern) = &self.pattern {
+            parts.push(format!("pattern `{pattern}`"));
+        }
+        match (self.minimum, self.maximum) {
+            (Some(min), Some(max)) => parts.push(format!("{min}..={max}")),
+            (Some(min), None) => parts.push(format!("≥ {min}")),
+            (None, Some(max)) => parts.push(format!("≤ {max}")),
+            _ => {}
+        }
+        match (self.min_items, self.max_items) {
+            (Some(min), Some(max)) => parts.push(format!("{min}..={max} items")),
+            (Some(min), None) => parts.push(format!("at least {min} items")),
+            (None, Some(max)) => parts.push(format!("at most {max} items")),
+            _ => {}
+        }
+        parts.join(", ")
+    }
+}
+
+/// A named type.
+#[derive(Debug, Clone, Serialize)]
+pub struct TypeDef {
+    /// Rust type name (`CreateOrder`).
+    pub name: String,
+    /// Spec name: the model name, or the pointer-derived name of a hoisted inline type.
+    pub spec_name: String,
+    /// Declared as a model (true) or hoisted from an inline schema (false).
+    pub is_model: bool,
+    /// Description.
+    pub description: Option<String>,
+    /// Shape.
+    pub kind: TypeKind,
+    /// An example value (from the spec, or synthesised), valid for this type.
+    pub example: Value,
+    /// Source.
+    pub span: Span,
+}
+
+/// Shapes of named types.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "shape", rename_all = "snake_case")]
+pub enum TypeKind {
+    /// An object.
+    Struct {
+        /// Fields in spec order.
+        fields: Vec<Field>,
+        /// Extra properties allowed (`additional_properties: true`) are kept.
+        additional: bool,
+    },
+    /// A string enum; unknown values are kept in an `Unknown(String)` variant.
+    Enum {
+        /// Values in spec order.
+        values: Vec<EnumValue>,
+    },
+    /// `one_of`.
+    Union {
+        /// Variants in spec order.
+        variants: Vec<UnionVariant>,
+        /// Tag property when discriminated.
+        discriminator: Option<String>,
+    },
+    /// Another name for a type expression.
+    Alias {
+        /// Target.
+        target: TypeExpr,
+        /// Constraints of the value.
+        constraints: Constraints,
+    },
+}
+
+/// One struct field.
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// JSON name.
+    pub wire_name: String,
+    /// Rust field name (may be `r#type`).
+    pub rust_name: String,
+    /// Value type.
+    pub ty: TypeExpr,
+    /// Must be present.
+    pub required: bool,
+    /// May be `null`.
+    pub nullable: bool,
+    /// Description.
+    pub description: Option<String>,
+    /// Constraints.
+    pub constraints: Constraints,
+    /// Allowed values when the field is an inline enum (also available via the type).
+    pub example: Option<Value>,
+    /// Default value.
+    pub default: Option<Value>,
+    /// Deprecated.
+    pub deprecated: bool,
+    /// Source.
+    pub span: Span,
+}
+
+/// One enum value.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumValue {
+    /// JSON value.
+    pub wire: String,
+    /// Rust variant.
+    pub variant: String,
+}
+
+/// One `one_of` variant.
+#[derive(Debug, Clone, Serialize)]
+pub struct UnionVariant {
+    /// Rust variant name.
+    pub variant: String,
+    /// Payload type.
+    pub ty: TypeExpr,
+    /// Discriminator value.
+    pub tag: Option<String>,
+}
+
+/// Error codes.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ErrorsIr {
+    /// JSON pointer of the code in the body.
+    pub code_pointer: Option<String>,
+    /// Codes in spec order.
+    pub codes: Vec<ErrorCodeIr>,
+}
+
+/// One error code.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorCodeIr {
+    /// Spec name (`VALIDATION_ERROR`).
+    pub name: String,
+    /// Rust variant (`ValidationError`).
+    pub variant: String,
+    /// Statuses.
+    pub statuses: Vec<u16>,
+    /// `never`, `backoff`, `after_header`, `refresh_auth`.
+    pub retry: String,
+    /// Code field value to match, when the spec has a code field.
+    pub match_value: Option<String>,
+    /// Body type.
+    pub body: TypeExpr,
+    /// Description.
+    pub description: Option<String>,
+    /// Resolution.
+    pub resolution: Option<String>,
+    /// Example body (code field set).
+    pub example: Value,
+    /// Source.
+    pub span: Span,
+}
+
+/// Retry policy.
+#[derive(Debug, Clone, Serialize)]
+pub struct RetryIr {
+    /// Attempts including the first.
+    pub max_attempts: u32,
+    /// First delay, milliseconds.
+    pub initial_delay_ms: u64,
+    /// Delay cap, milliseconds.
+    pub max_delay_ms: u64,
+    /// Growth factor.
+    pub multiplier: f64,
+    /// `none`, `full`, `equal`.
+    pub jitter: String,
+    /// Declared in the spec (false: accord's defaults).
+    pub declared: bool,
+}
+
+/// A rate.
+#[derive(Debug, Clone, Serialize)]
+pub struct RateIr {
+    /// As written (`100/minute`).
+    pub text: String,
+    /// Requests per window.
+    pub requests: u32,
+    /// Window, seconds.
+    pub window_seconds: u64,
+    /// Token bucket capacity.
+    pub burst: u32,
+    /// Why.
+    pub reason: Option<String>,
+}
+
+/// Rate limits.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RateLimitsIr {
+    /// Default limit.
+    pub default: Option<RateIr>,
+    /// Longer-window quotas.
+    pub quotas: Vec<RateIr>,
+    /// Limit header.
+    pub limit_header: Option<String>,
+    /// Remaining header.
+    pub remaining_header: Option<String>,
+    /// Reset header.
+    pub reset_header: Option<String>,
+    /// Prose.
+    pub description: Option<String>,
+}
+
+/// HTTP method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum HttpMethod {
+    /// GET
+    #[serde(rename = "GET")]
+    Get,
+    /// POST
+    #[serde(rename = "POST")]
+    Post,
+    /// PUT
+    #[serde(rename = "PUT")]
+    Put,
+    /// PATCH
+    #[serde(rename = "PATCH")]
+    Patch,
+    /// DELETE
+    #[serde(rename = "DELETE")]
+    Delete,
+    /// HEAD
+    #[serde(rename = "HEAD")]
+    Head,
+}
+
+impl HttpMethod {
+    /// Upper-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+            HttpMethod::Head => "HEAD",
+        }
+    }
+}
+
+/// A request parameter.
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    /// Wire name.
+    pub wire_name: String,
+    /// Rust name.
+    pub rust_name: String,
+    /// Type.
+    pub ty: TypeExpr,
+    /// Required.
+    pub required: bool,
+    /// Description.
+    pub description: Option<String>,
+    /// Constraints.
+    pub constraints: Constraints,
+    /// Default value.
+    pub default: Option<Value>,
+}
+
+/// Request body.
+#[derive(Debug, Clone, Serialize)]
+pub struct BodyIr {
+    /// Type.
+    pub ty: TypeExpr,
+    /// `json` or `form`.
+    pub content_type: String,
+    /// Required.
+    pub required: bool,
+}
+
+/// A declared response.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResponseIr {
+    /// Status.
+    pub status: u16,
+    /// Body type, `None` for no content.
+    pub ty: Option<TypeExpr>,
+    /// Description.
+    pub description: Option<String>,
+    /// Header names worth knowing.
+    pub headers: Vec<String>,
+    /// Example body.
+    pub example: Option<Value>,
+}
+
+/// Pagination.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "style", rename_all = "snake_case")]
+pub enum PaginationIr {
+    /// Cursor.
+    Cursor {
+        /// Query parameter.
+        param: String,
+        /// Pointer of the next cursor.
+        next: String,
+        /// Read inside the last item.
+        from_last_item: bool,
+        /// Pointer of the has-more flag.
+        has_more: Option<String>,
+        /// Pointer of the items.
+        items: Option<String>,
+    },
+    /// Page numbers.
+    Page {
+        /// Page parameter.
+        param: String,
+        /// Size parameter.
+        size_param: Option<String>,
+        /// Next page from the `Link` header.
+        link_header: bool,
+        /// Pointer of the items.
+        items: Option<String>,
+    },
+}
+
+/// One operation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// Spec name (`create_order`).
+    pub name: String,
+    /// Client method (`create_order`).
+    pub method_name: String,
+    /// Request builder type (`CreateOrderRequest`).
+    pub builder_name: String,
+    /// HTTP method.
+    pub http_method: HttpMethod,
+    /// Path template.
+    pub path: String,
+    /// Summary.
+    pub summary: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Deprecated.
+    pub deprecated: bool,
+    /// Path parameters in path order.
+    pub path_params: Vec<Param>,
+    /// Query parameters.
+    pub query: Vec<Param>,
+    /// Header parameters.
+    pub headers: Vec<Param>,
+    /// Body.
+    pub body: Option<BodyIr>,
+    /// Responses in spec order.
+    pub responses: Vec<ResponseIr>,
+    /// Success body type (the first 2xx with a body), `None` when no 2xx has a body.
+    pub success: Option<TypeExpr>,
+    /// Error codes it can return, in spec order (spec names).
+    pub errors: Vec<String>,
+    /// Idempotency header.
+    pub idempotency_header: Option<String>,
+    /// How long the provider keeps keys, seconds.
+    pub idempotency_retention_seconds: Option<u64>,
+    /// Effective rate limit (own or default).
+    pub rate_limit: Option<RateIr>,
+    /// Its own limit (not the default).
+    pub own_rate_limit: bool,
+    /// Pagination.
+    pub pagination: Option<PaginationIr>,
+    /// Source.
+    pub span: Span,
+}
+
+/// Webhooks.
+#[derive(Debug, Clone, Serialize)]
+pub struct WebhooksIr {
+    /// Prose.
+    pub description: Option<String>,
+    /// Signature header.
+    pub signature_header: String,
+    /// Header value template (`sha256={hex}`).
+    pub format: String,
+    /// Signed payload template (`{timestamp}.{body}`).
+    pub signed_payload: String,
+    /// Timestamp header, if separate.
+    pub timestamp_header: Option<String>,
+    /// Replay window, seconds (0: no timestamp check).
+    pub tolerance_seconds: u64,
+    /// Secret variable.
+    pub secret_env: String,
+    /// Event type pointer.
+    pub event_type_field: Option<String>,
+    /// Event type header.
+    pub event_header: Option<String>,
+    /// Event id pointer.
+    pub event_id_field: Option<String>,
+    /// Event id header.
+    pub event_id_header: Option<String>,
+    /// Delivery guarantee.
+    pub guarantee: Option<String>,
+    /// Retry delays, seconds.
+    pub retry_schedule_seconds: Vec<u64>,
+    /// Retry delays as written.
+    pub retry_schedule: Vec<String>,
+    /// Receiver timeout, seconds.
+    pub timeout_seconds: Option<u64>,
+    /// Events.
+    pub events: Vec<EventIr>,
+}
+
+/// One webhook event.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventIr {
+    /// Event type (`order.created`).
+    pub event_type: String,
+    /// Rust variant (`OrderCreated`).
+    pub variant: String,
+    /// Test name fragment (`order_created`).
+    pub snake: String,
+    /// Payload type.
+    pub payload: TypeExpr,
+    /// Description.
+    pub description: Option<String>,
+    /// Example payload.
+    pub example: Value,
+}
+
+/// A scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioIr {
+    /// Spec name.
+    pub name: String,
+    /// Test function name.
+    pub test_name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Preconditions.
+    pub preconditions: Vec<String>,
+    /// Setup.
+    pub setup: Option<String>,
+    /// Postconditions.
+    pub postconditions: Vec<String>,
+    /// Steps (one for single-call scenarios).
+    pub steps: Vec<StepIr>,
+    /// Source.
+    pub span: Span,
+}
+
+/// One call of a scenario.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepIr {
+    /// Index into [`Ir::operations`].
+    pub operation: usize,
+    /// Operation name.
+    pub operation_name: String,
+    /// Path values by wire name.
+    pub path: Vec<(String, Value)>,
+    /// Query values by wire name.
+    pub query: Vec<(String, Value)>,
+    /// Header values.
+    pub headers: Vec<(String, String)>,
+    /// Body.
+    pub body: Option<Value>,
+    /// Status the mock answers and the client must see.
+    pub status: u16,
+    /// Body the mock answers with.
+    pub response_body: Option<Value>,
+    /// Headers the mock answers with.
+    pub response_headers: Vec<(String, String)>,
+    /// Expected error code (spec name).
+    pub error: Option<String>,
+    /// Fields that must be present.
+    pub body_contains: Vec<String>,
+    /// Pointer → value expectations.
+    pub body_equals: Vec<(String, Value)>,
+}

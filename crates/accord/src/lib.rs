@@ -1,0 +1,21 @@
+//! accord: compiles integration specs (one YAML file per external HTTP API) into a typed Rust
+//! client crate, Markdown docs and a contract test suite.
+//!
+//! Pipeline (each stage a module with one entry point): [`spec::load`] (YAML + JSON Schema +
+//! serde) → [`check::check`] (semantic rules) → [`lower::lower`] (→ [`ir::Ir`]) →
+//! [`emit::generate`] (Rust via syn/quote/prettyplease, Markdown via minijinja) →
+//! [`write::write_files`] (atomic, only changed files, or `--check`).
+
+pub mod check;
+pub mod diag;
+pub mod emit;
+pub mod ir;
+pub mod lower;
+pub mod names;
+pub mod project;
+pub mod spec;
+pub mod units;
+pub mod write;
+
+pub use diag::{Diagnostic, Severity};
+pub use project::{CompiledSpec, Failure, compile_spec, compile_specs, spec_files};

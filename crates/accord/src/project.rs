@@ -1,0 +1,127 @@
+//! The driver: runs the pipeline over spec files and reports, per spec, either its
+//! generated files or its diagnostics. No stage after this reads the file system.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostic;
+use crate::emit::{self, GeneratedFile, Options};
+use crate::ir::Ir;
+
+/// A spec that compiled: its IR, generated files, and any warnings.
+#[derive(Debug)]
+pub struct CompiledSpec {
+    /// Path as given (`specs/orders.yaml`).
+    pub path: PathBuf,
+    /// The lowered spec.
+    pub ir: Ir,
+    /// Warnings (never errors).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A spec that did not compile, with its text for rendering the diagnostics.
+#[derive(Debug)]
+pub struct Failure {
+    /// Path as given.
+    pub path: PathBuf,
+    /// The spec text (empty when unreadable).
+    pub source: String,
+    /// Every problem found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Failure {
+    /// All diagnostics rendered with snippets, `file:line:col` first.
+    pub fn render(&self) -> String {
+        let name = self.path.display().to_string();
+        self.diagnostics.iter().map(|d| d.render(&name, &self.source)).collect::<Vec<_>>().join("\n")
+    }
+}
+
+/// The `*.yaml` / `*.yml` files of a directory, sorted by name; a file path is returned as
+/// it is.
+///
+/// Errors: the path does not exist or cannot be listed.
+pub fn spec_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
+    if path.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(path)? {
+        let entry = entry?.path();
+        let is_yaml = entry.extension().is_some_and(|e| e == "yaml" || e == "yml");
+        if is_yaml && entry.is_file() {
+            files.push(entry);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Compiles one spec from its text. `path` is used in diagnostics and `@generated` headers.
+pub fn compile_spec(path: &Path, source: &str) -> Result<CompiledSpec, Failure> {
+    let fail = |diagnostics: Vec<Diagnostic>| Failure { path: path.to_path_buf(), source: source.to_string(), diagnostics };
+    let loaded = crate::spec::load(source);
+    let mut diagnostics = loaded.diagnostics;
+    let Some(spec) = loaded.spec else { return Err(fail(diagnostics)) };
+    diagnostics.extend(crate::check::check(&spec, &loaded.positions));
+    if let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+        && stem != spec.name
+    {
+        let location = loaded.positions.value("/name");
+        diagnostics.push(Diagnostic {
+            location,
+            ..Diagnostic::error("spec::name_mismatch", format!("spec `name` is `{}` but the file is `{stem}.yaml`", spec.name))
+                .at("/name")
+                .help(format!("rename the file to `{}.yaml` or set `name: {stem}`", spec.name))
+        });
+    }
+    diagnostics.sort_by_key(|d| (d.location.map(|l| l.offset).unwrap_or(usize::MAX), d.code));
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(fail(diagnostics));
+    }
+    let source_path = path.to_string_lossy().replace('\\', "/");
+    let ir = crate::lower::lower(&spec, &loaded.positions, &source_path);
+    Ok(CompiledSpec { path: path.to_path_buf(), ir, warnings: diagnostics })
+}
+
+/// Reads and compiles every spec; all specs are checked even when one fails.
+pub fn compile_specs(paths: &[PathBuf]) -> (Vec<CompiledSpec>, Vec<Failure>) {
+    let mut compiled = Vec::new();
+    let mut failures = Vec::new();
+    for path in paths {
+        match std::fs::read_to_string(path) {
+            Ok(source) => match compile_spec(path, &source) {
+                Ok(spec) => compiled.push(spec),
+                Err(failure) => failures.push(failure),
+            },
+            Err(error) => failures.push(Failure {
+                path: path.clone(),
+                source: String::new(),
+                diagnostics: vec![Diagnostic::error("io::read", format!("cannot read the spec: {error}"))],
+            }),
+        }
+    }
+    let mut names: Vec<(&str, &Path)> = Vec::new();
+    for spec in &compiled {
+        if let Some((_, first)) = names.iter().find(|(name, _)| *name == spec.ir.name) {
+            failures.push(Failure {
+                path: spec.path.clone(),
+                source: String::new(),
+                diagnostics: vec![Diagnostic::error("spec::duplicate_spec", format!(
+                    "spec name `{}` is also used by `{}`",
+                    spec.ir.name,
+                    first.display()
+                ))],
+            });
+        }
+        names.push((&spec.ir.name, &spec.path));
+    }
+    (compiled, failures)
+}
+
+/// Generates all files for compiled specs: each client crate, each docs page, and the
+/// shared docs files.
+pub fn generate_all(specs: &[CompiledSpec], options: &Options) -> Result<Vec<GeneratedFile>, String> {
+    let irs: Vec<&Ir> = specs.iter().map(|s| &s.ir).collect();
+    emit::generate(&irs, options)
+}

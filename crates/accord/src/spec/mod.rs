@@ -1,0 +1,75 @@
+//! Front end: spec text → JSON value with positions (`yaml`) → schema-checked (`schema`) →
+//! typed [`Spec`] (serde). Problems are collected as diagnostics, never panics.
+
+pub mod schema;
+pub mod types;
+pub mod yaml;
+
+pub use types::*;
+pub use yaml::Positions;
+
+use crate::diag::Diagnostic;
+
+/// What loading one spec file gives: the typed spec when it parsed, the node positions, and
+/// every problem found on the way.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The typed spec; `None` when YAML or schema errors prevent parsing.
+    pub spec: Option<Spec>,
+    /// Line/column of every node, by JSON pointer.
+    pub positions: Positions,
+    /// Problems found while loading.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Loads one spec from its text: YAML, then the JSON Schema check, then serde.
+pub fn load(source: &str) -> Loaded {
+    let (value, positions) = match yaml::parse(source) {
+        Ok(parsed) => parsed,
+        Err(diagnostic) => {
+            return Loaded { spec: None, positions: Positions::default(), diagnostics: vec![diagnostic] };
+        }
+    };
+    if !value.is_object() {
+        let diagnostic = Diagnostic::error("schema::wrong_type", "expected the spec to be a mapping of keys")
+            .at("")
+            .help("start with `accord: 1`, `name: …` and `endpoints:`");
+        let location = positions.value("");
+        return Loaded { spec: None, positions, diagnostics: vec![Diagnostic { location, ..diagnostic }] };
+    }
+    let diagnostics = schema::validate(&value, &positions);
+    if !diagnostics.is_empty() {
+        return Loaded { spec: None, positions, diagnostics };
+    }
+    match serde_path_to_error::deserialize::<_, Spec>(value) {
+        Ok(spec) => Loaded { spec: Some(spec), positions, diagnostics },
+        Err(error) => {
+            // The schema and the types come from one definition, so this is rare; still
+            // report it located rather than fail.
+            let pointer = path_to_pointer(&error.path().to_string());
+            let location = positions.value(&pointer);
+            let diagnostic = Diagnostic::error("schema::invalid", format!("invalid value: {}", error.inner())).at(pointer);
+            Loaded { spec: None, positions, diagnostics: vec![Diagnostic { location, ..diagnostic }] }
+        }
+    }
+}
+
+fn path_to_pointer(path: &str) -> String {
+    if path == "." {
+        return String::new();
+    }
+    let mut pointer = String::new();
+    for part in path.split('.') {
+        let (key, index) = match part.find('[') {
+            Some(at) => (&part[..at], Some(part[at + 1..].trim_end_matches(']'))),
+            None => (part, None),
+        };
+        if !key.is_empty() {
+            pointer = crate::diag::join_pointer(&pointer, key);
+        }
+        if let Some(index) = index {
+            pointer = format!("{pointer}/{index}");
+        }
+    }
+    pointer
+}

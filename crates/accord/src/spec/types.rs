@@ -1,0 +1,872 @@
+//! The spec language (v1) as Rust types: the single source of both the serde parser and the
+//! JSON Schema (via schemars) that every spec is validated against before it is parsed.
+//!
+//! Conventions: every struct denies unknown keys; maps keep the order of the YAML file
+//! (`IndexMap`) so that output follows the author's order; durations are strings such as
+//! `300s`, `5m`, `2h` and rate limits strings such as `100/minute` (both parsed by `check`).
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A whole integration spec: one external HTTP API.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "accord integration spec (v1)")]
+pub struct Spec {
+    /// Version of the spec language; must be `1`.
+    pub accord: u32,
+    /// Short snake_case name of the integration: the crate is `NAME-client`, the docs page
+    /// `NAME.md`.
+    pub name: String,
+    /// Human title, e.g. `Orders API`.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Version of the integration spec (semver), e.g. `1.0.0`.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// Lifecycle status of the spec (seed 002: Draft/Review/Approved/Production).
+    #[serde(default)]
+    pub status: Option<SpecStatus>,
+    /// Authors or owning team.
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// Purpose of the integration (Markdown).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// What the integration covers and what it does not.
+    #[serde(default)]
+    pub scope: Option<Scope>,
+    /// Named deployments of the API; one may be marked `default: true`.
+    #[serde(default)]
+    pub environments: IndexMap<String, Environment>,
+    /// Authentication schemes the API accepts (any one of them is enough).
+    #[serde(default)]
+    pub auth: Option<Auth>,
+    /// Headers sent on every request.
+    #[serde(default)]
+    pub headers: IndexMap<String, HeaderDef>,
+    /// Named data models (JSON-Schema-like).
+    #[serde(default)]
+    pub models: IndexMap<String, Schema>,
+    /// Error envelope and the error codes the API returns.
+    #[serde(default)]
+    pub errors: Option<Errors>,
+    /// Default retry policy for retryable failures.
+    #[serde(default)]
+    pub retry: Option<RetryPolicy>,
+    /// Rate limits the provider enforces.
+    #[serde(default)]
+    pub rate_limits: Option<RateLimits>,
+    /// The operations, keyed by snake_case operation name.
+    pub endpoints: IndexMap<String, Endpoint>,
+    /// Webhooks the provider sends.
+    #[serde(default)]
+    pub webhooks: Option<Webhooks>,
+    /// Test scenarios: each becomes a contract test.
+    #[serde(default)]
+    pub scenarios: IndexMap<String, Scenario>,
+    /// Mermaid sequence diagrams, copied into the docs.
+    #[serde(default)]
+    pub sequences: IndexMap<String, String>,
+}
+
+/// Lifecycle status of a spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SpecStatus {
+    /// Being written.
+    Draft,
+    /// Under review.
+    Review,
+    /// Agreed by both sides.
+    Approved,
+    /// In production use.
+    Production,
+}
+
+/// In and out of scope lists.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scope {
+    /// What the integration covers.
+    #[serde(default, rename = "in")]
+    pub in_scope: Vec<String>,
+    /// What it does not cover.
+    #[serde(default, rename = "out")]
+    pub out_of_scope: Vec<String>,
+}
+
+/// One deployment of the API.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Environment {
+    /// Absolute `http(s)` URL that endpoint paths are appended to.
+    pub base_url: String,
+    /// What the environment is for.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The environment a client uses when none is chosen (at most one).
+    #[serde(default)]
+    pub default: bool,
+}
+
+/// Authentication schemes; when several are declared the client accepts any one of them.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Auth {
+    /// Prose: how credentials are obtained, stored and rotated.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// A key sent in a header or query parameter.
+    #[serde(default)]
+    pub api_key: Option<ApiKeyAuth>,
+    /// `Authorization: Bearer <token>` (RFC 6750).
+    #[serde(default)]
+    pub bearer: Option<BearerAuth>,
+    /// `Authorization: Basic base64(user:password)` (RFC 7617).
+    #[serde(default)]
+    pub basic: Option<BasicAuth>,
+    /// OAuth 2.0 client credentials grant (RFC 6749 §4.4), token sent as a bearer token.
+    #[serde(default)]
+    pub oauth2_client_credentials: Option<OAuth2ClientCredentials>,
+}
+
+/// Where an API key travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiKeyLocation {
+    /// A request header.
+    Header,
+    /// A query parameter.
+    Query,
+}
+
+/// API key authentication.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApiKeyAuth {
+    /// Header or query.
+    #[serde(rename = "in")]
+    pub location: ApiKeyLocation,
+    /// Header or parameter name, e.g. `X-API-Key`.
+    pub name: String,
+    /// Environment variable the key is read from.
+    #[serde(default)]
+    pub env: Option<String>,
+}
+
+/// Bearer token authentication.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BearerAuth {
+    /// Environment variable the token is read from.
+    #[serde(default)]
+    pub env: Option<String>,
+    /// Prose shown in the docs.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// HTTP basic authentication.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BasicAuth {
+    /// Environment variable holding the user name.
+    #[serde(default)]
+    pub username_env: Option<String>,
+    /// Environment variable holding the password.
+    #[serde(default)]
+    pub password_env: Option<String>,
+    /// Prose shown in the docs.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// OAuth 2.0 client credentials.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OAuth2ClientCredentials {
+    /// Absolute token endpoint URL; the client posts a form to it.
+    pub token_url: String,
+    /// Scopes requested, joined with spaces.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// Refresh this long before `expires_in` runs out, e.g. `300s`.
+    #[serde(default)]
+    pub refresh_before_expiry: Option<String>,
+    /// Environment variable holding the client id.
+    #[serde(default)]
+    pub client_id_env: Option<String>,
+    /// Environment variable holding the client secret.
+    #[serde(default)]
+    pub client_secret_env: Option<String>,
+}
+
+/// A header sent on every request.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderDef {
+    /// A value generated per request.
+    #[serde(default)]
+    pub generate: Option<GeneratedValue>,
+    /// A fixed value.
+    #[serde(default)]
+    pub value: Option<String>,
+    /// What the header is for.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// Kinds of generated header values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum GeneratedValue {
+    /// A random UUID v4 (RFC 9562).
+    Uuid,
+}
+
+/// A type: either the name of a primitive (`string`, `integer`, `number`, `boolean`,
+/// `object`, `any`) or model, or an inline schema.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum TypeRef {
+    /// A primitive or model name.
+    Name(String),
+    /// An inline schema.
+    Inline(Box<Schema>),
+}
+
+/// `required` is a list of property names on objects and a flag on parameters.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Required {
+    /// Parameter position: whether the parameter must be given.
+    Flag(bool),
+    /// Object position: the properties that must be present.
+    Properties(Vec<String>),
+}
+
+/// A JSON-Schema-like type description, spelled in snake_case.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Schema {
+    /// `object`, `array`, `string`, `integer`, `number`, `boolean`, `any`, or a model name.
+    #[serde(default, rename = "type")]
+    pub type_name: Option<String>,
+    /// What the value means.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Object properties, in order.
+    #[serde(default)]
+    pub properties: IndexMap<String, TypeRef>,
+    /// Required property names (objects) or whether a parameter is required.
+    #[serde(default)]
+    pub required: Option<Required>,
+    /// Free-form map values: `true` for any JSON, or the type of every value.
+    #[serde(default)]
+    pub additional_properties: Option<AdditionalProperties>,
+    /// Array item type.
+    #[serde(default)]
+    pub items: Option<TypeRef>,
+    /// Allowed string values.
+    #[serde(default, rename = "enum")]
+    pub enum_values: Vec<String>,
+    /// Exactly one of these types (tagged by `discriminator` when given).
+    #[serde(default)]
+    pub one_of: Vec<TypeRef>,
+    /// The property whose value names the `one_of` variant.
+    #[serde(default)]
+    pub discriminator: Option<Discriminator>,
+    /// Value format: `date-time`, `date`, `decimal`, `uri`, `email`, `uuid`, `int64`,
+    /// `int32`, `unix-time`, `binary`, `ISO 3166-1 alpha-2`, ….
+    #[serde(default)]
+    pub format: Option<String>,
+    /// The value may be JSON `null` (distinct from an absent property).
+    #[serde(default)]
+    pub nullable: bool,
+    /// Minimum string length, in characters.
+    #[serde(default)]
+    pub min_length: Option<u64>,
+    /// Maximum string length, in characters.
+    #[serde(default)]
+    pub max_length: Option<u64>,
+    /// ECMA-262 regular expression a string must match.
+    #[serde(default)]
+    pub pattern: Option<String>,
+    /// Inclusive numeric minimum.
+    #[serde(default)]
+    pub minimum: Option<f64>,
+    /// Inclusive numeric maximum.
+    #[serde(default)]
+    pub maximum: Option<f64>,
+    /// Minimum array length.
+    #[serde(default)]
+    pub min_items: Option<u64>,
+    /// Maximum array length.
+    #[serde(default)]
+    pub max_items: Option<u64>,
+    /// Value used when absent.
+    #[serde(default)]
+    pub default: Option<serde_json::Value>,
+    /// An example value (used by docs and mock responses).
+    #[serde(default)]
+    pub example: Option<serde_json::Value>,
+    /// The property is deprecated.
+    #[serde(default)]
+    pub deprecated: bool,
+}
+
+/// `additional_properties`: `true` (any JSON) or a value type.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum AdditionalProperties {
+    /// `true`: values are any JSON.
+    Any(bool),
+    /// The type of every value.
+    Typed(TypeRef),
+}
+
+/// Discriminator of a `one_of`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Discriminator {
+    /// Property name holding the tag.
+    pub property: String,
+    /// Tag value → model name; when absent the model names are the tags.
+    #[serde(default)]
+    pub mapping: IndexMap<String, String>,
+}
+
+/// Error envelope and codes.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Errors {
+    /// Model of the error body, unless a code names its own.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// JSON pointer of the code inside the body, e.g. `/error_code` or `/error/type`.
+    #[serde(default)]
+    pub code_field: Option<String>,
+    /// Error codes keyed by SCREAMING_SNAKE_CASE name.
+    pub codes: IndexMap<String, ErrorCode>,
+}
+
+/// One error code.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorCode {
+    /// HTTP status (or statuses) this code is returned with.
+    pub status: StatusSet,
+    /// What to do about it: `never`, `backoff`, `after_header`, `refresh_auth`.
+    pub retry: RetryStrategy,
+    /// Value of the code field; defaults to the code name. Codes without a code field are
+    /// matched by status alone.
+    #[serde(default, rename = "match")]
+    pub match_value: Option<String>,
+    /// Body model, overriding `errors.body`.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// What went wrong.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// What the caller should do.
+    #[serde(default)]
+    pub resolution: Option<String>,
+}
+
+/// One status or several.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum StatusSet {
+    /// A single status.
+    One(u16),
+    /// Several statuses.
+    Many(Vec<u16>),
+}
+
+impl StatusSet {
+    /// The statuses as a list.
+    pub fn to_vec(&self) -> Vec<u16> {
+        match self {
+            StatusSet::One(status) => vec![*status],
+            StatusSet::Many(statuses) => statuses.clone(),
+        }
+    }
+}
+
+/// Retry strategy of an error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RetryStrategy {
+    /// Do not retry: the request must change.
+    Never,
+    /// Retry with exponential backoff and jitter.
+    Backoff,
+    /// Wait for `Retry-After` (RFC 9110 §10.2.3), then retry.
+    AfterHeader,
+    /// Refresh credentials and retry once.
+    RefreshAuth,
+}
+
+/// Default retry policy.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetryPolicy {
+    /// Total attempts including the first.
+    pub max_attempts: u32,
+    /// Backoff between attempts.
+    #[serde(default)]
+    pub backoff: Option<Backoff>,
+}
+
+/// Exponential backoff parameters.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Backoff {
+    /// First delay, e.g. `1s`.
+    pub initial: String,
+    /// Cap on any delay, e.g. `30s`.
+    pub max: String,
+    /// Growth factor per attempt.
+    #[serde(default)]
+    pub multiplier: Option<f64>,
+    /// Jitter kind.
+    #[serde(default)]
+    pub jitter: Option<Jitter>,
+}
+
+/// Jitter kinds (AWS Architecture Blog, "Exponential Backoff And Jitter").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Jitter {
+    /// No jitter.
+    None,
+    /// Uniform in `[0, delay]`.
+    Full,
+    /// Uniform in `[delay/2, delay]`.
+    Equal,
+}
+
+/// Provider rate limits.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimits {
+    /// Limit applying to every endpoint without its own.
+    #[serde(default)]
+    pub default: Option<RateLimit>,
+    /// Further limits over longer windows, e.g. `10000/day`.
+    #[serde(default)]
+    pub quotas: Vec<String>,
+    /// Response headers that report the limit.
+    #[serde(default)]
+    pub headers: Option<RateLimitHeaders>,
+    /// Prose.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// A rate limit: `100/minute`, optionally with a burst.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RateLimit {
+    /// `100/minute`.
+    Short(String),
+    /// With burst and reason.
+    Full(RateLimitDef),
+}
+
+/// A rate limit with details.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitDef {
+    /// `N/second|minute|hour|day`.
+    pub limit: String,
+    /// Requests allowed at once (token bucket capacity).
+    #[serde(default)]
+    pub burst: Option<u32>,
+    /// Why this limit exists.
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// Names of the rate-limit response headers.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitHeaders {
+    /// Requests allowed per window.
+    #[serde(default)]
+    pub limit: Option<String>,
+    /// Requests left in the window.
+    #[serde(default)]
+    pub remaining: Option<String>,
+    /// When the window resets (unix seconds).
+    #[serde(default)]
+    pub reset: Option<String>,
+}
+
+/// HTTP methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Method {
+    /// GET
+    Get,
+    /// POST
+    Post,
+    /// PUT
+    Put,
+    /// PATCH
+    Patch,
+    /// DELETE
+    Delete,
+    /// HEAD
+    Head,
+}
+
+/// One operation.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Endpoint {
+    /// HTTP method.
+    pub method: Method,
+    /// Path template relative to the base URL, `{name}` for path parameters.
+    pub path: String,
+    /// One-line summary.
+    #[serde(default)]
+    pub summary: Option<String>,
+    /// Longer description (Markdown).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The endpoint is deprecated.
+    #[serde(default)]
+    pub deprecated: bool,
+    /// Types of the `{name}` parameters of `path`.
+    #[serde(default)]
+    pub path_params: IndexMap<String, TypeRef>,
+    /// Query parameters.
+    #[serde(default)]
+    pub query: IndexMap<String, TypeRef>,
+    /// Request headers specific to this endpoint.
+    #[serde(default)]
+    pub headers: IndexMap<String, TypeRef>,
+    /// Request body.
+    #[serde(default)]
+    pub request: Option<RequestDef>,
+    /// Responses by status code.
+    #[serde(default)]
+    pub responses: IndexMap<String, ResponseRef>,
+    /// Error codes this endpoint can return.
+    #[serde(default)]
+    pub errors: Vec<String>,
+    /// Idempotency key header.
+    #[serde(default)]
+    pub idempotency: Option<Idempotency>,
+    /// Rate limit of this endpoint, overriding the default.
+    #[serde(default)]
+    pub rate_limit: Option<RateLimit>,
+    /// Pagination style.
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
+}
+
+/// Request body.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequestDef {
+    /// Body type.
+    pub body: TypeRef,
+    /// Encoding of the body.
+    #[serde(default)]
+    pub content_type: Option<ContentType>,
+    /// Whether a body must be sent (default true).
+    #[serde(default)]
+    pub required: Option<bool>,
+}
+
+/// Body encodings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ContentType {
+    /// `application/json`.
+    Json,
+    /// `application/x-www-form-urlencoded`, nested objects in bracket notation
+    /// (`metadata[key]=value`, as Stripe encodes them).
+    Form,
+}
+
+/// A response: a model name, or details.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ResponseRef {
+    /// The body model.
+    Short(String),
+    /// Details.
+    Full(ResponseDef),
+}
+
+/// A response with details.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseDef {
+    /// Body type; absent for no content.
+    #[serde(default)]
+    pub body: Option<TypeRef>,
+    /// What the response means.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Response headers worth knowing.
+    #[serde(default)]
+    pub headers: IndexMap<String, TypeRef>,
+}
+
+/// Idempotency key support.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Idempotency {
+    /// Header carrying the key, e.g. `Idempotency-Key`.
+    pub header: String,
+    /// How long the provider remembers a key, e.g. `24h`.
+    #[serde(default)]
+    pub retention: Option<String>,
+}
+
+/// Pagination styles.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Pagination {
+    /// The next cursor is read from the body and sent as a query parameter.
+    Cursor(CursorPagination),
+    /// `page`/`per_page` query parameters, next page from the RFC 8288 `Link` header.
+    Page(PagePagination),
+}
+
+/// Cursor pagination.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CursorPagination {
+    /// Query parameter carrying the cursor.
+    pub param: String,
+    /// JSON pointer of the next cursor in the body. With `from_last_item`, the pointer is
+    /// taken inside the last item (Stripe's `starting_after` = last item's `/id`).
+    pub next: String,
+    /// The cursor is read from the last item of `items`.
+    #[serde(default)]
+    pub from_last_item: bool,
+    /// JSON pointer of a boolean that says more pages exist (`/has_more`).
+    #[serde(default)]
+    pub has_more: Option<String>,
+    /// JSON pointer of the items array (`/data`); absent when the body is the array.
+    #[serde(default)]
+    pub items: Option<String>,
+}
+
+/// Page-number pagination.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PagePagination {
+    /// Page number parameter.
+    pub param: String,
+    /// Page size parameter.
+    #[serde(default)]
+    pub size_param: Option<String>,
+    /// The next page comes from the `Link` header's `rel="next"` (RFC 8288).
+    #[serde(default)]
+    pub link_header: bool,
+    /// JSON pointer of the items array; absent when the body is the array.
+    #[serde(default)]
+    pub items: Option<String>,
+}
+
+/// Webhooks the provider sends.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Webhooks {
+    /// Prose.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// How deliveries are signed.
+    pub signature: WebhookSignature,
+    /// Delivery guarantees and retry schedule.
+    #[serde(default)]
+    pub delivery: Option<Delivery>,
+    /// JSON pointer of the event type in the payload (`/event_type`, `/type`); when absent the
+    /// type comes from `event_header`.
+    #[serde(default)]
+    pub event_type_field: Option<String>,
+    /// Header carrying the event type (GitHub's `X-GitHub-Event`).
+    #[serde(default)]
+    pub event_header: Option<String>,
+    /// JSON pointer of the event id in the payload, for de-duplication.
+    #[serde(default)]
+    pub event_id_field: Option<String>,
+    /// Header carrying the delivery id (GitHub's `X-GitHub-Delivery`).
+    #[serde(default)]
+    pub event_id_header: Option<String>,
+    /// Events by type name.
+    pub events: IndexMap<String, WebhookEvent>,
+}
+
+/// Signature scheme.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSignature {
+    /// MAC algorithm; `hmac-sha256`.
+    pub algorithm: SignatureAlgorithm,
+    /// Header carrying the signature.
+    pub header: String,
+    /// Header value template: `sha256={hex}`, `{base64}`, or Stripe's `t={timestamp},v1={hex}`.
+    pub format: String,
+    /// Signed content template over `{body}`, `{timestamp}`, `{id}`; default `{body}`.
+    #[serde(default)]
+    pub signed_payload: Option<String>,
+    /// Where the timestamp comes from and how old it may be.
+    #[serde(default)]
+    pub timestamp: Option<SignatureTimestamp>,
+    /// Where the secret comes from.
+    #[serde(default)]
+    pub secret_env: Option<String>,
+}
+
+/// MAC algorithms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum SignatureAlgorithm {
+    /// HMAC (RFC 2104) with SHA-256.
+    #[serde(rename = "hmac-sha256")]
+    HmacSha256,
+}
+
+/// Signature timestamp.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureTimestamp {
+    /// Header carrying the unix timestamp; absent when it is inside the signature header.
+    #[serde(default)]
+    pub header: Option<String>,
+    /// Replay window, e.g. `5m`.
+    pub tolerance: String,
+}
+
+/// Delivery.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Delivery {
+    /// `at-least-once` or `at-most-once`.
+    #[serde(default)]
+    pub guarantee: Option<String>,
+    /// Delay before each delivery attempt, e.g. `[0s, 1m, 5m]`.
+    #[serde(default)]
+    pub retries: Vec<String>,
+    /// Time the receiver has to answer 2xx.
+    #[serde(default)]
+    pub timeout: Option<String>,
+}
+
+/// One webhook event.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookEvent {
+    /// Payload model.
+    pub payload: String,
+    /// When it is sent.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// An example payload (used by generated tests).
+    #[serde(default)]
+    pub example: Option<serde_json::Value>,
+}
+
+/// A test scenario.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// What is being tested.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The endpoint called (single-step scenarios).
+    #[serde(default)]
+    pub endpoint: Option<String>,
+    /// Preconditions (prose).
+    #[serde(default)]
+    pub preconditions: Vec<String>,
+    /// Provider state to set up before the call (prose, for provider verification).
+    #[serde(default)]
+    pub setup: Option<String>,
+    /// The request.
+    #[serde(default)]
+    pub request: Option<ScenarioRequest>,
+    /// The answer the mock server gives; default: generated from the response model.
+    #[serde(default)]
+    pub response: Option<ScenarioResponse>,
+    /// What must come back.
+    #[serde(default)]
+    pub expect: Option<Expectation>,
+    /// Postconditions (prose).
+    #[serde(default)]
+    pub postconditions: Vec<String>,
+    /// Multi-step scenarios.
+    #[serde(default)]
+    pub steps: Vec<ScenarioStep>,
+}
+
+/// One step of a multi-step scenario.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioStep {
+    /// The endpoint called.
+    pub endpoint: String,
+    /// The request.
+    #[serde(default)]
+    pub request: Option<ScenarioRequest>,
+    /// The answer the mock server gives.
+    #[serde(default)]
+    pub response: Option<ScenarioResponse>,
+    /// What must come back.
+    pub expect: Expectation,
+}
+
+/// Scenario request data.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioRequest {
+    /// Path parameter values.
+    #[serde(default)]
+    pub path: IndexMap<String, serde_json::Value>,
+    /// Query parameter values.
+    #[serde(default)]
+    pub query: IndexMap<String, serde_json::Value>,
+    /// Header values.
+    #[serde(default)]
+    pub headers: IndexMap<String, String>,
+    /// Body.
+    #[serde(default)]
+    pub body: Option<serde_json::Value>,
+}
+
+/// The mock server's answer.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioResponse {
+    /// Body to answer with (merged over a body generated from the model).
+    #[serde(default)]
+    pub body: Option<serde_json::Value>,
+    /// Headers to answer with.
+    #[serde(default)]
+    pub headers: IndexMap<String, String>,
+}
+
+/// Expected outcome.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Expectation {
+    /// Expected HTTP status.
+    pub status: u16,
+    /// Expected error code (for error statuses).
+    #[serde(default)]
+    pub error: Option<String>,
+    /// Top-level body fields that must be present.
+    #[serde(default)]
+    pub body_contains: Vec<String>,
+    /// Body fields with expected values (JSON pointer → value).
+    #[serde(default)]
+    pub body_equals: IndexMap<String, serde_json::Value>,
+}

@@ -761,9 +761,22 @@ fn constrained(value: Value, constraints: &Constraints) -> Value {
     }
 }
 
-/// Deep-merges `overlay` into `base`: objects key by key, everything else replaced.
+/// Deep-merges `overlay` into `base`: objects key by key; each item of an overlay list is
+/// merged over the generated item (so a scenario can give only the fields it cares about);
+/// everything else is replaced.
 pub fn merge(base: &mut Value, overlay: &Value) {
     match (base, overlay) {
+        (Value::Array(base), Value::Array(overlay)) if base.first().is_some_and(Value::is_object) => {
+            let template = base[0].clone();
+            *base = overlay
+                .iter()
+                .map(|item| {
+                    let mut merged = template.clone();
+                    merge(&mut merged, item);
+                    merged
+                })
+                .collect();
+        }
         (Value::Object(base), Value::Object(overlay)) => {
             for (key, value) in overlay {
                 match base.get_mut(key) {

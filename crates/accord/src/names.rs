@@ -25,7 +25,7 @@ fn clean(name: &str) -> String {
 
 fn fix_start(ident: String, prefix: &str) -> String {
     match ident.chars().next() {
-        None => prefix.trim_end_matches('_').to_string(),
+        None => String::new(),
         Some(first) if first.is_ascii_digit() => format!("{prefix}{ident}"),
         Some(_) => ident,
     }
@@ -41,7 +41,7 @@ pub fn snake(name: &str) -> String {
 /// UpperCamelCase identifier for types and variants.
 pub fn camel(name: &str) -> String {
     let ident = fix_start(clean(name).to_upper_camel_case(), "N");
-    escape_keyword(ident)
+    if ident.is_empty() { "Value".to_string() } else { escape_keyword(ident) }
 }
 
 /// SCREAMING_SNAKE_CASE identifier for constants and environment variables.

@@ -500,7 +500,7 @@ pub struct AddressParams {
 pub enum CreateCustomerParamsTaxExempt {
     /// ``
     #[serde(rename = "")]
-    N,
+    Value,
     /// `exempt`
     #[serde(rename = "exempt")]
     Exempt,
@@ -518,7 +518,7 @@ impl CreateCustomerParamsTaxExempt {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            CreateCustomerParamsTaxExempt::N => "",
+            CreateCustomerParamsTaxExempt::Value => "",
             CreateCustomerParamsTaxExempt::Exempt => "exempt",
             CreateCustomerParamsTaxExempt::None => "none",
             CreateCustomerParamsTaxExempt::Reverse => "reverse",
@@ -640,7 +640,7 @@ pub struct CreateCustomerParams {
 pub enum UpdateCustomerParamsTaxExempt {
     /// ``
     #[serde(rename = "")]
-    N,
+    Value,
     /// `exempt`
     #[serde(rename = "exempt")]
     Exempt,
@@ -658,7 +658,7 @@ impl UpdateCustomerParamsTaxExempt {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            UpdateCustomerParamsTaxExempt::N => "",
+            UpdateCustomerParamsTaxExempt::Value => "",
             UpdateCustomerParamsTaxExempt::Exempt => "exempt",
             UpdateCustomerParamsTaxExempt::None => "none",
             UpdateCustomerParamsTaxExempt::Reverse => "reverse",
@@ -1981,7 +1981,7 @@ pub enum ConfirmPaymentIntentParamsOffSession {
 pub enum ConfirmPaymentIntentParamsSetupFutureUsage {
     /// ``
     #[serde(rename = "")]
-    N,
+    Value,
     /// `off_session`
     #[serde(rename = "off_session")]
     OffSession,
@@ -1996,7 +1996,7 @@ impl ConfirmPaymentIntentParamsSetupFutureUsage {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
-            ConfirmPaymentIntentParamsSetupFutureUsage::N => "",
+            ConfirmPaymentIntentParamsSetupFutureUsage::Value => "",
             ConfirmPaymentIntentParamsSetupFutureUsage::OffSession => "off_session",
             ConfirmPaymentIntentParamsSetupFutureUsage::OnSession => "on_session",
             ConfirmPaymentIntentParamsSetupFutureUsage::Unknown(value) => value.as_str(),

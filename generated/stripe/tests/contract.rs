@@ -546,7 +546,7 @@ async fn list_customers_ok() {
                         serde_json::from_str::<
                             Value,
                         >(
-                                "{\"object\":\"list\",\"data\":[{\"id\":\"cus_NffrFeUfNV2Hib\",\"object\":\"customer\",\"created\":1680893993,\"email\":\"jennyrosen@example.com\",\"livemode\":false,\"name\":\"Jenny Rosen\"}],\"has_more\":false,\"url\":\"/v1/customers\"}",
+                                "{\"object\":\"list\",\"data\":[{\"id\":\"cus_NffrFeUfNV2Hib\",\"object\":\"customer\",\"balance\":0,\"created\":1680893993,\"currency\":\"usd\",\"delinquent\":false,\"email\":\"jennyrosen@example.com\",\"invoice_prefix\":\"0759376C\",\"livemode\":false,\"metadata\":{},\"name\":\"Jenny Rosen\",\"next_invoice_sequence\":1,\"preferred_locales\":[],\"tax_exempt\":\"none\"}],\"has_more\":false,\"url\":\"/v1/customers\"}",
                             )
                             .expect("spec JSON"),
                     ),
@@ -675,7 +675,7 @@ async fn list_customers_two_pages() {
                         serde_json::from_str::<
                             Value,
                         >(
-                                "{\"object\":\"list\",\"data\":[{\"id\":\"cus_NffrFeUfNV2Hib\",\"object\":\"customer\",\"created\":1680893993,\"livemode\":false}],\"has_more\":true,\"url\":\"/v1/customers\"}",
+                                "{\"object\":\"list\",\"data\":[{\"id\":\"cus_NffrFeUfNV2Hib\",\"object\":\"customer\",\"balance\":0,\"created\":1680893993,\"currency\":\"usd\",\"delinquent\":false,\"email\":\"jennyrosen@example.com\",\"invoice_prefix\":\"0759376C\",\"livemode\":false,\"metadata\":{},\"name\":\"Jenny Rosen\",\"next_invoice_sequence\":1,\"preferred_locales\":[],\"tax_exempt\":\"none\"}],\"has_more\":true,\"url\":\"/v1/customers\"}",
                             )
                             .expect("spec JSON"),
                     ),
@@ -760,7 +760,7 @@ async fn list_customers_two_pages() {
                         serde_json::from_str::<
                             Value,
                         >(
-                                "{\"object\":\"list\",\"data\":[{\"id\":\"cus_NffqWgL6j6lTbz\",\"object\":\"customer\",\"created\":1680893640,\"livemode\":false}],\"has_more\":false,\"url\":\"/v1/customers\"}",
+                                "{\"object\":\"list\",\"data\":[{\"id\":\"cus_NffqWgL6j6lTbz\",\"object\":\"customer\",\"balance\":0,\"created\":1680893640,\"currency\":\"usd\",\"delinquent\":false,\"email\":\"jennyrosen@example.com\",\"invoice_prefix\":\"0759376C\",\"livemode\":false,\"metadata\":{},\"name\":\"Jenny Rosen\",\"next_invoice_sequence\":1,\"preferred_locales\":[],\"tax_exempt\":\"none\"}],\"has_more\":false,\"url\":\"/v1/customers\"}",
                             )
                             .expect("spec JSON"),
                     ),
@@ -1309,7 +1309,7 @@ async fn list_payment_intents_ok() {
                         serde_json::from_str::<
                             Value,
                         >(
-                                "{\"object\":\"list\",\"data\":[{\"id\":\"pi_3MtwBwLkdIwHu7ix28a3tqPa\",\"object\":\"payment_intent\",\"amount\":2000,\"currency\":\"usd\",\"customer\":\"cus_NffrFeUfNV2Hib\",\"status\":\"succeeded\"}],\"has_more\":false,\"url\":\"/v1/payment_intents\"}",
+                                "{\"object\":\"list\",\"data\":[{\"id\":\"pi_3MtwBwLkdIwHu7ix28a3tqPa\",\"object\":\"payment_intent\",\"amount\":2000,\"amount_capturable\":0,\"amount_received\":0,\"capture_method\":\"automatic\",\"client_secret\":\"pi_3MtwBwLkdIwHu7ix28a3tqPa_secret_YrKJUKribcBjcG8HVhfZluoGH\",\"confirmation_method\":\"automatic\",\"created\":1680800504,\"currency\":\"usd\",\"livemode\":false,\"metadata\":{},\"payment_method_types\":[\"card\"],\"status\":\"succeeded\",\"customer\":\"cus_NffrFeUfNV2Hib\"}],\"has_more\":false,\"url\":\"/v1/payment_intents\"}",
                             )
                             .expect("spec JSON"),
                     ),

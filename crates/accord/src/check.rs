@@ -263,7 +263,7 @@ impl Checker<'_> {
         if let Some(pattern) = &schema.pattern
             && let Err(error) = regex_syntax::Parser::new().parse(pattern)
         {
-            let first_line = error.to_string().lines().last().unwrap_or_default().to_string();
+            let first_line = error.to_string().lines().last().unwrap_or_default().trim_start_matches("error: ").to_string();
             self.error("spec::bad_pattern", &format!("{pointer}/pattern"), format!("`pattern` is not a valid regular expression: {first_line}"));
         }
     }

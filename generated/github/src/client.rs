@@ -8,6 +8,7 @@ pub enum Environment {
     #[default]
     Production,
 }
+
 impl Environment {
     /// The base URL endpoint paths are appended to.
     pub fn base_url(self) -> &'static str {
@@ -16,6 +17,7 @@ impl Environment {
         }
     }
 }
+
 /// Client for GitHub REST API. Cheap to clone: clones share one connection pool and token cache.
 ///
 /// Build one with [`Client::builder`].
@@ -23,6 +25,7 @@ impl Environment {
 pub struct Client {
     inner: ::accord_runtime::Client,
 }
+
 /// Builds a [`Client`]: environment or base URL, credentials, timeouts.
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
@@ -33,12 +36,14 @@ pub struct ClientBuilder {
     allow_anonymous: bool,
     bearer_token: ::std::option::Option<::accord_runtime::Secret>,
 }
+
 impl ClientBuilder {
     /// Chooses a declared environment (default: the spec's default).
     pub fn environment(mut self, environment: Environment) -> Self {
         self.environment = environment;
         self
     }
+
     /// Sends requests to this base URL instead of an environment's (a mock server, a proxy).
     pub fn base_url(
         mut self,
@@ -47,21 +52,25 @@ impl ClientBuilder {
         self.base_url = ::std::option::Option::Some(url.into());
         self
     }
+
     /// Time allowed to open a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.connect_timeout = ::std::option::Option::Some(timeout);
         self
     }
+
     /// Time allowed for one request attempt, including the body (default 60 s).
     pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.request_timeout = ::std::option::Option::Some(timeout);
         self
     }
+
     /// Builds without credentials even though the spec declares authentication.
     pub fn allow_anonymous(mut self) -> Self {
         self.allow_anonymous = true;
         self
     }
+
     /// A bearer token (`Authorization: Bearer …`, RFC 6750); from `GITHUB_TOKEN` with [`ClientBuilder::credentials_from_env`].
     pub fn bearer_token(
         mut self,
@@ -70,6 +79,7 @@ impl ClientBuilder {
         self.bearer_token = ::std::option::Option::Some(token.into());
         self
     }
+
     /// Reads credentials from the environment variables the spec declares: `GITHUB_TOKEN`. Unset variables are skipped.
     pub fn credentials_from_env(mut self) -> Self {
         if let ::std::option::Option::Some(token) = ::accord_runtime::Secret::from_env(
@@ -79,6 +89,7 @@ impl ClientBuilder {
         }
         self
     }
+
     /// Builds the client.
     ///
     /// Errors: [`crate::errors::Error::Config`] when the spec requires credentials and
@@ -121,15 +132,18 @@ impl ClientBuilder {
         ::std::result::Result::Ok(Client { inner })
     }
 }
+
 impl Client {
     /// A builder with the default environment and no credentials.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.inner.base_url()
     }
+
     /// Sends a request described by hand (for calls the typed methods cannot express,
     /// such as deliberately invalid bodies in contract tests) and classifies the
     /// answer like the typed methods do.
@@ -149,6 +163,7 @@ impl Client {
             .map_err(crate::errors::Error::Transport)?;
         crate::errors::decode_response::<::accord_runtime::serde_json::Value>(raw)
     }
+
     /// Sends `GET /repos/{owner}/{repo}` (spec: `endpoints.get_repository`).
     ///
     /// Get a repository
@@ -170,6 +185,7 @@ impl Client {
             repo: repo.into(),
         }
     }
+
     /// Sends `GET /repos/{owner}/{repo}/issues` (spec: `endpoints.list_issues`).
     ///
     /// List repository issues
@@ -203,6 +219,7 @@ impl Client {
             page: ::std::option::Option::None,
         }
     }
+
     /// Sends `POST /repos/{owner}/{repo}/issues` (spec: `endpoints.create_issue`).
     ///
     /// Create an issue
@@ -226,6 +243,7 @@ impl Client {
             body,
         }
     }
+
     /// Sends `GET /repos/{owner}/{repo}/issues/{issue_number}` (spec: `endpoints.get_issue`).
     ///
     /// Get an issue
@@ -249,6 +267,7 @@ impl Client {
             issue_number: issue_number,
         }
     }
+
     /// Sends `PATCH /repos/{owner}/{repo}/issues/{issue_number}` (spec: `endpoints.update_issue`).
     ///
     /// Update an issue
@@ -273,6 +292,7 @@ impl Client {
             body: ::std::option::Option::None,
         }
     }
+
     /// Sends `GET /repos/{owner}/{repo}/issues/{issue_number}/comments` (spec: `endpoints.list_issue_comments`).
     ///
     /// List issue comments
@@ -300,6 +320,7 @@ impl Client {
             page: ::std::option::Option::None,
         }
     }
+
     /// Sends `POST /repos/{owner}/{repo}/issues/{issue_number}/comments` (spec: `endpoints.create_issue_comment`).
     ///
     /// Create an issue comment
@@ -326,6 +347,7 @@ impl Client {
         }
     }
 }
+
 /// Request builder for [`Client::get_repository`] (`GET /repos/{owner}/{repo}`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -334,6 +356,7 @@ pub struct GetRepositoryRequest<'a> {
     owner: ::std::string::String,
     repo: ::std::string::String,
 }
+
 impl<'a> GetRepositoryRequest<'a> {
     /// Sends the request and decodes the success body.
     ///
@@ -346,6 +369,7 @@ impl<'a> GetRepositoryRequest<'a> {
     ) -> ::std::result::Result<crate::models::Repository, crate::errors::Error> {
         self.send_full().await.map(|response| response.body)
     }
+
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
@@ -375,6 +399,7 @@ impl<'a> GetRepositoryRequest<'a> {
         crate::errors::decode_response::<crate::models::Repository>(raw)
     }
 }
+
 /// Request builder for [`Client::list_issues`] (`GET /repos/{owner}/{repo}/issues`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -394,6 +419,7 @@ pub struct ListIssuesRequest<'a> {
     per_page: ::std::option::Option<i64>,
     page: ::std::option::Option<i64>,
 }
+
 impl<'a> ListIssuesRequest<'a> {
     /// Sets `milestone`. A milestone `number`, `*` for issues with any milestone, or `none` for issues without one.
     pub fn milestone(
@@ -403,11 +429,13 @@ impl<'a> ListIssuesRequest<'a> {
         self.milestone = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `state`. Indicates the state of the issues to return.
     pub fn state(mut self, value: crate::models::ListIssuesState) -> Self {
         self.state = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `assignee`. A user login, `none` for issues with no assigned user, or `*` for issues assigned to any user.
     pub fn assignee(
         mut self,
@@ -416,6 +444,7 @@ impl<'a> ListIssuesRequest<'a> {
         self.assignee = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `creator`. The user that created the issue.
     pub fn creator(
         mut self,
@@ -424,6 +453,7 @@ impl<'a> ListIssuesRequest<'a> {
         self.creator = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `mentioned`. A user that's mentioned in the issue.
     pub fn mentioned(
         mut self,
@@ -432,6 +462,7 @@ impl<'a> ListIssuesRequest<'a> {
         self.mentioned = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `labels`. A list of comma separated label names. Example: `bug,ui,@high`
     pub fn labels(
         mut self,
@@ -440,16 +471,19 @@ impl<'a> ListIssuesRequest<'a> {
         self.labels = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `sort`. What to sort results by.
     pub fn sort(mut self, value: crate::models::ListIssuesSort) -> Self {
         self.sort = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `direction`. One of `asc` (ascending) or `desc` (descending).
     pub fn direction(mut self, value: crate::models::ListIssuesDirection) -> Self {
         self.direction = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `since`. Only show results last updated after this time (ISO 8601: `YYYY-MM-DDTHH:MM:SSZ`).
     ///
     /// Constraints: format `date-time`.
@@ -457,6 +491,7 @@ impl<'a> ListIssuesRequest<'a> {
         self.since = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `per_page`. Results per page (max 100).
     ///
     /// Constraints: ≤ 100.
@@ -464,11 +499,13 @@ impl<'a> ListIssuesRequest<'a> {
         self.per_page = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `page`. Page number of the results to fetch.
     pub fn page(mut self, value: i64) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
     }
+
     /// Sends the request and decodes the success body.
     ///
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
@@ -484,6 +521,7 @@ impl<'a> ListIssuesRequest<'a> {
     > {
         self.send_full().await.map(|response| response.body)
     }
+
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
@@ -547,6 +585,7 @@ impl<'a> ListIssuesRequest<'a> {
         crate::errors::decode_response::<::std::vec::Vec<crate::models::Issue>>(raw)
     }
 }
+
 /// Request builder for [`Client::create_issue`] (`POST /repos/{owner}/{repo}/issues`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -556,6 +595,7 @@ pub struct CreateIssueRequest2<'a> {
     repo: ::std::string::String,
     body: &'a crate::models::CreateIssueRequest,
 }
+
 impl<'a> CreateIssueRequest2<'a> {
     /// Sends the request and decodes the success body.
     ///
@@ -568,6 +608,7 @@ impl<'a> CreateIssueRequest2<'a> {
     ) -> ::std::result::Result<crate::models::Issue, crate::errors::Error> {
         self.send_full().await.map(|response| response.body)
     }
+
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
@@ -599,6 +640,7 @@ impl<'a> CreateIssueRequest2<'a> {
         crate::errors::decode_response::<crate::models::Issue>(raw)
     }
 }
+
 /// Request builder for [`Client::get_issue`] (`GET /repos/{owner}/{repo}/issues/{issue_number}`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -608,6 +650,7 @@ pub struct GetIssueRequest<'a> {
     repo: ::std::string::String,
     issue_number: i64,
 }
+
 impl<'a> GetIssueRequest<'a> {
     /// Sends the request and decodes the success body.
     ///
@@ -620,6 +663,7 @@ impl<'a> GetIssueRequest<'a> {
     ) -> ::std::result::Result<crate::models::Issue, crate::errors::Error> {
         self.send_full().await.map(|response| response.body)
     }
+
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
@@ -651,6 +695,7 @@ impl<'a> GetIssueRequest<'a> {
         crate::errors::decode_response::<crate::models::Issue>(raw)
     }
 }
+
 /// Request builder for [`Client::update_issue`] (`PATCH /repos/{owner}/{repo}/issues/{issue_number}`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -661,12 +706,14 @@ pub struct UpdateIssueRequest2<'a> {
     issue_number: i64,
     body: ::std::option::Option<&'a crate::models::UpdateIssueRequest>,
 }
+
 impl<'a> UpdateIssueRequest2<'a> {
     /// Sets the (optional) request body.
     pub fn body(mut self, body: &'a crate::models::UpdateIssueRequest) -> Self {
         self.body = ::std::option::Option::Some(body);
         self
     }
+
     /// Sends the request and decodes the success body.
     ///
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
@@ -678,6 +725,7 @@ impl<'a> UpdateIssueRequest2<'a> {
     ) -> ::std::result::Result<crate::models::Issue, crate::errors::Error> {
         self.send_full().await.map(|response| response.body)
     }
+
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
@@ -712,6 +760,7 @@ impl<'a> UpdateIssueRequest2<'a> {
         crate::errors::decode_response::<crate::models::Issue>(raw)
     }
 }
+
 /// Request builder for [`Client::list_issue_comments`] (`GET /repos/{owner}/{repo}/issues/{issue_number}/comments`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -724,6 +773,7 @@ pub struct ListIssueCommentsRequest<'a> {
     per_page: ::std::option::Option<i64>,
     page: ::std::option::Option<i64>,
 }
+
 impl<'a> ListIssueCommentsRequest<'a> {
     /// Sets `since`. Only show results last updated after this time (ISO 8601: `YYYY-MM-DDTHH:MM:SSZ`).
     ///
@@ -732,6 +782,7 @@ impl<'a> ListIssueCommentsRequest<'a> {
         self.since = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `per_page`. Results per page (max 100).
     ///
     /// Constraints: ≤ 100.
@@ -739,11 +790,13 @@ impl<'a> ListIssueCommentsRequest<'a> {
         self.per_page = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `page`. Page number of the results to fetch.
     pub fn page(mut self, value: i64) -> Self {
         self.page = ::std::option::Option::Some(value);
         self
     }
+
     /// Sends the request and decodes the success body.
     ///
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
@@ -759,6 +812,7 @@ impl<'a> ListIssueCommentsRequest<'a> {
     > {
         self.send_full().await.map(|response| response.body)
     }
+
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
@@ -802,6 +856,7 @@ impl<'a> ListIssueCommentsRequest<'a> {
         >(raw)
     }
 }
+
 /// Request builder for [`Client::create_issue_comment`] (`POST /repos/{owner}/{repo}/issues/{issue_number}/comments`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -812,6 +867,7 @@ pub struct CreateIssueCommentRequest2<'a> {
     issue_number: i64,
     body: &'a crate::models::CreateIssueCommentRequest,
 }
+
 impl<'a> CreateIssueCommentRequest2<'a> {
     /// Sends the request and decodes the success body.
     ///
@@ -824,6 +880,7 @@ impl<'a> CreateIssueCommentRequest2<'a> {
     ) -> ::std::result::Result<crate::models::IssueComment, crate::errors::Error> {
         self.send_full().await.map(|response| response.body)
     }
+
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].

@@ -24,6 +24,7 @@ pub enum Error {
     /// The client is misconfigured (e.g. no credentials).
     Config(::std::string::String),
 }
+
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -39,6 +40,7 @@ impl ::std::fmt::Display for Error {
         }
     }
 }
+
 impl ::std::error::Error for Error {}
 /// The declared error codes (spec `errors.codes`).
 #[derive(Debug)]
@@ -83,6 +85,7 @@ pub enum ApiError {
         ::accord_runtime::ApiErrorResponse<crate::models::ServiceUnavailableError>,
     ),
 }
+
 impl ApiError {
     /// The spec's name of the error code (`VALIDATION_ERROR`).
     pub fn code(&self) -> &'static str {
@@ -95,6 +98,7 @@ impl ApiError {
             ApiError::ServiceUnavailable(_) => "SERVICE_UNAVAILABLE",
         }
     }
+
     /// The retry strategy the spec declares for this code.
     pub fn retry_strategy(&self) -> ::accord_runtime::RetryStrategy {
         match self {
@@ -106,6 +110,7 @@ impl ApiError {
             ApiError::ServiceUnavailable(_) => ::accord_runtime::RetryStrategy::Backoff,
         }
     }
+
     /// The HTTP status.
     pub fn status(&self) -> u16 {
         match self {
@@ -117,6 +122,7 @@ impl ApiError {
             ApiError::ServiceUnavailable(response) => response.status,
         }
     }
+
     /// The provider's request id, if the response carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         match self {
@@ -129,6 +135,7 @@ impl ApiError {
         }
     }
 }
+
 /// The spec's default retry policy (`retry`): attempts include the first; delays grow exponentially with jitter.
 pub const RETRY_POLICY: ::accord_runtime::RetryPolicy = ::accord_runtime::RetryPolicy {
     max_attempts: 3u32,
@@ -137,6 +144,7 @@ pub const RETRY_POLICY: ::accord_runtime::RetryPolicy = ::accord_runtime::RetryP
     multiplier: 2f64,
     jitter: ::accord_runtime::policy::Jitter::Full,
 };
+
 /// Decodes a raw response: a 2xx body into `T` (nothing for `()`), anything else into
 /// an [`Error`].
 ///
@@ -164,6 +172,7 @@ pub fn decode_response<T: ::accord_runtime::serde::de::DeserializeOwned + 'stati
         body,
     })
 }
+
 /// Maps a non-2xx response to its declared error code, or `UnexpectedStatus`.
 pub fn classify(raw: &::accord_runtime::RawResponse) -> Error {
     match raw.status {
@@ -208,6 +217,7 @@ pub fn classify(raw: &::accord_runtime::RawResponse) -> Error {
         _ => unexpected(raw),
     }
 }
+
 #[allow(dead_code)]
 fn api<B: ::accord_runtime::serde::de::DeserializeOwned>(
     raw: &::accord_runtime::RawResponse,
@@ -227,6 +237,7 @@ fn api<B: ::accord_runtime::serde::de::DeserializeOwned>(
         ::std::result::Result::Err(error) => Error::Decode(error),
     }
 }
+
 fn unexpected(raw: &::accord_runtime::RawResponse) -> Error {
     let end = raw.body.len().min(512);
     Error::UnexpectedStatus {

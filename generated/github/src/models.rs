@@ -84,6 +84,7 @@ pub struct SimpleUser {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub starred_at: ::std::option::Option<::std::string::String>,
 }
+
 /// How the author is associated with the repository.
 ///
 /// Spec: `models.AuthorAssociation`.
@@ -126,6 +127,7 @@ pub enum AuthorAssociation {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl AuthorAssociation {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -142,11 +144,13 @@ impl AuthorAssociation {
         }
     }
 }
+
 impl ::std::fmt::Display for AuthorAssociation {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Counts of reactions on an issue or comment (`reaction-rollup`).
 ///
 /// Spec: `models.ReactionRollup`.
@@ -184,6 +188,7 @@ pub struct ReactionRollup {
     /// Required.
     pub rocket: i64,
 }
+
 /// Color-coded labels help you categorize and filter your issues (just like labels in Gmail).
 ///
 /// Spec: `models.Label`.
@@ -222,6 +227,7 @@ pub struct Label {
     /// Required.
     pub default: bool,
 }
+
 /// A label as embedded in an issue (the object variant of `issue.labels` items, inline in the OpenAPI).
 ///
 /// Spec: `models.IssueLabel`.
@@ -268,6 +274,7 @@ pub struct IssueLabel {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<bool>,
 }
+
 /// The state of the milestone.
 ///
 /// Spec: inline schema at `models.Milestone.properties.state`.
@@ -292,6 +299,7 @@ pub enum MilestoneState {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl MilestoneState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -302,11 +310,13 @@ impl MilestoneState {
         }
     }
 }
+
 impl ::std::fmt::Display for MilestoneState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// A collection of related issues and pull requests.
 ///
 /// Spec: `models.Milestone`.
@@ -376,6 +386,7 @@ pub struct Milestone {
     #[serde(default)]
     pub due_on: ::std::option::Option<::accord_runtime::types::DateTime>,
 }
+
 /// A license (`license-simple`).
 ///
 /// Spec: `models.LicenseSimple`.
@@ -408,6 +419,7 @@ pub struct LicenseSimple {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub html_url: ::std::option::Option<::std::string::String>,
 }
+
 /// Spec: inline schema at `models.Repository.properties.permissions`.
 #[derive(
     Debug,
@@ -431,6 +443,7 @@ pub struct RepositoryPermissions {
     /// Required.
     pub pull: bool,
 }
+
 /// A repository as returned by `GET /repos/{owner}/{repo}` (`full-repository`, subset).
 ///
 /// Spec: `models.Repository`.
@@ -618,6 +631,7 @@ pub struct Repository {
     /// Required.
     pub watchers: i64,
 }
+
 /// Spec: inline schema at `models.Issue.properties.labels.items`.
 #[derive(
     Debug,
@@ -634,6 +648,7 @@ pub enum IssueLabelsItem {
     /// A `IssueLabel`.
     IssueLabel(crate::models::IssueLabel),
 }
+
 /// Spec: inline schema at `models.Issue.properties.pull_request`.
 #[derive(
     Debug,
@@ -676,6 +691,7 @@ pub struct IssuePullRequest {
     #[serde(default)]
     pub url: ::std::option::Option<::std::string::String>,
 }
+
 /// Issues are a great way to keep track of tasks, enhancements, and bugs for your projects.
 ///
 /// Spec: `models.Issue`.
@@ -814,6 +830,7 @@ pub struct Issue {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reactions: ::std::option::Option<crate::models::ReactionRollup>,
 }
+
 /// Comments provide a way for people to collaborate on an issue.
 ///
 /// Spec: `models.IssueComment`.
@@ -874,6 +891,7 @@ pub struct IssueComment {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reactions: ::std::option::Option<crate::models::ReactionRollup>,
 }
+
 /// Basic Error (`basic-error`): the body of most GitHub error responses.
 ///
 /// Spec: `models.BasicError`.
@@ -899,6 +917,7 @@ pub struct BasicError {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
+
 /// Spec: inline schema at `models.ValidationError.properties.errors.items.properties.value`.
 #[derive(
     Debug,
@@ -917,6 +936,7 @@ pub enum ValidationErrorErrorsItemValue {
     /// A `string[]`.
     Variant3(::std::vec::Vec<::std::string::String>),
 }
+
 /// Spec: inline schema at `models.ValidationError.properties.errors.items`.
 #[derive(
     Debug,
@@ -951,6 +971,7 @@ pub struct ValidationErrorErrorsItem {
         ::std::option::Option<crate::models::ValidationErrorErrorsItemValue>,
     >,
 }
+
 /// Validation Error (`validation-error`): the body of 422 responses.
 ///
 /// Spec: `models.ValidationError`.
@@ -973,6 +994,7 @@ pub struct ValidationError {
         ::std::vec::Vec<crate::models::ValidationErrorErrorsItem>,
     >,
 }
+
 /// Body of 503 responses (inline schema of `components.responses.service_unavailable`).
 ///
 /// Spec: `models.ServiceUnavailableError`.
@@ -995,6 +1017,7 @@ pub struct ServiceUnavailableError {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub documentation_url: ::std::option::Option<::std::string::String>,
 }
+
 /// A label given as an object in a create/update issue request (inline in the OpenAPI, named here).
 ///
 /// Spec: `models.IssueLabelInput`.
@@ -1028,6 +1051,7 @@ pub struct IssueLabelInput {
     )]
     pub color: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+
 /// The title of the issue.
 ///
 /// Spec: inline schema at `models.CreateIssueRequest.properties.title`.
@@ -1046,6 +1070,7 @@ pub enum CreateIssueRequestTitle {
     /// A `integer`.
     Integer(i64),
 }
+
 /// The `number` of the milestone to associate this issue with; only users with push access can set it (silently dropped otherwise).
 ///
 /// Spec: inline schema at `models.CreateIssueRequest.properties.milestone`.
@@ -1064,6 +1089,7 @@ pub enum CreateIssueRequestMilestone {
     /// A `integer`.
     Integer(i64),
 }
+
 /// Spec: inline schema at `models.CreateIssueRequest.properties.labels.items`.
 #[derive(
     Debug,
@@ -1080,6 +1106,7 @@ pub enum CreateIssueRequestLabelsItem {
     /// A `IssueLabelInput`.
     IssueLabelInput(crate::models::IssueLabelInput),
 }
+
 /// Body of `POST /repos/{owner}/{repo}/issues`.
 ///
 /// Spec: `models.CreateIssueRequest`.
@@ -1135,6 +1162,7 @@ pub struct CreateIssueRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assignees: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+
 /// The title of the issue.
 ///
 /// Spec: inline schema at `models.UpdateIssueRequest.properties.title`.
@@ -1153,6 +1181,7 @@ pub enum UpdateIssueRequestTitle {
     /// A `integer`.
     Integer(i64),
 }
+
 /// State of the issue. Either `open` or `closed`.
 ///
 /// Spec: inline schema at `models.UpdateIssueRequest.properties.state`.
@@ -1177,6 +1206,7 @@ pub enum UpdateIssueRequestState {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl UpdateIssueRequestState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1187,11 +1217,13 @@ impl UpdateIssueRequestState {
         }
     }
 }
+
 impl ::std::fmt::Display for UpdateIssueRequestState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// The `number` of the milestone to associate this issue with, or `null` to remove the current one; only users with push access can set it (silently dropped otherwise).
 ///
 /// Spec: inline schema at `models.UpdateIssueRequest.properties.milestone`.
@@ -1210,6 +1242,7 @@ pub enum UpdateIssueRequestMilestone {
     /// A `integer`.
     Integer(i64),
 }
+
 /// Spec: inline schema at `models.UpdateIssueRequest.properties.labels.items`.
 #[derive(
     Debug,
@@ -1226,6 +1259,7 @@ pub enum UpdateIssueRequestLabelsItem {
     /// A `IssueLabelInput`.
     IssueLabelInput(crate::models::IssueLabelInput),
 }
+
 /// Body of `PATCH /repos/{owner}/{repo}/issues/{issue_number}`.
 ///
 /// Spec: `models.UpdateIssueRequest`.
@@ -1297,6 +1331,7 @@ pub struct UpdateIssueRequest {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assignees: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+
 /// Body of `POST /repos/{owner}/{repo}/issues/{issue_number}/comments`.
 ///
 /// Spec: `models.CreateIssueCommentRequest`.
@@ -1314,6 +1349,7 @@ pub struct CreateIssueCommentRequest {
     /// Required.
     pub body: ::std::string::String,
 }
+
 /// Creation time, as an ISO 8601 string or as unix seconds depending on the event.
 ///
 /// Spec: inline schema at `models.WebhookRepository.properties.created_at`.
@@ -1332,6 +1368,7 @@ pub enum WebhookRepositoryCreatedAt {
     /// A `string (date-time)`.
     Variant2(::accord_runtime::types::DateTime),
 }
+
 /// Last push time, as an ISO 8601 string or as unix seconds depending on the event.
 ///
 /// Spec: inline schema at `models.WebhookRepository.properties.pushed_at`.
@@ -1350,6 +1387,7 @@ pub enum WebhookRepositoryPushedAt {
     /// A `string (date-time)`.
     Variant2(::accord_runtime::types::DateTime),
 }
+
 /// The repository where a webhook event occurred (payload `repository`, subset). Not the same shape as `Repository`: webhook payloads omit `network_count`/`subscribers_count`, and `created_at`/`pushed_at` may be unix seconds instead of ISO 8601 strings.
 ///
 /// Spec: `models.WebhookRepository`.
@@ -1484,6 +1522,7 @@ pub struct WebhookRepository {
     /// Required.
     pub is_template: bool,
 }
+
 /// The action that was performed.
 ///
 /// Spec: inline schema at `models.IssuesEvent.properties.action`.
@@ -1550,6 +1589,7 @@ pub enum IssuesEventAction {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl IssuesEventAction {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1574,11 +1614,13 @@ impl IssuesEventAction {
         }
     }
 }
+
 impl ::std::fmt::Display for IssuesEventAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Spec: inline schema at `models.IssuesEvent.properties.changes.properties.title`.
 #[derive(
     Debug,
@@ -1594,6 +1636,7 @@ pub struct IssuesEventChangesTitle {
     /// Required.
     pub from: ::std::string::String,
 }
+
 /// Spec: inline schema at `models.IssuesEvent.properties.changes.properties.body`.
 #[derive(
     Debug,
@@ -1609,6 +1652,7 @@ pub struct IssuesEventChangesBody {
     /// Required.
     pub from: ::std::string::String,
 }
+
 /// The changes to the issue if the action was `edited`.
 ///
 /// Spec: inline schema at `models.IssuesEvent.properties.changes`.
@@ -1628,6 +1672,7 @@ pub struct IssuesEventChanges {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<crate::models::IssuesEventChangesBody>,
 }
+
 /// Payload of the `issues` webhook event (activity related to an issue).
 ///
 /// Spec: `models.IssuesEvent`.
@@ -1678,6 +1723,7 @@ pub struct IssuesEvent {
     /// Required.
     pub sender: crate::models::SimpleUser,
 }
+
 /// The action that was performed on the comment.
 ///
 /// Spec: inline schema at `models.IssueCommentEvent.properties.action`.
@@ -1705,6 +1751,7 @@ pub enum IssueCommentEventAction {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl IssueCommentEventAction {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1716,11 +1763,13 @@ impl IssueCommentEventAction {
         }
     }
 }
+
 impl ::std::fmt::Display for IssueCommentEventAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Spec: inline schema at `models.IssueCommentEvent.properties.changes.properties.body`.
 #[derive(
     Debug,
@@ -1736,6 +1785,7 @@ pub struct IssueCommentEventChangesBody {
     /// Required.
     pub from: ::std::string::String,
 }
+
 /// The changes to the comment if the action was `edited`.
 ///
 /// Spec: inline schema at `models.IssueCommentEvent.properties.changes`.
@@ -1752,6 +1802,7 @@ pub struct IssueCommentEventChanges {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<crate::models::IssueCommentEventChangesBody>,
 }
+
 /// Payload of the `issue_comment` webhook event (activity on an issue or pull request comment).
 ///
 /// Spec: `models.IssueCommentEvent`.
@@ -1790,6 +1841,7 @@ pub struct IssueCommentEvent {
     /// Required.
     pub sender: crate::models::SimpleUser,
 }
+
 /// Indicates the state of the issues to return.
 ///
 /// Spec: inline schema at `endpoints.list_issues.query.state`.
@@ -1817,6 +1869,7 @@ pub enum ListIssuesState {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl ListIssuesState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1828,11 +1881,13 @@ impl ListIssuesState {
         }
     }
 }
+
 impl ::std::fmt::Display for ListIssuesState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// What to sort results by.
 ///
 /// Spec: inline schema at `endpoints.list_issues.query.sort`.
@@ -1860,6 +1915,7 @@ pub enum ListIssuesSort {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl ListIssuesSort {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1871,11 +1927,13 @@ impl ListIssuesSort {
         }
     }
 }
+
 impl ::std::fmt::Display for ListIssuesSort {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// One of `asc` (ascending) or `desc` (descending).
 ///
 /// Spec: inline schema at `endpoints.list_issues.query.direction`.
@@ -1900,6 +1958,7 @@ pub enum ListIssuesDirection {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl ListIssuesDirection {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1910,6 +1969,7 @@ impl ListIssuesDirection {
         }
     }
 }
+
 impl ::std::fmt::Display for ListIssuesDirection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())

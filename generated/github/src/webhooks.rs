@@ -10,6 +10,7 @@ pub const SCHEME: ::accord_runtime::webhook::Scheme = ::accord_runtime::webhook:
     timestamp_header: ::std::option::Option::None,
     tolerance: ::std::time::Duration::from_secs(0u64),
 };
+
 /// Environment variable holding the webhook secret: `GITHUB_WEBHOOK_SECRET`.
 pub const SECRET_ENV: &str = "GITHUB_WEBHOOK_SECRET";
 /// The declared events; events the spec does not declare arrive as `Unknown`.
@@ -28,6 +29,7 @@ pub enum Event {
         raw: ::accord_runtime::serde_json::Value,
     },
 }
+
 impl Event {
     /// The event type as the provider names it.
     pub fn event_type(&self) -> &str {
@@ -38,6 +40,7 @@ impl Event {
         }
     }
 }
+
 /// A verified delivery: the event and its id for de-duplication (deliveries are
 /// at-least-once, so the same id can arrive twice).
 #[derive(Debug, Clone, PartialEq)]
@@ -47,6 +50,7 @@ pub struct Delivery {
     /// The event.
     pub event: Event,
 }
+
 /// Verifies a delivery with `secret` at time `now` and returns its typed event.
 ///
 /// Errors: a [`::accord_runtime::webhook::WebhookError`] saying why it was rejected.
@@ -58,6 +62,7 @@ pub fn verify(
 ) -> ::std::result::Result<Event, ::accord_runtime::webhook::WebhookError> {
     verify_delivery(headers, body, &[secret], now).map(|delivery| delivery.event)
 }
+
 /// Verifies a delivery against any of several secrets (rotation) and returns the event
 /// with its id.
 ///
@@ -101,6 +106,7 @@ pub fn verify_delivery(
     }?;
     ::std::result::Result::Ok(Delivery { id, event })
 }
+
 /// Signs a body as the provider would at unix time `timestamp` (seconds); returns the
 /// headers to send. For tests and mock servers.
 pub fn sign(

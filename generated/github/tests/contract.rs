@@ -10,6 +10,7 @@ async fn client_for(server: &MockServer) -> github_client::Client {
     let builder = builder.bearer_token("test-token");
     builder.build().expect("the client builds")
 }
+
 /// Every key of `expected` is in `actual` with the same value (objects recursively).
 fn assert_includes(actual: &Value, expected: &Value, at: &str) {
     match (actual, expected) {
@@ -33,6 +34,7 @@ fn assert_includes(actual: &Value, expected: &Value, at: &str) {
         }
     }
 }
+
 /// Scenario `get_repository_ok`: Read a public repository.
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn get_repository_ok() {
@@ -119,6 +121,7 @@ async fn get_repository_ok() {
         server.verify().await;
     }
 }
+
 /// Scenario `get_repository_not_found`: A repository that does not exist (or that the token cannot see) is a 404.
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn get_repository_not_found() {
@@ -202,6 +205,7 @@ async fn get_repository_not_found() {
         server.verify().await;
     }
 }
+
 /// Scenario `list_issues_ok`: List the open issues of a repository, two per page.
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn list_issues_ok() {
@@ -306,6 +310,7 @@ async fn list_issues_ok() {
         server.verify().await;
     }
 }
+
 /// Scenario `create_issue_ok`: Create an issue with a title, a body and a label (from the OpenAPI's request example).
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn create_issue_ok() {
@@ -435,6 +440,7 @@ async fn create_issue_ok() {
         server.verify().await;
     }
 }
+
 /// Scenario `create_issue_validation_failed`: A 422 with a `validation-error` body is surfaced as VALIDATION_FAILED. The body is the example in GitHub's docs on client errors (`missing_field` on `Issue.title`). The request sends an empty title because the typed client cannot omit the required `title`.
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn create_issue_validation_failed() {
@@ -543,6 +549,7 @@ async fn create_issue_validation_failed() {
         server.verify().await;
     }
 }
+
 /// Scenario `get_issue_gone`: An issue deleted from a repository the user can read is 410 Gone.
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn get_issue_gone() {
@@ -623,6 +630,7 @@ async fn get_issue_gone() {
         server.verify().await;
     }
 }
+
 /// Scenario `get_issue_rate_limited`: A 429 carries `retry-after`; the client waits and retries, then reports RATE_LIMITED when every attempt is limited.
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn get_issue_rate_limited() {
@@ -704,6 +712,7 @@ async fn get_issue_rate_limited() {
         server.verify().await;
     }
 }
+
 /// Scenario `update_issue_ok`: Close an issue.
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn update_issue_ok() {
@@ -824,6 +833,7 @@ async fn update_issue_ok() {
         server.verify().await;
     }
 }
+
 /// Scenario `list_issue_comments_ok`: List the comments of an issue updated since a time, two per page.
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn list_issue_comments_ok() {
@@ -938,6 +948,7 @@ async fn list_issue_comments_ok() {
         server.verify().await;
     }
 }
+
 /// Scenario `create_issue_comment_ok`: Comment on an issue (the OpenAPI's request example).
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn create_issue_comment_ok() {
@@ -1053,6 +1064,7 @@ async fn create_issue_comment_ok() {
         server.verify().await;
     }
 }
+
 /// Webhook event signed with the spec's scheme verifies into its typed variant; a
 /// tampered body, a wrong secret and a late or missing signature fail.
 #[test]
@@ -1103,6 +1115,7 @@ fn webhook_issues_verifies_and_rejects_tampering() {
         Err(::accord_runtime::webhook::WebhookError::MissingHeader(_)))
     );
 }
+
 /// Webhook event signed with the spec's scheme verifies into its typed variant; a
 /// tampered body, a wrong secret and a late or missing signature fail.
 #[test]

@@ -18,6 +18,7 @@ pub enum Environment {
     #[default]
     Production,
 }
+
 impl Environment {
     /// The base URL endpoint paths are appended to.
     pub fn base_url(self) -> &'static str {
@@ -28,6 +29,7 @@ impl Environment {
         }
     }
 }
+
 /// Client for Orders API. Cheap to clone: clones share one connection pool and token cache.
 ///
 /// Build one with [`Client::builder`].
@@ -35,6 +37,7 @@ impl Environment {
 pub struct Client {
     inner: ::accord_runtime::Client,
 }
+
 /// Builds a [`Client`]: environment or base URL, credentials, timeouts.
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
@@ -46,12 +49,14 @@ pub struct ClientBuilder {
     client_credentials: ::std::option::Option<::accord_runtime::ClientCredentials>,
     token_url: ::std::option::Option<::std::string::String>,
 }
+
 impl ClientBuilder {
     /// Chooses a declared environment (default: the spec's default).
     pub fn environment(mut self, environment: Environment) -> Self {
         self.environment = environment;
         self
     }
+
     /// Sends requests to this base URL instead of an environment's (a mock server, a proxy).
     pub fn base_url(
         mut self,
@@ -60,21 +65,25 @@ impl ClientBuilder {
         self.base_url = ::std::option::Option::Some(url.into());
         self
     }
+
     /// Time allowed to open a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.connect_timeout = ::std::option::Option::Some(timeout);
         self
     }
+
     /// Time allowed for one request attempt, including the body (default 60 s).
     pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.request_timeout = ::std::option::Option::Some(timeout);
         self
     }
+
     /// Builds without credentials even though the spec declares authentication.
     pub fn allow_anonymous(mut self) -> Self {
         self.allow_anonymous = true;
         self
     }
+
     /// OAuth 2.0 client credentials (RFC 6749 §4.4). The token is fetched from `https://api.example.com/oauth/token`, cached, and refreshed 300 s before it expires.
     pub fn client_credentials(
         mut self,
@@ -83,6 +92,7 @@ impl ClientBuilder {
         self.client_credentials = ::std::option::Option::Some(credentials);
         self
     }
+
     /// Overrides the token endpoint (tests, proxies).
     pub fn token_url(
         mut self,
@@ -91,6 +101,7 @@ impl ClientBuilder {
         self.token_url = ::std::option::Option::Some(url.into());
         self
     }
+
     /// Reads credentials from the environment variables the spec declares: `ORDERS_CLIENT_ID` and `ORDERS_CLIENT_SECRET`. Unset variables are skipped.
     pub fn credentials_from_env(mut self) -> Self {
         if let ::std::result::Result::Ok(credentials) = ::accord_runtime::ClientCredentials::from_env(
@@ -101,6 +112,7 @@ impl ClientBuilder {
         }
         self
     }
+
     /// Builds the client.
     ///
     /// Errors: [`crate::errors::Error::Config`] when the spec requires credentials and
@@ -152,15 +164,18 @@ impl ClientBuilder {
         ::std::result::Result::Ok(Client { inner })
     }
 }
+
 impl Client {
     /// A builder with the default environment and no credentials.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.inner.base_url()
     }
+
     /// Sends a request described by hand (for calls the typed methods cannot express,
     /// such as deliberately invalid bodies in contract tests) and classifies the
     /// answer like the typed methods do.
@@ -180,6 +195,7 @@ impl Client {
             .map_err(crate::errors::Error::Transport)?;
         crate::errors::decode_response::<::accord_runtime::serde_json::Value>(raw)
     }
+
     /// Sends `POST /api/v1/orders` (spec: `endpoints.create_order`).
     ///
     /// Create a new order in the system
@@ -199,6 +215,7 @@ impl Client {
             idempotency_key: ::std::option::Option::None,
         }
     }
+
     /// Sends `GET /api/v1/orders/{order_id}` (spec: `endpoints.get_order`).
     ///
     /// Fetch one order
@@ -216,6 +233,7 @@ impl Client {
             order_id: order_id.into(),
         }
     }
+
     /// Sends `GET /api/v1/orders` (spec: `endpoints.list_orders`).
     ///
     /// List orders, newest first
@@ -233,6 +251,7 @@ impl Client {
             cursor: ::std::option::Option::None,
         }
     }
+
     /// Sends `POST /api/v1/orders/{order_id}/cancel` (spec: `endpoints.cancel_order`).
     ///
     /// Cancel an order that has not shipped
@@ -253,6 +272,7 @@ impl Client {
         }
     }
 }
+
 /// Request builder for [`Client::create_order`] (`POST /api/v1/orders`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -261,6 +281,7 @@ pub struct CreateOrderRequest<'a> {
     body: &'a crate::models::CreateOrder,
     idempotency_key: ::std::option::Option<::std::string::String>,
 }
+
 impl<'a> CreateOrderRequest<'a> {
     /// Sets the idempotency key, sent as `X-Idempotency-Key`; the provider answers a repeated key with the first result.
     pub fn idempotency_key(
@@ -270,6 +291,7 @@ impl<'a> CreateOrderRequest<'a> {
         self.idempotency_key = ::std::option::Option::Some(key.into());
         self
     }
+
     /// Sends the request and decodes the success body.
     ///
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
@@ -282,6 +304,7 @@ impl<'a> CreateOrderRequest<'a> {
     ) -> ::std::result::Result<crate::models::Order, crate::errors::Error> {
         self.send_full().await.map(|response| response.body)
     }
+
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
@@ -312,6 +335,7 @@ impl<'a> CreateOrderRequest<'a> {
         crate::errors::decode_response::<crate::models::Order>(raw)
     }
 }
+
 /// Request builder for [`Client::get_order`] (`GET /api/v1/orders/{order_id}`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -319,6 +343,7 @@ pub struct GetOrderRequest<'a> {
     client: &'a Client,
     order_id: ::std::string::String,
 }
+
 impl<'a> GetOrderRequest<'a> {
     /// Sends the request and decodes the success body.
     ///
@@ -331,6 +356,7 @@ impl<'a> GetOrderRequest<'a> {
     ) -> ::std::result::Result<crate::models::Order, crate::errors::Error> {
         self.send_full().await.map(|response| response.body)
     }
+
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
@@ -358,6 +384,7 @@ impl<'a> GetOrderRequest<'a> {
         crate::errors::decode_response::<crate::models::Order>(raw)
     }
 }
+
 /// Request builder for [`Client::list_orders`] (`GET /api/v1/orders`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -367,12 +394,14 @@ pub struct ListOrdersRequest<'a> {
     limit: ::std::option::Option<i64>,
     cursor: ::std::option::Option<::std::string::String>,
 }
+
 impl<'a> ListOrdersRequest<'a> {
     /// Sets `status`.
     pub fn status(mut self, value: crate::models::OrderStatus) -> Self {
         self.status = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `limit`.
     ///
     /// Constraints: 1..=100.
@@ -380,6 +409,7 @@ impl<'a> ListOrdersRequest<'a> {
         self.limit = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `cursor`. The `next_cursor` of the previous page
     pub fn cursor(
         mut self,
@@ -388,6 +418,7 @@ impl<'a> ListOrdersRequest<'a> {
         self.cursor = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sends the request and decodes the success body.
     ///
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
@@ -400,6 +431,7 @@ impl<'a> ListOrdersRequest<'a> {
     ) -> ::std::result::Result<crate::models::OrderPage, crate::errors::Error> {
         self.send_full().await.map(|response| response.body)
     }
+
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
@@ -435,6 +467,7 @@ impl<'a> ListOrdersRequest<'a> {
         crate::errors::decode_response::<crate::models::OrderPage>(raw)
     }
 }
+
 /// Request builder for [`Client::cancel_order`] (`POST /api/v1/orders/{order_id}/cancel`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -443,6 +476,7 @@ pub struct CancelOrderRequest<'a> {
     order_id: ::std::string::String,
     idempotency_key: ::std::option::Option<::std::string::String>,
 }
+
 impl<'a> CancelOrderRequest<'a> {
     /// Sets the idempotency key, sent as `X-Idempotency-Key`; the provider answers a repeated key with the first result.
     pub fn idempotency_key(
@@ -452,6 +486,7 @@ impl<'a> CancelOrderRequest<'a> {
         self.idempotency_key = ::std::option::Option::Some(key.into());
         self
     }
+
     /// Sends the request and decodes the success body.
     ///
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
@@ -464,6 +499,7 @@ impl<'a> CancelOrderRequest<'a> {
     ) -> ::std::result::Result<crate::models::Order, crate::errors::Error> {
         self.send_full().await.map(|response| response.body)
     }
+
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].

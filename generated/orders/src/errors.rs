@@ -24,6 +24,7 @@ pub enum Error {
     /// The client is misconfigured (e.g. no credentials).
     Config(::std::string::String),
 }
+
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -39,6 +40,7 @@ impl ::std::fmt::Display for Error {
         }
     }
 }
+
 impl ::std::error::Error for Error {}
 /// The declared error codes (spec `errors.codes`).
 #[derive(Debug)]
@@ -117,6 +119,7 @@ pub enum ApiError {
     /// Resolution: Check the status page, retry after a delay
     ServiceUnavailable(::accord_runtime::ApiErrorResponse<crate::models::ErrorBody>),
 }
+
 impl ApiError {
     /// The spec's name of the error code (`VALIDATION_ERROR`).
     pub fn code(&self) -> &'static str {
@@ -135,6 +138,7 @@ impl ApiError {
             ApiError::ServiceUnavailable(_) => "SERVICE_UNAVAILABLE",
         }
     }
+
     /// The retry strategy the spec declares for this code.
     pub fn retry_strategy(&self) -> ::accord_runtime::RetryStrategy {
         match self {
@@ -154,6 +158,7 @@ impl ApiError {
             ApiError::ServiceUnavailable(_) => ::accord_runtime::RetryStrategy::Backoff,
         }
     }
+
     /// The HTTP status.
     pub fn status(&self) -> u16 {
         match self {
@@ -171,6 +176,7 @@ impl ApiError {
             ApiError::ServiceUnavailable(response) => response.status,
         }
     }
+
     /// The provider's request id, if the response carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         match self {
@@ -189,6 +195,7 @@ impl ApiError {
         }
     }
 }
+
 /// The spec's default retry policy (`retry`): attempts include the first; delays grow exponentially with jitter.
 pub const RETRY_POLICY: ::accord_runtime::RetryPolicy = ::accord_runtime::RetryPolicy {
     max_attempts: 3u32,
@@ -197,6 +204,7 @@ pub const RETRY_POLICY: ::accord_runtime::RetryPolicy = ::accord_runtime::RetryP
     multiplier: 2f64,
     jitter: ::accord_runtime::policy::Jitter::Full,
 };
+
 /// Decodes a raw response: a 2xx body into `T` (nothing for `()`), anything else into
 /// an [`Error`].
 ///
@@ -224,6 +232,7 @@ pub fn decode_response<T: ::accord_runtime::serde::de::DeserializeOwned + 'stati
         body,
     })
 }
+
 /// Maps a non-2xx response to its declared error code, or `UnexpectedStatus`.
 pub fn classify(raw: &::accord_runtime::RawResponse) -> Error {
     let code: ::std::option::Option<::std::string::String> = raw
@@ -317,6 +326,7 @@ pub fn classify(raw: &::accord_runtime::RawResponse) -> Error {
         _ => unexpected(raw),
     }
 }
+
 #[allow(dead_code)]
 fn api<B: ::accord_runtime::serde::de::DeserializeOwned>(
     raw: &::accord_runtime::RawResponse,
@@ -336,6 +346,7 @@ fn api<B: ::accord_runtime::serde::de::DeserializeOwned>(
         ::std::result::Result::Err(error) => Error::Decode(error),
     }
 }
+
 fn unexpected(raw: &::accord_runtime::RawResponse) -> Error {
     let end = raw.body.len().min(512);
     Error::UnexpectedStatus {

@@ -27,6 +27,7 @@ pub struct CreateOrder {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_address: ::std::option::Option<crate::models::Address>,
 }
+
 /// Spec: `models.OrderItem`.
 #[derive(
     Debug,
@@ -53,6 +54,7 @@ pub struct OrderItem {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unit_price: ::std::option::Option<::accord_runtime::types::Decimal>,
 }
+
 /// Spec: `models.Address`.
 #[derive(
     Debug,
@@ -80,6 +82,7 @@ pub struct Address {
     /// Required.
     pub country: ::std::string::String,
 }
+
 /// Lifecycle status of an order.
 ///
 /// Spec: `models.OrderStatus`.
@@ -113,6 +116,7 @@ pub enum OrderStatus {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl OrderStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -126,11 +130,13 @@ impl OrderStatus {
         }
     }
 }
+
 impl ::std::fmt::Display for OrderStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// An order as the API returns it.
 ///
 /// Spec: `models.Order`.
@@ -171,6 +177,7 @@ pub struct Order {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tracking_url: ::std::option::Option<::std::string::String>,
 }
+
 /// Spec: inline schema at `models.OrderPage.properties.pagination`.
 #[derive(
     Debug,
@@ -193,6 +200,7 @@ pub struct OrderPagePagination {
     /// Required.
     pub has_more: bool,
 }
+
 /// One page of orders.
 ///
 /// Spec: `models.OrderPage`.
@@ -210,6 +218,7 @@ pub struct OrderPage {
     /// Required.
     pub pagination: crate::models::OrderPagePagination,
 }
+
 /// Spec: inline schema at `models.ErrorBody.properties.details.items`.
 #[derive(
     Debug,
@@ -225,6 +234,7 @@ pub struct ErrorBodyDetailsItem {
     /// Required.
     pub error: ::std::string::String,
 }
+
 /// The standard error response.
 ///
 /// Spec: `models.ErrorBody`.
@@ -275,6 +285,7 @@ pub struct ErrorBody {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub retry_after: ::std::option::Option<i64>,
 }
+
 /// Spec: inline schema at `models.OrderCreated.properties.data`.
 #[derive(
     Debug,
@@ -298,6 +309,7 @@ pub struct OrderCreatedData {
     /// Required.
     pub created_at: ::accord_runtime::types::DateTime,
 }
+
 /// Spec: `models.OrderCreated`.
 #[derive(
     Debug,
@@ -319,6 +331,7 @@ pub struct OrderCreated {
     /// Required.
     pub data: crate::models::OrderCreatedData,
 }
+
 /// Spec: inline schema at `models.OrderUpdated.properties.data`.
 #[derive(
     Debug,
@@ -340,6 +353,7 @@ pub struct OrderUpdatedData {
     /// Required.
     pub updated_at: ::accord_runtime::types::DateTime,
 }
+
 /// Spec: `models.OrderUpdated`.
 #[derive(
     Debug,
@@ -361,6 +375,7 @@ pub struct OrderUpdated {
     /// Required.
     pub data: crate::models::OrderUpdatedData,
 }
+
 /// Spec: inline schema at `models.OrderCancelled.properties.data`.
 #[derive(
     Debug,
@@ -376,6 +391,7 @@ pub struct OrderCancelledData {
     /// Required.
     pub object_id: ::std::string::String,
 }
+
 /// The seed lists order.cancelled among the events without a payload; it carries the common envelope with the order id.
 ///
 /// Spec: `models.OrderCancelled`.

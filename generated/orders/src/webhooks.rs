@@ -10,6 +10,7 @@ pub const SCHEME: ::accord_runtime::webhook::Scheme = ::accord_runtime::webhook:
     timestamp_header: ::std::option::Option::Some("X-Webhook-Timestamp"),
     tolerance: ::std::time::Duration::from_secs(300u64),
 };
+
 /// Environment variable holding the webhook secret: `ORDERS_WEBHOOK_SECRET`.
 pub const SECRET_ENV: &str = "ORDERS_WEBHOOK_SECRET";
 /// The declared events; events the spec does not declare arrive as `Unknown`.
@@ -30,6 +31,7 @@ pub enum Event {
         raw: ::accord_runtime::serde_json::Value,
     },
 }
+
 impl Event {
     /// The event type as the provider names it.
     pub fn event_type(&self) -> &str {
@@ -41,6 +43,7 @@ impl Event {
         }
     }
 }
+
 /// A verified delivery: the event and its id for de-duplication (deliveries are
 /// at-least-once, so the same id can arrive twice).
 #[derive(Debug, Clone, PartialEq)]
@@ -50,6 +53,7 @@ pub struct Delivery {
     /// The event.
     pub event: Event,
 }
+
 /// Verifies a delivery with `secret` at time `now` and returns its typed event.
 ///
 /// Errors: a [`::accord_runtime::webhook::WebhookError`] saying why it was rejected.
@@ -61,6 +65,7 @@ pub fn verify(
 ) -> ::std::result::Result<Event, ::accord_runtime::webhook::WebhookError> {
     verify_delivery(headers, body, &[secret], now).map(|delivery| delivery.event)
 }
+
 /// Verifies a delivery against any of several secrets (rotation) and returns the event
 /// with its id.
 ///
@@ -112,6 +117,7 @@ pub fn verify_delivery(
     }?;
     ::std::result::Result::Ok(Delivery { id, event })
 }
+
 /// Signs a body as the provider would at unix time `timestamp` (seconds); returns the
 /// headers to send. For tests and mock servers.
 pub fn sign(

@@ -28,6 +28,7 @@ async fn client_for(server: &MockServer) -> orders_client::Client {
         .token_url(format!("{}{}", server.uri(), "/oauth/token"));
     builder.build().expect("the client builds")
 }
+
 /// Every key of `expected` is in `actual` with the same value (objects recursively).
 fn assert_includes(actual: &Value, expected: &Value, at: &str) {
     match (actual, expected) {
@@ -51,6 +52,7 @@ fn assert_includes(actual: &Value, expected: &Value, at: &str) {
         }
     }
 }
+
 /// Scenario `happy_path`: Successful order creation
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn happy_path() {
@@ -151,6 +153,7 @@ async fn happy_path() {
         server.verify().await;
     }
 }
+
 /// Scenario `missing_required_field`: Missing required field (order without customer_id)
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn missing_required_field() {
@@ -247,6 +250,7 @@ async fn missing_required_field() {
         server.verify().await;
     }
 }
+
 /// Scenario `invalid_quantity`: Invalid quantity (quantity 0)
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn invalid_quantity() {
@@ -347,6 +351,7 @@ async fn invalid_quantity() {
         server.verify().await;
     }
 }
+
 /// Scenario `insufficient_inventory`: Insufficient inventory
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn insufficient_inventory() {
@@ -447,6 +452,7 @@ async fn insufficient_inventory() {
         server.verify().await;
     }
 }
+
 /// Scenario `payment_failure`: Payment failure
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn payment_failure() {
@@ -545,6 +551,7 @@ async fn payment_failure() {
         server.verify().await;
     }
 }
+
 /// Scenario `duplicate_request`: Duplicate request handling - the same idempotency key returns the same order
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn duplicate_request() {
@@ -749,6 +756,7 @@ async fn duplicate_request() {
         server.verify().await;
     }
 }
+
 /// Scenario `rate_limit_exceeded`: Rate limit exceeded
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn rate_limit_exceeded() {
@@ -831,6 +839,7 @@ async fn rate_limit_exceeded() {
         server.verify().await;
     }
 }
+
 /// Scenario `get_order_ok`
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn get_order_ok() {
@@ -909,6 +918,7 @@ async fn get_order_ok() {
         server.verify().await;
     }
 }
+
 /// Scenario `get_order_not_found`
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn get_order_not_found() {
@@ -985,6 +995,7 @@ async fn get_order_not_found() {
         server.verify().await;
     }
 }
+
 /// Scenario `list_orders_first_page`
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn list_orders_first_page() {
@@ -1091,6 +1102,7 @@ async fn list_orders_first_page() {
         server.verify().await;
     }
 }
+
 /// Scenario `cancel_order_ok`
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn cancel_order_ok() {
@@ -1165,6 +1177,7 @@ async fn cancel_order_ok() {
         server.verify().await;
     }
 }
+
 /// Scenario `cancel_shipped_order`
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn cancel_shipped_order() {
@@ -1241,6 +1254,7 @@ async fn cancel_shipped_order() {
         server.verify().await;
     }
 }
+
 /// Scenario `unauthorized`: Invalid or expired access token
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn unauthorized() {
@@ -1317,6 +1331,7 @@ async fn unauthorized() {
         server.verify().await;
     }
 }
+
 /// Webhook event signed with the spec's scheme verifies into its typed variant; a
 /// tampered body, a wrong secret and a late or missing signature fail.
 #[test]
@@ -1368,6 +1383,7 @@ fn webhook_order_created_verifies_and_rejects_tampering() {
         Err(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance { .. }))
     );
 }
+
 /// Webhook event signed with the spec's scheme verifies into its typed variant; a
 /// tampered body, a wrong secret and a late or missing signature fail.
 #[test]
@@ -1419,6 +1435,7 @@ fn webhook_order_updated_verifies_and_rejects_tampering() {
         Err(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance { .. }))
     );
 }
+
 /// Webhook event signed with the spec's scheme verifies into its typed variant; a
 /// tampered body, a wrong secret and a late or missing signature fail.
 #[test]

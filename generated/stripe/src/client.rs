@@ -10,6 +10,7 @@ pub enum Environment {
     #[default]
     Production,
 }
+
 impl Environment {
     /// The base URL endpoint paths are appended to.
     pub fn base_url(self) -> &'static str {
@@ -18,6 +19,7 @@ impl Environment {
         }
     }
 }
+
 /// Client for Stripe API. Cheap to clone: clones share one connection pool and token cache.
 ///
 /// Build one with [`Client::builder`].
@@ -25,6 +27,7 @@ impl Environment {
 pub struct Client {
     inner: ::accord_runtime::Client,
 }
+
 /// Builds a [`Client`]: environment or base URL, credentials, timeouts.
 #[derive(Debug, Default)]
 pub struct ClientBuilder {
@@ -36,12 +39,14 @@ pub struct ClientBuilder {
     bearer_token: ::std::option::Option<::accord_runtime::Secret>,
     basic_auth: ::std::option::Option<(::std::string::String, ::accord_runtime::Secret)>,
 }
+
 impl ClientBuilder {
     /// Chooses a declared environment (default: the spec's default).
     pub fn environment(mut self, environment: Environment) -> Self {
         self.environment = environment;
         self
     }
+
     /// Sends requests to this base URL instead of an environment's (a mock server, a proxy).
     pub fn base_url(
         mut self,
@@ -50,21 +55,25 @@ impl ClientBuilder {
         self.base_url = ::std::option::Option::Some(url.into());
         self
     }
+
     /// Time allowed to open a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.connect_timeout = ::std::option::Option::Some(timeout);
         self
     }
+
     /// Time allowed for one request attempt, including the body (default 60 s).
     pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.request_timeout = ::std::option::Option::Some(timeout);
         self
     }
+
     /// Builds without credentials even though the spec declares authentication.
     pub fn allow_anonymous(mut self) -> Self {
         self.allow_anonymous = true;
         self
     }
+
     /// A bearer token (`Authorization: Bearer …`, RFC 6750); from `STRIPE_SECRET_KEY` with [`ClientBuilder::credentials_from_env`].
     pub fn bearer_token(
         mut self,
@@ -73,6 +82,7 @@ impl ClientBuilder {
         self.bearer_token = ::std::option::Option::Some(token.into());
         self
     }
+
     /// HTTP basic credentials (RFC 7617).
     pub fn basic_auth(
         mut self,
@@ -85,6 +95,7 @@ impl ClientBuilder {
         ));
         self
     }
+
     /// Reads credentials from the environment variables the spec declares: `STRIPE_SECRET_KEY`, `STRIPE_SECRET_KEY` and `STRIPE_PASSWORD`. Unset variables are skipped.
     pub fn credentials_from_env(mut self) -> Self {
         if let ::std::option::Option::Some(token) = ::accord_runtime::Secret::from_env(
@@ -103,6 +114,7 @@ impl ClientBuilder {
         }
         self
     }
+
     /// Builds the client.
     ///
     /// Errors: [`crate::errors::Error::Config`] when the spec requires credentials and
@@ -149,15 +161,18 @@ impl ClientBuilder {
         ::std::result::Result::Ok(Client { inner })
     }
 }
+
 impl Client {
     /// A builder with the default environment and no credentials.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
+
     /// The base URL requests go to.
     pub fn base_url(&self) -> &str {
         self.inner.base_url()
     }
+
     /// Sends a request described by hand (for calls the typed methods cannot express,
     /// such as deliberately invalid bodies in contract tests) and classifies the
     /// answer like the typed methods do.
@@ -177,6 +192,7 @@ impl Client {
             .map_err(crate::errors::Error::Transport)?;
         crate::errors::decode_response::<::accord_runtime::serde_json::Value>(raw)
     }
+
     /// Sends `POST /v1/customers` (spec: `endpoints.create_customer`).
     ///
     /// Creates a new customer object.
@@ -193,6 +209,7 @@ impl Client {
             idempotency_key: ::std::option::Option::None,
         }
     }
+
     /// Sends `GET /v1/customers/{customer}` (spec: `endpoints.retrieve_customer`).
     ///
     /// Retrieves a Customer object.
@@ -210,6 +227,7 @@ impl Client {
             customer: customer.into(),
         }
     }
+
     /// Sends `POST /v1/customers/{customer}` (spec: `endpoints.update_customer`).
     ///
     /// Updates the specified customer by setting the values of the parameters passed.
@@ -232,6 +250,7 @@ impl Client {
             idempotency_key: ::std::option::Option::None,
         }
     }
+
     /// Sends `DELETE /v1/customers/{customer}` (spec: `endpoints.delete_customer`).
     ///
     /// Permanently deletes a customer.
@@ -251,6 +270,7 @@ impl Client {
             customer: customer.into(),
         }
     }
+
     /// Sends `GET /v1/customers` (spec: `endpoints.list_customers`).
     ///
     /// Returns a list of your customers.
@@ -272,6 +292,7 @@ impl Client {
             test_clock: ::std::option::Option::None,
         }
     }
+
     /// Sends `POST /v1/payment_intents` (spec: `endpoints.create_payment_intent`).
     ///
     /// Creates a PaymentIntent object.
@@ -293,6 +314,7 @@ impl Client {
             idempotency_key: ::std::option::Option::None,
         }
     }
+
     /// Sends `GET /v1/payment_intents/{intent}` (spec: `endpoints.retrieve_payment_intent`).
     ///
     /// Retrieves the details of a PaymentIntent that has previously been created.
@@ -311,6 +333,7 @@ impl Client {
             client_secret: ::std::option::Option::None,
         }
     }
+
     /// Sends `POST /v1/payment_intents/{intent}/confirm` (spec: `endpoints.confirm_payment_intent`).
     ///
     /// Confirm that your customer intends to pay with current or provided payment method.
@@ -333,6 +356,7 @@ impl Client {
             idempotency_key: ::std::option::Option::None,
         }
     }
+
     /// Sends `GET /v1/payment_intents` (spec: `endpoints.list_payment_intents`).
     ///
     /// Returns a list of PaymentIntents.
@@ -352,6 +376,7 @@ impl Client {
         }
     }
 }
+
 /// Request builder for [`Client::create_customer`] (`POST /v1/customers`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -360,12 +385,14 @@ pub struct CreateCustomerRequest<'a> {
     body: ::std::option::Option<&'a crate::models::CreateCustomerParams>,
     idempotency_key: ::std::option::Option<::std::string::String>,
 }
+
 impl<'a> CreateCustomerRequest<'a> {
     /// Sets the (optional) request body.
     pub fn body(mut self, body: &'a crate::models::CreateCustomerParams) -> Self {
         self.body = ::std::option::Option::Some(body);
         self
     }
+
     /// Sets the idempotency key, sent as `Idempotency-Key`; the provider answers a repeated key with the first result.
     pub fn idempotency_key(
         mut self,
@@ -374,6 +401,7 @@ impl<'a> CreateCustomerRequest<'a> {
         self.idempotency_key = ::std::option::Option::Some(key.into());
         self
     }
+
     /// Sends the request and decodes the success body.
     ///
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
@@ -386,6 +414,7 @@ impl<'a> CreateCustomerRequest<'a> {
     ) -> ::std::result::Result<crate::models::Customer, crate::errors::Error> {
         self.send_full().await.map(|response| response.body)
     }
+
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
@@ -418,6 +447,7 @@ impl<'a> CreateCustomerRequest<'a> {
         crate::errors::decode_response::<crate::models::Customer>(raw)
     }
 }
+
 /// Request builder for [`Client::retrieve_customer`] (`GET /v1/customers/{customer}`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -425,6 +455,7 @@ pub struct RetrieveCustomerRequest<'a> {
     client: &'a Client,
     customer: ::std::string::String,
 }
+
 impl<'a> RetrieveCustomerRequest<'a> {
     /// Sends the request and decodes the success body.
     ///
@@ -440,6 +471,7 @@ impl<'a> RetrieveCustomerRequest<'a> {
     > {
         self.send_full().await.map(|response| response.body)
     }
+
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
@@ -467,6 +499,7 @@ impl<'a> RetrieveCustomerRequest<'a> {
         crate::errors::decode_response::<crate::models::CustomerOrDeletedCustomer>(raw)
     }
 }
+
 /// Request builder for [`Client::update_customer`] (`POST /v1/customers/{customer}`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -476,12 +509,14 @@ pub struct UpdateCustomerRequest<'a> {
     body: ::std::option::Option<&'a crate::models::UpdateCustomerParams>,
     idempotency_key: ::std::option::Option<::std::string::String>,
 }
+
 impl<'a> UpdateCustomerRequest<'a> {
     /// Sets the (optional) request body.
     pub fn body(mut self, body: &'a crate::models::UpdateCustomerParams) -> Self {
         self.body = ::std::option::Option::Some(body);
         self
     }
+
     /// Sets the idempotency key, sent as `Idempotency-Key`; the provider answers a repeated key with the first result.
     pub fn idempotency_key(
         mut self,
@@ -490,6 +525,7 @@ impl<'a> UpdateCustomerRequest<'a> {
         self.idempotency_key = ::std::option::Option::Some(key.into());
         self
     }
+
     /// Sends the request and decodes the success body.
     ///
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
@@ -502,6 +538,7 @@ impl<'a> UpdateCustomerRequest<'a> {
     ) -> ::std::result::Result<crate::models::Customer, crate::errors::Error> {
         self.send_full().await.map(|response| response.body)
     }
+
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
@@ -535,6 +572,7 @@ impl<'a> UpdateCustomerRequest<'a> {
         crate::errors::decode_response::<crate::models::Customer>(raw)
     }
 }
+
 /// Request builder for [`Client::delete_customer`] (`DELETE /v1/customers/{customer}`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -542,6 +580,7 @@ pub struct DeleteCustomerRequest<'a> {
     client: &'a Client,
     customer: ::std::string::String,
 }
+
 impl<'a> DeleteCustomerRequest<'a> {
     /// Sends the request and decodes the success body.
     ///
@@ -554,6 +593,7 @@ impl<'a> DeleteCustomerRequest<'a> {
     ) -> ::std::result::Result<crate::models::DeletedCustomer, crate::errors::Error> {
         self.send_full().await.map(|response| response.body)
     }
+
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
@@ -581,6 +621,7 @@ impl<'a> DeleteCustomerRequest<'a> {
         crate::errors::decode_response::<crate::models::DeletedCustomer>(raw)
     }
 }
+
 /// Request builder for [`Client::list_customers`] (`GET /v1/customers`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -592,6 +633,7 @@ pub struct ListCustomersRequest<'a> {
     starting_after: ::std::option::Option<::std::string::String>,
     test_clock: ::std::option::Option<::std::string::String>,
 }
+
 impl<'a> ListCustomersRequest<'a> {
     /// Sets `email`. A case-sensitive filter on the list based on the customer's `email` field. The value must be a string.
     ///
@@ -603,6 +645,7 @@ impl<'a> ListCustomersRequest<'a> {
         self.email = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `ending_before`. A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list.
     pub fn ending_before(
         mut self,
@@ -611,6 +654,7 @@ impl<'a> ListCustomersRequest<'a> {
         self.ending_before = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `limit`. A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
     ///
     /// Constraints: 1..=100.
@@ -618,6 +662,7 @@ impl<'a> ListCustomersRequest<'a> {
         self.limit = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `starting_after`. A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list.
     pub fn starting_after(
         mut self,
@@ -626,6 +671,7 @@ impl<'a> ListCustomersRequest<'a> {
         self.starting_after = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `test_clock`. Provides a list of customers that are associated with the specified test clock.
     pub fn test_clock(
         mut self,
@@ -634,6 +680,7 @@ impl<'a> ListCustomersRequest<'a> {
         self.test_clock = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sends the request and decodes the success body.
     ///
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
@@ -646,6 +693,7 @@ impl<'a> ListCustomersRequest<'a> {
     ) -> ::std::result::Result<crate::models::CustomerList, crate::errors::Error> {
         self.send_full().await.map(|response| response.body)
     }
+
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
@@ -689,6 +737,7 @@ impl<'a> ListCustomersRequest<'a> {
         crate::errors::decode_response::<crate::models::CustomerList>(raw)
     }
 }
+
 /// Request builder for [`Client::create_payment_intent`] (`POST /v1/payment_intents`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -697,6 +746,7 @@ pub struct CreatePaymentIntentRequest<'a> {
     body: &'a crate::models::CreatePaymentIntentParams,
     idempotency_key: ::std::option::Option<::std::string::String>,
 }
+
 impl<'a> CreatePaymentIntentRequest<'a> {
     /// Sets the idempotency key, sent as `Idempotency-Key`; the provider answers a repeated key with the first result.
     pub fn idempotency_key(
@@ -706,6 +756,7 @@ impl<'a> CreatePaymentIntentRequest<'a> {
         self.idempotency_key = ::std::option::Option::Some(key.into());
         self
     }
+
     /// Sends the request and decodes the success body.
     ///
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
@@ -718,6 +769,7 @@ impl<'a> CreatePaymentIntentRequest<'a> {
     ) -> ::std::result::Result<crate::models::PaymentIntent, crate::errors::Error> {
         self.send_full().await.map(|response| response.body)
     }
+
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
@@ -748,6 +800,7 @@ impl<'a> CreatePaymentIntentRequest<'a> {
         crate::errors::decode_response::<crate::models::PaymentIntent>(raw)
     }
 }
+
 /// Request builder for [`Client::retrieve_payment_intent`] (`GET /v1/payment_intents/{intent}`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -756,6 +809,7 @@ pub struct RetrievePaymentIntentRequest<'a> {
     intent: ::std::string::String,
     client_secret: ::std::option::Option<::std::string::String>,
 }
+
 impl<'a> RetrievePaymentIntentRequest<'a> {
     /// Sets `client_secret`. The client secret of the PaymentIntent. It's required if you use a publishable key to retrieve the source.
     pub fn client_secret(
@@ -765,6 +819,7 @@ impl<'a> RetrievePaymentIntentRequest<'a> {
         self.client_secret = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sends the request and decodes the success body.
     ///
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
@@ -776,6 +831,7 @@ impl<'a> RetrievePaymentIntentRequest<'a> {
     ) -> ::std::result::Result<crate::models::PaymentIntent, crate::errors::Error> {
         self.send_full().await.map(|response| response.body)
     }
+
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
@@ -806,6 +862,7 @@ impl<'a> RetrievePaymentIntentRequest<'a> {
         crate::errors::decode_response::<crate::models::PaymentIntent>(raw)
     }
 }
+
 /// Request builder for [`Client::confirm_payment_intent`] (`POST /v1/payment_intents/{intent}/confirm`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -815,12 +872,14 @@ pub struct ConfirmPaymentIntentRequest<'a> {
     body: ::std::option::Option<&'a crate::models::ConfirmPaymentIntentParams>,
     idempotency_key: ::std::option::Option<::std::string::String>,
 }
+
 impl<'a> ConfirmPaymentIntentRequest<'a> {
     /// Sets the (optional) request body.
     pub fn body(mut self, body: &'a crate::models::ConfirmPaymentIntentParams) -> Self {
         self.body = ::std::option::Option::Some(body);
         self
     }
+
     /// Sets the idempotency key, sent as `Idempotency-Key`; the provider answers a repeated key with the first result.
     pub fn idempotency_key(
         mut self,
@@ -829,6 +888,7 @@ impl<'a> ConfirmPaymentIntentRequest<'a> {
         self.idempotency_key = ::std::option::Option::Some(key.into());
         self
     }
+
     /// Sends the request and decodes the success body.
     ///
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
@@ -841,6 +901,7 @@ impl<'a> ConfirmPaymentIntentRequest<'a> {
     ) -> ::std::result::Result<crate::models::PaymentIntent, crate::errors::Error> {
         self.send_full().await.map(|response| response.body)
     }
+
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
@@ -875,6 +936,7 @@ impl<'a> ConfirmPaymentIntentRequest<'a> {
         crate::errors::decode_response::<crate::models::PaymentIntent>(raw)
     }
 }
+
 /// Request builder for [`Client::list_payment_intents`] (`GET /v1/payment_intents`).
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
@@ -885,6 +947,7 @@ pub struct ListPaymentIntentsRequest<'a> {
     limit: ::std::option::Option<i64>,
     starting_after: ::std::option::Option<::std::string::String>,
 }
+
 impl<'a> ListPaymentIntentsRequest<'a> {
     /// Sets `customer`. Only return PaymentIntents for the customer specified by this customer ID.
     pub fn customer(
@@ -894,6 +957,7 @@ impl<'a> ListPaymentIntentsRequest<'a> {
         self.customer = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `ending_before`. A cursor for use in pagination. `ending_before` is an object ID that defines your place in the list.
     pub fn ending_before(
         mut self,
@@ -902,6 +966,7 @@ impl<'a> ListPaymentIntentsRequest<'a> {
         self.ending_before = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sets `limit`. A limit on the number of objects to be returned. Limit can range between 1 and 100, and the default is 10.
     ///
     /// Constraints: 1..=100.
@@ -909,6 +974,7 @@ impl<'a> ListPaymentIntentsRequest<'a> {
         self.limit = ::std::option::Option::Some(value);
         self
     }
+
     /// Sets `starting_after`. A cursor for use in pagination. `starting_after` is an object ID that defines your place in the list.
     pub fn starting_after(
         mut self,
@@ -917,6 +983,7 @@ impl<'a> ListPaymentIntentsRequest<'a> {
         self.starting_after = ::std::option::Option::Some(value.into());
         self
     }
+
     /// Sends the request and decodes the success body.
     ///
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
@@ -929,6 +996,7 @@ impl<'a> ListPaymentIntentsRequest<'a> {
     ) -> ::std::result::Result<crate::models::PaymentIntentList, crate::errors::Error> {
         self.send_full().await.map(|response| response.body)
     }
+
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].

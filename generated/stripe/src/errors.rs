@@ -24,6 +24,7 @@ pub enum Error {
     /// The client is misconfigured (e.g. no credentials).
     Config(::std::string::String),
 }
+
 impl ::std::fmt::Display for Error {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -39,6 +40,7 @@ impl ::std::fmt::Display for Error {
         }
     }
 }
+
 impl ::std::error::Error for Error {}
 /// The declared error codes (spec `errors.codes`).
 #[derive(Debug)]
@@ -97,6 +99,7 @@ pub enum ApiError {
     /// Resolution: Retry POSTs with the same idempotency key so that they are not applied twice.
     ServerError(::accord_runtime::ApiErrorResponse<crate::models::Error2>),
 }
+
 impl ApiError {
     /// The spec's name of the error code (`VALIDATION_ERROR`).
     pub fn code(&self) -> &'static str {
@@ -112,6 +115,7 @@ impl ApiError {
             ApiError::ServerError(_) => "SERVER_ERROR",
         }
     }
+
     /// The retry strategy the spec declares for this code.
     pub fn retry_strategy(&self) -> ::accord_runtime::RetryStrategy {
         match self {
@@ -128,6 +132,7 @@ impl ApiError {
             ApiError::ServerError(_) => ::accord_runtime::RetryStrategy::Backoff,
         }
     }
+
     /// The HTTP status.
     pub fn status(&self) -> u16 {
         match self {
@@ -142,6 +147,7 @@ impl ApiError {
             ApiError::ServerError(response) => response.status,
         }
     }
+
     /// The provider's request id, if the response carried one.
     pub fn request_id(&self) -> ::std::option::Option<&str> {
         match self {
@@ -159,6 +165,7 @@ impl ApiError {
         }
     }
 }
+
 /// The spec's default retry policy (`retry`): attempts include the first; delays grow exponentially with jitter.
 pub const RETRY_POLICY: ::accord_runtime::RetryPolicy = ::accord_runtime::RetryPolicy {
     max_attempts: 3u32,
@@ -167,6 +174,7 @@ pub const RETRY_POLICY: ::accord_runtime::RetryPolicy = ::accord_runtime::RetryP
     multiplier: 2f64,
     jitter: ::accord_runtime::policy::Jitter::Equal,
 };
+
 /// Decodes a raw response: a 2xx body into `T` (nothing for `()`), anything else into
 /// an [`Error`].
 ///
@@ -194,6 +202,7 @@ pub fn decode_response<T: ::accord_runtime::serde::de::DeserializeOwned + 'stati
         body,
     })
 }
+
 /// Maps a non-2xx response to its declared error code, or `UnexpectedStatus`.
 pub fn classify(raw: &::accord_runtime::RawResponse) -> Error {
     match raw.status {
@@ -262,6 +271,7 @@ pub fn classify(raw: &::accord_runtime::RawResponse) -> Error {
         _ => unexpected(raw),
     }
 }
+
 #[allow(dead_code)]
 fn api<B: ::accord_runtime::serde::de::DeserializeOwned>(
     raw: &::accord_runtime::RawResponse,
@@ -281,6 +291,7 @@ fn api<B: ::accord_runtime::serde::de::DeserializeOwned>(
         ::std::result::Result::Err(error) => Error::Decode(error),
     }
 }
+
 fn unexpected(raw: &::accord_runtime::RawResponse) -> Error {
     let end = raw.body.len().min(512);
     Error::UnexpectedStatus {

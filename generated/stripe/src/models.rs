@@ -22,6 +22,7 @@ pub enum CustomerObject {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl CustomerObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -31,11 +32,13 @@ impl CustomerObject {
         }
     }
 }
+
 impl ::std::fmt::Display for CustomerObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Describes the customer's tax exemption status. One of `none`, `exempt`, or `reverse`.
 ///
 /// Spec: inline schema at `models.Customer.properties.tax_exempt`.
@@ -63,6 +66,7 @@ pub enum CustomerTaxExempt {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl CustomerTaxExempt {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -74,11 +78,13 @@ impl CustomerTaxExempt {
         }
     }
 }
+
 impl ::std::fmt::Display for CustomerTaxExempt {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// This object represents a customer of your business. It lets you create recurring charges and track payments that belong to the same customer.
 ///
 /// Spec: `models.Customer`.
@@ -250,6 +256,7 @@ pub struct Customer {
     )]
     pub test_clock: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+
 /// String representing the object's type.
 ///
 /// Spec: inline schema at `models.DeletedCustomer.properties.object`.
@@ -271,6 +278,7 @@ pub enum DeletedCustomerObject {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl DeletedCustomerObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -280,11 +288,13 @@ impl DeletedCustomerObject {
         }
     }
 }
+
 impl ::std::fmt::Display for DeletedCustomerObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// A deleted customer: what DELETE /v1/customers/{customer} returns.
 ///
 /// Spec: `models.DeletedCustomer`.
@@ -310,6 +320,7 @@ pub struct DeletedCustomer {
     /// Required.
     pub object: crate::models::DeletedCustomerObject,
 }
+
 /// A Customer, or a DeletedCustomer when the customer has been deleted.
 ///
 /// Spec: `models.CustomerOrDeletedCustomer`.
@@ -328,6 +339,7 @@ pub enum CustomerOrDeletedCustomer {
     /// A `DeletedCustomer`.
     DeletedCustomer(crate::models::DeletedCustomer),
 }
+
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
 ///
 /// Spec: inline schema at `models.CustomerList.properties.object`.
@@ -349,6 +361,7 @@ pub enum CustomerListObject {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl CustomerListObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -358,11 +371,13 @@ impl CustomerListObject {
         }
     }
 }
+
 impl ::std::fmt::Display for CustomerListObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Spec: `models.CustomerList`.
 #[derive(
     Debug,
@@ -390,6 +405,7 @@ pub struct CustomerList {
     /// Required.
     pub url: ::std::string::String,
 }
+
 /// Spec: `models.Address`.
 #[derive(
     Debug,
@@ -455,6 +471,7 @@ pub struct Address {
     )]
     pub state: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
+
 /// Spec: `models.AddressParams`.
 #[derive(
     Debug,
@@ -484,6 +501,7 @@ pub struct AddressParams {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
 }
+
 /// The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
 ///
 /// Spec: inline schema at `models.CreateCustomerParams.properties.tax_exempt`.
@@ -514,6 +532,7 @@ pub enum CreateCustomerParamsTaxExempt {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl CreateCustomerParamsTaxExempt {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -526,11 +545,13 @@ impl CreateCustomerParamsTaxExempt {
         }
     }
 }
+
 impl ::std::fmt::Display for CreateCustomerParamsTaxExempt {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Spec: `models.CreateCustomerParams`.
 #[derive(
     Debug,
@@ -624,6 +645,7 @@ pub struct CreateCustomerParams {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub test_clock: ::std::option::Option<::std::string::String>,
 }
+
 /// The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
 ///
 /// Spec: inline schema at `models.UpdateCustomerParams.properties.tax_exempt`.
@@ -654,6 +676,7 @@ pub enum UpdateCustomerParamsTaxExempt {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl UpdateCustomerParamsTaxExempt {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -666,11 +689,13 @@ impl UpdateCustomerParamsTaxExempt {
         }
     }
 }
+
 impl ::std::fmt::Display for UpdateCustomerParamsTaxExempt {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Spec: `models.UpdateCustomerParams`.
 #[derive(
     Debug,
@@ -784,6 +809,7 @@ pub struct UpdateCustomerParams {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tax_exempt: ::std::option::Option<crate::models::UpdateCustomerParamsTaxExempt>,
 }
+
 /// String representing the object's type.
 ///
 /// Spec: inline schema at `models.PaymentIntent.properties.object`.
@@ -805,6 +831,7 @@ pub enum PaymentIntentObject {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl PaymentIntentObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -814,11 +841,13 @@ impl PaymentIntentObject {
         }
     }
 }
+
 impl ::std::fmt::Display for PaymentIntentObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Reason for cancellation of this PaymentIntent, either user-provided (`duplicate`, `fraudulent`, `requested_by_customer`, or `abandoned`) or generated by Stripe internally (`failed_invoice`, `void_invoice`, or `automatic`).
 ///
 /// Spec: inline schema at `models.PaymentIntent.properties.cancellation_reason`.
@@ -858,6 +887,7 @@ pub enum PaymentIntentCancellationReason {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl PaymentIntentCancellationReason {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -875,11 +905,13 @@ impl PaymentIntentCancellationReason {
         }
     }
 }
+
 impl ::std::fmt::Display for PaymentIntentCancellationReason {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Controls when the funds will be captured from the customer's account.
 ///
 /// Spec: inline schema at `models.PaymentIntent.properties.capture_method`.
@@ -907,6 +939,7 @@ pub enum PaymentIntentCaptureMethod {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl PaymentIntentCaptureMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -918,11 +951,13 @@ impl PaymentIntentCaptureMethod {
         }
     }
 }
+
 impl ::std::fmt::Display for PaymentIntentCaptureMethod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Spec: inline schema at `models.PaymentIntent.properties.confirmation_method`.
 #[derive(
     Debug,
@@ -945,6 +980,7 @@ pub enum PaymentIntentConfirmationMethod {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl PaymentIntentConfirmationMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -955,11 +991,13 @@ impl PaymentIntentConfirmationMethod {
         }
     }
 }
+
 impl ::std::fmt::Display for PaymentIntentConfirmationMethod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
 /// Spec: inline schema at `models.PaymentIntent.properties.setup_future_usage`.
@@ -984,6 +1022,7 @@ pub enum PaymentIntentSetupFutureUsage {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl PaymentIntentSetupFutureUsage {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -994,11 +1033,13 @@ impl PaymentIntentSetupFutureUsage {
         }
     }
 }
+
 impl ::std::fmt::Display for PaymentIntentSetupFutureUsage {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Status of this PaymentIntent, one of `requires_payment_method`, `requires_confirmation`, `requires_action`, `processing`, `requires_capture`, `canceled`, or `succeeded`.
 ///
 /// Spec: inline schema at `models.PaymentIntent.properties.status`.
@@ -1038,6 +1079,7 @@ pub enum PaymentIntentStatus {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl PaymentIntentStatus {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1053,11 +1095,13 @@ impl PaymentIntentStatus {
         }
     }
 }
+
 impl ::std::fmt::Display for PaymentIntentStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// A PaymentIntent guides you through the process of collecting a payment from your customer.
 ///
 /// Spec: `models.PaymentIntent`.
@@ -1325,6 +1369,7 @@ pub struct PaymentIntent {
         ::std::option::Option<::std::string::String>,
     >,
 }
+
 /// Controls whether this PaymentIntent will accept redirect-based payment methods.
 ///
 /// Spec: inline schema at `models.AutomaticPaymentMethods.properties.allow_redirects`.
@@ -1349,6 +1394,7 @@ pub enum AutomaticPaymentMethodsAllowRedirects {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl AutomaticPaymentMethodsAllowRedirects {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1359,11 +1405,13 @@ impl AutomaticPaymentMethodsAllowRedirects {
         }
     }
 }
+
 impl ::std::fmt::Display for AutomaticPaymentMethodsAllowRedirects {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Spec: `models.AutomaticPaymentMethods`.
 #[derive(
     Debug,
@@ -1386,6 +1434,7 @@ pub struct AutomaticPaymentMethods {
     /// Required.
     pub enabled: bool,
 }
+
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
 ///
 /// Spec: inline schema at `models.PaymentIntentList.properties.object`.
@@ -1407,6 +1456,7 @@ pub enum PaymentIntentListObject {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl PaymentIntentListObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1416,11 +1466,13 @@ impl PaymentIntentListObject {
         }
     }
 }
+
 impl ::std::fmt::Display for PaymentIntentListObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Spec: `models.PaymentIntentList`.
 #[derive(
     Debug,
@@ -1448,6 +1500,7 @@ pub struct PaymentIntentList {
     /// Required.
     pub url: ::std::string::String,
 }
+
 /// Spec: inline schema at `models.AutomaticPaymentMethodsParams.properties.allow_redirects`.
 #[derive(
     Debug,
@@ -1470,6 +1523,7 @@ pub enum AutomaticPaymentMethodsParamsAllowRedirects {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl AutomaticPaymentMethodsParamsAllowRedirects {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1480,11 +1534,13 @@ impl AutomaticPaymentMethodsParamsAllowRedirects {
         }
     }
 }
+
 impl ::std::fmt::Display for AutomaticPaymentMethodsParamsAllowRedirects {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// When enabled, this PaymentIntent will accept payment methods that you have enabled in the Dashboard and are compatible with this PaymentIntent's other parameters.
 ///
 /// Spec: `models.AutomaticPaymentMethodsParams`.
@@ -1505,6 +1561,7 @@ pub struct AutomaticPaymentMethodsParams {
     /// Required.
     pub enabled: bool,
 }
+
 /// Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
 ///
 /// Spec: `models.RadarOptionsParams`.
@@ -1521,6 +1578,7 @@ pub struct RadarOptionsParams {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session: ::std::option::Option<::std::string::String>,
 }
+
 /// The parameters used to automatically create a Transfer when the payment succeeds.
 ///
 /// Spec: `models.TransferDataParams`.
@@ -1539,6 +1597,7 @@ pub struct TransferDataParams {
     /// Required.
     pub destination: ::std::string::String,
 }
+
 /// Controls when the funds will be captured from the customer's account.
 ///
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.capture_method`.
@@ -1566,6 +1625,7 @@ pub enum CreatePaymentIntentParamsCaptureMethod {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl CreatePaymentIntentParamsCaptureMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1577,11 +1637,13 @@ impl CreatePaymentIntentParamsCaptureMethod {
         }
     }
 }
+
 impl ::std::fmt::Display for CreatePaymentIntentParamsCaptureMethod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.confirmation_method`.
 #[derive(
     Debug,
@@ -1604,6 +1666,7 @@ pub enum CreatePaymentIntentParamsConfirmationMethod {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl CreatePaymentIntentParamsConfirmationMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1614,11 +1677,13 @@ impl CreatePaymentIntentParamsConfirmationMethod {
         }
     }
 }
+
 impl ::std::fmt::Display for CreatePaymentIntentParamsConfirmationMethod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.off_session.one_of[1]`.
 #[derive(
     Debug,
@@ -1641,6 +1706,7 @@ pub enum CreatePaymentIntentParamsOffSessionVariant2 {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl CreatePaymentIntentParamsOffSessionVariant2 {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1651,11 +1717,13 @@ impl CreatePaymentIntentParamsOffSessionVariant2 {
         }
     }
 }
+
 impl ::std::fmt::Display for CreatePaymentIntentParamsOffSessionVariant2 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Set to `true` to indicate that the customer is not in your checkout flow during this payment attempt, and therefore is unable to authenticate.
 ///
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.off_session`.
@@ -1674,6 +1742,7 @@ pub enum CreatePaymentIntentParamsOffSession {
     /// A `CreatePaymentIntentParamsOffSessionVariant2`.
     Variant2(crate::models::CreatePaymentIntentParamsOffSessionVariant2),
 }
+
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.setup_future_usage`.
@@ -1698,6 +1767,7 @@ pub enum CreatePaymentIntentParamsSetupFutureUsage {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl CreatePaymentIntentParamsSetupFutureUsage {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1708,11 +1778,13 @@ impl CreatePaymentIntentParamsSetupFutureUsage {
         }
     }
 }
+
 impl ::std::fmt::Display for CreatePaymentIntentParamsSetupFutureUsage {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Spec: `models.CreatePaymentIntentParams`.
 #[derive(
     Debug,
@@ -1865,6 +1937,7 @@ pub struct CreatePaymentIntentParams {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub use_stripe_sdk: ::std::option::Option<bool>,
 }
+
 /// Controls when the funds will be captured from the customer's account.
 ///
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.capture_method`.
@@ -1892,6 +1965,7 @@ pub enum ConfirmPaymentIntentParamsCaptureMethod {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl ConfirmPaymentIntentParamsCaptureMethod {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1903,11 +1977,13 @@ impl ConfirmPaymentIntentParamsCaptureMethod {
         }
     }
 }
+
 impl ::std::fmt::Display for ConfirmPaymentIntentParamsCaptureMethod {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.off_session.one_of[1]`.
 #[derive(
     Debug,
@@ -1930,6 +2006,7 @@ pub enum ConfirmPaymentIntentParamsOffSessionVariant2 {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl ConfirmPaymentIntentParamsOffSessionVariant2 {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1942,11 +2019,13 @@ impl ConfirmPaymentIntentParamsOffSessionVariant2 {
         }
     }
 }
+
 impl ::std::fmt::Display for ConfirmPaymentIntentParamsOffSessionVariant2 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Set to `true` to indicate that the customer is not in your checkout flow during this payment attempt, and therefore is unable to authenticate.
 ///
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.off_session`.
@@ -1965,6 +2044,7 @@ pub enum ConfirmPaymentIntentParamsOffSession {
     /// A `ConfirmPaymentIntentParamsOffSessionVariant2`.
     Variant2(crate::models::ConfirmPaymentIntentParamsOffSessionVariant2),
 }
+
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.setup_future_usage`.
@@ -1992,6 +2072,7 @@ pub enum ConfirmPaymentIntentParamsSetupFutureUsage {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl ConfirmPaymentIntentParamsSetupFutureUsage {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2003,11 +2084,13 @@ impl ConfirmPaymentIntentParamsSetupFutureUsage {
         }
     }
 }
+
 impl ::std::fmt::Display for ConfirmPaymentIntentParamsSetupFutureUsage {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Spec: `models.ConfirmPaymentIntentParams`.
 #[derive(
     Debug,
@@ -2087,6 +2170,7 @@ pub struct ConfirmPaymentIntentParams {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub use_stripe_sdk: ::std::option::Option<bool>,
 }
+
 /// An error response from the Stripe API
 ///
 /// Spec: `models.Error`.
@@ -2102,6 +2186,7 @@ pub struct Error2 {
     /// Required.
     pub error: crate::models::ApiErrors,
 }
+
 /// The type of error returned. One of `api_error`, `card_error`, `idempotency_error`, or `invalid_request_error`
 ///
 /// Spec: inline schema at `models.ApiErrors.properties.type`.
@@ -2132,6 +2217,7 @@ pub enum ApiErrorsType {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl ApiErrorsType {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2144,11 +2230,13 @@ impl ApiErrorsType {
         }
     }
 }
+
 impl ::std::fmt::Display for ApiErrorsType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Spec: `models.ApiErrors`.
 #[derive(
     Debug,
@@ -2206,6 +2294,7 @@ pub struct ApiErrors {
     /// Required.
     pub r#type: crate::models::ApiErrorsType,
 }
+
 /// String representing the object's type.
 ///
 /// Spec: inline schema at `models.PaymentIntentEvent.properties.object`.
@@ -2227,6 +2316,7 @@ pub enum PaymentIntentEventObject {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl PaymentIntentEventObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2236,11 +2326,13 @@ impl PaymentIntentEventObject {
         }
     }
 }
+
 impl ::std::fmt::Display for PaymentIntentEventObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Events are our way of letting you know when something interesting happens in your account. For `payment_intent.*` events, `data.object` is a PaymentIntent.
 ///
 /// Spec: `models.PaymentIntentEvent`.
@@ -2307,6 +2399,7 @@ pub struct PaymentIntentEvent {
     /// Required.
     pub r#type: ::std::string::String,
 }
+
 /// Spec: `models.PaymentIntentEventData`.
 #[derive(
     Debug,
@@ -2327,6 +2420,7 @@ pub struct PaymentIntentEventData {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_attributes: ::std::option::Option<::accord_runtime::serde_json::Value>,
 }
+
 /// String representing the object's type.
 ///
 /// Spec: inline schema at `models.CustomerEvent.properties.object`.
@@ -2348,6 +2442,7 @@ pub enum CustomerEventObject {
     #[serde(untagged)]
     Unknown(::std::string::String),
 }
+
 impl CustomerEventObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -2357,11 +2452,13 @@ impl CustomerEventObject {
         }
     }
 }
+
 impl ::std::fmt::Display for CustomerEventObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// Events are our way of letting you know when something interesting happens in your account. For `customer.*` events, `data.object` is a Customer.
 ///
 /// Spec: `models.CustomerEvent`.
@@ -2428,6 +2525,7 @@ pub struct CustomerEvent {
     /// Required.
     pub r#type: ::std::string::String,
 }
+
 /// Spec: `models.CustomerEventData`.
 #[derive(
     Debug,
@@ -2448,6 +2546,7 @@ pub struct CustomerEventData {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_attributes: ::std::option::Option<::accord_runtime::serde_json::Value>,
 }
+
 /// Spec: `models.EventRequest`.
 #[derive(
     Debug,

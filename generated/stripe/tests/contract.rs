@@ -10,6 +10,7 @@ async fn client_for(server: &MockServer) -> stripe_client::Client {
     let builder = builder.bearer_token("test-token");
     builder.build().expect("the client builds")
 }
+
 /// Every key of `expected` is in `actual` with the same value (objects recursively).
 fn assert_includes(actual: &Value, expected: &Value, at: &str) {
     match (actual, expected) {
@@ -33,6 +34,7 @@ fn assert_includes(actual: &Value, expected: &Value, at: &str) {
         }
     }
 }
+
 /// Scenario `create_customer_ok`: Create a customer with an email, a name and metadata.
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn create_customer_ok() {
@@ -162,6 +164,7 @@ async fn create_customer_ok() {
         server.verify().await;
     }
 }
+
 /// Scenario `retrieve_customer_ok`
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn retrieve_customer_ok() {
@@ -256,6 +259,7 @@ async fn retrieve_customer_ok() {
         server.verify().await;
     }
 }
+
 /// Scenario `retrieve_customer_not_found`: Retrieving an unknown customer id answers 404 with an invalid_request_error.
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn retrieve_customer_not_found() {
@@ -333,6 +337,7 @@ async fn retrieve_customer_not_found() {
         server.verify().await;
     }
 }
+
 /// Scenario `update_customer_ok`
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn update_customer_ok() {
@@ -450,6 +455,7 @@ async fn update_customer_ok() {
         server.verify().await;
     }
 }
+
 /// Scenario `delete_customer_ok`
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn delete_customer_ok() {
@@ -532,6 +538,7 @@ async fn delete_customer_ok() {
         server.verify().await;
     }
 }
+
 /// Scenario `list_customers_ok`
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn list_customers_ok() {
@@ -661,6 +668,7 @@ async fn list_customers_ok() {
         server.verify().await;
     }
 }
+
 /// Scenario `list_customers_two_pages`: Cursor pagination: the second page starts after the last id of the first.
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn list_customers_two_pages() {
@@ -856,6 +864,7 @@ async fn list_customers_two_pages() {
         server.verify().await;
     }
 }
+
 /// Scenario `create_payment_intent_ok`: Create a 20.00 USD PaymentIntent with automatic payment methods.
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn create_payment_intent_ok() {
@@ -999,6 +1008,7 @@ async fn create_payment_intent_ok() {
         server.verify().await;
     }
 }
+
 /// Scenario `create_payment_intent_missing_amount`: `amount` is required: Stripe answers 400 parameter_missing.
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn create_payment_intent_missing_amount() {
@@ -1091,6 +1101,7 @@ async fn create_payment_intent_missing_amount() {
         server.verify().await;
     }
 }
+
 /// Scenario `confirm_payment_intent_card_declined`: Confirming with Stripe's generic-decline test payment method answers 402 card_declined.
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn confirm_payment_intent_card_declined() {
@@ -1206,6 +1217,7 @@ async fn confirm_payment_intent_card_declined() {
         server.verify().await;
     }
 }
+
 /// Scenario `retrieve_payment_intent_ok`
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn retrieve_payment_intent_ok() {
@@ -1295,6 +1307,7 @@ async fn retrieve_payment_intent_ok() {
         server.verify().await;
     }
 }
+
 /// Scenario `list_payment_intents_ok`
 #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
 async fn list_payment_intents_ok() {
@@ -1424,6 +1437,7 @@ async fn list_payment_intents_ok() {
         server.verify().await;
     }
 }
+
 /// Webhook event signed with the spec's scheme verifies into its typed variant; a
 /// tampered body, a wrong secret and a late or missing signature fail.
 #[test]
@@ -1475,6 +1489,7 @@ fn webhook_payment_intent_succeeded_verifies_and_rejects_tampering() {
         Err(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance { .. }))
     );
 }
+
 /// Webhook event signed with the spec's scheme verifies into its typed variant; a
 /// tampered body, a wrong secret and a late or missing signature fail.
 #[test]
@@ -1526,6 +1541,7 @@ fn webhook_payment_intent_payment_failed_verifies_and_rejects_tampering() {
         Err(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance { .. }))
     );
 }
+
 /// Webhook event signed with the spec's scheme verifies into its typed variant; a
 /// tampered body, a wrong secret and a late or missing signature fail.
 #[test]

@@ -54,9 +54,34 @@ pub fn rust_file(ir: &Ir, path: PathBuf, tokens: TokenStream) -> GeneratedFile {
 /// in the output rather than panicking.
 pub fn print(notice: &str, tokens: TokenStream) -> String {
     match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => format!("// {notice}\n\n{}", prettyplease::unparse(&file)),
+        Ok(file) => format!("// {notice}\n\n{}", separate_items(&prettyplease::unparse(&file))),
         Err(error) => format!("// {notice}\n// accord bug: generated code does not parse: {error}\ncompile_error!(\"accord generated invalid Rust\");\n/*\n{tokens}\n*/\n"),
     }
+}
+
+/// prettyplease prints items back to back; put a blank line after every block that closes an
+/// item (a line that is only `}` or `};`) when another item follows at the same depth, as
+/// rustfmt-formatted code reads.
+fn separate_items(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len() + lines.len());
+    for (index, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        let trimmed = line.trim_start();
+        if (trimmed == "}" || trimmed == "};")
+            && let Some(next) = lines.get(index + 1)
+        {
+            let indent = line.len() - trimmed.len();
+            let next_trimmed = next.trim_start();
+            let same_depth = next.len() - next_trimmed.len() == indent;
+            let continues = next_trimmed.starts_with('}') || next_trimmed.starts_with(')') || next_trimmed.starts_with(']') || next_trimmed.is_empty();
+            if same_depth && !continues && (next_trimmed.starts_with("///") || next_trimmed.starts_with("#[") || next_trimmed.starts_with("pub ") || next_trimmed.starts_with("impl") || next_trimmed.starts_with("fn ") || next_trimmed.starts_with("async fn") || next_trimmed.starts_with("const ") || next_trimmed.starts_with("use ") || next_trimmed.starts_with("mod ") || next_trimmed.starts_with("enum ") || next_trimmed.starts_with("struct ")) {
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
 
 /// An identifier from an IR name (may be `r#type`).

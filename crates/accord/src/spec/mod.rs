@@ -26,10 +26,17 @@ pub struct Loaded {
 pub fn load(source: &str) -> Loaded {
     let (value, positions) = match yaml::parse(source) {
         Ok(parsed) => parsed,
-        Err(diagnostic) => {
-            return Loaded { spec: None, positions: Positions::default(), diagnostics: vec![diagnostic] };
+        Err(diagnostics) => {
+            return Loaded { spec: None, positions: Positions::default(), diagnostics };
         }
     };
+    if value.is_null() {
+        let diagnostic = Diagnostic::error("schema::empty_spec", "the spec is empty")
+            .at("")
+            .help("start with `accord: 1`, `name: …` and `endpoints:`");
+        let location = Some(crate::diag::Location { line: 1, column: 1, offset: 0 });
+        return Loaded { spec: None, positions, diagnostics: vec![Diagnostic { location, ..diagnostic }] };
+    }
     if !value.is_object() {
         let diagnostic = Diagnostic::error("schema::wrong_type", "expected the spec to be a mapping of keys")
             .at("")

@@ -92,7 +92,7 @@ fn explain(error: &ValidationError<'_>, schema: &Value, positions: &Positions, o
                     format!("expected {}, found {}", article(&expected), describe(instance)),
                 )
                 .at(pointer)
-                .label(format!("expected {expected}")),
+                .label(format!("expected {}", article(&expected))),
                 false,
             ));
         }
@@ -136,7 +136,27 @@ fn explain(error: &ValidationError<'_>, schema: &Value, positions: &Positions, o
                     })
                 })
                 .collect();
-            if let Some(branch) = relevant.iter().min_by_key(|branch| branch.len()) {
+            let all_constants = !context.is_empty()
+                && context.iter().all(|branch| branch.iter().all(|e| matches!(e.kind(), ValidationErrorKind::Constant { .. }) && e.instance_path().as_str() == pointer));
+            if all_constants {
+                // A string enum whose values carry docs becomes `oneOf` of `const`s.
+                let names: Vec<String> = context
+                    .iter()
+                    .flatten()
+                    .filter_map(|e| match e.kind() {
+                        ValidationErrorKind::Constant { expected_value } => Some(plain(expected_value)),
+                        _ => None,
+                    })
+                    .collect();
+                let choices: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                out.push(at(
+                    Diagnostic::error("schema::bad_value", format!("`{}` is not one of {}", plain(instance), choices.join(", ")))
+                        .at(pointer)
+                        .label("unexpected value")
+                        .maybe_help(did_you_mean(&plain(instance), names.iter().map(String::as_str))),
+                    false,
+                ));
+            } else if let Some(branch) = relevant.iter().min_by_key(|branch| branch.len()) {
                 for inner in branch.iter() {
                     explain(inner, schema, positions, out);
                 }

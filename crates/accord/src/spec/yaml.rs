@@ -15,6 +15,8 @@ use crate::diag::{Diagnostic, Location, escape_segment};
 pub struct Positions {
     values: HashMap<String, Location>,
     keys: HashMap<String, Location>,
+    /// Keys that appear twice in one mapping: (pointer, location of the second).
+    duplicates: Vec<(String, Location)>,
 }
 
 impl Positions {
@@ -40,7 +42,7 @@ impl Positions {
 /// Parses YAML text into a JSON value plus node positions. Syntax errors and values JSON
 /// cannot hold (non-string keys that are not scalars, `.nan`) come back as one located
 /// diagnostic.
-pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Diagnostic> {
+pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnostic>> {
     let value: serde_json::Value = match serde_yaml::from_str(source) {
         Ok(value) => value,
         Err(error) => {
@@ -54,15 +56,34 @@ pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Diagnostic>
             if let Some(index) = message.find(" at line ") {
                 message.truncate(index);
             }
-            return Err(Diagnostic {
+            return Err(vec![Diagnostic {
                 location,
                 ..Diagnostic::error("yaml::syntax", format!("invalid YAML: {message}"))
                     .label("here")
                     .help("the spec must be one YAML mapping; check indentation and quoting")
-            });
+            }]);
         }
     };
     let positions = positions(source);
+    // A JSON object keeps only the last of two equal keys, so duplicates are found on the
+    // event stream instead; silently dropping one would lose what the user wrote.
+    if !positions.duplicates.is_empty() {
+        return Err(positions
+            .duplicates
+            .iter()
+            .map(|(pointer, location)| {
+                let key = pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+                let first = positions.keys.get(pointer).map(|l| format!("first defined on line {}", l.line)).unwrap_or_default();
+                Diagnostic {
+                    location: Some(*location),
+                    ..Diagnostic::error("yaml::duplicate_key", format!("duplicate key `{key}`"))
+                        .at(pointer.clone())
+                        .label(first)
+                        .help("each key may appear once in a mapping; rename or merge the two entries")
+                }
+            })
+            .collect());
+    }
     Ok((value, positions))
 }
 
@@ -92,7 +113,7 @@ struct PositionBuilder<'a> {
 }
 
 enum Frame {
-    Mapping { pointer: String, pending_key: Option<String> },
+    Mapping { pointer: String, pending_key: Option<String>, seen: std::collections::HashSet<String> },
     Sequence { pointer: String, next_index: usize },
 }
 
@@ -117,10 +138,23 @@ impl PositionBuilder<'_> {
                 *next_index += 1;
                 Some(child)
             }
-            Some(Frame::Mapping { pointer, pending_key }) => {
+            Some(Frame::Mapping { pointer, pending_key, .. }) => {
                 pending_key.take().map(|key| format!("{pointer}/{}", escape_segment(&key)))
             }
         }
+    }
+
+    /// A block collection's start mark lies after its first key, so a mapping or list is
+    /// located at its own key in the parent (or the top of the file for the root).
+    fn collection_start(&mut self, mark: Marker) -> String {
+        let Some(pointer) = self.next_pointer() else { return String::new() };
+        let location = if pointer.is_empty() {
+            Location { line: 1, column: 1, offset: 0 }
+        } else {
+            self.positions.keys.get(&pointer).copied().unwrap_or_else(|| self.location(mark))
+        };
+        self.positions.values.entry(pointer.clone()).or_insert(location);
+        pointer
     }
 
     fn node_start(&mut self, mark: Marker) -> Option<String> {
@@ -139,9 +173,13 @@ impl MarkedEventReceiver for PositionBuilder<'_> {
                     matches!(self.stack.last(), Some(Frame::Mapping { pending_key: None, .. }));
                 if awaiting_key {
                     let location = self.location(mark);
-                    if let Some(Frame::Mapping { pointer, pending_key }) = self.stack.last_mut() {
+                    if let Some(Frame::Mapping { pointer, pending_key, seen }) = self.stack.last_mut() {
                         let child = format!("{pointer}/{}", escape_segment(&text));
-                        self.positions.keys.entry(child).or_insert(location);
+                        if !seen.insert(text.clone()) {
+                            self.positions.duplicates.push((child, location));
+                        } else {
+                            self.positions.keys.entry(child).or_insert(location);
+                        }
                         *pending_key = Some(text);
                     }
                 } else {
@@ -152,11 +190,11 @@ impl MarkedEventReceiver for PositionBuilder<'_> {
                 self.node_start(mark);
             }
             Event::MappingStart(..) => {
-                let pointer = self.node_start(mark).unwrap_or_default();
-                self.stack.push(Frame::Mapping { pointer, pending_key: None });
+                let pointer = self.collection_start(mark);
+                self.stack.push(Frame::Mapping { pointer, pending_key: None, seen: Default::default() });
             }
             Event::SequenceStart(..) => {
-                let pointer = self.node_start(mark).unwrap_or_default();
+                let pointer = self.collection_start(mark);
                 self.stack.push(Frame::Sequence { pointer, next_index: 0 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
@@ -189,9 +227,12 @@ mod tests {
 
     #[test]
     fn syntax_errors_are_located() {
-        let error = parse("name: [unclosed\n").expect_err("invalid");
-        assert_eq!(error.code, "yaml::syntax");
-        assert!(error.location.is_some());
+        let errors = parse("name: [unclosed\n").expect_err("invalid");
+        assert_eq!(errors[0].code, "yaml::syntax");
+        assert!(errors[0].location.is_some());
+        let duplicates = parse("a: 1\nb: 2\na: 3\n").expect_err("duplicate");
+        assert_eq!(duplicates[0].code, "yaml::duplicate_key");
+        assert_eq!(duplicates[0].location.map(|l| l.line), Some(3));
     }
 
     #[test]

@@ -1,0 +1,92 @@
+//! The `accord` binary end to end: exit codes, what it prints, what it writes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn accord() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_accord"))
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap().path();
+        let target = to.join(entry.file_name().unwrap());
+        if entry.is_dir() {
+            copy_dir(&entry, &target);
+        } else {
+            std::fs::copy(&entry, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn check_accepts_the_real_specs() {
+    let output = accord().arg("check").arg("specs/").current_dir(root()).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("specs/orders.yaml: ok"), "{stdout}");
+}
+
+#[test]
+fn generate_writes_then_reports_unchanged_and_check_finds_stale_files() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("specs"), &dir.path().join("specs"));
+    let out = dir.path().join("out");
+    let run = |extra: &[&str]| {
+        accord().arg("generate").arg("specs").arg("--out").arg(&out).args(extra).current_dir(dir.path()).output().unwrap()
+    };
+    let first = run(&[]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(stdout.contains("specs/orders.yaml: 9 file(s) written, 0 unchanged"), "{stdout}");
+    assert!(out.join("orders/src/client.rs").is_file());
+    assert!(out.join("docs/SUMMARY.md").is_file());
+
+    let second = run(&[]);
+    assert!(String::from_utf8_lossy(&second.stdout).contains("0 file(s) written, 9 unchanged"));
+
+    let clean = run(&["--check"]);
+    assert!(clean.status.success());
+
+    std::fs::write(out.join("orders/src/models.rs"), "// edited by hand\n").unwrap();
+    let stale = run(&["--check"]);
+    assert!(!stale.status.success());
+    let stderr = String::from_utf8_lossy(&stale.stderr);
+    assert!(stderr.contains("orders/src/models.rs"), "{stderr}");
+    // --check never writes.
+    assert_eq!(std::fs::read_to_string(out.join("orders/src/models.rs")).unwrap(), "// edited by hand\n");
+}
+
+#[test]
+fn a_bad_spec_fails_with_a_location_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("specs")).unwrap();
+    std::fs::copy(root().join("specs/orders.yaml"), dir.path().join("specs/orders.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("specs/broken.yaml"),
+        "accord: 1\nname: broken\nendpoints:\n  get_thing:\n    method: GET\n    path: /things\n    responses: { \"200\": Thingg }\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let output = accord().arg("generate").arg("specs").arg("--out").arg(&out).current_dir(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("specs/broken.yaml:7:"), "{stderr}");
+    assert!(stderr.contains("unknown model `Thingg`"), "{stderr}");
+    assert!(!out.exists(), "nothing may be written when a spec has errors");
+}
+
+#[test]
+fn schema_prints_the_committed_json_schema() {
+    let output = accord().arg("schema").output().unwrap();
+    assert!(output.status.success());
+    let printed: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let committed: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("generated/accord.schema.json")).unwrap()).unwrap();
+    assert_eq!(printed, committed);
+}

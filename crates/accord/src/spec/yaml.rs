@@ -56,11 +56,15 @@ pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnos
             if let Some(index) = message.find(" at line ") {
                 message.truncate(index);
             }
+            let tab = location.is_some_and(|l| source.get(l.offset..).is_some_and(|rest| rest.starts_with('\t')));
+            let help = if tab {
+                "YAML does not allow tab characters for indentation; indent with spaces"
+            } else {
+                "the spec must be one YAML mapping; check indentation and quoting"
+            };
             return Err(vec![Diagnostic {
                 location,
-                ..Diagnostic::error("yaml::syntax", format!("invalid YAML: {message}"))
-                    .label("here")
-                    .help("the spec must be one YAML mapping; check indentation and quoting")
+                ..Diagnostic::error("yaml::syntax", format!("invalid YAML: {message}")).label("here").help(help)
             }]);
         }
     };

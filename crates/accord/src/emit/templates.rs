@@ -52,10 +52,14 @@ impl Templates {
     /// Errors: the template name and line, and what went wrong.
     pub fn render(&self, name: &str, context: Value) -> Result<String, String> {
         let template = self.env.get_template(name).map_err(|e| format!("template `{name}`: {e}"))?;
-        template.render(context).map_err(|e| match e.line() {
+        let mut text = template.render(context).map_err(|e| match e.line() {
             Some(line) => format!("template `{name}` line {line}: {e}"),
             None => format!("template `{name}`: {e}"),
-        })
+        })?;
+        if !text.ends_with('\n') {
+            text.push('\n');
+        }
+        Ok(text)
     }
 }
 

@@ -100,7 +100,12 @@ fn check(specs: &Path) -> ExitCode {
     match load(specs) {
         Ok(compiled) => {
             for spec in &compiled {
-                println!("{}: ok ({} endpoints, {} models)", spec.path.display(), spec.ir.operations.len(), spec.ir.types.len());
+                println!(
+                    "{}: ok ({} endpoints, {} models)",
+                    spec.path.display(),
+                    spec.ir.operations.len(),
+                    spec.ir.types.len()
+                );
             }
             ExitCode::SUCCESS
         }
@@ -127,7 +132,8 @@ fn generate(specs: &Path, out: &Path, check_only: bool, options: Options) -> Exi
             return ExitCode::FAILURE;
         }
     };
-    let belongs = |path: &Path, name: &str| path.starts_with(name) || path == Path::new("docs").join(format!("{name}.md"));
+    let belongs =
+        |path: &Path, name: &str| path.starts_with(name) || path == Path::new("docs").join(format!("{name}.md"));
     for spec in &compiled {
         let changed = report.changed.iter().filter(|p| belongs(p, &spec.ir.name)).count();
         let unchanged = report.unchanged.iter().filter(|p| belongs(p, &spec.ir.name)).count();

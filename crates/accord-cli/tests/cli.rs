@@ -38,7 +38,15 @@ fn generate_writes_then_reports_unchanged_and_check_finds_stale_files() {
     copy_dir(&root().join("specs"), &dir.path().join("specs"));
     let out = dir.path().join("out");
     let run = |extra: &[&str]| {
-        accord().arg("generate").arg("specs").arg("--out").arg(&out).args(extra).current_dir(dir.path()).output().unwrap()
+        accord()
+            .arg("generate")
+            .arg("specs")
+            .arg("--out")
+            .arg(&out)
+            .args(extra)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
     };
     let first = run(&[]);
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));

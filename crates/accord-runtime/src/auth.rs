@@ -43,7 +43,10 @@ impl ClientCredentials {
 
 impl fmt::Debug for ClientCredentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientCredentials").field("client_id", &self.client_id).field("client_secret", &self.client_secret).finish()
+        f.debug_struct("ClientCredentials")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &self.client_secret)
+            .finish()
     }
 }
 
@@ -87,10 +90,16 @@ impl fmt::Debug for Auth {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Auth::None => f.write_str("Auth::None"),
-            Auth::ApiKey { location, name, .. } => write!(f, "Auth::ApiKey {{ location: {location:?}, name: {name:?}, key: *** }}"),
+            Auth::ApiKey { location, name, .. } => {
+                write!(f, "Auth::ApiKey {{ location: {location:?}, name: {name:?}, key: *** }}")
+            }
             Auth::Bearer(_) => f.write_str("Auth::Bearer(***)"),
             Auth::Basic { username, .. } => write!(f, "Auth::Basic {{ username: {username:?}, password: *** }}"),
-            Auth::OAuth2(oauth) => write!(f, "Auth::OAuth2 {{ token_url: {:?}, client_id: {:?} }}", oauth.token_url, oauth.credentials.client_id),
+            Auth::OAuth2(oauth) => write!(
+                f,
+                "Auth::OAuth2 {{ token_url: {:?}, client_id: {:?} }}",
+                oauth.token_url, oauth.credentials.client_id
+            ),
         }
     }
 }
@@ -119,7 +128,12 @@ struct TokenResponse {
 impl OAuth2 {
     /// A client credentials grant against `token_url`, refreshing `refresh_before_expiry`
     /// before the token's `expires_in` runs out.
-    pub fn new(token_url: impl Into<String>, credentials: ClientCredentials, scopes: Vec<String>, refresh_before_expiry: Duration) -> Self {
+    pub fn new(
+        token_url: impl Into<String>,
+        credentials: ClientCredentials,
+        scopes: Vec<String>,
+        refresh_before_expiry: Duration,
+    ) -> Self {
         OAuth2 { token_url: token_url.into(), credentials, scopes, refresh_before_expiry, cache: Mutex::new(None) }
     }
 
@@ -141,7 +155,11 @@ impl OAuth2 {
             .post(&self.token_url)
             .basic_auth(&self.credentials.client_id, Some(self.credentials.client_secret.expose()))
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(form_urlencoded::Serializer::new(String::new()).extend_pairs(form.iter().map(|(k, v)| (*k, v.as_str()))).finish())
+            .body(
+                form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(form.iter().map(|(k, v)| (*k, v.as_str())))
+                    .finish(),
+            )
             .send()
             .await
             .map_err(TransportError::from_reqwest)?;
@@ -165,14 +183,21 @@ impl OAuth2 {
 
 impl Auth {
     /// Adds the credentials to a request.
-    pub async fn apply(&self, http: &reqwest::Client, request: reqwest::RequestBuilder) -> Result<reqwest::RequestBuilder, TransportError> {
+    pub async fn apply(
+        &self,
+        http: &reqwest::Client,
+        request: reqwest::RequestBuilder,
+    ) -> Result<reqwest::RequestBuilder, TransportError> {
         Ok(match self {
             Auth::None => request,
             Auth::ApiKey { location: ApiKeyLocation::Header, name, key } => request.header(name.as_str(), key.expose()),
-            Auth::ApiKey { location: ApiKeyLocation::Query, name, key } => request.query(&[(name.as_str(), key.expose())]),
+            Auth::ApiKey { location: ApiKeyLocation::Query, name, key } => {
+                request.query(&[(name.as_str(), key.expose())])
+            }
             Auth::Bearer(token) => request.bearer_auth(token.expose()),
             Auth::Basic { username, password } => {
-                let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose()));
+                let encoded =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose()));
                 request.header(reqwest::header::AUTHORIZATION, format!("Basic {encoded}"))
             }
             Auth::OAuth2(oauth) => request.bearer_auth(oauth.access_token(http).await?.expose()),

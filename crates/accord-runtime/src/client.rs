@@ -200,7 +200,8 @@ impl Client {
     ///
     /// Errors: the base URL is not an absolute URL, or the TLS backend cannot start.
     pub fn new(config: ClientConfig) -> Result<Self, TransportError> {
-        url::Url::parse(&config.base_url).map_err(|e| TransportError::message(format!("invalid base URL `{}`: {e}", config.base_url)))?;
+        url::Url::parse(&config.base_url)
+            .map_err(|e| TransportError::message(format!("invalid base URL `{}`: {e}", config.base_url)))?;
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
@@ -246,7 +247,9 @@ impl Client {
         builder = match &request.body {
             Body::Empty => builder,
             Body::Json(bytes) => builder.header(reqwest::header::CONTENT_TYPE, "application/json").body(bytes.clone()),
-            Body::Form(text) => builder.header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(text.clone()),
+            Body::Form(text) => {
+                builder.header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(text.clone())
+            }
         };
         builder = self.inner.auth.apply(&self.inner.http, builder).await?;
         let response = builder.send().await.map_err(TransportError::from_reqwest)?;
@@ -258,9 +261,11 @@ impl Client {
 }
 
 fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) -> Result<(), TransportError> {
-    let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| TransportError::message(format!("invalid header name `{name}`")))?;
+    let name = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| TransportError::message(format!("invalid header name `{name}`")))?;
     // The value may be a credential, so it is not repeated in the error.
-    let value = HeaderValue::from_str(value).map_err(|_| TransportError::message(format!("invalid value for header `{name}`")))?;
+    let value = HeaderValue::from_str(value)
+        .map_err(|_| TransportError::message(format!("invalid value for header `{name}`")))?;
     headers.insert(name, value);
     Ok(())
 }

@@ -63,7 +63,11 @@ impl DecodeError {
     /// Builds a decode error, keeping at most 512 bytes of the body.
     pub fn new(status: u16, message: impl Into<String>, body: &[u8]) -> Self {
         let end = body.len().min(512);
-        DecodeError { status, message: message.into(), body_snippet: String::from_utf8_lossy(&body[..end]).into_owned() }
+        DecodeError {
+            status,
+            message: message.into(),
+            body_snippet: String::from_utf8_lossy(&body[..end]).into_owned(),
+        }
     }
 }
 

@@ -14,7 +14,9 @@ pub struct DateTime(pub time::OffsetDateTime);
 impl DateTime {
     /// Parses RFC 3339 text.
     pub fn parse(text: &str) -> Result<Self, String> {
-        time::OffsetDateTime::parse(text, &Rfc3339).map(DateTime).map_err(|e| format!("`{text}` is not an RFC 3339 date-time: {e}"))
+        time::OffsetDateTime::parse(text, &Rfc3339)
+            .map(DateTime)
+            .map_err(|e| format!("`{text}` is not an RFC 3339 date-time: {e}"))
     }
 
     /// Seconds since the Unix epoch.

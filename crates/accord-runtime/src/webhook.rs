@@ -189,7 +189,13 @@ impl Scheme {
     ///
     /// Errors: see [`WebhookError`]; the first structural problem found, else
     /// `TimestampOutsideTolerance`, else `SignatureMismatch`.
-    pub fn verify(&self, headers: &HeaderMap, body: &[u8], secrets: &[&Secret], now: SystemTime) -> Result<(), WebhookError> {
+    pub fn verify(
+        &self,
+        headers: &HeaderMap,
+        body: &[u8],
+        secrets: &[&Secret],
+        now: SystemTime,
+    ) -> Result<(), WebhookError> {
         let format = parse_format(self.format).ok_or(WebhookError::MalformedHeader(self.signature_header))?;
         let header = single_header(headers, self.signature_header)?;
         let (timestamp, candidates, encoding): (Option<String>, Vec<&str>, Encoding) = match format {
@@ -371,8 +377,14 @@ mod tests {
         }
         let signed = GITHUB.sign(body, &secret, 0)[0].1.clone();
         let twice = headers(&[("X-Hub-Signature-256", &signed), ("X-Hub-Signature-256", &signed)]);
-        assert_eq!(GITHUB.verify(&twice, body, &[&secret], at(0)), Err(WebhookError::DuplicateHeader("X-Hub-Signature-256")));
-        assert_eq!(GITHUB.verify(&HeaderMap::new(), body, &[&secret], at(0)), Err(WebhookError::MissingHeader("X-Hub-Signature-256")));
+        assert_eq!(
+            GITHUB.verify(&twice, body, &[&secret], at(0)),
+            Err(WebhookError::DuplicateHeader("X-Hub-Signature-256"))
+        );
+        assert_eq!(
+            GITHUB.verify(&HeaderMap::new(), body, &[&secret], at(0)),
+            Err(WebhookError::MissingHeader("X-Hub-Signature-256"))
+        );
     }
 
     #[test]
@@ -380,7 +392,10 @@ mod tests {
         let secret = Secret::new("whsec_test_secret");
         let signed = STRIPE.sign(b"{}", &secret, 10_000);
         let delivery = headers(&[(signed[0].0, &signed[0].1)]);
-        assert_eq!(STRIPE.verify(&delivery, b"{}", &[&secret], at(10_000 - 301)), Err(WebhookError::TimestampOutsideTolerance { skew_seconds: 301 }));
+        assert_eq!(
+            STRIPE.verify(&delivery, b"{}", &[&secret], at(10_000 - 301)),
+            Err(WebhookError::TimestampOutsideTolerance { skew_seconds: 301 })
+        );
         assert_eq!(STRIPE.verify(&delivery, b"{}", &[&secret], at(10_000 - 300)), Ok(()));
     }
 }

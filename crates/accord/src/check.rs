@@ -99,19 +99,27 @@ impl Checker<'_> {
         match url::Url::parse(text) {
             Ok(url) if url.scheme() == "http" || url.scheme() == "https" => {}
             Ok(url) => {
-                self.error("spec::bad_url", pointer, format!("`{text}` uses scheme `{}`; expected `http` or `https`", url.scheme()));
+                self.error(
+                    "spec::bad_url",
+                    pointer,
+                    format!("`{text}` uses scheme `{}`; expected `http` or `https`", url.scheme()),
+                );
             }
             Err(error) => {
-                self.error("spec::bad_url", pointer, format!("`{text}` is not an absolute URL ({error})"))
-                    .help = Some("write the full URL, e.g. `https://api.example.com`".into());
+                self.error("spec::bad_url", pointer, format!("`{text}` is not an absolute URL ({error})")).help =
+                    Some("write the full URL, e.g. `https://api.example.com`".into());
             }
         }
     }
 
     fn top_level(&mut self) {
         if self.spec.accord != 1 {
-            self.error("spec::unsupported_version", "/accord", format!("spec language version `{}` is not supported", self.spec.accord))
-                .help = Some("this accord reads `accord: 1`".into());
+            self.error(
+                "spec::unsupported_version",
+                "/accord",
+                format!("spec language version `{}` is not supported", self.spec.accord),
+            )
+            .help = Some("this accord reads `accord: 1`".into());
         }
         if !is_snake_name(&self.spec.name) {
             self.error("spec::bad_name", "/name", format!("`{}` is not a snake_case name", self.spec.name)).help =
@@ -131,10 +139,11 @@ impl Checker<'_> {
         if defaults.len() > 1 {
             let pointer = join_pointer("/environments", defaults[1]);
             let first = defaults[0].clone();
-            self.error("spec::two_default_environments", &format!("{pointer}/default"), format!(
-                "environments `{first}` and `{}` are both marked `default: true`",
-                defaults[1]
-            ));
+            self.error(
+                "spec::two_default_environments",
+                &format!("{pointer}/default"),
+                format!("environments `{first}` and `{}` are both marked `default: true`", defaults[1]),
+            );
         }
         for (name, environment) in &self.spec.environments {
             let pointer = join_pointer("/environments", name);
@@ -144,9 +153,14 @@ impl Checker<'_> {
 
     fn auth(&mut self) {
         let Some(auth) = &self.spec.auth else { return };
-        if auth.api_key.is_none() && auth.bearer.is_none() && auth.basic.is_none() && auth.oauth2_client_credentials.is_none() {
-            self.error("spec::empty_auth", "/auth", "`auth` declares no scheme".into()).help =
-                Some("declare one of `api_key`, `bearer`, `basic`, `oauth2_client_credentials`, or remove `auth`".into());
+        if auth.api_key.is_none()
+            && auth.bearer.is_none()
+            && auth.basic.is_none()
+            && auth.oauth2_client_credentials.is_none()
+        {
+            self.error("spec::empty_auth", "/auth", "`auth` declares no scheme".into()).help = Some(
+                "declare one of `api_key`, `bearer`, `basic`, `oauth2_client_credentials`, or remove `auth`".into(),
+            );
         }
         if let Some(oauth) = &auth.oauth2_client_credentials {
             self.url(&oauth.token_url, "/auth/oauth2_client_credentials/token_url");
@@ -199,24 +213,33 @@ impl Checker<'_> {
                 for (index, name) in names.iter().enumerate() {
                     if !schema.properties.contains_key(name) {
                         let hint = did_you_mean(name, schema.properties.keys().map(String::as_str));
-                        self.error("spec::unknown_property", &format!("{pointer}/required/{index}"), format!(
-                            "required property `{name}` is not among `properties`"
-                        ))
+                        self.error(
+                            "spec::unknown_property",
+                            &format!("{pointer}/required/{index}"),
+                            format!("required property `{name}` is not among `properties`"),
+                        )
                         .help = hint;
                     }
                 }
             }
             (Some(Required::Flag(_)), Position::Property | Position::Model) => {
-                self.error("spec::misplaced_required", &format!("{pointer}/required"),
-                    "`required: true|false` applies to parameters; objects list their required properties".into())
-                    .help = Some("write `required: [name, …]` on the object that holds this property".into());
+                self.error(
+                    "spec::misplaced_required",
+                    &format!("{pointer}/required"),
+                    "`required: true|false` applies to parameters; objects list their required properties".into(),
+                )
+                .help = Some("write `required: [name, …]` on the object that holds this property".into());
             }
             _ => {}
         }
         if let Some(items) = &schema.items {
             self.type_ref(items, &format!("{pointer}/items"), Position::Property);
             if type_name.is_some_and(|t| t != "array") {
-                self.error("spec::items_without_array", &format!("{pointer}/items"), "`items` is only allowed with `type: array`".into());
+                self.error(
+                    "spec::items_without_array",
+                    &format!("{pointer}/items"),
+                    "`items` is only allowed with `type: array`".into(),
+                );
             }
         }
         if let Some(AdditionalProperties::Typed(value_type)) = &schema.additional_properties {
@@ -227,44 +250,77 @@ impl Checker<'_> {
         }
         if let Some(discriminator) = &schema.discriminator {
             if schema.one_of.is_empty() {
-                self.error("spec::discriminator_without_one_of", &format!("{pointer}/discriminator"), "`discriminator` needs `one_of`".into());
+                self.error(
+                    "spec::discriminator_without_one_of",
+                    &format!("{pointer}/discriminator"),
+                    "`discriminator` needs `one_of`".into(),
+                );
             }
             for (tag, model) in &discriminator.mapping {
                 if !self.spec.models.contains_key(model) {
                     let hint = did_you_mean(model, self.spec.models.keys().map(String::as_str));
-                    self.error("spec::unknown_ref", &join_pointer(&format!("{pointer}/discriminator/mapping"), tag), format!("unknown model `{model}`")).help = hint;
+                    self.error(
+                        "spec::unknown_ref",
+                        &join_pointer(&format!("{pointer}/discriminator/mapping"), tag),
+                        format!("unknown model `{model}`"),
+                    )
+                    .help = hint;
                 }
             }
             for (index, variant) in schema.one_of.iter().enumerate() {
                 if !matches!(variant, TypeRef::Name(name) if self.spec.models.contains_key(name)) {
-                    self.error("spec::discriminated_inline", &format!("{pointer}/one_of/{index}"),
-                        "variants of a discriminated `one_of` must be model names".into());
+                    self.error(
+                        "spec::discriminated_inline",
+                        &format!("{pointer}/one_of/{index}"),
+                        "variants of a discriminated `one_of` must be model names".into(),
+                    );
                 }
             }
         }
         if !schema.enum_values.is_empty() && type_name.is_some_and(|t| t != "string") {
-            self.error("spec::enum_not_string", &format!("{pointer}/enum"), "`enum` values are strings; use `type: string` or leave `type` out".into());
+            self.error(
+                "spec::enum_not_string",
+                &format!("{pointer}/enum"),
+                "`enum` values are strings; use `type: string` or leave `type` out".into(),
+            );
         }
         if let (Some(min), Some(max)) = (schema.min_length, schema.max_length)
             && min > max
         {
-            self.error("spec::empty_range", &format!("{pointer}/min_length"), format!("`min_length` {min} is greater than `max_length` {max}"));
+            self.error(
+                "spec::empty_range",
+                &format!("{pointer}/min_length"),
+                format!("`min_length` {min} is greater than `max_length` {max}"),
+            );
         }
         if let (Some(min), Some(max)) = (schema.minimum, schema.maximum)
             && min > max
         {
-            self.error("spec::empty_range", &format!("{pointer}/minimum"), format!("`minimum` {min} is greater than `maximum` {max}"));
+            self.error(
+                "spec::empty_range",
+                &format!("{pointer}/minimum"),
+                format!("`minimum` {min} is greater than `maximum` {max}"),
+            );
         }
         if let (Some(min), Some(max)) = (schema.min_items, schema.max_items)
             && min > max
         {
-            self.error("spec::empty_range", &format!("{pointer}/min_items"), format!("`min_items` {min} is greater than `max_items` {max}"));
+            self.error(
+                "spec::empty_range",
+                &format!("{pointer}/min_items"),
+                format!("`min_items` {min} is greater than `max_items` {max}"),
+            );
         }
         if let Some(pattern) = &schema.pattern
             && let Err(error) = regex_syntax::Parser::new().parse(pattern)
         {
-            let first_line = error.to_string().lines().last().unwrap_or_default().trim_start_matches("error: ").to_string();
-            self.error("spec::bad_pattern", &format!("{pointer}/pattern"), format!("`pattern` is not a valid regular expression: {first_line}"));
+            let first_line =
+                error.to_string().lines().last().unwrap_or_default().trim_start_matches("error: ").to_string();
+            self.error(
+                "spec::bad_pattern",
+                &format!("{pointer}/pattern"),
+                format!("`pattern` is not a valid regular expression: {first_line}"),
+            );
         }
     }
 
@@ -279,7 +335,11 @@ impl Checker<'_> {
             }
             self.schema(schema, &pointer, Position::Model);
             if schema.type_name.as_deref() == Some(name.as_str()) {
-                self.error("spec::recursive_alias", &format!("{pointer}/type"), format!("model `{name}` is defined as itself"));
+                self.error(
+                    "spec::recursive_alias",
+                    &format!("{pointer}/type"),
+                    format!("model `{name}` is defined as itself"),
+                );
             }
         }
         // Models that are only a name of another model form alias chains; a cycle of them has
@@ -291,7 +351,11 @@ impl Checker<'_> {
                 if !seen.insert(current) {
                     if current == name {
                         let pointer = join_pointer("/models", name);
-                        self.error_at_key("spec::recursive_alias", &pointer, format!("model `{name}` is an alias of itself through other models"));
+                        self.error_at_key(
+                            "spec::recursive_alias",
+                            &pointer,
+                            format!("model `{name}` is an alias of itself through other models"),
+                        );
                     }
                     break;
                 }
@@ -319,20 +383,28 @@ impl Checker<'_> {
         if let Some(field) = &errors.code_field
             && !is_json_pointer(field)
         {
-            self.error("spec::bad_pointer", "/errors/code_field", format!("`{field}` is not a JSON pointer"))
-                .help = Some(format!("write `/{field}` (RFC 6901)"));
+            self.error("spec::bad_pointer", "/errors/code_field", format!("`{field}` is not a JSON pointer")).help =
+                Some(format!("write `/{field}` (RFC 6901)"));
         }
         let mut by_status: BTreeMap<u16, Vec<String>> = BTreeMap::new();
         for (name, code) in &errors.codes {
             let pointer = join_pointer("/errors/codes", name);
             let shouty = crate::names::shouty(name);
             if &shouty != name {
-                self.error_at_key("spec::bad_name", &pointer, format!("error code `{name}` is not SCREAMING_SNAKE_CASE"))
-                    .help = Some(format!("write `{shouty}`"));
+                self.error_at_key(
+                    "spec::bad_name",
+                    &pointer,
+                    format!("error code `{name}` is not SCREAMING_SNAKE_CASE"),
+                )
+                .help = Some(format!("write `{shouty}`"));
             }
             for status in code.status.to_vec() {
                 if !(400..=599).contains(&status) {
-                    self.error("spec::bad_status", &format!("{pointer}/status"), format!("error status {status} is not a 4xx or 5xx status"));
+                    self.error(
+                        "spec::bad_status",
+                        &format!("{pointer}/status"),
+                        format!("error status {status} is not a 4xx or 5xx status"),
+                    );
                 }
                 by_status.entry(status).or_default().push(name.clone());
             }
@@ -344,8 +416,11 @@ impl Checker<'_> {
                     .help = Some("set `errors.body` for all codes or `body` on this code".into());
             }
             if code.match_value.is_some() && errors.code_field.is_none() {
-                self.error("spec::match_without_code_field", &format!("{pointer}/match"),
-                    "`match` needs `errors.code_field` to say where the code is".into());
+                self.error(
+                    "spec::match_without_code_field",
+                    &format!("{pointer}/match"),
+                    "`match` needs `errors.code_field` to say where the code is".into(),
+                );
             }
         }
         if errors.code_field.is_none() {
@@ -364,13 +439,21 @@ impl Checker<'_> {
     fn retry(&mut self) {
         let Some(retry) = &self.spec.retry else { return };
         if retry.max_attempts == 0 {
-            self.error("spec::bad_retry", "/retry/max_attempts", "`max_attempts` counts the first attempt too, so it is at least 1".into());
+            self.error(
+                "spec::bad_retry",
+                "/retry/max_attempts",
+                "`max_attempts` counts the first attempt too, so it is at least 1".into(),
+            );
         }
         if let Some(backoff) = &retry.backoff {
             self.duration(&backoff.initial, "/retry/backoff/initial");
             self.duration(&backoff.max, "/retry/backoff/max");
             if backoff.multiplier.is_some_and(|m| m < 1.0) {
-                self.error("spec::bad_retry", "/retry/backoff/multiplier", "`multiplier` below 1 would shrink delays".into());
+                self.error(
+                    "spec::bad_retry",
+                    "/retry/backoff/multiplier",
+                    "`multiplier` below 1 would shrink delays".into(),
+                );
             }
         }
     }
@@ -387,7 +470,8 @@ impl Checker<'_> {
 
     fn endpoints(&mut self) {
         let mut routes: BTreeMap<(String, String), String> = BTreeMap::new();
-        let codes: Vec<String> = self.spec.errors.as_ref().map(|e| e.codes.keys().cloned().collect()).unwrap_or_default();
+        let codes: Vec<String> =
+            self.spec.errors.as_ref().map(|e| e.codes.keys().cloned().collect()).unwrap_or_default();
         for (name, endpoint) in &self.spec.endpoints {
             let pointer = join_pointer("/endpoints", name);
             if !is_snake_name(name) {
@@ -395,7 +479,11 @@ impl Checker<'_> {
                     .help = Some(format!("write `{}`", crate::names::bare(&crate::names::snake(name))));
             }
             if !endpoint.path.starts_with('/') {
-                self.error("spec::bad_path", &format!("{pointer}/path"), format!("path `{}` must start with `/`", endpoint.path));
+                self.error(
+                    "spec::bad_path",
+                    &format!("{pointer}/path"),
+                    format!("path `{}` must start with `/`", endpoint.path),
+                );
             }
             // Two endpoints on one route would be indistinguishable to the server.
             let route_shape = endpoint
@@ -406,10 +494,11 @@ impl Checker<'_> {
                 .join("/");
             let method = format!("{:?}", endpoint.method).to_uppercase();
             if let Some(first) = routes.insert((method.clone(), route_shape), name.clone()) {
-                self.error_at_key("spec::duplicate_endpoint", &pointer, format!(
-                    "endpoint `{name}` has the same method and path as `{first}` ({method} {})",
-                    endpoint.path
-                ))
+                self.error_at_key(
+                    "spec::duplicate_endpoint",
+                    &pointer,
+                    format!("endpoint `{name}` has the same method and path as `{first}` ({method} {})", endpoint.path),
+                )
                 .help = Some("each endpoint needs its own method and path".into());
             }
             match path_parameters(&endpoint.path) {
@@ -419,27 +508,36 @@ impl Checker<'_> {
                 Ok(used) => {
                     for parameter in &used {
                         if !endpoint.path_params.contains_key(parameter) {
-                            self.error("spec::undeclared_path_param", &format!("{pointer}/path"), format!(
-                                "path parameter `{parameter}` is not declared in `path_params`"
-                            ))
+                            self.error(
+                                "spec::undeclared_path_param",
+                                &format!("{pointer}/path"),
+                                format!("path parameter `{parameter}` is not declared in `path_params`"),
+                            )
                             .help = Some(format!("add `path_params: {{ {parameter}: string }}`"));
                         }
                     }
                     for declared in endpoint.path_params.keys() {
                         if !used.contains(declared) {
                             let hint = did_you_mean(declared, used.iter().map(String::as_str));
-                            self.error_at_key("spec::unused_path_param", &join_pointer(&format!("{pointer}/path_params"), declared), format!(
-                                "path parameter `{declared}` does not appear in path `{}`",
-                                endpoint.path
-                            ))
+                            self.error_at_key(
+                                "spec::unused_path_param",
+                                &join_pointer(&format!("{pointer}/path_params"), declared),
+                                format!("path parameter `{declared}` does not appear in path `{}`", endpoint.path),
+                            )
                             .help = hint;
                         }
                     }
                 }
             }
-            for (group, parameters) in [("path_params", &endpoint.path_params), ("query", &endpoint.query), ("headers", &endpoint.headers)] {
+            for (group, parameters) in
+                [("path_params", &endpoint.path_params), ("query", &endpoint.query), ("headers", &endpoint.headers)]
+            {
                 for (parameter, type_ref) in parameters {
-                    self.type_ref(type_ref, &join_pointer(&format!("{pointer}/{group}"), parameter), Position::Parameter);
+                    self.type_ref(
+                        type_ref,
+                        &join_pointer(&format!("{pointer}/{group}"), parameter),
+                        Position::Parameter,
+                    );
                 }
             }
             if let Some(request) = &endpoint.request {
@@ -455,7 +553,11 @@ impl Checker<'_> {
                         }
                     }
                     _ => {
-                        self.error_at_key("spec::bad_status", &response_pointer, format!("`{status}` is not an HTTP status code"));
+                        self.error_at_key(
+                            "spec::bad_status",
+                            &response_pointer,
+                            format!("`{status}` is not an HTTP status code"),
+                        );
                     }
                 }
                 match response {
@@ -468,14 +570,22 @@ impl Checker<'_> {
                 }
             }
             if success == 0 {
-                self.error("spec::no_success_response", &pointer, format!("endpoint `{name}` declares no 2xx response"))
-                    .help = Some("add e.g. `responses: { \"200\": Order }`".into());
+                self.error(
+                    "spec::no_success_response",
+                    &pointer,
+                    format!("endpoint `{name}` declares no 2xx response"),
+                )
+                .help = Some("add e.g. `responses: { \"200\": Order }`".into());
             }
             for (index, code) in endpoint.errors.iter().enumerate() {
                 if !codes.contains(code) {
                     let hint = did_you_mean(code, codes.iter().map(String::as_str));
-                    self.error("spec::unknown_error_code", &format!("{pointer}/errors/{index}"), format!("unknown error code `{code}`"))
-                        .help = hint.or(Some("declare it under `errors.codes`".into()));
+                    self.error(
+                        "spec::unknown_error_code",
+                        &format!("{pointer}/errors/{index}"),
+                        format!("unknown error code `{code}`"),
+                    )
+                    .help = hint.or(Some("declare it under `errors.codes`".into()));
                 }
             }
             if let Some(limit) = &endpoint.rate_limit {
@@ -489,16 +599,25 @@ impl Checker<'_> {
             match &endpoint.pagination {
                 Some(Pagination::Cursor(cursor)) => {
                     if !endpoint.query.contains_key(&cursor.param) {
-                        self.error("spec::unknown_param", &format!("{pointer}/pagination/cursor/param"), format!(
-                            "pagination parameter `{}` is not a declared query parameter",
-                            cursor.param
-                        ));
+                        self.error(
+                            "spec::unknown_param",
+                            &format!("{pointer}/pagination/cursor/param"),
+                            format!("pagination parameter `{}` is not a declared query parameter", cursor.param),
+                        );
                     }
-                    for (key, value) in [("next", Some(&cursor.next)), ("has_more", cursor.has_more.as_ref()), ("items", cursor.items.as_ref())] {
+                    for (key, value) in [
+                        ("next", Some(&cursor.next)),
+                        ("has_more", cursor.has_more.as_ref()),
+                        ("items", cursor.items.as_ref()),
+                    ] {
                         if let Some(value) = value
                             && !is_json_pointer(value)
                         {
-                            self.error("spec::bad_pointer", &format!("{pointer}/pagination/cursor/{key}"), format!("`{value}` is not a JSON pointer"));
+                            self.error(
+                                "spec::bad_pointer",
+                                &format!("{pointer}/pagination/cursor/{key}"),
+                                format!("`{value}` is not a JSON pointer"),
+                            );
                         }
                     }
                 }
@@ -507,9 +626,11 @@ impl Checker<'_> {
                         if let Some(param) = param
                             && !endpoint.query.contains_key(param)
                         {
-                            self.error("spec::unknown_param", &format!("{pointer}/pagination/page/{key}"), format!(
-                                "pagination parameter `{param}` is not a declared query parameter"
-                            ));
+                            self.error(
+                                "spec::unknown_param",
+                                &format!("{pointer}/pagination/page/{key}"),
+                                format!("pagination parameter `{param}` is not a declared query parameter"),
+                            );
                         }
                     }
                 }
@@ -523,10 +644,14 @@ impl Checker<'_> {
         let signature = &webhooks.signature;
         let encodings = ["{hex}", "{base64}"].iter().filter(|e| signature.format.contains(*e)).count();
         if encodings != 1 {
-            self.error("spec::bad_signature_format", "/webhooks/signature/format", format!(
-                "signature format `{}` must contain exactly one of `{{hex}}` or `{{base64}}`",
-                signature.format
-            ));
+            self.error(
+                "spec::bad_signature_format",
+                "/webhooks/signature/format",
+                format!(
+                    "signature format `{}` must contain exactly one of `{{hex}}` or `{{base64}}`",
+                    signature.format
+                ),
+            );
         }
         let payload = signature.signed_payload.as_deref().unwrap_or("{body}");
         let mut rest = payload;
@@ -535,18 +660,29 @@ impl Checker<'_> {
             let close = after.find('}').unwrap_or(after.len());
             let placeholder = &after[..close];
             if !["body", "timestamp", "id"].contains(&placeholder) {
-                self.error("spec::bad_signed_payload", "/webhooks/signature/signed_payload", format!(
-                    "unknown placeholder `{{{placeholder}}}`; expected `{{body}}`, `{{timestamp}}` or `{{id}}`"
-                ));
+                self.error(
+                    "spec::bad_signed_payload",
+                    "/webhooks/signature/signed_payload",
+                    format!(
+                        "unknown placeholder `{{{placeholder}}}`; expected `{{body}}`, `{{timestamp}}` or `{{id}}`"
+                    ),
+                );
             }
             rest = &after[(close + 1).min(after.len())..];
         }
         if !payload.contains("{body}") {
-            self.error("spec::bad_signed_payload", "/webhooks/signature/signed_payload", "the signed payload must include `{body}`".into());
+            self.error(
+                "spec::bad_signed_payload",
+                "/webhooks/signature/signed_payload",
+                "the signed payload must include `{body}`".into(),
+            );
         }
         let timestamp_in_format = signature.format.contains("{timestamp}");
         let timestamp_header = signature.timestamp.as_ref().and_then(|t| t.header.as_ref()).is_some();
-        if (payload.contains("{timestamp}") || signature.timestamp.is_some()) && !timestamp_in_format && !timestamp_header {
+        if (payload.contains("{timestamp}") || signature.timestamp.is_some())
+            && !timestamp_in_format
+            && !timestamp_header
+        {
             self.error("spec::missing_timestamp", "/webhooks/signature", "the timestamp has no source".into()).help =
                 Some("set `timestamp.header`, or put `{timestamp}` in `format`".into());
         }
@@ -554,7 +690,11 @@ impl Checker<'_> {
             self.duration(&timestamp.tolerance, "/webhooks/signature/timestamp/tolerance");
         }
         if payload.contains("{id}") {
-            self.error("spec::unsupported", "/webhooks/signature/signed_payload", "`{id}` in the signed payload needs an id header, which v1 of the language cannot declare yet".into());
+            self.error(
+                "spec::unsupported",
+                "/webhooks/signature/signed_payload",
+                "`{id}` in the signed payload needs an id header, which v1 of the language cannot declare yet".into(),
+            );
         }
         if let Some(delivery) = &webhooks.delivery {
             for (index, delay) in delivery.retries.iter().enumerate() {
@@ -565,13 +705,23 @@ impl Checker<'_> {
             }
         }
         if webhooks.event_type_field.is_none() && webhooks.event_header.is_none() && !webhooks.events.is_empty() {
-            self.error("spec::missing_event_type", "/webhooks", "webhooks need `event_type_field` or `event_header` to tell events apart".into());
+            self.error(
+                "spec::missing_event_type",
+                "/webhooks",
+                "webhooks need `event_type_field` or `event_header` to tell events apart".into(),
+            );
         }
-        for (key, value) in [("event_type_field", &webhooks.event_type_field), ("event_id_field", &webhooks.event_id_field)] {
+        for (key, value) in
+            [("event_type_field", &webhooks.event_type_field), ("event_id_field", &webhooks.event_id_field)]
+        {
             if let Some(value) = value
                 && !is_json_pointer(value)
             {
-                self.error("spec::bad_pointer", &format!("/webhooks/{key}"), format!("`{value}` is not a JSON pointer"));
+                self.error(
+                    "spec::bad_pointer",
+                    &format!("/webhooks/{key}"),
+                    format!("`{value}` is not a JSON pointer"),
+                );
             }
         }
         for (event, definition) in &webhooks.events {
@@ -587,32 +737,53 @@ impl Checker<'_> {
                 self.error_at_key("spec::bad_name", &pointer, format!("scenario name `{name}` is not snake_case"));
             }
             match (&scenario.endpoint, scenario.steps.is_empty()) {
-                (Some(endpoint), true) => {
-                    match &scenario.expect {
-                        Some(expect) => self.step(endpoint, scenario.request.as_ref(), expect, &pointer, &format!("{pointer}/endpoint")),
-                        None => {
-                            self.error("spec::missing_expect", &pointer, format!("scenario `{name}` has no `expect`"));
-                        }
+                (Some(endpoint), true) => match &scenario.expect {
+                    Some(expect) => {
+                        self.step(endpoint, scenario.request.as_ref(), expect, &pointer, &format!("{pointer}/endpoint"))
                     }
-                }
+                    None => {
+                        self.error("spec::missing_expect", &pointer, format!("scenario `{name}` has no `expect`"));
+                    }
+                },
                 (None, false) => {
                     for (index, step) in scenario.steps.iter().enumerate() {
                         let step_pointer = format!("{pointer}/steps/{index}");
-                        self.step(&step.endpoint, step.request.as_ref(), &step.expect, &step_pointer, &format!("{step_pointer}/endpoint"));
+                        self.step(
+                            &step.endpoint,
+                            step.request.as_ref(),
+                            &step.expect,
+                            &step_pointer,
+                            &format!("{step_pointer}/endpoint"),
+                        );
                     }
                 }
                 (Some(_), false) => {
-                    self.error("spec::scenario_shape", &pointer, format!("scenario `{name}` has both `endpoint` and `steps`")).help =
-                        Some("a single call uses `endpoint`/`request`/`expect`; a sequence uses `steps`".into());
+                    self.error(
+                        "spec::scenario_shape",
+                        &pointer,
+                        format!("scenario `{name}` has both `endpoint` and `steps`"),
+                    )
+                    .help = Some("a single call uses `endpoint`/`request`/`expect`; a sequence uses `steps`".into());
                 }
                 (None, true) => {
-                    self.error("spec::scenario_shape", &pointer, format!("scenario `{name}` names no `endpoint` and has no `steps`"));
+                    self.error(
+                        "spec::scenario_shape",
+                        &pointer,
+                        format!("scenario `{name}` names no `endpoint` and has no `steps`"),
+                    );
                 }
             }
         }
     }
 
-    fn step(&mut self, endpoint_name: &str, request: Option<&ScenarioRequest>, expect: &Expectation, pointer: &str, endpoint_pointer: &str) {
+    fn step(
+        &mut self,
+        endpoint_name: &str,
+        request: Option<&ScenarioRequest>,
+        expect: &Expectation,
+        pointer: &str,
+        endpoint_pointer: &str,
+    ) {
         let Some(endpoint) = self.spec.endpoints.get(endpoint_name) else {
             let hint = did_you_mean(endpoint_name, self.spec.endpoints.keys().map(String::as_str));
             self.error("spec::unknown_endpoint", endpoint_pointer, format!("unknown endpoint `{endpoint_name}`"))
@@ -623,29 +794,49 @@ impl Checker<'_> {
         let request = request.unwrap_or(&empty);
         for parameter in endpoint.path_params.keys() {
             if !request.path.contains_key(parameter) {
-                self.error("spec::missing_path_value", pointer, format!("the call to `{endpoint_name}` needs a value for path parameter `{parameter}`"))
-                    .help = Some(format!("add `request: {{ path: {{ {parameter}: … }} }}`"));
+                self.error(
+                    "spec::missing_path_value",
+                    pointer,
+                    format!("the call to `{endpoint_name}` needs a value for path parameter `{parameter}`"),
+                )
+                .help = Some(format!("add `request: {{ path: {{ {parameter}: … }} }}`"));
             }
         }
         for key in request.path.keys() {
             if !endpoint.path_params.contains_key(key) {
-                self.error_at_key("spec::unknown_param", &join_pointer(&format!("{pointer}/request/path"), key), format!("`{endpoint_name}` has no path parameter `{key}`"));
+                self.error_at_key(
+                    "spec::unknown_param",
+                    &join_pointer(&format!("{pointer}/request/path"), key),
+                    format!("`{endpoint_name}` has no path parameter `{key}`"),
+                );
             }
         }
         for key in request.query.keys() {
             if !endpoint.query.contains_key(key) {
                 let hint = did_you_mean(key, endpoint.query.keys().map(String::as_str));
-                self.error_at_key("spec::unknown_param", &join_pointer(&format!("{pointer}/request/query"), key), format!("`{endpoint_name}` has no query parameter `{key}`"))
-                    .help = hint;
+                self.error_at_key(
+                    "spec::unknown_param",
+                    &join_pointer(&format!("{pointer}/request/query"), key),
+                    format!("`{endpoint_name}` has no query parameter `{key}`"),
+                )
+                .help = hint;
             }
         }
         let body_required = endpoint.request.as_ref().is_some_and(|r| r.required.unwrap_or(true));
         match (&request.body, &endpoint.request) {
             (Some(_), None) => {
-                self.error("spec::unexpected_body", &format!("{pointer}/request/body"), format!("`{endpoint_name}` takes no request body"));
+                self.error(
+                    "spec::unexpected_body",
+                    &format!("{pointer}/request/body"),
+                    format!("`{endpoint_name}` takes no request body"),
+                );
             }
             (None, Some(_)) if body_required => {
-                self.error("spec::missing_body", pointer, format!("the call to `{endpoint_name}` needs a request body"));
+                self.error(
+                    "spec::missing_body",
+                    pointer,
+                    format!("the call to `{endpoint_name}` needs a request body"),
+                );
             }
             _ => {}
         }
@@ -656,36 +847,53 @@ impl Checker<'_> {
             Some(code) => match codes.and_then(|codes| codes.get(code)) {
                 None => {
                     let hint = codes.and_then(|codes| did_you_mean(code, codes.keys().map(String::as_str)));
-                    self.error("spec::unknown_error_code", &format!("{expect_pointer}/error"), format!("unknown error code `{code}`"))
-                        .help = hint;
+                    self.error(
+                        "spec::unknown_error_code",
+                        &format!("{expect_pointer}/error"),
+                        format!("unknown error code `{code}`"),
+                    )
+                    .help = hint;
                 }
                 Some(definition) => {
                     if !definition.status.to_vec().contains(&expect.status) {
-                        self.error("spec::status_mismatch", &format!("{expect_pointer}/status"), format!(
-                            "error code `{code}` is returned with status {:?}, not {}",
-                            definition.status.to_vec(),
-                            expect.status
-                        ));
+                        self.error(
+                            "spec::status_mismatch",
+                            &format!("{expect_pointer}/status"),
+                            format!(
+                                "error code `{code}` is returned with status {:?}, not {}",
+                                definition.status.to_vec(),
+                                expect.status
+                            ),
+                        );
                     }
                     if !endpoint.errors.contains(code) {
-                        self.error("spec::undeclared_error", &format!("{expect_pointer}/error"), format!("`{endpoint_name}` does not list error code `{code}`"))
-                            .help = Some(format!("add `{code}` to `endpoints.{endpoint_name}.errors`"));
+                        self.error(
+                            "spec::undeclared_error",
+                            &format!("{expect_pointer}/error"),
+                            format!("`{endpoint_name}` does not list error code `{code}`"),
+                        )
+                        .help = Some(format!("add `{code}` to `endpoints.{endpoint_name}.errors`"));
                     }
                 }
             },
             None if !declared_status => {
-                self.error("spec::undeclared_status", &format!("{expect_pointer}/status"), format!(
-                    "`{endpoint_name}` declares no response with status {}",
-                    expect.status
-                ))
+                self.error(
+                    "spec::undeclared_status",
+                    &format!("{expect_pointer}/status"),
+                    format!("`{endpoint_name}` declares no response with status {}", expect.status),
+                )
                 .help = Some("expect a declared status, or name the `error` code for error statuses".into());
             }
             None => {}
         }
         for key in expect.body_equals.keys() {
             if !is_json_pointer(key) {
-                self.error_at_key("spec::bad_pointer", &join_pointer(&format!("{expect_pointer}/body_equals"), key), format!("`{key}` is not a JSON pointer"))
-                    .help = Some(format!("write `/{key}`"));
+                self.error_at_key(
+                    "spec::bad_pointer",
+                    &join_pointer(&format!("{expect_pointer}/body_equals"), key),
+                    format!("`{key}` is not a JSON pointer"),
+                )
+                .help = Some(format!("write `/{key}`"));
             }
         }
     }

@@ -108,9 +108,8 @@ impl Diagnostic {
         if let Some(location) = self.location {
             let start = location.offset.min(source.len());
             let end = token_end(source, start);
-            report = report.with_labels(vec![
-                Label::primary((), start..end).with_message(self.label.clone().unwrap_or_default()),
-            ]);
+            report = report
+                .with_labels(vec![Label::primary((), start..end).with_message(self.label.clone().unwrap_or_default())]);
         }
         let mut notes = Vec::new();
         if !self.pointer.is_empty() {
@@ -184,8 +183,7 @@ pub fn pointer_to_path(pointer: &str) -> String {
         if !out.is_empty() {
             out.push('.');
         }
-        let plain = !segment.is_empty()
-            && segment.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let plain = !segment.is_empty() && segment.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         if plain {
             out.push_str(&segment);
         } else {

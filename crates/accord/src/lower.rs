@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
+use crate::diag::join_pointer;
 use crate::ir::*;
 use crate::names::{self, Scope};
 use crate::spec::{self, Positions, Required, Spec, TypeRef};
 use crate::units::{parse_duration, parse_rate};
-use crate::diag::join_pointer;
 
 /// Lowers a spec that passed `check` (no error diagnostics). `source_path` is how generated
 /// headers name the spec (`specs/orders.yaml`).
@@ -19,8 +19,19 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
         spec,
         positions,
         type_scope: Scope::with_reserved(&[
-            "Client", "ClientBuilder", "Environment", "Error", "ApiError", "Event", "Result", "Option", "Vec", "String",
-            "Box", "Credentials", "ClientCredentials",
+            "Client",
+            "ClientBuilder",
+            "Environment",
+            "Error",
+            "ApiError",
+            "Event",
+            "Result",
+            "Option",
+            "Vec",
+            "String",
+            "Box",
+            "Credentials",
+            "ClientCredentials",
         ]),
         types: Vec::new(),
         model_names: BTreeMap::new(),
@@ -46,7 +57,8 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
         });
     }
     let errors = lowerer.errors();
-    let operations: Vec<Operation> = spec.endpoints.iter().map(|(name, endpoint)| lowerer.operation(name, endpoint)).collect();
+    let operations: Vec<Operation> =
+        spec.endpoints.iter().map(|(name, endpoint)| lowerer.operation(name, endpoint)).collect();
     let webhooks = lowerer.webhooks();
     lowerer.fill_examples();
     let mut ir = Ir {
@@ -81,10 +93,15 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
         operations,
         webhooks,
         scenarios: Vec::new(),
-        sequences: spec.sequences.iter().map(|(title, diagram)| (title.clone(), diagram.trim_end().to_string())).collect(),
+        sequences: spec
+            .sequences
+            .iter()
+            .map(|(title, diagram)| (title.clone(), diagram.trim_end().to_string()))
+            .collect(),
     };
     for code in &mut ir.errors.codes {
-        code.example = lowerer.error_example(&code.body, ir_code_pointer(spec), code.match_value.as_deref().unwrap_or(&code.name));
+        code.example =
+            lowerer.error_example(&code.body, ir_code_pointer(spec), code.match_value.as_deref().unwrap_or(&code.name));
     }
     for operation in &mut ir.operations {
         for response in &mut operation.responses {
@@ -152,7 +169,14 @@ impl Lowerer<'_> {
         }
     }
 
-    fn named(&mut self, name: &str, format: Option<&str>, schema: Option<&spec::Schema>, context: &str, pointer: &str) -> TypeExpr {
+    fn named(
+        &mut self,
+        name: &str,
+        format: Option<&str>,
+        schema: Option<&spec::Schema>,
+        context: &str,
+        pointer: &str,
+    ) -> TypeExpr {
         match name {
             "string" => match format {
                 Some("date-time") => TypeExpr::DateTime,
@@ -172,13 +196,19 @@ impl Lowerer<'_> {
             "boolean" => TypeExpr::Boolean,
             "any" => TypeExpr::Any,
             "object" => match schema.and_then(|s| s.additional_properties.as_ref()) {
-                Some(spec::AdditionalProperties::Typed(value)) => {
-                    TypeExpr::Map(Box::new(self.type_expr(value, &format!("{context}Value"), &format!("{pointer}/additional_properties"))))
-                }
+                Some(spec::AdditionalProperties::Typed(value)) => TypeExpr::Map(Box::new(self.type_expr(
+                    value,
+                    &format!("{context}Value"),
+                    &format!("{pointer}/additional_properties"),
+                ))),
                 _ => TypeExpr::Any,
             },
             "array" => match schema.and_then(|s| s.items.as_ref()) {
-                Some(items) => TypeExpr::Array(Box::new(self.type_expr(items, &format!("{context}Item"), &format!("{pointer}/items")))),
+                Some(items) => TypeExpr::Array(Box::new(self.type_expr(
+                    items,
+                    &format!("{context}Item"),
+                    &format!("{pointer}/items"),
+                ))),
                 None => TypeExpr::Array(Box::new(TypeExpr::Any)),
             },
             model => TypeExpr::Named(self.model_names.get(model).cloned().unwrap_or_else(|| names::camel(model))),
@@ -230,13 +260,19 @@ impl Lowerer<'_> {
                 let (variant_name, tag) = match variant {
                     TypeRef::Name(model) => (
                         names::camel(model),
-                        schema.discriminator.as_ref().map(|_| mapping.get(model.as_str()).copied().unwrap_or(model).to_string()),
+                        schema
+                            .discriminator
+                            .as_ref()
+                            .map(|_| mapping.get(model.as_str()).copied().unwrap_or(model).to_string()),
                     ),
                     TypeRef::Inline(_) => (format!("Variant{}", index + 1), None),
                 };
                 variants.push(UnionVariant { variant: scope.claim(variant_name), ty, tag });
             }
-            return TypeKind::Union { variants, discriminator: schema.discriminator.as_ref().map(|d| d.property.clone()) };
+            return TypeKind::Union {
+                variants,
+                discriminator: schema.discriminator.as_ref().map(|d| d.property.clone()),
+            };
         }
         let is_object = schema.type_name.as_deref().is_none_or(|t| t == "object") && !schema.properties.is_empty();
         if is_object {
@@ -344,7 +380,10 @@ impl Lowerer<'_> {
                     spec::RetryStrategy::RefreshAuth => "refresh_auth",
                 }
                 .to_string(),
-                match_value: errors.code_field.as_ref().map(|_| code.match_value.clone().unwrap_or_else(|| name.clone())),
+                match_value: errors
+                    .code_field
+                    .as_ref()
+                    .map(|_| code.match_value.clone().unwrap_or_else(|| name.clone())),
                 body,
                 description: code.description.clone(),
                 resolution: code.resolution.clone(),
@@ -361,8 +400,12 @@ impl Lowerer<'_> {
                 let backoff = retry.backoff.as_ref();
                 RetryIr {
                     max_attempts: retry.max_attempts,
-                    initial_delay_ms: backoff.map(|b| parse_duration(&b.initial).map(|d| d.as_millis() as u64).unwrap_or(0)).unwrap_or(1_000),
-                    max_delay_ms: backoff.map(|b| parse_duration(&b.max).map(|d| d.as_millis() as u64).unwrap_or(0)).unwrap_or(30_000),
+                    initial_delay_ms: backoff
+                        .map(|b| parse_duration(&b.initial).map(|d| d.as_millis() as u64).unwrap_or(0))
+                        .unwrap_or(1_000),
+                    max_delay_ms: backoff
+                        .map(|b| parse_duration(&b.max).map(|d| d.as_millis() as u64).unwrap_or(0))
+                        .unwrap_or(30_000),
                     multiplier: backoff.and_then(|b| b.multiplier).unwrap_or(2.0),
                     jitter: match backoff.and_then(|b| b.jitter) {
                         Some(spec::Jitter::None) => "none",
@@ -375,7 +418,14 @@ impl Lowerer<'_> {
             }
             // Without a declared policy the client makes one attempt: retrying is the spec's
             // decision, not accord's.
-            None => RetryIr { max_attempts: 1, initial_delay_ms: 1_000, max_delay_ms: 30_000, multiplier: 2.0, jitter: "full".into(), declared: false },
+            None => RetryIr {
+                max_attempts: 1,
+                initial_delay_ms: 1_000,
+                max_delay_ms: 30_000,
+                multiplier: 2.0,
+                jitter: "full".into(),
+                declared: false,
+            },
         }
     }
 
@@ -385,7 +435,13 @@ impl Lowerer<'_> {
             spec::RateLimit::Full(def) => (def.limit.clone(), def.burst, def.reason.clone()),
         };
         let rate = parse_rate(&text).ok()?;
-        Some(RateIr { text, requests: rate.requests, window_seconds: rate.window.as_secs(), burst: burst.unwrap_or(rate.requests), reason })
+        Some(RateIr {
+            text,
+            requests: rate.requests,
+            window_seconds: rate.window.as_secs(),
+            burst: burst.unwrap_or(rate.requests),
+            reason,
+        })
     }
 
     fn rate_limits(&self) -> RateLimitsIr {
@@ -401,12 +457,20 @@ impl Lowerer<'_> {
         }
     }
 
-    fn params(&mut self, parameters: &indexmap::IndexMap<String, TypeRef>, context: &str, pointer: &str, always_required: bool, scope: &mut Scope) -> Vec<Param> {
+    fn params(
+        &mut self,
+        parameters: &indexmap::IndexMap<String, TypeRef>,
+        context: &str,
+        pointer: &str,
+        always_required: bool,
+        scope: &mut Scope,
+    ) -> Vec<Param> {
         parameters
             .iter()
             .map(|(wire, type_ref)| {
                 let param_pointer = join_pointer(pointer, wire);
-                let ty = self.type_expr(type_ref, &format!("{context}{}", names::bare(&names::camel(wire))), &param_pointer);
+                let ty =
+                    self.type_expr(type_ref, &format!("{context}{}", names::bare(&names::camel(wire))), &param_pointer);
                 let inline = match type_ref {
                     TypeRef::Inline(schema) => Some(schema.as_ref()),
                     TypeRef::Name(_) => None,
@@ -415,7 +479,8 @@ impl Lowerer<'_> {
                     wire_name: wire.clone(),
                     rust_name: scope.claim(names::snake(wire)),
                     ty,
-                    required: always_required || matches!(inline.and_then(|s| s.required.as_ref()), Some(Required::Flag(true))),
+                    required: always_required
+                        || matches!(inline.and_then(|s| s.required.as_ref()), Some(Required::Flag(true))),
                     description: inline.and_then(|s| s.description.clone()),
                     constraints: inline.map(constraints).unwrap_or_default(),
                     default: inline.and_then(|s| s.default.clone()),
@@ -429,9 +494,11 @@ impl Lowerer<'_> {
         let camel = names::bare(&names::camel(name)).to_string();
         let builder_name = self.type_scope.claim(format!("{camel}Request"));
         // Parameter names share one scope with the builder's own methods.
-        let mut scope = Scope::with_reserved(&["send", "send_full", "body", "client", "idempotency_key", "header", "new"]);
+        let mut scope =
+            Scope::with_reserved(&["send", "send_full", "body", "client", "idempotency_key", "header", "new"]);
         let declared_order = crate::check::path_parameters(&endpoint.path).unwrap_or_default();
-        let mut path_params = self.params(&endpoint.path_params, &camel, &format!("{pointer}/path_params"), true, &mut scope);
+        let mut path_params =
+            self.params(&endpoint.path_params, &camel, &format!("{pointer}/path_params"), true, &mut scope);
         path_params.sort_by_key(|p| declared_order.iter().position(|n| n == &p.wire_name));
         let query = self.params(&endpoint.query, &camel, &format!("{pointer}/query"), false, &mut scope);
         let headers = self.params(&endpoint.headers, &camel, &format!("{pointer}/headers"), false, &mut scope);
@@ -448,9 +515,15 @@ impl Lowerer<'_> {
             let status: u16 = status.parse().unwrap_or(0);
             let response_pointer = join_pointer(&format!("{pointer}/responses"), &status.to_string());
             let (ty, description, headers) = match response {
-                spec::ResponseRef::Short(model) => (Some(self.named(model, None, None, &format!("{camel}Response"), &response_pointer)), None, Vec::new()),
+                spec::ResponseRef::Short(model) => (
+                    Some(self.named(model, None, None, &format!("{camel}Response"), &response_pointer)),
+                    None,
+                    Vec::new(),
+                ),
                 spec::ResponseRef::Full(definition) => (
-                    definition.body.as_ref().map(|body| self.type_expr(body, &format!("{camel}Response"), &format!("{response_pointer}/body"))),
+                    definition.body.as_ref().map(|body| {
+                        self.type_expr(body, &format!("{camel}Response"), &format!("{response_pointer}/body"))
+                    }),
                     definition.description.clone(),
                     definition.headers.keys().cloned().collect(),
                 ),
@@ -500,7 +573,11 @@ impl Lowerer<'_> {
             success,
             errors: endpoint.errors.clone(),
             idempotency_header: endpoint.idempotency.as_ref().map(|i| i.header.clone()),
-            idempotency_retention_seconds: endpoint.idempotency.as_ref().and_then(|i| i.retention.as_deref()).map(seconds),
+            idempotency_retention_seconds: endpoint
+                .idempotency
+                .as_ref()
+                .and_then(|i| i.retention.as_deref())
+                .map(seconds),
             rate_limit,
             own_rate_limit,
             pagination,
@@ -532,13 +609,18 @@ impl Lowerer<'_> {
             signed_payload: signature.signed_payload.clone().unwrap_or_else(|| "{body}".into()),
             timestamp_header: signature.timestamp.as_ref().and_then(|t| t.header.clone()),
             tolerance_seconds: signature.timestamp.as_ref().map(|t| seconds(&t.tolerance)).unwrap_or(0),
-            secret_env: signature.secret_env.clone().unwrap_or_else(|| format!("{}_WEBHOOK_SECRET", names::shouty(&self.spec.name))),
+            secret_env: signature
+                .secret_env
+                .clone()
+                .unwrap_or_else(|| format!("{}_WEBHOOK_SECRET", names::shouty(&self.spec.name))),
             event_type_field: webhooks.event_type_field.clone(),
             event_header: webhooks.event_header.clone(),
             event_id_field: webhooks.event_id_field.clone(),
             event_id_header: webhooks.event_id_header.clone(),
             guarantee: delivery.and_then(|d| d.guarantee.clone()),
-            retry_schedule_seconds: delivery.map(|d| d.retries.iter().map(|r| seconds(r)).collect()).unwrap_or_default(),
+            retry_schedule_seconds: delivery
+                .map(|d| d.retries.iter().map(|r| seconds(r)).collect())
+                .unwrap_or_default(),
             retry_schedule: delivery.map(|d| d.retries.clone()).unwrap_or_default(),
             timeout_seconds: delivery.and_then(|d| d.timeout.as_deref()).map(seconds),
             events,
@@ -569,7 +651,11 @@ impl Lowerer<'_> {
             TypeExpr::Uri => json!("https://example.com/"),
             TypeExpr::Uuid => json!("6f1c2d9e-8a4b-4c3d-9e2f-1a2b3c4d5e6f"),
             TypeExpr::Array(inner) => {
-                if depth > 6 { json!([]) } else { json!([self.sample(inner, depth + 1)]) }
+                if depth > 6 {
+                    json!([])
+                } else {
+                    json!([self.sample(inner, depth + 1)])
+                }
             }
             TypeExpr::Map(_) => json!({}),
             TypeExpr::Named(name) => self.sample_named(name, depth),
@@ -639,7 +725,9 @@ impl Lowerer<'_> {
                     scenario
                         .steps
                         .iter()
-                        .map(|step| self.step(ir, &step.endpoint, step.request.as_ref(), step.response.as_ref(), &step.expect))
+                        .map(|step| {
+                            self.step(ir, &step.endpoint, step.request.as_ref(), step.response.as_ref(), &step.expect)
+                        })
                         .collect()
                 };
                 ScenarioIr {
@@ -690,7 +778,9 @@ impl Lowerer<'_> {
             });
         }
         if let (Some(value), Some(code)) = (&mut body, &expect.error) {
-            if let (Some(pointer), Some(definition)) = (&ir.errors.code_pointer, ir.errors.codes.iter().find(|c| &c.name == code)) {
+            if let (Some(pointer), Some(definition)) =
+                (&ir.errors.code_pointer, ir.errors.codes.iter().find(|c| &c.name == code))
+            {
                 set_pointer(value, pointer, json!(definition.match_value.clone().unwrap_or_else(|| code.clone())));
             }
         }
@@ -703,7 +793,9 @@ impl Lowerer<'_> {
             body: request.body.clone(),
             status: expect.status,
             response_body: body,
-            response_headers: response.map(|r| r.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default(),
+            response_headers: response
+                .map(|r| r.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default(),
             error: expect.error.clone(),
             body_contains: expect.body_contains.clone(),
             body_equals: expect.body_equals.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),

@@ -59,7 +59,8 @@ pub fn spec_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// Compiles one spec from its text. `path` is used in diagnostics and `@generated` headers.
 pub fn compile_spec(path: &Path, source: &str) -> Result<CompiledSpec, Failure> {
-    let fail = |diagnostics: Vec<Diagnostic>| Failure { path: path.to_path_buf(), source: source.to_string(), diagnostics };
+    let fail =
+        |diagnostics: Vec<Diagnostic>| Failure { path: path.to_path_buf(), source: source.to_string(), diagnostics };
     let loaded = crate::spec::load(source);
     let mut diagnostics = loaded.diagnostics;
     let Some(spec) = loaded.spec else { return Err(fail(diagnostics)) };
@@ -70,9 +71,12 @@ pub fn compile_spec(path: &Path, source: &str) -> Result<CompiledSpec, Failure> 
         let location = loaded.positions.value("/name");
         diagnostics.push(Diagnostic {
             location,
-            ..Diagnostic::error("spec::name_mismatch", format!("spec `name` is `{}` but the file is `{stem}.yaml`", spec.name))
-                .at("/name")
-                .help(format!("rename the file to `{}.yaml` or set `name: {stem}`", spec.name))
+            ..Diagnostic::error(
+                "spec::name_mismatch",
+                format!("spec `name` is `{}` but the file is `{stem}.yaml`", spec.name),
+            )
+            .at("/name")
+            .help(format!("rename the file to `{}.yaml` or set `name: {stem}`", spec.name))
         });
     }
     diagnostics.sort_by_key(|d| (d.location.map(|l| l.offset).unwrap_or(usize::MAX), d.code));
@@ -107,11 +111,10 @@ pub fn compile_specs(paths: &[PathBuf]) -> (Vec<CompiledSpec>, Vec<Failure>) {
             failures.push(Failure {
                 path: spec.path.clone(),
                 source: String::new(),
-                diagnostics: vec![Diagnostic::error("spec::duplicate_spec", format!(
-                    "spec name `{}` is also used by `{}`",
-                    spec.ir.name,
-                    first.display()
-                ))],
+                diagnostics: vec![Diagnostic::error(
+                    "spec::duplicate_spec",
+                    format!("spec name `{}` is also used by `{}`", spec.ir.name, first.display()),
+                )],
             });
         }
         names.push((&spec.ir.name, &spec.path));

@@ -8,13 +8,17 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     if let Some(spaced) = text.split_once(' ').filter(|(number, _)| number.parse::<u64>().is_ok()) {
         let unit = spaced.1.trim().chars().next().map(|c| c.to_string()).unwrap_or_default();
-        return Err(format!("`{text}` is not a duration; write the number and unit together, e.g. `{}{}`", spaced.0, if unit == "m" || unit == "s" || unit == "h" || unit == "d" { unit } else { "s".to_string() }));
+        return Err(format!(
+            "`{text}` is not a duration; write the number and unit together, e.g. `{}{}`",
+            spaced.0,
+            if unit == "m" || unit == "s" || unit == "h" || unit == "d" { unit } else { "s".to_string() }
+        ));
     }
     let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
     let (number, unit) = text.split_at(split);
-    let value: u64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration; expected a whole number and a unit, e.g. `300s`, `5m`, `500ms`"))?;
+    let value: u64 = number.parse().map_err(|_| {
+        format!("`{text}` is not a duration; expected a whole number and a unit, e.g. `300s`, `5m`, `500ms`")
+    })?;
     let millis_per_unit = match unit {
         "ms" => 1,
         "s" => 1_000,

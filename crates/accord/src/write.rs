@@ -29,7 +29,9 @@ pub enum WriteError {
 impl std::fmt::Display for WriteError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            WriteError::OutsideOutput(path) => write!(f, "refusing to write `{}` outside the output folder", path.display()),
+            WriteError::OutsideOutput(path) => {
+                write!(f, "refusing to write `{}` outside the output folder", path.display())
+            }
             WriteError::Io(path, error) => write!(f, "cannot write `{}`: {error}", path.display()),
         }
     }

@@ -17,7 +17,10 @@ pub fn page(ir: &Ir, templates: &Templates) -> Result<GeneratedFile, String> {
         notes => notes,
         notice => generated_notice(&ir.source_path),
     };
-    Ok(GeneratedFile { path: PathBuf::from("docs").join(format!("{}.md", ir.name)), contents: templates.render("spec.md.j2", context)? })
+    Ok(GeneratedFile {
+        path: PathBuf::from("docs").join(format!("{}.md", ir.name)),
+        contents: templates.render("spec.md.j2", context)?,
+    })
 }
 
 /// `docs/SUMMARY.md` listing every spec.

@@ -24,7 +24,10 @@ pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec
         package_version => package_version(ir),
     };
     let mut files = vec![
-        GeneratedFile { path: root.join("Cargo.toml"), contents: templates.render("client_cargo.toml.j2", context.clone())? },
+        GeneratedFile {
+            path: root.join("Cargo.toml"),
+            contents: templates.render("client_cargo.toml.j2", context.clone())?,
+        },
         GeneratedFile { path: root.join("README.md"), contents: templates.render("client_readme.md.j2", context)? },
         rust_file(ir, root.join("src/lib.rs"), lib_rs(ir)),
         rust_file(ir, root.join("src/models.rs"), models_rs(ir)),
@@ -55,7 +58,9 @@ pub fn rust_file(ir: &Ir, path: PathBuf, tokens: TokenStream) -> GeneratedFile {
 pub fn print(notice: &str, tokens: TokenStream) -> String {
     match syn::parse2::<syn::File>(tokens.clone()) {
         Ok(file) => format!("// {notice}\n\n{}", separate_items(&prettyplease::unparse(&file))),
-        Err(error) => format!("// {notice}\n// accord bug: generated code does not parse: {error}\ncompile_error!(\"accord generated invalid Rust\");\n/*\n{tokens}\n*/\n"),
+        Err(error) => format!(
+            "// {notice}\n// accord bug: generated code does not parse: {error}\ncompile_error!(\"accord generated invalid Rust\");\n/*\n{tokens}\n*/\n"
+        ),
     }
 }
 
@@ -75,8 +80,24 @@ fn separate_items(text: &str) -> String {
             let indent = line.len() - trimmed.len();
             let next_trimmed = next.trim_start();
             let same_depth = next.len() - next_trimmed.len() == indent;
-            let continues = next_trimmed.starts_with('}') || next_trimmed.starts_with(')') || next_trimmed.starts_with(']') || next_trimmed.is_empty();
-            if same_depth && !continues && (next_trimmed.starts_with("///") || next_trimmed.starts_with("#[") || next_trimmed.starts_with("pub ") || next_trimmed.starts_with("impl") || next_trimmed.starts_with("fn ") || next_trimmed.starts_with("async fn") || next_trimmed.starts_with("const ") || next_trimmed.starts_with("use ") || next_trimmed.starts_with("mod ") || next_trimmed.starts_with("enum ") || next_trimmed.starts_with("struct ")) {
+            let continues = next_trimmed.starts_with('}')
+                || next_trimmed.starts_with(')')
+                || next_trimmed.starts_with(']')
+                || next_trimmed.is_empty();
+            if same_depth
+                && !continues
+                && (next_trimmed.starts_with("///")
+                    || next_trimmed.starts_with("#[")
+                    || next_trimmed.starts_with("pub ")
+                    || next_trimmed.starts_with("impl")
+                    || next_trimmed.starts_with("fn ")
+                    || next_trimmed.starts_with("async fn")
+                    || next_trimmed.starts_with("const ")
+                    || next_trimmed.starts_with("use ")
+                    || next_trimmed.starts_with("mod ")
+                    || next_trimmed.starts_with("enum ")
+                    || next_trimmed.starts_with("struct "))
+            {
                 out.push('\n');
             }
         }
@@ -108,7 +129,6 @@ fn doc(text: &str) -> TokenStream {
         .collect();
     quote!(#(#lines)*)
 }
-
 
 /// The Rust type of a type expression, inside the generated crate.
 pub fn type_tokens(ty: &TypeExpr) -> TokenStream {
@@ -144,7 +164,12 @@ pub fn type_tokens_in(ty: &TypeExpr, root: &TokenStream) -> TokenStream {
 }
 
 fn lib_rs(ir: &Ir) -> TokenStream {
-    let title = format!(" Client for {} (spec `{}`{}).", ir.title, ir.name, ir.version.as_deref().map(|v| format!(", version {v}")).unwrap_or_default());
+    let title = format!(
+        " Client for {} (spec `{}`{}).",
+        ir.title,
+        ir.name,
+        ir.version.as_deref().map(|v| format!(", version {v}")).unwrap_or_default()
+    );
     let description = ir.description.as_deref().map(|d| {
         let lines: Vec<TokenStream> = std::iter::once(String::new())
             .chain(d.trim_end().lines().map(|l| format!(" {}", l.trim_end())))
@@ -530,7 +555,10 @@ fn client_builder(ir: &Ir) -> TokenStream {
     if let Some(bearer) = &auth.bearer {
         fields.push(quote!(bearer_token: ::std::option::Option<::accord_runtime::Secret>,));
         let env = lit(&bearer.env);
-        let setter_doc = doc(&format!("A bearer token (`Authorization: Bearer …`, RFC 6750); from `{}` with [`ClientBuilder::credentials_from_env`].", bearer.env));
+        let setter_doc = doc(&format!(
+            "A bearer token (`Authorization: Bearer …`, RFC 6750); from `{}` with [`ClientBuilder::credentials_from_env`].",
+            bearer.env
+        ));
         setters.push(quote! {
             #setter_doc
             pub fn bearer_token(mut self, token: impl ::std::convert::Into<::accord_runtime::Secret>) -> Self {
@@ -607,7 +635,10 @@ fn client_builder(ir: &Ir) -> TokenStream {
     .flatten()
     .collect();
     let from_env_fn = (!env_names.is_empty()).then(|| {
-        let env_doc = doc(&format!("Reads credentials from the environment variables the spec declares: {}. Unset variables are skipped.", env_names.join(", ")));
+        let env_doc = doc(&format!(
+            "Reads credentials from the environment variables the spec declares: {}. Unset variables are skipped.",
+            env_names.join(", ")
+        ));
         quote! {
             #env_doc
             pub fn credentials_from_env(mut self) -> Self {
@@ -732,7 +763,8 @@ pub fn operation_notes(ir: &Ir, op: &Operation) -> String {
             .errors
             .iter()
             .map(|code| {
-                let retry = ir.errors.codes.iter().find(|c| &c.name == code).map(|c| c.retry.as_str()).unwrap_or("never");
+                let retry =
+                    ir.errors.codes.iter().find(|c| &c.name == code).map(|c| c.retry.as_str()).unwrap_or("never");
                 format!("`{code}` (retry: {retry})")
             })
             .collect();
@@ -747,9 +779,14 @@ pub fn operation_notes(ir: &Ir, op: &Operation) -> String {
     }
     if let Some(pagination) = &op.pagination {
         notes.push(match pagination {
-            PaginationIr::Cursor { param, next, .. } => format!("Paginated by cursor: pass the next cursor (`{next}`) as `{param}`."),
+            PaginationIr::Cursor { param, next, .. } => {
+                format!("Paginated by cursor: pass the next cursor (`{next}`) as `{param}`.")
+            }
             PaginationIr::Page { param, link_header, .. } => {
-                format!("Paginated by page number `{param}`{}.", if *link_header { "; the next page is in the `Link` header (RFC 8288)" } else { "" })
+                format!(
+                    "Paginated by page number `{param}`{}.",
+                    if *link_header { "; the next page is in the `Link` header (RFC 8288)" } else { "" }
+                )
             }
         });
     }
@@ -761,7 +798,12 @@ fn client_method(ir: &Ir, op: &Operation) -> TokenStream {
     let builder = ident(&op.builder_name);
     let mut args = Vec::new();
     let mut inits = Vec::new();
-    for param in op.path_params.iter().chain(op.query.iter().filter(|p| p.required)).chain(op.headers.iter().filter(|p| p.required)) {
+    for param in op
+        .path_params
+        .iter()
+        .chain(op.query.iter().filter(|p| p.required))
+        .chain(op.headers.iter().filter(|p| p.required))
+    {
         let name = ident(&param.rust_name);
         let (arg_ty, convert) = param_arg(param);
         args.push(quote!(#name: #arg_ty));
@@ -857,7 +899,9 @@ fn request_builder(ir: &Ir, op: &Operation) -> TokenStream {
     }
     if let Some(header) = &op.idempotency_header {
         fields.push(quote!(idempotency_key: ::std::option::Option<::std::string::String>,));
-        let text = doc(&format!("Sets the idempotency key, sent as `{header}`; the provider answers a repeated key with the first result."));
+        let text = doc(&format!(
+            "Sets the idempotency key, sent as `{header}`; the provider answers a repeated key with the first result."
+        ));
         setters.push(quote! {
             #text
             pub fn idempotency_key(mut self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -944,7 +988,12 @@ fn request_builder(ir: &Ir, op: &Operation) -> TokenStream {
         }
     });
     let success = op.success.as_ref().map(type_tokens).unwrap_or(quote!(()));
-    let builder_doc = doc(&format!("Request builder for [`Client::{}`] (`{} {}`).", crate::names::bare(&op.method_name), op.http_method.as_str(), op.path));
+    let builder_doc = doc(&format!(
+        "Request builder for [`Client::{}`] (`{} {}`).",
+        crate::names::bare(&op.method_name),
+        op.http_method.as_str(),
+        op.path
+    ));
     let notes = operation_notes(ir, op);
     let send_doc = doc(&format!(
         "Sends the request and decodes the success body.\n\nErrors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.{}",
@@ -1007,7 +1056,12 @@ fn errors_rs(ir: &Ir) -> TokenStream {
         .map(|code| {
             let variant = ident(&code.variant);
             let body = type_tokens(&code.body);
-            let mut text = format!("`{}`: HTTP {} (retry: {}).", code.name, code.statuses.iter().map(u16::to_string).collect::<Vec<_>>().join(", "), code.retry);
+            let mut text = format!(
+                "`{}`: HTTP {} (retry: {}).",
+                code.name,
+                code.statuses.iter().map(u16::to_string).collect::<Vec<_>>().join(", "),
+                code.retry
+            );
             if let Some(description) = &code.description {
                 text.push_str(&format!("\n\n{description}"));
             }

@@ -39,7 +39,8 @@ impl Templates {
         env.add_filter("json", json);
         for (name, text) in EMBEDDED {
             let text = match overrides.map(|dir| dir.join(name)).filter(|p| p.is_file()) {
-                Some(path) => std::fs::read_to_string(&path).map_err(|e| format!("cannot read template `{}`: {e}", path.display()))?,
+                Some(path) => std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read template `{}`: {e}", path.display()))?,
                 None => text.to_string(),
             };
             env.add_template_owned(name.to_string(), text).map_err(|e| format!("template `{name}`: {e}"))?;
@@ -67,7 +68,15 @@ impl Templates {
 fn anchor(text: String) -> String {
     text.to_lowercase()
         .chars()
-        .filter_map(|c| if c.is_alphanumeric() || c == '-' || c == '_' { Some(c) } else if c == ' ' { Some('-') } else { None })
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                Some(c)
+            } else if c == ' ' {
+                Some('-')
+            } else {
+                None
+            }
+        })
         .collect()
 }
 

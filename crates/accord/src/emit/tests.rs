@@ -128,7 +128,13 @@ fn concrete_path(op: &Operation, step: &StepIr) -> String {
         };
         let encoded: String = text
             .bytes()
-            .map(|b| if b.is_ascii_alphanumeric() || b"-._~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                    (b as char).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
             .collect();
         path = path.replace(&format!("{{{name}}}"), &encoded);
     }
@@ -141,11 +147,15 @@ fn scenario(ir: &Ir, scenario: &ScenarioIr) -> TokenStream {
     if let Some(description) = &scenario.description {
         text.push_str(&format!(": {description}"));
     }
-    let docs: Vec<TokenStream> = text.lines().map(|l| {
-        let l = format!(" {l}");
-        quote!(#[doc = #l])
-    }).collect();
-    let steps: Vec<TokenStream> = scenario.steps.iter().enumerate().map(|(index, step)| scenario_step(ir, scenario, index, step)).collect();
+    let docs: Vec<TokenStream> = text
+        .lines()
+        .map(|l| {
+            let l = format!(" {l}");
+            quote!(#[doc = #l])
+        })
+        .collect();
+    let steps: Vec<TokenStream> =
+        scenario.steps.iter().enumerate().map(|(index, step)| scenario_step(ir, scenario, index, step)).collect();
     quote! {
         #(#docs)*
         #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
@@ -183,7 +193,8 @@ fn scenario_step(ir: &Ir, scenario: &ScenarioIr, index: usize, step: &StepIr) ->
     // ones through setters, the body decoded into its model.
     let mut arguments = Vec::new();
     for param in &op.path_params {
-        let value = step.path.iter().find(|(name, _)| name == &param.wire_name).map(|(_, v)| v.clone()).unwrap_or(Value::Null);
+        let value =
+            step.path.iter().find(|(name, _)| name == &param.wire_name).map(|(_, v)| v.clone()).unwrap_or(Value::Null);
         arguments.push(typed_value(ir, &param.ty, &value));
     }
     let mut setters = Vec::new();
@@ -203,7 +214,12 @@ fn scenario_step(ir: &Ir, scenario: &ScenarioIr, index: usize, step: &StepIr) ->
         }
     }
     for param in op.headers.iter().filter(|p| p.required) {
-        let value = step.headers.iter().find(|(name, _)| name.eq_ignore_ascii_case(&param.wire_name)).map(|(_, v)| Value::String(v.clone())).unwrap_or(Value::Null);
+        let value = step
+            .headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(&param.wire_name))
+            .map(|(_, v)| Value::String(v.clone()))
+            .unwrap_or(Value::Null);
         arguments.push(typed_value(ir, &param.ty, &value));
     }
     if let Some(header) = &op.idempotency_header
@@ -271,7 +287,13 @@ fn scenario_step(ir: &Ir, scenario: &ScenarioIr, index: usize, step: &StepIr) ->
     };
     let expectation = match &step.error {
         Some(code) => {
-            let variant = ir.errors.codes.iter().find(|c| &c.name == code).map(|c| ident(&c.variant)).unwrap_or_else(|| ident("Unknown"));
+            let variant = ir
+                .errors
+                .codes
+                .iter()
+                .find(|c| &c.name == code)
+                .map(|c| ident(&c.variant))
+                .unwrap_or_else(|| ident("Unknown"));
             let code_lit = Literal::string(code);
             quote! {
                 match outcome {

@@ -55,7 +55,8 @@ pub fn load(source: &str) -> Loaded {
             // report it located rather than fail.
             let pointer = path_to_pointer(&error.path().to_string());
             let location = positions.value(&pointer);
-            let diagnostic = Diagnostic::error("schema::invalid", format!("invalid value: {}", error.inner())).at(pointer);
+            let diagnostic =
+                Diagnostic::error("schema::invalid", format!("invalid value: {}", error.inner())).at(pointer);
             Loaded { spec: None, positions, diagnostics: vec![Diagnostic { location, ..diagnostic }] }
         }
     }

@@ -18,10 +18,7 @@ pub fn json_schema() -> Value {
     let schema = schemars::schema_for!(Spec);
     let mut value = serde_json::to_value(schema).unwrap_or(Value::Null);
     if let Some(object) = value.as_object_mut() {
-        object.insert(
-            "$id".to_string(),
-            Value::String("https://accord.dev/schema/v1/accord.schema.json".to_string()),
-        );
+        object.insert("$id".to_string(), Value::String("https://accord.dev/schema/v1/accord.schema.json".to_string()));
     }
     value
 }
@@ -60,7 +57,10 @@ fn explain(error: &ValidationError<'_>, schema: &Value, positions: &Positions, o
                 let child = join_pointer(&pointer, key);
                 let hint = did_you_mean(key, allowed.iter().map(String::as_str)).or_else(|| {
                     (!allowed.is_empty()).then(|| {
-                        format!("allowed keys here: {}", allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
+                        format!(
+                            "allowed keys here: {}",
+                            allowed.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                        )
                     })
                 });
                 out.push(at(
@@ -101,10 +101,8 @@ fn explain(error: &ValidationError<'_>, schema: &Value, positions: &Positions, o
                 .as_array()
                 .map(|values| values.iter().map(|v| format!("`{}`", plain(v))).collect())
                 .unwrap_or_default();
-            let names: Vec<String> = options
-                .as_array()
-                .map(|values| values.iter().map(plain).collect())
-                .unwrap_or_default();
+            let names: Vec<String> =
+                options.as_array().map(|values| values.iter().map(plain).collect()).unwrap_or_default();
             out.push(at(
                 Diagnostic::error(
                     "schema::bad_value",
@@ -118,8 +116,11 @@ fn explain(error: &ValidationError<'_>, schema: &Value, positions: &Positions, o
         }
         ValidationErrorKind::Constant { expected_value } => {
             out.push(at(
-                Diagnostic::error("schema::bad_value", format!("expected `{}`, found `{}`", plain(expected_value), plain(instance)))
-                    .at(pointer),
+                Diagnostic::error(
+                    "schema::bad_value",
+                    format!("expected `{}`, found `{}`", plain(expected_value), plain(instance)),
+                )
+                .at(pointer),
                 false,
             ));
         }
@@ -131,13 +132,17 @@ fn explain(error: &ValidationError<'_>, schema: &Value, positions: &Positions, o
                 .iter()
                 .filter(|branch| {
                     !branch.iter().all(|e| {
-                        matches!(e.kind(), ValidationErrorKind::Type { .. })
-                            && e.instance_path().as_str() == pointer
+                        matches!(e.kind(), ValidationErrorKind::Type { .. }) && e.instance_path().as_str() == pointer
                     })
                 })
                 .collect();
             let all_constants = !context.is_empty()
-                && context.iter().all(|branch| branch.iter().all(|e| matches!(e.kind(), ValidationErrorKind::Constant { .. }) && e.instance_path().as_str() == pointer));
+                && context.iter().all(|branch| {
+                    branch.iter().all(|e| {
+                        matches!(e.kind(), ValidationErrorKind::Constant { .. })
+                            && e.instance_path().as_str() == pointer
+                    })
+                });
             if all_constants {
                 // A string enum whose values carry docs becomes `oneOf` of `const`s.
                 let names: Vec<String> = context
@@ -150,10 +155,13 @@ fn explain(error: &ValidationError<'_>, schema: &Value, positions: &Positions, o
                     .collect();
                 let choices: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
                 out.push(at(
-                    Diagnostic::error("schema::bad_value", format!("`{}` is not one of {}", plain(instance), choices.join(", ")))
-                        .at(pointer)
-                        .label("unexpected value")
-                        .maybe_help(did_you_mean(&plain(instance), names.iter().map(String::as_str))),
+                    Diagnostic::error(
+                        "schema::bad_value",
+                        format!("`{}` is not one of {}", plain(instance), choices.join(", ")),
+                    )
+                    .at(pointer)
+                    .label("unexpected value")
+                    .maybe_help(did_you_mean(&plain(instance), names.iter().map(String::as_str))),
                     false,
                 ));
             } else if let Some(branch) = relevant.iter().min_by_key(|branch| branch.len()) {
@@ -175,23 +183,36 @@ fn explain(error: &ValidationError<'_>, schema: &Value, positions: &Positions, o
                 expected.dedup();
                 let expected = if expected.is_empty() { "another shape".to_string() } else { expected.join(" or ") };
                 out.push(at(
-                    Diagnostic::error("schema::wrong_type", format!("expected {}, found {}", article(&expected), describe(instance)))
-                        .at(pointer)
-                        .label(format!("expected {expected}")),
+                    Diagnostic::error(
+                        "schema::wrong_type",
+                        format!("expected {}, found {}", article(&expected), describe(instance)),
+                    )
+                    .at(pointer)
+                    .label(format!("expected {expected}")),
                     false,
                 ));
             }
         }
         ValidationErrorKind::Minimum { limit } => out.push(at(
-            Diagnostic::error("schema::out_of_range", format!("`{}` is less than the minimum {limit}", plain(instance))).at(pointer),
+            Diagnostic::error(
+                "schema::out_of_range",
+                format!("`{}` is less than the minimum {limit}", plain(instance)),
+            )
+            .at(pointer),
             false,
         )),
         ValidationErrorKind::Maximum { limit } => out.push(at(
-            Diagnostic::error("schema::out_of_range", format!("`{}` is greater than the maximum {limit}", plain(instance))).at(pointer),
+            Diagnostic::error(
+                "schema::out_of_range",
+                format!("`{}` is greater than the maximum {limit}", plain(instance)),
+            )
+            .at(pointer),
             false,
         )),
         other => out.push(at(
-            Diagnostic::error("schema::invalid", format!("invalid value: {error}")).at(pointer).label(other.keyword().to_string()),
+            Diagnostic::error("schema::invalid", format!("invalid value: {error}"))
+                .at(pointer)
+                .label(other.keyword().to_string()),
             false,
         )),
     }
@@ -261,7 +282,11 @@ fn describe(value: &Value) -> String {
 }
 
 fn truncate(text: &str) -> String {
-    if text.chars().count() > 40 { format!("{}…", text.chars().take(40).collect::<String>()) } else { text.to_string() }
+    if text.chars().count() > 40 {
+        format!("{}…", text.chars().take(40).collect::<String>())
+    } else {
+        text.to_string()
+    }
 }
 
 fn article(expected: &str) -> String {

@@ -77,7 +77,11 @@ pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnos
             .iter()
             .map(|(pointer, location)| {
                 let key = pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
-                let first = positions.keys.get(pointer).map(|l| format!("first defined on line {}", l.line)).unwrap_or_default();
+                let first = positions
+                    .keys
+                    .get(pointer)
+                    .map(|l| format!("first defined on line {}", l.line))
+                    .unwrap_or_default();
                 Diagnostic {
                     location: Some(*location),
                     ..Diagnostic::error("yaml::duplicate_key", format!("duplicate key `{key}`"))
@@ -128,8 +132,7 @@ impl PositionBuilder<'_> {
         let line_start = self.line_starts.get(line - 1).copied().unwrap_or(self.source.len());
         // Marker columns count characters; convert to a byte offset on that line.
         let line_text = &self.source[line_start..];
-        let offset = line_start
-            + line_text.char_indices().nth(mark.col()).map_or(line_text.len(), |(index, _)| index);
+        let offset = line_start + line_text.char_indices().nth(mark.col()).map_or(line_text.len(), |(index, _)| index);
         Location { line: line as u32, column: column as u32, offset }
     }
 
@@ -173,8 +176,7 @@ impl MarkedEventReceiver for PositionBuilder<'_> {
     fn on_event(&mut self, event: Event, mark: Marker) {
         match event {
             Event::Scalar(text, ..) => {
-                let awaiting_key =
-                    matches!(self.stack.last(), Some(Frame::Mapping { pending_key: None, .. }));
+                let awaiting_key = matches!(self.stack.last(), Some(Frame::Mapping { pending_key: None, .. }));
                 if awaiting_key {
                     let location = self.location(mark);
                     if let Some(Frame::Mapping { pointer, pending_key, seen }) = self.stack.last_mut() {

@@ -57,7 +57,12 @@ pub fn rust_file(ir: &Ir, path: PathBuf, tokens: TokenStream) -> GeneratedFile {
 /// in the output rather than panicking.
 pub fn print(notice: &str, tokens: TokenStream) -> String {
     match syn::parse2::<syn::File>(tokens.clone()) {
-        Ok(file) => format!("// {notice}\n\n{}", separate_items(&prettyplease::unparse(&file))),
+        Ok(mut file) => {
+            // Generated files are prettyplease's output and `generate --check` compares them
+            // byte for byte, so `cargo fmt` must leave them alone.
+            file.attrs.insert(0, syn::parse_quote!(#![cfg_attr(rustfmt, rustfmt::skip)]));
+            format!("// {notice}\n\n{}", separate_items(&prettyplease::unparse(&file)))
+        }
         Err(error) => format!(
             "// {notice}\n// accord bug: generated code does not parse: {error}\ncompile_error!(\"accord generated invalid Rust\");\n/*\n{tokens}\n*/\n"
         ),

@@ -97,22 +97,9 @@ fn explain(error: &ValidationError<'_>, schema: &Value, positions: &Positions, o
             ));
         }
         ValidationErrorKind::Enum { options } => {
-            let choices: Vec<String> = options
-                .as_array()
-                .map(|values| values.iter().map(|v| format!("`{}`", plain(v))).collect())
-                .unwrap_or_default();
             let names: Vec<String> =
                 options.as_array().map(|values| values.iter().map(plain).collect()).unwrap_or_default();
-            out.push(at(
-                Diagnostic::error(
-                    "schema::bad_value",
-                    format!("`{}` is not one of {}", plain(instance), choices.join(", ")),
-                )
-                .at(pointer)
-                .label("unexpected value")
-                .maybe_help(did_you_mean(&plain(instance), names.iter().map(String::as_str))),
-                false,
-            ));
+            out.push(at(not_one_of(instance, &names).at(pointer), false));
         }
         ValidationErrorKind::Constant { expected_value } => {
             out.push(at(
@@ -153,17 +140,7 @@ fn explain(error: &ValidationError<'_>, schema: &Value, positions: &Positions, o
                         _ => None,
                     })
                     .collect();
-                let choices: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-                out.push(at(
-                    Diagnostic::error(
-                        "schema::bad_value",
-                        format!("`{}` is not one of {}", plain(instance), choices.join(", ")),
-                    )
-                    .at(pointer)
-                    .label("unexpected value")
-                    .maybe_help(did_you_mean(&plain(instance), names.iter().map(String::as_str))),
-                    false,
-                ));
+                out.push(at(not_one_of(instance, &names).at(pointer), false));
             } else if let Some(branch) = relevant.iter().min_by_key(|branch| branch.len()) {
                 for inner in branch.iter() {
                     explain(inner, schema, positions, out);
@@ -261,6 +238,14 @@ fn resolve<'a>(root: &'a Value, mut node: &'a Value) -> &'a Value {
         }
     }
     node
+}
+
+/// "`x` is not one of `a`, `b`" with a did-you-mean.
+fn not_one_of(instance: &Value, names: &[String]) -> Diagnostic {
+    let choices: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    Diagnostic::error("schema::bad_value", format!("`{}` is not one of {}", plain(instance), choices.join(", ")))
+        .label("unexpected value")
+        .maybe_help(did_you_mean(&plain(instance), names.iter().map(String::as_str)))
 }
 
 fn plain(value: &Value) -> String {

@@ -1,9 +1,17 @@
 //! Authentication schemes a spec can declare, applied to each outgoing request: API key
 //! (header or query), bearer token (RFC 6750), HTTP basic (RFC 7617), and OAuth 2.0 client
-//! credentials (RFC 6749 §4.4) with a cached token refreshed before it expires.
+//! credentials (RFC 6749 §4.4) with a cached token refreshed before it expires and after a
+//! `refresh_auth` error. [`Authenticate`] is the trait the client calls; [`Auth`] is the
+//! implementation generated builders fill in, and `Auth::Custom` takes a user's own.
 
 use std::fmt;
-use std::time::{Duration, Instant};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use base64::Engine as _;
 use serde::Deserialize;
@@ -84,6 +92,33 @@ pub enum Auth {
     },
     /// OAuth 2.0 client credentials; the access token is sent as a bearer token.
     OAuth2(OAuth2),
+    /// A user-supplied scheme (request signing, a token from a vault).
+    Custom(Arc<dyn Authenticate>),
+}
+
+/// A boxed, sendable future, as [`Authenticate`] returns.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Which credentials a request carried: refreshes compare it with the current ones so that
+/// many requests failing with the same stale token cause one refresh, not one each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CredentialGeneration(pub u64);
+
+/// Puts credentials on requests, and renews them when the server rejects them.
+pub trait Authenticate: Send + Sync + fmt::Debug {
+    /// Adds credentials to `request` and says which generation of credentials it used.
+    ///
+    /// Errors: the credentials cannot be obtained (token endpoint unreachable or refusing).
+    fn authenticate<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
+        request: reqwest::RequestBuilder,
+    ) -> BoxFuture<'a, Result<(reqwest::RequestBuilder, CredentialGeneration), TransportError>>;
+
+    /// Called after a `refresh_auth` error (such as 401) for a request that carried `used`.
+    /// Returns whether the next attempt will carry other credentials; static credentials
+    /// return `false`, and the error is returned instead of retried.
+    fn refresh<'a>(&'a self, used: CredentialGeneration) -> BoxFuture<'a, bool>;
 }
 
 impl fmt::Debug for Auth {
@@ -100,6 +135,7 @@ impl fmt::Debug for Auth {
                 "Auth::OAuth2 {{ token_url: {:?}, client_id: {:?} }}",
                 oauth.token_url, oauth.credentials.client_id
             ),
+            Auth::Custom(custom) => write!(f, "Auth::Custom({custom:?})"),
         }
     }
 }
@@ -111,11 +147,14 @@ pub struct OAuth2 {
     scopes: Vec<String>,
     refresh_before_expiry: Duration,
     cache: Mutex<Option<CachedToken>>,
+    generations: AtomicU64,
+    token_requests: AtomicU64,
 }
 
 struct CachedToken {
     access_token: Secret,
     refresh_at: Instant,
+    generation: CredentialGeneration,
 }
 
 #[derive(Deserialize)]
@@ -134,73 +173,142 @@ impl OAuth2 {
         scopes: Vec<String>,
         refresh_before_expiry: Duration,
     ) -> Self {
-        OAuth2 { token_url: token_url.into(), credentials, scopes, refresh_before_expiry, cache: Mutex::new(None) }
+        OAuth2 {
+            token_url: token_url.into(),
+            credentials,
+            scopes,
+            refresh_before_expiry,
+            cache: Mutex::new(None),
+            generations: AtomicU64::new(0),
+            token_requests: AtomicU64::new(0),
+        }
     }
 
-    /// A valid access token: the cached one, or a new one from the token endpoint. One
-    /// request at a time refreshes; concurrent callers wait for it and share the result.
-    pub async fn access_token(&self, http: &reqwest::Client) -> Result<Secret, TransportError> {
+    /// A valid access token and its generation: the cached one, or a new one from the token
+    /// endpoint. One request at a time refreshes; concurrent callers wait for it and share
+    /// the result. A token is used until `expires_in` (default 3600 s) minus the refresh
+    /// margin has passed.
+    ///
+    /// Errors: the token endpoint cannot be reached, or answers non-2xx
+    /// ([`crate::error::TransportErrorKind::Invalid`]: wrong credentials are not retried).
+    pub async fn access_token(
+        &self,
+        http: &reqwest::Client,
+    ) -> Result<(Secret, CredentialGeneration), TransportError> {
         let mut cache = self.cache.lock().await;
         if let Some(cached) = cache.as_ref()
             && Instant::now() < cached.refresh_at
         {
-            return Ok(cached.access_token.clone());
+            return Ok((cached.access_token.clone(), cached.generation));
         }
+        self.token_requests.fetch_add(1, Ordering::Relaxed);
         let mut form = vec![("grant_type", "client_credentials".to_string())];
         if !self.scopes.is_empty() {
             form.push(("scope", self.scopes.join(" ")));
         }
+        let form_body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form.iter().map(|(k, v)| (*k, v.as_str())))
+            .finish();
         // RFC 6749 §2.3.1: client credentials in HTTP basic auth.
         let response = http
             .post(&self.token_url)
             .basic_auth(&self.credentials.client_id, Some(self.credentials.client_secret.expose()))
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(
-                form_urlencoded::Serializer::new(String::new())
-                    .extend_pairs(form.iter().map(|(k, v)| (*k, v.as_str())))
-                    .finish(),
-            )
+            .body(form_body)
             .send()
             .await
             .map_err(TransportError::from_reqwest)?;
         let status = response.status();
         if !status.is_success() {
-            return Err(TransportError::message(format!("token endpoint answered {status}")));
+            // A 5xx is the token endpoint's trouble and may pass; a 4xx means the credentials
+            // were refused, which no retry fixes.
+            let kind = if status.is_server_error() {
+                crate::error::TransportErrorKind::Network
+            } else {
+                crate::error::TransportErrorKind::Invalid
+            };
+            return Err(TransportError::new(kind, format!("token endpoint answered {status}")));
         }
         let token: TokenResponse = response.json().await.map_err(TransportError::from_reqwest)?;
         let lifetime = Duration::from_secs(token.expires_in.unwrap_or(3_600));
         let refresh_at = Instant::now() + lifetime.saturating_sub(self.refresh_before_expiry);
         let access_token = Secret::new(token.access_token);
-        *cache = Some(CachedToken { access_token: access_token.clone(), refresh_at });
-        Ok(access_token)
+        let generation = CredentialGeneration(self.generations.fetch_add(1, Ordering::Relaxed) + 1);
+        *cache = Some(CachedToken { access_token: access_token.clone(), refresh_at, generation });
+        Ok((access_token, generation))
     }
 
-    /// Forgets the cached token (after a `refresh_auth` error such as 401).
-    pub async fn invalidate(&self) {
-        *self.cache.lock().await = None;
+    /// Forgets the cached token if it is still the one of generation `used` (after a
+    /// `refresh_auth` error such as 401); a newer token fetched meanwhile is kept.
+    pub async fn invalidate(&self, used: CredentialGeneration) {
+        let mut cache = self.cache.lock().await;
+        if cache.as_ref().is_some_and(|cached| cached.generation == used) {
+            *cache = None;
+        }
+    }
+
+    /// How many times the token endpoint was asked (for tests and metrics).
+    pub fn token_requests(&self) -> u64 {
+        self.token_requests.load(Ordering::Relaxed)
     }
 }
 
-impl Auth {
-    /// Adds the credentials to a request.
-    pub async fn apply(
-        &self,
-        http: &reqwest::Client,
+impl Authenticate for Auth {
+    fn authenticate<'a>(
+        &'a self,
+        http: &'a reqwest::Client,
         request: reqwest::RequestBuilder,
-    ) -> Result<reqwest::RequestBuilder, TransportError> {
-        Ok(match self {
-            Auth::None => request,
-            Auth::ApiKey { location: ApiKeyLocation::Header, name, key } => request.header(name.as_str(), key.expose()),
-            Auth::ApiKey { location: ApiKeyLocation::Query, name, key } => {
-                request.query(&[(name.as_str(), key.expose())])
-            }
-            Auth::Bearer(token) => request.bearer_auth(token.expose()),
-            Auth::Basic { username, password } => {
-                let encoded =
-                    base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose()));
-                request.header(reqwest::header::AUTHORIZATION, format!("Basic {encoded}"))
-            }
-            Auth::OAuth2(oauth) => request.bearer_auth(oauth.access_token(http).await?.expose()),
+    ) -> BoxFuture<'a, Result<(reqwest::RequestBuilder, CredentialGeneration), TransportError>> {
+        Box::pin(async move {
+            let static_credentials = CredentialGeneration::default();
+            Ok(match self {
+                Auth::None => (request, static_credentials),
+                Auth::ApiKey { location: ApiKeyLocation::Header, name, key } => {
+                    (request.header(name.as_str(), sensitive(key.expose())?), static_credentials)
+                }
+                Auth::ApiKey { location: ApiKeyLocation::Query, name, key } => {
+                    (request.query(&[(name.as_str(), key.expose())]), static_credentials)
+                }
+                Auth::Bearer(token) => (
+                    request.header(reqwest::header::AUTHORIZATION, sensitive(&format!("Bearer {}", token.expose()))?),
+                    static_credentials,
+                ),
+                Auth::Basic { username, password } => {
+                    let encoded =
+                        base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose()));
+                    (
+                        request.header(reqwest::header::AUTHORIZATION, sensitive(&format!("Basic {encoded}"))?),
+                        static_credentials,
+                    )
+                }
+                Auth::OAuth2(oauth) => {
+                    let (token, generation) = oauth.access_token(http).await?;
+                    let value = sensitive(&format!("Bearer {}", token.expose()))?;
+                    (request.header(reqwest::header::AUTHORIZATION, value), generation)
+                }
+                Auth::Custom(custom) => custom.authenticate(http, request).await?,
+            })
         })
     }
+
+    fn refresh<'a>(&'a self, used: CredentialGeneration) -> BoxFuture<'a, bool> {
+        Box::pin(async move {
+            match self {
+                Auth::OAuth2(oauth) => {
+                    oauth.invalidate(used).await;
+                    true
+                }
+                Auth::Custom(custom) => custom.refresh(used).await,
+                _ => false,
+            }
+        })
+    }
+}
+
+/// A header value marked sensitive, so that reqwest and hyper never print it.
+fn sensitive(value: &str) -> Result<reqwest::header::HeaderValue, TransportError> {
+    let mut value = reqwest::header::HeaderValue::from_str(value)
+        .map_err(|_| TransportError::message("a credential contains characters not allowed in a header"))?;
+    value.set_sensitive(true);
+    Ok(value)
 }

@@ -5,34 +5,73 @@ use std::fmt;
 
 use reqwest::header::HeaderMap;
 
+/// What kind of transport failure happened; decides whether a retry can help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// The connection could not be opened (refused, DNS, TLS handshake): the server never saw
+    /// the request, so retrying is safe for every method.
+    Connect,
+    /// An attempt or the whole operation ran out of time; the server may have acted.
+    Timeout,
+    /// The connection failed after the request was sent (reset, truncated response); the
+    /// server may have acted.
+    Network,
+    /// The request could not be built (invalid URL or header value, token endpoint refused
+    /// the credentials): retrying cannot help.
+    Invalid,
+}
+
 /// The request did not produce an HTTP response (connect, TLS, timeout, reset) or the
 /// request could not be built.
 #[derive(Debug)]
 pub struct TransportError {
+    kind: TransportErrorKind,
     message: String,
     source: Option<reqwest::Error>,
 }
 
 impl TransportError {
-    /// A transport error from reqwest.
+    /// A transport error from reqwest, classified by [`TransportErrorKind`].
     pub fn from_reqwest(error: reqwest::Error) -> Self {
-        // reqwest's Display includes the URL but never headers, so no credential leaks.
-        TransportError { message: error.to_string(), source: Some(error) }
+        let kind = if error.is_timeout() {
+            TransportErrorKind::Timeout
+        } else if error.is_connect() {
+            TransportErrorKind::Connect
+        } else if error.is_builder() {
+            TransportErrorKind::Invalid
+        } else {
+            TransportErrorKind::Network
+        };
+        // reqwest's Display includes the URL but never headers; the URL carries no
+        // credential unless an API key goes in the query, so the URL is left out.
+        let error = error.without_url();
+        TransportError { kind, message: error.to_string(), source: Some(error) }
     }
 
     /// A transport error with a message (e.g. an invalid base URL or header value).
     pub fn message(message: impl Into<String>) -> Self {
-        TransportError { message: message.into(), source: None }
+        TransportError { kind: TransportErrorKind::Invalid, message: message.into(), source: None }
     }
 
-    /// Whether the request timed out.
+    /// A transport error of a given kind with a message.
+    pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
+        TransportError { kind, message: message.into(), source: None }
+    }
+
+    /// What kind of failure this is.
+    pub fn kind(&self) -> TransportErrorKind {
+        self.kind
+    }
+
+    /// Whether the request (an attempt or the whole operation) timed out.
     pub fn is_timeout(&self) -> bool {
-        self.source.as_ref().is_some_and(reqwest::Error::is_timeout)
+        self.kind == TransportErrorKind::Timeout
     }
 
     /// Whether the connection could not be made.
     pub fn is_connect(&self) -> bool {
-        self.source.as_ref().is_some_and(reqwest::Error::is_connect)
+        self.kind == TransportErrorKind::Connect
     }
 }
 
@@ -100,4 +139,37 @@ pub fn request_id(headers: &HeaderMap) -> Option<String> {
         .find_map(|name| headers.get(*name))
         .and_then(|value| value.to_str().ok())
         .map(str::to_string)
+}
+
+/// The error type of a generated client, as the runtime needs to build it: pagination
+/// streams and [`decode`] turn transport failures, undecodable bodies and non-2xx responses
+/// into the client's own `Error` through this trait.
+pub trait ClientError: Sized + Send + 'static {
+    /// No response (connect, timeout, reset) or an unbuildable request.
+    fn transport(error: TransportError) -> Self;
+    /// A body that does not match its model.
+    fn decode(error: DecodeError) -> Self;
+    /// A non-2xx response, classified into the declared error codes.
+    fn from_response(raw: &crate::RawResponse) -> Self;
+}
+
+/// Decodes a raw response: a 2xx body into `T` (an empty body reads as JSON `null`, so `()`
+/// and `Option<T>` accept 204), anything else into the client's error.
+///
+/// Errors: `E::from_response` for non-2xx statuses; `E::decode` for a body that does not
+/// match `T`.
+pub fn decode<T: serde::de::DeserializeOwned + 'static, E: ClientError>(
+    raw: crate::RawResponse,
+) -> Result<crate::Response<T>, E> {
+    if !(200..300).contains(&raw.status) {
+        return Err(E::from_response(&raw));
+    }
+    // A declared "no content" response ignores whatever body the server sent.
+    let body = if std::any::TypeId::of::<T>() == std::any::TypeId::of::<()>() {
+        serde_json::from_value(serde_json::Value::Null)
+            .map_err(|e| E::decode(DecodeError::new(raw.status, e.to_string(), &raw.body)))?
+    } else {
+        raw.json::<T>().map_err(E::decode)?
+    };
+    Ok(crate::Response { status: raw.status, headers: raw.headers, body })
 }

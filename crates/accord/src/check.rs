@@ -21,6 +21,7 @@ pub fn check(spec: &Spec, positions: &Positions) -> Vec<Diagnostic> {
     checker.models();
     checker.errors();
     checker.retry();
+    checker.timeouts();
     checker.rate_limits();
     checker.endpoints();
     checker.webhooks();
@@ -458,6 +459,98 @@ impl Checker<'_> {
         }
     }
 
+    fn timeouts(&mut self) {
+        let Some(timeouts) = &self.spec.timeouts else { return };
+        for (key, value) in
+            [("connect", &timeouts.connect), ("attempt", &timeouts.attempt), ("total", &timeouts.total)]
+        {
+            if let Some(value) = value {
+                self.duration(value, &format!("/timeouts/{key}"));
+            }
+        }
+    }
+
+    /// The schema a type reference names (`None` for primitives and unknown names).
+    fn schema_of<'s>(&'s self, ty: &'s TypeRef) -> Option<&'s Schema> {
+        match ty {
+            TypeRef::Name(name) => self.spec.models.get(name),
+            TypeRef::Inline(schema) => Some(schema),
+        }
+    }
+
+    /// The type a JSON pointer leads to inside a value of type `ty`, or `None` when a
+    /// segment names no property.
+    fn follow<'s>(&'s self, ty: &'s TypeRef, pointer: &str) -> Option<&'s TypeRef> {
+        let mut current = ty;
+        if pointer.is_empty() {
+            return Some(current);
+        }
+        for segment in pointer.split('/').skip(1) {
+            let segment = segment.replace("~1", "/").replace("~0", "~");
+            let schema = self.schema_of(current)?;
+            current = match (&schema.items, schema.properties.get(&segment)) {
+                (_, Some(property)) => property,
+                (Some(items), None) if segment.parse::<usize>().is_ok() => items,
+                _ => return None,
+            };
+        }
+        Some(current)
+    }
+
+    fn is_array(&self, ty: &TypeRef) -> bool {
+        self.schema_of(ty).is_some_and(|schema| schema.items.is_some())
+    }
+
+    /// Checks that pagination pointers lead into the success response's model.
+    fn pagination_pointers(&mut self, endpoint: &crate::spec::Endpoint, pointer: &str) {
+        let Some(pagination) = &endpoint.pagination else { return };
+        let success = endpoint.responses.iter().find_map(|(status, response)| {
+            if !status.starts_with('2') {
+                return None;
+            }
+            match response {
+                crate::spec::ResponseRef::Short(name) => Some(TypeRef::Name(name.clone())),
+                crate::spec::ResponseRef::Full(full) => full.body.clone(),
+            }
+        });
+        let (style, items, next, from_last_item) = match pagination {
+            Pagination::Cursor(cursor) => ("cursor", &cursor.items, Some(&cursor.next), cursor.from_last_item),
+            Pagination::Page(page) => ("page", &page.items, None, false),
+            Pagination::NextUrl(next_url) => ("next_url", &next_url.items, Some(&next_url.next), false),
+        };
+        let Some(success) = success else {
+            self.error(
+                "spec::bad_pagination",
+                &format!("{pointer}/pagination"),
+                "a paginated endpoint needs a 2xx response with a body".into(),
+            );
+            return;
+        };
+        let key_pointer = |key: &str| format!("{pointer}/pagination/{style}/{key}");
+        let list = self.follow(&success, items.as_deref().unwrap_or(""));
+        let problem = match list {
+            Some(list) if self.is_array(list) => next.and_then(|next| {
+                let source =
+                    if from_last_item { self.schema_of(list).and_then(|s| s.items.as_ref()) } else { Some(&success) };
+                if source.and_then(|source| self.follow(source, next)).is_some() {
+                    return None;
+                }
+                let inside = if from_last_item { "an item of the list" } else { "the response body" };
+                Some((key_pointer("next"), format!("`{next}` does not lead to a property of {inside}")))
+            }),
+            _ => Some(match items {
+                Some(items) => (key_pointer("items"), format!("`{items}` does not lead to an array in the response body")),
+                None => (
+                    format!("{pointer}/pagination/{style}"),
+                    "the response body is not an array; say where the items are with `items`".into(),
+                ),
+            }),
+        };
+        if let Some((at, message)) = problem {
+            self.error("spec::bad_pagination", &at, message);
+        }
+    }
+
     fn rate_limits(&mut self) {
         let Some(limits) = &self.spec.rate_limits else { return };
         if let Some(default) = &limits.default {
@@ -596,6 +689,7 @@ impl Checker<'_> {
             {
                 self.duration(retention, &format!("{pointer}/idempotency/retention"));
             }
+            self.pagination_pointers(endpoint, &pointer);
             match &endpoint.pagination {
                 Some(Pagination::Cursor(cursor)) => {
                     if !endpoint.query.contains_key(&cursor.param) {
@@ -616,6 +710,19 @@ impl Checker<'_> {
                             self.error(
                                 "spec::bad_pointer",
                                 &format!("{pointer}/pagination/cursor/{key}"),
+                                format!("`{value}` is not a JSON pointer"),
+                            );
+                        }
+                    }
+                }
+                Some(Pagination::NextUrl(next_url)) => {
+                    for (key, value) in [("next", Some(&next_url.next)), ("items", next_url.items.as_ref())] {
+                        if let Some(value) = value
+                            && !is_json_pointer(value)
+                        {
+                            self.error(
+                                "spec::bad_pointer",
+                                &format!("{pointer}/pagination/next_url/{key}"),
                                 format!("`{value}` is not a JSON pointer"),
                             );
                         }

@@ -55,6 +55,8 @@ pub struct Ir {
     pub errors: ErrorsIr,
     /// Retry policy.
     pub retry: RetryIr,
+    /// Time limits.
+    pub timeouts: TimeoutsIr,
     /// Rate limits.
     pub rate_limits: RateLimitsIr,
     /// Operations in spec order.
@@ -418,6 +420,17 @@ pub struct RetryIr {
     pub declared: bool,
 }
 
+/// Time limits (spec `timeouts`, accord's defaults where absent).
+#[derive(Debug, Clone, Serialize)]
+pub struct TimeoutsIr {
+    /// Connect timeout, milliseconds.
+    pub connect_ms: u64,
+    /// Per-attempt timeout, milliseconds.
+    pub attempt_ms: u64,
+    /// Whole-operation timeout, milliseconds.
+    pub total_ms: Option<u64>,
+}
+
 /// A rate.
 #[derive(Debug, Clone, Serialize)]
 pub struct RateIr {
@@ -549,6 +562,13 @@ pub enum PaginationIr {
         /// Pointer of the items.
         items: Option<String>,
     },
+    /// The next page's URL from the body.
+    NextUrl {
+        /// Pointer of the next URL.
+        next: String,
+        /// Pointer of the items.
+        items: Option<String>,
+    },
     /// Page numbers.
     Page {
         /// Page parameter.
@@ -605,6 +625,10 @@ pub struct Operation {
     pub own_rate_limit: bool,
     /// Pagination.
     pub pagination: Option<PaginationIr>,
+    /// Type of one item of a paginated list (resolved from the items pointer).
+    pub page_item: Option<TypeExpr>,
+    /// What is retried and how, in one sentence for docs (`Retried up to 3 attempts …`).
+    pub retry_summary: String,
     /// Source.
     pub span: Span,
 }

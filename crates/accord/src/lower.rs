@@ -89,6 +89,7 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
         types: Vec::new(),
         errors,
         retry: lowerer.retry(),
+        timeouts: lowerer.timeouts(),
         rate_limits: lowerer.rate_limits(),
         operations,
         webhooks,
@@ -117,7 +118,142 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
     }
     ir.scenarios = lowerer.scenarios(&ir);
     ir.types = lowerer.types;
+    for index in 0..ir.operations.len() {
+        let operation = &ir.operations[index];
+        let items = match &operation.pagination {
+            Some(PaginationIr::Cursor { items, .. })
+            | Some(PaginationIr::Page { items, .. })
+            | Some(PaginationIr::NextUrl { items, .. }) => Some(items.clone()),
+            None => None,
+        };
+        let page_item = items.and_then(|items| {
+            let list = follow_pointer(&ir.types, operation.success.as_ref()?, items.as_deref().unwrap_or(""))?;
+            match list {
+                TypeExpr::Array(item) => Some(*item),
+                _ => None,
+            }
+        });
+        let summary = retry_summary(&ir, operation);
+        ir.operations[index].page_item = page_item;
+        ir.operations[index].retry_summary = summary;
+    }
     ir
+}
+
+/// The type at a JSON pointer inside a value of type `ty` (through struct fields, aliases,
+/// array items and map values).
+fn follow_pointer(types: &[TypeDef], ty: &TypeExpr, pointer: &str) -> Option<TypeExpr> {
+    let mut current = ty.clone();
+    let segments: Vec<String> = if pointer.is_empty() {
+        Vec::new()
+    } else {
+        pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
+    };
+    for segment in segments {
+        current = resolve_alias(types, current)?;
+        current = match current {
+            TypeExpr::Named(name) => {
+                let def = types.iter().find(|def| def.name == name)?;
+                match &def.kind {
+                    TypeKind::Struct { fields, .. } => {
+                        fields.iter().find(|field| field.wire_name == segment)?.ty.clone()
+                    }
+                    _ => return None,
+                }
+            }
+            TypeExpr::Array(item) if segment.parse::<usize>().is_ok() => *item,
+            TypeExpr::Map(value) => *value,
+            _ => return None,
+        };
+    }
+    resolve_alias(types, current)
+}
+
+fn resolve_alias(types: &[TypeDef], ty: TypeExpr) -> Option<TypeExpr> {
+    let mut current = ty;
+    for _ in 0..16 {
+        let TypeExpr::Named(name) = &current else { return Some(current) };
+        let def = types.iter().find(|def| &def.name == name)?;
+        match &def.kind {
+            TypeKind::Alias { target, .. } => current = target.clone(),
+            _ => return Some(current),
+        }
+    }
+    None
+}
+
+/// One sentence for docs saying what an operation retries and how, from the spec's retry
+/// policy, the operation's error codes and its method.
+fn retry_summary(ir: &Ir, operation: &Operation) -> String {
+    let codes: Vec<&ErrorCodeIr> =
+        operation.errors.iter().filter_map(|name| ir.errors.codes.iter().find(|code| &code.name == name)).collect();
+    let named = |strategy: &str| -> Vec<String> {
+        codes.iter().filter(|code| code.retry == strategy).map(|code| format!("`{}`", code.name)).collect()
+    };
+    let refresh = named("refresh_auth");
+    let refresh_text = (!refresh.is_empty())
+        .then(|| format!("{} once, after refreshing credentials", refresh.join(", ")));
+    let retry = &ir.retry;
+    if retry.max_attempts <= 1 {
+        let mut text = if retry.declared {
+            "Not retried: the spec's retry policy allows one attempt".to_string()
+        } else {
+            "Not retried: the spec declares no `retry` policy".to_string()
+        };
+        if let Some(refresh_text) = refresh_text {
+            text.push_str(&format!("; retried: {refresh_text}"));
+        }
+        text.push('.');
+        return text;
+    }
+    let method = operation.http_method.as_str();
+    let idempotent = matches!(method, "GET" | "HEAD" | "PUT" | "DELETE");
+    let mut backoff = named("backoff");
+    backoff.push("undeclared 5xx".into());
+    let mut parts = Vec::new();
+    if idempotent || operation.idempotency_header.is_some() {
+        backoff.push("timeouts and dropped connections".into());
+        parts.push(format!("{} with exponential backoff", backoff.join(", ")));
+        let after = named("after_header");
+        if !after.is_empty() {
+            parts.push(format!("{} after the `Retry-After` delay", after.join(", ")));
+        }
+    } else {
+        parts.push("connection failures with exponential backoff".to_string());
+        let after: Vec<String> = codes
+            .iter()
+            .filter(|code| code.retry == "after_header" && code.statuses.contains(&429))
+            .map(|code| format!("`{}`", code.name))
+            .collect();
+        if !after.is_empty() {
+            parts.push(format!("{} after the `Retry-After` delay", after.join(", ")));
+        }
+    }
+    if let Some(refresh_text) = refresh_text {
+        parts.push(refresh_text);
+    }
+    let seconds = |ms: u64| {
+        if ms % 1000 == 0 { format!("{} s", ms / 1000) } else { format!("{} ms", ms) }
+    };
+    let mut text = format!(
+        "Retried up to {} attempts in all ({} to {} backoff, ×{}, {} jitter): {}.",
+        retry.max_attempts,
+        seconds(retry.initial_delay_ms),
+        seconds(retry.max_delay_ms),
+        retry.multiplier,
+        retry.jitter,
+        parts.join("; ")
+    );
+    match (&operation.idempotency_header, idempotent) {
+        (Some(header), false) => text.push_str(&format!(
+            " Every attempt carries the same `{header}` (a UUID v4 is added when none is set), so a retried {method} cannot act twice."
+        )),
+        (None, false) => text.push_str(&format!(
+            " {method} is not idempotent and the endpoint declares no idempotency key, so 5xx errors, timeouts and resets are not retried."
+        )),
+        _ => {}
+    }
+    text
 }
 
 fn ir_code_pointer(spec: &Spec) -> Option<&str> {
@@ -429,6 +565,16 @@ impl Lowerer<'_> {
         }
     }
 
+    fn timeouts(&self) -> TimeoutsIr {
+        let timeouts = self.spec.timeouts.as_ref();
+        let millis = |text: Option<&String>| text.and_then(|t| parse_duration(t).ok()).map(|d| d.as_millis() as u64);
+        TimeoutsIr {
+            connect_ms: millis(timeouts.and_then(|t| t.connect.as_ref())).unwrap_or(10_000),
+            attempt_ms: millis(timeouts.and_then(|t| t.attempt.as_ref())).unwrap_or(60_000),
+            total_ms: millis(timeouts.and_then(|t| t.total.as_ref())),
+        }
+    }
+
     fn rate(&self, limit: &spec::RateLimit) -> Option<RateIr> {
         let (text, burst, reason) = match limit {
             spec::RateLimit::Short(text) => (text.clone(), None, None),
@@ -548,6 +694,9 @@ impl Lowerer<'_> {
                 link_header: page.link_header,
                 items: page.items.clone(),
             },
+            spec::Pagination::NextUrl(next_url) => {
+                PaginationIr::NextUrl { next: next_url.next.clone(), items: next_url.items.clone() }
+            }
         });
         Operation {
             name: name.to_string(),
@@ -581,6 +730,8 @@ impl Lowerer<'_> {
             rate_limit,
             own_rate_limit,
             pagination,
+            page_item: None,
+            retry_summary: String::new(),
             span: self.span(&pointer),
         }
     }

@@ -19,7 +19,22 @@ impl Environment {
     }
 }
 
-/// Client for GitHub REST API. Cheap to clone: clones share one connection pool and token cache.
+/// The spec's rate limits, enforced client-side with token buckets shared by clones of a client: default 5000/hour (burst 5000). The server's rate-limit headers tighten a bucket when it knows better.
+pub fn rate_limits() -> ::std::option::Option<::accord_runtime::RateLimitConfig> {
+    ::std::option::Option::Some(::accord_runtime::RateLimitConfig {
+        default: ::std::option::Option::Some(::accord_runtime::RateLimit {
+            requests: 5000u32,
+            window: ::std::time::Duration::from_secs(3600u64),
+            burst: 5000u32,
+        }),
+        operations: ::std::vec![],
+        quotas: ::std::vec![],
+        remaining_header: ::std::option::Option::Some("X-RateLimit-Remaining"),
+        reset_header: ::std::option::Option::Some("X-RateLimit-Reset"),
+    })
+}
+
+/// Client for GitHub REST API. Cheap to clone: clones share one connection pool, token cache, rate-limit buckets and retry budget.
 ///
 /// Build one with [`Client::builder`].
 #[derive(Debug, Clone)]
@@ -33,7 +48,21 @@ pub struct ClientBuilder {
     environment: Environment,
     base_url: ::std::option::Option<::std::string::String>,
     connect_timeout: ::std::option::Option<::std::time::Duration>,
-    request_timeout: ::std::option::Option<::std::time::Duration>,
+    attempt_timeout: ::std::option::Option<::std::time::Duration>,
+    operation_timeout: ::std::option::Option<
+        ::std::option::Option<::std::time::Duration>,
+    >,
+    retry_policy: ::std::option::Option<::accord_runtime::RetryPolicy>,
+    retry_budget: ::std::option::Option<
+        ::std::option::Option<::accord_runtime::RetryBudgetSettings>,
+    >,
+    max_retry_after: ::std::option::Option<::std::time::Duration>,
+    rate_limits: ::std::option::Option<
+        ::std::option::Option<::accord_runtime::RateLimitConfig>,
+    >,
+    custom_auth: ::std::option::Option<
+        ::std::sync::Arc<dyn ::accord_runtime::Authenticate>,
+    >,
     allow_anonymous: bool,
     bearer_token: ::std::option::Option<::accord_runtime::Secret>,
 }
@@ -54,15 +83,60 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed to open a connection (default 10 s).
+    /// Time allowed to open a connection, TCP and TLS (spec: 10 s).
     pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.connect_timeout = ::std::option::Option::Some(timeout);
         self
     }
 
-    /// Time allowed for one request attempt, including the body (default 60 s).
-    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.request_timeout = ::std::option::Option::Some(timeout);
+    /// Time allowed for one attempt, from sending the request to the end of the response body (spec: 60 s).
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.attempt_timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+
+    /// Time allowed for a whole operation: every attempt, backoff, `Retry-After` and rate-limit wait (spec: none); `None` for no limit.
+    pub fn operation_timeout(
+        mut self,
+        timeout: ::std::option::Option<::std::time::Duration>,
+    ) -> Self {
+        self.operation_timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+
+    /// Replaces the spec's retry policy ([`crate::errors::RETRY_POLICY`]); `RetryPolicy::NO_RETRIES` turns retries off.
+    pub fn retry_policy(mut self, policy: ::accord_runtime::RetryPolicy) -> Self {
+        self.retry_policy = ::std::option::Option::Some(policy);
+        self
+    }
+
+    /// Sizes the client-wide retry budget (default: 500 tokens, 5 per retry, 10 per retry after a timeout, 1 back per first-attempt success); `None` disables it.
+    pub fn retry_budget(
+        mut self,
+        budget: ::std::option::Option<::accord_runtime::RetryBudgetSettings>,
+    ) -> Self {
+        self.retry_budget = ::std::option::Option::Some(budget);
+        self
+    }
+
+    /// The longest `Retry-After` the client sleeps through (default 120 s); a longer one returns the error at once.
+    pub fn max_retry_after(mut self, limit: ::std::time::Duration) -> Self {
+        self.max_retry_after = ::std::option::Option::Some(limit);
+        self
+    }
+
+    /// Replaces the spec's client-side rate limits ([`rate_limits`]); `None` turns them off.
+    pub fn rate_limits(
+        mut self,
+        limits: ::std::option::Option<::accord_runtime::RateLimitConfig>,
+    ) -> Self {
+        self.rate_limits = ::std::option::Option::Some(limits);
+        self
+    }
+
+    /// Uses your own authentication scheme instead of the spec's (request signing, a token from a vault).
+    pub fn auth(mut self, auth: impl ::accord_runtime::Authenticate + 'static) -> Self {
+        self.custom_auth = ::std::option::Option::Some(::std::sync::Arc::new(auth));
         self
     }
 
@@ -101,6 +175,9 @@ impl ClientBuilder {
         if let ::std::option::Option::Some(token) = self.bearer_token {
             auth = ::accord_runtime::Auth::Bearer(token);
         }
+        if let ::std::option::Option::Some(custom) = self.custom_auth {
+            auth = ::accord_runtime::Auth::Custom(custom);
+        }
         if matches!(auth, ::accord_runtime::Auth::None) && !self.allow_anonymous {
             return ::std::result::Result::Err(
                 crate::errors::Error::Config(
@@ -122,12 +199,30 @@ impl ClientBuilder {
             "application/vnd.github+json"),
             ::accord_runtime::DefaultHeader::Fixed("User-Agent", "accord-github-client")
         ];
-        if let ::std::option::Option::Some(timeout) = self.connect_timeout {
-            config.connect_timeout = timeout;
-        }
-        if let ::std::option::Option::Some(timeout) = self.request_timeout {
-            config.request_timeout = timeout;
-        }
+        config.timeouts = ::accord_runtime::Timeouts {
+            connect: self
+                .connect_timeout
+                .unwrap_or(::std::time::Duration::from_millis(10000u64)),
+            attempt: self
+                .attempt_timeout
+                .unwrap_or(::std::time::Duration::from_millis(60000u64)),
+            operation: self.operation_timeout.unwrap_or(::std::option::Option::None),
+        };
+        config.retry = ::accord_runtime::RetryConfig {
+            policy: self.retry_policy.unwrap_or(crate::errors::RETRY_POLICY),
+            classifier: ::std::sync::Arc::new(crate::errors::RETRY_CLASSIFIER),
+            budget: self
+                .retry_budget
+                .unwrap_or(
+                    ::std::option::Option::Some(
+                        ::accord_runtime::RetryBudgetSettings::default(),
+                    ),
+                ),
+            max_retry_after: self
+                .max_retry_after
+                .unwrap_or(::std::time::Duration::from_secs(120)),
+        };
+        config.rate_limits = self.rate_limits.unwrap_or_else(rate_limits);
         let inner = ::accord_runtime::Client::new(config)
             .map_err(crate::errors::Error::Transport)?;
         ::std::result::Result::Ok(Client { inner })
@@ -172,7 +267,8 @@ impl Client {
     /// The `parent` and `source` objects are present when the repository is a fork (not modelled here).
     ///
     /// Errors: `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `RATE_LIMITED` (retry: after_header).
-    /// Rate limit: 5000/hour (burst 5000, spec default).
+    /// Retried up to 3 attempts in all (1 s to 60 s backoff, ×2, full jitter): undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMITED` after the `Retry-After` delay.
+    /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     ///
     /// Returns a request builder: set optional parameters, then `.send().await`.
     pub fn get_repository<'a>(
@@ -194,8 +290,10 @@ impl Client {
     /// List issues in a repository. Pull requests are issues too: they are returned as well and can be told apart by their `pull_request` key.
     ///
     /// Errors: `NOT_FOUND` (retry: never), `VALIDATION_FAILED` (retry: never), `RATE_LIMITED` (retry: after_header).
-    /// Rate limit: 5000/hour (burst 5000, spec default).
+    /// Retried up to 3 attempts in all (1 s to 60 s backoff, ×2, full jitter): undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMITED` after the `Retry-After` delay.
+    /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     /// Paginated by page number `page`; the next page is in the `Link` header (RFC 8288).
+    /// `.pages()` streams every page and `.stream()` every item.
     ///
     /// Returns a request builder: set optional parameters, then `.send().await`.
     pub fn list_issues<'a>(
@@ -228,7 +326,8 @@ impl Client {
     /// Any user with pull access to a repository can create an issue. If issues are disabled in the repository, the API returns `410 Gone`. This endpoint triggers notifications; creating content too quickly may hit secondary rate limits.
     ///
     /// Errors: `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `GONE` (retry: never), `VALIDATION_FAILED` (retry: never), `SERVICE_UNAVAILABLE` (retry: backoff), `RATE_LIMITED` (retry: after_header).
-    /// Rate limit: 5000/hour (burst 5000, spec default).
+    /// Retried up to 3 attempts in all (1 s to 60 s backoff, ×2, full jitter): connection failures with exponential backoff; `RATE_LIMITED` after the `Retry-After` delay. POST is not idempotent and the endpoint declares no idempotency key, so 5xx errors, timeouts and resets are not retried.
+    /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     ///
     /// Returns a request builder: set optional parameters, then `.send().await`.
     pub fn create_issue<'a>(
@@ -252,7 +351,8 @@ impl Client {
     /// Returns `301 Moved Permanently` if the issue was transferred to another repository, `404` if it was transferred to or deleted from a repository the user cannot read, and `410 Gone` if it was deleted from a repository the user can read. May return a pull request (it has a `pull_request` key).
     ///
     /// Errors: `NOT_FOUND` (retry: never), `GONE` (retry: never), `RATE_LIMITED` (retry: after_header).
-    /// Rate limit: 5000/hour (burst 5000, spec default).
+    /// Retried up to 3 attempts in all (1 s to 60 s backoff, ×2, full jitter): undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMITED` after the `Retry-After` delay.
+    /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     ///
     /// Returns a request builder: set optional parameters, then `.send().await`.
     pub fn get_issue<'a>(
@@ -276,7 +376,8 @@ impl Client {
     /// Issue owners and users with push access can edit an issue.
     ///
     /// Errors: `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `GONE` (retry: never), `VALIDATION_FAILED` (retry: never), `SERVICE_UNAVAILABLE` (retry: backoff), `RATE_LIMITED` (retry: after_header).
-    /// Rate limit: 5000/hour (burst 5000, spec default).
+    /// Retried up to 3 attempts in all (1 s to 60 s backoff, ×2, full jitter): connection failures with exponential backoff; `RATE_LIMITED` after the `Retry-After` delay. PATCH is not idempotent and the endpoint declares no idempotency key, so 5xx errors, timeouts and resets are not retried.
+    /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     ///
     /// Returns a request builder: set optional parameters, then `.send().await`.
     pub fn update_issue<'a>(
@@ -301,8 +402,10 @@ impl Client {
     /// Issue comments are ordered by ascending ID.
     ///
     /// Errors: `NOT_FOUND` (retry: never), `GONE` (retry: never), `RATE_LIMITED` (retry: after_header).
-    /// Rate limit: 5000/hour (burst 5000, spec default).
+    /// Retried up to 3 attempts in all (1 s to 60 s backoff, ×2, full jitter): undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMITED` after the `Retry-After` delay.
+    /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     /// Paginated by page number `page`; the next page is in the `Link` header (RFC 8288).
+    /// `.pages()` streams every page and `.stream()` every item.
     ///
     /// Returns a request builder: set optional parameters, then `.send().await`.
     pub fn list_issue_comments<'a>(
@@ -329,7 +432,8 @@ impl Client {
     /// This endpoint triggers notifications; creating content too quickly may hit secondary rate limits.
     ///
     /// Errors: `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `GONE` (retry: never), `VALIDATION_FAILED` (retry: never), `RATE_LIMITED` (retry: after_header).
-    /// Rate limit: 5000/hour (burst 5000, spec default).
+    /// Retried up to 3 attempts in all (1 s to 60 s backoff, ×2, full jitter): connection failures with exponential backoff; `RATE_LIMITED` after the `Retry-After` delay. POST is not idempotent and the endpoint declares no idempotency key, so 5xx errors, timeouts and resets are not retried.
+    /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     ///
     /// Returns a request builder: set optional parameters, then `.send().await`.
     pub fn create_issue_comment<'a>(
@@ -364,7 +468,8 @@ impl<'a> GetRepositoryRequest<'a> {
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
     ///
     /// Errors: `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `RATE_LIMITED` (retry: after_header).
-    /// Rate limit: 5000/hour (burst 5000, spec default).
+    /// Retried up to 3 attempts in all (1 s to 60 s backoff, ×2, full jitter): undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMITED` after the `Retry-After` delay.
+    /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::Repository, crate::errors::Error> {
@@ -380,6 +485,22 @@ impl<'a> GetRepositoryRequest<'a> {
         ::accord_runtime::Response<crate::models::Repository>,
         crate::errors::Error,
     > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<crate::models::Repository>(raw)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/repos/");
         path.push_str(&::accord_runtime::client::path_segment(&self.owner));
@@ -391,13 +512,7 @@ impl<'a> GetRepositoryRequest<'a> {
             "get_repository",
             path,
         );
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(crate::errors::Error::Transport)?;
-        crate::errors::decode_response::<crate::models::Repository>(raw)
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -512,8 +627,10 @@ impl<'a> ListIssuesRequest<'a> {
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
     ///
     /// Errors: `NOT_FOUND` (retry: never), `VALIDATION_FAILED` (retry: never), `RATE_LIMITED` (retry: after_header).
-    /// Rate limit: 5000/hour (burst 5000, spec default).
+    /// Retried up to 3 attempts in all (1 s to 60 s backoff, ×2, full jitter): undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMITED` after the `Retry-After` delay.
+    /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     /// Paginated by page number `page`; the next page is in the `Link` header (RFC 8288).
+    /// `.pages()` streams every page and `.stream()` every item.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -532,6 +649,56 @@ impl<'a> ListIssuesRequest<'a> {
         ::accord_runtime::Response<::std::vec::Vec<crate::models::Issue>>,
         crate::errors::Error,
     > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<::std::vec::Vec<crate::models::Issue>>(raw)
+    }
+
+    /// How this endpoint pages (spec `pagination`).
+    pub const PAGE_STYLE: ::accord_runtime::PageStyle = ::accord_runtime::PageStyle::Page {
+        param: "page",
+        link_header: true,
+        items: ::std::option::Option::None,
+    };
+
+    /// Every page, from the one this builder describes to the last, following the `Link: <…>; rel="next"` header (RFC 8288). Each page is one request under the client's rate limits, retries and timeouts; the stream ends after the last page or at the first error.
+    pub fn pages(
+        self,
+    ) -> impl ::accord_runtime::futures::Stream<
+        Item = ::std::result::Result<
+            ::accord_runtime::Response<::std::vec::Vec<crate::models::Issue>>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        ::accord_runtime::paginate::pages::<
+            ::std::vec::Vec<crate::models::Issue>,
+            crate::errors::Error,
+        >(self.client.inner.clone(), self.request(), Self::PAGE_STYLE)
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> impl ::accord_runtime::futures::Stream<
+        Item = ::std::result::Result<crate::models::Issue, crate::errors::Error>,
+    > + ::std::marker::Send + 'static {
+        ::accord_runtime::paginate::items::<
+            crate::models::Issue,
+            crate::errors::Error,
+        >(self.client.inner.clone(), self.request(), Self::PAGE_STYLE)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/repos/");
         path.push_str(&::accord_runtime::client::path_segment(&self.owner));
@@ -577,13 +744,7 @@ impl<'a> ListIssuesRequest<'a> {
         if let ::std::option::Option::Some(value) = &self.page {
             request.query("page", value).map_err(crate::errors::Error::Decode)?;
         }
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(crate::errors::Error::Transport)?;
-        crate::errors::decode_response::<::std::vec::Vec<crate::models::Issue>>(raw)
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -603,7 +764,8 @@ impl<'a> CreateIssueRequest2<'a> {
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
     ///
     /// Errors: `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `GONE` (retry: never), `VALIDATION_FAILED` (retry: never), `SERVICE_UNAVAILABLE` (retry: backoff), `RATE_LIMITED` (retry: after_header).
-    /// Rate limit: 5000/hour (burst 5000, spec default).
+    /// Retried up to 3 attempts in all (1 s to 60 s backoff, ×2, full jitter): connection failures with exponential backoff; `RATE_LIMITED` after the `Retry-After` delay. POST is not idempotent and the endpoint declares no idempotency key, so 5xx errors, timeouts and resets are not retried.
+    /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::Issue, crate::errors::Error> {
@@ -619,6 +781,22 @@ impl<'a> CreateIssueRequest2<'a> {
         ::accord_runtime::Response<crate::models::Issue>,
         crate::errors::Error,
     > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<crate::models::Issue>(raw)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/repos/");
         path.push_str(&::accord_runtime::client::path_segment(&self.owner));
@@ -632,13 +810,7 @@ impl<'a> CreateIssueRequest2<'a> {
             path,
         );
         request.json_body(self.body).map_err(crate::errors::Error::Decode)?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(crate::errors::Error::Transport)?;
-        crate::errors::decode_response::<crate::models::Issue>(raw)
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -658,7 +830,8 @@ impl<'a> GetIssueRequest<'a> {
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
     ///
     /// Errors: `NOT_FOUND` (retry: never), `GONE` (retry: never), `RATE_LIMITED` (retry: after_header).
-    /// Rate limit: 5000/hour (burst 5000, spec default).
+    /// Retried up to 3 attempts in all (1 s to 60 s backoff, ×2, full jitter): undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMITED` after the `Retry-After` delay.
+    /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::Issue, crate::errors::Error> {
@@ -674,6 +847,22 @@ impl<'a> GetIssueRequest<'a> {
         ::accord_runtime::Response<crate::models::Issue>,
         crate::errors::Error,
     > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<crate::models::Issue>(raw)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/repos/");
         path.push_str(&::accord_runtime::client::path_segment(&self.owner));
@@ -687,13 +876,7 @@ impl<'a> GetIssueRequest<'a> {
             "get_issue",
             path,
         );
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(crate::errors::Error::Transport)?;
-        crate::errors::decode_response::<crate::models::Issue>(raw)
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -720,7 +903,8 @@ impl<'a> UpdateIssueRequest2<'a> {
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
     ///
     /// Errors: `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `GONE` (retry: never), `VALIDATION_FAILED` (retry: never), `SERVICE_UNAVAILABLE` (retry: backoff), `RATE_LIMITED` (retry: after_header).
-    /// Rate limit: 5000/hour (burst 5000, spec default).
+    /// Retried up to 3 attempts in all (1 s to 60 s backoff, ×2, full jitter): connection failures with exponential backoff; `RATE_LIMITED` after the `Retry-After` delay. PATCH is not idempotent and the endpoint declares no idempotency key, so 5xx errors, timeouts and resets are not retried.
+    /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::Issue, crate::errors::Error> {
@@ -736,6 +920,22 @@ impl<'a> UpdateIssueRequest2<'a> {
         ::accord_runtime::Response<crate::models::Issue>,
         crate::errors::Error,
     > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<crate::models::Issue>(raw)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/repos/");
         path.push_str(&::accord_runtime::client::path_segment(&self.owner));
@@ -752,13 +952,7 @@ impl<'a> UpdateIssueRequest2<'a> {
         if let ::std::option::Option::Some(body) = self.body {
             request.json_body(body).map_err(crate::errors::Error::Decode)?;
         }
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(crate::errors::Error::Transport)?;
-        crate::errors::decode_response::<crate::models::Issue>(raw)
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -803,8 +997,10 @@ impl<'a> ListIssueCommentsRequest<'a> {
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
     ///
     /// Errors: `NOT_FOUND` (retry: never), `GONE` (retry: never), `RATE_LIMITED` (retry: after_header).
-    /// Rate limit: 5000/hour (burst 5000, spec default).
+    /// Retried up to 3 attempts in all (1 s to 60 s backoff, ×2, full jitter): undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMITED` after the `Retry-After` delay.
+    /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     /// Paginated by page number `page`; the next page is in the `Link` header (RFC 8288).
+    /// `.pages()` streams every page and `.stream()` every item.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -823,6 +1019,58 @@ impl<'a> ListIssueCommentsRequest<'a> {
         ::accord_runtime::Response<::std::vec::Vec<crate::models::IssueComment>>,
         crate::errors::Error,
     > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<
+            ::std::vec::Vec<crate::models::IssueComment>,
+        >(raw)
+    }
+
+    /// How this endpoint pages (spec `pagination`).
+    pub const PAGE_STYLE: ::accord_runtime::PageStyle = ::accord_runtime::PageStyle::Page {
+        param: "page",
+        link_header: true,
+        items: ::std::option::Option::None,
+    };
+
+    /// Every page, from the one this builder describes to the last, following the `Link: <…>; rel="next"` header (RFC 8288). Each page is one request under the client's rate limits, retries and timeouts; the stream ends after the last page or at the first error.
+    pub fn pages(
+        self,
+    ) -> impl ::accord_runtime::futures::Stream<
+        Item = ::std::result::Result<
+            ::accord_runtime::Response<::std::vec::Vec<crate::models::IssueComment>>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        ::accord_runtime::paginate::pages::<
+            ::std::vec::Vec<crate::models::IssueComment>,
+            crate::errors::Error,
+        >(self.client.inner.clone(), self.request(), Self::PAGE_STYLE)
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> impl ::accord_runtime::futures::Stream<
+        Item = ::std::result::Result<crate::models::IssueComment, crate::errors::Error>,
+    > + ::std::marker::Send + 'static {
+        ::accord_runtime::paginate::items::<
+            crate::models::IssueComment,
+            crate::errors::Error,
+        >(self.client.inner.clone(), self.request(), Self::PAGE_STYLE)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/repos/");
         path.push_str(&::accord_runtime::client::path_segment(&self.owner));
@@ -846,15 +1094,7 @@ impl<'a> ListIssueCommentsRequest<'a> {
         if let ::std::option::Option::Some(value) = &self.page {
             request.query("page", value).map_err(crate::errors::Error::Decode)?;
         }
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(crate::errors::Error::Transport)?;
-        crate::errors::decode_response::<
-            ::std::vec::Vec<crate::models::IssueComment>,
-        >(raw)
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -875,7 +1115,8 @@ impl<'a> CreateIssueCommentRequest2<'a> {
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
     ///
     /// Errors: `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `GONE` (retry: never), `VALIDATION_FAILED` (retry: never), `RATE_LIMITED` (retry: after_header).
-    /// Rate limit: 5000/hour (burst 5000, spec default).
+    /// Retried up to 3 attempts in all (1 s to 60 s backoff, ×2, full jitter): connection failures with exponential backoff; `RATE_LIMITED` after the `Retry-After` delay. POST is not idempotent and the endpoint declares no idempotency key, so 5xx errors, timeouts and resets are not retried.
+    /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::IssueComment, crate::errors::Error> {
@@ -891,6 +1132,22 @@ impl<'a> CreateIssueCommentRequest2<'a> {
         ::accord_runtime::Response<crate::models::IssueComment>,
         crate::errors::Error,
     > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<crate::models::IssueComment>(raw)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/repos/");
         path.push_str(&::accord_runtime::client::path_segment(&self.owner));
@@ -906,12 +1163,6 @@ impl<'a> CreateIssueCommentRequest2<'a> {
             path,
         );
         request.json_body(self.body).map_err(crate::errors::Error::Decode)?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(crate::errors::Error::Transport)?;
-        crate::errors::decode_response::<crate::models::IssueComment>(raw)
+        ::std::result::Result::Ok(request)
     }
 }

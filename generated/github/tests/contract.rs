@@ -7,7 +7,9 @@ use ::accord_runtime::serde_json::{self, json, Value};
 use ::accord_runtime::testing::wiremock::{matchers, Mock, MockServer, ResponseTemplate};
 /// A client for `server`, with test credentials for every declared auth scheme.
 async fn client_for(server: &MockServer) -> github_client::Client {
-    let builder = github_client::Client::builder().base_url(server.uri());
+    let builder = github_client::Client::builder()
+        .base_url(server.uri())
+        .retry_policy(::accord_runtime::RetryPolicy::NO_RETRIES);
     let builder = builder.bearer_token("test-token");
     builder.build().expect("the client builds")
 }
@@ -55,7 +57,7 @@ async fn get_repository_ok() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -142,7 +144,7 @@ async fn get_repository_not_found() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -226,7 +228,7 @@ async fn list_issues_ok() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -331,7 +333,7 @@ async fn create_issue_ok() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -461,7 +463,7 @@ async fn create_issue_validation_failed() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -570,7 +572,7 @@ async fn get_issue_gone() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -648,7 +650,7 @@ async fn get_issue_rate_limited() {
                     .insert_header("retry-after", "1")
                     .insert_header("x-ratelimit-remaining", "0"),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -733,7 +735,7 @@ async fn update_issue_ok() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -854,7 +856,7 @@ async fn list_issue_comments_ok() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -969,7 +971,7 @@ async fn create_issue_comment_ok() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;

@@ -31,7 +31,32 @@ impl Environment {
     }
 }
 
-/// Client for Orders API. Cheap to clone: clones share one connection pool and token cache.
+/// The spec's rate limits, enforced client-side with token buckets shared by clones of a client: default 100/minute (burst 150), `create_order` 100/minute (burst 100), `get_order` 300/minute (burst 300), `list_orders` 300/minute (burst 300), quota 10000/day. The server's rate-limit headers tighten a bucket when it knows better.
+pub fn rate_limits() -> ::std::option::Option<::accord_runtime::RateLimitConfig> {
+    ::std::option::Option::Some(::accord_runtime::RateLimitConfig {
+        default: ::std::option::Option::Some(::accord_runtime::RateLimit {
+            requests: 100u32,
+            window: ::std::time::Duration::from_secs(60u64),
+            burst: 150u32,
+        }),
+        operations: ::std::vec![
+            ("create_order", ::accord_runtime::RateLimit { requests : 100u32, window :
+            ::std::time::Duration::from_secs(60u64), burst : 100u32 }), ("get_order",
+            ::accord_runtime::RateLimit { requests : 300u32, window :
+            ::std::time::Duration::from_secs(60u64), burst : 300u32 }), ("list_orders",
+            ::accord_runtime::RateLimit { requests : 300u32, window :
+            ::std::time::Duration::from_secs(60u64), burst : 300u32 })
+        ],
+        quotas: ::std::vec![
+            ::accord_runtime::RateLimit { requests : 10000u32, window :
+            ::std::time::Duration::from_secs(86400u64), burst : 10000u32 }
+        ],
+        remaining_header: ::std::option::Option::Some("X-RateLimit-Remaining"),
+        reset_header: ::std::option::Option::Some("X-RateLimit-Reset"),
+    })
+}
+
+/// Client for Orders API. Cheap to clone: clones share one connection pool, token cache, rate-limit buckets and retry budget.
 ///
 /// Build one with [`Client::builder`].
 #[derive(Debug, Clone)]
@@ -45,7 +70,21 @@ pub struct ClientBuilder {
     environment: Environment,
     base_url: ::std::option::Option<::std::string::String>,
     connect_timeout: ::std::option::Option<::std::time::Duration>,
-    request_timeout: ::std::option::Option<::std::time::Duration>,
+    attempt_timeout: ::std::option::Option<::std::time::Duration>,
+    operation_timeout: ::std::option::Option<
+        ::std::option::Option<::std::time::Duration>,
+    >,
+    retry_policy: ::std::option::Option<::accord_runtime::RetryPolicy>,
+    retry_budget: ::std::option::Option<
+        ::std::option::Option<::accord_runtime::RetryBudgetSettings>,
+    >,
+    max_retry_after: ::std::option::Option<::std::time::Duration>,
+    rate_limits: ::std::option::Option<
+        ::std::option::Option<::accord_runtime::RateLimitConfig>,
+    >,
+    custom_auth: ::std::option::Option<
+        ::std::sync::Arc<dyn ::accord_runtime::Authenticate>,
+    >,
     allow_anonymous: bool,
     client_credentials: ::std::option::Option<::accord_runtime::ClientCredentials>,
     token_url: ::std::option::Option<::std::string::String>,
@@ -67,15 +106,60 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed to open a connection (default 10 s).
+    /// Time allowed to open a connection, TCP and TLS (spec: 10 s).
     pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.connect_timeout = ::std::option::Option::Some(timeout);
         self
     }
 
-    /// Time allowed for one request attempt, including the body (default 60 s).
-    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.request_timeout = ::std::option::Option::Some(timeout);
+    /// Time allowed for one attempt, from sending the request to the end of the response body (spec: 60 s).
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.attempt_timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+
+    /// Time allowed for a whole operation: every attempt, backoff, `Retry-After` and rate-limit wait (spec: none); `None` for no limit.
+    pub fn operation_timeout(
+        mut self,
+        timeout: ::std::option::Option<::std::time::Duration>,
+    ) -> Self {
+        self.operation_timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+
+    /// Replaces the spec's retry policy ([`crate::errors::RETRY_POLICY`]); `RetryPolicy::NO_RETRIES` turns retries off.
+    pub fn retry_policy(mut self, policy: ::accord_runtime::RetryPolicy) -> Self {
+        self.retry_policy = ::std::option::Option::Some(policy);
+        self
+    }
+
+    /// Sizes the client-wide retry budget (default: 500 tokens, 5 per retry, 10 per retry after a timeout, 1 back per first-attempt success); `None` disables it.
+    pub fn retry_budget(
+        mut self,
+        budget: ::std::option::Option<::accord_runtime::RetryBudgetSettings>,
+    ) -> Self {
+        self.retry_budget = ::std::option::Option::Some(budget);
+        self
+    }
+
+    /// The longest `Retry-After` the client sleeps through (default 120 s); a longer one returns the error at once.
+    pub fn max_retry_after(mut self, limit: ::std::time::Duration) -> Self {
+        self.max_retry_after = ::std::option::Option::Some(limit);
+        self
+    }
+
+    /// Replaces the spec's client-side rate limits ([`rate_limits`]); `None` turns them off.
+    pub fn rate_limits(
+        mut self,
+        limits: ::std::option::Option<::accord_runtime::RateLimitConfig>,
+    ) -> Self {
+        self.rate_limits = ::std::option::Option::Some(limits);
+        self
+    }
+
+    /// Uses your own authentication scheme instead of the spec's (request signing, a token from a vault).
+    pub fn auth(mut self, auth: impl ::accord_runtime::Authenticate + 'static) -> Self {
+        self.custom_auth = ::std::option::Option::Some(::std::sync::Arc::new(auth));
         self
     }
 
@@ -135,6 +219,9 @@ impl ClientBuilder {
                 ),
             );
         }
+        if let ::std::option::Option::Some(custom) = self.custom_auth {
+            auth = ::accord_runtime::Auth::Custom(custom);
+        }
         if matches!(auth, ::accord_runtime::Auth::None) && !self.allow_anonymous {
             return ::std::result::Result::Err(
                 crate::errors::Error::Config(
@@ -154,12 +241,30 @@ impl ClientBuilder {
         config.default_headers = ::std::vec![
             ::accord_runtime::DefaultHeader::Uuid("X-Request-ID")
         ];
-        if let ::std::option::Option::Some(timeout) = self.connect_timeout {
-            config.connect_timeout = timeout;
-        }
-        if let ::std::option::Option::Some(timeout) = self.request_timeout {
-            config.request_timeout = timeout;
-        }
+        config.timeouts = ::accord_runtime::Timeouts {
+            connect: self
+                .connect_timeout
+                .unwrap_or(::std::time::Duration::from_millis(10000u64)),
+            attempt: self
+                .attempt_timeout
+                .unwrap_or(::std::time::Duration::from_millis(60000u64)),
+            operation: self.operation_timeout.unwrap_or(::std::option::Option::None),
+        };
+        config.retry = ::accord_runtime::RetryConfig {
+            policy: self.retry_policy.unwrap_or(crate::errors::RETRY_POLICY),
+            classifier: ::std::sync::Arc::new(crate::errors::RETRY_CLASSIFIER),
+            budget: self
+                .retry_budget
+                .unwrap_or(
+                    ::std::option::Option::Some(
+                        ::accord_runtime::RetryBudgetSettings::default(),
+                    ),
+                ),
+            max_retry_after: self
+                .max_retry_after
+                .unwrap_or(::std::time::Duration::from_secs(120)),
+        };
+        config.rate_limits = self.rate_limits.unwrap_or_else(rate_limits);
         let inner = ::accord_runtime::Client::new(config)
             .map_err(crate::errors::Error::Transport)?;
         ::std::result::Result::Ok(Client { inner })
@@ -202,8 +307,9 @@ impl Client {
     /// Create a new order in the system
     ///
     /// Errors: `VALIDATION_ERROR` (retry: never), `INVALID_CUSTOMER` (retry: never), `UNAUTHORIZED` (retry: refresh_auth), `FORBIDDEN` (retry: never), `DUPLICATE_ORDER` (retry: never), `INSUFFICIENT_INVENTORY` (retry: never), `PAYMENT_FAILED` (retry: never), `RATE_LIMIT_EXCEEDED` (retry: after_header), `INTERNAL_ERROR` (retry: backoff), `SERVICE_UNAVAILABLE` (retry: backoff).
-    /// Idempotent with an `X-Idempotency-Key` key: set one with `.idempotency_key(…)` so that a retry cannot create a duplicate.
-    /// Rate limit: 100/minute (burst 100, endpoint).
+    /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): `INTERNAL_ERROR`, `SERVICE_UNAVAILABLE`, undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMIT_EXCEEDED` after the `Retry-After` delay; `UNAUTHORIZED` once, after refreshing credentials. Every attempt carries the same `X-Idempotency-Key` (a UUID v4 is added when none is set), so a retried POST cannot act twice.
+    /// Idempotency key: `X-Idempotency-Key`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes.
+    /// Rate limit: 100/minute (burst 100, this endpoint's), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
     ///
     /// Returns a request builder: set optional parameters, then `.send().await`.
     pub fn create_order<'a>(
@@ -222,7 +328,8 @@ impl Client {
     /// Fetch one order
     ///
     /// Errors: `UNAUTHORIZED` (retry: refresh_auth), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `RATE_LIMIT_EXCEEDED` (retry: after_header), `INTERNAL_ERROR` (retry: backoff), `SERVICE_UNAVAILABLE` (retry: backoff).
-    /// Rate limit: 300/minute (burst 300, endpoint).
+    /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): `INTERNAL_ERROR`, `SERVICE_UNAVAILABLE`, undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMIT_EXCEEDED` after the `Retry-After` delay; `UNAUTHORIZED` once, after refreshing credentials.
+    /// Rate limit: 300/minute (burst 300, this endpoint's), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
     ///
     /// Returns a request builder: set optional parameters, then `.send().await`.
     pub fn get_order<'a>(
@@ -240,8 +347,10 @@ impl Client {
     /// List orders, newest first
     ///
     /// Errors: `VALIDATION_ERROR` (retry: never), `UNAUTHORIZED` (retry: refresh_auth), `FORBIDDEN` (retry: never), `RATE_LIMIT_EXCEEDED` (retry: after_header), `INTERNAL_ERROR` (retry: backoff), `SERVICE_UNAVAILABLE` (retry: backoff).
-    /// Rate limit: 300/minute (burst 300, endpoint).
-    /// Paginated by cursor: pass the next cursor (`/pagination/next_cursor`) as `cursor`.
+    /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): `INTERNAL_ERROR`, `SERVICE_UNAVAILABLE`, undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMIT_EXCEEDED` after the `Retry-After` delay; `UNAUTHORIZED` once, after refreshing credentials.
+    /// Rate limit: 300/minute (burst 300, this endpoint's), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
+    /// Paginated by cursor: the next cursor (`/pagination/next_cursor`) goes in `cursor`.
+    /// `.pages()` streams every page and `.stream()` every item.
     ///
     /// Returns a request builder: set optional parameters, then `.send().await`.
     pub fn list_orders<'a>(&'a self) -> ListOrdersRequest<'a> {
@@ -258,8 +367,9 @@ impl Client {
     /// Cancel an order that has not shipped
     ///
     /// Errors: `UNAUTHORIZED` (retry: refresh_auth), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `CONFLICT` (retry: never), `RATE_LIMIT_EXCEEDED` (retry: after_header), `INTERNAL_ERROR` (retry: backoff), `SERVICE_UNAVAILABLE` (retry: backoff).
-    /// Idempotent with an `X-Idempotency-Key` key: set one with `.idempotency_key(…)` so that a retry cannot create a duplicate.
-    /// Rate limit: 100/minute (burst 150, spec default).
+    /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): `INTERNAL_ERROR`, `SERVICE_UNAVAILABLE`, undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMIT_EXCEEDED` after the `Retry-After` delay; `UNAUTHORIZED` once, after refreshing credentials. Every attempt carries the same `X-Idempotency-Key` (a UUID v4 is added when none is set), so a retried POST cannot act twice.
+    /// Idempotency key: `X-Idempotency-Key`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes.
+    /// Rate limit: 100/minute (burst 150, the spec's default, shared by endpoints without their own), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
     ///
     /// Returns a request builder: set optional parameters, then `.send().await`.
     pub fn cancel_order<'a>(
@@ -298,8 +408,9 @@ impl<'a> CreateOrderRequest<'a> {
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
     ///
     /// Errors: `VALIDATION_ERROR` (retry: never), `INVALID_CUSTOMER` (retry: never), `UNAUTHORIZED` (retry: refresh_auth), `FORBIDDEN` (retry: never), `DUPLICATE_ORDER` (retry: never), `INSUFFICIENT_INVENTORY` (retry: never), `PAYMENT_FAILED` (retry: never), `RATE_LIMIT_EXCEEDED` (retry: after_header), `INTERNAL_ERROR` (retry: backoff), `SERVICE_UNAVAILABLE` (retry: backoff).
-    /// Idempotent with an `X-Idempotency-Key` key: set one with `.idempotency_key(…)` so that a retry cannot create a duplicate.
-    /// Rate limit: 100/minute (burst 100, endpoint).
+    /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): `INTERNAL_ERROR`, `SERVICE_UNAVAILABLE`, undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMIT_EXCEEDED` after the `Retry-After` delay; `UNAUTHORIZED` once, after refreshing credentials. Every attempt carries the same `X-Idempotency-Key` (a UUID v4 is added when none is set), so a retried POST cannot act twice.
+    /// Idempotency key: `X-Idempotency-Key`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes.
+    /// Rate limit: 100/minute (burst 100, this endpoint's), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::Order, crate::errors::Error> {
@@ -315,6 +426,22 @@ impl<'a> CreateOrderRequest<'a> {
         ::accord_runtime::Response<crate::models::Order>,
         crate::errors::Error,
     > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<crate::models::Order>(raw)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/api/v1/orders");
         #[allow(unused_mut)]
@@ -324,16 +451,11 @@ impl<'a> CreateOrderRequest<'a> {
             path,
         );
         request.json_body(self.body).map_err(crate::errors::Error::Decode)?;
+        request.idempotency_header = ::std::option::Option::Some("X-Idempotency-Key");
         if let ::std::option::Option::Some(key) = &self.idempotency_key {
             request.headers.push(("X-Idempotency-Key".to_string(), key.clone()));
         }
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(crate::errors::Error::Transport)?;
-        crate::errors::decode_response::<crate::models::Order>(raw)
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -351,7 +473,8 @@ impl<'a> GetOrderRequest<'a> {
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
     ///
     /// Errors: `UNAUTHORIZED` (retry: refresh_auth), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `RATE_LIMIT_EXCEEDED` (retry: after_header), `INTERNAL_ERROR` (retry: backoff), `SERVICE_UNAVAILABLE` (retry: backoff).
-    /// Rate limit: 300/minute (burst 300, endpoint).
+    /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): `INTERNAL_ERROR`, `SERVICE_UNAVAILABLE`, undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMIT_EXCEEDED` after the `Retry-After` delay; `UNAUTHORIZED` once, after refreshing credentials.
+    /// Rate limit: 300/minute (burst 300, this endpoint's), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::Order, crate::errors::Error> {
@@ -367,6 +490,22 @@ impl<'a> GetOrderRequest<'a> {
         ::accord_runtime::Response<crate::models::Order>,
         crate::errors::Error,
     > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<crate::models::Order>(raw)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/api/v1/orders/");
         path.push_str(&::accord_runtime::client::path_segment(&self.order_id));
@@ -376,13 +515,7 @@ impl<'a> GetOrderRequest<'a> {
             "get_order",
             path,
         );
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(crate::errors::Error::Transport)?;
-        crate::errors::decode_response::<crate::models::Order>(raw)
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -425,8 +558,10 @@ impl<'a> ListOrdersRequest<'a> {
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
     ///
     /// Errors: `VALIDATION_ERROR` (retry: never), `UNAUTHORIZED` (retry: refresh_auth), `FORBIDDEN` (retry: never), `RATE_LIMIT_EXCEEDED` (retry: after_header), `INTERNAL_ERROR` (retry: backoff), `SERVICE_UNAVAILABLE` (retry: backoff).
-    /// Rate limit: 300/minute (burst 300, endpoint).
-    /// Paginated by cursor: pass the next cursor (`/pagination/next_cursor`) as `cursor`.
+    /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): `INTERNAL_ERROR`, `SERVICE_UNAVAILABLE`, undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMIT_EXCEEDED` after the `Retry-After` delay; `UNAUTHORIZED` once, after refreshing credentials.
+    /// Rate limit: 300/minute (burst 300, this endpoint's), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
+    /// Paginated by cursor: the next cursor (`/pagination/next_cursor`) goes in `cursor`.
+    /// `.pages()` streams every page and `.stream()` every item.
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::OrderPage, crate::errors::Error> {
@@ -442,6 +577,58 @@ impl<'a> ListOrdersRequest<'a> {
         ::accord_runtime::Response<crate::models::OrderPage>,
         crate::errors::Error,
     > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<crate::models::OrderPage>(raw)
+    }
+
+    /// How this endpoint pages (spec `pagination`).
+    pub const PAGE_STYLE: ::accord_runtime::PageStyle = ::accord_runtime::PageStyle::Cursor {
+        param: "cursor",
+        next: "/pagination/next_cursor",
+        from_last_item: false,
+        has_more: ::std::option::Option::Some("/pagination/has_more"),
+        items: ::std::option::Option::Some("/data"),
+    };
+
+    /// Every page, from the one this builder describes to the last, sending the cursor at `/pagination/next_cursor` as `cursor`. Each page is one request under the client's rate limits, retries and timeouts; the stream ends after the last page or at the first error.
+    pub fn pages(
+        self,
+    ) -> impl ::accord_runtime::futures::Stream<
+        Item = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::OrderPage>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        ::accord_runtime::paginate::pages::<
+            crate::models::OrderPage,
+            crate::errors::Error,
+        >(self.client.inner.clone(), self.request(), Self::PAGE_STYLE)
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> impl ::accord_runtime::futures::Stream<
+        Item = ::std::result::Result<crate::models::Order, crate::errors::Error>,
+    > + ::std::marker::Send + 'static {
+        ::accord_runtime::paginate::items::<
+            crate::models::Order,
+            crate::errors::Error,
+        >(self.client.inner.clone(), self.request(), Self::PAGE_STYLE)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/api/v1/orders");
         #[allow(unused_mut)]
@@ -459,13 +646,7 @@ impl<'a> ListOrdersRequest<'a> {
         if let ::std::option::Option::Some(value) = &self.cursor {
             request.query("cursor", value).map_err(crate::errors::Error::Decode)?;
         }
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(crate::errors::Error::Transport)?;
-        crate::errors::decode_response::<crate::models::OrderPage>(raw)
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -493,8 +674,9 @@ impl<'a> CancelOrderRequest<'a> {
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
     ///
     /// Errors: `UNAUTHORIZED` (retry: refresh_auth), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `CONFLICT` (retry: never), `RATE_LIMIT_EXCEEDED` (retry: after_header), `INTERNAL_ERROR` (retry: backoff), `SERVICE_UNAVAILABLE` (retry: backoff).
-    /// Idempotent with an `X-Idempotency-Key` key: set one with `.idempotency_key(…)` so that a retry cannot create a duplicate.
-    /// Rate limit: 100/minute (burst 150, spec default).
+    /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): `INTERNAL_ERROR`, `SERVICE_UNAVAILABLE`, undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMIT_EXCEEDED` after the `Retry-After` delay; `UNAUTHORIZED` once, after refreshing credentials. Every attempt carries the same `X-Idempotency-Key` (a UUID v4 is added when none is set), so a retried POST cannot act twice.
+    /// Idempotency key: `X-Idempotency-Key`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes.
+    /// Rate limit: 100/minute (burst 150, the spec's default, shared by endpoints without their own), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::Order, crate::errors::Error> {
@@ -510,6 +692,22 @@ impl<'a> CancelOrderRequest<'a> {
         ::accord_runtime::Response<crate::models::Order>,
         crate::errors::Error,
     > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<crate::models::Order>(raw)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/api/v1/orders/");
         path.push_str(&::accord_runtime::client::path_segment(&self.order_id));
@@ -520,15 +718,10 @@ impl<'a> CancelOrderRequest<'a> {
             "cancel_order",
             path,
         );
+        request.idempotency_header = ::std::option::Option::Some("X-Idempotency-Key");
         if let ::std::option::Option::Some(key) = &self.idempotency_key {
             request.headers.push(("X-Idempotency-Key".to_string(), key.clone()));
         }
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(crate::errors::Error::Transport)?;
-        crate::errors::decode_response::<crate::models::Order>(raw)
+        ::std::result::Result::Ok(request)
     }
 }

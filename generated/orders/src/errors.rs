@@ -206,6 +206,91 @@ pub const RETRY_POLICY: ::accord_runtime::RetryPolicy = ::accord_runtime::RetryP
     jitter: ::accord_runtime::policy::Jitter::Full,
 };
 
+/// The declared error codes as the retry classifier reads them: status, the code value
+/// that selects a code when several share a status, and the declared strategy.
+pub const ERROR_RULES: &[::accord_runtime::ErrorRule] = &[
+    ::accord_runtime::ErrorRule {
+        status: 400,
+        code: ::std::option::Option::Some("VALIDATION_ERROR"),
+        strategy: ::accord_runtime::RetryStrategy::Never,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 400,
+        code: ::std::option::Option::Some("INVALID_CUSTOMER"),
+        strategy: ::accord_runtime::RetryStrategy::Never,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 401,
+        code: ::std::option::Option::None,
+        strategy: ::accord_runtime::RetryStrategy::RefreshAuth,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 402,
+        code: ::std::option::Option::None,
+        strategy: ::accord_runtime::RetryStrategy::Never,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 403,
+        code: ::std::option::Option::None,
+        strategy: ::accord_runtime::RetryStrategy::Never,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 404,
+        code: ::std::option::Option::None,
+        strategy: ::accord_runtime::RetryStrategy::Never,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 409,
+        code: ::std::option::Option::Some("CONFLICT"),
+        strategy: ::accord_runtime::RetryStrategy::Never,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 409,
+        code: ::std::option::Option::Some("DUPLICATE_ORDER"),
+        strategy: ::accord_runtime::RetryStrategy::Never,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 409,
+        code: ::std::option::Option::Some("INSUFFICIENT_INVENTORY"),
+        strategy: ::accord_runtime::RetryStrategy::Never,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 429,
+        code: ::std::option::Option::None,
+        strategy: ::accord_runtime::RetryStrategy::AfterHeader,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 500,
+        code: ::std::option::Option::None,
+        strategy: ::accord_runtime::RetryStrategy::Backoff,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 503,
+        code: ::std::option::Option::None,
+        strategy: ::accord_runtime::RetryStrategy::Backoff,
+    },
+];
+/// Decides retries by the declared strategies; undeclared statuses follow HTTP (5xx and
+/// 408 back off, 429 waits for `Retry-After`), as do transport failures.
+pub const RETRY_CLASSIFIER: ::accord_runtime::StatusClassifier = ::accord_runtime::StatusClassifier {
+    code_pointer: ::std::option::Option::Some("/error_code"),
+    rules: ERROR_RULES,
+};
+
+impl ::accord_runtime::ClientError for Error {
+    fn transport(error: ::accord_runtime::TransportError) -> Self {
+        Error::Transport(error)
+    }
+
+    fn decode(error: ::accord_runtime::DecodeError) -> Self {
+        Error::Decode(error)
+    }
+
+    fn from_response(raw: &::accord_runtime::RawResponse) -> Self {
+        classify(raw)
+    }
+}
+
 /// Decodes a raw response: a 2xx body into `T` (nothing for `()`), anything else into
 /// an [`Error`].
 ///

@@ -7,7 +7,9 @@ use ::accord_runtime::serde_json::{self, json, Value};
 use ::accord_runtime::testing::wiremock::{matchers, Mock, MockServer, ResponseTemplate};
 /// A client for `server`, with test credentials for every declared auth scheme.
 async fn client_for(server: &MockServer) -> orders_client::Client {
-    let builder = orders_client::Client::builder().base_url(server.uri());
+    let builder = orders_client::Client::builder()
+        .base_url(server.uri())
+        .retry_policy(::accord_runtime::RetryPolicy::NO_RETRIES);
     Mock::given(matchers::method("POST"))
         .and(matchers::path("/oauth/token"))
         .and(matchers::body_string_contains("grant_type=client_credentials"))
@@ -73,7 +75,7 @@ async fn happy_path() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -174,7 +176,7 @@ async fn missing_required_field() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -271,7 +273,7 @@ async fn invalid_quantity() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -372,7 +374,7 @@ async fn insufficient_inventory() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -473,7 +475,7 @@ async fn payment_failure() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -572,7 +574,7 @@ async fn duplicate_request() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -672,7 +674,7 @@ async fn duplicate_request() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -781,7 +783,7 @@ async fn rate_limit_exceeded() {
                     .insert_header("X-RateLimit-Remaining", "0")
                     .insert_header("X-RateLimit-Reset", "1704067200"),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -860,7 +862,7 @@ async fn get_order_ok() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -939,7 +941,7 @@ async fn get_order_not_found() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -1016,7 +1018,7 @@ async fn list_orders_first_page() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -1123,7 +1125,7 @@ async fn cancel_order_ok() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -1198,7 +1200,7 @@ async fn cancel_shipped_order() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -1275,7 +1277,7 @@ async fn unauthorized() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(2u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;

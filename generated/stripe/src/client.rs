@@ -21,7 +21,22 @@ impl Environment {
     }
 }
 
-/// Client for Stripe API. Cheap to clone: clones share one connection pool and token cache.
+/// The spec's rate limits, enforced client-side with token buckets shared by clones of a client: default 100/second (burst 100). The server's rate-limit headers tighten a bucket when it knows better.
+pub fn rate_limits() -> ::std::option::Option<::accord_runtime::RateLimitConfig> {
+    ::std::option::Option::Some(::accord_runtime::RateLimitConfig {
+        default: ::std::option::Option::Some(::accord_runtime::RateLimit {
+            requests: 100u32,
+            window: ::std::time::Duration::from_secs(1u64),
+            burst: 100u32,
+        }),
+        operations: ::std::vec![],
+        quotas: ::std::vec![],
+        remaining_header: ::std::option::Option::None,
+        reset_header: ::std::option::Option::None,
+    })
+}
+
+/// Client for Stripe API. Cheap to clone: clones share one connection pool, token cache, rate-limit buckets and retry budget.
 ///
 /// Build one with [`Client::builder`].
 #[derive(Debug, Clone)]
@@ -35,7 +50,21 @@ pub struct ClientBuilder {
     environment: Environment,
     base_url: ::std::option::Option<::std::string::String>,
     connect_timeout: ::std::option::Option<::std::time::Duration>,
-    request_timeout: ::std::option::Option<::std::time::Duration>,
+    attempt_timeout: ::std::option::Option<::std::time::Duration>,
+    operation_timeout: ::std::option::Option<
+        ::std::option::Option<::std::time::Duration>,
+    >,
+    retry_policy: ::std::option::Option<::accord_runtime::RetryPolicy>,
+    retry_budget: ::std::option::Option<
+        ::std::option::Option<::accord_runtime::RetryBudgetSettings>,
+    >,
+    max_retry_after: ::std::option::Option<::std::time::Duration>,
+    rate_limits: ::std::option::Option<
+        ::std::option::Option<::accord_runtime::RateLimitConfig>,
+    >,
+    custom_auth: ::std::option::Option<
+        ::std::sync::Arc<dyn ::accord_runtime::Authenticate>,
+    >,
     allow_anonymous: bool,
     bearer_token: ::std::option::Option<::accord_runtime::Secret>,
     basic_auth: ::std::option::Option<(::std::string::String, ::accord_runtime::Secret)>,
@@ -57,15 +86,60 @@ impl ClientBuilder {
         self
     }
 
-    /// Time allowed to open a connection (default 10 s).
+    /// Time allowed to open a connection, TCP and TLS (spec: 10 s).
     pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
         self.connect_timeout = ::std::option::Option::Some(timeout);
         self
     }
 
-    /// Time allowed for one request attempt, including the body (default 60 s).
-    pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-        self.request_timeout = ::std::option::Option::Some(timeout);
+    /// Time allowed for one attempt, from sending the request to the end of the response body (spec: 60 s).
+    pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.attempt_timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+
+    /// Time allowed for a whole operation: every attempt, backoff, `Retry-After` and rate-limit wait (spec: none); `None` for no limit.
+    pub fn operation_timeout(
+        mut self,
+        timeout: ::std::option::Option<::std::time::Duration>,
+    ) -> Self {
+        self.operation_timeout = ::std::option::Option::Some(timeout);
+        self
+    }
+
+    /// Replaces the spec's retry policy ([`crate::errors::RETRY_POLICY`]); `RetryPolicy::NO_RETRIES` turns retries off.
+    pub fn retry_policy(mut self, policy: ::accord_runtime::RetryPolicy) -> Self {
+        self.retry_policy = ::std::option::Option::Some(policy);
+        self
+    }
+
+    /// Sizes the client-wide retry budget (default: 500 tokens, 5 per retry, 10 per retry after a timeout, 1 back per first-attempt success); `None` disables it.
+    pub fn retry_budget(
+        mut self,
+        budget: ::std::option::Option<::accord_runtime::RetryBudgetSettings>,
+    ) -> Self {
+        self.retry_budget = ::std::option::Option::Some(budget);
+        self
+    }
+
+    /// The longest `Retry-After` the client sleeps through (default 120 s); a longer one returns the error at once.
+    pub fn max_retry_after(mut self, limit: ::std::time::Duration) -> Self {
+        self.max_retry_after = ::std::option::Option::Some(limit);
+        self
+    }
+
+    /// Replaces the spec's client-side rate limits ([`rate_limits`]); `None` turns them off.
+    pub fn rate_limits(
+        mut self,
+        limits: ::std::option::Option<::accord_runtime::RateLimitConfig>,
+    ) -> Self {
+        self.rate_limits = ::std::option::Option::Some(limits);
+        self
+    }
+
+    /// Uses your own authentication scheme instead of the spec's (request signing, a token from a vault).
+    pub fn auth(mut self, auth: impl ::accord_runtime::Authenticate + 'static) -> Self {
+        self.custom_auth = ::std::option::Option::Some(::std::sync::Arc::new(auth));
         self
     }
 
@@ -132,6 +206,9 @@ impl ClientBuilder {
                 password,
             };
         }
+        if let ::std::option::Option::Some(custom) = self.custom_auth {
+            auth = ::accord_runtime::Auth::Custom(custom);
+        }
         if matches!(auth, ::accord_runtime::Auth::None) && !self.allow_anonymous {
             return ::std::result::Result::Err(
                 crate::errors::Error::Config(
@@ -151,12 +228,30 @@ impl ClientBuilder {
         config.default_headers = ::std::vec![
             ::accord_runtime::DefaultHeader::Fixed("Stripe-Version", "2023-08-16")
         ];
-        if let ::std::option::Option::Some(timeout) = self.connect_timeout {
-            config.connect_timeout = timeout;
-        }
-        if let ::std::option::Option::Some(timeout) = self.request_timeout {
-            config.request_timeout = timeout;
-        }
+        config.timeouts = ::accord_runtime::Timeouts {
+            connect: self
+                .connect_timeout
+                .unwrap_or(::std::time::Duration::from_millis(10000u64)),
+            attempt: self
+                .attempt_timeout
+                .unwrap_or(::std::time::Duration::from_millis(60000u64)),
+            operation: self.operation_timeout.unwrap_or(::std::option::Option::None),
+        };
+        config.retry = ::accord_runtime::RetryConfig {
+            policy: self.retry_policy.unwrap_or(crate::errors::RETRY_POLICY),
+            classifier: ::std::sync::Arc::new(crate::errors::RETRY_CLASSIFIER),
+            budget: self
+                .retry_budget
+                .unwrap_or(
+                    ::std::option::Option::Some(
+                        ::accord_runtime::RetryBudgetSettings::default(),
+                    ),
+                ),
+            max_retry_after: self
+                .max_retry_after
+                .unwrap_or(::std::time::Duration::from_secs(120)),
+        };
+        config.rate_limits = self.rate_limits.unwrap_or_else(rate_limits);
         let inner = ::accord_runtime::Client::new(config)
             .map_err(crate::errors::Error::Transport)?;
         ::std::result::Result::Ok(Client { inner })
@@ -199,8 +294,9 @@ impl Client {
     /// Creates a new customer object.
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `REQUEST_FAILED` (retry: never), `FORBIDDEN` (retry: never), `CONFLICT` (retry: backoff), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
-    /// Idempotent with an `Idempotency-Key` key: set one with `.idempotency_key(…)` so that a retry cannot create a duplicate.
-    /// Rate limit: 100/second (burst 100, spec default).
+    /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `CONFLICT`, `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff. Every attempt carries the same `Idempotency-Key` (a UUID v4 is added when none is set), so a retried POST cannot act twice.
+    /// Idempotency key: `Idempotency-Key`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes.
+    /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     ///
     /// Returns a request builder: set optional parameters, then `.send().await`.
     pub fn create_customer<'a>(&'a self) -> CreateCustomerRequest<'a> {
@@ -216,7 +312,8 @@ impl Client {
     /// Retrieves a Customer object.
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
-    /// Rate limit: 100/second (burst 100, spec default).
+    /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
+    /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     ///
     /// Returns a request builder: set optional parameters, then `.send().await`.
     pub fn retrieve_customer<'a>(
@@ -236,8 +333,9 @@ impl Client {
     /// Any parameters not provided will be left unchanged. This request accepts mostly the same arguments as the customer creation call.
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `REQUEST_FAILED` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `CONFLICT` (retry: backoff), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
-    /// Idempotent with an `Idempotency-Key` key: set one with `.idempotency_key(…)` so that a retry cannot create a duplicate.
-    /// Rate limit: 100/second (burst 100, spec default).
+    /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `CONFLICT`, `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff. Every attempt carries the same `Idempotency-Key` (a UUID v4 is added when none is set), so a retried POST cannot act twice.
+    /// Idempotency key: `Idempotency-Key`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes.
+    /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     ///
     /// Returns a request builder: set optional parameters, then `.send().await`.
     pub fn update_customer<'a>(
@@ -259,7 +357,8 @@ impl Client {
     /// It cannot be undone. Also immediately cancels any active subscriptions on the customer.
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
-    /// Rate limit: 100/second (burst 100, spec default).
+    /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
+    /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     ///
     /// Returns a request builder: set optional parameters, then `.send().await`.
     pub fn delete_customer<'a>(
@@ -279,8 +378,10 @@ impl Client {
     /// The customers are returned sorted by creation date, with the most recent customers appearing first.
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `FORBIDDEN` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
-    /// Rate limit: 100/second (burst 100, spec default).
-    /// Paginated by cursor: pass the next cursor (`/id`) as `starting_after`.
+    /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
+    /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
+    /// Paginated by cursor: the next cursor (`/id`) goes in `starting_after`.
+    /// `.pages()` streams every page and `.stream()` every item.
     ///
     /// Returns a request builder: set optional parameters, then `.send().await`.
     pub fn list_customers<'a>(&'a self) -> ListCustomersRequest<'a> {
@@ -301,8 +402,9 @@ impl Client {
     /// After the PaymentIntent is created, attach a payment method and confirm to continue the payment. When `confirm=true` is used during creation, it is equivalent to creating and confirming the PaymentIntent in the same call.
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `REQUEST_FAILED` (retry: never), `FORBIDDEN` (retry: never), `CONFLICT` (retry: backoff), `EXTERNAL_DEPENDENCY_FAILED` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
-    /// Idempotent with an `Idempotency-Key` key: set one with `.idempotency_key(…)` so that a retry cannot create a duplicate.
-    /// Rate limit: 100/second (burst 100, spec default).
+    /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `CONFLICT`, `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff. Every attempt carries the same `Idempotency-Key` (a UUID v4 is added when none is set), so a retried POST cannot act twice.
+    /// Idempotency key: `Idempotency-Key`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes.
+    /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     ///
     /// Returns a request builder: set optional parameters, then `.send().await`.
     pub fn create_payment_intent<'a>(
@@ -321,7 +423,8 @@ impl Client {
     /// Retrieves the details of a PaymentIntent that has previously been created.
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
-    /// Rate limit: 100/second (burst 100, spec default).
+    /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
+    /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     ///
     /// Returns a request builder: set optional parameters, then `.send().await`.
     pub fn retrieve_payment_intent<'a>(
@@ -342,8 +445,9 @@ impl Client {
     /// Upon confirmation, the PaymentIntent will attempt to initiate a payment. If the selected payment method requires additional authentication steps, the PaymentIntent will transition to the `requires_action` status and suggest additional actions via `next_action`. If payment fails, the PaymentIntent transitions to the `requires_payment_method` status or the `canceled` status if the confirmation limit is reached. If payment succeeds, the PaymentIntent will transition to the `succeeded` status (or `requires_capture`, if `capture_method` is set to `manual`).
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `REQUEST_FAILED` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `CONFLICT` (retry: backoff), `EXTERNAL_DEPENDENCY_FAILED` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
-    /// Idempotent with an `Idempotency-Key` key: set one with `.idempotency_key(…)` so that a retry cannot create a duplicate.
-    /// Rate limit: 100/second (burst 100, spec default).
+    /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `CONFLICT`, `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff. Every attempt carries the same `Idempotency-Key` (a UUID v4 is added when none is set), so a retried POST cannot act twice.
+    /// Idempotency key: `Idempotency-Key`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes.
+    /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     ///
     /// Returns a request builder: set optional parameters, then `.send().await`.
     pub fn confirm_payment_intent<'a>(
@@ -363,8 +467,10 @@ impl Client {
     /// Returns a list of PaymentIntents.
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `FORBIDDEN` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
-    /// Rate limit: 100/second (burst 100, spec default).
-    /// Paginated by cursor: pass the next cursor (`/id`) as `starting_after`.
+    /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
+    /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
+    /// Paginated by cursor: the next cursor (`/id`) goes in `starting_after`.
+    /// `.pages()` streams every page and `.stream()` every item.
     ///
     /// Returns a request builder: set optional parameters, then `.send().await`.
     pub fn list_payment_intents<'a>(&'a self) -> ListPaymentIntentsRequest<'a> {
@@ -408,8 +514,9 @@ impl<'a> CreateCustomerRequest<'a> {
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `REQUEST_FAILED` (retry: never), `FORBIDDEN` (retry: never), `CONFLICT` (retry: backoff), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
-    /// Idempotent with an `Idempotency-Key` key: set one with `.idempotency_key(…)` so that a retry cannot create a duplicate.
-    /// Rate limit: 100/second (burst 100, spec default).
+    /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `CONFLICT`, `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff. Every attempt carries the same `Idempotency-Key` (a UUID v4 is added when none is set), so a retried POST cannot act twice.
+    /// Idempotency key: `Idempotency-Key`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes.
+    /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::Customer, crate::errors::Error> {
@@ -425,6 +532,22 @@ impl<'a> CreateCustomerRequest<'a> {
         ::accord_runtime::Response<crate::models::Customer>,
         crate::errors::Error,
     > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<crate::models::Customer>(raw)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/v1/customers");
         #[allow(unused_mut)]
@@ -436,16 +559,11 @@ impl<'a> CreateCustomerRequest<'a> {
         if let ::std::option::Option::Some(body) = self.body {
             request.form_body(body).map_err(crate::errors::Error::Decode)?;
         }
+        request.idempotency_header = ::std::option::Option::Some("Idempotency-Key");
         if let ::std::option::Option::Some(key) = &self.idempotency_key {
             request.headers.push(("Idempotency-Key".to_string(), key.clone()));
         }
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(crate::errors::Error::Transport)?;
-        crate::errors::decode_response::<crate::models::Customer>(raw)
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -463,7 +581,8 @@ impl<'a> RetrieveCustomerRequest<'a> {
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
-    /// Rate limit: 100/second (burst 100, spec default).
+    /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
+    /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     pub async fn send(
         self,
     ) -> ::std::result::Result<
@@ -482,6 +601,22 @@ impl<'a> RetrieveCustomerRequest<'a> {
         ::accord_runtime::Response<crate::models::CustomerOrDeletedCustomer>,
         crate::errors::Error,
     > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<crate::models::CustomerOrDeletedCustomer>(raw)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/v1/customers/");
         path.push_str(&::accord_runtime::client::path_segment(&self.customer));
@@ -491,13 +626,7 @@ impl<'a> RetrieveCustomerRequest<'a> {
             "retrieve_customer",
             path,
         );
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(crate::errors::Error::Transport)?;
-        crate::errors::decode_response::<crate::models::CustomerOrDeletedCustomer>(raw)
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -532,8 +661,9 @@ impl<'a> UpdateCustomerRequest<'a> {
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `REQUEST_FAILED` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `CONFLICT` (retry: backoff), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
-    /// Idempotent with an `Idempotency-Key` key: set one with `.idempotency_key(…)` so that a retry cannot create a duplicate.
-    /// Rate limit: 100/second (burst 100, spec default).
+    /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `CONFLICT`, `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff. Every attempt carries the same `Idempotency-Key` (a UUID v4 is added when none is set), so a retried POST cannot act twice.
+    /// Idempotency key: `Idempotency-Key`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes.
+    /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::Customer, crate::errors::Error> {
@@ -549,6 +679,22 @@ impl<'a> UpdateCustomerRequest<'a> {
         ::accord_runtime::Response<crate::models::Customer>,
         crate::errors::Error,
     > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<crate::models::Customer>(raw)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/v1/customers/");
         path.push_str(&::accord_runtime::client::path_segment(&self.customer));
@@ -561,16 +707,11 @@ impl<'a> UpdateCustomerRequest<'a> {
         if let ::std::option::Option::Some(body) = self.body {
             request.form_body(body).map_err(crate::errors::Error::Decode)?;
         }
+        request.idempotency_header = ::std::option::Option::Some("Idempotency-Key");
         if let ::std::option::Option::Some(key) = &self.idempotency_key {
             request.headers.push(("Idempotency-Key".to_string(), key.clone()));
         }
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(crate::errors::Error::Transport)?;
-        crate::errors::decode_response::<crate::models::Customer>(raw)
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -588,7 +729,8 @@ impl<'a> DeleteCustomerRequest<'a> {
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
-    /// Rate limit: 100/second (burst 100, spec default).
+    /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
+    /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::DeletedCustomer, crate::errors::Error> {
@@ -604,6 +746,22 @@ impl<'a> DeleteCustomerRequest<'a> {
         ::accord_runtime::Response<crate::models::DeletedCustomer>,
         crate::errors::Error,
     > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<crate::models::DeletedCustomer>(raw)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/v1/customers/");
         path.push_str(&::accord_runtime::client::path_segment(&self.customer));
@@ -613,13 +771,7 @@ impl<'a> DeleteCustomerRequest<'a> {
             "delete_customer",
             path,
         );
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(crate::errors::Error::Transport)?;
-        crate::errors::decode_response::<crate::models::DeletedCustomer>(raw)
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -687,8 +839,10 @@ impl<'a> ListCustomersRequest<'a> {
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `FORBIDDEN` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
-    /// Rate limit: 100/second (burst 100, spec default).
-    /// Paginated by cursor: pass the next cursor (`/id`) as `starting_after`.
+    /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
+    /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
+    /// Paginated by cursor: the next cursor (`/id`) goes in `starting_after`.
+    /// `.pages()` streams every page and `.stream()` every item.
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::CustomerList, crate::errors::Error> {
@@ -704,6 +858,58 @@ impl<'a> ListCustomersRequest<'a> {
         ::accord_runtime::Response<crate::models::CustomerList>,
         crate::errors::Error,
     > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<crate::models::CustomerList>(raw)
+    }
+
+    /// How this endpoint pages (spec `pagination`).
+    pub const PAGE_STYLE: ::accord_runtime::PageStyle = ::accord_runtime::PageStyle::Cursor {
+        param: "starting_after",
+        next: "/id",
+        from_last_item: true,
+        has_more: ::std::option::Option::Some("/has_more"),
+        items: ::std::option::Option::Some("/data"),
+    };
+
+    /// Every page, from the one this builder describes to the last, sending the cursor at `/id` of the last item as `starting_after`. Each page is one request under the client's rate limits, retries and timeouts; the stream ends after the last page or at the first error.
+    pub fn pages(
+        self,
+    ) -> impl ::accord_runtime::futures::Stream<
+        Item = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::CustomerList>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        ::accord_runtime::paginate::pages::<
+            crate::models::CustomerList,
+            crate::errors::Error,
+        >(self.client.inner.clone(), self.request(), Self::PAGE_STYLE)
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> impl ::accord_runtime::futures::Stream<
+        Item = ::std::result::Result<crate::models::Customer, crate::errors::Error>,
+    > + ::std::marker::Send + 'static {
+        ::accord_runtime::paginate::items::<
+            crate::models::Customer,
+            crate::errors::Error,
+        >(self.client.inner.clone(), self.request(), Self::PAGE_STYLE)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/v1/customers");
         #[allow(unused_mut)]
@@ -729,13 +935,7 @@ impl<'a> ListCustomersRequest<'a> {
         if let ::std::option::Option::Some(value) = &self.test_clock {
             request.query("test_clock", value).map_err(crate::errors::Error::Decode)?;
         }
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(crate::errors::Error::Transport)?;
-        crate::errors::decode_response::<crate::models::CustomerList>(raw)
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -763,8 +963,9 @@ impl<'a> CreatePaymentIntentRequest<'a> {
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `REQUEST_FAILED` (retry: never), `FORBIDDEN` (retry: never), `CONFLICT` (retry: backoff), `EXTERNAL_DEPENDENCY_FAILED` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
-    /// Idempotent with an `Idempotency-Key` key: set one with `.idempotency_key(…)` so that a retry cannot create a duplicate.
-    /// Rate limit: 100/second (burst 100, spec default).
+    /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `CONFLICT`, `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff. Every attempt carries the same `Idempotency-Key` (a UUID v4 is added when none is set), so a retried POST cannot act twice.
+    /// Idempotency key: `Idempotency-Key`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes.
+    /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::PaymentIntent, crate::errors::Error> {
@@ -780,6 +981,22 @@ impl<'a> CreatePaymentIntentRequest<'a> {
         ::accord_runtime::Response<crate::models::PaymentIntent>,
         crate::errors::Error,
     > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<crate::models::PaymentIntent>(raw)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/v1/payment_intents");
         #[allow(unused_mut)]
@@ -789,16 +1006,11 @@ impl<'a> CreatePaymentIntentRequest<'a> {
             path,
         );
         request.form_body(self.body).map_err(crate::errors::Error::Decode)?;
+        request.idempotency_header = ::std::option::Option::Some("Idempotency-Key");
         if let ::std::option::Option::Some(key) = &self.idempotency_key {
             request.headers.push(("Idempotency-Key".to_string(), key.clone()));
         }
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(crate::errors::Error::Transport)?;
-        crate::errors::decode_response::<crate::models::PaymentIntent>(raw)
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -826,7 +1038,8 @@ impl<'a> RetrievePaymentIntentRequest<'a> {
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
-    /// Rate limit: 100/second (burst 100, spec default).
+    /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
+    /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::PaymentIntent, crate::errors::Error> {
@@ -842,6 +1055,22 @@ impl<'a> RetrievePaymentIntentRequest<'a> {
         ::accord_runtime::Response<crate::models::PaymentIntent>,
         crate::errors::Error,
     > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<crate::models::PaymentIntent>(raw)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/v1/payment_intents/");
         path.push_str(&::accord_runtime::client::path_segment(&self.intent));
@@ -854,13 +1083,7 @@ impl<'a> RetrievePaymentIntentRequest<'a> {
         if let ::std::option::Option::Some(value) = &self.client_secret {
             request.query("client_secret", value).map_err(crate::errors::Error::Decode)?;
         }
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(crate::errors::Error::Transport)?;
-        crate::errors::decode_response::<crate::models::PaymentIntent>(raw)
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -895,8 +1118,9 @@ impl<'a> ConfirmPaymentIntentRequest<'a> {
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `REQUEST_FAILED` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `CONFLICT` (retry: backoff), `EXTERNAL_DEPENDENCY_FAILED` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
-    /// Idempotent with an `Idempotency-Key` key: set one with `.idempotency_key(…)` so that a retry cannot create a duplicate.
-    /// Rate limit: 100/second (burst 100, spec default).
+    /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `CONFLICT`, `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff. Every attempt carries the same `Idempotency-Key` (a UUID v4 is added when none is set), so a retried POST cannot act twice.
+    /// Idempotency key: `Idempotency-Key`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes.
+    /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::PaymentIntent, crate::errors::Error> {
@@ -912,6 +1136,22 @@ impl<'a> ConfirmPaymentIntentRequest<'a> {
         ::accord_runtime::Response<crate::models::PaymentIntent>,
         crate::errors::Error,
     > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<crate::models::PaymentIntent>(raw)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/v1/payment_intents/");
         path.push_str(&::accord_runtime::client::path_segment(&self.intent));
@@ -925,16 +1165,11 @@ impl<'a> ConfirmPaymentIntentRequest<'a> {
         if let ::std::option::Option::Some(body) = self.body {
             request.form_body(body).map_err(crate::errors::Error::Decode)?;
         }
+        request.idempotency_header = ::std::option::Option::Some("Idempotency-Key");
         if let ::std::option::Option::Some(key) = &self.idempotency_key {
             request.headers.push(("Idempotency-Key".to_string(), key.clone()));
         }
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(crate::errors::Error::Transport)?;
-        crate::errors::decode_response::<crate::models::PaymentIntent>(raw)
+        ::std::result::Result::Ok(request)
     }
 }
 
@@ -990,8 +1225,10 @@ impl<'a> ListPaymentIntentsRequest<'a> {
     /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `FORBIDDEN` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
-    /// Rate limit: 100/second (burst 100, spec default).
-    /// Paginated by cursor: pass the next cursor (`/id`) as `starting_after`.
+    /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
+    /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
+    /// Paginated by cursor: the next cursor (`/id`) goes in `starting_after`.
+    /// `.pages()` streams every page and `.stream()` every item.
     pub async fn send(
         self,
     ) -> ::std::result::Result<crate::models::PaymentIntentList, crate::errors::Error> {
@@ -1007,6 +1244,58 @@ impl<'a> ListPaymentIntentsRequest<'a> {
         ::accord_runtime::Response<crate::models::PaymentIntentList>,
         crate::errors::Error,
     > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<crate::models::PaymentIntentList>(raw)
+    }
+
+    /// How this endpoint pages (spec `pagination`).
+    pub const PAGE_STYLE: ::accord_runtime::PageStyle = ::accord_runtime::PageStyle::Cursor {
+        param: "starting_after",
+        next: "/id",
+        from_last_item: true,
+        has_more: ::std::option::Option::Some("/has_more"),
+        items: ::std::option::Option::Some("/data"),
+    };
+
+    /// Every page, from the one this builder describes to the last, sending the cursor at `/id` of the last item as `starting_after`. Each page is one request under the client's rate limits, retries and timeouts; the stream ends after the last page or at the first error.
+    pub fn pages(
+        self,
+    ) -> impl ::accord_runtime::futures::Stream<
+        Item = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::PaymentIntentList>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'static {
+        ::accord_runtime::paginate::pages::<
+            crate::models::PaymentIntentList,
+            crate::errors::Error,
+        >(self.client.inner.clone(), self.request(), Self::PAGE_STYLE)
+    }
+
+    /// Every item of every page (see [`Self::pages`]).
+    pub fn stream(
+        self,
+    ) -> impl ::accord_runtime::futures::Stream<
+        Item = ::std::result::Result<crate::models::PaymentIntent, crate::errors::Error>,
+    > + ::std::marker::Send + 'static {
+        ::accord_runtime::paginate::items::<
+            crate::models::PaymentIntent,
+            crate::errors::Error,
+        >(self.client.inner.clone(), self.request(), Self::PAGE_STYLE)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
         let mut path = ::std::string::String::new();
         path.push_str("/v1/payment_intents");
         #[allow(unused_mut)]
@@ -1029,12 +1318,6 @@ impl<'a> ListPaymentIntentsRequest<'a> {
                 .query("starting_after", value)
                 .map_err(crate::errors::Error::Decode)?;
         }
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(crate::errors::Error::Transport)?;
-        crate::errors::decode_response::<crate::models::PaymentIntentList>(raw)
+        ::std::result::Result::Ok(request)
     }
 }

@@ -176,6 +176,91 @@ pub const RETRY_POLICY: ::accord_runtime::RetryPolicy = ::accord_runtime::RetryP
     jitter: ::accord_runtime::policy::Jitter::Equal,
 };
 
+/// The declared error codes as the retry classifier reads them: status, the code value
+/// that selects a code when several share a status, and the declared strategy.
+pub const ERROR_RULES: &[::accord_runtime::ErrorRule] = &[
+    ::accord_runtime::ErrorRule {
+        status: 400,
+        code: ::std::option::Option::None,
+        strategy: ::accord_runtime::RetryStrategy::Never,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 401,
+        code: ::std::option::Option::None,
+        strategy: ::accord_runtime::RetryStrategy::Never,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 402,
+        code: ::std::option::Option::None,
+        strategy: ::accord_runtime::RetryStrategy::Never,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 403,
+        code: ::std::option::Option::None,
+        strategy: ::accord_runtime::RetryStrategy::Never,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 404,
+        code: ::std::option::Option::None,
+        strategy: ::accord_runtime::RetryStrategy::Never,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 409,
+        code: ::std::option::Option::None,
+        strategy: ::accord_runtime::RetryStrategy::Backoff,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 424,
+        code: ::std::option::Option::None,
+        strategy: ::accord_runtime::RetryStrategy::Never,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 429,
+        code: ::std::option::Option::None,
+        strategy: ::accord_runtime::RetryStrategy::Backoff,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 500,
+        code: ::std::option::Option::None,
+        strategy: ::accord_runtime::RetryStrategy::Backoff,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 502,
+        code: ::std::option::Option::None,
+        strategy: ::accord_runtime::RetryStrategy::Backoff,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 503,
+        code: ::std::option::Option::None,
+        strategy: ::accord_runtime::RetryStrategy::Backoff,
+    },
+    ::accord_runtime::ErrorRule {
+        status: 504,
+        code: ::std::option::Option::None,
+        strategy: ::accord_runtime::RetryStrategy::Backoff,
+    },
+];
+/// Decides retries by the declared strategies; undeclared statuses follow HTTP (5xx and
+/// 408 back off, 429 waits for `Retry-After`), as do transport failures.
+pub const RETRY_CLASSIFIER: ::accord_runtime::StatusClassifier = ::accord_runtime::StatusClassifier {
+    code_pointer: ::std::option::Option::None,
+    rules: ERROR_RULES,
+};
+
+impl ::accord_runtime::ClientError for Error {
+    fn transport(error: ::accord_runtime::TransportError) -> Self {
+        Error::Transport(error)
+    }
+
+    fn decode(error: ::accord_runtime::DecodeError) -> Self {
+        Error::Decode(error)
+    }
+
+    fn from_response(raw: &::accord_runtime::RawResponse) -> Self {
+        classify(raw)
+    }
+}
+
 /// Decodes a raw response: a 2xx body into `T` (nothing for `()`), anything else into
 /// an [`Error`].
 ///

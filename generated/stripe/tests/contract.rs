@@ -7,7 +7,9 @@ use ::accord_runtime::serde_json::{self, json, Value};
 use ::accord_runtime::testing::wiremock::{matchers, Mock, MockServer, ResponseTemplate};
 /// A client for `server`, with test credentials for every declared auth scheme.
 async fn client_for(server: &MockServer) -> stripe_client::Client {
-    let builder = stripe_client::Client::builder().base_url(server.uri());
+    let builder = stripe_client::Client::builder()
+        .base_url(server.uri())
+        .retry_policy(::accord_runtime::RetryPolicy::NO_RETRIES);
     let builder = builder.bearer_token("test-token");
     builder.build().expect("the client builds")
 }
@@ -55,7 +57,7 @@ async fn create_customer_ok() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -185,7 +187,7 @@ async fn retrieve_customer_ok() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -280,7 +282,7 @@ async fn retrieve_customer_not_found() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -358,7 +360,7 @@ async fn update_customer_ok() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -476,7 +478,7 @@ async fn delete_customer_ok() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -559,7 +561,7 @@ async fn list_customers_ok() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -689,7 +691,7 @@ async fn list_customers_two_pages() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -774,7 +776,7 @@ async fn list_customers_two_pages() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -885,7 +887,7 @@ async fn create_payment_intent_ok() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -1029,7 +1031,7 @@ async fn create_payment_intent_missing_amount() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -1124,7 +1126,7 @@ async fn confirm_payment_intent_card_declined() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -1238,7 +1240,7 @@ async fn retrieve_payment_intent_ok() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;
@@ -1328,7 +1330,7 @@ async fn list_payment_intents_ok() {
                             .expect("spec JSON"),
                     ),
             )
-            .expect(1)
+            .expect(1u64)
             .mount(&server)
             .await;
         let client = client_for(&server).await;

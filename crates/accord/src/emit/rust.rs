@@ -406,12 +406,15 @@ fn client_rs(ir: &Ir) -> TokenStream {
     let methods: Vec<TokenStream> = ir.operations.iter().map(|op| client_method(ir, op)).collect();
     let requests: Vec<TokenStream> = ir.operations.iter().map(|op| request_builder(ir, op)).collect();
     let client_doc = doc(&format!(
-        "Client for {}. Cheap to clone: clones share one connection pool and token cache.\n\nBuild one with [`Client::builder`].",
+        "Client for {}. Cheap to clone: clones share one connection pool, token cache, rate-limit buckets and retry budget.\n\nBuild one with [`Client::builder`].",
         ir.title
     ));
+    let rate_limits = rate_limits_fn(ir);
     quote! {
         //! The client, its builder, and one request builder per endpoint.
         #environment
+
+        #rate_limits
 
         #client_doc
         #[derive(Debug, Clone)]
@@ -677,6 +680,22 @@ fn client_builder(ir: &Ir) -> TokenStream {
         })
         .filter(|t| !t.is_empty())
         .collect();
+    let timeouts = &ir.timeouts;
+    let human = |ms: u64| if ms % 1000 == 0 { format!("{} s", ms / 1000) } else { format!("{ms} ms") };
+    let connect_ms = timeouts.connect_ms;
+    let attempt_ms = timeouts.attempt_ms;
+    let connect_doc = doc(&format!("Time allowed to open a connection, TCP and TLS (spec: {}).", human(connect_ms)));
+    let attempt_doc = doc(&format!(
+        "Time allowed for one attempt, from sending the request to the end of the response body (spec: {}).",
+        human(attempt_ms)
+    ));
+    let (operation_default, operation_text) = match timeouts.total_ms {
+        Some(ms) => (quote!(::std::option::Option::Some(::std::time::Duration::from_millis(#ms))), human(ms)),
+        None => (quote!(::std::option::Option::None), "none".to_string()),
+    };
+    let operation_doc = doc(&format!(
+        "Time allowed for a whole operation: every attempt, backoff, `Retry-After` and rate-limit wait (spec: {operation_text}); `None` for no limit."
+    ));
     quote! {
         /// Builds a [`Client`]: environment or base URL, credentials, timeouts.
         #[derive(Debug, Default)]
@@ -684,7 +703,13 @@ fn client_builder(ir: &Ir) -> TokenStream {
             environment: Environment,
             base_url: ::std::option::Option<::std::string::String>,
             connect_timeout: ::std::option::Option<::std::time::Duration>,
-            request_timeout: ::std::option::Option<::std::time::Duration>,
+            attempt_timeout: ::std::option::Option<::std::time::Duration>,
+            operation_timeout: ::std::option::Option<::std::option::Option<::std::time::Duration>>,
+            retry_policy: ::std::option::Option<::accord_runtime::RetryPolicy>,
+            retry_budget: ::std::option::Option<::std::option::Option<::accord_runtime::RetryBudgetSettings>>,
+            max_retry_after: ::std::option::Option<::std::time::Duration>,
+            rate_limits: ::std::option::Option<::std::option::Option<::accord_runtime::RateLimitConfig>>,
+            custom_auth: ::std::option::Option<::std::sync::Arc<dyn ::accord_runtime::Authenticate>>,
             allow_anonymous: bool,
             #(#fields)*
         }
@@ -702,15 +727,51 @@ fn client_builder(ir: &Ir) -> TokenStream {
                 self
             }
 
-            /// Time allowed to open a connection (default 10 s).
+            #connect_doc
             pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
                 self.connect_timeout = ::std::option::Option::Some(timeout);
                 self
             }
 
-            /// Time allowed for one request attempt, including the body (default 60 s).
-            pub fn request_timeout(mut self, timeout: ::std::time::Duration) -> Self {
-                self.request_timeout = ::std::option::Option::Some(timeout);
+            #attempt_doc
+            pub fn attempt_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.attempt_timeout = ::std::option::Option::Some(timeout);
+                self
+            }
+
+            #operation_doc
+            pub fn operation_timeout(mut self, timeout: ::std::option::Option<::std::time::Duration>) -> Self {
+                self.operation_timeout = ::std::option::Option::Some(timeout);
+                self
+            }
+
+            /// Replaces the spec's retry policy ([`crate::errors::RETRY_POLICY`]); `RetryPolicy::NO_RETRIES` turns retries off.
+            pub fn retry_policy(mut self, policy: ::accord_runtime::RetryPolicy) -> Self {
+                self.retry_policy = ::std::option::Option::Some(policy);
+                self
+            }
+
+            /// Sizes the client-wide retry budget (default: 500 tokens, 5 per retry, 10 per retry after a timeout, 1 back per first-attempt success); `None` disables it.
+            pub fn retry_budget(mut self, budget: ::std::option::Option<::accord_runtime::RetryBudgetSettings>) -> Self {
+                self.retry_budget = ::std::option::Option::Some(budget);
+                self
+            }
+
+            /// The longest `Retry-After` the client sleeps through (default 120 s); a longer one returns the error at once.
+            pub fn max_retry_after(mut self, limit: ::std::time::Duration) -> Self {
+                self.max_retry_after = ::std::option::Option::Some(limit);
+                self
+            }
+
+            /// Replaces the spec's client-side rate limits ([`rate_limits`]); `None` turns them off.
+            pub fn rate_limits(mut self, limits: ::std::option::Option<::accord_runtime::RateLimitConfig>) -> Self {
+                self.rate_limits = ::std::option::Option::Some(limits);
+                self
+            }
+
+            /// Uses your own authentication scheme instead of the spec's (request signing, a token from a vault).
+            pub fn auth(mut self, auth: impl ::accord_runtime::Authenticate + 'static) -> Self {
+                self.custom_auth = ::std::option::Option::Some(::std::sync::Arc::new(auth));
                 self
             }
 
@@ -732,20 +793,104 @@ fn client_builder(ir: &Ir) -> TokenStream {
                 #[allow(unused_mut)]
                 let mut auth = ::accord_runtime::Auth::None;
                 #(#choose)*
+                if let ::std::option::Option::Some(custom) = self.custom_auth {
+                    auth = ::accord_runtime::Auth::Custom(custom);
+                }
                 #require_auth
                 let base_url = self.base_url.unwrap_or_else(|| self.environment.base_url().to_string());
                 let mut config = ::accord_runtime::ClientConfig::new(base_url, #user_agent);
                 config.auth = auth;
                 config.default_headers = ::std::vec![#(#headers),*];
-                if let ::std::option::Option::Some(timeout) = self.connect_timeout {
-                    config.connect_timeout = timeout;
-                }
-                if let ::std::option::Option::Some(timeout) = self.request_timeout {
-                    config.request_timeout = timeout;
-                }
+                config.timeouts = ::accord_runtime::Timeouts {
+                    connect: self.connect_timeout.unwrap_or(::std::time::Duration::from_millis(#connect_ms)),
+                    attempt: self.attempt_timeout.unwrap_or(::std::time::Duration::from_millis(#attempt_ms)),
+                    operation: self.operation_timeout.unwrap_or(#operation_default),
+                };
+                config.retry = ::accord_runtime::RetryConfig {
+                    policy: self.retry_policy.unwrap_or(crate::errors::RETRY_POLICY),
+                    classifier: ::std::sync::Arc::new(crate::errors::RETRY_CLASSIFIER),
+                    budget: self.retry_budget.unwrap_or(::std::option::Option::Some(::accord_runtime::RetryBudgetSettings::default())),
+                    max_retry_after: self.max_retry_after.unwrap_or(::std::time::Duration::from_secs(120)),
+                };
+                config.rate_limits = self.rate_limits.unwrap_or_else(rate_limits);
                 let inner = ::accord_runtime::Client::new(config).map_err(crate::errors::Error::Transport)?;
                 ::std::result::Result::Ok(Client { inner })
             }
+        }
+    }
+}
+
+fn rate_limit_tokens(rate: &RateIr) -> TokenStream {
+    let requests = rate.requests;
+    let window = rate.window_seconds;
+    let burst = rate.burst;
+    quote!(::accord_runtime::RateLimit { requests: #requests, window: ::std::time::Duration::from_secs(#window), burst: #burst })
+}
+
+/// `rate_limits()`: the spec's limits as the runtime's configuration.
+fn rate_limits_fn(ir: &Ir) -> TokenStream {
+    let limits = &ir.rate_limits;
+    let operations: Vec<TokenStream> = ir
+        .operations
+        .iter()
+        .filter(|op| op.own_rate_limit)
+        .filter_map(|op| {
+            let rate = rate_limit_tokens(op.rate_limit.as_ref()?);
+            let name = lit(&op.name);
+            Some(quote!((#name, #rate)))
+        })
+        .collect();
+    let optional = |value: &Option<String>| match value {
+        Some(value) => {
+            let value = lit(value);
+            quote!(::std::option::Option::Some(#value))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let mut text = Vec::new();
+    if let Some(default) = &limits.default {
+        text.push(format!("default {} (burst {})", default.text, default.burst));
+    }
+    for op in ir.operations.iter().filter(|op| op.own_rate_limit) {
+        if let Some(rate) = &op.rate_limit {
+            text.push(format!("`{}` {} (burst {})", op.name, rate.text, rate.burst));
+        }
+    }
+    for quota in &limits.quotas {
+        text.push(format!("quota {}", quota.text));
+    }
+    if text.is_empty() {
+        return quote! {
+            /// The spec declares no rate limits, so the client sends as fast as it is asked.
+            pub fn rate_limits() -> ::std::option::Option<::accord_runtime::RateLimitConfig> {
+                ::std::option::Option::None
+            }
+        };
+    }
+    let docs = doc(&format!(
+        "The spec's rate limits, enforced client-side with token buckets shared by clones of a client: {}. The server's rate-limit headers tighten a bucket when it knows better.",
+        text.join(", ")
+    ));
+    let default = match &limits.default {
+        Some(rate) => {
+            let rate = rate_limit_tokens(rate);
+            quote!(::std::option::Option::Some(#rate))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let quotas: Vec<TokenStream> = limits.quotas.iter().map(rate_limit_tokens).collect();
+    let remaining = optional(&limits.remaining_header);
+    let reset = optional(&limits.reset_header);
+    quote! {
+        #docs
+        pub fn rate_limits() -> ::std::option::Option<::accord_runtime::RateLimitConfig> {
+            ::std::option::Option::Some(::accord_runtime::RateLimitConfig {
+                default: #default,
+                operations: ::std::vec![#(#operations),*],
+                quotas: ::std::vec![#(#quotas),*],
+                remaining_header: #remaining,
+                reset_header: #reset,
+            })
         }
     }
 }
@@ -775,17 +920,24 @@ pub fn operation_notes(ir: &Ir, op: &Operation) -> String {
             .collect();
         notes.push(format!("Errors: {}.", codes.join(", ")));
     }
+    notes.push(op.retry_summary.clone());
     if let Some(header) = &op.idempotency_header {
-        notes.push(format!("Idempotent with an `{header}` key: set one with `.idempotency_key(…)` so that a retry cannot create a duplicate."));
+        notes.push(format!("Idempotency key: `{header}`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes."));
     }
     if let Some(rate) = &op.rate_limit {
-        let source = if op.own_rate_limit { "endpoint" } else { "spec default" };
-        notes.push(format!("Rate limit: {} (burst {}, {source}).", rate.text, rate.burst));
+        let source = if op.own_rate_limit { "this endpoint's" } else { "the spec's default, shared by endpoints without their own" };
+        let quotas: Vec<&str> = ir.rate_limits.quotas.iter().map(|q| q.text.as_str()).collect();
+        notes.push(format!(
+            "Rate limit: {} (burst {}, {source}){}; enforced client-side: a request waits for a token rather than fail.",
+            rate.text,
+            rate.burst,
+            if quotas.is_empty() { String::new() } else { format!(", plus the quota {}", quotas.join(", ")) }
+        ));
     }
     if let Some(pagination) = &op.pagination {
         notes.push(match pagination {
             PaginationIr::Cursor { param, next, .. } => {
-                format!("Paginated by cursor: pass the next cursor (`{next}`) as `{param}`.")
+                format!("Paginated by cursor: the next cursor (`{next}`) goes in `{param}`.")
             }
             PaginationIr::Page { param, link_header, .. } => {
                 format!(
@@ -793,7 +945,9 @@ pub fn operation_notes(ir: &Ir, op: &Operation) -> String {
                     if *link_header { "; the next page is in the `Link` header (RFC 8288)" } else { "" }
                 )
             }
+            PaginationIr::NextUrl { next, .. } => format!("Paginated by next URL (`{next}`)."),
         });
+        notes.push("`.pages()` streams every page and `.stream()` every item.".to_string());
     }
     notes.join("\n")
 }
@@ -987,12 +1141,14 @@ fn request_builder(ir: &Ir, op: &Operation) -> TokenStream {
     let idempotency = op.idempotency_header.as_ref().map(|header| {
         let header = lit(header);
         quote! {
+            request.idempotency_header = ::std::option::Option::Some(#header);
             if let ::std::option::Option::Some(key) = &self.idempotency_key {
                 request.headers.push((#header.to_string(), key.clone()));
             }
         }
     });
     let success = op.success.as_ref().map(type_tokens).unwrap_or(quote!(()));
+    let pagination = pagination_methods(op, &success);
     let builder_doc = doc(&format!(
         "Request builder for [`Client::{}`] (`{} {}`).",
         crate::names::bare(&op.method_name),
@@ -1027,6 +1183,17 @@ fn request_builder(ir: &Ir, op: &Operation) -> TokenStream {
             ///
             /// Errors: as [`Self::send`].
             pub async fn send_full(self) -> ::std::result::Result<::accord_runtime::Response<#success>, crate::errors::Error> {
+                let request = self.request()?;
+                let raw = self.client.inner.execute(&request).await.map_err(crate::errors::Error::Transport)?;
+                crate::errors::decode_response::<#success>(raw)
+            }
+
+            #pagination
+
+            /// The request this builder describes, as the runtime sends it.
+            ///
+            /// Errors: `Decode` when a parameter or the body cannot be encoded.
+            pub fn request(&self) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
                 let mut path = ::std::string::String::new();
                 #(#pieces)*
                 #[allow(unused_mut)]
@@ -1035,10 +1202,83 @@ fn request_builder(ir: &Ir, op: &Operation) -> TokenStream {
                 #(#headers)*
                 #body
                 #idempotency
-                let raw = self.client.inner.execute(&request).await.map_err(crate::errors::Error::Transport)?;
-                crate::errors::decode_response::<#success>(raw)
+                ::std::result::Result::Ok(request)
             }
         }
+    }
+}
+
+/// `.pages()` and `.stream()` for a paginated operation.
+fn pagination_methods(op: &Operation, success: &TokenStream) -> TokenStream {
+    let Some(pagination) = &op.pagination else { return quote!() };
+    let pointer = |value: &Option<String>| match value {
+        Some(value) => {
+            let value = lit(value);
+            quote!(::std::option::Option::Some(#value))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let (style, how) = match pagination {
+        PaginationIr::Cursor { param, next, from_last_item, has_more, items } => {
+            let (param_lit, next_lit) = (lit(param), lit(next));
+            let (has_more_tokens, items_tokens) = (pointer(has_more), pointer(items));
+            (
+                quote!(::accord_runtime::PageStyle::Cursor {
+                    param: #param_lit,
+                    next: #next_lit,
+                    from_last_item: #from_last_item,
+                    has_more: #has_more_tokens,
+                    items: #items_tokens,
+                }),
+                format!(
+                    "sending the cursor at `{next}`{} as `{param}`",
+                    if *from_last_item { " of the last item" } else { "" }
+                ),
+            )
+        }
+        PaginationIr::Page { param, link_header, items, .. } => {
+            let param_lit = lit(param);
+            let items_tokens = pointer(items);
+            (
+                quote!(::accord_runtime::PageStyle::Page { param: #param_lit, link_header: #link_header, items: #items_tokens }),
+                if *link_header {
+                    "following the `Link: <…>; rel=\"next\"` header (RFC 8288)".to_string()
+                } else {
+                    format!("counting up `{param}` until an empty page")
+                },
+            )
+        }
+        PaginationIr::NextUrl { next, items } => {
+            let next_lit = lit(next);
+            let items_tokens = pointer(items);
+            (
+                quote!(::accord_runtime::PageStyle::NextUrl { next: #next_lit, items: #items_tokens }),
+                format!("following the URL at `{next}`"),
+            )
+        }
+    };
+    let pages_doc = doc(&format!(
+        "Every page, from the one this builder describes to the last, {how}. Each page is one request under the client's rate limits, retries and timeouts; the stream ends after the last page or at the first error."
+    ));
+    let stream = op.page_item.as_ref().map(|item| {
+        let item = type_tokens(item);
+        quote! {
+            /// Every item of every page (see [`Self::pages`]).
+            pub fn stream(self) -> impl ::accord_runtime::futures::Stream<Item = ::std::result::Result<#item, crate::errors::Error>> + ::std::marker::Send + 'static {
+                ::accord_runtime::paginate::items::<#item, crate::errors::Error>(self.client.inner.clone(), self.request(), Self::PAGE_STYLE)
+            }
+        }
+    });
+    quote! {
+        /// How this endpoint pages (spec `pagination`).
+        pub const PAGE_STYLE: ::accord_runtime::PageStyle = #style;
+
+        #pages_doc
+        pub fn pages(self) -> impl ::accord_runtime::futures::Stream<Item = ::std::result::Result<::accord_runtime::Response<#success>, crate::errors::Error>> + ::std::marker::Send + 'static {
+            ::accord_runtime::paginate::pages::<#success, crate::errors::Error>(self.client.inner.clone(), self.request(), Self::PAGE_STYLE)
+        }
+
+        #stream
     }
 }
 
@@ -1154,6 +1394,31 @@ fn errors_rs(ir: &Ir) -> TokenStream {
             }
         })
         .collect();
+    let rules: Vec<TokenStream> = by_status
+        .iter()
+        .flat_map(|(status, candidates)| {
+            let shared = candidates.len() > 1;
+            candidates.iter().map(move |code| {
+                let status = Literal::u16_unsuffixed(*status);
+                let strategy = retry_strategy(&code.retry);
+                let value = match (&code.match_value, shared) {
+                    (Some(value), true) => {
+                        let value = lit(value);
+                        quote!(::std::option::Option::Some(#value))
+                    }
+                    _ => quote!(::std::option::Option::None),
+                };
+                quote!(::accord_runtime::ErrorRule { status: #status, code: #value, strategy: #strategy },)
+            })
+        })
+        .collect();
+    let classifier_pointer = match &ir.errors.code_pointer {
+        Some(pointer) => {
+            let pointer = lit(pointer);
+            quote!(::std::option::Option::Some(#pointer))
+        }
+        None => quote!(::std::option::Option::None),
+    };
     let code_lookup = match &ir.errors.code_pointer {
         Some(pointer) => {
             let pointer = lit(pointer);
@@ -1276,6 +1541,31 @@ fn errors_rs(ir: &Ir) -> TokenStream {
             multiplier: #multiplier,
             jitter: #jitter,
         };
+
+        /// The declared error codes as the retry classifier reads them: status, the code value
+        /// that selects a code when several share a status, and the declared strategy.
+        pub const ERROR_RULES: &[::accord_runtime::ErrorRule] = &[#(#rules)*];
+
+        /// Decides retries by the declared strategies; undeclared statuses follow HTTP (5xx and
+        /// 408 back off, 429 waits for `Retry-After`), as do transport failures.
+        pub const RETRY_CLASSIFIER: ::accord_runtime::StatusClassifier = ::accord_runtime::StatusClassifier {
+            code_pointer: #classifier_pointer,
+            rules: ERROR_RULES,
+        };
+
+        impl ::accord_runtime::ClientError for Error {
+            fn transport(error: ::accord_runtime::TransportError) -> Self {
+                Error::Transport(error)
+            }
+
+            fn decode(error: ::accord_runtime::DecodeError) -> Self {
+                Error::Decode(error)
+            }
+
+            fn from_response(raw: &::accord_runtime::RawResponse) -> Self {
+                classify(raw)
+            }
+        }
 
         /// Decodes a raw response: a 2xx body into `T` (nothing for `()`), anything else into
         /// an [`Error`].

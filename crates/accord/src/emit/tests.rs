@@ -92,7 +92,8 @@ fn auth_setup(ir: &Ir) -> TokenStream {
         steps.push(quote!(let builder = builder.api_key("test-key");));
     }
     quote! {
-        let builder = #krate::Client::builder().base_url(server.uri());
+        // Each scenario checks one exchange; retrying is the resilience suite's subject.
+        let builder = #krate::Client::builder().base_url(server.uri()).retry_policy(::accord_runtime::RetryPolicy::NO_RETRIES);
         #(#steps)*
         builder.build().expect("the client builds")
     }
@@ -364,6 +365,15 @@ fn scenario_step(ir: &Ir, scenario: &ScenarioIr, index: usize, step: &StepIr) ->
             quote!(assert_eq!(sent.headers.get(#header).and_then(|v| v.to_str().ok()), Some(#key), "{}: idempotency key", #label);)
         })
     });
+    // A `refresh_auth` code with refreshable credentials (OAuth2): the client refreshes its
+    // token once and repeats the request, then returns the error.
+    let refreshes = ir.auth.oauth2.is_some()
+        && ir.errors.codes.iter().any(|code| {
+            code.retry == "refresh_auth"
+                && code.statuses.contains(&step.status)
+                && step.error.as_ref().is_none_or(|name| name == &code.name)
+        });
+    let expected_calls: u64 = if refreshes { 2 } else { 1 };
     quote! {
         {
             let server = MockServer::start().await;
@@ -371,7 +381,7 @@ fn scenario_step(ir: &Ir, scenario: &ScenarioIr, index: usize, step: &StepIr) ->
                 .and(matchers::path(#path_lit))
                 #auth_matcher
                 .respond_with(ResponseTemplate::new(#status) #response_body #(#response_headers)*)
-                .expect(1)
+                .expect(#expected_calls)
                 .mount(&server)
                 .await;
             let client = client_for(&server).await;

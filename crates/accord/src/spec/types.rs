@@ -55,6 +55,9 @@ pub struct Spec {
     /// Default retry policy for retryable failures.
     #[serde(default)]
     pub retry: Option<RetryPolicy>,
+    /// Time limits of requests.
+    #[serde(default)]
+    pub timeouts: Option<Timeouts>,
     /// Rate limits the provider enforces.
     #[serde(default)]
     pub rate_limits: Option<RateLimits>,
@@ -420,6 +423,21 @@ pub struct RetryPolicy {
     pub backoff: Option<Backoff>,
 }
 
+/// Time limits of requests; each is a duration such as `10s` or `2m`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Timeouts {
+    /// Time to open a connection (TCP and TLS); default `10s`.
+    #[serde(default)]
+    pub connect: Option<String>,
+    /// Time for one attempt, from sending to the end of the response body; default `60s`.
+    #[serde(default)]
+    pub attempt: Option<String>,
+    /// Time for the whole operation, every retry and wait included; default none.
+    #[serde(default)]
+    pub total: Option<String>,
+}
+
 /// Exponential backoff parameters.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -638,6 +656,20 @@ pub enum Pagination {
     Cursor(CursorPagination),
     /// `page`/`per_page` query parameters, next page from the RFC 8288 `Link` header.
     Page(PagePagination),
+    /// The body carries the next page's URL (Twilio's `next_page_uri`).
+    NextUrl(NextUrlPagination),
+}
+
+/// Next-URL pagination.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NextUrlPagination {
+    /// JSON pointer of the next page's URL in the body: absolute, or a path resolved against
+    /// the base URL; `null` or absent on the last page.
+    pub next: String,
+    /// JSON pointer of the items array; absent when the body is the array.
+    #[serde(default)]
+    pub items: Option<String>,
 }
 
 /// Cursor pagination.

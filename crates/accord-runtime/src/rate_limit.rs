@@ -1,0 +1,247 @@
+//! Client-side rate limiting from the spec's `rate_limits`: one token bucket per declared
+//! limit (the default, each endpoint's own, each quota), shared by every clone of a client.
+//! A request that finds its bucket empty waits (an async sleep until its reserved token is
+//! due, no polling) instead of failing, and the provider's `X-RateLimit-Remaining` /
+//! `X-RateLimit-Reset` headers tighten a bucket when the server knows better.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::HeaderMap;
+use tokio::time::Instant;
+
+use crate::policy::RateLimit;
+
+/// A token bucket: holds at most `burst` tokens and gains `requests / window` tokens per
+/// second. Taking a token from an empty bucket reserves a future one, so waiters are served
+/// in order and never poll.
+#[derive(Debug)]
+pub struct TokenBucket {
+    limit: RateLimit,
+    tokens_per_second: f64,
+    state: Mutex<BucketState>,
+}
+
+#[derive(Debug)]
+struct BucketState {
+    /// Tokens available now; negative when future tokens are already reserved.
+    tokens: f64,
+    updated: Instant,
+    /// The server said the window is exhausted: nothing is sent before this instant.
+    resume_at: Option<Instant>,
+}
+
+impl TokenBucket {
+    /// A full bucket for `limit`.
+    pub fn new(limit: RateLimit) -> Self {
+        let window = limit.window.as_secs_f64().max(f64::MIN_POSITIVE);
+        TokenBucket {
+            limit,
+            tokens_per_second: f64::from(limit.requests.max(1)) / window,
+            state: Mutex::new(BucketState {
+                tokens: f64::from(limit.burst.max(1)),
+                updated: Instant::now(),
+                resume_at: None,
+            }),
+        }
+    }
+
+    /// The declared limit.
+    pub fn limit(&self) -> RateLimit {
+        self.limit
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BucketState> {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn refill(&self, state: &mut BucketState, now: Instant) {
+        let elapsed = now.saturating_duration_since(state.updated).as_secs_f64();
+        state.tokens = (state.tokens + elapsed * self.tokens_per_second).min(f64::from(self.limit.burst.max(1)));
+        state.updated = now;
+    }
+
+    /// Takes one token and returns when it may be used: `now` if one was available,
+    /// otherwise the instant the reserved token becomes due.
+    pub fn reserve(&self, now: Instant) -> Instant {
+        let mut state = self.lock();
+        self.refill(&mut state, now);
+        let mut due = now;
+        if let Some(resume_at) = state.resume_at {
+            if resume_at > now {
+                due = resume_at;
+            } else {
+                state.resume_at = None;
+            }
+        }
+        state.tokens -= 1.0;
+        if state.tokens < 0.0 {
+            let wait = Duration::from_secs_f64(-state.tokens / self.tokens_per_second);
+            due = due.max(now + wait);
+        }
+        due
+    }
+
+    /// Applies what the server reported: never more tokens than `remaining`, and when
+    /// `remaining` is 0, nothing before the window resets (`reset_after` from now).
+    pub fn observe(&self, now: Instant, remaining: Option<u64>, reset_after: Option<Duration>) {
+        let Some(remaining) = remaining else { return };
+        let mut state = self.lock();
+        self.refill(&mut state, now);
+        let remaining = remaining as f64;
+        if remaining < state.tokens {
+            state.tokens = remaining;
+        }
+        if remaining == 0.0
+            && let Some(reset_after) = reset_after
+        {
+            let resume_at = now + reset_after;
+            state.resume_at = Some(state.resume_at.map_or(resume_at, |current| current.max(resume_at)));
+        }
+    }
+
+    /// Tokens available now (negative when reserved ahead).
+    pub fn available(&self, now: Instant) -> f64 {
+        let mut state = self.lock();
+        self.refill(&mut state, now);
+        state.tokens
+    }
+}
+
+/// The declared limits a client enforces (filled in by the generated builder).
+#[derive(Debug, Clone, Default)]
+pub struct RateLimitConfig {
+    /// The spec's default limit: one bucket shared by every operation without its own.
+    pub default: Option<RateLimit>,
+    /// Operations with their own limit, by operation name.
+    pub operations: Vec<(&'static str, RateLimit)>,
+    /// Quotas over longer windows (`10000/day`), shared by all operations.
+    pub quotas: Vec<RateLimit>,
+    /// Response header with the requests left in the server's window
+    /// (`X-RateLimit-Remaining`).
+    pub remaining_header: Option<&'static str>,
+    /// Response header with the server's window reset, Unix seconds or delta-seconds
+    /// (`X-RateLimit-Reset`).
+    pub reset_header: Option<&'static str>,
+}
+
+/// The buckets of one client, shared by its clones.
+#[derive(Debug)]
+pub struct RateLimiter {
+    config: RateLimitConfig,
+    default: Option<Arc<TokenBucket>>,
+    operations: HashMap<&'static str, Arc<TokenBucket>>,
+    quotas: Vec<TokenBucket>,
+}
+
+impl RateLimiter {
+    /// Full buckets for every declared limit.
+    pub fn new(config: RateLimitConfig) -> Self {
+        RateLimiter {
+            default: config.default.map(|limit| Arc::new(TokenBucket::new(limit))),
+            operations: config.operations.iter().map(|(name, limit)| (*name, Arc::new(TokenBucket::new(*limit)))).collect(),
+            quotas: config.quotas.iter().map(|limit| TokenBucket::new(*limit)).collect(),
+            config,
+        }
+    }
+
+    /// The bucket an operation draws from: its own, or the default.
+    pub fn bucket(&self, operation: &str) -> Option<&TokenBucket> {
+        self.operations.get(operation).or(self.default.as_ref()).map(|bucket| &**bucket)
+    }
+
+    /// When a request of `operation` may be sent: takes a token from its bucket and from
+    /// every quota, and returns the latest of their due instants.
+    pub fn reserve(&self, operation: &str, now: Instant) -> Instant {
+        let mut due = now;
+        if let Some(bucket) = self.bucket(operation) {
+            due = due.max(bucket.reserve(now));
+        }
+        for quota in &self.quotas {
+            due = due.max(quota.reserve(now));
+        }
+        due
+    }
+
+    /// Waits until a request of `operation` may be sent; returns how long it waited.
+    pub async fn acquire(&self, operation: &str) -> Duration {
+        let now = Instant::now();
+        let due = self.reserve(operation, now);
+        if due > now {
+            tokio::time::sleep_until(due).await;
+        }
+        due - now
+    }
+
+    /// Tightens the operation's bucket from the declared rate-limit response headers.
+    pub fn observe(&self, operation: &str, headers: &HeaderMap) {
+        let Some(bucket) = self.bucket(operation) else { return };
+        let remaining = self
+            .config
+            .remaining_header
+            .and_then(|name| headers.get(name))
+            .and_then(|value| value.to_str().ok())
+            .and_then(|text| text.trim().parse::<u64>().ok());
+        let reset_after =
+            self.config.reset_header.and_then(|name| crate::retry::reset_delay(headers, name, SystemTime::now()));
+        bucket.observe(Instant::now(), remaining, reset_after);
+    }
+
+    /// The configuration this limiter enforces.
+    pub fn config(&self) -> &RateLimitConfig {
+        &self.config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn per_minute(requests: u32, burst: u32) -> RateLimit {
+        RateLimit { requests, window: Duration::from_secs(60), burst }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_eleventh_request_waits_for_a_token() {
+        let bucket = TokenBucket::new(per_minute(100, 10));
+        let start = Instant::now();
+        for _ in 0..10 {
+            assert_eq!(bucket.reserve(start), start);
+        }
+        // 100/minute refills one token every 0.6 s.
+        let due = bucket.reserve(start);
+        assert_eq!(due - start, Duration::from_millis(600));
+        let due = bucket.reserve(start);
+        assert_eq!(due - start, Duration::from_millis(1200));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_server_tightens_the_bucket() {
+        let bucket = TokenBucket::new(per_minute(100, 10));
+        let start = Instant::now();
+        bucket.observe(start, Some(0), Some(Duration::from_secs(30)));
+        assert_eq!(bucket.reserve(start) - start, Duration::from_secs(30));
+        // A larger remaining never loosens the bucket.
+        bucket.observe(start, Some(1_000), None);
+        assert!(bucket.available(start) < 0.0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn quotas_apply_to_every_operation() {
+        let limiter = RateLimiter::new(RateLimitConfig {
+            default: Some(per_minute(100, 100)),
+            operations: vec![("create", per_minute(10, 1))],
+            quotas: vec![RateLimit { requests: 2, window: Duration::from_secs(86_400), burst: 2 }],
+            remaining_header: None,
+            reset_header: None,
+        });
+        let start = Instant::now();
+        assert_eq!(limiter.reserve("list", start), start);
+        assert_eq!(limiter.reserve("create", start), start);
+        // The daily quota of 2 is spent: the next request waits half a day for a token.
+        assert_eq!(limiter.reserve("list", start) - start, Duration::from_secs(43_200));
+        let waited = limiter.acquire("other").await;
+        assert_eq!(waited, Duration::from_secs(86_400));
+    }
+}

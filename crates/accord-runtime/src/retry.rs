@@ -1,0 +1,298 @@
+//! Deciding whether and when to retry: the [`ClassifyRetry`] trait generated clients target,
+//! its data-driven implementation [`StatusClassifier`] (the spec's error codes and their
+//! strategies), the retry budget that stops retry storms, and `Retry-After` parsing.
+
+use std::fmt;
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
+
+use reqwest::header::HeaderMap;
+
+use crate::client::RawResponse;
+use crate::error::{TransportError, TransportErrorKind};
+use crate::policy::RetryStrategy;
+
+/// What one attempt produced.
+#[derive(Debug, Clone, Copy)]
+pub enum Outcome<'a> {
+    /// An HTTP response, whatever its status.
+    Response(&'a RawResponse),
+    /// No response.
+    Transport(&'a TransportError),
+}
+
+/// Decides the retry strategy for the outcome of one attempt. Generated clients pass a
+/// [`StatusClassifier`] built from the spec's `errors.codes`; a user may supply their own.
+pub trait ClassifyRetry: Send + Sync + fmt::Debug {
+    /// The strategy for this outcome; [`RetryStrategy::Never`] for successes and final
+    /// failures.
+    fn classify(&self, outcome: Outcome<'_>) -> RetryStrategy;
+}
+
+/// One declared error code, as the classifier needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorRule {
+    /// HTTP status it comes with.
+    pub status: u16,
+    /// The value at the spec's code pointer that selects this code, when several codes share
+    /// a status; `None` for a code that is the only one for its status.
+    pub code: Option<&'static str>,
+    /// Its declared strategy.
+    pub strategy: RetryStrategy,
+}
+
+/// Classifies by the spec's declared error codes. Undeclared outcomes follow the usual HTTP
+/// meaning: 408 and 5xx are retried with backoff, 429 after `Retry-After` (RFC 6585 §4),
+/// connect, timeout and reset failures with backoff, everything else not at all.
+#[derive(Debug, Clone, Copy)]
+pub struct StatusClassifier {
+    /// JSON pointer of the error code in error bodies (spec `errors.code`), read only when
+    /// codes sharing a status declare different strategies.
+    pub code_pointer: Option<&'static str>,
+    /// The declared codes.
+    pub rules: &'static [ErrorRule],
+}
+
+impl StatusClassifier {
+    /// A classifier that knows no codes (HTTP meaning only).
+    pub const HTTP_DEFAULTS: StatusClassifier = StatusClassifier { code_pointer: None, rules: &[] };
+
+    fn undeclared(status: u16) -> RetryStrategy {
+        match status {
+            408 | 500..=599 => RetryStrategy::Backoff,
+            429 => RetryStrategy::AfterHeader,
+            _ => RetryStrategy::Never,
+        }
+    }
+}
+
+impl ClassifyRetry for StatusClassifier {
+    fn classify(&self, outcome: Outcome<'_>) -> RetryStrategy {
+        let raw = match outcome {
+            Outcome::Transport(error) => {
+                return match error.kind() {
+                    TransportErrorKind::Invalid => RetryStrategy::Never,
+                    _ => RetryStrategy::Backoff,
+                };
+            }
+            Outcome::Response(raw) => raw,
+        };
+        if raw.status < 400 {
+            return RetryStrategy::Never;
+        }
+        let mut matching = self.rules.iter().filter(|rule| rule.status == raw.status).peekable();
+        let Some(first) = matching.peek().copied() else {
+            return Self::undeclared(raw.status);
+        };
+        let candidates: Vec<&ErrorRule> = matching.collect();
+        if candidates.iter().all(|rule| rule.strategy == first.strategy) {
+            return first.strategy;
+        }
+        // Codes sharing this status disagree: read the code from the body.
+        let code = self.code_pointer.and_then(|pointer| {
+            let value: serde_json::Value = serde_json::from_slice(&raw.body).ok()?;
+            match value.pointer(pointer)? {
+                serde_json::Value::String(text) => Some(text.clone()),
+                other => Some(other.to_string()),
+            }
+        });
+        candidates
+            .iter()
+            .find(|rule| rule.code.is_some() && rule.code == code.as_deref())
+            .or_else(|| candidates.iter().find(|rule| rule.code.is_none()))
+            .map_or(RetryStrategy::Never, |rule| rule.strategy)
+    }
+}
+
+/// Whether a method is idempotent (RFC 9110 §9.2.2): repeating it has the effect of sending
+/// it once, so it may be retried after the server may have acted.
+pub fn is_idempotent(method: &reqwest::Method) -> bool {
+    matches!(method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE")
+}
+
+/// The delay a `Retry-After` header asks for (RFC 9110 §10.2.3): delta-seconds (`120`) or an
+/// HTTP-date (`Wed, 21 Oct 2015 07:28:00 GMT`, measured from `now`; a date in the past means
+/// no delay). `None` when the header is absent or unreadable.
+pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
+    let text = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.parse::<u64>().ok().map(Duration::from_secs);
+    }
+    let date = httpdate::parse_http_date(text).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// The delay until a rate-limit window resets, from a reset header such as
+/// `X-RateLimit-Reset`: values above 10^9 are Unix times in seconds (GitHub, seed 002),
+/// smaller ones delta-seconds (IETF `RateLimit` fields).
+pub fn reset_delay(headers: &HeaderMap, header: &str, now: SystemTime) -> Option<Duration> {
+    let value: f64 = headers.get(header)?.to_str().ok()?.trim().parse().ok()?;
+    if !value.is_finite() || value < 0.0 {
+        return None;
+    }
+    if value > 1e9 {
+        let reset = SystemTime::UNIX_EPOCH + Duration::from_secs_f64(value);
+        Some(reset.duration_since(now).unwrap_or(Duration::ZERO))
+    } else {
+        Some(Duration::from_secs_f64(value))
+    }
+}
+
+/// A client-wide retry budget (a token bucket of retries, as the AWS SDKs' "retry quota"
+/// and smithy-rs's standard retry strategy keep): every retry spends tokens, every success
+/// earns some back, and when the bucket is empty failures are returned instead of retried,
+/// so that an outage does not multiply the load on the provider.
+#[derive(Debug)]
+pub struct RetryBudget {
+    settings: RetryBudgetSettings,
+    tokens: Mutex<u32>,
+}
+
+/// The sizes of a [`RetryBudget`], in tokens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryBudgetSettings {
+    /// Tokens available when the client starts, and the most it holds.
+    pub capacity: u32,
+    /// Cost of a retry after an error response or a connection failure.
+    pub retry_cost: u32,
+    /// Cost of a retry after a timeout (timeouts are the costliest failures to repeat).
+    pub timeout_retry_cost: u32,
+    /// Tokens earned back by a request that succeeds at its first attempt.
+    pub success_reward: u32,
+}
+
+impl Default for RetryBudgetSettings {
+    /// smithy-rs's standard retry quota: 500 tokens, 5 per retry, 10 per retry after a
+    /// timeout, 1 back per first-attempt success.
+    fn default() -> Self {
+        RetryBudgetSettings { capacity: 500, retry_cost: 5, timeout_retry_cost: 10, success_reward: 1 }
+    }
+}
+
+impl RetryBudget {
+    /// A full budget.
+    pub fn new(settings: RetryBudgetSettings) -> Self {
+        RetryBudget { settings, tokens: Mutex::new(settings.capacity) }
+    }
+
+    /// Takes the cost of one retry; `None` when the budget cannot pay for it. The returned
+    /// number is what [`RetryBudget::refund`] gives back if the retry succeeds.
+    pub fn withdraw(&self, after_timeout: bool) -> Option<u32> {
+        let cost = if after_timeout { self.settings.timeout_retry_cost } else { self.settings.retry_cost };
+        let mut tokens = self.tokens.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if *tokens < cost {
+            return None;
+        }
+        *tokens -= cost;
+        Some(cost)
+    }
+
+    /// Records a success: a retried request gets its last retry's cost back, a first-attempt
+    /// success earns the reward.
+    pub fn refund(&self, last_retry_cost: Option<u32>) {
+        let amount = last_retry_cost.unwrap_or(self.settings.success_reward);
+        let mut tokens = self.tokens.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        *tokens = (*tokens).saturating_add(amount).min(self.settings.capacity);
+    }
+
+    /// Tokens left.
+    pub fn available(&self) -> u32 {
+        *self.tokens.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::header::HeaderValue;
+
+    fn response(status: u16, body: &str) -> RawResponse {
+        RawResponse { status, headers: HeaderMap::new(), body: body.as_bytes().to_vec() }
+    }
+
+    const RULES: &[ErrorRule] = &[
+        ErrorRule { status: 400, code: Some("VALIDATION_ERROR"), strategy: RetryStrategy::Never },
+        ErrorRule { status: 401, code: None, strategy: RetryStrategy::RefreshAuth },
+        ErrorRule { status: 409, code: Some("CONFLICT"), strategy: RetryStrategy::Never },
+        ErrorRule { status: 409, code: Some("LOCKED"), strategy: RetryStrategy::Backoff },
+        ErrorRule { status: 503, code: None, strategy: RetryStrategy::Backoff },
+    ];
+
+    #[test]
+    fn declared_codes_decide_and_undeclared_statuses_follow_http() {
+        let classifier = StatusClassifier { code_pointer: Some("/error_code"), rules: RULES };
+        let classify = |status, body| classifier.classify(Outcome::Response(&response(status, body)));
+        assert_eq!(classify(200, ""), RetryStrategy::Never);
+        assert_eq!(classify(400, r#"{"error_code":"VALIDATION_ERROR"}"#), RetryStrategy::Never);
+        assert_eq!(classify(401, ""), RetryStrategy::RefreshAuth);
+        assert_eq!(classify(409, r#"{"error_code":"LOCKED"}"#), RetryStrategy::Backoff);
+        assert_eq!(classify(409, r#"{"error_code":"CONFLICT"}"#), RetryStrategy::Never);
+        assert_eq!(classify(409, "not json"), RetryStrategy::Never);
+        assert_eq!(classify(503, ""), RetryStrategy::Backoff);
+        assert_eq!(classify(502, ""), RetryStrategy::Backoff);
+        assert_eq!(classify(429, ""), RetryStrategy::AfterHeader);
+        assert_eq!(classify(404, ""), RetryStrategy::Never);
+        let invalid = TransportError::message("bad header");
+        assert_eq!(classifier.classify(Outcome::Transport(&invalid)), RetryStrategy::Never);
+        let reset = TransportError::new(TransportErrorKind::Network, "reset");
+        assert_eq!(classifier.classify(Outcome::Transport(&reset)), RetryStrategy::Backoff);
+    }
+
+    #[test]
+    fn retry_after_reads_both_forms() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480); // 2015-10-21 07:28:00 UTC
+        let mut headers = HeaderMap::new();
+        assert_eq!(retry_after(&headers, now), None);
+        headers.insert("retry-after", HeaderValue::from_static("7"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(7)));
+        headers.insert("retry-after", HeaderValue::from_static("Wed, 21 Oct 2015 07:28:30 GMT"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(30)));
+        headers.insert("retry-after", HeaderValue::from_static("Wed, 21 Oct 2015 07:27:00 GMT"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::ZERO));
+        headers.insert("retry-after", HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&headers, now), None);
+        headers.insert("retry-after", HeaderValue::from_static("-3"));
+        assert_eq!(retry_after(&headers, now), None);
+    }
+
+    #[test]
+    fn reset_headers_are_unix_times_or_deltas() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let mut headers = HeaderMap::new();
+        headers.insert("x-ratelimit-reset", HeaderValue::from_static("1700000042"));
+        assert_eq!(reset_delay(&headers, "x-ratelimit-reset", now), Some(Duration::from_secs(42)));
+        headers.insert("x-ratelimit-reset", HeaderValue::from_static("12"));
+        assert_eq!(reset_delay(&headers, "x-ratelimit-reset", now), Some(Duration::from_secs(12)));
+        headers.insert("x-ratelimit-reset", HeaderValue::from_static("NaN"));
+        assert_eq!(reset_delay(&headers, "x-ratelimit-reset", now), None);
+    }
+
+    #[test]
+    fn the_budget_runs_dry_and_refills() {
+        let budget = RetryBudget::new(RetryBudgetSettings {
+            capacity: 12,
+            retry_cost: 5,
+            timeout_retry_cost: 10,
+            success_reward: 1,
+        });
+        assert_eq!(budget.withdraw(false), Some(5));
+        assert_eq!(budget.withdraw(false), Some(5));
+        assert_eq!(budget.withdraw(false), None);
+        budget.refund(Some(5));
+        assert_eq!(budget.available(), 7);
+        assert_eq!(budget.withdraw(true), None);
+        for _ in 0..10 {
+            budget.refund(None);
+        }
+        assert_eq!(budget.available(), 12);
+    }
+
+    #[test]
+    fn idempotent_methods_follow_rfc_9110() {
+        assert!(is_idempotent(&reqwest::Method::GET));
+        assert!(is_idempotent(&reqwest::Method::PUT));
+        assert!(is_idempotent(&reqwest::Method::DELETE));
+        assert!(!is_idempotent(&reqwest::Method::POST));
+        assert!(!is_idempotent(&reqwest::Method::PATCH));
+    }
+}

@@ -191,10 +191,7 @@ impl OAuth2 {
     ///
     /// Errors: the token endpoint cannot be reached, or answers non-2xx
     /// ([`crate::error::TransportErrorKind::Invalid`]: wrong credentials are not retried).
-    pub async fn access_token(
-        &self,
-        http: &reqwest::Client,
-    ) -> Result<(Secret, CredentialGeneration), TransportError> {
+    pub async fn access_token(&self, http: &reqwest::Client) -> Result<(Secret, CredentialGeneration), TransportError> {
         let mut cache = self.cache.lock().await;
         if let Some(cached) = cache.as_ref()
             && Instant::now() < cached.refresh_at

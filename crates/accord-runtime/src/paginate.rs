@@ -54,9 +54,7 @@ pub enum PageStyle {
 impl PageStyle {
     fn items_pointer(&self) -> Option<&'static str> {
         match *self {
-            PageStyle::Cursor { items, .. } | PageStyle::Page { items, .. } | PageStyle::NextUrl { items, .. } => {
-                items
-            }
+            PageStyle::Cursor { items, .. } | PageStyle::Page { items, .. } | PageStyle::NextUrl { items, .. } => items,
         }
     }
 
@@ -185,21 +183,24 @@ pub fn link_target(headers: &HeaderMap, rel: &str) -> Option<String> {
 }
 
 /// Every page of a paginated endpoint, starting with `first`, each decoded into `T`; ends
-/// after the last page or the first error.
+/// after the last page or the first error. The stream is `Unpin`, so `.next().await` works
+/// without pinning.
 pub fn pages<T, E>(
     client: Client,
     first: Result<RequestSpec, E>,
     style: PageStyle,
-) -> impl Stream<Item = Result<Response<T>, E>> + Send + 'static
+) -> impl Stream<Item = Result<Response<T>, E>> + Send + Unpin + 'static
 where
     T: DeserializeOwned + Send + 'static,
     E: ClientError,
 {
-    raw_pages::<E>(client, first, style).and_then(|page| async move {
-        let body = serde_json::from_value::<T>(page.body)
-            .map_err(|e| E::decode(DecodeError::new(page.status, e.to_string(), b"")))?;
-        Ok(Response { status: page.status, headers: page.headers, body })
-    })
+    raw_pages::<E>(client, first, style)
+        .and_then(|page| async move {
+            let body = serde_json::from_value::<T>(page.body)
+                .map_err(|e| E::decode(DecodeError::new(page.status, e.to_string(), b"")))?;
+            Ok(Response { status: page.status, headers: page.headers, body })
+        })
+        .boxed()
 }
 
 /// Every item of every page, decoded into `I`; ends after the last page or the first error.
@@ -207,7 +208,7 @@ pub fn items<I, E>(
     client: Client,
     first: Result<RequestSpec, E>,
     style: PageStyle,
-) -> impl Stream<Item = Result<I, E>> + Send + 'static
+) -> impl Stream<Item = Result<I, E>> + Send + Unpin + 'static
 where
     I: DeserializeOwned + Send + 'static,
     E: ClientError,
@@ -219,14 +220,14 @@ where
                 .items(&page.body)
                 .iter()
                 .map(|item| {
-                    serde_json::from_value::<I>(item.clone()).map_err(|e| {
-                        E::decode(DecodeError::new(status, e.to_string(), item.to_string().as_bytes()))
-                    })
+                    serde_json::from_value::<I>(item.clone())
+                        .map_err(|e| E::decode(DecodeError::new(status, e.to_string(), item.to_string().as_bytes())))
                 })
                 .collect();
             stream::iter(decoded)
         })
         .try_flatten()
+        .boxed()
 }
 
 fn raw_pages<E: ClientError>(
@@ -275,8 +276,14 @@ mod tests {
                 r#"<https://api.github.com/repositories/1/issues?page=2>; rel="next", <https://api.github.com/repositories/1/issues?page=5>; rel="last""#,
             ),
         );
-        assert_eq!(link_target(&headers, "next").as_deref(), Some("https://api.github.com/repositories/1/issues?page=2"));
-        assert_eq!(link_target(&headers, "last").as_deref(), Some("https://api.github.com/repositories/1/issues?page=5"));
+        assert_eq!(
+            link_target(&headers, "next").as_deref(),
+            Some("https://api.github.com/repositories/1/issues?page=2")
+        );
+        assert_eq!(
+            link_target(&headers, "last").as_deref(),
+            Some("https://api.github.com/repositories/1/issues?page=5")
+        );
         assert_eq!(link_target(&headers, "prev"), None);
         headers.insert("link", HeaderValue::from_static(r#"<https://x.test/a?b=1,2>; title="a, b"; rel="prev next""#));
         assert_eq!(link_target(&headers, "NEXT").as_deref(), Some("https://x.test/a?b=1,2"));
@@ -311,9 +318,9 @@ mod tests {
     #[test]
     fn next_urls_resolve_against_the_origin() {
         let style = PageStyle::NextUrl { next: "/next_page_uri", items: Some("/messages") };
-        let page = json!({"messages": [{}], "next_page_uri": "/2010-04-01/Accounts/AC1/Messages.json?Page=1&PageToken=PA1"});
-        let next =
-            style.next_request(&request(), &page, &HeaderMap::new(), "https://api.twilio.com").unwrap().unwrap();
+        let page =
+            json!({"messages": [{}], "next_page_uri": "/2010-04-01/Accounts/AC1/Messages.json?Page=1&PageToken=PA1"});
+        let next = style.next_request(&request(), &page, &HeaderMap::new(), "https://api.twilio.com").unwrap().unwrap();
         assert_eq!(
             next.absolute_url.as_deref(),
             Some("https://api.twilio.com/2010-04-01/Accounts/AC1/Messages.json?Page=1&PageToken=PA1")

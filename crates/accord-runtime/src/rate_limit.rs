@@ -140,7 +140,11 @@ impl RateLimiter {
     pub fn new(config: RateLimitConfig) -> Self {
         RateLimiter {
             default: config.default.map(|limit| Arc::new(TokenBucket::new(limit))),
-            operations: config.operations.iter().map(|(name, limit)| (*name, Arc::new(TokenBucket::new(*limit)))).collect(),
+            operations: config
+                .operations
+                .iter()
+                .map(|(name, limit)| (*name, Arc::new(TokenBucket::new(*limit))))
+                .collect(),
             quotas: config.quotas.iter().map(|limit| TokenBucket::new(*limit)).collect(),
             config,
         }

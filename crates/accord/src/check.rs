@@ -461,8 +461,7 @@ impl Checker<'_> {
 
     fn timeouts(&mut self) {
         let Some(timeouts) = &self.spec.timeouts else { return };
-        for (key, value) in
-            [("connect", &timeouts.connect), ("attempt", &timeouts.attempt), ("total", &timeouts.total)]
+        for (key, value) in [("connect", &timeouts.connect), ("attempt", &timeouts.attempt), ("total", &timeouts.total)]
         {
             if let Some(value) = value {
                 self.duration(value, &format!("/timeouts/{key}"));
@@ -539,7 +538,9 @@ impl Checker<'_> {
                 Some((key_pointer("next"), format!("`{next}` does not lead to a property of {inside}")))
             }),
             _ => Some(match items {
-                Some(items) => (key_pointer("items"), format!("`{items}` does not lead to an array in the response body")),
+                Some(items) => {
+                    (key_pointer("items"), format!("`{items}` does not lead to an array in the response body"))
+                }
                 None => (
                     format!("{pointer}/pagination/{style}"),
                     "the response body is not an array; say where the items are with `items`".into(),

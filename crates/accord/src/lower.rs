@@ -191,8 +191,8 @@ fn retry_summary(ir: &Ir, operation: &Operation) -> String {
         codes.iter().filter(|code| code.retry == strategy).map(|code| format!("`{}`", code.name)).collect()
     };
     let refresh = named("refresh_auth");
-    let refresh_text = (!refresh.is_empty())
-        .then(|| format!("{} once, after refreshing credentials", refresh.join(", ")));
+    let refresh_text =
+        (!refresh.is_empty()).then(|| format!("{} once, after refreshing credentials", refresh.join(", ")));
     let retry = &ir.retry;
     if retry.max_attempts <= 1 {
         let mut text = if retry.declared {
@@ -219,12 +219,18 @@ fn retry_summary(ir: &Ir, operation: &Operation) -> String {
             parts.push(format!("{} after the `Retry-After` delay", after.join(", ")));
         }
     } else {
-        parts.push("connection failures with exponential backoff".to_string());
-        let after: Vec<String> = codes
-            .iter()
-            .filter(|code| code.retry == "after_header" && code.statuses.contains(&429))
-            .map(|code| format!("`{}`", code.name))
-            .collect();
+        // A 429 means the server did not act on the request, so even a POST is retried.
+        let not_processed = |strategy: &str| -> Vec<String> {
+            codes
+                .iter()
+                .filter(|code| code.retry == strategy && code.statuses.contains(&429))
+                .map(|code| format!("`{}`", code.name))
+                .collect()
+        };
+        let mut backoff = not_processed("backoff");
+        backoff.push("connection failures".into());
+        parts.push(format!("{} with exponential backoff", backoff.join(", ")));
+        let after = not_processed("after_header");
         if !after.is_empty() {
             parts.push(format!("{} after the `Retry-After` delay", after.join(", ")));
         }

@@ -674,7 +674,7 @@ impl<'a> ListIssuesRequest<'a> {
             ::accord_runtime::Response<::std::vec::Vec<crate::models::Issue>>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         ::accord_runtime::paginate::pages::<
             ::std::vec::Vec<crate::models::Issue>,
             crate::errors::Error,
@@ -686,7 +686,7 @@ impl<'a> ListIssuesRequest<'a> {
         self,
     ) -> impl ::accord_runtime::futures::Stream<
         Item = ::std::result::Result<crate::models::Issue, crate::errors::Error>,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         ::accord_runtime::paginate::items::<
             crate::models::Issue,
             crate::errors::Error,
@@ -1046,7 +1046,7 @@ impl<'a> ListIssueCommentsRequest<'a> {
             ::accord_runtime::Response<::std::vec::Vec<crate::models::IssueComment>>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         ::accord_runtime::paginate::pages::<
             ::std::vec::Vec<crate::models::IssueComment>,
             crate::errors::Error,
@@ -1058,7 +1058,7 @@ impl<'a> ListIssueCommentsRequest<'a> {
         self,
     ) -> impl ::accord_runtime::futures::Stream<
         Item = ::std::result::Result<crate::models::IssueComment, crate::errors::Error>,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         ::accord_runtime::paginate::items::<
             crate::models::IssueComment,
             crate::errors::Error,

@@ -604,7 +604,7 @@ impl<'a> ListOrdersRequest<'a> {
             ::accord_runtime::Response<crate::models::OrderPage>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         ::accord_runtime::paginate::pages::<
             crate::models::OrderPage,
             crate::errors::Error,
@@ -616,7 +616,7 @@ impl<'a> ListOrdersRequest<'a> {
         self,
     ) -> impl ::accord_runtime::futures::Stream<
         Item = ::std::result::Result<crate::models::Order, crate::errors::Error>,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         ::accord_runtime::paginate::items::<
             crate::models::Order,
             crate::errors::Error,

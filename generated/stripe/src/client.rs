@@ -885,7 +885,7 @@ impl<'a> ListCustomersRequest<'a> {
             ::accord_runtime::Response<crate::models::CustomerList>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         ::accord_runtime::paginate::pages::<
             crate::models::CustomerList,
             crate::errors::Error,
@@ -897,7 +897,7 @@ impl<'a> ListCustomersRequest<'a> {
         self,
     ) -> impl ::accord_runtime::futures::Stream<
         Item = ::std::result::Result<crate::models::Customer, crate::errors::Error>,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         ::accord_runtime::paginate::items::<
             crate::models::Customer,
             crate::errors::Error,
@@ -1271,7 +1271,7 @@ impl<'a> ListPaymentIntentsRequest<'a> {
             ::accord_runtime::Response<crate::models::PaymentIntentList>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         ::accord_runtime::paginate::pages::<
             crate::models::PaymentIntentList,
             crate::errors::Error,
@@ -1283,7 +1283,7 @@ impl<'a> ListPaymentIntentsRequest<'a> {
         self,
     ) -> impl ::accord_runtime::futures::Stream<
         Item = ::std::result::Result<crate::models::PaymentIntent, crate::errors::Error>,
-    > + ::std::marker::Send + 'static {
+    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
         ::accord_runtime::paginate::items::<
             crate::models::PaymentIntent,
             crate::errors::Error,

@@ -925,7 +925,11 @@ pub fn operation_notes(ir: &Ir, op: &Operation) -> String {
         notes.push(format!("Idempotency key: `{header}`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes."));
     }
     if let Some(rate) = &op.rate_limit {
-        let source = if op.own_rate_limit { "this endpoint's" } else { "the spec's default, shared by endpoints without their own" };
+        let source = if op.own_rate_limit {
+            "this endpoint's"
+        } else {
+            "the spec's default, shared by endpoints without their own"
+        };
         let quotas: Vec<&str> = ir.rate_limits.quotas.iter().map(|q| q.text.as_str()).collect();
         notes.push(format!(
             "Rate limit: {} (burst {}, {source}){}; enforced client-side: a request waits for a token rather than fail.",
@@ -1264,7 +1268,7 @@ fn pagination_methods(op: &Operation, success: &TokenStream) -> TokenStream {
         let item = type_tokens(item);
         quote! {
             /// Every item of every page (see [`Self::pages`]).
-            pub fn stream(self) -> impl ::accord_runtime::futures::Stream<Item = ::std::result::Result<#item, crate::errors::Error>> + ::std::marker::Send + 'static {
+            pub fn stream(self) -> impl ::accord_runtime::futures::Stream<Item = ::std::result::Result<#item, crate::errors::Error>> + ::std::marker::Send + ::std::marker::Unpin + 'static {
                 ::accord_runtime::paginate::items::<#item, crate::errors::Error>(self.client.inner.clone(), self.request(), Self::PAGE_STYLE)
             }
         }
@@ -1274,7 +1278,7 @@ fn pagination_methods(op: &Operation, success: &TokenStream) -> TokenStream {
         pub const PAGE_STYLE: ::accord_runtime::PageStyle = #style;
 
         #pages_doc
-        pub fn pages(self) -> impl ::accord_runtime::futures::Stream<Item = ::std::result::Result<::accord_runtime::Response<#success>, crate::errors::Error>> + ::std::marker::Send + 'static {
+        pub fn pages(self) -> impl ::accord_runtime::futures::Stream<Item = ::std::result::Result<::accord_runtime::Response<#success>, crate::errors::Error>> + ::std::marker::Send + ::std::marker::Unpin + 'static {
             ::accord_runtime::paginate::pages::<#success, crate::errors::Error>(self.client.inner.clone(), self.request(), Self::PAGE_STYLE)
         }
 

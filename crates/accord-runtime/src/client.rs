@@ -516,7 +516,9 @@ impl Client {
         if !request.query.is_empty() {
             builder = builder.query(&request.query);
         }
-        builder = builder.headers(headers.clone()).timeout(self.inner.timeouts.attempt);
+        // The attempt timeout is the reqwest client's own (set in `Client::new`), so no
+        // per-request timer is added here.
+        builder = builder.headers(headers.clone());
         builder = match &request.body {
             Body::Empty => builder,
             Body::Json(bytes) => builder.header(reqwest::header::CONTENT_TYPE, "application/json").body(bytes.clone()),

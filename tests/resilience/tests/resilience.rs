@@ -108,14 +108,18 @@ async fn retry_after_in_seconds_is_waited_exactly() {
 #[tokio::test(start_paused = true)]
 async fn retry_after_as_an_http_date_is_honoured() {
     let server = FaultServer::start().await;
-    // RFC 9110 §10.2.3: an HTTP-date, second resolution, measured from the client's clock.
-    let date = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(5));
+    // RFC 9110 §10.2.3: an HTTP-date, whole seconds, measured from the client's wall clock.
+    // Six seconds after the current whole second is between 5 and 6 seconds away (less the
+    // milliseconds the client takes to read its clock).
+    let whole_second = SystemTime::UNIX_EPOCH
+        + Duration::from_secs(SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).expect("after 1970").as_secs());
+    let date = httpdate::fmt_http_date(whole_second + Duration::from_secs(6));
     let limited = Reply::json(429, order_error("RATE_LIMIT_EXCEEDED")).header("Retry-After", &date);
     server.script(ORDER_PATH, [limited, Reply::json(200, order())]);
     let client = orders(&server).build().expect("client");
     client.get_order("ORD-1").send().await.expect("retried after the date");
     let gap = gaps(&server.requests(ORDER_PATH))[0];
-    assert!(gap >= Duration::from_secs(4) && gap <= Duration::from_secs(5), "waited {gap:?}");
+    assert!(gap > Duration::from_secs(4) && gap <= Duration::from_secs(6), "waited {gap:?}");
 }
 
 #[tokio::test(start_paused = true)]

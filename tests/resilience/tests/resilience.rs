@@ -61,7 +61,7 @@ async fn service_unavailable_twice_then_success_takes_three_attempts_within_back
 #[tokio::test(start_paused = true)]
 async fn attempts_stop_at_max_attempts_and_return_the_declared_error() {
     let server = FaultServer::start().await;
-    server.script(ORDER_PATH, [Reply::json(500, order_error("INTERNAL_ERROR"))]);
+    server.script(ORDER_PATH, [Reply::json(500, order_error("INTERNAL_ERROR")).header("X-Request-ID", "req-500")]);
     let client = orders(&server).build().expect("client");
     let error = client.get_order("ORD-1").send().await.expect_err("every attempt fails");
     assert!(
@@ -69,6 +69,9 @@ async fn attempts_stop_at_max_attempts_and_return_the_declared_error() {
         "{error:?}"
     );
     assert_eq!(server.requests(ORDER_PATH).len(), 3, "orders.yaml declares max_attempts: 3");
+    // The provider's request id comes back on the error.
+    assert_eq!(error.request_id(), Some("req-500"));
+    assert_eq!(error.status(), Some(500));
 }
 
 #[tokio::test(start_paused = true)]
@@ -134,6 +137,54 @@ async fn a_retry_after_beyond_the_cap_is_returned_not_slept() {
         "{error:?}"
     );
     assert_eq!(server.requests(ORDER_PATH).len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn without_retry_after_github_waits_for_the_declared_reset_header() {
+    let server = FaultServer::start().await;
+    let path = "/repos/octocat/hello";
+    // github.yaml: 429 RATE_LIMITED is `after_header`, and `X-RateLimit-Reset` (Unix seconds)
+    // is the declared reset header. Six seconds after the current whole second is 5 to 6 s away.
+    let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).expect("after 1970").as_secs();
+    let limited = Reply::json(
+        429,
+        json!({"message": "API rate limit exceeded", "documentation_url": "https://docs.github.com/rest"}),
+    )
+    .header("X-RateLimit-Remaining", "0")
+    .header("X-RateLimit-Reset", &(now + 6).to_string());
+    server.script(
+        path,
+        [
+            limited,
+            Reply::json(404, json!({"message": "Not Found", "documentation_url": "https://docs.github.com/rest"})),
+        ],
+    );
+    let client = github(&server).build().expect("client");
+    let _ = client.get_repository("octocat", "hello").send().await;
+    let requests = server.requests(path);
+    assert_eq!(requests.len(), 2);
+    let gap = gaps(&requests)[0];
+    assert!(gap > Duration::from_secs(4) && gap <= Duration::from_secs(6), "waited {gap:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_refused_connection_is_retried_even_for_a_post_without_a_key() {
+    let capture = capture_tracing();
+    // A port that was just free: nothing listens, so connecting is refused at once.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    drop(listener);
+    let client = github_client::Client::builder().base_url(url).bearer_token("t").build().expect("client");
+    let body: github_client::models::CreateIssueRequest =
+        serde_json::from_value(json!({"title": "x"})).expect("issue body");
+    let error = client.create_issue("o", "r", &body).send().await.expect_err("nobody listens");
+    match &error {
+        github_client::errors::Error::Transport(transport) => assert!(transport.is_connect(), "{transport}"),
+        other => panic!("expected a connect error, got {other:?}"),
+    }
+    // The server never saw the request, so repeating it is safe: max_attempts 3 = 2 retries.
+    let retries = capture.text().lines().filter(|line| line.contains("retrying")).count();
+    assert_eq!(retries, 2, "{}", capture.text());
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1528,6 +1528,28 @@ fn errors_rs(ir: &Ir) -> TokenStream {
 
         impl ::std::error::Error for Error {}
 
+        impl Error {
+            /// The provider's request id from the response that caused this error, for support
+            /// tickets; `None` without a response, or when the provider sent none.
+            pub fn request_id(&self) -> ::std::option::Option<&str> {
+                match self {
+                    Error::Api(error) => error.request_id(),
+                    Error::UnexpectedStatus { request_id, .. } => request_id.as_deref(),
+                    _ => ::std::option::Option::None,
+                }
+            }
+
+            /// The HTTP status of the response that caused this error, if there was one.
+            pub fn status(&self) -> ::std::option::Option<u16> {
+                match self {
+                    Error::Api(error) => ::std::option::Option::Some(error.status()),
+                    Error::UnexpectedStatus { status, .. } => ::std::option::Option::Some(*status),
+                    Error::Decode(error) if error.status != 0 => ::std::option::Option::Some(error.status),
+                    _ => ::std::option::Option::None,
+                }
+            }
+        }
+
         /// The declared error codes (spec `errors.codes`).
         #[derive(Debug)]
         #[non_exhaustive]

@@ -48,6 +48,27 @@ fn good_specs_compile() {
 }
 
 #[test]
+fn declared_timeouts_and_pagination_reach_the_generated_client() {
+    let root = workspace_root();
+    let (compiled, failures) = compile_specs(&[root.join("tests/good-specs/timeouts_and_next_url.yaml")]);
+    assert!(failures.is_empty());
+    let generated = generate_all(&compiled, &Options::default()).expect("generation succeeds");
+    let client = generated
+        .iter()
+        .find(|file| file.path.ends_with("src/client.rs"))
+        .map(|file| file.contents.split_whitespace().collect::<String>())
+        .expect("client.rs");
+    // Compared without whitespace: prettyplease decides the line breaks.
+    let has = |needle: &str| client.contains(&needle.split_whitespace().collect::<String>());
+    assert!(has("::std::time::Duration::from_millis(5000u64)"), "connect timeout");
+    assert!(has("::std::time::Duration::from_millis(15000u64)"), "attempt timeout");
+    assert!(has("::std::option::Option::Some(::std::time::Duration::from_millis(120000u64),"), "operation");
+    assert!(has("::accord_runtime::PageStyle::NextUrl"), "next-URL pagination");
+    assert!(has("pub fn stream("), "an item stream (items resolve to Event)");
+    assert!(has("Retried up to 4 attempts in all (500 ms to 8 s backoff, ×2, equal jitter)"));
+}
+
+#[test]
 fn generated_folder_is_up_to_date() {
     let root = workspace_root();
     let files = spec_files(&root.join("specs")).expect("specs folder");

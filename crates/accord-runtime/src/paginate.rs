@@ -97,12 +97,11 @@ impl PageStyle {
                 set_query(&mut request, param, cursor);
                 request
             }
-            PageStyle::Page { param, link_header: true, .. } => {
+            PageStyle::Page { link_header: true, .. } => {
                 let Some(link) = link_target(headers, "next") else { return Ok(None) };
                 let mut request = current.clone();
                 request.absolute_url = Some(resolve(base_url, &link)?);
                 request.query.clear();
-                let _ = param;
                 request
             }
             PageStyle::Page { param, link_header: false, .. } => {

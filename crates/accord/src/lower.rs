@@ -238,9 +238,7 @@ fn retry_summary(ir: &Ir, operation: &Operation) -> String {
     if let Some(refresh_text) = refresh_text {
         parts.push(refresh_text);
     }
-    let seconds = |ms: u64| {
-        if ms % 1000 == 0 { format!("{} s", ms / 1000) } else { format!("{} ms", ms) }
-    };
+    let seconds = crate::units::describe_millis;
     let mut text = format!(
         "Retried up to {} attempts in all ({} to {} backoff, ×{}, {} jitter): {}.",
         retry.max_attempts,

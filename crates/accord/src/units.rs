@@ -68,6 +68,11 @@ pub fn parse_rate(text: &str) -> Result<Rate, String> {
     Ok(Rate { requests, window: Duration::from_secs(seconds) })
 }
 
+/// A duration in milliseconds as docs write it: `30 s` for whole seconds, `500 ms` otherwise.
+pub fn describe_millis(ms: u64) -> String {
+    if ms % 1000 == 0 { format!("{} s", ms / 1000) } else { format!("{ms} ms") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -288,7 +288,7 @@ static CAPTURED: std::sync::OnceLock<Arc<Mutex<Vec<u8>>>> = std::sync::OnceLock:
 
 /// Starts capturing this thread's tracing output (see [`TracingCapture`]).
 pub fn capture_tracing() -> TracingCapture {
-    let buffer = CAPTURED.get_or_init(|| {
+    CAPTURED.get_or_init(|| {
         let buffer = Arc::new(Mutex::new(Vec::new()));
         let writer = CaptureWriter(buffer.clone());
         let subscriber = tracing_subscriber::fmt()
@@ -300,7 +300,6 @@ pub fn capture_tracing() -> TracingCapture {
         tracing::subscriber::set_global_default(subscriber).expect("no other global subscriber");
         buffer
     });
-    let _ = buffer;
     TracingCapture { thread: format!("{:?}", std::thread::current().id()) }
 }
 

@@ -118,6 +118,17 @@ pub fn ident(name: &str) -> syn::Ident {
     }
 }
 
+/// `Some("text")` or `None`, as tokens of an `Option<&'static str>`.
+fn optional_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(value) => {
+            let value = lit(value);
+            quote!(::std::option::Option::Some(#value))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
 fn lit(text: &str) -> Literal {
     Literal::string(text)
 }
@@ -681,7 +692,7 @@ fn client_builder(ir: &Ir) -> TokenStream {
         .filter(|t| !t.is_empty())
         .collect();
     let timeouts = &ir.timeouts;
-    let human = |ms: u64| if ms % 1000 == 0 { format!("{} s", ms / 1000) } else { format!("{ms} ms") };
+    let human = crate::units::describe_millis;
     let connect_ms = timeouts.connect_ms;
     let attempt_ms = timeouts.attempt_ms;
     let connect_doc = doc(&format!("Time allowed to open a connection, TCP and TLS (spec: {}).", human(connect_ms)));
@@ -840,13 +851,7 @@ fn rate_limits_fn(ir: &Ir) -> TokenStream {
             Some(quote!((#name, #rate)))
         })
         .collect();
-    let optional = |value: &Option<String>| match value {
-        Some(value) => {
-            let value = lit(value);
-            quote!(::std::option::Option::Some(#value))
-        }
-        None => quote!(::std::option::Option::None),
-    };
+    let optional = |value: &Option<String>| optional_str(value.as_deref());
     let mut text = Vec::new();
     if let Some(default) = &limits.default {
         text.push(format!("default {} (burst {})", default.text, default.burst));
@@ -1215,13 +1220,7 @@ fn request_builder(ir: &Ir, op: &Operation) -> TokenStream {
 /// `.pages()` and `.stream()` for a paginated operation.
 fn pagination_methods(op: &Operation, success: &TokenStream) -> TokenStream {
     let Some(pagination) = &op.pagination else { return quote!() };
-    let pointer = |value: &Option<String>| match value {
-        Some(value) => {
-            let value = lit(value);
-            quote!(::std::option::Option::Some(#value))
-        }
-        None => quote!(::std::option::Option::None),
-    };
+    let pointer = |value: &Option<String>| optional_str(value.as_deref());
     let (style, how) = match pagination {
         PaginationIr::Cursor { param, next, from_last_item, has_more, items } => {
             let (param_lit, next_lit) = (lit(param), lit(next));
@@ -1416,13 +1415,7 @@ fn errors_rs(ir: &Ir) -> TokenStream {
             })
         })
         .collect();
-    let classifier_pointer = match &ir.errors.code_pointer {
-        Some(pointer) => {
-            let pointer = lit(pointer);
-            quote!(::std::option::Option::Some(#pointer))
-        }
-        None => quote!(::std::option::Option::None),
-    };
+    let classifier_pointer = optional_str(ir.errors.code_pointer.as_deref());
     let code_lookup = match &ir.errors.code_pointer {
         Some(pointer) => {
             let pointer = lit(pointer);
@@ -1651,13 +1644,7 @@ fn webhooks_rs(ir: &Ir) -> TokenStream {
     let header = lit(&webhooks.signature_header);
     let format = lit(&webhooks.format);
     let payload = lit(&webhooks.signed_payload);
-    let timestamp_header = match &webhooks.timestamp_header {
-        Some(name) => {
-            let name = lit(name);
-            quote!(::std::option::Option::Some(#name))
-        }
-        None => quote!(::std::option::Option::None),
-    };
+    let timestamp_header = optional_str(webhooks.timestamp_header.as_deref());
     let tolerance = webhooks.tolerance_seconds;
     let secret_env = lit(&webhooks.secret_env);
     let variants: Vec<TokenStream> = webhooks

@@ -63,6 +63,19 @@ fn is_snake_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
+/// The names inside `{…}` in a template, in order; an unclosed `{` yields its rest.
+fn placeholders(template: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let close = after.find('}').unwrap_or(after.len());
+        found.push(&after[..close]);
+        rest = &after[(close + 1).min(after.len())..];
+    }
+    found
+}
+
 fn is_json_pointer(text: &str) -> bool {
     text.starts_with('/')
 }
@@ -749,61 +762,7 @@ impl Checker<'_> {
 
     fn webhooks(&mut self) {
         let Some(webhooks) = &self.spec.webhooks else { return };
-        let signature = &webhooks.signature;
-        let encodings = ["{hex}", "{base64}"].iter().filter(|e| signature.format.contains(*e)).count();
-        if encodings != 1 {
-            self.error(
-                "spec::bad_signature_format",
-                "/webhooks/signature/format",
-                format!(
-                    "signature format `{}` must contain exactly one of `{{hex}}` or `{{base64}}`",
-                    signature.format
-                ),
-            );
-        }
-        let payload = signature.signed_payload.as_deref().unwrap_or("{body}");
-        let mut rest = payload;
-        while let Some(open) = rest.find('{') {
-            let after = &rest[open + 1..];
-            let close = after.find('}').unwrap_or(after.len());
-            let placeholder = &after[..close];
-            if !["body", "timestamp", "id"].contains(&placeholder) {
-                self.error(
-                    "spec::bad_signed_payload",
-                    "/webhooks/signature/signed_payload",
-                    format!(
-                        "unknown placeholder `{{{placeholder}}}`; expected `{{body}}`, `{{timestamp}}` or `{{id}}`"
-                    ),
-                );
-            }
-            rest = &after[(close + 1).min(after.len())..];
-        }
-        if !payload.contains("{body}") {
-            self.error(
-                "spec::bad_signed_payload",
-                "/webhooks/signature/signed_payload",
-                "the signed payload must include `{body}`".into(),
-            );
-        }
-        let timestamp_in_format = signature.format.contains("{timestamp}");
-        let timestamp_header = signature.timestamp.as_ref().and_then(|t| t.header.as_ref()).is_some();
-        if (payload.contains("{timestamp}") || signature.timestamp.is_some())
-            && !timestamp_in_format
-            && !timestamp_header
-        {
-            self.error("spec::missing_timestamp", "/webhooks/signature", "the timestamp has no source".into()).help =
-                Some("set `timestamp.header`, or put `{timestamp}` in `format`".into());
-        }
-        if let Some(timestamp) = &signature.timestamp {
-            self.duration(&timestamp.tolerance, "/webhooks/signature/timestamp/tolerance");
-        }
-        if payload.contains("{id}") {
-            self.error(
-                "spec::unsupported",
-                "/webhooks/signature/signed_payload",
-                "`{id}` in the signed payload needs an id header, which v1 of the language cannot declare yet".into(),
-            );
-        }
+        self.signature(&crate::spec::presets::expand(&webhooks.signature));
         if let Some(delivery) = &webhooks.delivery {
             for (index, delay) in delivery.retries.iter().enumerate() {
                 self.duration(delay, &format!("/webhooks/delivery/retries/{index}"));
@@ -835,6 +794,138 @@ impl Checker<'_> {
         for (event, definition) in &webhooks.events {
             let pointer = join_pointer("/webhooks/events", event);
             self.model_ref(&definition.payload, &format!("{pointer}/payload"));
+        }
+    }
+
+    /// Checks an expanded signature scheme (see `spec::presets`): what the runtime's
+    /// `Scheme::check` would refuse is reported here, located.
+    fn signature(&mut self, signature: &crate::spec::WebhookSignature) {
+        const AT: &str = "/webhooks/signature";
+        let help = "choose a `preset` (standard-webhooks-v1, svix, stripe, github, shopify, slack, twilio, …) or write the field";
+        for (field, missing) in [
+            ("algorithm", signature.algorithm.is_none()),
+            ("header", signature.header.is_none()),
+            ("format", signature.format.is_none()),
+        ] {
+            if missing {
+                self.error("spec::missing_field", AT, format!("the signature scheme has no `{field}`")).help =
+                    Some(help.into());
+            }
+        }
+        let separator = signature.separator.as_deref();
+        if separator == Some("") {
+            self.error("spec::bad_signature_format", &format!("{AT}/separator"), "the separator is empty".into());
+        }
+        let mut timestamp_entry = false;
+        if let Some(format) = &signature.format {
+            let entries: Vec<&str> = match separator.filter(|s| !s.is_empty()) {
+                Some(separator) => format.split(separator).collect(),
+                None => vec![format.as_str()],
+            };
+            let mut signatures = 0;
+            let mut bad_entries = 0;
+            for entry in entries {
+                let placeholders = placeholders(entry);
+                match placeholders.as_slice() {
+                    ["hex" | "base64"] => signatures += 1,
+                    ["timestamp"] if !timestamp_entry => timestamp_entry = true,
+                    _ => {
+                        bad_entries += 1;
+                        self.error(
+                            "spec::bad_signature_format",
+                            &format!("{AT}/format"),
+                            format!("format entry `{entry}` must hold exactly one `{{hex}}`, `{{base64}}` or `{{timestamp}}`"),
+                        )
+                        .help = Some(
+                            "entries are separated by `separator`; e.g. `t={timestamp},v1={hex}` with separator `,`".into(),
+                        );
+                    }
+                }
+            }
+            if signatures != 1 && bad_entries == 0 {
+                self.error(
+                    "spec::bad_signature_format",
+                    &format!("{AT}/format"),
+                    format!("signature format `{format}` must contain exactly one of `{{hex}}` or `{{base64}}`"),
+                );
+            }
+        }
+        let payload = signature.signed_payload.as_deref().unwrap_or("{body}");
+        let payload_placeholders = placeholders(payload);
+        for placeholder in &payload_placeholders {
+            if !["body", "timestamp", "id", "url", "form_params"].contains(placeholder) {
+                self.error(
+                    "spec::bad_signed_payload",
+                    &format!("{AT}/signed_payload"),
+                    format!(
+                        "unknown placeholder `{{{placeholder}}}`; expected `{{body}}`, `{{timestamp}}`, `{{id}}`, `{{url}}` or `{{form_params}}`"
+                    ),
+                );
+            }
+        }
+        if !payload_placeholders.iter().any(|p| *p == "body" || *p == "form_params") {
+            self.error(
+                "spec::bad_signed_payload",
+                &format!("{AT}/signed_payload"),
+                "the signed payload must include `{body}` (or Twilio's `{form_params}`)".into(),
+            );
+        }
+        let timestamp_header = signature.timestamp.as_ref().and_then(|t| t.header.as_ref()).is_some();
+        if (payload_placeholders.contains(&"timestamp") || signature.timestamp.is_some())
+            && !timestamp_entry
+            && !timestamp_header
+        {
+            self.error("spec::missing_timestamp", AT, "the timestamp has no source".into()).help =
+                Some("set `timestamp.header`, or put `{timestamp}` in `format`".into());
+        }
+        if timestamp_entry && timestamp_header {
+            self.error(
+                "spec::bad_signature_format",
+                &format!("{AT}/timestamp/header"),
+                "the timestamp comes from both `timestamp.header` and an entry of `format`".into(),
+            );
+        }
+        if timestamp_entry && signature.timestamp.is_none() {
+            self.error("spec::missing_tolerance", AT, "the timestamp has no `tolerance`".into()).help =
+                Some("add `timestamp: { tolerance: 5m }` (`0s` disables the replay check)".into());
+        }
+        if let Some(timestamp) = &signature.timestamp {
+            match &timestamp.tolerance {
+                Some(tolerance) => self.duration(tolerance, &format!("{AT}/timestamp/tolerance")),
+                None => {
+                    self.error(
+                        "spec::missing_tolerance",
+                        &format!("{AT}/timestamp"),
+                        "the timestamp has no `tolerance`".into(),
+                    )
+                    .help = Some("e.g. `tolerance: 5m` (`0s` disables the replay check)".into());
+                }
+            }
+        }
+        if payload_placeholders.contains(&"id") && signature.id_header.is_none() {
+            self.error(
+                "spec::missing_id_header",
+                &format!("{AT}/signed_payload"),
+                "`{id}` is signed but no `id_header` says where it comes from".into(),
+            )
+            .help = Some("add `id_header: webhook-id`".into());
+        }
+        if signature.url.is_some() && !payload_placeholders.contains(&"url") {
+            self.error(
+                "spec::bad_signed_payload",
+                &format!("{AT}/url"),
+                "`url` options are set but `{url}` is not signed".into(),
+            );
+        }
+        if signature.algorithm == Some(crate::spec::SignatureAlgorithm::Ed25519)
+            && signature.key.as_ref().and_then(|k| k.encoding).unwrap_or(crate::spec::KeyEncoding::Utf8)
+                == crate::spec::KeyEncoding::Utf8
+        {
+            self.error(
+                "spec::bad_key_encoding",
+                &format!("{AT}/key/encoding"),
+                "Ed25519 keys are 32 bytes, written in `base64` or `hex`".into(),
+            );
         }
     }
 

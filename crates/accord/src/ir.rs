@@ -638,16 +638,12 @@ pub struct Operation {
 pub struct WebhooksIr {
     /// Prose.
     pub description: Option<String>,
-    /// Signature header.
-    pub signature_header: String,
-    /// Header value template (`sha256={hex}`).
-    pub format: String,
-    /// Signed payload template (`{timestamp}.{body}`).
-    pub signed_payload: String,
-    /// Timestamp header, if separate.
-    pub timestamp_header: Option<String>,
-    /// Replay window, seconds (0: no timestamp check).
-    pub tolerance_seconds: u64,
+    /// The signature scheme, presets expanded.
+    pub signature: SignatureIr,
+    /// The preset it came from, if any (`stripe`).
+    pub preset: Option<String>,
+    /// The algorithm as people write it (`HMAC-SHA256`).
+    pub algorithm_title: String,
     /// Secret variable.
     pub secret_env: String,
     /// Event type pointer.
@@ -668,6 +664,45 @@ pub struct WebhooksIr {
     pub timeout_seconds: Option<u64>,
     /// Events.
     pub events: Vec<EventIr>,
+}
+
+/// A webhook signature scheme in the explicit grammar. Its serialised form is exactly the
+/// serde form of `accord_runtime::webhook::Scheme` (the runtime's corpus test relies on it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignatureIr {
+    /// `hmac-sha256`, `hmac-sha1` or `ed25519`.
+    pub algorithm: String,
+    /// Key text form.
+    pub key: SignatureKeyIr,
+    /// Signature header.
+    pub header: String,
+    /// Header value template (`t={timestamp},v1={hex}`).
+    pub format: String,
+    /// Separator between header entries.
+    pub separator: Option<String>,
+    /// Signed content template (`{timestamp}.{body}`).
+    pub signed_payload: String,
+    /// Header carrying the signed message id.
+    pub id_header: Option<String>,
+    /// Timestamp header, if separate.
+    pub timestamp_header: Option<String>,
+    /// Replay window, seconds (0: no timestamp check).
+    pub tolerance_seconds: u64,
+    /// Accept `{url}` with its port removed or its default port added.
+    pub url_port_variants: bool,
+    /// Query parameter carrying the body's SHA-256.
+    pub body_hash_param: Option<String>,
+}
+
+/// Key text form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignatureKeyIr {
+    /// `utf8`, `base64` or `hex`.
+    pub encoding: String,
+    /// Prefix removed when present.
+    pub prefix: Option<String>,
+    /// Prefix of signing keys.
+    pub signing_prefix: Option<String>,
 }
 
 /// One webhook event.

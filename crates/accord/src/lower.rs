@@ -285,6 +285,50 @@ fn constraints(schema: &spec::Schema) -> Constraints {
     }
 }
 
+/// The explicit scheme of an expanded `signature` (see [`spec::presets::expand`]); fields
+/// the checker requires fall back to empty values, which only unchecked specs reach.
+pub fn signature_ir(signature: &spec::WebhookSignature) -> SignatureIr {
+    let algorithm = match signature.algorithm {
+        Some(spec::SignatureAlgorithm::HmacSha1) => "hmac-sha1",
+        Some(spec::SignatureAlgorithm::Ed25519) => "ed25519",
+        Some(spec::SignatureAlgorithm::HmacSha256) | None => "hmac-sha256",
+    };
+    let key = signature.key.clone().unwrap_or_default();
+    let encoding = match key.encoding {
+        Some(spec::KeyEncoding::Base64) => "base64",
+        Some(spec::KeyEncoding::Hex) => "hex",
+        Some(spec::KeyEncoding::Utf8) | None => "utf8",
+    };
+    let url = signature.url.clone().unwrap_or_default();
+    let timestamp = signature.timestamp.as_ref();
+    SignatureIr {
+        algorithm: algorithm.to_string(),
+        key: SignatureKeyIr { encoding: encoding.to_string(), prefix: key.prefix, signing_prefix: key.signing_prefix },
+        header: signature.header.clone().unwrap_or_default(),
+        format: signature.format.clone().unwrap_or_default(),
+        separator: signature.separator.clone(),
+        signed_payload: signature.signed_payload.clone().unwrap_or_else(|| "{body}".into()),
+        id_header: signature.id_header.clone(),
+        timestamp_header: timestamp.and_then(|t| t.header.clone()),
+        tolerance_seconds: timestamp.and_then(|t| t.tolerance.as_deref()).map(seconds).unwrap_or(0),
+        url_port_variants: url.port_variants.unwrap_or(false),
+        body_hash_param: url.body_hash_param,
+    }
+}
+
+/// A preset's scheme in the explicit grammar, by its id (`stripe`); `None` for an unknown id.
+pub fn preset_scheme(id: &str) -> Option<SignatureIr> {
+    spec::SignaturePreset::from_id(id).map(|preset| signature_ir(&preset.signature()))
+}
+
+fn algorithm_title(algorithm: &str) -> &'static str {
+    match algorithm {
+        "hmac-sha1" => "HMAC-SHA1",
+        "ed25519" => "Ed25519",
+        _ => "HMAC-SHA256",
+    }
+}
+
 fn seconds(text: &str) -> u64 {
     parse_duration(text).map(|d| d.as_secs()).unwrap_or(0)
 }
@@ -742,7 +786,8 @@ impl Lowerer<'_> {
 
     fn webhooks(&mut self) -> Option<WebhooksIr> {
         let webhooks = self.spec.webhooks.as_ref()?;
-        let signature = &webhooks.signature;
+        let signature = spec::presets::expand(&webhooks.signature);
+        let scheme = signature_ir(&signature);
         let mut scope = Scope::with_reserved(&["Unknown"]);
         let events = webhooks
             .events
@@ -759,11 +804,9 @@ impl Lowerer<'_> {
         let delivery = webhooks.delivery.as_ref();
         Some(WebhooksIr {
             description: webhooks.description.clone(),
-            signature_header: signature.header.clone(),
-            format: signature.format.clone(),
-            signed_payload: signature.signed_payload.clone().unwrap_or_else(|| "{body}".into()),
-            timestamp_header: signature.timestamp.as_ref().and_then(|t| t.header.clone()),
-            tolerance_seconds: signature.timestamp.as_ref().map(|t| seconds(&t.tolerance)).unwrap_or(0),
+            algorithm_title: algorithm_title(&scheme.algorithm).to_string(),
+            preset: signature.preset.map(|preset| preset.id().to_string()),
+            signature: scheme,
             secret_env: signature
                 .secret_env
                 .clone()
@@ -771,7 +814,11 @@ impl Lowerer<'_> {
             event_type_field: webhooks.event_type_field.clone(),
             event_header: webhooks.event_header.clone(),
             event_id_field: webhooks.event_id_field.clone(),
-            event_id_header: webhooks.event_id_header.clone(),
+            // Without an id of its own, a delivery is identified by the signed message id.
+            event_id_header: webhooks
+                .event_id_header
+                .clone()
+                .or_else(|| if webhooks.event_id_field.is_none() { signature.id_header.clone() } else { None }),
             guarantee: delivery.and_then(|d| d.guarantee.clone()),
             retry_schedule_seconds: delivery
                 .map(|d| d.retries.iter().map(|r| seconds(r)).collect())

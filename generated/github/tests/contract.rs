@@ -1068,12 +1068,53 @@ async fn create_issue_comment_ok() {
     }
 }
 
+/// Unix time the webhook tests sign at, seconds.
+const TIMESTAMP: i64 = 1_700_000_000;
+/// The request URL, for schemes that sign it.
+const URL: &str = "https://hooks.example.com/accord?source=contract-test";
+fn at(seconds: i64) -> ::std::time::SystemTime {
+    ::std::time::UNIX_EPOCH + ::std::time::Duration::from_secs(seconds as u64)
+}
+
+/// (signing key, verifying key, someone else's verifying key).
+fn webhook_keys() -> (
+    ::accord_runtime::Secret,
+    ::accord_runtime::Secret,
+    ::accord_runtime::Secret,
+) {
+    (
+        ::accord_runtime::Secret::new("contract_test_secret"),
+        ::accord_runtime::Secret::new("contract_test_secret"),
+        ::accord_runtime::Secret::new("someone_else"),
+    )
+}
+
+/// Headers of `body` signed as the provider would, with the event type `event_type`.
+fn signed_headers(body: &[u8], event_type: &str) -> ::accord_runtime::header::HeaderMap {
+    let (signing, _, _) = webhook_keys();
+    let mut headers = ::accord_runtime::header::HeaderMap::new();
+    for (name, value) in github_client::webhooks::sign(body, &signing, TIMESTAMP)
+        .expect("the test key signs")
+    {
+        let name = ::accord_runtime::header::HeaderName::from_bytes(name.as_bytes())
+            .expect("header name");
+        headers.insert(name, value.parse().expect("header value"));
+    }
+    headers.insert("X-GitHub-Event", event_type.parse().expect("header value"));
+    headers
+        .insert(
+            "X-GitHub-Delivery",
+            "72d3162e-cc78-11e3-81ab-4c9367dc0958".parse().expect("header value"),
+        );
+    headers
+}
+
 /// Webhook event signed with the spec's scheme verifies into its typed variant; a
-/// tampered body, a wrong secret and a late or missing signature fail.
+/// tampered body, a wrong key, a missing or duplicated signature header and a
+/// replayed delivery fail, each with its own error.
 #[test]
 fn webhook_issues_verifies_and_rejects_tampering() {
-    const TIMESTAMP: u64 = 1_700_000_000;
-    let secret = ::accord_runtime::Secret::new("whsec_contract_test_secret");
+    let (_, verifying, other) = webhook_keys();
     let body = serde_json::to_vec(
             &serde_json::from_str::<
                 Value,
@@ -1083,48 +1124,58 @@ fn webhook_issues_verifies_and_rejects_tampering() {
                 .expect("spec JSON"),
         )
         .expect("payload serializes");
-    let mut headers = ::accord_runtime::header::HeaderMap::new();
-    for (name, value) in github_client::webhooks::sign(&body, &secret, TIMESTAMP) {
-        headers.insert(name, value.parse().expect("header value"));
-    }
-    headers.insert("X-GitHub-Event", "issues".parse().expect("header value"));
-    headers
-        .insert(
-            "X-GitHub-Delivery",
-            "72d3162e-cc78-11e3-81ab-4c9367dc0958".parse().expect("header value"),
-        );
-    let now = ::std::time::UNIX_EPOCH + ::std::time::Duration::from_secs(TIMESTAMP);
-    let event = github_client::webhooks::verify(&headers, &body, &secret, now)
+    let headers = signed_headers(&body, "issues");
+    let now = at(TIMESTAMP);
+    let delivery = github_client::webhooks::verify_delivery(
+            &headers,
+            &body,
+            &[&verifying],
+            now,
+        )
         .expect("a signed delivery verifies");
     assert!(
-        matches!(event, github_client::webhooks::Event::Issues(_)), "decoded {:?}", event
+        matches!(delivery.event, github_client::webhooks::Event::Issues(_)),
+        "decoded {:?}", delivery.event
     );
-    assert_eq!(event.event_type(), "issues");
+    assert_eq!(delivery.event.event_type(), "issues");
+    assert!(delivery.id.is_some(), "the delivery id is read for de-duplication");
+    assert!(
+        github_client::webhooks::verify_delivery(& headers, & body, & [& other, &
+        verifying], now).is_ok()
+    );
     let mut tampered = body.clone();
     tampered.push(b' ');
     assert_eq!(
-        github_client::webhooks::verify(& headers, & tampered, & secret, now).err(),
+        github_client::webhooks::verify(& headers, & tampered, & verifying, now).err(),
         Some(::accord_runtime::webhook::WebhookError::SignatureMismatch)
     );
-    let wrong_secret = ::accord_runtime::Secret::new("whsec_someone_else");
     assert_eq!(
-        github_client::webhooks::verify(& headers, & body, & wrong_secret, now).err(),
+        github_client::webhooks::verify(& headers, & body, & other, now).err(),
         Some(::accord_runtime::webhook::WebhookError::SignatureMismatch)
     );
     let mut unsigned = headers.clone();
     unsigned.remove("X-Hub-Signature-256");
-    assert!(
-        matches!(github_client::webhooks::verify(& unsigned, & body, & secret, now),
-        Err(::accord_runtime::webhook::WebhookError::MissingHeader(_)))
+    assert_eq!(
+        github_client::webhooks::verify(& unsigned, & body, & verifying, now).err(),
+        Some(::accord_runtime::webhook::WebhookError::MissingHeader { name :
+        "X-Hub-Signature-256".to_string() })
+    );
+    let mut twice = headers.clone();
+    let signature = headers.get("X-Hub-Signature-256").expect("signed").clone();
+    twice.append("X-Hub-Signature-256", signature);
+    assert_eq!(
+        github_client::webhooks::verify(& twice, & body, & verifying, now).err(),
+        Some(::accord_runtime::webhook::WebhookError::DuplicateHeader { name :
+        "X-Hub-Signature-256".to_string() })
     );
 }
 
 /// Webhook event signed with the spec's scheme verifies into its typed variant; a
-/// tampered body, a wrong secret and a late or missing signature fail.
+/// tampered body, a wrong key, a missing or duplicated signature header and a
+/// replayed delivery fail, each with its own error.
 #[test]
 fn webhook_issue_comment_verifies_and_rejects_tampering() {
-    const TIMESTAMP: u64 = 1_700_000_000;
-    let secret = ::accord_runtime::Secret::new("whsec_contract_test_secret");
+    let (_, verifying, other) = webhook_keys();
     let body = serde_json::to_vec(
             &serde_json::from_str::<
                 Value,
@@ -1134,39 +1185,79 @@ fn webhook_issue_comment_verifies_and_rejects_tampering() {
                 .expect("spec JSON"),
         )
         .expect("payload serializes");
-    let mut headers = ::accord_runtime::header::HeaderMap::new();
-    for (name, value) in github_client::webhooks::sign(&body, &secret, TIMESTAMP) {
-        headers.insert(name, value.parse().expect("header value"));
-    }
-    headers.insert("X-GitHub-Event", "issue_comment".parse().expect("header value"));
-    headers
-        .insert(
-            "X-GitHub-Delivery",
-            "72d3162e-cc78-11e3-81ab-4c9367dc0958".parse().expect("header value"),
-        );
-    let now = ::std::time::UNIX_EPOCH + ::std::time::Duration::from_secs(TIMESTAMP);
-    let event = github_client::webhooks::verify(&headers, &body, &secret, now)
+    let headers = signed_headers(&body, "issue_comment");
+    let now = at(TIMESTAMP);
+    let delivery = github_client::webhooks::verify_delivery(
+            &headers,
+            &body,
+            &[&verifying],
+            now,
+        )
         .expect("a signed delivery verifies");
     assert!(
-        matches!(event, github_client::webhooks::Event::IssueComment(_)), "decoded {:?}",
-        event
+        matches!(delivery.event, github_client::webhooks::Event::IssueComment(_)),
+        "decoded {:?}", delivery.event
     );
-    assert_eq!(event.event_type(), "issue_comment");
+    assert_eq!(delivery.event.event_type(), "issue_comment");
+    assert!(delivery.id.is_some(), "the delivery id is read for de-duplication");
+    assert!(
+        github_client::webhooks::verify_delivery(& headers, & body, & [& other, &
+        verifying], now).is_ok()
+    );
     let mut tampered = body.clone();
     tampered.push(b' ');
     assert_eq!(
-        github_client::webhooks::verify(& headers, & tampered, & secret, now).err(),
+        github_client::webhooks::verify(& headers, & tampered, & verifying, now).err(),
         Some(::accord_runtime::webhook::WebhookError::SignatureMismatch)
     );
-    let wrong_secret = ::accord_runtime::Secret::new("whsec_someone_else");
     assert_eq!(
-        github_client::webhooks::verify(& headers, & body, & wrong_secret, now).err(),
+        github_client::webhooks::verify(& headers, & body, & other, now).err(),
         Some(::accord_runtime::webhook::WebhookError::SignatureMismatch)
     );
     let mut unsigned = headers.clone();
     unsigned.remove("X-Hub-Signature-256");
-    assert!(
-        matches!(github_client::webhooks::verify(& unsigned, & body, & secret, now),
-        Err(::accord_runtime::webhook::WebhookError::MissingHeader(_)))
+    assert_eq!(
+        github_client::webhooks::verify(& unsigned, & body, & verifying, now).err(),
+        Some(::accord_runtime::webhook::WebhookError::MissingHeader { name :
+        "X-Hub-Signature-256".to_string() })
     );
+    let mut twice = headers.clone();
+    let signature = headers.get("X-Hub-Signature-256").expect("signed").clone();
+    twice.append("X-Hub-Signature-256", signature);
+    assert_eq!(
+        github_client::webhooks::verify(& twice, & body, & verifying, now).err(),
+        Some(::accord_runtime::webhook::WebhookError::DuplicateHeader { name :
+        "X-Hub-Signature-256".to_string() })
+    );
+}
+
+/// An event type the spec does not declare arrives as `Event::Unknown` with its raw
+/// payload, not as an error.
+#[test]
+fn webhook_unknown_event_type_is_kept_raw() {
+    let (_, verifying, _) = webhook_keys();
+    let body = serde_json::to_vec(
+            &serde_json::from_str::<
+                Value,
+            >(
+                    "{\"action\":\"opened\",\"issue\":{\"id\":1,\"node_id\":\"MDU6SXNzdWUx\",\"url\":\"https://api.github.com/repos/octocat/Hello-World/issues/1347\",\"repository_url\":\"https://api.github.com/repos/octocat/Hello-World\",\"labels_url\":\"https://api.github.com/repos/octocat/Hello-World/issues/1347/labels{/name}\",\"comments_url\":\"https://api.github.com/repos/octocat/Hello-World/issues/1347/comments\",\"events_url\":\"https://api.github.com/repos/octocat/Hello-World/issues/1347/events\",\"html_url\":\"https://github.com/octocat/Hello-World/issues/1347\",\"number\":1347,\"state\":\"open\",\"title\":\"Found a bug\",\"body\":\"I'm having a problem with this.\",\"user\":{\"login\":\"octocat\",\"id\":1,\"node_id\":\"MDQ6VXNlcjE=\",\"avatar_url\":\"https://github.com/images/error/octocat_happy.gif\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/octocat\",\"html_url\":\"https://github.com/octocat\",\"followers_url\":\"https://api.github.com/users/octocat/followers\",\"following_url\":\"https://api.github.com/users/octocat/following{/other_user}\",\"gists_url\":\"https://api.github.com/users/octocat/gists{/gist_id}\",\"starred_url\":\"https://api.github.com/users/octocat/starred{/owner}{/repo}\",\"subscriptions_url\":\"https://api.github.com/users/octocat/subscriptions\",\"organizations_url\":\"https://api.github.com/users/octocat/orgs\",\"repos_url\":\"https://api.github.com/users/octocat/repos\",\"events_url\":\"https://api.github.com/users/octocat/events{/privacy}\",\"received_events_url\":\"https://api.github.com/users/octocat/received_events\",\"type\":\"User\",\"site_admin\":false},\"labels\":[{\"id\":208045946,\"node_id\":\"MDU6TGFiZWwyMDgwNDU5NDY=\",\"url\":\"https://api.github.com/repos/octocat/Hello-World/labels/bug\",\"name\":\"bug\",\"description\":\"Something isn't working\",\"color\":\"f29513\",\"default\":true}],\"assignee\":null,\"milestone\":null,\"locked\":false,\"comments\":0,\"closed_at\":null,\"created_at\":\"2011-04-22T13:33:48Z\",\"updated_at\":\"2011-04-22T13:33:48Z\",\"author_association\":\"COLLABORATOR\"},\"repository\":{\"id\":1296269,\"node_id\":\"MDEwOlJlcG9zaXRvcnkxMjk2MjY5\",\"name\":\"Hello-World\",\"full_name\":\"octocat/Hello-World\",\"owner\":{\"login\":\"octocat\",\"id\":1,\"node_id\":\"MDQ6VXNlcjE=\",\"avatar_url\":\"https://github.com/images/error/octocat_happy.gif\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/octocat\",\"html_url\":\"https://github.com/octocat\",\"followers_url\":\"https://api.github.com/users/octocat/followers\",\"following_url\":\"https://api.github.com/users/octocat/following{/other_user}\",\"gists_url\":\"https://api.github.com/users/octocat/gists{/gist_id}\",\"starred_url\":\"https://api.github.com/users/octocat/starred{/owner}{/repo}\",\"subscriptions_url\":\"https://api.github.com/users/octocat/subscriptions\",\"organizations_url\":\"https://api.github.com/users/octocat/orgs\",\"repos_url\":\"https://api.github.com/users/octocat/repos\",\"events_url\":\"https://api.github.com/users/octocat/events{/privacy}\",\"received_events_url\":\"https://api.github.com/users/octocat/received_events\",\"type\":\"User\",\"site_admin\":false},\"private\":false,\"html_url\":\"https://github.com/octocat/Hello-World\",\"description\":\"This your first repo!\",\"fork\":false,\"url\":\"https://api.github.com/repos/octocat/Hello-World\",\"git_url\":\"git:github.com/octocat/Hello-World.git\",\"ssh_url\":\"git@github.com:octocat/Hello-World.git\",\"clone_url\":\"https://github.com/octocat/Hello-World.git\",\"mirror_url\":null,\"svn_url\":\"https://svn.github.com/octocat/Hello-World\",\"homepage\":\"https://github.com\",\"language\":null,\"forks_count\":9,\"forks\":9,\"stargazers_count\":80,\"watchers_count\":80,\"watchers\":80,\"size\":108,\"default_branch\":\"master\",\"open_issues_count\":0,\"open_issues\":0,\"is_template\":false,\"has_issues\":true,\"has_projects\":true,\"has_wiki\":true,\"has_pages\":false,\"has_downloads\":true,\"archived\":false,\"pushed_at\":\"2011-01-26T19:06:43Z\",\"created_at\":\"2011-01-26T19:01:12Z\",\"updated_at\":\"2011-01-26T19:14:43Z\",\"license\":{\"key\":\"mit\",\"name\":\"MIT License\",\"spdx_id\":\"MIT\",\"url\":\"https://api.github.com/licenses/mit\",\"node_id\":\"MDc6TGljZW5zZW1pdA==\"}},\"sender\":{\"login\":\"octocat\",\"id\":1,\"node_id\":\"MDQ6VXNlcjE=\",\"avatar_url\":\"https://github.com/images/error/octocat_happy.gif\",\"gravatar_id\":\"\",\"url\":\"https://api.github.com/users/octocat\",\"html_url\":\"https://github.com/octocat\",\"followers_url\":\"https://api.github.com/users/octocat/followers\",\"following_url\":\"https://api.github.com/users/octocat/following{/other_user}\",\"gists_url\":\"https://api.github.com/users/octocat/gists{/gist_id}\",\"starred_url\":\"https://api.github.com/users/octocat/starred{/owner}{/repo}\",\"subscriptions_url\":\"https://api.github.com/users/octocat/subscriptions\",\"organizations_url\":\"https://api.github.com/users/octocat/orgs\",\"repos_url\":\"https://api.github.com/users/octocat/repos\",\"events_url\":\"https://api.github.com/users/octocat/events{/privacy}\",\"received_events_url\":\"https://api.github.com/users/octocat/received_events\",\"type\":\"User\",\"site_admin\":false}}",
+                )
+                .expect("spec JSON"),
+        )
+        .expect("payload serializes");
+    let headers = signed_headers(&body, "accord.test.unknown");
+    let event = github_client::webhooks::verify(
+            &headers,
+            &body,
+            &verifying,
+            at(TIMESTAMP),
+        )
+        .expect("a signed delivery verifies");
+    match event {
+        github_client::webhooks::Event::Unknown { event_type, raw } => {
+            assert_eq!(event_type, "accord.test.unknown");
+            assert_eq!(raw, serde_json::from_slice:: < Value > (& body).expect("JSON"));
+        }
+        other => panic!("expected Unknown, got {other:?}"),
+    }
 }

@@ -3,13 +3,25 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Webhook verification: checks a delivery's signature on the raw body, then parses it
 //! into a typed [`Event`].
-/// The signature scheme of the spec: `X-Webhook-Signature: sha256={hex}` over `{body}`, replay window 300 s.
-pub const SCHEME: ::accord_runtime::webhook::Scheme = ::accord_runtime::webhook::Scheme {
-    signature_header: "X-Webhook-Signature",
-    format: "sha256={hex}",
-    signed_payload: "{body}",
-    timestamp_header: ::std::option::Option::Some("X-Webhook-Timestamp"),
-    tolerance: ::std::time::Duration::from_secs(300u64),
+/// The signature scheme of the spec: HMAC-SHA256 in `X-Webhook-Signature: sha256={hex}` over `{body}`, replay window 300 s both ways.
+pub static SCHEME: ::accord_runtime::webhook::Scheme = ::accord_runtime::webhook::Scheme {
+    algorithm: ::accord_runtime::webhook::Algorithm::HmacSha256,
+    key: ::accord_runtime::webhook::KeyFormat {
+        encoding: ::accord_runtime::webhook::KeyEncoding::Utf8,
+        prefix: ::std::option::Option::None,
+        signing_prefix: ::std::option::Option::None,
+    },
+    header: ::std::borrow::Cow::Borrowed("X-Webhook-Signature"),
+    format: ::std::borrow::Cow::Borrowed("sha256={hex}"),
+    separator: ::std::option::Option::None,
+    signed_payload: ::std::borrow::Cow::Borrowed("{body}"),
+    id_header: ::std::option::Option::None,
+    timestamp_header: ::std::option::Option::Some(
+        ::std::borrow::Cow::Borrowed("X-Webhook-Timestamp"),
+    ),
+    tolerance_seconds: 300u64,
+    url_port_variants: false,
+    body_hash_param: ::std::option::Option::None,
 };
 
 /// Environment variable holding the webhook secret: `ORDERS_WEBHOOK_SECRET`.
@@ -45,21 +57,24 @@ impl Event {
     }
 }
 
-/// A verified delivery: the event and its id for de-duplication (deliveries are
-/// at-least-once, so the same id can arrive twice).
+/// A verified delivery: the event, its id for de-duplication (deliveries are
+/// at-least-once, so the same id can arrive twice: see
+/// [`::accord_runtime::webhook::Deduplicate`]) and its signed timestamp.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Delivery {
     /// The event or delivery id, when the provider sends one.
     pub id: ::std::option::Option<::std::string::String>,
+    /// The signed timestamp, unix seconds, when the scheme signs one.
+    pub timestamp: ::std::option::Option<i64>,
     /// The event.
     pub event: Event,
 }
 
-/// Verifies a delivery with `secret` at time `now` and returns its typed event.
+/// Verifies a delivery with `secret` at time `now` and returns its typed event. Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).
 ///
 /// Errors: a [`::accord_runtime::webhook::WebhookError`] saying why it was rejected.
-pub fn verify(
-    headers: &::accord_runtime::header::HeaderMap,
+pub fn verify<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(
+    headers: &H,
     body: &[u8],
     secret: &::accord_runtime::Secret,
     now: ::std::time::SystemTime,
@@ -67,17 +82,18 @@ pub fn verify(
     verify_delivery(headers, body, &[secret], now).map(|delivery| delivery.event)
 }
 
-/// Verifies a delivery against any of several secrets (rotation) and returns the event
-/// with its id.
+/// Verifies a delivery against any of several secrets (rotation: any may match) and
+/// returns the event with its id and timestamp.
 ///
 /// Errors: as [`verify`].
-pub fn verify_delivery(
-    headers: &::accord_runtime::header::HeaderMap,
+pub fn verify_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(
+    headers: &H,
     body: &[u8],
     secrets: &[&::accord_runtime::Secret],
     now: ::std::time::SystemTime,
 ) -> ::std::result::Result<Delivery, ::accord_runtime::webhook::WebhookError> {
-    SCHEME.verify(headers, body, secrets, now)?;
+    let verified = SCHEME
+        .verify(headers, body, ::std::option::Option::None, secrets, now)?;
     let payload: ::accord_runtime::serde_json::Value = ::accord_runtime::serde_json::from_slice(
             body,
         )
@@ -116,15 +132,32 @@ pub fn verify_delivery(
             })
         }
     }?;
-    ::std::result::Result::Ok(Delivery { id, event })
+    ::std::result::Result::Ok(Delivery {
+        id: id.or(verified.id),
+        timestamp: verified.timestamp,
+        event,
+    })
 }
 
-/// Signs a body as the provider would at unix time `timestamp` (seconds); returns the
-/// headers to send. For tests and mock servers.
+/// Signs a body as the provider would at unix time `timestamp` (seconds) and returns the
+/// headers to send (a fresh message id included when the scheme signs one). For tests
+/// and mock servers; [`SCHEME`]`.sign` takes every input explicitly.
+///
+/// Errors: [`::accord_runtime::webhook::WebhookError::InvalidKey`] when `secret` does not
+/// decode in the scheme's key encoding.
 pub fn sign(
     body: &[u8],
     secret: &::accord_runtime::Secret,
-    timestamp: u64,
-) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-    SCHEME.sign(body, secret, timestamp)
+    timestamp: i64,
+) -> ::std::result::Result<
+    ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
+    ::accord_runtime::webhook::WebhookError,
+> {
+    let message = ::accord_runtime::webhook::Message {
+        body,
+        timestamp,
+        id: ::std::option::Option::None,
+        url: ::std::option::Option::None,
+    };
+    SCHEME.sign(&message, &[secret])
 }

@@ -1335,12 +1335,50 @@ async fn unauthorized() {
     }
 }
 
+/// Unix time the webhook tests sign at, seconds.
+const TIMESTAMP: i64 = 1_700_000_000;
+/// The request URL, for schemes that sign it.
+const URL: &str = "https://hooks.example.com/accord?source=contract-test";
+fn at(seconds: i64) -> ::std::time::SystemTime {
+    ::std::time::UNIX_EPOCH + ::std::time::Duration::from_secs(seconds as u64)
+}
+
+/// (signing key, verifying key, someone else's verifying key).
+fn webhook_keys() -> (
+    ::accord_runtime::Secret,
+    ::accord_runtime::Secret,
+    ::accord_runtime::Secret,
+) {
+    (
+        ::accord_runtime::Secret::new("contract_test_secret"),
+        ::accord_runtime::Secret::new("contract_test_secret"),
+        ::accord_runtime::Secret::new("someone_else"),
+    )
+}
+
+/// Headers of `body` signed as the provider would, with the event type `event_type`.
+fn signed_headers(
+    body: &[u8],
+    _event_type: &str,
+) -> ::accord_runtime::header::HeaderMap {
+    let (signing, _, _) = webhook_keys();
+    let mut headers = ::accord_runtime::header::HeaderMap::new();
+    for (name, value) in orders_client::webhooks::sign(body, &signing, TIMESTAMP)
+        .expect("the test key signs")
+    {
+        let name = ::accord_runtime::header::HeaderName::from_bytes(name.as_bytes())
+            .expect("header name");
+        headers.insert(name, value.parse().expect("header value"));
+    }
+    headers
+}
+
 /// Webhook event signed with the spec's scheme verifies into its typed variant; a
-/// tampered body, a wrong secret and a late or missing signature fail.
+/// tampered body, a wrong key, a missing or duplicated signature header and a
+/// replayed delivery fail, each with its own error.
 #[test]
 fn webhook_order_created_verifies_and_rejects_tampering() {
-    const TIMESTAMP: u64 = 1_700_000_000;
-    let secret = ::accord_runtime::Secret::new("whsec_contract_test_secret");
+    let (_, verifying, other) = webhook_keys();
     let body = serde_json::to_vec(
             &serde_json::from_str::<
                 Value,
@@ -1350,49 +1388,70 @@ fn webhook_order_created_verifies_and_rejects_tampering() {
                 .expect("spec JSON"),
         )
         .expect("payload serializes");
-    let mut headers = ::accord_runtime::header::HeaderMap::new();
-    for (name, value) in orders_client::webhooks::sign(&body, &secret, TIMESTAMP) {
-        headers.insert(name, value.parse().expect("header value"));
-    }
-    let now = ::std::time::UNIX_EPOCH + ::std::time::Duration::from_secs(TIMESTAMP);
-    let event = orders_client::webhooks::verify(&headers, &body, &secret, now)
+    let headers = signed_headers(&body, "order.created");
+    let now = at(TIMESTAMP);
+    let delivery = orders_client::webhooks::verify_delivery(
+            &headers,
+            &body,
+            &[&verifying],
+            now,
+        )
         .expect("a signed delivery verifies");
     assert!(
-        matches!(event, orders_client::webhooks::Event::OrderCreated(_)), "decoded {:?}",
-        event
+        matches!(delivery.event, orders_client::webhooks::Event::OrderCreated(_)),
+        "decoded {:?}", delivery.event
     );
-    assert_eq!(event.event_type(), "order.created");
+    assert_eq!(delivery.event.event_type(), "order.created");
+    assert!(delivery.id.is_some(), "the delivery id is read for de-duplication");
+    assert!(
+        orders_client::webhooks::verify_delivery(& headers, & body, & [& other, &
+        verifying], now).is_ok()
+    );
     let mut tampered = body.clone();
     tampered.push(b' ');
     assert_eq!(
-        orders_client::webhooks::verify(& headers, & tampered, & secret, now).err(),
+        orders_client::webhooks::verify(& headers, & tampered, & verifying, now).err(),
         Some(::accord_runtime::webhook::WebhookError::SignatureMismatch)
     );
-    let wrong_secret = ::accord_runtime::Secret::new("whsec_someone_else");
     assert_eq!(
-        orders_client::webhooks::verify(& headers, & body, & wrong_secret, now).err(),
+        orders_client::webhooks::verify(& headers, & body, & other, now).err(),
         Some(::accord_runtime::webhook::WebhookError::SignatureMismatch)
     );
-    let late = ::std::time::UNIX_EPOCH
-        + ::std::time::Duration::from_secs(TIMESTAMP + 301u64);
-    assert!(
-        matches!(orders_client::webhooks::verify(& headers, & body, & secret, late),
-        Err(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance { .. }))
+    let mut unsigned = headers.clone();
+    unsigned.remove("X-Webhook-Signature");
+    assert_eq!(
+        orders_client::webhooks::verify(& unsigned, & body, & verifying, now).err(),
+        Some(::accord_runtime::webhook::WebhookError::MissingHeader { name :
+        "X-Webhook-Signature".to_string() })
     );
-    let early = ::std::time::UNIX_EPOCH
-        + ::std::time::Duration::from_secs(TIMESTAMP - 301u64);
-    assert!(
-        matches!(orders_client::webhooks::verify(& headers, & body, & secret, early),
-        Err(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance { .. }))
+    let mut twice = headers.clone();
+    let signature = headers.get("X-Webhook-Signature").expect("signed").clone();
+    twice.append("X-Webhook-Signature", signature);
+    assert_eq!(
+        orders_client::webhooks::verify(& twice, & body, & verifying, now).err(),
+        Some(::accord_runtime::webhook::WebhookError::DuplicateHeader { name :
+        "X-Webhook-Signature".to_string() })
+    );
+    assert_eq!(
+        orders_client::webhooks::verify(& headers, & body, & verifying, at(TIMESTAMP +
+        301i64)).err(),
+        Some(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance {
+        skew_seconds : - 301i64 })
+    );
+    assert_eq!(
+        orders_client::webhooks::verify(& headers, & body, & verifying, at(TIMESTAMP -
+        301i64)).err(),
+        Some(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance {
+        skew_seconds : 301i64 })
     );
 }
 
 /// Webhook event signed with the spec's scheme verifies into its typed variant; a
-/// tampered body, a wrong secret and a late or missing signature fail.
+/// tampered body, a wrong key, a missing or duplicated signature header and a
+/// replayed delivery fail, each with its own error.
 #[test]
 fn webhook_order_updated_verifies_and_rejects_tampering() {
-    const TIMESTAMP: u64 = 1_700_000_000;
-    let secret = ::accord_runtime::Secret::new("whsec_contract_test_secret");
+    let (_, verifying, other) = webhook_keys();
     let body = serde_json::to_vec(
             &serde_json::from_str::<
                 Value,
@@ -1402,49 +1461,70 @@ fn webhook_order_updated_verifies_and_rejects_tampering() {
                 .expect("spec JSON"),
         )
         .expect("payload serializes");
-    let mut headers = ::accord_runtime::header::HeaderMap::new();
-    for (name, value) in orders_client::webhooks::sign(&body, &secret, TIMESTAMP) {
-        headers.insert(name, value.parse().expect("header value"));
-    }
-    let now = ::std::time::UNIX_EPOCH + ::std::time::Duration::from_secs(TIMESTAMP);
-    let event = orders_client::webhooks::verify(&headers, &body, &secret, now)
+    let headers = signed_headers(&body, "order.updated");
+    let now = at(TIMESTAMP);
+    let delivery = orders_client::webhooks::verify_delivery(
+            &headers,
+            &body,
+            &[&verifying],
+            now,
+        )
         .expect("a signed delivery verifies");
     assert!(
-        matches!(event, orders_client::webhooks::Event::OrderUpdated(_)), "decoded {:?}",
-        event
+        matches!(delivery.event, orders_client::webhooks::Event::OrderUpdated(_)),
+        "decoded {:?}", delivery.event
     );
-    assert_eq!(event.event_type(), "order.updated");
+    assert_eq!(delivery.event.event_type(), "order.updated");
+    assert!(delivery.id.is_some(), "the delivery id is read for de-duplication");
+    assert!(
+        orders_client::webhooks::verify_delivery(& headers, & body, & [& other, &
+        verifying], now).is_ok()
+    );
     let mut tampered = body.clone();
     tampered.push(b' ');
     assert_eq!(
-        orders_client::webhooks::verify(& headers, & tampered, & secret, now).err(),
+        orders_client::webhooks::verify(& headers, & tampered, & verifying, now).err(),
         Some(::accord_runtime::webhook::WebhookError::SignatureMismatch)
     );
-    let wrong_secret = ::accord_runtime::Secret::new("whsec_someone_else");
     assert_eq!(
-        orders_client::webhooks::verify(& headers, & body, & wrong_secret, now).err(),
+        orders_client::webhooks::verify(& headers, & body, & other, now).err(),
         Some(::accord_runtime::webhook::WebhookError::SignatureMismatch)
     );
-    let late = ::std::time::UNIX_EPOCH
-        + ::std::time::Duration::from_secs(TIMESTAMP + 301u64);
-    assert!(
-        matches!(orders_client::webhooks::verify(& headers, & body, & secret, late),
-        Err(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance { .. }))
+    let mut unsigned = headers.clone();
+    unsigned.remove("X-Webhook-Signature");
+    assert_eq!(
+        orders_client::webhooks::verify(& unsigned, & body, & verifying, now).err(),
+        Some(::accord_runtime::webhook::WebhookError::MissingHeader { name :
+        "X-Webhook-Signature".to_string() })
     );
-    let early = ::std::time::UNIX_EPOCH
-        + ::std::time::Duration::from_secs(TIMESTAMP - 301u64);
-    assert!(
-        matches!(orders_client::webhooks::verify(& headers, & body, & secret, early),
-        Err(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance { .. }))
+    let mut twice = headers.clone();
+    let signature = headers.get("X-Webhook-Signature").expect("signed").clone();
+    twice.append("X-Webhook-Signature", signature);
+    assert_eq!(
+        orders_client::webhooks::verify(& twice, & body, & verifying, now).err(),
+        Some(::accord_runtime::webhook::WebhookError::DuplicateHeader { name :
+        "X-Webhook-Signature".to_string() })
+    );
+    assert_eq!(
+        orders_client::webhooks::verify(& headers, & body, & verifying, at(TIMESTAMP +
+        301i64)).err(),
+        Some(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance {
+        skew_seconds : - 301i64 })
+    );
+    assert_eq!(
+        orders_client::webhooks::verify(& headers, & body, & verifying, at(TIMESTAMP -
+        301i64)).err(),
+        Some(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance {
+        skew_seconds : 301i64 })
     );
 }
 
 /// Webhook event signed with the spec's scheme verifies into its typed variant; a
-/// tampered body, a wrong secret and a late or missing signature fail.
+/// tampered body, a wrong key, a missing or duplicated signature header and a
+/// replayed delivery fail, each with its own error.
 #[test]
 fn webhook_order_cancelled_verifies_and_rejects_tampering() {
-    const TIMESTAMP: u64 = 1_700_000_000;
-    let secret = ::accord_runtime::Secret::new("whsec_contract_test_secret");
+    let (_, verifying, other) = webhook_keys();
     let body = serde_json::to_vec(
             &serde_json::from_str::<
                 Value,
@@ -1454,39 +1534,91 @@ fn webhook_order_cancelled_verifies_and_rejects_tampering() {
                 .expect("spec JSON"),
         )
         .expect("payload serializes");
-    let mut headers = ::accord_runtime::header::HeaderMap::new();
-    for (name, value) in orders_client::webhooks::sign(&body, &secret, TIMESTAMP) {
-        headers.insert(name, value.parse().expect("header value"));
-    }
-    let now = ::std::time::UNIX_EPOCH + ::std::time::Duration::from_secs(TIMESTAMP);
-    let event = orders_client::webhooks::verify(&headers, &body, &secret, now)
+    let headers = signed_headers(&body, "order.cancelled");
+    let now = at(TIMESTAMP);
+    let delivery = orders_client::webhooks::verify_delivery(
+            &headers,
+            &body,
+            &[&verifying],
+            now,
+        )
         .expect("a signed delivery verifies");
     assert!(
-        matches!(event, orders_client::webhooks::Event::OrderCancelled(_)),
-        "decoded {:?}", event
+        matches!(delivery.event, orders_client::webhooks::Event::OrderCancelled(_)),
+        "decoded {:?}", delivery.event
     );
-    assert_eq!(event.event_type(), "order.cancelled");
+    assert_eq!(delivery.event.event_type(), "order.cancelled");
+    assert!(delivery.id.is_some(), "the delivery id is read for de-duplication");
+    assert!(
+        orders_client::webhooks::verify_delivery(& headers, & body, & [& other, &
+        verifying], now).is_ok()
+    );
     let mut tampered = body.clone();
     tampered.push(b' ');
     assert_eq!(
-        orders_client::webhooks::verify(& headers, & tampered, & secret, now).err(),
+        orders_client::webhooks::verify(& headers, & tampered, & verifying, now).err(),
         Some(::accord_runtime::webhook::WebhookError::SignatureMismatch)
     );
-    let wrong_secret = ::accord_runtime::Secret::new("whsec_someone_else");
     assert_eq!(
-        orders_client::webhooks::verify(& headers, & body, & wrong_secret, now).err(),
+        orders_client::webhooks::verify(& headers, & body, & other, now).err(),
         Some(::accord_runtime::webhook::WebhookError::SignatureMismatch)
     );
-    let late = ::std::time::UNIX_EPOCH
-        + ::std::time::Duration::from_secs(TIMESTAMP + 301u64);
-    assert!(
-        matches!(orders_client::webhooks::verify(& headers, & body, & secret, late),
-        Err(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance { .. }))
+    let mut unsigned = headers.clone();
+    unsigned.remove("X-Webhook-Signature");
+    assert_eq!(
+        orders_client::webhooks::verify(& unsigned, & body, & verifying, now).err(),
+        Some(::accord_runtime::webhook::WebhookError::MissingHeader { name :
+        "X-Webhook-Signature".to_string() })
     );
-    let early = ::std::time::UNIX_EPOCH
-        + ::std::time::Duration::from_secs(TIMESTAMP - 301u64);
-    assert!(
-        matches!(orders_client::webhooks::verify(& headers, & body, & secret, early),
-        Err(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance { .. }))
+    let mut twice = headers.clone();
+    let signature = headers.get("X-Webhook-Signature").expect("signed").clone();
+    twice.append("X-Webhook-Signature", signature);
+    assert_eq!(
+        orders_client::webhooks::verify(& twice, & body, & verifying, now).err(),
+        Some(::accord_runtime::webhook::WebhookError::DuplicateHeader { name :
+        "X-Webhook-Signature".to_string() })
     );
+    assert_eq!(
+        orders_client::webhooks::verify(& headers, & body, & verifying, at(TIMESTAMP +
+        301i64)).err(),
+        Some(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance {
+        skew_seconds : - 301i64 })
+    );
+    assert_eq!(
+        orders_client::webhooks::verify(& headers, & body, & verifying, at(TIMESTAMP -
+        301i64)).err(),
+        Some(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance {
+        skew_seconds : 301i64 })
+    );
+}
+
+/// An event type the spec does not declare arrives as `Event::Unknown` with its raw
+/// payload, not as an error.
+#[test]
+fn webhook_unknown_event_type_is_kept_raw() {
+    let (_, verifying, _) = webhook_keys();
+    let body = serde_json::to_vec(
+            &serde_json::from_str::<
+                Value,
+            >(
+                    "{\"event_id\":\"evt_0001\",\"event_type\":\"accord.test.unknown\",\"timestamp\":\"2024-01-15T10:30:00Z\",\"data\":{\"order_id\":\"ORD-12345678\",\"customer_id\":\"CUST-12345\",\"total_amount\":299.99,\"items\":[{\"product_id\":\"SKU-001\",\"quantity\":2,\"unit_price\":29.99}],\"created_at\":\"2024-01-15T10:30:00Z\"}}",
+                )
+                .expect("spec JSON"),
+        )
+        .expect("payload serializes");
+    let headers = signed_headers(&body, "accord.test.unknown");
+    let event = orders_client::webhooks::verify(
+            &headers,
+            &body,
+            &verifying,
+            at(TIMESTAMP),
+        )
+        .expect("a signed delivery verifies");
+    match event {
+        orders_client::webhooks::Event::Unknown { event_type, raw } => {
+            assert_eq!(event_type, "accord.test.unknown");
+            assert_eq!(raw, serde_json::from_slice:: < Value > (& body).expect("JSON"));
+        }
+        other => panic!("expected Unknown, got {other:?}"),
+    }
 }

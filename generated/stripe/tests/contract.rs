@@ -1441,12 +1441,50 @@ async fn list_payment_intents_ok() {
     }
 }
 
+/// Unix time the webhook tests sign at, seconds.
+const TIMESTAMP: i64 = 1_700_000_000;
+/// The request URL, for schemes that sign it.
+const URL: &str = "https://hooks.example.com/accord?source=contract-test";
+fn at(seconds: i64) -> ::std::time::SystemTime {
+    ::std::time::UNIX_EPOCH + ::std::time::Duration::from_secs(seconds as u64)
+}
+
+/// (signing key, verifying key, someone else's verifying key).
+fn webhook_keys() -> (
+    ::accord_runtime::Secret,
+    ::accord_runtime::Secret,
+    ::accord_runtime::Secret,
+) {
+    (
+        ::accord_runtime::Secret::new("contract_test_secret"),
+        ::accord_runtime::Secret::new("contract_test_secret"),
+        ::accord_runtime::Secret::new("someone_else"),
+    )
+}
+
+/// Headers of `body` signed as the provider would, with the event type `event_type`.
+fn signed_headers(
+    body: &[u8],
+    _event_type: &str,
+) -> ::accord_runtime::header::HeaderMap {
+    let (signing, _, _) = webhook_keys();
+    let mut headers = ::accord_runtime::header::HeaderMap::new();
+    for (name, value) in stripe_client::webhooks::sign(body, &signing, TIMESTAMP)
+        .expect("the test key signs")
+    {
+        let name = ::accord_runtime::header::HeaderName::from_bytes(name.as_bytes())
+            .expect("header name");
+        headers.insert(name, value.parse().expect("header value"));
+    }
+    headers
+}
+
 /// Webhook event signed with the spec's scheme verifies into its typed variant; a
-/// tampered body, a wrong secret and a late or missing signature fail.
+/// tampered body, a wrong key, a missing or duplicated signature header and a
+/// replayed delivery fail, each with its own error.
 #[test]
 fn webhook_payment_intent_succeeded_verifies_and_rejects_tampering() {
-    const TIMESTAMP: u64 = 1_700_000_000;
-    let secret = ::accord_runtime::Secret::new("whsec_contract_test_secret");
+    let (_, verifying, other) = webhook_keys();
     let body = serde_json::to_vec(
             &serde_json::from_str::<
                 Value,
@@ -1456,49 +1494,71 @@ fn webhook_payment_intent_succeeded_verifies_and_rejects_tampering() {
                 .expect("spec JSON"),
         )
         .expect("payload serializes");
-    let mut headers = ::accord_runtime::header::HeaderMap::new();
-    for (name, value) in stripe_client::webhooks::sign(&body, &secret, TIMESTAMP) {
-        headers.insert(name, value.parse().expect("header value"));
-    }
-    let now = ::std::time::UNIX_EPOCH + ::std::time::Duration::from_secs(TIMESTAMP);
-    let event = stripe_client::webhooks::verify(&headers, &body, &secret, now)
+    let headers = signed_headers(&body, "payment_intent.succeeded");
+    let now = at(TIMESTAMP);
+    let delivery = stripe_client::webhooks::verify_delivery(
+            &headers,
+            &body,
+            &[&verifying],
+            now,
+        )
         .expect("a signed delivery verifies");
     assert!(
-        matches!(event, stripe_client::webhooks::Event::PaymentIntentSucceeded(_)),
-        "decoded {:?}", event
+        matches!(delivery.event,
+        stripe_client::webhooks::Event::PaymentIntentSucceeded(_)), "decoded {:?}",
+        delivery.event
     );
-    assert_eq!(event.event_type(), "payment_intent.succeeded");
+    assert_eq!(delivery.event.event_type(), "payment_intent.succeeded");
+    assert!(delivery.id.is_some(), "the delivery id is read for de-duplication");
+    assert!(
+        stripe_client::webhooks::verify_delivery(& headers, & body, & [& other, &
+        verifying], now).is_ok()
+    );
     let mut tampered = body.clone();
     tampered.push(b' ');
     assert_eq!(
-        stripe_client::webhooks::verify(& headers, & tampered, & secret, now).err(),
+        stripe_client::webhooks::verify(& headers, & tampered, & verifying, now).err(),
         Some(::accord_runtime::webhook::WebhookError::SignatureMismatch)
     );
-    let wrong_secret = ::accord_runtime::Secret::new("whsec_someone_else");
     assert_eq!(
-        stripe_client::webhooks::verify(& headers, & body, & wrong_secret, now).err(),
+        stripe_client::webhooks::verify(& headers, & body, & other, now).err(),
         Some(::accord_runtime::webhook::WebhookError::SignatureMismatch)
     );
-    let late = ::std::time::UNIX_EPOCH
-        + ::std::time::Duration::from_secs(TIMESTAMP + 301u64);
-    assert!(
-        matches!(stripe_client::webhooks::verify(& headers, & body, & secret, late),
-        Err(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance { .. }))
+    let mut unsigned = headers.clone();
+    unsigned.remove("Stripe-Signature");
+    assert_eq!(
+        stripe_client::webhooks::verify(& unsigned, & body, & verifying, now).err(),
+        Some(::accord_runtime::webhook::WebhookError::MissingHeader { name :
+        "Stripe-Signature".to_string() })
     );
-    let early = ::std::time::UNIX_EPOCH
-        + ::std::time::Duration::from_secs(TIMESTAMP - 301u64);
-    assert!(
-        matches!(stripe_client::webhooks::verify(& headers, & body, & secret, early),
-        Err(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance { .. }))
+    let mut twice = headers.clone();
+    let signature = headers.get("Stripe-Signature").expect("signed").clone();
+    twice.append("Stripe-Signature", signature);
+    assert_eq!(
+        stripe_client::webhooks::verify(& twice, & body, & verifying, now).err(),
+        Some(::accord_runtime::webhook::WebhookError::DuplicateHeader { name :
+        "Stripe-Signature".to_string() })
+    );
+    assert_eq!(
+        stripe_client::webhooks::verify(& headers, & body, & verifying, at(TIMESTAMP +
+        301i64)).err(),
+        Some(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance {
+        skew_seconds : - 301i64 })
+    );
+    assert_eq!(
+        stripe_client::webhooks::verify(& headers, & body, & verifying, at(TIMESTAMP -
+        301i64)).err(),
+        Some(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance {
+        skew_seconds : 301i64 })
     );
 }
 
 /// Webhook event signed with the spec's scheme verifies into its typed variant; a
-/// tampered body, a wrong secret and a late or missing signature fail.
+/// tampered body, a wrong key, a missing or duplicated signature header and a
+/// replayed delivery fail, each with its own error.
 #[test]
 fn webhook_payment_intent_payment_failed_verifies_and_rejects_tampering() {
-    const TIMESTAMP: u64 = 1_700_000_000;
-    let secret = ::accord_runtime::Secret::new("whsec_contract_test_secret");
+    let (_, verifying, other) = webhook_keys();
     let body = serde_json::to_vec(
             &serde_json::from_str::<
                 Value,
@@ -1508,49 +1568,71 @@ fn webhook_payment_intent_payment_failed_verifies_and_rejects_tampering() {
                 .expect("spec JSON"),
         )
         .expect("payload serializes");
-    let mut headers = ::accord_runtime::header::HeaderMap::new();
-    for (name, value) in stripe_client::webhooks::sign(&body, &secret, TIMESTAMP) {
-        headers.insert(name, value.parse().expect("header value"));
-    }
-    let now = ::std::time::UNIX_EPOCH + ::std::time::Duration::from_secs(TIMESTAMP);
-    let event = stripe_client::webhooks::verify(&headers, &body, &secret, now)
+    let headers = signed_headers(&body, "payment_intent.payment_failed");
+    let now = at(TIMESTAMP);
+    let delivery = stripe_client::webhooks::verify_delivery(
+            &headers,
+            &body,
+            &[&verifying],
+            now,
+        )
         .expect("a signed delivery verifies");
     assert!(
-        matches!(event, stripe_client::webhooks::Event::PaymentIntentPaymentFailed(_)),
-        "decoded {:?}", event
+        matches!(delivery.event,
+        stripe_client::webhooks::Event::PaymentIntentPaymentFailed(_)), "decoded {:?}",
+        delivery.event
     );
-    assert_eq!(event.event_type(), "payment_intent.payment_failed");
+    assert_eq!(delivery.event.event_type(), "payment_intent.payment_failed");
+    assert!(delivery.id.is_some(), "the delivery id is read for de-duplication");
+    assert!(
+        stripe_client::webhooks::verify_delivery(& headers, & body, & [& other, &
+        verifying], now).is_ok()
+    );
     let mut tampered = body.clone();
     tampered.push(b' ');
     assert_eq!(
-        stripe_client::webhooks::verify(& headers, & tampered, & secret, now).err(),
+        stripe_client::webhooks::verify(& headers, & tampered, & verifying, now).err(),
         Some(::accord_runtime::webhook::WebhookError::SignatureMismatch)
     );
-    let wrong_secret = ::accord_runtime::Secret::new("whsec_someone_else");
     assert_eq!(
-        stripe_client::webhooks::verify(& headers, & body, & wrong_secret, now).err(),
+        stripe_client::webhooks::verify(& headers, & body, & other, now).err(),
         Some(::accord_runtime::webhook::WebhookError::SignatureMismatch)
     );
-    let late = ::std::time::UNIX_EPOCH
-        + ::std::time::Duration::from_secs(TIMESTAMP + 301u64);
-    assert!(
-        matches!(stripe_client::webhooks::verify(& headers, & body, & secret, late),
-        Err(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance { .. }))
+    let mut unsigned = headers.clone();
+    unsigned.remove("Stripe-Signature");
+    assert_eq!(
+        stripe_client::webhooks::verify(& unsigned, & body, & verifying, now).err(),
+        Some(::accord_runtime::webhook::WebhookError::MissingHeader { name :
+        "Stripe-Signature".to_string() })
     );
-    let early = ::std::time::UNIX_EPOCH
-        + ::std::time::Duration::from_secs(TIMESTAMP - 301u64);
-    assert!(
-        matches!(stripe_client::webhooks::verify(& headers, & body, & secret, early),
-        Err(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance { .. }))
+    let mut twice = headers.clone();
+    let signature = headers.get("Stripe-Signature").expect("signed").clone();
+    twice.append("Stripe-Signature", signature);
+    assert_eq!(
+        stripe_client::webhooks::verify(& twice, & body, & verifying, now).err(),
+        Some(::accord_runtime::webhook::WebhookError::DuplicateHeader { name :
+        "Stripe-Signature".to_string() })
+    );
+    assert_eq!(
+        stripe_client::webhooks::verify(& headers, & body, & verifying, at(TIMESTAMP +
+        301i64)).err(),
+        Some(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance {
+        skew_seconds : - 301i64 })
+    );
+    assert_eq!(
+        stripe_client::webhooks::verify(& headers, & body, & verifying, at(TIMESTAMP -
+        301i64)).err(),
+        Some(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance {
+        skew_seconds : 301i64 })
     );
 }
 
 /// Webhook event signed with the spec's scheme verifies into its typed variant; a
-/// tampered body, a wrong secret and a late or missing signature fail.
+/// tampered body, a wrong key, a missing or duplicated signature header and a
+/// replayed delivery fail, each with its own error.
 #[test]
 fn webhook_customer_created_verifies_and_rejects_tampering() {
-    const TIMESTAMP: u64 = 1_700_000_000;
-    let secret = ::accord_runtime::Secret::new("whsec_contract_test_secret");
+    let (_, verifying, other) = webhook_keys();
     let body = serde_json::to_vec(
             &serde_json::from_str::<
                 Value,
@@ -1560,39 +1642,91 @@ fn webhook_customer_created_verifies_and_rejects_tampering() {
                 .expect("spec JSON"),
         )
         .expect("payload serializes");
-    let mut headers = ::accord_runtime::header::HeaderMap::new();
-    for (name, value) in stripe_client::webhooks::sign(&body, &secret, TIMESTAMP) {
-        headers.insert(name, value.parse().expect("header value"));
-    }
-    let now = ::std::time::UNIX_EPOCH + ::std::time::Duration::from_secs(TIMESTAMP);
-    let event = stripe_client::webhooks::verify(&headers, &body, &secret, now)
+    let headers = signed_headers(&body, "customer.created");
+    let now = at(TIMESTAMP);
+    let delivery = stripe_client::webhooks::verify_delivery(
+            &headers,
+            &body,
+            &[&verifying],
+            now,
+        )
         .expect("a signed delivery verifies");
     assert!(
-        matches!(event, stripe_client::webhooks::Event::CustomerCreated(_)),
-        "decoded {:?}", event
+        matches!(delivery.event, stripe_client::webhooks::Event::CustomerCreated(_)),
+        "decoded {:?}", delivery.event
     );
-    assert_eq!(event.event_type(), "customer.created");
+    assert_eq!(delivery.event.event_type(), "customer.created");
+    assert!(delivery.id.is_some(), "the delivery id is read for de-duplication");
+    assert!(
+        stripe_client::webhooks::verify_delivery(& headers, & body, & [& other, &
+        verifying], now).is_ok()
+    );
     let mut tampered = body.clone();
     tampered.push(b' ');
     assert_eq!(
-        stripe_client::webhooks::verify(& headers, & tampered, & secret, now).err(),
+        stripe_client::webhooks::verify(& headers, & tampered, & verifying, now).err(),
         Some(::accord_runtime::webhook::WebhookError::SignatureMismatch)
     );
-    let wrong_secret = ::accord_runtime::Secret::new("whsec_someone_else");
     assert_eq!(
-        stripe_client::webhooks::verify(& headers, & body, & wrong_secret, now).err(),
+        stripe_client::webhooks::verify(& headers, & body, & other, now).err(),
         Some(::accord_runtime::webhook::WebhookError::SignatureMismatch)
     );
-    let late = ::std::time::UNIX_EPOCH
-        + ::std::time::Duration::from_secs(TIMESTAMP + 301u64);
-    assert!(
-        matches!(stripe_client::webhooks::verify(& headers, & body, & secret, late),
-        Err(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance { .. }))
+    let mut unsigned = headers.clone();
+    unsigned.remove("Stripe-Signature");
+    assert_eq!(
+        stripe_client::webhooks::verify(& unsigned, & body, & verifying, now).err(),
+        Some(::accord_runtime::webhook::WebhookError::MissingHeader { name :
+        "Stripe-Signature".to_string() })
     );
-    let early = ::std::time::UNIX_EPOCH
-        + ::std::time::Duration::from_secs(TIMESTAMP - 301u64);
-    assert!(
-        matches!(stripe_client::webhooks::verify(& headers, & body, & secret, early),
-        Err(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance { .. }))
+    let mut twice = headers.clone();
+    let signature = headers.get("Stripe-Signature").expect("signed").clone();
+    twice.append("Stripe-Signature", signature);
+    assert_eq!(
+        stripe_client::webhooks::verify(& twice, & body, & verifying, now).err(),
+        Some(::accord_runtime::webhook::WebhookError::DuplicateHeader { name :
+        "Stripe-Signature".to_string() })
     );
+    assert_eq!(
+        stripe_client::webhooks::verify(& headers, & body, & verifying, at(TIMESTAMP +
+        301i64)).err(),
+        Some(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance {
+        skew_seconds : - 301i64 })
+    );
+    assert_eq!(
+        stripe_client::webhooks::verify(& headers, & body, & verifying, at(TIMESTAMP -
+        301i64)).err(),
+        Some(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance {
+        skew_seconds : 301i64 })
+    );
+}
+
+/// An event type the spec does not declare arrives as `Event::Unknown` with its raw
+/// payload, not as an error.
+#[test]
+fn webhook_unknown_event_type_is_kept_raw() {
+    let (_, verifying, _) = webhook_keys();
+    let body = serde_json::to_vec(
+            &serde_json::from_str::<
+                Value,
+            >(
+                    "{\"id\":\"evt_3MtwBwLkdIwHu7ix0XRUpwHO\",\"object\":\"event\",\"api_version\":\"2023-08-16\",\"created\":1680800610,\"data\":{\"object\":{\"id\":\"pi_3MtwBwLkdIwHu7ix28a3tqPa\",\"object\":\"payment_intent\",\"amount\":2000,\"amount_capturable\":0,\"amount_received\":2000,\"application\":null,\"application_fee_amount\":null,\"automatic_payment_methods\":{\"enabled\":true},\"canceled_at\":null,\"cancellation_reason\":null,\"capture_method\":\"automatic\",\"client_secret\":\"pi_3MtwBwLkdIwHu7ix28a3tqPa_secret_YrKJUKribcBjcG8HVhfZluoGH\",\"confirmation_method\":\"automatic\",\"created\":1680800504,\"currency\":\"usd\",\"customer\":\"cus_NffrFeUfNV2Hib\",\"description\":null,\"invoice\":null,\"last_payment_error\":null,\"latest_charge\":\"ch_3MtwBwLkdIwHu7ix2O4HHBek\",\"livemode\":false,\"metadata\":{},\"on_behalf_of\":null,\"payment_method\":\"pm_1MtwC3LkdIwHu7ixmI5vUpRB\",\"payment_method_types\":[\"card\"],\"receipt_email\":null,\"review\":null,\"setup_future_usage\":null,\"statement_descriptor\":null,\"statement_descriptor_suffix\":null,\"status\":\"succeeded\",\"transfer_group\":null}},\"livemode\":false,\"pending_webhooks\":1,\"request\":{\"id\":\"req_7ksDhD7SOSUyOP\",\"idempotency_key\":\"5b8b7a4e-3c2d-4f7e-9a3b-2f1c0d9e8b7a\"},\"type\":\"accord.test.unknown\"}",
+                )
+                .expect("spec JSON"),
+        )
+        .expect("payload serializes");
+    let headers = signed_headers(&body, "accord.test.unknown");
+    let event = stripe_client::webhooks::verify(
+            &headers,
+            &body,
+            &verifying,
+            at(TIMESTAMP),
+        )
+        .expect("a signed delivery verifies");
+    match event {
+        stripe_client::webhooks::Event::Unknown { event_type, raw } => {
+            assert_eq!(event_type, "accord.test.unknown");
+            assert_eq!(raw, serde_json::from_slice:: < Value > (& body).expect("JSON"));
+        }
+        other => panic!("expected Unknown, got {other:?}"),
+    }
 }

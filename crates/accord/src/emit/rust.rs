@@ -1641,11 +1641,9 @@ fn errors_rs(ir: &Ir) -> TokenStream {
 
 fn webhooks_rs(ir: &Ir) -> TokenStream {
     let Some(webhooks) = &ir.webhooks else { return quote!() };
-    let header = lit(&webhooks.signature_header);
-    let format = lit(&webhooks.format);
-    let payload = lit(&webhooks.signed_payload);
-    let timestamp_header = optional_str(webhooks.timestamp_header.as_deref());
-    let tolerance = webhooks.tolerance_seconds;
+    let scheme = scheme_tokens(&webhooks.signature);
+    let tolerance = webhooks.signature.tolerance_seconds;
+    let signs_url = webhooks.signature.signed_payload.contains("{url}");
     let secret_env = lit(&webhooks.secret_env);
     let variants: Vec<TokenStream> = webhooks
         .events
@@ -1712,26 +1710,46 @@ fn webhooks_rs(ir: &Ir) -> TokenStream {
         }
         (None, None) => quote!(let id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;),
     };
+    let signature = &webhooks.signature;
     let scheme_doc = doc(&format!(
-        "The signature scheme of the spec: `{}: {}` over `{}`{}.",
-        webhooks.signature_header,
-        webhooks.format,
-        webhooks.signed_payload,
-        if tolerance > 0 { format!(", replay window {tolerance} s") } else { String::new() }
+        "The signature scheme of the spec{}: {} in `{}: {}`{} over `{}`{}.",
+        webhooks.preset.as_ref().map(|preset| format!(" (preset `{preset}`)")).unwrap_or_default(),
+        webhooks.algorithm_title,
+        signature.header,
+        signature.format,
+        signature.separator.as_ref().map(|s| format!(" (entries separated by `{s}`)")).unwrap_or_default(),
+        signature.signed_payload,
+        if tolerance > 0 { format!(", replay window {tolerance} s both ways") } else { String::new() }
     ));
     let secret_doc = doc(&format!("Environment variable holding the webhook secret: `{}`.", webhooks.secret_env));
+    // Schemes that sign the request URL (Twilio) take it as an argument.
+    let (url_param, url_arg, url_value, url_doc) = if signs_url {
+        (
+            quote!(url: &str,),
+            quote!(url,),
+            quote!(::std::option::Option::Some(url)),
+            " `url` is the full request URL as the provider called it.",
+        )
+    } else {
+        (quote!(), quote!(), quote!(::std::option::Option::None), "")
+    };
+    let verify_doc = doc(&format!(
+        "Verifies a delivery with `secret` at time `now` and returns its typed event. Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).{url_doc}\n\nErrors: a [`::accord_runtime::webhook::WebhookError`] saying why it was rejected."
+    ));
+    let (new_id, message_id) = if signature.id_header.is_some() {
+        (
+            quote!(let id = ::std::format!("msg_{}", ::accord_runtime::uuid::Uuid::new_v4().simple());),
+            quote!(::std::option::Option::Some(id.as_str())),
+        )
+    } else {
+        (quote!(), quote!(::std::option::Option::None))
+    };
     quote! {
         //! Webhook verification: checks a delivery's signature on the raw body, then parses it
         //! into a typed [`Event`].
 
         #scheme_doc
-        pub const SCHEME: ::accord_runtime::webhook::Scheme = ::accord_runtime::webhook::Scheme {
-            signature_header: #header,
-            format: #format,
-            signed_payload: #payload,
-            timestamp_header: #timestamp_header,
-            tolerance: ::std::time::Duration::from_secs(#tolerance),
-        };
+        pub static SCHEME: ::accord_runtime::webhook::Scheme = #scheme;
 
         #secret_doc
         pub const SECRET_ENV: &str = #secret_env;
@@ -1760,29 +1778,30 @@ fn webhooks_rs(ir: &Ir) -> TokenStream {
             }
         }
 
-        /// A verified delivery: the event and its id for de-duplication (deliveries are
-        /// at-least-once, so the same id can arrive twice).
+        /// A verified delivery: the event, its id for de-duplication (deliveries are
+        /// at-least-once, so the same id can arrive twice: see
+        /// [`::accord_runtime::webhook::Deduplicate`]) and its signed timestamp.
         #[derive(Debug, Clone, PartialEq)]
         pub struct Delivery {
             /// The event or delivery id, when the provider sends one.
             pub id: ::std::option::Option<::std::string::String>,
+            /// The signed timestamp, unix seconds, when the scheme signs one.
+            pub timestamp: ::std::option::Option<i64>,
             /// The event.
             pub event: Event,
         }
 
-        /// Verifies a delivery with `secret` at time `now` and returns its typed event.
-        ///
-        /// Errors: a [`::accord_runtime::webhook::WebhookError`] saying why it was rejected.
-        pub fn verify(headers: &::accord_runtime::header::HeaderMap, body: &[u8], secret: &::accord_runtime::Secret, now: ::std::time::SystemTime) -> ::std::result::Result<Event, ::accord_runtime::webhook::WebhookError> {
-            verify_delivery(headers, body, &[secret], now).map(|delivery| delivery.event)
+        #verify_doc
+        pub fn verify<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(headers: &H, body: &[u8], #url_param secret: &::accord_runtime::Secret, now: ::std::time::SystemTime) -> ::std::result::Result<Event, ::accord_runtime::webhook::WebhookError> {
+            verify_delivery(headers, body, #url_arg &[secret], now).map(|delivery| delivery.event)
         }
 
-        /// Verifies a delivery against any of several secrets (rotation) and returns the event
-        /// with its id.
+        /// Verifies a delivery against any of several secrets (rotation: any may match) and
+        /// returns the event with its id and timestamp.
         ///
         /// Errors: as [`verify`].
-        pub fn verify_delivery(headers: &::accord_runtime::header::HeaderMap, body: &[u8], secrets: &[&::accord_runtime::Secret], now: ::std::time::SystemTime) -> ::std::result::Result<Delivery, ::accord_runtime::webhook::WebhookError> {
-            SCHEME.verify(headers, body, secrets, now)?;
+        pub fn verify_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(headers: &H, body: &[u8], #url_param secrets: &[&::accord_runtime::Secret], now: ::std::time::SystemTime) -> ::std::result::Result<Delivery, ::accord_runtime::webhook::WebhookError> {
+            let verified = SCHEME.verify(headers, body, #url_value, secrets, now)?;
             let payload: ::accord_runtime::serde_json::Value = ::accord_runtime::serde_json::from_slice(body)
                 .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(e.to_string()))?;
             #event_type
@@ -1791,13 +1810,74 @@ fn webhooks_rs(ir: &Ir) -> TokenStream {
                 #(#parse_arms)*
                 _ => ::std::result::Result::Ok(Event::Unknown { event_type, raw: payload }),
             }?;
-            ::std::result::Result::Ok(Delivery { id, event })
+            ::std::result::Result::Ok(Delivery { id: id.or(verified.id), timestamp: verified.timestamp, event })
         }
 
-        /// Signs a body as the provider would at unix time `timestamp` (seconds); returns the
-        /// headers to send. For tests and mock servers.
-        pub fn sign(body: &[u8], secret: &::accord_runtime::Secret, timestamp: u64) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
-            SCHEME.sign(body, secret, timestamp)
+        /// Signs a body as the provider would at unix time `timestamp` (seconds) and returns the
+        /// headers to send (a fresh message id included when the scheme signs one). For tests
+        /// and mock servers; [`SCHEME`]`.sign` takes every input explicitly.
+        ///
+        /// Errors: [`::accord_runtime::webhook::WebhookError::InvalidKey`] when `secret` does not
+        /// decode in the scheme's key encoding.
+        pub fn sign(body: &[u8], #url_param secret: &::accord_runtime::Secret, timestamp: i64) -> ::std::result::Result<::std::vec::Vec<(::std::string::String, ::std::string::String)>, ::accord_runtime::webhook::WebhookError> {
+            #new_id
+            let message = ::accord_runtime::webhook::Message { body, timestamp, id: #message_id, url: #url_value };
+            SCHEME.sign(&message, &[secret])
+        }
+    }
+}
+
+/// `::accord_runtime::webhook::Scheme { … }` for a scheme, as a constant expression.
+fn scheme_tokens(signature: &SignatureIr) -> TokenStream {
+    let cow = |text: &str| {
+        let text = lit(text);
+        quote!(::std::borrow::Cow::Borrowed(#text))
+    };
+    let optional_cow = |text: &Option<String>| match text {
+        Some(text) => {
+            let text = cow(text);
+            quote!(::std::option::Option::Some(#text))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let algorithm = ident(match signature.algorithm.as_str() {
+        "hmac-sha1" => "HmacSha1",
+        "ed25519" => "Ed25519",
+        _ => "HmacSha256",
+    });
+    let encoding = ident(match signature.key.encoding.as_str() {
+        "base64" => "Base64",
+        "hex" => "Hex",
+        _ => "Utf8",
+    });
+    let prefix = optional_cow(&signature.key.prefix);
+    let signing_prefix = optional_cow(&signature.key.signing_prefix);
+    let header = cow(&signature.header);
+    let format = cow(&signature.format);
+    let separator = optional_cow(&signature.separator);
+    let signed_payload = cow(&signature.signed_payload);
+    let id_header = optional_cow(&signature.id_header);
+    let timestamp_header = optional_cow(&signature.timestamp_header);
+    let tolerance = signature.tolerance_seconds;
+    let port_variants = signature.url_port_variants;
+    let body_hash_param = optional_cow(&signature.body_hash_param);
+    quote! {
+        ::accord_runtime::webhook::Scheme {
+            algorithm: ::accord_runtime::webhook::Algorithm::#algorithm,
+            key: ::accord_runtime::webhook::KeyFormat {
+                encoding: ::accord_runtime::webhook::KeyEncoding::#encoding,
+                prefix: #prefix,
+                signing_prefix: #signing_prefix,
+            },
+            header: #header,
+            format: #format,
+            separator: #separator,
+            signed_payload: #signed_payload,
+            id_header: #id_header,
+            timestamp_header: #timestamp_header,
+            tolerance_seconds: #tolerance,
+            url_port_variants: #port_variants,
+            body_hash_param: #body_hash_param,
         }
     }
 }

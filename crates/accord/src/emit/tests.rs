@@ -17,11 +17,12 @@ use crate::ir::*;
 pub fn generate(ir: &Ir) -> GeneratedFile {
     let krate = ident(&ir.lib_name);
     let scenarios: Vec<TokenStream> = ir.scenarios.iter().map(|s| scenario(ir, s)).collect();
-    let webhook_tests: Vec<TokenStream> = ir
-        .webhooks
-        .as_ref()
-        .map(|webhooks| webhooks.events.iter().map(|event| webhook_test(ir, webhooks, event)).collect())
-        .unwrap_or_default();
+    let mut webhook_tests: Vec<TokenStream> = Vec::new();
+    if let Some(webhooks) = &ir.webhooks {
+        webhook_tests.push(webhook_helpers(ir, webhooks));
+        webhook_tests.extend(webhooks.events.iter().map(|event| webhook_test(ir, webhooks, event)));
+        webhook_tests.extend(webhook_unknown_event_test(ir, webhooks));
+    }
     let auth_setup = auth_setup(ir);
     let tokens = quote! {
         //! Contract tests generated from the spec's scenarios and webhook events.
@@ -407,79 +408,179 @@ fn typed_value(ir: &Ir, ty: &TypeExpr, value: &Value) -> TokenStream {
     quote!(serde_json::from_value::<#rust_type>(#json).expect("scenario value matches the parameter type"))
 }
 
+/// Test keys for a scheme: (signing key, verifying key, another valid verifying key). HMAC
+/// schemes sign and verify with one secret; Ed25519 signs with the seed and verifies with the
+/// public key. Values: the Standard Webhooks reference tests' key and the v1a test seed and
+/// its public key (corpus `schemes.yaml`); the other Ed25519 key is the public key of the seed
+/// `accord-contract-test-other-key!!`.
+fn test_keys(signature: &SignatureIr) -> (String, String, String) {
+    let prefix = signature.key.prefix.clone().unwrap_or_default();
+    match (signature.algorithm.as_str(), signature.key.encoding.as_str()) {
+        ("ed25519", _) => {
+            let signing_prefix = signature.key.signing_prefix.clone().unwrap_or_else(|| prefix.clone());
+            (
+                format!("{signing_prefix}VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk="),
+                format!("{prefix}ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g="),
+                format!("{prefix}DAPlc41jec5lPssyrkRWUamjIJ4xgDsawr7ZnFw/Kcg="),
+            )
+        }
+        (_, "base64") => (
+            format!("{prefix}MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+            format!("{prefix}MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+            format!("{prefix}c29tZW9uZSBlbHNlJ3Mga2V5IGJ5dGVz"),
+        ),
+        (_, "hex") => (
+            format!("{prefix}6163636f72642d636f6e74726163742d74657374"),
+            format!("{prefix}6163636f72642d636f6e74726163742d74657374"),
+            format!("{prefix}736f6d656f6e652d656c7365"),
+        ),
+        _ => ("contract_test_secret".into(), "contract_test_secret".into(), "someone_else".into()),
+    }
+}
+
+/// Helpers shared by the webhook tests: keys, the URL Twilio-style schemes sign, and a signed
+/// delivery's headers (with the event type and id headers the spec declares).
+fn webhook_helpers(ir: &Ir, webhooks: &WebhooksIr) -> TokenStream {
+    let krate = ident(&ir.lib_name);
+    let (signing, verifying, other) = test_keys(&webhooks.signature);
+    let url_arg = webhooks.signature.signed_payload.contains("{url}").then(|| quote!(URL,));
+    let event_header = webhooks.event_header.as_ref().map(|header| {
+        let header = Literal::string(header);
+        quote!(headers.insert(#header, event_type.parse().expect("header value"));)
+    });
+    // The event type travels in the payload unless a header carries it.
+    let event_type_param = ident(if webhooks.event_header.is_some() { "event_type" } else { "_event_type" });
+    let id_header =
+        webhooks.event_id_header.as_ref().filter(|header| Some(*header) != webhooks.signature.id_header.as_ref()).map(
+            |header| {
+                let header = Literal::string(header);
+                quote!(headers.insert(#header, "72d3162e-cc78-11e3-81ab-4c9367dc0958".parse().expect("header value"));)
+            },
+        );
+    quote! {
+        /// Unix time the webhook tests sign at, seconds.
+        const TIMESTAMP: i64 = 1_700_000_000;
+        /// The request URL, for schemes that sign it.
+        const URL: &str = "https://hooks.example.com/accord?source=contract-test";
+
+        fn at(seconds: i64) -> ::std::time::SystemTime {
+            ::std::time::UNIX_EPOCH + ::std::time::Duration::from_secs(seconds as u64)
+        }
+
+        /// (signing key, verifying key, someone else's verifying key).
+        fn webhook_keys() -> (::accord_runtime::Secret, ::accord_runtime::Secret, ::accord_runtime::Secret) {
+            (::accord_runtime::Secret::new(#signing), ::accord_runtime::Secret::new(#verifying), ::accord_runtime::Secret::new(#other))
+        }
+
+        /// Headers of `body` signed as the provider would, with the event type `event_type`.
+        fn signed_headers(body: &[u8], #event_type_param: &str) -> ::accord_runtime::header::HeaderMap {
+            let (signing, _, _) = webhook_keys();
+            let mut headers = ::accord_runtime::header::HeaderMap::new();
+            for (name, value) in #krate::webhooks::sign(body, #url_arg &signing, TIMESTAMP).expect("the test key signs") {
+                let name = ::accord_runtime::header::HeaderName::from_bytes(name.as_bytes()).expect("header name");
+                headers.insert(name, value.parse().expect("header value"));
+            }
+            #event_header
+            #id_header
+            headers
+        }
+    }
+}
+
+fn webhook_unknown_event_test(ir: &Ir, webhooks: &WebhooksIr) -> Option<TokenStream> {
+    let krate = ident(&ir.lib_name);
+    let event = webhooks.events.first()?;
+    let mut example = event.example.clone();
+    if let Some(pointer) = &webhooks.event_type_field {
+        *example.pointer_mut(pointer)? = Value::String("accord.test.unknown".into());
+    }
+    let payload = json_tokens(&example);
+    let url_arg = webhooks.signature.signed_payload.contains("{url}").then(|| quote!(URL,));
+    Some(quote! {
+        /// An event type the spec does not declare arrives as `Event::Unknown` with its raw
+        /// payload, not as an error.
+        #[test]
+        fn webhook_unknown_event_type_is_kept_raw() {
+            let (_, verifying, _) = webhook_keys();
+            let body = serde_json::to_vec(&#payload).expect("payload serializes");
+            let headers = signed_headers(&body, "accord.test.unknown");
+            let event = #krate::webhooks::verify(&headers, &body, #url_arg &verifying, at(TIMESTAMP)).expect("a signed delivery verifies");
+            match event {
+                #krate::webhooks::Event::Unknown { event_type, raw } => {
+                    assert_eq!(event_type, "accord.test.unknown");
+                    assert_eq!(raw, serde_json::from_slice::<Value>(&body).expect("JSON"));
+                }
+                other => panic!("expected Unknown, got {other:?}"),
+            }
+        }
+    })
+}
+
 fn webhook_test(ir: &Ir, webhooks: &WebhooksIr, event: &EventIr) -> TokenStream {
     let krate = ident(&ir.lib_name);
     let test_name = ident(&format!("webhook_{}_verifies_and_rejects_tampering", event.snake));
     let variant = ident(&event.variant);
     let payload = json_tokens(&event.example);
-    let event_header = webhooks.event_header.as_ref().map(|header| {
-        let header = Literal::string(header);
-        let event_type = Literal::string(&event.event_type);
-        quote!(headers.insert(#header, #event_type.parse().expect("header value"));)
-    });
-    let id_header = webhooks.event_id_header.as_ref().map(|header| {
-        let header = Literal::string(header);
-        quote!(headers.insert(#header, "72d3162e-cc78-11e3-81ab-4c9367dc0958".parse().expect("header value"));)
-    });
-    let signature_header = Literal::string(&webhooks.signature_header);
-    let replay = if webhooks.tolerance_seconds > 0 {
-        let late = webhooks.tolerance_seconds + 1;
+    let url_arg = webhooks.signature.signed_payload.contains("{url}").then(|| quote!(URL,));
+    let signature_header = Literal::string(&webhooks.signature.header);
+    let tolerance = webhooks.signature.tolerance_seconds;
+    let replay = (tolerance > 0).then(|| {
+        let late = i64::try_from(tolerance + 1).unwrap_or(i64::MAX);
         quote! {
-            // Replayed after the window closed.
-            let late = ::std::time::UNIX_EPOCH + ::std::time::Duration::from_secs(TIMESTAMP + #late);
-            assert!(matches!(
-                #krate::webhooks::verify(&headers, &body, &secret, late),
-                Err(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance { .. })
-            ));
-            // Signed too far in the future.
-            let early = ::std::time::UNIX_EPOCH + ::std::time::Duration::from_secs(TIMESTAMP - #late);
-            assert!(matches!(
-                #krate::webhooks::verify(&headers, &body, &secret, early),
-                Err(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance { .. })
-            ));
+            // Replayed after the window closed, and signed too far in the future.
+            assert_eq!(
+                #krate::webhooks::verify(&headers, &body, #url_arg &verifying, at(TIMESTAMP + #late)).err(),
+                Some(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance { skew_seconds: -#late })
+            );
+            assert_eq!(
+                #krate::webhooks::verify(&headers, &body, #url_arg &verifying, at(TIMESTAMP - #late)).err(),
+                Some(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance { skew_seconds: #late })
+            );
         }
-    } else {
-        // The scheme signs no timestamp (GitHub), so there is no replay window to test; a
-        // delivery without its signature header must still fail.
-        quote! {
-            let mut unsigned = headers.clone();
-            unsigned.remove(#signature_header);
-            assert!(matches!(
-                #krate::webhooks::verify(&unsigned, &body, &secret, now),
-                Err(::accord_runtime::webhook::WebhookError::MissingHeader(_))
-            ));
-        }
-    };
+    });
+    let id_check = (webhooks.event_id_field.is_some() || webhooks.event_id_header.is_some())
+        .then(|| quote!(assert!(delivery.id.is_some(), "the delivery id is read for de-duplication");));
     let event_type = Literal::string(&event.event_type);
     quote! {
         /// Webhook event signed with the spec's scheme verifies into its typed variant; a
-        /// tampered body, a wrong secret and a late or missing signature fail.
+        /// tampered body, a wrong key, a missing or duplicated signature header and a
+        /// replayed delivery fail, each with its own error.
         #[test]
         fn #test_name() {
-            const TIMESTAMP: u64 = 1_700_000_000;
-            let secret = ::accord_runtime::Secret::new("whsec_contract_test_secret");
+            let (_, verifying, other) = webhook_keys();
             let body = serde_json::to_vec(&#payload).expect("payload serializes");
-            let mut headers = ::accord_runtime::header::HeaderMap::new();
-            for (name, value) in #krate::webhooks::sign(&body, &secret, TIMESTAMP) {
-                headers.insert(name, value.parse().expect("header value"));
-            }
-            #event_header
-            #id_header
-            let now = ::std::time::UNIX_EPOCH + ::std::time::Duration::from_secs(TIMESTAMP);
-            let event = #krate::webhooks::verify(&headers, &body, &secret, now).expect("a signed delivery verifies");
-            assert!(matches!(event, #krate::webhooks::Event::#variant(_)), "decoded {:?}", event);
-            assert_eq!(event.event_type(), #event_type);
+            let headers = signed_headers(&body, #event_type);
+            let now = at(TIMESTAMP);
+            let delivery = #krate::webhooks::verify_delivery(&headers, &body, #url_arg &[&verifying], now)
+                .expect("a signed delivery verifies");
+            assert!(matches!(delivery.event, #krate::webhooks::Event::#variant(_)), "decoded {:?}", delivery.event);
+            assert_eq!(delivery.event.event_type(), #event_type);
+            #id_check
+            // Key rotation: any of several keys may match.
+            assert!(#krate::webhooks::verify_delivery(&headers, &body, #url_arg &[&other, &verifying], now).is_ok());
 
             let mut tampered = body.clone();
             tampered.push(b' ');
             assert_eq!(
-                #krate::webhooks::verify(&headers, &tampered, &secret, now).err(),
+                #krate::webhooks::verify(&headers, &tampered, #url_arg &verifying, now).err(),
                 Some(::accord_runtime::webhook::WebhookError::SignatureMismatch)
             );
-            let wrong_secret = ::accord_runtime::Secret::new("whsec_someone_else");
             assert_eq!(
-                #krate::webhooks::verify(&headers, &body, &wrong_secret, now).err(),
+                #krate::webhooks::verify(&headers, &body, #url_arg &other, now).err(),
                 Some(::accord_runtime::webhook::WebhookError::SignatureMismatch)
+            );
+            let mut unsigned = headers.clone();
+            unsigned.remove(#signature_header);
+            assert_eq!(
+                #krate::webhooks::verify(&unsigned, &body, #url_arg &verifying, now).err(),
+                Some(::accord_runtime::webhook::WebhookError::MissingHeader { name: #signature_header.to_string() })
+            );
+            let mut twice = headers.clone();
+            let signature = headers.get(#signature_header).expect("signed").clone();
+            twice.append(#signature_header, signature);
+            assert_eq!(
+                #krate::webhooks::verify(&twice, &body, #url_arg &verifying, now).err(),
+                Some(::accord_runtime::webhook::WebhookError::DuplicateHeader { name: #signature_header.to_string() })
             );
             #replay
         }

@@ -738,44 +738,139 @@ pub struct Webhooks {
     pub events: IndexMap<String, WebhookEvent>,
 }
 
-/// Signature scheme.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+/// Signature scheme: a small grammar (algorithm, key encoding, signed-content template,
+/// signature header format, timestamp source and tolerance). A `preset` fills every field
+/// for a known provider; fields written next to it override the preset's.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WebhookSignature {
-    /// MAC algorithm; `hmac-sha256`.
-    pub algorithm: SignatureAlgorithm,
+    /// A provider's scheme as shorthand: `standard-webhooks-v1`, `stripe`, `github`, ….
+    #[serde(default)]
+    pub preset: Option<SignaturePreset>,
+    /// Signature algorithm.
+    #[serde(default)]
+    pub algorithm: Option<SignatureAlgorithm>,
+    /// How the configured key text becomes key bytes; default UTF-8 as is.
+    #[serde(default)]
+    pub key: Option<SignatureKey>,
     /// Header carrying the signature.
-    pub header: String,
-    /// Header value template: `sha256={hex}`, `{base64}`, or Stripe's `t={timestamp},v1={hex}`.
-    pub format: String,
-    /// Signed content template over `{body}`, `{timestamp}`, `{id}`; default `{body}`.
+    #[serde(default)]
+    pub header: Option<String>,
+    /// Header value for one key: entries joined by `separator`, one holding `{hex}` or
+    /// `{base64}` and at most one `{timestamp}` (`t={timestamp},v1={hex}`, `v1,{base64}`).
+    #[serde(default)]
+    pub format: Option<String>,
+    /// Separator between the header's entries when it may carry several signatures (`,` for
+    /// Stripe, `" "` for Standard Webhooks); entries of other versions are skipped.
+    #[serde(default)]
+    pub separator: Option<String>,
+    /// Signed content template over `{body}`, `{timestamp}`, `{id}`, `{url}` and
+    /// `{form_params}`; default `{body}`.
     #[serde(default)]
     pub signed_payload: Option<String>,
-    /// Where the timestamp comes from and how old it may be.
+    /// Header carrying the message id that `{id}` signs (`webhook-id`).
+    #[serde(default)]
+    pub id_header: Option<String>,
+    /// Where the timestamp comes from and how far from now it may be.
     #[serde(default)]
     pub timestamp: Option<SignatureTimestamp>,
-    /// Where the secret comes from.
+    /// How `{url}` is matched (Twilio).
+    #[serde(default)]
+    pub url: Option<SignatureUrl>,
+    /// Environment variable holding the secret; default `NAME_WEBHOOK_SECRET`.
     #[serde(default)]
     pub secret_env: Option<String>,
 }
 
-/// MAC algorithms.
+/// Provider presets: each expands to the full grammar, taken from
+/// `../shared/corpus/webhooks/schemes.yaml` (the scheme of the same id).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SignaturePreset {
+    /// Standard Webhooks v1: HMAC-SHA256, `whsec_` base64 keys, `webhook-*` headers.
+    StandardWebhooksV1,
+    /// Standard Webhooks v1a: Ed25519, `whpk_`/`whsk_` base64 keys, `webhook-*` headers.
+    StandardWebhooksV1a,
+    /// Svix: Standard Webhooks v1 with `svix-*` headers.
+    Svix,
+    /// Stripe: `Stripe-Signature: t=…,v1=<hex>` over `{timestamp}.{body}`.
+    Stripe,
+    /// GitHub: `X-Hub-Signature-256: sha256=<hex>` over the body.
+    Github,
+    /// GitHub's legacy `X-Hub-Signature: sha1=<hex>`.
+    GithubSha1,
+    /// Shopify: `X-Shopify-Hmac-Sha256: <base64>` over the body.
+    Shopify,
+    /// Slack: `X-Slack-Signature: v0=<hex>` over `v0:{timestamp}:{body}`.
+    Slack,
+    /// Twilio: `X-Twilio-Signature: <base64>` HMAC-SHA1 over the URL and sorted form parameters.
+    Twilio,
+}
+
+/// Signature algorithms.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub enum SignatureAlgorithm {
     /// HMAC (RFC 2104) with SHA-256.
     #[serde(rename = "hmac-sha256")]
     HmacSha256,
+    /// HMAC with SHA-1 (Twilio, GitHub's legacy header).
+    #[serde(rename = "hmac-sha1")]
+    HmacSha1,
+    /// Ed25519 (RFC 8032), Standard Webhooks v1a.
+    #[serde(rename = "ed25519")]
+    Ed25519,
+}
+
+/// The key's text form.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureKey {
+    /// `utf8` (as is), `base64` (lenient: padding optional) or `hex`.
+    #[serde(default)]
+    pub encoding: Option<KeyEncoding>,
+    /// Prefix removed when present (`whsec_`).
+    #[serde(default)]
+    pub prefix: Option<String>,
+    /// Prefix of signing keys, when it differs (Ed25519 `whsk_`).
+    #[serde(default)]
+    pub signing_prefix: Option<String>,
+}
+
+/// Key text encodings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyEncoding {
+    /// The text's UTF-8 bytes.
+    Utf8,
+    /// Base64, standard alphabet.
+    Base64,
+    /// Hexadecimal.
+    Hex,
 }
 
 /// Signature timestamp.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignatureTimestamp {
-    /// Header carrying the unix timestamp; absent when it is inside the signature header.
+    /// Header carrying the unix timestamp; absent when it is an entry of the signature
+    /// header (`t={timestamp}` in `format`).
     #[serde(default)]
     pub header: Option<String>,
-    /// Replay window, e.g. `5m`.
-    pub tolerance: String,
+    /// Replay window, checked in both directions, e.g. `5m`; `0s` disables the check.
+    #[serde(default)]
+    pub tolerance: Option<String>,
+}
+
+/// How the signed `{url}` is matched.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureUrl {
+    /// Also accept the URL with its port removed or its default port added.
+    #[serde(default)]
+    pub port_variants: Option<bool>,
+    /// Query parameter carrying the hex SHA-256 of a non-form body (`bodySHA256`).
+    #[serde(default)]
+    pub body_hash_param: Option<String>,
 }
 
 /// Delivery.

@@ -1,0 +1,715 @@
+//! The signature-scheme grammar, its verifier and its signer.
+
+use std::borrow::Cow;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use base64::Engine as _;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::{HeaderSource, WebhookError, unique_header};
+use crate::secret::Secret;
+
+/// Signature algorithms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Algorithm {
+    /// HMAC (RFC 2104) with SHA-256: Standard Webhooks v1, Svix, Stripe, GitHub, Shopify, Slack.
+    #[serde(rename = "hmac-sha256")]
+    HmacSha256,
+    /// HMAC with SHA-1: Twilio, GitHub's legacy `X-Hub-Signature`.
+    #[serde(rename = "hmac-sha1")]
+    HmacSha1,
+    /// Ed25519 (RFC 8032, pure): Standard Webhooks v1a. Needs the `ed25519` feature.
+    #[serde(rename = "ed25519")]
+    Ed25519,
+}
+
+impl Algorithm {
+    /// Length of one signature, bytes.
+    pub const fn signature_length(self) -> usize {
+        match self {
+            Algorithm::HmacSha256 => 32,
+            Algorithm::HmacSha1 => 20,
+            Algorithm::Ed25519 => 64,
+        }
+    }
+}
+
+/// How the configured key text becomes key bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyEncoding {
+    /// The text's UTF-8 bytes, as is (Stripe, GitHub, Shopify, Slack, Twilio).
+    #[default]
+    Utf8,
+    /// Base64, standard alphabet, decoded leniently: padding optional and non-zero trailing
+    /// bits allowed, as the Standard Webhooks reference library (Python) accepts.
+    Base64,
+    /// Hexadecimal.
+    Hex,
+}
+
+/// The key's text form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyFormat {
+    /// Encoding of the text after the prefix.
+    #[serde(default)]
+    pub encoding: KeyEncoding,
+    /// Prefix removed when present (`whsec_`; Ed25519 public keys `whpk_`).
+    #[serde(default)]
+    pub prefix: Option<Cow<'static, str>>,
+    /// Prefix of signing keys when it differs from `prefix` (Ed25519 private keys `whsk_`).
+    #[serde(default)]
+    pub signing_prefix: Option<Cow<'static, str>>,
+}
+
+/// A signature scheme, as a spec's `webhooks.signature` declares it (after presets are
+/// expanded). Its serde form is that section's explicit form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scheme {
+    /// Signature algorithm.
+    pub algorithm: Algorithm,
+    /// Key text form.
+    #[serde(default)]
+    pub key: KeyFormat,
+    /// Header carrying the signature (`Stripe-Signature`).
+    pub header: Cow<'static, str>,
+    /// Header value for one key: entries joined by `separator`, exactly one of which holds
+    /// `{hex}` or `{base64}` (the signature) and at most one `{timestamp}`:
+    /// `t={timestamp},v1={hex}`, `v1,{base64}`, `sha256={hex}`, `{base64}`.
+    pub format: Cow<'static, str>,
+    /// Separator between entries when the header may carry several (`,` for Stripe, a space for
+    /// Standard Webhooks). Entries that match no template (other versions) are skipped. Without
+    /// a separator the whole header is one entry and must match.
+    #[serde(default)]
+    pub separator: Option<Cow<'static, str>>,
+    /// Signed content template over `{body}` (raw bytes), `{timestamp}`, `{id}`, `{url}` (the
+    /// full request URL) and `{form_params}` (form parameters sorted by name then value, each
+    /// name followed by its value: Twilio).
+    #[serde(default = "default_signed_payload")]
+    pub signed_payload: Cow<'static, str>,
+    /// Header carrying the message id that `{id}` signs (`webhook-id`).
+    #[serde(default)]
+    pub id_header: Option<Cow<'static, str>>,
+    /// Header carrying the unix timestamp, when it is not an entry of the signature header.
+    #[serde(default)]
+    pub timestamp_header: Option<Cow<'static, str>>,
+    /// Replay window, seconds, checked both ways; 0 disables the check.
+    #[serde(default)]
+    pub tolerance_seconds: u64,
+    /// Also accept `{url}` with its port removed, or with the scheme's default port added
+    /// (Twilio's SDK validator does both).
+    #[serde(default)]
+    pub url_port_variants: bool,
+    /// Query parameter of the URL carrying the hex SHA-256 of the body (Twilio's
+    /// `bodySHA256`); when present the body is checked against it and `{form_params}` is empty.
+    #[serde(default)]
+    pub body_hash_param: Option<Cow<'static, str>>,
+}
+
+fn default_signed_payload() -> Cow<'static, str> {
+    Cow::Borrowed("{body}")
+}
+
+/// What a successful verification read from the delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// The signed timestamp, unix seconds, when the scheme has one.
+    pub timestamp: Option<i64>,
+    /// The signed message id, when the scheme has one.
+    pub id: Option<String>,
+}
+
+/// A message to sign: what [`Scheme::sign`] needs besides the keys.
+#[derive(Debug, Clone, Copy)]
+pub struct Message<'a> {
+    /// Raw body bytes.
+    pub body: &'a [u8],
+    /// Unix time of the delivery attempt, seconds.
+    pub timestamp: i64,
+    /// Message id, for schemes with an `id_header`.
+    pub id: Option<&'a str>,
+    /// Full request URL, for schemes that sign `{url}`.
+    pub url: Option<&'a str>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Encoding {
+    Hex,
+    Base64,
+}
+
+impl Encoding {
+    fn name(self) -> &'static str {
+        match self {
+            Encoding::Hex => "hex",
+            Encoding::Base64 => "base64",
+        }
+    }
+}
+
+/// One entry template: `prefix{placeholder}suffix`.
+#[derive(Clone, Copy)]
+struct Entry<'s> {
+    prefix: &'s str,
+    suffix: &'s str,
+}
+
+impl<'s> Entry<'s> {
+    fn matches<'t>(&self, item: &'t str) -> Option<&'t str> {
+        item.strip_prefix(self.prefix)?.strip_suffix(self.suffix)
+    }
+}
+
+/// The parsed `format`.
+struct Layout<'s> {
+    separator: Option<&'s str>,
+    /// The entries in order; `None` in `order` marks the signature, `Some` the timestamp.
+    order: Vec<bool>,
+    signature: Entry<'s>,
+    encoding: Encoding,
+    timestamp: Option<Entry<'s>>,
+}
+
+/// One piece of the signed content template.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Piece<'s> {
+    Text(&'s str),
+    Body,
+    Timestamp,
+    Id,
+    Url,
+    FormParams,
+}
+
+fn invalid(message: impl Into<String>) -> WebhookError {
+    WebhookError::InvalidScheme(message.into())
+}
+
+fn split_placeholder(entry: &str) -> Option<(&str, &str, &str)> {
+    let open = entry.find('{')?;
+    let close = open + entry[open..].find('}')?;
+    Some((&entry[..open], &entry[open + 1..close], &entry[close + 1..]))
+}
+
+impl Scheme {
+    fn layout(&self) -> Result<Layout<'_>, WebhookError> {
+        let separator = self.separator.as_deref().filter(|s| !s.is_empty());
+        let entries: Vec<&str> = match separator {
+            Some(separator) => self.format.split(separator).collect(),
+            None => vec![&self.format],
+        };
+        let mut signature = None;
+        let mut timestamp = None;
+        let mut order = Vec::new();
+        for entry in entries {
+            let Some((prefix, name, suffix)) = split_placeholder(entry) else {
+                return Err(invalid(format!("format entry `{entry}` has no placeholder")));
+            };
+            if suffix.contains('{') {
+                return Err(invalid(format!("format entry `{entry}` has more than one placeholder")));
+            }
+            let template = Entry { prefix, suffix };
+            match name {
+                "hex" | "base64" if signature.is_none() => {
+                    let encoding = if name == "hex" { Encoding::Hex } else { Encoding::Base64 };
+                    signature = Some((template, encoding));
+                    order.push(false);
+                }
+                "timestamp" if timestamp.is_none() => {
+                    timestamp = Some(template);
+                    order.push(true);
+                }
+                _ => return Err(invalid(format!("unexpected placeholder `{{{name}}}` in format `{}`", self.format))),
+            }
+        }
+        let (signature, encoding) =
+            signature.ok_or_else(|| invalid(format!("format `{}` has no `{{hex}}` or `{{base64}}`", self.format)))?;
+        Ok(Layout { separator, order, signature, encoding, timestamp })
+    }
+
+    fn pieces(&self) -> Result<Vec<Piece<'_>>, WebhookError> {
+        let mut pieces = Vec::new();
+        let mut rest: &str = &self.signed_payload;
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                pieces.push(Piece::Text(&rest[..open]));
+            }
+            let close = rest[open..]
+                .find('}')
+                .map(|at| open + at)
+                .ok_or_else(|| invalid(format!("unclosed `{{` in `{}`", self.signed_payload)))?;
+            pieces.push(match &rest[open + 1..close] {
+                "body" => Piece::Body,
+                "timestamp" => Piece::Timestamp,
+                "id" => Piece::Id,
+                "url" => Piece::Url,
+                "form_params" => Piece::FormParams,
+                other => return Err(invalid(format!("unknown placeholder `{{{other}}}` in the signed payload"))),
+            });
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            pieces.push(Piece::Text(rest));
+        }
+        Ok(pieces)
+    }
+
+    /// Checks that the scheme is consistent: a format with one signature placeholder, a
+    /// signed payload with known placeholders, a timestamp source when one is signed, an id
+    /// header when `{id}` is signed.
+    ///
+    /// Errors: [`WebhookError::InvalidScheme`] saying what is wrong.
+    pub fn check(&self) -> Result<(), WebhookError> {
+        let layout = self.layout()?;
+        let pieces = self.pieces()?;
+        let has_timestamp_source = layout.timestamp.is_some() || self.timestamp_header.is_some();
+        if pieces.contains(&Piece::Timestamp) && !has_timestamp_source {
+            return Err(invalid("`{timestamp}` is signed but the scheme has no timestamp header or entry"));
+        }
+        if pieces.contains(&Piece::Id) && self.id_header.is_none() {
+            return Err(invalid("`{id}` is signed but the scheme has no id header"));
+        }
+        if layout.timestamp.is_some() && self.timestamp_header.is_some() {
+            return Err(invalid("the timestamp comes from both a header and a format entry"));
+        }
+        Ok(())
+    }
+
+    /// Verifies a delivery against any of `keys` at time `now`. `url` is the full request URL,
+    /// needed only by schemes that sign `{url}`.
+    ///
+    /// Errors, in the order they are checked: a scheme error; the signature header missing,
+    /// duplicated, empty or in the wrong format; the timestamp missing, invalid or outside
+    /// the tolerance; the id or URL missing; the body hash wrong; the candidates not valid
+    /// hex/base64 or of the wrong length; a key that does not decode; then
+    /// `SignatureMismatch`.
+    pub fn verify<H: HeaderSource + ?Sized>(
+        &self,
+        headers: &H,
+        body: &[u8],
+        url: Option<&str>,
+        keys: &[&Secret],
+        now: SystemTime,
+    ) -> Result<Verified, WebhookError> {
+        self.check()?;
+        let layout = self.layout()?;
+        let pieces = self.pieces()?;
+        let header_name: &str = &self.header;
+        let header = unique_header(headers, header_name)?;
+        if header.is_empty() {
+            return Err(WebhookError::EmptySignature { name: header_name.to_string() });
+        }
+        let wrong_format =
+            || WebhookError::WrongFormat { name: header_name.to_string(), expected: self.format.to_string() };
+
+        // Split the header into entries; pick out the timestamp and the signature candidates.
+        let mut candidates: Vec<&str> = Vec::new();
+        let mut entry_timestamp: Option<&str> = None;
+        let items: Vec<&str> = match layout.separator {
+            Some(separator) => header.split(separator).map(str::trim).filter(|item| !item.is_empty()).collect(),
+            None => vec![header],
+        };
+        for item in items {
+            if let Some(template) = layout.timestamp
+                && let Some(value) = template.matches(item)
+            {
+                if entry_timestamp.replace(value).is_some() {
+                    return Err(wrong_format());
+                }
+            } else if let Some(value) = layout.signature.matches(item) {
+                candidates.push(value);
+            } else if layout.separator.is_none() {
+                return Err(wrong_format());
+            }
+        }
+        if candidates.is_empty() {
+            return Err(wrong_format());
+        }
+        if candidates.iter().all(|c| c.is_empty()) {
+            return Err(WebhookError::EmptySignature { name: header_name.to_string() });
+        }
+
+        // The timestamp and the replay window.
+        let timestamp_text = match (&self.timestamp_header, layout.timestamp) {
+            (Some(name), _) => Some(unique_header(headers, name)?),
+            (None, Some(_)) => Some(entry_timestamp.ok_or(WebhookError::MissingTimestamp)?),
+            (None, None) => None,
+        };
+        let timestamp = match timestamp_text {
+            Some("") => return Err(WebhookError::MissingTimestamp),
+            Some(text) => Some(parse_timestamp(text)?),
+            None => None,
+        };
+        if let Some(timestamp) = timestamp
+            && self.tolerance_seconds > 0
+        {
+            let now_seconds = match now.duration_since(UNIX_EPOCH) {
+                Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
+                Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
+            };
+            let skew = timestamp.saturating_sub(now_seconds);
+            if skew.unsigned_abs() > self.tolerance_seconds {
+                return Err(WebhookError::TimestampOutsideTolerance { skew_seconds: skew });
+            }
+        }
+
+        // The signed id and URL.
+        let id = match &self.id_header {
+            Some(name) => {
+                let text = unique_header(headers, name)?;
+                if text.is_empty() {
+                    return Err(WebhookError::MissingHeader { name: name.to_string() });
+                }
+                Some(text)
+            }
+            None => None,
+        };
+        let signs_url = pieces.contains(&Piece::Url);
+        let url = if signs_url { Some(url.ok_or(WebhookError::MissingUrl)?) } else { url };
+        let form = self.form_params(body, url, pieces.contains(&Piece::FormParams))?;
+
+        // Decode the candidates strictly and check their length before comparing.
+        let length = self.algorithm.signature_length();
+        let mut decoded: Vec<Vec<u8>> = Vec::new();
+        let mut wrong_length = None;
+        for candidate in &candidates {
+            match decode_signature(layout.encoding, candidate) {
+                Some(bytes) if bytes.len() == length => decoded.push(bytes),
+                Some(bytes) => wrong_length = Some(bytes.len()),
+                None => {}
+            }
+        }
+        if decoded.is_empty() {
+            return Err(match wrong_length {
+                Some(found) => WebhookError::WrongLength { expected: length, found },
+                None => WebhookError::InvalidEncoding { expected: layout.encoding.name() },
+            });
+        }
+        if keys.is_empty() {
+            return Err(WebhookError::InvalidKey("no key to verify with".into()));
+        }
+
+        let urls = match (signs_url, url) {
+            (true, Some(url)) if self.url_port_variants => url_variants(url),
+            (_, Some(url)) => vec![url.to_string()],
+            (_, None) => vec![String::new()],
+        };
+        let content = Content { pieces: &pieces, body, timestamp: timestamp_text, id, form: form.as_deref() };
+        let mut matched = subtle::Choice::from(0);
+        for key in keys {
+            let key_bytes = self.key_bytes(key.expose(), self.key.prefix.as_deref())?;
+            for url in &urls {
+                matched |= self.check_key(&key_bytes, &content, url, &decoded)?;
+            }
+        }
+        if bool::from(matched) {
+            Ok(Verified { timestamp, id: id.map(str::to_string) })
+        } else {
+            Err(WebhookError::SignatureMismatch)
+        }
+    }
+
+    fn check_key(
+        &self,
+        key: &[u8],
+        content: &Content<'_>,
+        url: &str,
+        candidates: &[Vec<u8>],
+    ) -> Result<subtle::Choice, WebhookError> {
+        let mut matched = subtle::Choice::from(0);
+        match self.algorithm {
+            Algorithm::HmacSha256 | Algorithm::HmacSha1 => {
+                let tag = hmac_tag(self.algorithm, key, content, url)?;
+                for candidate in candidates {
+                    // Lengths are equal here: both are the algorithm's signature length.
+                    matched |= candidate.as_slice().ct_eq(&tag);
+                }
+            }
+            Algorithm::Ed25519 => {
+                let message = content.to_vec(url);
+                for candidate in candidates {
+                    matched |= subtle::Choice::from(u8::from(ed25519::verify(key, &message, candidate)?));
+                }
+            }
+        }
+        Ok(matched)
+    }
+
+    /// Decodes a key's text per [`KeyFormat`]; `prefix` is removed when present.
+    fn key_bytes<'k>(&self, text: &'k str, prefix: Option<&str>) -> Result<Cow<'k, [u8]>, WebhookError> {
+        let text = match prefix {
+            Some(prefix) => text.strip_prefix(prefix).unwrap_or(text),
+            None => text,
+        };
+        let bytes: Cow<'k, [u8]> = match self.key.encoding {
+            KeyEncoding::Utf8 => Cow::Borrowed(text.as_bytes()),
+            KeyEncoding::Base64 => {
+                let trimmed = text.trim().trim_end_matches('=');
+                Cow::Owned(
+                    LENIENT_BASE64
+                        .decode(trimmed)
+                        .map_err(|_| WebhookError::InvalidKey("the key is not base64".into()))?,
+                )
+            }
+            KeyEncoding::Hex => {
+                Cow::Owned(hex::decode(text.trim()).map_err(|_| WebhookError::InvalidKey("the key is not hex".into()))?)
+            }
+        };
+        if bytes.is_empty() {
+            return Err(WebhookError::InvalidKey("the key is empty".into()));
+        }
+        Ok(bytes)
+    }
+
+    /// `{form_params}`: the form body's parameters sorted by name then value, each name
+    /// followed by its value; empty when the URL carries the body hash (checked here).
+    fn form_params(&self, body: &[u8], url: Option<&str>, wanted: bool) -> Result<Option<String>, WebhookError> {
+        if let (Some(param), Some(url)) = (&self.body_hash_param, url) {
+            let hash = url::Url::parse(url)
+                .ok()
+                .and_then(|parsed| parsed.query_pairs().find(|(name, _)| name == param).map(|(_, v)| v.into_owned()));
+            if let Some(hash) = hash {
+                let actual = hex::encode(Sha256::digest(body));
+                if !bool::from(actual.as_bytes().ct_eq(hash.to_ascii_lowercase().as_bytes())) {
+                    return Err(WebhookError::BodyHashMismatch);
+                }
+                return Ok(wanted.then(String::new));
+            }
+        }
+        if !wanted {
+            return Ok(None);
+        }
+        let mut pairs: Vec<(String, String)> = form_urlencoded::parse(body).into_owned().collect();
+        pairs.sort();
+        Ok(Some(pairs.into_iter().map(|(name, value)| name + &value).collect()))
+    }
+
+    /// Signs `message` with each of `keys` (one signature entry per key, joined by the
+    /// separator) and returns the headers a provider would send: the signature header, then
+    /// the timestamp and id headers when the scheme has them. For tests and mock servers.
+    ///
+    /// Errors: `InvalidScheme`; `InvalidKey` for no key, a key that does not decode, or
+    /// several keys when the format has no separator; `MissingHeader` for the id header when
+    /// the scheme signs `{id}` and `message.id` is `None`; `MissingUrl`.
+    pub fn sign(&self, message: &Message<'_>, keys: &[&Secret]) -> Result<Vec<(String, String)>, WebhookError> {
+        self.check()?;
+        let layout = self.layout()?;
+        let pieces = self.pieces()?;
+        if keys.is_empty() {
+            return Err(WebhookError::InvalidKey("no key to sign with".into()));
+        }
+        if keys.len() > 1 && layout.separator.is_none() {
+            return Err(WebhookError::InvalidKey("this format carries one signature; sign with one key".into()));
+        }
+        let timestamp_text = message.timestamp.to_string();
+        let id = match &self.id_header {
+            Some(name) => Some(message.id.ok_or_else(|| WebhookError::MissingHeader { name: name.to_string() })?),
+            None => None,
+        };
+        let url = match (pieces.contains(&Piece::Url), message.url) {
+            (true, None) => return Err(WebhookError::MissingUrl),
+            (_, url) => url,
+        };
+        let form = self.form_params(message.body, url, pieces.contains(&Piece::FormParams))?;
+        let content = Content {
+            pieces: &pieces,
+            body: message.body,
+            timestamp: Some(&timestamp_text),
+            id,
+            form: form.as_deref(),
+        };
+        let mut signatures = Vec::new();
+        for key in keys {
+            let bytes: Vec<u8> = match self.algorithm {
+                Algorithm::HmacSha256 | Algorithm::HmacSha1 => {
+                    let key_bytes = self.key_bytes(key.expose(), self.key.prefix.as_deref())?;
+                    hmac_tag(self.algorithm, &key_bytes, &content, url.unwrap_or_default())?
+                }
+                Algorithm::Ed25519 => {
+                    let prefix = self.key.signing_prefix.as_deref().or(self.key.prefix.as_deref());
+                    let key_bytes = self.key_bytes(key.expose(), prefix)?;
+                    ed25519::sign(&key_bytes, &content.to_vec(url.unwrap_or_default()))?
+                }
+            };
+            let signature = match layout.encoding {
+                Encoding::Hex => hex::encode(bytes),
+                Encoding::Base64 => base64::engine::general_purpose::STANDARD.encode(bytes),
+            };
+            signatures.push(format!("{}{signature}{}", layout.signature.prefix, layout.signature.suffix));
+        }
+        let mut entries = Vec::new();
+        for is_timestamp in &layout.order {
+            match (is_timestamp, layout.timestamp) {
+                (true, Some(template)) => {
+                    entries.push(format!("{}{timestamp_text}{}", template.prefix, template.suffix))
+                }
+                _ => entries.extend(signatures.iter().cloned()),
+            }
+        }
+        let value = entries.join(layout.separator.unwrap_or_default());
+        let mut headers = vec![(self.header.to_string(), value)];
+        if let Some(name) = &self.timestamp_header {
+            headers.push((name.to_string(), timestamp_text.clone()));
+        }
+        if let (Some(name), Some(id)) = (&self.id_header, id) {
+            headers.push((name.to_string(), id.to_string()));
+        }
+        Ok(headers)
+    }
+}
+
+/// A unix time in decimal seconds: ASCII digits only (no sign, no spaces), at most 18.
+fn parse_timestamp(text: &str) -> Result<i64, WebhookError> {
+    if text.is_empty() || text.len() > 18 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(WebhookError::InvalidTimestamp);
+    }
+    text.parse().map_err(|_| WebhookError::InvalidTimestamp)
+}
+
+/// Lenient base64 for keys: the Standard Webhooks reference library (Python) appends `==`
+/// before decoding, so unpadded keys with non-zero trailing bits are accepted.
+const LENIENT_BASE64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_allow_trailing_bits(true)
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// Strict decoding of a signature candidate: lowercase hex, or canonical padded base64, so
+/// that no two spellings of one signature exist.
+fn decode_signature(encoding: Encoding, text: &str) -> Option<Vec<u8>> {
+    match encoding {
+        Encoding::Hex => {
+            if !text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+                return None;
+            }
+            hex::decode(text).ok()
+        }
+        Encoding::Base64 => base64::engine::general_purpose::STANDARD.decode(text).ok(),
+    }
+}
+
+/// The signed content, fed to a MAC piece by piece so that the body is never copied.
+struct Content<'a> {
+    pieces: &'a [Piece<'a>],
+    body: &'a [u8],
+    timestamp: Option<&'a str>,
+    id: Option<&'a str>,
+    form: Option<&'a str>,
+}
+
+impl Content<'_> {
+    fn feed(&self, url: &str, sink: &mut impl FnMut(&[u8])) {
+        for piece in self.pieces {
+            match piece {
+                Piece::Text(text) => sink(text.as_bytes()),
+                Piece::Body => sink(self.body),
+                Piece::Timestamp => sink(self.timestamp.unwrap_or_default().as_bytes()),
+                Piece::Id => sink(self.id.unwrap_or_default().as_bytes()),
+                Piece::Url => sink(url.as_bytes()),
+                Piece::FormParams => sink(self.form.unwrap_or_default().as_bytes()),
+            }
+        }
+    }
+
+    fn to_vec(&self, url: &str) -> Vec<u8> {
+        let mut content = Vec::with_capacity(self.body.len() + 64);
+        self.feed(url, &mut |bytes| content.extend_from_slice(bytes));
+        content
+    }
+}
+
+fn hmac_tag(algorithm: Algorithm, key: &[u8], content: &Content<'_>, url: &str) -> Result<Vec<u8>, WebhookError> {
+    // HMAC takes keys of any length (RFC 2104 §2); the error arm is unreachable in practice.
+    let bad_key = |_| WebhookError::InvalidKey("HMAC rejected the key".into());
+    Ok(match algorithm {
+        Algorithm::HmacSha1 => {
+            let mut mac = Hmac::<sha1::Sha1>::new_from_slice(key).map_err(bad_key)?;
+            content.feed(url, &mut |bytes| mac.update(bytes));
+            mac.finalize().into_bytes().to_vec()
+        }
+        _ => {
+            let mut mac = Hmac::<Sha256>::new_from_slice(key).map_err(bad_key)?;
+            content.feed(url, &mut |bytes| mac.update(bytes));
+            mac.finalize().into_bytes().to_vec()
+        }
+    })
+}
+
+/// The URL as given, with its port removed, and with its port (the scheme's default added
+/// when none is given): the forms Twilio's SDK validator accepts.
+fn url_variants(url: &str) -> Vec<String> {
+    let mut variants = vec![url.to_string()];
+    if let Ok(parsed) = url::Url::parse(url)
+        && let Some(host) = parsed.host_str()
+    {
+        let mut authority = String::new();
+        if !parsed.username().is_empty() {
+            authority.push_str(parsed.username());
+            if let Some(password) = parsed.password() {
+                authority.push(':');
+                authority.push_str(password);
+            }
+            authority.push('@');
+        }
+        authority.push_str(host);
+        let rest = &parsed[url::Position::BeforePath..];
+        variants.push(format!("{}://{authority}{rest}", parsed.scheme()));
+        if let Some(port) = parsed.port_or_known_default() {
+            variants.push(format!("{}://{authority}:{port}{rest}", parsed.scheme()));
+        }
+    }
+    variants.dedup();
+    let mut unique = Vec::new();
+    for variant in variants {
+        if !unique.contains(&variant) {
+            unique.push(variant);
+        }
+    }
+    unique
+}
+
+#[cfg(feature = "ed25519")]
+mod ed25519 {
+    use super::WebhookError;
+    use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
+
+    fn key_array(key: &[u8]) -> Result<&[u8; 32], WebhookError> {
+        key.try_into().map_err(|_| WebhookError::InvalidKey(format!("an Ed25519 key is 32 bytes, not {}", key.len())))
+    }
+
+    pub(super) fn verify(public_key: &[u8], message: &[u8], signature: &[u8]) -> Result<bool, WebhookError> {
+        let key = VerifyingKey::from_bytes(key_array(public_key)?)
+            .map_err(|_| WebhookError::InvalidKey("not an Ed25519 public key".into()))?;
+        let Ok(signature) = <&[u8; 64]>::try_from(signature) else { return Ok(false) };
+        Ok(key.verify_strict(message, &Signature::from_bytes(signature)).is_ok())
+    }
+
+    pub(super) fn sign(seed: &[u8], message: &[u8]) -> Result<Vec<u8>, WebhookError> {
+        let key = SigningKey::from_bytes(key_array(seed)?);
+        Ok(key.sign(message).to_bytes().to_vec())
+    }
+}
+
+#[cfg(not(feature = "ed25519"))]
+mod ed25519 {
+    use super::WebhookError;
+
+    fn disabled() -> WebhookError {
+        WebhookError::InvalidScheme("Ed25519 needs accord-runtime's `ed25519` feature".into())
+    }
+
+    pub(super) fn verify(_: &[u8], _: &[u8], _: &[u8]) -> Result<bool, WebhookError> {
+        Err(disabled())
+    }
+
+    pub(super) fn sign(_: &[u8], _: &[u8]) -> Result<Vec<u8>, WebhookError> {
+        Err(disabled())
+    }
+}

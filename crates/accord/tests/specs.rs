@@ -138,3 +138,46 @@ fn arbitrary_bytes_never_panic() {
         let _ = compile_spec(Path::new("specs/orders.yaml"), &text);
     }
 }
+
+/// A minimal spec whose webhooks use `signature`, for preset tests.
+fn webhook_spec(signature: &str) -> String {
+    format!(
+        "accord: 1\nname: hooks\nmodels:\n  Ping:\n    required: [type]\n    properties: {{ type: string }}\n\
+         endpoints:\n  get_ping:\n    method: GET\n    path: /ping\n    responses: {{ \"200\": Ping }}\n\
+         webhooks:\n  signature: {signature}\n  event_type_field: /type\n  events:\n    ping: {{ payload: Ping }}\n"
+    )
+}
+
+#[test]
+fn every_webhook_preset_passes_the_checker_and_generates() {
+    for preset in accord::spec::presets::ALL {
+        let source = webhook_spec(&format!("{{ preset: {} }}", preset.id()));
+        let compiled = compile_spec(Path::new("hooks.yaml"), &source)
+            .unwrap_or_else(|failure| panic!("preset {}: {}", preset.id(), failure.render()));
+        let webhooks = compiled.ir.webhooks.as_ref().expect("webhooks lowered");
+        assert_eq!(webhooks.preset.as_deref(), Some(preset.id()));
+        assert_eq!(Some(&webhooks.signature), accord::lower::preset_scheme(preset.id()).as_ref());
+        let generated = generate_all(&[compiled], &Options::default()).expect("generation succeeds");
+        let module = generated.iter().find(|f| f.path.ends_with("src/webhooks.rs")).expect("webhooks.rs");
+        let header = &accord::lower::preset_scheme(preset.id()).expect("preset").header;
+        assert!(module.contents.contains(&format!("Cow::Borrowed(\"{header}\")")), "{}", preset.id());
+        // Schemes that sign the request URL take it as an argument.
+        let takes_url = module.contents.contains("url: &str");
+        assert_eq!(takes_url, preset.id() == "twilio", "{}", preset.id());
+    }
+}
+
+#[test]
+fn fields_next_to_a_preset_override_it_field_by_field() {
+    let source =
+        webhook_spec("{ preset: standard-webhooks-v1, timestamp: { tolerance: 10m }, id_header: x-message-id }");
+    let compiled = compile_spec(Path::new("hooks.yaml"), &source).unwrap_or_else(|f| panic!("{}", f.render()));
+    let signature = &compiled.ir.webhooks.as_ref().expect("webhooks").signature;
+    assert_eq!(signature.tolerance_seconds, 600, "the tolerance is overridden");
+    assert_eq!(signature.timestamp_header.as_deref(), Some("webhook-timestamp"), "the preset's header is kept");
+    assert_eq!(signature.id_header.as_deref(), Some("x-message-id"));
+    assert_eq!(signature.format, "v1,{base64}");
+    assert_eq!(signature.key.prefix.as_deref(), Some("whsec_"));
+    // The signed message id identifies the delivery when nothing else is declared.
+    assert_eq!(compiled.ir.webhooks.as_ref().expect("webhooks").event_id_header.as_deref(), Some("x-message-id"));
+}

@@ -19,7 +19,8 @@ use serde_json::Value;
 fn corpus() -> Value {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/webhooks/schemes.yaml");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
-    let (value, _) = accord::spec::yaml::parse(&text).unwrap_or_else(|d| panic!("{} is not YAML: {d:?}", path.display()));
+    let (value, _) =
+        accord::spec::yaml::parse(&text).unwrap_or_else(|d| panic!("{} is not YAML: {d:?}", path.display()));
     value
 }
 
@@ -72,7 +73,10 @@ fn headers(scheme: &Scheme, vector: &Value) -> Vec<(String, String)> {
     if let Some(expected) = vector.get("expected_headers").and_then(Value::as_object)
         && text(vector, "header_value").is_none()
     {
-        return expected.iter().map(|(name, value)| (name.clone(), value.as_str().unwrap_or_default().into())).collect();
+        return expected
+            .iter()
+            .map(|(name, value)| (name.clone(), value.as_str().unwrap_or_default().into()))
+            .collect();
     }
     let signature = text(vector, "header_value")
         .or_else(|| text(vector, "expected_header"))
@@ -152,9 +156,9 @@ fn run_vector(scheme_id: &str, vector: &Value, report: &mut Report) {
             Ok(_) => "verified".to_string(),
             Err(error) => format!("rejected: {}", kind(error)),
         };
-        report.lines.push(format!(
-            "{verdict:5} {label:58} {provenance:17} preset {preset_id:22} valid={valid:5} {shown}"
-        ));
+        report
+            .lines
+            .push(format!("{verdict:5} {label:58} {provenance:17} preset {preset_id:22} valid={valid:5} {shown}"));
         if verdict != "ok" {
             report.failures.push(format!("{label}: expected valid={valid}, got {outcome:?}"));
         }
@@ -167,10 +171,14 @@ fn run_vector(scheme_id: &str, vector: &Value, report: &mut Report) {
         .map(str::to_string)
         .or_else(|| {
             vector.get("expected_headers").and_then(Value::as_object).and_then(|h| {
-                h.iter().find(|(k, _)| k.eq_ignore_ascii_case(&scheme.header)).and_then(|(_, v)| v.as_str().map(str::to_string))
+                h.iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(&scheme.header))
+                    .and_then(|(_, v)| v.as_str().map(str::to_string))
             })
         });
-    if valid && vector.get("signed_url_form").is_none() && vector.get("secret_alternative").is_none()
+    if valid
+        && vector.get("signed_url_form").is_none()
+        && vector.get("secret_alternative").is_none()
         && let Some(recorded) = recorded
     {
         let message = Message {
@@ -189,9 +197,12 @@ fn run_vector(scheme_id: &str, vector: &Value, report: &mut Report) {
                 // Every header the vector records is produced by the signer (Svix, Slack).
                 if let Some(expected) = vector.get("expected_headers").and_then(Value::as_object) {
                     for (name, value) in expected {
-                        let produced = signed.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
+                        let produced =
+                            signed.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
                         if produced != value.as_str() {
-                            report.failures.push(format!("{label}: header {name} signed as {produced:?}, recorded {value}"));
+                            report
+                                .failures
+                                .push(format!("{label}: header {name} signed as {produced:?}, recorded {value}"));
                         }
                     }
                 }
@@ -267,12 +278,12 @@ fn invalid_vectors_fail_for_the_recorded_reason() {
             let outcome = scheme.verify(&headers(&scheme, vector), &body(vector), text(vector, "url"), &[&secret], now);
             let timestamp = number(vector, "timestamp").unwrap_or(0);
             let expected = match name {
-                "timestamp-too-old" | "docs-example-expired" => {
-                    WebhookError::TimestampOutsideTolerance { skew_seconds: timestamp - number(vector, "now").unwrap_or(0) }
-                }
-                "timestamp-too-new" => {
-                    WebhookError::TimestampOutsideTolerance { skew_seconds: timestamp - number(vector, "now").unwrap_or(0) }
-                }
+                "timestamp-too-old" | "docs-example-expired" => WebhookError::TimestampOutsideTolerance {
+                    skew_seconds: timestamp - number(vector, "now").unwrap_or(0),
+                },
+                "timestamp-too-new" => WebhookError::TimestampOutsideTolerance {
+                    skew_seconds: timestamp - number(vector, "now").unwrap_or(0),
+                },
                 "only-v0-scheme" => WebhookError::WrongFormat {
                     name: "Stripe-Signature".into(),
                     expected: "t={timestamp},v1={hex}".into(),

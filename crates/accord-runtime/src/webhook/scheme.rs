@@ -169,7 +169,7 @@ impl<'s> Entry<'s> {
 /// The parsed `format`.
 struct Layout<'s> {
     separator: Option<&'s str>,
-    /// The entries in order; `None` in `order` marks the signature, `Some` the timestamp.
+    /// The entries in order: `true` for the timestamp entry, `false` for the signature's.
     order: Vec<bool>,
     signature: Entry<'s>,
     encoding: Encoding,
@@ -266,6 +266,11 @@ impl Scheme {
     ///
     /// Errors: [`WebhookError::InvalidScheme`] saying what is wrong.
     pub fn check(&self) -> Result<(), WebhookError> {
+        self.parse().map(|_| ())
+    }
+
+    /// The parsed format and signed-content template, once checked.
+    fn parse(&self) -> Result<(Layout<'_>, Vec<Piece<'_>>), WebhookError> {
         let layout = self.layout()?;
         let pieces = self.pieces()?;
         let has_timestamp_source = layout.timestamp.is_some() || self.timestamp_header.is_some();
@@ -278,7 +283,7 @@ impl Scheme {
         if layout.timestamp.is_some() && self.timestamp_header.is_some() {
             return Err(invalid("the timestamp comes from both a header and a format entry"));
         }
-        Ok(())
+        Ok((layout, pieces))
     }
 
     /// Verifies a delivery against any of `keys` at time `now`. `url` is the full request URL,
@@ -297,9 +302,7 @@ impl Scheme {
         keys: &[&Secret],
         now: SystemTime,
     ) -> Result<Verified, WebhookError> {
-        self.check()?;
-        let layout = self.layout()?;
-        let pieces = self.pieces()?;
+        let (layout, pieces) = self.parse()?;
         let header_name: &str = &self.header;
         let header = unique_header(headers, header_name)?;
         if header.is_empty() {
@@ -498,9 +501,7 @@ impl Scheme {
     /// several keys when the format has no separator; `MissingHeader` for the id header when
     /// the scheme signs `{id}` and `message.id` is `None`; `MissingUrl`.
     pub fn sign(&self, message: &Message<'_>, keys: &[&Secret]) -> Result<Vec<(String, String)>, WebhookError> {
-        self.check()?;
-        let layout = self.layout()?;
-        let pieces = self.pieces()?;
+        let (layout, pieces) = self.parse()?;
         if keys.is_empty() {
             return Err(WebhookError::InvalidKey("no key to sign with".into()));
         }
@@ -711,5 +712,224 @@ mod ed25519 {
 
     pub(super) fn sign(_: &[u8], _: &[u8]) -> Result<Vec<u8>, WebhookError> {
         Err(disabled())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const fn borrowed(text: &'static str) -> Cow<'static, str> {
+        Cow::Borrowed(text)
+    }
+
+    /// GitHub's scheme (corpus `github`): body only, `sha256=` + lowercase hex.
+    const GITHUB: Scheme = Scheme {
+        algorithm: Algorithm::HmacSha256,
+        key: KeyFormat { encoding: KeyEncoding::Utf8, prefix: None, signing_prefix: None },
+        header: borrowed("X-Hub-Signature-256"),
+        format: borrowed("sha256={hex}"),
+        separator: None,
+        signed_payload: borrowed("{body}"),
+        id_header: None,
+        timestamp_header: None,
+        tolerance_seconds: 0,
+        url_port_variants: false,
+        body_hash_param: None,
+    };
+
+    /// Stripe's scheme (corpus `stripe`).
+    const STRIPE: Scheme = Scheme {
+        algorithm: Algorithm::HmacSha256,
+        key: KeyFormat { encoding: KeyEncoding::Utf8, prefix: None, signing_prefix: None },
+        header: borrowed("Stripe-Signature"),
+        format: borrowed("t={timestamp},v1={hex}"),
+        separator: Some(borrowed(",")),
+        signed_payload: borrowed("{timestamp}.{body}"),
+        id_header: None,
+        timestamp_header: None,
+        tolerance_seconds: 300,
+        url_port_variants: false,
+        body_hash_param: None,
+    };
+
+    /// Standard Webhooks v1 (corpus `standard-webhooks-v1`).
+    const STANDARD: Scheme = Scheme {
+        algorithm: Algorithm::HmacSha256,
+        key: KeyFormat { encoding: KeyEncoding::Base64, prefix: Some(borrowed("whsec_")), signing_prefix: None },
+        header: borrowed("webhook-signature"),
+        format: borrowed("v1,{base64}"),
+        separator: Some(borrowed(" ")),
+        signed_payload: borrowed("{id}.{timestamp}.{body}"),
+        id_header: Some(borrowed("webhook-id")),
+        timestamp_header: Some(borrowed("webhook-timestamp")),
+        tolerance_seconds: 300,
+        url_port_variants: false,
+        body_hash_param: None,
+    };
+
+    const GITHUB_SECRET: &str = "It's a Secret to Everybody";
+    const GITHUB_SIGNATURE: &str = "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+
+    fn github(value: &str) -> Result<Verified, WebhookError> {
+        let headers = [("X-Hub-Signature-256", value)];
+        GITHUB.verify(&headers[..], b"Hello, World!", None, &[&Secret::new(GITHUB_SECRET)], UNIX_EPOCH)
+    }
+
+    fn header(name: &str) -> String {
+        name.to_string()
+    }
+
+    #[test]
+    fn each_malformed_signature_has_its_own_error() {
+        assert!(github(&format!("sha256={GITHUB_SIGNATURE}")).is_ok());
+        let cases: [(&str, WebhookError); 7] = [
+            ("", WebhookError::EmptySignature { name: header("X-Hub-Signature-256") }),
+            ("sha256=", WebhookError::EmptySignature { name: header("X-Hub-Signature-256") }),
+            (
+                &format!("sha1={GITHUB_SIGNATURE}"),
+                WebhookError::WrongFormat { name: header("X-Hub-Signature-256"), expected: "sha256={hex}".into() },
+            ),
+            (&format!("sha256={}", &GITHUB_SIGNATURE[..40]), WebhookError::WrongLength { expected: 32, found: 20 }),
+            (&format!("sha256={}", &GITHUB_SIGNATURE[..63]), WebhookError::InvalidEncoding { expected: "hex" }),
+            (&format!("sha256={}", GITHUB_SIGNATURE.to_uppercase()), WebhookError::InvalidEncoding { expected: "hex" }),
+            (&format!("sha256={}zz", &GITHUB_SIGNATURE[..62]), WebhookError::InvalidEncoding { expected: "hex" }),
+        ];
+        for (value, expected) in &cases {
+            assert_eq!(github(value).err().as_ref(), Some(expected), "{value:?}");
+        }
+        // Surrounding whitespace is not part of the value (RFC 9110 §5.5).
+        assert!(github(&format!(" sha256={GITHUB_SIGNATURE} ")).is_ok());
+    }
+
+    #[test]
+    fn missing_and_duplicated_headers_are_named() {
+        let key = Secret::new(GITHUB_SECRET);
+        let none: [(&str, &str); 0] = [];
+        assert_eq!(
+            GITHUB.verify(&none[..], b"x", None, &[&key], UNIX_EPOCH),
+            Err(WebhookError::MissingHeader { name: header("X-Hub-Signature-256") })
+        );
+        let value = format!("sha256={GITHUB_SIGNATURE}");
+        let twice = [("x-hub-signature-256", value.as_str()), ("X-Hub-Signature-256", value.as_str())];
+        assert_eq!(
+            GITHUB.verify(&twice[..], b"Hello, World!", None, &[&key], UNIX_EPOCH),
+            Err(WebhookError::DuplicateHeader { name: header("X-Hub-Signature-256") })
+        );
+        let signed = STANDARD
+            .sign(
+                &Message { body: b"{}", timestamp: 1000, id: Some("msg_1"), url: None },
+                &[&Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")],
+            )
+            .expect("signs");
+        let without_id: Vec<_> = signed.iter().filter(|(name, _)| name != "webhook-id").cloned().collect();
+        assert_eq!(
+            STANDARD.verify(
+                &without_id,
+                b"{}",
+                None,
+                &[&Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")],
+                at(1000)
+            ),
+            Err(WebhookError::MissingHeader { name: header("webhook-id") })
+        );
+    }
+
+    fn at(seconds: u64) -> SystemTime {
+        UNIX_EPOCH + std::time::Duration::from_secs(seconds)
+    }
+
+    #[test]
+    fn timestamps_are_checked_both_ways_and_strictly_parsed() {
+        let key = Secret::new("whsec_test_secret");
+        let signed =
+            STRIPE.sign(&Message { body: b"{}", timestamp: 10_000, id: None, url: None }, &[&key]).expect("signs");
+        assert_eq!(signed[0].1.split(',').count(), 2, "t= and one v1= entry");
+        assert!(STRIPE.verify(&signed, b"{}", None, &[&key], at(10_300)).is_ok());
+        assert!(STRIPE.verify(&signed, b"{}", None, &[&key], at(9_700)).is_ok());
+        assert_eq!(
+            STRIPE.verify(&signed, b"{}", None, &[&key], at(10_301)),
+            Err(WebhookError::TimestampOutsideTolerance { skew_seconds: -301 })
+        );
+        assert_eq!(
+            STRIPE.verify(&signed, b"{}", None, &[&key], at(9_699)),
+            Err(WebhookError::TimestampOutsideTolerance { skew_seconds: 301 })
+        );
+        let v1 = signed[0].1.split(',').nth(1).expect("v1 entry").to_string();
+        for (timestamp, expected) in [
+            ("t=+10000", WebhookError::InvalidTimestamp),
+            ("t=-5", WebhookError::InvalidTimestamp),
+            ("t=1e4", WebhookError::InvalidTimestamp),
+            ("t=99999999999999999999", WebhookError::InvalidTimestamp),
+            ("t=", WebhookError::MissingTimestamp),
+        ] {
+            let headers = [("Stripe-Signature", format!("{timestamp},{v1}"))];
+            assert_eq!(STRIPE.verify(&headers[..], b"{}", None, &[&key], at(10_000)), Err(expected), "{timestamp}");
+        }
+        let no_timestamp = [("Stripe-Signature", v1.clone())];
+        assert_eq!(
+            STRIPE.verify(&no_timestamp[..], b"{}", None, &[&key], at(10_000)),
+            Err(WebhookError::MissingTimestamp)
+        );
+        let two_timestamps = [("Stripe-Signature", format!("t=10000,t=10000,{v1}"))];
+        assert!(matches!(
+            STRIPE.verify(&two_timestamps[..], b"{}", None, &[&key], at(10_000)),
+            Err(WebhookError::WrongFormat { .. })
+        ));
+    }
+
+    #[test]
+    fn several_keys_sign_several_entries_and_any_key_verifies() {
+        let old = Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        let new = Secret::new("whsec_c29tZW9uZSBlbHNlJ3Mga2V5IGJ5dGVz");
+        let message = Message { body: b"{}", timestamp: 1000, id: Some("msg_1"), url: None };
+        let signed = STANDARD.sign(&message, &[&old, &new]).expect("signs");
+        let value = &signed[0].1;
+        assert_eq!(value.split(' ').count(), 2, "{value}");
+        assert!(value.split(' ').all(|entry| entry.starts_with("v1,")));
+        assert!(STANDARD.verify(&signed, b"{}", None, &[&new], at(1000)).is_ok());
+        assert!(STANDARD.verify(&signed, b"{}", None, &[&old], at(1000)).is_ok());
+        let other = Secret::new("whsec_b3RoZXIgc2VjcmV0IGJ5dGVzIGZvciB0ZXN0cw==");
+        assert_eq!(STANDARD.verify(&signed, b"{}", None, &[&other], at(1000)), Err(WebhookError::SignatureMismatch));
+        // A format without a separator carries one signature.
+        assert!(matches!(GITHUB.sign(&message, &[&old, &new]), Err(WebhookError::InvalidKey(_))));
+        assert!(matches!(
+            STANDARD.verify(&signed, b"{}", None, &[&Secret::new("whsec_***")], at(1000)),
+            Err(WebhookError::InvalidKey(_))
+        ));
+        assert!(matches!(STANDARD.verify(&signed, b"{}", None, &[], at(1000)), Err(WebhookError::InvalidKey(_))));
+    }
+
+    #[test]
+    fn url_variants_cover_the_port_forms() {
+        assert_eq!(
+            url_variants("https://example.com/hook?a=1"),
+            ["https://example.com/hook?a=1", "https://example.com:443/hook?a=1"]
+        );
+        assert_eq!(
+            url_variants("http://user:pw@example.com:8080/h"),
+            ["http://user:pw@example.com:8080/h", "http://user:pw@example.com/h"]
+        );
+        assert_eq!(url_variants("not a url"), ["not a url"]);
+    }
+
+    #[test]
+    fn inconsistent_schemes_are_refused_not_panicked_on() {
+        for scheme in [
+            Scheme { format: borrowed("sha256={signature}"), ..GITHUB },
+            Scheme { format: borrowed("sha256"), ..GITHUB },
+            Scheme { format: borrowed("{hex}{hex}"), ..GITHUB },
+            Scheme { signed_payload: borrowed("{body"), ..GITHUB },
+            Scheme { signed_payload: borrowed("{timestamp}.{body}"), ..GITHUB },
+            Scheme { signed_payload: borrowed("{id}.{body}"), ..GITHUB },
+            Scheme { timestamp_header: Some(borrowed("X-T")), ..STRIPE },
+        ] {
+            assert!(matches!(scheme.check(), Err(WebhookError::InvalidScheme(_))), "{scheme:?}");
+            let headers = [("X-Hub-Signature-256", "sha256=00")];
+            assert!(matches!(
+                scheme.verify(&headers[..], b"", None, &[&Secret::new("k")], UNIX_EPOCH),
+                Err(WebhookError::InvalidScheme(_))
+            ));
+        }
     }
 }

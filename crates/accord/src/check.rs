@@ -824,11 +824,19 @@ impl Checker<'_> {
             };
             let mut signatures = 0;
             let mut bad_entries = 0;
+            let (mut signature_prefix, mut timestamp_prefix) = (None, None);
             for entry in entries {
                 let placeholders = placeholders(entry);
+                let prefix = entry.split('{').next().unwrap_or_default();
                 match placeholders.as_slice() {
-                    ["hex" | "base64"] => signatures += 1,
-                    ["timestamp"] if !timestamp_entry => timestamp_entry = true,
+                    ["hex" | "base64"] => {
+                        signatures += 1;
+                        signature_prefix = Some(prefix);
+                    }
+                    ["timestamp"] if !timestamp_entry => {
+                        timestamp_entry = true;
+                        timestamp_prefix = Some(prefix);
+                    }
                     _ => {
                         bad_entries += 1;
                         self.error(
@@ -841,6 +849,16 @@ impl Checker<'_> {
                         );
                     }
                 }
+            }
+            if let (Some(signature), Some(timestamp)) = (signature_prefix, timestamp_prefix)
+                && (signature.starts_with(timestamp) || timestamp.starts_with(signature))
+            {
+                self.error(
+                    "spec::bad_signature_format",
+                    &format!("{AT}/format"),
+                    format!("in `{format}` the timestamp and signature entries need prefixes that tell them apart"),
+                )
+                .help = Some("e.g. `t={timestamp},v1={hex}`".into());
             }
             if signatures != 1 && bad_entries == 0 {
                 self.error(
@@ -877,6 +895,17 @@ impl Checker<'_> {
         {
             self.error("spec::missing_timestamp", AT, "the timestamp has no source".into()).help =
                 Some("set `timestamp.header`, or put `{timestamp}` in `format`".into());
+        }
+        if (timestamp_entry || timestamp_header) && !payload_placeholders.contains(&"timestamp") {
+            // A provider may document exactly this (seed 002's orders API does); it can be
+            // declared, but its replay window only stops accidental replays.
+            let pointer = format!("{AT}/signed_payload");
+            let location = self.positions.value(&pointer);
+            let message = "the timestamp is checked against the replay window but not signed, so anyone who captured a delivery can rewrite it";
+            let mut warning = Diagnostic::warning("spec::unsigned_timestamp", message).at(pointer);
+            warning.location = location;
+            warning.help = Some("if the provider signs it, put `{timestamp}` in `signed_payload`".into());
+            self.diagnostics.push(warning);
         }
         if timestamp_entry && timestamp_header {
             self.error(

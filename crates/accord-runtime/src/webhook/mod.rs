@@ -24,7 +24,7 @@ mod scheme;
 use std::fmt;
 
 pub use dedup::Deduplicate;
-pub use scheme::{Algorithm, KeyEncoding, KeyFormat, Message, Scheme, Verified};
+pub use scheme::{Algorithm, KeyEncoding, KeyFormat, MAX_SIGNATURES, Message, Scheme, Verified};
 
 /// Why a delivery was rejected (or, for [`Scheme::sign`], why it could not be signed).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +58,11 @@ pub enum WebhookError {
     InvalidEncoding {
         /// `hex` (lowercase) or `base64` (standard alphabet, padded).
         expected: &'static str,
+    },
+    /// The signature header carries more than [`MAX_SIGNATURES`] signature entries.
+    TooManySignatures {
+        /// The most entries accepted.
+        max: usize,
     },
     /// The signature decodes to the wrong number of bytes (truncated or padded).
     WrongLength {
@@ -99,6 +104,7 @@ impl fmt::Display for WebhookError {
             WebhookError::WrongFormat { name, expected } => {
                 write!(f, "header `{name}` does not follow the declared format `{expected}`")
             }
+            WebhookError::TooManySignatures { max } => write!(f, "the header carries more than {max} signatures"),
             WebhookError::InvalidEncoding { expected } => write!(f, "the signature is not valid {expected}"),
             WebhookError::WrongLength { expected, found } => {
                 write!(f, "the signature is {found} bytes long; {expected} were expected")

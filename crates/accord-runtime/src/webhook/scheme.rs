@@ -153,6 +153,18 @@ impl Encoding {
     }
 }
 
+/// Most signature entries one header may carry. Real senders send one per active key (two
+/// during a rotation); the cap bounds the work a forged header can cause (each Ed25519 entry
+/// costs a verification per key).
+pub const MAX_SIGNATURES: usize = 16;
+
+/// Most pieces a signed-content template may have (`{id}.{timestamp}.{body}` has five).
+const MAX_PIECES: usize = 16;
+
+/// Room for one decoded signature: Ed25519's 64 bytes, plus the slack base64's decoder asks
+/// for when it estimates the output length.
+const SIGNATURE_ROOM: usize = 72;
+
 /// One entry template: `prefix{placeholder}suffix`.
 #[derive(Clone, Copy)]
 struct Entry<'s> {
@@ -166,14 +178,15 @@ impl<'s> Entry<'s> {
     }
 }
 
-/// The parsed `format`.
+/// The parsed `format`: at most two entries, the signature's and the timestamp's.
+#[derive(Clone, Copy)]
 struct Layout<'s> {
     separator: Option<&'s str>,
-    /// The entries in order: `true` for the timestamp entry, `false` for the signature's.
-    order: Vec<bool>,
     signature: Entry<'s>,
     encoding: Encoding,
     timestamp: Option<Entry<'s>>,
+    /// Whether the timestamp entry comes before the signature's (Stripe's `t=…,v1=…`).
+    timestamp_first: bool,
 }
 
 /// One piece of the signed content template.
@@ -187,6 +200,33 @@ enum Piece<'s> {
     FormParams,
 }
 
+/// The parsed `signed_payload`, without allocating.
+struct Pieces<'s> {
+    items: [Piece<'s>; MAX_PIECES],
+    len: usize,
+}
+
+impl<'s> Pieces<'s> {
+    fn as_slice(&self) -> &[Piece<'s>] {
+        &self.items[..self.len]
+    }
+
+    fn contains(&self, piece: Piece<'_>) -> bool {
+        self.as_slice().iter().any(|p| std::mem::discriminant(p) == std::mem::discriminant(&piece))
+    }
+
+    /// The character the template puts right after `{id}`, which an id must not contain
+    /// (Standard Webhooks: ids never contain `.`), so that id and what follows cannot trade
+    /// bytes.
+    fn id_terminator(&self) -> Option<char> {
+        let at = self.as_slice().iter().position(|p| *p == Piece::Id)?;
+        match self.as_slice().get(at + 1) {
+            Some(Piece::Text(text)) => text.chars().next(),
+            _ => None,
+        }
+    }
+}
+
 fn invalid(message: impl Into<String>) -> WebhookError {
     WebhookError::InvalidScheme(message.into())
 }
@@ -198,16 +238,14 @@ fn split_placeholder(entry: &str) -> Option<(&str, &str, &str)> {
 }
 
 impl Scheme {
-    fn layout(&self) -> Result<Layout<'_>, WebhookError> {
+    fn layout<'s>(&'s self) -> Result<Layout<'s>, WebhookError> {
         let separator = self.separator.as_deref().filter(|s| !s.is_empty());
-        let entries: Vec<&str> = match separator {
-            Some(separator) => self.format.split(separator).collect(),
-            None => vec![&self.format],
-        };
+        let format: &str = &self.format;
         let mut signature = None;
         let mut timestamp = None;
-        let mut order = Vec::new();
-        for entry in entries {
+        let mut entries = 0;
+        let mut parse_entry = |entry: &'s str| -> Result<(), WebhookError> {
+            entries += 1;
             let Some((prefix, name, suffix)) = split_placeholder(entry) else {
                 return Err(invalid(format!("format entry `{entry}` has no placeholder")));
             };
@@ -218,51 +256,74 @@ impl Scheme {
             match name {
                 "hex" | "base64" if signature.is_none() => {
                     let encoding = if name == "hex" { Encoding::Hex } else { Encoding::Base64 };
-                    signature = Some((template, encoding));
-                    order.push(false);
+                    signature = Some((template, encoding, entries));
                 }
-                "timestamp" if timestamp.is_none() => {
-                    timestamp = Some(template);
-                    order.push(true);
-                }
-                _ => return Err(invalid(format!("unexpected placeholder `{{{name}}}` in format `{}`", self.format))),
+                "timestamp" if timestamp.is_none() => timestamp = Some((template, entries)),
+                _ => return Err(invalid(format!("unexpected placeholder `{{{name}}}` in format `{format}`"))),
             }
+            Ok(())
+        };
+        match separator {
+            Some(separator) => format.split(separator).try_for_each(&mut parse_entry)?,
+            None => parse_entry(format)?,
         }
-        let (signature, encoding) =
-            signature.ok_or_else(|| invalid(format!("format `{}` has no `{{hex}}` or `{{base64}}`", self.format)))?;
-        Ok(Layout { separator, order, signature, encoding, timestamp })
+        let (signature, encoding, signature_at) =
+            signature.ok_or_else(|| invalid(format!("format `{format}` has no `{{hex}}` or `{{base64}}`")))?;
+        if let Some((entry, _)) = timestamp
+            && (entry.prefix.starts_with(signature.prefix) || signature.prefix.starts_with(entry.prefix))
+        {
+            return Err(invalid(format!(
+                "in format `{format}` the timestamp and signature entries need prefixes that tell them apart"
+            )));
+        }
+        Ok(Layout {
+            separator,
+            signature,
+            encoding,
+            timestamp_first: timestamp.is_some_and(|(_, at)| at < signature_at),
+            timestamp: timestamp.map(|(entry, _)| entry),
+        })
     }
 
-    fn pieces(&self) -> Result<Vec<Piece<'_>>, WebhookError> {
-        let mut pieces = Vec::new();
+    fn pieces(&self) -> Result<Pieces<'_>, WebhookError> {
+        let mut pieces = Pieces { items: [Piece::Text(""); MAX_PIECES], len: 0 };
+        let mut push = |piece| {
+            if pieces.len == MAX_PIECES {
+                return Err(invalid(format!("the signed payload has more than {MAX_PIECES} parts")));
+            }
+            pieces.items[pieces.len] = piece;
+            pieces.len += 1;
+            Ok(())
+        };
         let mut rest: &str = &self.signed_payload;
         while let Some(open) = rest.find('{') {
             if open > 0 {
-                pieces.push(Piece::Text(&rest[..open]));
+                push(Piece::Text(&rest[..open]))?;
             }
             let close = rest[open..]
                 .find('}')
                 .map(|at| open + at)
                 .ok_or_else(|| invalid(format!("unclosed `{{` in `{}`", self.signed_payload)))?;
-            pieces.push(match &rest[open + 1..close] {
+            push(match &rest[open + 1..close] {
                 "body" => Piece::Body,
                 "timestamp" => Piece::Timestamp,
                 "id" => Piece::Id,
                 "url" => Piece::Url,
                 "form_params" => Piece::FormParams,
                 other => return Err(invalid(format!("unknown placeholder `{{{other}}}` in the signed payload"))),
-            });
+            })?;
             rest = &rest[close + 1..];
         }
         if !rest.is_empty() {
-            pieces.push(Piece::Text(rest));
+            push(Piece::Text(rest))?;
         }
         Ok(pieces)
     }
 
-    /// Checks that the scheme is consistent: a format with one signature placeholder, a
-    /// signed payload with known placeholders, a timestamp source when one is signed, an id
-    /// header when `{id}` is signed.
+    /// Checks that the scheme is consistent: a format with one signature placeholder and
+    /// entries that can be told apart, a signed payload with known placeholders that covers
+    /// the body, a timestamp source wherever one is signed or a tolerance is set, an id header
+    /// when `{id}` is signed.
     ///
     /// Errors: [`WebhookError::InvalidScheme`] saying what is wrong.
     pub fn check(&self) -> Result<(), WebhookError> {
@@ -270,18 +331,28 @@ impl Scheme {
     }
 
     /// The parsed format and signed-content template, once checked.
-    fn parse(&self) -> Result<(Layout<'_>, Vec<Piece<'_>>), WebhookError> {
+    fn parse(&self) -> Result<(Layout<'_>, Pieces<'_>), WebhookError> {
         let layout = self.layout()?;
         let pieces = self.pieces()?;
         let has_timestamp_source = layout.timestamp.is_some() || self.timestamp_header.is_some();
-        if pieces.contains(&Piece::Timestamp) && !has_timestamp_source {
+        let signs_timestamp = pieces.contains(Piece::Timestamp);
+        if signs_timestamp && !has_timestamp_source {
             return Err(invalid("`{timestamp}` is signed but the scheme has no timestamp header or entry"));
         }
-        if pieces.contains(&Piece::Id) && self.id_header.is_none() {
+        // A tolerance needs a timestamp to check. A timestamp read but not signed is allowed
+        // (a provider may document exactly that; the compiler warns): its window stops
+        // accidental replays only, as anyone can rewrite it.
+        if self.tolerance_seconds > 0 && !has_timestamp_source {
+            return Err(invalid("the scheme sets a tolerance but reads no timestamp"));
+        }
+        if pieces.contains(Piece::Id) && self.id_header.is_none() {
             return Err(invalid("`{id}` is signed but the scheme has no id header"));
         }
         if layout.timestamp.is_some() && self.timestamp_header.is_some() {
             return Err(invalid("the timestamp comes from both a header and a format entry"));
+        }
+        if !pieces.contains(Piece::Body) && !pieces.contains(Piece::FormParams) {
+            return Err(invalid("the signed payload covers no body: it needs `{body}` or `{form_params}`"));
         }
         Ok((layout, pieces))
     }
@@ -290,13 +361,13 @@ impl Scheme {
     /// needed only by schemes that sign `{url}`.
     ///
     /// Errors, in the order they are checked: a scheme error; the signature header missing,
-    /// duplicated, empty or in the wrong format; the timestamp missing, invalid or outside
-    /// the tolerance; the id or URL missing; the body hash wrong; the candidates not valid
-    /// hex/base64 or of the wrong length; a key that does not decode; then
-    /// `SignatureMismatch`.
-    pub fn verify<H: HeaderSource + ?Sized>(
-        &self,
-        headers: &H,
+    /// duplicated, empty, in the wrong format or with more than [`MAX_SIGNATURES`] entries;
+    /// the timestamp missing, invalid or outside the tolerance; the id or URL missing or
+    /// malformed; the body hash wrong; the candidates not valid hex/base64 or of the wrong
+    /// length; a key that does not decode; then `SignatureMismatch`.
+    pub fn verify<'h, H: HeaderSource + ?Sized>(
+        &'h self,
+        headers: &'h H,
         body: &[u8],
         url: Option<&str>,
         keys: &[&Secret],
@@ -311,14 +382,19 @@ impl Scheme {
         let wrong_format =
             || WebhookError::WrongFormat { name: header_name.to_string(), expected: self.format.to_string() };
 
-        // Split the header into entries; pick out the timestamp and the signature candidates.
-        let mut candidates: Vec<&str> = Vec::new();
+        // Split the header into entries: pick out the timestamp, decode the signatures.
+        let length = self.algorithm.signature_length();
+        let mut signatures = [[0u8; SIGNATURE_ROOM]; MAX_SIGNATURES];
+        let mut decoded = 0;
+        let mut entries = 0;
+        let mut empty = 0;
+        let mut wrong_length = None;
         let mut entry_timestamp: Option<&str> = None;
-        let items: Vec<&str> = match layout.separator {
-            Some(separator) => header.split(separator).map(str::trim).filter(|item| !item.is_empty()).collect(),
-            None => vec![header],
-        };
-        for item in items {
+        let mut read_item = |item: &'h str| -> Result<(), WebhookError> {
+            let item = item.trim();
+            if item.is_empty() && layout.separator.is_some() {
+                return Ok(());
+            }
             if let Some(template) = layout.timestamp
                 && let Some(value) = template.matches(item)
             {
@@ -326,15 +402,29 @@ impl Scheme {
                     return Err(wrong_format());
                 }
             } else if let Some(value) = layout.signature.matches(item) {
-                candidates.push(value);
+                entries += 1;
+                if entries > MAX_SIGNATURES {
+                    return Err(WebhookError::TooManySignatures { max: MAX_SIGNATURES });
+                }
+                match decode_signature(layout.encoding, value, length, &mut signatures[decoded]) {
+                    _ if value.is_empty() => empty += 1,
+                    Decoded::Ok => decoded += 1,
+                    Decoded::WrongLength(found) => wrong_length = Some(found),
+                    Decoded::Invalid => {}
+                }
             } else if layout.separator.is_none() {
                 return Err(wrong_format());
             }
+            Ok(())
+        };
+        match layout.separator {
+            Some(separator) => header.split(separator).try_for_each(&mut read_item)?,
+            None => read_item(header)?,
         }
-        if candidates.is_empty() {
+        if entries == 0 {
             return Err(wrong_format());
         }
-        if candidates.iter().all(|c| c.is_empty()) {
+        if empty == entries {
             return Err(WebhookError::EmptySignature { name: header_name.to_string() });
         }
 
@@ -369,26 +459,23 @@ impl Scheme {
                 if text.is_empty() {
                     return Err(WebhookError::MissingHeader { name: name.to_string() });
                 }
+                if let Some(terminator) = pieces.id_terminator()
+                    && text.contains(terminator)
+                {
+                    return Err(WebhookError::WrongFormat {
+                        name: name.to_string(),
+                        expected: format!("an id without `{terminator}`"),
+                    });
+                }
                 Some(text)
             }
             None => None,
         };
-        let signs_url = pieces.contains(&Piece::Url);
+        let signs_url = pieces.contains(Piece::Url);
         let url = if signs_url { Some(url.ok_or(WebhookError::MissingUrl)?) } else { url };
-        let form = self.form_params(body, url, pieces.contains(&Piece::FormParams))?;
+        let form = self.form_params(body, url, pieces.contains(Piece::FormParams))?;
 
-        // Decode the candidates strictly and check their length before comparing.
-        let length = self.algorithm.signature_length();
-        let mut decoded: Vec<Vec<u8>> = Vec::new();
-        let mut wrong_length = None;
-        for candidate in &candidates {
-            match decode_signature(layout.encoding, candidate) {
-                Some(bytes) if bytes.len() == length => decoded.push(bytes),
-                Some(bytes) => wrong_length = Some(bytes.len()),
-                None => {}
-            }
-        }
-        if decoded.is_empty() {
+        if decoded == 0 {
             return Err(match wrong_length {
                 Some(found) => WebhookError::WrongLength { expected: length, found },
                 None => WebhookError::InvalidEncoding { expected: layout.encoding.name() },
@@ -398,17 +485,19 @@ impl Scheme {
             return Err(WebhookError::InvalidKey("no key to verify with".into()));
         }
 
-        let urls = match (signs_url, url) {
-            (true, Some(url)) if self.url_port_variants => url_variants(url),
-            (_, Some(url)) => vec![url.to_string()],
-            (_, None) => vec![String::new()],
+        let primary = url.unwrap_or_default();
+        let variants = match url {
+            Some(url) if signs_url && self.url_port_variants => url_variants(url),
+            _ => Vec::new(),
         };
-        let content = Content { pieces: &pieces, body, timestamp: timestamp_text, id, form: form.as_deref() };
+        let content = Content { pieces: pieces.as_slice(), body, timestamp: timestamp_text, id, form: form.as_deref() };
+        let candidates = &signatures[..decoded];
         let mut matched = subtle::Choice::from(0);
         for key in keys {
             let key_bytes = self.key_bytes(key.expose(), self.key.prefix.as_deref())?;
-            for url in &urls {
-                matched |= self.check_key(&key_bytes, &content, url, &decoded)?;
+            matched |= self.check_key(&key_bytes, &content, primary, candidates, length)?;
+            for variant in variants.iter().filter(|v| v.as_str() != primary) {
+                matched |= self.check_key(&key_bytes, &content, variant, candidates, length)?;
             }
         }
         if bool::from(matched) {
@@ -423,21 +512,22 @@ impl Scheme {
         key: &[u8],
         content: &Content<'_>,
         url: &str,
-        candidates: &[Vec<u8>],
+        candidates: &[[u8; SIGNATURE_ROOM]],
+        length: usize,
     ) -> Result<subtle::Choice, WebhookError> {
         let mut matched = subtle::Choice::from(0);
         match self.algorithm {
             Algorithm::HmacSha256 | Algorithm::HmacSha1 => {
-                let tag = hmac_tag(self.algorithm, key, content, url)?;
+                let (tag, tag_length) = hmac_tag(self.algorithm, key, content, url)?;
                 for candidate in candidates {
-                    // Lengths are equal here: both are the algorithm's signature length.
-                    matched |= candidate.as_slice().ct_eq(&tag);
+                    // Both are the algorithm's signature length: the decoder checked it.
+                    matched |= candidate[..length].ct_eq(&tag[..tag_length]);
                 }
             }
             Algorithm::Ed25519 => {
                 let message = content.to_vec(url);
                 for candidate in candidates {
-                    matched |= subtle::Choice::from(u8::from(ed25519::verify(key, &message, candidate)?));
+                    matched |= subtle::Choice::from(u8::from(ed25519::verify(key, &message, &candidate[..length])?));
                 }
             }
         }
@@ -498,8 +588,10 @@ impl Scheme {
     /// the timestamp and id headers when the scheme has them. For tests and mock servers.
     ///
     /// Errors: `InvalidScheme`; `InvalidKey` for no key, a key that does not decode, or
-    /// several keys when the format has no separator; `MissingHeader` for the id header when
-    /// the scheme signs `{id}` and `message.id` is `None`; `MissingUrl`.
+    /// several keys when the format has no separator; `InvalidTimestamp` for a negative
+    /// timestamp the scheme signs; `MissingHeader` (the id header) when the scheme signs `{id}` and
+    /// `message.id` is `None`, `WrongFormat` when the id is empty, padded with spaces or holds
+    /// the character that follows `{id}` in the template; `MissingUrl`.
     pub fn sign(&self, message: &Message<'_>, keys: &[&Secret]) -> Result<Vec<(String, String)>, WebhookError> {
         let (layout, pieces) = self.parse()?;
         if keys.is_empty() {
@@ -508,18 +600,34 @@ impl Scheme {
         if keys.len() > 1 && layout.separator.is_none() {
             return Err(WebhookError::InvalidKey("this format carries one signature; sign with one key".into()));
         }
+        if keys.len() > MAX_SIGNATURES {
+            return Err(WebhookError::TooManySignatures { max: MAX_SIGNATURES });
+        }
+        if message.timestamp < 0 && pieces.contains(Piece::Timestamp) {
+            return Err(WebhookError::InvalidTimestamp);
+        }
         let timestamp_text = message.timestamp.to_string();
         let id = match &self.id_header {
-            Some(name) => Some(message.id.ok_or_else(|| WebhookError::MissingHeader { name: name.to_string() })?),
+            Some(name) => {
+                let id = message.id.ok_or_else(|| WebhookError::MissingHeader { name: name.to_string() })?;
+                let terminator = pieces.id_terminator();
+                if id.is_empty() || id.trim() != id || terminator.is_some_and(|t| id.contains(t)) {
+                    return Err(WebhookError::WrongFormat {
+                        name: name.to_string(),
+                        expected: "a non-empty id without surrounding spaces or the template's separator".into(),
+                    });
+                }
+                Some(id)
+            }
             None => None,
         };
-        let url = match (pieces.contains(&Piece::Url), message.url) {
+        let url = match (pieces.contains(Piece::Url), message.url) {
             (true, None) => return Err(WebhookError::MissingUrl),
             (_, url) => url,
         };
-        let form = self.form_params(message.body, url, pieces.contains(&Piece::FormParams))?;
+        let form = self.form_params(message.body, url, pieces.contains(Piece::FormParams))?;
         let content = Content {
-            pieces: &pieces,
+            pieces: pieces.as_slice(),
             body: message.body,
             timestamp: Some(&timestamp_text),
             id,
@@ -530,7 +638,8 @@ impl Scheme {
             let bytes: Vec<u8> = match self.algorithm {
                 Algorithm::HmacSha256 | Algorithm::HmacSha1 => {
                     let key_bytes = self.key_bytes(key.expose(), self.key.prefix.as_deref())?;
-                    hmac_tag(self.algorithm, &key_bytes, &content, url.unwrap_or_default())?
+                    let (tag, length) = hmac_tag(self.algorithm, &key_bytes, &content, url.unwrap_or_default())?;
+                    tag[..length].to_vec()
                 }
                 Algorithm::Ed25519 => {
                     let prefix = self.key.signing_prefix.as_deref().or(self.key.prefix.as_deref());
@@ -544,14 +653,14 @@ impl Scheme {
             };
             signatures.push(format!("{}{signature}{}", layout.signature.prefix, layout.signature.suffix));
         }
+        let timestamp_entry = layout.timestamp.map(|entry| format!("{}{timestamp_text}{}", entry.prefix, entry.suffix));
         let mut entries = Vec::new();
-        for is_timestamp in &layout.order {
-            match (is_timestamp, layout.timestamp) {
-                (true, Some(template)) => {
-                    entries.push(format!("{}{timestamp_text}{}", template.prefix, template.suffix))
-                }
-                _ => entries.extend(signatures.iter().cloned()),
-            }
+        if layout.timestamp_first {
+            entries.extend(timestamp_entry.clone());
+        }
+        entries.extend(signatures);
+        if !layout.timestamp_first {
+            entries.extend(timestamp_entry);
         }
         let value = entries.join(layout.separator.unwrap_or_default());
         let mut headers = vec![(self.header.to_string(), value)];
@@ -582,17 +691,53 @@ const LENIENT_BASE64: GeneralPurpose = GeneralPurpose::new(
         .with_decode_padding_mode(DecodePaddingMode::Indifferent),
 );
 
-/// Strict decoding of a signature candidate: lowercase hex, or canonical padded base64, so
-/// that no two spellings of one signature exist.
-fn decode_signature(encoding: Encoding, text: &str) -> Option<Vec<u8>> {
+enum Decoded {
+    Ok,
+    WrongLength(usize),
+    Invalid,
+}
+
+fn hex_value(byte: u8) -> Option<u8> {
+    match byte {
+        b'0'..=b'9' => Some(byte - b'0'),
+        b'a'..=b'f' => Some(byte - b'a' + 10),
+        _ => None,
+    }
+}
+
+/// Strict decoding of a signature candidate into `out`: lowercase hex, or canonical padded
+/// base64, so that no two spellings of one signature exist. The length is checked against
+/// `length` before anything is compared.
+fn decode_signature(encoding: Encoding, text: &str, length: usize, out: &mut [u8; SIGNATURE_ROOM]) -> Decoded {
+    let standard = &base64::engine::general_purpose::STANDARD;
     match encoding {
         Encoding::Hex => {
-            if !text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-                return None;
+            let bytes = text.as_bytes();
+            if bytes.len() % 2 != 0 || !bytes.iter().all(|b| hex_value(*b).is_some()) {
+                return Decoded::Invalid;
             }
-            hex::decode(text).ok()
+            if bytes.len() != 2 * length {
+                return Decoded::WrongLength(bytes.len() / 2);
+            }
+            for (slot, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+                *slot = (hex_value(pair[0]).unwrap_or(0) << 4) | hex_value(pair[1]).unwrap_or(0);
+            }
+            Decoded::Ok
         }
-        Encoding::Base64 => base64::engine::general_purpose::STANDARD.decode(text).ok(),
+        Encoding::Base64 => {
+            if text.len() != length.div_ceil(3) * 4 {
+                // Rare: report the decoded length when it is valid base64 at all.
+                return match standard.decode(text) {
+                    Ok(bytes) => Decoded::WrongLength(bytes.len()),
+                    Err(_) => Decoded::Invalid,
+                };
+            }
+            match standard.decode_slice(text, &mut out[..]) {
+                Ok(written) if written == length => Decoded::Ok,
+                Ok(written) => Decoded::WrongLength(written),
+                Err(_) => Decoded::Invalid,
+            }
+        }
     }
 }
 
@@ -626,21 +771,33 @@ impl Content<'_> {
     }
 }
 
-fn hmac_tag(algorithm: Algorithm, key: &[u8], content: &Content<'_>, url: &str) -> Result<Vec<u8>, WebhookError> {
+/// The HMAC tag of the content and its length (32 bytes for SHA-256, 20 for SHA-1).
+fn hmac_tag(
+    algorithm: Algorithm,
+    key: &[u8],
+    content: &Content<'_>,
+    url: &str,
+) -> Result<([u8; 32], usize), WebhookError> {
     // HMAC takes keys of any length (RFC 2104 §2); the error arm is unreachable in practice.
     let bad_key = |_| WebhookError::InvalidKey("HMAC rejected the key".into());
-    Ok(match algorithm {
+    let mut tag = [0u8; 32];
+    let length = match algorithm {
         Algorithm::HmacSha1 => {
             let mut mac = Hmac::<sha1::Sha1>::new_from_slice(key).map_err(bad_key)?;
             content.feed(url, &mut |bytes| mac.update(bytes));
-            mac.finalize().into_bytes().to_vec()
+            let bytes = mac.finalize().into_bytes();
+            tag[..bytes.len()].copy_from_slice(&bytes);
+            bytes.len()
         }
         _ => {
             let mut mac = Hmac::<Sha256>::new_from_slice(key).map_err(bad_key)?;
             content.feed(url, &mut |bytes| mac.update(bytes));
-            mac.finalize().into_bytes().to_vec()
+            let bytes = mac.finalize().into_bytes();
+            tag.copy_from_slice(&bytes);
+            bytes.len()
         }
-    })
+    };
+    Ok((tag, length))
 }
 
 /// The URL as given, with its port removed, and with its port (the scheme's default added
@@ -661,19 +818,19 @@ fn url_variants(url: &str) -> Vec<String> {
         }
         authority.push_str(host);
         let rest = &parsed[url::Position::BeforePath..];
-        variants.push(format!("{}://{authority}{rest}", parsed.scheme()));
-        if let Some(port) = parsed.port_or_known_default() {
-            variants.push(format!("{}://{authority}:{port}{rest}", parsed.scheme()));
+        for variant in [
+            Some(format!("{}://{authority}{rest}", parsed.scheme())),
+            parsed.port_or_known_default().map(|port| format!("{}://{authority}:{port}{rest}", parsed.scheme())),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if !variants.contains(&variant) {
+                variants.push(variant);
+            }
         }
     }
-    variants.dedup();
-    let mut unique = Vec::new();
-    for variant in variants {
-        if !unique.contains(&variant) {
-            unique.push(variant);
-        }
-    }
-    unique
+    variants
 }
 
 #[cfg(feature = "ed25519")]
@@ -901,6 +1058,39 @@ mod tests {
     }
 
     #[test]
+    fn ids_cannot_trade_bytes_with_the_body_and_headers_are_bounded() {
+        let key = Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        // `msg.1614265330` + body `B` and `msg` + body `1614265330.B` sign the same bytes;
+        // Standard Webhooks ids never contain `.`, so neither is signed nor accepted.
+        let dotted = Message { body: b"B", timestamp: 1000, id: Some("msg.1000"), url: None };
+        assert!(matches!(STANDARD.sign(&dotted, &[&key]), Err(WebhookError::WrongFormat { .. })));
+        let signed = STANDARD
+            .sign(&Message { body: b"1000.B", timestamp: 1000, id: Some("msg"), url: None }, &[&key])
+            .expect("signs");
+        let forged: Vec<(String, String)> = signed
+            .iter()
+            .map(|(name, value)| {
+                (name.clone(), if name == "webhook-id" { "msg.1000".to_string() } else { value.clone() })
+            })
+            .collect();
+        assert!(matches!(
+            STANDARD.verify(&forged, b"B", None, &[&key], at(1000)),
+            Err(WebhookError::WrongFormat { .. })
+        ));
+        // A negative timestamp cannot be signed (the verifier accepts digits only).
+        let negative = Message { body: b"{}", timestamp: -5, id: None, url: None };
+        assert_eq!(STRIPE.sign(&negative, &[&key]), Err(WebhookError::InvalidTimestamp));
+        // At most MAX_SIGNATURES entries are read.
+        let entry = signed[0].1.clone();
+        let many = vec![entry; MAX_SIGNATURES + 1].join(" ");
+        let headers = [("webhook-signature", many.as_str()), ("webhook-id", "msg"), ("webhook-timestamp", "1000")];
+        assert_eq!(
+            STANDARD.verify(&headers[..], b"1000.B", None, &[&key], at(1000)),
+            Err(WebhookError::TooManySignatures { max: MAX_SIGNATURES })
+        );
+    }
+
+    #[test]
     fn url_variants_cover_the_port_forms() {
         assert_eq!(
             url_variants("https://example.com/hook?a=1"),
@@ -923,6 +1113,17 @@ mod tests {
             Scheme { signed_payload: borrowed("{timestamp}.{body}"), ..GITHUB },
             Scheme { signed_payload: borrowed("{id}.{body}"), ..GITHUB },
             Scheme { timestamp_header: Some(borrowed("X-T")), ..STRIPE },
+            // A tolerance without a timestamp to check.
+            Scheme { tolerance_seconds: 300, ..GITHUB },
+            // Entries that cannot be told apart.
+            Scheme {
+                format: borrowed("{timestamp},{hex}"),
+                separator: Some(borrowed(",")),
+                signed_payload: borrowed("{timestamp}.{body}"),
+                ..GITHUB
+            },
+            // Nothing covers the body.
+            Scheme { signed_payload: borrowed("{timestamp}"), ..STRIPE },
         ] {
             assert!(matches!(scheme.check(), Err(WebhookError::InvalidScheme(_))), "{scheme:?}");
             let headers = [("X-Hub-Signature-256", "sha256=00")];

@@ -22,6 +22,13 @@ pub static SCHEME: ::accord_runtime::webhook::Scheme = ::accord_runtime::webhook
     body_hash_param: ::std::option::Option::None,
 };
 
+/// [`SCHEME`] parsed once, on first use.
+static VERIFIER: ::std::sync::LazyLock<
+    ::std::result::Result<
+        ::accord_runtime::webhook::Verifier<'static>,
+        ::accord_runtime::webhook::WebhookError,
+    >,
+> = ::std::sync::LazyLock::new(|| SCHEME.verifier());
 /// Environment variable holding the webhook secret: `STRIPE_WEBHOOK_SECRET`.
 pub const SECRET_ENV: &str = "STRIPE_WEBHOOK_SECRET";
 /// The declared events; events the spec does not declare arrive as `Unknown`.
@@ -90,7 +97,8 @@ pub fn verify_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(
     secrets: &[&::accord_runtime::Secret],
     now: ::std::time::SystemTime,
 ) -> ::std::result::Result<Delivery, ::accord_runtime::webhook::WebhookError> {
-    let verified = SCHEME
+    let verifier = VERIFIER.as_ref().map_err(::std::clone::Clone::clone)?;
+    let verified = verifier
         .verify(headers, body, ::std::option::Option::None, secrets, now)?;
     let payload: ::accord_runtime::serde_json::Value = ::accord_runtime::serde_json::from_slice(
             body,

@@ -24,7 +24,7 @@ mod scheme;
 use std::fmt;
 
 pub use dedup::Deduplicate;
-pub use scheme::{Algorithm, KeyEncoding, KeyFormat, MAX_SIGNATURES, Message, Scheme, Verified};
+pub use scheme::{Algorithm, KeyEncoding, KeyFormat, MAX_SIGNATURES, Message, Scheme, Verified, Verifier};
 
 /// Why a delivery was rejected (or, for [`Scheme::sign`], why it could not be signed).
 #[derive(Debug, Clone, PartialEq, Eq)]

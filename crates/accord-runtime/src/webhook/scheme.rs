@@ -156,10 +156,10 @@ impl Encoding {
 /// Most signature entries one header may carry. Real senders send one per active key (two
 /// during a rotation); the cap bounds the work a forged header can cause (each Ed25519 entry
 /// costs a verification per key).
-pub const MAX_SIGNATURES: usize = 16;
+pub const MAX_SIGNATURES: usize = 8;
 
 /// Most pieces a signed-content template may have (`{id}.{timestamp}.{body}` has five).
-const MAX_PIECES: usize = 16;
+const MAX_PIECES: usize = 12;
 
 /// Room for one decoded signature: Ed25519's 64 bytes, plus the slack base64's decoder asks
 /// for when it estimates the output length.
@@ -263,10 +263,7 @@ impl Scheme {
             }
             Ok(())
         };
-        match separator {
-            Some(separator) => format.split(separator).try_for_each(&mut parse_entry)?,
-            None => parse_entry(format)?,
-        }
+        for_each_item(format, separator, &mut parse_entry)?;
         let (signature, encoding, signature_at) =
             signature.ok_or_else(|| invalid(format!("format `{format}` has no `{{hex}}` or `{{base64}}`")))?;
         if let Some((entry, _)) = timestamp
@@ -365,146 +362,24 @@ impl Scheme {
     /// the timestamp missing, invalid or outside the tolerance; the id or URL missing or
     /// malformed; the body hash wrong; the candidates not valid hex/base64 or of the wrong
     /// length; a key that does not decode; then `SignatureMismatch`.
-    pub fn verify<'h, H: HeaderSource + ?Sized>(
-        &'h self,
-        headers: &'h H,
+    pub fn verify<H: HeaderSource + ?Sized>(
+        &self,
+        headers: &H,
         body: &[u8],
         url: Option<&str>,
         keys: &[&Secret],
         now: SystemTime,
     ) -> Result<Verified, WebhookError> {
+        self.verifier()?.verify(headers, body, url, keys, now)
+    }
+
+    /// The scheme checked and parsed once, for verifying many deliveries: generated clients
+    /// keep one in a static, which saves re-reading the format and template per delivery.
+    ///
+    /// Errors: [`WebhookError::InvalidScheme`], as [`Scheme::check`].
+    pub fn verifier(&self) -> Result<Verifier<'_>, WebhookError> {
         let (layout, pieces) = self.parse()?;
-        let header_name: &str = &self.header;
-        let header = unique_header(headers, header_name)?;
-        if header.is_empty() {
-            return Err(WebhookError::EmptySignature { name: header_name.to_string() });
-        }
-        let wrong_format =
-            || WebhookError::WrongFormat { name: header_name.to_string(), expected: self.format.to_string() };
-
-        // Split the header into entries: pick out the timestamp, decode the signatures.
-        let length = self.algorithm.signature_length();
-        let mut signatures = [[0u8; SIGNATURE_ROOM]; MAX_SIGNATURES];
-        let mut decoded = 0;
-        let mut entries = 0;
-        let mut empty = 0;
-        let mut wrong_length = None;
-        let mut entry_timestamp: Option<&str> = None;
-        let mut read_item = |item: &'h str| -> Result<(), WebhookError> {
-            let item = item.trim();
-            if item.is_empty() && layout.separator.is_some() {
-                return Ok(());
-            }
-            if let Some(template) = layout.timestamp
-                && let Some(value) = template.matches(item)
-            {
-                if entry_timestamp.replace(value).is_some() {
-                    return Err(wrong_format());
-                }
-            } else if let Some(value) = layout.signature.matches(item) {
-                entries += 1;
-                if entries > MAX_SIGNATURES {
-                    return Err(WebhookError::TooManySignatures { max: MAX_SIGNATURES });
-                }
-                match decode_signature(layout.encoding, value, length, &mut signatures[decoded]) {
-                    _ if value.is_empty() => empty += 1,
-                    Decoded::Ok => decoded += 1,
-                    Decoded::WrongLength(found) => wrong_length = Some(found),
-                    Decoded::Invalid => {}
-                }
-            } else if layout.separator.is_none() {
-                return Err(wrong_format());
-            }
-            Ok(())
-        };
-        match layout.separator {
-            Some(separator) => header.split(separator).try_for_each(&mut read_item)?,
-            None => read_item(header)?,
-        }
-        if entries == 0 {
-            return Err(wrong_format());
-        }
-        if empty == entries {
-            return Err(WebhookError::EmptySignature { name: header_name.to_string() });
-        }
-
-        // The timestamp and the replay window.
-        let timestamp_text = match (&self.timestamp_header, layout.timestamp) {
-            (Some(name), _) => Some(unique_header(headers, name)?),
-            (None, Some(_)) => Some(entry_timestamp.ok_or(WebhookError::MissingTimestamp)?),
-            (None, None) => None,
-        };
-        let timestamp = match timestamp_text {
-            Some("") => return Err(WebhookError::MissingTimestamp),
-            Some(text) => Some(parse_timestamp(text)?),
-            None => None,
-        };
-        if let Some(timestamp) = timestamp
-            && self.tolerance_seconds > 0
-        {
-            let now_seconds = match now.duration_since(UNIX_EPOCH) {
-                Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
-                Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
-            };
-            let skew = timestamp.saturating_sub(now_seconds);
-            if skew.unsigned_abs() > self.tolerance_seconds {
-                return Err(WebhookError::TimestampOutsideTolerance { skew_seconds: skew });
-            }
-        }
-
-        // The signed id and URL.
-        let id = match &self.id_header {
-            Some(name) => {
-                let text = unique_header(headers, name)?;
-                if text.is_empty() {
-                    return Err(WebhookError::MissingHeader { name: name.to_string() });
-                }
-                if let Some(terminator) = pieces.id_terminator()
-                    && text.contains(terminator)
-                {
-                    return Err(WebhookError::WrongFormat {
-                        name: name.to_string(),
-                        expected: format!("an id without `{terminator}`"),
-                    });
-                }
-                Some(text)
-            }
-            None => None,
-        };
-        let signs_url = pieces.contains(Piece::Url);
-        let url = if signs_url { Some(url.ok_or(WebhookError::MissingUrl)?) } else { url };
-        let form = self.form_params(body, url, pieces.contains(Piece::FormParams))?;
-
-        if decoded == 0 {
-            return Err(match wrong_length {
-                Some(found) => WebhookError::WrongLength { expected: length, found },
-                None => WebhookError::InvalidEncoding { expected: layout.encoding.name() },
-            });
-        }
-        if keys.is_empty() {
-            return Err(WebhookError::InvalidKey("no key to verify with".into()));
-        }
-
-        let primary = url.unwrap_or_default();
-        let variants = match url {
-            Some(url) if signs_url && self.url_port_variants => url_variants(url),
-            _ => Vec::new(),
-        };
-        let content = Content { pieces: pieces.as_slice(), body, timestamp: timestamp_text, id, form: form.as_deref() };
-        let candidates = &signatures[..decoded];
-        let mut matched = subtle::Choice::from(0);
-        for key in keys {
-            let key_bytes = self.key_bytes(key.expose(), self.key.prefix.as_deref())?;
-            matched |= self.check_key(&key_bytes, &content, primary, candidates, length)?;
-            for variant in variants.iter().filter(|v| v.as_str() != primary) {
-                matched |= self.check_key(&key_bytes, &content, variant, candidates, length)?;
-            }
-        }
-        if bool::from(matched) {
-            Ok(Verified { timestamp, id: id.map(str::to_string) })
-        } else {
-            Err(WebhookError::SignatureMismatch)
-        }
+        Ok(Verifier { scheme: self, layout, pieces })
     }
 
     fn check_key(
@@ -674,6 +549,183 @@ impl Scheme {
     }
 }
 
+/// Calls `f` on each item of `text` split by `separator` (one-character separators take the
+/// faster `char` search), or on `text` whole without a separator.
+fn for_each_item<'t>(
+    text: &'t str,
+    separator: Option<&str>,
+    f: &mut impl FnMut(&'t str) -> Result<(), WebhookError>,
+) -> Result<(), WebhookError> {
+    match separator {
+        None => f(text),
+        Some(separator) => {
+            let mut chars = separator.chars();
+            match (chars.next(), chars.next()) {
+                (Some(one), None) => text.split(one).try_for_each(f),
+                _ => text.split(separator).try_for_each(f),
+            }
+        }
+    }
+}
+
+/// A [`Scheme`] checked and parsed once (see [`Scheme::verifier`]).
+pub struct Verifier<'s> {
+    scheme: &'s Scheme,
+    layout: Layout<'s>,
+    pieces: Pieces<'s>,
+}
+
+impl std::fmt::Debug for Verifier<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Verifier").field("scheme", self.scheme).finish_non_exhaustive()
+    }
+}
+
+impl Verifier<'_> {
+    /// As [`Scheme::verify`], without re-parsing the scheme.
+    ///
+    /// Errors: as [`Scheme::verify`].
+    pub fn verify<'h, H: HeaderSource + ?Sized>(
+        &'h self,
+        headers: &'h H,
+        body: &[u8],
+        url: Option<&str>,
+        keys: &[&Secret],
+        now: SystemTime,
+    ) -> Result<Verified, WebhookError> {
+        let scheme = self.scheme;
+        let (layout, pieces) = (self.layout, &self.pieces);
+        let header_name: &str = &scheme.header;
+        let header = unique_header(headers, header_name)?;
+        if header.is_empty() {
+            return Err(WebhookError::EmptySignature { name: header_name.to_string() });
+        }
+        let wrong_format =
+            || WebhookError::WrongFormat { name: header_name.to_string(), expected: scheme.format.to_string() };
+
+        // Split the header into entries: pick out the timestamp, decode the signatures.
+        let length = scheme.algorithm.signature_length();
+        let mut signatures = [[0u8; SIGNATURE_ROOM]; MAX_SIGNATURES];
+        let mut decoded = 0;
+        let mut entries = 0;
+        let mut empty = 0;
+        let mut wrong_length = None;
+        let mut entry_timestamp: Option<&str> = None;
+        let mut read_item = |item: &'h str| -> Result<(), WebhookError> {
+            let item = item.trim();
+            if item.is_empty() && layout.separator.is_some() {
+                return Ok(());
+            }
+            if let Some(template) = layout.timestamp
+                && let Some(value) = template.matches(item)
+            {
+                if entry_timestamp.replace(value).is_some() {
+                    return Err(wrong_format());
+                }
+            } else if let Some(value) = layout.signature.matches(item) {
+                entries += 1;
+                if entries > MAX_SIGNATURES {
+                    return Err(WebhookError::TooManySignatures { max: MAX_SIGNATURES });
+                }
+                match decode_signature(layout.encoding, value, length, &mut signatures[decoded]) {
+                    _ if value.is_empty() => empty += 1,
+                    Decoded::Ok => decoded += 1,
+                    Decoded::WrongLength(found) => wrong_length = Some(found),
+                    Decoded::Invalid => {}
+                }
+            } else if layout.separator.is_none() {
+                return Err(wrong_format());
+            }
+            Ok(())
+        };
+        for_each_item(header, layout.separator, &mut read_item)?;
+        if entries == 0 {
+            return Err(wrong_format());
+        }
+        if empty == entries {
+            return Err(WebhookError::EmptySignature { name: header_name.to_string() });
+        }
+
+        // The timestamp and the replay window.
+        let timestamp_text = match (&scheme.timestamp_header, layout.timestamp) {
+            (Some(name), _) => Some(unique_header(headers, name)?),
+            (None, Some(_)) => Some(entry_timestamp.ok_or(WebhookError::MissingTimestamp)?),
+            (None, None) => None,
+        };
+        let timestamp = match timestamp_text {
+            Some("") => return Err(WebhookError::MissingTimestamp),
+            Some(text) => Some(parse_timestamp(text)?),
+            None => None,
+        };
+        if let Some(timestamp) = timestamp
+            && scheme.tolerance_seconds > 0
+        {
+            let now_seconds = match now.duration_since(UNIX_EPOCH) {
+                Ok(since) => i64::try_from(since.as_secs()).unwrap_or(i64::MAX),
+                Err(before) => -i64::try_from(before.duration().as_secs()).unwrap_or(i64::MAX),
+            };
+            let skew = timestamp.saturating_sub(now_seconds);
+            if skew.unsigned_abs() > scheme.tolerance_seconds {
+                return Err(WebhookError::TimestampOutsideTolerance { skew_seconds: skew });
+            }
+        }
+
+        // The signed id and URL.
+        let id = match &scheme.id_header {
+            Some(name) => {
+                let text = unique_header(headers, name)?;
+                if text.is_empty() {
+                    return Err(WebhookError::MissingHeader { name: name.to_string() });
+                }
+                if let Some(terminator) = pieces.id_terminator()
+                    && text.contains(terminator)
+                {
+                    return Err(WebhookError::WrongFormat {
+                        name: name.to_string(),
+                        expected: format!("an id without `{terminator}`"),
+                    });
+                }
+                Some(text)
+            }
+            None => None,
+        };
+        let signs_url = pieces.contains(Piece::Url);
+        let url = if signs_url { Some(url.ok_or(WebhookError::MissingUrl)?) } else { url };
+        let form = scheme.form_params(body, url, pieces.contains(Piece::FormParams))?;
+
+        if decoded == 0 {
+            return Err(match wrong_length {
+                Some(found) => WebhookError::WrongLength { expected: length, found },
+                None => WebhookError::InvalidEncoding { expected: layout.encoding.name() },
+            });
+        }
+        if keys.is_empty() {
+            return Err(WebhookError::InvalidKey("no key to verify with".into()));
+        }
+
+        let primary = url.unwrap_or_default();
+        let variants = match url {
+            Some(url) if signs_url && scheme.url_port_variants => url_variants(url),
+            _ => Vec::new(),
+        };
+        let content = Content { pieces: pieces.as_slice(), body, timestamp: timestamp_text, id, form: form.as_deref() };
+        let candidates = &signatures[..decoded];
+        let mut matched = subtle::Choice::from(0);
+        for key in keys {
+            let key_bytes = scheme.key_bytes(key.expose(), scheme.key.prefix.as_deref())?;
+            matched |= scheme.check_key(&key_bytes, &content, primary, candidates, length)?;
+            for variant in variants.iter().filter(|v| v.as_str() != primary) {
+                matched |= scheme.check_key(&key_bytes, &content, variant, candidates, length)?;
+            }
+        }
+        if bool::from(matched) {
+            Ok(Verified { timestamp, id: id.map(str::to_string) })
+        } else {
+            Err(WebhookError::SignatureMismatch)
+        }
+    }
+}
+
 /// A unix time in decimal seconds: ASCII digits only (no sign, no spaces), at most 18.
 fn parse_timestamp(text: &str) -> Result<i64, WebhookError> {
     if text.is_empty() || text.len() > 18 || !text.bytes().all(|b| b.is_ascii_digit()) {
@@ -697,13 +749,21 @@ enum Decoded {
     Invalid,
 }
 
-fn hex_value(byte: u8) -> Option<u8> {
-    match byte {
-        b'0'..=b'9' => Some(byte - b'0'),
-        b'a'..=b'f' => Some(byte - b'a' + 10),
-        _ => None,
+/// Lowercase hex digit values; 0xff marks a byte that is not one.
+const HEX: [u8; 256] = {
+    let mut table = [0xffu8; 256];
+    let mut digit = 0;
+    while digit < 10 {
+        table[b'0' as usize + digit] = digit as u8;
+        digit += 1;
     }
-}
+    let mut letter = 0;
+    while letter < 6 {
+        table[b'a' as usize + letter] = 10 + letter as u8;
+        letter += 1;
+    }
+    table
+};
 
 /// Strict decoding of a signature candidate into `out`: lowercase hex, or canonical padded
 /// base64, so that no two spellings of one signature exist. The length is checked against
@@ -713,16 +773,25 @@ fn decode_signature(encoding: Encoding, text: &str, length: usize, out: &mut [u8
     match encoding {
         Encoding::Hex => {
             let bytes = text.as_bytes();
-            if bytes.len() % 2 != 0 || !bytes.iter().all(|b| hex_value(*b).is_some()) {
+            if bytes.len() % 2 != 0 {
                 return Decoded::Invalid;
             }
-            if bytes.len() != 2 * length {
-                return Decoded::WrongLength(bytes.len() / 2);
+            // One pass: decode, and OR every digit value so that one 0xff marks a non-digit.
+            let mut seen = 0u8;
+            for (index, pair) in bytes.chunks_exact(2).enumerate() {
+                let (high, low) = (HEX[pair[0] as usize], HEX[pair[1] as usize]);
+                seen |= (high & 0xf0) | (low & 0xf0);
+                if let Some(slot) = out.get_mut(index) {
+                    *slot = (high << 4) | (low & 0x0f);
+                }
             }
-            for (slot, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
-                *slot = (hex_value(pair[0]).unwrap_or(0) << 4) | hex_value(pair[1]).unwrap_or(0);
+            if seen != 0 {
+                Decoded::Invalid
+            } else if bytes.len() != 2 * length {
+                Decoded::WrongLength(bytes.len() / 2)
+            } else {
+                Decoded::Ok
             }
-            Decoded::Ok
         }
         Encoding::Base64 => {
             if text.len() != length.div_ceil(3) * 4 {

@@ -1751,6 +1751,10 @@ fn webhooks_rs(ir: &Ir) -> TokenStream {
         #scheme_doc
         pub static SCHEME: ::accord_runtime::webhook::Scheme = #scheme;
 
+        /// [`SCHEME`] parsed once, on first use.
+        static VERIFIER: ::std::sync::LazyLock<::std::result::Result<::accord_runtime::webhook::Verifier<'static>, ::accord_runtime::webhook::WebhookError>> =
+            ::std::sync::LazyLock::new(|| SCHEME.verifier());
+
         #secret_doc
         pub const SECRET_ENV: &str = #secret_env;
 
@@ -1801,7 +1805,8 @@ fn webhooks_rs(ir: &Ir) -> TokenStream {
         ///
         /// Errors: as [`verify`].
         pub fn verify_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(headers: &H, body: &[u8], #url_param secrets: &[&::accord_runtime::Secret], now: ::std::time::SystemTime) -> ::std::result::Result<Delivery, ::accord_runtime::webhook::WebhookError> {
-            let verified = SCHEME.verify(headers, body, #url_value, secrets, now)?;
+            let verifier = VERIFIER.as_ref().map_err(::std::clone::Clone::clone)?;
+            let verified = verifier.verify(headers, body, #url_value, secrets, now)?;
             let payload: ::accord_runtime::serde_json::Value = ::accord_runtime::serde_json::from_slice(body)
                 .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(e.to_string()))?;
             #event_type

@@ -694,6 +694,13 @@ pub struct SignatureIr {
     pub body_hash_param: Option<String>,
 }
 
+impl SignatureIr {
+    /// Whether the scheme signs the request URL (Twilio), so that verifying needs it.
+    pub fn signs_url(&self) -> bool {
+        self.signed_payload.contains("{url}")
+    }
+}
+
 /// Key text form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SignatureKeyIr {

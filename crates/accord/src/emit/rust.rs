@@ -1643,7 +1643,7 @@ fn webhooks_rs(ir: &Ir) -> TokenStream {
     let Some(webhooks) = &ir.webhooks else { return quote!() };
     let scheme = scheme_tokens(&webhooks.signature);
     let tolerance = webhooks.signature.tolerance_seconds;
-    let signs_url = webhooks.signature.signed_payload.contains("{url}");
+    let signs_url = webhooks.signature.signs_url();
     let secret_env = lit(&webhooks.secret_env);
     let variants: Vec<TokenStream> = webhooks
         .events

@@ -443,7 +443,7 @@ fn test_keys(signature: &SignatureIr) -> (String, String, String) {
 fn webhook_helpers(ir: &Ir, webhooks: &WebhooksIr) -> TokenStream {
     let krate = ident(&ir.lib_name);
     let (signing, verifying, other) = test_keys(&webhooks.signature);
-    let url_arg = webhooks.signature.signed_payload.contains("{url}").then(|| quote!(URL,));
+    let url_arg = webhooks.signature.signs_url().then(|| quote!(URL,));
     let event_header = webhooks.event_header.as_ref().map(|header| {
         let header = Literal::string(header);
         quote!(headers.insert(#header, event_type.parse().expect("header value"));)
@@ -495,7 +495,7 @@ fn webhook_unknown_event_test(ir: &Ir, webhooks: &WebhooksIr) -> Option<TokenStr
         *example.pointer_mut(pointer)? = Value::String("accord.test.unknown".into());
     }
     let payload = json_tokens(&example);
-    let url_arg = webhooks.signature.signed_payload.contains("{url}").then(|| quote!(URL,));
+    let url_arg = webhooks.signature.signs_url().then(|| quote!(URL,));
     Some(quote! {
         /// An event type the spec does not declare arrives as `Event::Unknown` with its raw
         /// payload, not as an error.
@@ -521,7 +521,7 @@ fn webhook_test(ir: &Ir, webhooks: &WebhooksIr, event: &EventIr) -> TokenStream 
     let test_name = ident(&format!("webhook_{}_verifies_and_rejects_tampering", event.snake));
     let variant = ident(&event.variant);
     let payload = json_tokens(&event.example);
-    let url_arg = webhooks.signature.signed_payload.contains("{url}").then(|| quote!(URL,));
+    let url_arg = webhooks.signature.signs_url().then(|| quote!(URL,));
     let signature_header = Literal::string(&webhooks.signature.header);
     let tolerance = webhooks.signature.tolerance_seconds;
     let replay = (tolerance > 0).then(|| {

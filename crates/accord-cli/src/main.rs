@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use accord::emit::Options;
+use accord_mock::{Contract, Credential, MockOptions, VerifyOptions};
 use accord::project::{compile_specs, generate_all, spec_files};
 use accord::write::write_files;
 use clap::{Parser, Subcommand};
@@ -42,6 +43,39 @@ enum Command {
     },
     /// Print the JSON Schema of the spec language.
     Schema,
+    /// Serve a spec as a mock HTTP server: validates requests, enforces auth, rate limits and
+    /// idempotency, plays scenarios (`X-Accord-Scenario: NAME`), delivers signed webhooks.
+    Mock {
+        /// The spec file.
+        spec: PathBuf,
+        /// Port (0 picks a free one).
+        #[arg(long, short, default_value_t = 4010)]
+        port: u16,
+        /// Address to bind.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: std::net::IpAddr,
+        /// Do not answer 429 when a declared rate limit is exceeded (for load tests).
+        #[arg(long)]
+        no_rate_limits: bool,
+        /// Where `POST /__accord/webhooks {"event": …}` delivers when it names no URL.
+        #[arg(long)]
+        webhook_url: Option<String>,
+        /// Multiply the declared webhook retry delays by this factor (0.001: an hour in 3.6 s).
+        #[arg(long, default_value_t = 1.0)]
+        webhook_time_scale: f64,
+    },
+    /// Run a spec's scenarios against a server and check every response against the spec.
+    /// Credentials come from the spec's declared environment variables.
+    Verify {
+        /// The spec file.
+        spec: PathBuf,
+        /// Base URL of the server (a provider's sandbox, your implementation, `accord mock`).
+        #[arg(long)]
+        base_url: String,
+        /// Only this scenario (repeatable).
+        #[arg(long)]
+        scenario: Vec<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -53,6 +87,16 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Check { specs } => check(&specs),
+        Command::Mock { spec, port, host, no_rate_limits, webhook_url, webhook_time_scale } => {
+            let options = MockOptions {
+                enforce_rate_limits: !no_rate_limits,
+                webhook_url,
+                webhook_time_scale,
+                ..MockOptions::default()
+            };
+            mock(&spec, std::net::SocketAddr::new(host, port), options)
+        }
+        Command::Verify { spec, base_url, scenario } => verify(&spec, base_url, scenario),
         Command::Generate { specs, out, check, templates, runtime_path } => {
             let out = out.unwrap_or_else(|| default_output(&specs));
             generate(&specs, &out, check, Options { runtime_path, templates_dir: templates })
@@ -148,4 +192,92 @@ fn generate(specs: &Path, out: &Path, check_only: bool, options: Options) -> Exi
         return ExitCode::FAILURE;
     }
     ExitCode::SUCCESS
+}
+
+/// Compiles one spec file to its contract, printing diagnostics.
+fn contract_of(spec: &Path) -> Result<Contract, ExitCode> {
+    if !spec.is_file() {
+        eprintln!("error: `{}` is not a spec file", spec.display());
+        return Err(ExitCode::FAILURE);
+    }
+    let compiled = load(spec)?;
+    let ir = &compiled.first().ok_or(ExitCode::FAILURE)?.ir;
+    Ok(accord::emit::contract::build(ir))
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, ExitCode> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|error| {
+        eprintln!("error: cannot start the async runtime: {error}");
+        ExitCode::FAILURE
+    })
+}
+
+fn mock(spec: &Path, addr: std::net::SocketAddr, mut options: MockOptions) -> ExitCode {
+    let contract = match contract_of(spec) {
+        Ok(contract) => contract,
+        Err(code) => return code,
+    };
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(code) => return code,
+    };
+    tracing_subscriber::fmt().with_target(false).without_time().with_writer(std::io::stderr).init();
+    // The spec's own credentials work too when they are set, so `accord verify` with the same
+    // environment passes.
+    if let Ok(Some(credential)) = Credential::from_env(&contract.auth) {
+        options.extra_credentials.push(credential);
+    }
+    let result = runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let local = listener.local_addr()?;
+        println!("accord mock: `{}` ({} endpoints, {} scenarios) on http://{local}", contract.name, contract.operations.len(), contract.scenarios.len());
+        if let Some(credential) = Credential::test(&contract.auth) {
+            println!("  test credentials: {}", describe(&credential));
+        }
+        println!("  play a scenario: header `X-Accord-Scenario: NAME`; control API: http://{local}/__accord; Ctrl-C stops");
+        accord_mock::serve(listener, contract, options, async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+    });
+    match result {
+        Ok(()) => {
+            println!("accord mock: stopped");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: cannot serve on {addr}: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn describe(credential: &Credential) -> String {
+    match credential {
+        Credential::ClientCredentials { client_id, client_secret } => {
+            format!("client `{client_id}` / `{}` at the token URL's path", client_secret.expose())
+        }
+        Credential::Bearer(token) => format!("bearer token `{}`", token.expose()),
+        Credential::Basic { username, password } => format!("basic `{username}` / `{}`", password.expose()),
+        Credential::ApiKey(key) => format!("API key `{}`", key.expose()),
+    }
+}
+
+fn verify(spec: &Path, base_url: String, scenarios: Vec<String>) -> ExitCode {
+    let contract = match contract_of(spec) {
+        Ok(contract) => contract,
+        Err(code) => return code,
+    };
+    // Unset variables: verify passes no credential, which works against `accord mock` only
+    // (the report says what to set otherwise).
+    let credential = Credential::from_env(&contract.auth).ok().flatten();
+    let runtime = match runtime() {
+        Ok(runtime) => runtime,
+        Err(code) => return code,
+    };
+    let mut options = VerifyOptions::new(base_url, credential);
+    options.scenarios = scenarios;
+    let report = runtime.block_on(accord_mock::verify(&contract, &options));
+    print!("{}", report.render());
+    if report.passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }

@@ -101,6 +101,19 @@ impl TokenBucket {
         }
     }
 
+    /// Takes one token only if one is available now, as a server enforcing the limit does:
+    /// `Ok(whole tokens left)`, or `Err(time until a token is due)` with nothing taken.
+    pub fn try_take(&self, now: Instant) -> Result<u64, Duration> {
+        let mut state = self.lock();
+        self.refill(&mut state, now);
+        if state.tokens >= 1.0 {
+            state.tokens -= 1.0;
+            Ok(state.tokens.floor() as u64)
+        } else {
+            Err(Duration::from_secs_f64((1.0 - state.tokens) / self.tokens_per_second))
+        }
+    }
+
     /// Tokens available now (negative when reserved ahead).
     pub fn available(&self, now: Instant) -> f64 {
         let mut state = self.lock();

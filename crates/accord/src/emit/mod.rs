@@ -1,6 +1,7 @@
 //! Emitters: pure functions from the IR to files (no I/O). Rust is built as syntax trees
 //! with syn/quote and printed by prettyplease; text files come from minijinja templates.
 
+pub mod contract;
 pub mod docs;
 pub mod rust;
 pub mod templates;
@@ -50,6 +51,7 @@ pub fn generate(specs: &[&Ir], options: &Options) -> Result<Vec<GeneratedFile>, 
     for ir in specs {
         files.extend(rust::generate(ir, options, &templates)?);
         files.push(tests::generate(ir));
+        files.push(contract::generate(ir));
         files.push(docs::page(ir, &templates)?);
     }
     files.push(docs::summary(specs, &templates)?);

@@ -24,37 +24,50 @@ pub fn generate(ir: &Ir) -> GeneratedFile {
         webhook_tests.extend(webhook_unknown_event_test(ir, webhooks));
     }
     let auth_setup = auth_setup(ir);
+    let mock_webhooks = ir.webhooks.as_ref().map(|webhooks| mock_webhook_test(ir, webhooks));
+    let provider = provider_test(ir);
     let tokens = quote! {
-        //! Contract tests generated from the spec's scenarios and webhook events.
+        //! Contract tests generated from the spec's scenarios and webhook events. Scenarios run
+        //! the generated client against `accord mock` (in process, on an ephemeral port),
+        //! which validates every request against the spec; `provider_verification` runs the
+        //! same scenarios against a real server.
         #![allow(unused_imports, dead_code, clippy::all)]
 
+        use ::accord_mock::{Contract, MockOptions, MockServer};
         use ::accord_runtime::serde_json::{self, json, Value};
-        use ::accord_runtime::testing::wiremock::{matchers, Mock, MockServer, ResponseTemplate};
 
-        /// A client for `server`, with test credentials for every declared auth scheme.
+        /// The spec's contract, as `accord generate` wrote it beside this crate.
+        fn contract() -> Contract {
+            Contract::from_json(include_str!("../contract.json")).expect("contract.json is an accord contract")
+        }
+
+        /// A mock of the spec playing `scenario`.
+        async fn mock(scenario: &str) -> MockServer {
+            let server = MockServer::start(contract(), MockOptions::default()).await.expect("the mock starts");
+            server.play(scenario).expect("the scenario is declared");
+            server
+        }
+
+        /// Every step was played and every request matched the spec and the scenario.
+        fn finish(server: &MockServer) {
+            let problems = server.problems();
+            assert!(problems.is_empty(), "the mock found problems in what the client sent:\n{}", problems.join("\n"));
+            let unplayed = server.unplayed_steps();
+            assert!(unplayed.is_empty(), "steps never requested: {unplayed:?}");
+        }
+
+        /// A client for `server`, with the mock's test credentials for the declared auth.
         async fn client_for(server: &MockServer) -> #krate::Client {
             #auth_setup
         }
 
-        /// Every key of `expected` is in `actual` with the same value (objects recursively).
-        fn assert_includes(actual: &Value, expected: &Value, at: &str) {
-            match (actual, expected) {
-                (Value::Object(actual), Value::Object(expected)) => {
-                    for (key, value) in expected {
-                        let inner = actual.get(key).unwrap_or_else(|| panic!("`{at}/{key}` missing from what was sent"));
-                        assert_includes(inner, value, &format!("{at}/{key}"));
-                    }
-                }
-                (actual, expected) => {
-                    let numbers_equal = actual.as_f64().is_some() && actual.as_f64() == expected.as_f64();
-                    assert!(numbers_equal || actual == expected, "`{at}`: sent {actual}, scenario has {expected}");
-                }
-            }
-        }
-
         #(#scenarios)*
 
+        #provider
+
         #(#webhook_tests)*
+
+        #mock_webhooks
     };
     rust_file(ir, PathBuf::from(&ir.name).join("tests/contract.rs"), tokens)
 }
@@ -70,17 +83,8 @@ fn auth_setup(ir: &Ir) -> TokenStream {
     let auth = &ir.auth;
     let mut steps = Vec::new();
     if let Some(oauth) = &auth.oauth2 {
-        let token_path = url_path(&oauth.token_url);
-        let token_path = Literal::string(&token_path);
+        let token_path = Literal::string(&url_path(&oauth.token_url));
         steps.push(quote! {
-            Mock::given(matchers::method("POST"))
-                .and(matchers::path(#token_path))
-                .and(matchers::body_string_contains("grant_type=client_credentials"))
-                .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-                    "access_token": "test-access-token", "token_type": "Bearer", "expires_in": 3600
-                })))
-                .mount(server)
-                .await;
             let builder = builder
                 .client_credentials(::accord_runtime::ClientCredentials::new("test-client", "test-secret"))
                 .token_url(format!("{}{}", server.uri(), #token_path));
@@ -97,22 +101,6 @@ fn auth_setup(ir: &Ir) -> TokenStream {
         let builder = #krate::Client::builder().base_url(server.uri()).retry_policy(::accord_runtime::RetryPolicy::NO_RETRIES);
         #(#steps)*
         builder.build().expect("the client builds")
-    }
-}
-
-/// The `Authorization` (or API key) header value the test credentials produce, to check that
-/// auth was applied.
-fn expected_auth(ir: &Ir) -> Option<(String, String)> {
-    let auth = &ir.auth;
-    if auth.oauth2.is_some() {
-        Some(("authorization".into(), "Bearer test-access-token".into()))
-    } else if auth.bearer.is_some() {
-        Some(("authorization".into(), "Bearer test-token".into()))
-    } else if auth.basic.is_some() {
-        // base64("test-user:test-password")
-        Some(("authorization".into(), "Basic dGVzdC11c2VyOnRlc3QtcGFzc3dvcmQ=".into()))
-    } else {
-        auth.api_key.as_ref().filter(|k| k.location == "header").map(|k| (k.name.to_lowercase(), "test-key".into()))
     }
 }
 
@@ -158,11 +146,15 @@ fn scenario(ir: &Ir, scenario: &ScenarioIr) -> TokenStream {
         .collect();
     let steps: Vec<TokenStream> =
         scenario.steps.iter().enumerate().map(|(index, step)| scenario_step(ir, scenario, index, step)).collect();
+    let name = Literal::string(&scenario.name);
     quote! {
         #(#docs)*
-        #[::accord_runtime::testing::tokio::test(crate = "::accord_runtime::testing::tokio")]
+        #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
         async fn #test_name() {
+            let server = mock(#name).await;
+            let client = client_for(&server).await;
             #(#steps)*
+            finish(&server);
         }
     }
 }
@@ -170,27 +162,10 @@ fn scenario(ir: &Ir, scenario: &ScenarioIr) -> TokenStream {
 fn scenario_step(ir: &Ir, scenario: &ScenarioIr, index: usize, step: &StepIr) -> TokenStream {
     let krate = ident(&ir.lib_name);
     let op = &ir.operations[step.operation];
-    let method = Literal::string(op.http_method.as_str());
     let path = concrete_path(op, step);
     let path_lit = Literal::string(&path);
     let status = Literal::u16_unsuffixed(step.status);
     let label = Literal::string(&format!("{} step {}", scenario.name, index + 1));
-    let response_body = step.response_body.as_ref().map(|body| {
-        let body = json_tokens(body);
-        quote!(.set_body_json(#body))
-    });
-    let response_headers: Vec<TokenStream> = step
-        .response_headers
-        .iter()
-        .map(|(name, value)| {
-            let (name, value) = (Literal::string(name), Literal::string(value));
-            quote!(.insert_header(#name, #value))
-        })
-        .collect();
-    let auth_matcher = expected_auth(ir).map(|(name, value)| {
-        let (name, value) = (Literal::string(&name), Literal::string(&value));
-        quote!(.and(matchers::header(#name, #value)))
-    });
     // The typed call: path parameters and required query parameters as arguments, optional
     // ones through setters, the body decoded into its model.
     let mut arguments = Vec::new();
@@ -332,70 +307,11 @@ fn scenario_step(ir: &Ir, scenario: &ScenarioIr, index: usize, step: &StepIr) ->
             }
         }
     };
-    let sent_body_check = step.body.as_ref().map(|body| {
-        let value = json_tokens(body);
-        match op.body.as_ref().map(|b| b.content_type.as_str()) {
-            Some("form") => quote! {
-                let sent_pairs = ::accord_runtime::testing::form_pairs(&sent.body);
-                for pair in ::accord_runtime::testing::expected_form_pairs(&#value) {
-                    assert!(sent_pairs.contains(&pair), "{}: form field {:?} not sent (sent {:?})", #label, pair, sent_pairs);
-                }
-            },
-            _ => quote! {
-                let sent_json: Value = serde_json::from_slice(&sent.body).expect("the client sent JSON");
-                assert_includes(&sent_json, &#value, "");
-            },
-        }
-    });
-    let sent_query: Vec<TokenStream> = step
-        .query
-        .iter()
-        .map(|(name, value)| {
-            let name = Literal::string(name);
-            let text = match value {
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            };
-            let text = Literal::string(&text);
-            quote!(assert!(sent.url.query_pairs().any(|(k, v)| k == #name && v == #text), "{}: query `{}` not sent", #label, #name);)
-        })
-        .collect();
-    let sent_idempotency = op.idempotency_header.as_ref().and_then(|header| {
-        step.headers.iter().find(|(name, _)| name.eq_ignore_ascii_case(header)).map(|(_, key)| {
-            let (header, key) = (Literal::string(header), Literal::string(key));
-            quote!(assert_eq!(sent.headers.get(#header).and_then(|v| v.to_str().ok()), Some(#key), "{}: idempotency key", #label);)
-        })
-    });
-    // A `refresh_auth` code with refreshable credentials (OAuth2): the client refreshes its
-    // token once and repeats the request, then returns the error.
-    let refreshes = ir.auth.oauth2.is_some()
-        && ir.errors.codes.iter().any(|code| {
-            code.retry == "refresh_auth"
-                && code.statuses.contains(&step.status)
-                && step.error.as_ref().is_none_or(|name| name == &code.name)
-        });
-    let expected_calls: u64 = if refreshes { 2 } else { 1 };
     quote! {
         {
-            let server = MockServer::start().await;
-            Mock::given(matchers::method(#method))
-                .and(matchers::path(#path_lit))
-                #auth_matcher
-                .respond_with(ResponseTemplate::new(#status) #response_body #(#response_headers)*)
-                .expect(#expected_calls)
-                .mount(&server)
-                .await;
-            let client = client_for(&server).await;
             #raw_fn
             #call
             #expectation
-            let requests = server.received_requests().await.expect("requests are recorded");
-            let sent = requests.iter().find(|r| r.url.path() == #path_lit).expect("the client called the endpoint");
-            #sent_body_check
-            #(#sent_query)*
-            #sent_idempotency
-            let _ = sent;
-            server.verify().await;
         }
     }
 }
@@ -413,7 +329,8 @@ fn typed_value(ir: &Ir, ty: &TypeExpr, value: &Value) -> TokenStream {
 /// public key. Values: the Standard Webhooks reference tests' key and the v1a test seed and
 /// its public key (corpus `schemes.yaml`); the other Ed25519 key is the public key of the seed
 /// `accord-contract-test-other-key!!`.
-fn test_keys(signature: &SignatureIr) -> (String, String, String) {
+/// Test keys for a scheme: (signing key, verifying key, someone else's verifying key).
+pub(crate) fn test_keys(signature: &SignatureIr) -> (String, String, String) {
     let prefix = signature.key.prefix.clone().unwrap_or_default();
     match (signature.algorithm.as_str(), signature.key.encoding.as_str()) {
         ("ed25519", _) => {
@@ -583,6 +500,65 @@ fn webhook_test(ir: &Ir, webhooks: &WebhooksIr, event: &EventIr) -> TokenStream 
                 Some(::accord_runtime::webhook::WebhookError::DuplicateHeader { name: #signature_header.to_string() })
             );
             #replay
+        }
+    }
+}
+
+/// Provider verification: the scenarios against `NAME_BASE_URL`. Ignored by default (it needs
+/// a server), so `cargo test` lists it as ignored with the reason; run with `-- --ignored`.
+fn provider_test(ir: &Ir) -> TokenStream {
+    let variable = format!("{}_BASE_URL", ir.env_prefix);
+    let reason = Literal::string(&format!(
+        "provider verification: set {variable} (and the spec's credentials) and run `cargo test -p {} -- --ignored`",
+        ir.crate_name
+    ));
+    let variable = Literal::string(&variable);
+    quote! {
+        /// Provider verification: every scenario sent to the server at the base URL variable,
+        /// every response checked against the spec (status, headers, body schema, error
+        /// code), with credentials from the spec's declared variables; prints the report.
+        #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
+        #[ignore = #reason]
+        async fn provider_verification() {
+            let contract = contract();
+            let base_url = std::env::var(#variable)
+                .unwrap_or_else(|_| panic!("set {} to the server to verify (a sandbox, your implementation, or `accord mock`)", #variable));
+            let credential = ::accord_mock::Credential::from_env(&contract.auth).ok().flatten();
+            let report = ::accord_mock::verify(&contract, &::accord_mock::VerifyOptions::new(base_url, credential)).await;
+            println!("{}", report.render());
+            assert!(report.passed(), "the server deviates from the contract:\n{}", report.render());
+        }
+    }
+}
+
+/// The mock delivers every declared event, signed with the spec's scheme and retried on its
+/// schedule after a failed attempt; the generated `verify` accepts each delivery.
+fn mock_webhook_test(ir: &Ir, webhooks: &WebhooksIr) -> TokenStream {
+    let krate = ident(&ir.lib_name);
+    let event_types: Vec<Literal> = webhooks.events.iter().map(|e| Literal::string(&e.event_type)).collect();
+    let retries = webhooks.retry_schedule_seconds.len() > 1;
+    let (script, first_attempts) = if retries { (quote!(&[500]), 2usize) } else { (quote!(&[]), 1usize) };
+    let url_arg = webhooks.signature.signs_url().then(|| quote!(&received.url,));
+    quote! {
+        /// `accord mock` delivers every declared event signed with the spec's scheme (a
+        /// failed first attempt is retried on the declared schedule, scaled to zero here),
+        /// and the generated `webhooks::verify` accepts each delivery as its event type.
+        #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
+        async fn mock_delivers_signed_webhooks() {
+            let receiver = ::accord_mock::WebhookReceiver::start(#script).await.expect("the receiver starts");
+            let options = MockOptions { webhook_time_scale: 0.0, ..MockOptions::default() };
+            let server = MockServer::start(contract(), options).await.expect("the mock starts");
+            let verifying = ::accord_runtime::Secret::new(contract().webhooks.expect("webhooks are declared").test_verifying_key);
+            for (index, event_type) in [#(#event_types),*].into_iter().enumerate() {
+                let delivery = server.deliver(event_type, Some(&receiver.url())).await.expect("the mock delivers");
+                assert!(delivery.delivered, "{event_type}: {delivery:?}");
+                assert_eq!(delivery.attempts.len(), if index == 0 { #first_attempts } else { 1 }, "{event_type}: attempts");
+                for received in receiver.take() {
+                    let event = #krate::webhooks::verify(&received.headers, &received.body, #url_arg &verifying, ::std::time::SystemTime::now())
+                        .unwrap_or_else(|error| panic!("{event_type}: the mock's delivery does not verify: {error}"));
+                    assert_eq!(event.event_type(), event_type);
+                }
+            }
         }
     }
 }

@@ -1,0 +1,389 @@
+//! The machine-readable contract of one integration spec: the shapes the compiler lowers a
+//! spec into for the programs that act it out rather than print it — `accord mock` (serves
+//! it) and `accord verify` (checks a provider against it).
+//!
+//! The compiler writes it as `contract.json` into each generated crate (serde's JSON form of
+//! [`Contract`]), so a crate's contract tests need neither the spec nor the compiler. This
+//! crate is only data: serde and serde_json, nothing else, so the compiler can produce it
+//! without pulling in an HTTP stack.
+//!
+//! Every schema is a JSON Schema (draft 2020-12) value whose `$ref`s point into
+//! [`Contract::schemas`] as `#/$defs/NAME`; a validator for one place is
+//! `{"$defs": contract.schemas, …that place's schema}`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The version of this format; readers refuse others.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// One spec's contract.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Contract {
+    /// [`FORMAT_VERSION`] of the writer.
+    pub format: u32,
+    /// Spec name (`orders`).
+    pub name: String,
+    /// Title (`Orders API`).
+    pub title: String,
+    /// Prefix of the spec's environment variables (`ORDERS`): `ORDERS_BASE_URL` names the
+    /// server provider verification runs against.
+    pub env_prefix: String,
+    /// Environments in spec order.
+    pub environments: Vec<Environment>,
+    /// JSON Schema of every named type, by its Rust name; the `$defs` of every schema here.
+    pub schemas: Map<String, Value>,
+    /// Declared authentication.
+    pub auth: Auth,
+    /// Headers sent on every request (`X-Request-ID`).
+    pub headers: Vec<Header>,
+    /// Error codes and their envelope.
+    pub errors: Errors,
+    /// Rate limits.
+    pub rate_limits: RateLimits,
+    /// Operations in spec order.
+    pub operations: Vec<Operation>,
+    /// Test scenarios in spec order.
+    pub scenarios: Vec<Scenario>,
+    /// Webhooks, when declared.
+    pub webhooks: Option<Webhooks>,
+}
+
+impl Contract {
+    /// Reads a contract from its JSON form.
+    ///
+    /// Errors: not JSON, not this shape, or another [`FORMAT_VERSION`] (the message says
+    /// which).
+    pub fn from_json(text: &str) -> Result<Contract, String> {
+        let contract: Contract = serde_json::from_str(text).map_err(|e| format!("not an accord contract: {e}"))?;
+        if contract.format != FORMAT_VERSION {
+            return Err(format!(
+                "contract format {} is not {FORMAT_VERSION}; regenerate it with this accord",
+                contract.format
+            ));
+        }
+        Ok(contract)
+    }
+
+    /// The operation named `name`.
+    pub fn operation(&self, name: &str) -> Option<&Operation> {
+        self.operations.iter().find(|o| o.name == name)
+    }
+
+    /// The error code named `name`.
+    pub fn error_code(&self, name: &str) -> Option<&ErrorCode> {
+        self.errors.codes.iter().find(|c| c.name == name)
+    }
+
+    /// The scenario named `name`.
+    pub fn scenario(&self, name: &str) -> Option<&Scenario> {
+        self.scenarios.iter().find(|s| s.name == name)
+    }
+
+    /// A standalone JSON Schema for `schema`: it with every named type as `$defs`.
+    pub fn schema_document(&self, schema: &Value) -> Value {
+        let mut document = match schema {
+            Value::Object(object) => object.clone(),
+            other => {
+                let mut wrapper = Map::new();
+                wrapper.insert("allOf".into(), Value::Array(vec![other.clone()]));
+                wrapper
+            }
+        };
+        document.insert("$schema".into(), Value::String("https://json-schema.org/draft/2020-12/schema".into()));
+        document.insert("$defs".into(), Value::Object(self.schemas.clone()));
+        Value::Object(document)
+    }
+}
+
+/// One environment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Environment {
+    /// Spec key (`sandbox`).
+    pub name: String,
+    /// Base URL without a trailing slash.
+    pub base_url: String,
+    /// The default environment.
+    pub default: bool,
+}
+
+/// Declared authentication; at most one scheme is used for a request, in the order of the
+/// fields (OAuth2 first).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Auth {
+    /// OAuth2 client credentials (RFC 6749 §4.4); requests carry `Authorization: Bearer`.
+    pub oauth2: Option<OAuth2>,
+    /// A bearer token (RFC 6750) read from `env`.
+    pub bearer: Option<EnvVar>,
+    /// HTTP Basic (RFC 7617).
+    pub basic: Option<Basic>,
+    /// An API key in a header or query parameter.
+    pub api_key: Option<ApiKey>,
+}
+
+impl Auth {
+    /// Whether any scheme is declared.
+    pub fn any(&self) -> bool {
+        self.oauth2.is_some() || self.bearer.is_some() || self.basic.is_some() || self.api_key.is_some()
+    }
+}
+
+/// A credential held in one environment variable.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnvVar {
+    /// Variable name (`GITHUB_TOKEN`).
+    pub env: String,
+}
+
+/// OAuth2 client credentials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OAuth2 {
+    /// The token endpoint as declared.
+    pub token_url: String,
+    /// Its path (`/oauth/token`), which the mock serves.
+    pub token_path: String,
+    /// Scopes requested.
+    pub scopes: Vec<String>,
+    /// Variable holding the client id.
+    pub client_id_env: String,
+    /// Variable holding the client secret.
+    pub client_secret_env: String,
+}
+
+/// HTTP Basic credentials.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Basic {
+    /// Variable holding the user name.
+    pub username_env: String,
+    /// Variable holding the password.
+    pub password_env: String,
+}
+
+/// An API key.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiKey {
+    /// `header` or `query`.
+    pub location: String,
+    /// Header or query parameter name.
+    pub name: String,
+    /// Variable holding the key.
+    pub env: String,
+}
+
+/// A header sent on every request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    /// Name.
+    pub name: String,
+    /// A fresh UUID v4 on every request.
+    pub generate_uuid: bool,
+    /// A fixed value.
+    pub value: Option<String>,
+}
+
+/// Error codes and where the code sits in an error body.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Errors {
+    /// JSON pointer of the code in the body (`/error_code`), when the spec has one.
+    pub code_pointer: Option<String>,
+    /// Codes in spec order.
+    pub codes: Vec<ErrorCode>,
+}
+
+/// One error code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorCode {
+    /// Spec name (`VALIDATION_ERROR`).
+    pub name: String,
+    /// Statuses it comes with.
+    pub statuses: Vec<u16>,
+    /// Retry strategy: `never`, `backoff`, `after_header` or `refresh_auth`.
+    pub retry: String,
+    /// Value of the code field that identifies it (the name unless the spec maps it).
+    pub match_value: Option<String>,
+    /// JSON Schema of its body (the spec's error envelope).
+    pub schema: Value,
+    /// An example body, code field set.
+    pub example: Value,
+}
+
+/// Rate limits.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RateLimits {
+    /// Limit for operations without their own.
+    pub default: Option<Rate>,
+    /// Header carrying the limit (`X-RateLimit-Limit`).
+    pub limit_header: Option<String>,
+    /// Header carrying the requests left.
+    pub remaining_header: Option<String>,
+    /// Header carrying the reset time (Unix seconds).
+    pub reset_header: Option<String>,
+}
+
+/// A token bucket: `requests` per `window_seconds`, holding at most `burst`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rate {
+    /// Requests per window.
+    pub requests: u32,
+    /// Window, seconds.
+    pub window_seconds: u64,
+    /// Bucket capacity, requests.
+    pub burst: u32,
+}
+
+/// One operation (endpoint).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Operation {
+    /// Spec name (`create_order`).
+    pub name: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// Path template with `{param}` segments.
+    pub path: String,
+    /// Path parameters in path order.
+    pub path_params: Vec<Param>,
+    /// Query parameters.
+    pub query: Vec<Param>,
+    /// Header parameters.
+    pub headers: Vec<Param>,
+    /// Request body.
+    pub body: Option<Body>,
+    /// Declared responses in spec order.
+    pub responses: Vec<Response>,
+    /// Error codes it can return (spec names), in spec order.
+    pub errors: Vec<String>,
+    /// Idempotency key header (`Idempotency-Key`).
+    pub idempotency_header: Option<String>,
+    /// Effective rate limit.
+    pub rate_limit: Option<Rate>,
+}
+
+impl Operation {
+    /// The declared response for `status`.
+    pub fn response(&self, status: u16) -> Option<&Response> {
+        self.responses.iter().find(|r| r.status == status)
+    }
+
+    /// The first declared 2xx response.
+    pub fn success(&self) -> Option<&Response> {
+        self.responses.iter().find(|r| (200..300).contains(&r.status))
+    }
+}
+
+/// A request parameter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Param {
+    /// Wire name.
+    pub name: String,
+    /// Must be present.
+    pub required: bool,
+    /// JSON Schema of its value (query and header values are coerced from text first).
+    pub schema: Value,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Body {
+    /// `json` or `form` (`application/x-www-form-urlencoded`, nested keys as `a[b][0]`).
+    pub content_type: String,
+    /// Must be present.
+    pub required: bool,
+    /// JSON Schema of the (decoded) body.
+    pub schema: Value,
+}
+
+/// A declared response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Response {
+    /// Status code.
+    pub status: u16,
+    /// JSON Schema of the body; `None` for no content.
+    pub schema: Option<Value>,
+    /// Headers it must carry.
+    pub headers: Vec<String>,
+    /// An example body valid for the schema.
+    pub example: Option<Value>,
+}
+
+/// A test scenario: one call, or several in sequence (idempotency replay).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Scenario {
+    /// Spec name (`happy_path`).
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Provider state the scenario needs (`Set product stock to 0`); the mock plays it when
+    /// the scenario is selected, a real provider must be put in it by hand.
+    pub setup: Option<String>,
+    /// Calls in order.
+    pub steps: Vec<Step>,
+}
+
+/// One call of a scenario and what must come back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Step {
+    /// Operation name.
+    pub operation: String,
+    /// Path parameter values by wire name.
+    pub path: Map<String, Value>,
+    /// Query parameter values by wire name.
+    pub query: Map<String, Value>,
+    /// Request headers.
+    pub headers: Map<String, Value>,
+    /// Request body.
+    pub body: Option<Value>,
+    /// Expected status.
+    pub status: u16,
+    /// The body the mock answers with (the declared model's example, the scenario's
+    /// response merged over it).
+    pub response_body: Option<Value>,
+    /// Headers the mock answers with.
+    pub response_headers: Map<String, Value>,
+    /// Expected error code (spec name).
+    pub error: Option<String>,
+    /// Top-level fields the response body must have.
+    pub body_contains: Vec<String>,
+    /// JSON pointer → value the response body must hold.
+    pub body_equals: Map<String, Value>,
+}
+
+/// Webhooks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Webhooks {
+    /// The signature scheme in the serde form of `accord_runtime::webhook::Scheme`.
+    pub scheme: Value,
+    /// Variable holding the signing secret.
+    pub secret_env: String,
+    /// A key the mock signs with when no secret is configured (test use only).
+    pub test_signing_key: String,
+    /// The key that verifies what [`Webhooks::test_signing_key`] signs (the same text for
+    /// HMAC schemes, the public key for Ed25519).
+    pub test_verifying_key: String,
+    /// Pointer of the event type in the payload.
+    pub event_type_field: Option<String>,
+    /// Header carrying the event type (`X-GitHub-Event`).
+    pub event_header: Option<String>,
+    /// Pointer of the event id in the payload.
+    pub event_id_field: Option<String>,
+    /// Header carrying the event id (`X-GitHub-Delivery`).
+    pub event_id_header: Option<String>,
+    /// Delay before each delivery attempt, seconds, as the spec declares it (`[0, 60, 300]`:
+    /// at once, then after a minute, then five minutes later); attempts stop at the first
+    /// 2xx answer.
+    pub retry_schedule_seconds: Vec<u64>,
+    /// How long the sender waits for the receiver, seconds.
+    pub timeout_seconds: Option<u64>,
+    /// Declared events.
+    pub events: Vec<Event>,
+}
+
+/// One webhook event.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Event type (`order.created`).
+    pub event_type: String,
+    /// JSON Schema of the payload.
+    pub schema: Value,
+    /// An example payload (event type and id fields set).
+    pub example: Value,
+}

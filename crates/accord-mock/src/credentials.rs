@@ -1,0 +1,94 @@
+//! Credentials for the spec's declared auth: the fixed test credentials contract tests use,
+//! or the values of the spec's environment variables (provider verification).
+
+use accord_contract::Auth;
+use accord_runtime::Secret;
+
+/// One credential for the scheme a spec declares (OAuth2 client credentials first, then a
+/// bearer token, Basic, an API key — the order generated clients use).
+#[derive(Clone)]
+pub enum Credential {
+    /// OAuth2 client credentials (RFC 6749 §4.4); the mock issues tokens for them.
+    ClientCredentials {
+        /// Client id.
+        client_id: String,
+        /// Client secret.
+        client_secret: Secret,
+    },
+    /// A bearer token (RFC 6750).
+    Bearer(Secret),
+    /// HTTP Basic (RFC 7617).
+    Basic {
+        /// User name.
+        username: String,
+        /// Password.
+        password: Secret,
+    },
+    /// An API key, in the header or query parameter the spec names.
+    ApiKey(Secret),
+}
+
+impl std::fmt::Debug for Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Credential::ClientCredentials { client_id, .. } => {
+                f.debug_struct("ClientCredentials").field("client_id", client_id).finish_non_exhaustive()
+            }
+            Credential::Bearer(_) => f.write_str("Bearer(..)"),
+            Credential::Basic { username, .. } => f.debug_struct("Basic").field("username", username).finish_non_exhaustive(),
+            Credential::ApiKey(_) => f.write_str("ApiKey(..)"),
+        }
+    }
+}
+
+impl Credential {
+    /// The fixed test credential for `auth` (what generated contract tests configure):
+    /// client `test-client`/`test-secret`, token `test-token`, user `test-user`/`test-password`,
+    /// key `test-key`. `None` when no auth is declared.
+    pub fn test(auth: &Auth) -> Option<Credential> {
+        if auth.oauth2.is_some() {
+            Some(Credential::ClientCredentials {
+                client_id: "test-client".into(),
+                client_secret: Secret::new("test-secret"),
+            })
+        } else if auth.bearer.is_some() {
+            Some(Credential::Bearer(Secret::new("test-token")))
+        } else if auth.basic.is_some() {
+            Some(Credential::Basic { username: "test-user".into(), password: Secret::new("test-password") })
+        } else if auth.api_key.is_some() {
+            Some(Credential::ApiKey(Secret::new("test-key")))
+        } else {
+            None
+        }
+    }
+
+    /// The credential from the environment variables the spec declares.
+    ///
+    /// Errors: the names of the declared variables that are unset or empty.
+    pub fn from_env(auth: &Auth) -> Result<Option<Credential>, Vec<String>> {
+        let read = |name: &str, missing: &mut Vec<String>| match std::env::var(name) {
+            Ok(value) if !value.is_empty() => value,
+            _ => {
+                missing.push(name.to_string());
+                String::new()
+            }
+        };
+        let mut missing = Vec::new();
+        let credential = if let Some(oauth) = &auth.oauth2 {
+            let client_id = read(&oauth.client_id_env, &mut missing);
+            let client_secret = Secret::new(read(&oauth.client_secret_env, &mut missing));
+            Some(Credential::ClientCredentials { client_id, client_secret })
+        } else if let Some(bearer) = &auth.bearer {
+            Some(Credential::Bearer(Secret::new(read(&bearer.env, &mut missing))))
+        } else if let Some(basic) = &auth.basic {
+            let username = read(&basic.username_env, &mut missing);
+            let password = Secret::new(read(&basic.password_env, &mut missing));
+            Some(Credential::Basic { username, password })
+        } else if let Some(key) = &auth.api_key {
+            Some(Credential::ApiKey(Secret::new(read(&key.env, &mut missing))))
+        } else {
+            None
+        };
+        if missing.is_empty() { Ok(credential) } else { Err(missing) }
+    }
+}

@@ -1,0 +1,28 @@
+//! accord's contract in action: a spec-driven mock server ([`MockServer`], `accord mock`)
+//! and provider verification ([`verify()`], `accord verify`), both driven by an
+//! [`accord_contract::Contract`] — the `contract.json` the compiler writes into each
+//! generated crate.
+//!
+//! The mock routes every declared endpoint, validates requests with the `jsonschema` crate,
+//! enforces declared auth, rate limits and idempotency, plays scenarios (including
+//! multi-step ones and ones that need provider state), and delivers signed webhooks on the
+//! declared retry schedule. The verifier sends the same scenarios to any server and reports
+//! every deviation from the contract.
+
+mod coerce;
+mod credentials;
+mod deliver;
+mod model;
+mod receiver;
+mod server;
+mod verify;
+
+pub use accord_contract::Contract;
+pub use credentials::Credential;
+pub use deliver::{Attempt, Delivery};
+pub use model::{Model, Problem};
+pub use receiver::{Received, WebhookReceiver};
+/// The tokio the mock runs on, for `#[tokio::test]` in generated contract tests.
+pub use tokio;
+pub use server::{CONTROL_PREFIX, Exchange, MockOptions, MockServer, SCENARIO_HEADER, STEP_HEADER, serve};
+pub use verify::{Report, ScenarioResult, StepResult, Verdict, VerifyOptions, check_response, verify};

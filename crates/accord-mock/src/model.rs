@@ -1,0 +1,293 @@
+//! A contract made ready to act on: routes that match request paths, and JSON Schema
+//! validators compiled once per distinct schema. Shared by the mock server and the verifier.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use accord_contract::{Contract, ErrorCode, Operation};
+use jsonschema::Validator;
+use serde_json::{Map, Value};
+
+/// One problem found in a message, with where it is (`body/items/0/quantity`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where: `body`, `body/items/0`, `query/limit`, `header/Retry-After`, `status`.
+    pub at: String,
+    /// What is wrong, as a sentence fragment (`0 is less than the minimum of 1`).
+    pub message: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.at, self.message)
+    }
+}
+
+/// A contract with its routes and validators.
+pub struct Model {
+    /// The contract.
+    pub contract: Contract,
+    routes: Vec<Route>,
+    validators: Mutex<HashMap<String, Arc<Validator>>>,
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Model").field("name", &self.contract.name).finish_non_exhaustive()
+    }
+}
+
+/// A path template split into segments.
+struct Route {
+    operation: usize,
+    method: String,
+    segments: Vec<Segment>,
+    literals: usize,
+}
+
+enum Segment {
+    Literal(String),
+    /// `{name}`, possibly with literal text around it (`{owner}.git` is not used by any spec,
+    /// but `prefix{id}suffix` matches as expected).
+    Param { prefix: String, name: String, suffix: String },
+}
+
+/// What routing found for a method and path.
+pub enum RouteMatch<'a> {
+    /// An operation, with its path parameters (percent-decoded).
+    Found(&'a Operation, Map<String, Value>),
+    /// The path exists with other methods (for `405` and `Allow`).
+    WrongMethod(Vec<String>),
+    /// No operation has this path.
+    NotFound,
+}
+
+impl Model {
+    /// Prepares a contract. Schemas compile lazily, on first use.
+    pub fn new(contract: Contract) -> Model {
+        let mut routes: Vec<Route> = contract
+            .operations
+            .iter()
+            .enumerate()
+            .map(|(index, op)| {
+                let segments: Vec<Segment> = split(&op.path)
+                    .map(|segment| match (segment.find('{'), segment.rfind('}')) {
+                        (Some(open), Some(close)) if open < close => Segment::Param {
+                            prefix: segment[..open].to_string(),
+                            name: segment[open + 1..close].to_string(),
+                            suffix: segment[close + 1..].to_string(),
+                        },
+                        _ => Segment::Literal(segment.to_string()),
+                    })
+                    .collect();
+                let literals = segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count();
+                Route { operation: index, method: op.method.clone(), segments, literals }
+            })
+            .collect();
+        // `/orders/search` wins over `/orders/{id}`.
+        routes.sort_by(|a, b| b.literals.cmp(&a.literals).then(a.operation.cmp(&b.operation)));
+        Model { contract, routes, validators: Mutex::new(HashMap::new()) }
+    }
+
+    /// Finds the operation for a request.
+    pub fn route(&self, method: &str, path: &str) -> RouteMatch<'_> {
+        let parts: Vec<&str> = split(path).collect();
+        let mut allowed = Vec::new();
+        for route in &self.routes {
+            let Some(params) = route.matches(&parts) else { continue };
+            if route.method.eq_ignore_ascii_case(method) {
+                return RouteMatch::Found(&self.contract.operations[route.operation], params);
+            }
+            if !allowed.contains(&route.method) {
+                allowed.push(route.method.clone());
+            }
+        }
+        if allowed.is_empty() { RouteMatch::NotFound } else { RouteMatch::WrongMethod(allowed) }
+    }
+
+    /// Validates `instance` against `schema`; each problem is placed under `at`.
+    pub fn validate(&self, schema: &Value, instance: &Value, at: &str) -> Vec<Problem> {
+        let validator = match self.validator(schema) {
+            Ok(validator) => validator,
+            Err(message) => return vec![Problem { at: at.to_string(), message }],
+        };
+        let mut problems: Vec<Problem> = validator
+            .iter_errors(instance)
+            .map(|error| Problem {
+                at: format!("{at}{}", error.instance_path().as_str()),
+                message: error.masked().to_string().chars().take(300).collect(),
+            })
+            .collect();
+        problems.dedup();
+        problems
+    }
+
+    fn validator(&self, schema: &Value) -> Result<Arc<Validator>, String> {
+        let key = schema.to_string();
+        let mut cache = self.validators.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(validator) = cache.get(&key) {
+            return Ok(validator.clone());
+        }
+        let document = self.contract.schema_document(schema);
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&document)
+            .map_err(|e| format!("the contract's schema does not compile: {e}"))?;
+        let validator = Arc::new(validator);
+        cache.insert(key, validator.clone());
+        Ok(validator)
+    }
+
+    /// The error code a request failing validation gets: among the operation's codes with a
+    /// 400 or 422 status, one named like a validation error first.
+    pub fn validation_error(&self, op: &Operation) -> Option<&ErrorCode> {
+        self.pick_code(op, &[400, 422], &["VALIDATION", "INVALID_REQUEST", "INVALID", "BAD_REQUEST", "UNPROCESSABLE"])
+    }
+
+    /// The code for missing or wrong credentials (401).
+    pub fn auth_error(&self, op: Option<&Operation>) -> Option<&ErrorCode> {
+        match op {
+            Some(op) => self.pick_code(op, &[401], &["UNAUTHORI", "AUTHENTICATION", "INVALID_TOKEN"]),
+            None => self.contract.errors.codes.iter().find(|c| c.statuses.contains(&401)),
+        }
+    }
+
+    /// The code for an exhausted rate limit (429).
+    pub fn rate_limit_error(&self, op: &Operation) -> Option<&ErrorCode> {
+        self.pick_code(op, &[429], &["RATE", "LIMIT", "TOO_MANY"])
+    }
+
+    /// The code for an idempotency key reused with another request: one named after
+    /// idempotency first, then a duplicate or conflict (409).
+    pub fn idempotency_error(&self, op: &Operation) -> Option<&ErrorCode> {
+        let codes = self.codes_of(op);
+        let named = |needle: &str| codes.iter().copied().find(|c| c.name.to_ascii_uppercase().contains(needle));
+        named("IDEMPOTEN")
+            .or_else(|| named("DUPLICATE"))
+            .or_else(|| self.pick_code(op, &[409, 422], &["CONFLICT"]))
+    }
+
+    /// The code for an unknown resource (404).
+    pub fn not_found_error(&self) -> Option<&ErrorCode> {
+        let codes = &self.contract.errors.codes;
+        codes
+            .iter()
+            .find(|c| c.statuses.contains(&404) && c.name.to_ascii_uppercase().contains("NOT_FOUND"))
+            .or_else(|| codes.iter().find(|c| c.statuses.contains(&404)))
+    }
+
+    /// The operation's codes, or every code when it lists none.
+    fn codes_of<'a>(&'a self, op: &Operation) -> Vec<&'a ErrorCode> {
+        let all = &self.contract.errors.codes;
+        if op.errors.is_empty() { all.iter().collect() } else { all.iter().filter(|c| op.errors.contains(&c.name)).collect() }
+    }
+
+    fn pick_code(&self, op: &Operation, statuses: &[u16], names: &[&str]) -> Option<&ErrorCode> {
+        let candidates: Vec<&ErrorCode> =
+            self.codes_of(op).into_iter().filter(|c| c.statuses.iter().any(|s| statuses.contains(s))).collect();
+        names
+            .iter()
+            .find_map(|needle| candidates.iter().copied().find(|c| c.name.to_ascii_uppercase().contains(needle)))
+            .or_else(|| candidates.first().copied())
+            .or_else(|| {
+                // Some specs declare shared codes without listing them per operation.
+                self.contract.errors.codes.iter().find(|c| c.statuses.iter().any(|s| statuses.contains(s)))
+            })
+    }
+
+    /// An error body for `code`: its example with the code field set, and `message` set
+    /// beside the code field when the envelope has one.
+    pub fn error_body(&self, code: &ErrorCode, message: &str) -> Value {
+        let mut body = code.example.clone();
+        if let Some(pointer) = &self.contract.errors.code_pointer {
+            let value = Value::String(code.match_value.clone().unwrap_or_else(|| code.name.clone()));
+            set_pointer(&mut body, pointer, value);
+            let parent = &pointer[..pointer.rfind('/').unwrap_or(0)];
+            let message_pointer = format!("{parent}/message");
+            if let Some(slot) = body.pointer_mut(&message_pointer)
+                && (slot.is_string() || slot.is_null())
+            {
+                *slot = Value::String(message.to_string());
+            }
+        }
+        body
+    }
+}
+
+impl Route {
+    fn matches(&self, parts: &[&str]) -> Option<Map<String, Value>> {
+        if parts.len() != self.segments.len() {
+            return None;
+        }
+        let mut params = Map::new();
+        for (segment, part) in self.segments.iter().zip(parts) {
+            match segment {
+                Segment::Literal(literal) => {
+                    if literal != part {
+                        return None;
+                    }
+                }
+                Segment::Param { prefix, name, suffix } => {
+                    let inner = part.strip_prefix(prefix.as_str())?.strip_suffix(suffix.as_str())?;
+                    if inner.is_empty() {
+                        return None;
+                    }
+                    let decoded = percent_encoding::percent_decode_str(inner).decode_utf8_lossy().into_owned();
+                    params.insert(name.clone(), Value::String(decoded));
+                }
+            }
+        }
+        Some(params)
+    }
+}
+
+fn split(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/').filter(|s| !s.is_empty())
+}
+
+/// Sets the value at a JSON pointer, creating objects on the way.
+pub fn set_pointer(value: &mut Value, pointer: &str, new: Value) {
+    let mut current = value;
+    let segments: Vec<String> = pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
+    for (index, segment) in segments.iter().enumerate() {
+        if !current.is_object() {
+            *current = Value::Object(Map::new());
+        }
+        let Value::Object(object) = current else { return };
+        if index == segments.len() - 1 {
+            object.insert(segment.clone(), new);
+            return;
+        }
+        current = object.entry(segment.clone()).or_insert_with(|| Value::Object(Map::new()));
+    }
+}
+
+/// Every key of `expected` is in `actual` with an equal value (objects recursively, numbers
+/// by value); the first difference, as a pointer and a message, when not.
+pub fn includes(actual: &Value, expected: &Value, at: &str) -> Result<(), Problem> {
+    match (actual, expected) {
+        (Value::Object(actual), Value::Object(expected)) => {
+            for (key, value) in expected {
+                let path = format!("{at}/{key}");
+                let inner = actual.get(key).ok_or_else(|| Problem { at: path.clone(), message: "missing".into() })?;
+                includes(inner, value, &path)?;
+            }
+            Ok(())
+        }
+        (actual, expected) => {
+            let numbers_equal = actual.as_f64().is_some() && actual.as_f64() == expected.as_f64();
+            let text_equal = match (actual, expected) {
+                // Text parameters arrive as text; `2` in a scenario matches `"2"` on the wire.
+                (Value::String(a), other) | (other, Value::String(a)) if !other.is_string() => {
+                    *a == other.to_string()
+                }
+                _ => false,
+            };
+            if numbers_equal || text_equal || actual == expected {
+                Ok(())
+            } else {
+                Err(Problem { at: at.to_string(), message: format!("expected {expected}, got {actual}") })
+            }
+        }
+    }
+}

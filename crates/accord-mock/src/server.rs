@@ -1,0 +1,913 @@
+//! The mock server: an axum app that acts out a contract.
+//!
+//! Each request goes through, in order: the control API (`/__accord/…`), the OAuth2 token
+//! endpoint when the spec declares client credentials, routing (`404`/`405`), auth (the
+//! declared 401 code), the scenario step being played (header `X-Accord-Scenario`, or one
+//! selected with [`MockServer::play`] / `POST /__accord/scenario`), the rate limit (the declared
+//! 429 code with `Retry-After` and the declared headers), validation of path, query, headers
+//! and body against the contract's JSON Schemas (the declared 400-class code in the spec's own
+//! envelope), idempotency (the same key and request → the stored answer; another request →
+//! the declared conflict code), and finally the answer: the scenario step's response, or the
+//! operation's first 2xx example.
+
+use std::collections::{HashMap, HashSet};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use accord_contract::{Contract, ErrorCode, Operation, Scenario, Step};
+use accord_runtime::Secret;
+use accord_runtime::rate_limit::TokenBucket;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::coerce;
+use crate::credentials::Credential;
+use crate::deliver::{self, Delivery};
+use crate::model::{Model, Problem, RouteMatch, includes};
+
+/// Header selecting the scenario a request plays (`X-Accord-Scenario: happy_path`).
+pub const SCENARIO_HEADER: &str = "x-accord-scenario";
+/// Header selecting the step of a multi-step scenario, 1-based (`X-Accord-Step: 2`); without
+/// it the mock plays a scenario's steps in order.
+pub const STEP_HEADER: &str = "x-accord-step";
+/// Prefix of the control API.
+pub const CONTROL_PREFIX: &str = "/__accord";
+/// Largest request body read, bytes.
+const MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// Exchanges kept for [`MockServer::exchanges`].
+const MAX_LOG: usize = 10_000;
+
+/// How the mock behaves.
+#[derive(Debug, Clone)]
+pub struct MockOptions {
+    /// Answer `429` when an operation's declared rate limit is exceeded (token bucket per
+    /// operation, refilled at the declared rate). Off for load tests. Default: on.
+    pub enforce_rate_limits: bool,
+    /// Where webhooks go when a delivery request names no URL.
+    pub webhook_url: Option<String>,
+    /// Signing secret for webhooks; default: the contract's test signing key.
+    pub webhook_secret: Option<Secret>,
+    /// Factor applied to the declared webhook retry delays (`0.001` turns an hour into 3.6 s).
+    /// Default: 1 (the declared schedule).
+    pub webhook_time_scale: f64,
+    /// Credentials accepted besides the fixed test credentials (typically the values of the
+    /// spec's environment variables).
+    pub extra_credentials: Vec<Credential>,
+}
+
+impl Default for MockOptions {
+    fn default() -> Self {
+        MockOptions {
+            enforce_rate_limits: true,
+            webhook_url: None,
+            webhook_secret: None,
+            webhook_time_scale: 1.0,
+            extra_credentials: Vec::new(),
+        }
+    }
+}
+
+/// One request the mock answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Exchange {
+    /// Method.
+    pub method: String,
+    /// Path, without the query (which may carry an API key).
+    pub path: String,
+    /// Operation it routed to.
+    pub operation: Option<String>,
+    /// Scenario and 1-based step played.
+    pub scenario: Option<(String, usize)>,
+    /// The played step expects a 4xx, so an invalid request is what it tests.
+    pub expects_client_error: bool,
+    /// Status answered.
+    pub status: u16,
+    /// Where the request breaks the spec (validation against the contract's schemas).
+    pub problems: Vec<String>,
+    /// Where the request differs from the scenario step it played.
+    pub mismatches: Vec<String>,
+}
+
+/// State shared by the handlers.
+pub(crate) struct Shared {
+    pub(crate) model: Model,
+    pub(crate) options: MockOptions,
+    accepted: Vec<Credential>,
+    buckets: HashMap<String, TokenBucket>,
+    http: accord_runtime::reqwest::Client,
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// Scenario selected through the control API, and its next step (0-based).
+    active: Option<(String, usize)>,
+    /// Next step of scenarios selected by header.
+    cursors: HashMap<String, usize>,
+    idempotency: HashMap<(String, String), Stored>,
+    tokens: HashSet<String>,
+    issued: u64,
+    log: Vec<Exchange>,
+    deliveries: Vec<Delivery>,
+}
+
+#[derive(Clone)]
+struct Stored {
+    fingerprint: String,
+    reply: Reply,
+}
+
+/// An answer before it becomes an HTTP response.
+#[derive(Clone)]
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Option<Value>,
+}
+
+impl Reply {
+    fn json(status: u16, body: Value) -> Reply {
+        Reply { status, headers: Vec::new(), body: Some(body) }
+    }
+
+    fn header(mut self, name: &str, value: impl Into<String>) -> Reply {
+        if !self.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            self.headers.push((name.to_string(), value.into()));
+        }
+        self
+    }
+
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut headers = HeaderMap::new();
+        for (name, value) in &self.headers {
+            if let (Ok(name), Ok(value)) = (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(value)) {
+                headers.append(name, value);
+            }
+        }
+        let body = match &self.body {
+            Some(body) => {
+                headers.insert("content-type", HeaderValue::from_static("application/json"));
+                Body::from(serde_json::to_vec(body).unwrap_or_default())
+            }
+            None => Body::empty(),
+        };
+        (status, headers, body).into_response()
+    }
+}
+
+impl Shared {
+    pub(crate) fn new(contract: Contract, options: MockOptions) -> Shared {
+        let mut accepted: Vec<Credential> = Credential::test(&contract.auth).into_iter().collect();
+        accepted.extend(options.extra_credentials.iter().cloned());
+        let buckets = if options.enforce_rate_limits {
+            contract
+                .operations
+                .iter()
+                .filter_map(|op| {
+                    let rate = op.rate_limit?;
+                    let limit = accord_runtime::RateLimit {
+                        requests: rate.requests,
+                        window: Duration::from_secs(rate.window_seconds.max(1)),
+                        burst: rate.burst.max(1),
+                    };
+                    Some((op.name.clone(), TokenBucket::new(limit)))
+                })
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        Shared {
+            model: Model::new(contract),
+            options,
+            accepted,
+            buckets,
+            http: accord_runtime::reqwest::Client::new(),
+            inner: Mutex::new(Inner::default()),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn contract(&self) -> &Contract {
+        &self.model.contract
+    }
+}
+
+/// A running mock server.
+pub struct MockServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for MockServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockServer").field("addr", &self.addr).field("spec", &self.shared.contract().name).finish()
+    }
+}
+
+impl MockServer {
+    /// Starts a mock for `contract` on an ephemeral port of 127.0.0.1, in this tokio runtime.
+    ///
+    /// Errors: the port cannot be bound.
+    pub async fn start(contract: Contract, options: MockOptions) -> std::io::Result<MockServer> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        Self::on(listener, contract, options)
+    }
+
+    /// Starts a mock on an already bound listener.
+    ///
+    /// Errors: the listener's address cannot be read.
+    pub fn on(listener: TcpListener, contract: Contract, options: MockOptions) -> std::io::Result<MockServer> {
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(contract, options));
+        let (sender, receiver) = oneshot::channel::<()>();
+        let app = router(shared.clone());
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = receiver.await;
+                })
+                .await;
+        });
+        Ok(MockServer { addr, shared, shutdown: Some(sender), task: Some(task) })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn uri(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Plays `scenario` from its first step for the following requests (those without an
+    /// `X-Accord-Scenario` header).
+    ///
+    /// Errors: the contract has no such scenario (the message lists the ones it has).
+    pub fn play(&self, scenario: &str) -> Result<(), String> {
+        self.shared.contract().scenario(scenario).ok_or_else(|| unknown_scenario(self.shared.contract(), scenario))?;
+        self.shared.lock().active = Some((scenario.to_string(), 0));
+        Ok(())
+    }
+
+    /// Every exchange so far, oldest first (at most the last 10 000).
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        self.shared.lock().log.clone()
+    }
+
+    /// What was wrong with the requests so far, each as `METHOD PATH: problem`: where they
+    /// break the spec (except in steps that expect a 4xx, which send invalid requests on
+    /// purpose) and where they differ from the scenario step they played.
+    pub fn problems(&self) -> Vec<String> {
+        self.exchanges()
+            .iter()
+            .flat_map(|e| {
+                let invalid = if e.expects_client_error { &[][..] } else { &e.problems[..] };
+                invalid.iter().chain(&e.mismatches).map(move |p| format!("{} {}: {p}", e.method, e.path))
+            })
+            .collect()
+    }
+
+    /// Steps of the scenario selected with [`MockServer::play`] that no request has played
+    /// yet, as `scenario step N (operation)`.
+    pub fn unplayed_steps(&self) -> Vec<String> {
+        let inner = self.shared.lock();
+        let Some((name, next)) = &inner.active else { return Vec::new() };
+        let Some(scenario) = self.shared.contract().scenario(name) else { return Vec::new() };
+        scenario.steps.iter().enumerate().skip(*next).map(|(i, s)| format!("{name} step {} ({})", i + 1, s.operation)).collect()
+    }
+
+    /// Signs and delivers the declared example of `event_type` to `url` (or the configured
+    /// webhook URL), following the declared retry schedule scaled by
+    /// [`MockOptions::webhook_time_scale`]; returns when it was accepted or attempts ran out.
+    ///
+    /// Errors: no webhooks or no such event, no URL, or the scheme cannot sign.
+    pub async fn deliver(&self, event_type: &str, url: Option<&str>) -> Result<Delivery, String> {
+        deliver_event(&self.shared, event_type, url, None).await
+    }
+
+    /// Stops accepting connections and waits for open ones to finish.
+    pub async fn shutdown(mut self) {
+        if let Some(sender) = self.shutdown.take() {
+            let _ = sender.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(sender) = self.shutdown.take() {
+            let _ = sender.send(());
+        }
+    }
+}
+
+/// Serves `contract` on `listener` until `shutdown` completes (the CLI passes Ctrl-C).
+///
+/// Errors: the server fails to accept connections.
+pub async fn serve(
+    listener: TcpListener,
+    contract: Contract,
+    options: MockOptions,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let shared = Arc::new(Shared::new(contract, options));
+    axum::serve(listener, router(shared)).with_graceful_shutdown(shutdown).await
+}
+
+fn router(shared: Arc<Shared>) -> axum::Router {
+    axum::Router::new().fallback(handle).with_state(shared)
+}
+
+async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    let started = std::time::Instant::now();
+    let (parts, body) = request.into_parts();
+    let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+        Ok(body) => body,
+        Err(_) => {
+            return Reply::json(413, json!({"error": format!("body larger than {MAX_BODY_BYTES} bytes")})).into_response();
+        }
+    };
+    let path = parts.uri.path().to_string();
+    if path == CONTROL_PREFIX || path.starts_with(&format!("{CONTROL_PREFIX}/")) {
+        return control(&shared, &parts.method, &path, &body).await.into_response();
+    }
+    let query = parts.uri.query().unwrap_or("").to_string();
+    let (reply, exchange) = answer(&shared, &parts.method, &path, &query, &parts.headers, &body);
+    let elapsed = started.elapsed();
+    let scenario = exchange.scenario.as_ref().map(|(name, step)| format!(" scenario={name}#{step}")).unwrap_or_default();
+    let count = exchange.problems.len() + exchange.mismatches.len();
+    let problems = if count == 0 { String::new() } else { format!(" problems={count}") };
+    tracing::info!(
+        target: "accord_mock",
+        "{} {} -> {} {}{scenario}{problems} {:.1}ms",
+        exchange.method,
+        exchange.path,
+        exchange.status,
+        exchange.operation.as_deref().unwrap_or("-"),
+        elapsed.as_secs_f64() * 1000.0
+    );
+    {
+        let mut inner = shared.lock();
+        if inner.log.len() >= MAX_LOG {
+            inner.log.remove(0);
+        }
+        inner.log.push(exchange);
+    }
+    reply.into_response()
+}
+
+fn unknown_scenario(contract: &Contract, name: &str) -> String {
+    let names: Vec<&str> = contract.scenarios.iter().map(|s| s.name.as_str()).collect();
+    format!("no scenario `{name}` in `{}`; scenarios: {}", contract.name, names.join(", "))
+}
+
+fn answer(
+    shared: &Shared,
+    method: &Method,
+    path: &str,
+    query: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> (Reply, Exchange) {
+    let mut exchange = Exchange {
+        method: method.to_string(),
+        path: path.to_string(),
+        operation: None,
+        scenario: None,
+        expects_client_error: false,
+        status: 0,
+        problems: Vec::new(),
+        mismatches: Vec::new(),
+    };
+    let model = &shared.model;
+    let contract = shared.contract();
+    let reply = 'reply: {
+        if let Some(oauth) = &contract.auth.oauth2
+            && path == oauth.token_path
+            && method == Method::POST
+        {
+            break 'reply issue_token(shared, headers, body);
+        }
+        let (op, path_params) = match model.route(method.as_str(), path) {
+            RouteMatch::Found(op, params) => (op, params),
+            RouteMatch::WrongMethod(allowed) => {
+                let message = format!("{method} is not declared for {path}; declared: {}", allowed.join(", "));
+                break 'reply Reply::json(405, json!({"error": message})).header("allow", allowed.join(", "));
+            }
+            RouteMatch::NotFound => {
+                let message = format!("no endpoint of `{}` matches {method} {path}", contract.name);
+                break 'reply match model.not_found_error() {
+                    Some(code) => error_reply(model, code, &message),
+                    None => Reply::json(404, json!({"error": message})),
+                };
+            }
+        };
+        exchange.operation = Some(op.name.clone());
+        if !authorized(shared, headers, query) {
+            let message = "missing or invalid credentials";
+            break 'reply match model.auth_error(Some(op)) {
+                Some(code) => error_reply(model, code, message),
+                None => Reply::json(401, json!({"error": message})),
+            }
+            .header("www-authenticate", www_authenticate(contract));
+        }
+        let step = match select_step(shared, headers, op) {
+            Ok(step) => step,
+            Err(message) => break 'reply Reply::json(400, json!({"error": message})),
+        };
+        if let Some((scenario, index, _)) = &step {
+            exchange.scenario = Some((scenario.name.clone(), index + 1));
+        }
+        let mut rate_headers = Vec::new();
+        if let Some(bucket) = shared.buckets.get(&op.name) {
+            let limit = bucket.limit();
+            let now_unix = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+            let names = &contract.rate_limits;
+            match bucket.try_take(tokio::time::Instant::now()) {
+                Ok(remaining) => {
+                    let window = limit.window.as_secs();
+                    rate_headers.extend(names.limit_header.clone().map(|n| (n, limit.requests.to_string())));
+                    rate_headers.extend(names.remaining_header.clone().map(|n| (n, remaining.to_string())));
+                    rate_headers.extend(names.reset_header.clone().map(|n| (n, (now_unix + window).to_string())));
+                }
+                Err(wait) if step.is_none() => {
+                    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+                    let message = format!("rate limit of {} per {}s exceeded", limit.requests, limit.window.as_secs());
+                    let mut reply = match model.rate_limit_error(op) {
+                        Some(code) => error_reply(model, code, &message),
+                        None => Reply::json(429, json!({"error": message})),
+                    };
+                    if let Some(slot) = reply.body.as_mut().and_then(|b| b.pointer_mut("/retry_after"))
+                        && slot.is_number() | slot.is_null()
+                    {
+                        *slot = json!(seconds);
+                    }
+                    reply = reply.header("retry-after", seconds.to_string());
+                    reply.headers.extend(names.limit_header.clone().map(|n| (n, limit.requests.to_string())));
+                    reply.headers.extend(names.remaining_header.clone().map(|n| (n, "0".to_string())));
+                    reply.headers.extend(names.reset_header.clone().map(|n| (n, (now_unix + seconds).to_string())));
+                    break 'reply reply;
+                }
+                Err(_) => {}
+            }
+        }
+        let request = read_request(model, op, &path_params, query, headers, body);
+        exchange.problems.extend(request.problems.iter().map(Problem::to_string));
+        if let Some((scenario, index, step)) = &step {
+            for problem in step_mismatches(step, &request, headers) {
+                exchange.mismatches.push(format!("scenario `{}` step {}: {problem}", scenario.name, index + 1));
+            }
+            let expects_client_error = (400..500).contains(&step.status);
+            exchange.expects_client_error = expects_client_error;
+            if request.problems.is_empty() || expects_client_error {
+                let reply = step_reply(step);
+                remember(shared, op, headers, method, path, body, &reply);
+                break 'reply with_headers(reply, rate_headers);
+            }
+        }
+        if !request.problems.is_empty() {
+            let message = format!(
+                "the request does not match the spec: {}",
+                request.problems.iter().map(Problem::to_string).collect::<Vec<_>>().join("; ")
+            );
+            break 'reply match model.validation_error(op) {
+                Some(code) => error_reply(model, code, &message),
+                None => Reply::json(400, json!({"error": message})),
+            };
+        }
+        if let Some(header) = &op.idempotency_header
+            && let Some(key) = headers.get(header.as_str()).and_then(|v| v.to_str().ok())
+        {
+            let fingerprint = fingerprint(method, path, body);
+            let stored = shared.lock().idempotency.get(&(op.name.clone(), key.to_string())).cloned();
+            if let Some(stored) = stored {
+                if stored.fingerprint == fingerprint {
+                    break 'reply stored.reply.header("idempotent-replayed", "true");
+                }
+                let message = format!("idempotency key `{key}` was used with another request");
+                break 'reply match model.idempotency_error(op) {
+                    Some(code) => error_reply(model, code, &message),
+                    None => Reply::json(409, json!({"error": message})),
+                };
+            }
+        }
+        let reply = with_headers(default_reply(op, &path_params), rate_headers);
+        remember(shared, op, headers, method, path, body, &reply);
+        reply
+    };
+    let reply = fill_declared_headers(shared, exchange.operation.as_deref(), reply);
+    exchange.status = reply.status;
+    (reply, exchange)
+}
+
+fn with_headers(mut reply: Reply, headers: Vec<(String, String)>) -> Reply {
+    for (name, value) in headers {
+        reply = reply.header(&name, value);
+    }
+    reply
+}
+
+/// Declared response headers the answer lacks get a value: `Retry-After` a second, the rate
+/// limit headers the full bucket, anything else an example text.
+fn fill_declared_headers(shared: &Shared, operation: Option<&str>, mut reply: Reply) -> Reply {
+    let Some(op) = operation.and_then(|name| shared.contract().operation(name)) else { return reply };
+    let Some(declared) = op.response(reply.status) else { return reply };
+    let rates = &shared.contract().rate_limits;
+    let now_unix = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    for name in &declared.headers {
+        let lower = name.to_ascii_lowercase();
+        let is = |header: &Option<String>| header.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(name));
+        let value = if lower == "retry-after" {
+            "1".to_string()
+        } else if is(&rates.limit_header) {
+            op.rate_limit.map(|r| r.requests.to_string()).unwrap_or_else(|| "100".into())
+        } else if is(&rates.remaining_header) {
+            if reply.status == 429 { "0".into() } else { "1".into() }
+        } else if is(&rates.reset_header) {
+            (now_unix + 60).to_string()
+        } else {
+            "example".to_string()
+        };
+        reply = reply.header(name, value);
+    }
+    reply
+}
+
+fn error_reply(model: &Model, code: &ErrorCode, message: &str) -> Reply {
+    let status = code.statuses.first().copied().unwrap_or(400);
+    Reply::json(status, model.error_body(code, message))
+}
+
+fn www_authenticate(contract: &Contract) -> String {
+    let auth = &contract.auth;
+    if auth.basic.is_some() && auth.oauth2.is_none() && auth.bearer.is_none() {
+        format!("Basic realm=\"{}\"", contract.name)
+    } else {
+        format!("Bearer realm=\"{}\"", contract.name)
+    }
+}
+
+/// The OAuth2 token endpoint (RFC 6749 §4.4): client credentials in the form body or in
+/// Basic auth; errors as §5.2 describes.
+fn issue_token(shared: &Shared, headers: &HeaderMap, body: &Bytes) -> Reply {
+    let form = coerce::decode_form(body);
+    let text = |key: &str| form.get(key).and_then(Value::as_str).map(str::to_string);
+    if text("grant_type").as_deref() != Some("client_credentials") {
+        return Reply::json(400, json!({"error": "unsupported_grant_type"}));
+    }
+    let (id, secret) = match basic_credentials(headers) {
+        Some((id, secret)) => (Some(id), Some(secret)),
+        None => (text("client_id"), text("client_secret")),
+    };
+    let valid = shared.accepted.iter().any(|credential| match credential {
+        Credential::ClientCredentials { client_id, client_secret } => {
+            id.as_deref() == Some(client_id.as_str()) && secret.as_deref() == Some(client_secret.expose())
+        }
+        _ => false,
+    });
+    if !valid {
+        return Reply::json(401, json!({"error": "invalid_client"})).header("www-authenticate", "Basic");
+    }
+    let mut inner = shared.lock();
+    inner.issued += 1;
+    let token = format!("mock-access-token-{}", inner.issued);
+    inner.tokens.insert(token.clone());
+    let scope = shared.contract().auth.oauth2.as_ref().map(|o| o.scopes.join(" ")).unwrap_or_default();
+    Reply::json(200, json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600, "scope": scope}))
+        .header("cache-control", "no-store")
+}
+
+fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get("authorization")?.to_str().ok()?;
+    let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (user, password) = text.split_once(':')?;
+    Some((user.to_string(), password.to_string()))
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get("authorization")?.to_str().ok()?;
+    value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).map(str::trim)
+}
+
+fn authorized(shared: &Shared, headers: &HeaderMap, query: &str) -> bool {
+    let auth = &shared.contract().auth;
+    if !auth.any() {
+        return true;
+    }
+    shared.accepted.iter().any(|credential| match credential {
+        Credential::ClientCredentials { .. } => bearer(headers).is_some_and(|t| shared.lock().tokens.contains(t)),
+        Credential::Bearer(token) => bearer(headers) == Some(token.expose()),
+        Credential::Basic { username, password } => {
+            basic_credentials(headers).is_some_and(|(u, p)| &u == username && p == password.expose())
+        }
+        Credential::ApiKey(key) => {
+            let Some(declared) = &auth.api_key else { return false };
+            if declared.location == "query" {
+                form_urlencoded::parse(query.as_bytes()).any(|(name, value)| name == declared.name && value == key.expose())
+            } else {
+                headers.get(declared.name.as_str()).and_then(|v| v.to_str().ok()) == Some(key.expose())
+            }
+        }
+    })
+}
+
+/// The scenario step this request plays, if any.
+fn select_step<'a>(
+    shared: &'a Shared,
+    headers: &HeaderMap,
+    op: &Operation,
+) -> Result<Option<(&'a Scenario, usize, &'a Step)>, String> {
+    let contract = shared.contract();
+    let from_header = headers.get(SCENARIO_HEADER).and_then(|v| v.to_str().ok());
+    let mut inner = shared.lock();
+    let (name, index) = match from_header {
+        Some(name) => {
+            let scenario = contract.scenario(name).ok_or_else(|| unknown_scenario(contract, name))?;
+            let index = match headers.get(STEP_HEADER).and_then(|v| v.to_str().ok()) {
+                Some(text) => match text.trim().parse::<usize>() {
+                    Ok(n) if (1..=scenario.steps.len()).contains(&n) => n - 1,
+                    _ => return Err(format!("`{STEP_HEADER}: {text}`: scenario `{name}` has steps 1 to {}", scenario.steps.len())),
+                },
+                None => inner.cursors.get(name).copied().unwrap_or(0) % scenario.steps.len().max(1),
+            };
+            (name.to_string(), index)
+        }
+        // A selected scenario keeps playing its last step (a client that refreshes its token
+        // after a scripted 401 gets the 401 again).
+        None => match &inner.active {
+            Some((name, index)) => {
+                let steps = contract.scenario(name).map_or(1, |s| s.steps.len()).max(1);
+                (name.clone(), (*index).min(steps - 1))
+            }
+            None => return Ok(None),
+        },
+    };
+    let Some(scenario) = contract.scenario(&name) else { return Ok(None) };
+    let Some(step) = scenario.steps.get(index) else { return Ok(None) };
+    if step.operation != op.name {
+        return Ok(None);
+    }
+    if from_header.is_some() {
+        inner.cursors.insert(name, (index + 1) % scenario.steps.len().max(1));
+    } else {
+        inner.active = Some((name, index + 1));
+    }
+    Ok(Some((scenario, index, step)))
+}
+
+/// A request decoded by the operation's declarations.
+struct Decoded {
+    path: Map<String, Value>,
+    query: Map<String, Value>,
+    body: Option<Value>,
+    problems: Vec<Problem>,
+}
+
+fn read_request(
+    model: &Model,
+    op: &Operation,
+    path_params: &Map<String, Value>,
+    query: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Decoded {
+    let defs = &model.contract.schemas;
+    let mut problems = Vec::new();
+    let mut path = Map::new();
+    for param in &op.path_params {
+        let value = path_params.get(&param.name).cloned().unwrap_or(Value::Null);
+        let value = coerce::coerce(value, &param.schema, defs);
+        problems.extend(model.validate(&param.schema, &value, &format!("path/{}", param.name)));
+        path.insert(param.name.clone(), value);
+    }
+    let raw_query = coerce::decode_form(query.as_bytes());
+    let mut decoded_query = Map::new();
+    for param in &op.query {
+        match raw_query.get(&param.name) {
+            Some(value) => {
+                let value = coerce::coerce(value.clone(), &param.schema, defs);
+                problems.extend(model.validate(&param.schema, &value, &format!("query/{}", param.name)));
+                decoded_query.insert(param.name.clone(), value);
+            }
+            None if param.required => {
+                problems.push(Problem { at: format!("query/{}", param.name), message: "required, missing".into() })
+            }
+            None => {}
+        }
+    }
+    for param in &op.headers {
+        match headers.get(param.name.as_str()).and_then(|v| v.to_str().ok()) {
+            Some(text) => {
+                let value = coerce::coerce(Value::String(text.to_string()), &param.schema, defs);
+                problems.extend(model.validate(&param.schema, &value, &format!("header/{}", param.name)));
+            }
+            None if param.required => {
+                problems.push(Problem { at: format!("header/{}", param.name), message: "required, missing".into() })
+            }
+            None => {}
+        }
+    }
+    let mut decoded_body = None;
+    if let Some(declared) = &op.body {
+        if body.is_empty() {
+            if declared.required {
+                problems.push(Problem { at: "body".into(), message: "required, missing".into() });
+            }
+        } else {
+            let value = if declared.content_type == "form" {
+                Ok(coerce::coerce(Value::Object(coerce::decode_form(body)), &declared.schema, defs))
+            } else {
+                serde_json::from_slice::<Value>(body).map_err(|e| format!("not JSON: {e}"))
+            };
+            match value {
+                Ok(value) => {
+                    problems.extend(model.validate(&declared.schema, &value, "body"));
+                    decoded_body = Some(value);
+                }
+                Err(message) => problems.push(Problem { at: "body".into(), message }),
+            }
+        }
+    }
+    Decoded { path, query: decoded_query, body: decoded_body, problems }
+}
+
+/// Where the request differs from what the scenario step sends.
+fn step_mismatches(step: &Step, request: &Decoded, headers: &HeaderMap) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut check = |actual: &Value, expected: &Value, at: &str| {
+        if let Err(problem) = includes(actual, expected, at) {
+            problems.push(problem);
+        }
+    };
+    check(&Value::Object(request.path.clone()), &Value::Object(step.path.clone()), "path");
+    check(&Value::Object(request.query.clone()), &Value::Object(step.query.clone()), "query");
+    if let Some(expected) = &step.body {
+        check(request.body.as_ref().unwrap_or(&Value::Null), expected, "body");
+    }
+    for (name, expected) in &step.headers {
+        let actual = headers.get(name.as_str()).and_then(|v| v.to_str().ok());
+        let expected_text = expected.as_str().map(str::to_string).unwrap_or_else(|| expected.to_string());
+        if actual != Some(expected_text.as_str()) {
+            problems.push(Problem {
+                at: format!("header/{name}"),
+                message: format!("expected `{expected_text}`, got {}", actual.map(|a| format!("`{a}`")).unwrap_or("nothing".into())),
+            });
+        }
+    }
+    problems
+}
+
+fn step_reply(step: &Step) -> Reply {
+    let mut reply = Reply { status: step.status, headers: Vec::new(), body: step.response_body.clone() };
+    for (name, value) in &step.response_headers {
+        reply = reply.header(name, value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string()));
+    }
+    reply
+}
+
+/// The operation's first 2xx response, its example with path parameter values copied into
+/// top-level fields of the same name (`GET /orders/ORD-1` answers `order_id: ORD-1`).
+fn default_reply(op: &Operation, path_params: &Map<String, Value>) -> Reply {
+    let Some(success) = op.success() else { return Reply { status: 204, headers: Vec::new(), body: None } };
+    let mut body = success.example.clone().filter(|_| success.schema.is_some());
+    if let Some(Value::Object(object)) = &mut body {
+        for (name, value) in path_params {
+            if let Some(slot) = object.get_mut(name)
+                && slot.is_string()
+            {
+                *slot = value.clone();
+            }
+        }
+    }
+    Reply { status: success.status, headers: Vec::new(), body }
+}
+
+fn fingerprint(method: &Method, path: &str, body: &Bytes) -> String {
+    format!("{method} {path} {}", String::from_utf8_lossy(body))
+}
+
+/// Stores a non-5xx answer under the request's idempotency key.
+fn remember(shared: &Shared, op: &Operation, headers: &HeaderMap, method: &Method, path: &str, body: &Bytes, reply: &Reply) {
+    let Some(header) = &op.idempotency_header else { return };
+    let Some(key) = headers.get(header.as_str()).and_then(|v| v.to_str().ok()) else { return };
+    if reply.status >= 500 {
+        return;
+    }
+    let stored = Stored { fingerprint: fingerprint(method, path, body), reply: reply.clone() };
+    shared.lock().idempotency.entry((op.name.clone(), key.to_string())).or_insert(stored);
+}
+
+async fn deliver_event(
+    shared: &Arc<Shared>,
+    event_type: &str,
+    url: Option<&str>,
+    payload: Option<Value>,
+) -> Result<Delivery, String> {
+    let contract = shared.contract();
+    let webhooks = contract.webhooks.as_ref().ok_or_else(|| format!("`{}` declares no webhooks", contract.name))?;
+    let url = url
+        .map(str::to_string)
+        .or_else(|| shared.options.webhook_url.clone())
+        .ok_or_else(|| "no webhook URL: pass one or start the mock with --webhook-url".to_string())?;
+    let secret =
+        shared.options.webhook_secret.clone().unwrap_or_else(|| Secret::new(webhooks.test_signing_key.clone()));
+    let delivery = deliver::deliver(
+        &shared.http,
+        webhooks,
+        event_type,
+        payload,
+        &url,
+        &secret,
+        shared.options.webhook_time_scale,
+    )
+    .await?;
+    shared.lock().deliveries.push(delivery.clone());
+    Ok(delivery)
+}
+
+/// The control API: `GET /__accord` (what this mock serves), `POST /__accord/scenario`
+/// `{"name": …}` and `DELETE /__accord/scenario`, `POST /__accord/reset` (forget keys,
+/// tokens, cursors and the log), `GET /__accord/exchanges`, `POST /__accord/webhooks`
+/// `{"event": …, "url"?: …, "payload"?: …}` (answers when delivery ends; `202` and runs in
+/// the background with `"wait": false`), and `GET /__accord/webhooks` (deliveries so far).
+async fn control(shared: &Arc<Shared>, method: &Method, path: &str, body: &Bytes) -> Reply {
+    let contract = shared.contract();
+    let input: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    let rest = path.trim_start_matches(CONTROL_PREFIX);
+    match (method.as_str(), rest) {
+        ("GET", "" | "/") => Reply::json(
+            200,
+            json!({
+                "accord_mock": contract.name,
+                "title": contract.title,
+                "operations": contract.operations.iter().map(|o| format!("{} {}", o.method, o.path)).collect::<Vec<_>>(),
+                "scenarios": contract.scenarios.iter().map(|s| s.name.clone()).collect::<Vec<_>>(),
+                "events": contract.webhooks.iter().flat_map(|w| w.events.iter().map(|e| e.event_type.clone())).collect::<Vec<_>>(),
+            }),
+        ),
+        ("POST", "/scenario") => {
+            let Some(name) = input.get("name").and_then(Value::as_str) else {
+                return Reply::json(400, json!({"error": "expected {\"name\": SCENARIO}"}));
+            };
+            if contract.scenario(name).is_none() {
+                return Reply::json(404, json!({"error": unknown_scenario(contract, name)}));
+            }
+            shared.lock().active = Some((name.to_string(), 0));
+            Reply::json(200, json!({"playing": name}))
+        }
+        ("DELETE", "/scenario") => {
+            shared.lock().active = None;
+            Reply::json(200, json!({"playing": null}))
+        }
+        ("POST", "/reset") => {
+            let mut inner = shared.lock();
+            let deliveries = std::mem::take(&mut inner.deliveries);
+            *inner = Inner { deliveries, ..Inner::default() };
+            Reply::json(200, json!({"reset": true}))
+        }
+        ("GET", "/exchanges") => Reply::json(200, json!(shared.lock().log)),
+        ("GET", "/webhooks") => Reply::json(200, json!(shared.lock().deliveries)),
+        ("POST", "/webhooks") => {
+            let Some(event) = input.get("event").and_then(Value::as_str).map(str::to_string) else {
+                return Reply::json(400, json!({"error": "expected {\"event\": EVENT_TYPE, \"url\"?: URL}"}));
+            };
+            let url = input.get("url").and_then(Value::as_str).map(str::to_string);
+            let payload = input.get("payload").cloned();
+            if input.get("wait") == Some(&Value::Bool(false)) {
+                let shared = shared.clone();
+                tokio::spawn(async move {
+                    if let Err(message) = deliver_event(&shared, &event, url.as_deref(), payload).await {
+                        tracing::warn!(target: "accord_mock", "webhook delivery failed: {message}");
+                    }
+                });
+                return Reply::json(202, json!({"delivering": input.get("event")}));
+            }
+            match deliver_event(shared, &event, url.as_deref(), payload).await {
+                Ok(delivery) => Reply::json(200, json!(delivery)),
+                Err(message) => Reply::json(400, json!({"error": message})),
+            }
+        }
+        _ => Reply::json(404, json!({"error": format!("no control endpoint {method} {path}")})),
+    }
+}

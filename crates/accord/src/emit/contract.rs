@@ -1,0 +1,267 @@
+//! The contract emitter: the IR as an [`accord_contract::Contract`] — JSON Schemas for every
+//! model, parameter, body and response, plus auth, error codes, rate limits, scenarios and
+//! webhooks — written as `NAME/contract.json` for the mock server and provider verification.
+
+use std::path::PathBuf;
+
+use accord_contract as contract;
+use serde_json::{Map, Value, json};
+
+use super::GeneratedFile;
+use crate::ir::*;
+
+/// Formats JSON Schema defines that validators check; others (`decimal`, `ISO 3166-1
+/// alpha-2`) are documentation only and are left out of schemas.
+const CHECKED_FORMATS: &[&str] = &["date-time", "date", "time", "email", "uri", "uuid", "ipv4", "ipv6", "hostname"];
+
+/// Generates `NAME/contract.json`.
+pub fn generate(ir: &Ir) -> GeneratedFile {
+    let mut text = serde_json::to_string_pretty(&build(ir)).unwrap_or_default();
+    text.push('\n');
+    GeneratedFile { path: PathBuf::from(&ir.name).join("contract.json"), contents: text }
+}
+
+/// Lowers the IR to its contract.
+pub fn build(ir: &Ir) -> contract::Contract {
+    contract::Contract {
+        format: contract::FORMAT_VERSION,
+        name: ir.name.clone(),
+        title: ir.title.clone(),
+        env_prefix: ir.env_prefix.clone(),
+        environments: ir
+            .environments
+            .iter()
+            .map(|e| contract::Environment { name: e.name.clone(), base_url: e.base_url.clone(), default: e.default })
+            .collect(),
+        schemas: ir.types.iter().map(|t| (t.name.clone(), type_def_schema(t))).collect(),
+        auth: auth(&ir.auth),
+        headers: ir
+            .headers
+            .iter()
+            .map(|h| contract::Header { name: h.name.clone(), generate_uuid: h.generate_uuid, value: h.value.clone() })
+            .collect(),
+        errors: contract::Errors {
+            code_pointer: ir.errors.code_pointer.clone(),
+            codes: ir
+                .errors
+                .codes
+                .iter()
+                .map(|c| contract::ErrorCode {
+                    name: c.name.clone(),
+                    statuses: c.statuses.clone(),
+                    retry: c.retry.clone(),
+                    match_value: c.match_value.clone(),
+                    schema: type_schema(&c.body),
+                    example: c.example.clone(),
+                })
+                .collect(),
+        },
+        rate_limits: contract::RateLimits {
+            default: ir.rate_limits.default.as_ref().map(rate),
+            limit_header: ir.rate_limits.limit_header.clone(),
+            remaining_header: ir.rate_limits.remaining_header.clone(),
+            reset_header: ir.rate_limits.reset_header.clone(),
+        },
+        operations: ir.operations.iter().map(operation).collect(),
+        scenarios: ir.scenarios.iter().map(|s| scenario(ir, s)).collect(),
+        webhooks: ir.webhooks.as_ref().map(webhooks),
+    }
+}
+
+fn auth(auth: &AuthIr) -> contract::Auth {
+    contract::Auth {
+        oauth2: auth.oauth2.as_ref().map(|o| contract::OAuth2 {
+            token_url: o.token_url.clone(),
+            token_path: url::Url::parse(&o.token_url).map(|u| u.path().to_string()).unwrap_or_else(|_| "/".into()),
+            scopes: o.scopes.clone(),
+            client_id_env: o.client_id_env.clone(),
+            client_secret_env: o.client_secret_env.clone(),
+        }),
+        bearer: auth.bearer.as_ref().map(|b| contract::EnvVar { env: b.env.clone() }),
+        basic: auth.basic.as_ref().map(|b| contract::Basic {
+            username_env: b.username_env.clone(),
+            password_env: b.password_env.clone(),
+        }),
+        api_key: auth.api_key.as_ref().map(|k| contract::ApiKey {
+            location: k.location.clone(),
+            name: k.name.clone(),
+            env: k.env.clone(),
+        }),
+    }
+}
+
+fn rate(rate: &RateIr) -> contract::Rate {
+    contract::Rate { requests: rate.requests, window_seconds: rate.window_seconds, burst: rate.burst }
+}
+
+fn operation(op: &Operation) -> contract::Operation {
+    let param = |p: &Param| contract::Param {
+        name: p.wire_name.clone(),
+        required: p.required,
+        schema: constrained(type_schema(&p.ty), &p.constraints),
+    };
+    contract::Operation {
+        name: op.name.clone(),
+        method: op.http_method.as_str().to_string(),
+        path: op.path.clone(),
+        path_params: op.path_params.iter().map(param).collect(),
+        query: op.query.iter().map(param).collect(),
+        headers: op.headers.iter().map(param).collect(),
+        body: op.body.as_ref().map(|b| contract::Body {
+            content_type: b.content_type.clone(),
+            required: b.required,
+            schema: type_schema(&b.ty),
+        }),
+        responses: op
+            .responses
+            .iter()
+            .map(|r| contract::Response {
+                status: r.status,
+                schema: r.ty.as_ref().map(type_schema),
+                headers: r.headers.clone(),
+                example: r.example.clone(),
+            })
+            .collect(),
+        errors: op.errors.clone(),
+        idempotency_header: op.idempotency_header.clone(),
+        rate_limit: op.rate_limit.as_ref().map(rate),
+    }
+}
+
+fn pairs<V: Clone + Into<Value>>(pairs: &[(String, V)]) -> Map<String, Value> {
+    pairs.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect()
+}
+
+fn scenario(ir: &Ir, scenario: &ScenarioIr) -> contract::Scenario {
+    contract::Scenario {
+        name: scenario.name.clone(),
+        description: scenario.description.clone(),
+        setup: scenario.setup.clone(),
+        steps: scenario
+            .steps
+            .iter()
+            .map(|step| contract::Step {
+                operation: ir.operations[step.operation].name.clone(),
+                path: pairs(&step.path),
+                query: pairs(&step.query),
+                headers: pairs(&step.headers),
+                body: step.body.clone(),
+                status: step.status,
+                response_body: step.response_body.clone(),
+                response_headers: pairs(&step.response_headers),
+                error: step.error.clone(),
+                body_contains: step.body_contains.clone(),
+                body_equals: pairs(&step.body_equals),
+            })
+            .collect(),
+    }
+}
+
+fn webhooks(webhooks: &WebhooksIr) -> contract::Webhooks {
+    let (test_signing_key, test_verifying_key, _) = super::tests::test_keys(&webhooks.signature);
+    contract::Webhooks {
+        test_signing_key,
+        test_verifying_key,
+        scheme: serde_json::to_value(&webhooks.signature).unwrap_or(Value::Null),
+        secret_env: webhooks.secret_env.clone(),
+        event_type_field: webhooks.event_type_field.clone(),
+        event_header: webhooks.event_header.clone(),
+        event_id_field: webhooks.event_id_field.clone(),
+        event_id_header: webhooks.event_id_header.clone(),
+        retry_schedule_seconds: webhooks.retry_schedule_seconds.clone(),
+        timeout_seconds: webhooks.timeout_seconds,
+        events: webhooks
+            .events
+            .iter()
+            .map(|event| {
+                let mut example = event.example.clone();
+                if let Some(pointer) = &webhooks.event_type_field {
+                    crate::lower::set_pointer(&mut example, pointer, json!(event.event_type));
+                }
+                contract::Event { event_type: event.event_type.clone(), schema: type_schema(&event.payload), example }
+            })
+            .collect(),
+    }
+}
+
+/// JSON Schema of a type expression; named types are `$ref`s into `$defs`.
+pub fn type_schema(ty: &TypeExpr) -> Value {
+    match ty {
+        TypeExpr::String => json!({"type": "string"}),
+        TypeExpr::Integer | TypeExpr::Integer32 => json!({"type": "integer"}),
+        // Decimals travel as JSON numbers (accord_runtime::Decimal encodes them so).
+        TypeExpr::Number | TypeExpr::Decimal => json!({"type": "number"}),
+        TypeExpr::Boolean => json!({"type": "boolean"}),
+        TypeExpr::Any => json!({}),
+        TypeExpr::DateTime => json!({"type": "string", "format": "date-time"}),
+        TypeExpr::Uri => json!({"type": "string", "format": "uri"}),
+        TypeExpr::Uuid => json!({"type": "string", "format": "uuid"}),
+        TypeExpr::Named(name) => json!({"$ref": format!("#/$defs/{name}")}),
+        TypeExpr::Array(inner) => json!({"type": "array", "items": type_schema(inner)}),
+        TypeExpr::Map(inner) => json!({"type": "object", "additionalProperties": type_schema(inner)}),
+    }
+}
+
+/// `schema` with the constraint keywords added (JSON Schema 2020-12 allows them beside a
+/// `$ref`).
+fn constrained(schema: Value, constraints: &Constraints) -> Value {
+    let Value::Object(mut object) = schema else { return schema };
+    let mut put = |key: &str, value: Option<Value>| {
+        if let Some(value) = value {
+            object.insert(key.into(), value);
+        }
+    };
+    put("minLength", constraints.min_length.map(Value::from));
+    put("maxLength", constraints.max_length.map(Value::from));
+    put("pattern", constraints.pattern.clone().map(Value::from));
+    put("minimum", constraints.minimum.map(number));
+    put("maximum", constraints.maximum.map(number));
+    put("minItems", constraints.min_items.map(Value::from));
+    put("maxItems", constraints.max_items.map(Value::from));
+    put("format", constraints.format.clone().filter(|f| CHECKED_FORMATS.contains(&f.as_str())).map(Value::from));
+    Value::Object(object)
+}
+
+/// Whole numbers print as integers (`1`, not `1.0`) so schemas stay readable.
+fn number(x: f64) -> Value {
+    if x.fract() == 0.0 && x.abs() < 9.0e15 { Value::from(x as i64) } else { Value::from(x) }
+}
+
+fn type_def_schema(def: &TypeDef) -> Value {
+    let mut schema = match &def.kind {
+        TypeKind::Struct { fields, additional: _ } => {
+            let properties: Map<String, Value> = fields
+                .iter()
+                .map(|field| {
+                    let mut schema = constrained(type_schema(&field.ty), &field.constraints);
+                    // The generated models read an absent optional field and a `null` one
+                    // the same way, and providers send both.
+                    if field.nullable || !field.required {
+                        schema = json!({"anyOf": [schema, {"type": "null"}]});
+                    }
+                    (field.wire_name.clone(), schema)
+                })
+                .collect();
+            let required: Vec<Value> =
+                fields.iter().filter(|f| f.required).map(|f| Value::from(f.wire_name.clone())).collect();
+            let mut object = Map::new();
+            object.insert("type".into(), json!("object"));
+            object.insert("properties".into(), Value::Object(properties));
+            if !required.is_empty() {
+                object.insert("required".into(), Value::Array(required));
+            }
+            Value::Object(object)
+        }
+        TypeKind::Enum { values } => {
+            json!({"type": "string", "enum": values.iter().map(|v| v.wire.clone()).collect::<Vec<_>>()})
+        }
+        TypeKind::Union { variants, discriminator: _ } => {
+            json!({"anyOf": variants.iter().map(|v| type_schema(&v.ty)).collect::<Vec<_>>()})
+        }
+        TypeKind::Alias { target, constraints } => constrained(type_schema(target), constraints),
+    };
+    if let (Value::Object(object), Some(description)) = (&mut schema, &def.description) {
+        object.insert("description".into(), json!(description));
+    }
+    schema
+}

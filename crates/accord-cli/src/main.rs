@@ -4,9 +4,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use accord::emit::Options;
-use accord_mock::{Contract, Credential, MockOptions, VerifyOptions};
 use accord::project::{compile_specs, generate_all, spec_files};
 use accord::write::write_files;
+use accord_mock::{Contract, Credential, MockOptions, VerifyOptions};
 use clap::{Parser, Subcommand};
 
 /// Compiles integration specs into typed Rust clients, Markdown docs and contract tests.
@@ -230,11 +230,18 @@ fn mock(spec: &Path, addr: std::net::SocketAddr, mut options: MockOptions) -> Ex
     let result = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
-        println!("accord mock: `{}` ({} endpoints, {} scenarios) on http://{local}", contract.name, contract.operations.len(), contract.scenarios.len());
+        println!(
+            "accord mock: `{}` ({} endpoints, {} scenarios) on http://{local}",
+            contract.name,
+            contract.operations.len(),
+            contract.scenarios.len()
+        );
         if let Some(credential) = Credential::test(&contract.auth) {
             println!("  test credentials: {}", describe(&credential));
         }
-        println!("  play a scenario: header `X-Accord-Scenario: NAME`; control API: http://{local}/__accord; Ctrl-C stops");
+        println!(
+            "  play a scenario: header `X-Accord-Scenario: NAME`; control API: http://{local}/__accord; Ctrl-C stops"
+        );
         accord_mock::serve(listener, contract, options, async {
             let _ = tokio::signal::ctrl_c().await;
         })

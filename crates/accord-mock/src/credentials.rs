@@ -35,7 +35,9 @@ impl std::fmt::Debug for Credential {
                 f.debug_struct("ClientCredentials").field("client_id", client_id).finish_non_exhaustive()
             }
             Credential::Bearer(_) => f.write_str("Bearer(..)"),
-            Credential::Basic { username, .. } => f.debug_struct("Basic").field("username", username).finish_non_exhaustive(),
+            Credential::Basic { username, .. } => {
+                f.debug_struct("Basic").field("username", username).finish_non_exhaustive()
+            }
             Credential::ApiKey(_) => f.write_str("ApiKey(..)"),
         }
     }

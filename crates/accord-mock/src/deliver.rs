@@ -72,11 +72,8 @@ pub async fn deliver(
         set_pointer(&mut payload, pointer, Value::String(event_type.to_string()));
     }
     let body = serde_json::to_string(&payload).map_err(|e| e.to_string())?;
-    let schedule: Vec<u64> = if webhooks.retry_schedule_seconds.is_empty() {
-        vec![0]
-    } else {
-        webhooks.retry_schedule_seconds.clone()
-    };
+    let schedule: Vec<u64> =
+        if webhooks.retry_schedule_seconds.is_empty() { vec![0] } else { webhooks.retry_schedule_seconds.clone() };
     let timeout = Duration::from_secs(webhooks.timeout_seconds.unwrap_or(30).max(1));
     let mut delivery = Delivery {
         event_type: event_type.to_string(),

@@ -22,7 +22,7 @@ pub use credentials::Credential;
 pub use deliver::{Attempt, Delivery};
 pub use model::{Model, Problem};
 pub use receiver::{Received, WebhookReceiver};
+pub use server::{CONTROL_PREFIX, Exchange, MockOptions, MockServer, SCENARIO_HEADER, STEP_HEADER, serve};
 /// The tokio the mock runs on, for `#[tokio::test]` in generated contract tests.
 pub use tokio;
-pub use server::{CONTROL_PREFIX, Exchange, MockOptions, MockServer, SCENARIO_HEADER, STEP_HEADER, serve};
 pub use verify::{Report, ScenarioResult, StepResult, Verdict, VerifyOptions, check_response, verify};

@@ -49,7 +49,11 @@ enum Segment {
     Literal(String),
     /// `{name}`, possibly with literal text around it (`{owner}.git` is not used by any spec,
     /// but `prefix{id}suffix` matches as expected).
-    Param { prefix: String, name: String, suffix: String },
+    Param {
+        prefix: String,
+        name: String,
+        suffix: String,
+    },
 }
 
 /// What routing found for a method and path.
@@ -111,13 +115,10 @@ impl Model {
             Ok(validator) => validator,
             Err(message) => return vec![Problem { at: at.to_string(), message }],
         };
-        let mut problems: Vec<Problem> = validator
-            .iter_errors(instance)
-            .map(|error| Problem {
-                at: format!("{at}{}", error.instance_path().as_str()),
-                message: error.masked().to_string().chars().take(300).collect(),
-            })
-            .collect();
+        let mut problems = Vec::new();
+        for error in validator.iter_errors(instance) {
+            explain(&error, at, &mut problems);
+        }
         problems.dedup();
         problems
     }
@@ -162,9 +163,7 @@ impl Model {
     pub fn idempotency_error(&self, op: &Operation) -> Option<&ErrorCode> {
         let codes = self.codes_of(op);
         let named = |needle: &str| codes.iter().copied().find(|c| c.name.to_ascii_uppercase().contains(needle));
-        named("IDEMPOTEN")
-            .or_else(|| named("DUPLICATE"))
-            .or_else(|| self.pick_code(op, &[409, 422], &["CONFLICT"]))
+        named("IDEMPOTEN").or_else(|| named("DUPLICATE")).or_else(|| self.pick_code(op, &[409, 422], &["CONFLICT"]))
     }
 
     /// The code for an unknown resource (404).
@@ -179,7 +178,11 @@ impl Model {
     /// The operation's codes, or every code when it lists none.
     fn codes_of<'a>(&'a self, op: &Operation) -> Vec<&'a ErrorCode> {
         let all = &self.contract.errors.codes;
-        if op.errors.is_empty() { all.iter().collect() } else { all.iter().filter(|c| op.errors.contains(&c.name)).collect() }
+        if op.errors.is_empty() {
+            all.iter().collect()
+        } else {
+            all.iter().filter(|c| op.errors.contains(&c.name)).collect()
+        }
     }
 
     fn pick_code(&self, op: &Operation, statuses: &[u16], names: &[&str]) -> Option<&ErrorCode> {
@@ -212,6 +215,27 @@ impl Model {
         }
         body
     }
+}
+
+/// One problem per error; an `anyOf` failure is explained by its closest branch (the one
+/// with the fewest errors, `null` branches of optional fields skipped), so an optional
+/// field reads `expected integer`, not `not valid under any of the schemas`.
+fn explain(error: &jsonschema::ValidationError<'_>, at: &str, out: &mut Vec<Problem>) {
+    if let jsonschema::error::ValidationErrorKind::AnyOf { context } = error.kind() {
+        let is_null_branch = |branch: &Vec<jsonschema::ValidationError<'static>>| {
+            branch.len() == 1 && branch[0].to_string().ends_with("is not of type \"null\"")
+        };
+        if let Some(closest) = context.iter().filter(|b| !b.is_empty() && !is_null_branch(b)).min_by_key(|b| b.len()) {
+            for inner in closest {
+                explain(inner, at, out);
+            }
+            return;
+        }
+    }
+    out.push(Problem {
+        at: format!("{at}{}", error.instance_path().as_str()),
+        message: error.masked().to_string().chars().take(300).collect(),
+    });
 }
 
 impl Route {
@@ -278,9 +302,7 @@ pub fn includes(actual: &Value, expected: &Value, at: &str) -> Result<(), Proble
             let numbers_equal = actual.as_f64().is_some() && actual.as_f64() == expected.as_f64();
             let text_equal = match (actual, expected) {
                 // Text parameters arrive as text; `2` in a scenario matches `"2"` on the wire.
-                (Value::String(a), other) | (other, Value::String(a)) if !other.is_string() => {
-                    *a == other.to_string()
-                }
+                (Value::String(a), other) | (other, Value::String(a)) if !other.is_string() => *a == other.to_string(),
                 _ => false,
             };
             if numbers_equal || text_equal || actual == expected {

@@ -41,7 +41,8 @@ impl WebhookReceiver {
     pub async fn start(script: &[u16]) -> std::io::Result<WebhookReceiver> {
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await?;
         let addr = listener.local_addr()?;
-        let state = Arc::new(Mutex::new(ReceiverState { script: script.iter().copied().collect(), received: Vec::new() }));
+        let state =
+            Arc::new(Mutex::new(ReceiverState { script: script.iter().copied().collect(), received: Vec::new() }));
         let app = axum::Router::new().fallback(receive).with_state((state.clone(), addr));
         let (sender, receiver) = oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -73,10 +74,7 @@ impl Drop for WebhookReceiver {
     }
 }
 
-async fn receive(
-    State((state, addr)): State<(Arc<Mutex<ReceiverState>>, SocketAddr)>,
-    request: Request,
-) -> StatusCode {
+async fn receive(State((state, addr)): State<(Arc<Mutex<ReceiverState>>, SocketAddr)>, request: Request) -> StatusCode {
     let (parts, body) = request.into_parts();
     let body = axum::body::to_bytes(body, 16 * 1024 * 1024).await.unwrap_or_default();
     let url = format!("http://{addr}{}", parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/"));

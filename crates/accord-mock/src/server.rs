@@ -289,7 +289,13 @@ impl MockServer {
         let inner = self.shared.lock();
         let Some((name, next)) = &inner.active else { return Vec::new() };
         let Some(scenario) = self.shared.contract().scenario(name) else { return Vec::new() };
-        scenario.steps.iter().enumerate().skip(*next).map(|(i, s)| format!("{name} step {} ({})", i + 1, s.operation)).collect()
+        scenario
+            .steps
+            .iter()
+            .enumerate()
+            .skip(*next)
+            .map(|(i, s)| format!("{name} step {} ({})", i + 1, s.operation))
+            .collect()
     }
 
     /// Signs and delivers the declared example of `event_type` to `url` (or the configured
@@ -343,7 +349,8 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
         Ok(body) => body,
         Err(_) => {
-            return Reply::json(413, json!({"error": format!("body larger than {MAX_BODY_BYTES} bytes")})).into_response();
+            return Reply::json(413, json!({"error": format!("body larger than {MAX_BODY_BYTES} bytes")}))
+                .into_response();
         }
     };
     let path = parts.uri.path().to_string();
@@ -353,7 +360,8 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let query = parts.uri.query().unwrap_or("").to_string();
     let (reply, exchange) = answer(&shared, &parts.method, &path, &query, &parts.headers, &body);
     let elapsed = started.elapsed();
-    let scenario = exchange.scenario.as_ref().map(|(name, step)| format!(" scenario={name}#{step}")).unwrap_or_default();
+    let scenario =
+        exchange.scenario.as_ref().map(|(name, step)| format!(" scenario={name}#{step}")).unwrap_or_default();
     let count = exchange.problems.len() + exchange.mismatches.len();
     let problems = if count == 0 { String::new() } else { format!(" problems={count}") };
     tracing::info!(
@@ -624,7 +632,8 @@ fn authorized(shared: &Shared, headers: &HeaderMap, query: &str) -> bool {
         Credential::ApiKey(key) => {
             let Some(declared) = &auth.api_key else { return false };
             if declared.location == "query" {
-                form_urlencoded::parse(query.as_bytes()).any(|(name, value)| name == declared.name && value == key.expose())
+                form_urlencoded::parse(query.as_bytes())
+                    .any(|(name, value)| name == declared.name && value == key.expose())
             } else {
                 headers.get(declared.name.as_str()).and_then(|v| v.to_str().ok()) == Some(key.expose())
             }
@@ -647,7 +656,12 @@ fn select_step<'a>(
             let index = match headers.get(STEP_HEADER).and_then(|v| v.to_str().ok()) {
                 Some(text) => match text.trim().parse::<usize>() {
                     Ok(n) if (1..=scenario.steps.len()).contains(&n) => n - 1,
-                    _ => return Err(format!("`{STEP_HEADER}: {text}`: scenario `{name}` has steps 1 to {}", scenario.steps.len())),
+                    _ => {
+                        return Err(format!(
+                            "`{STEP_HEADER}: {text}`: scenario `{name}` has steps 1 to {}",
+                            scenario.steps.len()
+                        ));
+                    }
                 },
                 None => inner.cursors.get(name).copied().unwrap_or(0) % scenario.steps.len().max(1),
             };
@@ -771,7 +785,10 @@ fn step_mismatches(step: &Step, request: &Decoded, headers: &HeaderMap) -> Vec<P
         if actual != Some(expected_text.as_str()) {
             problems.push(Problem {
                 at: format!("header/{name}"),
-                message: format!("expected `{expected_text}`, got {}", actual.map(|a| format!("`{a}`")).unwrap_or("nothing".into())),
+                message: format!(
+                    "expected `{expected_text}`, got {}",
+                    actual.map(|a| format!("`{a}`")).unwrap_or("nothing".into())
+                ),
             });
         }
     }
@@ -808,7 +825,15 @@ fn fingerprint(method: &Method, path: &str, body: &Bytes) -> String {
 }
 
 /// Stores a non-5xx answer under the request's idempotency key.
-fn remember(shared: &Shared, op: &Operation, headers: &HeaderMap, method: &Method, path: &str, body: &Bytes, reply: &Reply) {
+fn remember(
+    shared: &Shared,
+    op: &Operation,
+    headers: &HeaderMap,
+    method: &Method,
+    path: &str,
+    body: &Bytes,
+    reply: &Reply,
+) {
     let Some(header) = &op.idempotency_header else { return };
     let Some(key) = headers.get(header.as_str()).and_then(|v| v.to_str().ok()) else { return };
     if reply.status >= 500 {
@@ -832,16 +857,9 @@ async fn deliver_event(
         .ok_or_else(|| "no webhook URL: pass one or start the mock with --webhook-url".to_string())?;
     let secret =
         shared.options.webhook_secret.clone().unwrap_or_else(|| Secret::new(webhooks.test_signing_key.clone()));
-    let delivery = deliver::deliver(
-        &shared.http,
-        webhooks,
-        event_type,
-        payload,
-        &url,
-        &secret,
-        shared.options.webhook_time_scale,
-    )
-    .await?;
+    let delivery =
+        deliver::deliver(&shared.http, webhooks, event_type, payload, &url, &secret, shared.options.webhook_time_scale)
+            .await?;
     shared.lock().deliveries.push(delivery.clone());
     Ok(delivery)
 }

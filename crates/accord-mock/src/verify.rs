@@ -114,7 +114,13 @@ impl Report {
         let mut notes: Vec<Vec<String>> = vec![Vec::new()];
         for scenario in &self.scenarios {
             if scenario.steps.is_empty() {
-                rows.push([scenario.scenario.clone(), "-".into(), "-".into(), "-".into(), scenario.verdict.as_str().into()]);
+                rows.push([
+                    scenario.scenario.clone(),
+                    "-".into(),
+                    "-".into(),
+                    "-".into(),
+                    scenario.verdict.as_str().into(),
+                ]);
                 notes.push(scenario.reason.iter().map(|r| format!("skipped: {r}")).collect());
             }
             for (index, step) in scenario.steps.iter().enumerate() {
@@ -124,7 +130,13 @@ impl Report {
                     scenario.scenario.clone()
                 };
                 let verdict = if step.deviations.is_empty() { Verdict::Pass } else { Verdict::Fail };
-                rows.push([name, step.request.clone(), step.expected.clone(), step.actual.clone(), verdict.as_str().into()]);
+                rows.push([
+                    name,
+                    step.request.clone(),
+                    step.expected.clone(),
+                    step.actual.clone(),
+                    verdict.as_str().into(),
+                ]);
                 notes.push(step.deviations.iter().map(|d| d.to_string()).collect());
             }
         }
@@ -135,7 +147,13 @@ impl Report {
             }
         }
         let mut out = String::new();
-        let _ = writeln!(out, "verify {} against {}{}", self.spec, self.base_url, if self.mock { " (accord mock)" } else { "" });
+        let _ = writeln!(
+            out,
+            "verify {} against {}{}",
+            self.spec,
+            self.base_url,
+            if self.mock { " (accord mock)" } else { "" }
+        );
         for (row, notes) in rows.iter().zip(&notes) {
             let line: Vec<String> = row.iter().zip(widths).map(|(cell, width)| format!("{cell:<width$}")).collect();
             let _ = writeln!(out, "{}", line.join("  ").trim_end());
@@ -315,9 +333,10 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
             other => query.push((name.clone(), text(other))),
         }
     }
-    let expects_auth_error = step.error.as_ref().is_some_and(|code| {
-        model.auth_error(Some(op)).is_some_and(|auth| &auth.name == code) && step.status == 401
-    });
+    let expects_auth_error = step
+        .error
+        .as_ref()
+        .is_some_and(|code| model.auth_error(Some(op)).is_some_and(|auth| &auth.name == code) && step.status == 401);
     let mut request_headers: Vec<(String, String)> = Vec::new();
     match (context.credential, expects_auth_error) {
         (_, true) if contract.auth.any() => {
@@ -342,8 +361,7 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
         }
         (Some(Credential::Basic { username, password }), _) => {
             use base64::Engine as _;
-            let encoded =
-                base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose()));
+            let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose()));
             request_headers.push(("authorization".into(), format!("Basic {encoded}")));
         }
         (Some(Credential::ApiKey(key)), _) => {
@@ -465,15 +483,27 @@ pub fn check_response(
         (Some(pointer), Some(body)) => body.pointer(pointer).map(|v| text(v)),
         _ => None,
     };
-    let code_name = raw_code.as_ref().map(|raw| {
-        contract
-            .errors
-            .codes
-            .iter()
-            .find(|c| c.match_value.as_deref().unwrap_or(&c.name) == raw)
-            .map(|c| c.name.clone())
-            .unwrap_or_else(|| raw.clone())
-    });
+    // As generated clients classify: by the code field's value, else by the status alone when
+    // exactly one code has it.
+    let by_status = || {
+        let mut with_status = contract.errors.codes.iter().filter(|c| c.statuses.contains(&status));
+        match (with_status.next(), with_status.next()) {
+            (Some(only), None) if !(200..300).contains(&status) => Some(only.name.clone()),
+            _ => None,
+        }
+    };
+    let code_name = match &raw_code {
+        Some(raw) => Some(
+            contract
+                .errors
+                .codes
+                .iter()
+                .find(|c| c.match_value.as_deref().unwrap_or(&c.name) == raw)
+                .map(|c| c.name.clone())
+                .unwrap_or_else(|| raw.clone()),
+        ),
+        None => by_status(),
+    };
     // The schema the body must satisfy: the declared response's, else the envelope of the
     // code it names (or of any code with this status).
     let schema = match declared.and_then(|r| r.schema.as_ref()) {
@@ -494,10 +524,8 @@ pub fn check_response(
     if let Some(declared) = declared {
         for name in &declared.headers {
             if !headers.contains_key(name.as_str()) {
-                deviations.push(Problem {
-                    at: format!("header/{name}"),
-                    message: format!("missing; declared for {status}"),
-                });
+                deviations
+                    .push(Problem { at: format!("header/{name}"), message: format!("missing; declared for {status}") });
             }
         }
     }
@@ -510,9 +538,11 @@ pub fn check_response(
     let empty = Value::Object(Map::new());
     let body_ref = body.as_ref().unwrap_or(&empty);
     for field in &step.body_contains {
-        let found = if field.starts_with('/') { body_ref.pointer(field).is_some() } else { body_ref.get(field).is_some() };
+        let found =
+            if field.starts_with('/') { body_ref.pointer(field).is_some() } else { body_ref.get(field).is_some() };
         if !found {
-            deviations.push(Problem { at: format!("body/{}", field.trim_start_matches('/')), message: "missing".into() });
+            deviations
+                .push(Problem { at: format!("body/{}", field.trim_start_matches('/')), message: "missing".into() });
         }
     }
     for (pointer, expected) in &step.body_equals {
@@ -522,7 +552,8 @@ pub fn check_response(
                     deviations.push(problem);
                 }
             }
-            None => deviations.push(Problem { at: format!("body{pointer}"), message: format!("missing; expected {expected}") }),
+            None => deviations
+                .push(Problem { at: format!("body{pointer}"), message: format!("missing; expected {expected}") }),
         }
     }
     (deviations, code_name)

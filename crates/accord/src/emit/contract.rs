@@ -78,10 +78,10 @@ fn auth(auth: &AuthIr) -> contract::Auth {
             client_secret_env: o.client_secret_env.clone(),
         }),
         bearer: auth.bearer.as_ref().map(|b| contract::EnvVar { env: b.env.clone() }),
-        basic: auth.basic.as_ref().map(|b| contract::Basic {
-            username_env: b.username_env.clone(),
-            password_env: b.password_env.clone(),
-        }),
+        basic: auth
+            .basic
+            .as_ref()
+            .map(|b| contract::Basic { username_env: b.username_env.clone(), password_env: b.password_env.clone() }),
         api_key: auth.api_key.as_ref().map(|k| contract::ApiKey {
             location: k.location.clone(),
             name: k.name.clone(),
@@ -194,7 +194,9 @@ pub fn type_schema(ty: &TypeExpr) -> Value {
         TypeExpr::Boolean => json!({"type": "boolean"}),
         TypeExpr::Any => json!({}),
         TypeExpr::DateTime => json!({"type": "string", "format": "date-time"}),
-        TypeExpr::Uri => json!({"type": "string", "format": "uri"}),
+        // Providers send relative references where their descriptions say `uri` (Twilio's
+        // `next_page_uri`); generated clients keep them as text.
+        TypeExpr::Uri => json!({"type": "string", "format": "uri-reference"}),
         TypeExpr::Uuid => json!({"type": "string", "format": "uuid"}),
         TypeExpr::Named(name) => json!({"$ref": format!("#/$defs/{name}")}),
         TypeExpr::Array(inner) => json!({"type": "array", "items": type_schema(inner)}),
@@ -218,7 +220,8 @@ fn constrained(schema: Value, constraints: &Constraints) -> Value {
     put("maximum", constraints.maximum.map(number));
     put("minItems", constraints.min_items.map(Value::from));
     put("maxItems", constraints.max_items.map(Value::from));
-    put("format", constraints.format.clone().filter(|f| CHECKED_FORMATS.contains(&f.as_str())).map(Value::from));
+    let format = constraints.format.as_deref().filter(|f| CHECKED_FORMATS.contains(f));
+    put("format", format.map(|f| Value::from(if f == "uri" { "uri-reference" } else { f })));
     Value::Object(object)
 }
 

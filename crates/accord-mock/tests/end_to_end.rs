@@ -1,0 +1,62 @@
+//! `verify` against `accord mock` for every spec in `specs/`: every scenario is played and
+//! every response the mock gives passes the same checks a real provider's must.
+
+use std::path::Path;
+
+use accord_mock::{Contract, MockOptions, MockServer, Verdict, VerifyOptions, verify};
+
+fn contracts() -> Vec<Contract> {
+    let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
+    let files = accord::spec_files(&specs).expect("specs/ lists");
+    assert!(files.len() >= 5, "specs/ has the five specs");
+    files
+        .iter()
+        .map(|path| {
+            let source = std::fs::read_to_string(path).expect("spec reads");
+            let compiled = accord::compile_spec(path, &source).unwrap_or_else(|failure| panic!("{}", failure.render()));
+            accord::emit::contract::build(&compiled.ir)
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn verify_passes_against_the_mock_for_every_spec() {
+    for contract in contracts() {
+        let server = MockServer::start(contract.clone(), MockOptions::default()).await.expect("mock starts");
+        let report = verify(&contract, &VerifyOptions::new(server.uri(), None)).await;
+        let text = report.render();
+        assert!(report.mock, "{}: the verifier recognises the mock", contract.name);
+        assert!(report.passed(), "{}:\n{text}", contract.name);
+        assert_eq!(report.count(Verdict::Skip), 0, "{}: nothing skipped against the mock:\n{text}", contract.name);
+        assert_eq!(report.count(Verdict::Pass), contract.scenarios.len(), "{}:\n{text}", contract.name);
+        let steps: usize = contract.scenarios.iter().map(|s| s.steps.len()).sum();
+        assert_eq!(
+            report.scenarios.iter().map(|s| s.steps.len()).sum::<usize>(),
+            steps,
+            "{}: every step ran",
+            contract.name
+        );
+        // Every scenario step was played by header, so the mock saw each request as declared.
+        let exchanges = server.exchanges();
+        let played = exchanges.iter().filter(|e| e.scenario.is_some()).count();
+        let unauthorized = exchanges.iter().filter(|e| e.status == 401 && e.scenario.is_none()).count();
+        assert_eq!(played + unauthorized, steps, "{}: {exchanges:#?}", contract.name);
+        let mismatches: Vec<&String> = exchanges.iter().flat_map(|e| &e.mismatches).collect();
+        assert!(mismatches.is_empty(), "{}: {mismatches:?}", contract.name);
+    }
+}
+
+#[tokio::test]
+async fn a_provider_with_auth_is_skipped_without_credentials() {
+    // A server that is not an accord mock: verification needs the spec's credentials.
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, axum::Router::new()).await });
+    let orders = contracts().into_iter().find(|c| c.name == "orders").expect("orders spec");
+    let report = verify(&orders, &VerifyOptions::new(format!("http://{addr}"), None)).await;
+    assert!(!report.mock);
+    assert_eq!(report.count(Verdict::Skip), orders.scenarios.len());
+    let reason = report.scenarios[0].reason.clone().expect("a reason");
+    assert!(reason.contains("ORDERS_CLIENT_ID") && reason.contains("ORDERS_CLIENT_SECRET"), "{reason}");
+    assert!(report.render().contains("skipped: `orders` declares auth"), "{}", report.render());
+}

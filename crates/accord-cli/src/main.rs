@@ -1,5 +1,6 @@
 //! The `accord` command line (glue only: argument parsing, printing, exit codes).
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -230,18 +231,23 @@ fn mock(spec: &Path, addr: std::net::SocketAddr, mut options: MockOptions) -> Ex
     let result = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
-        println!(
+        // A closed stdout (the caller stopped reading) must not stop the server.
+        let mut out = std::io::stdout();
+        let _ = writeln!(
+            out,
             "accord mock: `{}` ({} endpoints, {} scenarios) on http://{local}",
             contract.name,
             contract.operations.len(),
             contract.scenarios.len()
         );
         if let Some(credential) = Credential::test(&contract.auth) {
-            println!("  test credentials: {}", describe(&credential));
+            let _ = writeln!(out, "  test credentials: {}", describe(&credential));
         }
-        println!(
+        let _ = writeln!(
+            out,
             "  play a scenario: header `X-Accord-Scenario: NAME`; control API: http://{local}/__accord; Ctrl-C stops"
         );
+        let _ = out.flush();
         accord_mock::serve(listener, contract, options, async {
             let _ = tokio::signal::ctrl_c().await;
         })
@@ -249,7 +255,7 @@ fn mock(spec: &Path, addr: std::net::SocketAddr, mut options: MockOptions) -> Ex
     });
     match result {
         Ok(()) => {
-            println!("accord mock: stopped");
+            let _ = writeln!(std::io::stdout(), "accord mock: stopped");
             ExitCode::SUCCESS
         }
         Err(error) => {

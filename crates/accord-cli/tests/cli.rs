@@ -98,3 +98,74 @@ fn schema_prints_the_committed_json_schema() {
         serde_json::from_str(&std::fs::read_to_string(root().join("generated/accord.schema.json")).unwrap()).unwrap();
     assert_eq!(printed, committed);
 }
+
+/// Kills the child when the test ends, even on a failed assertion.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn verify_passes_against_mock_and_fails_against_a_server_that_is_not_the_api() {
+    use std::io::{BufRead, BufReader};
+    let mut mock = Running(
+        accord()
+            .args(["mock", "specs/orders.yaml", "--port", "0"])
+            .current_dir(root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("accord mock starts"),
+    );
+    let stdout = mock.0.stdout.take().expect("stdout is piped");
+    let mut first = String::new();
+    let mut lines = BufReader::new(stdout);
+    lines.read_line(&mut first).expect("the mock prints its address");
+    assert!(first.starts_with("accord mock: `orders` (4 endpoints, 13 scenarios) on http://127.0.0.1:"), "{first}");
+    let url = first.trim().rsplit(' ').next().expect("url").to_string();
+
+    let output = accord()
+        .args(["verify", "specs/orders.yaml", "--base-url", &url])
+        .current_dir(root())
+        .env_remove("ORDERS_CLIENT_ID")
+        .env_remove("ORDERS_CLIENT_SECRET")
+        .output()
+        .expect("accord verify runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{report}");
+    assert!(report.contains("(accord mock)"), "{report}");
+    assert!(report.contains("duplicate_request #2"), "{report}");
+    assert!(report.contains("13 passed, 0 failed, 0 skipped"), "{report}");
+
+    // Pointed at a path prefix that routes nowhere, the declared token endpoint issues no
+    // token: the scenario fails (not skipped) and says why.
+    let output = accord()
+        .args(["verify", "specs/orders.yaml", "--base-url", &format!("{url}/nowhere"), "--scenario", "get_order_ok"])
+        .current_dir(root())
+        .env("ORDERS_CLIENT_ID", "test-client")
+        .env("ORDERS_CLIENT_SECRET", "test-secret")
+        .output()
+        .expect("accord verify runs");
+    let report = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success(), "{report}");
+    assert!(report.contains("get_order_ok") && report.contains("FAIL"), "{report}");
+    assert!(report.contains("failed: no access token: POST"), "{report}");
+    assert!(report.contains("0 passed, 1 failed, 0 skipped"), "{report}");
+
+    // Ctrl-C (SIGINT) stops the mock cleanly: exit code 0 and a last line.
+    #[cfg(unix)]
+    {
+        let pid = mock.0.id().to_string();
+        let sent = Command::new("kill").args(["-INT", &pid]).status().expect("kill runs");
+        assert!(sent.success());
+        let status = mock.0.wait().expect("the mock exits");
+        assert!(status.success(), "{status:?}");
+        let mut rest = String::new();
+        std::io::Read::read_to_string(&mut lines, &mut rest).expect("stdout reads");
+        assert!(rest.ends_with("accord mock: stopped\n"), "{rest}");
+    }
+}

@@ -121,7 +121,8 @@ impl Report {
                     "-".into(),
                     scenario.verdict.as_str().into(),
                 ]);
-                notes.push(scenario.reason.iter().map(|r| format!("skipped: {r}")).collect());
+                let label = if scenario.verdict == Verdict::Skip { "skipped" } else { "failed" };
+                notes.push(scenario.reason.iter().map(|r| format!("{label}: {r}")).collect());
             }
             for (index, step) in scenario.steps.iter().enumerate() {
                 let name = if scenario.steps.len() > 1 {
@@ -213,7 +214,13 @@ pub async fn verify(contract: &Contract, options: &VerifyOptions) -> Report {
             continue;
         }
         if let Some(Err(message)) = &token {
-            report.scenarios.push(skip(scenario, format!("no access token: {message}")));
+            // The declared token endpoint did not issue a token for the given credentials.
+            report.scenarios.push(ScenarioResult {
+                scenario: scenario.name.clone(),
+                verdict: Verdict::Fail,
+                reason: Some(format!("no access token: {message}")),
+                steps: Vec::new(),
+            });
             continue;
         }
         if !mock && let Some(reason) = needs_state(scenario) {

@@ -18,9 +18,6 @@ pub mod secret;
 pub mod types;
 pub mod webhook;
 
-#[cfg(feature = "testing")]
-pub mod testing;
-
 pub use auth::{Auth, Authenticate, ClientCredentials};
 pub use client::{Client, ClientConfig, DefaultHeader, RawResponse, RequestSpec, Response, RetryConfig};
 pub use error::{ApiErrorResponse, ClientError, DecodeError, TransportError, TransportErrorKind};

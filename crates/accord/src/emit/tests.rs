@@ -1,7 +1,9 @@
 //! The contract test emitter: `tests/contract.rs` of a client crate. Every scenario runs the
-//! generated client against a scripted HTTP server on 127.0.0.1 that answers as the scenario
-//! declares, then asserts the typed outcome and what the client sent. Every webhook event is
-//! signed and verified, and must fail when tampered with or replayed late.
+//! generated client against `accord mock` (in process, on 127.0.0.1) playing that scenario;
+//! the mock validates each request against the spec and the scenario, and the test asserts
+//! the typed outcome. Every webhook event is signed and verified, and must fail when
+//! tampered with or replayed late; the mock's own signed deliveries must verify. An ignored
+//! `provider_verification` test runs the scenarios against a real server.
 
 use std::path::PathBuf;
 

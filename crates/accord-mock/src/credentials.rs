@@ -86,10 +86,8 @@ impl Credential {
             let username = read(&basic.username_env, &mut missing);
             let password = Secret::new(read(&basic.password_env, &mut missing));
             Some(Credential::Basic { username, password })
-        } else if let Some(key) = &auth.api_key {
-            Some(Credential::ApiKey(Secret::new(read(&key.env, &mut missing))))
         } else {
-            None
+            auth.api_key.as_ref().map(|key| Credential::ApiKey(Secret::new(read(&key.env, &mut missing))))
         };
         if missing.is_empty() { Ok(credential) } else { Err(missing) }
     }

@@ -199,7 +199,9 @@ impl Model {
     }
 
     /// An error body for `code`: its example with the code field set, and `message` set
-    /// beside the code field when the envelope has one.
+    /// beside the code field when the envelope has one. Without a code field, `message` goes
+    /// into the example's own text field for it: `/message` (Twilio), `/error/message`
+    /// (Stripe) or `/detail` (RFC 9457, Svix).
     pub fn error_body(&self, code: &ErrorCode, message: &str) -> Value {
         let mut body = code.example.clone();
         if let Some(pointer) = &self.contract.errors.code_pointer {
@@ -211,6 +213,15 @@ impl Model {
                 && (slot.is_string() || slot.is_null())
             {
                 *slot = Value::String(message.to_string());
+            }
+        } else {
+            // Otherwise the example's own message ("No such customer: 'cus_nope'") would
+            // describe another failure than the one the mock found.
+            let slot = ["/message", "/error/message", "/detail"]
+                .into_iter()
+                .find(|pointer| body.pointer(pointer).is_some_and(Value::is_string));
+            if let Some(text) = slot.and_then(|pointer| body.pointer_mut(pointer)) {
+                *text = Value::String(message.to_string());
             }
         }
         body
@@ -302,7 +313,9 @@ pub fn includes(actual: &Value, expected: &Value, at: &str) -> Result<(), Proble
             let numbers_equal = actual.as_f64().is_some() && actual.as_f64() == expected.as_f64();
             let text_equal = match (actual, expected) {
                 // Text parameters arrive as text; `2` in a scenario matches `"2"` on the wire.
-                (Value::String(a), other) | (other, Value::String(a)) if !other.is_string() => *a == other.to_string(),
+                (Value::String(a), other) | (other, Value::String(a)) if !other.is_string() => {
+                    other.as_str().is_none() && a.as_str() == other.to_string().as_str()
+                }
                 _ => false,
             };
             if numbers_equal || text_equal || actual == expected {

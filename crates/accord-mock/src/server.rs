@@ -509,7 +509,10 @@ fn answer(
             let stored = shared.lock().idempotency.get(&(op.name.clone(), key.to_string())).cloned();
             if let Some(stored) = stored {
                 if stored.fingerprint == fingerprint {
-                    break 'reply stored.reply.header("idempotent-replayed", "true");
+                    // The stored answer with this request's rate-limit headers.
+                    let mut reply = stored.reply;
+                    reply.headers.retain(|(name, _)| !rate_headers.iter().any(|(r, _)| r.eq_ignore_ascii_case(name)));
+                    break 'reply with_headers(reply, rate_headers).header("idempotent-replayed", "true");
                 }
                 let message = format!("idempotency key `{key}` was used with another request");
                 break 'reply match model.idempotency_error(op) {

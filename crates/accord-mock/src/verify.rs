@@ -487,7 +487,7 @@ pub fn check_response(
     };
     // The code the body carries.
     let raw_code = match (&contract.errors.code_pointer, &body) {
-        (Some(pointer), Some(body)) => body.pointer(pointer).map(|v| text(v)),
+        (Some(pointer), Some(body)) => body.pointer(pointer).map(text),
         _ => None,
     };
     // As generated clients classify: by the code field's value, else by the status alone when
@@ -535,6 +535,17 @@ pub fn check_response(
                     .push(Problem { at: format!("header/{name}"), message: format!("missing; declared for {status}") });
             }
         }
+    }
+    // A code whose declared strategy is to wait for `Retry-After` must carry it.
+    if let Some(code) = code_name.as_deref().and_then(|name| contract.error_code(name))
+        && code.retry == "after_header"
+        && !headers.contains_key("retry-after")
+        && !declared.is_some_and(|r| r.headers.iter().any(|h| h.eq_ignore_ascii_case("retry-after")))
+    {
+        deviations.push(Problem {
+            at: "header/Retry-After".into(),
+            message: format!("missing; `{}` declares the retry strategy after_header", code.name),
+        });
     }
     if let Some(expected) = &step.error
         && code_name.as_deref() != Some(expected.as_str())

@@ -800,23 +800,23 @@ async fn create_issue_comment_ok() {
 /// every response checked against the spec (status, headers, body schema, error
 /// code), with credentials from the spec's declared variables; prints the report.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
-#[ignore = "provider verification: set GITHUB_BASE_URL (and the spec's credentials) and run `cargo test -p github-client -- --ignored`"]
 async fn provider_verification() {
+    use ::std::io::Write as _;
+    let Ok(base_url) = std::env::var("GITHUB_BASE_URL") else {
+        let _ = writeln!(
+            ::std::io::stderr(),
+            "provider_verification skipped: set GITHUB_BASE_URL to the server to verify (a sandbox, your implementation, or `accord mock`) and the spec's credentials"
+        );
+        return;
+    };
     let contract = contract();
-    let base_url = std::env::var("GITHUB_BASE_URL")
-        .unwrap_or_else(|_| {
-            panic!(
-                "set {} to the server to verify (a sandbox, your implementation, or `accord mock`)",
-                "GITHUB_BASE_URL"
-            )
-        });
     let credential = ::accord_mock::Credential::from_env(&contract.auth).ok().flatten();
     let report = ::accord_mock::verify(
             &contract,
             &::accord_mock::VerifyOptions::new(base_url, credential),
         )
         .await;
-    println!("{}", report.render());
+    let _ = write!(::std::io::stderr(), "{}", report.render());
     assert!(
         report.passed(), "the server deviates from the contract:\n{}", report.render()
     );

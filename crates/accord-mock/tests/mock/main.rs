@@ -1,0 +1,7 @@
+//! accord-mock's integration tests, one binary: the mock over real HTTP on 127.0.0.1, the
+//! verifier against the mock for every spec, and the verifier against deliberately wrong
+//! servers.
+
+mod end_to_end;
+mod mock_behaviour;
+mod wrong_server;

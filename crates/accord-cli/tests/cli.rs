@@ -51,12 +51,13 @@ fn generate_writes_then_reports_unchanged_and_check_finds_stale_files() {
     let first = run(&[]);
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let stdout = String::from_utf8_lossy(&first.stdout);
-    assert!(stdout.contains("specs/orders.yaml: 9 file(s) written, 0 unchanged"), "{stdout}");
+    assert!(stdout.contains("specs/orders.yaml: 10 file(s) written, 0 unchanged"), "{stdout}");
     assert!(out.join("orders/src/client.rs").is_file());
+    assert!(out.join("orders/contract.json").is_file());
     assert!(out.join("docs/SUMMARY.md").is_file());
 
     let second = run(&[]);
-    assert!(String::from_utf8_lossy(&second.stdout).contains("0 file(s) written, 9 unchanged"));
+    assert!(String::from_utf8_lossy(&second.stdout).contains("0 file(s) written, 10 unchanged"));
 
     let clean = run(&["--check"]);
     assert!(clean.status.success());

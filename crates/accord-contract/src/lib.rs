@@ -212,6 +212,8 @@ pub struct ErrorCode {
 pub struct RateLimits {
     /// Limit for operations without their own.
     pub default: Option<Rate>,
+    /// Longer-window quotas shared by every operation (`10000/day`).
+    pub quotas: Vec<Rate>,
     /// Header carrying the limit (`X-RateLimit-Limit`).
     pub limit_header: Option<String>,
     /// Header carrying the requests left.
@@ -254,6 +256,8 @@ pub struct Operation {
     pub errors: Vec<String>,
     /// Idempotency key header (`Idempotency-Key`).
     pub idempotency_header: Option<String>,
+    /// How long the provider keeps an idempotency key, seconds (`None`: not declared).
+    pub idempotency_retention_seconds: Option<u64>,
     /// Effective rate limit.
     pub rate_limit: Option<Rate>,
 }

@@ -67,8 +67,10 @@ results=()
 run_server() {
     local name="$1" base="$2" auth="$3"
     local get post
-    get=$(load -H "$auth" "$base/api/v1/orders/ORD-12345678")
-    post=$(load -m POST -H "$auth" -H "content-type: application/json" -d "$body" "$base/api/v1/orders")
+    # The orders spec puts a UUID `X-Request-ID` on every request; the mock checks it.
+    local id="X-Request-ID: 0b8e5c3a-1f2d-4c6b-8e9a-7d6c5b4a3f21"
+    get=$(load -H "$auth" -H "$id" "$base/api/v1/orders/ORD-12345678")
+    post=$(load -m POST -H "$auth" -H "$id" -H "content-type: application/json" -d "$body" "$base/api/v1/orders")
     results+=("$name GET $get" "$name POST $post")
 }
 

@@ -102,6 +102,8 @@ pub(crate) struct Shared {
     pub(crate) options: MockOptions,
     accepted: Vec<Credential>,
     buckets: HashMap<String, TokenBucket>,
+    /// Quotas shared by every operation.
+    quotas: Vec<TokenBucket>,
     http: accord_runtime::reqwest::Client,
     inner: Mutex<Inner>,
 }
@@ -123,6 +125,7 @@ struct Inner {
 struct Stored {
     fingerprint: String,
     reply: Reply,
+    stored_at: tokio::time::Instant,
 }
 
 /// An answer before it becomes an HTTP response.
@@ -168,19 +171,23 @@ impl Shared {
     pub(crate) fn new(contract: Contract, options: MockOptions) -> Shared {
         let mut accepted: Vec<Credential> = Credential::test(&contract.auth).into_iter().collect();
         accepted.extend(options.extra_credentials.iter().cloned());
+        let bucket = |rate: &accord_contract::Rate| {
+            TokenBucket::new(accord_runtime::RateLimit {
+                requests: rate.requests,
+                window: Duration::from_secs(rate.window_seconds.max(1)),
+                burst: rate.burst.max(1),
+            })
+        };
+        let quotas = if options.enforce_rate_limits {
+            contract.rate_limits.quotas.iter().map(bucket).collect()
+        } else {
+            Vec::new()
+        };
         let buckets = if options.enforce_rate_limits {
             contract
                 .operations
                 .iter()
-                .filter_map(|op| {
-                    let rate = op.rate_limit?;
-                    let limit = accord_runtime::RateLimit {
-                        requests: rate.requests,
-                        window: Duration::from_secs(rate.window_seconds.max(1)),
-                        burst: rate.burst.max(1),
-                    };
-                    Some((op.name.clone(), TokenBucket::new(limit)))
-                })
+                .filter_map(|op| Some((op.name.clone(), bucket(op.rate_limit.as_ref()?))))
                 .collect()
         } else {
             HashMap::new()
@@ -190,6 +197,7 @@ impl Shared {
             options,
             accepted,
             buckets,
+            quotas,
             http: accord_runtime::reqwest::Client::new(),
             inner: Mutex::new(Inner::default()),
         }
@@ -446,17 +454,20 @@ fn answer(
             exchange.scenario = Some((scenario.name.clone(), index + 1));
         }
         let mut rate_headers = Vec::new();
-        if let Some(bucket) = shared.buckets.get(&op.name) {
+        let buckets = shared.buckets.get(&op.name).into_iter().chain(&shared.quotas);
+        for (index, bucket) in buckets.enumerate() {
             let limit = bucket.limit();
             let now_unix = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
             let names = &contract.rate_limits;
             match bucket.try_take(tokio::time::Instant::now()) {
-                Ok(remaining) => {
+                // The headers speak of the operation's own limit (the first bucket).
+                Ok(remaining) if index == 0 => {
                     let window = limit.window.as_secs();
                     rate_headers.extend(names.limit_header.clone().map(|n| (n, limit.requests.to_string())));
                     rate_headers.extend(names.remaining_header.clone().map(|n| (n, remaining.to_string())));
                     rate_headers.extend(names.reset_header.clone().map(|n| (n, (now_unix + window).to_string())));
                 }
+                Ok(_) => {}
                 Err(wait) if step.is_none() => {
                     let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
                     let message = format!("rate limit of {} per {}s exceeded", limit.requests, limit.window.as_secs());
@@ -465,7 +476,7 @@ fn answer(
                         None => Reply::json(429, json!({"error": message})),
                     };
                     if let Some(slot) = reply.body.as_mut().and_then(|b| b.pointer_mut("/retry_after"))
-                        && slot.is_number() | slot.is_null()
+                        && (slot.is_number() || slot.is_null())
                     {
                         *slot = json!(seconds);
                     }
@@ -506,7 +517,19 @@ fn answer(
             && let Some(key) = headers.get(header.as_str()).and_then(|v| v.to_str().ok())
         {
             let fingerprint = fingerprint(method, path, body);
-            let stored = shared.lock().idempotency.get(&(op.name.clone(), key.to_string())).cloned();
+            let stored = {
+                let mut inner = shared.lock();
+                let slot = (op.name.clone(), key.to_string());
+                // Keys are forgotten after the declared retention.
+                let expired = inner.idempotency.get(&slot).is_some_and(|stored| {
+                    op.idempotency_retention_seconds
+                        .is_some_and(|seconds| stored.stored_at.elapsed() >= Duration::from_secs(seconds))
+                });
+                if expired {
+                    inner.idempotency.remove(&slot);
+                }
+                inner.idempotency.get(&slot).cloned()
+            };
             if let Some(stored) = stored {
                 if stored.fingerprint == fingerprint {
                     // The stored answer with this request's rate-limit headers.
@@ -733,6 +756,18 @@ fn read_request(
             None => {}
         }
     }
+    // Headers the spec puts on every request: present, and a UUID where it says so.
+    for header in &model.contract.headers {
+        match headers.get(header.name.as_str()).and_then(|v| v.to_str().ok()) {
+            None => problems.push(Problem {
+                at: format!("header/{}", header.name),
+                message: "required on every request, missing".into(),
+            }),
+            Some(text) if header.generate_uuid && !is_uuid(text) => problems
+                .push(Problem { at: format!("header/{}", header.name), message: format!("`{text}` is not a UUID") }),
+            Some(_) => {}
+        }
+    }
     for param in &op.headers {
         match headers.get(param.name.as_str()).and_then(|v| v.to_str().ok()) {
             Some(text) => {
@@ -767,6 +802,13 @@ fn read_request(
         }
     }
     Decoded { path, query: decoded_query, body: decoded_body, problems }
+}
+
+/// `8-4-4-4-12` hexadecimal digits (RFC 9562's text form).
+fn is_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.len() == 5
+        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// Where the request differs from what the scenario step sends.
@@ -842,7 +884,11 @@ fn remember(
     if reply.status >= 500 {
         return;
     }
-    let stored = Stored { fingerprint: fingerprint(method, path, body), reply: reply.clone() };
+    let stored = Stored {
+        fingerprint: fingerprint(method, path, body),
+        reply: reply.clone(),
+        stored_at: tokio::time::Instant::now(),
+    };
     shared.lock().idempotency.entry((op.name.clone(), key.to_string())).or_insert(stored);
 }
 

@@ -19,6 +19,15 @@ fn contract(name: &str) -> Contract {
     accord::emit::contract::build(&compiled.ir)
 }
 
+/// An HTTP client sending the headers the specs put on every request (`X-Request-ID` for
+/// orders, `Stripe-Version` for Stripe); the mock rejects requests without them.
+fn http_client() -> Client {
+    let mut headers = accord_runtime::header::HeaderMap::new();
+    headers.insert("x-request-id", "6f1c1b0e-3c1d-4b7a-9a55-2f0d8f6a1c11".parse().expect("header value"));
+    headers.insert("stripe-version", "2023-08-16".parse().expect("header value"));
+    Client::builder().default_headers(headers).build().expect("client builds")
+}
+
 async fn orders_mock(options: MockOptions) -> MockServer {
     MockServer::start(contract("orders"), options).await.expect("mock starts")
 }
@@ -86,7 +95,7 @@ fn assert_validation_error(status: StatusCode, body: &Value, place: &str) -> Str
 #[tokio::test]
 async fn invalid_requests_get_400_in_the_spec_envelope_naming_the_failing_place() {
     let mock = orders_mock(MockOptions::default()).await;
-    let http = Client::new();
+    let http = http_client();
     let token = token(&http, &mock).await;
 
     let quantity_zero = r#"{"customer_id":"CUST-12345","items":[{"product_id":"SKU-001","quantity":0}]}"#;
@@ -127,7 +136,7 @@ async fn invalid_requests_get_400_in_the_spec_envelope_naming_the_failing_place(
 #[tokio::test]
 async fn missing_or_wrong_credentials_get_the_declared_401() {
     let mock = orders_mock(MockOptions::default()).await;
-    let http = Client::new();
+    let http = http_client();
     let url = format!("{}/api/v1/orders/ORD-12345678", mock.uri());
 
     for request in [http.get(&url), http.get(&url).bearer_auth("not-a-token-the-mock-issued")] {
@@ -175,7 +184,7 @@ async fn missing_or_wrong_credentials_get_the_declared_401() {
 #[tokio::test]
 async fn unknown_paths_get_404_and_wrong_methods_405_with_allow() {
     let mock = orders_mock(MockOptions::default()).await;
-    let http = Client::new();
+    let http = http_client();
     let token = token(&http, &mock).await;
 
     let response = http.get(format!("{}/api/v1/customers", mock.uri())).bearer_auth(&token).send().await;
@@ -203,7 +212,7 @@ async fn an_exhausted_rate_limit_gets_429_with_retry_after_and_the_declared_head
     let declared = contract.operation("get_order").and_then(|op| op.rate_limit).expect("get_order has a limit");
     assert_eq!((declared.requests, declared.window_seconds, declared.burst), (300, 60, 300));
     let mock = MockServer::start(contract, MockOptions::default()).await.expect("mock starts");
-    let http = Client::new();
+    let http = http_client();
     let token = token(&http, &mock).await;
     let url = format!("{}/api/v1/orders/ORD-12345678", mock.uri());
 
@@ -245,7 +254,7 @@ async fn an_exhausted_rate_limit_gets_429_with_retry_after_and_the_declared_head
 #[tokio::test]
 async fn rate_limits_are_not_enforced_when_turned_off() {
     let mock = orders_mock(MockOptions { enforce_rate_limits: false, ..MockOptions::default() }).await;
-    let http = Client::new();
+    let http = http_client();
     let token = token(&http, &mock).await;
     let url = format!("{}/api/v1/orders/ORD-12345678", mock.uri());
     for _ in 0..400 {
@@ -258,7 +267,7 @@ async fn rate_limits_are_not_enforced_when_turned_off() {
 #[tokio::test]
 async fn an_idempotency_key_replays_the_same_request_and_rejects_another() {
     let mock = orders_mock(MockOptions::default()).await;
-    let http = Client::new();
+    let http = http_client();
     let token = token(&http, &mock).await;
     let key = [("X-Idempotency-Key", "key-0001")];
 
@@ -287,7 +296,7 @@ async fn an_idempotency_key_replays_the_same_request_and_rejects_another() {
 #[tokio::test]
 async fn a_scenario_named_by_header_answers_its_declared_error() {
     let mock = orders_mock(MockOptions::default()).await;
-    let http = Client::new();
+    let http = http_client();
     let token = token(&http, &mock).await;
     let scenario = [("X-Accord-Scenario", "insufficient_inventory")];
     let (status, _, body) = create_order(&http, &mock, &token, &scenario, VALID_ORDER).await;
@@ -302,7 +311,7 @@ async fn a_scenario_named_by_header_answers_its_declared_error() {
 #[tokio::test]
 async fn a_scenario_selected_through_the_control_api_plays_until_cleared() {
     let mock = orders_mock(MockOptions::default()).await;
-    let http = Client::new();
+    let http = http_client();
     let token = token(&http, &mock).await;
     let control = format!("{}/__accord/scenario", mock.uri());
 
@@ -329,7 +338,7 @@ async fn an_unknown_scenario_is_refused_with_the_declared_ones() {
     let expected = format!("no scenario `checkout` in `orders`; scenarios: {}", declared.join(", "));
     assert!(expected.contains("happy_path, missing_required_field, invalid_quantity"), "{expected}");
     let mock = MockServer::start(contract.clone(), MockOptions::default()).await.expect("mock starts");
-    let http = Client::new();
+    let http = http_client();
     let token = token(&http, &mock).await;
 
     assert_eq!(mock.play("checkout"), Err(expected.clone()));
@@ -359,7 +368,7 @@ async fn an_unknown_scenario_is_refused_with_the_declared_ones() {
 #[tokio::test]
 async fn a_multi_step_scenario_plays_its_steps_in_order() {
     let mock = orders_mock(MockOptions::default()).await;
-    let http = Client::new();
+    let http = http_client();
     let token = token(&http, &mock).await;
     let headers = [("X-Accord-Scenario", "duplicate_request"), ("X-Idempotency-Key", "abc123")];
 
@@ -388,7 +397,7 @@ async fn a_multi_step_scenario_plays_its_steps_in_order() {
 #[tokio::test]
 async fn problems_report_requests_that_differ_from_the_scenario_step() {
     let mock = orders_mock(MockOptions::default()).await;
-    let http = Client::new();
+    let http = http_client();
     let token = token(&http, &mock).await;
 
     // invalid_quantity sends an invalid body on purpose: not a problem.
@@ -466,7 +475,7 @@ async fn the_control_api_delivers_webhooks() {
     let contract = contract("orders");
     let mock = MockServer::start(contract.clone(), MockOptions::default()).await.expect("mock starts");
     let receiver = WebhookReceiver::start(&[]).await.expect("receiver starts");
-    let http = Client::new();
+    let http = http_client();
     let webhooks = format!("{}/__accord/webhooks", mock.uri());
 
     let response = http.post(&webhooks).json(&json!({"event": "order.created", "url": receiver.url()})).send().await;
@@ -500,7 +509,7 @@ async fn stripe_form_bodies_are_decoded_and_a_wrong_type_gets_stripes_envelope()
     let contract = contract("stripe");
     let step = &contract.scenario("create_customer_ok").expect("declared").steps[0];
     let mock = MockServer::start(contract.clone(), MockOptions::default()).await.expect("mock starts");
-    let http = Client::new();
+    let http = http_client();
     let url = format!("{}/v1/customers", mock.uri());
     let form = |body: &str| {
         http.post(&url)
@@ -542,4 +551,63 @@ async fn stripe_form_bodies_are_decoded_and_a_wrong_type_gets_stripes_envelope()
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     assert!(body["error"].is_object(), "{body}");
     assert!(headers.contains_key("www-authenticate"));
+}
+
+#[tokio::test]
+async fn headers_the_spec_puts_on_every_request_are_required() {
+    let mock = orders_mock(MockOptions::default()).await;
+    let token = token(&http_client(), &mock).await;
+    let bare = Client::new();
+    let url = format!("{}/api/v1/orders/ORD-1", mock.uri());
+    let (status, _, body) = json_of(bare.get(&url).bearer_auth(&token).send().await.expect("answers")).await;
+    assert_validation_error(status, &body, "header/X-Request-ID: required on every request, missing");
+    let request = bare.get(&url).bearer_auth(&token).header("x-request-id", "request-1");
+    let (status, _, body) = json_of(request.send().await.expect("answers")).await;
+    assert_validation_error(status, &body, "header/X-Request-ID: `request-1` is not a UUID");
+    let request = bare.get(&url).bearer_auth(&token).header("x-request-id", "0b8e5c3a-1f2d-4c6b-8e9a-7d6c5b4a3f21");
+    let (status, _, body) = json_of(request.send().await.expect("answers")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn quotas_apply_across_operations() {
+    // orders declares `quotas: [10000/day]`; a smaller one shows the shared bucket.
+    let mut contract = contract("orders");
+    assert_eq!(contract.rate_limits.quotas.len(), 1);
+    assert_eq!(contract.rate_limits.quotas[0].requests, 10_000);
+    assert_eq!(contract.rate_limits.quotas[0].window_seconds, 86_400);
+    contract.rate_limits.quotas[0] = accord_contract::Rate { requests: 3, window_seconds: 86_400, burst: 3 };
+    let mock = MockServer::start(contract, MockOptions::default()).await.expect("mock starts");
+    let http = http_client();
+    let token = token(&http, &mock).await;
+    let get = format!("{}/api/v1/orders/ORD-1", mock.uri());
+    let list = format!("{}/api/v1/orders", mock.uri());
+    for url in [&get, &list, &get] {
+        assert_eq!(http.get(url).bearer_auth(&token).send().await.expect("answers").status(), StatusCode::OK);
+    }
+    let (status, headers, body) = json_of(http.get(&list).bearer_auth(&token).send().await.expect("answers")).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["error_code"], "RATE_LIMIT_EXCEEDED");
+    // A day's quota refills one request every 8 hours.
+    let retry_after: u64 = header(&headers, "retry-after").parse().expect("integer seconds");
+    assert!((28_000..=28_800).contains(&retry_after), "{retry_after}");
+}
+
+#[tokio::test]
+async fn idempotency_keys_are_forgotten_after_the_declared_retention() {
+    let mut contract = contract("orders");
+    let create = contract.operations.iter_mut().find(|o| o.name == "create_order").expect("create_order");
+    assert_eq!(create.idempotency_retention_seconds, None, "orders declares no retention");
+    create.idempotency_retention_seconds = Some(0);
+    let mock = MockServer::start(contract, MockOptions::default()).await.expect("mock starts");
+    let http = http_client();
+    let token = token(&http, &mock).await;
+    let key = [("X-Idempotency-Key", "key-0001")];
+    let (status, _, _) = create_order(&http, &mock, &token, &key, VALID_ORDER).await;
+    assert_eq!(status, StatusCode::CREATED);
+    // Retention 0: the key is already forgotten, so another body is a new order, not a conflict.
+    let other = r#"{"customer_id":"CUST-99999","items":[{"product_id":"SKU-001","quantity":2}]}"#;
+    let (status, headers, body) = create_order(&http, &mock, &token, &key, other).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert!(!headers.contains_key("idempotent-replayed"));
 }

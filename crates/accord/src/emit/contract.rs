@@ -58,6 +58,7 @@ pub fn build(ir: &Ir) -> contract::Contract {
         },
         rate_limits: contract::RateLimits {
             default: ir.rate_limits.default.as_ref().map(rate),
+            quotas: ir.rate_limits.quotas.iter().map(rate).collect(),
             limit_header: ir.rate_limits.limit_header.clone(),
             remaining_header: ir.rate_limits.remaining_header.clone(),
             reset_header: ir.rate_limits.reset_header.clone(),
@@ -124,6 +125,7 @@ fn operation(op: &Operation) -> contract::Operation {
             .collect(),
         errors: op.errors.clone(),
         idempotency_header: op.idempotency_header.clone(),
+        idempotency_retention_seconds: op.idempotency_retention_seconds,
         rate_limit: op.rate_limit.as_ref().map(rate),
     }
 }

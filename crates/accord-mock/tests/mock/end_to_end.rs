@@ -60,3 +60,37 @@ async fn a_provider_with_auth_is_skipped_without_credentials() {
     assert!(reason.contains("ORDERS_CLIENT_ID") && reason.contains("ORDERS_CLIENT_SECRET"), "{reason}");
     assert!(report.render().contains("skipped: `orders` declares auth"), "{}", report.render());
 }
+
+#[tokio::test]
+async fn the_mock_signs_deliveries_with_every_preset() {
+    let base = contracts().into_iter().find(|c| c.name == "svix").expect("svix spec");
+    for preset in accord::spec::presets::ALL {
+        let id = preset.id();
+        let signature = accord::lower::preset_scheme(id).expect("preset");
+        let (signing, verifying, other) = accord::emit::tests::test_keys(&signature);
+        let mut contract = base.clone();
+        let webhooks = contract.webhooks.as_mut().expect("svix declares webhooks");
+        webhooks.scheme = serde_json::to_value(&signature).expect("serialises");
+        webhooks.test_signing_key = signing;
+        webhooks.test_verifying_key = verifying.clone();
+        let event_type = webhooks.events[0].event_type.clone();
+        let scheme: accord_runtime::webhook::Scheme =
+            serde_json::from_value(webhooks.scheme.clone()).expect("the contract's scheme is the runtime's");
+
+        let receiver = accord_mock::WebhookReceiver::start(&[]).await.expect("receiver starts");
+        let options = MockOptions { webhook_time_scale: 0.0, ..MockOptions::default() };
+        let server = MockServer::start(contract, options).await.expect("mock starts");
+        let delivery = server.deliver(&event_type, Some(&receiver.url())).await.unwrap_or_else(|e| panic!("{id}: {e}"));
+        assert!(delivery.delivered, "{id}: {delivery:?}");
+        let received = receiver.take();
+        assert_eq!(received.len(), 1, "{id}");
+        let received = &received[0];
+        let now = std::time::SystemTime::now();
+        let key = accord_runtime::Secret::new(verifying);
+        let verified = scheme.verify(&received.headers, &received.body, Some(&received.url), &[&key], now);
+        assert!(verified.is_ok(), "{id}: {verified:?}");
+        let wrong = accord_runtime::Secret::new(other);
+        let rejected = scheme.verify(&received.headers, &received.body, Some(&received.url), &[&wrong], now);
+        assert!(rejected.is_err(), "{id}: verified with someone else's key");
+    }
+}

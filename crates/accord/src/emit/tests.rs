@@ -331,8 +331,7 @@ fn typed_value(ir: &Ir, ty: &TypeExpr, value: &Value) -> TokenStream {
 /// public key. Values: the Standard Webhooks reference tests' key and the v1a test seed and
 /// its public key (corpus `schemes.yaml`); the other Ed25519 key is the public key of the seed
 /// `accord-contract-test-other-key!!`.
-/// Test keys for a scheme: (signing key, verifying key, someone else's verifying key).
-pub(crate) fn test_keys(signature: &SignatureIr) -> (String, String, String) {
+pub fn test_keys(signature: &SignatureIr) -> (String, String, String) {
     let prefix = signature.key.prefix.clone().unwrap_or_default();
     match (signature.algorithm.as_str(), signature.key.encoding.as_str()) {
         ("ed25519", _) => {

@@ -40,3 +40,13 @@ pub mod futures {
 }
 pub use url;
 pub use uuid;
+
+/// Includes a client that `accord::compile` wrote into the build script's `OUT_DIR`:
+/// `include_client!("orders")` is `include!(concat!(env!("OUT_DIR"), "/orders.rs"))`. Use it
+/// inside the module that should hold the client (`pub mod orders { … }`).
+#[macro_export]
+macro_rules! include_client {
+    ($name:literal) => {
+        include!(concat!(env!("OUT_DIR"), "/", $name, ".rs"));
+    };
+}

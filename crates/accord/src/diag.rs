@@ -96,6 +96,28 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
+    /// One line for terminals that show one line per message (cargo's `cargo:warning`):
+    /// `file:line:col: error[code]: message (at `key.path`; help: …)`.
+    pub fn one_line(&self, file_name: &str) -> String {
+        let position = match self.location {
+            Some(location) => format!("{file_name}:{}:{}", location.line, location.column),
+            None => file_name.to_string(),
+        };
+        let severity = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut notes = Vec::new();
+        if !self.pointer.is_empty() {
+            notes.push(format!("at `{}`", pointer_to_path(&self.pointer)));
+        }
+        if let Some(help) = &self.help {
+            notes.push(format!("help: {help}"));
+        }
+        let notes = if notes.is_empty() { String::new() } else { format!(" ({})", notes.join("; ")) };
+        format!("{position}: {severity}[{}]: {}{notes}", self.code, self.message).replace('\n', " ")
+    }
+
     /// Renders `file:line:col: error[code]: message` followed by a source snippet, the JSON
     /// pointer and the help line, without colours (the CLI and snapshots use this).
     pub fn render(&self, file_name: &str, source: &str) -> String {

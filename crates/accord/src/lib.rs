@@ -6,6 +6,7 @@
 //! [`emit::generate`] (Rust via syn/quote/prettyplease, Markdown via minijinja) →
 //! [`write::write_files`] (atomic, only changed files, or `--check`).
 
+pub mod build;
 pub mod check;
 pub mod diag;
 pub mod emit;
@@ -17,5 +18,6 @@ pub mod spec;
 pub mod units;
 pub mod write;
 
+pub use build::{BuildError, Config, compile};
 pub use diag::{Diagnostic, Severity};
 pub use project::{CompiledSpec, Failure, compile_spec, compile_specs, spec_files};

@@ -16,9 +16,14 @@ const CHECKED_FORMATS: &[&str] = &["date-time", "date", "time", "email", "uri", 
 
 /// Generates `NAME/contract.json`.
 pub fn generate(ir: &Ir) -> GeneratedFile {
+    generate_as(ir, PathBuf::from(&ir.name).join("contract.json"))
+}
+
+/// The contract's JSON at `path` (a build script writes `NAME.contract.json`).
+pub fn generate_as(ir: &Ir, path: PathBuf) -> GeneratedFile {
     let mut text = serde_json::to_string_pretty(&build(ir)).unwrap_or_default();
     text.push('\n');
-    GeneratedFile { path: PathBuf::from(&ir.name).join("contract.json"), contents: text }
+    GeneratedFile { path, contents: text }
 }
 
 /// Lowers the IR to its contract.

@@ -40,6 +40,105 @@ pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec
     Ok(files)
 }
 
+/// The client as one module file for a build script's `OUT_DIR` (`orders.rs`, to be
+/// `include!`d): the same token streams as the crate's `src/*.rs`, each file an inline
+/// module (`models`, `client`, `errors`, `webhooks`) and the crate's re-exports at the top.
+/// Paths rooted at the crate (`crate::errors::Error`) become `super::` so the file works at
+/// any depth of the including crate; inner attributes, which `include!` does not accept,
+/// become outer ones on each module.
+pub fn module_file(ir: &Ir) -> String {
+    let mut parts = vec![("models", models_rs(ir)), ("client", client_rs(ir)), ("errors", errors_rs(ir))];
+    if ir.webhooks.is_some() {
+        parts.push(("webhooks", webhooks_rs(ir)));
+    }
+    let mut items: Vec<syn::Item> = Vec::new();
+    for (name, tokens) in parts {
+        let file = match syn::parse2::<syn::File>(reroot(tokens)) {
+            Ok(file) => file,
+            Err(error) => return print(&generated_notice(&ir.source_path), invalid(&error)),
+        };
+        let mut attrs: Vec<syn::Attribute> = file
+            .attrs
+            .into_iter()
+            .map(|mut attr| {
+                attr.style = syn::AttrStyle::Outer;
+                attr
+            })
+            .collect();
+        attrs.push(syn::parse_quote!(#[allow(clippy::all, missing_docs, deprecated, unused_imports)]));
+        let ident = ident(name);
+        items.push(syn::Item::Mod(syn::ItemMod {
+            attrs,
+            vis: syn::parse_quote!(pub),
+            unsafety: None,
+            mod_token: Default::default(),
+            ident,
+            content: Some((Default::default(), file.items)),
+            semi: None,
+        }));
+    }
+    let reexports = quote! {
+        pub use self::client::{Client, ClientBuilder};
+        pub use self::errors::{ApiError, Error};
+        pub use ::accord_runtime::{Response, Secret};
+    };
+    let reexports: syn::File = match syn::parse2(reexports) {
+        Ok(file) => file,
+        Err(error) => return print(&generated_notice(&ir.source_path), invalid(&error)),
+    };
+    items.extend(reexports.items);
+    let mut file: syn::File = syn::parse_quote!();
+    file.items = items;
+    format!(
+        "// {}
+
+{}",
+        generated_notice(&ir.source_path),
+        separate_items(&prettyplease::unparse(&file))
+    )
+}
+
+/// A `compile_error!` for generated tokens that do not parse (an accord bug), so the build
+/// fails with the reason instead of accord panicking.
+fn invalid(error: &syn::Error) -> TokenStream {
+    let message = format!("accord bug: generated code does not parse: {error}");
+    quote!(compile_error!(#message);)
+}
+
+/// `crate::` paths become `super::` (generated modules are one level below the root), in
+/// code and in intra-doc links.
+fn reroot(tokens: TokenStream) -> TokenStream {
+    use proc_macro2::{Group, TokenTree};
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::with_capacity(trees.len());
+    for (index, tree) in trees.iter().enumerate() {
+        let next_is_path = matches!(trees.get(index + 1), Some(TokenTree::Punct(p)) if p.as_char() == ':');
+        let after_doc_eq = index >= 2
+            && matches!(&trees[index - 2], TokenTree::Ident(i) if i == "doc")
+            && matches!(&trees[index - 1], TokenTree::Punct(p) if p.as_char() == '=');
+        out.push(match tree {
+            TokenTree::Ident(ident) if ident == "crate" && next_is_path => {
+                TokenTree::Ident(proc_macro2::Ident::new("super", ident.span()))
+            }
+            TokenTree::Group(group) => {
+                let mut inner = Group::new(group.delimiter(), reroot(group.stream()));
+                inner.set_span(group.span());
+                TokenTree::Group(inner)
+            }
+            TokenTree::Literal(literal) if after_doc_eq => {
+                match syn::parse2::<syn::LitStr>(TokenStream::from(TokenTree::Literal(literal.clone()))) {
+                    Ok(text) if text.value().contains("crate::") => {
+                        TokenTree::Literal(Literal::string(&text.value().replace("crate::", "super::")))
+                    }
+                    _ => tree.clone(),
+                }
+            }
+            other => other.clone(),
+        });
+    }
+    out.into_iter().collect()
+}
+
 /// The crate version: the spec's version when it is semver, else `0.1.0`.
 fn package_version(ir: &Ir) -> String {
     match &ir.version {

@@ -1,0 +1,263 @@
+//! Compiling specs from a consumer crate's `build.rs`, in the style of prost-build:
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() -> Result<(), accord::BuildError> {
+//!     accord::compile("specs/orders.yaml")
+//! }
+//! ```
+//!
+//! ```ignore
+//! // src/lib.rs
+//! pub mod orders {
+//!     accord_runtime::include_client!("orders"); // include!(concat!(env!("OUT_DIR"), "/orders.rs"))
+//! }
+//! ```
+//!
+//! For each spec it writes `OUT_DIR/NAME.rs` (the client as one module, from the same emitter
+//! as a generated crate's `src/`) and `OUT_DIR/NAME.contract.json` (for `accord mock` in the
+//! consumer's tests), prints `cargo:rerun-if-changed` for every spec it reads, turns warnings
+//! into `cargo:warning` lines with `file:line:col`, and fails with the rendered diagnostics.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::emit::GeneratedFile;
+use crate::project::compile_spec;
+
+/// Compiles one spec into `OUT_DIR` with the default [`Config`].
+///
+/// Errors: see [`Config::compile`].
+pub fn compile(spec: impl AsRef<Path>) -> Result<(), BuildError> {
+    Config::new().compile(&[spec]).map(|_| ())
+}
+
+/// Build-script settings. Defaults: write into `OUT_DIR`, print `cargo:rerun-if-changed`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    out_dir: Option<PathBuf>,
+    emit_rerun_if_changed: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::new()
+    }
+}
+
+impl Config {
+    /// The defaults.
+    pub fn new() -> Config {
+        Config { out_dir: None, emit_rerun_if_changed: true }
+    }
+
+    /// Writes into `dir` instead of the build script's `OUT_DIR`.
+    pub fn out_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Config {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// Whether to print `cargo:rerun-if-changed=SPEC` for every spec read (default: yes), so
+    /// cargo reruns the build script when a spec changes and only then.
+    pub fn emit_rerun_if_changed(&mut self, yes: bool) -> &mut Config {
+        self.emit_rerun_if_changed = yes;
+        self
+    }
+
+    /// Compiles `specs` (paths relative to the build script's directory, the package root)
+    /// and writes `NAME.rs` and `NAME.contract.json` for each; returns the paths written.
+    /// All specs are checked before anything is written, and nothing is written when any
+    /// has an error.
+    ///
+    /// Errors: no output folder (`OUT_DIR` unset outside a build script and no
+    /// [`Config::out_dir`]); a spec that cannot be read or has errors (every diagnostic,
+    /// rendered with `file:line:col` and a source snippet); the folder cannot be written.
+    pub fn compile(&self, specs: &[impl AsRef<Path>]) -> Result<Vec<PathBuf>, BuildError> {
+        let out_dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or(BuildError::NoOutDir)?,
+        };
+        let mut files = Vec::new();
+        let mut failures = Vec::new();
+        for spec in specs {
+            let path = spec.as_ref();
+            if self.emit_rerun_if_changed {
+                // Printed before reading, so that fixing a broken spec reruns the build.
+                println!("cargo:rerun-if-changed={}", path.display());
+            }
+            let source = match std::fs::read_to_string(path) {
+                Ok(source) => source,
+                Err(error) => {
+                    failures.push(format!("error: cannot read spec `{}`: {error}", path.display()));
+                    continue;
+                }
+            };
+            match compile_spec(path, &source) {
+                Ok(compiled) => {
+                    for warning in &compiled.warnings {
+                        println!("cargo:warning={}", warning.one_line(&path.display().to_string()));
+                    }
+                    let name = &compiled.ir.name;
+                    files.push(GeneratedFile {
+                        path: PathBuf::from(format!("{name}.rs")),
+                        contents: crate::emit::rust::module_file(&compiled.ir),
+                    });
+                    files.push(crate::emit::contract::generate_as(
+                        &compiled.ir,
+                        PathBuf::from(format!("{name}.contract.json")),
+                    ));
+                }
+                Err(failure) => {
+                    for diagnostic in failure.diagnostics.iter().filter(|d| d.is_error()) {
+                        println!("cargo:warning={}", diagnostic.one_line(&path.display().to_string()));
+                    }
+                    failures.push(failure.render());
+                }
+            }
+        }
+        if !failures.is_empty() {
+            return Err(BuildError::Specs(failures.join("\n")));
+        }
+        crate::write::write_files(&out_dir, &files, false).map_err(|e| BuildError::Write(e.to_string()))?;
+        Ok(files.iter().map(|f| out_dir.join(&f.path)).collect())
+    }
+}
+
+/// Why a build-script compile failed. `Debug` prints the same text as `Display`, so a
+/// `build.rs` whose `main` returns this error shows readable diagnostics.
+pub enum BuildError {
+    /// Neither `OUT_DIR` (set by cargo for build scripts) nor [`Config::out_dir`].
+    NoOutDir,
+    /// Specs that cannot be read or have errors: every diagnostic, rendered.
+    Specs(String),
+    /// The output folder could not be written.
+    Write(String),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::NoOutDir => f.write_str(
+                "OUT_DIR is not set: accord::compile writes into the build script's OUT_DIR; \
+                 call it from build.rs, or set Config::out_dir",
+            ),
+            BuildError::Specs(rendered) => write!(f, "accord could not compile the specs:\n{rendered}"),
+            BuildError::Write(message) => write!(f, "accord could not write its output: {message}"),
+        }
+    }
+}
+
+impl fmt::Debug for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo(path: &str) -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(path)
+    }
+
+    #[test]
+    fn writes_the_client_module_and_the_contract() {
+        let out = tempfile::tempdir().expect("temp dir");
+        let written = Config::new()
+            .out_dir(out.path())
+            .emit_rerun_if_changed(false)
+            .compile(&[repo("specs/orders.yaml")])
+            .expect("orders compiles");
+        assert_eq!(written, vec![out.path().join("orders.rs"), out.path().join("orders.contract.json")]);
+        let module = std::fs::read_to_string(out.path().join("orders.rs")).expect("module written");
+        let file = syn::parse_file(&module).expect("the module parses");
+        assert!(file.attrs.is_empty(), "include! accepts no inner attributes");
+        let modules: Vec<String> = file
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                syn::Item::Mod(m) => Some(m.ident.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(modules, ["models", "client", "errors", "webhooks"]);
+        assert!(!module.contains("crate::"), "crate-rooted paths would point at the including crate");
+        assert!(module.contains("super::errors::Error"));
+        let contract = std::fs::read_to_string(out.path().join("orders.contract.json")).expect("contract written");
+        assert!(contract.contains("\"name\": \"orders\""));
+    }
+
+    #[test]
+    fn the_module_holds_the_same_items_as_the_generated_crate() {
+        // One emitter, two destinations: each inline module's items are the crate file's
+        // items with `crate::` rooted at `super::`.
+        let source = std::fs::read_to_string(repo("specs/orders.yaml")).expect("spec");
+        let compiled = compile_spec(Path::new("specs/orders.yaml"), &source).expect("compiles");
+        let module: syn::File = syn::parse_file(&crate::emit::rust::module_file(&compiled.ir)).expect("parses");
+        for name in ["models", "client", "errors", "webhooks"] {
+            let crate_file =
+                std::fs::read_to_string(repo(&format!("generated/orders/src/{name}.rs"))).expect("generated");
+            let crate_items = syn::parse_file(&crate_file).expect("parses").items;
+            let inline = module
+                .items
+                .iter()
+                .find_map(|item| match item {
+                    syn::Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| items.clone()),
+                    _ => None,
+                })
+                .expect("inline module");
+            assert_eq!(inline.len(), crate_items.len(), "{name}");
+            // The same items in the same order (prettyplease lays the deeper module out
+            // differently, so items are compared by kind and name, not by text).
+            let names = |items: &[syn::Item]| -> Vec<String> { items.iter().map(item_name).collect() };
+            assert_eq!(names(&inline), names(&crate_items), "{name}");
+        }
+    }
+
+    fn item_name(item: &syn::Item) -> String {
+        let tokens = |t: &dyn quote::ToTokens| t.to_token_stream().to_string();
+        match item {
+            syn::Item::Struct(i) => format!("struct {}", i.ident),
+            syn::Item::Enum(i) => format!("enum {}", i.ident),
+            syn::Item::Fn(i) => format!("fn {}", i.sig.ident),
+            syn::Item::Const(i) => format!("const {}", i.ident),
+            syn::Item::Static(i) => format!("static {}", i.ident),
+            syn::Item::Type(i) => format!("type {}", i.ident),
+            syn::Item::Use(i) => format!("use {}", tokens(&i.tree)).replace("crate", "super"),
+            syn::Item::Impl(i) => format!(
+                "impl {} for {}",
+                i.trait_.as_ref().map(|trait_| tokens(&trait_.1)).unwrap_or_default(),
+                tokens(&i.self_ty)
+            )
+            .replace("crate", "super"),
+            other => tokens(other),
+        }
+    }
+
+    #[test]
+    fn a_bad_spec_fails_with_every_diagnostic_located_and_writes_nothing() {
+        let out = tempfile::tempdir().expect("temp dir");
+        let error = Config::new()
+            .out_dir(out.path())
+            .emit_rerun_if_changed(false)
+            .compile(&[repo("specs/orders.yaml"), repo("tests/bad-specs/unknown_error_code.yaml")])
+            .expect_err("the bad spec fails");
+        let text = format!("{error:?}");
+        assert!(text.contains("unknown_error_code.yaml:23:28: error[spec::unknown_error_code]"), "{text}");
+        assert!(text.contains("did you mean `NOT_FOUND`?"), "{text}");
+        assert_eq!(std::fs::read_dir(out.path()).expect("lists").count(), 0, "the good spec is not written either");
+    }
+
+    #[test]
+    fn without_out_dir_the_error_says_where_to_call_it() {
+        // Cargo sets OUT_DIR only for build scripts (and crates that have one); not here.
+        assert!(std::env::var_os("OUT_DIR").is_none());
+        let error =
+            Config::new().emit_rerun_if_changed(false).compile(&[repo("specs/orders.yaml")]).expect_err("no out dir");
+        assert!(matches!(error, BuildError::NoOutDir));
+        assert!(error.to_string().contains("OUT_DIR is not set"), "{error}");
+    }
+}

@@ -1,0 +1,11 @@
+//! Compiles the Orders spec into `OUT_DIR/orders.rs`, as a consumer crate of accord does.
+//! `ACCORD_CONSUMER_SPEC` points it at another spec (the tests use it to show how a broken
+//! spec fails the build).
+
+fn main() -> Result<(), accord::BuildError> {
+    println!("cargo:rerun-if-env-changed=ACCORD_CONSUMER_SPEC");
+    match std::env::var("ACCORD_CONSUMER_SPEC") {
+        Ok(spec) => accord::Config::new().emit_rerun_if_changed(true).compile(&[spec]).map(|_| ()),
+        Err(_) => accord::compile("../../specs/orders.yaml"),
+    }
+}

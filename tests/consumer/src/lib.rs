@@ -1,0 +1,10 @@
+//! A consumer of accord: the Orders client compiled by `build.rs` into `OUT_DIR` and included
+//! here, as a crate that integrates with an API would hold it.
+
+/// The Orders API client (`specs/orders.yaml`), generated at build time.
+pub mod orders {
+    accord_runtime::include_client!("orders");
+}
+
+/// The Orders contract (`OUT_DIR/orders.contract.json`), for `accord mock` in tests.
+pub const ORDERS_CONTRACT: &str = include_str!(concat!(env!("OUT_DIR"), "/orders.contract.json"));

@@ -1,0 +1,138 @@
+//! The consumer crate as its users see it: the client `build.rs` compiled into `OUT_DIR`
+//! works against `accord mock`, the build script told cargo when to rerun, and a broken spec
+//! fails the build with the located diagnostic.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use accord_consumer::orders;
+use accord_mock::{Contract, MockOptions, MockServer};
+
+async fn mock(scenario: Option<&str>) -> MockServer {
+    let contract = Contract::from_json(accord_consumer::ORDERS_CONTRACT).expect("the build script wrote the contract");
+    let server = MockServer::start(contract, MockOptions::default()).await.expect("the mock starts");
+    if let Some(scenario) = scenario {
+        server.play(scenario).expect("declared scenario");
+    }
+    server
+}
+
+fn client_for(server: &MockServer) -> orders::Client {
+    orders::Client::builder()
+        .base_url(server.uri())
+        .client_credentials(accord_runtime::ClientCredentials::new("test-client", "test-secret"))
+        .token_url(format!("{}/oauth/token", server.uri()))
+        .retry_policy(accord_runtime::RetryPolicy::NO_RETRIES)
+        .build()
+        .expect("the client builds")
+}
+
+#[accord_mock::tokio::test(crate = "accord_mock::tokio")]
+async fn the_included_client_talks_to_the_mock() {
+    let server = mock(None).await;
+    let client = client_for(&server);
+    let order: orders::models::Order = client.get_order("ORD-42").send().await.expect("get_order answers");
+    assert_eq!(order.order_id, "ORD-42");
+
+    let new_order = orders::models::CreateOrder {
+        customer_id: "CUST-12345".into(),
+        items: vec![orders::models::OrderItem { product_id: "SKU-001".into(), quantity: 2, unit_price: None }],
+        shipping_address: None,
+    };
+    let created = client.create_order(&new_order).send_full().await.expect("create_order answers");
+    assert_eq!(created.status, 201);
+    assert!(server.problems().is_empty(), "{:?}", server.problems());
+}
+
+#[accord_mock::tokio::test(crate = "accord_mock::tokio")]
+async fn declared_errors_arrive_typed() {
+    let server = mock(Some("insufficient_inventory")).await;
+    let client = client_for(&server);
+    let new_order = orders::models::CreateOrder {
+        customer_id: "CUST-12345".into(),
+        items: vec![orders::models::OrderItem { product_id: "SKU-001".into(), quantity: 2, unit_price: None }],
+        shipping_address: None,
+    };
+    match client.create_order(&new_order).send().await {
+        Err(orders::Error::Api(orders::ApiError::InsufficientInventory(response))) => assert_eq!(response.status, 409),
+        other => panic!("expected INSUFFICIENT_INVENTORY, got {other:?}"),
+    }
+}
+
+/// What the build script printed to cargo: `OUT_DIR/../output`.
+fn build_output() -> String {
+    let output = Path::new(env!("OUT_DIR")).parent().expect("OUT_DIR has a parent").join("output");
+    std::fs::read_to_string(&output).unwrap_or_else(|e| panic!("{}: {e}", output.display()))
+}
+
+#[test]
+fn the_build_script_reruns_when_the_spec_changes_and_reports_warnings_located() {
+    let output = build_output();
+    let lines: Vec<&str> = output.lines().collect();
+    assert!(lines.contains(&"cargo:rerun-if-changed=../../specs/orders.yaml"), "{output}");
+    assert!(lines.contains(&"cargo:rerun-if-env-changed=ACCORD_CONSUMER_SPEC"), "{output}");
+    // Exactly what it read: one spec (the client needs no template), no directory-wide reruns.
+    let reruns: Vec<&&str> = lines.iter().filter(|l| l.starts_with("cargo:rerun-if-changed=")).collect();
+    assert_eq!(reruns.len(), 1, "{output}");
+    // The Orders spec's by-design warning (seed 002 signs the body only), one line, located.
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "cargo:warning=../../specs/orders.yaml:316:21: warning[spec::unsigned_timestamp]: the timestamp is checked"
+        )),
+        "{output}"
+    );
+    let out_dir = Path::new(env!("OUT_DIR"));
+    assert!(out_dir.join("orders.rs").is_file());
+    assert!(out_dir.join("orders.contract.json").is_file());
+}
+
+/// The build script binary cargo compiled for this package (the newest, when several exist).
+fn build_script() -> PathBuf {
+    let build_dir = Path::new(env!("OUT_DIR")).ancestors().nth(2).expect("target/*/build").to_path_buf();
+    let mut candidates: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(&build_dir)
+        .expect("build dir lists")
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|dir| dir.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("accord-consumer-")))
+        .filter_map(|dir| {
+            let binary = std::fs::read_dir(&dir).ok()?.filter_map(|e| e.ok().map(|e| e.path())).find(|p| {
+                p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("build-script-build"))
+            })?;
+            Some((binary.metadata().ok()?.modified().ok()?, binary))
+        })
+        .collect();
+    candidates.sort();
+    candidates.pop().map(|(_, path)| path).expect("cargo built the build script")
+}
+
+#[test]
+fn a_bad_spec_fails_the_build_with_the_located_diagnostic() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::env::temp_dir().join(format!("accord-consumer-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&out).expect("temp out dir");
+    // Run exactly as cargo runs it: from the package root, with OUT_DIR set.
+    let output = Command::new(build_script())
+        .current_dir(manifest)
+        .env("OUT_DIR", &out)
+        .env("ACCORD_CONSUMER_SPEC", "../bad-specs/unknown_error_code.yaml")
+        .output()
+        .expect("the build script runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "the build must fail:\n{stdout}\n{stderr}");
+    // cargo shows this line even before the failure output, and reruns after a fix.
+    assert!(stdout.contains("cargo:rerun-if-changed=../bad-specs/unknown_error_code.yaml"), "{stdout}");
+    assert!(
+        stdout.contains(
+            "cargo:warning=../bad-specs/unknown_error_code.yaml:23:28: error[spec::unknown_error_code]: unknown error code `NOT_FUOND`"
+        ),
+        "{stdout}"
+    );
+    // The failure itself: the rendered diagnostic with its snippet and hint.
+    assert!(stderr.contains("accord could not compile the specs"), "{stderr}");
+    assert!(stderr.contains("../bad-specs/unknown_error_code.yaml:23:28: error[spec::unknown_error_code]"), "{stderr}");
+    assert!(stderr.contains("errors: [UNAUTHORIZED, NOT_FUOND]"), "{stderr}");
+    assert!(stderr.contains("did you mean `NOT_FOUND`?"), "{stderr}");
+    // Nothing was written.
+    assert_eq!(std::fs::read_dir(&out).expect("lists").count(), 0);
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -37,6 +37,21 @@ enum Command {
         #[arg(long, default_value = "../../crates/accord-runtime")]
         runtime_path: String,
     },
+    /// Validate specs and write only the docs: an mdBook (`book.toml`, `src/SUMMARY.md`, an
+    /// index and one page per spec) that `mdbook build` turns into HTML.
+    Docs {
+        /// A spec file or a folder of `*.yaml` specs.
+        specs: PathBuf,
+        /// Output folder, the book's root (default: `generated/docs` beside the specs folder).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Compare with the output folder instead of writing; fail when it is stale.
+        #[arg(long)]
+        check: bool,
+        /// Folder of templates overriding the embedded ones by file name.
+        #[arg(long)]
+        templates: Option<PathBuf>,
+    },
     /// Validate specs without writing anything.
     Check {
         /// A spec file or a folder of `*.yaml` specs.
@@ -100,7 +115,13 @@ fn main() -> ExitCode {
         Command::Verify { spec, base_url, scenario } => verify(&spec, base_url, scenario),
         Command::Generate { specs, out, check, templates, runtime_path } => {
             let out = out.unwrap_or_else(|| default_output(&specs));
-            generate(&specs, &out, check, Options { runtime_path, templates_dir: templates })
+            let options = Options { runtime_path, templates_dir: templates };
+            generate(&specs, &out, check, Output::Everything, options)
+        }
+        Command::Docs { specs, out, check, templates } => {
+            let out = out.unwrap_or_else(|| default_output(&specs).join("docs"));
+            let options = Options { templates_dir: templates, ..Options::default() };
+            generate(&specs, &out, check, Output::DocsOnly, options)
         }
     }
 }
@@ -158,12 +179,28 @@ fn check(specs: &Path) -> ExitCode {
     }
 }
 
-fn generate(specs: &Path, out: &Path, check_only: bool, options: Options) -> ExitCode {
+/// What `generate` writes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Output {
+    /// Client crates, docs book and schema (`accord generate`).
+    Everything,
+    /// The docs book alone, at the root of the output folder (`accord docs`).
+    DocsOnly,
+}
+
+fn generate(specs: &Path, out: &Path, check_only: bool, output: Output, options: Options) -> ExitCode {
     let compiled = match load(specs) {
         Ok(compiled) => compiled,
         Err(code) => return code,
     };
-    let files = match generate_all(&compiled, &options) {
+    let generated = match output {
+        Output::Everything => generate_all(&compiled, &options),
+        Output::DocsOnly => {
+            let irs: Vec<&accord::ir::Ir> = compiled.iter().map(|spec| &spec.ir).collect();
+            accord::emit::generate_docs(&irs, &options)
+        }
+    };
+    let files = match generated {
         Ok(files) => files,
         Err(message) => {
             eprintln!("error: {message}");
@@ -177,16 +214,25 @@ fn generate(specs: &Path, out: &Path, check_only: bool, options: Options) -> Exi
             return ExitCode::FAILURE;
         }
     };
-    let belongs =
-        |path: &Path, name: &str| path.starts_with(name) || path == Path::new("docs").join(format!("{name}.md"));
+    let book = if output == Output::DocsOnly { PathBuf::new() } else { PathBuf::from("docs") };
+    let page = |name: &str| book.join("src").join(format!("{name}.md"));
+    let belongs = |path: &Path, name: &str| {
+        (output == Output::Everything && path.starts_with(name)) || path == page(name).as_path()
+    };
+    let verb = if check_only { "stale" } else { "written" };
     for spec in &compiled {
         let changed = report.changed.iter().filter(|p| belongs(p, &spec.ir.name)).count();
         let unchanged = report.unchanged.iter().filter(|p| belongs(p, &spec.ir.name)).count();
-        let verb = if check_only { "stale" } else { "written" };
         println!("{}: {changed} file(s) {verb}, {unchanged} unchanged", spec.path.display());
     }
+    // The files of no one spec (the book's index, SUMMARY.md and book.toml, the schema).
+    let shared = |path: &&PathBuf| !compiled.iter().any(|spec| belongs(path, &spec.ir.name));
+    let changed = report.changed.iter().filter(shared).count();
+    let unchanged = report.unchanged.iter().filter(shared).count();
+    println!("shared files: {changed} file(s) {verb}, {unchanged} unchanged");
     if check_only && !report.changed.is_empty() {
-        eprintln!("error: `{}` is stale; run `cargo run -- generate {}`:", out.display(), specs.display());
+        let command = if output == Output::DocsOnly { "docs" } else { "generate" };
+        eprintln!("error: `{}` is stale; run `cargo run -- {command} {}`:", out.display(), specs.display());
         for path in &report.changed {
             eprintln!("  {}", out.join(path).display());
         }

@@ -54,7 +54,12 @@ fn generate_writes_then_reports_unchanged_and_check_finds_stale_files() {
     assert!(stdout.contains("specs/orders.yaml: 10 file(s) written, 0 unchanged"), "{stdout}");
     assert!(out.join("orders/src/client.rs").is_file());
     assert!(out.join("orders/contract.json").is_file());
-    assert!(out.join("docs/SUMMARY.md").is_file());
+    for book_file in
+        ["docs/book.toml", "docs/mermaid-init.js", "docs/src/SUMMARY.md", "docs/src/index.md", "docs/src/orders.md"]
+    {
+        assert!(out.join(book_file).is_file(), "{book_file}");
+    }
+    assert!(stdout.contains("shared files: 5 file(s) written, 0 unchanged"), "{stdout}");
 
     let second = run(&[]);
     assert!(String::from_utf8_lossy(&second.stdout).contains("0 file(s) written, 10 unchanged"));
@@ -69,6 +74,73 @@ fn generate_writes_then_reports_unchanged_and_check_finds_stale_files() {
     assert!(stderr.contains("orders/src/models.rs"), "{stderr}");
     // --check never writes.
     assert_eq!(std::fs::read_to_string(out.join("orders/src/models.rs")).unwrap(), "// edited by hand\n");
+}
+
+#[test]
+fn docs_writes_only_the_book_and_takes_template_overrides() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("book");
+    let run = |extra: &[&str]| {
+        accord().arg("docs").arg("specs/").arg("--out").arg(&out).args(extra).current_dir(root()).output().unwrap()
+    };
+    let first = run(&[]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(stdout.contains("specs/orders.yaml: 1 file(s) written, 0 unchanged"), "{stdout}");
+    assert!(stdout.contains("shared files: 4 file(s) written, 0 unchanged"), "{stdout}");
+    let mut written: Vec<String> = Vec::new();
+    for entry in [out.clone(), out.join("src")] {
+        for file in std::fs::read_dir(&entry).unwrap() {
+            let path = file.unwrap().path();
+            if path.is_file() {
+                written.push(path.strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    written.sort();
+    let expected = [
+        "book.toml",
+        "mermaid-init.js",
+        "src/SUMMARY.md",
+        "src/github.md",
+        "src/index.md",
+        "src/orders.md",
+        "src/stripe.md",
+        "src/svix.md",
+        "src/twilio.md",
+    ];
+    assert_eq!(written, expected, "the book and nothing else");
+    // The same book as `generate` checks in.
+    for file in expected {
+        let committed = std::fs::read_to_string(root().join("generated/docs").join(file)).unwrap();
+        assert_eq!(std::fs::read_to_string(out.join(file)).unwrap(), committed, "{file}");
+    }
+    assert!(run(&["--check"]).status.success());
+
+    // An override by file name replaces the embedded template; --check then finds the page stale.
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(
+        templates.join("index.md.j2"),
+        "# Our APIs\n\n{% for ir in specs %}- [{{ ir.title }}]({{ ir.name }}.md)\n{% endfor %}",
+    )
+    .unwrap();
+    let templates_arg = templates.to_string_lossy().into_owned();
+    let stale = run(&["--check", "--templates", &templates_arg]);
+    assert_eq!(stale.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&stale.stderr);
+    assert!(stderr.contains("run `cargo run -- docs specs/`") && stderr.contains("src/index.md"), "{stderr}");
+    assert!(run(&["--templates", &templates_arg]).status.success());
+    assert!(
+        std::fs::read_to_string(out.join("src/index.md"))
+            .unwrap()
+            .starts_with("# Our APIs\n\n- [GitHub REST API](github.md)\n")
+    );
+
+    // A templates folder that does not exist is an error, not the embedded templates.
+    let missing = run(&["--templates", "no/such/folder"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read the templates folder `no/such/folder`"));
 }
 
 #[test]

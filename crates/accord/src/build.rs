@@ -7,7 +7,7 @@
 //! }
 //! ```
 //!
-//! ```ignore
+//! ```text
 //! // src/lib.rs
 //! pub mod orders {
 //!     accord_runtime::include_client!("orders"); // include!(concat!(env!("OUT_DIR"), "/orders.rs"))

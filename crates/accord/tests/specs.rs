@@ -186,3 +186,96 @@ fn fields_next_to_a_preset_override_it_field_by_field() {
     // The signed message id identifies the delivery when nothing else is declared.
     assert_eq!(compiled.ir.webhooks.as_ref().expect("webhooks").event_id_header.as_deref(), Some("x-message-id"));
 }
+
+/// The docs book of the real specs, paths relative to its root.
+fn docs_book() -> Vec<accord::emit::GeneratedFile> {
+    let root = workspace_root();
+    std::env::set_current_dir(&root).expect("cd to the workspace root");
+    let files = spec_files(Path::new("specs")).expect("specs folder");
+    let (compiled, failures) = compile_specs(&files);
+    assert!(failures.is_empty());
+    let irs: Vec<&accord::ir::Ir> = compiled.iter().map(|c| &c.ir).collect();
+    accord::emit::generate_docs(&irs, &Options::default()).expect("the book renders")
+}
+
+#[test]
+fn the_docs_book_has_its_layout_and_every_page_links_models_endpoints_and_errors() {
+    let book = docs_book();
+    let paths: Vec<String> = book.iter().map(|f| f.path.to_string_lossy().replace('\\', "/")).collect();
+    assert_eq!(
+        paths,
+        [
+            "book.toml",
+            "mermaid-init.js",
+            "src/SUMMARY.md",
+            "src/github.md",
+            "src/index.md",
+            "src/orders.md",
+            "src/stripe.md",
+            "src/svix.md",
+            "src/twilio.md"
+        ]
+    );
+    let file = |path: &str| &book.iter().find(|f| f.path == Path::new(path)).expect(path).contents;
+    assert!(file("book.toml").contains("additional-js = [\"mermaid-init.js\"]"));
+    let summary = file("src/SUMMARY.md");
+    assert!(summary.contains("[API integrations](index.md)") && summary.contains("- [Orders API](orders.md)"));
+    let index = file("src/index.md");
+    assert!(index.contains("| [Orders API](orders.md) (v1.0.0) | Creates and tracks customer orders. | production; 4 endpoints, 3 webhook events |"));
+
+    let orders = file("src/orders.md");
+    for (wanted, why) in [
+        ("### create_order\n", "an endpoint heading (id `create_order`)"),
+        ("| [`create_order`](#create_order) | POST | `/api/v1/orders` |", "the endpoint list links to it"),
+        ("Request body (JSON, required): [`CreateOrder`](#createorder), for example:", "its request model"),
+        ("| 201 | [`Order`](#order) |", "its response model"),
+        ("| [`VALIDATION_ERROR`](#error-validation_error) | 400 | not retried |", "its error codes"),
+        ("<a id=\"error-validation_error\"></a>`VALIDATION_ERROR`", "the error table's anchor"),
+        ("| `items` | [`OrderItem`](#orderitem)[] | yes | Constraints: 1 to 100 items. |", "field constraints"),
+        ("Used by [`create_order`](#create_order).", "models link back to endpoints"),
+        ("- **Rate limit:** 100/minute, burst 100", "the endpoint's rate limit"),
+        ("- **Pagination:** by cursor", "pagination"),
+        ("| `order.created` | [`OrderCreated`](#ordercreated) |", "webhook events and payloads"),
+        ("| 2 | 1 min after attempt 1 failed |", "the webhook retry schedule"),
+        ("```mermaid\nsequenceDiagram", "the sequence diagram"),
+        ("| `happy_path`: Successful order creation | [`create_order`](#create_order) | 201 |", "scenarios"),
+    ] {
+        assert!(orders.contains(wanted), "orders.md lacks {why}: {wanted}");
+    }
+    // Every in-page link of every page has a target (generation checks it too).
+    for page in book.iter().filter(|f| f.path.extension().is_some_and(|e| e == "md")) {
+        accord::emit::docs::check_fragments(&page.contents)
+            .unwrap_or_else(|problem| panic!("{}: {problem}", page.path.display()));
+    }
+}
+
+#[test]
+fn a_docs_template_with_a_dead_link_or_an_undefined_variable_fails_generation_with_its_location() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let root = workspace_root();
+    let (compiled, _) = compile_specs(&[root.join("specs/orders.yaml")]);
+    let irs: Vec<&accord::ir::Ir> = compiled.iter().map(|c| &c.ir).collect();
+    let options = Options { templates_dir: Some(dir.path().to_path_buf()), ..Options::default() };
+
+    // An override that imports the shared macros renders, and replaces the embedded page.
+    std::fs::write(
+        dir.path().join("spec.md.j2"),
+        "{% import \"macros.j2\" as m %}# {{ ir.title }}\n\n## Models\n\n{% for t in ir.types %}### {{ t.name }}\n\n{% endfor %}\
+         Orders are {{ m.type_name({\"kind\": \"named\", \"of\": \"Order\"}) }}.\n",
+    )
+    .expect("writable");
+    let book = accord::emit::generate_docs(&irs, &options).expect("the override renders");
+    let page = book.iter().find(|f| f.path == Path::new("src/orders.md")).expect("the page");
+    assert!(page.contents.ends_with("Orders are [`Order`](#order).\n"), "{}", page.contents);
+
+    // A link to no heading is refused, naming the page and line.
+    std::fs::write(dir.path().join("spec.md.j2"), "# {{ ir.title }}\n\nSee [the models](#models).\n")
+        .expect("writable");
+    let error = accord::emit::generate_docs(&irs, &options).expect_err("a dead link");
+    assert!(error.starts_with("docs page `src/orders.md`: line 3 links to `#models`"), "{error}");
+
+    // So is an undefined variable, with the template's name and line.
+    std::fs::write(dir.path().join("spec.md.j2"), "# {{ ir.title }}\n\n{{ ir.no_such_field }}\n").expect("writable");
+    let error = accord::emit::generate_docs(&irs, &options).expect_err("an undefined variable");
+    assert!(error.starts_with("template `spec.md.j2` line 3: undefined value"), "{error}");
+}

@@ -1,7 +1,18 @@
 //! The minijinja environment: templates embedded from `templates/` (overridable by file
 //! name from a directory), strict undefined variables, and the filters templates share.
+//!
+//! Filters every template (embedded or a user's) can call:
+//! - `anchor`: the id mdBook (and GitHub) give a heading with this text;
+//! - `cell`: text made safe for one Markdown table cell;
+//! - `json`: a value as pretty JSON;
+//! - `constraints`: an IR `Constraints` value in words (`length 1..=50, pattern `…``);
+//! - `prose`: spec text made safe as Markdown (raw `<…>` escaped, bare URLs made links);
+//! - `sentence`: the first sentence of a text (one-line purposes);
+//! - `duration`: milliseconds as `300 ms`, `30 s`, `2 min`.
+//!
+//! Shared macros live in `macros.j2` (`{% import "macros.j2" as m %}`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use minijinja::{Environment, UndefinedBehavior, Value};
 
@@ -9,6 +20,9 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 const EMBEDDED: &[(&str, &str)] = &[
     ("client_cargo.toml.j2", include_str!("../../../../templates/client_cargo.toml.j2")),
     ("client_readme.md.j2", include_str!("../../../../templates/client_readme.md.j2")),
+    ("book.toml.j2", include_str!("../../../../templates/book.toml.j2")),
+    ("mermaid-init.js.j2", include_str!("../../../../templates/mermaid-init.js.j2")),
+    ("index.md.j2", include_str!("../../../../templates/index.md.j2")),
     ("spec.md.j2", include_str!("../../../../templates/spec.md.j2")),
     ("summary.md.j2", include_str!("../../../../templates/summary.md.j2")),
     ("macros.j2", include_str!("../../../../templates/macros.j2")),
@@ -17,13 +31,16 @@ const EMBEDDED: &[(&str, &str)] = &[
 /// A ready template environment.
 pub struct Templates {
     env: Environment<'static>,
+    overrides: Vec<PathBuf>,
 }
 
 impl Templates {
-    /// Loads the embedded templates, replacing any that `overrides` has a file of the same
-    /// name for.
+    /// Loads the embedded templates. With `overrides`, every `*.j2` file of that folder is
+    /// loaded too: one named like an embedded template replaces it, any other can be
+    /// imported or included by the templates that are.
     ///
-    /// Errors: an override cannot be read or does not parse.
+    /// Errors: `overrides` is not a readable folder, or a template cannot be read or does
+    /// not parse (the message names the file and line).
     pub fn new(overrides: Option<&Path>) -> Result<Self, String> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -37,26 +54,50 @@ impl Templates {
         env.add_filter("anchor", anchor);
         env.add_filter("cell", cell);
         env.add_filter("json", json);
+        env.add_filter("constraints", constraints);
+        env.add_filter("prose", prose);
+        env.add_filter("sentence", sentence);
+        env.add_filter("duration", duration);
         for (name, text) in EMBEDDED {
-            let text = match overrides.map(|dir| dir.join(name)).filter(|p| p.is_file()) {
-                Some(path) => std::fs::read_to_string(&path)
-                    .map_err(|e| format!("cannot read template `{}`: {e}", path.display()))?,
-                None => text.to_string(),
-            };
-            env.add_template_owned(name.to_string(), text).map_err(|e| format!("template `{name}`: {e}"))?;
+            env.add_template_owned(name.to_string(), text.to_string())
+                .map_err(|e| format!("embedded template `{name}`: {e}"))?;
         }
-        Ok(Templates { env })
+        let mut paths = Vec::new();
+        if let Some(dir) = overrides {
+            // A missing folder is an error rather than "no overrides": a typo in
+            // `--templates` must not silently give the embedded output.
+            let entries = std::fs::read_dir(dir)
+                .map_err(|e| format!("cannot read the templates folder `{}`: {e}", dir.display()))?;
+            for entry in entries {
+                let path =
+                    entry.map_err(|e| format!("cannot read the templates folder `{}`: {e}", dir.display()))?.path();
+                if path.extension().is_some_and(|e| e == "j2") && path.is_file() {
+                    paths.push(path);
+                }
+            }
+            paths.sort();
+            for path in &paths {
+                let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read template `{}`: {e}", path.display()))?;
+                env.add_template_owned(name, text).map_err(|e| located(&e, &path.display().to_string()))?;
+            }
+        }
+        Ok(Templates { env, overrides: paths })
+    }
+
+    /// The override files that were read, sorted (a build script reruns when one changes).
+    pub fn override_files(&self) -> &[PathBuf] {
+        &self.overrides
     }
 
     /// Renders a template with a context.
     ///
-    /// Errors: the template name and line, and what went wrong.
+    /// Errors: the template name and line where rendering failed (which may be a template
+    /// it imported), and what went wrong.
     pub fn render(&self, name: &str, context: Value) -> Result<String, String> {
         let template = self.env.get_template(name).map_err(|e| format!("template `{name}`: {e}"))?;
-        let mut text = template.render(context).map_err(|e| match e.line() {
-            Some(line) => format!("template `{name}` line {line}: {e}"),
-            None => format!("template `{name}`: {e}"),
-        })?;
+        let mut text = template.render(context).map_err(|e| located(&e, name))?;
         if !text.ends_with('\n') {
             text.push('\n');
         }
@@ -64,14 +105,35 @@ impl Templates {
     }
 }
 
-/// A GitHub-style heading anchor: lowercase, spaces to `-`, punctuation dropped.
-fn anchor(text: String) -> String {
-    text.to_lowercase()
+/// `template `macros.j2` line 7: undefined value: …`, naming the template the error is in
+/// (not the one rendering, when a macro failed).
+fn located(error: &minijinja::Error, rendering: &str) -> String {
+    let name = error.name().unwrap_or(rendering);
+    let what = match error.detail() {
+        Some(detail) => format!("{}: {detail}", error.kind()),
+        None => error.kind().to_string(),
+    };
+    let mut message = match error.line() {
+        Some(line) => format!("template `{name}` line {line}: {what}"),
+        None => format!("template `{name}`: {what}"),
+    };
+    if name != rendering {
+        message.push_str(&format!(" (while rendering `{rendering}`)"));
+    }
+    message
+}
+
+/// The id mdBook gives a heading (`mdbook-html` `id_from_content`): trimmed, lowercase,
+/// letters, digits, `-` and `_` kept, whitespace to `-`, everything else dropped. GitHub's
+/// is the same for the ASCII text accord writes, so links work in both.
+pub fn anchor(text: String) -> String {
+    text.trim()
+        .to_lowercase()
         .chars()
         .filter_map(|c| {
             if c.is_alphanumeric() || c == '-' || c == '_' {
                 Some(c)
-            } else if c == ' ' {
+            } else if c.is_whitespace() {
                 Some('-')
             } else {
                 None
@@ -88,4 +150,310 @@ fn cell(text: String) -> String {
 /// Pretty JSON of a value.
 fn json(value: Value) -> String {
     serde_json::to_value(&value).ok().and_then(|v| serde_json::to_string_pretty(&v).ok()).unwrap_or_default()
+}
+
+/// A number as people write it: `1`, not `1.0`.
+fn number(value: &serde_json::Value) -> Option<String> {
+    let number = value.as_f64()?;
+    if number.fract() == 0.0 && number.abs() < 1e15 {
+        Some(format!("{}", number as i64))
+    } else {
+        Some(number.to_string())
+    }
+}
+
+/// An IR `Constraints` value in words: `format `ISO 3166-1 alpha-2``, `at most 50
+/// characters`, `1 to 999`, `at least 1 item`, `pattern `^…$``. Empty when there are none.
+/// With `skip_format` true, the format is left out (the type already names it:
+/// `string (date-time)`).
+fn constraints(value: Value, skip_format: Option<bool>) -> String {
+    let value = serde_json::to_value(&value).unwrap_or_default();
+    let field = |name: &str| value.get(name).filter(|v| !v.is_null()).and_then(number);
+    let mut parts = Vec::new();
+    if let Some(format) = value.get("format").and_then(|v| v.as_str())
+        && !skip_format.unwrap_or(false)
+    {
+        parts.push(format!("format `{format}`"));
+    }
+    let plural = |count: &str, unit: &str| {
+        if unit.is_empty() {
+            count.to_string()
+        } else if count == "1" {
+            format!("{count} {unit}")
+        } else {
+            format!("{count} {unit}s")
+        }
+    };
+    let mut range = |min: Option<String>, max: Option<String>, unit: &str| match (min, max) {
+        (Some(min), Some(max)) if min == max => parts.push(format!("exactly {}", plural(&max, unit))),
+        (Some(min), Some(max)) => parts.push(format!("{min} to {}", plural(&max, unit))),
+        (Some(min), None) => parts.push(format!("at least {}", plural(&min, unit))),
+        (None, Some(max)) => parts.push(format!("at most {}", plural(&max, unit))),
+        (None, None) => {}
+    };
+    range(field("min_length"), field("max_length"), "character");
+    range(field("minimum"), field("maximum"), "");
+    range(field("min_items"), field("max_items"), "item");
+    if let Some(pattern) = value.get("pattern").and_then(|v| v.as_str()) {
+        parts.push(format!("pattern `{pattern}`"));
+    }
+    parts.join(", ")
+}
+
+/// Spec text (Markdown written by the spec's author, often copied from a provider's docs)
+/// made safe to print: outside code spans and fenced blocks, `<` becomes `&lt;` (so
+/// `Bearer <token>` shows rather than vanishing as an unknown HTML tag) and a bare
+/// `http(s)://` URL becomes an autolink `<…>` (mdBook links only those).
+pub fn prose(text: String) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut fenced = false;
+    for (index, line) in text.split('\n').enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fenced = !fenced;
+            out.push_str(line);
+            continue;
+        }
+        if fenced {
+            out.push_str(line);
+            continue;
+        }
+        prose_line(line, &mut out);
+    }
+    out
+}
+
+fn prose_line(line: &str, out: &mut String) {
+    let mut rest = line;
+    while !rest.is_empty() {
+        // A code span: a run of backticks up to the same run; printed as it is.
+        if rest.starts_with('`') {
+            let ticks = rest.len() - rest.trim_start_matches('`').len();
+            let fence = &rest[..ticks];
+            if let Some(end) = rest[ticks..].find(fence) {
+                let span = ticks + end + ticks;
+                out.push_str(&rest[..span]);
+                rest = &rest[span..];
+                continue;
+            }
+            out.push_str(fence);
+            rest = &rest[ticks..];
+            continue;
+        }
+        // An autolink the author wrote: kept.
+        if (rest.starts_with("<http://") || rest.starts_with("<https://"))
+            && let Some(end) = rest.find('>')
+            && !rest[..end].contains(char::is_whitespace)
+        {
+            out.push_str(&rest[..=end]);
+            rest = &rest[end + 1..];
+            continue;
+        }
+        if rest.starts_with("http://") || rest.starts_with("https://") {
+            let end =
+                rest.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '`' | '"')).unwrap_or(rest.len());
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')']);
+            // Already a link target (`[text](url)`): left alone.
+            if out.ends_with("](") || url.len() <= "https://".len() {
+                out.push_str(url);
+            } else {
+                out.push('<');
+                out.push_str(url);
+                out.push('>');
+            }
+            rest = &rest[url.len()..];
+            continue;
+        }
+        // A bare e-mail address at the start of a word: an autolink too.
+        let at_word_start = out.chars().last().is_none_or(|c| c.is_whitespace() || c == '(');
+        if at_word_start && let Some(length) = email_length(rest) {
+            out.push('<');
+            out.push_str(&rest[..length]);
+            out.push('>');
+            rest = &rest[length..];
+            continue;
+        }
+        let next = rest.chars().next().unwrap_or_default();
+        if next == '<' {
+            out.push_str("&lt;");
+        } else {
+            out.push(next);
+        }
+        rest = &rest[next.len_utf8()..];
+    }
+}
+
+/// The length of the e-mail address `text` starts with (`name@host.tld`), if it does.
+fn email_length(text: &str) -> Option<usize> {
+    let local = text.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-')))?;
+    if local == 0 || !text[local..].starts_with('@') {
+        return None;
+    }
+    let host_start = local + 1;
+    let host = text[host_start..]
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-')))
+        .unwrap_or(text.len() - host_start);
+    let domain = text[host_start..host_start + host].trim_end_matches('.');
+    let tld = domain.rsplit('.').next().unwrap_or_default();
+    (domain.contains('.') && tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic()))
+        .then_some(host_start + domain.len())
+}
+
+/// The first sentence of a text, on one line: up to the first `. ` that is outside
+/// parentheses and code spans and followed by a capital letter (so `(e.g. WhatsApp)` and
+/// `e.g. the next` do not end it), and never past the first paragraph.
+fn sentence(text: String) -> String {
+    let paragraph = text.trim().split("\n\n").next().unwrap_or_default();
+    let line = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (mut depth, mut code) = (0_i32, false);
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    for (index, &(at, c)) in chars.iter().enumerate() {
+        match c {
+            '`' => code = !code,
+            '(' if !code => depth += 1,
+            ')' if !code => depth -= 1,
+            '.' if !code && depth <= 0 => {
+                let next = chars.get(index + 1).map(|&(_, c)| c);
+                let after = chars.get(index + 2).map(|&(_, c)| c);
+                if next == Some(' ') && after.is_some_and(char::is_uppercase) {
+                    return line[..=at].to_string();
+                }
+            }
+            _ => {}
+        }
+    }
+    line
+}
+
+/// Milliseconds in the largest unit that divides them: `250 ms`, `30 s`, `5 min`, `2 h`.
+fn duration(milliseconds: u64) -> String {
+    match milliseconds {
+        0 => "0 s".to_string(),
+        ms if ms % 3_600_000 == 0 => format!("{} h", ms / 3_600_000),
+        ms if ms % 60_000 == 0 => format!("{} min", ms / 60_000),
+        ms if ms % 1000 == 0 => format!("{} s", ms / 1000),
+        ms => format!("{ms} ms"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_with(dir: &Path, name: &str, context: Value) -> Result<String, String> {
+        Templates::new(Some(dir))?.render(name, context)
+    }
+
+    #[test]
+    fn an_override_replaces_the_embedded_template_of_the_same_name() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("summary.md.j2"),
+            "# My summary\n\n{% for s in specs %}- {{ s.title }}\n{% endfor %}",
+        )
+        .unwrap();
+        let context = minijinja::context! { specs => vec![minijinja::context! { title => "Orders API" }] };
+        let text = render_with(dir.path(), "summary.md.j2", context).unwrap();
+        assert_eq!(text, "# My summary\n\n- Orders API\n");
+        let templates = Templates::new(Some(dir.path())).unwrap();
+        assert_eq!(templates.override_files(), &[dir.path().join("summary.md.j2")]);
+    }
+
+    #[test]
+    fn a_user_template_can_import_the_shared_macros_and_call_the_filters() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("index.md.j2"),
+            "{% import \"macros.j2\" as m %}{% from \"mine.j2\" import shout %}\
+             {{ m.type_name(ty) }} | {{ \"Order Status!\" | anchor }} | {{ \"a|b\n c\" | cell }} | \
+             {{ limits | constraints }} | {{ 90000 | duration }} | {{ shout(\"hi\") }}",
+        )
+        .unwrap();
+        // A template of the user's own, imported by the override.
+        std::fs::write(dir.path().join("mine.j2"), "{% macro shout(x) %}{{ x | upper }}{% endmacro %}").unwrap();
+        let context = minijinja::context! {
+            ty => minijinja::context! { kind => "array", of => minijinja::context! { kind => "named", of => "OrderItem" } },
+            limits => minijinja::context! { minimum => 1.0, maximum => 999.0, max_length => 50 },
+        };
+        let text = render_with(dir.path(), "index.md.j2", context).unwrap();
+        assert_eq!(
+            text,
+            "[`OrderItem`](#orderitem)[] | order-status | a\\|b c | at most 50 characters, 1 to 999 | 90 s | HI\n"
+        );
+    }
+
+    #[test]
+    fn an_undefined_variable_fails_with_the_template_name_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("summary.md.j2"),
+            "# Summary\n\n{{ specs | length }}\n{{ no_such_thing.title }}\n",
+        )
+        .unwrap();
+        let error =
+            render_with(dir.path(), "summary.md.j2", minijinja::context! { specs => Vec::<Value>::new() }).unwrap_err();
+        assert!(error.starts_with("template `summary.md.j2` line 4: undefined value"), "{error}");
+
+        // In a macro the user's template called: the macro's template and line are named.
+        std::fs::write(
+            dir.path().join("macros.j2"),
+            "{% macro type_name(ty) %}\n{{ ty.no_such_field.x }}\n{% endmacro %}",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("summary.md.j2"), "{% import \"macros.j2\" as m %}\n{{ m.type_name(t) }}\n")
+            .unwrap();
+        let error =
+            render_with(dir.path(), "summary.md.j2", minijinja::context! { t => minijinja::context! {} }).unwrap_err();
+        assert!(error.starts_with("template `macros.j2` line 2: undefined value"), "{error}");
+        assert!(error.ends_with("(while rendering `summary.md.j2`)"), "{error}");
+    }
+
+    #[test]
+    fn a_missing_templates_folder_or_a_broken_override_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("nope");
+        let error = Templates::new(Some(&missing)).err().expect("an error");
+        assert!(error.contains("cannot read the templates folder"), "{error}");
+        std::fs::write(dir.path().join("spec.md.j2"), "line one\n{% if %}\n").unwrap();
+        let error = Templates::new(Some(dir.path())).err().expect("an error");
+        assert!(error.contains("spec.md.j2") && error.contains("line 2"), "{error}");
+    }
+
+    #[test]
+    fn anchors_match_mdbook_heading_ids() {
+        assert_eq!(anchor("create_order".into()), "create_order");
+        assert_eq!(anchor("OrderPage".into()), "orderpage");
+        assert_eq!(anchor("Error codes".into()), "error-codes");
+        assert_eq!(anchor(" `POST` /api/v1/orders ".into()), "post-apiv1orders");
+    }
+
+    #[test]
+    fn prose_escapes_raw_html_and_links_bare_urls_outside_code() {
+        assert_eq!(prose("Bearer <api_key> or `Bearer <token>`".into()), "Bearer &lt;api_key> or `Bearer <token>`");
+        assert_eq!(
+            prose("See https://example.com/docs. Or [this](https://example.com/x), <https://e.com>.".into()),
+            "See <https://example.com/docs>. Or [this](https://example.com/x), <https://e.com>."
+        );
+        assert_eq!(prose("```\n<b>\n```\n<i>".into()), "```\n<b>\n```\n&lt;i>");
+        assert_eq!(
+            prose("Mail support@example.com. Not a@b or `x@y.com`".into()),
+            "Mail <support@example.com>. Not a@b or `x@y.com`"
+        );
+    }
+
+    #[test]
+    fn sentences_and_durations_read_as_people_write_them() {
+        assert_eq!(sentence("Creates orders. Tracks them.\nMore.".into()), "Creates orders.");
+        assert_eq!(sentence("One line\nwrapped\n\nSecond paragraph.".into()), "One line wrapped");
+        assert_eq!(
+            sentence("Send an SMS or channel (e.g. WhatsApp) message, e.g. this one. Then more.".into()),
+            "Send an SMS or channel (e.g. WhatsApp) message, e.g. this one."
+        );
+        assert_eq!(duration(300_000), "5 min");
+        assert_eq!(duration(1500), "1500 ms");
+        assert_eq!(duration(7_200_000), "2 h");
+    }
 }

@@ -80,6 +80,11 @@ enum Command {
         #[arg(long, default_value_t = 1.0)]
         webhook_time_scale: f64,
     },
+    /// Turn another API description into an accord spec to keep editing.
+    Import {
+        #[command(subcommand)]
+        format: ImportFormat,
+    },
     /// Run a spec's scenarios against a server and check every response against the spec.
     /// Credentials come from the spec's declared environment variables.
     Verify {
@@ -91,6 +96,22 @@ enum Command {
         /// Only this scenario (repeatable).
         #[arg(long)]
         scenario: Vec<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportFormat {
+    /// An OpenAPI 3.0.x or 3.1.x document, JSON or YAML.
+    Openapi {
+        /// The OpenAPI document.
+        file: PathBuf,
+        /// Where to write the spec (`specs/NAME.yaml`; NAME becomes the spec's name). Without
+        /// it the spec is printed.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Overwrite `--out` when it exists (it holds what someone wrote).
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -113,6 +134,9 @@ fn main() -> ExitCode {
             mock(&spec, std::net::SocketAddr::new(host, port), options)
         }
         Command::Verify { spec, base_url, scenario } => verify(&spec, base_url, scenario),
+        Command::Import { format: ImportFormat::Openapi { file, out, force } } => {
+            import_openapi(&file, out.as_deref(), force)
+        }
         Command::Generate { specs, out, check, templates, runtime_path } => {
             let out = out.unwrap_or_else(|| default_output(&specs));
             let options = Options { runtime_path, templates_dir: templates };
@@ -339,4 +363,66 @@ fn verify(spec: &Path, base_url: String, scenarios: Vec<String>) -> ExitCode {
     let report = runtime.block_on(accord_mock::verify(&contract, &options));
     print!("{}", report.render());
     if report.passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+fn import_openapi(file: &Path, out: Option<&Path>, force: bool) -> ExitCode {
+    let text = match std::fs::read_to_string(file) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("error: cannot read `{}`: {error}", file.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let name = out.and_then(|o| o.file_stem()).and_then(|s| s.to_str());
+    let imported = match accord::import::openapi::import(&text, name) {
+        Ok(imported) => imported,
+        Err(message) => {
+            eprintln!("error: {}: {message}", file.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    // Warnings: every one located; the same message repeated is summarised after 5.
+    let mut by_message: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for warning in &imported.warnings {
+        let kind = warning.message.split(';').next().unwrap_or_default().to_string();
+        let count = by_message.entry(kind).or_default();
+        *count += 1;
+        if *count <= 5 {
+            eprintln!("warning: {}#{}: {}", file.display(), warning.pointer, warning.message);
+        }
+    }
+    for (kind, count) in by_message.iter().filter(|(_, count)| **count > 5) {
+        eprintln!("warning: … and {} more like \"{kind}\"", count - 5);
+    }
+    match out {
+        None => {
+            print!("{}", imported.yaml);
+            ExitCode::SUCCESS
+        }
+        Some(out) => {
+            if out.exists() && !force {
+                eprintln!("error: `{}` exists; pass --force to replace it", out.display());
+                return ExitCode::FAILURE;
+            }
+            let folder = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            let file_name = PathBuf::from(out.file_name().unwrap_or_default());
+            let files = [accord::emit::GeneratedFile { path: file_name, contents: imported.yaml }];
+            match write_files(folder, &files, false) {
+                Ok(_) => {
+                    println!(
+                        "{}: imported as spec `{}` ({} warning(s)); check it with `cargo run -- check {}`",
+                        out.display(),
+                        imported.name,
+                        imported.warnings.len(),
+                        out.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(error) => {
+                    eprintln!("error: {error}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+    }
 }

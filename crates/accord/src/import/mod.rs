@@ -1,0 +1,31 @@
+//! Importers: other API descriptions turned into accord specs that a person keeps editing.
+//! Whatever cannot be mapped is reported as a located [`ImportWarning`] (a JSON pointer into
+//! the source document), never silently dropped.
+
+pub mod openapi;
+
+/// Something of the source document the spec does not carry, or carries approximately.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportWarning {
+    /// JSON pointer of the node in the source document (`/paths/~1pets/get/parameters/0`).
+    pub pointer: String,
+    /// What was not mapped and what became of it.
+    pub message: String,
+}
+
+impl std::fmt::Display for ImportWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "#{}: {}", self.pointer, self.message)
+    }
+}
+
+/// An imported spec.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// The spec's name (`petstore`).
+    pub name: String,
+    /// The spec as YAML text, keys in a stable, readable order.
+    pub yaml: String,
+    /// What was not mapped.
+    pub warnings: Vec<ImportWarning>,
+}

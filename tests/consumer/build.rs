@@ -1,4 +1,6 @@
-//! Compiles the Orders spec into `OUT_DIR/orders.rs`, as a consumer crate of accord does.
+//! Compiles the Orders spec into `OUT_DIR/orders.rs`, as a consumer crate of accord does, and
+//! the good spec whose webhooks declare no signature scheme, so that a client that decodes
+//! deliveries without verifying them is compiled too (nothing else compiles one).
 //! `ACCORD_CONSUMER_SPEC` points it at another spec (the tests use it to show how a broken
 //! spec fails the build).
 
@@ -6,6 +8,8 @@ fn main() -> Result<(), accord::BuildError> {
     println!("cargo:rerun-if-env-changed=ACCORD_CONSUMER_SPEC");
     match std::env::var("ACCORD_CONSUMER_SPEC") {
         Ok(spec) => accord::Config::new().emit_rerun_if_changed(true).compile(&[spec]).map(|_| ()),
-        Err(_) => accord::compile("../../specs/orders.yaml"),
+        Err(_) => accord::Config::new()
+            .compile(&["../../specs/orders.yaml", "../good-specs/unsigned_webhooks.yaml"])
+            .map(|_| ()),
     }
 }

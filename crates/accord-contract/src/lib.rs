@@ -354,14 +354,22 @@ pub struct Step {
 /// Webhooks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Webhooks {
-    /// The signature scheme in the serde form of `accord_runtime::webhook::Scheme`.
-    pub scheme: Value,
-    /// Variable holding the signing secret.
-    pub secret_env: String,
-    /// A key the mock signs with when no secret is configured (test use only).
+    /// The signature scheme in the serde form of `accord_runtime::webhook::Scheme`; `None`
+    /// (absent or `null`) when the spec declares none, so that deliveries cannot be verified
+    /// and the mock does not deliver them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheme: Option<Value>,
+    /// Variable holding the signing secret; `None` without a scheme.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_env: Option<String>,
+    /// A key the mock signs with when no secret is configured (test use only); empty
+    /// (absent) without a scheme. A plain string rather than an `Option` because generated
+    /// contract tests read it as one.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub test_signing_key: String,
     /// The key that verifies what [`Webhooks::test_signing_key`] signs (the same text for
-    /// HMAC schemes, the public key for Ed25519).
+    /// HMAC schemes, the public key for Ed25519); empty (absent) without a scheme.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub test_verifying_key: String,
     /// Pointer of the event type in the payload.
     pub event_type_field: Option<String>,
@@ -390,4 +398,42 @@ pub struct Event {
     pub schema: Value,
     /// An example payload (event type and id fields set).
     pub example: Value,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The webhooks of a contract with `rest` spliced into the object.
+    fn webhooks_from(rest: &str) -> Result<Webhooks, serde_json::Error> {
+        serde_json::from_str(&format!(
+            r#"{{{rest}"event_type_field": "/type", "event_header": null, "event_id_field": null,
+                "event_id_header": null, "retry_schedule_seconds": [0], "timeout_seconds": null, "events": []}}"#
+        ))
+    }
+
+    #[test]
+    fn signed_contracts_read_and_write_back_unchanged() {
+        // Written before the scheme became optional; every field must survive a round trip.
+        let text = include_str!("../../../generated/orders/contract.json");
+        let original: Value = serde_json::from_str(text).expect("JSON");
+        let contract = Contract::from_json(text).expect("an accord contract");
+        let webhooks = contract.webhooks.as_ref().expect("orders declares webhooks");
+        assert!(webhooks.scheme.is_some() && !webhooks.test_signing_key.is_empty());
+        assert_eq!(serde_json::to_value(&contract).expect("serialises"), original);
+    }
+
+    #[test]
+    fn webhooks_without_a_scheme_have_no_scheme_and_no_keys() {
+        let absent = webhooks_from("").expect("the scheme and keys may be left out");
+        assert_eq!(absent.scheme, None);
+        assert_eq!(absent.secret_env, None);
+        assert!(absent.test_signing_key.is_empty() && absent.test_verifying_key.is_empty());
+        let null = webhooks_from(r#""scheme": null, "secret_env": null, "#).expect("or written as null");
+        assert_eq!(null, absent);
+        let written = serde_json::to_value(&absent).expect("serialises");
+        for key in ["scheme", "secret_env", "test_signing_key", "test_verifying_key"] {
+            assert!(written.get(key).is_none(), "`{key}` is left out: {written}");
+        }
+    }
 }

@@ -42,11 +42,20 @@ pub struct Attempt {
     pub headers: Vec<(String, String)>,
 }
 
+/// Why a delivery of `event_type` is refused when the contract has no signature scheme: the
+/// mock would have to invent one, and receivers could not verify it anyway.
+pub fn unsigned(event_type: &str) -> String {
+    format!(
+        "cannot deliver `{event_type}`: the spec declares no webhook signature scheme, so the mock has nothing to sign deliveries with; add `webhooks.signature` to the spec"
+    )
+}
+
 /// Delivers `event_type` to `url`: the `payload` given or the declared example (its id field
 /// set to a fresh id), signed with `secret` afresh on every attempt (a new timestamp), with
 /// the declared schedule's delays multiplied by `time_scale`.
 ///
-/// Errors: an undeclared event type, a scheme or key that cannot sign.
+/// Errors: an undeclared event type, no signature scheme (see [`unsigned`]), a scheme or key
+/// that cannot sign.
 pub async fn deliver(
     http: &accord_runtime::reqwest::Client,
     webhooks: &Webhooks,
@@ -60,8 +69,8 @@ pub async fn deliver(
         let known: Vec<&str> = webhooks.events.iter().map(|e| e.event_type.as_str()).collect();
         format!("no webhook event `{event_type}`; declared: {}", known.join(", "))
     })?;
-    let scheme: Scheme =
-        serde_json::from_value(webhooks.scheme.clone()).map_err(|e| format!("the contract's scheme: {e}"))?;
+    let scheme = webhooks.scheme.clone().ok_or_else(|| unsigned(event_type))?;
+    let scheme: Scheme = serde_json::from_value(scheme).map_err(|e| format!("the contract's scheme: {e}"))?;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
     let id = format!("msg_accord_{:x}{:08x}", now.as_secs(), now.subsec_nanos());
     let mut payload = payload.unwrap_or_else(|| event.example.clone());

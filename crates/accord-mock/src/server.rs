@@ -310,7 +310,8 @@ impl MockServer {
     /// webhook URL), following the declared retry schedule scaled by
     /// [`MockOptions::webhook_time_scale`]; returns when it was accepted or attempts ran out.
     ///
-    /// Errors: no webhooks or no such event, no URL, or the scheme cannot sign.
+    /// Errors: no webhooks or no such event, no signature scheme (the spec declares none, so
+    /// there is nothing to sign with), no URL, or the scheme cannot sign.
     pub async fn deliver(&self, event_type: &str, url: Option<&str>) -> Result<Delivery, String> {
         deliver_event(&self.shared, event_type, url, None).await
     }
@@ -904,6 +905,9 @@ async fn deliver_event(
         .map(str::to_string)
         .or_else(|| shared.options.webhook_url.clone())
         .ok_or_else(|| "no webhook URL: pass one or start the mock with --webhook-url".to_string())?;
+    if webhooks.scheme.is_none() {
+        return Err(deliver::unsigned(event_type));
+    }
     let secret =
         shared.options.webhook_secret.clone().unwrap_or_else(|| Secret::new(webhooks.test_signing_key.clone()));
     let delivery =

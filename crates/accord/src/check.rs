@@ -762,7 +762,25 @@ impl Checker<'_> {
 
     fn webhooks(&mut self) {
         let Some(webhooks) = &self.spec.webhooks else { return };
-        self.signature(&crate::spec::presets::expand(&webhooks.signature));
+        match &webhooks.signature {
+            Some(signature) => self.signature(&crate::spec::presets::expand(signature)),
+            None => {
+                // Allowed because some sources (OpenAPI 3.1 `webhooks`) declare events but never
+                // how deliveries are signed, and inventing a scheme would be worse than none.
+                let location = self.positions.key("/webhooks");
+                let mut warning = Diagnostic::warning(
+                    "spec::unsigned_webhooks",
+                    "deliveries cannot be verified: the spec declares no `signature` scheme",
+                )
+                .at("/webhooks")
+                .label("no `signature`")
+                .help(
+                    "add `signature` with a `preset` (standard-webhooks-v1, svix, stripe, github, shopify, slack, twilio, …) or the explicit grammar (`algorithm`, `header`, `format`, …)",
+                );
+                warning.location = location;
+                self.diagnostics.push(warning);
+            }
+        }
         if let Some(delivery) = &webhooks.delivery {
             for (index, delay) in delivery.retries.iter().enumerate() {
                 self.duration(delay, &format!("/webhooks/delivery/retries/{index}"));

@@ -638,14 +638,15 @@ pub struct Operation {
 pub struct WebhooksIr {
     /// Prose.
     pub description: Option<String>,
-    /// The signature scheme, presets expanded.
-    pub signature: SignatureIr,
+    /// The signature scheme, presets expanded; `None` when the spec declares none, so that
+    /// deliveries are decoded but cannot be verified.
+    pub signature: Option<SignatureIr>,
     /// The preset it came from, if any (`stripe`).
     pub preset: Option<String>,
-    /// The algorithm as people write it (`HMAC-SHA256`).
-    pub algorithm_title: String,
-    /// Secret variable.
-    pub secret_env: String,
+    /// The algorithm as people write it (`HMAC-SHA256`); `None` without a scheme.
+    pub algorithm_title: Option<String>,
+    /// Secret variable; `None` without a scheme.
+    pub secret_env: Option<String>,
     /// Event type pointer.
     pub event_type_field: Option<String>,
     /// Event type header.

@@ -786,8 +786,8 @@ impl Lowerer<'_> {
 
     fn webhooks(&mut self) -> Option<WebhooksIr> {
         let webhooks = self.spec.webhooks.as_ref()?;
-        let signature = spec::presets::expand(&webhooks.signature);
-        let scheme = signature_ir(&signature);
+        let signature = webhooks.signature.as_ref().map(spec::presets::expand);
+        let scheme = signature.as_ref().map(signature_ir);
         let mut scope = Scope::with_reserved(&["Unknown"]);
         let events = webhooks
             .events
@@ -804,21 +804,22 @@ impl Lowerer<'_> {
         let delivery = webhooks.delivery.as_ref();
         Some(WebhooksIr {
             description: webhooks.description.clone(),
-            algorithm_title: algorithm_title(&scheme.algorithm).to_string(),
-            preset: signature.preset.map(|preset| preset.id().to_string()),
+            algorithm_title: scheme.as_ref().map(|scheme| algorithm_title(&scheme.algorithm).to_string()),
+            preset: signature.as_ref().and_then(|s| s.preset).map(|preset| preset.id().to_string()),
             signature: scheme,
-            secret_env: signature
-                .secret_env
-                .clone()
-                .unwrap_or_else(|| format!("{}_WEBHOOK_SECRET", names::shouty(&self.spec.name))),
+            secret_env: signature.as_ref().map(|signature| {
+                signature
+                    .secret_env
+                    .clone()
+                    .unwrap_or_else(|| format!("{}_WEBHOOK_SECRET", names::shouty(&self.spec.name)))
+            }),
             event_type_field: webhooks.event_type_field.clone(),
             event_header: webhooks.event_header.clone(),
             event_id_field: webhooks.event_id_field.clone(),
             // Without an id of its own, a delivery is identified by the signed message id.
-            event_id_header: webhooks
-                .event_id_header
-                .clone()
-                .or_else(|| if webhooks.event_id_field.is_none() { signature.id_header.clone() } else { None }),
+            event_id_header: webhooks.event_id_header.clone().or_else(|| {
+                if webhooks.event_id_field.is_none() { signature.as_ref()?.id_header.clone() } else { None }
+            }),
             guarantee: delivery.and_then(|d| d.guarantee.clone()),
             retry_schedule_seconds: delivery
                 .map(|d| d.retries.iter().map(|r| seconds(r)).collect())

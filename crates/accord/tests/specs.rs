@@ -161,7 +161,7 @@ fn every_webhook_preset_passes_the_checker_and_generates() {
             .unwrap_or_else(|failure| panic!("preset {}: {}", preset.id(), failure.render()));
         let webhooks = compiled.ir.webhooks.as_ref().expect("webhooks lowered");
         assert_eq!(webhooks.preset.as_deref(), Some(preset.id()));
-        assert_eq!(Some(&webhooks.signature), accord::lower::preset_scheme(preset.id()).as_ref());
+        assert_eq!(webhooks.signature, accord::lower::preset_scheme(preset.id()));
         let generated = generate_all(&[compiled], &Options::default()).expect("generation succeeds");
         let module = generated.iter().find(|f| f.path.ends_with("src/webhooks.rs")).expect("webhooks.rs");
         let header = &accord::lower::preset_scheme(preset.id()).expect("preset").header;
@@ -177,7 +177,7 @@ fn fields_next_to_a_preset_override_it_field_by_field() {
     let source =
         webhook_spec("{ preset: standard-webhooks-v1, timestamp: { tolerance: 10m }, id_header: x-message-id }");
     let compiled = compile_spec(Path::new("hooks.yaml"), &source).unwrap_or_else(|f| panic!("{}", f.render()));
-    let signature = &compiled.ir.webhooks.as_ref().expect("webhooks").signature;
+    let signature = compiled.ir.webhooks.as_ref().and_then(|w| w.signature.as_ref()).expect("a signature");
     assert_eq!(signature.tolerance_seconds, 600, "the tolerance is overridden");
     assert_eq!(signature.timestamp_header.as_deref(), Some("webhook-timestamp"), "the preset's header is kept");
     assert_eq!(signature.id_header.as_deref(), Some("x-message-id"));
@@ -278,4 +278,81 @@ fn a_docs_template_with_a_dead_link_or_an_undefined_variable_fails_generation_wi
     std::fs::write(dir.path().join("spec.md.j2"), "# {{ ir.title }}\n\n{{ ir.no_such_field }}\n").expect("writable");
     let error = accord::emit::generate_docs(&irs, &options).expect_err("an undefined variable");
     assert!(error.starts_with("template `spec.md.j2` line 3: undefined value"), "{error}");
+}
+
+#[test]
+fn webhooks_without_a_signature_warn_and_generate_decoding_without_verification() {
+    let relative = "tests/good-specs/unsigned_webhooks.yaml";
+    let source = std::fs::read_to_string(workspace_root().join(relative)).expect("readable spec");
+    let compiled = compile_spec(Path::new(relative), &source).unwrap_or_else(|failure| panic!("{}", failure.render()));
+
+    // A located warning, not an error: OpenAPI 3.1 declares webhook events but never a scheme.
+    let codes: Vec<&str> = compiled.warnings.iter().map(|w| w.code).collect();
+    assert_eq!(codes, ["spec::unsigned_webhooks"]);
+    let rendered: Vec<String> = compiled.warnings.iter().map(|w| w.render(relative, &source)).collect();
+    insta::assert_snapshot!("unsigned_webhooks_warning", rendered.join("\n"));
+
+    let webhooks = compiled.ir.webhooks.as_ref().expect("webhooks lowered");
+    assert!(webhooks.signature.is_none() && webhooks.secret_env.is_none() && webhooks.algorithm_title.is_none());
+    assert_eq!(webhooks.events.len(), 2);
+
+    let generated = generate_all(&[compiled], &Options::default()).expect("generation succeeds");
+    let file = |suffix: &str| {
+        &generated.iter().find(|f| f.path.ends_with(suffix)).unwrap_or_else(|| panic!("{suffix} generated")).contents
+    };
+    // Nothing compiles these files in this test (the consumer crate compiles the client as a
+    // module from its build script); every one must at least be Rust syn accepts.
+    for rust in generated.iter().filter(|f| f.path.extension().is_some_and(|e| e == "rs")) {
+        syn::parse_file(&rust.contents).unwrap_or_else(|e| panic!("{}: {e}", rust.path.display()));
+    }
+    let flat = |text: &str| text.split_whitespace().collect::<String>();
+
+    let module = flat(file("unsigned_webhooks/src/webhooks.rs"));
+    for wanted in [
+        "pub enum Event {",
+        "Unknown {",
+        "pub struct Delivery {",
+        "pub fn parse<H: ::accord_runtime::webhook::HeaderSource + ?Sized>( headers: &H, body: &[u8], ) \
+         -> ::std::result::Result<Event, ::accord_runtime::webhook::WebhookError>",
+        "pub fn parse_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>( headers: &H, body: &[u8], ) \
+         -> ::std::result::Result<Delivery, ::accord_runtime::webhook::WebhookError>",
+        "WITHOUT verifying it: the spec declares no signature scheme",
+    ] {
+        assert!(module.contains(&flat(wanted)), "webhooks.rs lacks {wanted}");
+    }
+    for absent in ["SCHEME", "VERIFIER", "SECRET_ENV", "fn verify", "fn sign", "Secret", "timestamp"] {
+        assert!(!module.contains(absent), "webhooks.rs has {absent}");
+    }
+
+    let tests = file("unsigned_webhooks/tests/contract.rs");
+    for wanted in [
+        "fn webhook_pet_added_parses_unverified()",
+        "fn webhook_pet_removed_parses_unverified()",
+        "fn webhook_unknown_event_type_is_kept_raw()",
+        "unsigned_webhooks_client::webhooks::parse(&headers, &body)",
+        "unsigned_webhooks_client::webhooks::parse_delivery(&headers, &body)",
+    ] {
+        assert!(tests.contains(wanted), "contract.rs lacks {wanted}");
+    }
+    for absent in ["webhooks::verify", "webhooks::sign", "webhook_keys", "mock_delivers_signed_webhooks"] {
+        assert!(!tests.contains(absent), "contract.rs has {absent}");
+    }
+
+    // The contract has the events but no scheme and no keys, and reads back as such.
+    let contract: serde_json::Value = serde_json::from_str(file("unsigned_webhooks/contract.json")).expect("JSON");
+    let hooks = contract["webhooks"].as_object().expect("webhooks in the contract");
+    for absent in ["scheme", "secret_env", "test_signing_key", "test_verifying_key"] {
+        assert!(!hooks.contains_key(absent), "contract.json has webhooks.{absent}");
+    }
+    assert_eq!(hooks["events"].as_array().map(Vec::len), Some(2));
+    let read = accord_contract::Contract::from_json(file("unsigned_webhooks/contract.json")).expect("a contract");
+    let read = read.webhooks.expect("webhooks");
+    assert!(read.scheme.is_none() && read.test_signing_key.is_empty(), "{read:?}");
+
+    // The docs page and the README say why nothing is verified; the crate needs no Ed25519.
+    let unverifiable = "Deliveries cannot be verified: the spec declares no signature scheme";
+    assert!(file("docs/src/unsigned_webhooks.md").contains(unverifiable));
+    assert!(file("unsigned_webhooks/README.md").contains(unverifiable));
+    assert!(!file("unsigned_webhooks/Cargo.toml").contains("ed25519"));
+    assert!(file("unsigned_webhooks/src/lib.rs").contains("decoded without verification"));
 }

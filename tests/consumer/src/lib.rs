@@ -8,3 +8,10 @@ pub mod orders {
 
 /// The Orders contract (`OUT_DIR/orders.contract.json`), for `accord mock` in tests.
 pub const ORDERS_CONTRACT: &str = include_str!(concat!(env!("OUT_DIR"), "/orders.contract.json"));
+
+/// A client whose webhooks declare no signature scheme
+/// (`tests/good-specs/unsigned_webhooks.yaml`): its `webhooks` module parses deliveries and
+/// verifies nothing.
+pub mod unsigned_webhooks {
+    accord_runtime::include_client!("unsigned_webhooks");
+}

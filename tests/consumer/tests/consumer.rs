@@ -59,6 +59,36 @@ async fn declared_errors_arrive_typed() {
     }
 }
 
+#[test]
+fn webhooks_without_a_signature_scheme_are_parsed_unverified() {
+    use accord_consumer::unsigned_webhooks::webhooks::{self, Event};
+    // No signature header is needed or read: the spec declares no scheme.
+    let headers: &[(&str, &str)] = &[("content-type", "application/json")];
+    let body = br#"{"id": "evt_7", "type": "pet.removed", "pet": {"id": 7, "name": "Tom"}}"#;
+    let delivery = webhooks::parse_delivery(headers, body).expect("a declared event parses");
+    assert_eq!(delivery.id.as_deref(), Some("evt_7"));
+    match delivery.event {
+        Event::PetRemoved(event) => assert_eq!((event.pet.id, event.pet.name.as_str()), (7, "Tom")),
+        other => panic!("expected PetRemoved, got {other:?}"),
+    }
+
+    let unknown = br#"{"id": "evt_8", "type": "pet.renamed", "pet": {"id": 7, "name": "Tim"}}"#;
+    match webhooks::parse(headers, unknown).expect("an undeclared event parses") {
+        Event::Unknown { event_type, raw } => {
+            assert_eq!((event_type.as_str(), &raw["pet"]["name"]), ("pet.renamed", &"Tim".into()))
+        }
+        other => panic!("expected Unknown, got {other:?}"),
+    }
+
+    // A declared event whose payload is not its model, and a body that is not JSON, are errors.
+    let wrong = br#"{"id": "evt_9", "type": "pet.added", "pet": {"name": "no id"}}"#;
+    assert!(matches!(webhooks::parse(headers, wrong), Err(accord_runtime::webhook::WebhookError::InvalidPayload(_))));
+    assert!(matches!(
+        webhooks::parse(headers, b"not json"),
+        Err(accord_runtime::webhook::WebhookError::InvalidPayload(_))
+    ));
+}
+
 /// What the build script printed to cargo: `OUT_DIR/../output`.
 fn build_output() -> String {
     let output = Path::new(env!("OUT_DIR")).parent().expect("OUT_DIR has a parent").join("output");
@@ -70,14 +100,22 @@ fn the_build_script_reruns_when_the_spec_changes_and_reports_warnings_located() 
     let output = build_output();
     let lines: Vec<&str> = output.lines().collect();
     assert!(lines.contains(&"cargo:rerun-if-changed=../../specs/orders.yaml"), "{output}");
+    assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/unsigned_webhooks.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-env-changed=ACCORD_CONSUMER_SPEC"), "{output}");
-    // Exactly what it read: one spec (the client needs no template), no directory-wide reruns.
+    // Exactly what it read: two specs (the client needs no template), no directory-wide reruns.
     let reruns: Vec<&&str> = lines.iter().filter(|l| l.starts_with("cargo:rerun-if-changed=")).collect();
-    assert_eq!(reruns.len(), 1, "{output}");
+    assert_eq!(reruns.len(), 2, "{output}");
     // The Orders spec's by-design warning (seed 002 signs the body only), one line, located.
     assert!(
         lines.iter().any(|l| l.starts_with(
             "cargo:warning=../../specs/orders.yaml:316:21: warning[spec::unsigned_timestamp]: the timestamp is checked"
+        )),
+        "{output}"
+    );
+    // Webhooks without a signature scheme compile with a warning, located at `webhooks:`.
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "cargo:warning=../good-specs/unsigned_webhooks.yaml:38:1: warning[spec::unsigned_webhooks]: deliveries cannot be verified"
         )),
         "{output}"
     );

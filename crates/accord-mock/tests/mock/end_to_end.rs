@@ -70,12 +70,13 @@ async fn the_mock_signs_deliveries_with_every_preset() {
         let (signing, verifying, other) = accord::emit::tests::test_keys(&signature);
         let mut contract = base.clone();
         let webhooks = contract.webhooks.as_mut().expect("svix declares webhooks");
-        webhooks.scheme = serde_json::to_value(&signature).expect("serialises");
+        webhooks.scheme = Some(serde_json::to_value(&signature).expect("serialises"));
         webhooks.test_signing_key = signing;
         webhooks.test_verifying_key = verifying.clone();
         let event_type = webhooks.events[0].event_type.clone();
         let scheme: accord_runtime::webhook::Scheme =
-            serde_json::from_value(webhooks.scheme.clone()).expect("the contract's scheme is the runtime's");
+            serde_json::from_value(webhooks.scheme.clone().expect("a scheme"))
+                .expect("the contract's scheme is the runtime's");
 
         let receiver = accord_mock::WebhookReceiver::start(&[]).await.expect("receiver starts");
         let options = MockOptions { webhook_time_scale: 0.0, ..MockOptions::default() };

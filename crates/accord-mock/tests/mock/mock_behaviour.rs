@@ -1,6 +1,7 @@
 //! The mock acts out the spec over real HTTP: validation errors in the spec's envelope naming
 //! the failing place, declared auth, routing, rate limits, idempotency, scenarios (by header,
-//! by the control API, multi-step) and signed webhook delivery on the declared schedule.
+//! by the control API, multi-step), signed webhook delivery on the declared schedule, and no
+//! delivery when the spec declares no signature scheme.
 
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -426,7 +427,8 @@ async fn problems_report_requests_that_differ_from_the_scenario_step() {
 /// The mock's delivery verifies with the scheme the contract declares, as a receiver checks it.
 fn verify_delivery(contract: &Contract, received: &accord_mock::Received) -> Result<(), String> {
     let webhooks = contract.webhooks.as_ref().expect("orders declares webhooks");
-    let scheme: Scheme = serde_json::from_value(webhooks.scheme.clone()).expect("the contract's scheme");
+    let scheme: Scheme =
+        serde_json::from_value(webhooks.scheme.clone().expect("orders signs")).expect("the contract's scheme");
     let key = Secret::new(webhooks.test_verifying_key.clone());
     scheme
         .verify(&received.headers, &received.body, Some(&received.url), &[&key], SystemTime::now())
@@ -463,7 +465,7 @@ async fn webhooks_are_retried_on_the_declared_schedule_and_verify() {
     assert_eq!(model.validate(&event.schema, &payload, "payload"), []);
 
     // A wrong key or a changed body does not verify.
-    let scheme: Scheme = serde_json::from_value(webhooks.scheme.clone()).expect("scheme");
+    let scheme: Scheme = serde_json::from_value(webhooks.scheme.clone().expect("orders signs")).expect("scheme");
     let wrong = Secret::new("not-the-key");
     assert!(scheme.verify(&received.headers, &received.body, None, &[&wrong], SystemTime::now()).is_err());
     let tampered = accord_mock::Received { body: received.body.slice(1..), ..received.clone() };
@@ -502,6 +504,32 @@ async fn the_control_api_delivers_webhooks() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
     assert_eq!(list[0]["id"], delivery["id"]);
+}
+
+#[tokio::test]
+async fn webhooks_without_a_signature_scheme_are_not_delivered() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/good-specs/unsigned_webhooks.yaml");
+    let source = std::fs::read_to_string(&path).expect("spec reads");
+    let compiled = accord::compile_spec(&path, &source).unwrap_or_else(|failure| panic!("{}", failure.render()));
+    let contract = accord::emit::contract::build(&compiled.ir);
+    let options =
+        MockOptions { webhook_secret: Some(Secret::new("a secret, but no scheme")), ..MockOptions::default() };
+    let mock = MockServer::start(contract, options).await.expect("mock starts");
+    let receiver = WebhookReceiver::start(&[]).await.expect("receiver starts");
+    let refusal = "cannot deliver `pet.added`: the spec declares no webhook signature scheme, so the mock has nothing \
+                   to sign deliveries with; add `webhooks.signature` to the spec";
+
+    let error = mock.deliver("pet.added", Some(&receiver.url())).await.expect_err("nothing to sign with");
+    assert_eq!(error, refusal);
+    let response = http_client()
+        .post(format!("{}/__accord/webhooks", mock.uri()))
+        .json(&json!({"event": "pet.added", "url": receiver.url()}))
+        .send()
+        .await;
+    let (status, _, body) = json_of(response.expect("answers")).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body, json!({ "error": refusal }));
+    assert!(receiver.take().is_empty(), "nothing reached the receiver");
 }
 
 #[tokio::test]

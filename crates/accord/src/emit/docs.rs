@@ -242,9 +242,10 @@ pub fn check_fragments(markdown: &str) -> Result<(), String> {
     }
     for (line, link) in links {
         if !targets.contains(&link) {
+            let text: String = markdown.lines().nth(line - 1).unwrap_or_default().trim().chars().take(160).collect();
             return Err(format!(
                 "line {line} links to `#{link}`, which no heading or `<a id>` of the page has (two headings with the \
-                 same text get `-1`, `-2`, … after the first: rename a model or endpoint that shares a heading's text)"
+                 same text get `-1`, `-2`, … after the first: rename a model or endpoint that shares a heading's text): {text}"
             ));
         }
     }

@@ -292,11 +292,16 @@ fn lib_rs(ir: &Ir) -> TokenStream {
             .collect();
         quote!(#(#lines)*)
     });
-    let webhooks = ir.webhooks.as_ref().map(|_| {
-        quote! {
+    let webhooks = ir.webhooks.as_ref().map(|webhooks| match webhooks.signature {
+        Some(_) => quote! {
             /// Webhook signature verification and typed events.
             pub mod webhooks;
-        }
+        },
+        None => quote! {
+            /// Typed webhook events, decoded without verification (the spec declares no
+            /// signature scheme).
+            pub mod webhooks;
+        },
     });
     let usage = " See `README.md` for a usage example; every endpoint is a method of [`Client`].";
     quote! {
@@ -1740,10 +1745,6 @@ fn errors_rs(ir: &Ir) -> TokenStream {
 
 fn webhooks_rs(ir: &Ir) -> TokenStream {
     let Some(webhooks) = &ir.webhooks else { return quote!() };
-    let scheme = scheme_tokens(&webhooks.signature);
-    let tolerance = webhooks.signature.tolerance_seconds;
-    let signs_url = webhooks.signature.signs_url();
-    let secret_env = lit(&webhooks.secret_env);
     let variants: Vec<TokenStream> = webhooks
         .events
         .iter()
@@ -1809,18 +1810,124 @@ fn webhooks_rs(ir: &Ir) -> TokenStream {
         }
         (None, None) => quote!(let id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;),
     };
-    let signature = &webhooks.signature;
+    let event_enum = quote! {
+        /// The declared events; events the spec does not declare arrive as `Unknown`.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum Event {
+            #(#variants)*
+            /// An event type this client does not know; the payload is kept as JSON.
+            Unknown {
+                /// The event type as sent.
+                event_type: ::std::string::String,
+                /// The payload.
+                raw: ::accord_runtime::serde_json::Value,
+            },
+        }
+
+        impl Event {
+            /// The event type as the provider names it.
+            pub fn event_type(&self) -> &str {
+                match self {
+                    #(#type_arms)*
+                    Event::Unknown { event_type, .. } => event_type,
+                }
+            }
+        }
+    };
+    let decode = quote! {
+        let payload: ::accord_runtime::serde_json::Value = ::accord_runtime::serde_json::from_slice(body)
+            .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(e.to_string()))?;
+        #event_type
+        #event_id
+        let event = match event_type.as_str() {
+            #(#parse_arms)*
+            _ => ::std::result::Result::Ok(Event::Unknown { event_type, raw: payload }),
+        }?;
+    };
+    match &webhooks.signature {
+        Some(signature) => signed_webhooks_rs(webhooks, signature, event_enum, decode),
+        None => unsigned_webhooks_rs(webhooks, event_enum, decode),
+    }
+}
+
+/// `webhooks.rs` without a declared signature scheme: the same `Event` and decoding as
+/// [`signed_webhooks_rs`], as `parse` functions that say plainly that nothing is verified.
+fn unsigned_webhooks_rs(webhooks: &WebhooksIr, event_enum: TokenStream, decode: TokenStream) -> TokenStream {
+    // `headers` is read only when the event type or id travels in one; the parameter stays
+    // so that the functions keep their shape when a scheme is declared later.
+    let headers_read = (webhooks.event_type_field.is_none() && webhooks.event_header.is_some())
+        || (webhooks.event_id_field.is_none() && webhooks.event_id_header.is_some());
+    let ignore_headers = (!headers_read).then(|| quote!(let _ = headers;));
+    let header_error = match (&webhooks.event_type_field, &webhooks.event_header) {
+        (None, Some(header)) => format!(
+            "; [`::accord_runtime::webhook::WebhookError::MissingHeader`] or `DuplicateHeader` when `{header}` is absent, empty or sent twice"
+        ),
+        _ => String::new(),
+    };
+    let parse_doc = doc(&format!(
+        "Decodes a delivery into its typed event WITHOUT verifying it: the spec declares no signature scheme, so nothing here can tell a delivery the provider sent from one anybody else sent to your endpoint. Authenticate deliveries another way before acting on them (a secret in the endpoint's URL, mutual TLS, the provider's published addresses, or fetching the event back from the API). Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).\n\nErrors: [`::accord_runtime::webhook::WebhookError::InvalidPayload`] when the body is not JSON or not the declared payload of its event type{header_error}."
+    ));
+    quote! {
+        //! Webhook decoding: parses a delivery into a typed [`Event`]. The spec declares no
+        //! signature scheme, so nothing in this module verifies that a delivery came from the
+        //! provider (see [`parse`]).
+
+        #event_enum
+
+        /// A decoded delivery: the event and its id for de-duplication (deliveries may arrive
+        /// more than once: see [`::accord_runtime::webhook::Deduplicate`]). Nothing about it is
+        /// verified: see [`parse`].
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Delivery {
+            /// The event or delivery id, when the provider sends one.
+            pub id: ::std::option::Option<::std::string::String>,
+            /// The event.
+            pub event: Event,
+        }
+
+        #parse_doc
+        pub fn parse<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(headers: &H, body: &[u8]) -> ::std::result::Result<Event, ::accord_runtime::webhook::WebhookError> {
+            parse_delivery(headers, body).map(|delivery| delivery.event)
+        }
+
+        /// Decodes a delivery into its event and id, WITHOUT verifying it (the spec declares no
+        /// signature scheme; see [`parse`]).
+        ///
+        /// Errors: as [`parse`].
+        pub fn parse_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(headers: &H, body: &[u8]) -> ::std::result::Result<Delivery, ::accord_runtime::webhook::WebhookError> {
+            #ignore_headers
+            #decode
+            ::std::result::Result::Ok(Delivery { id, event })
+        }
+    }
+}
+
+/// `webhooks.rs` with the spec's signature scheme: `SCHEME`, `verify`, `verify_delivery` and
+/// `sign` around the shared `Event` and decoding.
+fn signed_webhooks_rs(
+    webhooks: &WebhooksIr,
+    signature: &SignatureIr,
+    event_enum: TokenStream,
+    decode: TokenStream,
+) -> TokenStream {
+    let scheme = scheme_tokens(signature);
+    let tolerance = signature.tolerance_seconds;
+    let signs_url = signature.signs_url();
+    // Lowering sets the secret variable and the algorithm's title whenever it sets a scheme.
+    let secret_env = webhooks.secret_env.as_deref().unwrap_or_default();
     let scheme_doc = doc(&format!(
         "The signature scheme of the spec{}: {} in `{}: {}`{} over `{}`{}.",
         webhooks.preset.as_ref().map(|preset| format!(" (preset `{preset}`)")).unwrap_or_default(),
-        webhooks.algorithm_title,
+        webhooks.algorithm_title.as_deref().unwrap_or_default(),
         signature.header,
         signature.format,
         signature.separator.as_ref().map(|s| format!(" (entries separated by `{s}`)")).unwrap_or_default(),
         signature.signed_payload,
         if tolerance > 0 { format!(", replay window {tolerance} s both ways") } else { String::new() }
     ));
-    let secret_doc = doc(&format!("Environment variable holding the webhook secret: `{}`.", webhooks.secret_env));
+    let secret_doc = doc(&format!("Environment variable holding the webhook secret: `{secret_env}`."));
+    let secret_env = lit(secret_env);
     // Schemes that sign the request URL (Twilio) take it as an argument.
     let (url_param, url_arg, url_value, url_doc) = if signs_url {
         (
@@ -1857,29 +1964,7 @@ fn webhooks_rs(ir: &Ir) -> TokenStream {
         #secret_doc
         pub const SECRET_ENV: &str = #secret_env;
 
-        /// The declared events; events the spec does not declare arrive as `Unknown`.
-        #[derive(Debug, Clone, PartialEq)]
-        #[non_exhaustive]
-        pub enum Event {
-            #(#variants)*
-            /// An event type this client does not know; the payload is kept as JSON.
-            Unknown {
-                /// The event type as sent.
-                event_type: ::std::string::String,
-                /// The payload.
-                raw: ::accord_runtime::serde_json::Value,
-            },
-        }
-
-        impl Event {
-            /// The event type as the provider names it.
-            pub fn event_type(&self) -> &str {
-                match self {
-                    #(#type_arms)*
-                    Event::Unknown { event_type, .. } => event_type,
-                }
-            }
-        }
+        #event_enum
 
         /// A verified delivery: the event, its id for de-duplication (deliveries are
         /// at-least-once, so the same id can arrive twice: see
@@ -1906,14 +1991,7 @@ fn webhooks_rs(ir: &Ir) -> TokenStream {
         pub fn verify_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(headers: &H, body: &[u8], #url_param secrets: &[&::accord_runtime::Secret], now: ::std::time::SystemTime) -> ::std::result::Result<Delivery, ::accord_runtime::webhook::WebhookError> {
             let verifier = VERIFIER.as_ref().map_err(::std::clone::Clone::clone)?;
             let verified = verifier.verify(headers, body, #url_value, secrets, now)?;
-            let payload: ::accord_runtime::serde_json::Value = ::accord_runtime::serde_json::from_slice(body)
-                .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(e.to_string()))?;
-            #event_type
-            #event_id
-            let event = match event_type.as_str() {
-                #(#parse_arms)*
-                _ => ::std::result::Result::Ok(Event::Unknown { event_type, raw: payload }),
-            }?;
+            #decode
             ::std::result::Result::Ok(Delivery { id: id.or(verified.id), timestamp: verified.timestamp, event })
         }
 

@@ -205,6 +205,7 @@ fn constraints(value: Value, skip_format: Option<bool>) -> String {
 /// `Bearer <token>` shows rather than vanishing as an unknown HTML tag) and a bare
 /// `http(s)://` URL becomes an autolink `<…>` (mdBook links only those).
 pub fn prose(text: String) -> String {
+    let text = drop_fragment_links(&text);
     let mut out = String::with_capacity(text.len() + 16);
     let mut fenced = false;
     for (index, line) in text.split('\n').enumerate() {
@@ -223,6 +224,37 @@ pub fn prose(text: String) -> String {
         }
         prose_line(line, &mut out);
     }
+    out
+}
+
+/// Links to a section of the author's own documentation (`[text](#section)`, the text
+/// possibly over several lines) keep their text and lose the link: the section is not on
+/// accord's page. Links inside code spans are left alone.
+fn drop_fragment_links(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(position) = rest.find("](#") {
+        let (before, after) = rest.split_at(position);
+        let target_end = after[3..].find(')');
+        let open = before.rfind('[').filter(|&open| !before[open + 1..].contains(']'));
+        let in_code = |open: usize| {
+            let line_start = before[..open].rfind('\n').map_or(0, |i| i + 1);
+            before[line_start..open].matches('`').count() % 2 == 1
+        };
+        match (open, target_end) {
+            (Some(open), Some(end)) if !after[3..3 + end].contains(char::is_whitespace) && !in_code(open) => {
+                out.push_str(&before[..open]);
+                out.push_str(&before[open + 1..]);
+                rest = &after[3 + end + 1..];
+            }
+            _ => {
+                out.push_str(before);
+                out.push_str("](#");
+                rest = &after[3..];
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -428,6 +460,16 @@ mod tests {
         assert_eq!(anchor("OrderPage".into()), "orderpage");
         assert_eq!(anchor("Error codes".into()), "error-codes");
         assert_eq!(anchor(" `POST` /api/v1/orders ".into()), "post-apiv1orders");
+    }
+
+    #[test]
+    fn prose_drops_links_to_sections_of_someone_elses_docs() {
+        assert_eq!(
+            prose("See [Parameter fields](#parameter-fields) and [docs](https://e.com/x#y).".into()),
+            "See Parameter fields and [docs](https://e.com/x#y)."
+        );
+        assert_eq!(prose("`[code](#kept)`".into()), "`[code](#kept)`");
+        assert_eq!(prose("the [scheduled\nquery](#scheduled_queries)).".into()), "the scheduled\nquery).");
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! generated client against `accord mock` (in process, on 127.0.0.1) playing that scenario;
 //! the mock validates each request against the spec and the scenario, and the test asserts
 //! the typed outcome. Every webhook event is signed and verified, and must fail when
-//! tampered with or replayed late; the mock's own signed deliveries must verify. An ignored
-//! `provider_verification` test runs the scenarios against a real server.
+//! tampered with or replayed late; the mock's own signed deliveries must verify. When the
+//! spec declares no signature scheme, every event's example only parses into its variant.
+//! An ignored `provider_verification` test runs the scenarios against a real server.
 
 use std::path::PathBuf;
 
@@ -20,13 +21,25 @@ pub fn generate(ir: &Ir) -> GeneratedFile {
     let krate = ident(&ir.lib_name);
     let scenarios: Vec<TokenStream> = ir.scenarios.iter().map(|s| scenario(ir, s)).collect();
     let mut webhook_tests: Vec<TokenStream> = Vec::new();
+    let mut mock_webhooks = None;
     if let Some(webhooks) = &ir.webhooks {
-        webhook_tests.push(webhook_helpers(ir, webhooks));
-        webhook_tests.extend(webhooks.events.iter().map(|event| webhook_test(ir, webhooks, event)));
-        webhook_tests.extend(webhook_unknown_event_test(ir, webhooks));
+        match &webhooks.signature {
+            Some(signature) => {
+                webhook_tests.push(webhook_helpers(ir, webhooks, signature));
+                webhook_tests.extend(webhooks.events.iter().map(|event| webhook_test(ir, webhooks, signature, event)));
+                webhook_tests.extend(webhook_unknown_event_test(ir, webhooks, signature));
+                mock_webhooks = Some(mock_webhook_test(ir, webhooks, signature));
+            }
+            // Nothing to sign or verify with: the tests parse, and the mock (which refuses
+            // to deliver what it cannot sign) is not asked to deliver.
+            None => {
+                webhook_tests.push(unsigned_webhook_helpers(webhooks));
+                webhook_tests.extend(webhooks.events.iter().map(|event| unsigned_webhook_test(ir, webhooks, event)));
+                webhook_tests.extend(unsigned_unknown_event_test(ir, webhooks));
+            }
+        }
     }
     let auth_setup = auth_setup(ir);
-    let mock_webhooks = ir.webhooks.as_ref().map(|webhooks| mock_webhook_test(ir, webhooks));
     let provider = provider_test(ir);
     let tokens = quote! {
         //! Contract tests generated from the spec's scenarios and webhook events. Scenarios run
@@ -358,23 +371,11 @@ pub fn test_keys(signature: &SignatureIr) -> (String, String, String) {
 
 /// Helpers shared by the webhook tests: keys, the URL Twilio-style schemes sign, and a signed
 /// delivery's headers (with the event type and id headers the spec declares).
-fn webhook_helpers(ir: &Ir, webhooks: &WebhooksIr) -> TokenStream {
+fn webhook_helpers(ir: &Ir, webhooks: &WebhooksIr, signature: &SignatureIr) -> TokenStream {
     let krate = ident(&ir.lib_name);
-    let (signing, verifying, other) = test_keys(&webhooks.signature);
-    let url_arg = webhooks.signature.signs_url().then(|| quote!(URL,));
-    let event_header = webhooks.event_header.as_ref().map(|header| {
-        let header = Literal::string(header);
-        quote!(headers.insert(#header, event_type.parse().expect("header value"));)
-    });
-    // The event type travels in the payload unless a header carries it.
-    let event_type_param = ident(if webhooks.event_header.is_some() { "event_type" } else { "_event_type" });
-    let id_header =
-        webhooks.event_id_header.as_ref().filter(|header| Some(*header) != webhooks.signature.id_header.as_ref()).map(
-            |header| {
-                let header = Literal::string(header);
-                quote!(headers.insert(#header, "72d3162e-cc78-11e3-81ab-4c9367dc0958".parse().expect("header value"));)
-            },
-        );
+    let (signing, verifying, other) = test_keys(signature);
+    let url_arg = signature.signs_url().then(|| quote!(URL,));
+    let (event_type_param, event_header, id_header) = delivery_header_tokens(webhooks, signature.id_header.as_ref());
     quote! {
         /// Unix time the webhook tests sign at, seconds.
         const TIMESTAMP: i64 = 1_700_000_000;
@@ -405,7 +406,112 @@ fn webhook_helpers(ir: &Ir, webhooks: &WebhooksIr) -> TokenStream {
     }
 }
 
-fn webhook_unknown_event_test(ir: &Ir, webhooks: &WebhooksIr) -> Option<TokenStream> {
+/// What a test delivery adds to its headers besides a signature: the name of the helper's
+/// event-type parameter (`_event_type` when the type travels in the payload), the event type
+/// header and the delivery id header the spec declares, unless `signed_id_header` (the
+/// scheme's own, which signing sets) is that header.
+fn delivery_header_tokens(
+    webhooks: &WebhooksIr,
+    signed_id_header: Option<&String>,
+) -> (proc_macro2::Ident, Option<TokenStream>, Option<TokenStream>) {
+    let event_header = webhooks.event_header.as_ref().map(|header| {
+        let header = Literal::string(header);
+        quote!(headers.insert(#header, event_type.parse().expect("header value"));)
+    });
+    // The event type travels in the payload unless a header carries it.
+    let event_type_param = ident(if webhooks.event_header.is_some() { "event_type" } else { "_event_type" });
+    let id_header =
+        webhooks.event_id_header.as_ref().filter(|header| Some(*header) != signed_id_header).map(|header| {
+            let header = Literal::string(header);
+            quote!(headers.insert(#header, "72d3162e-cc78-11e3-81ab-4c9367dc0958".parse().expect("header value"));)
+        });
+    (event_type_param, event_header, id_header)
+}
+
+/// The helper of the unsigned webhook tests: a delivery's headers (the event type and id
+/// headers the spec declares), with no signature because the spec declares no scheme.
+fn unsigned_webhook_helpers(webhooks: &WebhooksIr) -> TokenStream {
+    let (event_type_param, event_header, id_header) = delivery_header_tokens(webhooks, None);
+    // Without a header to add, the map stays empty (and `mut` would be warned about).
+    let mutable = (event_header.is_some() || id_header.is_some()).then(|| quote!(mut));
+    quote! {
+        /// Headers of a delivery of `event_type` as the provider would send it. Nothing is
+        /// signed: the spec declares no signature scheme.
+        fn delivery_headers(#event_type_param: &str) -> ::accord_runtime::header::HeaderMap {
+            let #mutable headers = ::accord_runtime::header::HeaderMap::new();
+            #event_header
+            #id_header
+            headers
+        }
+    }
+}
+
+/// An event's example with its event type set where the spec says the type travels, as the
+/// contract's examples are.
+fn example_of(webhooks: &WebhooksIr, example: &Value, event_type: &str) -> Value {
+    let mut example = example.clone();
+    if let Some(pointer) = &webhooks.event_type_field {
+        crate::lower::set_pointer(&mut example, pointer, Value::String(event_type.to_string()));
+    }
+    example
+}
+
+/// Without a scheme, each event's example parses into its typed variant (nothing is verified).
+fn unsigned_webhook_test(ir: &Ir, webhooks: &WebhooksIr, event: &EventIr) -> TokenStream {
+    let krate = ident(&ir.lib_name);
+    let test_name = ident(&format!("webhook_{}_parses_unverified", event.snake));
+    let variant = ident(&event.variant);
+    let example = example_of(webhooks, &event.example, &event.event_type);
+    // The id is asserted only where the test delivery certainly carries one.
+    let has_id = match (&webhooks.event_id_field, &webhooks.event_id_header) {
+        (Some(pointer), _) => example.pointer(pointer).is_some_and(Value::is_string),
+        (None, Some(_)) => true,
+        (None, None) => false,
+    };
+    let id_check =
+        has_id.then(|| quote!(assert!(delivery.id.is_some(), "the delivery id is read for de-duplication");));
+    let payload = json_tokens(&example);
+    let event_type = Literal::string(&event.event_type);
+    quote! {
+        /// Webhook event parses into its typed variant. The spec declares no signature scheme,
+        /// so the delivery is decoded, not verified, and there is nothing to tamper with.
+        #[test]
+        fn #test_name() {
+            let body = serde_json::to_vec(&#payload).expect("payload serializes");
+            let headers = delivery_headers(#event_type);
+            let delivery = #krate::webhooks::parse_delivery(&headers, &body).expect("the example delivery parses");
+            assert!(matches!(delivery.event, #krate::webhooks::Event::#variant(_)), "decoded {:?}", delivery.event);
+            assert_eq!(delivery.event.event_type(), #event_type);
+            #id_check
+        }
+    }
+}
+
+/// Without a scheme, an undeclared event type still parses, as `Event::Unknown`.
+fn unsigned_unknown_event_test(ir: &Ir, webhooks: &WebhooksIr) -> Option<TokenStream> {
+    let krate = ident(&ir.lib_name);
+    let event = webhooks.events.first()?;
+    let payload = json_tokens(&example_of(webhooks, &event.example, "accord.test.unknown"));
+    Some(quote! {
+        /// An event type the spec does not declare arrives as `Event::Unknown` with its raw
+        /// payload, not as an error.
+        #[test]
+        fn webhook_unknown_event_type_is_kept_raw() {
+            let body = serde_json::to_vec(&#payload).expect("payload serializes");
+            let headers = delivery_headers("accord.test.unknown");
+            let event = #krate::webhooks::parse(&headers, &body).expect("an undeclared event type parses");
+            match event {
+                #krate::webhooks::Event::Unknown { event_type, raw } => {
+                    assert_eq!(event_type, "accord.test.unknown");
+                    assert_eq!(raw, serde_json::from_slice::<Value>(&body).expect("JSON"));
+                }
+                other => panic!("expected Unknown, got {other:?}"),
+            }
+        }
+    })
+}
+
+fn webhook_unknown_event_test(ir: &Ir, webhooks: &WebhooksIr, signature: &SignatureIr) -> Option<TokenStream> {
     let krate = ident(&ir.lib_name);
     let event = webhooks.events.first()?;
     let mut example = event.example.clone();
@@ -413,7 +519,7 @@ fn webhook_unknown_event_test(ir: &Ir, webhooks: &WebhooksIr) -> Option<TokenStr
         *example.pointer_mut(pointer)? = Value::String("accord.test.unknown".into());
     }
     let payload = json_tokens(&example);
-    let url_arg = webhooks.signature.signs_url().then(|| quote!(URL,));
+    let url_arg = signature.signs_url().then(|| quote!(URL,));
     Some(quote! {
         /// An event type the spec does not declare arrives as `Event::Unknown` with its raw
         /// payload, not as an error.
@@ -434,14 +540,14 @@ fn webhook_unknown_event_test(ir: &Ir, webhooks: &WebhooksIr) -> Option<TokenStr
     })
 }
 
-fn webhook_test(ir: &Ir, webhooks: &WebhooksIr, event: &EventIr) -> TokenStream {
+fn webhook_test(ir: &Ir, webhooks: &WebhooksIr, signature: &SignatureIr, event: &EventIr) -> TokenStream {
     let krate = ident(&ir.lib_name);
     let test_name = ident(&format!("webhook_{}_verifies_and_rejects_tampering", event.snake));
     let variant = ident(&event.variant);
     let payload = json_tokens(&event.example);
-    let url_arg = webhooks.signature.signs_url().then(|| quote!(URL,));
-    let signature_header = Literal::string(&webhooks.signature.header);
-    let tolerance = webhooks.signature.tolerance_seconds;
+    let url_arg = signature.signs_url().then(|| quote!(URL,));
+    let signature_header = Literal::string(&signature.header);
+    let tolerance = signature.tolerance_seconds;
     let replay = (tolerance > 0).then(|| {
         let late = i64::try_from(tolerance + 1).unwrap_or(i64::MAX);
         quote! {
@@ -536,12 +642,12 @@ fn provider_test(ir: &Ir) -> TokenStream {
 
 /// The mock delivers every declared event, signed with the spec's scheme and retried on its
 /// schedule after a failed attempt; the generated `verify` accepts each delivery.
-fn mock_webhook_test(ir: &Ir, webhooks: &WebhooksIr) -> TokenStream {
+fn mock_webhook_test(ir: &Ir, webhooks: &WebhooksIr, signature: &SignatureIr) -> TokenStream {
     let krate = ident(&ir.lib_name);
     let event_types: Vec<Literal> = webhooks.events.iter().map(|e| Literal::string(&e.event_type)).collect();
     let retries = webhooks.retry_schedule_seconds.len() > 1;
     let (script, first_attempts) = if retries { (quote!(&[500]), 2usize) } else { (quote!(&[]), 1usize) };
-    let url_arg = webhooks.signature.signs_url().then(|| quote!(&received.url,));
+    let url_arg = signature.signs_url().then(|| quote!(&received.url,));
     quote! {
         /// `accord mock` delivers every declared event signed with the spec's scheme (a
         /// failed first attempt is retried on the declared schedule, scaled to zero here),

@@ -716,8 +716,11 @@ pub struct Webhooks {
     /// Prose.
     #[serde(default)]
     pub description: Option<String>,
-    /// How deliveries are signed.
-    pub signature: WebhookSignature,
+    /// How deliveries are signed. Without it the generated code decodes deliveries but
+    /// cannot verify them, and the checker warns (`spec::unsigned_webhooks`); it is optional
+    /// because some sources (OpenAPI 3.1 `webhooks`) declare the events but not the scheme.
+    #[serde(default)]
+    pub signature: Option<WebhookSignature>,
     /// Delivery guarantees and retry schedule.
     #[serde(default)]
     pub delivery: Option<Delivery>,

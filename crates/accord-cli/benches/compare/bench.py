@@ -1,0 +1,624 @@
+#!/usr/bin/env python3
+"""Measurement and report half of the generator comparison; `run.sh` installs the tools and calls it.
+
+Usage (normally through run.sh, which sets the environment):
+    python3 bench.py run       measure every (API, tool) pair selected by APIS and TOOLS
+    python3 bench.py report    rebuild results.md from the raw records already in $SCRATCH/raw
+
+Every measurement is stored as one JSON record per (API, tool) in $SCRATCH/raw, so a partial
+run (say APIS=stripe) refreshes only its own rows and the report always covers all records
+present. A failure, a rejected spec or a timeout is a result to report, never a reason to stop:
+the whole point is to learn which peers cope with which documents.
+"""
+
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+# The three APIs of the issue, by the short name used for crates and folders.
+CORPUS = Path(os.environ.get("BENCH_CORPUS", "/work/shared/corpus/openapi"))
+APIS = {
+    "petstore": CORPUS / "oai-petstore.yaml",
+    "github": CORPUS / "github-rest-api.2021-10-10.json",
+    "stripe": CORPUS / "stripe-spec3.2023-09-12.yaml",
+}
+TOOLS = ["accord", "progenitor", "openapi-generator"]
+
+SCRATCH = Path(os.environ.get("BENCH_SCRATCH", "/tmp/accord-compare"))
+REPS = int(os.environ.get("REPS", "3"))
+COMPILE_REPS = int(os.environ.get("COMPILE_REPS", "1"))
+TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "1200"))
+ACCORD = os.environ.get("ACCORD_BIN", "")
+ACCORD_UNAVAILABLE = os.environ.get("ACCORD_UNAVAILABLE", "")
+RUNTIME_PATH = os.environ.get("RUNTIME_PATH", "/work/main/crates/accord-runtime")
+PROGENITOR = os.environ.get("PROGENITOR_BIN", str(SCRATCH / "tools/bin/cargo-progenitor"))
+OPENAPI_GENERATOR = os.environ.get("OAG_BIN", str(SCRATCH / "venv/bin/openapi-generator-cli"))
+OAG_EXTRA_ARGS = os.environ.get("OAG_EXTRA_ARGS", "").split()
+LLVM_LINES = os.environ.get("LLVM_LINES_BIN", str(SCRATCH / "tools/bin/cargo-llvm-lines"))
+# `auto`: analyse accord's crate when it misses the compile-time target; `all`: every crate
+# that compiles; `none`; or a space-separated list of tool names.
+ANALYZE = os.environ.get("ANALYZE", "auto")
+GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+
+RAW = SCRATCH / "raw"
+LOGS = SCRATCH / "logs"
+ANALYSIS = SCRATCH / "analysis"
+
+
+# ---------------------------------------------------------------------------------------------
+# Running one command
+
+
+def measure(cmd, log_name, cwd=None, env=None, timeout=TIMEOUT):
+    """Runs `cmd` once and returns wall seconds, max RSS (KiB), status and an error excerpt.
+
+    Wall time is taken here with a monotonic clock (GNU time rounds to 10 ms); max RSS comes
+    from GNU time's `-v` report, which is the peak of the largest process in the tree that
+    was waited for (the JVM behind openapi-generator-cli's Python wrapper counts). Without
+    GNU time, a small wrapper process reads `getrusage(RUSAGE_CHILDREN)`, which holds the same
+    number for exactly one command only when the wrapper runs nothing else.
+    """
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log_path = LOGS / f"{log_name}.log"
+    rusage_path = LOGS / f"{log_name}.rusage"
+    rusage_path.unlink(missing_ok=True)
+    if GNU_TIME:
+        wrapped = [GNU_TIME, "-v", "-o", str(rusage_path), *cmd]
+    else:
+        wrapped = [sys.executable, __file__, "_rusage", str(rusage_path), "--", *cmd]
+    # Other work on the machine skews every number here (2 cores); the load average before
+    # and after each step lets the report flag measurements taken on a busy machine.
+    load_before = os.getloadavg()[0]
+    with open(log_path, "w") as log:
+        log.write("$ " + " ".join(map(str, cmd)) + "\n")
+        log.flush()
+        started = time.monotonic()
+        try:
+            process = subprocess.Popen(
+                wrapped, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, start_new_session=True,
+            )
+        except OSError as error:
+            return {"status": "failed", "error": f"cannot start: {error}", "log": str(log_path)}
+        try:
+            exit_code = process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            # The command runs in its own session, so its whole tree (cargo and its rustc
+            # processes, or the JVM) goes with it, and nothing else does.
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+            return {
+                "status": "timeout", "wall": time.monotonic() - started,
+                "error": f"timeout after {timeout:.0f} s", "log": str(log_path),
+            }
+        wall = time.monotonic() - started
+    result = {"wall": wall, "exit_code": exit_code, "log": str(log_path),
+              "load": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
+    result["max_rss_kib"] = read_max_rss(rusage_path)
+    if exit_code == 0:
+        result["status"] = "ok"
+    else:
+        result["status"] = "failed"
+        result["error"] = error_excerpt(log_path)
+    return result
+
+
+def read_max_rss(path):
+    try:
+        text = path.read_text()
+    except OSError:
+        return None
+    match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+    if match:
+        return int(match.group(1))
+    match = re.search(r"^max_rss_kib (\d+)$", text, re.M)
+    return int(match.group(1)) if match else None
+
+
+def error_excerpt(log_path, limit=6):
+    """The first error lines of a log, which say more than its last lines after a cargo run."""
+    lines = [line.rstrip() for line in Path(log_path).read_text(errors="replace").splitlines()[1:]]
+    lines = [line for line in lines if line.strip() and not line.startswith("\tCommand being timed")]
+    picked = []
+    for index, line in enumerate(lines):
+        if re.search(r"\berror\b|exception|\bpanicked\b|fatal", line, re.I):
+            picked.extend(lines[index:index + 3])
+            if len(picked) >= limit:
+                break
+    if not picked:
+        picked = lines[-limit:]
+    seen = []
+    for line in picked:
+        if line not in seen:
+            seen.append(line)
+    return "\n".join(seen[:limit])
+
+
+def rusage_wrapper(out_path, cmd):
+    """Fallback for machines without GNU time: run one command, write its peak RSS."""
+    import resource
+
+    exit_code = subprocess.call(cmd)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    Path(out_path).write_text(f"max_rss_kib {peak}\n")
+    return exit_code
+
+
+# ---------------------------------------------------------------------------------------------
+# Generation
+
+
+def fresh_dir(path):
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+def find_crate(out_dir, name):
+    """The generated package: DIR/NAME for accord, DIR itself for the peers."""
+    for candidate in (out_dir / name, out_dir):
+        if (candidate / "Cargo.toml").is_file():
+            return candidate
+    found = sorted(out_dir.glob("*/Cargo.toml"))
+    return found[0].parent if found else None
+
+
+def generate_once(api, tool, spec, rep):
+    """One generation; returns the per-step measurements and the crate folder."""
+    base = SCRATCH / "gen" / api / tool
+    out_dir = fresh_dir(base / "out")
+    tag = f"{api}-{tool}-gen{rep}"
+    if tool == "accord":
+        specs_dir = fresh_dir(base / "specs")
+        accord_spec = specs_dir / f"{api}.yaml"
+        imported = measure([ACCORD, "import", "openapi", str(spec), "-o", str(accord_spec)], f"{tag}-import")
+        steps = {"import": imported}
+        if imported["status"] == "ok":
+            steps["generate"] = measure(
+                [ACCORD, "generate", str(accord_spec), "--out", str(out_dir), "--runtime-path", RUNTIME_PATH],
+                f"{tag}-generate",
+            )
+    elif tool == "progenitor":
+        # cargo-progenitor is a cargo subcommand: its binary expects `progenitor` as argv[1].
+        steps = {"generate": measure(
+            [PROGENITOR, "progenitor", "-i", str(spec), "-o", str(out_dir), "-n", api, "-v", "0.1.0"], tag,
+        )}
+    else:
+        steps = {"generate": measure(
+            [OPENAPI_GENERATOR, "generate", "-i", str(spec), "-g", "rust", "-o", str(out_dir),
+             "--additional-properties", f"packageName={api},packageVersion=0.1.0", *OAG_EXTRA_ARGS],
+            tag,
+        )}
+    return steps, find_crate(out_dir, api)
+
+
+def summarize_generation(reps):
+    """Medians over repetitions; a step that failed in any repetition makes the tool fail."""
+    summary = {"reps": reps}
+    for rep in reps:
+        for step_name, step in rep.items():
+            if step["status"] != "ok":
+                summary["status"] = step["status"]
+                summary["error"] = f"{step_name}: {step.get('error', '')}"
+                summary["log"] = step.get("log")
+                return summary
+    summary["status"] = "ok"
+    for step_name in reps[0]:
+        summary[f"{step_name}_wall"] = statistics.median(rep[step_name]["wall"] for rep in reps)
+    summary["wall"] = statistics.median(sum(step["wall"] for step in rep.values()) for rep in reps)
+    rss = [max((step.get("max_rss_kib") or 0) for step in rep.values()) for rep in reps]
+    summary["max_rss_kib"] = statistics.median(rss) if any(rss) else None
+    return summary
+
+
+# ---------------------------------------------------------------------------------------------
+# Compiling the generated crate
+
+
+def count_lines(crate_dir):
+    files = lines = 0
+    for path in crate_dir.rglob("*.rs"):
+        if "target" in path.relative_to(crate_dir).parts:
+            continue
+        files += 1
+        lines += sum(1 for line in path.read_text(errors="replace").splitlines() if line.strip())
+    return {"rs_files": files, "rs_lines": lines}
+
+
+def package_name(crate_dir):
+    manifest = tomllib.loads((crate_dir / "Cargo.toml").read_text())
+    return manifest["package"]["name"]
+
+
+def own_crate_timings(target_dir, package):
+    """Time of the generated crate's own units from `--timings`, apart from its dependencies.
+
+    Cargo's HTML report embeds its unit list as `const UNIT_DATA = [...]`; stable cargo has no
+    machine-readable form. Returns the crate's duration, when it could start (the time spent
+    on dependencies before it), and its frontend/codegen sections when cargo reports them.
+    """
+    report = target_dir / "cargo-timings" / "cargo-timing.html"
+    try:
+        text = report.read_text()
+    except OSError:
+        return None
+    match = re.search(r"const UNIT_DATA = (\[.*?\]);\s*const ", text, re.S)
+    if not match:
+        return None
+    all_units = json.loads(match.group(1))
+    # The slowest units of the whole graph say where a cold build goes when it is not the
+    # generated crate itself (a C build script, a large dependency).
+    slowest = sorted(all_units, key=lambda unit: -unit["duration"])[:6]
+    top_units = [f"{unit['name']}{unit.get('target', '')} {unit['duration']:.1f} s" for unit in slowest]
+    units = [unit for unit in all_units
+             if unit["name"] == package and "build-script" not in unit.get("target", "")
+             and "build script" not in unit.get("target", "")]
+    if not units:
+        return None
+    timings = {
+        "own_duration": sum(unit["duration"] for unit in units),
+        "own_start": min(unit["start"] for unit in units),
+        "units": len(units),
+        "top_units": top_units,
+    }
+    sections = {}
+    for unit in units:
+        for section_name, span in unit.get("sections") or []:
+            sections[section_name] = sections.get(section_name, 0) + span["end"] - span["start"]
+    if sections:
+        timings["sections"] = sections
+    return timings
+
+
+def cargo_env(target_dir):
+    env = dict(os.environ)
+    env["CARGO_TARGET_DIR"] = str(target_dir)
+    # Flags from the caller's shell would make the peers' numbers incomparable with a user's.
+    for variable in ("RUSTFLAGS", "CARGO_BUILD_RUSTFLAGS", "CARGO_INCREMENTAL", "RUSTC_WRAPPER"):
+        env.pop(variable, None)
+    return env
+
+
+def compile_crate(api, tool, crate_dir):
+    package = package_name(crate_dir)
+    result = {"package": package}
+    # Downloads are not what we measure: resolve and fetch once, untimed, into the shared
+    # CARGO_HOME; the timed runs are then --offline.
+    fetched = measure(["cargo", "fetch"], f"{api}-{tool}-fetch", cwd=crate_dir,
+                      env=cargo_env(SCRATCH / "target" / "fetch"))
+    if fetched["status"] != "ok":
+        result["fetch"] = fetched
+        return result
+    for command in ("check", "build"):
+        runs = []
+        for rep in range(COMPILE_REPS):
+            target_dir = SCRATCH / "target" / f"{api}-{tool}-{command}"
+            shutil.rmtree(target_dir, ignore_errors=True)
+            run = measure(["cargo", command, "--offline", "--timings"], f"{api}-{tool}-{command}{rep}",
+                          cwd=crate_dir, env=cargo_env(target_dir))
+            run["own"] = own_crate_timings(target_dir, package)
+            runs.append(run)
+            if run["status"] != "ok":
+                break
+        summary = {"runs": runs}
+        failed = [run for run in runs if run["status"] != "ok"]
+        if failed:
+            summary.update(status=failed[0]["status"], error=failed[0].get("error"), log=failed[0]["log"])
+        else:
+            summary["status"] = "ok"
+            summary["wall"] = statistics.median(run["wall"] for run in runs)
+            own = [run["own"]["own_duration"] for run in runs if run.get("own")]
+            summary["own_duration"] = statistics.median(own) if own else None
+            # Keep the last report: it is the input of the "where does the time go" analysis.
+            report = SCRATCH / "target" / f"{api}-{tool}-{command}" / "cargo-timings" / "cargo-timing.html"
+            if report.is_file():
+                ANALYSIS.mkdir(parents=True, exist_ok=True)
+                shutil.copy(report, ANALYSIS / f"{api}-{tool}-{command}-timings.html")
+        result[command] = summary
+        if summary["status"] != "ok":
+            # A crate that does not type-check will not build either; say so instead of waiting.
+            if command == "check":
+                result["build"] = {"status": "skipped", "error": "check failed"}
+            break
+    return result
+
+
+def llvm_lines(api, tool, crate_dir):
+    """Top monomorphised functions by LLVM IR lines: what codegen spends its time on."""
+    target_dir = SCRATCH / "target" / f"{api}-{tool}-llvm-lines"
+    run = measure([LLVM_LINES, "llvm-lines", "--lib", "--offline"], f"{api}-{tool}-llvm-lines",
+                  cwd=crate_dir, env=cargo_env(target_dir))
+    if run["status"] != "ok":
+        return {"status": run["status"], "error": run.get("error")}
+    ANALYSIS.mkdir(parents=True, exist_ok=True)
+    lines = Path(run["log"]).read_text(errors="replace").splitlines()
+    table = [line for line in lines if re.match(r"\s*\d+ \(", line) or "Lines" in line or "(TOTAL)" in line]
+    (ANALYSIS / f"{api}-{tool}-llvm-lines.txt").write_text("\n".join(table) + "\n")
+    return {"status": "ok", "top": table[:22], "file": str(ANALYSIS / f"{api}-{tool}-llvm-lines.txt")}
+
+
+# ---------------------------------------------------------------------------------------------
+# One (API, tool) pair
+
+
+def bench_pair(api, tool):
+    spec = APIS[api]
+    record = {"api": api, "tool": tool, "spec": str(spec), "reps": REPS, "compile_reps": COMPILE_REPS}
+    if tool == "accord" and ACCORD_UNAVAILABLE:
+        record["generation"] = {"status": "not available", "error": ACCORD_UNAVAILABLE}
+        return record
+    print(f"[{time.strftime('%H:%M:%S')}] {api} / {tool}: generating ({REPS}x)", file=sys.stderr, flush=True)
+    reps = []
+    crate_dir = None
+    for rep in range(REPS):
+        steps, crate_dir = generate_once(api, tool, spec, rep)
+        reps.append(steps)
+        if any(step["status"] != "ok" for step in steps.values()):
+            break
+    generation = summarize_generation(reps)
+    if tool == "accord" and generation["status"] == "failed" and "import" in generation["error"][:8]:
+        generation["status"] = "not available"
+    record["generation"] = generation
+    if generation["status"] != "ok":
+        return record
+    if crate_dir is None:
+        generation.update(status="failed", error="no Cargo.toml in the output folder")
+        return record
+    record["crate_dir"] = str(crate_dir)
+    record["lines"] = count_lines(crate_dir)
+    print(f"[{time.strftime('%H:%M:%S')}] {api} / {tool}: cold cargo check + build ({COMPILE_REPS}x)",
+          file=sys.stderr, flush=True)
+    record["compile"] = compile_crate(api, tool, crate_dir)
+    return record
+
+
+def wants_analysis(tool, record, records):
+    if ANALYZE == "none":
+        return False
+    built = record.get("compile", {}).get("build", {}).get("status") == "ok"
+    if not built:
+        return False
+    if ANALYZE == "all" or tool in ANALYZE.split():
+        return True
+    if ANALYZE == "auto" and tool == "accord":
+        ratio = check_ratio(records)
+        return ratio is None or ratio > 0.5
+    return False
+
+
+def run():
+    RAW.mkdir(parents=True, exist_ok=True)
+    apis = os.environ.get("APIS", " ".join(APIS)).split()
+    tools = os.environ.get("TOOLS", " ".join(TOOLS)).split()
+    for api in apis:
+        for tool in tools:
+            record = bench_pair(api, tool)
+            save(api, tool, record)
+        records = load_records().get(api, {})
+        for tool in tools:
+            record = records.get(tool)
+            if record and wants_analysis(tool, record, records):
+                print(f"[{time.strftime('%H:%M:%S')}] {api} / {tool}: cargo llvm-lines", file=sys.stderr, flush=True)
+                record["llvm_lines"] = llvm_lines(api, tool, Path(record["crate_dir"]))
+                save(api, tool, record)
+    report()
+
+
+def save(api, tool, record):
+    (RAW / f"{api}-{tool}.json").write_text(json.dumps(record, indent=2))
+
+
+def load_records():
+    records = {}
+    for path in sorted(RAW.glob("*.json")):
+        record = json.loads(path.read_text())
+        records.setdefault(record["api"], {})[record["tool"]] = record
+    return records
+
+
+# ---------------------------------------------------------------------------------------------
+# Report
+
+
+def seconds(value):
+    if value is None:
+        return "–"
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
+
+
+def mebibytes(kib):
+    return "–" if not kib else f"{kib / 1024:.0f} MiB"
+
+
+def one_line(text, limit=110):
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def compile_cell(summary):
+    if not summary:
+        return "–"
+    if summary["status"] == "ok":
+        own = summary.get("own_duration")
+        return seconds(summary["wall"]) + (f" (crate {seconds(own)})" if own is not None else "")
+    if summary["status"] == "timeout":
+        return f"timeout ({summary.get('error', '')})"
+    return summary["status"]
+
+
+def table_row(tool, record):
+    generation = record["generation"]
+    if generation["status"] != "ok":
+        reason = one_line(generation.get("error"))
+        label = "not available" if generation["status"] == "not available" else generation["status"]
+        return f"| {tool} | {label}: {reason} | – | – | – | – | no ({generation['status']}) |"
+    wall = seconds(generation["wall"])
+    if "import_wall" in generation:
+        wall += f" (import {seconds(generation['import_wall'])} + generate {seconds(generation['generate_wall'])})"
+    lines = record.get("lines", {})
+    compiled = record.get("compile", {})
+    if "fetch" in compiled:
+        verdict = "unknown (cargo fetch failed)"
+    else:
+        check, build = compiled.get("check"), compiled.get("build")
+        if check and build and check["status"] == "ok" and build["status"] == "ok":
+            verdict = "yes"
+        elif check and check["status"] == "timeout" or build and build["status"] == "timeout":
+            verdict = "unknown (timeout)"
+        else:
+            verdict = "**no**"
+    return (f"| {tool} | {wall} | {mebibytes(generation.get('max_rss_kib'))} | "
+            f"{lines.get('rs_lines', '–')} ({lines.get('rs_files', '–')} files) | "
+            f"{compile_cell(compiled.get('check'))} | {compile_cell(compiled.get('build'))} | {verdict} |")
+
+
+def ok_value(records, tool, *path):
+    node = records.get(tool)
+    for key in path:
+        if not isinstance(node, dict):
+            return None
+        node = node.get(key)
+    return node
+
+
+def generation_wall(records, tool):
+    if ok_value(records, tool, "generation", "status") != "ok":
+        return None
+    return ok_value(records, tool, "generation", "wall")
+
+
+def check_wall(records, tool):
+    if ok_value(records, tool, "compile", "check", "status") != "ok":
+        return None
+    return ok_value(records, tool, "compile", "check", "wall")
+
+
+def check_ratio(records):
+    accord, progenitor = check_wall(records, "accord"), check_wall(records, "progenitor")
+    return accord / progenitor if accord and progenitor else None
+
+
+def missing_reason(records, tool, what):
+    record = records.get(tool)
+    if not record:
+        return f"{tool} not measured"
+    generation = record["generation"]
+    if generation["status"] != "ok":
+        return f"{tool} generation {generation['status']}"
+    if what == "check":
+        check = ok_value(records, tool, "compile", "check") or {"status": "not run"}
+        return f"{tool} cargo check {check['status']}"
+    return f"{tool} {what} missing"
+
+
+def targets(records):
+    accord_gen = generation_wall(records, "accord")
+    rows = []
+    oag_gen = generation_wall(records, "openapi-generator")
+    if accord_gen and oag_gen:
+        ratio = oag_gen / accord_gen
+        rows.append(f"| generation: openapi-generator / accord ≥ 20× | {ratio:.1f}× | {'met' if ratio >= 20 else '**missed**'} |")
+    else:
+        reason = missing_reason(records, "accord" if not accord_gen else "openapi-generator", "generation")
+        rows.append(f"| generation: openapi-generator / accord ≥ 20× | n/a ({reason}) | – |")
+    prog_gen = generation_wall(records, "progenitor")
+    if accord_gen and prog_gen:
+        ratio = prog_gen / accord_gen
+        rows.append(f"| generation: progenitor / accord ≥ 1× | {ratio:.2f}× | {'met' if ratio >= 1 else '**missed**'} |")
+    else:
+        reason = missing_reason(records, "accord" if not accord_gen else "progenitor", "generation")
+        rows.append(f"| generation: progenitor / accord ≥ 1× | n/a ({reason}) | – |")
+    ratio = check_ratio(records)
+    if ratio is not None:
+        rows.append(f"| cold `cargo check`: accord / progenitor ≤ 0.5 | {ratio:.2f} | {'met' if ratio <= 0.5 else '**missed**'} |")
+    else:
+        reason = missing_reason(records, "accord" if not check_wall(records, "accord") else "progenitor", "check")
+        rows.append(f"| cold `cargo check`: accord / progenitor ≤ 0.5 | n/a ({reason}) | – |")
+    # The peers against each other: context for the targets, and a sanity check of the numbers.
+    if prog_gen and oag_gen:
+        rows.append(f"| (context) generation: openapi-generator / progenitor | {oag_gen / prog_gen:.1f}× | – |")
+    oag_check, prog_check = check_wall(records, "openapi-generator"), check_wall(records, "progenitor")
+    if oag_check and prog_check:
+        rows.append(f"| (context) cold `cargo check`: openapi-generator / progenitor | {oag_check / prog_check:.2f} | – |")
+    return rows
+
+
+def environment_lines():
+    lines = []
+    for label, variable in (("accord", "ACCORD_DESCRIBE"), ("rustc", "RUSTC_VERSION"),
+                            ("progenitor", "PROGENITOR_VERSION"), ("openapi-generator", "OAG_VERSION"),
+                            ("java", "JAVA_VERSION")):
+        if os.environ.get(variable):
+            lines.append(f"- {label}: {os.environ[variable]}")
+    lines.append(f"- machine: {os.cpu_count()} cores; measured with "
+                 f"{'GNU time' if GNU_TIME else 'getrusage'}; generation reps {REPS}, "
+                 f"cold compile reps {COMPILE_REPS}, medians; timeout per step {TIMEOUT:.0f} s")
+    return lines
+
+
+def report():
+    records = load_records()
+    out = ["# accord vs progenitor vs openapi-generator (`-g rust`)", ""]
+    out += environment_lines()
+    out += ["",
+            "Generation: wall time (median) and peak RSS of the generator process tree. Lines: non-blank",
+            "lines of `*.rs` in the generated crate. `cargo check` / `cargo build`: cold (fresh",
+            "`CARGO_TARGET_DIR`, dependencies compiled too, downloads excluded), debug profile; in",
+            "parentheses the generated crate's own unit from `--timings`, without its dependencies.", ""]
+    for api in [name for name in APIS if name in records] + [name for name in records if name not in APIS]:
+        by_tool = records[api]
+        out += [f"## {api} (`{Path(APIS.get(api, api)).name}`)", "",
+                "| tool | generation wall (median) | gen max RSS | lines | cargo check cold | cargo build cold | compiles? |",
+                "| --- | --- | --- | --- | --- | --- | --- |"]
+        for tool in TOOLS:
+            if tool in by_tool:
+                out.append(table_row(tool, by_tool[tool]))
+        out += ["", "| target | value | verdict |", "| --- | --- | --- |", *targets(by_tool), ""]
+        failures = []
+        for tool in TOOLS:
+            record = by_tool.get(tool)
+            if not record:
+                continue
+            steps = [("generation", record["generation"])]
+            compiled = record.get("compile", {})
+            steps += [(name, compiled[name]) for name in ("fetch", "check", "build") if name in compiled]
+            for step_name, step in steps:
+                if step.get("status") not in ("ok", "skipped", None) and step.get("error"):
+                    excerpt = "\n".join("    " + line for line in step["error"].splitlines()[:6])
+                    failures.append(f"- {tool}, {step_name} ({step['status']}):\n{excerpt}")
+        if failures:
+            out += ["Failures (first lines; full logs in `$SCRATCH/logs`):", "", *failures, ""]
+        for tool in TOOLS:
+            analysis = ok_value(by_tool, tool, "llvm_lines")
+            if analysis and analysis.get("status") == "ok":
+                out += [f"`cargo llvm-lines --lib` for {tool} (top; full list in `{analysis['file']}`):", "", "```",
+                        *analysis["top"], "```", ""]
+            build_own = ok_value(by_tool, tool, "compile", "build", "runs")
+            if analysis and build_own and build_own[-1].get("own"):
+                own = build_own[-1]["own"]
+                out += [f"{tool}: own crate starts at {own['own_start']:.1f} s of the cold build (dependencies "
+                        f"before it), takes {own['own_duration']:.1f} s; sections: "
+                        + ", ".join(f"{name} {value:.1f} s" for name, value in own.get("sections", {}).items()), ""]
+    text = "\n".join(out) + "\n"
+    (SCRATCH / "results.md").write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 4 and sys.argv[1] == "_rusage":
+        sys.exit(rusage_wrapper(sys.argv[2], sys.argv[4:]))
+    command = sys.argv[1] if len(sys.argv) > 1 else "run"
+    if command == "run":
+        run()
+    elif command == "report":
+        report()
+    else:
+        sys.exit(f"unknown command `{command}`; expected `run` or `report`")

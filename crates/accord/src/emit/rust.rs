@@ -329,7 +329,8 @@ fn lib_rs(ir: &Ir) -> TokenStream {
 // models.rs
 
 fn models_rs(ir: &Ir) -> TokenStream {
-    let items: Vec<TokenStream> = ir.types.iter().map(type_def).collect();
+    let cycles = cycles(ir);
+    let items: Vec<TokenStream> = ir.types.iter().map(|def| type_def(def, &cycles)).collect();
     quote! {
         //! Data models (spec `models` and inline schemas).
         #(#items)*
@@ -344,7 +345,97 @@ fn source_doc(def: &TypeDef) -> String {
     }
 }
 
-fn type_def(def: &TypeDef) -> TokenStream {
+/// Types that contain one another by value (through fields and union variants, not lists or
+/// maps), each with the index of its cycle. A field or variant that points into its own type's
+/// cycle is boxed, or the types would have no size (Stripe's `Customer` ↔ `BankAccount`).
+fn cycles(ir: &Ir) -> BTreeMap<String, usize> {
+    let index: BTreeMap<&str, usize> = ir.types.iter().enumerate().map(|(i, t)| (t.name.as_str(), i)).collect();
+    let edges: Vec<Vec<usize>> = ir
+        .types
+        .iter()
+        .map(|def| {
+            let targets: Vec<&TypeExpr> = match &def.kind {
+                TypeKind::Struct { fields, .. } => fields.iter().map(|f| &f.ty).collect(),
+                TypeKind::Union { variants, .. } => variants.iter().map(|v| &v.ty).collect(),
+                TypeKind::Alias { target, .. } => vec![target],
+                TypeKind::Enum { .. } => Vec::new(),
+            };
+            targets
+                .into_iter()
+                .filter_map(|ty| match ty {
+                    TypeExpr::Named(name) => index.get(name.as_str()).copied(),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect();
+    // Tarjan's strongly connected components, iteratively (specs have thousands of types).
+    let count = ir.types.len();
+    let mut order = vec![usize::MAX; count];
+    let mut low = vec![0; count];
+    let mut on_stack = vec![false; count];
+    let mut stack = Vec::new();
+    let mut next = 0;
+    let mut groups = BTreeMap::new();
+    for root in 0..count {
+        if order[root] != usize::MAX {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some(&mut (node, ref mut edge)) = work.last_mut() {
+            if *edge == 0 && order[node] == usize::MAX {
+                order[node] = next;
+                low[node] = next;
+                next += 1;
+                stack.push(node);
+                on_stack[node] = true;
+            }
+            if let Some(&target) = edges[node].get(*edge) {
+                *edge += 1;
+                if order[target] == usize::MAX {
+                    work.push((target, 0));
+                } else if on_stack[target] {
+                    low[node] = low[node].min(order[target]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == order[node] {
+                let mut members = Vec::new();
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    members.push(member);
+                    if member == node {
+                        break;
+                    }
+                }
+                let cyclic = members.len() > 1 || edges[node].contains(&node);
+                if cyclic {
+                    for member in members {
+                        groups.insert(ir.types[member].name.clone(), node);
+                    }
+                }
+            }
+        }
+    }
+    groups
+}
+
+/// `ty`, boxed when it is a named type in the same cycle as `owner`.
+fn member_type(ty: &TypeExpr, owner: &str, cycles: &BTreeMap<String, usize>) -> TokenStream {
+    let base = type_tokens(ty);
+    match ty {
+        TypeExpr::Named(name) if cycles.get(name).is_some_and(|group| cycles.get(owner) == Some(group)) => {
+            quote!(::std::boxed::Box<#base>)
+        }
+        _ => base,
+    }
+}
+
+fn type_def(def: &TypeDef, cycles: &BTreeMap<String, usize>) -> TokenStream {
     let name = ident(&def.name);
     let mut text = def.description.clone().map(|d| format!("{}\n\n", d.trim_end())).unwrap_or_default();
     text.push_str(&source_doc(def));
@@ -352,7 +443,8 @@ fn type_def(def: &TypeDef) -> TokenStream {
     let serde_crate = quote!(#[serde(crate = "::accord_runtime::serde")]);
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
-            let fields: Vec<TokenStream> = fields.iter().map(field).collect();
+            let fields: Vec<TokenStream> =
+                fields.iter().map(|f| field(f, member_type(&f.ty, &def.name, cycles))).collect();
             let extra = additional.then(|| {
                 quote! {
                     /// Properties not declared in the spec, kept as they came.
@@ -425,7 +517,7 @@ fn type_def(def: &TypeDef) -> TokenStream {
                 .iter()
                 .map(|variant| {
                     let variant_name = ident(&variant.variant);
-                    let ty = type_tokens(&variant.ty);
+                    let ty = member_type(&variant.ty, &def.name, cycles);
                     let variant_doc = match (&variant.tag, discriminator) {
                         (Some(tag), Some(property)) => format!(" `{property}: {tag}`"),
                         _ => format!(" A `{}`.", variant.ty.display()),
@@ -464,9 +556,8 @@ fn type_def(def: &TypeDef) -> TokenStream {
     }
 }
 
-fn field(field: &Field) -> TokenStream {
+fn field(field: &Field, base: TokenStream) -> TokenStream {
     let name = ident(&field.rust_name);
-    let base = type_tokens(&field.ty);
     let mut text = field.description.clone().unwrap_or_default();
     let summary = field.constraints.summary();
     if !summary.is_empty() {
@@ -1584,6 +1675,12 @@ fn errors_rs(ir: &Ir) -> TokenStream {
             }
         }
     };
+    // Without error codes `ApiError` has no variants, so building one is unreachable.
+    let api_allow = if ir.errors.codes.is_empty() {
+        quote!(#[allow(dead_code, unreachable_code)])
+    } else {
+        quote!(#[allow(dead_code)])
+    };
     quote! {
         //! Typed errors: one [`ApiError`] variant per declared error code, plus transport,
         //! decoding and undeclared-status errors.
@@ -1716,7 +1813,7 @@ fn errors_rs(ir: &Ir) -> TokenStream {
             }
         }
 
-        #[allow(dead_code)]
+        #api_allow
         fn api<B: ::accord_runtime::serde::de::DeserializeOwned>(raw: &::accord_runtime::RawResponse, make: fn(::accord_runtime::ApiErrorResponse<B>) -> ApiError) -> Error {
             match raw.json::<B>() {
                 ::std::result::Result::Ok(body) => Error::Api(make(::accord_runtime::ApiErrorResponse {

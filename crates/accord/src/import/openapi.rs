@@ -445,7 +445,9 @@ impl<'a> Importer<'a> {
                 Some("object".into())
             } else if object.contains_key("items") {
                 Some("array".into())
-            } else if object.get("enum").and_then(Value::as_array).is_some_and(|v| v.iter().all(Value::is_string)) {
+            } else if object.get("enum").and_then(Value::as_array).is_some_and(|v| v.iter().all(Value::is_string))
+                || object.get("const").is_some_and(Value::is_string)
+            {
                 Some("string".into())
             } else {
                 None
@@ -1543,5 +1545,247 @@ fn retry_for(status: u16, refreshable: bool) -> &'static str {
         500 | 502 | 503 | 504 => "backoff",
         401 if refreshable => "refresh_auth",
         _ => "never",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Imports a document and reads the spec back; asserts it compiles through accord.
+    fn import_doc(document: Value) -> (Value, Vec<ImportWarning>) {
+        let imported = import(&document.to_string(), Some("imported")).expect("imports");
+        let (spec, _) = crate::spec::yaml::parse(&imported.yaml).expect("the output is YAML");
+        let compiled = crate::project::compile_spec(std::path::Path::new("imported.yaml"), &imported.yaml);
+        if let Err(failure) = compiled {
+            panic!("the imported spec does not compile:\n{}\n{}", failure.render(), imported.yaml);
+        }
+        (spec, imported.warnings)
+    }
+
+    fn doc(extra: Value) -> Value {
+        let mut base = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "Test API", "version": "1.0.0"},
+            "servers": [{"url": "https://api.example.com/v1"}],
+            "paths": {}
+        });
+        for (key, value) in extra.as_object().expect("object") {
+            base[key] = value.clone();
+        }
+        base
+    }
+
+    fn has_warning(warnings: &[ImportWarning], pointer: &str, text: &str) -> bool {
+        warnings.iter().any(|w| w.pointer == pointer && w.message.contains(text))
+    }
+
+    #[test]
+    fn a_ref_inside_an_example_is_data_not_a_reference() {
+        let (spec, warnings) = import_doc(doc(json!({
+            "components": {"schemas": {"Group": {
+                "type": "object",
+                "properties": {"members": {"type": "array", "items": {"type": "string"}}},
+                "example": {"members": [{"$ref": "https://example.com/scim/Users/1"}]}
+            }}}
+        })));
+        assert_eq!(
+            spec.pointer("/models/Group/example/members/0/$ref"),
+            Some(&json!("https://example.com/scim/Users/1"))
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+
+    #[test]
+    fn schemas_map_to_models() {
+        let (spec, warnings) = import_doc(json!({
+            "openapi": "3.1.0",
+            "info": {"title": "Shapes", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {
+                "Base": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+                "Dog": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "required": ["bark"], "properties": {"bark": {"type": "boolean"}}}]},
+                "Cat": {"type": "object", "properties": {"kind": {"const": "cat"}, "lives": {"type": ["integer", "null"], "minimum": 0, "maximum": 9}}},
+                "Pet": {"oneOf": [{"$ref": "#/components/schemas/Dog"}, {"$ref": "#/components/schemas/Cat"}],
+                        "discriminator": {"propertyName": "kind", "mapping": {"dog": "#/components/schemas/Dog", "cat": "#/components/schemas/Cat"}}},
+                "Labels": {"type": "object", "additionalProperties": {"type": "string"}},
+                "Size": {"type": "integer", "enum": [1, 2, 3]},
+                "Tree": {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Tree"}}, "parent": {"$ref": "#/components/schemas/Tree"}}},
+                "Legacy": {"type": "string", "nullable": true, "readOnly": true}
+            }}
+        }));
+        let models = &spec["models"];
+        // allOf: the parts' properties and required lists merged.
+        assert_eq!(models["Dog"]["properties"]["id"], json!("string"));
+        assert_eq!(models["Dog"]["properties"]["bark"], json!("boolean"));
+        assert_eq!(models["Dog"]["required"], json!(["id", "bark"]));
+        // const → a one-value enum; a 3.1 type array with "null" → nullable; constraints kept.
+        assert_eq!(models["Cat"]["properties"]["kind"], json!({"type": "string", "enum": ["cat"]}));
+        assert_eq!(
+            models["Cat"]["properties"]["lives"],
+            json!({"type": "integer", "nullable": true, "minimum": 0, "maximum": 9})
+        );
+        // oneOf with a discriminator.
+        assert_eq!(models["Pet"]["one_of"], json!(["Dog", "Cat"]));
+        assert_eq!(
+            models["Pet"]["discriminator"],
+            json!({"property": "kind", "mapping": {"dog": "Dog", "cat": "Cat"}})
+        );
+        // additionalProperties → a map.
+        assert_eq!(models["Labels"], json!({"type": "object", "additional_properties": "string"}));
+        // Recursion stays a name.
+        assert_eq!(models["Tree"]["properties"]["parent"], json!("Tree"));
+        // What accord cannot say is reported where it is.
+        assert!(has_warning(&warnings, "/components/schemas/Size", "non-string values"), "{warnings:?}");
+        assert!(has_warning(&warnings, "/components/schemas/Legacy", "readOnly"), "{warnings:?}");
+        assert_eq!(models["Legacy"], json!({"type": "string", "nullable": true}));
+    }
+
+    #[test]
+    fn operations_map_to_endpoints() {
+        let (spec, warnings) = import_doc(doc(json!({
+            "servers": [{"url": "https://{region}.example.com/v1", "variables": {"region": {"default": "eu", "enum": ["eu", "us"]}}}],
+            "paths": {
+                "/items/{id}": {
+                    "parameters": [{"$ref": "#/components/parameters/Id"}],
+                    "get": {
+                        "operationId": "getItem",
+                        "parameters": [
+                            {"name": "expand", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
+                            {"name": "session", "in": "cookie", "schema": {"type": "string"}},
+                            {"name": "X-Trace", "in": "header", "required": true, "schema": {"type": "string"}}
+                        ],
+                        "responses": {
+                            "2XX": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}},
+                            "404": {"$ref": "#/components/responses/NotFound"},
+                            "429": {"description": "slow down", "headers": {"X-RateLimit-Remaining": {"schema": {"type": "integer"}}}},
+                            "default": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+                        }
+                    },
+                    "put": {
+                        "operationId": "getItem",
+                        "parameters": [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}}],
+                        "requestBody": {"$ref": "#/components/requestBodies/ItemForm"},
+                        "responses": {"default": {"description": "the item", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}}}
+                    },
+                    "post": {
+                        "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object"}}}},
+                        "responses": {"204": {"description": "done"}}
+                    }
+                }
+            },
+            "components": {
+                "schemas": {
+                    "Item": {"type": "object", "properties": {"id": {"type": "string"}}},
+                    "Error": {"type": "object", "properties": {"message": {"type": "string"}}}
+                },
+                "parameters": {"Id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}},
+                "responses": {"NotFound": {"description": "missing", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+                "requestBodies": {"ItemForm": {"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {"name": {"type": "string"}}}}}}},
+                "securitySchemes": {"cc": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://auth.example.com/token", "scopes": {"read": "", "write": ""}}}}}
+            }
+        })));
+        assert_eq!(spec["environments"]["production"]["base_url"], json!("https://eu.example.com/v1"));
+        assert!(has_warning(&warnings, "/servers/0/variables/region", "only the default"), "{warnings:?}");
+        assert_eq!(spec["auth"]["oauth2_client_credentials"]["scopes"], json!(["read", "write"]));
+        let get = &spec["endpoints"]["get_item"];
+        assert_eq!(get["path_params"]["id"], json!("string"));
+        assert_eq!(get["query"]["expand"]["type"], json!("array"));
+        assert_eq!(get["headers"]["X-Trace"]["required"], json!(true));
+        assert!(has_warning(&warnings, "/paths/~1items~1{id}/get/parameters/1", "`in: cookie`"), "{warnings:?}");
+        // 2XX → 200; error statuses → one code each with the RFC 9110 retry strategy.
+        assert_eq!(get["responses"]["200"]["body"], json!("Item"));
+        assert!(has_warning(&warnings, "/paths/~1items~1{id}/get/responses/2XX", "mapped to 200"), "{warnings:?}");
+        assert_eq!(get["errors"], json!(["NOT_FOUND", "TOO_MANY_REQUESTS"]));
+        assert_eq!(spec["errors"]["body"], json!("Error"));
+        assert_eq!(spec["errors"]["codes"]["TOO_MANY_REQUESTS"]["retry"], json!("after_header"));
+        assert_eq!(spec["errors"]["codes"]["NOT_FOUND"]["status"], json!(404));
+        assert!(has_warning(&warnings, "/paths/~1items~1{id}/get/responses/default", "no status"), "{warnings:?}");
+        assert_eq!(spec["rate_limits"]["headers"]["remaining"], json!("X-RateLimit-Remaining"));
+        // The same operationId twice is made unique; a form body from components.requestBodies;
+        // an idempotency header; `default` as the only response is the success.
+        let put = &spec["endpoints"]["get_item_2"];
+        assert_eq!(put["request"]["content_type"], json!("form"));
+        assert_eq!(put["idempotency"]["header"], json!("Idempotency-Key"));
+        assert_eq!(put["responses"]["200"]["body"], json!("Item"));
+        // Multipart is reported and dropped; a derived name without operationId.
+        let post = &spec["endpoints"]["post_items_id"];
+        assert!(post.get("request").is_none());
+        assert!(
+            has_warning(&warnings, "/paths/~1items~1{id}/post/requestBody/content", "multipart/form-data"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn pagination_is_detected_where_reliable_and_suggested_where_not() {
+        let list = |query: Value, body: Value, headers: Value| {
+            json!({"get": {"parameters": query, "responses": {"200": {"description": "page", "headers": headers,
+                "content": {"application/json": {"schema": body}}}}}})
+        };
+        let param = |name: &str| json!({"name": name, "in": "query", "schema": {"type": "string"}});
+        let (spec, warnings) = import_doc(doc(json!({
+            "paths": {
+                "/issues": list(json!([param("page"), param("per_page")]), json!({"type": "array", "items": {"type": "string"}}), json!({"Link": {"schema": {"type": "string"}}})),
+                "/search": list(json!([param("page")]), json!({"type": "object", "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {"type": "string"}}}}), json!({"Link": {"schema": {"type": "string"}}})),
+                "/charges": list(json!([param("starting_after")]), json!({"$ref": "#/components/schemas/ChargeList"}), json!({})),
+                "/messages": list(json!([param("PageToken")]), json!({"type": "object", "properties": {"messages": {"type": "array", "items": {"type": "string"}}, "next_page_uri": {"type": "string", "nullable": true}}}), json!({})),
+                "/events": list(json!([param("cursor")]), json!({"type": "object", "properties": {"data": {"type": "array", "items": {"type": "string"}}}}), json!({}))
+            },
+            "components": {"schemas": {
+                "Charge": {"type": "object", "properties": {"id": {"type": "string"}}},
+                "ChargeList": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Charge"}}, "has_more": {"type": "boolean"}}}
+            }}
+        })));
+        let endpoints = &spec["endpoints"];
+        assert_eq!(
+            endpoints["get_issues"]["pagination"],
+            json!({"page": {"param": "page", "size_param": "per_page", "link_header": true}})
+        );
+        assert_eq!(endpoints["get_search"]["pagination"]["page"]["items"], json!("/items"));
+        assert_eq!(
+            endpoints["get_charges"]["pagination"],
+            json!({"cursor": {"param": "starting_after", "next": "/id", "from_last_item": true, "has_more": "/has_more", "items": "/data"}})
+        );
+        assert_eq!(
+            endpoints["get_messages"]["pagination"],
+            json!({"next_url": {"next": "/next_page_uri", "items": "/messages"}})
+        );
+        assert!(endpoints["get_events"].get("pagination").is_none());
+        assert!(has_warning(&warnings, "/paths/~1events/get", "query parameter `cursor`"), "{warnings:?}");
+    }
+
+    #[test]
+    fn webhooks_bring_their_payload_models_and_say_what_is_missing() {
+        let (spec, warnings) = import_doc(json!({
+            "openapi": "3.1.0",
+            "info": {"title": "Hooks", "version": "1"},
+            "webhooks": {"newPet": {"post": {"requestBody": {"content": {"application/json": {"schema": {
+                "type": "object", "properties": {"name": {"type": "string"}}}}}}, "responses": {"200": {"description": "ok"}}}}}
+        }));
+        assert_eq!(spec["models"]["NewPetEvent"]["properties"]["name"], json!("string"));
+        assert!(has_warning(&warnings, "/webhooks", "`newPet` (payload `NewPetEvent`)"), "{warnings:?}");
+    }
+
+    #[test]
+    fn paths_that_http_cannot_tell_apart_are_reported() {
+        let op = |id: &str| json!({"get": {"operationId": id, "responses": {"200": {"description": "ok"}}}});
+        let (spec, warnings) = import_doc(doc(json!({
+            "paths": {"/files/{id}": op("byId"), "/files/{name}": op("byName"), "/files/{id}#meta": op("meta")}
+        })));
+        assert!(spec["endpoints"].get("by_id").is_some());
+        assert!(spec["endpoints"].get("by_name").is_none());
+        assert!(
+            has_warning(&warnings, "/paths/~1files~1{name}/get", "cannot be told apart from endpoint `by_id`"),
+            "{warnings:?}"
+        );
+        assert!(has_warning(&warnings, "/paths/~1files~1{id}#meta", "fragment"), "{warnings:?}");
+    }
+
+    #[test]
+    fn other_documents_are_refused_with_the_reason() {
+        assert!(import("{\"swagger\": \"2.0\"}", None).unwrap_err().contains("Swagger 2.0"));
+        assert!(import("openapi: 4.0.0\n", None).unwrap_err().contains("not an OpenAPI 3.0/3.1 document"));
+        assert!(import("{ not json: [", None).is_err());
     }
 }

@@ -789,7 +789,8 @@ impl Checker<'_> {
                 self.duration(timeout, "/webhooks/delivery/timeout");
             }
         }
-        if webhooks.event_type_field.is_none() && webhooks.event_header.is_none() && !webhooks.events.is_empty() {
+        // One declared event needs no type source: every delivery is that event.
+        if webhooks.event_type_field.is_none() && webhooks.event_header.is_none() && webhooks.events.len() > 1 {
             self.error(
                 "spec::missing_event_type",
                 "/webhooks",

@@ -1894,7 +1894,14 @@ fn webhooks_rs(ir: &Ir) -> TokenStream {
                 let event_type = ::accord_runtime::webhook::header_text(headers, #header)?;
             }
         }
-        (None, None) => quote!(let event_type = ::std::string::String::new();),
+        // One declared event and no type source: every delivery is that event.
+        (None, None) => match webhooks.events.as_slice() {
+            [only] => {
+                let only = lit(&only.event_type);
+                quote!(let event_type = ::std::string::String::from(#only);)
+            }
+            _ => quote!(let event_type = ::std::string::String::new();),
+        },
     };
     let event_id = match (&webhooks.event_id_field, &webhooks.event_id_header) {
         (Some(pointer), _) => {

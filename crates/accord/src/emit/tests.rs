@@ -489,6 +489,8 @@ fn unsigned_webhook_test(ir: &Ir, webhooks: &WebhooksIr, event: &EventIr) -> Tok
 
 /// Without a scheme, an undeclared event type still parses, as `Event::Unknown`.
 fn unsigned_unknown_event_test(ir: &Ir, webhooks: &WebhooksIr) -> Option<TokenStream> {
+    // With no type source (one declared event), every delivery is that event.
+    webhooks.event_type_field.as_ref().or(webhooks.event_header.as_ref())?;
     let krate = ident(&ir.lib_name);
     let event = webhooks.events.first()?;
     let payload = json_tokens(&example_of(webhooks, &event.example, "accord.test.unknown"));
@@ -512,6 +514,8 @@ fn unsigned_unknown_event_test(ir: &Ir, webhooks: &WebhooksIr) -> Option<TokenSt
 }
 
 fn webhook_unknown_event_test(ir: &Ir, webhooks: &WebhooksIr, signature: &SignatureIr) -> Option<TokenStream> {
+    // With no type source (one declared event), every delivery is that event.
+    webhooks.event_type_field.as_ref().or(webhooks.event_header.as_ref())?;
     let krate = ident(&ir.lib_name);
     let event = webhooks.events.first()?;
     let mut example = event.example.clone();

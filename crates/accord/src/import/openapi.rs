@@ -410,7 +410,7 @@ impl<'a> Importer<'a> {
                 }
             }
             return match self.resolve(reference) {
-                Some(target) => self.schema(target, &reference.trim_start_matches('#').to_string(), depth + 1),
+                Some(target) => self.schema(target, reference.trim_start_matches('#'), depth + 1),
                 None => {
                     self.warn(pointer, format!("`$ref: {reference}` does not resolve; typed as `any`"));
                     json!("any")
@@ -1437,12 +1437,13 @@ impl<'a> Importer<'a> {
     // -----------------------------------------------------------------------------------
     // Webhooks
 
-    /// 3.1 `webhooks`: each event's payload becomes a model; the events are listed in a
-    /// warning, because accord's `webhooks` section needs what OpenAPI does not say — how
-    /// deliveries are signed and where the event type is — and the importer invents neither.
+    /// 3.1 `webhooks`: each event's payload becomes a model. One event becomes accord's
+    /// `webhooks` section (unsigned until a `signature` is added); several are listed in a
+    /// warning, because telling them apart needs what OpenAPI does not say — where the event
+    /// type is — and the importer invents nothing.
     fn webhooks(&mut self) -> Option<Value> {
         let hooks = self.document.get("webhooks").and_then(Value::as_object)?;
-        let mut events = Vec::new();
+        let mut events: Vec<(String, String, Option<String>)> = Vec::new();
         for (event, item) in hooks {
             let pointer = format!("/webhooks/{}", escape(event));
             let Some((item, pointer)) = self.deref(item, &pointer) else { continue };
@@ -1474,18 +1475,44 @@ impl<'a> Importer<'a> {
                     continue;
                 }
             };
-            events.push(format!("`{event}` (payload `{model}`)"));
+            let description = operation
+                .get("summary")
+                .or_else(|| operation.get("description"))
+                .and_then(Value::as_str)
+                .map(|d| d.trim().to_string());
+            events.push((event.clone(), model, description));
         }
-        if !events.is_empty() {
-            self.warn(
-                "/webhooks",
-                format!(
-                    "webhook events {}: their payload models are imported; add a `webhooks` section with the signature scheme (a preset or the explicit grammar) and `event_type_field`/`event_header`, which the document does not give",
-                    events.join(", ")
-                ),
-            );
+        match events.as_slice() {
+            [] => None,
+            // One event: every delivery is that event, so accord needs nothing more than its
+            // payload; the signature scheme is still unknown (accord warns that deliveries
+            // cannot be verified until `signature` is added).
+            [(event, model, description)] => {
+                self.warn(
+                    "/webhooks",
+                    "the document does not say how deliveries are signed: add `webhooks.signature` (a preset or the explicit grammar)",
+                );
+                let mut entry = Map::new();
+                entry.insert("payload".into(), json!(model));
+                if let Some(description) = description {
+                    entry.insert("description".into(), json!(description));
+                }
+                let mut events = Map::new();
+                events.insert(event.clone(), Value::Object(entry));
+                Some(json!({"events": events}))
+            }
+            several => {
+                let listed: Vec<String> = several.iter().map(|(e, m, _)| format!("`{e}` (payload `{m}`)")).collect();
+                self.warn(
+                    "/webhooks",
+                    format!(
+                        "webhook events {}: their payload models are imported; add a `webhooks` section with `event_type_field` or `event_header` (where the event type is) and the signature scheme, which the document does not give",
+                        listed.join(", ")
+                    ),
+                );
+                None
+            }
         }
-        None
     }
 }
 
@@ -1764,7 +1791,18 @@ mod tests {
                 "type": "object", "properties": {"name": {"type": "string"}}}}}}, "responses": {"200": {"description": "ok"}}}}}
         }));
         assert_eq!(spec["models"]["NewPetEvent"]["properties"]["name"], json!("string"));
-        assert!(has_warning(&warnings, "/webhooks", "`newPet` (payload `NewPetEvent`)"), "{warnings:?}");
+        assert_eq!(spec["webhooks"], json!({"events": {"newPet": {"payload": "NewPetEvent"}}}));
+        assert!(has_warning(&warnings, "/webhooks", "add `webhooks.signature`"), "{warnings:?}");
+        // Several events: the models, and a warning naming them.
+        let hook = |name: &str| json!({"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}}, "responses": {"200": {"description": "ok"}}}});
+        let (spec, warnings) = import_doc(json!({
+            "openapi": "3.1.0",
+            "info": {"title": "Hooks", "version": "1"},
+            "webhooks": {"a": hook("A"), "b": hook("B")},
+            "components": {"schemas": {"A": {"type": "object"}, "B": {"type": "object"}}}
+        }));
+        assert!(spec.get("webhooks").is_none());
+        assert!(has_warning(&warnings, "/webhooks", "`a` (payload `A`), `b` (payload `B`)"), "{warnings:?}");
     }
 
     #[test]

@@ -805,13 +805,6 @@ fn read_request(
     Decoded { path, query: decoded_query, body: decoded_body, problems }
 }
 
-/// `8-4-4-4-12` hexadecimal digits (RFC 9562's text form).
-fn is_uuid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
 /// Where the request differs from what the scenario step sends.
 fn step_mismatches(step: &Step, request: &Decoded, headers: &HeaderMap) -> Vec<Problem> {
     let mut problems = Vec::new();

@@ -15,6 +15,7 @@ Usage: progenitor_adapt.py INPUT OUTPUT.json   (prints what it removed to stderr
 """
 
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -102,6 +103,33 @@ def adapt_responses(document, responses, removed):
     return kept
 
 
+# Request media types progenitor 0.15 generates code for (`BodyContentType::from_str`).
+SUPPORTED_REQUEST_TYPES = ("application/json", "application/x-www-form-urlencoded",
+                           "application/octet-stream", "text/plain", "text/x-markdown")
+
+
+def adapt_request_body(document, body, removed):
+    """One supported media type, without `encoding` (progenitor panics on it)."""
+    body = resolve(document, body)
+    content, cut = pick_media_type(body.get("content"))
+    if cut:
+        removed["extra request media type"] += 1
+    if not content:
+        return body
+    (media_type, media), = content.items()
+    media = dict(media or {})
+    if media.pop("encoding", None) is not None:
+        removed["request `encoding`"] += 1
+    if media_type.split(";")[0] not in SUPPORTED_REQUEST_TYPES:
+        # `*/*`, `application/vnd.github+json`, ...: the nearest type progenitor knows, so the
+        # body and its schema stay in the generated code.
+        schema = resolve(document, media.get("schema")) or {}
+        binary = schema.get("type") == "string" and schema.get("format") == "binary"
+        media_type = "application/octet-stream" if binary else "application/json"
+        removed["request media type renamed"] += 1
+    return {**body, "content": {media_type: media}}
+
+
 def adapt_parameters(document, parameters, removed):
     kept = []
     for parameter in parameters or []:
@@ -113,8 +141,34 @@ def adapt_parameters(document, parameters, removed):
     return kept
 
 
+def dedup_enums(node, removed):
+    """Drops enum strings that differ only in case or punctuation (`add`/`Add`, `GMT+0`/`GMT-0`).
+
+    typify (progenitor's type generator) names variants in PascalCase and panics when two
+    values map to the same name.
+    """
+    if isinstance(node, dict):
+        values = node.get("enum")
+        if isinstance(values, list) and all(isinstance(value, str) for value in values):
+            seen, kept = set(), []
+            for value in values:
+                key = re.sub(r"[^a-z0-9]", "", value.lower())
+                if key in seen:
+                    removed["enum value clashing in PascalCase"] += 1
+                    continue
+                seen.add(key)
+                kept.append(value)
+            node["enum"] = kept
+        for child in node.values():
+            dedup_enums(child, removed)
+    elif isinstance(node, list):
+        for child in node:
+            dedup_enums(child, removed)
+
+
 def adapt(document):
     removed = Counter()
+    dedup_enums(document, removed)
     for path_item in (document.get("paths") or {}).values():
         if "parameters" in path_item:
             path_item["parameters"] = adapt_parameters(document, path_item["parameters"], removed)
@@ -125,11 +179,7 @@ def adapt(document):
             if "parameters" in operation:
                 operation["parameters"] = adapt_parameters(document, operation["parameters"], removed)
             if "requestBody" in operation:
-                body = resolve(document, operation["requestBody"])
-                content, cut = pick_media_type(body.get("content"))
-                if cut:
-                    operation["requestBody"] = {**body, "content": content}
-                    removed["extra request media type"] += 1
+                operation["requestBody"] = adapt_request_body(document, operation["requestBody"], removed)
             if "responses" in operation:
                 operation["responses"] = adapt_responses(document, operation["responses"], removed)
     return removed

@@ -8,10 +8,11 @@
 # Environment (all optional):
 #   BENCH_SCRATCH   scratch folder for tools, outputs, logs and results (/tmp/accord-compare)
 #   APIS            subset of "petstore github stripe"
-#   TOOLS           subset of "accord progenitor openapi-generator"
+#   TOOLS           subset of "accord progenitor progenitor-adapted openapi-generator"
 #   REPS            generation repetitions, median reported (3)
 #   COMPILE_REPS    cold check/build repetitions, median reported (1: each takes minutes)
 #   BENCH_TIMEOUT   seconds per step; a timeout is recorded as a result (1200)
+#   COMPILE=0       re-measure generation only, keeping earlier compile results
 #   ANALYZE         cargo llvm-lines: auto (accord, when it misses the check target) | all | none
 #                   | a list of tool names
 #   OAG_EXTRA_ARGS  extra arguments for openapi-generator, e.g. --skip-validate-spec
@@ -23,69 +24,81 @@
 # run (APIS=stripe TOOLS=accord) refreshes only its own rows.
 set -euo pipefail
 
-here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../../../.." && pwd)"
-export BENCH_SCRATCH="${BENCH_SCRATCH:-/tmp/accord-compare}"
-scratch="$BENCH_SCRATCH"
-mkdir -p "$scratch/tools" "$scratch/logs"
-started=$(date +%s)
+# Everything runs inside main, called on the last line and followed by `exit` on that line: bash
+# has then read the whole script before running any of it, and reads nothing after it, so
+# editing the script during a run (which takes an hour) cannot derail it.
+main() {
+    here="$(cd "$(dirname "$0")" && pwd)"
+    root="$(cd "$here/../../../.." && pwd)"
+    export BENCH_SCRATCH="${BENCH_SCRATCH:-/tmp/accord-compare}"
+    scratch="$BENCH_SCRATCH"
+    mkdir -p "$scratch/tools" "$scratch/logs"
+    started=$(date +%s)
 
-# Pinned so that two runs months apart compare the same peers.
-oag_version="7.26.0"
-progenitor_version="0.15.1"
-llvm_lines_version="0.4.48"
+    # Pinned so that two runs months apart compare the same peers.
+    oag_version="7.26.0"
+    progenitor_version="0.15.1"
+    llvm_lines_version="0.4.48"
 
-note() { echo "[$(date +%H:%M:%S)] $*" >&2; }
+    note() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
-if [ ! -x /usr/bin/time ]; then
-    # GNU time gives the peak RSS per command; without it bench.py falls back to getrusage.
-    note "GNU time missing; installing it with apt-get"
-    { apt-get install -y time || { apt-get update && apt-get install -y time; }; } >&2 \
-        || note "could not install GNU time; using getrusage instead"
-fi
-
-venv="$scratch/venv"
-if [ "$("$venv/bin/openapi-generator-cli" version 2>/dev/null)" != "$oag_version" ]; then
-    note "installing openapi-generator-cli $oag_version into $venv (PyPI)"
-    python3 -m venv "$venv" >&2
-    "$venv/bin/pip" install -q "openapi-generator-cli==$oag_version" >&2 \
-        || note "openapi-generator-cli install failed; its rows will say so"
-fi
-command -v java >/dev/null || note "java not found: openapi-generator will fail (recorded)"
-
-install_crate() {
-    local crate="$1" version="$2"
-    if ! grep -qs "^\"$crate $version " "$scratch/tools/.crates.toml"; then
-        note "installing $crate $version into $scratch/tools (crates.io)"
-        cargo install "$crate" --version "$version" --locked --root "$scratch/tools" >&2 \
-            || note "$crate install failed; its rows will say so"
+    if [ ! -x /usr/bin/time ]; then
+        # GNU time gives the peak RSS per command; without it bench.py falls back to getrusage.
+        note "GNU time missing; installing it with apt-get"
+        { apt-get install -y time || { apt-get update && apt-get install -y time; }; } >&2 \
+            || note "could not install GNU time; using getrusage instead"
     fi
+
+    venv="$scratch/venv"
+    if [ "$("$venv/bin/openapi-generator-cli" version 2>/dev/null)" != "$oag_version" ]; then
+        note "installing openapi-generator-cli $oag_version into $venv (PyPI)"
+        python3 -m venv "$venv" >&2
+        "$venv/bin/pip" install -q "openapi-generator-cli==$oag_version" >&2 \
+            || note "openapi-generator-cli install failed; its rows will say so"
+    fi
+    # progenitor_adapt.py reads the YAML documents with PyYAML.
+    if ! "$venv/bin/python" -c "import yaml" 2>/dev/null; then
+        "$venv/bin/pip" install -q "pyyaml==6.0.3" >&2 || note "PyYAML install failed; progenitor-adapted rows will say so"
+    fi
+    export ADAPT_PYTHON="$venv/bin/python"
+    command -v java >/dev/null || note "java not found: openapi-generator will fail (recorded)"
+
+    install_crate() {
+        local crate="$1" version="$2"
+        if ! grep -qs "^\"$crate $version " "$scratch/tools/.crates.toml"; then
+            note "installing $crate $version into $scratch/tools (crates.io)"
+            cargo install "$crate" --version "$version" --locked --root "$scratch/tools" >&2 \
+                || note "$crate install failed; its rows will say so"
+        fi
+    }
+    install_crate cargo-progenitor "$progenitor_version"
+    if [ "${ANALYZE:-auto}" != none ]; then
+        install_crate cargo-llvm-lines "$llvm_lines_version"
+    fi
+
+    note "building accord (release)"
+    export ACCORD_BIN="$root/target/release/accord"
+    export ACCORD_UNAVAILABLE=""
+    if ! (cd "$root" && cargo build --release -q -p accord-cli) >"$scratch/logs/accord-build.log" 2>&1; then
+        ACCORD_UNAVAILABLE="cargo build --release -p accord-cli failed: $(grep -m1 error "$scratch/logs/accord-build.log" || true)"
+    fi
+    # The generated Cargo.toml names accord-runtime by a path; absolute, so the crate builds here.
+    export RUNTIME_PATH="${RUNTIME_PATH:-$root/crates/accord-runtime}"
+
+    export ACCORD_DESCRIBE="$(cd "$root" && git describe --always --dirty 2>/dev/null || echo unknown)"
+    export RUSTC_VERSION="$(rustc --version)"
+    export PROGENITOR_VERSION="cargo-progenitor $progenitor_version"
+    export OAG_VERSION="openapi-generator-cli $oag_version (PyPI)"
+    export JAVA_VERSION="$(java -version 2>&1 | head -n1 || echo none)"
+    export OAG_BIN="$venv/bin/openapi-generator-cli"
+    export PROGENITOR_BIN="$scratch/tools/bin/cargo-progenitor"
+    export LLVM_LINES_BIN="$scratch/tools/bin/cargo-llvm-lines"
+
+    python3 "$here/bench.py" run
+
+    elapsed=$(( $(date +%s) - started ))
+    line="Whole run: $((elapsed / 60)) min $((elapsed % 60)) s (APIS=${APIS:-all}, TOOLS=${TOOLS:-all}), finished $(date -u +%Y-%m-%dT%H:%M:%SZ)."
+    echo "$line" | tee -a "$scratch/results.md"
 }
-install_crate cargo-progenitor "$progenitor_version"
-if [ "${ANALYZE:-auto}" != none ]; then
-    install_crate cargo-llvm-lines "$llvm_lines_version"
-fi
 
-note "building accord (release)"
-export ACCORD_BIN="$root/target/release/accord"
-export ACCORD_UNAVAILABLE=""
-if ! (cd "$root" && cargo build --release -q -p accord-cli) >"$scratch/logs/accord-build.log" 2>&1; then
-    ACCORD_UNAVAILABLE="cargo build --release -p accord-cli failed: $(grep -m1 error "$scratch/logs/accord-build.log" || true)"
-fi
-# The generated Cargo.toml names accord-runtime by a path; absolute, so the crate builds here.
-export RUNTIME_PATH="${RUNTIME_PATH:-$root/crates/accord-runtime}"
-
-export ACCORD_DESCRIBE="$(cd "$root" && git describe --always --dirty 2>/dev/null || echo unknown)"
-export RUSTC_VERSION="$(rustc --version)"
-export PROGENITOR_VERSION="cargo-progenitor $progenitor_version"
-export OAG_VERSION="openapi-generator-cli $oag_version (PyPI)"
-export JAVA_VERSION="$(java -version 2>&1 | head -n1 || echo none)"
-export OAG_BIN="$venv/bin/openapi-generator-cli"
-export PROGENITOR_BIN="$scratch/tools/bin/cargo-progenitor"
-export LLVM_LINES_BIN="$scratch/tools/bin/cargo-llvm-lines"
-
-python3 "$here/bench.py" run
-
-elapsed=$(( $(date +%s) - started ))
-line="Whole run: $((elapsed / 60)) min $((elapsed % 60)) s (APIS=${APIS:-all}, TOOLS=${TOOLS:-all}), finished $(date -u +%Y-%m-%dT%H:%M:%SZ)."
-echo "$line" | tee -a "$scratch/results.md"
+main "$@"; exit $?

@@ -486,7 +486,8 @@ def run():
                 print(f"[{time.strftime('%H:%M:%S')}] {api} / {tool}: cargo llvm-lines", file=sys.stderr, flush=True)
                 record["llvm_lines"] = llvm_lines(api, tool, Path(record["crate_dir"]))
                 save(api, tool, record)
-    report()
+    # run.sh renders the report afterwards, with the whole run's duration in it.
+    report(quiet=True)
 
 
 def save(api, tool, record):
@@ -711,7 +712,7 @@ def refresh_errors(node, saved_at):
             refresh_errors(child, saved_at)
 
 
-def report():
+def report(quiet=False):
     records = load_records()
     for by_tool in records.values():
         for tool, record in by_tool.items():
@@ -783,9 +784,16 @@ def report():
                 out += [f"{tool}: own crate starts at {own['own_start']:.1f} s of the cold build (dependencies "
                         f"before it), takes {own['own_duration']:.1f} s; sections: "
                         + ", ".join(f"{name} {value:.1f} s" for name, value in own.get("sections", {}).items()), ""]
+    # The experiment of runtime_deps.py, when it has been run: what the dependency choice costs.
+    for experiment in sorted(SCRATCH.glob("runtime-deps-*.md")):
+        out += ["#" + experiment.read_text().strip(), ""]
+    last_run = SCRATCH / "last-run.txt"
+    if last_run.is_file():
+        out.append(last_run.read_text().strip())
     text = "\n".join(out) + "\n"
     (SCRATCH / "results.md").write_text(text)
-    print(text)
+    if not quiet:
+        print(text)
 
 
 if __name__ == "__main__":

@@ -34,6 +34,8 @@ main() {
     scratch="$BENCH_SCRATCH"
     mkdir -p "$scratch/tools" "$scratch/logs"
     started=$(date +%s)
+    # bench.py is imported by runtime_deps.py; keep __pycache__ out of the source folder.
+    export PYTHONDONTWRITEBYTECODE=1
 
     # Pinned so that two runs months apart compare the same peers.
     oag_version="7.26.0"
@@ -97,8 +99,9 @@ main() {
     python3 "$here/bench.py" run
 
     elapsed=$(( $(date +%s) - started ))
-    line="Whole run: $((elapsed / 60)) min $((elapsed % 60)) s (APIS=${APIS:-all}, TOOLS=${TOOLS:-all}), finished $(date -u +%Y-%m-%dT%H:%M:%SZ)."
-    echo "$line" | tee -a "$scratch/results.md"
+    echo "Last run: $((elapsed / 60)) min $((elapsed % 60)) s (APIS=${APIS:-all}, TOOLS=${TOOLS:-all}," \
+        "REPS=${REPS:-3}, COMPILE=${COMPILE:-1}), finished $(date -u +%Y-%m-%dT%H:%M:%SZ)." > "$scratch/last-run.txt"
+    python3 "$here/bench.py" report
 }
 
 main "$@"; exit $?

@@ -22,7 +22,8 @@ import shutil
 import sys
 from pathlib import Path
 
-import bench
+sys.dont_write_bytecode = True  # no __pycache__ beside the sources
+import bench  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[4]
 REQWEST_FEATURES = {
@@ -101,7 +102,9 @@ def main():
         rows.append(f"| {variant} | {bench.seconds(run['wall'])} | {bench.seconds(own.get('own_duration'))} | "
                     f"{slowest} | load {run['load'][0]:.1f} |")
     text = "\n".join([
-        f"# accord-runtime's reqwest features vs cold `cargo check` of accord's `{api}` crate", "",
+        f"# Experiment: accord-runtime's reqwest features vs cold `cargo check` of accord's `{api}` crate", "",
+        "Same generated crate, checked against copies of accord-runtime that differ only in reqwest's",
+        "features (`runtime_deps.py`).", "",
         "| reqwest features | cold check | generated crate alone | slowest units | load before |",
         "| --- | --- | --- | --- | --- |", *rows, ""])
     (bench.SCRATCH / f"runtime-deps-{api}.md").write_text(text)

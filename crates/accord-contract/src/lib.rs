@@ -400,6 +400,24 @@ pub struct Event {
     pub example: Value,
 }
 
+/// Sets the value at a JSON pointer (RFC 6901), creating objects on the way and replacing
+/// non-objects it passes through. Used to put an event type or error code into an example.
+pub fn set_pointer(value: &mut Value, pointer: &str, new: Value) {
+    let mut current = value;
+    let segments: Vec<String> = pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
+    for (index, segment) in segments.iter().enumerate() {
+        if !current.is_object() {
+            *current = Value::Object(Map::new());
+        }
+        let Value::Object(object) = current else { return };
+        if index == segments.len() - 1 {
+            object.insert(segment.clone(), new);
+            return;
+        }
+        current = object.entry(segment.clone()).or_insert_with(|| Value::Object(Map::new()));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

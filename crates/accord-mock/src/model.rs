@@ -280,22 +280,7 @@ fn split(path: &str) -> impl Iterator<Item = &str> {
     path.split('/').filter(|s| !s.is_empty())
 }
 
-/// Sets the value at a JSON pointer, creating objects on the way.
-pub fn set_pointer(value: &mut Value, pointer: &str, new: Value) {
-    let mut current = value;
-    let segments: Vec<String> = pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
-    for (index, segment) in segments.iter().enumerate() {
-        if !current.is_object() {
-            *current = Value::Object(Map::new());
-        }
-        let Value::Object(object) = current else { return };
-        if index == segments.len() - 1 {
-            object.insert(segment.clone(), new);
-            return;
-        }
-        current = object.entry(segment.clone()).or_insert_with(|| Value::Object(Map::new()));
-    }
-}
+pub use accord_contract::set_pointer;
 
 /// Every key of `expected` is in `actual` with an equal value (objects recursively, numbers
 /// by value); the first difference, as a pointer and a message, when not.

@@ -99,6 +99,13 @@ impl Diagnostic {
     /// One line for terminals that show one line per message (cargo's `cargo:warning`):
     /// `file:line:col: error[code]: message (at `key.path`; help: …)`.
     pub fn one_line(&self, file_name: &str) -> String {
+        let notes = self.notes();
+        let notes = if notes.is_empty() { String::new() } else { format!(" ({})", notes.join("; ")) };
+        format!("{}{notes}", self.headline(file_name)).replace('\n', " ")
+    }
+
+    /// `file:line:col: severity[code]: message`, the first line of every rendering.
+    fn headline(&self, file_name: &str) -> String {
         let position = match self.location {
             Some(location) => format!("{file_name}:{}:{}", location.line, location.column),
             None => file_name.to_string(),
@@ -107,6 +114,11 @@ impl Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
+        format!("{position}: {severity}[{}]: {}", self.code, self.message)
+    }
+
+    /// The key path and the help, as notes.
+    fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
         if !self.pointer.is_empty() {
             notes.push(format!("at `{}`", pointer_to_path(&self.pointer)));
@@ -114,8 +126,7 @@ impl Diagnostic {
         if let Some(help) = &self.help {
             notes.push(format!("help: {help}"));
         }
-        let notes = if notes.is_empty() { String::new() } else { format!(" ({})", notes.join("; ")) };
-        format!("{position}: {severity}[{}]: {}{notes}", self.code, self.message).replace('\n', " ")
+        notes
     }
 
     /// Renders `file:line:col: error[code]: message` followed by a source snippet, the JSON
@@ -133,30 +144,15 @@ impl Diagnostic {
             report = report
                 .with_labels(vec![Label::primary((), start..end).with_message(self.label.clone().unwrap_or_default())]);
         }
-        let mut notes = Vec::new();
-        if !self.pointer.is_empty() {
-            notes.push(format!("at `{}`", pointer_to_path(&self.pointer)));
-        }
-        if let Some(help) = &self.help {
-            notes.push(format!("help: {help}"));
-        }
-        report = report.with_notes(notes);
+        report = report.with_notes(self.notes());
         let file = SimpleFile::new(file_name, source);
         let config = term::Config::default();
         let snippet = term::emit_into_string(&config, &file, &report)
             .unwrap_or_else(|_| format!("{}: {}\n", self.code, self.message));
-        let position = match self.location {
-            Some(location) => format!("{file_name}:{}:{}", location.line, location.column),
-            None => file_name.to_string(),
-        };
-        let severity = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
         // codespan repeats `severity[code]: message` as its first line; ours leads with the
         // position instead, so that editors and grep find `file:line:col`.
         let snippet = snippet.split_once('\n').map_or("", |(_, rest)| rest);
-        format!("{position}: {severity}[{}]: {}\n{snippet}", self.code, self.message)
+        format!("{}\n{snippet}", self.headline(file_name))
     }
 }
 

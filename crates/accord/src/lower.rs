@@ -1086,19 +1086,4 @@ pub fn merge(base: &mut Value, overlay: &Value) {
     }
 }
 
-/// Sets the value at a JSON pointer, creating objects on the way.
-pub fn set_pointer(value: &mut Value, pointer: &str, new: Value) {
-    let mut current = value;
-    let segments: Vec<String> = pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
-    for (index, segment) in segments.iter().enumerate() {
-        if !current.is_object() {
-            *current = Value::Object(Map::new());
-        }
-        let object = current.as_object_mut().expect("made an object above");
-        if index == segments.len() - 1 {
-            object.insert(segment.clone(), new);
-            return;
-        }
-        current = object.entry(segment.clone()).or_insert_with(|| Value::Object(Map::new()));
-    }
-}
+pub use accord_contract::set_pointer;

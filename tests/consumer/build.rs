@@ -1,6 +1,7 @@
 //! Compiles the Orders spec into `OUT_DIR/orders.rs`, as a consumer crate of accord does, and
 //! the good spec whose webhooks declare no signature scheme, so that a client that decodes
-//! deliveries without verifying them is compiled too (nothing else compiles one).
+//! deliveries without verifying them is compiled too (nothing else compiles one), and the
+//! good spec with read-only and write-only properties.
 //! `ACCORD_CONSUMER_SPEC` points it at another spec (the tests use it to show how a broken
 //! spec fails the build).
 
@@ -9,7 +10,11 @@ fn main() -> Result<(), accord::BuildError> {
     match std::env::var("ACCORD_CONSUMER_SPEC") {
         Ok(spec) => accord::Config::new().emit_rerun_if_changed(true).compile(&[spec]).map(|_| ()),
         Err(_) => accord::Config::new()
-            .compile(&["../../specs/orders.yaml", "../good-specs/unsigned_webhooks.yaml"])
+            .compile(&[
+                "../../specs/orders.yaml",
+                "../good-specs/unsigned_webhooks.yaml",
+                "../good-specs/read_write_only.yaml",
+            ])
             .map(|_| ()),
     }
 }

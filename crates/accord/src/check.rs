@@ -246,6 +246,23 @@ impl Checker<'_> {
             }
             _ => {}
         }
+        if schema.read_only && schema.write_only {
+            self.error(
+                "spec::read_and_write_only",
+                &format!("{pointer}/write_only"),
+                "a property cannot be both `read_only` and `write_only`".into(),
+            )
+            .help = Some("keep the one that holds: `read_only` (server-set) or `write_only` (never returned)".into());
+        }
+        if (schema.read_only || schema.write_only) && position != Position::Property {
+            let key = if schema.read_only { "read_only" } else { "write_only" };
+            self.error(
+                "spec::misplaced_access",
+                &format!("{pointer}/{key}"),
+                format!("`{key}` applies to object properties"),
+            )
+            .help = Some(format!("move `{key}: true` onto the properties it is about"));
+        }
         if let Some(items) = &schema.items {
             self.type_ref(items, &format!("{pointer}/items"), Position::Property);
             if type_name.is_some_and(|t| t != "array") {

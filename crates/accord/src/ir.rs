@@ -345,8 +345,21 @@ pub struct Field {
     pub default: Option<Value>,
     /// Deprecated.
     pub deprecated: bool,
+    /// Set by the server, never sent (`read_only`): `required` then holds for responses only.
+    pub read_only: bool,
+    /// Sent by the client, never returned (`write_only`): `required` then holds for
+    /// requests only.
+    pub write_only: bool,
     /// Source.
     pub span: Span,
+}
+
+impl Field {
+    /// Whether the value is always present in both directions, so the Rust field needs no
+    /// `Option`: required, and neither read-only nor write-only.
+    pub fn always_present(&self) -> bool {
+        self.required && !self.read_only && !self.write_only
+    }
 }
 
 /// One enum value.

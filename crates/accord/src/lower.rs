@@ -485,6 +485,8 @@ impl Lowerer<'_> {
                     example: inline.and_then(|s| s.example.clone()),
                     default: inline.and_then(|s| s.default.clone()),
                     deprecated: inline.is_some_and(|s| s.deprecated),
+                    read_only: inline.is_some_and(|s| s.read_only),
+                    write_only: inline.is_some_and(|s| s.write_only),
                     span: self.span(&field_pointer),
                 });
             }
@@ -876,7 +878,8 @@ impl Lowerer<'_> {
         match &def.kind {
             TypeKind::Struct { fields, .. } => {
                 let mut object = Map::new();
-                for field in fields {
+                // Examples show what the server returns: never a write-only value.
+                for field in fields.iter().filter(|f| !f.write_only) {
                     let value = if let Some(example) = &field.example {
                         example.clone()
                     } else if let Some(default) = &field.default {

@@ -15,3 +15,12 @@ pub const ORDERS_CONTRACT: &str = include_str!(concat!(env!("OUT_DIR"), "/orders
 pub mod unsigned_webhooks {
     accord_runtime::include_client!("unsigned_webhooks");
 }
+
+/// A client whose `User` model has a read-only `id` and a write-only `password`
+/// (`tests/good-specs/read_write_only.yaml`).
+pub mod read_write_only {
+    accord_runtime::include_client!("read_write_only");
+}
+
+/// The contract of [`read_write_only`], for `accord mock` in tests.
+pub const READ_WRITE_ONLY_CONTRACT: &str = include_str!(concat!(env!("OUT_DIR"), "/read_write_only.contract.json"));

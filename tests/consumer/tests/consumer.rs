@@ -89,6 +89,29 @@ fn webhooks_without_a_signature_scheme_are_parsed_unverified() {
     ));
 }
 
+#[accord_mock::tokio::test(crate = "accord_mock::tokio")]
+async fn read_only_fields_are_not_sent_and_write_only_fields_not_expected() {
+    use accord_consumer::read_write_only::{Client, models::User};
+    let contract = Contract::from_json(accord_consumer::READ_WRITE_ONLY_CONTRACT).expect("the contract");
+    let server = MockServer::start(contract, MockOptions::default()).await.expect("the mock starts");
+    server.play("create_user_ok").expect("declared scenario");
+    let client = Client::builder()
+        .base_url(server.uri())
+        .retry_policy(accord_runtime::RetryPolicy::NO_RETRIES)
+        .build()
+        .expect("the client builds");
+    // `id` and `created_at` are the server's: a new user leaves them out.
+    let new_user = User { id: None, name: "Ada".into(), password: Some("correct-horse".into()), created_at: None };
+    let created = client.create_user(&new_user).send().await.expect("create_user answers");
+    // The answer has the read-only id and no write-only password, and still decodes.
+    assert_eq!((created.id.as_deref(), created.name.as_str(), created.password), (Some("usr_1"), "Ada", None));
+    assert!(created.created_at.is_some());
+    // What the client sent is exactly the scenario's body: no `id: null`, no `created_at`.
+    assert!(server.problems().is_empty(), "{:?}", server.problems());
+    let sent = serde_json::to_value(&new_user).expect("serialises");
+    assert_eq!(sent, serde_json::json!({"name": "Ada", "password": "correct-horse"}));
+}
+
 /// What the build script printed to cargo: `OUT_DIR/../output`.
 fn build_output() -> String {
     let output = Path::new(env!("OUT_DIR")).parent().expect("OUT_DIR has a parent").join("output");
@@ -101,10 +124,11 @@ fn the_build_script_reruns_when_the_spec_changes_and_reports_warnings_located() 
     let lines: Vec<&str> = output.lines().collect();
     assert!(lines.contains(&"cargo:rerun-if-changed=../../specs/orders.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/unsigned_webhooks.yaml"), "{output}");
+    assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/read_write_only.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-env-changed=ACCORD_CONSUMER_SPEC"), "{output}");
-    // Exactly what it read: two specs (the client needs no template), no directory-wide reruns.
+    // Exactly what it read: three specs (the client needs no template), no directory-wide reruns.
     let reruns: Vec<&&str> = lines.iter().filter(|l| l.starts_with("cargo:rerun-if-changed=")).collect();
-    assert_eq!(reruns.len(), 2, "{output}");
+    assert_eq!(reruns.len(), 3, "{output}");
     // The Orders spec's by-design warning (seed 002 signs the body only), one line, located.
     assert!(
         lines.iter().any(|l| l.starts_with(

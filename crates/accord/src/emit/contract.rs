@@ -248,14 +248,22 @@ fn type_def_schema(def: &TypeDef) -> Value {
                     let mut schema = constrained(type_schema(&field.ty), &field.constraints);
                     // The generated models read an absent optional field and a `null` one
                     // the same way, and providers send both.
-                    if field.nullable || !field.required {
+                    if field.nullable || !field.always_present() {
                         schema = json!({"anyOf": [schema, {"type": "null"}]});
+                    }
+                    // Annotations only (JSON Schema 2020-12 validation §9.4): one schema serves
+                    // requests and responses, so such fields are not `required` below.
+                    if field.read_only {
+                        schema["readOnly"] = json!(true);
+                    }
+                    if field.write_only {
+                        schema["writeOnly"] = json!(true);
                     }
                     (field.wire_name.clone(), schema)
                 })
                 .collect();
             let required: Vec<Value> =
-                fields.iter().filter(|f| f.required).map(|f| Value::from(f.wire_name.clone())).collect();
+                fields.iter().filter(|f| f.always_present()).map(|f| Value::from(f.wire_name.clone())).collect();
             let mut object = Map::new();
             object.insert("type".into(), json!("object"));
             object.insert("properties".into(), Value::Object(properties));

@@ -576,13 +576,20 @@ fn field(field: &Field, base: TokenStream) -> TokenStream {
         text.push_str("\n\n");
     }
     text.push_str(presence);
+    if field.read_only {
+        text.push_str(" Read-only: set by the server; leave it `None` in requests");
+        text.push_str(if field.required { " (required in responses)." } else { "." });
+    } else if field.write_only {
+        text.push_str(" Write-only: sent by the client, never returned");
+        text.push_str(if field.required { " (required in requests)." } else { "." });
+    }
     let docs = doc(&text);
     let rename = (crate::names::bare(&field.rust_name) != field.wire_name).then(|| {
         let wire = lit(&field.wire_name);
         quote!(#[serde(rename = #wire)])
     });
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
-    let (ty, attributes) = match (field.required, field.nullable) {
+    let (ty, attributes) = match (field.always_present(), field.nullable) {
         (true, false) => (base, quote!()),
         (true, true) => (quote!(::std::option::Option<#base>), quote!(#[serde(default)])),
         (false, false) => (

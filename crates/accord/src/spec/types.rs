@@ -318,6 +318,16 @@ pub struct Schema {
     /// The property is deprecated.
     #[serde(default)]
     pub deprecated: bool,
+    /// The property is set by the server and never sent by the client (OpenAPI `readOnly`).
+    /// It is an `Option` in the generated model even when listed in `required`, which then
+    /// holds for responses only. Properties only.
+    #[serde(default)]
+    pub read_only: bool,
+    /// The property is sent by the client and never returned (OpenAPI `writeOnly`, e.g. a
+    /// password). It is an `Option` in the generated model even when listed in `required`,
+    /// which then holds for requests only. Properties only.
+    #[serde(default)]
+    pub write_only: bool,
 }
 
 /// `additional_properties`: `true` (any JSON) or a value type.

@@ -575,13 +575,14 @@ fn field(field: &Field, base: TokenStream) -> TokenStream {
     if !text.is_empty() {
         text.push_str("\n\n");
     }
-    text.push_str(presence);
     if field.read_only {
-        text.push_str(" Read-only: set by the server; leave it `None` in requests");
-        text.push_str(if field.required { " (required in responses)." } else { "." });
+        text.push_str("Read-only: set by the server; leave it `None` in requests");
+        text.push_str(if field.required { " (always present in responses)." } else { "." });
     } else if field.write_only {
-        text.push_str(" Write-only: sent by the client, never returned");
+        text.push_str("Write-only: sent by the client, never returned");
         text.push_str(if field.required { " (required in requests)." } else { "." });
+    } else {
+        text.push_str(presence);
     }
     let docs = doc(&text);
     let rename = (crate::names::bare(&field.rust_name) != field.wire_name).then(|| {

@@ -198,7 +198,7 @@ impl Shared {
             accepted,
             buckets,
             quotas,
-            http: accord_runtime::reqwest::Client::new(),
+            http: accord_runtime::client::http_builder().build().unwrap_or_default(),
             inner: Mutex::new(Inner::default()),
         }
     }

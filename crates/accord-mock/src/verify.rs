@@ -183,7 +183,7 @@ impl Report {
 pub async fn verify(contract: &Contract, options: &VerifyOptions) -> Report {
     let model = Model::new(contract.clone());
     let base = options.base_url.trim_end_matches('/').to_string();
-    let http = reqwest::Client::builder()
+    let http = accord_runtime::client::http_builder()
         .timeout(std::time::Duration::from_secs(options.timeout_seconds.max(1)))
         .build()
         .unwrap_or_default();

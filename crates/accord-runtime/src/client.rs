@@ -262,6 +262,21 @@ pub struct Response<T> {
     pub body: T,
 }
 
+/// A reqwest client builder with the TLS backend of this build ready.
+///
+/// With the default `rustls-ring` feature, reqwest is built without a rustls crypto provider,
+/// so this installs ring as the process-wide default first (rustls 0.23 takes the provider from
+/// the process when none is given). An application that installed another provider before
+/// keeps it. With `rustls-aws-lc` or `native-tls` it is `reqwest::Client::builder()`.
+pub fn http_builder() -> reqwest::ClientBuilder {
+    #[cfg(feature = "rustls-ring")]
+    {
+        // `Err` means a provider is installed already, which is all that is needed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+    reqwest::Client::builder()
+}
+
 impl Client {
     /// Builds the client.
     ///
@@ -269,7 +284,7 @@ impl Client {
     pub fn new(config: ClientConfig) -> Result<Self, TransportError> {
         let parsed = url::Url::parse(&config.base_url)
             .map_err(|e| TransportError::message(format!("invalid base URL `{}`: {e}", config.base_url)))?;
-        let http = reqwest::Client::builder()
+        let http = http_builder()
             .connect_timeout(config.timeouts.connect)
             .timeout(config.timeouts.attempt)
             .user_agent(config.user_agent)

@@ -26,7 +26,7 @@ fn http_client() -> Client {
     let mut headers = accord_runtime::header::HeaderMap::new();
     headers.insert("x-request-id", "6f1c1b0e-3c1d-4b7a-9a55-2f0d8f6a1c11".parse().expect("header value"));
     headers.insert("stripe-version", "2023-08-16".parse().expect("header value"));
-    Client::builder().default_headers(headers).build().expect("client builds")
+    accord_runtime::client::http_builder().default_headers(headers).build().expect("client builds")
 }
 
 async fn orders_mock(options: MockOptions) -> MockServer {
@@ -585,7 +585,7 @@ async fn stripe_form_bodies_are_decoded_and_a_wrong_type_gets_stripes_envelope()
 async fn headers_the_spec_puts_on_every_request_are_required() {
     let mock = orders_mock(MockOptions::default()).await;
     let token = token(&http_client(), &mock).await;
-    let bare = Client::new();
+    let bare = accord_runtime::client::http_builder().build().expect("client builds");
     let url = format!("{}/api/v1/orders/ORD-1", mock.uri());
     let (status, _, body) = json_of(bare.get(&url).bearer_auth(&token).send().await.expect("answers")).await;
     assert_validation_error(status, &body, "header/X-Request-ID: required on every request, missing");

@@ -288,12 +288,20 @@ pub struct Param {
 /// A request body.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Body {
-    /// `json` or `form` (`application/x-www-form-urlencoded`, nested keys as `a[b][0]`).
+    /// `json`, `form` (`application/x-www-form-urlencoded`, nested keys as `a[b][0]`) or
+    /// `multipart` (`multipart/form-data`, RFC 7578).
     pub content_type: String,
     /// Must be present.
     pub required: bool,
-    /// JSON Schema of the (decoded) body.
+    /// JSON Schema of the (decoded) body. A multipart body decodes to an object: text parts
+    /// as form values, JSON parts as their value, file parts as their bytes read as UTF-8.
     pub schema: Value,
+    /// `multipart` only: the fields sent as file parts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub file_fields: Vec<String>,
+    /// `multipart` only: object fields as one `json` part or `brackets` text parts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_parts: Option<String>,
 }
 
 /// A declared response.
@@ -400,21 +408,49 @@ pub struct Event {
     pub example: Value,
 }
 
-/// Sets the value at a JSON pointer (RFC 6901), creating objects on the way and replacing
-/// non-objects it passes through. Used to put an event type or error code into an example.
+/// Sets the value at a JSON pointer (RFC 6901). Used to put an event type or error code into
+/// an example. A numeric segment steps into an array at that index (padding with `null` up
+/// to it), as `serde_json::Value::pointer` reads it back; containers missing on the way are
+/// created, an array for a numeric segment and an object otherwise; a value of the wrong kind
+/// on the way is replaced.
 pub fn set_pointer(value: &mut Value, pointer: &str, new: Value) {
-    let mut current = value;
     let segments: Vec<String> = pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
-    for (index, segment) in segments.iter().enumerate() {
-        if !current.is_object() {
-            *current = Value::Object(Map::new());
+    let Some((last, path)) = segments.split_last() else {
+        *value = new;
+        return;
+    };
+    let mut current = value;
+    for segment in path {
+        current = child(current, segment);
+    }
+    *child(current, last) = new;
+}
+
+/// The slot `segment` names inside `value`, made to exist.
+fn child<'a>(value: &'a mut Value, segment: &str) -> &'a mut Value {
+    // At most this many `null`s are padded in, so a pointer like `/99999999` cannot allocate
+    // without bound; past it the segment is an object key.
+    const MAX_INDEX: usize = 1024;
+    let index =
+        segment.parse::<usize>().ok().filter(|i| *i <= MAX_INDEX && (segment == "0" || !segment.starts_with('0')));
+    match index {
+        Some(index) => {
+            if !value.is_array() {
+                *value = Value::Array(Vec::new());
+            }
+            let Value::Array(items) = value else { unreachable!("made an array just above") };
+            if items.len() <= index {
+                items.resize(index + 1, Value::Null);
+            }
+            &mut items[index]
         }
-        let Value::Object(object) = current else { return };
-        if index == segments.len() - 1 {
-            object.insert(segment.clone(), new);
-            return;
+        None => {
+            if !value.is_object() {
+                *value = Value::Object(Map::new());
+            }
+            let Value::Object(object) = value else { unreachable!("made an object just above") };
+            object.entry(segment.to_string()).or_insert(Value::Null)
         }
-        current = object.entry(segment.clone()).or_insert_with(|| Value::Object(Map::new()));
     }
 }
 
@@ -428,6 +464,21 @@ mod tests {
             r#"{{{rest}"event_type_field": "/type", "event_header": null, "event_id_field": null,
                 "event_id_header": null, "retry_schedule_seconds": [0], "timeout_seconds": null, "events": []}}"#
         ))
+    }
+
+    #[test]
+    fn pointers_step_into_arrays_and_create_what_is_missing() {
+        let mut value = serde_json::json!({"notificationItems": [{"NotificationRequestItem": {"eventCode": "X", "pspReference": "p"}}]});
+        set_pointer(&mut value, "/notificationItems/0/NotificationRequestItem/eventCode", "REFUND".into());
+        assert_eq!(value.pointer("/notificationItems/0/NotificationRequestItem/eventCode"), Some(&"REFUND".into()));
+        assert_eq!(value.pointer("/notificationItems/0/NotificationRequestItem/pspReference"), Some(&"p".into()));
+        let mut empty = Value::Null;
+        set_pointer(&mut empty, "/errors/1/code", "E".into());
+        assert_eq!(empty, serde_json::json!({"errors": [null, {"code": "E"}]}));
+        let mut keyed = serde_json::json!({"a~b": {}, "c/d": 1});
+        set_pointer(&mut keyed, "/a~0b/01", 2.into());
+        set_pointer(&mut keyed, "/c~1d", 3.into());
+        assert_eq!(keyed, serde_json::json!({"a~b": {"01": 2}, "c/d": 3}));
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod coerce;
 mod credentials;
 mod deliver;
 mod model;
+mod multipart;
 mod receiver;
 mod server;
 mod verify;

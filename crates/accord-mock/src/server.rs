@@ -790,6 +790,10 @@ fn read_request(
         } else {
             let value = if declared.content_type == "form" {
                 Ok(coerce::coerce(Value::Object(coerce::decode_form(body)), &declared.schema, defs))
+            } else if declared.content_type == "multipart" {
+                let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
+                crate::multipart::decode(body, content_type, &declared.file_fields)
+                    .map(|object| coerce::coerce(Value::Object(object), &declared.schema, defs))
             } else {
                 serde_json::from_slice::<Value>(body).map_err(|e| format!("not JSON: {e}"))
             };

@@ -414,6 +414,9 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
         request = if declared.content_type == "form" {
             let encoded = accord_runtime::form::to_string(body).unwrap_or_default();
             request.header("content-type", "application/x-www-form-urlencoded").body(encoded)
+        } else if declared.content_type == "multipart" {
+            let brackets = declared.object_parts.as_deref() == Some("brackets");
+            request.multipart(accord_runtime::Multipart::from_json(body, &declared.file_fields, brackets).to_form())
         } else {
             request.header("content-type", "application/json").body(body.to_string())
         };

@@ -127,6 +127,8 @@ pub enum Body {
     Json(Vec<u8>),
     /// `application/x-www-form-urlencoded`.
     Form(String),
+    /// `multipart/form-data` (RFC 7578); reqwest writes the boundary.
+    Multipart(crate::multipart::Multipart),
 }
 
 /// A request as the generated code describes it.
@@ -205,6 +207,14 @@ impl RequestSpec {
     pub fn form_body<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), DecodeError> {
         let text = crate::form::to_string(body).map_err(|e| DecodeError::new(0, e.to_string(), b""))?;
         self.body = Body::Form(text);
+        Ok(())
+    }
+
+    /// Sets a `multipart/form-data` body from a model's parts (see [`crate::multipart`]).
+    ///
+    /// Errors: a field does not serialise.
+    pub fn multipart_body<T: crate::multipart::MultipartBody + ?Sized>(&mut self, body: &T) -> Result<(), DecodeError> {
+        self.body = Body::Multipart(body.to_multipart()?);
         Ok(())
     }
 }
@@ -540,6 +550,7 @@ impl Client {
             Body::Form(text) => {
                 builder.header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(text.clone())
             }
+            Body::Multipart(parts) => builder.multipart(parts.to_form()),
         };
         let (builder, generation) = match self.inner.auth.authenticate(&self.inner.http, builder).await {
             Ok(authenticated) => authenticated,

@@ -18,6 +18,14 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json:
     Ok(serializer.finish())
 }
 
+/// The bracket-notation pairs of one value under `name` (`name[key]`, `name[0]`), unencoded:
+/// what [`to_string`] writes for that field. Used for multipart text parts.
+pub(crate) fn pairs(name: &str, value: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    flatten(Some(name), value, &mut out);
+    out
+}
+
 fn flatten(prefix: Option<&str>, value: &Value, out: &mut Vec<(String, String)>) {
     match value {
         Value::Null => {}

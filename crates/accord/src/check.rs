@@ -666,6 +666,7 @@ impl Checker<'_> {
             }
             if let Some(request) = &endpoint.request {
                 self.type_ref(&request.body, &format!("{pointer}/request/body"), Position::Body);
+                self.multipart_body(request, &format!("{pointer}/request"));
             }
             let mut success = 0;
             for (status, response) in &endpoint.responses {
@@ -1159,6 +1160,43 @@ impl Checker<'_> {
                 )
                 .help = Some(format!("write `/{key}`"));
             }
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// A `multipart` body is sent one part per field, so it must be an object with
+    /// properties (a model or an inline schema); `object_parts` means something only there.
+    fn multipart_body(&mut self, request: &crate::spec::RequestDef, pointer: &str) {
+        use crate::spec::ContentType;
+        let multipart = request.content_type == Some(ContentType::Multipart);
+        if !multipart {
+            if request.object_parts.is_some() {
+                self.error(
+                    "spec::object_parts_without_multipart",
+                    &format!("{pointer}/object_parts"),
+                    "`object_parts` applies to `content_type: multipart` bodies".into(),
+                )
+                .help = Some("remove it, or set `content_type: multipart`".into());
+            }
+            return;
+        }
+        let schema = match &request.body {
+            TypeRef::Inline(schema) => Some(schema.as_ref()),
+            TypeRef::Name(name) => self.spec.models.get(name),
+        };
+        // An unknown model name is reported by `type_ref` already.
+        let unknown = matches!(&request.body, TypeRef::Name(name) if !self.spec.models.contains_key(name));
+        let is_object = schema.is_some_and(|s| {
+            !s.properties.is_empty() && s.one_of.is_empty() && s.type_name.as_deref().is_none_or(|t| t == "object")
+        });
+        if !unknown && !is_object {
+            self.error(
+                "spec::multipart_body_not_object",
+                &format!("{pointer}/body"),
+                "a `multipart` body must be an object with `properties`: each property is sent as one part".into(),
+            )
+            .help = Some("name a model with `properties`, or write them inline under `body`".into());
         }
     }
 }

@@ -187,6 +187,9 @@ pub enum TypeExpr {
     Decimal,
     /// Absolute URI.
     Uri,
+    /// A file's bytes (`format: binary`): a file part in a multipart body, standard base64
+    /// in JSON.
+    Binary,
     /// UUID.
     Uuid,
     /// A named type from [`Ir::types`] (its Rust name).
@@ -211,6 +214,7 @@ impl TypeExpr {
             TypeExpr::Decimal => "number (decimal)".into(),
             TypeExpr::Uri => "string (uri)".into(),
             TypeExpr::Uuid => "string (uuid)".into(),
+            TypeExpr::Binary => "file".into(),
             TypeExpr::Named(name) => name.clone(),
             TypeExpr::Array(inner) => format!("{}[]", inner.display()),
             TypeExpr::Map(inner) => format!("map<string, {}>", inner.display()),
@@ -537,10 +541,12 @@ pub struct Param {
 pub struct BodyIr {
     /// Type.
     pub ty: TypeExpr,
-    /// `json` or `form`.
+    /// `json`, `form` or `multipart`.
     pub content_type: String,
     /// Required.
     pub required: bool,
+    /// `multipart` only: object-valued fields as one `json` part or as `brackets` text parts.
+    pub object_parts: String,
 }
 
 /// A declared response.

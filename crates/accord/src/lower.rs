@@ -367,6 +367,7 @@ impl Lowerer<'_> {
                 Some("decimal") => TypeExpr::Decimal,
                 Some("uri") | Some("url") => TypeExpr::Uri,
                 Some("uuid") => TypeExpr::Uuid,
+                Some("binary") => TypeExpr::Binary,
                 _ => TypeExpr::String,
             },
             "integer" => match format {
@@ -702,9 +703,14 @@ impl Lowerer<'_> {
             ty: self.type_expr(&request.body, &format!("{camel}Body"), &format!("{pointer}/request/body")),
             content_type: match request.content_type {
                 Some(spec::ContentType::Form) => "form".into(),
-                _ => "json".into(),
+                Some(spec::ContentType::Multipart) => "multipart".into(),
+                Some(spec::ContentType::Json) | None => "json".into(),
             },
             required: request.required.unwrap_or(true),
+            object_parts: match request.object_parts {
+                Some(spec::ObjectParts::Brackets) => "brackets".into(),
+                Some(spec::ObjectParts::Json) | None => "json".into(),
+            },
         });
         let mut responses = Vec::new();
         for (status, response) in &endpoint.responses {
@@ -855,6 +861,8 @@ impl Lowerer<'_> {
             TypeExpr::DateTime => json!("2024-01-15T10:30:00Z"),
             TypeExpr::Uri => json!("https://example.com/"),
             TypeExpr::Uuid => json!("6f1c2d9e-8a4b-4c3d-9e2f-1a2b3c4d5e6f"),
+            // Valid as a file's text in a scenario and as base64 ("hello") in JSON.
+            TypeExpr::Binary => json!("aGVsbG8="),
             TypeExpr::Array(inner) => {
                 if depth > 6 {
                     json!([])

@@ -221,7 +221,7 @@ fn the_docs_book_has_its_layout_and_every_page_links_models_endpoints_and_errors
     let summary = file("src/SUMMARY.md");
     assert!(summary.contains("[API integrations](index.md)") && summary.contains("- [Orders API](orders.md)"));
     let index = file("src/index.md");
-    assert!(index.contains("| [Orders API](orders.md) (v1.0.0) | Creates and tracks customer orders. | production; 4 endpoints, 3 webhook events |"));
+    assert!(index.contains("| [Orders API](orders.md) (v1.0.0) | Creates and tracks customer orders. | production; 5 endpoints, 3 webhook events |"));
 
     let orders = file("src/orders.md");
     for (wanted, why) in [

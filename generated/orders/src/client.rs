@@ -56,6 +56,33 @@ pub fn rate_limits() -> ::std::option::Option<::accord_runtime::RateLimitConfig>
     })
 }
 
+/// `multipart/form-data` parts of [`crate::models::AttachDocument`]: files as file parts, scalars as text parts, lists as one part per item, objects as JSON parts.
+impl ::accord_runtime::MultipartBody for crate::models::AttachDocument {
+    fn to_multipart(
+        &self,
+    ) -> ::std::result::Result<
+        ::accord_runtime::Multipart,
+        ::accord_runtime::DecodeError,
+    > {
+        let mut parts = ::accord_runtime::Multipart::new();
+        {
+            let value = &self.kind;
+            parts.text("kind", value)?;
+        }
+        {
+            let value = &self.file;
+            parts.file("file", value);
+        }
+        if let ::std::option::Option::Some(value) = &self.labels {
+            parts.text("labels", value)?;
+        }
+        if let ::std::option::Option::Some(value) = &self.metadata {
+            parts.json("metadata", value)?;
+        }
+        ::std::result::Result::Ok(parts)
+    }
+}
+
 /// Client for Orders API. Cheap to clone: clones share one connection pool, token cache, rate-limit buckets and retry budget.
 ///
 /// Build one with [`Client::builder`].
@@ -380,6 +407,27 @@ impl Client {
             client: self,
             order_id: order_id.into(),
             idempotency_key: ::std::option::Option::None,
+        }
+    }
+
+    /// Sends `POST /api/v1/orders/{order_id}/documents` (spec: `endpoints.attach_document`).
+    ///
+    /// Attach a document (invoice, packing slip, customs declaration) to an order
+    ///
+    /// Errors: `VALIDATION_ERROR` (retry: never), `UNAUTHORIZED` (retry: refresh_auth), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `RATE_LIMIT_EXCEEDED` (retry: after_header), `INTERNAL_ERROR` (retry: backoff), `SERVICE_UNAVAILABLE` (retry: backoff).
+    /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): connection failures with exponential backoff; `RATE_LIMIT_EXCEEDED` after the `Retry-After` delay; `UNAUTHORIZED` once, after refreshing credentials. POST is not idempotent and the endpoint declares no idempotency key, so 5xx errors, timeouts and resets are not retried.
+    /// Rate limit: 100/minute (burst 150, the spec's default, shared by endpoints without their own), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
+    ///
+    /// Returns a request builder: set optional parameters, then `.send().await`.
+    pub fn attach_document<'a>(
+        &'a self,
+        order_id: impl ::std::convert::Into<::std::string::String>,
+        body: &'a crate::models::AttachDocument,
+    ) -> AttachDocumentRequest<'a> {
+        AttachDocumentRequest {
+            client: self,
+            order_id: order_id.into(),
+            body,
         }
     }
 }
@@ -722,6 +770,69 @@ impl<'a> CancelOrderRequest<'a> {
         if let ::std::option::Option::Some(key) = &self.idempotency_key {
             request.headers.push(("X-Idempotency-Key".to_string(), key.clone()));
         }
+        ::std::result::Result::Ok(request)
+    }
+}
+
+/// Request builder for [`Client::attach_document`] (`POST /api/v1/orders/{order_id}/documents`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct AttachDocumentRequest<'a> {
+    client: &'a Client,
+    order_id: ::std::string::String,
+    body: &'a crate::models::AttachDocument,
+}
+
+impl<'a> AttachDocumentRequest<'a> {
+    /// Sends the request and decodes the success body.
+    ///
+    /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
+    ///
+    /// Errors: `VALIDATION_ERROR` (retry: never), `UNAUTHORIZED` (retry: refresh_auth), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `RATE_LIMIT_EXCEEDED` (retry: after_header), `INTERNAL_ERROR` (retry: backoff), `SERVICE_UNAVAILABLE` (retry: backoff).
+    /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): connection failures with exponential backoff; `RATE_LIMIT_EXCEEDED` after the `Retry-After` delay; `UNAUTHORIZED` once, after refreshing credentials. POST is not idempotent and the endpoint declares no idempotency key, so 5xx errors, timeouts and resets are not retried.
+    /// Rate limit: 100/minute (burst 150, the spec's default, shared by endpoints without their own), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
+    pub async fn send(
+        self,
+    ) -> ::std::result::Result<crate::models::Document, crate::errors::Error> {
+        self.send_full().await.map(|response| response.body)
+    }
+
+    /// Like [`Self::send`], keeping the status and headers of the response.
+    ///
+    /// Errors: as [`Self::send`].
+    pub async fn send_full(
+        self,
+    ) -> ::std::result::Result<
+        ::accord_runtime::Response<crate::models::Document>,
+        crate::errors::Error,
+    > {
+        let request = self.request()?;
+        let raw = self
+            .client
+            .inner
+            .execute(&request)
+            .await
+            .map_err(crate::errors::Error::Transport)?;
+        crate::errors::decode_response::<crate::models::Document>(raw)
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/api/v1/orders/");
+        path.push_str(&::accord_runtime::client::path_segment(&self.order_id));
+        path.push_str("/documents");
+        #[allow(unused_mut)]
+        let mut request = ::accord_runtime::RequestSpec::new(
+            ::accord_runtime::reqwest::Method::POST,
+            "attach_document",
+            path,
+        );
+        request.multipart_body(self.body).map_err(crate::errors::Error::Decode)?;
         ::std::result::Result::Ok(request)
     }
 }

@@ -220,6 +220,173 @@ pub struct OrderPage {
     pub pagination: crate::models::OrderPagePagination,
 }
 
+/// Spec: inline schema at `models.AttachDocument.properties.kind`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    ::accord_runtime::serde::Serialize,
+    ::accord_runtime::serde::Deserialize
+)]
+#[serde(crate = "::accord_runtime::serde")]
+pub enum AttachDocumentKind {
+    /// `invoice`
+    #[serde(rename = "invoice")]
+    Invoice,
+    /// `packing_slip`
+    #[serde(rename = "packing_slip")]
+    PackingSlip,
+    /// `customs_declaration`
+    #[serde(rename = "customs_declaration")]
+    CustomsDeclaration,
+    /// A value this client does not know yet (the provider added one); kept as sent.
+    #[serde(untagged)]
+    Unknown(::std::string::String),
+}
+
+impl AttachDocumentKind {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AttachDocumentKind::Invoice => "invoice",
+            AttachDocumentKind::PackingSlip => "packing_slip",
+            AttachDocumentKind::CustomsDeclaration => "customs_declaration",
+            AttachDocumentKind::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::fmt::Display for AttachDocumentKind {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Sent as one application/json part.
+///
+/// Spec: inline schema at `models.AttachDocument.properties.metadata`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::accord_runtime::serde::Serialize,
+    ::accord_runtime::serde::Deserialize
+)]
+#[serde(crate = "::accord_runtime::serde")]
+pub struct AttachDocumentMetadata {
+    /// Optional.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub reference: ::std::option::Option<::std::string::String>,
+}
+
+/// A document to attach to an order, sent as multipart/form-data.
+///
+/// Spec: `models.AttachDocument`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::accord_runtime::serde::Serialize,
+    ::accord_runtime::serde::Deserialize
+)]
+#[serde(crate = "::accord_runtime::serde")]
+pub struct AttachDocument {
+    /// Required.
+    pub kind: crate::models::AttachDocumentKind,
+    /// The document (PDF or image, at most 10 MB)
+    ///
+    /// Constraints: format `binary`.
+    ///
+    /// Required.
+    pub file: ::accord_runtime::File,
+    /// Free-form labels, one part each
+    ///
+    /// Optional.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Sent as one application/json part.
+    ///
+    /// Optional.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub metadata: ::std::option::Option<crate::models::AttachDocumentMetadata>,
+}
+
+/// Spec: inline schema at `models.Document.properties.kind`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    ::accord_runtime::serde::Serialize,
+    ::accord_runtime::serde::Deserialize
+)]
+#[serde(crate = "::accord_runtime::serde")]
+pub enum DocumentKind {
+    /// `invoice`
+    #[serde(rename = "invoice")]
+    Invoice,
+    /// `packing_slip`
+    #[serde(rename = "packing_slip")]
+    PackingSlip,
+    /// `customs_declaration`
+    #[serde(rename = "customs_declaration")]
+    CustomsDeclaration,
+    /// A value this client does not know yet (the provider added one); kept as sent.
+    #[serde(untagged)]
+    Unknown(::std::string::String),
+}
+
+impl DocumentKind {
+    /// The value as sent on the wire.
+    pub fn as_str(&self) -> &str {
+        match self {
+            DocumentKind::Invoice => "invoice",
+            DocumentKind::PackingSlip => "packing_slip",
+            DocumentKind::CustomsDeclaration => "customs_declaration",
+            DocumentKind::Unknown(value) => value.as_str(),
+        }
+    }
+}
+
+impl ::std::fmt::Display for DocumentKind {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A document attached to an order.
+///
+/// Spec: `models.Document`.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    ::accord_runtime::serde::Serialize,
+    ::accord_runtime::serde::Deserialize
+)]
+#[serde(crate = "::accord_runtime::serde")]
+pub struct Document {
+    /// Read-only: set by the server; leave it `None` in requests (always present in responses).
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub document_id: ::std::option::Option<::std::string::String>,
+    /// Required.
+    pub order_id: ::std::string::String,
+    /// Required.
+    pub kind: crate::models::DocumentKind,
+    /// Size of the stored file, in bytes
+    ///
+    /// Constraints: ≥ 0.
+    ///
+    /// Required.
+    pub size_bytes: i64,
+    /// Optional.
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+
 /// Spec: inline schema at `models.ErrorBody.properties.details.items`.
 #[derive(
     Debug,

@@ -845,6 +845,164 @@ async fn cancel_shipped_order() {
     finish(&server);
 }
 
+/// Scenario `attach_invoice`: An invoice uploaded as a file part, with labels as repeated text parts and metadata as a JSON part
+#[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
+async fn attach_invoice() {
+    let server = mock("attach_invoice").await;
+    let client = client_for(&server).await;
+    {
+        #[allow(dead_code)]
+        async fn raw_call(
+            client: &orders_client::Client,
+            body: Option<Value>,
+        ) -> Result<::accord_runtime::Response<Value>, orders_client::Error> {
+            let mut request = ::accord_runtime::RequestSpec::new(
+                ::accord_runtime::reqwest::Method::POST,
+                "attach_document",
+                "/api/v1/orders/ORD-12345678/documents".to_string(),
+            );
+            if let Some(body) = &body {
+                request.body = ::accord_runtime::client::Body::Multipart(
+                    ::accord_runtime::Multipart::from_json(
+                        body,
+                        &["file".to_string()],
+                        false,
+                    ),
+                );
+            }
+            client.send_raw(&request).await
+        }
+        let body_json = serde_json::from_str::<
+            Value,
+        >(
+                "{\"kind\":\"invoice\",\"file\":\"JVBERi0xLjcgaW52b2ljZSA0Mg==\",\"labels\":[\"paid\",\"eu\"],\"metadata\":{\"reference\":\"INV-42\"}}",
+            )
+            .expect("spec JSON");
+        let typed = serde_json::from_value::<
+            ::orders_client::models::AttachDocument,
+        >(body_json.clone());
+        let outcome = match &typed {
+            Ok(typed_body) => {
+                client
+                    .attach_document(
+                        serde_json::from_value::<
+                            ::std::string::String,
+                        >(
+                                serde_json::from_str::<Value>("\"ORD-12345678\"")
+                                    .expect("spec JSON"),
+                            )
+                            .expect("scenario value matches the parameter type"),
+                        &typed_body,
+                    )
+                    .send_full()
+                    .await
+                    .map(|response| ::accord_runtime::Response {
+                        status: response.status,
+                        headers: response.headers,
+                        body: serde_json::to_value(&response.body)
+                            .expect("bodies serialize"),
+                    })
+            }
+            Err(_) => raw_call(&client, Some(body_json.clone())).await,
+        };
+        let response = outcome
+            .unwrap_or_else(|error| {
+                panic!(
+                    "{}: expected status {}, got {error:?}", "attach_invoice step 1", 201
+                )
+            });
+        assert_eq!(response.status, 201, "{}: status", "attach_invoice step 1");
+        assert_eq!(
+            response.body.pointer("/kind"), Some(& serde_json::from_str:: < Value >
+            ("\"invoice\"").expect("spec JSON")), "{}: `{}`", "attach_invoice step 1",
+            "/kind"
+        );
+        assert_eq!(
+            response.body.pointer("/size_bytes"), Some(& serde_json::from_str:: < Value >
+            ("19").expect("spec JSON")), "{}: `{}`", "attach_invoice step 1",
+            "/size_bytes"
+        );
+    }
+    finish(&server);
+}
+
+/// Scenario `attach_without_file`: A multipart body without its required file part
+#[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
+async fn attach_without_file() {
+    let server = mock("attach_without_file").await;
+    let client = client_for(&server).await;
+    {
+        #[allow(dead_code)]
+        async fn raw_call(
+            client: &orders_client::Client,
+            body: Option<Value>,
+        ) -> Result<::accord_runtime::Response<Value>, orders_client::Error> {
+            let mut request = ::accord_runtime::RequestSpec::new(
+                ::accord_runtime::reqwest::Method::POST,
+                "attach_document",
+                "/api/v1/orders/ORD-12345678/documents".to_string(),
+            );
+            if let Some(body) = &body {
+                request.body = ::accord_runtime::client::Body::Multipart(
+                    ::accord_runtime::Multipart::from_json(
+                        body,
+                        &["file".to_string()],
+                        false,
+                    ),
+                );
+            }
+            client.send_raw(&request).await
+        }
+        let body_json = serde_json::from_str::<Value>("{\"kind\":\"invoice\"}")
+            .expect("spec JSON");
+        let typed = serde_json::from_value::<
+            ::orders_client::models::AttachDocument,
+        >(body_json.clone());
+        let outcome = match &typed {
+            Ok(typed_body) => {
+                client
+                    .attach_document(
+                        serde_json::from_value::<
+                            ::std::string::String,
+                        >(
+                                serde_json::from_str::<Value>("\"ORD-12345678\"")
+                                    .expect("spec JSON"),
+                            )
+                            .expect("scenario value matches the parameter type"),
+                        &typed_body,
+                    )
+                    .send_full()
+                    .await
+                    .map(|response| ::accord_runtime::Response {
+                        status: response.status,
+                        headers: response.headers,
+                        body: serde_json::to_value(&response.body)
+                            .expect("bodies serialize"),
+                    })
+            }
+            Err(_) => raw_call(&client, Some(body_json.clone())).await,
+        };
+        match outcome {
+            Err(
+                orders_client::Error::Api(
+                    orders_client::ApiError::ValidationError(response),
+                ),
+            ) => {
+                assert_eq!(
+                    response.status, 400, "{}: status", "attach_without_file step 1"
+                );
+            }
+            other => {
+                panic!(
+                    "{}: expected error `{}`, got {:?}", "attach_without_file step 1",
+                    "VALIDATION_ERROR", other
+                )
+            }
+        }
+    }
+    finish(&server);
+}
+
 /// Scenario `unauthorized`: Invalid or expired access token
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn unauthorized() {

@@ -639,3 +639,90 @@ async fn idempotency_keys_are_forgotten_after_the_declared_retention() {
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert!(!headers.contains_key("idempotent-replayed"));
 }
+
+/// `POST /api/v1/orders/ORD-1/documents` with a multipart body built by hand (reqwest's form).
+async fn attach(
+    http: &Client,
+    mock: &MockServer,
+    token: &str,
+    form: accord_runtime::reqwest::multipart::Form,
+    scenario: Option<&str>,
+) -> (StatusCode, Value) {
+    let mut request =
+        http.post(format!("{}/api/v1/orders/ORD-12345678/documents", mock.uri())).bearer_auth(token).multipart(form);
+    if let Some(scenario) = scenario {
+        request = request.header("X-Accord-Scenario", scenario);
+    }
+    let (status, _, body) = json_of(request.send().await.expect("mock answers")).await;
+    (status, body)
+}
+
+#[tokio::test]
+async fn multipart_bodies_are_decoded_part_by_part_and_validated() {
+    use accord_runtime::reqwest::multipart::{Form, Part};
+    let mock = orders_mock(MockOptions::default()).await;
+    let http = http_client();
+    let token = token(&http, &mock).await;
+    let file = || {
+        Part::bytes(b"%PDF-1.7 invoice 42".to_vec()).file_name("invoice.pdf").mime_str("application/pdf").expect("mime")
+    };
+    let metadata = |text: &str| Part::text(text.to_string()).mime_str("application/json").expect("mime");
+
+    // The scenario's body: a file part, repeated text parts for the list, a JSON part.
+    let form = Form::new()
+        .text("kind", "invoice")
+        .part("file", file())
+        .text("labels", "paid")
+        .text("labels", "eu")
+        .part("metadata", metadata(r#"{"reference": "INV-42"}"#));
+    let (status, body) = attach(&http, &mock, &token, form, Some("attach_invoice")).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["size_bytes"], 19);
+    assert!(mock.problems().is_empty(), "{:?}", mock.problems());
+
+    // Another file than the scenario's; then a label missing: the mock says where.
+    let form = Form::new()
+        .text("kind", "invoice")
+        .part("file", Part::bytes(b"other bytes".to_vec()).file_name("x.pdf"))
+        .text("labels", "paid")
+        .text("labels", "eu")
+        .part("metadata", metadata(r#"{"reference": "INV-42"}"#));
+    let (status, _) = attach(&http, &mock, &token, form, Some("attach_invoice")).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let problems = mock.problems().join("\n");
+    assert!(problems.contains(r#"body/file: expected "%PDF-1.7 invoice 42", got "other bytes""#), "{problems}");
+    let form = Form::new()
+        .text("kind", "invoice")
+        .part("file", file())
+        .text("labels", "paid")
+        .part("metadata", metadata(r#"{"reference": "INV-42"}"#));
+    attach(&http, &mock, &token, form, Some("attach_invoice")).await;
+    let problems = mock.problems().join("\n");
+    assert!(problems.contains(r#"body/labels: expected ["paid","eu"], got ["paid"]"#), "{problems}");
+
+    // Validation: the required file part missing, an enum value off, a JSON part of the wrong type.
+    let (status, body) = attach(&http, &mock, &token, Form::new().text("kind", "invoice"), None).await;
+    assert_validation_error(status, &body, "body: \"file\" is a required property");
+    let form = Form::new().text("kind", "receipt").part("file", file());
+    let (status, body) = attach(&http, &mock, &token, form, None).await;
+    assert_validation_error(status, &body, "body/kind");
+    let form =
+        Form::new().text("kind", "invoice").part("file", file()).part("metadata", metadata(r#"{"reference": 42}"#));
+    let (status, body) = attach(&http, &mock, &token, form, None).await;
+    assert_validation_error(status, &body, "body/metadata/reference");
+    let form = Form::new().text("kind", "invoice").part("file", file()).part("metadata", metadata("{not json"));
+    let (status, body) = attach(&http, &mock, &token, form, None).await;
+    assert_validation_error(status, &body, "part `metadata`: not JSON");
+
+    // Not multipart at all, where the operation declares multipart.
+    let response = http
+        .post(format!("{}/api/v1/orders/ORD-12345678/documents", mock.uri()))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(r#"{"kind": "invoice"}"#)
+        .send()
+        .await
+        .expect("mock answers");
+    let (status, _, body) = json_of(response).await;
+    assert_validation_error(status, &body, "not multipart/form-data");
+}

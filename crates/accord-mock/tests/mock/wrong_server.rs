@@ -86,7 +86,12 @@ async fn wrong_orders(request: Request) -> Response {
             &[("X-RateLimit-Limit", "100")],
             Some(json!({"error_code": "RATE_LIMIT_EXCEEDED", "message": "slow down"})),
         ),
-        ("missing_required_field" | "invalid_quantity", _) => error(400, "VALIDATION_ERROR"),
+        ("missing_required_field" | "invalid_quantity" | "attach_without_file", _) => error(400, "VALIDATION_ERROR"),
+        ("attach_invoice", _) => reply(
+            201,
+            &[],
+            Some(json!({"document_id": "DOC-0001", "order_id": "ORD-12345678", "kind": "invoice", "size_bytes": 19})),
+        ),
         // (d) The right status with another code in the envelope.
         ("insufficient_inventory", _) => error(409, "CONFLICT"),
         ("payment_failure", _) => error(402, "PAYMENT_FAILED"),
@@ -254,7 +259,7 @@ async fn verify_pinpoints_every_deviation_of_a_wrong_server() {
     }
     assert!(text.contains("duplicate_request #1") && text.contains("duplicate_request #2"), "{text}");
     assert!(text.starts_with(&format!("verify orders against {base_url} (accord mock)\n")), "{text}");
-    assert!(text.ends_with("8 passed, 5 failed, 0 skipped\n"), "{text}");
+    assert!(text.ends_with("10 passed, 5 failed, 0 skipped\n"), "{text}");
 }
 
 #[tokio::test]

@@ -68,7 +68,7 @@ pub fn build(ir: &Ir) -> contract::Contract {
             remaining_header: ir.rate_limits.remaining_header.clone(),
             reset_header: ir.rate_limits.reset_header.clone(),
         },
-        operations: ir.operations.iter().map(operation).collect(),
+        operations: ir.operations.iter().map(|op| operation(ir, op)).collect(),
         scenarios: ir.scenarios.iter().map(|s| scenario(ir, s)).collect(),
         webhooks: ir.webhooks.as_ref().map(webhooks),
     }
@@ -100,7 +100,7 @@ fn rate(rate: &RateIr) -> contract::Rate {
     contract::Rate { requests: rate.requests, window_seconds: rate.window_seconds, burst: rate.burst }
 }
 
-fn operation(op: &Operation) -> contract::Operation {
+fn operation(ir: &Ir, op: &Operation) -> contract::Operation {
     let param = |p: &Param| contract::Param {
         name: p.wire_name.clone(),
         required: p.required,
@@ -113,10 +113,15 @@ fn operation(op: &Operation) -> contract::Operation {
         path_params: op.path_params.iter().map(param).collect(),
         query: op.query.iter().map(param).collect(),
         headers: op.headers.iter().map(param).collect(),
-        body: op.body.as_ref().map(|b| contract::Body {
-            content_type: b.content_type.clone(),
-            required: b.required,
-            schema: type_schema(&b.ty),
+        body: op.body.as_ref().map(|b| {
+            let multipart = b.content_type == "multipart";
+            contract::Body {
+                content_type: b.content_type.clone(),
+                required: b.required,
+                schema: type_schema(&b.ty),
+                file_fields: if multipart { file_fields(ir, &b.ty) } else { Vec::new() },
+                object_parts: multipart.then(|| b.object_parts.clone()),
+            }
         }),
         responses: op
             .responses
@@ -193,6 +198,21 @@ fn webhooks(webhooks: &WebhooksIr) -> contract::Webhooks {
     }
 }
 
+/// The fields of a body model whose values are files (or lists of files).
+pub(crate) fn file_fields(ir: &Ir, ty: &TypeExpr) -> Vec<String> {
+    let TypeExpr::Named(name) = ty else { return Vec::new() };
+    let Some(TypeKind::Struct { fields, .. }) = ir.types.iter().find(|t| &t.name == name).map(|t| &t.kind) else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter(|f| {
+            matches!(&f.ty, TypeExpr::Binary) || matches!(&f.ty, TypeExpr::Array(inner) if **inner == TypeExpr::Binary)
+        })
+        .map(|f| f.wire_name.clone())
+        .collect()
+}
+
 /// JSON Schema of a type expression; named types are `$ref`s into `$defs`.
 pub fn type_schema(ty: &TypeExpr) -> Value {
     match ty {
@@ -207,6 +227,8 @@ pub fn type_schema(ty: &TypeExpr) -> Value {
         // `next_page_uri`); generated clients keep them as text.
         TypeExpr::Uri => json!({"type": "string", "format": "uri-reference"}),
         TypeExpr::Uuid => json!({"type": "string", "format": "uuid"}),
+        // A file part's bytes (the mock reads them as text), or base64 in JSON.
+        TypeExpr::Binary => json!({"type": "string", "contentMediaType": "application/octet-stream"}),
         TypeExpr::Named(name) => json!({"$ref": format!("#/$defs/{name}")}),
         TypeExpr::Array(inner) => json!({"type": "array", "items": type_schema(inner)}),
         TypeExpr::Map(inner) => json!({"type": "object", "additionalProperties": type_schema(inner)}),

@@ -263,6 +263,7 @@ pub fn type_tokens_in(ty: &TypeExpr, root: &TokenStream) -> TokenStream {
         TypeExpr::DateTime => quote!(::accord_runtime::types::DateTime),
         TypeExpr::Decimal => quote!(::accord_runtime::types::Decimal),
         TypeExpr::Uuid => quote!(::accord_runtime::uuid::Uuid),
+        TypeExpr::Binary => quote!(::accord_runtime::File),
         TypeExpr::Named(name) => {
             let name = ident(name);
             quote!(#root::models::#name)
@@ -614,6 +615,86 @@ fn field(field: &Field, base: TokenStream) -> TokenStream {
 // ---------------------------------------------------------------------------------------
 // client.rs
 
+/// `impl MultipartBody` for each model sent as a `multipart` body (once per model, however
+/// many endpoints send it): one part per field, chosen by the field's type.
+fn multipart_impls(ir: &Ir) -> Vec<TokenStream> {
+    let mut done = std::collections::BTreeSet::new();
+    let mut impls = Vec::new();
+    for body in ir.operations.iter().filter_map(|op| op.body.as_ref()) {
+        let TypeExpr::Named(name) = &body.ty else { continue };
+        if body.content_type != "multipart" || !done.insert((name.clone(), body.object_parts.clone())) {
+            continue;
+        }
+        let Some(TypeKind::Struct { fields, .. }) = ir.types.iter().find(|t| &t.name == name).map(|t| &t.kind) else {
+            continue;
+        };
+        let brackets = body.object_parts == "brackets";
+        let parts: Vec<TokenStream> = fields
+            .iter()
+            .map(|field| {
+                let wire = lit(&field.wire_name);
+                let add = match &field.ty {
+                    TypeExpr::Binary => quote!(parts.file(#wire, value);),
+                    TypeExpr::Array(inner) if **inner == TypeExpr::Binary => {
+                        quote!(for file in value { parts.file(#wire, file); })
+                    }
+                    ty if is_scalar(ir, ty) => quote!(parts.text(#wire, value)?;),
+                    TypeExpr::Array(inner) if !brackets && is_scalar(ir, inner) => quote!(parts.text(#wire, value)?;),
+                    _ if brackets => quote!(parts.brackets(#wire, value)?;),
+                    _ => quote!(parts.json(#wire, value)?;),
+                };
+                let name = ident(&field.rust_name);
+                match (field.always_present(), field.nullable) {
+                    (true, false) => quote!({ let value = &self.#name; #add }),
+                    (true, true) | (false, false) => {
+                        quote!(if let ::std::option::Option::Some(value) = &self.#name { #add })
+                    }
+                    (false, true) => quote!(if let ::std::option::Option::Some(::std::option::Option::Some(value)) = &self.#name { #add }),
+                }
+            })
+            .collect();
+        let ty = ident(name);
+        let doc = doc(&format!(
+            "`multipart/form-data` parts of [`crate::models::{name}`]: files as file parts, scalars as text parts, {}.",
+            if brackets {
+                "objects and lists as `field[key]` text parts"
+            } else {
+                "lists as one part per item, objects as JSON parts"
+            }
+        ));
+        impls.push(quote! {
+            #doc
+            impl ::accord_runtime::MultipartBody for crate::models::#ty {
+                fn to_multipart(&self) -> ::std::result::Result<::accord_runtime::Multipart, ::accord_runtime::DecodeError> {
+                    let mut parts = ::accord_runtime::Multipart::new();
+                    #(#parts)*
+                    ::std::result::Result::Ok(parts)
+                }
+            }
+        });
+    }
+    impls
+}
+
+/// Whether values of `ty` are JSON scalars (sent as one text part).
+fn is_scalar(ir: &Ir, ty: &TypeExpr) -> bool {
+    let mut ty = ty;
+    // Aliases of aliases, bounded in case a spec aliases in a circle.
+    for _ in 0..16 {
+        let TypeExpr::Named(name) = ty else { break };
+        match ir.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+            Some(TypeKind::Enum { .. }) => return true,
+            Some(TypeKind::Alias { target, .. }) => ty = target,
+            _ => return false,
+        }
+    }
+    match ty {
+        TypeExpr::Named(_) => false,
+        TypeExpr::Array(_) | TypeExpr::Map(_) | TypeExpr::Any | TypeExpr::Binary => false,
+        _ => true,
+    }
+}
+
 fn client_rs(ir: &Ir) -> TokenStream {
     let environment = environment_enum(ir);
     let builder = client_builder(ir);
@@ -624,11 +705,14 @@ fn client_rs(ir: &Ir) -> TokenStream {
         ir.title
     ));
     let rate_limits = rate_limits_fn(ir);
+    let multipart = multipart_impls(ir);
     quote! {
         //! The client, its builder, and one request builder per endpoint.
         #environment
 
         #rate_limits
+
+        #(#multipart)*
 
         #client_doc
         #[derive(Debug, Clone)]
@@ -1339,7 +1423,11 @@ fn request_builder(ir: &Ir, op: &Operation) -> TokenStream {
         })
         .collect();
     let body = op.body.as_ref().map(|body| {
-        let setter = if body.content_type == "form" { quote!(form_body) } else { quote!(json_body) };
+        let setter = match body.content_type.as_str() {
+            "form" => quote!(form_body),
+            "multipart" => quote!(multipart_body),
+            _ => quote!(json_body),
+        };
         if body.required {
             quote!(request.#setter(self.body).map_err(crate::errors::Error::Decode)?;)
         } else {

@@ -87,6 +87,39 @@ pub fn generate(ir: &Ir) -> GeneratedFile {
     rust_file(ir, PathBuf::from(&ir.name).join("tests/contract.rs"), tokens)
 }
 
+/// A scenario's multipart body with each file field's text turned into the base64 that
+/// `accord_runtime::File` reads from JSON: scenarios give a file's contents as text, and the
+/// mock reads the file part back as that text.
+fn files_as_base64(ir: &Ir, op: &Operation, body: &Value) -> Value {
+    use base64::Engine as _;
+    let Some(BodyIr { ty: TypeExpr::Named(name), content_type, .. }) = &op.body else { return body.clone() };
+    let Some(TypeKind::Struct { fields, .. }) = ir.types.iter().find(|t| &t.name == name).map(|t| &t.kind) else {
+        return body.clone();
+    };
+    if content_type != "multipart" {
+        return body.clone();
+    }
+    let encode = |value: &mut Value| {
+        if let Value::String(text) = value {
+            *value = Value::String(base64::engine::general_purpose::STANDARD.encode(text.as_bytes()));
+        }
+    };
+    let mut body = body.clone();
+    for field in fields {
+        let Some(value) = body.get_mut(&field.wire_name) else { continue };
+        match &field.ty {
+            TypeExpr::Binary => encode(value),
+            TypeExpr::Array(inner) if **inner == TypeExpr::Binary => {
+                if let Value::Array(items) = value {
+                    items.iter_mut().for_each(encode);
+                }
+            }
+            _ => {}
+        }
+    }
+    body
+}
+
 fn json_tokens(value: &Value) -> TokenStream {
     let text = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
     let literal = Literal::string(&text);
@@ -221,7 +254,7 @@ fn scenario_step(ir: &Ir, scenario: &ScenarioIr, index: usize, step: &StepIr) ->
         setters.push(quote!(.idempotency_key(#key)));
     }
     let method_name = ident(&op.method_name);
-    let body_value = step.body.as_ref().map(json_tokens);
+    let body_value = step.body.as_ref().map(|body| json_tokens(&files_as_base64(ir, op, body)));
     let call = match (&op.body, &body_value) {
         (Some(body), Some(value)) => {
             let ty = type_tokens_in(&body.ty, &quote!(::#krate));
@@ -244,9 +277,16 @@ fn scenario_step(ir: &Ir, scenario: &ScenarioIr, index: usize, step: &StepIr) ->
         },
     };
     // The raw fallback for bodies the model rejects.
-    let content_setter = match op.body.as_ref().map(|b| b.content_type.as_str()) {
-        Some("form") => quote!(form_body),
-        _ => quote!(json_body),
+    let set_raw_body = match op.body.as_ref().map(|b| b.content_type.as_str()) {
+        Some("form") => quote!(request.form_body(body).expect("body encodes");),
+        Some("multipart") => {
+            let body_ir = op.body.as_ref().expect("a multipart body");
+            let files: Vec<Literal> =
+                super::contract::file_fields(ir, &body_ir.ty).iter().map(|f| Literal::string(f)).collect();
+            let brackets = body_ir.object_parts == "brackets";
+            quote!(request.body = ::accord_runtime::client::Body::Multipart(::accord_runtime::Multipart::from_json(body, &[#(#files.to_string()),*], #brackets));)
+        }
+        _ => quote!(request.json_body(body).expect("body encodes");),
     };
     let raw_query: Vec<TokenStream> = step
         .query
@@ -271,7 +311,7 @@ fn scenario_step(ir: &Ir, scenario: &ScenarioIr, index: usize, step: &StepIr) ->
             let mut request = ::accord_runtime::RequestSpec::new(::accord_runtime::reqwest::Method::#http_method, #operation_name, #path_lit.to_string());
             #(#raw_query)*
             if let Some(body) = &body {
-                request.#content_setter(body).expect("body encodes");
+                #set_raw_body
             }
             #raw_idempotency
             client.send_raw(&request).await

@@ -14,8 +14,13 @@
 //! - `components.schemas` → `models`: `allOf` merged, `oneOf`/`anyOf` → `one_of` (with
 //!   `discriminator`), `nullable` and 3.1 type arrays → `nullable`, string `enum`/`const`,
 //!   `additionalProperties` → maps, formats and constraints kept; `$ref`s stay model names,
-//!   so recursion needs nothing special;
-//! - 3.1 `webhooks` → webhook event payload models (see [`import`] for the signature);
+//!   so recursion needs nothing special; `readOnly`/`writeOnly` → `read_only`/`write_only`
+//!   on object properties (also from a component schema marked as a whole);
+//! - 3.1 `webhooks` → `webhooks.events` with their payload models; several events need
+//!   `event_type_field`, found where every event's payload schema fixes a distinct string
+//!   (`const`, one-value `enum`, or an `enum` holding the event's key), else only the models
+//!   are imported and a warning says what to add; the signature scheme is never in the
+//!   document;
 //! - pagination where a heuristic is reliable (`Link` + `page`, Stripe's `starting_after` +
 //!   `has_more`, `next_page_uri`), rate-limit response headers → `rate_limits.headers`.
 //!
@@ -87,6 +92,11 @@ struct Importer<'a> {
     error_codes: BTreeMap<u16, ErrorCodeDraft>,
     rate_limit_headers: BTreeMap<&'static str, String>,
     oauth2: bool,
+    /// Pointers of object properties, whose `readOnly`/`writeOnly` [`Importer::property`]
+    /// maps (so the schema conversion does not report them).
+    property_pointers: BTreeSet<String>,
+    /// Component schemas whose whole-schema `readOnly`/`writeOnly` a property took over.
+    access_components_used: BTreeSet<String>,
 }
 
 struct ErrorCodeDraft {
@@ -107,6 +117,8 @@ impl<'a> Importer<'a> {
             error_codes: BTreeMap::new(),
             rate_limit_headers: BTreeMap::new(),
             oauth2: false,
+            property_pointers: BTreeSet::new(),
+            access_components_used: BTreeSet::new(),
         }
     }
 
@@ -185,6 +197,7 @@ impl<'a> Importer<'a> {
         }
         let endpoints = self.endpoints();
         let webhooks = self.webhooks();
+        self.unused_component_access();
         if !self.models.is_empty() {
             spec.insert("models".into(), Value::Object(std::mem::take(&mut self.models)));
         }
@@ -461,7 +474,7 @@ impl<'a> Importer<'a> {
                 if let Some(props) = object.get("properties").and_then(Value::as_object) {
                     for (key, property) in props {
                         let at = format!("{pointer}/properties/{}", escape(key));
-                        properties.insert(key.clone(), self.schema(property, &at, depth + 1));
+                        properties.insert(key.clone(), self.property(property, &at, depth + 1));
                     }
                 }
                 let required: Vec<Value> = object
@@ -604,12 +617,17 @@ impl<'a> Importer<'a> {
                 self.warn(pointer, format!("`{keyword}` has no accord equivalent; dropped"));
             }
         }
-        for keyword in ["readOnly", "writeOnly"] {
-            if object.get(keyword) == Some(&Value::Bool(true)) {
-                self.warn(
-                    pointer,
-                    format!("`{keyword}` has no accord equivalent; the property is kept for both directions"),
-                );
+        // Object properties carry `read_only`/`write_only` (see `property`); a component
+        // schema's own is taken over by the properties that refer to it (see
+        // `unused_component_access`). Anywhere else accord has no place for it.
+        if !self.property_pointers.contains(pointer) && !is_component_pointer(pointer) {
+            for keyword in ["readOnly", "writeOnly"] {
+                if object.get(keyword) == Some(&Value::Bool(true)) {
+                    self.warn(
+                        pointer,
+                        format!("`{keyword}` outside an object property has no accord equivalent (accord marks properties); dropped"),
+                    );
+                }
             }
         }
         if let Some(default) = object.get("default") {
@@ -647,6 +665,92 @@ impl<'a> Importer<'a> {
             return model;
         }
         self.finish(json!({"type": model}), object, nullable, pointer)
+    }
+
+    /// An object property's schema, with OpenAPI `readOnly`/`writeOnly` as accord's
+    /// `read_only`/`write_only`: written on the property itself (also beside a 3.1 `$ref`, or
+    /// around a 3.0 `allOf: [$ref]`), else on the component schema it refers to.
+    fn property(&mut self, property: &'a Value, pointer: &str, depth: usize) -> Value {
+        self.property_pointers.insert(pointer.to_string());
+        let converted = self.schema(property, pointer, depth);
+        let (read_only, write_only) = self.access(property);
+        let key = match (read_only, write_only) {
+            (false, false) => return converted,
+            (true, true) => {
+                self.warn(pointer, "`readOnly` and `writeOnly` together contradict each other; neither is kept");
+                return converted;
+            }
+            (true, false) => "read_only",
+            (false, true) => "write_only",
+        };
+        let mut object = match converted {
+            Value::String(name) => {
+                let mut object = Map::new();
+                object.insert("type".into(), json!(name));
+                object
+            }
+            Value::Object(object) => object,
+            other => return other,
+        };
+        object.insert(key.into(), json!(true));
+        Value::Object(object)
+    }
+
+    /// A property's `(readOnly, writeOnly)`: its own keywords first, else those of the
+    /// component schema it refers to (directly or as the one part of an `allOf`); such a
+    /// component is remembered as taken over.
+    fn access(&mut self, property: &'a Value) -> (bool, bool) {
+        let flag = |schema: &Value, keyword: &str| schema.get(keyword).and_then(Value::as_bool);
+        // Written on the property, or on an inline part of its `allOf` (`allOf: [$ref, {readOnly: true}]`).
+        let own = |keyword: &str| {
+            flag(property, keyword).or_else(|| {
+                let parts = property.get("allOf").and_then(Value::as_array)?;
+                parts.iter().filter(|part| part.get("$ref").is_none()).find_map(|part| flag(part, keyword))
+            })
+        };
+        let reference = property.get("$ref").or_else(|| match property.get("allOf").and_then(Value::as_array) {
+            Some(parts) if parts.len() == 1 => parts[0].get("$ref"),
+            _ => None,
+        });
+        let component = reference
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            .filter(|name| !name.contains('/'))
+            .map(|name| name.replace("~1", "/").replace("~0", "~"));
+        let target = component.as_ref().and_then(|name| self.document.pointer("/components/schemas")?.get(name));
+        let mut from_component = false;
+        let mut resolve = |keyword: &str| match (own(keyword), target.and_then(|t| flag(t, keyword))) {
+            (Some(own), _) => own,
+            (None, Some(inherited)) => {
+                from_component |= inherited;
+                inherited
+            }
+            (None, None) => false,
+        };
+        let access = (resolve("readOnly"), resolve("writeOnly"));
+        if from_component && let Some(component) = component {
+            self.access_components_used.insert(component);
+        }
+        access
+    }
+
+    /// Component schemas marked `readOnly`/`writeOnly` as a whole that no property referred
+    /// to: accord marks properties, so there is nothing to carry it.
+    fn unused_component_access(&mut self) {
+        let Some(schemas) = self.document.pointer("/components/schemas").and_then(Value::as_object) else { return };
+        for (name, schema) in schemas {
+            if self.access_components_used.contains(name) {
+                continue;
+            }
+            for keyword in ["readOnly", "writeOnly"] {
+                if schema.get(keyword) == Some(&Value::Bool(true)) {
+                    self.warn(
+                        &format!("/components/schemas/{}", escape(name)),
+                        format!("`{keyword}` on a whole schema that no object property refers to: accord marks properties (`read_only`/`write_only`), so it is dropped"),
+                    );
+                }
+            }
+        }
     }
 
     fn all_of(
@@ -690,7 +794,7 @@ impl<'a> Importer<'a> {
             if let Some(props) = part.get("properties").and_then(Value::as_object) {
                 for (key, property) in props {
                     let property_at = format!("{at}/properties/{}", escape(key));
-                    let converted = self.schema(property, &property_at, depth + 1);
+                    let converted = self.property(property, &property_at, depth + 1);
                     properties.insert(key.clone(), converted);
                 }
             }
@@ -713,7 +817,7 @@ impl<'a> Importer<'a> {
         if let Some(props) = object.get("properties").and_then(Value::as_object) {
             for (key, property) in props {
                 let property_at = format!("{pointer}/properties/{}", escape(key));
-                let converted = self.schema(property, &property_at, depth + 1);
+                let converted = self.property(property, &property_at, depth + 1);
                 properties.insert(key.clone(), converted);
             }
         }
@@ -1437,13 +1541,14 @@ impl<'a> Importer<'a> {
     // -----------------------------------------------------------------------------------
     // Webhooks
 
-    /// 3.1 `webhooks`: each event's payload becomes a model. One event becomes accord's
-    /// `webhooks` section (unsigned until a `signature` is added); several are listed in a
-    /// warning, because telling them apart needs what OpenAPI does not say — where the event
-    /// type is — and the importer invents nothing.
+    /// 3.1 `webhooks`: each event's payload becomes a model, and the events accord's
+    /// `webhooks` section (unsigned until a `signature` is added). One event needs nothing
+    /// more. Several need where the event type is, which OpenAPI does not say: it is taken
+    /// from the payload schemas where they fix it (see [`Importer::event_type_field`]), else
+    /// the events are listed in a warning, because the importer invents nothing.
     fn webhooks(&mut self) -> Option<Value> {
         let hooks = self.document.get("webhooks").and_then(Value::as_object)?;
-        let mut events: Vec<(String, String, Option<String>)> = Vec::new();
+        let mut events: Vec<WebhookDraft<'a>> = Vec::new();
         for (event, item) in hooks {
             let pointer = format!("/webhooks/{}", escape(event));
             let Some((item, pointer)) = self.deref(item, &pointer) else { continue };
@@ -1453,15 +1558,18 @@ impl<'a> Importer<'a> {
                 continue;
             };
             let body_pointer = format!("{pointer}/{method}/requestBody");
-            let payload = operation.get("requestBody").and_then(|body| {
+            let schema = operation.get("requestBody").and_then(|body| {
                 let (body, at) = self.deref(body, &body_pointer)?;
                 let (media, value) = body.get("content")?.as_object()?.iter().find(|(m, _)| is_json(m))?;
-                let schema = value.get("schema")?;
-                Some(self.schema(schema, &format!("{at}/content/{}/schema", escape(media)), 0))
+                Some((value.get("schema")?, format!("{at}/content/{}/schema", escape(media))))
             });
-            let model = match payload {
-                Some(Value::String(name)) if self.is_model(&name) => name,
-                Some(other) => {
+            let Some((schema, schema_pointer)) = schema else {
+                self.warn(&pointer, format!("webhook `{event}` has no JSON payload; skipped"));
+                continue;
+            };
+            let model = match self.schema(schema, &schema_pointer, 0) {
+                Value::String(name) if self.is_model(&name) => name,
+                other => {
                     let model = self.fresh_model_name(&format!("{event}_event"));
                     let value = match other {
                         Value::String(primitive) => json!({"type": primitive}),
@@ -1470,55 +1578,283 @@ impl<'a> Importer<'a> {
                     self.models.insert(model.clone(), value);
                     model
                 }
-                None => {
-                    self.warn(&pointer, format!("webhook `{event}` has no JSON payload; skipped"));
-                    continue;
-                }
             };
             let description = operation
                 .get("summary")
                 .or_else(|| operation.get("description"))
                 .and_then(Value::as_str)
                 .map(|d| d.trim().to_string());
-            events.push((event.clone(), model, description));
+            events.push(WebhookDraft { key: event.clone(), pointer, model, description, schema });
         }
         match events.as_slice() {
             [] => None,
             // One event: every delivery is that event, so accord needs nothing more than its
             // payload; the signature scheme is still unknown (accord warns that deliveries
             // cannot be verified until `signature` is added).
-            [(event, model, description)] => {
-                self.warn(
-                    "/webhooks",
-                    "the document does not say how deliveries are signed: add `webhooks.signature` (a preset or the explicit grammar)",
-                );
+            [only] => {
+                self.warn_unsigned_webhooks();
                 let mut entry = Map::new();
-                entry.insert("payload".into(), json!(model));
-                if let Some(description) = description {
+                entry.insert("payload".into(), json!(only.model));
+                if let Some(description) = &only.description {
                     entry.insert("description".into(), json!(description));
                 }
                 let mut events = Map::new();
-                events.insert(event.clone(), Value::Object(entry));
+                events.insert(only.key.clone(), Value::Object(entry));
                 Some(json!({"events": events}))
             }
-            several => {
-                let listed: Vec<String> = several.iter().map(|(e, m, _)| format!("`{e}` (payload `{m}`)")).collect();
-                self.warn(
-                    "/webhooks",
-                    format!(
-                        "webhook events {}: their payload models are imported; add a `webhooks` section with `event_type_field` or `event_header` (where the event type is) and the signature scheme, which the document does not give",
-                        listed.join(", ")
-                    ),
-                );
-                None
-            }
+            several => match self.event_type_field(several) {
+                Some(field) => Some(self.webhooks_by_field(several, &field)),
+                None => {
+                    let listed: Vec<String> =
+                        several.iter().map(|e| format!("`{}` (payload `{}`)", e.key, e.model)).collect();
+                    let models: BTreeSet<&str> = several.iter().map(|e| e.model.as_str()).collect();
+                    let shared = if models.len() < several.len() {
+                        " (events sharing a payload model cannot be told apart by their schema)"
+                    } else {
+                        ""
+                    };
+                    self.warn(
+                        "/webhooks",
+                        format!(
+                            "webhook events {}: their payload models are imported, but no payload property holds a constant that tells the events apart{shared}; add a `webhooks` section with `event_type_field` (JSON pointer of the event type in the payload) or `event_header` (the header carrying it), and the signature scheme, which the document does not give",
+                            listed.join(", ")
+                        ),
+                    );
+                    None
+                }
+            },
         }
     }
+
+    fn warn_unsigned_webhooks(&mut self) {
+        self.warn(
+            "/webhooks",
+            "the document does not say how deliveries are signed: add `webhooks.signature` (a preset or the explicit grammar)",
+        );
+    }
+
+    /// Several events told apart by the value at `field.pointer`: accord keys events by that
+    /// value (what the generated code compares the payload's value with), so an OpenAPI key
+    /// that differs from it is kept in the description. Events whose payload does not fix a
+    /// value there are left out, each with a warning.
+    fn webhooks_by_field(&mut self, events: &[WebhookDraft<'a>], field: &EventTypeField) -> Value {
+        self.warn_unsigned_webhooks();
+        if let Some(array) = &field.first_array_item {
+            let array = if array.is_empty() { "the payload".to_string() } else { format!("`{array}`") };
+            self.warn(
+                "/webhooks",
+                format!(
+                    "the event type is read at `{}`, in the first item of the array {array}: a delivery that batches items of several types is typed by its first item; the others are in the payload",
+                    field.pointer
+                ),
+            );
+        }
+        let mut out = Map::new();
+        for (event, value) in events.iter().zip(&field.values) {
+            let Some(value) = value else {
+                self.warn(
+                    &event.pointer,
+                    format!(
+                        "webhook `{key}`: its payload schema does not fix its event type at `{pointer}` (no constant there, nor an enumeration holding `{bare}`), where the other events carry theirs; its payload model `{model}` is imported but it is not one of `webhooks.events` (its deliveries decode as `Event::Unknown`); add it by hand if its deliveries do carry the type there",
+                        key = event.key,
+                        pointer = field.pointer,
+                        bare = event.key.trim_start_matches('/'),
+                        model = event.model
+                    ),
+                );
+                continue;
+            };
+            let mut entry = Map::new();
+            entry.insert("payload".into(), json!(event.model));
+            let description = match (&event.description, value == &event.key) {
+                (description, true) => description.clone(),
+                (Some(description), false) => Some(format!("{description} (OpenAPI webhook `{}`)", event.key)),
+                (None, false) => Some(format!("OpenAPI webhook `{}`", event.key)),
+            };
+            if let Some(description) = description {
+                entry.insert("description".into(), json!(description));
+            }
+            out.insert(value.clone(), Value::Object(entry));
+        }
+        json!({"event_type_field": field.pointer, "events": out})
+    }
+
+    /// Where several webhook events carry their type: the JSON pointer at which the most
+    /// events' payload schemas fix a string (`const`, a one-value `enum`, or an `enum` holding
+    /// the event's key), with a different value for each event. It must cover more than half
+    /// of the events (the rest are reported, not guessed); ties go to the shallower pointer.
+    fn event_type_field(&self, events: &[WebhookDraft<'a>]) -> Option<EventTypeField> {
+        let pinned: Vec<BTreeMap<String, PinnedValues>> =
+            events.iter().map(|event| self.pinned_values(event.schema)).collect();
+        let candidates: BTreeSet<&String> = pinned.iter().flat_map(BTreeMap::keys).collect();
+        let mut best: Option<(usize, EventTypeField)> = None;
+        for pointer in candidates {
+            let values: Vec<Option<String>> = events
+                .iter()
+                .zip(&pinned)
+                .map(|(event, pinned)| pinned.get(pointer).and_then(|p| p.value_for(&event.key)))
+                .collect();
+            let covered = values.iter().flatten().count();
+            let distinct = values.iter().flatten().collect::<BTreeSet<_>>().len();
+            if distinct != covered || covered < 2 || covered * 2 <= events.len() {
+                continue;
+            }
+            let depth = pointer.matches('/').count();
+            let better = match &best {
+                None => true,
+                Some((best_covered, best_field)) => {
+                    covered > *best_covered
+                        || (covered == *best_covered && depth < best_field.pointer.matches('/').count())
+                }
+            };
+            if better {
+                let first_array_item = pinned.iter().find_map(|p| p.get(pointer)?.first_array_item.clone());
+                best = Some((covered, EventTypeField { pointer: pointer.clone(), values, first_array_item }));
+            }
+        }
+        best.map(|(_, field)| field)
+    }
+
+    /// The string values a payload schema fixes, by JSON pointer: `$ref`s and `allOf` parts
+    /// followed, object properties and the first item of arrays stepped into (index `0`,
+    /// which is how RFC 6901 and the generated code's `pointer_text` address it).
+    fn pinned_values(&self, schema: &'a Value) -> BTreeMap<String, PinnedValues> {
+        let mut found = PinnedSearch { budget: EVENT_TYPE_MAX_NODES, out: BTreeMap::new() };
+        self.collect_pinned(schema, "", None, 0, 0, &mut found);
+        found.out
+    }
+
+    fn collect_pinned(
+        &self,
+        schema: &'a Value,
+        path: &str,
+        first_array_item: Option<&str>,
+        steps: usize,
+        depth: usize,
+        found: &mut PinnedSearch,
+    ) {
+        let Some(object) = schema.as_object() else { return };
+        if found.budget == 0 || depth > EVENT_TYPE_MAX_DEPTH {
+            return;
+        }
+        found.budget -= 1;
+        if let Some(target) = object.get("$ref").and_then(Value::as_str).and_then(|r| self.resolve(r)) {
+            self.collect_pinned(target, path, first_array_item, steps, depth + 1, found);
+        }
+        for part in object.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+            self.collect_pinned(part, path, first_array_item, steps, depth + 1, found);
+        }
+        if !path.is_empty()
+            && let Some(values) = pinned_strings(object)
+        {
+            let entry = found.out.entry(path.to_string()).or_default();
+            entry.constraints.push(values);
+            if entry.first_array_item.is_none() {
+                entry.first_array_item = first_array_item.map(str::to_string);
+            }
+        }
+        if steps >= EVENT_TYPE_MAX_STEPS {
+            return;
+        }
+        for (key, property) in object.get("properties").and_then(Value::as_object).into_iter().flatten() {
+            let at = format!("{path}/{}", escape(key));
+            self.collect_pinned(property, &at, first_array_item, steps + 1, depth + 1, found);
+        }
+        if let Some(items) = object.get("items").filter(|items| items.is_object()) {
+            let array = first_array_item.unwrap_or(path);
+            let at = format!("{path}/0");
+            self.collect_pinned(items, &at, Some(array), steps + 1, depth + 1, found);
+        }
+    }
+}
+
+/// Whether a pointer names a component schema itself (`/components/schemas/Pet`).
+fn is_component_pointer(pointer: &str) -> bool {
+    pointer.strip_prefix("/components/schemas/").is_some_and(|name| !name.contains('/'))
 }
 
 fn is_json(media: &str) -> bool {
     let media = media.split(';').next().unwrap_or(media).trim();
     media == "application/json" || media.ends_with("+json")
+}
+
+/// A webhook event of the document, its payload converted.
+struct WebhookDraft<'a> {
+    /// The OpenAPI key (`endpoint.created`, `/AUTHORISATION`).
+    key: String,
+    /// JSON pointer of the webhook in the document.
+    pointer: String,
+    /// Payload model name.
+    model: String,
+    description: Option<String>,
+    /// The payload schema in the document.
+    schema: &'a Value,
+}
+
+/// How many property or array-item steps deep an event type is looked for.
+const EVENT_TYPE_MAX_STEPS: usize = 6;
+/// How many `$ref`s, `allOf` parts and steps one path may take, against reference cycles.
+const EVENT_TYPE_MAX_DEPTH: usize = 32;
+/// How many schema nodes of one payload are visited at most.
+const EVENT_TYPE_MAX_NODES: usize = 20_000;
+
+/// The event type's place in the payload and each event's value there.
+struct EventTypeField {
+    pointer: String,
+    /// By event, in document order; `None` where the payload fixes no value there.
+    values: Vec<Option<String>>,
+    /// The pointer of the array whose first item the pointer steps into, if any.
+    first_array_item: Option<String>,
+}
+
+/// A bounded walk over one payload schema (see `Importer::pinned_values`).
+struct PinnedSearch {
+    /// Schema nodes that may still be visited.
+    budget: usize,
+    out: BTreeMap<String, PinnedValues>,
+}
+
+/// What a payload schema says about the string at one pointer.
+#[derive(Default)]
+struct PinnedValues {
+    /// The allowed values of each constraint found (`allOf` parts add constraints, so the
+    /// allowed values are their intersection).
+    constraints: Vec<BTreeSet<String>>,
+    first_array_item: Option<String>,
+}
+
+impl PinnedValues {
+    /// The event type this event has here: the one allowed value, else the event's key (or
+    /// the key without its leading `/`, as Adyen writes them) where the values include it.
+    fn value_for(&self, key: &str) -> Option<String> {
+        let (first, rest) = self.constraints.split_first()?;
+        let allowed: BTreeSet<&String> = first.iter().filter(|v| rest.iter().all(|c| c.contains(*v))).collect();
+        if allowed.len() == 1 {
+            return allowed.into_iter().next().cloned();
+        }
+        [key, key.trim_start_matches('/')].into_iter().find(|k| allowed.iter().any(|v| v == k)).map(str::to_string)
+    }
+}
+
+/// The strings a schema allows when it lists them: `const`, an `enum` of strings (a `null`
+/// aside), or a `oneOf`/`anyOf` whose every variant is one of those.
+fn pinned_strings(object: &Map<String, Value>) -> Option<BTreeSet<String>> {
+    if let Some(constant) = object.get("const") {
+        return constant.as_str().map(|c| BTreeSet::from([c.to_string()]));
+    }
+    if let Some(values) = object.get("enum").and_then(Value::as_array) {
+        let values: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+        if values.is_empty() || !values.iter().all(|v| v.is_string()) {
+            return None;
+        }
+        return Some(values.iter().filter_map(|v| v.as_str()).map(str::to_string).collect());
+    }
+    let variants = object.get("oneOf").or_else(|| object.get("anyOf"))?.as_array()?;
+    let mut union = BTreeSet::new();
+    for variant in variants {
+        union.extend(pinned_strings(variant.as_object()?)?);
+    }
+    if union.is_empty() { None } else { Some(union) }
 }
 
 /// A readable error-code name for a status (RFC 9110 §15 reason phrases).
@@ -1803,6 +2139,169 @@ mod tests {
         }));
         assert!(spec.get("webhooks").is_none());
         assert!(has_warning(&warnings, "/webhooks", "`a` (payload `A`), `b` (payload `B`)"), "{warnings:?}");
+    }
+
+    /// A webhook whose JSON payload is `schema`.
+    fn hook(schema: Value) -> Value {
+        json!({"post": {"summary": "Sent", "requestBody": {"content": {"application/json": {"schema": schema}}},
+            "responses": {"200": {"description": "ok"}}}})
+    }
+
+    #[test]
+    fn several_webhooks_are_told_apart_by_a_constant_type_property() {
+        // Svix's shape: `type` is a one-value enum or a `const`, also through `allOf`; accord
+        // keys events by that value, which is what a delivery carries.
+        let (spec, warnings) = import_doc(json!({
+            "openapi": "3.1.0",
+            "info": {"title": "Hooks", "version": "1"},
+            "webhooks": {
+                "endpoint.created": hook(json!({"$ref": "#/components/schemas/EndpointCreated"})),
+                "endpoint.deleted": hook(json!({"type": "object", "required": ["type"], "properties": {
+                    "type": {"type": "string", "const": "endpoint.deleted"}, "id": {"type": "string"}}})),
+                "disabled": hook(json!({"allOf": [{"$ref": "#/components/schemas/Base"},
+                    {"properties": {"type": {"enum": ["endpoint.disabled"]}}}]}))
+            },
+            "components": {"schemas": {
+                "Base": {"type": "object", "properties": {"type": {"type": "string", "enum": ["endpoint.created", "endpoint.deleted", "endpoint.disabled"]}, "id": {"type": "string"}}},
+                "EndpointCreated": {"type": "object", "properties": {"type": {"type": "string", "enum": ["endpoint.created"]}, "data": {"type": "object"}}}
+            }}
+        }));
+        assert_eq!(spec["webhooks"]["event_type_field"], json!("/type"));
+        let events = spec["webhooks"]["events"].as_object().expect("events");
+        assert_eq!(events.keys().collect::<Vec<_>>(), ["endpoint.created", "endpoint.deleted", "endpoint.disabled"]);
+        assert_eq!(events["endpoint.created"], json!({"payload": "EndpointCreated", "description": "Sent"}));
+        assert_eq!(events["endpoint.deleted"]["payload"], json!("EndpointDeletedEvent"));
+        // The OpenAPI key stays in the description where it is not the type.
+        assert_eq!(events["endpoint.disabled"]["description"], json!("Sent (OpenAPI webhook `disabled`)"));
+        assert!(has_warning(&warnings, "/webhooks", "add `webhooks.signature`"), "{warnings:?}");
+        assert!(!warnings.iter().any(|w| w.message.contains("payload models are imported")), "{warnings:?}");
+    }
+
+    #[test]
+    fn a_type_inside_an_array_is_read_from_its_first_item_and_events_without_it_are_reported() {
+        // Adyen's shape: keys like `/AUTHORISATION`, the code under
+        // `notificationItems[].NotificationRequestItem.eventCode`, an enum shared by the events
+        // that holds each one's key, and one event of another envelope.
+        let notification = |item: &str| {
+            json!({"type": "object", "properties": {"live": {"type": "string"},
+                "notificationItems": {"type": "array", "items": {"$ref": format!("#/components/schemas/{item}Wrapper")}}}})
+        };
+        let wrapper = |item: &str| json!({"type": "object", "properties": {"NotificationRequestItem": {"$ref": format!("#/components/schemas/{item}")}}});
+        let item =
+            |codes: Value| json!({"type": "object", "properties": {"eventCode": {"type": "string", "enum": codes}}});
+        let (spec, warnings) = import_doc(json!({
+            "openapi": "3.1.0",
+            "info": {"title": "Notifications", "version": "1"},
+            "webhooks": {
+                "/AUTHORISATION": hook(json!({"$ref": "#/components/schemas/AuthorisationRequest"})),
+                "/CAPTURE": hook(json!({"$ref": "#/components/schemas/Request"})),
+                "/REFUND": hook(json!({"$ref": "#/components/schemas/Request"})),
+                "/ACH_NOTIFICATION_OF_CHANGE": hook(json!({"type": "object", "properties": {"type": {"type": "string"}}}))
+            },
+            "components": {"schemas": {
+                "AuthorisationRequest": notification("AuthorisationItem"),
+                "AuthorisationItemWrapper": wrapper("AuthorisationItem"),
+                "AuthorisationItem": item(json!(["AUTHORISATION"])),
+                "Request": notification("Item"),
+                "ItemWrapper": wrapper("Item"),
+                "Item": item(json!(["AUTHORISATION", "CAPTURE", "REFUND", "EXPIRE"]))
+            }}
+        }));
+        let pointer = "/notificationItems/0/NotificationRequestItem/eventCode";
+        assert_eq!(spec["webhooks"]["event_type_field"], json!(pointer));
+        let events = spec["webhooks"]["events"].as_object().expect("events");
+        assert_eq!(events.keys().collect::<Vec<_>>(), ["AUTHORISATION", "CAPTURE", "REFUND"]);
+        assert_eq!(events["REFUND"], json!({"payload": "Request", "description": "Sent (OpenAPI webhook `/REFUND`)"}));
+        assert!(has_warning(&warnings, "/webhooks", "first item of the array `/notificationItems`"), "{warnings:?}");
+        assert!(
+            has_warning(&warnings, "/webhooks/~1ACH_NOTIFICATION_OF_CHANGE", "does not fix its event type"),
+            "{warnings:?}"
+        );
+        assert!(spec["models"].get("AchNotificationOfChangeEvent").is_some());
+    }
+
+    #[test]
+    fn webhooks_without_a_reliable_type_property_keep_their_models_and_a_warning() {
+        // Xero's shape: events share one payload whose category is one of several constants.
+        let shared = json!({"$ref": "#/components/schemas/Batch"});
+        let (spec, warnings) = import_doc(json!({
+            "openapi": "3.1.0",
+            "info": {"title": "Hooks", "version": "1"},
+            "webhooks": {"invoices": hook(shared.clone()), "contacts": hook(shared)},
+            "components": {"schemas": {"Batch": {"type": "object", "properties": {"events": {"type": "array", "items": {
+                "type": "object", "properties": {"eventCategory": {"type": "string", "oneOf": [{"const": "INVOICE"}, {"const": "CONTACT"}]}}}}}}}}
+        }));
+        assert!(spec.get("webhooks").is_none());
+        assert!(spec["models"].get("Batch").is_some());
+        assert!(has_warning(&warnings, "/webhooks", "sharing a payload model"), "{warnings:?}");
+        // Constants that do not tell the events apart are no type either.
+        let same = json!({"type": "object", "properties": {"version": {"const": "v1"}}});
+        let (spec, warnings) = import_doc(json!({
+            "openapi": "3.1.0",
+            "info": {"title": "Hooks", "version": "1"},
+            "webhooks": {"a": hook(same.clone()), "b": hook(same)}
+        }));
+        assert!(spec.get("webhooks").is_none());
+        assert!(
+            has_warning(&warnings, "/webhooks", "add a `webhooks` section with `event_type_field`"),
+            "{warnings:?}"
+        );
+    }
+
+    #[test]
+    fn read_only_and_write_only_properties_are_marked() {
+        let (spec, warnings) = import_doc(doc(json!({
+            "components": {"schemas": {
+                "Id": {"type": "string", "readOnly": true, "description": "Set by the server."},
+                "Unused": {"type": "string", "readOnly": true},
+                "Owner": {"type": "object", "properties": {"name": {"type": "string"}}},
+                "Account": {"type": "object", "required": ["id", "password"], "properties": {
+                    "id": {"$ref": "#/components/schemas/Id"},
+                    "created": {"type": "string", "format": "date-time", "readOnly": true},
+                    "password": {"type": "string", "writeOnly": true},
+                    "owner": {"allOf": [{"$ref": "#/components/schemas/Owner"}], "readOnly": true},
+                    "manager": {"allOf": [{"$ref": "#/components/schemas/Owner"}, {"readOnly": true}]},
+                    "tags": {"type": "array", "items": {"type": "string", "readOnly": true}},
+                    "odd": {"type": "string", "readOnly": true, "writeOnly": true},
+                    "overridden": {"$ref": "#/components/schemas/Id", "readOnly": false}
+                }}
+            }}
+        })));
+        let properties = &spec["models"]["Account"]["properties"];
+        // A component that is read-only as a whole makes the properties that refer to it so.
+        assert_eq!(properties["id"], json!({"type": "Id", "read_only": true}));
+        assert_eq!(properties["created"], json!({"type": "string", "format": "date-time", "read_only": true}));
+        assert_eq!(properties["password"], json!({"type": "string", "write_only": true}));
+        assert_eq!(properties["owner"], json!({"type": "Owner", "read_only": true}));
+        assert_eq!(properties["manager"]["read_only"], json!(true));
+        assert!(properties["tags"].get("read_only").is_none());
+        assert_eq!(properties["odd"], json!("string"));
+        assert_eq!(properties["overridden"], json!("Id"));
+        assert_eq!(spec["models"]["Id"], json!({"type": "string", "description": "Set by the server."}));
+        assert!(
+            has_warning(&warnings, "/components/schemas/Account/properties/tags/items", "outside an object property"),
+            "{warnings:?}"
+        );
+        assert!(has_warning(&warnings, "/components/schemas/Account/properties/odd", "contradict"), "{warnings:?}");
+        assert!(has_warning(&warnings, "/components/schemas/Unused", "no object property refers to"), "{warnings:?}");
+        assert!(!warnings.iter().any(|w| w.pointer == "/components/schemas/Id"), "{warnings:?}");
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        // 3.1: keywords beside a `$ref`.
+        let (spec, warnings) = import_doc(json!({
+            "openapi": "3.1.0",
+            "info": {"title": "Refs", "version": "1"},
+            "components": {"schemas": {
+                "Secret": {"type": "string"},
+                "Login": {"type": "object", "properties": {
+                    "secret": {"$ref": "#/components/schemas/Secret", "writeOnly": true, "description": "Never returned."}
+                }}
+            }}
+        }));
+        assert_eq!(
+            spec["models"]["Login"]["properties"]["secret"],
+            json!({"type": "Secret", "description": "Never returned.", "write_only": true})
+        );
+        assert!(warnings.is_empty(), "{warnings:?}");
     }
 
     #[test]

@@ -609,6 +609,20 @@ pub struct RequestDef {
     /// Whether a body must be sent (default true).
     #[serde(default)]
     pub required: Option<bool>,
+    /// `multipart` only: how object-valued fields are sent (default `json`).
+    #[serde(default)]
+    pub object_parts: Option<ObjectParts>,
+}
+
+/// How a `multipart` body sends a field whose value is an object or a list of objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectParts {
+    /// One `application/json` part (OpenAPI 3's default encoding for object properties).
+    Json,
+    /// Text parts in bracket notation, `field[key]=value` (Stripe's file upload; OpenAPI's
+    /// `style: deepObject` encoding).
+    Brackets,
 }
 
 /// Body encodings.
@@ -620,6 +634,10 @@ pub enum ContentType {
     /// `application/x-www-form-urlencoded`, nested objects in bracket notation
     /// (`metadata[key]=value`, as Stripe encodes them).
     Form,
+    /// `multipart/form-data` (RFC 7578): one part per field of the body model, which must be
+    /// an object. `format: binary` fields are file parts (`accord_runtime::File`), scalars
+    /// text parts, lists one part per item, objects as `object_parts` says.
+    Multipart,
 }
 
 /// A response: a model name, or details.

@@ -570,6 +570,13 @@ impl<'a> Importer<'a> {
         }
         if let Some(format) = object.get("format").and_then(Value::as_str) {
             out.insert("format".into(), json!(format));
+        } else if type_name == "string"
+            && (object.get("contentEncoding").and_then(Value::as_str) == Some("binary")
+                || object.get("contentMediaType").and_then(Value::as_str) == Some("application/octet-stream"))
+        {
+            // OpenAPI 3.1 spells raw bytes with JSON Schema's content keywords (3.0 used
+            // `format: binary`); §4.3.3 "Working with Binary Data" of the 3.1 specification.
+            out.insert("format".into(), json!("binary"));
         }
         if nullable {
             out.insert("nullable".into(), json!(true));
@@ -1003,11 +1010,37 @@ impl<'a> Importer<'a> {
                 }
                 shapes.insert((key.clone(), shape), name.clone());
                 used_names.insert(name.clone());
+                self.own_servers(operation, item, &at, &item_pointer);
                 let endpoint = self.endpoint(path, &key, operation, &shared_params, &at, &name);
                 out.insert(name, endpoint);
             }
         }
         out
+    }
+
+    /// An operation or path item with its own `servers` (Stripe serves `POST /v1/files` from
+    /// `files.stripe.com`) is sent to the environment's base URL by accord, which has no
+    /// per-endpoint server: say so where the document differs from its top-level servers.
+    fn own_servers(&mut self, operation: &Value, item: &Value, at: &str, item_pointer: &str) {
+        let top = self.document.get("servers");
+        let (servers, pointer) = match (operation.get("servers"), item.get("servers")) {
+            (Some(servers), _) => (servers, format!("{at}/servers")),
+            (None, Some(servers)) => (servers, format!("{item_pointer}/servers")),
+            (None, None) => return,
+        };
+        if Some(servers) == top {
+            return;
+        }
+        let urls: Vec<&str> = servers
+            .as_array()
+            .map(|list| list.iter().filter_map(|s| s.get("url").and_then(Value::as_str)).collect())
+            .unwrap_or_default();
+        self.warn(
+            &pointer,
+            format!(
+                "served from {urls:?}, not the document's servers; accord sends every endpoint to the environment's base URL, so calls to it go to the wrong host until the spec gains a per-endpoint server"
+            ),
+        );
     }
 
     fn endpoint(
@@ -1170,14 +1203,18 @@ impl<'a> Importer<'a> {
         let content = body.get("content").and_then(Value::as_object)?;
         let json_media = content.iter().find(|(media, _)| is_json(media));
         let form_media = content.iter().find(|(media, _)| media.starts_with("application/x-www-form-urlencoded"));
-        let (media, content_type) = match (json_media, form_media) {
-            (Some(json), _) => (json, "json"),
-            (None, Some(form)) => (form, "form"),
+        let multipart_media = content.iter().find(|(media, _)| media.starts_with("multipart/form-data"));
+        let (media, content_type) = match (json_media, form_media, multipart_media) {
+            (Some(json), _, _) => (json, "json"),
+            (None, Some(form), _) => (form, "form"),
+            (None, None, Some(multipart)) => (multipart, "multipart"),
             _ => {
                 let kinds: Vec<&String> = content.keys().collect();
                 self.warn(
                     &format!("{pointer}/content"),
-                    format!("request bodies of {kinds:?} are not supported (accord sends JSON or form bodies); the body is dropped"),
+                    format!(
+                        "request bodies of {kinds:?} are not supported (accord sends JSON, form or multipart bodies); the body is dropped"
+                    ),
                 );
                 return None;
             }
@@ -1197,6 +1234,30 @@ impl<'a> Importer<'a> {
             converted = json!(model);
         }
         let mut out = Map::new();
+        if content_type == "multipart" {
+            // One part per property: the body must be an object model.
+            let model = converted.as_str().and_then(|name| self.models.get(name).map(|m| (name, m)));
+            let is_object = model.is_some_and(|(_, m)| {
+                m.get("properties").and_then(Value::as_object).is_some_and(|p| !p.is_empty())
+                    && m.get("one_of").is_none()
+            });
+            if !is_object {
+                self.warn(
+                    &format!("{media_pointer}/schema"),
+                    "a multipart body that is not an object with properties cannot be sent part by part; the body is dropped",
+                );
+                return None;
+            }
+            out.insert("content_type".into(), json!("multipart"));
+            // OpenAPI's Encoding Object: `style: deepObject` (Stripe) sends an object as
+            // `name[key]` text parts; the default sends it as one application/json part.
+            let deep = media.1.get("encoding").and_then(Value::as_object).is_some_and(|encoding| {
+                encoding.values().any(|e| e.get("style").and_then(Value::as_str) == Some("deepObject"))
+            });
+            if deep {
+                out.insert("object_parts".into(), json!("brackets"));
+            }
+        }
         out.insert("body".into(), converted);
         if content_type == "form" {
             out.insert("content_type".into(), json!("form"));
@@ -2071,13 +2132,54 @@ mod tests {
         assert_eq!(put["request"]["content_type"], json!("form"));
         assert_eq!(put["idempotency"]["header"], json!("Idempotency-Key"));
         assert_eq!(put["responses"]["200"]["body"], json!("Item"));
-        // Multipart is reported and dropped; a derived name without operationId.
+        // A multipart body that is not an object is reported and dropped; a derived name
+        // without operationId.
         let post = &spec["endpoints"]["post_items_id"];
         assert!(post.get("request").is_none());
         assert!(
-            has_warning(&warnings, "/paths/~1items~1{id}/post/requestBody/content", "multipart/form-data"),
+            has_warning(
+                &warnings,
+                "/paths/~1items~1{id}/post/requestBody/content/multipart~1form-data/schema",
+                "not an object"
+            ),
             "{warnings:?}"
         );
+    }
+
+    #[test]
+    fn multipart_bodies_keep_files_and_their_object_encoding() {
+        let upload = |encoding: Value| {
+            json!({
+                "openapi": "3.1.0",
+                "info": {"title": "Files", "version": "1"},
+                "servers": [{"url": "https://api.example.com/"}],
+                "paths": {"/files": {"post": {
+                    "operationId": "upload_file",
+                    "servers": [{"url": "https://files.example.com/"}],
+                    "requestBody": {"required": true, "content": {"multipart/form-data": {
+                        "schema": {"type": "object", "required": ["file"], "properties": {
+                            "file": {"type": "string", "contentEncoding": "binary"},
+                            "scan": {"type": "string", "format": "binary"},
+                            "purpose": {"type": "string", "enum": ["a", "b"]},
+                            "link": {"type": "object", "properties": {"create": {"type": "boolean"}}}
+                        }},
+                        "encoding": encoding
+                    }}},
+                    "responses": {"204": {"description": "stored"}}
+                }}}
+            })
+        };
+        let (spec, warnings) = import_doc(upload(json!({"link": {"style": "deepObject", "explode": true}})));
+        // Its own server is reported: accord has no per-endpoint server.
+        assert!(has_warning(&warnings, "/paths/~1files/post/servers", "files.example.com"), "{warnings:?}");
+        let request = &spec["endpoints"]["upload_file"]["request"];
+        assert_eq!(request["content_type"], json!("multipart"));
+        assert_eq!(request["object_parts"], json!("brackets"));
+        let model = &spec["models"][request["body"].as_str().expect("a model name")];
+        assert_eq!(model["properties"]["file"]["format"], json!("binary"));
+        assert_eq!(model["properties"]["scan"]["format"], json!("binary"));
+        let (spec, _) = import_doc(upload(json!({"link": {"contentType": "application/json"}})));
+        assert!(spec["endpoints"]["upload_file"]["request"].get("object_parts").is_none());
     }
 
     #[test]

@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
-"""How much of the cold `cargo check` of an accord client is accord-runtime's dependency choice.
+"""How much of the cold `cargo check` of an accord client is accord-runtime's TLS choice.
 
-The comparison (bench.py) shows accord's cold check dominated by its dependencies, not by the
-generated code: reqwest's `rustls` feature brings aws-lc-rs, whose build script compiles
-aws-lc (C) for a minute or more, while progenitor's crates use reqwest without TLS or HTTP/2.
-This experiment re-checks one generated accord crate against copies of accord-runtime that
-differ only in reqwest's features, so the report can say what a change would buy:
+reqwest's own `rustls` feature brings aws-lc-rs, whose build script compiles aws-lc (C) for
+25 s or more on 2 cores; accord-runtime therefore defaults to rustls with the ring provider
+and offers the others as features. This experiment re-checks one generated accord crate
+against copies of accord-runtime built with each TLS feature, so the report says what each
+costs:
 
-    as-is     the workspace's reqwest features (rustls with aws-lc-rs, http2, json, query)
-    ring      rustls with the ring provider instead (`rustls-no-provider` + rustls/ring)
-    no-tls    progenitor's choice: no TLS and no HTTP/2 (json, query only)
+    rustls-ring   the default (rustls, ring provider, platform verifier)
+    rustls-aws-lc reqwest's default provider (aws-lc-rs)
+    native-tls    the platform's TLS (OpenSSL on Linux, which must be installed)
+    no-tls        no TLS at all (http:// base URLs only), progenitor's test setup
 
 Usage (after a run.sh run that generated accord's crate for the API):
     python3 runtime_deps.py [API]          (default petstore; needs $BENCH_SCRATCH as run.sh)
@@ -26,15 +27,17 @@ sys.dont_write_bytecode = True  # no __pycache__ beside the sources
 import bench  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[4]
-REQWEST_FEATURES = {
-    "as-is": None,
-    "ring": '["rustls-no-provider", "json", "http2", "query"]',
-    "no-tls": '["json", "query"]',
+# accord-runtime features per variant; None keeps its defaults.
+RUNTIME_FEATURES = {
+    "rustls-ring": None,
+    "rustls-aws-lc": ["rustls-aws-lc"],
+    "native-tls": ["native-tls"],
+    "no-tls": [],
 }
 
 
 def runtime_copy(variant):
-    """A workspace holding only a copy of accord-runtime, with reqwest's features replaced."""
+    """A workspace holding only a copy of accord-runtime."""
     workspace = bench.SCRATCH / "runtime-deps" / variant / "ws"
     shutil.rmtree(workspace, ignore_errors=True)
     (workspace / "crates").mkdir(parents=True)
@@ -42,23 +45,12 @@ def runtime_copy(variant):
     manifest = (ROOT / "Cargo.toml").read_text()
     manifest = re.sub(r"members = \[.*?\]", 'members = ["crates/accord-runtime"]', manifest, flags=re.S)
     manifest = re.sub(r"default-members = \[.*?\]\n", "", manifest, flags=re.S)
-    features = REQWEST_FEATURES[variant]
-    if features:
-        manifest = re.sub(r'^reqwest = .*$',
-                          f'reqwest = {{ version = "0.13", default-features = false, features = {features} }}',
-                          manifest, flags=re.M)
     (workspace / "Cargo.toml").write_text(manifest)
     runtime = (ROOT / "crates/accord-runtime/Cargo.toml").read_text()
     # Tests and benches are not part of what a client compiles; their dev-dependencies point
     # back into the real workspace, which would put two accord-runtime packages in one graph.
     runtime = re.sub(r"\n\[dev-dependencies\].*?(?=\n\[lints\])", "\n", runtime, flags=re.S)
     runtime = re.sub(r"\n\[\[bench\]\]\nname = .*?\nharness = false\n", "\n", runtime)
-    if variant == "ring":
-        # The provider a real change would install at client construction; compiled here so
-        # that its cost (ring's C and assembly) is counted.
-        runtime = runtime.replace(
-            "[dependencies]\n",
-            '[dependencies]\nrustls = { version = "0.23", default-features = false, features = ["ring", "std", "tls12"] }\n', 1)
     (workspace / "crates/accord-runtime/Cargo.toml").write_text(runtime)
     return workspace / "crates/accord-runtime"
 
@@ -68,7 +60,18 @@ def crate_copy(variant, generated, runtime):
     shutil.rmtree(crate, ignore_errors=True)
     shutil.copytree(generated, crate, ignore=shutil.ignore_patterns("target", "Cargo.lock"))
     manifest = (crate / "Cargo.toml").read_text()
-    manifest = re.sub(r'accord-runtime = \{ path = "[^"]*" \}', f'accord-runtime = {{ path = "{runtime}" }}', manifest)
+    features = RUNTIME_FEATURES[variant]
+
+    def dependency(match):
+        rest = match.group(1)
+        if features is None:
+            return f'accord-runtime = {{ path = "{runtime}"{rest}}}'
+        # Keep the features the generated crate asks for (ed25519), add the TLS variant's.
+        wanted = re.findall(r'"([^"]+)"', rest) + features
+        listed = ", ".join(f'"{f}"' for f in wanted)
+        return f'accord-runtime = {{ path = "{runtime}", default-features = false, features = [{listed}] }}'
+
+    manifest = re.sub(r'accord-runtime = \{ path = "[^"]*"([^}]*)\}', dependency, manifest)
     manifest = re.sub(r"\n\[dev-dependencies\].*", "\n", manifest, flags=re.S)
     (crate / "Cargo.toml").write_text(manifest)
     shutil.rmtree(crate / "tests", ignore_errors=True)
@@ -82,7 +85,7 @@ def main():
         sys.exit(f"no accord crate for `{api}` under {bench.SCRATCH}/gen; run run.sh first")
     package = bench.package_name(generated)
     rows = []
-    for variant in REQWEST_FEATURES:
+    for variant in RUNTIME_FEATURES:
         crate = crate_copy(variant, generated, runtime_copy(variant))
         print(f"[runtime-deps] {api} / {variant}: fetch, cold cargo check", file=sys.stderr, flush=True)
         fetched = bench.measure(["cargo", "fetch"], f"runtime-deps-{api}-{variant}-fetch", cwd=crate,
@@ -102,10 +105,10 @@ def main():
         rows.append(f"| {variant} | {bench.seconds(run['wall'])} | {bench.seconds(own.get('own_duration'))} | "
                     f"{slowest} | load {run['load'][0]:.1f} |")
     text = "\n".join([
-        f"# Experiment: accord-runtime's reqwest features vs cold `cargo check` of accord's `{api}` crate", "",
-        "Same generated crate, checked against copies of accord-runtime that differ only in reqwest's",
-        "features (`runtime_deps.py`).", "",
-        "| reqwest features | cold check | generated crate alone | slowest units | load before |",
+        f"# Experiment: accord-runtime's TLS feature vs cold `cargo check` of accord's `{api}` crate", "",
+        "Same generated crate, checked against copies of accord-runtime built with each TLS feature",
+        "(`runtime_deps.py`).", "",
+        "| accord-runtime TLS feature | cold check | generated crate alone | slowest units | load before |",
         "| --- | --- | --- | --- | --- |", *rows, ""])
     (bench.SCRATCH / f"runtime-deps-{api}.md").write_text(text)
     print(text)

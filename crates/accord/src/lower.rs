@@ -113,6 +113,12 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
         for event in &mut webhooks.events {
             if event.example.is_null() {
                 event.example = lowerer.sample(&event.payload, 0);
+                // The event type is set at its pointer later: the values on the way there
+                // must exist in full even where they are optional (Adyen's
+                // `/notificationItems/0/NotificationRequestItem/eventCode`).
+                if let Some(pointer) = &webhooks.event_type_field {
+                    lowerer.sample_along(&mut event.example, &event.payload, &pointer_segments(pointer), 0);
+                }
             }
         }
     }
@@ -919,9 +925,72 @@ impl Lowerer<'_> {
     fn error_example(&self, body: &TypeExpr, code_pointer: Option<&str>, code: &str) -> Value {
         let mut value = self.sample(body, 0);
         if let Some(pointer) = code_pointer {
+            self.sample_along(&mut value, body, &pointer_segments(pointer), 0);
             set_pointer(&mut value, pointer, json!(code));
         }
         value
+    }
+
+    /// Makes the values on the way down `segments` (a JSON pointer's) exist in `value`, a
+    /// sample of `ty`: a property the sample left out because it is optional is sampled in,
+    /// and an array gets items up to the index. Where the pointer leaves the type, it stops.
+    fn sample_along(&self, value: &mut Value, ty: &TypeExpr, segments: &[String], depth: usize) {
+        let Some((segment, rest)) = segments.split_first() else { return };
+        if depth > 16 {
+            return;
+        }
+        match ty {
+            TypeExpr::Named(name) => {
+                let Some(def) = self.types.iter().find(|t| &t.name == name) else { return };
+                match &def.kind {
+                    TypeKind::Struct { fields, .. } => {
+                        let Some(field) = fields.iter().find(|f| &f.wire_name == segment) else { return };
+                        if !value.is_object() {
+                            *value = Value::Object(Map::new());
+                        }
+                        let Some(object) = value.as_object_mut() else { return };
+                        let slot = object.entry(segment.clone()).or_insert(Value::Null);
+                        if slot.is_null() {
+                            *slot = constrained(self.sample(&field.ty, depth + 1), &field.constraints);
+                        }
+                        self.sample_along(slot, &field.ty, rest, depth + 1);
+                    }
+                    TypeKind::Alias { target, .. } => self.sample_along(value, target, segments, depth + 1),
+                    TypeKind::Union { variants, .. } => {
+                        if let Some(first) = variants.first() {
+                            self.sample_along(value, &first.ty, segments, depth + 1);
+                        }
+                    }
+                    TypeKind::Enum { .. } => {}
+                }
+            }
+            TypeExpr::Array(inner) => {
+                let Ok(index) = segment.parse::<usize>() else { return };
+                if index > 64 {
+                    return;
+                }
+                if !value.is_array() {
+                    *value = Value::Array(Vec::new());
+                }
+                let Some(items) = value.as_array_mut() else { return };
+                while items.len() <= index {
+                    items.push(self.sample(inner, depth + 1));
+                }
+                self.sample_along(&mut items[index], inner, rest, depth + 1);
+            }
+            TypeExpr::Map(inner) => {
+                if !value.is_object() {
+                    *value = Value::Object(Map::new());
+                }
+                let Some(object) = value.as_object_mut() else { return };
+                let slot = object.entry(segment.clone()).or_insert(Value::Null);
+                if slot.is_null() {
+                    *slot = self.sample(inner, depth + 1);
+                }
+                self.sample_along(slot, inner, rest, depth + 1);
+            }
+            _ => {}
+        }
     }
 
     fn scenarios(&self, ir: &Ir) -> Vec<ScenarioIr> {
@@ -1098,3 +1167,8 @@ pub fn merge(base: &mut Value, overlay: &Value) {
 }
 
 pub use accord_contract::set_pointer;
+
+/// The unescaped segments of a JSON pointer (RFC 6901 §4: `~1` is `/`, `~0` is `~`).
+fn pointer_segments(pointer: &str) -> Vec<String> {
+    pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
+}

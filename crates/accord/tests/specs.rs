@@ -74,6 +74,27 @@ fn declared_timeouts_and_pagination_reach_the_generated_client() {
 }
 
 #[test]
+fn event_examples_hold_the_path_to_a_nested_event_type() {
+    let root = workspace_root();
+    let (compiled, failures) = compile_specs(&[root.join("tests/good-specs/nested_event_type.yaml")]);
+    assert!(failures.is_empty());
+    let ir = &compiled[0].ir;
+    let webhooks = ir.webhooks.as_ref().expect("webhooks");
+    let contract = accord::emit::contract::build(ir);
+    let events = &contract.webhooks.as_ref().expect("contract webhooks").events;
+    for (event, contract_event) in webhooks.events.iter().zip(events) {
+        // The optional array and object on the way are sampled in, with their required fields.
+        let item = &event.example["notificationItems"][0]["NotificationRequestItem"];
+        assert!(item["pspReference"].is_string() && item["amount"]["value"].is_i64(), "{}", event.example);
+        // The contract's example carries the event type at the pointer, inside that item.
+        let example = &contract_event.example;
+        let at = example.pointer("/notificationItems/0/NotificationRequestItem");
+        assert_eq!(at.and_then(|i| i.get("eventCode")), Some(&serde_json::json!(event.event_type)), "{example}");
+        assert!(at.is_some_and(|i| i["amount"]["currency"].is_string()), "{example}");
+    }
+}
+
+#[test]
 fn generated_folder_is_up_to_date() {
     let root = workspace_root();
     let files = spec_files(&root.join("specs")).expect("specs folder");

@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod client;
+pub mod de;
 pub mod error;
 pub mod form;
 pub mod multipart;

@@ -35,6 +35,7 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
         ]),
         types: Vec::new(),
         model_names: BTreeMap::new(),
+        type_index: Default::default(),
     };
     // Models are named first so that references resolve regardless of order.
     for name in spec.models.keys() {
@@ -276,6 +277,16 @@ struct Lowerer<'a> {
     type_scope: Scope,
     types: Vec<TypeDef>,
     model_names: BTreeMap<String, String>,
+    /// Positions in `types` by name, for the lookups of example synthesis (tens of thousands
+    /// on a large spec); see [`Lowerer::type_named`].
+    type_index: std::cell::RefCell<TypeIndex>,
+}
+
+/// The first position of each type name among the first `indexed` types.
+#[derive(Default)]
+struct TypeIndex {
+    indexed: usize,
+    positions: std::collections::HashMap<String, usize>,
 }
 
 fn constraints(schema: &spec::Schema) -> Constraints {
@@ -881,8 +892,20 @@ impl Lowerer<'_> {
         }
     }
 
+    /// The first type called `name`. `types` only grows, so the index catches up with what
+    /// was pushed since the last lookup.
+    fn type_named(&self, name: &str) -> Option<&TypeDef> {
+        let mut index = self.type_index.borrow_mut();
+        let start = index.indexed;
+        for (position, def) in self.types.iter().enumerate().skip(start) {
+            index.positions.entry(def.name.clone()).or_insert(position);
+        }
+        index.indexed = self.types.len();
+        index.positions.get(name).map(|&position| &self.types[position])
+    }
+
     fn sample_named(&self, name: &str, depth: usize) -> Value {
-        let Some(def) = self.types.iter().find(|t| t.name == name) else { return Value::Null };
+        let Some(def) = self.type_named(name) else { return Value::Null };
         if !def.example.is_null() {
             return def.example.clone();
         }

@@ -5,6 +5,7 @@
 use std::fs;
 use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::emit::GeneratedFile;
 
@@ -50,11 +51,13 @@ fn checked(output: &Path, relative: &Path) -> Result<PathBuf, WriteError> {
 /// Writes files under `output`, skipping those whose bytes are already there. With
 /// `check_only`, nothing is written and `changed` lists the stale or missing files.
 ///
-/// Errors: a path outside `output`, or an I/O error (the files written before it stay).
+/// Errors: a path outside `output`, or an I/O error (the first in file order; other files
+/// written meanwhile stay).
 pub fn write_files(output: &Path, files: &[GeneratedFile], check_only: bool) -> Result<WriteReport, WriteError> {
     let mut report = WriteReport::default();
     // Validate every path before touching the disk.
     let targets: Vec<PathBuf> = files.iter().map(|f| checked(output, &f.path)).collect::<Result<_, _>>()?;
+    let mut stale = Vec::new();
     for (file, target) in files.iter().zip(&targets) {
         let current = fs::read(target).ok();
         if current.as_deref() == Some(file.contents.as_bytes()) {
@@ -62,25 +65,59 @@ pub fn write_files(output: &Path, files: &[GeneratedFile], check_only: bool) -> 
             continue;
         }
         report.changed.push(file.path.clone());
-        if check_only {
-            continue;
-        }
-        let parent = target.parent().unwrap_or(output);
-        fs::create_dir_all(parent).map_err(|e| WriteError::Io(parent.to_path_buf(), e))?;
-        let file_name = target.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-        let temporary = parent.join(format!(".{file_name}.accord-tmp"));
-        let result = (|| {
-            let mut handle = fs::File::create(&temporary)?;
-            handle.write_all(file.contents.as_bytes())?;
-            handle.sync_all()?;
-            fs::rename(&temporary, target)
-        })();
-        if let Err(error) = result {
-            let _ = fs::remove_file(&temporary);
-            return Err(WriteError::Io(target.clone(), error));
+        if !check_only {
+            stale.push((file, target.as_path()));
         }
     }
-    Ok(report)
+    // Writing is mostly waiting for the disk to sync each file, so a few threads write at
+    // once; the waits overlap.
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut errors = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some((file, target)) = stale.get(index) else { return errors };
+            if let Err(error) = write_file(output, file, target) {
+                errors.push((index, error));
+            }
+        }
+    };
+    let threads = stale.len().min(WRITE_THREADS);
+    let mut errors = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut errors = work();
+        for helper in helpers {
+            errors.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        errors
+    });
+    errors.sort_by_key(|(index, _)| *index);
+    match errors.into_iter().next() {
+        Some((_, error)) => Err(error),
+        None => Ok(report),
+    }
+}
+
+/// Threads writing files at once.
+const WRITE_THREADS: usize = 8;
+
+/// Writes one file through a synced temporary file renamed into place.
+fn write_file(output: &Path, file: &GeneratedFile, target: &Path) -> Result<(), WriteError> {
+    let parent = target.parent().unwrap_or(output);
+    fs::create_dir_all(parent).map_err(|e| WriteError::Io(parent.to_path_buf(), e))?;
+    let file_name = target.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let temporary = parent.join(format!(".{file_name}.accord-tmp"));
+    let result = (|| {
+        let mut handle = fs::File::create(&temporary)?;
+        handle.write_all(file.contents.as_bytes())?;
+        handle.sync_all()?;
+        fs::rename(&temporary, target)
+    })();
+    if let Err(error) = result {
+        let _ = fs::remove_file(&temporary);
+        return Err(WriteError::Io(target.to_path_buf(), error));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -201,7 +201,7 @@ fn tidy_tables(markdown: &str) -> String {
 ///
 /// Errors: the first link without a target, and the headings that could have been meant.
 pub fn check_fragments(markdown: &str) -> Result<(), String> {
-    let mut targets = BTreeSet::new();
+    let mut targets = rustc_hash::FxHashSet::default();
     let mut links = Vec::new();
     let mut fence: Option<&str> = None;
     for (number, line) in markdown.lines().enumerate() {
@@ -225,23 +225,28 @@ pub fn check_fragments(markdown: &str) -> Result<(), String> {
                 counter += 1;
             }
         }
+        // `contains` first: it is much faster than `find` on the many lines without either.
         let mut rest = line;
-        while let Some(start) = rest.find("id=\"") {
+        while rest.contains("id=\"")
+            && let Some(start) = rest.find("id=\"")
+        {
             rest = &rest[start + 4..];
             if let Some(end) = rest.find('"') {
                 targets.insert(rest[..end].to_string());
             }
         }
         let mut rest = line;
-        while let Some(start) = rest.find("](#") {
+        while rest.contains("](#")
+            && let Some(start) = rest.find("](#")
+        {
             rest = &rest[start + 3..];
             if let Some(end) = rest.find(')') {
-                links.push((number + 1, rest[..end].to_string()));
+                links.push((number + 1, &rest[..end]));
             }
         }
     }
     for (line, link) in links {
-        if !targets.contains(&link) {
+        if !targets.contains(link) {
             let text: String = markdown.lines().nth(line - 1).unwrap_or_default().trim().chars().take(160).collect();
             return Err(format!(
                 "line {line} links to `#{link}`, which no heading or `<a id>` of the page has (two headings with the \

@@ -3,6 +3,7 @@
 
 pub mod contract;
 pub mod docs;
+mod pretty;
 pub mod rust;
 pub mod templates;
 pub mod tests;
@@ -48,13 +49,26 @@ pub fn generated_notice(source_path: &str) -> String {
 /// links to an anchor it does not have.
 pub fn generate(specs: &[&Ir], options: &Options) -> Result<Vec<GeneratedFile>, String> {
     let templates = templates::Templates::new(options.templates_dir.as_deref())?;
-    let mut files = Vec::new();
-    for ir in specs {
-        files.extend(rust::generate(ir, options, &templates)?);
-        files.push(tests::generate(ir));
-        files.push(contract::generate(ir));
-    }
-    for file in docs::book(specs, &templates)? {
+    // The docs book and the contracts do not depend on the client crates, so threads of their
+    // own make them while this one builds the crates (whose large files use every thread too).
+    let (clients, book, contracts) = std::thread::scope(|scope| {
+        let contracts = scope.spawn(|| specs.iter().map(|ir| contract::generate(ir)).collect::<Vec<_>>());
+        let book = scope.spawn(|| docs::book(specs, &templates));
+        let clients = (|| -> Result<Vec<GeneratedFile>, String> {
+            let mut files = Vec::new();
+            for ir in specs {
+                files.extend(rust::generate(ir, options, &templates)?);
+                files.push(tests::generate(ir));
+            }
+            Ok(files)
+        })();
+        let book = book.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (clients, book, contracts.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    });
+    // The crates' errors come first, as when everything was made in that order.
+    let mut files = clients?;
+    files.extend(contracts);
+    for file in book? {
         files.push(GeneratedFile { path: PathBuf::from("docs").join(file.path), contents: file.contents });
     }
     let schema = crate::spec::schema::json_schema();

@@ -30,8 +30,8 @@ pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec
         },
         GeneratedFile { path: root.join("README.md"), contents: templates.render("client_readme.md.j2", context)? },
         rust_file(ir, root.join("src/lib.rs"), lib_rs(ir)),
-        rust_file(ir, root.join("src/models.rs"), models_rs(ir)),
-        rust_file(ir, root.join("src/client.rs"), client_rs(ir)),
+        GeneratedFile { path: root.join("src/models.rs"), contents: models_file(ir) },
+        GeneratedFile { path: root.join("src/client.rs"), contents: client_file(ir) },
         rust_file(ir, root.join("src/errors.rs"), errors_rs(ir)),
     ];
     if ir.webhooks.is_some() {
@@ -157,10 +157,8 @@ pub fn rust_file(ir: &Ir, path: PathBuf, tokens: TokenStream) -> GeneratedFile {
 pub fn print(notice: &str, tokens: TokenStream) -> String {
     match syn::parse2::<syn::File>(tokens.clone()) {
         Ok(mut file) => {
-            // Generated files are prettyplease's output and `generate --check` compares them
-            // byte for byte, so `cargo fmt` must leave them alone.
-            file.attrs.insert(0, syn::parse_quote!(#![cfg_attr(rustfmt, rustfmt::skip)]));
-            format!("// {notice}\n\n{}", separate_items(&prettyplease::unparse(&file)))
+            file.attrs.insert(0, rustfmt_skip());
+            print_text(notice, &separate_items(&prettyplease::unparse(&file)))
         }
         Err(error) => format!(
             "// {notice}\n// accord bug: generated code does not parse: {error}\ncompile_error!(\"accord generated invalid Rust\");\n/*\n{tokens}\n*/\n"
@@ -168,45 +166,83 @@ pub fn print(notice: &str, tokens: TokenStream) -> String {
     }
 }
 
+/// `#![cfg_attr(rustfmt, rustfmt::skip)]`: generated files are prettyplease's output and
+/// `generate --check` compares them byte for byte, so `cargo fmt` must leave them alone.
+pub(super) fn rustfmt_skip() -> syn::Attribute {
+    syn::parse_quote!(#![cfg_attr(rustfmt, rustfmt::skip)])
+}
+
+/// A file's text: the notice, then the printed items (spaced out by [`separate_items`]).
+pub(super) fn print_text(notice: &str, separated: &str) -> String {
+    format!("// {notice}\n\n{separated}")
+}
+
 /// prettyplease prints items back to back; put a blank line after every block that closes an
 /// item (a line that is only `}` or `};`) when another item follows at the same depth, as
 /// rustfmt-formatted code reads.
-fn separate_items(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let mut out = String::with_capacity(text.len() + lines.len());
-    for (index, line) in lines.iter().enumerate() {
-        out.push_str(line);
-        out.push('\n');
-        let trimmed = line.trim_start();
-        if (trimmed == "}" || trimmed == "};")
-            && let Some(next) = lines.get(index + 1)
+pub(super) fn separate_items(text: &str) -> String {
+    // Only a line that is `}` or `};` can be followed by a blank line: copy the text in runs
+    // between those places instead of line by line. Lines end with `\n` alone, the last one
+    // too, as in prettyplease's output (other text is made so first).
+    let normalized;
+    let text = if text.contains('\r') || !(text.is_empty() || text.ends_with('\n')) {
+        normalized = text.lines().fold(String::with_capacity(text.len() + 1), |mut out, line| {
+            out.push_str(line);
+            out.push('\n');
+            out
+        });
+        &normalized
+    } else {
+        text
+    };
+    let mut out = String::with_capacity(text.len() + text.len() / 32);
+    let mut copied = 0;
+    let mut offset = 0;
+    let mut lines = text.split_inclusive('\n').peekable();
+    while let Some(line_with_end) = lines.next() {
+        offset += line_with_end.len();
+        let line = line_with_end.strip_suffix('\n').unwrap_or(line_with_end);
+        if !(line.ends_with('}') || line.ends_with("};")) {
+            continue;
+        }
+        if let Some(next) = lines.peek()
+            && blank_line_between(line, next.strip_suffix('\n').unwrap_or(next))
         {
-            let indent = line.len() - trimmed.len();
-            let next_trimmed = next.trim_start();
-            let same_depth = next.len() - next_trimmed.len() == indent;
-            let continues = next_trimmed.starts_with('}')
-                || next_trimmed.starts_with(')')
-                || next_trimmed.starts_with(']')
-                || next_trimmed.is_empty();
-            if same_depth
-                && !continues
-                && (next_trimmed.starts_with("///")
-                    || next_trimmed.starts_with("#[")
-                    || next_trimmed.starts_with("pub ")
-                    || next_trimmed.starts_with("impl")
-                    || next_trimmed.starts_with("fn ")
-                    || next_trimmed.starts_with("async fn")
-                    || next_trimmed.starts_with("const ")
-                    || next_trimmed.starts_with("use ")
-                    || next_trimmed.starts_with("mod ")
-                    || next_trimmed.starts_with("enum ")
-                    || next_trimmed.starts_with("struct "))
-            {
-                out.push('\n');
-            }
+            out.push_str(&text[copied..offset]);
+            out.push('\n');
+            copied = offset;
         }
     }
+    out.push_str(&text[copied..]);
     out
+}
+
+/// Whether [`separate_items`] puts a blank line between these two consecutive lines.
+pub(super) fn blank_line_between(line: &str, next: &str) -> bool {
+    let trimmed = line.trim_start();
+    if trimmed != "}" && trimmed != "};" {
+        return false;
+    }
+    let indent = line.len() - trimmed.len();
+    let next_trimmed = next.trim_start();
+    let same_depth = next.len() - next_trimmed.len() == indent;
+    let continues = next_trimmed.starts_with('}')
+        || next_trimmed.starts_with(')')
+        || next_trimmed.starts_with(']')
+        || next_trimmed.is_empty();
+    same_depth
+        && !continues
+        && (next_trimmed.starts_with("///")
+            || next_trimmed.starts_with("#[")
+            || next_trimmed.starts_with("pub ")
+            || next_trimmed.starts_with("impl")
+            || next_trimmed.starts_with("fn ")
+            || next_trimmed.starts_with("async fn")
+            || next_trimmed.starts_with("const ")
+            || next_trimmed.starts_with("use ")
+            || next_trimmed.starts_with("mod ")
+            || next_trimmed.starts_with("enum ")
+            || next_trimmed.starts_with("struct "))
 }
 
 /// An identifier from an IR name (may be `r#type`).
@@ -234,15 +270,40 @@ fn lit(text: &str) -> Literal {
 
 /// `#[doc = "…"]` lines for a paragraph of documentation.
 fn doc(text: &str) -> TokenStream {
-    let lines: Vec<TokenStream> = text
-        .trim_end()
-        .lines()
-        .map(|line| {
-            let line = format!(" {}", line.trim_end());
-            quote!(#[doc = #line])
-        })
-        .collect();
-    quote!(#(#lines)*)
+    // Built in one stream (no stream per line to copy afterwards): every item has some.
+    let mut tokens = TokenStream::new();
+    let mut line_text = String::new();
+    for line in text.trim_end().lines() {
+        line_text.clear();
+        line_text.push(' ');
+        line_text.push_str(line.trim_end());
+        let line = doc_literal(&line_text);
+        tokens.extend(quote!(#[doc = #line]));
+    }
+    tokens
+}
+
+/// The literal of one line of a `#[doc = …]` attribute, raw (`r"…"`) where it can be: nothing
+/// to escape now nor for syn to unescape when it reads the file back, which on a large spec
+/// was a tenth of generation. prettyplease prints a one-line doc attribute from its value
+/// (`/// …`), so the output is the same as from [`Literal::string`].
+fn doc_literal(line: &str) -> Literal {
+    // `"` followed by as many `#` would close the literal early; a lone carriage return is not
+    // allowed in a raw string at all.
+    if !line.contains(['\r', '\n']) {
+        let mut hashes = 0;
+        if line.contains('"') {
+            for (index, _) in line.match_indices('"') {
+                let run = line[index + 1..].bytes().take_while(|&b| b == b'#').count();
+                hashes = hashes.max(run + 1);
+            }
+        }
+        let hashes = "#".repeat(hashes);
+        if let Ok(literal) = format!("r{hashes}\"{line}\"{hashes}").parse::<Literal>() {
+            return literal;
+        }
+    }
+    Literal::string(line)
 }
 
 /// The Rust type of a type expression, inside the generated crate.
@@ -332,10 +393,26 @@ fn lib_rs(ir: &Ir) -> TokenStream {
 fn models_rs(ir: &Ir) -> TokenStream {
     let cycles = cycles(ir);
     let items: Vec<TokenStream> = ir.types.iter().map(|def| type_def(def, &cycles)).collect();
+    let header = models_header();
     quote! {
-        //! Data models (spec `models` and inline schemas).
+        #header
         #(#items)*
     }
+}
+
+fn models_header() -> TokenStream {
+    quote! {
+        //! Data models (spec `models` and inline schemas).
+    }
+}
+
+/// `models.rs` as [`models_rs`] prints, its models built and printed on several threads.
+fn models_file(ir: &Ir) -> String {
+    let cycles = cycles(ir);
+    super::pretty::print_parts(&generated_notice(&ir.source_path), 1 + ir.types.len(), |index| match index {
+        0 => models_header(),
+        _ => type_def(&ir.types[index - 1], &cycles),
+    })
 }
 
 fn source_doc(def: &TypeDef) -> String {
@@ -469,7 +546,7 @@ fn type_def(def: &TypeDef, cycles: &BTreeMap<String, usize>) -> TokenStream {
                 .map(|value| {
                     let variant = ident(&value.variant);
                     let wire = lit(&value.wire);
-                    let variant_doc = format!(" `{}`", value.wire);
+                    let variant_doc = doc_literal(&format!(" `{}`", value.wire));
                     quote! {
                         #[doc = #variant_doc]
                         #[serde(rename = #wire)]
@@ -696,10 +773,29 @@ fn is_scalar(ir: &Ir, ty: &TypeExpr) -> bool {
 }
 
 fn client_rs(ir: &Ir) -> TokenStream {
+    let head = client_head(ir);
+    let requests: Vec<TokenStream> = ir.operations.iter().map(|op| request_builder(ir, op)).collect();
+    quote! {
+        #head
+        #(#requests)*
+    }
+}
+
+/// `client.rs` as [`client_rs`] prints, its request builders built and printed on several
+/// threads.
+fn client_file(ir: &Ir) -> String {
+    super::pretty::print_parts(&generated_notice(&ir.source_path), 1 + ir.operations.len(), |index| match index {
+        0 => client_head(ir),
+        _ => request_builder(ir, &ir.operations[index - 1]),
+    })
+}
+
+/// `client.rs` up to the request builders: the environments, rate limits, the client, its
+/// builder and its methods.
+fn client_head(ir: &Ir) -> TokenStream {
     let environment = environment_enum(ir);
     let builder = client_builder(ir);
     let methods: Vec<TokenStream> = ir.operations.iter().map(|op| client_method(ir, op)).collect();
-    let requests: Vec<TokenStream> = ir.operations.iter().map(|op| request_builder(ir, op)).collect();
     let client_doc = doc(&format!(
         "Client for {}. Cheap to clone: clones share one connection pool, token cache, rate-limit buckets and retry budget.\n\nBuild one with [`Client::builder`].",
         ir.title
@@ -745,8 +841,6 @@ fn client_rs(ir: &Ir) -> TokenStream {
 
             #(#methods)*
         }
-
-        #(#requests)*
     }
 }
 

@@ -142,19 +142,45 @@ pub fn anchor(text: String) -> String {
         .collect()
 }
 
-/// Makes text safe inside a Markdown table cell: one line, pipes escaped.
+/// Makes text safe inside a Markdown table cell: one line (runs of whitespace become one
+/// space), pipes escaped.
 fn cell(text: String) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").replace('|', "\\|")
+    // Most cells are already one tidy line: returned as they came, without a copy.
+    let tidy = !text.contains('|')
+        && !text.starts_with(' ')
+        && !text.ends_with(' ')
+        && !text.contains("  ")
+        && !text.contains(|c: char| c.is_whitespace() && c != ' ');
+    if tidy {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        for (index, part) in word.split('|').enumerate() {
+            if index > 0 {
+                out.push_str("\\|");
+            }
+            out.push_str(part);
+        }
+    }
+    out
 }
 
 /// Pretty JSON of a value.
 fn json(value: Value) -> String {
-    serde_json::to_value(&value).ok().and_then(|v| serde_json::to_string_pretty(&v).ok()).unwrap_or_default()
+    serde_json::to_string_pretty(&value).unwrap_or_default()
 }
 
-/// A number as people write it: `1`, not `1.0`.
-fn number(value: &serde_json::Value) -> Option<String> {
-    let number = value.as_f64()?;
+/// A number as people write it: `1`, not `1.0`. `None` for anything but a finite number
+/// (JSON has no others).
+fn number(value: &Value) -> Option<String> {
+    if !value.is_number() {
+        return None;
+    }
+    let number = f64::try_from(value.clone()).ok().filter(|n| n.is_finite())?;
     if number.fract() == 0.0 && number.abs() < 1e15 {
         Some(format!("{}", number as i64))
     } else {
@@ -167,10 +193,15 @@ fn number(value: &serde_json::Value) -> Option<String> {
 /// With `skip_format` true, the format is left out (the type already names it:
 /// `string (date-time)`).
 fn constraints(value: Value, skip_format: Option<bool>) -> String {
-    let value = serde_json::to_value(&value).unwrap_or_default();
-    let field = |name: &str| value.get(name).filter(|v| !v.is_null()).and_then(number);
+    // Read in place: most fields have no constraints, and converting every value to JSON
+    // first was most of this filter's cost.
+    if value.kind() != minijinja::value::ValueKind::Map {
+        return String::new();
+    }
+    let get = |name: &str| value.get_attr(name).ok().filter(|v| !v.is_undefined() && !v.is_none());
+    let field = |name: &str| get(name).as_ref().and_then(number);
     let mut parts = Vec::new();
-    if let Some(format) = value.get("format").and_then(|v| v.as_str())
+    if let Some(format) = get("format").as_ref().and_then(|v| v.as_str().map(str::to_string))
         && !skip_format.unwrap_or(false)
     {
         parts.push(format!("format `{format}`"));
@@ -194,7 +225,7 @@ fn constraints(value: Value, skip_format: Option<bool>) -> String {
     range(field("min_length"), field("max_length"), "character");
     range(field("minimum"), field("maximum"), "");
     range(field("min_items"), field("max_items"), "item");
-    if let Some(pattern) = value.get("pattern").and_then(|v| v.as_str()) {
+    if let Some(pattern) = get("pattern").as_ref().and_then(|v| v.as_str()) {
         parts.push(format!("pattern `{pattern}`"));
     }
     parts.join(", ")
@@ -205,6 +236,11 @@ fn constraints(value: Value, skip_format: Option<bool>) -> String {
 /// `Bearer <token>` shows rather than vanishing as an unknown HTML tag) and a bare
 /// `http(s)://` URL becomes an autolink `<…>` (mdBook links only those).
 pub fn prose(text: String) -> String {
+    // Nothing to escape or link (no code span, `<`, e-mail address, URL or fragment link):
+    // the text as it came, without a copy.
+    if !text.contains(['`', '<', '@']) && !text.contains("http") && !text.contains("](#") {
+        return text;
+    }
     let text = drop_fragment_links(&text);
     let mut out = String::with_capacity(text.len() + 16);
     let mut fenced = false;

@@ -49,7 +49,12 @@ pub fn load(source: &str) -> Loaded {
     if !diagnostics.is_empty() {
         return Loaded { spec: None, positions, diagnostics };
     }
-    match serde_path_to_error::deserialize::<_, Spec>(value) {
+    // Plain serde first: tracking the path of every value costs as much again, and only an
+    // error needs it, so the path is found by deserializing a second time then.
+    if let Ok(spec) = <Spec as serde::Deserialize>::deserialize(&value) {
+        return Loaded { spec: Some(spec), positions, diagnostics };
+    }
+    match serde_path_to_error::deserialize::<_, Spec>(&value) {
         Ok(spec) => Loaded { spec: Some(spec), positions, diagnostics },
         Err(error) => {
             // The schema and the types come from one definition, so this is rare; still

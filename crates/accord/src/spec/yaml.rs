@@ -3,20 +3,29 @@
 //! pointer to its `line:col` (yaml-rust2's marked event parser), which serde_yaml's `Value`
 //! does not keep.
 
-use std::collections::HashMap;
+use std::collections::HashSet;
 
+use rustc_hash::FxHashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
-use crate::diag::{Diagnostic, Location, escape_segment};
+use crate::diag::{Diagnostic, Location};
 
 /// Positions of the nodes of one YAML document, keyed by JSON pointer.
 #[derive(Debug, Clone, Default)]
 pub struct Positions {
-    values: HashMap<String, Location>,
-    keys: HashMap<String, Location>,
+    /// Every node's value location and, for a mapping entry, its key's. One map with a fast
+    /// hash, since a large spec has hundreds of thousands of nodes and nothing here is
+    /// attacker-chosen enough to need a DoS-resistant hash.
+    nodes: FxHashMap<String, NodePosition>,
     /// Keys that appear twice in one mapping: (pointer, location of the second).
     duplicates: Vec<(String, Location)>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct NodePosition {
+    key: Option<Location>,
+    value: Option<Location>,
 }
 
 impl Positions {
@@ -24,8 +33,8 @@ impl Positions {
     pub fn value(&self, pointer: &str) -> Option<Location> {
         let mut pointer = pointer;
         loop {
-            if let Some(location) = self.values.get(pointer) {
-                return Some(*location);
+            if let Some(location) = self.nodes.get(pointer).and_then(|node| node.value) {
+                return Some(location);
             }
             let (parent, _) = pointer.rsplit_once('/')?;
             pointer = parent;
@@ -35,15 +44,35 @@ impl Positions {
     /// Where the mapping key of the node at `pointer` starts (for "unknown key" errors);
     /// falls back to the value.
     pub fn key(&self, pointer: &str) -> Option<Location> {
-        self.keys.get(pointer).copied().or_else(|| self.value(pointer))
+        self.key_location(pointer).or_else(|| self.value(pointer))
+    }
+
+    fn key_location(&self, pointer: &str) -> Option<Location> {
+        self.nodes.get(pointer).and_then(|node| node.key)
     }
 }
+
+/// Specs at least this long are parsed by the two parsers side by side (one on a second
+/// thread); below it a thread costs more than it saves.
+const PARALLEL_PARSE_BYTES: usize = 64 * 1024;
 
 /// Parses YAML text into a JSON value plus node positions. Syntax errors and values JSON
 /// cannot hold (non-string keys that are not scalars, `.nan`) come back as one located
 /// diagnostic.
 pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnostic>> {
-    let value: serde_json::Value = match serde_yaml::from_str(source) {
+    // serde_yaml makes the value and yaml-rust2 the positions; the two read the same text
+    // independently, so a large spec has them run at the same time.
+    let (parsed, positions) = if source.len() >= PARALLEL_PARSE_BYTES {
+        std::thread::scope(|scope| {
+            let positions = scope.spawn(|| positions(source));
+            let parsed = serde_yaml::from_str::<serde_json::Value>(source);
+            let positions = positions.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (parsed, Some(positions))
+        })
+    } else {
+        (serde_yaml::from_str::<serde_json::Value>(source), None)
+    };
+    let value: serde_json::Value = match parsed {
         Ok(value) => value,
         Err(error) => {
             let location = error.location().map(|location| Location {
@@ -68,7 +97,7 @@ pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnos
             }]);
         }
     };
-    let positions = positions(source);
+    let positions = positions.unwrap_or_else(|| self::positions(source));
     // A JSON object keeps only the last of two equal keys, so duplicates are found on the
     // event stream instead; silently dropping one would lose what the user wrote.
     if !positions.duplicates.is_empty() {
@@ -78,8 +107,7 @@ pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnos
             .map(|(pointer, location)| {
                 let key = pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
                 let first = positions
-                    .keys
-                    .get(pointer)
+                    .key_location(pointer)
                     .map(|l| format!("first defined on line {}", l.line))
                     .unwrap_or_default();
                 Diagnostic {
@@ -121,8 +149,39 @@ struct PositionBuilder<'a> {
 }
 
 enum Frame {
-    Mapping { pointer: String, pending_key: Option<String>, seen: std::collections::HashSet<String> },
-    Sequence { pointer: String, next_index: usize },
+    Mapping {
+        pointer: String,
+        /// The key just read, awaiting its value.
+        pending: Option<PendingKey>,
+        /// The keys seen so far, kept only in a mapping whose pointer was already taken (the
+        /// value of a duplicate key, or inside one). Elsewhere a key is a duplicate exactly
+        /// when its pointer is already in the map, which needs no set of its own.
+        seen: Option<HashSet<String>>,
+    },
+    Sequence {
+        pointer: String,
+        next_index: usize,
+    },
+}
+
+struct PendingKey {
+    pointer: String,
+    location: Location,
+    /// A repeated key: the first one keeps the recorded positions.
+    duplicate: bool,
+}
+
+/// The pointer of `segment` under `parent`, escaped as RFC 6901 says (`~` → `~0`, `/` → `~1`).
+fn child_pointer(parent: &str, segment: &str) -> String {
+    let mut pointer = String::with_capacity(parent.len() + 1 + segment.len());
+    pointer.push_str(parent);
+    pointer.push('/');
+    if segment.contains(['~', '/']) {
+        pointer.push_str(&crate::diag::escape_segment(segment));
+    } else {
+        pointer.push_str(segment);
+    }
+    pointer
 }
 
 impl PositionBuilder<'_> {
@@ -136,39 +195,64 @@ impl PositionBuilder<'_> {
         Location { line: line as u32, column: column as u32, offset }
     }
 
-    /// The pointer the next node gets, or `None` when the next scalar is a mapping key.
-    fn next_pointer(&mut self) -> Option<String> {
+    /// The pointer the next node gets with its key's location (`None` for a list item or
+    /// the root), or `None` when the next scalar is a mapping key.
+    fn next_pointer(&mut self) -> Option<(String, Option<PendingKey>)> {
         match self.stack.last_mut() {
-            None => Some(String::new()),
+            None => Some((String::new(), None)),
             Some(Frame::Sequence { pointer, next_index }) => {
-                let child = format!("{pointer}/{next_index}");
+                use std::fmt::Write as _;
+                let mut child = String::with_capacity(pointer.len() + 4);
+                child.push_str(pointer);
+                let _ = write!(child, "/{next_index}");
                 *next_index += 1;
-                Some(child)
+                Some((child, None))
             }
-            Some(Frame::Mapping { pointer, pending_key, .. }) => {
-                pending_key.take().map(|key| format!("{pointer}/{}", escape_segment(&key)))
+            Some(Frame::Mapping { pending, .. }) => {
+                let mut key = pending.take()?;
+                Some((std::mem::take(&mut key.pointer), Some(key)))
             }
         }
     }
 
+    /// Records a node's value location (and its key's, the first time); the first location
+    /// recorded for a pointer stays. Returns whether the pointer already had a value.
+    fn record(&mut self, pointer: String, key: Option<&PendingKey>, location: Location) -> bool {
+        let node = self.positions.nodes.entry(pointer).or_default();
+        if let Some(key) = key
+            && !key.duplicate
+            && node.key.is_none()
+        {
+            node.key = Some(key.location);
+        }
+        let existed = node.value.is_some();
+        if !existed {
+            node.value = Some(location);
+        }
+        existed
+    }
+
     /// A block collection's start mark lies after its first key, so a mapping or list is
-    /// located at its own key in the parent (or the top of the file for the root).
-    fn collection_start(&mut self, mark: Marker) -> String {
-        let Some(pointer) = self.next_pointer() else { return String::new() };
+    /// located at its own key in the parent (or the top of the file for the root). Returns
+    /// its pointer and whether that pointer was already taken.
+    fn collection_start(&mut self, mark: Marker) -> (String, bool) {
+        let Some((pointer, key)) = self.next_pointer() else { return (String::new(), true) };
         let location = if pointer.is_empty() {
             Location { line: 1, column: 1, offset: 0 }
         } else {
-            self.positions.keys.get(&pointer).copied().unwrap_or_else(|| self.location(mark))
+            match &key {
+                Some(key) if !key.duplicate => key.location,
+                _ => self.positions.nodes.get(&pointer).and_then(|n| n.key).unwrap_or_else(|| self.location(mark)),
+            }
         };
-        self.positions.values.entry(pointer.clone()).or_insert(location);
-        pointer
+        let existed = self.record(pointer.clone(), key.as_ref(), location);
+        (pointer, existed)
     }
 
-    fn node_start(&mut self, mark: Marker) -> Option<String> {
-        let pointer = self.next_pointer()?;
+    fn node_start(&mut self, mark: Marker) {
+        let Some((pointer, key)) = self.next_pointer() else { return };
         let location = self.location(mark);
-        self.positions.values.entry(pointer.clone()).or_insert(location);
-        Some(pointer)
+        self.record(pointer, key.as_ref(), location);
     }
 }
 
@@ -176,17 +260,19 @@ impl MarkedEventReceiver for PositionBuilder<'_> {
     fn on_event(&mut self, event: Event, mark: Marker) {
         match event {
             Event::Scalar(text, ..) => {
-                let awaiting_key = matches!(self.stack.last(), Some(Frame::Mapping { pending_key: None, .. }));
+                let awaiting_key = matches!(self.stack.last(), Some(Frame::Mapping { pending: None, .. }));
                 if awaiting_key {
                     let location = self.location(mark);
-                    if let Some(Frame::Mapping { pointer, pending_key, seen }) = self.stack.last_mut() {
-                        let child = format!("{pointer}/{}", escape_segment(&text));
-                        if !seen.insert(text.clone()) {
-                            self.positions.duplicates.push((child, location));
-                        } else {
-                            self.positions.keys.entry(child).or_insert(location);
+                    if let Some(Frame::Mapping { pointer, pending, seen }) = self.stack.last_mut() {
+                        let child = child_pointer(pointer, &text);
+                        let duplicate = match seen {
+                            Some(seen) => !seen.insert(text),
+                            None => self.positions.nodes.get(&child).is_some_and(|node| node.key.is_some()),
+                        };
+                        if duplicate {
+                            self.positions.duplicates.push((child.clone(), location));
                         }
-                        *pending_key = Some(text);
+                        *pending = Some(PendingKey { pointer: child, location, duplicate });
                     }
                 } else {
                     self.node_start(mark);
@@ -196,15 +282,23 @@ impl MarkedEventReceiver for PositionBuilder<'_> {
                 self.node_start(mark);
             }
             Event::MappingStart(..) => {
-                let pointer = self.collection_start(mark);
-                self.stack.push(Frame::Mapping { pointer, pending_key: None, seen: Default::default() });
+                let (pointer, taken) = self.collection_start(mark);
+                let seen = taken.then(HashSet::new);
+                self.stack.push(Frame::Mapping { pointer, pending: None, seen });
             }
             Event::SequenceStart(..) => {
-                let pointer = self.collection_start(mark);
+                let (pointer, _) = self.collection_start(mark);
                 self.stack.push(Frame::Sequence { pointer, next_index: 0 });
             }
             Event::MappingEnd | Event::SequenceEnd => {
-                self.stack.pop();
+                // A key still waiting for its value (a complex key before it shifted keys and
+                // values) is located all the same.
+                if let Some(Frame::Mapping { pending: Some(key), .. }) = self.stack.pop()
+                    && !key.duplicate
+                {
+                    let node = self.positions.nodes.entry(key.pointer).or_default();
+                    node.key.get_or_insert(key.location);
+                }
             }
             _ => {}
         }
@@ -239,6 +333,15 @@ mod tests {
         let duplicates = parse("a: 1\nb: 2\na: 3\n").expect_err("duplicate");
         assert_eq!(duplicates[0].code, "yaml::duplicate_key");
         assert_eq!(duplicates[0].location.map(|l| l.line), Some(3));
+    }
+
+    #[test]
+    fn a_key_repeated_inside_a_repeated_key_is_reported_once_per_mapping() {
+        // The second `a` is a duplicate; inside it, the first `x` is not (it repeats a key of
+        // the first `a`, another mapping), the second is.
+        let errors = parse("a:\n  x: 1\na:\n  x: 2\n  x: 3\n").expect_err("duplicates");
+        let found: Vec<(&str, Option<u32>)> = errors.iter().map(|e| (e.code, e.location.map(|l| l.line))).collect();
+        assert_eq!(found, [("yaml::duplicate_key", Some(3)), ("yaml::duplicate_key", Some(5))]);
     }
 
     #[test]

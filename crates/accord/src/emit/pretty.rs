@@ -1,0 +1,148 @@
+//! Printing a large generated Rust file on several threads. A file is described as parts (a
+//! header with its inner attributes, then groups of items); worker threads each build the
+//! tokens of a run of parts, parse them with syn, print them with prettyplease and space out
+//! the items, and the texts are joined in order. Tokens and syntax trees cannot cross threads
+//! (proc-macro2 types are neither `Send` nor `Sync`), so each thread builds what it prints.
+//!
+//! prettyplease prints the items of a file one after another from the left margin, and
+//! [`separate_items`] looks at two lines at a time, so a file printed a run of items at a time
+//! is the same text as the file printed whole once the blank line between two runs is decided
+//! by the same rule ([`blank_line_between`]). Whenever a run fails to parse, the whole file is
+//! built and printed in one piece instead, which also reports the error exactly as
+//! [`super::rust::print`] does.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+
+use proc_macro2::TokenStream;
+
+use super::rust::{blank_line_between, print_text, rustfmt_skip, separate_items};
+
+/// Files with fewer parts than this are printed in one piece: threads would cost more than
+/// they save.
+const PARALLEL_MIN_PARTS: usize = 64;
+
+/// Runs handed to each thread, on average: small enough that the threads finish together,
+/// large enough that the cost of a run (a syn `File`, a printer) stays negligible.
+const RUNS_PER_THREAD: usize = 16;
+
+/// The file made of `part(0)`, `part(1)`, … `part(count - 1)` concatenated, printed exactly
+/// as [`super::rust::print`] prints it, with `notice` in the header. `part(0)` holds the
+/// file's inner attributes, if any; no other part may have some.
+pub fn print_parts(notice: &str, count: usize, part: impl Fn(usize) -> TokenStream + Sync) -> String {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    print_parts_on(notice, count, &part, threads)
+}
+
+fn print_parts_on(notice: &str, count: usize, part: &(impl Fn(usize) -> TokenStream + Sync), threads: usize) -> String {
+    if threads < 2 || count < PARALLEL_MIN_PARTS {
+        return super::rust::print(notice, (0..count).map(part).collect());
+    }
+    let run_length = count.div_ceil(threads * RUNS_PER_THREAD).max(1);
+    let runs = count.div_ceil(run_length);
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let work = || {
+        let mut printed = Vec::new();
+        loop {
+            let run = next.fetch_add(1, Ordering::Relaxed);
+            if run >= runs || failed.load(Ordering::Relaxed) {
+                return printed;
+            }
+            let start = run * run_length;
+            let tokens: TokenStream = (start..(start + run_length).min(count)).map(part).collect();
+            match print_run(tokens, run == 0) {
+                Some(text) => printed.push((run, text)),
+                None => {
+                    failed.store(true, Ordering::Relaxed);
+                    return printed;
+                }
+            }
+        }
+    };
+    let mut printed = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut printed = work();
+        for helper in helpers {
+            printed.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        printed
+    });
+    if failed.load(Ordering::Relaxed) || printed.len() != runs {
+        return super::rust::print(notice, (0..count).map(part).collect());
+    }
+    printed.sort_unstable_by_key(|(run, _)| *run);
+    let mut text = String::with_capacity(printed.iter().map(|(_, text)| text.len() + 1).sum());
+    for (_, run) in &printed {
+        // The last line of the text so far and the first of this run decide the blank line
+        // between them, as if the two had been printed together.
+        if let (Some(last), Some(first)) = (text.lines().next_back(), run.lines().next())
+            && blank_line_between(last, first)
+        {
+            text.push('\n');
+        }
+        text.push_str(run);
+    }
+    print_text(notice, &text)
+}
+
+/// One run of items printed and spaced out, the `rustfmt::skip` attribute first when it
+/// starts the file; `None` when it does not parse or, past the first run, has inner
+/// attributes.
+fn print_run(tokens: TokenStream, first: bool) -> Option<String> {
+    let mut file = syn::parse2::<syn::File>(tokens).ok()?;
+    if first {
+        file.attrs.insert(0, rustfmt_skip());
+    } else if !file.attrs.is_empty() {
+        return None;
+    }
+    Some(separate_items(&prettyplease::unparse(&file)))
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::{format_ident, quote};
+
+    use super::*;
+
+    /// Items of the shapes the emitters print: documented structs, enums, impls, consts.
+    fn part(index: usize) -> TokenStream {
+        if index == 0 {
+            return quote! {
+                //! A header.
+            };
+        }
+        let name = format_ident!("Item{index}");
+        let doc = format!(" Item number {index}, \"quoted\" and #hashed.");
+        match index % 4 {
+            0 => quote! {
+                #[doc = #doc]
+                #[derive(Debug, Clone)]
+                pub struct #name { pub a: i64, pub b: ::std::option::Option<::std::string::String> }
+                impl #name {
+                    /// A method.
+                    pub fn a(&self) -> i64 { if self.a > 0 { self.a } else { -self.a } }
+                }
+            },
+            1 => quote! { #[doc = #doc] pub enum #name { A, B(i64), C { x: u8 } } },
+            2 => quote! { pub const #name: &str = "value"; },
+            _ => quote! { #[doc = #doc] pub struct #name(pub u8); },
+        }
+    }
+
+    #[test]
+    fn a_file_printed_in_runs_on_threads_is_the_file_printed_whole() {
+        let count = 301;
+        let whole = super::super::rust::print("notice", (0..count).map(part).collect());
+        for threads in [2, 3, 8] {
+            assert_eq!(print_parts_on("notice", count, &part, threads), whole, "{threads} threads");
+        }
+    }
+
+    #[test]
+    fn a_run_that_does_not_parse_falls_back_to_the_whole_file() {
+        let broken = |index: usize| if index == 150 { quote!(pub struct ;) } else { part(index) };
+        let whole = super::super::rust::print("notice", (0..300).map(broken).collect());
+        assert!(whole.contains("accord bug"), "{whole}");
+        assert_eq!(print_parts_on("notice", 300, &broken, 2), whole);
+    }
+}

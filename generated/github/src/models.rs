@@ -5,13 +5,7 @@
 /// A GitHub user or organization account (`simple-user`).
 ///
 /// Spec: `models.SimpleUser`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct SimpleUser {
     /// Optional, may be `null` (`Some(None)`).
@@ -86,6 +80,47 @@ pub struct SimpleUser {
     pub starred_at: ::std::option::Option<::std::string::String>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for SimpleUser {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(SimpleUser {
+            name: ::accord_runtime::de::present(&mut object, "name")?,
+            email: ::accord_runtime::de::present(&mut object, "email")?,
+            login: ::accord_runtime::de::required(&mut object, "login")?,
+            id: ::accord_runtime::de::required(&mut object, "id")?,
+            node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
+            avatar_url: ::accord_runtime::de::required(&mut object, "avatar_url")?,
+            gravatar_id: ::accord_runtime::de::optional(&mut object, "gravatar_id")?,
+            url: ::accord_runtime::de::required(&mut object, "url")?,
+            html_url: ::accord_runtime::de::required(&mut object, "html_url")?,
+            followers_url: ::accord_runtime::de::required(&mut object, "followers_url")?,
+            following_url: ::accord_runtime::de::required(&mut object, "following_url")?,
+            gists_url: ::accord_runtime::de::required(&mut object, "gists_url")?,
+            starred_url: ::accord_runtime::de::required(&mut object, "starred_url")?,
+            subscriptions_url: ::accord_runtime::de::required(
+                &mut object,
+                "subscriptions_url",
+            )?,
+            organizations_url: ::accord_runtime::de::required(
+                &mut object,
+                "organizations_url",
+            )?,
+            repos_url: ::accord_runtime::de::required(&mut object, "repos_url")?,
+            events_url: ::accord_runtime::de::required(&mut object, "events_url")?,
+            received_events_url: ::accord_runtime::de::required(
+                &mut object,
+                "received_events_url",
+            )?,
+            r#type: ::accord_runtime::de::required(&mut object, "type")?,
+            site_admin: ::accord_runtime::de::required(&mut object, "site_admin")?,
+            starred_at: ::accord_runtime::de::optional(&mut object, "starred_at")?,
+        })
+    }
+}
+
 /// How the author is associated with the repository.
 ///
 /// Spec: `models.AuthorAssociation`.
@@ -155,13 +190,7 @@ impl ::std::fmt::Display for AuthorAssociation {
 /// Counts of reactions on an issue or comment (`reaction-rollup`).
 ///
 /// Spec: `models.ReactionRollup`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct ReactionRollup {
     /// Constraints: format `uri`.
@@ -190,16 +219,31 @@ pub struct ReactionRollup {
     pub rocket: i64,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ReactionRollup {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(ReactionRollup {
+            url: ::accord_runtime::de::required(&mut object, "url")?,
+            total_count: ::accord_runtime::de::required(&mut object, "total_count")?,
+            n_1: ::accord_runtime::de::required(&mut object, "+1")?,
+            n_1_2: ::accord_runtime::de::required(&mut object, "-1")?,
+            laugh: ::accord_runtime::de::required(&mut object, "laugh")?,
+            confused: ::accord_runtime::de::required(&mut object, "confused")?,
+            heart: ::accord_runtime::de::required(&mut object, "heart")?,
+            hooray: ::accord_runtime::de::required(&mut object, "hooray")?,
+            eyes: ::accord_runtime::de::required(&mut object, "eyes")?,
+            rocket: ::accord_runtime::de::required(&mut object, "rocket")?,
+        })
+    }
+}
+
 /// Color-coded labels help you categorize and filter your issues (just like labels in Gmail).
 ///
 /// Spec: `models.Label`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct Label {
     /// Constraints: format `int64`.
@@ -229,16 +273,28 @@ pub struct Label {
     pub default: bool,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for Label {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(Label {
+            id: ::accord_runtime::de::required(&mut object, "id")?,
+            node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
+            url: ::accord_runtime::de::required(&mut object, "url")?,
+            name: ::accord_runtime::de::required(&mut object, "name")?,
+            description: ::accord_runtime::de::optional(&mut object, "description")?,
+            color: ::accord_runtime::de::required(&mut object, "color")?,
+            default: ::accord_runtime::de::required(&mut object, "default")?,
+        })
+    }
+}
+
 /// A label as embedded in an issue (the object variant of `issue.labels` items, inline in the OpenAPI).
 ///
 /// Spec: `models.IssueLabel`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct IssueLabel {
     /// Constraints: format `int64`.
@@ -274,6 +330,24 @@ pub struct IssueLabel {
     /// Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default: ::std::option::Option<bool>,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabel {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(IssueLabel {
+            id: ::accord_runtime::de::optional(&mut object, "id")?,
+            node_id: ::accord_runtime::de::optional(&mut object, "node_id")?,
+            url: ::accord_runtime::de::optional(&mut object, "url")?,
+            name: ::accord_runtime::de::optional(&mut object, "name")?,
+            description: ::accord_runtime::de::present(&mut object, "description")?,
+            color: ::accord_runtime::de::present(&mut object, "color")?,
+            default: ::accord_runtime::de::optional(&mut object, "default")?,
+        })
+    }
 }
 
 /// The state of the milestone.
@@ -321,13 +395,7 @@ impl ::std::fmt::Display for MilestoneState {
 /// A collection of related issues and pull requests.
 ///
 /// Spec: `models.Milestone`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct Milestone {
     /// Constraints: format `uri`.
@@ -388,16 +456,37 @@ pub struct Milestone {
     pub due_on: ::std::option::Option<::accord_runtime::types::DateTime>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for Milestone {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(Milestone {
+            url: ::accord_runtime::de::required(&mut object, "url")?,
+            html_url: ::accord_runtime::de::required(&mut object, "html_url")?,
+            labels_url: ::accord_runtime::de::required(&mut object, "labels_url")?,
+            id: ::accord_runtime::de::required(&mut object, "id")?,
+            node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
+            number: ::accord_runtime::de::required(&mut object, "number")?,
+            state: ::accord_runtime::de::required(&mut object, "state")?,
+            title: ::accord_runtime::de::required(&mut object, "title")?,
+            description: ::accord_runtime::de::optional(&mut object, "description")?,
+            creator: ::accord_runtime::de::optional(&mut object, "creator")?,
+            open_issues: ::accord_runtime::de::required(&mut object, "open_issues")?,
+            closed_issues: ::accord_runtime::de::required(&mut object, "closed_issues")?,
+            created_at: ::accord_runtime::de::required(&mut object, "created_at")?,
+            updated_at: ::accord_runtime::de::required(&mut object, "updated_at")?,
+            closed_at: ::accord_runtime::de::optional(&mut object, "closed_at")?,
+            due_on: ::accord_runtime::de::optional(&mut object, "due_on")?,
+        })
+    }
+}
+
 /// A license (`license-simple`).
 ///
 /// Spec: `models.LicenseSimple`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct LicenseSimple {
     /// Required.
@@ -421,14 +510,25 @@ pub struct LicenseSimple {
     pub html_url: ::std::option::Option<::std::string::String>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for LicenseSimple {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(LicenseSimple {
+            key: ::accord_runtime::de::required(&mut object, "key")?,
+            name: ::accord_runtime::de::required(&mut object, "name")?,
+            url: ::accord_runtime::de::optional(&mut object, "url")?,
+            spdx_id: ::accord_runtime::de::optional(&mut object, "spdx_id")?,
+            node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
+            html_url: ::accord_runtime::de::optional(&mut object, "html_url")?,
+        })
+    }
+}
+
 /// Spec: inline schema at `models.Repository.properties.permissions`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct RepositoryPermissions {
     /// Required.
@@ -445,16 +545,26 @@ pub struct RepositoryPermissions {
     pub pull: bool,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for RepositoryPermissions {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(RepositoryPermissions {
+            admin: ::accord_runtime::de::required(&mut object, "admin")?,
+            maintain: ::accord_runtime::de::optional(&mut object, "maintain")?,
+            push: ::accord_runtime::de::required(&mut object, "push")?,
+            triage: ::accord_runtime::de::optional(&mut object, "triage")?,
+            pull: ::accord_runtime::de::required(&mut object, "pull")?,
+        })
+    }
+}
+
 /// A repository as returned by `GET /repos/{owner}/{repo}` (`full-repository`, subset).
 ///
 /// Spec: `models.Repository`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct Repository {
     /// Unique identifier of the repository
@@ -633,6 +743,97 @@ pub struct Repository {
     pub watchers: i64,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for Repository {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(Repository {
+            id: ::accord_runtime::de::required(&mut object, "id")?,
+            node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
+            name: ::accord_runtime::de::required(&mut object, "name")?,
+            full_name: ::accord_runtime::de::required(&mut object, "full_name")?,
+            owner: ::accord_runtime::de::required(&mut object, "owner")?,
+            private: ::accord_runtime::de::required(&mut object, "private")?,
+            html_url: ::accord_runtime::de::required(&mut object, "html_url")?,
+            description: ::accord_runtime::de::optional(&mut object, "description")?,
+            fork: ::accord_runtime::de::required(&mut object, "fork")?,
+            url: ::accord_runtime::de::required(&mut object, "url")?,
+            clone_url: ::accord_runtime::de::required(&mut object, "clone_url")?,
+            git_url: ::accord_runtime::de::required(&mut object, "git_url")?,
+            ssh_url: ::accord_runtime::de::required(&mut object, "ssh_url")?,
+            svn_url: ::accord_runtime::de::required(&mut object, "svn_url")?,
+            mirror_url: ::accord_runtime::de::optional(&mut object, "mirror_url")?,
+            homepage: ::accord_runtime::de::optional(&mut object, "homepage")?,
+            language: ::accord_runtime::de::optional(&mut object, "language")?,
+            forks_count: ::accord_runtime::de::required(&mut object, "forks_count")?,
+            stargazers_count: ::accord_runtime::de::required(
+                &mut object,
+                "stargazers_count",
+            )?,
+            watchers_count: ::accord_runtime::de::required(
+                &mut object,
+                "watchers_count",
+            )?,
+            size: ::accord_runtime::de::required(&mut object, "size")?,
+            default_branch: ::accord_runtime::de::required(
+                &mut object,
+                "default_branch",
+            )?,
+            open_issues_count: ::accord_runtime::de::required(
+                &mut object,
+                "open_issues_count",
+            )?,
+            is_template: ::accord_runtime::de::optional(&mut object, "is_template")?,
+            topics: ::accord_runtime::de::optional(&mut object, "topics")?,
+            has_issues: ::accord_runtime::de::required(&mut object, "has_issues")?,
+            has_projects: ::accord_runtime::de::required(&mut object, "has_projects")?,
+            has_wiki: ::accord_runtime::de::required(&mut object, "has_wiki")?,
+            has_pages: ::accord_runtime::de::required(&mut object, "has_pages")?,
+            has_downloads: ::accord_runtime::de::required(&mut object, "has_downloads")?,
+            archived: ::accord_runtime::de::required(&mut object, "archived")?,
+            disabled: ::accord_runtime::de::required(&mut object, "disabled")?,
+            visibility: ::accord_runtime::de::optional(&mut object, "visibility")?,
+            pushed_at: ::accord_runtime::de::required(&mut object, "pushed_at")?,
+            created_at: ::accord_runtime::de::required(&mut object, "created_at")?,
+            updated_at: ::accord_runtime::de::required(&mut object, "updated_at")?,
+            permissions: ::accord_runtime::de::optional(&mut object, "permissions")?,
+            allow_rebase_merge: ::accord_runtime::de::optional(
+                &mut object,
+                "allow_rebase_merge",
+            )?,
+            allow_squash_merge: ::accord_runtime::de::optional(
+                &mut object,
+                "allow_squash_merge",
+            )?,
+            allow_auto_merge: ::accord_runtime::de::optional(
+                &mut object,
+                "allow_auto_merge",
+            )?,
+            delete_branch_on_merge: ::accord_runtime::de::optional(
+                &mut object,
+                "delete_branch_on_merge",
+            )?,
+            allow_merge_commit: ::accord_runtime::de::optional(
+                &mut object,
+                "allow_merge_commit",
+            )?,
+            allow_forking: ::accord_runtime::de::optional(&mut object, "allow_forking")?,
+            subscribers_count: ::accord_runtime::de::required(
+                &mut object,
+                "subscribers_count",
+            )?,
+            network_count: ::accord_runtime::de::required(&mut object, "network_count")?,
+            license: ::accord_runtime::de::optional(&mut object, "license")?,
+            organization: ::accord_runtime::de::present(&mut object, "organization")?,
+            forks: ::accord_runtime::de::required(&mut object, "forks")?,
+            open_issues: ::accord_runtime::de::required(&mut object, "open_issues")?,
+            watchers: ::accord_runtime::de::required(&mut object, "watchers")?,
+        })
+    }
+}
+
 /// Spec: inline schema at `models.Issue.properties.labels.items`.
 #[derive(
     Debug,
@@ -651,13 +852,7 @@ pub enum IssueLabelsItem {
 }
 
 /// Spec: inline schema at `models.Issue.properties.pull_request`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct IssuePullRequest {
     /// Constraints: format `date-time`.
@@ -693,16 +888,26 @@ pub struct IssuePullRequest {
     pub url: ::std::option::Option<::std::string::String>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuePullRequest {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(IssuePullRequest {
+            merged_at: ::accord_runtime::de::present(&mut object, "merged_at")?,
+            diff_url: ::accord_runtime::de::optional(&mut object, "diff_url")?,
+            html_url: ::accord_runtime::de::optional(&mut object, "html_url")?,
+            patch_url: ::accord_runtime::de::optional(&mut object, "patch_url")?,
+            url: ::accord_runtime::de::optional(&mut object, "url")?,
+        })
+    }
+}
+
 /// Issues are a great way to keep track of tasks, enhancements, and bugs for your projects.
 ///
 /// Spec: `models.Issue`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct Issue {
     /// Required.
@@ -832,16 +1037,60 @@ pub struct Issue {
     pub reactions: ::std::option::Option<crate::models::ReactionRollup>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for Issue {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(Issue {
+            id: ::accord_runtime::de::required(&mut object, "id")?,
+            node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
+            url: ::accord_runtime::de::required(&mut object, "url")?,
+            repository_url: ::accord_runtime::de::required(
+                &mut object,
+                "repository_url",
+            )?,
+            labels_url: ::accord_runtime::de::required(&mut object, "labels_url")?,
+            comments_url: ::accord_runtime::de::required(&mut object, "comments_url")?,
+            events_url: ::accord_runtime::de::required(&mut object, "events_url")?,
+            html_url: ::accord_runtime::de::required(&mut object, "html_url")?,
+            number: ::accord_runtime::de::required(&mut object, "number")?,
+            state: ::accord_runtime::de::required(&mut object, "state")?,
+            title: ::accord_runtime::de::required(&mut object, "title")?,
+            body: ::accord_runtime::de::present(&mut object, "body")?,
+            user: ::accord_runtime::de::optional(&mut object, "user")?,
+            labels: ::accord_runtime::de::required(&mut object, "labels")?,
+            assignee: ::accord_runtime::de::optional(&mut object, "assignee")?,
+            assignees: ::accord_runtime::de::present(&mut object, "assignees")?,
+            milestone: ::accord_runtime::de::optional(&mut object, "milestone")?,
+            locked: ::accord_runtime::de::required(&mut object, "locked")?,
+            active_lock_reason: ::accord_runtime::de::present(
+                &mut object,
+                "active_lock_reason",
+            )?,
+            comments: ::accord_runtime::de::required(&mut object, "comments")?,
+            pull_request: ::accord_runtime::de::optional(&mut object, "pull_request")?,
+            closed_at: ::accord_runtime::de::optional(&mut object, "closed_at")?,
+            created_at: ::accord_runtime::de::required(&mut object, "created_at")?,
+            updated_at: ::accord_runtime::de::required(&mut object, "updated_at")?,
+            closed_by: ::accord_runtime::de::present(&mut object, "closed_by")?,
+            body_html: ::accord_runtime::de::optional(&mut object, "body_html")?,
+            body_text: ::accord_runtime::de::optional(&mut object, "body_text")?,
+            timeline_url: ::accord_runtime::de::optional(&mut object, "timeline_url")?,
+            author_association: ::accord_runtime::de::required(
+                &mut object,
+                "author_association",
+            )?,
+            reactions: ::accord_runtime::de::optional(&mut object, "reactions")?,
+        })
+    }
+}
+
 /// Comments provide a way for people to collaborate on an issue.
 ///
 /// Spec: `models.IssueComment`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct IssueComment {
     /// Unique identifier of the issue comment
@@ -893,16 +1142,37 @@ pub struct IssueComment {
     pub reactions: ::std::option::Option<crate::models::ReactionRollup>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueComment {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(IssueComment {
+            id: ::accord_runtime::de::required(&mut object, "id")?,
+            node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
+            url: ::accord_runtime::de::required(&mut object, "url")?,
+            body: ::accord_runtime::de::optional(&mut object, "body")?,
+            body_text: ::accord_runtime::de::optional(&mut object, "body_text")?,
+            body_html: ::accord_runtime::de::optional(&mut object, "body_html")?,
+            html_url: ::accord_runtime::de::required(&mut object, "html_url")?,
+            user: ::accord_runtime::de::optional(&mut object, "user")?,
+            created_at: ::accord_runtime::de::required(&mut object, "created_at")?,
+            updated_at: ::accord_runtime::de::required(&mut object, "updated_at")?,
+            issue_url: ::accord_runtime::de::required(&mut object, "issue_url")?,
+            author_association: ::accord_runtime::de::required(
+                &mut object,
+                "author_association",
+            )?,
+            reactions: ::accord_runtime::de::optional(&mut object, "reactions")?,
+        })
+    }
+}
+
 /// Basic Error (`basic-error`): the body of most GitHub error responses.
 ///
 /// Spec: `models.BasicError`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct BasicError {
     /// Optional.
@@ -917,6 +1187,24 @@ pub struct BasicError {
     /// Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for BasicError {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(BasicError {
+            message: ::accord_runtime::de::optional(&mut object, "message")?,
+            documentation_url: ::accord_runtime::de::optional(
+                &mut object,
+                "documentation_url",
+            )?,
+            url: ::accord_runtime::de::optional(&mut object, "url")?,
+            status: ::accord_runtime::de::optional(&mut object, "status")?,
+        })
+    }
 }
 
 /// Spec: inline schema at `models.ValidationError.properties.errors.items.properties.value`.
@@ -939,13 +1227,7 @@ pub enum ValidationErrorErrorsItemValue {
 }
 
 /// Spec: inline schema at `models.ValidationError.properties.errors.items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct ValidationErrorErrorsItem {
     /// Optional.
@@ -973,16 +1255,27 @@ pub struct ValidationErrorErrorsItem {
     >,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationErrorErrorsItem {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(ValidationErrorErrorsItem {
+            resource: ::accord_runtime::de::optional(&mut object, "resource")?,
+            field: ::accord_runtime::de::optional(&mut object, "field")?,
+            message: ::accord_runtime::de::optional(&mut object, "message")?,
+            code: ::accord_runtime::de::required(&mut object, "code")?,
+            index: ::accord_runtime::de::optional(&mut object, "index")?,
+            value: ::accord_runtime::de::present(&mut object, "value")?,
+        })
+    }
+}
+
 /// Validation Error (`validation-error`): the body of 422 responses.
 ///
 /// Spec: `models.ValidationError`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct ValidationError {
     /// Required.
@@ -996,16 +1289,27 @@ pub struct ValidationError {
     >,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationError {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(ValidationError {
+            message: ::accord_runtime::de::required(&mut object, "message")?,
+            documentation_url: ::accord_runtime::de::required(
+                &mut object,
+                "documentation_url",
+            )?,
+            errors: ::accord_runtime::de::optional(&mut object, "errors")?,
+        })
+    }
+}
+
 /// Body of 503 responses (inline schema of `components.responses.service_unavailable`).
 ///
 /// Spec: `models.ServiceUnavailableError`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct ServiceUnavailableError {
     /// Optional.
@@ -1019,16 +1323,27 @@ pub struct ServiceUnavailableError {
     pub documentation_url: ::std::option::Option<::std::string::String>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ServiceUnavailableError {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(ServiceUnavailableError {
+            code: ::accord_runtime::de::optional(&mut object, "code")?,
+            message: ::accord_runtime::de::optional(&mut object, "message")?,
+            documentation_url: ::accord_runtime::de::optional(
+                &mut object,
+                "documentation_url",
+            )?,
+        })
+    }
+}
+
 /// A label given as an object in a create/update issue request (inline in the OpenAPI, named here).
 ///
 /// Spec: `models.IssueLabelInput`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct IssueLabelInput {
     /// Optional.
@@ -1051,6 +1366,21 @@ pub struct IssueLabelInput {
         deserialize_with = "::accord_runtime::types::double_option"
     )]
     pub color: ::std::option::Option<::std::option::Option<::std::string::String>>,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabelInput {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(IssueLabelInput {
+            id: ::accord_runtime::de::optional(&mut object, "id")?,
+            name: ::accord_runtime::de::optional(&mut object, "name")?,
+            description: ::accord_runtime::de::present(&mut object, "description")?,
+            color: ::accord_runtime::de::present(&mut object, "color")?,
+        })
+    }
 }
 
 /// The title of the issue.
@@ -1111,13 +1441,7 @@ pub enum CreateIssueRequestLabelsItem {
 /// Body of `POST /repos/{owner}/{repo}/issues`.
 ///
 /// Spec: `models.CreateIssueRequest`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct CreateIssueRequest {
     /// The title of the issue.
@@ -1162,6 +1486,23 @@ pub struct CreateIssueRequest {
     /// Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assignees: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueRequest {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(CreateIssueRequest {
+            title: ::accord_runtime::de::required(&mut object, "title")?,
+            body: ::accord_runtime::de::optional(&mut object, "body")?,
+            assignee: ::accord_runtime::de::present(&mut object, "assignee")?,
+            milestone: ::accord_runtime::de::present(&mut object, "milestone")?,
+            labels: ::accord_runtime::de::optional(&mut object, "labels")?,
+            assignees: ::accord_runtime::de::optional(&mut object, "assignees")?,
+        })
+    }
 }
 
 /// The title of the issue.
@@ -1264,13 +1605,7 @@ pub enum UpdateIssueRequestLabelsItem {
 /// Body of `PATCH /repos/{owner}/{repo}/issues/{issue_number}`.
 ///
 /// Spec: `models.UpdateIssueRequest`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct UpdateIssueRequest {
     /// The title of the issue.
@@ -1333,22 +1668,46 @@ pub struct UpdateIssueRequest {
     pub assignees: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateIssueRequest {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(UpdateIssueRequest {
+            title: ::accord_runtime::de::present(&mut object, "title")?,
+            body: ::accord_runtime::de::present(&mut object, "body")?,
+            assignee: ::accord_runtime::de::present(&mut object, "assignee")?,
+            state: ::accord_runtime::de::optional(&mut object, "state")?,
+            milestone: ::accord_runtime::de::present(&mut object, "milestone")?,
+            labels: ::accord_runtime::de::optional(&mut object, "labels")?,
+            assignees: ::accord_runtime::de::optional(&mut object, "assignees")?,
+        })
+    }
+}
+
 /// Body of `POST /repos/{owner}/{repo}/issues/{issue_number}/comments`.
 ///
 /// Spec: `models.CreateIssueCommentRequest`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct CreateIssueCommentRequest {
     /// The contents of the comment.
     ///
     /// Required.
     pub body: ::std::string::String,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueCommentRequest {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(CreateIssueCommentRequest {
+            body: ::accord_runtime::de::required(&mut object, "body")?,
+        })
+    }
 }
 
 /// Creation time, as an ISO 8601 string or as unix seconds depending on the event.
@@ -1392,13 +1751,7 @@ pub enum WebhookRepositoryPushedAt {
 /// The repository where a webhook event occurred (payload `repository`, subset). Not the same shape as `Repository`: webhook payloads omit `network_count`/`subscribers_count`, and `created_at`/`pushed_at` may be unix seconds instead of ISO 8601 strings.
 ///
 /// Spec: `models.WebhookRepository`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct WebhookRepository {
     /// Unique identifier of the repository
@@ -1524,6 +1877,67 @@ pub struct WebhookRepository {
     pub is_template: bool,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for WebhookRepository {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(WebhookRepository {
+            id: ::accord_runtime::de::required(&mut object, "id")?,
+            node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
+            name: ::accord_runtime::de::required(&mut object, "name")?,
+            full_name: ::accord_runtime::de::required(&mut object, "full_name")?,
+            private: ::accord_runtime::de::required(&mut object, "private")?,
+            owner: ::accord_runtime::de::required(&mut object, "owner")?,
+            html_url: ::accord_runtime::de::required(&mut object, "html_url")?,
+            description: ::accord_runtime::de::optional(&mut object, "description")?,
+            fork: ::accord_runtime::de::required(&mut object, "fork")?,
+            url: ::accord_runtime::de::required(&mut object, "url")?,
+            created_at: ::accord_runtime::de::required(&mut object, "created_at")?,
+            updated_at: ::accord_runtime::de::required(&mut object, "updated_at")?,
+            pushed_at: ::accord_runtime::de::optional(&mut object, "pushed_at")?,
+            git_url: ::accord_runtime::de::required(&mut object, "git_url")?,
+            ssh_url: ::accord_runtime::de::required(&mut object, "ssh_url")?,
+            clone_url: ::accord_runtime::de::required(&mut object, "clone_url")?,
+            svn_url: ::accord_runtime::de::required(&mut object, "svn_url")?,
+            homepage: ::accord_runtime::de::optional(&mut object, "homepage")?,
+            size: ::accord_runtime::de::required(&mut object, "size")?,
+            stargazers_count: ::accord_runtime::de::required(
+                &mut object,
+                "stargazers_count",
+            )?,
+            watchers_count: ::accord_runtime::de::required(
+                &mut object,
+                "watchers_count",
+            )?,
+            language: ::accord_runtime::de::optional(&mut object, "language")?,
+            has_issues: ::accord_runtime::de::required(&mut object, "has_issues")?,
+            has_projects: ::accord_runtime::de::required(&mut object, "has_projects")?,
+            has_downloads: ::accord_runtime::de::required(&mut object, "has_downloads")?,
+            has_wiki: ::accord_runtime::de::required(&mut object, "has_wiki")?,
+            has_pages: ::accord_runtime::de::required(&mut object, "has_pages")?,
+            forks_count: ::accord_runtime::de::required(&mut object, "forks_count")?,
+            mirror_url: ::accord_runtime::de::optional(&mut object, "mirror_url")?,
+            archived: ::accord_runtime::de::required(&mut object, "archived")?,
+            disabled: ::accord_runtime::de::optional(&mut object, "disabled")?,
+            open_issues_count: ::accord_runtime::de::required(
+                &mut object,
+                "open_issues_count",
+            )?,
+            license: ::accord_runtime::de::optional(&mut object, "license")?,
+            forks: ::accord_runtime::de::required(&mut object, "forks")?,
+            open_issues: ::accord_runtime::de::required(&mut object, "open_issues")?,
+            watchers: ::accord_runtime::de::required(&mut object, "watchers")?,
+            default_branch: ::accord_runtime::de::required(
+                &mut object,
+                "default_branch",
+            )?,
+            is_template: ::accord_runtime::de::required(&mut object, "is_template")?,
+        })
+    }
+}
+
 /// The action that was performed.
 ///
 /// Spec: inline schema at `models.IssuesEvent.properties.action`.
@@ -1623,13 +2037,7 @@ impl ::std::fmt::Display for IssuesEventAction {
 }
 
 /// Spec: inline schema at `models.IssuesEvent.properties.changes.properties.title`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct IssuesEventChangesTitle {
     /// The previous version of the title.
@@ -1638,14 +2046,20 @@ pub struct IssuesEventChangesTitle {
     pub from: ::std::string::String,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventChangesTitle {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(IssuesEventChangesTitle {
+            from: ::accord_runtime::de::required(&mut object, "from")?,
+        })
+    }
+}
+
 /// Spec: inline schema at `models.IssuesEvent.properties.changes.properties.body`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct IssuesEventChangesBody {
     /// The previous version of the body.
@@ -1654,16 +2068,22 @@ pub struct IssuesEventChangesBody {
     pub from: ::std::string::String,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventChangesBody {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(IssuesEventChangesBody {
+            from: ::accord_runtime::de::required(&mut object, "from")?,
+        })
+    }
+}
+
 /// The changes to the issue if the action was `edited`.
 ///
 /// Spec: inline schema at `models.IssuesEvent.properties.changes`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct IssuesEventChanges {
     /// Optional.
@@ -1674,16 +2094,23 @@ pub struct IssuesEventChanges {
     pub body: ::std::option::Option<crate::models::IssuesEventChangesBody>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventChanges {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(IssuesEventChanges {
+            title: ::accord_runtime::de::optional(&mut object, "title")?,
+            body: ::accord_runtime::de::optional(&mut object, "body")?,
+        })
+    }
+}
+
 /// Payload of the `issues` webhook event (activity related to an issue).
 ///
 /// Spec: `models.IssuesEvent`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct IssuesEvent {
     /// The action that was performed.
@@ -1723,6 +2150,24 @@ pub struct IssuesEvent {
     ///
     /// Required.
     pub sender: crate::models::SimpleUser,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEvent {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(IssuesEvent {
+            action: ::accord_runtime::de::required(&mut object, "action")?,
+            issue: ::accord_runtime::de::required(&mut object, "issue")?,
+            changes: ::accord_runtime::de::optional(&mut object, "changes")?,
+            assignee: ::accord_runtime::de::present(&mut object, "assignee")?,
+            label: ::accord_runtime::de::optional(&mut object, "label")?,
+            repository: ::accord_runtime::de::required(&mut object, "repository")?,
+            sender: ::accord_runtime::de::required(&mut object, "sender")?,
+        })
+    }
 }
 
 /// The action that was performed on the comment.
@@ -1772,13 +2217,7 @@ impl ::std::fmt::Display for IssueCommentEventAction {
 }
 
 /// Spec: inline schema at `models.IssueCommentEvent.properties.changes.properties.body`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct IssueCommentEventChangesBody {
     /// The previous version of the body.
@@ -1787,16 +2226,22 @@ pub struct IssueCommentEventChangesBody {
     pub from: ::std::string::String,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEventChangesBody {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(IssueCommentEventChangesBody {
+            from: ::accord_runtime::de::required(&mut object, "from")?,
+        })
+    }
+}
+
 /// The changes to the comment if the action was `edited`.
 ///
 /// Spec: inline schema at `models.IssueCommentEvent.properties.changes`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct IssueCommentEventChanges {
     /// Optional.
@@ -1804,16 +2249,22 @@ pub struct IssueCommentEventChanges {
     pub body: ::std::option::Option<crate::models::IssueCommentEventChangesBody>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEventChanges {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(IssueCommentEventChanges {
+            body: ::accord_runtime::de::optional(&mut object, "body")?,
+        })
+    }
+}
+
 /// Payload of the `issue_comment` webhook event (activity on an issue or pull request comment).
 ///
 /// Spec: `models.IssueCommentEvent`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct IssueCommentEvent {
     /// The action that was performed on the comment.
@@ -1841,6 +2292,23 @@ pub struct IssueCommentEvent {
     ///
     /// Required.
     pub sender: crate::models::SimpleUser,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEvent {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(IssueCommentEvent {
+            action: ::accord_runtime::de::required(&mut object, "action")?,
+            changes: ::accord_runtime::de::optional(&mut object, "changes")?,
+            issue: ::accord_runtime::de::required(&mut object, "issue")?,
+            comment: ::accord_runtime::de::required(&mut object, "comment")?,
+            repository: ::accord_runtime::de::required(&mut object, "repository")?,
+            sender: ::accord_runtime::de::required(&mut object, "sender")?,
+        })
+    }
 }
 
 /// Indicates the state of the issues to return.

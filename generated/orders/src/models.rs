@@ -5,13 +5,7 @@
 /// A new order.
 ///
 /// Spec: `models.CreateOrder`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct CreateOrder {
     /// Unique customer identifier (alphanumeric)
@@ -29,14 +23,25 @@ pub struct CreateOrder {
     pub shipping_address: ::std::option::Option<crate::models::Address>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateOrder {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(CreateOrder {
+            customer_id: ::accord_runtime::de::required(&mut object, "customer_id")?,
+            items: ::accord_runtime::de::required(&mut object, "items")?,
+            shipping_address: ::accord_runtime::de::optional(
+                &mut object,
+                "shipping_address",
+            )?,
+        })
+    }
+}
+
 /// Spec: `models.OrderItem`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct OrderItem {
     /// Product SKU
@@ -56,14 +61,22 @@ pub struct OrderItem {
     pub unit_price: ::std::option::Option<::accord_runtime::types::Decimal>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderItem {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(OrderItem {
+            product_id: ::accord_runtime::de::required(&mut object, "product_id")?,
+            quantity: ::accord_runtime::de::required(&mut object, "quantity")?,
+            unit_price: ::accord_runtime::de::optional(&mut object, "unit_price")?,
+        })
+    }
+}
+
 /// Spec: `models.Address`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct Address {
     /// Constraints: max length 100.
@@ -82,6 +95,21 @@ pub struct Address {
     ///
     /// Required.
     pub country: ::std::string::String,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for Address {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(Address {
+            street: ::accord_runtime::de::required(&mut object, "street")?,
+            city: ::accord_runtime::de::required(&mut object, "city")?,
+            postal_code: ::accord_runtime::de::required(&mut object, "postal_code")?,
+            country: ::accord_runtime::de::required(&mut object, "country")?,
+        })
+    }
 }
 
 /// Lifecycle status of an order.
@@ -141,13 +169,7 @@ impl ::std::fmt::Display for OrderStatus {
 /// An order as the API returns it.
 ///
 /// Spec: `models.Order`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct Order {
     /// Required.
@@ -179,14 +201,29 @@ pub struct Order {
     pub tracking_url: ::std::option::Option<::std::string::String>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for Order {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(Order {
+            order_id: ::accord_runtime::de::required(&mut object, "order_id")?,
+            status: ::accord_runtime::de::required(&mut object, "status")?,
+            total_amount: ::accord_runtime::de::optional(&mut object, "total_amount")?,
+            currency: ::accord_runtime::de::optional(&mut object, "currency")?,
+            created_at: ::accord_runtime::de::optional(&mut object, "created_at")?,
+            estimated_delivery: ::accord_runtime::de::optional(
+                &mut object,
+                "estimated_delivery",
+            )?,
+            tracking_url: ::accord_runtime::de::optional(&mut object, "tracking_url")?,
+        })
+    }
+}
+
 /// Spec: inline schema at `models.OrderPage.properties.pagination`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct OrderPagePagination {
     /// Cursor of the next page; null on the last page
@@ -202,22 +239,42 @@ pub struct OrderPagePagination {
     pub has_more: bool,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderPagePagination {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(OrderPagePagination {
+            next_cursor: ::accord_runtime::de::present(&mut object, "next_cursor")?,
+            has_more: ::accord_runtime::de::required(&mut object, "has_more")?,
+        })
+    }
+}
+
 /// One page of orders.
 ///
 /// Spec: `models.OrderPage`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct OrderPage {
     /// Required.
     pub data: ::std::vec::Vec<crate::models::Order>,
     /// Required.
     pub pagination: crate::models::OrderPagePagination,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderPage {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(OrderPage {
+            data: ::accord_runtime::de::required(&mut object, "data")?,
+            pagination: ::accord_runtime::de::required(&mut object, "pagination")?,
+        })
+    }
 }
 
 /// Spec: inline schema at `models.AttachDocument.properties.kind`.
@@ -267,13 +324,7 @@ impl ::std::fmt::Display for AttachDocumentKind {
 /// Sent as one application/json part.
 ///
 /// Spec: inline schema at `models.AttachDocument.properties.metadata`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct AttachDocumentMetadata {
     /// Optional.
@@ -281,16 +332,22 @@ pub struct AttachDocumentMetadata {
     pub reference: ::std::option::Option<::std::string::String>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for AttachDocumentMetadata {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(AttachDocumentMetadata {
+            reference: ::accord_runtime::de::optional(&mut object, "reference")?,
+        })
+    }
+}
+
 /// A document to attach to an order, sent as multipart/form-data.
 ///
 /// Spec: `models.AttachDocument`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct AttachDocument {
     /// Required.
@@ -311,6 +368,21 @@ pub struct AttachDocument {
     /// Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<crate::models::AttachDocumentMetadata>,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for AttachDocument {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(AttachDocument {
+            kind: ::accord_runtime::de::required(&mut object, "kind")?,
+            file: ::accord_runtime::de::required(&mut object, "file")?,
+            labels: ::accord_runtime::de::optional(&mut object, "labels")?,
+            metadata: ::accord_runtime::de::optional(&mut object, "metadata")?,
+        })
+    }
 }
 
 /// Spec: inline schema at `models.Document.properties.kind`.
@@ -360,13 +432,7 @@ impl ::std::fmt::Display for DocumentKind {
 /// A document attached to an order.
 ///
 /// Spec: `models.Document`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct Document {
     /// Read-only: set by the server; leave it `None` in requests (always present in responses).
@@ -387,14 +453,24 @@ pub struct Document {
     pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for Document {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(Document {
+            document_id: ::accord_runtime::de::optional(&mut object, "document_id")?,
+            order_id: ::accord_runtime::de::required(&mut object, "order_id")?,
+            kind: ::accord_runtime::de::required(&mut object, "kind")?,
+            size_bytes: ::accord_runtime::de::required(&mut object, "size_bytes")?,
+            labels: ::accord_runtime::de::optional(&mut object, "labels")?,
+        })
+    }
+}
+
 /// Spec: inline schema at `models.ErrorBody.properties.details.items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct ErrorBodyDetailsItem {
     /// Required.
@@ -403,16 +479,23 @@ pub struct ErrorBodyDetailsItem {
     pub error: ::std::string::String,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBodyDetailsItem {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(ErrorBodyDetailsItem {
+            field: ::accord_runtime::de::required(&mut object, "field")?,
+            error: ::accord_runtime::de::required(&mut object, "error")?,
+        })
+    }
+}
+
 /// The standard error response.
 ///
 /// Spec: `models.ErrorBody`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct ErrorBody {
     /// Machine-readable error code
@@ -454,14 +537,29 @@ pub struct ErrorBody {
     pub retry_after: ::std::option::Option<i64>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBody {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(ErrorBody {
+            error_code: ::accord_runtime::de::required(&mut object, "error_code")?,
+            message: ::accord_runtime::de::required(&mut object, "message")?,
+            details: ::accord_runtime::de::optional(&mut object, "details")?,
+            request_id: ::accord_runtime::de::optional(&mut object, "request_id")?,
+            timestamp: ::accord_runtime::de::optional(&mut object, "timestamp")?,
+            existing_order_id: ::accord_runtime::de::optional(
+                &mut object,
+                "existing_order_id",
+            )?,
+            retry_after: ::accord_runtime::de::optional(&mut object, "retry_after")?,
+        })
+    }
+}
+
 /// Spec: inline schema at `models.OrderCreated.properties.data`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct OrderCreatedData {
     /// Required.
@@ -478,14 +576,24 @@ pub struct OrderCreatedData {
     pub created_at: ::accord_runtime::types::DateTime,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCreatedData {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(OrderCreatedData {
+            order_id: ::accord_runtime::de::required(&mut object, "order_id")?,
+            customer_id: ::accord_runtime::de::required(&mut object, "customer_id")?,
+            total_amount: ::accord_runtime::de::required(&mut object, "total_amount")?,
+            items: ::accord_runtime::de::required(&mut object, "items")?,
+            created_at: ::accord_runtime::de::required(&mut object, "created_at")?,
+        })
+    }
+}
+
 /// Spec: `models.OrderCreated`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct OrderCreated {
     /// Required.
@@ -500,14 +608,23 @@ pub struct OrderCreated {
     pub data: crate::models::OrderCreatedData,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCreated {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(OrderCreated {
+            event_id: ::accord_runtime::de::required(&mut object, "event_id")?,
+            event_type: ::accord_runtime::de::required(&mut object, "event_type")?,
+            timestamp: ::accord_runtime::de::required(&mut object, "timestamp")?,
+            data: ::accord_runtime::de::required(&mut object, "data")?,
+        })
+    }
+}
+
 /// Spec: inline schema at `models.OrderUpdated.properties.data`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct OrderUpdatedData {
     /// Required.
@@ -522,14 +639,29 @@ pub struct OrderUpdatedData {
     pub updated_at: ::accord_runtime::types::DateTime,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderUpdatedData {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(OrderUpdatedData {
+            order_id: ::accord_runtime::de::required(&mut object, "order_id")?,
+            previous_status: ::accord_runtime::de::required(
+                &mut object,
+                "previous_status",
+            )?,
+            current_status: ::accord_runtime::de::required(
+                &mut object,
+                "current_status",
+            )?,
+            updated_at: ::accord_runtime::de::required(&mut object, "updated_at")?,
+        })
+    }
+}
+
 /// Spec: `models.OrderUpdated`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct OrderUpdated {
     /// Required.
@@ -544,14 +676,23 @@ pub struct OrderUpdated {
     pub data: crate::models::OrderUpdatedData,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderUpdated {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(OrderUpdated {
+            event_id: ::accord_runtime::de::required(&mut object, "event_id")?,
+            event_type: ::accord_runtime::de::required(&mut object, "event_type")?,
+            timestamp: ::accord_runtime::de::required(&mut object, "timestamp")?,
+            data: ::accord_runtime::de::required(&mut object, "data")?,
+        })
+    }
+}
+
 /// Spec: inline schema at `models.OrderCancelled.properties.data`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct OrderCancelledData {
     /// Required.
@@ -560,16 +701,23 @@ pub struct OrderCancelledData {
     pub object_id: ::std::string::String,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCancelledData {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(OrderCancelledData {
+            object_type: ::accord_runtime::de::required(&mut object, "object_type")?,
+            object_id: ::accord_runtime::de::required(&mut object, "object_id")?,
+        })
+    }
+}
+
 /// The seed lists order.cancelled among the events without a payload; it carries the common envelope with the order id.
 ///
 /// Spec: `models.OrderCancelled`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct OrderCancelled {
     /// Required.
@@ -582,4 +730,19 @@ pub struct OrderCancelled {
     pub timestamp: ::accord_runtime::types::DateTime,
     /// Required.
     pub data: crate::models::OrderCancelledData,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCancelled {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(OrderCancelled {
+            event_id: ::accord_runtime::de::required(&mut object, "event_id")?,
+            event_type: ::accord_runtime::de::required(&mut object, "event_type")?,
+            timestamp: ::accord_runtime::de::required(&mut object, "timestamp")?,
+            data: ::accord_runtime::de::required(&mut object, "data")?,
+        })
+    }
 }

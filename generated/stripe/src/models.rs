@@ -89,13 +89,7 @@ impl ::std::fmt::Display for CustomerTaxExempt {
 /// This object represents a customer of your business. It lets you create recurring charges and track payments that belong to the same customer.
 ///
 /// Spec: `models.Customer`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct Customer {
     /// Unique identifier for the object.
@@ -258,6 +252,52 @@ pub struct Customer {
     pub test_clock: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for Customer {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(Customer {
+            id: ::accord_runtime::de::required(&mut object, "id")?,
+            object: ::accord_runtime::de::required(&mut object, "object")?,
+            address: ::accord_runtime::de::present(&mut object, "address")?,
+            balance: ::accord_runtime::de::optional(&mut object, "balance")?,
+            created: ::accord_runtime::de::required(&mut object, "created")?,
+            currency: ::accord_runtime::de::present(&mut object, "currency")?,
+            default_source: ::accord_runtime::de::present(
+                &mut object,
+                "default_source",
+            )?,
+            delinquent: ::accord_runtime::de::present(&mut object, "delinquent")?,
+            description: ::accord_runtime::de::present(&mut object, "description")?,
+            email: ::accord_runtime::de::present(&mut object, "email")?,
+            invoice_credit_balance: ::accord_runtime::de::optional(
+                &mut object,
+                "invoice_credit_balance",
+            )?,
+            invoice_prefix: ::accord_runtime::de::present(
+                &mut object,
+                "invoice_prefix",
+            )?,
+            livemode: ::accord_runtime::de::required(&mut object, "livemode")?,
+            metadata: ::accord_runtime::de::optional(&mut object, "metadata")?,
+            name: ::accord_runtime::de::present(&mut object, "name")?,
+            next_invoice_sequence: ::accord_runtime::de::optional(
+                &mut object,
+                "next_invoice_sequence",
+            )?,
+            phone: ::accord_runtime::de::present(&mut object, "phone")?,
+            preferred_locales: ::accord_runtime::de::present(
+                &mut object,
+                "preferred_locales",
+            )?,
+            tax_exempt: ::accord_runtime::de::present(&mut object, "tax_exempt")?,
+            test_clock: ::accord_runtime::de::present(&mut object, "test_clock")?,
+        })
+    }
+}
+
 /// String representing the object's type.
 ///
 /// Spec: inline schema at `models.DeletedCustomer.properties.object`.
@@ -299,13 +339,7 @@ impl ::std::fmt::Display for DeletedCustomerObject {
 /// A deleted customer: what DELETE /v1/customers/{customer} returns.
 ///
 /// Spec: `models.DeletedCustomer`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct DeletedCustomer {
     /// Always true for a deleted object
@@ -320,6 +354,20 @@ pub struct DeletedCustomer {
     ///
     /// Required.
     pub object: crate::models::DeletedCustomerObject,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for DeletedCustomer {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(DeletedCustomer {
+            deleted: ::accord_runtime::de::required(&mut object, "deleted")?,
+            id: ::accord_runtime::de::required(&mut object, "id")?,
+            object: ::accord_runtime::de::required(&mut object, "object")?,
+        })
+    }
 }
 
 /// A Customer, or a DeletedCustomer when the customer has been deleted.
@@ -380,13 +428,7 @@ impl ::std::fmt::Display for CustomerListObject {
 }
 
 /// Spec: `models.CustomerList`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct CustomerList {
     /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
@@ -407,14 +449,23 @@ pub struct CustomerList {
     pub url: ::std::string::String,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerList {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(CustomerList {
+            object: ::accord_runtime::de::required(&mut object, "object")?,
+            data: ::accord_runtime::de::required(&mut object, "data")?,
+            has_more: ::accord_runtime::de::required(&mut object, "has_more")?,
+            url: ::accord_runtime::de::required(&mut object, "url")?,
+        })
+    }
+}
+
 /// Spec: `models.Address`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct Address {
     /// City, district, suburb, town, or village.
@@ -473,14 +524,25 @@ pub struct Address {
     pub state: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for Address {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(Address {
+            city: ::accord_runtime::de::present(&mut object, "city")?,
+            country: ::accord_runtime::de::present(&mut object, "country")?,
+            line1: ::accord_runtime::de::present(&mut object, "line1")?,
+            line2: ::accord_runtime::de::present(&mut object, "line2")?,
+            postal_code: ::accord_runtime::de::present(&mut object, "postal_code")?,
+            state: ::accord_runtime::de::present(&mut object, "state")?,
+        })
+    }
+}
+
 /// Spec: `models.AddressParams`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct AddressParams {
     /// Optional.
@@ -501,6 +563,23 @@ pub struct AddressParams {
     /// Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for AddressParams {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(AddressParams {
+            city: ::accord_runtime::de::optional(&mut object, "city")?,
+            country: ::accord_runtime::de::optional(&mut object, "country")?,
+            line1: ::accord_runtime::de::optional(&mut object, "line1")?,
+            line2: ::accord_runtime::de::optional(&mut object, "line2")?,
+            postal_code: ::accord_runtime::de::optional(&mut object, "postal_code")?,
+            state: ::accord_runtime::de::optional(&mut object, "state")?,
+        })
+    }
 }
 
 /// The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
@@ -554,13 +633,7 @@ impl ::std::fmt::Display for CreateCustomerParamsTaxExempt {
 }
 
 /// Spec: `models.CreateCustomerParams`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct CreateCustomerParams {
     /// The customer's address.
@@ -647,6 +720,48 @@ pub struct CreateCustomerParams {
     pub test_clock: ::std::option::Option<::std::string::String>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParams {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(CreateCustomerParams {
+            address: ::accord_runtime::de::optional(&mut object, "address")?,
+            balance: ::accord_runtime::de::optional(&mut object, "balance")?,
+            coupon: ::accord_runtime::de::optional(&mut object, "coupon")?,
+            description: ::accord_runtime::de::optional(&mut object, "description")?,
+            email: ::accord_runtime::de::optional(&mut object, "email")?,
+            invoice_prefix: ::accord_runtime::de::optional(
+                &mut object,
+                "invoice_prefix",
+            )?,
+            metadata: ::accord_runtime::de::optional(&mut object, "metadata")?,
+            name: ::accord_runtime::de::optional(&mut object, "name")?,
+            next_invoice_sequence: ::accord_runtime::de::optional(
+                &mut object,
+                "next_invoice_sequence",
+            )?,
+            payment_method: ::accord_runtime::de::optional(
+                &mut object,
+                "payment_method",
+            )?,
+            phone: ::accord_runtime::de::optional(&mut object, "phone")?,
+            preferred_locales: ::accord_runtime::de::optional(
+                &mut object,
+                "preferred_locales",
+            )?,
+            promotion_code: ::accord_runtime::de::optional(
+                &mut object,
+                "promotion_code",
+            )?,
+            source: ::accord_runtime::de::optional(&mut object, "source")?,
+            tax_exempt: ::accord_runtime::de::optional(&mut object, "tax_exempt")?,
+            test_clock: ::accord_runtime::de::optional(&mut object, "test_clock")?,
+        })
+    }
+}
+
 /// The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
 ///
 /// Spec: inline schema at `models.UpdateCustomerParams.properties.tax_exempt`.
@@ -698,13 +813,7 @@ impl ::std::fmt::Display for UpdateCustomerParamsTaxExempt {
 }
 
 /// Spec: `models.UpdateCustomerParams`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct UpdateCustomerParams {
     /// The customer's address.
@@ -809,6 +918,56 @@ pub struct UpdateCustomerParams {
     /// Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tax_exempt: ::std::option::Option<crate::models::UpdateCustomerParamsTaxExempt>,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateCustomerParams {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(UpdateCustomerParams {
+            address: ::accord_runtime::de::optional(&mut object, "address")?,
+            balance: ::accord_runtime::de::optional(&mut object, "balance")?,
+            coupon: ::accord_runtime::de::optional(&mut object, "coupon")?,
+            default_alipay_account: ::accord_runtime::de::optional(
+                &mut object,
+                "default_alipay_account",
+            )?,
+            default_bank_account: ::accord_runtime::de::optional(
+                &mut object,
+                "default_bank_account",
+            )?,
+            default_card: ::accord_runtime::de::optional(&mut object, "default_card")?,
+            default_source: ::accord_runtime::de::optional(
+                &mut object,
+                "default_source",
+            )?,
+            description: ::accord_runtime::de::optional(&mut object, "description")?,
+            email: ::accord_runtime::de::optional(&mut object, "email")?,
+            invoice_prefix: ::accord_runtime::de::optional(
+                &mut object,
+                "invoice_prefix",
+            )?,
+            metadata: ::accord_runtime::de::optional(&mut object, "metadata")?,
+            name: ::accord_runtime::de::optional(&mut object, "name")?,
+            next_invoice_sequence: ::accord_runtime::de::optional(
+                &mut object,
+                "next_invoice_sequence",
+            )?,
+            phone: ::accord_runtime::de::optional(&mut object, "phone")?,
+            preferred_locales: ::accord_runtime::de::optional(
+                &mut object,
+                "preferred_locales",
+            )?,
+            promotion_code: ::accord_runtime::de::optional(
+                &mut object,
+                "promotion_code",
+            )?,
+            source: ::accord_runtime::de::optional(&mut object, "source")?,
+            tax_exempt: ::accord_runtime::de::optional(&mut object, "tax_exempt")?,
+        })
+    }
 }
 
 /// String representing the object's type.
@@ -1106,13 +1265,7 @@ impl ::std::fmt::Display for PaymentIntentStatus {
 /// A PaymentIntent guides you through the process of collecting a payment from your customer.
 ///
 /// Spec: `models.PaymentIntent`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct PaymentIntent {
     /// Unique identifier for the object.
@@ -1371,6 +1524,88 @@ pub struct PaymentIntent {
     >,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntent {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(PaymentIntent {
+            id: ::accord_runtime::de::required(&mut object, "id")?,
+            object: ::accord_runtime::de::required(&mut object, "object")?,
+            amount: ::accord_runtime::de::required(&mut object, "amount")?,
+            amount_capturable: ::accord_runtime::de::optional(
+                &mut object,
+                "amount_capturable",
+            )?,
+            amount_received: ::accord_runtime::de::optional(
+                &mut object,
+                "amount_received",
+            )?,
+            application: ::accord_runtime::de::present(&mut object, "application")?,
+            application_fee_amount: ::accord_runtime::de::present(
+                &mut object,
+                "application_fee_amount",
+            )?,
+            automatic_payment_methods: ::accord_runtime::de::present(
+                &mut object,
+                "automatic_payment_methods",
+            )?,
+            canceled_at: ::accord_runtime::de::present(&mut object, "canceled_at")?,
+            cancellation_reason: ::accord_runtime::de::present(
+                &mut object,
+                "cancellation_reason",
+            )?,
+            capture_method: ::accord_runtime::de::required(
+                &mut object,
+                "capture_method",
+            )?,
+            client_secret: ::accord_runtime::de::present(&mut object, "client_secret")?,
+            confirmation_method: ::accord_runtime::de::required(
+                &mut object,
+                "confirmation_method",
+            )?,
+            created: ::accord_runtime::de::required(&mut object, "created")?,
+            currency: ::accord_runtime::de::required(&mut object, "currency")?,
+            customer: ::accord_runtime::de::present(&mut object, "customer")?,
+            description: ::accord_runtime::de::present(&mut object, "description")?,
+            invoice: ::accord_runtime::de::present(&mut object, "invoice")?,
+            last_payment_error: ::accord_runtime::de::present(
+                &mut object,
+                "last_payment_error",
+            )?,
+            latest_charge: ::accord_runtime::de::present(&mut object, "latest_charge")?,
+            livemode: ::accord_runtime::de::required(&mut object, "livemode")?,
+            metadata: ::accord_runtime::de::optional(&mut object, "metadata")?,
+            on_behalf_of: ::accord_runtime::de::present(&mut object, "on_behalf_of")?,
+            payment_method: ::accord_runtime::de::present(
+                &mut object,
+                "payment_method",
+            )?,
+            payment_method_types: ::accord_runtime::de::required(
+                &mut object,
+                "payment_method_types",
+            )?,
+            receipt_email: ::accord_runtime::de::present(&mut object, "receipt_email")?,
+            review: ::accord_runtime::de::present(&mut object, "review")?,
+            setup_future_usage: ::accord_runtime::de::present(
+                &mut object,
+                "setup_future_usage",
+            )?,
+            statement_descriptor: ::accord_runtime::de::present(
+                &mut object,
+                "statement_descriptor",
+            )?,
+            statement_descriptor_suffix: ::accord_runtime::de::present(
+                &mut object,
+                "statement_descriptor_suffix",
+            )?,
+            status: ::accord_runtime::de::required(&mut object, "status")?,
+            transfer_group: ::accord_runtime::de::present(&mut object, "transfer_group")?,
+        })
+    }
+}
+
 /// Controls whether this PaymentIntent will accept redirect-based payment methods.
 ///
 /// Spec: inline schema at `models.AutomaticPaymentMethods.properties.allow_redirects`.
@@ -1414,13 +1649,7 @@ impl ::std::fmt::Display for AutomaticPaymentMethodsAllowRedirects {
 }
 
 /// Spec: `models.AutomaticPaymentMethods`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct AutomaticPaymentMethods {
     /// Controls whether this PaymentIntent will accept redirect-based payment methods.
@@ -1434,6 +1663,22 @@ pub struct AutomaticPaymentMethods {
     ///
     /// Required.
     pub enabled: bool,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethods {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(AutomaticPaymentMethods {
+            allow_redirects: ::accord_runtime::de::optional(
+                &mut object,
+                "allow_redirects",
+            )?,
+            enabled: ::accord_runtime::de::required(&mut object, "enabled")?,
+        })
+    }
 }
 
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
@@ -1475,13 +1720,7 @@ impl ::std::fmt::Display for PaymentIntentListObject {
 }
 
 /// Spec: `models.PaymentIntentList`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct PaymentIntentList {
     /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
@@ -1500,6 +1739,21 @@ pub struct PaymentIntentList {
     ///
     /// Required.
     pub url: ::std::string::String,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentList {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(PaymentIntentList {
+            object: ::accord_runtime::de::required(&mut object, "object")?,
+            data: ::accord_runtime::de::required(&mut object, "data")?,
+            has_more: ::accord_runtime::de::required(&mut object, "has_more")?,
+            url: ::accord_runtime::de::required(&mut object, "url")?,
+        })
+    }
 }
 
 /// Spec: inline schema at `models.AutomaticPaymentMethodsParams.properties.allow_redirects`.
@@ -1545,13 +1799,7 @@ impl ::std::fmt::Display for AutomaticPaymentMethodsParamsAllowRedirects {
 /// When enabled, this PaymentIntent will accept payment methods that you have enabled in the Dashboard and are compatible with this PaymentIntent's other parameters.
 ///
 /// Spec: `models.AutomaticPaymentMethodsParams`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct AutomaticPaymentMethodsParams {
     /// Optional.
@@ -1563,16 +1811,26 @@ pub struct AutomaticPaymentMethodsParams {
     pub enabled: bool,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethodsParams {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(AutomaticPaymentMethodsParams {
+            allow_redirects: ::accord_runtime::de::optional(
+                &mut object,
+                "allow_redirects",
+            )?,
+            enabled: ::accord_runtime::de::required(&mut object, "enabled")?,
+        })
+    }
+}
+
 /// Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
 ///
 /// Spec: `models.RadarOptionsParams`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct RadarOptionsParams {
     /// Optional.
@@ -1580,16 +1838,22 @@ pub struct RadarOptionsParams {
     pub session: ::std::option::Option<::std::string::String>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for RadarOptionsParams {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(RadarOptionsParams {
+            session: ::accord_runtime::de::optional(&mut object, "session")?,
+        })
+    }
+}
+
 /// The parameters used to automatically create a Transfer when the payment succeeds.
 ///
 /// Spec: `models.TransferDataParams`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct TransferDataParams {
     /// Optional.
@@ -1597,6 +1861,19 @@ pub struct TransferDataParams {
     pub amount: ::std::option::Option<i64>,
     /// Required.
     pub destination: ::std::string::String,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for TransferDataParams {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(TransferDataParams {
+            amount: ::accord_runtime::de::optional(&mut object, "amount")?,
+            destination: ::accord_runtime::de::required(&mut object, "destination")?,
+        })
+    }
 }
 
 /// Controls when the funds will be captured from the customer's account.
@@ -1787,13 +2064,7 @@ impl ::std::fmt::Display for CreatePaymentIntentParamsSetupFutureUsage {
 }
 
 /// Spec: `models.CreatePaymentIntentParams`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct CreatePaymentIntentParams {
     /// Amount intended to be collected by this PaymentIntent. A positive integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency).
@@ -1937,6 +2208,78 @@ pub struct CreatePaymentIntentParams {
     /// Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub use_stripe_sdk: ::std::option::Option<bool>,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreatePaymentIntentParams {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(CreatePaymentIntentParams {
+            amount: ::accord_runtime::de::required(&mut object, "amount")?,
+            application_fee_amount: ::accord_runtime::de::optional(
+                &mut object,
+                "application_fee_amount",
+            )?,
+            automatic_payment_methods: ::accord_runtime::de::optional(
+                &mut object,
+                "automatic_payment_methods",
+            )?,
+            capture_method: ::accord_runtime::de::optional(
+                &mut object,
+                "capture_method",
+            )?,
+            confirm: ::accord_runtime::de::optional(&mut object, "confirm")?,
+            confirmation_method: ::accord_runtime::de::optional(
+                &mut object,
+                "confirmation_method",
+            )?,
+            currency: ::accord_runtime::de::required(&mut object, "currency")?,
+            customer: ::accord_runtime::de::optional(&mut object, "customer")?,
+            description: ::accord_runtime::de::optional(&mut object, "description")?,
+            error_on_requires_action: ::accord_runtime::de::optional(
+                &mut object,
+                "error_on_requires_action",
+            )?,
+            mandate: ::accord_runtime::de::optional(&mut object, "mandate")?,
+            metadata: ::accord_runtime::de::optional(&mut object, "metadata")?,
+            off_session: ::accord_runtime::de::optional(&mut object, "off_session")?,
+            on_behalf_of: ::accord_runtime::de::optional(&mut object, "on_behalf_of")?,
+            payment_method: ::accord_runtime::de::optional(
+                &mut object,
+                "payment_method",
+            )?,
+            payment_method_types: ::accord_runtime::de::optional(
+                &mut object,
+                "payment_method_types",
+            )?,
+            radar_options: ::accord_runtime::de::optional(&mut object, "radar_options")?,
+            receipt_email: ::accord_runtime::de::optional(&mut object, "receipt_email")?,
+            return_url: ::accord_runtime::de::optional(&mut object, "return_url")?,
+            setup_future_usage: ::accord_runtime::de::optional(
+                &mut object,
+                "setup_future_usage",
+            )?,
+            statement_descriptor: ::accord_runtime::de::optional(
+                &mut object,
+                "statement_descriptor",
+            )?,
+            statement_descriptor_suffix: ::accord_runtime::de::optional(
+                &mut object,
+                "statement_descriptor_suffix",
+            )?,
+            transfer_data: ::accord_runtime::de::optional(&mut object, "transfer_data")?,
+            transfer_group: ::accord_runtime::de::optional(
+                &mut object,
+                "transfer_group",
+            )?,
+            use_stripe_sdk: ::accord_runtime::de::optional(
+                &mut object,
+                "use_stripe_sdk",
+            )?,
+        })
+    }
 }
 
 /// Controls when the funds will be captured from the customer's account.
@@ -2093,13 +2436,7 @@ impl ::std::fmt::Display for ConfirmPaymentIntentParamsSetupFutureUsage {
 }
 
 /// Spec: `models.ConfirmPaymentIntentParams`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct ConfirmPaymentIntentParams {
     /// Controls when the funds will be captured from the customer's account.
@@ -2172,20 +2509,67 @@ pub struct ConfirmPaymentIntentParams {
     pub use_stripe_sdk: ::std::option::Option<bool>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ConfirmPaymentIntentParams {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(ConfirmPaymentIntentParams {
+            capture_method: ::accord_runtime::de::optional(
+                &mut object,
+                "capture_method",
+            )?,
+            client_secret: ::accord_runtime::de::optional(&mut object, "client_secret")?,
+            error_on_requires_action: ::accord_runtime::de::optional(
+                &mut object,
+                "error_on_requires_action",
+            )?,
+            mandate: ::accord_runtime::de::optional(&mut object, "mandate")?,
+            off_session: ::accord_runtime::de::optional(&mut object, "off_session")?,
+            payment_method: ::accord_runtime::de::optional(
+                &mut object,
+                "payment_method",
+            )?,
+            payment_method_types: ::accord_runtime::de::optional(
+                &mut object,
+                "payment_method_types",
+            )?,
+            radar_options: ::accord_runtime::de::optional(&mut object, "radar_options")?,
+            receipt_email: ::accord_runtime::de::optional(&mut object, "receipt_email")?,
+            return_url: ::accord_runtime::de::optional(&mut object, "return_url")?,
+            setup_future_usage: ::accord_runtime::de::optional(
+                &mut object,
+                "setup_future_usage",
+            )?,
+            use_stripe_sdk: ::accord_runtime::de::optional(
+                &mut object,
+                "use_stripe_sdk",
+            )?,
+        })
+    }
+}
+
 /// An error response from the Stripe API
 ///
 /// Spec: `models.Error`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct Error2 {
     /// Required.
     pub error: crate::models::ApiErrors,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for Error2 {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(Error2 {
+            error: ::accord_runtime::de::required(&mut object, "error")?,
+        })
+    }
 }
 
 /// The type of error returned. One of `api_error`, `card_error`, `idempotency_error`, or `invalid_request_error`
@@ -2239,13 +2623,7 @@ impl ::std::fmt::Display for ApiErrorsType {
 }
 
 /// Spec: `models.ApiErrors`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct ApiErrors {
     /// For card errors, the ID of the failed charge.
@@ -2296,6 +2674,32 @@ pub struct ApiErrors {
     pub r#type: crate::models::ApiErrorsType,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApiErrors {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(ApiErrors {
+            charge: ::accord_runtime::de::optional(&mut object, "charge")?,
+            code: ::accord_runtime::de::optional(&mut object, "code")?,
+            decline_code: ::accord_runtime::de::optional(&mut object, "decline_code")?,
+            doc_url: ::accord_runtime::de::optional(&mut object, "doc_url")?,
+            message: ::accord_runtime::de::optional(&mut object, "message")?,
+            param: ::accord_runtime::de::optional(&mut object, "param")?,
+            payment_method_type: ::accord_runtime::de::optional(
+                &mut object,
+                "payment_method_type",
+            )?,
+            request_log_url: ::accord_runtime::de::optional(
+                &mut object,
+                "request_log_url",
+            )?,
+            r#type: ::accord_runtime::de::required(&mut object, "type")?,
+        })
+    }
+}
+
 /// String representing the object's type.
 ///
 /// Spec: inline schema at `models.PaymentIntentEvent.properties.object`.
@@ -2337,13 +2741,7 @@ impl ::std::fmt::Display for PaymentIntentEventObject {
 /// Events are our way of letting you know when something interesting happens in your account. For `payment_intent.*` events, `data.object` is a PaymentIntent.
 ///
 /// Spec: `models.PaymentIntentEvent`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct PaymentIntentEvent {
     /// Unique identifier for the object.
@@ -2401,14 +2799,32 @@ pub struct PaymentIntentEvent {
     pub r#type: ::std::string::String,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentEvent {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(PaymentIntentEvent {
+            id: ::accord_runtime::de::required(&mut object, "id")?,
+            object: ::accord_runtime::de::required(&mut object, "object")?,
+            account: ::accord_runtime::de::optional(&mut object, "account")?,
+            api_version: ::accord_runtime::de::present(&mut object, "api_version")?,
+            created: ::accord_runtime::de::required(&mut object, "created")?,
+            data: ::accord_runtime::de::required(&mut object, "data")?,
+            livemode: ::accord_runtime::de::required(&mut object, "livemode")?,
+            pending_webhooks: ::accord_runtime::de::required(
+                &mut object,
+                "pending_webhooks",
+            )?,
+            request: ::accord_runtime::de::present(&mut object, "request")?,
+            r#type: ::accord_runtime::de::required(&mut object, "type")?,
+        })
+    }
+}
+
 /// Spec: `models.PaymentIntentEventData`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct PaymentIntentEventData {
     /// Object containing the API resource relevant to the event.
@@ -2420,6 +2836,22 @@ pub struct PaymentIntentEventData {
     /// Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub previous_attributes: ::std::option::Option<::accord_runtime::serde_json::Value>,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentEventData {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(PaymentIntentEventData {
+            object: ::accord_runtime::de::required(&mut object, "object")?,
+            previous_attributes: ::accord_runtime::de::optional(
+                &mut object,
+                "previous_attributes",
+            )?,
+        })
+    }
 }
 
 /// String representing the object's type.
@@ -2463,13 +2895,7 @@ impl ::std::fmt::Display for CustomerEventObject {
 /// Events are our way of letting you know when something interesting happens in your account. For `customer.*` events, `data.object` is a Customer.
 ///
 /// Spec: `models.CustomerEvent`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct CustomerEvent {
     /// Unique identifier for the object.
@@ -2527,14 +2953,32 @@ pub struct CustomerEvent {
     pub r#type: ::std::string::String,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerEvent {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(CustomerEvent {
+            id: ::accord_runtime::de::required(&mut object, "id")?,
+            object: ::accord_runtime::de::required(&mut object, "object")?,
+            account: ::accord_runtime::de::optional(&mut object, "account")?,
+            api_version: ::accord_runtime::de::present(&mut object, "api_version")?,
+            created: ::accord_runtime::de::required(&mut object, "created")?,
+            data: ::accord_runtime::de::required(&mut object, "data")?,
+            livemode: ::accord_runtime::de::required(&mut object, "livemode")?,
+            pending_webhooks: ::accord_runtime::de::required(
+                &mut object,
+                "pending_webhooks",
+            )?,
+            request: ::accord_runtime::de::present(&mut object, "request")?,
+            r#type: ::accord_runtime::de::required(&mut object, "type")?,
+        })
+    }
+}
+
 /// Spec: `models.CustomerEventData`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct CustomerEventData {
     /// Object containing the API resource relevant to the event.
@@ -2548,14 +2992,24 @@ pub struct CustomerEventData {
     pub previous_attributes: ::std::option::Option<::accord_runtime::serde_json::Value>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerEventData {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(CustomerEventData {
+            object: ::accord_runtime::de::required(&mut object, "object")?,
+            previous_attributes: ::accord_runtime::de::optional(
+                &mut object,
+                "previous_attributes",
+            )?,
+        })
+    }
+}
+
 /// Spec: `models.EventRequest`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct EventRequest {
     /// ID of the API request that caused the event. If null, the event was automatic (e.g., Stripe's automatic subscription handling).
@@ -2578,4 +3032,20 @@ pub struct EventRequest {
     pub idempotency_key: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for EventRequest {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(EventRequest {
+            id: ::accord_runtime::de::present(&mut object, "id")?,
+            idempotency_key: ::accord_runtime::de::present(
+                &mut object,
+                "idempotency_key",
+            )?,
+        })
+    }
 }

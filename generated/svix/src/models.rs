@@ -45,13 +45,7 @@ impl ::std::fmt::Display for Ordering {
 }
 
 /// Spec: `models.ApplicationIn`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct ApplicationIn {
     /// Application name for human consumption.
@@ -90,14 +84,23 @@ pub struct ApplicationIn {
     >,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApplicationIn {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(ApplicationIn {
+            name: ::accord_runtime::de::required(&mut object, "name")?,
+            throttle_rate: ::accord_runtime::de::present(&mut object, "throttleRate")?,
+            uid: ::accord_runtime::de::present(&mut object, "uid")?,
+            metadata: ::accord_runtime::de::optional(&mut object, "metadata")?,
+        })
+    }
+}
+
 /// Spec: `models.ApplicationOut`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct ApplicationOut {
     /// Optional unique identifier for the application.
@@ -150,14 +153,26 @@ pub struct ApplicationOut {
     >,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApplicationOut {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(ApplicationOut {
+            uid: ::accord_runtime::de::present(&mut object, "uid")?,
+            name: ::accord_runtime::de::required(&mut object, "name")?,
+            throttle_rate: ::accord_runtime::de::present(&mut object, "throttleRate")?,
+            id: ::accord_runtime::de::required(&mut object, "id")?,
+            created_at: ::accord_runtime::de::required(&mut object, "createdAt")?,
+            updated_at: ::accord_runtime::de::required(&mut object, "updatedAt")?,
+            metadata: ::accord_runtime::de::required(&mut object, "metadata")?,
+        })
+    }
+}
+
 /// Spec: `models.ListResponseApplicationOut`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct ListResponseApplicationOut {
     /// Required.
@@ -179,14 +194,23 @@ pub struct ListResponseApplicationOut {
     pub done: bool,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListResponseApplicationOut {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(ListResponseApplicationOut {
+            data: ::accord_runtime::de::required(&mut object, "data")?,
+            iterator: ::accord_runtime::de::optional(&mut object, "iterator")?,
+            prev_iterator: ::accord_runtime::de::present(&mut object, "prevIterator")?,
+            done: ::accord_runtime::de::required(&mut object, "done")?,
+        })
+    }
+}
+
 /// Spec: `models.MessageIn`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct MessageIn {
     /// Optional unique identifier for the message
@@ -301,14 +325,38 @@ pub struct MessageIn {
     pub payload_retention_hours: ::std::option::Option<::std::option::Option<i64>>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageIn {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(MessageIn {
+            event_id: ::accord_runtime::de::present(&mut object, "eventId")?,
+            event_type: ::accord_runtime::de::required(&mut object, "eventType")?,
+            payload: ::accord_runtime::de::required(&mut object, "payload")?,
+            channels: ::accord_runtime::de::present(&mut object, "channels")?,
+            application: ::accord_runtime::de::present(&mut object, "application")?,
+            tags: ::accord_runtime::de::present(&mut object, "tags")?,
+            transformations_params: ::accord_runtime::de::present(
+                &mut object,
+                "transformationsParams",
+            )?,
+            deliver_at: ::accord_runtime::de::present(&mut object, "deliverAt")?,
+            payload_retention_period: ::accord_runtime::de::present(
+                &mut object,
+                "payloadRetentionPeriod",
+            )?,
+            payload_retention_hours: ::accord_runtime::de::present(
+                &mut object,
+                "payloadRetentionHours",
+            )?,
+        })
+    }
+}
+
 /// Spec: `models.MessageOut`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct MessageOut {
     /// Optional unique identifier for the message
@@ -378,14 +426,27 @@ pub struct MessageOut {
     >,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageOut {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(MessageOut {
+            event_id: ::accord_runtime::de::present(&mut object, "eventId")?,
+            event_type: ::accord_runtime::de::required(&mut object, "eventType")?,
+            payload: ::accord_runtime::de::required(&mut object, "payload")?,
+            channels: ::accord_runtime::de::present(&mut object, "channels")?,
+            id: ::accord_runtime::de::required(&mut object, "id")?,
+            timestamp: ::accord_runtime::de::required(&mut object, "timestamp")?,
+            tags: ::accord_runtime::de::present(&mut object, "tags")?,
+            deliver_at: ::accord_runtime::de::present(&mut object, "deliverAt")?,
+        })
+    }
+}
+
 /// Spec: `models.EndpointOut`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct EndpointOut {
     /// The Endpoint's ID.
@@ -468,14 +529,30 @@ pub struct EndpointOut {
     pub updated_at: ::accord_runtime::types::DateTime,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointOut {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(EndpointOut {
+            id: ::accord_runtime::de::required(&mut object, "id")?,
+            metadata: ::accord_runtime::de::required(&mut object, "metadata")?,
+            url: ::accord_runtime::de::required(&mut object, "url")?,
+            description: ::accord_runtime::de::required(&mut object, "description")?,
+            throttle_rate: ::accord_runtime::de::present(&mut object, "throttleRate")?,
+            uid: ::accord_runtime::de::present(&mut object, "uid")?,
+            disabled: ::accord_runtime::de::optional(&mut object, "disabled")?,
+            event_types: ::accord_runtime::de::present(&mut object, "eventTypes")?,
+            channels: ::accord_runtime::de::present(&mut object, "channels")?,
+            created_at: ::accord_runtime::de::required(&mut object, "createdAt")?,
+            updated_at: ::accord_runtime::de::required(&mut object, "updatedAt")?,
+        })
+    }
+}
+
 /// Spec: `models.ListResponseEndpointOut`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct ListResponseEndpointOut {
     /// Required.
@@ -497,14 +574,23 @@ pub struct ListResponseEndpointOut {
     pub done: bool,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListResponseEndpointOut {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(ListResponseEndpointOut {
+            data: ::accord_runtime::de::required(&mut object, "data")?,
+            iterator: ::accord_runtime::de::optional(&mut object, "iterator")?,
+            prev_iterator: ::accord_runtime::de::present(&mut object, "prevIterator")?,
+            done: ::accord_runtime::de::required(&mut object, "done")?,
+        })
+    }
+}
+
 /// Spec: `models.EndpointSecretOut`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct EndpointSecretOut {
     /// The endpoint's verification secret. Format: `base64` encoded random bytes optionally prefixed with `whsec_`.
@@ -515,14 +601,20 @@ pub struct EndpointSecretOut {
     pub key: ::std::string::String,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointSecretOut {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(EndpointSecretOut {
+            key: ::accord_runtime::de::required(&mut object, "key")?,
+        })
+    }
+}
+
 /// Spec: `models.HttpErrorOut`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct HttpErrorOut {
     /// Required.
@@ -531,30 +623,43 @@ pub struct HttpErrorOut {
     pub detail: ::std::string::String,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for HttpErrorOut {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(HttpErrorOut {
+            code: ::accord_runtime::de::required(&mut object, "code")?,
+            detail: ::accord_runtime::de::required(&mut object, "detail")?,
+        })
+    }
+}
+
 /// Spec: `models.HTTPValidationError`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct HttpValidationError {
     /// Required.
     pub detail: ::std::vec::Vec<crate::models::ValidationError>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for HttpValidationError {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(HttpValidationError {
+            detail: ::accord_runtime::de::required(&mut object, "detail")?,
+        })
+    }
+}
+
 /// Validation errors have their own schema to provide context for invalid requests eg. mismatched types and out of bounds values. There may be any number of these per 422 UNPROCESSABLE ENTITY error.
 ///
 /// Spec: `models.ValidationError`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct ValidationError {
     /// The location as a list of strings -- often in the form `["body", "field_name"]`, `["query", "field_name"]`, etc. They may, however, be arbitrarily deep.
@@ -569,6 +674,20 @@ pub struct ValidationError {
     ///
     /// Required.
     pub r#type: ::std::string::String,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationError {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(ValidationError {
+            loc: ::accord_runtime::de::required(&mut object, "loc")?,
+            msg: ::accord_runtime::de::required(&mut object, "msg")?,
+            r#type: ::accord_runtime::de::required(&mut object, "type")?,
+        })
+    }
 }
 
 /// Spec: inline schema at `models.EndpointCreatedEvent.properties.type`.
@@ -610,13 +729,7 @@ impl ::std::fmt::Display for EndpointCreatedEventType {
 /// Sent when an endpoint is created.
 ///
 /// Spec: `models.EndpointCreatedEvent`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct EndpointCreatedEvent {
     /// Required.
@@ -625,16 +738,23 @@ pub struct EndpointCreatedEvent {
     pub r#type: crate::models::EndpointCreatedEventType,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointCreatedEvent {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(EndpointCreatedEvent {
+            data: ::accord_runtime::de::required(&mut object, "data")?,
+            r#type: ::accord_runtime::de::required(&mut object, "type")?,
+        })
+    }
+}
+
 /// Sent when an endpoint is created, updated, or deleted
 ///
 /// Spec: `models.EndpointCreatedEventData`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct EndpointCreatedEventData {
     /// The Application's ID.
@@ -679,6 +799,21 @@ pub struct EndpointCreatedEventData {
     >,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointCreatedEventData {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(EndpointCreatedEventData {
+            app_id: ::accord_runtime::de::required(&mut object, "appId")?,
+            app_uid: ::accord_runtime::de::present(&mut object, "appUid")?,
+            endpoint_id: ::accord_runtime::de::required(&mut object, "endpointId")?,
+            endpoint_uid: ::accord_runtime::de::present(&mut object, "endpointUid")?,
+        })
+    }
+}
+
 /// Spec: inline schema at `models.EndpointDeletedEvent.properties.type`.
 #[derive(
     Debug,
@@ -718,13 +853,7 @@ impl ::std::fmt::Display for EndpointDeletedEventType {
 /// Sent when an endpoint is deleted.
 ///
 /// Spec: `models.EndpointDeletedEvent`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct EndpointDeletedEvent {
     /// Required.
@@ -733,16 +862,23 @@ pub struct EndpointDeletedEvent {
     pub r#type: crate::models::EndpointDeletedEventType,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDeletedEvent {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(EndpointDeletedEvent {
+            data: ::accord_runtime::de::required(&mut object, "data")?,
+            r#type: ::accord_runtime::de::required(&mut object, "type")?,
+        })
+    }
+}
+
 /// Sent when an endpoint is created, updated, or deleted
 ///
 /// Spec: `models.EndpointDeletedEventData`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct EndpointDeletedEventData {
     /// The Application's ID.
@@ -785,6 +921,21 @@ pub struct EndpointDeletedEventData {
     pub endpoint_uid: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDeletedEventData {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(EndpointDeletedEventData {
+            app_id: ::accord_runtime::de::required(&mut object, "appId")?,
+            app_uid: ::accord_runtime::de::present(&mut object, "appUid")?,
+            endpoint_id: ::accord_runtime::de::required(&mut object, "endpointId")?,
+            endpoint_uid: ::accord_runtime::de::present(&mut object, "endpointUid")?,
+        })
+    }
 }
 
 /// Spec: `models.EndpointDisabledTrigger`.
@@ -866,13 +1017,7 @@ impl ::std::fmt::Display for EndpointDisabledEventType {
 /// Sent when an endpoint has been automatically disabled after continuous failures, or manually via an API call.
 ///
 /// Spec: `models.EndpointDisabledEvent`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct EndpointDisabledEvent {
     /// Required.
@@ -881,16 +1026,23 @@ pub struct EndpointDisabledEvent {
     pub r#type: crate::models::EndpointDisabledEventType,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledEvent {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(EndpointDisabledEvent {
+            data: ::accord_runtime::de::required(&mut object, "data")?,
+            r#type: ::accord_runtime::de::required(&mut object, "type")?,
+        })
+    }
+}
+
 /// Sent when an endpoint has been automatically disabled after continuous failures, or manually via an API call.
 ///
 /// Spec: `models.EndpointDisabledEventData`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct EndpointDisabledEventData {
     /// The Application's ID.
@@ -950,6 +1102,23 @@ pub struct EndpointDisabledEventData {
     pub trigger: ::std::option::Option<crate::models::EndpointDisabledTrigger>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledEventData {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(EndpointDisabledEventData {
+            app_id: ::accord_runtime::de::required(&mut object, "appId")?,
+            app_uid: ::accord_runtime::de::present(&mut object, "appUid")?,
+            endpoint_id: ::accord_runtime::de::required(&mut object, "endpointId")?,
+            endpoint_uid: ::accord_runtime::de::present(&mut object, "endpointUid")?,
+            fail_since: ::accord_runtime::de::present(&mut object, "failSince")?,
+            trigger: ::accord_runtime::de::optional(&mut object, "trigger")?,
+        })
+    }
+}
+
 /// Spec: inline schema at `models.MessageAttemptExhaustedEvent.properties.type`.
 #[derive(
     Debug,
@@ -991,13 +1160,7 @@ impl ::std::fmt::Display for MessageAttemptExhaustedEventType {
 /// Sent when a message delivery has failed (all of the retry attempts have been exhausted).
 ///
 /// Spec: `models.MessageAttemptExhaustedEvent`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct MessageAttemptExhaustedEvent {
     /// Required.
@@ -1006,16 +1169,23 @@ pub struct MessageAttemptExhaustedEvent {
     pub r#type: crate::models::MessageAttemptExhaustedEventType,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageAttemptExhaustedEvent {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(MessageAttemptExhaustedEvent {
+            data: ::accord_runtime::de::required(&mut object, "data")?,
+            r#type: ::accord_runtime::de::required(&mut object, "type")?,
+        })
+    }
+}
+
 /// Sent when a message delivery has failed (all of the retry attempts have been exhausted) as a "message.attempt.exhausted" type or after it's failed four times as a "message.attempt.failing" event.
 ///
 /// Spec: `models.MessageAttemptExhaustedEventData`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct MessageAttemptExhaustedEventData {
     /// The Application's ID.
@@ -1070,14 +1240,26 @@ pub struct MessageAttemptExhaustedEventData {
     pub last_attempt: crate::models::MessageAttemptFailedData,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de>
+for MessageAttemptExhaustedEventData {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(MessageAttemptExhaustedEventData {
+            app_id: ::accord_runtime::de::required(&mut object, "appId")?,
+            app_uid: ::accord_runtime::de::present(&mut object, "appUid")?,
+            msg_id: ::accord_runtime::de::required(&mut object, "msgId")?,
+            msg_event_id: ::accord_runtime::de::present(&mut object, "msgEventId")?,
+            endpoint_id: ::accord_runtime::de::required(&mut object, "endpointId")?,
+            last_attempt: ::accord_runtime::de::required(&mut object, "lastAttempt")?,
+        })
+    }
+}
+
 /// Spec: `models.MessageAttemptFailedData`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct MessageAttemptFailedData {
     /// The MessageAttempt's ID.
@@ -1095,4 +1277,21 @@ pub struct MessageAttemptFailedData {
     ///
     /// Required.
     pub timestamp: ::accord_runtime::types::DateTime,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageAttemptFailedData {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(MessageAttemptFailedData {
+            id: ::accord_runtime::de::required(&mut object, "id")?,
+            response_status_code: ::accord_runtime::de::required(
+                &mut object,
+                "responseStatusCode",
+            )?,
+            timestamp: ::accord_runtime::de::required(&mut object, "timestamp")?,
+        })
+    }
 }

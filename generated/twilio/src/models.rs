@@ -5,13 +5,7 @@
 /// A Message resource represents an inbound or outbound message.
 ///
 /// Spec: `models.Message`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct Message {
     /// The text content of the message
@@ -212,6 +206,43 @@ pub struct Message {
     pub subresource_uris: ::std::option::Option<
         ::std::option::Option<::accord_runtime::serde_json::Value>,
     >,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for Message {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(Message {
+            body: ::accord_runtime::de::present(&mut object, "body")?,
+            num_segments: ::accord_runtime::de::present(&mut object, "num_segments")?,
+            direction: ::accord_runtime::de::optional(&mut object, "direction")?,
+            from: ::accord_runtime::de::present(&mut object, "from")?,
+            to: ::accord_runtime::de::present(&mut object, "to")?,
+            date_updated: ::accord_runtime::de::present(&mut object, "date_updated")?,
+            price: ::accord_runtime::de::present(&mut object, "price")?,
+            error_message: ::accord_runtime::de::present(&mut object, "error_message")?,
+            uri: ::accord_runtime::de::present(&mut object, "uri")?,
+            account_sid: ::accord_runtime::de::present(&mut object, "account_sid")?,
+            num_media: ::accord_runtime::de::present(&mut object, "num_media")?,
+            status: ::accord_runtime::de::optional(&mut object, "status")?,
+            messaging_service_sid: ::accord_runtime::de::present(
+                &mut object,
+                "messaging_service_sid",
+            )?,
+            sid: ::accord_runtime::de::present(&mut object, "sid")?,
+            date_sent: ::accord_runtime::de::present(&mut object, "date_sent")?,
+            date_created: ::accord_runtime::de::present(&mut object, "date_created")?,
+            error_code: ::accord_runtime::de::present(&mut object, "error_code")?,
+            price_unit: ::accord_runtime::de::present(&mut object, "price_unit")?,
+            api_version: ::accord_runtime::de::present(&mut object, "api_version")?,
+            subresource_uris: ::accord_runtime::de::present(
+                &mut object,
+                "subresource_uris",
+            )?,
+        })
+    }
 }
 
 /// The status of the Message. Possible values: `accepted`, `scheduled`, `canceled`, `queued`, `sending`, `sent`, `failed`, `delivered`, `undelivered`, `receiving`, `received`, or `read` (WhatsApp only). For more information, See [detailed descriptions](https://www.twilio.com/docs/sms/api/message-resource#message-status-values).
@@ -517,13 +548,7 @@ impl ::std::fmt::Display for MessageRiskCheck {
 /// Parameters of a new outgoing message (form-encoded).
 ///
 /// Spec: `models.CreateMessageRequest`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct CreateMessageRequest {
     /// The recipient's phone number in [E.164](https://www.twilio.com/docs/glossary/what-e164) format (for SMS/MMS) or [channel address](https://www.twilio.com/docs/messaging/channels), e.g. `whatsapp:+15552229999`.
@@ -657,16 +682,65 @@ pub struct CreateMessageRequest {
     pub fallback_from: ::std::option::Option<::std::string::String>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateMessageRequest {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(CreateMessageRequest {
+            to: ::accord_runtime::de::required(&mut object, "To")?,
+            from: ::accord_runtime::de::optional(&mut object, "From")?,
+            messaging_service_sid: ::accord_runtime::de::optional(
+                &mut object,
+                "MessagingServiceSid",
+            )?,
+            body: ::accord_runtime::de::optional(&mut object, "Body")?,
+            media_url: ::accord_runtime::de::optional(&mut object, "MediaUrl")?,
+            content_sid: ::accord_runtime::de::optional(&mut object, "ContentSid")?,
+            content_variables: ::accord_runtime::de::optional(
+                &mut object,
+                "ContentVariables",
+            )?,
+            status_callback: ::accord_runtime::de::optional(
+                &mut object,
+                "StatusCallback",
+            )?,
+            application_sid: ::accord_runtime::de::optional(
+                &mut object,
+                "ApplicationSid",
+            )?,
+            validity_period: ::accord_runtime::de::optional(
+                &mut object,
+                "ValidityPeriod",
+            )?,
+            provide_feedback: ::accord_runtime::de::optional(
+                &mut object,
+                "ProvideFeedback",
+            )?,
+            smart_encoded: ::accord_runtime::de::optional(&mut object, "SmartEncoded")?,
+            shorten_urls: ::accord_runtime::de::optional(&mut object, "ShortenUrls")?,
+            send_as_mms: ::accord_runtime::de::optional(&mut object, "SendAsMms")?,
+            schedule_type: ::accord_runtime::de::optional(&mut object, "ScheduleType")?,
+            send_at: ::accord_runtime::de::optional(&mut object, "SendAt")?,
+            content_retention: ::accord_runtime::de::optional(
+                &mut object,
+                "ContentRetention",
+            )?,
+            address_retention: ::accord_runtime::de::optional(
+                &mut object,
+                "AddressRetention",
+            )?,
+            risk_check: ::accord_runtime::de::optional(&mut object, "RiskCheck")?,
+            fallback_from: ::accord_runtime::de::optional(&mut object, "FallbackFrom")?,
+        })
+    }
+}
+
 /// One page of Message resources, with Twilio's paging information.
 ///
 /// Spec: `models.ListMessageResponse`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct ListMessageResponse {
     /// Optional.
@@ -734,16 +808,36 @@ pub struct ListMessageResponse {
     pub uri: ::std::option::Option<::std::string::String>,
 }
 
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListMessageResponse {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(ListMessageResponse {
+            messages: ::accord_runtime::de::optional(&mut object, "messages")?,
+            end: ::accord_runtime::de::optional(&mut object, "end")?,
+            first_page_uri: ::accord_runtime::de::optional(
+                &mut object,
+                "first_page_uri",
+            )?,
+            next_page_uri: ::accord_runtime::de::present(&mut object, "next_page_uri")?,
+            page: ::accord_runtime::de::optional(&mut object, "page")?,
+            page_size: ::accord_runtime::de::optional(&mut object, "page_size")?,
+            previous_page_uri: ::accord_runtime::de::present(
+                &mut object,
+                "previous_page_uri",
+            )?,
+            start: ::accord_runtime::de::optional(&mut object, "start")?,
+            uri: ::accord_runtime::de::optional(&mut object, "uri")?,
+        })
+    }
+}
+
 /// Twilio's JSON error body (the RestException of the 2010 API).
 ///
 /// Spec: `models.TwilioError`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct TwilioError {
     /// Twilio's error code; https://www.twilio.com/docs/api/errors/<code> explains it (e.g. 20404, 21604).
@@ -768,4 +862,19 @@ pub struct TwilioError {
     /// Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<i64>,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for TwilioError {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        #[allow(unused_mut, unused_variables)]
+        let mut object = ::accord_runtime::de::object(deserializer)?;
+        ::std::result::Result::Ok(TwilioError {
+            code: ::accord_runtime::de::optional(&mut object, "code")?,
+            message: ::accord_runtime::de::optional(&mut object, "message")?,
+            more_info: ::accord_runtime::de::optional(&mut object, "more_info")?,
+            status: ::accord_runtime::de::optional(&mut object, "status")?,
+        })
+    }
 }

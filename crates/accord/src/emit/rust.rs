@@ -520,9 +520,9 @@ fn type_def(def: &TypeDef, cycles: &BTreeMap<String, usize>) -> TokenStream {
     let docs = doc(&text);
     let serde_crate = quote!(#[serde(crate = "::accord_runtime::serde")]);
     match &def.kind {
-        TypeKind::Struct { fields, additional } => {
+        TypeKind::Struct { fields: fields_ir, additional } => {
             let fields: Vec<TokenStream> =
-                fields.iter().map(|f| field(f, member_type(&f.ty, &def.name, cycles))).collect();
+                fields_ir.iter().map(|f| field(f, member_type(&f.ty, &def.name, cycles))).collect();
             let extra = additional.then(|| {
                 quote! {
                     /// Properties not declared in the spec, kept as they came.
@@ -530,14 +530,28 @@ fn type_def(def: &TypeDef, cycles: &BTreeMap<String, usize>) -> TokenStream {
                     pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::accord_runtime::serde_json::Value>,
                 }
             });
+            if *additional {
+                // `flatten` needs the derive's buffering; few models declare extra properties.
+                return quote! {
+                    #docs
+                    #[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize, ::accord_runtime::serde::Deserialize)]
+                    #serde_crate
+                    pub struct #name {
+                        #(#fields)*
+                        #extra
+                    }
+                };
+            }
+            let deserialize = struct_deserialize(&name, fields_ir);
             quote! {
                 #docs
-                #[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize, ::accord_runtime::serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
                 #serde_crate
                 pub struct #name {
                     #(#fields)*
-                    #extra
                 }
+
+                #deserialize
             }
         }
         TypeKind::Enum { values } => {
@@ -629,6 +643,38 @@ fn type_def(def: &TypeDef, cycles: &BTreeMap<String, usize>) -> TokenStream {
                 #docs
                 #constraint_doc
                 pub type #name = #ty;
+            }
+        }
+    }
+}
+
+/// `Deserialize` for a model struct through `accord_runtime::de`: the JSON object is read
+/// once and each field taken out of it by one generic call. serde's derive expands to a field
+/// enum and three visitors per struct, which on APIs with a thousand models is most of what
+/// `cargo check` type-checks; the JSON semantics are the same (unknown keys ignored, absent
+/// optional fields `None`, `null` apart from absent for optional nullable fields).
+fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let takes: Vec<TokenStream> = fields
+        .iter()
+        .map(|field| {
+            let member = ident(&field.rust_name);
+            let wire = lit(&field.wire_name);
+            let take = match (field.always_present(), field.nullable) {
+                (true, false) => quote!(required),
+                (false, true) => quote!(present),
+                _ => quote!(optional),
+            };
+            quote!(#member: ::accord_runtime::de::#take(&mut object, #wire)?,)
+        })
+        .collect();
+    quote! {
+        impl<'de> ::accord_runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                #[allow(unused_mut, unused_variables)]
+                let mut object = ::accord_runtime::de::object(deserializer)?;
+                ::std::result::Result::Ok(#name {
+                    #(#takes)*
+                })
             }
         }
     }

@@ -275,6 +275,22 @@ impl Constraints {
     }
 }
 
+impl Ir {
+    /// The named type `name` with aliases of named types followed (a shared inline type is
+    /// an alias of its first occurrence); `None` for an unknown name or a circle of aliases.
+    pub fn resolve(&self, name: &str) -> Option<&TypeDef> {
+        let mut name = name;
+        for _ in 0..32 {
+            let def = self.types.iter().find(|t| t.name == name)?;
+            match &def.kind {
+                TypeKind::Alias { target: TypeExpr::Named(target), .. } => name = target,
+                _ => return Some(def),
+            }
+        }
+        None
+    }
+}
+
 /// A named type.
 #[derive(Debug, Clone, Serialize)]
 pub struct TypeDef {

@@ -95,6 +95,33 @@ fn event_examples_hold_the_path_to_a_nested_event_type() {
 }
 
 #[test]
+fn identical_inline_types_are_one_rust_type_and_declared_models_stay() {
+    use accord::ir::{TypeExpr, TypeKind};
+    let root = workspace_root();
+    let (compiled, failures) = compile_specs(&[root.join("specs/orders.yaml")]);
+    assert!(failures.is_empty());
+    let ir = &compiled[0].ir;
+    let kind = |name: &str| &ir.types.iter().find(|t| t.name == name).expect(name).kind;
+    // `Document.kind` repeats `AttachDocument.kind`'s inline enum: an alias of the first.
+    assert!(
+        matches!(kind("DocumentKind"), TypeKind::Alias { target: TypeExpr::Named(t), .. } if t == "AttachDocumentKind"),
+        "{:?}",
+        kind("DocumentKind")
+    );
+    assert!(matches!(kind("AttachDocumentKind"), TypeKind::Enum { .. }));
+    // Declared models keep their own definitions even where shapes match.
+    // Declared models keep their own definitions: no declared model becomes an alias of
+    // another named type (orders declares none as an alias).
+    let aliased: Vec<&str> = ir
+        .types
+        .iter()
+        .filter(|t| t.is_model && matches!(&t.kind, TypeKind::Alias { target: TypeExpr::Named(_), .. }))
+        .map(|t| t.name.as_str())
+        .collect();
+    assert!(aliased.is_empty(), "{aliased:?}");
+}
+
+#[test]
 fn generated_folder_is_up_to_date() {
     let root = workspace_root();
     let files = spec_files(&root.join("specs")).expect("specs folder");

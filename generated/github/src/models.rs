@@ -1405,22 +1405,7 @@ pub enum CreateIssueRequestTitle {
 /// The `number` of the milestone to associate this issue with; only users with push access can set it (silently dropped otherwise).
 ///
 /// Spec: inline schema at `models.CreateIssueRequest.properties.milestone`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
-#[serde(untagged)]
-pub enum CreateIssueRequestMilestone {
-    /// A `string`.
-    String(::std::string::String),
-    /// A `integer`.
-    Integer(i64),
-}
-
+pub type CreateIssueRequestMilestone = crate::models::CreateIssueRequestTitle;
 /// Spec: inline schema at `models.CreateIssueRequest.properties.labels.items`.
 #[derive(
     Debug,
@@ -1508,100 +1493,17 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueRequest {
 /// The title of the issue.
 ///
 /// Spec: inline schema at `models.UpdateIssueRequest.properties.title`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
-#[serde(untagged)]
-pub enum UpdateIssueRequestTitle {
-    /// A `string`.
-    String(::std::string::String),
-    /// A `integer`.
-    Integer(i64),
-}
-
+pub type UpdateIssueRequestTitle = crate::models::CreateIssueRequestTitle;
 /// State of the issue. Either `open` or `closed`.
 ///
 /// Spec: inline schema at `models.UpdateIssueRequest.properties.state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
-pub enum UpdateIssueRequestState {
-    /// `open`
-    #[serde(rename = "open")]
-    Open,
-    /// `closed`
-    #[serde(rename = "closed")]
-    Closed,
-    /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
-    Unknown(::std::string::String),
-}
-
-impl UpdateIssueRequestState {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            UpdateIssueRequestState::Open => "open",
-            UpdateIssueRequestState::Closed => "closed",
-            UpdateIssueRequestState::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::fmt::Display for UpdateIssueRequestState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+pub type UpdateIssueRequestState = crate::models::MilestoneState;
 /// The `number` of the milestone to associate this issue with, or `null` to remove the current one; only users with push access can set it (silently dropped otherwise).
 ///
 /// Spec: inline schema at `models.UpdateIssueRequest.properties.milestone`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
-#[serde(untagged)]
-pub enum UpdateIssueRequestMilestone {
-    /// A `string`.
-    String(::std::string::String),
-    /// A `integer`.
-    Integer(i64),
-}
-
+pub type UpdateIssueRequestMilestone = crate::models::CreateIssueRequestTitle;
 /// Spec: inline schema at `models.UpdateIssueRequest.properties.labels.items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
-#[serde(untagged)]
-pub enum UpdateIssueRequestLabelsItem {
-    /// A `string`.
-    String(::std::string::String),
-    /// A `IssueLabelInput`.
-    IssueLabelInput(crate::models::IssueLabelInput),
-}
-
+pub type UpdateIssueRequestLabelsItem = crate::models::CreateIssueRequestLabelsItem;
 /// Body of `PATCH /repos/{owner}/{repo}/issues/{issue_number}`.
 ///
 /// Spec: `models.UpdateIssueRequest`.
@@ -1732,22 +1634,7 @@ pub enum WebhookRepositoryCreatedAt {
 /// Last push time, as an ISO 8601 string or as unix seconds depending on the event.
 ///
 /// Spec: inline schema at `models.WebhookRepository.properties.pushed_at`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
-#[serde(untagged)]
-pub enum WebhookRepositoryPushedAt {
-    /// A `integer`.
-    Integer(i64),
-    /// A `string (date-time)`.
-    Variant2(::accord_runtime::types::DateTime),
-}
-
+pub type WebhookRepositoryPushedAt = crate::models::WebhookRepositoryCreatedAt;
 /// The repository where a webhook event occurred (payload `repository`, subset). Not the same shape as `Repository`: webhook payloads omit `network_count`/`subscribers_count`, and `created_at`/`pushed_at` may be unix seconds instead of ISO 8601 strings.
 ///
 /// Spec: `models.WebhookRepository`.
@@ -2059,27 +1946,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventChangesTitle 
 }
 
 /// Spec: inline schema at `models.IssuesEvent.properties.changes.properties.body`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
-pub struct IssuesEventChangesBody {
-    /// The previous version of the body.
-    ///
-    /// Required.
-    pub from: ::std::string::String,
-}
-
-impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventChangesBody {
-    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(IssuesEventChangesBody {
-            from: ::accord_runtime::de::required(&mut object, "from")?,
-        })
-    }
-}
-
+pub type IssuesEventChangesBody = crate::models::IssuesEventChangesTitle;
 /// The changes to the issue if the action was `edited`.
 ///
 /// Spec: inline schema at `models.IssuesEvent.properties.changes`.
@@ -2217,27 +2084,7 @@ impl ::std::fmt::Display for IssueCommentEventAction {
 }
 
 /// Spec: inline schema at `models.IssueCommentEvent.properties.changes.properties.body`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
-pub struct IssueCommentEventChangesBody {
-    /// The previous version of the body.
-    ///
-    /// Required.
-    pub from: ::std::string::String,
-}
-
-impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEventChangesBody {
-    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(IssueCommentEventChangesBody {
-            from: ::accord_runtime::de::required(&mut object, "from")?,
-        })
-    }
-}
-
+pub type IssueCommentEventChangesBody = crate::models::IssuesEventChangesTitle;
 /// The changes to the comment if the action was `edited`.
 ///
 /// Spec: inline schema at `models.IssueCommentEvent.properties.changes`.

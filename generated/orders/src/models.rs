@@ -386,49 +386,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AttachDocument {
 }
 
 /// Spec: inline schema at `models.Document.properties.kind`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
-pub enum DocumentKind {
-    /// `invoice`
-    #[serde(rename = "invoice")]
-    Invoice,
-    /// `packing_slip`
-    #[serde(rename = "packing_slip")]
-    PackingSlip,
-    /// `customs_declaration`
-    #[serde(rename = "customs_declaration")]
-    CustomsDeclaration,
-    /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
-    Unknown(::std::string::String),
-}
-
-impl DocumentKind {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            DocumentKind::Invoice => "invoice",
-            DocumentKind::PackingSlip => "packing_slip",
-            DocumentKind::CustomsDeclaration => "customs_declaration",
-            DocumentKind::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::fmt::Display for DocumentKind {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+pub type DocumentKind = crate::models::AttachDocumentKind;
 /// A document attached to an order.
 ///
 /// Spec: `models.Document`.

@@ -301,41 +301,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Customer {
 /// String representing the object's type.
 ///
 /// Spec: inline schema at `models.DeletedCustomer.properties.object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
-pub enum DeletedCustomerObject {
-    /// `customer`
-    #[serde(rename = "customer")]
-    Customer,
-    /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
-    Unknown(::std::string::String),
-}
-
-impl DeletedCustomerObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            DeletedCustomerObject::Customer => "customer",
-            DeletedCustomerObject::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::fmt::Display for DeletedCustomerObject {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+pub type DeletedCustomerObject = crate::models::CustomerObject;
 /// A deleted customer: what DELETE /v1/customers/{customer} returns.
 ///
 /// Spec: `models.DeletedCustomer`.
@@ -765,53 +731,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParams {
 /// The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
 ///
 /// Spec: inline schema at `models.UpdateCustomerParams.properties.tax_exempt`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
-pub enum UpdateCustomerParamsTaxExempt {
-    /// ``
-    #[serde(rename = "")]
-    Value,
-    /// `exempt`
-    #[serde(rename = "exempt")]
-    Exempt,
-    /// `none`
-    #[serde(rename = "none")]
-    None,
-    /// `reverse`
-    #[serde(rename = "reverse")]
-    Reverse,
-    /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
-    Unknown(::std::string::String),
-}
-
-impl UpdateCustomerParamsTaxExempt {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            UpdateCustomerParamsTaxExempt::Value => "",
-            UpdateCustomerParamsTaxExempt::Exempt => "exempt",
-            UpdateCustomerParamsTaxExempt::None => "none",
-            UpdateCustomerParamsTaxExempt::Reverse => "reverse",
-            UpdateCustomerParamsTaxExempt::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::fmt::Display for UpdateCustomerParamsTaxExempt {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+pub type UpdateCustomerParamsTaxExempt = crate::models::CreateCustomerParamsTaxExempt;
 /// Spec: `models.UpdateCustomerParams`.
 #[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -1684,41 +1604,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethods 
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
 ///
 /// Spec: inline schema at `models.PaymentIntentList.properties.object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
-pub enum PaymentIntentListObject {
-    /// `list`
-    #[serde(rename = "list")]
-    List,
-    /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
-    Unknown(::std::string::String),
-}
-
-impl PaymentIntentListObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            PaymentIntentListObject::List => "list",
-            PaymentIntentListObject::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::fmt::Display for PaymentIntentListObject {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+pub type PaymentIntentListObject = crate::models::CustomerListObject;
 /// Spec: `models.PaymentIntentList`.
 #[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -1757,45 +1643,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentList {
 }
 
 /// Spec: inline schema at `models.AutomaticPaymentMethodsParams.properties.allow_redirects`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
-pub enum AutomaticPaymentMethodsParamsAllowRedirects {
-    /// `always`
-    #[serde(rename = "always")]
-    Always,
-    /// `never`
-    #[serde(rename = "never")]
-    Never,
-    /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
-    Unknown(::std::string::String),
-}
-
-impl AutomaticPaymentMethodsParamsAllowRedirects {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            AutomaticPaymentMethodsParamsAllowRedirects::Always => "always",
-            AutomaticPaymentMethodsParamsAllowRedirects::Never => "never",
-            AutomaticPaymentMethodsParamsAllowRedirects::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::fmt::Display for AutomaticPaymentMethodsParamsAllowRedirects {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+pub type AutomaticPaymentMethodsParamsAllowRedirects = crate::models::AutomaticPaymentMethodsAllowRedirects;
 /// When enabled, this PaymentIntent will accept payment methods that you have enabled in the Dashboard and are compatible with this PaymentIntent's other parameters.
 ///
 /// Spec: `models.AutomaticPaymentMethodsParams`.
@@ -1879,89 +1727,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for TransferDataParams {
 /// Controls when the funds will be captured from the customer's account.
 ///
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.capture_method`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
-pub enum CreatePaymentIntentParamsCaptureMethod {
-    /// `automatic`
-    #[serde(rename = "automatic")]
-    Automatic,
-    /// `automatic_async`
-    #[serde(rename = "automatic_async")]
-    AutomaticAsync,
-    /// `manual`
-    #[serde(rename = "manual")]
-    Manual,
-    /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
-    Unknown(::std::string::String),
-}
-
-impl CreatePaymentIntentParamsCaptureMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreatePaymentIntentParamsCaptureMethod::Automatic => "automatic",
-            CreatePaymentIntentParamsCaptureMethod::AutomaticAsync => "automatic_async",
-            CreatePaymentIntentParamsCaptureMethod::Manual => "manual",
-            CreatePaymentIntentParamsCaptureMethod::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::fmt::Display for CreatePaymentIntentParamsCaptureMethod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+pub type CreatePaymentIntentParamsCaptureMethod = crate::models::PaymentIntentCaptureMethod;
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.confirmation_method`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
-pub enum CreatePaymentIntentParamsConfirmationMethod {
-    /// `automatic`
-    #[serde(rename = "automatic")]
-    Automatic,
-    /// `manual`
-    #[serde(rename = "manual")]
-    Manual,
-    /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
-    Unknown(::std::string::String),
-}
-
-impl CreatePaymentIntentParamsConfirmationMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreatePaymentIntentParamsConfirmationMethod::Automatic => "automatic",
-            CreatePaymentIntentParamsConfirmationMethod::Manual => "manual",
-            CreatePaymentIntentParamsConfirmationMethod::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::fmt::Display for CreatePaymentIntentParamsConfirmationMethod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+pub type CreatePaymentIntentParamsConfirmationMethod = crate::models::PaymentIntentConfirmationMethod;
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.off_session.one_of[1]`.
 #[derive(
     Debug,
@@ -2024,45 +1792,7 @@ pub enum CreatePaymentIntentParamsOffSession {
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.setup_future_usage`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
-pub enum CreatePaymentIntentParamsSetupFutureUsage {
-    /// `off_session`
-    #[serde(rename = "off_session")]
-    OffSession,
-    /// `on_session`
-    #[serde(rename = "on_session")]
-    OnSession,
-    /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
-    Unknown(::std::string::String),
-}
-
-impl CreatePaymentIntentParamsSetupFutureUsage {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CreatePaymentIntentParamsSetupFutureUsage::OffSession => "off_session",
-            CreatePaymentIntentParamsSetupFutureUsage::OnSession => "on_session",
-            CreatePaymentIntentParamsSetupFutureUsage::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::fmt::Display for CreatePaymentIntentParamsSetupFutureUsage {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+pub type CreatePaymentIntentParamsSetupFutureUsage = crate::models::PaymentIntentSetupFutureUsage;
 /// Spec: `models.CreatePaymentIntentParams`.
 #[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -2285,110 +2015,13 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreatePaymentIntentParam
 /// Controls when the funds will be captured from the customer's account.
 ///
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.capture_method`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
-pub enum ConfirmPaymentIntentParamsCaptureMethod {
-    /// `automatic`
-    #[serde(rename = "automatic")]
-    Automatic,
-    /// `automatic_async`
-    #[serde(rename = "automatic_async")]
-    AutomaticAsync,
-    /// `manual`
-    #[serde(rename = "manual")]
-    Manual,
-    /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
-    Unknown(::std::string::String),
-}
-
-impl ConfirmPaymentIntentParamsCaptureMethod {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ConfirmPaymentIntentParamsCaptureMethod::Automatic => "automatic",
-            ConfirmPaymentIntentParamsCaptureMethod::AutomaticAsync => "automatic_async",
-            ConfirmPaymentIntentParamsCaptureMethod::Manual => "manual",
-            ConfirmPaymentIntentParamsCaptureMethod::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::fmt::Display for ConfirmPaymentIntentParamsCaptureMethod {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+pub type ConfirmPaymentIntentParamsCaptureMethod = crate::models::PaymentIntentCaptureMethod;
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.off_session.one_of[1]`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
-pub enum ConfirmPaymentIntentParamsOffSessionVariant2 {
-    /// `one_off`
-    #[serde(rename = "one_off")]
-    OneOff,
-    /// `recurring`
-    #[serde(rename = "recurring")]
-    Recurring,
-    /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
-    Unknown(::std::string::String),
-}
-
-impl ConfirmPaymentIntentParamsOffSessionVariant2 {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            ConfirmPaymentIntentParamsOffSessionVariant2::OneOff => "one_off",
-            ConfirmPaymentIntentParamsOffSessionVariant2::Recurring => "recurring",
-            ConfirmPaymentIntentParamsOffSessionVariant2::Unknown(value) => {
-                value.as_str()
-            }
-        }
-    }
-}
-
-impl ::std::fmt::Display for ConfirmPaymentIntentParamsOffSessionVariant2 {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+pub type ConfirmPaymentIntentParamsOffSessionVariant2 = crate::models::CreatePaymentIntentParamsOffSessionVariant2;
 /// Set to `true` to indicate that the customer is not in your checkout flow during this payment attempt, and therefore is unable to authenticate.
 ///
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.off_session`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
-#[serde(untagged)]
-pub enum ConfirmPaymentIntentParamsOffSession {
-    /// A `boolean`.
-    Boolean(bool),
-    /// A `ConfirmPaymentIntentParamsOffSessionVariant2`.
-    Variant2(crate::models::ConfirmPaymentIntentParamsOffSessionVariant2),
-}
-
+pub type ConfirmPaymentIntentParamsOffSession = crate::models::CreatePaymentIntentParamsOffSession;
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.setup_future_usage`.
@@ -2857,41 +2490,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentEventData {
 /// String representing the object's type.
 ///
 /// Spec: inline schema at `models.CustomerEvent.properties.object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
-pub enum CustomerEventObject {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-    /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
-    Unknown(::std::string::String),
-}
-
-impl CustomerEventObject {
-    /// The value as sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            CustomerEventObject::Event => "event",
-            CustomerEventObject::Unknown(value) => value.as_str(),
-        }
-    }
-}
-
-impl ::std::fmt::Display for CustomerEventObject {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
+pub type CustomerEventObject = crate::models::PaymentIntentEventObject;
 /// Events are our way of letting you know when something interesting happens in your account. For `customer.*` events, `data.object` is a Customer.
 ///
 /// Spec: `models.CustomerEvent`.

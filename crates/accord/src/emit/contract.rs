@@ -201,7 +201,7 @@ fn webhooks(webhooks: &WebhooksIr) -> contract::Webhooks {
 /// The fields of a body model whose values are files (or lists of files).
 pub(crate) fn file_fields(ir: &Ir, ty: &TypeExpr) -> Vec<String> {
     let TypeExpr::Named(name) = ty else { return Vec::new() };
-    let Some(TypeKind::Struct { fields, .. }) = ir.types.iter().find(|t| &t.name == name).map(|t| &t.kind) else {
+    let Some(TypeKind::Struct { fields, .. }) = ir.resolve(name).map(|t| &t.kind) else {
         return Vec::new();
     };
     fields

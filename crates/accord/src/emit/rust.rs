@@ -745,12 +745,15 @@ fn multipart_impls(ir: &Ir) -> Vec<TokenStream> {
     let mut impls = Vec::new();
     for body in ir.operations.iter().filter_map(|op| op.body.as_ref()) {
         let TypeExpr::Named(name) = &body.ty else { continue };
-        if body.content_type != "multipart" || !done.insert((name.clone(), body.object_parts.clone())) {
+        // The impl goes on the struct an alias names, once however many bodies share it.
+        let Some(def) = ir.resolve(name) else { continue };
+        let TypeKind::Struct { fields, .. } = &def.kind else { continue };
+        let name = &def.name;
+        // One impl per type: a second endpoint sending the same model with another
+        // `object_parts` uses the first's (one Rust type has one `MultipartBody`).
+        if body.content_type != "multipart" || !done.insert(name.clone()) {
             continue;
         }
-        let Some(TypeKind::Struct { fields, .. }) = ir.types.iter().find(|t| &t.name == name).map(|t| &t.kind) else {
-            continue;
-        };
         let brackets = body.object_parts == "brackets";
         let parts: Vec<TokenStream> = fields
             .iter()

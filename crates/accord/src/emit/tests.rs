@@ -93,7 +93,7 @@ pub fn generate(ir: &Ir) -> GeneratedFile {
 fn files_as_base64(ir: &Ir, op: &Operation, body: &Value) -> Value {
     use base64::Engine as _;
     let Some(BodyIr { ty: TypeExpr::Named(name), content_type, .. }) = &op.body else { return body.clone() };
-    let Some(TypeKind::Struct { fields, .. }) = ir.types.iter().find(|t| &t.name == name).map(|t| &t.kind) else {
+    let Some(TypeKind::Struct { fields, .. }) = ir.resolve(name).map(|t| &t.kind) else {
         return body.clone();
     };
     if content_type != "multipart" {

@@ -414,7 +414,7 @@ pub struct Event {
 /// created, an array for a numeric segment and an object otherwise; a value of the wrong kind
 /// on the way is replaced.
 pub fn set_pointer(value: &mut Value, pointer: &str, new: Value) {
-    let segments: Vec<String> = pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect();
+    let segments = pointer_segments(pointer);
     let Some((last, path)) = segments.split_last() else {
         *value = new;
         return;
@@ -424,6 +424,12 @@ pub fn set_pointer(value: &mut Value, pointer: &str, new: Value) {
         current = child(current, segment);
     }
     *child(current, last) = new;
+}
+
+/// The unescaped segments of a JSON pointer (RFC 6901 §4: `~1` is `/`, `~0` is `~`); the
+/// empty pointer has none.
+pub fn pointer_segments(pointer: &str) -> Vec<String> {
+    pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
 }
 
 /// The slot `segment` names inside `value`, made to exist.

@@ -219,7 +219,9 @@ impl RequestSpec {
     }
 }
 
-fn scalar_text(value: &serde_json::Value) -> Option<String> {
+/// A JSON scalar as text: strings unquoted, numbers and booleans as JSON writes them; `null`
+/// is nothing.
+pub(crate) fn scalar_text(value: &serde_json::Value) -> Option<String> {
     match value {
         serde_json::Value::Null => None,
         serde_json::Value::String(text) => Some(text.clone()),

@@ -12,6 +12,7 @@ use base64::Engine as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
+use crate::client::scalar_text;
 use crate::error::DecodeError;
 
 /// A file to upload: its bytes, and optionally the file name and media type sent in the part
@@ -122,14 +123,6 @@ pub trait MultipartBody {
 
 fn encode_error(error: serde_json::Error) -> DecodeError {
     DecodeError::new(0, error.to_string(), b"")
-}
-
-fn scalar_text(value: &Value) -> Option<String> {
-    match value {
-        Value::Null => None,
-        Value::String(text) => Some(text.clone()),
-        other => Some(other.to_string()),
-    }
 }
 
 impl Multipart {

@@ -1232,7 +1232,7 @@ pub fn merge(base: &mut Value, overlay: &Value) {
     }
 }
 
-pub use accord_contract::set_pointer;
+pub use accord_contract::{pointer_segments, set_pointer};
 
 /// What decides whether two types are the same Rust type: their kind as JSON without names
 /// of their own, docs, examples or source spans, with referenced types replaced by their
@@ -1259,9 +1259,4 @@ fn shape_key(kind: &TypeKind, representative: &BTreeMap<String, String>) -> Stri
     let mut value = serde_json::to_value(kind).unwrap_or(Value::Null);
     strip(&mut value, representative);
     value.to_string()
-}
-
-/// The unescaped segments of a JSON pointer (RFC 6901 §4: `~1` is `/`, `~0` is `~`).
-fn pointer_segments(pointer: &str) -> Vec<String> {
-    pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
 }

@@ -92,29 +92,18 @@ pub fn generate(ir: &Ir) -> GeneratedFile {
 /// mock reads the file part back as that text.
 fn files_as_base64(ir: &Ir, op: &Operation, body: &Value) -> Value {
     use base64::Engine as _;
-    let Some(BodyIr { ty: TypeExpr::Named(name), content_type, .. }) = &op.body else { return body.clone() };
-    let Some(TypeKind::Struct { fields, .. }) = ir.resolve(name).map(|t| &t.kind) else {
-        return body.clone();
-    };
-    if content_type != "multipart" {
-        return body.clone();
-    }
+    let Some(declared) = op.body.as_ref().filter(|b| b.content_type == "multipart") else { return body.clone() };
     let encode = |value: &mut Value| {
         if let Value::String(text) = value {
             *value = Value::String(base64::engine::general_purpose::STANDARD.encode(text.as_bytes()));
         }
     };
     let mut body = body.clone();
-    for field in fields {
-        let Some(value) = body.get_mut(&field.wire_name) else { continue };
-        match &field.ty {
-            TypeExpr::Binary => encode(value),
-            TypeExpr::Array(inner) if **inner == TypeExpr::Binary => {
-                if let Value::Array(items) = value {
-                    items.iter_mut().for_each(encode);
-                }
-            }
-            _ => {}
+    for name in super::contract::file_fields(ir, &declared.ty) {
+        match body.get_mut(&name) {
+            Some(Value::Array(items)) => items.iter_mut().for_each(encode),
+            Some(value) => encode(value),
+            None => {}
         }
     }
     body

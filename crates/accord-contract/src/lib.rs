@@ -11,6 +11,8 @@
 //! [`Contract::schemas`] as `#/$defs/NAME`; a validator for one place is
 //! `{"$defs": contract.schemas, …that place's schema}`.
 
+pub mod wire;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 

@@ -9,6 +9,12 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+// Wire-level enums are defined once, in accord-contract, and used by every layer.
+pub use accord_contract::wire::{
+    ApiKeyLocation, ContentType, HttpMethod as Method, Jitter, KeyEncoding, ObjectParts, RetryStrategy,
+    SignatureAlgorithm,
+};
+
 /// A whole integration spec: one external HTTP API.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -133,16 +139,6 @@ pub struct Auth {
     /// OAuth 2.0 client credentials grant (RFC 6749 §4.4), token sent as a bearer token.
     #[serde(default)]
     pub oauth2_client_credentials: Option<OAuth2ClientCredentials>,
-}
-
-/// Where an API key travels.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ApiKeyLocation {
-    /// A request header.
-    Header,
-    /// A query parameter.
-    Query,
 }
 
 /// API key authentication.
@@ -408,20 +404,6 @@ impl StatusSet {
     }
 }
 
-/// Retry strategy of an error code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RetryStrategy {
-    /// Do not retry: the request must change.
-    Never,
-    /// Retry with exponential backoff and jitter.
-    Backoff,
-    /// Wait for `Retry-After` (RFC 9110 §10.2.3), then retry.
-    AfterHeader,
-    /// Refresh credentials and retry once.
-    RefreshAuth,
-}
-
 /// Default retry policy.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -462,18 +444,6 @@ pub struct Backoff {
     /// Jitter kind.
     #[serde(default)]
     pub jitter: Option<Jitter>,
-}
-
-/// Jitter kinds (AWS Architecture Blog, "Exponential Backoff And Jitter").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Jitter {
-    /// No jitter.
-    None,
-    /// Uniform in `[0, delay]`.
-    Full,
-    /// Uniform in `[delay/2, delay]`.
-    Equal,
 }
 
 /// Provider rate limits.
@@ -531,24 +501,6 @@ pub struct RateLimitHeaders {
     /// When the window resets (unix seconds).
     #[serde(default)]
     pub reset: Option<String>,
-}
-
-/// HTTP methods.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum Method {
-    /// GET
-    Get,
-    /// POST
-    Post,
-    /// PUT
-    Put,
-    /// PATCH
-    Patch,
-    /// DELETE
-    Delete,
-    /// HEAD
-    Head,
 }
 
 /// One operation.
@@ -612,32 +564,6 @@ pub struct RequestDef {
     /// `multipart` only: how object-valued fields are sent (default `json`).
     #[serde(default)]
     pub object_parts: Option<ObjectParts>,
-}
-
-/// How a `multipart` body sends a field whose value is an object or a list of objects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ObjectParts {
-    /// One `application/json` part (OpenAPI 3's default encoding for object properties).
-    Json,
-    /// Text parts in bracket notation, `field[key]=value` (Stripe's file upload; OpenAPI's
-    /// `style: deepObject` encoding).
-    Brackets,
-}
-
-/// Body encodings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ContentType {
-    /// `application/json`.
-    Json,
-    /// `application/x-www-form-urlencoded`, nested objects in bracket notation
-    /// (`metadata[key]=value`, as Stripe encodes them).
-    Form,
-    /// `multipart/form-data` (RFC 7578): one part per field of the body model, which must be
-    /// an object. `format: binary` fields are file parts (`accord_runtime::File`), scalars
-    /// text parts, lists one part per item, objects as `object_parts` says.
-    Multipart,
 }
 
 /// A response: a model name, or details.
@@ -838,20 +764,6 @@ pub enum SignaturePreset {
     Twilio,
 }
 
-/// Signature algorithms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub enum SignatureAlgorithm {
-    /// HMAC (RFC 2104) with SHA-256.
-    #[serde(rename = "hmac-sha256")]
-    HmacSha256,
-    /// HMAC with SHA-1 (Twilio, GitHub's legacy header).
-    #[serde(rename = "hmac-sha1")]
-    HmacSha1,
-    /// Ed25519 (RFC 8032), Standard Webhooks v1a.
-    #[serde(rename = "ed25519")]
-    Ed25519,
-}
-
 /// The key's text form.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -865,18 +777,6 @@ pub struct SignatureKey {
     /// Prefix of signing keys, when it differs (Ed25519 `whsk_`).
     #[serde(default)]
     pub signing_prefix: Option<String>,
-}
-
-/// Key text encodings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum KeyEncoding {
-    /// The text's UTF-8 bytes.
-    Utf8,
-    /// Base64, standard alphabet.
-    Base64,
-    /// Hexadecimal.
-    Hex,
 }
 
 /// Signature timestamp.

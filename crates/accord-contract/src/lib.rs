@@ -14,6 +14,8 @@
 pub mod wire;
 
 use serde::{Deserialize, Serialize};
+
+use crate::wire::{ApiKeyLocation, ContentType, HttpMethod, ObjectParts, RetryStrategy};
 use serde_json::{Map, Value};
 
 /// The version of this format; readers refuse others.
@@ -164,8 +166,8 @@ pub struct Basic {
 /// An API key.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiKey {
-    /// `header` or `query`.
-    pub location: String,
+    /// Where the key goes.
+    pub location: ApiKeyLocation,
     /// Header or query parameter name.
     pub name: String,
     /// Variable holding the key.
@@ -199,8 +201,8 @@ pub struct ErrorCode {
     pub name: String,
     /// Statuses it comes with.
     pub statuses: Vec<u16>,
-    /// Retry strategy: `never`, `backoff`, `after_header` or `refresh_auth`.
-    pub retry: String,
+    /// Retry strategy.
+    pub retry: RetryStrategy,
     /// Value of the code field that identifies it (the name unless the spec maps it).
     pub match_value: Option<String>,
     /// JSON Schema of its body (the spec's error envelope).
@@ -240,8 +242,8 @@ pub struct Rate {
 pub struct Operation {
     /// Spec name (`create_order`).
     pub name: String,
-    /// Upper-case HTTP method.
-    pub method: String,
+    /// HTTP method.
+    pub method: HttpMethod,
     /// Path template with `{param}` segments.
     pub path: String,
     /// Path parameters in path order.
@@ -292,7 +294,7 @@ pub struct Param {
 pub struct Body {
     /// `json`, `form` (`application/x-www-form-urlencoded`, nested keys as `a[b][0]`) or
     /// `multipart` (`multipart/form-data`, RFC 7578).
-    pub content_type: String,
+    pub content_type: ContentType,
     /// Must be present.
     pub required: bool,
     /// JSON Schema of the (decoded) body. A multipart body decodes to an object: text parts
@@ -303,7 +305,7 @@ pub struct Body {
     pub file_fields: Vec<String>,
     /// `multipart` only: object fields as one `json` part or `brackets` text parts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub object_parts: Option<String>,
+    pub object_parts: Option<ObjectParts>,
 }
 
 /// A declared response.

@@ -265,6 +265,28 @@ impl HttpMethod {
     }
 }
 
+/// `Display` writes the spec's spelling (`as_str`).
+macro_rules! display_as_spelling {
+    ($($name:ident),*) => {$(
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    )*};
+}
+
+display_as_spelling!(
+    RetryStrategy,
+    Jitter,
+    ContentType,
+    ObjectParts,
+    SignatureAlgorithm,
+    KeyEncoding,
+    ApiKeyLocation,
+    HttpMethod
+);
+
 /// accord's defaults, in one place: the compiler fills them into a lowered spec where the
 /// spec is silent, and the runtime's `Default` impls use the same numbers, so a hand-built
 /// client and a generated one agree.

@@ -85,7 +85,7 @@ impl Model {
                     })
                     .collect();
                 let literals = segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count();
-                Route { operation: index, method: op.method.clone(), segments, literals }
+                Route { operation: index, method: op.method.as_str().to_string(), segments, literals }
             })
             .collect();
         // `/orders/search` wins over `/orders/{id}`.

@@ -15,6 +15,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use accord_contract::wire::{ApiKeyLocation, ContentType};
 use accord_contract::{Contract, ErrorCode, Operation, Scenario, Step};
 use accord_runtime::Secret;
 use accord_runtime::rate_limit::TokenBucket;
@@ -658,11 +659,12 @@ fn authorized(shared: &Shared, headers: &HeaderMap, query: &str) -> bool {
         }
         Credential::ApiKey(key) => {
             let Some(declared) = &auth.api_key else { return false };
-            if declared.location == "query" {
-                form_urlencoded::parse(query.as_bytes())
-                    .any(|(name, value)| name == declared.name && value == key.expose())
-            } else {
-                headers.get(declared.name.as_str()).and_then(|v| v.to_str().ok()) == Some(key.expose())
+            match declared.location {
+                ApiKeyLocation::Query => form_urlencoded::parse(query.as_bytes())
+                    .any(|(name, value)| name == declared.name && value == key.expose()),
+                ApiKeyLocation::Header => {
+                    headers.get(declared.name.as_str()).and_then(|v| v.to_str().ok()) == Some(key.expose())
+                }
             }
         }
     })
@@ -788,14 +790,16 @@ fn read_request(
                 problems.push(Problem { at: "body".into(), message: "required, missing".into() });
             }
         } else {
-            let value = if declared.content_type == "form" {
-                Ok(coerce::coerce(Value::Object(coerce::decode_form(body)), &declared.schema, defs))
-            } else if declared.content_type == "multipart" {
-                let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
-                crate::multipart::decode(body, content_type, &declared.file_fields)
-                    .map(|object| coerce::coerce(Value::Object(object), &declared.schema, defs))
-            } else {
-                serde_json::from_slice::<Value>(body).map_err(|e| format!("not JSON: {e}"))
+            let value = match declared.content_type {
+                ContentType::Json => serde_json::from_slice::<Value>(body).map_err(|e| format!("not JSON: {e}")),
+                ContentType::Form => {
+                    Ok(coerce::coerce(Value::Object(coerce::decode_form(body)), &declared.schema, defs))
+                }
+                ContentType::Multipart => {
+                    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
+                    crate::multipart::decode(body, content_type, &declared.file_fields)
+                        .map(|object| coerce::coerce(Value::Object(object), &declared.schema, defs))
+                }
             };
             match value {
                 Ok(value) => {

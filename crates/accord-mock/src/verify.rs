@@ -6,6 +6,7 @@
 
 use std::fmt::Write as _;
 
+use accord_contract::wire::{ApiKeyLocation, ContentType, HttpMethod, ObjectParts, RetryStrategy};
 use accord_contract::{Contract, Operation, Scenario, Step};
 use accord_runtime::reqwest;
 use serde_json::{Map, Value};
@@ -349,10 +350,9 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
         (_, true) if contract.auth.any() => {
             // Provoke the declared 401 with a credential the server cannot know.
             if let Some(key) = contract.auth.api_key.as_ref().filter(|_| contract.auth.oauth2.is_none()) {
-                if key.location == "query" {
-                    query.push((key.name.clone(), "accord-invalid-key".into()));
-                } else {
-                    request_headers.push((key.name.clone(), "accord-invalid-key".into()));
+                match key.location {
+                    ApiKeyLocation::Query => query.push((key.name.clone(), "accord-invalid-key".into())),
+                    ApiKeyLocation::Header => request_headers.push((key.name.clone(), "accord-invalid-key".into())),
                 }
             } else {
                 request_headers.push(("authorization".into(), "Bearer accord-invalid-token".into()));
@@ -373,10 +373,9 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
         }
         (Some(Credential::ApiKey(key)), _) => {
             if let Some(declared) = &contract.auth.api_key {
-                if declared.location == "query" {
-                    query.push((declared.name.clone(), key.expose().to_string()));
-                } else {
-                    request_headers.push((declared.name.clone(), key.expose().to_string()));
+                match declared.location {
+                    ApiKeyLocation::Query => query.push((declared.name.clone(), key.expose().to_string())),
+                    ApiKeyLocation::Header => request_headers.push((declared.name.clone(), key.expose().to_string())),
                 }
             }
         }
@@ -405,23 +404,32 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
         request_headers.push((SCENARIO_HEADER.into(), scenario.name.clone()));
         request_headers.push((STEP_HEADER.into(), (index + 1).to_string()));
     }
-    let method = reqwest::Method::from_bytes(op.method.as_bytes()).unwrap_or(reqwest::Method::GET);
+    let method = match op.method {
+        HttpMethod::Get => reqwest::Method::GET,
+        HttpMethod::Post => reqwest::Method::POST,
+        HttpMethod::Put => reqwest::Method::PUT,
+        HttpMethod::Patch => reqwest::Method::PATCH,
+        HttpMethod::Delete => reqwest::Method::DELETE,
+        HttpMethod::Head => reqwest::Method::HEAD,
+    };
     let mut request = context.http.request(method, &url);
     for (name, value) in &request_headers {
         request = request.header(name.as_str(), value.as_str());
     }
     if let (Some(body), Some(declared)) = (&step.body, &op.body) {
-        request = if declared.content_type == "form" {
-            let encoded = accord_runtime::form::to_string(body).unwrap_or_default();
-            request.header("content-type", "application/x-www-form-urlencoded").body(encoded)
-        } else if declared.content_type == "multipart" {
-            let brackets = declared.object_parts.as_deref() == Some("brackets");
-            request.multipart(accord_runtime::Multipart::from_json(body, &declared.file_fields, brackets).to_form())
-        } else {
-            request.header("content-type", "application/json").body(body.to_string())
+        request = match declared.content_type {
+            ContentType::Json => request.header("content-type", "application/json").body(body.to_string()),
+            ContentType::Form => {
+                let encoded = accord_runtime::form::to_string(body).unwrap_or_default();
+                request.header("content-type", "application/x-www-form-urlencoded").body(encoded)
+            }
+            ContentType::Multipart => {
+                let brackets = declared.object_parts == Some(ObjectParts::Brackets);
+                request.multipart(accord_runtime::Multipart::from_json(body, &declared.file_fields, brackets).to_form())
+            }
         };
     }
-    let request_label = format!("{} {path}", op.method);
+    let request_label = format!("{} {path}", op.method.as_str());
     let expected = match &step.error {
         Some(code) => format!("{} {code}", step.status),
         None => step.status.to_string(),
@@ -541,7 +549,7 @@ pub fn check_response(
     }
     // A code whose declared strategy is to wait for `Retry-After` must carry it.
     if let Some(code) = code_name.as_deref().and_then(|name| contract.error_code(name))
-        && code.retry == "after_header"
+        && code.retry == RetryStrategy::AfterHeader
         && !headers.contains_key("retry-after")
         && !declared.is_some_and(|r| r.headers.iter().any(|h| h.eq_ignore_ascii_case("retry-after")))
     {

@@ -5,6 +5,13 @@
 use serde::Serialize;
 use serde_json::Value;
 
+pub use accord_contract::wire::{
+    ApiKeyLocation, ContentType, HttpMethod, Jitter, KeyEncoding, ObjectParts, RetryStrategy, SignatureAlgorithm,
+};
+// Plain enums of the spec language that only the compiler uses: emitters name them through
+// the IR.
+pub use crate::spec::{DeliveryGuarantee, SignaturePreset, SpecStatus};
+
 /// Where an IR node came from in the spec.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Span {
@@ -34,7 +41,7 @@ pub struct Ir {
     /// Spec version.
     pub version: Option<String>,
     /// Lifecycle status.
-    pub status: Option<String>,
+    pub status: Option<SpecStatus>,
     /// Authors.
     pub authors: Vec<String>,
     /// Purpose (Markdown).
@@ -118,8 +125,8 @@ pub struct EnvCredential {
 /// API key auth.
 #[derive(Debug, Clone, Serialize)]
 pub struct ApiKeyIr {
-    /// `header` or `query`.
-    pub location: String,
+    /// Where the key goes.
+    pub location: ApiKeyLocation,
     /// Header or parameter name.
     pub name: String,
     /// Environment variable.
@@ -420,8 +427,8 @@ pub struct ErrorCodeIr {
     pub variant: String,
     /// Statuses.
     pub statuses: Vec<u16>,
-    /// `never`, `backoff`, `after_header`, `refresh_auth`.
-    pub retry: String,
+    /// What the client does when it comes back.
+    pub retry: RetryStrategy,
     /// Code field value to match, when the spec has a code field.
     pub match_value: Option<String>,
     /// Body type.
@@ -447,8 +454,8 @@ pub struct RetryIr {
     pub max_delay_ms: u64,
     /// Growth factor.
     pub multiplier: f64,
-    /// `none`, `full`, `equal`.
-    pub jitter: String,
+    /// Jitter applied to each backoff delay.
+    pub jitter: Jitter,
     /// Declared in the spec (false: accord's defaults).
     pub declared: bool,
 }
@@ -496,43 +503,6 @@ pub struct RateLimitsIr {
     pub description: Option<String>,
 }
 
-/// HTTP method.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum HttpMethod {
-    /// GET
-    #[serde(rename = "GET")]
-    Get,
-    /// POST
-    #[serde(rename = "POST")]
-    Post,
-    /// PUT
-    #[serde(rename = "PUT")]
-    Put,
-    /// PATCH
-    #[serde(rename = "PATCH")]
-    Patch,
-    /// DELETE
-    #[serde(rename = "DELETE")]
-    Delete,
-    /// HEAD
-    #[serde(rename = "HEAD")]
-    Head,
-}
-
-impl HttpMethod {
-    /// Upper-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HttpMethod::Get => "GET",
-            HttpMethod::Post => "POST",
-            HttpMethod::Put => "PUT",
-            HttpMethod::Patch => "PATCH",
-            HttpMethod::Delete => "DELETE",
-            HttpMethod::Head => "HEAD",
-        }
-    }
-}
-
 /// A request parameter.
 #[derive(Debug, Clone, Serialize)]
 pub struct Param {
@@ -557,12 +527,12 @@ pub struct Param {
 pub struct BodyIr {
     /// Type.
     pub ty: TypeExpr,
-    /// `json`, `form` or `multipart`.
-    pub content_type: String,
+    /// Encoding on the wire.
+    pub content_type: ContentType,
     /// Required.
     pub required: bool,
     /// `multipart` only: object-valued fields as one `json` part or as `brackets` text parts.
-    pub object_parts: String,
+    pub object_parts: ObjectParts,
 }
 
 /// A declared response.
@@ -662,8 +632,6 @@ pub struct Operation {
     pub pagination: Option<PaginationIr>,
     /// Type of one item of a paginated list (resolved from the items pointer).
     pub page_item: Option<TypeExpr>,
-    /// What is retried and how, in one sentence for docs (`Retried up to 3 attempts …`).
-    pub retry_summary: String,
     /// Source.
     pub span: Span,
 }
@@ -677,9 +645,7 @@ pub struct WebhooksIr {
     /// deliveries are decoded but cannot be verified.
     pub signature: Option<SignatureIr>,
     /// The preset it came from, if any (`stripe`).
-    pub preset: Option<String>,
-    /// The algorithm as people write it (`HMAC-SHA256`); `None` without a scheme.
-    pub algorithm_title: Option<String>,
+    pub preset: Option<SignaturePreset>,
     /// Secret variable; `None` without a scheme.
     pub secret_env: Option<String>,
     /// Event type pointer.
@@ -691,7 +657,7 @@ pub struct WebhooksIr {
     /// Event id header.
     pub event_id_header: Option<String>,
     /// Delivery guarantee.
-    pub guarantee: Option<String>,
+    pub guarantee: Option<DeliveryGuarantee>,
     /// Retry delays, seconds.
     pub retry_schedule_seconds: Vec<u64>,
     /// Retry delays as written.
@@ -706,8 +672,8 @@ pub struct WebhooksIr {
 /// serde form of `accord_runtime::webhook::Scheme` (the runtime's corpus test relies on it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SignatureIr {
-    /// `hmac-sha256`, `hmac-sha1` or `ed25519`.
-    pub algorithm: String,
+    /// The algorithm.
+    pub algorithm: SignatureAlgorithm,
     /// Key text form.
     pub key: SignatureKeyIr,
     /// Signature header.
@@ -740,8 +706,8 @@ impl SignatureIr {
 /// Key text form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SignatureKeyIr {
-    /// `utf8`, `base64` or `hex`.
-    pub encoding: String,
+    /// How the key text becomes key bytes.
+    pub encoding: KeyEncoding,
     /// Prefix removed when present.
     pub prefix: Option<String>,
     /// Prefix of signing keys.

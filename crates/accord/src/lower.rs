@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
+use accord_contract::wire::defaults;
+
 use crate::diag::join_pointer;
 use crate::ir::*;
 use crate::names::{self, Scope};
@@ -71,7 +73,7 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
         source_path: source_path.to_string(),
         title: spec.title.clone().unwrap_or_else(|| spec.name.clone()),
         version: spec.version.clone(),
-        status: spec.status.map(|s| format!("{s:?}").to_lowercase()),
+        status: spec.status,
         authors: spec.authors.clone(),
         description: spec.description.clone(),
         scope_in: spec.scope.as_ref().map(|s| s.in_scope.clone()).unwrap_or_default(),
@@ -141,9 +143,7 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
                 _ => None,
             }
         });
-        let summary = retry_summary(&ir, operation);
         ir.operations[index].page_item = page_item;
-        ir.operations[index].retry_summary = summary;
     }
     ir
 }
@@ -192,82 +192,6 @@ fn resolve_alias(types: &[TypeDef], ty: TypeExpr) -> Option<TypeExpr> {
 
 /// One sentence for docs saying what an operation retries and how, from the spec's retry
 /// policy, the operation's error codes and its method.
-fn retry_summary(ir: &Ir, operation: &Operation) -> String {
-    let codes: Vec<&ErrorCodeIr> =
-        operation.errors.iter().filter_map(|name| ir.errors.codes.iter().find(|code| &code.name == name)).collect();
-    let named = |strategy: &str| -> Vec<String> {
-        codes.iter().filter(|code| code.retry == strategy).map(|code| format!("`{}`", code.name)).collect()
-    };
-    let refresh = named("refresh_auth");
-    let refresh_text =
-        (!refresh.is_empty()).then(|| format!("{} once, after refreshing credentials", refresh.join(", ")));
-    let retry = &ir.retry;
-    if retry.max_attempts <= 1 {
-        let mut text = if retry.declared {
-            "Not retried: the spec's retry policy allows one attempt".to_string()
-        } else {
-            "Not retried: the spec declares no `retry` policy".to_string()
-        };
-        if let Some(refresh_text) = refresh_text {
-            text.push_str(&format!("; retried: {refresh_text}"));
-        }
-        text.push('.');
-        return text;
-    }
-    let method = operation.http_method.as_str();
-    let idempotent = matches!(method, "GET" | "HEAD" | "PUT" | "DELETE");
-    let mut backoff = named("backoff");
-    backoff.push("undeclared 5xx".into());
-    let mut parts = Vec::new();
-    if idempotent || operation.idempotency_header.is_some() {
-        backoff.push("timeouts and dropped connections".into());
-        parts.push(format!("{} with exponential backoff", backoff.join(", ")));
-        let after = named("after_header");
-        if !after.is_empty() {
-            parts.push(format!("{} after the `Retry-After` delay", after.join(", ")));
-        }
-    } else {
-        // A 429 means the server did not act on the request, so even a POST is retried.
-        let not_processed = |strategy: &str| -> Vec<String> {
-            codes
-                .iter()
-                .filter(|code| code.retry == strategy && code.statuses.contains(&429))
-                .map(|code| format!("`{}`", code.name))
-                .collect()
-        };
-        let mut backoff = not_processed("backoff");
-        backoff.push("connection failures".into());
-        parts.push(format!("{} with exponential backoff", backoff.join(", ")));
-        let after = not_processed("after_header");
-        if !after.is_empty() {
-            parts.push(format!("{} after the `Retry-After` delay", after.join(", ")));
-        }
-    }
-    if let Some(refresh_text) = refresh_text {
-        parts.push(refresh_text);
-    }
-    let seconds = crate::units::describe_millis;
-    let mut text = format!(
-        "Retried up to {} attempts in all ({} to {} backoff, ×{}, {} jitter): {}.",
-        retry.max_attempts,
-        seconds(retry.initial_delay_ms),
-        seconds(retry.max_delay_ms),
-        retry.multiplier,
-        retry.jitter,
-        parts.join("; ")
-    );
-    match (&operation.idempotency_header, idempotent) {
-        (Some(header), false) => text.push_str(&format!(
-            " Every attempt carries the same `{header}` (a UUID v4 is added when none is set), so a retried {method} cannot act twice."
-        )),
-        (None, false) => text.push_str(&format!(
-            " {method} is not idempotent and the endpoint declares no idempotency key, so 5xx errors, timeouts and resets are not retried."
-        )),
-        _ => {}
-    }
-    text
-}
-
 fn ir_code_pointer(spec: &Spec) -> Option<&str> {
     spec.errors.as_ref().and_then(|e| e.code_field.as_deref())
 }
@@ -306,22 +230,16 @@ fn constraints(schema: &spec::Schema) -> Constraints {
 /// The explicit scheme of an expanded `signature` (see [`spec::presets::expand`]); fields
 /// the checker requires fall back to empty values, which only unchecked specs reach.
 pub fn signature_ir(signature: &spec::WebhookSignature) -> SignatureIr {
-    let algorithm = match signature.algorithm {
-        Some(spec::SignatureAlgorithm::HmacSha1) => "hmac-sha1",
-        Some(spec::SignatureAlgorithm::Ed25519) => "ed25519",
-        Some(spec::SignatureAlgorithm::HmacSha256) | None => "hmac-sha256",
-    };
+    // The checker requires an algorithm after preset expansion; HMAC-SHA256 is what an
+    // unchecked spec falls back to, as the grammar's most common scheme.
+    let algorithm = signature.algorithm.unwrap_or(SignatureAlgorithm::HmacSha256);
     let key = signature.key.clone().unwrap_or_default();
-    let encoding = match key.encoding {
-        Some(spec::KeyEncoding::Base64) => "base64",
-        Some(spec::KeyEncoding::Hex) => "hex",
-        Some(spec::KeyEncoding::Utf8) | None => "utf8",
-    };
+    let encoding = key.encoding.unwrap_or_default();
     let url = signature.url.clone().unwrap_or_default();
     let timestamp = signature.timestamp.as_ref();
     SignatureIr {
-        algorithm: algorithm.to_string(),
-        key: SignatureKeyIr { encoding: encoding.to_string(), prefix: key.prefix, signing_prefix: key.signing_prefix },
+        algorithm,
+        key: SignatureKeyIr { encoding, prefix: key.prefix, signing_prefix: key.signing_prefix },
         header: signature.header.clone().unwrap_or_default(),
         format: signature.format.clone().unwrap_or_default(),
         separator: signature.separator.clone(),
@@ -337,14 +255,6 @@ pub fn signature_ir(signature: &spec::WebhookSignature) -> SignatureIr {
 /// A preset's scheme in the explicit grammar, by its id (`stripe`); `None` for an unknown id.
 pub fn preset_scheme(id: &str) -> Option<SignatureIr> {
     spec::SignaturePreset::from_id(id).map(|preset| signature_ir(&preset.signature()))
-}
-
-fn algorithm_title(algorithm: &str) -> &'static str {
-    match algorithm {
-        "hmac-sha1" => "HMAC-SHA1",
-        "ed25519" => "Ed25519",
-        _ => "HMAC-SHA256",
-    }
 }
 
 fn seconds(text: &str) -> u64 {
@@ -540,10 +450,7 @@ impl Lowerer<'_> {
         AuthIr {
             description: auth.description.clone(),
             api_key: auth.api_key.as_ref().map(|key| ApiKeyIr {
-                location: match key.location {
-                    spec::ApiKeyLocation::Header => "header".into(),
-                    spec::ApiKeyLocation::Query => "query".into(),
-                },
+                location: key.location,
                 name: key.name.clone(),
                 env: key.env.clone().unwrap_or_else(|| format!("{prefix}_API_KEY")),
             }),
@@ -578,13 +485,7 @@ impl Lowerer<'_> {
                 name: name.clone(),
                 variant: scope.claim(names::camel(&name.to_lowercase())),
                 statuses: code.status.to_vec(),
-                retry: match code.retry {
-                    spec::RetryStrategy::Never => "never",
-                    spec::RetryStrategy::Backoff => "backoff",
-                    spec::RetryStrategy::AfterHeader => "after_header",
-                    spec::RetryStrategy::RefreshAuth => "refresh_auth",
-                }
-                .to_string(),
+                retry: code.retry,
                 match_value: errors
                     .code_field
                     .as_ref()
@@ -607,28 +508,23 @@ impl Lowerer<'_> {
                     max_attempts: retry.max_attempts,
                     initial_delay_ms: backoff
                         .map(|b| parse_duration(&b.initial).map(|d| d.as_millis() as u64).unwrap_or(0))
-                        .unwrap_or(1_000),
+                        .unwrap_or(defaults::BACKOFF_INITIAL_MS),
                     max_delay_ms: backoff
                         .map(|b| parse_duration(&b.max).map(|d| d.as_millis() as u64).unwrap_or(0))
-                        .unwrap_or(30_000),
-                    multiplier: backoff.and_then(|b| b.multiplier).unwrap_or(2.0),
-                    jitter: match backoff.and_then(|b| b.jitter) {
-                        Some(spec::Jitter::None) => "none",
-                        Some(spec::Jitter::Equal) => "equal",
-                        Some(spec::Jitter::Full) | None => "full",
-                    }
-                    .to_string(),
+                        .unwrap_or(defaults::BACKOFF_MAX_MS),
+                    multiplier: backoff.and_then(|b| b.multiplier).unwrap_or(defaults::BACKOFF_MULTIPLIER),
+                    jitter: backoff.and_then(|b| b.jitter).unwrap_or(defaults::JITTER),
                     declared: true,
                 }
             }
             // Without a declared policy the client makes one attempt: retrying is the spec's
             // decision, not accord's.
             None => RetryIr {
-                max_attempts: 1,
-                initial_delay_ms: 1_000,
-                max_delay_ms: 30_000,
-                multiplier: 2.0,
-                jitter: "full".into(),
+                max_attempts: defaults::MAX_ATTEMPTS_UNDECLARED,
+                initial_delay_ms: defaults::BACKOFF_INITIAL_MS,
+                max_delay_ms: defaults::BACKOFF_MAX_MS,
+                multiplier: defaults::BACKOFF_MULTIPLIER,
+                jitter: defaults::JITTER,
                 declared: false,
             },
         }
@@ -638,8 +534,8 @@ impl Lowerer<'_> {
         let timeouts = self.spec.timeouts.as_ref();
         let millis = |text: Option<&String>| text.and_then(|t| parse_duration(t).ok()).map(|d| d.as_millis() as u64);
         TimeoutsIr {
-            connect_ms: millis(timeouts.and_then(|t| t.connect.as_ref())).unwrap_or(10_000),
-            attempt_ms: millis(timeouts.and_then(|t| t.attempt.as_ref())).unwrap_or(60_000),
+            connect_ms: millis(timeouts.and_then(|t| t.connect.as_ref())).unwrap_or(defaults::CONNECT_TIMEOUT_MS),
+            attempt_ms: millis(timeouts.and_then(|t| t.attempt.as_ref())).unwrap_or(defaults::ATTEMPT_TIMEOUT_MS),
             total_ms: millis(timeouts.and_then(|t| t.total.as_ref())),
         }
     }
@@ -719,16 +615,9 @@ impl Lowerer<'_> {
         let headers = self.params(&endpoint.headers, &camel, &format!("{pointer}/headers"), false, &mut scope);
         let body = endpoint.request.as_ref().map(|request| BodyIr {
             ty: self.type_expr(&request.body, &format!("{camel}Body"), &format!("{pointer}/request/body")),
-            content_type: match request.content_type {
-                Some(spec::ContentType::Form) => "form".into(),
-                Some(spec::ContentType::Multipart) => "multipart".into(),
-                Some(spec::ContentType::Json) | None => "json".into(),
-            },
+            content_type: request.content_type.unwrap_or_default(),
             required: request.required.unwrap_or(true),
-            object_parts: match request.object_parts {
-                Some(spec::ObjectParts::Brackets) => "brackets".into(),
-                Some(spec::ObjectParts::Json) | None => "json".into(),
-            },
+            object_parts: request.object_parts.unwrap_or_default(),
         });
         let mut responses = Vec::new();
         for (status, response) in &endpoint.responses {
@@ -776,14 +665,7 @@ impl Lowerer<'_> {
             name: name.to_string(),
             method_name: names::snake(name),
             builder_name,
-            http_method: match endpoint.method {
-                spec::Method::Get => HttpMethod::Get,
-                spec::Method::Post => HttpMethod::Post,
-                spec::Method::Put => HttpMethod::Put,
-                spec::Method::Patch => HttpMethod::Patch,
-                spec::Method::Delete => HttpMethod::Delete,
-                spec::Method::Head => HttpMethod::Head,
-            },
+            http_method: endpoint.method,
             path: endpoint.path.clone(),
             summary: endpoint.summary.clone(),
             description: endpoint.description.clone(),
@@ -805,7 +687,6 @@ impl Lowerer<'_> {
             own_rate_limit,
             pagination,
             page_item: None,
-            retry_summary: String::new(),
             span: self.span(&pointer),
         }
     }
@@ -830,8 +711,7 @@ impl Lowerer<'_> {
         let delivery = webhooks.delivery.as_ref();
         Some(WebhooksIr {
             description: webhooks.description.clone(),
-            algorithm_title: scheme.as_ref().map(|scheme| algorithm_title(&scheme.algorithm).to_string()),
-            preset: signature.as_ref().and_then(|s| s.preset).map(|preset| preset.id().to_string()),
+            preset: signature.as_ref().and_then(|s| s.preset),
             signature: scheme,
             secret_env: signature.as_ref().map(|signature| {
                 signature
@@ -846,7 +726,7 @@ impl Lowerer<'_> {
             event_id_header: webhooks.event_id_header.clone().or_else(|| {
                 if webhooks.event_id_field.is_none() { signature.as_ref()?.id_header.clone() } else { None }
             }),
-            guarantee: delivery.and_then(|d| d.guarantee.clone()),
+            guarantee: delivery.and_then(|d| d.guarantee),
             retry_schedule_seconds: delivery
                 .map(|d| d.retries.iter().map(|r| seconds(r)).collect())
                 .unwrap_or_default(),

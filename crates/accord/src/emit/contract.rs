@@ -54,7 +54,7 @@ pub fn build(ir: &Ir) -> contract::Contract {
                 .map(|c| contract::ErrorCode {
                     name: c.name.clone(),
                     statuses: c.statuses.clone(),
-                    retry: c.retry.clone(),
+                    retry: c.retry,
                     match_value: c.match_value.clone(),
                     schema: type_schema(&c.body),
                     example: c.example.clone(),
@@ -89,7 +89,7 @@ fn auth(auth: &AuthIr) -> contract::Auth {
             .as_ref()
             .map(|b| contract::Basic { username_env: b.username_env.clone(), password_env: b.password_env.clone() }),
         api_key: auth.api_key.as_ref().map(|k| contract::ApiKey {
-            location: k.location.clone(),
+            location: k.location,
             name: k.name.clone(),
             env: k.env.clone(),
         }),
@@ -108,19 +108,19 @@ fn operation(ir: &Ir, op: &Operation) -> contract::Operation {
     };
     contract::Operation {
         name: op.name.clone(),
-        method: op.http_method.as_str().to_string(),
+        method: op.http_method,
         path: op.path.clone(),
         path_params: op.path_params.iter().map(param).collect(),
         query: op.query.iter().map(param).collect(),
         headers: op.headers.iter().map(param).collect(),
         body: op.body.as_ref().map(|b| {
-            let multipart = b.content_type == "multipart";
+            let multipart = b.content_type == ContentType::Multipart;
             contract::Body {
-                content_type: b.content_type.clone(),
+                content_type: b.content_type,
                 required: b.required,
                 schema: type_schema(&b.ty),
                 file_fields: if multipart { file_fields(ir, &b.ty) } else { Vec::new() },
-                object_parts: multipart.then(|| b.object_parts.clone()),
+                object_parts: multipart.then_some(b.object_parts),
             }
         }),
         responses: op

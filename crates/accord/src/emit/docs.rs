@@ -53,6 +53,7 @@ pub fn page(ir: &Ir, templates: &Templates) -> Result<GeneratedFile, String> {
         notice => generated_notice(&ir.source_path),
         extra => serde_value(&extra),
         used_by => serde_value(used_by(ir)),
+        algorithm_title => ir.webhooks.as_ref().and_then(super::prose::algorithm_title),
     };
     markdown(&format!("src/{}.md", ir.name), templates.render("spec.md.j2", context)?)
 }
@@ -74,6 +75,8 @@ struct OperationExtra {
     request_example: Option<Json>,
     /// The first success response with a body: `{status, body}`.
     response_example: Option<ResponseExample>,
+    /// What is retried and how, in one sentence ([`super::prose::retry_summary`]).
+    retry_summary: String,
 }
 
 #[derive(Serialize)]
@@ -95,7 +98,7 @@ fn operation_extra(ir: &Ir, op: &Operation) -> OperationExtra {
         .iter()
         .filter(|r| (200..300).contains(&r.status))
         .find_map(|r| r.example.clone().map(|body| ResponseExample { status: r.status, body }));
-    OperationExtra { request_example, response_example }
+    OperationExtra { request_example, response_example, retry_summary: super::prose::retry_summary(ir, op) }
 }
 
 /// The example of a named type, or a list of one of them.

@@ -4,6 +4,7 @@
 pub mod contract;
 pub mod docs;
 mod pretty;
+pub mod prose;
 pub mod rust;
 pub mod templates;
 pub mod tests;

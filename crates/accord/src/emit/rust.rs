@@ -22,6 +22,12 @@ pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec
         notice => generated_notice(&ir.source_path),
         runtime_path => options.runtime_path.clone(),
         package_version => package_version(ir),
+        retry_summaries => ir
+            .operations
+            .iter()
+            .map(|op| (op.name.clone(), super::prose::retry_summary(ir, op)))
+            .collect::<BTreeMap<_, _>>(),
+        algorithm_title => ir.webhooks.as_ref().and_then(super::prose::algorithm_title),
     };
     let mut files = vec![
         GeneratedFile {
@@ -751,10 +757,10 @@ fn multipart_impls(ir: &Ir) -> Vec<TokenStream> {
         let name = &def.name;
         // One impl per type: a second endpoint sending the same model with another
         // `object_parts` uses the first's (one Rust type has one `MultipartBody`).
-        if body.content_type != "multipart" || !done.insert(name.clone()) {
+        if body.content_type != ContentType::Multipart || !done.insert(name.clone()) {
             continue;
         }
-        let brackets = body.object_parts == "brackets";
+        let brackets = body.object_parts == ObjectParts::Brackets;
         let parts: Vec<TokenStream> = fields
             .iter()
             .map(|field| {
@@ -1054,8 +1060,11 @@ fn client_builder(ir: &Ir) -> TokenStream {
         fields.push(quote!(api_key: ::std::option::Option<::accord_runtime::Secret>,));
         let env = lit(&key.env);
         let name = lit(&key.name);
-        let location = if key.location == "query" { quote!(Query) } else { quote!(Header) };
-        let setter_doc = doc(&format!("The API key, sent in {} `{}`.", key.location, key.name));
+        let location = match key.location {
+            ApiKeyLocation::Header => quote!(Header),
+            ApiKeyLocation::Query => quote!(Query),
+        };
+        let setter_doc = doc(&format!("The API key, sent in {} `{}`.", key.location.as_str(), key.name));
         setters.push(quote! {
             #setter_doc
             pub fn api_key(mut self, key: impl ::std::convert::Into<::accord_runtime::Secret>) -> Self {
@@ -1355,7 +1364,7 @@ pub fn operation_notes(ir: &Ir, op: &Operation) -> String {
             .collect();
         notes.push(format!("Errors: {}.", codes.join(", ")));
     }
-    notes.push(op.retry_summary.clone());
+    notes.push(super::prose::retry_summary(ir, op));
     if let Some(header) = &op.idempotency_header {
         notes.push(format!("Idempotency key: `{header}`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes."));
     }
@@ -1566,10 +1575,10 @@ fn request_builder(ir: &Ir, op: &Operation) -> TokenStream {
         })
         .collect();
     let body = op.body.as_ref().map(|body| {
-        let setter = match body.content_type.as_str() {
-            "form" => quote!(form_body),
-            "multipart" => quote!(multipart_body),
-            _ => quote!(json_body),
+        let setter = match body.content_type {
+            ContentType::Json => quote!(json_body),
+            ContentType::Form => quote!(form_body),
+            ContentType::Multipart => quote!(multipart_body),
         };
         if body.required {
             quote!(request.#setter(self.body).map_err(crate::errors::Error::Decode)?;)
@@ -1722,12 +1731,12 @@ fn pagination_methods(op: &Operation, success: &TokenStream) -> TokenStream {
 // ---------------------------------------------------------------------------------------
 // errors.rs
 
-fn retry_strategy(retry: &str) -> TokenStream {
+fn retry_strategy(retry: RetryStrategy) -> TokenStream {
     match retry {
-        "backoff" => quote!(::accord_runtime::RetryStrategy::Backoff),
-        "after_header" => quote!(::accord_runtime::RetryStrategy::AfterHeader),
-        "refresh_auth" => quote!(::accord_runtime::RetryStrategy::RefreshAuth),
-        _ => quote!(::accord_runtime::RetryStrategy::Never),
+        RetryStrategy::Never => quote!(::accord_runtime::RetryStrategy::Never),
+        RetryStrategy::Backoff => quote!(::accord_runtime::RetryStrategy::Backoff),
+        RetryStrategy::AfterHeader => quote!(::accord_runtime::RetryStrategy::AfterHeader),
+        RetryStrategy::RefreshAuth => quote!(::accord_runtime::RetryStrategy::RefreshAuth),
     }
 }
 
@@ -1742,7 +1751,7 @@ fn errors_rs(ir: &Ir) -> TokenStream {
                 "`{}`: HTTP {} (retry: {}).",
                 code.name,
                 code.statuses.iter().map(u16::to_string).collect::<Vec<_>>().join(", "),
-                code.retry
+                code.retry.as_str()
             );
             if let Some(description) = &code.description {
                 text.push_str(&format!("\n\n{description}"));
@@ -1769,7 +1778,7 @@ fn errors_rs(ir: &Ir) -> TokenStream {
         .iter()
         .map(|code| {
             let variant = ident(&code.variant);
-            let strategy = retry_strategy(&code.retry);
+            let strategy = retry_strategy(code.retry);
             quote!(ApiError::#variant(_) => #strategy,)
         })
         .collect();
@@ -1837,7 +1846,7 @@ fn errors_rs(ir: &Ir) -> TokenStream {
             let shared = candidates.len() > 1;
             candidates.iter().map(move |code| {
                 let status = Literal::u16_unsuffixed(*status);
-                let strategy = retry_strategy(&code.retry);
+                let strategy = retry_strategy(code.retry);
                 let value = match (&code.match_value, shared) {
                     (Some(value), true) => {
                         let value = lit(value);
@@ -1866,10 +1875,10 @@ fn errors_rs(ir: &Ir) -> TokenStream {
     let max_attempts = retry.max_attempts;
     let (initial, max) = (retry.initial_delay_ms, retry.max_delay_ms);
     let multiplier = retry.multiplier;
-    let jitter = match retry.jitter.as_str() {
-        "none" => quote!(::accord_runtime::policy::Jitter::None),
-        "equal" => quote!(::accord_runtime::policy::Jitter::Equal),
-        _ => quote!(::accord_runtime::policy::Jitter::Full),
+    let jitter = match retry.jitter {
+        Jitter::None => quote!(::accord_runtime::policy::Jitter::None),
+        Jitter::Full => quote!(::accord_runtime::policy::Jitter::Full),
+        Jitter::Equal => quote!(::accord_runtime::policy::Jitter::Equal),
     };
     let retry_doc = doc(if retry.declared {
         "The spec's default retry policy (`retry`): attempts include the first; delays grow exponentially with jitter."
@@ -2261,8 +2270,8 @@ fn signed_webhooks_rs(
     let secret_env = webhooks.secret_env.as_deref().unwrap_or_default();
     let scheme_doc = doc(&format!(
         "The signature scheme of the spec{}: {} in `{}: {}`{} over `{}`{}.",
-        webhooks.preset.as_ref().map(|preset| format!(" (preset `{preset}`)")).unwrap_or_default(),
-        webhooks.algorithm_title.as_deref().unwrap_or_default(),
+        webhooks.preset.map(|preset| format!(" (preset `{}`)", preset.id())).unwrap_or_default(),
+        signature.algorithm.title(),
         signature.header,
         signature.format,
         signature.separator.as_ref().map(|s| format!(" (entries separated by `{s}`)")).unwrap_or_default(),
@@ -2365,16 +2374,16 @@ fn scheme_tokens(signature: &SignatureIr) -> TokenStream {
         }
         None => quote!(::std::option::Option::None),
     };
-    let algorithm = ident(match signature.algorithm.as_str() {
-        "hmac-sha1" => "HmacSha1",
-        "ed25519" => "Ed25519",
-        _ => "HmacSha256",
-    });
-    let encoding = ident(match signature.key.encoding.as_str() {
-        "base64" => "Base64",
-        "hex" => "Hex",
-        _ => "Utf8",
-    });
+    let algorithm = match signature.algorithm {
+        SignatureAlgorithm::HmacSha256 => quote!(HmacSha256),
+        SignatureAlgorithm::HmacSha1 => quote!(HmacSha1),
+        SignatureAlgorithm::Ed25519 => quote!(Ed25519),
+    };
+    let encoding = match signature.key.encoding {
+        KeyEncoding::Utf8 => quote!(Utf8),
+        KeyEncoding::Base64 => quote!(Base64),
+        KeyEncoding::Hex => quote!(Hex),
+    };
     let prefix = optional_cow(&signature.key.prefix);
     let signing_prefix = optional_cow(&signature.key.signing_prefix);
     let header = cow(&signature.header);

@@ -92,7 +92,9 @@ pub fn generate(ir: &Ir) -> GeneratedFile {
 /// mock reads the file part back as that text.
 fn files_as_base64(ir: &Ir, op: &Operation, body: &Value) -> Value {
     use base64::Engine as _;
-    let Some(declared) = op.body.as_ref().filter(|b| b.content_type == "multipart") else { return body.clone() };
+    let Some(declared) = op.body.as_ref().filter(|b| b.content_type == ContentType::Multipart) else {
+        return body.clone();
+    };
     let encode = |value: &mut Value| {
         if let Value::String(text) = value {
             *value = Value::String(base64::engine::general_purpose::STANDARD.encode(text.as_bytes()));
@@ -272,7 +274,7 @@ fn scenario_step(ir: &Ir, scenario: &ScenarioIr, index: usize, step: &StepIr) ->
             let body_ir = op.body.as_ref().expect("a multipart body");
             let files: Vec<Literal> =
                 super::contract::file_fields(ir, &body_ir.ty).iter().map(|f| Literal::string(f)).collect();
-            let brackets = body_ir.object_parts == "brackets";
+            let brackets = body_ir.object_parts == ObjectParts::Brackets;
             quote!(request.body = ::accord_runtime::client::Body::Multipart(::accord_runtime::Multipart::from_json(body, &[#(#files.to_string()),*], #brackets));)
         }
         _ => quote!(request.json_body(body).expect("body encodes");),

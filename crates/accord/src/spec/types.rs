@@ -80,6 +80,26 @@ pub struct Spec {
     pub sequences: IndexMap<String, String>,
 }
 
+/// How often a provider delivers one webhook event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeliveryGuarantee {
+    /// Every event arrives, possibly more than once: receivers de-duplicate by event id.
+    AtLeastOnce,
+    /// An event arrives once or never.
+    AtMostOnce,
+}
+
+impl DeliveryGuarantee {
+    /// The spec's spelling (`at-least-once`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DeliveryGuarantee::AtLeastOnce => "at-least-once",
+            DeliveryGuarantee::AtMostOnce => "at-most-once",
+        }
+    }
+}
+
 /// Lifecycle status of a spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -810,7 +830,7 @@ pub struct SignatureUrl {
 pub struct Delivery {
     /// `at-least-once` or `at-most-once`.
     #[serde(default)]
-    pub guarantee: Option<String>,
+    pub guarantee: Option<DeliveryGuarantee>,
     /// Delay before each delivery attempt, e.g. `[0s, 1m, 5m]`.
     #[serde(default)]
     pub retries: Vec<String>,

@@ -1,0 +1,379 @@
+//! Lowering: a checked [`Spec`] → [`Ir`] in one pass. Names every type and identifier (via
+//! `names`), hoists inline object/enum/union schemas into named types, parses durations and
+//! rates, resolves references and synthesises example values (docs, mock answers).
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value, json};
+
+use accord_contract::wire::defaults;
+
+use crate::diag::join_pointer;
+use crate::ir::*;
+use crate::names::{self, Scope};
+use crate::spec::{self, Positions, Required, Spec, TypeRef};
+use crate::units::{parse_duration, parse_rate};
+
+mod dedup;
+mod examples;
+mod operations;
+mod scenarios;
+mod types;
+mod webhooks;
+
+use types::constraints;
+
+pub use accord_contract::{pointer_segments, set_pointer};
+pub use examples::merge;
+pub use webhooks::{preset_scheme, signature_ir};
+
+/// Lowers a spec that passed `check` (no error diagnostics). `source_path` is how generated
+/// headers name the spec (`specs/orders.yaml`).
+pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
+    let mut lowerer = Lowerer {
+        spec,
+        positions,
+        type_scope: Scope::with_reserved(&[
+            "Client",
+            "ClientBuilder",
+            "Environment",
+            "Error",
+            "ApiError",
+            "Event",
+            "Result",
+            "Option",
+            "Vec",
+            "String",
+            "Box",
+            "Credentials",
+            "ClientCredentials",
+        ]),
+        types: Vec::new(),
+        model_names: BTreeMap::new(),
+        type_index: Default::default(),
+    };
+    // Models are named first so that references resolve regardless of order.
+    for name in spec.models.keys() {
+        let rust_name = lowerer.type_scope.claim(names::camel(name));
+        lowerer.model_names.insert(name.clone(), rust_name);
+    }
+    for (name, schema) in &spec.models {
+        let rust_name = lowerer.model_names[name].clone();
+        let pointer = join_pointer("/models", name);
+        let kind = lowerer.type_kind(schema, &rust_name, &pointer);
+        let span = lowerer.span(&pointer);
+        lowerer.types.push(TypeDef {
+            name: rust_name,
+            spec_name: name.clone(),
+            is_model: true,
+            description: schema.description.clone(),
+            kind,
+            example: schema.example.clone().unwrap_or(Value::Null),
+            span,
+        });
+    }
+    let errors = lowerer.errors();
+    let operations: Vec<Operation> =
+        spec.endpoints.iter().map(|(name, endpoint)| lowerer.operation(name, endpoint)).collect();
+    let webhooks = lowerer.webhooks();
+    lowerer.share_identical_inline_types();
+    lowerer.fill_examples();
+    let mut ir = Ir {
+        name: spec.name.clone(),
+        crate_name: names::crate_name(&spec.name),
+        lib_name: names::lib_name(&spec.name),
+        env_prefix: names::shouty(&spec.name),
+        source_path: source_path.to_string(),
+        title: spec.title.clone().unwrap_or_else(|| spec.name.clone()),
+        version: spec.version.clone(),
+        status: spec.status,
+        authors: spec.authors.clone(),
+        description: spec.description.clone(),
+        scope_in: spec.scope.as_ref().map(|s| s.in_scope.clone()).unwrap_or_default(),
+        scope_out: spec.scope.as_ref().map(|s| s.out_of_scope.clone()).unwrap_or_default(),
+        environments: lowerer.environments(),
+        auth: lowerer.auth(),
+        headers: spec
+            .headers
+            .iter()
+            .map(|(name, header)| HeaderIr {
+                name: name.clone(),
+                generate_uuid: header.generate == Some(spec::GeneratedValue::Uuid),
+                value: header.value.clone(),
+                description: header.description.clone(),
+            })
+            .collect(),
+        types: Vec::new(),
+        errors,
+        retry: lowerer.retry(),
+        timeouts: lowerer.timeouts(),
+        rate_limits: lowerer.rate_limits(),
+        operations,
+        webhooks,
+        scenarios: Vec::new(),
+        sequences: spec
+            .sequences
+            .iter()
+            .map(|(title, diagram)| (title.clone(), diagram.trim_end().to_string()))
+            .collect(),
+    };
+    for code in &mut ir.errors.codes {
+        code.example =
+            lowerer.error_example(&code.body, ir_code_pointer(spec), code.match_value.as_deref().unwrap_or(&code.name));
+    }
+    for operation in &mut ir.operations {
+        for response in &mut operation.responses {
+            response.example = response.ty.as_ref().map(|ty| lowerer.sample(ty, 0));
+        }
+    }
+    if let Some(webhooks) = &mut ir.webhooks {
+        for event in &mut webhooks.events {
+            if event.example.is_null() {
+                event.example = lowerer.sample(&event.payload, 0);
+                // The event type is set at its pointer later: the values on the way there
+                // must exist in full even where they are optional (Adyen's
+                // `/notificationItems/0/NotificationRequestItem/eventCode`).
+                if let Some(pointer) = &webhooks.event_type_field {
+                    lowerer.sample_along(&mut event.example, &event.payload, &pointer_segments(pointer), 0);
+                }
+            }
+        }
+    }
+    ir.scenarios = lowerer.scenarios(&ir);
+    ir.types = lowerer.types;
+    for index in 0..ir.operations.len() {
+        let operation = &ir.operations[index];
+        let items = match &operation.pagination {
+            Some(PaginationIr::Cursor { items, .. })
+            | Some(PaginationIr::Page { items, .. })
+            | Some(PaginationIr::NextUrl { items, .. }) => Some(items.clone()),
+            None => None,
+        };
+        let page_item = items.and_then(|items| {
+            let list = follow_pointer(&ir.types, operation.success.as_ref()?, items.as_deref().unwrap_or(""))?;
+            match list {
+                TypeExpr::Array(item) => Some(*item),
+                _ => None,
+            }
+        });
+        ir.operations[index].page_item = page_item;
+    }
+    ir
+}
+
+/// The type at a JSON pointer inside a value of type `ty` (through struct fields, aliases,
+/// array items and map values).
+fn follow_pointer(types: &[TypeDef], ty: &TypeExpr, pointer: &str) -> Option<TypeExpr> {
+    let mut current = ty.clone();
+    let segments: Vec<String> = if pointer.is_empty() {
+        Vec::new()
+    } else {
+        pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
+    };
+    for segment in segments {
+        current = resolve_alias(types, current)?;
+        current = match current {
+            TypeExpr::Named(name) => {
+                let def = types.iter().find(|def| def.name == name)?;
+                match &def.kind {
+                    TypeKind::Struct { fields, .. } => {
+                        fields.iter().find(|field| field.wire_name == segment)?.ty.clone()
+                    }
+                    _ => return None,
+                }
+            }
+            TypeExpr::Array(item) if segment.parse::<usize>().is_ok() => *item,
+            TypeExpr::Map(value) => *value,
+            _ => return None,
+        };
+    }
+    resolve_alias(types, current)
+}
+
+fn resolve_alias(types: &[TypeDef], ty: TypeExpr) -> Option<TypeExpr> {
+    let mut current = ty;
+    for _ in 0..16 {
+        let TypeExpr::Named(name) = &current else { return Some(current) };
+        let def = types.iter().find(|def| &def.name == name)?;
+        match &def.kind {
+            TypeKind::Alias { target, .. } => current = target.clone(),
+            _ => return Some(current),
+        }
+    }
+    None
+}
+
+/// The error code's JSON pointer in an error body, when the spec declares a code field.
+fn ir_code_pointer(spec: &Spec) -> Option<&str> {
+    spec.errors.as_ref().and_then(|e| e.code_field.as_deref())
+}
+
+struct Lowerer<'a> {
+    spec: &'a Spec,
+    positions: &'a Positions,
+    type_scope: Scope,
+    types: Vec<TypeDef>,
+    model_names: BTreeMap<String, String>,
+    /// Positions in `types` by name, for the lookups of example synthesis (tens of thousands
+    /// on a large spec); see [`Lowerer::type_named`].
+    type_index: std::cell::RefCell<TypeIndex>,
+}
+
+/// The first position of each type name among the first `indexed` types.
+#[derive(Default)]
+struct TypeIndex {
+    indexed: usize,
+    positions: std::collections::HashMap<String, usize>,
+}
+
+fn seconds(text: &str) -> u64 {
+    parse_duration(text).map(|d| d.as_secs()).unwrap_or(0)
+}
+
+impl Lowerer<'_> {
+    fn span(&self, pointer: &str) -> Span {
+        let location = self.positions.value(pointer).unwrap_or_default();
+        Span { pointer: pointer.to_string(), line: location.line, column: location.column }
+    }
+
+    fn environments(&self) -> Vec<EnvironmentIr> {
+        let has_default = self.spec.environments.values().any(|e| e.default);
+        let mut scope = Scope::default();
+        self.spec
+            .environments
+            .iter()
+            .enumerate()
+            .map(|(index, (name, environment))| EnvironmentIr {
+                name: name.clone(),
+                variant: scope.claim(names::camel(name)),
+                base_url: environment.base_url.trim_end_matches('/').to_string(),
+                description: environment.description.clone(),
+                default: environment.default || (!has_default && index == 0),
+            })
+            .collect()
+    }
+
+    fn auth(&self) -> AuthIr {
+        let Some(auth) = &self.spec.auth else { return AuthIr::default() };
+        let prefix = names::shouty(&self.spec.name);
+        AuthIr {
+            description: auth.description.clone(),
+            api_key: auth.api_key.as_ref().map(|key| ApiKeyIr {
+                location: key.location,
+                name: key.name.clone(),
+                env: key.env.clone().unwrap_or_else(|| format!("{prefix}_API_KEY")),
+            }),
+            bearer: auth.bearer.as_ref().map(|bearer| EnvCredential {
+                env: bearer.env.clone().unwrap_or_else(|| format!("{prefix}_TOKEN")),
+                description: bearer.description.clone(),
+            }),
+            basic: auth.basic.as_ref().map(|basic| BasicIr {
+                username_env: basic.username_env.clone().unwrap_or_else(|| format!("{prefix}_USERNAME")),
+                password_env: basic.password_env.clone().unwrap_or_else(|| format!("{prefix}_PASSWORD")),
+                description: basic.description.clone(),
+            }),
+            oauth2: auth.oauth2_client_credentials.as_ref().map(|oauth| OAuth2Ir {
+                token_url: oauth.token_url.clone(),
+                scopes: oauth.scopes.clone(),
+                refresh_before_expiry_seconds: oauth.refresh_before_expiry.as_deref().map(seconds).unwrap_or(0),
+                client_id_env: oauth.client_id_env.clone().unwrap_or_else(|| format!("{prefix}_CLIENT_ID")),
+                client_secret_env: oauth.client_secret_env.clone().unwrap_or_else(|| format!("{prefix}_CLIENT_SECRET")),
+            }),
+        }
+    }
+
+    fn errors(&mut self) -> ErrorsIr {
+        let Some(errors) = &self.spec.errors else { return ErrorsIr::default() };
+        let mut scope = Scope::with_reserved(&["Unknown"]);
+        let mut codes = Vec::new();
+        for (name, code) in &errors.codes {
+            let body_model = code.body.as_ref().or(errors.body.as_ref()).cloned().unwrap_or_default();
+            let body = self.named(&body_model, None, None, name, "/errors");
+            let pointer = join_pointer("/errors/codes", name);
+            codes.push(ErrorCodeIr {
+                name: name.clone(),
+                variant: scope.claim(names::camel(&name.to_lowercase())),
+                statuses: code.status.to_vec(),
+                retry: code.retry,
+                match_value: errors
+                    .code_field
+                    .as_ref()
+                    .map(|_| code.match_value.clone().unwrap_or_else(|| name.clone())),
+                body,
+                description: code.description.clone(),
+                resolution: code.resolution.clone(),
+                example: Value::Null,
+                span: self.span(&pointer),
+            });
+        }
+        ErrorsIr { code_pointer: errors.code_field.clone(), codes }
+    }
+
+    fn retry(&self) -> RetryIr {
+        match &self.spec.retry {
+            Some(retry) => {
+                let backoff = retry.backoff.as_ref();
+                RetryIr {
+                    max_attempts: retry.max_attempts,
+                    initial_delay_ms: backoff
+                        .map(|b| parse_duration(&b.initial).map(|d| d.as_millis() as u64).unwrap_or(0))
+                        .unwrap_or(defaults::BACKOFF_INITIAL_MS),
+                    max_delay_ms: backoff
+                        .map(|b| parse_duration(&b.max).map(|d| d.as_millis() as u64).unwrap_or(0))
+                        .unwrap_or(defaults::BACKOFF_MAX_MS),
+                    multiplier: backoff.and_then(|b| b.multiplier).unwrap_or(defaults::BACKOFF_MULTIPLIER),
+                    jitter: backoff.and_then(|b| b.jitter).unwrap_or(defaults::JITTER),
+                    declared: true,
+                }
+            }
+            // Without a declared policy the client makes one attempt: retrying is the spec's
+            // decision, not accord's.
+            None => RetryIr {
+                max_attempts: defaults::MAX_ATTEMPTS_UNDECLARED,
+                initial_delay_ms: defaults::BACKOFF_INITIAL_MS,
+                max_delay_ms: defaults::BACKOFF_MAX_MS,
+                multiplier: defaults::BACKOFF_MULTIPLIER,
+                jitter: defaults::JITTER,
+                declared: false,
+            },
+        }
+    }
+
+    fn timeouts(&self) -> TimeoutsIr {
+        let timeouts = self.spec.timeouts.as_ref();
+        let millis = |text: Option<&String>| text.and_then(|t| parse_duration(t).ok()).map(|d| d.as_millis() as u64);
+        TimeoutsIr {
+            connect_ms: millis(timeouts.and_then(|t| t.connect.as_ref())).unwrap_or(defaults::CONNECT_TIMEOUT_MS),
+            attempt_ms: millis(timeouts.and_then(|t| t.attempt.as_ref())).unwrap_or(defaults::ATTEMPT_TIMEOUT_MS),
+            total_ms: millis(timeouts.and_then(|t| t.total.as_ref())),
+        }
+    }
+
+    fn rate(&self, limit: &spec::RateLimit) -> Option<RateIr> {
+        let (text, burst, reason) = match limit {
+            spec::RateLimit::Short(text) => (text.clone(), None, None),
+            spec::RateLimit::Full(def) => (def.limit.clone(), def.burst, def.reason.clone()),
+        };
+        let rate = parse_rate(&text).ok()?;
+        Some(RateIr {
+            text,
+            requests: rate.requests,
+            window_seconds: rate.window.as_secs(),
+            burst: burst.unwrap_or(rate.requests),
+            reason,
+        })
+    }
+
+    fn rate_limits(&self) -> RateLimitsIr {
+        let Some(limits) = &self.spec.rate_limits else { return RateLimitsIr::default() };
+        let headers = limits.headers.as_ref();
+        RateLimitsIr {
+            default: limits.default.as_ref().and_then(|l| self.rate(l)),
+            quotas: limits.quotas.iter().filter_map(|q| self.rate(&spec::RateLimit::Short(q.clone()))).collect(),
+            limit_header: headers.and_then(|h| h.limit.clone()),
+            remaining_header: headers.and_then(|h| h.remaining.clone()),
+            reset_header: headers.and_then(|h| h.reset.clone()),
+            description: limits.description.clone(),
+        }
+    }
+}

@@ -1,0 +1,128 @@
+//! Endpoints become operations: parameters, body, responses, pagination and rate limit.
+
+use super::*;
+
+impl Lowerer<'_> {
+    pub(super) fn params(
+        &mut self,
+        parameters: &indexmap::IndexMap<String, TypeRef>,
+        context: &str,
+        pointer: &str,
+        always_required: bool,
+        scope: &mut Scope,
+    ) -> Vec<Param> {
+        parameters
+            .iter()
+            .map(|(wire, type_ref)| {
+                let param_pointer = join_pointer(pointer, wire);
+                let ty =
+                    self.type_expr(type_ref, &format!("{context}{}", names::bare(&names::camel(wire))), &param_pointer);
+                let inline = match type_ref {
+                    TypeRef::Inline(schema) => Some(schema.as_ref()),
+                    TypeRef::Name(_) => None,
+                };
+                Param {
+                    wire_name: wire.clone(),
+                    rust_name: scope.claim(names::snake(wire)),
+                    ty,
+                    required: always_required
+                        || matches!(inline.and_then(|s| s.required.as_ref()), Some(Required::Flag(true))),
+                    description: inline.and_then(|s| s.description.clone()),
+                    constraints: inline.map(constraints).unwrap_or_default(),
+                    default: inline.and_then(|s| s.default.clone()),
+                }
+            })
+            .collect()
+    }
+
+    pub(super) fn operation(&mut self, name: &str, endpoint: &spec::Endpoint) -> Operation {
+        let pointer = join_pointer("/endpoints", name);
+        let camel = names::bare(&names::camel(name)).to_string();
+        let builder_name = self.type_scope.claim(format!("{camel}Request"));
+        // Parameter names share one scope with the builder's own methods.
+        let mut scope =
+            Scope::with_reserved(&["send", "send_full", "body", "client", "idempotency_key", "header", "new"]);
+        let declared_order = crate::check::path_parameters(&endpoint.path).unwrap_or_default();
+        let mut path_params =
+            self.params(&endpoint.path_params, &camel, &format!("{pointer}/path_params"), true, &mut scope);
+        path_params.sort_by_key(|p| declared_order.iter().position(|n| n == &p.wire_name));
+        let query = self.params(&endpoint.query, &camel, &format!("{pointer}/query"), false, &mut scope);
+        let headers = self.params(&endpoint.headers, &camel, &format!("{pointer}/headers"), false, &mut scope);
+        let body = endpoint.request.as_ref().map(|request| BodyIr {
+            ty: self.type_expr(&request.body, &format!("{camel}Body"), &format!("{pointer}/request/body")),
+            content_type: request.content_type.unwrap_or_default(),
+            required: request.required.unwrap_or(true),
+            object_parts: request.object_parts.unwrap_or_default(),
+        });
+        let mut responses = Vec::new();
+        for (status, response) in &endpoint.responses {
+            let status: u16 = status.parse().unwrap_or(0);
+            let response_pointer = join_pointer(&format!("{pointer}/responses"), &status.to_string());
+            let (ty, description, headers) = match response {
+                spec::ResponseRef::Short(model) => (
+                    Some(self.named(model, None, None, &format!("{camel}Response"), &response_pointer)),
+                    None,
+                    Vec::new(),
+                ),
+                spec::ResponseRef::Full(definition) => (
+                    definition.body.as_ref().map(|body| {
+                        self.type_expr(body, &format!("{camel}Response"), &format!("{response_pointer}/body"))
+                    }),
+                    definition.description.clone(),
+                    definition.headers.keys().cloned().collect(),
+                ),
+            };
+            responses.push(ResponseIr { status, ty, description, headers, example: None });
+        }
+        let success = responses.iter().filter(|r| (200..300).contains(&r.status)).find_map(|r| r.ty.clone());
+        let default_limit = self.spec.rate_limits.as_ref().and_then(|l| l.default.as_ref());
+        let own_rate_limit = endpoint.rate_limit.is_some();
+        let rate_limit = endpoint.rate_limit.as_ref().or(default_limit).and_then(|l| self.rate(l));
+        let pagination = endpoint.pagination.as_ref().map(|pagination| match pagination {
+            spec::Pagination::Cursor(cursor) => PaginationIr::Cursor {
+                param: cursor.param.clone(),
+                next: cursor.next.clone(),
+                from_last_item: cursor.from_last_item,
+                has_more: cursor.has_more.clone(),
+                items: cursor.items.clone(),
+            },
+            spec::Pagination::Page(page) => PaginationIr::Page {
+                param: page.param.clone(),
+                size_param: page.size_param.clone(),
+                link_header: page.link_header,
+                items: page.items.clone(),
+            },
+            spec::Pagination::NextUrl(next_url) => {
+                PaginationIr::NextUrl { next: next_url.next.clone(), items: next_url.items.clone() }
+            }
+        });
+        Operation {
+            name: name.to_string(),
+            method_name: names::snake(name),
+            builder_name,
+            http_method: endpoint.method,
+            path: endpoint.path.clone(),
+            summary: endpoint.summary.clone(),
+            description: endpoint.description.clone(),
+            deprecated: endpoint.deprecated,
+            path_params,
+            query,
+            headers,
+            body,
+            responses,
+            success,
+            errors: endpoint.errors.clone(),
+            idempotency_header: endpoint.idempotency.as_ref().map(|i| i.header.clone()),
+            idempotency_retention_seconds: endpoint
+                .idempotency
+                .as_ref()
+                .and_then(|i| i.retention.as_deref())
+                .map(seconds),
+            rate_limit,
+            own_rate_limit,
+            pagination,
+            page_item: None,
+            span: self.span(&pointer),
+        }
+    }
+}

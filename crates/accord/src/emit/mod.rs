@@ -1,53 +1,73 @@
-//! Emitters: pure functions from the IR to files (no I/O). Rust is built as syntax trees
-//! with syn/quote and printed by prettyplease; text files come from minijinja templates.
+//! Emitters: pure functions from the IR to files (no I/O). Each output is an [`Emitter`]
+//! registered in [`emitters`]; [`generate`] runs them all for `accord generate` and
+//! [`build_script_files`] for `accord::compile`. Rust is built as syntax trees with syn/quote
+//! and printed by prettyplease; text files come from minijinja templates.
+//!
+//! Adding an output (an OpenAPI export, a TypeScript client) is a module with a unit struct
+//! that implements [`Emitter`] (see its contract), and one line in [`emitters`].
 
 pub mod contract;
 pub mod docs;
 mod emitter;
 pub mod rust;
+pub mod schema;
 pub mod templates;
 pub mod tests;
 
 use std::path::PathBuf;
 
-pub use self::emitter::{GeneratedFile, Options, generated_notice};
+pub use self::emitter::{Context, Emitter, GeneratedFile, Options, generated_notice};
 use crate::ir::Ir;
 
-/// Generates every file for the given specs: per spec a client crate, the docs book under
-/// `docs/` (see [`generate_docs`]), and `accord.schema.json`.
+/// Every output accord makes, in a fixed order: when several fail, the first one's error is
+/// reported (the client crates' first, as when everything was made one after another).
+pub fn emitters() -> &'static [&'static dyn Emitter] {
+    &[&rust::RustClient, &ContractTests, &ContractJson, &DocsBook, &schema::LanguageSchema]
+}
+
+/// Generates every file for the given specs: every registered emitter's files for each spec
+/// and for the project (per spec a client crate with its contract tests and `contract.json`,
+/// the docs book under `docs/` (see [`generate_docs`]), and `accord.schema.json`), sorted by
+/// path.
 ///
 /// Errors: a template fails to render (message names the template and line), or a docs page
 /// links to an anchor it does not have.
 pub fn generate(specs: &[&Ir], options: &Options) -> Result<Vec<GeneratedFile>, String> {
     let templates = templates::Templates::new(options.templates_dir.as_deref())?;
-    // The docs book and the contracts do not depend on the client crates, so threads of their
-    // own make them while this one builds the crates (whose large files use every thread too).
-    let (clients, book, contracts) = std::thread::scope(|scope| {
-        let contracts = scope.spawn(|| specs.iter().map(|ir| contract::generate(ir)).collect::<Vec<_>>());
-        let book = scope.spawn(|| docs::book(specs, &templates));
-        let clients = (|| -> Result<Vec<GeneratedFile>, String> {
-            let mut files = Vec::new();
-            for ir in specs {
-                files.extend(rust::generate(ir, options, &templates)?);
-                files.push(tests::generate(ir));
-            }
-            Ok(files)
-        })();
-        let book = book.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (clients, book, contracts.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    let context = &Context { options, templates: &templates };
+    // Outputs do not depend on one another, so each emitter runs on a thread of its own (and
+    // the client crates' large files are printed on every thread besides).
+    let outputs: Vec<Result<Vec<GeneratedFile>, String>> = std::thread::scope(|scope| {
+        let running: Vec<_> =
+            emitters().iter().map(|&emitter| scope.spawn(move || run(emitter, specs, context))).collect();
+        running
+            .into_iter()
+            .map(|thread| thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .collect()
     });
-    // The crates' errors come first, as when everything was made in that order.
-    let mut files = clients?;
-    files.extend(contracts);
-    for file in book? {
-        files.push(GeneratedFile { path: PathBuf::from("docs").join(file.path), contents: file.contents });
+    let mut files = Vec::new();
+    for output in outputs {
+        files.extend(output?);
     }
-    let schema = crate::spec::schema::json_schema();
-    let mut schema_text = serde_json::to_string_pretty(&schema).unwrap_or_default();
-    schema_text.push('\n');
-    files.push(GeneratedFile { path: PathBuf::from("accord.schema.json"), contents: schema_text });
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// One emitter's files: each spec's, in order, then the project's.
+fn run(emitter: &dyn Emitter, specs: &[&Ir], context: &Context<'_>) -> Result<Vec<GeneratedFile>, String> {
+    let mut files = Vec::new();
+    for ir in specs {
+        files.extend(emitter.spec_files(ir, context)?);
+    }
+    files.extend(emitter.project_files(specs, context)?);
+    Ok(files)
+}
+
+/// The files a build script writes into `OUT_DIR` for one spec: every registered emitter's
+/// [`Emitter::build_script_files`] (today `NAME.rs`, the client as inline modules, and
+/// `NAME.contract.json`), in registry order.
+pub fn build_script_files(ir: &Ir) -> Vec<GeneratedFile> {
+    emitters().iter().flat_map(|emitter| emitter.build_script_files(ir)).collect()
 }
 
 /// Generates only the docs book, paths relative to the book's root: `book.toml`,
@@ -58,4 +78,99 @@ pub fn generate(specs: &[&Ir], options: &Options) -> Result<Vec<GeneratedFile>, 
 pub fn generate_docs(specs: &[&Ir], options: &Options) -> Result<Vec<GeneratedFile>, String> {
     let templates = templates::Templates::new(options.templates_dir.as_deref())?;
     docs::book(specs, &templates)
+}
+
+// The three emitters below predate the trait; their impls live here so that their modules
+// stay as they were.
+
+/// The contract tests of a client crate, `NAME/tests/contract.rs` ([`tests`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ContractTests;
+
+impl Emitter for ContractTests {
+    fn name(&self) -> &'static str {
+        "contract-tests"
+    }
+
+    fn spec_files(&self, ir: &Ir, _context: &Context<'_>) -> Result<Vec<GeneratedFile>, String> {
+        Ok(vec![tests::generate(ir)])
+    }
+}
+
+/// The contract, `NAME/contract.json` beside the client crate ([`contract`]); for a build
+/// script, `NAME.contract.json`, for `accord mock` in the including crate's tests.
+#[derive(Debug, Clone, Copy)]
+pub struct ContractJson;
+
+impl Emitter for ContractJson {
+    fn name(&self) -> &'static str {
+        "contract"
+    }
+
+    fn spec_files(&self, ir: &Ir, _context: &Context<'_>) -> Result<Vec<GeneratedFile>, String> {
+        Ok(vec![contract::generate(ir)])
+    }
+
+    fn build_script_files(&self, ir: &Ir) -> Vec<GeneratedFile> {
+        vec![contract::generate_as(ir, PathBuf::from(format!("{}.contract.json", ir.name)))]
+    }
+}
+
+/// The mdBook of every spec under `docs/` ([`docs`]).
+#[derive(Debug, Clone, Copy)]
+pub struct DocsBook;
+
+impl Emitter for DocsBook {
+    fn name(&self) -> &'static str {
+        "docs"
+    }
+
+    fn project_files(&self, specs: &[&Ir], context: &Context<'_>) -> Result<Vec<GeneratedFile>, String> {
+        let book = docs::book(specs, context.templates)?;
+        Ok(book
+            .into_iter()
+            .map(|file| GeneratedFile { path: PathBuf::from("docs").join(file.path), contents: file.contents })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use std::collections::BTreeSet;
+    use std::path::Path;
+
+    use super::*;
+
+    fn orders() -> Ir {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs/orders.yaml");
+        let source = std::fs::read_to_string(&path).expect("the orders spec");
+        crate::project::compile_spec(Path::new("specs/orders.yaml"), &source).expect("orders compiles").ir
+    }
+
+    #[test]
+    fn emitters_have_unique_names_and_never_make_the_same_file() {
+        let names: BTreeSet<&str> = emitters().iter().map(|emitter| emitter.name()).collect();
+        assert_eq!(names.len(), emitters().len(), "{names:?}");
+        let ir = orders();
+        let options = Options::default();
+        let templates = templates::Templates::new(None).expect("the embedded templates load");
+        let context = Context { options: &options, templates: &templates };
+        let mut seen = BTreeSet::new();
+        for emitter in emitters() {
+            let files = run(*emitter, &[&ir], &context).expect("generates");
+            for file in files.iter().chain(&emitter.build_script_files(&ir)) {
+                assert!(
+                    seen.insert(file.path.clone()),
+                    "{} made twice (again by `{}`)",
+                    file.path.display(),
+                    emitter.name()
+                );
+            }
+        }
+        let generated: BTreeSet<_> =
+            generate(&[&ir], &options).expect("generates").into_iter().map(|file| file.path).collect();
+        let build_script: BTreeSet<_> = build_script_files(&ir).into_iter().map(|file| file.path).collect();
+        assert_eq!(build_script, BTreeSet::from([PathBuf::from("orders.rs"), PathBuf::from("orders.contract.json")]));
+        assert_eq!(seen, &generated | &build_script);
+    }
 }

@@ -5,8 +5,8 @@
 //!
 //! One module per generated file (`lib_rs`, `models`, `client`, `errors`, `webhooks`), over
 //! leaf helpers that use nothing above them: [`tokens`] (identifiers, literals, docs, types),
-//! [`print`](mod@print) (printing a file) with `pretty` (printing a large one on several threads), and
-//! `cycles` (which members need a `Box`).
+//! [`print`](mod@print) (printing a file) with `pretty` (printing a large one on several
+//! threads), and `cycles` (which members need a `Box`).
 
 mod client;
 mod cycles;
@@ -30,9 +30,28 @@ use self::models::{models_file, models_rs};
 use self::print::{print, rust_file, separate_items};
 use self::tokens::ident;
 use self::webhooks::webhooks_rs;
-use super::emitter::{GeneratedFile, Options, generated_notice};
+use super::emitter::{Context, Emitter, GeneratedFile, Options, generated_notice};
 use super::templates::Templates;
 use crate::ir::Ir;
+
+/// The client crate (`NAME/Cargo.toml`, `README.md`, `src/*.rs`); for a build script,
+/// `NAME.rs`, the client as inline modules.
+#[derive(Debug, Clone, Copy)]
+pub struct RustClient;
+
+impl Emitter for RustClient {
+    fn name(&self) -> &'static str {
+        "rust"
+    }
+
+    fn spec_files(&self, ir: &Ir, context: &Context<'_>) -> Result<Vec<GeneratedFile>, String> {
+        generate(ir, context.options, context.templates)
+    }
+
+    fn build_script_files(&self, ir: &Ir) -> Vec<GeneratedFile> {
+        vec![GeneratedFile { path: PathBuf::from(format!("{}.rs", ir.name)), contents: module_file(ir) }]
+    }
+}
 
 /// Generates the client crate's files for one spec.
 ///

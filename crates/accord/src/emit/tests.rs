@@ -12,8 +12,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-use super::GeneratedFile;
-use super::rust::{ident, rust_file, type_tokens_in};
+use super::emitter::GeneratedFile;
+use super::rust::print::rust_file;
+use super::rust::tokens::{ident, type_tokens_in};
 use crate::ir::*;
 
 /// Generates `NAME/tests/contract.rs`.

@@ -996,7 +996,7 @@ fn client_builder(ir: &Ir) -> TokenStream {
         choose.push(quote! {
             if let ::std::option::Option::Some(credentials) = self.client_credentials {
                 let token_url = self.token_url.unwrap_or_else(|| #token_url.to_string());
-                let scopes = ::std::vec![#(#scopes.to_string()),*];
+                let scopes = ::std::vec::Vec::from([#(#scopes.to_string()),*]);
                 auth = ::accord_runtime::Auth::OAuth2(::accord_runtime::auth::OAuth2::new(token_url, credentials, scopes, ::std::time::Duration::from_secs(#margin)));
             }
         });
@@ -1241,7 +1241,7 @@ fn client_builder(ir: &Ir) -> TokenStream {
                 let base_url = self.base_url.unwrap_or_else(|| self.environment.base_url().to_string());
                 let mut config = ::accord_runtime::ClientConfig::new(base_url, #user_agent);
                 config.auth = auth;
-                config.default_headers = ::std::vec![#(#headers),*];
+                config.default_headers = ::std::vec::Vec::from([#(#headers),*]);
                 config.timeouts = ::accord_runtime::Timeouts {
                     connect: self.connect_timeout.unwrap_or(::std::time::Duration::from_millis(#connect_ms)),
                     attempt: self.attempt_timeout.unwrap_or(::std::time::Duration::from_millis(#attempt_ms)),
@@ -1321,8 +1321,8 @@ fn rate_limits_fn(ir: &Ir) -> TokenStream {
         pub fn rate_limits() -> ::std::option::Option<::accord_runtime::RateLimitConfig> {
             ::std::option::Option::Some(::accord_runtime::RateLimitConfig {
                 default: #default,
-                operations: ::std::vec![#(#operations),*],
-                quotas: ::std::vec![#(#quotas),*],
+                operations: ::std::vec::Vec::from([#(#operations),*]),
+                quotas: ::std::vec::Vec::from([#(#quotas),*]),
                 remaining_header: #remaining,
                 reset_header: #reset,
             })

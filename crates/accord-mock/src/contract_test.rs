@@ -68,6 +68,7 @@ impl ScenarioTest {
     /// this step's.
     ///
     /// Panics: the scenario has no such step, or its operation is not in the contract.
+    #[track_caller]
     pub fn step(&self, number: usize) -> StepTest<'_> {
         let name = &self.scenario.name;
         let step = number
@@ -90,6 +91,7 @@ impl ScenarioTest {
 
     /// Asserts that every step was played and that every request matched the spec (except in
     /// steps that expect a 4xx, which send invalid requests on purpose) and its scenario step.
+    #[track_caller]
     pub fn finish(self) {
         let problems = self.server.problems();
         assert!(problems.is_empty(), "the mock found problems in what the client sent:\n{}", problems.join("\n"));
@@ -116,6 +118,7 @@ impl StepTest<'_> {
     /// method takes.
     ///
     /// Panics: the value does not decode as `T` (an absent value decodes as JSON `null`).
+    #[track_caller]
     pub fn path<T: DeserializeOwned>(&self, name: &str) -> T {
         self.decode("path parameter", name, self.step.path.get(name))
     }
@@ -123,6 +126,7 @@ impl StepTest<'_> {
     /// The step's query parameter `name` (wire name) decoded as `T`.
     ///
     /// Panics: the value does not decode as `T` (an absent value decodes as JSON `null`).
+    #[track_caller]
     pub fn query<T: DeserializeOwned>(&self, name: &str) -> T {
         self.decode("query parameter", name, self.step.query.get(name))
     }
@@ -130,6 +134,7 @@ impl StepTest<'_> {
     /// The step's header `name` (any case) decoded as `T`.
     ///
     /// Panics: the value does not decode as `T` (an absent value decodes as JSON `null`).
+    #[track_caller]
     pub fn header<T: DeserializeOwned>(&self, name: &str) -> T {
         self.decode("header", name, self.header_value(name))
     }
@@ -137,6 +142,7 @@ impl StepTest<'_> {
     /// The idempotency key the step sends in the operation's idempotency header.
     ///
     /// Panics: the operation declares no idempotency header, or the step does not send it.
+    #[track_caller]
     pub fn idempotency_key(&self) -> String {
         let header = self
             .operation
@@ -157,6 +163,7 @@ impl StepTest<'_> {
     /// validation-error case): send [`StepTest::raw_request`] instead.
     ///
     /// Panics: the step sends no body.
+    #[track_caller]
     pub fn body<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
         let mut body = self.step.body.clone().unwrap_or_else(|| panic!("{}: the step sends no body", self.label));
         if let Some(declared) = self.operation.body.as_ref().filter(|b| b.content_type == "multipart") {
@@ -180,6 +187,7 @@ impl StepTest<'_> {
     /// method, operation, path with the step's parameters percent-encoded as the client
     /// encodes them, its query parameters and headers, and its body encoded as the operation
     /// declares (JSON, form, or multipart with the declared file fields and object parts).
+    #[track_caller]
     pub fn raw_request(&self) -> RequestSpec {
         let operation = self.operation;
         let method = reqwest::Method::from_bytes(operation.method.as_bytes()).unwrap_or_else(|_| {
@@ -214,6 +222,7 @@ impl StepTest<'_> {
     /// every `body_equals` value; and the mock recorded this step's request without a problem.
     ///
     /// Panics: any of these does not hold (the message lists every problem).
+    #[track_caller]
     pub fn assert_success<T: Serialize, E: Debug>(&self, expected_status: u16, outcome: Result<Response<T>, E>) {
         let outcome = outcome.map(json_response).map_err(|error| format!("{error:?}"));
         self.assert_no_failures(self.success_failures(expected_status, &outcome));
@@ -224,12 +233,14 @@ impl StepTest<'_> {
     /// the contract); and the mock recorded this step's request without a problem.
     ///
     /// Panics: any of these does not hold (the message lists every problem).
+    #[track_caller]
     pub fn assert_error(&self, expected_status: u16, code: &str, status: u16) {
         self.assert_no_failures(self.error_failures(expected_status, code, status));
     }
 
     /// Fails the test: the client returned `outcome` where the step expects another one (the
     /// message adds what the mock found wrong with the request).
+    #[track_caller]
     pub fn unexpected(&self, outcome: impl Debug) -> ! {
         let expected = match &self.step.error {
             Some(code) => format!("error `{code}` ({})", self.step.status),
@@ -240,10 +251,12 @@ impl StepTest<'_> {
         panic!("{}: {}", self.label, failures.join("\n"))
     }
 
+    #[track_caller]
     fn assert_no_failures(&self, failures: Vec<String>) {
         assert!(failures.is_empty(), "{}: {}", self.label, failures.join("\n"));
     }
 
+    #[track_caller]
     fn decode<T: DeserializeOwned>(&self, kind: &str, name: &str, value: Option<&Value>) -> T {
         let value = value.cloned().unwrap_or(Value::Null);
         serde_json::from_value(value.clone()).unwrap_or_else(|error| {

@@ -4,6 +4,8 @@
 //! the typed outcome. Every webhook event is signed and verified, and must fail when
 //! tampered with or replayed late; the mock's own signed deliveries must verify. When the
 //! spec declares no signature scheme, every event's example only parses into its variant.
+//! A scenario step is its typed call and the typed match on the outcome; the rest (the mock,
+//! the step's values, the assertions) is `accord_mock::contract_test`'s.
 //! An ignored `provider_verification` test runs the scenarios against a real server.
 
 use std::path::PathBuf;

@@ -6,7 +6,8 @@
 //! spec declares no signature scheme, every event's example only parses into its variant.
 //! A scenario step is its typed call and the typed match on the outcome; the rest (the mock,
 //! the step's values, the assertions) is `accord_mock::contract_test`'s.
-//! An ignored `provider_verification` test runs the scenarios against a real server.
+//! `provider_verification` runs the scenarios against a real server when its base-URL
+//! variable is set (and says it was skipped otherwise).
 
 use std::path::PathBuf;
 

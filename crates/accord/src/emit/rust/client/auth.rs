@@ -74,7 +74,7 @@ fn oauth2(oauth: &OAuth2Ir) -> BuilderAuth {
         choose: quote! {
             if let ::std::option::Option::Some(credentials) = self.client_credentials {
                 let token_url = self.token_url.unwrap_or_else(|| #token_url.to_string());
-                let scopes = ::std::vec![#(#scopes.to_string()),*];
+                let scopes = ::std::vec::Vec::from([#(#scopes.to_string()),*]);
                 auth = ::accord_runtime::Auth::OAuth2(::accord_runtime::auth::OAuth2::new(token_url, credentials, scopes, ::std::time::Duration::from_secs(#margin)));
             }
         },

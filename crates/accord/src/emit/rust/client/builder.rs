@@ -189,7 +189,7 @@ fn build_fn(ir: &Ir, schemes: &[BuilderAuth]) -> TokenStream {
             let base_url = self.base_url.unwrap_or_else(|| self.environment.base_url().to_string());
             let mut config = ::accord_runtime::ClientConfig::new(base_url, #user_agent);
             config.auth = auth;
-            config.default_headers = ::std::vec![#(#headers),*];
+            config.default_headers = ::std::vec::Vec::from([#(#headers),*]);
             config.timeouts = ::accord_runtime::Timeouts {
                 connect: self.connect_timeout.unwrap_or(::std::time::Duration::from_millis(#connect_ms)),
                 attempt: self.attempt_timeout.unwrap_or(::std::time::Duration::from_millis(#attempt_ms)),

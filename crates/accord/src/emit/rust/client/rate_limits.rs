@@ -67,8 +67,8 @@ pub(super) fn rate_limits_fn(ir: &Ir) -> TokenStream {
         pub fn rate_limits() -> ::std::option::Option<::accord_runtime::RateLimitConfig> {
             ::std::option::Option::Some(::accord_runtime::RateLimitConfig {
                 default: #default,
-                operations: ::std::vec![#(#operations),*],
-                quotas: ::std::vec![#(#quotas),*],
+                operations: ::std::vec::Vec::from([#(#operations),*]),
+                quotas: ::std::vec::Vec::from([#(#quotas),*]),
                 remaining_header: #remaining,
                 reset_header: #reset,
             })

@@ -2,7 +2,7 @@
 //! token URLs, an `auth` that declares a scheme.
 
 use super::Checker;
-use crate::diag::join_pointer;
+use crate::diag::{codes, join_pointer};
 
 impl Checker<'_> {
     pub(super) fn environments(&mut self) {
@@ -11,8 +11,8 @@ impl Checker<'_> {
         if defaults.len() > 1 {
             let pointer = join_pointer("/environments", defaults[1]);
             let first = defaults[0].clone();
-            self.error(
-                "spec::two_default_environments",
+            self.report(
+                codes::spec::TWO_DEFAULT_ENVIRONMENTS,
                 &format!("{pointer}/default"),
                 format!("environments `{first}` and `{}` are both marked `default: true`", defaults[1]),
             );
@@ -30,7 +30,7 @@ impl Checker<'_> {
             && auth.basic.is_none()
             && auth.oauth2_client_credentials.is_none()
         {
-            self.error("spec::empty_auth", "/auth", "`auth` declares no scheme".into()).help = Some(
+            self.report(codes::spec::EMPTY_AUTH, "/auth", "`auth` declares no scheme".into()).help = Some(
                 "declare one of `api_key`, `bearer`, `basic`, `oauth2_client_credentials`, or remove `auth`".into(),
             );
         }
@@ -43,7 +43,11 @@ impl Checker<'_> {
         if let Some(key) = &auth.api_key
             && key.name.trim().is_empty()
         {
-            self.error("spec::empty_name", "/auth/api_key/name", "the API key needs a header or parameter name".into());
+            self.report(
+                codes::spec::EMPTY_NAME,
+                "/auth/api_key/name",
+                "the API key needs a header or parameter name".into(),
+            );
         }
     }
 }

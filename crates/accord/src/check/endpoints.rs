@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::models::Position;
 use super::{Checker, is_json_pointer, is_snake_name};
-use crate::diag::{did_you_mean, join_pointer};
+use crate::diag::{codes, did_you_mean, join_pointer};
 use crate::spec::*;
 
 /// Splits a path template into its `{name}` parameters, or says what is wrong with it.
@@ -38,12 +38,16 @@ impl Checker<'_> {
         for (name, endpoint) in &self.spec.endpoints {
             let pointer = join_pointer("/endpoints", name);
             if !is_snake_name(name) {
-                self.error_at_key("spec::bad_name", &pointer, format!("endpoint name `{name}` is not snake_case"))
-                    .help = Some(format!("write `{}`", crate::names::bare(&crate::names::snake(name))));
+                self.report_at_key(
+                    codes::spec::BAD_NAME,
+                    &pointer,
+                    format!("endpoint name `{name}` is not snake_case"),
+                )
+                .help = Some(format!("write `{}`", crate::names::bare(&crate::names::snake(name))));
             }
             if !endpoint.path.starts_with('/') {
-                self.error(
-                    "spec::bad_path",
+                self.report(
+                    codes::spec::BAD_PATH,
                     &format!("{pointer}/path"),
                     format!("path `{}` must start with `/`", endpoint.path),
                 );
@@ -57,8 +61,8 @@ impl Checker<'_> {
                 .join("/");
             let method = format!("{:?}", endpoint.method).to_uppercase();
             if let Some(first) = routes.insert((method.clone(), route_shape), name.clone()) {
-                self.error_at_key(
-                    "spec::duplicate_endpoint",
+                self.report_at_key(
+                    codes::spec::DUPLICATE_ENDPOINT,
                     &pointer,
                     format!("endpoint `{name}` has the same method and path as `{first}` ({method} {})", endpoint.path),
                 )
@@ -66,13 +70,13 @@ impl Checker<'_> {
             }
             match path_parameters(&endpoint.path) {
                 Err(message) => {
-                    self.error("spec::bad_path", &format!("{pointer}/path"), message);
+                    self.report(codes::spec::BAD_PATH, &format!("{pointer}/path"), message);
                 }
                 Ok(used) => {
                     for parameter in &used {
                         if !endpoint.path_params.contains_key(parameter) {
-                            self.error(
-                                "spec::undeclared_path_param",
+                            self.report(
+                                codes::spec::UNDECLARED_PATH_PARAM,
                                 &format!("{pointer}/path"),
                                 format!("path parameter `{parameter}` is not declared in `path_params`"),
                             )
@@ -82,8 +86,8 @@ impl Checker<'_> {
                     for declared in endpoint.path_params.keys() {
                         if !used.contains(declared) {
                             let hint = did_you_mean(declared, used.iter().map(String::as_str));
-                            self.error_at_key(
-                                "spec::unused_path_param",
+                            self.report_at_key(
+                                codes::spec::UNUSED_PATH_PARAM,
                                 &join_pointer(&format!("{pointer}/path_params"), declared),
                                 format!("path parameter `{declared}` does not appear in path `{}`", endpoint.path),
                             )
@@ -117,8 +121,8 @@ impl Checker<'_> {
                         }
                     }
                     _ => {
-                        self.error_at_key(
-                            "spec::bad_status",
+                        self.report_at_key(
+                            codes::spec::BAD_STATUS,
                             &response_pointer,
                             format!("`{status}` is not an HTTP status code"),
                         );
@@ -134,8 +138,8 @@ impl Checker<'_> {
                 }
             }
             if success == 0 {
-                self.error(
-                    "spec::no_success_response",
+                self.report(
+                    codes::spec::NO_SUCCESS_RESPONSE,
                     &pointer,
                     format!("endpoint `{name}` declares no 2xx response"),
                 )
@@ -144,8 +148,8 @@ impl Checker<'_> {
             for (index, code) in endpoint.errors.iter().enumerate() {
                 if !codes.contains(code) {
                     let hint = did_you_mean(code, codes.iter().map(String::as_str));
-                    self.error(
-                        "spec::unknown_error_code",
+                    self.report(
+                        codes::spec::UNKNOWN_ERROR_CODE,
                         &format!("{pointer}/errors/{index}"),
                         format!("unknown error code `{code}`"),
                     )
@@ -164,8 +168,8 @@ impl Checker<'_> {
             match &endpoint.pagination {
                 Some(Pagination::Cursor(cursor)) => {
                     if !endpoint.query.contains_key(&cursor.param) {
-                        self.error(
-                            "spec::unknown_param",
+                        self.report(
+                            codes::spec::UNKNOWN_PARAM,
                             &format!("{pointer}/pagination/cursor/param"),
                             format!("pagination parameter `{}` is not a declared query parameter", cursor.param),
                         );
@@ -178,8 +182,8 @@ impl Checker<'_> {
                         if let Some(value) = value
                             && !is_json_pointer(value)
                         {
-                            self.error(
-                                "spec::bad_pointer",
+                            self.report(
+                                codes::spec::BAD_POINTER,
                                 &format!("{pointer}/pagination/cursor/{key}"),
                                 format!("`{value}` is not a JSON pointer"),
                             );
@@ -191,8 +195,8 @@ impl Checker<'_> {
                         if let Some(value) = value
                             && !is_json_pointer(value)
                         {
-                            self.error(
-                                "spec::bad_pointer",
+                            self.report(
+                                codes::spec::BAD_POINTER,
                                 &format!("{pointer}/pagination/next_url/{key}"),
                                 format!("`{value}` is not a JSON pointer"),
                             );
@@ -204,8 +208,8 @@ impl Checker<'_> {
                         if let Some(param) = param
                             && !endpoint.query.contains_key(param)
                         {
-                            self.error(
-                                "spec::unknown_param",
+                            self.report(
+                                codes::spec::UNKNOWN_PARAM,
                                 &format!("{pointer}/pagination/page/{key}"),
                                 format!("pagination parameter `{param}` is not a declared query parameter"),
                             );
@@ -235,8 +239,8 @@ impl Checker<'_> {
             Pagination::NextUrl(next_url) => ("next_url", &next_url.items, Some(&next_url.next), false),
         };
         let Some(success) = success else {
-            self.error(
-                "spec::bad_pagination",
+            self.report(
+                codes::spec::BAD_PAGINATION,
                 &format!("{pointer}/pagination"),
                 "a paginated endpoint needs a 2xx response with a body".into(),
             );
@@ -265,7 +269,7 @@ impl Checker<'_> {
             }),
         };
         if let Some((at, message)) = problem {
-            self.error("spec::bad_pagination", &at, message);
+            self.report(codes::spec::BAD_PAGINATION, &at, message);
         }
     }
 
@@ -276,8 +280,8 @@ impl Checker<'_> {
         let multipart = request.content_type == Some(ContentType::Multipart);
         if !multipart {
             if request.object_parts.is_some() {
-                self.error(
-                    "spec::object_parts_without_multipart",
+                self.report(
+                    codes::spec::OBJECT_PARTS_WITHOUT_MULTIPART,
                     &format!("{pointer}/object_parts"),
                     "`object_parts` applies to `content_type: multipart` bodies".into(),
                 )
@@ -295,8 +299,8 @@ impl Checker<'_> {
             !s.properties.is_empty() && s.one_of.is_empty() && s.type_name.as_deref().is_none_or(|t| t == "object")
         });
         if !unknown && !is_object {
-            self.error(
-                "spec::multipart_body_not_object",
+            self.report(
+                codes::spec::MULTIPART_BODY_NOT_OBJECT,
                 &format!("{pointer}/body"),
                 "a `multipart` body must be an object with `properties`: each property is sent as one part".into(),
             )

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::{Checker, is_json_pointer};
-use crate::diag::join_pointer;
+use crate::diag::{codes, join_pointer};
 use crate::spec::*;
 
 impl Checker<'_> {
@@ -17,16 +17,16 @@ impl Checker<'_> {
         if let Some(field) = &errors.code_field
             && !is_json_pointer(field)
         {
-            self.error("spec::bad_pointer", "/errors/code_field", format!("`{field}` is not a JSON pointer")).help =
-                Some(format!("write `/{field}` (RFC 6901)"));
+            self.report(codes::spec::BAD_POINTER, "/errors/code_field", format!("`{field}` is not a JSON pointer"))
+                .help = Some(format!("write `/{field}` (RFC 6901)"));
         }
         let mut by_status: BTreeMap<u16, Vec<String>> = BTreeMap::new();
         for (name, code) in &errors.codes {
             let pointer = join_pointer("/errors/codes", name);
             let shouty = crate::names::shouty(name);
             if &shouty != name {
-                self.error_at_key(
-                    "spec::bad_name",
+                self.report_at_key(
+                    codes::spec::BAD_NAME,
                     &pointer,
                     format!("error code `{name}` is not SCREAMING_SNAKE_CASE"),
                 )
@@ -34,8 +34,8 @@ impl Checker<'_> {
             }
             for status in code.status.to_vec() {
                 if !(400..=599).contains(&status) {
-                    self.error(
-                        "spec::bad_status",
+                    self.report(
+                        codes::spec::BAD_STATUS,
                         &format!("{pointer}/status"),
                         format!("error status {status} is not a 4xx or 5xx status"),
                     );
@@ -46,12 +46,16 @@ impl Checker<'_> {
                 self.model_ref(body, &format!("{pointer}/body"));
             }
             if errors.body.is_none() && code.body.is_none() {
-                self.error("spec::missing_error_body", &pointer, format!("error code `{name}` has no body model"))
-                    .help = Some("set `errors.body` for all codes or `body` on this code".into());
+                self.report(
+                    codes::spec::MISSING_ERROR_BODY,
+                    &pointer,
+                    format!("error code `{name}` has no body model"),
+                )
+                .help = Some("set `errors.body` for all codes or `body` on this code".into());
             }
             if code.match_value.is_some() && errors.code_field.is_none() {
-                self.error(
-                    "spec::match_without_code_field",
+                self.report(
+                    codes::spec::MATCH_WITHOUT_CODE_FIELD,
                     &format!("{pointer}/match"),
                     "`match` needs `errors.code_field` to say where the code is".into(),
                 );
@@ -61,7 +65,7 @@ impl Checker<'_> {
             for (status, names) in &by_status {
                 if names.len() > 1 {
                     let pointer = join_pointer("/errors/codes", &names[1]);
-                    self.error("spec::ambiguous_status", &format!("{pointer}/status"), format!(
+                    self.report(codes::spec::AMBIGUOUS_STATUS, &format!("{pointer}/status"), format!(
                         "status {status} belongs to both `{}` and `{}`, and there is no `errors.code_field` to tell them apart",
                         names[0], names[1]
                     ));
@@ -73,8 +77,8 @@ impl Checker<'_> {
     pub(super) fn retry(&mut self) {
         let Some(retry) = &self.spec.retry else { return };
         if retry.max_attempts == 0 {
-            self.error(
-                "spec::bad_retry",
+            self.report(
+                codes::spec::BAD_RETRY,
                 "/retry/max_attempts",
                 "`max_attempts` counts the first attempt too, so it is at least 1".into(),
             );
@@ -83,8 +87,8 @@ impl Checker<'_> {
             self.duration(&backoff.initial, "/retry/backoff/initial");
             self.duration(&backoff.max, "/retry/backoff/max");
             if backoff.multiplier.is_some_and(|m| m < 1.0) {
-                self.error(
-                    "spec::bad_retry",
+                self.report(
+                    codes::spec::BAD_RETRY,
                     "/retry/backoff/multiplier",
                     "`multiplier` below 1 would shrink delays".into(),
                 );

@@ -8,7 +8,7 @@
 //! `auth` (with environments), `endpoints`, `errors` (with retry, timeouts and rate limits),
 //! `webhooks`, `scenarios`.
 
-use crate::diag::{Diagnostic, join_pointer};
+use crate::diag::{Code, Diagnostic, codes, join_pointer};
 use crate::spec::*;
 use crate::units::{parse_duration, parse_rate};
 
@@ -58,21 +58,25 @@ fn is_json_pointer(text: &str) -> bool {
 }
 
 impl Checker<'_> {
-    fn error(&mut self, code: &'static str, pointer: &str, message: String) -> &mut Diagnostic {
+    /// Adds a diagnostic of `code` located at the value at `pointer`; set its label or help
+    /// on what this returns.
+    fn report(&mut self, code: &'static Code, pointer: &str, message: String) -> &mut Diagnostic {
         let location = self.positions.value(pointer);
-        self.diagnostics.push(Diagnostic { location, ..Diagnostic::error(code, message).at(pointer) });
+        self.diagnostics.push(Diagnostic { location, ..Diagnostic::new(code, message).at(pointer) });
         self.diagnostics.last_mut().expect("just pushed")
     }
 
-    fn error_at_key(&mut self, code: &'static str, pointer: &str, message: String) -> &mut Diagnostic {
+    /// Adds a diagnostic of `code` located at the key of the node at `pointer` (for problems
+    /// with a name rather than with what it names).
+    fn report_at_key(&mut self, code: &'static Code, pointer: &str, message: String) -> &mut Diagnostic {
         let location = self.positions.key(pointer);
-        self.diagnostics.push(Diagnostic { location, ..Diagnostic::error(code, message).at(pointer) });
+        self.diagnostics.push(Diagnostic { location, ..Diagnostic::new(code, message).at(pointer) });
         self.diagnostics.last_mut().expect("just pushed")
     }
 
     fn duration(&mut self, text: &str, pointer: &str) {
         if let Err(message) = parse_duration(text) {
-            self.error("spec::bad_duration", pointer, message).label = Some("not a duration".into());
+            self.report(codes::spec::BAD_DURATION, pointer, message).label = Some("not a duration".into());
         }
     }
 
@@ -82,7 +86,7 @@ impl Checker<'_> {
             RateLimit::Full(def) => (def.limit.as_str(), format!("{pointer}/limit")),
         };
         if let Err(message) = parse_rate(text) {
-            self.error("spec::bad_rate_limit", &pointer, message).label = Some("not a rate limit".into());
+            self.report(codes::spec::BAD_RATE_LIMIT, &pointer, message).label = Some("not a rate limit".into());
         }
     }
 
@@ -90,14 +94,14 @@ impl Checker<'_> {
         match url::Url::parse(text) {
             Ok(url) if url.scheme() == "http" || url.scheme() == "https" => {}
             Ok(url) => {
-                self.error(
-                    "spec::bad_url",
+                self.report(
+                    codes::spec::BAD_URL,
                     pointer,
                     format!("`{text}` uses scheme `{}`; expected `http` or `https`", url.scheme()),
                 );
             }
             Err(error) => {
-                self.error("spec::bad_url", pointer, format!("`{text}` is not an absolute URL ({error})")).help =
+                self.report(codes::spec::BAD_URL, pointer, format!("`{text}` is not an absolute URL ({error})")).help =
                     Some("write the full URL, e.g. `https://api.example.com`".into());
             }
         }
@@ -105,21 +109,21 @@ impl Checker<'_> {
 
     fn top_level(&mut self) {
         if self.spec.accord != 1 {
-            self.error(
-                "spec::unsupported_version",
+            self.report(
+                codes::spec::UNSUPPORTED_VERSION,
                 "/accord",
                 format!("spec language version `{}` is not supported", self.spec.accord),
             )
             .help = Some("this accord reads `accord: 1`".into());
         }
         if !is_snake_name(&self.spec.name) {
-            self.error("spec::bad_name", "/name", format!("`{}` is not a snake_case name", self.spec.name)).help =
-                Some("use lowercase letters, digits and `_`, starting with a letter (e.g. `orders`)".into());
+            self.report(codes::spec::BAD_NAME, "/name", format!("`{}` is not a snake_case name", self.spec.name))
+                .help = Some("use lowercase letters, digits and `_`, starting with a letter (e.g. `orders`)".into());
         }
         for (title, diagram) in &self.spec.sequences {
             if diagram.trim().is_empty() {
                 let pointer = join_pointer("/sequences", title);
-                self.error("spec::empty_sequence", &pointer, format!("sequence `{title}` is empty"));
+                self.report(codes::spec::EMPTY_SEQUENCE, &pointer, format!("sequence `{title}` is empty"));
             }
         }
     }

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::{Checker, PRIMITIVES};
-use crate::diag::{did_you_mean, join_pointer};
+use crate::diag::{codes, did_you_mean, join_pointer};
 use crate::spec::*;
 
 impl Checker<'_> {
@@ -20,14 +20,14 @@ impl Checker<'_> {
     pub(super) fn type_name(&mut self, name: &str, pointer: &str, has_items: bool) {
         if PRIMITIVES.contains(&name) || self.spec.models.contains_key(name) {
             if name == "array" && !has_items {
-                self.error("spec::array_without_items", pointer, "`array` needs `items`".into()).help =
+                self.report(codes::spec::ARRAY_WITHOUT_ITEMS, pointer, "`array` needs `items`".into()).help =
                     Some("write `{ type: array, items: Order }`".into());
             }
             return;
         }
         let candidates = self.spec.models.keys().map(String::as_str).chain(PRIMITIVES.iter().copied());
         let hint = did_you_mean(name, candidates);
-        let diagnostic = self.error("spec::unknown_ref", pointer, format!("unknown model `{name}`"));
+        let diagnostic = self.report(codes::spec::UNKNOWN_REF, pointer, format!("unknown model `{name}`"));
         diagnostic.label = Some("no model or primitive type has this name".into());
         diagnostic.help = hint.or(Some(
             "declare it under `models`, or use one of `string`, `integer`, `number`, `boolean`, `object`, `array`, `any`".into(),
@@ -47,8 +47,8 @@ impl Checker<'_> {
                 for (index, name) in names.iter().enumerate() {
                     if !schema.properties.contains_key(name) {
                         let hint = did_you_mean(name, schema.properties.keys().map(String::as_str));
-                        self.error(
-                            "spec::unknown_property",
+                        self.report(
+                            codes::spec::UNKNOWN_PROPERTY,
                             &format!("{pointer}/required/{index}"),
                             format!("required property `{name}` is not among `properties`"),
                         )
@@ -57,8 +57,8 @@ impl Checker<'_> {
                 }
             }
             (Some(Required::Flag(_)), Position::Property | Position::Model) => {
-                self.error(
-                    "spec::misplaced_required",
+                self.report(
+                    codes::spec::MISPLACED_REQUIRED,
                     &format!("{pointer}/required"),
                     "`required: true|false` applies to parameters; objects list their required properties".into(),
                 )
@@ -67,8 +67,8 @@ impl Checker<'_> {
             _ => {}
         }
         if schema.read_only && schema.write_only {
-            self.error(
-                "spec::read_and_write_only",
+            self.report(
+                codes::spec::READ_AND_WRITE_ONLY,
                 &format!("{pointer}/write_only"),
                 "a property cannot be both `read_only` and `write_only`".into(),
             )
@@ -76,8 +76,8 @@ impl Checker<'_> {
         }
         if (schema.read_only || schema.write_only) && position != Position::Property {
             let key = if schema.read_only { "read_only" } else { "write_only" };
-            self.error(
-                "spec::misplaced_access",
+            self.report(
+                codes::spec::MISPLACED_ACCESS,
                 &format!("{pointer}/{key}"),
                 format!("`{key}` applies to object properties"),
             )
@@ -86,8 +86,8 @@ impl Checker<'_> {
         if let Some(items) = &schema.items {
             self.type_ref(items, &format!("{pointer}/items"), Position::Property);
             if type_name.is_some_and(|t| t != "array") {
-                self.error(
-                    "spec::items_without_array",
+                self.report(
+                    codes::spec::ITEMS_WITHOUT_ARRAY,
                     &format!("{pointer}/items"),
                     "`items` is only allowed with `type: array`".into(),
                 );
@@ -101,8 +101,8 @@ impl Checker<'_> {
         }
         if let Some(discriminator) = &schema.discriminator {
             if schema.one_of.is_empty() {
-                self.error(
-                    "spec::discriminator_without_one_of",
+                self.report(
+                    codes::spec::DISCRIMINATOR_WITHOUT_ONE_OF,
                     &format!("{pointer}/discriminator"),
                     "`discriminator` needs `one_of`".into(),
                 );
@@ -110,8 +110,8 @@ impl Checker<'_> {
             for (tag, model) in &discriminator.mapping {
                 if !self.spec.models.contains_key(model) {
                     let hint = did_you_mean(model, self.spec.models.keys().map(String::as_str));
-                    self.error(
-                        "spec::unknown_ref",
+                    self.report(
+                        codes::spec::UNKNOWN_REF,
                         &join_pointer(&format!("{pointer}/discriminator/mapping"), tag),
                         format!("unknown model `{model}`"),
                     )
@@ -120,8 +120,8 @@ impl Checker<'_> {
             }
             for (index, variant) in schema.one_of.iter().enumerate() {
                 if !matches!(variant, TypeRef::Name(name) if self.spec.models.contains_key(name)) {
-                    self.error(
-                        "spec::discriminated_inline",
+                    self.report(
+                        codes::spec::DISCRIMINATED_INLINE,
                         &format!("{pointer}/one_of/{index}"),
                         "variants of a discriminated `one_of` must be model names".into(),
                     );
@@ -129,8 +129,8 @@ impl Checker<'_> {
             }
         }
         if !schema.enum_values.is_empty() && type_name.is_some_and(|t| t != "string") {
-            self.error(
-                "spec::enum_not_string",
+            self.report(
+                codes::spec::ENUM_NOT_STRING,
                 &format!("{pointer}/enum"),
                 "`enum` values are strings; use `type: string` or leave `type` out".into(),
             );
@@ -138,8 +138,8 @@ impl Checker<'_> {
         if let (Some(min), Some(max)) = (schema.min_length, schema.max_length)
             && min > max
         {
-            self.error(
-                "spec::empty_range",
+            self.report(
+                codes::spec::EMPTY_RANGE,
                 &format!("{pointer}/min_length"),
                 format!("`min_length` {min} is greater than `max_length` {max}"),
             );
@@ -147,8 +147,8 @@ impl Checker<'_> {
         if let (Some(min), Some(max)) = (schema.minimum, schema.maximum)
             && min > max
         {
-            self.error(
-                "spec::empty_range",
+            self.report(
+                codes::spec::EMPTY_RANGE,
                 &format!("{pointer}/minimum"),
                 format!("`minimum` {min} is greater than `maximum` {max}"),
             );
@@ -156,8 +156,8 @@ impl Checker<'_> {
         if let (Some(min), Some(max)) = (schema.min_items, schema.max_items)
             && min > max
         {
-            self.error(
-                "spec::empty_range",
+            self.report(
+                codes::spec::EMPTY_RANGE,
                 &format!("{pointer}/min_items"),
                 format!("`min_items` {min} is greater than `max_items` {max}"),
             );
@@ -167,8 +167,8 @@ impl Checker<'_> {
         {
             let first_line =
                 error.to_string().lines().last().unwrap_or_default().trim_start_matches("error: ").to_string();
-            self.error(
-                "spec::bad_pattern",
+            self.report(
+                codes::spec::BAD_PATTERN,
                 &format!("{pointer}/pattern"),
                 format!("`pattern` is not a valid regular expression: {first_line}"),
             );
@@ -179,15 +179,23 @@ impl Checker<'_> {
         for (name, schema) in &self.spec.models {
             let pointer = join_pointer("/models", name);
             if name.is_empty() || !name.chars().next().is_some_and(char::is_alphabetic) {
-                self.error_at_key("spec::bad_name", &pointer, format!("model name `{name}` must start with a letter"));
+                self.report_at_key(
+                    codes::spec::BAD_NAME,
+                    &pointer,
+                    format!("model name `{name}` must start with a letter"),
+                );
             }
             if PRIMITIVES.contains(&name.as_str()) {
-                self.error_at_key("spec::bad_name", &pointer, format!("model name `{name}` is a primitive type name"));
+                self.report_at_key(
+                    codes::spec::BAD_NAME,
+                    &pointer,
+                    format!("model name `{name}` is a primitive type name"),
+                );
             }
             self.schema(schema, &pointer, Position::Model);
             if schema.type_name.as_deref() == Some(name.as_str()) {
-                self.error(
-                    "spec::recursive_alias",
+                self.report(
+                    codes::spec::RECURSIVE_ALIAS,
                     &format!("{pointer}/type"),
                     format!("model `{name}` is defined as itself"),
                 );
@@ -202,8 +210,8 @@ impl Checker<'_> {
                 if !seen.insert(current) {
                     if current == name {
                         let pointer = join_pointer("/models", name);
-                        self.error_at_key(
-                            "spec::recursive_alias",
+                        self.report_at_key(
+                            codes::spec::RECURSIVE_ALIAS,
                             &pointer,
                             format!("model `{name}` is an alias of itself through other models"),
                         );
@@ -221,7 +229,7 @@ impl Checker<'_> {
     pub(super) fn model_ref(&mut self, name: &str, pointer: &str) {
         if !self.spec.models.contains_key(name) {
             let hint = did_you_mean(name, self.spec.models.keys().map(String::as_str));
-            let diagnostic = self.error("spec::unknown_ref", pointer, format!("unknown model `{name}`"));
+            let diagnostic = self.report(codes::spec::UNKNOWN_REF, pointer, format!("unknown model `{name}`"));
             diagnostic.help = hint.or(Some("declare it under `models`".into()));
         }
     }

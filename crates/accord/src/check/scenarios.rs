@@ -2,7 +2,7 @@
 //! expects a declared status or error code.
 
 use super::{Checker, is_json_pointer, is_snake_name};
-use crate::diag::{did_you_mean, join_pointer};
+use crate::diag::{codes, did_you_mean, join_pointer};
 use crate::spec::*;
 
 impl Checker<'_> {
@@ -10,7 +10,11 @@ impl Checker<'_> {
         for (name, scenario) in &self.spec.scenarios {
             let pointer = join_pointer("/scenarios", name);
             if !is_snake_name(name) {
-                self.error_at_key("spec::bad_name", &pointer, format!("scenario name `{name}` is not snake_case"));
+                self.report_at_key(
+                    codes::spec::BAD_NAME,
+                    &pointer,
+                    format!("scenario name `{name}` is not snake_case"),
+                );
             }
             match (&scenario.endpoint, scenario.steps.is_empty()) {
                 (Some(endpoint), true) => match &scenario.expect {
@@ -18,7 +22,11 @@ impl Checker<'_> {
                         self.step(endpoint, scenario.request.as_ref(), expect, &pointer, &format!("{pointer}/endpoint"))
                     }
                     None => {
-                        self.error("spec::missing_expect", &pointer, format!("scenario `{name}` has no `expect`"));
+                        self.report(
+                            codes::spec::MISSING_EXPECT,
+                            &pointer,
+                            format!("scenario `{name}` has no `expect`"),
+                        );
                     }
                 },
                 (None, false) => {
@@ -34,16 +42,16 @@ impl Checker<'_> {
                     }
                 }
                 (Some(_), false) => {
-                    self.error(
-                        "spec::scenario_shape",
+                    self.report(
+                        codes::spec::SCENARIO_SHAPE,
                         &pointer,
                         format!("scenario `{name}` has both `endpoint` and `steps`"),
                     )
                     .help = Some("a single call uses `endpoint`/`request`/`expect`; a sequence uses `steps`".into());
                 }
                 (None, true) => {
-                    self.error(
-                        "spec::scenario_shape",
+                    self.report(
+                        codes::spec::SCENARIO_SHAPE,
                         &pointer,
                         format!("scenario `{name}` names no `endpoint` and has no `steps`"),
                     );
@@ -62,16 +70,20 @@ impl Checker<'_> {
     ) {
         let Some(endpoint) = self.spec.endpoints.get(endpoint_name) else {
             let hint = did_you_mean(endpoint_name, self.spec.endpoints.keys().map(String::as_str));
-            self.error("spec::unknown_endpoint", endpoint_pointer, format!("unknown endpoint `{endpoint_name}`"))
-                .help = hint.or(Some("scenarios must name an endpoint declared under `endpoints`".into()));
+            self.report(
+                codes::spec::UNKNOWN_ENDPOINT,
+                endpoint_pointer,
+                format!("unknown endpoint `{endpoint_name}`"),
+            )
+            .help = hint.or(Some("scenarios must name an endpoint declared under `endpoints`".into()));
             return;
         };
         let empty = ScenarioRequest::default();
         let request = request.unwrap_or(&empty);
         for parameter in endpoint.path_params.keys() {
             if !request.path.contains_key(parameter) {
-                self.error(
-                    "spec::missing_path_value",
+                self.report(
+                    codes::spec::MISSING_PATH_VALUE,
                     pointer,
                     format!("the call to `{endpoint_name}` needs a value for path parameter `{parameter}`"),
                 )
@@ -80,8 +92,8 @@ impl Checker<'_> {
         }
         for key in request.path.keys() {
             if !endpoint.path_params.contains_key(key) {
-                self.error_at_key(
-                    "spec::unknown_param",
+                self.report_at_key(
+                    codes::spec::UNKNOWN_PARAM,
                     &join_pointer(&format!("{pointer}/request/path"), key),
                     format!("`{endpoint_name}` has no path parameter `{key}`"),
                 );
@@ -90,8 +102,8 @@ impl Checker<'_> {
         for key in request.query.keys() {
             if !endpoint.query.contains_key(key) {
                 let hint = did_you_mean(key, endpoint.query.keys().map(String::as_str));
-                self.error_at_key(
-                    "spec::unknown_param",
+                self.report_at_key(
+                    codes::spec::UNKNOWN_PARAM,
                     &join_pointer(&format!("{pointer}/request/query"), key),
                     format!("`{endpoint_name}` has no query parameter `{key}`"),
                 )
@@ -101,15 +113,15 @@ impl Checker<'_> {
         let body_required = endpoint.request.as_ref().is_some_and(|r| r.required.unwrap_or(true));
         match (&request.body, &endpoint.request) {
             (Some(_), None) => {
-                self.error(
-                    "spec::unexpected_body",
+                self.report(
+                    codes::spec::UNEXPECTED_BODY,
                     &format!("{pointer}/request/body"),
                     format!("`{endpoint_name}` takes no request body"),
                 );
             }
             (None, Some(_)) if body_required => {
-                self.error(
-                    "spec::missing_body",
+                self.report(
+                    codes::spec::MISSING_BODY,
                     pointer,
                     format!("the call to `{endpoint_name}` needs a request body"),
                 );
@@ -123,8 +135,8 @@ impl Checker<'_> {
             Some(code) => match codes.and_then(|codes| codes.get(code)) {
                 None => {
                     let hint = codes.and_then(|codes| did_you_mean(code, codes.keys().map(String::as_str)));
-                    self.error(
-                        "spec::unknown_error_code",
+                    self.report(
+                        codes::spec::UNKNOWN_ERROR_CODE,
                         &format!("{expect_pointer}/error"),
                         format!("unknown error code `{code}`"),
                     )
@@ -132,8 +144,8 @@ impl Checker<'_> {
                 }
                 Some(definition) => {
                     if !definition.status.to_vec().contains(&expect.status) {
-                        self.error(
-                            "spec::status_mismatch",
+                        self.report(
+                            codes::spec::STATUS_MISMATCH,
                             &format!("{expect_pointer}/status"),
                             format!(
                                 "error code `{code}` is returned with status {:?}, not {}",
@@ -143,8 +155,8 @@ impl Checker<'_> {
                         );
                     }
                     if !endpoint.errors.contains(code) {
-                        self.error(
-                            "spec::undeclared_error",
+                        self.report(
+                            codes::spec::UNDECLARED_ERROR,
                             &format!("{expect_pointer}/error"),
                             format!("`{endpoint_name}` does not list error code `{code}`"),
                         )
@@ -153,8 +165,8 @@ impl Checker<'_> {
                 }
             },
             None if !declared_status => {
-                self.error(
-                    "spec::undeclared_status",
+                self.report(
+                    codes::spec::UNDECLARED_STATUS,
                     &format!("{expect_pointer}/status"),
                     format!("`{endpoint_name}` declares no response with status {}", expect.status),
                 )
@@ -164,8 +176,8 @@ impl Checker<'_> {
         }
         for key in expect.body_equals.keys() {
             if !is_json_pointer(key) {
-                self.error_at_key(
-                    "spec::bad_pointer",
+                self.report_at_key(
+                    codes::spec::BAD_POINTER,
                     &join_pointer(&format!("{expect_pointer}/body_equals"), key),
                     format!("`{key}` is not a JSON pointer"),
                 )

@@ -2,7 +2,7 @@
 //! runtime can verify, events can be told apart, payloads name models.
 
 use super::{Checker, is_json_pointer};
-use crate::diag::{Diagnostic, join_pointer};
+use crate::diag::{codes, join_pointer};
 
 /// The names inside `{…}` in a template, in order; an unclosed `{` yields its rest.
 fn placeholders(template: &str) -> Vec<&str> {
@@ -25,18 +25,15 @@ impl Checker<'_> {
             None => {
                 // Allowed because some sources (OpenAPI 3.1 `webhooks`) declare events but never
                 // how deliveries are signed, and inventing a scheme would be worse than none.
-                let location = self.positions.key("/webhooks");
-                let mut warning = Diagnostic::warning(
-                    "spec::unsigned_webhooks",
-                    "deliveries cannot be verified: the spec declares no `signature` scheme",
-                )
-                .at("/webhooks")
-                .label("no `signature`")
-                .help(
-                    "add `signature` with a `preset` (standard-webhooks-v1, svix, stripe, github, shopify, slack, twilio, …) or the explicit grammar (`algorithm`, `header`, `format`, …)",
+                let warning = self.report_at_key(
+                    codes::spec::UNSIGNED_WEBHOOKS,
+                    "/webhooks",
+                    "deliveries cannot be verified: the spec declares no `signature` scheme".into(),
                 );
-                warning.location = location;
-                self.diagnostics.push(warning);
+                warning.label = Some("no `signature`".into());
+                warning.help = Some(
+                    "add `signature` with a `preset` (standard-webhooks-v1, svix, stripe, github, shopify, slack, twilio, …) or the explicit grammar (`algorithm`, `header`, `format`, …)".into(),
+                );
             }
         }
         if let Some(delivery) = &webhooks.delivery {
@@ -49,8 +46,8 @@ impl Checker<'_> {
         }
         // One declared event needs no type source: every delivery is that event.
         if webhooks.event_type_field.is_none() && webhooks.event_header.is_none() && webhooks.events.len() > 1 {
-            self.error(
-                "spec::missing_event_type",
+            self.report(
+                codes::spec::MISSING_EVENT_TYPE,
                 "/webhooks",
                 "webhooks need `event_type_field` or `event_header` to tell events apart".into(),
             );
@@ -61,8 +58,8 @@ impl Checker<'_> {
             if let Some(value) = value
                 && !is_json_pointer(value)
             {
-                self.error(
-                    "spec::bad_pointer",
+                self.report(
+                    codes::spec::BAD_POINTER,
                     &format!("/webhooks/{key}"),
                     format!("`{value}` is not a JSON pointer"),
                 );
@@ -85,13 +82,13 @@ impl Checker<'_> {
             ("format", signature.format.is_none()),
         ] {
             if missing {
-                self.error("spec::missing_field", AT, format!("the signature scheme has no `{field}`")).help =
+                self.report(codes::spec::MISSING_FIELD, AT, format!("the signature scheme has no `{field}`")).help =
                     Some(help.into());
             }
         }
         let separator = signature.separator.as_deref();
         if separator == Some("") {
-            self.error("spec::bad_signature_format", &format!("{AT}/separator"), "the separator is empty".into());
+            self.report(codes::spec::BAD_SIGNATURE_FORMAT, &format!("{AT}/separator"), "the separator is empty".into());
         }
         let mut timestamp_entry = false;
         if let Some(format) = &signature.format {
@@ -116,8 +113,8 @@ impl Checker<'_> {
                     }
                     _ => {
                         bad_entries += 1;
-                        self.error(
-                            "spec::bad_signature_format",
+                        self.report(
+                            codes::spec::BAD_SIGNATURE_FORMAT,
                             &format!("{AT}/format"),
                             format!("format entry `{entry}` must hold exactly one `{{hex}}`, `{{base64}}` or `{{timestamp}}`"),
                         )
@@ -130,16 +127,16 @@ impl Checker<'_> {
             if let (Some(signature), Some(timestamp)) = (signature_prefix, timestamp_prefix)
                 && (signature.starts_with(timestamp) || timestamp.starts_with(signature))
             {
-                self.error(
-                    "spec::bad_signature_format",
+                self.report(
+                    codes::spec::BAD_SIGNATURE_FORMAT,
                     &format!("{AT}/format"),
                     format!("in `{format}` the timestamp and signature entries need prefixes that tell them apart"),
                 )
                 .help = Some("e.g. `t={timestamp},v1={hex}`".into());
             }
             if signatures != 1 && bad_entries == 0 {
-                self.error(
-                    "spec::bad_signature_format",
+                self.report(
+                    codes::spec::BAD_SIGNATURE_FORMAT,
                     &format!("{AT}/format"),
                     format!("signature format `{format}` must contain exactly one of `{{hex}}` or `{{base64}}`"),
                 );
@@ -149,8 +146,8 @@ impl Checker<'_> {
         let payload_placeholders = placeholders(payload);
         for placeholder in &payload_placeholders {
             if !["body", "timestamp", "id", "url", "form_params"].contains(placeholder) {
-                self.error(
-                    "spec::bad_signed_payload",
+                self.report(
+                    codes::spec::BAD_SIGNED_PAYLOAD,
                     &format!("{AT}/signed_payload"),
                     format!(
                         "unknown placeholder `{{{placeholder}}}`; expected `{{body}}`, `{{timestamp}}`, `{{id}}`, `{{url}}` or `{{form_params}}`"
@@ -159,8 +156,8 @@ impl Checker<'_> {
             }
         }
         if !payload_placeholders.iter().any(|p| *p == "body" || *p == "form_params") {
-            self.error(
-                "spec::bad_signed_payload",
+            self.report(
+                codes::spec::BAD_SIGNED_PAYLOAD,
                 &format!("{AT}/signed_payload"),
                 "the signed payload must include `{body}` (or Twilio's `{form_params}`)".into(),
             );
@@ -170,37 +167,33 @@ impl Checker<'_> {
             && !timestamp_entry
             && !timestamp_header
         {
-            self.error("spec::missing_timestamp", AT, "the timestamp has no source".into()).help =
+            self.report(codes::spec::MISSING_TIMESTAMP, AT, "the timestamp has no source".into()).help =
                 Some("set `timestamp.header`, or put `{timestamp}` in `format`".into());
         }
         if (timestamp_entry || timestamp_header) && !payload_placeholders.contains(&"timestamp") {
             // A provider may document exactly this (seed 002's orders API does); it can be
             // declared, but its replay window only stops accidental replays.
-            let pointer = format!("{AT}/signed_payload");
-            let location = self.positions.value(&pointer);
             let message = "the timestamp is checked against the replay window but not signed, so anyone who captured a delivery can rewrite it";
-            let mut warning = Diagnostic::warning("spec::unsigned_timestamp", message).at(pointer);
-            warning.location = location;
-            warning.help = Some("if the provider signs it, put `{timestamp}` in `signed_payload`".into());
-            self.diagnostics.push(warning);
+            self.report(codes::spec::UNSIGNED_TIMESTAMP, &format!("{AT}/signed_payload"), message.into()).help =
+                Some("if the provider signs it, put `{timestamp}` in `signed_payload`".into());
         }
         if timestamp_entry && timestamp_header {
-            self.error(
-                "spec::bad_signature_format",
+            self.report(
+                codes::spec::BAD_SIGNATURE_FORMAT,
                 &format!("{AT}/timestamp/header"),
                 "the timestamp comes from both `timestamp.header` and an entry of `format`".into(),
             );
         }
         if timestamp_entry && signature.timestamp.is_none() {
-            self.error("spec::missing_tolerance", AT, "the timestamp has no `tolerance`".into()).help =
+            self.report(codes::spec::MISSING_TOLERANCE, AT, "the timestamp has no `tolerance`".into()).help =
                 Some("add `timestamp: { tolerance: 5m }` (`0s` disables the replay check)".into());
         }
         if let Some(timestamp) = &signature.timestamp {
             match &timestamp.tolerance {
                 Some(tolerance) => self.duration(tolerance, &format!("{AT}/timestamp/tolerance")),
                 None => {
-                    self.error(
-                        "spec::missing_tolerance",
+                    self.report(
+                        codes::spec::MISSING_TOLERANCE,
                         &format!("{AT}/timestamp"),
                         "the timestamp has no `tolerance`".into(),
                     )
@@ -209,16 +202,16 @@ impl Checker<'_> {
             }
         }
         if payload_placeholders.contains(&"id") && signature.id_header.is_none() {
-            self.error(
-                "spec::missing_id_header",
+            self.report(
+                codes::spec::MISSING_ID_HEADER,
                 &format!("{AT}/signed_payload"),
                 "`{id}` is signed but no `id_header` says where it comes from".into(),
             )
             .help = Some("add `id_header: webhook-id`".into());
         }
         if signature.url.is_some() && !payload_placeholders.contains(&"url") {
-            self.error(
-                "spec::bad_signed_payload",
+            self.report(
+                codes::spec::BAD_SIGNED_PAYLOAD,
                 &format!("{AT}/url"),
                 "`url` options are set but `{url}` is not signed".into(),
             );
@@ -227,8 +220,8 @@ impl Checker<'_> {
             && signature.key.as_ref().and_then(|k| k.encoding).unwrap_or(crate::spec::KeyEncoding::Utf8)
                 == crate::spec::KeyEncoding::Utf8
         {
-            self.error(
-                "spec::bad_key_encoding",
+            self.report(
+                codes::spec::BAD_KEY_ENCODING,
                 &format!("{AT}/key/encoding"),
                 "Ed25519 keys are 32 bytes, written in `base64` or `hex`".into(),
             );

@@ -26,57 +26,74 @@ pub struct Spec {
     /// `NAME.md`.
     pub name: String,
     /// Human title, e.g. `Orders API`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub title: Option<String>,
     /// Version of the integration spec (semver), e.g. `1.0.0`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub version: Option<String>,
     /// Lifecycle status of the spec (seed 002: Draft/Review/Approved/Production).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub status: Option<SpecStatus>,
     /// Authors or owning team.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(!skip_serializing_if)]
     pub authors: Vec<String>,
     /// Purpose of the integration (Markdown).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub description: Option<String>,
     /// What the integration covers and what it does not.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub scope: Option<Scope>,
     /// Named deployments of the API; one may be marked `default: true`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
     pub environments: IndexMap<String, Environment>,
     /// Authentication schemes the API accepts (any one of them is enough).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub auth: Option<Auth>,
     /// Headers sent on every request.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
     pub headers: IndexMap<String, HeaderDef>,
     /// Named data models (JSON-Schema-like).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
     pub models: IndexMap<String, Schema>,
     /// Error envelope and the error codes the API returns.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub errors: Option<Errors>,
     /// Default retry policy for retryable failures.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub retry: Option<RetryPolicy>,
     /// Time limits of requests.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub timeouts: Option<Timeouts>,
     /// Rate limits the provider enforces.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub rate_limits: Option<RateLimits>,
     /// The operations, keyed by snake_case operation name.
     pub endpoints: IndexMap<String, Endpoint>,
     /// Webhooks the provider sends.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub webhooks: Option<Webhooks>,
     /// Test scenarios: each becomes a contract test.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
     pub scenarios: IndexMap<String, Scenario>,
     /// Mermaid sequence diagrams, copied into the docs.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
     pub sequences: IndexMap<String, String>,
 }
 
@@ -133,10 +150,12 @@ pub struct Environment {
     /// Absolute `http(s)` URL that endpoint paths are appended to.
     pub base_url: String,
     /// What the environment is for.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub description: Option<String>,
     /// The environment a client uses when none is chosen (at most one).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
+    #[schemars(!skip_serializing_if)]
     pub default: bool,
 }
 
@@ -145,19 +164,24 @@ pub struct Environment {
 #[serde(deny_unknown_fields)]
 pub struct Auth {
     /// Prose: how credentials are obtained, stored and rotated.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub description: Option<String>,
     /// A key sent in a header or query parameter.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub api_key: Option<ApiKeyAuth>,
     /// `Authorization: Bearer <token>` (RFC 6750).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub bearer: Option<BearerAuth>,
     /// `Authorization: Basic base64(user:password)` (RFC 7617).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub basic: Option<BasicAuth>,
     /// OAuth 2.0 client credentials grant (RFC 6749 §4.4), token sent as a bearer token.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub oauth2_client_credentials: Option<OAuth2ClientCredentials>,
 }
 
@@ -171,7 +195,8 @@ pub struct ApiKeyAuth {
     /// Header or parameter name, e.g. `X-API-Key`.
     pub name: String,
     /// Environment variable the key is read from.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub env: Option<String>,
 }
 
@@ -180,10 +205,12 @@ pub struct ApiKeyAuth {
 #[serde(deny_unknown_fields)]
 pub struct BearerAuth {
     /// Environment variable the token is read from.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub env: Option<String>,
     /// Prose shown in the docs.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub description: Option<String>,
 }
 
@@ -192,13 +219,16 @@ pub struct BearerAuth {
 #[serde(deny_unknown_fields)]
 pub struct BasicAuth {
     /// Environment variable holding the user name.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub username_env: Option<String>,
     /// Environment variable holding the password.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub password_env: Option<String>,
     /// Prose shown in the docs.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub description: Option<String>,
 }
 
@@ -212,13 +242,16 @@ pub struct OAuth2ClientCredentials {
     #[serde(default)]
     pub scopes: Vec<String>,
     /// Refresh this long before `expires_in` runs out, e.g. `300s`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub refresh_before_expiry: Option<String>,
     /// Environment variable holding the client id.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub client_id_env: Option<String>,
     /// Environment variable holding the client secret.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub client_secret_env: Option<String>,
 }
 
@@ -247,7 +280,7 @@ pub enum GeneratedValue {
 
 /// A type: either the name of a primitive (`string`, `integer`, `number`, `boolean`,
 /// `object`, `any`) or model, or an inline schema.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum TypeRef {
     /// A primitive or model name.
@@ -257,7 +290,7 @@ pub enum TypeRef {
 }
 
 /// `required` is a list of property names on objects and a flag on parameters.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Required {
     /// Parameter position: whether the parameter must be given.
@@ -267,87 +300,110 @@ pub enum Required {
 }
 
 /// A JSON-Schema-like type description, spelled in snake_case.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Schema {
     /// `object`, `array`, `string`, `integer`, `number`, `boolean`, `any`, or a model name.
-    #[serde(default, rename = "type")]
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub type_name: Option<String>,
     /// What the value means.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub description: Option<String>,
     /// Object properties, in order.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
     pub properties: IndexMap<String, TypeRef>,
     /// Required property names (objects) or whether a parameter is required.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub required: Option<Required>,
     /// Free-form map values: `true` for any JSON, or the type of every value.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub additional_properties: Option<AdditionalProperties>,
     /// Array item type.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub items: Option<TypeRef>,
     /// Allowed string values.
-    #[serde(default, rename = "enum")]
+    #[serde(default, rename = "enum", skip_serializing_if = "Vec::is_empty")]
+    #[schemars(!skip_serializing_if)]
     pub enum_values: Vec<String>,
     /// Exactly one of these types (tagged by `discriminator` when given).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(!skip_serializing_if)]
     pub one_of: Vec<TypeRef>,
     /// The property whose value names the `one_of` variant.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub discriminator: Option<Discriminator>,
     /// Value format: `date-time`, `date`, `decimal`, `uri`, `email`, `uuid`, `int64`,
     /// `int32`, `unix-time`, `binary`, `ISO 3166-1 alpha-2`, ….
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub format: Option<String>,
     /// The value may be JSON `null` (distinct from an absent property).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
+    #[schemars(!skip_serializing_if)]
     pub nullable: bool,
     /// Minimum string length, in characters.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub min_length: Option<u64>,
     /// Maximum string length, in characters.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub max_length: Option<u64>,
     /// ECMA-262 regular expression a string must match.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub pattern: Option<String>,
     /// Inclusive numeric minimum.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "serialize_bound")]
+    #[schemars(!skip_serializing_if)]
     pub minimum: Option<f64>,
     /// Inclusive numeric maximum.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none", serialize_with = "serialize_bound")]
+    #[schemars(!skip_serializing_if)]
     pub maximum: Option<f64>,
     /// Minimum array length.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub min_items: Option<u64>,
     /// Maximum array length.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub max_items: Option<u64>,
     /// Value used when absent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub default: Option<serde_json::Value>,
     /// An example value (used by docs and mock responses).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub example: Option<serde_json::Value>,
     /// The property is deprecated.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
+    #[schemars(!skip_serializing_if)]
     pub deprecated: bool,
     /// The property is set by the server and never sent by the client (OpenAPI `readOnly`).
     /// It is an `Option` in the generated model even when listed in `required`, which then
     /// holds for responses only. Properties only.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
+    #[schemars(!skip_serializing_if)]
     pub read_only: bool,
     /// The property is sent by the client and never returned (OpenAPI `writeOnly`, e.g. a
     /// password). It is an `Option` in the generated model even when listed in `required`,
     /// which then holds for requests only. Properties only.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
+    #[schemars(!skip_serializing_if)]
     pub write_only: bool,
 }
 
 /// `additional_properties`: `true` (any JSON) or a value type.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum AdditionalProperties {
     /// `true`: values are any JSON.
@@ -357,13 +413,14 @@ pub enum AdditionalProperties {
 }
 
 /// Discriminator of a `one_of`.
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Discriminator {
     /// Property name holding the tag.
     pub property: String,
     /// Tag value → model name; when absent the model names are the tags.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
     pub mapping: IndexMap<String, String>,
 }
 
@@ -372,10 +429,12 @@ pub struct Discriminator {
 #[serde(deny_unknown_fields)]
 pub struct Errors {
     /// Model of the error body, unless a code names its own.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub body: Option<String>,
     /// JSON pointer of the code inside the body, e.g. `/error_code` or `/error/type`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub code_field: Option<String>,
     /// Error codes keyed by SCREAMING_SNAKE_CASE name.
     pub codes: IndexMap<String, ErrorCode>,
@@ -391,16 +450,20 @@ pub struct ErrorCode {
     pub retry: RetryStrategy,
     /// Value of the code field; defaults to the code name. Codes without a code field are
     /// matched by status alone.
-    #[serde(default, rename = "match")]
+    #[serde(default, rename = "match", skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub match_value: Option<String>,
     /// Body model, overriding `errors.body`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub body: Option<String>,
     /// What went wrong.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub description: Option<String>,
     /// What the caller should do.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub resolution: Option<String>,
 }
 
@@ -471,16 +534,20 @@ pub struct Backoff {
 #[serde(deny_unknown_fields)]
 pub struct RateLimits {
     /// Limit applying to every endpoint without its own.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub default: Option<RateLimit>,
     /// Further limits over longer windows, e.g. `10000/day`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(!skip_serializing_if)]
     pub quotas: Vec<String>,
     /// Response headers that report the limit.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub headers: Option<RateLimitHeaders>,
     /// Prose.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub description: Option<String>,
 }
 
@@ -513,13 +580,16 @@ pub struct RateLimitDef {
 #[serde(deny_unknown_fields)]
 pub struct RateLimitHeaders {
     /// Requests allowed per window.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub limit: Option<String>,
     /// Requests left in the window.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub remaining: Option<String>,
     /// When the window resets (unix seconds).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub reset: Option<String>,
 }
 
@@ -532,40 +602,52 @@ pub struct Endpoint {
     /// Path template relative to the base URL, `{name}` for path parameters.
     pub path: String,
     /// One-line summary.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub summary: Option<String>,
     /// Longer description (Markdown).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub description: Option<String>,
     /// The endpoint is deprecated.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
+    #[schemars(!skip_serializing_if)]
     pub deprecated: bool,
     /// Types of the `{name}` parameters of `path`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
     pub path_params: IndexMap<String, TypeRef>,
     /// Query parameters.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
     pub query: IndexMap<String, TypeRef>,
     /// Request headers specific to this endpoint.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
     pub headers: IndexMap<String, TypeRef>,
     /// Request body.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub request: Option<RequestDef>,
     /// Responses by status code.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
     pub responses: IndexMap<String, ResponseRef>,
     /// Error codes this endpoint can return.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(!skip_serializing_if)]
     pub errors: Vec<String>,
     /// Idempotency key header.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub idempotency: Option<Idempotency>,
     /// Rate limit of this endpoint, overriding the default.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub rate_limit: Option<RateLimit>,
     /// Pagination style.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub pagination: Option<Pagination>,
 }
 
@@ -576,13 +658,16 @@ pub struct RequestDef {
     /// Body type.
     pub body: TypeRef,
     /// Encoding of the body.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub content_type: Option<ContentType>,
     /// Whether a body must be sent (default true).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub required: Option<bool>,
     /// `multipart` only: how object-valued fields are sent (default `json`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub object_parts: Option<ObjectParts>,
 }
 
@@ -601,13 +686,16 @@ pub enum ResponseRef {
 #[serde(deny_unknown_fields)]
 pub struct ResponseDef {
     /// Body type; absent for no content.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub body: Option<TypeRef>,
     /// What the response means.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub description: Option<String>,
     /// Response headers worth knowing.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
     pub headers: IndexMap<String, TypeRef>,
 }
 
@@ -618,7 +706,8 @@ pub struct Idempotency {
     /// Header carrying the key, e.g. `Idempotency-Key`.
     pub header: String,
     /// How long the provider remembers a key, e.g. `24h`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub retention: Option<String>,
 }
 
@@ -642,7 +731,8 @@ pub struct NextUrlPagination {
     /// the base URL; `null` or absent on the last page.
     pub next: String,
     /// JSON pointer of the items array; absent when the body is the array.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub items: Option<String>,
 }
 
@@ -656,13 +746,16 @@ pub struct CursorPagination {
     /// taken inside the last item (Stripe's `starting_after` = last item's `/id`).
     pub next: String,
     /// The cursor is read from the last item of `items`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
+    #[schemars(!skip_serializing_if)]
     pub from_last_item: bool,
     /// JSON pointer of a boolean that says more pages exist (`/has_more`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub has_more: Option<String>,
     /// JSON pointer of the items array (`/data`); absent when the body is the array.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub items: Option<String>,
 }
 
@@ -673,13 +766,16 @@ pub struct PagePagination {
     /// Page number parameter.
     pub param: String,
     /// Page size parameter.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub size_param: Option<String>,
     /// The next page comes from the `Link` header's `rel="next"` (RFC 8288).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "is_false")]
+    #[schemars(!skip_serializing_if)]
     pub link_header: bool,
     /// JSON pointer of the items array; absent when the body is the array.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub items: Option<String>,
 }
 
@@ -688,28 +784,35 @@ pub struct PagePagination {
 #[serde(deny_unknown_fields)]
 pub struct Webhooks {
     /// Prose.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub description: Option<String>,
     /// How deliveries are signed. Without it the generated code decodes deliveries but
     /// cannot verify them, and the checker warns (`spec::unsigned_webhooks`); it is optional
     /// because some sources (OpenAPI 3.1 `webhooks`) declare the events but not the scheme.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub signature: Option<WebhookSignature>,
     /// Delivery guarantees and retry schedule.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub delivery: Option<Delivery>,
     /// JSON pointer of the event type in the payload (`/event_type`, `/type`); when absent the
     /// type comes from `event_header`.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub event_type_field: Option<String>,
     /// Header carrying the event type (GitHub's `X-GitHub-Event`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub event_header: Option<String>,
     /// JSON pointer of the event id in the payload, for de-duplication.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub event_id_field: Option<String>,
     /// Header carrying the delivery id (GitHub's `X-GitHub-Delivery`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub event_id_header: Option<String>,
     /// Events by type name.
     pub events: IndexMap<String, WebhookEvent>,
@@ -846,10 +949,12 @@ pub struct WebhookEvent {
     /// Payload model.
     pub payload: String,
     /// When it is sent.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub description: Option<String>,
     /// An example payload (used by generated tests).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
     pub example: Option<serde_json::Value>,
 }
 
@@ -947,4 +1052,31 @@ pub struct Expectation {
     /// Body fields with expected values (JSON pointer → value).
     #[serde(default)]
     pub body_equals: IndexMap<String, serde_json::Value>,
+}
+
+// Printing. The types also serialise (the OpenAPI importer builds a `Spec` and prints it), and
+// a printed spec reads as one would write it: absent, empty and `false` values are left out
+// (`skip_serializing_if` above). None of this changes how a spec is parsed, nor its JSON
+// Schema: schemars would drop the `default` annotation of a field whose default is skipped,
+// which `#[schemars(!skip_serializing_if)]` next to each one prevents.
+
+/// `skip_serializing_if` for flags that default to `false`.
+fn is_false(flag: &bool) -> bool {
+    !*flag
+}
+
+/// Prints a numeric bound that is a whole number as an integer (`minimum: 0`, not `0.0`), as
+/// JSON and YAML authors write them; fractions stay as they are.
+fn serialize_bound<S: serde::Serializer>(bound: &Option<f64>, serializer: S) -> Result<S::Ok, S::Error> {
+    // Whole numbers in these ranges convert exactly (`u64::MAX as f64` is 2^64, excluded).
+    match *bound {
+        Some(value) if value.fract() == 0.0 && value < 0.0 && value >= i64::MIN as f64 => {
+            serializer.serialize_i64(value as i64)
+        }
+        Some(value) if value.fract() == 0.0 && value >= 0.0 && value < u64::MAX as f64 => {
+            serializer.serialize_u64(value as u64)
+        }
+        Some(value) => serializer.serialize_f64(value),
+        None => serializer.serialize_none(),
+    }
 }

@@ -1,0 +1,262 @@
+//! OpenAPI 3.0.x / 3.1.x → accord spec.
+//!
+//! Mapping (OpenAPI Specification 3.0.3 and 3.1.0, spec.openapis.org):
+//! - `info` → `title`, `version`, `description`; `servers` → `environments` (server
+//!   variables replaced by their defaults);
+//! - `components.securitySchemes` → `auth`: `apiKey`, `http` basic/bearer, `oauth2`
+//!   `clientCredentials` (the first of each kind);
+//! - `paths` → `endpoints`, named by `operationId` (snake_case, made unique) or by method and
+//!   path; path/query/header parameters (`$ref`s into `components.parameters` followed);
+//!   request bodies (JSON, form-urlencoded; `$ref`s into `components.requestBodies`);
+//!   2xx responses → `responses`, 4xx/5xx → one error code per status (`NOT_FOUND`, …) with
+//!   the retry strategy RFC 9110 suggests for it, `default` → a success only when nothing else
+//!   is;
+//! - `components.schemas` → `models`: `allOf` merged, `oneOf`/`anyOf` → `one_of` (with
+//!   `discriminator`), `nullable` and 3.1 type arrays → `nullable`, string `enum`/`const`,
+//!   `additionalProperties` → maps, formats and constraints kept; `$ref`s stay model names,
+//!   so recursion needs nothing special; `readOnly`/`writeOnly` → `read_only`/`write_only`
+//!   on object properties (also from a component schema marked as a whole);
+//! - 3.1 `webhooks` → `webhooks.events` with their payload models; several events need
+//!   `event_type_field`, found where every event's payload schema fixes a distinct string
+//!   (`const`, one-value `enum`, or an `enum` holding the event's key), else only the models
+//!   are imported and a warning says what to add; the signature scheme is never in the
+//!   document;
+//! - pagination where a heuristic is reliable (`Link` + `page`, Stripe's `starting_after` +
+//!   `has_more`, `next_page_uri`), rate-limit response headers → `rate_limits.headers`.
+//!
+//! A `$ref` is only followed where OpenAPI says a Reference Object may stand; `$ref` keys
+//! inside `example`/`examples`/`default` values are data (GitHub's SCIM examples have them).
+//!
+//! The importer builds a typed [`Spec`] (so a renamed spec field is a compile error here, not
+//! a failure of the corpus script) and prints it with [`crate::spec::yaml`]; its keys come in
+//! the order of the fields of [`crate::spec::types`]. One shared context, `Importer` (the
+//! document, the warnings, the models so far), is extended by one module per concern:
+//! `schema` (schemas → models), `operations` (paths → endpoints, parameters, bodies,
+//! responses, error codes), `security` (auth), `servers` (environments), `webhooks`, and
+//! `heuristics` (pagination, rate-limit headers, the names and retry strategies the document
+//! does not give). They call one another in one direction only: `heuristics` uses the context
+//! alone, `schema` the heuristics, `servers` the heuristics, `operations` and `webhooks` the
+//! schema conversion (and `operations` the servers, for an operation's own); `security` the
+//! context alone. The context calls each module's entry point, in `Importer::spec`.
+
+mod heuristics;
+mod operations;
+mod schema;
+mod security;
+mod servers;
+#[cfg(test)]
+mod tests;
+mod webhooks;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use super::{ImportWarning, Imported};
+use crate::spec::{Method, RateLimitHeaders, RateLimits, Schema, Spec};
+
+/// How deep inline (non-component) `$ref`s and nested schemas are followed.
+const MAX_DEPTH: usize = 48;
+/// The operations of a path item accord maps, by their OpenAPI key.
+const METHODS: &[(&str, Method)] = &[
+    ("get", Method::Get),
+    ("put", Method::Put),
+    ("post", Method::Post),
+    ("delete", Method::Delete),
+    ("patch", Method::Patch),
+    ("head", Method::Head),
+];
+
+/// Imports an OpenAPI document (JSON or YAML text). `name` is the spec name to use (from the
+/// output file), else derived from `info.title`.
+///
+/// Errors: the text is neither JSON nor YAML, or is not an OpenAPI 3.0/3.1 document.
+pub fn import(text: &str, name: Option<&str>) -> Result<Imported, String> {
+    let document: Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(_) => crate::spec::yaml::parse(text).map(|(value, _)| value).map_err(|d| {
+            format!("neither JSON nor YAML: {}", d.first().map(|d| d.message.clone()).unwrap_or_default())
+        })?,
+    };
+    let version = document.get("openapi").and_then(Value::as_str).unwrap_or_default().to_string();
+    if !(version.starts_with("3.0") || version.starts_with("3.1")) {
+        return Err(match document.get("swagger") {
+            Some(_) => "Swagger 2.0 is not supported: convert it to OpenAPI 3 first".to_string(),
+            None => format!("not an OpenAPI 3.0/3.1 document (`openapi: {version}`)"),
+        });
+    }
+    let title = document.pointer("/info/title").and_then(Value::as_str).unwrap_or("API").to_string();
+    let name = name.map(str::to_string).unwrap_or_else(|| heuristics::snake(&title));
+    let mut importer = Importer::new(&document, version.starts_with("3.1"));
+    let spec = importer.spec(&name);
+    // The spec types serialise to JSON without fail (string map keys only); `spec::yaml`
+    // prints that value.
+    let value = serde_json::to_value(&spec).map_err(|error| format!("the imported spec does not print: {error}"))?;
+    let yaml = format!(
+        "# yaml-language-server: $schema=../generated/accord.schema.json\n# Imported by `accord import openapi` from {title} (OpenAPI {version}); {} warning(s).\n{}",
+        importer.warnings.len(),
+        crate::spec::yaml::to_string(&value)
+    );
+    Ok(Imported { name, yaml, warnings: importer.warnings })
+}
+
+/// A JSON pointer segment, escaped as RFC 6901 says.
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Whether a media type is JSON (`application/json`, `application/problem+json`, …).
+fn is_json(media: &str) -> bool {
+    let media = media.split(';').next().unwrap_or(media).trim();
+    media == "application/json" || media.ends_with("+json")
+}
+
+/// One error status as seen across the operations, before the spec's codes are written.
+struct ErrorCodeDraft {
+    name: String,
+    /// Body model names seen with this status, with counts.
+    bodies: BTreeMap<String, usize>,
+    description: Option<String>,
+}
+
+/// The importer's state while it reads one document; each module adds its methods.
+struct Importer<'a> {
+    document: &'a Value,
+    v31: bool,
+    warnings: Vec<ImportWarning>,
+    /// Component schema name → model name.
+    model_names: BTreeMap<String, String>,
+    /// Models in output order: the component schemas, then those hoisted from inline
+    /// schemas while converting endpoints and webhooks.
+    models: IndexMap<String, Schema>,
+    /// Error codes by status.
+    error_codes: BTreeMap<u16, ErrorCodeDraft>,
+    /// The rate-limit headers the responses declare, once one is seen.
+    rate_limit_headers: Option<RateLimitHeaders>,
+    oauth2: bool,
+    /// Pointers of object properties, whose `readOnly`/`writeOnly` [`Importer::property`]
+    /// maps (so the schema conversion does not report them).
+    property_pointers: BTreeSet<String>,
+    /// Component schemas whose whole-schema `readOnly`/`writeOnly` a property took over.
+    access_components_used: BTreeSet<String>,
+}
+
+impl<'a> Importer<'a> {
+    fn new(document: &'a Value, v31: bool) -> Self {
+        Importer {
+            document,
+            v31,
+            warnings: Vec::new(),
+            model_names: BTreeMap::new(),
+            models: IndexMap::new(),
+            error_codes: BTreeMap::new(),
+            rate_limit_headers: None,
+            oauth2: false,
+            property_pointers: BTreeSet::new(),
+            access_components_used: BTreeSet::new(),
+        }
+    }
+
+    fn warn(&mut self, pointer: &str, message: impl Into<String>) {
+        self.warnings.push(ImportWarning { pointer: pointer.to_string(), message: message.into() });
+    }
+
+    /// Follows a local `$ref` (`#/components/…`).
+    fn resolve(&self, reference: &str) -> Option<&'a Value> {
+        let pointer = reference.strip_prefix('#')?;
+        self.document.pointer(pointer)
+    }
+
+    /// The object itself, or what its `$ref` points at (chains followed).
+    fn deref(&mut self, value: &'a Value, pointer: &str) -> Option<(&'a Value, String)> {
+        let mut current = value;
+        let mut at = pointer.to_string();
+        for _ in 0..MAX_DEPTH {
+            match current.get("$ref").and_then(Value::as_str) {
+                Some(reference) => match self.resolve(reference) {
+                    Some(target) => {
+                        at = reference.trim_start_matches('#').to_string();
+                        current = target;
+                    }
+                    None => {
+                        self.warn(&at, format!("`$ref: {reference}` does not resolve in this document; dropped"));
+                        return None;
+                    }
+                },
+                None => return Some((current, at)),
+            }
+        }
+        self.warn(pointer, "a `$ref` chain that does not end; dropped");
+        None
+    }
+
+    /// Whether `name` is a model: a component schema's or one hoisted so far.
+    fn is_model(&self, name: &str) -> bool {
+        self.models.contains_key(name) || self.model_names.values().any(|m| m == name)
+    }
+
+    /// The whole spec. The sections are converted in this order, which is the order of the
+    /// warnings.
+    fn spec(&mut self, name: &str) -> Spec {
+        let document = self.document;
+        // Model names first, so references resolve while converting.
+        let mut taken: BTreeSet<String> = BTreeSet::new();
+        if let Some(schemas) = document.pointer("/components/schemas").and_then(Value::as_object) {
+            for key in schemas.keys() {
+                let model = self.unique_model_name(key, &mut taken);
+                self.model_names.insert(key.clone(), model);
+            }
+        }
+        let info = document.get("info").cloned().unwrap_or(Value::Null);
+        let text = |value: &Value| value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
+        // A `null` title is no title (what the spec's parser makes of `title: null`).
+        let title = info.get("title").filter(|title| !title.is_null()).map(text);
+        let version = info.get("version").map(text);
+        let description = info.get("description").and_then(Value::as_str).map(|d| d.trim().to_string());
+        let environments = self.environments();
+        let auth = self.auth();
+        // Models from components, in document order.
+        if let Some(schemas) = document.pointer("/components/schemas").and_then(Value::as_object) {
+            for (key, schema) in schemas {
+                let pointer = format!("/components/schemas/{}", escape(key));
+                let model = self.model_names[key].clone();
+                let converted = self.model(schema, &pointer);
+                self.models.insert(model, converted);
+            }
+        }
+        let endpoints = self.endpoints();
+        let webhooks = self.webhooks();
+        self.unused_component_access();
+        let errors = self.errors();
+        let rate_limits = self.rate_limit_headers.take().map(|headers| RateLimits {
+            default: None,
+            quotas: Vec::new(),
+            headers: Some(headers),
+            description: None,
+        });
+        Spec {
+            accord: 1,
+            name: name.to_string(),
+            title,
+            version,
+            status: None,
+            authors: Vec::new(),
+            description,
+            scope: None,
+            environments,
+            auth,
+            headers: IndexMap::new(),
+            // Components first, then the models hoisted from endpoints, webhooks and errors.
+            models: std::mem::take(&mut self.models),
+            errors,
+            retry: None,
+            timeouts: None,
+            rate_limits,
+            endpoints,
+            webhooks,
+            scenarios: IndexMap::new(),
+            sequences: IndexMap::new(),
+        }
+    }
+}

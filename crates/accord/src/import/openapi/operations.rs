@@ -1,0 +1,456 @@
+//! `paths` → `endpoints`: one endpoint per operation (named by `operationId` or by method and
+//! path), its path, query and header parameters, its request body (JSON, form or multipart),
+//! its 2xx responses, and one error code per 4xx/5xx status, shared by every operation
+//! (`errors.codes`, with the body most of them use as `errors.body`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use indexmap::IndexMap;
+use serde_json::Value;
+
+use super::heuristics::{retry_for, snake, status_name};
+use super::schema::{any, into_schema, typed};
+use super::{ErrorCodeDraft, Importer, METHODS, escape, is_json};
+use crate::spec::{
+    AdditionalProperties, ContentType, Endpoint, ErrorCode, Errors, Idempotency, Method, ObjectParts, RequestDef,
+    Required, ResponseDef, ResponseRef, Schema, StatusSet, TypeRef,
+};
+
+/// A response that declares nothing but why it is there.
+fn described(description: &str) -> ResponseRef {
+    ResponseRef::Full(ResponseDef { body: None, description: Some(description.to_string()), headers: IndexMap::new() })
+}
+
+impl<'a> Importer<'a> {
+    pub(super) fn endpoints(&mut self) -> IndexMap<String, Endpoint> {
+        let mut out = IndexMap::new();
+        let Some(paths) = self.document.get("paths").and_then(Value::as_object) else { return out };
+        let mut used_names: BTreeSet<String> = BTreeSet::new();
+        // (method, path shape) → endpoint name: HTTP cannot tell two templates of the same
+        // shape apart (`/files/{id}` and `/files/{name}`), and a `#fragment` is never sent.
+        let mut shapes: BTreeMap<(String, String), String> = BTreeMap::new();
+        for (raw_path, item) in paths {
+            let item_pointer = format!("/paths/{}", escape(raw_path));
+            let path = raw_path.split('#').next().unwrap_or(raw_path);
+            if path != raw_path {
+                self.warn(
+                    &item_pointer,
+                    format!("the fragment of `{raw_path}` is not sent over HTTP; the path is `{path}`"),
+                );
+            }
+            let Some((item, item_pointer)) = self.deref(item, &item_pointer) else { continue };
+            let shared_params: Vec<(&'a Value, String)> = item
+                .get("parameters")
+                .and_then(Value::as_array)
+                .map(|p| p.iter().enumerate().map(|(i, v)| (v, format!("{item_pointer}/parameters/{i}"))).collect())
+                .unwrap_or_default();
+            for key in item.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
+                let at = format!("{item_pointer}/{key}");
+                if ["options", "trace"].contains(&key.as_str()) {
+                    self.warn(&at, format!("`{}` operations are not supported; dropped", key.to_uppercase()));
+                    continue;
+                }
+                let Some(&(_, method)) = METHODS.iter().find(|(name, _)| *name == key) else { continue };
+                let Some(operation) = item.get(&key) else { continue };
+                let base = operation
+                    .get("operationId")
+                    .and_then(Value::as_str)
+                    .map(snake)
+                    .unwrap_or_else(|| snake(&format!("{key} {}", path.replace(['{', '}'], " "))));
+                let mut name = base.clone();
+                let mut n = 2;
+                while used_names.contains(&name) {
+                    name = format!("{base}_{n}");
+                    n += 1;
+                }
+                let shape = path
+                    .split('/')
+                    .map(|segment| if segment.contains('{') { "{}" } else { segment })
+                    .collect::<Vec<_>>()
+                    .join("/");
+                if let Some(first) = shapes.get(&(key.clone(), shape.clone())) {
+                    self.warn(
+                        &at,
+                        format!("`{} {path}` cannot be told apart from endpoint `{first}` (same method and path shape); dropped", key.to_uppercase()),
+                    );
+                    continue;
+                }
+                shapes.insert((key.clone(), shape), name.clone());
+                used_names.insert(name.clone());
+                self.own_servers(operation, item, &at, &item_pointer);
+                let endpoint = self.endpoint(path, method, operation, &shared_params, &at, &name);
+                out.insert(name, endpoint);
+            }
+        }
+        out
+    }
+
+    fn endpoint(
+        &mut self,
+        path: &str,
+        method: Method,
+        operation: &'a Value,
+        shared: &[(&'a Value, String)],
+        pointer: &str,
+        name: &str,
+    ) -> Endpoint {
+        let summary = operation.get("summary").and_then(Value::as_str).map(|s| s.trim().to_string());
+        let description = operation.get("description").and_then(Value::as_str).map(|d| d.trim().to_string());
+        let deprecated = operation.get("deprecated") == Some(&Value::Bool(true));
+        // Parameters: the operation's override the path item's of the same name and place.
+        let mut params: Vec<(&'a Value, String)> = Vec::new();
+        let own: Vec<(&'a Value, String)> = operation
+            .get("parameters")
+            .and_then(Value::as_array)
+            .map(|p| p.iter().enumerate().map(|(i, v)| (v, format!("{pointer}/parameters/{i}"))).collect())
+            .unwrap_or_default();
+        let mut seen = BTreeSet::new();
+        for (param, at) in own.into_iter().chain(shared.iter().cloned()) {
+            let Some((param, at)) = self.deref(param, &at) else { continue };
+            let key = (
+                param.get("in").and_then(Value::as_str).unwrap_or_default().to_string(),
+                param.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
+            );
+            if seen.insert(key) {
+                params.push((param, at));
+            }
+        }
+        let mut path_params = IndexMap::new();
+        let mut query = IndexMap::new();
+        let mut headers = IndexMap::new();
+        let mut idempotency_header = None;
+        for (param, at) in &params {
+            let Some(param_name) = param.get("name").and_then(Value::as_str) else { continue };
+            let location = param.get("in").and_then(Value::as_str).unwrap_or_default();
+            let schema = match (param.get("schema"), param.get("content").and_then(Value::as_object)) {
+                (Some(schema), _) => self.schema(schema, &format!("{at}/schema"), 0),
+                (None, Some(content)) => {
+                    self.warn(at, "a parameter described by `content` is typed by its first media type's schema");
+                    match content.values().next().and_then(|m| m.get("schema")) {
+                        Some(schema) => self.schema(schema, &format!("{at}/content"), 0),
+                        None => TypeRef::Name("string".into()),
+                    }
+                }
+                _ => TypeRef::Name("string".into()),
+            };
+            let required = param.get("required").and_then(Value::as_bool).unwrap_or(location == "path");
+            let description = param.get("description").and_then(Value::as_str).map(str::trim);
+            // The parameter's type with its description (unless the schema has one) and, for
+            // query and header parameters, whether it is required.
+            let with = |schema: TypeRef, required: Option<bool>| -> TypeRef {
+                let mut schema = into_schema(schema);
+                if let Some(description) = description
+                    && schema.description.is_none()
+                {
+                    schema.description = Some(description.to_string());
+                }
+                if let Some(required) = required {
+                    schema.required = Some(Required::Flag(required));
+                }
+                match schema.type_name.as_deref() {
+                    Some(name) if schema == typed(name) => TypeRef::Name(name.to_string()),
+                    _ => TypeRef::Inline(Box::new(schema)),
+                }
+            };
+            match location {
+                "path" => {
+                    if !path.contains(&format!("{{{param_name}}}")) {
+                        self.warn(at, format!("path parameter `{param_name}` is not in the path; dropped"));
+                        continue;
+                    }
+                    path_params.insert(param_name.to_string(), with(schema, None));
+                }
+                "query" => {
+                    let style = param.get("style").and_then(Value::as_str).unwrap_or("form");
+                    let explode = param.get("explode").and_then(Value::as_bool).unwrap_or(style == "form");
+                    if style == "deepObject" {
+                        self.warn(at, format!("`{param_name}` is a deepObject parameter; accord sends objects in bracket notation (`{param_name}[key]=…`), which deepObject is"));
+                    } else if style != "form" || !explode {
+                        self.warn(at, format!("query parameter `{param_name}` uses style `{style}` explode {explode}; accord sends arrays as repeated `name=value` pairs"));
+                    }
+                    query.insert(param_name.to_string(), with(schema, Some(required)));
+                }
+                "header" => {
+                    if param_name.eq_ignore_ascii_case("idempotency-key")
+                        || param_name.eq_ignore_ascii_case("x-idempotency-key")
+                    {
+                        idempotency_header = Some(param_name.to_string());
+                        continue;
+                    }
+                    if ["accept", "content-type", "authorization"].contains(&param_name.to_ascii_lowercase().as_str()) {
+                        self.warn(at, format!("header parameter `{param_name}` is set by the client itself; dropped"));
+                        continue;
+                    }
+                    headers.insert(param_name.to_string(), with(schema, Some(required)));
+                }
+                other => self.warn(at, format!("`in: {other}` parameters are not supported; `{param_name}` dropped")),
+            }
+        }
+        // Path parameters the template names but nobody declared.
+        for segment in path.split('{').skip(1) {
+            if let Some(param_name) = segment.split('}').next()
+                && !path_params.contains_key(param_name)
+            {
+                self.warn(pointer, format!("path parameter `{param_name}` is not declared; typed as string"));
+                path_params.insert(param_name.to_string(), TypeRef::Name("string".into()));
+            }
+        }
+        let request = match operation.get("requestBody") {
+            Some(body) => self.request_body(body, &format!("{pointer}/requestBody"), name),
+            None => None,
+        };
+        let (responses, errors, response_headers) = self.responses(operation, pointer, name);
+        let idempotency = idempotency_header.map(|header| Idempotency { header, retention: None });
+        let pagination = self.pagination(&query, &responses, &response_headers, pointer);
+        Endpoint {
+            method,
+            path: path.to_string(),
+            summary,
+            description,
+            deprecated,
+            path_params,
+            query,
+            headers,
+            request,
+            responses,
+            errors,
+            idempotency,
+            rate_limit: None,
+            pagination,
+        }
+    }
+
+    fn request_body(&mut self, body: &'a Value, pointer: &str, operation: &str) -> Option<RequestDef> {
+        let (body, pointer) = self.deref(body, pointer)?;
+        let content = body.get("content").and_then(Value::as_object)?;
+        let json_media = content.iter().find(|(media, _)| is_json(media));
+        let form_media = content.iter().find(|(media, _)| media.starts_with("application/x-www-form-urlencoded"));
+        let multipart_media = content.iter().find(|(media, _)| media.starts_with("multipart/form-data"));
+        let (media, content_type) = match (json_media, form_media, multipart_media) {
+            (Some(json), _, _) => (json, ContentType::Json),
+            (None, Some(form), _) => (form, ContentType::Form),
+            (None, None, Some(multipart)) => (multipart, ContentType::Multipart),
+            _ => {
+                let kinds: Vec<&String> = content.keys().collect();
+                self.warn(
+                    &format!("{pointer}/content"),
+                    format!(
+                        "request bodies of {kinds:?} are not supported (accord sends JSON, form or multipart bodies); the body is dropped"
+                    ),
+                );
+                return None;
+            }
+        };
+        let others: Vec<&String> = content.keys().filter(|k| *k != media.0).collect();
+        if !others.is_empty() {
+            self.warn(&format!("{pointer}/content"), format!("only `{}` is kept; also offered: {others:?}", media.0));
+        }
+        let media_pointer = format!("{pointer}/content/{}", escape(media.0));
+        let schema = media.1.get("schema")?;
+        // An inline object body becomes a model named after the operation, so the generated
+        // request type has a readable name.
+        let converted = match self.schema(schema, &format!("{media_pointer}/schema"), 0) {
+            TypeRef::Inline(schema) if schema.type_name.as_deref() == Some("object") => {
+                let model = self.fresh_model_name(&format!("{operation}_request"));
+                self.models.insert(model.clone(), *schema);
+                TypeRef::Name(model)
+            }
+            other => other,
+        };
+        let mut object_parts = None;
+        if content_type == ContentType::Multipart {
+            // One part per property: the body must be an object model.
+            let is_object = match &converted {
+                TypeRef::Name(name) => {
+                    self.models.get(name).is_some_and(|model| !model.properties.is_empty() && model.one_of.is_empty())
+                }
+                TypeRef::Inline(_) => false,
+            };
+            if !is_object {
+                self.warn(
+                    &format!("{media_pointer}/schema"),
+                    "a multipart body that is not an object with properties cannot be sent part by part; the body is dropped",
+                );
+                return None;
+            }
+            // OpenAPI's Encoding Object: `style: deepObject` (Stripe) sends an object as
+            // `name[key]` text parts; the default sends it as one application/json part.
+            let deep = media.1.get("encoding").and_then(Value::as_object).is_some_and(|encoding| {
+                encoding.values().any(|e| e.get("style").and_then(Value::as_str) == Some("deepObject"))
+            });
+            if deep {
+                object_parts = Some(ObjectParts::Brackets);
+            }
+        }
+        Some(RequestDef {
+            body: converted,
+            // JSON is the default, left unsaid.
+            content_type: match content_type {
+                ContentType::Json => None,
+                ContentType::Form | ContentType::Multipart => Some(content_type),
+            },
+            required: (body.get("required") != Some(&Value::Bool(true))).then_some(false),
+            object_parts,
+        })
+    }
+
+    /// (responses, error code names, success response header names).
+    fn responses(
+        &mut self,
+        operation: &'a Value,
+        pointer: &str,
+        name: &str,
+    ) -> (IndexMap<String, ResponseRef>, Vec<String>, Vec<String>) {
+        let mut responses = IndexMap::new();
+        let mut errors = Vec::new();
+        let mut success_headers = Vec::new();
+        let Some(declared) = operation.get("responses").and_then(Value::as_object) else {
+            self.warn(pointer, "no responses declared; a 200 without a body is assumed");
+            responses.insert("200".into(), described("No response declared."));
+            return (responses, errors, success_headers);
+        };
+        let has_success = declared.keys().any(|k| k.starts_with('2'));
+        for (status_key, response) in declared {
+            let at = format!("{pointer}/responses/{}", escape(status_key));
+            let status: u16 = match status_key.as_str() {
+                "default" if !has_success => {
+                    self.warn(&at, "`default` is the only success response: mapped to 200");
+                    200
+                }
+                "default" => {
+                    self.warn(
+                        &at,
+                        "`default` responses have no status; not mapped (declare the error statuses the API returns)",
+                    );
+                    continue;
+                }
+                key if key.len() == 3 && key.ends_with("XX") => {
+                    let status = key[..1].parse::<u16>().unwrap_or(2) * 100;
+                    self.warn(&at, format!("`{key}` mapped to {status}"));
+                    status
+                }
+                key => match key.parse() {
+                    Ok(status) => status,
+                    Err(_) => {
+                        self.warn(&at, format!("`{key}` is not a status; dropped"));
+                        continue;
+                    }
+                },
+            };
+            let Some((response, at)) = self.deref(response, &at) else { continue };
+            let body = self.response_body(response, &at);
+            let description = response.get("description").and_then(Value::as_str).map(str::trim).unwrap_or("");
+            let mut header_names = Vec::new();
+            if let Some(headers) = response.get("headers").and_then(Value::as_object) {
+                for header in headers.keys() {
+                    header_names.push(header.clone());
+                    self.note_rate_limit_header(header);
+                }
+            }
+            if status < 400 {
+                let headers = header_names.iter().map(|h| (h.clone(), TypeRef::Name("string".into()))).collect();
+                success_headers.extend(header_names);
+                let response = ResponseDef {
+                    body,
+                    description: (!description.is_empty()).then(|| description.to_string()),
+                    headers,
+                };
+                responses.insert(status.to_string(), ResponseRef::Full(response));
+            } else {
+                let code = self.error_code(status, body, description, name);
+                if !errors.contains(&code) {
+                    errors.push(code);
+                }
+            }
+        }
+        if !responses.keys().any(|k| k.starts_with('2')) {
+            self.warn(&format!("{pointer}/responses"), "no success response declared; a 200 without a body is assumed");
+            responses.insert("200".into(), described("No success response declared."));
+        }
+        (responses, errors, success_headers)
+    }
+
+    fn response_body(&mut self, response: &'a Value, pointer: &str) -> Option<TypeRef> {
+        let content = response.get("content").and_then(Value::as_object)?;
+        let (media, value) = content
+            .iter()
+            .find(|(media, _)| is_json(media))
+            .or_else(|| content.iter().find(|(media, v)| (media.as_str() == "*/*") && v.get("schema").is_some()))?;
+        let schema = value.get("schema")?;
+        Some(self.schema(schema, &format!("{pointer}/content/{}/schema", escape(media)), 0))
+    }
+
+    /// The error code of a status, noting the body it came with (hoisted as a model when
+    /// inline); returns the code's name.
+    fn error_code(&mut self, status: u16, body: Option<TypeRef>, description: &str, operation: &str) -> String {
+        let body_model = match body {
+            Some(TypeRef::Name(name)) if self.is_model(&name) => Some(name),
+            Some(body) if body != any() => {
+                let model = self.fresh_model_name(&format!("{operation}_error_{status}"));
+                self.models.insert(model.clone(), into_schema(body));
+                Some(model)
+            }
+            _ => None,
+        };
+        let entry = self.error_codes.entry(status).or_insert_with(|| ErrorCodeDraft {
+            name: status_name(status),
+            bodies: BTreeMap::new(),
+            description: None,
+        });
+        if let Some(model) = body_model {
+            *entry.bodies.entry(model).or_default() += 1;
+        }
+        if entry.description.is_none() && !description.is_empty() {
+            entry.description = Some(description.to_string());
+        }
+        entry.name.clone()
+    }
+
+    /// The spec's `errors`: every status seen, and as `body` the envelope most of them use.
+    pub(super) fn errors(&mut self) -> Option<Errors> {
+        if self.error_codes.is_empty() {
+            return None;
+        }
+        // The envelope most statuses use is the spec's error body; others name their own.
+        let mut totals: BTreeMap<String, usize> = BTreeMap::new();
+        for code in self.error_codes.values() {
+            for (model, count) in &code.bodies {
+                *totals.entry(model.clone()).or_default() += count;
+            }
+        }
+        let envelope = totals.iter().max_by_key(|(_, count)| **count).map(|(model, _)| model.clone());
+        let envelope = match envelope {
+            Some(model) => model,
+            None => {
+                let model = self.fresh_model_name("ErrorBody");
+                let body = Schema {
+                    description: Some("The document declares no error body; any JSON.".into()),
+                    additional_properties: Some(AdditionalProperties::Any(true)),
+                    ..typed("object")
+                };
+                self.models.insert(model.clone(), body);
+                model
+            }
+        };
+        let mut codes = IndexMap::new();
+        for (status, draft) in &self.error_codes {
+            let body = draft
+                .bodies
+                .iter()
+                .max_by_key(|(_, count)| **count)
+                .map(|(model, _)| model)
+                .filter(|model| **model != envelope)
+                .cloned();
+            let code = ErrorCode {
+                status: StatusSet::One(*status),
+                retry: retry_for(*status, self.oauth2),
+                match_value: None,
+                body,
+                description: draft.description.clone(),
+                resolution: None,
+            };
+            codes.insert(draft.name.clone(), code);
+        }
+        Some(Errors { body: Some(envelope), code_field: None, codes })
+    }
+}

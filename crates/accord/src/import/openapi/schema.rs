@@ -1,0 +1,567 @@
+//! OpenAPI schemas → accord types: a component schema becomes a model, any other schema a
+//! type ([`TypeRef`]: a model or primitive name, or an inline [`Schema`]). `allOf` is merged,
+//! `oneOf`/`anyOf` become `one_of`, `readOnly`/`writeOnly` mark object properties, and every
+//! keyword accord has no place for is reported where it is.
+
+use std::collections::BTreeSet;
+
+use indexmap::IndexMap;
+use serde_json::{Map, Value};
+
+use super::{Importer, MAX_DEPTH, escape};
+use crate::spec::{AdditionalProperties, Discriminator, Required, Schema, TypeRef};
+
+/// A schema of type `name` and nothing else (`{type: Pet}`).
+pub(super) fn typed(name: impl Into<String>) -> Schema {
+    Schema { type_name: Some(name.into()), ..Schema::default() }
+}
+
+/// A converted type as a schema object: a name becomes `{type: NAME}`.
+pub(super) fn into_schema(converted: TypeRef) -> Schema {
+    match converted {
+        TypeRef::Name(name) => typed(name),
+        TypeRef::Inline(schema) => *schema,
+    }
+}
+
+/// The type `any`: what a schema accord cannot express becomes.
+pub(super) fn any() -> TypeRef {
+    TypeRef::Name("any".into())
+}
+
+/// Whether a pointer names a component schema itself (`/components/schemas/Pet`).
+fn is_component_pointer(pointer: &str) -> bool {
+    pointer.strip_prefix("/components/schemas/").is_some_and(|name| !name.contains('/'))
+}
+
+/// A length or count constraint (`minLength`, `maxItems`, …) as the whole number it must be.
+fn whole_number(value: &Value) -> Option<u64> {
+    value
+        .as_u64()
+        .or_else(|| value.as_f64().filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n < u64::MAX as f64).map(|n| n as u64))
+}
+
+impl<'a> Importer<'a> {
+    /// A component schema as a model (a schema object, never a bare name unless it aliases).
+    pub(super) fn model(&mut self, schema: &'a Value, pointer: &str) -> Schema {
+        into_schema(self.schema(schema, pointer, 0))
+    }
+
+    /// An OpenAPI schema as an accord type: a name (model or primitive) or an inline schema.
+    pub(super) fn schema(&mut self, schema: &'a Value, pointer: &str, depth: usize) -> TypeRef {
+        if depth > MAX_DEPTH {
+            self.warn(pointer, "schema nested too deeply; typed as `any`");
+            return any();
+        }
+        let object = match schema {
+            Value::Bool(_) => return any(),
+            Value::Object(object) => object,
+            _ => {
+                self.warn(pointer, "not a schema; typed as `any`");
+                return any();
+            }
+        };
+        if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
+            if let Some(component) = reference.strip_prefix("#/components/schemas/") {
+                let component = component.replace("~1", "/").replace("~0", "~");
+                if let Some(model) = self.model_names.get(&component) {
+                    let model = model.clone();
+                    // 3.1 allows keywords beside `$ref`.
+                    return self.with_siblings(model, object, pointer);
+                }
+            }
+            return match self.resolve(reference) {
+                Some(target) => self.schema(target, reference.trim_start_matches('#'), depth + 1),
+                None => {
+                    self.warn(pointer, format!("`$ref: {reference}` does not resolve; typed as `any`"));
+                    any()
+                }
+            };
+        }
+        let mut nullable = object.get("nullable").and_then(Value::as_bool).unwrap_or(false);
+        // Type, possibly a 3.1 list with "null".
+        let mut types: Vec<String> = match object.get("type") {
+            Some(Value::String(t)) => vec![t.clone()],
+            Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+            _ => Vec::new(),
+        };
+        if types.iter().any(|t| t == "null") {
+            nullable = true;
+            types.retain(|t| t != "null");
+        }
+        if types.len() > 1 {
+            self.warn(pointer, format!("a value of several types ({}) is typed as `any`", types.join(", ")));
+            return self.finish(typed("any"), object, nullable, pointer);
+        }
+        if let Some(parts) = object.get("allOf").and_then(Value::as_array) {
+            return self.all_of(parts, object, nullable, pointer, depth);
+        }
+        for keyword in ["oneOf", "anyOf"] {
+            if let Some(variants) = object.get(keyword).and_then(Value::as_array) {
+                return self.one_of(keyword, variants, object, nullable, pointer, depth);
+            }
+        }
+        let type_name = types.first().cloned().or_else(|| {
+            if object.contains_key("properties") || object.contains_key("additionalProperties") {
+                Some("object".into())
+            } else if object.contains_key("items") {
+                Some("array".into())
+            } else if object.get("enum").and_then(Value::as_array).is_some_and(|v| v.iter().all(Value::is_string))
+                || object.get("const").is_some_and(Value::is_string)
+            {
+                Some("string".into())
+            } else {
+                None
+            }
+        });
+        let mut out = Schema::default();
+        match type_name.as_deref() {
+            Some("object") => {
+                out.type_name = Some("object".into());
+                let mut properties = IndexMap::new();
+                if let Some(props) = object.get("properties").and_then(Value::as_object) {
+                    for (key, property) in props {
+                        let at = format!("{pointer}/properties/{}", escape(key));
+                        properties.insert(key.clone(), self.property(property, &at, depth + 1));
+                    }
+                }
+                let listed = object.get("required").and_then(Value::as_array);
+                let required: Vec<String> = listed
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .filter(|key| properties.contains_key(*key))
+                    .map(str::to_string)
+                    .collect();
+                if let Some(listed) = listed
+                    && listed.len() != required.len()
+                {
+                    self.warn(&format!("{pointer}/required"), "required properties that are not declared are dropped");
+                }
+                if !required.is_empty() {
+                    out.required = Some(Required::Properties(required));
+                }
+                out.additional_properties = match object.get("additionalProperties") {
+                    Some(Value::Bool(true)) => Some(AdditionalProperties::Any(true)),
+                    Some(Value::Object(inner)) if inner.is_empty() => Some(AdditionalProperties::Any(true)),
+                    Some(value @ Value::Object(_)) => {
+                        let at = format!("{pointer}/additionalProperties");
+                        Some(AdditionalProperties::Typed(self.schema(value, &at, depth + 1)))
+                    }
+                    // A free-form object.
+                    _ => properties.is_empty().then_some(AdditionalProperties::Any(true)),
+                };
+                out.properties = properties;
+            }
+            Some("array") => {
+                out.type_name = Some("array".into());
+                out.items = Some(match object.get("items") {
+                    Some(items) => self.schema(items, &format!("{pointer}/items"), depth + 1),
+                    None => any(),
+                });
+            }
+            Some(primitive @ ("string" | "integer" | "number" | "boolean")) => {
+                out.type_name = Some(primitive.into());
+            }
+            Some(other) => {
+                self.warn(pointer, format!("type `{other}` is not a JSON Schema type; typed as `any`"));
+                out.type_name = Some("any".into());
+            }
+            None => {
+                out.type_name = Some("any".into());
+            }
+        }
+        // Enumerations: strings only in accord.
+        let enum_values = object
+            .get("enum")
+            .and_then(Value::as_array)
+            .cloned()
+            .or_else(|| object.get("const").map(|c| vec![c.clone()]));
+        if let Some(values) = enum_values {
+            let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
+            if values.iter().any(Value::is_null) {
+                nullable = true;
+            }
+            let non_null = values.iter().filter(|v| !v.is_null()).count();
+            if !strings.is_empty() && strings.len() == non_null && out.type_name.as_deref() == Some("string") {
+                let mut seen = BTreeSet::new();
+                out.enum_values = strings.into_iter().filter(|v| seen.insert(*v)).map(str::to_string).collect();
+            } else if non_null > 0 {
+                self.warn(pointer, "an enumeration of non-string values is kept as its type without the values");
+            }
+        }
+        self.finish(out, object, nullable, pointer)
+    }
+
+    /// Description, format, constraints, default, example, deprecated and nullable onto a
+    /// converted schema; a schema left with its type alone becomes that name.
+    fn finish(&mut self, mut out: Schema, object: &Map<String, Value>, nullable: bool, pointer: &str) -> TypeRef {
+        let type_name = out.type_name.clone().unwrap_or_default();
+        if let Some(description) = object.get("description").and_then(Value::as_str) {
+            out.description = Some(description.trim().to_string());
+        }
+        if let Some(format) = object.get("format").and_then(Value::as_str) {
+            out.format = Some(format.to_string());
+        } else if type_name == "string"
+            && (object.get("contentEncoding").and_then(Value::as_str) == Some("binary")
+                || object.get("contentMediaType").and_then(Value::as_str) == Some("application/octet-stream"))
+        {
+            // OpenAPI 3.1 spells raw bytes with JSON Schema's content keywords (3.0 used
+            // `format: binary`); §4.3.3 "Working with Binary Data" of the 3.1 specification.
+            out.format = Some("binary".into());
+        }
+        if nullable {
+            out.nullable = true;
+        }
+        self.constraints(&mut out, &type_name, object, pointer);
+        for keyword in ["exclusiveMinimum", "exclusiveMaximum"] {
+            match object.get(keyword) {
+                Some(Value::Number(bound)) if self.v31 => {
+                    if keyword == "exclusiveMinimum" {
+                        out.minimum = bound.as_f64();
+                    } else {
+                        out.maximum = bound.as_f64();
+                    }
+                    self.warn(pointer, format!("`{keyword}: {bound}` kept as an inclusive bound"));
+                }
+                Some(Value::Bool(true)) => self.warn(pointer, format!("`{keyword}` kept as an inclusive bound")),
+                _ => {}
+            }
+        }
+        for keyword in ["multipleOf", "uniqueItems", "not", "patternProperties", "minProperties", "maxProperties"] {
+            if object.contains_key(keyword) {
+                self.warn(pointer, format!("`{keyword}` has no accord equivalent; dropped"));
+            }
+        }
+        // Object properties carry `read_only`/`write_only` (see `property`); a component
+        // schema's own is taken over by the properties that refer to it (see
+        // `unused_component_access`). Anywhere else accord has no place for it.
+        if !self.property_pointers.contains(pointer) && !is_component_pointer(pointer) {
+            for keyword in ["readOnly", "writeOnly"] {
+                if object.get(keyword) == Some(&Value::Bool(true)) {
+                    self.warn(
+                        pointer,
+                        format!("`{keyword}` outside an object property has no accord equivalent (accord marks properties); dropped"),
+                    );
+                }
+            }
+        }
+        if let Some(default) = object.get("default") {
+            out.default = Some(default.clone());
+        }
+        let example = object
+            .get("example")
+            .cloned()
+            .or_else(|| object.get("examples").and_then(Value::as_array).and_then(|e| e.first().cloned()));
+        if let Some(example) = example {
+            out.example = Some(example);
+        }
+        if object.get("deprecated") == Some(&Value::Bool(true)) {
+            out.deprecated = true;
+        }
+        // A plain `{type: any}` or `{type: Pet}` reads better as the name.
+        match out.type_name.as_deref() {
+            Some(name) if name != "object" && name != "array" && out == typed(name) => TypeRef::Name(name.to_string()),
+            _ => TypeRef::Inline(Box::new(out)),
+        }
+    }
+
+    /// The length, pattern, range and size constraints that apply to the schema's type. A
+    /// value the spec cannot hold (a length that is not a whole number, a bound or pattern
+    /// of the wrong type) is reported and dropped.
+    fn constraints(&mut self, out: &mut Schema, type_name: &str, object: &Map<String, Value>, pointer: &str) {
+        let applies = |keyword: &str, types: &[&str]| {
+            object.get(keyword).filter(|value| types.contains(&type_name) && (value.is_number() || value.is_string()))
+        };
+        for (keyword, slot) in [("minLength", &mut out.min_length), ("maxLength", &mut out.max_length)] {
+            if let Some(value) = applies(keyword, &["string"]) {
+                *slot = whole_number(value);
+                if slot.is_none() {
+                    self.warn(pointer, format!("`{keyword}: {value}` is not a whole number; dropped"));
+                }
+            }
+        }
+        if let Some(value) = applies("pattern", &["string"]) {
+            match value.as_str() {
+                Some(pattern) => match regex_syntax::Parser::new().parse(pattern) {
+                    Ok(_) => out.pattern = Some(pattern.to_string()),
+                    Err(error) => {
+                        // accord checks patterns with the `regex` crate's syntax (no
+                        // look-around, no back-references); ECMA-262 patterns beyond it are
+                        // dropped.
+                        let reason = error.to_string().lines().last().unwrap_or_default().to_string();
+                        self.warn(pointer, format!("`pattern` {pattern:?} is not supported ({reason}); dropped"));
+                    }
+                },
+                None => self.warn(pointer, format!("`pattern: {value}` is not a string; dropped")),
+            }
+        }
+        for (keyword, slot) in [("minimum", &mut out.minimum), ("maximum", &mut out.maximum)] {
+            if let Some(value) = applies(keyword, &["integer", "number"]) {
+                *slot = value.as_f64();
+                if slot.is_none() {
+                    self.warn(pointer, format!("`{keyword}: {value}` is not a number; dropped"));
+                }
+            }
+        }
+        for (keyword, slot) in [("minItems", &mut out.min_items), ("maxItems", &mut out.max_items)] {
+            if let Some(value) = applies(keyword, &["array"]) {
+                *slot = whole_number(value);
+                if slot.is_none() {
+                    self.warn(pointer, format!("`{keyword}: {value}` is not a whole number; dropped"));
+                }
+            }
+        }
+    }
+
+    /// Keywords beside a `$ref` (3.1): description, nullable and the like make it inline.
+    fn with_siblings(&mut self, model: String, object: &Map<String, Value>, pointer: &str) -> TypeRef {
+        let nullable = object.get("nullable").and_then(Value::as_bool).unwrap_or(false);
+        let interesting = object.keys().any(|k| k != "$ref" && k != "description" && k != "summary");
+        if !interesting && !nullable {
+            return TypeRef::Name(model);
+        }
+        self.finish(typed(model), object, nullable, pointer)
+    }
+
+    /// An object property's schema, with OpenAPI `readOnly`/`writeOnly` as accord's
+    /// `read_only`/`write_only`: written on the property itself (also beside a 3.1 `$ref`, or
+    /// around a 3.0 `allOf: [$ref]`), else on the component schema it refers to.
+    fn property(&mut self, property: &'a Value, pointer: &str, depth: usize) -> TypeRef {
+        self.property_pointers.insert(pointer.to_string());
+        let converted = self.schema(property, pointer, depth);
+        let (read_only, write_only) = self.access(property);
+        match (read_only, write_only) {
+            (false, false) => converted,
+            (true, true) => {
+                self.warn(pointer, "`readOnly` and `writeOnly` together contradict each other; neither is kept");
+                converted
+            }
+            _ => {
+                let mut schema = into_schema(converted);
+                schema.read_only = read_only;
+                schema.write_only = write_only;
+                TypeRef::Inline(Box::new(schema))
+            }
+        }
+    }
+
+    /// A property's `(readOnly, writeOnly)`: its own keywords first, else those of the
+    /// component schema it refers to (directly or as the one part of an `allOf`); such a
+    /// component is remembered as taken over.
+    fn access(&mut self, property: &'a Value) -> (bool, bool) {
+        let flag = |schema: &Value, keyword: &str| schema.get(keyword).and_then(Value::as_bool);
+        // Written on the property, or on an inline part of its `allOf` (`allOf: [$ref, {readOnly: true}]`).
+        let own = |keyword: &str| {
+            flag(property, keyword).or_else(|| {
+                let parts = property.get("allOf").and_then(Value::as_array)?;
+                parts.iter().filter(|part| part.get("$ref").is_none()).find_map(|part| flag(part, keyword))
+            })
+        };
+        let reference = property.get("$ref").or_else(|| match property.get("allOf").and_then(Value::as_array) {
+            Some(parts) if parts.len() == 1 => parts[0].get("$ref"),
+            _ => None,
+        });
+        let component = reference
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            .filter(|name| !name.contains('/'))
+            .map(|name| name.replace("~1", "/").replace("~0", "~"));
+        let target = component.as_ref().and_then(|name| self.document.pointer("/components/schemas")?.get(name));
+        let mut from_component = false;
+        let mut resolve = |keyword: &str| match (own(keyword), target.and_then(|t| flag(t, keyword))) {
+            (Some(own), _) => own,
+            (None, Some(inherited)) => {
+                from_component |= inherited;
+                inherited
+            }
+            (None, None) => false,
+        };
+        let access = (resolve("readOnly"), resolve("writeOnly"));
+        if from_component && let Some(component) = component {
+            self.access_components_used.insert(component);
+        }
+        access
+    }
+
+    /// Component schemas marked `readOnly`/`writeOnly` as a whole that no property referred
+    /// to: accord marks properties, so there is nothing to carry it.
+    pub(super) fn unused_component_access(&mut self) {
+        let Some(schemas) = self.document.pointer("/components/schemas").and_then(Value::as_object) else { return };
+        for (name, schema) in schemas {
+            if self.access_components_used.contains(name) {
+                continue;
+            }
+            for keyword in ["readOnly", "writeOnly"] {
+                if schema.get(keyword) == Some(&Value::Bool(true)) {
+                    self.warn(
+                        &format!("/components/schemas/{}", escape(name)),
+                        format!("`{keyword}` on a whole schema that no object property refers to: accord marks properties (`read_only`/`write_only`), so it is dropped"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn all_of(
+        &mut self,
+        parts: &'a [Value],
+        object: &'a Map<String, Value>,
+        nullable: bool,
+        pointer: &str,
+        depth: usize,
+    ) -> TypeRef {
+        // One part (often `allOf: [$ref]` to add a description): that part.
+        if parts.len() == 1 && !object.contains_key("properties") {
+            let inner = self.schema(&parts[0], &format!("{pointer}/allOf/0"), depth + 1);
+            return self.finish(into_schema(inner), object, nullable, pointer);
+        }
+        let mut properties = IndexMap::new();
+        let mut required: Vec<String> = Vec::new();
+        let mut additional: Option<AdditionalProperties> = None;
+        let mut sources: Vec<(&'a Value, String)> =
+            parts.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/allOf/{i}"))).collect();
+        let mut index = 0;
+        while index < sources.len() {
+            let (part, at) = sources[index].clone();
+            index += 1;
+            if index > 64 {
+                break;
+            }
+            let Some((part, at)) = self.deref(part, &at) else { continue };
+            if let Some(nested) = part.get("allOf").and_then(Value::as_array) {
+                for (i, p) in nested.iter().enumerate() {
+                    sources.push((p, format!("{at}/allOf/{i}")));
+                }
+            }
+            if part.get("oneOf").is_some() || part.get("anyOf").is_some() {
+                self.warn(&at, "a `oneOf`/`anyOf` inside `allOf` is not merged; its properties are left out");
+            }
+            if let Some(props) = part.get("properties").and_then(Value::as_object) {
+                for (key, property) in props {
+                    let property_at = format!("{at}/properties/{}", escape(key));
+                    let converted = self.property(property, &property_at, depth + 1);
+                    properties.insert(key.clone(), converted);
+                }
+            }
+            for key in part.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+                if !required.iter().any(|k| k == key) {
+                    required.push(key.to_string());
+                }
+            }
+            match part.get("additionalProperties") {
+                Some(Value::Bool(true)) => additional = Some(AdditionalProperties::Any(true)),
+                Some(value @ Value::Object(_)) => {
+                    let at = format!("{at}/additionalProperties");
+                    additional = Some(AdditionalProperties::Typed(self.schema(value, &at, depth + 1)));
+                }
+                _ => {}
+            }
+        }
+        // Properties written beside `allOf` count as one more part.
+        if let Some(props) = object.get("properties").and_then(Value::as_object) {
+            for (key, property) in props {
+                let property_at = format!("{pointer}/properties/{}", escape(key));
+                let converted = self.property(property, &property_at, depth + 1);
+                properties.insert(key.clone(), converted);
+            }
+        }
+        for key in object.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+            if !required.iter().any(|k| k == key) {
+                required.push(key.to_string());
+            }
+        }
+        required.retain(|k| properties.contains_key(k));
+        let out = Schema {
+            type_name: Some("object".into()),
+            required: (!required.is_empty()).then_some(Required::Properties(required)),
+            additional_properties: additional
+                .or_else(|| properties.is_empty().then_some(AdditionalProperties::Any(true))),
+            properties,
+            ..Schema::default()
+        };
+        self.finish(out, object, nullable, pointer)
+    }
+
+    fn one_of(
+        &mut self,
+        keyword: &str,
+        variants: &'a [Value],
+        object: &'a Map<String, Value>,
+        mut nullable: bool,
+        pointer: &str,
+        depth: usize,
+    ) -> TypeRef {
+        let mut converted = Vec::new();
+        for (index, variant) in variants.iter().enumerate() {
+            let at = format!("{pointer}/{keyword}/{index}");
+            let is_null = variant.get("type").and_then(Value::as_str) == Some("null")
+                || variant.get("enum").and_then(Value::as_array).is_some_and(|e| e.len() == 1 && e[0].is_null());
+            if is_null {
+                nullable = true;
+                continue;
+            }
+            converted.push((self.schema(variant, &at, depth + 1), at));
+        }
+        // Object properties written beside oneOf are kept by making the object the type.
+        if object.contains_key("properties") {
+            self.warn(
+                pointer,
+                format!("properties beside `{keyword}` are not merged into its variants; the variants are kept"),
+            );
+        }
+        let mut dedup: Vec<(TypeRef, String)> = Vec::new();
+        for (value, at) in converted {
+            if !dedup.iter().any(|(v, _)| v == &value) {
+                dedup.push((value, at));
+            }
+        }
+        if dedup.is_empty() {
+            return self.finish(typed("any"), object, nullable, pointer);
+        }
+        if dedup.len() == 1 {
+            let (only, _) = dedup.remove(0);
+            return self.finish(into_schema(only), object, nullable, pointer);
+        }
+        let discriminator = object.get("discriminator");
+        let mut variants_out = Vec::new();
+        for (value, at) in dedup {
+            // A discriminated union's variants must be models: hoist inline ones.
+            if discriminator.is_some() && !matches!(&value, TypeRef::Name(name) if self.is_model(name)) {
+                let name = self.fresh_model_name(&format!("{}Variant", at.rsplit('/').nth(2).unwrap_or("Union")));
+                self.models.insert(name.clone(), into_schema(value));
+                variants_out.push(TypeRef::Name(name));
+            } else {
+                variants_out.push(value);
+            }
+        }
+        let discriminator = match discriminator {
+            Some(discriminator) => {
+                let property = discriminator.get("propertyName").and_then(Value::as_str).unwrap_or("type");
+                let mut mapping = IndexMap::new();
+                for (tag, target) in discriminator.get("mapping").and_then(Value::as_object).into_iter().flatten() {
+                    let model = target
+                        .as_str()
+                        .and_then(|t| t.strip_prefix("#/components/schemas/"))
+                        .and_then(|c| self.model_names.get(c).cloned())
+                        .or_else(|| target.as_str().and_then(|t| self.model_names.get(t).cloned()));
+                    match model {
+                        Some(model) if variants_out.contains(&TypeRef::Name(model.clone())) => {
+                            mapping.insert(tag.clone(), model);
+                        }
+                        _ => self.warn(
+                            &format!("{pointer}/discriminator/mapping/{}", escape(tag)),
+                            format!("mapping to `{target}`, which is not one of the variants; dropped"),
+                        ),
+                    }
+                }
+                Some(Discriminator { property: property.to_string(), mapping })
+            }
+            None => None,
+        };
+        // Without a discriminator accord decodes the first variant that fits, which is what
+        // `anyOf` allows.
+        let out = Schema { one_of: variants_out, discriminator, ..Schema::default() };
+        self.finish(out, object, nullable, pointer)
+    }
+}

@@ -1,0 +1,580 @@
+//! The importer's tests: small OpenAPI documents, each imported, compiled through accord,
+//! and read back from the printed YAML.
+
+use serde_json::{Value, json};
+
+use super::import;
+use crate::import::ImportWarning;
+
+/// Imports a document and reads the spec back; asserts it compiles through accord.
+fn import_doc(document: Value) -> (Value, Vec<ImportWarning>) {
+    let imported = import(&document.to_string(), Some("imported")).expect("imports");
+    let (spec, _) = crate::spec::yaml::parse(&imported.yaml).expect("the output is YAML");
+    let compiled = crate::project::compile_spec(std::path::Path::new("imported.yaml"), &imported.yaml);
+    if let Err(failure) = compiled {
+        panic!("the imported spec does not compile:\n{}\n{}", failure.render(), imported.yaml);
+    }
+    (spec, imported.warnings)
+}
+
+fn doc(extra: Value) -> Value {
+    let mut base = json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Test API", "version": "1.0.0"},
+        "servers": [{"url": "https://api.example.com/v1"}],
+        "paths": {}
+    });
+    for (key, value) in extra.as_object().expect("object") {
+        base[key] = value.clone();
+    }
+    base
+}
+
+fn has_warning(warnings: &[ImportWarning], pointer: &str, text: &str) -> bool {
+    warnings.iter().any(|w| w.pointer == pointer && w.message.contains(text))
+}
+
+#[test]
+fn a_ref_inside_an_example_is_data_not_a_reference() {
+    let (spec, warnings) = import_doc(doc(json!({
+        "components": {"schemas": {"Group": {
+            "type": "object",
+            "properties": {"members": {"type": "array", "items": {"type": "string"}}},
+            "example": {"members": [{"$ref": "https://example.com/scim/Users/1"}]}
+        }}}
+    })));
+    assert_eq!(spec.pointer("/models/Group/example/members/0/$ref"), Some(&json!("https://example.com/scim/Users/1")));
+    assert!(warnings.is_empty(), "{warnings:?}");
+}
+
+#[test]
+fn schemas_map_to_models() {
+    let (spec, warnings) = import_doc(json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Shapes", "version": "1"},
+        "paths": {},
+        "components": {"schemas": {
+            "Base": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+            "Dog": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "required": ["bark"], "properties": {"bark": {"type": "boolean"}}}]},
+            "Cat": {"type": "object", "properties": {"kind": {"const": "cat"}, "lives": {"type": ["integer", "null"], "minimum": 0, "maximum": 9}}},
+            "Pet": {"oneOf": [{"$ref": "#/components/schemas/Dog"}, {"$ref": "#/components/schemas/Cat"}],
+                    "discriminator": {"propertyName": "kind", "mapping": {"dog": "#/components/schemas/Dog", "cat": "#/components/schemas/Cat"}}},
+            "Labels": {"type": "object", "additionalProperties": {"type": "string"}},
+            "Size": {"type": "integer", "enum": [1, 2, 3]},
+            "Tree": {"type": "object", "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Tree"}}, "parent": {"$ref": "#/components/schemas/Tree"}}},
+            "Legacy": {"type": "string", "nullable": true, "readOnly": true}
+        }}
+    }));
+    let models = &spec["models"];
+    // allOf: the parts' properties and required lists merged.
+    assert_eq!(models["Dog"]["properties"]["id"], json!("string"));
+    assert_eq!(models["Dog"]["properties"]["bark"], json!("boolean"));
+    assert_eq!(models["Dog"]["required"], json!(["id", "bark"]));
+    // const → a one-value enum; a 3.1 type array with "null" → nullable; constraints kept.
+    assert_eq!(models["Cat"]["properties"]["kind"], json!({"type": "string", "enum": ["cat"]}));
+    assert_eq!(
+        models["Cat"]["properties"]["lives"],
+        json!({"type": "integer", "nullable": true, "minimum": 0, "maximum": 9})
+    );
+    // oneOf with a discriminator.
+    assert_eq!(models["Pet"]["one_of"], json!(["Dog", "Cat"]));
+    assert_eq!(models["Pet"]["discriminator"], json!({"property": "kind", "mapping": {"dog": "Dog", "cat": "Cat"}}));
+    // additionalProperties → a map.
+    assert_eq!(models["Labels"], json!({"type": "object", "additional_properties": "string"}));
+    // Recursion stays a name.
+    assert_eq!(models["Tree"]["properties"]["parent"], json!("Tree"));
+    // What accord cannot say is reported where it is.
+    assert!(has_warning(&warnings, "/components/schemas/Size", "non-string values"), "{warnings:?}");
+    assert!(has_warning(&warnings, "/components/schemas/Legacy", "readOnly"), "{warnings:?}");
+    assert_eq!(models["Legacy"], json!({"type": "string", "nullable": true}));
+}
+
+#[test]
+fn operations_map_to_endpoints() {
+    let (spec, warnings) = import_doc(doc(json!({
+        "servers": [{"url": "https://{region}.example.com/v1", "variables": {"region": {"default": "eu", "enum": ["eu", "us"]}}}],
+        "paths": {
+            "/items/{id}": {
+                "parameters": [{"$ref": "#/components/parameters/Id"}],
+                "get": {
+                    "operationId": "getItem",
+                    "parameters": [
+                        {"name": "expand", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
+                        {"name": "session", "in": "cookie", "schema": {"type": "string"}},
+                        {"name": "X-Trace", "in": "header", "required": true, "schema": {"type": "string"}}
+                    ],
+                    "responses": {
+                        "2XX": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}},
+                        "404": {"$ref": "#/components/responses/NotFound"},
+                        "429": {"description": "slow down", "headers": {"X-RateLimit-Remaining": {"schema": {"type": "integer"}}}},
+                        "default": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+                    }
+                },
+                "put": {
+                    "operationId": "getItem",
+                    "parameters": [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string"}}],
+                    "requestBody": {"$ref": "#/components/requestBodies/ItemForm"},
+                    "responses": {"default": {"description": "the item", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Item"}}}}}
+                },
+                "post": {
+                    "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object"}}}},
+                    "responses": {"204": {"description": "done"}}
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "Item": {"type": "object", "properties": {"id": {"type": "string"}}},
+                "Error": {"type": "object", "properties": {"message": {"type": "string"}}}
+            },
+            "parameters": {"Id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}},
+            "responses": {"NotFound": {"description": "missing", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+            "requestBodies": {"ItemForm": {"required": true, "content": {"application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {"name": {"type": "string"}}}}}}},
+            "securitySchemes": {"cc": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://auth.example.com/token", "scopes": {"read": "", "write": ""}}}}}
+        }
+    })));
+    assert_eq!(spec["environments"]["production"]["base_url"], json!("https://eu.example.com/v1"));
+    assert!(has_warning(&warnings, "/servers/0/variables/region", "only the default"), "{warnings:?}");
+    assert_eq!(spec["auth"]["oauth2_client_credentials"]["scopes"], json!(["read", "write"]));
+    let get = &spec["endpoints"]["get_item"];
+    assert_eq!(get["path_params"]["id"], json!("string"));
+    assert_eq!(get["query"]["expand"]["type"], json!("array"));
+    assert_eq!(get["headers"]["X-Trace"]["required"], json!(true));
+    assert!(has_warning(&warnings, "/paths/~1items~1{id}/get/parameters/1", "`in: cookie`"), "{warnings:?}");
+    // 2XX → 200; error statuses → one code each with the RFC 9110 retry strategy.
+    assert_eq!(get["responses"]["200"]["body"], json!("Item"));
+    assert!(has_warning(&warnings, "/paths/~1items~1{id}/get/responses/2XX", "mapped to 200"), "{warnings:?}");
+    assert_eq!(get["errors"], json!(["NOT_FOUND", "TOO_MANY_REQUESTS"]));
+    assert_eq!(spec["errors"]["body"], json!("Error"));
+    assert_eq!(spec["errors"]["codes"]["TOO_MANY_REQUESTS"]["retry"], json!("after_header"));
+    assert_eq!(spec["errors"]["codes"]["NOT_FOUND"]["status"], json!(404));
+    assert!(has_warning(&warnings, "/paths/~1items~1{id}/get/responses/default", "no status"), "{warnings:?}");
+    assert_eq!(spec["rate_limits"]["headers"]["remaining"], json!("X-RateLimit-Remaining"));
+    // The same operationId twice is made unique; a form body from components.requestBodies;
+    // an idempotency header; `default` as the only response is the success.
+    let put = &spec["endpoints"]["get_item_2"];
+    assert_eq!(put["request"]["content_type"], json!("form"));
+    assert_eq!(put["idempotency"]["header"], json!("Idempotency-Key"));
+    assert_eq!(put["responses"]["200"]["body"], json!("Item"));
+    // A multipart body that is not an object is reported and dropped; a derived name
+    // without operationId.
+    let post = &spec["endpoints"]["post_items_id"];
+    assert!(post.get("request").is_none());
+    assert!(
+        has_warning(
+            &warnings,
+            "/paths/~1items~1{id}/post/requestBody/content/multipart~1form-data/schema",
+            "not an object"
+        ),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn multipart_bodies_keep_files_and_their_object_encoding() {
+    let upload = |encoding: Value| {
+        json!({
+            "openapi": "3.1.0",
+            "info": {"title": "Files", "version": "1"},
+            "servers": [{"url": "https://api.example.com/"}],
+            "paths": {"/files": {"post": {
+                "operationId": "upload_file",
+                "servers": [{"url": "https://files.example.com/"}],
+                "requestBody": {"required": true, "content": {"multipart/form-data": {
+                    "schema": {"type": "object", "required": ["file"], "properties": {
+                        "file": {"type": "string", "contentEncoding": "binary"},
+                        "scan": {"type": "string", "format": "binary"},
+                        "purpose": {"type": "string", "enum": ["a", "b"]},
+                        "link": {"type": "object", "properties": {"create": {"type": "boolean"}}}
+                    }},
+                    "encoding": encoding
+                }}},
+                "responses": {"204": {"description": "stored"}}
+            }}}
+        })
+    };
+    let (spec, warnings) = import_doc(upload(json!({"link": {"style": "deepObject", "explode": true}})));
+    // Its own server is reported: accord has no per-endpoint server.
+    assert!(has_warning(&warnings, "/paths/~1files/post/servers", "files.example.com"), "{warnings:?}");
+    let request = &spec["endpoints"]["upload_file"]["request"];
+    assert_eq!(request["content_type"], json!("multipart"));
+    assert_eq!(request["object_parts"], json!("brackets"));
+    let model = &spec["models"][request["body"].as_str().expect("a model name")];
+    assert_eq!(model["properties"]["file"]["format"], json!("binary"));
+    assert_eq!(model["properties"]["scan"]["format"], json!("binary"));
+    let (spec, _) = import_doc(upload(json!({"link": {"contentType": "application/json"}})));
+    assert!(spec["endpoints"]["upload_file"]["request"].get("object_parts").is_none());
+}
+
+#[test]
+fn pagination_is_detected_where_reliable_and_suggested_where_not() {
+    let list = |query: Value, body: Value, headers: Value| {
+        json!({"get": {"parameters": query, "responses": {"200": {"description": "page", "headers": headers,
+            "content": {"application/json": {"schema": body}}}}}})
+    };
+    let param = |name: &str| json!({"name": name, "in": "query", "schema": {"type": "string"}});
+    let (spec, warnings) = import_doc(doc(json!({
+        "paths": {
+            "/issues": list(json!([param("page"), param("per_page")]), json!({"type": "array", "items": {"type": "string"}}), json!({"Link": {"schema": {"type": "string"}}})),
+            "/search": list(json!([param("page")]), json!({"type": "object", "properties": {"total": {"type": "integer"}, "items": {"type": "array", "items": {"type": "string"}}}}), json!({"Link": {"schema": {"type": "string"}}})),
+            "/charges": list(json!([param("starting_after")]), json!({"$ref": "#/components/schemas/ChargeList"}), json!({})),
+            "/messages": list(json!([param("PageToken")]), json!({"type": "object", "properties": {"messages": {"type": "array", "items": {"type": "string"}}, "next_page_uri": {"type": "string", "nullable": true}}}), json!({})),
+            "/events": list(json!([param("cursor")]), json!({"type": "object", "properties": {"data": {"type": "array", "items": {"type": "string"}}}}), json!({}))
+        },
+        "components": {"schemas": {
+            "Charge": {"type": "object", "properties": {"id": {"type": "string"}}},
+            "ChargeList": {"type": "object", "properties": {"data": {"type": "array", "items": {"$ref": "#/components/schemas/Charge"}}, "has_more": {"type": "boolean"}}}
+        }}
+    })));
+    let endpoints = &spec["endpoints"];
+    assert_eq!(
+        endpoints["get_issues"]["pagination"],
+        json!({"page": {"param": "page", "size_param": "per_page", "link_header": true}})
+    );
+    assert_eq!(endpoints["get_search"]["pagination"]["page"]["items"], json!("/items"));
+    assert_eq!(
+        endpoints["get_charges"]["pagination"],
+        json!({"cursor": {"param": "starting_after", "next": "/id", "from_last_item": true, "has_more": "/has_more", "items": "/data"}})
+    );
+    assert_eq!(
+        endpoints["get_messages"]["pagination"],
+        json!({"next_url": {"next": "/next_page_uri", "items": "/messages"}})
+    );
+    assert!(endpoints["get_events"].get("pagination").is_none());
+    assert!(has_warning(&warnings, "/paths/~1events/get", "query parameter `cursor`"), "{warnings:?}");
+}
+
+#[test]
+fn webhooks_bring_their_payload_models_and_say_what_is_missing() {
+    let (spec, warnings) = import_doc(json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Hooks", "version": "1"},
+        "webhooks": {"newPet": {"post": {"requestBody": {"content": {"application/json": {"schema": {
+            "type": "object", "properties": {"name": {"type": "string"}}}}}}, "responses": {"200": {"description": "ok"}}}}}
+    }));
+    assert_eq!(spec["models"]["NewPetEvent"]["properties"]["name"], json!("string"));
+    assert_eq!(spec["webhooks"], json!({"events": {"newPet": {"payload": "NewPetEvent"}}}));
+    assert!(has_warning(&warnings, "/webhooks", "add `webhooks.signature`"), "{warnings:?}");
+    // Several events: the models, and a warning naming them.
+    let hook = |name: &str| json!({"post": {"requestBody": {"content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/{name}")}}}}, "responses": {"200": {"description": "ok"}}}});
+    let (spec, warnings) = import_doc(json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Hooks", "version": "1"},
+        "webhooks": {"a": hook("A"), "b": hook("B")},
+        "components": {"schemas": {"A": {"type": "object"}, "B": {"type": "object"}}}
+    }));
+    assert!(spec.get("webhooks").is_none());
+    assert!(has_warning(&warnings, "/webhooks", "`a` (payload `A`), `b` (payload `B`)"), "{warnings:?}");
+}
+
+/// A webhook whose JSON payload is `schema`.
+fn hook(schema: Value) -> Value {
+    json!({"post": {"summary": "Sent", "requestBody": {"content": {"application/json": {"schema": schema}}},
+        "responses": {"200": {"description": "ok"}}}})
+}
+
+#[test]
+fn several_webhooks_are_told_apart_by_a_constant_type_property() {
+    // Svix's shape: `type` is a one-value enum or a `const`, also through `allOf`; accord
+    // keys events by that value, which is what a delivery carries.
+    let (spec, warnings) = import_doc(json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Hooks", "version": "1"},
+        "webhooks": {
+            "endpoint.created": hook(json!({"$ref": "#/components/schemas/EndpointCreated"})),
+            "endpoint.deleted": hook(json!({"type": "object", "required": ["type"], "properties": {
+                "type": {"type": "string", "const": "endpoint.deleted"}, "id": {"type": "string"}}})),
+            "disabled": hook(json!({"allOf": [{"$ref": "#/components/schemas/Base"},
+                {"properties": {"type": {"enum": ["endpoint.disabled"]}}}]}))
+        },
+        "components": {"schemas": {
+            "Base": {"type": "object", "properties": {"type": {"type": "string", "enum": ["endpoint.created", "endpoint.deleted", "endpoint.disabled"]}, "id": {"type": "string"}}},
+            "EndpointCreated": {"type": "object", "properties": {"type": {"type": "string", "enum": ["endpoint.created"]}, "data": {"type": "object"}}}
+        }}
+    }));
+    assert_eq!(spec["webhooks"]["event_type_field"], json!("/type"));
+    let events = spec["webhooks"]["events"].as_object().expect("events");
+    assert_eq!(events.keys().collect::<Vec<_>>(), ["endpoint.created", "endpoint.deleted", "endpoint.disabled"]);
+    assert_eq!(events["endpoint.created"], json!({"payload": "EndpointCreated", "description": "Sent"}));
+    assert_eq!(events["endpoint.deleted"]["payload"], json!("EndpointDeletedEvent"));
+    // The OpenAPI key stays in the description where it is not the type.
+    assert_eq!(events["endpoint.disabled"]["description"], json!("Sent (OpenAPI webhook `disabled`)"));
+    assert!(has_warning(&warnings, "/webhooks", "add `webhooks.signature`"), "{warnings:?}");
+    assert!(!warnings.iter().any(|w| w.message.contains("payload models are imported")), "{warnings:?}");
+}
+
+#[test]
+fn a_type_inside_an_array_is_read_from_its_first_item_and_events_without_it_are_reported() {
+    // Adyen's shape: keys like `/AUTHORISATION`, the code under
+    // `notificationItems[].NotificationRequestItem.eventCode`, an enum shared by the events
+    // that holds each one's key, and one event of another envelope.
+    let notification = |item: &str| {
+        json!({"type": "object", "properties": {"live": {"type": "string"},
+            "notificationItems": {"type": "array", "items": {"$ref": format!("#/components/schemas/{item}Wrapper")}}}})
+    };
+    let wrapper = |item: &str| json!({"type": "object", "properties": {"NotificationRequestItem": {"$ref": format!("#/components/schemas/{item}")}}});
+    let item = |codes: Value| json!({"type": "object", "properties": {"eventCode": {"type": "string", "enum": codes}}});
+    let (spec, warnings) = import_doc(json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Notifications", "version": "1"},
+        "webhooks": {
+            "/AUTHORISATION": hook(json!({"$ref": "#/components/schemas/AuthorisationRequest"})),
+            "/CAPTURE": hook(json!({"$ref": "#/components/schemas/Request"})),
+            "/REFUND": hook(json!({"$ref": "#/components/schemas/Request"})),
+            "/ACH_NOTIFICATION_OF_CHANGE": hook(json!({"type": "object", "properties": {"type": {"type": "string"}}}))
+        },
+        "components": {"schemas": {
+            "AuthorisationRequest": notification("AuthorisationItem"),
+            "AuthorisationItemWrapper": wrapper("AuthorisationItem"),
+            "AuthorisationItem": item(json!(["AUTHORISATION"])),
+            "Request": notification("Item"),
+            "ItemWrapper": wrapper("Item"),
+            "Item": item(json!(["AUTHORISATION", "CAPTURE", "REFUND", "EXPIRE"]))
+        }}
+    }));
+    let pointer = "/notificationItems/0/NotificationRequestItem/eventCode";
+    assert_eq!(spec["webhooks"]["event_type_field"], json!(pointer));
+    let events = spec["webhooks"]["events"].as_object().expect("events");
+    assert_eq!(events.keys().collect::<Vec<_>>(), ["AUTHORISATION", "CAPTURE", "REFUND"]);
+    assert_eq!(events["REFUND"], json!({"payload": "Request", "description": "Sent (OpenAPI webhook `/REFUND`)"}));
+    assert!(has_warning(&warnings, "/webhooks", "first item of the array `/notificationItems`"), "{warnings:?}");
+    assert!(
+        has_warning(&warnings, "/webhooks/~1ACH_NOTIFICATION_OF_CHANGE", "does not fix its event type"),
+        "{warnings:?}"
+    );
+    assert!(spec["models"].get("AchNotificationOfChangeEvent").is_some());
+}
+
+#[test]
+fn webhooks_without_a_reliable_type_property_keep_their_models_and_a_warning() {
+    // Xero's shape: events share one payload whose category is one of several constants.
+    let shared = json!({"$ref": "#/components/schemas/Batch"});
+    let (spec, warnings) = import_doc(json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Hooks", "version": "1"},
+        "webhooks": {"invoices": hook(shared.clone()), "contacts": hook(shared)},
+        "components": {"schemas": {"Batch": {"type": "object", "properties": {"events": {"type": "array", "items": {
+            "type": "object", "properties": {"eventCategory": {"type": "string", "oneOf": [{"const": "INVOICE"}, {"const": "CONTACT"}]}}}}}}}}
+    }));
+    assert!(spec.get("webhooks").is_none());
+    assert!(spec["models"].get("Batch").is_some());
+    assert!(has_warning(&warnings, "/webhooks", "sharing a payload model"), "{warnings:?}");
+    // Constants that do not tell the events apart are no type either.
+    let same = json!({"type": "object", "properties": {"version": {"const": "v1"}}});
+    let (spec, warnings) = import_doc(json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Hooks", "version": "1"},
+        "webhooks": {"a": hook(same.clone()), "b": hook(same)}
+    }));
+    assert!(spec.get("webhooks").is_none());
+    assert!(has_warning(&warnings, "/webhooks", "add a `webhooks` section with `event_type_field`"), "{warnings:?}");
+}
+
+#[test]
+fn read_only_and_write_only_properties_are_marked() {
+    let (spec, warnings) = import_doc(doc(json!({
+        "components": {"schemas": {
+            "Id": {"type": "string", "readOnly": true, "description": "Set by the server."},
+            "Unused": {"type": "string", "readOnly": true},
+            "Owner": {"type": "object", "properties": {"name": {"type": "string"}}},
+            "Account": {"type": "object", "required": ["id", "password"], "properties": {
+                "id": {"$ref": "#/components/schemas/Id"},
+                "created": {"type": "string", "format": "date-time", "readOnly": true},
+                "password": {"type": "string", "writeOnly": true},
+                "owner": {"allOf": [{"$ref": "#/components/schemas/Owner"}], "readOnly": true},
+                "manager": {"allOf": [{"$ref": "#/components/schemas/Owner"}, {"readOnly": true}]},
+                "tags": {"type": "array", "items": {"type": "string", "readOnly": true}},
+                "odd": {"type": "string", "readOnly": true, "writeOnly": true},
+                "overridden": {"$ref": "#/components/schemas/Id", "readOnly": false}
+            }}
+        }}
+    })));
+    let properties = &spec["models"]["Account"]["properties"];
+    // A component that is read-only as a whole makes the properties that refer to it so.
+    assert_eq!(properties["id"], json!({"type": "Id", "read_only": true}));
+    assert_eq!(properties["created"], json!({"type": "string", "format": "date-time", "read_only": true}));
+    assert_eq!(properties["password"], json!({"type": "string", "write_only": true}));
+    assert_eq!(properties["owner"], json!({"type": "Owner", "read_only": true}));
+    assert_eq!(properties["manager"]["read_only"], json!(true));
+    assert!(properties["tags"].get("read_only").is_none());
+    assert_eq!(properties["odd"], json!("string"));
+    assert_eq!(properties["overridden"], json!("Id"));
+    assert_eq!(spec["models"]["Id"], json!({"type": "string", "description": "Set by the server."}));
+    assert!(
+        has_warning(&warnings, "/components/schemas/Account/properties/tags/items", "outside an object property"),
+        "{warnings:?}"
+    );
+    assert!(has_warning(&warnings, "/components/schemas/Account/properties/odd", "contradict"), "{warnings:?}");
+    assert!(has_warning(&warnings, "/components/schemas/Unused", "no object property refers to"), "{warnings:?}");
+    assert!(!warnings.iter().any(|w| w.pointer == "/components/schemas/Id"), "{warnings:?}");
+    assert_eq!(warnings.len(), 3, "{warnings:?}");
+    // 3.1: keywords beside a `$ref`.
+    let (spec, warnings) = import_doc(json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Refs", "version": "1"},
+        "components": {"schemas": {
+            "Secret": {"type": "string"},
+            "Login": {"type": "object", "properties": {
+                "secret": {"$ref": "#/components/schemas/Secret", "writeOnly": true, "description": "Never returned."}
+            }}
+        }}
+    }));
+    assert_eq!(
+        spec["models"]["Login"]["properties"]["secret"],
+        json!({"type": "Secret", "description": "Never returned.", "write_only": true})
+    );
+    assert!(warnings.is_empty(), "{warnings:?}");
+}
+
+#[test]
+fn paths_that_http_cannot_tell_apart_are_reported() {
+    let op = |id: &str| json!({"get": {"operationId": id, "responses": {"200": {"description": "ok"}}}});
+    let (spec, warnings) = import_doc(doc(json!({
+        "paths": {"/files/{id}": op("byId"), "/files/{name}": op("byName"), "/files/{id}#meta": op("meta")}
+    })));
+    assert!(spec["endpoints"].get("by_id").is_some());
+    assert!(spec["endpoints"].get("by_name").is_none());
+    assert!(
+        has_warning(&warnings, "/paths/~1files~1{name}/get", "cannot be told apart from endpoint `by_id`"),
+        "{warnings:?}"
+    );
+    assert!(has_warning(&warnings, "/paths/~1files~1{id}#meta", "fragment"), "{warnings:?}");
+}
+
+#[test]
+fn other_documents_are_refused_with_the_reason() {
+    assert!(import("{\"swagger\": \"2.0\"}", None).unwrap_err().contains("Swagger 2.0"));
+    assert!(import("openapi: 4.0.0\n", None).unwrap_err().contains("not an OpenAPI 3.0/3.1 document"));
+    assert!(import("{ not json: [", None).is_err());
+}
+
+#[test]
+fn the_spec_prints_in_field_order_without_absent_values_and_reads_back_the_same() {
+    let document = doc(json!({
+        "paths": {"/pets/{id}": {"get": {
+            "operationId": "getPet",
+            "parameters": [
+                {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}},
+                {"name": "fields", "in": "query", "description": "Fields to return.", "schema": {"type": "string", "format": "csv"}}
+            ],
+            "responses": {
+                "200": {"description": "The pet.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
+                "404": {"description": "No such pet."}
+            }
+        }}},
+        "components": {
+            "schemas": {"Pet": {"type": "object", "description": "A pet.", "required": ["id"], "properties": {
+                "id": {"type": "integer", "minimum": 1, "maximum": 1.5e3},
+                "weight": {"type": "number", "minimum": 0.5, "default": null},
+                "tags": {"type": "array", "items": {"type": "string"}, "description": "Labels."}
+            }}},
+            "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}, "key": {"type": "apiKey", "in": "query", "name": "key"}}
+        }
+    }));
+    let imported = import(&document.to_string(), Some("pets")).expect("imports");
+    // Keys in the order of the spec types' fields (`auth.api_key` before `auth.bearer`,
+    // whatever the document's order), whole-number bounds as integers, a `null` default kept
+    // (it is a value), and nothing absent, empty or `false` printed.
+    let expected = r#"# yaml-language-server: $schema=../generated/accord.schema.json
+# Imported by `accord import openapi` from Test API (OpenAPI 3.0.3); 0 warning(s).
+accord: 1
+name: pets
+title: Test API
+version: 1.0.0
+environments:
+  production:
+    base_url: https://api.example.com/v1
+    default: true
+auth:
+  api_key:
+    in: query
+    name: key
+  bearer: {}
+models:
+  Pet:
+    type: object
+    description: A pet.
+    properties:
+      id:
+        type: integer
+        minimum: 1
+        maximum: 1500
+      weight:
+        type: number
+        minimum: 0.5
+        default: null
+      tags:
+        type: array
+        description: Labels.
+        items: string
+    required:
+    - id
+  ErrorBody:
+    type: object
+    description: The document declares no error body; any JSON.
+    additional_properties: true
+errors:
+  body: ErrorBody
+  codes:
+    NOT_FOUND:
+      status: 404
+      retry: never
+      description: No such pet.
+endpoints:
+  get_pet:
+    method: GET
+    path: /pets/{id}
+    path_params:
+      id: string
+    query:
+      fields:
+        type: string
+        description: Fields to return.
+        required: false
+        format: csv
+    responses:
+      '200':
+        body: Pet
+        description: The pet.
+    errors:
+    - NOT_FOUND
+"#;
+    assert_eq!(imported.yaml, expected);
+    // What accord parses from it prints the same again (a `null` default reads as none).
+    let spec = crate::spec::load(&imported.yaml).spec.expect("the printed spec loads");
+    let printed = crate::spec::yaml::to_string(&serde_json::to_value(&spec).expect("prints"));
+    let body: String = expected
+        .lines()
+        .skip(2)
+        .filter(|line| *line != "        default: null")
+        .map(|line| format!("{line}\n"))
+        .collect();
+    assert_eq!(printed, body);
+}
+
+#[test]
+fn values_the_spec_cannot_hold_are_reported_and_dropped() {
+    let (spec, warnings) = import_doc(doc(json!({
+        "components": {
+            "schemas": {"Odd": {"type": "object", "properties": {
+                "name": {"type": "string", "minLength": 1.5, "maxLength": 2.0, "pattern": 5},
+                "count": {"type": "integer", "minimum": "1", "maximum": 10},
+                "tags": {"type": "array", "items": {"type": "string"}, "maxItems": -1}
+            }}},
+            "securitySchemes": {"key": {"type": "apiKey", "in": "body", "name": "X-Key"}}
+        }
+    })));
+    let properties = &spec["models"]["Odd"]["properties"];
+    // A whole number written as a float is one.
+    assert_eq!(properties["name"], json!({"type": "string", "max_length": 2}));
+    assert_eq!(properties["count"], json!({"type": "integer", "maximum": 10}));
+    assert_eq!(properties["tags"], json!({"type": "array", "items": "string"}));
+    assert!(spec.get("auth").is_none());
+    let at = "/components/schemas/Odd/properties";
+    assert!(has_warning(&warnings, &format!("{at}/name"), "`minLength: 1.5` is not a whole number"), "{warnings:?}");
+    assert!(has_warning(&warnings, &format!("{at}/name"), "`pattern: 5` is not a string"), "{warnings:?}");
+    assert!(has_warning(&warnings, &format!("{at}/count"), "`minimum: \"1\"` is not a number"), "{warnings:?}");
+    assert!(has_warning(&warnings, &format!("{at}/tags"), "`maxItems: -1` is not a whole number"), "{warnings:?}");
+    assert!(has_warning(&warnings, "/components/securitySchemes/key", "`in: body` is not supported"), "{warnings:?}");
+    assert_eq!(warnings.len(), 5, "{warnings:?}");
+}

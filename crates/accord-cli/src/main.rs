@@ -65,6 +65,15 @@ enum Command {
     },
     /// Print the JSON Schema of the spec language.
     Schema,
+    /// Explain a diagnostic code: what is checked, why, and an example with its fix.
+    Explain {
+        /// The code, as diagnostics print it between brackets (`spec::unknown_ref`).
+        #[arg(required_unless_present = "list")]
+        code: Option<String>,
+        /// List every code with its severity and summary instead.
+        #[arg(long, conflicts_with = "code")]
+        list: bool,
+    },
     /// Serve a spec as a mock HTTP server: validates requests, enforces auth, rate limits and
     /// idempotency, plays scenarios (`X-Accord-Scenario: NAME`), delivers signed webhooks.
     Mock {
@@ -130,6 +139,7 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Check { specs } => check(&specs),
+        Command::Explain { code, list } => explain(code.as_deref(), list),
         Command::Mock { spec, port, host, no_rate_limits, webhook_url, webhook_time_scale } => {
             let options = MockOptions {
                 enforce_rate_limits: !no_rate_limits,
@@ -187,6 +197,10 @@ fn load(specs: &Path) -> Result<Vec<accord::CompiledSpec>, ExitCode> {
             eprintln!("{}", failure.render());
         }
         eprintln!("error: {count} problem(s) in {} spec(s); nothing was written", failures.len());
+        let first = failures.iter().flat_map(|f| &f.diagnostics).find(|d| d.is_error());
+        if let Some(first) = first {
+            eprintln!("help: `accord explain CODE` explains a code, e.g. `accord explain {}`", first.code);
+        }
         return Err(ExitCode::FAILURE);
     }
     Ok(compiled)
@@ -206,6 +220,33 @@ fn check(specs: &Path) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(code) => code,
+    }
+}
+
+/// Prints a code's explanation, or every code with `--list`; an unknown code fails with a
+/// did-you-mean.
+fn explain(code: Option<&str>, list: bool) -> ExitCode {
+    use accord::diag::codes;
+    if list {
+        let codes = codes::all();
+        let width = codes.iter().map(|code| code.name().len()).max().unwrap_or_default();
+        for code in codes {
+            println!("{:width$}  {:7}  {}", code.name(), code.severity().as_str(), code.summary());
+        }
+        return ExitCode::SUCCESS;
+    }
+    let name = code.unwrap_or_default();
+    match codes::find(name) {
+        Some(code) => {
+            print!("{}", code.explain());
+            ExitCode::SUCCESS
+        }
+        None => {
+            let hint = codes::suggest(name).map(|hint| format!("; {hint}")).unwrap_or_default();
+            eprintln!("error: `{name}` is not a diagnostic code{hint}");
+            eprintln!("help: `accord explain --list` lists every code");
+            ExitCode::FAILURE
+        }
     }
 }
 

@@ -159,7 +159,35 @@ fn a_bad_spec_fails_with_a_location_and_writes_nothing() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("specs/broken.yaml:7:"), "{stderr}");
     assert!(stderr.contains("unknown model `Thingg`"), "{stderr}");
+    assert!(stderr.contains("help: `accord explain CODE` explains a code, e.g. `accord explain spec::unknown_ref`"));
     assert!(!out.exists(), "nothing may be written when a spec has errors");
+}
+
+#[test]
+fn explain_prints_a_code_and_fails_on_an_unknown_one_with_a_suggestion() {
+    let output = accord().args(["explain", "spec::unknown_ref"]).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.starts_with("error[spec::unknown_ref]: a type name that is neither a model nor a primitive"));
+    assert!(stdout.contains("is not declared under `models`"), "{stdout}");
+    assert!(stdout.contains("\nExample:\n\n    models:\n") && stdout.contains("\nFixed:\n"), "{stdout}");
+
+    let unknown = accord().args(["explain", "spec::unknown_rf"]).output().unwrap();
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(unknown.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        stderr.starts_with("error: `spec::unknown_rf` is not a diagnostic code; did you mean `spec::unknown_ref`?"),
+        "{stderr}"
+    );
+
+    let list = accord().args(["explain", "--list"]).output().unwrap();
+    assert!(list.status.success());
+    let stdout = String::from_utf8_lossy(&list.stdout);
+    let rows: Vec<&str> = stdout.lines().collect();
+    assert_eq!(rows.len(), accord::diag::codes::all().len());
+    assert!(rows.iter().any(|row| row.starts_with("spec::unsigned_webhooks ") && row.contains("  warning  ")));
+    assert!(rows.iter().any(|row| row.starts_with("yaml::syntax ") && row.contains("  error    the spec is not")));
 }
 
 #[test]

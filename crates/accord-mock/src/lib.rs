@@ -7,9 +7,11 @@
 //! enforces declared auth, rate limits and idempotency, plays scenarios (including
 //! multi-step ones and ones that need provider state), and delivers signed webhooks on the
 //! declared retry schedule. The verifier sends the same scenarios to any server and reports
-//! every deviation from the contract.
+//! every deviation from the contract. [`contract_test`] holds what generated contract tests
+//! call around each scenario step.
 
 mod coerce;
+pub mod contract_test;
 mod credentials;
 mod deliver;
 mod model;

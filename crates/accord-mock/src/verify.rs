@@ -15,6 +15,18 @@ use crate::credentials::Credential;
 use crate::model::{Model, Problem, includes};
 use crate::server::{CONTROL_PREFIX, SCENARIO_HEADER, STEP_HEADER};
 
+/// The contract's method as reqwest's.
+pub(crate) fn reqwest_method(method: HttpMethod) -> reqwest::Method {
+    match method {
+        HttpMethod::Get => reqwest::Method::GET,
+        HttpMethod::Post => reqwest::Method::POST,
+        HttpMethod::Put => reqwest::Method::PUT,
+        HttpMethod::Patch => reqwest::Method::PATCH,
+        HttpMethod::Delete => reqwest::Method::DELETE,
+        HttpMethod::Head => reqwest::Method::HEAD,
+    }
+}
+
 /// What to verify against.
 #[derive(Debug, Clone)]
 pub struct VerifyOptions {
@@ -404,14 +416,7 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
         request_headers.push((SCENARIO_HEADER.into(), scenario.name.clone()));
         request_headers.push((STEP_HEADER.into(), (index + 1).to_string()));
     }
-    let method = match op.method {
-        HttpMethod::Get => reqwest::Method::GET,
-        HttpMethod::Post => reqwest::Method::POST,
-        HttpMethod::Put => reqwest::Method::PUT,
-        HttpMethod::Patch => reqwest::Method::PATCH,
-        HttpMethod::Delete => reqwest::Method::DELETE,
-        HttpMethod::Head => reqwest::Method::HEAD,
-    };
+    let method = reqwest_method(op.method);
     let mut request = context.http.request(method, &url);
     for (name, value) in &request_headers {
         request = request.header(name.as_str(), value.as_str());

@@ -20,6 +20,8 @@ use tokio::sync::Mutex;
 use crate::error::TransportError;
 use crate::secret::Secret;
 
+pub use accord_contract::wire::ApiKeyLocation;
+
 /// OAuth 2.0 client id and secret.
 #[derive(Clone)]
 pub struct ClientCredentials {
@@ -56,15 +58,6 @@ impl fmt::Debug for ClientCredentials {
             .field("client_secret", &self.client_secret)
             .finish()
     }
-}
-
-/// Where an API key goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ApiKeyLocation {
-    /// A request header.
-    Header,
-    /// A query parameter.
-    Query,
 }
 
 /// The authentication a client applies to every request.

@@ -8,17 +8,25 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use accord_contract::wire::defaults;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use tokio::time::Instant;
 use tracing::Instrument as _;
 
 use crate::auth::{Auth, Authenticate as _, CredentialGeneration};
-use crate::error::{DecodeError, TransportError, TransportErrorKind};
-use crate::policy::{Jitter, RetryPolicy, RetryStrategy, Timeouts};
+use crate::error::{TransportError, TransportErrorKind};
+use crate::policy::{RetryPolicy, RetryStrategy, Timeouts};
 use crate::rate_limit::{RateLimitConfig, RateLimiter};
-use crate::retry::{ClassifyRetry, Outcome, RetryBudget, RetryBudgetSettings, StatusClassifier};
+use crate::retry::{
+    AttemptOutcome, ClassifyRetry, GiveUpReason, Outcome, RetryBudget, RetryBudgetSettings, RetryContext,
+    RetryDecision, StatusClassifier, decide_retry,
+};
+
+// Requests and responses are defined in leaf modules of their own, so that the modules this
+// one uses never need it back; the old paths stay for generated code
+// (`::accord_runtime::client::Body::Multipart`, `::accord_runtime::client::path_segment`).
+pub use crate::request::{Body, RequestSpec, path_segment};
+pub use crate::response::{RawResponse, Response};
 
 /// A header the spec sends on every request.
 #[derive(Debug, Clone)]
@@ -45,20 +53,17 @@ pub struct RetryConfig {
 }
 
 impl Default for RetryConfig {
-    /// accord's defaults when a spec declares no `retry`: 3 attempts, 1 s doubling to at
-    /// most 30 s, full jitter; HTTP meaning of statuses; the standard retry budget.
+    /// What a generated client gets when its spec declares no `retry`, from
+    /// [`accord_contract::wire::defaults`]: one attempt ([`RetryPolicy::UNDECLARED`]: no
+    /// retries, with 1 s doubling to at most 30 s and full jitter should `max_attempts` be
+    /// raised); the HTTP meaning of statuses; the standard retry budget; `Retry-After` waits
+    /// of at most 120 s.
     fn default() -> Self {
         RetryConfig {
-            policy: RetryPolicy {
-                max_attempts: 3,
-                initial_delay: Duration::from_secs(1),
-                max_delay: Duration::from_secs(30),
-                multiplier: 2.0,
-                jitter: Jitter::Full,
-            },
+            policy: RetryPolicy::UNDECLARED,
             classifier: Arc::new(StatusClassifier::HTTP_DEFAULTS),
             budget: Some(RetryBudgetSettings::default()),
-            max_retry_after: Duration::from_secs(120),
+            max_retry_after: Duration::from_millis(defaults::MAX_RETRY_AFTER_MS),
         }
     }
 }
@@ -116,162 +121,6 @@ struct Inner {
     retry: RetryConfig,
     budget: Option<RetryBudget>,
     rate_limiter: Option<RateLimiter>,
-}
-
-/// The body of a request.
-#[derive(Debug, Clone)]
-pub enum Body {
-    /// No body.
-    Empty,
-    /// `application/json`.
-    Json(Vec<u8>),
-    /// `application/x-www-form-urlencoded`.
-    Form(String),
-    /// `multipart/form-data` (RFC 7578); reqwest writes the boundary.
-    Multipart(crate::multipart::Multipart),
-}
-
-/// A request as the generated code describes it.
-#[derive(Debug, Clone)]
-pub struct RequestSpec {
-    /// HTTP method.
-    pub method: reqwest::Method,
-    /// Operation name from the spec (`create_order`), for errors and tracing.
-    pub operation: &'static str,
-    /// Path with parameters already percent-encoded.
-    pub path: String,
-    /// Query pairs.
-    pub query: Vec<(String, String)>,
-    /// Extra headers (endpoint headers, idempotency key).
-    pub headers: Vec<(String, String)>,
-    /// Body.
-    pub body: Body,
-    /// The idempotency-key header the endpoint declares (`Idempotency-Key`): when the caller
-    /// set none, the client adds a UUID v4 key, the same on every attempt, which also makes
-    /// a POST or PATCH safe to retry.
-    pub idempotency_header: Option<&'static str>,
-    /// A full URL replacing base URL, path and query (a next-page link); it must have the
-    /// base URL's origin.
-    pub absolute_url: Option<String>,
-}
-
-impl RequestSpec {
-    /// A request without query, headers or body.
-    pub fn new(method: reqwest::Method, operation: &'static str, path: String) -> Self {
-        RequestSpec {
-            method,
-            operation,
-            path,
-            query: Vec::new(),
-            headers: Vec::new(),
-            body: Body::Empty,
-            idempotency_header: None,
-            absolute_url: None,
-        }
-    }
-
-    /// Adds a query parameter from any serialisable value: strings as they are, numbers and
-    /// booleans as JSON writes them, enums by their wire value, lists as repeated
-    /// parameters (OpenAPI `style: form, explode: true`); `null` is left out.
-    pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), DecodeError> {
-        let value = serde_json::to_value(value).map_err(|e| DecodeError::new(0, e.to_string(), b""))?;
-        let items = match value {
-            serde_json::Value::Array(items) => items,
-            other => vec![other],
-        };
-        for item in items {
-            if let Some(text) = scalar_text(&item) {
-                self.query.push((name.to_string(), text));
-            }
-        }
-        Ok(())
-    }
-
-    /// Adds a header from any serialisable scalar.
-    pub fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), DecodeError> {
-        let value = serde_json::to_value(value).map_err(|e| DecodeError::new(0, e.to_string(), b""))?;
-        if let Some(text) = scalar_text(&value) {
-            self.headers.push((name.to_string(), text));
-        }
-        Ok(())
-    }
-
-    /// Sets a JSON body.
-    pub fn json_body<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), DecodeError> {
-        let bytes = serde_json::to_vec(body).map_err(|e| DecodeError::new(0, e.to_string(), b""))?;
-        self.body = Body::Json(bytes);
-        Ok(())
-    }
-
-    /// Sets a form body (see [`crate::form`]).
-    pub fn form_body<T: Serialize + ?Sized>(&mut self, body: &T) -> Result<(), DecodeError> {
-        let text = crate::form::to_string(body).map_err(|e| DecodeError::new(0, e.to_string(), b""))?;
-        self.body = Body::Form(text);
-        Ok(())
-    }
-
-    /// Sets a `multipart/form-data` body from a model's parts (see [`crate::multipart`]).
-    ///
-    /// Errors: a field does not serialise.
-    pub fn multipart_body<T: crate::multipart::MultipartBody + ?Sized>(&mut self, body: &T) -> Result<(), DecodeError> {
-        self.body = Body::Multipart(body.to_multipart()?);
-        Ok(())
-    }
-}
-
-/// A JSON scalar as text: strings unquoted, numbers and booleans as JSON writes them; `null`
-/// is nothing.
-pub(crate) fn scalar_text(value: &serde_json::Value) -> Option<String> {
-    match value {
-        serde_json::Value::Null => None,
-        serde_json::Value::String(text) => Some(text.clone()),
-        other => Some(other.to_string()),
-    }
-}
-
-/// Percent-encodes one path segment (RFC 3986 §3.3: everything but unreserved characters),
-/// from any serialisable scalar.
-pub fn path_segment<T: Serialize + ?Sized>(value: &T) -> String {
-    const SEGMENT: &percent_encoding::AsciiSet =
-        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-    let text = serde_json::to_value(value).ok().and_then(|v| scalar_text(&v)).unwrap_or_default();
-    percent_encoding::utf8_percent_encode(&text, SEGMENT).to_string()
-}
-
-/// A response as received: status, headers and body bytes.
-#[derive(Debug, Clone)]
-pub struct RawResponse {
-    /// HTTP status.
-    pub status: u16,
-    /// Headers.
-    pub headers: HeaderMap,
-    /// Body bytes.
-    pub body: Vec<u8>,
-}
-
-impl RawResponse {
-    /// Decodes the body as JSON into `T`; an empty body decodes as JSON `null` (so `()` and
-    /// `Option<T>` accept 204 responses).
-    pub fn json<T: DeserializeOwned>(&self) -> Result<T, DecodeError> {
-        let bytes: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) { b"null" } else { &self.body };
-        serde_json::from_slice(bytes).map_err(|e| DecodeError::new(self.status, e.to_string(), &self.body))
-    }
-
-    /// The provider's request id, if the response carries one.
-    pub fn request_id(&self) -> Option<String> {
-        crate::error::request_id(&self.headers)
-    }
-}
-
-/// A decoded success response with its status and headers.
-#[derive(Debug, Clone)]
-pub struct Response<T> {
-    /// HTTP status.
-    pub status: u16,
-    /// Headers.
-    pub headers: HeaderMap,
-    /// The decoded body.
-    pub body: T,
 }
 
 /// A reqwest client builder with the TLS backend of this build ready.
@@ -341,7 +190,8 @@ impl Client {
     /// response, whatever its status (the caller decodes and classifies it).
     ///
     /// For each attempt: wait for the rate limiter, add credentials, send with the attempt
-    /// timeout. Then the classifier's strategy for the outcome decides:
+    /// timeout. Then the classifier's strategy for the outcome decides, through the pure
+    /// [`decide_retry`] (which the loop feeds with the clock, the budget and a random number):
     /// - `never`: return it;
     /// - `backoff`: retry after an exponential, jittered delay, while attempts remain;
     /// - `after_header`: retry after `Retry-After` (RFC 9110 §10.2.3; else the rate-limit
@@ -388,9 +238,8 @@ impl Client {
 
     async fn run(&self, request: &RequestSpec, deadline: Option<Instant>) -> Result<RawResponse, TransportError> {
         let headers = self.request_headers(request)?;
-        let carries_key = request.idempotency_header.is_some_and(|name| headers.contains_key(name));
-        let repeatable = crate::retry::is_idempotent(&request.method) || carries_key;
-        let policy = self.inner.retry.policy;
+        let idempotency_key = request.idempotency_header.is_some_and(|name| headers.contains_key(name));
+        let retry = &self.inner.retry;
         let mut attempt: u32 = 0;
         let mut retries: u32 = 0;
         let mut refreshed = false;
@@ -410,76 +259,75 @@ impl Client {
                 attempt_span.record("status", raw.status);
                 limiter.observe(request.operation, &raw.headers);
             }
-            let strategy = self.inner.retry.classifier.classify(match &outcome {
+            let strategy = retry.classifier.classify(match &outcome {
                 Ok(raw) => Outcome::Response(raw),
                 Err(error) => Outcome::Transport(error),
             });
             let status = outcome.as_ref().ok().map(|raw| raw.status);
-            let not_processed = match &outcome {
-                Ok(raw) => raw.status == 429 || strategy == RetryStrategy::RefreshAuth,
-                Err(error) => error.kind() == TransportErrorKind::Connect,
+            let context = RetryContext {
+                outcome: match &outcome {
+                    Ok(raw) => AttemptOutcome::Response { status: raw.status },
+                    Err(error) => AttemptOutcome::Transport(error.kind()),
+                },
+                strategy,
+                method: &request.method,
+                idempotency_key,
+                // A refresh is not a failure retry: it does not count against max_attempts.
+                attempts: retries + 1,
+                policy: retry.policy,
+                budget: self.inner.budget.as_ref().map(RetryBudget::state),
+                time_left: deadline.map(|deadline| deadline.saturating_duration_since(Instant::now())),
+                server_delay: match (&outcome, strategy) {
+                    (Ok(raw), RetryStrategy::AfterHeader) => self.server_delay(raw),
+                    _ => None,
+                },
+                max_retry_after: retry.max_retry_after,
+                refreshed,
+                jitter_unit: fastrand::f64(),
             };
-            let delay = match strategy {
-                RetryStrategy::RefreshAuth => {
-                    if refreshed || !self.inner.auth.refresh(generation).await {
-                        None
-                    } else {
-                        refreshed = true;
-                        tracing::info!(attempt, "credentials refreshed after a refresh_auth error");
-                        // A refresh is not a failure retry: it neither spends the budget nor
-                        // counts against max_attempts.
-                        continue;
+            let (delay, budget_cost) = match decide_retry(&context) {
+                RetryDecision::Retry { delay, budget_cost } => (delay, budget_cost),
+                RetryDecision::RefreshCredentials => {
+                    if !self.inner.auth.refresh(generation).await {
+                        return self.settle(outcome, last_retry_cost);
                     }
+                    refreshed = true;
+                    tracing::info!(attempt, "credentials refreshed after a refresh_auth error");
+                    continue;
                 }
-                RetryStrategy::Backoff if retries + 1 < policy.max_attempts && (repeatable || not_processed) => {
-                    Some(policy.jittered_delay(retries + 1, fastrand::f64()))
-                }
-                RetryStrategy::AfterHeader if retries + 1 < policy.max_attempts && (repeatable || not_processed) => {
-                    let raw = outcome.as_ref().ok();
-                    let now = SystemTime::now();
-                    let server_delay = raw.and_then(|raw| {
-                        crate::retry::retry_after(&raw.headers, now).or_else(|| {
-                            let reset = self.inner.rate_limiter.as_ref()?.config().reset_header?;
-                            crate::retry::reset_delay(&raw.headers, reset, now)
-                        })
-                    });
-                    match server_delay {
-                        Some(delay) if delay > self.inner.retry.max_retry_after => {
+                RetryDecision::Return => return self.settle(outcome, last_retry_cost),
+                RetryDecision::GiveUp(reason) => {
+                    match reason {
+                        GiveUpReason::RetryAfterTooLong { delay } => tracing::info!(
+                            delay_ms = delay.as_millis() as u64,
+                            "the server asks for a longer wait than max_retry_after; not retrying"
+                        ),
+                        GiveUpReason::DeadlineTooClose { delay } => {
                             tracing::info!(
                                 delay_ms = delay.as_millis() as u64,
-                                "the server asks for a longer wait than max_retry_after; not retrying"
+                                "a retry would end after the operation timeout"
                             );
-                            None
+                            return outcome;
                         }
-                        Some(delay) => Some(delay),
-                        None => Some(policy.jittered_delay(retries + 1, fastrand::f64())),
+                        GiveUpReason::BudgetEmpty => {
+                            tracing::warn!("retry budget exhausted; returning the failure instead of retrying");
+                            return outcome;
+                        }
+                        GiveUpReason::AttemptsExhausted
+                        | GiveUpReason::NotSafeToRepeat
+                        | GiveUpReason::AlreadyRefreshed => {}
                     }
+                    return self.settle(outcome, last_retry_cost);
                 }
-                _ => None,
             };
-            let Some(delay) = delay else {
-                if let (Some(budget), Some(status)) = (&self.inner.budget, status)
-                    && status < 400
-                {
-                    budget.refund(last_retry_cost);
+            if let (Some(budget), Some(cost)) = (&self.inner.budget, budget_cost) {
+                // The decision priced the retry from a snapshot; other requests may have
+                // spent the tokens since.
+                if !budget.spend(cost) {
+                    tracing::warn!("retry budget exhausted; returning the failure instead of retrying");
+                    return outcome;
                 }
-                return outcome;
-            };
-            if let Some(deadline) = deadline
-                && Instant::now() + delay >= deadline
-            {
-                tracing::info!(delay_ms = delay.as_millis() as u64, "a retry would end after the operation timeout");
-                return outcome;
-            }
-            if let Some(budget) = &self.inner.budget {
-                let after_timeout = matches!(&outcome, Err(error) if error.is_timeout());
-                match budget.withdraw(after_timeout) {
-                    Some(cost) => last_retry_cost = Some(cost),
-                    None => {
-                        tracing::warn!("retry budget exhausted; returning the failure instead of retrying");
-                        return outcome;
-                    }
-                }
+                last_retry_cost = Some(cost);
             }
             retries += 1;
             tracing::info!(
@@ -491,6 +339,33 @@ impl Client {
             );
             tokio::time::sleep(delay).await;
         }
+    }
+
+    /// The wait a response asks for: `Retry-After` (RFC 9110 §10.2.3), else the declared
+    /// rate-limit reset header.
+    fn server_delay(&self, raw: &RawResponse) -> Option<Duration> {
+        let now = SystemTime::now();
+        crate::retry::retry_after(&raw.headers, now).or_else(|| {
+            let reset = self.inner.rate_limiter.as_ref()?.config().reset_header?;
+            crate::retry::reset_delay(&raw.headers, reset, now)
+        })
+    }
+
+    /// Returns the final outcome of a request, after crediting the retry budget when it is a
+    /// success (a first-attempt success earns the reward, a retried one its last retry's
+    /// cost back). A request stopped by the deadline or the budget returns without this,
+    /// as it always has; only a classifier that retries successes reaches those with one.
+    fn settle(
+        &self,
+        outcome: Result<RawResponse, TransportError>,
+        last_retry_cost: Option<u32>,
+    ) -> Result<RawResponse, TransportError> {
+        if let (Some(budget), Ok(raw)) = (&self.inner.budget, &outcome)
+            && raw.status < 400
+        {
+            budget.refund(last_retry_cost);
+        }
+        outcome
     }
 
     /// The headers of every attempt of one request: default headers (request ids generated
@@ -585,28 +460,24 @@ fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) -> Result<(),
 mod tests {
     use super::*;
 
+    /// The numbers `RetryConfig::default` and `Timeouts::default` document, which are the
+    /// compiler's for a spec that declares no `retry` and no `timeouts`.
     #[test]
-    fn path_segments_are_percent_encoded() {
-        assert_eq!(path_segment("ORD-1"), "ORD-1");
-        assert_eq!(path_segment("a/b c"), "a%2Fb%20c");
-        assert_eq!(path_segment(&42), "42");
-    }
-
-    #[test]
-    fn query_values_follow_form_explode() {
-        let mut request = RequestSpec::new(reqwest::Method::GET, "list", "/x".into());
-        request.query("state", "open").unwrap();
-        request.query("per_page", &30).unwrap();
-        request.query("labels", &["bug", "ui"]).unwrap();
-        request.query("since", &Option::<String>::None).unwrap();
+    fn defaults_are_what_the_compiler_emits_for_a_silent_spec() {
+        let retry = RetryConfig::default();
+        assert_eq!(retry.policy.max_attempts, 1, "no declared `retry`: one attempt");
+        assert_eq!(retry.policy.initial_delay, Duration::from_secs(1));
+        assert_eq!(retry.policy.max_delay, Duration::from_secs(30));
+        assert_eq!(retry.policy.multiplier, 2.0);
+        assert_eq!(retry.policy.jitter, crate::policy::Jitter::Full);
+        assert_eq!(retry.max_retry_after, Duration::from_secs(120));
         assert_eq!(
-            request.query,
-            vec![
-                ("state".to_string(), "open".to_string()),
-                ("per_page".to_string(), "30".to_string()),
-                ("labels".to_string(), "bug".to_string()),
-                ("labels".to_string(), "ui".to_string()),
-            ]
+            retry.budget,
+            Some(RetryBudgetSettings { capacity: 500, retry_cost: 5, timeout_retry_cost: 10, success_reward: 1 })
+        );
+        assert_eq!(
+            Timeouts::default(),
+            Timeouts { connect: Duration::from_secs(10), attempt: Duration::from_secs(60), operation: None }
         );
     }
 }

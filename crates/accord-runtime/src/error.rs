@@ -1,5 +1,6 @@
 //! Error values shared by generated clients: transport failures, undecodable bodies, and the
-//! envelope of a declared API error.
+//! envelope of a declared API error. A leaf module: turning a response into a client's error
+//! is [`crate::response`]'s job.
 
 use std::fmt;
 
@@ -139,37 +140,4 @@ pub fn request_id(headers: &HeaderMap) -> Option<String> {
         .find_map(|name| headers.get(*name))
         .and_then(|value| value.to_str().ok())
         .map(str::to_string)
-}
-
-/// The error type of a generated client, as the runtime needs to build it: pagination
-/// streams and [`decode`] turn transport failures, undecodable bodies and non-2xx responses
-/// into the client's own `Error` through this trait.
-pub trait ClientError: Sized + Send + 'static {
-    /// No response (connect, timeout, reset) or an unbuildable request.
-    fn transport(error: TransportError) -> Self;
-    /// A body that does not match its model.
-    fn decode(error: DecodeError) -> Self;
-    /// A non-2xx response, classified into the declared error codes.
-    fn from_response(raw: &crate::RawResponse) -> Self;
-}
-
-/// Decodes a raw response: a 2xx body into `T` (an empty body reads as JSON `null`, so `()`
-/// and `Option<T>` accept 204), anything else into the client's error.
-///
-/// Errors: `E::from_response` for non-2xx statuses; `E::decode` for a body that does not
-/// match `T`.
-pub fn decode<T: serde::de::DeserializeOwned + 'static, E: ClientError>(
-    raw: crate::RawResponse,
-) -> Result<crate::Response<T>, E> {
-    if !(200..300).contains(&raw.status) {
-        return Err(E::from_response(&raw));
-    }
-    // A declared "no content" response ignores whatever body the server sent.
-    let body = if std::any::TypeId::of::<T>() == std::any::TypeId::of::<()>() {
-        serde_json::from_value(serde_json::Value::Null)
-            .map_err(|e| E::decode(DecodeError::new(raw.status, e.to_string(), &raw.body)))?
-    } else {
-        raw.json::<T>().map_err(E::decode)?
-    };
-    Ok(crate::Response { status: raw.status, headers: raw.headers, body })
 }

@@ -1,6 +1,8 @@
 //! `application/x-www-form-urlencoded` bodies with nested objects and arrays in bracket
 //! notation (`metadata[order_id]=6735`, `expand[0]=customer`), the encoding Stripe documents
-//! for its API ("Form-encoded request bodies", docs.stripe.com/api) and uses in its SDKs.
+//! for its API ("Form-encoded request bodies", docs.stripe.com/api) and uses in its SDKs;
+//! and the text form of a JSON scalar, which queries, headers, paths and multipart text parts
+//! share with form fields.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -16,6 +18,17 @@ pub fn to_string<T: Serialize + ?Sized>(value: &T) -> Result<String, serde_json:
         serializer.append_pair(key, value);
     }
     Ok(serializer.finish())
+}
+
+/// A JSON scalar as text: strings unquoted, numbers and booleans as JSON writes them; `null`
+/// is nothing. The one rule for every place a value becomes text: form fields, query
+/// parameters, headers, path segments and multipart text parts.
+pub(crate) fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(text) => Some(text.clone()),
+        other => Some(other.to_string()),
+    }
 }
 
 /// The bracket-notation pairs of one value under `name` (`name[key]`, `name[0]`), unencoded:
@@ -44,8 +57,11 @@ fn flatten(prefix: Option<&str>, value: &Value, out: &mut Vec<(String, String)>)
                 flatten(Some(&name), inner, out);
             }
         }
-        Value::String(text) => out.push((prefix.unwrap_or_default().to_string(), text.clone())),
-        other => out.push((prefix.unwrap_or_default().to_string(), other.to_string())),
+        scalar => {
+            if let Some(text) = scalar_text(scalar) {
+                out.push((prefix.unwrap_or_default().to_string(), text));
+            }
+        }
     }
 }
 

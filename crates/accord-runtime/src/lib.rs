@@ -15,18 +15,22 @@ pub mod multipart;
 pub mod paginate;
 pub mod policy;
 pub mod rate_limit;
+pub mod request;
+pub mod response;
 pub mod retry;
 pub mod secret;
 pub mod types;
 pub mod webhook;
 
 pub use auth::{Auth, Authenticate, ClientCredentials};
-pub use client::{Client, ClientConfig, DefaultHeader, RawResponse, RequestSpec, Response, RetryConfig};
-pub use error::{ApiErrorResponse, ClientError, DecodeError, TransportError, TransportErrorKind};
+pub use client::{Client, ClientConfig, DefaultHeader, RetryConfig};
+pub use error::{ApiErrorResponse, DecodeError, TransportError, TransportErrorKind};
 pub use multipart::{File, Multipart, MultipartBody};
 pub use paginate::PageStyle;
 pub use policy::{RateLimit, RetryPolicy, RetryStrategy, Timeouts};
 pub use rate_limit::RateLimitConfig;
+pub use request::RequestSpec;
+pub use response::{ClientError, RawResponse, Response};
 pub use retry::{ClassifyRetry, ErrorRule, RetryBudgetSettings, StatusClassifier};
 pub use secret::Secret;
 

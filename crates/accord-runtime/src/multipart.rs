@@ -12,8 +12,8 @@ use base64::Engine as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
-use crate::client::scalar_text;
 use crate::error::DecodeError;
+use crate::form::scalar_text;
 
 /// A file to upload: its bytes, and optionally the file name and media type sent in the part
 /// headers (`Content-Disposition: form-data; name="file"; filename="a.png"`,

@@ -8,8 +8,10 @@ use reqwest::header::HeaderMap;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::client::{Client, RequestSpec, Response};
-use crate::error::{ClientError, DecodeError, TransportError};
+use crate::client::Client;
+use crate::error::{DecodeError, TransportError};
+use crate::request::RequestSpec;
+use crate::response::{ClientError, Response};
 
 /// How an endpoint pages (spec `pagination`). Pointers are JSON pointers (RFC 6901) into the
 /// page body; `items: None` means the body is the array.

@@ -1,35 +1,13 @@
 //! Declared reliability policies as data: each error code's retry strategy, the spec's
 //! default retry policy with its backoff and jitter, rate limits, and timeouts. Generated
-//! clients pass these in; [`crate::retry`] and [`crate::rate_limit`] act on them.
+//! clients pass these in; [`crate::retry`] and [`crate::rate_limit`] act on them. The
+//! strategy and jitter enums are the wire's ([`accord_contract::wire`]), and the defaults
+//! are [`accord_contract::wire::defaults`], the numbers the compiler fills in.
 
 use std::time::Duration;
 
-/// What to do when an error code comes back (spec `errors.codes.*.retry`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum RetryStrategy {
-    /// Do not retry: the request itself must change.
-    Never,
-    /// Retry with exponential backoff and jitter.
-    Backoff,
-    /// Wait as long as the `Retry-After` header says (RFC 9110 §10.2.3), then retry.
-    AfterHeader,
-    /// Refresh credentials, then retry once.
-    RefreshAuth,
-}
-
-/// Jitter applied to a backoff delay (AWS Architecture Blog, "Exponential Backoff And
-/// Jitter", 2015).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Jitter {
-    /// The delay as computed.
-    None,
-    /// Uniform in `[0, delay]`.
-    Full,
-    /// Uniform in `[delay / 2, delay]`.
-    Equal,
-}
+use accord_contract::wire::defaults;
+pub use accord_contract::wire::{Jitter, RetryStrategy};
 
 /// The spec's default retry policy (`retry:`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -70,6 +48,18 @@ impl RetryPolicy {
         }
     }
 
+    /// The policy of a spec that declares no `retry`, as the compiler lowers it: one attempt
+    /// ([`defaults::MAX_ATTEMPTS_UNDECLARED`]), and the backoff a declared `retry` without
+    /// `backoff` gets (1 s doubling to at most 30 s, full jitter), should `max_attempts` be
+    /// raised.
+    pub const UNDECLARED: RetryPolicy = RetryPolicy {
+        max_attempts: defaults::MAX_ATTEMPTS_UNDECLARED,
+        initial_delay: Duration::from_millis(defaults::BACKOFF_INITIAL_MS),
+        max_delay: Duration::from_millis(defaults::BACKOFF_MAX_MS),
+        multiplier: defaults::BACKOFF_MULTIPLIER,
+        jitter: defaults::JITTER,
+    };
+
     /// No retries at all (one attempt).
     pub const NO_RETRIES: RetryPolicy = RetryPolicy {
         max_attempts: 1,
@@ -94,10 +84,14 @@ pub struct Timeouts {
 }
 
 impl Default for Timeouts {
-    /// accord's defaults when a spec declares none: 10 s to connect, 60 s per attempt, no
-    /// operation limit.
+    /// accord's defaults when a spec declares none ([`accord_contract::wire::defaults`]):
+    /// 10 s to connect, 60 s per attempt, no operation limit.
     fn default() -> Self {
-        Timeouts { connect: Duration::from_secs(10), attempt: Duration::from_secs(60), operation: None }
+        Timeouts {
+            connect: Duration::from_millis(defaults::CONNECT_TIMEOUT_MS),
+            attempt: Duration::from_millis(defaults::ATTEMPT_TIMEOUT_MS),
+            operation: None,
+        }
     }
 }
 

@@ -1,16 +1,24 @@
 //! Deciding whether and when to retry: the [`ClassifyRetry`] trait generated clients target,
 //! its data-driven implementation [`StatusClassifier`] (the spec's error codes and their
-//! strategies), the retry budget that stops retry storms, and `Retry-After` parsing.
+//! strategies), the retry budget that stops retry storms, `Retry-After` parsing, and the
+//! decision itself as a pure function ([`decide_retry`], in `retry/decision.rs`).
 
 use std::fmt;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
+use accord_contract::wire::defaults;
 use reqwest::header::HeaderMap;
 
-use crate::client::RawResponse;
 use crate::error::{TransportError, TransportErrorKind};
 use crate::policy::RetryStrategy;
+use crate::response::RawResponse;
+
+mod decision;
+
+pub use decision::{
+    AttemptOutcome, BudgetState, GiveUpReason, RetryContext, RetryDecision, decide_retry, is_idempotent,
+};
 
 /// What one attempt produced.
 #[derive(Debug, Clone, Copy)]
@@ -104,12 +112,6 @@ impl ClassifyRetry for StatusClassifier {
     }
 }
 
-/// Whether a method is idempotent (RFC 9110 §9.2.2): repeating it has the effect of sending
-/// it once, so it may be retried after the server may have acted.
-pub fn is_idempotent(method: &reqwest::Method) -> bool {
-    matches!(method.as_str(), "GET" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "TRACE")
-}
-
 /// The delay a `Retry-After` header asks for (RFC 9110 §10.2.3): delta-seconds (`120`) or an
 /// HTTP-date (`Wed, 21 Oct 2015 07:28:00 GMT`, measured from `now`; a date in the past means
 /// no delay). `None` when the header is absent or unreadable.
@@ -162,10 +164,15 @@ pub struct RetryBudgetSettings {
 }
 
 impl Default for RetryBudgetSettings {
-    /// smithy-rs's standard retry quota: 500 tokens, 5 per retry, 10 per retry after a
-    /// timeout, 1 back per first-attempt success.
+    /// smithy-rs's standard retry quota, from [`accord_contract::wire::defaults`]: 500
+    /// tokens, 5 per retry, 10 per retry after a timeout, 1 back per first-attempt success.
     fn default() -> Self {
-        RetryBudgetSettings { capacity: 500, retry_cost: 5, timeout_retry_cost: 10, success_reward: 1 }
+        RetryBudgetSettings {
+            capacity: defaults::RETRY_BUDGET_CAPACITY,
+            retry_cost: defaults::RETRY_BUDGET_RETRY_COST,
+            timeout_retry_cost: defaults::RETRY_BUDGET_TIMEOUT_RETRY_COST,
+            success_reward: defaults::RETRY_BUDGET_SUCCESS_REWARD,
+        }
     }
 }
 
@@ -179,12 +186,27 @@ impl RetryBudget {
     /// number is what [`RetryBudget::refund`] gives back if the retry succeeds.
     pub fn withdraw(&self, after_timeout: bool) -> Option<u32> {
         let cost = if after_timeout { self.settings.timeout_retry_cost } else { self.settings.retry_cost };
+        self.spend(cost).then_some(cost)
+    }
+
+    /// Takes `cost` tokens, as [`decide_retry`] priced a retry; `false` (and nothing taken)
+    /// when fewer are left, which happens when other requests spent them since the decision.
+    pub fn spend(&self, cost: u32) -> bool {
         let mut tokens = self.tokens.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if *tokens < cost {
-            return None;
+            return false;
         }
         *tokens -= cost;
-        Some(cost)
+        true
+    }
+
+    /// Tokens left and what a retry costs, for [`decide_retry`].
+    pub fn state(&self) -> BudgetState {
+        BudgetState {
+            available: self.available(),
+            retry_cost: self.settings.retry_cost,
+            timeout_retry_cost: self.settings.timeout_retry_cost,
+        }
     }
 
     /// Records a success: a retried request gets its last retry's cost back, a first-attempt
@@ -268,6 +290,20 @@ mod tests {
     }
 
     #[test]
+    fn the_budget_prices_retries_for_the_decision() {
+        let budget = RetryBudget::new(RetryBudgetSettings {
+            capacity: 12,
+            retry_cost: 5,
+            timeout_retry_cost: 10,
+            success_reward: 1,
+        });
+        assert_eq!(budget.state(), BudgetState { available: 12, retry_cost: 5, timeout_retry_cost: 10 });
+        assert!(budget.spend(10));
+        assert!(!budget.spend(5), "2 tokens left cannot pay 5");
+        assert_eq!(budget.state().available, 2);
+    }
+
+    #[test]
     fn the_budget_runs_dry_and_refills() {
         let budget = RetryBudget::new(RetryBudgetSettings {
             capacity: 12,
@@ -285,14 +321,5 @@ mod tests {
             budget.refund(None);
         }
         assert_eq!(budget.available(), 12);
-    }
-
-    #[test]
-    fn idempotent_methods_follow_rfc_9110() {
-        assert!(is_idempotent(&reqwest::Method::GET));
-        assert!(is_idempotent(&reqwest::Method::PUT));
-        assert!(is_idempotent(&reqwest::Method::DELETE));
-        assert!(!is_idempotent(&reqwest::Method::POST));
-        assert!(!is_idempotent(&reqwest::Method::PATCH));
     }
 }

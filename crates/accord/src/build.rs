@@ -22,7 +22,6 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::emit::GeneratedFile;
 use crate::project::compile_spec;
 
 /// Compiles one spec into `OUT_DIR` with the default [`Config`].
@@ -97,15 +96,7 @@ impl Config {
                     for warning in &compiled.warnings {
                         println!("cargo:warning={}", warning.one_line(&path.display().to_string()));
                     }
-                    let name = &compiled.ir.name;
-                    files.push(GeneratedFile {
-                        path: PathBuf::from(format!("{name}.rs")),
-                        contents: crate::emit::rust::module_file(&compiled.ir),
-                    });
-                    files.push(crate::emit::contract::generate_as(
-                        &compiled.ir,
-                        PathBuf::from(format!("{name}.contract.json")),
-                    ));
+                    files.extend(crate::emit::build_script_files(&compiled.ir));
                 }
                 Err(failure) => {
                     for diagnostic in failure.diagnostics.iter().filter(|d| d.is_error()) {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, codes};
 use crate::emit::{self, GeneratedFile, Options};
 use crate::ir::Ir;
 
@@ -71,15 +71,15 @@ pub fn compile_spec(path: &Path, source: &str) -> Result<CompiledSpec, Failure> 
         let location = loaded.positions.value("/name");
         diagnostics.push(Diagnostic {
             location,
-            ..Diagnostic::error(
-                "spec::name_mismatch",
+            ..Diagnostic::new(
+                codes::spec::NAME_MISMATCH,
                 format!("spec `name` is `{}` but the file is `{stem}.yaml`", spec.name),
             )
             .at("/name")
             .help(format!("rename the file to `{}.yaml` or set `name: {stem}`", spec.name))
         });
     }
-    diagnostics.sort_by_key(|d| (d.location.map(|l| l.offset).unwrap_or(usize::MAX), d.code));
+    diagnostics.sort_by_key(|d| (d.location.map(|l| l.offset).unwrap_or(usize::MAX), d.code.name()));
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(fail(diagnostics));
     }
@@ -101,7 +101,7 @@ pub fn compile_specs(paths: &[PathBuf]) -> (Vec<CompiledSpec>, Vec<Failure>) {
             Err(error) => failures.push(Failure {
                 path: path.clone(),
                 source: String::new(),
-                diagnostics: vec![Diagnostic::error("io::read", format!("cannot read the spec: {error}"))],
+                diagnostics: vec![Diagnostic::new(codes::io::READ, format!("cannot read the spec: {error}"))],
             }),
         }
     }
@@ -111,8 +111,8 @@ pub fn compile_specs(paths: &[PathBuf]) -> (Vec<CompiledSpec>, Vec<Failure>) {
             failures.push(Failure {
                 path: spec.path.clone(),
                 source: String::new(),
-                diagnostics: vec![Diagnostic::error(
-                    "spec::duplicate_spec",
+                diagnostics: vec![Diagnostic::new(
+                    codes::spec::DUPLICATE_SPEC,
                     format!("spec name `{}` is also used by `{}`", spec.ir.name, first.display()),
                 )],
             });

@@ -27,8 +27,8 @@ pub fn rate_limits() -> ::std::option::Option<::accord_runtime::RateLimitConfig>
             window: ::std::time::Duration::from_secs(3600u64),
             burst: 5000u32,
         }),
-        operations: ::std::vec![],
-        quotas: ::std::vec![],
+        operations: ::std::vec::Vec::from([]),
+        quotas: ::std::vec::Vec::from([]),
         remaining_header: ::std::option::Option::Some("X-RateLimit-Remaining"),
         reset_header: ::std::option::Option::Some("X-RateLimit-Reset"),
     })
@@ -194,11 +194,13 @@ impl ClientBuilder {
             "github-client/1.1.4 (accord)",
         );
         config.auth = auth;
-        config.default_headers = ::std::vec![
-            ::accord_runtime::DefaultHeader::Fixed("Accept",
-            "application/vnd.github+json"),
-            ::accord_runtime::DefaultHeader::Fixed("User-Agent", "accord-github-client")
-        ];
+        config.default_headers = ::std::vec::Vec::from([
+            ::accord_runtime::DefaultHeader::Fixed(
+                "Accept",
+                "application/vnd.github+json",
+            ),
+            ::accord_runtime::DefaultHeader::Fixed("User-Agent", "accord-github-client"),
+        ]);
         config.timeouts = ::accord_runtime::Timeouts {
             connect: self
                 .connect_timeout

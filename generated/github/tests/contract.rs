@@ -6,32 +6,17 @@
 //! which validates every request against the spec; `provider_verification` runs the
 //! same scenarios against a real server.
 #![allow(unused_imports, dead_code, clippy::all)]
+use ::accord_mock::contract_test::{ScenarioTest, json_response};
 use ::accord_mock::{Contract, MockOptions, MockServer};
 use ::accord_runtime::serde_json::{self, json, Value};
-/// The spec's contract, as `accord generate` wrote it beside this crate.
-fn contract() -> Contract {
-    Contract::from_json(include_str!("../contract.json"))
-        .expect("contract.json is an accord contract")
-}
-
-/// A mock of the spec playing `scenario`.
-async fn mock(scenario: &str) -> MockServer {
-    let server = MockServer::start(contract(), MockOptions::default())
-        .await
-        .expect("the mock starts");
-    server.play(scenario).expect("the scenario is declared");
-    server
-}
-
-/// Every step was played and every request matched the spec and the scenario.
-fn finish(server: &MockServer) {
-    let problems = server.problems();
-    assert!(
-        problems.is_empty(), "the mock found problems in what the client sent:\n{}",
-        problems.join("\n")
-    );
-    let unplayed = server.unplayed_steps();
-    assert!(unplayed.is_empty(), "steps never requested: {unplayed:?}");
+/// The spec's contract, as `accord generate` wrote it beside this crate, read once.
+fn contract() -> &'static Contract {
+    static CONTRACT: ::std::sync::OnceLock<Contract> = ::std::sync::OnceLock::new();
+    CONTRACT
+        .get_or_init(|| {
+            Contract::from_json(include_str!("../contract.json"))
+                .expect("contract.json is an accord contract")
+        })
 }
 
 /// A client for `server`, with the mock's test credentials for the declared auth.
@@ -46,754 +31,232 @@ async fn client_for(server: &MockServer) -> github_client::Client {
 /// Scenario `get_repository_ok`: Read a public repository.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn get_repository_ok() {
-    let server = mock("get_repository_ok").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &github_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, github_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "get_repository",
-                "/repos/octocat/Hello-World".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let outcome = client
-            .get_repository(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(serde_json::from_str::<Value>("\"octocat\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(serde_json::from_str::<Value>("\"Hello-World\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}", "get_repository_ok step 1",
-                    200
-                )
-            });
-        assert_eq!(response.status, 200, "{}: status", "get_repository_ok step 1");
-        assert!(
-            response.body.get("id").is_some(), "{}: response lacks `{}`",
-            "get_repository_ok step 1", "id"
-        );
-        assert!(
-            response.body.get("full_name").is_some(), "{}: response lacks `{}`",
-            "get_repository_ok step 1", "full_name"
-        );
-        assert_eq!(
-            response.body.pointer("/full_name"), Some(& serde_json::from_str:: < Value >
-            ("\"octocat/Hello-World\"").expect("spec JSON")), "{}: `{}`",
-            "get_repository_ok step 1", "/full_name"
-        );
-    }
-    finish(&server);
+    let scenario = ScenarioTest::start(contract(), "get_repository_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .get_repository(
+            step.path::<::std::string::String>("owner"),
+            step.path::<::std::string::String>("repo"),
+        )
+        .send_full()
+        .await;
+    step.assert_success(200, outcome);
+    scenario.finish();
 }
 
 /// Scenario `get_repository_not_found`: A repository that does not exist (or that the token cannot see) is a 404.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn get_repository_not_found() {
-    let server = mock("get_repository_not_found").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &github_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, github_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "get_repository",
-                "/repos/octocat/does-not-exist".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
+    let scenario = ScenarioTest::start(contract(), "get_repository_not_found").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .get_repository(
+            step.path::<::std::string::String>("owner"),
+            step.path::<::std::string::String>("repo"),
+        )
+        .send_full()
+        .await;
+    match outcome {
+        Err(github_client::Error::Api(error @ github_client::ApiError::NotFound(_))) => {
+            step.assert_error(404, error.code(), error.status())
         }
-        let outcome = client
-            .get_repository(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(serde_json::from_str::<Value>("\"octocat\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(
-                        serde_json::from_str::<Value>("\"does-not-exist\"")
-                            .expect("spec JSON"),
-                    )
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        match outcome {
-            Err(
-                github_client::Error::Api(github_client::ApiError::NotFound(response)),
-            ) => {
-                assert_eq!(
-                    response.status, 404, "{}: status", "get_repository_not_found step 1"
-                );
-            }
-            other => {
-                panic!(
-                    "{}: expected error `{}`, got {:?}",
-                    "get_repository_not_found step 1", "NOT_FOUND", other
-                )
-            }
-        }
+        other => step.unexpected(other),
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `list_issues_ok`: List the open issues of a repository, two per page.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn list_issues_ok() {
-    let server = mock("list_issues_ok").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &github_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, github_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "list_issues",
-                "/repos/octocat/Hello-World/issues".to_string(),
-            );
-            request
-                .query(
-                    "state",
-                    &serde_json::from_str::<Value>("\"open\"").expect("spec JSON"),
-                )
-                .expect("query encodes");
-            request
-                .query(
-                    "per_page",
-                    &serde_json::from_str::<Value>("2").expect("spec JSON"),
-                )
-                .expect("query encodes");
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let outcome = client
-            .list_issues(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(serde_json::from_str::<Value>("\"octocat\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(serde_json::from_str::<Value>("\"Hello-World\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .state(
-                serde_json::from_value::<
-                    ::github_client::models::ListIssuesState,
-                >(serde_json::from_str::<Value>("\"open\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .per_page(
-                serde_json::from_value::<
-                    i64,
-                >(serde_json::from_str::<Value>("2").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}", "list_issues_ok step 1", 200
-                )
-            });
-        assert_eq!(response.status, 200, "{}: status", "list_issues_ok step 1");
-    }
-    finish(&server);
+    let scenario = ScenarioTest::start(contract(), "list_issues_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .list_issues(
+            step.path::<::std::string::String>("owner"),
+            step.path::<::std::string::String>("repo"),
+        )
+        .state(step.query::<::github_client::models::ListIssuesState>("state"))
+        .per_page(step.query::<i64>("per_page"))
+        .send_full()
+        .await;
+    step.assert_success(200, outcome);
+    scenario.finish();
 }
 
 /// Scenario `create_issue_ok`: Create an issue with a title, a body and a label (from the OpenAPI's request example).
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn create_issue_ok() {
-    let server = mock("create_issue_ok").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &github_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, github_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "create_issue",
-                "/repos/octocat/Hello-World/issues".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let body_json = serde_json::from_str::<
-            Value,
-        >(
-                "{\"title\":\"Found a bug\",\"body\":\"I'm having a problem with this.\",\"labels\":[\"bug\"]}",
-            )
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::github_client::models::CreateIssueRequest,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .create_issue(
-                        serde_json::from_value::<
-                            ::std::string::String,
-                        >(
-                                serde_json::from_str::<Value>("\"octocat\"")
-                                    .expect("spec JSON"),
-                            )
-                            .expect("scenario value matches the parameter type"),
-                        serde_json::from_value::<
-                            ::std::string::String,
-                        >(
-                                serde_json::from_str::<Value>("\"Hello-World\"")
-                                    .expect("spec JSON"),
-                            )
-                            .expect("scenario value matches the parameter type"),
-                        &typed_body,
-                    )
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}", "create_issue_ok step 1",
-                    201
+    let scenario = ScenarioTest::start(contract(), "create_issue_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step.body::<::github_client::models::CreateIssueRequest>() {
+        Ok(body) => {
+            client
+                .create_issue(
+                    step.path::<::std::string::String>("owner"),
+                    step.path::<::std::string::String>("repo"),
+                    &body,
                 )
-            });
-        assert_eq!(response.status, 201, "{}: status", "create_issue_ok step 1");
-        assert!(
-            response.body.get("id").is_some(), "{}: response lacks `{}`",
-            "create_issue_ok step 1", "id"
-        );
-        assert!(
-            response.body.get("number").is_some(), "{}: response lacks `{}`",
-            "create_issue_ok step 1", "number"
-        );
-        assert!(
-            response.body.get("title").is_some(), "{}: response lacks `{}`",
-            "create_issue_ok step 1", "title"
-        );
-        assert_eq!(
-            response.body.pointer("/number"), Some(& serde_json::from_str:: < Value >
-            ("1347").expect("spec JSON")), "{}: `{}`", "create_issue_ok step 1",
-            "/number"
-        );
-        assert_eq!(
-            response.body.pointer("/title"), Some(& serde_json::from_str:: < Value >
-            ("\"Found a bug\"").expect("spec JSON")), "{}: `{}`",
-            "create_issue_ok step 1", "/title"
-        );
-    }
-    finish(&server);
+                .send_full()
+                .await
+                .map(json_response)
+        }
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    step.assert_success(201, outcome);
+    scenario.finish();
 }
 
 /// Scenario `create_issue_validation_failed`: A 422 with a `validation-error` body is surfaced as VALIDATION_FAILED. The body is the example in GitHub's docs on client errors (`missing_field` on `Issue.title`). The request sends an empty title because the typed client cannot omit the required `title`.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn create_issue_validation_failed() {
-    let server = mock("create_issue_validation_failed").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &github_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, github_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "create_issue",
-                "/repos/octocat/Hello-World/issues".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let body_json = serde_json::from_str::<Value>("{\"title\":\"\"}")
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::github_client::models::CreateIssueRequest,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .create_issue(
-                        serde_json::from_value::<
-                            ::std::string::String,
-                        >(
-                                serde_json::from_str::<Value>("\"octocat\"")
-                                    .expect("spec JSON"),
-                            )
-                            .expect("scenario value matches the parameter type"),
-                        serde_json::from_value::<
-                            ::std::string::String,
-                        >(
-                                serde_json::from_str::<Value>("\"Hello-World\"")
-                                    .expect("spec JSON"),
-                            )
-                            .expect("scenario value matches the parameter type"),
-                        &typed_body,
-                    )
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        match outcome {
-            Err(
-                github_client::Error::Api(
-                    github_client::ApiError::ValidationFailed(response),
-                ),
-            ) => {
-                assert_eq!(
-                    response.status, 422, "{}: status",
-                    "create_issue_validation_failed step 1"
-                );
-            }
-            other => {
-                panic!(
-                    "{}: expected error `{}`, got {:?}",
-                    "create_issue_validation_failed step 1", "VALIDATION_FAILED", other
+    let scenario = ScenarioTest::start(contract(), "create_issue_validation_failed")
+        .await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step.body::<::github_client::models::CreateIssueRequest>() {
+        Ok(body) => {
+            client
+                .create_issue(
+                    step.path::<::std::string::String>("owner"),
+                    step.path::<::std::string::String>("repo"),
+                    &body,
                 )
-            }
+                .send_full()
+                .await
+                .map(json_response)
         }
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    match outcome {
+        Err(
+            github_client::Error::Api(
+                error @ github_client::ApiError::ValidationFailed(_),
+            ),
+        ) => step.assert_error(422, error.code(), error.status()),
+        other => step.unexpected(other),
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `get_issue_gone`: An issue deleted from a repository the user can read is 410 Gone.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn get_issue_gone() {
-    let server = mock("get_issue_gone").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &github_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, github_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "get_issue",
-                "/repos/octocat/Hello-World/issues/1347".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
+    let scenario = ScenarioTest::start(contract(), "get_issue_gone").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .get_issue(
+            step.path::<::std::string::String>("owner"),
+            step.path::<::std::string::String>("repo"),
+            step.path::<i64>("issue_number"),
+        )
+        .send_full()
+        .await;
+    match outcome {
+        Err(github_client::Error::Api(error @ github_client::ApiError::Gone(_))) => {
+            step.assert_error(410, error.code(), error.status())
         }
-        let outcome = client
-            .get_issue(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(serde_json::from_str::<Value>("\"octocat\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(serde_json::from_str::<Value>("\"Hello-World\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-                serde_json::from_value::<
-                    i64,
-                >(serde_json::from_str::<Value>("1347").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        match outcome {
-            Err(github_client::Error::Api(github_client::ApiError::Gone(response))) => {
-                assert_eq!(response.status, 410, "{}: status", "get_issue_gone step 1");
-            }
-            other => {
-                panic!(
-                    "{}: expected error `{}`, got {:?}", "get_issue_gone step 1", "GONE",
-                    other
-                )
-            }
-        }
+        other => step.unexpected(other),
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `get_issue_rate_limited`: A 429 carries `retry-after`; the client waits and retries, then reports RATE_LIMITED when every attempt is limited.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn get_issue_rate_limited() {
-    let server = mock("get_issue_rate_limited").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &github_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, github_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "get_issue",
-                "/repos/octocat/Hello-World/issues/1347".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let outcome = client
-            .get_issue(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(serde_json::from_str::<Value>("\"octocat\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(serde_json::from_str::<Value>("\"Hello-World\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-                serde_json::from_value::<
-                    i64,
-                >(serde_json::from_str::<Value>("1347").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        match outcome {
-            Err(
-                github_client::Error::Api(github_client::ApiError::RateLimited(response)),
-            ) => {
-                assert_eq!(
-                    response.status, 429, "{}: status", "get_issue_rate_limited step 1"
-                );
-            }
-            other => {
-                panic!(
-                    "{}: expected error `{}`, got {:?}", "get_issue_rate_limited step 1",
-                    "RATE_LIMITED", other
-                )
-            }
-        }
+    let scenario = ScenarioTest::start(contract(), "get_issue_rate_limited").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .get_issue(
+            step.path::<::std::string::String>("owner"),
+            step.path::<::std::string::String>("repo"),
+            step.path::<i64>("issue_number"),
+        )
+        .send_full()
+        .await;
+    match outcome {
+        Err(
+            github_client::Error::Api(error @ github_client::ApiError::RateLimited(_)),
+        ) => step.assert_error(429, error.code(), error.status()),
+        other => step.unexpected(other),
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `update_issue_ok`: Close an issue.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn update_issue_ok() {
-    let server = mock("update_issue_ok").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &github_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, github_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::PATCH,
-                "update_issue",
-                "/repos/octocat/Hello-World/issues/1347".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let body_json = serde_json::from_str::<Value>("{\"state\":\"closed\"}")
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::github_client::models::UpdateIssueRequest,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .update_issue(
-                        serde_json::from_value::<
-                            ::std::string::String,
-                        >(
-                                serde_json::from_str::<Value>("\"octocat\"")
-                                    .expect("spec JSON"),
-                            )
-                            .expect("scenario value matches the parameter type"),
-                        serde_json::from_value::<
-                            ::std::string::String,
-                        >(
-                                serde_json::from_str::<Value>("\"Hello-World\"")
-                                    .expect("spec JSON"),
-                            )
-                            .expect("scenario value matches the parameter type"),
-                        serde_json::from_value::<
-                            i64,
-                        >(serde_json::from_str::<Value>("1347").expect("spec JSON"))
-                            .expect("scenario value matches the parameter type"),
-                    )
-                    .body(&typed_body)
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}", "update_issue_ok step 1",
-                    200
+    let scenario = ScenarioTest::start(contract(), "update_issue_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step.body::<::github_client::models::UpdateIssueRequest>() {
+        Ok(body) => {
+            client
+                .update_issue(
+                    step.path::<::std::string::String>("owner"),
+                    step.path::<::std::string::String>("repo"),
+                    step.path::<i64>("issue_number"),
                 )
-            });
-        assert_eq!(response.status, 200, "{}: status", "update_issue_ok step 1");
-        assert!(
-            response.body.get("number").is_some(), "{}: response lacks `{}`",
-            "update_issue_ok step 1", "number"
-        );
-        assert!(
-            response.body.get("state").is_some(), "{}: response lacks `{}`",
-            "update_issue_ok step 1", "state"
-        );
-        assert_eq!(
-            response.body.pointer("/number"), Some(& serde_json::from_str:: < Value >
-            ("1347").expect("spec JSON")), "{}: `{}`", "update_issue_ok step 1",
-            "/number"
-        );
-        assert_eq!(
-            response.body.pointer("/state"), Some(& serde_json::from_str:: < Value >
-            ("\"closed\"").expect("spec JSON")), "{}: `{}`", "update_issue_ok step 1",
-            "/state"
-        );
-    }
-    finish(&server);
+                .body(&body)
+                .send_full()
+                .await
+                .map(json_response)
+        }
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    step.assert_success(200, outcome);
+    scenario.finish();
 }
 
 /// Scenario `list_issue_comments_ok`: List the comments of an issue updated since a time, two per page.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn list_issue_comments_ok() {
-    let server = mock("list_issue_comments_ok").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &github_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, github_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "list_issue_comments",
-                "/repos/octocat/Hello-World/issues/1347/comments".to_string(),
-            );
-            request
-                .query(
-                    "since",
-                    &serde_json::from_str::<Value>("\"2011-04-14T16:00:49Z\"")
-                        .expect("spec JSON"),
-                )
-                .expect("query encodes");
-            request
-                .query(
-                    "per_page",
-                    &serde_json::from_str::<Value>("2").expect("spec JSON"),
-                )
-                .expect("query encodes");
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let outcome = client
-            .list_issue_comments(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(serde_json::from_str::<Value>("\"octocat\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(serde_json::from_str::<Value>("\"Hello-World\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-                serde_json::from_value::<
-                    i64,
-                >(serde_json::from_str::<Value>("1347").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .since(
-                serde_json::from_value::<
-                    ::accord_runtime::types::DateTime,
-                >(
-                        serde_json::from_str::<Value>("\"2011-04-14T16:00:49Z\"")
-                            .expect("spec JSON"),
-                    )
-                    .expect("scenario value matches the parameter type"),
-            )
-            .per_page(
-                serde_json::from_value::<
-                    i64,
-                >(serde_json::from_str::<Value>("2").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}",
-                    "list_issue_comments_ok step 1", 200
-                )
-            });
-        assert_eq!(response.status, 200, "{}: status", "list_issue_comments_ok step 1");
-    }
-    finish(&server);
+    let scenario = ScenarioTest::start(contract(), "list_issue_comments_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .list_issue_comments(
+            step.path::<::std::string::String>("owner"),
+            step.path::<::std::string::String>("repo"),
+            step.path::<i64>("issue_number"),
+        )
+        .since(step.query::<::accord_runtime::types::DateTime>("since"))
+        .per_page(step.query::<i64>("per_page"))
+        .send_full()
+        .await;
+    step.assert_success(200, outcome);
+    scenario.finish();
 }
 
 /// Scenario `create_issue_comment_ok`: Comment on an issue (the OpenAPI's request example).
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn create_issue_comment_ok() {
-    let server = mock("create_issue_comment_ok").await;
-    let client = client_for(&server).await;
+    let scenario = ScenarioTest::start(contract(), "create_issue_comment_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step.body::<::github_client::models::CreateIssueCommentRequest>()
     {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &github_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, github_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "create_issue_comment",
-                "/repos/octocat/Hello-World/issues/1347/comments".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let body_json = serde_json::from_str::<Value>("{\"body\":\"Me too\"}")
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::github_client::models::CreateIssueCommentRequest,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .create_issue_comment(
-                        serde_json::from_value::<
-                            ::std::string::String,
-                        >(
-                                serde_json::from_str::<Value>("\"octocat\"")
-                                    .expect("spec JSON"),
-                            )
-                            .expect("scenario value matches the parameter type"),
-                        serde_json::from_value::<
-                            ::std::string::String,
-                        >(
-                                serde_json::from_str::<Value>("\"Hello-World\"")
-                                    .expect("spec JSON"),
-                            )
-                            .expect("scenario value matches the parameter type"),
-                        serde_json::from_value::<
-                            i64,
-                        >(serde_json::from_str::<Value>("1347").expect("spec JSON"))
-                            .expect("scenario value matches the parameter type"),
-                        &typed_body,
-                    )
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}",
-                    "create_issue_comment_ok step 1", 201
+        Ok(body) => {
+            client
+                .create_issue_comment(
+                    step.path::<::std::string::String>("owner"),
+                    step.path::<::std::string::String>("repo"),
+                    step.path::<i64>("issue_number"),
+                    &body,
                 )
-            });
-        assert_eq!(response.status, 201, "{}: status", "create_issue_comment_ok step 1");
-        assert!(
-            response.body.get("id").is_some(), "{}: response lacks `{}`",
-            "create_issue_comment_ok step 1", "id"
-        );
-        assert!(
-            response.body.get("body").is_some(), "{}: response lacks `{}`",
-            "create_issue_comment_ok step 1", "body"
-        );
-        assert_eq!(
-            response.body.pointer("/body"), Some(& serde_json::from_str:: < Value >
-            ("\"Me too\"").expect("spec JSON")), "{}: `{}`",
-            "create_issue_comment_ok step 1", "/body"
-        );
-    }
-    finish(&server);
+                .send_full()
+                .await
+                .map(json_response)
+        }
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    step.assert_success(201, outcome);
+    scenario.finish();
 }
 
 /// Provider verification: every scenario sent to the server at the base URL variable,
@@ -812,7 +275,7 @@ async fn provider_verification() {
     let contract = contract();
     let credential = ::accord_mock::Credential::from_env(&contract.auth).ok().flatten();
     let report = ::accord_mock::verify(
-            &contract,
+            contract,
             &::accord_mock::VerifyOptions::new(base_url, credential),
         )
         .await;
@@ -1028,9 +491,16 @@ async fn mock_delivers_signed_webhooks() {
         webhook_time_scale: 0.0,
         ..MockOptions::default()
     };
-    let server = MockServer::start(contract(), options).await.expect("the mock starts");
+    let server = MockServer::start(contract().clone(), options)
+        .await
+        .expect("the mock starts");
     let verifying = ::accord_runtime::Secret::new(
-        contract().webhooks.expect("webhooks are declared").test_verifying_key,
+        contract()
+            .webhooks
+            .as_ref()
+            .expect("webhooks are declared")
+            .test_verifying_key
+            .as_str(),
     );
     for (index, event_type) in ["issues", "issue_comment"].into_iter().enumerate() {
         let delivery = server

@@ -39,18 +39,39 @@ pub fn rate_limits() -> ::std::option::Option<::accord_runtime::RateLimitConfig>
             window: ::std::time::Duration::from_secs(60u64),
             burst: 150u32,
         }),
-        operations: ::std::vec![
-            ("create_order", ::accord_runtime::RateLimit { requests : 100u32, window :
-            ::std::time::Duration::from_secs(60u64), burst : 100u32 }), ("get_order",
-            ::accord_runtime::RateLimit { requests : 300u32, window :
-            ::std::time::Duration::from_secs(60u64), burst : 300u32 }), ("list_orders",
-            ::accord_runtime::RateLimit { requests : 300u32, window :
-            ::std::time::Duration::from_secs(60u64), burst : 300u32 })
-        ],
-        quotas: ::std::vec![
-            ::accord_runtime::RateLimit { requests : 10000u32, window :
-            ::std::time::Duration::from_secs(86400u64), burst : 10000u32 }
-        ],
+        operations: ::std::vec::Vec::from([
+            (
+                "create_order",
+                ::accord_runtime::RateLimit {
+                    requests: 100u32,
+                    window: ::std::time::Duration::from_secs(60u64),
+                    burst: 100u32,
+                },
+            ),
+            (
+                "get_order",
+                ::accord_runtime::RateLimit {
+                    requests: 300u32,
+                    window: ::std::time::Duration::from_secs(60u64),
+                    burst: 300u32,
+                },
+            ),
+            (
+                "list_orders",
+                ::accord_runtime::RateLimit {
+                    requests: 300u32,
+                    window: ::std::time::Duration::from_secs(60u64),
+                    burst: 300u32,
+                },
+            ),
+        ]),
+        quotas: ::std::vec::Vec::from([
+            ::accord_runtime::RateLimit {
+                requests: 10000u32,
+                window: ::std::time::Duration::from_secs(86400u64),
+                burst: 10000u32,
+            },
+        ]),
         remaining_header: ::std::option::Option::Some("X-RateLimit-Remaining"),
         reset_header: ::std::option::Option::Some("X-RateLimit-Reset"),
     })
@@ -236,7 +257,10 @@ impl ClientBuilder {
             let token_url = self
                 .token_url
                 .unwrap_or_else(|| "https://api.example.com/oauth/token".to_string());
-            let scopes = ::std::vec!["read".to_string(), "write".to_string()];
+            let scopes = ::std::vec::Vec::from([
+                "read".to_string(),
+                "write".to_string(),
+            ]);
             auth = ::accord_runtime::Auth::OAuth2(
                 ::accord_runtime::auth::OAuth2::new(
                     token_url,
@@ -265,9 +289,9 @@ impl ClientBuilder {
             "orders-client/1.0.0 (accord)",
         );
         config.auth = auth;
-        config.default_headers = ::std::vec![
-            ::accord_runtime::DefaultHeader::Uuid("X-Request-ID")
-        ];
+        config.default_headers = ::std::vec::Vec::from([
+            ::accord_runtime::DefaultHeader::Uuid("X-Request-ID"),
+        ]);
         config.timeouts = ::accord_runtime::Timeouts {
             connect: self
                 .connect_timeout

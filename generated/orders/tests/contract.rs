@@ -6,32 +6,17 @@
 //! which validates every request against the spec; `provider_verification` runs the
 //! same scenarios against a real server.
 #![allow(unused_imports, dead_code, clippy::all)]
+use ::accord_mock::contract_test::{ScenarioTest, json_response};
 use ::accord_mock::{Contract, MockOptions, MockServer};
 use ::accord_runtime::serde_json::{self, json, Value};
-/// The spec's contract, as `accord generate` wrote it beside this crate.
-fn contract() -> Contract {
-    Contract::from_json(include_str!("../contract.json"))
-        .expect("contract.json is an accord contract")
-}
-
-/// A mock of the spec playing `scenario`.
-async fn mock(scenario: &str) -> MockServer {
-    let server = MockServer::start(contract(), MockOptions::default())
-        .await
-        .expect("the mock starts");
-    server.play(scenario).expect("the scenario is declared");
-    server
-}
-
-/// Every step was played and every request matched the spec and the scenario.
-fn finish(server: &MockServer) {
-    let problems = server.problems();
-    assert!(
-        problems.is_empty(), "the mock found problems in what the client sent:\n{}",
-        problems.join("\n")
-    );
-    let unplayed = server.unplayed_steps();
-    assert!(unplayed.is_empty(), "steps never requested: {unplayed:?}");
+/// The spec's contract, as `accord generate` wrote it beside this crate, read once.
+fn contract() -> &'static Contract {
+    static CONTRACT: ::std::sync::OnceLock<Contract> = ::std::sync::OnceLock::new();
+    CONTRACT
+        .get_or_init(|| {
+            Contract::from_json(include_str!("../contract.json"))
+                .expect("contract.json is an accord contract")
+        })
 }
 
 /// A client for `server`, with the mock's test credentials for the declared auth.
@@ -50,1011 +35,304 @@ async fn client_for(server: &MockServer) -> orders_client::Client {
 /// Scenario `happy_path`: Successful order creation
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn happy_path() {
-    let server = mock("happy_path").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &orders_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, orders_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "create_order",
-                "/api/v1/orders".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let body_json = serde_json::from_str::<
-            Value,
-        >(
-                "{\"customer_id\":\"CUST-12345\",\"items\":[{\"product_id\":\"SKU-001\",\"quantity\":2,\"unit_price\":29.99}]}",
-            )
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::orders_client::models::CreateOrder,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .create_order(&typed_body)
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!("{}: expected status {}, got {error:?}", "happy_path step 1", 201)
-            });
-        assert_eq!(response.status, 201, "{}: status", "happy_path step 1");
-        assert!(
-            response.body.get("order_id").is_some(), "{}: response lacks `{}`",
-            "happy_path step 1", "order_id"
-        );
-        assert!(
-            response.body.get("status").is_some(), "{}: response lacks `{}`",
-            "happy_path step 1", "status"
-        );
-        assert!(
-            response.body.get("total_amount").is_some(), "{}: response lacks `{}`",
-            "happy_path step 1", "total_amount"
-        );
-    }
-    finish(&server);
+    let scenario = ScenarioTest::start(contract(), "happy_path").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step.body::<::orders_client::models::CreateOrder>() {
+        Ok(body) => client.create_order(&body).send_full().await.map(json_response),
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    step.assert_success(201, outcome);
+    scenario.finish();
 }
 
 /// Scenario `missing_required_field`: Missing required field (order without customer_id)
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn missing_required_field() {
-    let server = mock("missing_required_field").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &orders_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, orders_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "create_order",
-                "/api/v1/orders".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let body_json = serde_json::from_str::<
-            Value,
-        >("{\"items\":[{\"product_id\":\"SKU-001\",\"quantity\":2}]}")
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::orders_client::models::CreateOrder,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .create_order(&typed_body)
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        match outcome {
-            Err(
-                orders_client::Error::Api(
-                    orders_client::ApiError::ValidationError(response),
-                ),
-            ) => {
-                assert_eq!(
-                    response.status, 400, "{}: status", "missing_required_field step 1"
-                );
-            }
-            other => {
-                panic!(
-                    "{}: expected error `{}`, got {:?}", "missing_required_field step 1",
-                    "VALIDATION_ERROR", other
-                )
-            }
-        }
+    let scenario = ScenarioTest::start(contract(), "missing_required_field").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step.body::<::orders_client::models::CreateOrder>() {
+        Ok(body) => client.create_order(&body).send_full().await.map(json_response),
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    match outcome {
+        Err(
+            orders_client::Error::Api(
+                error @ orders_client::ApiError::ValidationError(_),
+            ),
+        ) => step.assert_error(400, error.code(), error.status()),
+        other => step.unexpected(other),
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `invalid_quantity`: Invalid quantity (quantity 0)
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn invalid_quantity() {
-    let server = mock("invalid_quantity").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &orders_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, orders_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "create_order",
-                "/api/v1/orders".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let body_json = serde_json::from_str::<
-            Value,
-        >(
-                "{\"customer_id\":\"CUST-12345\",\"items\":[{\"product_id\":\"SKU-001\",\"quantity\":0}]}",
-            )
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::orders_client::models::CreateOrder,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .create_order(&typed_body)
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        match outcome {
-            Err(
-                orders_client::Error::Api(
-                    orders_client::ApiError::ValidationError(response),
-                ),
-            ) => {
-                assert_eq!(
-                    response.status, 400, "{}: status", "invalid_quantity step 1"
-                );
-            }
-            other => {
-                panic!(
-                    "{}: expected error `{}`, got {:?}", "invalid_quantity step 1",
-                    "VALIDATION_ERROR", other
-                )
-            }
-        }
+    let scenario = ScenarioTest::start(contract(), "invalid_quantity").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step.body::<::orders_client::models::CreateOrder>() {
+        Ok(body) => client.create_order(&body).send_full().await.map(json_response),
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    match outcome {
+        Err(
+            orders_client::Error::Api(
+                error @ orders_client::ApiError::ValidationError(_),
+            ),
+        ) => step.assert_error(400, error.code(), error.status()),
+        other => step.unexpected(other),
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `insufficient_inventory`: Insufficient inventory
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn insufficient_inventory() {
-    let server = mock("insufficient_inventory").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &orders_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, orders_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "create_order",
-                "/api/v1/orders".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let body_json = serde_json::from_str::<
-            Value,
-        >(
-                "{\"customer_id\":\"CUST-12345\",\"items\":[{\"product_id\":\"SKU-001\",\"quantity\":2}]}",
-            )
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::orders_client::models::CreateOrder,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .create_order(&typed_body)
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        match outcome {
-            Err(
-                orders_client::Error::Api(
-                    orders_client::ApiError::InsufficientInventory(response),
-                ),
-            ) => {
-                assert_eq!(
-                    response.status, 409, "{}: status", "insufficient_inventory step 1"
-                );
-            }
-            other => {
-                panic!(
-                    "{}: expected error `{}`, got {:?}", "insufficient_inventory step 1",
-                    "INSUFFICIENT_INVENTORY", other
-                )
-            }
-        }
+    let scenario = ScenarioTest::start(contract(), "insufficient_inventory").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step.body::<::orders_client::models::CreateOrder>() {
+        Ok(body) => client.create_order(&body).send_full().await.map(json_response),
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    match outcome {
+        Err(
+            orders_client::Error::Api(
+                error @ orders_client::ApiError::InsufficientInventory(_),
+            ),
+        ) => step.assert_error(409, error.code(), error.status()),
+        other => step.unexpected(other),
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `payment_failure`: Payment failure
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn payment_failure() {
-    let server = mock("payment_failure").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &orders_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, orders_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "create_order",
-                "/api/v1/orders".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let body_json = serde_json::from_str::<
-            Value,
-        >(
-                "{\"customer_id\":\"CUST-12345\",\"items\":[{\"product_id\":\"SKU-001\",\"quantity\":2}]}",
-            )
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::orders_client::models::CreateOrder,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .create_order(&typed_body)
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        match outcome {
-            Err(
-                orders_client::Error::Api(
-                    orders_client::ApiError::PaymentFailed(response),
-                ),
-            ) => {
-                assert_eq!(response.status, 402, "{}: status", "payment_failure step 1");
-            }
-            other => {
-                panic!(
-                    "{}: expected error `{}`, got {:?}", "payment_failure step 1",
-                    "PAYMENT_FAILED", other
-                )
-            }
-        }
+    let scenario = ScenarioTest::start(contract(), "payment_failure").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step.body::<::orders_client::models::CreateOrder>() {
+        Ok(body) => client.create_order(&body).send_full().await.map(json_response),
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    match outcome {
+        Err(
+            orders_client::Error::Api(error @ orders_client::ApiError::PaymentFailed(_)),
+        ) => step.assert_error(402, error.code(), error.status()),
+        other => step.unexpected(other),
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `duplicate_request`: Duplicate request handling - the same idempotency key returns the same order
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn duplicate_request() {
-    let server = mock("duplicate_request").await;
-    let client = client_for(&server).await;
+    let scenario = ScenarioTest::start(contract(), "duplicate_request").await;
+    let client = client_for(scenario.server()).await;
     {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &orders_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, orders_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "create_order",
-                "/api/v1/orders".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            request
-                .headers
-                .push(("X-Idempotency-Key".to_string(), "abc123".to_string()));
-            client.send_raw(&request).await
-        }
-        let body_json = serde_json::from_str::<
-            Value,
-        >(
-                "{\"customer_id\":\"CUST-12345\",\"items\":[{\"product_id\":\"SKU-001\",\"quantity\":2}]}",
-            )
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::orders_client::models::CreateOrder,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
+        let step = scenario.step(1);
+        let outcome = match step.body::<::orders_client::models::CreateOrder>() {
+            Ok(body) => {
                 client
-                    .create_order(&typed_body)
-                    .idempotency_key("abc123")
+                    .create_order(&body)
+                    .idempotency_key(step.idempotency_key())
                     .send_full()
                     .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
+                    .map(json_response)
             }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
+            Err(_) => client.send_raw(&step.raw_request()).await,
         };
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}", "duplicate_request step 1",
-                    201
-                )
-            });
-        assert_eq!(response.status, 201, "{}: status", "duplicate_request step 1");
-        assert_eq!(
-            response.body.pointer("/order_id"), Some(& serde_json::from_str:: < Value >
-            ("\"ORD-001\"").expect("spec JSON")), "{}: `{}`", "duplicate_request step 1",
-            "/order_id"
-        );
+        step.assert_success(201, outcome);
     }
     {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &orders_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, orders_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "create_order",
-                "/api/v1/orders".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            request
-                .headers
-                .push(("X-Idempotency-Key".to_string(), "abc123".to_string()));
-            client.send_raw(&request).await
-        }
-        let body_json = serde_json::from_str::<
-            Value,
-        >(
-                "{\"customer_id\":\"CUST-12345\",\"items\":[{\"product_id\":\"SKU-001\",\"quantity\":2}]}",
-            )
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::orders_client::models::CreateOrder,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
+        let step = scenario.step(2);
+        let outcome = match step.body::<::orders_client::models::CreateOrder>() {
+            Ok(body) => {
                 client
-                    .create_order(&typed_body)
-                    .idempotency_key("abc123")
+                    .create_order(&body)
+                    .idempotency_key(step.idempotency_key())
                     .send_full()
                     .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
+                    .map(json_response)
             }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
+            Err(_) => client.send_raw(&step.raw_request()).await,
         };
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}", "duplicate_request step 2",
-                    200
-                )
-            });
-        assert_eq!(response.status, 200, "{}: status", "duplicate_request step 2");
-        assert_eq!(
-            response.body.pointer("/order_id"), Some(& serde_json::from_str:: < Value >
-            ("\"ORD-001\"").expect("spec JSON")), "{}: `{}`", "duplicate_request step 2",
-            "/order_id"
-        );
+        step.assert_success(200, outcome);
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `rate_limit_exceeded`: Rate limit exceeded
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn rate_limit_exceeded() {
-    let server = mock("rate_limit_exceeded").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &orders_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, orders_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "get_order",
-                "/api/v1/orders/ORD-12345678".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let outcome = client
-            .get_order(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(serde_json::from_str::<Value>("\"ORD-12345678\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        match outcome {
-            Err(
-                orders_client::Error::Api(
-                    orders_client::ApiError::RateLimitExceeded(response),
-                ),
-            ) => {
-                assert_eq!(
-                    response.status, 429, "{}: status", "rate_limit_exceeded step 1"
-                );
-            }
-            other => {
-                panic!(
-                    "{}: expected error `{}`, got {:?}", "rate_limit_exceeded step 1",
-                    "RATE_LIMIT_EXCEEDED", other
-                )
-            }
-        }
+    let scenario = ScenarioTest::start(contract(), "rate_limit_exceeded").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .get_order(step.path::<::std::string::String>("order_id"))
+        .send_full()
+        .await;
+    match outcome {
+        Err(
+            orders_client::Error::Api(
+                error @ orders_client::ApiError::RateLimitExceeded(_),
+            ),
+        ) => step.assert_error(429, error.code(), error.status()),
+        other => step.unexpected(other),
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `get_order_ok`
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn get_order_ok() {
-    let server = mock("get_order_ok").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &orders_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, orders_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "get_order",
-                "/api/v1/orders/ORD-12345678".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let outcome = client
-            .get_order(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(serde_json::from_str::<Value>("\"ORD-12345678\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}", "get_order_ok step 1", 200
-                )
-            });
-        assert_eq!(response.status, 200, "{}: status", "get_order_ok step 1");
-        assert_eq!(
-            response.body.pointer("/order_id"), Some(& serde_json::from_str:: < Value >
-            ("\"ORD-12345678\"").expect("spec JSON")), "{}: `{}`", "get_order_ok step 1",
-            "/order_id"
-        );
-        assert_eq!(
-            response.body.pointer("/status"), Some(& serde_json::from_str:: < Value >
-            ("\"pending\"").expect("spec JSON")), "{}: `{}`", "get_order_ok step 1",
-            "/status"
-        );
-    }
-    finish(&server);
+    let scenario = ScenarioTest::start(contract(), "get_order_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .get_order(step.path::<::std::string::String>("order_id"))
+        .send_full()
+        .await;
+    step.assert_success(200, outcome);
+    scenario.finish();
 }
 
 /// Scenario `get_order_not_found`
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn get_order_not_found() {
-    let server = mock("get_order_not_found").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &orders_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, orders_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "get_order",
-                "/api/v1/orders/ORD-00000000".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
+    let scenario = ScenarioTest::start(contract(), "get_order_not_found").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .get_order(step.path::<::std::string::String>("order_id"))
+        .send_full()
+        .await;
+    match outcome {
+        Err(orders_client::Error::Api(error @ orders_client::ApiError::NotFound(_))) => {
+            step.assert_error(404, error.code(), error.status())
         }
-        let outcome = client
-            .get_order(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(serde_json::from_str::<Value>("\"ORD-00000000\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        match outcome {
-            Err(
-                orders_client::Error::Api(orders_client::ApiError::NotFound(response)),
-            ) => {
-                assert_eq!(
-                    response.status, 404, "{}: status", "get_order_not_found step 1"
-                );
-            }
-            other => {
-                panic!(
-                    "{}: expected error `{}`, got {:?}", "get_order_not_found step 1",
-                    "NOT_FOUND", other
-                )
-            }
-        }
+        other => step.unexpected(other),
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `list_orders_first_page`
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn list_orders_first_page() {
-    let server = mock("list_orders_first_page").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &orders_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, orders_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "list_orders",
-                "/api/v1/orders".to_string(),
-            );
-            request
-                .query(
-                    "status",
-                    &serde_json::from_str::<Value>("\"pending\"").expect("spec JSON"),
-                )
-                .expect("query encodes");
-            request
-                .query("limit", &serde_json::from_str::<Value>("2").expect("spec JSON"))
-                .expect("query encodes");
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let outcome = client
-            .list_orders()
-            .status(
-                serde_json::from_value::<
-                    ::orders_client::models::OrderStatus,
-                >(serde_json::from_str::<Value>("\"pending\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .limit(
-                serde_json::from_value::<
-                    i64,
-                >(serde_json::from_str::<Value>("2").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}",
-                    "list_orders_first_page step 1", 200
-                )
-            });
-        assert_eq!(response.status, 200, "{}: status", "list_orders_first_page step 1");
-        assert!(
-            response.body.get("data").is_some(), "{}: response lacks `{}`",
-            "list_orders_first_page step 1", "data"
-        );
-        assert!(
-            response.body.get("pagination").is_some(), "{}: response lacks `{}`",
-            "list_orders_first_page step 1", "pagination"
-        );
-        assert_eq!(
-            response.body.pointer("/pagination/next_cursor"), Some(&
-            serde_json::from_str:: < Value > ("\"c2\"").expect("spec JSON")), "{}: `{}`",
-            "list_orders_first_page step 1", "/pagination/next_cursor"
-        );
-    }
-    finish(&server);
+    let scenario = ScenarioTest::start(contract(), "list_orders_first_page").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .list_orders()
+        .status(step.query::<::orders_client::models::OrderStatus>("status"))
+        .limit(step.query::<i64>("limit"))
+        .send_full()
+        .await;
+    step.assert_success(200, outcome);
+    scenario.finish();
 }
 
 /// Scenario `cancel_order_ok`
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn cancel_order_ok() {
-    let server = mock("cancel_order_ok").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &orders_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, orders_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "cancel_order",
-                "/api/v1/orders/ORD-12345678/cancel".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let outcome = client
-            .cancel_order(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(serde_json::from_str::<Value>("\"ORD-12345678\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}", "cancel_order_ok step 1",
-                    200
-                )
-            });
-        assert_eq!(response.status, 200, "{}: status", "cancel_order_ok step 1");
-        assert_eq!(
-            response.body.pointer("/status"), Some(& serde_json::from_str:: < Value >
-            ("\"cancelled\"").expect("spec JSON")), "{}: `{}`", "cancel_order_ok step 1",
-            "/status"
-        );
-    }
-    finish(&server);
+    let scenario = ScenarioTest::start(contract(), "cancel_order_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .cancel_order(step.path::<::std::string::String>("order_id"))
+        .send_full()
+        .await;
+    step.assert_success(200, outcome);
+    scenario.finish();
 }
 
 /// Scenario `cancel_shipped_order`
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn cancel_shipped_order() {
-    let server = mock("cancel_shipped_order").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &orders_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, orders_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "cancel_order",
-                "/api/v1/orders/ORD-12345678/cancel".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
+    let scenario = ScenarioTest::start(contract(), "cancel_shipped_order").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .cancel_order(step.path::<::std::string::String>("order_id"))
+        .send_full()
+        .await;
+    match outcome {
+        Err(orders_client::Error::Api(error @ orders_client::ApiError::Conflict(_))) => {
+            step.assert_error(409, error.code(), error.status())
         }
-        let outcome = client
-            .cancel_order(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(serde_json::from_str::<Value>("\"ORD-12345678\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        match outcome {
-            Err(
-                orders_client::Error::Api(orders_client::ApiError::Conflict(response)),
-            ) => {
-                assert_eq!(
-                    response.status, 409, "{}: status", "cancel_shipped_order step 1"
-                );
-            }
-            other => {
-                panic!(
-                    "{}: expected error `{}`, got {:?}", "cancel_shipped_order step 1",
-                    "CONFLICT", other
-                )
-            }
-        }
+        other => step.unexpected(other),
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `attach_invoice`: An invoice uploaded as a file part, with labels as repeated text parts and metadata as a JSON part
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn attach_invoice() {
-    let server = mock("attach_invoice").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &orders_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, orders_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "attach_document",
-                "/api/v1/orders/ORD-12345678/documents".to_string(),
-            );
-            if let Some(body) = &body {
-                request.body = ::accord_runtime::client::Body::Multipart(
-                    ::accord_runtime::Multipart::from_json(
-                        body,
-                        &["file".to_string()],
-                        false,
-                    ),
-                );
-            }
-            client.send_raw(&request).await
+    let scenario = ScenarioTest::start(contract(), "attach_invoice").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step.body::<::orders_client::models::AttachDocument>() {
+        Ok(body) => {
+            client
+                .attach_document(step.path::<::std::string::String>("order_id"), &body)
+                .send_full()
+                .await
+                .map(json_response)
         }
-        let body_json = serde_json::from_str::<
-            Value,
-        >(
-                "{\"kind\":\"invoice\",\"file\":\"JVBERi0xLjcgaW52b2ljZSA0Mg==\",\"labels\":[\"paid\",\"eu\"],\"metadata\":{\"reference\":\"INV-42\"}}",
-            )
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::orders_client::models::AttachDocument,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .attach_document(
-                        serde_json::from_value::<
-                            ::std::string::String,
-                        >(
-                                serde_json::from_str::<Value>("\"ORD-12345678\"")
-                                    .expect("spec JSON"),
-                            )
-                            .expect("scenario value matches the parameter type"),
-                        &typed_body,
-                    )
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}", "attach_invoice step 1", 201
-                )
-            });
-        assert_eq!(response.status, 201, "{}: status", "attach_invoice step 1");
-        assert_eq!(
-            response.body.pointer("/kind"), Some(& serde_json::from_str:: < Value >
-            ("\"invoice\"").expect("spec JSON")), "{}: `{}`", "attach_invoice step 1",
-            "/kind"
-        );
-        assert_eq!(
-            response.body.pointer("/size_bytes"), Some(& serde_json::from_str:: < Value >
-            ("19").expect("spec JSON")), "{}: `{}`", "attach_invoice step 1",
-            "/size_bytes"
-        );
-    }
-    finish(&server);
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    step.assert_success(201, outcome);
+    scenario.finish();
 }
 
 /// Scenario `attach_without_file`: A multipart body without its required file part
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn attach_without_file() {
-    let server = mock("attach_without_file").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &orders_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, orders_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "attach_document",
-                "/api/v1/orders/ORD-12345678/documents".to_string(),
-            );
-            if let Some(body) = &body {
-                request.body = ::accord_runtime::client::Body::Multipart(
-                    ::accord_runtime::Multipart::from_json(
-                        body,
-                        &["file".to_string()],
-                        false,
-                    ),
-                );
-            }
-            client.send_raw(&request).await
+    let scenario = ScenarioTest::start(contract(), "attach_without_file").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step.body::<::orders_client::models::AttachDocument>() {
+        Ok(body) => {
+            client
+                .attach_document(step.path::<::std::string::String>("order_id"), &body)
+                .send_full()
+                .await
+                .map(json_response)
         }
-        let body_json = serde_json::from_str::<Value>("{\"kind\":\"invoice\"}")
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::orders_client::models::AttachDocument,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .attach_document(
-                        serde_json::from_value::<
-                            ::std::string::String,
-                        >(
-                                serde_json::from_str::<Value>("\"ORD-12345678\"")
-                                    .expect("spec JSON"),
-                            )
-                            .expect("scenario value matches the parameter type"),
-                        &typed_body,
-                    )
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        match outcome {
-            Err(
-                orders_client::Error::Api(
-                    orders_client::ApiError::ValidationError(response),
-                ),
-            ) => {
-                assert_eq!(
-                    response.status, 400, "{}: status", "attach_without_file step 1"
-                );
-            }
-            other => {
-                panic!(
-                    "{}: expected error `{}`, got {:?}", "attach_without_file step 1",
-                    "VALIDATION_ERROR", other
-                )
-            }
-        }
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    match outcome {
+        Err(
+            orders_client::Error::Api(
+                error @ orders_client::ApiError::ValidationError(_),
+            ),
+        ) => step.assert_error(400, error.code(), error.status()),
+        other => step.unexpected(other),
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `unauthorized`: Invalid or expired access token
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn unauthorized() {
-    let server = mock("unauthorized").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &orders_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, orders_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "get_order",
-                "/api/v1/orders/ORD-12345678".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let outcome = client
-            .get_order(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(serde_json::from_str::<Value>("\"ORD-12345678\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        match outcome {
-            Err(
-                orders_client::Error::Api(
-                    orders_client::ApiError::Unauthorized(response),
-                ),
-            ) => {
-                assert_eq!(response.status, 401, "{}: status", "unauthorized step 1");
-            }
-            other => {
-                panic!(
-                    "{}: expected error `{}`, got {:?}", "unauthorized step 1",
-                    "UNAUTHORIZED", other
-                )
-            }
-        }
+    let scenario = ScenarioTest::start(contract(), "unauthorized").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .get_order(step.path::<::std::string::String>("order_id"))
+        .send_full()
+        .await;
+    match outcome {
+        Err(
+            orders_client::Error::Api(error @ orders_client::ApiError::Unauthorized(_)),
+        ) => step.assert_error(401, error.code(), error.status()),
+        other => step.unexpected(other),
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Provider verification: every scenario sent to the server at the base URL variable,
@@ -1073,7 +351,7 @@ async fn provider_verification() {
     let contract = contract();
     let credential = ::accord_mock::Credential::from_env(&contract.auth).ok().flatten();
     let report = ::accord_mock::verify(
-            &contract,
+            contract,
             &::accord_mock::VerifyOptions::new(base_url, credential),
         )
         .await;
@@ -1383,9 +661,16 @@ async fn mock_delivers_signed_webhooks() {
         webhook_time_scale: 0.0,
         ..MockOptions::default()
     };
-    let server = MockServer::start(contract(), options).await.expect("the mock starts");
+    let server = MockServer::start(contract().clone(), options)
+        .await
+        .expect("the mock starts");
     let verifying = ::accord_runtime::Secret::new(
-        contract().webhooks.expect("webhooks are declared").test_verifying_key,
+        contract()
+            .webhooks
+            .as_ref()
+            .expect("webhooks are declared")
+            .test_verifying_key
+            .as_str(),
     );
     for (index, event_type) in ["order.created", "order.updated", "order.cancelled"]
         .into_iter()

@@ -29,8 +29,8 @@ pub fn rate_limits() -> ::std::option::Option<::accord_runtime::RateLimitConfig>
             window: ::std::time::Duration::from_secs(1u64),
             burst: 100u32,
         }),
-        operations: ::std::vec![],
-        quotas: ::std::vec![],
+        operations: ::std::vec::Vec::from([]),
+        quotas: ::std::vec::Vec::from([]),
         remaining_header: ::std::option::Option::None,
         reset_header: ::std::option::Option::None,
     })
@@ -225,9 +225,9 @@ impl ClientBuilder {
             "stripe-client/0.1.0 (accord)",
         );
         config.auth = auth;
-        config.default_headers = ::std::vec![
-            ::accord_runtime::DefaultHeader::Fixed("Stripe-Version", "2023-08-16")
-        ];
+        config.default_headers = ::std::vec::Vec::from([
+            ::accord_runtime::DefaultHeader::Fixed("Stripe-Version", "2023-08-16"),
+        ]);
         config.timeouts = ::accord_runtime::Timeouts {
             connect: self
                 .connect_timeout

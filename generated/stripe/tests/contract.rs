@@ -6,32 +6,17 @@
 //! which validates every request against the spec; `provider_verification` runs the
 //! same scenarios against a real server.
 #![allow(unused_imports, dead_code, clippy::all)]
+use ::accord_mock::contract_test::{ScenarioTest, json_response};
 use ::accord_mock::{Contract, MockOptions, MockServer};
 use ::accord_runtime::serde_json::{self, json, Value};
-/// The spec's contract, as `accord generate` wrote it beside this crate.
-fn contract() -> Contract {
-    Contract::from_json(include_str!("../contract.json"))
-        .expect("contract.json is an accord contract")
-}
-
-/// A mock of the spec playing `scenario`.
-async fn mock(scenario: &str) -> MockServer {
-    let server = MockServer::start(contract(), MockOptions::default())
-        .await
-        .expect("the mock starts");
-    server.play(scenario).expect("the scenario is declared");
-    server
-}
-
-/// Every step was played and every request matched the spec and the scenario.
-fn finish(server: &MockServer) {
-    let problems = server.problems();
-    assert!(
-        problems.is_empty(), "the mock found problems in what the client sent:\n{}",
-        problems.join("\n")
-    );
-    let unplayed = server.unplayed_steps();
-    assert!(unplayed.is_empty(), "steps never requested: {unplayed:?}");
+/// The spec's contract, as `accord generate` wrote it beside this crate, read once.
+fn contract() -> &'static Contract {
+    static CONTRACT: ::std::sync::OnceLock<Contract> = ::std::sync::OnceLock::new();
+    CONTRACT
+        .get_or_init(|| {
+            Contract::from_json(include_str!("../contract.json"))
+                .expect("contract.json is an accord contract")
+        })
 }
 
 /// A client for `server`, with the mock's test credentials for the declared auth.
@@ -46,994 +31,244 @@ async fn client_for(server: &MockServer) -> stripe_client::Client {
 /// Scenario `create_customer_ok`: Create a customer with an email, a name and metadata.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn create_customer_ok() {
-    let server = mock("create_customer_ok").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &stripe_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, stripe_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "create_customer",
-                "/v1/customers".to_string(),
-            );
-            if let Some(body) = &body {
-                request.form_body(body).expect("body encodes");
-            }
-            request
-                .headers
-                .push((
-                    "Idempotency-Key".to_string(),
-                    "4f6c0a1e-8d2b-4e3f-9a7c-1b2d3e4f5a6b".to_string(),
-                ));
-            client.send_raw(&request).await
+    let scenario = ScenarioTest::start(contract(), "create_customer_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step.body::<::stripe_client::models::CreateCustomerParams>() {
+        Ok(body) => {
+            client
+                .create_customer()
+                .idempotency_key(step.idempotency_key())
+                .body(&body)
+                .send_full()
+                .await
+                .map(json_response)
         }
-        let body_json = serde_json::from_str::<
-            Value,
-        >(
-                "{\"email\":\"jennyrosen@example.com\",\"name\":\"Jenny Rosen\",\"metadata\":{\"order_id\":\"6735\"}}",
-            )
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::stripe_client::models::CreateCustomerParams,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .create_customer()
-                    .idempotency_key("4f6c0a1e-8d2b-4e3f-9a7c-1b2d3e4f5a6b")
-                    .body(&typed_body)
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}", "create_customer_ok step 1",
-                    200
-                )
-            });
-        assert_eq!(response.status, 200, "{}: status", "create_customer_ok step 1");
-        assert!(
-            response.body.get("id").is_some(), "{}: response lacks `{}`",
-            "create_customer_ok step 1", "id"
-        );
-        assert!(
-            response.body.get("object").is_some(), "{}: response lacks `{}`",
-            "create_customer_ok step 1", "object"
-        );
-        assert_eq!(
-            response.body.pointer("/object"), Some(& serde_json::from_str:: < Value >
-            ("\"customer\"").expect("spec JSON")), "{}: `{}`",
-            "create_customer_ok step 1", "/object"
-        );
-        assert_eq!(
-            response.body.pointer("/email"), Some(& serde_json::from_str:: < Value >
-            ("\"jennyrosen@example.com\"").expect("spec JSON")), "{}: `{}`",
-            "create_customer_ok step 1", "/email"
-        );
-        assert_eq!(
-            response.body.pointer("/metadata/order_id"), Some(& serde_json::from_str:: <
-            Value > ("\"6735\"").expect("spec JSON")), "{}: `{}`",
-            "create_customer_ok step 1", "/metadata/order_id"
-        );
-    }
-    finish(&server);
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    step.assert_success(200, outcome);
+    scenario.finish();
 }
 
 /// Scenario `retrieve_customer_ok`
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn retrieve_customer_ok() {
-    let server = mock("retrieve_customer_ok").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &stripe_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, stripe_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "retrieve_customer",
-                "/v1/customers/cus_NffrFeUfNV2Hib".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let outcome = client
-            .retrieve_customer(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(
-                        serde_json::from_str::<Value>("\"cus_NffrFeUfNV2Hib\"")
-                            .expect("spec JSON"),
-                    )
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}",
-                    "retrieve_customer_ok step 1", 200
-                )
-            });
-        assert_eq!(response.status, 200, "{}: status", "retrieve_customer_ok step 1");
-        assert!(
-            response.body.get("id").is_some(), "{}: response lacks `{}`",
-            "retrieve_customer_ok step 1", "id"
-        );
-        assert!(
-            response.body.get("object").is_some(), "{}: response lacks `{}`",
-            "retrieve_customer_ok step 1", "object"
-        );
-        assert!(
-            response.body.get("email").is_some(), "{}: response lacks `{}`",
-            "retrieve_customer_ok step 1", "email"
-        );
-        assert_eq!(
-            response.body.pointer("/id"), Some(& serde_json::from_str:: < Value >
-            ("\"cus_NffrFeUfNV2Hib\"").expect("spec JSON")), "{}: `{}`",
-            "retrieve_customer_ok step 1", "/id"
-        );
-        assert_eq!(
-            response.body.pointer("/object"), Some(& serde_json::from_str:: < Value >
-            ("\"customer\"").expect("spec JSON")), "{}: `{}`",
-            "retrieve_customer_ok step 1", "/object"
-        );
-    }
-    finish(&server);
+    let scenario = ScenarioTest::start(contract(), "retrieve_customer_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .retrieve_customer(step.path::<::std::string::String>("customer"))
+        .send_full()
+        .await;
+    step.assert_success(200, outcome);
+    scenario.finish();
 }
 
 /// Scenario `retrieve_customer_not_found`: Retrieving an unknown customer id answers 404 with an invalid_request_error.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn retrieve_customer_not_found() {
-    let server = mock("retrieve_customer_not_found").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &stripe_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, stripe_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "retrieve_customer",
-                "/v1/customers/cus_nope".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
+    let scenario = ScenarioTest::start(contract(), "retrieve_customer_not_found").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .retrieve_customer(step.path::<::std::string::String>("customer"))
+        .send_full()
+        .await;
+    match outcome {
+        Err(stripe_client::Error::Api(error @ stripe_client::ApiError::NotFound(_))) => {
+            step.assert_error(404, error.code(), error.status())
         }
-        let outcome = client
-            .retrieve_customer(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(serde_json::from_str::<Value>("\"cus_nope\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        match outcome {
-            Err(
-                stripe_client::Error::Api(stripe_client::ApiError::NotFound(response)),
-            ) => {
-                assert_eq!(
-                    response.status, 404, "{}: status",
-                    "retrieve_customer_not_found step 1"
-                );
-            }
-            other => {
-                panic!(
-                    "{}: expected error `{}`, got {:?}",
-                    "retrieve_customer_not_found step 1", "NOT_FOUND", other
-                )
-            }
-        }
+        other => step.unexpected(other),
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `update_customer_ok`
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn update_customer_ok() {
-    let server = mock("update_customer_ok").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &stripe_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, stripe_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "update_customer",
-                "/v1/customers/cus_NffrFeUfNV2Hib".to_string(),
-            );
-            if let Some(body) = &body {
-                request.form_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
+    let scenario = ScenarioTest::start(contract(), "update_customer_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step.body::<::stripe_client::models::UpdateCustomerParams>() {
+        Ok(body) => {
+            client
+                .update_customer(step.path::<::std::string::String>("customer"))
+                .body(&body)
+                .send_full()
+                .await
+                .map(json_response)
         }
-        let body_json = serde_json::from_str::<
-            Value,
-        >(
-                "{\"description\":\"Wholesale customer\",\"metadata\":{\"order_id\":\"6735\"}}",
-            )
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::stripe_client::models::UpdateCustomerParams,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .update_customer(
-                        serde_json::from_value::<
-                            ::std::string::String,
-                        >(
-                                serde_json::from_str::<Value>("\"cus_NffrFeUfNV2Hib\"")
-                                    .expect("spec JSON"),
-                            )
-                            .expect("scenario value matches the parameter type"),
-                    )
-                    .body(&typed_body)
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}", "update_customer_ok step 1",
-                    200
-                )
-            });
-        assert_eq!(response.status, 200, "{}: status", "update_customer_ok step 1");
-        assert_eq!(
-            response.body.pointer("/id"), Some(& serde_json::from_str:: < Value >
-            ("\"cus_NffrFeUfNV2Hib\"").expect("spec JSON")), "{}: `{}`",
-            "update_customer_ok step 1", "/id"
-        );
-        assert_eq!(
-            response.body.pointer("/description"), Some(& serde_json::from_str:: < Value
-            > ("\"Wholesale customer\"").expect("spec JSON")), "{}: `{}`",
-            "update_customer_ok step 1", "/description"
-        );
-        assert_eq!(
-            response.body.pointer("/metadata/order_id"), Some(& serde_json::from_str:: <
-            Value > ("\"6735\"").expect("spec JSON")), "{}: `{}`",
-            "update_customer_ok step 1", "/metadata/order_id"
-        );
-    }
-    finish(&server);
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    step.assert_success(200, outcome);
+    scenario.finish();
 }
 
 /// Scenario `delete_customer_ok`
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn delete_customer_ok() {
-    let server = mock("delete_customer_ok").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &stripe_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, stripe_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::DELETE,
-                "delete_customer",
-                "/v1/customers/cus_NffrFeUfNV2Hib".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let outcome = client
-            .delete_customer(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(
-                        serde_json::from_str::<Value>("\"cus_NffrFeUfNV2Hib\"")
-                            .expect("spec JSON"),
-                    )
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}", "delete_customer_ok step 1",
-                    200
-                )
-            });
-        assert_eq!(response.status, 200, "{}: status", "delete_customer_ok step 1");
-        assert_eq!(
-            response.body.pointer("/id"), Some(& serde_json::from_str:: < Value >
-            ("\"cus_NffrFeUfNV2Hib\"").expect("spec JSON")), "{}: `{}`",
-            "delete_customer_ok step 1", "/id"
-        );
-        assert_eq!(
-            response.body.pointer("/deleted"), Some(& serde_json::from_str:: < Value >
-            ("true").expect("spec JSON")), "{}: `{}`", "delete_customer_ok step 1",
-            "/deleted"
-        );
-    }
-    finish(&server);
+    let scenario = ScenarioTest::start(contract(), "delete_customer_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .delete_customer(step.path::<::std::string::String>("customer"))
+        .send_full()
+        .await;
+    step.assert_success(200, outcome);
+    scenario.finish();
 }
 
 /// Scenario `list_customers_ok`
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn list_customers_ok() {
-    let server = mock("list_customers_ok").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &stripe_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, stripe_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "list_customers",
-                "/v1/customers".to_string(),
-            );
-            request
-                .query("limit", &serde_json::from_str::<Value>("3").expect("spec JSON"))
-                .expect("query encodes");
-            request
-                .query(
-                    "email",
-                    &serde_json::from_str::<Value>("\"jennyrosen@example.com\"")
-                        .expect("spec JSON"),
-                )
-                .expect("query encodes");
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let outcome = client
-            .list_customers()
-            .email(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(
-                        serde_json::from_str::<Value>("\"jennyrosen@example.com\"")
-                            .expect("spec JSON"),
-                    )
-                    .expect("scenario value matches the parameter type"),
-            )
-            .limit(
-                serde_json::from_value::<
-                    i64,
-                >(serde_json::from_str::<Value>("3").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}", "list_customers_ok step 1",
-                    200
-                )
-            });
-        assert_eq!(response.status, 200, "{}: status", "list_customers_ok step 1");
-        assert!(
-            response.body.get("object").is_some(), "{}: response lacks `{}`",
-            "list_customers_ok step 1", "object"
-        );
-        assert!(
-            response.body.get("data").is_some(), "{}: response lacks `{}`",
-            "list_customers_ok step 1", "data"
-        );
-        assert!(
-            response.body.get("has_more").is_some(), "{}: response lacks `{}`",
-            "list_customers_ok step 1", "has_more"
-        );
-        assert!(
-            response.body.get("url").is_some(), "{}: response lacks `{}`",
-            "list_customers_ok step 1", "url"
-        );
-        assert_eq!(
-            response.body.pointer("/object"), Some(& serde_json::from_str:: < Value >
-            ("\"list\"").expect("spec JSON")), "{}: `{}`", "list_customers_ok step 1",
-            "/object"
-        );
-        assert_eq!(
-            response.body.pointer("/has_more"), Some(& serde_json::from_str:: < Value >
-            ("false").expect("spec JSON")), "{}: `{}`", "list_customers_ok step 1",
-            "/has_more"
-        );
-        assert_eq!(
-            response.body.pointer("/data/0/id"), Some(& serde_json::from_str:: < Value >
-            ("\"cus_NffrFeUfNV2Hib\"").expect("spec JSON")), "{}: `{}`",
-            "list_customers_ok step 1", "/data/0/id"
-        );
-    }
-    finish(&server);
+    let scenario = ScenarioTest::start(contract(), "list_customers_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .list_customers()
+        .email(step.query::<::std::string::String>("email"))
+        .limit(step.query::<i64>("limit"))
+        .send_full()
+        .await;
+    step.assert_success(200, outcome);
+    scenario.finish();
 }
 
 /// Scenario `list_customers_two_pages`: Cursor pagination: the second page starts after the last id of the first.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn list_customers_two_pages() {
-    let server = mock("list_customers_two_pages").await;
-    let client = client_for(&server).await;
+    let scenario = ScenarioTest::start(contract(), "list_customers_two_pages").await;
+    let client = client_for(scenario.server()).await;
     {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &stripe_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, stripe_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "list_customers",
-                "/v1/customers".to_string(),
-            );
-            request
-                .query("limit", &serde_json::from_str::<Value>("1").expect("spec JSON"))
-                .expect("query encodes");
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
+        let step = scenario.step(1);
         let outcome = client
             .list_customers()
-            .limit(
-                serde_json::from_value::<
-                    i64,
-                >(serde_json::from_str::<Value>("1").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
+            .limit(step.query::<i64>("limit"))
             .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}",
-                    "list_customers_two_pages step 1", 200
-                )
-            });
-        assert_eq!(
-            response.status, 200, "{}: status", "list_customers_two_pages step 1"
-        );
-        assert_eq!(
-            response.body.pointer("/has_more"), Some(& serde_json::from_str:: < Value >
-            ("true").expect("spec JSON")), "{}: `{}`", "list_customers_two_pages step 1",
-            "/has_more"
-        );
-        assert_eq!(
-            response.body.pointer("/data/0/id"), Some(& serde_json::from_str:: < Value >
-            ("\"cus_NffrFeUfNV2Hib\"").expect("spec JSON")), "{}: `{}`",
-            "list_customers_two_pages step 1", "/data/0/id"
-        );
+            .await;
+        step.assert_success(200, outcome);
     }
     {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &stripe_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, stripe_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "list_customers",
-                "/v1/customers".to_string(),
-            );
-            request
-                .query("limit", &serde_json::from_str::<Value>("1").expect("spec JSON"))
-                .expect("query encodes");
-            request
-                .query(
-                    "starting_after",
-                    &serde_json::from_str::<Value>("\"cus_NffrFeUfNV2Hib\"")
-                        .expect("spec JSON"),
-                )
-                .expect("query encodes");
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
+        let step = scenario.step(2);
         let outcome = client
             .list_customers()
-            .limit(
-                serde_json::from_value::<
-                    i64,
-                >(serde_json::from_str::<Value>("1").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .starting_after(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(
-                        serde_json::from_str::<Value>("\"cus_NffrFeUfNV2Hib\"")
-                            .expect("spec JSON"),
-                    )
-                    .expect("scenario value matches the parameter type"),
-            )
+            .limit(step.query::<i64>("limit"))
+            .starting_after(step.query::<::std::string::String>("starting_after"))
             .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}",
-                    "list_customers_two_pages step 2", 200
-                )
-            });
-        assert_eq!(
-            response.status, 200, "{}: status", "list_customers_two_pages step 2"
-        );
-        assert_eq!(
-            response.body.pointer("/has_more"), Some(& serde_json::from_str:: < Value >
-            ("false").expect("spec JSON")), "{}: `{}`",
-            "list_customers_two_pages step 2", "/has_more"
-        );
-        assert_eq!(
-            response.body.pointer("/data/0/id"), Some(& serde_json::from_str:: < Value >
-            ("\"cus_NffqWgL6j6lTbz\"").expect("spec JSON")), "{}: `{}`",
-            "list_customers_two_pages step 2", "/data/0/id"
-        );
+            .await;
+        step.assert_success(200, outcome);
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `create_payment_intent_ok`: Create a 20.00 USD PaymentIntent with automatic payment methods.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn create_payment_intent_ok() {
-    let server = mock("create_payment_intent_ok").await;
-    let client = client_for(&server).await;
+    let scenario = ScenarioTest::start(contract(), "create_payment_intent_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step.body::<::stripe_client::models::CreatePaymentIntentParams>()
     {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &stripe_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, stripe_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "create_payment_intent",
-                "/v1/payment_intents".to_string(),
-            );
-            if let Some(body) = &body {
-                request.form_body(body).expect("body encodes");
-            }
-            request
-                .headers
-                .push((
-                    "Idempotency-Key".to_string(),
-                    "2c1e7f0a-5b3d-4a9e-8c6f-0d1e2f3a4b5c".to_string(),
-                ));
-            client.send_raw(&request).await
+        Ok(body) => {
+            client
+                .create_payment_intent(&body)
+                .idempotency_key(step.idempotency_key())
+                .send_full()
+                .await
+                .map(json_response)
         }
-        let body_json = serde_json::from_str::<
-            Value,
-        >(
-                "{\"amount\":2000,\"currency\":\"usd\",\"automatic_payment_methods\":{\"enabled\":true}}",
-            )
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::stripe_client::models::CreatePaymentIntentParams,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .create_payment_intent(&typed_body)
-                    .idempotency_key("2c1e7f0a-5b3d-4a9e-8c6f-0d1e2f3a4b5c")
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}",
-                    "create_payment_intent_ok step 1", 200
-                )
-            });
-        assert_eq!(
-            response.status, 200, "{}: status", "create_payment_intent_ok step 1"
-        );
-        assert!(
-            response.body.get("id").is_some(), "{}: response lacks `{}`",
-            "create_payment_intent_ok step 1", "id"
-        );
-        assert!(
-            response.body.get("object").is_some(), "{}: response lacks `{}`",
-            "create_payment_intent_ok step 1", "object"
-        );
-        assert!(
-            response.body.get("client_secret").is_some(), "{}: response lacks `{}`",
-            "create_payment_intent_ok step 1", "client_secret"
-        );
-        assert!(
-            response.body.get("status").is_some(), "{}: response lacks `{}`",
-            "create_payment_intent_ok step 1", "status"
-        );
-        assert_eq!(
-            response.body.pointer("/object"), Some(& serde_json::from_str:: < Value >
-            ("\"payment_intent\"").expect("spec JSON")), "{}: `{}`",
-            "create_payment_intent_ok step 1", "/object"
-        );
-        assert_eq!(
-            response.body.pointer("/amount"), Some(& serde_json::from_str:: < Value >
-            ("2000").expect("spec JSON")), "{}: `{}`", "create_payment_intent_ok step 1",
-            "/amount"
-        );
-        assert_eq!(
-            response.body.pointer("/currency"), Some(& serde_json::from_str:: < Value >
-            ("\"usd\"").expect("spec JSON")), "{}: `{}`",
-            "create_payment_intent_ok step 1", "/currency"
-        );
-        assert_eq!(
-            response.body.pointer("/status"), Some(& serde_json::from_str:: < Value >
-            ("\"requires_payment_method\"").expect("spec JSON")), "{}: `{}`",
-            "create_payment_intent_ok step 1", "/status"
-        );
-    }
-    finish(&server);
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    step.assert_success(200, outcome);
+    scenario.finish();
 }
 
 /// Scenario `create_payment_intent_missing_amount`: `amount` is required: Stripe answers 400 parameter_missing.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn create_payment_intent_missing_amount() {
-    let server = mock("create_payment_intent_missing_amount").await;
-    let client = client_for(&server).await;
+    let scenario = ScenarioTest::start(
+            contract(),
+            "create_payment_intent_missing_amount",
+        )
+        .await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step.body::<::stripe_client::models::CreatePaymentIntentParams>()
     {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &stripe_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, stripe_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "create_payment_intent",
-                "/v1/payment_intents".to_string(),
-            );
-            if let Some(body) = &body {
-                request.form_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
+        Ok(body) => {
+            client.create_payment_intent(&body).send_full().await.map(json_response)
         }
-        let body_json = serde_json::from_str::<Value>("{\"currency\":\"usd\"}")
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::stripe_client::models::CreatePaymentIntentParams,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .create_payment_intent(&typed_body)
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        match outcome {
-            Err(
-                stripe_client::Error::Api(stripe_client::ApiError::BadRequest(response)),
-            ) => {
-                assert_eq!(
-                    response.status, 400, "{}: status",
-                    "create_payment_intent_missing_amount step 1"
-                );
-            }
-            other => {
-                panic!(
-                    "{}: expected error `{}`, got {:?}",
-                    "create_payment_intent_missing_amount step 1", "BAD_REQUEST", other
-                )
-            }
-        }
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    match outcome {
+        Err(
+            stripe_client::Error::Api(error @ stripe_client::ApiError::BadRequest(_)),
+        ) => step.assert_error(400, error.code(), error.status()),
+        other => step.unexpected(other),
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `confirm_payment_intent_card_declined`: Confirming with Stripe's generic-decline test payment method answers 402 card_declined.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn confirm_payment_intent_card_declined() {
-    let server = mock("confirm_payment_intent_card_declined").await;
-    let client = client_for(&server).await;
+    let scenario = ScenarioTest::start(
+            contract(),
+            "confirm_payment_intent_card_declined",
+        )
+        .await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step
+        .body::<::stripe_client::models::ConfirmPaymentIntentParams>()
     {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &stripe_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, stripe_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "confirm_payment_intent",
-                "/v1/payment_intents/pi_3MtwBwLkdIwHu7ix28a3tqPa/confirm".to_string(),
-            );
-            if let Some(body) = &body {
-                request.form_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
+        Ok(body) => {
+            client
+                .confirm_payment_intent(step.path::<::std::string::String>("intent"))
+                .body(&body)
+                .send_full()
+                .await
+                .map(json_response)
         }
-        let body_json = serde_json::from_str::<
-            Value,
-        >("{\"payment_method\":\"pm_card_visa_chargeDeclined\"}")
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::stripe_client::models::ConfirmPaymentIntentParams,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .confirm_payment_intent(
-                        serde_json::from_value::<
-                            ::std::string::String,
-                        >(
-                                serde_json::from_str::<
-                                    Value,
-                                >("\"pi_3MtwBwLkdIwHu7ix28a3tqPa\"")
-                                    .expect("spec JSON"),
-                            )
-                            .expect("scenario value matches the parameter type"),
-                    )
-                    .body(&typed_body)
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        match outcome {
-            Err(
-                stripe_client::Error::Api(
-                    stripe_client::ApiError::RequestFailed(response),
-                ),
-            ) => {
-                assert_eq!(
-                    response.status, 402, "{}: status",
-                    "confirm_payment_intent_card_declined step 1"
-                );
-            }
-            other => {
-                panic!(
-                    "{}: expected error `{}`, got {:?}",
-                    "confirm_payment_intent_card_declined step 1", "REQUEST_FAILED",
-                    other
-                )
-            }
-        }
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    match outcome {
+        Err(
+            stripe_client::Error::Api(error @ stripe_client::ApiError::RequestFailed(_)),
+        ) => step.assert_error(402, error.code(), error.status()),
+        other => step.unexpected(other),
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `retrieve_payment_intent_ok`
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn retrieve_payment_intent_ok() {
-    let server = mock("retrieve_payment_intent_ok").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &stripe_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, stripe_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "retrieve_payment_intent",
-                "/v1/payment_intents/pi_3MtwBwLkdIwHu7ix28a3tqPa".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let outcome = client
-            .retrieve_payment_intent(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(
-                        serde_json::from_str::<Value>("\"pi_3MtwBwLkdIwHu7ix28a3tqPa\"")
-                            .expect("spec JSON"),
-                    )
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}",
-                    "retrieve_payment_intent_ok step 1", 200
-                )
-            });
-        assert_eq!(
-            response.status, 200, "{}: status", "retrieve_payment_intent_ok step 1"
-        );
-        assert_eq!(
-            response.body.pointer("/id"), Some(& serde_json::from_str:: < Value >
-            ("\"pi_3MtwBwLkdIwHu7ix28a3tqPa\"").expect("spec JSON")), "{}: `{}`",
-            "retrieve_payment_intent_ok step 1", "/id"
-        );
-        assert_eq!(
-            response.body.pointer("/object"), Some(& serde_json::from_str:: < Value >
-            ("\"payment_intent\"").expect("spec JSON")), "{}: `{}`",
-            "retrieve_payment_intent_ok step 1", "/object"
-        );
-        assert_eq!(
-            response.body.pointer("/status"), Some(& serde_json::from_str:: < Value >
-            ("\"requires_payment_method\"").expect("spec JSON")), "{}: `{}`",
-            "retrieve_payment_intent_ok step 1", "/status"
-        );
-    }
-    finish(&server);
+    let scenario = ScenarioTest::start(contract(), "retrieve_payment_intent_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .retrieve_payment_intent(step.path::<::std::string::String>("intent"))
+        .send_full()
+        .await;
+    step.assert_success(200, outcome);
+    scenario.finish();
 }
 
 /// Scenario `list_payment_intents_ok`
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn list_payment_intents_ok() {
-    let server = mock("list_payment_intents_ok").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &stripe_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, stripe_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "list_payment_intents",
-                "/v1/payment_intents".to_string(),
-            );
-            request
-                .query(
-                    "customer",
-                    &serde_json::from_str::<Value>("\"cus_NffrFeUfNV2Hib\"")
-                        .expect("spec JSON"),
-                )
-                .expect("query encodes");
-            request
-                .query("limit", &serde_json::from_str::<Value>("10").expect("spec JSON"))
-                .expect("query encodes");
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let outcome = client
-            .list_payment_intents()
-            .customer(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(
-                        serde_json::from_str::<Value>("\"cus_NffrFeUfNV2Hib\"")
-                            .expect("spec JSON"),
-                    )
-                    .expect("scenario value matches the parameter type"),
-            )
-            .limit(
-                serde_json::from_value::<
-                    i64,
-                >(serde_json::from_str::<Value>("10").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}",
-                    "list_payment_intents_ok step 1", 200
-                )
-            });
-        assert_eq!(response.status, 200, "{}: status", "list_payment_intents_ok step 1");
-        assert!(
-            response.body.get("object").is_some(), "{}: response lacks `{}`",
-            "list_payment_intents_ok step 1", "object"
-        );
-        assert!(
-            response.body.get("data").is_some(), "{}: response lacks `{}`",
-            "list_payment_intents_ok step 1", "data"
-        );
-        assert!(
-            response.body.get("has_more").is_some(), "{}: response lacks `{}`",
-            "list_payment_intents_ok step 1", "has_more"
-        );
-        assert!(
-            response.body.get("url").is_some(), "{}: response lacks `{}`",
-            "list_payment_intents_ok step 1", "url"
-        );
-        assert_eq!(
-            response.body.pointer("/object"), Some(& serde_json::from_str:: < Value >
-            ("\"list\"").expect("spec JSON")), "{}: `{}`",
-            "list_payment_intents_ok step 1", "/object"
-        );
-        assert_eq!(
-            response.body.pointer("/data/0/id"), Some(& serde_json::from_str:: < Value >
-            ("\"pi_3MtwBwLkdIwHu7ix28a3tqPa\"").expect("spec JSON")), "{}: `{}`",
-            "list_payment_intents_ok step 1", "/data/0/id"
-        );
-        assert_eq!(
-            response.body.pointer("/data/0/customer"), Some(& serde_json::from_str:: <
-            Value > ("\"cus_NffrFeUfNV2Hib\"").expect("spec JSON")), "{}: `{}`",
-            "list_payment_intents_ok step 1", "/data/0/customer"
-        );
-    }
-    finish(&server);
+    let scenario = ScenarioTest::start(contract(), "list_payment_intents_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .list_payment_intents()
+        .customer(step.query::<::std::string::String>("customer"))
+        .limit(step.query::<i64>("limit"))
+        .send_full()
+        .await;
+    step.assert_success(200, outcome);
+    scenario.finish();
 }
 
 /// Provider verification: every scenario sent to the server at the base URL variable,
@@ -1052,7 +287,7 @@ async fn provider_verification() {
     let contract = contract();
     let credential = ::accord_mock::Credential::from_env(&contract.auth).ok().flatten();
     let report = ::accord_mock::verify(
-            &contract,
+            contract,
             &::accord_mock::VerifyOptions::new(base_url, credential),
         )
         .await;
@@ -1364,9 +599,16 @@ async fn mock_delivers_signed_webhooks() {
         webhook_time_scale: 0.0,
         ..MockOptions::default()
     };
-    let server = MockServer::start(contract(), options).await.expect("the mock starts");
+    let server = MockServer::start(contract().clone(), options)
+        .await
+        .expect("the mock starts");
     let verifying = ::accord_runtime::Secret::new(
-        contract().webhooks.expect("webhooks are declared").test_verifying_key,
+        contract()
+            .webhooks
+            .as_ref()
+            .expect("webhooks are declared")
+            .test_verifying_key
+            .as_str(),
     );
     for (index, event_type) in [
         "payment_intent.succeeded",

@@ -206,7 +206,7 @@ impl ClientBuilder {
             "svix-client/1.947.0 (accord)",
         );
         config.auth = auth;
-        config.default_headers = ::std::vec![];
+        config.default_headers = ::std::vec::Vec::from([]);
         config.timeouts = ::accord_runtime::Timeouts {
             connect: self
                 .connect_timeout

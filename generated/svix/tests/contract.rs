@@ -6,32 +6,17 @@
 //! which validates every request against the spec; `provider_verification` runs the
 //! same scenarios against a real server.
 #![allow(unused_imports, dead_code, clippy::all)]
+use ::accord_mock::contract_test::{ScenarioTest, json_response};
 use ::accord_mock::{Contract, MockOptions, MockServer};
 use ::accord_runtime::serde_json::{self, json, Value};
-/// The spec's contract, as `accord generate` wrote it beside this crate.
-fn contract() -> Contract {
-    Contract::from_json(include_str!("../contract.json"))
-        .expect("contract.json is an accord contract")
-}
-
-/// A mock of the spec playing `scenario`.
-async fn mock(scenario: &str) -> MockServer {
-    let server = MockServer::start(contract(), MockOptions::default())
-        .await
-        .expect("the mock starts");
-    server.play(scenario).expect("the scenario is declared");
-    server
-}
-
-/// Every step was played and every request matched the spec and the scenario.
-fn finish(server: &MockServer) {
-    let problems = server.problems();
-    assert!(
-        problems.is_empty(), "the mock found problems in what the client sent:\n{}",
-        problems.join("\n")
-    );
-    let unplayed = server.unplayed_steps();
-    assert!(unplayed.is_empty(), "steps never requested: {unplayed:?}");
+/// The spec's contract, as `accord generate` wrote it beside this crate, read once.
+fn contract() -> &'static Contract {
+    static CONTRACT: ::std::sync::OnceLock<Contract> = ::std::sync::OnceLock::new();
+    CONTRACT
+        .get_or_init(|| {
+            Contract::from_json(include_str!("../contract.json"))
+                .expect("contract.json is an accord contract")
+        })
 }
 
 /// A client for `server`, with the mock's test credentials for the declared auth.
@@ -46,376 +31,97 @@ async fn client_for(server: &MockServer) -> svix_client::Client {
 /// Scenario `create_application_ok`: Create an application (the document's code sample for v1.application.create).
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn create_application_ok() {
-    let server = mock("create_application_ok").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &svix_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, svix_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "create_application",
-                "/api/v1/app".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            request
-                .headers
-                .push((
-                    "idempotency-key".to_string(),
-                    "9b3f1c2e-4d5a-4e6f-8a7b-0c1d2e3f4a5b".to_string(),
-                ));
-            client.send_raw(&request).await
+    let scenario = ScenarioTest::start(contract(), "create_application_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step.body::<::svix_client::models::ApplicationIn>() {
+        Ok(body) => {
+            client
+                .create_application(&body)
+                .idempotency_key(step.idempotency_key())
+                .send_full()
+                .await
+                .map(json_response)
         }
-        let body_json = serde_json::from_str::<
-            Value,
-        >(
-                "{\"name\":\"My first application\",\"throttleRate\":1,\"uid\":\"unique-identifier\",\"metadata\":{}}",
-            )
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::svix_client::models::ApplicationIn,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .create_application(&typed_body)
-                    .idempotency_key("9b3f1c2e-4d5a-4e6f-8a7b-0c1d2e3f4a5b")
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}",
-                    "create_application_ok step 1", 201
-                )
-            });
-        assert_eq!(response.status, 201, "{}: status", "create_application_ok step 1");
-        assert!(
-            response.body.get("id").is_some(), "{}: response lacks `{}`",
-            "create_application_ok step 1", "id"
-        );
-        assert!(
-            response.body.get("name").is_some(), "{}: response lacks `{}`",
-            "create_application_ok step 1", "name"
-        );
-        assert!(
-            response.body.get("createdAt").is_some(), "{}: response lacks `{}`",
-            "create_application_ok step 1", "createdAt"
-        );
-        assert!(
-            response.body.get("updatedAt").is_some(), "{}: response lacks `{}`",
-            "create_application_ok step 1", "updatedAt"
-        );
-        assert!(
-            response.body.get("metadata").is_some(), "{}: response lacks `{}`",
-            "create_application_ok step 1", "metadata"
-        );
-        assert_eq!(
-            response.body.pointer("/id"), Some(& serde_json::from_str:: < Value >
-            ("\"app_1srOrx2ZWZBpBUvZwXKQmoEYga2\"").expect("spec JSON")), "{}: `{}`",
-            "create_application_ok step 1", "/id"
-        );
-        assert_eq!(
-            response.body.pointer("/uid"), Some(& serde_json::from_str:: < Value >
-            ("\"unique-identifier\"").expect("spec JSON")), "{}: `{}`",
-            "create_application_ok step 1", "/uid"
-        );
-    }
-    finish(&server);
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    step.assert_success(201, outcome);
+    scenario.finish();
 }
 
 /// Scenario `create_application_empty_name`: `name` has `minLength: 1`: an empty name is a 422 Validation Error with an HTTPValidationError body. (The typed client cannot omit the required `name`, so it sends an empty one.)
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn create_application_empty_name() {
-    let server = mock("create_application_empty_name").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &svix_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, svix_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "create_application",
-                "/api/v1/app".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let body_json = serde_json::from_str::<Value>("{\"name\":\"\"}")
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::svix_client::models::ApplicationIn,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .create_application(&typed_body)
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        match outcome {
-            Err(
-                svix_client::Error::Api(svix_client::ApiError::ValidationError(response)),
-            ) => {
-                assert_eq!(
-                    response.status, 422, "{}: status",
-                    "create_application_empty_name step 1"
-                );
-            }
-            other => {
-                panic!(
-                    "{}: expected error `{}`, got {:?}",
-                    "create_application_empty_name step 1", "VALIDATION_ERROR", other
-                )
-            }
-        }
+    let scenario = ScenarioTest::start(contract(), "create_application_empty_name")
+        .await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step.body::<::svix_client::models::ApplicationIn>() {
+        Ok(body) => client.create_application(&body).send_full().await.map(json_response),
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    match outcome {
+        Err(
+            svix_client::Error::Api(error @ svix_client::ApiError::ValidationError(_)),
+        ) => step.assert_error(422, error.code(), error.status()),
+        other => step.unexpected(other),
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `get_application_not_found`: An application ID or UID that does not exist is a 404 with an HttpErrorOut body.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn get_application_not_found() {
-    let server = mock("get_application_not_found").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &svix_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, svix_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "get_application",
-                "/api/v1/app/unique-identifier".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
+    let scenario = ScenarioTest::start(contract(), "get_application_not_found").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .get_application(step.path::<::std::string::String>("app_id"))
+        .send_full()
+        .await;
+    match outcome {
+        Err(svix_client::Error::Api(error @ svix_client::ApiError::NotFound(_))) => {
+            step.assert_error(404, error.code(), error.status())
         }
-        let outcome = client
-            .get_application(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(
-                        serde_json::from_str::<Value>("\"unique-identifier\"")
-                            .expect("spec JSON"),
-                    )
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        match outcome {
-            Err(svix_client::Error::Api(svix_client::ApiError::NotFound(response))) => {
-                assert_eq!(
-                    response.status, 404, "{}: status",
-                    "get_application_not_found step 1"
-                );
-            }
-            other => {
-                panic!(
-                    "{}: expected error `{}`, got {:?}",
-                    "get_application_not_found step 1", "NOT_FOUND", other
-                )
-            }
-        }
+        other => step.unexpected(other),
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `list_applications_ok`: List applications, at most two per page.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn list_applications_ok() {
-    let server = mock("list_applications_ok").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &svix_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, svix_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "list_applications",
-                "/api/v1/app".to_string(),
-            );
-            request
-                .query("limit", &serde_json::from_str::<Value>("2").expect("spec JSON"))
-                .expect("query encodes");
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let outcome = client
-            .list_applications()
-            .limit(
-                serde_json::from_value::<
-                    i64,
-                >(serde_json::from_str::<Value>("2").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}",
-                    "list_applications_ok step 1", 200
-                )
-            });
-        assert_eq!(response.status, 200, "{}: status", "list_applications_ok step 1");
-        assert!(
-            response.body.get("data").is_some(), "{}: response lacks `{}`",
-            "list_applications_ok step 1", "data"
-        );
-        assert!(
-            response.body.get("iterator").is_some(), "{}: response lacks `{}`",
-            "list_applications_ok step 1", "iterator"
-        );
-        assert!(
-            response.body.get("done").is_some(), "{}: response lacks `{}`",
-            "list_applications_ok step 1", "done"
-        );
-    }
-    finish(&server);
+    let scenario = ScenarioTest::start(contract(), "list_applications_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .list_applications()
+        .limit(step.query::<i64>("limit"))
+        .send_full()
+        .await;
+    step.assert_success(200, outcome);
+    scenario.finish();
 }
 
 /// Scenario `create_message_ok`: Send a `user.signup` message with the document's example payload.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn create_message_ok() {
-    let server = mock("create_message_ok").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &svix_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, svix_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "create_message",
-                "/api/v1/app/app_1srOrx2ZWZBpBUvZwXKQmoEYga2/msg".to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            request
-                .headers
-                .push((
-                    "idempotency-key".to_string(),
-                    "2f7d8c9b-1a2b-4c3d-9e8f-7a6b5c4d3e2f".to_string(),
-                ));
-            client.send_raw(&request).await
+    let scenario = ScenarioTest::start(contract(), "create_message_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step.body::<::svix_client::models::MessageIn>() {
+        Ok(body) => {
+            client
+                .create_message(step.path::<::std::string::String>("app_id"), &body)
+                .idempotency_key(step.idempotency_key())
+                .send_full()
+                .await
+                .map(json_response)
         }
-        let body_json = serde_json::from_str::<
-            Value,
-        >(
-                "{\"eventType\":\"user.signup\",\"payload\":{\"type\":\"user.created\",\"email\":\"test@example.com\",\"username\":\"test_user\"},\"channels\":[\"project_123\",\"group_2\"]}",
-            )
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::svix_client::models::MessageIn,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .create_message(
-                        serde_json::from_value::<
-                            ::std::string::String,
-                        >(
-                                serde_json::from_str::<
-                                    Value,
-                                >("\"app_1srOrx2ZWZBpBUvZwXKQmoEYga2\"")
-                                    .expect("spec JSON"),
-                            )
-                            .expect("scenario value matches the parameter type"),
-                        &typed_body,
-                    )
-                    .idempotency_key("2f7d8c9b-1a2b-4c3d-9e8f-7a6b5c4d3e2f")
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}", "create_message_ok step 1",
-                    202
-                )
-            });
-        assert_eq!(response.status, 202, "{}: status", "create_message_ok step 1");
-        assert!(
-            response.body.get("id").is_some(), "{}: response lacks `{}`",
-            "create_message_ok step 1", "id"
-        );
-        assert!(
-            response.body.get("eventType").is_some(), "{}: response lacks `{}`",
-            "create_message_ok step 1", "eventType"
-        );
-        assert!(
-            response.body.get("payload").is_some(), "{}: response lacks `{}`",
-            "create_message_ok step 1", "payload"
-        );
-        assert!(
-            response.body.get("timestamp").is_some(), "{}: response lacks `{}`",
-            "create_message_ok step 1", "timestamp"
-        );
-        assert_eq!(
-            response.body.pointer("/id"), Some(& serde_json::from_str:: < Value >
-            ("\"msg_1srOrx2ZWZBpBUvZwXKQmoEYga2\"").expect("spec JSON")), "{}: `{}`",
-            "create_message_ok step 1", "/id"
-        );
-        assert_eq!(
-            response.body.pointer("/eventType"), Some(& serde_json::from_str:: < Value >
-            ("\"user.signup\"").expect("spec JSON")), "{}: `{}`",
-            "create_message_ok step 1", "/eventType"
-        );
-    }
-    finish(&server);
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    step.assert_success(202, outcome);
+    scenario.finish();
 }
 
 /// Provider verification: every scenario sent to the server at the base URL variable,
@@ -434,7 +140,7 @@ async fn provider_verification() {
     let contract = contract();
     let credential = ::accord_mock::Credential::from_env(&contract.auth).ok().flatten();
     let report = ::accord_mock::verify(
-            &contract,
+            contract,
             &::accord_mock::VerifyOptions::new(base_url, credential),
         )
         .await;
@@ -813,9 +519,16 @@ async fn mock_delivers_signed_webhooks() {
         webhook_time_scale: 0.0,
         ..MockOptions::default()
     };
-    let server = MockServer::start(contract(), options).await.expect("the mock starts");
+    let server = MockServer::start(contract().clone(), options)
+        .await
+        .expect("the mock starts");
     let verifying = ::accord_runtime::Secret::new(
-        contract().webhooks.expect("webhooks are declared").test_verifying_key,
+        contract()
+            .webhooks
+            .as_ref()
+            .expect("webhooks are declared")
+            .test_verifying_key
+            .as_str(),
     );
     for (index, event_type) in [
         "endpoint.created",

@@ -197,7 +197,7 @@ impl ClientBuilder {
             "twilio-client/0.1.0 (accord)",
         );
         config.auth = auth;
-        config.default_headers = ::std::vec![];
+        config.default_headers = ::std::vec::Vec::from([]);
         config.timeouts = ::accord_runtime::Timeouts {
             connect: self
                 .connect_timeout

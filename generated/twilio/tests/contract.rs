@@ -6,32 +6,17 @@
 //! which validates every request against the spec; `provider_verification` runs the
 //! same scenarios against a real server.
 #![allow(unused_imports, dead_code, clippy::all)]
+use ::accord_mock::contract_test::{ScenarioTest, json_response};
 use ::accord_mock::{Contract, MockOptions, MockServer};
 use ::accord_runtime::serde_json::{self, json, Value};
-/// The spec's contract, as `accord generate` wrote it beside this crate.
-fn contract() -> Contract {
-    Contract::from_json(include_str!("../contract.json"))
-        .expect("contract.json is an accord contract")
-}
-
-/// A mock of the spec playing `scenario`.
-async fn mock(scenario: &str) -> MockServer {
-    let server = MockServer::start(contract(), MockOptions::default())
-        .await
-        .expect("the mock starts");
-    server.play(scenario).expect("the scenario is declared");
-    server
-}
-
-/// Every step was played and every request matched the spec and the scenario.
-fn finish(server: &MockServer) {
-    let problems = server.problems();
-    assert!(
-        problems.is_empty(), "the mock found problems in what the client sent:\n{}",
-        problems.join("\n")
-    );
-    let unplayed = server.unplayed_steps();
-    assert!(unplayed.is_empty(), "steps never requested: {unplayed:?}");
+/// The spec's contract, as `accord generate` wrote it beside this crate, read once.
+fn contract() -> &'static Contract {
+    static CONTRACT: ::std::sync::OnceLock<Contract> = ::std::sync::OnceLock::new();
+    CONTRACT
+        .get_or_init(|| {
+            Contract::from_json(include_str!("../contract.json"))
+                .expect("contract.json is an accord contract")
+        })
 }
 
 /// A client for `server`, with the mock's test credentials for the declared auth.
@@ -46,468 +31,102 @@ async fn client_for(server: &MockServer) -> twilio_client::Client {
 /// Scenario `create_message_ok`: Send an SMS from a Twilio number (OpenAPI request example `createWoService`, response example `create`).
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn create_message_ok() {
-    let server = mock("create_message_ok").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &twilio_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, twilio_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "create_message",
-                "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages.json"
-                    .to_string(),
-            );
-            if let Some(body) = &body {
-                request.form_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
+    let scenario = ScenarioTest::start(contract(), "create_message_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step.body::<::twilio_client::models::CreateMessageRequest>() {
+        Ok(body) => {
+            client
+                .create_message(step.path::<::std::string::String>("AccountSid"), &body)
+                .send_full()
+                .await
+                .map(json_response)
         }
-        let body_json = serde_json::from_str::<
-            Value,
-        >(
-                "{\"To\":\"+14155552345\",\"From\":\"+14155552345\",\"Body\":\"Hello! 👍\",\"StatusCallback\":\"https://example.com\"}",
-            )
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::twilio_client::models::CreateMessageRequest,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .create_message(
-                        serde_json::from_value::<
-                            ::std::string::String,
-                        >(
-                                serde_json::from_str::<
-                                    Value,
-                                >("\"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"")
-                                    .expect("spec JSON"),
-                            )
-                            .expect("scenario value matches the parameter type"),
-                        &typed_body,
-                    )
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}", "create_message_ok step 1",
-                    201
-                )
-            });
-        assert_eq!(response.status, 201, "{}: status", "create_message_ok step 1");
-        assert!(
-            response.body.get("sid").is_some(), "{}: response lacks `{}`",
-            "create_message_ok step 1", "sid"
-        );
-        assert!(
-            response.body.get("status").is_some(), "{}: response lacks `{}`",
-            "create_message_ok step 1", "status"
-        );
-        assert!(
-            response.body.get("to").is_some(), "{}: response lacks `{}`",
-            "create_message_ok step 1", "to"
-        );
-        assert!(
-            response.body.get("from").is_some(), "{}: response lacks `{}`",
-            "create_message_ok step 1", "from"
-        );
-        assert_eq!(
-            response.body.pointer("/sid"), Some(& serde_json::from_str:: < Value >
-            ("\"SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"").expect("spec JSON")), "{}: `{}`",
-            "create_message_ok step 1", "/sid"
-        );
-        assert_eq!(
-            response.body.pointer("/status"), Some(& serde_json::from_str:: < Value >
-            ("\"queued\"").expect("spec JSON")), "{}: `{}`", "create_message_ok step 1",
-            "/status"
-        );
-        assert_eq!(
-            response.body.pointer("/direction"), Some(& serde_json::from_str:: < Value >
-            ("\"outbound-api\"").expect("spec JSON")), "{}: `{}`",
-            "create_message_ok step 1", "/direction"
-        );
-        assert_eq!(
-            response.body.pointer("/to"), Some(& serde_json::from_str:: < Value >
-            ("\"+14155552345\"").expect("spec JSON")), "{}: `{}`",
-            "create_message_ok step 1", "/to"
-        );
-    }
-    finish(&server);
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    step.assert_success(201, outcome);
+    scenario.finish();
 }
 
 /// Scenario `create_message_missing_to`: `To` is required: Twilio answers 400 with error 21604.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn create_message_missing_to() {
-    let server = mock("create_message_missing_to").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &twilio_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, twilio_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::POST,
-                "create_message",
-                "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages.json"
-                    .to_string(),
-            );
-            if let Some(body) = &body {
-                request.form_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
+    let scenario = ScenarioTest::start(contract(), "create_message_missing_to").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = match step.body::<::twilio_client::models::CreateMessageRequest>() {
+        Ok(body) => {
+            client
+                .create_message(step.path::<::std::string::String>("AccountSid"), &body)
+                .send_full()
+                .await
+                .map(json_response)
         }
-        let body_json = serde_json::from_str::<
-            Value,
-        >("{\"From\":\"+14155552345\",\"Body\":\"Hello! 👍\"}")
-            .expect("spec JSON");
-        let typed = serde_json::from_value::<
-            ::twilio_client::models::CreateMessageRequest,
-        >(body_json.clone());
-        let outcome = match &typed {
-            Ok(typed_body) => {
-                client
-                    .create_message(
-                        serde_json::from_value::<
-                            ::std::string::String,
-                        >(
-                                serde_json::from_str::<
-                                    Value,
-                                >("\"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"")
-                                    .expect("spec JSON"),
-                            )
-                            .expect("scenario value matches the parameter type"),
-                        &typed_body,
-                    )
-                    .send_full()
-                    .await
-                    .map(|response| ::accord_runtime::Response {
-                        status: response.status,
-                        headers: response.headers,
-                        body: serde_json::to_value(&response.body)
-                            .expect("bodies serialize"),
-                    })
-            }
-            Err(_) => raw_call(&client, Some(body_json.clone())).await,
-        };
-        match outcome {
-            Err(
-                twilio_client::Error::Api(twilio_client::ApiError::BadRequest(response)),
-            ) => {
-                assert_eq!(
-                    response.status, 400, "{}: status",
-                    "create_message_missing_to step 1"
-                );
-            }
-            other => {
-                panic!(
-                    "{}: expected error `{}`, got {:?}",
-                    "create_message_missing_to step 1", "BAD_REQUEST", other
-                )
-            }
-        }
+        Err(_) => client.send_raw(&step.raw_request()).await,
+    };
+    match outcome {
+        Err(
+            twilio_client::Error::Api(error @ twilio_client::ApiError::BadRequest(_)),
+        ) => step.assert_error(400, error.code(), error.status()),
+        other => step.unexpected(other),
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `fetch_message_ok`: Fetch a sent message (OpenAPI response example `fetch`).
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn fetch_message_ok() {
-    let server = mock("fetch_message_ok").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &twilio_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, twilio_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "fetch_message",
-                "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages/SMb7c0a2ce80504485a6f653a7110836f5.json"
-                    .to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let outcome = client
-            .fetch_message(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(
-                        serde_json::from_str::<
-                            Value,
-                        >("\"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"")
-                            .expect("spec JSON"),
-                    )
-                    .expect("scenario value matches the parameter type"),
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(
-                        serde_json::from_str::<
-                            Value,
-                        >("\"SMb7c0a2ce80504485a6f653a7110836f5\"")
-                            .expect("spec JSON"),
-                    )
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}", "fetch_message_ok step 1",
-                    200
-                )
-            });
-        assert_eq!(response.status, 200, "{}: status", "fetch_message_ok step 1");
-        assert!(
-            response.body.get("sid").is_some(), "{}: response lacks `{}`",
-            "fetch_message_ok step 1", "sid"
-        );
-        assert!(
-            response.body.get("status").is_some(), "{}: response lacks `{}`",
-            "fetch_message_ok step 1", "status"
-        );
-        assert!(
-            response.body.get("date_sent").is_some(), "{}: response lacks `{}`",
-            "fetch_message_ok step 1", "date_sent"
-        );
-        assert_eq!(
-            response.body.pointer("/sid"), Some(& serde_json::from_str:: < Value >
-            ("\"SMb7c0a2ce80504485a6f653a7110836f5\"").expect("spec JSON")), "{}: `{}`",
-            "fetch_message_ok step 1", "/sid"
-        );
-        assert_eq!(
-            response.body.pointer("/status"), Some(& serde_json::from_str:: < Value >
-            ("\"sent\"").expect("spec JSON")), "{}: `{}`", "fetch_message_ok step 1",
-            "/status"
-        );
-        assert_eq!(
-            response.body.pointer("/error_code"), Some(& serde_json::from_str:: < Value >
-            ("30007").expect("spec JSON")), "{}: `{}`", "fetch_message_ok step 1",
-            "/error_code"
-        );
-        assert_eq!(
-            response.body.pointer("/price"), Some(& serde_json::from_str:: < Value >
-            ("\"-0.00750\"").expect("spec JSON")), "{}: `{}`", "fetch_message_ok step 1",
-            "/price"
-        );
-    }
-    finish(&server);
+    let scenario = ScenarioTest::start(contract(), "fetch_message_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .fetch_message(
+            step.path::<::std::string::String>("AccountSid"),
+            step.path::<::std::string::String>("Sid"),
+        )
+        .send_full()
+        .await;
+    step.assert_success(200, outcome);
+    scenario.finish();
 }
 
 /// Scenario `fetch_message_not_found`: Fetching an unknown message sid answers 404 with Twilio error 20404.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn fetch_message_not_found() {
-    let server = mock("fetch_message_not_found").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &twilio_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, twilio_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "fetch_message",
-                "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages/SM00000000000000000000000000000000.json"
-                    .to_string(),
-            );
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
+    let scenario = ScenarioTest::start(contract(), "fetch_message_not_found").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .fetch_message(
+            step.path::<::std::string::String>("AccountSid"),
+            step.path::<::std::string::String>("Sid"),
+        )
+        .send_full()
+        .await;
+    match outcome {
+        Err(twilio_client::Error::Api(error @ twilio_client::ApiError::NotFound(_))) => {
+            step.assert_error(404, error.code(), error.status())
         }
-        let outcome = client
-            .fetch_message(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(
-                        serde_json::from_str::<
-                            Value,
-                        >("\"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"")
-                            .expect("spec JSON"),
-                    )
-                    .expect("scenario value matches the parameter type"),
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(
-                        serde_json::from_str::<
-                            Value,
-                        >("\"SM00000000000000000000000000000000\"")
-                            .expect("spec JSON"),
-                    )
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        match outcome {
-            Err(
-                twilio_client::Error::Api(twilio_client::ApiError::NotFound(response)),
-            ) => {
-                assert_eq!(
-                    response.status, 404, "{}: status", "fetch_message_not_found step 1"
-                );
-            }
-            other => {
-                panic!(
-                    "{}: expected error `{}`, got {:?}",
-                    "fetch_message_not_found step 1", "NOT_FOUND", other
-                )
-            }
-        }
+        other => step.unexpected(other),
     }
-    finish(&server);
+    scenario.finish();
 }
 
 /// Scenario `list_messages_ok`: First page of messages filtered by To and From, two per page (adapted from OpenAPI response example `readFullPage1`: its first message, and its URIs without the `DateSent>` filter); `next_page_uri` points at the next page.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn list_messages_ok() {
-    let server = mock("list_messages_ok").await;
-    let client = client_for(&server).await;
-    {
-        #[allow(dead_code)]
-        async fn raw_call(
-            client: &twilio_client::Client,
-            body: Option<Value>,
-        ) -> Result<::accord_runtime::Response<Value>, twilio_client::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(
-                ::accord_runtime::reqwest::Method::GET,
-                "list_messages",
-                "/2010-04-01/Accounts/ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/Messages.json"
-                    .to_string(),
-            );
-            request
-                .query(
-                    "To",
-                    &serde_json::from_str::<Value>("\"+123456789\"").expect("spec JSON"),
-                )
-                .expect("query encodes");
-            request
-                .query(
-                    "From",
-                    &serde_json::from_str::<Value>("\"+987654321\"").expect("spec JSON"),
-                )
-                .expect("query encodes");
-            request
-                .query(
-                    "PageSize",
-                    &serde_json::from_str::<Value>("2").expect("spec JSON"),
-                )
-                .expect("query encodes");
-            if let Some(body) = &body {
-                request.json_body(body).expect("body encodes");
-            }
-            client.send_raw(&request).await
-        }
-        let outcome = client
-            .list_messages(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(
-                        serde_json::from_str::<
-                            Value,
-                        >("\"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"")
-                            .expect("spec JSON"),
-                    )
-                    .expect("scenario value matches the parameter type"),
-            )
-            .to(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(serde_json::from_str::<Value>("\"+123456789\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .from(
-                serde_json::from_value::<
-                    ::std::string::String,
-                >(serde_json::from_str::<Value>("\"+987654321\"").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .page_size(
-                serde_json::from_value::<
-                    i64,
-                >(serde_json::from_str::<Value>("2").expect("spec JSON"))
-                    .expect("scenario value matches the parameter type"),
-            )
-            .send_full()
-            .await
-            .map(|response| ::accord_runtime::Response {
-                status: response.status,
-                headers: response.headers,
-                body: serde_json::to_value(&response.body).expect("bodies serialize"),
-            });
-        let response = outcome
-            .unwrap_or_else(|error| {
-                panic!(
-                    "{}: expected status {}, got {error:?}", "list_messages_ok step 1",
-                    200
-                )
-            });
-        assert_eq!(response.status, 200, "{}: status", "list_messages_ok step 1");
-        assert!(
-            response.body.get("messages").is_some(), "{}: response lacks `{}`",
-            "list_messages_ok step 1", "messages"
-        );
-        assert!(
-            response.body.get("next_page_uri").is_some(), "{}: response lacks `{}`",
-            "list_messages_ok step 1", "next_page_uri"
-        );
-        assert!(
-            response.body.get("page").is_some(), "{}: response lacks `{}`",
-            "list_messages_ok step 1", "page"
-        );
-        assert!(
-            response.body.get("page_size").is_some(), "{}: response lacks `{}`",
-            "list_messages_ok step 1", "page_size"
-        );
-        assert_eq!(
-            response.body.pointer("/page"), Some(& serde_json::from_str:: < Value > ("0")
-            .expect("spec JSON")), "{}: `{}`", "list_messages_ok step 1", "/page"
-        );
-        assert_eq!(
-            response.body.pointer("/page_size"), Some(& serde_json::from_str:: < Value >
-            ("2").expect("spec JSON")), "{}: `{}`", "list_messages_ok step 1",
-            "/page_size"
-        );
-        assert_eq!(
-            response.body.pointer("/messages/0/sid"), Some(& serde_json::from_str:: <
-            Value > ("\"SMded05904ccb347238880ca9264e8fe1c\"").expect("spec JSON")),
-            "{}: `{}`", "list_messages_ok step 1", "/messages/0/sid"
-        );
-        assert_eq!(
-            response.body.pointer("/previous_page_uri"), Some(& serde_json::from_str:: <
-            Value > ("null").expect("spec JSON")), "{}: `{}`", "list_messages_ok step 1",
-            "/previous_page_uri"
-        );
-    }
-    finish(&server);
+    let scenario = ScenarioTest::start(contract(), "list_messages_ok").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = client
+        .list_messages(step.path::<::std::string::String>("AccountSid"))
+        .to(step.query::<::std::string::String>("To"))
+        .from(step.query::<::std::string::String>("From"))
+        .page_size(step.query::<i64>("PageSize"))
+        .send_full()
+        .await;
+    step.assert_success(200, outcome);
+    scenario.finish();
 }
 
 /// Provider verification: every scenario sent to the server at the base URL variable,
@@ -526,7 +145,7 @@ async fn provider_verification() {
     let contract = contract();
     let credential = ::accord_mock::Credential::from_env(&contract.auth).ok().flatten();
     let report = ::accord_mock::verify(
-            &contract,
+            contract,
             &::accord_mock::VerifyOptions::new(base_url, credential),
         )
         .await;

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use accord_contract::wire::{KeyEncoding, SignatureAlgorithm};
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use hmac::{Hmac, Mac};
@@ -10,47 +11,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::{HeaderSource, WebhookError, unique_header};
+use super::error::WebhookError;
+use super::headers::{HeaderSource, unique_header};
 use crate::secret::Secret;
-
-/// Signature algorithms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Algorithm {
-    /// HMAC (RFC 2104) with SHA-256: Standard Webhooks v1, Svix, Stripe, GitHub, Shopify, Slack.
-    #[serde(rename = "hmac-sha256")]
-    HmacSha256,
-    /// HMAC with SHA-1: Twilio, GitHub's legacy `X-Hub-Signature`.
-    #[serde(rename = "hmac-sha1")]
-    HmacSha1,
-    /// Ed25519 (RFC 8032, pure): Standard Webhooks v1a. Needs the `ed25519` feature.
-    #[serde(rename = "ed25519")]
-    Ed25519,
-}
-
-impl Algorithm {
-    /// Length of one signature, bytes.
-    pub const fn signature_length(self) -> usize {
-        match self {
-            Algorithm::HmacSha256 => 32,
-            Algorithm::HmacSha1 => 20,
-            Algorithm::Ed25519 => 64,
-        }
-    }
-}
-
-/// How the configured key text becomes key bytes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum KeyEncoding {
-    /// The text's UTF-8 bytes, as is (Stripe, GitHub, Shopify, Slack, Twilio).
-    #[default]
-    Utf8,
-    /// Base64, standard alphabet, decoded leniently: padding optional and non-zero trailing
-    /// bits allowed, as the Standard Webhooks reference library (Python) accepts.
-    Base64,
-    /// Hexadecimal.
-    Hex,
-}
 
 /// The key's text form.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,7 +36,7 @@ pub struct KeyFormat {
 #[serde(deny_unknown_fields)]
 pub struct Scheme {
     /// Signature algorithm.
-    pub algorithm: Algorithm,
+    pub algorithm: SignatureAlgorithm,
     /// Key text form.
     #[serde(default)]
     pub key: KeyFormat,
@@ -392,14 +355,14 @@ impl Scheme {
     ) -> Result<subtle::Choice, WebhookError> {
         let mut matched = subtle::Choice::from(0);
         match self.algorithm {
-            Algorithm::HmacSha256 | Algorithm::HmacSha1 => {
+            SignatureAlgorithm::HmacSha256 | SignatureAlgorithm::HmacSha1 => {
                 let (tag, tag_length) = hmac_tag(self.algorithm, key, content, url)?;
                 for candidate in candidates {
                     // Both are the algorithm's signature length: the decoder checked it.
                     matched |= candidate[..length].ct_eq(&tag[..tag_length]);
                 }
             }
-            Algorithm::Ed25519 => {
+            SignatureAlgorithm::Ed25519 => {
                 let message = content.to_vec(url);
                 for candidate in candidates {
                     matched |= subtle::Choice::from(u8::from(ed25519::verify(key, &message, &candidate[..length])?));
@@ -511,12 +474,12 @@ impl Scheme {
         let mut signatures = Vec::new();
         for key in keys {
             let bytes: Vec<u8> = match self.algorithm {
-                Algorithm::HmacSha256 | Algorithm::HmacSha1 => {
+                SignatureAlgorithm::HmacSha256 | SignatureAlgorithm::HmacSha1 => {
                     let key_bytes = self.key_bytes(key.expose(), self.key.prefix.as_deref())?;
                     let (tag, length) = hmac_tag(self.algorithm, &key_bytes, &content, url.unwrap_or_default())?;
                     tag[..length].to_vec()
                 }
-                Algorithm::Ed25519 => {
+                SignatureAlgorithm::Ed25519 => {
                     let prefix = self.key.signing_prefix.as_deref().or(self.key.prefix.as_deref());
                     let key_bytes = self.key_bytes(key.expose(), prefix)?;
                     ed25519::sign(&key_bytes, &content.to_vec(url.unwrap_or_default()))?
@@ -842,7 +805,7 @@ impl Content<'_> {
 
 /// The HMAC tag of the content and its length (32 bytes for SHA-256, 20 for SHA-1).
 fn hmac_tag(
-    algorithm: Algorithm,
+    algorithm: SignatureAlgorithm,
     key: &[u8],
     content: &Content<'_>,
     url: &str,
@@ -851,7 +814,7 @@ fn hmac_tag(
     let bad_key = |_| WebhookError::InvalidKey("HMAC rejected the key".into());
     let mut tag = [0u8; 32];
     let length = match algorithm {
-        Algorithm::HmacSha1 => {
+        SignatureAlgorithm::HmacSha1 => {
             let mut mac = Hmac::<sha1::Sha1>::new_from_slice(key).map_err(bad_key)?;
             content.feed(url, &mut |bytes| mac.update(bytes));
             let bytes = mac.finalize().into_bytes();
@@ -951,7 +914,7 @@ mod tests {
 
     /// GitHub's scheme (corpus `github`): body only, `sha256=` + lowercase hex.
     const GITHUB: Scheme = Scheme {
-        algorithm: Algorithm::HmacSha256,
+        algorithm: SignatureAlgorithm::HmacSha256,
         key: KeyFormat { encoding: KeyEncoding::Utf8, prefix: None, signing_prefix: None },
         header: borrowed("X-Hub-Signature-256"),
         format: borrowed("sha256={hex}"),
@@ -966,7 +929,7 @@ mod tests {
 
     /// Stripe's scheme (corpus `stripe`).
     const STRIPE: Scheme = Scheme {
-        algorithm: Algorithm::HmacSha256,
+        algorithm: SignatureAlgorithm::HmacSha256,
         key: KeyFormat { encoding: KeyEncoding::Utf8, prefix: None, signing_prefix: None },
         header: borrowed("Stripe-Signature"),
         format: borrowed("t={timestamp},v1={hex}"),
@@ -981,7 +944,7 @@ mod tests {
 
     /// Standard Webhooks v1 (corpus `standard-webhooks-v1`).
     const STANDARD: Scheme = Scheme {
-        algorithm: Algorithm::HmacSha256,
+        algorithm: SignatureAlgorithm::HmacSha256,
         key: KeyFormat { encoding: KeyEncoding::Base64, prefix: Some(borrowed("whsec_")), signing_prefix: None },
         header: borrowed("webhook-signature"),
         format: borrowed("v1,{base64}"),

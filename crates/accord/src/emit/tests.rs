@@ -4,7 +4,10 @@
 //! the typed outcome. Every webhook event is signed and verified, and must fail when
 //! tampered with or replayed late; the mock's own signed deliveries must verify. When the
 //! spec declares no signature scheme, every event's example only parses into its variant.
-//! An ignored `provider_verification` test runs the scenarios against a real server.
+//! A scenario step is its typed call and the typed match on the outcome; the rest (the mock,
+//! the step's values, the assertions) is `accord_mock::contract_test`'s.
+//! `provider_verification` runs the scenarios against a real server when its base-URL
+//! variable is set (and says it was skipped otherwise).
 
 use std::path::PathBuf;
 
@@ -12,8 +15,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-use super::GeneratedFile;
-use super::rust::{ident, rust_file, type_tokens_in};
+use super::emitter::GeneratedFile;
+use super::rust::print::rust_file;
+use super::rust::tokens::{ident, type_tokens_in};
 use crate::ir::*;
 
 /// Generates `NAME/tests/contract.rs`.
@@ -48,27 +52,14 @@ pub fn generate(ir: &Ir) -> GeneratedFile {
         //! same scenarios against a real server.
         #![allow(unused_imports, dead_code, clippy::all)]
 
+        use ::accord_mock::contract_test::{ScenarioTest, json_response};
         use ::accord_mock::{Contract, MockOptions, MockServer};
         use ::accord_runtime::serde_json::{self, json, Value};
 
-        /// The spec's contract, as `accord generate` wrote it beside this crate.
-        fn contract() -> Contract {
-            Contract::from_json(include_str!("../contract.json")).expect("contract.json is an accord contract")
-        }
-
-        /// A mock of the spec playing `scenario`.
-        async fn mock(scenario: &str) -> MockServer {
-            let server = MockServer::start(contract(), MockOptions::default()).await.expect("the mock starts");
-            server.play(scenario).expect("the scenario is declared");
-            server
-        }
-
-        /// Every step was played and every request matched the spec and the scenario.
-        fn finish(server: &MockServer) {
-            let problems = server.problems();
-            assert!(problems.is_empty(), "the mock found problems in what the client sent:\n{}", problems.join("\n"));
-            let unplayed = server.unplayed_steps();
-            assert!(unplayed.is_empty(), "steps never requested: {unplayed:?}");
+        /// The spec's contract, as `accord generate` wrote it beside this crate, read once.
+        fn contract() -> &'static Contract {
+            static CONTRACT: ::std::sync::OnceLock<Contract> = ::std::sync::OnceLock::new();
+            CONTRACT.get_or_init(|| Contract::from_json(include_str!("../contract.json")).expect("contract.json is an accord contract"))
         }
 
         /// A client for `server`, with the mock's test credentials for the declared auth.
@@ -85,30 +76,6 @@ pub fn generate(ir: &Ir) -> GeneratedFile {
         #mock_webhooks
     };
     rust_file(ir, PathBuf::from(&ir.name).join("tests/contract.rs"), tokens)
-}
-
-/// A scenario's multipart body with each file field's text turned into the base64 that
-/// `accord_runtime::File` reads from JSON: scenarios give a file's contents as text, and the
-/// mock reads the file part back as that text.
-fn files_as_base64(ir: &Ir, op: &Operation, body: &Value) -> Value {
-    use base64::Engine as _;
-    let Some(declared) = op.body.as_ref().filter(|b| b.content_type == ContentType::Multipart) else {
-        return body.clone();
-    };
-    let encode = |value: &mut Value| {
-        if let Value::String(text) = value {
-            *value = Value::String(base64::engine::general_purpose::STANDARD.encode(text.as_bytes()));
-        }
-    };
-    let mut body = body.clone();
-    for name in super::contract::file_fields(ir, &declared.ty) {
-        match body.get_mut(&name) {
-            Some(Value::Array(items)) => items.iter_mut().for_each(encode),
-            Some(value) => encode(value),
-            None => {}
-        }
-    }
-    body
 }
 
 fn json_tokens(value: &Value) -> TokenStream {
@@ -147,29 +114,6 @@ fn url_path(url: &str) -> String {
     url::Url::parse(url).map(|u| u.path().to_string()).unwrap_or_else(|_| "/".into())
 }
 
-/// The concrete request path of a step (parameters percent-encoded as the client does).
-fn concrete_path(op: &Operation, step: &StepIr) -> String {
-    let mut path = op.path.clone();
-    for (name, value) in &step.path {
-        let text = match value {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        let encoded: String = text
-            .bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                    (b as char).to_string()
-                } else {
-                    format!("%{b:02X}")
-                }
-            })
-            .collect();
-        path = path.replace(&format!("{{{name}}}"), &encoded);
-    }
-    path
-}
-
 fn scenario(ir: &Ir, scenario: &ScenarioIr) -> TokenStream {
     let test_name = ident(&scenario.test_name);
     let mut text = format!("Scenario `{}`", scenario.name);
@@ -184,129 +128,70 @@ fn scenario(ir: &Ir, scenario: &ScenarioIr) -> TokenStream {
         })
         .collect();
     let steps: Vec<TokenStream> =
-        scenario.steps.iter().enumerate().map(|(index, step)| scenario_step(ir, scenario, index, step)).collect();
+        scenario.steps.iter().enumerate().map(|(index, step)| scenario_step(ir, index + 1, step)).collect();
+    // One block per step when there are several, so that each reads apart.
+    let steps = if steps.len() > 1 { steps.into_iter().map(|step| quote!({ #step })).collect() } else { steps };
     let name = Literal::string(&scenario.name);
     quote! {
         #(#docs)*
         #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
         async fn #test_name() {
-            let server = mock(#name).await;
-            let client = client_for(&server).await;
+            let scenario = ScenarioTest::start(contract(), #name).await;
+            let client = client_for(scenario.server()).await;
             #(#steps)*
-            finish(&server);
+            scenario.finish();
         }
     }
 }
 
-fn scenario_step(ir: &Ir, scenario: &ScenarioIr, index: usize, step: &StepIr) -> TokenStream {
+/// One step: the typed call with the step's values (path and required query and header
+/// parameters as arguments, optional ones through setters, the body decoded into its model),
+/// then the typed match on the outcome. Everything else is `accord_mock::contract_test`'s.
+fn scenario_step(ir: &Ir, number: usize, step: &StepIr) -> TokenStream {
     let krate = ident(&ir.lib_name);
     let op = &ir.operations[step.operation];
-    let path = concrete_path(op, step);
-    let path_lit = Literal::string(&path);
+    let number = Literal::usize_unsuffixed(number);
     let status = Literal::u16_unsuffixed(step.status);
-    let label = Literal::string(&format!("{} step {}", scenario.name, index + 1));
-    // The typed call: path parameters and required query parameters as arguments, optional
-    // ones through setters, the body decoded into its model.
     let mut arguments = Vec::new();
     for param in &op.path_params {
-        let value =
-            step.path.iter().find(|(name, _)| name == &param.wire_name).map(|(_, v)| v.clone()).unwrap_or(Value::Null);
-        arguments.push(typed_value(ir, &param.ty, &value));
+        arguments.push(step_value(ir, "path", param));
     }
     let mut setters = Vec::new();
     for param in &op.query {
-        let Some((_, value)) = step.query.iter().find(|(name, _)| name == &param.wire_name) else {
-            if param.required {
-                arguments.push(typed_value(ir, &param.ty, &Value::Null));
-            }
-            continue;
-        };
-        let typed = typed_value(ir, &param.ty, value);
+        let given = step.query.iter().any(|(name, _)| name == &param.wire_name);
         if param.required {
-            arguments.push(typed);
-        } else {
+            arguments.push(step_value(ir, "query", param));
+        } else if given {
             let setter = ident(&param.rust_name);
-            setters.push(quote!(.#setter(#typed)));
+            let value = step_value(ir, "query", param);
+            setters.push(quote!(.#setter(#value)));
         }
     }
     for param in op.headers.iter().filter(|p| p.required) {
-        let value = step
-            .headers
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(&param.wire_name))
-            .map(|(_, v)| Value::String(v.clone()))
-            .unwrap_or(Value::Null);
-        arguments.push(typed_value(ir, &param.ty, &value));
+        arguments.push(step_value(ir, "header", param));
     }
     if let Some(header) = &op.idempotency_header
-        && let Some((_, key)) = step.headers.iter().find(|(name, _)| name.eq_ignore_ascii_case(header))
+        && step.headers.iter().any(|(name, _)| name.eq_ignore_ascii_case(header))
     {
-        let key = Literal::string(key);
-        setters.push(quote!(.idempotency_key(#key)));
+        setters.push(quote!(.idempotency_key(step.idempotency_key())));
     }
     let method_name = ident(&op.method_name);
-    let body_value = step.body.as_ref().map(|body| json_tokens(&files_as_base64(ir, op, body)));
-    let call = match (&op.body, &body_value) {
-        (Some(body), Some(value)) => {
+    let call = match (&op.body, &step.body) {
+        (Some(body), Some(_)) => {
             let ty = type_tokens_in(&body.ty, &quote!(::#krate));
-            let typed_body = if body.required { quote!(&typed_body) } else { quote!() };
-            let optional_setter = (!body.required).then(|| quote!(.body(&typed_body)));
+            let required_body = body.required.then(|| quote!(&body));
+            let optional_body = (!body.required).then(|| quote!(.body(&body)));
             quote! {
-                let body_json = #value;
-                let typed = serde_json::from_value::<#ty>(body_json.clone());
-                let outcome = match &typed {
-                    Ok(typed_body) => client.#method_name(#(#arguments,)* #typed_body) #(#setters)* #optional_setter .send_full().await
-                        .map(|response| ::accord_runtime::Response { status: response.status, headers: response.headers, body: serde_json::to_value(&response.body).expect("bodies serialize") }),
+                let outcome = match step.body::<#ty>() {
+                    Ok(body) => client.#method_name(#(#arguments,)* #required_body) #(#setters)* #optional_body .send_full().await.map(json_response),
                     // The scenario sends a body its model rejects (a validation-error case): send it as is.
-                    Err(_) => raw_call(&client, Some(body_json.clone())).await,
+                    Err(_) => client.send_raw(&step.raw_request()).await,
                 };
             }
         }
         _ => quote! {
-            let outcome = client.#method_name(#(#arguments),*) #(#setters)* .send_full().await
-                .map(|response| ::accord_runtime::Response { status: response.status, headers: response.headers, body: serde_json::to_value(&response.body).expect("bodies serialize") });
+            let outcome = client.#method_name(#(#arguments),*) #(#setters)* .send_full().await;
         },
-    };
-    // The raw fallback for bodies the model rejects.
-    let set_raw_body = match op.body.as_ref().map(|b| b.content_type.as_str()) {
-        Some("form") => quote!(request.form_body(body).expect("body encodes");),
-        Some("multipart") => {
-            let body_ir = op.body.as_ref().expect("a multipart body");
-            let files: Vec<Literal> =
-                super::contract::file_fields(ir, &body_ir.ty).iter().map(|f| Literal::string(f)).collect();
-            let brackets = body_ir.object_parts == ObjectParts::Brackets;
-            quote!(request.body = ::accord_runtime::client::Body::Multipart(::accord_runtime::Multipart::from_json(body, &[#(#files.to_string()),*], #brackets));)
-        }
-        _ => quote!(request.json_body(body).expect("body encodes");),
-    };
-    let raw_query: Vec<TokenStream> = step
-        .query
-        .iter()
-        .map(|(name, value)| {
-            let name = Literal::string(name);
-            let value = json_tokens(value);
-            quote!(request.query(#name, &#value).expect("query encodes");)
-        })
-        .collect();
-    let raw_idempotency = op.idempotency_header.as_ref().and_then(|header| {
-        step.headers.iter().find(|(name, _)| name.eq_ignore_ascii_case(header)).map(|(_, key)| {
-            let (header, key) = (Literal::string(header), Literal::string(key));
-            quote!(request.headers.push((#header.to_string(), #key.to_string()));)
-        })
-    });
-    let operation_name = Literal::string(&op.name);
-    let http_method = quote::format_ident!("{}", op.http_method.as_str());
-    let raw_fn = quote! {
-        #[allow(dead_code)]
-        async fn raw_call(client: &#krate::Client, body: Option<Value>) -> Result<::accord_runtime::Response<Value>, #krate::Error> {
-            let mut request = ::accord_runtime::RequestSpec::new(::accord_runtime::reqwest::Method::#http_method, #operation_name, #path_lit.to_string());
-            #(#raw_query)*
-            if let Some(body) = &body {
-                #set_raw_body
-            }
-            #raw_idempotency
-            client.send_raw(&request).await
-        }
     };
     let expectation = match &step.error {
         Some(code) => {
@@ -317,57 +202,30 @@ fn scenario_step(ir: &Ir, scenario: &ScenarioIr, index: usize, step: &StepIr) ->
                 .find(|c| &c.name == code)
                 .map(|c| ident(&c.variant))
                 .unwrap_or_else(|| ident("Unknown"));
-            let code_lit = Literal::string(code);
             quote! {
                 match outcome {
-                    Err(#krate::Error::Api(#krate::ApiError::#variant(response))) => {
-                        assert_eq!(response.status, #status, "{}: status", #label);
-                    }
-                    other => panic!("{}: expected error `{}`, got {:?}", #label, #code_lit, other),
+                    Err(#krate::Error::Api(error @ #krate::ApiError::#variant(_))) => step.assert_error(#status, error.code(), error.status()),
+                    other => step.unexpected(other),
                 }
             }
         }
-        None => {
-            let contains: Vec<TokenStream> = step
-                .body_contains
-                .iter()
-                .map(|field| {
-                    let field = Literal::string(field);
-                    quote!(assert!(response.body.get(#field).is_some(), "{}: response lacks `{}`", #label, #field);)
-                })
-                .collect();
-            let equals: Vec<TokenStream> = step
-                .body_equals
-                .iter()
-                .map(|(pointer, value)| {
-                    let pointer_lit = Literal::string(pointer);
-                    let value = json_tokens(value);
-                    quote!(assert_eq!(response.body.pointer(#pointer_lit), Some(&#value), "{}: `{}`", #label, #pointer_lit);)
-                })
-                .collect();
-            quote! {
-                let response = outcome.unwrap_or_else(|error| panic!("{}: expected status {}, got {error:?}", #label, #status));
-                assert_eq!(response.status, #status, "{}: status", #label);
-                #(#contains)*
-                #(#equals)*
-            }
-        }
+        None => quote!(step.assert_success(#status, outcome);),
     };
     quote! {
-        {
-            #raw_fn
-            #call
-            #expectation
-        }
+        let step = scenario.step(#number);
+        #call
+        #expectation
     }
 }
 
-/// A typed value for a parameter from scenario JSON.
-fn typed_value(ir: &Ir, ty: &TypeExpr, value: &Value) -> TokenStream {
+/// The step's value of a parameter (`place` is `path`, `query` or `header`), typed as the
+/// client's method takes it.
+fn step_value(ir: &Ir, place: &str, param: &Param) -> TokenStream {
     let krate = ident(&ir.lib_name);
-    let rust_type = type_tokens_in(ty, &quote!(::#krate));
-    let json = json_tokens(value);
-    quote!(serde_json::from_value::<#rust_type>(#json).expect("scenario value matches the parameter type"))
+    let rust_type = type_tokens_in(&param.ty, &quote!(::#krate));
+    let place = ident(place);
+    let name = Literal::string(&param.wire_name);
+    quote!(step.#place::<#rust_type>(#name))
 }
 
 /// Test keys for a scheme: (signing key, verifying key, another valid verifying key). HMAC
@@ -377,8 +235,8 @@ fn typed_value(ir: &Ir, ty: &TypeExpr, value: &Value) -> TokenStream {
 /// `accord-contract-test-other-key!!`.
 pub fn test_keys(signature: &SignatureIr) -> (String, String, String) {
     let prefix = signature.key.prefix.clone().unwrap_or_default();
-    match (signature.algorithm.as_str(), signature.key.encoding.as_str()) {
-        ("ed25519", _) => {
+    match (signature.algorithm, signature.key.encoding) {
+        (SignatureAlgorithm::Ed25519, _) => {
             let signing_prefix = signature.key.signing_prefix.clone().unwrap_or_else(|| prefix.clone());
             (
                 format!("{signing_prefix}VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk="),
@@ -386,17 +244,19 @@ pub fn test_keys(signature: &SignatureIr) -> (String, String, String) {
                 format!("{prefix}DAPlc41jec5lPssyrkRWUamjIJ4xgDsawr7ZnFw/Kcg="),
             )
         }
-        (_, "base64") => (
+        (SignatureAlgorithm::HmacSha256 | SignatureAlgorithm::HmacSha1, KeyEncoding::Base64) => (
             format!("{prefix}MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
             format!("{prefix}MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
             format!("{prefix}c29tZW9uZSBlbHNlJ3Mga2V5IGJ5dGVz"),
         ),
-        (_, "hex") => (
+        (SignatureAlgorithm::HmacSha256 | SignatureAlgorithm::HmacSha1, KeyEncoding::Hex) => (
             format!("{prefix}6163636f72642d636f6e74726163742d74657374"),
             format!("{prefix}6163636f72642d636f6e74726163742d74657374"),
             format!("{prefix}736f6d656f6e652d656c7365"),
         ),
-        _ => ("contract_test_secret".into(), "contract_test_secret".into(), "someone_else".into()),
+        (SignatureAlgorithm::HmacSha256 | SignatureAlgorithm::HmacSha1, KeyEncoding::Utf8) => {
+            ("contract_test_secret".into(), "contract_test_secret".into(), "someone_else".into())
+        }
     }
 }
 
@@ -668,7 +528,7 @@ fn provider_test(ir: &Ir) -> TokenStream {
             };
             let contract = contract();
             let credential = ::accord_mock::Credential::from_env(&contract.auth).ok().flatten();
-            let report = ::accord_mock::verify(&contract, &::accord_mock::VerifyOptions::new(base_url, credential)).await;
+            let report = ::accord_mock::verify(contract, &::accord_mock::VerifyOptions::new(base_url, credential)).await;
             let _ = write!(::std::io::stderr(), "{}", report.render());
             assert!(report.passed(), "the server deviates from the contract:\n{}", report.render());
         }
@@ -691,8 +551,8 @@ fn mock_webhook_test(ir: &Ir, webhooks: &WebhooksIr, signature: &SignatureIr) ->
         async fn mock_delivers_signed_webhooks() {
             let receiver = ::accord_mock::WebhookReceiver::start(#script).await.expect("the receiver starts");
             let options = MockOptions { webhook_time_scale: 0.0, ..MockOptions::default() };
-            let server = MockServer::start(contract(), options).await.expect("the mock starts");
-            let verifying = ::accord_runtime::Secret::new(contract().webhooks.expect("webhooks are declared").test_verifying_key);
+            let server = MockServer::start(contract().clone(), options).await.expect("the mock starts");
+            let verifying = ::accord_runtime::Secret::new(contract().webhooks.as_ref().expect("webhooks are declared").test_verifying_key.as_str());
             for (index, event_type) in [#(#event_types),*].into_iter().enumerate() {
                 let delivery = server.deliver(event_type, Some(&receiver.url())).await.expect("the mock delivers");
                 assert!(delivery.delivered, "{event_type}: {delivery:?}");

@@ -9,7 +9,7 @@ pub mod yaml;
 pub use types::*;
 pub use yaml::Positions;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, codes};
 
 /// What loading one spec file gives: the typed spec when it parsed, the node positions, and
 /// every problem found on the way.
@@ -32,14 +32,14 @@ pub fn load(source: &str) -> Loaded {
         }
     };
     if value.is_null() {
-        let diagnostic = Diagnostic::error("schema::empty_spec", "the spec is empty")
+        let diagnostic = Diagnostic::new(codes::schema::EMPTY_SPEC, "the spec is empty")
             .at("")
             .help("start with `accord: 1`, `name: …` and `endpoints:`");
         let location = Some(crate::diag::Location { line: 1, column: 1, offset: 0 });
         return Loaded { spec: None, positions, diagnostics: vec![Diagnostic { location, ..diagnostic }] };
     }
     if !value.is_object() {
-        let diagnostic = Diagnostic::error("schema::wrong_type", "expected the spec to be a mapping of keys")
+        let diagnostic = Diagnostic::new(codes::schema::WRONG_TYPE, "expected the spec to be a mapping of keys")
             .at("")
             .help("start with `accord: 1`, `name: …` and `endpoints:`");
         let location = positions.value("");
@@ -62,7 +62,7 @@ pub fn load(source: &str) -> Loaded {
             let pointer = path_to_pointer(&error.path().to_string());
             let location = positions.value(&pointer);
             let diagnostic =
-                Diagnostic::error("schema::invalid", format!("invalid value: {}", error.inner())).at(pointer);
+                Diagnostic::new(codes::schema::INVALID, format!("invalid value: {}", error.inner())).at(pointer);
             Loaded { spec: None, positions, diagnostics: vec![Diagnostic { location, ..diagnostic }] }
         }
     }

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::types::Spec;
 use super::yaml::Positions;
-use crate::diag::{Diagnostic, did_you_mean, join_pointer};
+use crate::diag::{Diagnostic, codes, did_you_mean, join_pointer};
 
 /// The JSON Schema (draft 2020-12) of the spec language, as written to
 /// `generated/accord.schema.json` and printed by `accord schema`.
@@ -31,7 +31,7 @@ fn validator() -> Option<&'static Validator> {
 /// Checks a parsed spec value against the schema; one diagnostic per distinct problem.
 pub fn validate(value: &Value, positions: &Positions) -> Vec<Diagnostic> {
     let Some(validator) = validator() else {
-        return vec![Diagnostic::error("internal::schema", "accord's own JSON Schema does not compile")];
+        return vec![Diagnostic::new(codes::internal::SCHEMA, "accord's own JSON Schema does not compile")];
     };
     let schema = json_schema();
     let mut diagnostics = Vec::new();
@@ -64,7 +64,7 @@ fn explain(error: &ValidationError<'_>, schema: &Value, positions: &Positions, o
                     })
                 });
                 out.push(at(
-                    Diagnostic::error("schema::unknown_key", format!("unknown key `{key}`"))
+                    Diagnostic::new(codes::schema::UNKNOWN_KEY, format!("unknown key `{key}`"))
                         .at(child)
                         .label("not part of the spec language here")
                         .maybe_help(hint),
@@ -75,7 +75,7 @@ fn explain(error: &ValidationError<'_>, schema: &Value, positions: &Positions, o
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default();
             out.push(at(
-                Diagnostic::error("schema::missing_key", format!("missing required key `{name}`"))
+                Diagnostic::new(codes::schema::MISSING_KEY, format!("missing required key `{name}`"))
                     .at(pointer)
                     .label(format!("this mapping needs `{name}`")),
                 false,
@@ -87,8 +87,8 @@ fn explain(error: &ValidationError<'_>, schema: &Value, positions: &Positions, o
                 TypeKind::Multiple(set) => set.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" or "),
             };
             out.push(at(
-                Diagnostic::error(
-                    "schema::wrong_type",
+                Diagnostic::new(
+                    codes::schema::WRONG_TYPE,
                     format!("expected {}, found {}", article(&expected), describe(instance)),
                 )
                 .at(pointer)
@@ -103,8 +103,8 @@ fn explain(error: &ValidationError<'_>, schema: &Value, positions: &Positions, o
         }
         ValidationErrorKind::Constant { expected_value } => {
             out.push(at(
-                Diagnostic::error(
-                    "schema::bad_value",
+                Diagnostic::new(
+                    codes::schema::BAD_VALUE,
                     format!("expected `{}`, found `{}`", plain(expected_value), plain(instance)),
                 )
                 .at(pointer),
@@ -160,8 +160,8 @@ fn explain(error: &ValidationError<'_>, schema: &Value, positions: &Positions, o
                 expected.dedup();
                 let expected = if expected.is_empty() { "another shape".to_string() } else { expected.join(" or ") };
                 out.push(at(
-                    Diagnostic::error(
-                        "schema::wrong_type",
+                    Diagnostic::new(
+                        codes::schema::WRONG_TYPE,
                         format!("expected {}, found {}", article(&expected), describe(instance)),
                     )
                     .at(pointer)
@@ -171,23 +171,23 @@ fn explain(error: &ValidationError<'_>, schema: &Value, positions: &Positions, o
             }
         }
         ValidationErrorKind::Minimum { limit } => out.push(at(
-            Diagnostic::error(
-                "schema::out_of_range",
+            Diagnostic::new(
+                codes::schema::OUT_OF_RANGE,
                 format!("`{}` is less than the minimum {limit}", plain(instance)),
             )
             .at(pointer),
             false,
         )),
         ValidationErrorKind::Maximum { limit } => out.push(at(
-            Diagnostic::error(
-                "schema::out_of_range",
+            Diagnostic::new(
+                codes::schema::OUT_OF_RANGE,
                 format!("`{}` is greater than the maximum {limit}", plain(instance)),
             )
             .at(pointer),
             false,
         )),
         other => out.push(at(
-            Diagnostic::error("schema::invalid", format!("invalid value: {error}"))
+            Diagnostic::new(codes::schema::INVALID, format!("invalid value: {error}"))
                 .at(pointer)
                 .label(other.keyword().to_string()),
             false,
@@ -243,7 +243,7 @@ fn resolve<'a>(root: &'a Value, mut node: &'a Value) -> &'a Value {
 /// "`x` is not one of `a`, `b`" with a did-you-mean.
 fn not_one_of(instance: &Value, names: &[String]) -> Diagnostic {
     let choices: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-    Diagnostic::error("schema::bad_value", format!("`{}` is not one of {}", plain(instance), choices.join(", ")))
+    Diagnostic::new(codes::schema::BAD_VALUE, format!("`{}` is not one of {}", plain(instance), choices.join(", ")))
         .label("unexpected value")
         .maybe_help(did_you_mean(&plain(instance), names.iter().map(String::as_str)))
 }

@@ -9,7 +9,7 @@ use rustc_hash::FxHashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
-use crate::diag::{Diagnostic, Location};
+use crate::diag::{Diagnostic, Location, codes};
 
 /// Positions of the nodes of one YAML document, keyed by JSON pointer.
 #[derive(Debug, Clone, Default)]
@@ -93,7 +93,7 @@ pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnos
             };
             return Err(vec![Diagnostic {
                 location,
-                ..Diagnostic::error("yaml::syntax", format!("invalid YAML: {message}")).label("here").help(help)
+                ..Diagnostic::new(codes::yaml::SYNTAX, format!("invalid YAML: {message}")).label("here").help(help)
             }]);
         }
     };
@@ -112,7 +112,7 @@ pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnos
                     .unwrap_or_default();
                 Diagnostic {
                     location: Some(*location),
-                    ..Diagnostic::error("yaml::duplicate_key", format!("duplicate key `{key}`"))
+                    ..Diagnostic::new(codes::yaml::DUPLICATE_KEY, format!("duplicate key `{key}`"))
                         .at(pointer.clone())
                         .label(first)
                         .help("each key may appear once in a mapping; rename or merge the two entries")
@@ -328,10 +328,10 @@ mod tests {
     #[test]
     fn syntax_errors_are_located() {
         let errors = parse("name: [unclosed\n").expect_err("invalid");
-        assert_eq!(errors[0].code, "yaml::syntax");
+        assert_eq!(errors[0].code, codes::yaml::SYNTAX);
         assert!(errors[0].location.is_some());
         let duplicates = parse("a: 1\nb: 2\na: 3\n").expect_err("duplicate");
-        assert_eq!(duplicates[0].code, "yaml::duplicate_key");
+        assert_eq!(duplicates[0].code, codes::yaml::DUPLICATE_KEY);
         assert_eq!(duplicates[0].location.map(|l| l.line), Some(3));
     }
 
@@ -340,8 +340,9 @@ mod tests {
         // The second `a` is a duplicate; inside it, the first `x` is not (it repeats a key of
         // the first `a`, another mapping), the second is.
         let errors = parse("a:\n  x: 1\na:\n  x: 2\n  x: 3\n").expect_err("duplicates");
-        let found: Vec<(&str, Option<u32>)> = errors.iter().map(|e| (e.code, e.location.map(|l| l.line))).collect();
-        assert_eq!(found, [("yaml::duplicate_key", Some(3)), ("yaml::duplicate_key", Some(5))]);
+        let found: Vec<(&crate::diag::Code, Option<u32>)> =
+            errors.iter().map(|e| (e.code, e.location.map(|l| l.line))).collect();
+        assert_eq!(found, [(codes::yaml::DUPLICATE_KEY, Some(3)), (codes::yaml::DUPLICATE_KEY, Some(5))]);
     }
 
     #[test]

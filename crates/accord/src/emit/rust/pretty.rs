@@ -9,13 +9,13 @@
 //! is the same text as the file printed whole once the blank line between two runs is decided
 //! by the same rule ([`blank_line_between`]). Whenever a run fails to parse, the whole file is
 //! built and printed in one piece instead, which also reports the error exactly as
-//! [`super::rust::print`] does.
+//! [`super::print::print`] does.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use proc_macro2::TokenStream;
 
-use super::rust::{blank_line_between, print_text, rustfmt_skip, separate_items};
+use super::print::{blank_line_between, print, print_text, rustfmt_skip, separate_items};
 
 /// Files with fewer parts than this are printed in one piece: threads would cost more than
 /// they save.
@@ -26,7 +26,7 @@ const PARALLEL_MIN_PARTS: usize = 64;
 const RUNS_PER_THREAD: usize = 16;
 
 /// The file made of `part(0)`, `part(1)`, … `part(count - 1)` concatenated, printed exactly
-/// as [`super::rust::print`] prints it, with `notice` in the header. `part(0)` holds the
+/// as [`super::print::print`] prints it, with `notice` in the header. `part(0)` holds the
 /// file's inner attributes, if any; no other part may have some.
 pub fn print_parts(notice: &str, count: usize, part: impl Fn(usize) -> TokenStream + Sync) -> String {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -35,7 +35,7 @@ pub fn print_parts(notice: &str, count: usize, part: impl Fn(usize) -> TokenStre
 
 fn print_parts_on(notice: &str, count: usize, part: &(impl Fn(usize) -> TokenStream + Sync), threads: usize) -> String {
     if threads < 2 || count < PARALLEL_MIN_PARTS {
-        return super::rust::print(notice, (0..count).map(part).collect());
+        return print(notice, (0..count).map(part).collect());
     }
     let run_length = count.div_ceil(threads * RUNS_PER_THREAD).max(1);
     let runs = count.div_ceil(run_length);
@@ -68,7 +68,7 @@ fn print_parts_on(notice: &str, count: usize, part: &(impl Fn(usize) -> TokenStr
         printed
     });
     if failed.load(Ordering::Relaxed) || printed.len() != runs {
-        return super::rust::print(notice, (0..count).map(part).collect());
+        return print(notice, (0..count).map(part).collect());
     }
     printed.sort_unstable_by_key(|(run, _)| *run);
     let mut text = String::with_capacity(printed.iter().map(|(_, text)| text.len() + 1).sum());
@@ -132,7 +132,7 @@ mod tests {
     #[test]
     fn a_file_printed_in_runs_on_threads_is_the_file_printed_whole() {
         let count = 301;
-        let whole = super::super::rust::print("notice", (0..count).map(part).collect());
+        let whole = super::super::print::print("notice", (0..count).map(part).collect());
         for threads in [2, 3, 8] {
             assert_eq!(print_parts_on("notice", count, &part, threads), whole, "{threads} threads");
         }
@@ -141,7 +141,7 @@ mod tests {
     #[test]
     fn a_run_that_does_not_parse_falls_back_to_the_whole_file() {
         let broken = |index: usize| if index == 150 { quote!(pub struct ;) } else { part(index) };
-        let whole = super::super::rust::print("notice", (0..300).map(broken).collect());
+        let whole = super::super::print::print("notice", (0..300).map(broken).collect());
         assert!(whole.contains("accord bug"), "{whole}");
         assert_eq!(print_parts_on("notice", 300, &broken, 2), whole);
     }

@@ -1,11 +1,16 @@
 //! Diagnostics: located problems in a spec, collected (never thrown) by every front-end
-//! stage and rendered with a source snippet by codespan-reporting.
+//! stage and rendered with a source snippet by codespan-reporting. Every diagnostic carries a
+//! code from the registry in [`codes`], which also explains it (`accord explain CODE`).
+
+pub mod codes;
 
 use std::fmt;
 
 use codespan_reporting::diagnostic::{Diagnostic as Report, Label};
 use codespan_reporting::files::SimpleFile;
 use codespan_reporting::term;
+
+pub use codes::Code;
 
 /// How bad a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -14,6 +19,16 @@ pub enum Severity {
     Warning,
     /// The spec cannot be compiled; nothing is written.
     Error,
+}
+
+impl Severity {
+    /// `error` or `warning`, as rendered diagnostics spell it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
 }
 
 /// A position in a spec file: 1-based line and column, and the byte offset.
@@ -30,9 +45,9 @@ pub struct Location {
 /// One problem found in a spec.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
-    /// Stable code, e.g. `spec::unknown_ref`; documented in ARCHITECTURE.md.
-    pub code: &'static str,
-    /// Warning or error.
+    /// Stable code from the registry, e.g. [`codes::spec::UNKNOWN_REF`].
+    pub code: &'static Code,
+    /// Warning or error: the code's severity.
     pub severity: Severity,
     /// Lowercase message without a trailing period; keys in backticks.
     pub message: String,
@@ -47,22 +62,18 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// An error with a code and message; locate it with [`Diagnostic::at`].
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    /// A diagnostic of a registered code, with the code's severity, and a message; locate it
+    /// with [`Diagnostic::at`].
+    pub fn new(code: &'static Code, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
-            severity: Severity::Error,
+            severity: code.severity(),
             message: message.into(),
             pointer: String::new(),
             location: None,
             label: None,
             help: None,
         }
-    }
-
-    /// A warning with a code and message.
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
 
     /// Sets the JSON pointer of the offending node.
@@ -110,11 +121,7 @@ impl Diagnostic {
             Some(location) => format!("{file_name}:{}:{}", location.line, location.column),
             None => file_name.to_string(),
         };
-        let severity = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        format!("{position}: {severity}[{}]: {}", self.code, self.message)
+        format!("{position}: {}[{}]: {}", self.severity.as_str(), self.code, self.message)
     }
 
     /// The key path and the help, as notes.
@@ -136,7 +143,7 @@ impl Diagnostic {
             Severity::Error => Report::error(),
             Severity::Warning => Report::warning(),
         }
-        .with_code(self.code)
+        .with_code(self.code.name())
         .with_message(&self.message);
         if let Some(location) = self.location {
             let start = location.offset.min(source.len());
@@ -221,8 +228,15 @@ pub fn join_pointer(pointer: &str, segment: &str) -> String {
     format!("{pointer}/{}", escape_segment(segment))
 }
 
-/// The closest candidate to `name` by edit distance, if close enough to be a likely typo.
+/// "did you mean `…`?" with the closest candidate to `name`, if close enough to be a likely
+/// typo.
 pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    closest(name, candidates).map(|candidate| format!("did you mean `{candidate}`?"))
+}
+
+/// The closest candidate to `name` by edit distance (ignoring case), if close enough to be a
+/// likely typo: at most a third of the name's characters differ.
+pub fn closest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let lower = name.to_lowercase();
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
@@ -232,7 +246,7 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
             best = Some((distance, candidate));
         }
     }
-    best.map(|(_, candidate)| format!("did you mean `{candidate}`?"))
+    best.map(|(_, candidate)| candidate)
 }
 
 /// Levenshtein distance over characters.

@@ -1,0 +1,310 @@
+//! Checks of `endpoints`: names, paths and their parameters, one endpoint per route,
+//! responses, error codes, rate limits, idempotency, pagination and multipart bodies.
+
+use std::collections::BTreeMap;
+
+use super::models::Position;
+use super::{Checker, is_json_pointer, is_snake_name};
+use crate::diag::{codes, did_you_mean, join_pointer};
+use crate::spec::*;
+
+/// Splits a path template into its `{name}` parameters, or says what is wrong with it.
+pub fn path_parameters(path: &str) -> Result<Vec<String>, String> {
+    let mut names = Vec::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            return Err(format!("unclosed `{{` in path `{path}`"));
+        };
+        let name = &after[..close];
+        if name.is_empty() || name.contains('{') {
+            return Err(format!("empty or nested parameter in path `{path}`"));
+        }
+        names.push(name.to_string());
+        rest = &after[close + 1..];
+    }
+    if rest.contains('}') {
+        return Err(format!("unmatched `}}` in path `{path}`"));
+    }
+    Ok(names)
+}
+
+impl Checker<'_> {
+    pub(super) fn endpoints(&mut self) {
+        let mut routes: BTreeMap<(String, String), String> = BTreeMap::new();
+        let codes: Vec<String> =
+            self.spec.errors.as_ref().map(|e| e.codes.keys().cloned().collect()).unwrap_or_default();
+        for (name, endpoint) in &self.spec.endpoints {
+            let pointer = join_pointer("/endpoints", name);
+            if !is_snake_name(name) {
+                self.report_at_key(
+                    codes::spec::BAD_NAME,
+                    &pointer,
+                    format!("endpoint name `{name}` is not snake_case"),
+                )
+                .help = Some(format!("write `{}`", crate::names::bare(&crate::names::snake(name))));
+            }
+            if !endpoint.path.starts_with('/') {
+                self.report(
+                    codes::spec::BAD_PATH,
+                    &format!("{pointer}/path"),
+                    format!("path `{}` must start with `/`", endpoint.path),
+                );
+            }
+            // Two endpoints on one route would be indistinguishable to the server.
+            let route_shape = endpoint
+                .path
+                .split('/')
+                .map(|segment| if segment.starts_with('{') { "{}" } else { segment })
+                .collect::<Vec<_>>()
+                .join("/");
+            let method = format!("{:?}", endpoint.method).to_uppercase();
+            if let Some(first) = routes.insert((method.clone(), route_shape), name.clone()) {
+                self.report_at_key(
+                    codes::spec::DUPLICATE_ENDPOINT,
+                    &pointer,
+                    format!("endpoint `{name}` has the same method and path as `{first}` ({method} {})", endpoint.path),
+                )
+                .help = Some("each endpoint needs its own method and path".into());
+            }
+            match path_parameters(&endpoint.path) {
+                Err(message) => {
+                    self.report(codes::spec::BAD_PATH, &format!("{pointer}/path"), message);
+                }
+                Ok(used) => {
+                    for parameter in &used {
+                        if !endpoint.path_params.contains_key(parameter) {
+                            self.report(
+                                codes::spec::UNDECLARED_PATH_PARAM,
+                                &format!("{pointer}/path"),
+                                format!("path parameter `{parameter}` is not declared in `path_params`"),
+                            )
+                            .help = Some(format!("add `path_params: {{ {parameter}: string }}`"));
+                        }
+                    }
+                    for declared in endpoint.path_params.keys() {
+                        if !used.contains(declared) {
+                            let hint = did_you_mean(declared, used.iter().map(String::as_str));
+                            self.report_at_key(
+                                codes::spec::UNUSED_PATH_PARAM,
+                                &join_pointer(&format!("{pointer}/path_params"), declared),
+                                format!("path parameter `{declared}` does not appear in path `{}`", endpoint.path),
+                            )
+                            .help = hint;
+                        }
+                    }
+                }
+            }
+            for (group, parameters) in
+                [("path_params", &endpoint.path_params), ("query", &endpoint.query), ("headers", &endpoint.headers)]
+            {
+                for (parameter, type_ref) in parameters {
+                    self.type_ref(
+                        type_ref,
+                        &join_pointer(&format!("{pointer}/{group}"), parameter),
+                        Position::Parameter,
+                    );
+                }
+            }
+            if let Some(request) = &endpoint.request {
+                self.type_ref(&request.body, &format!("{pointer}/request/body"), Position::Body);
+                self.multipart_body(request, &format!("{pointer}/request"));
+            }
+            let mut success = 0;
+            for (status, response) in &endpoint.responses {
+                let response_pointer = join_pointer(&format!("{pointer}/responses"), status);
+                match status.parse::<u16>() {
+                    Ok(code) if (100..=599).contains(&code) => {
+                        if (200..300).contains(&code) {
+                            success += 1;
+                        }
+                    }
+                    _ => {
+                        self.report_at_key(
+                            codes::spec::BAD_STATUS,
+                            &response_pointer,
+                            format!("`{status}` is not an HTTP status code"),
+                        );
+                    }
+                }
+                match response {
+                    ResponseRef::Short(model) => self.type_name(model, &response_pointer, false),
+                    ResponseRef::Full(definition) => {
+                        if let Some(body) = &definition.body {
+                            self.type_ref(body, &format!("{response_pointer}/body"), Position::Body);
+                        }
+                    }
+                }
+            }
+            if success == 0 {
+                self.report(
+                    codes::spec::NO_SUCCESS_RESPONSE,
+                    &pointer,
+                    format!("endpoint `{name}` declares no 2xx response"),
+                )
+                .help = Some("add e.g. `responses: { \"200\": Order }`".into());
+            }
+            for (index, code) in endpoint.errors.iter().enumerate() {
+                if !codes.contains(code) {
+                    let hint = did_you_mean(code, codes.iter().map(String::as_str));
+                    self.report(
+                        codes::spec::UNKNOWN_ERROR_CODE,
+                        &format!("{pointer}/errors/{index}"),
+                        format!("unknown error code `{code}`"),
+                    )
+                    .help = hint.or(Some("declare it under `errors.codes`".into()));
+                }
+            }
+            if let Some(limit) = &endpoint.rate_limit {
+                self.rate(limit, &format!("{pointer}/rate_limit"));
+            }
+            if let Some(idempotency) = &endpoint.idempotency
+                && let Some(retention) = &idempotency.retention
+            {
+                self.duration(retention, &format!("{pointer}/idempotency/retention"));
+            }
+            self.pagination_pointers(endpoint, &pointer);
+            match &endpoint.pagination {
+                Some(Pagination::Cursor(cursor)) => {
+                    if !endpoint.query.contains_key(&cursor.param) {
+                        self.report(
+                            codes::spec::UNKNOWN_PARAM,
+                            &format!("{pointer}/pagination/cursor/param"),
+                            format!("pagination parameter `{}` is not a declared query parameter", cursor.param),
+                        );
+                    }
+                    for (key, value) in [
+                        ("next", Some(&cursor.next)),
+                        ("has_more", cursor.has_more.as_ref()),
+                        ("items", cursor.items.as_ref()),
+                    ] {
+                        if let Some(value) = value
+                            && !is_json_pointer(value)
+                        {
+                            self.report(
+                                codes::spec::BAD_POINTER,
+                                &format!("{pointer}/pagination/cursor/{key}"),
+                                format!("`{value}` is not a JSON pointer"),
+                            );
+                        }
+                    }
+                }
+                Some(Pagination::NextUrl(next_url)) => {
+                    for (key, value) in [("next", Some(&next_url.next)), ("items", next_url.items.as_ref())] {
+                        if let Some(value) = value
+                            && !is_json_pointer(value)
+                        {
+                            self.report(
+                                codes::spec::BAD_POINTER,
+                                &format!("{pointer}/pagination/next_url/{key}"),
+                                format!("`{value}` is not a JSON pointer"),
+                            );
+                        }
+                    }
+                }
+                Some(Pagination::Page(page)) => {
+                    for (key, param) in [("param", Some(&page.param)), ("size_param", page.size_param.as_ref())] {
+                        if let Some(param) = param
+                            && !endpoint.query.contains_key(param)
+                        {
+                            self.report(
+                                codes::spec::UNKNOWN_PARAM,
+                                &format!("{pointer}/pagination/page/{key}"),
+                                format!("pagination parameter `{param}` is not a declared query parameter"),
+                            );
+                        }
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+
+    /// Checks that pagination pointers lead into the success response's model.
+    fn pagination_pointers(&mut self, endpoint: &crate::spec::Endpoint, pointer: &str) {
+        let Some(pagination) = &endpoint.pagination else { return };
+        let success = endpoint.responses.iter().find_map(|(status, response)| {
+            if !status.starts_with('2') {
+                return None;
+            }
+            match response {
+                crate::spec::ResponseRef::Short(name) => Some(TypeRef::Name(name.clone())),
+                crate::spec::ResponseRef::Full(full) => full.body.clone(),
+            }
+        });
+        let (style, items, next, from_last_item) = match pagination {
+            Pagination::Cursor(cursor) => ("cursor", &cursor.items, Some(&cursor.next), cursor.from_last_item),
+            Pagination::Page(page) => ("page", &page.items, None, false),
+            Pagination::NextUrl(next_url) => ("next_url", &next_url.items, Some(&next_url.next), false),
+        };
+        let Some(success) = success else {
+            self.report(
+                codes::spec::BAD_PAGINATION,
+                &format!("{pointer}/pagination"),
+                "a paginated endpoint needs a 2xx response with a body".into(),
+            );
+            return;
+        };
+        let key_pointer = |key: &str| format!("{pointer}/pagination/{style}/{key}");
+        let list = self.follow(&success, items.as_deref().unwrap_or(""));
+        let problem = match list {
+            Some(list) if self.is_array(list) => next.and_then(|next| {
+                let source =
+                    if from_last_item { self.schema_of(list).and_then(|s| s.items.as_ref()) } else { Some(&success) };
+                if source.and_then(|source| self.follow(source, next)).is_some() {
+                    return None;
+                }
+                let inside = if from_last_item { "an item of the list" } else { "the response body" };
+                Some((key_pointer("next"), format!("`{next}` does not lead to a property of {inside}")))
+            }),
+            _ => Some(match items {
+                Some(items) => {
+                    (key_pointer("items"), format!("`{items}` does not lead to an array in the response body"))
+                }
+                None => (
+                    format!("{pointer}/pagination/{style}"),
+                    "the response body is not an array; say where the items are with `items`".into(),
+                ),
+            }),
+        };
+        if let Some((at, message)) = problem {
+            self.report(codes::spec::BAD_PAGINATION, &at, message);
+        }
+    }
+
+    /// A `multipart` body is sent one part per field, so it must be an object with
+    /// properties (a model or an inline schema); `object_parts` means something only there.
+    fn multipart_body(&mut self, request: &crate::spec::RequestDef, pointer: &str) {
+        use crate::spec::ContentType;
+        let multipart = request.content_type == Some(ContentType::Multipart);
+        if !multipart {
+            if request.object_parts.is_some() {
+                self.report(
+                    codes::spec::OBJECT_PARTS_WITHOUT_MULTIPART,
+                    &format!("{pointer}/object_parts"),
+                    "`object_parts` applies to `content_type: multipart` bodies".into(),
+                )
+                .help = Some("remove it, or set `content_type: multipart`".into());
+            }
+            return;
+        }
+        let schema = match &request.body {
+            TypeRef::Inline(schema) => Some(schema.as_ref()),
+            TypeRef::Name(name) => self.spec.models.get(name),
+        };
+        // An unknown model name is reported by `type_ref` already.
+        let unknown = matches!(&request.body, TypeRef::Name(name) if !self.spec.models.contains_key(name));
+        let is_object = schema.is_some_and(|s| {
+            !s.properties.is_empty() && s.one_of.is_empty() && s.type_name.as_deref().is_none_or(|t| t == "object")
+        });
+        if !unknown && !is_object {
+            self.report(
+                codes::spec::MULTIPART_BODY_NOT_OBJECT,
+                &format!("{pointer}/body"),
+                "a `multipart` body must be an object with `properties`: each property is sent as one part".into(),
+            )
+            .help = Some("name a model with `properties`, or write them inline under `body`".into());
+        }
+    }
+}

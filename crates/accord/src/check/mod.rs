@@ -1,0 +1,130 @@
+//! Semantic rules the JSON Schema cannot state: references resolve, names are unique and
+//! usable, path parameters are declared and used, error codes exist, durations and rate
+//! limits parse, scenarios name real endpoints and codes, webhook events have payloads.
+//! Every rule adds a located diagnostic and checking goes on, so one run shows everything.
+//!
+//! This module holds the driver, the top-level rules and the helpers every area uses
+//! (durations, rates, URLs); one submodule per area of the spec holds the rest: `models`,
+//! `auth` (with environments), `endpoints`, `errors` (with retry, timeouts and rate limits),
+//! `webhooks`, `scenarios`.
+
+use crate::diag::{Code, Diagnostic, codes, join_pointer};
+use crate::spec::*;
+use crate::units::{parse_duration, parse_rate};
+
+mod auth;
+mod endpoints;
+mod errors;
+mod models;
+mod scenarios;
+mod webhooks;
+
+pub use endpoints::path_parameters;
+
+/// Primitive type names a `type` may use besides model names.
+pub const PRIMITIVES: &[&str] = &["string", "integer", "number", "boolean", "object", "array", "any"];
+
+/// Runs every semantic rule on a parsed spec.
+pub fn check(spec: &Spec, positions: &Positions) -> Vec<Diagnostic> {
+    let mut checker = Checker { spec, positions, diagnostics: Vec::new() };
+    checker.top_level();
+    checker.environments();
+    checker.auth();
+    checker.models();
+    checker.errors();
+    checker.retry();
+    checker.timeouts();
+    checker.rate_limits();
+    checker.endpoints();
+    checker.webhooks();
+    checker.scenarios();
+    checker.diagnostics
+}
+
+struct Checker<'a> {
+    spec: &'a Spec,
+    positions: &'a Positions,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn is_snake_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn is_json_pointer(text: &str) -> bool {
+    text.starts_with('/')
+}
+
+impl Checker<'_> {
+    /// Adds a diagnostic of `code` located at the value at `pointer`; set its label or help
+    /// on what this returns.
+    fn report(&mut self, code: &'static Code, pointer: &str, message: String) -> &mut Diagnostic {
+        let location = self.positions.value(pointer);
+        self.diagnostics.push(Diagnostic { location, ..Diagnostic::new(code, message).at(pointer) });
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    /// Adds a diagnostic of `code` located at the key of the node at `pointer` (for problems
+    /// with a name rather than with what it names).
+    fn report_at_key(&mut self, code: &'static Code, pointer: &str, message: String) -> &mut Diagnostic {
+        let location = self.positions.key(pointer);
+        self.diagnostics.push(Diagnostic { location, ..Diagnostic::new(code, message).at(pointer) });
+        self.diagnostics.last_mut().expect("just pushed")
+    }
+
+    fn duration(&mut self, text: &str, pointer: &str) {
+        if let Err(message) = parse_duration(text) {
+            self.report(codes::spec::BAD_DURATION, pointer, message).label = Some("not a duration".into());
+        }
+    }
+
+    fn rate(&mut self, limit: &RateLimit, pointer: &str) {
+        let (text, pointer) = match limit {
+            RateLimit::Short(text) => (text.as_str(), pointer.to_string()),
+            RateLimit::Full(def) => (def.limit.as_str(), format!("{pointer}/limit")),
+        };
+        if let Err(message) = parse_rate(text) {
+            self.report(codes::spec::BAD_RATE_LIMIT, &pointer, message).label = Some("not a rate limit".into());
+        }
+    }
+
+    fn url(&mut self, text: &str, pointer: &str) {
+        match url::Url::parse(text) {
+            Ok(url) if url.scheme() == "http" || url.scheme() == "https" => {}
+            Ok(url) => {
+                self.report(
+                    codes::spec::BAD_URL,
+                    pointer,
+                    format!("`{text}` uses scheme `{}`; expected `http` or `https`", url.scheme()),
+                );
+            }
+            Err(error) => {
+                self.report(codes::spec::BAD_URL, pointer, format!("`{text}` is not an absolute URL ({error})")).help =
+                    Some("write the full URL, e.g. `https://api.example.com`".into());
+            }
+        }
+    }
+
+    fn top_level(&mut self) {
+        if self.spec.accord != 1 {
+            self.report(
+                codes::spec::UNSUPPORTED_VERSION,
+                "/accord",
+                format!("spec language version `{}` is not supported", self.spec.accord),
+            )
+            .help = Some("this accord reads `accord: 1`".into());
+        }
+        if !is_snake_name(&self.spec.name) {
+            self.report(codes::spec::BAD_NAME, "/name", format!("`{}` is not a snake_case name", self.spec.name))
+                .help = Some("use lowercase letters, digits and `_`, starting with a letter (e.g. `orders`)".into());
+        }
+        for (title, diagram) in &self.spec.sequences {
+            if diagram.trim().is_empty() {
+                let pointer = join_pointer("/sequences", title);
+                self.report(codes::spec::EMPTY_SEQUENCE, &pointer, format!("sequence `{title}` is empty"));
+            }
+        }
+    }
+}

@@ -1,0 +1,230 @@
+//! Checks of `webhooks`: the signature scheme (after a preset is expanded) is one the
+//! runtime can verify, events can be told apart, payloads name models.
+
+use super::{Checker, is_json_pointer};
+use crate::diag::{codes, join_pointer};
+
+/// The names inside `{…}` in a template, in order; an unclosed `{` yields its rest.
+fn placeholders(template: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let close = after.find('}').unwrap_or(after.len());
+        found.push(&after[..close]);
+        rest = &after[(close + 1).min(after.len())..];
+    }
+    found
+}
+
+impl Checker<'_> {
+    pub(super) fn webhooks(&mut self) {
+        let Some(webhooks) = &self.spec.webhooks else { return };
+        match &webhooks.signature {
+            Some(signature) => self.signature(&crate::spec::presets::expand(signature)),
+            None => {
+                // Allowed because some sources (OpenAPI 3.1 `webhooks`) declare events but never
+                // how deliveries are signed, and inventing a scheme would be worse than none.
+                let warning = self.report_at_key(
+                    codes::spec::UNSIGNED_WEBHOOKS,
+                    "/webhooks",
+                    "deliveries cannot be verified: the spec declares no `signature` scheme".into(),
+                );
+                warning.label = Some("no `signature`".into());
+                warning.help = Some(
+                    "add `signature` with a `preset` (standard-webhooks-v1, svix, stripe, github, shopify, slack, twilio, …) or the explicit grammar (`algorithm`, `header`, `format`, …)".into(),
+                );
+            }
+        }
+        if let Some(delivery) = &webhooks.delivery {
+            for (index, delay) in delivery.retries.iter().enumerate() {
+                self.duration(delay, &format!("/webhooks/delivery/retries/{index}"));
+            }
+            if let Some(timeout) = &delivery.timeout {
+                self.duration(timeout, "/webhooks/delivery/timeout");
+            }
+        }
+        // One declared event needs no type source: every delivery is that event.
+        if webhooks.event_type_field.is_none() && webhooks.event_header.is_none() && webhooks.events.len() > 1 {
+            self.report(
+                codes::spec::MISSING_EVENT_TYPE,
+                "/webhooks",
+                "webhooks need `event_type_field` or `event_header` to tell events apart".into(),
+            );
+        }
+        for (key, value) in
+            [("event_type_field", &webhooks.event_type_field), ("event_id_field", &webhooks.event_id_field)]
+        {
+            if let Some(value) = value
+                && !is_json_pointer(value)
+            {
+                self.report(
+                    codes::spec::BAD_POINTER,
+                    &format!("/webhooks/{key}"),
+                    format!("`{value}` is not a JSON pointer"),
+                );
+            }
+        }
+        for (event, definition) in &webhooks.events {
+            let pointer = join_pointer("/webhooks/events", event);
+            self.model_ref(&definition.payload, &format!("{pointer}/payload"));
+        }
+    }
+
+    /// Checks an expanded signature scheme (see `spec::presets`): what the runtime's
+    /// `Scheme::check` would refuse is reported here, located.
+    fn signature(&mut self, signature: &crate::spec::WebhookSignature) {
+        const AT: &str = "/webhooks/signature";
+        let help = "choose a `preset` (standard-webhooks-v1, svix, stripe, github, shopify, slack, twilio, …) or write the field";
+        for (field, missing) in [
+            ("algorithm", signature.algorithm.is_none()),
+            ("header", signature.header.is_none()),
+            ("format", signature.format.is_none()),
+        ] {
+            if missing {
+                self.report(codes::spec::MISSING_FIELD, AT, format!("the signature scheme has no `{field}`")).help =
+                    Some(help.into());
+            }
+        }
+        let separator = signature.separator.as_deref();
+        if separator == Some("") {
+            self.report(codes::spec::BAD_SIGNATURE_FORMAT, &format!("{AT}/separator"), "the separator is empty".into());
+        }
+        let mut timestamp_entry = false;
+        if let Some(format) = &signature.format {
+            let entries: Vec<&str> = match separator.filter(|s| !s.is_empty()) {
+                Some(separator) => format.split(separator).collect(),
+                None => vec![format.as_str()],
+            };
+            let mut signatures = 0;
+            let mut bad_entries = 0;
+            let (mut signature_prefix, mut timestamp_prefix) = (None, None);
+            for entry in entries {
+                let placeholders = placeholders(entry);
+                let prefix = entry.split('{').next().unwrap_or_default();
+                match placeholders.as_slice() {
+                    ["hex" | "base64"] => {
+                        signatures += 1;
+                        signature_prefix = Some(prefix);
+                    }
+                    ["timestamp"] if !timestamp_entry => {
+                        timestamp_entry = true;
+                        timestamp_prefix = Some(prefix);
+                    }
+                    _ => {
+                        bad_entries += 1;
+                        self.report(
+                            codes::spec::BAD_SIGNATURE_FORMAT,
+                            &format!("{AT}/format"),
+                            format!("format entry `{entry}` must hold exactly one `{{hex}}`, `{{base64}}` or `{{timestamp}}`"),
+                        )
+                        .help = Some(
+                            "entries are separated by `separator`; e.g. `t={timestamp},v1={hex}` with separator `,`".into(),
+                        );
+                    }
+                }
+            }
+            if let (Some(signature), Some(timestamp)) = (signature_prefix, timestamp_prefix)
+                && (signature.starts_with(timestamp) || timestamp.starts_with(signature))
+            {
+                self.report(
+                    codes::spec::BAD_SIGNATURE_FORMAT,
+                    &format!("{AT}/format"),
+                    format!("in `{format}` the timestamp and signature entries need prefixes that tell them apart"),
+                )
+                .help = Some("e.g. `t={timestamp},v1={hex}`".into());
+            }
+            if signatures != 1 && bad_entries == 0 {
+                self.report(
+                    codes::spec::BAD_SIGNATURE_FORMAT,
+                    &format!("{AT}/format"),
+                    format!("signature format `{format}` must contain exactly one of `{{hex}}` or `{{base64}}`"),
+                );
+            }
+        }
+        let payload = signature.signed_payload.as_deref().unwrap_or("{body}");
+        let payload_placeholders = placeholders(payload);
+        for placeholder in &payload_placeholders {
+            if !["body", "timestamp", "id", "url", "form_params"].contains(placeholder) {
+                self.report(
+                    codes::spec::BAD_SIGNED_PAYLOAD,
+                    &format!("{AT}/signed_payload"),
+                    format!(
+                        "unknown placeholder `{{{placeholder}}}`; expected `{{body}}`, `{{timestamp}}`, `{{id}}`, `{{url}}` or `{{form_params}}`"
+                    ),
+                );
+            }
+        }
+        if !payload_placeholders.iter().any(|p| *p == "body" || *p == "form_params") {
+            self.report(
+                codes::spec::BAD_SIGNED_PAYLOAD,
+                &format!("{AT}/signed_payload"),
+                "the signed payload must include `{body}` (or Twilio's `{form_params}`)".into(),
+            );
+        }
+        let timestamp_header = signature.timestamp.as_ref().and_then(|t| t.header.as_ref()).is_some();
+        if (payload_placeholders.contains(&"timestamp") || signature.timestamp.is_some())
+            && !timestamp_entry
+            && !timestamp_header
+        {
+            self.report(codes::spec::MISSING_TIMESTAMP, AT, "the timestamp has no source".into()).help =
+                Some("set `timestamp.header`, or put `{timestamp}` in `format`".into());
+        }
+        if (timestamp_entry || timestamp_header) && !payload_placeholders.contains(&"timestamp") {
+            // A provider may document exactly this (seed 002's orders API does); it can be
+            // declared, but its replay window only stops accidental replays.
+            let message = "the timestamp is checked against the replay window but not signed, so anyone who captured a delivery can rewrite it";
+            self.report(codes::spec::UNSIGNED_TIMESTAMP, &format!("{AT}/signed_payload"), message.into()).help =
+                Some("if the provider signs it, put `{timestamp}` in `signed_payload`".into());
+        }
+        if timestamp_entry && timestamp_header {
+            self.report(
+                codes::spec::BAD_SIGNATURE_FORMAT,
+                &format!("{AT}/timestamp/header"),
+                "the timestamp comes from both `timestamp.header` and an entry of `format`".into(),
+            );
+        }
+        if timestamp_entry && signature.timestamp.is_none() {
+            self.report(codes::spec::MISSING_TOLERANCE, AT, "the timestamp has no `tolerance`".into()).help =
+                Some("add `timestamp: { tolerance: 5m }` (`0s` disables the replay check)".into());
+        }
+        if let Some(timestamp) = &signature.timestamp {
+            match &timestamp.tolerance {
+                Some(tolerance) => self.duration(tolerance, &format!("{AT}/timestamp/tolerance")),
+                None => {
+                    self.report(
+                        codes::spec::MISSING_TOLERANCE,
+                        &format!("{AT}/timestamp"),
+                        "the timestamp has no `tolerance`".into(),
+                    )
+                    .help = Some("e.g. `tolerance: 5m` (`0s` disables the replay check)".into());
+                }
+            }
+        }
+        if payload_placeholders.contains(&"id") && signature.id_header.is_none() {
+            self.report(
+                codes::spec::MISSING_ID_HEADER,
+                &format!("{AT}/signed_payload"),
+                "`{id}` is signed but no `id_header` says where it comes from".into(),
+            )
+            .help = Some("add `id_header: webhook-id`".into());
+        }
+        if signature.url.is_some() && !payload_placeholders.contains(&"url") {
+            self.report(
+                codes::spec::BAD_SIGNED_PAYLOAD,
+                &format!("{AT}/url"),
+                "`url` options are set but `{url}` is not signed".into(),
+            );
+        }
+        if signature.algorithm == Some(crate::spec::SignatureAlgorithm::Ed25519)
+            && signature.key.as_ref().and_then(|k| k.encoding).unwrap_or(crate::spec::KeyEncoding::Utf8)
+                == crate::spec::KeyEncoding::Utf8
+        {
+            self.report(
+                codes::spec::BAD_KEY_ENCODING,
+                &format!("{AT}/key/encoding"),
+                "Ed25519 keys are 32 bytes, written in `base64` or `hex`".into(),
+            );
+        }
+    }
+}

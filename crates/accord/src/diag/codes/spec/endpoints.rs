@@ -1,0 +1,286 @@
+//! `spec::*` codes of `endpoints`: paths, routes, responses, parameters, pagination and
+//! multipart bodies (found by `check::endpoints`, and by `check::scenarios` for parameters).
+
+use crate::diag::codes::Example;
+
+codes! {
+    BAD_PATH = "spec::bad_path", Error {
+        summary: "an endpoint path that is not a well-formed path template",
+        explanation: "An endpoint's `path` is appended to the environment's base URL, so it starts with \
+            `/`; its parameters are written `{name}`, so every `{` is closed by a `}`, with a name \
+            between them and no `{` inside, and no `}` stands alone.",
+        example: Example::fixed(
+            r#"
+endpoints:
+  get_order:
+    method: GET
+    path: orders/{id
+    path_params: { id: string }
+    responses: { "200": { description: The order } }
+"#,
+            r#"
+endpoints:
+  get_order:
+    method: GET
+    path: /orders/{id}
+    path_params: { id: string }
+    responses: { "200": { description: The order } }
+"#,
+        ),
+    }
+
+    DUPLICATE_ENDPOINT = "spec::duplicate_endpoint", Error {
+        summary: "two endpoints with the same method and path",
+        explanation: "Two endpoints have the same method and the same path, the names of path \
+            parameters aside (`/orders/{id}` and `/orders/{order_id}` are one route). A server, and \
+            accord's mock, which routes requests by the spec, cannot tell which of the two a request \
+            is for. The diagnostic points at the second endpoint; merge the two, or change one's \
+            method or path.",
+        example: Example::fixed(
+            r#"
+endpoints:
+  get_order:
+    method: GET
+    path: /orders/{order_id}
+    path_params: { order_id: string }
+    responses: { "200": { description: The order } }
+  fetch_order:
+    method: GET
+    path: /orders/{id}
+    path_params: { id: string }
+    responses: { "200": { description: The order } }
+"#,
+            r#"
+endpoints:
+  get_order:
+    method: GET
+    path: /orders/{order_id}
+    path_params: { order_id: string }
+    responses: { "200": { description: The order } }
+"#,
+        ),
+    }
+
+    UNDECLARED_PATH_PARAM = "spec::undeclared_path_param", Error {
+        summary: "a `{parameter}` of the path that `path_params` does not declare",
+        explanation: "The path has a `{name}` parameter that the endpoint's `path_params` does not \
+            declare. Each path parameter becomes an argument of the generated method, typed by its \
+            declaration, and the mock validates it by that type; declare it \
+            (`path_params: { order_id: string }`).",
+        example: Example::fixed(
+            r#"
+endpoints:
+  get_order:
+    method: GET
+    path: /orders/{order_id}
+    responses: { "200": { description: The order } }
+"#,
+            r#"
+endpoints:
+  get_order:
+    method: GET
+    path: /orders/{order_id}
+    path_params: { order_id: string }
+    responses: { "200": { description: The order } }
+"#,
+        ),
+    }
+
+    UNUSED_PATH_PARAM = "spec::unused_path_param", Error {
+        summary: "a declared path parameter that the path does not use",
+        explanation: "`path_params` declares a parameter that does not appear as `{name}` in the \
+            endpoint's `path`. The generated method would take an argument it never sends. Most often \
+            the two names differ by a typo, and the help names the path's closest parameter.",
+        example: Example::fixed(
+            r#"
+endpoints:
+  get_order:
+    method: GET
+    path: /orders/{order_id}
+    path_params: { order_id: string, item_id: string }
+    responses: { "200": { description: The order } }
+"#,
+            r#"
+endpoints:
+  get_order:
+    method: GET
+    path: /orders/{order_id}
+    path_params: { order_id: string }
+    responses: { "200": { description: The order } }
+"#,
+        ),
+    }
+
+    NO_SUCCESS_RESPONSE = "spec::no_success_response", Error {
+        summary: "an endpoint that declares no 2xx response",
+        explanation: "An endpoint's `responses` has no 2xx status. The generated method returns what \
+            the success response carries and the mock answers with it, so an endpoint with only error \
+            statuses has nothing to return. Declare the success response; one without a body is \
+            written `\"204\": { description: No content }`. Error statuses belong in `errors`.",
+        example: Example::fixed(
+            r#"
+endpoints:
+  delete_order:
+    method: DELETE
+    path: /orders/{id}
+    path_params: { id: string }
+    responses: { "404": { description: No such order } }
+"#,
+            r#"
+endpoints:
+  delete_order:
+    method: DELETE
+    path: /orders/{id}
+    path_params: { id: string }
+    responses: { "204": { description: Deleted } }
+"#,
+        ),
+    }
+
+    UNKNOWN_PARAM = "spec::unknown_param", Error {
+        summary: "a parameter that the endpoint does not declare",
+        explanation: "A parameter is named that the endpoint does not declare: a pagination's `param` \
+            or `size_param` that is not among the endpoint's `query` parameters (the client sets it to \
+            ask for the next page, so it must exist and have a type), or, in a scenario's `request`, a \
+            `path` or `query` value for a parameter the endpoint does not have (the call could not be \
+            made as written).",
+        example: Example::fixed(
+            r#"
+models:
+  OrderPage:
+    properties:
+      data: { type: array, items: string }
+      next_cursor: { type: string, nullable: true }
+endpoints:
+  list_orders:
+    method: GET
+    path: /orders
+    query: { cursor: string }
+    responses: { "200": OrderPage }
+    pagination: { cursor: { param: starting_after, next: /next_cursor, items: /data } }
+"#,
+            r#"
+models:
+  OrderPage:
+    properties:
+      data: { type: array, items: string }
+      next_cursor: { type: string, nullable: true }
+endpoints:
+  list_orders:
+    method: GET
+    path: /orders
+    query: { cursor: string }
+    responses: { "200": OrderPage }
+    pagination: { cursor: { param: cursor, next: /next_cursor, items: /data } }
+"#,
+        ),
+    }
+
+    BAD_PAGINATION = "spec::bad_pagination", Error {
+        summary: "pagination pointers that do not lead through the response body",
+        explanation: "A paginated endpoint needs a 2xx response with a body, and its pagination's \
+            pointers must lead through that body's type: `items` to an array (without `items` the body \
+            itself must be an array), and `next` to a property of the body (or, with `from_last_item`, \
+            of an item of the list). The generated `pages` and `items` streams follow these pointers \
+            page after page, so one that leads nowhere would find no items or stop after the first \
+            page.",
+        example: Example::fixed(
+            r#"
+models:
+  OrderPage:
+    properties:
+      data: { type: array, items: string }
+      next_cursor: { type: string, nullable: true }
+endpoints:
+  list_orders:
+    method: GET
+    path: /orders
+    query: { cursor: string }
+    responses: { "200": OrderPage }
+    pagination: { cursor: { param: cursor, next: /next_cursor, items: /orders } }
+"#,
+            r#"
+models:
+  OrderPage:
+    properties:
+      data: { type: array, items: string }
+      next_cursor: { type: string, nullable: true }
+endpoints:
+  list_orders:
+    method: GET
+    path: /orders
+    query: { cursor: string }
+    responses: { "200": OrderPage }
+    pagination: { cursor: { param: cursor, next: /next_cursor, items: /data } }
+"#,
+        ),
+    }
+
+    OBJECT_PARTS_WITHOUT_MULTIPART = "spec::object_parts_without_multipart", Error {
+        summary: "`object_parts` on a request body that is not multipart",
+        explanation: "`object_parts` says how the object-valued fields of a multipart body are sent \
+            (`json`: one JSON part; `brackets`: one text part per key, `field[key]`), so it applies to \
+            `content_type: multipart` bodies only; on a JSON or form body it would do nothing. Remove \
+            it, or make the body multipart.",
+        example: Example::fixed(
+            r#"
+models:
+  Upload:
+    properties:
+      file: { type: string, format: binary }
+      metadata: { type: object, additional_properties: string }
+endpoints:
+  upload:
+    method: POST
+    path: /uploads
+    request: { body: Upload, object_parts: brackets }
+    responses: { "201": { description: Uploaded } }
+"#,
+            r#"
+models:
+  Upload:
+    properties:
+      file: { type: string, format: binary }
+      metadata: { type: object, additional_properties: string }
+endpoints:
+  upload:
+    method: POST
+    path: /uploads
+    request: { body: Upload, content_type: multipart, object_parts: brackets }
+    responses: { "201": { description: Uploaded } }
+"#,
+        ),
+    }
+
+    MULTIPART_BODY_NOT_OBJECT = "spec::multipart_body_not_object", Error {
+        summary: "a multipart request body that is not an object with properties",
+        explanation: "A `content_type: multipart` body is sent as one part per property, so its type \
+            must be an object that declares `properties`: a model or an inline schema, without \
+            `one_of`. An array, a `one_of` or an object without properties has no fields to make \
+            parts of.",
+        example: Example::fixed(
+            r#"
+endpoints:
+  upload:
+    method: POST
+    path: /uploads
+    request:
+      content_type: multipart
+      body: { type: array, items: { type: string, format: binary } }
+    responses: { "201": { description: Uploaded } }
+"#,
+            r#"
+endpoints:
+  upload:
+    method: POST
+    path: /uploads
+    request:
+      content_type: multipart
+      body:
+        properties:
+          files: { type: array, items: { type: string, format: binary } }
+    responses: { "201": { description: Uploaded } }
+"#,
+        ),
+    }
+}

@@ -1,0 +1,180 @@
+//! `spec::*` codes of `errors`, `retry`, `timeouts` and `rate_limits`, and of error codes named
+//! elsewhere (found by `check::errors`, `check::endpoints` and `check::scenarios`).
+
+use crate::diag::codes::Example;
+
+codes! {
+    BAD_STATUS = "spec::bad_status", Error {
+        summary: "a status that is not an HTTP status, or an error code's status that is not 4xx or 5xx",
+        explanation: "Two places take HTTP statuses. The keys of an endpoint's `responses` must be \
+            status numbers from 100 to 599 (`\"200\"`, not `OK` or `2xx`). The `status` of an error code \
+            under `errors.codes` must be a 4xx or 5xx status, the statuses HTTP gives failures (RFC \
+            9110 §15): an error code describes a failed response, and the generated client decodes \
+            every 2xx answer as a success, so an error code with a 2xx status would never be seen.",
+        example: Example::fixed(
+            r#"
+models:
+  Problem:
+    properties: { message: string }
+errors:
+  body: Problem
+  codes:
+    NOT_FOUND: { status: 200, retry: never }
+"#,
+            r#"
+models:
+  Problem:
+    properties: { message: string }
+errors:
+  body: Problem
+  codes:
+    NOT_FOUND: { status: 404, retry: never }
+"#,
+        ),
+    }
+
+    MISSING_ERROR_BODY = "spec::missing_error_body", Error {
+        summary: "an error code without a body model",
+        explanation: "Every error code needs the model of its response body, either `errors.body` for \
+            all codes or the code's own `body`. The generated client decodes an error response into \
+            that model and hands it to the caller with the typed error, and the mock answers errors \
+            in that shape; without one there is nothing to decode into.",
+        example: Example::fixed(
+            r#"
+models:
+  Problem:
+    properties: { message: string }
+errors:
+  codes:
+    NOT_FOUND: { status: 404, retry: never }
+"#,
+            r#"
+models:
+  Problem:
+    properties: { message: string }
+errors:
+  body: Problem
+  codes:
+    NOT_FOUND: { status: 404, retry: never }
+"#,
+        ),
+    }
+
+    MATCH_WITHOUT_CODE_FIELD = "spec::match_without_code_field", Error {
+        summary: "an error code's `match` with no `errors.code_field` to compare it with",
+        explanation: "`match` gives the value of the error body's code field that identifies an error \
+            code (by default the code's own name). Without `errors.code_field`, the JSON pointer of \
+            that field, the client recognises codes by status alone and `match` would never be \
+            compared with anything; add `code_field`, or remove `match`.",
+        example: Example::fixed(
+            r#"
+models:
+  Problem:
+    properties: { code: string }
+errors:
+  body: Problem
+  codes:
+    NOT_FOUND: { status: 404, retry: never, match: resource_missing }
+"#,
+            r#"
+models:
+  Problem:
+    properties: { code: string }
+errors:
+  body: Problem
+  code_field: /code
+  codes:
+    NOT_FOUND: { status: 404, retry: never, match: resource_missing }
+"#,
+        ),
+    }
+
+    AMBIGUOUS_STATUS = "spec::ambiguous_status", Error {
+        summary: "two error codes share a status and nothing tells them apart",
+        explanation: "Two error codes are returned with the same status and there is no \
+            `errors.code_field`. Without a code field the generated client and the mock know an error \
+            code by its status alone, so they could not tell which of the two codes a response is, nor \
+            which retry strategy applies. Add `code_field` (the JSON pointer of the code in the error \
+            body), or merge the codes.",
+        example: Example::fixed(
+            r#"
+models:
+  Problem:
+    properties: { code: string }
+errors:
+  body: Problem
+  codes:
+    VALIDATION_ERROR: { status: 400, retry: never }
+    INVALID_CUSTOMER: { status: 400, retry: never }
+"#,
+            r#"
+models:
+  Problem:
+    properties: { code: string }
+errors:
+  body: Problem
+  code_field: /code
+  codes:
+    VALIDATION_ERROR: { status: 400, retry: never }
+    INVALID_CUSTOMER: { status: 400, retry: never }
+"#,
+        ),
+    }
+
+    BAD_RETRY = "spec::bad_retry", Error {
+        summary: "a retry policy that cannot be followed",
+        explanation: "`retry.max_attempts` counts every attempt, the first one included, so it is at \
+            least 1 (`1` means no retries); and a `backoff.multiplier` below 1 would make each delay \
+            shorter than the last, the opposite of backing off.",
+        example: Example::fixed(
+            r#"
+retry:
+  max_attempts: 0
+"#,
+            r#"
+retry:
+  max_attempts: 1
+"#,
+        ),
+    }
+
+    UNKNOWN_ERROR_CODE = "spec::unknown_error_code", Error {
+        summary: "an error code that `errors.codes` does not declare",
+        explanation: "An endpoint's `errors` list, or a scenario's `expect.error`, names an error code \
+            that is not declared under `errors.codes`. The endpoint's typed error and the scenario's \
+            check are made from the declaration (status, body, retry strategy), so the name must be \
+            declared; it is usually a typo, and the help names the closest code.",
+        example: Example::fixed(
+            r#"
+models:
+  Problem:
+    properties: { message: string }
+errors:
+  body: Problem
+  codes:
+    NOT_FOUND: { status: 404, retry: never }
+endpoints:
+  list_orders:
+    method: GET
+    path: /orders
+    responses: { "200": { description: The orders } }
+    errors: [NOT_FOUN]
+"#,
+            r#"
+models:
+  Problem:
+    properties: { message: string }
+errors:
+  body: Problem
+  codes:
+    NOT_FOUND: { status: 404, retry: never }
+endpoints:
+  list_orders:
+    method: GET
+    path: /orders
+    responses: { "200": { description: The orders } }
+    errors: [NOT_FOUND]
+"#,
+        ),
+    }
+}

@@ -1,0 +1,128 @@
+//! The methods of `Client`, one per endpoint, and the notes on an operation's behaviour that
+//! its method and request builder share.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::rust::tokens::{doc, ident, type_tokens};
+use crate::ir::{Ir, Operation, PaginationIr, Param, TypeExpr};
+
+/// How a parameter is taken by a method or setter: `impl Into<String>` for strings, the
+/// type itself otherwise.
+pub(super) fn param_arg(param: &Param) -> (TokenStream, TokenStream) {
+    let ty = type_tokens(&param.ty);
+    match param.ty {
+        TypeExpr::String | TypeExpr::Uri => (quote!(impl ::std::convert::Into<::std::string::String>), quote!(.into())),
+        _ => (ty, quote!()),
+    }
+}
+
+/// Markdown lines describing an operation's behaviour, shared by the method and builder.
+pub(super) fn operation_notes(ir: &Ir, op: &Operation) -> String {
+    let mut notes = Vec::new();
+    if !op.errors.is_empty() {
+        let codes: Vec<String> = op
+            .errors
+            .iter()
+            .map(|code| {
+                let retry =
+                    ir.errors.codes.iter().find(|c| &c.name == code).map(|c| c.retry.as_str()).unwrap_or("never");
+                format!("`{code}` (retry: {retry})")
+            })
+            .collect();
+        notes.push(format!("Errors: {}.", codes.join(", ")));
+    }
+    notes.push(crate::emit::prose::retry_summary(ir, op));
+    if let Some(header) = &op.idempotency_header {
+        notes.push(format!("Idempotency key: `{header}`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes."));
+    }
+    if let Some(rate) = &op.rate_limit {
+        let source = if op.own_rate_limit {
+            "this endpoint's"
+        } else {
+            "the spec's default, shared by endpoints without their own"
+        };
+        let quotas: Vec<&str> = ir.rate_limits.quotas.iter().map(|q| q.text.as_str()).collect();
+        notes.push(format!(
+            "Rate limit: {} (burst {}, {source}){}; enforced client-side: a request waits for a token rather than fail.",
+            rate.text,
+            rate.burst,
+            if quotas.is_empty() { String::new() } else { format!(", plus the quota {}", quotas.join(", ")) }
+        ));
+    }
+    if let Some(pagination) = &op.pagination {
+        notes.push(match pagination {
+            PaginationIr::Cursor { param, next, .. } => {
+                format!("Paginated by cursor: the next cursor (`{next}`) goes in `{param}`.")
+            }
+            PaginationIr::Page { param, link_header, .. } => {
+                format!(
+                    "Paginated by page number `{param}`{}.",
+                    if *link_header { "; the next page is in the `Link` header (RFC 8288)" } else { "" }
+                )
+            }
+            PaginationIr::NextUrl { next, .. } => format!("Paginated by next URL (`{next}`)."),
+        });
+        notes.push("`.pages()` streams every page and `.stream()` every item.".to_string());
+    }
+    notes.join("\n")
+}
+
+/// `Client::METHOD`: takes the required parameters and body, returns the request builder.
+pub(super) fn client_method(ir: &Ir, op: &Operation) -> TokenStream {
+    let method = ident(&op.method_name);
+    let builder = ident(&op.builder_name);
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for param in op
+        .path_params
+        .iter()
+        .chain(op.query.iter().filter(|p| p.required))
+        .chain(op.headers.iter().filter(|p| p.required))
+    {
+        let name = ident(&param.rust_name);
+        let (arg_ty, convert) = param_arg(param);
+        args.push(quote!(#name: #arg_ty));
+        inits.push(quote!(#name: #name #convert,));
+    }
+    let body = op.body.as_ref().map(|body| {
+        let ty = type_tokens(&body.ty);
+        if body.required {
+            args.push(quote!(body: &'a #ty));
+            quote!(body,)
+        } else {
+            quote!(body: ::std::option::Option::None,)
+        }
+    });
+    for param in op.query.iter().chain(op.headers.iter()).filter(|p| !p.required) {
+        let name = ident(&param.rust_name);
+        inits.push(quote!(#name: ::std::option::Option::None,));
+    }
+    let idempotency = op.idempotency_header.as_ref().map(|_| quote!(idempotency_key: ::std::option::Option::None,));
+    let mut text = format!("Sends `{} {}` (spec: `endpoints.{}`).", op.http_method.as_str(), op.path, op.name);
+    if let Some(summary) = &op.summary {
+        text.push_str(&format!("\n\n{summary}"));
+    }
+    if let Some(description) = &op.description {
+        text.push_str(&format!("\n\n{}", description.trim_end()));
+    }
+    let notes = operation_notes(ir, op);
+    if !notes.is_empty() {
+        text.push_str(&format!("\n\n{notes}"));
+    }
+    text.push_str("\n\nReturns a request builder: set optional parameters, then `.send().await`.");
+    let docs = doc(&text);
+    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #docs
+        #deprecated
+        pub fn #method<'a>(&'a self #(, #args)*) -> #builder<'a> {
+            #builder {
+                client: self,
+                #(#inits)*
+                #body
+                #idempotency
+            }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! `src/client.rs` of a client crate: the environments, the spec's rate limits, multipart
+//! bodies, the client with its builder and one method per endpoint, then one request builder
+//! per endpoint (printed on several threads).
+
+mod auth;
+mod builder;
+mod environment;
+mod methods;
+mod multipart;
+mod pagination;
+mod rate_limits;
+mod request;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::pretty::print_parts;
+use super::tokens::doc;
+use crate::emit::emitter::generated_notice;
+use crate::ir::Ir;
+
+/// `client.rs` as tokens (the build script's inline module).
+pub(super) fn client_rs(ir: &Ir) -> TokenStream {
+    let head = client_head(ir);
+    let requests: Vec<TokenStream> = ir.operations.iter().map(|op| request::request_builder(ir, op)).collect();
+    quote! {
+        #head
+        #(#requests)*
+    }
+}
+
+/// `client.rs` as [`client_rs`] prints, its request builders built and printed on several
+/// threads.
+pub(super) fn client_file(ir: &Ir) -> String {
+    print_parts(&generated_notice(&ir.source_path), 1 + ir.operations.len(), |index| match index {
+        0 => client_head(ir),
+        _ => request::request_builder(ir, &ir.operations[index - 1]),
+    })
+}
+
+/// `client.rs` up to the request builders: the environments, rate limits, multipart bodies,
+/// the client, its builder and its methods.
+fn client_head(ir: &Ir) -> TokenStream {
+    let environment = environment::environment_enum(ir);
+    let rate_limits = rate_limits::rate_limits_fn(ir);
+    let multipart = multipart::multipart_impls(ir);
+    let client = client_struct(ir);
+    let builder = builder::client_builder(ir);
+    let methods: Vec<TokenStream> = ir.operations.iter().map(|op| methods::client_method(ir, op)).collect();
+    quote! {
+        //! The client, its builder, and one request builder per endpoint.
+        #environment
+
+        #rate_limits
+
+        #(#multipart)*
+
+        #client
+
+        #builder
+
+        impl Client {
+            /// A builder with the default environment and no credentials.
+            pub fn builder() -> ClientBuilder {
+                ClientBuilder::default()
+            }
+
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                self.inner.base_url()
+            }
+
+            /// Sends a request described by hand (for calls the typed methods cannot express,
+            /// such as deliberately invalid bodies in contract tests) and classifies the
+            /// answer like the typed methods do.
+            ///
+            /// Errors: as the typed methods.
+            pub async fn send_raw(&self, request: &::accord_runtime::RequestSpec) -> ::std::result::Result<::accord_runtime::Response<::accord_runtime::serde_json::Value>, crate::errors::Error> {
+                let raw = self.inner.execute(request).await.map_err(crate::errors::Error::Transport)?;
+                crate::errors::decode_response::<::accord_runtime::serde_json::Value>(raw)
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+/// `pub struct Client`, a handle on the runtime's client.
+fn client_struct(ir: &Ir) -> TokenStream {
+    let client_doc = doc(&format!(
+        "Client for {}. Cheap to clone: clones share one connection pool, token cache, rate-limit buckets and retry budget.\n\nBuild one with [`Client::builder`].",
+        ir.title
+    ));
+    quote! {
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            inner: ::accord_runtime::Client,
+        }
+    }
+}

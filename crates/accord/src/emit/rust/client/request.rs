@@ -1,0 +1,245 @@
+//! One request builder per endpoint in `client.rs`: a struct holding the parameters and body,
+//! setters for the optional ones, `send`/`send_full`, pagination, and `request`, which encodes
+//! them as the runtime's `RequestSpec`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::methods::{operation_notes, param_arg};
+use super::pagination::pagination_methods;
+use crate::emit::rust::tokens::{doc, ident, lit, type_tokens};
+use crate::ir::{ContentType, Ir, Operation, Param};
+
+/// `pub struct NAMEBuilder<'a>` and its methods, for one operation.
+pub(super) fn request_builder(ir: &Ir, op: &Operation) -> TokenStream {
+    let builder = ident(&op.builder_name);
+    let (fields, setters) = fields_and_setters(op);
+    let success = op.success.as_ref().map(type_tokens).unwrap_or(quote!(()));
+    let send = send_fns(ir, op, &success);
+    let pagination = pagination_methods(op, &success);
+    let request = request_fn(op);
+    let builder_doc = doc(&format!(
+        "Request builder for [`Client::{}`] (`{} {}`).",
+        crate::names::bare(&op.method_name),
+        op.http_method.as_str(),
+        op.path
+    ));
+    quote! {
+        #builder_doc
+        #[derive(Debug, Clone)]
+        #[must_use = "a request does nothing until `.send().await`"]
+        pub struct #builder<'a> {
+            client: &'a Client,
+            #(#fields)*
+        }
+
+        impl<'a> #builder<'a> {
+            #(#setters)*
+
+            #send
+
+            #pagination
+
+            #request
+        }
+    }
+}
+
+/// The builder's fields (every parameter, the body, the idempotency key) and the setters of
+/// the optional ones.
+fn fields_and_setters(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut fields = Vec::new();
+    let mut setters = Vec::new();
+    for param in op.path_params.iter().chain(op.query.iter()).chain(op.headers.iter()) {
+        let name = ident(&param.rust_name);
+        let ty = type_tokens(&param.ty);
+        let is_path = op.path_params.iter().any(|p| p.wire_name == param.wire_name && std::ptr::eq(p, param));
+        if param.required || is_path {
+            fields.push(quote!(#name: #ty,));
+            continue;
+        }
+        fields.push(quote!(#name: ::std::option::Option<#ty>,));
+        setters.push(param_setter(param));
+    }
+    if let Some(body) = &op.body {
+        let ty = type_tokens(&body.ty);
+        if body.required {
+            fields.push(quote!(body: &'a #ty,));
+        } else {
+            fields.push(quote!(body: ::std::option::Option<&'a #ty>,));
+            setters.push(quote! {
+                /// Sets the (optional) request body.
+                pub fn body(mut self, body: &'a #ty) -> Self {
+                    self.body = ::std::option::Option::Some(body);
+                    self
+                }
+            });
+        }
+    }
+    if let Some(header) = &op.idempotency_header {
+        fields.push(quote!(idempotency_key: ::std::option::Option<::std::string::String>,));
+        let text = doc(&format!(
+            "Sets the idempotency key, sent as `{header}`; the provider answers a repeated key with the first result."
+        ));
+        setters.push(quote! {
+            #text
+            pub fn idempotency_key(mut self, key: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.idempotency_key = ::std::option::Option::Some(key.into());
+                self
+            }
+        });
+    }
+    (fields, setters)
+}
+
+/// The setter of an optional parameter, documented with its description and constraints.
+fn param_setter(param: &Param) -> TokenStream {
+    let name = ident(&param.rust_name);
+    let (arg_ty, convert) = param_arg(param);
+    let mut text = format!("Sets `{}`.", param.wire_name);
+    if let Some(description) = &param.description {
+        text.push_str(&format!(" {}", description.trim_end()));
+    }
+    let summary = param.constraints.summary();
+    if !summary.is_empty() {
+        text.push_str(&format!("\n\nConstraints: {summary}."));
+    }
+    let docs = doc(&text);
+    quote! {
+        #docs
+        pub fn #name(mut self, value: #arg_ty) -> Self {
+            self.#name = ::std::option::Option::Some(value #convert);
+            self
+        }
+    }
+}
+
+/// `send` and `send_full`, documented with the operation's notes.
+fn send_fns(ir: &Ir, op: &Operation, success: &TokenStream) -> TokenStream {
+    let notes = operation_notes(ir, op);
+    let send_doc = doc(&format!(
+        "Sends the request and decodes the success body.\n\nErrors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.{}",
+        if notes.is_empty() { String::new() } else { format!("\n\n{notes}") }
+    ));
+    quote! {
+        #send_doc
+        pub async fn send(self) -> ::std::result::Result<#success, crate::errors::Error> {
+            self.send_full().await.map(|response| response.body)
+        }
+
+        /// Like [`Self::send`], keeping the status and headers of the response.
+        ///
+        /// Errors: as [`Self::send`].
+        pub async fn send_full(self) -> ::std::result::Result<::accord_runtime::Response<#success>, crate::errors::Error> {
+            let request = self.request()?;
+            let raw = self.client.inner.execute(&request).await.map_err(crate::errors::Error::Transport)?;
+            crate::errors::decode_response::<#success>(raw)
+        }
+    }
+}
+
+/// `request`: the path, query, headers, body and idempotency key as a `RequestSpec`.
+fn request_fn(op: &Operation) -> TokenStream {
+    let pieces = path_pieces(op);
+    let method = format_ident!("{}", op.http_method.as_str());
+    let operation_name = lit(&op.name);
+    let query = parameter_encoding(&op.query, &ident("query"));
+    let headers = parameter_encoding(&op.headers, &ident("header"));
+    let body = body_encoding(op);
+    let idempotency = idempotency_encoding(op);
+    quote! {
+        /// The request this builder describes, as the runtime sends it.
+        ///
+        /// Errors: `Decode` when a parameter or the body cannot be encoded.
+        pub fn request(&self) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
+            let mut path = ::std::string::String::new();
+            #(#pieces)*
+            #[allow(unused_mut)]
+            let mut request = ::accord_runtime::RequestSpec::new(::accord_runtime::reqwest::Method::#method, #operation_name, path);
+            #(#query)*
+            #(#headers)*
+            #body
+            #idempotency
+            ::std::result::Result::Ok(request)
+        }
+    }
+}
+
+/// The path, built from literal pieces and percent-encoded parameters.
+fn path_pieces(op: &Operation) -> Vec<TokenStream> {
+    let mut pieces = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(open) = rest.find('{') {
+        let literal = &rest[..open];
+        if !literal.is_empty() {
+            let literal = lit(literal);
+            pieces.push(quote!(path.push_str(#literal);));
+        }
+        let close = rest[open..].find('}').map(|c| open + c).unwrap_or(rest.len() - 1);
+        let wire = &rest[open + 1..close];
+        if let Some(param) = op.path_params.iter().find(|p| p.wire_name == wire) {
+            let name = ident(&param.rust_name);
+            pieces.push(quote!(path.push_str(&::accord_runtime::client::path_segment(&self.#name));));
+        }
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        let literal = lit(rest);
+        pieces.push(quote!(path.push_str(#literal);));
+    }
+    pieces
+}
+
+/// The statements that add each of `params` to the request with `request.SETTER(…)`
+/// (`query` or `header`), an optional one only when set.
+fn parameter_encoding(params: &[Param], setter: &syn::Ident) -> Vec<TokenStream> {
+    params
+        .iter()
+        .map(|param| {
+            let name = ident(&param.rust_name);
+            let wire = lit(&param.wire_name);
+            if param.required {
+                quote!(request.#setter(#wire, &self.#name).map_err(crate::errors::Error::Decode)?;)
+            } else {
+                quote! {
+                    if let ::std::option::Option::Some(value) = &self.#name {
+                        request.#setter(#wire, value).map_err(crate::errors::Error::Decode)?;
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+/// The statements that encode the body by its content type, an optional one only when set.
+fn body_encoding(op: &Operation) -> Option<TokenStream> {
+    op.body.as_ref().map(|body| {
+        let setter = match body.content_type {
+            ContentType::Json => quote!(json_body),
+            ContentType::Form => quote!(form_body),
+            ContentType::Multipart => quote!(multipart_body),
+        };
+        if body.required {
+            quote!(request.#setter(self.body).map_err(crate::errors::Error::Decode)?;)
+        } else {
+            quote! {
+                if let ::std::option::Option::Some(body) = self.body {
+                    request.#setter(body).map_err(crate::errors::Error::Decode)?;
+                }
+            }
+        }
+    })
+}
+
+/// The statements that mark the request idempotent and send the caller's key, if set.
+fn idempotency_encoding(op: &Operation) -> Option<TokenStream> {
+    op.idempotency_header.as_ref().map(|header| {
+        let header = lit(header);
+        quote! {
+            request.idempotency_header = ::std::option::Option::Some(#header);
+            if let ::std::option::Option::Some(key) = &self.idempotency_key {
+                request.headers.push((#header.to_string(), key.clone()));
+            }
+        }
+    })
+}

@@ -1,0 +1,307 @@
+//! `src/models.rs` of a client crate: one item per IR type (a struct with its `Deserialize`,
+//! an open enum, an untagged union, an alias), printed on several threads.
+
+use std::collections::BTreeMap;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::cycles::{cycles, member_type};
+use super::pretty::print_parts;
+use super::tokens::{doc, doc_literal, ident, lit, type_tokens};
+use crate::emit::emitter::generated_notice;
+use crate::ir::*;
+
+/// `models.rs` as tokens (the build script's inline module).
+pub(super) fn models_rs(ir: &Ir) -> TokenStream {
+    let cycles = cycles(ir);
+    let items: Vec<TokenStream> = ir.types.iter().map(|def| type_def(def, &cycles)).collect();
+    let header = models_header();
+    quote! {
+        #header
+        #(#items)*
+    }
+}
+
+fn models_header() -> TokenStream {
+    quote! {
+        //! Data models (spec `models` and inline schemas).
+    }
+}
+
+/// `models.rs` as [`models_rs`] prints, its models built and printed on several threads.
+pub(super) fn models_file(ir: &Ir) -> String {
+    let cycles = cycles(ir);
+    print_parts(&generated_notice(&ir.source_path), 1 + ir.types.len(), |index| match index {
+        0 => models_header(),
+        _ => type_def(&ir.types[index - 1], &cycles),
+    })
+}
+
+fn source_doc(def: &TypeDef) -> String {
+    if def.is_model {
+        format!("Spec: `models.{}`.", def.spec_name)
+    } else {
+        format!("Spec: inline schema at `{}`.", def.spec_name)
+    }
+}
+
+/// The item (and impls) of one IR type, boxing members in the type's own cycle.
+fn type_def(def: &TypeDef, cycles: &BTreeMap<String, usize>) -> TokenStream {
+    let name = ident(&def.name);
+    let mut text = def.description.clone().map(|d| format!("{}\n\n", d.trim_end())).unwrap_or_default();
+    text.push_str(&source_doc(def));
+    let docs = doc(&text);
+    match &def.kind {
+        TypeKind::Struct { fields, additional } => struct_def(def, &name, docs, fields, *additional, cycles),
+        TypeKind::Enum { values } => enum_def(&name, docs, values),
+        TypeKind::Union { variants, discriminator } => {
+            union_def(def, &name, docs, variants, discriminator.as_deref(), cycles)
+        }
+        TypeKind::Alias { target, constraints } => alias_def(&name, docs, target, constraints),
+    }
+}
+
+/// `#[serde(crate = …)]`: serde's derives are reached through the runtime's re-export.
+fn serde_crate() -> TokenStream {
+    quote!(#[serde(crate = "::accord_runtime::serde")])
+}
+
+/// A model struct: serde's derive when it keeps undeclared properties, else
+/// [`struct_deserialize`].
+fn struct_def(
+    def: &TypeDef,
+    name: &syn::Ident,
+    docs: TokenStream,
+    fields_ir: &[Field],
+    additional: bool,
+    cycles: &BTreeMap<String, usize>,
+) -> TokenStream {
+    let serde_crate = serde_crate();
+    let fields: Vec<TokenStream> = fields_ir.iter().map(|f| field(f, member_type(&f.ty, &def.name, cycles))).collect();
+    let extra = additional.then(|| {
+        quote! {
+            /// Properties not declared in the spec, kept as they came.
+            #[serde(flatten)]
+            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::accord_runtime::serde_json::Value>,
+        }
+    });
+    if additional {
+        // `flatten` needs the derive's buffering; few models declare extra properties.
+        return quote! {
+            #docs
+            #[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize, ::accord_runtime::serde::Deserialize)]
+            #serde_crate
+            pub struct #name {
+                #(#fields)*
+                #extra
+            }
+        };
+    }
+    let deserialize = struct_deserialize(name, fields_ir);
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+        #serde_crate
+        pub struct #name {
+            #(#fields)*
+        }
+
+        #deserialize
+    }
+}
+
+/// A string enum with an `Unknown` variant for values added later, `as_str` and `Display`.
+fn enum_def(name: &syn::Ident, docs: TokenStream, values: &[EnumValue]) -> TokenStream {
+    let serde_crate = serde_crate();
+    let variants: Vec<TokenStream> = values
+        .iter()
+        .map(|value| {
+            let variant = ident(&value.variant);
+            let wire = lit(&value.wire);
+            let variant_doc = doc_literal(&format!(" `{}`", value.wire));
+            quote! {
+                #[doc = #variant_doc]
+                #[serde(rename = #wire)]
+                #variant,
+            }
+        })
+        .collect();
+    let arms: Vec<TokenStream> = values
+        .iter()
+        .map(|value| {
+            let variant = ident(&value.variant);
+            let wire = lit(&value.wire);
+            quote!(#name::#variant => #wire,)
+        })
+        .collect();
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, ::accord_runtime::serde::Serialize, ::accord_runtime::serde::Deserialize)]
+        #serde_crate
+        pub enum #name {
+            #(#variants)*
+            /// A value this client does not know yet (the provider added one); kept as sent.
+            #[serde(untagged)]
+            Unknown(::std::string::String),
+        }
+
+        impl #name {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#arms)*
+                    #name::Unknown(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+/// A `one_of`: an untagged enum, one variant per alternative.
+fn union_def(
+    def: &TypeDef,
+    name: &syn::Ident,
+    docs: TokenStream,
+    variants: &[UnionVariant],
+    discriminator: Option<&str>,
+    cycles: &BTreeMap<String, usize>,
+) -> TokenStream {
+    let serde_crate = serde_crate();
+    let variant_tokens: Vec<TokenStream> = variants
+        .iter()
+        .map(|variant| {
+            let variant_name = ident(&variant.variant);
+            let ty = member_type(&variant.ty, &def.name, cycles);
+            let variant_doc = match (&variant.tag, discriminator) {
+                (Some(tag), Some(property)) => format!(" `{property}: {tag}`"),
+                _ => format!(" A `{}`.", variant.ty.display()),
+            };
+            quote! {
+                #[doc = #variant_doc]
+                #variant_name(#ty),
+            }
+        })
+        .collect();
+    // Variants are tried in spec order (serde untagged); a discriminated union's
+    // variants carry their tag property themselves, so the first that fits wins.
+    quote! {
+        #docs
+        #[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize, ::accord_runtime::serde::Deserialize)]
+        #serde_crate
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variant_tokens)*
+        }
+    }
+}
+
+/// A type alias, its constraints in its documentation.
+fn alias_def(name: &syn::Ident, docs: TokenStream, target: &TypeExpr, constraints: &Constraints) -> TokenStream {
+    let ty = type_tokens(target);
+    let summary = constraints.summary();
+    let constraint_doc = (!summary.is_empty()).then(|| {
+        let line = format!(" Constraints: {summary}.");
+        quote!(#[doc = ""] #[doc = #line])
+    });
+    quote! {
+        #docs
+        #constraint_doc
+        pub type #name = #ty;
+    }
+}
+
+/// `Deserialize` for a model struct through `accord_runtime::de`: the JSON object is read
+/// once and each field taken out of it by one generic call. serde's derive expands to a field
+/// enum and three visitors per struct, which on APIs with a thousand models is most of what
+/// `cargo check` type-checks; the JSON semantics are the same (unknown keys ignored, absent
+/// optional fields `None`, `null` apart from absent for optional nullable fields).
+fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let takes: Vec<TokenStream> = fields
+        .iter()
+        .map(|field| {
+            let member = ident(&field.rust_name);
+            let wire = lit(&field.wire_name);
+            let take = match (field.always_present(), field.nullable) {
+                (true, false) => quote!(required),
+                (false, true) => quote!(present),
+                _ => quote!(optional),
+            };
+            quote!(#member: ::accord_runtime::de::#take(&mut object, #wire)?,)
+        })
+        .collect();
+    quote! {
+        impl<'de> ::accord_runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                #[allow(unused_mut, unused_variables)]
+                let mut object = ::accord_runtime::de::object(deserializer)?;
+                ::std::result::Result::Ok(#name {
+                    #(#takes)*
+                })
+            }
+        }
+    }
+}
+
+/// One struct field: its documentation (presence, read/write-only, constraints), serde
+/// attributes and type.
+fn field(field: &Field, base: TokenStream) -> TokenStream {
+    let name = ident(&field.rust_name);
+    let mut text = field.description.clone().unwrap_or_default();
+    let summary = field.constraints.summary();
+    if !summary.is_empty() {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&format!("Constraints: {summary}."));
+    }
+    let presence = match (field.required, field.nullable) {
+        (true, false) => "Required.",
+        (true, true) => "Required, may be `null`.",
+        (false, false) => "Optional.",
+        (false, true) => "Optional, may be `null` (`Some(None)`).",
+    };
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    if field.read_only {
+        text.push_str("Read-only: set by the server; leave it `None` in requests");
+        text.push_str(if field.required { " (always present in responses)." } else { "." });
+    } else if field.write_only {
+        text.push_str("Write-only: sent by the client, never returned");
+        text.push_str(if field.required { " (required in requests)." } else { "." });
+    } else {
+        text.push_str(presence);
+    }
+    let docs = doc(&text);
+    let rename = (crate::names::bare(&field.rust_name) != field.wire_name).then(|| {
+        let wire = lit(&field.wire_name);
+        quote!(#[serde(rename = #wire)])
+    });
+    let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
+    let (ty, attributes) = match (field.always_present(), field.nullable) {
+        (true, false) => (base, quote!()),
+        (true, true) => (quote!(::std::option::Option<#base>), quote!(#[serde(default)])),
+        (false, false) => (
+            quote!(::std::option::Option<#base>),
+            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+        ),
+        (false, true) => (
+            quote!(::std::option::Option<::std::option::Option<#base>>),
+            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "::accord_runtime::types::double_option")]),
+        ),
+    };
+    quote! {
+        #docs
+        #rename
+        #attributes
+        #deprecated
+        pub #name: #ty,
+    }
+}

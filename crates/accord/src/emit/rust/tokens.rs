@@ -1,0 +1,104 @@
+//! Token helpers shared by the Rust emitters (the client crate's files and the contract
+//! tests): identifiers, string literals, doc attributes and the Rust type of an IR type. A
+//! leaf: it uses nothing of the emitter above it.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use crate::ir::TypeExpr;
+
+/// An identifier from an IR name (may be `r#type`).
+pub fn ident(name: &str) -> syn::Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => syn::Ident::new_raw(raw, proc_macro2::Span::call_site()),
+        None => syn::Ident::new(name, proc_macro2::Span::call_site()),
+    }
+}
+
+/// `Some("text")` or `None`, as tokens of an `Option<&'static str>`.
+pub(crate) fn optional_str(value: Option<&str>) -> TokenStream {
+    match value {
+        Some(value) => {
+            let value = lit(value);
+            quote!(::std::option::Option::Some(#value))
+        }
+        None => quote!(::std::option::Option::None),
+    }
+}
+
+/// A string literal.
+pub(crate) fn lit(text: &str) -> Literal {
+    Literal::string(text)
+}
+
+/// `#[doc = "…"]` lines for a paragraph of documentation.
+pub(crate) fn doc(text: &str) -> TokenStream {
+    // Built in one stream (no stream per line to copy afterwards): every item has some.
+    let mut tokens = TokenStream::new();
+    let mut line_text = String::new();
+    for line in text.trim_end().lines() {
+        line_text.clear();
+        line_text.push(' ');
+        line_text.push_str(line.trim_end());
+        let line = doc_literal(&line_text);
+        tokens.extend(quote!(#[doc = #line]));
+    }
+    tokens
+}
+
+/// The literal of one line of a `#[doc = …]` attribute, raw (`r"…"`) where it can be: nothing
+/// to escape now nor for syn to unescape when it reads the file back, which on a large spec
+/// was a tenth of generation. prettyplease prints a one-line doc attribute from its value
+/// (`/// …`), so the output is the same as from [`Literal::string`].
+pub(crate) fn doc_literal(line: &str) -> Literal {
+    // `"` followed by as many `#` would close the literal early; a lone carriage return is not
+    // allowed in a raw string at all.
+    if !line.contains(['\r', '\n']) {
+        let mut hashes = 0;
+        if line.contains('"') {
+            for (index, _) in line.match_indices('"') {
+                let run = line[index + 1..].bytes().take_while(|&b| b == b'#').count();
+                hashes = hashes.max(run + 1);
+            }
+        }
+        let hashes = "#".repeat(hashes);
+        if let Ok(literal) = format!("r{hashes}\"{line}\"{hashes}").parse::<Literal>() {
+            return literal;
+        }
+    }
+    Literal::string(line)
+}
+
+/// The Rust type of a type expression, inside the generated crate.
+pub fn type_tokens(ty: &TypeExpr) -> TokenStream {
+    type_tokens_in(ty, &quote!(crate))
+}
+
+/// The Rust type of a type expression, with named types under `root` (`crate`, or
+/// `::orders_client` from the crate's tests).
+pub fn type_tokens_in(ty: &TypeExpr, root: &TokenStream) -> TokenStream {
+    match ty {
+        TypeExpr::String | TypeExpr::Uri => quote!(::std::string::String),
+        TypeExpr::Integer => quote!(i64),
+        TypeExpr::Integer32 => quote!(i32),
+        TypeExpr::Number => quote!(f64),
+        TypeExpr::Boolean => quote!(bool),
+        TypeExpr::Any => quote!(::accord_runtime::serde_json::Value),
+        TypeExpr::DateTime => quote!(::accord_runtime::types::DateTime),
+        TypeExpr::Decimal => quote!(::accord_runtime::types::Decimal),
+        TypeExpr::Uuid => quote!(::accord_runtime::uuid::Uuid),
+        TypeExpr::Binary => quote!(::accord_runtime::File),
+        TypeExpr::Named(name) => {
+            let name = ident(name);
+            quote!(#root::models::#name)
+        }
+        TypeExpr::Array(inner) => {
+            let inner = type_tokens_in(inner, root);
+            quote!(::std::vec::Vec<#inner>)
+        }
+        TypeExpr::Map(inner) => {
+            let inner = type_tokens_in(inner, root);
+            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
+        }
+    }
+}

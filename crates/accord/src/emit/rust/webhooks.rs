@@ -1,0 +1,349 @@
+//! `src/webhooks.rs` of a client crate: the typed `Event` enum and the decoding of a delivery,
+//! with `SCHEME`, `verify` and `sign` when the spec declares a signature scheme, or `parse`
+//! functions that say plainly that nothing is verified when it does not.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::tokens::{doc, ident, lit, type_tokens};
+use crate::ir::{Ir, KeyEncoding, SignatureAlgorithm, SignatureIr, WebhooksIr};
+
+/// `webhooks.rs`; nothing when the spec declares no webhooks.
+pub(super) fn webhooks_rs(ir: &Ir) -> TokenStream {
+    let Some(webhooks) = &ir.webhooks else { return quote!() };
+    let event_enum = event_enum(webhooks);
+    let decode = decode(webhooks);
+    match &webhooks.signature {
+        Some(signature) => signed_webhooks_rs(webhooks, signature, event_enum, decode),
+        None => unsigned_webhooks_rs(webhooks, event_enum, decode),
+    }
+}
+
+/// `Event`, one variant per declared event and `Unknown`, with `event_type`.
+fn event_enum(webhooks: &WebhooksIr) -> TokenStream {
+    let variants: Vec<TokenStream> = webhooks
+        .events
+        .iter()
+        .map(|event| {
+            let variant = ident(&event.variant);
+            let ty = type_tokens(&event.payload);
+            let mut text = format!("`{}`", event.event_type);
+            if let Some(description) = &event.description {
+                text.push_str(&format!(": {description}"));
+            }
+            let docs = doc(&text);
+            quote! {
+                #docs
+                #variant(#ty),
+            }
+        })
+        .collect();
+    let type_arms: Vec<TokenStream> = webhooks
+        .events
+        .iter()
+        .map(|event| {
+            let variant = ident(&event.variant);
+            let event_type = lit(&event.event_type);
+            quote!(Event::#variant(_) => #event_type,)
+        })
+        .collect();
+    quote! {
+        /// The declared events; events the spec does not declare arrive as `Unknown`.
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum Event {
+            #(#variants)*
+            /// An event type this client does not know; the payload is kept as JSON.
+            Unknown {
+                /// The event type as sent.
+                event_type: ::std::string::String,
+                /// The payload.
+                raw: ::accord_runtime::serde_json::Value,
+            },
+        }
+
+        impl Event {
+            /// The event type as the provider names it.
+            pub fn event_type(&self) -> &str {
+                match self {
+                    #(#type_arms)*
+                    Event::Unknown { event_type, .. } => event_type,
+                }
+            }
+        }
+    }
+}
+
+/// The statements that decode a delivery's body into `event` and find its `id` (the body of
+/// `verify_delivery` and `parse_delivery` after any verification).
+fn decode(webhooks: &WebhooksIr) -> TokenStream {
+    let parse_arms: Vec<TokenStream> = webhooks
+        .events
+        .iter()
+        .map(|event| {
+            let variant = ident(&event.variant);
+            let event_type = lit(&event.event_type);
+            quote! {
+                #event_type => ::accord_runtime::serde_json::from_value(payload)
+                    .map(Event::#variant)
+                    .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(e.to_string())),
+            }
+        })
+        .collect();
+    let event_type = match (&webhooks.event_type_field, &webhooks.event_header) {
+        (Some(pointer), _) => {
+            let pointer = lit(pointer);
+            quote! {
+                let event_type = ::accord_runtime::webhook::pointer_text(&payload, #pointer).unwrap_or_default();
+            }
+        }
+        (None, Some(header)) => {
+            let header = lit(header);
+            quote! {
+                let event_type = ::accord_runtime::webhook::header_text(headers, #header)?;
+            }
+        }
+        // One declared event and no type source: every delivery is that event.
+        (None, None) => match webhooks.events.as_slice() {
+            [only] => {
+                let only = lit(&only.event_type);
+                quote!(let event_type = ::std::string::String::from(#only);)
+            }
+            _ => quote!(let event_type = ::std::string::String::new();),
+        },
+    };
+    let event_id = match (&webhooks.event_id_field, &webhooks.event_id_header) {
+        (Some(pointer), _) => {
+            let pointer = lit(pointer);
+            quote!(let id = ::accord_runtime::webhook::pointer_text(&payload, #pointer);)
+        }
+        (None, Some(header)) => {
+            let header = lit(header);
+            quote!(let id = ::accord_runtime::webhook::header_text(headers, #header).ok();)
+        }
+        (None, None) => quote!(let id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;),
+    };
+    quote! {
+        let payload: ::accord_runtime::serde_json::Value = ::accord_runtime::serde_json::from_slice(body)
+            .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(e.to_string()))?;
+        #event_type
+        #event_id
+        let event = match event_type.as_str() {
+            #(#parse_arms)*
+            _ => ::std::result::Result::Ok(Event::Unknown { event_type, raw: payload }),
+        }?;
+    }
+}
+
+/// `webhooks.rs` without a declared signature scheme: the same `Event` and decoding as
+/// [`signed_webhooks_rs`], as `parse` functions that say plainly that nothing is verified.
+fn unsigned_webhooks_rs(webhooks: &WebhooksIr, event_enum: TokenStream, decode: TokenStream) -> TokenStream {
+    // `headers` is read only when the event type or id travels in one; the parameter stays
+    // so that the functions keep their shape when a scheme is declared later.
+    let headers_read = (webhooks.event_type_field.is_none() && webhooks.event_header.is_some())
+        || (webhooks.event_id_field.is_none() && webhooks.event_id_header.is_some());
+    let ignore_headers = (!headers_read).then(|| quote!(let _ = headers;));
+    let header_error = match (&webhooks.event_type_field, &webhooks.event_header) {
+        (None, Some(header)) => format!(
+            "; [`::accord_runtime::webhook::WebhookError::MissingHeader`] or `DuplicateHeader` when `{header}` is absent, empty or sent twice"
+        ),
+        _ => String::new(),
+    };
+    let parse_doc = doc(&format!(
+        "Decodes a delivery into its typed event WITHOUT verifying it: the spec declares no signature scheme, so nothing here can tell a delivery the provider sent from one anybody else sent to your endpoint. Authenticate deliveries another way before acting on them (a secret in the endpoint's URL, mutual TLS, the provider's published addresses, or fetching the event back from the API). Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).\n\nErrors: [`::accord_runtime::webhook::WebhookError::InvalidPayload`] when the body is not JSON or not the declared payload of its event type{header_error}."
+    ));
+    quote! {
+        //! Webhook decoding: parses a delivery into a typed [`Event`]. The spec declares no
+        //! signature scheme, so nothing in this module verifies that a delivery came from the
+        //! provider (see [`parse`]).
+
+        #event_enum
+
+        /// A decoded delivery: the event and its id for de-duplication (deliveries may arrive
+        /// more than once: see [`::accord_runtime::webhook::Deduplicate`]). Nothing about it is
+        /// verified: see [`parse`].
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Delivery {
+            /// The event or delivery id, when the provider sends one.
+            pub id: ::std::option::Option<::std::string::String>,
+            /// The event.
+            pub event: Event,
+        }
+
+        #parse_doc
+        pub fn parse<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(headers: &H, body: &[u8]) -> ::std::result::Result<Event, ::accord_runtime::webhook::WebhookError> {
+            parse_delivery(headers, body).map(|delivery| delivery.event)
+        }
+
+        /// Decodes a delivery into its event and id, WITHOUT verifying it (the spec declares no
+        /// signature scheme; see [`parse`]).
+        ///
+        /// Errors: as [`parse`].
+        pub fn parse_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(headers: &H, body: &[u8]) -> ::std::result::Result<Delivery, ::accord_runtime::webhook::WebhookError> {
+            #ignore_headers
+            #decode
+            ::std::result::Result::Ok(Delivery { id, event })
+        }
+    }
+}
+
+/// `webhooks.rs` with the spec's signature scheme: `SCHEME`, `verify`, `verify_delivery` and
+/// `sign` around the shared `Event` and decoding.
+fn signed_webhooks_rs(
+    webhooks: &WebhooksIr,
+    signature: &SignatureIr,
+    event_enum: TokenStream,
+    decode: TokenStream,
+) -> TokenStream {
+    let scheme = scheme_tokens(signature);
+    let tolerance = signature.tolerance_seconds;
+    let signs_url = signature.signs_url();
+    // Lowering sets the secret variable and the algorithm's title whenever it sets a scheme.
+    let secret_env = webhooks.secret_env.as_deref().unwrap_or_default();
+    let scheme_doc = doc(&format!(
+        "The signature scheme of the spec{}: {} in `{}: {}`{} over `{}`{}.",
+        webhooks.preset.map(|preset| format!(" (preset `{}`)", preset.id())).unwrap_or_default(),
+        signature.algorithm.title(),
+        signature.header,
+        signature.format,
+        signature.separator.as_ref().map(|s| format!(" (entries separated by `{s}`)")).unwrap_or_default(),
+        signature.signed_payload,
+        if tolerance > 0 { format!(", replay window {tolerance} s both ways") } else { String::new() }
+    ));
+    let secret_doc = doc(&format!("Environment variable holding the webhook secret: `{secret_env}`."));
+    let secret_env = lit(secret_env);
+    // Schemes that sign the request URL (Twilio) take it as an argument.
+    let (url_param, url_arg, url_value, url_doc) = if signs_url {
+        (
+            quote!(url: &str,),
+            quote!(url,),
+            quote!(::std::option::Option::Some(url)),
+            " `url` is the full request URL as the provider called it.",
+        )
+    } else {
+        (quote!(), quote!(), quote!(::std::option::Option::None), "")
+    };
+    let verify_doc = doc(&format!(
+        "Verifies a delivery with `secret` at time `now` and returns its typed event. Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).{url_doc}\n\nErrors: a [`::accord_runtime::webhook::WebhookError`] saying why it was rejected."
+    ));
+    let (new_id, message_id) = if signature.id_header.is_some() {
+        (
+            quote!(let id = ::std::format!("msg_{}", ::accord_runtime::uuid::Uuid::new_v4().simple());),
+            quote!(::std::option::Option::Some(id.as_str())),
+        )
+    } else {
+        (quote!(), quote!(::std::option::Option::None))
+    };
+    quote! {
+        //! Webhook verification: checks a delivery's signature on the raw body, then parses it
+        //! into a typed [`Event`].
+
+        #scheme_doc
+        pub static SCHEME: ::accord_runtime::webhook::Scheme = #scheme;
+
+        /// [`SCHEME`] parsed once, on first use.
+        static VERIFIER: ::std::sync::LazyLock<::std::result::Result<::accord_runtime::webhook::Verifier<'static>, ::accord_runtime::webhook::WebhookError>> =
+            ::std::sync::LazyLock::new(|| SCHEME.verifier());
+
+        #secret_doc
+        pub const SECRET_ENV: &str = #secret_env;
+
+        #event_enum
+
+        /// A verified delivery: the event, its id for de-duplication (deliveries are
+        /// at-least-once, so the same id can arrive twice: see
+        /// [`::accord_runtime::webhook::Deduplicate`]) and its signed timestamp.
+        #[derive(Debug, Clone, PartialEq)]
+        pub struct Delivery {
+            /// The event or delivery id, when the provider sends one.
+            pub id: ::std::option::Option<::std::string::String>,
+            /// The signed timestamp, unix seconds, when the scheme signs one.
+            pub timestamp: ::std::option::Option<i64>,
+            /// The event.
+            pub event: Event,
+        }
+
+        #verify_doc
+        pub fn verify<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(headers: &H, body: &[u8], #url_param secret: &::accord_runtime::Secret, now: ::std::time::SystemTime) -> ::std::result::Result<Event, ::accord_runtime::webhook::WebhookError> {
+            verify_delivery(headers, body, #url_arg &[secret], now).map(|delivery| delivery.event)
+        }
+
+        /// Verifies a delivery against any of several secrets (rotation: any may match) and
+        /// returns the event with its id and timestamp.
+        ///
+        /// Errors: as [`verify`].
+        pub fn verify_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(headers: &H, body: &[u8], #url_param secrets: &[&::accord_runtime::Secret], now: ::std::time::SystemTime) -> ::std::result::Result<Delivery, ::accord_runtime::webhook::WebhookError> {
+            let verifier = VERIFIER.as_ref().map_err(::std::clone::Clone::clone)?;
+            let verified = verifier.verify(headers, body, #url_value, secrets, now)?;
+            #decode
+            ::std::result::Result::Ok(Delivery { id: id.or(verified.id), timestamp: verified.timestamp, event })
+        }
+
+        /// Signs a body as the provider would at unix time `timestamp` (seconds) and returns the
+        /// headers to send (a fresh message id included when the scheme signs one). For tests
+        /// and mock servers; [`SCHEME`]`.sign` takes every input explicitly.
+        ///
+        /// Errors: [`::accord_runtime::webhook::WebhookError::InvalidKey`] when `secret` does not
+        /// decode in the scheme's key encoding.
+        pub fn sign(body: &[u8], #url_param secret: &::accord_runtime::Secret, timestamp: i64) -> ::std::result::Result<::std::vec::Vec<(::std::string::String, ::std::string::String)>, ::accord_runtime::webhook::WebhookError> {
+            #new_id
+            let message = ::accord_runtime::webhook::Message { body, timestamp, id: #message_id, url: #url_value };
+            SCHEME.sign(&message, &[secret])
+        }
+    }
+}
+
+/// `::accord_runtime::webhook::Scheme { … }` for a scheme, as a constant expression.
+fn scheme_tokens(signature: &SignatureIr) -> TokenStream {
+    let cow = |text: &str| {
+        let text = lit(text);
+        quote!(::std::borrow::Cow::Borrowed(#text))
+    };
+    let optional_cow = |text: &Option<String>| match text {
+        Some(text) => {
+            let text = cow(text);
+            quote!(::std::option::Option::Some(#text))
+        }
+        None => quote!(::std::option::Option::None),
+    };
+    let algorithm = match signature.algorithm {
+        SignatureAlgorithm::HmacSha256 => quote!(HmacSha256),
+        SignatureAlgorithm::HmacSha1 => quote!(HmacSha1),
+        SignatureAlgorithm::Ed25519 => quote!(Ed25519),
+    };
+    let encoding = match signature.key.encoding {
+        KeyEncoding::Utf8 => quote!(Utf8),
+        KeyEncoding::Base64 => quote!(Base64),
+        KeyEncoding::Hex => quote!(Hex),
+    };
+    let prefix = optional_cow(&signature.key.prefix);
+    let signing_prefix = optional_cow(&signature.key.signing_prefix);
+    let header = cow(&signature.header);
+    let format = cow(&signature.format);
+    let separator = optional_cow(&signature.separator);
+    let signed_payload = cow(&signature.signed_payload);
+    let id_header = optional_cow(&signature.id_header);
+    let timestamp_header = optional_cow(&signature.timestamp_header);
+    let tolerance = signature.tolerance_seconds;
+    let port_variants = signature.url_port_variants;
+    let body_hash_param = optional_cow(&signature.body_hash_param);
+    quote! {
+        ::accord_runtime::webhook::Scheme {
+            algorithm: ::accord_runtime::webhook::Algorithm::#algorithm,
+            key: ::accord_runtime::webhook::KeyFormat {
+                encoding: ::accord_runtime::webhook::KeyEncoding::#encoding,
+                prefix: #prefix,
+                signing_prefix: #signing_prefix,
+            },
+            header: #header,
+            format: #format,
+            separator: #separator,
+            signed_payload: #signed_payload,
+            id_header: #id_header,
+            timestamp_header: #timestamp_header,
+            tolerance_seconds: #tolerance,
+            url_port_variants: #port_variants,
+            body_hash_param: #body_hash_param,
+        }
+    }
+}

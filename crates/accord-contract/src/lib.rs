@@ -11,15 +11,19 @@
 //! [`Contract::schemas`] as `#/$defs/NAME`; a validator for one place is
 //! `{"$defs": contract.schemas, …that place's schema}`.
 
+pub mod auth;
 pub mod wire;
+
+pub use auth::{ApiKey, Auth, AuthScheme, Basic, Bearer, OAuth2ClientCredentials};
 
 use serde::{Deserialize, Serialize};
 
-use crate::wire::{ApiKeyLocation, ContentType, HttpMethod, ObjectParts, RetryStrategy};
+use crate::wire::{ContentType, HttpMethod, ObjectParts, RetryStrategy};
 use serde_json::{Map, Value};
 
-/// The version of this format; readers refuse others.
-pub const FORMAT_VERSION: u32 = 1;
+/// The version of this format; readers refuse others. Version 2 declares auth as a list of
+/// schemes ([`Auth::schemes`]).
+pub const FORMAT_VERSION: u32 = 2;
 
 /// One spec's contract.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -109,69 +113,6 @@ pub struct Environment {
     pub base_url: String,
     /// The default environment.
     pub default: bool,
-}
-
-/// Declared authentication; at most one scheme is used for a request, in the order of the
-/// fields (OAuth2 first).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Auth {
-    /// OAuth2 client credentials (RFC 6749 §4.4); requests carry `Authorization: Bearer`.
-    pub oauth2: Option<OAuth2>,
-    /// A bearer token (RFC 6750) read from `env`.
-    pub bearer: Option<EnvVar>,
-    /// HTTP Basic (RFC 7617).
-    pub basic: Option<Basic>,
-    /// An API key in a header or query parameter.
-    pub api_key: Option<ApiKey>,
-}
-
-impl Auth {
-    /// Whether any scheme is declared.
-    pub fn any(&self) -> bool {
-        self.oauth2.is_some() || self.bearer.is_some() || self.basic.is_some() || self.api_key.is_some()
-    }
-}
-
-/// A credential held in one environment variable.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EnvVar {
-    /// Variable name (`GITHUB_TOKEN`).
-    pub env: String,
-}
-
-/// OAuth2 client credentials.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OAuth2 {
-    /// The token endpoint as declared.
-    pub token_url: String,
-    /// Its path (`/oauth/token`), which the mock serves.
-    pub token_path: String,
-    /// Scopes requested.
-    pub scopes: Vec<String>,
-    /// Variable holding the client id.
-    pub client_id_env: String,
-    /// Variable holding the client secret.
-    pub client_secret_env: String,
-}
-
-/// HTTP Basic credentials.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Basic {
-    /// Variable holding the user name.
-    pub username_env: String,
-    /// Variable holding the password.
-    pub password_env: String,
-}
-
-/// An API key.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApiKey {
-    /// Where the key goes.
-    pub location: ApiKeyLocation,
-    /// Header or query parameter name.
-    pub name: String,
-    /// Variable holding the key.
-    pub env: String,
 }
 
 /// A header sent on every request.

@@ -1,7 +1,7 @@
 //! Credentials for the spec's declared auth: the fixed test credentials contract tests use,
 //! or the values of the spec's environment variables (provider verification).
 
-use accord_contract::Auth;
+use accord_contract::{Auth, AuthScheme};
 use accord_runtime::Secret;
 
 /// One credential for the scheme a spec declares (OAuth2 client credentials first, then a
@@ -48,20 +48,17 @@ impl Credential {
     /// client `test-client`/`test-secret`, token `test-token`, user `test-user`/`test-password`,
     /// key `test-key`. `None` when no auth is declared.
     pub fn test(auth: &Auth) -> Option<Credential> {
-        if auth.oauth2.is_some() {
-            Some(Credential::ClientCredentials {
+        Some(match auth.preferred()? {
+            AuthScheme::OAuth2ClientCredentials(_) => Credential::ClientCredentials {
                 client_id: "test-client".into(),
                 client_secret: Secret::new("test-secret"),
-            })
-        } else if auth.bearer.is_some() {
-            Some(Credential::Bearer(Secret::new("test-token")))
-        } else if auth.basic.is_some() {
-            Some(Credential::Basic { username: "test-user".into(), password: Secret::new("test-password") })
-        } else if auth.api_key.is_some() {
-            Some(Credential::ApiKey(Secret::new("test-key")))
-        } else {
-            None
-        }
+            },
+            AuthScheme::Bearer(_) => Credential::Bearer(Secret::new("test-token")),
+            AuthScheme::Basic(_) => {
+                Credential::Basic { username: "test-user".into(), password: Secret::new("test-password") }
+            }
+            AuthScheme::ApiKey(_) => Credential::ApiKey(Secret::new("test-key")),
+        })
     }
 
     /// The credential from the environment variables the spec declares.
@@ -76,19 +73,20 @@ impl Credential {
             }
         };
         let mut missing = Vec::new();
-        let credential = if let Some(oauth) = &auth.oauth2 {
-            let client_id = read(&oauth.client_id_env, &mut missing);
-            let client_secret = Secret::new(read(&oauth.client_secret_env, &mut missing));
-            Some(Credential::ClientCredentials { client_id, client_secret })
-        } else if let Some(bearer) = &auth.bearer {
-            Some(Credential::Bearer(Secret::new(read(&bearer.env, &mut missing))))
-        } else if let Some(basic) = &auth.basic {
-            let username = read(&basic.username_env, &mut missing);
-            let password = Secret::new(read(&basic.password_env, &mut missing));
-            Some(Credential::Basic { username, password })
-        } else {
-            auth.api_key.as_ref().map(|key| Credential::ApiKey(Secret::new(read(&key.env, &mut missing))))
-        };
+        let credential = auth.preferred().map(|scheme| match scheme {
+            AuthScheme::OAuth2ClientCredentials(oauth) => {
+                let client_id = read(&oauth.client_id_env, &mut missing);
+                let client_secret = Secret::new(read(&oauth.client_secret_env, &mut missing));
+                Credential::ClientCredentials { client_id, client_secret }
+            }
+            AuthScheme::Bearer(bearer) => Credential::Bearer(Secret::new(read(&bearer.env, &mut missing))),
+            AuthScheme::Basic(basic) => {
+                let username = read(&basic.username_env, &mut missing);
+                let password = Secret::new(read(&basic.password_env, &mut missing));
+                Credential::Basic { username, password }
+            }
+            AuthScheme::ApiKey(key) => Credential::ApiKey(Secret::new(read(&key.env, &mut missing))),
+        });
         if missing.is_empty() { Ok(credential) } else { Err(missing) }
     }
 }

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use accord_contract::wire::{ApiKeyLocation, ContentType};
-use accord_contract::{Contract, ErrorCode, Operation, Scenario, Step};
+use accord_contract::{AuthScheme, Contract, ErrorCode, Operation, Scenario, Step};
 use accord_runtime::Secret;
 use accord_runtime::rate_limit::TokenBucket;
 use axum::body::{Body, Bytes};
@@ -419,7 +419,7 @@ fn answer(
     let model = &shared.model;
     let contract = shared.contract();
     let reply = 'reply: {
-        if let Some(oauth) = &contract.auth.oauth2
+        if let Some(oauth) = contract.auth.oauth2()
             && path == oauth.token_path
             && method == Method::POST
         {
@@ -594,12 +594,13 @@ fn error_reply(model: &Model, code: &ErrorCode, message: &str) -> Reply {
 }
 
 fn www_authenticate(contract: &Contract) -> String {
-    let auth = &contract.auth;
-    if auth.basic.is_some() && auth.oauth2.is_none() && auth.bearer.is_none() {
-        format!("Basic realm=\"{}\"", contract.name)
-    } else {
-        format!("Bearer realm=\"{}\"", contract.name)
-    }
+    // The challenge of the preferred scheme (RFC 9110 §11.6.1); an API key has no standard
+    // challenge, so it gets the bearer one.
+    let challenge = match contract.auth.preferred() {
+        Some(AuthScheme::Basic(_)) => "Basic",
+        Some(AuthScheme::OAuth2ClientCredentials(_) | AuthScheme::Bearer(_) | AuthScheme::ApiKey(_)) | None => "Bearer",
+    };
+    format!("{challenge} realm=\"{}\"", contract.name)
 }
 
 /// The OAuth2 token endpoint (RFC 6749 §4.4): client credentials in the form body or in
@@ -627,7 +628,7 @@ fn issue_token(shared: &Shared, headers: &HeaderMap, body: &Bytes) -> Reply {
     inner.issued += 1;
     let token = format!("mock-access-token-{}", inner.issued);
     inner.tokens.insert(token.clone());
-    let scope = shared.contract().auth.oauth2.as_ref().map(|o| o.scopes.join(" ")).unwrap_or_default();
+    let scope = shared.contract().auth.oauth2().map(|o| o.scopes.join(" ")).unwrap_or_default();
     Reply::json(200, json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600, "scope": scope}))
         .header("cache-control", "no-store")
 }
@@ -658,7 +659,7 @@ fn authorized(shared: &Shared, headers: &HeaderMap, query: &str) -> bool {
             basic_credentials(headers).is_some_and(|(u, p)| &u == username && p == password.expose())
         }
         Credential::ApiKey(key) => {
-            let Some(declared) = &auth.api_key else { return false };
+            let Some(declared) = auth.api_key() else { return false };
             match declared.location {
                 ApiKeyLocation::Query => form_urlencoded::parse(query.as_bytes())
                     .any(|(name, value)| name == declared.name && value == key.expose()),

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use accord_contract::wire::{ApiKeyLocation, ContentType, HttpMethod, ObjectParts, RetryStrategy};
-use accord_contract::{Contract, Operation, Scenario, Step};
+use accord_contract::{AuthScheme, Contract, Operation, Scenario, Step};
 use accord_runtime::reqwest;
 use serde_json::{Map, Value};
 
@@ -214,7 +214,7 @@ pub async fn verify(contract: &Contract, options: &VerifyOptions) -> Report {
         }
         (None, false, _) => None,
     };
-    let token = match (&credential, &contract.auth.oauth2) {
+    let token = match (&credential, contract.auth.oauth2()) {
         (Some(Credential::ClientCredentials { client_id, client_secret }), Some(oauth)) => {
             let declared = contract.environments.iter().any(|e| e.base_url.trim_end_matches('/') == base);
             let url = if declared { oauth.token_url.clone() } else { format!("{base}{}", oauth.token_path) };
@@ -361,7 +361,7 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
     match (context.credential, expects_auth_error) {
         (_, true) if contract.auth.any() => {
             // Provoke the declared 401 with a credential the server cannot know.
-            if let Some(key) = contract.auth.api_key.as_ref().filter(|_| contract.auth.oauth2.is_none()) {
+            if let Some(AuthScheme::ApiKey(key)) = contract.auth.preferred() {
                 match key.location {
                     ApiKeyLocation::Query => query.push((key.name.clone(), "accord-invalid-key".into())),
                     ApiKeyLocation::Header => request_headers.push((key.name.clone(), "accord-invalid-key".into())),
@@ -384,7 +384,7 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
             request_headers.push(("authorization".into(), format!("Basic {encoded}")));
         }
         (Some(Credential::ApiKey(key)), _) => {
-            if let Some(declared) = &contract.auth.api_key {
+            if let Some(declared) = contract.auth.api_key() {
                 match declared.location {
                     ApiKeyLocation::Query => query.push((declared.name.clone(), key.expose().to_string())),
                     ApiKeyLocation::Header => request_headers.push((declared.name.clone(), key.expose().to_string())),

@@ -11,6 +11,7 @@ pub use accord_contract::wire::{
 // Plain enums of the spec language that only the compiler uses: emitters name them through
 // the IR.
 pub use crate::spec::{DeliveryGuarantee, SignaturePreset, SpecStatus};
+pub use accord_contract::{ApiKey, AuthScheme, Basic, Bearer, OAuth2ClientCredentials};
 
 /// Where an IR node came from in the spec.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -91,72 +92,37 @@ pub struct EnvironmentIr {
     pub default: bool,
 }
 
-/// Authentication schemes.
+/// Authentication: the declared schemes, each defined once in
+/// [`accord_contract::AuthScheme`] and matched exhaustively by every emitter.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct AuthIr {
-    /// Prose.
+    /// Prose: how credentials are obtained, stored and rotated.
     pub description: Option<String>,
-    /// API key.
-    pub api_key: Option<ApiKeyIr>,
-    /// Bearer token; `env` is the variable it is read from.
-    pub bearer: Option<EnvCredential>,
-    /// Basic auth.
-    pub basic: Option<BasicIr>,
-    /// OAuth2 client credentials.
-    pub oauth2: Option<OAuth2Ir>,
+    /// Schemes in order of preference (OAuth2 client credentials, bearer, basic, API key).
+    pub schemes: Vec<AuthSchemeIr>,
 }
 
 impl AuthIr {
     /// Whether any scheme is declared.
     pub fn any(&self) -> bool {
-        self.api_key.is_some() || self.bearer.is_some() || self.basic.is_some() || self.oauth2.is_some()
+        !self.schemes.is_empty()
+    }
+
+    /// The schemes without their prose, as the contract carries them.
+    pub fn contract(&self) -> accord_contract::Auth {
+        accord_contract::Auth { schemes: self.schemes.iter().map(|s| s.scheme.clone()).collect() }
     }
 }
 
-/// A credential read from one environment variable.
+/// One declared scheme and its prose. Serialised flat: `{"scheme": "bearer", "env": …,
+/// "description": …}`, which is what templates read.
 #[derive(Debug, Clone, Serialize)]
-pub struct EnvCredential {
-    /// Environment variable name.
-    pub env: String,
-    /// Prose.
+pub struct AuthSchemeIr {
+    /// The scheme and where its credentials come from.
+    #[serde(flatten)]
+    pub scheme: AuthScheme,
+    /// Prose shown in the docs.
     pub description: Option<String>,
-}
-
-/// API key auth.
-#[derive(Debug, Clone, Serialize)]
-pub struct ApiKeyIr {
-    /// Where the key goes.
-    pub location: ApiKeyLocation,
-    /// Header or parameter name.
-    pub name: String,
-    /// Environment variable.
-    pub env: String,
-}
-
-/// Basic auth.
-#[derive(Debug, Clone, Serialize)]
-pub struct BasicIr {
-    /// Variable holding the user name.
-    pub username_env: String,
-    /// Variable holding the password.
-    pub password_env: String,
-    /// Prose.
-    pub description: Option<String>,
-}
-
-/// OAuth2 client credentials.
-#[derive(Debug, Clone, Serialize)]
-pub struct OAuth2Ir {
-    /// Token endpoint.
-    pub token_url: String,
-    /// Scopes.
-    pub scopes: Vec<String>,
-    /// Refresh margin, seconds.
-    pub refresh_before_expiry_seconds: u64,
-    /// Variable holding the client id.
-    pub client_id_env: String,
-    /// Variable holding the client secret.
-    pub client_secret_env: String,
 }
 
 /// A header on every request.

@@ -39,7 +39,7 @@ pub fn build(ir: &Ir) -> contract::Contract {
             .map(|e| contract::Environment { name: e.name.clone(), base_url: e.base_url.clone(), default: e.default })
             .collect(),
         schemas: ir.types.iter().map(|t| (t.name.clone(), type_def_schema(t))).collect(),
-        auth: auth(&ir.auth),
+        auth: ir.auth.contract(),
         headers: ir
             .headers
             .iter()
@@ -71,28 +71,6 @@ pub fn build(ir: &Ir) -> contract::Contract {
         operations: ir.operations.iter().map(|op| operation(ir, op)).collect(),
         scenarios: ir.scenarios.iter().map(|s| scenario(ir, s)).collect(),
         webhooks: ir.webhooks.as_ref().map(webhooks),
-    }
-}
-
-fn auth(auth: &AuthIr) -> contract::Auth {
-    contract::Auth {
-        oauth2: auth.oauth2.as_ref().map(|o| contract::OAuth2 {
-            token_url: o.token_url.clone(),
-            token_path: url::Url::parse(&o.token_url).map(|u| u.path().to_string()).unwrap_or_else(|_| "/".into()),
-            scopes: o.scopes.clone(),
-            client_id_env: o.client_id_env.clone(),
-            client_secret_env: o.client_secret_env.clone(),
-        }),
-        bearer: auth.bearer.as_ref().map(|b| contract::EnvVar { env: b.env.clone() }),
-        basic: auth
-            .basic
-            .as_ref()
-            .map(|b| contract::Basic { username_env: b.username_env.clone(), password_env: b.password_env.clone() }),
-        api_key: auth.api_key.as_ref().map(|k| contract::ApiKey {
-            location: k.location,
-            name: k.name.clone(),
-            env: k.env.clone(),
-        }),
     }
 }
 

@@ -58,6 +58,11 @@ impl Templates {
         env.add_filter("prose", prose);
         env.add_filter("sentence", sentence);
         env.add_filter("duration", duration);
+        // `raise("…")` fails the render: the `else` of a chain over an enum's variants
+        // (auth schemes), so a variant a template does not know is an error, not a silent gap.
+        env.add_function("raise", |message: String| -> Result<String, minijinja::Error> {
+            Err(minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, message))
+        });
         for (name, text) in EMBEDDED {
             env.add_template_owned(name.to_string(), text.to_string())
                 .map_err(|e| format!("embedded template `{name}`: {e}"))?;

@@ -87,31 +87,27 @@ fn json_tokens(value: &Value) -> TokenStream {
 fn auth_setup(ir: &Ir) -> TokenStream {
     let krate = ident(&ir.lib_name);
     let auth = &ir.auth;
-    let mut steps = Vec::new();
-    if let Some(oauth) = &auth.oauth2 {
-        let token_path = Literal::string(&url_path(&oauth.token_url));
-        steps.push(quote! {
-            let builder = builder
-                .client_credentials(::accord_runtime::ClientCredentials::new("test-client", "test-secret"))
-                .token_url(format!("{}{}", server.uri(), #token_path));
-        });
-    } else if auth.bearer.is_some() {
-        steps.push(quote!(let builder = builder.bearer_token("test-token");));
-    } else if auth.basic.is_some() {
-        steps.push(quote!(let builder = builder.basic_auth("test-user", "test-password");));
-    } else if auth.api_key.is_some() {
-        steps.push(quote!(let builder = builder.api_key("test-key");));
-    }
+    // The mock's test credential for the preferred scheme, as `accord_mock::Credential::test`
+    // picks it.
+    let setup = auth.schemes.first().map(|declared| match &declared.scheme {
+        AuthScheme::OAuth2ClientCredentials(oauth) => {
+            let token_path = Literal::string(&oauth.token_path);
+            quote! {
+                let builder = builder
+                    .client_credentials(::accord_runtime::ClientCredentials::new("test-client", "test-secret"))
+                    .token_url(format!("{}{}", server.uri(), #token_path));
+            }
+        }
+        AuthScheme::Bearer(_) => quote!(let builder = builder.bearer_token("test-token");),
+        AuthScheme::Basic(_) => quote!(let builder = builder.basic_auth("test-user", "test-password");),
+        AuthScheme::ApiKey(_) => quote!(let builder = builder.api_key("test-key");),
+    });
     quote! {
         // Each scenario checks one exchange; retrying is the resilience suite's subject.
         let builder = #krate::Client::builder().base_url(server.uri()).retry_policy(::accord_runtime::RetryPolicy::NO_RETRIES);
-        #(#steps)*
+        #setup
         builder.build().expect("the client builds")
     }
-}
-
-fn url_path(url: &str) -> String {
-    url::Url::parse(url).map(|u| u.path().to_string()).unwrap_or_else(|_| "/".into())
 }
 
 fn scenario(ir: &Ir, scenario: &ScenarioIr) -> TokenStream {

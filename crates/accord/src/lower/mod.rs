@@ -253,33 +253,58 @@ impl Lowerer<'_> {
             .collect()
     }
 
+    /// The declared schemes in accord's order of preference: OAuth2 client credentials,
+    /// bearer, basic, API key (a client holding several credentials sends the first).
     fn auth(&self) -> AuthIr {
         let Some(auth) = &self.spec.auth else { return AuthIr::default() };
         let prefix = names::shouty(&self.spec.name);
-        AuthIr {
-            description: auth.description.clone(),
-            api_key: auth.api_key.as_ref().map(|key| ApiKeyIr {
-                location: key.location,
-                name: key.name.clone(),
-                env: key.env.clone().unwrap_or_else(|| format!("{prefix}_API_KEY")),
-            }),
-            bearer: auth.bearer.as_ref().map(|bearer| EnvCredential {
-                env: bearer.env.clone().unwrap_or_else(|| format!("{prefix}_TOKEN")),
-                description: bearer.description.clone(),
-            }),
-            basic: auth.basic.as_ref().map(|basic| BasicIr {
-                username_env: basic.username_env.clone().unwrap_or_else(|| format!("{prefix}_USERNAME")),
-                password_env: basic.password_env.clone().unwrap_or_else(|| format!("{prefix}_PASSWORD")),
-                description: basic.description.clone(),
-            }),
-            oauth2: auth.oauth2_client_credentials.as_ref().map(|oauth| OAuth2Ir {
-                token_url: oauth.token_url.clone(),
-                scopes: oauth.scopes.clone(),
-                refresh_before_expiry_seconds: oauth.refresh_before_expiry.as_deref().map(seconds).unwrap_or(0),
-                client_id_env: oauth.client_id_env.clone().unwrap_or_else(|| format!("{prefix}_CLIENT_ID")),
-                client_secret_env: oauth.client_secret_env.clone().unwrap_or_else(|| format!("{prefix}_CLIENT_SECRET")),
-            }),
+        let mut schemes = Vec::new();
+        if let Some(oauth) = &auth.oauth2_client_credentials {
+            let token_path =
+                url::Url::parse(&oauth.token_url).map(|u| u.path().to_string()).unwrap_or_else(|_| "/".into());
+            schemes.push(AuthSchemeIr {
+                scheme: AuthScheme::OAuth2ClientCredentials(OAuth2ClientCredentials {
+                    token_url: oauth.token_url.clone(),
+                    token_path,
+                    scopes: oauth.scopes.clone(),
+                    refresh_before_expiry_seconds: oauth.refresh_before_expiry.as_deref().map(seconds).unwrap_or(0),
+                    client_id_env: oauth.client_id_env.clone().unwrap_or_else(|| format!("{prefix}_CLIENT_ID")),
+                    client_secret_env: oauth
+                        .client_secret_env
+                        .clone()
+                        .unwrap_or_else(|| format!("{prefix}_CLIENT_SECRET")),
+                }),
+                description: None,
+            });
         }
+        if let Some(bearer) = &auth.bearer {
+            schemes.push(AuthSchemeIr {
+                scheme: AuthScheme::Bearer(Bearer {
+                    env: bearer.env.clone().unwrap_or_else(|| format!("{prefix}_TOKEN")),
+                }),
+                description: bearer.description.clone(),
+            });
+        }
+        if let Some(basic) = &auth.basic {
+            schemes.push(AuthSchemeIr {
+                scheme: AuthScheme::Basic(Basic {
+                    username_env: basic.username_env.clone().unwrap_or_else(|| format!("{prefix}_USERNAME")),
+                    password_env: basic.password_env.clone().unwrap_or_else(|| format!("{prefix}_PASSWORD")),
+                }),
+                description: basic.description.clone(),
+            });
+        }
+        if let Some(key) = &auth.api_key {
+            schemes.push(AuthSchemeIr {
+                scheme: AuthScheme::ApiKey(ApiKey {
+                    location: key.location,
+                    name: key.name.clone(),
+                    env: key.env.clone().unwrap_or_else(|| format!("{prefix}_API_KEY")),
+                }),
+                description: None,
+            });
+        }
+        AuthIr { description: auth.description.clone(), schemes }
     }
 
     fn errors(&mut self) -> ErrorsIr {

@@ -5,7 +5,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::emit::rust::tokens::{doc, lit};
-use crate::ir::{ApiKeyIr, ApiKeyLocation, AuthIr, BasicIr, EnvCredential, OAuth2Ir};
+use crate::ir::{ApiKey, ApiKeyLocation, AuthIr, AuthScheme, Basic, Bearer, OAuth2ClientCredentials};
 
 /// The builder's pieces for one auth scheme.
 pub(super) struct BuilderAuth {
@@ -20,26 +20,21 @@ pub(super) struct BuilderAuth {
     pub choose: TokenStream,
 }
 
-/// The declared schemes' pieces: OAuth 2.0, bearer, basic, then API key.
+/// The declared schemes' pieces, in the IR's order (OAuth 2.0, bearer, basic, API key).
 pub(super) fn builder_auth(auth: &AuthIr) -> Vec<BuilderAuth> {
-    let mut schemes = Vec::new();
-    if let Some(oauth) = &auth.oauth2 {
-        schemes.push(oauth2(oauth));
-    }
-    if let Some(bearer_credential) = &auth.bearer {
-        schemes.push(bearer(bearer_credential));
-    }
-    if let Some(basic_credentials) = &auth.basic {
-        schemes.push(basic(basic_credentials));
-    }
-    if let Some(key) = &auth.api_key {
-        schemes.push(api_key(key));
-    }
-    schemes
+    auth.schemes
+        .iter()
+        .map(|declared| match &declared.scheme {
+            AuthScheme::OAuth2ClientCredentials(oauth) => oauth2(oauth),
+            AuthScheme::Bearer(token) => bearer(token),
+            AuthScheme::Basic(credentials) => basic(credentials),
+            AuthScheme::ApiKey(key) => api_key(key),
+        })
+        .collect()
 }
 
 /// OAuth 2.0 client credentials: the credentials and an overridable token URL.
-fn oauth2(oauth: &OAuth2Ir) -> BuilderAuth {
+fn oauth2(oauth: &OAuth2ClientCredentials) -> BuilderAuth {
     let (id_env, secret_env) = (lit(&oauth.client_id_env), lit(&oauth.client_secret_env));
     let token_url = lit(&oauth.token_url);
     let scopes: Vec<Literal> = oauth.scopes.iter().map(|s| lit(s)).collect();
@@ -82,7 +77,7 @@ fn oauth2(oauth: &OAuth2Ir) -> BuilderAuth {
 }
 
 /// A bearer token.
-fn bearer(bearer: &EnvCredential) -> BuilderAuth {
+fn bearer(bearer: &Bearer) -> BuilderAuth {
     let env = lit(&bearer.env);
     let setter_doc = doc(&format!(
         "A bearer token (`Authorization: Bearer …`, RFC 6750); from `{}` with [`ClientBuilder::credentials_from_env`].",
@@ -111,7 +106,7 @@ fn bearer(bearer: &EnvCredential) -> BuilderAuth {
 }
 
 /// HTTP basic credentials.
-fn basic(basic: &BasicIr) -> BuilderAuth {
+fn basic(basic: &Basic) -> BuilderAuth {
     let (user_env, password_env) = (lit(&basic.username_env), lit(&basic.password_env));
     BuilderAuth {
         fields: quote!(basic_auth: ::std::option::Option<(::std::string::String, ::accord_runtime::Secret)>,),
@@ -139,7 +134,7 @@ fn basic(basic: &BasicIr) -> BuilderAuth {
 }
 
 /// An API key in a header or the query.
-fn api_key(key: &ApiKeyIr) -> BuilderAuth {
+fn api_key(key: &ApiKey) -> BuilderAuth {
     let env = lit(&key.env);
     let name = lit(&key.name);
     let location = match key.location {
@@ -173,15 +168,14 @@ fn api_key(key: &ApiKeyIr) -> BuilderAuth {
 /// spec declares no scheme.
 pub(super) fn credentials_from_env_fn(auth: &AuthIr, schemes: &[BuilderAuth]) -> Option<TokenStream> {
     let from_env = schemes.iter().map(|scheme| &scheme.from_env);
-    let env_names: Vec<String> = [
-        auth.oauth2.as_ref().map(|o| format!("`{}` and `{}`", o.client_id_env, o.client_secret_env)),
-        auth.bearer.as_ref().map(|b| format!("`{}`", b.env)),
-        auth.basic.as_ref().map(|b| format!("`{}` and `{}`", b.username_env, b.password_env)),
-        auth.api_key.as_ref().map(|k| format!("`{}`", k.env)),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let env_names: Vec<String> = auth
+        .schemes
+        .iter()
+        .map(|declared| {
+            let names: Vec<String> = declared.scheme.env_vars().iter().map(|name| format!("`{name}`")).collect();
+            names.join(" and ")
+        })
+        .collect();
     (!env_names.is_empty()).then(|| {
         let env_doc = doc(&format!(
             "Reads credentials from the environment variables the spec declares: {}. Unset variables are skipped.",

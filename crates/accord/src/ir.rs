@@ -165,8 +165,8 @@ pub enum TypeExpr {
     Binary,
     /// UUID.
     Uuid,
-    /// A named type from [`Ir::types`] (its Rust name).
-    Named(String),
+    /// A named type from [`Ir::types`], by typed reference.
+    Named(TypeId),
     /// A list.
     Array(Box<TypeExpr>),
     /// A map with string keys.
@@ -188,7 +188,7 @@ impl TypeExpr {
             TypeExpr::Uri => "string (uri)".into(),
             TypeExpr::Uuid => "string (uuid)".into(),
             TypeExpr::Binary => "file".into(),
-            TypeExpr::Named(name) => name.clone(),
+            TypeExpr::Named(id) => id.name().to_string(),
             TypeExpr::Array(inner) => format!("{}[]", inner.display()),
             TypeExpr::Map(inner) => format!("map<string, {}>", inner.display()),
         }
@@ -248,19 +248,196 @@ impl Constraints {
     }
 }
 
+/// A typed reference to a named type: its position in [`Ir::types`] (the arena, as typify's
+/// `TypeSpace` keeps it) and its Rust name. Lowering makes references by name and links them
+/// to positions once every type exists ([`Ir::link`]); consumers look types up by position,
+/// in constant time. Equal when the names are (a name is unique among a spec's types), and
+/// serialised as the name, which is what templates show.
+#[derive(Debug, Clone)]
+pub struct TypeId {
+    name: String,
+    index: usize,
+}
+
+impl TypeId {
+    /// A reference by name, not yet linked to a position.
+    pub fn named(name: impl Into<String>) -> TypeId {
+        TypeId { name: name.into(), index: usize::MAX }
+    }
+
+    /// The type's Rust name (`CreateOrder`).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Its position in [`Ir::types`]; `None` before linking or for an unknown name.
+    pub fn index(&self) -> Option<usize> {
+        (self.index != usize::MAX).then_some(self.index)
+    }
+}
+
+impl PartialEq for TypeId {
+    fn eq(&self, other: &TypeId) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for TypeId {}
+
+impl std::ops::Deref for TypeId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.name
+    }
+}
+
+impl std::fmt::Display for TypeId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+impl Serialize for TypeId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.name)
+    }
+}
+
+/// A typed reference to an error code: its position in [`ErrorsIr::codes`] and its spec
+/// name (`NOT_FOUND`). Made when the operations and scenarios that use it are lowered, after
+/// the codes; serialised as the name.
+#[derive(Debug, Clone)]
+pub struct ErrorCodeId {
+    name: String,
+    index: usize,
+}
+
+impl ErrorCodeId {
+    /// A reference by spec name, not yet linked to a position.
+    pub fn named(name: impl Into<String>) -> ErrorCodeId {
+        ErrorCodeId { name: name.into(), index: usize::MAX }
+    }
+
+    /// The code's spec name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl PartialEq for ErrorCodeId {
+    fn eq(&self, other: &ErrorCodeId) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for ErrorCodeId {}
+
+impl std::fmt::Display for ErrorCodeId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+impl Serialize for ErrorCodeId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.name)
+    }
+}
+
 impl Ir {
-    /// The named type `name` with aliases of named types followed (a shared inline type is
-    /// an alias of its first occurrence); `None` for an unknown name or a circle of aliases.
-    pub fn resolve(&self, name: &str) -> Option<&TypeDef> {
-        let mut name = name;
+    /// The type a reference points at; `None` for a reference that was never linked (an
+    /// unknown name, which `check` rejects).
+    pub fn type_def(&self, id: &TypeId) -> Option<&TypeDef> {
+        self.types.get(id.index().unwrap_or(usize::MAX))
+    }
+
+    /// The named type `id` with aliases of named types followed (a shared inline type is
+    /// an alias of its first occurrence); `None` for an unknown type or a circle of aliases.
+    pub fn resolve(&self, id: &TypeId) -> Option<&TypeDef> {
+        let mut def = self.type_def(id)?;
         for _ in 0..32 {
-            let def = self.types.iter().find(|t| t.name == name)?;
             match &def.kind {
-                TypeKind::Alias { target: TypeExpr::Named(target), .. } => name = target,
+                TypeKind::Alias { target: TypeExpr::Named(target), .. } => def = self.type_def(target)?,
                 _ => return Some(def),
             }
         }
         None
+    }
+
+    /// The error code a reference points at; `None` for an unknown code (which `check`
+    /// rejects).
+    pub fn error_code(&self, id: &ErrorCodeId) -> Option<&ErrorCodeIr> {
+        self.errors.codes.get(id.index)
+    }
+
+    /// Links every type and error-code reference to its position, by name: the last step of
+    /// lowering, once every type and code exists. References to unknown names stay unlinked.
+    pub fn link(&mut self) {
+        let types: std::collections::HashMap<String, usize> =
+            self.types.iter().enumerate().map(|(index, def)| (def.name.clone(), index)).collect();
+        let codes: std::collections::HashMap<String, usize> =
+            self.errors.codes.iter().enumerate().map(|(index, code)| (code.name.clone(), index)).collect();
+        let link_type = |ty: &mut TypeExpr| {
+            ty.for_each_named_mut(&mut |id: &mut TypeId| {
+                id.index = types.get(&id.name).copied().unwrap_or(usize::MAX);
+            })
+        };
+        for def in &mut self.types {
+            match &mut def.kind {
+                TypeKind::Struct { fields, .. } => fields.iter_mut().for_each(|f| link_type(&mut f.ty)),
+                TypeKind::Enum { .. } => {}
+                TypeKind::Union { variants, .. } => variants.iter_mut().for_each(|v| link_type(&mut v.ty)),
+                TypeKind::Alias { target, .. } => link_type(target),
+            }
+        }
+        for code in &mut self.errors.codes {
+            link_type(&mut code.body);
+        }
+        let link_code = |id: &mut ErrorCodeId| id.index = codes.get(&id.name).copied().unwrap_or(usize::MAX);
+        for op in &mut self.operations {
+            for param in op.path_params.iter_mut().chain(&mut op.query).chain(&mut op.headers) {
+                link_type(&mut param.ty);
+            }
+            if let Some(body) = &mut op.body {
+                link_type(&mut body.ty);
+            }
+            for response in &mut op.responses {
+                if let Some(ty) = &mut response.ty {
+                    link_type(ty);
+                }
+            }
+            for ty in op.success.iter_mut().chain(&mut op.page_item) {
+                link_type(ty);
+            }
+            op.errors.iter_mut().for_each(link_code);
+        }
+        if let Some(webhooks) = &mut self.webhooks {
+            webhooks.events.iter_mut().for_each(|event| link_type(&mut event.payload));
+        }
+        for scenario in &mut self.scenarios {
+            scenario.steps.iter_mut().filter_map(|step| step.error.as_mut()).for_each(link_code);
+        }
+    }
+}
+
+impl TypeExpr {
+    /// Calls `visit` on every named-type reference inside this expression.
+    pub fn for_each_named_mut(&mut self, visit: &mut impl FnMut(&mut TypeId)) {
+        match self {
+            TypeExpr::Named(id) => visit(id),
+            TypeExpr::Array(inner) | TypeExpr::Map(inner) => inner.for_each_named_mut(visit),
+            TypeExpr::String
+            | TypeExpr::Integer
+            | TypeExpr::Integer32
+            | TypeExpr::Number
+            | TypeExpr::Boolean
+            | TypeExpr::Any
+            | TypeExpr::DateTime
+            | TypeExpr::Decimal
+            | TypeExpr::Uri
+            | TypeExpr::Binary
+            | TypeExpr::Uuid => {}
+        }
     }
 }
 
@@ -585,7 +762,7 @@ pub struct Operation {
     /// Success body type (the first 2xx with a body), `None` when no 2xx has a body.
     pub success: Option<TypeExpr>,
     /// Error codes it can return, in spec order (spec names).
-    pub errors: Vec<String>,
+    pub errors: Vec<ErrorCodeId>,
     /// Idempotency header.
     pub idempotency_header: Option<String>,
     /// How long the provider keeps keys, seconds.
@@ -740,7 +917,7 @@ pub struct StepIr {
     /// Headers the mock answers with.
     pub response_headers: Vec<(String, String)>,
     /// Expected error code (spec name).
-    pub error: Option<String>,
+    pub error: Option<ErrorCodeId>,
     /// Fields that must be present.
     pub body_contains: Vec<String>,
     /// Pointer → value expectations.

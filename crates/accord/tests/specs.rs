@@ -159,7 +159,7 @@ fn identical_inline_types_are_one_rust_type_and_declared_models_stay() {
     let kind = |name: &str| &ir.types.iter().find(|t| t.name == name).expect(name).kind;
     // `Document.kind` repeats `AttachDocument.kind`'s inline enum: an alias of the first.
     assert!(
-        matches!(kind("DocumentKind"), TypeKind::Alias { target: TypeExpr::Named(t), .. } if t == "AttachDocumentKind"),
+        matches!(kind("DocumentKind"), TypeKind::Alias { target: TypeExpr::Named(t), .. } if t.name() == "AttachDocumentKind"),
         "{:?}",
         kind("DocumentKind")
     );
@@ -459,4 +459,59 @@ fn webhooks_without_a_signature_warn_and_generate_decoding_without_verification(
     assert!(file("unsigned_webhooks/README.md").contains(unverifiable));
     assert!(!file("unsigned_webhooks/Cargo.toml").contains("ed25519"));
     assert!(file("unsigned_webhooks/src/lib.rs").contains("decoded without verification"));
+}
+
+/// Every type and error-code reference in the IR of every real and good spec is linked to
+/// the definition of the same name: lowering's `Ir::link` misses no place a reference lives.
+#[test]
+fn every_reference_in_the_ir_is_linked() {
+    use accord::ir::{TypeExpr, TypeKind};
+    fn check_type(ir: &accord::ir::Ir, ty: &TypeExpr, checked: &mut usize) {
+        match ty {
+            TypeExpr::Named(id) => {
+                let def = ir.type_def(id).unwrap_or_else(|| panic!("{}: `{}` is not linked", ir.name, id.name()));
+                assert_eq!(def.name, id.name(), "{}: a reference points at another type", ir.name);
+                *checked += 1;
+            }
+            TypeExpr::Array(inner) | TypeExpr::Map(inner) => check_type(ir, inner, checked),
+            _ => {}
+        }
+    }
+    let mut paths = spec_files(Path::new("../../specs")).expect("specs/");
+    paths.extend(spec_files(Path::new("../../tests/good-specs")).expect("good specs"));
+    let (compiled, failures) = compile_specs(&paths);
+    assert!(failures.is_empty(), "every spec compiles");
+    let mut checked = 0;
+    for spec in &compiled {
+        let ir = &spec.ir;
+        for def in &ir.types {
+            match &def.kind {
+                TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| check_type(ir, &f.ty, &mut checked)),
+                TypeKind::Union { variants, .. } => variants.iter().for_each(|v| check_type(ir, &v.ty, &mut checked)),
+                TypeKind::Alias { target, .. } => check_type(ir, target, &mut checked),
+                TypeKind::Enum { .. } => {}
+            }
+        }
+        for op in &ir.operations {
+            for param in op.path_params.iter().chain(&op.query).chain(&op.headers) {
+                check_type(ir, &param.ty, &mut checked);
+            }
+            op.body.iter().for_each(|b| check_type(ir, &b.ty, &mut checked));
+            op.responses.iter().filter_map(|r| r.ty.as_ref()).for_each(|t| check_type(ir, t, &mut checked));
+            op.success.iter().chain(&op.page_item).for_each(|t| check_type(ir, t, &mut checked));
+            for code in &op.errors {
+                assert_eq!(ir.error_code(code).map(|c| c.name.as_str()), Some(code.name()), "{}", ir.name);
+            }
+        }
+        for step in ir.scenarios.iter().flat_map(|s| &s.steps) {
+            if let Some(code) = &step.error {
+                assert_eq!(ir.error_code(code).map(|c| c.name.as_str()), Some(code.name()), "{}", ir.name);
+            }
+        }
+        ir.errors.codes.iter().for_each(|c| check_type(ir, &c.body, &mut checked));
+        if let Some(webhooks) = &ir.webhooks {
+            webhooks.events.iter().for_each(|e| check_type(ir, &e.payload, &mut checked));
+        }
+    }
+    assert!(checked > 100, "the specs have many references ({checked})");
 }

@@ -111,7 +111,7 @@ fn operation(ir: &Ir, op: &Operation) -> contract::Operation {
                 example: r.example.clone(),
             })
             .collect(),
-        errors: op.errors.clone(),
+        errors: op.errors.iter().map(|code| code.name().to_string()).collect(),
         idempotency_header: op.idempotency_header.clone(),
         idempotency_retention_seconds: op.idempotency_retention_seconds,
         rate_limit: op.rate_limit.as_ref().map(rate),
@@ -139,7 +139,7 @@ fn scenario(ir: &Ir, scenario: &ScenarioIr) -> contract::Scenario {
                 status: step.status,
                 response_body: step.response_body.clone(),
                 response_headers: pairs(&step.response_headers),
-                error: step.error.clone(),
+                error: step.error.as_ref().map(|code| code.name().to_string()),
                 body_contains: step.body_contains.clone(),
                 body_equals: pairs(&step.body_equals),
             })

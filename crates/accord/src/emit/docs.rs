@@ -104,7 +104,7 @@ fn operation_extra(ir: &Ir, op: &Operation) -> OperationExtra {
 /// The example of a named type, or a list of one of them.
 fn example_of(ir: &Ir, ty: &TypeExpr) -> Option<Json> {
     match ty {
-        TypeExpr::Named(name) => ir.types.iter().find(|t| &t.name == name).map(|t| t.example.clone()),
+        TypeExpr::Named(id) => ir.type_def(id).map(|t| t.example.clone()),
         TypeExpr::Array(inner) => example_of(ir, inner).map(|item| Json::Array(vec![item])),
         _ => None,
     }
@@ -169,7 +169,7 @@ fn used_by(ir: &Ir) -> BTreeMap<String, Uses> {
 
 fn named_in(ty: &TypeExpr, names: &mut Vec<String>) {
     match ty {
-        TypeExpr::Named(name) => names.push(name.clone()),
+        TypeExpr::Named(id) => names.push(id.name().to_string()),
         TypeExpr::Array(inner) | TypeExpr::Map(inner) => named_in(inner, names),
         _ => {}
     }

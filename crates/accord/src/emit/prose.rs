@@ -17,8 +17,7 @@ pub fn algorithm_title(webhooks: &WebhooksIr) -> Option<&'static str> {
 /// connections; other requests only where the server cannot have acted (a 429, a failed
 /// connection); `refresh_auth` codes once after refreshing credentials.
 pub fn retry_summary(ir: &Ir, operation: &Operation) -> String {
-    let codes: Vec<&ErrorCodeIr> =
-        operation.errors.iter().filter_map(|name| ir.errors.codes.iter().find(|code| &code.name == name)).collect();
+    let codes: Vec<&ErrorCodeIr> = operation.errors.iter().filter_map(|id| ir.error_code(id)).collect();
     let named = |strategy: RetryStrategy| -> Vec<String> {
         codes.iter().filter(|code| code.retry == strategy).map(|code| format!("`{}`", code.name)).collect()
     };

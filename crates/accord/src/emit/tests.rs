@@ -191,13 +191,7 @@ fn scenario_step(ir: &Ir, number: usize, step: &StepIr) -> TokenStream {
     };
     let expectation = match &step.error {
         Some(code) => {
-            let variant = ir
-                .errors
-                .codes
-                .iter()
-                .find(|c| &c.name == code)
-                .map(|c| ident(&c.variant))
-                .unwrap_or_else(|| ident("Unknown"));
+            let variant = ir.error_code(code).map(|c| ident(&c.variant)).unwrap_or_else(|| ident("Unknown"));
             quote! {
                 match outcome {
                     Err(#krate::Error::Api(error @ #krate::ApiError::#variant(_))) => step.assert_error(#status, error.code(), error.status()),

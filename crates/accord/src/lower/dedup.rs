@@ -39,8 +39,10 @@ impl Lowerer<'_> {
         for def in &mut self.types {
             let canonical = &representative[&def.name];
             if canonical != &def.name && !def.is_model {
-                def.kind =
-                    TypeKind::Alias { target: TypeExpr::Named(canonical.clone()), constraints: Constraints::default() };
+                def.kind = TypeKind::Alias {
+                    target: TypeExpr::Named(TypeId::named(canonical.clone())),
+                    constraints: Constraints::default(),
+                };
             }
         }
     }

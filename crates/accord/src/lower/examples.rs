@@ -8,7 +8,7 @@ impl Lowerer<'_> {
     pub(super) fn fill_examples(&mut self) {
         for index in 0..self.types.len() {
             if self.types[index].example.is_null() {
-                let example = self.sample(&TypeExpr::Named(self.types[index].name.clone()), 0);
+                let example = self.sample(&TypeExpr::Named(TypeId::named(self.types[index].name.clone())), 0);
                 self.types[index].example = example;
             }
         }
@@ -110,7 +110,7 @@ impl Lowerer<'_> {
         }
         match ty {
             TypeExpr::Named(name) => {
-                let Some(def) = self.types.iter().find(|t| &t.name == name) else { return };
+                let Some(def) = self.type_named(name) else { return };
                 match &def.kind {
                     TypeKind::Struct { fields, .. } => {
                         let Some(field) = fields.iter().find(|f| &f.wire_name == segment) else { return };

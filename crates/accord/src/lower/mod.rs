@@ -141,6 +141,7 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
     }
     ir.scenarios = lowerer.scenarios(&ir);
     ir.types = lowerer.types;
+    ir.link();
     for index in 0..ir.operations.len() {
         let operation = &ir.operations[index];
         let items = match &operation.pagination {
@@ -150,7 +151,7 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
             None => None,
         };
         let page_item = items.and_then(|items| {
-            let list = follow_pointer(&ir.types, operation.success.as_ref()?, items.as_deref().unwrap_or(""))?;
+            let list = follow_pointer(&ir, operation.success.as_ref()?, items.as_deref().unwrap_or(""))?;
             match list {
                 TypeExpr::Array(item) => Some(*item),
                 _ => None,
@@ -163,7 +164,7 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
 
 /// The type at a JSON pointer inside a value of type `ty` (through struct fields, aliases,
 /// array items and map values).
-fn follow_pointer(types: &[TypeDef], ty: &TypeExpr, pointer: &str) -> Option<TypeExpr> {
+fn follow_pointer(ir: &Ir, ty: &TypeExpr, pointer: &str) -> Option<TypeExpr> {
     let mut current = ty.clone();
     let segments: Vec<String> = if pointer.is_empty() {
         Vec::new()
@@ -171,10 +172,10 @@ fn follow_pointer(types: &[TypeDef], ty: &TypeExpr, pointer: &str) -> Option<Typ
         pointer.split('/').skip(1).map(|s| s.replace("~1", "/").replace("~0", "~")).collect()
     };
     for segment in segments {
-        current = resolve_alias(types, current)?;
+        current = resolve_alias(ir, current)?;
         current = match current {
-            TypeExpr::Named(name) => {
-                let def = types.iter().find(|def| def.name == name)?;
+            TypeExpr::Named(id) => {
+                let def = ir.type_def(&id)?;
                 match &def.kind {
                     TypeKind::Struct { fields, .. } => {
                         fields.iter().find(|field| field.wire_name == segment)?.ty.clone()
@@ -187,14 +188,14 @@ fn follow_pointer(types: &[TypeDef], ty: &TypeExpr, pointer: &str) -> Option<Typ
             _ => return None,
         };
     }
-    resolve_alias(types, current)
+    resolve_alias(ir, current)
 }
 
-fn resolve_alias(types: &[TypeDef], ty: TypeExpr) -> Option<TypeExpr> {
+fn resolve_alias(ir: &Ir, ty: TypeExpr) -> Option<TypeExpr> {
     let mut current = ty;
     for _ in 0..16 {
-        let TypeExpr::Named(name) = &current else { return Some(current) };
-        let def = types.iter().find(|def| &def.name == name)?;
+        let TypeExpr::Named(id) = &current else { return Some(current) };
+        let def = ir.type_def(id)?;
         match &def.kind {
             TypeKind::Alias { target, .. } => current = target.clone(),
             _ => return Some(current),

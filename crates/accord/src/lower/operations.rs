@@ -111,7 +111,7 @@ impl Lowerer<'_> {
             body,
             responses,
             success,
-            errors: endpoint.errors.clone(),
+            errors: endpoint.errors.iter().map(ErrorCodeId::named).collect(),
             idempotency_header: endpoint.idempotency.as_ref().map(|i| i.header.clone()),
             idempotency_retention_seconds: endpoint
                 .idempotency

@@ -90,7 +90,7 @@ impl Lowerer<'_> {
             response_headers: response
                 .map(|r| r.headers.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
                 .unwrap_or_default(),
-            error: expect.error.clone(),
+            error: expect.error.as_ref().map(ErrorCodeId::named),
             body_contains: expect.body_contains.clone(),
             body_equals: expect.body_equals.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         }

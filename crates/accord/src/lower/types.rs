@@ -73,7 +73,9 @@ impl Lowerer<'_> {
                 ))),
                 None => TypeExpr::Array(Box::new(TypeExpr::Any)),
             },
-            model => TypeExpr::Named(self.model_names.get(model).cloned().unwrap_or_else(|| names::camel(model))),
+            model => TypeExpr::Named(TypeId::named(
+                self.model_names.get(model).cloned().unwrap_or_else(|| names::camel(model)),
+            )),
         }
     }
 
@@ -91,7 +93,7 @@ impl Lowerer<'_> {
                 example: schema.example.clone().unwrap_or(Value::Null),
                 span,
             });
-            return TypeExpr::Named(name);
+            return TypeExpr::Named(TypeId::named(name));
         }
         let type_name = schema.type_name.as_deref().unwrap_or("any");
         let type_name = if type_name == "any" && schema.items.is_some() { "array" } else { type_name };

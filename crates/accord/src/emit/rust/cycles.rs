@@ -27,7 +27,7 @@ pub(super) fn cycles(ir: &Ir) -> BTreeMap<String, usize> {
             targets
                 .into_iter()
                 .filter_map(|ty| match ty {
-                    TypeExpr::Named(name) => index.get(name.as_str()).copied(),
+                    TypeExpr::Named(name) => index.get(name.name()).copied(),
                     _ => None,
                 })
                 .collect()
@@ -92,7 +92,7 @@ pub(super) fn cycles(ir: &Ir) -> BTreeMap<String, usize> {
 pub(super) fn member_type(ty: &TypeExpr, owner: &str, cycles: &BTreeMap<String, usize>) -> TokenStream {
     let base = type_tokens(ty);
     match ty {
-        TypeExpr::Named(name) if cycles.get(name).is_some_and(|group| cycles.get(owner) == Some(group)) => {
+        TypeExpr::Named(name) if cycles.get(name.name()).is_some_and(|group| cycles.get(owner) == Some(group)) => {
             quote!(::std::boxed::Box<#base>)
         }
         _ => base,

@@ -25,9 +25,11 @@ pub(super) fn operation_notes(ir: &Ir, op: &Operation) -> String {
             .errors
             .iter()
             .map(|code| {
-                let retry =
-                    ir.errors.codes.iter().find(|c| &c.name == code).map(|c| c.retry.as_str()).unwrap_or("never");
-                format!("`{code}` (retry: {retry})")
+                // `check` rejects unknown codes, so every reference resolves.
+                match ir.error_code(code) {
+                    Some(declared) => format!("`{code}` (retry: {})", declared.retry),
+                    None => format!("`{code}`"),
+                }
             })
             .collect();
         notes.push(format!("Errors: {}.", codes.join(", ")));

@@ -77,15 +77,22 @@ fn is_scalar(ir: &Ir, ty: &TypeExpr) -> bool {
     // Aliases of aliases, bounded in case a spec aliases in a circle.
     for _ in 0..16 {
         let TypeExpr::Named(name) = ty else { break };
-        match ir.types.iter().find(|t| &t.name == name).map(|t| &t.kind) {
+        match ir.type_def(name).map(|t| &t.kind) {
             Some(TypeKind::Enum { .. }) => return true,
             Some(TypeKind::Alias { target, .. }) => ty = target,
-            _ => return false,
+            Some(TypeKind::Struct { .. } | TypeKind::Union { .. }) | None => return false,
         }
     }
     match ty {
-        TypeExpr::Named(_) => false,
-        TypeExpr::Array(_) | TypeExpr::Map(_) | TypeExpr::Any | TypeExpr::Binary => false,
-        _ => true,
+        TypeExpr::Named(_) | TypeExpr::Array(_) | TypeExpr::Map(_) | TypeExpr::Any | TypeExpr::Binary => false,
+        TypeExpr::String
+        | TypeExpr::Integer
+        | TypeExpr::Integer32
+        | TypeExpr::Number
+        | TypeExpr::Boolean
+        | TypeExpr::DateTime
+        | TypeExpr::Decimal
+        | TypeExpr::Uri
+        | TypeExpr::Uuid => true,
     }
 }

@@ -22,6 +22,9 @@ pub mod secret;
 pub mod types;
 pub mod webhook;
 
+/// accord's defaults (attempts, backoff, timeouts, the longest `Retry-After` waited for, the
+/// retry budget), defined once for the compiler and the runtime.
+pub use accord_contract::wire::defaults;
 pub use auth::{Auth, Authenticate, ClientCredentials};
 pub use client::{Client, ClientConfig, DefaultHeader, RetryConfig};
 pub use error::{ApiErrorResponse, DecodeError, TransportError, TransportErrorKind};

@@ -222,7 +222,11 @@ impl ClientBuilder {
                 ),
             max_retry_after: self
                 .max_retry_after
-                .unwrap_or(::std::time::Duration::from_secs(120)),
+                .unwrap_or(
+                    ::std::time::Duration::from_millis(
+                        ::accord_runtime::defaults::MAX_RETRY_AFTER_MS,
+                    ),
+                ),
         };
         config.rate_limits = self.rate_limits.unwrap_or_else(rate_limits);
         let inner = ::accord_runtime::Client::new(config)

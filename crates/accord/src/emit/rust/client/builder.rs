@@ -199,7 +199,9 @@ fn build_fn(ir: &Ir, schemes: &[BuilderAuth]) -> TokenStream {
                 policy: self.retry_policy.unwrap_or(crate::errors::RETRY_POLICY),
                 classifier: ::std::sync::Arc::new(crate::errors::RETRY_CLASSIFIER),
                 budget: self.retry_budget.unwrap_or(::std::option::Option::Some(::accord_runtime::RetryBudgetSettings::default())),
-                max_retry_after: self.max_retry_after.unwrap_or(::std::time::Duration::from_secs(120)),
+                max_retry_after: self
+                    .max_retry_after
+                    .unwrap_or(::std::time::Duration::from_millis(::accord_runtime::defaults::MAX_RETRY_AFTER_MS)),
             };
             config.rate_limits = self.rate_limits.unwrap_or_else(rate_limits);
             let inner = ::accord_runtime::Client::new(config).map_err(crate::errors::Error::Transport)?;

@@ -1,8 +1,11 @@
 //! Credentials for the spec's declared auth: the fixed test credentials contract tests use,
 //! or the values of the spec's environment variables (provider verification).
 
+use accord_contract::wire::ApiKeyLocation;
 use accord_contract::{Auth, AuthScheme};
 use accord_runtime::Secret;
+use axum::http::HeaderMap;
+use base64::Engine as _;
 
 /// One credential for the scheme a spec declares (OAuth2 client credentials first, then a
 /// bearer token, Basic, an API key — the order generated clients use).
@@ -61,6 +64,89 @@ impl Credential {
         })
     }
 
+    /// Whether a request presents this credential: the mock's check of an incoming request.
+    /// `token_issued` says whether a bearer token is one the mock's token endpoint issued
+    /// (OAuth2 client credentials); `query` is the raw query string.
+    pub(crate) fn presented_by(
+        &self,
+        auth: &Auth,
+        headers: &HeaderMap,
+        query: &str,
+        token_issued: &dyn Fn(&str) -> bool,
+    ) -> bool {
+        match self {
+            Credential::ClientCredentials { .. } => bearer(headers).is_some_and(token_issued),
+            Credential::Bearer(token) => bearer(headers) == Some(token.expose()),
+            Credential::Basic { username, password } => {
+                basic_credentials(headers).is_some_and(|(u, p)| &u == username && p == password.expose())
+            }
+            Credential::ApiKey(key) => {
+                let Some(declared) = auth.api_key() else { return false };
+                match declared.location {
+                    ApiKeyLocation::Query => form_urlencoded::parse(query.as_bytes())
+                        .any(|(name, value)| name == declared.name && value == key.expose()),
+                    ApiKeyLocation::Header => {
+                        headers.get(declared.name.as_str()).and_then(|v| v.to_str().ok()) == Some(key.expose())
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds this credential to an outgoing request (`verify`): `token` is the access token
+    /// fetched for client credentials.
+    pub(crate) fn attach(
+        &self,
+        auth: &Auth,
+        token: Option<&str>,
+        headers: &mut Vec<(String, String)>,
+        query: &mut Vec<(String, String)>,
+    ) {
+        match self {
+            Credential::ClientCredentials { .. } => {
+                if let Some(token) = token {
+                    headers.push(("authorization".into(), format!("Bearer {token}")));
+                }
+            }
+            Credential::Bearer(token) => headers.push(("authorization".into(), format!("Bearer {}", token.expose()))),
+            Credential::Basic { username, password } => {
+                let encoded =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose()));
+                headers.push(("authorization".into(), format!("Basic {encoded}")));
+            }
+            Credential::ApiKey(key) => {
+                if let Some(declared) = auth.api_key() {
+                    let place = match declared.location {
+                        ApiKeyLocation::Query => query,
+                        ApiKeyLocation::Header => headers,
+                    };
+                    place.push((declared.name.clone(), key.expose().to_string()));
+                }
+            }
+        }
+    }
+
+    /// Adds a credential of the preferred scheme that no server can know (`verify` provoking
+    /// a declared 401).
+    pub(crate) fn attach_invalid(auth: &Auth, headers: &mut Vec<(String, String)>, query: &mut Vec<(String, String)>) {
+        match auth.preferred() {
+            Some(AuthScheme::ApiKey(key)) => {
+                let place = match key.location {
+                    ApiKeyLocation::Query => query,
+                    ApiKeyLocation::Header => headers,
+                };
+                place.push((key.name.clone(), "accord-invalid-key".into()));
+            }
+            Some(AuthScheme::Basic(_)) => {
+                let encoded = base64::engine::general_purpose::STANDARD.encode("accord-invalid:accord-invalid");
+                headers.push(("authorization".into(), format!("Basic {encoded}")));
+            }
+            Some(AuthScheme::OAuth2ClientCredentials(_) | AuthScheme::Bearer(_)) | None => {
+                headers.push(("authorization".into(), "Bearer accord-invalid-token".into()));
+            }
+        }
+    }
+
     /// The credential from the environment variables the spec declares.
     ///
     /// Errors: the names of the declared variables that are unset or empty.
@@ -89,4 +175,20 @@ impl Credential {
         });
         if missing.is_empty() { Ok(credential) } else { Err(missing) }
     }
+}
+
+/// The user and password of an `Authorization: Basic` header (RFC 7617).
+pub(crate) fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get("authorization")?.to_str().ok()?;
+    let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (user, password) = text.split_once(':')?;
+    Some((user.to_string(), password.to_string()))
+}
+
+/// The token of an `Authorization: Bearer` header (RFC 6750).
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers.get("authorization")?.to_str().ok()?;
+    value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).map(str::trim)
 }

@@ -15,7 +15,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use accord_contract::wire::{ApiKeyLocation, ContentType};
+use accord_contract::wire::ContentType;
 use accord_contract::{AuthScheme, Contract, ErrorCode, Operation, Scenario, Step};
 use accord_runtime::Secret;
 use accord_runtime::rate_limit::TokenBucket;
@@ -23,14 +23,13 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
-use base64::Engine as _;
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::coerce;
-use crate::credentials::Credential;
+use crate::credentials::{Credential, basic_credentials};
 use crate::deliver::{self, Delivery};
 use crate::model::{Model, Problem, RouteMatch, includes};
 
@@ -633,42 +632,13 @@ fn issue_token(shared: &Shared, headers: &HeaderMap, body: &Bytes) -> Reply {
         .header("cache-control", "no-store")
 }
 
-fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
-    let value = headers.get("authorization")?.to_str().ok()?;
-    let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
-    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).ok()?;
-    let text = String::from_utf8(decoded).ok()?;
-    let (user, password) = text.split_once(':')?;
-    Some((user.to_string(), password.to_string()))
-}
-
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get("authorization")?.to_str().ok()?;
-    value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).map(str::trim)
-}
-
 fn authorized(shared: &Shared, headers: &HeaderMap, query: &str) -> bool {
     let auth = &shared.contract().auth;
     if !auth.any() {
         return true;
     }
-    shared.accepted.iter().any(|credential| match credential {
-        Credential::ClientCredentials { .. } => bearer(headers).is_some_and(|t| shared.lock().tokens.contains(t)),
-        Credential::Bearer(token) => bearer(headers) == Some(token.expose()),
-        Credential::Basic { username, password } => {
-            basic_credentials(headers).is_some_and(|(u, p)| &u == username && p == password.expose())
-        }
-        Credential::ApiKey(key) => {
-            let Some(declared) = auth.api_key() else { return false };
-            match declared.location {
-                ApiKeyLocation::Query => form_urlencoded::parse(query.as_bytes())
-                    .any(|(name, value)| name == declared.name && value == key.expose()),
-                ApiKeyLocation::Header => {
-                    headers.get(declared.name.as_str()).and_then(|v| v.to_str().ok()) == Some(key.expose())
-                }
-            }
-        }
-    })
+    let token_issued = |token: &str| shared.lock().tokens.contains(token);
+    shared.accepted.iter().any(|credential| credential.presented_by(auth, headers, query, &token_issued))
 }
 
 /// The scenario step this request plays, if any.

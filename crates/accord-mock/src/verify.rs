@@ -6,8 +6,8 @@
 
 use std::fmt::Write as _;
 
-use accord_contract::wire::{ApiKeyLocation, ContentType, HttpMethod, ObjectParts, RetryStrategy};
-use accord_contract::{AuthScheme, Contract, Operation, Scenario, Step};
+use accord_contract::wire::{ContentType, HttpMethod, ObjectParts, RetryStrategy};
+use accord_contract::{Contract, Operation, Scenario, Step};
 use accord_runtime::reqwest;
 use serde_json::{Map, Value};
 
@@ -359,38 +359,11 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
         .is_some_and(|code| model.auth_error(Some(op)).is_some_and(|auth| &auth.name == code) && step.status == 401);
     let mut request_headers: Vec<(String, String)> = Vec::new();
     match (context.credential, expects_auth_error) {
+        // Provoke the declared 401 with a credential the server cannot know.
         (_, true) if contract.auth.any() => {
-            // Provoke the declared 401 with a credential the server cannot know.
-            if let Some(AuthScheme::ApiKey(key)) = contract.auth.preferred() {
-                match key.location {
-                    ApiKeyLocation::Query => query.push((key.name.clone(), "accord-invalid-key".into())),
-                    ApiKeyLocation::Header => request_headers.push((key.name.clone(), "accord-invalid-key".into())),
-                }
-            } else {
-                request_headers.push(("authorization".into(), "Bearer accord-invalid-token".into()));
-            }
+            Credential::attach_invalid(&contract.auth, &mut request_headers, &mut query)
         }
-        (Some(Credential::ClientCredentials { .. }), _) => {
-            if let Some(token) = context.token {
-                request_headers.push(("authorization".into(), format!("Bearer {token}")));
-            }
-        }
-        (Some(Credential::Bearer(token)), _) => {
-            request_headers.push(("authorization".into(), format!("Bearer {}", token.expose())))
-        }
-        (Some(Credential::Basic { username, password }), _) => {
-            use base64::Engine as _;
-            let encoded = base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose()));
-            request_headers.push(("authorization".into(), format!("Basic {encoded}")));
-        }
-        (Some(Credential::ApiKey(key)), _) => {
-            if let Some(declared) = contract.auth.api_key() {
-                match declared.location {
-                    ApiKeyLocation::Query => query.push((declared.name.clone(), key.expose().to_string())),
-                    ApiKeyLocation::Header => request_headers.push((declared.name.clone(), key.expose().to_string())),
-                }
-            }
-        }
+        (Some(credential), _) => credential.attach(&contract.auth, context.token, &mut request_headers, &mut query),
         (None, _) => {}
     }
     if !query.is_empty() {

@@ -88,20 +88,8 @@ fn auth_setup(ir: &Ir) -> TokenStream {
     let krate = ident(&ir.lib_name);
     let auth = &ir.auth;
     // The mock's test credential for the preferred scheme, as `accord_mock::Credential::test`
-    // picks it.
-    let setup = auth.schemes.first().map(|declared| match &declared.scheme {
-        AuthScheme::OAuth2ClientCredentials(oauth) => {
-            let token_path = Literal::string(&oauth.token_path);
-            quote! {
-                let builder = builder
-                    .client_credentials(::accord_runtime::ClientCredentials::new("test-client", "test-secret"))
-                    .token_url(format!("{}{}", server.uri(), #token_path));
-            }
-        }
-        AuthScheme::Bearer(_) => quote!(let builder = builder.bearer_token("test-token");),
-        AuthScheme::Basic(_) => quote!(let builder = builder.basic_auth("test-user", "test-password");),
-        AuthScheme::ApiKey(_) => quote!(let builder = builder.api_key("test-key");),
-    });
+    // picks it; the client emitter knows how each scheme's builder takes it.
+    let setup = super::rust::test_credentials(auth);
     quote! {
         // Each scenario checks one exchange; retrying is the resilience suite's subject.
         let builder = #krate::Client::builder().base_url(server.uri()).retry_policy(::accord_runtime::RetryPolicy::NO_RETRIES);

@@ -9,6 +9,8 @@
 //! threads), and `cycles` (which members need a `Box`).
 
 mod client;
+
+pub use client::test_credentials;
 mod cycles;
 mod errors;
 mod lib_rs;

@@ -164,6 +164,26 @@ fn api_key(key: &ApiKey) -> BuilderAuth {
     }
 }
 
+/// Statements that give a `builder` (a `ClientBuilder` of the generated crate, with `server`
+/// an `accord_mock::MockServer` in scope) the mock's fixed test credential for the preferred
+/// scheme, as `accord_mock::Credential::test` chooses it; `None` without auth. Used by the
+/// generated contract tests.
+pub fn test_credentials(auth: &AuthIr) -> Option<TokenStream> {
+    auth.schemes.first().map(|declared| match &declared.scheme {
+        AuthScheme::OAuth2ClientCredentials(oauth) => {
+            let token_path = lit(&oauth.token_path);
+            quote! {
+                let builder = builder
+                    .client_credentials(::accord_runtime::ClientCredentials::new("test-client", "test-secret"))
+                    .token_url(format!("{}{}", server.uri(), #token_path));
+            }
+        }
+        AuthScheme::Bearer(_) => quote!(let builder = builder.bearer_token("test-token");),
+        AuthScheme::Basic(_) => quote!(let builder = builder.basic_auth("test-user", "test-password");),
+        AuthScheme::ApiKey(_) => quote!(let builder = builder.api_key("test-key");),
+    })
+}
+
 /// `credentials_from_env`, which reads every declared scheme's variables; `None` when the
 /// spec declares no scheme.
 pub(super) fn credentials_from_env_fn(auth: &AuthIr, schemes: &[BuilderAuth]) -> Option<TokenStream> {

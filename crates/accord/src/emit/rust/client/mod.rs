@@ -3,6 +3,8 @@
 //! per endpoint (printed on several threads).
 
 mod auth;
+
+pub use auth::test_credentials;
 mod builder;
 mod environment;
 mod methods;

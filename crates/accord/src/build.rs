@@ -109,7 +109,10 @@ impl Config {
         if !failures.is_empty() {
             return Err(BuildError::Specs(failures.join("\n")));
         }
-        crate::write::write_files(&out_dir, &files, false).map_err(|e| BuildError::Write(e.to_string()))?;
+        // `OUT_DIR` is the build script's own folder: nothing in it was written by hand, and
+        // a file an older accord wrote there (without a manifest) is replaced.
+        let options = crate::write::WriteOptions { force: true, ..Default::default() };
+        crate::write::write_files(&out_dir, &files, &options).map_err(|e| BuildError::Write(e.to_string()))?;
         Ok(files.iter().map(|f| out_dir.join(&f.path)).collect())
     }
 }

@@ -115,8 +115,18 @@ pub fn compile_specs(paths: &[PathBuf]) -> (Vec<CompiledSpec>, Vec<Failure>) {
             }),
         }
     }
+    let with_sources: Vec<(&CompiledSpec, &str)> = compiled.iter().zip(sources.iter().map(String::as_str)).collect();
+    failures.extend(name_conflicts(&with_sources));
+    (compiled, failures)
+}
+
+/// The specs (each with its text) that cannot be written beside the ones before them: the
+/// same name (`spec::duplicate_spec`) or the same client crate (`spec::colliding_specs`),
+/// each located at its `name`.
+pub fn name_conflicts(specs: &[(&CompiledSpec, &str)]) -> Vec<Failure> {
+    let mut failures = Vec::new();
     let mut names: Vec<(&str, String, &Path)> = Vec::new();
-    for (spec, source) in compiled.iter().zip(sources) {
+    for &(spec, source) in specs {
         let key = crate::check::spec_name::collision_key(&spec.ir.name);
         let same_name = names.iter().find(|(name, _, _)| *name == spec.ir.name);
         let same_crate = names.iter().find(|(_, other, _)| *other == key);
@@ -144,11 +154,11 @@ pub fn compile_specs(paths: &[PathBuf]) -> (Vec<CompiledSpec>, Vec<Failure>) {
         };
         if let Some(diagnostic) = diagnostic {
             let diagnostic = Diagnostic { location: spec.name_location, ..diagnostic.at("/name") };
-            failures.push(Failure { path: spec.path.clone(), source, diagnostics: vec![diagnostic] });
+            failures.push(Failure { path: spec.path.clone(), source: source.to_string(), diagnostics: vec![diagnostic] });
         }
         names.push((&spec.ir.name, key, &spec.path));
     }
-    (compiled, failures)
+    failures
 }
 
 /// Generates all files for compiled specs: each client crate, each docs page, and the

@@ -295,7 +295,11 @@ fn generate(specs: &Path, out: &Path, write: WriteOptions, output: Output, optio
     let result = match write_files(out, &files, &write) {
         Err(WriteError::Busy { lock, holder }) => {
             let holder = holder.map(|pid| format!(" (process {pid})")).unwrap_or_default();
-            eprintln!("note: another accord run{holder} is writing `{}`; waiting for it (lock `{}`)", out.display(), lock.display());
+            eprintln!(
+                "note: another accord run{holder} is writing `{}`; waiting for it (lock `{}`)",
+                out.display(),
+                lock.display()
+            );
             write_files(out, &files, &WriteOptions { when_locked: WhenLocked::Wait, ..write })
         }
         result => result,

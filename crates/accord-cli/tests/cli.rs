@@ -175,7 +175,15 @@ fn generate_refuses_hand_written_files_and_links_by_name_and_force_replaces_the_
     std::fs::create_dir_all(out.join("orders")).unwrap();
     std::fs::write(out.join("orders/README.md"), "# My notes\n").unwrap();
     let run = |extra: &[&str]| {
-        accord().arg("generate").arg("specs").arg("--out").arg(&out).args(extra).current_dir(dir.path()).output().unwrap()
+        accord()
+            .arg("generate")
+            .arg("specs")
+            .arg("--out")
+            .arg(&out)
+            .args(extra)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
     };
     let refused = run(&[]);
     assert_eq!(refused.status.code(), Some(1));

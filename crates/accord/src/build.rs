@@ -265,7 +265,10 @@ mod tests {
             .compile(&[repo("specs/orders.yaml"), copy])
             .expect_err("the second spec fails");
         let text = error.to_string();
-        assert!(text.contains("orders.yml:5:7: error[spec::duplicate_spec]: spec name `orders` is also used by"), "{text}");
+        assert!(
+            text.contains("orders.yml:5:7: error[spec::duplicate_spec]: spec name `orders` is also used by"),
+            "{text}"
+        );
         assert_eq!(std::fs::read_dir(out.path()).expect("lists").count(), 0);
     }
 

@@ -154,7 +154,11 @@ pub fn name_conflicts(specs: &[(&CompiledSpec, &str)]) -> Vec<Failure> {
         };
         if let Some(diagnostic) = diagnostic {
             let diagnostic = Diagnostic { location: spec.name_location, ..diagnostic.at("/name") };
-            failures.push(Failure { path: spec.path.clone(), source: source.to_string(), diagnostics: vec![diagnostic] });
+            failures.push(Failure {
+                path: spec.path.clone(),
+                source: source.to_string(),
+                diagnostics: vec![diagnostic],
+            });
         }
         names.push((&spec.ir.name, key, &spec.path));
     }

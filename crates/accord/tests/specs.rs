@@ -189,7 +189,8 @@ fn generated_folder_is_up_to_date() {
         &root.join("generated"),
         &generated,
         &accord::write::WriteOptions { check_only: true, ..Default::default() },
-    ).expect("check runs");
+    )
+    .expect("check runs");
     assert!(
         report.changed.is_empty(),
         "stale files in generated/ (run `cargo run -- generate specs/`): {:?}",

@@ -3,5 +3,6 @@
 //! servers.
 
 mod end_to_end;
+mod hostile_server;
 mod mock_behaviour;
 mod wrong_server;

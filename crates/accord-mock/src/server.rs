@@ -363,7 +363,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let (parts, body) = request.into_parts();
     let body = match read_body(body, &parts.headers).await {
         Ok(body) => body,
-        Err(rest) => return too_large(rest, &parts.headers, shared.options.header_read_timeout),
+        Err(rest) => return too_large(rest, &parts.headers, shared.options.header_read_timeout).await,
     };
     let path = parts.uri.path().to_string();
     if path == CONTROL_PREFIX || path.starts_with(&format!("{CONTROL_PREFIX}/")) {
@@ -425,30 +425,23 @@ fn content_length(headers: &HeaderMap) -> Option<u64> {
 /// `413` with a JSON body the client can read, and `Connection: close`.
 ///
 /// Closing a connection whose client is still sending makes the kernel answer with a reset,
-/// which destroys the `413` before the client reads it (hence Apache's "lingering close"). So
-/// the rest of the body is read and dropped, up to another [`MAX_BODY_BYTES`] and for at most
-/// `drain_time`, while the answer goes out; then hyper closes the connection. A client that
-/// waits for `100 Continue` has sent no body: nothing is drained and none is asked for.
-fn too_large(rest: TooLarge, headers: &HeaderMap, drain_time: Duration) -> Response {
+/// which destroys the `413` before the client reads it, and a client that sends its whole
+/// body before reading (urllib, requests, many SDKs) sees only a broken pipe (hence Apache's
+/// and nginx's "lingering close"). So the rest of the body is read and dropped first, for at
+/// most `drain_time` (as nginx's `lingering_time` bounds it; memory stays flat), and the
+/// answer follows. A client that waits for `100 Continue` has sent no body: none is asked
+/// for, and the answer goes out at once. (Answering first while a spawned task drains was
+/// tried: the client still saw a broken pipe.)
+async fn too_large(rest: TooLarge, headers: &HeaderMap, drain_time: Duration) -> Response {
     let declared = content_length(headers);
     let waits_for_continue = headers
         .get("expect")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("100-continue"));
-    if !waits_for_continue && declared.is_none_or(|length| length <= 2 * MAX_BODY_BYTES as u64) {
+    if !waits_for_continue {
         let TooLarge(mut stream) = rest;
-        tokio::spawn(async move {
-            let drain = async {
-                let mut drained = 0usize;
-                while let Some(Ok(chunk)) = futures_util::StreamExt::next(&mut stream).await {
-                    drained += chunk.len();
-                    if drained > MAX_BODY_BYTES {
-                        break;
-                    }
-                }
-            };
-            let _ = tokio::time::timeout(drain_time, drain).await;
-        });
+        let drain = async { while let Some(Ok(_)) = futures_util::StreamExt::next(&mut stream).await {} };
+        let _ = tokio::time::timeout(drain_time, drain).await;
     }
     let size = match declared {
         Some(declared) => format!("body of {declared} bytes"),

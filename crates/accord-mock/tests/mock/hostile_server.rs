@@ -89,7 +89,7 @@ async fn answer(mut stream: TcpStream, behaviour: Behaviour, sent: Arc<Sent>) {
             }
             Behaviour::Silent => std::future::pending::<()>().await,
             Behaviour::Reset => {
-                stream.set_linger(Some(Duration::ZERO))?;
+                stream.set_zero_linger()?;
                 drop(stream);
                 std::future::pending::<()>().await;
             }

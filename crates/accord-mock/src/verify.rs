@@ -876,3 +876,69 @@ pub fn check_response(
     }
     (deviations, code_name)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::io;
+
+    use super::{byte_size, classify};
+
+    /// An error with a message and a source, as connectors wrap what they got.
+    #[derive(Debug)]
+    struct Wrapped(&'static str, Box<dyn std::error::Error + Send + Sync>);
+
+    impl std::fmt::Display for Wrapped {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Wrapped {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&*self.1)
+        }
+    }
+
+    fn wrapped(message: &'static str, cause: impl std::error::Error + Send + Sync + 'static) -> Wrapped {
+        Wrapped(message, Box::new(cause))
+    }
+
+    #[test]
+    fn transport_causes_are_named_from_anywhere_in_the_chain() {
+        let certificate = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let table: Vec<(Box<dyn std::error::Error>, Option<&str>)> = vec![
+            (
+                Box::new(wrapped("client error (Connect)", io::Error::from(io::ErrorKind::ConnectionRefused))),
+                Some("connection refused (nothing listens there)"),
+            ),
+            (Box::new(io::Error::from(io::ErrorKind::ConnectionReset)), Some("connection reset by the server")),
+            (
+                Box::new(wrapped("client error (SendRequest)", io::Error::from(io::ErrorKind::UnexpectedEof))),
+                Some("the server closed the connection before a complete response"),
+            ),
+            // tokio-rustls hands rustls' error over inside an io::Error, whose `source` skips it.
+            (
+                Box::new(wrapped("client error (Connect)", io::Error::new(io::ErrorKind::InvalidData, certificate))),
+                Some("TLS failed: invalid peer certificate: UnknownIssuer"),
+            ),
+            (
+                Box::new(wrapped(
+                    "client error (Connect)",
+                    wrapped("dns error", io::Error::other("failed to lookup address information")),
+                )),
+                Some("DNS lookup failed: failed to lookup address information"),
+            ),
+            (Box::new(io::Error::other("something else")), None),
+        ];
+        for (error, expected) in table {
+            assert_eq!(classify(&*error).as_deref(), expected, "{error}");
+        }
+    }
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(byte_size(16 * 1024 * 1024), "16 MiB");
+        assert_eq!(byte_size(1024 * 1024 + 512 * 1024), "1.5 MiB");
+        assert_eq!(byte_size(512), "512 bytes");
+    }
+}

@@ -96,7 +96,7 @@ enum Command {
         webhook_time_scale: f64,
         /// Seconds a client may take to send a request's headers (from connecting, or from the
         /// previous response) before the connection is closed.
-        #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+        #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
         header_read_timeout: f64,
     },
     /// Turn another API description into an accord spec to keep editing.

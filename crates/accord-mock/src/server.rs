@@ -64,7 +64,8 @@ pub struct MockOptions {
     pub extra_credentials: Vec<Credential>,
     /// Longest a client may take to send a request head, from connecting (or from the end of
     /// the previous response on a kept-alive connection); then the connection is closed, so
-    /// slow or idle clients cannot hold connections indefinitely. Default: 10 s.
+    /// slow or idle clients cannot hold connections indefinitely. Default: 30 s (hyper's own
+    /// default once a timer is set; `axum::serve` sets none).
     pub header_read_timeout: Duration,
 }
 
@@ -76,7 +77,7 @@ impl Default for MockOptions {
             webhook_secret: None,
             webhook_time_scale: 1.0,
             extra_credentials: Vec::new(),
-            header_read_timeout: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(30),
         }
     }
 }

@@ -102,6 +102,10 @@ enum Command {
         /// Multiply the declared webhook retry delays by this factor (0.001: an hour in 3.6 s).
         #[arg(long, default_value_t = 1.0)]
         webhook_time_scale: f64,
+        /// Seconds a client may take to send a request's headers (from connecting, or from the
+        /// previous response) before the connection is closed.
+        #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
+        header_read_timeout: f64,
     },
     /// Turn another API description into an accord spec to keep editing.
     Import {
@@ -119,6 +123,16 @@ enum Command {
         /// Only this scenario (repeatable).
         #[arg(long)]
         scenario: Vec<String>,
+        /// Seconds one request may take, from sending it to the last byte of its response.
+        #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
+        timeout: f64,
+        /// Seconds the whole run may take; scenarios not finished by then are reported as
+        /// "not run" (and the run does not pass).
+        #[arg(long, default_value_t = 120.0, value_name = "SECONDS")]
+        deadline: f64,
+        /// Largest response body read, bytes (16 MiB by default); a longer one is a deviation.
+        #[arg(long, default_value_t = accord_mock::DEFAULT_MAX_BODY_BYTES, value_name = "BYTES")]
+        max_body_bytes: u64,
     },
 }
 
@@ -148,16 +162,31 @@ fn main() -> ExitCode {
         }
         Command::Check { specs } => check(&specs),
         Command::Explain { code, list } => explain(code.as_deref(), list),
-        Command::Mock { spec, port, host, no_rate_limits, webhook_url, webhook_time_scale } => {
+        Command::Mock { spec, port, host, no_rate_limits, webhook_url, webhook_time_scale, header_read_timeout } => {
+            let Some(header_read_timeout) = duration("--header-read-timeout", header_read_timeout) else {
+                return ExitCode::FAILURE;
+            };
             let options = MockOptions {
                 enforce_rate_limits: !no_rate_limits,
                 webhook_url,
                 webhook_time_scale,
+                header_read_timeout,
                 ..MockOptions::default()
             };
             mock(&spec, std::net::SocketAddr::new(host, port), options)
         }
-        Command::Verify { spec, base_url, scenario } => verify(&spec, base_url, scenario),
+        Command::Verify { spec, base_url, scenario, timeout, deadline, max_body_bytes } => {
+            let (Some(timeout), Some(deadline)) = (duration("--timeout", timeout), duration("--deadline", deadline))
+            else {
+                return ExitCode::FAILURE;
+            };
+            let mut options = VerifyOptions::new(base_url, None);
+            options.scenarios = scenario;
+            options.timeout = timeout;
+            options.deadline = deadline;
+            options.max_body_bytes = max_body_bytes;
+            verify(&spec, options)
+        }
         Command::Import { format: ImportFormat::Openapi { file, out, force } } => {
             import_openapi(&file, out.as_deref(), force)
         }
@@ -425,20 +454,29 @@ fn describe(credential: &Credential) -> String {
     }
 }
 
-fn verify(spec: &Path, base_url: String, scenarios: Vec<String>) -> ExitCode {
+/// A positive, finite number of seconds from the command line, or an error naming the flag.
+fn duration(flag: &str, seconds: f64) -> Option<std::time::Duration> {
+    match std::time::Duration::try_from_secs_f64(seconds) {
+        Ok(duration) if !duration.is_zero() => Some(duration),
+        _ => {
+            eprintln!("error: {flag} expects a positive number of seconds, got {seconds}");
+            None
+        }
+    }
+}
+
+fn verify(spec: &Path, mut options: VerifyOptions) -> ExitCode {
     let contract = match contract_of(spec) {
         Ok(contract) => contract,
         Err(code) => return code,
     };
     // Unset variables: verify passes no credential, which works against `accord mock` only
     // (the report says what to set otherwise).
-    let credential = Credential::from_env(&contract.auth).ok().flatten();
+    options.credential = Credential::from_env(&contract.auth).ok().flatten();
     let runtime = match runtime() {
         Ok(runtime) => runtime,
         Err(code) => return code,
     };
-    let mut options = VerifyOptions::new(base_url, credential);
-    options.scenarios = scenarios;
     let report = runtime.block_on(accord_mock::verify(&contract, &options));
     print!("{}", report.render());
     if report.passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE }

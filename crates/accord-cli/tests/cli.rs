@@ -319,3 +319,18 @@ fn verify_passes_against_mock_and_fails_against_a_server_that_is_not_the_api() {
         assert!(rest.ends_with("accord mock: stopped\n"), "{rest}");
     }
 }
+
+#[test]
+fn verify_and_mock_refuse_durations_that_are_not_positive() {
+    let cases: [(&[&str], &str); 3] = [
+        (&["verify", "specs/orders.yaml", "--base-url", "http://127.0.0.1:1", "--timeout", "0"], "--timeout"),
+        (&["verify", "specs/orders.yaml", "--base-url", "http://127.0.0.1:1", "--deadline", "NaN"], "--deadline"),
+        (&["mock", "specs/orders.yaml", "--port", "0", "--header-read-timeout", "0"], "--header-read-timeout"),
+    ];
+    for (args, flag) in cases {
+        let output = accord().args(args).current_dir(root()).output().expect("accord runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success(), "{args:?}");
+        assert!(stderr.contains(&format!("error: {flag} expects a positive number of seconds, got ")), "{stderr}");
+    }
+}

@@ -14,6 +14,7 @@ mod coerce;
 pub mod contract_test;
 mod credentials;
 mod deliver;
+mod listen;
 mod model;
 mod multipart;
 mod receiver;
@@ -28,4 +29,6 @@ pub use receiver::{Received, WebhookReceiver};
 pub use server::{CONTROL_PREFIX, Exchange, MockOptions, MockServer, SCENARIO_HEADER, STEP_HEADER, serve};
 /// The tokio the mock runs on, for `#[tokio::test]` in generated contract tests.
 pub use tokio;
-pub use verify::{Report, ScenarioResult, StepResult, Verdict, VerifyOptions, check_response, verify};
+pub use verify::{
+    DEFAULT_MAX_BODY_BYTES, Report, ScenarioResult, StepResult, Verdict, VerifyOptions, check_response, verify,
+};

@@ -31,6 +31,7 @@ use tokio::sync::oneshot;
 use crate::coerce;
 use crate::credentials::{Credential, basic_credentials};
 use crate::deliver::{self, Delivery};
+use crate::listen;
 use crate::model::{Model, Problem, RouteMatch, includes};
 
 /// Header selecting the scenario a request plays (`X-Accord-Scenario: happy_path`).
@@ -61,6 +62,11 @@ pub struct MockOptions {
     /// Credentials accepted besides the fixed test credentials (typically the values of the
     /// spec's environment variables).
     pub extra_credentials: Vec<Credential>,
+    /// Longest a client may take to send a request head, from connecting (or from the end of
+    /// the previous response on a kept-alive connection); then the connection is closed, so
+    /// slow or idle clients cannot hold connections indefinitely. Default: 30 s (hyper's own
+    /// default once a timer is set; `axum::serve` sets none).
+    pub header_read_timeout: Duration,
 }
 
 impl Default for MockOptions {
@@ -71,6 +77,7 @@ impl Default for MockOptions {
             webhook_secret: None,
             webhook_time_scale: 1.0,
             extra_credentials: Vec::new(),
+            header_read_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -243,13 +250,10 @@ impl MockServer {
         let shared = Arc::new(Shared::new(contract, options));
         let (sender, receiver) = oneshot::channel::<()>();
         let app = router(shared.clone());
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = receiver.await;
-                })
-                .await;
-        });
+        let header_read_timeout = shared.options.header_read_timeout;
+        let task = tokio::spawn(listen::serve(listener, app, header_read_timeout, async {
+            let _ = receiver.await;
+        }));
         Ok(MockServer { addr, shared, shutdown: Some(sender), task: Some(task) })
     }
 
@@ -337,15 +341,18 @@ impl Drop for MockServer {
 
 /// Serves `contract` on `listener` until `shutdown` completes (the CLI passes Ctrl-C).
 ///
-/// Errors: the server fails to accept connections.
+/// Errors: none today (a failed accept is logged and serving goes on); the `Result` stays
+/// for failures of the listener to come.
 pub async fn serve(
     listener: TcpListener,
     contract: Contract,
     options: MockOptions,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let header_read_timeout = options.header_read_timeout;
     let shared = Arc::new(Shared::new(contract, options));
-    axum::serve(listener, router(shared)).with_graceful_shutdown(shutdown).await
+    listen::serve(listener, router(shared), header_read_timeout, shutdown).await;
+    Ok(())
 }
 
 fn router(shared: Arc<Shared>) -> axum::Router {
@@ -355,12 +362,9 @@ fn router(shared: Arc<Shared>) -> axum::Router {
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let started = std::time::Instant::now();
     let (parts, body) = request.into_parts();
-    let body = match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+    let body = match read_body(body, &parts.headers).await {
         Ok(body) => body,
-        Err(_) => {
-            return Reply::json(413, json!({"error": format!("body larger than {MAX_BODY_BYTES} bytes")}))
-                .into_response();
-        }
+        Err(rest) => return too_large(rest, &parts.headers, shared.options.header_read_timeout).await,
     };
     let path = parts.uri.path().to_string();
     if path == CONTROL_PREFIX || path.starts_with(&format!("{CONTROL_PREFIX}/")) {
@@ -390,6 +394,63 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         inner.log.push(exchange);
     }
     reply.into_response()
+}
+
+/// A request body over [`MAX_BODY_BYTES`]: what is left of it, still unread.
+struct TooLarge(axum::body::BodyDataStream);
+
+/// Reads a request body of at most [`MAX_BODY_BYTES`]; a longer one, declared by its
+/// `Content-Length` (then nothing is read) or found while reading, is refused with the rest of
+/// the body left unread.
+async fn read_body(body: Body, headers: &HeaderMap) -> Result<Bytes, TooLarge> {
+    let mut stream = body.into_data_stream();
+    if content_length(headers).is_some_and(|declared| declared > MAX_BODY_BYTES as u64) {
+        return Err(TooLarge(stream));
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
+        // A broken transfer ends the body; validation then reports what arrived.
+        let Ok(chunk) = chunk else { break };
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > MAX_BODY_BYTES {
+            return Err(TooLarge(stream));
+        }
+    }
+    Ok(Bytes::from(bytes))
+}
+
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers.get("content-length")?.to_str().ok()?.trim().parse().ok()
+}
+
+/// `413` with a JSON body the client can read, and `Connection: close`.
+///
+/// Closing a connection whose client is still sending makes the kernel answer with a reset,
+/// which destroys the `413` before the client reads it, and a client that sends its whole
+/// body before reading (urllib, requests, many SDKs) sees only a broken pipe (hence Apache's
+/// and nginx's "lingering close"). So the rest of the body is read and dropped first, for at
+/// most `drain_time` (as nginx's `lingering_time` bounds it; memory stays flat), and the
+/// answer follows. A client that waits for `100 Continue` has sent no body: none is asked
+/// for, and the answer goes out at once. (Answering first while a spawned task drains was
+/// tried: the client still saw a broken pipe.)
+async fn too_large(rest: TooLarge, headers: &HeaderMap, drain_time: Duration) -> Response {
+    let declared = content_length(headers);
+    let waits_for_continue = headers
+        .get("expect")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("100-continue"));
+    if !waits_for_continue {
+        let TooLarge(mut stream) = rest;
+        let drain = async { while let Some(Ok(_)) = futures_util::StreamExt::next(&mut stream).await {} };
+        let _ = tokio::time::timeout(drain_time, drain).await;
+    }
+    let size = match declared {
+        Some(declared) => format!("body of {declared} bytes"),
+        None => "body".to_string(),
+    };
+    Reply::json(413, json!({"error": format!("{size} larger than the limit of {MAX_BODY_BYTES} bytes")}))
+        .header("connection", "close")
+        .into_response()
 }
 
 fn unknown_scenario(contract: &Contract, name: &str) -> String {

@@ -3,8 +3,16 @@
 //! contract — status expected and declared, body valid for the declared schema (JSON Schema),
 //! declared headers present, the expected error code, `body_contains`, `body_equals` — and a
 //! report with one row per step: scenario, request, expected, actual, verdict.
+//!
+//! The server under test is not trusted: bodies are read chunk by chunk up to a cap
+//! ([`VerifyOptions::max_body_bytes`]), redirects are reported rather than followed (the
+//! answer of another host is not the provider's), every request has a timeout and the whole
+//! run a deadline after which the remaining scenarios are reported as not run, and transport
+//! errors say what failed (refused, reset, timeout, TLS, invalid HTTP, DNS).
 
+use std::error::Error as _;
 use std::fmt::Write as _;
+use std::time::Duration;
 
 use accord_contract::wire::{ContentType, HttpMethod, ObjectParts, RetryStrategy};
 use accord_contract::{Contract, Operation, Scenario, Step};
@@ -36,26 +44,49 @@ pub struct VerifyOptions {
     pub credential: Option<Credential>,
     /// Only these scenarios (all when empty).
     pub scenarios: Vec<String>,
-    /// Per-request timeout, seconds.
-    pub timeout_seconds: u64,
+    /// Longest wait for one request, from sending it to the last byte of its response body
+    /// (the OAuth2 token request and the `accord mock` probe included). Default: 30 s.
+    pub timeout: Duration,
+    /// Longest the whole run may take. Scenarios not finished by then are reported as
+    /// [`Verdict::NotRun`], not as failures of the server. Default: 120 s.
+    pub deadline: Duration,
+    /// Largest response body read, bytes; a longer body is a deviation ("body exceeded 16 MiB
+    /// after N bytes") and is not read further. Default: 16 MiB ([`DEFAULT_MAX_BODY_BYTES`]).
+    pub max_body_bytes: u64,
 }
 
+/// Default of [`VerifyOptions::max_body_bytes`]: 16 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
+
 impl VerifyOptions {
-    /// Options for `base_url` with a credential and every scenario, 30 s per request.
+    /// Options for `base_url` with a credential and every scenario: 30 s per request, 120 s
+    /// for the run, bodies up to 16 MiB.
     pub fn new(base_url: impl Into<String>, credential: Option<Credential>) -> VerifyOptions {
-        VerifyOptions { base_url: base_url.into(), credential, scenarios: Vec::new(), timeout_seconds: 30 }
+        VerifyOptions {
+            base_url: base_url.into(),
+            credential,
+            scenarios: Vec::new(),
+            timeout: Duration::from_secs(30),
+            deadline: Duration::from_secs(120),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
     }
 }
 
 /// The outcome of a scenario or step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Verdict {
     /// Everything as the contract says.
     Pass,
     /// At least one deviation.
     Fail,
-    /// Not run; the reason says why.
+    /// Not run by design (it needs provider state, or a credential); the reason says why.
     Skip,
+    /// Not run, or not finished, because the run's deadline ([`VerifyOptions::deadline`])
+    /// passed: says nothing about the server's conformance, but the verification is
+    /// incomplete.
+    NotRun,
 }
 
 impl Verdict {
@@ -64,6 +95,7 @@ impl Verdict {
             Verdict::Pass => "pass",
             Verdict::Fail => "FAIL",
             Verdict::Skip => "skip",
+            Verdict::NotRun => "not run",
         }
     }
 }
@@ -75,8 +107,12 @@ pub struct StepResult {
     pub request: String,
     /// `201`, or `409 INSUFFICIENT_INVENTORY`.
     pub expected: String,
-    /// `201`, `409 CONFLICT`, or the transport error.
+    /// `201`, `409 CONFLICT`, `302 -> https://elsewhere/` (a redirect, not followed), or
+    /// `no response`.
     pub actual: String,
+    /// Bytes of the response body read (at most [`VerifyOptions::max_body_bytes`] plus one
+    /// chunk).
+    pub body_bytes: u64,
     /// Every deviation from the contract.
     pub deviations: Vec<Problem>,
 }
@@ -88,7 +124,7 @@ pub struct ScenarioResult {
     pub scenario: String,
     /// Verdict.
     pub verdict: Verdict,
-    /// Why it was skipped.
+    /// Why it was skipped, failed without a step, or was not run (or not finished).
     pub reason: Option<String>,
     /// Steps run.
     pub steps: Vec<StepResult>,
@@ -109,9 +145,10 @@ pub struct Report {
 }
 
 impl Report {
-    /// No scenario failed.
+    /// No scenario failed and every scenario ran to its end (none is [`Verdict::NotRun`]);
+    /// skipped scenarios do not count against it.
     pub fn passed(&self) -> bool {
-        self.scenarios.iter().all(|s| s.verdict != Verdict::Fail)
+        self.scenarios.iter().all(|s| !matches!(s.verdict, Verdict::Fail | Verdict::NotRun))
     }
 
     /// Scenarios with `verdict`.
@@ -134,8 +171,7 @@ impl Report {
                     "-".into(),
                     scenario.verdict.as_str().into(),
                 ]);
-                let label = if scenario.verdict == Verdict::Skip { "skipped" } else { "failed" };
-                notes.push(scenario.reason.iter().map(|r| format!("{label}: {r}")).collect());
+                notes.push(scenario.reason.iter().map(|r| format!("{}: {r}", reason_label(scenario.verdict))).collect());
             }
             for (index, step) in scenario.steps.iter().enumerate() {
                 let name = if scenario.steps.len() > 1 {
@@ -152,6 +188,12 @@ impl Report {
                     verdict.as_str().into(),
                 ]);
                 notes.push(step.deviations.iter().map(|d| d.to_string()).collect());
+            }
+            // A scenario the deadline cut short: its finished steps above, then why it stopped.
+            if !scenario.steps.is_empty()
+                && let (Some(reason), Some(last)) = (&scenario.reason, notes.last_mut())
+            {
+                last.push(format!("{}: {reason}", reason_label(scenario.verdict)));
             }
         }
         let mut widths = [0usize; 5];
@@ -175,14 +217,27 @@ impl Report {
                 let _ = writeln!(out, "    - {note}");
             }
         }
-        let _ = writeln!(
+        let _ = write!(
             out,
             "{} passed, {} failed, {} skipped",
             self.count(Verdict::Pass),
             self.count(Verdict::Fail),
             self.count(Verdict::Skip)
         );
+        let not_run = self.count(Verdict::NotRun);
+        if not_run > 0 {
+            let _ = write!(out, ", {not_run} not run (deadline reached)");
+        }
+        out.push('\n');
         out
+    }
+}
+
+fn reason_label(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Skip => "skipped",
+        Verdict::NotRun => "not run",
+        Verdict::Pass | Verdict::Fail => "failed",
     }
 }
 
@@ -193,14 +248,37 @@ impl Report {
 /// Scenarios that expect a 401 are sent with a wrong credential; scenarios that need
 /// provider state (a `setup`, or an expected 429 or 5xx) are skipped with the reason unless
 /// the server is an `accord mock` of this spec, which is told the scenario by header.
+/// Scenarios still running or not started when [`VerifyOptions::deadline`] passes are
+/// [`Verdict::NotRun`].
 pub async fn verify(contract: &Contract, options: &VerifyOptions) -> Report {
+    let deadline = tokio::time::Instant::now() + options.deadline;
     let model = Model::new(contract.clone());
     let base = options.base_url.trim_end_matches('/').to_string();
     let http = accord_runtime::client::http_builder()
-        .timeout(std::time::Duration::from_secs(options.timeout_seconds.max(1)))
+        .timeout(options.timeout.max(Duration::from_millis(1)))
+        // Another host's answer is not the provider's: a 3xx is reported as what it is.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap_or_default();
-    let mock = is_mock(&http, &base, &contract.name).await;
+    let limits = Limits { timeout: options.timeout, max_body_bytes: options.max_body_bytes };
+    let not_run = |reason: String| -> Vec<ScenarioResult> {
+        contract
+            .scenarios
+            .iter()
+            .filter(|s| options.scenarios.is_empty() || options.scenarios.contains(&s.name))
+            .map(|s| ScenarioResult {
+                scenario: s.name.clone(),
+                verdict: Verdict::NotRun,
+                reason: Some(reason.clone()),
+                steps: Vec::new(),
+            })
+            .collect()
+    };
+    let deadline_reason = |during: &str| format!("the deadline of {} passed {during}", seconds(options.deadline));
+    let Ok(mock) = tokio::time::timeout_at(deadline, is_mock(&http, &base, &contract.name, &limits)).await else {
+        let scenarios = not_run(deadline_reason("while probing for `accord mock`"));
+        return Report { spec: contract.name.clone(), base_url: base, mock: false, scenarios };
+    };
     let mut report = Report { spec: contract.name.clone(), base_url: base.clone(), mock, scenarios: Vec::new() };
     let credential = match (&options.credential, contract.auth.any(), mock) {
         (Some(credential), _, _) => Some(credential.clone()),
@@ -218,12 +296,28 @@ pub async fn verify(contract: &Contract, options: &VerifyOptions) -> Report {
         (Some(Credential::ClientCredentials { client_id, client_secret }), Some(oauth)) => {
             let declared = contract.environments.iter().any(|e| e.base_url.trim_end_matches('/') == base);
             let url = if declared { oauth.token_url.clone() } else { format!("{base}{}", oauth.token_path) };
-            Some(fetch_token(&http, &url, client_id, client_secret.expose(), &oauth.scopes).await)
+            let fetch = fetch_token(&http, &url, client_id, client_secret.expose(), &oauth.scopes, &limits);
+            match tokio::time::timeout_at(deadline, fetch).await {
+                Ok(token) => Some(token),
+                Err(_) => {
+                    report.scenarios = not_run(deadline_reason("while fetching the access token"));
+                    return report;
+                }
+            }
         }
         _ => None,
     };
     for scenario in &contract.scenarios {
         if !options.scenarios.is_empty() && !options.scenarios.contains(&scenario.name) {
+            continue;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            report.scenarios.push(ScenarioResult {
+                scenario: scenario.name.clone(),
+                verdict: Verdict::NotRun,
+                reason: Some(deadline_reason("before it started")),
+                steps: Vec::new(),
+            });
             continue;
         }
         if let Some(Err(message)) = &token {
@@ -247,15 +341,175 @@ pub async fn verify(contract: &Contract, options: &VerifyOptions) -> Report {
             mock,
             credential: credential.as_ref(),
             token: token.as_ref().and_then(|t| t.as_ref().ok()).map(String::as_str),
+            limits: &limits,
         };
         let mut steps = Vec::new();
+        let mut interrupted = None;
         for (index, step) in scenario.steps.iter().enumerate() {
-            steps.push(run_step(&context, scenario, index, step).await);
+            match tokio::time::timeout_at(deadline, run_step(&context, scenario, index, step)).await {
+                Ok(result) => steps.push(result),
+                Err(_) => {
+                    let during = format!("during step {} (`{}`)", index + 1, step.operation);
+                    interrupted = Some(deadline_reason(&during));
+                    break;
+                }
+            }
         }
-        let verdict = if steps.iter().all(|s| s.deviations.is_empty()) { Verdict::Pass } else { Verdict::Fail };
-        report.scenarios.push(ScenarioResult { scenario: scenario.name.clone(), verdict, reason: None, steps });
+        let verdict = match &interrupted {
+            Some(_) => Verdict::NotRun,
+            None if steps.iter().all(|s| s.deviations.is_empty()) => Verdict::Pass,
+            None => Verdict::Fail,
+        };
+        report.scenarios.push(ScenarioResult { scenario: scenario.name.clone(), verdict, reason: interrupted, steps });
     }
     report
+}
+
+/// `30 s`, `1.5 s`.
+fn seconds(duration: Duration) -> String {
+    format!("{} s", duration.as_secs_f64())
+}
+
+/// `16 MiB`, `1.5 MiB`, `512 bytes`.
+fn byte_size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    match bytes {
+        b if b >= MIB && b % MIB == 0 => format!("{} MiB", b / MIB),
+        b if b >= MIB => format!("{:.1} MiB", b as f64 / MIB as f64),
+        b => format!("{b} bytes"),
+    }
+}
+
+/// What bounds each request.
+struct Limits {
+    timeout: Duration,
+    max_body_bytes: u64,
+}
+
+/// How reading a response body ended.
+#[derive(Debug)]
+enum Body {
+    /// The whole body, within the cap.
+    Complete(Vec<u8>),
+    /// More than the cap: `Content-Length` said so (`read` is 0), or the bytes did.
+    TooLarge { read: u64, declared: Option<u64> },
+    /// The transfer failed after `read` bytes.
+    Broken { read: u64, error: String },
+}
+
+impl Body {
+    fn bytes_read(&self) -> u64 {
+        match self {
+            Body::Complete(bytes) => bytes.len() as u64,
+            Body::TooLarge { read, .. } | Body::Broken { read, .. } => *read,
+        }
+    }
+
+    /// Why the body cannot be checked, as a deviation message.
+    fn problem(&self, limits: &Limits) -> Option<String> {
+        let cap = byte_size(limits.max_body_bytes);
+        match self {
+            Body::Complete(_) => None,
+            Body::TooLarge { declared: Some(declared), .. } => {
+                Some(format!("Content-Length {declared} exceeds the {cap} cap (`--max-body-bytes`); not read"))
+            }
+            Body::TooLarge { read, declared: None } => {
+                Some(format!("body exceeded {cap} after {read} bytes (`--max-body-bytes`); not read further"))
+            }
+            Body::Broken { read, error } => Some(format!("body cut off after {read} bytes: {error}")),
+        }
+    }
+}
+
+/// Reads `response`'s body chunk by chunk and stops past `limits.max_body_bytes`, so a huge or
+/// endless body costs at most the cap plus one chunk.
+async fn read_body(mut response: reqwest::Response, limits: &Limits) -> Body {
+    let cap = limits.max_body_bytes;
+    if let Some(declared) = response.content_length()
+        && declared > cap
+    {
+        return Body::TooLarge { read: 0, declared: Some(declared) };
+    }
+    let mut bytes = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                bytes.extend_from_slice(&chunk);
+                if bytes.len() as u64 > cap {
+                    return Body::TooLarge { read: bytes.len() as u64, declared: None };
+                }
+            }
+            Ok(None) => return Body::Complete(bytes),
+            Err(error) => {
+                return Body::Broken { read: bytes.len() as u64, error: transport_failure(&error, limits.timeout) };
+            }
+        }
+    }
+}
+
+/// What failed below HTTP, said plainly: reqwest's own text is "error sending request for url"
+/// for nearly everything, so the cause is looked up along the error's source chain.
+fn transport_failure(error: &reqwest::Error, timeout: Duration) -> String {
+    if error.is_timeout() {
+        return format!("timed out: no complete response within {} (`--timeout`)", seconds(timeout));
+    }
+    if let Some(cause) = classify(error) {
+        return cause;
+    }
+    // Unclassified: reqwest's text and its innermost cause, without the URL (its query may
+    // hold an API key).
+    let mut text = error.to_string();
+    if let Some(innermost) = std::iter::successors(error.source(), |e| (*e).source()).last() {
+        let _ = write!(text, ": {innermost}");
+    }
+    text
+}
+
+/// The first recognised cause along an error's source chain: a refused, reset or closed
+/// connection, a timeout, a TLS failure, an invalid HTTP response, or a failed DNS lookup.
+fn classify(error: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut next = Some(error);
+    while let Some(current) = next {
+        if let Some(io) = current.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind;
+            match io.kind() {
+                ErrorKind::ConnectionRefused => return Some("connection refused (nothing listens there)".into()),
+                ErrorKind::ConnectionReset => return Some("connection reset by the server".into()),
+                ErrorKind::ConnectionAborted => return Some("connection aborted".into()),
+                ErrorKind::TimedOut => return Some("timed out connecting".into()),
+                ErrorKind::UnexpectedEof => {
+                    return Some("the server closed the connection before a complete response".into());
+                }
+                _ => {}
+            }
+            // io::Error's `source` skips the error it wraps (rustls puts its own there).
+            if let Some(tls) = io.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()) {
+                return Some(format!("TLS failed: {tls}"));
+            }
+        }
+        if let Some(tls) = current.downcast_ref::<rustls::Error>() {
+            return Some(format!("TLS failed: {tls}"));
+        }
+        if let Some(hyper) = current.downcast_ref::<hyper::Error>() {
+            if hyper.is_incomplete_message() {
+                return Some("the server closed the connection before a complete response".into());
+            }
+            if hyper.is_parse() || hyper.is_parse_status() {
+                return Some(format!("invalid HTTP response: {hyper}"));
+            }
+            if hyper.is_timeout() {
+                return Some("timed out".into());
+            }
+        }
+        // hyper-util's connector labels resolver failures "dns error" (its error type is
+        // private, so the label is what there is to go by).
+        if current.to_string().starts_with("dns error") {
+            let cause = current.source().map(|e| format!(": {e}")).unwrap_or_default();
+            return Some(format!("DNS lookup failed{cause}"));
+        }
+        next = current.source();
+    }
+    None
 }
 
 fn skip(scenario: &Scenario, reason: String) -> ScenarioResult {
@@ -271,12 +525,13 @@ fn needs_state(scenario: &Scenario) -> Option<String> {
     Some(format!("expects {} from `{}`, which requests alone cannot provoke", step.status, step.operation))
 }
 
-async fn is_mock(http: &reqwest::Client, base: &str, name: &str) -> bool {
+async fn is_mock(http: &reqwest::Client, base: &str, name: &str, limits: &Limits) -> bool {
     let Ok(response) = http.get(format!("{base}{CONTROL_PREFIX}")).send().await else { return false };
     if !response.status().is_success() {
         return false;
     }
-    let body: Value = response.json().await.unwrap_or(Value::Null);
+    let Body::Complete(bytes) = read_body(response, limits).await else { return false };
+    let body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     body.get("accord_mock").and_then(Value::as_str) == Some(name)
 }
 
@@ -286,6 +541,7 @@ async fn fetch_token(
     client_id: &str,
     client_secret: &str,
     scopes: &[String],
+    limits: &Limits,
 ) -> Result<String, String> {
     let mut form = vec![("grant_type", "client_credentials".to_string())];
     if !scopes.is_empty() {
@@ -299,9 +555,17 @@ async fn fetch_token(
         .body(body)
         .send()
         .await
-        .map_err(|e| format!("POST {url}: {e}"))?;
+        .map_err(|e| format!("POST {url}: {}", transport_failure(&e, limits.timeout)))?;
     let status = response.status();
-    let body: Value = response.json().await.map_err(|e| format!("POST {url}: {status}, not JSON: {e}"))?;
+    if status.is_redirection() {
+        let location = location(response.headers());
+        return Err(format!("POST {url}: {status}, a redirect to `{location}` (not followed)"));
+    }
+    let bytes = match read_body(response, limits).await {
+        Body::Complete(bytes) => bytes,
+        other => return Err(format!("POST {url}: {status}, {}", other.problem(limits).unwrap_or_default())),
+    };
+    let body: Value = serde_json::from_slice(&bytes).map_err(|e| format!("POST {url}: {status}, not JSON: {e}"))?;
     body.get("access_token")
         .and_then(Value::as_str)
         .map(str::to_string)
@@ -315,6 +579,12 @@ struct Context<'a> {
     mock: bool,
     credential: Option<&'a Credential>,
     token: Option<&'a str>,
+    limits: &'a Limits,
+}
+
+/// A response's `Location`, or `-`.
+fn location(headers: &reqwest::header::HeaderMap) -> String {
+    headers.get("location").map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()).unwrap_or_else(|| "-".into())
 }
 
 fn text(value: &Value) -> String {
@@ -338,6 +608,7 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
             request: step.operation.clone(),
             expected: step.status.to_string(),
             actual: "-".into(),
+            body_bytes: 0,
             deviations: vec![Problem { at: "scenario".into(), message: format!("no operation `{}`", step.operation) }],
         };
     };
@@ -419,19 +690,59 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
                 request: request_label,
                 expected,
                 actual: "no response".into(),
-                deviations: vec![Problem { at: "transport".into(), message: error.to_string() }],
+                body_bytes: 0,
+                deviations: vec![Problem {
+                    at: "transport".into(),
+                    message: transport_failure(&error, context.limits.timeout),
+                }],
             };
         }
     };
     let status = response.status().as_u16();
     let headers = response.headers().clone();
-    let bytes = response.bytes().await.unwrap_or_default();
+    if response.status().is_redirection() {
+        // Not followed: what another address answers is not the provider's answer.
+        let location = location(&headers);
+        let mut deviations = Vec::new();
+        if status != step.status {
+            deviations.push(Problem {
+                at: "status".into(),
+                message: format!(
+                    "expected {}, got {status}, a redirect to `{location}` (verify does not follow redirects)",
+                    step.status
+                ),
+            });
+        }
+        return StepResult {
+            request: request_label,
+            expected,
+            actual: format!("{status} -> {location}"),
+            body_bytes: 0,
+            deviations,
+        };
+    }
+    let body = read_body(response, context.limits).await;
+    let body_bytes = body.bytes_read();
+    let bytes = match body {
+        Body::Complete(bytes) => bytes,
+        unreadable => {
+            // The body cannot be checked; the status still can.
+            let mut deviations = Vec::new();
+            if status != step.status {
+                deviations
+                    .push(Problem { at: "status".into(), message: format!("expected {}, got {status}", step.status) });
+            }
+            let message = unreadable.problem(context.limits).unwrap_or_default();
+            deviations.push(Problem { at: "body".into(), message });
+            return StepResult { request: request_label, expected, actual: status.to_string(), body_bytes, deviations };
+        }
+    };
     let (deviations, code) = check_response(model, op, step, status, &headers, &bytes);
     let actual = match code {
         Some(code) => format!("{status} {code}"),
         None => status.to_string(),
     };
-    StepResult { request: request_label, expected, actual, deviations }
+    StepResult { request: request_label, expected, actual, body_bytes, deviations }
 }
 
 /// Every way a response deviates from the step and the contract, and the error code it
@@ -564,4 +875,70 @@ pub fn check_response(
         }
     }
     (deviations, code_name)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io;
+
+    use super::{byte_size, classify};
+
+    /// An error with a message and a source, as connectors wrap what they got.
+    #[derive(Debug)]
+    struct Wrapped(&'static str, Box<dyn std::error::Error + Send + Sync>);
+
+    impl std::fmt::Display for Wrapped {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Wrapped {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            Some(&*self.1)
+        }
+    }
+
+    fn wrapped(message: &'static str, cause: impl std::error::Error + Send + Sync + 'static) -> Wrapped {
+        Wrapped(message, Box::new(cause))
+    }
+
+    #[test]
+    fn transport_causes_are_named_from_anywhere_in_the_chain() {
+        let certificate = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let table: Vec<(Box<dyn std::error::Error>, Option<&str>)> = vec![
+            (
+                Box::new(wrapped("client error (Connect)", io::Error::from(io::ErrorKind::ConnectionRefused))),
+                Some("connection refused (nothing listens there)"),
+            ),
+            (Box::new(io::Error::from(io::ErrorKind::ConnectionReset)), Some("connection reset by the server")),
+            (
+                Box::new(wrapped("client error (SendRequest)", io::Error::from(io::ErrorKind::UnexpectedEof))),
+                Some("the server closed the connection before a complete response"),
+            ),
+            // tokio-rustls hands rustls' error over inside an io::Error, whose `source` skips it.
+            (
+                Box::new(wrapped("client error (Connect)", io::Error::new(io::ErrorKind::InvalidData, certificate))),
+                Some("TLS failed: invalid peer certificate: UnknownIssuer"),
+            ),
+            (
+                Box::new(wrapped(
+                    "client error (Connect)",
+                    wrapped("dns error", io::Error::other("failed to lookup address information")),
+                )),
+                Some("DNS lookup failed: failed to lookup address information"),
+            ),
+            (Box::new(io::Error::other("something else")), None),
+        ];
+        for (error, expected) in table {
+            assert_eq!(classify(&*error).as_deref(), expected, "{error}");
+        }
+    }
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(byte_size(16 * 1024 * 1024), "16 MiB");
+        assert_eq!(byte_size(1024 * 1024 + 512 * 1024), "1.5 MiB");
+        assert_eq!(byte_size(512), "512 bytes");
+    }
 }

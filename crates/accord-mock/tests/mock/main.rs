@@ -3,5 +3,7 @@
 //! servers.
 
 mod end_to_end;
+mod hostile_server;
 mod mock_behaviour;
+mod slow_clients;
 mod wrong_server;

@@ -4,23 +4,66 @@
 //! per struct: on APIs with a thousand models (GitHub, Stripe) that is most of what the
 //! compiler type-checks (measured: the GitHub client's `cargo check` went from 37 s to 21 s
 //! of CPU with these helpers instead of the derive). A generated struct reads its JSON object
-//! once with [`object`] and takes each field out of it with [`required`], [`optional`] or
+//! once with [`object_of`] and takes each field out of it with [`required`], [`optional`] or
 //! [`present`]: one generic call per field, with the same JSON semantics as the derive
 //! (unknown keys ignored, missing optional fields default, `null` kept apart from absent where
 //! the field says so), and errors that name the field.
+//!
+//! Unknown keys are skipped, never read: serde_json skips a value (`IgnoredAny`) with a loop
+//! and no recursion, so a provider's extra field nested deeper than serde_json's recursion
+//! limit (128) costs neither the call nor the stack, while the declared fields keep the limit.
 
-use serde::de::{DeserializeOwned, Error};
+use std::fmt;
+
+use serde::de::{DeserializeOwned, Error, IgnoredAny, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 /// A JSON object, by key.
 pub type Object = serde_json::Map<String, Value>;
 
-/// Reads the value being decoded as a JSON object.
+/// Reads the value being decoded as a JSON object, every key kept. Generated models call
+/// [`object_of`], which skips the keys they do not declare; this stays for code generated
+/// before it.
 ///
 /// Errors: the value is not an object.
 pub fn object<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Object, D::Error> {
     Object::deserialize(deserializer)
+}
+
+/// Reads the value being decoded as a JSON object, keeping only the keys in `fields` (a
+/// model's declared wire names) and skipping every other value unread (see the module
+/// documentation: no recursion, no depth limit). A key sent twice keeps its last value, as
+/// [`object`] does.
+///
+/// Errors: the value is not an object, or a declared field's value is not JSON serde_json
+/// reads (nested deeper than its recursion limit).
+pub fn object_of<'de, D: Deserializer<'de>>(deserializer: D, fields: &'static [&'static str]) -> Result<Object, D::Error> {
+    deserializer.deserialize_map(DeclaredFields(fields))
+}
+
+/// The map visitor of [`object_of`]: one for every model, never generic over the model.
+struct DeclaredFields(&'static [&'static str]);
+
+impl<'de> Visitor<'de> for DeclaredFields {
+    type Value = Object;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a map")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Object, A::Error> {
+        let mut object = Object::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if self.0.contains(&key.as_str()) {
+                let value = map.next_value::<Value>()?;
+                object.insert(key, value);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(object)
+    }
 }
 
 fn field<T: DeserializeOwned, E: Error>(key: &str, value: Value) -> Result<T, E> {
@@ -72,7 +115,7 @@ mod tests {
 
     impl<'de> Deserialize<'de> for Pet {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            let mut object = object(deserializer)?;
+            let mut object = object_of(deserializer, &["id", "tag", "note"])?;
             Ok(Pet {
                 id: required(&mut object, "id")?,
                 tag: optional(&mut object, "tag")?,
@@ -89,6 +132,30 @@ mod tests {
         assert_eq!(pet, Pet { id: 7, tag: Some("dog".into()), note: Some(None) });
         let pet: Pet = serde_json::from_str(r#"{"id": 7, "tag": null, "note": "x"}"#).unwrap();
         assert_eq!(pet, Pet { id: 7, tag: None, note: Some(Some("x".into())) });
+    }
+
+    /// serde_json refuses JSON nested deeper than 128 levels when it reads it; an undeclared
+    /// field is skipped unread, so its depth does not matter (issue 20, item 12).
+    #[test]
+    fn undeclared_fields_nested_past_the_recursion_limit_are_skipped() {
+        let depth = 100_000;
+        let deep = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        let body = format!(r#"{{"extra": {deep}, "id": 7, "more": {{"a": {deep}}}}}"#);
+        let pet: Pet = serde_json::from_str(&body).expect("undeclared deep fields are skipped");
+        assert_eq!(pet, Pet { id: 7, tag: None, note: None });
+        // A declared field keeps serde_json's limit: that depth is refused, not overflowed.
+        let declared = format!(r#"{{"id": 7, "note": {deep}}}"#);
+        let error = serde_json::from_str::<Pet>(&declared).unwrap_err().to_string();
+        assert!(error.contains("recursion limit exceeded"), "{error}");
+        // `object`, which keeps every key, is the one the limit stops.
+        let error = serde_json::from_str::<Object>(&body).unwrap_err().to_string();
+        assert!(error.contains("recursion limit exceeded"), "{error}");
+    }
+
+    #[test]
+    fn duplicate_keys_keep_the_last_value() {
+        let pet: Pet = serde_json::from_str(r#"{"id": 7, "id": 8}"#).unwrap();
+        assert_eq!(pet.id, 8);
     }
 
     #[test]

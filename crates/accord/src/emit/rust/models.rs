@@ -218,7 +218,8 @@ fn alias_def(name: &syn::Ident, docs: TokenStream, target: &TypeExpr, constraint
 }
 
 /// `Deserialize` for a model struct through `accord_runtime::de`: the JSON object is read
-/// once and each field taken out of it by one generic call. serde's derive expands to a field
+/// once, its undeclared keys skipped unread (no depth limit: see `accord_runtime::de`), and
+/// each field taken out of it by one generic call. serde's derive expands to a field
 /// enum and three visitors per struct, which on APIs with a thousand models is most of what
 /// `cargo check` type-checks; the JSON semantics are the same (unknown keys ignored, absent
 /// optional fields `None`, `null` apart from absent for optional nullable fields).
@@ -236,11 +237,12 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStrea
             quote!(#member: ::accord_runtime::de::#take(&mut object, #wire)?,)
         })
         .collect();
+    let wire_names: Vec<proc_macro2::Literal> = fields.iter().map(|field| lit(&field.wire_name)).collect();
     quote! {
         impl<'de> ::accord_runtime::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 #[allow(unused_mut, unused_variables)]
-                let mut object = ::accord_runtime::de::object(deserializer)?;
+                let mut object = ::accord_runtime::de::object_of(deserializer, &[#(#wire_names),*])?;
                 ::std::result::Result::Ok(#name {
                     #(#takes)*
                 })

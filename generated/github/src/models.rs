@@ -85,7 +85,32 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for SimpleUser {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "name",
+                "email",
+                "login",
+                "id",
+                "node_id",
+                "avatar_url",
+                "gravatar_id",
+                "url",
+                "html_url",
+                "followers_url",
+                "following_url",
+                "gists_url",
+                "starred_url",
+                "subscriptions_url",
+                "organizations_url",
+                "repos_url",
+                "events_url",
+                "received_events_url",
+                "type",
+                "site_admin",
+                "starred_at",
+            ],
+        )?;
         ::std::result::Result::Ok(SimpleUser {
             name: ::accord_runtime::de::present(&mut object, "name")?,
             email: ::accord_runtime::de::present(&mut object, "email")?,
@@ -224,7 +249,21 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ReactionRollup {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "url",
+                "total_count",
+                "+1",
+                "-1",
+                "laugh",
+                "confused",
+                "heart",
+                "hooray",
+                "eyes",
+                "rocket",
+            ],
+        )?;
         ::std::result::Result::Ok(ReactionRollup {
             url: ::accord_runtime::de::required(&mut object, "url")?,
             total_count: ::accord_runtime::de::required(&mut object, "total_count")?,
@@ -278,7 +317,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Label {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["id", "node_id", "url", "name", "description", "color", "default"],
+        )?;
         ::std::result::Result::Ok(Label {
             id: ::accord_runtime::de::required(&mut object, "id")?,
             node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
@@ -337,7 +379,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabel {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["id", "node_id", "url", "name", "description", "color", "default"],
+        )?;
         ::std::result::Result::Ok(IssueLabel {
             id: ::accord_runtime::de::optional(&mut object, "id")?,
             node_id: ::accord_runtime::de::optional(&mut object, "node_id")?,
@@ -461,7 +506,27 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Milestone {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "url",
+                "html_url",
+                "labels_url",
+                "id",
+                "node_id",
+                "number",
+                "state",
+                "title",
+                "description",
+                "creator",
+                "open_issues",
+                "closed_issues",
+                "created_at",
+                "updated_at",
+                "closed_at",
+                "due_on",
+            ],
+        )?;
         ::std::result::Result::Ok(Milestone {
             url: ::accord_runtime::de::required(&mut object, "url")?,
             html_url: ::accord_runtime::de::required(&mut object, "html_url")?,
@@ -515,7 +580,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for LicenseSimple {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["key", "name", "url", "spdx_id", "node_id", "html_url"],
+        )?;
         ::std::result::Result::Ok(LicenseSimple {
             key: ::accord_runtime::de::required(&mut object, "key")?,
             name: ::accord_runtime::de::required(&mut object, "name")?,
@@ -550,7 +618,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for RepositoryPermissions {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["admin", "maintain", "push", "triage", "pull"],
+        )?;
         ::std::result::Result::Ok(RepositoryPermissions {
             admin: ::accord_runtime::de::required(&mut object, "admin")?,
             maintain: ::accord_runtime::de::optional(&mut object, "maintain")?,
@@ -748,7 +819,61 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Repository {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "id",
+                "node_id",
+                "name",
+                "full_name",
+                "owner",
+                "private",
+                "html_url",
+                "description",
+                "fork",
+                "url",
+                "clone_url",
+                "git_url",
+                "ssh_url",
+                "svn_url",
+                "mirror_url",
+                "homepage",
+                "language",
+                "forks_count",
+                "stargazers_count",
+                "watchers_count",
+                "size",
+                "default_branch",
+                "open_issues_count",
+                "is_template",
+                "topics",
+                "has_issues",
+                "has_projects",
+                "has_wiki",
+                "has_pages",
+                "has_downloads",
+                "archived",
+                "disabled",
+                "visibility",
+                "pushed_at",
+                "created_at",
+                "updated_at",
+                "permissions",
+                "allow_rebase_merge",
+                "allow_squash_merge",
+                "allow_auto_merge",
+                "delete_branch_on_merge",
+                "allow_merge_commit",
+                "allow_forking",
+                "subscribers_count",
+                "network_count",
+                "license",
+                "organization",
+                "forks",
+                "open_issues",
+                "watchers",
+            ],
+        )?;
         ::std::result::Result::Ok(Repository {
             id: ::accord_runtime::de::required(&mut object, "id")?,
             node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
@@ -893,7 +1018,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuePullRequest {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["merged_at", "diff_url", "html_url", "patch_url", "url"],
+        )?;
         ::std::result::Result::Ok(IssuePullRequest {
             merged_at: ::accord_runtime::de::present(&mut object, "merged_at")?,
             diff_url: ::accord_runtime::de::optional(&mut object, "diff_url")?,
@@ -1042,7 +1170,41 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Issue {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "id",
+                "node_id",
+                "url",
+                "repository_url",
+                "labels_url",
+                "comments_url",
+                "events_url",
+                "html_url",
+                "number",
+                "state",
+                "title",
+                "body",
+                "user",
+                "labels",
+                "assignee",
+                "assignees",
+                "milestone",
+                "locked",
+                "active_lock_reason",
+                "comments",
+                "pull_request",
+                "closed_at",
+                "created_at",
+                "updated_at",
+                "closed_by",
+                "body_html",
+                "body_text",
+                "timeline_url",
+                "author_association",
+                "reactions",
+            ],
+        )?;
         ::std::result::Result::Ok(Issue {
             id: ::accord_runtime::de::required(&mut object, "id")?,
             node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
@@ -1147,7 +1309,24 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueComment {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "id",
+                "node_id",
+                "url",
+                "body",
+                "body_text",
+                "body_html",
+                "html_url",
+                "user",
+                "created_at",
+                "updated_at",
+                "issue_url",
+                "author_association",
+                "reactions",
+            ],
+        )?;
         ::std::result::Result::Ok(IssueComment {
             id: ::accord_runtime::de::required(&mut object, "id")?,
             node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
@@ -1194,7 +1373,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for BasicError {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["message", "documentation_url", "url", "status"],
+        )?;
         ::std::result::Result::Ok(BasicError {
             message: ::accord_runtime::de::optional(&mut object, "message")?,
             documentation_url: ::accord_runtime::de::optional(
@@ -1260,7 +1442,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationErrorErrorsIte
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["resource", "field", "message", "code", "index", "value"],
+        )?;
         ::std::result::Result::Ok(ValidationErrorErrorsItem {
             resource: ::accord_runtime::de::optional(&mut object, "resource")?,
             field: ::accord_runtime::de::optional(&mut object, "field")?,
@@ -1294,7 +1479,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationError {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["message", "documentation_url", "errors"],
+        )?;
         ::std::result::Result::Ok(ValidationError {
             message: ::accord_runtime::de::required(&mut object, "message")?,
             documentation_url: ::accord_runtime::de::required(
@@ -1328,7 +1516,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ServiceUnavailableError 
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["code", "message", "documentation_url"],
+        )?;
         ::std::result::Result::Ok(ServiceUnavailableError {
             code: ::accord_runtime::de::optional(&mut object, "code")?,
             message: ::accord_runtime::de::optional(&mut object, "message")?,
@@ -1373,7 +1564,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabelInput {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["id", "name", "description", "color"],
+        )?;
         ::std::result::Result::Ok(IssueLabelInput {
             id: ::accord_runtime::de::optional(&mut object, "id")?,
             name: ::accord_runtime::de::optional(&mut object, "name")?,
@@ -1478,7 +1672,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueRequest {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["title", "body", "assignee", "milestone", "labels", "assignees"],
+        )?;
         ::std::result::Result::Ok(CreateIssueRequest {
             title: ::accord_runtime::de::required(&mut object, "title")?,
             body: ::accord_runtime::de::optional(&mut object, "body")?,
@@ -1575,7 +1772,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateIssueRequest {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["title", "body", "assignee", "state", "milestone", "labels", "assignees"],
+        )?;
         ::std::result::Result::Ok(UpdateIssueRequest {
             title: ::accord_runtime::de::present(&mut object, "title")?,
             body: ::accord_runtime::de::present(&mut object, "body")?,
@@ -1605,7 +1805,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueCommentReques
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(deserializer, &["body"])?;
         ::std::result::Result::Ok(CreateIssueCommentRequest {
             body: ::accord_runtime::de::required(&mut object, "body")?,
         })
@@ -1769,7 +1969,49 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for WebhookRepository {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "id",
+                "node_id",
+                "name",
+                "full_name",
+                "private",
+                "owner",
+                "html_url",
+                "description",
+                "fork",
+                "url",
+                "created_at",
+                "updated_at",
+                "pushed_at",
+                "git_url",
+                "ssh_url",
+                "clone_url",
+                "svn_url",
+                "homepage",
+                "size",
+                "stargazers_count",
+                "watchers_count",
+                "language",
+                "has_issues",
+                "has_projects",
+                "has_downloads",
+                "has_wiki",
+                "has_pages",
+                "forks_count",
+                "mirror_url",
+                "archived",
+                "disabled",
+                "open_issues_count",
+                "license",
+                "forks",
+                "open_issues",
+                "watchers",
+                "default_branch",
+                "is_template",
+            ],
+        )?;
         ::std::result::Result::Ok(WebhookRepository {
             id: ::accord_runtime::de::required(&mut object, "id")?,
             node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
@@ -1938,7 +2180,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventChangesTitle 
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(deserializer, &["from"])?;
         ::std::result::Result::Ok(IssuesEventChangesTitle {
             from: ::accord_runtime::de::required(&mut object, "from")?,
         })
@@ -1966,7 +2208,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventChanges {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["title", "body"],
+        )?;
         ::std::result::Result::Ok(IssuesEventChanges {
             title: ::accord_runtime::de::optional(&mut object, "title")?,
             body: ::accord_runtime::de::optional(&mut object, "body")?,
@@ -2024,7 +2269,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEvent {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["action", "issue", "changes", "assignee", "label", "repository", "sender"],
+        )?;
         ::std::result::Result::Ok(IssuesEvent {
             action: ::accord_runtime::de::required(&mut object, "action")?,
             issue: ::accord_runtime::de::required(&mut object, "issue")?,
@@ -2101,7 +2349,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEventChanges
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(deserializer, &["body"])?;
         ::std::result::Result::Ok(IssueCommentEventChanges {
             body: ::accord_runtime::de::optional(&mut object, "body")?,
         })
@@ -2146,7 +2394,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEvent {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["action", "changes", "issue", "comment", "repository", "sender"],
+        )?;
         ::std::result::Result::Ok(IssueCommentEvent {
             action: ::accord_runtime::de::required(&mut object, "action")?,
             changes: ::accord_runtime::de::optional(&mut object, "changes")?,

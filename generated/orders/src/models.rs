@@ -28,7 +28,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateOrder {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["customer_id", "items", "shipping_address"],
+        )?;
         ::std::result::Result::Ok(CreateOrder {
             customer_id: ::accord_runtime::de::required(&mut object, "customer_id")?,
             items: ::accord_runtime::de::required(&mut object, "items")?,
@@ -66,7 +69,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderItem {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["product_id", "quantity", "unit_price"],
+        )?;
         ::std::result::Result::Ok(OrderItem {
             product_id: ::accord_runtime::de::required(&mut object, "product_id")?,
             quantity: ::accord_runtime::de::required(&mut object, "quantity")?,
@@ -102,7 +108,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Address {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["street", "city", "postal_code", "country"],
+        )?;
         ::std::result::Result::Ok(Address {
             street: ::accord_runtime::de::required(&mut object, "street")?,
             city: ::accord_runtime::de::required(&mut object, "city")?,
@@ -206,7 +215,18 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Order {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "order_id",
+                "status",
+                "total_amount",
+                "currency",
+                "created_at",
+                "estimated_delivery",
+                "tracking_url",
+            ],
+        )?;
         ::std::result::Result::Ok(Order {
             order_id: ::accord_runtime::de::required(&mut object, "order_id")?,
             status: ::accord_runtime::de::required(&mut object, "status")?,
@@ -244,7 +264,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderPagePagination {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["next_cursor", "has_more"],
+        )?;
         ::std::result::Result::Ok(OrderPagePagination {
             next_cursor: ::accord_runtime::de::present(&mut object, "next_cursor")?,
             has_more: ::accord_runtime::de::required(&mut object, "has_more")?,
@@ -269,7 +292,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderPage {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["data", "pagination"],
+        )?;
         ::std::result::Result::Ok(OrderPage {
             data: ::accord_runtime::de::required(&mut object, "data")?,
             pagination: ::accord_runtime::de::required(&mut object, "pagination")?,
@@ -337,7 +363,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AttachDocumentMetadata {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(deserializer, &["reference"])?;
         ::std::result::Result::Ok(AttachDocumentMetadata {
             reference: ::accord_runtime::de::optional(&mut object, "reference")?,
         })
@@ -375,7 +401,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AttachDocument {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["kind", "file", "labels", "metadata"],
+        )?;
         ::std::result::Result::Ok(AttachDocument {
             kind: ::accord_runtime::de::required(&mut object, "kind")?,
             file: ::accord_runtime::de::required(&mut object, "file")?,
@@ -416,7 +445,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Document {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["document_id", "order_id", "kind", "size_bytes", "labels"],
+        )?;
         ::std::result::Result::Ok(Document {
             document_id: ::accord_runtime::de::optional(&mut object, "document_id")?,
             order_id: ::accord_runtime::de::required(&mut object, "order_id")?,
@@ -442,7 +474,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBodyDetailsItem {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["field", "error"],
+        )?;
         ::std::result::Result::Ok(ErrorBodyDetailsItem {
             field: ::accord_runtime::de::required(&mut object, "field")?,
             error: ::accord_runtime::de::required(&mut object, "error")?,
@@ -500,7 +535,18 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBody {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "error_code",
+                "message",
+                "details",
+                "request_id",
+                "timestamp",
+                "existing_order_id",
+                "retry_after",
+            ],
+        )?;
         ::std::result::Result::Ok(ErrorBody {
             error_code: ::accord_runtime::de::required(&mut object, "error_code")?,
             message: ::accord_runtime::de::required(&mut object, "message")?,
@@ -539,7 +585,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCreatedData {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["order_id", "customer_id", "total_amount", "items", "created_at"],
+        )?;
         ::std::result::Result::Ok(OrderCreatedData {
             order_id: ::accord_runtime::de::required(&mut object, "order_id")?,
             customer_id: ::accord_runtime::de::required(&mut object, "customer_id")?,
@@ -571,7 +620,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCreated {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["event_id", "event_type", "timestamp", "data"],
+        )?;
         ::std::result::Result::Ok(OrderCreated {
             event_id: ::accord_runtime::de::required(&mut object, "event_id")?,
             event_type: ::accord_runtime::de::required(&mut object, "event_type")?,
@@ -602,7 +654,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderUpdatedData {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["order_id", "previous_status", "current_status", "updated_at"],
+        )?;
         ::std::result::Result::Ok(OrderUpdatedData {
             order_id: ::accord_runtime::de::required(&mut object, "order_id")?,
             previous_status: ::accord_runtime::de::required(
@@ -639,7 +694,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderUpdated {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["event_id", "event_type", "timestamp", "data"],
+        )?;
         ::std::result::Result::Ok(OrderUpdated {
             event_id: ::accord_runtime::de::required(&mut object, "event_id")?,
             event_type: ::accord_runtime::de::required(&mut object, "event_type")?,
@@ -664,7 +722,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCancelledData {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["object_type", "object_id"],
+        )?;
         ::std::result::Result::Ok(OrderCancelledData {
             object_type: ::accord_runtime::de::required(&mut object, "object_type")?,
             object_id: ::accord_runtime::de::required(&mut object, "object_id")?,
@@ -695,7 +756,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCancelled {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["event_id", "event_type", "timestamp", "data"],
+        )?;
         ::std::result::Result::Ok(OrderCancelled {
             event_id: ::accord_runtime::de::required(&mut object, "event_id")?,
             event_type: ::accord_runtime::de::required(&mut object, "event_type")?,

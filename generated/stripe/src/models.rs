@@ -257,7 +257,31 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Customer {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "id",
+                "object",
+                "address",
+                "balance",
+                "created",
+                "currency",
+                "default_source",
+                "delinquent",
+                "description",
+                "email",
+                "invoice_credit_balance",
+                "invoice_prefix",
+                "livemode",
+                "metadata",
+                "name",
+                "next_invoice_sequence",
+                "phone",
+                "preferred_locales",
+                "tax_exempt",
+                "test_clock",
+            ],
+        )?;
         ::std::result::Result::Ok(Customer {
             id: ::accord_runtime::de::required(&mut object, "id")?,
             object: ::accord_runtime::de::required(&mut object, "object")?,
@@ -327,7 +351,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for DeletedCustomer {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["deleted", "id", "object"],
+        )?;
         ::std::result::Result::Ok(DeletedCustomer {
             deleted: ::accord_runtime::de::required(&mut object, "deleted")?,
             id: ::accord_runtime::de::required(&mut object, "id")?,
@@ -420,7 +447,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerList {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["object", "data", "has_more", "url"],
+        )?;
         ::std::result::Result::Ok(CustomerList {
             object: ::accord_runtime::de::required(&mut object, "object")?,
             data: ::accord_runtime::de::required(&mut object, "data")?,
@@ -495,7 +525,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Address {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["city", "country", "line1", "line2", "postal_code", "state"],
+        )?;
         ::std::result::Result::Ok(Address {
             city: ::accord_runtime::de::present(&mut object, "city")?,
             country: ::accord_runtime::de::present(&mut object, "country")?,
@@ -536,7 +569,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AddressParams {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["city", "country", "line1", "line2", "postal_code", "state"],
+        )?;
         ::std::result::Result::Ok(AddressParams {
             city: ::accord_runtime::de::optional(&mut object, "city")?,
             country: ::accord_runtime::de::optional(&mut object, "country")?,
@@ -691,7 +727,27 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParams {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "address",
+                "balance",
+                "coupon",
+                "description",
+                "email",
+                "invoice_prefix",
+                "metadata",
+                "name",
+                "next_invoice_sequence",
+                "payment_method",
+                "phone",
+                "preferred_locales",
+                "promotion_code",
+                "source",
+                "tax_exempt",
+                "test_clock",
+            ],
+        )?;
         ::std::result::Result::Ok(CreateCustomerParams {
             address: ::accord_runtime::de::optional(&mut object, "address")?,
             balance: ::accord_runtime::de::optional(&mut object, "balance")?,
@@ -845,7 +901,29 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateCustomerParams {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "address",
+                "balance",
+                "coupon",
+                "default_alipay_account",
+                "default_bank_account",
+                "default_card",
+                "default_source",
+                "description",
+                "email",
+                "invoice_prefix",
+                "metadata",
+                "name",
+                "next_invoice_sequence",
+                "phone",
+                "preferred_locales",
+                "promotion_code",
+                "source",
+                "tax_exempt",
+            ],
+        )?;
         ::std::result::Result::Ok(UpdateCustomerParams {
             address: ::accord_runtime::de::optional(&mut object, "address")?,
             balance: ::accord_runtime::de::optional(&mut object, "balance")?,
@@ -1449,7 +1527,43 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntent {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "id",
+                "object",
+                "amount",
+                "amount_capturable",
+                "amount_received",
+                "application",
+                "application_fee_amount",
+                "automatic_payment_methods",
+                "canceled_at",
+                "cancellation_reason",
+                "capture_method",
+                "client_secret",
+                "confirmation_method",
+                "created",
+                "currency",
+                "customer",
+                "description",
+                "invoice",
+                "last_payment_error",
+                "latest_charge",
+                "livemode",
+                "metadata",
+                "on_behalf_of",
+                "payment_method",
+                "payment_method_types",
+                "receipt_email",
+                "review",
+                "setup_future_usage",
+                "statement_descriptor",
+                "statement_descriptor_suffix",
+                "status",
+                "transfer_group",
+            ],
+        )?;
         ::std::result::Result::Ok(PaymentIntent {
             id: ::accord_runtime::de::required(&mut object, "id")?,
             object: ::accord_runtime::de::required(&mut object, "object")?,
@@ -1590,7 +1704,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethods 
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["allow_redirects", "enabled"],
+        )?;
         ::std::result::Result::Ok(AutomaticPaymentMethods {
             allow_redirects: ::accord_runtime::de::optional(
                 &mut object,
@@ -1632,7 +1749,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentList {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["object", "data", "has_more", "url"],
+        )?;
         ::std::result::Result::Ok(PaymentIntentList {
             object: ::accord_runtime::de::required(&mut object, "object")?,
             data: ::accord_runtime::de::required(&mut object, "data")?,
@@ -1664,7 +1784,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethodsP
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["allow_redirects", "enabled"],
+        )?;
         ::std::result::Result::Ok(AutomaticPaymentMethodsParams {
             allow_redirects: ::accord_runtime::de::optional(
                 &mut object,
@@ -1691,7 +1814,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for RadarOptionsParams {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(deserializer, &["session"])?;
         ::std::result::Result::Ok(RadarOptionsParams {
             session: ::accord_runtime::de::optional(&mut object, "session")?,
         })
@@ -1716,7 +1839,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for TransferDataParams {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["amount", "destination"],
+        )?;
         ::std::result::Result::Ok(TransferDataParams {
             amount: ::accord_runtime::de::optional(&mut object, "amount")?,
             destination: ::accord_runtime::de::required(&mut object, "destination")?,
@@ -1945,7 +2071,36 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreatePaymentIntentParam
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "amount",
+                "application_fee_amount",
+                "automatic_payment_methods",
+                "capture_method",
+                "confirm",
+                "confirmation_method",
+                "currency",
+                "customer",
+                "description",
+                "error_on_requires_action",
+                "mandate",
+                "metadata",
+                "off_session",
+                "on_behalf_of",
+                "payment_method",
+                "payment_method_types",
+                "radar_options",
+                "receipt_email",
+                "return_url",
+                "setup_future_usage",
+                "statement_descriptor",
+                "statement_descriptor_suffix",
+                "transfer_data",
+                "transfer_group",
+                "use_stripe_sdk",
+            ],
+        )?;
         ::std::result::Result::Ok(CreatePaymentIntentParams {
             amount: ::accord_runtime::de::required(&mut object, "amount")?,
             application_fee_amount: ::accord_runtime::de::optional(
@@ -2147,7 +2302,23 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ConfirmPaymentIntentPara
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "capture_method",
+                "client_secret",
+                "error_on_requires_action",
+                "mandate",
+                "off_session",
+                "payment_method",
+                "payment_method_types",
+                "radar_options",
+                "receipt_email",
+                "return_url",
+                "setup_future_usage",
+                "use_stripe_sdk",
+            ],
+        )?;
         ::std::result::Result::Ok(ConfirmPaymentIntentParams {
             capture_method: ::accord_runtime::de::optional(
                 &mut object,
@@ -2198,7 +2369,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Error2 {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(deserializer, &["error"])?;
         ::std::result::Result::Ok(Error2 {
             error: ::accord_runtime::de::required(&mut object, "error")?,
         })
@@ -2312,7 +2483,20 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApiErrors {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "charge",
+                "code",
+                "decline_code",
+                "doc_url",
+                "message",
+                "param",
+                "payment_method_type",
+                "request_log_url",
+                "type",
+            ],
+        )?;
         ::std::result::Result::Ok(ApiErrors {
             charge: ::accord_runtime::de::optional(&mut object, "charge")?,
             code: ::accord_runtime::de::optional(&mut object, "code")?,
@@ -2437,7 +2621,21 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentEvent {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "id",
+                "object",
+                "account",
+                "api_version",
+                "created",
+                "data",
+                "livemode",
+                "pending_webhooks",
+                "request",
+                "type",
+            ],
+        )?;
         ::std::result::Result::Ok(PaymentIntentEvent {
             id: ::accord_runtime::de::required(&mut object, "id")?,
             object: ::accord_runtime::de::required(&mut object, "object")?,
@@ -2476,7 +2674,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentEventData {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["object", "previous_attributes"],
+        )?;
         ::std::result::Result::Ok(PaymentIntentEventData {
             object: ::accord_runtime::de::required(&mut object, "object")?,
             previous_attributes: ::accord_runtime::de::optional(
@@ -2557,7 +2758,21 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerEvent {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "id",
+                "object",
+                "account",
+                "api_version",
+                "created",
+                "data",
+                "livemode",
+                "pending_webhooks",
+                "request",
+                "type",
+            ],
+        )?;
         ::std::result::Result::Ok(CustomerEvent {
             id: ::accord_runtime::de::required(&mut object, "id")?,
             object: ::accord_runtime::de::required(&mut object, "object")?,
@@ -2596,7 +2811,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerEventData {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["object", "previous_attributes"],
+        )?;
         ::std::result::Result::Ok(CustomerEventData {
             object: ::accord_runtime::de::required(&mut object, "object")?,
             previous_attributes: ::accord_runtime::de::optional(
@@ -2638,7 +2856,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EventRequest {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["id", "idempotency_key"],
+        )?;
         ::std::result::Result::Ok(EventRequest {
             id: ::accord_runtime::de::present(&mut object, "id")?,
             idempotency_key: ::accord_runtime::de::present(

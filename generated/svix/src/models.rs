@@ -89,7 +89,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApplicationIn {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["name", "throttleRate", "uid", "metadata"],
+        )?;
         ::std::result::Result::Ok(ApplicationIn {
             name: ::accord_runtime::de::required(&mut object, "name")?,
             throttle_rate: ::accord_runtime::de::present(&mut object, "throttleRate")?,
@@ -158,7 +161,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApplicationOut {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["uid", "name", "throttleRate", "id", "createdAt", "updatedAt", "metadata"],
+        )?;
         ::std::result::Result::Ok(ApplicationOut {
             uid: ::accord_runtime::de::present(&mut object, "uid")?,
             name: ::accord_runtime::de::required(&mut object, "name")?,
@@ -199,7 +205,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListResponseApplicationO
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["data", "iterator", "prevIterator", "done"],
+        )?;
         ::std::result::Result::Ok(ListResponseApplicationOut {
             data: ::accord_runtime::de::required(&mut object, "data")?,
             iterator: ::accord_runtime::de::optional(&mut object, "iterator")?,
@@ -330,7 +339,21 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageIn {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "eventId",
+                "eventType",
+                "payload",
+                "channels",
+                "application",
+                "tags",
+                "transformationsParams",
+                "deliverAt",
+                "payloadRetentionPeriod",
+                "payloadRetentionHours",
+            ],
+        )?;
         ::std::result::Result::Ok(MessageIn {
             event_id: ::accord_runtime::de::present(&mut object, "eventId")?,
             event_type: ::accord_runtime::de::required(&mut object, "eventType")?,
@@ -431,7 +454,19 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageOut {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "eventId",
+                "eventType",
+                "payload",
+                "channels",
+                "id",
+                "timestamp",
+                "tags",
+                "deliverAt",
+            ],
+        )?;
         ::std::result::Result::Ok(MessageOut {
             event_id: ::accord_runtime::de::present(&mut object, "eventId")?,
             event_type: ::accord_runtime::de::required(&mut object, "eventType")?,
@@ -534,7 +569,22 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointOut {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "id",
+                "metadata",
+                "url",
+                "description",
+                "throttleRate",
+                "uid",
+                "disabled",
+                "eventTypes",
+                "channels",
+                "createdAt",
+                "updatedAt",
+            ],
+        )?;
         ::std::result::Result::Ok(EndpointOut {
             id: ::accord_runtime::de::required(&mut object, "id")?,
             metadata: ::accord_runtime::de::required(&mut object, "metadata")?,
@@ -579,7 +629,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListResponseEndpointOut 
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["data", "iterator", "prevIterator", "done"],
+        )?;
         ::std::result::Result::Ok(ListResponseEndpointOut {
             data: ::accord_runtime::de::required(&mut object, "data")?,
             iterator: ::accord_runtime::de::optional(&mut object, "iterator")?,
@@ -606,7 +659,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointSecretOut {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(deserializer, &["key"])?;
         ::std::result::Result::Ok(EndpointSecretOut {
             key: ::accord_runtime::de::required(&mut object, "key")?,
         })
@@ -628,7 +681,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for HttpErrorOut {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["code", "detail"],
+        )?;
         ::std::result::Result::Ok(HttpErrorOut {
             code: ::accord_runtime::de::required(&mut object, "code")?,
             detail: ::accord_runtime::de::required(&mut object, "detail")?,
@@ -649,7 +705,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for HttpValidationError {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(deserializer, &["detail"])?;
         ::std::result::Result::Ok(HttpValidationError {
             detail: ::accord_runtime::de::required(&mut object, "detail")?,
         })
@@ -681,7 +737,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationError {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["loc", "msg", "type"],
+        )?;
         ::std::result::Result::Ok(ValidationError {
             loc: ::accord_runtime::de::required(&mut object, "loc")?,
             msg: ::accord_runtime::de::required(&mut object, "msg")?,
@@ -743,7 +802,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointCreatedEvent {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["data", "type"],
+        )?;
         ::std::result::Result::Ok(EndpointCreatedEvent {
             data: ::accord_runtime::de::required(&mut object, "data")?,
             r#type: ::accord_runtime::de::required(&mut object, "type")?,
@@ -804,7 +866,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointCreatedEventData
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["appId", "appUid", "endpointId", "endpointUid"],
+        )?;
         ::std::result::Result::Ok(EndpointCreatedEventData {
             app_id: ::accord_runtime::de::required(&mut object, "appId")?,
             app_uid: ::accord_runtime::de::present(&mut object, "appUid")?,
@@ -867,7 +932,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDeletedEvent {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["data", "type"],
+        )?;
         ::std::result::Result::Ok(EndpointDeletedEvent {
             data: ::accord_runtime::de::required(&mut object, "data")?,
             r#type: ::accord_runtime::de::required(&mut object, "type")?,
@@ -928,7 +996,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDeletedEventData
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["appId", "appUid", "endpointId", "endpointUid"],
+        )?;
         ::std::result::Result::Ok(EndpointDeletedEventData {
             app_id: ::accord_runtime::de::required(&mut object, "appId")?,
             app_uid: ::accord_runtime::de::present(&mut object, "appUid")?,
@@ -1031,7 +1102,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledEvent {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["data", "type"],
+        )?;
         ::std::result::Result::Ok(EndpointDisabledEvent {
             data: ::accord_runtime::de::required(&mut object, "data")?,
             r#type: ::accord_runtime::de::required(&mut object, "type")?,
@@ -1107,7 +1181,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledEventDat
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["appId", "appUid", "endpointId", "endpointUid", "failSince", "trigger"],
+        )?;
         ::std::result::Result::Ok(EndpointDisabledEventData {
             app_id: ::accord_runtime::de::required(&mut object, "appId")?,
             app_uid: ::accord_runtime::de::present(&mut object, "appUid")?,
@@ -1174,7 +1251,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageAttemptExhaustedE
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["data", "type"],
+        )?;
         ::std::result::Result::Ok(MessageAttemptExhaustedEvent {
             data: ::accord_runtime::de::required(&mut object, "data")?,
             r#type: ::accord_runtime::de::required(&mut object, "type")?,
@@ -1246,7 +1326,10 @@ for MessageAttemptExhaustedEventData {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["appId", "appUid", "msgId", "msgEventId", "endpointId", "lastAttempt"],
+        )?;
         ::std::result::Result::Ok(MessageAttemptExhaustedEventData {
             app_id: ::accord_runtime::de::required(&mut object, "appId")?,
             app_uid: ::accord_runtime::de::present(&mut object, "appUid")?,
@@ -1284,7 +1367,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageAttemptFailedData
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["id", "responseStatusCode", "timestamp"],
+        )?;
         ::std::result::Result::Ok(MessageAttemptFailedData {
             id: ::accord_runtime::de::required(&mut object, "id")?,
             response_status_code: ::accord_runtime::de::required(

@@ -213,7 +213,31 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Message {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "body",
+                "num_segments",
+                "direction",
+                "from",
+                "to",
+                "date_updated",
+                "price",
+                "error_message",
+                "uri",
+                "account_sid",
+                "num_media",
+                "status",
+                "messaging_service_sid",
+                "sid",
+                "date_sent",
+                "date_created",
+                "error_code",
+                "price_unit",
+                "api_version",
+                "subresource_uris",
+            ],
+        )?;
         ::std::result::Result::Ok(Message {
             body: ::accord_runtime::de::present(&mut object, "body")?,
             num_segments: ::accord_runtime::de::present(&mut object, "num_segments")?,
@@ -687,7 +711,31 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateMessageRequest {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "To",
+                "From",
+                "MessagingServiceSid",
+                "Body",
+                "MediaUrl",
+                "ContentSid",
+                "ContentVariables",
+                "StatusCallback",
+                "ApplicationSid",
+                "ValidityPeriod",
+                "ProvideFeedback",
+                "SmartEncoded",
+                "ShortenUrls",
+                "SendAsMms",
+                "ScheduleType",
+                "SendAt",
+                "ContentRetention",
+                "AddressRetention",
+                "RiskCheck",
+                "FallbackFrom",
+            ],
+        )?;
         ::std::result::Result::Ok(CreateMessageRequest {
             to: ::accord_runtime::de::required(&mut object, "To")?,
             from: ::accord_runtime::de::optional(&mut object, "From")?,
@@ -813,7 +861,20 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListMessageResponse {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &[
+                "messages",
+                "end",
+                "first_page_uri",
+                "next_page_uri",
+                "page",
+                "page_size",
+                "previous_page_uri",
+                "start",
+                "uri",
+            ],
+        )?;
         ::std::result::Result::Ok(ListMessageResponse {
             messages: ::accord_runtime::de::optional(&mut object, "messages")?,
             end: ::accord_runtime::de::optional(&mut object, "end")?,
@@ -869,7 +930,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for TwilioError {
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
         #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
+        let mut object = ::accord_runtime::de::object_of(
+            deserializer,
+            &["code", "message", "more_info", "status"],
+        )?;
         ::std::result::Result::Ok(TwilioError {
             code: ::accord_runtime::de::optional(&mut object, "code")?,
             message: ::accord_runtime::de::optional(&mut object, "message")?,

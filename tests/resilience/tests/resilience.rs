@@ -531,6 +531,43 @@ async fn a_next_link_to_another_origin_is_not_followed() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Decoding: what a provider adds, and what an error keeps
+
+/// serde_json reads at most 128 levels of nesting; a field the spec does not declare is
+/// skipped unread, however deep (issue 20, item 12).
+#[tokio::test(start_paused = true)]
+async fn undeclared_fields_nested_past_serde_json_s_limit_do_not_fail_the_call() {
+    let server = FaultServer::start().await;
+    let mut deep = json!([]);
+    for _ in 0..1_000 {
+        deep = json!([deep]);
+    }
+    let mut body = order();
+    body["provider_added"] = json!({"nested": deep});
+    server.script(ORDER_PATH, [Reply::json(200, body)]);
+    let client = orders(&server).build().expect("client");
+    let order = client.get_order("ORD-1").send().await.expect("the undeclared field is skipped");
+    assert_eq!(order.order_id, "ORD-1");
+}
+
+/// serde quotes an offending string whole; a 5 MB body made a 5 MB error message and put the
+/// response into logs (issue 20, item 12). Display and Debug keep a bounded excerpt.
+#[tokio::test(start_paused = true)]
+async fn a_decode_error_keeps_a_bounded_excerpt_of_a_huge_body() {
+    let server = FaultServer::start().await;
+    server.script(ORDER_PATH, [Reply::json(200, Value::String("A".repeat(5_000_000)))]);
+    let client = orders(&server).build().expect("client");
+    let error = client.get_order("ORD-1").send().await.expect_err("a string is no order");
+    assert!(matches!(error, orders_client::Error::Decode(_)), "{:.200}", error.to_string());
+    let display = error.to_string();
+    let debug = format!("{error:?}");
+    assert!(display.len() < 500, "Display is {} bytes", display.len());
+    assert!(debug.len() < 1_000, "Debug is {} bytes", debug.len());
+    assert!(display.contains("expected a map"), "{display}");
+    assert!(debug.contains("(5000002 bytes)"), "{debug}");
+}
+
+// ---------------------------------------------------------------------------------------
 // Observability and secrets
 
 #[tokio::test(start_paused = true)]

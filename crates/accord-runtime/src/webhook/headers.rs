@@ -1,5 +1,5 @@
-//! Reading webhook headers from any HTTP framework ([`HeaderSource`]), and the event type
-//! and id from headers or the payload.
+//! Reading webhook headers from any HTTP framework ([`HeaderSource`]), the event type and id
+//! from headers or the payload, and the payload as a declared event's model ([`payload`]).
 
 use super::error::WebhookError;
 
@@ -62,4 +62,15 @@ pub fn header_text<H: HeaderSource + ?Sized>(headers: &H, name: &str) -> Result<
 /// Reads a string at a JSON pointer (RFC 6901) of a payload (event type, event id).
 pub fn pointer_text(payload: &serde_json::Value, pointer: &str) -> Option<String> {
     payload.pointer(pointer).and_then(|v| v.as_str()).map(str::to_string)
+}
+
+/// Decodes a delivery's JSON payload into a declared event's model; generated `verify` and
+/// `parse` call it per declared event type, and turn an error into `Event::Unrecognised`
+/// (the signature was valid, the shape is not the one declared) instead of rejecting the
+/// delivery.
+///
+/// Errors: serde's message, at most about [`MAX_ERROR_EXCERPT`](crate::MAX_ERROR_EXCERPT)
+/// bytes.
+pub fn payload<T: serde::de::DeserializeOwned>(payload: &serde_json::Value) -> Result<T, String> {
+    T::deserialize(payload).map_err(|error| crate::excerpt(&error.to_string(), crate::MAX_ERROR_EXCERPT).into_owned())
 }

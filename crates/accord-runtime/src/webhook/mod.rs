@@ -29,16 +29,6 @@ pub use accord_contract::wire::SignatureAlgorithm as Algorithm;
 pub use accord_contract::wire::{KeyEncoding, SignatureAlgorithm};
 pub use dedup::Deduplicate;
 pub use error::WebhookError;
-pub use headers::{HeaderSource, header_text, pointer_text};
+pub use headers::{HeaderSource, header_text, payload, pointer_text};
 pub use scheme::{KeyFormat, MAX_SIGNATURES, Message, Scheme, Verified, Verifier};
 
-/// Decodes a delivery's JSON payload into a declared event's model; generated `verify` and
-/// `parse` call it per declared event type, and turn an error into `Event::Unrecognised`
-/// (the signature was valid, the shape is not the one declared) instead of rejecting the
-/// delivery.
-///
-/// Errors: serde's message, at most about [`MAX_ERROR_EXCERPT`](crate::MAX_ERROR_EXCERPT)
-/// bytes.
-pub fn payload<T: serde::de::DeserializeOwned>(payload: &serde_json::Value) -> Result<T, String> {
-    T::deserialize(payload).map_err(|error| crate::excerpt(&error.to_string(), crate::MAX_ERROR_EXCERPT).into_owned())
-}

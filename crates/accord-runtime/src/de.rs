@@ -38,7 +38,10 @@ pub fn object<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Object, D::E
 ///
 /// Errors: the value is not an object, or a declared field's value is not JSON serde_json
 /// reads (nested deeper than its recursion limit).
-pub fn object_of<'de, D: Deserializer<'de>>(deserializer: D, fields: &'static [&'static str]) -> Result<Object, D::Error> {
+pub fn object_of<'de, D: Deserializer<'de>>(
+    deserializer: D,
+    fields: &'static [&'static str],
+) -> Result<Object, D::Error> {
     deserializer.deserialize_map(DeclaredFields(fields))
 }
 

@@ -31,4 +31,3 @@ pub use dedup::Deduplicate;
 pub use error::WebhookError;
 pub use headers::{HeaderSource, header_text, payload, pointer_text};
 pub use scheme::{KeyFormat, MAX_SIGNATURES, Message, Scheme, Verified, Verifier};
-

@@ -420,7 +420,10 @@ fn webhook_unknown_event_test(ir: &Ir, webhooks: &WebhooksIr, signature: &Signat
 /// that is neither where the event type nor where the id travels; none such, no test.
 fn webhook_unrecognised_shape_test(ir: &Ir, webhooks: &WebhooksIr, signature: &SignatureIr) -> Option<TokenStream> {
     let head = |pointer: &Option<String>| {
-        pointer.as_deref().and_then(|p| p.strip_prefix('/')).map(|p| p.split('/').next().unwrap_or_default().to_string())
+        pointer
+            .as_deref()
+            .and_then(|p| p.strip_prefix('/'))
+            .map(|p| p.split('/').next().unwrap_or_default().to_string())
     };
     let kept = [head(&webhooks.event_type_field), head(&webhooks.event_id_field)];
     let (event, field) = webhooks.events.iter().find_map(|event| {

@@ -100,7 +100,10 @@ impl<'a> Importer<'a> {
         match url::Url::parse(url) {
             Ok(parsed) if http(&parsed) => Some(url.to_string()),
             Ok(parsed) => {
-                self.warn(pointer, format!("{what} `{url}` uses scheme `{}`, not http or https; left out", parsed.scheme()));
+                self.warn(
+                    pointer,
+                    format!("{what} `{url}` uses scheme `{}`, not http or https; left out", parsed.scheme()),
+                );
                 None
             }
             Err(url::ParseError::RelativeUrlWithoutBase) => {
@@ -108,11 +111,19 @@ impl<'a> Importer<'a> {
                 match base.and_then(|base| base.join(url).ok()).filter(|resolved| http(resolved)) {
                     Some(resolved) => {
                         let resolved = String::from(resolved);
-                        self.warn(pointer, format!("{what} `{url}` is relative; resolved against the server URL as `{resolved}`"));
+                        self.warn(
+                            pointer,
+                            format!("{what} `{url}` is relative; resolved against the server URL as `{resolved}`"),
+                        );
                         Some(resolved)
                     }
                     None => {
-                        self.warn(pointer, format!("{what} `{url}` is relative and there is no server URL to resolve it against; left out"));
+                        self.warn(
+                            pointer,
+                            format!(
+                                "{what} `{url}` is relative and there is no server URL to resolve it against; left out"
+                            ),
+                        );
                         None
                     }
                 }

@@ -595,7 +595,9 @@ fn output_file_names_that_are_no_spec_names_are_refused_with_the_name_to_use() {
         assert!(error.contains(&format!("`{given}` is not a spec name")), "{error}");
         assert!(error.contains(&format!("write to `{suggested}.yaml`")), "{error}");
     }
-    for (title, name) in [("Test API", "test_api"), ("My -- API!", "my_api"), ("3D Prints", "api_3d_prints"), ("", "api")] {
+    for (title, name) in
+        [("Test API", "test_api"), ("My -- API!", "my_api"), ("3D Prints", "api_3d_prints"), ("", "api")]
+    {
         let mut document = doc(json!({}));
         document["info"]["title"] = json!(title);
         let imported = import(&document.to_string(), None).expect("imports");
@@ -635,7 +637,10 @@ fn ref_loops_without_a_type_are_broken_with_a_located_warning() {
         ("Map", "`Map` → `Map`"),
     ] {
         let pointer = format!("/components/schemas/{model}");
-        assert!(has_warning(&warnings, &pointer, &format!("the `$ref` loop {path} never reaches")), "{model}: {warnings:?}");
+        assert!(
+            has_warning(&warnings, &pointer, &format!("the `$ref` loop {path} never reaches")),
+            "{model}: {warnings:?}"
+        );
         assert_eq!(spec.pointer(&format!("/models/{model}/type")), Some(&json!("any")), "{model}");
     }
     assert_eq!(spec.pointer("/models/Wrapped/description"), Some(&json!("kept")));
@@ -652,16 +657,20 @@ fn ref_loops_without_a_type_are_broken_with_a_located_warning() {
 /// resolve against the server URL as OpenAPI says, others are left out, each with a warning.
 #[test]
 fn urls_are_absolute_http_urls_or_left_out_with_a_warning() {
-    let flow = |token_url: &str| {
-        json!({"securitySchemes": {"cc": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": token_url, "scopes": {}}}}}})
-    };
+    let flow = |token_url: &str| json!({"securitySchemes": {"cc": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": token_url, "scopes": {}}}}}});
     let token = "/components/securitySchemes/cc/flows/clientCredentials/tokenUrl";
     let (spec, warnings) = import_doc(doc(json!({"components": flow("../../oauth/token")})));
-    assert_eq!(spec.pointer("/auth/oauth2_client_credentials/token_url"), Some(&json!("https://api.example.com/oauth/token")));
+    assert_eq!(
+        spec.pointer("/auth/oauth2_client_credentials/token_url"),
+        Some(&json!("https://api.example.com/oauth/token"))
+    );
     assert!(has_warning(&warnings, token, "resolved against the server URL"), "{warnings:?}");
 
     let (spec, warnings) = import_doc(doc(json!({"components": flow("https://auth.example.com/token")})));
-    assert_eq!(spec.pointer("/auth/oauth2_client_credentials/token_url"), Some(&json!("https://auth.example.com/token")));
+    assert_eq!(
+        spec.pointer("/auth/oauth2_client_credentials/token_url"),
+        Some(&json!("https://auth.example.com/token"))
+    );
     assert!(warnings.is_empty(), "{warnings:?}");
 
     for bad in ["file:///etc/passwd", "javascript:alert(1)", "http://[::1"] {
@@ -680,12 +689,21 @@ fn urls_are_absolute_http_urls_or_left_out_with_a_warning() {
 
     // Server URLs: relative ones stay on the placeholder host, dot segments removed; other
     // schemes are replaced.
-    let (spec, warnings) = import_doc(doc(json!({"servers": [{"url": "../../etc/passwd"}, {"url": "file:///etc/passwd"}, {"url": "/v2"}]})));
+    let (spec, warnings) = import_doc(doc(
+        json!({"servers": [{"url": "../../etc/passwd"}, {"url": "file:///etc/passwd"}, {"url": "/v2"}]}),
+    ));
     let urls: Vec<&Value> = ["production", "server_2", "server_3"]
         .iter()
         .map(|env| spec.pointer(&format!("/environments/{env}/base_url")).expect("an environment"))
         .collect();
-    assert_eq!(urls, [&json!("https://example.invalid/etc/passwd"), &json!("https://example.invalid"), &json!("https://example.invalid/v2")]);
+    assert_eq!(
+        urls,
+        [
+            &json!("https://example.invalid/etc/passwd"),
+            &json!("https://example.invalid"),
+            &json!("https://example.invalid/v2")
+        ]
+    );
     assert!(has_warning(&warnings, "/servers/0", "is relative to where the document is served"), "{warnings:?}");
     assert!(has_warning(&warnings, "/servers/1", "uses scheme `file`"), "{warnings:?}");
 }

@@ -15,7 +15,7 @@
 
 use std::fmt;
 
-use serde::de::{DeserializeOwned, Error, IgnoredAny, MapAccess, Visitor};
+use serde::de::{DeserializeOwned, DeserializeSeed, Error, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
@@ -104,6 +104,218 @@ pub fn present<T: DeserializeOwned, E: Error>(object: &mut Object, key: &'static
     }
 }
 
+/// Objects and arrays deeper than this are read as `null` by [`navigation_value`]: pointers
+/// that a page's cursor or a delivery's event type use are a few levels deep.
+pub const NAVIGATION_DEPTH: usize = 32;
+
+/// A JSON document read for its pointers (a page's cursor, `has_more`, next URL): objects and
+/// arrays nested deeper than `max_depth` are skipped unread and read as `null`, so no depth
+/// in the document meets serde_json's recursion limit or the stack. Not for data handed on:
+/// a deep value comes out as `null`. An empty (all-whitespace) body reads as `null`.
+///
+/// Errors: the bytes are not one JSON value.
+pub fn navigation_value(bytes: &[u8], max_depth: usize) -> Result<Value, serde_json::Error> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Null);
+    }
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value = Shallow { depth: 0, max_depth }.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(value)
+}
+
+/// The seed and visitor of [`navigation_value`] at one depth.
+#[derive(Clone, Copy)]
+struct Shallow {
+    depth: usize,
+    max_depth: usize,
+}
+
+impl Shallow {
+    fn deeper(self) -> Self {
+        Shallow { depth: self.depth + 1, max_depth: self.max_depth }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Shallow {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Shallow {
+    type Value = Value;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: Error>(self, value: bool) -> Result<Value, E> {
+        Ok(Value::Bool(value))
+    }
+
+    fn visit_i64<E: Error>(self, value: i64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_u64<E: Error>(self, value: u64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_f64<E: Error>(self, value: f64) -> Result<Value, E> {
+        Ok(Value::from(value))
+    }
+
+    fn visit_str<E: Error>(self, value: &str) -> Result<Value, E> {
+        Ok(Value::String(value.to_string()))
+    }
+
+    fn visit_string<E: Error>(self, value: String) -> Result<Value, E> {
+        Ok(Value::String(value))
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E: Error>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        if self.depth >= self.max_depth {
+            // serde_json skips each element with a loop, however deep it is.
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            return Ok(Value::Null);
+        }
+        let mut out = Vec::new();
+        while let Some(value) = seq.next_element_seed(self.deeper())? {
+            out.push(value);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        if self.depth >= self.max_depth {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            return Ok(Value::Null);
+        }
+        let mut out = Object::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value = map.next_value_seed(self.deeper())?;
+            out.insert(key, value);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// Decodes the value at JSON pointer `pointer` (RFC 6901; `""` is the whole document) of a
+/// JSON document into `T`, skipping everything else unread (so an undeclared field's depth
+/// does not matter); `Ok(None)` when nothing is there. Where a key appears twice, the first is
+/// taken.
+///
+/// Errors: the bytes are not JSON, or the value there does not decode as `T`.
+pub fn at_pointer<T: DeserializeOwned>(bytes: &[u8], pointer: &str) -> Result<Option<T>, serde_json::Error> {
+    let segments: Vec<String> =
+        pointer.split('/').skip(1).map(|segment| segment.replace("~1", "/").replace("~0", "~")).collect();
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    let value =
+        AtPointer::<T> { segments: &segments, target: std::marker::PhantomData }.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(value)
+}
+
+/// The seed and visitor of [`at_pointer`], `segments` still to follow.
+struct AtPointer<'s, T> {
+    segments: &'s [String],
+    target: std::marker::PhantomData<T>,
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for AtPointer<'_, T> {
+    type Value = Option<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        if self.segments.is_empty() {
+            return T::deserialize(deserializer).map(Some);
+        }
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for AtPointer<'_, T> {
+    type Value = Option<T>;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: Error>(self, _: bool) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E: Error>(self, _: i64) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E: Error>(self, _: u64) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E: Error>(self, _: f64) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E: Error>(self, _: &str) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<T>, A::Error> {
+        let wanted = self.segments[0].parse::<usize>().ok();
+        let rest = AtPointer::<T> { segments: &self.segments[1..], target: std::marker::PhantomData };
+        let mut index = 0;
+        let mut found = None;
+        let mut rest = Some(rest);
+        loop {
+            if Some(index) == wanted
+                && let Some(seed) = rest.take()
+            {
+                match seq.next_element_seed(seed)? {
+                    Some(value) => found = value,
+                    None => break,
+                }
+            } else if seq.next_element::<IgnoredAny>()?.is_none() {
+                break;
+            }
+            index += 1;
+        }
+        Ok(found)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<T>, A::Error> {
+        let mut rest = Some(AtPointer::<T> { segments: &self.segments[1..], target: std::marker::PhantomData });
+        let mut found = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match rest.take_if(|_| key == self.segments[0]) {
+                Some(seed) => found = map.next_value_seed(seed)?,
+                None => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,6 +365,29 @@ mod tests {
         // `object`, which keeps every key, is the one the limit stops.
         let error = serde_json::from_str::<Object>(&body).unwrap_err().to_string();
         assert!(error.contains("recursion limit exceeded"), "{error}");
+    }
+
+    #[test]
+    fn navigation_values_skip_what_is_deep_and_pointers_decode_from_the_bytes() {
+        let depth = 100_000;
+        let deep = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
+        let body = format!(r#"{{"data": [{{"id": 7, "extra": {deep}}}, {{"id": 8}}], "meta": {{"next": "c2"}}}}"#);
+        let page = navigation_value(body.as_bytes(), NAVIGATION_DEPTH).expect("reads");
+        assert_eq!(page.pointer("/meta/next"), Some(&Value::from("c2")));
+        assert_eq!(page.pointer("/data/1/id"), Some(&Value::from(8)));
+        assert_eq!(page.pointer(&format!("/data/0/extra{}", "/0".repeat(NAVIGATION_DEPTH - 3))), Some(&Value::Null));
+        assert_eq!(navigation_value(b"  ", 4).expect("empty"), Value::Null);
+        assert!(navigation_value(b"[1] 2", 4).is_err());
+
+        let items: Option<Vec<Pet>> = at_pointer(body.as_bytes(), "/data").expect("decodes");
+        assert_eq!(items.expect("found").iter().map(|pet| pet.id).collect::<Vec<_>>(), [7, 8]);
+        assert_eq!(at_pointer::<i64>(body.as_bytes(), "/data/1/id").expect("decodes"), Some(8));
+        assert_eq!(at_pointer::<i64>(body.as_bytes(), "/data/5/id").expect("decodes"), None);
+        assert_eq!(at_pointer::<String>(br#"{"a/b": {"~": "x"}}"#, "/a~1b/~0").expect("decodes"), Some("x".into()));
+        assert_eq!(at_pointer::<Vec<i64>>(b"[1, 2]", "").expect("decodes"), Some(vec![1, 2]));
+        assert!(at_pointer::<i64>(br#"{"data": "x"}"#, "/data").is_err());
+        // What serde_json's own `Value` cannot read.
+        assert!(serde_json::from_str::<Value>(&body).is_err());
     }
 
     #[test]

@@ -550,6 +550,31 @@ async fn undeclared_fields_nested_past_serde_json_s_limit_do_not_fail_the_call()
     assert_eq!(order.order_id, "ORD-1");
 }
 
+/// The same through pagination: the page is read for its cursor with deep values skipped,
+/// and its items decoded from the bytes (issue 20, item 12).
+#[tokio::test(start_paused = true)]
+async fn undeclared_deep_fields_in_pages_and_items_do_not_stop_pagination() {
+    let server = FaultServer::start().await;
+    let mut deep = json!([]);
+    for _ in 0..1_000 {
+        deep = json!([deep]);
+    }
+    let page = |ids: &[&str], next: Option<&str>| {
+        let data: Vec<Value> =
+            ids.iter().map(|id| json!({"order_id": id, "status": "pending", "provider_added": deep.clone()})).collect();
+        Reply::json(
+            200,
+            json!({"data": data, "pagination": {"next_cursor": next, "has_more": next.is_some()}, "debug": deep.clone()}),
+        )
+    };
+    server.script("/api/v1/orders", [page(&["A", "B"], Some("c2")), page(&["C"], None)]);
+    let client = orders(&server).build().expect("client");
+    let orders: Vec<orders_client::models::Order> =
+        client.list_orders().limit(2).stream().try_collect().await.expect("all items");
+    let ids: Vec<&str> = orders.iter().map(|o| o.order_id.as_str()).collect();
+    assert_eq!(ids, ["A", "B", "C"]);
+}
+
 /// serde quotes an offending string whole; a 5 MB body made a 5 MB error message and put the
 /// response into logs (issue 20, item 12). Display and Debug keep a bounded excerpt.
 #[tokio::test(start_paused = true)]

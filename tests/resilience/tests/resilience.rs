@@ -573,6 +573,11 @@ async fn undeclared_deep_fields_in_pages_and_items_do_not_stop_pagination() {
         client.list_orders().limit(2).stream().try_collect().await.expect("all items");
     let ids: Vec<&str> = orders.iter().map(|o| o.order_id.as_str()).collect();
     assert_eq!(ids, ["A", "B", "C"]);
+    // Whole pages: the items are a declared field of the page model, and their own
+    // undeclared fields are skipped as well.
+    server.script("/api/v1/orders", [page(&["A", "B"], Some("c2")), page(&["C"], None)]);
+    let pages: Vec<_> = client.list_orders().limit(2).pages().try_collect().await.expect("all pages");
+    assert_eq!(pages.len(), 2);
 }
 
 /// serde quotes an offending string whole; a 5 MB body made a 5 MB error message and put the

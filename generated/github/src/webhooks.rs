@@ -115,32 +115,28 @@ pub fn verify_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(
     let verifier = VERIFIER.as_ref().map_err(::std::clone::Clone::clone)?;
     let verified = verifier
         .verify(headers, body, ::std::option::Option::None, secrets, now)?;
-    let payload: ::accord_runtime::serde_json::Value = ::accord_runtime::serde_json::from_slice(
-            body,
-        )
-        .map_err(::accord_runtime::webhook::WebhookError::invalid_payload)?;
     let event_type = ::accord_runtime::webhook::header_text(headers, "X-GitHub-Event")?;
     let id = ::accord_runtime::webhook::header_text(headers, "X-GitHub-Delivery").ok();
     let event = match event_type.as_str() {
         "issues" => {
-            match ::accord_runtime::webhook::payload(&payload) {
+            match ::accord_runtime::webhook::payload(body) {
                 ::std::result::Result::Ok(event) => Event::Issues(event),
                 ::std::result::Result::Err(error) => {
                     Event::Unrecognised {
                         event_type,
-                        raw: payload,
+                        raw: ::accord_runtime::webhook::raw_payload(body)?,
                         error,
                     }
                 }
             }
         }
         "issue_comment" => {
-            match ::accord_runtime::webhook::payload(&payload) {
+            match ::accord_runtime::webhook::payload(body) {
                 ::std::result::Result::Ok(event) => Event::IssueComment(event),
                 ::std::result::Result::Err(error) => {
                     Event::Unrecognised {
                         event_type,
-                        raw: payload,
+                        raw: ::accord_runtime::webhook::raw_payload(body)?,
                         error,
                     }
                 }
@@ -149,7 +145,7 @@ pub fn verify_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(
         _ => {
             Event::Unknown {
                 event_type,
-                raw: payload,
+                raw: ::accord_runtime::webhook::raw_payload(body)?,
             }
         }
     };

@@ -120,45 +120,42 @@ pub fn verify_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(
     let verifier = VERIFIER.as_ref().map_err(::std::clone::Clone::clone)?;
     let verified = verifier
         .verify(headers, body, ::std::option::Option::None, secrets, now)?;
-    let payload: ::accord_runtime::serde_json::Value = ::accord_runtime::serde_json::from_slice(
-            body,
-        )
-        .map_err(::accord_runtime::webhook::WebhookError::invalid_payload)?;
+    let payload = ::accord_runtime::webhook::navigation(body)?;
     let event_type = ::accord_runtime::webhook::pointer_text(&payload, "/event_type")
         .unwrap_or_default();
     let id = ::accord_runtime::webhook::pointer_text(&payload, "/event_id");
     let event = match event_type.as_str() {
         "order.created" => {
-            match ::accord_runtime::webhook::payload(&payload) {
+            match ::accord_runtime::webhook::payload(body) {
                 ::std::result::Result::Ok(event) => Event::OrderCreated(event),
                 ::std::result::Result::Err(error) => {
                     Event::Unrecognised {
                         event_type,
-                        raw: payload,
+                        raw: ::accord_runtime::webhook::raw_payload(body)?,
                         error,
                     }
                 }
             }
         }
         "order.updated" => {
-            match ::accord_runtime::webhook::payload(&payload) {
+            match ::accord_runtime::webhook::payload(body) {
                 ::std::result::Result::Ok(event) => Event::OrderUpdated(event),
                 ::std::result::Result::Err(error) => {
                     Event::Unrecognised {
                         event_type,
-                        raw: payload,
+                        raw: ::accord_runtime::webhook::raw_payload(body)?,
                         error,
                     }
                 }
             }
         }
         "order.cancelled" => {
-            match ::accord_runtime::webhook::payload(&payload) {
+            match ::accord_runtime::webhook::payload(body) {
                 ::std::result::Result::Ok(event) => Event::OrderCancelled(event),
                 ::std::result::Result::Err(error) => {
                     Event::Unrecognised {
                         event_type,
-                        raw: payload,
+                        raw: ::accord_runtime::webhook::raw_payload(body)?,
                         error,
                     }
                 }
@@ -167,7 +164,7 @@ pub fn verify_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(
         _ => {
             Event::Unknown {
                 event_type,
-                raw: payload,
+                raw: ::accord_runtime::webhook::raw_payload(body)?,
             }
         }
     };

@@ -123,57 +123,54 @@ pub fn verify_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(
     let verifier = VERIFIER.as_ref().map_err(::std::clone::Clone::clone)?;
     let verified = verifier
         .verify(headers, body, ::std::option::Option::None, secrets, now)?;
-    let payload: ::accord_runtime::serde_json::Value = ::accord_runtime::serde_json::from_slice(
-            body,
-        )
-        .map_err(::accord_runtime::webhook::WebhookError::invalid_payload)?;
+    let payload = ::accord_runtime::webhook::navigation(body)?;
     let event_type = ::accord_runtime::webhook::pointer_text(&payload, "/type")
         .unwrap_or_default();
     let id = ::accord_runtime::webhook::header_text(headers, "svix-id").ok();
     let event = match event_type.as_str() {
         "endpoint.created" => {
-            match ::accord_runtime::webhook::payload(&payload) {
+            match ::accord_runtime::webhook::payload(body) {
                 ::std::result::Result::Ok(event) => Event::EndpointCreated(event),
                 ::std::result::Result::Err(error) => {
                     Event::Unrecognised {
                         event_type,
-                        raw: payload,
+                        raw: ::accord_runtime::webhook::raw_payload(body)?,
                         error,
                     }
                 }
             }
         }
         "endpoint.deleted" => {
-            match ::accord_runtime::webhook::payload(&payload) {
+            match ::accord_runtime::webhook::payload(body) {
                 ::std::result::Result::Ok(event) => Event::EndpointDeleted(event),
                 ::std::result::Result::Err(error) => {
                     Event::Unrecognised {
                         event_type,
-                        raw: payload,
+                        raw: ::accord_runtime::webhook::raw_payload(body)?,
                         error,
                     }
                 }
             }
         }
         "endpoint.disabled" => {
-            match ::accord_runtime::webhook::payload(&payload) {
+            match ::accord_runtime::webhook::payload(body) {
                 ::std::result::Result::Ok(event) => Event::EndpointDisabled(event),
                 ::std::result::Result::Err(error) => {
                     Event::Unrecognised {
                         event_type,
-                        raw: payload,
+                        raw: ::accord_runtime::webhook::raw_payload(body)?,
                         error,
                     }
                 }
             }
         }
         "message.attempt.exhausted" => {
-            match ::accord_runtime::webhook::payload(&payload) {
+            match ::accord_runtime::webhook::payload(body) {
                 ::std::result::Result::Ok(event) => Event::MessageAttemptExhausted(event),
                 ::std::result::Result::Err(error) => {
                     Event::Unrecognised {
                         event_type,
-                        raw: payload,
+                        raw: ::accord_runtime::webhook::raw_payload(body)?,
                         error,
                     }
                 }
@@ -182,7 +179,7 @@ pub fn verify_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(
         _ => {
             Event::Unknown {
                 event_type,
-                raw: payload,
+                raw: ::accord_runtime::webhook::raw_payload(body)?,
             }
         }
     };

@@ -236,3 +236,25 @@ fn signed_deliveries_of_an_unknown_shape_are_handed_over_verified() {
     assert_eq!(error, accord_runtime::webhook::WebhookError::SignatureMismatch);
     assert!(!error.is_payload_error());
 }
+
+/// An undeclared field nested deeper than serde_json's recursion limit (128) does not turn a
+/// delivery into an error: the event type is read with deep values skipped and the event
+/// decoded from the bytes (issue 20, item 12).
+#[test]
+fn deliveries_with_deep_undeclared_fields_decode() {
+    use accord_consumer::unsigned_webhooks::webhooks::{self, Event};
+    let headers: &[(&str, &str)] = &[("content-type", "application/json")];
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let body = format!(
+        r#"{{"id": "evt_7", "extra": {deep}, "type": "pet.removed", "pet": {{"id": 7, "name": "Tom", "more": {deep}}}}}"#
+    );
+    let delivery =
+        webhooks::parse_delivery(headers, body.as_bytes()).expect("a declared event with deep extras parses");
+    assert_eq!(delivery.id.as_deref(), Some("evt_7"));
+    assert!(matches!(delivery.event, Event::PetRemoved(_)), "{:?}", delivery.event);
+    // An undeclared event type keeps its JSON, which serde_json cannot read that deep: a
+    // payload error, never a panic.
+    let unknown = body.replace("pet.removed", "pet.renamed");
+    let error = webhooks::parse(headers, unknown.as_bytes()).expect_err("too deep for a JSON value");
+    assert!(error.is_payload_error(), "{error:?}");
+}

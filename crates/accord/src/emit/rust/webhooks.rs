@@ -99,9 +99,9 @@ fn decode(webhooks: &WebhooksIr) -> TokenStream {
             let variant = ident(&event.variant);
             let event_type = lit(&event.event_type);
             quote! {
-                #event_type => match ::accord_runtime::webhook::payload(&payload) {
+                #event_type => match ::accord_runtime::webhook::payload(body) {
                     ::std::result::Result::Ok(event) => Event::#variant(event),
-                    ::std::result::Result::Err(error) => Event::Unrecognised { event_type, raw: payload, error },
+                    ::std::result::Result::Err(error) => Event::Unrecognised { event_type, raw: ::accord_runtime::webhook::raw_payload(body)?, error },
                 },
             }
         })
@@ -128,6 +128,10 @@ fn decode(webhooks: &WebhooksIr) -> TokenStream {
             _ => quote!(let event_type = ::std::string::String::new();),
         },
     };
+    // The event type and id are read with deep values skipped; a declared event decodes from
+    // the bytes, so no undeclared field's depth rejects a delivery.
+    let navigation = (webhooks.event_type_field.is_some() || webhooks.event_id_field.is_some())
+        .then(|| quote!(let payload = ::accord_runtime::webhook::navigation(body)?;));
     let event_id = match (&webhooks.event_id_field, &webhooks.event_id_header) {
         (Some(pointer), _) => {
             let pointer = lit(pointer);
@@ -140,13 +144,12 @@ fn decode(webhooks: &WebhooksIr) -> TokenStream {
         (None, None) => quote!(let id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;),
     };
     quote! {
-        let payload: ::accord_runtime::serde_json::Value = ::accord_runtime::serde_json::from_slice(body)
-            .map_err(::accord_runtime::webhook::WebhookError::invalid_payload)?;
+        #navigation
         #event_type
         #event_id
         let event = match event_type.as_str() {
             #(#parse_arms)*
-            _ => Event::Unknown { event_type, raw: payload },
+            _ => Event::Unknown { event_type, raw: ::accord_runtime::webhook::raw_payload(body)? },
         };
     }
 }

@@ -88,32 +88,92 @@ impl std::error::Error for TransportError {
     }
 }
 
+/// The most bytes of a body a [`DecodeError`] keeps ([`DecodeError::body_snippet`]), and of
+/// serde's message ([`DecodeError::message`]): an error value ends up in logs, and a 5 MB
+/// string field quoted whole would put 5 MB of response data there.
+pub const MAX_ERROR_EXCERPT: usize = 300;
+
+/// `text` shortened to at most about `max_bytes` bytes, cut at UTF-8 character boundaries:
+/// the text itself when it fits, else its start and its end around `…[N bytes omitted]…`
+/// (the end of a serde message says where the error is: `at line 1 column 5000012`).
+pub fn excerpt(text: &str, max_bytes: usize) -> std::borrow::Cow<'_, str> {
+    if text.len() <= max_bytes {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let head_end = floor_char_boundary(text, max_bytes * 2 / 3);
+    let mut tail_start = text.len() - (max_bytes - max_bytes * 2 / 3);
+    while !text.is_char_boundary(tail_start) {
+        tail_start += 1;
+    }
+    let omitted = tail_start - head_end;
+    std::borrow::Cow::Owned(format!("{}…[{omitted} bytes omitted]…{}", &text[..head_end], &text[tail_start..]))
+}
+
+/// The start of `body` as text: at most `max_bytes` bytes cut at a character boundary
+/// (invalid UTF-8 shown as `U+FFFD`), followed by `… (N bytes)` with the body's full length
+/// when it was cut.
+pub fn body_excerpt(body: &[u8], max_bytes: usize) -> String {
+    if body.len() <= max_bytes {
+        return String::from_utf8_lossy(body).into_owned();
+    }
+    let mut end = max_bytes;
+    // `body[end]` is the first byte left out: while it continues a UTF-8 sequence, that
+    // character started before `end`; back off to its start (at most 3 bytes).
+    while end > 0 && max_bytes - end < 3 && (body[end] & 0b1100_0000) == 0b1000_0000 {
+        end -= 1;
+    }
+    format!("{}… ({} bytes)", String::from_utf8_lossy(&body[..end]), body.len())
+}
+
+fn floor_char_boundary(text: &str, mut index: usize) -> usize {
+    while !text.is_char_boundary(index) {
+        index -= 1;
+    }
+    index
+}
+
 /// A response body (or a request body) that did not match its declared model.
-#[derive(Debug)]
+///
+/// What it carries is bounded: [`DecodeError::new`] keeps at most [`MAX_ERROR_EXCERPT`] bytes
+/// of serde's message and of the body, and `Display` and `Debug` cut the fields again, so a
+/// value built field by field stays short in logs too.
 pub struct DecodeError {
     /// HTTP status of the response (0 for request encoding).
     pub status: u16,
-    /// What serde said.
+    /// What serde said, at most about [`MAX_ERROR_EXCERPT`] bytes (see [`excerpt`]).
     pub message: String,
-    /// The start of the body, at most 512 bytes, for debugging.
+    /// The start of the body, at most [`MAX_ERROR_EXCERPT`] bytes, with `… (N bytes)` when it
+    /// was cut (see [`body_excerpt`]); for debugging.
     pub body_snippet: String,
 }
 
 impl DecodeError {
-    /// Builds a decode error, keeping at most 512 bytes of the body.
+    /// Builds a decode error, keeping at most [`MAX_ERROR_EXCERPT`] bytes of the message and
+    /// of the body.
     pub fn new(status: u16, message: impl Into<String>, body: &[u8]) -> Self {
-        let end = body.len().min(512);
-        DecodeError {
-            status,
-            message: message.into(),
-            body_snippet: String::from_utf8_lossy(&body[..end]).into_owned(),
-        }
+        let message = message.into();
+        let message = match excerpt(&message, MAX_ERROR_EXCERPT) {
+            std::borrow::Cow::Borrowed(_) => message,
+            std::borrow::Cow::Owned(short) => short,
+        };
+        DecodeError { status, message, body_snippet: body_excerpt(body, MAX_ERROR_EXCERPT) }
     }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot decode body (status {}): {}", self.status, self.message)
+        write!(f, "cannot decode body (status {}): {}", self.status, excerpt(&self.message, MAX_ERROR_EXCERPT))
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The snippet may already end in `… (N bytes)`; the margin keeps that suffix whole.
+        f.debug_struct("DecodeError")
+            .field("status", &self.status)
+            .field("message", &excerpt(&self.message, MAX_ERROR_EXCERPT))
+            .field("body_snippet", &excerpt(&self.body_snippet, MAX_ERROR_EXCERPT + 32))
+            .finish()
     }
 }
 
@@ -140,4 +200,48 @@ pub fn request_id(headers: &HeaderMap) -> Option<String> {
         .find_map(|name| headers.get(*name))
         .and_then(|value| value.to_str().ok())
         .map(str::to_string)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 5 MB string where a number belongs made a 5 MB error message (issue 20, item 12).
+    #[test]
+    fn decode_errors_carry_a_bounded_excerpt() {
+        let body = format!(r#"{{"id": "{}é"}}"#, "A".repeat(5_000_000));
+        let error = serde_json::from_str::<std::collections::BTreeMap<String, i64>>(&body).unwrap_err();
+        let error = DecodeError::new(200, error.to_string(), body.as_bytes());
+        assert!(error.message.len() <= MAX_ERROR_EXCERPT + 40, "{}", error.message.len());
+        assert!(error.message.starts_with("invalid type: string \"AAAA"), "{}", error.message);
+        // The end of serde's message, where the error is, survives the cut.
+        assert!(error.message.ends_with(&format!("at line 1 column {}", body.len() - 1)), "{}", error.message);
+        assert!(error.message.contains("bytes omitted]"), "{}", error.message);
+        assert!(error.body_snippet.len() <= MAX_ERROR_EXCERPT + 20, "{}", error.body_snippet.len());
+        assert!(error.body_snippet.ends_with(&format!("… ({} bytes)", body.len())), "{}", error.body_snippet);
+        assert!(error.to_string().len() <= MAX_ERROR_EXCERPT + 80, "{}", error);
+        assert!(format!("{error:?}").len() <= 2 * MAX_ERROR_EXCERPT + 150, "{error:?}");
+        // Built field by field, the value still prints short.
+        let built = DecodeError { status: 200, message: "m".repeat(1_000_000), body_snippet: "b".repeat(1_000_000) };
+        assert!(built.to_string().len() <= MAX_ERROR_EXCERPT + 80);
+        assert!(format!("{built:?}").len() <= 2 * MAX_ERROR_EXCERPT + 150);
+    }
+
+    #[test]
+    fn excerpts_cut_at_character_boundaries() {
+        assert_eq!(excerpt("short", 10), "short");
+        let text = "é".repeat(400);
+        let cut = excerpt(&text, 301);
+        assert!(cut.starts_with("éé") && cut.ends_with("éé"), "{cut}");
+        assert!(cut.contains("bytes omitted]"), "{cut}");
+        assert_eq!(body_excerpt(b"{}", 300), "{}");
+        let body = "é".repeat(400);
+        for max in [299, 300, 301] {
+            let snippet = body_excerpt(body.as_bytes(), max);
+            assert!(!snippet.contains('\u{FFFD}'), "max {max}: {snippet}");
+            assert!(snippet.ends_with("… (800 bytes)"), "{snippet}");
+        }
+        // Invalid UTF-8 is shown, not refused.
+        assert_eq!(body_excerpt(&[0xff, b'a'], 300), "\u{FFFD}a");
+    }
 }

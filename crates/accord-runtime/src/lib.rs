@@ -27,7 +27,9 @@ pub mod webhook;
 pub use accord_contract::wire::defaults;
 pub use auth::{Auth, Authenticate, ClientCredentials};
 pub use client::{Client, ClientConfig, DefaultHeader, RetryConfig};
-pub use error::{ApiErrorResponse, DecodeError, TransportError, TransportErrorKind};
+pub use error::{
+    ApiErrorResponse, DecodeError, MAX_ERROR_EXCERPT, TransportError, TransportErrorKind, body_excerpt, excerpt,
+};
 pub use multipart::{File, Multipart, MultipartBody};
 pub use paginate::PageStyle;
 pub use policy::{RateLimit, RetryPolicy, RetryStrategy, Timeouts};

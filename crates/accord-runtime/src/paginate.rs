@@ -9,9 +9,10 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use crate::client::Client;
+use crate::de;
 use crate::error::{DecodeError, TransportError};
 use crate::request::RequestSpec;
-use crate::response::{ClientError, Response};
+use crate::response::{ClientError, RawResponse, Response};
 
 /// How an endpoint pages (spec `pagination`). Pointers are JSON pointers (RFC 6901) into the
 /// page body; `items: None` means the body is the array.
@@ -197,8 +198,8 @@ where
 {
     raw_pages::<E>(client, first, style)
         .and_then(|page| async move {
-            let body = serde_json::from_value::<T>(page.body)
-                .map_err(|e| E::decode(DecodeError::new(page.status, e.to_string(), b"")))?;
+            // From the bytes, as a single call decodes: undeclared fields are skipped unread.
+            let body = page.json::<T>().map_err(E::decode)?;
             Ok(Response { status: page.status, headers: page.headers, body })
         })
         .boxed()
@@ -215,27 +216,42 @@ where
     E: ClientError,
 {
     raw_pages::<E>(client, first, style)
-        .map_ok(move |page| {
-            let status = page.status;
-            let decoded: Vec<Result<I, E>> = style
-                .items(&page.body)
-                .iter()
-                .map(|item| {
-                    serde_json::from_value::<I>(item.clone())
-                        .map_err(|e| E::decode(DecodeError::new(status, e.to_string(), item.to_string().as_bytes())))
-                })
-                .collect();
-            stream::iter(decoded)
-        })
+        .map_ok(move |page| stream::iter(page_items::<I, E>(style, &page)))
         .try_flatten()
         .boxed()
+}
+
+/// The items of one page, decoded. All at once straight from the bytes first, so that an
+/// undeclared field is skipped unread however deep it is (`accord_runtime::de`); when some
+/// item does not decode, each on its own from the page's JSON, so that the others still
+/// arrive and the error names the item that failed.
+fn page_items<I: DeserializeOwned, E: ClientError>(style: PageStyle, page: &RawResponse) -> Vec<Result<I, E>> {
+    let all = match style.items_pointer() {
+        Some(pointer) => de::at_pointer::<Vec<I>>(&page.body, pointer),
+        None => serde_json::from_slice::<Vec<I>>(&page.body).map(Some),
+    };
+    if let Ok(items) = all {
+        return items.unwrap_or_default().into_iter().map(Ok).collect();
+    }
+    let body: Value = match page.json() {
+        Ok(body) => body,
+        Err(error) => return vec![Err(E::decode(error))],
+    };
+    style
+        .items(&body)
+        .iter()
+        .map(|item| {
+            serde_json::from_value::<I>(item.clone())
+                .map_err(|e| E::decode(DecodeError::new(page.status, e.to_string(), item.to_string().as_bytes())))
+        })
+        .collect()
 }
 
 fn raw_pages<E: ClientError>(
     client: Client,
     first: Result<RequestSpec, E>,
     style: PageStyle,
-) -> impl Stream<Item = Result<Response<Value>, E>> + Send + 'static {
+) -> impl Stream<Item = Result<RawResponse, E>> + Send + 'static {
     let start = match first {
         Ok(request) => Ok(Some(request)),
         Err(error) => Err(error),
@@ -251,10 +267,13 @@ fn raw_pages<E: ClientError>(
                     if !(200..300).contains(&raw.status) {
                         return Err(E::from_response(&raw));
                     }
-                    let body: Value = raw.json().map_err(E::decode)?;
+                    // The cursor, `has_more` and next URL are a few levels deep: read the page
+                    // for them with deeper values skipped, so no depth in the body fails here.
+                    let body = de::navigation_value(&raw.body, de::NAVIGATION_DEPTH)
+                        .map_err(|e| E::decode(DecodeError::new(raw.status, e.to_string(), &raw.body)))?;
                     let next =
                         style.next_request(&request, &body, &raw.headers, client.base_url()).map_err(E::transport)?;
-                    Ok(Some((Response { status: raw.status, headers: raw.headers, body }, next)))
+                    Ok(Some((raw, next)))
                 }
             })
         })

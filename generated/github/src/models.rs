@@ -84,40 +84,275 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for SimpleUser {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(SimpleUser {
-            name: ::accord_runtime::de::present(&mut object, "name")?,
-            email: ::accord_runtime::de::present(&mut object, "email")?,
-            login: ::accord_runtime::de::required(&mut object, "login")?,
-            id: ::accord_runtime::de::required(&mut object, "id")?,
-            node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
-            avatar_url: ::accord_runtime::de::required(&mut object, "avatar_url")?,
-            gravatar_id: ::accord_runtime::de::optional(&mut object, "gravatar_id")?,
-            url: ::accord_runtime::de::required(&mut object, "url")?,
-            html_url: ::accord_runtime::de::required(&mut object, "html_url")?,
-            followers_url: ::accord_runtime::de::required(&mut object, "followers_url")?,
-            following_url: ::accord_runtime::de::required(&mut object, "following_url")?,
-            gists_url: ::accord_runtime::de::required(&mut object, "gists_url")?,
-            starred_url: ::accord_runtime::de::required(&mut object, "starred_url")?,
-            subscriptions_url: ::accord_runtime::de::required(
-                &mut object,
-                "subscriptions_url",
-            )?,
-            organizations_url: ::accord_runtime::de::required(
-                &mut object,
-                "organizations_url",
-            )?,
-            repos_url: ::accord_runtime::de::required(&mut object, "repos_url")?,
-            events_url: ::accord_runtime::de::required(&mut object, "events_url")?,
-            received_events_url: ::accord_runtime::de::required(
-                &mut object,
-                "received_events_url",
-            )?,
-            r#type: ::accord_runtime::de::required(&mut object, "type")?,
-            site_admin: ::accord_runtime::de::required(&mut object, "site_admin")?,
-            starred_at: ::accord_runtime::de::optional(&mut object, "starred_at")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = SimpleUser;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<SimpleUser, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                let mut field_9 = ::std::option::Option::None;
+                let mut field_10 = ::std::option::Option::None;
+                let mut field_11 = ::std::option::Option::None;
+                let mut field_12 = ::std::option::Option::None;
+                let mut field_13 = ::std::option::Option::None;
+                let mut field_14 = ::std::option::Option::None;
+                let mut field_15 = ::std::option::Option::None;
+                let mut field_16 = ::std::option::Option::None;
+                let mut field_17 = ::std::option::Option::None;
+                let mut field_18 = ::std::option::Option::None;
+                let mut field_19 = ::std::option::Option::None;
+                let mut field_20 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "name" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("name"),
+                                    )?,
+                            );
+                        }
+                        "email" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("email"),
+                                    )?,
+                            );
+                        }
+                        "login" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("login"),
+                                    )?,
+                            );
+                        }
+                        "id" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("id"),
+                                    )?,
+                            );
+                        }
+                        "node_id" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("node_id"),
+                                    )?,
+                            );
+                        }
+                        "avatar_url" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("avatar_url"),
+                                    )?,
+                            );
+                        }
+                        "gravatar_id" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("gravatar_id"),
+                                    )?,
+                            );
+                        }
+                        "url" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("url"),
+                                    )?,
+                            );
+                        }
+                        "html_url" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("html_url"),
+                                    )?,
+                            );
+                        }
+                        "followers_url" => {
+                            field_9 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("followers_url"),
+                                    )?,
+                            );
+                        }
+                        "following_url" => {
+                            field_10 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("following_url"),
+                                    )?,
+                            );
+                        }
+                        "gists_url" => {
+                            field_11 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("gists_url"),
+                                    )?,
+                            );
+                        }
+                        "starred_url" => {
+                            field_12 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("starred_url"),
+                                    )?,
+                            );
+                        }
+                        "subscriptions_url" => {
+                            field_13 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("subscriptions_url"),
+                                    )?,
+                            );
+                        }
+                        "organizations_url" => {
+                            field_14 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("organizations_url"),
+                                    )?,
+                            );
+                        }
+                        "repos_url" => {
+                            field_15 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("repos_url"),
+                                    )?,
+                            );
+                        }
+                        "events_url" => {
+                            field_16 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("events_url"),
+                                    )?,
+                            );
+                        }
+                        "received_events_url" => {
+                            field_17 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("received_events_url"),
+                                    )?,
+                            );
+                        }
+                        "type" => {
+                            field_18 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("type"),
+                                    )?,
+                            );
+                        }
+                        "site_admin" => {
+                            field_19 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("site_admin"),
+                                    )?,
+                            );
+                        }
+                        "starred_at" => {
+                            field_20 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("starred_at"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(SimpleUser {
+                    name: field_0,
+                    email: field_1,
+                    login: ::accord_runtime::de::required_value(field_2, "login")?,
+                    id: ::accord_runtime::de::required_value(field_3, "id")?,
+                    node_id: ::accord_runtime::de::required_value(field_4, "node_id")?,
+                    avatar_url: ::accord_runtime::de::required_value(
+                        field_5,
+                        "avatar_url",
+                    )?,
+                    gravatar_id: field_6.unwrap_or_default(),
+                    url: ::accord_runtime::de::required_value(field_7, "url")?,
+                    html_url: ::accord_runtime::de::required_value(field_8, "html_url")?,
+                    followers_url: ::accord_runtime::de::required_value(
+                        field_9,
+                        "followers_url",
+                    )?,
+                    following_url: ::accord_runtime::de::required_value(
+                        field_10,
+                        "following_url",
+                    )?,
+                    gists_url: ::accord_runtime::de::required_value(
+                        field_11,
+                        "gists_url",
+                    )?,
+                    starred_url: ::accord_runtime::de::required_value(
+                        field_12,
+                        "starred_url",
+                    )?,
+                    subscriptions_url: ::accord_runtime::de::required_value(
+                        field_13,
+                        "subscriptions_url",
+                    )?,
+                    organizations_url: ::accord_runtime::de::required_value(
+                        field_14,
+                        "organizations_url",
+                    )?,
+                    repos_url: ::accord_runtime::de::required_value(
+                        field_15,
+                        "repos_url",
+                    )?,
+                    events_url: ::accord_runtime::de::required_value(
+                        field_16,
+                        "events_url",
+                    )?,
+                    received_events_url: ::accord_runtime::de::required_value(
+                        field_17,
+                        "received_events_url",
+                    )?,
+                    r#type: ::accord_runtime::de::required_value(field_18, "type")?,
+                    site_admin: ::accord_runtime::de::required_value(
+                        field_19,
+                        "site_admin",
+                    )?,
+                    starred_at: field_20.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -223,20 +458,135 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ReactionRollup {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(ReactionRollup {
-            url: ::accord_runtime::de::required(&mut object, "url")?,
-            total_count: ::accord_runtime::de::required(&mut object, "total_count")?,
-            n_1: ::accord_runtime::de::required(&mut object, "+1")?,
-            n_1_2: ::accord_runtime::de::required(&mut object, "-1")?,
-            laugh: ::accord_runtime::de::required(&mut object, "laugh")?,
-            confused: ::accord_runtime::de::required(&mut object, "confused")?,
-            heart: ::accord_runtime::de::required(&mut object, "heart")?,
-            hooray: ::accord_runtime::de::required(&mut object, "hooray")?,
-            eyes: ::accord_runtime::de::required(&mut object, "eyes")?,
-            rocket: ::accord_runtime::de::required(&mut object, "rocket")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = ReactionRollup;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ReactionRollup, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                let mut field_9 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "url" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("url"),
+                                    )?,
+                            );
+                        }
+                        "total_count" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("total_count"),
+                                    )?,
+                            );
+                        }
+                        "+1" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("+1"),
+                                    )?,
+                            );
+                        }
+                        "-1" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("-1"),
+                                    )?,
+                            );
+                        }
+                        "laugh" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("laugh"),
+                                    )?,
+                            );
+                        }
+                        "confused" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("confused"),
+                                    )?,
+                            );
+                        }
+                        "heart" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("heart"),
+                                    )?,
+                            );
+                        }
+                        "hooray" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("hooray"),
+                                    )?,
+                            );
+                        }
+                        "eyes" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("eyes"),
+                                    )?,
+                            );
+                        }
+                        "rocket" => {
+                            field_9 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("rocket"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ReactionRollup {
+                    url: ::accord_runtime::de::required_value(field_0, "url")?,
+                    total_count: ::accord_runtime::de::required_value(
+                        field_1,
+                        "total_count",
+                    )?,
+                    n_1: ::accord_runtime::de::required_value(field_2, "+1")?,
+                    n_1_2: ::accord_runtime::de::required_value(field_3, "-1")?,
+                    laugh: ::accord_runtime::de::required_value(field_4, "laugh")?,
+                    confused: ::accord_runtime::de::required_value(field_5, "confused")?,
+                    heart: ::accord_runtime::de::required_value(field_6, "heart")?,
+                    hooray: ::accord_runtime::de::required_value(field_7, "hooray")?,
+                    eyes: ::accord_runtime::de::required_value(field_8, "eyes")?,
+                    rocket: ::accord_runtime::de::required_value(field_9, "rocket")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -277,17 +627,102 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Label {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(Label {
-            id: ::accord_runtime::de::required(&mut object, "id")?,
-            node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
-            url: ::accord_runtime::de::required(&mut object, "url")?,
-            name: ::accord_runtime::de::required(&mut object, "name")?,
-            description: ::accord_runtime::de::optional(&mut object, "description")?,
-            color: ::accord_runtime::de::required(&mut object, "color")?,
-            default: ::accord_runtime::de::required(&mut object, "default")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = Label;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Label, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("id"),
+                                    )?,
+                            );
+                        }
+                        "node_id" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("node_id"),
+                                    )?,
+                            );
+                        }
+                        "url" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("url"),
+                                    )?,
+                            );
+                        }
+                        "name" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("name"),
+                                    )?,
+                            );
+                        }
+                        "description" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("description"),
+                                    )?,
+                            );
+                        }
+                        "color" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("color"),
+                                    )?,
+                            );
+                        }
+                        "default" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("default"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(Label {
+                    id: ::accord_runtime::de::required_value(field_0, "id")?,
+                    node_id: ::accord_runtime::de::required_value(field_1, "node_id")?,
+                    url: ::accord_runtime::de::required_value(field_2, "url")?,
+                    name: ::accord_runtime::de::required_value(field_3, "name")?,
+                    description: field_4.unwrap_or_default(),
+                    color: ::accord_runtime::de::required_value(field_5, "color")?,
+                    default: ::accord_runtime::de::required_value(field_6, "default")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -336,17 +771,102 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabel {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(IssueLabel {
-            id: ::accord_runtime::de::optional(&mut object, "id")?,
-            node_id: ::accord_runtime::de::optional(&mut object, "node_id")?,
-            url: ::accord_runtime::de::optional(&mut object, "url")?,
-            name: ::accord_runtime::de::optional(&mut object, "name")?,
-            description: ::accord_runtime::de::present(&mut object, "description")?,
-            color: ::accord_runtime::de::present(&mut object, "color")?,
-            default: ::accord_runtime::de::optional(&mut object, "default")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = IssueLabel;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<IssueLabel, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("id"),
+                                    )?,
+                            );
+                        }
+                        "node_id" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("node_id"),
+                                    )?,
+                            );
+                        }
+                        "url" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("url"),
+                                    )?,
+                            );
+                        }
+                        "name" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("name"),
+                                    )?,
+                            );
+                        }
+                        "description" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("description"),
+                                    )?,
+                            );
+                        }
+                        "color" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("color"),
+                                    )?,
+                            );
+                        }
+                        "default" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("default"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(IssueLabel {
+                    id: field_0.unwrap_or_default(),
+                    node_id: field_1.unwrap_or_default(),
+                    url: field_2.unwrap_or_default(),
+                    name: field_3.unwrap_or_default(),
+                    description: field_4,
+                    color: field_5,
+                    default: field_6.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -460,26 +980,207 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Milestone {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(Milestone {
-            url: ::accord_runtime::de::required(&mut object, "url")?,
-            html_url: ::accord_runtime::de::required(&mut object, "html_url")?,
-            labels_url: ::accord_runtime::de::required(&mut object, "labels_url")?,
-            id: ::accord_runtime::de::required(&mut object, "id")?,
-            node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
-            number: ::accord_runtime::de::required(&mut object, "number")?,
-            state: ::accord_runtime::de::required(&mut object, "state")?,
-            title: ::accord_runtime::de::required(&mut object, "title")?,
-            description: ::accord_runtime::de::optional(&mut object, "description")?,
-            creator: ::accord_runtime::de::optional(&mut object, "creator")?,
-            open_issues: ::accord_runtime::de::required(&mut object, "open_issues")?,
-            closed_issues: ::accord_runtime::de::required(&mut object, "closed_issues")?,
-            created_at: ::accord_runtime::de::required(&mut object, "created_at")?,
-            updated_at: ::accord_runtime::de::required(&mut object, "updated_at")?,
-            closed_at: ::accord_runtime::de::optional(&mut object, "closed_at")?,
-            due_on: ::accord_runtime::de::optional(&mut object, "due_on")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = Milestone;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Milestone, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                let mut field_9 = ::std::option::Option::None;
+                let mut field_10 = ::std::option::Option::None;
+                let mut field_11 = ::std::option::Option::None;
+                let mut field_12 = ::std::option::Option::None;
+                let mut field_13 = ::std::option::Option::None;
+                let mut field_14 = ::std::option::Option::None;
+                let mut field_15 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "url" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("url"),
+                                    )?,
+                            );
+                        }
+                        "html_url" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("html_url"),
+                                    )?,
+                            );
+                        }
+                        "labels_url" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("labels_url"),
+                                    )?,
+                            );
+                        }
+                        "id" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("id"),
+                                    )?,
+                            );
+                        }
+                        "node_id" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("node_id"),
+                                    )?,
+                            );
+                        }
+                        "number" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("number"),
+                                    )?,
+                            );
+                        }
+                        "state" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("state"),
+                                    )?,
+                            );
+                        }
+                        "title" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("title"),
+                                    )?,
+                            );
+                        }
+                        "description" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("description"),
+                                    )?,
+                            );
+                        }
+                        "creator" => {
+                            field_9 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("creator"),
+                                    )?,
+                            );
+                        }
+                        "open_issues" => {
+                            field_10 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("open_issues"),
+                                    )?,
+                            );
+                        }
+                        "closed_issues" => {
+                            field_11 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("closed_issues"),
+                                    )?,
+                            );
+                        }
+                        "created_at" => {
+                            field_12 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("created_at"),
+                                    )?,
+                            );
+                        }
+                        "updated_at" => {
+                            field_13 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("updated_at"),
+                                    )?,
+                            );
+                        }
+                        "closed_at" => {
+                            field_14 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("closed_at"),
+                                    )?,
+                            );
+                        }
+                        "due_on" => {
+                            field_15 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("due_on"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(Milestone {
+                    url: ::accord_runtime::de::required_value(field_0, "url")?,
+                    html_url: ::accord_runtime::de::required_value(field_1, "html_url")?,
+                    labels_url: ::accord_runtime::de::required_value(
+                        field_2,
+                        "labels_url",
+                    )?,
+                    id: ::accord_runtime::de::required_value(field_3, "id")?,
+                    node_id: ::accord_runtime::de::required_value(field_4, "node_id")?,
+                    number: ::accord_runtime::de::required_value(field_5, "number")?,
+                    state: ::accord_runtime::de::required_value(field_6, "state")?,
+                    title: ::accord_runtime::de::required_value(field_7, "title")?,
+                    description: field_8.unwrap_or_default(),
+                    creator: field_9.unwrap_or_default(),
+                    open_issues: ::accord_runtime::de::required_value(
+                        field_10,
+                        "open_issues",
+                    )?,
+                    closed_issues: ::accord_runtime::de::required_value(
+                        field_11,
+                        "closed_issues",
+                    )?,
+                    created_at: ::accord_runtime::de::required_value(
+                        field_12,
+                        "created_at",
+                    )?,
+                    updated_at: ::accord_runtime::de::required_value(
+                        field_13,
+                        "updated_at",
+                    )?,
+                    closed_at: field_14.unwrap_or_default(),
+                    due_on: field_15.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -514,16 +1215,92 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for LicenseSimple {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(LicenseSimple {
-            key: ::accord_runtime::de::required(&mut object, "key")?,
-            name: ::accord_runtime::de::required(&mut object, "name")?,
-            url: ::accord_runtime::de::optional(&mut object, "url")?,
-            spdx_id: ::accord_runtime::de::optional(&mut object, "spdx_id")?,
-            node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
-            html_url: ::accord_runtime::de::optional(&mut object, "html_url")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = LicenseSimple;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<LicenseSimple, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "key" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("key"),
+                                    )?,
+                            );
+                        }
+                        "name" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("name"),
+                                    )?,
+                            );
+                        }
+                        "url" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("url"),
+                                    )?,
+                            );
+                        }
+                        "spdx_id" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("spdx_id"),
+                                    )?,
+                            );
+                        }
+                        "node_id" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("node_id"),
+                                    )?,
+                            );
+                        }
+                        "html_url" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("html_url"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(LicenseSimple {
+                    key: ::accord_runtime::de::required_value(field_0, "key")?,
+                    name: ::accord_runtime::de::required_value(field_1, "name")?,
+                    url: field_2.unwrap_or_default(),
+                    spdx_id: field_3.unwrap_or_default(),
+                    node_id: ::accord_runtime::de::required_value(field_4, "node_id")?,
+                    html_url: field_5.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -549,15 +1326,82 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for RepositoryPermissions {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(RepositoryPermissions {
-            admin: ::accord_runtime::de::required(&mut object, "admin")?,
-            maintain: ::accord_runtime::de::optional(&mut object, "maintain")?,
-            push: ::accord_runtime::de::required(&mut object, "push")?,
-            triage: ::accord_runtime::de::optional(&mut object, "triage")?,
-            pull: ::accord_runtime::de::required(&mut object, "pull")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = RepositoryPermissions;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RepositoryPermissions, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "admin" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("admin"),
+                                    )?,
+                            );
+                        }
+                        "maintain" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("maintain"),
+                                    )?,
+                            );
+                        }
+                        "push" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("push"),
+                                    )?,
+                            );
+                        }
+                        "triage" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("triage"),
+                                    )?,
+                            );
+                        }
+                        "pull" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("pull"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(RepositoryPermissions {
+                    admin: ::accord_runtime::de::required_value(field_0, "admin")?,
+                    maintain: field_1.unwrap_or_default(),
+                    push: ::accord_runtime::de::required_value(field_2, "push")?,
+                    triage: field_3.unwrap_or_default(),
+                    pull: ::accord_runtime::de::required_value(field_4, "pull")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -747,90 +1591,594 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Repository {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(Repository {
-            id: ::accord_runtime::de::required(&mut object, "id")?,
-            node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
-            name: ::accord_runtime::de::required(&mut object, "name")?,
-            full_name: ::accord_runtime::de::required(&mut object, "full_name")?,
-            owner: ::accord_runtime::de::required(&mut object, "owner")?,
-            private: ::accord_runtime::de::required(&mut object, "private")?,
-            html_url: ::accord_runtime::de::required(&mut object, "html_url")?,
-            description: ::accord_runtime::de::optional(&mut object, "description")?,
-            fork: ::accord_runtime::de::required(&mut object, "fork")?,
-            url: ::accord_runtime::de::required(&mut object, "url")?,
-            clone_url: ::accord_runtime::de::required(&mut object, "clone_url")?,
-            git_url: ::accord_runtime::de::required(&mut object, "git_url")?,
-            ssh_url: ::accord_runtime::de::required(&mut object, "ssh_url")?,
-            svn_url: ::accord_runtime::de::required(&mut object, "svn_url")?,
-            mirror_url: ::accord_runtime::de::optional(&mut object, "mirror_url")?,
-            homepage: ::accord_runtime::de::optional(&mut object, "homepage")?,
-            language: ::accord_runtime::de::optional(&mut object, "language")?,
-            forks_count: ::accord_runtime::de::required(&mut object, "forks_count")?,
-            stargazers_count: ::accord_runtime::de::required(
-                &mut object,
-                "stargazers_count",
-            )?,
-            watchers_count: ::accord_runtime::de::required(
-                &mut object,
-                "watchers_count",
-            )?,
-            size: ::accord_runtime::de::required(&mut object, "size")?,
-            default_branch: ::accord_runtime::de::required(
-                &mut object,
-                "default_branch",
-            )?,
-            open_issues_count: ::accord_runtime::de::required(
-                &mut object,
-                "open_issues_count",
-            )?,
-            is_template: ::accord_runtime::de::optional(&mut object, "is_template")?,
-            topics: ::accord_runtime::de::optional(&mut object, "topics")?,
-            has_issues: ::accord_runtime::de::required(&mut object, "has_issues")?,
-            has_projects: ::accord_runtime::de::required(&mut object, "has_projects")?,
-            has_wiki: ::accord_runtime::de::required(&mut object, "has_wiki")?,
-            has_pages: ::accord_runtime::de::required(&mut object, "has_pages")?,
-            has_downloads: ::accord_runtime::de::required(&mut object, "has_downloads")?,
-            archived: ::accord_runtime::de::required(&mut object, "archived")?,
-            disabled: ::accord_runtime::de::required(&mut object, "disabled")?,
-            visibility: ::accord_runtime::de::optional(&mut object, "visibility")?,
-            pushed_at: ::accord_runtime::de::required(&mut object, "pushed_at")?,
-            created_at: ::accord_runtime::de::required(&mut object, "created_at")?,
-            updated_at: ::accord_runtime::de::required(&mut object, "updated_at")?,
-            permissions: ::accord_runtime::de::optional(&mut object, "permissions")?,
-            allow_rebase_merge: ::accord_runtime::de::optional(
-                &mut object,
-                "allow_rebase_merge",
-            )?,
-            allow_squash_merge: ::accord_runtime::de::optional(
-                &mut object,
-                "allow_squash_merge",
-            )?,
-            allow_auto_merge: ::accord_runtime::de::optional(
-                &mut object,
-                "allow_auto_merge",
-            )?,
-            delete_branch_on_merge: ::accord_runtime::de::optional(
-                &mut object,
-                "delete_branch_on_merge",
-            )?,
-            allow_merge_commit: ::accord_runtime::de::optional(
-                &mut object,
-                "allow_merge_commit",
-            )?,
-            allow_forking: ::accord_runtime::de::optional(&mut object, "allow_forking")?,
-            subscribers_count: ::accord_runtime::de::required(
-                &mut object,
-                "subscribers_count",
-            )?,
-            network_count: ::accord_runtime::de::required(&mut object, "network_count")?,
-            license: ::accord_runtime::de::optional(&mut object, "license")?,
-            organization: ::accord_runtime::de::present(&mut object, "organization")?,
-            forks: ::accord_runtime::de::required(&mut object, "forks")?,
-            open_issues: ::accord_runtime::de::required(&mut object, "open_issues")?,
-            watchers: ::accord_runtime::de::required(&mut object, "watchers")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = Repository;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Repository, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                let mut field_9 = ::std::option::Option::None;
+                let mut field_10 = ::std::option::Option::None;
+                let mut field_11 = ::std::option::Option::None;
+                let mut field_12 = ::std::option::Option::None;
+                let mut field_13 = ::std::option::Option::None;
+                let mut field_14 = ::std::option::Option::None;
+                let mut field_15 = ::std::option::Option::None;
+                let mut field_16 = ::std::option::Option::None;
+                let mut field_17 = ::std::option::Option::None;
+                let mut field_18 = ::std::option::Option::None;
+                let mut field_19 = ::std::option::Option::None;
+                let mut field_20 = ::std::option::Option::None;
+                let mut field_21 = ::std::option::Option::None;
+                let mut field_22 = ::std::option::Option::None;
+                let mut field_23 = ::std::option::Option::None;
+                let mut field_24 = ::std::option::Option::None;
+                let mut field_25 = ::std::option::Option::None;
+                let mut field_26 = ::std::option::Option::None;
+                let mut field_27 = ::std::option::Option::None;
+                let mut field_28 = ::std::option::Option::None;
+                let mut field_29 = ::std::option::Option::None;
+                let mut field_30 = ::std::option::Option::None;
+                let mut field_31 = ::std::option::Option::None;
+                let mut field_32 = ::std::option::Option::None;
+                let mut field_33 = ::std::option::Option::None;
+                let mut field_34 = ::std::option::Option::None;
+                let mut field_35 = ::std::option::Option::None;
+                let mut field_36 = ::std::option::Option::None;
+                let mut field_37 = ::std::option::Option::None;
+                let mut field_38 = ::std::option::Option::None;
+                let mut field_39 = ::std::option::Option::None;
+                let mut field_40 = ::std::option::Option::None;
+                let mut field_41 = ::std::option::Option::None;
+                let mut field_42 = ::std::option::Option::None;
+                let mut field_43 = ::std::option::Option::None;
+                let mut field_44 = ::std::option::Option::None;
+                let mut field_45 = ::std::option::Option::None;
+                let mut field_46 = ::std::option::Option::None;
+                let mut field_47 = ::std::option::Option::None;
+                let mut field_48 = ::std::option::Option::None;
+                let mut field_49 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("id"),
+                                    )?,
+                            );
+                        }
+                        "node_id" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("node_id"),
+                                    )?,
+                            );
+                        }
+                        "name" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("name"),
+                                    )?,
+                            );
+                        }
+                        "full_name" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("full_name"),
+                                    )?,
+                            );
+                        }
+                        "owner" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("owner"),
+                                    )?,
+                            );
+                        }
+                        "private" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("private"),
+                                    )?,
+                            );
+                        }
+                        "html_url" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("html_url"),
+                                    )?,
+                            );
+                        }
+                        "description" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("description"),
+                                    )?,
+                            );
+                        }
+                        "fork" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("fork"),
+                                    )?,
+                            );
+                        }
+                        "url" => {
+                            field_9 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("url"),
+                                    )?,
+                            );
+                        }
+                        "clone_url" => {
+                            field_10 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("clone_url"),
+                                    )?,
+                            );
+                        }
+                        "git_url" => {
+                            field_11 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("git_url"),
+                                    )?,
+                            );
+                        }
+                        "ssh_url" => {
+                            field_12 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("ssh_url"),
+                                    )?,
+                            );
+                        }
+                        "svn_url" => {
+                            field_13 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("svn_url"),
+                                    )?,
+                            );
+                        }
+                        "mirror_url" => {
+                            field_14 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("mirror_url"),
+                                    )?,
+                            );
+                        }
+                        "homepage" => {
+                            field_15 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("homepage"),
+                                    )?,
+                            );
+                        }
+                        "language" => {
+                            field_16 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("language"),
+                                    )?,
+                            );
+                        }
+                        "forks_count" => {
+                            field_17 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("forks_count"),
+                                    )?,
+                            );
+                        }
+                        "stargazers_count" => {
+                            field_18 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("stargazers_count"),
+                                    )?,
+                            );
+                        }
+                        "watchers_count" => {
+                            field_19 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("watchers_count"),
+                                    )?,
+                            );
+                        }
+                        "size" => {
+                            field_20 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("size"),
+                                    )?,
+                            );
+                        }
+                        "default_branch" => {
+                            field_21 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("default_branch"),
+                                    )?,
+                            );
+                        }
+                        "open_issues_count" => {
+                            field_22 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("open_issues_count"),
+                                    )?,
+                            );
+                        }
+                        "is_template" => {
+                            field_23 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("is_template"),
+                                    )?,
+                            );
+                        }
+                        "topics" => {
+                            field_24 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("topics"),
+                                    )?,
+                            );
+                        }
+                        "has_issues" => {
+                            field_25 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("has_issues"),
+                                    )?,
+                            );
+                        }
+                        "has_projects" => {
+                            field_26 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("has_projects"),
+                                    )?,
+                            );
+                        }
+                        "has_wiki" => {
+                            field_27 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("has_wiki"),
+                                    )?,
+                            );
+                        }
+                        "has_pages" => {
+                            field_28 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("has_pages"),
+                                    )?,
+                            );
+                        }
+                        "has_downloads" => {
+                            field_29 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("has_downloads"),
+                                    )?,
+                            );
+                        }
+                        "archived" => {
+                            field_30 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("archived"),
+                                    )?,
+                            );
+                        }
+                        "disabled" => {
+                            field_31 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("disabled"),
+                                    )?,
+                            );
+                        }
+                        "visibility" => {
+                            field_32 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("visibility"),
+                                    )?,
+                            );
+                        }
+                        "pushed_at" => {
+                            field_33 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("pushed_at"),
+                                    )?,
+                            );
+                        }
+                        "created_at" => {
+                            field_34 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("created_at"),
+                                    )?,
+                            );
+                        }
+                        "updated_at" => {
+                            field_35 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("updated_at"),
+                                    )?,
+                            );
+                        }
+                        "permissions" => {
+                            field_36 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("permissions"),
+                                    )?,
+                            );
+                        }
+                        "allow_rebase_merge" => {
+                            field_37 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("allow_rebase_merge"),
+                                    )?,
+                            );
+                        }
+                        "allow_squash_merge" => {
+                            field_38 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("allow_squash_merge"),
+                                    )?,
+                            );
+                        }
+                        "allow_auto_merge" => {
+                            field_39 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("allow_auto_merge"),
+                                    )?,
+                            );
+                        }
+                        "delete_branch_on_merge" => {
+                            field_40 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "delete_branch_on_merge",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "allow_merge_commit" => {
+                            field_41 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("allow_merge_commit"),
+                                    )?,
+                            );
+                        }
+                        "allow_forking" => {
+                            field_42 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("allow_forking"),
+                                    )?,
+                            );
+                        }
+                        "subscribers_count" => {
+                            field_43 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("subscribers_count"),
+                                    )?,
+                            );
+                        }
+                        "network_count" => {
+                            field_44 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("network_count"),
+                                    )?,
+                            );
+                        }
+                        "license" => {
+                            field_45 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("license"),
+                                    )?,
+                            );
+                        }
+                        "organization" => {
+                            field_46 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("organization"),
+                                    )?,
+                            );
+                        }
+                        "forks" => {
+                            field_47 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("forks"),
+                                    )?,
+                            );
+                        }
+                        "open_issues" => {
+                            field_48 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("open_issues"),
+                                    )?,
+                            );
+                        }
+                        "watchers" => {
+                            field_49 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("watchers"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(Repository {
+                    id: ::accord_runtime::de::required_value(field_0, "id")?,
+                    node_id: ::accord_runtime::de::required_value(field_1, "node_id")?,
+                    name: ::accord_runtime::de::required_value(field_2, "name")?,
+                    full_name: ::accord_runtime::de::required_value(
+                        field_3,
+                        "full_name",
+                    )?,
+                    owner: ::accord_runtime::de::required_value(field_4, "owner")?,
+                    private: ::accord_runtime::de::required_value(field_5, "private")?,
+                    html_url: ::accord_runtime::de::required_value(field_6, "html_url")?,
+                    description: field_7.unwrap_or_default(),
+                    fork: ::accord_runtime::de::required_value(field_8, "fork")?,
+                    url: ::accord_runtime::de::required_value(field_9, "url")?,
+                    clone_url: ::accord_runtime::de::required_value(
+                        field_10,
+                        "clone_url",
+                    )?,
+                    git_url: ::accord_runtime::de::required_value(field_11, "git_url")?,
+                    ssh_url: ::accord_runtime::de::required_value(field_12, "ssh_url")?,
+                    svn_url: ::accord_runtime::de::required_value(field_13, "svn_url")?,
+                    mirror_url: field_14.unwrap_or_default(),
+                    homepage: field_15.unwrap_or_default(),
+                    language: field_16.unwrap_or_default(),
+                    forks_count: ::accord_runtime::de::required_value(
+                        field_17,
+                        "forks_count",
+                    )?,
+                    stargazers_count: ::accord_runtime::de::required_value(
+                        field_18,
+                        "stargazers_count",
+                    )?,
+                    watchers_count: ::accord_runtime::de::required_value(
+                        field_19,
+                        "watchers_count",
+                    )?,
+                    size: ::accord_runtime::de::required_value(field_20, "size")?,
+                    default_branch: ::accord_runtime::de::required_value(
+                        field_21,
+                        "default_branch",
+                    )?,
+                    open_issues_count: ::accord_runtime::de::required_value(
+                        field_22,
+                        "open_issues_count",
+                    )?,
+                    is_template: field_23.unwrap_or_default(),
+                    topics: field_24.unwrap_or_default(),
+                    has_issues: ::accord_runtime::de::required_value(
+                        field_25,
+                        "has_issues",
+                    )?,
+                    has_projects: ::accord_runtime::de::required_value(
+                        field_26,
+                        "has_projects",
+                    )?,
+                    has_wiki: ::accord_runtime::de::required_value(
+                        field_27,
+                        "has_wiki",
+                    )?,
+                    has_pages: ::accord_runtime::de::required_value(
+                        field_28,
+                        "has_pages",
+                    )?,
+                    has_downloads: ::accord_runtime::de::required_value(
+                        field_29,
+                        "has_downloads",
+                    )?,
+                    archived: ::accord_runtime::de::required_value(
+                        field_30,
+                        "archived",
+                    )?,
+                    disabled: ::accord_runtime::de::required_value(
+                        field_31,
+                        "disabled",
+                    )?,
+                    visibility: field_32.unwrap_or_default(),
+                    pushed_at: ::accord_runtime::de::required_value(
+                        field_33,
+                        "pushed_at",
+                    )?,
+                    created_at: ::accord_runtime::de::required_value(
+                        field_34,
+                        "created_at",
+                    )?,
+                    updated_at: ::accord_runtime::de::required_value(
+                        field_35,
+                        "updated_at",
+                    )?,
+                    permissions: field_36.unwrap_or_default(),
+                    allow_rebase_merge: field_37.unwrap_or_default(),
+                    allow_squash_merge: field_38.unwrap_or_default(),
+                    allow_auto_merge: field_39.unwrap_or_default(),
+                    delete_branch_on_merge: field_40.unwrap_or_default(),
+                    allow_merge_commit: field_41.unwrap_or_default(),
+                    allow_forking: field_42.unwrap_or_default(),
+                    subscribers_count: ::accord_runtime::de::required_value(
+                        field_43,
+                        "subscribers_count",
+                    )?,
+                    network_count: ::accord_runtime::de::required_value(
+                        field_44,
+                        "network_count",
+                    )?,
+                    license: field_45.unwrap_or_default(),
+                    organization: field_46,
+                    forks: ::accord_runtime::de::required_value(field_47, "forks")?,
+                    open_issues: ::accord_runtime::de::required_value(
+                        field_48,
+                        "open_issues",
+                    )?,
+                    watchers: ::accord_runtime::de::required_value(field_49, "watchers")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -892,15 +2240,82 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuePullRequest {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(IssuePullRequest {
-            merged_at: ::accord_runtime::de::present(&mut object, "merged_at")?,
-            diff_url: ::accord_runtime::de::optional(&mut object, "diff_url")?,
-            html_url: ::accord_runtime::de::optional(&mut object, "html_url")?,
-            patch_url: ::accord_runtime::de::optional(&mut object, "patch_url")?,
-            url: ::accord_runtime::de::optional(&mut object, "url")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = IssuePullRequest;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<IssuePullRequest, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "merged_at" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("merged_at"),
+                                    )?,
+                            );
+                        }
+                        "diff_url" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("diff_url"),
+                                    )?,
+                            );
+                        }
+                        "html_url" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("html_url"),
+                                    )?,
+                            );
+                        }
+                        "patch_url" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("patch_url"),
+                                    )?,
+                            );
+                        }
+                        "url" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("url"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(IssuePullRequest {
+                    merged_at: field_0,
+                    diff_url: field_1.unwrap_or_default(),
+                    html_url: field_2.unwrap_or_default(),
+                    patch_url: field_3.unwrap_or_default(),
+                    url: field_4.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1041,49 +2456,356 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Issue {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(Issue {
-            id: ::accord_runtime::de::required(&mut object, "id")?,
-            node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
-            url: ::accord_runtime::de::required(&mut object, "url")?,
-            repository_url: ::accord_runtime::de::required(
-                &mut object,
-                "repository_url",
-            )?,
-            labels_url: ::accord_runtime::de::required(&mut object, "labels_url")?,
-            comments_url: ::accord_runtime::de::required(&mut object, "comments_url")?,
-            events_url: ::accord_runtime::de::required(&mut object, "events_url")?,
-            html_url: ::accord_runtime::de::required(&mut object, "html_url")?,
-            number: ::accord_runtime::de::required(&mut object, "number")?,
-            state: ::accord_runtime::de::required(&mut object, "state")?,
-            title: ::accord_runtime::de::required(&mut object, "title")?,
-            body: ::accord_runtime::de::present(&mut object, "body")?,
-            user: ::accord_runtime::de::optional(&mut object, "user")?,
-            labels: ::accord_runtime::de::required(&mut object, "labels")?,
-            assignee: ::accord_runtime::de::optional(&mut object, "assignee")?,
-            assignees: ::accord_runtime::de::present(&mut object, "assignees")?,
-            milestone: ::accord_runtime::de::optional(&mut object, "milestone")?,
-            locked: ::accord_runtime::de::required(&mut object, "locked")?,
-            active_lock_reason: ::accord_runtime::de::present(
-                &mut object,
-                "active_lock_reason",
-            )?,
-            comments: ::accord_runtime::de::required(&mut object, "comments")?,
-            pull_request: ::accord_runtime::de::optional(&mut object, "pull_request")?,
-            closed_at: ::accord_runtime::de::optional(&mut object, "closed_at")?,
-            created_at: ::accord_runtime::de::required(&mut object, "created_at")?,
-            updated_at: ::accord_runtime::de::required(&mut object, "updated_at")?,
-            closed_by: ::accord_runtime::de::present(&mut object, "closed_by")?,
-            body_html: ::accord_runtime::de::optional(&mut object, "body_html")?,
-            body_text: ::accord_runtime::de::optional(&mut object, "body_text")?,
-            timeline_url: ::accord_runtime::de::optional(&mut object, "timeline_url")?,
-            author_association: ::accord_runtime::de::required(
-                &mut object,
-                "author_association",
-            )?,
-            reactions: ::accord_runtime::de::optional(&mut object, "reactions")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = Issue;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Issue, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                let mut field_9 = ::std::option::Option::None;
+                let mut field_10 = ::std::option::Option::None;
+                let mut field_11 = ::std::option::Option::None;
+                let mut field_12 = ::std::option::Option::None;
+                let mut field_13 = ::std::option::Option::None;
+                let mut field_14 = ::std::option::Option::None;
+                let mut field_15 = ::std::option::Option::None;
+                let mut field_16 = ::std::option::Option::None;
+                let mut field_17 = ::std::option::Option::None;
+                let mut field_18 = ::std::option::Option::None;
+                let mut field_19 = ::std::option::Option::None;
+                let mut field_20 = ::std::option::Option::None;
+                let mut field_21 = ::std::option::Option::None;
+                let mut field_22 = ::std::option::Option::None;
+                let mut field_23 = ::std::option::Option::None;
+                let mut field_24 = ::std::option::Option::None;
+                let mut field_25 = ::std::option::Option::None;
+                let mut field_26 = ::std::option::Option::None;
+                let mut field_27 = ::std::option::Option::None;
+                let mut field_28 = ::std::option::Option::None;
+                let mut field_29 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("id"),
+                                    )?,
+                            );
+                        }
+                        "node_id" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("node_id"),
+                                    )?,
+                            );
+                        }
+                        "url" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("url"),
+                                    )?,
+                            );
+                        }
+                        "repository_url" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("repository_url"),
+                                    )?,
+                            );
+                        }
+                        "labels_url" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("labels_url"),
+                                    )?,
+                            );
+                        }
+                        "comments_url" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("comments_url"),
+                                    )?,
+                            );
+                        }
+                        "events_url" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("events_url"),
+                                    )?,
+                            );
+                        }
+                        "html_url" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("html_url"),
+                                    )?,
+                            );
+                        }
+                        "number" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("number"),
+                                    )?,
+                            );
+                        }
+                        "state" => {
+                            field_9 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("state"),
+                                    )?,
+                            );
+                        }
+                        "title" => {
+                            field_10 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("title"),
+                                    )?,
+                            );
+                        }
+                        "body" => {
+                            field_11 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("body"),
+                                    )?,
+                            );
+                        }
+                        "user" => {
+                            field_12 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("user"),
+                                    )?,
+                            );
+                        }
+                        "labels" => {
+                            field_13 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("labels"),
+                                    )?,
+                            );
+                        }
+                        "assignee" => {
+                            field_14 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("assignee"),
+                                    )?,
+                            );
+                        }
+                        "assignees" => {
+                            field_15 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("assignees"),
+                                    )?,
+                            );
+                        }
+                        "milestone" => {
+                            field_16 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("milestone"),
+                                    )?,
+                            );
+                        }
+                        "locked" => {
+                            field_17 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("locked"),
+                                    )?,
+                            );
+                        }
+                        "active_lock_reason" => {
+                            field_18 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("active_lock_reason"),
+                                    )?,
+                            );
+                        }
+                        "comments" => {
+                            field_19 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("comments"),
+                                    )?,
+                            );
+                        }
+                        "pull_request" => {
+                            field_20 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("pull_request"),
+                                    )?,
+                            );
+                        }
+                        "closed_at" => {
+                            field_21 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("closed_at"),
+                                    )?,
+                            );
+                        }
+                        "created_at" => {
+                            field_22 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("created_at"),
+                                    )?,
+                            );
+                        }
+                        "updated_at" => {
+                            field_23 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("updated_at"),
+                                    )?,
+                            );
+                        }
+                        "closed_by" => {
+                            field_24 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("closed_by"),
+                                    )?,
+                            );
+                        }
+                        "body_html" => {
+                            field_25 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("body_html"),
+                                    )?,
+                            );
+                        }
+                        "body_text" => {
+                            field_26 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("body_text"),
+                                    )?,
+                            );
+                        }
+                        "timeline_url" => {
+                            field_27 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("timeline_url"),
+                                    )?,
+                            );
+                        }
+                        "author_association" => {
+                            field_28 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("author_association"),
+                                    )?,
+                            );
+                        }
+                        "reactions" => {
+                            field_29 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("reactions"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(Issue {
+                    id: ::accord_runtime::de::required_value(field_0, "id")?,
+                    node_id: ::accord_runtime::de::required_value(field_1, "node_id")?,
+                    url: ::accord_runtime::de::required_value(field_2, "url")?,
+                    repository_url: ::accord_runtime::de::required_value(
+                        field_3,
+                        "repository_url",
+                    )?,
+                    labels_url: ::accord_runtime::de::required_value(
+                        field_4,
+                        "labels_url",
+                    )?,
+                    comments_url: ::accord_runtime::de::required_value(
+                        field_5,
+                        "comments_url",
+                    )?,
+                    events_url: ::accord_runtime::de::required_value(
+                        field_6,
+                        "events_url",
+                    )?,
+                    html_url: ::accord_runtime::de::required_value(field_7, "html_url")?,
+                    number: ::accord_runtime::de::required_value(field_8, "number")?,
+                    state: ::accord_runtime::de::required_value(field_9, "state")?,
+                    title: ::accord_runtime::de::required_value(field_10, "title")?,
+                    body: field_11,
+                    user: field_12.unwrap_or_default(),
+                    labels: ::accord_runtime::de::required_value(field_13, "labels")?,
+                    assignee: field_14.unwrap_or_default(),
+                    assignees: field_15,
+                    milestone: field_16.unwrap_or_default(),
+                    locked: ::accord_runtime::de::required_value(field_17, "locked")?,
+                    active_lock_reason: field_18,
+                    comments: ::accord_runtime::de::required_value(
+                        field_19,
+                        "comments",
+                    )?,
+                    pull_request: field_20.unwrap_or_default(),
+                    closed_at: field_21.unwrap_or_default(),
+                    created_at: ::accord_runtime::de::required_value(
+                        field_22,
+                        "created_at",
+                    )?,
+                    updated_at: ::accord_runtime::de::required_value(
+                        field_23,
+                        "updated_at",
+                    )?,
+                    closed_by: field_24,
+                    body_html: field_25.unwrap_or_default(),
+                    body_text: field_26.unwrap_or_default(),
+                    timeline_url: field_27.unwrap_or_default(),
+                    author_association: ::accord_runtime::de::required_value(
+                        field_28,
+                        "author_association",
+                    )?,
+                    reactions: field_29.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1146,26 +2868,174 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueComment {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(IssueComment {
-            id: ::accord_runtime::de::required(&mut object, "id")?,
-            node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
-            url: ::accord_runtime::de::required(&mut object, "url")?,
-            body: ::accord_runtime::de::optional(&mut object, "body")?,
-            body_text: ::accord_runtime::de::optional(&mut object, "body_text")?,
-            body_html: ::accord_runtime::de::optional(&mut object, "body_html")?,
-            html_url: ::accord_runtime::de::required(&mut object, "html_url")?,
-            user: ::accord_runtime::de::optional(&mut object, "user")?,
-            created_at: ::accord_runtime::de::required(&mut object, "created_at")?,
-            updated_at: ::accord_runtime::de::required(&mut object, "updated_at")?,
-            issue_url: ::accord_runtime::de::required(&mut object, "issue_url")?,
-            author_association: ::accord_runtime::de::required(
-                &mut object,
-                "author_association",
-            )?,
-            reactions: ::accord_runtime::de::optional(&mut object, "reactions")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = IssueComment;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<IssueComment, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                let mut field_9 = ::std::option::Option::None;
+                let mut field_10 = ::std::option::Option::None;
+                let mut field_11 = ::std::option::Option::None;
+                let mut field_12 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("id"),
+                                    )?,
+                            );
+                        }
+                        "node_id" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("node_id"),
+                                    )?,
+                            );
+                        }
+                        "url" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("url"),
+                                    )?,
+                            );
+                        }
+                        "body" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("body"),
+                                    )?,
+                            );
+                        }
+                        "body_text" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("body_text"),
+                                    )?,
+                            );
+                        }
+                        "body_html" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("body_html"),
+                                    )?,
+                            );
+                        }
+                        "html_url" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("html_url"),
+                                    )?,
+                            );
+                        }
+                        "user" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("user"),
+                                    )?,
+                            );
+                        }
+                        "created_at" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("created_at"),
+                                    )?,
+                            );
+                        }
+                        "updated_at" => {
+                            field_9 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("updated_at"),
+                                    )?,
+                            );
+                        }
+                        "issue_url" => {
+                            field_10 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("issue_url"),
+                                    )?,
+                            );
+                        }
+                        "author_association" => {
+                            field_11 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("author_association"),
+                                    )?,
+                            );
+                        }
+                        "reactions" => {
+                            field_12 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("reactions"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(IssueComment {
+                    id: ::accord_runtime::de::required_value(field_0, "id")?,
+                    node_id: ::accord_runtime::de::required_value(field_1, "node_id")?,
+                    url: ::accord_runtime::de::required_value(field_2, "url")?,
+                    body: field_3.unwrap_or_default(),
+                    body_text: field_4.unwrap_or_default(),
+                    body_html: field_5.unwrap_or_default(),
+                    html_url: ::accord_runtime::de::required_value(field_6, "html_url")?,
+                    user: field_7.unwrap_or_default(),
+                    created_at: ::accord_runtime::de::required_value(
+                        field_8,
+                        "created_at",
+                    )?,
+                    updated_at: ::accord_runtime::de::required_value(
+                        field_9,
+                        "updated_at",
+                    )?,
+                    issue_url: ::accord_runtime::de::required_value(
+                        field_10,
+                        "issue_url",
+                    )?,
+                    author_association: ::accord_runtime::de::required_value(
+                        field_11,
+                        "author_association",
+                    )?,
+                    reactions: field_12.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1193,17 +3063,72 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for BasicError {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(BasicError {
-            message: ::accord_runtime::de::optional(&mut object, "message")?,
-            documentation_url: ::accord_runtime::de::optional(
-                &mut object,
-                "documentation_url",
-            )?,
-            url: ::accord_runtime::de::optional(&mut object, "url")?,
-            status: ::accord_runtime::de::optional(&mut object, "status")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = BasicError;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<BasicError, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "message" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("message"),
+                                    )?,
+                            );
+                        }
+                        "documentation_url" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("documentation_url"),
+                                    )?,
+                            );
+                        }
+                        "url" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("url"),
+                                    )?,
+                            );
+                        }
+                        "status" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("status"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(BasicError {
+                    message: field_0.unwrap_or_default(),
+                    documentation_url: field_1.unwrap_or_default(),
+                    url: field_2.unwrap_or_default(),
+                    status: field_3.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1259,16 +3184,92 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationErrorErrorsIte
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(ValidationErrorErrorsItem {
-            resource: ::accord_runtime::de::optional(&mut object, "resource")?,
-            field: ::accord_runtime::de::optional(&mut object, "field")?,
-            message: ::accord_runtime::de::optional(&mut object, "message")?,
-            code: ::accord_runtime::de::required(&mut object, "code")?,
-            index: ::accord_runtime::de::optional(&mut object, "index")?,
-            value: ::accord_runtime::de::present(&mut object, "value")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = ValidationErrorErrorsItem;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ValidationErrorErrorsItem, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "resource" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("resource"),
+                                    )?,
+                            );
+                        }
+                        "field" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("field"),
+                                    )?,
+                            );
+                        }
+                        "message" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("message"),
+                                    )?,
+                            );
+                        }
+                        "code" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("code"),
+                                    )?,
+                            );
+                        }
+                        "index" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("index"),
+                                    )?,
+                            );
+                        }
+                        "value" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("value"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ValidationErrorErrorsItem {
+                    resource: field_0.unwrap_or_default(),
+                    field: field_1.unwrap_or_default(),
+                    message: field_2.unwrap_or_default(),
+                    code: ::accord_runtime::de::required_value(field_3, "code")?,
+                    index: field_4.unwrap_or_default(),
+                    value: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1293,16 +3294,65 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationError {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(ValidationError {
-            message: ::accord_runtime::de::required(&mut object, "message")?,
-            documentation_url: ::accord_runtime::de::required(
-                &mut object,
-                "documentation_url",
-            )?,
-            errors: ::accord_runtime::de::optional(&mut object, "errors")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = ValidationError;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ValidationError, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "message" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("message"),
+                                    )?,
+                            );
+                        }
+                        "documentation_url" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("documentation_url"),
+                                    )?,
+                            );
+                        }
+                        "errors" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("errors"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ValidationError {
+                    message: ::accord_runtime::de::required_value(field_0, "message")?,
+                    documentation_url: ::accord_runtime::de::required_value(
+                        field_1,
+                        "documentation_url",
+                    )?,
+                    errors: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1327,16 +3377,62 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ServiceUnavailableError 
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(ServiceUnavailableError {
-            code: ::accord_runtime::de::optional(&mut object, "code")?,
-            message: ::accord_runtime::de::optional(&mut object, "message")?,
-            documentation_url: ::accord_runtime::de::optional(
-                &mut object,
-                "documentation_url",
-            )?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = ServiceUnavailableError;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ServiceUnavailableError, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "code" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("code"),
+                                    )?,
+                            );
+                        }
+                        "message" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("message"),
+                                    )?,
+                            );
+                        }
+                        "documentation_url" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("documentation_url"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ServiceUnavailableError {
+                    code: field_0.unwrap_or_default(),
+                    message: field_1.unwrap_or_default(),
+                    documentation_url: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1372,14 +3468,72 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabelInput {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(IssueLabelInput {
-            id: ::accord_runtime::de::optional(&mut object, "id")?,
-            name: ::accord_runtime::de::optional(&mut object, "name")?,
-            description: ::accord_runtime::de::present(&mut object, "description")?,
-            color: ::accord_runtime::de::present(&mut object, "color")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = IssueLabelInput;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<IssueLabelInput, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("id"),
+                                    )?,
+                            );
+                        }
+                        "name" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("name"),
+                                    )?,
+                            );
+                        }
+                        "description" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("description"),
+                                    )?,
+                            );
+                        }
+                        "color" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("color"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(IssueLabelInput {
+                    id: field_0.unwrap_or_default(),
+                    name: field_1.unwrap_or_default(),
+                    description: field_2,
+                    color: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1477,16 +3631,92 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueRequest {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(CreateIssueRequest {
-            title: ::accord_runtime::de::required(&mut object, "title")?,
-            body: ::accord_runtime::de::optional(&mut object, "body")?,
-            assignee: ::accord_runtime::de::present(&mut object, "assignee")?,
-            milestone: ::accord_runtime::de::present(&mut object, "milestone")?,
-            labels: ::accord_runtime::de::optional(&mut object, "labels")?,
-            assignees: ::accord_runtime::de::optional(&mut object, "assignees")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = CreateIssueRequest;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CreateIssueRequest, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "title" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("title"),
+                                    )?,
+                            );
+                        }
+                        "body" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("body"),
+                                    )?,
+                            );
+                        }
+                        "assignee" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("assignee"),
+                                    )?,
+                            );
+                        }
+                        "milestone" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("milestone"),
+                                    )?,
+                            );
+                        }
+                        "labels" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("labels"),
+                                    )?,
+                            );
+                        }
+                        "assignees" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("assignees"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CreateIssueRequest {
+                    title: ::accord_runtime::de::required_value(field_0, "title")?,
+                    body: field_1.unwrap_or_default(),
+                    assignee: field_2,
+                    milestone: field_3,
+                    labels: field_4.unwrap_or_default(),
+                    assignees: field_5.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1574,17 +3804,102 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateIssueRequest {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(UpdateIssueRequest {
-            title: ::accord_runtime::de::present(&mut object, "title")?,
-            body: ::accord_runtime::de::present(&mut object, "body")?,
-            assignee: ::accord_runtime::de::present(&mut object, "assignee")?,
-            state: ::accord_runtime::de::optional(&mut object, "state")?,
-            milestone: ::accord_runtime::de::present(&mut object, "milestone")?,
-            labels: ::accord_runtime::de::optional(&mut object, "labels")?,
-            assignees: ::accord_runtime::de::optional(&mut object, "assignees")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = UpdateIssueRequest;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateIssueRequest, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "title" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("title"),
+                                    )?,
+                            );
+                        }
+                        "body" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("body"),
+                                    )?,
+                            );
+                        }
+                        "assignee" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("assignee"),
+                                    )?,
+                            );
+                        }
+                        "state" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("state"),
+                                    )?,
+                            );
+                        }
+                        "milestone" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("milestone"),
+                                    )?,
+                            );
+                        }
+                        "labels" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("labels"),
+                                    )?,
+                            );
+                        }
+                        "assignees" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("assignees"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(UpdateIssueRequest {
+                    title: field_0,
+                    body: field_1,
+                    assignee: field_2,
+                    state: field_3.unwrap_or_default(),
+                    milestone: field_4,
+                    labels: field_5.unwrap_or_default(),
+                    assignees: field_6.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1604,11 +3919,42 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueCommentReques
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(CreateIssueCommentRequest {
-            body: ::accord_runtime::de::required(&mut object, "body")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = CreateIssueCommentRequest;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CreateIssueCommentRequest, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "body" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("body"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CreateIssueCommentRequest {
+                    body: ::accord_runtime::de::required_value(field_0, "body")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1768,60 +4114,466 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for WebhookRepository {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(WebhookRepository {
-            id: ::accord_runtime::de::required(&mut object, "id")?,
-            node_id: ::accord_runtime::de::required(&mut object, "node_id")?,
-            name: ::accord_runtime::de::required(&mut object, "name")?,
-            full_name: ::accord_runtime::de::required(&mut object, "full_name")?,
-            private: ::accord_runtime::de::required(&mut object, "private")?,
-            owner: ::accord_runtime::de::required(&mut object, "owner")?,
-            html_url: ::accord_runtime::de::required(&mut object, "html_url")?,
-            description: ::accord_runtime::de::optional(&mut object, "description")?,
-            fork: ::accord_runtime::de::required(&mut object, "fork")?,
-            url: ::accord_runtime::de::required(&mut object, "url")?,
-            created_at: ::accord_runtime::de::required(&mut object, "created_at")?,
-            updated_at: ::accord_runtime::de::required(&mut object, "updated_at")?,
-            pushed_at: ::accord_runtime::de::optional(&mut object, "pushed_at")?,
-            git_url: ::accord_runtime::de::required(&mut object, "git_url")?,
-            ssh_url: ::accord_runtime::de::required(&mut object, "ssh_url")?,
-            clone_url: ::accord_runtime::de::required(&mut object, "clone_url")?,
-            svn_url: ::accord_runtime::de::required(&mut object, "svn_url")?,
-            homepage: ::accord_runtime::de::optional(&mut object, "homepage")?,
-            size: ::accord_runtime::de::required(&mut object, "size")?,
-            stargazers_count: ::accord_runtime::de::required(
-                &mut object,
-                "stargazers_count",
-            )?,
-            watchers_count: ::accord_runtime::de::required(
-                &mut object,
-                "watchers_count",
-            )?,
-            language: ::accord_runtime::de::optional(&mut object, "language")?,
-            has_issues: ::accord_runtime::de::required(&mut object, "has_issues")?,
-            has_projects: ::accord_runtime::de::required(&mut object, "has_projects")?,
-            has_downloads: ::accord_runtime::de::required(&mut object, "has_downloads")?,
-            has_wiki: ::accord_runtime::de::required(&mut object, "has_wiki")?,
-            has_pages: ::accord_runtime::de::required(&mut object, "has_pages")?,
-            forks_count: ::accord_runtime::de::required(&mut object, "forks_count")?,
-            mirror_url: ::accord_runtime::de::optional(&mut object, "mirror_url")?,
-            archived: ::accord_runtime::de::required(&mut object, "archived")?,
-            disabled: ::accord_runtime::de::optional(&mut object, "disabled")?,
-            open_issues_count: ::accord_runtime::de::required(
-                &mut object,
-                "open_issues_count",
-            )?,
-            license: ::accord_runtime::de::optional(&mut object, "license")?,
-            forks: ::accord_runtime::de::required(&mut object, "forks")?,
-            open_issues: ::accord_runtime::de::required(&mut object, "open_issues")?,
-            watchers: ::accord_runtime::de::required(&mut object, "watchers")?,
-            default_branch: ::accord_runtime::de::required(
-                &mut object,
-                "default_branch",
-            )?,
-            is_template: ::accord_runtime::de::required(&mut object, "is_template")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = WebhookRepository;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<WebhookRepository, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                let mut field_9 = ::std::option::Option::None;
+                let mut field_10 = ::std::option::Option::None;
+                let mut field_11 = ::std::option::Option::None;
+                let mut field_12 = ::std::option::Option::None;
+                let mut field_13 = ::std::option::Option::None;
+                let mut field_14 = ::std::option::Option::None;
+                let mut field_15 = ::std::option::Option::None;
+                let mut field_16 = ::std::option::Option::None;
+                let mut field_17 = ::std::option::Option::None;
+                let mut field_18 = ::std::option::Option::None;
+                let mut field_19 = ::std::option::Option::None;
+                let mut field_20 = ::std::option::Option::None;
+                let mut field_21 = ::std::option::Option::None;
+                let mut field_22 = ::std::option::Option::None;
+                let mut field_23 = ::std::option::Option::None;
+                let mut field_24 = ::std::option::Option::None;
+                let mut field_25 = ::std::option::Option::None;
+                let mut field_26 = ::std::option::Option::None;
+                let mut field_27 = ::std::option::Option::None;
+                let mut field_28 = ::std::option::Option::None;
+                let mut field_29 = ::std::option::Option::None;
+                let mut field_30 = ::std::option::Option::None;
+                let mut field_31 = ::std::option::Option::None;
+                let mut field_32 = ::std::option::Option::None;
+                let mut field_33 = ::std::option::Option::None;
+                let mut field_34 = ::std::option::Option::None;
+                let mut field_35 = ::std::option::Option::None;
+                let mut field_36 = ::std::option::Option::None;
+                let mut field_37 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("id"),
+                                    )?,
+                            );
+                        }
+                        "node_id" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("node_id"),
+                                    )?,
+                            );
+                        }
+                        "name" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("name"),
+                                    )?,
+                            );
+                        }
+                        "full_name" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("full_name"),
+                                    )?,
+                            );
+                        }
+                        "private" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("private"),
+                                    )?,
+                            );
+                        }
+                        "owner" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("owner"),
+                                    )?,
+                            );
+                        }
+                        "html_url" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("html_url"),
+                                    )?,
+                            );
+                        }
+                        "description" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("description"),
+                                    )?,
+                            );
+                        }
+                        "fork" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("fork"),
+                                    )?,
+                            );
+                        }
+                        "url" => {
+                            field_9 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("url"),
+                                    )?,
+                            );
+                        }
+                        "created_at" => {
+                            field_10 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("created_at"),
+                                    )?,
+                            );
+                        }
+                        "updated_at" => {
+                            field_11 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("updated_at"),
+                                    )?,
+                            );
+                        }
+                        "pushed_at" => {
+                            field_12 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("pushed_at"),
+                                    )?,
+                            );
+                        }
+                        "git_url" => {
+                            field_13 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("git_url"),
+                                    )?,
+                            );
+                        }
+                        "ssh_url" => {
+                            field_14 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("ssh_url"),
+                                    )?,
+                            );
+                        }
+                        "clone_url" => {
+                            field_15 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("clone_url"),
+                                    )?,
+                            );
+                        }
+                        "svn_url" => {
+                            field_16 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("svn_url"),
+                                    )?,
+                            );
+                        }
+                        "homepage" => {
+                            field_17 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("homepage"),
+                                    )?,
+                            );
+                        }
+                        "size" => {
+                            field_18 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("size"),
+                                    )?,
+                            );
+                        }
+                        "stargazers_count" => {
+                            field_19 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("stargazers_count"),
+                                    )?,
+                            );
+                        }
+                        "watchers_count" => {
+                            field_20 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("watchers_count"),
+                                    )?,
+                            );
+                        }
+                        "language" => {
+                            field_21 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("language"),
+                                    )?,
+                            );
+                        }
+                        "has_issues" => {
+                            field_22 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("has_issues"),
+                                    )?,
+                            );
+                        }
+                        "has_projects" => {
+                            field_23 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("has_projects"),
+                                    )?,
+                            );
+                        }
+                        "has_downloads" => {
+                            field_24 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("has_downloads"),
+                                    )?,
+                            );
+                        }
+                        "has_wiki" => {
+                            field_25 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("has_wiki"),
+                                    )?,
+                            );
+                        }
+                        "has_pages" => {
+                            field_26 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("has_pages"),
+                                    )?,
+                            );
+                        }
+                        "forks_count" => {
+                            field_27 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("forks_count"),
+                                    )?,
+                            );
+                        }
+                        "mirror_url" => {
+                            field_28 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("mirror_url"),
+                                    )?,
+                            );
+                        }
+                        "archived" => {
+                            field_29 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("archived"),
+                                    )?,
+                            );
+                        }
+                        "disabled" => {
+                            field_30 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("disabled"),
+                                    )?,
+                            );
+                        }
+                        "open_issues_count" => {
+                            field_31 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("open_issues_count"),
+                                    )?,
+                            );
+                        }
+                        "license" => {
+                            field_32 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("license"),
+                                    )?,
+                            );
+                        }
+                        "forks" => {
+                            field_33 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("forks"),
+                                    )?,
+                            );
+                        }
+                        "open_issues" => {
+                            field_34 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("open_issues"),
+                                    )?,
+                            );
+                        }
+                        "watchers" => {
+                            field_35 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("watchers"),
+                                    )?,
+                            );
+                        }
+                        "default_branch" => {
+                            field_36 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("default_branch"),
+                                    )?,
+                            );
+                        }
+                        "is_template" => {
+                            field_37 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("is_template"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(WebhookRepository {
+                    id: ::accord_runtime::de::required_value(field_0, "id")?,
+                    node_id: ::accord_runtime::de::required_value(field_1, "node_id")?,
+                    name: ::accord_runtime::de::required_value(field_2, "name")?,
+                    full_name: ::accord_runtime::de::required_value(
+                        field_3,
+                        "full_name",
+                    )?,
+                    private: ::accord_runtime::de::required_value(field_4, "private")?,
+                    owner: ::accord_runtime::de::required_value(field_5, "owner")?,
+                    html_url: ::accord_runtime::de::required_value(field_6, "html_url")?,
+                    description: field_7.unwrap_or_default(),
+                    fork: ::accord_runtime::de::required_value(field_8, "fork")?,
+                    url: ::accord_runtime::de::required_value(field_9, "url")?,
+                    created_at: ::accord_runtime::de::required_value(
+                        field_10,
+                        "created_at",
+                    )?,
+                    updated_at: ::accord_runtime::de::required_value(
+                        field_11,
+                        "updated_at",
+                    )?,
+                    pushed_at: field_12.unwrap_or_default(),
+                    git_url: ::accord_runtime::de::required_value(field_13, "git_url")?,
+                    ssh_url: ::accord_runtime::de::required_value(field_14, "ssh_url")?,
+                    clone_url: ::accord_runtime::de::required_value(
+                        field_15,
+                        "clone_url",
+                    )?,
+                    svn_url: ::accord_runtime::de::required_value(field_16, "svn_url")?,
+                    homepage: field_17.unwrap_or_default(),
+                    size: ::accord_runtime::de::required_value(field_18, "size")?,
+                    stargazers_count: ::accord_runtime::de::required_value(
+                        field_19,
+                        "stargazers_count",
+                    )?,
+                    watchers_count: ::accord_runtime::de::required_value(
+                        field_20,
+                        "watchers_count",
+                    )?,
+                    language: field_21.unwrap_or_default(),
+                    has_issues: ::accord_runtime::de::required_value(
+                        field_22,
+                        "has_issues",
+                    )?,
+                    has_projects: ::accord_runtime::de::required_value(
+                        field_23,
+                        "has_projects",
+                    )?,
+                    has_downloads: ::accord_runtime::de::required_value(
+                        field_24,
+                        "has_downloads",
+                    )?,
+                    has_wiki: ::accord_runtime::de::required_value(
+                        field_25,
+                        "has_wiki",
+                    )?,
+                    has_pages: ::accord_runtime::de::required_value(
+                        field_26,
+                        "has_pages",
+                    )?,
+                    forks_count: ::accord_runtime::de::required_value(
+                        field_27,
+                        "forks_count",
+                    )?,
+                    mirror_url: field_28.unwrap_or_default(),
+                    archived: ::accord_runtime::de::required_value(
+                        field_29,
+                        "archived",
+                    )?,
+                    disabled: field_30.unwrap_or_default(),
+                    open_issues_count: ::accord_runtime::de::required_value(
+                        field_31,
+                        "open_issues_count",
+                    )?,
+                    license: field_32.unwrap_or_default(),
+                    forks: ::accord_runtime::de::required_value(field_33, "forks")?,
+                    open_issues: ::accord_runtime::de::required_value(
+                        field_34,
+                        "open_issues",
+                    )?,
+                    watchers: ::accord_runtime::de::required_value(
+                        field_35,
+                        "watchers",
+                    )?,
+                    default_branch: ::accord_runtime::de::required_value(
+                        field_36,
+                        "default_branch",
+                    )?,
+                    is_template: ::accord_runtime::de::required_value(
+                        field_37,
+                        "is_template",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1937,11 +4689,42 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventChangesTitle 
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(IssuesEventChangesTitle {
-            from: ::accord_runtime::de::required(&mut object, "from")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = IssuesEventChangesTitle;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<IssuesEventChangesTitle, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "from" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("from"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(IssuesEventChangesTitle {
+                    from: ::accord_runtime::de::required_value(field_0, "from")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1965,12 +4748,52 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventChanges {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(IssuesEventChanges {
-            title: ::accord_runtime::de::optional(&mut object, "title")?,
-            body: ::accord_runtime::de::optional(&mut object, "body")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = IssuesEventChanges;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<IssuesEventChanges, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "title" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("title"),
+                                    )?,
+                            );
+                        }
+                        "body" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("body"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(IssuesEventChanges {
+                    title: field_0.unwrap_or_default(),
+                    body: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -2023,17 +4846,105 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEvent {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(IssuesEvent {
-            action: ::accord_runtime::de::required(&mut object, "action")?,
-            issue: ::accord_runtime::de::required(&mut object, "issue")?,
-            changes: ::accord_runtime::de::optional(&mut object, "changes")?,
-            assignee: ::accord_runtime::de::present(&mut object, "assignee")?,
-            label: ::accord_runtime::de::optional(&mut object, "label")?,
-            repository: ::accord_runtime::de::required(&mut object, "repository")?,
-            sender: ::accord_runtime::de::required(&mut object, "sender")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = IssuesEvent;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<IssuesEvent, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "action" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("action"),
+                                    )?,
+                            );
+                        }
+                        "issue" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("issue"),
+                                    )?,
+                            );
+                        }
+                        "changes" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("changes"),
+                                    )?,
+                            );
+                        }
+                        "assignee" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("assignee"),
+                                    )?,
+                            );
+                        }
+                        "label" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("label"),
+                                    )?,
+                            );
+                        }
+                        "repository" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("repository"),
+                                    )?,
+                            );
+                        }
+                        "sender" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("sender"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(IssuesEvent {
+                    action: ::accord_runtime::de::required_value(field_0, "action")?,
+                    issue: ::accord_runtime::de::required_value(field_1, "issue")?,
+                    changes: field_2.unwrap_or_default(),
+                    assignee: field_3,
+                    label: field_4.unwrap_or_default(),
+                    repository: ::accord_runtime::de::required_value(
+                        field_5,
+                        "repository",
+                    )?,
+                    sender: ::accord_runtime::de::required_value(field_6, "sender")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -2100,11 +5011,42 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEventChanges
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(IssueCommentEventChanges {
-            body: ::accord_runtime::de::optional(&mut object, "body")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = IssueCommentEventChanges;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<IssueCommentEventChanges, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "body" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("body"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(IssueCommentEventChanges {
+                    body: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -2145,16 +5087,95 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEvent {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(IssueCommentEvent {
-            action: ::accord_runtime::de::required(&mut object, "action")?,
-            changes: ::accord_runtime::de::optional(&mut object, "changes")?,
-            issue: ::accord_runtime::de::required(&mut object, "issue")?,
-            comment: ::accord_runtime::de::required(&mut object, "comment")?,
-            repository: ::accord_runtime::de::required(&mut object, "repository")?,
-            sender: ::accord_runtime::de::required(&mut object, "sender")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = IssueCommentEvent;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<IssueCommentEvent, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "action" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("action"),
+                                    )?,
+                            );
+                        }
+                        "changes" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("changes"),
+                                    )?,
+                            );
+                        }
+                        "issue" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("issue"),
+                                    )?,
+                            );
+                        }
+                        "comment" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("comment"),
+                                    )?,
+                            );
+                        }
+                        "repository" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("repository"),
+                                    )?,
+                            );
+                        }
+                        "sender" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("sender"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(IssueCommentEvent {
+                    action: ::accord_runtime::de::required_value(field_0, "action")?,
+                    changes: field_1.unwrap_or_default(),
+                    issue: ::accord_runtime::de::required_value(field_2, "issue")?,
+                    comment: ::accord_runtime::de::required_value(field_3, "comment")?,
+                    repository: ::accord_runtime::de::required_value(
+                        field_4,
+                        "repository",
+                    )?,
+                    sender: ::accord_runtime::de::required_value(field_5, "sender")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 

@@ -31,7 +31,10 @@ static VERIFIER: ::std::sync::LazyLock<
 > = ::std::sync::LazyLock::new(|| SCHEME.verifier());
 /// Environment variable holding the webhook secret: `GITHUB_WEBHOOK_SECRET`.
 pub const SECRET_ENV: &str = "GITHUB_WEBHOOK_SECRET";
-/// The declared events; events the spec does not declare arrive as `Unknown`.
+/// The declared events; events the spec does not declare arrive as `Unknown`, and
+/// declared events whose payload does not fit their model as `Unrecognised` (from
+/// `verify`, both were signed with your secret: acknowledge them, as a rejection makes
+/// the provider deliver them again).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
@@ -46,6 +49,18 @@ pub enum Event {
         /// The payload.
         raw: ::accord_runtime::serde_json::Value,
     },
+    /// A declared event type whose payload does not match the spec's model (the
+    /// provider changed its shape, or the spec is out of date); the payload is kept
+    /// as JSON.
+    Unrecognised {
+        /// The event type as sent.
+        event_type: ::std::string::String,
+        /// The payload.
+        raw: ::accord_runtime::serde_json::Value,
+        /// Why it does not match the model (serde's message, at most about
+        /// 300 bytes).
+        error: ::std::string::String,
+    },
 }
 
 impl Event {
@@ -54,7 +69,8 @@ impl Event {
         match self {
             Event::Issues(_) => "issues",
             Event::IssueComment(_) => "issue_comment",
-            Event::Unknown { event_type, .. } => event_type,
+            Event::Unknown { event_type, .. }
+            | Event::Unrecognised { event_type, .. } => event_type,
         }
     }
 }
@@ -74,7 +90,9 @@ pub struct Delivery {
 
 /// Verifies a delivery with `secret` at time `now` and returns its typed event. Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).
 ///
-/// Errors: a [`::accord_runtime::webhook::WebhookError`] saying why it was rejected.
+/// A signed delivery of a declared event whose payload does not fit its model is no error: it arrives as `Event::Unrecognised` with the verified JSON.
+///
+/// Errors: a [`::accord_runtime::webhook::WebhookError`] saying why it was rejected; [`::accord_runtime::webhook::WebhookError::is_payload_error`] tells a signed body that cannot be read as JSON (acknowledge it: a 4xx makes the provider deliver it again) from a bad signature (answer 4xx).
 pub fn verify<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(
     headers: &H,
     body: &[u8],
@@ -97,36 +115,40 @@ pub fn verify_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(
     let verifier = VERIFIER.as_ref().map_err(::std::clone::Clone::clone)?;
     let verified = verifier
         .verify(headers, body, ::std::option::Option::None, secrets, now)?;
-    let payload: ::accord_runtime::serde_json::Value = ::accord_runtime::serde_json::from_slice(
-            body,
-        )
-        .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(
-            e.to_string(),
-        ))?;
     let event_type = ::accord_runtime::webhook::header_text(headers, "X-GitHub-Event")?;
     let id = ::accord_runtime::webhook::header_text(headers, "X-GitHub-Delivery").ok();
     let event = match event_type.as_str() {
         "issues" => {
-            ::accord_runtime::serde_json::from_value(payload)
-                .map(Event::Issues)
-                .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(
-                    e.to_string(),
-                ))
+            match ::accord_runtime::webhook::payload(body) {
+                ::std::result::Result::Ok(event) => Event::Issues(event),
+                ::std::result::Result::Err(error) => {
+                    Event::Unrecognised {
+                        event_type,
+                        raw: ::accord_runtime::webhook::raw_payload(body)?,
+                        error,
+                    }
+                }
+            }
         }
         "issue_comment" => {
-            ::accord_runtime::serde_json::from_value(payload)
-                .map(Event::IssueComment)
-                .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(
-                    e.to_string(),
-                ))
+            match ::accord_runtime::webhook::payload(body) {
+                ::std::result::Result::Ok(event) => Event::IssueComment(event),
+                ::std::result::Result::Err(error) => {
+                    Event::Unrecognised {
+                        event_type,
+                        raw: ::accord_runtime::webhook::raw_payload(body)?,
+                        error,
+                    }
+                }
+            }
         }
         _ => {
-            ::std::result::Result::Ok(Event::Unknown {
+            Event::Unknown {
                 event_type,
-                raw: payload,
-            })
+                raw: ::accord_runtime::webhook::raw_payload(body)?,
+            }
         }
-    }?;
+    };
     ::std::result::Result::Ok(Delivery {
         id: id.or(verified.id),
         timestamp: verified.timestamp,

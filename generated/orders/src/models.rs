@@ -27,16 +27,65 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateOrder {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(CreateOrder {
-            customer_id: ::accord_runtime::de::required(&mut object, "customer_id")?,
-            items: ::accord_runtime::de::required(&mut object, "items")?,
-            shipping_address: ::accord_runtime::de::optional(
-                &mut object,
-                "shipping_address",
-            )?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = CreateOrder;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CreateOrder, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "customer_id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("customer_id"),
+                                    )?,
+                            );
+                        }
+                        "items" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("items"),
+                                    )?,
+                            );
+                        }
+                        "shipping_address" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("shipping_address"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CreateOrder {
+                    customer_id: ::accord_runtime::de::required_value(
+                        field_0,
+                        "customer_id",
+                    )?,
+                    items: ::accord_runtime::de::required_value(field_1, "items")?,
+                    shipping_address: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -65,13 +114,65 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderItem {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(OrderItem {
-            product_id: ::accord_runtime::de::required(&mut object, "product_id")?,
-            quantity: ::accord_runtime::de::required(&mut object, "quantity")?,
-            unit_price: ::accord_runtime::de::optional(&mut object, "unit_price")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = OrderItem;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<OrderItem, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "product_id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("product_id"),
+                                    )?,
+                            );
+                        }
+                        "quantity" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("quantity"),
+                                    )?,
+                            );
+                        }
+                        "unit_price" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("unit_price"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(OrderItem {
+                    product_id: ::accord_runtime::de::required_value(
+                        field_0,
+                        "product_id",
+                    )?,
+                    quantity: ::accord_runtime::de::required_value(field_1, "quantity")?,
+                    unit_price: field_2.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -101,14 +202,75 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Address {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(Address {
-            street: ::accord_runtime::de::required(&mut object, "street")?,
-            city: ::accord_runtime::de::required(&mut object, "city")?,
-            postal_code: ::accord_runtime::de::required(&mut object, "postal_code")?,
-            country: ::accord_runtime::de::required(&mut object, "country")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = Address;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Address, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "street" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("street"),
+                                    )?,
+                            );
+                        }
+                        "city" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("city"),
+                                    )?,
+                            );
+                        }
+                        "postal_code" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("postal_code"),
+                                    )?,
+                            );
+                        }
+                        "country" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("country"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(Address {
+                    street: ::accord_runtime::de::required_value(field_0, "street")?,
+                    city: ::accord_runtime::de::required_value(field_1, "city")?,
+                    postal_code: ::accord_runtime::de::required_value(
+                        field_2,
+                        "postal_code",
+                    )?,
+                    country: ::accord_runtime::de::required_value(field_3, "country")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -205,20 +367,102 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Order {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(Order {
-            order_id: ::accord_runtime::de::required(&mut object, "order_id")?,
-            status: ::accord_runtime::de::required(&mut object, "status")?,
-            total_amount: ::accord_runtime::de::optional(&mut object, "total_amount")?,
-            currency: ::accord_runtime::de::optional(&mut object, "currency")?,
-            created_at: ::accord_runtime::de::optional(&mut object, "created_at")?,
-            estimated_delivery: ::accord_runtime::de::optional(
-                &mut object,
-                "estimated_delivery",
-            )?,
-            tracking_url: ::accord_runtime::de::optional(&mut object, "tracking_url")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = Order;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Order, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "order_id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("order_id"),
+                                    )?,
+                            );
+                        }
+                        "status" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("status"),
+                                    )?,
+                            );
+                        }
+                        "total_amount" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("total_amount"),
+                                    )?,
+                            );
+                        }
+                        "currency" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("currency"),
+                                    )?,
+                            );
+                        }
+                        "created_at" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("created_at"),
+                                    )?,
+                            );
+                        }
+                        "estimated_delivery" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("estimated_delivery"),
+                                    )?,
+                            );
+                        }
+                        "tracking_url" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("tracking_url"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(Order {
+                    order_id: ::accord_runtime::de::required_value(field_0, "order_id")?,
+                    status: ::accord_runtime::de::required_value(field_1, "status")?,
+                    total_amount: field_2.unwrap_or_default(),
+                    currency: field_3.unwrap_or_default(),
+                    created_at: field_4.unwrap_or_default(),
+                    estimated_delivery: field_5.unwrap_or_default(),
+                    tracking_url: field_6.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -243,12 +487,52 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderPagePagination {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(OrderPagePagination {
-            next_cursor: ::accord_runtime::de::present(&mut object, "next_cursor")?,
-            has_more: ::accord_runtime::de::required(&mut object, "has_more")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = OrderPagePagination;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<OrderPagePagination, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "next_cursor" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("next_cursor"),
+                                    )?,
+                            );
+                        }
+                        "has_more" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("has_more"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(OrderPagePagination {
+                    next_cursor: field_0,
+                    has_more: ::accord_runtime::de::required_value(field_1, "has_more")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -268,12 +552,55 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderPage {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(OrderPage {
-            data: ::accord_runtime::de::required(&mut object, "data")?,
-            pagination: ::accord_runtime::de::required(&mut object, "pagination")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = OrderPage;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<OrderPage, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "data" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("data"),
+                                    )?,
+                            );
+                        }
+                        "pagination" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("pagination"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(OrderPage {
+                    data: ::accord_runtime::de::required_value(field_0, "data")?,
+                    pagination: ::accord_runtime::de::required_value(
+                        field_1,
+                        "pagination",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -336,11 +663,42 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AttachDocumentMetadata {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(AttachDocumentMetadata {
-            reference: ::accord_runtime::de::optional(&mut object, "reference")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = AttachDocumentMetadata;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AttachDocumentMetadata, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "reference" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("reference"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AttachDocumentMetadata {
+                    reference: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -374,14 +732,72 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AttachDocument {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(AttachDocument {
-            kind: ::accord_runtime::de::required(&mut object, "kind")?,
-            file: ::accord_runtime::de::required(&mut object, "file")?,
-            labels: ::accord_runtime::de::optional(&mut object, "labels")?,
-            metadata: ::accord_runtime::de::optional(&mut object, "metadata")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = AttachDocument;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AttachDocument, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "kind" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("kind"),
+                                    )?,
+                            );
+                        }
+                        "file" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("file"),
+                                    )?,
+                            );
+                        }
+                        "labels" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("labels"),
+                                    )?,
+                            );
+                        }
+                        "metadata" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("metadata"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AttachDocument {
+                    kind: ::accord_runtime::de::required_value(field_0, "kind")?,
+                    file: ::accord_runtime::de::required_value(field_1, "file")?,
+                    labels: field_2.unwrap_or_default(),
+                    metadata: field_3.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -415,15 +831,85 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Document {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(Document {
-            document_id: ::accord_runtime::de::optional(&mut object, "document_id")?,
-            order_id: ::accord_runtime::de::required(&mut object, "order_id")?,
-            kind: ::accord_runtime::de::required(&mut object, "kind")?,
-            size_bytes: ::accord_runtime::de::required(&mut object, "size_bytes")?,
-            labels: ::accord_runtime::de::optional(&mut object, "labels")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = Document;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Document, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "document_id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("document_id"),
+                                    )?,
+                            );
+                        }
+                        "order_id" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("order_id"),
+                                    )?,
+                            );
+                        }
+                        "kind" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("kind"),
+                                    )?,
+                            );
+                        }
+                        "size_bytes" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("size_bytes"),
+                                    )?,
+                            );
+                        }
+                        "labels" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("labels"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(Document {
+                    document_id: field_0.unwrap_or_default(),
+                    order_id: ::accord_runtime::de::required_value(field_1, "order_id")?,
+                    kind: ::accord_runtime::de::required_value(field_2, "kind")?,
+                    size_bytes: ::accord_runtime::de::required_value(
+                        field_3,
+                        "size_bytes",
+                    )?,
+                    labels: field_4.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -441,12 +927,52 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBodyDetailsItem {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(ErrorBodyDetailsItem {
-            field: ::accord_runtime::de::required(&mut object, "field")?,
-            error: ::accord_runtime::de::required(&mut object, "error")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = ErrorBodyDetailsItem;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ErrorBodyDetailsItem, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "field" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("field"),
+                                    )?,
+                            );
+                        }
+                        "error" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("error"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ErrorBodyDetailsItem {
+                    field: ::accord_runtime::de::required_value(field_0, "field")?,
+                    error: ::accord_runtime::de::required_value(field_1, "error")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -499,20 +1025,105 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBody {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(ErrorBody {
-            error_code: ::accord_runtime::de::required(&mut object, "error_code")?,
-            message: ::accord_runtime::de::required(&mut object, "message")?,
-            details: ::accord_runtime::de::optional(&mut object, "details")?,
-            request_id: ::accord_runtime::de::optional(&mut object, "request_id")?,
-            timestamp: ::accord_runtime::de::optional(&mut object, "timestamp")?,
-            existing_order_id: ::accord_runtime::de::optional(
-                &mut object,
-                "existing_order_id",
-            )?,
-            retry_after: ::accord_runtime::de::optional(&mut object, "retry_after")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = ErrorBody;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ErrorBody, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "error_code" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("error_code"),
+                                    )?,
+                            );
+                        }
+                        "message" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("message"),
+                                    )?,
+                            );
+                        }
+                        "details" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("details"),
+                                    )?,
+                            );
+                        }
+                        "request_id" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("request_id"),
+                                    )?,
+                            );
+                        }
+                        "timestamp" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("timestamp"),
+                                    )?,
+                            );
+                        }
+                        "existing_order_id" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("existing_order_id"),
+                                    )?,
+                            );
+                        }
+                        "retry_after" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("retry_after"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ErrorBody {
+                    error_code: ::accord_runtime::de::required_value(
+                        field_0,
+                        "error_code",
+                    )?,
+                    message: ::accord_runtime::de::required_value(field_1, "message")?,
+                    details: field_2.unwrap_or_default(),
+                    request_id: field_3.unwrap_or_default(),
+                    timestamp: field_4.unwrap_or_default(),
+                    existing_order_id: field_5.unwrap_or_default(),
+                    retry_after: field_6.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -538,15 +1149,91 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCreatedData {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(OrderCreatedData {
-            order_id: ::accord_runtime::de::required(&mut object, "order_id")?,
-            customer_id: ::accord_runtime::de::required(&mut object, "customer_id")?,
-            total_amount: ::accord_runtime::de::required(&mut object, "total_amount")?,
-            items: ::accord_runtime::de::required(&mut object, "items")?,
-            created_at: ::accord_runtime::de::required(&mut object, "created_at")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = OrderCreatedData;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<OrderCreatedData, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "order_id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("order_id"),
+                                    )?,
+                            );
+                        }
+                        "customer_id" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("customer_id"),
+                                    )?,
+                            );
+                        }
+                        "total_amount" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("total_amount"),
+                                    )?,
+                            );
+                        }
+                        "items" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("items"),
+                                    )?,
+                            );
+                        }
+                        "created_at" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("created_at"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(OrderCreatedData {
+                    order_id: ::accord_runtime::de::required_value(field_0, "order_id")?,
+                    customer_id: ::accord_runtime::de::required_value(
+                        field_1,
+                        "customer_id",
+                    )?,
+                    total_amount: ::accord_runtime::de::required_value(
+                        field_2,
+                        "total_amount",
+                    )?,
+                    items: ::accord_runtime::de::required_value(field_3, "items")?,
+                    created_at: ::accord_runtime::de::required_value(
+                        field_4,
+                        "created_at",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -570,14 +1257,78 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCreated {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(OrderCreated {
-            event_id: ::accord_runtime::de::required(&mut object, "event_id")?,
-            event_type: ::accord_runtime::de::required(&mut object, "event_type")?,
-            timestamp: ::accord_runtime::de::required(&mut object, "timestamp")?,
-            data: ::accord_runtime::de::required(&mut object, "data")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = OrderCreated;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<OrderCreated, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "event_id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("event_id"),
+                                    )?,
+                            );
+                        }
+                        "event_type" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("event_type"),
+                                    )?,
+                            );
+                        }
+                        "timestamp" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("timestamp"),
+                                    )?,
+                            );
+                        }
+                        "data" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("data"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(OrderCreated {
+                    event_id: ::accord_runtime::de::required_value(field_0, "event_id")?,
+                    event_type: ::accord_runtime::de::required_value(
+                        field_1,
+                        "event_type",
+                    )?,
+                    timestamp: ::accord_runtime::de::required_value(
+                        field_2,
+                        "timestamp",
+                    )?,
+                    data: ::accord_runtime::de::required_value(field_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -601,20 +1352,81 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderUpdatedData {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(OrderUpdatedData {
-            order_id: ::accord_runtime::de::required(&mut object, "order_id")?,
-            previous_status: ::accord_runtime::de::required(
-                &mut object,
-                "previous_status",
-            )?,
-            current_status: ::accord_runtime::de::required(
-                &mut object,
-                "current_status",
-            )?,
-            updated_at: ::accord_runtime::de::required(&mut object, "updated_at")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = OrderUpdatedData;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<OrderUpdatedData, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "order_id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("order_id"),
+                                    )?,
+                            );
+                        }
+                        "previous_status" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("previous_status"),
+                                    )?,
+                            );
+                        }
+                        "current_status" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("current_status"),
+                                    )?,
+                            );
+                        }
+                        "updated_at" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("updated_at"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(OrderUpdatedData {
+                    order_id: ::accord_runtime::de::required_value(field_0, "order_id")?,
+                    previous_status: ::accord_runtime::de::required_value(
+                        field_1,
+                        "previous_status",
+                    )?,
+                    current_status: ::accord_runtime::de::required_value(
+                        field_2,
+                        "current_status",
+                    )?,
+                    updated_at: ::accord_runtime::de::required_value(
+                        field_3,
+                        "updated_at",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -638,14 +1450,78 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderUpdated {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(OrderUpdated {
-            event_id: ::accord_runtime::de::required(&mut object, "event_id")?,
-            event_type: ::accord_runtime::de::required(&mut object, "event_type")?,
-            timestamp: ::accord_runtime::de::required(&mut object, "timestamp")?,
-            data: ::accord_runtime::de::required(&mut object, "data")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = OrderUpdated;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<OrderUpdated, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "event_id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("event_id"),
+                                    )?,
+                            );
+                        }
+                        "event_type" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("event_type"),
+                                    )?,
+                            );
+                        }
+                        "timestamp" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("timestamp"),
+                                    )?,
+                            );
+                        }
+                        "data" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("data"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(OrderUpdated {
+                    event_id: ::accord_runtime::de::required_value(field_0, "event_id")?,
+                    event_type: ::accord_runtime::de::required_value(
+                        field_1,
+                        "event_type",
+                    )?,
+                    timestamp: ::accord_runtime::de::required_value(
+                        field_2,
+                        "timestamp",
+                    )?,
+                    data: ::accord_runtime::de::required_value(field_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -663,12 +1539,58 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCancelledData {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(OrderCancelledData {
-            object_type: ::accord_runtime::de::required(&mut object, "object_type")?,
-            object_id: ::accord_runtime::de::required(&mut object, "object_id")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = OrderCancelledData;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<OrderCancelledData, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "object_type" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("object_type"),
+                                    )?,
+                            );
+                        }
+                        "object_id" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("object_id"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(OrderCancelledData {
+                    object_type: ::accord_runtime::de::required_value(
+                        field_0,
+                        "object_type",
+                    )?,
+                    object_id: ::accord_runtime::de::required_value(
+                        field_1,
+                        "object_id",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -694,13 +1616,77 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCancelled {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(OrderCancelled {
-            event_id: ::accord_runtime::de::required(&mut object, "event_id")?,
-            event_type: ::accord_runtime::de::required(&mut object, "event_type")?,
-            timestamp: ::accord_runtime::de::required(&mut object, "timestamp")?,
-            data: ::accord_runtime::de::required(&mut object, "data")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = OrderCancelled;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<OrderCancelled, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "event_id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("event_id"),
+                                    )?,
+                            );
+                        }
+                        "event_type" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("event_type"),
+                                    )?,
+                            );
+                        }
+                        "timestamp" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("timestamp"),
+                                    )?,
+                            );
+                        }
+                        "data" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("data"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(OrderCancelled {
+                    event_id: ::accord_runtime::de::required_value(field_0, "event_id")?,
+                    event_type: ::accord_runtime::de::required_value(
+                        field_1,
+                        "event_type",
+                    )?,
+                    timestamp: ::accord_runtime::de::required_value(
+                        field_2,
+                        "timestamp",
+                    )?,
+                    data: ::accord_runtime::de::required_value(field_3, "data")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }

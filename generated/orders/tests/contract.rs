@@ -649,6 +649,42 @@ fn webhook_unknown_event_type_is_kept_raw() {
     }
 }
 
+/// A signed delivery of a declared event whose payload does not fit its model arrives
+/// as `Event::Unrecognised` with the verified JSON and serde's reason: the provider
+/// sent it, so it is no rejection (which would make the provider deliver it again).
+#[test]
+fn webhook_payload_of_another_shape_is_handed_over_verified() {
+    let (_, verifying, other) = webhook_keys();
+    let body = serde_json::to_vec(
+            &serde_json::from_str::<
+                Value,
+            >(
+                    "{\"event_id\":\"evt_0001\",\"event_type\":\"order.created\",\"data\":{\"order_id\":\"ORD-12345678\",\"customer_id\":\"CUST-12345\",\"total_amount\":299.99,\"items\":[{\"product_id\":\"SKU-001\",\"quantity\":2,\"unit_price\":29.99}],\"created_at\":\"2024-01-15T10:30:00Z\"}}",
+                )
+                .expect("spec JSON"),
+        )
+        .expect("payload serializes");
+    let headers = signed_headers(&body, "order.created");
+    match orders_client::webhooks::verify(&headers, &body, &verifying, at(TIMESTAMP)) {
+        ::std::result::Result::Ok(
+            orders_client::webhooks::Event::Unrecognised { event_type, raw, error },
+        ) => {
+            assert_eq!(event_type, "order.created");
+            assert_eq!(raw, serde_json::from_slice:: < Value > (& body).expect("JSON"));
+            assert!(error.contains("missing field `timestamp`"), "{error}");
+        }
+        other => panic!("expected Unrecognised, got {other:?}"),
+    }
+    let rejected = orders_client::webhooks::verify(
+            &headers,
+            &body,
+            &other,
+            at(TIMESTAMP),
+        )
+        .expect_err("wrong key");
+    assert!(! rejected.is_payload_error(), "{rejected:?}");
+}
+
 /// `accord mock` delivers every declared event signed with the spec's scheme (a
 /// failed first attempt is retried on the declared schedule, scaled to zero here),
 /// and the generated `webhooks::verify` accepts each delivery as its event type.

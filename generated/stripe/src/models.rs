@@ -256,45 +256,239 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Customer {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(Customer {
-            id: ::accord_runtime::de::required(&mut object, "id")?,
-            object: ::accord_runtime::de::required(&mut object, "object")?,
-            address: ::accord_runtime::de::present(&mut object, "address")?,
-            balance: ::accord_runtime::de::optional(&mut object, "balance")?,
-            created: ::accord_runtime::de::required(&mut object, "created")?,
-            currency: ::accord_runtime::de::present(&mut object, "currency")?,
-            default_source: ::accord_runtime::de::present(
-                &mut object,
-                "default_source",
-            )?,
-            delinquent: ::accord_runtime::de::present(&mut object, "delinquent")?,
-            description: ::accord_runtime::de::present(&mut object, "description")?,
-            email: ::accord_runtime::de::present(&mut object, "email")?,
-            invoice_credit_balance: ::accord_runtime::de::optional(
-                &mut object,
-                "invoice_credit_balance",
-            )?,
-            invoice_prefix: ::accord_runtime::de::present(
-                &mut object,
-                "invoice_prefix",
-            )?,
-            livemode: ::accord_runtime::de::required(&mut object, "livemode")?,
-            metadata: ::accord_runtime::de::optional(&mut object, "metadata")?,
-            name: ::accord_runtime::de::present(&mut object, "name")?,
-            next_invoice_sequence: ::accord_runtime::de::optional(
-                &mut object,
-                "next_invoice_sequence",
-            )?,
-            phone: ::accord_runtime::de::present(&mut object, "phone")?,
-            preferred_locales: ::accord_runtime::de::present(
-                &mut object,
-                "preferred_locales",
-            )?,
-            tax_exempt: ::accord_runtime::de::present(&mut object, "tax_exempt")?,
-            test_clock: ::accord_runtime::de::present(&mut object, "test_clock")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = Customer;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Customer, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                let mut field_9 = ::std::option::Option::None;
+                let mut field_10 = ::std::option::Option::None;
+                let mut field_11 = ::std::option::Option::None;
+                let mut field_12 = ::std::option::Option::None;
+                let mut field_13 = ::std::option::Option::None;
+                let mut field_14 = ::std::option::Option::None;
+                let mut field_15 = ::std::option::Option::None;
+                let mut field_16 = ::std::option::Option::None;
+                let mut field_17 = ::std::option::Option::None;
+                let mut field_18 = ::std::option::Option::None;
+                let mut field_19 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("id"),
+                                    )?,
+                            );
+                        }
+                        "object" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("object"),
+                                    )?,
+                            );
+                        }
+                        "address" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("address"),
+                                    )?,
+                            );
+                        }
+                        "balance" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("balance"),
+                                    )?,
+                            );
+                        }
+                        "created" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("created"),
+                                    )?,
+                            );
+                        }
+                        "currency" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("currency"),
+                                    )?,
+                            );
+                        }
+                        "default_source" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("default_source"),
+                                    )?,
+                            );
+                        }
+                        "delinquent" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("delinquent"),
+                                    )?,
+                            );
+                        }
+                        "description" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("description"),
+                                    )?,
+                            );
+                        }
+                        "email" => {
+                            field_9 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("email"),
+                                    )?,
+                            );
+                        }
+                        "invoice_credit_balance" => {
+                            field_10 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "invoice_credit_balance",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "invoice_prefix" => {
+                            field_11 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("invoice_prefix"),
+                                    )?,
+                            );
+                        }
+                        "livemode" => {
+                            field_12 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("livemode"),
+                                    )?,
+                            );
+                        }
+                        "metadata" => {
+                            field_13 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("metadata"),
+                                    )?,
+                            );
+                        }
+                        "name" => {
+                            field_14 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("name"),
+                                    )?,
+                            );
+                        }
+                        "next_invoice_sequence" => {
+                            field_15 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "next_invoice_sequence",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "phone" => {
+                            field_16 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("phone"),
+                                    )?,
+                            );
+                        }
+                        "preferred_locales" => {
+                            field_17 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("preferred_locales"),
+                                    )?,
+                            );
+                        }
+                        "tax_exempt" => {
+                            field_18 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("tax_exempt"),
+                                    )?,
+                            );
+                        }
+                        "test_clock" => {
+                            field_19 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("test_clock"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(Customer {
+                    id: ::accord_runtime::de::required_value(field_0, "id")?,
+                    object: ::accord_runtime::de::required_value(field_1, "object")?,
+                    address: field_2,
+                    balance: field_3.unwrap_or_default(),
+                    created: ::accord_runtime::de::required_value(field_4, "created")?,
+                    currency: field_5,
+                    default_source: field_6,
+                    delinquent: field_7,
+                    description: field_8,
+                    email: field_9,
+                    invoice_credit_balance: field_10.unwrap_or_default(),
+                    invoice_prefix: field_11,
+                    livemode: ::accord_runtime::de::required_value(
+                        field_12,
+                        "livemode",
+                    )?,
+                    metadata: field_13.unwrap_or_default(),
+                    name: field_14,
+                    next_invoice_sequence: field_15.unwrap_or_default(),
+                    phone: field_16,
+                    preferred_locales: field_17,
+                    tax_exempt: field_18,
+                    test_clock: field_19,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -326,13 +520,62 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for DeletedCustomer {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(DeletedCustomer {
-            deleted: ::accord_runtime::de::required(&mut object, "deleted")?,
-            id: ::accord_runtime::de::required(&mut object, "id")?,
-            object: ::accord_runtime::de::required(&mut object, "object")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = DeletedCustomer;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<DeletedCustomer, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "deleted" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("deleted"),
+                                    )?,
+                            );
+                        }
+                        "id" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("id"),
+                                    )?,
+                            );
+                        }
+                        "object" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("object"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(DeletedCustomer {
+                    deleted: ::accord_runtime::de::required_value(field_0, "deleted")?,
+                    id: ::accord_runtime::de::required_value(field_1, "id")?,
+                    object: ::accord_runtime::de::required_value(field_2, "object")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -419,14 +662,72 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerList {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(CustomerList {
-            object: ::accord_runtime::de::required(&mut object, "object")?,
-            data: ::accord_runtime::de::required(&mut object, "data")?,
-            has_more: ::accord_runtime::de::required(&mut object, "has_more")?,
-            url: ::accord_runtime::de::required(&mut object, "url")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = CustomerList;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CustomerList, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "object" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("object"),
+                                    )?,
+                            );
+                        }
+                        "data" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("data"),
+                                    )?,
+                            );
+                        }
+                        "has_more" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("has_more"),
+                                    )?,
+                            );
+                        }
+                        "url" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("url"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CustomerList {
+                    object: ::accord_runtime::de::required_value(field_0, "object")?,
+                    data: ::accord_runtime::de::required_value(field_1, "data")?,
+                    has_more: ::accord_runtime::de::required_value(field_2, "has_more")?,
+                    url: ::accord_runtime::de::required_value(field_3, "url")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -494,16 +795,92 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Address {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(Address {
-            city: ::accord_runtime::de::present(&mut object, "city")?,
-            country: ::accord_runtime::de::present(&mut object, "country")?,
-            line1: ::accord_runtime::de::present(&mut object, "line1")?,
-            line2: ::accord_runtime::de::present(&mut object, "line2")?,
-            postal_code: ::accord_runtime::de::present(&mut object, "postal_code")?,
-            state: ::accord_runtime::de::present(&mut object, "state")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = Address;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Address, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "city" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("city"),
+                                    )?,
+                            );
+                        }
+                        "country" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("country"),
+                                    )?,
+                            );
+                        }
+                        "line1" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("line1"),
+                                    )?,
+                            );
+                        }
+                        "line2" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("line2"),
+                                    )?,
+                            );
+                        }
+                        "postal_code" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("postal_code"),
+                                    )?,
+                            );
+                        }
+                        "state" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("state"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(Address {
+                    city: field_0,
+                    country: field_1,
+                    line1: field_2,
+                    line2: field_3,
+                    postal_code: field_4,
+                    state: field_5,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -535,16 +912,92 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AddressParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(AddressParams {
-            city: ::accord_runtime::de::optional(&mut object, "city")?,
-            country: ::accord_runtime::de::optional(&mut object, "country")?,
-            line1: ::accord_runtime::de::optional(&mut object, "line1")?,
-            line2: ::accord_runtime::de::optional(&mut object, "line2")?,
-            postal_code: ::accord_runtime::de::optional(&mut object, "postal_code")?,
-            state: ::accord_runtime::de::optional(&mut object, "state")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = AddressParams;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AddressParams, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "city" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("city"),
+                                    )?,
+                            );
+                        }
+                        "country" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("country"),
+                                    )?,
+                            );
+                        }
+                        "line1" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("line1"),
+                                    )?,
+                            );
+                        }
+                        "line2" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("line2"),
+                                    )?,
+                            );
+                        }
+                        "postal_code" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("postal_code"),
+                                    )?,
+                            );
+                        }
+                        "state" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("state"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AddressParams {
+                    city: field_0.unwrap_or_default(),
+                    country: field_1.unwrap_or_default(),
+                    line1: field_2.unwrap_or_default(),
+                    line2: field_3.unwrap_or_default(),
+                    postal_code: field_4.unwrap_or_default(),
+                    state: field_5.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -690,41 +1143,194 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(CreateCustomerParams {
-            address: ::accord_runtime::de::optional(&mut object, "address")?,
-            balance: ::accord_runtime::de::optional(&mut object, "balance")?,
-            coupon: ::accord_runtime::de::optional(&mut object, "coupon")?,
-            description: ::accord_runtime::de::optional(&mut object, "description")?,
-            email: ::accord_runtime::de::optional(&mut object, "email")?,
-            invoice_prefix: ::accord_runtime::de::optional(
-                &mut object,
-                "invoice_prefix",
-            )?,
-            metadata: ::accord_runtime::de::optional(&mut object, "metadata")?,
-            name: ::accord_runtime::de::optional(&mut object, "name")?,
-            next_invoice_sequence: ::accord_runtime::de::optional(
-                &mut object,
-                "next_invoice_sequence",
-            )?,
-            payment_method: ::accord_runtime::de::optional(
-                &mut object,
-                "payment_method",
-            )?,
-            phone: ::accord_runtime::de::optional(&mut object, "phone")?,
-            preferred_locales: ::accord_runtime::de::optional(
-                &mut object,
-                "preferred_locales",
-            )?,
-            promotion_code: ::accord_runtime::de::optional(
-                &mut object,
-                "promotion_code",
-            )?,
-            source: ::accord_runtime::de::optional(&mut object, "source")?,
-            tax_exempt: ::accord_runtime::de::optional(&mut object, "tax_exempt")?,
-            test_clock: ::accord_runtime::de::optional(&mut object, "test_clock")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = CreateCustomerParams;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CreateCustomerParams, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                let mut field_9 = ::std::option::Option::None;
+                let mut field_10 = ::std::option::Option::None;
+                let mut field_11 = ::std::option::Option::None;
+                let mut field_12 = ::std::option::Option::None;
+                let mut field_13 = ::std::option::Option::None;
+                let mut field_14 = ::std::option::Option::None;
+                let mut field_15 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "address" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("address"),
+                                    )?,
+                            );
+                        }
+                        "balance" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("balance"),
+                                    )?,
+                            );
+                        }
+                        "coupon" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("coupon"),
+                                    )?,
+                            );
+                        }
+                        "description" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("description"),
+                                    )?,
+                            );
+                        }
+                        "email" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("email"),
+                                    )?,
+                            );
+                        }
+                        "invoice_prefix" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("invoice_prefix"),
+                                    )?,
+                            );
+                        }
+                        "metadata" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("metadata"),
+                                    )?,
+                            );
+                        }
+                        "name" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("name"),
+                                    )?,
+                            );
+                        }
+                        "next_invoice_sequence" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "next_invoice_sequence",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "payment_method" => {
+                            field_9 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("payment_method"),
+                                    )?,
+                            );
+                        }
+                        "phone" => {
+                            field_10 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("phone"),
+                                    )?,
+                            );
+                        }
+                        "preferred_locales" => {
+                            field_11 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("preferred_locales"),
+                                    )?,
+                            );
+                        }
+                        "promotion_code" => {
+                            field_12 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("promotion_code"),
+                                    )?,
+                            );
+                        }
+                        "source" => {
+                            field_13 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("source"),
+                                    )?,
+                            );
+                        }
+                        "tax_exempt" => {
+                            field_14 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("tax_exempt"),
+                                    )?,
+                            );
+                        }
+                        "test_clock" => {
+                            field_15 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("test_clock"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CreateCustomerParams {
+                    address: field_0.unwrap_or_default(),
+                    balance: field_1.unwrap_or_default(),
+                    coupon: field_2.unwrap_or_default(),
+                    description: field_3.unwrap_or_default(),
+                    email: field_4.unwrap_or_default(),
+                    invoice_prefix: field_5.unwrap_or_default(),
+                    metadata: field_6.unwrap_or_default(),
+                    name: field_7.unwrap_or_default(),
+                    next_invoice_sequence: field_8.unwrap_or_default(),
+                    payment_method: field_9.unwrap_or_default(),
+                    phone: field_10.unwrap_or_default(),
+                    preferred_locales: field_11.unwrap_or_default(),
+                    promotion_code: field_12.unwrap_or_default(),
+                    source: field_13.unwrap_or_default(),
+                    tax_exempt: field_14.unwrap_or_default(),
+                    test_clock: field_15.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -844,49 +1450,218 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateCustomerParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(UpdateCustomerParams {
-            address: ::accord_runtime::de::optional(&mut object, "address")?,
-            balance: ::accord_runtime::de::optional(&mut object, "balance")?,
-            coupon: ::accord_runtime::de::optional(&mut object, "coupon")?,
-            default_alipay_account: ::accord_runtime::de::optional(
-                &mut object,
-                "default_alipay_account",
-            )?,
-            default_bank_account: ::accord_runtime::de::optional(
-                &mut object,
-                "default_bank_account",
-            )?,
-            default_card: ::accord_runtime::de::optional(&mut object, "default_card")?,
-            default_source: ::accord_runtime::de::optional(
-                &mut object,
-                "default_source",
-            )?,
-            description: ::accord_runtime::de::optional(&mut object, "description")?,
-            email: ::accord_runtime::de::optional(&mut object, "email")?,
-            invoice_prefix: ::accord_runtime::de::optional(
-                &mut object,
-                "invoice_prefix",
-            )?,
-            metadata: ::accord_runtime::de::optional(&mut object, "metadata")?,
-            name: ::accord_runtime::de::optional(&mut object, "name")?,
-            next_invoice_sequence: ::accord_runtime::de::optional(
-                &mut object,
-                "next_invoice_sequence",
-            )?,
-            phone: ::accord_runtime::de::optional(&mut object, "phone")?,
-            preferred_locales: ::accord_runtime::de::optional(
-                &mut object,
-                "preferred_locales",
-            )?,
-            promotion_code: ::accord_runtime::de::optional(
-                &mut object,
-                "promotion_code",
-            )?,
-            source: ::accord_runtime::de::optional(&mut object, "source")?,
-            tax_exempt: ::accord_runtime::de::optional(&mut object, "tax_exempt")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = UpdateCustomerParams;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<UpdateCustomerParams, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                let mut field_9 = ::std::option::Option::None;
+                let mut field_10 = ::std::option::Option::None;
+                let mut field_11 = ::std::option::Option::None;
+                let mut field_12 = ::std::option::Option::None;
+                let mut field_13 = ::std::option::Option::None;
+                let mut field_14 = ::std::option::Option::None;
+                let mut field_15 = ::std::option::Option::None;
+                let mut field_16 = ::std::option::Option::None;
+                let mut field_17 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "address" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("address"),
+                                    )?,
+                            );
+                        }
+                        "balance" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("balance"),
+                                    )?,
+                            );
+                        }
+                        "coupon" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("coupon"),
+                                    )?,
+                            );
+                        }
+                        "default_alipay_account" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "default_alipay_account",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "default_bank_account" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "default_bank_account",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "default_card" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("default_card"),
+                                    )?,
+                            );
+                        }
+                        "default_source" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("default_source"),
+                                    )?,
+                            );
+                        }
+                        "description" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("description"),
+                                    )?,
+                            );
+                        }
+                        "email" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("email"),
+                                    )?,
+                            );
+                        }
+                        "invoice_prefix" => {
+                            field_9 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("invoice_prefix"),
+                                    )?,
+                            );
+                        }
+                        "metadata" => {
+                            field_10 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("metadata"),
+                                    )?,
+                            );
+                        }
+                        "name" => {
+                            field_11 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("name"),
+                                    )?,
+                            );
+                        }
+                        "next_invoice_sequence" => {
+                            field_12 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "next_invoice_sequence",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "phone" => {
+                            field_13 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("phone"),
+                                    )?,
+                            );
+                        }
+                        "preferred_locales" => {
+                            field_14 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("preferred_locales"),
+                                    )?,
+                            );
+                        }
+                        "promotion_code" => {
+                            field_15 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("promotion_code"),
+                                    )?,
+                            );
+                        }
+                        "source" => {
+                            field_16 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("source"),
+                                    )?,
+                            );
+                        }
+                        "tax_exempt" => {
+                            field_17 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("tax_exempt"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(UpdateCustomerParams {
+                    address: field_0.unwrap_or_default(),
+                    balance: field_1.unwrap_or_default(),
+                    coupon: field_2.unwrap_or_default(),
+                    default_alipay_account: field_3.unwrap_or_default(),
+                    default_bank_account: field_4.unwrap_or_default(),
+                    default_card: field_5.unwrap_or_default(),
+                    default_source: field_6.unwrap_or_default(),
+                    description: field_7.unwrap_or_default(),
+                    email: field_8.unwrap_or_default(),
+                    invoice_prefix: field_9.unwrap_or_default(),
+                    metadata: field_10.unwrap_or_default(),
+                    name: field_11.unwrap_or_default(),
+                    next_invoice_sequence: field_12.unwrap_or_default(),
+                    phone: field_13.unwrap_or_default(),
+                    preferred_locales: field_14.unwrap_or_default(),
+                    promotion_code: field_15.unwrap_or_default(),
+                    source: field_16.unwrap_or_default(),
+                    tax_exempt: field_17.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1448,81 +2223,377 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntent {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(PaymentIntent {
-            id: ::accord_runtime::de::required(&mut object, "id")?,
-            object: ::accord_runtime::de::required(&mut object, "object")?,
-            amount: ::accord_runtime::de::required(&mut object, "amount")?,
-            amount_capturable: ::accord_runtime::de::optional(
-                &mut object,
-                "amount_capturable",
-            )?,
-            amount_received: ::accord_runtime::de::optional(
-                &mut object,
-                "amount_received",
-            )?,
-            application: ::accord_runtime::de::present(&mut object, "application")?,
-            application_fee_amount: ::accord_runtime::de::present(
-                &mut object,
-                "application_fee_amount",
-            )?,
-            automatic_payment_methods: ::accord_runtime::de::present(
-                &mut object,
-                "automatic_payment_methods",
-            )?,
-            canceled_at: ::accord_runtime::de::present(&mut object, "canceled_at")?,
-            cancellation_reason: ::accord_runtime::de::present(
-                &mut object,
-                "cancellation_reason",
-            )?,
-            capture_method: ::accord_runtime::de::required(
-                &mut object,
-                "capture_method",
-            )?,
-            client_secret: ::accord_runtime::de::present(&mut object, "client_secret")?,
-            confirmation_method: ::accord_runtime::de::required(
-                &mut object,
-                "confirmation_method",
-            )?,
-            created: ::accord_runtime::de::required(&mut object, "created")?,
-            currency: ::accord_runtime::de::required(&mut object, "currency")?,
-            customer: ::accord_runtime::de::present(&mut object, "customer")?,
-            description: ::accord_runtime::de::present(&mut object, "description")?,
-            invoice: ::accord_runtime::de::present(&mut object, "invoice")?,
-            last_payment_error: ::accord_runtime::de::present(
-                &mut object,
-                "last_payment_error",
-            )?,
-            latest_charge: ::accord_runtime::de::present(&mut object, "latest_charge")?,
-            livemode: ::accord_runtime::de::required(&mut object, "livemode")?,
-            metadata: ::accord_runtime::de::optional(&mut object, "metadata")?,
-            on_behalf_of: ::accord_runtime::de::present(&mut object, "on_behalf_of")?,
-            payment_method: ::accord_runtime::de::present(
-                &mut object,
-                "payment_method",
-            )?,
-            payment_method_types: ::accord_runtime::de::required(
-                &mut object,
-                "payment_method_types",
-            )?,
-            receipt_email: ::accord_runtime::de::present(&mut object, "receipt_email")?,
-            review: ::accord_runtime::de::present(&mut object, "review")?,
-            setup_future_usage: ::accord_runtime::de::present(
-                &mut object,
-                "setup_future_usage",
-            )?,
-            statement_descriptor: ::accord_runtime::de::present(
-                &mut object,
-                "statement_descriptor",
-            )?,
-            statement_descriptor_suffix: ::accord_runtime::de::present(
-                &mut object,
-                "statement_descriptor_suffix",
-            )?,
-            status: ::accord_runtime::de::required(&mut object, "status")?,
-            transfer_group: ::accord_runtime::de::present(&mut object, "transfer_group")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = PaymentIntent;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PaymentIntent, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                let mut field_9 = ::std::option::Option::None;
+                let mut field_10 = ::std::option::Option::None;
+                let mut field_11 = ::std::option::Option::None;
+                let mut field_12 = ::std::option::Option::None;
+                let mut field_13 = ::std::option::Option::None;
+                let mut field_14 = ::std::option::Option::None;
+                let mut field_15 = ::std::option::Option::None;
+                let mut field_16 = ::std::option::Option::None;
+                let mut field_17 = ::std::option::Option::None;
+                let mut field_18 = ::std::option::Option::None;
+                let mut field_19 = ::std::option::Option::None;
+                let mut field_20 = ::std::option::Option::None;
+                let mut field_21 = ::std::option::Option::None;
+                let mut field_22 = ::std::option::Option::None;
+                let mut field_23 = ::std::option::Option::None;
+                let mut field_24 = ::std::option::Option::None;
+                let mut field_25 = ::std::option::Option::None;
+                let mut field_26 = ::std::option::Option::None;
+                let mut field_27 = ::std::option::Option::None;
+                let mut field_28 = ::std::option::Option::None;
+                let mut field_29 = ::std::option::Option::None;
+                let mut field_30 = ::std::option::Option::None;
+                let mut field_31 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("id"),
+                                    )?,
+                            );
+                        }
+                        "object" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("object"),
+                                    )?,
+                            );
+                        }
+                        "amount" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("amount"),
+                                    )?,
+                            );
+                        }
+                        "amount_capturable" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("amount_capturable"),
+                                    )?,
+                            );
+                        }
+                        "amount_received" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("amount_received"),
+                                    )?,
+                            );
+                        }
+                        "application" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("application"),
+                                    )?,
+                            );
+                        }
+                        "application_fee_amount" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "application_fee_amount",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "automatic_payment_methods" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "automatic_payment_methods",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "canceled_at" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("canceled_at"),
+                                    )?,
+                            );
+                        }
+                        "cancellation_reason" => {
+                            field_9 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("cancellation_reason"),
+                                    )?,
+                            );
+                        }
+                        "capture_method" => {
+                            field_10 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("capture_method"),
+                                    )?,
+                            );
+                        }
+                        "client_secret" => {
+                            field_11 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("client_secret"),
+                                    )?,
+                            );
+                        }
+                        "confirmation_method" => {
+                            field_12 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("confirmation_method"),
+                                    )?,
+                            );
+                        }
+                        "created" => {
+                            field_13 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("created"),
+                                    )?,
+                            );
+                        }
+                        "currency" => {
+                            field_14 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("currency"),
+                                    )?,
+                            );
+                        }
+                        "customer" => {
+                            field_15 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("customer"),
+                                    )?,
+                            );
+                        }
+                        "description" => {
+                            field_16 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("description"),
+                                    )?,
+                            );
+                        }
+                        "invoice" => {
+                            field_17 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("invoice"),
+                                    )?,
+                            );
+                        }
+                        "last_payment_error" => {
+                            field_18 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("last_payment_error"),
+                                    )?,
+                            );
+                        }
+                        "latest_charge" => {
+                            field_19 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("latest_charge"),
+                                    )?,
+                            );
+                        }
+                        "livemode" => {
+                            field_20 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("livemode"),
+                                    )?,
+                            );
+                        }
+                        "metadata" => {
+                            field_21 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("metadata"),
+                                    )?,
+                            );
+                        }
+                        "on_behalf_of" => {
+                            field_22 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("on_behalf_of"),
+                                    )?,
+                            );
+                        }
+                        "payment_method" => {
+                            field_23 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("payment_method"),
+                                    )?,
+                            );
+                        }
+                        "payment_method_types" => {
+                            field_24 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "payment_method_types",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "receipt_email" => {
+                            field_25 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("receipt_email"),
+                                    )?,
+                            );
+                        }
+                        "review" => {
+                            field_26 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("review"),
+                                    )?,
+                            );
+                        }
+                        "setup_future_usage" => {
+                            field_27 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("setup_future_usage"),
+                                    )?,
+                            );
+                        }
+                        "statement_descriptor" => {
+                            field_28 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "statement_descriptor",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "statement_descriptor_suffix" => {
+                            field_29 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "statement_descriptor_suffix",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "status" => {
+                            field_30 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("status"),
+                                    )?,
+                            );
+                        }
+                        "transfer_group" => {
+                            field_31 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("transfer_group"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PaymentIntent {
+                    id: ::accord_runtime::de::required_value(field_0, "id")?,
+                    object: ::accord_runtime::de::required_value(field_1, "object")?,
+                    amount: ::accord_runtime::de::required_value(field_2, "amount")?,
+                    amount_capturable: field_3.unwrap_or_default(),
+                    amount_received: field_4.unwrap_or_default(),
+                    application: field_5,
+                    application_fee_amount: field_6,
+                    automatic_payment_methods: field_7,
+                    canceled_at: field_8,
+                    cancellation_reason: field_9,
+                    capture_method: ::accord_runtime::de::required_value(
+                        field_10,
+                        "capture_method",
+                    )?,
+                    client_secret: field_11,
+                    confirmation_method: ::accord_runtime::de::required_value(
+                        field_12,
+                        "confirmation_method",
+                    )?,
+                    created: ::accord_runtime::de::required_value(field_13, "created")?,
+                    currency: ::accord_runtime::de::required_value(
+                        field_14,
+                        "currency",
+                    )?,
+                    customer: field_15,
+                    description: field_16,
+                    invoice: field_17,
+                    last_payment_error: field_18,
+                    latest_charge: field_19,
+                    livemode: ::accord_runtime::de::required_value(
+                        field_20,
+                        "livemode",
+                    )?,
+                    metadata: field_21.unwrap_or_default(),
+                    on_behalf_of: field_22,
+                    payment_method: field_23,
+                    payment_method_types: ::accord_runtime::de::required_value(
+                        field_24,
+                        "payment_method_types",
+                    )?,
+                    receipt_email: field_25,
+                    review: field_26,
+                    setup_future_usage: field_27,
+                    statement_descriptor: field_28,
+                    statement_descriptor_suffix: field_29,
+                    status: ::accord_runtime::de::required_value(field_30, "status")?,
+                    transfer_group: field_31,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1589,15 +2660,52 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethods 
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(AutomaticPaymentMethods {
-            allow_redirects: ::accord_runtime::de::optional(
-                &mut object,
-                "allow_redirects",
-            )?,
-            enabled: ::accord_runtime::de::required(&mut object, "enabled")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = AutomaticPaymentMethods;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AutomaticPaymentMethods, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "allow_redirects" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("allow_redirects"),
+                                    )?,
+                            );
+                        }
+                        "enabled" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("enabled"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AutomaticPaymentMethods {
+                    allow_redirects: field_0.unwrap_or_default(),
+                    enabled: ::accord_runtime::de::required_value(field_1, "enabled")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1631,14 +2739,72 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentList {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(PaymentIntentList {
-            object: ::accord_runtime::de::required(&mut object, "object")?,
-            data: ::accord_runtime::de::required(&mut object, "data")?,
-            has_more: ::accord_runtime::de::required(&mut object, "has_more")?,
-            url: ::accord_runtime::de::required(&mut object, "url")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = PaymentIntentList;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PaymentIntentList, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "object" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("object"),
+                                    )?,
+                            );
+                        }
+                        "data" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("data"),
+                                    )?,
+                            );
+                        }
+                        "has_more" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("has_more"),
+                                    )?,
+                            );
+                        }
+                        "url" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("url"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PaymentIntentList {
+                    object: ::accord_runtime::de::required_value(field_0, "object")?,
+                    data: ::accord_runtime::de::required_value(field_1, "data")?,
+                    has_more: ::accord_runtime::de::required_value(field_2, "has_more")?,
+                    url: ::accord_runtime::de::required_value(field_3, "url")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1663,15 +2829,52 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethodsP
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(AutomaticPaymentMethodsParams {
-            allow_redirects: ::accord_runtime::de::optional(
-                &mut object,
-                "allow_redirects",
-            )?,
-            enabled: ::accord_runtime::de::required(&mut object, "enabled")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = AutomaticPaymentMethodsParams;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AutomaticPaymentMethodsParams, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "allow_redirects" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("allow_redirects"),
+                                    )?,
+                            );
+                        }
+                        "enabled" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("enabled"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AutomaticPaymentMethodsParams {
+                    allow_redirects: field_0.unwrap_or_default(),
+                    enabled: ::accord_runtime::de::required_value(field_1, "enabled")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1690,11 +2893,42 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for RadarOptionsParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(RadarOptionsParams {
-            session: ::accord_runtime::de::optional(&mut object, "session")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = RadarOptionsParams;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<RadarOptionsParams, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "session" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("session"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(RadarOptionsParams {
+                    session: field_0.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1715,12 +2949,55 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for TransferDataParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(TransferDataParams {
-            amount: ::accord_runtime::de::optional(&mut object, "amount")?,
-            destination: ::accord_runtime::de::required(&mut object, "destination")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = TransferDataParams;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<TransferDataParams, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "amount" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("amount"),
+                                    )?,
+                            );
+                        }
+                        "destination" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("destination"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(TransferDataParams {
+                    amount: field_0.unwrap_or_default(),
+                    destination: ::accord_runtime::de::required_value(
+                        field_1,
+                        "destination",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1944,71 +3221,294 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreatePaymentIntentParam
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(CreatePaymentIntentParams {
-            amount: ::accord_runtime::de::required(&mut object, "amount")?,
-            application_fee_amount: ::accord_runtime::de::optional(
-                &mut object,
-                "application_fee_amount",
-            )?,
-            automatic_payment_methods: ::accord_runtime::de::optional(
-                &mut object,
-                "automatic_payment_methods",
-            )?,
-            capture_method: ::accord_runtime::de::optional(
-                &mut object,
-                "capture_method",
-            )?,
-            confirm: ::accord_runtime::de::optional(&mut object, "confirm")?,
-            confirmation_method: ::accord_runtime::de::optional(
-                &mut object,
-                "confirmation_method",
-            )?,
-            currency: ::accord_runtime::de::required(&mut object, "currency")?,
-            customer: ::accord_runtime::de::optional(&mut object, "customer")?,
-            description: ::accord_runtime::de::optional(&mut object, "description")?,
-            error_on_requires_action: ::accord_runtime::de::optional(
-                &mut object,
-                "error_on_requires_action",
-            )?,
-            mandate: ::accord_runtime::de::optional(&mut object, "mandate")?,
-            metadata: ::accord_runtime::de::optional(&mut object, "metadata")?,
-            off_session: ::accord_runtime::de::optional(&mut object, "off_session")?,
-            on_behalf_of: ::accord_runtime::de::optional(&mut object, "on_behalf_of")?,
-            payment_method: ::accord_runtime::de::optional(
-                &mut object,
-                "payment_method",
-            )?,
-            payment_method_types: ::accord_runtime::de::optional(
-                &mut object,
-                "payment_method_types",
-            )?,
-            radar_options: ::accord_runtime::de::optional(&mut object, "radar_options")?,
-            receipt_email: ::accord_runtime::de::optional(&mut object, "receipt_email")?,
-            return_url: ::accord_runtime::de::optional(&mut object, "return_url")?,
-            setup_future_usage: ::accord_runtime::de::optional(
-                &mut object,
-                "setup_future_usage",
-            )?,
-            statement_descriptor: ::accord_runtime::de::optional(
-                &mut object,
-                "statement_descriptor",
-            )?,
-            statement_descriptor_suffix: ::accord_runtime::de::optional(
-                &mut object,
-                "statement_descriptor_suffix",
-            )?,
-            transfer_data: ::accord_runtime::de::optional(&mut object, "transfer_data")?,
-            transfer_group: ::accord_runtime::de::optional(
-                &mut object,
-                "transfer_group",
-            )?,
-            use_stripe_sdk: ::accord_runtime::de::optional(
-                &mut object,
-                "use_stripe_sdk",
-            )?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = CreatePaymentIntentParams;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CreatePaymentIntentParams, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                let mut field_9 = ::std::option::Option::None;
+                let mut field_10 = ::std::option::Option::None;
+                let mut field_11 = ::std::option::Option::None;
+                let mut field_12 = ::std::option::Option::None;
+                let mut field_13 = ::std::option::Option::None;
+                let mut field_14 = ::std::option::Option::None;
+                let mut field_15 = ::std::option::Option::None;
+                let mut field_16 = ::std::option::Option::None;
+                let mut field_17 = ::std::option::Option::None;
+                let mut field_18 = ::std::option::Option::None;
+                let mut field_19 = ::std::option::Option::None;
+                let mut field_20 = ::std::option::Option::None;
+                let mut field_21 = ::std::option::Option::None;
+                let mut field_22 = ::std::option::Option::None;
+                let mut field_23 = ::std::option::Option::None;
+                let mut field_24 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "amount" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("amount"),
+                                    )?,
+                            );
+                        }
+                        "application_fee_amount" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "application_fee_amount",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "automatic_payment_methods" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "automatic_payment_methods",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "capture_method" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("capture_method"),
+                                    )?,
+                            );
+                        }
+                        "confirm" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("confirm"),
+                                    )?,
+                            );
+                        }
+                        "confirmation_method" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("confirmation_method"),
+                                    )?,
+                            );
+                        }
+                        "currency" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("currency"),
+                                    )?,
+                            );
+                        }
+                        "customer" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("customer"),
+                                    )?,
+                            );
+                        }
+                        "description" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("description"),
+                                    )?,
+                            );
+                        }
+                        "error_on_requires_action" => {
+                            field_9 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "error_on_requires_action",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "mandate" => {
+                            field_10 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("mandate"),
+                                    )?,
+                            );
+                        }
+                        "metadata" => {
+                            field_11 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("metadata"),
+                                    )?,
+                            );
+                        }
+                        "off_session" => {
+                            field_12 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("off_session"),
+                                    )?,
+                            );
+                        }
+                        "on_behalf_of" => {
+                            field_13 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("on_behalf_of"),
+                                    )?,
+                            );
+                        }
+                        "payment_method" => {
+                            field_14 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("payment_method"),
+                                    )?,
+                            );
+                        }
+                        "payment_method_types" => {
+                            field_15 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "payment_method_types",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "radar_options" => {
+                            field_16 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("radar_options"),
+                                    )?,
+                            );
+                        }
+                        "receipt_email" => {
+                            field_17 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("receipt_email"),
+                                    )?,
+                            );
+                        }
+                        "return_url" => {
+                            field_18 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("return_url"),
+                                    )?,
+                            );
+                        }
+                        "setup_future_usage" => {
+                            field_19 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("setup_future_usage"),
+                                    )?,
+                            );
+                        }
+                        "statement_descriptor" => {
+                            field_20 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "statement_descriptor",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "statement_descriptor_suffix" => {
+                            field_21 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "statement_descriptor_suffix",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "transfer_data" => {
+                            field_22 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("transfer_data"),
+                                    )?,
+                            );
+                        }
+                        "transfer_group" => {
+                            field_23 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("transfer_group"),
+                                    )?,
+                            );
+                        }
+                        "use_stripe_sdk" => {
+                            field_24 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("use_stripe_sdk"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CreatePaymentIntentParams {
+                    amount: ::accord_runtime::de::required_value(field_0, "amount")?,
+                    application_fee_amount: field_1.unwrap_or_default(),
+                    automatic_payment_methods: field_2.unwrap_or_default(),
+                    capture_method: field_3.unwrap_or_default(),
+                    confirm: field_4.unwrap_or_default(),
+                    confirmation_method: field_5.unwrap_or_default(),
+                    currency: ::accord_runtime::de::required_value(field_6, "currency")?,
+                    customer: field_7.unwrap_or_default(),
+                    description: field_8.unwrap_or_default(),
+                    error_on_requires_action: field_9.unwrap_or_default(),
+                    mandate: field_10.unwrap_or_default(),
+                    metadata: field_11.unwrap_or_default(),
+                    off_session: field_12.unwrap_or_default(),
+                    on_behalf_of: field_13.unwrap_or_default(),
+                    payment_method: field_14.unwrap_or_default(),
+                    payment_method_types: field_15.unwrap_or_default(),
+                    radar_options: field_16.unwrap_or_default(),
+                    receipt_email: field_17.unwrap_or_default(),
+                    return_url: field_18.unwrap_or_default(),
+                    setup_future_usage: field_19.unwrap_or_default(),
+                    statement_descriptor: field_20.unwrap_or_default(),
+                    statement_descriptor_suffix: field_21.unwrap_or_default(),
+                    transfer_data: field_22.unwrap_or_default(),
+                    transfer_group: field_23.unwrap_or_default(),
+                    use_stripe_sdk: field_24.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -2146,40 +3646,156 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ConfirmPaymentIntentPara
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(ConfirmPaymentIntentParams {
-            capture_method: ::accord_runtime::de::optional(
-                &mut object,
-                "capture_method",
-            )?,
-            client_secret: ::accord_runtime::de::optional(&mut object, "client_secret")?,
-            error_on_requires_action: ::accord_runtime::de::optional(
-                &mut object,
-                "error_on_requires_action",
-            )?,
-            mandate: ::accord_runtime::de::optional(&mut object, "mandate")?,
-            off_session: ::accord_runtime::de::optional(&mut object, "off_session")?,
-            payment_method: ::accord_runtime::de::optional(
-                &mut object,
-                "payment_method",
-            )?,
-            payment_method_types: ::accord_runtime::de::optional(
-                &mut object,
-                "payment_method_types",
-            )?,
-            radar_options: ::accord_runtime::de::optional(&mut object, "radar_options")?,
-            receipt_email: ::accord_runtime::de::optional(&mut object, "receipt_email")?,
-            return_url: ::accord_runtime::de::optional(&mut object, "return_url")?,
-            setup_future_usage: ::accord_runtime::de::optional(
-                &mut object,
-                "setup_future_usage",
-            )?,
-            use_stripe_sdk: ::accord_runtime::de::optional(
-                &mut object,
-                "use_stripe_sdk",
-            )?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = ConfirmPaymentIntentParams;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ConfirmPaymentIntentParams, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                let mut field_9 = ::std::option::Option::None;
+                let mut field_10 = ::std::option::Option::None;
+                let mut field_11 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "capture_method" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("capture_method"),
+                                    )?,
+                            );
+                        }
+                        "client_secret" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("client_secret"),
+                                    )?,
+                            );
+                        }
+                        "error_on_requires_action" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "error_on_requires_action",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "mandate" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("mandate"),
+                                    )?,
+                            );
+                        }
+                        "off_session" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("off_session"),
+                                    )?,
+                            );
+                        }
+                        "payment_method" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("payment_method"),
+                                    )?,
+                            );
+                        }
+                        "payment_method_types" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "payment_method_types",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "radar_options" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("radar_options"),
+                                    )?,
+                            );
+                        }
+                        "receipt_email" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("receipt_email"),
+                                    )?,
+                            );
+                        }
+                        "return_url" => {
+                            field_9 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("return_url"),
+                                    )?,
+                            );
+                        }
+                        "setup_future_usage" => {
+                            field_10 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("setup_future_usage"),
+                                    )?,
+                            );
+                        }
+                        "use_stripe_sdk" => {
+                            field_11 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("use_stripe_sdk"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ConfirmPaymentIntentParams {
+                    capture_method: field_0.unwrap_or_default(),
+                    client_secret: field_1.unwrap_or_default(),
+                    error_on_requires_action: field_2.unwrap_or_default(),
+                    mandate: field_3.unwrap_or_default(),
+                    off_session: field_4.unwrap_or_default(),
+                    payment_method: field_5.unwrap_or_default(),
+                    payment_method_types: field_6.unwrap_or_default(),
+                    radar_options: field_7.unwrap_or_default(),
+                    receipt_email: field_8.unwrap_or_default(),
+                    return_url: field_9.unwrap_or_default(),
+                    setup_future_usage: field_10.unwrap_or_default(),
+                    use_stripe_sdk: field_11.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -2197,11 +3813,42 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Error2 {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(Error2 {
-            error: ::accord_runtime::de::required(&mut object, "error")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = Error2;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Error2, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "error" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("error"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(Error2 {
+                    error: ::accord_runtime::de::required_value(field_0, "error")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -2311,25 +3958,122 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApiErrors {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(ApiErrors {
-            charge: ::accord_runtime::de::optional(&mut object, "charge")?,
-            code: ::accord_runtime::de::optional(&mut object, "code")?,
-            decline_code: ::accord_runtime::de::optional(&mut object, "decline_code")?,
-            doc_url: ::accord_runtime::de::optional(&mut object, "doc_url")?,
-            message: ::accord_runtime::de::optional(&mut object, "message")?,
-            param: ::accord_runtime::de::optional(&mut object, "param")?,
-            payment_method_type: ::accord_runtime::de::optional(
-                &mut object,
-                "payment_method_type",
-            )?,
-            request_log_url: ::accord_runtime::de::optional(
-                &mut object,
-                "request_log_url",
-            )?,
-            r#type: ::accord_runtime::de::required(&mut object, "type")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = ApiErrors;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ApiErrors, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "charge" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("charge"),
+                                    )?,
+                            );
+                        }
+                        "code" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("code"),
+                                    )?,
+                            );
+                        }
+                        "decline_code" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("decline_code"),
+                                    )?,
+                            );
+                        }
+                        "doc_url" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("doc_url"),
+                                    )?,
+                            );
+                        }
+                        "message" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("message"),
+                                    )?,
+                            );
+                        }
+                        "param" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("param"),
+                                    )?,
+                            );
+                        }
+                        "payment_method_type" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("payment_method_type"),
+                                    )?,
+                            );
+                        }
+                        "request_log_url" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("request_log_url"),
+                                    )?,
+                            );
+                        }
+                        "type" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("type"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ApiErrors {
+                    charge: field_0.unwrap_or_default(),
+                    code: field_1.unwrap_or_default(),
+                    decline_code: field_2.unwrap_or_default(),
+                    doc_url: field_3.unwrap_or_default(),
+                    message: field_4.unwrap_or_default(),
+                    param: field_5.unwrap_or_default(),
+                    payment_method_type: field_6.unwrap_or_default(),
+                    request_log_url: field_7.unwrap_or_default(),
+                    r#type: ::accord_runtime::de::required_value(field_8, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -2436,23 +4180,135 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentEvent {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(PaymentIntentEvent {
-            id: ::accord_runtime::de::required(&mut object, "id")?,
-            object: ::accord_runtime::de::required(&mut object, "object")?,
-            account: ::accord_runtime::de::optional(&mut object, "account")?,
-            api_version: ::accord_runtime::de::present(&mut object, "api_version")?,
-            created: ::accord_runtime::de::required(&mut object, "created")?,
-            data: ::accord_runtime::de::required(&mut object, "data")?,
-            livemode: ::accord_runtime::de::required(&mut object, "livemode")?,
-            pending_webhooks: ::accord_runtime::de::required(
-                &mut object,
-                "pending_webhooks",
-            )?,
-            request: ::accord_runtime::de::present(&mut object, "request")?,
-            r#type: ::accord_runtime::de::required(&mut object, "type")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = PaymentIntentEvent;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PaymentIntentEvent, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                let mut field_9 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("id"),
+                                    )?,
+                            );
+                        }
+                        "object" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("object"),
+                                    )?,
+                            );
+                        }
+                        "account" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("account"),
+                                    )?,
+                            );
+                        }
+                        "api_version" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("api_version"),
+                                    )?,
+                            );
+                        }
+                        "created" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("created"),
+                                    )?,
+                            );
+                        }
+                        "data" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("data"),
+                                    )?,
+                            );
+                        }
+                        "livemode" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("livemode"),
+                                    )?,
+                            );
+                        }
+                        "pending_webhooks" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("pending_webhooks"),
+                                    )?,
+                            );
+                        }
+                        "request" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("request"),
+                                    )?,
+                            );
+                        }
+                        "type" => {
+                            field_9 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("type"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PaymentIntentEvent {
+                    id: ::accord_runtime::de::required_value(field_0, "id")?,
+                    object: ::accord_runtime::de::required_value(field_1, "object")?,
+                    account: field_2.unwrap_or_default(),
+                    api_version: field_3,
+                    created: ::accord_runtime::de::required_value(field_4, "created")?,
+                    data: ::accord_runtime::de::required_value(field_5, "data")?,
+                    livemode: ::accord_runtime::de::required_value(field_6, "livemode")?,
+                    pending_webhooks: ::accord_runtime::de::required_value(
+                        field_7,
+                        "pending_webhooks",
+                    )?,
+                    request: field_8,
+                    r#type: ::accord_runtime::de::required_value(field_9, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -2475,15 +4331,52 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentEventData {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(PaymentIntentEventData {
-            object: ::accord_runtime::de::required(&mut object, "object")?,
-            previous_attributes: ::accord_runtime::de::optional(
-                &mut object,
-                "previous_attributes",
-            )?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = PaymentIntentEventData;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<PaymentIntentEventData, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "object" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("object"),
+                                    )?,
+                            );
+                        }
+                        "previous_attributes" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("previous_attributes"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(PaymentIntentEventData {
+                    object: ::accord_runtime::de::required_value(field_0, "object")?,
+                    previous_attributes: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -2556,23 +4449,135 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerEvent {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(CustomerEvent {
-            id: ::accord_runtime::de::required(&mut object, "id")?,
-            object: ::accord_runtime::de::required(&mut object, "object")?,
-            account: ::accord_runtime::de::optional(&mut object, "account")?,
-            api_version: ::accord_runtime::de::present(&mut object, "api_version")?,
-            created: ::accord_runtime::de::required(&mut object, "created")?,
-            data: ::accord_runtime::de::required(&mut object, "data")?,
-            livemode: ::accord_runtime::de::required(&mut object, "livemode")?,
-            pending_webhooks: ::accord_runtime::de::required(
-                &mut object,
-                "pending_webhooks",
-            )?,
-            request: ::accord_runtime::de::present(&mut object, "request")?,
-            r#type: ::accord_runtime::de::required(&mut object, "type")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = CustomerEvent;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CustomerEvent, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                let mut field_9 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("id"),
+                                    )?,
+                            );
+                        }
+                        "object" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("object"),
+                                    )?,
+                            );
+                        }
+                        "account" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("account"),
+                                    )?,
+                            );
+                        }
+                        "api_version" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("api_version"),
+                                    )?,
+                            );
+                        }
+                        "created" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("created"),
+                                    )?,
+                            );
+                        }
+                        "data" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("data"),
+                                    )?,
+                            );
+                        }
+                        "livemode" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("livemode"),
+                                    )?,
+                            );
+                        }
+                        "pending_webhooks" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("pending_webhooks"),
+                                    )?,
+                            );
+                        }
+                        "request" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("request"),
+                                    )?,
+                            );
+                        }
+                        "type" => {
+                            field_9 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("type"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CustomerEvent {
+                    id: ::accord_runtime::de::required_value(field_0, "id")?,
+                    object: ::accord_runtime::de::required_value(field_1, "object")?,
+                    account: field_2.unwrap_or_default(),
+                    api_version: field_3,
+                    created: ::accord_runtime::de::required_value(field_4, "created")?,
+                    data: ::accord_runtime::de::required_value(field_5, "data")?,
+                    livemode: ::accord_runtime::de::required_value(field_6, "livemode")?,
+                    pending_webhooks: ::accord_runtime::de::required_value(
+                        field_7,
+                        "pending_webhooks",
+                    )?,
+                    request: field_8,
+                    r#type: ::accord_runtime::de::required_value(field_9, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -2595,15 +4600,52 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerEventData {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(CustomerEventData {
-            object: ::accord_runtime::de::required(&mut object, "object")?,
-            previous_attributes: ::accord_runtime::de::optional(
-                &mut object,
-                "previous_attributes",
-            )?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = CustomerEventData;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CustomerEventData, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "object" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("object"),
+                                    )?,
+                            );
+                        }
+                        "previous_attributes" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("previous_attributes"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CustomerEventData {
+                    object: ::accord_runtime::de::required_value(field_0, "object")?,
+                    previous_attributes: field_1.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -2637,14 +4679,51 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EventRequest {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(EventRequest {
-            id: ::accord_runtime::de::present(&mut object, "id")?,
-            idempotency_key: ::accord_runtime::de::present(
-                &mut object,
-                "idempotency_key",
-            )?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = EventRequest;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EventRequest, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("id"),
+                                    )?,
+                            );
+                        }
+                        "idempotency_key" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("idempotency_key"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(EventRequest {
+                    id: field_0,
+                    idempotency_key: field_1,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }

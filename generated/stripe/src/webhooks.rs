@@ -31,7 +31,10 @@ static VERIFIER: ::std::sync::LazyLock<
 > = ::std::sync::LazyLock::new(|| SCHEME.verifier());
 /// Environment variable holding the webhook secret: `STRIPE_WEBHOOK_SECRET`.
 pub const SECRET_ENV: &str = "STRIPE_WEBHOOK_SECRET";
-/// The declared events; events the spec does not declare arrive as `Unknown`.
+/// The declared events; events the spec does not declare arrive as `Unknown`, and
+/// declared events whose payload does not fit their model as `Unrecognised` (from
+/// `verify`, both were signed with your secret: acknowledge them, as a rejection makes
+/// the provider deliver them again).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
@@ -48,6 +51,18 @@ pub enum Event {
         /// The payload.
         raw: ::accord_runtime::serde_json::Value,
     },
+    /// A declared event type whose payload does not match the spec's model (the
+    /// provider changed its shape, or the spec is out of date); the payload is kept
+    /// as JSON.
+    Unrecognised {
+        /// The event type as sent.
+        event_type: ::std::string::String,
+        /// The payload.
+        raw: ::accord_runtime::serde_json::Value,
+        /// Why it does not match the model (serde's message, at most about
+        /// 300 bytes).
+        error: ::std::string::String,
+    },
 }
 
 impl Event {
@@ -57,7 +72,8 @@ impl Event {
             Event::PaymentIntentSucceeded(_) => "payment_intent.succeeded",
             Event::PaymentIntentPaymentFailed(_) => "payment_intent.payment_failed",
             Event::CustomerCreated(_) => "customer.created",
-            Event::Unknown { event_type, .. } => event_type,
+            Event::Unknown { event_type, .. }
+            | Event::Unrecognised { event_type, .. } => event_type,
         }
     }
 }
@@ -77,7 +93,9 @@ pub struct Delivery {
 
 /// Verifies a delivery with `secret` at time `now` and returns its typed event. Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).
 ///
-/// Errors: a [`::accord_runtime::webhook::WebhookError`] saying why it was rejected.
+/// A signed delivery of a declared event whose payload does not fit its model is no error: it arrives as `Event::Unrecognised` with the verified JSON.
+///
+/// Errors: a [`::accord_runtime::webhook::WebhookError`] saying why it was rejected; [`::accord_runtime::webhook::WebhookError::is_payload_error`] tells a signed body that cannot be read as JSON (acknowledge it: a 4xx makes the provider deliver it again) from a bad signature (answer 4xx).
 pub fn verify<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(
     headers: &H,
     body: &[u8],
@@ -100,44 +118,56 @@ pub fn verify_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(
     let verifier = VERIFIER.as_ref().map_err(::std::clone::Clone::clone)?;
     let verified = verifier
         .verify(headers, body, ::std::option::Option::None, secrets, now)?;
-    let payload: ::accord_runtime::serde_json::Value = ::accord_runtime::serde_json::from_slice(
-            body,
-        )
-        .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(
-            e.to_string(),
-        ))?;
+    let payload = ::accord_runtime::webhook::navigation(body)?;
     let event_type = ::accord_runtime::webhook::pointer_text(&payload, "/type")
         .unwrap_or_default();
     let id = ::accord_runtime::webhook::pointer_text(&payload, "/id");
     let event = match event_type.as_str() {
         "payment_intent.succeeded" => {
-            ::accord_runtime::serde_json::from_value(payload)
-                .map(Event::PaymentIntentSucceeded)
-                .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(
-                    e.to_string(),
-                ))
+            match ::accord_runtime::webhook::payload(body) {
+                ::std::result::Result::Ok(event) => Event::PaymentIntentSucceeded(event),
+                ::std::result::Result::Err(error) => {
+                    Event::Unrecognised {
+                        event_type,
+                        raw: ::accord_runtime::webhook::raw_payload(body)?,
+                        error,
+                    }
+                }
+            }
         }
         "payment_intent.payment_failed" => {
-            ::accord_runtime::serde_json::from_value(payload)
-                .map(Event::PaymentIntentPaymentFailed)
-                .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(
-                    e.to_string(),
-                ))
+            match ::accord_runtime::webhook::payload(body) {
+                ::std::result::Result::Ok(event) => {
+                    Event::PaymentIntentPaymentFailed(event)
+                }
+                ::std::result::Result::Err(error) => {
+                    Event::Unrecognised {
+                        event_type,
+                        raw: ::accord_runtime::webhook::raw_payload(body)?,
+                        error,
+                    }
+                }
+            }
         }
         "customer.created" => {
-            ::accord_runtime::serde_json::from_value(payload)
-                .map(Event::CustomerCreated)
-                .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(
-                    e.to_string(),
-                ))
+            match ::accord_runtime::webhook::payload(body) {
+                ::std::result::Result::Ok(event) => Event::CustomerCreated(event),
+                ::std::result::Result::Err(error) => {
+                    Event::Unrecognised {
+                        event_type,
+                        raw: ::accord_runtime::webhook::raw_payload(body)?,
+                        error,
+                    }
+                }
+            }
         }
         _ => {
-            ::std::result::Result::Ok(Event::Unknown {
+            Event::Unknown {
                 event_type,
-                raw: payload,
-            })
+                raw: ::accord_runtime::webhook::raw_payload(body)?,
+            }
         }
-    }?;
+    };
     ::std::result::Result::Ok(Delivery {
         id: id.or(verified.id),
         timestamp: verified.timestamp,

@@ -587,6 +587,42 @@ fn webhook_unknown_event_type_is_kept_raw() {
     }
 }
 
+/// A signed delivery of a declared event whose payload does not fit its model arrives
+/// as `Event::Unrecognised` with the verified JSON and serde's reason: the provider
+/// sent it, so it is no rejection (which would make the provider deliver it again).
+#[test]
+fn webhook_payload_of_another_shape_is_handed_over_verified() {
+    let (_, verifying, other) = webhook_keys();
+    let body = serde_json::to_vec(
+            &serde_json::from_str::<
+                Value,
+            >(
+                    "{\"id\":\"evt_3MtwBwLkdIwHu7ix0XRUpwHO\",\"type\":\"payment_intent.succeeded\",\"api_version\":\"2023-08-16\",\"created\":1680800610,\"data\":{\"object\":{\"id\":\"pi_3MtwBwLkdIwHu7ix28a3tqPa\",\"object\":\"payment_intent\",\"amount\":2000,\"amount_capturable\":0,\"amount_received\":2000,\"application\":null,\"application_fee_amount\":null,\"automatic_payment_methods\":{\"enabled\":true},\"canceled_at\":null,\"cancellation_reason\":null,\"capture_method\":\"automatic\",\"client_secret\":\"pi_3MtwBwLkdIwHu7ix28a3tqPa_secret_YrKJUKribcBjcG8HVhfZluoGH\",\"confirmation_method\":\"automatic\",\"created\":1680800504,\"currency\":\"usd\",\"customer\":\"cus_NffrFeUfNV2Hib\",\"description\":null,\"invoice\":null,\"last_payment_error\":null,\"latest_charge\":\"ch_3MtwBwLkdIwHu7ix2O4HHBek\",\"livemode\":false,\"metadata\":{},\"on_behalf_of\":null,\"payment_method\":\"pm_1MtwC3LkdIwHu7ixmI5vUpRB\",\"payment_method_types\":[\"card\"],\"receipt_email\":null,\"review\":null,\"setup_future_usage\":null,\"statement_descriptor\":null,\"statement_descriptor_suffix\":null,\"status\":\"succeeded\",\"transfer_group\":null}},\"livemode\":false,\"pending_webhooks\":1,\"request\":{\"id\":\"req_7ksDhD7SOSUyOP\",\"idempotency_key\":\"5b8b7a4e-3c2d-4f7e-9a3b-2f1c0d9e8b7a\"}}",
+                )
+                .expect("spec JSON"),
+        )
+        .expect("payload serializes");
+    let headers = signed_headers(&body, "payment_intent.succeeded");
+    match stripe_client::webhooks::verify(&headers, &body, &verifying, at(TIMESTAMP)) {
+        ::std::result::Result::Ok(
+            stripe_client::webhooks::Event::Unrecognised { event_type, raw, error },
+        ) => {
+            assert_eq!(event_type, "payment_intent.succeeded");
+            assert_eq!(raw, serde_json::from_slice:: < Value > (& body).expect("JSON"));
+            assert!(error.contains("missing field `object`"), "{error}");
+        }
+        other => panic!("expected Unrecognised, got {other:?}"),
+    }
+    let rejected = stripe_client::webhooks::verify(
+            &headers,
+            &body,
+            &other,
+            at(TIMESTAMP),
+        )
+        .expect_err("wrong key");
+    assert!(! rejected.is_payload_error(), "{rejected:?}");
+}
+
 /// `accord mock` delivers every declared event signed with the spec's scheme (a
 /// failed first attempt is retried on the declared schedule, scaled to zero here),
 /// and the generated `webhooks::verify` accepts each delivery as its event type.

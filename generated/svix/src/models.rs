@@ -88,14 +88,72 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApplicationIn {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(ApplicationIn {
-            name: ::accord_runtime::de::required(&mut object, "name")?,
-            throttle_rate: ::accord_runtime::de::present(&mut object, "throttleRate")?,
-            uid: ::accord_runtime::de::present(&mut object, "uid")?,
-            metadata: ::accord_runtime::de::optional(&mut object, "metadata")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = ApplicationIn;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ApplicationIn, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "name" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("name"),
+                                    )?,
+                            );
+                        }
+                        "throttleRate" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("throttleRate"),
+                                    )?,
+                            );
+                        }
+                        "uid" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("uid"),
+                                    )?,
+                            );
+                        }
+                        "metadata" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("metadata"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ApplicationIn {
+                    name: ::accord_runtime::de::required_value(field_0, "name")?,
+                    throttle_rate: field_1,
+                    uid: field_2,
+                    metadata: field_3.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -157,17 +215,108 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApplicationOut {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(ApplicationOut {
-            uid: ::accord_runtime::de::present(&mut object, "uid")?,
-            name: ::accord_runtime::de::required(&mut object, "name")?,
-            throttle_rate: ::accord_runtime::de::present(&mut object, "throttleRate")?,
-            id: ::accord_runtime::de::required(&mut object, "id")?,
-            created_at: ::accord_runtime::de::required(&mut object, "createdAt")?,
-            updated_at: ::accord_runtime::de::required(&mut object, "updatedAt")?,
-            metadata: ::accord_runtime::de::required(&mut object, "metadata")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = ApplicationOut;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ApplicationOut, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "uid" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("uid"),
+                                    )?,
+                            );
+                        }
+                        "name" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("name"),
+                                    )?,
+                            );
+                        }
+                        "throttleRate" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("throttleRate"),
+                                    )?,
+                            );
+                        }
+                        "id" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("id"),
+                                    )?,
+                            );
+                        }
+                        "createdAt" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("createdAt"),
+                                    )?,
+                            );
+                        }
+                        "updatedAt" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("updatedAt"),
+                                    )?,
+                            );
+                        }
+                        "metadata" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("metadata"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ApplicationOut {
+                    uid: field_0,
+                    name: ::accord_runtime::de::required_value(field_1, "name")?,
+                    throttle_rate: field_2,
+                    id: ::accord_runtime::de::required_value(field_3, "id")?,
+                    created_at: ::accord_runtime::de::required_value(
+                        field_4,
+                        "createdAt",
+                    )?,
+                    updated_at: ::accord_runtime::de::required_value(
+                        field_5,
+                        "updatedAt",
+                    )?,
+                    metadata: ::accord_runtime::de::required_value(field_6, "metadata")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -198,14 +347,72 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListResponseApplicationO
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(ListResponseApplicationOut {
-            data: ::accord_runtime::de::required(&mut object, "data")?,
-            iterator: ::accord_runtime::de::optional(&mut object, "iterator")?,
-            prev_iterator: ::accord_runtime::de::present(&mut object, "prevIterator")?,
-            done: ::accord_runtime::de::required(&mut object, "done")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = ListResponseApplicationOut;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListResponseApplicationOut, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "data" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("data"),
+                                    )?,
+                            );
+                        }
+                        "iterator" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("iterator"),
+                                    )?,
+                            );
+                        }
+                        "prevIterator" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("prevIterator"),
+                                    )?,
+                            );
+                        }
+                        "done" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("done"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ListResponseApplicationOut {
+                    data: ::accord_runtime::de::required_value(field_0, "data")?,
+                    iterator: field_1.unwrap_or_default(),
+                    prev_iterator: field_2,
+                    done: ::accord_runtime::de::required_value(field_3, "done")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -329,29 +536,141 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageIn {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(MessageIn {
-            event_id: ::accord_runtime::de::present(&mut object, "eventId")?,
-            event_type: ::accord_runtime::de::required(&mut object, "eventType")?,
-            payload: ::accord_runtime::de::required(&mut object, "payload")?,
-            channels: ::accord_runtime::de::present(&mut object, "channels")?,
-            application: ::accord_runtime::de::present(&mut object, "application")?,
-            tags: ::accord_runtime::de::present(&mut object, "tags")?,
-            transformations_params: ::accord_runtime::de::present(
-                &mut object,
-                "transformationsParams",
-            )?,
-            deliver_at: ::accord_runtime::de::present(&mut object, "deliverAt")?,
-            payload_retention_period: ::accord_runtime::de::present(
-                &mut object,
-                "payloadRetentionPeriod",
-            )?,
-            payload_retention_hours: ::accord_runtime::de::present(
-                &mut object,
-                "payloadRetentionHours",
-            )?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = MessageIn;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<MessageIn, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                let mut field_9 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "eventId" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("eventId"),
+                                    )?,
+                            );
+                        }
+                        "eventType" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("eventType"),
+                                    )?,
+                            );
+                        }
+                        "payload" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("payload"),
+                                    )?,
+                            );
+                        }
+                        "channels" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("channels"),
+                                    )?,
+                            );
+                        }
+                        "application" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("application"),
+                                    )?,
+                            );
+                        }
+                        "tags" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("tags"),
+                                    )?,
+                            );
+                        }
+                        "transformationsParams" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "transformationsParams",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "deliverAt" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("deliverAt"),
+                                    )?,
+                            );
+                        }
+                        "payloadRetentionPeriod" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "payloadRetentionPeriod",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "payloadRetentionHours" => {
+                            field_9 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "payloadRetentionHours",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(MessageIn {
+                    event_id: field_0,
+                    event_type: ::accord_runtime::de::required_value(
+                        field_1,
+                        "eventType",
+                    )?,
+                    payload: ::accord_runtime::de::required_value(field_2, "payload")?,
+                    channels: field_3,
+                    application: field_4,
+                    tags: field_5,
+                    transformations_params: field_6,
+                    deliver_at: field_7,
+                    payload_retention_period: field_8,
+                    payload_retention_hours: field_9,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -430,18 +749,118 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageOut {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(MessageOut {
-            event_id: ::accord_runtime::de::present(&mut object, "eventId")?,
-            event_type: ::accord_runtime::de::required(&mut object, "eventType")?,
-            payload: ::accord_runtime::de::required(&mut object, "payload")?,
-            channels: ::accord_runtime::de::present(&mut object, "channels")?,
-            id: ::accord_runtime::de::required(&mut object, "id")?,
-            timestamp: ::accord_runtime::de::required(&mut object, "timestamp")?,
-            tags: ::accord_runtime::de::present(&mut object, "tags")?,
-            deliver_at: ::accord_runtime::de::present(&mut object, "deliverAt")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = MessageOut;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<MessageOut, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "eventId" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("eventId"),
+                                    )?,
+                            );
+                        }
+                        "eventType" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("eventType"),
+                                    )?,
+                            );
+                        }
+                        "payload" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("payload"),
+                                    )?,
+                            );
+                        }
+                        "channels" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("channels"),
+                                    )?,
+                            );
+                        }
+                        "id" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("id"),
+                                    )?,
+                            );
+                        }
+                        "timestamp" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("timestamp"),
+                                    )?,
+                            );
+                        }
+                        "tags" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("tags"),
+                                    )?,
+                            );
+                        }
+                        "deliverAt" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("deliverAt"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(MessageOut {
+                    event_id: field_0,
+                    event_type: ::accord_runtime::de::required_value(
+                        field_1,
+                        "eventType",
+                    )?,
+                    payload: ::accord_runtime::de::required_value(field_2, "payload")?,
+                    channels: field_3,
+                    id: ::accord_runtime::de::required_value(field_4, "id")?,
+                    timestamp: ::accord_runtime::de::required_value(
+                        field_5,
+                        "timestamp",
+                    )?,
+                    tags: field_6,
+                    deliver_at: field_7,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -533,21 +952,151 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointOut {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(EndpointOut {
-            id: ::accord_runtime::de::required(&mut object, "id")?,
-            metadata: ::accord_runtime::de::required(&mut object, "metadata")?,
-            url: ::accord_runtime::de::required(&mut object, "url")?,
-            description: ::accord_runtime::de::required(&mut object, "description")?,
-            throttle_rate: ::accord_runtime::de::present(&mut object, "throttleRate")?,
-            uid: ::accord_runtime::de::present(&mut object, "uid")?,
-            disabled: ::accord_runtime::de::optional(&mut object, "disabled")?,
-            event_types: ::accord_runtime::de::present(&mut object, "eventTypes")?,
-            channels: ::accord_runtime::de::present(&mut object, "channels")?,
-            created_at: ::accord_runtime::de::required(&mut object, "createdAt")?,
-            updated_at: ::accord_runtime::de::required(&mut object, "updatedAt")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = EndpointOut;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EndpointOut, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                let mut field_9 = ::std::option::Option::None;
+                let mut field_10 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("id"),
+                                    )?,
+                            );
+                        }
+                        "metadata" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("metadata"),
+                                    )?,
+                            );
+                        }
+                        "url" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("url"),
+                                    )?,
+                            );
+                        }
+                        "description" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("description"),
+                                    )?,
+                            );
+                        }
+                        "throttleRate" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("throttleRate"),
+                                    )?,
+                            );
+                        }
+                        "uid" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("uid"),
+                                    )?,
+                            );
+                        }
+                        "disabled" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("disabled"),
+                                    )?,
+                            );
+                        }
+                        "eventTypes" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("eventTypes"),
+                                    )?,
+                            );
+                        }
+                        "channels" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("channels"),
+                                    )?,
+                            );
+                        }
+                        "createdAt" => {
+                            field_9 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("createdAt"),
+                                    )?,
+                            );
+                        }
+                        "updatedAt" => {
+                            field_10 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("updatedAt"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(EndpointOut {
+                    id: ::accord_runtime::de::required_value(field_0, "id")?,
+                    metadata: ::accord_runtime::de::required_value(field_1, "metadata")?,
+                    url: ::accord_runtime::de::required_value(field_2, "url")?,
+                    description: ::accord_runtime::de::required_value(
+                        field_3,
+                        "description",
+                    )?,
+                    throttle_rate: field_4,
+                    uid: field_5,
+                    disabled: field_6.unwrap_or_default(),
+                    event_types: field_7,
+                    channels: field_8,
+                    created_at: ::accord_runtime::de::required_value(
+                        field_9,
+                        "createdAt",
+                    )?,
+                    updated_at: ::accord_runtime::de::required_value(
+                        field_10,
+                        "updatedAt",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -578,14 +1127,72 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListResponseEndpointOut 
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(ListResponseEndpointOut {
-            data: ::accord_runtime::de::required(&mut object, "data")?,
-            iterator: ::accord_runtime::de::optional(&mut object, "iterator")?,
-            prev_iterator: ::accord_runtime::de::present(&mut object, "prevIterator")?,
-            done: ::accord_runtime::de::required(&mut object, "done")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = ListResponseEndpointOut;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListResponseEndpointOut, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "data" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("data"),
+                                    )?,
+                            );
+                        }
+                        "iterator" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("iterator"),
+                                    )?,
+                            );
+                        }
+                        "prevIterator" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("prevIterator"),
+                                    )?,
+                            );
+                        }
+                        "done" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("done"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ListResponseEndpointOut {
+                    data: ::accord_runtime::de::required_value(field_0, "data")?,
+                    iterator: field_1.unwrap_or_default(),
+                    prev_iterator: field_2,
+                    done: ::accord_runtime::de::required_value(field_3, "done")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -605,11 +1212,42 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointSecretOut {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(EndpointSecretOut {
-            key: ::accord_runtime::de::required(&mut object, "key")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = EndpointSecretOut;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EndpointSecretOut, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "key" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("key"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(EndpointSecretOut {
+                    key: ::accord_runtime::de::required_value(field_0, "key")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -627,12 +1265,52 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for HttpErrorOut {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(HttpErrorOut {
-            code: ::accord_runtime::de::required(&mut object, "code")?,
-            detail: ::accord_runtime::de::required(&mut object, "detail")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = HttpErrorOut;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<HttpErrorOut, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "code" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("code"),
+                                    )?,
+                            );
+                        }
+                        "detail" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("detail"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(HttpErrorOut {
+                    code: ::accord_runtime::de::required_value(field_0, "code")?,
+                    detail: ::accord_runtime::de::required_value(field_1, "detail")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -648,11 +1326,42 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for HttpValidationError {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(HttpValidationError {
-            detail: ::accord_runtime::de::required(&mut object, "detail")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = HttpValidationError;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<HttpValidationError, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "detail" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("detail"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(HttpValidationError {
+                    detail: ::accord_runtime::de::required_value(field_0, "detail")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -680,13 +1389,62 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationError {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(ValidationError {
-            loc: ::accord_runtime::de::required(&mut object, "loc")?,
-            msg: ::accord_runtime::de::required(&mut object, "msg")?,
-            r#type: ::accord_runtime::de::required(&mut object, "type")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = ValidationError;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ValidationError, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "loc" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("loc"),
+                                    )?,
+                            );
+                        }
+                        "msg" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("msg"),
+                                    )?,
+                            );
+                        }
+                        "type" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("type"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ValidationError {
+                    loc: ::accord_runtime::de::required_value(field_0, "loc")?,
+                    msg: ::accord_runtime::de::required_value(field_1, "msg")?,
+                    r#type: ::accord_runtime::de::required_value(field_2, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -742,12 +1500,52 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointCreatedEvent {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(EndpointCreatedEvent {
-            data: ::accord_runtime::de::required(&mut object, "data")?,
-            r#type: ::accord_runtime::de::required(&mut object, "type")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = EndpointCreatedEvent;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EndpointCreatedEvent, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "data" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("data"),
+                                    )?,
+                            );
+                        }
+                        "type" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("type"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(EndpointCreatedEvent {
+                    data: ::accord_runtime::de::required_value(field_0, "data")?,
+                    r#type: ::accord_runtime::de::required_value(field_1, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -803,14 +1601,75 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointCreatedEventData
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(EndpointCreatedEventData {
-            app_id: ::accord_runtime::de::required(&mut object, "appId")?,
-            app_uid: ::accord_runtime::de::present(&mut object, "appUid")?,
-            endpoint_id: ::accord_runtime::de::required(&mut object, "endpointId")?,
-            endpoint_uid: ::accord_runtime::de::present(&mut object, "endpointUid")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = EndpointCreatedEventData;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EndpointCreatedEventData, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "appId" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("appId"),
+                                    )?,
+                            );
+                        }
+                        "appUid" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("appUid"),
+                                    )?,
+                            );
+                        }
+                        "endpointId" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("endpointId"),
+                                    )?,
+                            );
+                        }
+                        "endpointUid" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("endpointUid"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(EndpointCreatedEventData {
+                    app_id: ::accord_runtime::de::required_value(field_0, "appId")?,
+                    app_uid: field_1,
+                    endpoint_id: ::accord_runtime::de::required_value(
+                        field_2,
+                        "endpointId",
+                    )?,
+                    endpoint_uid: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -866,12 +1725,52 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDeletedEvent {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(EndpointDeletedEvent {
-            data: ::accord_runtime::de::required(&mut object, "data")?,
-            r#type: ::accord_runtime::de::required(&mut object, "type")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = EndpointDeletedEvent;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EndpointDeletedEvent, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "data" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("data"),
+                                    )?,
+                            );
+                        }
+                        "type" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("type"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(EndpointDeletedEvent {
+                    data: ::accord_runtime::de::required_value(field_0, "data")?,
+                    r#type: ::accord_runtime::de::required_value(field_1, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -927,14 +1826,75 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDeletedEventData
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(EndpointDeletedEventData {
-            app_id: ::accord_runtime::de::required(&mut object, "appId")?,
-            app_uid: ::accord_runtime::de::present(&mut object, "appUid")?,
-            endpoint_id: ::accord_runtime::de::required(&mut object, "endpointId")?,
-            endpoint_uid: ::accord_runtime::de::present(&mut object, "endpointUid")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = EndpointDeletedEventData;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EndpointDeletedEventData, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "appId" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("appId"),
+                                    )?,
+                            );
+                        }
+                        "appUid" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("appUid"),
+                                    )?,
+                            );
+                        }
+                        "endpointId" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("endpointId"),
+                                    )?,
+                            );
+                        }
+                        "endpointUid" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("endpointUid"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(EndpointDeletedEventData {
+                    app_id: ::accord_runtime::de::required_value(field_0, "appId")?,
+                    app_uid: field_1,
+                    endpoint_id: ::accord_runtime::de::required_value(
+                        field_2,
+                        "endpointId",
+                    )?,
+                    endpoint_uid: field_3,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1030,12 +1990,52 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledEvent {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(EndpointDisabledEvent {
-            data: ::accord_runtime::de::required(&mut object, "data")?,
-            r#type: ::accord_runtime::de::required(&mut object, "type")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = EndpointDisabledEvent;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EndpointDisabledEvent, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "data" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("data"),
+                                    )?,
+                            );
+                        }
+                        "type" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("type"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(EndpointDisabledEvent {
+                    data: ::accord_runtime::de::required_value(field_0, "data")?,
+                    r#type: ::accord_runtime::de::required_value(field_1, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1106,16 +2106,95 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledEventDat
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(EndpointDisabledEventData {
-            app_id: ::accord_runtime::de::required(&mut object, "appId")?,
-            app_uid: ::accord_runtime::de::present(&mut object, "appUid")?,
-            endpoint_id: ::accord_runtime::de::required(&mut object, "endpointId")?,
-            endpoint_uid: ::accord_runtime::de::present(&mut object, "endpointUid")?,
-            fail_since: ::accord_runtime::de::present(&mut object, "failSince")?,
-            trigger: ::accord_runtime::de::optional(&mut object, "trigger")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = EndpointDisabledEventData;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<EndpointDisabledEventData, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "appId" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("appId"),
+                                    )?,
+                            );
+                        }
+                        "appUid" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("appUid"),
+                                    )?,
+                            );
+                        }
+                        "endpointId" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("endpointId"),
+                                    )?,
+                            );
+                        }
+                        "endpointUid" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("endpointUid"),
+                                    )?,
+                            );
+                        }
+                        "failSince" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("failSince"),
+                                    )?,
+                            );
+                        }
+                        "trigger" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("trigger"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(EndpointDisabledEventData {
+                    app_id: ::accord_runtime::de::required_value(field_0, "appId")?,
+                    app_uid: field_1,
+                    endpoint_id: ::accord_runtime::de::required_value(
+                        field_2,
+                        "endpointId",
+                    )?,
+                    endpoint_uid: field_3,
+                    fail_since: field_4,
+                    trigger: field_5.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1173,12 +2252,52 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageAttemptExhaustedE
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(MessageAttemptExhaustedEvent {
-            data: ::accord_runtime::de::required(&mut object, "data")?,
-            r#type: ::accord_runtime::de::required(&mut object, "type")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = MessageAttemptExhaustedEvent;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<MessageAttemptExhaustedEvent, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "data" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("data"),
+                                    )?,
+                            );
+                        }
+                        "type" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("type"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(MessageAttemptExhaustedEvent {
+                    data: ::accord_runtime::de::required_value(field_0, "data")?,
+                    r#type: ::accord_runtime::de::required_value(field_1, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1245,16 +2364,98 @@ for MessageAttemptExhaustedEventData {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(MessageAttemptExhaustedEventData {
-            app_id: ::accord_runtime::de::required(&mut object, "appId")?,
-            app_uid: ::accord_runtime::de::present(&mut object, "appUid")?,
-            msg_id: ::accord_runtime::de::required(&mut object, "msgId")?,
-            msg_event_id: ::accord_runtime::de::present(&mut object, "msgEventId")?,
-            endpoint_id: ::accord_runtime::de::required(&mut object, "endpointId")?,
-            last_attempt: ::accord_runtime::de::required(&mut object, "lastAttempt")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = MessageAttemptExhaustedEventData;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<MessageAttemptExhaustedEventData, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "appId" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("appId"),
+                                    )?,
+                            );
+                        }
+                        "appUid" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("appUid"),
+                                    )?,
+                            );
+                        }
+                        "msgId" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("msgId"),
+                                    )?,
+                            );
+                        }
+                        "msgEventId" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("msgEventId"),
+                                    )?,
+                            );
+                        }
+                        "endpointId" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("endpointId"),
+                                    )?,
+                            );
+                        }
+                        "lastAttempt" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("lastAttempt"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(MessageAttemptExhaustedEventData {
+                    app_id: ::accord_runtime::de::required_value(field_0, "appId")?,
+                    app_uid: field_1,
+                    msg_id: ::accord_runtime::de::required_value(field_2, "msgId")?,
+                    msg_event_id: field_3,
+                    endpoint_id: ::accord_runtime::de::required_value(
+                        field_4,
+                        "endpointId",
+                    )?,
+                    last_attempt: ::accord_runtime::de::required_value(
+                        field_5,
+                        "lastAttempt",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -1283,15 +2484,67 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageAttemptFailedData
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(MessageAttemptFailedData {
-            id: ::accord_runtime::de::required(&mut object, "id")?,
-            response_status_code: ::accord_runtime::de::required(
-                &mut object,
-                "responseStatusCode",
-            )?,
-            timestamp: ::accord_runtime::de::required(&mut object, "timestamp")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = MessageAttemptFailedData;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<MessageAttemptFailedData, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "id" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("id"),
+                                    )?,
+                            );
+                        }
+                        "responseStatusCode" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("responseStatusCode"),
+                                    )?,
+                            );
+                        }
+                        "timestamp" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("timestamp"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(MessageAttemptFailedData {
+                    id: ::accord_runtime::de::required_value(field_0, "id")?,
+                    response_status_code: ::accord_runtime::de::required_value(
+                        field_1,
+                        "responseStatusCode",
+                    )?,
+                    timestamp: ::accord_runtime::de::required_value(
+                        field_2,
+                        "timestamp",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }

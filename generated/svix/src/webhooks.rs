@@ -33,7 +33,10 @@ static VERIFIER: ::std::sync::LazyLock<
 > = ::std::sync::LazyLock::new(|| SCHEME.verifier());
 /// Environment variable holding the webhook secret: `SVIX_WEBHOOK_SECRET`.
 pub const SECRET_ENV: &str = "SVIX_WEBHOOK_SECRET";
-/// The declared events; events the spec does not declare arrive as `Unknown`.
+/// The declared events; events the spec does not declare arrive as `Unknown`, and
+/// declared events whose payload does not fit their model as `Unrecognised` (from
+/// `verify`, both were signed with your secret: acknowledge them, as a rejection makes
+/// the provider deliver them again).
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Event {
@@ -52,6 +55,18 @@ pub enum Event {
         /// The payload.
         raw: ::accord_runtime::serde_json::Value,
     },
+    /// A declared event type whose payload does not match the spec's model (the
+    /// provider changed its shape, or the spec is out of date); the payload is kept
+    /// as JSON.
+    Unrecognised {
+        /// The event type as sent.
+        event_type: ::std::string::String,
+        /// The payload.
+        raw: ::accord_runtime::serde_json::Value,
+        /// Why it does not match the model (serde's message, at most about
+        /// 300 bytes).
+        error: ::std::string::String,
+    },
 }
 
 impl Event {
@@ -62,7 +77,8 @@ impl Event {
             Event::EndpointDeleted(_) => "endpoint.deleted",
             Event::EndpointDisabled(_) => "endpoint.disabled",
             Event::MessageAttemptExhausted(_) => "message.attempt.exhausted",
-            Event::Unknown { event_type, .. } => event_type,
+            Event::Unknown { event_type, .. }
+            | Event::Unrecognised { event_type, .. } => event_type,
         }
     }
 }
@@ -82,7 +98,9 @@ pub struct Delivery {
 
 /// Verifies a delivery with `secret` at time `now` and returns its typed event. Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).
 ///
-/// Errors: a [`::accord_runtime::webhook::WebhookError`] saying why it was rejected.
+/// A signed delivery of a declared event whose payload does not fit its model is no error: it arrives as `Event::Unrecognised` with the verified JSON.
+///
+/// Errors: a [`::accord_runtime::webhook::WebhookError`] saying why it was rejected; [`::accord_runtime::webhook::WebhookError::is_payload_error`] tells a signed body that cannot be read as JSON (acknowledge it: a 4xx makes the provider deliver it again) from a bad signature (answer 4xx).
 pub fn verify<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(
     headers: &H,
     body: &[u8],
@@ -105,51 +123,66 @@ pub fn verify_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(
     let verifier = VERIFIER.as_ref().map_err(::std::clone::Clone::clone)?;
     let verified = verifier
         .verify(headers, body, ::std::option::Option::None, secrets, now)?;
-    let payload: ::accord_runtime::serde_json::Value = ::accord_runtime::serde_json::from_slice(
-            body,
-        )
-        .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(
-            e.to_string(),
-        ))?;
+    let payload = ::accord_runtime::webhook::navigation(body)?;
     let event_type = ::accord_runtime::webhook::pointer_text(&payload, "/type")
         .unwrap_or_default();
     let id = ::accord_runtime::webhook::header_text(headers, "svix-id").ok();
     let event = match event_type.as_str() {
         "endpoint.created" => {
-            ::accord_runtime::serde_json::from_value(payload)
-                .map(Event::EndpointCreated)
-                .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(
-                    e.to_string(),
-                ))
+            match ::accord_runtime::webhook::payload(body) {
+                ::std::result::Result::Ok(event) => Event::EndpointCreated(event),
+                ::std::result::Result::Err(error) => {
+                    Event::Unrecognised {
+                        event_type,
+                        raw: ::accord_runtime::webhook::raw_payload(body)?,
+                        error,
+                    }
+                }
+            }
         }
         "endpoint.deleted" => {
-            ::accord_runtime::serde_json::from_value(payload)
-                .map(Event::EndpointDeleted)
-                .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(
-                    e.to_string(),
-                ))
+            match ::accord_runtime::webhook::payload(body) {
+                ::std::result::Result::Ok(event) => Event::EndpointDeleted(event),
+                ::std::result::Result::Err(error) => {
+                    Event::Unrecognised {
+                        event_type,
+                        raw: ::accord_runtime::webhook::raw_payload(body)?,
+                        error,
+                    }
+                }
+            }
         }
         "endpoint.disabled" => {
-            ::accord_runtime::serde_json::from_value(payload)
-                .map(Event::EndpointDisabled)
-                .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(
-                    e.to_string(),
-                ))
+            match ::accord_runtime::webhook::payload(body) {
+                ::std::result::Result::Ok(event) => Event::EndpointDisabled(event),
+                ::std::result::Result::Err(error) => {
+                    Event::Unrecognised {
+                        event_type,
+                        raw: ::accord_runtime::webhook::raw_payload(body)?,
+                        error,
+                    }
+                }
+            }
         }
         "message.attempt.exhausted" => {
-            ::accord_runtime::serde_json::from_value(payload)
-                .map(Event::MessageAttemptExhausted)
-                .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(
-                    e.to_string(),
-                ))
+            match ::accord_runtime::webhook::payload(body) {
+                ::std::result::Result::Ok(event) => Event::MessageAttemptExhausted(event),
+                ::std::result::Result::Err(error) => {
+                    Event::Unrecognised {
+                        event_type,
+                        raw: ::accord_runtime::webhook::raw_payload(body)?,
+                        error,
+                    }
+                }
+            }
         }
         _ => {
-            ::std::result::Result::Ok(Event::Unknown {
+            Event::Unknown {
                 event_type,
-                raw: payload,
-            })
+                raw: ::accord_runtime::webhook::raw_payload(body)?,
+            }
         }
-    }?;
+    };
     ::std::result::Result::Ok(Delivery {
         id: id.or(verified.id),
         timestamp: verified.timestamp,

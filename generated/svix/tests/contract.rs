@@ -507,6 +507,33 @@ fn webhook_unknown_event_type_is_kept_raw() {
     }
 }
 
+/// A signed delivery of a declared event whose payload does not fit its model arrives
+/// as `Event::Unrecognised` with the verified JSON and serde's reason: the provider
+/// sent it, so it is no rejection (which would make the provider deliver it again).
+#[test]
+fn webhook_payload_of_another_shape_is_handed_over_verified() {
+    let (_, verifying, other) = webhook_keys();
+    let body = serde_json::to_vec(
+            &serde_json::from_str::<Value>("{\"type\":\"endpoint.created\"}")
+                .expect("spec JSON"),
+        )
+        .expect("payload serializes");
+    let headers = signed_headers(&body, "endpoint.created");
+    match svix_client::webhooks::verify(&headers, &body, &verifying, at(TIMESTAMP)) {
+        ::std::result::Result::Ok(
+            svix_client::webhooks::Event::Unrecognised { event_type, raw, error },
+        ) => {
+            assert_eq!(event_type, "endpoint.created");
+            assert_eq!(raw, serde_json::from_slice:: < Value > (& body).expect("JSON"));
+            assert!(error.contains("missing field `data`"), "{error}");
+        }
+        other => panic!("expected Unrecognised, got {other:?}"),
+    }
+    let rejected = svix_client::webhooks::verify(&headers, &body, &other, at(TIMESTAMP))
+        .expect_err("wrong key");
+    assert!(! rejected.is_payload_error(), "{rejected:?}");
+}
+
 /// `accord mock` delivers every declared event signed with the spec's scheme (a
 /// failed first attempt is retried on the declared schedule, scaled to zero here),
 /// and the generated `webhooks::verify` accepts each delivery as its event type.

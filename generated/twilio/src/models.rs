@@ -212,36 +212,234 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Message {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(Message {
-            body: ::accord_runtime::de::present(&mut object, "body")?,
-            num_segments: ::accord_runtime::de::present(&mut object, "num_segments")?,
-            direction: ::accord_runtime::de::optional(&mut object, "direction")?,
-            from: ::accord_runtime::de::present(&mut object, "from")?,
-            to: ::accord_runtime::de::present(&mut object, "to")?,
-            date_updated: ::accord_runtime::de::present(&mut object, "date_updated")?,
-            price: ::accord_runtime::de::present(&mut object, "price")?,
-            error_message: ::accord_runtime::de::present(&mut object, "error_message")?,
-            uri: ::accord_runtime::de::present(&mut object, "uri")?,
-            account_sid: ::accord_runtime::de::present(&mut object, "account_sid")?,
-            num_media: ::accord_runtime::de::present(&mut object, "num_media")?,
-            status: ::accord_runtime::de::optional(&mut object, "status")?,
-            messaging_service_sid: ::accord_runtime::de::present(
-                &mut object,
-                "messaging_service_sid",
-            )?,
-            sid: ::accord_runtime::de::present(&mut object, "sid")?,
-            date_sent: ::accord_runtime::de::present(&mut object, "date_sent")?,
-            date_created: ::accord_runtime::de::present(&mut object, "date_created")?,
-            error_code: ::accord_runtime::de::present(&mut object, "error_code")?,
-            price_unit: ::accord_runtime::de::present(&mut object, "price_unit")?,
-            api_version: ::accord_runtime::de::present(&mut object, "api_version")?,
-            subresource_uris: ::accord_runtime::de::present(
-                &mut object,
-                "subresource_uris",
-            )?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = Message;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<Message, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                let mut field_9 = ::std::option::Option::None;
+                let mut field_10 = ::std::option::Option::None;
+                let mut field_11 = ::std::option::Option::None;
+                let mut field_12 = ::std::option::Option::None;
+                let mut field_13 = ::std::option::Option::None;
+                let mut field_14 = ::std::option::Option::None;
+                let mut field_15 = ::std::option::Option::None;
+                let mut field_16 = ::std::option::Option::None;
+                let mut field_17 = ::std::option::Option::None;
+                let mut field_18 = ::std::option::Option::None;
+                let mut field_19 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "body" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("body"),
+                                    )?,
+                            );
+                        }
+                        "num_segments" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("num_segments"),
+                                    )?,
+                            );
+                        }
+                        "direction" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("direction"),
+                                    )?,
+                            );
+                        }
+                        "from" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("from"),
+                                    )?,
+                            );
+                        }
+                        "to" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("to"),
+                                    )?,
+                            );
+                        }
+                        "date_updated" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("date_updated"),
+                                    )?,
+                            );
+                        }
+                        "price" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("price"),
+                                    )?,
+                            );
+                        }
+                        "error_message" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("error_message"),
+                                    )?,
+                            );
+                        }
+                        "uri" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("uri"),
+                                    )?,
+                            );
+                        }
+                        "account_sid" => {
+                            field_9 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("account_sid"),
+                                    )?,
+                            );
+                        }
+                        "num_media" => {
+                            field_10 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("num_media"),
+                                    )?,
+                            );
+                        }
+                        "status" => {
+                            field_11 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("status"),
+                                    )?,
+                            );
+                        }
+                        "messaging_service_sid" => {
+                            field_12 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new(
+                                            "messaging_service_sid",
+                                        ),
+                                    )?,
+                            );
+                        }
+                        "sid" => {
+                            field_13 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("sid"),
+                                    )?,
+                            );
+                        }
+                        "date_sent" => {
+                            field_14 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("date_sent"),
+                                    )?,
+                            );
+                        }
+                        "date_created" => {
+                            field_15 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("date_created"),
+                                    )?,
+                            );
+                        }
+                        "error_code" => {
+                            field_16 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("error_code"),
+                                    )?,
+                            );
+                        }
+                        "price_unit" => {
+                            field_17 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("price_unit"),
+                                    )?,
+                            );
+                        }
+                        "api_version" => {
+                            field_18 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("api_version"),
+                                    )?,
+                            );
+                        }
+                        "subresource_uris" => {
+                            field_19 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("subresource_uris"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(Message {
+                    body: field_0,
+                    num_segments: field_1,
+                    direction: field_2.unwrap_or_default(),
+                    from: field_3,
+                    to: field_4,
+                    date_updated: field_5,
+                    price: field_6,
+                    error_message: field_7,
+                    uri: field_8,
+                    account_sid: field_9,
+                    num_media: field_10,
+                    status: field_11.unwrap_or_default(),
+                    messaging_service_sid: field_12,
+                    sid: field_13,
+                    date_sent: field_14,
+                    date_created: field_15,
+                    error_code: field_16,
+                    price_unit: field_17,
+                    api_version: field_18,
+                    subresource_uris: field_19,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -686,54 +884,232 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateMessageRequest {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(CreateMessageRequest {
-            to: ::accord_runtime::de::required(&mut object, "To")?,
-            from: ::accord_runtime::de::optional(&mut object, "From")?,
-            messaging_service_sid: ::accord_runtime::de::optional(
-                &mut object,
-                "MessagingServiceSid",
-            )?,
-            body: ::accord_runtime::de::optional(&mut object, "Body")?,
-            media_url: ::accord_runtime::de::optional(&mut object, "MediaUrl")?,
-            content_sid: ::accord_runtime::de::optional(&mut object, "ContentSid")?,
-            content_variables: ::accord_runtime::de::optional(
-                &mut object,
-                "ContentVariables",
-            )?,
-            status_callback: ::accord_runtime::de::optional(
-                &mut object,
-                "StatusCallback",
-            )?,
-            application_sid: ::accord_runtime::de::optional(
-                &mut object,
-                "ApplicationSid",
-            )?,
-            validity_period: ::accord_runtime::de::optional(
-                &mut object,
-                "ValidityPeriod",
-            )?,
-            provide_feedback: ::accord_runtime::de::optional(
-                &mut object,
-                "ProvideFeedback",
-            )?,
-            smart_encoded: ::accord_runtime::de::optional(&mut object, "SmartEncoded")?,
-            shorten_urls: ::accord_runtime::de::optional(&mut object, "ShortenUrls")?,
-            send_as_mms: ::accord_runtime::de::optional(&mut object, "SendAsMms")?,
-            schedule_type: ::accord_runtime::de::optional(&mut object, "ScheduleType")?,
-            send_at: ::accord_runtime::de::optional(&mut object, "SendAt")?,
-            content_retention: ::accord_runtime::de::optional(
-                &mut object,
-                "ContentRetention",
-            )?,
-            address_retention: ::accord_runtime::de::optional(
-                &mut object,
-                "AddressRetention",
-            )?,
-            risk_check: ::accord_runtime::de::optional(&mut object, "RiskCheck")?,
-            fallback_from: ::accord_runtime::de::optional(&mut object, "FallbackFrom")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = CreateMessageRequest;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<CreateMessageRequest, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                let mut field_9 = ::std::option::Option::None;
+                let mut field_10 = ::std::option::Option::None;
+                let mut field_11 = ::std::option::Option::None;
+                let mut field_12 = ::std::option::Option::None;
+                let mut field_13 = ::std::option::Option::None;
+                let mut field_14 = ::std::option::Option::None;
+                let mut field_15 = ::std::option::Option::None;
+                let mut field_16 = ::std::option::Option::None;
+                let mut field_17 = ::std::option::Option::None;
+                let mut field_18 = ::std::option::Option::None;
+                let mut field_19 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "To" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("To"),
+                                    )?,
+                            );
+                        }
+                        "From" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("From"),
+                                    )?,
+                            );
+                        }
+                        "MessagingServiceSid" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("MessagingServiceSid"),
+                                    )?,
+                            );
+                        }
+                        "Body" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("Body"),
+                                    )?,
+                            );
+                        }
+                        "MediaUrl" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("MediaUrl"),
+                                    )?,
+                            );
+                        }
+                        "ContentSid" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("ContentSid"),
+                                    )?,
+                            );
+                        }
+                        "ContentVariables" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("ContentVariables"),
+                                    )?,
+                            );
+                        }
+                        "StatusCallback" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("StatusCallback"),
+                                    )?,
+                            );
+                        }
+                        "ApplicationSid" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("ApplicationSid"),
+                                    )?,
+                            );
+                        }
+                        "ValidityPeriod" => {
+                            field_9 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("ValidityPeriod"),
+                                    )?,
+                            );
+                        }
+                        "ProvideFeedback" => {
+                            field_10 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("ProvideFeedback"),
+                                    )?,
+                            );
+                        }
+                        "SmartEncoded" => {
+                            field_11 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("SmartEncoded"),
+                                    )?,
+                            );
+                        }
+                        "ShortenUrls" => {
+                            field_12 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("ShortenUrls"),
+                                    )?,
+                            );
+                        }
+                        "SendAsMms" => {
+                            field_13 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("SendAsMms"),
+                                    )?,
+                            );
+                        }
+                        "ScheduleType" => {
+                            field_14 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("ScheduleType"),
+                                    )?,
+                            );
+                        }
+                        "SendAt" => {
+                            field_15 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("SendAt"),
+                                    )?,
+                            );
+                        }
+                        "ContentRetention" => {
+                            field_16 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("ContentRetention"),
+                                    )?,
+                            );
+                        }
+                        "AddressRetention" => {
+                            field_17 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("AddressRetention"),
+                                    )?,
+                            );
+                        }
+                        "RiskCheck" => {
+                            field_18 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("RiskCheck"),
+                                    )?,
+                            );
+                        }
+                        "FallbackFrom" => {
+                            field_19 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("FallbackFrom"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(CreateMessageRequest {
+                    to: ::accord_runtime::de::required_value(field_0, "To")?,
+                    from: field_1.unwrap_or_default(),
+                    messaging_service_sid: field_2.unwrap_or_default(),
+                    body: field_3.unwrap_or_default(),
+                    media_url: field_4.unwrap_or_default(),
+                    content_sid: field_5.unwrap_or_default(),
+                    content_variables: field_6.unwrap_or_default(),
+                    status_callback: field_7.unwrap_or_default(),
+                    application_sid: field_8.unwrap_or_default(),
+                    validity_period: field_9.unwrap_or_default(),
+                    provide_feedback: field_10.unwrap_or_default(),
+                    smart_encoded: field_11.unwrap_or_default(),
+                    shorten_urls: field_12.unwrap_or_default(),
+                    send_as_mms: field_13.unwrap_or_default(),
+                    schedule_type: field_14.unwrap_or_default(),
+                    send_at: field_15.unwrap_or_default(),
+                    content_retention: field_16.unwrap_or_default(),
+                    address_retention: field_17.unwrap_or_default(),
+                    risk_check: field_18.unwrap_or_default(),
+                    fallback_from: field_19.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -812,25 +1188,122 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListMessageResponse {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(ListMessageResponse {
-            messages: ::accord_runtime::de::optional(&mut object, "messages")?,
-            end: ::accord_runtime::de::optional(&mut object, "end")?,
-            first_page_uri: ::accord_runtime::de::optional(
-                &mut object,
-                "first_page_uri",
-            )?,
-            next_page_uri: ::accord_runtime::de::present(&mut object, "next_page_uri")?,
-            page: ::accord_runtime::de::optional(&mut object, "page")?,
-            page_size: ::accord_runtime::de::optional(&mut object, "page_size")?,
-            previous_page_uri: ::accord_runtime::de::present(
-                &mut object,
-                "previous_page_uri",
-            )?,
-            start: ::accord_runtime::de::optional(&mut object, "start")?,
-            uri: ::accord_runtime::de::optional(&mut object, "uri")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = ListMessageResponse;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<ListMessageResponse, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                let mut field_7 = ::std::option::Option::None;
+                let mut field_8 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "messages" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("messages"),
+                                    )?,
+                            );
+                        }
+                        "end" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("end"),
+                                    )?,
+                            );
+                        }
+                        "first_page_uri" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("first_page_uri"),
+                                    )?,
+                            );
+                        }
+                        "next_page_uri" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("next_page_uri"),
+                                    )?,
+                            );
+                        }
+                        "page" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("page"),
+                                    )?,
+                            );
+                        }
+                        "page_size" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("page_size"),
+                                    )?,
+                            );
+                        }
+                        "previous_page_uri" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("previous_page_uri"),
+                                    )?,
+                            );
+                        }
+                        "start" => {
+                            field_7 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("start"),
+                                    )?,
+                            );
+                        }
+                        "uri" => {
+                            field_8 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("uri"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(ListMessageResponse {
+                    messages: field_0.unwrap_or_default(),
+                    end: field_1.unwrap_or_default(),
+                    first_page_uri: field_2.unwrap_or_default(),
+                    next_page_uri: field_3,
+                    page: field_4.unwrap_or_default(),
+                    page_size: field_5.unwrap_or_default(),
+                    previous_page_uri: field_6,
+                    start: field_7.unwrap_or_default(),
+                    uri: field_8.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }
 
@@ -868,13 +1341,71 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for TwilioError {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        #[allow(unused_mut, unused_variables)]
-        let mut object = ::accord_runtime::de::object(deserializer)?;
-        ::std::result::Result::Ok(TwilioError {
-            code: ::accord_runtime::de::optional(&mut object, "code")?,
-            message: ::accord_runtime::de::optional(&mut object, "message")?,
-            more_info: ::accord_runtime::de::optional(&mut object, "more_info")?,
-            status: ::accord_runtime::de::optional(&mut object, "status")?,
-        })
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = TwilioError;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<TwilioError, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "code" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("code"),
+                                    )?,
+                            );
+                        }
+                        "message" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("message"),
+                                    )?,
+                            );
+                        }
+                        "more_info" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("more_info"),
+                                    )?,
+                            );
+                        }
+                        "status" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("status"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(TwilioError {
+                    code: field_0.unwrap_or_default(),
+                    message: field_1.unwrap_or_default(),
+                    more_info: field_2.unwrap_or_default(),
+                    status: field_3.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
     }
 }

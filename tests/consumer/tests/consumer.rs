@@ -80,13 +80,26 @@ fn webhooks_without_a_signature_scheme_are_parsed_unverified() {
         other => panic!("expected Unknown, got {other:?}"),
     }
 
-    // A declared event whose payload is not its model, and a body that is not JSON, are errors.
+    // A declared event whose payload is not its model arrives as `Unrecognised` with its JSON
+    // and serde's reason (a signed one must not be refused: issue 20, item 12); a body that is
+    // not JSON is an error, and a payload error.
     let wrong = br#"{"id": "evt_9", "type": "pet.added", "pet": {"name": "no id"}}"#;
-    assert!(matches!(webhooks::parse(headers, wrong), Err(accord_runtime::webhook::WebhookError::InvalidPayload(_))));
-    assert!(matches!(
-        webhooks::parse(headers, b"not json"),
-        Err(accord_runtime::webhook::WebhookError::InvalidPayload(_))
-    ));
+    match webhooks::parse(headers, wrong).expect("a declared event of another shape parses") {
+        Event::Unrecognised { event_type, raw, error } => {
+            assert_eq!((event_type.as_str(), &raw["pet"]["name"]), ("pet.added", &"no id".into()));
+            assert!(error.contains("missing field `id`"), "{error}");
+        }
+        other => panic!("expected Unrecognised, got {other:?}"),
+    }
+    let error = webhooks::parse(headers, b"not json").expect_err("not JSON");
+    assert!(matches!(error, accord_runtime::webhook::WebhookError::InvalidPayload(_)), "{error:?}");
+    assert!(error.is_payload_error());
+    // serde quotes the offending text; the error keeps a bounded excerpt of it.
+    let huge = format!(r#"{{"id": "evt_10", "type": "pet.added", "pet": {{"id": "{}"}}}}"#, "7".repeat(1_000_000));
+    match webhooks::parse(headers, huge.as_bytes()).expect("parses") {
+        Event::Unrecognised { error, .. } => assert!(error.len() < 400, "{} bytes", error.len()),
+        other => panic!("expected Unrecognised, got {other:?}"),
+    }
 }
 
 #[accord_mock::tokio::test(crate = "accord_mock::tokio")]
@@ -197,4 +210,51 @@ fn a_bad_spec_fails_the_build_with_the_located_diagnostic() {
     // Nothing was written.
     assert_eq!(std::fs::read_dir(&out).expect("lists").count(), 0);
     let _ = std::fs::remove_dir_all(&out);
+}
+
+/// A signed delivery whose payload does not fit the declared model is the provider's: it
+/// arrives as `Event::Unrecognised` with the verified JSON, never as the rejection a receiver
+/// answers with 4xx (and the provider with a redelivery); a bad signature stays an error that
+/// is no payload error (issue 20, item 12).
+#[test]
+fn signed_deliveries_of_an_unknown_shape_are_handed_over_verified() {
+    use orders::webhooks::{self, Event};
+    let secret = accord_runtime::Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+    let body = br#"{"event_id": "evt_1", "event_type": "order.created", "data": "not an order"}"#;
+    let headers = webhooks::sign(body, &secret, 1_700_000_000).expect("signs");
+    let now = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+    match webhooks::verify(&headers, body, &secret, now).expect("a signed delivery is accepted") {
+        Event::Unrecognised { event_type, raw, error } => {
+            assert_eq!(event_type, "order.created");
+            assert_eq!(raw["data"], "not an order");
+            assert!(!error.is_empty());
+        }
+        other => panic!("expected Unrecognised, got {other:?}"),
+    }
+    let other_secret = accord_runtime::Secret::new("whsec_c2VjcmV0LXRoYXQtaXMtbm90LXRoZS1wcm92aWRlcnM=");
+    let error = webhooks::verify(&headers, body, &other_secret, now).expect_err("wrong secret");
+    assert_eq!(error, accord_runtime::webhook::WebhookError::SignatureMismatch);
+    assert!(!error.is_payload_error());
+}
+
+/// An undeclared field nested deeper than serde_json's recursion limit (128) does not turn a
+/// delivery into an error: the event type is read with deep values skipped and the event
+/// decoded from the bytes (issue 20, item 12).
+#[test]
+fn deliveries_with_deep_undeclared_fields_decode() {
+    use accord_consumer::unsigned_webhooks::webhooks::{self, Event};
+    let headers: &[(&str, &str)] = &[("content-type", "application/json")];
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let body = format!(
+        r#"{{"id": "evt_7", "extra": {deep}, "type": "pet.removed", "pet": {{"id": 7, "name": "Tom", "more": {deep}}}}}"#
+    );
+    let delivery =
+        webhooks::parse_delivery(headers, body.as_bytes()).expect("a declared event with deep extras parses");
+    assert_eq!(delivery.id.as_deref(), Some("evt_7"));
+    assert!(matches!(delivery.event, Event::PetRemoved(_)), "{:?}", delivery.event);
+    // An undeclared event type keeps its JSON, which serde_json cannot read that deep: a
+    // payload error, never a panic.
+    let unknown = body.replace("pet.removed", "pet.renamed");
+    let error = webhooks::parse(headers, unknown.as_bytes()).expect_err("too deep for a JSON value");
+    assert!(error.is_payload_error(), "{error:?}");
 }

@@ -531,6 +531,73 @@ async fn a_next_link_to_another_origin_is_not_followed() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Decoding: what a provider adds, and what an error keeps
+
+/// serde_json reads at most 128 levels of nesting; a field the spec does not declare is
+/// skipped unread, however deep (issue 20, item 12).
+#[tokio::test(start_paused = true)]
+async fn undeclared_fields_nested_past_serde_json_s_limit_do_not_fail_the_call() {
+    let server = FaultServer::start().await;
+    let mut deep = json!([]);
+    for _ in 0..1_000 {
+        deep = json!([deep]);
+    }
+    let mut body = order();
+    body["provider_added"] = json!({"nested": deep});
+    server.script(ORDER_PATH, [Reply::json(200, body)]);
+    let client = orders(&server).build().expect("client");
+    let order = client.get_order("ORD-1").send().await.expect("the undeclared field is skipped");
+    assert_eq!(order.order_id, "ORD-1");
+}
+
+/// The same through pagination: the page is read for its cursor with deep values skipped,
+/// and its items decoded from the bytes (issue 20, item 12).
+#[tokio::test(start_paused = true)]
+async fn undeclared_deep_fields_in_pages_and_items_do_not_stop_pagination() {
+    let server = FaultServer::start().await;
+    let mut deep = json!([]);
+    for _ in 0..1_000 {
+        deep = json!([deep]);
+    }
+    let page = |ids: &[&str], next: Option<&str>| {
+        let data: Vec<Value> =
+            ids.iter().map(|id| json!({"order_id": id, "status": "pending", "provider_added": deep.clone()})).collect();
+        Reply::json(
+            200,
+            json!({"data": data, "pagination": {"next_cursor": next, "has_more": next.is_some()}, "debug": deep.clone()}),
+        )
+    };
+    server.script("/api/v1/orders", [page(&["A", "B"], Some("c2")), page(&["C"], None)]);
+    let client = orders(&server).build().expect("client");
+    let orders: Vec<orders_client::models::Order> =
+        client.list_orders().limit(2).stream().try_collect().await.expect("all items");
+    let ids: Vec<&str> = orders.iter().map(|o| o.order_id.as_str()).collect();
+    assert_eq!(ids, ["A", "B", "C"]);
+    // Whole pages: the items are a declared field of the page model, and their own
+    // undeclared fields are skipped as well.
+    server.script("/api/v1/orders", [page(&["A", "B"], Some("c2")), page(&["C"], None)]);
+    let pages: Vec<_> = client.list_orders().limit(2).pages().try_collect().await.expect("all pages");
+    assert_eq!(pages.len(), 2);
+}
+
+/// serde quotes an offending string whole; a 5 MB body made a 5 MB error message and put the
+/// response into logs (issue 20, item 12). Display and Debug keep a bounded excerpt.
+#[tokio::test(start_paused = true)]
+async fn a_decode_error_keeps_a_bounded_excerpt_of_a_huge_body() {
+    let server = FaultServer::start().await;
+    server.script(ORDER_PATH, [Reply::json(200, Value::String("A".repeat(5_000_000)))]);
+    let client = orders(&server).build().expect("client");
+    let error = client.get_order("ORD-1").send().await.expect_err("a string is no order");
+    assert!(matches!(error, orders_client::Error::Decode(_)), "{:.200}", error.to_string());
+    let display = error.to_string();
+    let debug = format!("{error:?}");
+    assert!(display.len() < 500, "Display is {} bytes", display.len());
+    assert!(debug.len() < 1_000, "Debug is {} bytes", debug.len());
+    assert!(display.contains("expected a map"), "{display}");
+    assert!(debug.contains("(5000002 bytes)"), "{debug}");
+}
+
+// ---------------------------------------------------------------------------------------
 // Observability and secrets
 
 #[tokio::test(start_paused = true)]

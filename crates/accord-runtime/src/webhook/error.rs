@@ -68,8 +68,30 @@ pub enum WebhookError {
     /// The scheme itself is inconsistent (a format without a signature placeholder, an
     /// unknown placeholder). Specs checked by accord never produce this.
     InvalidScheme(String),
-    /// The signature matched but the payload is not the declared JSON.
+    /// The body cannot be read as JSON (not JSON, or nested deeper than serde_json reads). From
+    /// a generated `verify`, the signature matched before this was found: the provider sent
+    /// it, and answering 4xx only makes it deliver the same body again (see
+    /// [`WebhookError::is_payload_error`]). A signed delivery that is JSON but not the shape
+    /// the spec declares is no error: it arrives as the generated `Event::Unrecognised`.
+    /// The message is at most about [`MAX_ERROR_EXCERPT`](crate::MAX_ERROR_EXCERPT) bytes
+    /// when built with [`WebhookError::invalid_payload`].
     InvalidPayload(String),
+}
+
+impl WebhookError {
+    /// [`WebhookError::InvalidPayload`] with `error`'s message cut to at most about
+    /// [`MAX_ERROR_EXCERPT`](crate::MAX_ERROR_EXCERPT) bytes (serde quotes the offending
+    /// value, which may be megabytes of the body).
+    pub fn invalid_payload(error: impl fmt::Display) -> Self {
+        WebhookError::InvalidPayload(crate::excerpt(&error.to_string(), crate::MAX_ERROR_EXCERPT).into_owned())
+    }
+
+    /// Whether this rejection is about the payload rather than the signature, headers,
+    /// timestamp or key. From a generated `verify`, such a delivery was signed with your
+    /// secret: log it and answer 2xx, as a 4xx makes the provider redeliver it.
+    pub fn is_payload_error(&self) -> bool {
+        matches!(self, WebhookError::InvalidPayload(_))
+    }
 }
 
 impl fmt::Display for WebhookError {
@@ -96,7 +118,9 @@ impl fmt::Display for WebhookError {
             WebhookError::BodyHashMismatch => f.write_str("the body hash in the URL does not match the body"),
             WebhookError::InvalidKey(message) => write!(f, "invalid webhook key: {message}"),
             WebhookError::InvalidScheme(message) => write!(f, "invalid signature scheme: {message}"),
-            WebhookError::InvalidPayload(message) => write!(f, "the payload does not match its model: {message}"),
+            WebhookError::InvalidPayload(message) => {
+                write!(f, "the payload cannot be read as JSON: {}", crate::excerpt(message, crate::MAX_ERROR_EXCERPT))
+            }
         }
     }
 }

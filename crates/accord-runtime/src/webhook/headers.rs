@@ -1,5 +1,5 @@
-//! Reading webhook headers from any HTTP framework ([`HeaderSource`]), and the event type
-//! and id from headers or the payload.
+//! Reading webhook headers from any HTTP framework ([`HeaderSource`]), the event type and id
+//! from headers or the payload, and the payload as a declared event's model ([`payload`]).
 
 use super::error::WebhookError;
 
@@ -62,4 +62,33 @@ pub fn header_text<H: HeaderSource + ?Sized>(headers: &H, name: &str) -> Result<
 /// Reads a string at a JSON pointer (RFC 6901) of a payload (event type, event id).
 pub fn pointer_text(payload: &serde_json::Value, pointer: &str) -> Option<String> {
     payload.pointer(pointer).and_then(|v| v.as_str()).map(str::to_string)
+}
+
+/// Reads a delivery's body for its pointers (event type, event id): objects and arrays deeper
+/// than [`NAVIGATION_DEPTH`](crate::de::NAVIGATION_DEPTH) are skipped unread, so no depth in
+/// the payload fails here (see [`crate::de::navigation_value`]).
+///
+/// Errors: [`WebhookError::InvalidPayload`] when the body is not JSON.
+pub fn navigation(body: &[u8]) -> Result<serde_json::Value, WebhookError> {
+    crate::de::navigation_value(body, crate::de::NAVIGATION_DEPTH).map_err(WebhookError::invalid_payload)
+}
+
+/// The whole body as JSON, for `Event::Unknown` and `Event::Unrecognised`.
+///
+/// Errors: [`WebhookError::InvalidPayload`] when the body is not JSON serde_json reads (nested
+/// deeper than its recursion limit).
+pub fn raw_payload(body: &[u8]) -> Result<serde_json::Value, WebhookError> {
+    serde_json::from_slice(body).map_err(WebhookError::invalid_payload)
+}
+
+/// Decodes a delivery's body into a declared event's model, straight from the bytes (so an
+/// undeclared field is skipped unread however deep it is); generated `verify` and `parse` call
+/// it per declared event type, and turn an error into `Event::Unrecognised` (the signature was
+/// valid, the shape is not the one declared) instead of rejecting the delivery.
+///
+/// Errors: serde's message, at most about [`MAX_ERROR_EXCERPT`](crate::MAX_ERROR_EXCERPT)
+/// bytes.
+pub fn payload<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    serde_json::from_slice(body)
+        .map_err(|error| crate::excerpt(&error.to_string(), crate::MAX_ERROR_EXCERPT).into_owned())
 }

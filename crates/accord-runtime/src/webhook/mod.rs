@@ -29,5 +29,5 @@ pub use accord_contract::wire::SignatureAlgorithm as Algorithm;
 pub use accord_contract::wire::{KeyEncoding, SignatureAlgorithm};
 pub use dedup::Deduplicate;
 pub use error::WebhookError;
-pub use headers::{HeaderSource, header_text, pointer_text};
+pub use headers::{HeaderSource, header_text, navigation, payload, pointer_text, raw_payload};
 pub use scheme::{KeyFormat, MAX_SIGNATURES, Message, Scheme, Verified, Verifier};

@@ -427,7 +427,7 @@ impl Scheme {
     ///
     /// Errors: `InvalidScheme`; `InvalidKey` for no key, a key that does not decode, or
     /// several keys when the format has no separator; `InvalidTimestamp` for a negative
-    /// timestamp the scheme signs; `MissingHeader` (the id header) when the scheme signs `{id}` and
+    /// timestamp the scheme signs or sends (verification reads every non-negative `i64`); `MissingHeader` (the id header) when the scheme signs `{id}` and
     /// `message.id` is `None`, `WrongFormat` when the id is empty, padded with spaces or holds
     /// the character that follows `{id}` in the template; `MissingUrl`.
     pub fn sign(&self, message: &Message<'_>, keys: &[&Secret]) -> Result<Vec<(String, String)>, WebhookError> {
@@ -441,7 +441,11 @@ impl Scheme {
         if keys.len() > MAX_SIGNATURES {
             return Err(WebhookError::TooManySignatures { max: MAX_SIGNATURES });
         }
-        if message.timestamp < 0 && pieces.contains(Piece::Timestamp) {
+        // Verify reads only non-negative decimal timestamps: refuse to write one it would refuse,
+        // whether it is signed or only sent along.
+        let sends_timestamp =
+            pieces.contains(Piece::Timestamp) || layout.timestamp.is_some() || self.timestamp_header.is_some();
+        if message.timestamp < 0 && sends_timestamp {
             return Err(WebhookError::InvalidTimestamp);
         }
         let timestamp_text = message.timestamp.to_string();
@@ -689,9 +693,11 @@ impl Verifier<'_> {
     }
 }
 
-/// A unix time in decimal seconds: ASCII digits only (no sign, no spaces), at most 18.
+/// A unix time in decimal seconds: ASCII digits only (no sign, no spaces), at most 19 (every
+/// non-negative `i64`, so whatever [`Scheme::sign`] writes is read back; larger values fail to
+/// parse).
 fn parse_timestamp(text: &str) -> Result<i64, WebhookError> {
-    if text.is_empty() || text.len() > 18 || !text.bytes().all(|b| b.is_ascii_digit()) {
+    if text.is_empty() || text.len() > 19 || !text.bytes().all(|b| b.is_ascii_digit()) {
         return Err(WebhookError::InvalidTimestamp);
     }
     text.parse().map_err(|_| WebhookError::InvalidTimestamp)
@@ -1028,6 +1034,29 @@ mod tests {
         UNIX_EPOCH + std::time::Duration::from_secs(seconds)
     }
 
+    /// `sign` wrote 19-digit timestamps that `verify`, reading at most 18 digits, refused
+    /// (issue 20, item 12): every timestamp `sign` writes, `verify` reads back.
+    #[test]
+    fn verify_reads_every_timestamp_sign_writes() {
+        let key = Secret::new("whsec_test_secret");
+        let standard_key = Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        for timestamp in [0, 999_999_999_999_999_999, 1_000_000_000_000_000_000, i64::MAX] {
+            let message = Message { body: b"{}", timestamp, id: Some("msg_1"), url: None };
+            let now = UNIX_EPOCH + std::time::Duration::from_secs(timestamp.unsigned_abs());
+            let signed = STRIPE.sign(&message, &[&key]).expect("signs");
+            let verified = STRIPE.verify(&signed, b"{}", None, &[&key], now).expect("verifies");
+            assert_eq!(verified.timestamp, Some(timestamp), "stripe {timestamp}");
+            let signed = STANDARD.sign(&message, &[&standard_key]).expect("signs");
+            let verified = STANDARD.verify(&signed, b"{}", None, &[&standard_key], now).expect("verifies");
+            assert_eq!(verified.timestamp, Some(timestamp), "standard {timestamp}");
+        }
+        // A negative timestamp is refused by both: `sign` does not write what `verify` refuses.
+        let negative = Message { body: b"{}", timestamp: -1, id: Some("msg_1"), url: None };
+        assert_eq!(STRIPE.sign(&negative, &[&key]), Err(WebhookError::InvalidTimestamp));
+        let sent_not_signed = Scheme { signed_payload: borrowed("{body}"), ..STANDARD };
+        assert_eq!(sent_not_signed.sign(&negative, &[&standard_key]), Err(WebhookError::InvalidTimestamp));
+    }
+
     #[test]
     fn timestamps_are_checked_both_ways_and_strictly_parsed() {
         let key = Secret::new("whsec_test_secret");
@@ -1060,6 +1089,9 @@ mod tests {
             STRIPE.verify(&no_timestamp[..], b"{}", None, &[&key], at(10_000)),
             Err(WebhookError::MissingTimestamp)
         );
+        // 20 digits: more than an i64 holds.
+        let too_long = [("Stripe-Signature", format!("t=10000000000000000000,{v1}"))];
+        assert_eq!(STRIPE.verify(&too_long[..], b"{}", None, &[&key], at(10_000)), Err(WebhookError::InvalidTimestamp));
         let two_timestamps = [("Stripe-Signature", format!("t=10000,t=10000,{v1}"))];
         assert!(matches!(
             STRIPE.verify(&two_timestamps[..], b"{}", None, &[&key], at(10_000)),

@@ -32,6 +32,7 @@ pub fn generate(ir: &Ir) -> GeneratedFile {
                 webhook_tests.push(webhook_helpers(ir, webhooks, signature));
                 webhook_tests.extend(webhooks.events.iter().map(|event| webhook_test(ir, webhooks, signature, event)));
                 webhook_tests.extend(webhook_unknown_event_test(ir, webhooks, signature));
+                webhook_tests.extend(webhook_unrecognised_shape_test(ir, webhooks, signature));
                 mock_webhooks = Some(mock_webhook_test(ir, webhooks, signature));
             }
             // Nothing to sign or verify with: the tests parse, and the mock (which refuses
@@ -409,6 +410,59 @@ fn webhook_unknown_event_test(ir: &Ir, webhooks: &WebhooksIr, signature: &Signat
                 }
                 other => panic!("expected Unknown, got {other:?}"),
             }
+        }
+    })
+}
+
+/// A declared event whose signed payload lacks a required field arrives as
+/// `Event::Unrecognised` with the verified JSON, not as an error a receiver answers with 4xx
+/// (issue 20, item 12). Made for the first event whose payload model has a required field
+/// that is neither where the event type nor where the id travels; none such, no test.
+fn webhook_unrecognised_shape_test(ir: &Ir, webhooks: &WebhooksIr, signature: &SignatureIr) -> Option<TokenStream> {
+    let head = |pointer: &Option<String>| {
+        pointer
+            .as_deref()
+            .and_then(|p| p.strip_prefix('/'))
+            .map(|p| p.split('/').next().unwrap_or_default().to_string())
+    };
+    let kept = [head(&webhooks.event_type_field), head(&webhooks.event_id_field)];
+    let (event, field) = webhooks.events.iter().find_map(|event| {
+        let TypeExpr::Named(id) = &event.payload else { return None };
+        let TypeKind::Struct { fields, .. } = &ir.resolve(id)?.kind else { return None };
+        let field = fields.iter().find(|field| {
+            field.always_present()
+                && !kept.iter().flatten().any(|head| *head == field.wire_name)
+                && event.example.get(&field.wire_name).is_some()
+        })?;
+        Some((event, field))
+    })?;
+    let mut example = example_of(webhooks, &event.example, &event.event_type);
+    example.as_object_mut()?.remove(&field.wire_name);
+    let payload = json_tokens(&example);
+    let krate = ident(&ir.lib_name);
+    let url_arg = signature.signs_url().then(|| quote!(URL,));
+    let event_type = Literal::string(&event.event_type);
+    let missing = Literal::string(&format!("missing field `{}`", field.wire_name));
+    Some(quote! {
+        /// A signed delivery of a declared event whose payload does not fit its model arrives
+        /// as `Event::Unrecognised` with the verified JSON and serde's reason: the provider
+        /// sent it, so it is no rejection (which would make the provider deliver it again).
+        #[test]
+        fn webhook_payload_of_another_shape_is_handed_over_verified() {
+            let (_, verifying, other) = webhook_keys();
+            let body = serde_json::to_vec(&#payload).expect("payload serializes");
+            let headers = signed_headers(&body, #event_type);
+            match #krate::webhooks::verify(&headers, &body, #url_arg &verifying, at(TIMESTAMP)) {
+                ::std::result::Result::Ok(#krate::webhooks::Event::Unrecognised { event_type, raw, error }) => {
+                    assert_eq!(event_type, #event_type);
+                    assert_eq!(raw, serde_json::from_slice::<Value>(&body).expect("JSON"));
+                    assert!(error.contains(#missing), "{error}");
+                }
+                other => panic!("expected Unrecognised, got {other:?}"),
+            }
+            // Signed with another key, the same body is a rejection, and no payload error.
+            let rejected = #krate::webhooks::verify(&headers, &body, #url_arg &other, at(TIMESTAMP)).expect_err("wrong key");
+            assert!(!rejected.is_payload_error(), "{rejected:?}");
         }
     })
 }

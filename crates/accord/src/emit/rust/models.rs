@@ -217,33 +217,67 @@ fn alias_def(name: &syn::Ident, docs: TokenStream, target: &TypeExpr, constraint
     }
 }
 
-/// `Deserialize` for a model struct through `accord_runtime::de`: the JSON object is read
-/// once and each field taken out of it by one generic call. serde's derive expands to a field
-/// enum and three visitors per struct, which on APIs with a thousand models is most of what
-/// `cargo check` type-checks; the JSON semantics are the same (unknown keys ignored, absent
-/// optional fields `None`, `null` apart from absent for optional nullable fields).
+/// `Deserialize` for a model struct: one map visitor that reads each declared field straight
+/// into its type (`accord_runtime::de::FieldValue`, errors naming the field) and skips every
+/// other key unread, so an undeclared field at any depth, in this model or a nested one,
+/// never meets serde_json's recursion limit. serde's derive expands to a field enum and three
+/// visitors per struct, which on APIs with a thousand models is most of what `cargo check`
+/// type-checks; this is one visitor with one `match` on the key. The JSON semantics are the
+/// derive's (unknown keys ignored, absent optional fields `None`, `null` apart from absent for
+/// optional nullable fields), except that a key sent twice keeps its last value.
 fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+    let slots: Vec<syn::Ident> = (0..fields.len()).map(|index| quote::format_ident!("field_{index}")).collect();
+    let arms: Vec<TokenStream> = fields
+        .iter()
+        .zip(&slots)
+        .map(|(field, slot)| {
+            let wire = lit(&field.wire_name);
+            quote! {
+                #wire => #slot = ::std::option::Option::Some(map.next_value_seed(::accord_runtime::de::FieldValue::new(#wire))?),
+            }
+        })
+        .collect();
     let takes: Vec<TokenStream> = fields
         .iter()
-        .map(|field| {
+        .zip(&slots)
+        .map(|(field, slot)| {
             let member = ident(&field.rust_name);
             let wire = lit(&field.wire_name);
-            let take = match (field.always_present(), field.nullable) {
-                (true, false) => quote!(required),
-                (false, true) => quote!(present),
-                _ => quote!(optional),
-            };
-            quote!(#member: ::accord_runtime::de::#take(&mut object, #wire)?,)
+            match (field.always_present(), field.nullable) {
+                (true, false) => quote!(#member: ::accord_runtime::de::required_value(#slot, #wire)?,),
+                // `Option<Option<T>>`: `None` when absent, `Some(None)` for `null`.
+                (false, true) => quote!(#member: #slot,),
+                _ => quote!(#member: #slot.unwrap_or_default(),),
+            }
         })
         .collect();
     quote! {
         impl<'de> ::accord_runtime::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                #[allow(unused_mut, unused_variables)]
-                let mut object = ::accord_runtime::de::object(deserializer)?;
-                ::std::result::Result::Ok(#name {
-                    #(#takes)*
-                })
+                struct Fields;
+
+                impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+                    type Value = #name;
+
+                    fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        ::accord_runtime::de::expecting_object(formatter)
+                    }
+
+                    fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
+                        #(let mut #slots = ::std::option::Option::None;)*
+                        while let ::std::option::Option::Some(key) = map.next_key::<::std::string::String>()? {
+                            match key.as_str() {
+                                #(#arms)*
+                                _ => ::accord_runtime::de::skip_value(&mut map)?,
+                            }
+                        }
+                        ::std::result::Result::Ok(#name {
+                            #(#takes)*
+                        })
+                    }
+                }
+
+                deserializer.deserialize_map(Fields)
             }
         }
     }

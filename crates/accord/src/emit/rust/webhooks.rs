@@ -48,7 +48,10 @@ fn event_enum(webhooks: &WebhooksIr) -> TokenStream {
         })
         .collect();
     quote! {
-        /// The declared events; events the spec does not declare arrive as `Unknown`.
+        /// The declared events; events the spec does not declare arrive as `Unknown`, and
+        /// declared events whose payload does not fit their model as `Unrecognised` (from
+        /// `verify`, both were signed with your secret: acknowledge them, as a rejection makes
+        /// the provider deliver them again).
         #[derive(Debug, Clone, PartialEq)]
         #[non_exhaustive]
         pub enum Event {
@@ -60,6 +63,18 @@ fn event_enum(webhooks: &WebhooksIr) -> TokenStream {
                 /// The payload.
                 raw: ::accord_runtime::serde_json::Value,
             },
+            /// A declared event type whose payload does not match the spec's model (the
+            /// provider changed its shape, or the spec is out of date); the payload is kept
+            /// as JSON.
+            Unrecognised {
+                /// The event type as sent.
+                event_type: ::std::string::String,
+                /// The payload.
+                raw: ::accord_runtime::serde_json::Value,
+                /// Why it does not match the model (serde's message, at most about
+                /// 300 bytes).
+                error: ::std::string::String,
+            },
         }
 
         impl Event {
@@ -67,7 +82,7 @@ fn event_enum(webhooks: &WebhooksIr) -> TokenStream {
             pub fn event_type(&self) -> &str {
                 match self {
                     #(#type_arms)*
-                    Event::Unknown { event_type, .. } => event_type,
+                    Event::Unknown { event_type, .. } | Event::Unrecognised { event_type, .. } => event_type,
                 }
             }
         }
@@ -84,9 +99,10 @@ fn decode(webhooks: &WebhooksIr) -> TokenStream {
             let variant = ident(&event.variant);
             let event_type = lit(&event.event_type);
             quote! {
-                #event_type => ::accord_runtime::serde_json::from_value(payload)
-                    .map(Event::#variant)
-                    .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(e.to_string())),
+                #event_type => match ::accord_runtime::webhook::payload(body) {
+                    ::std::result::Result::Ok(event) => Event::#variant(event),
+                    ::std::result::Result::Err(error) => Event::Unrecognised { event_type, raw: ::accord_runtime::webhook::raw_payload(body)?, error },
+                },
             }
         })
         .collect();
@@ -112,6 +128,10 @@ fn decode(webhooks: &WebhooksIr) -> TokenStream {
             _ => quote!(let event_type = ::std::string::String::new();),
         },
     };
+    // The event type and id are read with deep values skipped; a declared event decodes from
+    // the bytes, so no undeclared field's depth rejects a delivery.
+    let navigation = (webhooks.event_type_field.is_some() || webhooks.event_id_field.is_some())
+        .then(|| quote!(let payload = ::accord_runtime::webhook::navigation(body)?;));
     let event_id = match (&webhooks.event_id_field, &webhooks.event_id_header) {
         (Some(pointer), _) => {
             let pointer = lit(pointer);
@@ -124,14 +144,13 @@ fn decode(webhooks: &WebhooksIr) -> TokenStream {
         (None, None) => quote!(let id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;),
     };
     quote! {
-        let payload: ::accord_runtime::serde_json::Value = ::accord_runtime::serde_json::from_slice(body)
-            .map_err(|e| ::accord_runtime::webhook::WebhookError::InvalidPayload(e.to_string()))?;
+        #navigation
         #event_type
         #event_id
         let event = match event_type.as_str() {
             #(#parse_arms)*
-            _ => ::std::result::Result::Ok(Event::Unknown { event_type, raw: payload }),
-        }?;
+            _ => Event::Unknown { event_type, raw: ::accord_runtime::webhook::raw_payload(body)? },
+        };
     }
 }
 
@@ -150,7 +169,7 @@ fn unsigned_webhooks_rs(webhooks: &WebhooksIr, event_enum: TokenStream, decode: 
         _ => String::new(),
     };
     let parse_doc = doc(&format!(
-        "Decodes a delivery into its typed event WITHOUT verifying it: the spec declares no signature scheme, so nothing here can tell a delivery the provider sent from one anybody else sent to your endpoint. Authenticate deliveries another way before acting on them (a secret in the endpoint's URL, mutual TLS, the provider's published addresses, or fetching the event back from the API). Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).\n\nErrors: [`::accord_runtime::webhook::WebhookError::InvalidPayload`] when the body is not JSON or not the declared payload of its event type{header_error}."
+        "Decodes a delivery into its typed event WITHOUT verifying it: the spec declares no signature scheme, so nothing here can tell a delivery the provider sent from one anybody else sent to your endpoint. Authenticate deliveries another way before acting on them (a secret in the endpoint's URL, mutual TLS, the provider's published addresses, or fetching the event back from the API). Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).\n\nA declared event whose payload does not fit its model arrives as `Event::Unrecognised`.\n\nErrors: [`::accord_runtime::webhook::WebhookError::InvalidPayload`] when the body cannot be read as JSON{header_error}."
     ));
     quote! {
         //! Webhook decoding: parses a delivery into a typed [`Event`]. The spec declares no
@@ -224,7 +243,7 @@ fn signed_webhooks_rs(
         (quote!(), quote!(), quote!(::std::option::Option::None), "")
     };
     let verify_doc = doc(&format!(
-        "Verifies a delivery with `secret` at time `now` and returns its typed event. Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).{url_doc}\n\nErrors: a [`::accord_runtime::webhook::WebhookError`] saying why it was rejected."
+        "Verifies a delivery with `secret` at time `now` and returns its typed event. Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).{url_doc}\n\nA signed delivery of a declared event whose payload does not fit its model is no error: it arrives as `Event::Unrecognised` with the verified JSON.\n\nErrors: a [`::accord_runtime::webhook::WebhookError`] saying why it was rejected; [`::accord_runtime::webhook::WebhookError::is_payload_error`] tells a signed body that cannot be read as JSON (acknowledge it: a 4xx makes the provider deliver it again) from a bad signature (answer 4xx)."
     ));
     let (new_id, message_id) = if signature.id_header.is_some() {
         (

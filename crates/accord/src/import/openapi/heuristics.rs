@@ -24,6 +24,26 @@ pub(super) fn snake(text: &str) -> String {
     out
 }
 
+/// The longest spec name an import derives, in bytes: a name becomes a crate, folder and file
+/// name (`NAME-client`), and a file system refuses names over 255 bytes.
+const MAX_SPEC_NAME: usize = 64;
+
+/// A spec name `check` accepts from any text (a file name, a title): snake_case, starting with
+/// a letter, at most [`MAX_SPEC_NAME`] bytes, no `__` (which would collide with `_` in a crate
+/// name) and no trailing `_`.
+pub(super) fn spec_name(text: &str) -> String {
+    let snake = snake(text);
+    let mut out = String::with_capacity(snake.len());
+    for c in snake.chars() {
+        if !(c == '_' && out.ends_with('_')) {
+            out.push(c);
+        }
+    }
+    out.truncate(MAX_SPEC_NAME);
+    let trimmed = out.trim_end_matches('_');
+    if trimmed.is_empty() { "api".into() } else { trimmed.to_string() }
+}
+
 /// A readable error-code name for a status (RFC 9110 §15 reason phrases).
 pub(super) fn status_name(status: u16) -> String {
     let phrase = match status {

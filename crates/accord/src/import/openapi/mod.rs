@@ -39,6 +39,7 @@
 //! schema conversion (and `operations` the servers, for an operation's own); `security` the
 //! context alone. The context calls each module's entry point, in `Importer::spec`.
 
+mod cycles;
 mod heuristics;
 mod operations;
 mod schema;
@@ -69,9 +70,11 @@ const METHODS: &[(&str, Method)] = &[
 ];
 
 /// Imports an OpenAPI document (JSON or YAML text). `name` is the spec name to use (from the
-/// output file), else derived from `info.title`.
+/// output file, which `check` wants named after the spec), else derived from `info.title` as a
+/// snake_case name `check` accepts.
 ///
-/// Errors: the text is neither JSON nor YAML, or is not an OpenAPI 3.0/3.1 document.
+/// Errors: the text is neither JSON nor YAML, or is not an OpenAPI 3.0/3.1 document; `name`
+/// is not a snake_case spec name (`Bad-Name`: the message suggests `bad_name.yaml`).
 pub fn import(text: &str, name: Option<&str>) -> Result<Imported, String> {
     let document: Value = match serde_json::from_str(text) {
         Ok(value) => value,
@@ -87,7 +90,18 @@ pub fn import(text: &str, name: Option<&str>) -> Result<Imported, String> {
         });
     }
     let title = document.pointer("/info/title").and_then(Value::as_str).unwrap_or("API").to_string();
-    let name = name.map(str::to_string).unwrap_or_else(|| heuristics::snake(&title));
+    let name = match name {
+        Some(given) => {
+            let derived = heuristics::spec_name(given);
+            if derived != given {
+                return Err(format!(
+                    "the output file's name `{given}` is not a spec name (a spec is named after its file, and `check` wants snake_case: lowercase letters, digits and single `_`, starting with a letter, at most 64 bytes); write to `{derived}.yaml`"
+                ));
+            }
+            derived
+        }
+        None => heuristics::spec_name(&title),
+    };
     let mut importer = Importer::new(&document, version.starts_with("3.1"));
     let spec = importer.spec(&name);
     // The spec types serialise to JSON without fail (string map keys only); `spec::yaml`
@@ -140,6 +154,9 @@ struct Importer<'a> {
     property_pointers: BTreeSet<String>,
     /// Component schemas whose whole-schema `readOnly`/`writeOnly` a property took over.
     access_components_used: BTreeSet<String>,
+    /// The default environment's base URL, once `servers` is read: relative URLs elsewhere
+    /// (an OAuth2 `tokenUrl`) resolve against it, as OpenAPI says.
+    base_url: Option<String>,
 }
 
 impl<'a> Importer<'a> {
@@ -155,6 +172,7 @@ impl<'a> Importer<'a> {
             oauth2: false,
             property_pointers: BTreeSet::new(),
             access_components_used: BTreeSet::new(),
+            base_url: None,
         }
     }
 
@@ -225,6 +243,7 @@ impl<'a> Importer<'a> {
                 self.models.insert(model, converted);
             }
         }
+        self.break_alias_cycles();
         let endpoints = self.endpoints();
         let webhooks = self.webhooks();
         self.unused_component_access();

@@ -53,13 +53,22 @@ impl<'a> Importer<'a> {
                     match scheme.pointer("/flows/clientCredentials") {
                         Some(flow) if auth.oauth2_client_credentials.is_none() => {
                             let token_url = flow.get("tokenUrl").and_then(Value::as_str).unwrap_or_default();
+                            let at = format!("{pointer}/flows/clientCredentials/tokenUrl");
+                            let Some(token_url) = self.absolute_url(token_url, &at, "OAuth2 `tokenUrl`") else {
+                                self.warn(
+                                    &pointer,
+                                    "the clientCredentials flow has no usable token URL; mapped to a bearer token",
+                                );
+                                auth.bearer.get_or_insert_with(bearer);
+                                continue;
+                            };
                             let scopes: Vec<String> = flow
                                 .get("scopes")
                                 .and_then(Value::as_object)
                                 .map(|s| s.keys().cloned().collect())
                                 .unwrap_or_default();
                             auth.oauth2_client_credentials = Some(OAuth2ClientCredentials {
-                                token_url: token_url.to_string(),
+                                token_url,
                                 scopes,
                                 refresh_before_expiry: None,
                                 client_id_env: None,

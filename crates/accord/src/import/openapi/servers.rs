@@ -8,6 +8,9 @@ use super::heuristics::snake;
 use super::{Importer, escape};
 use crate::spec::Environment;
 
+/// Where a server URL goes when the document does not say which host serves it.
+const PLACEHOLDER_HOST: &str = "https://example.invalid";
+
 impl<'a> Importer<'a> {
     /// One environment per server, the first the default, keyed by the server's description
     /// (snake_case, when short) or `production`, `server_2`, ….
@@ -33,13 +36,7 @@ impl<'a> Importer<'a> {
                     }
                 }
             }
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                self.warn(
-                    &pointer,
-                    format!("server URL `{url}` is relative to where the document is served; kept under https://example.invalid — set the real host"),
-                );
-                url = format!("https://example.invalid{}{}", if url.starts_with('/') { "" } else { "/" }, url);
-            }
+            let url = self.server_url(&url, &pointer);
             let url = url.trim_end_matches('/').to_string();
             let description = server.get("description").and_then(Value::as_str);
             let base = description
@@ -52,11 +49,90 @@ impl<'a> Importer<'a> {
                 key = format!("{base}_{n}");
                 n += 1;
             }
+            if index == 0 {
+                self.base_url = Some(url.clone());
+            }
             let environment =
                 Environment { base_url: url, description: description.map(str::to_string), default: index == 0 };
             out.insert(key, environment);
         }
         out
+    }
+
+    /// A server URL as an absolute `http(s)` URL. OpenAPI resolves a relative one against
+    /// where the document is served, which an import does not know: it is resolved under
+    /// `https://example.invalid/` (dot segments removed, so `../../etc/passwd` stays on that
+    /// host) with a warning to set the real host; any other scheme (`file:`, `ftp:`) is
+    /// replaced by `https://example.invalid` with a warning.
+    fn server_url(&mut self, url: &str, pointer: &str) -> String {
+        match url::Url::parse(url) {
+            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => url.to_string(),
+            Ok(parsed) => {
+                self.warn(
+                    pointer,
+                    format!(
+                        "server URL `{url}` uses scheme `{}`; replaced by https://example.invalid — set the real host",
+                        parsed.scheme()
+                    ),
+                );
+                PLACEHOLDER_HOST.to_string()
+            }
+            Err(_) => {
+                let base = url::Url::parse(PLACEHOLDER_HOST).expect("a valid URL");
+                // `/v1` and `v1` both land under the placeholder's root.
+                let relative = if url.starts_with('/') { url.to_string() } else { format!("/{url}") };
+                let resolved = base.join(&relative).map(String::from).unwrap_or_else(|_| PLACEHOLDER_HOST.to_string());
+                self.warn(
+                    pointer,
+                    format!("server URL `{url}` is relative to where the document is served; kept as `{resolved}` — set the real host"),
+                );
+                resolved
+            }
+        }
+    }
+
+    /// A URL the document gives beside its servers (an OAuth2 `tokenUrl`) as an absolute
+    /// `http(s)` URL: kept when it is one, else resolved against the default server's URL as
+    /// OpenAPI 3.0 says (with a warning naming the result); `None`, with a warning, when it
+    /// cannot be (no server, another scheme, not a URL).
+    pub(super) fn absolute_url(&mut self, url: &str, pointer: &str, what: &str) -> Option<String> {
+        let http = |parsed: &url::Url| matches!(parsed.scheme(), "http" | "https") && parsed.has_host();
+        match url::Url::parse(url) {
+            Ok(parsed) if http(&parsed) => Some(url.to_string()),
+            Ok(parsed) => {
+                self.warn(
+                    pointer,
+                    format!("{what} `{url}` uses scheme `{}`, not http or https; left out", parsed.scheme()),
+                );
+                None
+            }
+            Err(url::ParseError::RelativeUrlWithoutBase) => {
+                let base = self.base_url.clone().and_then(|base| url::Url::parse(&format!("{base}/")).ok());
+                match base.and_then(|base| base.join(url).ok()).filter(|resolved| http(resolved)) {
+                    Some(resolved) => {
+                        let resolved = String::from(resolved);
+                        self.warn(
+                            pointer,
+                            format!("{what} `{url}` is relative; resolved against the server URL as `{resolved}`"),
+                        );
+                        Some(resolved)
+                    }
+                    None => {
+                        self.warn(
+                            pointer,
+                            format!(
+                                "{what} `{url}` is relative and there is no server URL to resolve it against; left out"
+                            ),
+                        );
+                        None
+                    }
+                }
+            }
+            Err(error) => {
+                self.warn(pointer, format!("{what} `{url}` is not a URL ({error}); left out"));
+                None
+            }
+        }
     }
 
     /// An operation or path item with its own `servers` (Stripe serves `POST /v1/files` from

@@ -578,3 +578,132 @@ fn values_the_spec_cannot_hold_are_reported_and_dropped() {
     assert!(has_warning(&warnings, "/components/securitySchemes/key", "`in: body` is not supported"), "{warnings:?}");
     assert_eq!(warnings.len(), 5, "{warnings:?}");
 }
+
+/// `-o Bad-Name.yaml` wrote `name: Bad-Name`, which `check` refuses (issue 20, item 13): a
+/// file name that is no spec name is refused with the name to use; a title becomes one.
+#[test]
+fn output_file_names_that_are_no_spec_names_are_refused_with_the_name_to_use() {
+    let document = doc(json!({})).to_string();
+    for (given, suggested) in [
+        ("Bad-Name", "bad_name"),
+        ("foo__bar", "foo_bar"),
+        ("2fast", "api_2fast"),
+        ("trailing_", "trailing"),
+        (&"a".repeat(250), &"a".repeat(64)),
+    ] {
+        let error = import(&document, Some(given)).expect_err(given);
+        assert!(error.contains(&format!("`{given}` is not a spec name")), "{error}");
+        assert!(error.contains(&format!("write to `{suggested}.yaml`")), "{error}");
+    }
+    for (title, name) in
+        [("Test API", "test_api"), ("My -- API!", "my_api"), ("3D Prints", "api_3d_prints"), ("", "api")]
+    {
+        let mut document = doc(json!({}));
+        document["info"]["title"] = json!(title);
+        let imported = import(&document.to_string(), None).expect("imports");
+        assert_eq!(imported.name, name, "{title}");
+        assert!(imported.yaml.contains(&format!("\nname: {name}\n")), "{}", imported.yaml);
+        let compiled = crate::project::compile_spec(std::path::Path::new(&format!("{name}.yaml")), &imported.yaml);
+        assert!(compiled.is_ok(), "{title}: {}", compiled.err().map(|f| f.render()).unwrap_or_default());
+    }
+}
+
+/// `$ref` loops that never reach a type became `spec::recursive_alias` errors from `check`
+/// (issue 20, item 13): the importer types the loop's first model as `any`, with a warning
+/// at it naming the loop; loops through objects stay recursive types.
+#[test]
+fn ref_loops_without_a_type_are_broken_with_a_located_warning() {
+    let reference = |name: &str| json!({"$ref": format!("#/components/schemas/{name}")});
+    let (spec, warnings) = import_doc(doc(json!({
+        "components": {"schemas": {
+            "A": reference("B"),
+            "B": reference("A"),
+            "Self": reference("Self"),
+            "Wrapped": {"allOf": [reference("Wrapper")], "description": "kept"},
+            "Wrapper": reference("Wrapped"),
+            "List": {"type": "array", "items": reference("ListAlias")},
+            "ListAlias": reference("List"),
+            "Map": {"type": "object", "additionalProperties": {"type": "array", "items": reference("Map")}},
+            "Node": {"type": "object", "properties": {"next": reference("NodeAlias")}},
+            "NodeAlias": reference("Node"),
+            "Tree": {"oneOf": [{"type": "string"}, {"type": "array", "items": reference("Tree")}]}
+        }}
+    })));
+    for (model, path) in [
+        ("A", "`A` → `B` → `A`"),
+        ("Self", "`Self` → `Self`"),
+        ("Wrapped", "`Wrapped` → `Wrapper` → `Wrapped`"),
+        ("List", "`List` → `ListAlias` → `List`"),
+        ("Map", "`Map` → `Map`"),
+    ] {
+        let pointer = format!("/components/schemas/{model}");
+        assert!(
+            has_warning(&warnings, &pointer, &format!("the `$ref` loop {path} never reaches")),
+            "{model}: {warnings:?}"
+        );
+        assert_eq!(spec.pointer(&format!("/models/{model}/type")), Some(&json!("any")), "{model}");
+    }
+    assert_eq!(spec.pointer("/models/Wrapped/description"), Some(&json!("kept")));
+    // The rest of each loop still names the broken model; loops through a struct or a union
+    // are left as they are.
+    assert_eq!(spec.pointer("/models/B/type"), Some(&json!("A")));
+    assert_eq!(spec.pointer("/models/NodeAlias/type"), Some(&json!("Node")));
+    assert_eq!(spec.pointer("/models/Node/properties/next"), Some(&json!("NodeAlias")));
+    assert!(spec.pointer("/models/Tree/one_of").is_some());
+    assert_eq!(warnings.iter().filter(|w| w.message.contains("`$ref` loop")).count(), 5, "{warnings:?}");
+}
+
+/// A token URL such as `../../etc/passwd` was copied as is (issue 20, item 13): relative URLs
+/// resolve against the server URL as OpenAPI says, others are left out, each with a warning.
+#[test]
+fn urls_are_absolute_http_urls_or_left_out_with_a_warning() {
+    let flow = |token_url: &str| json!({"securitySchemes": {"cc": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": token_url, "scopes": {}}}}}});
+    let token = "/components/securitySchemes/cc/flows/clientCredentials/tokenUrl";
+    let (spec, warnings) = import_doc(doc(json!({"components": flow("../../oauth/token")})));
+    assert_eq!(
+        spec.pointer("/auth/oauth2_client_credentials/token_url"),
+        Some(&json!("https://api.example.com/oauth/token"))
+    );
+    assert!(has_warning(&warnings, token, "resolved against the server URL"), "{warnings:?}");
+
+    let (spec, warnings) = import_doc(doc(json!({"components": flow("https://auth.example.com/token")})));
+    assert_eq!(
+        spec.pointer("/auth/oauth2_client_credentials/token_url"),
+        Some(&json!("https://auth.example.com/token"))
+    );
+    assert!(warnings.is_empty(), "{warnings:?}");
+
+    for bad in ["file:///etc/passwd", "javascript:alert(1)", "http://[::1"] {
+        let (spec, warnings) = import_doc(doc(json!({"components": flow(bad)})));
+        assert!(spec.pointer("/auth/oauth2_client_credentials").is_none(), "{bad}");
+        assert!(spec.pointer("/auth/bearer").is_some(), "{bad}");
+        assert!(has_warning(&warnings, token, "left out"), "{bad}: {warnings:?}");
+        assert!(has_warning(&warnings, "/components/securitySchemes/cc", "no usable token URL"), "{bad}: {warnings:?}");
+    }
+    // Without a server, a relative token URL has nothing to resolve against.
+    let mut document = doc(json!({"components": flow("../../etc/passwd")}));
+    document.as_object_mut().expect("object").remove("servers");
+    let (spec, warnings) = import_doc(document);
+    assert!(spec.pointer("/auth/oauth2_client_credentials").is_none());
+    assert!(has_warning(&warnings, token, "no server URL to resolve it against"), "{warnings:?}");
+
+    // Server URLs: relative ones stay on the placeholder host, dot segments removed; other
+    // schemes are replaced.
+    let (spec, warnings) = import_doc(doc(
+        json!({"servers": [{"url": "../../etc/passwd"}, {"url": "file:///etc/passwd"}, {"url": "/v2"}]}),
+    ));
+    let urls: Vec<&Value> = ["production", "server_2", "server_3"]
+        .iter()
+        .map(|env| spec.pointer(&format!("/environments/{env}/base_url")).expect("an environment"))
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            &json!("https://example.invalid/etc/passwd"),
+            &json!("https://example.invalid"),
+            &json!("https://example.invalid/v2")
+        ]
+    );
+    assert!(has_warning(&warnings, "/servers/0", "is relative to where the document is served"), "{warnings:?}");
+    assert!(has_warning(&warnings, "/servers/1", "uses scheme `file`"), "{warnings:?}");
+}

@@ -159,12 +159,22 @@ pub fn to_string(value: &serde_json::Value) -> String {
     serde_yaml::to_string(value).unwrap_or_default()
 }
 
+/// Refuses flow nesting (YAML `[`/`{` collections, JSON arrays and objects) deeper than
+/// [`MAX_DEPTH`], by a scan linear in the length of `source`: for text that another parser
+/// (serde_json) reads, since [`parse`] scans for itself.
+pub fn check_nesting(source: &str) -> Result<(), Diagnostic> {
+    match limits::scan(source).too_deep {
+        Some(offset) => Err(too_deep(location_at(source, offset))),
+        None => Ok(()),
+    }
+}
+
 /// The `yaml::too_deep` diagnostic for the collection at `location`.
 fn too_deep(location: Location) -> Diagnostic {
     Diagnostic {
         location: Some(location),
         ..Diagnostic::new(codes::yaml::TOO_DEEP, format!("collections nested more than {MAX_DEPTH} deep"))
-            .label(format!("level {} starts here", MAX_DEPTH + 1))
+            .label(format!("more than {MAX_DEPTH} levels deep here"))
             .help("no spec or API description needs this depth; flatten the data, or name the inner types as models")
     }
 }

@@ -443,8 +443,8 @@ fn paths_that_http_cannot_tell_apart_are_reported() {
 
 #[test]
 fn other_documents_are_refused_with_the_reason() {
-    assert!(import("{\"swagger\": \"2.0\"}", None).unwrap_err().contains("Swagger 2.0"));
-    assert!(import("openapi: 4.0.0\n", None).unwrap_err().contains("not an OpenAPI 3.0/3.1 document"));
+    assert!(import("{\"swagger\": \"2.0\"}", None).unwrap_err().to_string().contains("Swagger 2.0"));
+    assert!(import("openapi: 4.0.0\n", None).unwrap_err().to_string().contains("`openapi: 4.0.0` is not a version"));
     assert!(import("{ not json: [", None).is_err());
 }
 

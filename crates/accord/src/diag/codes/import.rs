@@ -10,8 +10,8 @@ codes! {
         explanation: "An OpenAPI document that starts with `{` is read as JSON, and when it is not \
             valid JSON (and not valid YAML either, which JSON mostly is) the JSON parser's complaint is \
             the useful one: a missing comma, a key without quotes where YAML would not take it either, a \
-            string cut short, or a file that ends early. The location is where the JSON parser stopped, which is at the mistake \
-            or just after it. Nothing is imported.",
+            string cut short, or a file that ends early. The location is where the JSON parser stopped, \
+            which is at the mistake or just after it. Nothing is imported.",
         example: Example::situation(
             "`accord import openapi api.json` where the comma after `\"openapi\": \"3.1.0\"` is missing: \
              `invalid JSON: expected `,` or `}`` at the key on the next line.",

@@ -184,7 +184,10 @@ fn hostile_input_fails_with_a_location_and_no_crash() {
     assert!(stderr.starts_with("deep.json:2:106: error[yaml::too_deep]"), "{stderr}");
     assert!(stderr.contains("error: `deep.json` was not imported"), "{stderr}");
     let stderr = run(&["import", "openapi"], "swagger.json", b"{\n  \"swagger\": \"2.0\"\n}\n");
-    assert!(stderr.starts_with("swagger.json:2:3: error[import::not_openapi]: Swagger 2.0 is not supported"), "{stderr}");
+    assert!(
+        stderr.starts_with("swagger.json:2:3: error[import::not_openapi]: Swagger 2.0 is not supported"),
+        "{stderr}"
+    );
     let stderr = run(&["import", "openapi"], "latin.yaml", b"openapi: 3.1.0\ninfo: {title: Caf\xe9}\n");
     assert!(stderr.starts_with("latin.yaml:2:18: error[io::encoding]: the file is not UTF-8: byte 32"), "{stderr}");
     let stderr = run(&["check"], "two.yaml", b"accord: 1\nname: two\n---\nname: three\n");

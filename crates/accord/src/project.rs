@@ -104,8 +104,11 @@ pub fn read_source(path: &Path) -> Result<String, Failure> {
     String::from_utf8(bytes).map_err(|error| {
         let offset = error.utf8_error().valid_up_to();
         let bytes = error.as_bytes();
-        let shown: Vec<String> =
-            bytes[offset..].iter().take(error.utf8_error().error_len().unwrap_or(1)).map(|b| format!("0x{b:02X}")).collect();
+        let shown: Vec<String> = bytes[offset..]
+            .iter()
+            .take(error.utf8_error().error_len().unwrap_or(1))
+            .map(|b| format!("0x{b:02X}"))
+            .collect();
         // Up to the offset the lossy text is the file's own, so the location holds in both.
         let source = String::from_utf8_lossy(bytes).into_owned();
         let location = crate::spec::yaml::location_at(&source, offset);

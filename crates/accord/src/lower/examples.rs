@@ -209,7 +209,11 @@ impl Lowerer<'_> {
                         let slot = object.entry(segment.clone()).or_insert(Value::Null);
                         if slot.is_null() {
                             *slot = self.within_budget(|budget| {
-                                constrained(self.sample_within(&field.ty, depth + 1, budget), &field.constraints, budget)
+                                constrained(
+                                    self.sample_within(&field.ty, depth + 1, budget),
+                                    &field.constraints,
+                                    budget,
+                                )
                             });
                         }
                         self.sample_along(slot, &field.ty, rest, depth + 1);

@@ -379,7 +379,9 @@ impl PositionBuilder<'_> {
                     location,
                     ..Diagnostic::new(codes::yaml::ALIAS_EXPANSION, "an alias inside the node it refers to")
                         .label("this alias repeats a node that contains it")
-                        .help("an alias may only refer to a node that is complete before it; write the data out instead")
+                        .help(
+                            "an alias may only refer to a node that is complete before it; write the data out instead",
+                        )
                 });
                 return;
             }
@@ -426,7 +428,9 @@ impl MarkedEventReceiver for PositionBuilder<'_> {
                     matches!(self.stack.last(), Some(Frame { kind: FrameKind::Mapping { pending: None, .. }, .. }));
                 if awaiting_key {
                     let location = self.location(mark);
-                    if let Some(Frame { kind: FrameKind::Mapping { pointer, pending, seen }, .. }) = self.stack.last_mut() {
+                    if let Some(Frame { kind: FrameKind::Mapping { pointer, pending, seen }, .. }) =
+                        self.stack.last_mut()
+                    {
                         let child = child_pointer(pointer, &text);
                         let duplicate = match seen {
                             Some(seen) => !seen.insert(text),

@@ -91,7 +91,8 @@ fn the_deepest_spec_accepted_compiles_and_generates() {
         repeat("]", example_depth)
     ));
     source.push_str("endpoints:\n  get:\n    method: GET\n    path: /deep\n    responses: { \"200\": Deep }\n");
-    let compiled = compile_spec(Path::new("deepest.yaml"), &source).unwrap_or_else(|failure| panic!("{}", failure.render()));
+    let compiled =
+        compile_spec(Path::new("deepest.yaml"), &source).unwrap_or_else(|failure| panic!("{}", failure.render()));
     let files = generate_all(&[compiled], &accord::emit::Options::default()).expect("generates");
     let models = files.iter().find(|f| f.path.ends_with("models.rs")).expect("models.rs");
     let lists = models.contents.matches("::std::vec::Vec<").count();
@@ -104,7 +105,11 @@ fn an_alias_bomb_is_refused_at_its_alias() {
     // used 476 MB before failing with "repetition limit exceeded" and no location.
     let mut source = format!("accord: 1\nname: bomb\na0: &a0 [{}lol]\n", repeat("lol, ", 99));
     for level in 1..4 {
-        source.push_str(&format!("a{level}: &a{level} [{}*a{}]\n", repeat(&format!("*a{}, ", level - 1), 99), level - 1));
+        source.push_str(&format!(
+            "a{level}: &a{level} [{}*a{}]\n",
+            repeat(&format!("*a{}, ", level - 1), 99),
+            level - 1
+        ));
     }
     let diagnostics = refused("bomb.yaml", &source);
     let (code, location) = first(&diagnostics);
@@ -133,7 +138,10 @@ fn bytes_that_are_not_utf8_are_located() {
         (codes::io::ENCODING, Some((3, 12, 33)))
     );
     let rendered = failures[0].render();
-    assert!(rendered.contains("latin.yaml:3:12: error[io::encoding]: the file is not UTF-8: byte 33 (0xE9)"), "{rendered}");
+    assert!(
+        rendered.contains("latin.yaml:3:12: error[io::encoding]: the file is not UTF-8: byte 33 (0xE9)"),
+        "{rendered}"
+    );
 }
 
 /// The diagnostics of a document that must not import.
@@ -147,12 +155,11 @@ fn not_imported(text: &str) -> Vec<Diagnostic> {
 #[test]
 fn import_errors_are_located() {
     // JSON nested 100,000 deep in 200 KB took over 30 s to fail.
-    let deep = format!(
-        "{{\"openapi\": \"3.1.0\",\n \"x\": {}{}}}\n",
-        repeat("[", 100_000),
-        repeat("]", 100_000)
+    let deep = format!("{{\"openapi\": \"3.1.0\",\n \"x\": {}{}}}\n", repeat("[", 100_000), repeat("]", 100_000));
+    assert_eq!(
+        first(&on_a_small_stack(|| not_imported(&deep))),
+        (codes::yaml::TOO_DEEP, Some((2, 7 + MAX_DEPTH as u32 - 1)))
     );
-    assert_eq!(first(&on_a_small_stack(|| not_imported(&deep))), (codes::yaml::TOO_DEEP, Some((2, 7 + MAX_DEPTH as u32 - 1))));
     let deep_yaml = format!("openapi: 3.1.0\nx:\n{}x\n", repeat("- ", 50_000));
     assert_eq!(first(&on_a_small_stack(|| not_imported(&deep_yaml))).0, codes::yaml::TOO_DEEP);
     assert_eq!(first(&not_imported("{\"openapi\": \"3.1.0\",\n  \"paths\": {\n}")).0, codes::import::INVALID_JSON);
@@ -162,7 +169,10 @@ fn import_errors_are_located() {
     assert_eq!(first(&not_imported("info:\n  title: x\nopenapi: 2.5\n")), (codes::import::NOT_OPENAPI, Some((3, 1))));
     assert_eq!(first(&not_imported("a: &a [*a]\n")).0, codes::yaml::ALIAS_EXPANSION);
     let rendered = accord::import::openapi::import(swagger, None).expect_err("Swagger").render("api.json", swagger);
-    assert!(rendered.starts_with("api.json:3:3: error[import::not_openapi]: Swagger 2.0 is not supported"), "{rendered}");
+    assert!(
+        rendered.starts_with("api.json:3:3: error[import::not_openapi]: Swagger 2.0 is not supported"),
+        "{rendered}"
+    );
 }
 
 /// A spec of `levels` models, each with `width` required fields of the next model, and
@@ -194,7 +204,8 @@ fn nodes(value: &serde_json::Value) -> usize {
 #[test]
 fn example_synthesis_is_bounded() {
     // 12^9 nodes unbounded: 5.7 GB after 30 s.
-    let compiled = compile_spec(Path::new("wide.yaml"), &wide_spec(9, 12, "")).unwrap_or_else(|f| panic!("{}", f.render()));
+    let compiled =
+        compile_spec(Path::new("wide.yaml"), &wide_spec(9, 12, "")).unwrap_or_else(|f| panic!("{}", f.render()));
     let largest = compiled.ir.types.iter().map(|ty| nodes(&ty.example)).max().unwrap_or_default();
     // The budget, and a null for each of the nine levels where it ran out.
     assert!(largest <= accord::lower::MAX_EXAMPLE_NODES + 9, "{largest}");

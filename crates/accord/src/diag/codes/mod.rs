@@ -191,8 +191,12 @@ impl fmt::Display for Code {
 
 /// Every registered code, sorted by name.
 pub fn all() -> Vec<&'static Code> {
-    let mut codes: Vec<&'static Code> =
-        [yaml::ALL, schema::ALL, io::ALL, import::ALL, internal::ALL].into_iter().flatten().copied().chain(spec::all()).collect();
+    let mut codes: Vec<&'static Code> = [yaml::ALL, schema::ALL, io::ALL, import::ALL, internal::ALL]
+        .into_iter()
+        .flatten()
+        .copied()
+        .chain(spec::all())
+        .collect();
     codes.sort();
     codes
 }

@@ -153,7 +153,8 @@ fn the_situations_in_words_happen_as_described() {
     // The byte scan counts flow levels alone: the 101st `[`, at level 102 below the root.
     assert_eq!(failures[0].diagnostics[0].location.map(|l| (l.line, l.column)), Some((3, 109)));
     let mut bomb = String::from("accord: 1\nname: bomb\na: &a [x, x, x, x, x, x, x, x, x, x]\n");
-    for (name, previous) in ["ab", "bc", "cd", "de", "ef", "fg", "gh", "hi"].iter().map(|pair| (&pair[1..], &pair[..1])) {
+    for (name, previous) in ["ab", "bc", "cd", "de", "ef", "fg", "gh", "hi"].iter().map(|pair| (&pair[1..], &pair[..1]))
+    {
         bomb.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{previous}"); 10].join(", ")));
     }
     let (_, failures) = compile_specs(&[write(&folder, "bomb.yaml", &bomb)]);
@@ -161,7 +162,10 @@ fn the_situations_in_words_happen_as_described() {
 
     let not_json = crate::import::openapi::import("{\"openapi\": \"3.1.0\"\n \"paths\": {}}\n", None);
     let diagnostic = &not_json.expect_err("not JSON").diagnostics[0];
-    assert_eq!((diagnostic.code, diagnostic.location.map(|l| (l.line, l.column))), (import::INVALID_JSON, Some((2, 2))));
+    assert_eq!(
+        (diagnostic.code, diagnostic.location.map(|l| (l.line, l.column))),
+        (import::INVALID_JSON, Some((2, 2)))
+    );
     let swagger = crate::import::openapi::import("{\n  \"swagger\": \"2.0\"\n}\n", None);
     let diagnostic = &swagger.expect_err("Swagger 2").diagnostics[0];
     assert_eq!((diagnostic.code, diagnostic.location.map(|l| (l.line, l.column))), (import::NOT_OPENAPI, Some((2, 3))));

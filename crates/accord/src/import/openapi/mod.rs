@@ -88,7 +88,10 @@ pub fn import(text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
             ),
             (None, Some(found)) => (
                 "/openapi",
-                format!("`openapi: {}` is not a version accord imports", found.as_str().map_or_else(|| found.to_string(), str::to_string)),
+                format!(
+                    "`openapi: {}` is not a version accord imports",
+                    found.as_str().map_or_else(|| found.to_string(), str::to_string)
+                ),
                 "accord imports OpenAPI 3.0.x and 3.1.x documents",
             ),
             (None, None) => (

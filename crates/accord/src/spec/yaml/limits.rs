@@ -125,9 +125,10 @@ impl Scanner<'_> {
     /// holds nothing but blanks or a comment.
     fn line_indent(&self, start: usize) -> (usize, bool) {
         let indent = self.bytes[start..].iter().take_while(|&&b| b == b' ').count();
-        let rest = self.bytes[start + indent..].iter().position(|&b| b == b'\n').map_or(&self.bytes[start + indent..], |end| {
-            &self.bytes[start + indent..start + indent + end]
-        });
+        let rest = self.bytes[start + indent..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(&self.bytes[start + indent..], |end| &self.bytes[start + indent..start + indent + end]);
         let first = rest.iter().find(|&&b| b != b' ' && b != b'\t' && b != b'\r');
         (indent, first.is_none_or(|&b| b == b'#'))
     }
@@ -144,7 +145,8 @@ impl Scanner<'_> {
                 return;
             }
             let (indent, _) = self.line_indent(start);
-            let only_blanks = self.bytes[start + indent..].iter().take_while(|&&b| b != b'\n').all(|&b| b == b' ' || b == b'\r');
+            let only_blanks =
+                self.bytes[start + indent..].iter().take_while(|&&b| b != b'\n').all(|&b| b == b' ' || b == b'\r');
             // A line of spaces alone belongs to the scalar whatever its indentation; a
             // comment line does only when indented as content.
             if !only_blanks {
@@ -182,7 +184,11 @@ impl Scanner<'_> {
                 let (indent, empty) = self.line_indent(self.position);
                 if empty {
                     // A blank or comment line: a comment ends an open plain scalar.
-                    if self.bytes[self.position + indent..].iter().find(|&&b| b != b' ' && b != b'\t').is_some_and(|&b| b == b'#') {
+                    if self.bytes[self.position + indent..]
+                        .iter()
+                        .find(|&&b| b != b' ' && b != b'\t')
+                        .is_some_and(|&b| b == b'#')
+                    {
                         open_plain = None;
                     }
                     self.skip_to_line_end();
@@ -193,7 +199,8 @@ impl Scanner<'_> {
                     continue;
                 }
                 let marker = indent == 0
-                    && (self.bytes[self.position..].starts_with(b"---") || self.bytes[self.position..].starts_with(b"..."))
+                    && (self.bytes[self.position..].starts_with(b"---")
+                        || self.bytes[self.position..].starts_with(b"..."))
                     && self.bytes.get(self.position + 3).is_none_or(|&b| is_blank_or_break(b));
                 if let Some(parent) = open_plain
                     && (indent as isize) > parent
@@ -260,7 +267,9 @@ impl Scanner<'_> {
                     token_start = true;
                     self.position += 1;
                 }
-                b':' if flow > 0 && (token_start || self.followed_by_blank() || self.peek(1).is_some_and(is_flow_indicator)) => {
+                b':' if flow > 0
+                    && (token_start || self.followed_by_blank() || self.peek(1).is_some_and(is_flow_indicator)) =>
+                {
                     token_start = true;
                     self.position += 1;
                 }

@@ -84,8 +84,10 @@ pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnos
     }
     // serde_yaml makes the value and yaml-rust2 the positions; the two read the same text
     // independently, so a large spec has them run at the same time. serde_yaml expands
-    // aliases as it goes, so a text that may hold one is let through the event pass first.
-    let (parsed, events) = if source.len() >= PARALLEL_PARSE_BYTES && !scan.may_have_aliases {
+    // aliases as it goes (and reads a document to its end before it stops at a depth), so
+    // a text that may hold an alias or deep block nesting is let through the event pass first.
+    let parallel = source.len() >= PARALLEL_PARSE_BYTES && !scan.may_have_aliases && !scan.may_be_deep;
+    let (parsed, events) = if parallel {
         std::thread::scope(|scope| {
             let events = scope.spawn(|| events(source));
             let parsed = serde_yaml::from_str::<serde_json::Value>(source);

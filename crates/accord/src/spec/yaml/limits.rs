@@ -30,6 +30,11 @@ pub(super) struct Scan {
     /// Whether the text may hold an alias (`*name` where a token can start). Over-reports
     /// (an emphasised `*word*` in prose counts); never misses one.
     pub may_have_aliases: bool,
+    /// Whether a line may hold block nesting deeper than [`MAX_DEPTH`]: its indentation
+    /// plus its `-` and `?` indicators pass it (each block level takes a column of
+    /// indentation or an indicator). The event pass decides; this only says that a parser
+    /// building the whole value should wait for it.
+    pub may_be_deep: bool,
 }
 
 /// Scans `source` once, in time linear in its length.
@@ -162,7 +167,7 @@ impl Scanner<'_> {
     }
 
     fn run(mut self, may_have_aliases: bool) -> Scan {
-        let mut scan = Scan { too_deep: None, may_have_aliases };
+        let mut scan = Scan { too_deep: None, may_have_aliases, may_be_deep: false };
         let mut flow = 0usize;
         // Whether the next character that is not blank starts a token (where `[`, `"`, `|`, …
         // are indicators and not text).
@@ -223,6 +228,7 @@ impl Scanner<'_> {
                 }
                 open_plain = None;
                 line_indent = indent;
+                scan.may_be_deep |= indent >= MAX_DEPTH;
                 self.position += indent;
                 token_start = true;
                 block_column = None;
@@ -299,6 +305,7 @@ impl Scanner<'_> {
                 // Block context from here on.
                 b'-' | b'?' if flow == 0 && token_start && self.followed_by_blank() => {
                     block_column = Some(self.column());
+                    scan.may_be_deep |= self.column() >= MAX_DEPTH;
                     node_column = None;
                     self.position += 1;
                 }
@@ -413,6 +420,13 @@ mod tests {
         ] {
             assert!(deep(&text).is_some(), "{text}");
         }
+    }
+
+    #[test]
+    fn deep_block_lines_are_flagged() {
+        assert!(scan(&format!("{}x\n", "- ".repeat(MAX_DEPTH))).may_be_deep);
+        assert!(scan(&format!("a:\n{}b: 1\n", " ".repeat(MAX_DEPTH))).may_be_deep);
+        assert!(!scan("a:\n  - - b: 1\n    - c\n").may_be_deep);
     }
 
     #[test]

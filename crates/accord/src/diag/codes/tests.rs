@@ -107,6 +107,7 @@ fn every_example_gets_its_code_and_every_fix_compiles_without_it() {
             "io::encoding",
             "io::read",
             "schema::empty_spec",
+            "spec::colliding_specs",
             "spec::duplicate_spec",
             "yaml::alias_expansion",
             "yaml::too_deep",
@@ -169,6 +170,20 @@ fn the_situations_in_words_happen_as_described() {
     let swagger = crate::import::openapi::import("{\n  \"swagger\": \"2.0\"\n}\n", None);
     let diagnostic = &swagger.expect_err("Swagger 2").diagnostics[0];
     assert_eq!((diagnostic.code, diagnostic.location.map(|l| (l.line, l.column))), (import::NOT_OPENAPI, Some((2, 3))));
+
+    let files: Vec<PathBuf> = ["foo_bar", "foo__bar"]
+        .iter()
+        .map(|name| {
+            let file = folder.path().join(format!("{name}.yaml"));
+            std::fs::write(&file, whole_spec(&format!("name: {name}\n"))).expect("written");
+            file
+        })
+        .collect();
+    let (_, failures) = compile_specs(&files);
+    let codes: Vec<&Code> = failures.iter().flat_map(|f| &f.diagnostics).map(|d| d.code).collect();
+    assert_eq!(codes, [spec::COLLIDING_SPECS]);
+    let rendered = failures[0].render();
+    assert!(rendered.contains("foo__bar.yaml:2:7: error[spec::colliding_specs]: spec `foo__bar` would make the crate `foo-bar-client`, as spec `foo_bar` of"), "{rendered}");
     // `internal::schema` and `internal::import_print` need a broken accord; that accord's
     // schema compiles and that imported specs print is shown by every other test.
 }

@@ -133,9 +133,13 @@ pub fn import(text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
 /// The document as a JSON value: as JSON first (its parser is the faster), else as YAML, with
 /// the YAML positions then. Nesting is bounded before either parser runs.
 fn read(text: &str) -> Result<(Value, Option<Positions>), ImportError> {
+    let looks_like_json = text.trim_start_matches('\u{feff}').trim_start().starts_with(['{', '[']);
     // JSON arrays and objects are YAML flow collections: the same limit, and the same scan,
-    // which also spares serde_json's own recursion limit (128) a deeper document.
-    crate::spec::yaml::check_nesting(text).map_err(|diagnostic| ImportError { diagnostics: vec![diagnostic] })?;
+    // which also spares serde_json's own recursion limit (128) a deeper document. Other text
+    // is JSON only as a scalar, and `spec::yaml::parse` scans it for itself.
+    if looks_like_json {
+        crate::spec::yaml::check_nesting(text).map_err(|diagnostic| ImportError { diagnostics: vec![diagnostic] })?;
+    }
     let json_error = match serde_json::from_str::<Value>(text) {
         Ok(value) => return Ok((value, None)),
         Err(error) => error,
@@ -144,7 +148,7 @@ fn read(text: &str) -> Result<(Value, Option<Positions>), ImportError> {
         Ok((value, positions)) => Ok((value, Some(positions))),
         // Text that starts like JSON gets the JSON parser's complaint, which is the one about
         // what was meant.
-        Err(_) if text.trim_start_matches('\u{feff}').trim_start().starts_with(['{', '[']) => {
+        Err(_) if looks_like_json => {
             let location = (json_error.line() > 0).then(|| {
                 let line_start = text.split_inclusive('\n').take(json_error.line() - 1).map(str::len).sum::<usize>();
                 let column = json_error.column().max(1);

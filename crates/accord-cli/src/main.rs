@@ -483,18 +483,22 @@ fn verify(spec: &Path, mut options: VerifyOptions) -> ExitCode {
 }
 
 fn import_openapi(file: &Path, out: Option<&Path>, force: bool) -> ExitCode {
-    let text = match std::fs::read_to_string(file) {
+    let text = match accord::project::read_source(file) {
         Ok(text) => text,
-        Err(error) => {
-            eprintln!("error: cannot read `{}`: {error}", file.display());
+        Err(failure) => {
+            eprintln!("{}", failure.render());
             return ExitCode::FAILURE;
         }
     };
     let name = out.and_then(|o| o.file_stem()).and_then(|s| s.to_str());
     let imported = match accord::import::openapi::import(&text, name) {
         Ok(imported) => imported,
-        Err(message) => {
-            eprintln!("error: {}: {message}", file.display());
+        Err(error) => {
+            eprintln!("{}", error.render(&file.display().to_string(), &text));
+            eprintln!("error: `{}` was not imported", file.display());
+            if let Some(first) = error.diagnostics.first() {
+                eprintln!("help: `accord explain CODE` explains a code, e.g. `accord explain {}`", first.code);
+            }
             return ExitCode::FAILURE;
         }
     };

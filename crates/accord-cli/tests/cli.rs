@@ -166,6 +166,37 @@ fn a_bad_spec_fails_with_a_location_and_writes_nothing() {
     assert!(!out.exists(), "nothing may be written when a spec has errors");
 }
 
+/// Hostile input (issue 20) through the binary: an error naming file, line and column and
+/// exit status 1, where the stack overflowed (status 134) or the location was missing.
+#[test]
+fn hostile_input_fails_with_a_location_and_no_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], file: &str, contents: &[u8]| {
+        std::fs::write(dir.path().join(file), contents).unwrap();
+        let output = accord().args(args).arg(file).current_dir(dir.path()).output().unwrap();
+        assert_eq!(output.status.code(), Some(1), "{file}: {}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    // 50,000 nested lists in 100 KB.
+    let deep = format!("accord: 1\nname: deep\nx:\n{}x\n", "- ".repeat(50_000));
+    let stderr = run(&["check"], "deep.yaml", deep.as_bytes());
+    assert!(stderr.starts_with("deep.yaml:4:199: error[yaml::too_deep]"), "{stderr}");
+    // JSON nested 100,000 deep in 200 KB.
+    let json = format!("{{\"openapi\": \"3.1.0\",\n \"x\": {}{}}}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let stderr = run(&["import", "openapi"], "deep.json", json.as_bytes());
+    assert!(stderr.starts_with("deep.json:2:106: error[yaml::too_deep]"), "{stderr}");
+    assert!(stderr.contains("error: `deep.json` was not imported"), "{stderr}");
+    let stderr = run(&["import", "openapi"], "swagger.json", b"{\n  \"swagger\": \"2.0\"\n}\n");
+    assert!(
+        stderr.starts_with("swagger.json:2:3: error[import::not_openapi]: Swagger 2.0 is not supported"),
+        "{stderr}"
+    );
+    let stderr = run(&["import", "openapi"], "latin.yaml", b"openapi: 3.1.0\ninfo: {title: Caf\xe9}\n");
+    assert!(stderr.starts_with("latin.yaml:2:18: error[io::encoding]: the file is not UTF-8: byte 32"), "{stderr}");
+    let stderr = run(&["check"], "two.yaml", b"accord: 1\nname: two\n---\nname: three\n");
+    assert!(stderr.starts_with("two.yaml:3:1: error[yaml::multiple_documents]"), "{stderr}");
+}
+
 #[test]
 fn generate_refuses_hand_written_files_and_links_by_name_and_force_replaces_the_files() {
     let dir = tempfile::tempdir().unwrap();

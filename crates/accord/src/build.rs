@@ -84,10 +84,10 @@ impl Config {
                 // Printed before reading, so that fixing a broken spec reruns the build.
                 println!("cargo:rerun-if-changed={}", path.display());
             }
-            let source = match std::fs::read_to_string(path) {
+            let source = match crate::project::read_source(path) {
                 Ok(source) => source,
-                Err(error) => {
-                    failures.push(format!("error: cannot read spec `{}`: {error}", path.display()));
+                Err(failure) => {
+                    failures.push(failure.render());
                     continue;
                 }
             };

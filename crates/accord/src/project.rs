@@ -91,6 +91,48 @@ pub fn compile_spec(path: &Path, source: &str) -> Result<CompiledSpec, Failure> 
     Ok(CompiledSpec { path: path.to_path_buf(), ir, warnings: diagnostics, name_location })
 }
 
+/// Reads a spec (or an OpenAPI document) as UTF-8 text.
+///
+/// Errors: the file cannot be read (`io::read`), or is not UTF-8 (`io::encoding`, located at
+/// the first byte that does not decode, with the text decoded lossily so that it renders).
+pub fn read_source(path: &Path) -> Result<String, Failure> {
+    let fail = |source: String, diagnostic: Diagnostic| Failure {
+        path: path.to_path_buf(),
+        source,
+        diagnostics: vec![diagnostic],
+    };
+    let bytes = std::fs::read(path).map_err(|error| {
+        fail(String::new(), Diagnostic::new(codes::io::READ, format!("cannot read the file: {error}")))
+    })?;
+    String::from_utf8(bytes).map_err(|error| {
+        let offset = error.utf8_error().valid_up_to();
+        let bytes = error.as_bytes();
+        let shown: Vec<String> = bytes[offset..]
+            .iter()
+            .take(error.utf8_error().error_len().unwrap_or(1))
+            .map(|b| format!("0x{b:02X}"))
+            .collect();
+        // Up to the offset the lossy text is the file's own, so the location holds in both.
+        let source = String::from_utf8_lossy(bytes).into_owned();
+        let location = crate::spec::yaml::location_at(&source, offset);
+        let help = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            "the file is UTF-16 (it starts with a byte order mark); save it as UTF-8"
+        } else {
+            "save the file as UTF-8 (the text has bytes of another encoding, such as Latin-1 or Windows-1252)"
+        };
+        let diagnostic = Diagnostic {
+            location: Some(location),
+            ..Diagnostic::new(
+                codes::io::ENCODING,
+                format!("the file is not UTF-8: byte {offset} ({}) does not start a character", shown.join(" ")),
+            )
+            .label("not UTF-8")
+            .help(help)
+        };
+        fail(source, diagnostic)
+    })
+}
+
 /// Reads and compiles every spec; all specs are checked even when one fails. Specs that
 /// could not be written beside the ones before them fail too: the same name
 /// (`spec::duplicate_spec`) or the same client crate (`spec::colliding_specs`), located at
@@ -100,7 +142,7 @@ pub fn compile_specs(paths: &[PathBuf]) -> (Vec<CompiledSpec>, Vec<Failure>) {
     let mut sources = Vec::new();
     let mut failures = Vec::new();
     for path in paths {
-        match std::fs::read_to_string(path) {
+        match read_source(path) {
             Ok(source) => match compile_spec(path, &source) {
                 Ok(spec) => {
                     compiled.push(spec);
@@ -108,11 +150,7 @@ pub fn compile_specs(paths: &[PathBuf]) -> (Vec<CompiledSpec>, Vec<Failure>) {
                 }
                 Err(failure) => failures.push(failure),
             },
-            Err(error) => failures.push(Failure {
-                path: path.clone(),
-                source: String::new(),
-                diagnostics: vec![Diagnostic::new(codes::io::READ, format!("cannot read the spec: {error}"))],
-            }),
+            Err(failure) => failures.push(failure),
         }
     }
     let with_sources: Vec<(&CompiledSpec, &str)> = compiled.iter().zip(sources.iter().map(String::as_str)).collect();

@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 
 use accord::diag::codes;
 use accord::emit::Options;
-use accord::project::{compile_spec, compile_specs, generate_all, spec_files};
+use accord::project::{Failure, compile_spec, compile_specs, generate_all, read_source, spec_files};
+
+#[path = "specs/hostile.rs"]
+mod hostile;
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
@@ -16,7 +19,11 @@ fn workspace_root() -> PathBuf {
 /// Compiles `path` relative to the workspace root so that rendered paths are stable.
 fn diagnostics_of(relative: &str) -> String {
     let root = workspace_root();
-    let source = std::fs::read_to_string(root.join(relative)).expect("readable spec");
+    // Read as the CLI reads specs, so that a file that is not UTF-8 gets its diagnostic.
+    let source = match read_source(&root.join(relative)) {
+        Ok(source) => source,
+        Err(failure) => return Failure { path: PathBuf::from(relative), ..failure }.render(),
+    };
     match compile_spec(Path::new(relative), &source) {
         Ok(_) => "compiled without errors".to_string(),
         Err(failure) => failure.render(),

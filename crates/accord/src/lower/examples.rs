@@ -1,9 +1,82 @@
 //! Example values: synthesised for every type without a declared one, consistent with the
 //! declared constraints, and merged with what scenarios give.
+//!
+//! Synthesis is bounded by a node budget, since a spec chooses how wide and deep its types
+//! are: twelve models of twelve required fields, each field the next model, stand for 12^9
+//! nodes (the unbounded synthesis took 5.7 GB in 30 s before it was stopped), and
+//! `min_length: 4000000000` for a string that long. An example that would pass
+//! [`MAX_EXAMPLE_NODES`] keeps what it has, with a null (one per level of nesting) where the
+//! budget ran out, and leaves out the fields after it; the largest example synthesised for the corpus (GitHub's REST API, imported)
+//! has 406 nodes.
 
 use super::*;
 
+/// The most JSON values (objects, arrays, scalars) one synthesised example may hold, plus a
+/// null per level of nesting where it ran out.
+pub const MAX_EXAMPLE_NODES: usize = 10_000;
+
+/// The most JSON values all synthesised examples of one spec may hold together (the examples
+/// of every type, response, error code, webhook event and scenario step). The imported
+/// GitHub and Stripe documents need 13,455 and 20,787.
+pub const MAX_SPEC_EXAMPLE_NODES: usize = 1_000_000;
+
+/// The most characters a string is padded to for `min_length`; a longer minimum gets an
+/// example that is too short.
+pub const MAX_EXAMPLE_TEXT: u64 = 64 * 1024;
+
+/// What an example may still spend, in nodes.
+struct Budget {
+    nodes: usize,
+}
+
+impl Budget {
+    /// Spends what a copy of `value` costs; `false` (and nothing left) when that is more
+    /// than is left. Counts no further than what is left.
+    fn copy(&mut self, value: &Value) -> bool {
+        let mut count = 0usize;
+        let mut stack = vec![value];
+        while let Some(value) = stack.pop() {
+            count += 1;
+            if count > self.nodes {
+                self.nodes = 0;
+                return false;
+            }
+            match value {
+                Value::Array(items) => stack.extend(items),
+                Value::Object(object) => stack.extend(object.values()),
+                _ => {}
+            }
+        }
+        self.nodes -= count;
+        true
+    }
+
+    /// Spends `nodes`; `false` (and nothing left) when fewer are left.
+    fn spend(&mut self, nodes: usize) -> bool {
+        match self.nodes.checked_sub(nodes) {
+            Some(left) => {
+                self.nodes = left;
+                true
+            }
+            None => {
+                self.nodes = 0;
+                false
+            }
+        }
+    }
+}
+
 impl Lowerer<'_> {
+    /// Runs `synthesise` with what is left of the spec's budget, at most one example's.
+    fn within_budget<T>(&self, synthesise: impl FnOnce(&mut Budget) -> T) -> T {
+        let left = self.example_nodes.get();
+        let mut budget = Budget { nodes: left.min(MAX_EXAMPLE_NODES) };
+        let granted = budget.nodes;
+        let result = synthesise(&mut budget);
+        self.example_nodes.set(left - (granted - budget.nodes));
+        result
+    }
+
     /// Gives every type without a declared example a synthesised one.
     pub(super) fn fill_examples(&mut self) {
         for index in 0..self.types.len() {
@@ -13,9 +86,17 @@ impl Lowerer<'_> {
             }
         }
     }
+
     /// A JSON value valid for `ty`: declared examples first, then values that satisfy the
-    /// declared constraints.
+    /// declared constraints; at most [`MAX_EXAMPLE_NODES`] values.
     pub(super) fn sample(&self, ty: &TypeExpr, depth: usize) -> Value {
+        self.within_budget(|budget| self.sample_within(ty, depth, budget))
+    }
+
+    fn sample_within(&self, ty: &TypeExpr, depth: usize, budget: &mut Budget) -> Value {
+        if !budget.spend(1) {
+            return Value::Null;
+        }
         match ty {
             TypeExpr::String => json!("string"),
             TypeExpr::Integer | TypeExpr::Integer32 => json!(1),
@@ -32,11 +113,11 @@ impl Lowerer<'_> {
                 if depth > 6 {
                     json!([])
                 } else {
-                    json!([self.sample(inner, depth + 1)])
+                    json!([self.sample_within(inner, depth + 1, budget)])
                 }
             }
             TypeExpr::Map(_) => json!({}),
-            TypeExpr::Named(name) => self.sample_named(name, depth),
+            TypeExpr::Named(name) => self.sample_named(name, depth, budget),
         }
     }
     /// The first type called `name`. `types` only grows, so the index catches up with what
@@ -51,10 +132,12 @@ impl Lowerer<'_> {
         index.positions.get(name).map(|&position| &self.types[position])
     }
 
-    pub(super) fn sample_named(&self, name: &str, depth: usize) -> Value {
+    fn sample_named(&self, name: &str, depth: usize, budget: &mut Budget) -> Value {
         let Some(def) = self.type_named(name) else { return Value::Null };
         if !def.example.is_null() {
-            return def.example.clone();
+            // A declared example, or one synthesised before: copies of it count, or types
+            // made of many fields of a type with a large example grow exponentially again.
+            return if budget.copy(&def.example) { def.example.clone() } else { Value::Null };
         }
         if depth > 8 {
             return Value::Null;
@@ -64,16 +147,19 @@ impl Lowerer<'_> {
                 let mut object = Map::new();
                 // Examples show what the server returns: never a write-only value.
                 for field in fields.iter().filter(|f| !f.write_only) {
-                    let value = if let Some(example) = &field.example {
-                        example.clone()
-                    } else if let Some(default) = &field.default {
-                        default.clone()
+                    // Out of budget: the fields so far, and the null that ran out above.
+                    if budget.nodes == 0 {
+                        break;
+                    }
+                    let declared = field.example.as_ref().or(field.default.as_ref());
+                    let value = if let Some(declared) = declared {
+                        if budget.copy(declared) { declared.clone() } else { Value::Null }
                     } else if !field.required {
                         continue;
                     } else if field.nullable {
                         Value::Null
                     } else {
-                        constrained(self.sample(&field.ty, depth + 1), &field.constraints)
+                        constrained(self.sample_within(&field.ty, depth + 1, budget), &field.constraints, budget)
                     };
                     object.insert(field.wire_name.clone(), value);
                 }
@@ -82,13 +168,15 @@ impl Lowerer<'_> {
             TypeKind::Enum { values } => values.first().map(|v| json!(v.wire)).unwrap_or(Value::Null),
             TypeKind::Union { variants, discriminator } => {
                 let Some(first) = variants.first() else { return Value::Null };
-                let mut value = self.sample(&first.ty, depth + 1);
+                let mut value = self.sample_within(&first.ty, depth + 1, budget);
                 if let (Some(property), Some(tag), Some(object)) = (discriminator, &first.tag, value.as_object_mut()) {
                     object.insert(property.clone(), json!(tag));
                 }
                 value
             }
-            TypeKind::Alias { target, constraints: c } => constrained(self.sample(target, depth + 1), c),
+            TypeKind::Alias { target, constraints: c } => {
+                constrained(self.sample_within(target, depth + 1, budget), c, budget)
+            }
         }
     }
 
@@ -120,7 +208,13 @@ impl Lowerer<'_> {
                         let Some(object) = value.as_object_mut() else { return };
                         let slot = object.entry(segment.clone()).or_insert(Value::Null);
                         if slot.is_null() {
-                            *slot = constrained(self.sample(&field.ty, depth + 1), &field.constraints);
+                            *slot = self.within_budget(|budget| {
+                                constrained(
+                                    self.sample_within(&field.ty, depth + 1, budget),
+                                    &field.constraints,
+                                    budget,
+                                )
+                            });
                         }
                         self.sample_along(slot, &field.ty, rest, depth + 1);
                     }
@@ -162,8 +256,11 @@ impl Lowerer<'_> {
         }
     }
 }
-/// Adjusts a synthesised value to the declared constraints (lengths, ranges, item counts).
-pub(super) fn constrained(value: Value, constraints: &Constraints) -> Value {
+
+/// Adjusts a synthesised value to the declared constraints (lengths, ranges, item counts),
+/// within the budget: a string is padded to at most [`MAX_EXAMPLE_TEXT`] characters, and a
+/// list gets the copies of its first item the budget pays for.
+fn constrained(value: Value, constraints: &Constraints, budget: &mut Budget) -> Value {
     match value {
         Value::String(text) => {
             let mut text = text;
@@ -177,12 +274,12 @@ pub(super) fn constrained(value: Value, constraints: &Constraints) -> Value {
                 };
             }
             if let Some(min) = constraints.min_length {
-                while (text.chars().count() as u64) < min {
-                    text.push('x');
-                }
+                let length = text.chars().count() as u64;
+                let missing = min.min(MAX_EXAMPLE_TEXT).saturating_sub(length);
+                text.extend(std::iter::repeat_n('x', missing as usize));
             }
             if let Some(max) = constraints.max_length {
-                text = text.chars().take(max as usize).collect();
+                text = text.chars().take(usize::try_from(max).unwrap_or(usize::MAX)).collect();
             }
             Value::String(text)
         }
@@ -198,31 +295,43 @@ pub(super) fn constrained(value: Value, constraints: &Constraints) -> Value {
         }
         Value::Array(items) => {
             let mut items = items;
-            if let Some(min) = constraints.min_items {
-                while (items.len() as u64) < min && !items.is_empty() {
-                    items.push(items[0].clone());
+            if let Some(min) = constraints.min_items
+                && let Some(first) = items.first().cloned()
+            {
+                while (items.len() as u64) < min && budget.copy(&first) {
+                    items.push(first.clone());
                 }
             }
             if let Some(max) = constraints.max_items {
-                items.truncate(max as usize);
+                items.truncate(usize::try_from(max).unwrap_or(usize::MAX));
             }
             Value::Array(items)
         }
         other => other,
     }
 }
-/// Deep-merges `overlay` into `base`: objects key by key; each item of an overlay list is
-/// merged over the generated item (so a scenario can give only the fields it cares about);
-/// everything else is replaced.
-pub fn merge(base: &mut Value, overlay: &Value) {
+impl Lowerer<'_> {
+    /// Deep-merges `overlay` into `base`: objects key by key; each item of an overlay list is
+    /// merged over the generated item (so a scenario can give only the fields it cares
+    /// about); everything else is replaced. The copies of the generated item count against
+    /// the example budget; past it, overlay items are taken as written.
+    pub(super) fn merge_example(&self, base: &mut Value, overlay: &Value) {
+        self.within_budget(|budget| merge_within(base, overlay, budget));
+    }
+}
+
+fn merge_within(base: &mut Value, overlay: &Value, budget: &mut Budget) {
     match (base, overlay) {
         (Value::Array(base), Value::Array(overlay)) if base.first().is_some_and(Value::is_object) => {
             let template = base[0].clone();
             *base = overlay
                 .iter()
                 .map(|item| {
+                    if !budget.copy(&template) {
+                        return item.clone();
+                    }
                     let mut merged = template.clone();
-                    merge(&mut merged, item);
+                    merge_within(&mut merged, item, budget);
                     merged
                 })
                 .collect();
@@ -230,7 +339,7 @@ pub fn merge(base: &mut Value, overlay: &Value) {
         (Value::Object(base), Value::Object(overlay)) => {
             for (key, value) in overlay {
                 match base.get_mut(key) {
-                    Some(existing) => merge(existing, value),
+                    Some(existing) => merge_within(existing, value, budget),
                     None => {
                         base.insert(key.clone(), value.clone());
                     }

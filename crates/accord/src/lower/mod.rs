@@ -24,7 +24,7 @@ mod webhooks;
 use types::constraints;
 
 pub use accord_contract::{pointer_segments, set_pointer};
-pub use examples::merge;
+pub use examples::{MAX_EXAMPLE_NODES, MAX_EXAMPLE_TEXT, MAX_SPEC_EXAMPLE_NODES};
 pub use webhooks::{preset_scheme, signature_ir};
 
 /// Lowers a spec that passed `check` (no error diagnostics). `source_path` is how generated
@@ -51,6 +51,7 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
         types: Vec::new(),
         model_names: BTreeMap::new(),
         type_index: Default::default(),
+        example_nodes: std::cell::Cell::new(examples::MAX_SPEC_EXAMPLE_NODES),
     };
     // Models are named first so that references resolve regardless of order.
     for name in spec.models.keys() {
@@ -218,6 +219,9 @@ struct Lowerer<'a> {
     /// Positions in `types` by name, for the lookups of example synthesis (tens of thousands
     /// on a large spec); see [`Lowerer::type_named`].
     type_index: std::cell::RefCell<TypeIndex>,
+    /// JSON values example synthesis may still make, of
+    /// [`examples::MAX_SPEC_EXAMPLE_NODES`].
+    example_nodes: std::cell::Cell<usize>,
 }
 
 /// The first position of each type name among the first `indexed` types.

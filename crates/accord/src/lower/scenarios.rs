@@ -65,7 +65,7 @@ impl Lowerer<'_> {
         if let Some(overlay) = response.and_then(|r| r.body.as_ref()) {
             body = Some(match body {
                 Some(mut base) => {
-                    merge(&mut base, overlay);
+                    self.merge_example(&mut base, overlay);
                     base
                 }
                 None => overlay.clone(),

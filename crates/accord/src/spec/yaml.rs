@@ -2,6 +2,15 @@
 //! its maintained continuation `yaml_serde`) and builds the map from every node's JSON
 //! pointer to its `line:col` (yaml-rust2's marked event parser), which serde_yaml's `Value`
 //! does not keep.
+//!
+//! Hostile text is refused before it can cost much: [`limits`] scans the bytes for flow
+//! nesting deeper than [`MAX_DEPTH`] first, then the event pass that builds the positions
+//! also refuses block nesting as deep, aliases that expand to more than
+//! [`MAX_ALIAS_NODES`] nodes (a "billion laughs"), and a second document; only then (or
+//! beside it, when the text holds no alias) does serde_yaml build the value. The event pass
+//! is a loop, so nothing recurses over the input before its depth is known.
+
+mod limits;
 
 use std::collections::HashSet;
 
@@ -10,6 +19,14 @@ use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
 use crate::diag::{Diagnostic, Location, codes};
+
+pub use limits::MAX_DEPTH;
+
+/// The most nodes that aliases may bring into one document, counted as each alias's anchored
+/// node with everything in it, aliases inside it expanded. Specs and OpenAPI documents that
+/// use anchors share a few small blocks; a "billion laughs" text reaches this after a few
+/// hundred bytes.
+pub const MAX_ALIAS_NODES: u64 = 100_000;
 
 /// Positions of the nodes of one YAML document, keyed by JSON pointer.
 #[derive(Debug, Clone, Default)]
@@ -56,22 +73,39 @@ impl Positions {
 /// thread); below it a thread costs more than it saves.
 const PARALLEL_PARSE_BYTES: usize = 64 * 1024;
 
-/// Parses YAML text into a JSON value plus node positions. Syntax errors and values JSON
-/// cannot hold (non-string keys that are not scalars, `.nan`) come back as one located
-/// diagnostic.
+/// Parses YAML text into a JSON value plus node positions. Syntax errors, values JSON cannot
+/// hold (non-string keys that are not scalars, `.nan`), nesting deeper than [`MAX_DEPTH`],
+/// aliases expanding to more than [`MAX_ALIAS_NODES`] nodes and a second document come back
+/// as one located diagnostic; duplicate keys as one each.
 pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnostic>> {
+    let scan = limits::scan(source);
+    if let Some(offset) = scan.too_deep {
+        return Err(vec![too_deep(location_at(source, offset))]);
+    }
     // serde_yaml makes the value and yaml-rust2 the positions; the two read the same text
-    // independently, so a large spec has them run at the same time.
-    let (parsed, positions) = if source.len() >= PARALLEL_PARSE_BYTES {
+    // independently, so a large spec has them run at the same time. serde_yaml expands
+    // aliases as it goes (and reads a document to its end before it stops at a depth), so
+    // a text that may hold an alias or deep block nesting is let through the event pass first.
+    let parallel = source.len() >= PARALLEL_PARSE_BYTES && !scan.may_have_aliases && !scan.may_be_deep;
+    let (parsed, events) = if parallel {
         std::thread::scope(|scope| {
-            let positions = scope.spawn(|| positions(source));
+            let events = scope.spawn(|| events(source));
             let parsed = serde_yaml::from_str::<serde_json::Value>(source);
-            let positions = positions.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (parsed, Some(positions))
+            let events = events.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (parsed, events)
         })
     } else {
-        (serde_yaml::from_str::<serde_json::Value>(source), None)
+        let events = events(source);
+        if let Some(refusal) = events.refusal {
+            return Err(vec![refusal]);
+        }
+        (serde_yaml::from_str::<serde_json::Value>(source), events)
     };
+    // What the event pass refuses, serde_yaml fails on less clearly or not at all.
+    if let Some(refusal) = events.refusal {
+        return Err(vec![refusal]);
+    }
+    let positions = events.positions;
     let value: serde_json::Value = match parsed {
         Ok(value) => value,
         Err(error) => {
@@ -97,7 +131,6 @@ pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnos
             }]);
         }
     };
-    let positions = positions.unwrap_or_else(|| self::positions(source));
     // A JSON object keeps only the last of two equal keys, so duplicates are found on the
     // event stream instead; silently dropping one would lose what the user wrote.
     if !positions.duplicates.is_empty() {
@@ -128,12 +161,58 @@ pub fn to_string(value: &serde_json::Value) -> String {
     serde_yaml::to_string(value).unwrap_or_default()
 }
 
-fn positions(source: &str) -> Positions {
+/// Refuses flow nesting (YAML `[`/`{` collections, JSON arrays and objects) deeper than
+/// [`MAX_DEPTH`], by a scan linear in the length of `source`: for text that another parser
+/// (serde_json) reads, since [`parse`] scans for itself.
+pub fn check_nesting(source: &str) -> Result<(), Diagnostic> {
+    match limits::scan(source).too_deep {
+        Some(offset) => Err(too_deep(location_at(source, offset))),
+        None => Ok(()),
+    }
+}
+
+/// The `yaml::too_deep` diagnostic for the collection at `location`.
+fn too_deep(location: Location) -> Diagnostic {
+    Diagnostic {
+        location: Some(location),
+        ..Diagnostic::new(codes::yaml::TOO_DEEP, format!("collections nested more than {MAX_DEPTH} deep"))
+            .label(format!("more than {MAX_DEPTH} levels deep here"))
+            .help("no spec or API description needs this depth; flatten the data, or name the inner types as models")
+    }
+}
+
+/// The line and column (in characters) of byte `offset` of `source`.
+pub(crate) fn location_at(source: &str, offset: usize) -> Location {
+    let offset = offset.min(source.len());
+    let before = &source.as_bytes()[..offset];
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |index| index + 1);
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    Location { line: line as u32, column: column as u32, offset }
+}
+
+/// What the event pass gives: the positions, and the first limit the text broke.
+struct Events {
+    positions: Positions,
+    refusal: Option<Diagnostic>,
+}
+
+/// Reads the events of `source` in a loop (yaml-rust2's own `Parser::load` recurses once per
+/// level) into positions, stopping at the first limit broken.
+fn events(source: &str) -> Events {
     let mut builder = PositionBuilder { source, line_starts: line_starts(source), ..Default::default() };
     let mut parser = Parser::new_from_str(source);
-    // A scanner error here is already reported by serde_yaml; positions stay partial.
-    let _ = parser.load(&mut builder, false);
-    builder.positions
+    // A scanner error ends the pass: serde_yaml reports it; positions stay partial.
+    while let Ok((event, mark)) = parser.next_token() {
+        if event == Event::StreamEnd {
+            break;
+        }
+        builder.on_event(event, mark);
+        if builder.refusal.is_some() {
+            break;
+        }
+    }
+    Events { positions: builder.positions, refusal: builder.refusal }
 }
 
 fn line_starts(source: &str) -> Vec<usize> {
@@ -146,9 +225,26 @@ struct PositionBuilder<'a> {
     line_starts: Vec<usize>,
     positions: Positions,
     stack: Vec<Frame>,
+    /// The number of nodes (with aliases expanded) of each anchored node by anchor id;
+    /// `None` while the node is still open (an alias to it would contain itself).
+    anchors: FxHashMap<usize, Option<u64>>,
+    /// Nodes brought in by aliases so far.
+    alias_nodes: u64,
+    documents: usize,
+    /// The first limit broken: nesting, alias expansion, a second document.
+    refusal: Option<Diagnostic>,
 }
 
-enum Frame {
+/// One open collection.
+struct Frame {
+    kind: FrameKind,
+    /// Its nodes so far (keys, values and items, aliases expanded), itself included.
+    nodes: u64,
+    /// Its anchor id, 0 for none.
+    anchor: usize,
+}
+
+enum FrameKind {
     Mapping {
         pointer: String,
         /// The key just read, awaiting its value.
@@ -200,7 +296,7 @@ impl PositionBuilder<'_> {
     fn next_pointer(&mut self) -> Option<(String, Option<PendingKey>)> {
         match self.stack.last_mut() {
             None => Some((String::new(), None)),
-            Some(Frame::Sequence { pointer, next_index }) => {
+            Some(Frame { kind: FrameKind::Sequence { pointer, next_index }, .. }) => {
                 use std::fmt::Write as _;
                 let mut child = String::with_capacity(pointer.len() + 4);
                 child.push_str(pointer);
@@ -208,7 +304,7 @@ impl PositionBuilder<'_> {
                 *next_index += 1;
                 Some((child, None))
             }
-            Some(Frame::Mapping { pending, .. }) => {
+            Some(Frame { kind: FrameKind::Mapping { pending, .. }, .. }) => {
                 let mut key = pending.take()?;
                 Some((std::mem::take(&mut key.pointer), Some(key)))
             }
@@ -234,9 +330,9 @@ impl PositionBuilder<'_> {
 
     /// A block collection's start mark lies after its first key, so a mapping or list is
     /// located at its own key in the parent (or the top of the file for the root). Returns
-    /// its pointer and whether that pointer was already taken.
-    fn collection_start(&mut self, mark: Marker) -> (String, bool) {
-        let Some((pointer, key)) = self.next_pointer() else { return (String::new(), true) };
+    /// its pointer, whether that pointer was already taken, and its location.
+    fn collection_start(&mut self, mark: Marker) -> (String, bool, Location) {
+        let Some((pointer, key)) = self.next_pointer() else { return (String::new(), true, self.location(mark)) };
         let location = if pointer.is_empty() {
             Location { line: 1, column: 1, offset: 0 }
         } else {
@@ -246,7 +342,7 @@ impl PositionBuilder<'_> {
             }
         };
         let existed = self.record(pointer.clone(), key.as_ref(), location);
-        (pointer, existed)
+        (pointer, existed, location)
     }
 
     fn node_start(&mut self, mark: Marker) {
@@ -254,16 +350,89 @@ impl PositionBuilder<'_> {
         let location = self.location(mark);
         self.record(pointer, key.as_ref(), location);
     }
+
+    /// Adds a complete node of `nodes` nodes to the collection holding it.
+    fn add_nodes(&mut self, nodes: u64) {
+        if let Some(frame) = self.stack.last_mut() {
+            frame.nodes = frame.nodes.saturating_add(nodes);
+        }
+    }
+
+    /// Pushes a collection, refusing one that would be nested deeper than [`MAX_DEPTH`].
+    fn open(&mut self, kind: FrameKind, anchor: usize, location: Location) {
+        if self.stack.len() >= MAX_DEPTH {
+            self.refusal = Some(too_deep(location));
+            return;
+        }
+        if anchor != 0 {
+            self.anchors.insert(anchor, None);
+        }
+        self.stack.push(Frame { kind, nodes: 1, anchor });
+    }
+
+    /// Counts what an alias brings in, refusing an alias to a node that holds it and
+    /// expansion beyond [`MAX_ALIAS_NODES`].
+    fn alias(&mut self, anchor: usize, mark: Marker) {
+        let location = Some(self.location(mark));
+        let nodes = match self.anchors.get(&anchor) {
+            Some(Some(nodes)) => *nodes,
+            Some(None) => {
+                self.refusal = Some(Diagnostic {
+                    location,
+                    ..Diagnostic::new(codes::yaml::ALIAS_EXPANSION, "an alias inside the node it refers to")
+                        .label("this alias repeats a node that contains it")
+                        .help(
+                            "an alias may only refer to a node that is complete before it; write the data out instead",
+                        )
+                });
+                return;
+            }
+            // An unknown anchor is serde_yaml's to report.
+            None => 1,
+        };
+        self.alias_nodes = self.alias_nodes.saturating_add(nodes);
+        if self.alias_nodes > MAX_ALIAS_NODES {
+            self.refusal = Some(Diagnostic {
+                location,
+                ..Diagnostic::new(
+                    codes::yaml::ALIAS_EXPANSION,
+                    format!("aliases expand to more than {MAX_ALIAS_NODES} nodes"),
+                )
+                .label(format!("the aliases up to here repeat {} nodes", self.alias_nodes))
+                .help("aliases that repeat aliases grow exponentially; write the shared part once as a model and refer to it by name")
+            });
+            return;
+        }
+        self.add_nodes(nodes);
+    }
 }
 
 impl MarkedEventReceiver for PositionBuilder<'_> {
     fn on_event(&mut self, event: Event, mark: Marker) {
         match event {
-            Event::Scalar(text, ..) => {
-                let awaiting_key = matches!(self.stack.last(), Some(Frame::Mapping { pending: None, .. }));
+            Event::DocumentStart => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    self.refusal = Some(Diagnostic {
+                        location: Some(self.location(mark)),
+                        ..Diagnostic::new(codes::yaml::MULTIPLE_DOCUMENTS, "a second YAML document in the file")
+                            .label("the second document starts here")
+                            .help("a spec is one YAML document: remove the `---` line and what follows, or move it to a file of its own")
+                    });
+                }
+            }
+            Event::Scalar(text, _, anchor, _) => {
+                if anchor != 0 {
+                    self.anchors.insert(anchor, Some(1));
+                }
+                self.add_nodes(1);
+                let awaiting_key =
+                    matches!(self.stack.last(), Some(Frame { kind: FrameKind::Mapping { pending: None, .. }, .. }));
                 if awaiting_key {
                     let location = self.location(mark);
-                    if let Some(Frame::Mapping { pointer, pending, seen }) = self.stack.last_mut() {
+                    if let Some(Frame { kind: FrameKind::Mapping { pointer, pending, seen }, .. }) =
+                        self.stack.last_mut()
+                    {
                         let child = child_pointer(pointer, &text);
                         let duplicate = match seen {
                             Some(seen) => !seen.insert(text),
@@ -278,22 +447,28 @@ impl MarkedEventReceiver for PositionBuilder<'_> {
                     self.node_start(mark);
                 }
             }
-            Event::Alias(_) => {
+            Event::Alias(anchor) => {
                 self.node_start(mark);
+                self.alias(anchor, mark);
             }
-            Event::MappingStart(..) => {
-                let (pointer, taken) = self.collection_start(mark);
+            Event::MappingStart(anchor, _) => {
+                let (pointer, taken, location) = self.collection_start(mark);
                 let seen = taken.then(HashSet::new);
-                self.stack.push(Frame::Mapping { pointer, pending: None, seen });
+                self.open(FrameKind::Mapping { pointer, pending: None, seen }, anchor, location);
             }
-            Event::SequenceStart(..) => {
-                let (pointer, _) = self.collection_start(mark);
-                self.stack.push(Frame::Sequence { pointer, next_index: 0 });
+            Event::SequenceStart(anchor, _) => {
+                let (pointer, _, location) = self.collection_start(mark);
+                self.open(FrameKind::Sequence { pointer, next_index: 0 }, anchor, location);
             }
             Event::MappingEnd | Event::SequenceEnd => {
+                let Some(frame) = self.stack.pop() else { return };
+                if frame.anchor != 0 {
+                    self.anchors.insert(frame.anchor, Some(frame.nodes));
+                }
+                self.add_nodes(frame.nodes);
                 // A key still waiting for its value (a complex key before it shifted keys and
                 // values) is located all the same.
-                if let Some(Frame::Mapping { pending: Some(key), .. }) = self.stack.pop()
+                if let FrameKind::Mapping { pending: Some(key), .. } = frame.kind
                     && !key.duplicate
                 {
                     let node = self.positions.nodes.entry(key.pointer).or_default();
@@ -349,5 +524,65 @@ mod tests {
     fn integer_keys_become_strings() {
         let (value, _) = parse("responses:\n  201: Order\n").expect("valid");
         assert_eq!(value["responses"]["201"], "Order");
+    }
+
+    /// The code and `line:column` of the only diagnostic of `source`.
+    fn refused(source: &str) -> (&'static crate::diag::Code, u32, u32) {
+        let errors = parse(source).expect_err("refused");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        let location = errors[0].location.expect("located");
+        (errors[0].code, location.line, location.column)
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_limit_is_refused_where_it_crosses() {
+        // Block lists, one level per line: level 101 is the list on line 101.
+        let block: String = (0..=MAX_DEPTH).map(|level| format!("{}-\n", "  ".repeat(level))).collect();
+        assert_eq!(refused(&block), (codes::yaml::TOO_DEEP, 101, 2 * MAX_DEPTH as u32 + 1));
+        // Compact block lists on one line, `- - - …`: the same count.
+        let compact = format!("{}x\n", "- ".repeat(MAX_DEPTH + 1));
+        assert_eq!(refused(&compact), (codes::yaml::TOO_DEEP, 1, 2 * MAX_DEPTH as u32 + 1));
+        // Flow lists below a block mapping of two levels: the flow `[` that opens level 101.
+        let flow = format!("a:\n  b: {}{}\n", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert_eq!(refused(&flow), (codes::yaml::TOO_DEEP, 2, 6 + MAX_DEPTH as u32 - 2));
+        // Exactly the limit is read.
+        let limit: String = (0..MAX_DEPTH).map(|level| format!("{}-\n", "  ".repeat(level))).collect();
+        assert!(parse(&limit).is_ok());
+        assert!(parse(&format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH))).is_ok());
+    }
+
+    #[test]
+    fn deep_nesting_of_any_size_is_refused_without_recursing() {
+        // Sizes beyond the parallel threshold too: the stack overflowed there (issue 20).
+        for depth in [1_000, 50_000] {
+            let compact = format!("{}x\n", "- ".repeat(depth));
+            assert_eq!(refused(&compact).0, codes::yaml::TOO_DEEP);
+            let flow = format!("{{a: {}1{}}}", "{a: ".repeat(depth), "}".repeat(depth));
+            assert_eq!(refused(&flow), (codes::yaml::TOO_DEEP, 1, 4 * MAX_DEPTH as u32 + 1));
+        }
+    }
+
+    #[test]
+    fn aliases_are_counted_and_a_bomb_is_refused_at_its_alias() {
+        // A few small shared blocks are fine.
+        let (value, _) = parse("base: &base {a: 1, b: 2}\none: *base\ntwo: [*base, *base]\n").expect("valid");
+        assert_eq!(value["two"][1]["b"], 2);
+        // Levels of ten aliases each: the aliases of line 5 (11,111 nodes each) cross 100,000.
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for level in 1..9 {
+            bomb.push_str(&format!("a{level}: &a{level} [{}]\n", vec![format!("*a{}", level - 1); 10].join(", ")));
+        }
+        let (code, line, _) = refused(&bomb);
+        assert_eq!((code, line), (codes::yaml::ALIAS_EXPANSION, 5));
+        // An alias inside the node it names.
+        assert_eq!(refused("a: &a [1, *a]\n"), (codes::yaml::ALIAS_EXPANSION, 1, 11));
+    }
+
+    #[test]
+    fn a_second_document_is_refused_where_it_starts() {
+        assert_eq!(refused("a: 1\n---\nb: 2\n"), (codes::yaml::MULTIPLE_DOCUMENTS, 2, 1));
+        assert_eq!(refused("a: 1\n...\n---\n"), (codes::yaml::MULTIPLE_DOCUMENTS, 3, 1));
+        // A leading `---` (and a trailing `...`) open and close the one document.
+        assert!(parse("---\na: 1\n...\n").is_ok());
     }
 }

@@ -7,7 +7,8 @@
 //! an entry (the fields of [`Code`] are private), so an unregistered code does not compile.
 //! Namespaces follow the stage that finds the problem: [`yaml`] (the text), [`schema`] (the
 //! JSON Schema of the spec language), [`spec`] (the rules of `check` and of the driver),
-//! [`io`] (reading spec files) and [`internal`] (accord itself).
+//! [`io`] (reading spec files), [`import`] (documents given to `accord import`) and
+//! [`internal`] (accord itself).
 
 use std::fmt;
 
@@ -43,6 +44,7 @@ macro_rules! codes {
     };
 }
 
+pub mod import;
 pub mod internal;
 pub mod io;
 pub mod schema;
@@ -189,8 +191,12 @@ impl fmt::Display for Code {
 
 /// Every registered code, sorted by name.
 pub fn all() -> Vec<&'static Code> {
-    let mut codes: Vec<&'static Code> =
-        [yaml::ALL, schema::ALL, io::ALL, internal::ALL].into_iter().flatten().copied().chain(spec::all()).collect();
+    let mut codes: Vec<&'static Code> = [yaml::ALL, schema::ALL, io::ALL, import::ALL, internal::ALL]
+        .into_iter()
+        .flatten()
+        .copied()
+        .chain(spec::all())
+        .collect();
     codes.sort();
     codes
 }

@@ -10,7 +10,7 @@ use crate::project::{compile_spec, compile_specs};
 
 /// Every code with the name of its constant.
 fn constants() -> Vec<(&'static str, &'static Code)> {
-    [yaml::CONSTANTS, schema::CONSTANTS, io::CONSTANTS, internal::CONSTANTS]
+    [yaml::CONSTANTS, schema::CONSTANTS, io::CONSTANTS, import::CONSTANTS, internal::CONSTANTS]
         .into_iter()
         .flatten()
         .copied()
@@ -18,7 +18,7 @@ fn constants() -> Vec<(&'static str, &'static Code)> {
         .collect()
 }
 
-use super::{internal, io, schema, spec, yaml};
+use super::{import, internal, io, schema, spec, yaml};
 
 #[test]
 fn names_are_unique_and_spelled_like_their_constants() {
@@ -28,7 +28,7 @@ fn names_are_unique_and_spelled_like_their_constants() {
     assert_eq!(constants().len(), codes.len());
     for (constant, code) in constants() {
         let (namespace, short) = code.name().split_once("::").expect("`namespace::name`");
-        assert!(["yaml", "schema", "spec", "io", "internal"].contains(&namespace), "{code}");
+        assert!(["yaml", "schema", "spec", "io", "import", "internal"].contains(&namespace), "{code}");
         assert!(short.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{code}");
         assert_eq!(constant, short.to_uppercase(), "the constant of {code}");
     }
@@ -99,8 +99,28 @@ fn every_example_gets_its_code_and_every_fix_compiles_without_it() {
     // The codes the text of one spec cannot show; each is produced by the test below.
     assert_eq!(
         situations,
-        ["internal::schema", "io::read", "schema::empty_spec", "spec::colliding_specs", "spec::duplicate_spec"]
+        [
+            "import::invalid_json",
+            "import::not_openapi",
+            "import::output_name",
+            "internal::import_print",
+            "internal::schema",
+            "io::encoding",
+            "io::read",
+            "schema::empty_spec",
+            "spec::colliding_specs",
+            "spec::duplicate_spec",
+            "yaml::alias_expansion",
+            "yaml::too_deep",
+        ]
     );
+}
+
+/// Writes `text` to `name` in `folder`, returning the path.
+fn write(folder: &tempfile::TempDir, name: &str, text: &str) -> PathBuf {
+    let path = folder.path().join(name);
+    std::fs::write(&path, text).expect("written");
+    path
 }
 
 #[test]
@@ -117,10 +137,45 @@ fn the_situations_in_words_happen_as_described() {
     }
     let utf16 = folder.path().join("notes.yaml");
     std::fs::write(&utf16, [0xff, 0xfe, b'a', 0]).expect("written");
-    let (_, failures) = compile_specs(&[files[0].clone(), files[1].clone(), utf16]);
+    let latin1 = folder.path().join("latin.yaml");
+    std::fs::write(&latin1, b"accord: 1\nname: latin\ntitle: Caf\xe9\n").expect("written");
+    let gone = folder.path().join("gone.yaml");
+    let (_, failures) = compile_specs(&[files[0].clone(), files[1].clone(), utf16, latin1, gone]);
     let codes: Vec<&Code> = failures.iter().flat_map(|f| &f.diagnostics).map(|d| d.code).collect();
-    assert_eq!(codes, [io::READ, spec::DUPLICATE_SPEC]);
-    assert!(failures[0].diagnostics[0].message.contains("stream did not contain valid UTF-8"));
+    assert_eq!(codes, [io::ENCODING, io::ENCODING, io::READ, spec::DUPLICATE_SPEC]);
+    assert!(failures[0].diagnostics[0].help.as_deref().is_some_and(|help| help.contains("UTF-16")));
+    let latin = &failures[1].diagnostics[0];
+    assert_eq!(latin.message, "the file is not UTF-8: byte 32 (0xE9) does not start a character");
+    assert_eq!(latin.location.map(|l| (l.line, l.column, l.offset)), Some((3, 11, 32)));
+    assert!(failures[2].diagnostics[0].message.starts_with("cannot read the file: "));
+
+    let deep = format!("accord: 1\nname: deep\nx-deep: {}{}\n", "[".repeat(5_000), "]".repeat(5_000));
+    let (_, failures) = compile_specs(&[write(&folder, "deep.yaml", &deep)]);
+    assert_eq!(failures[0].diagnostics[0].code, yaml::TOO_DEEP);
+    // The byte scan counts flow levels alone: the 101st `[`, at level 102 below the root.
+    assert_eq!(failures[0].diagnostics[0].location.map(|l| (l.line, l.column)), Some((3, 109)));
+    let mut bomb = String::from("accord: 1\nname: bomb\na: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    for (name, previous) in ["ab", "bc", "cd", "de", "ef", "fg", "gh", "hi"].iter().map(|pair| (&pair[1..], &pair[..1]))
+    {
+        bomb.push_str(&format!("{name}: &{name} [{}]\n", vec![format!("*{previous}"); 10].join(", ")));
+    }
+    let (_, failures) = compile_specs(&[write(&folder, "bomb.yaml", &bomb)]);
+    assert_eq!(failures[0].diagnostics[0].code, yaml::ALIAS_EXPANSION);
+
+    let not_json = crate::import::openapi::import("{\"openapi\": \"3.1.0\"\n \"paths\": {}}\n", None);
+    let diagnostic = &not_json.expect_err("not JSON").diagnostics[0];
+    assert_eq!(
+        (diagnostic.code, diagnostic.location.map(|l| (l.line, l.column))),
+        (import::INVALID_JSON, Some((2, 2)))
+    );
+    let swagger = crate::import::openapi::import("{\n  \"swagger\": \"2.0\"\n}\n", None);
+    let diagnostic = &swagger.expect_err("Swagger 2").diagnostics[0];
+    assert_eq!((diagnostic.code, diagnostic.location.map(|l| (l.line, l.column))), (import::NOT_OPENAPI, Some((2, 3))));
+    let document = "{\"openapi\": \"3.1.0\", \"info\": {\"title\": \"T\", \"version\": \"1\"}, \"paths\": {}}";
+    let badly_named = crate::import::openapi::import(document, Some("Bad-Name"));
+    let diagnostic = &badly_named.expect_err("a bad output name").diagnostics[0];
+    assert_eq!(diagnostic.code, import::OUTPUT_NAME);
+    assert!(diagnostic.help.as_deref().is_some_and(|help| help.ends_with("write to `bad_name.yaml`")), "{diagnostic:?}");
 
     let files: Vec<PathBuf> = ["foo_bar", "foo__bar"]
         .iter()
@@ -135,8 +190,8 @@ fn the_situations_in_words_happen_as_described() {
     assert_eq!(codes, [spec::COLLIDING_SPECS]);
     let rendered = failures[0].render();
     assert!(rendered.contains("foo__bar.yaml:2:7: error[spec::colliding_specs]: spec `foo__bar` would make the crate `foo-bar-client`, as spec `foo_bar` of"), "{rendered}");
-    // `internal::schema` needs a broken accord; that accord's schema compiles is shown by
-    // every other test.
+    // `internal::schema` and `internal::import_print` need a broken accord; that accord's
+    // schema compiles and that imported specs print is shown by every other test.
 }
 
 #[test]

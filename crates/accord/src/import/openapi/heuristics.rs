@@ -9,6 +9,7 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use super::{Importer, escape};
+use crate::check::spec_name::{MAX_SPEC_NAME_LEN, reserved};
 use crate::spec::{
     CursorPagination, NextUrlPagination, PagePagination, Pagination, RateLimitHeaders, ResponseRef, RetryStrategy,
     TypeRef,
@@ -24,13 +25,10 @@ pub(super) fn snake(text: &str) -> String {
     out
 }
 
-/// The longest spec name an import derives, in bytes: a name becomes a crate, folder and file
-/// name (`NAME-client`), and a file system refuses names over 255 bytes.
-const MAX_SPEC_NAME: usize = 64;
-
 /// A spec name `check` accepts from any text (a file name, a title): snake_case, starting with
-/// a letter, at most [`MAX_SPEC_NAME`] bytes, no `__` (which would collide with `_` in a crate
-/// name) and no trailing `_`.
+/// a letter, at most [`MAX_SPEC_NAME_LEN`] bytes (check's own limit), no `__` (which would
+/// collide with `_` in a crate name), no trailing `_`, and not a name `check` reserves
+/// (`docs`, `index`, …: `api_` goes before it).
 pub(super) fn spec_name(text: &str) -> String {
     let snake = snake(text);
     let mut out = String::with_capacity(snake.len());
@@ -39,9 +37,13 @@ pub(super) fn spec_name(text: &str) -> String {
             out.push(c);
         }
     }
-    out.truncate(MAX_SPEC_NAME);
+    out.truncate(MAX_SPEC_NAME_LEN);
     let trimmed = out.trim_end_matches('_');
-    if trimmed.is_empty() { "api".into() } else { trimmed.to_string() }
+    match trimmed {
+        "" => "api".into(),
+        reserved_name if reserved(reserved_name).is_some() => format!("api_{reserved_name}"),
+        name => name.to_string(),
+    }
 }
 
 /// A readable error-code name for a status (RFC 9110 §15 reason phrases).

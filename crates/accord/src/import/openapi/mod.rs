@@ -54,8 +54,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use super::{ImportWarning, Imported};
-use crate::spec::{Method, RateLimitHeaders, RateLimits, Schema, Spec};
+use super::{ImportError, ImportWarning, Imported};
+use crate::diag::{Diagnostic, Location, codes};
+use crate::spec::{Method, Positions, RateLimitHeaders, RateLimits, Schema, Spec};
 
 /// How deep inline (non-component) `$ref`s and nested schemas are followed.
 const MAX_DEPTH: usize = 48;
@@ -73,30 +74,55 @@ const METHODS: &[(&str, Method)] = &[
 /// output file, which `check` wants named after the spec), else derived from `info.title` as a
 /// snake_case name `check` accepts.
 ///
-/// Errors: the text is neither JSON nor YAML, or is not an OpenAPI 3.0/3.1 document; `name`
-/// is not a snake_case spec name (`Bad-Name`: the message suggests `bad_name.yaml`).
-pub fn import(text: &str, name: Option<&str>) -> Result<Imported, String> {
-    let document: Value = match serde_json::from_str(text) {
-        Ok(value) => value,
-        Err(_) => crate::spec::yaml::parse(text).map(|(value, _)| value).map_err(|d| {
-            format!("neither JSON nor YAML: {}", d.first().map(|d| d.message.clone()).unwrap_or_default())
-        })?,
-    };
+/// Errors, each a located diagnostic: the text is neither JSON nor YAML (`import::invalid_json`
+/// for text that looks like JSON, the `yaml::*` codes otherwise, nesting deeper than
+/// [`crate::spec::yaml::MAX_DEPTH`] included), or it is not an OpenAPI 3.0/3.1 document
+/// (`import::not_openapi`); `name` is not a snake_case spec name (`import::output_name`: the
+/// message suggests `bad_name.yaml`).
+pub fn import(text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
+    let (document, positions) = read(text)?;
     let version = document.get("openapi").and_then(Value::as_str).unwrap_or_default().to_string();
     if !(version.starts_with("3.0") || version.starts_with("3.1")) {
-        return Err(match document.get("swagger") {
-            Some(_) => "Swagger 2.0 is not supported: convert it to OpenAPI 3 first".to_string(),
-            None => format!("not an OpenAPI 3.0/3.1 document (`openapi: {version}`)"),
-        });
+        let (pointer, message, help) = match (document.get("swagger"), document.get("openapi")) {
+            (Some(_), _) => (
+                "/swagger",
+                "Swagger 2.0 is not supported".to_string(),
+                "convert it to OpenAPI 3 first (the Swagger Editor or swagger2openapi do), then import the result",
+            ),
+            (None, Some(found)) => (
+                "/openapi",
+                format!(
+                    "`openapi: {}` is not a version accord imports",
+                    found.as_str().map_or_else(|| found.to_string(), str::to_string)
+                ),
+                "accord imports OpenAPI 3.0.x and 3.1.x documents",
+            ),
+            (None, None) => (
+                "",
+                "not an OpenAPI document: there is no top-level `openapi` field".to_string(),
+                "an OpenAPI 3 document starts with `openapi: 3.1.0` (or 3.0.x)",
+            ),
+        };
+        // A JSON document has no positions yet: read it as YAML (which JSON is) to locate
+        // the key; this costs a second parse, on this path only.
+        let positions = positions.or_else(|| crate::spec::yaml::parse(text).ok().map(|(_, positions)| positions));
+        let location = match positions {
+            Some(positions) if !pointer.is_empty() => positions.key(pointer),
+            _ => Some(Location { line: 1, column: 1, offset: 0 }),
+        };
+        let diagnostic = Diagnostic::new(codes::import::NOT_OPENAPI, message).at(pointer).help(help);
+        return Err(ImportError { diagnostics: vec![Diagnostic { location, ..diagnostic }] });
     }
     let title = document.pointer("/info/title").and_then(Value::as_str).unwrap_or("API").to_string();
     let name = match name {
         Some(given) => {
             let derived = heuristics::spec_name(given);
             if derived != given {
-                return Err(format!(
-                    "the output file's name `{given}` is not a spec name (a spec is named after its file, and `check` wants snake_case: lowercase letters, digits and single `_`, starting with a letter, at most 64 bytes); write to `{derived}.yaml`"
+                let message = format!("the output file's name `{given}` is not a spec name");
+                let diagnostic = Diagnostic::new(codes::import::OUTPUT_NAME, message).help(format!(
+                    "a spec is named after its file, and `check` wants snake_case (lowercase letters, digits and single `_`, starting with a letter, at most 64 bytes): write to `{derived}.yaml`"
                 ));
+                return Err(ImportError { diagnostics: vec![diagnostic] });
             }
             derived
         }
@@ -106,13 +132,59 @@ pub fn import(text: &str, name: Option<&str>) -> Result<Imported, String> {
     let spec = importer.spec(&name);
     // The spec types serialise to JSON without fail (string map keys only); `spec::yaml`
     // prints that value.
-    let value = serde_json::to_value(&spec).map_err(|error| format!("the imported spec does not print: {error}"))?;
+    let value = serde_json::to_value(&spec).map_err(|error| ImportError {
+        diagnostics: vec![Diagnostic::new(
+            codes::internal::IMPORT_PRINT,
+            format!("the imported spec does not print: {error}"),
+        )],
+    })?;
     let yaml = format!(
         "# yaml-language-server: $schema=../generated/accord.schema.json\n# Imported by `accord import openapi` from {title} (OpenAPI {version}); {} warning(s).\n{}",
         importer.warnings.len(),
         crate::spec::yaml::to_string(&value)
     );
     Ok(Imported { name, yaml, warnings: importer.warnings })
+}
+
+/// The document as a JSON value: as JSON first (its parser is the faster), else as YAML, with
+/// the YAML positions then. Nesting is bounded before either parser runs.
+fn read(text: &str) -> Result<(Value, Option<Positions>), ImportError> {
+    let looks_like_json = text.trim_start_matches('\u{feff}').trim_start().starts_with(['{', '[']);
+    // JSON arrays and objects are YAML flow collections: the same limit, and the same scan,
+    // which also spares serde_json's own recursion limit (128) a deeper document. Other text
+    // is JSON only as a scalar, and `spec::yaml::parse` scans it for itself.
+    if looks_like_json {
+        crate::spec::yaml::check_nesting(text).map_err(|diagnostic| ImportError { diagnostics: vec![diagnostic] })?;
+    }
+    let json_error = match serde_json::from_str::<Value>(text) {
+        Ok(value) => return Ok((value, None)),
+        Err(error) => error,
+    };
+    match crate::spec::yaml::parse(text) {
+        Ok((value, positions)) => Ok((value, Some(positions))),
+        // Text that starts like JSON gets the JSON parser's complaint, which is the one about
+        // what was meant.
+        Err(_) if looks_like_json => {
+            let location = (json_error.line() > 0).then(|| {
+                let line_start = text.split_inclusive('\n').take(json_error.line() - 1).map(str::len).sum::<usize>();
+                let column = json_error.column().max(1);
+                // serde_json counts the column in bytes; the location counts characters.
+                let line = &text[line_start..];
+                let offset = line_start + line.char_indices().nth(column - 1).map_or(line.len(), |(index, _)| index);
+                crate::spec::yaml::location_at(text, offset)
+            });
+            let mut message = json_error.to_string();
+            // serde_json appends " at line L column C"; the diagnostic carries that itself.
+            if let Some(index) = message.find(" at line ") {
+                message.truncate(index);
+            }
+            let diagnostic = Diagnostic::new(codes::import::INVALID_JSON, format!("invalid JSON: {message}"))
+                .label("here")
+                .help("the document starts like JSON, so it is read as JSON; fix the JSON at this place");
+            Err(ImportError { diagnostics: vec![Diagnostic { location, ..diagnostic }] })
+        }
+        Err(diagnostics) => Err(ImportError { diagnostics }),
+    }
 }
 
 /// A JSON pointer segment, escaped as RFC 6901 says.

@@ -67,6 +67,11 @@ pub struct MockOptions {
     /// slow or idle clients cannot hold connections indefinitely. Default: 30 s (hyper's own
     /// default once a timer is set; `axum::serve` sets none).
     pub header_read_timeout: Duration,
+    /// Longest a client may take to send a request body once its head has arrived; then the
+    /// mock answers `408 Request Timeout` and closes the connection, so a body dripped a byte
+    /// at a time cannot hold a connection either (hyper has no body-read timeout of its own).
+    /// Default: 30 s.
+    pub body_read_timeout: Duration,
 }
 
 impl Default for MockOptions {
@@ -78,6 +83,7 @@ impl Default for MockOptions {
             webhook_time_scale: 1.0,
             extra_credentials: Vec::new(),
             header_read_timeout: Duration::from_secs(30),
+            body_read_timeout: Duration::from_secs(30),
         }
     }
 }
@@ -362,9 +368,10 @@ fn router(shared: Arc<Shared>) -> axum::Router {
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let started = std::time::Instant::now();
     let (parts, body) = request.into_parts();
-    let body = match read_body(body, &parts.headers).await {
-        Ok(body) => body,
-        Err(rest) => return too_large(rest, &parts.headers, shared.options.header_read_timeout).await,
+    let body = match tokio::time::timeout(shared.options.body_read_timeout, read_body(body, &parts.headers)).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(rest)) => return too_large(rest, &parts.headers, shared.options.header_read_timeout).await,
+        Err(_elapsed) => return body_timed_out(shared.options.body_read_timeout),
     };
     let path = parts.uri.path().to_string();
     if path == CONTROL_PREFIX || path.starts_with(&format!("{CONTROL_PREFIX}/")) {
@@ -394,6 +401,13 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         inner.log.push(exchange);
     }
     reply.into_response()
+}
+
+/// `408 Request Timeout` with a JSON body and `Connection: close`, for a body that did not
+/// arrive within [`MockOptions::body_read_timeout`] (RFC 9110 §15.5.9).
+fn body_timed_out(limit: Duration) -> Response {
+    let message = format!("request body not received within {} s", limit.as_secs_f64());
+    Reply::json(408, json!({ "error": message })).header("connection", "close").into_response()
 }
 
 /// A request body over [`MAX_BODY_BYTES`]: what is left of it, still unread.

@@ -92,3 +92,24 @@ async fn a_body_over_the_limit_gets_a_413_the_client_can_read() {
         "{text}"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_body_dripped_slower_than_the_body_read_timeout_gets_a_408() {
+    let timeout = Duration::from_secs(10);
+    let options = MockOptions { body_read_timeout: timeout, ..MockOptions::default() };
+    let mock = MockServer::start(orders(), options).await.expect("mock starts");
+    let started = tokio::time::Instant::now();
+    let mut stream = TcpStream::connect(mock.addr()).await.expect("connects");
+    // The head promises 1,000 bytes; only the first arrives, and the client then waits.
+    let head = "POST /api/v1/orders HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{";
+    stream.write_all(head.as_bytes()).await.expect("the head is sent");
+    // An hour of paused time: a mock without the timeout fails here instead of hanging.
+    let closed = tokio::time::timeout(Duration::from_secs(3600), read_to_close(&mut stream)).await;
+    let (received, _) = closed.expect("the slow client is answered and disconnected");
+    let text = String::from_utf8_lossy(&received);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("request body not received within 10 s"), "{text}");
+    let elapsed = started.elapsed();
+    assert!(elapsed >= timeout && elapsed < timeout + Duration::from_secs(1), "answered after {elapsed:?}");
+    mock.shutdown().await;
+}

@@ -35,7 +35,7 @@ codes! {
         summary: "the output file's name is not a spec name",
         explanation: "A spec is named after its file (`check` wants `name` to equal the file name, \
             `spec::name_mismatch`), and spec names are snake_case: lowercase letters, digits and single \
-            underscores, starting with a letter, at most 64 bytes, since they become a crate, a module \
+            underscores, starting with a letter, at most 57 bytes, since they become a crate, a module \
             and environment variable prefixes. `accord import openapi api.json -o Bad-Name.yaml` would \
             write a spec that `check` then refuses, so nothing is written and the message names the file \
             to write to instead. Without `-o`, the name is derived from `info.title`.",

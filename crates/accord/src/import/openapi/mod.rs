@@ -120,7 +120,8 @@ pub fn import(text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
             if derived != given {
                 let message = format!("the output file's name `{given}` is not a spec name");
                 let diagnostic = Diagnostic::new(codes::import::OUTPUT_NAME, message).help(format!(
-                    "a spec is named after its file, and `check` wants snake_case (lowercase letters, digits and single `_`, starting with a letter, at most 64 bytes): write to `{derived}.yaml`"
+                    "a spec is named after its file, and `check` wants snake_case (lowercase letters, digits and single `_`, starting with a letter, at most {} bytes): write to `{derived}.yaml`",
+                    crate::check::spec_name::MAX_SPEC_NAME_LEN
                 ));
                 return Err(ImportError { diagnostics: vec![diagnostic] });
             }

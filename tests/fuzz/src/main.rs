@@ -122,6 +122,7 @@ fn worker(args: &[String]) -> Result<ExitCode, String> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut index = from;
+    let mut noted = std::collections::BTreeSet::new();
     let now_ms = || SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
     while now_ms() < until {
         let input = std::panic::catch_unwind(AssertUnwindSafe(|| target.generate(&mut Dice::for_input(stream, index))));
@@ -139,6 +140,12 @@ fn worker(args: &[String]) -> Result<ExitCode, String> {
             Ok(Outcome::Violation(message)) => ("violation", Some(message)),
             Err(_) => ("panic", Some(LAST_PANIC.with(|last| last.borrow().clone()))),
         };
+        // The first input of each kind of note is kept, as an example of what it counts.
+        if let (Some(note), "err") = (&message, kind)
+            && noted.insert(note.clone())
+        {
+            save_finding(target.as_ref(), &format!("note{}", noted.len()), seed, index, &input, note);
+        }
         if matches!(kind, "violation" | "panic") {
             let text = message.clone().unwrap_or_default();
             let awaited = known::classify(name, kind, &text).map(|a| format!("awaited-{}", a.id));

@@ -149,6 +149,38 @@ fn timestamp(dice: &mut Dice) -> i64 {
     }
 }
 
+/// What is odd about a scheme and timestamp whose round trip failed, for `known::AWAITING_FIX`
+/// to recognise a known defect by: ` ts19` (a 19-digit timestamp), ` negative-ts`,
+/// ` sep-in-alphabet` (a separator that base64 or hex signatures can contain),
+/// ` format-space` (a format with spaces at an end), ` header-clash` (an empty header name, or
+/// two of the scheme's headers alike).
+fn tags(scheme: &Scheme, timestamp: i64) -> String {
+    let mut tags = String::new();
+    if timestamp.unsigned_abs().to_string().len() >= 19 {
+        tags.push_str(" ts19");
+    }
+    if timestamp < 0 {
+        tags.push_str(" negative-ts");
+    }
+    let alphabet = |c: char| c.is_ascii_alphanumeric() || "+/=".contains(c);
+    if scheme.separator.as_deref().is_some_and(|separator| separator.chars().any(alphabet)) {
+        tags.push_str(" sep-in-alphabet");
+    }
+    if scheme.format.trim() != scheme.format {
+        tags.push_str(" format-space");
+    }
+    let names: Vec<String> = [Some(&scheme.header), scheme.id_header.as_ref(), scheme.timestamp_header.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(|name| name.to_ascii_lowercase())
+        .collect();
+    let distinct: std::collections::BTreeSet<&String> = names.iter().collect();
+    if names.iter().any(|name| name.trim().is_empty()) || distinct.len() < names.len() {
+        tags.push_str(" header-clash");
+    }
+    tags
+}
+
 fn header_bytes(text: &str) -> Vec<u8> {
     base64::engine::general_purpose::STANDARD.decode(text).unwrap_or_else(|_| text.as_bytes().to_vec())
 }
@@ -269,11 +301,20 @@ impl Target for WebhookTarget {
         };
         let mut headers: Vec<(String, Vec<u8>)> = signed.iter().map(|(n, v)| (n.clone(), v.clone().into_bytes())).collect();
         let now = clock(case.timestamp);
-        let matching_key = case.verifying_keys.last() == Some(&case.signing_key)
-            || scheme.algorithm == accord_runtime::webhook::SignatureAlgorithm::Ed25519;
-        // Round trip: what sign wrote verifies at its own time with the matching key.
-        if case.clock_shift == 0 && matching_key {
-            match scheme.verify(&headers, &body, case.url.as_deref(), &key_refs, now) {
+        let is_ed25519 = scheme.algorithm == accord_runtime::webhook::SignatureAlgorithm::Ed25519;
+        // The key that verifies what `signing_key` signed: the same text for HMAC, the public
+        // half of the fixed pair for Ed25519.
+        let matching = if is_ed25519 {
+            (case.signing_key == ED25519_SIGNING).then(|| Secret::new(ED25519_VERIFYING))
+        } else {
+            (case.verifying_keys.last() == Some(&case.signing_key)).then(|| signing_key.clone())
+        };
+        // Round trip: what sign wrote verifies at its own time with the matching key alone
+        // (a key list with a key that does not decode is refused as a whole, by design).
+        if case.clock_shift == 0
+            && let Some(matching) = &matching
+        {
+            match scheme.verify(&headers, &body, case.url.as_deref(), &[matching], now) {
                 Ok(verified) => {
                     let signs_timestamp = scheme.signed_payload.contains("{timestamp}")
                         || scheme.format.contains("{timestamp}");
@@ -284,12 +325,15 @@ impl Target for WebhookTarget {
                         ));
                     }
                 }
+                // The public key text may not fit a mutated key prefix: refusing it is right.
+                Err(WebhookError::InvalidKey(_)) if is_ed25519 => {}
                 Err(error) => {
-                    let digits = case.timestamp.unsigned_abs().to_string().len();
                     return Outcome::Violation(format!(
                         "round-trip: a delivery signed by Scheme::sign is refused by verify: {error:?} \
-                         (timestamp {}, ts{digits}; headers {signed:?})",
-                        case.timestamp
+                         (timestamp {}; headers {signed:?}; scheme {}) [tags:{}]",
+                        case.timestamp,
+                        case.scheme,
+                        tags(&scheme, case.timestamp)
                     ));
                 }
             }

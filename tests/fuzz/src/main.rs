@@ -142,7 +142,7 @@ fn worker(args: &[String]) -> Result<ExitCode, String> {
         };
         // The first input of each kind of note is kept, as an example of what it counts.
         if let (Some(note), "err") = (&message, kind)
-            && noted.insert(note.clone())
+            && noted.insert(note.lines().next().unwrap_or_default().to_string())
         {
             save_finding(target.as_ref(), &format!("note{}", noted.len()), seed, index, &input, note);
         }
@@ -269,7 +269,8 @@ fn run_target(name: &str, seed: u64, seconds: u64, hang: Duration) -> Result<Tal
                             "err" => {
                                 tally.clean_errors += 1;
                                 if let Some(note) = message {
-                                    *tally.notes.entry(note).or_default() += 1;
+                                    let key = note.lines().next().unwrap_or_default().to_string();
+                                    *tally.notes.entry(key).or_default() += 1;
                                 }
                             }
                             _ => {

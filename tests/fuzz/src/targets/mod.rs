@@ -16,7 +16,8 @@ pub enum Outcome {
     /// Accepted all the way through.
     Accepted,
     /// Refused with a clean error; the note, if any, is something worth counting (an error
-    /// without a location, say), aggregated in the run's summary.
+    /// without a location, say): its first line is counted in the run's summary, and the
+    /// first input of each is saved with the whole note.
     Rejected(Option<String>),
     /// A property that must hold did not: a defect, like a panic.
     Violation(String),

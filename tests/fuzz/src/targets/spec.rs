@@ -16,6 +16,9 @@ use crate::mutate::{Dice, mutate_bytes, mutate_value};
 /// Codes whose diagnostics carry no location by design (they are about the whole file).
 const UNLOCATED_BY_DESIGN: &[&str] = &["schema::empty_spec", "io::read", "internal::schema"];
 
+/// Largest input made (the deep-nesting shapes of the defect list fit).
+const MAX_INPUT: usize = 256 * 1024;
+
 /// The spec target and its seeds.
 pub struct SpecTarget {
     texts: Vec<Vec<u8>>,
@@ -117,6 +120,18 @@ impl Target for SpecTarget {
     }
 
     fn generate(&self, dice: &mut Dice) -> Vec<u8> {
+        let mut input = self.make(dice);
+        input.truncate(MAX_INPUT);
+        input
+    }
+
+    fn execute(&self, input: &[u8]) -> Outcome {
+        self.run(input)
+    }
+}
+
+impl SpecTarget {
+    fn make(&self, dice: &mut Dice) -> Vec<u8> {
         let cap = known::nesting_cap();
         let others: Vec<&[u8]> = self.texts.iter().map(Vec::as_slice).collect();
         match dice.rng.u32(0..20) {
@@ -143,7 +158,7 @@ impl Target for SpecTarget {
         }
     }
 
-    fn execute(&self, input: &[u8]) -> Outcome {
+    fn run(&self, input: &[u8]) -> Outcome {
         let result = match std::str::from_utf8(input) {
             Ok(text) => compile_spec(Path::new("specs/fuzz.yaml"), text),
             // Not UTF-8: through the file-reading driver, as `accord check` reads it.
@@ -179,7 +194,9 @@ impl Target for SpecTarget {
                     .diagnostics
                     .iter()
                     .find(|d| d.location.is_none() && !UNLOCATED_BY_DESIGN.contains(&d.code.name()));
-                Outcome::Rejected(unlocated.map(|d| format!("error without a location: {}", d.code.name())))
+                Outcome::Rejected(
+                    unlocated.map(|d| format!("error without a location: {}\n{rendered}", d.code.name())),
+                )
             }
         }
     }

@@ -133,3 +133,24 @@ fn imported_refused_only_with(target: &str, kind: &str, message: &str, codes: &[
             .and_then(|rest| rest.split_once(')'))
             .is_some_and(|(found, _)| found.split(", ").all(|code| codes.contains(&code)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::classify;
+
+    #[test]
+    fn findings_match_only_their_own_awaited_entry() {
+        fn id(target: &str, kind: &str, message: &str) -> Option<&'static str> {
+            classify(target, kind, message).map(|entry| entry.id)
+        }
+        let round_trip = "round-trip: a delivery signed by Scheme::sign is refused by verify: InvalidTimestamp";
+        assert_eq!(id("webhook", "violation", &format!("{round_trip} [tags: ts19]")), Some("webhook-19-digit-timestamp"));
+        assert_eq!(id("webhook", "violation", &format!("{round_trip} [tags:]")), None);
+        assert_eq!(id("webhook", "panic", &format!("{round_trip} [tags: ts19]")), None);
+        assert_eq!(id("spec", "violation", &format!("{round_trip} [tags: ts19]")), None);
+        let refused = "import wrote a spec that check refuses";
+        assert_eq!(id("openapi", "violation", &format!("{refused} (spec::bad_url):\n…")), Some("import-invalid-urls"));
+        assert_eq!(id("openapi", "violation", &format!("{refused} (spec::bad_name, spec::bad_url):\n…")), None);
+        assert_eq!(id("openapi", "crash", "the worker died"), None);
+    }
+}

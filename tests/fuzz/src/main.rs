@@ -33,11 +33,12 @@ use mutate::Dice;
 use targets::{Outcome, Target};
 
 const USAGE: &str = "usage:
-  accord-fuzz run <spec|openapi|webhook|mock|all> [--seconds N] [--seed N] [--hang-seconds N]
+  accord-fuzz run <spec|openapi|webhook|mock|all|selftest> [--seconds N] [--inputs N] [--seed N] [--hang-seconds N]
   accord-fuzz repro FILE [--target NAME]
 
-run: N seconds per target (default 60); the seed defaults to the clock and is printed;
-an input running longer than --hang-seconds (default 10) is a hang.";
+run: N seconds per target (default 60), or fewer when --inputs N inputs are tried first; the
+seed defaults to the clock and is printed; an input running longer than --hang-seconds
+(default 10) is a hang. `selftest` misbehaves on purpose (the runner's own test).";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -103,7 +104,8 @@ thread_local! {
 }
 
 fn worker(args: &[String]) -> Result<ExitCode, String> {
-    let [name, seed, from, until] = args else { return Err("worker TARGET SEED FROM UNTIL_MS".into()) };
+    let [name, seed, from, to, until] = args else { return Err("worker TARGET SEED FROM TO UNTIL_MS".into()) };
+    let to: u64 = to.parse().map_err(|_| "to")?;
     let seed: u64 = seed.parse().map_err(|_| "seed")?;
     let from: u64 = from.parse().map_err(|_| "from")?;
     let until: u128 = until.parse().map_err(|_| "until")?;
@@ -124,7 +126,7 @@ fn worker(args: &[String]) -> Result<ExitCode, String> {
     let mut index = from;
     let mut noted = std::collections::BTreeSet::new();
     let now_ms = || SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
-    while now_ms() < until {
+    while now_ms() < until && index < to {
         let input = std::panic::catch_unwind(AssertUnwindSafe(|| target.generate(&mut Dice::for_input(stream, index))));
         let Ok(input) = input else {
             let message = LAST_PANIC.with(|last| last.borrow().clone());
@@ -223,10 +225,10 @@ fn parse_line(line: &str) -> Option<Line> {
     }
 }
 
-fn spawn_worker(target: &str, seed: u64, from: u64, until_ms: u128) -> Result<(Child, mpsc::Receiver<String>), String> {
+fn spawn_worker(target: &str, seed: u64, from: u64, to: u64, until_ms: u128) -> Result<(Child, mpsc::Receiver<String>), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut child = Command::new(exe)
-        .args(["worker", target, &seed.to_string(), &from.to_string(), &until_ms.to_string()])
+        .args(["worker", target, &seed.to_string(), &from.to_string(), &to.to_string(), &until_ms.to_string()])
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -245,7 +247,7 @@ fn spawn_worker(target: &str, seed: u64, from: u64, until_ms: u128) -> Result<(C
 }
 
 /// Runs one target for `seconds`, restarting its worker after each crash or hang.
-fn run_target(name: &str, seed: u64, seconds: u64, hang: Duration) -> Result<Tally, String> {
+fn run_target(name: &str, seed: u64, seconds: u64, inputs: u64, hang: Duration) -> Result<Tally, String> {
     let mut tally = Tally::default();
     let started = Instant::now();
     let until_ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0)
@@ -254,7 +256,7 @@ fn run_target(name: &str, seed: u64, seconds: u64, hang: Duration) -> Result<Tal
     let mut regenerator: Option<Box<dyn Target>> = None;
     let mut from = 0;
     'workers: loop {
-        let (mut child, lines) = spawn_worker(name, seed, from, until_ms)?;
+        let (mut child, lines) = spawn_worker(name, seed, from, inputs, until_ms)?;
         let mut running: Option<(u64, Instant)> = None;
         let mut ended = false;
         loop {
@@ -298,7 +300,7 @@ fn run_target(name: &str, seed: u64, seconds: u64, hang: Duration) -> Result<Tal
                         tally.tried += 1;
                         tally.record(name, "hang", &message, &format!("seed {seed}, input {index}"));
                         from = index + 1;
-                        if Instant::now() < deadline {
+                        if Instant::now() < deadline && from < inputs {
                             continue 'workers;
                         }
                         break 'workers;
@@ -317,7 +319,7 @@ fn run_target(name: &str, seed: u64, seconds: u64, hang: Duration) -> Result<Tal
                     tally.tried += 1;
                     tally.record(name, "crash", &message, &format!("seed {seed}, input {index}"));
                     from = index + 1;
-                    if Instant::now() < deadline {
+                    if Instant::now() < deadline && from < inputs {
                         continue 'workers;
                     }
                     break 'workers;
@@ -351,12 +353,13 @@ fn save_regenerated(
 
 fn run(args: &[String]) -> Result<ExitCode, String> {
     let which = args.first().ok_or(USAGE)?;
-    let names: Vec<&str> = if which == "all" {
-        targets::NAMES.to_vec()
-    } else {
-        vec![targets::NAMES.iter().find(|n| *n == which).ok_or_else(|| format!("unknown target `{which}`\n{USAGE}"))?]
+    let names: Vec<&str> = match which.as_str() {
+        "all" => targets::NAMES.to_vec(),
+        "selftest" => vec!["selftest"],
+        _ => vec![targets::NAMES.iter().find(|n| *n == which).ok_or_else(|| format!("unknown target `{which}`\n{USAGE}"))?],
     };
     let seconds: u64 = flag(args, "--seconds")?.unwrap_or(60);
+    let inputs: u64 = flag(args, "--inputs")?.unwrap_or(u64::MAX);
     let hang = Duration::from_secs(flag(args, "--hang-seconds")?.unwrap_or(10));
     let seed: u64 = match flag(args, "--seed")? {
         Some(seed) => seed,
@@ -369,7 +372,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut failed = false;
     for name in names {
         let started = Instant::now();
-        let tally = run_target(name, seed, seconds, hang)?;
+        let tally = run_target(name, seed, seconds, inputs, hang)?;
         let seconds_taken = started.elapsed().as_secs_f64();
         println!(
             "{name}: {} inputs in {seconds_taken:.0} s ({:.0}/s): {} accepted, {} clean errors, {} panics, {} property violations, {} crashes, {} hangs",

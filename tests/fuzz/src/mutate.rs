@@ -82,6 +82,8 @@ const INTERESTING_TEXT: &[&str] = &[
 pub struct Dice {
     /// The generator; every choice comes from it.
     pub rng: Rng,
+    /// Index of the input being made.
+    pub index: u64,
 }
 
 impl Dice {
@@ -92,7 +94,7 @@ impl Dice {
         let mut z = seed ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(0xD1B5_4A32_D192_ED03);
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        Dice { rng: Rng::with_seed(z ^ (z >> 31)) }
+        Dice { rng: Rng::with_seed(z ^ (z >> 31)), index }
     }
 
     /// True with probability `percent`/100.

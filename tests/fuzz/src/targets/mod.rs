@@ -7,6 +7,7 @@ use crate::mutate::Dice;
 
 pub mod mock;
 pub mod openapi;
+pub mod selftest;
 pub mod spec;
 pub mod webhook;
 
@@ -47,6 +48,7 @@ pub fn load(name: &str) -> Result<Box<dyn Target>, String> {
         "openapi" => Ok(Box::new(openapi::OpenApiTarget::load()?)),
         "webhook" => Ok(Box::new(webhook::WebhookTarget::load()?)),
         "mock" => Ok(Box::new(mock::MockTarget::load()?)),
+        "selftest" => Ok(Box::new(selftest::SelfTest)),
         other => Err(format!("unknown target `{other}`; the targets are {}", NAMES.join(", "))),
     }
 }

@@ -71,7 +71,7 @@ fn special(dice: &mut Dice) -> Vec<u8> {
     let cap = known::nesting_cap();
     let head = "accord: 1\nname: fuzz\n";
     let text = match dice.rng.u32(0..8) {
-        0 => format!("{head}models:\n  A:\n    x: {}\n", "- ".repeat(dice.rng.usize(1..=cap))),
+        0 => format!("{head}models:\n  A:\n    description:\n      {}x\n", "- ".repeat(dice.rng.usize(1..=cap))),
         1 => {
             let depth = dice.rng.usize(1..=cap);
             format!("{head}models: {}{}\n", "[".repeat(depth), "]".repeat(depth))

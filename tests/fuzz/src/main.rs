@@ -131,6 +131,9 @@ fn worker(args: &[String]) -> Result<ExitCode, String> {
     let mut saved: BTreeMap<String, u64> = BTreeMap::new();
     let now_ms = || SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
     while now_ms() < until && index < to {
+        // `g` before making the input and `r` before running it, each flushed, so that the
+        // supervisor tells a slow generator (a fuzzer bug) from a slow input.
+        writeln!(out, "g {index}").and_then(|()| out.flush()).map_err(|e| e.to_string())?;
         let input = std::panic::catch_unwind(AssertUnwindSafe(|| target.generate(&mut Dice::for_input(stream, index))));
         let Ok(input) = input else {
             let message = LAST_PANIC.with(|last| last.borrow().clone());
@@ -167,6 +170,7 @@ fn worker(args: &[String]) -> Result<ExitCode, String> {
             Some(message) => writeln!(out, "k {index} {kind} {}", serde_json::Value::String(message)),
             None => writeln!(out, "k {index} {kind}"),
         }
+        .and_then(|()| out.flush())
         .map_err(|e| e.to_string())?;
         index += 1;
     }
@@ -215,6 +219,7 @@ impl Tally {
 
 /// One line of the worker.
 enum Line {
+    Generating(u64),
     Running(u64),
     Done(String, Option<String>),
     End,
@@ -223,6 +228,7 @@ enum Line {
 fn parse_line(line: &str) -> Option<Line> {
     let mut parts = line.splitn(4, ' ');
     match parts.next()? {
+        "g" => parts.next()?.parse().ok().map(Line::Generating),
         "r" => parts.next()?.parse().ok().map(Line::Running),
         "k" => {
             let _index = parts.next()?;
@@ -268,12 +274,28 @@ fn run_target(name: &str, seed: u64, seconds: u64, inputs: u64, hang: Duration) 
     'workers: loop {
         let (mut child, lines) = spawn_worker(name, seed, from, inputs, until_ms)?;
         let mut running: Option<(u64, Instant)> = None;
+        let mut generating: Option<(u64, Instant)> = None;
         let mut ended = false;
         loop {
+            if let Some((index, since)) = generating
+                && since.elapsed() > hang
+            {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!(
+                    "the fuzzer's generator took over {} s to make {name} input {index} (seed {seed}): a bug of accord-fuzz",
+                    hang.as_secs()
+                ));
+            }
             match lines.recv_timeout(Duration::from_millis(250)) {
                 Ok(line) => match parse_line(&line) {
-                    Some(Line::Running(index)) => running = Some((index, Instant::now())),
+                    Some(Line::Generating(index)) => generating = Some((index, Instant::now())),
+                    Some(Line::Running(index)) => {
+                        generating = None;
+                        running = Some((index, Instant::now()));
+                    }
                     Some(Line::Done(kind, message)) => {
+                        generating = None;
                         tally.tried += 1;
                         let index = running.take().map_or(0, |(index, _)| index);
                         match kind.as_str() {

@@ -142,7 +142,10 @@ impl Dice {
             1 => Value::Bool(self.rng.bool()),
             2 => Value::Number(Number::from(self.rng.i64(..))),
             3 => Number::from_f64(self.rng.f64() * 1e6).map_or(Value::Null, Value::Number),
-            4 => serde_json::from_str::<Value>(*self.pick(INTERESTING_NUMBERS)).unwrap_or(Value::Null),
+            4 => {
+                let number: &str = *self.pick(INTERESTING_NUMBERS);
+                serde_json::from_str::<Value>(number).unwrap_or(Value::Null)
+            }
             5 if depth < 4 => {
                 let length = self.small(4);
                 Value::Array((0..length).map(|_| self.value(dictionary, depth + 1)).collect())
@@ -218,7 +221,12 @@ pub fn mutate_bytes(
             }
             8 => {
                 // A whole line of another seed, or this one, at a line start.
-                let source: &[u8] = if !others.is_empty() && dice.rng.bool() { *dice.pick(others) } else { data };
+                let source: &[u8] = if !others.is_empty() && dice.rng.bool() {
+                    let other: &[u8] = *dice.pick(others);
+                    other
+                } else {
+                    data
+                };
                 let lines: Vec<&[u8]> = source.split(|b| *b == b'\n').collect();
                 let line = dice.pick(&lines).to_vec();
                 let at = line_start(data, at);
@@ -290,6 +298,9 @@ pub fn mutate_value(
 ) {
     let edits = dice.small(max_edits);
     for _ in 0..edits {
+        if nodes_up_to(value, MAX_NODES) >= MAX_NODES {
+            break;
+        }
         let operation = dice.rng.u32(0..9);
         let graft = if donors.is_empty() {
             None
@@ -371,11 +382,13 @@ pub fn mutate_value(
                 };
             }
             7 => {
-                // Duplicate a child many times (wide rather than deep).
+                // Duplicate a child many times (wide rather than deep), within the budget:
+                // copies of copies would otherwise grow without bound (5 GB was seen).
                 if let Value::Array(items) = node
                     && let Some(first) = items.first().cloned()
                 {
-                    let copies = dice.small(200);
+                    let each = nodes_up_to(&first, MAX_NODES).max(1);
+                    let copies = dice.small(200).min(MAX_NODES / each);
                     items.extend(std::iter::repeat_n(first, copies));
                 }
             }
@@ -390,6 +403,27 @@ pub fn mutate_value(
             }
         }
     }
+}
+
+/// Most JSON nodes a mutated value may grow to before edits stop.
+const MAX_NODES: usize = 200_000;
+
+/// The number of nodes of `value`, counting stops at `cap`.
+fn nodes_up_to(value: &Value, cap: usize) -> usize {
+    let mut count = 0;
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        count += 1;
+        if count >= cap {
+            return cap;
+        }
+        match value {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => stack.extend(map.values()),
+            _ => {}
+        }
+    }
+    count
 }
 
 fn dice_pick_value<'v>(dice: &mut Dice, donors: &[&'v Value]) -> &'v Value {

@@ -51,7 +51,7 @@ impl OpenApiTarget {
         let folder = corpus_root().join("openapi");
         let mut texts = Vec::new();
         let mut values = Vec::new();
-        let mut dice = Dice::for_input(0x0a11_ce, 0);
+        let mut dice = Dice::for_input(0x000a_11ce, 0);
         for (path, bytes) in read_folder(&folder, &[".json", ".yaml"])? {
             let text = String::from_utf8_lossy(&bytes);
             let document = parse(&text).ok_or_else(|| format!("seed {} does not parse", path.display()))?;

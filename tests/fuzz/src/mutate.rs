@@ -143,7 +143,7 @@ impl Dice {
             2 => Value::Number(Number::from(self.rng.i64(..))),
             3 => Number::from_f64(self.rng.f64() * 1e6).map_or(Value::Null, Value::Number),
             4 => {
-                let number: &str = *self.pick(INTERESTING_NUMBERS);
+                let number: &str = self.pick::<&str>(INTERESTING_NUMBERS);
                 serde_json::from_str::<Value>(number).unwrap_or(Value::Null)
             }
             5 if depth < 4 => {
@@ -222,7 +222,7 @@ pub fn mutate_bytes(
             8 => {
                 // A whole line of another seed, or this one, at a line start.
                 let source: &[u8] = if !others.is_empty() && dice.rng.bool() {
-                    let other: &[u8] = *dice.pick(others);
+                    let other: &[u8] = dice.pick::<&[u8]>(others);
                     other
                 } else {
                     data

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use accord::emit::Options;
 use accord::project::{compile_specs, generate_all, spec_files};
-use accord::write::write_files;
+use accord::write::{WhenLocked, WriteError, WriteOptions, write_files};
 use accord_mock::{Contract, Credential, MockOptions, VerifyOptions};
 use clap::{Parser, Subcommand};
 
@@ -36,6 +36,10 @@ enum Command {
         /// Compare with the output folder instead of writing; fail when it is stale.
         #[arg(long)]
         check: bool,
+        /// Replace files at generated paths that accord did not write (no `@generated` header,
+        /// not in `.accord-manifest`); without it they are refused, by name.
+        #[arg(long, conflicts_with = "check")]
+        force: bool,
         /// Folder of templates overriding the embedded ones by file name.
         #[arg(long)]
         templates: Option<PathBuf>,
@@ -54,6 +58,10 @@ enum Command {
         /// Compare with the output folder instead of writing; fail when it is stale.
         #[arg(long)]
         check: bool,
+        /// Replace files at generated paths that accord did not write (no `@generated` header,
+        /// not in `.accord-manifest`); without it they are refused, by name.
+        #[arg(long, conflicts_with = "check")]
+        force: bool,
         /// Folder of templates overriding the embedded ones by file name.
         #[arg(long)]
         templates: Option<PathBuf>,
@@ -153,15 +161,17 @@ fn main() -> ExitCode {
         Command::Import { format: ImportFormat::Openapi { file, out, force } } => {
             import_openapi(&file, out.as_deref(), force)
         }
-        Command::Generate { specs, out, check, templates, runtime_path } => {
+        Command::Generate { specs, out, check, force, templates, runtime_path } => {
             let out = out.unwrap_or_else(|| default_output(&specs));
             let options = Options { runtime_path, templates_dir: templates };
-            generate(&specs, &out, check, Output::Everything, options)
+            let write = WriteOptions { check_only: check, force, when_locked: WhenLocked::Fail };
+            generate(&specs, &out, write, Output::Everything, options)
         }
-        Command::Docs { specs, out, check, templates } => {
+        Command::Docs { specs, out, check, force, templates } => {
             let out = out.unwrap_or_else(|| default_output(&specs).join("docs"));
             let options = Options { templates_dir: templates, ..Options::default() };
-            generate(&specs, &out, check, Output::DocsOnly, options)
+            let write = WriteOptions { check_only: check, force, when_locked: WhenLocked::Fail };
+            generate(&specs, &out, write, Output::DocsOnly, options)
         }
     }
 }
@@ -259,7 +269,8 @@ enum Output {
     DocsOnly,
 }
 
-fn generate(specs: &Path, out: &Path, check_only: bool, output: Output, options: Options) -> ExitCode {
+fn generate(specs: &Path, out: &Path, write: WriteOptions, output: Output, options: Options) -> ExitCode {
+    let check_only = write.check_only;
     let compiled = match load(specs) {
         Ok(compiled) => compiled,
         Err(code) => return code,
@@ -278,13 +289,34 @@ fn generate(specs: &Path, out: &Path, check_only: bool, output: Output, options:
             return ExitCode::FAILURE;
         }
     };
-    let report = match write_files(out, &files, check_only) {
+    // A second run on the same folder waits for the first, then writes what still differs
+    // (so two runs end with the second one's output, whole); it says why it waits, since a
+    // run that hangs holding the lock would otherwise look like this one hanging.
+    let result = match write_files(out, &files, &write) {
+        Err(WriteError::Busy { lock, holder }) => {
+            let holder = holder.map(|pid| format!(" (process {pid})")).unwrap_or_default();
+            eprintln!(
+                "note: another accord run{holder} is writing `{}`; waiting for it (lock `{}`)",
+                out.display(),
+                lock.display()
+            );
+            write_files(out, &files, &WriteOptions { when_locked: WhenLocked::Wait, ..write })
+        }
+        result => result,
+    };
+    let report = match result {
         Ok(report) => report,
         Err(error) => {
             eprintln!("error: {error}");
+            if !matches!(error, WriteError::RollbackFailed { .. }) {
+                eprintln!("error: nothing in `{}` was changed", out.display());
+            }
             return ExitCode::FAILURE;
         }
     };
+    for path in &report.forced {
+        eprintln!("warning: replaced `{}`, which accord had not written (--force)", out.join(path).display());
+    }
     let book = if output == Output::DocsOnly { PathBuf::new() } else { PathBuf::from("docs") };
     let page = |name: &str| book.join("src").join(format!("{name}.md"));
     let belongs = |path: &Path, name: &str| {
@@ -451,10 +483,7 @@ fn import_openapi(file: &Path, out: Option<&Path>, force: bool) -> ExitCode {
                 eprintln!("error: `{}` exists; pass --force to replace it", out.display());
                 return ExitCode::FAILURE;
             }
-            let folder = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let file_name = PathBuf::from(out.file_name().unwrap_or_default());
-            let files = [accord::emit::GeneratedFile { path: file_name, contents: imported.yaml }];
-            match write_files(folder, &files, false) {
+            match accord::write::replace_file(out, imported.yaml.as_bytes()) {
                 Ok(_) => {
                     println!(
                         "{}: imported as spec `{}` ({} warning(s)); check it with `cargo run -- check {}`",

@@ -22,7 +22,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::project::compile_spec;
+use crate::project::{CompiledSpec, compile_spec, name_conflicts};
 
 /// Compiles one spec into `OUT_DIR` with the default [`Config`].
 ///
@@ -76,7 +76,7 @@ impl Config {
             Some(dir) => dir.clone(),
             None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or(BuildError::NoOutDir)?,
         };
-        let mut files = Vec::new();
+        let mut compiled_specs: Vec<(CompiledSpec, String)> = Vec::new();
         let mut failures = Vec::new();
         for spec in specs {
             let path = spec.as_ref();
@@ -96,7 +96,7 @@ impl Config {
                     for warning in &compiled.warnings {
                         println!("cargo:warning={}", warning.one_line(&path.display().to_string()));
                     }
-                    files.extend(crate::emit::build_script_files(&compiled.ir));
+                    compiled_specs.push((compiled, source));
                 }
                 Err(failure) => {
                     for diagnostic in failure.diagnostics.iter().filter(|d| d.is_error()) {
@@ -106,10 +106,21 @@ impl Config {
                 }
             }
         }
+        // Two specs of one name would write the same `NAME.rs`.
+        let with_sources: Vec<(&CompiledSpec, &str)> =
+            compiled_specs.iter().map(|(spec, source)| (spec, source.as_str())).collect();
+        for conflict in name_conflicts(&with_sources) {
+            failures.push(conflict.render());
+        }
         if !failures.is_empty() {
             return Err(BuildError::Specs(failures.join("\n")));
         }
-        crate::write::write_files(&out_dir, &files, false).map_err(|e| BuildError::Write(e.to_string()))?;
+        let files: Vec<_> =
+            compiled_specs.iter().flat_map(|(compiled, _)| crate::emit::build_script_files(&compiled.ir)).collect();
+        // `OUT_DIR` is the build script's own folder: nothing in it was written by hand, and
+        // a file an older accord wrote there (without a manifest) is replaced.
+        let options = crate::write::WriteOptions { force: true, ..Default::default() };
+        crate::write::write_files(&out_dir, &files, &options).map_err(|e| BuildError::Write(e.to_string()))?;
         Ok(files.iter().map(|f| out_dir.join(&f.path)).collect())
     }
 }
@@ -240,6 +251,25 @@ mod tests {
         assert!(text.contains("unknown_error_code.yaml:23:28: error[spec::unknown_error_code]"), "{text}");
         assert!(text.contains("did you mean `NOT_FOUND`?"), "{text}");
         assert_eq!(std::fs::read_dir(out.path()).expect("lists").count(), 0, "the good spec is not written either");
+    }
+
+    #[test]
+    fn two_specs_of_one_name_fail_located_and_write_nothing() {
+        let specs = tempfile::tempdir().expect("temp dir");
+        let out = tempfile::tempdir().expect("temp dir");
+        let copy = specs.path().join("orders.yml");
+        std::fs::copy(repo("specs/orders.yaml"), &copy).expect("copied");
+        let error = Config::new()
+            .out_dir(out.path())
+            .emit_rerun_if_changed(false)
+            .compile(&[repo("specs/orders.yaml"), copy])
+            .expect_err("the second spec fails");
+        let text = error.to_string();
+        assert!(
+            text.contains("orders.yml:5:7: error[spec::duplicate_spec]: spec name `orders` is also used by"),
+            "{text}"
+        );
+        assert_eq!(std::fs::read_dir(out.path()).expect("lists").count(), 0);
     }
 
     #[test]

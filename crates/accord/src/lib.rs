@@ -4,7 +4,7 @@
 //! Pipeline (each stage a module with one entry point): [`spec::load`] (YAML + JSON Schema +
 //! serde) → [`check::check`] (semantic rules) → [`lower::lower`] (→ [`ir::Ir`]) →
 //! [`emit::generate`] (Rust via syn/quote/prettyplease, Markdown via minijinja) →
-//! [`write::write_files`] (atomic, only changed files, or `--check`).
+//! [`write::write_files`] (only changed files, the run whole or not at all, or `--check`).
 
 pub mod build;
 pub mod check;

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, codes};
+use crate::diag::{Diagnostic, Location, codes};
 use crate::emit::{self, GeneratedFile, Options};
 use crate::ir::Ir;
 
@@ -16,6 +16,8 @@ pub struct CompiledSpec {
     pub ir: Ir,
     /// Warnings (never errors).
     pub warnings: Vec<Diagnostic>,
+    /// Where the spec's `name` value is, for diagnostics about several specs' names.
+    pub name_location: Option<Location>,
 }
 
 /// A spec that did not compile, with its text for rendering the diagnostics.
@@ -85,17 +87,25 @@ pub fn compile_spec(path: &Path, source: &str) -> Result<CompiledSpec, Failure> 
     }
     let source_path = path.to_string_lossy().replace('\\', "/");
     let ir = crate::lower::lower(&spec, &loaded.positions, &source_path);
-    Ok(CompiledSpec { path: path.to_path_buf(), ir, warnings: diagnostics })
+    let name_location = loaded.positions.value("/name");
+    Ok(CompiledSpec { path: path.to_path_buf(), ir, warnings: diagnostics, name_location })
 }
 
-/// Reads and compiles every spec; all specs are checked even when one fails.
+/// Reads and compiles every spec; all specs are checked even when one fails. Specs that
+/// could not be written beside the ones before them fail too: the same name
+/// (`spec::duplicate_spec`) or the same client crate (`spec::colliding_specs`), located at
+/// their `name`.
 pub fn compile_specs(paths: &[PathBuf]) -> (Vec<CompiledSpec>, Vec<Failure>) {
     let mut compiled = Vec::new();
+    let mut sources = Vec::new();
     let mut failures = Vec::new();
     for path in paths {
         match std::fs::read_to_string(path) {
             Ok(source) => match compile_spec(path, &source) {
-                Ok(spec) => compiled.push(spec),
+                Ok(spec) => {
+                    compiled.push(spec);
+                    sources.push(source);
+                }
                 Err(failure) => failures.push(failure),
             },
             Err(error) => failures.push(Failure {
@@ -105,21 +115,54 @@ pub fn compile_specs(paths: &[PathBuf]) -> (Vec<CompiledSpec>, Vec<Failure>) {
             }),
         }
     }
-    let mut names: Vec<(&str, &Path)> = Vec::new();
-    for spec in &compiled {
-        if let Some((_, first)) = names.iter().find(|(name, _)| *name == spec.ir.name) {
-            failures.push(Failure {
-                path: spec.path.clone(),
-                source: String::new(),
-                diagnostics: vec![Diagnostic::new(
+    let with_sources: Vec<(&CompiledSpec, &str)> = compiled.iter().zip(sources.iter().map(String::as_str)).collect();
+    failures.extend(name_conflicts(&with_sources));
+    (compiled, failures)
+}
+
+/// The specs (each with its text) that cannot be written beside the ones before them: the
+/// same name (`spec::duplicate_spec`) or the same client crate (`spec::colliding_specs`),
+/// each located at its `name`.
+pub fn name_conflicts(specs: &[(&CompiledSpec, &str)]) -> Vec<Failure> {
+    let mut failures = Vec::new();
+    let mut names: Vec<(&str, String, &Path)> = Vec::new();
+    for &(spec, source) in specs {
+        let key = crate::check::spec_name::collision_key(&spec.ir.name);
+        let same_name = names.iter().find(|(name, _, _)| *name == spec.ir.name);
+        let same_crate = names.iter().find(|(_, other, _)| *other == key);
+        let diagnostic = match (same_name, same_crate) {
+            (Some((_, _, first)), _) => Some(
+                Diagnostic::new(
                     codes::spec::DUPLICATE_SPEC,
                     format!("spec name `{}` is also used by `{}`", spec.ir.name, first.display()),
-                )],
+                )
+                .help("delete or rename one of the two files"),
+            ),
+            (None, Some((name, _, first))) => Some(
+                Diagnostic::new(
+                    codes::spec::COLLIDING_SPECS,
+                    format!(
+                        "spec `{}` would make the crate `{}`, as spec `{name}` of `{}` does",
+                        spec.ir.name,
+                        spec.ir.crate_name,
+                        first.display()
+                    ),
+                )
+                .help("rename one of the two specs (and its file)"),
+            ),
+            (None, None) => None,
+        };
+        if let Some(diagnostic) = diagnostic {
+            let diagnostic = Diagnostic { location: spec.name_location, ..diagnostic.at("/name") };
+            failures.push(Failure {
+                path: spec.path.clone(),
+                source: source.to_string(),
+                diagnostics: vec![diagnostic],
             });
         }
-        names.push((&spec.ir.name, &spec.path));
+        names.push((&spec.ir.name, key, &spec.path));
     }
-    (compiled, failures)
+    failures
 }
 
 /// Generates all files for compiled specs: each client crate, each docs page, and the

@@ -253,7 +253,12 @@ fn generated_folder_is_up_to_date() {
     let (compiled, failures) = compile_specs(&relative);
     assert!(failures.is_empty());
     let generated = generate_all(&compiled, &Options::default()).expect("generation succeeds");
-    let report = accord::write::write_files(&root.join("generated"), &generated, true).expect("check runs");
+    let report = accord::write::write_files(
+        &root.join("generated"),
+        &generated,
+        &accord::write::WriteOptions { check_only: true, ..Default::default() },
+    )
+    .expect("check runs");
     assert!(
         report.changed.is_empty(),
         "stale files in generated/ (run `cargo run -- generate specs/`): {:?}",

@@ -6,7 +6,7 @@
 //! This module holds the driver, the top-level rules and the helpers every area uses
 //! (durations, rates, URLs); one submodule per area of the spec holds the rest: `models`,
 //! `auth` (with environments), `endpoints`, `errors` (with retry, timeouts and rate limits),
-//! `webhooks`, `scenarios`.
+//! `webhooks`, `scenarios`; and `spec_name` (the spec's name as a path).
 
 use crate::diag::{Code, Diagnostic, codes, join_pointer};
 use crate::spec::*;
@@ -17,6 +17,7 @@ mod endpoints;
 mod errors;
 mod models;
 mod scenarios;
+pub mod spec_name;
 mod webhooks;
 
 pub use endpoints::path_parameters;
@@ -28,6 +29,7 @@ pub const PRIMITIVES: &[&str] = &["string", "integer", "number", "boolean", "obj
 pub fn check(spec: &Spec, positions: &Positions) -> Vec<Diagnostic> {
     let mut checker = Checker { spec, positions, diagnostics: Vec::new() };
     checker.top_level();
+    checker.spec_name();
     checker.environments();
     checker.auth();
     checker.models();

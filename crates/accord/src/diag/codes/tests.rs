@@ -97,7 +97,10 @@ fn every_example_gets_its_code_and_every_fix_compiles_without_it() {
         }
     }
     // The codes the text of one spec cannot show; each is produced by the test below.
-    assert_eq!(situations, ["internal::schema", "io::read", "schema::empty_spec", "spec::duplicate_spec"]);
+    assert_eq!(
+        situations,
+        ["internal::schema", "io::read", "schema::empty_spec", "spec::colliding_specs", "spec::duplicate_spec"]
+    );
 }
 
 #[test]
@@ -118,6 +121,20 @@ fn the_situations_in_words_happen_as_described() {
     let codes: Vec<&Code> = failures.iter().flat_map(|f| &f.diagnostics).map(|d| d.code).collect();
     assert_eq!(codes, [io::READ, spec::DUPLICATE_SPEC]);
     assert!(failures[0].diagnostics[0].message.contains("stream did not contain valid UTF-8"));
+
+    let files: Vec<PathBuf> = ["foo_bar", "foo__bar"]
+        .iter()
+        .map(|name| {
+            let file = folder.path().join(format!("{name}.yaml"));
+            std::fs::write(&file, whole_spec(&format!("name: {name}\n"))).expect("written");
+            file
+        })
+        .collect();
+    let (_, failures) = compile_specs(&files);
+    let codes: Vec<&Code> = failures.iter().flat_map(|f| &f.diagnostics).map(|d| d.code).collect();
+    assert_eq!(codes, [spec::COLLIDING_SPECS]);
+    let rendered = failures[0].render();
+    assert!(rendered.contains("foo__bar.yaml:2:7: error[spec::colliding_specs]: spec `foo__bar` would make the crate `foo-bar-client`, as spec `foo_bar` of"), "{rendered}");
     // `internal::schema` needs a broken accord; that accord's schema compiles is shown by
     // every other test.
 }

@@ -225,4 +225,51 @@ name: example
              `specs/orders.yml`, each with `name: orders`. Delete or rename the copy.",
         ),
     }
+
+    RESERVED_NAME = "spec::reserved_name", Error {
+        summary: "the spec's name is one the output already uses or a file system refuses",
+        explanation: "A spec's `name` becomes paths in the output folder: the crate folder `NAME/`, the docs \
+            page `docs/src/NAME.md`, and for a build script `NAME.rs`. Some names would land on another \
+            output's path: `docs` (the book's folder), `index` (the book's index page), `print` and `toc` \
+            (pages `mdbook build` makes itself). Others cannot be files at all on Windows, where a \
+            generated tree may be checked out: `con`, `prn`, `aux`, `nul`, `com1` to `com9`, `lpt1` to \
+            `lpt9`. Such a name is refused before anything is written; choose another and rename the file.",
+        example: Example::fixed(
+            r#"
+name: docs
+"#,
+            r#"
+name: example
+"#,
+        ),
+    }
+
+    NAME_TOO_LONG = "spec::name_too_long", Error {
+        summary: "the spec's name is too long to become file and package names",
+        explanation: "A spec's `name` becomes the folder `NAME/`, the files `NAME.md`, `NAME.rs` and \
+            `NAME.contract.json`, and the package `NAME-client`. crates.io takes package names of at most \
+            64 characters, and file systems file names of at most 255 bytes; a longer name would fail \
+            midway through writing. So a spec name has at most 57 characters.",
+        example: Example::fixed(
+            r#"
+name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa
+"#,
+            r#"
+name: example
+"#,
+        ),
+    }
+
+    COLLIDING_SPECS = "spec::colliding_specs", Error {
+        summary: "two specs compiled together would make the same client crate",
+        explanation: "Specs compiled in one run each make a client crate named after the spec: the \
+            package `NAME-client`, the library `NAME_client`, environment variables `NAME_…`. Names that \
+            differ only in their underscores (`foo_bar`, `foo__bar`, `foo_bar_`) make the same package \
+            and library, so one crate would shadow the other in a workspace. The second spec is refused, \
+            located at its `name`; rename one of them.",
+        example: Example::situation(
+            "`accord check specs/` with `specs/foo_bar.yaml` (`name: foo_bar`) and `specs/foo__bar.yaml` \
+             (`name: foo__bar`): both would be the crate `foo-bar-client`. Rename one, e.g. to `foo_bar_v2`.",
+        ),
+    }
 }

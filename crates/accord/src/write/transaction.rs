@@ -1,0 +1,269 @@
+//! Landing a run's changed files whole or not at all.
+//!
+//! 1. Stage: every changed file is written and synced under a staging folder of this run,
+//!    `OUT/.accord/staging-<pid>-<n>/new/PATH`. A failure here (disk full, a name too long)
+//!    has not touched the output folder.
+//! 2. Swap: file by file, in path order, the staged file is renamed over its target. A
+//!    rename within one file system is atomic, so a reader sees the old file or the new one,
+//!    never a part. Before that, the old file gets a second name in the staging folder
+//!    (`old/PATH`, a hard link, or a rename where links are not supported), and every step
+//!    goes into a journal: a folder made, a file added, a file replaced.
+//! 3. On a failure during the swap, the journal is undone backwards: added files removed,
+//!    replaced files renamed back from `old/`, made folders removed. The output folder is
+//!    then as it was; if undoing fails too, the error names what is left.
+//!
+//! The staging folder is inside the output folder so that every rename stays on its file
+//! system. Files whose bytes did not change are not part of a transaction, so their
+//! modification times stay (cargo rebuilds on them).
+
+use std::fs;
+use std::io::{ErrorKind, Write as _};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::WriteError;
+use super::lock::ACCORD_DIR;
+
+/// One file to write.
+#[derive(Debug)]
+pub(super) struct Change<'a> {
+    /// Path relative to the output folder.
+    pub relative: &'a Path,
+    /// The new bytes.
+    pub contents: &'a [u8],
+    /// Whether something is at the path now (it is replaced, and restored on failure).
+    pub exists: bool,
+}
+
+/// One done step of the swap, as undone on failure.
+#[derive(Debug)]
+enum Step {
+    /// A folder made inside the output folder.
+    CreatedDir(PathBuf),
+    /// A file put where there was none.
+    Added(PathBuf),
+    /// A file replaced; the old one is at `backup`.
+    Replaced { target: PathBuf, backup: PathBuf },
+}
+
+/// Threads writing staged files at once: writing is mostly waiting for the disk to sync
+/// each file, so the waits overlap.
+const WRITE_THREADS: usize = 8;
+
+/// Writes `changes` into `output` as one transaction (see the module's documentation).
+///
+/// Errors: the first I/O error, in path order, with the output folder as it was; or
+/// [`WriteError::RollbackFailed`] when it could not be put back.
+pub(super) fn apply(output: &Path, changes: &[Change<'_>]) -> Result<(), WriteError> {
+    let staging = create_staging(&output.join(ACCORD_DIR))?;
+    let result = stage(output, &staging, changes).and_then(|()| swap(output, &staging, changes));
+    // What is left in it is the new files of a failed run, or the old files of a done one.
+    let _ = fs::remove_dir_all(&staging);
+    result
+}
+
+/// Removes staging folders of earlier runs that were killed before they cleaned up. Only
+/// called while holding the output folder's lock, so none of them belongs to a live run.
+pub(super) fn remove_stale_staging(output: &Path) {
+    let Ok(entries) = fs::read_dir(output.join(ACCORD_DIR)) else { return };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with("staging-") {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// A new, empty staging folder with a name no other run or thread uses: the process id and
+/// a counter, made with `create_dir`, which fails rather than reuse a folder.
+fn create_staging(accord: &Path) -> Result<PathBuf, WriteError> {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    loop {
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let dir = accord.join(format!("staging-{}-{n}", std::process::id()));
+        match fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(error) if error.kind() == ErrorKind::AlreadyExists => continue,
+            Err(error) => return Err(WriteError::Io(dir, error)),
+        }
+    }
+}
+
+/// Writes and syncs every new file under `staging/new/`.
+fn stage(output: &Path, staging: &Path, changes: &[Change<'_>]) -> Result<(), WriteError> {
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut errors = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(change) = changes.get(index) else { return errors };
+            let staged = staging.join("new").join(change.relative);
+            let result = (|| {
+                fault(output, Stage::Write, change.relative)?;
+                if let Some(parent) = staged.parent() {
+                    fs::create_dir_all(parent)?;
+                }
+                let mut file = fs::File::create_new(&staged)?;
+                file.write_all(change.contents)?;
+                file.sync_all()
+            })();
+            if let Err(error) = result {
+                errors.push((index, WriteError::Io(output.join(change.relative), error)));
+            }
+        }
+    };
+    let threads = changes.len().min(WRITE_THREADS);
+    let mut errors = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut errors = work();
+        for helper in helpers {
+            errors.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        errors
+    });
+    errors.sort_by_key(|(index, _)| *index);
+    match errors.into_iter().next() {
+        Some((_, error)) => Err(error),
+        None => Ok(()),
+    }
+}
+
+/// Renames every staged file into place, undoing everything on the first failure.
+fn swap(output: &Path, staging: &Path, changes: &[Change<'_>]) -> Result<(), WriteError> {
+    let mut journal = Vec::new();
+    for change in changes {
+        if let Err(error) = swap_one(output, staging, change, &mut journal) {
+            let left = undo(journal);
+            return Err(if left.is_empty() {
+                error
+            } else {
+                WriteError::RollbackFailed { cause: Box::new(error), left }
+            });
+        }
+    }
+    sync_folders(output, changes);
+    Ok(())
+}
+
+fn swap_one(output: &Path, staging: &Path, change: &Change<'_>, journal: &mut Vec<Step>) -> Result<(), WriteError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |error| WriteError::Io(path, error)
+    };
+    // Folders on the way that are not there yet (those that are were checked to be real
+    // folders, not links, before anything was written).
+    let mut dir = output.to_path_buf();
+    for component in change.relative.parent().into_iter().flat_map(Path::components) {
+        dir.push(component);
+        match fs::create_dir(&dir) {
+            Ok(()) => journal.push(Step::CreatedDir(dir.clone())),
+            Err(error) if error.kind() == ErrorKind::AlreadyExists => {}
+            Err(error) => return Err(WriteError::Io(dir, error)),
+        }
+    }
+    let target = output.join(change.relative);
+    let staged = staging.join("new").join(change.relative);
+    fault(output, Stage::Swap, change.relative).map_err(io(&target))?;
+    if change.exists {
+        let backup = staging.join("old").join(change.relative);
+        if let Some(parent) = backup.parent() {
+            fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        // A second name keeps the target in place until the rename replaces it.
+        if fs::hard_link(&target, &backup).is_err() {
+            fs::rename(&target, &backup).map_err(io(&target))?;
+        }
+        journal.push(Step::Replaced { target: target.clone(), backup });
+        fs::rename(&staged, &target).map_err(io(&target))
+    } else {
+        fs::rename(&staged, &target).map_err(io(&target))?;
+        journal.push(Step::Added(target));
+        Ok(())
+    }
+}
+
+/// Undoes the journal backwards; returns what could not be undone.
+fn undo(journal: Vec<Step>) -> Vec<(PathBuf, std::io::Error)> {
+    let mut left = Vec::new();
+    for step in journal.into_iter().rev() {
+        let (path, result) = match step {
+            Step::Added(target) => {
+                let result = fs::remove_file(&target);
+                (target, result)
+            }
+            Step::Replaced { target, backup } => {
+                let result = fs::rename(&backup, &target);
+                (target, result)
+            }
+            Step::CreatedDir(dir) => {
+                let result = fs::remove_dir(&dir);
+                (dir, result)
+            }
+        };
+        if let Err(error) = result {
+            left.push((path, error));
+        }
+    }
+    left
+}
+
+/// Syncs the folders whose entries the swap changed, so the renames survive a power loss
+/// (on Unix; elsewhere a folder cannot be opened to sync it).
+fn sync_folders(output: &Path, changes: &[Change<'_>]) {
+    if cfg!(unix) {
+        let folders: std::collections::BTreeSet<PathBuf> =
+            changes.iter().filter_map(|change| output.join(change.relative).parent().map(Path::to_path_buf)).collect();
+        for folder in folders {
+            let _ = fs::File::open(&folder).and_then(|handle| handle.sync_all());
+        }
+    }
+}
+
+/// A step at which a test can make writing fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Stage {
+    /// Writing the staged file.
+    Write,
+    /// Renaming it into place.
+    Swap,
+}
+
+#[cfg(not(test))]
+fn fault(_output: &Path, _stage: Stage, _relative: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+fn fault(output: &Path, stage: Stage, relative: &Path) -> std::io::Result<()> {
+    faults::hit(output, stage, relative)
+}
+
+/// Failures injected by tests: writing `relative` under `output` fails at `stage`, as a full
+/// disk or a vanished folder would (keyed by output folder, so tests running at once do not
+/// see each other's).
+#[cfg(test)]
+pub(super) mod faults {
+    use std::path::{Path, PathBuf};
+    use std::sync::Mutex;
+
+    use super::Stage;
+
+    static FAULTS: Mutex<Vec<(PathBuf, Stage, PathBuf)>> = Mutex::new(Vec::new());
+
+    /// Makes writing `output/relative` fail at `stage` until [`clear`].
+    pub(in crate::write) fn inject(output: &Path, stage: Stage, relative: &str) {
+        FAULTS.lock().expect("faults").push((output.to_path_buf(), stage, PathBuf::from(relative)));
+    }
+
+    /// Removes the faults of `output`.
+    pub(in crate::write) fn clear(output: &Path) {
+        FAULTS.lock().expect("faults").retain(|(folder, _, _)| folder != output);
+    }
+
+    pub(super) fn hit(output: &Path, stage: Stage, relative: &Path) -> std::io::Result<()> {
+        let faults = FAULTS.lock().expect("faults");
+        if faults.iter().any(|(folder, at, path)| folder == output && *at == stage && path == relative) {
+            return Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "injected failure (a test)"));
+        }
+        Ok(())
+    }
+}

@@ -10,7 +10,7 @@
 //! every deviation from the contract. [`contract_test`] holds what generated contract tests
 //! call around each scenario step.
 
-mod coerce;
+pub mod coerce;
 pub mod contract_test;
 mod credentials;
 mod deliver;
@@ -24,7 +24,7 @@ mod verify;
 pub use accord_contract::Contract;
 pub use credentials::Credential;
 pub use deliver::{Attempt, Delivery};
-pub use model::{Model, Problem};
+pub use model::{Model, Problem, RouteMatch};
 pub use receiver::{Received, WebhookReceiver};
 pub use server::{CONTROL_PREFIX, Exchange, MockOptions, MockServer, SCENARIO_HEADER, STEP_HEADER, serve};
 /// The tokio the mock runs on, for `#[tokio::test]` in generated contract tests.

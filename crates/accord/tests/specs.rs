@@ -16,17 +16,55 @@ fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
 }
 
-/// Compiles `path` relative to the workspace root so that rendered paths are stable.
-fn diagnostics_of(relative: &str) -> String {
+/// Compiles `path` relative to the workspace root so that rendered paths are stable: its
+/// rendered diagnostics, and their codes. A file that is not UTF-8 goes through the
+/// file-reading driver, as `accord check` reads it.
+fn compile_relative(relative: &str) -> (String, Vec<&'static codes::Code>) {
     let root = workspace_root();
     // Read as the CLI reads specs, so that a file that is not UTF-8 gets its diagnostic.
-    let source = match read_source(&root.join(relative)) {
-        Ok(source) => source,
-        Err(failure) => return Failure { path: PathBuf::from(relative), ..failure }.render(),
+    let result = match read_source(&root.join(relative)) {
+        Ok(source) => compile_spec(Path::new(relative), &source).map(|_| ()),
+        Err(failure) => Err(Failure { path: PathBuf::from(relative), ..failure }),
     };
-    match compile_spec(Path::new(relative), &source) {
-        Ok(_) => "compiled without errors".to_string(),
-        Err(failure) => failure.render(),
+    match result {
+        Ok(()) => ("compiled without errors".to_string(), Vec::new()),
+        Err(failure) => (failure.render(), failure.diagnostics.iter().map(|d| d.code).collect()),
+    }
+}
+
+fn diagnostics_of(relative: &str) -> String {
+    compile_relative(relative).0
+}
+
+/// Registered codes that no single spec file can get, with why; every other code must have
+/// an example under `tests/bad-specs/`.
+const CODES_NO_SPEC_FILE_CAN_GET: &[(&str, &str)] = &[
+    ("spec::duplicate_spec", "needs two spec files with the same `name`"),
+    ("spec::colliding_specs", "needs two spec files whose names make the same crate"),
+    ("internal::schema", "needs a broken accord (the spec language's own JSON Schema does not compile)"),
+    ("io::read", "needs a file that cannot be read (a folder, no permission)"),
+    ("import::invalid_json", "an OpenAPI document given to `accord import`, not a spec (diag::codes tests)"),
+    ("import::not_openapi", "an OpenAPI document given to `accord import`, not a spec (diag::codes tests)"),
+    ("import::output_name", "the output file name given to `accord import` (diag::codes tests)"),
+    ("internal::import_print", "needs a broken accord (an imported spec that does not print)"),
+];
+
+#[test]
+fn every_code_a_spec_file_can_get_has_a_bad_spec() {
+    let root = workspace_root();
+    let mut found = std::collections::BTreeSet::new();
+    for path in spec_files(&root.join("tests/bad-specs")).expect("bad-specs folder") {
+        let relative = path.strip_prefix(&root).expect("inside the workspace").to_string_lossy().replace('\\', "/");
+        found.extend(compile_relative(&relative).1.into_iter().map(|code| code.name()));
+    }
+    let missing: Vec<&str> = codes::all()
+        .into_iter()
+        .map(|code| code.name())
+        .filter(|name| !found.contains(name) && !CODES_NO_SPEC_FILE_CAN_GET.iter().any(|(code, _)| code == name))
+        .collect();
+    assert!(missing.is_empty(), "codes with no example under tests/bad-specs/: {missing:?}");
+    for (code, _) in CODES_NO_SPEC_FILE_CAN_GET {
+        assert!(codes::find(code).is_some(), "{code} is listed as needing more than a file but is not registered");
     }
 }
 

@@ -109,18 +109,28 @@ pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnos
     let value: serde_json::Value = match parsed {
         Ok(value) => value,
         Err(error) => {
-            let location = error.location().map(|location| Location {
+            let mut location = error.location().map(|location| Location {
                 line: location.line() as u32,
                 column: location.column() as u32,
                 offset: location.index(),
             });
             let mut message = error.to_string();
+            // libyaml reports a character YAML does not allow at the start of the file, with a
+            // position of its own in the message: locate the first such character instead.
+            if message.starts_with("control characters are not allowed")
+                && let Some((offset, character)) = source.char_indices().find(|&(_, c)| !printable(c))
+            {
+                location = Some(location_at(source, offset));
+                message = format!("the character U+{:04X} is not allowed in YAML", u32::from(character));
+            }
             // serde_yaml appends " at line L column C"; the diagnostic carries that itself.
             if let Some(index) = message.find(" at line ") {
                 message.truncate(index);
             }
             let tab = location.is_some_and(|l| source.get(l.offset..).is_some_and(|rest| rest.starts_with('\t')));
-            let help = if tab {
+            let help = if message.starts_with("the character U+") {
+                "remove it, or write it as an escape (`\\x00`, `\\u0007`) inside a double-quoted string"
+            } else if tab {
                 "YAML does not allow tab characters for indentation; indent with spaces"
             } else {
                 "the spec must be one YAML mapping; check indentation and quoting"
@@ -179,6 +189,13 @@ fn too_deep(location: Location) -> Diagnostic {
             .label(format!("more than {MAX_DEPTH} levels deep here"))
             .help("no spec or API description needs this depth; flatten the data, or name the inner types as models")
     }
+}
+
+/// Whether YAML allows `c` in a document: its printable set (YAML 1.2.2 §5.1), tab, line
+/// feed and carriage return.
+fn printable(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+        || c >= '\u{10000}'
 }
 
 /// The line and column (in characters) of byte `offset` of `source`.

@@ -19,26 +19,6 @@ pub struct Awaited {
 /// Known defects awaiting their fix. Empty this list as fixes are merged.
 pub const AWAITING_FIX: &[Awaited] = &[
     Awaited {
-        id: "deep-nesting-stack-overflow",
-        issue_item: "issue 20 item 1 (helper parse): deep YAML/JSON nesting overflows the stack",
-        meanwhile: "generated nesting is capped at 100 levels (NESTING_CAP_WHILE_AWAITING), else a stack \
-                    overflow would abort the worker; crashes are still reported",
-        matches: |_, _, _| false,
-    },
-    Awaited {
-        id: "alias-bomb",
-        issue_item: "issue 20 item 9 (helper parse): a YAML alias bomb costs gigabytes and seconds",
-        meanwhile: "generated alias bombs are kept to 3 levels of 4 (a few hundred nodes)",
-        matches: |_, _, _| false,
-    },
-    Awaited {
-        id: "webhook-19-digit-timestamp",
-        issue_item: "issue 20 item 12 (helper redge): Scheme::sign accepts a 19-digit timestamp that \
-                     verify refuses",
-        meanwhile: "a round-trip failure whose timestamp has 19 digits is counted as awaited",
-        matches: |target, kind, message| round_trip(target, kind, message, "ts19"),
-    },
-    Awaited {
         id: "webhook-negative-unsigned-timestamp",
         issue_item: "found by accord-fuzz (issue 20 item 12, runtime edges; unassigned): a scheme that \
                      sends a timestamp header it does not sign gets a negative timestamp from \
@@ -69,19 +49,6 @@ pub const AWAITING_FIX: &[Awaited] = &[
                      headers verify calls duplicated",
         meanwhile: "round-trip failures of such schemes are counted as awaited",
         matches: |target, kind, message| round_trip(target, kind, message, "header-clash"),
-    },
-    Awaited {
-        id: "import-invalid-urls",
-        issue_item: "issue 20 item 13 (helper redge): import copies server and token URLs as they \
-                     are (`''`, `../../etc/passwd`), which check refuses (spec::bad_url)",
-        meanwhile: "an imported spec refused only with spec::bad_url is counted as awaited",
-        matches: |target, kind, message| imported_refused_only_with(target, kind, message, &["spec::bad_url"]),
-    },
-    Awaited {
-        id: "import-recursive-alias",
-        issue_item: "issue 20 item 13 (helper redge): `$ref` cycles become recursive_alias errors",
-        meanwhile: "an imported spec refused only with spec::recursive_alias is counted as awaited",
-        matches: |target, kind, message| imported_refused_only_with(target, kind, message, &["spec::recursive_alias"]),
     },
     Awaited {
         id: "import-path-without-slash",
@@ -134,17 +101,16 @@ pub fn classify(target: &str, kind: &str, message: &str) -> Option<&'static Awai
     AWAITING_FIX.iter().find(|entry| (entry.matches)(target, kind, message))
 }
 
-/// Deepest nesting a generated input may have: small while the stack-overflow fix is awaited.
+/// Deepest nesting a generated input may have: far past `spec::yaml::MAX_DEPTH` (100), the
+/// depths of issue 20's stack overflow (50,000) and quadratic time (100,000).
 pub fn nesting_cap() -> usize {
-    if awaiting("deep-nesting-stack-overflow") { NESTING_CAP_WHILE_AWAITING } else { 100_000 }
+    100_000
 }
 
-/// The nesting cap while `deep-nesting-stack-overflow` is listed.
-pub const NESTING_CAP_WHILE_AWAITING: usize = 100;
-
-/// Levels and width of generated YAML alias bombs.
+/// Levels and width of generated YAML alias bombs: 9^9 nodes expanded, far past the budget of
+/// `spec::yaml::MAX_ALIAS_NODES`.
 pub fn alias_bomb_size() -> (usize, usize) {
-    if awaiting("alias-bomb") { (3, 4) } else { (9, 9) }
+    (9, 9)
 }
 
 /// A webhook round-trip failure carrying `tag` (see `targets::webhook::tags`).
@@ -175,13 +141,17 @@ mod tests {
             classify(target, kind, message).map(|entry| entry.id)
         }
         let round_trip = "round-trip: a delivery signed by Scheme::sign is refused by verify: InvalidTimestamp";
-        assert_eq!(id("webhook", "violation", &format!("{round_trip} [tags: ts19]")), Some("webhook-19-digit-timestamp"));
+        let negative = format!("{round_trip} [tags: negative-ts]");
+        assert_eq!(id("webhook", "violation", &negative), Some("webhook-negative-unsigned-timestamp"));
+        assert_eq!(id("webhook", "panic", &negative), None);
+        assert_eq!(id("spec", "violation", &negative), None);
+        // Fixed defects are no longer awaited: a finding of theirs fails the run.
+        assert_eq!(id("webhook", "violation", &format!("{round_trip} [tags: ts19]")), None);
         assert_eq!(id("webhook", "violation", &format!("{round_trip} [tags:]")), None);
-        assert_eq!(id("webhook", "panic", &format!("{round_trip} [tags: ts19]")), None);
-        assert_eq!(id("spec", "violation", &format!("{round_trip} [tags: ts19]")), None);
         let refused = "import wrote a spec that check refuses";
-        assert_eq!(id("openapi", "violation", &format!("{refused} (spec::bad_url):\n…")), Some("import-invalid-urls"));
-        assert_eq!(id("openapi", "violation", &format!("{refused} (spec::bad_name, spec::bad_url):\n…")), None);
+        assert_eq!(id("openapi", "violation", &format!("{refused} (spec::bad_path):\n…")), Some("import-path-without-slash"));
+        assert_eq!(id("openapi", "violation", &format!("{refused} (spec::bad_url):\n…")), None);
+        assert_eq!(id("openapi", "violation", &format!("{refused} (spec::bad_name, spec::bad_path):\n…")), None);
         assert_eq!(id("openapi", "crash", "the worker died"), None);
     }
 }

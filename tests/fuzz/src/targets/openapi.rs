@@ -231,7 +231,13 @@ impl OpenApiTarget {
         let text = String::from_utf8_lossy(input);
         let imported = match accord::import::openapi::import(&text, Some("fuzz")) {
             Ok(imported) => imported,
-            Err(message) if message.is_empty() => return Outcome::Violation("import refused with an empty message".into()),
+            Err(error) if error.diagnostics.is_empty() => {
+                return Outcome::Violation("import refused with no diagnostic".into());
+            }
+            // Issue 20 item 9: every import error carries a line and column.
+            Err(error) if error.diagnostics.iter().any(|d| d.location.is_none()) => {
+                return Outcome::Violation(format!("import error without a location: {error}"));
+            }
             Err(_) => return Outcome::Rejected(None),
         };
         match compile_spec(Path::new("specs/fuzz.yaml"), &imported.yaml) {

@@ -117,6 +117,14 @@ pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnos
             let mut message = error.to_string();
             // libyaml reports a character YAML does not allow at the start of the file, with a
             // position of its own in the message: locate the first such character instead.
+            let mut second = false;
+            if location.is_none() && message.contains("more than one document") {
+                location = second_document(source);
+                second = location.is_some();
+                if second {
+                    message = "the text reads as a second YAML document from here".to_string();
+                }
+            }
             if message.starts_with("control characters are not allowed")
                 && let Some((offset, character)) = source.char_indices().find(|&(_, c)| !printable(c))
             {
@@ -128,7 +136,9 @@ pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnos
                 message.truncate(index);
             }
             let tab = location.is_some_and(|l| source.get(l.offset..).is_some_and(|rest| rest.starts_with('\t')));
-            let help = if message.starts_with("the character U+") {
+            let help = if second {
+                "a spec is one YAML mapping whose keys start at column 1; a line indented less than the first line ends the document"
+            } else if message.starts_with("the character U+") {
                 "remove it, or write it as an escape (`\\x00`, `\\u0007`) inside a double-quoted string"
             } else if tab {
                 "YAML does not allow tab characters for indentation; indent with spaces"
@@ -189,6 +199,29 @@ fn too_deep(location: Location) -> Diagnostic {
             .label(format!("more than {MAX_DEPTH} levels deep here"))
             .help("no spec or API description needs this depth; flatten the data, or name the inner types as models")
     }
+}
+
+/// Where libyaml starts a second document that the event pass did not see (libyaml ends a
+/// document on some indentation mistakes and gives no position): the first line whose prefix
+/// of the text already reads as two documents, by binary search over line ends, so
+/// O(n log n) and on this error path only.
+fn second_document(source: &str) -> Option<Location> {
+    let line_ends: Vec<usize> =
+        source.match_indices('\n').map(|(index, _)| index + 1).chain(std::iter::once(source.len())).collect();
+    let two_documents = |lines: usize| {
+        serde_yaml::from_str::<serde_json::Value>(&source[..line_ends[lines - 1]])
+            .is_err_and(|error| error.to_string().contains("more than one document"))
+    };
+    let (mut low, mut high) = (1, line_ends.len());
+    if !two_documents(high) {
+        return None;
+    }
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if two_documents(middle) { high = middle } else { low = middle + 1 }
+    }
+    let start = if low >= 2 { line_ends[low - 2] } else { 0 };
+    Some(location_at(source, start))
 }
 
 /// Whether YAML allows `c` in a document: its printable set (YAML 1.2.2 §5.1), tab, line

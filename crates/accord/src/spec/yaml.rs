@@ -117,6 +117,14 @@ pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnos
             let mut message = error.to_string();
             // libyaml reports a character YAML does not allow at the start of the file, with a
             // position of its own in the message: locate the first such character instead.
+            // libyaml gives some errors no position (a repetition limit met while expanding
+            // aliases of a text it cannot otherwise read): the event pass's syntax error then.
+            if location.is_none()
+                && let Some((at, info)) = &events.syntax_error
+            {
+                location = Some(*at);
+                message = info.clone();
+            }
             let mut second = false;
             if location.is_none() && message.contains("more than one document") {
                 location = second_document(source);
@@ -245,6 +253,8 @@ pub(crate) fn location_at(source: &str, offset: usize) -> Location {
 struct Events {
     positions: Positions,
     refusal: Option<Diagnostic>,
+    /// yaml-rust2's syntax error, if it met one: where, and what it says.
+    syntax_error: Option<(Location, String)>,
 }
 
 /// Reads the events of `source` in a loop (yaml-rust2's own `Parser::load` recurses once per
@@ -252,8 +262,17 @@ struct Events {
 fn events(source: &str) -> Events {
     let mut builder = PositionBuilder { source, line_starts: line_starts(source), ..Default::default() };
     let mut parser = Parser::new_from_str(source);
-    // A scanner error ends the pass: serde_yaml reports it; positions stay partial.
-    while let Ok((event, mark)) = parser.next_token() {
+    // A scanner error ends the pass: serde_yaml reports it (this one is kept for when
+    // serde_yaml's own error has no position); positions stay partial.
+    let mut syntax_error = None;
+    loop {
+        let (event, mark) = match parser.next_token() {
+            Ok(next) => next,
+            Err(error) => {
+                syntax_error = Some((builder.location(*error.marker()), error.info().to_string()));
+                break;
+            }
+        };
         if event == Event::StreamEnd {
             break;
         }
@@ -262,7 +281,7 @@ fn events(source: &str) -> Events {
             break;
         }
     }
-    Events { positions: builder.positions, refusal: builder.refusal }
+    Events { positions: builder.positions, refusal: builder.refusal, syntax_error }
 }
 
 fn line_starts(source: &str) -> Vec<usize> {

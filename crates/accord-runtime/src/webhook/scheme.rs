@@ -262,12 +262,12 @@ impl Scheme {
             };
             if let Some(c) = separator.chars().find(|&c| encoding.alphabet(c) || literal(c)) {
                 let within = if encoding.alphabet(c) {
-                    format!("{} signatures and timestamps", encoding.name())
+                    format!("{} signatures or timestamps can hold", encoding.name())
                 } else {
-                    format!("the literal text of format `{format}`")
+                    format!("occurs in the literal text of format `{format}`")
                 };
                 return Err(invalid(format!(
-                    "separator `{separator}` holds `{c}`, which occurs in {within}: a header could not be split into its entries"
+                    "separator `{separator}` holds `{c}`, which {within}: a header could not be split into its entries"
                 )));
             }
         }

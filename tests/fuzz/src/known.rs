@@ -19,38 +19,6 @@ pub struct Awaited {
 /// Known defects awaiting their fix. Empty this list as fixes are merged.
 pub const AWAITING_FIX: &[Awaited] = &[
     Awaited {
-        id: "webhook-negative-unsigned-timestamp",
-        issue_item: "found by accord-fuzz (issue 20 item 12, runtime edges; unassigned): a scheme that \
-                     sends a timestamp header it does not sign gets a negative timestamp from \
-                     Scheme::sign, which verify refuses",
-        meanwhile: "a round-trip failure with a negative timestamp is counted as awaited",
-        matches: |target, kind, message| round_trip(target, kind, message, "negative-ts"),
-    },
-    Awaited {
-        id: "webhook-scheme-check-separator",
-        issue_item: "found by accord-fuzz (issue 20 item 12; unassigned): Scheme::check accepts a \
-                     separator that base64/hex signatures contain (`l`, `dc`), so sign's header is \
-                     split inside a signature and does not verify",
-        meanwhile: "round-trip failures of such schemes are counted as awaited",
-        matches: |target, kind, message| round_trip(target, kind, message, "sep-in-alphabet"),
-    },
-    Awaited {
-        id: "webhook-scheme-check-format-space",
-        issue_item: "found by accord-fuzz (issue 20 item 12; unassigned): Scheme::check accepts a format \
-                     with a space at an end (`sha1={hex} `); verify trims the header and refuses \
-                     what sign wrote",
-        meanwhile: "round-trip failures of such schemes are counted as awaited",
-        matches: |target, kind, message| round_trip(target, kind, message, "format-space"),
-    },
-    Awaited {
-        id: "webhook-scheme-check-header-names",
-        issue_item: "found by accord-fuzz (issue 20 item 12; unassigned): Scheme::check accepts an empty \
-                     id or timestamp header name, or two of the scheme's headers alike; sign writes \
-                     headers verify calls duplicated",
-        meanwhile: "round-trip failures of such schemes are counted as awaited",
-        matches: |target, kind, message| round_trip(target, kind, message, "header-clash"),
-    },
-    Awaited {
         id: "import-path-without-slash",
         issue_item: "found by accord-fuzz (issue 20 item 13, import writes specs check refuses; \
                      unassigned): an OpenAPI path key that does not start with `/` is copied, and \
@@ -64,9 +32,7 @@ pub const AWAITING_FIX: &[Awaited] = &[
                      unassigned): import declares `next_url` pagination on a response whose body \
                      is an object, without `items`, and check refuses it (spec::bad_pagination)",
         meanwhile: "an imported spec refused only with spec::bad_pagination is counted as awaited",
-        matches: |target, kind, message| {
-            imported_refused_only_with(target, kind, message, &["spec::bad_pagination"])
-        },
+        matches: |target, kind, message| imported_refused_only_with(target, kind, message, &["spec::bad_pagination"]),
     },
     Awaited {
         id: "docs-dead-link-in-description",
@@ -108,14 +74,6 @@ pub fn alias_bomb_size() -> (usize, usize) {
     (9, 9)
 }
 
-/// A webhook round-trip failure carrying `tag` (see `targets::webhook::tags`).
-fn round_trip(target: &str, kind: &str, message: &str, tag: &str) -> bool {
-    target == "webhook"
-        && kind == "violation"
-        && message.starts_with("round-trip")
-        && message.rsplit_once("[tags:").is_some_and(|(_, tags)| tags.split([' ', ']']).any(|t| t == tag))
-}
-
 /// An imported spec that check refused with these codes and no others.
 fn imported_refused_only_with(target: &str, kind: &str, message: &str, codes: &[&str]) -> bool {
     target == "openapi"
@@ -137,14 +95,20 @@ mod tests {
         }
         let round_trip = "round-trip: a delivery signed by Scheme::sign is refused by verify: InvalidTimestamp";
         let negative = format!("{round_trip} [tags: negative-ts]");
-        assert_eq!(id("webhook", "violation", &negative), Some("webhook-negative-unsigned-timestamp"));
         assert_eq!(id("webhook", "panic", &negative), None);
         assert_eq!(id("spec", "violation", &negative), None);
         // Fixed defects are no longer awaited: a finding of theirs fails the run.
+        for tag in ["negative-ts", "sep-in-alphabet", "format-space", "header-clash"] {
+            assert_eq!(id("webhook", "violation", &format!("{round_trip} [tags: {tag}]")), None, "{tag}");
+        }
+        assert_eq!(id("webhook", "violation", &negative), None);
         assert_eq!(id("webhook", "violation", &format!("{round_trip} [tags: ts19]")), None);
         assert_eq!(id("webhook", "violation", &format!("{round_trip} [tags:]")), None);
         let refused = "import wrote a spec that check refuses";
-        assert_eq!(id("openapi", "violation", &format!("{refused} (spec::bad_path):\n…")), Some("import-path-without-slash"));
+        assert_eq!(
+            id("openapi", "violation", &format!("{refused} (spec::bad_path):\n…")),
+            Some("import-path-without-slash")
+        );
         assert_eq!(id("openapi", "violation", &format!("{refused} (spec::bad_url):\n…")), None);
         assert_eq!(id("openapi", "violation", &format!("{refused} (spec::bad_name, spec::bad_path):\n…")), None);
         assert_eq!(id("openapi", "crash", "the worker died"), None);

@@ -114,6 +114,14 @@ impl Encoding {
             Encoding::Base64 => "base64",
         }
     }
+
+    /// Whether `c` may occur in a signature of this encoding or in a timestamp (digits).
+    fn alphabet(self, c: char) -> bool {
+        match self {
+            Encoding::Hex => c.is_ascii_digit() || ('a'..='f').contains(&c),
+            Encoding::Base64 => c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='),
+        }
+    }
 }
 
 /// Most signature entries one header may carry. Real senders send one per active key (two
@@ -229,6 +237,40 @@ impl Scheme {
         for_each_item(format, separator, &mut parse_entry)?;
         let (signature, encoding, signature_at) =
             signature.ok_or_else(|| invalid(format!("format `{format}` has no `{{hex}}` or `{{base64}}`")))?;
+        // Verify trims the header value and each entry (RFC 9110 §5.5): an entry with spaces at
+        // an end would be written by `sign` and refused by `verify`.
+        let mut padded = None;
+        for_each_item(format, separator, &mut |entry: &'s str| {
+            if padded.is_none() && entry.trim() != entry {
+                padded = Some(entry);
+            }
+            Ok(())
+        })?;
+        if let Some(entry) = padded {
+            return Err(invalid(format!(
+                "format entry `{entry}` of `{format}` has spaces at an end, which verification trims away"
+            )));
+        }
+        // Only joins may hold the separator: none of its characters may occur in an encoded
+        // signature, a timestamp (digits) or the entries' literal text.
+        if let Some(separator) = separator {
+            let literal = |c: char| {
+                [signature.prefix, signature.suffix].iter().any(|text| text.contains(c))
+                    || timestamp.is_some_and(|(entry, _): (Entry<'_>, usize)| {
+                        entry.prefix.contains(c) || entry.suffix.contains(c)
+                    })
+            };
+            if let Some(c) = separator.chars().find(|&c| encoding.alphabet(c) || literal(c)) {
+                let within = if encoding.alphabet(c) {
+                    format!("{} signatures or timestamps can hold", encoding.name())
+                } else {
+                    format!("occurs in the literal text of format `{format}`")
+                };
+                return Err(invalid(format!(
+                    "separator `{separator}` holds `{c}`, which {within}: a header could not be split into its entries"
+                )));
+            }
+        }
         if let Some((entry, _)) = timestamp
             && (entry.prefix.starts_with(signature.prefix) || signature.prefix.starts_with(entry.prefix))
         {
@@ -290,6 +332,32 @@ impl Scheme {
         self.parse().map(|_| ())
     }
 
+    /// The signature, id and timestamp headers: each a valid HTTP field name (RFC 9110 §5.1,
+    /// which rules out an empty name), no two alike (names are case-insensitive), so that
+    /// what `sign` writes `verify` reads as one value each.
+    fn check_header_names(&self) -> Result<(), WebhookError> {
+        let names = [
+            ("signature header", Some(&self.header)),
+            ("id_header", self.id_header.as_ref()),
+            ("timestamp_header", self.timestamp_header.as_ref()),
+        ];
+        let names: Vec<(&str, &str)> =
+            names.iter().filter_map(|(role, name)| name.map(|name| (*role, name.as_ref()))).collect();
+        for (at, (role, name)) in names.iter().enumerate() {
+            if reqwest::header::HeaderName::from_bytes(name.as_bytes()).is_err() {
+                return Err(invalid(format!(
+                    "the {role} `{name}` is not an HTTP header name (a non-empty token: letters, digits, `-`, …)"
+                )));
+            }
+            if let Some((other, _)) = names[..at].iter().find(|(_, earlier)| earlier.eq_ignore_ascii_case(name)) {
+                return Err(invalid(format!(
+                    "the {role} and the {other} are both `{name}`: each needs its own header"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// The parsed format and signed-content template, once checked.
     fn parse(&self) -> Result<(Layout<'_>, Pieces<'_>), WebhookError> {
         let layout = self.layout()?;
@@ -314,6 +382,7 @@ impl Scheme {
         if !pieces.contains(Piece::Body) && !pieces.contains(Piece::FormParams) {
             return Err(invalid("the signed payload covers no body: it needs `{body}` or `{form_params}`"));
         }
+        self.check_header_names()?;
         Ok((layout, pieces))
     }
 
@@ -1152,6 +1221,100 @@ mod tests {
             STANDARD.verify(&headers[..], b"1000.B", None, &[&key], at(1000)),
             Err(WebhookError::TooManySignatures { max: MAX_SIGNATURES })
         );
+    }
+
+    fn refused(scheme: &Scheme) -> String {
+        match scheme.check() {
+            Err(WebhookError::InvalidScheme(message)) => message,
+            other => panic!("{scheme:?} was not refused: {other:?}"),
+        }
+    }
+
+    /// accord-fuzz `webhook-scheme-check-separator`: a separator that can occur inside an
+    /// encoded signature split `sign`'s header inside the signature.
+    #[test]
+    fn separators_that_signatures_or_literals_hold_are_refused() {
+        for (separator, scheme) in
+            [("l", STANDARD), ("dc", STANDARD), ("/", STANDARD), ("=", STANDARD), ("c", GITHUB), (";h", GITHUB)]
+        {
+            let scheme = Scheme { separator: Some(borrowed(separator)), ..scheme };
+            let message = refused(&scheme);
+            assert!(message.contains(&format!("separator `{separator}`")), "{message}");
+        }
+        // Hex signatures hold no `g`, base64 ones no `-` or `;`; `,` is in `v1,` (a literal).
+        assert!(Scheme { separator: Some(borrowed(";")), ..STANDARD }.check().is_ok());
+        assert!(Scheme { separator: Some(borrowed("-")), ..GITHUB }.check().is_ok());
+        let message = refused(&Scheme { separator: Some(borrowed(",")), format: borrowed("v1,{base64}"), ..STANDARD });
+        assert!(message.contains("format entry") || message.contains("literal"), "{message}");
+        // A separator next to spaces leaves them in the entries, which verification trims away.
+        let spaced = Scheme { format: borrowed("t={timestamp}; v1={hex}"), separator: Some(borrowed(";")), ..STRIPE };
+        assert!(refused(&spaced).contains("spaces at an end"));
+        // What check accepts signs and verifies with two keys.
+        let keys = [
+            Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+            Secret::new("whsec_c29tZW9uZSBlbHNlJ3Mga2V5IGJ5dGVz"),
+        ];
+        let semicolon = Scheme { separator: Some(borrowed(";")), ..STANDARD };
+        let message = Message { body: b"{}", timestamp: 1000, id: Some("msg_1"), url: None };
+        let signed = semicolon.sign(&message, &[&keys[0], &keys[1]]).expect("signs");
+        assert!(semicolon.verify(&signed, b"{}", None, &[&keys[1]], at(1000)).is_ok());
+    }
+
+    /// accord-fuzz `webhook-scheme-check-format-space`: verify trims the header and its
+    /// entries, so a format entry with spaces at an end never matched what `sign` wrote.
+    #[test]
+    fn format_entries_with_spaces_at_an_end_are_refused() {
+        for (format, separator) in [("sha1={hex} ", None), (" {base64}", None), ("t={timestamp}, v1={hex}", Some(","))]
+        {
+            let scheme = Scheme { format: borrowed(format), separator: separator.map(borrowed), ..STRIPE };
+            let scheme =
+                if format.contains("timestamp") { scheme } else { Scheme { format: borrowed(format), ..GITHUB } };
+            assert!(refused(&scheme).contains("spaces at an end"), "{format:?}");
+        }
+        // Spaces inside an entry stay allowed, and round-trip.
+        let inner = Scheme { format: borrowed("sha256 = {hex}"), ..GITHUB };
+        let key = Secret::new(GITHUB_SECRET);
+        let signed = inner.sign(&Message { body: b"x", timestamp: 0, id: None, url: None }, &[&key]).expect("signs");
+        assert!(inner.verify(&signed, b"x", None, &[&key], UNIX_EPOCH).is_ok());
+    }
+
+    /// accord-fuzz `webhook-scheme-check-header-names`: an empty header name, or two of the
+    /// scheme's headers alike, made `sign` write headers `verify` calls missing or duplicated.
+    #[test]
+    fn header_names_must_be_valid_and_distinct() {
+        for scheme in [
+            Scheme { timestamp_header: Some(borrowed("")), ..STANDARD },
+            Scheme { id_header: Some(borrowed("")), ..STANDARD },
+            Scheme { header: borrowed(""), ..STANDARD },
+            Scheme { id_header: Some(borrowed(" ")), ..STANDARD },
+            Scheme { id_header: Some(borrowed("webhook id")), ..STANDARD },
+        ] {
+            assert!(refused(&scheme).contains("not an HTTP header name"), "{scheme:?}");
+        }
+        for scheme in [
+            Scheme { timestamp_header: Some(borrowed("Webhook-Signature")), ..STANDARD },
+            Scheme { id_header: Some(borrowed("WEBHOOK-TIMESTAMP")), ..STANDARD },
+            Scheme { id_header: Some(borrowed("webhook-signature")), ..STANDARD },
+            Scheme { timestamp_header: Some(borrowed("X-Hub-Signature-256")), ..GITHUB },
+        ] {
+            assert!(refused(&scheme).contains("are both"), "{scheme:?}");
+        }
+    }
+
+    /// accord-fuzz `webhook-negative-unsigned-timestamp`: a timestamp sent in a header but
+    /// not signed was written negative by `sign` and refused by `verify`. Timestamps are Unix
+    /// seconds, non-negative: `sign` refuses a negative one wherever the scheme sends it, and
+    /// ignores it where the scheme sends none.
+    #[test]
+    fn sign_refuses_negative_timestamps_it_would_send_unsigned() {
+        let key = Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        let unsigned = Scheme { signed_payload: borrowed("{id}.{body}"), tolerance_seconds: 0, ..STANDARD };
+        let negative = Message { body: b"{}", timestamp: -688_100, id: Some("msg_1"), url: None };
+        assert_eq!(unsigned.sign(&negative, &[&key]), Err(WebhookError::InvalidTimestamp));
+        let signed = unsigned.sign(&Message { timestamp: 0, ..negative }, &[&key]).expect("signs");
+        assert_eq!(unsigned.verify(&signed, b"{}", None, &[&key], UNIX_EPOCH).map(|v| v.timestamp), Ok(Some(0)));
+        let github = Secret::new(GITHUB_SECRET);
+        assert!(GITHUB.sign(&Message { id: None, ..negative }, &[&github]).is_ok());
     }
 
     #[test]

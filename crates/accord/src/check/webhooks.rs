@@ -17,6 +17,12 @@ fn placeholders(template: &str) -> Vec<&str> {
     found
 }
 
+/// A format entry without its placeholder (`v1=` of `v1={hex}`).
+fn literal_text(entry: &str) -> impl Iterator<Item = char> + '_ {
+    let (prefix, rest) = entry.split_once('{').unwrap_or((entry, "}"));
+    prefix.chars().chain(rest.split_once('}').map_or("", |(_, suffix)| suffix).chars())
+}
+
 impl Checker<'_> {
     pub(super) fn webhooks(&mut self) {
         let Some(webhooks) = &self.spec.webhooks else { return };
@@ -71,6 +77,46 @@ impl Checker<'_> {
         }
     }
 
+    /// The signature, id and timestamp headers: each an HTTP field name (RFC 9110 §5.1: a
+    /// non-empty token), no two alike (names are case-insensitive), as the runtime's
+    /// `Scheme::check` requires.
+    fn signature_headers(&mut self, signature: &crate::spec::WebhookSignature) {
+        const AT: &str = "/webhooks/signature";
+        let timestamp = signature.timestamp.as_ref().and_then(|t| t.header.as_ref());
+        let names: Vec<(String, &String)> = [
+            (format!("{AT}/header"), signature.header.as_ref()),
+            (format!("{AT}/id_header"), signature.id_header.as_ref()),
+            (format!("{AT}/timestamp/header"), timestamp),
+        ]
+        .into_iter()
+        .filter_map(|(pointer, name)| name.map(|name| (pointer, name)))
+        .collect();
+        for (at, (pointer, name)) in names.iter().enumerate() {
+            let tchar = |b: u8| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b);
+            if name.is_empty() || !name.bytes().all(tchar) {
+                self.report(
+                    codes::spec::BAD_SIGNATURE_HEADER,
+                    pointer,
+                    if name.is_empty() {
+                        "the header name is empty".into()
+                    } else {
+                        format!("`{name}` is not an HTTP header name")
+                    },
+                )
+                .help = Some("a header name is a non-empty token: letters, digits and `-`, e.g. `webhook-id`".into());
+            } else if let Some((other, _)) = names[..at].iter().find(|(_, earlier)| earlier.eq_ignore_ascii_case(name))
+            {
+                let other = other.rsplit_once("signature/").map_or(other.as_str(), |(_, field)| field);
+                self.report(
+                    codes::spec::BAD_SIGNATURE_HEADER,
+                    pointer,
+                    format!("`{name}` is also the `{other}`: each value needs its own header"),
+                )
+                .help = Some("header names are case-insensitive; give each its own name".into());
+            }
+        }
+    }
+
     /// Checks an expanded signature scheme (see `spec::presets`): what the runtime's
     /// `Scheme::check` would refuse is reported here, located.
     fn signature(&mut self, signature: &crate::spec::WebhookSignature) {
@@ -97,14 +143,16 @@ impl Checker<'_> {
                 None => vec![format.as_str()],
             };
             let mut signatures = 0;
+            let mut encoding = None;
             let mut bad_entries = 0;
             let (mut signature_prefix, mut timestamp_prefix) = (None, None);
-            for entry in entries {
+            for &entry in &entries {
                 let placeholders = placeholders(entry);
                 let prefix = entry.split('{').next().unwrap_or_default();
                 match placeholders.as_slice() {
-                    ["hex" | "base64"] => {
+                    [name @ ("hex" | "base64")] => {
                         signatures += 1;
+                        encoding = Some(*name);
                         signature_prefix = Some(prefix);
                     }
                     ["timestamp"] if !timestamp_entry => {
@@ -133,6 +181,37 @@ impl Checker<'_> {
                     format!("in `{format}` the timestamp and signature entries need prefixes that tell them apart"),
                 )
                 .help = Some("e.g. `t={timestamp},v1={hex}`".into());
+            }
+            // The runtime trims the header and each entry before matching (RFC 9110 §5.5).
+            if let Some(entry) = entries.iter().find(|entry| entry.trim() != **entry) {
+                self.report(
+                    codes::spec::BAD_SIGNATURE_FORMAT,
+                    &format!("{AT}/format"),
+                    format!("format entry `{entry}` has spaces at an end, which verification trims away"),
+                )
+                .help = Some("write the entry without surrounding spaces, e.g. `sha256={hex}`".into());
+            }
+            // Only joins may hold the separator: none of its characters may occur in an encoded
+            // signature, a timestamp (digits) or the entries' literal text.
+            if let (Some(separator), Some(encoding)) = (separator.filter(|s| !s.is_empty()), encoding) {
+                let literal: String = entries.iter().flat_map(|entry| literal_text(entry)).collect();
+                let in_alphabet = |c: char| match encoding {
+                    "hex" => c.is_ascii_digit() || ('a'..='f').contains(&c),
+                    _ => c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '='),
+                };
+                if let Some(c) = separator.chars().find(|&c| in_alphabet(c) || literal.contains(c)) {
+                    let within = if in_alphabet(c) {
+                        format!("{encoding} signatures or timestamps can hold")
+                    } else {
+                        format!("occurs in the literal text of format `{format}`")
+                    };
+                    self.report(
+                        codes::spec::BAD_SIGNATURE_FORMAT,
+                        &format!("{AT}/separator"),
+                        format!("separator `{separator}` holds `{c}`, which {within}: a header could not be split into its entries"),
+                    )
+                    .help = Some("use a character no entry holds, e.g. `,` or a space".into());
+                }
             }
             if signatures != 1 && bad_entries == 0 {
                 self.report(
@@ -209,6 +288,7 @@ impl Checker<'_> {
             )
             .help = Some("add `id_header: webhook-id`".into());
         }
+        self.signature_headers(signature);
         if signature.url.is_some() && !payload_placeholders.contains(&"url") {
             self.report(
                 codes::spec::BAD_SIGNED_PAYLOAD,

@@ -100,8 +100,12 @@ webhooks:
             (the signature) and at most one with `{timestamp}`, as in `t={timestamp},v1={hex}` with \
             separator `,`. This code reports an entry with no placeholder, another placeholder, or two; \
             a format without exactly one signature entry; timestamp and signature entries whose \
-            prefixes cannot be told apart (one starts with the other); an empty `separator`; and a \
-            timestamp taken from both a `format` entry and `timestamp.header`. The runtime reads \
+            prefixes cannot be told apart (one starts with the other); an entry with spaces at an end \
+            (the runtime trims the header and each entry, so it would never match); an empty \
+            `separator`, or one holding a character that an entry can hold (a hex or base64 \
+            signature's, a timestamp's digits, or the entries' literal text), which would split a \
+            header inside an entry; and a timestamp taken from both a `format` entry and \
+            `timestamp.header`. The runtime reads \
             deliveries by this format, so it must say where each value is.",
         example: Example::fixed(
             r#"
@@ -299,6 +303,50 @@ webhooks:
     separator: " "
     signed_payload: "{id}.{timestamp}.{body}"
     timestamp: { header: webhook-timestamp, tolerance: 5m }
+  events:
+    order.created: { payload: OrderEvent }
+"#,
+            r#"
+models:
+  OrderEvent:
+    properties: { type: string, id: string }
+webhooks:
+  signature:
+    algorithm: hmac-sha256
+    header: webhook-signature
+    format: "v1,{base64}"
+    separator: " "
+    signed_payload: "{id}.{timestamp}.{body}"
+    id_header: webhook-id
+    timestamp: { header: webhook-timestamp, tolerance: 5m }
+  events:
+    order.created: { payload: OrderEvent }
+"#,
+        ),
+    }
+
+    BAD_SIGNATURE_HEADER = "spec::bad_signature_header", Error {
+        summary: "a signature scheme's header name that is not one, or that two of its headers share",
+        explanation: "The signature scheme reads up to three headers: `header` (the signature), \
+            `id_header` (the message id) and `timestamp.header` (the timestamp). Each must be an HTTP \
+            header name (RFC 9110 §5.1: a non-empty token of letters, digits and `!#$%&'*+-.^_`|~`, no \
+            spaces), and no two may be the same name, compared without case as HTTP does: a delivery \
+            carrying the signature and the timestamp in one header would hold that header twice, and \
+            the runtime refuses a duplicated header.",
+        example: Example::fixed(
+            r#"
+models:
+  OrderEvent:
+    properties: { type: string, id: string }
+webhooks:
+  signature:
+    algorithm: hmac-sha256
+    header: webhook-signature
+    format: "v1,{base64}"
+    separator: " "
+    signed_payload: "{id}.{timestamp}.{body}"
+    id_header: webhook-id
+    timestamp: { header: Webhook-Signature, tolerance: 5m }
   events:
     order.created: { payload: OrderEvent }
 "#,

@@ -52,11 +52,6 @@ pub const AWAITING_FIX: &[Awaited] = &[
     },
 ];
 
-/// Whether the entry `id` is still awaiting its fix.
-pub fn awaiting(id: &str) -> bool {
-    AWAITING_FIX.iter().any(|entry| entry.id == id)
-}
-
 /// The awaited defect a finding is, if any.
 pub fn classify(target: &str, kind: &str, message: &str) -> Option<&'static Awaited> {
     AWAITING_FIX.iter().find(|entry| (entry.matches)(target, kind, message))

@@ -357,7 +357,7 @@ pub fn mutate_value(
                 }
             }
             5 => {
-                let depth = dice.small(nesting_cap.max(1));
+                let depth = dice.small(nesting_cap.clamp(1, VALUE_NESTING_CAP));
                 let mut wrapped = std::mem::take(node);
                 for _ in 0..depth {
                     wrapped = if dice.rng.bool() {
@@ -493,3 +493,8 @@ pub fn random_node_mut<'v>(dice: &mut Dice, value: &'v mut Value) -> &'v mut Val
     }
     current
 }
+
+/// Deepest wrapping of a parsed value: the runner's own serde_json values are printed and
+/// dropped recursively, so a value 100,000 deep would overflow the runner's stack before any
+/// input ran. Deeper nesting still comes from the byte-level mutation, as text.
+pub const VALUE_NESTING_CAP: usize = 300;

@@ -117,6 +117,22 @@ pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnos
             let mut message = error.to_string();
             // libyaml reports a character YAML does not allow at the start of the file, with a
             // position of its own in the message: locate the first such character instead.
+            // libyaml gives some errors no position (a repetition limit met while expanding
+            // aliases of a text it cannot otherwise read): the event pass's syntax error then.
+            if location.is_none()
+                && let Some((at, info)) = &events.syntax_error
+            {
+                location = Some(*at);
+                message = info.clone();
+            }
+            let mut second = false;
+            if location.is_none() && message.contains("more than one document") {
+                location = second_document(source);
+                second = location.is_some();
+                if second {
+                    message = "the text reads as a second YAML document from here".to_string();
+                }
+            }
             if message.starts_with("control characters are not allowed")
                 && let Some((offset, character)) = source.char_indices().find(|&(_, c)| !printable(c))
             {
@@ -128,7 +144,9 @@ pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnos
                 message.truncate(index);
             }
             let tab = location.is_some_and(|l| source.get(l.offset..).is_some_and(|rest| rest.starts_with('\t')));
-            let help = if message.starts_with("the character U+") {
+            let help = if second {
+                "a spec is one YAML mapping whose keys start at column 1; a line indented less than the first line ends the document"
+            } else if message.starts_with("the character U+") {
                 "remove it, or write it as an escape (`\\x00`, `\\u0007`) inside a double-quoted string"
             } else if tab {
                 "YAML does not allow tab characters for indentation; indent with spaces"
@@ -210,6 +228,29 @@ fn too_deep(location: Location) -> Diagnostic {
     }
 }
 
+/// Where libyaml starts a second document that the event pass did not see (libyaml ends a
+/// document on some indentation mistakes and gives no position): the first line whose prefix
+/// of the text already reads as two documents, by binary search over line ends, so
+/// O(n log n) and on this error path only.
+fn second_document(source: &str) -> Option<Location> {
+    let line_ends: Vec<usize> =
+        source.match_indices('\n').map(|(index, _)| index + 1).chain(std::iter::once(source.len())).collect();
+    let two_documents = |lines: usize| {
+        serde_yaml::from_str::<serde_json::Value>(&source[..line_ends[lines - 1]])
+            .is_err_and(|error| error.to_string().contains("more than one document"))
+    };
+    let (mut low, mut high) = (1, line_ends.len());
+    if !two_documents(high) {
+        return None;
+    }
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if two_documents(middle) { high = middle } else { low = middle + 1 }
+    }
+    let start = if low >= 2 { line_ends[low - 2] } else { 0 };
+    Some(location_at(source, start))
+}
+
 /// Whether YAML allows `c` in a document: its printable set (YAML 1.2.2 §5.1), tab, line
 /// feed and carriage return.
 fn printable(c: char) -> bool {
@@ -231,6 +272,8 @@ pub(crate) fn location_at(source: &str, offset: usize) -> Location {
 struct Events {
     positions: Positions,
     refusal: Option<Diagnostic>,
+    /// yaml-rust2's syntax error, if it met one: where, and what it says.
+    syntax_error: Option<(Location, String)>,
 }
 
 /// Reads the events of `source` in a loop (yaml-rust2's own `Parser::load` recurses once per
@@ -238,8 +281,17 @@ struct Events {
 fn events(source: &str) -> Events {
     let mut builder = PositionBuilder { source, line_starts: line_starts(source), ..Default::default() };
     let mut parser = Parser::new_from_str(source);
-    // A scanner error ends the pass: serde_yaml reports it; positions stay partial.
-    while let Ok((event, mark)) = parser.next_token() {
+    // A scanner error ends the pass: serde_yaml reports it (this one is kept for when
+    // serde_yaml's own error has no position); positions stay partial.
+    let mut syntax_error = None;
+    loop {
+        let (event, mark) = match parser.next_token() {
+            Ok(next) => next,
+            Err(error) => {
+                syntax_error = Some((builder.location(*error.marker()), error.info().to_string()));
+                break;
+            }
+        };
         if event == Event::StreamEnd {
             break;
         }
@@ -248,7 +300,7 @@ fn events(source: &str) -> Events {
             break;
         }
     }
-    Events { positions: builder.positions, refusal: builder.refusal }
+    Events { positions: builder.positions, refusal: builder.refusal, syntax_error }
 }
 
 fn line_starts(source: &str) -> Vec<usize> {

@@ -156,7 +156,8 @@ fn special(dice: &mut Dice) -> Vec<u8> {
         0 => format!(r#"{{"openapi":"3.0.3","info":{{"title":"t","version":"1"}},"paths":{{}},"x":{}{}}}"#, "[".repeat(depth), "]".repeat(depth)),
         1 => {
             let mut schema = r#"{"type":"string"}"#.to_string();
-            for _ in 0..depth {
+            // Built by copying, so quadratic in the depth: bounded like other nested values.
+            for _ in 0..depth.min(crate::mutate::VALUE_NESTING_CAP) {
                 schema = format!(r#"{{"type":"object","properties":{{"a":{schema}}}}}"#);
             }
             format!(

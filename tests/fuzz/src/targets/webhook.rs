@@ -228,8 +228,8 @@ impl Target for WebhookTarget {
         let tolerance = scheme.get("tolerance_seconds").and_then(Value::as_i64).unwrap_or(0);
         let clock_shift = match dice.rng.u32(0..5) {
             0 => dice.rng.i64(-1_000_000..1_000_000),
-            1 => tolerance + 1,
-            2 => -tolerance - 1,
+            1 => tolerance.saturating_add(1),
+            2 => tolerance.saturating_neg().saturating_sub(1),
             _ => 0,
         };
         let mut tampering = Vec::new();

@@ -441,8 +441,8 @@ fn names_are_printed_as_code_so_markdown_in_them_is_not_a_link() {
         let source = format!(
             "accord: 1\nname: keys\nauth:\n  api_key:\n    in: header\n    name: '{name}'\nendpoints:\n  ping:\n    method: GET\n    path: /ping\n    responses:\n      '204':\n        description: No content\n"
         );
-        let compiled =
-            compile_spec(Path::new("keys.yaml"), &source).unwrap_or_else(|failure| panic!("{name}: {}", failure.render()));
+        let compiled = compile_spec(Path::new("keys.yaml"), &source)
+            .unwrap_or_else(|failure| panic!("{name}: {}", failure.render()));
         let book = accord::emit::generate_docs(&[&compiled.ir], &Options::default())
             .unwrap_or_else(|error| panic!("{name}: {error}"));
         let page = book.iter().find(|f| f.path == Path::new("src/keys.md")).expect("the page");

@@ -680,7 +680,8 @@ mod tests {
         for text in markers {
             let value = serde_json::json!({ text: text, "list": [text, { "k": text }], "nested": { "d": text } });
             let printed = to_string(&value);
-            let (read, _) = parse(&printed).unwrap_or_else(|e| panic!("{text:?} printed as\n{printed}\ndoes not read back: {e:?}"));
+            let (read, _) =
+                parse(&printed).unwrap_or_else(|e| panic!("{text:?} printed as\n{printed}\ndoes not read back: {e:?}"));
             assert_eq!(read, value, "{printed}");
         }
     }

@@ -243,10 +243,7 @@ impl<'a> Importer<'a> {
                     Pagination::Page(page) => format!("`{}` and `Link`", page.param),
                     Pagination::NextUrl(next_url) => format!("a next-page URL at `{}`", next_url.next),
                 };
-                self.warn(
-                    pointer,
-                    format!("looks paginated by {style}, but {problem}; add `pagination` by hand"),
-                );
+                self.warn(pointer, format!("looks paginated by {style}, but {problem}; add `pagination` by hand"));
                 None
             }
         }

@@ -44,7 +44,10 @@ impl<'a> Importer<'a> {
             // operations lost.
             if !path.starts_with('/') {
                 let fixed = format!("/{path}");
-                self.warn(&item_pointer, format!("the path `{path}` does not start with `/` (OpenAPI requires it); imported as `{fixed}`"));
+                self.warn(
+                    &item_pointer,
+                    format!("the path `{path}` does not start with `/` (OpenAPI requires it); imported as `{fixed}`"),
+                );
                 path = fixed;
             }
             // A template whose braces do not pair names no parameters anyone can fill in.

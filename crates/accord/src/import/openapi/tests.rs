@@ -755,10 +755,17 @@ fn pagination_is_declared_only_where_check_finds_its_items_and_next_page() {
     let endpoints = &spec["endpoints"];
     assert!(endpoints["get_keys"].get("pagination").is_none(), "{}", endpoints["get_keys"]);
     assert!(
-        has_warning(&warnings, "/paths/~1keys/get", "looks paginated by a next-page URL at `/next_page_uri`, but the response body is not an array"),
+        has_warning(
+            &warnings,
+            "/paths/~1keys/get",
+            "looks paginated by a next-page URL at `/next_page_uri`, but the response body is not an array"
+        ),
         "{warnings:?}"
     );
-    assert_eq!(endpoints["get_calls"]["pagination"], json!({"next_url": {"next": "/next_page_uri", "items": "/calls"}}));
+    assert_eq!(
+        endpoints["get_calls"]["pagination"],
+        json!({"next_url": {"next": "/next_page_uri", "items": "/calls"}})
+    );
 }
 
 #[test]
@@ -768,7 +775,11 @@ fn a_title_with_line_breaks_stays_on_its_comment_line() {
     document["openapi"] = json!("3.0.3\n---");
     let imported = import(&document.to_string(), Some("imported")).expect("imports");
     assert!(
-        imported.yaml.lines().nth(1).is_some_and(|line| line.contains("from Pets ... --- not: yaml (OpenAPI 3.0.3 ---);")),
+        imported
+            .yaml
+            .lines()
+            .nth(1)
+            .is_some_and(|line| line.contains("from Pets ... --- not: yaml (OpenAPI 3.0.3 ---);")),
         "{}",
         imported.yaml
     );

@@ -171,7 +171,8 @@ impl Report {
                     "-".into(),
                     scenario.verdict.as_str().into(),
                 ]);
-                notes.push(scenario.reason.iter().map(|r| format!("{}: {r}", reason_label(scenario.verdict))).collect());
+                notes
+                    .push(scenario.reason.iter().map(|r| format!("{}: {r}", reason_label(scenario.verdict))).collect());
             }
             for (index, step) in scenario.steps.iter().enumerate() {
                 let name = if scenario.steps.len() > 1 {

@@ -434,6 +434,27 @@ fn a_docs_template_with_a_dead_link_or_an_undefined_variable_fails_generation_wi
 }
 
 #[test]
+fn names_are_printed_as_code_so_markdown_in_them_is_not_a_link() {
+    // Found by accord-fuzz: an API key header named like a link passed check and failed
+    // generate (the docs' link checker took the name for a link to a missing anchor).
+    for name in ["[link](#x)", "a`[l](#x)`", "``[l](#x)", "`"] {
+        let source = format!(
+            "accord: 1\nname: keys\nauth:\n  api_key:\n    in: header\n    name: '{name}'\nendpoints:\n  ping:\n    method: GET\n    path: /ping\n    responses:\n      '204':\n        description: No content\n"
+        );
+        let compiled = compile_spec(Path::new("keys.yaml"), &source)
+            .unwrap_or_else(|failure| panic!("{name}: {}", failure.render()));
+        let book = accord::emit::generate_docs(&[&compiled.ir], &Options::default())
+            .unwrap_or_else(|error| panic!("{name}: {error}"));
+        let page = book.iter().find(|f| f.path == Path::new("src/keys.md")).expect("the page");
+        let line = page.contents.lines().find(|line| line.contains("in the header")).expect("the key's line");
+        let fence = if name.contains("``") { "```" } else { "``" };
+        let shown = if name.starts_with('`') || name.ends_with('`') { format!(" {name} ") } else { name.to_string() };
+        let expected = if name.contains('`') { format!("{fence}{shown}{fence}") } else { format!("`{name}`") };
+        assert!(line.ends_with(&format!("{expected}.")), "{name}: {line}");
+    }
+}
+
+#[test]
 fn webhooks_without_a_signature_warn_and_generate_decoding_without_verification() {
     let relative = "tests/good-specs/unsigned_webhooks.yaml";
     let source = std::fs::read_to_string(workspace_root().join(relative)).expect("readable spec");

@@ -72,7 +72,8 @@ fn flag<T: std::str::FromStr>(args: &[String], name: &str) -> Result<Option<T>, 
 fn findings_dir(target: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap_or_default();
     // <target dir>/<profile>/accord-fuzz
-    let target_dir = exe.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("target"));
+    let target_dir =
+        exe.parent().and_then(Path::parent).map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("target"));
     target_dir.join("fuzz-findings").join(target)
 }
 
@@ -137,7 +138,8 @@ fn worker(args: &[String]) -> Result<ExitCode, String> {
         let input = std::panic::catch_unwind(AssertUnwindSafe(|| target.generate(&mut Dice::for_input(stream, index))));
         let Ok(input) = input else {
             let message = LAST_PANIC.with(|last| last.borrow().clone());
-            writeln!(out, "k {index} generator-panic {}", serde_json::Value::String(message)).map_err(|e| e.to_string())?;
+            writeln!(out, "k {index} generator-panic {}", serde_json::Value::String(message))
+                .map_err(|e| e.to_string())?;
             index += 1;
             continue;
         };
@@ -241,7 +243,13 @@ fn parse_line(line: &str) -> Option<Line> {
     }
 }
 
-fn spawn_worker(target: &str, seed: u64, from: u64, to: u64, until_ms: u128) -> Result<(Child, mpsc::Receiver<String>), String> {
+fn spawn_worker(
+    target: &str,
+    seed: u64,
+    from: u64,
+    to: u64,
+    until_ms: u128,
+) -> Result<(Child, mpsc::Receiver<String>), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let mut child = Command::new(exe)
         .args(["worker", target, &seed.to_string(), &from.to_string(), &to.to_string(), &until_ms.to_string()])
@@ -266,8 +274,8 @@ fn spawn_worker(target: &str, seed: u64, from: u64, to: u64, until_ms: u128) -> 
 fn run_target(name: &str, seed: u64, seconds: u64, inputs: u64, hang: Duration) -> Result<Tally, String> {
     let mut tally = Tally::default();
     let started = Instant::now();
-    let until_ms = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0)
-        + u128::from(seconds) * 1000;
+    let until_ms =
+        SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0) + u128::from(seconds) * 1000;
     let deadline = started + Duration::from_secs(seconds);
     let mut regenerator: Option<Box<dyn Target>> = None;
     let mut from = 0;
@@ -309,7 +317,8 @@ fn run_target(name: &str, seed: u64, seconds: u64, inputs: u64, hang: Duration) 
                             }
                             _ => {
                                 let message = message.unwrap_or_default();
-                                let place = format!("seed {seed}, input {index}, saved in {}", findings_dir(name).display());
+                                let place =
+                                    format!("seed {seed}, input {index}, saved in {}", findings_dir(name).display());
                                 tally.record(name, &kind, &message, &place);
                             }
                         }
@@ -333,12 +342,21 @@ fn run_target(name: &str, seed: u64, seconds: u64, inputs: u64, hang: Duration) 
                         // and is a hang only if it is slow again.
                         match replay_time(name, seed, index, hang * 2)? {
                             Some(took) => {
-                                let note = format!("slow once, not again: no answer after {waited:.1} s, then {took:.3} s alone (machine load)");
+                                let note = format!(
+                                    "slow once, not again: no answer after {waited:.1} s, then {took:.3} s alone (machine load)"
+                                );
                                 eprintln!("  input {index}: {note}");
-                                *tally.notes.entry("a stall that did not happen again (machine load)".into()).or_default() += 1;
+                                *tally
+                                    .notes
+                                    .entry("a stall that did not happen again (machine load)".into())
+                                    .or_default() += 1;
                             }
                             None => {
-                                let message = format!("no answer after {waited:.1} s, nor in {} s alone (limit {} s)", hang.as_secs() * 2, hang.as_secs());
+                                let message = format!(
+                                    "no answer after {waited:.1} s, nor in {} s alone (limit {} s)",
+                                    hang.as_secs() * 2,
+                                    hang.as_secs()
+                                );
                                 save_regenerated(&mut regenerator, name, seed, index, "hang", &message)?;
                                 tally.record(name, "hang", &message, &format!("seed {seed}, input {index}"));
                             }
@@ -430,7 +448,9 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
     let names: Vec<&str> = match which.as_str() {
         "all" => targets::NAMES.to_vec(),
         "selftest" => vec!["selftest"],
-        _ => vec![targets::NAMES.iter().find(|n| *n == which).ok_or_else(|| format!("unknown target `{which}`\n{USAGE}"))?],
+        _ => vec![
+            targets::NAMES.iter().find(|n| *n == which).ok_or_else(|| format!("unknown target `{which}`\n{USAGE}"))?,
+        ],
     };
     let seconds: u64 = flag(args, "--seconds")?.unwrap_or(60);
     let inputs: u64 = flag(args, "--inputs")?.unwrap_or(u64::MAX);
@@ -469,7 +489,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             println!("  FAILURE {failure}");
         }
         if !tally.failures.is_empty() {
-            println!("  inputs saved in {} (each with a .txt saying how to reproduce it)", findings_dir(name).display());
+            println!(
+                "  inputs saved in {} (each with a .txt saying how to reproduce it)",
+                findings_dir(name).display()
+            );
             failed = true;
         }
     }

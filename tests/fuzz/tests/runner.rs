@@ -8,7 +8,8 @@ use std::process::Command;
 #[test]
 fn the_runner_counts_saves_and_replays_panics_crashes_and_violations() {
     let exe = env!("CARGO_BIN_EXE_accord-fuzz");
-    let findings = Path::new(exe).parent().and_then(Path::parent).expect("the target folder").join("fuzz-findings/selftest");
+    let findings =
+        Path::new(exe).parent().and_then(Path::parent).expect("the target folder").join("fuzz-findings/selftest");
     let _ = std::fs::remove_dir_all(&findings);
 
     let run = Command::new(exe)

@@ -46,10 +46,7 @@ async fn slow_lorises_are_disconnected_after_the_header_read_timeout() {
     lorises.push(TcpStream::connect(mock.addr()).await.expect("connects"));
     // A well-behaved client is answered meanwhile.
     let mut polite = TcpStream::connect(mock.addr()).await.expect("connects");
-    polite
-        .write_all(b"GET /__accord HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-        .await
-        .expect("writes");
+    polite.write_all(b"GET /__accord HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").await.expect("writes");
     let (answer, _) = read_to_close(&mut polite).await;
     assert!(answer.starts_with(b"HTTP/1.1 200 OK"), "{}", String::from_utf8_lossy(&answer));
     for stream in &mut lorises {

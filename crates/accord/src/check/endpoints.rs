@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use indexmap::IndexMap;
+
 use super::models::Position;
 use super::{Checker, is_json_pointer, is_snake_name};
 use crate::diag::{codes, did_you_mean, join_pointer};
@@ -28,6 +30,59 @@ pub fn path_parameters(path: &str) -> Result<Vec<String>, String> {
         return Err(format!("unmatched `}}` in path `{path}`"));
     }
     Ok(names)
+}
+
+/// Why `check` refuses `pagination` (`spec::bad_pagination`) on an endpoint with these
+/// `responses`, given the spec's `models`: the JSON pointer below the endpoint where it is
+/// wrong (`/pagination/next_url/items`, …) and what is wrong; `None` when it is accepted.
+/// The items must lead to an array in the first 2xx response's body (the body itself when
+/// `items` is absent), and `next` to a property of the body (or of an item of the list,
+/// with `from_last_item`). `accord import openapi` declares only what this accepts.
+pub fn pagination_problem(
+    pagination: &Pagination,
+    responses: &IndexMap<String, ResponseRef>,
+    models: &IndexMap<String, Schema>,
+) -> Option<(String, String)> {
+    let success = responses.iter().find_map(|(status, response)| {
+        if !status.starts_with('2') {
+            return None;
+        }
+        match response {
+            ResponseRef::Short(name) => Some(TypeRef::Name(name.clone())),
+            ResponseRef::Full(full) => full.body.clone(),
+        }
+    });
+    let (style, items, next, from_last_item) = match pagination {
+        Pagination::Cursor(cursor) => ("cursor", &cursor.items, Some(&cursor.next), cursor.from_last_item),
+        Pagination::Page(page) => ("page", &page.items, None, false),
+        Pagination::NextUrl(next_url) => ("next_url", &next_url.items, Some(&next_url.next), false),
+    };
+    let Some(success) = success else {
+        return Some(("/pagination".into(), "a paginated endpoint needs a 2xx response with a body".into()));
+    };
+    let key_pointer = |key: &str| format!("/pagination/{style}/{key}");
+    let list = super::models::follow(models, &success, items.as_deref().unwrap_or(""));
+    match list {
+        Some(list) if super::models::is_array(models, list) => next.and_then(|next| {
+            let source = if from_last_item {
+                super::models::schema_of(models, list).and_then(|s| s.items.as_ref())
+            } else {
+                Some(&success)
+            };
+            if source.and_then(|source| super::models::follow(models, source, next)).is_some() {
+                return None;
+            }
+            let inside = if from_last_item { "an item of the list" } else { "the response body" };
+            Some((key_pointer("next"), format!("`{next}` does not lead to a property of {inside}")))
+        }),
+        _ => Some(match items {
+            Some(items) => (key_pointer("items"), format!("`{items}` does not lead to an array in the response body")),
+            None => (
+                format!("/pagination/{style}"),
+                "the response body is not an array; say where the items are with `items`".into(),
+            ),
+        }),
+    }
 }
 
 impl Checker<'_> {
@@ -224,52 +279,8 @@ impl Checker<'_> {
     /// Checks that pagination pointers lead into the success response's model.
     fn pagination_pointers(&mut self, endpoint: &crate::spec::Endpoint, pointer: &str) {
         let Some(pagination) = &endpoint.pagination else { return };
-        let success = endpoint.responses.iter().find_map(|(status, response)| {
-            if !status.starts_with('2') {
-                return None;
-            }
-            match response {
-                crate::spec::ResponseRef::Short(name) => Some(TypeRef::Name(name.clone())),
-                crate::spec::ResponseRef::Full(full) => full.body.clone(),
-            }
-        });
-        let (style, items, next, from_last_item) = match pagination {
-            Pagination::Cursor(cursor) => ("cursor", &cursor.items, Some(&cursor.next), cursor.from_last_item),
-            Pagination::Page(page) => ("page", &page.items, None, false),
-            Pagination::NextUrl(next_url) => ("next_url", &next_url.items, Some(&next_url.next), false),
-        };
-        let Some(success) = success else {
-            self.report(
-                codes::spec::BAD_PAGINATION,
-                &format!("{pointer}/pagination"),
-                "a paginated endpoint needs a 2xx response with a body".into(),
-            );
-            return;
-        };
-        let key_pointer = |key: &str| format!("{pointer}/pagination/{style}/{key}");
-        let list = self.follow(&success, items.as_deref().unwrap_or(""));
-        let problem = match list {
-            Some(list) if self.is_array(list) => next.and_then(|next| {
-                let source =
-                    if from_last_item { self.schema_of(list).and_then(|s| s.items.as_ref()) } else { Some(&success) };
-                if source.and_then(|source| self.follow(source, next)).is_some() {
-                    return None;
-                }
-                let inside = if from_last_item { "an item of the list" } else { "the response body" };
-                Some((key_pointer("next"), format!("`{next}` does not lead to a property of {inside}")))
-            }),
-            _ => Some(match items {
-                Some(items) => {
-                    (key_pointer("items"), format!("`{items}` does not lead to an array in the response body"))
-                }
-                None => (
-                    format!("{pointer}/pagination/{style}"),
-                    "the response body is not an array; say where the items are with `items`".into(),
-                ),
-            }),
-        };
-        if let Some((at, message)) = problem {
-            self.report(codes::spec::BAD_PAGINATION, &at, message);
+        if let Some((at, message)) = pagination_problem(pagination, &endpoint.responses, &self.spec.models) {
+            self.report(codes::spec::BAD_PAGINATION, &format!("{pointer}{at}"), message);
         }
     }
 

@@ -4,6 +4,8 @@
 
 use std::collections::BTreeSet;
 
+use indexmap::IndexMap;
+
 use super::{Checker, PRIMITIVES};
 use crate::diag::{codes, did_you_mean, join_pointer};
 use crate::spec::*;
@@ -233,37 +235,38 @@ impl Checker<'_> {
             diagnostic.help = hint.or(Some("declare it under `models`".into()));
         }
     }
+}
 
-    /// The schema a type reference names (`None` for primitives and unknown names).
-    pub(super) fn schema_of<'s>(&'s self, ty: &'s TypeRef) -> Option<&'s Schema> {
-        match ty {
-            TypeRef::Name(name) => self.spec.models.get(name),
-            TypeRef::Inline(schema) => Some(schema),
-        }
+/// The schema a type reference names among `models` (`None` for primitives and unknown names).
+pub(super) fn schema_of<'s>(models: &'s IndexMap<String, Schema>, ty: &'s TypeRef) -> Option<&'s Schema> {
+    match ty {
+        TypeRef::Name(name) => models.get(name),
+        TypeRef::Inline(schema) => Some(schema),
     }
+}
 
-    /// The type a JSON pointer leads to inside a value of type `ty`, or `None` when a
-    /// segment names no property.
-    pub(super) fn follow<'s>(&'s self, ty: &'s TypeRef, pointer: &str) -> Option<&'s TypeRef> {
-        let mut current = ty;
-        if pointer.is_empty() {
-            return Some(current);
-        }
-        for segment in pointer.split('/').skip(1) {
-            let segment = segment.replace("~1", "/").replace("~0", "~");
-            let schema = self.schema_of(current)?;
-            current = match (&schema.items, schema.properties.get(&segment)) {
-                (_, Some(property)) => property,
-                (Some(items), None) if segment.parse::<usize>().is_ok() => items,
-                _ => return None,
-            };
-        }
-        Some(current)
+/// The type a JSON pointer leads to inside a value of type `ty`, or `None` when a segment
+/// names no property.
+pub(super) fn follow<'s>(models: &'s IndexMap<String, Schema>, ty: &'s TypeRef, pointer: &str) -> Option<&'s TypeRef> {
+    let mut current = ty;
+    if pointer.is_empty() {
+        return Some(current);
     }
+    for segment in pointer.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        let schema = schema_of(models, current)?;
+        current = match (&schema.items, schema.properties.get(&segment)) {
+            (_, Some(property)) => property,
+            (Some(items), None) if segment.parse::<usize>().is_ok() => items,
+            _ => return None,
+        };
+    }
+    Some(current)
+}
 
-    pub(super) fn is_array(&self, ty: &TypeRef) -> bool {
-        self.schema_of(ty).is_some_and(|schema| schema.items.is_some())
-    }
+/// Whether a value of type `ty` is a list (its schema has `items`).
+pub(super) fn is_array(models: &IndexMap<String, Schema>, ty: &TypeRef) -> bool {
+    schema_of(models, ty).is_some_and(|schema| schema.items.is_some())
 }
 
 /// Where a schema is written, which decides what `required` means.

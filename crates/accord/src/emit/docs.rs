@@ -238,18 +238,23 @@ pub fn check_fragments(markdown: &str) -> Result<(), String> {
                 targets.insert(rest[..end].to_string());
             }
         }
-        let mut rest = line;
+        // A link inside a code span is text, not a link (CommonMark 6.1).
+        if !line.contains("](#") {
+            continue;
+        }
+        let outside = outside_code_spans(line);
+        let mut rest = outside.as_str();
         while rest.contains("](#")
             && let Some(start) = rest.find("](#")
         {
             rest = &rest[start + 3..];
             if let Some(end) = rest.find(')') {
-                links.push((number + 1, &rest[..end]));
+                links.push((number + 1, rest[..end].to_string()));
             }
         }
     }
     for (line, link) in links {
-        if !targets.contains(link) {
+        if !targets.contains(&link) {
             let text: String = markdown.lines().nth(line - 1).unwrap_or_default().trim().chars().take(160).collect();
             return Err(format!(
                 "line {line} links to `#{link}`, which no heading or `<a id>` of the page has (two headings with the \
@@ -258,6 +263,43 @@ pub fn check_fragments(markdown: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// `line` with its code spans blanked: a run of backticks opens a span that the next run of
+/// the same length closes (CommonMark 6.1); a run without its match is literal text.
+fn outside_code_spans(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('`') {
+        out.push_str(&rest[..open]);
+        let after_open = &rest[open..];
+        let run = after_open.len() - after_open.trim_start_matches('`').len();
+        let inside = &after_open[run..];
+        // The closing run: exactly `run` backticks, not part of a longer run.
+        let mut search = 0;
+        let mut close = None;
+        while let Some(found) = inside[search..].find('`') {
+            let start = search + found;
+            let length = inside[start..].len() - inside[start..].trim_start_matches('`').len();
+            if length == run {
+                close = Some(start);
+                break;
+            }
+            search = start + length;
+        }
+        match close {
+            Some(close) => {
+                out.push(' ');
+                rest = &inside[close + run..];
+            }
+            None => {
+                out.push_str(&after_open[..run]);
+                rest = inside;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The text of an ATX heading (`## Error codes` → `Error codes`), code spans unwrapped.
@@ -283,5 +325,17 @@ mod tests {
         assert_eq!(check_fragments(page), Ok(()));
         let error = check_fragments("# Title\n\n[a](#title) [b](#order)\n").unwrap_err();
         assert!(error.starts_with("line 3 links to `#order`"), "{error}");
+    }
+
+    #[test]
+    fn a_link_inside_a_code_span_is_text() {
+        // A name printed as code (`{{ name | code }}`), backticks in it or not.
+        assert_eq!(check_fragments("# T\n\n- in the header `[link](#x)`.\n"), Ok(()));
+        assert_eq!(check_fragments("# T\n\n- ``a`[l](#x)` `` and `` ` `` and ```[m](#y)```\n"), Ok(()));
+        // A run without its match is literal, and the link after it is a link.
+        let error = check_fragments("# T\n\n`` not closed [l](#x)\n").unwrap_err();
+        assert!(error.starts_with("line 3 links to `#x`"), "{error}");
+        let error = check_fragments("# T\n\n`a` [l](#x) `b`\n").unwrap_err();
+        assert!(error.starts_with("line 3 links to `#x`"), "{error}");
     }
 }

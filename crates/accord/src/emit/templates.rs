@@ -53,6 +53,7 @@ impl Templates {
         env.set_syntax(syntax);
         env.add_filter("anchor", anchor);
         env.add_filter("cell", cell);
+        env.add_filter("code", code);
         env.add_filter("json", json);
         env.add_filter("constraints", constraints);
         env.add_filter("prose", prose);
@@ -145,6 +146,24 @@ pub fn anchor(text: String) -> String {
             }
         })
         .collect()
+}
+
+/// A Markdown code span holding `value` as written (`{{ header.name | code }}` →
+/// `` `X-Key` ``): the fence is one backtick longer than the longest run of backticks in
+/// the text, and a space pads a text that starts or ends with a backtick (CommonMark 6.1), so
+/// a name such as ``a`[l](#x)` `` shows as it is instead of closing the span and becoming a
+/// link. Names, headers and paths are not prose: nothing in them is Markdown.
+pub fn code(value: Value) -> String {
+    let text = value.to_string();
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 /// Makes text safe inside a Markdown table cell: one line (runs of whitespace become one

@@ -189,6 +189,25 @@ pub fn to_string(value: &serde_json::Value) -> String {
     serde_yaml::to_string(value).unwrap_or_default()
 }
 
+/// Longest text [`comment_line`] keeps, in characters.
+pub const COMMENT_LINE_MAX: usize = 200;
+
+/// `text` made fit to follow `# ` on one comment line: a comment ends at the first line break,
+/// so every break YAML or an editor knows (LF, CR, NEL, LS, PS) and every other character
+/// YAML does not allow or that is a control becomes a space, runs of whitespace one space;
+/// longer than [`COMMENT_LINE_MAX`] characters it is cut, with `…`. (A title holding
+/// `\n...\n` printed as is ended the document inside the comment: issue 20 item 13.)
+pub fn comment_line(text: &str) -> String {
+    let cleaned: String =
+        text.chars().map(|c| if c.is_control() || !printable(c) || c.is_whitespace() { ' ' } else { c }).collect();
+    let mut words = cleaned.split(' ').filter(|word| !word.is_empty()).collect::<Vec<_>>().join(" ");
+    if let Some((cut, _)) = words.char_indices().nth(COMMENT_LINE_MAX) {
+        words.truncate(cut);
+        words.push('…');
+    }
+    words
+}
+
 /// Refuses flow nesting (YAML `[`/`{` collections, JSON arrays and objects) deeper than
 /// [`MAX_DEPTH`], by a scan linear in the length of `source`: for text that another parser
 /// (serde_json) reads, since [`parse`] scans for itself.
@@ -653,5 +672,29 @@ mod tests {
         assert_eq!(refused("a: 1\n...\n---\n"), (codes::yaml::MULTIPLE_DOCUMENTS, 3, 1));
         // A leading `---` (and a trailing `...`) open and close the one document.
         assert!(parse("---\na: 1\n...\n").is_ok());
+    }
+
+    #[test]
+    fn printed_strings_with_document_markers_read_back_as_one_document() {
+        let markers = ["---", "...", "a\n---\nb", "a\n...\nb", "--- x", "... x", "x\n--- \n...", "\n---\n", "# no"];
+        for text in markers {
+            let value = serde_json::json!({ text: text, "list": [text, { "k": text }], "nested": { "d": text } });
+            let printed = to_string(&value);
+            let (read, _) =
+                parse(&printed).unwrap_or_else(|e| panic!("{text:?} printed as\n{printed}\ndoes not read back: {e:?}"));
+            assert_eq!(read, value, "{printed}");
+        }
+    }
+
+    #[test]
+    fn a_comment_line_holds_no_line_break() {
+        let title = "Pets\n...\n---\r\nb: 1\u{85}c\u{2028}d\u{2029}e\u{0}f\t g";
+        let line = comment_line(title);
+        assert_eq!(line, "Pets ... --- b: 1 c d e f g");
+        let (value, _) = parse(&format!("# from {line}\na: 1\n")).expect("one document");
+        assert_eq!(value, serde_json::json!({ "a": 1 }));
+        let long = comment_line(&"x".repeat(COMMENT_LINE_MAX + 5));
+        assert_eq!(long.chars().count(), COMMENT_LINE_MAX + 1);
+        assert!(long.ends_with('…'));
     }
 }

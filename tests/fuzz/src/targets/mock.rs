@@ -19,11 +19,59 @@ use crate::known;
 use crate::mutate::{Dice, mutate_bytes, mutate_value};
 
 const MOCK_KEYWORDS: &[&str] = &[
-    "[", "]", "[]", "[0]", "[1]", "%5B", "%5D", "&", "=", "+", "%", "%00", "%FF", "true", "false", "null", "1",
-    "-1", "1.5", "1e999", "{\"a\":1}", "[1,2]", "\"", "id", "limit", "cursor", "page", "metadata", "items",
-    "application/json", "multipart/form-data; boundary=x", "x-request-id", "idempotency-key", "authorization",
-    "Bearer x", "$ref", "#/$defs/", "type", "anyOf", "oneOf", "allOf", "properties", "items", "prefixItems",
-    "additionalProperties", "enum", "const", "integer", "number", "string", "boolean", "array", "object",
+    "[",
+    "]",
+    "[]",
+    "[0]",
+    "[1]",
+    "%5B",
+    "%5D",
+    "&",
+    "=",
+    "+",
+    "%",
+    "%00",
+    "%FF",
+    "true",
+    "false",
+    "null",
+    "1",
+    "-1",
+    "1.5",
+    "1e999",
+    "{\"a\":1}",
+    "[1,2]",
+    "\"",
+    "id",
+    "limit",
+    "cursor",
+    "page",
+    "metadata",
+    "items",
+    "application/json",
+    "multipart/form-data; boundary=x",
+    "x-request-id",
+    "idempotency-key",
+    "authorization",
+    "Bearer x",
+    "$ref",
+    "#/$defs/",
+    "type",
+    "anyOf",
+    "oneOf",
+    "allOf",
+    "properties",
+    "items",
+    "prefixItems",
+    "additionalProperties",
+    "enum",
+    "const",
+    "integer",
+    "number",
+    "string",
+    "boolean",
+    "array",
+    "object",
 ];
 
 /// One request, saved as JSON.
@@ -55,7 +103,8 @@ impl MockTarget {
         let mut models = BTreeMap::new();
         for folder in ["specs", "tests/good-specs"] {
             for (path, bytes) in read_folder(&root.join(folder), &[".yaml"])? {
-                let relative = format!("{folder}/{}", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
+                let relative =
+                    format!("{folder}/{}", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default());
                 let text = String::from_utf8_lossy(&bytes);
                 let compiled = accord::compile_spec(Path::new(&relative), &text).map_err(|f| f.render())?;
                 models.insert(relative, Model::new(accord::emit::contract::build(&compiled.ir)));
@@ -193,7 +242,13 @@ impl Target for MockTarget {
             };
             let encoded: String = text
                 .bytes()
-                .map(|b| if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' { (b as char).to_string() } else { format!("%{b:02X}") })
+                .map(|b| {
+                    if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+                        (b as char).to_string()
+                    } else {
+                        format!("%{b:02X}")
+                    }
+                })
                 .collect();
             path = path.replace(&format!("{{{}}}", param.name), &encoded);
         }
@@ -243,7 +298,11 @@ impl Target for MockTarget {
                 }
             }
         }
-        let method = if dice.chance(90) { op.method.as_str().to_string() } else { dice.pick(&["GET", "POST", "X", ""]).to_string() };
+        let method = if dice.chance(90) {
+            op.method.as_str().to_string()
+        } else {
+            dice.pick(&["GET", "POST", "X", ""]).to_string()
+        };
         let case = Case {
             method,
             path: String::from_utf8_lossy(&path).into_owned(),

@@ -98,10 +98,13 @@ fn special(dice: &mut Dice) -> Vec<u8> {
         6 => {
             let length = dice.rng.usize(1..400);
             let name: String = std::iter::repeat_n('a', length).collect();
-            format!("accord: 1\nname: {name}\nendpoints:\n  get_ping:\n    method: GET\n    path: /ping\n    responses: {{ \"204\": {{ description: No content }} }}\n")
+            format!(
+                "accord: 1\nname: {name}\nendpoints:\n  get_ping:\n    method: GET\n    path: /ping\n    responses: {{ \"204\": {{ description: No content }} }}\n"
+            )
         }
         _ => {
-            let word = *dice.pick(&["docs", "index", "src", "self", "crate", "foo__bar", "fuzz", "Type", "type", "_", "a-b"]);
+            let word =
+                *dice.pick(&["docs", "index", "src", "self", "crate", "foo__bar", "fuzz", "Type", "type", "_", "a-b"]);
             format!(
                 "accord: 1\nname: fuzz\nmodels:\n  {word}:\n    properties: {{ {word}: string }}\nendpoints:\n  {word}:\n    method: GET\n    path: /{word}\n    responses: {{ \"200\": {word} }}\n"
             )
@@ -194,9 +197,7 @@ impl SpecTarget {
                     .diagnostics
                     .iter()
                     .find(|d| d.location.is_none() && !UNLOCATED_BY_DESIGN.contains(&d.code.name()));
-                Outcome::Rejected(
-                    unlocated.map(|d| format!("error without a location: {}\n{rendered}", d.code.name())),
-                )
+                Outcome::Rejected(unlocated.map(|d| format!("error without a location: {}\n{rendered}", d.code.name())))
             }
         }
     }

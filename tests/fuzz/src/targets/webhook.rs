@@ -21,10 +21,41 @@ const ED25519_SIGNING: &str = "whsk_VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk=
 const ED25519_VERIFYING: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
 
 const WEBHOOK_KEYWORDS: &[&str] = &[
-    "{body}", "{timestamp}", "{id}", "{url}", "{form_params}", "{hex}", "{base64}", "t=", "v1=", "v1,", "v1a,",
-    "sha256=", "sha1=", "v0:", ",", " ", ".", ":", "=", "whsec_", "whpk_", "whsk_", "webhook-id",
-    "webhook-timestamp", "webhook-signature", "Stripe-Signature", "X-Hub-Signature-256", "X-Twilio-Signature",
-    "hmac-sha256", "hmac-sha1", "ed25519", "base64", "hex", "utf8", "bodySHA256",
+    "{body}",
+    "{timestamp}",
+    "{id}",
+    "{url}",
+    "{form_params}",
+    "{hex}",
+    "{base64}",
+    "t=",
+    "v1=",
+    "v1,",
+    "v1a,",
+    "sha256=",
+    "sha1=",
+    "v0:",
+    ",",
+    " ",
+    ".",
+    ":",
+    "=",
+    "whsec_",
+    "whpk_",
+    "whsk_",
+    "webhook-id",
+    "webhook-timestamp",
+    "webhook-signature",
+    "Stripe-Signature",
+    "X-Hub-Signature-256",
+    "X-Twilio-Signature",
+    "hmac-sha256",
+    "hmac-sha1",
+    "ed25519",
+    "base64",
+    "hex",
+    "utf8",
+    "bodySHA256",
 ];
 
 /// One webhook case, saved as JSON.
@@ -96,7 +127,9 @@ impl WebhookTarget {
                 Value::Object(map) => {
                     for (key, child) in map {
                         match (key.as_str(), child) {
-                            ("secret" | "public_key" | "signing_key", Value::String(text)) => secrets.push(text.clone()),
+                            ("secret" | "public_key" | "signing_key", Value::String(text)) => {
+                                secrets.push(text.clone())
+                            }
                             ("payload" | "body", Value::String(text)) => bodies.push(text.clone().into_bytes()),
                             ("msg_id" | "id", Value::String(text)) => ids.push(text.clone()),
                             _ => stack.push(child),
@@ -294,12 +327,14 @@ impl Target for WebhookTarget {
             return Outcome::Rejected(None);
         }
         let signing_key = Secret::new(case.signing_key.clone());
-        let message = Message { body: &body, timestamp: case.timestamp, id: case.id.as_deref(), url: case.url.as_deref() };
+        let message =
+            Message { body: &body, timestamp: case.timestamp, id: case.id.as_deref(), url: case.url.as_deref() };
         let signed = match scheme.sign(&message, &[&signing_key]) {
             Ok(headers) => headers,
             Err(_) => return Outcome::Rejected(None),
         };
-        let mut headers: Vec<(String, Vec<u8>)> = signed.iter().map(|(n, v)| (n.clone(), v.clone().into_bytes())).collect();
+        let mut headers: Vec<(String, Vec<u8>)> =
+            signed.iter().map(|(n, v)| (n.clone(), v.clone().into_bytes())).collect();
         let now = clock(case.timestamp);
         let is_ed25519 = scheme.algorithm == accord_runtime::webhook::SignatureAlgorithm::Ed25519;
         // The key that verifies what `signing_key` signed: the same text for HMAC, the public
@@ -316,8 +351,8 @@ impl Target for WebhookTarget {
         {
             match scheme.verify(&headers, &body, case.url.as_deref(), &[matching], now) {
                 Ok(verified) => {
-                    let signs_timestamp = scheme.signed_payload.contains("{timestamp}")
-                        || scheme.format.contains("{timestamp}");
+                    let signs_timestamp =
+                        scheme.signed_payload.contains("{timestamp}") || scheme.format.contains("{timestamp}");
                     if signs_timestamp && verified.timestamp != Some(case.timestamp) {
                         return Outcome::Violation(format!(
                             "round-trip: signed timestamp {} read back as {:?}",
@@ -349,7 +384,9 @@ impl Target for WebhookTarget {
                 }
                 Tamper::FlipBody(..) => {}
                 Tamper::AppendBody(text) => body.extend(text.as_bytes()),
-                Tamper::SetHeader(index, value) if !headers.is_empty() => headers[index % count].1 = header_bytes(value),
+                Tamper::SetHeader(index, value) if !headers.is_empty() => {
+                    headers[index % count].1 = header_bytes(value)
+                }
                 Tamper::EditHeader(index, at, text) if !headers.is_empty() => {
                     let value = &mut headers[index % count].1;
                     let at = (*at).min(value.len());

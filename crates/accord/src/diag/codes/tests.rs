@@ -175,7 +175,10 @@ fn the_situations_in_words_happen_as_described() {
     let badly_named = crate::import::openapi::import(document, Some("Bad-Name"));
     let diagnostic = &badly_named.expect_err("a bad output name").diagnostics[0];
     assert_eq!(diagnostic.code, import::OUTPUT_NAME);
-    assert!(diagnostic.help.as_deref().is_some_and(|help| help.ends_with("write to `bad_name.yaml`")), "{diagnostic:?}");
+    assert!(
+        diagnostic.help.as_deref().is_some_and(|help| help.ends_with("write to `bad_name.yaml`")),
+        "{diagnostic:?}"
+    );
 
     let files: Vec<PathBuf> = ["foo_bar", "foo__bar"]
         .iter()

@@ -223,8 +223,34 @@ impl<'a> Importer<'a> {
         slot.get_or_insert_with(|| header.to_string());
     }
 
-    /// Pagination where a heuristic is reliable; a suggestion (warning) where it is not.
+    /// Pagination where a heuristic is reliable; a suggestion (warning) where it is not. What
+    /// is declared is what `check` accepts ([`crate::check::pagination_problem`], against the
+    /// models converted so far, which the body's are): a heuristic whose items or next-page
+    /// pointer the converted body does not have is a warning instead.
     pub(super) fn pagination(
+        &mut self,
+        query: &IndexMap<String, TypeRef>,
+        responses: &IndexMap<String, ResponseRef>,
+        headers: &[String],
+        pointer: &str,
+    ) -> Option<Pagination> {
+        let pagination = self.guess_pagination(query, responses, headers, pointer)?;
+        match crate::check::pagination_problem(&pagination, responses, &self.models) {
+            None => Some(pagination),
+            Some((_, problem)) => {
+                let style = match &pagination {
+                    Pagination::Cursor(cursor) => format!("a `{}` cursor", cursor.param),
+                    Pagination::Page(page) => format!("`{}` and `Link`", page.param),
+                    Pagination::NextUrl(next_url) => format!("a next-page URL at `{}`", next_url.next),
+                };
+                self.warn(pointer, format!("looks paginated by {style}, but {problem}; add `pagination` by hand"));
+                None
+            }
+        }
+    }
+
+    /// The pagination a heuristic finds, before `check`'s rule is applied.
+    fn guess_pagination(
         &mut self,
         query: &IndexMap<String, TypeRef>,
         responses: &IndexMap<String, ResponseRef>,

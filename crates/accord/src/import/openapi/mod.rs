@@ -142,7 +142,9 @@ pub fn import(text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
     let yaml = format!(
         "# yaml-language-server: $schema=../generated/accord.schema.json\n# Imported by `accord import openapi` from {title} (OpenAPI {version}); {} warning(s).\n{}",
         importer.warnings.len(),
-        crate::spec::yaml::to_string(&value)
+        crate::spec::yaml::to_string(&value),
+        title = crate::spec::yaml::comment_line(&title),
+        version = crate::spec::yaml::comment_line(&version),
     );
     Ok(Imported { name, yaml, warnings: importer.warnings })
 }

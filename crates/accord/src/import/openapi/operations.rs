@@ -31,13 +31,31 @@ impl<'a> Importer<'a> {
         let mut shapes: BTreeMap<(String, String), String> = BTreeMap::new();
         for (raw_path, item) in paths {
             let item_pointer = format!("/paths/{}", escape(raw_path));
-            let path = raw_path.split('#').next().unwrap_or(raw_path);
-            if path != raw_path {
+            let mut path = raw_path.split('#').next().unwrap_or(raw_path).to_string();
+            if path != *raw_path {
                 self.warn(
                     &item_pointer,
                     format!("the fragment of `{raw_path}` is not sent over HTTP; the path is `{path}`"),
                 );
             }
+            // OpenAPI says a path MUST begin with `/`, and appends it to the server URL as
+            // written: `pets` under `https://api.example.com/v1` was meant as `/pets` (no one
+            // means `/v1pets`), so the slash is added, with a warning, rather than the
+            // operations lost.
+            if !path.starts_with('/') {
+                let fixed = format!("/{path}");
+                self.warn(
+                    &item_pointer,
+                    format!("the path `{path}` does not start with `/` (OpenAPI requires it); imported as `{fixed}`"),
+                );
+                path = fixed;
+            }
+            // A template whose braces do not pair names no parameters anyone can fill in.
+            if let Err(problem) = crate::check::path_parameters(&path) {
+                self.warn(&item_pointer, format!("{problem}; its operations are dropped"));
+                continue;
+            }
+            let path = path.as_str();
             let Some((item, item_pointer)) = self.deref(item, &item_pointer) else { continue };
             let shared_params: Vec<(&'a Value, String)> = item
                 .get("parameters")

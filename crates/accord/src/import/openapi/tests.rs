@@ -716,3 +716,73 @@ fn urls_are_absolute_http_urls_or_left_out_with_a_warning() {
     assert!(has_warning(&warnings, "/servers/0", "is relative to where the document is served"), "{warnings:?}");
     assert!(has_warning(&warnings, "/servers/1", "uses scheme `file`"), "{warnings:?}");
 }
+
+#[test]
+fn paths_without_a_leading_slash_get_one_and_unpaired_braces_are_dropped_with_a_warning() {
+    let op = |method: &str, id: &str| json!({method: {"operationId": id, "responses": {"200": {"description": "ok"}}}});
+    let (spec, warnings) = import_doc(doc(json!({
+        "paths": {"pets": op("get", "listPets"), "": op("post", "createPet"), "/a/{b": op("get", "broken"), "/c}": op("get", "stray")}
+    })));
+    let endpoints = &spec["endpoints"];
+    assert_eq!(endpoints["list_pets"]["path"], json!("/pets"));
+    assert_eq!(endpoints["create_pet"]["path"], json!("/"));
+    assert!(endpoints.get("broken").is_none() && endpoints.get("stray").is_none(), "{endpoints}");
+    assert!(has_warning(&warnings, "/paths/pets", "does not start with `/`"), "{warnings:?}");
+    assert!(has_warning(&warnings, "/paths/pets", "imported as `/pets`"), "{warnings:?}");
+    assert!(has_warning(&warnings, "/paths/", "imported as `/`"), "{warnings:?}");
+    assert!(has_warning(&warnings, "/paths/~1a~1{b", "unclosed `{`"), "{warnings:?}");
+    assert!(has_warning(&warnings, "/paths/~1c}", "unmatched `}`"), "{warnings:?}");
+}
+
+#[test]
+fn pagination_is_declared_only_where_check_finds_its_items_and_next_page() {
+    let list = |body: Value| {
+        json!({"get": {"parameters": [{"name": "page", "in": "query", "schema": {"type": "integer"}}],
+            "responses": {"200": {"description": "page", "content": {"application/json": {"schema": body}}}}}})
+    };
+    let (spec, warnings) = import_doc(doc(json!({
+        "paths": {
+            // `next_page_uri` but no list: check wants `items` for an object body.
+            "/keys": list(json!({"type": "object", "properties": {"next_page_uri": {"type": "string"}, "count": {"type": "integer"}}})),
+            // The list through a `$ref`d model: found by check's rule too.
+            "/calls": list(json!({"$ref": "#/components/schemas/CallPage"}))
+        },
+        "components": {"schemas": {
+            "Call": {"type": "object", "properties": {"sid": {"type": "string"}}},
+            "CallPage": {"type": "object", "properties": {"calls": {"type": "array", "items": {"$ref": "#/components/schemas/Call"}}, "next_page_uri": {"type": "string"}}}
+        }}
+    })));
+    let endpoints = &spec["endpoints"];
+    assert!(endpoints["get_keys"].get("pagination").is_none(), "{}", endpoints["get_keys"]);
+    assert!(
+        has_warning(
+            &warnings,
+            "/paths/~1keys/get",
+            "looks paginated by a next-page URL at `/next_page_uri`, but the response body is not an array"
+        ),
+        "{warnings:?}"
+    );
+    assert_eq!(
+        endpoints["get_calls"]["pagination"],
+        json!({"next_url": {"next": "/next_page_uri", "items": "/calls"}})
+    );
+}
+
+#[test]
+fn a_title_with_line_breaks_stays_on_its_comment_line() {
+    let mut document = doc(json!({}));
+    document["info"]["title"] = json!("Pets\n...\n---\nnot: yaml");
+    document["openapi"] = json!("3.0.3\n---");
+    let imported = import(&document.to_string(), Some("imported")).expect("imports");
+    assert!(
+        imported
+            .yaml
+            .lines()
+            .nth(1)
+            .is_some_and(|line| line.contains("from Pets ... --- not: yaml (OpenAPI 3.0.3 ---);")),
+        "{}",
+        imported.yaml
+    );
+    let (spec, _) = import_doc(document);
+    assert_eq!(spec["title"], json!("Pets\n...\n---\nnot: yaml"));
+}

@@ -400,7 +400,7 @@ impl<'a> Importer<'a> {
             if !stringly {
                 self.warn(
                     &format!("{pointer}/{}/schema", escape(media)),
-                    format!("`{media}` bodies are {verb} as {content_type} as they are; the schema is not applied"),
+                    format!("`{media}` bodies are {verb} as {content_type}; their schema is not applied"),
                 );
             }
         }

@@ -206,7 +206,9 @@ impl Model {
     /// first; else a code a client would classify one of them as (declared with its range or
     /// `default`).
     fn pick_code(&self, op: &Operation, statuses: &[u16], names: &[&str]) -> Option<&ErrorCode> {
-        let exact = |c: &&ErrorCode| c.statuses.iter().any(|s| statuses.iter().any(|status| *s == StatusPattern::Exact(*status)));
+        let exact = |c: &&ErrorCode| {
+            c.statuses.iter().any(|s| statuses.iter().any(|status| *s == StatusPattern::Exact(*status)))
+        };
         let candidates: Vec<&ErrorCode> = self.codes_of(op).into_iter().filter(exact).collect();
         names
             .iter()

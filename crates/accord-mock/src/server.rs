@@ -869,7 +869,9 @@ fn read_request(
                 // text, for comparing with a scenario's).
                 ContentType::Text | ContentType::Binary => {
                     let sent = headers.get("content-type").and_then(|v| v.to_str().ok());
-                    if let Some(problem) = raw_media_problem(declared.content_type, declared.media_type.as_deref(), sent) {
+                    if let Some(problem) =
+                        raw_media_problem(declared.content_type, declared.media_type.as_deref(), sent)
+                    {
                         problems.push(Problem { at: "header/content-type".into(), message: problem });
                     }
                     match declared.content_type {
@@ -1089,5 +1091,28 @@ async fn control(shared: &Arc<Shared>, method: &Method, path: &str, body: &Bytes
             }
         }
         _ => Reply::json(404, json!({"error": format!("no control endpoint {method} {path}")})),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_bodies_must_come_with_their_declared_media_type() {
+        let text = ContentType::Text;
+        assert_eq!(raw_media_problem(text, Some("text/csv"), Some("text/csv; charset=utf-8")), None);
+        assert_eq!(raw_media_problem(text, Some("text/csv"), Some("TEXT/CSV")), None);
+        assert_eq!(raw_media_problem(text, None, Some("text/plain")), None);
+        assert_eq!(
+            raw_media_problem(text, Some("text/csv"), Some("application/json")).as_deref(),
+            Some("expected `text/csv`, got `application/json`")
+        );
+        assert_eq!(raw_media_problem(text, None, None).as_deref(), Some("expected `text/plain`, got none"));
+        let binary = ContentType::Binary;
+        assert_eq!(raw_media_problem(binary, Some("image/*"), Some("image/png")), None);
+        assert!(raw_media_problem(binary, Some("image/*"), Some("application/pdf")).is_some());
+        // Undeclared, a binary body may be any bytes.
+        assert_eq!(raw_media_problem(binary, None, Some("application/zip")), None);
     }
 }

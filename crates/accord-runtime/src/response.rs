@@ -154,8 +154,14 @@ mod tests {
         assert_eq!((csv.body.as_str(), csv.content_type()), ("a,b\n1,2\n", Some("text/csv")));
         let png = decode_raw::<Vec<u8>, TestError>(raw(200, "image/png", &[0x89, b'P', b'N', b'G', 0xff])).unwrap();
         assert_eq!(png.body, [0x89, b'P', b'N', b'G', 0xff]);
-        assert!(matches!(decode_raw::<String, TestError>(raw(200, "text/plain", &[0xff, 0xfe])), Err(TestError::Decode)));
-        assert!(matches!(decode_raw::<Vec<u8>, TestError>(raw(404, "text/plain", b"gone")), Err(TestError::Status(404))));
+        assert!(matches!(
+            decode_raw::<String, TestError>(raw(200, "text/plain", &[0xff, 0xfe])),
+            Err(TestError::Decode)
+        ));
+        assert!(matches!(
+            decode_raw::<Vec<u8>, TestError>(raw(404, "text/plain", b"gone")),
+            Err(TestError::Status(404))
+        ));
         let _ = TestError::Transport;
     }
 }

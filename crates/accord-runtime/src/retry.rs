@@ -12,8 +12,8 @@ use reqwest::header::HeaderMap;
 
 use crate::error::{TransportError, TransportErrorKind};
 use crate::policy::RetryStrategy;
-pub use accord_contract::wire::StatusPattern;
 use crate::response::RawResponse;
+pub use accord_contract::wire::StatusPattern;
 
 mod decision;
 
@@ -286,7 +286,11 @@ mod tests {
     fn the_most_specific_pattern_decides_and_a_catch_all_keeps_its_declared_strategy() {
         const PATTERNS: &[ErrorRule] = &[
             ErrorRule { status: StatusPattern::Exact(503), code: None, strategy: RetryStrategy::Backoff },
-            ErrorRule { status: StatusPattern::Range(4), code: Some("THROTTLED"), strategy: RetryStrategy::AfterHeader },
+            ErrorRule {
+                status: StatusPattern::Range(4),
+                code: Some("THROTTLED"),
+                strategy: RetryStrategy::AfterHeader,
+            },
             ErrorRule { status: StatusPattern::Range(4), code: Some("INVALID"), strategy: RetryStrategy::Never },
             ErrorRule { status: StatusPattern::Default, code: None, strategy: RetryStrategy::Never },
         ];

@@ -127,9 +127,7 @@ async fn read_only_fields_are_not_sent_and_write_only_fields_not_expected() {
 
 /// The mock of `tests/good-specs/responses_and_raw_bodies.yaml`, playing `scenario`, and a
 /// client of it.
-async fn responses_mock(
-    scenario: &str,
-) -> (MockServer, accord_consumer::responses_and_raw_bodies::Client) {
+async fn responses_mock(scenario: &str) -> (MockServer, accord_consumer::responses_and_raw_bodies::Client) {
     let contract =
         Contract::from_json(accord_consumer::RESPONSES_AND_RAW_BODIES_CONTRACT).expect("the build script wrote it");
     let server = MockServer::start(contract, MockOptions::default()).await.expect("the mock starts");

@@ -415,3 +415,20 @@ impl Checker<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_media_type;
+
+    #[test]
+    fn media_types_are_type_and_subtype() {
+        for good in
+            ["text/csv", "image/png", "image/*", "application/vnd.api+json", "application/x-www-form-urlencoded"]
+        {
+            assert!(is_media_type(good), "{good}");
+        }
+        for bad in ["png", "*/*", "text/", "/csv", "text/csv; charset=utf-8", "text csv/x", "image/p*"] {
+            assert!(!is_media_type(bad), "{bad}");
+        }
+    }
+}

@@ -494,11 +494,7 @@ impl<'a> Importer<'a> {
 
     /// The body of a response: JSON (or `*/*` with a schema) by its schema, else read as it
     /// is (`text` or `binary`, with its media type); `None` without content.
-    fn response_body(
-        &mut self,
-        response: &'a Value,
-        pointer: &str,
-    ) -> Option<(TypeRef, ContentType, Option<String>)> {
+    fn response_body(&mut self, response: &'a Value, pointer: &str) -> Option<(TypeRef, ContentType, Option<String>)> {
         let content = response.get("content").and_then(Value::as_object).filter(|c| !c.is_empty())?;
         let json = content
             .iter()
@@ -598,5 +594,32 @@ impl<'a> Importer<'a> {
             codes.insert(draft.name.clone(), code);
         }
         Some(Errors { body: Some(envelope), code_field: None, codes })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_media_types_are_text_or_bytes_and_keep_their_name() {
+        for text in
+            ["text/csv", "text/plain; charset=utf-8", "application/xml", "application/atom+xml", "application/x-yaml"]
+        {
+            assert_eq!(raw_content_type(text), ContentType::Text, "{text}");
+        }
+        for binary in ["application/octet-stream", "image/png", "application/pdf", "*/*", "application/zip"] {
+            assert_eq!(raw_content_type(binary), ContentType::Binary, "{binary}");
+        }
+        let media = |names: &[&str], content_type| {
+            let owned: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+            raw_media_type(&owned.iter().collect::<Vec<_>>(), content_type)
+        };
+        assert_eq!(media(&["text/csv; charset=utf-8"], ContentType::Text).as_deref(), Some("text/csv"));
+        assert_eq!(media(&["image/png", "image/jpeg"], ContentType::Binary).as_deref(), Some("image/*"));
+        // The content type's own media type, none, or no common type: nothing to say.
+        assert_eq!(media(&["text/plain"], ContentType::Text), None);
+        assert_eq!(media(&["*/*"], ContentType::Binary), None);
+        assert_eq!(media(&["image/png", "application/pdf"], ContentType::Binary), None);
     }
 }

@@ -150,7 +150,10 @@ fn operations_map_to_endpoints() {
     assert_eq!(spec["errors"]["codes"]["NOT_FOUND"]["status"], json!(404));
     // `default` next to a success is the catch-all error code, not retried (RFC 9110 gives
     // no class of statuses a retry rule), with no warning.
-    assert_eq!(spec["errors"]["codes"]["DEFAULT"], json!({"status": "default", "retry": "never", "description": "error"}));
+    assert_eq!(
+        spec["errors"]["codes"]["DEFAULT"],
+        json!({"status": "default", "retry": "never", "description": "error"})
+    );
     assert!(!warnings.iter().any(|w| w.pointer.ends_with("/get/responses/default")), "{warnings:?}");
     assert_eq!(spec["rate_limits"]["headers"]["remaining"], json!("X-RateLimit-Remaining"));
     // The same operationId twice is made unique; a form body from components.requestBodies;

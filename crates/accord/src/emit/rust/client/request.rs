@@ -71,7 +71,10 @@ fn fields_and_setters(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
                     media_type.replace('*', "example"),
                     body.default_media_type()
                 ),
-                _ => format!("Sets the body's media type, sent in `Content-Type` (default `{}`).", body.default_media_type()),
+                _ => format!(
+                    "Sets the body's media type, sent in `Content-Type` (default `{}`).",
+                    body.default_media_type()
+                ),
             };
             let text = doc(&text);
             setters.push(quote! {

@@ -11,8 +11,8 @@ use serde_json::{Map, Value};
 use super::{Importer, escape};
 use crate::check::spec_name::{MAX_SPEC_NAME_LEN, reserved};
 use crate::spec::{
-    CursorPagination, NextUrlPagination, PagePagination, Pagination, RateLimitHeaders, ResponseRef, RetryStrategy,
-    Schema, TypeRef,
+    CursorPagination, NextUrlPagination, OffsetPagination, PagePagination, Pagination, RateLimitHeaders, ResponseRef,
+    RetryStrategy, Schema, TypeRef,
 };
 
 /// Query parameters that page through a `Link` header's `rel="next"` target: page numbers
@@ -40,6 +40,14 @@ const CURSOR_PAIRS: &[(&str, &[&str])] = &[
     ("continuation_token", &["next_continuation_token", "continuation_token"]),
     ("continuationToken", &["nextContinuationToken", "continuationToken"]),
 ];
+/// Item offset parameters, and the page sizes and body totals that pair with them.
+const OFFSET_PARAMS: &[&str] = &["offset", "skip", "start"];
+const LIMIT_PARAMS: &[&str] = &["limit", "count", "page_size", "pageSize", "per_page", "top", "max_results"];
+const TOTAL_FIELDS: &[&str] =
+    &["total_count", "totalCount", "total", "total_results", "totalResults", "total_entries", "totalItems", "total_items"];
+/// The conventional names of the list that holds a page's items, chosen when a body has
+/// several lists and exactly one of them is named so.
+const ITEM_LISTS: &[&str] = &["data", "items", "entries", "results", "records", "values", "elements"];
 /// Page-number parameters.
 const PAGE_PARAMS: &[&str] = &["page", "page_number", "pageNumber"];
 /// Body fields that count pages or items, which make a page-number parameter pagination.
@@ -291,6 +299,7 @@ impl<'a> Importer<'a> {
                     Pagination::Cursor(cursor) => format!("a `{}` cursor", cursor.param),
                     Pagination::Page(page) => format!("`{}` and `Link`", page.param),
                     Pagination::NextUrl(next_url) => format!("a next-page URL at `{}`", next_url.next),
+                    Pagination::Offset(offset) => format!("an item offset `{}`", offset.param),
                 };
                 self.warn(pointer, format!("looks paginated by {style}, but {problem}; add `pagination` by hand"));
                 None
@@ -312,7 +321,9 @@ impl<'a> Importer<'a> {
     ///   `page_token` → `next_page_token` (Google), `marker` → `next_marker` (Box), Stripe
     ///   search's `page` → `next_page`, …), with `has_more` when the body has it;
     /// - a `page` number with a page count or total in the body ([`PAGE_COUNT_FIELDS`]): page
-    ///   numbers grow until a page is empty.
+    ///   numbers grow until a page is empty;
+    /// - an item offset with a page size and a total in the body ([`OFFSET_PARAMS`],
+    ///   [`LIMIT_PARAMS`], [`TOTAL_FIELDS`]): Box's `offset` + `limit` with `total_count`.
     fn guess_pagination(
         &mut self,
         query: &IndexMap<String, TypeRef>,
@@ -334,9 +345,13 @@ impl<'a> Importer<'a> {
             if body_is_list {
                 return Ok(None);
             }
-            let lists = properties.as_ref().map(|props| props.lists(importer)).unwrap_or_default();
-            match lists.as_slice() {
-                [only] => Ok(Some(format!("/{}", escape(only)))),
+            // Lists of warnings or errors beside the items (Xero's `Warnings`) hold no items.
+            let mut lists = properties.as_ref().map(|props| props.lists(importer)).unwrap_or_default();
+            lists.retain(|list| !["warnings", "errors"].contains(&list.to_ascii_lowercase().as_str()));
+            let conventional: Vec<String> =
+                lists.iter().filter(|list| ITEM_LISTS.contains(&list.as_str())).cloned().collect();
+            match (lists.as_slice(), conventional.as_slice()) {
+                ([only], _) | (_, [only]) => Ok(Some(format!("/{}", escape(only)))),
                 _ => Err(()),
             }
         };
@@ -402,13 +417,33 @@ impl<'a> Importer<'a> {
         }
         // Page numbers with a page count or total: the next page until one is empty.
         if let Some(param) = PAGE_PARAMS.iter().find(|name| has_query(name))
-            && self.find_field(body, PAGE_COUNT_FIELDS).is_some()
-            && let Ok(items) = items(self)
+            && let Some(count) = self.find_field(body, PAGE_COUNT_FIELDS)
         {
+            let Ok(items) = items(self) else {
+                self.warn(pointer, format!("paginated by `{param}` and `{count}`, but which list holds the items is not certain; add `pagination` by hand"));
+                return None;
+            };
             return Some(Pagination::Page(PagePagination {
                 param: (*param).to_string(),
                 size_param,
                 link_header: false,
+                items,
+            }));
+        }
+        // An item offset and a page size, with a total in the body (Box's `offset` + `limit`
+        // with `total_count`).
+        if let Some(param) = OFFSET_PARAMS.iter().find(|name| has_query(name))
+            && let Some(limit_param) = LIMIT_PARAMS.iter().find(|name| has_query(name))
+            && let Some(total) = self.find_field(body, TOTAL_FIELDS)
+        {
+            let Ok(items) = items(self) else {
+                self.warn(pointer, format!("paginated by `{param}` and `{limit_param}`, but which list holds the items is not certain; add `pagination` by hand"));
+                return None;
+            };
+            return Some(Pagination::Offset(OffsetPagination {
+                param: (*param).to_string(),
+                limit_param: Some((*limit_param).to_string()),
+                total: Some(total),
                 items,
             }));
         }

@@ -27,8 +27,11 @@
 //!   (`const`, one-value `enum`, or an `enum` holding the event's key), else only the models
 //!   are imported and a warning says what to add; the signature scheme is never in the
 //!   document;
-//! - pagination where a heuristic is reliable (`Link` + `page`, Stripe's `starting_after` +
-//!   `has_more`, `next_page_uri`), rate-limit response headers → `rate_limits.headers`.
+//! - pagination where a request parameter and a response field or header pair up (`Link` +
+//!   `page`/`page_info`/`cursor`, Stripe's `starting_after` + `has_more`, next-page URLs such
+//!   as `next_page_uri`, cursor parameters with their next-cursor field such as `cursor` →
+//!   `next_cursor`, `page` with a page count, `offset` + `limit` with a total; one warning
+//!   where nothing pairs), rate-limit response headers → `rate_limits.headers`.
 //!
 //! A `$ref` is only followed where OpenAPI says a Reference Object may stand; `$ref` keys
 //! inside `example`/`examples`/`default` values are data (GitHub's SCIM examples have them).

@@ -147,7 +147,11 @@ impl PageStyle {
                     .and_then(|(_, value)| value.parse::<u64>().ok())
                     .unwrap_or(0);
                 let next_offset = offset.saturating_add(items.len() as u64);
-                if total.and_then(|pointer| page.pointer(pointer)).and_then(Value::as_u64).is_some_and(|total| next_offset >= total) {
+                if total
+                    .and_then(|pointer| page.pointer(pointer))
+                    .and_then(Value::as_u64)
+                    .is_some_and(|total| next_offset >= total)
+                {
                     return Ok(None);
                 }
                 let mut request = current.clone();

@@ -170,7 +170,8 @@ fn import_errors_are_located() {
     assert_eq!(first(&not_imported("a: &a [*a]\n")).0, codes::yaml::ALIAS_EXPANSION);
     let rendered = accord::import::openapi::import(swagger, None).expect_err("Swagger").render("api.json", swagger);
     assert!(
-        rendered.starts_with("api.json:3:3: error[import::not_openapi]: `swagger: 1.2` is not a version accord imports"),
+        rendered
+            .starts_with("api.json:3:3: error[import::not_openapi]: `swagger: 1.2` is not a version accord imports"),
         "{rendered}"
     );
 }

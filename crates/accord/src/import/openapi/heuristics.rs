@@ -22,8 +22,16 @@ const LINK_PARAMS: &[&str] = &["page", "page_info", "cursor", "after", "since", 
 const SIZE_PARAMS: &[&str] = &["per_page", "page_size", "pageSize", "limit"];
 /// Body fields that hold the next page's URL: Twilio (`next_page_uri`, `meta.next_page_url`),
 /// Azure and Microsoft Graph (`nextLink`, `@odata.nextLink`).
-const NEXT_URL_FIELDS: &[&str] =
-    &["next_page_uri", "next_page_url", "nextPageUrl", "nextPageUri", "nextLink", "@odata.nextLink", "next_url", "nextUrl"];
+const NEXT_URL_FIELDS: &[&str] = &[
+    "next_page_uri",
+    "next_page_url",
+    "nextPageUrl",
+    "nextPageUri",
+    "nextLink",
+    "@odata.nextLink",
+    "next_url",
+    "nextUrl",
+];
 /// A cursor query parameter and the body fields that carry the next cursor, in order of
 /// preference: Slack (`cursor` → `response_metadata.next_cursor`), Google APIs
 /// (`pageToken` → `nextPageToken`), Box (`marker` → `next_marker`), Stripe search (`page` →
@@ -43,8 +51,16 @@ const CURSOR_PAIRS: &[(&str, &[&str])] = &[
 /// Item offset parameters, and the page sizes and body totals that pair with them.
 const OFFSET_PARAMS: &[&str] = &["offset", "skip", "start"];
 const LIMIT_PARAMS: &[&str] = &["limit", "count", "page_size", "pageSize", "per_page", "top", "max_results"];
-const TOTAL_FIELDS: &[&str] =
-    &["total_count", "totalCount", "total", "total_results", "totalResults", "total_entries", "totalItems", "total_items"];
+const TOTAL_FIELDS: &[&str] = &[
+    "total_count",
+    "totalCount",
+    "total",
+    "total_results",
+    "totalResults",
+    "total_entries",
+    "totalItems",
+    "total_items",
+];
 /// The conventional names of the list that holds a page's items, chosen when a body has
 /// several lists and exactly one of them is named so.
 const ITEM_LISTS: &[&str] = &["data", "items", "entries", "results", "records", "values", "elements"];
@@ -406,7 +422,8 @@ impl<'a> Importer<'a> {
                 self.warn(pointer, format!("paginated by `{param}` and `{next}`, but which list holds the items is not certain; add `pagination` by hand"));
                 return None;
             };
-            let has_more = properties.as_ref().filter(|props| props.contains("has_more")).map(|_| "/has_more".to_string());
+            let has_more =
+                properties.as_ref().filter(|props| props.contains("has_more")).map(|_| "/has_more".to_string());
             return Some(Pagination::Cursor(CursorPagination {
                 param: (*param).to_string(),
                 next,
@@ -460,7 +477,8 @@ impl<'a> Importer<'a> {
     /// integer, looked for in the body, then in its object properties, then one level
     /// further (`/paging/cursors/after`), in that order.
     fn find_field(&self, body: &TypeRef, names: &[&str]) -> Option<String> {
-        let mut level: Vec<(String, &Schema)> = self.converted_schema(body).map(|s| (String::new(), s)).into_iter().collect();
+        let mut level: Vec<(String, &Schema)> =
+            self.converted_schema(body).map(|s| (String::new(), s)).into_iter().collect();
         for _ in 0..3 {
             for name in names {
                 for (at, schema) in &level {

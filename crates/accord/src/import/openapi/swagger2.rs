@@ -159,10 +159,8 @@ impl<'a> Converter<'a> {
         if let Some(definitions) = root.get("definitions").and_then(Value::as_object) {
             let mut schemas = Map::new();
             for (name, schema) in definitions {
-                self.origins.record(
-                    format!("/components/schemas/{}", escape(name)),
-                    format!("/definitions/{}", escape(name)),
-                );
+                self.origins
+                    .record(format!("/components/schemas/{}", escape(name)), format!("/definitions/{}", escape(name)));
                 if schema.get("discriminator").is_some_and(Value::is_string) && schema.get("oneOf").is_none() {
                     self.warn(
                         &format!("/definitions/{}/discriminator", escape(name)),
@@ -564,7 +562,10 @@ impl<'a> Converter<'a> {
         let form: Vec<&Parameter<'a>> = parameters.iter().copied().filter(|p| p.location() == "formData").collect();
         if let Some(body) = bodies.first() {
             for extra in &bodies[1..] {
-                self.warn(&extra.written_at, "an operation has at most one `in: body` parameter (Swagger 2.0); dropped");
+                self.warn(
+                    &extra.written_at,
+                    "an operation has at most one `in: body` parameter (Swagger 2.0); dropped",
+                );
             }
             for parameter in &form {
                 self.warn(
@@ -573,11 +574,13 @@ impl<'a> Converter<'a> {
                 );
             }
             self.origins.record(body_at.clone(), body.at.clone());
-            let media_types = if consumes.is_empty() { vec!["application/json".to_string()] } else { consumes.to_vec() };
+            let media_types =
+                if consumes.is_empty() { vec!["application/json".to_string()] } else { consumes.to_vec() };
             let schema = body.value.get("schema").map(|schema| self.schema(schema)).unwrap_or_else(|| json!({}));
             let mut content = Map::new();
             for media in &media_types {
-                self.origins.record(format!("{body_at}/content/{}/schema", escape(media)), format!("{}/schema", body.at));
+                self.origins
+                    .record(format!("{body_at}/content/{}/schema", escape(media)), format!("{}/schema", body.at));
                 content.insert(media.clone(), json!({"schema": schema}));
             }
             let mut out = Map::new();
@@ -781,7 +784,12 @@ impl<'a> Converter<'a> {
                 out.insert("flows".into(), json!({ name: flow_object }));
             }
             other => {
-                self.warn(at, format!("security scheme type `{other}` is not one of basic, apiKey, oauth2 (Swagger 2.0); dropped"));
+                self.warn(
+                    at,
+                    format!(
+                        "security scheme type `{other}` is not one of basic, apiKey, oauth2 (Swagger 2.0); dropped"
+                    ),
+                );
                 return None;
             }
         }
@@ -804,13 +812,19 @@ mod tests {
     fn a_converted_pointer_leads_back_by_its_longest_recorded_prefix() {
         let mut origins = Origins::default();
         origins.record("/components/schemas/Pet", "/definitions/Pet");
-        origins.record("/paths/~1pets/post/requestBody/content/application~1json/schema", "/paths/~1pets/post/parameters/1/schema");
+        origins.record(
+            "/paths/~1pets/post/requestBody/content/application~1json/schema",
+            "/paths/~1pets/post/parameters/1/schema",
+        );
         for (converted, original) in [
             ("/components/schemas/Pet/properties/id", "/definitions/Pet/properties/id"),
             ("/components/schemas/Pet", "/definitions/Pet"),
             // A segment boundary, not a string prefix.
             ("/components/schemas/Pets", "/components/schemas/Pets"),
-            ("/paths/~1pets/post/requestBody/content/application~1json/schema/items", "/paths/~1pets/post/parameters/1/schema/items"),
+            (
+                "/paths/~1pets/post/requestBody/content/application~1json/schema/items",
+                "/paths/~1pets/post/parameters/1/schema/items",
+            ),
             ("/paths/~1pets/get", "/paths/~1pets/get"),
             ("", ""),
         ] {

@@ -884,6 +884,21 @@ mod tests {
     }
 
     #[test]
+    fn odd_shapes_convert_without_a_panic_and_import() {
+        for document in [
+            json!({"swagger": "2.0"}),
+            json!({"swagger": "2.0", "host": 7, "basePath": ["/"], "schemes": "https", "paths": []}),
+            json!({"swagger": "2.0", "paths": {"/a": 1, "/b": {"get": 2, "parameters": [3, {"$ref": 4}, {"$ref": "#/nowhere"}]}}}),
+            json!({"swagger": "2.0", "paths": {"/c": {"post": {"parameters": [{"in": "body"}, {"in": "formData"}], "responses": {"200": 1, "201": {"schema": {"type": "file"}}}}}}}),
+            json!({"swagger": "2.0", "definitions": {"A": 1, "B": {"items": [1, 2], "properties": 3, "allOf": {}}}, "securityDefinitions": {"x": 1, "y": {"type": "oauth2"}}, "parameters": {"p": {"in": "query", "items": {"items": {"collectionFormat": "ssv", "type": "array"}}}}}),
+        ] {
+            let converted = convert(&document);
+            assert_eq!(converted.document["openapi"], json!("3.0.3"));
+            assert!(crate::import::openapi::import(&document.to_string(), Some("odd")).is_ok(), "{document}");
+        }
+    }
+
+    #[test]
     fn refs_are_rewritten_into_components_and_values_are_left_alone() {
         let document = json!({
             "swagger": "2.0",

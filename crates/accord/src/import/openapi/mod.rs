@@ -60,6 +60,12 @@ use crate::spec::{Method, Positions, RateLimitHeaders, RateLimits, Schema, Spec}
 
 /// How deep inline (non-component) `$ref`s and nested schemas are followed.
 const MAX_DEPTH: usize = 48;
+/// The most schema objects one import converts (each `Importer::schema` call counts one).
+/// Every place of the document is converted about once ([`schema`] converts what is built
+/// from other places, an `allOf` merge or a `$ref` into a schema's inside, once per place),
+/// so real documents stay far below: GitHub's REST API needs about 60,000, Stripe's
+/// about 90,000. Past it, schemas are typed `any`, with one warning where it ran out.
+const MAX_SCHEMA_CONVERSIONS: usize = 2_000_000;
 /// The operations of a path item accord maps, by their OpenAPI key.
 const METHODS: &[(&str, Method)] = &[
     ("get", Method::Get),
@@ -232,6 +238,12 @@ struct Importer<'a> {
     /// The default environment's base URL, once `servers` is read: relative URLs elsewhere
     /// (an OAuth2 `tokenUrl`) resolve against it, as OpenAPI says.
     base_url: Option<String>,
+    /// Schemas built from other places of the document (`allOf` merges, `$ref`s with
+    /// structural siblings, `$ref`s into a schema's inside), by the pointer of the place
+    /// converted: each is converted once (see `schema::Expansion`).
+    expansions: std::collections::HashMap<String, schema::Expansion>,
+    /// Schema objects converted so far, bounded by [`MAX_SCHEMA_CONVERSIONS`].
+    schema_conversions: usize,
 }
 
 impl<'a> Importer<'a> {
@@ -248,6 +260,8 @@ impl<'a> Importer<'a> {
             property_pointers: BTreeSet::new(),
             access_components_used: BTreeSet::new(),
             base_url: None,
+            expansions: std::collections::HashMap::new(),
+            schema_conversions: 0,
         }
     }
 
@@ -321,6 +335,8 @@ impl<'a> Importer<'a> {
         self.break_alias_cycles();
         let endpoints = self.endpoints();
         let webhooks = self.webhooks();
+        // Models hoisted while converting endpoints and webhooks may close a loop too.
+        self.break_alias_cycles();
         self.unused_component_access();
         let errors = self.errors();
         let rate_limits = self.rate_limit_headers.take().map(|headers| RateLimits {

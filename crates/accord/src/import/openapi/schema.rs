@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
-use super::{Importer, MAX_DEPTH, escape};
+use super::{Importer, MAX_DEPTH, MAX_SCHEMA_CONVERSIONS, escape};
 use crate::spec::{AdditionalProperties, Discriminator, Required, Schema, TypeRef};
 
 /// A schema of type `name` and nothing else (`{type: Pet}`).
@@ -41,14 +41,199 @@ fn whole_number(value: &Value) -> Option<u64> {
         .or_else(|| value.as_f64().filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n < u64::MAX as f64).map(|n| n as u64))
 }
 
+/// A schema built from other places of the document, by the pointer of the place converted:
+/// an `allOf` merge (its parts' properties copied in), a `$ref` with structural siblings
+/// (merged the same way), or the target of a `$ref` into a schema's inside
+/// (`#/components/schemas/A/properties/b`). Converting such a place again each time it is
+/// reached copies the other places again; where they refer back (two schemas whose
+/// properties merge each other, or inner `$ref`s that loop), each copy holds more copies,
+/// and the work doubles with every level (two schemas of two such properties each took
+/// more than 2 GiB in 8 s). So each place is converted once: a use from inside its own
+/// conversion gets a model name it is then hoisted under (a loop becomes a recursive model,
+/// which the Rust output boxes), and a second use of a converted object, enum or union gets
+/// the model it is then hoisted as, instead of a copy.
+pub(super) enum Expansion {
+    /// Being converted; `hoisted` once a use from inside asked for a name.
+    InProgress { hoisted: Option<String> },
+    /// Converted.
+    Done(TypeRef),
+}
+
+/// Keywords that only annotate a schema: an `allOf` part made of these alone, or these
+/// written beside a `$ref`, leave a reference a reference (AWS's descriptions write
+/// `allOf: [{$ref: …}, {description: …}]` for every property).
+const ANNOTATIONS: &[&str] = &[
+    "description",
+    "title",
+    "summary",
+    "example",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "nullable",
+    "externalDocs",
+    "xml",
+    "$comment",
+];
+
+/// Keywords only for the reader, which a reference outside an object property drops (its
+/// model carries the documentation there).
+const PROSE: &[&str] = &["description", "title", "summary", "$comment", "externalDocs"];
+
+/// Keywords beside a `$ref` that add structure: the `$ref` is then merged with them as
+/// `allOf` would be (JSON Schema 2020-12 and so OpenAPI 3.1 apply both; 3.0 documents
+/// converted from Swagger 2.0 write them meaning the same).
+const STRUCTURAL: &[&str] = &["properties", "required", "additionalProperties", "allOf"];
+
+/// Whether a schema object only annotates (every key an annotation or an `x-` extension).
+fn annotation_only(object: &Map<String, Value>) -> bool {
+    object.keys().all(|key| ANNOTATIONS.contains(&key.as_str()) || key.starts_with("x-"))
+}
+
+/// The one part of an `allOf` that says what the value is, when every other part only
+/// annotates it: its index.
+pub(super) fn sole_part(parts: &[Value]) -> Option<usize> {
+    if parts.len() == 1 {
+        return Some(0);
+    }
+    let mut typed_parts = parts.iter().enumerate().filter(|(_, part)| !part.as_object().is_some_and(annotation_only));
+    match (typed_parts.next(), typed_parts.next()) {
+        (Some((index, _)), None) => Some(index),
+        _ => None,
+    }
+}
+
+/// Whether an inline schema becomes a named type of its own (an object with properties, an
+/// enum, a union), and so is worth one model rather than a copy per use.
+fn needs_name(schema: &Schema) -> bool {
+    !schema.properties.is_empty() || !schema.enum_values.is_empty() || !schema.one_of.is_empty()
+}
+
+/// Pointer segments that are schema keywords or containers rather than names.
+const NOT_NAMES: &[&str] = &[
+    "components",
+    "schemas",
+    "properties",
+    "items",
+    "allOf",
+    "oneOf",
+    "anyOf",
+    "additionalProperties",
+    "schema",
+    "content",
+    "paths",
+    "parameters",
+    "responses",
+    "requestBody",
+    "requestBodies",
+    "definitions",
+];
+
 impl<'a> Importer<'a> {
     /// A component schema as a model (a schema object, never a bare name unless it aliases).
     pub(super) fn model(&mut self, schema: &'a Value, pointer: &str) -> Schema {
         into_schema(self.schema(schema, pointer, 0))
     }
 
+    /// The schema converted at `key` (see [`Expansion`]): converted by `convert` the first
+    /// time, a model name from inside that conversion, the result (or the model it is then
+    /// hoisted as) afterwards.
+    fn expansion(&mut self, key: &str, convert: impl FnOnce(&mut Self) -> TypeRef) -> TypeRef {
+        enum Seen {
+            Fresh,
+            Reentered(Option<String>),
+            Shared,
+            Copied(TypeRef),
+        }
+        let seen = match self.expansions.get(key) {
+            None => Seen::Fresh,
+            Some(Expansion::InProgress { hoisted }) => Seen::Reentered(hoisted.clone()),
+            Some(Expansion::Done(TypeRef::Inline(schema))) if needs_name(schema) => Seen::Shared,
+            Some(Expansion::Done(done)) => Seen::Copied(done.clone()),
+        };
+        match seen {
+            Seen::Copied(done) => done,
+            Seen::Reentered(Some(name)) => TypeRef::Name(name),
+            Seen::Reentered(None) => {
+                let name = self.fresh_model_name(&self.hoisted_base(key));
+                // Reserved now (so the name stays unique), filled in when the conversion ends.
+                self.models.insert(name.clone(), typed("any"));
+                self.expansions.insert(key.to_string(), Expansion::InProgress { hoisted: Some(name.clone()) });
+                TypeRef::Name(name)
+            }
+            Seen::Shared => {
+                let name = self.fresh_model_name(&self.hoisted_base(key));
+                let Some(Expansion::Done(TypeRef::Inline(schema))) =
+                    self.expansions.insert(key.to_string(), Expansion::Done(TypeRef::Name(name.clone())))
+                else {
+                    unreachable!("`Seen::Shared` is a converted inline schema")
+                };
+                self.models.insert(name.clone(), *schema);
+                TypeRef::Name(name)
+            }
+            Seen::Fresh => {
+                self.expansions.insert(key.to_string(), Expansion::InProgress { hoisted: None });
+                let converted = convert(self);
+                let result = match self.expansions.remove(key) {
+                    Some(Expansion::InProgress { hoisted: Some(name) }) => {
+                        let schema = match converted {
+                            // Nothing but itself (`$ref`s that only lead back here).
+                            TypeRef::Name(same) if same == name => {
+                                self.warn(key, "a `$ref` loop that never reaches a schema; typed as `any`");
+                                typed("any")
+                            }
+                            other => into_schema(other),
+                        };
+                        self.models.insert(name.clone(), schema);
+                        TypeRef::Name(name)
+                    }
+                    _ => converted,
+                };
+                self.expansions.insert(key.to_string(), Expansion::Done(result.clone()));
+                result
+            }
+        }
+    }
+
+    /// A model name for the schema at `pointer`: its component's model name and the last
+    /// names on the way (`/components/schemas/Node/properties/left` → `NodeLeft`).
+    fn hoisted_base(&self, pointer: &str) -> String {
+        let segments: Vec<String> =
+            pointer.split('/').skip(1).map(|segment| segment.replace("~1", "/").replace("~0", "~")).collect();
+        let mut words: Vec<String> = Vec::new();
+        let mut rest = segments.as_slice();
+        if let [components, schemas, component, tail @ ..] = segments.as_slice()
+            && components == "components"
+            && schemas == "schemas"
+        {
+            words.push(self.model_names.get(component.as_str()).cloned().unwrap_or_else(|| component.clone()));
+            rest = tail;
+        }
+        let names: Vec<&String> = rest
+            .iter()
+            .filter(|s| !NOT_NAMES.contains(&s.as_str()) && s.parse::<usize>().is_err() && !s.contains('/'))
+            .collect();
+        words.extend(names.iter().rev().take(2).rev().map(|s| s.to_string()));
+        if words.is_empty() {
+            words.push("Schema".into());
+        }
+        words.join("_")
+    }
+
     /// An OpenAPI schema as an accord type: a name (model or primitive) or an inline schema.
     pub(super) fn schema(&mut self, schema: &'a Value, pointer: &str, depth: usize) -> TypeRef {
+        self.schema_conversions += 1;
+        if self.schema_conversions > MAX_SCHEMA_CONVERSIONS {
+            if self.schema_conversions == MAX_SCHEMA_CONVERSIONS + 1 {
+                self.warn(
+                    pointer,
+                    format!("more than {MAX_SCHEMA_CONVERSIONS} schemas converted: this one and every later one are typed as `any`"),
+                );
+            }
+            return any();
+        }
         if depth > MAX_DEPTH {
             self.warn(pointer, "schema nested too deeply; typed as `any`");
             return any();
@@ -62,21 +247,39 @@ impl<'a> Importer<'a> {
             }
         };
         if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
-            if let Some(component) = reference.strip_prefix("#/components/schemas/") {
-                let component = component.replace("~1", "/").replace("~0", "~");
-                if let Some(model) = self.model_names.get(&component) {
-                    let model = model.clone();
-                    // 3.1 allows keywords beside `$ref`.
-                    return self.with_siblings(model, object, pointer);
-                }
+            if object.keys().any(|key| STRUCTURAL.contains(&key.as_str())) {
+                // The reference and the siblings merged, as `allOf: [{$ref}, {siblings}]`.
+                let nullable = object.get("nullable").and_then(Value::as_bool).unwrap_or(false);
+                return self.expansion(pointer, |this| {
+                    let mut sources = vec![(schema, pointer.to_string())];
+                    for (index, part) in object.get("allOf").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                        sources.push((part, format!("{pointer}/allOf/{index}")));
+                    }
+                    this.all_of(sources, object, nullable, pointer, depth)
+                });
             }
-            return match self.resolve(reference) {
-                Some(target) => self.schema(target, reference.trim_start_matches('#'), depth + 1),
-                None => {
-                    self.warn(pointer, format!("`$ref: {reference}` does not resolve; typed as `any`"));
-                    any()
+            let target = match reference.strip_prefix("#/components/schemas/") {
+                Some(component) => {
+                    self.model_names.get(&component.replace("~1", "/").replace("~0", "~")).cloned().map(TypeRef::Name)
                 }
+                None => None,
             };
+            let target = match target {
+                Some(model) => model,
+                None => match self.resolve(reference) {
+                    Some(target) => {
+                        let at = reference.trim_start_matches('#').to_string();
+                        self.expansion(&at, |this| this.schema(target, &at, depth + 1))
+                    }
+                    None => {
+                        self.warn(pointer, format!("`$ref: {reference}` does not resolve; typed as `any`"));
+                        return any();
+                    }
+                },
+            };
+            // 3.1 allows keywords beside `$ref`.
+            let nullable = object.get("nullable").and_then(Value::as_bool).unwrap_or(false);
+            return self.annotated(target, object, nullable, pointer);
         }
         let mut nullable = object.get("nullable").and_then(Value::as_bool).unwrap_or(false);
         // Type, possibly a 3.1 list with "null".
@@ -94,7 +297,23 @@ impl<'a> Importer<'a> {
             return self.finish(typed("any"), object, nullable, pointer);
         }
         if let Some(parts) = object.get("allOf").and_then(Value::as_array) {
-            return self.all_of(parts, object, nullable, pointer, depth);
+            // One part that says what the value is, any others only annotating it: that
+            // part (a reference stays a reference), annotated.
+            let beside = object.contains_key("properties") || object.contains_key("additionalProperties");
+            if let Some(index) = sole_part(parts).filter(|_| !beside) {
+                let inner = self.schema(&parts[index], &format!("{pointer}/allOf/{index}"), depth + 1);
+                let mut annotations: Map<String, Value> =
+                    object.iter().filter(|(key, _)| *key != "allOf").map(|(k, v)| (k.clone(), v.clone())).collect();
+                for (_, part) in parts.iter().enumerate().filter(|(i, _)| *i != index) {
+                    for (key, value) in part.as_object().into_iter().flatten() {
+                        annotations.entry(key.clone()).or_insert_with(|| value.clone());
+                    }
+                }
+                let nullable = nullable || annotations.get("nullable").and_then(Value::as_bool).unwrap_or(false);
+                return self.annotated(inner, &annotations, nullable, pointer);
+            }
+            let sources = parts.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/allOf/{i}"))).collect();
+            return self.expansion(pointer, |this| this.all_of(sources, object, nullable, pointer, depth));
         }
         for keyword in ["oneOf", "anyOf"] {
             if let Some(variants) = object.get(keyword).and_then(Value::as_array) {
@@ -314,14 +533,20 @@ impl<'a> Importer<'a> {
         }
     }
 
-    /// Keywords beside a `$ref` (3.1): description, nullable and the like make it inline.
-    fn with_siblings(&mut self, model: String, object: &Map<String, Value>, pointer: &str) -> TypeRef {
-        let nullable = object.get("nullable").and_then(Value::as_bool).unwrap_or(false);
-        let interesting = object.keys().any(|k| k != "$ref" && k != "description" && k != "summary");
+    /// A referenced type with the keywords written beside the reference (beside a `$ref`, or
+    /// in the annotation-only parts of an `allOf`): a property or a model keeps its
+    /// description and the like, `nullable`, defaults and constraints make an inline schema
+    /// anywhere; prose alone elsewhere (a body, an item) leaves the name (the model documents
+    /// itself).
+    fn annotated(&mut self, target: TypeRef, object: &Map<String, Value>, nullable: bool, pointer: &str) -> TypeRef {
+        let documented = self.property_pointers.contains(pointer) || is_component_pointer(pointer);
+        let interesting = object.keys().any(|key| {
+            key != "$ref" && !key.starts_with("x-") && (documented || !PROSE.contains(&key.as_str()))
+        });
         if !interesting && !nullable {
-            return TypeRef::Name(model);
+            return target;
         }
-        self.finish(typed(model), object, nullable, pointer)
+        self.finish(into_schema(target), object, nullable, pointer)
     }
 
     /// An object property's schema, with OpenAPI `readOnly`/`writeOnly` as accord's
@@ -358,9 +583,9 @@ impl<'a> Importer<'a> {
                 parts.iter().filter(|part| part.get("$ref").is_none()).find_map(|part| flag(part, keyword))
             })
         };
-        let reference = property.get("$ref").or_else(|| match property.get("allOf").and_then(Value::as_array) {
-            Some(parts) if parts.len() == 1 => parts[0].get("$ref"),
-            _ => None,
+        let reference = property.get("$ref").or_else(|| {
+            let parts = property.get("allOf").and_then(Value::as_array)?;
+            parts[sole_part(parts)?].get("$ref")
         });
         let component = reference
             .and_then(Value::as_str)
@@ -403,24 +628,19 @@ impl<'a> Importer<'a> {
         }
     }
 
+    /// The merge of `sources` (the parts of an `allOf`, or a `$ref` with structural siblings)
+    /// and the properties written beside them into one object.
     fn all_of(
         &mut self,
-        parts: &'a [Value],
+        mut sources: Vec<(&'a Value, String)>,
         object: &'a Map<String, Value>,
         nullable: bool,
         pointer: &str,
         depth: usize,
     ) -> TypeRef {
-        // One part (often `allOf: [$ref]` to add a description): that part.
-        if parts.len() == 1 && !object.contains_key("properties") {
-            let inner = self.schema(&parts[0], &format!("{pointer}/allOf/0"), depth + 1);
-            return self.finish(into_schema(inner), object, nullable, pointer);
-        }
         let mut properties = IndexMap::new();
         let mut required: Vec<String> = Vec::new();
         let mut additional: Option<AdditionalProperties> = None;
-        let mut sources: Vec<(&'a Value, String)> =
-            parts.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/allOf/{i}"))).collect();
         let mut index = 0;
         while index < sources.len() {
             let (part, at) = sources[index].clone();

@@ -433,6 +433,7 @@ impl<'a> Importer<'a> {
             out.nullable = true;
         }
         self.constraints(&mut out, &type_name, object, pointer);
+        self.mistyped_keywords(object, pointer);
         for keyword in ["exclusiveMinimum", "exclusiveMaximum"] {
             match object.get(keyword) {
                 Some(Value::Number(bound)) if self.v31 => {
@@ -487,11 +488,10 @@ impl<'a> Importer<'a> {
 
     /// The length, pattern, range and size constraints that apply to the schema's type. A
     /// value the spec cannot hold (a length that is not a whole number, a bound or pattern
-    /// of the wrong type) is reported and dropped.
+    /// of the wrong type, an integer bound no 64-bit integer holds) is reported and dropped,
+    /// and so are a minimum and maximum that no value meets together (`check` refuses them).
     fn constraints(&mut self, out: &mut Schema, type_name: &str, object: &Map<String, Value>, pointer: &str) {
-        let applies = |keyword: &str, types: &[&str]| {
-            object.get(keyword).filter(|value| types.contains(&type_name) && (value.is_number() || value.is_string()))
-        };
+        let applies = |keyword: &str, types: &[&str]| object.get(keyword).filter(|_| types.contains(&type_name));
         for (keyword, slot) in [("minLength", &mut out.min_length), ("maxLength", &mut out.max_length)] {
             if let Some(value) = applies(keyword, &["string"]) {
                 *slot = whole_number(value);
@@ -518,8 +518,26 @@ impl<'a> Importer<'a> {
         for (keyword, slot) in [("minimum", &mut out.minimum), ("maximum", &mut out.maximum)] {
             if let Some(value) = applies(keyword, &["integer", "number"]) {
                 *slot = value.as_f64();
-                if slot.is_none() {
-                    self.warn(pointer, format!("`{keyword}: {value}` is not a number; dropped"));
+                match *slot {
+                    None => self.warn(pointer, format!("`{keyword}: {value}` is not a number; dropped")),
+                    // The generated integers are 64-bit: a bound beyond every `i64` and `u64`
+                    // (a document's `2^64`, written as `18446744073709552000`) bounds nothing
+                    // a client can send or read.
+                    // An exact `i64`/`u64` fits; a float fits from `-2^63` up to, not
+                    // including, `2^64` (`u64::MAX as f64` is `2^64`).
+                    Some(bound)
+                        if type_name == "integer"
+                            && !value.is_i64()
+                            && !value.is_u64()
+                            && !(bound >= i64::MIN as f64 && bound < u64::MAX as f64) =>
+                    {
+                        *slot = None;
+                        self.warn(
+                            pointer,
+                            format!("`{keyword}: {value}` is beyond every 64-bit integer, which the generated client uses; dropped"),
+                        );
+                    }
+                    Some(_) => {}
                 }
             }
         }
@@ -529,6 +547,47 @@ impl<'a> Importer<'a> {
                 if slot.is_none() {
                     self.warn(pointer, format!("`{keyword}: {value}` is not a whole number; dropped"));
                 }
+            }
+        }
+        // A range no value meets: `check` refuses it (`spec::empty_range`), and the document
+        // says nothing a client can use, so neither end is kept.
+        let empty = [
+            ("minLength", "maxLength", out.min_length.zip(out.max_length).is_some_and(|(min, max)| min > max)),
+            ("minimum", "maximum", out.minimum.zip(out.maximum).is_some_and(|(min, max)| min > max)),
+            ("minItems", "maxItems", out.min_items.zip(out.max_items).is_some_and(|(min, max)| min > max)),
+        ];
+        for (low, high, is_empty) in empty {
+            if is_empty {
+                let (min, max) = (&object[low], &object[high]);
+                self.warn(pointer, format!("`{low}: {min}` is greater than `{high}: {max}`, which no value meets; both dropped"));
+                match low {
+                    "minLength" => (out.min_length, out.max_length) = (None, None),
+                    "minimum" => (out.minimum, out.maximum) = (None, None),
+                    _ => (out.min_items, out.max_items) = (None, None),
+                }
+            }
+        }
+    }
+
+    /// Keywords whose value has the wrong JSON type (`format: 3`, `nullable: "yes"`,
+    /// `required: true` on a schema): reported, since they are dropped.
+    fn mistyped_keywords(&mut self, object: &Map<String, Value>, pointer: &str) {
+        const EXPECTED: &[(&str, &str, fn(&Value) -> bool)] = &[
+            ("description", "a string", Value::is_string),
+            ("format", "a string", Value::is_string),
+            ("nullable", "a boolean", Value::is_boolean),
+            ("deprecated", "a boolean", Value::is_boolean),
+            ("readOnly", "a boolean", Value::is_boolean),
+            ("writeOnly", "a boolean", Value::is_boolean),
+            ("uniqueItems", "a boolean", Value::is_boolean),
+            ("required", "a list of property names", Value::is_array),
+            ("enum", "a list of values", Value::is_array),
+        ];
+        for (keyword, expected, is_expected) in EXPECTED {
+            if let Some(value) = object.get(*keyword)
+                && !is_expected(value)
+            {
+                self.warn(pointer, format!("`{keyword}: {value}` is not {expected}; dropped"));
             }
         }
     }

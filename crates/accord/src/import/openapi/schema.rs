@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use super::{Importer, MAX_DEPTH, MAX_SCHEMA_CONVERSIONS, escape};
-use crate::spec::{AdditionalProperties, Discriminator, Required, Schema, TypeRef};
+use crate::spec::{AdditionalProperties, Discriminator, EnumLiteral, Required, Schema, TypeRef};
 
 /// A schema of type `name` and nothing else (`{type: Pet}`).
 pub(super) fn typed(name: impl Into<String>) -> Schema {
@@ -32,6 +32,44 @@ pub(super) fn any() -> TypeRef {
 /// Whether a pointer names a component schema itself (`/components/schemas/Pet`).
 fn is_component_pointer(pointer: &str) -> bool {
     pointer.strip_prefix("/components/schemas/").is_some_and(|name| !name.contains('/'))
+}
+
+/// The values of an enumeration (nulls left out) as the spec's literals of `type_name`, or
+/// why they cannot be: strings for `string` (numbers and booleans as their JSON text),
+/// whole numbers that fit an `i64` for `integer`, numbers for `number`, booleans for
+/// `boolean`.
+fn enum_literals(values: &[&Value], type_name: &str) -> Result<Vec<EnumLiteral>, String> {
+    let literal = |value: &Value| -> Option<EnumLiteral> {
+        match (type_name, value) {
+            ("string", Value::String(text)) => Some(EnumLiteral::String(text.clone())),
+            ("string", Value::Number(_) | Value::Bool(_)) => Some(EnumLiteral::String(value.to_string())),
+            ("integer" | "number", Value::Number(number)) => match number.as_i64() {
+                Some(whole) => Some(EnumLiteral::Integer(whole)),
+                None => {
+                    let float = number.as_f64()?;
+                    let whole = float.fract() == 0.0 && float >= i64::MIN as f64 && float < i64::MAX as f64;
+                    match (whole, type_name) {
+                        (true, _) => Some(EnumLiteral::Integer(float as i64)),
+                        (false, "number") => Some(EnumLiteral::Number(float)),
+                        (false, _) => None,
+                    }
+                }
+            },
+            ("boolean", Value::Bool(flag)) => Some(EnumLiteral::Boolean(*flag)),
+            _ => None,
+        }
+    };
+    let mut literals = Vec::with_capacity(values.len());
+    for value in values {
+        match literal(value) {
+            Some(found) => literals.push(found),
+            None if ["string", "integer", "number", "boolean"].contains(&type_name) => {
+                return Err(format!("of `type: {type_name}` holding `{value}`"));
+            }
+            None => return Err(format!("on a value of type `{}`", if type_name.is_empty() { "any" } else { type_name })),
+        }
+    }
+    Ok(literals)
 }
 
 /// A length or count constraint (`minLength`, `maxItems`, …) as the whole number it must be.
@@ -108,7 +146,8 @@ pub(super) fn sole_part(parts: &[Value]) -> Option<usize> {
 /// Whether an inline schema becomes a named type of its own (an object with properties, an
 /// enum, a union), and so is worth one model rather than a copy per use.
 fn needs_name(schema: &Schema) -> bool {
-    !schema.properties.is_empty() || !schema.enum_values.is_empty() || !schema.one_of.is_empty()
+    let string_enum = schema.enum_values.first().is_some_and(|value| value.as_str().is_some());
+    !schema.properties.is_empty() || string_enum || !schema.one_of.is_empty()
 }
 
 /// Pointer segments that are schema keywords or containers rather than names.
@@ -325,12 +364,26 @@ impl<'a> Importer<'a> {
                 Some("object".into())
             } else if object.contains_key("items") {
                 Some("array".into())
-            } else if object.get("enum").and_then(Value::as_array).is_some_and(|v| v.iter().all(Value::is_string))
-                || object.get("const").is_some_and(Value::is_string)
-            {
-                Some("string".into())
             } else {
-                None
+                // An enumeration without a type is of its values' type, when they share one.
+                let values: Vec<&Value> = match (object.get("enum"), object.get("const")) {
+                    (Some(Value::Array(values)), _) => values.iter().filter(|v| !v.is_null()).collect(),
+                    (None, Some(constant)) if !constant.is_null() => vec![constant],
+                    _ => Vec::new(),
+                };
+                let kind = |value: &Value| match value {
+                    Value::String(_) => Some("string"),
+                    Value::Bool(_) => Some("boolean"),
+                    Value::Number(number) if number.is_i64() || number.is_u64() => Some("integer"),
+                    Value::Number(_) => Some("number"),
+                    _ => None,
+                };
+                let kinds: BTreeSet<Option<&str>> = values.iter().map(|value| kind(value)).collect();
+                match kinds.into_iter().collect::<Vec<_>>().as_slice() {
+                    [Some(only)] => Some(only.to_string()),
+                    [Some("integer"), Some("number")] => Some("number".into()),
+                    _ => None,
+                }
             }
         });
         let mut out = Schema::default();
@@ -390,23 +443,40 @@ impl<'a> Importer<'a> {
                 out.type_name = Some("any".into());
             }
         }
-        // Enumerations: strings only in accord.
+        // Enumerations (and `const`, a one-value enumeration): strings make a Rust enum,
+        // integers, numbers and booleans keep their type with the values listed.
         let enum_values = object
             .get("enum")
             .and_then(Value::as_array)
             .cloned()
             .or_else(|| object.get("const").map(|c| vec![c.clone()]));
         if let Some(values) = enum_values {
-            let strings: Vec<&str> = values.iter().filter_map(Value::as_str).collect();
             if values.iter().any(Value::is_null) {
                 nullable = true;
             }
-            let non_null = values.iter().filter(|v| !v.is_null()).count();
-            if !strings.is_empty() && strings.len() == non_null && out.type_name.as_deref() == Some("string") {
-                let mut seen = BTreeSet::new();
-                out.enum_values = strings.into_iter().filter(|v| seen.insert(*v)).map(str::to_string).collect();
-            } else if non_null > 0 {
-                self.warn(pointer, "an enumeration of non-string values is kept as its type without the values");
+            let values: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+            if !values.is_empty() {
+                let type_name = out.type_name.clone().unwrap_or_default();
+                match enum_literals(&values, &type_name) {
+                    Ok(literals) => {
+                        if type_name == "string" && values.iter().any(|v| !v.is_string()) {
+                            self.warn(
+                                pointer,
+                                "an enumeration of `type: string` written with numbers or booleans: kept as their text",
+                            );
+                        }
+                        let mut unique: Vec<EnumLiteral> = Vec::new();
+                        for literal in literals {
+                            if !unique.contains(&literal) {
+                                unique.push(literal);
+                            }
+                        }
+                        out.enum_values = unique;
+                    }
+                    Err(reason) => {
+                        self.warn(pointer, format!("an enumeration {reason} is kept as its type without the values"))
+                    }
+                }
             }
         }
         self.finish(out, object, nullable, pointer)
@@ -448,7 +518,14 @@ impl<'a> Importer<'a> {
                 _ => {}
             }
         }
-        for keyword in ["multipleOf", "uniqueItems", "not", "patternProperties", "minProperties", "maxProperties"] {
+        match object.get("uniqueItems") {
+            Some(Value::Bool(true)) if type_name == "array" => out.unique_items = true,
+            Some(Value::Bool(true)) => {
+                self.warn(pointer, "`uniqueItems` on a schema that is not an array; dropped")
+            }
+            _ => {}
+        }
+        for keyword in ["multipleOf", "not", "patternProperties", "minProperties", "maxProperties"] {
             if object.contains_key(keyword) {
                 self.warn(pointer, format!("`{keyword}` has no accord equivalent; dropped"));
             }

@@ -84,7 +84,8 @@ fn schemas_map_to_models() {
     // Recursion stays a name.
     assert_eq!(models["Tree"]["properties"]["parent"], json!("Tree"));
     // What accord cannot say is reported where it is.
-    assert!(has_warning(&warnings, "/components/schemas/Size", "non-string values"), "{warnings:?}");
+    // An integer enum keeps its type and its values (issue 23).
+    assert_eq!(models["Size"], json!({"type": "integer", "enum": [1, 2, 3]}));
     assert!(has_warning(&warnings, "/components/schemas/Legacy", "readOnly"), "{warnings:?}");
     assert_eq!(models["Legacy"], json!({"type": "string", "nullable": true}));
 }

@@ -36,7 +36,7 @@ impl<'de> Visitor<'de> for JsonVisitor {
     type Value = Value;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter.write_str("any YAML value JSON can hold")
+        formatter.write_str("any valid JSON value")
     }
 
     fn visit_bool<E>(self, value: bool) -> Result<Value, E> {
@@ -102,10 +102,37 @@ impl<'de> Visitor<'de> for JsonVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut object = Map::new();
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(KeyString(key)) = map.next_key()? {
             let JsonValue(value) = map.next_value()?;
             object.insert(key, value);
         }
         Ok(Value::Object(object))
+    }
+}
+
+/// A mapping key, which JSON wants a string: a YAML scalar key is read as its text.
+struct KeyString(String);
+
+impl<'de> serde::Deserialize<'de> for KeyString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(KeyVisitor).map(KeyString)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = String;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a string key")
+    }
+
+    fn visit_str<E>(self, value: &str) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_string<E>(self, value: String) -> Result<String, E> {
+        Ok(value)
     }
 }

@@ -259,7 +259,13 @@ fn constraints(value: Value, skip_format: Option<bool>) -> String {
     if let Some(values) = get("allowed_values").filter(|values| values.len().is_some_and(|n| n > 0))
         && let Ok(values) = values.try_iter()
     {
-        let shown: Vec<String> = values.map(|value| format!("`{value}`")).collect();
+        // As JSON writes them: `true`, not the template language's `True`; `1`, not `1.0`.
+        let shown: Vec<String> = values
+            .map(|value| match value.kind() {
+                minijinja::value::ValueKind::Bool => format!("`{}`", value.is_true()),
+                _ => format!("`{}`", number(&value).unwrap_or_else(|| value.to_string())),
+            })
+            .collect();
         parts.push(format!("one of {}", shown.join(", ")));
     }
     parts.join(", ")

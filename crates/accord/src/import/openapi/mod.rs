@@ -12,9 +12,14 @@
 //!   the retry strategy RFC 9110 suggests for it, `default` → a success only when nothing else
 //!   is;
 //! - `components.schemas` → `models`: `allOf` merged, `oneOf`/`anyOf` → `one_of` (with
-//!   `discriminator`), `nullable` and 3.1 type arrays → `nullable`, string `enum`/`const`,
-//!   `additionalProperties` → maps, formats and constraints kept; `$ref`s stay model names,
-//!   so recursion needs nothing special; `readOnly`/`writeOnly` → `read_only`/`write_only`
+//!   `discriminator`), `nullable` and 3.1 type arrays → `nullable`, `enum`/`const` of
+//!   strings, integers, numbers or booleans, `uniqueItems` → `unique_items`,
+//!   `additionalProperties` → maps, formats and constraints kept; `$ref`s stay model names
+//!   (also beside annotations: `allOf: [{$ref}, {description}]` is a reference whose
+//!   description goes to the property), so recursion needs nothing special; what is built
+//!   from other places (`allOf` merges, `$ref`s with sibling properties or into a schema's
+//!   inside) is converted once per place (`schema::Expansion`), so no document makes the
+//!   work grow exponentially; `readOnly`/`writeOnly` → `read_only`/`write_only`
 //!   on object properties (also from a component schema marked as a whole);
 //! - 3.1 `webhooks` → `webhooks.events` with their payload models; several events need
 //!   `event_type_field`, found where every event's payload schema fixes a distinct string
@@ -63,8 +68,9 @@ const MAX_DEPTH: usize = 48;
 /// The most schema objects one import converts (each `Importer::schema` call counts one).
 /// Every place of the document is converted about once ([`schema`] converts what is built
 /// from other places, an `allOf` merge or a `$ref` into a schema's inside, once per place),
-/// so real documents stay far below: GitHub's REST API needs about 60,000, Stripe's
-/// about 90,000. Past it, schemas are typed `any`, with one warning where it ran out.
+/// so real documents stay far below: the corpus's largest need 17,391 (Stripe, 4 MB) and
+/// 10,139 (GitHub, 3.7 MB). Past it, schemas are typed `any`, with one warning where it
+/// ran out; no document is worth unbounded work.
 const MAX_SCHEMA_CONVERSIONS: usize = 2_000_000;
 /// The operations of a path item accord maps, by their OpenAPI key.
 const METHODS: &[(&str, Method)] = &[

@@ -137,7 +137,9 @@ impl Checker<'_> {
                 &format!("{pointer}/unique_items"),
                 "`unique_items` applies to arrays (`type: array` with `items`)".into(),
             )
-            .help = Some("remove it, or make the type an array: `{ type: array, items: string, unique_items: true }`".into());
+            .help = Some(
+                "remove it, or make the type an array: `{ type: array, items: string, unique_items: true }`".into(),
+            );
         }
         if let (Some(min), Some(max)) = (schema.min_length, schema.max_length)
             && min > max
@@ -222,8 +224,12 @@ impl Checker<'_> {
                     format!("`enum` value `{value}` is not of `type: {declared}`"),
                 )
                 .help = Some(match declared {
-                    "integer" => "an integer `enum` holds whole numbers that fit an `i64`; use `type: number` for others".into(),
-                    _ => format!("every value of the `enum` must be of type `{declared}`; values of several types are not mixed"),
+                    "integer" => {
+                        "an integer `enum` holds whole numbers that fit an `i64`; use `type: number` for others".into()
+                    }
+                    _ => format!(
+                        "every value of the `enum` must be of type `{declared}`; values of several types are not mixed"
+                    ),
                 });
             }
         }

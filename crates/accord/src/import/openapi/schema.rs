@@ -66,11 +66,23 @@ fn enum_literals(values: &[&Value], type_name: &str) -> Result<Vec<EnumLiteral>,
             None if ["string", "integer", "number", "boolean"].contains(&type_name) => {
                 return Err(format!("of `type: {type_name}` holding `{value}`"));
             }
-            None => return Err(format!("on a value of type `{}`", if type_name.is_empty() { "any" } else { type_name })),
+            None => {
+                return Err(format!("on a value of type `{}`", if type_name.is_empty() { "any" } else { type_name }));
+            }
         }
     }
     Ok(literals)
 }
+
+/// Whether a bound read as `bound` is within what an `i64` or a `u64` holds: an exact
+/// integer is, a float from `-2^63` up to, not including, `2^64` (`u64::MAX as f64` is
+/// `2^64`).
+fn fits_64_bits(value: &Value, bound: f64) -> bool {
+    value.is_i64() || value.is_u64() || (i64::MIN as f64..u64::MAX as f64).contains(&bound)
+}
+
+/// A keyword, the JSON type its value must have (in words), and the test for it.
+type ExpectedKeyword = (&'static str, &'static str, fn(&Value) -> bool);
 
 /// A length or count constraint (`minLength`, `maxItems`, …) as the whole number it must be.
 fn whole_number(value: &Value) -> Option<u64> {
@@ -291,7 +303,8 @@ impl<'a> Importer<'a> {
                 let nullable = object.get("nullable").and_then(Value::as_bool).unwrap_or(false);
                 return self.expansion(pointer, |this| {
                     let mut sources = vec![(schema, pointer.to_string())];
-                    for (index, part) in object.get("allOf").and_then(Value::as_array).into_iter().flatten().enumerate() {
+                    for (index, part) in object.get("allOf").and_then(Value::as_array).into_iter().flatten().enumerate()
+                    {
                         sources.push((part, format!("{pointer}/allOf/{index}")));
                     }
                     this.all_of(sources, object, nullable, pointer, depth)
@@ -520,9 +533,7 @@ impl<'a> Importer<'a> {
         }
         match object.get("uniqueItems") {
             Some(Value::Bool(true)) if type_name == "array" => out.unique_items = true,
-            Some(Value::Bool(true)) => {
-                self.warn(pointer, "`uniqueItems` on a schema that is not an array; dropped")
-            }
+            Some(Value::Bool(true)) => self.warn(pointer, "`uniqueItems` on a schema that is not an array; dropped"),
             _ => {}
         }
         for keyword in ["multipleOf", "not", "patternProperties", "minProperties", "maxProperties"] {
@@ -600,14 +611,7 @@ impl<'a> Importer<'a> {
                     // The generated integers are 64-bit: a bound beyond every `i64` and `u64`
                     // (a document's `2^64`, written as `18446744073709552000`) bounds nothing
                     // a client can send or read.
-                    // An exact `i64`/`u64` fits; a float fits from `-2^63` up to, not
-                    // including, `2^64` (`u64::MAX as f64` is `2^64`).
-                    Some(bound)
-                        if type_name == "integer"
-                            && !value.is_i64()
-                            && !value.is_u64()
-                            && !(bound >= i64::MIN as f64 && bound < u64::MAX as f64) =>
-                    {
+                    Some(bound) if type_name == "integer" && !fits_64_bits(value, bound) => {
                         *slot = None;
                         self.warn(
                             pointer,
@@ -636,7 +640,10 @@ impl<'a> Importer<'a> {
         for (low, high, is_empty) in empty {
             if is_empty {
                 let (min, max) = (&object[low], &object[high]);
-                self.warn(pointer, format!("`{low}: {min}` is greater than `{high}: {max}`, which no value meets; both dropped"));
+                self.warn(
+                    pointer,
+                    format!("`{low}: {min}` is greater than `{high}: {max}`, which no value meets; both dropped"),
+                );
                 match low {
                     "minLength" => (out.min_length, out.max_length) = (None, None),
                     "minimum" => (out.minimum, out.maximum) = (None, None),
@@ -649,7 +656,7 @@ impl<'a> Importer<'a> {
     /// Keywords whose value has the wrong JSON type (`format: 3`, `nullable: "yes"`,
     /// `required: true` on a schema): reported, since they are dropped.
     fn mistyped_keywords(&mut self, object: &Map<String, Value>, pointer: &str) {
-        const EXPECTED: &[(&str, &str, fn(&Value) -> bool)] = &[
+        const EXPECTED: &[ExpectedKeyword] = &[
             ("description", "a string", Value::is_string),
             ("format", "a string", Value::is_string),
             ("nullable", "a boolean", Value::is_boolean),
@@ -676,9 +683,9 @@ impl<'a> Importer<'a> {
     /// itself).
     fn annotated(&mut self, target: TypeRef, object: &Map<String, Value>, nullable: bool, pointer: &str) -> TypeRef {
         let documented = self.property_pointers.contains(pointer) || is_component_pointer(pointer);
-        let interesting = object.keys().any(|key| {
-            key != "$ref" && !key.starts_with("x-") && (documented || !PROSE.contains(&key.as_str()))
-        });
+        let interesting = object
+            .keys()
+            .any(|key| key != "$ref" && !key.starts_with("x-") && (documented || !PROSE.contains(&key.as_str())));
         if !interesting && !nullable {
             return target;
         }

@@ -812,7 +812,8 @@ fn schemas_that_merge_or_refer_to_each_other_cost_work_linear_in_their_number() 
     // Each shape doubled the work at every level before (2^48 conversions for two schemas):
     // annotated references, merges with properties of their own, and `$ref`s with sibling
     // properties. Counted in conversions, not time, so the test is deterministic.
-    let shapes: [(&str, fn(&str) -> Value); 3] = [
+    type Shape = (&'static str, fn(&str) -> Value);
+    let shapes: [Shape; 3] = [
         ("annotated reference", |target| json!({"allOf": [{"$ref": target}, {"description": "d"}]})),
         ("merge", |target| json!({"allOf": [{"$ref": target}, {"properties": {"extra": {"type": "string"}}}]})),
         ("sibling properties", |target| json!({"$ref": target, "properties": {"extra": {"type": "string"}}})),

@@ -195,13 +195,13 @@ impl<'a> Importer<'a> {
         enum Seen {
             Fresh,
             Reentered(Option<String>),
-            Shared,
+            Shared(Schema),
             Copied(TypeRef),
         }
         let seen = match self.expansions.get(key) {
             None => Seen::Fresh,
             Some(Expansion::InProgress { hoisted }) => Seen::Reentered(hoisted.clone()),
-            Some(Expansion::Done(TypeRef::Inline(schema))) if needs_name(schema) => Seen::Shared,
+            Some(Expansion::Done(TypeRef::Inline(schema))) if needs_name(schema) => Seen::Shared((**schema).clone()),
             Some(Expansion::Done(done)) => Seen::Copied(done.clone()),
         };
         match seen {
@@ -214,15 +214,11 @@ impl<'a> Importer<'a> {
                 self.expansions.insert(key.to_string(), Expansion::InProgress { hoisted: Some(name.clone()) });
                 TypeRef::Name(name)
             }
-            Seen::Shared => {
+            Seen::Shared(schema) => {
                 let name = self.fresh_model_name(&self.hoisted_base(key));
-                let Some(Expansion::Done(TypeRef::Inline(schema))) =
-                    self.expansions.insert(key.to_string(), Expansion::Done(TypeRef::Name(name.clone())))
-                else {
-                    unreachable!("`Seen::Shared` is a converted inline schema")
-                };
-                self.models.insert(name.clone(), *schema);
-                TypeRef::Name(name)
+                let reference = self.hoist(name, schema);
+                self.expansions.insert(key.to_string(), Expansion::Done(reference.clone()));
+                reference
             }
             Seen::Fresh => {
                 self.expansions.insert(key.to_string(), Expansion::InProgress { hoisted: None });
@@ -237,8 +233,7 @@ impl<'a> Importer<'a> {
                             }
                             other => into_schema(other),
                         };
-                        self.models.insert(name.clone(), schema);
-                        TypeRef::Name(name)
+                        self.hoist(name, schema)
                     }
                     _ => converted,
                 };
@@ -246,6 +241,16 @@ impl<'a> Importer<'a> {
                 result
             }
         }
+    }
+
+    /// `schema` as the model `name` (replacing a reservation), and the reference to it. Being
+    /// `null` is the use's, not the model's (a model has no `nullable` of its own for the
+    /// fields that name it): a nullable schema gives a model without it and a nullable
+    /// reference.
+    fn hoist(&mut self, name: String, mut schema: Schema) -> TypeRef {
+        let nullable = std::mem::take(&mut schema.nullable);
+        self.models.insert(name.clone(), schema);
+        if nullable { TypeRef::Inline(Box::new(Schema { nullable: true, ..typed(name) })) } else { TypeRef::Name(name) }
     }
 
     /// A model name for the schema at `pointer`: its component's model name and the last

@@ -864,3 +864,23 @@ fn an_annotated_reference_stays_a_reference_with_its_description_on_the_property
     assert_eq!(owner["pet"], json!({"type": "Pet", "description": "The pet.", "nullable": true}));
     assert_eq!(owner["other"], json!({"type": "Pet", "description": "Another pet."}));
 }
+
+#[test]
+fn a_nullable_merge_used_twice_is_one_model_named_by_nullable_references() {
+    // `Base`'s `owner` merges `User` with a property of its own and may be null; `Admin` and
+    // `Guest` merge `Base`, so the merge is reached three times: the second use hoists it,
+    // and its `null` stays with each use.
+    let owner = json!({"allOf": [{"$ref": "#/components/schemas/User"}, {"properties": {"since": {"type": "string"}}}], "nullable": true});
+    let (spec, warnings) = import_doc(doc(json!({"components": {"schemas": {
+        "User": {"type": "object", "properties": {"name": {"type": "string"}}},
+        "Base": {"type": "object", "properties": {"owner": owner}},
+        "Admin": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"properties": {"level": {"type": "integer"}}}]},
+        "Guest": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"properties": {"until": {"type": "string"}}}]}
+    }}})));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let models = &spec["models"];
+    assert_eq!(models["Admin"]["properties"]["owner"], json!({"type": "BaseOwner", "nullable": true}), "{spec}");
+    assert_eq!(models["Guest"]["properties"]["owner"], json!({"type": "BaseOwner", "nullable": true}), "{spec}");
+    assert_eq!(models["BaseOwner"]["properties"]["since"], json!("string"), "{spec}");
+    assert_eq!(models["BaseOwner"].get("nullable"), None, "{spec}");
+}

@@ -122,6 +122,7 @@ impl Lowerer<'_> {
             own_rate_limit,
             pagination,
             page_item: None,
+            auth: self.requirement(endpoint),
             span: self.span(&pointer),
         }
     }

@@ -38,14 +38,13 @@ impl Auth {
 }
 
 /// One named credential: the spec's name (`admin_token`, also the generated builder's setter
-/// and the key of [`Requirement`]s) and its scheme. Serialised flat: `{"name": "admin_token",
-/// "scheme": "bearer", "env": "…"}`.
+/// and the key of [`Requirement`]s) and its scheme: `{"name": "admin_token", "scheme":
+/// {"scheme": "bearer", "env": "…"}}` (not flattened: an API key's `name` is its header's).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Credential {
     /// Spec name.
     pub name: String,
     /// The scheme and where its values come from.
-    #[serde(flatten)]
     pub scheme: AuthScheme,
 }
 

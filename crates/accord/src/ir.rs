@@ -129,9 +129,9 @@ impl AuthIr {
     }
 }
 
-/// One named credential and its prose. Serialised flat: `{"name": "admin_token", "setter":
-/// "admin_token", "scheme": "bearer", "env": …, "description": …}`, which is what templates
-/// read.
+/// One named credential and its prose, as templates read it: `{"name": "admin_token",
+/// "setter": "admin_token", "scheme": {"scheme": "bearer", "env": …}, "description": …}` (the
+/// scheme nested: an API key's `name` is its header's).
 #[derive(Debug, Clone, Serialize)]
 pub struct CredentialIr {
     /// Spec name (`admin_token`), the key requirements use.
@@ -141,7 +141,6 @@ pub struct CredentialIr {
     /// OAuth2 only: the setter overriding the token URL (`client_token_url`).
     pub token_url_setter: Option<String>,
     /// The scheme and where its values come from.
-    #[serde(flatten)]
     pub scheme: AuthScheme,
     /// Prose shown in the docs.
     pub description: Option<String>,

@@ -21,7 +21,7 @@ fn client_for(server: &MockServer) -> orders::Client {
     orders::Client::builder()
         .base_url(server.uri())
         .client_credentials(accord_runtime::ClientCredentials::new("test-client", "test-secret"))
-        .token_url(format!("{}/oauth/token", server.uri()))
+        .client_credentials_token_url(format!("{}/oauth/token", server.uri()))
         .retry_policy(accord_runtime::RetryPolicy::NO_RETRIES)
         .build()
         .expect("the client builds")

@@ -128,16 +128,7 @@ impl Checker<'_> {
                     });
                     continue;
                 };
-                let place = match (&credential.api_key, &credential.bearer, &credential.basic, &credential.oauth2_client_credentials) {
-                    (Some(key), _, _, _) => match key.location {
-                        ApiKeyLocation::Header => format!("header `{}`", key.name.to_ascii_lowercase()),
-                        ApiKeyLocation::Query => format!("query parameter `{}`", key.name),
-                    },
-                    (None, Some(_), _, _) | (None, None, Some(_), _) | (None, None, None, Some(_)) => {
-                        "header `authorization`".to_string()
-                    }
-                    (None, None, None, None) => continue,
-                };
+                let Some(place) = credential_place(credential) else { continue };
                 if let Some((_, first)) = places.iter().find(|(seen, _)| *seen == place) {
                     let message = if *first == name.as_str() {
                         format!("credential `{name}` is named twice in one alternative")
@@ -153,4 +144,19 @@ impl Checker<'_> {
             }
         }
     }
+}
+
+/// Where a credential goes on a request: `header `x-app-id`` (header names without case,
+/// RFC 9110 §5.1), `query parameter `key``, or `header `authorization`` for bearer, basic and
+/// OAuth2 credentials; `None` for one without a kind. Two credentials of one alternative must
+/// not share a place (the importer keeps to this too).
+pub(crate) fn credential_place(credential: &Credential) -> Option<String> {
+    let Credential { api_key, bearer, basic, oauth2_client_credentials } = credential;
+    if let Some(key) = api_key {
+        return Some(match key.location {
+            ApiKeyLocation::Header => format!("header `{}`", key.name.to_ascii_lowercase()),
+            ApiKeyLocation::Query => format!("query parameter `{}`", key.name),
+        });
+    }
+    (bearer.is_some() || basic.is_some() || oauth2_client_credentials.is_some()).then(|| "header `authorization`".into())
 }

@@ -209,8 +209,7 @@ pub enum Requirement {
     /// `none`: no credentials.
     Public(PublicKeyword),
     /// Alternatives of credential names sent together.
-    #[schemars(length(min = 1))]
-    AnyOf(Vec<Vec<String>>),
+    AnyOf(#[schemars(length(min = 1))] Vec<Vec<String>>),
 }
 
 /// The keyword `none`.

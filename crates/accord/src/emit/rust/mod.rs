@@ -71,13 +71,13 @@ pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec
             .map(|op| (op.name.clone(), crate::emit::prose::retry_summary(ir, op)))
             .collect::<std::collections::BTreeMap<_, _>>(),
         algorithm_title => ir.webhooks.as_ref().and_then(crate::emit::prose::algorithm_title),
-        // What provider verification reads: the preferred scheme's variables.
+        // What provider verification reads: every credential's variables.
         credential_env_vars => ir
             .auth
-            .schemes
-            .first()
-            .map(|s| s.scheme.env_vars().into_iter().map(str::to_string).collect::<Vec<_>>())
-            .unwrap_or_default(),
+            .credentials
+            .iter()
+            .flat_map(|c| c.scheme.env_vars().into_iter().map(str::to_string))
+            .collect::<Vec<_>>(),
     };
     let mut files = vec![
         GeneratedFile {

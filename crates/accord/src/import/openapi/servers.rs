@@ -94,7 +94,7 @@ impl<'a> Importer<'a> {
     /// The default (first) server's URL as `environments` makes it (variables replaced by
     /// their defaults; a relative one under `https://example.invalid`), without warnings: for
     /// URLs read before `servers` is. `None` without a server URL or with another scheme.
-    fn default_server_url(&self) -> Option<String> {
+    pub(super) fn default_server_url(&self) -> Option<String> {
         let server = self.document.get("servers")?.as_array()?.first()?;
         let mut url = server.get("url")?.as_str()?.to_string();
         if let Some(variables) = server.get("variables").and_then(Value::as_object) {

@@ -459,3 +459,80 @@ fn sensitive(value: &str) -> Result<reqwest::header::HeaderValue, TransportError
     value.set_sensitive(true);
     Ok(value)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(name: &str) -> Auth {
+        Auth::ApiKey { location: ApiKeyLocation::Header, name: name.to_string(), key: Secret::new(format!("{name}-value")) }
+    }
+
+    fn held(names: &[&'static str]) -> Credentials {
+        let mut credentials = Credentials::new();
+        for name in names {
+            credentials.insert(name, key(name));
+        }
+        credentials
+    }
+
+    /// The choice of credentials, a pure function of what is held and what is required.
+    #[test]
+    fn the_first_alternative_held_in_full_is_chosen() {
+        const KEYS_OR_TOKEN: Requirement = Requirement::AnyOf(&[&["app_id", "app_key"], &["token"]]);
+        const OPTIONAL: Requirement = Requirement::AnyOf(&[&["token"], &[]]);
+        let table: &[(&[&'static str], Requirement, Option<Vec<usize>>, &str)] = &[
+            (&["app_id", "app_key", "token"], KEYS_OR_TOKEN, Some(vec![0, 1]), "both keys: the first alternative"),
+            (&["app_key", "app_id"], KEYS_OR_TOKEN, Some(vec![1, 0]), "in the requirement's order"),
+            (&["app_id", "token"], KEYS_OR_TOKEN, Some(vec![1]), "one key missing: the token"),
+            (&["app_id"], KEYS_OR_TOKEN, None, "no alternative complete"),
+            (&[], KEYS_OR_TOKEN, None, "nothing held"),
+            (&[], Requirement::PUBLIC, Some(vec![]), "public: nothing needed"),
+            (&["token"], Requirement::PUBLIC, Some(vec![]), "public: nothing sent"),
+            (&["token"], OPTIONAL, Some(vec![0]), "optional, held: sent"),
+            (&[], OPTIONAL, Some(vec![]), "optional, not held: none"),
+            (&["app_id", "token"], Requirement::AnyOne, Some(vec![0]), "a hand-built request: the first held"),
+            (&[], Requirement::AnyOne, Some(vec![]), "a hand-built request, nothing held"),
+        ];
+        for (names, requirement, expected, case) in table {
+            assert_eq!(held(names).choose(*requirement), *expected, "{case}");
+        }
+    }
+
+    #[test]
+    fn inserting_a_name_again_replaces_it_and_debug_hides_the_values() {
+        let mut credentials = held(&["app_id"]);
+        credentials.insert("app_id", Auth::Bearer(Secret::new("other-secret")));
+        assert_eq!(credentials.names().collect::<Vec<_>>(), ["app_id"]);
+        assert!(matches!(credentials.get("app_id"), Some(Auth::Bearer(_))));
+        let shown = format!("{credentials:?}");
+        assert!(!shown.contains("other-secret") && shown.contains("app_id"), "{shown}");
+    }
+
+    /// Every credential of the chosen alternative is on the one request: two headers and a
+    /// query parameter together.
+    #[tokio::test]
+    async fn the_chosen_credentials_are_all_applied_to_one_request() {
+        let mut credentials = held(&["app_id", "app_key"]);
+        let tenant = Auth::ApiKey { location: ApiKeyLocation::Query, name: "tenant".into(), key: Secret::new("t-1") };
+        credentials.insert("tenant", tenant);
+        credentials.insert("admin", Auth::Bearer(Secret::new("admin-token")));
+        let requirement = Requirement::AnyOf(&[&["app_id", "app_key", "tenant"], &["admin"]]);
+        let chosen = credentials.choose(requirement).expect("met");
+        let http = crate::client::http_builder().build().expect("client");
+        let (builder, used) =
+            credentials.apply(&http, http.get("http://127.0.0.1:9/things"), &chosen).await.expect("applied");
+        let request = builder.build().expect("a request");
+        assert_eq!(request.headers()["app_id"], "app_id-value");
+        assert_eq!(request.headers()["app_key"], "app_key-value");
+        assert!(request.headers()["app_id"].is_sensitive());
+        assert_eq!(request.url().query(), Some("tenant=t-1"));
+        assert!(request.headers().get("authorization").is_none(), "the other alternative is not sent");
+        assert_eq!(used.0.len(), 3);
+        // Static credentials have nothing to refresh.
+        assert!(!credentials.refresh(&used).await);
+
+        let message = held(&["app_id"]).unmet("list_things", requirement).to_string();
+        assert!(message.contains("`list_things` needs `app_id` and `app_key` and `tenant`, or `admin`"), "{message}");
+    }
+}

@@ -143,39 +143,67 @@ impl<'a> Importer<'a> {
         }
     }
 
-    /// `auth.require` from the document's `security`; without one, `none` when some operation
-    /// has its own (OpenAPI: the others need nothing), else left out (any one credential, with
+    /// `auth.require` from the document's `security`. Without one, operations without their
+    /// own need nothing (OpenAPI), so the default is the requirement most operations have
+    /// (`none` counting for those without), which leaves the fewest endpoints an `auth` of
+    /// their own; when no operation has one either, it is left out (any one credential, with
     /// a warning: the document does not say).
     fn document_requirement(&mut self) -> Option<Requirement> {
         let requirement = match self.document.get("security") {
             Some(security) => self.requirement(security, "/security"),
-            None if self.any_operation_security() => Requirement::Public(PublicKeyword::None),
-            None => {
-                self.warn(
-                    "/components/securitySchemes",
-                    "no `security` requirement anywhere in the document; every endpoint takes any one of the credentials",
-                );
-                return None;
-            }
+            None => match self.most_common_operation_requirement() {
+                Some(requirement) => requirement,
+                None => {
+                    self.warn(
+                        "/components/securitySchemes",
+                        "no `security` requirement anywhere in the document; every endpoint takes any one of the credentials",
+                    );
+                    return None;
+                }
+            },
         };
         self.document_requirement = Some(requirement.clone());
         Some(requirement)
     }
 
-    /// Whether any operation has a `security` of its own.
-    fn any_operation_security(&self) -> bool {
-        let Some(paths) = self.document.get("paths").and_then(Value::as_object) else { return false };
-        paths.values().filter_map(Value::as_object).any(|item| {
-            super::METHODS
-                .iter()
-                .any(|(key, _)| item.get(*key).is_some_and(|operation| operation.get("security").is_some()))
-        })
+    /// The requirement most operations have, counting those without `security` as `none`
+    /// (the first seen wins a tie); `None` when no operation has `security`. Its warnings are
+    /// given again, once, as each endpoint is imported.
+    fn most_common_operation_requirement(&mut self) -> Option<Requirement> {
+        let paths = self.document.get("paths").and_then(Value::as_object)?;
+        let mark = self.warnings.len();
+        let mut counts: Vec<(Requirement, usize)> = Vec::new();
+        let mut any = false;
+        for (path, item) in paths {
+            let Some(item) = item.as_object() else { continue };
+            for (key, _) in super::METHODS {
+                let Some(operation) = item.get(*key) else { continue };
+                let requirement = match operation.get("security") {
+                    Some(security) => {
+                        any = true;
+                        let pointer = format!("/paths/{}/{key}/security", escape(path));
+                        self.requirement(security, &pointer)
+                    }
+                    None => Requirement::Public(PublicKeyword::None),
+                };
+                match counts.iter_mut().find(|(seen, _)| *seen == requirement) {
+                    Some((_, count)) => *count += 1,
+                    None => counts.push((requirement, 1)),
+                }
+            }
+        }
+        self.warnings.truncate(mark);
+        if !any {
+            return None;
+        }
+        let most = counts.iter().map(|(_, count)| *count).max()?;
+        counts.into_iter().find(|(_, count)| *count == most).map(|(requirement, _)| requirement)
     }
 
     /// An endpoint's `auth` from the operation's own `security` at `pointer` (the
     /// operation's); `None` without one, or when it says what the document says.
     pub(super) fn operation_security(&mut self, operation: &Value, pointer: &str) -> Option<Requirement> {
-        let security = operation.get("security")?;
+        let Some(security) = operation.get("security") else { return self.operation_without_security() };
         if self.credential_names.is_empty() {
             // No scheme was imported (each dropped one is warned about), so there is no
             // `auth` to name.
@@ -188,6 +216,15 @@ impl<'a> Importer<'a> {
         }
         let requirement = self.requirement(security, &format!("{pointer}/security"));
         (self.document_requirement.as_ref() != Some(&requirement)).then_some(requirement)
+    }
+
+    /// An endpoint's `auth` when the operation has no `security`: `none` when the document's
+    /// default is not (no top-level `security`, and most operations have their own).
+    pub(super) fn operation_without_security(&self) -> Option<Requirement> {
+        let public = Requirement::Public(PublicKeyword::None);
+        let defaulted = self.document.get("security").is_none()
+            && self.document_requirement.as_ref().is_some_and(|requirement| *requirement != public);
+        defaulted.then_some(public)
     }
 
     /// A Security Requirement list as alternatives of credential names. Each alternative

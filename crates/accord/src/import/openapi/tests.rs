@@ -862,3 +862,27 @@ fn relative_token_urls_resolve_against_the_server_url_in_any_order() {
         assert_eq!(importer.default_server_url().as_deref(), Some("https://eu.api.example.com/v2/"));
     }
 }
+
+/// Without a document-level `security`, operations without their own need nothing; the
+/// default becomes what most operations require, so only the others get an `auth`.
+#[test]
+fn without_document_security_the_most_common_operation_requirement_is_the_default() {
+    let ok = json!({"204": {"description": "ok"}});
+    let document = doc(json!({
+        "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}}},
+        "paths": {
+            "/a": {"get": {"operationId": "a", "security": [{"key": []}], "responses": ok}},
+            "/b": {"get": {"operationId": "b", "security": [{"key": []}], "responses": ok}},
+            "/c": {"get": {"operationId": "c", "responses": ok}},
+            "/d": {"get": {"operationId": "d", "security": [{"nope": []}], "responses": ok}}
+        }
+    }));
+    let (spec, warnings) = import_doc(document);
+    assert_eq!(spec["auth"]["require"], json!([["key"]]));
+    assert!(spec["endpoints"]["a"].get("auth").is_none());
+    assert_eq!(spec["endpoints"]["c"]["auth"], json!("none"));
+    assert_eq!(spec["endpoints"]["d"]["auth"], json!("none"));
+    // Warned once, where the endpoint is imported, not again for choosing the default.
+    assert_eq!(warnings.iter().filter(|w| w.message.contains("`nope`")).count(), 1, "{warnings:?}");
+    assert_eq!(warnings.len(), 2, "the dropped scheme and the requirement left empty: {warnings:?}");
+}

@@ -702,7 +702,13 @@ fn issue_token(shared: &Shared, name: &str, headers: &HeaderMap, body: &Bytes) -
     inner.issued += 1;
     let token = format!("mock-access-token-{}", inner.issued);
     inner.tokens.insert(token.clone());
-    let scope = shared.contract().auth.oauth2().find(|(held, _)| *held == name).map(|(_, o)| o.scopes.join(" ")).unwrap_or_default();
+    let scope = shared
+        .contract()
+        .auth
+        .oauth2()
+        .find(|(held, _)| *held == name)
+        .map(|(_, o)| o.scopes.join(" "))
+        .unwrap_or_default();
     Reply::json(200, json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600, "scope": scope}))
         .header("cache-control", "no-store")
 }

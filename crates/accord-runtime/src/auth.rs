@@ -404,7 +404,11 @@ impl Credentials {
         TransportError::message(format!(
             "operation `{operation}` needs {}; the client holds {}: set them on the builder or with `credentials_from_env`",
             requirement.describe(),
-            if held.is_empty() { "none".to_string() } else { held.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ") }
+            if held.is_empty() {
+                "none".to_string()
+            } else {
+                held.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            }
         ))
     }
 
@@ -445,10 +449,7 @@ impl Credentials {
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // `Auth`'s own Debug hides every secret.
-        f.debug_struct("Credentials")
-            .field("held", &self.held)
-            .field("anonymous", &self.anonymous)
-            .finish()
+        f.debug_struct("Credentials").field("held", &self.held).field("anonymous", &self.anonymous).finish()
     }
 }
 
@@ -465,7 +466,11 @@ mod tests {
     use super::*;
 
     fn key(name: &str) -> Auth {
-        Auth::ApiKey { location: ApiKeyLocation::Header, name: name.to_string(), key: Secret::new(format!("{name}-value")) }
+        Auth::ApiKey {
+            location: ApiKeyLocation::Header,
+            name: name.to_string(),
+            key: Secret::new(format!("{name}-value")),
+        }
     }
 
     fn held(names: &[&'static str]) -> Credentials {

@@ -88,7 +88,11 @@ async fn every_credential_of_an_alternative_is_sent_and_the_mock_refuses_a_missi
     // Per endpoint: the admin token alone deletes, the application keys do not; `health` is
     // public; `catalog` takes the keys or nothing.
     let delete = format!("{}/things/t-1", mock.uri());
-    let keys = http.delete(&delete).header("x-app-id", "test-key").header("x-app-key", "test-key").query(&[("env", "test-key")]);
+    let keys = http
+        .delete(&delete)
+        .header("x-app-id", "test-key")
+        .header("x-app-key", "test-key")
+        .query(&[("env", "test-key")]);
     assert_eq!(keys.send().await.expect("answers").status(), StatusCode::UNAUTHORIZED);
     let admin = http.delete(&delete).bearer_auth("test-token");
     assert_eq!(admin.send().await.expect("answers").status(), StatusCode::NO_CONTENT);
@@ -105,7 +109,8 @@ async fn a_client_without_a_complete_alternative_fails_before_sending_unless_ano
     let error = partial.execute(&list_things()).await.expect_err("no complete alternative");
     let message = error.to_string();
     assert!(
-        message.contains("`app_id` and `app_key` and `environment`, or `partner`") && message.contains("`app_id`, `app_key`"),
+        message.contains("`app_id` and `app_key` and `environment`, or `partner`")
+            && message.contains("`app_id`, `app_key`"),
         "{message}"
     );
     assert!(mock.exchanges().is_empty(), "nothing was sent: {:?}", mock.exchanges());

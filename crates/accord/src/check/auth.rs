@@ -45,15 +45,18 @@ impl Checker<'_> {
 
     fn credentials(&mut self, auth: &Auth) {
         if auth.credentials.is_empty() {
-            self.report(codes::spec::EMPTY_AUTH, "/auth", "`auth` declares no credential".into()).help = Some(
-                "name one under `auth.credentials` (e.g. `token: { bearer: {} }`), or remove `auth`".into(),
-            );
+            self.report(codes::spec::EMPTY_AUTH, "/auth", "`auth` declares no credential".into()).help =
+                Some("name one under `auth.credentials` (e.g. `token: { bearer: {} }`), or remove `auth`".into());
         }
         for (name, credential) in &auth.credentials {
             let pointer = join_pointer("/auth/credentials", name);
             if !super::is_snake_name(name) {
-                self.report_at_key(codes::spec::BAD_NAME, &pointer, format!("credential name `{name}` is not snake_case"))
-                    .help = Some(format!("write `{}` (it names the builder's setter)", names::bare(&names::snake(name))));
+                self.report_at_key(
+                    codes::spec::BAD_NAME,
+                    &pointer,
+                    format!("credential name `{name}` is not snake_case"),
+                )
+                .help = Some(format!("write `{}` (it names the builder's setter)", names::bare(&names::snake(name))));
             }
             let Credential { api_key, bearer, basic, oauth2_client_credentials } = credential;
             let kinds: Vec<&str> = [
@@ -113,17 +116,17 @@ impl Checker<'_> {
                 let Some(credential) = credentials.and_then(|declared| declared.get(name)) else {
                     let declared: Vec<&str> =
                         credentials.map(|c| c.keys().map(String::as_str).collect()).unwrap_or_default();
-                    let diagnostic = self.report(
-                        codes::spec::UNKNOWN_CREDENTIAL,
-                        &at,
-                        format!("unknown credential `{name}`"),
-                    );
+                    let diagnostic =
+                        self.report(codes::spec::UNKNOWN_CREDENTIAL, &at, format!("unknown credential `{name}`"));
                     diagnostic.label = Some("not in `auth.credentials`".into());
                     diagnostic.help = did_you_mean(name, declared.iter().copied()).or_else(|| {
                         Some(if declared.is_empty() {
                             "declare it under `auth.credentials`".into()
                         } else {
-                            format!("declared credentials: {}", declared.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+                            format!(
+                                "declared credentials: {}",
+                                declared.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+                            )
                         })
                     });
                     continue;
@@ -135,9 +138,8 @@ impl Checker<'_> {
                     } else {
                         format!("credentials `{first}` and `{name}` both set the {place}; they cannot be sent together")
                     };
-                    self.report(codes::spec::CREDENTIAL_CONFLICT, &at, message).help = Some(
-                        "list them as separate alternatives (`[[a], [b]]`) if either one is enough".into(),
-                    );
+                    self.report(codes::spec::CREDENTIAL_CONFLICT, &at, message).help =
+                        Some("list them as separate alternatives (`[[a], [b]]`) if either one is enough".into());
                     continue;
                 }
                 places.push((place, name.as_str()));
@@ -158,5 +160,6 @@ pub(crate) fn credential_place(credential: &Credential) -> Option<String> {
             ApiKeyLocation::Query => format!("query parameter `{}`", key.name),
         });
     }
-    (bearer.is_some() || basic.is_some() || oauth2_client_credentials.is_some()).then(|| "header `authorization`".into())
+    (bearer.is_some() || basic.is_some() || oauth2_client_credentials.is_some())
+        .then(|| "header `authorization`".into())
 }

@@ -107,7 +107,10 @@ impl<'a> Importer<'a> {
                     let token_url = flow.get("tokenUrl").and_then(Value::as_str).unwrap_or_default();
                     let at = format!("{pointer}/flows/clientCredentials/tokenUrl");
                     let Some(token_url) = self.absolute_url(token_url, &at, "OAuth2 `tokenUrl`") else {
-                        self.warn(pointer, "the clientCredentials flow has no usable token URL; mapped to a bearer token");
+                        self.warn(
+                            pointer,
+                            "the clientCredentials flow has no usable token URL; mapped to a bearer token",
+                        );
                         return Some(bearer());
                     };
                     let scopes: Vec<String> = flow
@@ -128,7 +131,10 @@ impl<'a> Importer<'a> {
                 None => {
                     // Flows a server-side client cannot run alone: the user obtains a token
                     // some other way and passes it as a bearer token.
-                    self.warn(pointer, "OAuth2 flows other than clientCredentials need a user; mapped to a bearer token");
+                    self.warn(
+                        pointer,
+                        "OAuth2 flows other than clientCredentials need a user; mapped to a bearer token",
+                    );
                     Some(bearer())
                 }
             },
@@ -210,7 +216,10 @@ impl<'a> Importer<'a> {
             if self.document.pointer("/components/securitySchemes").is_none()
                 && security.as_array().is_some_and(|list| !list.is_empty())
             {
-                self.warn(&format!("{pointer}/security"), "names security schemes the document does not declare; dropped");
+                self.warn(
+                    &format!("{pointer}/security"),
+                    "names security schemes the document does not declare; dropped",
+                );
             }
             return None;
         }

@@ -822,7 +822,10 @@ fn every_security_scheme_is_a_named_credential_and_security_is_kept_per_operatio
     assert_eq!(spec["endpoints"]["admin"]["auth"], json!([["admin_key"]]));
     // Two bearer tokens cannot travel together: the second is left out, with a warning.
     assert_eq!(spec["endpoints"]["both"]["auth"], json!([["user_token"]]));
-    assert!(has_warning(&warnings, "/paths/~1both/get/security/0/adminKey", "both set the header `authorization`"), "{warnings:?}");
+    assert!(
+        has_warning(&warnings, "/paths/~1both/get/security/0/adminKey", "both set the header `authorization`"),
+        "{warnings:?}"
+    );
     // An operation that says what the document says gets no `auth` of its own.
     assert!(spec["endpoints"]["same"].get("auth").is_none());
 }

@@ -6,7 +6,9 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use crate::emit::rust::tokens::{doc, ident, lit};
-use crate::ir::{ApiKey, ApiKeyLocation, AuthIr, AuthScheme, Basic, Bearer, CredentialIr, OAuth2ClientCredentials, Operation};
+use crate::ir::{
+    ApiKey, ApiKeyLocation, AuthIr, AuthScheme, Basic, Bearer, CredentialIr, OAuth2ClientCredentials, Operation,
+};
 
 /// The builder's pieces for one named credential.
 pub(super) struct BuilderAuth {
@@ -50,7 +52,8 @@ fn oauth2(credential: &CredentialIr, oauth: &OAuth2ClientCredentials) -> Builder
         "Credential `{}`: OAuth 2.0 client credentials (RFC 6749 §4.4). The token is fetched from `{}`, cached, and refreshed {margin} s before it expires; from `{}` and `{}` with [`ClientBuilder::credentials_from_env`].",
         credential.name, oauth.token_url, oauth.client_id_env, oauth.client_secret_env
     ));
-    let token_url_doc = doc(&format!("Overrides the token endpoint of credential `{}` (tests, proxies).", credential.name));
+    let token_url_doc =
+        doc(&format!("Overrides the token endpoint of credential `{}` (tests, proxies).", credential.name));
     BuilderAuth {
         fields: quote! {
             #setter: ::std::option::Option<::accord_runtime::ClientCredentials>,

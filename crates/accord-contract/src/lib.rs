@@ -14,16 +14,17 @@
 pub mod auth;
 pub mod wire;
 
-pub use auth::{ApiKey, Auth, AuthScheme, Basic, Bearer, OAuth2ClientCredentials};
+pub use auth::{ApiKey, Auth, AuthScheme, Basic, Bearer, Credential, OAuth2ClientCredentials, Requirement};
 
 use serde::{Deserialize, Serialize};
 
 use crate::wire::{ContentType, HttpMethod, ObjectParts, RetryStrategy, StatusPattern, most_specific};
 use serde_json::{Map, Value};
 
-/// The version of this format; readers refuse others. Version 2 declares auth as a list of
-/// schemes ([`Auth::schemes`]).
-pub const FORMAT_VERSION: u32 = 2;
+/// The version of this format; readers refuse others. Version 2 declared auth as a list of
+/// schemes; version 3 as named credentials ([`Auth::credentials`]) with a [`Requirement`] per
+/// operation ([`Operation::auth`]).
+pub const FORMAT_VERSION: u32 = 3;
 
 /// One spec's contract.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -230,6 +231,9 @@ pub struct Operation {
     pub idempotency_retention_seconds: Option<u64>,
     /// Effective rate limit.
     pub rate_limit: Option<Rate>,
+    /// The credentials it requires (the endpoint's own `auth`, else the spec's default).
+    #[serde(default)]
+    pub auth: Requirement,
 }
 
 impl Operation {

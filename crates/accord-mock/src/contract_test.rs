@@ -329,9 +329,10 @@ impl StepTest<'_> {
     /// 4xx (an invalid request on purpose), no problem against the spec.
     fn exchange_failures(&self) -> Vec<String> {
         let exchanges: Vec<Exchange> = self.test.server.exchanges().into_iter().skip(self.first_exchange).collect();
-        let token_path = self.test.contract.auth.oauth2().map(|oauth| oauth.token_path.as_str());
+        let token_paths: Vec<&str> =
+            self.test.contract.auth.oauth2().map(|(_, oauth)| oauth.token_path.as_str()).collect();
         let requests: Vec<&Exchange> =
-            exchanges.iter().filter(|e| !(e.method == "POST" && Some(e.path.as_str()) == token_path)).collect();
+            exchanges.iter().filter(|e| !(e.method == "POST" && token_paths.contains(&e.path.as_str()))).collect();
         if requests.is_empty() {
             return vec!["the mock received no request for this step".into()];
         }

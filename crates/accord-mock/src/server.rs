@@ -29,7 +29,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::coerce;
-use crate::credentials::{Credential, basic_credentials};
+use crate::credentials::{Credential, Credentials, basic_credentials};
 use crate::deliver::{self, Delivery};
 use crate::listen;
 use crate::model::{Model, Problem, RouteMatch, includes};
@@ -59,9 +59,9 @@ pub struct MockOptions {
     /// Factor applied to the declared webhook retry delays (`0.001` turns an hour into 3.6 s).
     /// Default: 1 (the declared schedule).
     pub webhook_time_scale: f64,
-    /// Credentials accepted besides the fixed test credentials (typically the values of the
+    /// Credential values accepted besides the fixed test values (typically those of the
     /// spec's environment variables).
-    pub extra_credentials: Vec<Credential>,
+    pub extra_credentials: Credentials,
     /// Longest a client may take to send a request head, from connecting (or from the end of
     /// the previous response on a kept-alive connection); then the connection is closed, so
     /// slow or idle clients cannot hold connections indefinitely. Default: 30 s (hyper's own
@@ -81,7 +81,7 @@ impl Default for MockOptions {
             webhook_url: None,
             webhook_secret: None,
             webhook_time_scale: 1.0,
-            extra_credentials: Vec::new(),
+            extra_credentials: Credentials::new(),
             header_read_timeout: Duration::from_secs(30),
             body_read_timeout: Duration::from_secs(30),
         }
@@ -113,7 +113,7 @@ pub struct Exchange {
 pub(crate) struct Shared {
     pub(crate) model: Model,
     pub(crate) options: MockOptions,
-    accepted: Vec<Credential>,
+    accepted: Credentials,
     buckets: HashMap<String, TokenBucket>,
     /// Quotas shared by every operation.
     quotas: Vec<TokenBucket>,
@@ -194,8 +194,8 @@ impl Reply {
 
 impl Shared {
     pub(crate) fn new(contract: Contract, options: MockOptions) -> Shared {
-        let mut accepted: Vec<Credential> = Credential::test(&contract.auth).into_iter().collect();
-        accepted.extend(options.extra_credentials.iter().cloned());
+        let mut accepted = Credentials::test(&contract.auth);
+        accepted.extend(&options.extra_credentials);
         let bucket = |rate: &accord_contract::Rate| {
             TokenBucket::new(accord_runtime::RateLimit {
                 requests: rate.requests,
@@ -505,11 +505,10 @@ fn answer(
     let model = &shared.model;
     let contract = shared.contract();
     let reply = 'reply: {
-        if let Some(oauth) = contract.auth.oauth2()
-            && path == oauth.token_path
-            && method == Method::POST
+        if method == Method::POST
+            && let Some((name, _)) = contract.auth.oauth2().find(|(_, oauth)| path == oauth.token_path)
         {
-            break 'reply issue_token(shared, headers, body);
+            break 'reply issue_token(shared, name, headers, body);
         }
         let (op, path_params) = match model.route(method.as_str(), path) {
             RouteMatch::Found(op, params) => (op, params),
@@ -526,13 +525,13 @@ fn answer(
             }
         };
         exchange.operation = Some(op.name.clone());
-        if !authorized(shared, headers, query) {
+        if !authorized(shared, op, headers, query) {
             let message = "missing or invalid credentials";
             break 'reply match model.auth_error(Some(op)) {
                 Some(code) => error_reply(model, code, 401, message),
                 None => Reply::json(401, json!({"error": message})),
             }
-            .header("www-authenticate", www_authenticate(contract));
+            .header("www-authenticate", www_authenticate(contract, op));
         }
         let step = match select_step(shared, headers, op) {
             Ok(step) => step,
@@ -686,19 +685,20 @@ fn error_reply(model: &Model, code: &ErrorCode, intended: u16, message: &str) ->
     Reply::json(model.error_status(code, intended), model.error_body(code, message))
 }
 
-fn www_authenticate(contract: &Contract) -> String {
-    // The challenge of the preferred scheme (RFC 9110 §11.6.1); an API key has no standard
-    // challenge, so it gets the bearer one.
-    let challenge = match contract.auth.preferred() {
+fn www_authenticate(contract: &Contract, op: &Operation) -> String {
+    // The challenge of the operation's preferred credential (RFC 9110 §11.6.1); an API key
+    // has no standard challenge, so it gets the bearer one.
+    let preferred = op.auth.alternatives.iter().flatten().next().and_then(|name| contract.auth.credential(name));
+    let challenge = match preferred.map(|credential| &credential.scheme) {
         Some(AuthScheme::Basic(_)) => "Basic",
         Some(AuthScheme::OAuth2ClientCredentials(_) | AuthScheme::Bearer(_) | AuthScheme::ApiKey(_)) | None => "Bearer",
     };
     format!("{challenge} realm=\"{}\"", contract.name)
 }
 
-/// The OAuth2 token endpoint (RFC 6749 §4.4): client credentials in the form body or in
-/// Basic auth; errors as §5.2 describes.
-fn issue_token(shared: &Shared, headers: &HeaderMap, body: &Bytes) -> Reply {
+/// The OAuth2 token endpoint of credential `name` (RFC 6749 §4.4): client credentials in the
+/// form body or in Basic auth; errors as §5.2 describes.
+fn issue_token(shared: &Shared, name: &str, headers: &HeaderMap, body: &Bytes) -> Reply {
     let form = coerce::decode_form(body);
     let text = |key: &str| form.get(key).and_then(Value::as_str).map(str::to_string);
     if text("grant_type").as_deref() != Some("client_credentials") {
@@ -708,7 +708,7 @@ fn issue_token(shared: &Shared, headers: &HeaderMap, body: &Bytes) -> Reply {
         Some((id, secret)) => (Some(id), Some(secret)),
         None => (text("client_id"), text("client_secret")),
     };
-    let valid = shared.accepted.iter().any(|credential| match credential {
+    let valid = shared.accepted.iter().filter(|(held, _)| *held == name).any(|(_, credential)| match credential {
         Credential::ClientCredentials { client_id, client_secret } => {
             id.as_deref() == Some(client_id.as_str()) && secret.as_deref() == Some(client_secret.expose())
         }
@@ -721,18 +721,26 @@ fn issue_token(shared: &Shared, headers: &HeaderMap, body: &Bytes) -> Reply {
     inner.issued += 1;
     let token = format!("mock-access-token-{}", inner.issued);
     inner.tokens.insert(token.clone());
-    let scope = shared.contract().auth.oauth2().map(|o| o.scopes.join(" ")).unwrap_or_default();
+    let scope = shared
+        .contract()
+        .auth
+        .oauth2()
+        .find(|(held, _)| *held == name)
+        .map(|(_, o)| o.scopes.join(" "))
+        .unwrap_or_default();
     Reply::json(200, json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600, "scope": scope}))
         .header("cache-control", "no-store")
 }
 
-fn authorized(shared: &Shared, headers: &HeaderMap, query: &str) -> bool {
+/// Whether the request meets the operation's requirement: any alternative, with an accepted
+/// value of every credential it names.
+fn authorized(shared: &Shared, op: &Operation, headers: &HeaderMap, query: &str) -> bool {
     let auth = &shared.contract().auth;
-    if !auth.any() {
+    if !auth.any() || op.auth.is_public() {
         return true;
     }
     let token_issued = |token: &str| shared.lock().tokens.contains(token);
-    shared.accepted.iter().any(|credential| credential.presented_by(auth, headers, query, &token_issued))
+    shared.accepted.admit(auth, &op.auth, headers, query, &token_issued)
 }
 
 /// The scenario step this request plays, if any.

@@ -25,7 +25,7 @@ pub mod webhook;
 /// accord's defaults (attempts, backoff, timeouts, the longest `Retry-After` waited for, the
 /// retry budget), defined once for the compiler and the runtime.
 pub use accord_contract::wire::defaults;
-pub use auth::{Auth, Authenticate, ClientCredentials};
+pub use auth::{Auth, Authenticate, ClientCredentials, Credentials, Requirement};
 pub use client::{Client, ClientConfig, DefaultHeader, RetryConfig};
 pub use error::{
     ApiErrorResponse, DecodeError, MAX_ERROR_EXCERPT, TransportError, TransportErrorKind, body_excerpt, excerpt,

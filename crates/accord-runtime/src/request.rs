@@ -49,6 +49,9 @@ pub struct RequestSpec {
     /// A full URL replacing base URL, path and query (a next-page link); it must have the
     /// base URL's origin.
     pub absolute_url: Option<String>,
+    /// The credentials it must carry (the operation's requirement); by default any one the
+    /// client holds.
+    pub auth: crate::auth::Requirement,
 }
 
 impl RequestSpec {
@@ -63,6 +66,7 @@ impl RequestSpec {
             body: Body::Empty,
             idempotency_header: None,
             absolute_url: None,
+            auth: crate::auth::Requirement::AnyOne,
         }
     }
 

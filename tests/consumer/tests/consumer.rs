@@ -21,7 +21,7 @@ fn client_for(server: &MockServer) -> orders::Client {
     orders::Client::builder()
         .base_url(server.uri())
         .client_credentials(accord_runtime::ClientCredentials::new("test-client", "test-secret"))
-        .token_url(format!("{}/oauth/token", server.uri()))
+        .client_credentials_token_url(format!("{}/oauth/token", server.uri()))
         .retry_policy(accord_runtime::RetryPolicy::NO_RETRIES)
         .build()
         .expect("the client builds")
@@ -211,7 +211,7 @@ fn the_build_script_reruns_when_the_spec_changes_and_reports_warnings_located() 
     // The Orders spec's by-design warning (seed 002 signs the body only), one line, located.
     assert!(
         lines.iter().any(|l| l.starts_with(
-            "cargo:warning=../../specs/orders.yaml:347:21: warning[spec::unsigned_timestamp]: the timestamp is checked"
+            "cargo:warning=../../specs/orders.yaml:349:21: warning[spec::unsigned_timestamp]: the timestamp is checked"
         )),
         "{output}"
     );

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use accord_mock::{Contract, MockOptions, MockServer, Verdict, VerifyOptions, verify};
+use accord_mock::{Contract, Credentials, MockOptions, MockServer, Verdict, VerifyOptions, verify};
 
 fn contracts() -> Vec<Contract> {
     let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
@@ -23,7 +23,7 @@ fn contracts() -> Vec<Contract> {
 async fn verify_passes_against_the_mock_for_every_spec() {
     for contract in contracts() {
         let server = MockServer::start(contract.clone(), MockOptions::default()).await.expect("mock starts");
-        let report = verify(&contract, &VerifyOptions::new(server.uri(), None)).await;
+        let report = verify(&contract, &VerifyOptions::new(server.uri(), Credentials::new())).await;
         let text = report.render();
         assert!(report.mock, "{}: the verifier recognises the mock", contract.name);
         assert!(report.passed(), "{}:\n{text}", contract.name);
@@ -74,7 +74,7 @@ async fn a_provider_with_auth_is_skipped_without_credentials() {
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move { axum::serve(listener, axum::Router::new()).await });
     let orders = contracts().into_iter().find(|c| c.name == "orders").expect("orders spec");
-    let report = verify(&orders, &VerifyOptions::new(format!("http://{addr}"), None)).await;
+    let report = verify(&orders, &VerifyOptions::new(format!("http://{addr}"), Credentials::new())).await;
     assert!(!report.mock);
     assert_eq!(report.count(Verdict::Skip), orders.scenarios.len());
     let reason = report.scenarios[0].reason.clone().expect("a reason");

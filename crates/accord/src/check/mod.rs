@@ -20,6 +20,7 @@ mod scenarios;
 pub mod spec_name;
 mod webhooks;
 
+pub(crate) use auth::credential_place;
 pub use endpoints::{is_media_type, pagination_problem, path_parameters};
 
 /// Primitive type names a `type` may use besides model names.

@@ -118,6 +118,7 @@ fn operation(ir: &Ir, op: &Operation) -> contract::Operation {
         idempotency_header: op.idempotency_header.clone(),
         idempotency_retention_seconds: op.idempotency_retention_seconds,
         rate_limit: op.rate_limit.as_ref().map(rate),
+        auth: op.auth.clone(),
     }
 }
 

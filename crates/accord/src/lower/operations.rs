@@ -161,6 +161,7 @@ impl Lowerer<'_> {
             own_rate_limit,
             pagination,
             page_item: None,
+            auth: self.requirement(endpoint),
             span: self.span(&pointer),
         }
     }

@@ -53,7 +53,7 @@ pub struct Spec {
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     #[schemars(!skip_serializing_if)]
     pub environments: IndexMap<String, Environment>,
-    /// Authentication schemes the API accepts (any one of them is enough).
+    /// Authentication: named credentials and what endpoints require of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub auth: Option<Auth>,
@@ -159,7 +159,8 @@ pub struct Environment {
     pub default: bool,
 }
 
-/// Authentication schemes; when several are declared the client accepts any one of them.
+/// Authentication: named credentials, and what the endpoints require of them (as OpenAPI's
+/// `security`, an OR of ANDs: OpenAPI 3.1.0 §4.8.30, Security Requirement Object).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Auth {
@@ -167,6 +168,20 @@ pub struct Auth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub description: Option<String>,
+    /// Named credentials (snake_case names, each a builder setter), in order of preference;
+    /// any number of each kind.
+    #[serde(default)]
+    pub credentials: IndexMap<String, Credential>,
+    /// What an endpoint without its own `auth` requires; default: any one credential alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub require: Option<Requirement>,
+}
+
+/// One credential: exactly one of its kinds.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credential {
     /// A key sent in a header or query parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
@@ -183,6 +198,26 @@ pub struct Auth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub oauth2_client_credentials: Option<OAuth2ClientCredentials>,
+}
+
+/// What a request must carry: `none` (a public endpoint), or alternatives (any one is
+/// enough), each a list of credential names sent together (`[[app_id, app_key], [token]]`);
+/// an empty alternative `[]` makes credentials optional.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Requirement {
+    /// `none`: no credentials.
+    Public(PublicKeyword),
+    /// Alternatives of credential names sent together.
+    AnyOf(#[schemars(length(min = 1))] Vec<Vec<String>>),
+}
+
+/// The keyword `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum PublicKeyword {
+    /// No credentials.
+    #[serde(rename = "none")]
+    None,
 }
 
 /// API key authentication.
@@ -236,7 +271,7 @@ pub struct BasicAuth {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OAuth2ClientCredentials {
-    /// Absolute token endpoint URL; the client posts a form to it.
+    /// Absolute `http(s)` token endpoint URL; the client posts a form to it.
     pub token_url: String,
     /// Scopes requested, joined with spaces.
     #[serde(default)]
@@ -712,6 +747,10 @@ pub struct Endpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub pagination: Option<Pagination>,
+    /// Credentials this endpoint requires, overriding `auth.require` (`none` for a public one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub auth: Option<Requirement>,
 }
 
 /// Request body.

@@ -9,8 +9,9 @@
 //! Mapping (OpenAPI Specification 3.0.3 and 3.1.0, spec.openapis.org):
 //! - `info` → `title`, `version`, `description`; `servers` → `environments` (server
 //!   variables replaced by their defaults);
-//! - `components.securitySchemes` → `auth`: `apiKey`, `http` basic/bearer, `oauth2`
-//!   `clientCredentials` (the first of each kind);
+//! - `components.securitySchemes` → `auth.credentials`: `apiKey`, `http` basic/bearer,
+//!   `oauth2` `clientCredentials`, every scheme under its own name; `security` (document and
+//!   operation, `[]` for public operations) → `auth.require` and each endpoint's `auth`;
 //! - `paths` → `endpoints`, named by `operationId` (snake_case, made unique) or by method and
 //!   path; path/query/header parameters (`$ref`s into `components.parameters` followed);
 //!   request bodies (JSON, form-urlencoded, multipart; `$ref`s into
@@ -285,6 +286,13 @@ struct Importer<'a> {
     /// The default environment's base URL, once `servers` is read: relative URLs elsewhere
     /// (an OAuth2 `tokenUrl`) resolve against it, as OpenAPI says.
     base_url: Option<String>,
+    /// Security scheme key → the name of the credential it became.
+    credential_names: BTreeMap<String, String>,
+    /// Credential name → the place it writes (`header `authorization``), so one alternative
+    /// never writes a place twice.
+    credential_places: BTreeMap<String, String>,
+    /// `auth.require` as imported from the document's `security`.
+    document_requirement: Option<crate::spec::Requirement>,
     /// Schemas built from other places of the document (`allOf` merges, `$ref`s with
     /// structural siblings, `$ref`s into a schema's inside), by the pointer of the place
     /// converted: each is converted once (see `schema::Expansion`).
@@ -307,6 +315,9 @@ impl<'a> Importer<'a> {
             property_pointers: BTreeSet::new(),
             access_components_used: BTreeSet::new(),
             base_url: None,
+            credential_names: BTreeMap::new(),
+            credential_places: BTreeMap::new(),
+            document_requirement: None,
             expansions: std::collections::HashMap::new(),
             schema_conversions: 0,
         }

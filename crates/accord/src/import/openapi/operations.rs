@@ -278,6 +278,7 @@ impl<'a> Importer<'a> {
         let (responses, errors, response_headers) = self.responses(operation, pointer, name);
         let idempotency = idempotency_header.map(|header| Idempotency { header, retention: None });
         let pagination = self.pagination(&query, &responses, &response_headers, pointer);
+        let auth = self.operation_security(operation, pointer);
         Endpoint {
             method,
             path: path.to_string(),
@@ -293,6 +294,7 @@ impl<'a> Importer<'a> {
             idempotency,
             rate_limit: None,
             pagination,
+            auth,
         }
     }
 

@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use super::methods::{operation_notes, param_arg};
 use super::pagination::pagination_methods;
 use crate::emit::rust::tokens::{body_tokens, doc, ident, lit, success_tokens, type_tokens};
-use crate::ir::{ContentType, Ir, Operation, Param};
+use crate::ir::{AuthIr, ContentType, Ir, Operation, Param};
 
 /// `pub struct NAMEBuilder<'a>` and its methods, for one operation.
 pub(super) fn request_builder(ir: &Ir, op: &Operation) -> TokenStream {
@@ -17,7 +17,7 @@ pub(super) fn request_builder(ir: &Ir, op: &Operation) -> TokenStream {
     let success = success_tokens(op);
     let send = send_fns(ir, op, &success);
     let pagination = pagination_methods(op, &success);
-    let request = request_fn(op);
+    let request = request_fn(&ir.auth, op);
     let builder_doc = doc(&format!(
         "Request builder for [`Client::{}`] (`{} {}`).",
         crate::names::bare(&op.method_name),
@@ -168,7 +168,7 @@ fn send_fns(ir: &Ir, op: &Operation, success: &TokenStream) -> TokenStream {
 }
 
 /// `request`: the path, query, headers, body and idempotency key as a `RequestSpec`.
-fn request_fn(op: &Operation) -> TokenStream {
+fn request_fn(auth: &AuthIr, op: &Operation) -> TokenStream {
     let pieces = path_pieces(op);
     let method = format_ident!("{}", op.http_method.as_str());
     let operation_name = lit(&op.name);
@@ -176,6 +176,7 @@ fn request_fn(op: &Operation) -> TokenStream {
     let headers = parameter_encoding(&op.headers, &ident("header"));
     let body = body_encoding(op);
     let idempotency = idempotency_encoding(op);
+    let requirement = super::auth::requirement_encoding(auth, op);
     quote! {
         /// The request this builder describes, as the runtime sends it.
         ///
@@ -189,6 +190,7 @@ fn request_fn(op: &Operation) -> TokenStream {
             #(#headers)*
             #body
             #idempotency
+            #requirement
             ::std::result::Result::Ok(request)
         }
     }

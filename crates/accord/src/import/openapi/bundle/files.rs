@@ -65,6 +65,8 @@ pub(crate) struct Files {
     /// Files that did not parse: reported once, where first named.
     failed: HashSet<PathBuf>,
     bytes: u64,
+    /// [`MAX_FILES`], lowered by tests.
+    max_files: usize,
 }
 
 /// Why a `$ref`'s file is not there to read.
@@ -85,7 +87,7 @@ impl Files {
             value: Rc::new(value),
             positions: positions.map_or_else(OnceCell::new, |positions| OnceCell::from(Some(positions))),
         };
-        Ok(Files { folder: None, files: vec![root], by_path: HashMap::new(), failed: HashSet::new(), bytes: text.len() as u64 })
+        Ok(Files { folder: None, files: vec![root], by_path: HashMap::new(), failed: HashSet::new(), bytes: text.len() as u64, max_files: MAX_FILES })
     }
 
     /// The root document at `path`, read; errors name it as `path` names it.
@@ -110,11 +112,18 @@ impl Files {
             by_path: HashMap::from([(canonical, ROOT)]),
             failed: HashSet::new(),
             bytes,
+            max_files: MAX_FILES,
         })
     }
 
     pub(crate) fn get(&self, id: FileId) -> &File {
         &self.files[id]
+    }
+
+    /// Lowers the limit on files, for tests of what happens past it.
+    #[cfg(test)]
+    pub(crate) fn limit_files(&mut self, max_files: usize) {
+        self.max_files = max_files;
     }
 
     /// Whether the description was read from a file (so its files have names), not given as text.
@@ -167,10 +176,10 @@ impl Files {
         if self.failed.contains(&canonical) {
             return Err(Err(ImportError::new(Vec::new())));
         }
-        if self.files.len() >= MAX_FILES {
+        if self.files.len() >= self.max_files {
             return Err(Ok(Refusal {
                 code: codes::import::REF_LIMIT,
-                message: format!("the description refers to more than {MAX_FILES} files"),
+                message: format!("the description refers to more than {} files", self.max_files),
                 help: "accord imports descriptions of at most this many files; bundle the description (`redocly bundle`) or split it".to_string(),
             }));
         }

@@ -507,12 +507,7 @@ fn import_openapi(file: &Path, out: Option<&Path>, force: bool) -> ExitCode {
         if *count <= 5 {
             let shown = warning.file.as_deref().map_or_else(|| file.to_path_buf(), |name| folder.join(name));
             let position = warning.location.map(|l| format!(":{}:{}", l.line, l.column)).unwrap_or_default();
-            eprintln!(
-                "{}{position}: warning: {} (at #{})",
-                shown.display(),
-                warning.message,
-                warning.pointer
-            );
+            eprintln!("{}{position}: warning: {} (at #{})", shown.display(), warning.message, warning.pointer);
         }
     }
     for (kind, count) in by_message.iter().filter(|(_, count)| **count > 5) {

@@ -143,11 +143,8 @@ fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Importe
             ),
         };
         // The key's location (a JSON document's positions are computed here, on this path only).
-        let location = if pointer.is_empty() {
-            Some(Location { line: 1, column: 1, offset: 0 })
-        } else {
-            root.location(pointer)
-        };
+        let location =
+            if pointer.is_empty() { Some(Location { line: 1, column: 1, offset: 0 }) } else { root.location(pointer) };
         let diagnostic = Diagnostic::new(codes::import::NOT_OPENAPI, message).at(pointer).help(help);
         return Err(ImportError::new(vec![Diagnostic { location, ..diagnostic }]));
     }
@@ -183,12 +180,7 @@ fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Importe
     let tree = files.is_tree();
     let locate = |file: bundle::FileId, pointer: String, message: String| {
         let source = files.get(file);
-        ImportWarning {
-            location: source.location(&pointer),
-            file: tree.then(|| source.name.clone()),
-            pointer,
-            message,
-        }
+        ImportWarning { location: source.location(&pointer), file: tree.then(|| source.name.clone()), pointer, message }
     };
     let mut warnings: Vec<ImportWarning> = Vec::with_capacity(bundled.warnings.len() + importer.warnings.len());
     for (file, pointer, message) in bundled.warnings.iter().cloned() {

@@ -87,7 +87,14 @@ impl Files {
             value: Rc::new(value),
             positions: positions.map_or_else(OnceCell::new, |positions| OnceCell::from(Some(positions))),
         };
-        Ok(Files { folder: None, files: vec![root], by_path: HashMap::new(), failed: HashSet::new(), bytes: text.len() as u64, max_files: MAX_FILES })
+        Ok(Files {
+            folder: None,
+            files: vec![root],
+            by_path: HashMap::new(),
+            failed: HashSet::new(),
+            bytes: text.len() as u64,
+            max_files: MAX_FILES,
+        })
     }
 
     /// The root document at `path`, read; errors name it as `path` names it.
@@ -145,10 +152,12 @@ impl Files {
             }));
         };
         let base = self.files[from].path.as_deref().and_then(Path::parent).unwrap_or(&folder).to_path_buf();
-        let outside = || Refusal {
+        let outside = || {
+            Refusal {
             code: codes::import::REF_OUTSIDE,
             message: format!("`$ref: {relative}` leaves the folder of the root document"),
             help: "accord reads only the root document's folder and the folders below it; move the file there, or import from a root document higher up".to_string(),
+        }
         };
         // Lexically first: `..` above the root folder is refused before the file system is
         // asked anything about it.
@@ -160,7 +169,8 @@ impl Files {
         let unreadable = |error: String| Refusal {
             code: codes::import::REF_UNREADABLE,
             message: format!("cannot read `{}`, which `$ref: {relative}` names: {error}", shown.display()),
-            help: "the path is relative to the folder of the file holding the `$ref`; correct it, or add the file".to_string(),
+            help: "the path is relative to the folder of the file holding the `$ref`; correct it, or add the file"
+                .to_string(),
         };
         let canonical = joined.canonicalize().map_err(|error| Ok(unreadable(error.to_string())))?;
         // A symbolic link inside the tree may point anywhere.

@@ -146,8 +146,16 @@ fn schema_child(keyword: &str) -> Child {
         "properties" | "patternProperties" | "$defs" | "definitions" | "dependentSchemas" => Map(Kind::Schema),
         "allOf" | "anyOf" | "oneOf" | "prefixItems" => List(Kind::Schema),
         "items" | "additionalItems" => Child::SchemaOrList,
-        "additionalProperties" | "not" | "if" | "then" | "else" | "contains" | "propertyNames"
-        | "unevaluatedItems" | "unevaluatedProperties" | "contentSchema" => One(Kind::Schema),
+        "additionalProperties"
+        | "not"
+        | "if"
+        | "then"
+        | "else"
+        | "contains"
+        | "propertyNames"
+        | "unevaluatedItems"
+        | "unevaluatedProperties"
+        | "contentSchema" => One(Kind::Schema),
         "discriminator" => Child::Discriminator,
         _ => Child::Data,
     }

@@ -160,9 +160,7 @@ fn needs_bundling(value: &Value, key: &str) -> bool {
             {
                 return true;
             }
-            if key == "mapping"
-                && object.values().any(|target| target.as_str().is_some_and(looks_like_reference))
-            {
+            if key == "mapping" && object.values().any(|target| target.as_str().is_some_and(looks_like_reference)) {
                 return true;
             }
             object.iter().any(|(key, child)| needs_bundling(child, key))
@@ -356,7 +354,9 @@ impl Bundler<'_> {
                     format!("`$ref: {reference}` is an absolute path, which leaves the folder of the root document"),
                 )
                 .label("an absolute path")
-                .help("refer to files of the description's folder tree by a path relative to the file holding the `$ref`");
+                .help(
+                    "refer to files of the description's folder tree by a path relative to the file holding the `$ref`",
+                );
                 self.error(at.file, ref_pointer.to_string(), diagnostic);
                 return None;
             }
@@ -427,7 +427,8 @@ impl Bundler<'_> {
         // `summary` and `description`) is kept, a schema's converted as a schema.
         let mut out = Map::with_capacity(object.len());
         out.insert("$ref".to_string(), Value::String(rewritten));
-        let rest: Map<String, Value> = object.iter().filter(|(key, _)| *key != "$ref").map(|(k, v)| (k.clone(), v.clone())).collect();
+        let rest: Map<String, Value> =
+            object.iter().filter(|(key, _)| *key != "$ref").map(|(k, v)| (k.clone(), v.clone())).collect();
         let rest = if kind == Kind::Schema { self.members(&rest, kind, at) } else { rest };
         out.extend(rest);
         Some(Value::Object(out))
@@ -540,7 +541,8 @@ impl Bundler<'_> {
         let Some(reference) = value.get("$ref").and_then(Value::as_str) else { return value.clone() };
         let ref_pointer = format!("{}/$ref", at.source);
         let Some((file, pointer)) = self.target(reference, at, &ref_pointer) else { return value.clone() };
-        let Some(text) = self.files.get(file).value.pointer(&pointer).and_then(Value::as_str).map(str::to_string) else {
+        let Some(text) = self.files.get(file).value.pointer(&pointer).and_then(Value::as_str).map(str::to_string)
+        else {
             let message = format!("`$ref: {reference}` in place of a description does not name text; dropped");
             self.warn(at.file, ref_pointer, message);
             return Value::Null;

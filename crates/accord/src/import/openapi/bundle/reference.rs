@@ -54,7 +54,9 @@ pub(super) fn parse(reference: &str) -> Reference {
         return Reference::Unreadable("its percent-encoding does not decode to UTF-8 text");
     };
     if !pointer.is_empty() && !pointer.starts_with('/') {
-        return Reference::Unreadable("its fragment is not a JSON pointer (accord follows `#/…` pointers, not anchors)");
+        return Reference::Unreadable(
+            "its fragment is not a JSON pointer (accord follows `#/…` pointers, not anchors)",
+        );
     }
     Reference::Relative { file: file.into_owned(), pointer: pointer.into_owned() }
 }
@@ -96,7 +98,12 @@ mod tests {
             ("\\\\server\\share\\api.yaml", Reference::Absolute),
             // A colon after the first slash is part of a path, not a scheme.
             ("schemas/a:b.yaml", relative("schemas/a:b.yaml", "")),
-            ("#node", Reference::Unreadable("its fragment is not a JSON pointer (accord follows `#/…` pointers, not anchors)")),
+            (
+                "#node",
+                Reference::Unreadable(
+                    "its fragment is not a JSON pointer (accord follows `#/…` pointers, not anchors)",
+                ),
+            ),
             ("#/a%FF", Reference::Unreadable("its percent-encoding does not decode to UTF-8 text")),
         ];
         for (text, expected) in table {

@@ -91,9 +91,7 @@ fn a_symbolic_link_out_of_the_tree_is_refused() {
 #[test]
 fn every_error_is_reported_with_its_file() {
     // A missing file named from a nested file, and a file that is not YAML.
-    let text = format!(
-        "{HEAD}paths:\n  /a:\n    $ref: paths/a.yaml\n  /b:\n    $ref: paths/b.yaml\n"
-    );
+    let text = format!("{HEAD}paths:\n  /a:\n    $ref: paths/a.yaml\n  /b:\n    $ref: paths/b.yaml\n");
     let a = "get:\n  responses:\n    '200':\n      $ref: ./missing.yaml\n";
     let b = "get: [unclosed\n";
     let (_dir, root) = tree(&[("root/openapi.yaml", &text), ("root/paths/a.yaml", a), ("root/paths/b.yaml", b)]);
@@ -130,7 +128,10 @@ fn a_file_named_twice_becomes_one_component_and_names_stay_unique() {
     let text = format!(
         "{HEAD}paths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                type: object\n                properties:\n                  one: {{$ref: schemas/Pet.yaml}}\n                  two: {{$ref: './schemas/%50et.yaml'}}\n                  mine: {{$ref: '#/components/schemas/Pet'}}\ncomponents:\n  schemas:\n    Pet: {{type: integer}}\n"
     );
-    let (_dir, root) = tree(&[("root/openapi.yaml", &text), ("root/schemas/Pet.yaml", "type: object\nproperties:\n  name: {type: string}\n")]);
+    let (_dir, root) = tree(&[
+        ("root/openapi.yaml", &text),
+        ("root/schemas/Pet.yaml", "type: object\nproperties:\n  name: {type: string}\n"),
+    ]);
     let yaml = imported(&root).yaml;
     assert!(yaml.contains("one: Pet2") && yaml.contains("two: Pet2") && yaml.contains("mine: Pet"), "{yaml}");
     assert!(!yaml.contains("Pet3"), "{yaml}");
@@ -164,7 +165,10 @@ fn refs_in_data_are_not_followed() {
     let text = format!(
         "{HEAD}paths:\n  /a:\n    get:\n      x-codeSamples:\n        - source: {{$ref: ../missing.cs}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema:\n                $ref: schemas/pet.yaml\n              example:\n                $ref: https://example.com/Users/1\n"
     );
-    let (_dir, root) = tree(&[("root/openapi.yaml", &text), ("root/schemas/pet.yaml", "type: object\ndefault: {$ref: ./nowhere.yaml}\n")]);
+    let (_dir, root) = tree(&[
+        ("root/openapi.yaml", &text),
+        ("root/schemas/pet.yaml", "type: object\ndefault: {$ref: ./nowhere.yaml}\n"),
+    ]);
     imported(&root);
 }
 
@@ -175,7 +179,10 @@ fn the_limits_on_files_are_errors_at_the_ref_that_crosses_them() {
     let text = schema_ref("schemas/0.yaml");
     let mut files: Vec<(String, String)> = vec![("root/openapi.yaml".into(), text)];
     for n in 0..5 {
-        files.push((format!("root/schemas/{n}.yaml"), format!("type: object\nproperties:\n  next: {{$ref: ./{}.yaml}}\n", n + 1)));
+        files.push((
+            format!("root/schemas/{n}.yaml"),
+            format!("type: object\nproperties:\n  next: {{$ref: ./{}.yaml}}\n", n + 1),
+        ));
     }
     files.push(("root/schemas/5.yaml".into(), "type: string\n".into()));
     let borrowed: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();

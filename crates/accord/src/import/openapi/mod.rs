@@ -26,6 +26,10 @@
 //!
 //! A `$ref` is only followed where OpenAPI says a Reference Object may stand; `$ref` keys
 //! inside `example`/`examples`/`default` values are data (GitHub's SCIM examples have them).
+//! A description split over files is first made one document by `bundle` (relative-file
+//! `$ref`s inside the root document's folder; URLs and paths out of it refused), which also
+//! percent-decodes the JSON pointers of `$ref`s and maps every warning's pointer back to its
+//! file, line and column.
 //!
 //! The importer builds a typed [`Spec`] (so a renamed spec field is a compile error here, not
 //! a failure of the corpus script) and prints it with [`crate::spec::yaml`]; its keys come in

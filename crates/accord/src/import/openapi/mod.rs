@@ -148,7 +148,7 @@ fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Importe
         };
         // The key's location (a JSON document's positions are computed here, on this path only).
         let location =
-            if pointer.is_empty() { Some(Location { line: 1, column: 1, offset: 0 }) } else { root.location(pointer) };
+            if pointer.is_empty() { Some(Location { line: 1, column: 1, offset: 0 }) } else { root.key_location(pointer) };
         let diagnostic = Diagnostic::new(codes::import::NOT_OPENAPI, message).at(pointer).help(help);
         return Err(ImportError::new(vec![Diagnostic { location, ..diagnostic }]));
     }

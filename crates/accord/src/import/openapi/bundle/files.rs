@@ -50,6 +50,13 @@ impl File {
         positions.as_ref().and_then(|positions| positions.value(pointer))
     }
 
+    /// Where the mapping key of the node at `pointer` starts (else its value, or its nearest
+    /// located ancestor), for a problem with the key itself.
+    pub(crate) fn key_location(&self, pointer: &str) -> Option<Location> {
+        self.location(pointer)?;
+        self.positions.get().and_then(Option::as_ref).and_then(|positions| positions.key(pointer))
+    }
+
     /// The file as a diagnostic's source.
     pub(crate) fn source(&self) -> SourceFile {
         SourceFile { path: self.name.clone(), text: self.text.clone() }

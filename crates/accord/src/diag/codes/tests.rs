@@ -215,7 +215,11 @@ fn the_situations_in_words_happen_as_described() {
         let root = write(&folder, "api/openapi.yaml", &schema_ref(target));
         let error = crate::import::openapi::import_file(&root, None).expect_err("refused");
         let diagnostic = &error.diagnostics[0];
-        assert_eq!((diagnostic.code, diagnostic.location.map(|l| (l.line, l.column))), (code, Some((9, 13))), "{target}");
+        assert_eq!(
+            (diagnostic.code, diagnostic.location.map(|l| (l.line, l.column))),
+            (code, Some((9, 13))),
+            "{target}"
+        );
     }
     // `import::ref_limit` (10,000 files) is produced, with the limit lowered, by
     // `import::openapi::bundle::tests::the_limits_on_files_are_errors_at_the_ref_that_crosses_them`.

@@ -147,8 +147,11 @@ fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Importe
             ),
         };
         // The key's location (a JSON document's positions are computed here, on this path only).
-        let location =
-            if pointer.is_empty() { Some(Location { line: 1, column: 1, offset: 0 }) } else { root.key_location(pointer) };
+        let location = if pointer.is_empty() {
+            Some(Location { line: 1, column: 1, offset: 0 })
+        } else {
+            root.key_location(pointer)
+        };
         let diagnostic = Diagnostic::new(codes::import::NOT_OPENAPI, message).at(pointer).help(help);
         return Err(ImportError::new(vec![Diagnostic { location, ..diagnostic }]));
     }
@@ -180,20 +183,14 @@ fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Importe
         )])
     })?;
     // Every warning located in its file: the bundler's own, then the importer's, whose
-    // pointers are the bundled document's.
-    let tree = files.is_tree();
-    let locate = |file: bundle::FileId, pointer: String, message: String| {
-        let source = files.get(file);
-        ImportWarning { location: source.location(&pointer), file: tree.then(|| source.name.clone()), pointer, message }
-    };
-    let mut warnings: Vec<ImportWarning> = Vec::with_capacity(bundled.warnings.len() + importer.warnings.len());
-    for (file, pointer, message) in bundled.warnings.iter().cloned() {
-        warnings.push(locate(file, pointer, message));
-    }
+    // pointers are the bundled document's. Located file by file, in one pass over each file
+    // (a JSON file is scanned for these pointers only).
+    let mut found: Vec<(bundle::FileId, String, String)> = bundled.warnings.clone();
     for warning in std::mem::take(&mut importer.warnings) {
         let (file, pointer) = bundled.source(&warning.pointer);
-        warnings.push(locate(file, pointer, warning.message));
+        found.push((file, pointer, warning.message));
     }
+    let warnings = locate(files, found);
     let yaml = format!(
         "# yaml-language-server: $schema=../generated/accord.schema.json\n# Imported by `accord import openapi` from {title} (OpenAPI {version}); {} warning(s).\n{}",
         warnings.len(),
@@ -202,6 +199,33 @@ fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Importe
         version = crate::spec::yaml::comment_line(&version),
     );
     Ok(Imported { name, yaml, warnings })
+}
+
+/// Warnings (file, pointer in it, message), each given its file's name (for a description read
+/// from files) and its line and column; every file is read for positions once.
+fn locate(files: &bundle::Files, found: Vec<(bundle::FileId, String, String)>) -> Vec<ImportWarning> {
+    let mut by_file: BTreeMap<bundle::FileId, Vec<usize>> = BTreeMap::new();
+    for (index, (file, _, _)) in found.iter().enumerate() {
+        by_file.entry(*file).or_default().push(index);
+    }
+    let mut locations = vec![None; found.len()];
+    for (file, indices) in &by_file {
+        let pointers: Vec<&str> = indices.iter().map(|&index| found[index].1.as_str()).collect();
+        for (&index, location) in indices.iter().zip(files.get(*file).locations(&pointers)) {
+            locations[index] = location;
+        }
+    }
+    let tree = files.is_tree();
+    found
+        .into_iter()
+        .zip(locations)
+        .map(|((file, pointer, message), location)| ImportWarning {
+            pointer,
+            message,
+            file: tree.then(|| files.get(file).name.clone()),
+            location,
+        })
+        .collect()
 }
 
 /// The document as a JSON value: as JSON first (its parser is the faster), else as YAML, with

@@ -2,7 +2,6 @@
 //! parsed once, confined to the root document's folder tree and bounded in number and size.
 //! The one place of the importer that touches the file system.
 
-use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
@@ -11,6 +10,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::super::read;
+use super::json;
 use crate::diag::{Diagnostic, Location, codes};
 use crate::import::{ImportError, SourceFile};
 use crate::spec::Positions;
@@ -35,26 +35,80 @@ pub(crate) struct File {
     pub(crate) text: Arc<str>,
     /// Its value: JSON or YAML parsed, or the text itself for another kind of file (Markdown).
     pub(crate) value: Rc<Value>,
-    /// The position of each node, computed the first time a JSON file needs one.
-    positions: OnceCell<Option<Positions>>,
+    /// The position of every node of a YAML file; `None` for JSON (located on demand, see
+    /// [`File::locations`]) and for other text.
+    positions: Option<Positions>,
+    /// Whether serde_json read it.
+    json: bool,
 }
 
 impl File {
+    fn new(name: PathBuf, path: Option<PathBuf>, text: &str, value: Value, positions: Option<Positions>) -> File {
+        let json = positions.is_none() && !value.is_string();
+        File { name, path, text: Arc::from(text), value: Rc::new(value), positions, json }
+    }
+
+    /// Where the nodes at `pointers` (or their nearest located ancestors) start, by index. A
+    /// YAML file's positions are at hand; a JSON file's are found by one scan of its text
+    /// ([`json::locate`]), for these pointers and their ancestors only.
+    pub(crate) fn locations(&self, pointers: &[&str]) -> Vec<Option<Location>> {
+        self.nodes(pointers).into_iter().map(|node| node.map(|(_, value)| value)).collect()
+    }
+
     /// Where the node at `pointer` (or its nearest located ancestor) starts.
     pub(crate) fn location(&self, pointer: &str) -> Option<Location> {
-        let positions = self.positions.get_or_init(|| {
-            // A JSON file is read by serde_json, which keeps no positions; JSON is YAML, so the
-            // YAML event pass locates its nodes, here only, when something is reported.
-            self.value.is_object().then(|| crate::spec::yaml::positions(&self.text))
-        });
-        positions.as_ref().and_then(|positions| positions.value(pointer))
+        self.locations(&[pointer]).pop().flatten()
     }
 
     /// Where the mapping key of the node at `pointer` starts (else its value, or its nearest
     /// located ancestor), for a problem with the key itself.
     pub(crate) fn key_location(&self, pointer: &str) -> Option<Location> {
-        self.location(pointer)?;
-        self.positions.get().and_then(Option::as_ref).and_then(|positions| positions.key(pointer))
+        self.nodes(&[pointer]).pop().flatten().map(|(key, value)| key.unwrap_or(value))
+    }
+
+    /// (key, value) locations of the nodes at `pointers`, each falling back to its nearest
+    /// located ancestor (whose key is then not given).
+    fn nodes(&self, pointers: &[&str]) -> Vec<Option<(Option<Location>, Location)>> {
+        if let Some(positions) = &self.positions {
+            return pointers
+                .iter()
+                .map(|pointer| {
+                    let value = positions.value(pointer)?;
+                    let key = positions.key(pointer).filter(|key| *key != value);
+                    Some((key, value))
+                })
+                .collect();
+        }
+        if !self.json {
+            return vec![None; pointers.len()];
+        }
+        let ancestors = |pointer: &'_ str| {
+            let mut all = vec![pointer.to_string()];
+            let mut rest = pointer;
+            while let Some((parent, _)) = rest.rsplit_once('/') {
+                all.push(parent.to_string());
+                rest = parent;
+            }
+            all
+        };
+        let wanted: HashSet<String> = pointers.iter().flat_map(|pointer| ancestors(pointer)).collect();
+        let found = json::locate(&self.text, &wanted);
+        pointers
+            .iter()
+            .map(|pointer| {
+                let mut first = true;
+                ancestors(pointer).iter().find_map(|at| {
+                    // A collection is located at its key, as YAML's positions locate it.
+                    let node = found.get(at).map(|node| {
+                        let collection = matches!(self.text.as_bytes().get(node.value.offset), Some(b'{' | b'['));
+                        let value = if collection { node.key.unwrap_or(node.value) } else { node.value };
+                        (node.key.filter(|_| first), value)
+                    });
+                    first = false;
+                    node
+                })
+            })
+            .collect()
     }
 
     /// The file as a diagnostic's source.
@@ -87,13 +141,7 @@ impl Files {
     /// A document given as text: it has no folder, so a `$ref` to a file is refused.
     pub(crate) fn text(text: &str) -> Result<Files, ImportError> {
         let (value, positions) = read(text)?;
-        let root = File {
-            name: PathBuf::new(),
-            path: None,
-            text: Arc::from(text),
-            value: Rc::new(value),
-            positions: positions.map_or_else(OnceCell::new, |positions| OnceCell::from(Some(positions))),
-        };
+        let root = File::new(PathBuf::new(), None, text, value, positions);
         Ok(Files {
             folder: None,
             files: vec![root],
@@ -112,13 +160,7 @@ impl Files {
         let folder = canonical.parent().map(Path::to_path_buf).unwrap_or_default();
         let text = crate::project::read_source(path).map_err(|failure| ImportError::new(failure.diagnostics))?;
         let (value, positions) = read(&text)?;
-        let root = File {
-            name: shown,
-            path: Some(canonical.clone()),
-            text: Arc::from(text.as_str()),
-            value: Rc::new(value),
-            positions: positions.map_or_else(OnceCell::new, |positions| OnceCell::from(Some(positions))),
-        };
+        let root = File::new(shown, Some(canonical.clone()), &text, value, positions);
         let bytes = text.len() as u64;
         Ok(Files {
             folder: Some(folder),
@@ -233,13 +275,7 @@ impl Files {
             // Markdown and other text: the text is the value (Redocly's reading).
             (Value::String(text.clone()), None)
         };
-        self.files.push(File {
-            name: shown,
-            path: Some(canonical.clone()),
-            text: Arc::from(text.as_str()),
-            value: Rc::new(value),
-            positions: positions.map_or_else(OnceCell::new, |positions| OnceCell::from(Some(positions))),
-        });
+        self.files.push(File::new(shown, Some(canonical.clone()), &text, value, positions));
         self.by_path.insert(canonical, id);
         Ok(id)
     }

@@ -25,6 +25,7 @@
 //! ([`Bundled::source`]), so that the importer's warnings name the file, line and column.
 
 mod files;
+mod json;
 mod kinds;
 mod reference;
 #[cfg(test)]
@@ -116,7 +117,11 @@ pub(crate) fn bundle(files: &mut Files) -> Result<Bundled, ImportError> {
     if !bundler.errors.is_empty() {
         let mut diagnostics = Vec::new();
         let mut sources = Vec::new();
-        for (file, diagnostic, source) in std::mem::take(&mut bundler.errors) {
+        for (file, mut diagnostic, source) in std::mem::take(&mut bundler.errors) {
+            // The bundler's own errors are located here; a file's parse errors came located.
+            if source.is_none() {
+                diagnostic.location = bundler.files.get(file).location(&diagnostic.pointer);
+            }
             diagnostics.push(diagnostic);
             sources.push(source.or_else(|| bundler.files.is_tree().then(|| bundler.files.get(file).source())));
         }
@@ -235,9 +240,9 @@ impl Bundler<'_> {
         self.warnings.push((file, pointer, message));
     }
 
+    /// An error at `pointer` of `file`, located when the pass ends ([`bundle`]).
     fn error(&mut self, file: FileId, pointer: String, diagnostic: Diagnostic) {
-        let location = self.files.get(file).location(&pointer);
-        self.errors.push((file, Diagnostic { location, ..diagnostic.at(pointer) }, None));
+        self.errors.push((file, diagnostic.at(pointer), None));
     }
 
     /// A root `components` entry that is a `$ref` to another file names the component that

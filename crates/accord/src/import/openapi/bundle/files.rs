@@ -158,8 +158,17 @@ impl Files {
         let fail = |message: String| ImportError::new(vec![Diagnostic::new(codes::io::READ, message)]);
         let canonical = path.canonicalize().map_err(|error| fail(format!("cannot read the file: {error}")))?;
         let folder = canonical.parent().map(Path::to_path_buf).unwrap_or_default();
-        let text = crate::project::read_source(path).map_err(|failure| ImportError::new(failure.diagnostics))?;
-        let (value, positions) = read(&text)?;
+        let text = crate::project::read_source(path).map_err(|failure| {
+            // A file that is not UTF-8 is shown as far as it reads.
+            let source = SourceFile { path: shown.clone(), text: Arc::from(failure.source.as_str()) };
+            let files = vec![Some(source); failure.diagnostics.len()];
+            ImportError { diagnostics: failure.diagnostics, files }
+        })?;
+        let (value, positions) = read(&text).map_err(|error| {
+            let source = SourceFile { path: shown.clone(), text: Arc::from(text.as_str()) };
+            let files = vec![Some(source); error.diagnostics.len()];
+            ImportError { diagnostics: error.diagnostics, files }
+        })?;
         let root = File::new(shown, Some(canonical.clone()), &text, value, positions);
         let bytes = text.len() as u64;
         Ok(Files {

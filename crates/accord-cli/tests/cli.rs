@@ -197,6 +197,38 @@ fn hostile_input_fails_with_a_location_and_no_crash() {
     assert!(stderr.starts_with("two.yaml:3:1: error[yaml::multiple_documents]"), "{stderr}");
 }
 
+/// A description split over files: its `$ref`s followed, each warning and error named by the
+/// file it is in (as the user would open it), line and column; a `$ref` out of the folder
+/// refused.
+#[test]
+fn import_follows_a_tree_and_locates_warnings_and_errors_in_their_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "api/openapi.yaml",
+        "openapi: 3.1.0\ninfo: {title: Pets, version: '1'}\npaths:\n  /pets:\n    $ref: paths/pets.yaml\n",
+    );
+    write(
+        "api/paths/pets.yaml",
+        "get:\n  responses:\n    '200':\n      description: ok\n      content:\n        application/json:\n          schema:\n            type: number\n            multipleOf: 2\n",
+    );
+    let output = accord().args(["import", "openapi", "api/openapi.yaml"]).current_dir(dir.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("api/paths/pets.yaml:7:11: warning: `multipleOf` has no accord equivalent"), "{stderr}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("path: /pets"));
+    write("outside.yaml", "type: string\n");
+    write("api/paths/pets.yaml", "get:\n  responses:\n    '200':\n      $ref: ../../outside.yaml\n");
+    let output = accord().args(["import", "openapi", "api/openapi.yaml"]).current_dir(dir.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("api/paths/pets.yaml:4:13: error[import::ref_outside]"), "{stderr}");
+}
+
 #[test]
 fn generate_refuses_hand_written_files_and_links_by_name_and_force_replaces_the_files() {
     let dir = tempfile::tempdir().unwrap();

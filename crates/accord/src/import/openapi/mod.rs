@@ -171,7 +171,11 @@ fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Importe
         }
         None => heuristics::spec_name(&title),
     };
+    drop(document);
     let bundled = bundle::bundle(files)?;
+    // The files' values are no longer read (their texts locate the warnings): a bundled copy
+    // does not stay beside its sources while the importer runs.
+    files.release_values();
     let mut importer = Importer::new(&bundled.document, version.starts_with("3.1"));
     let spec = importer.spec(&name);
     // The spec types serialise to JSON without fail (string map keys only); `spec::yaml`

@@ -191,6 +191,14 @@ impl Files {
         self.max_files = max_files;
     }
 
+    /// Drops every file's value (the bundled document holds what it needs); texts and
+    /// positions stay, to locate warnings.
+    pub(crate) fn release_values(&mut self) {
+        for file in &mut self.files {
+            file.value = Rc::new(Value::Null);
+        }
+    }
+
     /// Whether the description was read from a file (so its files have names), not given as text.
     pub(crate) fn is_tree(&self) -> bool {
         self.folder.is_some()

@@ -191,6 +191,12 @@ impl Files {
         self.max_files = max_files;
     }
 
+    /// Replaces the root document's value (a Swagger 2.0 document by its conversion); its
+    /// text stays, and warnings are mapped back to it by the caller.
+    pub(crate) fn set_root_value(&mut self, value: Value) {
+        self.files[ROOT].value = Rc::new(value);
+    }
+
     /// Drops every file's value (the bundled document holds what it needs); texts and
     /// positions stay, to locate warnings.
     pub(crate) fn release_values(&mut self) {

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 pub use accord_contract::wire::{
     ApiKeyLocation, ContentType, HttpMethod, Jitter, KeyEncoding, ObjectParts, RetryStrategy, SignatureAlgorithm,
+    StatusPattern,
 };
 // Plain enums of the spec language that only the compiler uses: emitters name them through
 // the IR.
@@ -580,8 +581,8 @@ pub struct ErrorCodeIr {
     pub name: String,
     /// Rust variant (`ValidationError`).
     pub variant: String,
-    /// Statuses.
-    pub statuses: Vec<u16>,
+    /// Statuses: exact, ranges (`4XX`) and `default`; the most specific declaration wins.
+    pub statuses: Vec<StatusPattern>,
     /// What the client does when it comes back.
     pub retry: RetryStrategy,
     /// Code field value to match, when the spec has a code field.
@@ -688,15 +689,33 @@ pub struct BodyIr {
     pub required: bool,
     /// `multipart` only: object-valued fields as one `json` part or as `brackets` text parts.
     pub object_parts: ObjectParts,
+    /// `text` and `binary` only: the declared media type (`text/csv`, `image/*`), `None` for
+    /// the content type's own.
+    pub media_type: Option<String>,
+}
+
+impl BodyIr {
+    /// The media type sent in `Content-Type` by default: the declared one unless it is a
+    /// wildcard (`image/*`, which the caller must make exact), else the content type's.
+    pub fn default_media_type(&self) -> &str {
+        match &self.media_type {
+            Some(media_type) if !media_type.ends_with("/*") => media_type,
+            _ => self.content_type.media_type(),
+        }
+    }
 }
 
 /// A declared response.
 #[derive(Debug, Clone, Serialize)]
 pub struct ResponseIr {
-    /// Status.
-    pub status: u16,
+    /// Status, or a range (`2XX`).
+    pub status: StatusPattern,
     /// Body type, `None` for no content.
     pub ty: Option<TypeExpr>,
+    /// Encoding of the body: `json`, `text` or `binary`.
+    pub content_type: ContentType,
+    /// `text` and `binary` only: the declared media type.
+    pub media_type: Option<String>,
     /// Description.
     pub description: Option<String>,
     /// Header names worth knowing.
@@ -782,8 +801,12 @@ pub struct Operation {
     pub body: Option<BodyIr>,
     /// Responses in spec order.
     pub responses: Vec<ResponseIr>,
-    /// Success body type (the first 2xx with a body), `None` when no 2xx has a body.
+    /// Success body type (the first exact 2xx with a body, else the `2XX` range's), `None`
+    /// when no 2xx has a body.
     pub success: Option<TypeExpr>,
+    /// How the success body is read: `json`, or as it is (`text`: `String`, `binary`:
+    /// `Vec<u8>`).
+    pub success_content_type: ContentType,
     /// Error codes it can return, in spec order (spec names).
     pub errors: Vec<ErrorCodeId>,
     /// Idempotency header.

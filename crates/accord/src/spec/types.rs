@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 // Wire-level enums are defined once, in accord-contract, and used by every layer.
 pub use accord_contract::wire::{
     ApiKeyLocation, ContentType, HttpMethod as Method, Jitter, KeyEncoding, ObjectParts, RetryStrategy,
-    SignatureAlgorithm,
+    SignatureAlgorithm, StatusPattern,
 };
 
 /// A whole integration spec: one external HTTP API.
@@ -503,7 +503,10 @@ pub struct Errors {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorCode {
-    /// HTTP status (or statuses) this code is returned with.
+    /// HTTP status (or statuses) this code is returned with: `404`, a range `4XX` or `5XX`,
+    /// or `default` for every status no other code declares (OpenAPI's `default` response),
+    /// so the body of any undeclared error status is decoded. The most specific declaration
+    /// wins: an exact status over a range, a range over `default`.
     pub status: StatusSet,
     /// What to do about it: `never`, `backoff`, `after_header`, `refresh_auth`.
     pub retry: RetryStrategy,
@@ -526,19 +529,19 @@ pub struct ErrorCode {
     pub resolution: Option<String>,
 }
 
-/// One status or several.
+/// One status (or range, or `default`) or several.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum StatusSet {
-    /// A single status.
-    One(u16),
-    /// Several statuses.
-    Many(Vec<u16>),
+    /// A single status, range or `default`.
+    One(StatusPattern),
+    /// Several.
+    Many(Vec<StatusPattern>),
 }
 
 impl StatusSet {
     /// The statuses as a list.
-    pub fn to_vec(&self) -> Vec<u16> {
+    pub fn to_vec(&self) -> Vec<StatusPattern> {
         match self {
             StatusSet::One(status) => vec![*status],
             StatusSet::Many(statuses) => statuses.clone(),
@@ -688,7 +691,8 @@ pub struct Endpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub request: Option<RequestDef>,
-    /// Responses by status code.
+    /// Responses by status code: `"200"`, or a range such as `"2XX"` (OpenAPI's spelling)
+    /// for every status of the class that no exact key declares.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     #[schemars(!skip_serializing_if)]
     pub responses: IndexMap<String, ResponseRef>,
@@ -716,10 +720,17 @@ pub struct Endpoint {
 pub struct RequestDef {
     /// Body type.
     pub body: TypeRef,
-    /// Encoding of the body.
+    /// Encoding of the body: `json` (default), `form`, `multipart`, or `text` and `binary`
+    /// for a body sent as it is (the body type is then `string`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub content_type: Option<ContentType>,
+    /// `text` and `binary` only: the media type sent in `Content-Type` (RFC 6838 `type/subtype`,
+    /// e.g. `text/csv`, `image/png`; a wildcard such as `image/*` leaves it to the caller);
+    /// default `text/plain` or `application/octet-stream`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub media_type: Option<String>,
     /// Whether a body must be sent (default true).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
@@ -748,6 +759,16 @@ pub struct ResponseDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub body: Option<TypeRef>,
+    /// Encoding of the body: `json` (default), or `text` and `binary` for a body read as it
+    /// is (the body type is then `string`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub content_type: Option<ContentType>,
+    /// `text` and `binary` only: the media type the provider answers with (`text/csv`,
+    /// `image/png`, `image/*`); default `text/plain` or `application/octet-stream`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub media_type: Option<String>,
     /// What the response means.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]

@@ -13,10 +13,15 @@
 //!   `clientCredentials` (the first of each kind);
 //! - `paths` → `endpoints`, named by `operationId` (snake_case, made unique) or by method and
 //!   path; path/query/header parameters (`$ref`s into `components.parameters` followed);
-//!   request bodies (JSON, form-urlencoded; `$ref`s into `components.requestBodies`);
-//!   2xx responses → `responses`, 4xx/5xx → one error code per status (`NOT_FOUND`, …) with
-//!   the retry strategy RFC 9110 suggests for it, `default` → a success only when nothing else
-//!   is;
+//!   request bodies (JSON, form-urlencoded, multipart; `$ref`s into
+//!   `components.requestBodies`), and bodies of other media types as `text` (`text/*`, XML,
+//!   YAML) or `binary` (everything else: `application/octet-stream`, `image/*`, PDF, …)
+//!   with their media type, request and response alike;
+//!   2xx responses → `responses` (a range `2XX` stays a range), 4xx/5xx → one error code per
+//!   status (`NOT_FOUND`, …) or range (`4XX` → `CLIENT_ERROR`, `5XX` → `SERVER_ERROR`)
+//!   with the retry strategy RFC 9110 suggests for it, `default` → a success when nothing
+//!   else is, else the error code `DEFAULT` (`status: default`, not retried) whose body the
+//!   client decodes for any status nothing else declares;
 //! - `components.schemas` → `models`: `allOf` merged, `oneOf`/`anyOf` → `one_of` (with
 //!   `discriminator`), `nullable` and 3.1 type arrays → `nullable`, `enum`/`const` of
 //!   strings, integers, numbers or booleans, `uniqueItems` → `unique_items`,
@@ -77,7 +82,7 @@ use serde_json::Value;
 
 use super::{ImportError, ImportWarning, Imported, SourceFile};
 use crate::diag::{Diagnostic, Location, codes};
-use crate::spec::{Method, Positions, RateLimitHeaders, RateLimits, Schema, Spec};
+use crate::spec::{Method, Positions, RateLimitHeaders, RateLimits, Schema, Spec, StatusPattern};
 
 /// How deep inline (non-component) `$ref`s and nested schemas are followed.
 const MAX_DEPTH: usize = 48;
@@ -357,8 +362,8 @@ struct Importer<'a> {
     /// Models in output order: the component schemas, then those hoisted from inline
     /// schemas while converting endpoints and webhooks.
     models: IndexMap<String, Schema>,
-    /// Error codes by status.
-    error_codes: BTreeMap<u16, ErrorCodeDraft>,
+    /// Error codes by status, range or `default`.
+    error_codes: BTreeMap<StatusPattern, ErrorCodeDraft>,
     /// The rate-limit headers the responses declare, once one is seen.
     rate_limit_headers: Option<RateLimitHeaders>,
     oauth2: bool,

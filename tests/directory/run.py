@@ -68,8 +68,10 @@ KEYWORDS = {
     "nullable", "oneOf", "pattern", "patternProperties", "pipeDelimited", "prefixItems",
     "propertyNames", "readOnly", "required", "servers", "spaceDelimited", "then", "tokenUrl",
     "unevaluatedItems", "unevaluatedProperties", "uniqueItems", "writeOnly", "xml", "TRACE",
-    "HEAD", "OPTIONS", "page", "Link", "starting_after", "any", "pagination", "in: cookie",
+    "HEAD", "OPTIONS",
 }
+# Serialization styles (OpenAPI 3.1 §4.8.12.4.2), kept wherever they stand.
+STYLES = {"form", "spaceDelimited", "pipeDelimited", "deepObject", "simple", "label", "matrix"}
 
 
 def cache_folder() -> Path:
@@ -244,18 +246,26 @@ CHECK_WARNING = re.compile(r"^warning\[(?P<code>[^\]]+)\]")
 
 def warning_kind(message: str) -> str:
     """A warning's kind, from its message: the text before the first `;`, with names, values
-    and numbers elided (`…`, `N`) so that the same warning about two schemas is one kind."""
+    and numbers elided (`…`, `N`) so that the same warning about two schemas is one kind. A
+    backticked keyword is kept where it opens the message (`uniqueItems` has no accord
+    equivalent) or is a serialization style; elsewhere a backticked word is a name.
+    Idempotent: a kind is its own kind."""
     head = message.split(";", 1)[0].strip()
 
     def backticked(match: re.Match) -> str:
         inner = match.group(1)
         word = inner.split(":", 1)[0].strip()
-        return f"`{inner}`" if inner in KEYWORDS else (f"`{word}: …`" if word in KEYWORDS and ":" in inner else "`…`")
+        keyword = (match.start() == 0 and word in KEYWORDS) or inner in STYLES
+        if not keyword:
+            return "`…`"
+        return f"`{inner}`" if inner == word or inner.endswith(": …") else f"`{word}: …`"
 
     head = re.sub(r"`([^`]*)`", backticked, head)
-    head = re.sub(r'"(?:[^"\\]|\\.)*"', '"…"', head)
-    head = re.sub(r"\[[^\]]*\]", "[…]", head)
+    head = re.sub(r'"(?:[^"\\]|\\.)*("|$)', '"…"', head)
+    head = re.sub(r"\[[^\]]*(\]|$)", "[…]", head)
     head = re.sub(r"\b\d+(\.\d+)?\b", "N", head)
+    # A list of names (`a`, `b` (payload `c`), …) is one list, however long.
+    head = re.sub(r"`…`( \(payload `…`\))?(, `…`( \(payload `…`\))?)+", "`…`, …", head)
     return head
 
 

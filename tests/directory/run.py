@@ -416,7 +416,7 @@ def check_crates(names: list[str], context: Context, target: Path, timeout: floa
             results[name]["check"] = {"ok": False, "errors": 0, "first_error": "cargo check: " + (
                 "timed out" if run.timed_out else first_error_line(run.stderr))}
     results["?"] = {"errors": errors.get("?", [])}
-    print(f"directory: cargo check took {run.seconds:.0f} s", flush=True)
+    print(f"directory: cargo check took {run.seconds:.0f} s ({run.cpu_seconds:.0f} s of CPU)", flush=True)
 
     for name in names:
         if not results[name]["check"]["ok"]:
@@ -433,11 +433,11 @@ def check_crates(names: list[str], context: Context, target: Path, timeout: floa
             build_error = "timed out" if run.timed_out else first_error_line(run.stderr)
         results[name]["doc_tests"] = {
             "ok": run.exit == 0, "passed": passed, "failed": failed, "failing": failing[:20],
-            "error": build_error, "seconds": run.seconds,
+            "error": build_error, "seconds": run.seconds, "cpu_seconds": run.cpu_seconds,
         }
         print(
             f"directory: cargo test --doc {package_of[name]}: {passed} passed, {failed} failed"
-            + (f" ({build_error})" if build_error else "") + f", {run.seconds:.0f} s",
+            + (f" ({build_error})" if build_error else "") + f", {run.seconds:.0f} s ({run.cpu_seconds:.0f} s of CPU)",
             flush=True,
         )
     stray = results.pop("?")["errors"]
@@ -659,7 +659,8 @@ def main() -> int:
         "documents": f"{len(records)}" + (f" (a sample, seed {arguments.seed})" if arguments.sample is not None else " (all)"),
         "binary": f"`{accord}`",
         "limits": f"{arguments.jobs} at a time, {arguments.memory_mb} MiB address space and {arguments.timeout:g} s per stage",
-        "documents' wall time": f"{elapsed:.0f} s",
+        "documents' time": f"{elapsed:.0f} s wall, "
+        f"{sum(s['cpu_seconds'] for r in records for s in r['stages'].values()):.0f} s of CPU",
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
     if arguments.crates:

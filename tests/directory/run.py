@@ -211,10 +211,13 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def first_error_line(text: str) -> str:
+    """The first diagnostic (`FILE:LINE:COL: error[CODE]: …` or `error[CODE]: …`), else the
+    first `error` line, else the first line."""
     lines = [ANSI.sub("", line).strip() for line in text.splitlines()]
-    for line in lines:
-        if line.startswith("error"):
-            return line[:300]
+    for pattern in (r"(^|: )error\[", r"^error"):
+        for line in lines:
+            if re.search(pattern, line):
+                return line[:300]
     return next((line[:300] for line in lines if line), "")
 
 

@@ -43,7 +43,7 @@ import_document() {
         echo "import: ${document#"$corpus/"} -> $name.yaml ($(grep -c '^warning' "$work/$name.warnings" || true) warning lines)"
     else
         echo "import: ${document#"$corpus/"} FAILED:" >&2
-        grep -m 3 '^error' "$work/$name.warnings" >&2 || tail -n 3 "$work/$name.warnings" >&2
+        grep -m 3 -E '(^|: )error' "$work/$name.warnings" >&2 || tail -n 3 "$work/$name.warnings" >&2
         failed+=("import ${document#"$corpus/"}")
     fi
 }
@@ -92,11 +92,11 @@ for spec in "${specs[@]}"; do
     name=$(basename "${spec%.yaml}")
     if ! "$accord" check "$spec" > /dev/null 2> "$work/$name.check"; then
         echo "import: check of $name.yaml FAILED:" >&2
-        grep -m 3 '^error' "$work/$name.check" >&2 || tail -n 3 "$work/$name.check" >&2
+        grep -m 3 -E '(^|: )error' "$work/$name.check" >&2 || tail -n 3 "$work/$name.check" >&2
         failed+=("check $name")
     elif ! "$accord" generate "$spec" --out "$work/generated" --runtime-path "$root/crates/accord-runtime" > /dev/null 2> "$work/$name.generate"; then
         echo "import: generate of $name.yaml FAILED:" >&2
-        grep -m 3 '^error' "$work/$name.generate" >&2 || tail -n 3 "$work/$name.generate" >&2
+        grep -m 3 -E '(^|: )error' "$work/$name.generate" >&2 || tail -n 3 "$work/$name.generate" >&2
         failed+=("generate $name")
     fi
 done

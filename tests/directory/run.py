@@ -675,12 +675,11 @@ def main() -> int:
     bad_crates = [c for c in crates if not c["check"]["ok"] or not (c["doc_tests"] or {}).get("ok")]
     if arguments.crates and len(crates) < arguments.crates:
         print(f"directory: only {len(crates)} of the {arguments.crates} crates asked for could be generated", flush=True)
-    print(
-        f"directory: {len(records) - len(bad)} passed, {len(bad)} failed"
-        + (f"; crates: {len(crates) - len(bad_crates)} passed, {len(bad_crates)} failed" if arguments.crates else "")
-        + f"; report {out / 'report.md'}",
-        flush=True,
-    )
+    print(f"directory: report {out / 'report.md'}", flush=True)
+    if arguments.crates:
+        print(f"crates: {len(crates) - len(bad_crates)} passed, {len(bad_crates)} failed", flush=True)
+    # The plain closing line: documents that passed every stage, and those that did not.
+    print(f"directory: {len(records) - len(bad)} passed, {len(bad)} failed", flush=True)
     short = arguments.crates and len(crates) < arguments.crates
     return 1 if arguments.strict and (bad or bad_crates or short) else 0
 

@@ -663,7 +663,7 @@ def main() -> int:
         "binary": f"`{accord}`",
         "limits": f"{arguments.jobs} at a time, {arguments.memory_mb} MiB address space and {arguments.timeout:g} s per stage",
         "documents' time": f"{elapsed:.0f} s wall, "
-        f"{sum(s['cpu_seconds'] for r in records for s in r['stages'].values()):.0f} s of CPU",
+        f"{sum(s['cpu_seconds'] for r in records for s in r['stages'].values()):.1f} s of CPU",
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
     if arguments.crates:

@@ -241,7 +241,9 @@ def crash_text(run: Run) -> str | None:
 
 # --- warnings -----------------------------------------------------------------------------
 
-IMPORT_WARNING = re.compile(r"^warning: (?P<where>\S+#\S*): (?P<message>.*)$")
+# `warning: FILE#POINTER: MESSAGE`: a file name or a pointer may hold spaces (`business units.json`,
+# `#/paths/~1a b`), so the pointer ends at the first `: ` after the `#`.
+IMPORT_WARNING = re.compile(r"^warning: (?P<where>.+?#.*?): (?P<message>.*)$")
 MORE_LIKE = re.compile(r'^warning: … and (?P<count>\d+) more like "(?P<kind>.*)"$')
 IMPORT_COUNT = re.compile(r"\((?P<count>\d+) warning\(s\)\)")
 CHECK_WARNING = re.compile(r"^warning\[(?P<code>[^\]]+)\]")

@@ -211,6 +211,14 @@ impl StepTest<'_> {
                     let brackets = declared.object_parts == Some(ObjectParts::Brackets);
                     request.body = Body::Multipart(Multipart::from_json(body, &declared.file_fields, brackets));
                 }
+                ContentType::Text | ContentType::Binary => {
+                    let media_type = declared.media_type.as_deref().filter(|m| !m.ends_with("/*"));
+                    let bytes = match body {
+                        Value::String(text) => text.clone().into_bytes(),
+                        other => other.to_string().into_bytes(),
+                    };
+                    request.raw_body(media_type.unwrap_or(declared.content_type.media_type()), bytes);
+                }
             }
         }
         request

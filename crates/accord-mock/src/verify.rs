@@ -677,6 +677,16 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
                 let brackets = declared.object_parts == Some(ObjectParts::Brackets);
                 request.multipart(accord_runtime::Multipart::from_json(body, &declared.file_fields, brackets).to_form())
             }
+            // The scenario's string, sent as it is with the declared media type (a range
+            // such as `image/*` sends the content type's own).
+            ContentType::Text | ContentType::Binary => {
+                let media_type = declared.media_type.as_deref().filter(|m| !m.ends_with("/*"));
+                let bytes = match body {
+                    Value::String(text) => text.clone().into_bytes(),
+                    other => other.to_string().into_bytes(),
+                };
+                request.header("content-type", media_type.unwrap_or(declared.content_type.media_type())).body(bytes)
+            }
         };
     }
     let request_label = format!("{} {path}", op.method.as_str());
@@ -763,17 +773,25 @@ pub fn check_response(
         deviation("status", format!("expected {}, got {status}", step.status));
     }
     let declared = op.response(status);
+    // The codes a client would classify the status as (exact, else range, else `default`).
     let codes_for_status: Vec<_> = contract
         .errors
-        .codes
-        .iter()
-        .filter(|c| c.statuses.contains(&status) && (op.errors.is_empty() || op.errors.contains(&c.name)))
+        .matching(status)
+        .into_iter()
+        .filter(|c| op.errors.is_empty() || op.errors.contains(&c.name))
         .collect();
     if declared.is_none() && codes_for_status.is_empty() {
         deviation("status", format!("{status} is not declared for `{}`", op.name));
     }
+    let raw = declared.filter(|r| r.content_type.is_raw());
     let body: Option<Value> = if bytes.is_empty() {
         None
+    } else if let Some(raw) = raw {
+        // Read as it is: the text (or the bytes as lossy text), not JSON.
+        if raw.content_type == ContentType::Text && std::str::from_utf8(bytes).is_err() {
+            deviation("body", "not UTF-8 text".into());
+        }
+        Some(Value::String(String::from_utf8_lossy(bytes).into_owned()))
     } else {
         match serde_json::from_slice(bytes) {
             Ok(value) => Some(value),
@@ -794,7 +812,7 @@ pub fn check_response(
     // As generated clients classify: by the code field's value, else by the status alone when
     // exactly one code has it.
     let by_status = || {
-        let mut with_status = contract.errors.codes.iter().filter(|c| c.statuses.contains(&status));
+        let mut with_status = contract.errors.matching(status).into_iter();
         match (with_status.next(), with_status.next()) {
             (Some(only), None) if !(200..300).contains(&status) => Some(only.name.clone()),
             _ => None,
@@ -823,6 +841,8 @@ pub fn check_response(
             .map(|c| c.schema.clone()),
     };
     match (&schema, &body) {
+        // A raw body has no JSON to validate.
+        (Some(_), Some(_)) if raw.is_some() => {}
         (Some(schema), Some(body)) => deviations.extend(model.validate(schema, body, "body")),
         (Some(_), None) if declared.is_none_or(|r| r.schema.is_some()) && status != 204 => {
             deviations.push(Problem { at: "body".into(), message: "missing; the contract declares one".into() })

@@ -428,6 +428,9 @@ impl Client {
                 builder.header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(text.clone())
             }
             Body::Multipart(parts) => builder.multipart(parts.to_form()),
+            Body::Raw { content_type, bytes } => {
+                builder.header(reqwest::header::CONTENT_TYPE, content_type.as_str()).body(bytes.clone())
+            }
         };
         let (builder, generation) = match self.inner.auth.authenticate(&self.inner.http, builder).await {
             Ok(authenticated) => authenticated,

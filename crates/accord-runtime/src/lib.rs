@@ -35,8 +35,8 @@ pub use paginate::PageStyle;
 pub use policy::{RateLimit, RetryPolicy, RetryStrategy, Timeouts};
 pub use rate_limit::RateLimitConfig;
 pub use request::RequestSpec;
-pub use response::{ClientError, RawResponse, Response};
-pub use retry::{ClassifyRetry, ErrorRule, RetryBudgetSettings, StatusClassifier};
+pub use response::{ClientError, RawBody, RawResponse, Response};
+pub use retry::{ClassifyRetry, ErrorRule, RetryBudgetSettings, StatusClassifier, StatusPattern};
 pub use secret::Secret;
 
 // Re-exported so that generated crates depend on accord-runtime alone.

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 pub use accord_contract::wire::{
     ApiKeyLocation, ContentType, HttpMethod, Jitter, KeyEncoding, ObjectParts, RetryStrategy, SignatureAlgorithm,
+    StatusPattern,
 };
 // Plain enums of the spec language that only the compiler uses: emitters name them through
 // the IR.
@@ -212,6 +213,11 @@ pub struct Constraints {
     pub min_items: Option<u64>,
     /// Maximum items.
     pub max_items: Option<u64>,
+    /// No two items are equal (an array that is a set).
+    pub unique_items: bool,
+    /// The values allowed, for an integer, number or boolean `enum` (a string `enum` is a
+    /// type of its own, [`TypeKind::Enum`]); empty when any value of the type is.
+    pub allowed_values: Vec<Value>,
     /// Format as written in the spec.
     pub format: Option<String>,
 }
@@ -243,6 +249,13 @@ impl Constraints {
             (Some(min), None) => parts.push(format!("at least {min} items")),
             (None, Some(max)) => parts.push(format!("at most {max} items")),
             _ => {}
+        }
+        if self.unique_items {
+            parts.push("unique items (a set)".into());
+        }
+        if !self.allowed_values.is_empty() {
+            let values: Vec<String> = self.allowed_values.iter().map(|value| format!("`{value}`")).collect();
+            parts.push(format!("one of {}", values.join(", ")));
         }
         parts.join(", ")
     }
@@ -568,8 +581,8 @@ pub struct ErrorCodeIr {
     pub name: String,
     /// Rust variant (`ValidationError`).
     pub variant: String,
-    /// Statuses.
-    pub statuses: Vec<u16>,
+    /// Statuses: exact, ranges (`4XX`) and `default`; the most specific declaration wins.
+    pub statuses: Vec<StatusPattern>,
     /// What the client does when it comes back.
     pub retry: RetryStrategy,
     /// Code field value to match, when the spec has a code field.
@@ -676,15 +689,33 @@ pub struct BodyIr {
     pub required: bool,
     /// `multipart` only: object-valued fields as one `json` part or as `brackets` text parts.
     pub object_parts: ObjectParts,
+    /// `text` and `binary` only: the declared media type (`text/csv`, `image/*`), `None` for
+    /// the content type's own.
+    pub media_type: Option<String>,
+}
+
+impl BodyIr {
+    /// The media type sent in `Content-Type` by default: the declared one unless it is a
+    /// wildcard (`image/*`, which the caller must make exact), else the content type's.
+    pub fn default_media_type(&self) -> &str {
+        match &self.media_type {
+            Some(media_type) if !media_type.ends_with("/*") => media_type,
+            _ => self.content_type.media_type(),
+        }
+    }
 }
 
 /// A declared response.
 #[derive(Debug, Clone, Serialize)]
 pub struct ResponseIr {
-    /// Status.
-    pub status: u16,
+    /// Status, or a range (`2XX`).
+    pub status: StatusPattern,
     /// Body type, `None` for no content.
     pub ty: Option<TypeExpr>,
+    /// Encoding of the body: `json`, `text` or `binary`.
+    pub content_type: ContentType,
+    /// `text` and `binary` only: the declared media type.
+    pub media_type: Option<String>,
     /// Description.
     pub description: Option<String>,
     /// Header names worth knowing.
@@ -770,8 +801,12 @@ pub struct Operation {
     pub body: Option<BodyIr>,
     /// Responses in spec order.
     pub responses: Vec<ResponseIr>,
-    /// Success body type (the first 2xx with a body), `None` when no 2xx has a body.
+    /// Success body type (the first exact 2xx with a body, else the `2XX` range's), `None`
+    /// when no 2xx has a body.
     pub success: Option<TypeExpr>,
+    /// How the success body is read: `json`, or as it is (`text`: `String`, `binary`:
+    /// `Vec<u8>`).
+    pub success_content_type: ContentType,
     /// Error codes it can return, in spec order (spec names).
     pub errors: Vec<ErrorCodeId>,
     /// Idempotency header.

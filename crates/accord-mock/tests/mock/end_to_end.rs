@@ -47,6 +47,27 @@ async fn verify_passes_against_the_mock_for_every_spec() {
 }
 
 #[tokio::test]
+async fn verify_passes_against_the_mock_with_ranges_a_default_code_and_raw_bodies() {
+    // `tests/good-specs/responses_and_raw_bodies.yaml`: `4XX` and `default` codes, CSV text,
+    // PNG bytes and a `2XX` response; every scenario passes, nothing is skipped.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/good-specs/responses_and_raw_bodies.yaml");
+    let source = std::fs::read_to_string(&path).expect("spec reads");
+    let compiled = accord::compile_spec(&path, &source).unwrap_or_else(|failure| panic!("{}", failure.render()));
+    let contract = accord::emit::contract::build(&compiled.ir);
+    let server = MockServer::start(contract.clone(), MockOptions::default()).await.expect("mock starts");
+    let report = verify(&contract, &VerifyOptions::new(server.uri(), None)).await;
+    let text = report.render();
+    assert!(report.passed(), "{text}");
+    assert_eq!(report.count(Verdict::Pass), contract.scenarios.len(), "{text}");
+    let exchanges = server.exchanges();
+    let problems: Vec<&String> = exchanges.iter().flat_map(|e| e.mismatches.iter().chain(&e.problems)).collect();
+    assert!(problems.is_empty(), "{problems:?}");
+    // Unplayed, the mock answers `DEFAULT` with a status no other code declares.
+    let default = contract.error_code("DEFAULT").expect("declared");
+    assert_eq!(contract.errors.answer_status(default), Some(500));
+}
+
+#[tokio::test]
 async fn a_provider_with_auth_is_skipped_without_credentials() {
     // A server that is not an accord mock: verification needs the spec's credentials.
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.expect("bind");

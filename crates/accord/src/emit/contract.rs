@@ -99,6 +99,7 @@ fn operation(ir: &Ir, op: &Operation) -> contract::Operation {
                 schema: type_schema(&b.ty),
                 file_fields: if multipart { file_fields(ir, &b.ty) } else { Vec::new() },
                 object_parts: multipart.then_some(b.object_parts),
+                media_type: b.media_type.clone(),
             }
         }),
         responses: op
@@ -107,6 +108,8 @@ fn operation(ir: &Ir, op: &Operation) -> contract::Operation {
             .map(|r| contract::Response {
                 status: r.status,
                 schema: r.ty.as_ref().map(type_schema),
+                content_type: r.content_type,
+                media_type: r.media_type.clone(),
                 headers: r.headers.clone(),
                 example: r.example.clone(),
             })
@@ -229,6 +232,8 @@ fn constrained(schema: Value, constraints: &Constraints) -> Value {
     put("maximum", constraints.maximum.map(number));
     put("minItems", constraints.min_items.map(Value::from));
     put("maxItems", constraints.max_items.map(Value::from));
+    put("uniqueItems", constraints.unique_items.then_some(Value::Bool(true)));
+    put("enum", (!constraints.allowed_values.is_empty()).then(|| Value::Array(constraints.allowed_values.clone())));
     let format = constraints.format.as_deref().filter(|f| CHECKED_FORMATS.contains(f));
     put("format", format.map(|f| Value::from(if f == "uri" { "uri-reference" } else { f })));
     Value::Object(object)

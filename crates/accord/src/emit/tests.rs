@@ -163,9 +163,16 @@ fn scenario_step(ir: &Ir, number: usize, step: &StepIr) -> TokenStream {
     let method_name = ident(&op.method_name);
     let call = match (&op.body, &step.body) {
         (Some(body), Some(_)) => {
-            let ty = type_tokens_in(&body.ty, &quote!(::#krate));
-            let required_body = body.required.then(|| quote!(&body));
-            let optional_body = (!body.required).then(|| quote!(.body(&body)));
+            // A `text` or `binary` body is the scenario's string, sent as it is.
+            let (ty, argument) = match body.content_type {
+                ContentType::Json | ContentType::Form | ContentType::Multipart => {
+                    (type_tokens_in(&body.ty, &quote!(::#krate)), quote!(&body))
+                }
+                ContentType::Text => (quote!(::std::string::String), quote!(&body)),
+                ContentType::Binary => (quote!(::std::string::String), quote!(body.as_bytes())),
+            };
+            let required_body = body.required.then(|| argument.clone());
+            let optional_body = (!body.required).then(|| quote!(.body(#argument)));
             quote! {
                 let outcome = match step.body::<#ty>() {
                     Ok(body) => client.#method_name(#(#arguments,)* #required_body) #(#setters)* #optional_body .send_full().await.map(json_response),

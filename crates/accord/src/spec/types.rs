@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 // Wire-level enums are defined once, in accord-contract, and used by every layer.
 pub use accord_contract::wire::{
     ApiKeyLocation, ContentType, HttpMethod as Method, Jitter, KeyEncoding, ObjectParts, RetryStrategy,
-    SignatureAlgorithm,
+    SignatureAlgorithm, StatusPattern,
 };
 
 /// A whole integration spec: one external HTTP API.
@@ -327,10 +327,13 @@ pub struct Schema {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub items: Option<TypeRef>,
-    /// Allowed string values.
+    /// Allowed values. Strings (with `type: string` or no `type`) make the schema a Rust
+    /// enum with one variant per value; integers (`type: integer`), numbers (`type: number`)
+    /// or booleans (`type: boolean`) keep the schema's type, list the values in the docs and
+    /// have the mock accept only them (JSON Schema 2020-12 validation §6.1.2 `enum`).
     #[serde(default, rename = "enum", skip_serializing_if = "Vec::is_empty")]
     #[schemars(!skip_serializing_if)]
-    pub enum_values: Vec<String>,
+    pub enum_values: Vec<EnumLiteral>,
     /// Exactly one of these types (tagged by `discriminator` when given).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(!skip_serializing_if)]
@@ -376,6 +379,12 @@ pub struct Schema {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub max_items: Option<u64>,
+    /// No two items of the array are equal (a set; JSON Schema 2020-12 validation §6.4.3
+    /// `uniqueItems`). The generated field stays a `Vec` in the order sent, documented as a
+    /// set; the mock refuses a request with a repeated item. Arrays only.
+    #[serde(default, skip_serializing_if = "is_false")]
+    #[schemars(!skip_serializing_if)]
+    pub unique_items: bool,
     /// Value used when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
@@ -400,6 +409,56 @@ pub struct Schema {
     #[serde(default, skip_serializing_if = "is_false")]
     #[schemars(!skip_serializing_if)]
     pub write_only: bool,
+}
+
+/// One value of an `enum`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum EnumLiteral {
+    /// A string: a variant of the Rust enum the schema becomes.
+    String(String),
+    /// `true` or `false` (`type: boolean`).
+    Boolean(bool),
+    /// A whole number that fits an `i64` (`type: integer` or `number`).
+    Integer(i64),
+    /// Any other number (`type: number`).
+    Number(f64),
+}
+
+impl EnumLiteral {
+    /// The string, for a string value.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            EnumLiteral::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The value as JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            EnumLiteral::String(text) => serde_json::Value::from(text.as_str()),
+            EnumLiteral::Boolean(flag) => serde_json::Value::from(*flag),
+            EnumLiteral::Integer(number) => serde_json::Value::from(*number),
+            EnumLiteral::Number(number) => serde_json::Value::from(*number),
+        }
+    }
+
+    /// The primitive type the value is of: `string`, `boolean`, `integer` or `number`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            EnumLiteral::String(_) => "string",
+            EnumLiteral::Boolean(_) => "boolean",
+            EnumLiteral::Integer(_) => "integer",
+            EnumLiteral::Number(_) => "number",
+        }
+    }
+}
+
+impl std::fmt::Display for EnumLiteral {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.to_json())
+    }
 }
 
 /// `additional_properties`: `true` (any JSON) or a value type.
@@ -444,7 +503,10 @@ pub struct Errors {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorCode {
-    /// HTTP status (or statuses) this code is returned with.
+    /// HTTP status (or statuses) this code is returned with: `404`, a range `4XX` or `5XX`,
+    /// or `default` for every status no other code declares (OpenAPI's `default` response),
+    /// so the body of any undeclared error status is decoded. The most specific declaration
+    /// wins: an exact status over a range, a range over `default`.
     pub status: StatusSet,
     /// What to do about it: `never`, `backoff`, `after_header`, `refresh_auth`.
     pub retry: RetryStrategy,
@@ -467,19 +529,19 @@ pub struct ErrorCode {
     pub resolution: Option<String>,
 }
 
-/// One status or several.
+/// One status (or range, or `default`) or several.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum StatusSet {
-    /// A single status.
-    One(u16),
-    /// Several statuses.
-    Many(Vec<u16>),
+    /// A single status, range or `default`.
+    One(StatusPattern),
+    /// Several.
+    Many(Vec<StatusPattern>),
 }
 
 impl StatusSet {
     /// The statuses as a list.
-    pub fn to_vec(&self) -> Vec<u16> {
+    pub fn to_vec(&self) -> Vec<StatusPattern> {
         match self {
             StatusSet::One(status) => vec![*status],
             StatusSet::Many(statuses) => statuses.clone(),
@@ -629,7 +691,8 @@ pub struct Endpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub request: Option<RequestDef>,
-    /// Responses by status code.
+    /// Responses by status code: `"200"`, or a range such as `"2XX"` (OpenAPI's spelling)
+    /// for every status of the class that no exact key declares.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     #[schemars(!skip_serializing_if)]
     pub responses: IndexMap<String, ResponseRef>,
@@ -657,10 +720,17 @@ pub struct Endpoint {
 pub struct RequestDef {
     /// Body type.
     pub body: TypeRef,
-    /// Encoding of the body.
+    /// Encoding of the body: `json` (default), `form`, `multipart`, or `text` and `binary`
+    /// for a body sent as it is (the body type is then `string`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub content_type: Option<ContentType>,
+    /// `text` and `binary` only: the media type sent in `Content-Type` (RFC 6838 `type/subtype`,
+    /// e.g. `text/csv`, `image/png`; a wildcard such as `image/*` leaves it to the caller);
+    /// default `text/plain` or `application/octet-stream`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub media_type: Option<String>,
     /// Whether a body must be sent (default true).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
@@ -689,6 +759,16 @@ pub struct ResponseDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub body: Option<TypeRef>,
+    /// Encoding of the body: `json` (default), or `text` and `binary` for a body read as it
+    /// is (the body type is then `string`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub content_type: Option<ContentType>,
+    /// `text` and `binary` only: the media type the provider answers with (`text/csv`,
+    /// `image/png`, `image/*`); default `text/plain` or `application/octet-stream`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub media_type: Option<String>,
     /// What the response means.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]

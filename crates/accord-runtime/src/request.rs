@@ -4,7 +4,6 @@
 use serde::Serialize;
 
 use crate::error::DecodeError;
-use crate::form::scalar_text;
 use crate::multipart::{Multipart, MultipartBody};
 use crate::style::{self, ParamStyle};
 

@@ -270,6 +270,7 @@ pub enum ParamStyle {
     /// query default.
     Form,
     /// Array items (or object keys and values) joined by a space, sent as `%20`; query only.
+    /// A space inside an item is also `%20`, so a reader cannot tell it from the separator.
     SpaceDelimited,
     /// Array items (or object keys and values) joined by `|`; query only.
     PipeDelimited,

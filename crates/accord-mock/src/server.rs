@@ -569,7 +569,7 @@ fn answer(
         let request = read_request(model, op, &path_params, query, headers, body);
         exchange.problems.extend(request.problems.iter().map(Problem::to_string));
         if let Some((scenario, index, step)) = &step {
-            for problem in step_mismatches(step, &request, headers) {
+            for problem in step_mismatches(op, step, &request, headers) {
                 exchange.mismatches.push(format!("scenario `{}` step {}: {problem}", scenario.name, index + 1));
             }
             let expects_client_error = (400..500).contains(&step.status);
@@ -870,7 +870,7 @@ fn read_request(
 }
 
 /// Where the request differs from what the scenario step sends.
-fn step_mismatches(step: &Step, request: &Decoded, headers: &HeaderMap) -> Vec<Problem> {
+fn step_mismatches(op: &Operation, step: &Step, request: &Decoded, headers: &HeaderMap) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut check = |actual: &Value, expected: &Value, at: &str| {
         if let Err(problem) = includes(actual, expected, at) {
@@ -884,7 +884,9 @@ fn step_mismatches(step: &Step, request: &Decoded, headers: &HeaderMap) -> Vec<P
     }
     for (name, expected) in &step.headers {
         let actual = headers.get(name.as_str()).and_then(|v| v.to_str().ok());
-        let expected_text = expected.as_str().map(str::to_string).unwrap_or_else(|| expected.to_string());
+        // As the client writes it: the `simple` style (a list as `a,b`).
+        let explode = op.headers.iter().find(|p| p.name.eq_ignore_ascii_case(name)).is_some_and(|p| p.serialization(ParamLocation::Header).1);
+        let expected_text = accord_runtime::style::header_text(expected, explode).unwrap_or_default();
         if actual != Some(expected_text.as_str()) {
             problems.push(Problem {
                 at: format!("header/{name}"),

@@ -24,3 +24,12 @@ pub mod read_write_only {
 
 /// The contract of [`read_write_only`], for `accord mock` in tests.
 pub const READ_WRITE_ONLY_CONTRACT: &str = include_str!(concat!(env!("OUT_DIR"), "/read_write_only.contract.json"));
+
+/// A client whose parameters use every OpenAPI style and whose endpoints on one method and
+/// path are told apart by fixed values (`tests/good-specs/param_styles.yaml`).
+pub mod param_styles {
+    accord_runtime::include_client!("param_styles");
+}
+
+/// The contract of [`param_styles`], for `accord mock` in tests.
+pub const PARAM_STYLES_CONTRACT: &str = include_str!(concat!(env!("OUT_DIR"), "/param_styles.contract.json"));

@@ -96,7 +96,8 @@ pub fn style_problem(style: ParamStyle, explode: bool, location: ParamLocation, 
         ValueShape::Array => style.allows_array(),
         ValueShape::Object | ValueShape::Unknown => true,
     };
-    (!fits).then(|| format!("style `{style}` does not write a {} value", shape.as_str()))
+    let article = if shape == ValueShape::Array { "an" } else { "a" };
+    (!fits).then(|| format!("style `{style}` does not write {article} {} value", shape.as_str()))
 }
 
 /// Whether two endpoints on the same method and path are told apart by their fixed values:
@@ -180,13 +181,23 @@ impl Checker<'_> {
                     format!("the value of header `{name}` is not an HTTP field value (RFC 9110 §5.5: visible ASCII, no space at either end)"),
                 );
             }
-            let clash = endpoint.headers.keys().find(|declared| declared.eq_ignore_ascii_case(name));
-            let idempotency = endpoint.idempotency.as_ref().filter(|i| i.header.eq_ignore_ascii_case(name));
-            if let Some(other) = clash.or(idempotency.map(|i| &i.header)) {
+            let clash = endpoint
+                .headers
+                .keys()
+                .find(|declared| declared.eq_ignore_ascii_case(name))
+                .map(|other| format!("a parameter (`{other}`)"))
+                .or_else(|| {
+                    endpoint
+                        .idempotency
+                        .as_ref()
+                        .filter(|i| i.header.eq_ignore_ascii_case(name))
+                        .map(|_| "the idempotency key header".to_string())
+                });
+            if let Some(other) = clash {
                 self.report_at_key(
                     codes::spec::BAD_FIXED_VALUE,
                     &at,
-                    format!("header `{name}` is fixed and also a parameter (`{other}`) of this endpoint"),
+                    format!("header `{name}` is fixed and also {other} of this endpoint"),
                 )
                 .help = Some("keep one: a fixed value is always sent, a parameter is set by the caller".into());
             }

@@ -1336,4 +1336,106 @@ mod tests {
         let repeated_scalar = Value::Object(decode_form(b"limit=1&limit=2"));
         check(repeated_scalar, schema, json!({"limit": ["1", "2"]}));
     }
+
+    /// Each row of OpenAPI's "Style Examples" table (query rows), as the runtime writes it,
+    /// read back to the value it was written from.
+    #[test]
+    fn query_styles_read_back_the_openapi_examples() {
+        let defs = Map::new();
+        let array = json!({"type": "array", "items": {"type": "string"}});
+        let object = json!({"type": "object", "properties": {"R": {"type": "integer"}, "G": {"type": "integer"}, "B": {"type": "integer"}}});
+        let colors = json!(["blue", "black", "brown"]);
+        let rgb = json!({"R": 100, "G": 200, "B": 150});
+        let rows = [
+            ("color=blue,black,brown", &array, (ParamStyle::Form, false), &colors),
+            ("color=blue&color=black&color=brown", &array, (ParamStyle::Form, true), &colors),
+            ("color=blue%20black%20brown", &array, (ParamStyle::SpaceDelimited, false), &colors),
+            ("color=blue|black|brown", &array, (ParamStyle::PipeDelimited, false), &colors),
+            ("color=R,100,G,200,B,150", &object, (ParamStyle::Form, false), &rgb),
+            ("R=100&G=200&B=150", &object, (ParamStyle::Form, true), &rgb),
+            ("color=R%20100%20G%20200%20B%20150", &object, (ParamStyle::SpaceDelimited, false), &rgb),
+            ("color=R|100|G|200|B|150", &object, (ParamStyle::PipeDelimited, false), &rgb),
+            ("color[R]=100&color[G]=200&color[B]=150", &object, (ParamStyle::DeepObject, true), &rgb),
+        ];
+        for (query, schema, style, expected) in rows {
+            let form = decode_form(query.as_bytes());
+            let read = query_param(query, &form, "color", schema, &defs, style, &[]).expect("present");
+            assert_eq!(&coerce(read, schema, &defs), expected, "{query} as {style:?}");
+        }
+        assert_eq!(query_param("other=1", &decode_form(b"other=1"), "color", &array, &defs, (ParamStyle::Form, false), &[]), None);
+    }
+
+    #[test]
+    fn separators_inside_values_stay_in_them() {
+        let defs = Map::new();
+        let array = json!({"type": "array", "items": {"type": "string"}});
+        let query = "tags=a,b%2Cc&pipes=x|y%7Cz";
+        let form = decode_form(query.as_bytes());
+        let tags = query_param(query, &form, "tags", &array, &defs, (ParamStyle::Form, false), &[]);
+        assert_eq!(tags, Some(json!(["a", "b,c"])));
+        let pipes = query_param(query, &form, "pipes", &array, &defs, (ParamStyle::PipeDelimited, false), &[]);
+        assert_eq!(pipes, Some(json!(["x", "y|z"])));
+        // A client that encodes the separator too: split on its encoded form.
+        let query = "pipes=x%7Cy";
+        let form = decode_form(query.as_bytes());
+        let pipes = query_param(query, &form, "pipes", &array, &defs, (ParamStyle::PipeDelimited, false), &[]);
+        assert_eq!(pipes, Some(json!(["x", "y"])));
+    }
+
+    #[test]
+    fn an_exploded_form_object_takes_its_properties_or_the_names_no_parameter_has() {
+        let defs = Map::from_iter([("Point".to_string(), json!({"type": "object", "properties": {"x": {"type": "integer"}}}))]);
+        let point = json!({"$ref": "#/$defs/Point"});
+        let query = "x=1&limit=5";
+        let form = decode_form(query.as_bytes());
+        let read = query_param(query, &form, "point", &point, &defs, (ParamStyle::Form, true), &["point", "limit"]);
+        assert_eq!(read.map(|v| coerce(v, &point, &defs)), Some(json!({"x": 1})));
+        let map = json!({"type": "object", "additionalProperties": {"type": "string"}});
+        let read = query_param(query, &form, "labels", &map, &defs, (ParamStyle::Form, true), &["labels", "limit"]);
+        assert_eq!(read, Some(json!({"x": "1"})));
+    }
+
+    /// The path rows of the same table.
+    #[test]
+    fn path_styles_read_back_the_openapi_examples() {
+        let defs = Map::new();
+        let array = json!({"type": "array", "items": {"type": "string"}});
+        let object = json!({"type": "object", "properties": {"R": {"type": "integer"}, "G": {"type": "integer"}, "B": {"type": "integer"}}});
+        let string = json!({"type": "string"});
+        let colors = json!(["blue", "black", "brown"]);
+        let rgb = json!({"R": 100, "G": 200, "B": 150});
+        let blue = json!("blue");
+        let rows = [
+            (";color=blue", &string, (ParamStyle::Matrix, false), &blue),
+            (";color=blue,black,brown", &array, (ParamStyle::Matrix, false), &colors),
+            (";color=blue;color=black;color=brown", &array, (ParamStyle::Matrix, true), &colors),
+            (";color=R,100,G,200,B,150", &object, (ParamStyle::Matrix, false), &rgb),
+            (";R=100;G=200;B=150", &object, (ParamStyle::Matrix, true), &rgb),
+            (".blue", &string, (ParamStyle::Label, false), &blue),
+            (".blue.black.brown", &array, (ParamStyle::Label, false), &colors),
+            (".R.100.G.200.B.150", &object, (ParamStyle::Label, false), &rgb),
+            (".R=100.G=200.B=150", &object, (ParamStyle::Label, true), &rgb),
+            ("blue", &string, (ParamStyle::Simple, false), &blue),
+            ("blue,black,brown", &array, (ParamStyle::Simple, false), &colors),
+            ("R,100,G,200,B,150", &object, (ParamStyle::Simple, false), &rgb),
+            ("R=100,G=200,B=150", &object, (ParamStyle::Simple, true), &rgb),
+        ];
+        for (raw, schema, style, expected) in rows {
+            let read = path_param(raw, "color", schema, &defs, style);
+            assert_eq!(&coerce(read, schema, &defs), expected, "{raw} as {style:?}");
+        }
+        // Percent-decoded after splitting: `a%2Fb` is one segment's text `a/b`.
+        assert_eq!(path_param("a%2Fb", "id", &string, &defs, (ParamStyle::Simple, false)), json!("a/b"));
+    }
+
+    #[test]
+    fn header_values_read_back_in_the_simple_style() {
+        let defs = Map::new();
+        let array = json!({"type": "array", "items": {"type": "string"}});
+        let object = json!({"type": "object"});
+        assert_eq!(header_param("blue, black,brown", &array, &defs, false), json!(["blue", "black", "brown"]));
+        assert_eq!(header_param("R,100,G,200", &object, &defs, false), json!({"R": "100", "G": "200"}));
+        assert_eq!(header_param("R=100,G=200", &object, &defs, true), json!({"R": "100", "G": "200"}));
+        assert_eq!(header_param("a, b", &json!({"type": "string"}), &defs, false), json!("a, b"));
+    }
 }

@@ -649,7 +649,9 @@ fn split_on<'t>(text: &'t str, separator: &str, encoded: &[&str]) -> Vec<&'t str
 /// `pairs_assigned`), or the one string they join back to.
 fn assemble(parts: &[&str], wanted: Wanted, pairs_assigned: bool, joiner: &str) -> Value {
     match wanted {
-        Wanted::List => Value::Array(parts.iter().filter(|p| !p.is_empty()).map(|p| Value::String(decoded(p))).collect()),
+        Wanted::List => {
+            Value::Array(parts.iter().filter(|p| !p.is_empty()).map(|p| Value::String(decoded(p))).collect())
+        }
         Wanted::Object if pairs_assigned => Value::Object(
             parts
                 .iter()
@@ -661,7 +663,10 @@ fn assemble(parts: &[&str], wanted: Wanted, pairs_assigned: bool, joiner: &str) 
                 .collect(),
         ),
         Wanted::Object => Value::Object(
-            parts.chunks(2).map(|pair| (decoded(pair[0]), Value::String(pair.get(1).map(|v| decoded(v)).unwrap_or_default()))).collect(),
+            parts
+                .chunks(2)
+                .map(|pair| (decoded(pair[0]), Value::String(pair.get(1).map(|v| decoded(v)).unwrap_or_default())))
+                .collect(),
         ),
         Wanted::Scalar => Value::String(decoded(&parts.join(joiner))),
     }
@@ -701,7 +706,9 @@ pub fn query_param(
         (ParamStyle::Form, false) => (",", &["%2C"]),
         (ParamStyle::SpaceDelimited, false) => ("%20", &["+", " "]),
         (ParamStyle::PipeDelimited, false) => ("|", &["%7C"]),
-        (ParamStyle::Form | ParamStyle::Simple | ParamStyle::Label | ParamStyle::Matrix, _) if wanted == Wanted::Object => {
+        (ParamStyle::Form | ParamStyle::Simple | ParamStyle::Label | ParamStyle::Matrix, _)
+            if wanted == Wanted::Object =>
+        {
             let properties = resolved(schema, defs).and_then(|s| s.get("properties")).and_then(Value::as_object);
             let object: Map<String, Value> = decoded_form
                 .iter()
@@ -733,7 +740,13 @@ fn resolved<'s>(schema: &'s Value, defs: &'s Map<String, Value>) -> Option<&'s V
 /// (`simple` `a,b`, `label` `.a.b`, `matrix` `;name=a,b` or `;name=a;name=b`), as JSON of
 /// strings for [`coerce`]. Text that does not have the style's prefix is taken as it is, so
 /// the validator reports the value.
-pub fn path_param(raw: &str, name: &str, schema: &Value, defs: &Map<String, Value>, (style, explode): (ParamStyle, bool)) -> Value {
+pub fn path_param(
+    raw: &str,
+    name: &str,
+    schema: &Value,
+    defs: &Map<String, Value>,
+    (style, explode): (ParamStyle, bool),
+) -> Value {
     let wanted = wanted(schema, defs);
     match style {
         ParamStyle::Label => {
@@ -744,7 +757,8 @@ pub fn path_param(raw: &str, name: &str, schema: &Value, defs: &Map<String, Valu
             let text = raw.strip_prefix(';').unwrap_or(raw);
             let assigned = format!("{name}=");
             if explode && wanted == Wanted::List {
-                let parts: Vec<&str> = text.split(';').map(|p| p.strip_prefix(assigned.as_str()).unwrap_or(p)).collect();
+                let parts: Vec<&str> =
+                    text.split(';').map(|p| p.strip_prefix(assigned.as_str()).unwrap_or(p)).collect();
                 assemble(&parts, wanted, false, ",")
             } else if explode && wanted == Wanted::Object {
                 assemble(&text.split(';').collect::<Vec<_>>(), wanted, true, ";")
@@ -753,9 +767,11 @@ pub fn path_param(raw: &str, name: &str, schema: &Value, defs: &Map<String, Valu
                 assemble(&split_on(text, ",", &["%2C"]), wanted, false, ",")
             }
         }
-        ParamStyle::Simple | ParamStyle::Form | ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited | ParamStyle::DeepObject => {
-            assemble(&split_on(raw, ",", &["%2C"]), wanted, explode, ",")
-        }
+        ParamStyle::Simple
+        | ParamStyle::Form
+        | ParamStyle::SpaceDelimited
+        | ParamStyle::PipeDelimited
+        | ParamStyle::DeepObject => assemble(&split_on(raw, ",", &["%2C"]), wanted, explode, ","),
     }
 }
 
@@ -776,7 +792,10 @@ pub fn header_param(text: &str, schema: &Value, defs: &Map<String, Value>, explo
                 .collect(),
         ),
         Wanted::Object => Value::Object(
-            parts.chunks(2).map(|pair| (pair[0].to_string(), Value::String(pair.get(1).unwrap_or(&"").to_string()))).collect(),
+            parts
+                .chunks(2)
+                .map(|pair| (pair[0].to_string(), Value::String(pair.get(1).unwrap_or(&"").to_string())))
+                .collect(),
         ),
         Wanted::Scalar => Value::String(text.to_string()),
     }
@@ -1362,7 +1381,10 @@ mod tests {
             let read = query_param(query, &form, "color", schema, &defs, style, &[]).expect("present");
             assert_eq!(&coerce(read, schema, &defs), expected, "{query} as {style:?}");
         }
-        assert_eq!(query_param("other=1", &decode_form(b"other=1"), "color", &array, &defs, (ParamStyle::Form, false), &[]), None);
+        assert_eq!(
+            query_param("other=1", &decode_form(b"other=1"), "color", &array, &defs, (ParamStyle::Form, false), &[]),
+            None
+        );
     }
 
     #[test]
@@ -1384,7 +1406,10 @@ mod tests {
 
     #[test]
     fn an_exploded_form_object_takes_its_properties_or_the_names_no_parameter_has() {
-        let defs = Map::from_iter([("Point".to_string(), json!({"type": "object", "properties": {"x": {"type": "integer"}}}))]);
+        let defs = Map::from_iter([(
+            "Point".to_string(),
+            json!({"type": "object", "properties": {"x": {"type": "integer"}}}),
+        )]);
         let point = json!({"$ref": "#/$defs/Point"});
         let query = "x=1&limit=5";
         let form = decode_form(query.as_bytes());

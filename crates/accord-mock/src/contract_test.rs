@@ -202,7 +202,8 @@ impl StepTest<'_> {
         };
         for (name, value) in &self.step.path {
             let (style, explode) = declared(&operation.path_params, name, ParamLocation::Path);
-            path = path.replace(&format!("{{{name}}}"), &accord_runtime::client::path_param(name, value, style, explode));
+            path =
+                path.replace(&format!("{{{name}}}"), &accord_runtime::client::path_param(name, value, style, explode));
         }
         let mut request = RequestSpec::new(method, &operation.name, path);
         for (name, value) in &operation.fixed_query {

@@ -123,7 +123,9 @@ impl Model {
                     op.fixed_headers.iter().all(|(name, value)| header(name).is_some_and(|sent| sent == *value));
                 let query_match = op.fixed_query.is_empty() || {
                     let pairs = query_pairs.get_or_insert_with(|| {
-                        form_urlencoded::parse(query.as_bytes()).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+                        form_urlencoded::parse(query.as_bytes())
+                            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                            .collect()
                     });
                     op.fixed_query.iter().all(|fixed| pairs.contains(fixed))
                 };

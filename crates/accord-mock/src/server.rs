@@ -830,7 +830,8 @@ fn read_request(
         match headers.get(param.name.as_str()).and_then(|v| v.to_str().ok()) {
             Some(text) => {
                 let (_, explode) = param.serialization(ParamLocation::Header);
-                let value = coerce::coerce(coerce::header_param(text, &param.schema, defs, explode), &param.schema, defs);
+                let value =
+                    coerce::coerce(coerce::header_param(text, &param.schema, defs, explode), &param.schema, defs);
                 problems.extend(model.validate(&param.schema, &value, &format!("header/{}", param.name)));
             }
             None if param.required => {
@@ -885,7 +886,11 @@ fn step_mismatches(op: &Operation, step: &Step, request: &Decoded, headers: &Hea
     for (name, expected) in &step.headers {
         let actual = headers.get(name.as_str()).and_then(|v| v.to_str().ok());
         // As the client writes it: the `simple` style (a list as `a,b`).
-        let explode = op.headers.iter().find(|p| p.name.eq_ignore_ascii_case(name)).is_some_and(|p| p.serialization(ParamLocation::Header).1);
+        let explode = op
+            .headers
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+            .is_some_and(|p| p.serialization(ParamLocation::Header).1);
         let expected_text = accord_runtime::style::header_text(expected, explode).unwrap_or_default();
         if actual != Some(expected_text.as_str()) {
             problems.push(Problem {

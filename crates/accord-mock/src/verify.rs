@@ -674,7 +674,8 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
         }
     }
     for (name, value) in &step.headers {
-        let explode = op.headers.iter().find(|p| p.name == *name).is_some_and(|p| p.serialization(ParamLocation::Header).1);
+        let explode =
+            op.headers.iter().find(|p| p.name == *name).is_some_and(|p| p.serialization(ParamLocation::Header).1);
         request_headers.extend(accord_runtime::style::header_text(value, explode).map(|text| (name.clone(), text)));
     }
     if let Some(header) = &op.idempotency_header

@@ -105,18 +105,15 @@ pub fn query_pairs(name: &str, value: &Value, style: ParamStyle, explode: bool) 
             return match shape(value) {
                 Shape::Absent => Vec::new(),
                 Shape::Scalar(text) => vec![(encoded_name, encode_component(&text))],
-                Shape::List(items) => {
-                    items.iter().map(|item| (encoded_name.clone(), encode_component(item))).collect()
-                }
+                Shape::List(items) => items.iter().map(|item| (encoded_name.clone(), encode_component(item))).collect(),
                 Shape::Pairs(pairs) => {
                     pairs.iter().map(|(key, value)| (encode_component(key), encode_component(value))).collect()
                 }
             };
         }
     };
-    let joined = |parts: &mut dyn Iterator<Item = &str>| {
-        parts.map(encode_component).collect::<Vec<_>>().join(separator)
-    };
+    let joined =
+        |parts: &mut dyn Iterator<Item = &str>| parts.map(encode_component).collect::<Vec<_>>().join(separator);
     match shape(value) {
         Shape::Absent => Vec::new(),
         Shape::Scalar(text) => vec![(encoded_name, encode_component(&text))],
@@ -261,7 +258,11 @@ mod tests {
             (Form, true, ["color=blue", "color=blue&color=black&color=brown", "R=100&G=200&B=150"]),
             (SpaceDelimited, false, ["color=blue", "color=blue%20black%20brown", "color=R%20100%20G%20200%20B%20150"]),
             (PipeDelimited, false, ["color=blue", "color=blue|black|brown", "color=R|100|G|200|B|150"]),
-            (DeepObject, true, ["color=blue", "color[0]=blue&color[1]=black&color[2]=brown", "color[R]=100&color[G]=200&color[B]=150"]),
+            (
+                DeepObject,
+                true,
+                ["color=blue", "color[0]=blue&color[1]=black&color[2]=brown", "color[R]=100&color[G]=200&color[B]=150"],
+            ),
         ];
         for (style, explode, [string, array, object]) in rows {
             assert_eq!(query(&color_string(), style, explode), string, "{style} explode={explode} string");

@@ -177,7 +177,9 @@ async fn endpoints_on_one_route_are_routed_by_their_fixed_values() {
     server.play("put_then_get").expect("declared scenario");
     let item = Item { id: "it_1".into() };
     let put = client.put_item(&item);
-    assert!(put.request().expect("encodes").headers.contains(&("X-Amz-Target".into(), "Store_20261203.PutItem".into())));
+    assert!(
+        put.request().expect("encodes").headers.contains(&("X-Amz-Target".into(), "Store_20261203.PutItem".into()))
+    );
     put.send().await.expect("put_item answers");
     client.get_item(&item).send().await.expect("get_item answers");
     client.describe_items().send().await.expect("describe_items answers");

@@ -22,8 +22,7 @@ impl Lowerer<'_> {
                     TypeRef::Inline(schema) => Some(schema.as_ref()),
                     TypeRef::Name(_) => None,
                 };
-                let style =
-                    inline.and_then(|s| s.style).unwrap_or(ParamStyle::default_for(location));
+                let style = inline.and_then(|s| s.style).unwrap_or(ParamStyle::default_for(location));
                 let explode = inline.and_then(|s| s.explode).unwrap_or(style.default_explode());
                 Param {
                     wire_name: wire.clone(),
@@ -50,8 +49,13 @@ impl Lowerer<'_> {
         let mut scope =
             Scope::with_reserved(&["send", "send_full", "body", "client", "idempotency_key", "header", "new"]);
         let declared_order = crate::check::path_parameters(&endpoint.path).unwrap_or_default();
-        let mut path_params =
-            self.params(&endpoint.path_params, &camel, &format!("{pointer}/path_params"), ParamLocation::Path, &mut scope);
+        let mut path_params = self.params(
+            &endpoint.path_params,
+            &camel,
+            &format!("{pointer}/path_params"),
+            ParamLocation::Path,
+            &mut scope,
+        );
         path_params.sort_by_key(|p| declared_order.iter().position(|n| n == &p.wire_name));
         let query = self.params(&endpoint.query, &camel, &format!("{pointer}/query"), ParamLocation::Query, &mut scope);
         let headers =

@@ -243,22 +243,23 @@ impl<'a> Importer<'a> {
             // The parameter's type with its description (unless the schema has one), its
             // style where it is not the place's default and, for query and header parameters,
             // whether it is required.
-            let with = |schema: TypeRef, required: Option<bool>, style: (Option<ParamStyle>, Option<bool>)| -> TypeRef {
-                let mut schema = into_schema(schema);
-                (schema.style, schema.explode) = style;
-                if let Some(description) = description
-                    && schema.description.is_none()
-                {
-                    schema.description = Some(description.to_string());
-                }
-                if let Some(required) = required {
-                    schema.required = Some(Required::Flag(required));
-                }
-                match schema.type_name.as_deref() {
-                    Some(name) if schema == typed(name) => TypeRef::Name(name.to_string()),
-                    _ => TypeRef::Inline(Box::new(schema)),
-                }
-            };
+            let with =
+                |schema: TypeRef, required: Option<bool>, style: (Option<ParamStyle>, Option<bool>)| -> TypeRef {
+                    let mut schema = into_schema(schema);
+                    (schema.style, schema.explode) = style;
+                    if let Some(description) = description
+                        && schema.description.is_none()
+                    {
+                        schema.description = Some(description.to_string());
+                    }
+                    if let Some(required) = required {
+                        schema.required = Some(Required::Flag(required));
+                    }
+                    match schema.type_name.as_deref() {
+                        Some(name) if schema == typed(name) => TypeRef::Name(name.to_string()),
+                        _ => TypeRef::Inline(Box::new(schema)),
+                    }
+                };
             match location {
                 "path" => {
                     if !path.contains(&format!("{{{param_name}}}")) {
@@ -352,7 +353,10 @@ impl<'a> Importer<'a> {
                 None => {
                     self.warn(
                         &format!("{at}/style"),
-                        format!("`{name}` has style `{text}`, which OpenAPI does not define here; sent as `{}`", default.openapi_name()),
+                        format!(
+                            "`{name}` has style `{text}`, which OpenAPI does not define here; sent as `{}`",
+                            default.openapi_name()
+                        ),
                     );
                     default
                 }
@@ -368,10 +372,7 @@ impl<'a> Importer<'a> {
         if let Some(problem) = style_problem(style, explode, location, shape) {
             // A lone value reads the same in every query style: nothing is lost.
             if !(shape == ValueShape::Primitive && location == ParamLocation::Query) {
-                self.warn(
-                    &format!("{at}/style"),
-                    format!("`{name}`: {problem}; sent as `{}`", default.openapi_name()),
-                );
+                self.warn(&format!("{at}/style"), format!("`{name}`: {problem}; sent as `{}`", default.openapi_name()));
             }
             style = default;
             explode = default.default_explode();

@@ -275,6 +275,8 @@ pub enum ParamStyle {
     /// Array items (or object keys and values) joined by `|`; query only.
     PipeDelimited,
     /// An object as `name[key]=value` pairs, nested objects as `name[key][inner]`; query only.
+    /// OpenAPI defines it for objects; a list is written by index, `name[0]=a&name[1]=b`, as
+    /// Stripe's API reads `expand` (its OpenAPI document gives `expand` this style).
     DeepObject,
     /// Comma-separated values (RFC 6570 simple expansion `{name}`); path and header. The
     /// path and header default.
@@ -382,10 +384,6 @@ impl ParamStyle {
         }
     }
 
-    /// Whether the style writes an array (every style but `deep_object`).
-    pub const fn allows_array(self) -> bool {
-        !matches!(self, ParamStyle::DeepObject)
-    }
 }
 
 /// HTTP request methods an endpoint may use (RFC 9110 §9).

@@ -15,7 +15,8 @@
 //! object without items is absent in the query and in a header, and empty in a path (`.`
 //! with `label`, `;name` with `matrix`); an item that is itself a list or an object is
 //! written as its JSON text, except under `deep_object`, which nests (`name[a][b]=1`,
-//! `name[a][0]=x`, the bracket notation of [`crate::form`]).
+//! `name[a][0]=x`, the bracket notation of [`crate::form`]) and writes a list by index
+//! (`name[0]=a`, as Stripe reads `expand`).
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::Value;

@@ -293,8 +293,8 @@ endpoints:
             `pipe_delimited` and `deep_object` to `query`; `simple`, `label` and `matrix` to \
             `path_params`; `simple` to `headers`. `space_delimited` and `pipe_delimited` join a \
             list's items (or an object's keys and values) and are defined only with `explode: \
-            false`; `deep_object` writes an object as `name[key]=value` and is defined only for \
-            objects, with `explode: true`. A style written elsewhere would be sent in a form the \
+            false`; `deep_object` writes an object as `name[key]=value` (a list by index, \
+            `name[0]=a`) and is defined only with `explode: true`; neither writes a lone value. A style written elsewhere would be sent in a form the \
             server was never described to read.",
         example: Example::fixed(
             r#"

@@ -23,15 +23,18 @@ fn client_set_header(name: &str) -> bool {
     ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str())
 }
 
-/// Whether a path's `#fragment` says no more than the endpoint's fixed values: each of its
+/// Whether a path's `#fragment` says no more than the endpoint declares: each of its
 /// `name=value` pairs (`X-Amz-Target=DynamoDB_20120810.GetItem`, `Action=AddPermission`) is a
-/// fixed header or query value, so nothing the fragment meant is lost.
-fn fragment_is_fixed(fragment: &str, fixed: &FixedValues) -> bool {
+/// fixed header or query value, and each bare `name` (AWS's `#analyzerArn&resourceArn`) is a
+/// `required` parameter, so nothing the fragment meant is lost.
+fn fragment_is_said(fragment: &str, fixed: &FixedValues, required: &[&str]) -> bool {
     !fragment.is_empty()
-        && fragment.split('&').all(|pair| {
-            let Some((name, value)) = pair.split_once('=') else { return false };
-            fixed.query.get(name).is_some_and(|fixed| fixed == value)
-                || fixed.headers.iter().any(|(header, fixed)| header.eq_ignore_ascii_case(name) && fixed == value)
+        && fragment.split('&').all(|pair| match pair.split_once('=') {
+            Some((name, value)) => {
+                fixed.query.get(name).is_some_and(|fixed| fixed == value)
+                    || fixed.headers.iter().any(|(header, fixed)| header.eq_ignore_ascii_case(name) && fixed == value)
+            }
+            None => required.contains(&pair),
         })
 }
 
@@ -114,8 +117,13 @@ impl<'a> Importer<'a> {
                     continue;
                 }
                 on_shape.push((name.clone(), fixed.clone()));
+                let required: Vec<&str> = params
+                    .iter()
+                    .filter(|(param, _)| param.get("required") == Some(&Value::Bool(true)))
+                    .filter_map(|(param, _)| param.get("name").and_then(Value::as_str))
+                    .collect();
                 if let Some(fragment) = fragment
-                    && !fragment_is_fixed(fragment, &fixed)
+                    && !fragment_is_said(fragment, &fixed, &required)
                 {
                     self.warn(&at, format!("the fragment of `{raw_path}` is not sent over HTTP; the path is `{path}`"));
                 }

@@ -734,6 +734,17 @@ pub enum PaginationIr {
         /// Pointer of the items.
         items: Option<String>,
     },
+    /// Item offsets.
+    Offset {
+        /// Offset parameter.
+        param: String,
+        /// Page size parameter.
+        limit_param: Option<String>,
+        /// Pointer of the total number of items.
+        total: Option<String>,
+        /// Pointer of the items.
+        items: Option<String>,
+    },
     /// Page numbers.
     Page {
         /// Page parameter.

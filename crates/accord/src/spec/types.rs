@@ -762,6 +762,31 @@ pub enum Pagination {
     Page(PagePagination),
     /// The body carries the next page's URL (Twilio's `next_page_uri`).
     NextUrl(NextUrlPagination),
+    /// An item offset in a query parameter (`offset` + `limit`): the next page starts after
+    /// this page's items.
+    Offset(OffsetPagination),
+}
+
+/// Offset pagination (Box's `offset` + `limit` with `total_count`): the next page's offset is
+/// this page's plus its number of items; an empty page, or reaching the total, ends the list.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OffsetPagination {
+    /// Query parameter carrying the offset of the first item (0 when the first request does
+    /// not set it).
+    pub param: String,
+    /// Page size parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub limit_param: Option<String>,
+    /// JSON pointer of the total number of items in the body (`/total_count`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub total: Option<String>,
+    /// JSON pointer of the items array; absent when the body is the array.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub items: Option<String>,
 }
 
 /// Next-URL pagination.

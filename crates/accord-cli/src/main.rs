@@ -481,18 +481,12 @@ fn verify(spec: &Path, mut options: VerifyOptions) -> ExitCode {
 }
 
 fn import_openapi(file: &Path, out: Option<&Path>, force: bool) -> ExitCode {
-    let text = match accord::project::read_source(file) {
-        Ok(text) => text,
-        Err(failure) => {
-            eprintln!("{}", failure.render());
-            return ExitCode::FAILURE;
-        }
-    };
     let name = out.and_then(|o| o.file_stem()).and_then(|s| s.to_str());
-    let imported = match accord::import::openapi::import(&text, name) {
+    // The root document and every file its `$ref`s name, inside its folder.
+    let imported = match accord::import::openapi::import_file(file, name) {
         Ok(imported) => imported,
         Err(error) => {
-            eprintln!("{}", error.render(&file.display().to_string(), &text));
+            eprintln!("{}", error.render(&file.display().to_string(), ""));
             eprintln!("error: `{}` was not imported", file.display());
             if let Some(first) = error.diagnostics.first() {
                 eprintln!("help: `accord explain CODE` explains a code, e.g. `accord explain {}`", first.code);
@@ -500,14 +494,18 @@ fn import_openapi(file: &Path, out: Option<&Path>, force: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // Warnings: every one located; the same message repeated is summarised after 5.
+    // Warnings: every one located (`file:line:col`, the file a `$ref` named for a multi-file
+    // description); the same message repeated is summarised after 5.
+    let folder = file.parent().unwrap_or(Path::new(""));
     let mut by_message: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
     for warning in &imported.warnings {
         let kind = warning.message.split(';').next().unwrap_or_default().to_string();
         let count = by_message.entry(kind).or_default();
         *count += 1;
         if *count <= 5 {
-            eprintln!("warning: {}#{}: {}", file.display(), warning.pointer, warning.message);
+            let shown = warning.file.as_deref().map_or_else(|| file.to_path_buf(), |name| folder.join(name));
+            let position = warning.location.map(|l| format!(":{}:{}", l.line, l.column)).unwrap_or_default();
+            eprintln!("{}{position}: warning: {} (at #{})", shown.display(), warning.message, warning.pointer);
         }
     }
     for (kind, count) in by_message.iter().filter(|(_, count)| **count > 5) {

@@ -137,7 +137,7 @@ struct Converter<'a> {
 
 impl<'a> Converter<'a> {
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        self.warnings.push(ImportWarning { pointer: pointer.to_string(), message: message.into() });
+        self.warnings.push(ImportWarning::new(pointer, message));
     }
 
     fn document(&mut self) -> Value {
@@ -237,10 +237,10 @@ impl<'a> Converter<'a> {
         schemes.retain(|scheme| {
             let http = matches!(*scheme, "http" | "https");
             if !http {
-                self.warnings.push(ImportWarning {
-                    pointer: "/schemes".into(),
-                    message: format!("scheme `{scheme}` is not HTTP; no server is made for it"),
-                });
+                self.warnings.push(ImportWarning::new(
+                    "/schemes",
+                    format!("scheme `{scheme}` is not HTTP; no server is made for it"),
+                ));
             }
             http
         });

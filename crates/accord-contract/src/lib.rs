@@ -219,6 +219,14 @@ pub struct Operation {
     pub query: Vec<Param>,
     /// Header parameters.
     pub headers: Vec<Param>,
+    /// Headers the client always sends with a fixed value (name, value), which also route a
+    /// request to this operation among those on the same method and path.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fixed_headers: Vec<(String, String)>,
+    /// Query parameters the client always sends with a fixed value (name, value, not
+    /// percent-encoded), which also route a request as `fixed_headers` do.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fixed_query: Vec<(String, String)>,
     /// Request body.
     pub body: Option<Body>,
     /// Declared responses in spec order.
@@ -258,6 +266,22 @@ pub struct Param {
     pub required: bool,
     /// JSON Schema of its value (query and header values are coerced from text first).
     pub schema: Value,
+    /// How the value is written; absent in contracts written before styles, which is the
+    /// place's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<wire::ParamStyle>,
+    /// Lists and objects written as separate values; absent means the style's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explode: Option<bool>,
+}
+
+impl Param {
+    /// The style and explode this parameter is written with in `location`: its own, or
+    /// OpenAPI's defaults there.
+    pub fn serialization(&self, location: wire::ParamLocation) -> (wire::ParamStyle, bool) {
+        let style = self.style.unwrap_or(wire::ParamStyle::default_for(location));
+        (style, self.explode.unwrap_or(style.default_explode()))
+    }
 }
 
 /// A request body.

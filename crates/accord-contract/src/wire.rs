@@ -401,6 +401,175 @@ impl ApiKeyLocation {
     }
 }
 
+/// Where a request parameter goes (OpenAPI 3.1 §4.8.12.2 "Parameter Locations"; cookies are
+/// not supported).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ParamLocation {
+    /// A `{name}` of the path template.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+}
+
+impl ParamLocation {
+    /// The spec's spelling (`query`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ParamLocation::Path => "path",
+            ParamLocation::Query => "query",
+            ParamLocation::Header => "header",
+        }
+    }
+}
+
+/// How a parameter's value is written (OpenAPI 3.1 §4.8.12.4 "Style Values", after the
+/// expansions of RFC 6570 §3.2), with the examples of its "Style Examples" table for
+/// `color` = `"blue"`, `["blue","black","brown"]` and `{"R":100,"G":200,"B":150}`:
+///
+/// | style | explode | string | array | object |
+/// |---|---|---|---|---|
+/// | `matrix` | false | `;color=blue` | `;color=blue,black,brown` | `;color=R,100,G,200,B,150` |
+/// | `matrix` | true | `;color=blue` | `;color=blue;color=black;color=brown` | `;R=100;G=200;B=150` |
+/// | `label` | false | `.blue` | `.blue.black.brown` | `.R.100.G.200.B.150` |
+/// | `label` | true | `.blue` | `.blue.black.brown` | `.R=100.G=200.B=150` |
+/// | `form` | false | `color=blue` | `color=blue,black,brown` | `color=R,100,G,200,B,150` |
+/// | `form` | true | `color=blue` | `color=blue&color=black&color=brown` | `R=100&G=200&B=150` |
+/// | `simple` | false | `blue` | `blue,black,brown` | `R,100,G,200,B,150` |
+/// | `simple` | true | `blue` | `blue,black,brown` | `R=100,G=200,B=150` |
+/// | `space_delimited` | false | | `color=blue%20black%20brown` | `color=R%20100%20G%20200%20B%20150` |
+/// | `pipe_delimited` | false | | `color=blue\|black\|brown` | `color=R\|100\|G\|200\|B\|150` |
+/// | `deep_object` | true | | | `color[R]=100&color[G]=200&color[B]=150` |
+///
+/// `label` follows OpenAPI's table (RFC 6570 §3.2.5 would write `.blue,black,brown` without
+/// explode). The spec's spelling is snake_case; OpenAPI's is camelCase (`spaceDelimited`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ParamStyle {
+    /// `name=value` pairs (RFC 6570 form-style query expansion `{?name}`); query only. The
+    /// query default.
+    Form,
+    /// Array items (or object keys and values) joined by a space, sent as `%20`; query only.
+    /// A space inside an item is also `%20`, so a reader cannot tell it from the separator.
+    SpaceDelimited,
+    /// Array items (or object keys and values) joined by `|`; query only.
+    PipeDelimited,
+    /// An object as `name[key]=value` pairs, nested objects as `name[key][inner]`; query only.
+    /// OpenAPI defines it for objects; a list is written by index, `name[0]=a&name[1]=b`, as
+    /// Stripe's API reads `expand` (its OpenAPI document gives `expand` this style).
+    DeepObject,
+    /// Comma-separated values (RFC 6570 simple expansion `{name}`); path and header. The
+    /// path and header default.
+    Simple,
+    /// `.`-prefixed values (RFC 6570 label expansion `{.name}`); path only.
+    Label,
+    /// `;name=value` (RFC 6570 path-style expansion `{;name}`); path only.
+    Matrix,
+}
+
+impl ParamStyle {
+    /// Every style, in the order of OpenAPI's table.
+    pub const ALL: [ParamStyle; 7] = [
+        ParamStyle::Matrix,
+        ParamStyle::Label,
+        ParamStyle::Form,
+        ParamStyle::Simple,
+        ParamStyle::SpaceDelimited,
+        ParamStyle::PipeDelimited,
+        ParamStyle::DeepObject,
+    ];
+
+    /// The spec's spelling (`space_delimited`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ParamStyle::Form => "form",
+            ParamStyle::SpaceDelimited => "space_delimited",
+            ParamStyle::PipeDelimited => "pipe_delimited",
+            ParamStyle::DeepObject => "deep_object",
+            ParamStyle::Simple => "simple",
+            ParamStyle::Label => "label",
+            ParamStyle::Matrix => "matrix",
+        }
+    }
+
+    /// OpenAPI's spelling (`spaceDelimited`).
+    pub const fn openapi_name(self) -> &'static str {
+        match self {
+            ParamStyle::Form => "form",
+            ParamStyle::SpaceDelimited => "spaceDelimited",
+            ParamStyle::PipeDelimited => "pipeDelimited",
+            ParamStyle::DeepObject => "deepObject",
+            ParamStyle::Simple => "simple",
+            ParamStyle::Label => "label",
+            ParamStyle::Matrix => "matrix",
+        }
+    }
+
+    /// The style from OpenAPI's spelling (`deepObject`); `None` for `cookie`-only or unknown
+    /// styles.
+    pub fn from_openapi(name: &str) -> Option<ParamStyle> {
+        ParamStyle::ALL.into_iter().find(|style| style.openapi_name() == name)
+    }
+
+    /// The style a parameter has when none is given (OpenAPI 3.1 §4.8.12.4: `form` for
+    /// query, `simple` for path and header).
+    pub const fn default_for(location: ParamLocation) -> ParamStyle {
+        match location {
+            ParamLocation::Query => ParamStyle::Form,
+            ParamLocation::Path | ParamLocation::Header => ParamStyle::Simple,
+        }
+    }
+
+    /// `explode` when none is given: `true` for `form` (OpenAPI 3.1 §4.8.12.1: "When style is
+    /// form, the default value is true. For all other styles, the default value is false")
+    /// and for `deep_object`, whose only serialization OpenAPI's table gives is exploded.
+    pub const fn default_explode(self) -> bool {
+        match self {
+            ParamStyle::Form | ParamStyle::DeepObject => true,
+            ParamStyle::SpaceDelimited
+            | ParamStyle::PipeDelimited
+            | ParamStyle::Simple
+            | ParamStyle::Label
+            | ParamStyle::Matrix => false,
+        }
+    }
+
+    /// Whether OpenAPI defines the style in `location` (its "Style Values" table).
+    pub const fn allowed_in(self, location: ParamLocation) -> bool {
+        match self {
+            ParamStyle::Form | ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited | ParamStyle::DeepObject => {
+                matches!(location, ParamLocation::Query)
+            }
+            ParamStyle::Simple => matches!(location, ParamLocation::Path | ParamLocation::Header),
+            ParamStyle::Label | ParamStyle::Matrix => matches!(location, ParamLocation::Path),
+        }
+    }
+
+    /// Whether OpenAPI's table defines the style with this `explode`: `space_delimited` and
+    /// `pipe_delimited` only without it ("n/a" with it), `deep_object` only with it.
+    pub const fn allows_explode(self, explode: bool) -> bool {
+        match self {
+            ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited => !explode,
+            ParamStyle::DeepObject => explode,
+            ParamStyle::Form | ParamStyle::Simple | ParamStyle::Label | ParamStyle::Matrix => true,
+        }
+    }
+
+    /// Whether the style writes a lone string, number or boolean (OpenAPI's table has no
+    /// such example for `space_delimited`, `pipe_delimited` and `deep_object`).
+    pub const fn allows_primitive(self) -> bool {
+        match self {
+            ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited | ParamStyle::DeepObject => false,
+            ParamStyle::Form | ParamStyle::Simple | ParamStyle::Label | ParamStyle::Matrix => true,
+        }
+    }
+
+}
+
 /// HTTP request methods an endpoint may use (RFC 9110 §9).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
@@ -468,6 +637,8 @@ display_as_spelling!(
     SignatureAlgorithm,
     KeyEncoding,
     ApiKeyLocation,
+    ParamLocation,
+    ParamStyle,
     HttpMethod
 );
 
@@ -539,6 +710,13 @@ mod tests {
         for location in [ApiKeyLocation::Header, ApiKeyLocation::Query] {
             check(location, location.as_str());
         }
+        for location in [ParamLocation::Path, ParamLocation::Query, ParamLocation::Header] {
+            check(location, location.as_str());
+        }
+        for style in ParamStyle::ALL {
+            check(style, style.as_str());
+            assert_eq!(ParamStyle::from_openapi(style.openapi_name()), Some(style));
+        }
         for method in [
             HttpMethod::Get,
             HttpMethod::Post,
@@ -548,6 +726,23 @@ mod tests {
             HttpMethod::Head,
         ] {
             check(method, method.as_str());
+        }
+    }
+
+    #[test]
+    fn defaults_follow_openapi() {
+        assert_eq!(ParamStyle::default_for(ParamLocation::Query), ParamStyle::Form);
+        assert_eq!(ParamStyle::default_for(ParamLocation::Path), ParamStyle::Simple);
+        assert_eq!(ParamStyle::default_for(ParamLocation::Header), ParamStyle::Simple);
+        assert!(ParamStyle::Form.default_explode());
+        assert!(!ParamStyle::Simple.default_explode());
+        for location in [ParamLocation::Path, ParamLocation::Query, ParamLocation::Header] {
+            assert!(ParamStyle::default_for(location).allowed_in(location));
+        }
+        assert!(!ParamStyle::Matrix.allowed_in(ParamLocation::Query));
+        assert!(!ParamStyle::DeepObject.allowed_in(ParamLocation::Header));
+        for style in ParamStyle::ALL {
+            assert!(style.allows_explode(style.default_explode()), "{style}");
         }
     }
 

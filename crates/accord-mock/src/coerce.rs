@@ -7,6 +7,8 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Number, Value};
 
+use accord_contract::wire::ParamStyle;
+
 /// Most bracket segments a form key may have (`a[b][c]` has two); a key with more is kept
 /// whole as a plain name, so a hostile body cannot build deep nesting.
 const MAX_SEGMENTS: usize = 32;
@@ -569,6 +571,236 @@ impl<'a> Coercer<'a> {
     }
 }
 
+/// What a styled parameter's schema asks for, after `$ref`s and nullable unions.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Wanted {
+    List,
+    Object,
+    Scalar,
+}
+
+/// Whether `schema` takes a list, an object or a scalar: its `type` (the first of a list of
+/// types that is not `"null"`), `items` or `properties`, through `$ref` and the first
+/// non-null branch of `anyOf`/`oneOf`, at most 16 steps deep.
+fn wanted(schema: &Value, defs: &Map<String, Value>) -> Wanted {
+    let mut current = schema;
+    for _ in 0..16 {
+        let Some(object) = current.as_object() else { return Wanted::Scalar };
+        if let Some(target) = object.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")) {
+            match defs.get(&target.replace("~1", "/").replace("~0", "~")) {
+                Some(next) => {
+                    current = next;
+                    continue;
+                }
+                None => return Wanted::Scalar,
+            }
+        }
+        let types: Vec<&str> = match object.get("type") {
+            Some(Value::String(name)) => vec![name.as_str()],
+            Some(Value::Array(names)) => names.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        if types.contains(&"array") || object.contains_key("items") {
+            return Wanted::List;
+        }
+        if types.contains(&"object") || object.contains_key("properties") {
+            return Wanted::Object;
+        }
+        if !types.is_empty() {
+            return Wanted::Scalar;
+        }
+        let branch = ["anyOf", "oneOf", "allOf"].iter().find_map(|key| {
+            object.get(*key).and_then(Value::as_array).and_then(|branches| branches.iter().find(|b| !is_null_schema(b)))
+        });
+        match branch {
+            Some(next) => current = next,
+            None => return Wanted::Scalar,
+        }
+    }
+    Wanted::Scalar
+}
+
+/// Percent-decodes one piece of a query or path value (`+` stays a `+`: the runtime writes a
+/// space as `%20`; RFC 3986 gives `+` no meaning).
+fn decoded(text: &str) -> String {
+    percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
+}
+
+/// Splits `text` on `separator`, or, when it holds none, on `encoded` (the separator
+/// percent-encoded, as clients that encode every reserved character send it).
+fn split_on<'t>(text: &'t str, separator: &str, encoded: &[&str]) -> Vec<&'t str> {
+    if text.contains(separator) {
+        return text.split(separator).collect();
+    }
+    for encoded in encoded {
+        let upper = encoded.to_ascii_uppercase();
+        let lower = encoded.to_ascii_lowercase();
+        for variant in [upper.as_str(), lower.as_str()] {
+            if text.contains(variant) {
+                return text.split(variant).collect();
+            }
+        }
+    }
+    vec![text]
+}
+
+/// The value that `parts` (already split, still encoded) make for a schema that wants
+/// `wanted`: a list of strings, an object from `key,value,…` (or from `key=value` parts when
+/// `pairs_assigned`), or the one string they join back to.
+fn assemble(parts: &[&str], wanted: Wanted, pairs_assigned: bool, joiner: &str) -> Value {
+    match wanted {
+        Wanted::List => {
+            Value::Array(parts.iter().filter(|p| !p.is_empty()).map(|p| Value::String(decoded(p))).collect())
+        }
+        Wanted::Object if pairs_assigned => Value::Object(
+            parts
+                .iter()
+                .filter(|p| !p.is_empty())
+                .map(|part| match part.split_once('=') {
+                    Some((key, value)) => (decoded(key), Value::String(decoded(value))),
+                    None => (decoded(part), Value::String(String::new())),
+                })
+                .collect(),
+        ),
+        Wanted::Object => Value::Object(
+            parts
+                .chunks(2)
+                .map(|pair| (decoded(pair[0]), Value::String(pair.get(1).map(|v| decoded(v)).unwrap_or_default())))
+                .collect(),
+        ),
+        Wanted::Scalar => Value::String(decoded(&parts.join(joiner))),
+    }
+}
+
+/// The raw (still percent-encoded) values of query parameter `name` in `query`, in order.
+fn raw_query_values<'q>(query: &'q str, name: &str) -> Vec<&'q str> {
+    query
+        .split('&')
+        .filter_map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (decoded(key) == name).then_some(value)
+        })
+        .collect()
+}
+
+/// Query parameter `name` read back from the query string (`query`, without `?`) in
+/// `style` (OpenAPI 3.1 §4.8.12.4, as `accord_runtime::style` writes it), as JSON of strings
+/// for [`coerce`]; `None` when absent. `form` with `explode` and `deep_object` read the
+/// decoded form (`decoded`, from [`decode_form`]); an object under `form` with `explode` is
+/// made of the query's other names (`R=100&G=200`), the declared properties when the schema
+/// lists them, else every name not in `others` (the operation's other parameters). The
+/// delimited styles split the raw value on their separator before percent-decoding, so an
+/// encoded separator (`%2C`) inside a value stays in it; a value without the separator is
+/// split on its encoded form instead (a client that encodes every reserved character).
+pub fn query_param(
+    query: &str,
+    decoded_form: &Map<String, Value>,
+    name: &str,
+    schema: &Value,
+    defs: &Map<String, Value>,
+    (style, explode): (ParamStyle, bool),
+    others: &[&str],
+) -> Option<Value> {
+    let wanted = wanted(schema, defs);
+    let separator: (&str, &[&str]) = match (style, explode) {
+        (ParamStyle::Form, false) => (",", &["%2C"]),
+        (ParamStyle::SpaceDelimited, false) => ("%20", &["+", " "]),
+        (ParamStyle::PipeDelimited, false) => ("|", &["%7C"]),
+        (ParamStyle::Form | ParamStyle::Simple | ParamStyle::Label | ParamStyle::Matrix, _)
+            if wanted == Wanted::Object =>
+        {
+            let properties = resolved(schema, defs).and_then(|s| s.get("properties")).and_then(Value::as_object);
+            let object: Map<String, Value> = decoded_form
+                .iter()
+                .filter(|(key, _)| match properties {
+                    Some(properties) => properties.contains_key(*key),
+                    None => *key != name && !others.contains(&key.as_str()),
+                })
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect();
+            return (!object.is_empty()).then_some(Value::Object(object));
+        }
+        _ => return decoded_form.get(name).cloned(),
+    };
+    let raw = raw_query_values(query, name);
+    let last = raw.last()?;
+    let parts = split_on(last, separator.0, separator.1);
+    Some(assemble(&parts, wanted, false, separator.0))
+}
+
+/// The object schema `schema` refers to (one `$ref` followed).
+fn resolved<'s>(schema: &'s Value, defs: &'s Map<String, Value>) -> Option<&'s Value> {
+    match schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix("#/$defs/")) {
+        Some(target) => defs.get(&target.replace("~1", "/").replace("~0", "~")),
+        None => Some(schema),
+    }
+}
+
+/// Path parameter `name` read back from its raw (still percent-encoded) text in `style`
+/// (`simple` `a,b`, `label` `.a.b`, `matrix` `;name=a,b` or `;name=a;name=b`), as JSON of
+/// strings for [`coerce`]. Text that does not have the style's prefix is taken as it is, so
+/// the validator reports the value.
+pub fn path_param(
+    raw: &str,
+    name: &str,
+    schema: &Value,
+    defs: &Map<String, Value>,
+    (style, explode): (ParamStyle, bool),
+) -> Value {
+    let wanted = wanted(schema, defs);
+    match style {
+        ParamStyle::Label => {
+            let text = raw.strip_prefix('.').unwrap_or(raw);
+            assemble(&split_on(text, ".", &[]), wanted, explode, ".")
+        }
+        ParamStyle::Matrix => {
+            let text = raw.strip_prefix(';').unwrap_or(raw);
+            let assigned = format!("{name}=");
+            if explode && wanted == Wanted::List {
+                let parts: Vec<&str> =
+                    text.split(';').map(|p| p.strip_prefix(assigned.as_str()).unwrap_or(p)).collect();
+                assemble(&parts, wanted, false, ",")
+            } else if explode && wanted == Wanted::Object {
+                assemble(&text.split(';').collect::<Vec<_>>(), wanted, true, ";")
+            } else {
+                let text = text.strip_prefix(assigned.as_str()).unwrap_or(if text == name { "" } else { text });
+                assemble(&split_on(text, ",", &["%2C"]), wanted, false, ",")
+            }
+        }
+        ParamStyle::Simple
+        | ParamStyle::Form
+        | ParamStyle::SpaceDelimited
+        | ParamStyle::PipeDelimited
+        | ParamStyle::DeepObject => assemble(&split_on(raw, ",", &["%2C"]), wanted, explode, ","),
+    }
+}
+
+/// A header parameter read back from its value in the `simple` style (`a,b`; objects as
+/// `k,v,…` or, with `explode`, `k=v,…`), as JSON of strings for [`coerce`]. Header values
+/// are not percent-decoded; spaces around the commas are dropped (RFC 9110 §5.6.1 lists).
+pub fn header_param(text: &str, schema: &Value, defs: &Map<String, Value>, explode: bool) -> Value {
+    let parts: Vec<&str> = text.split(',').map(str::trim).collect();
+    match wanted(schema, defs) {
+        Wanted::List => Value::Array(parts.iter().map(|p| Value::String(p.to_string())).collect()),
+        Wanted::Object if explode => Value::Object(
+            parts
+                .iter()
+                .map(|part| {
+                    let (key, value) = part.split_once('=').unwrap_or((part, ""));
+                    (key.trim().to_string(), Value::String(value.trim().to_string()))
+                })
+                .collect(),
+        ),
+        Wanted::Object => Value::Object(
+            parts
+                .chunks(2)
+                .map(|pair| (pair[0].to_string(), Value::String(pair.get(1).unwrap_or(&"").to_string())))
+                .collect(),
+        ),
+        Wanted::Scalar => Value::String(text.to_string()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1122,5 +1354,113 @@ mod tests {
         check(many, schema.clone(), json!({"limit": "ten", "labels": ["bug", "ui"], "ids": [7, 8]}));
         let repeated_scalar = Value::Object(decode_form(b"limit=1&limit=2"));
         check(repeated_scalar, schema, json!({"limit": ["1", "2"]}));
+    }
+
+    /// Each row of OpenAPI's "Style Examples" table (query rows), as the runtime writes it,
+    /// read back to the value it was written from.
+    #[test]
+    fn query_styles_read_back_the_openapi_examples() {
+        let defs = Map::new();
+        let array = json!({"type": "array", "items": {"type": "string"}});
+        let object = json!({"type": "object", "properties": {"R": {"type": "integer"}, "G": {"type": "integer"}, "B": {"type": "integer"}}});
+        let colors = json!(["blue", "black", "brown"]);
+        let rgb = json!({"R": 100, "G": 200, "B": 150});
+        let rows = [
+            ("color=blue,black,brown", &array, (ParamStyle::Form, false), &colors),
+            ("color=blue&color=black&color=brown", &array, (ParamStyle::Form, true), &colors),
+            ("color=blue%20black%20brown", &array, (ParamStyle::SpaceDelimited, false), &colors),
+            ("color=blue|black|brown", &array, (ParamStyle::PipeDelimited, false), &colors),
+            ("color=R,100,G,200,B,150", &object, (ParamStyle::Form, false), &rgb),
+            ("R=100&G=200&B=150", &object, (ParamStyle::Form, true), &rgb),
+            ("color=R%20100%20G%20200%20B%20150", &object, (ParamStyle::SpaceDelimited, false), &rgb),
+            ("color=R|100|G|200|B|150", &object, (ParamStyle::PipeDelimited, false), &rgb),
+            ("color[R]=100&color[G]=200&color[B]=150", &object, (ParamStyle::DeepObject, true), &rgb),
+        ];
+        for (query, schema, style, expected) in rows {
+            let form = decode_form(query.as_bytes());
+            let read = query_param(query, &form, "color", schema, &defs, style, &[]).expect("present");
+            assert_eq!(&coerce(read, schema, &defs), expected, "{query} as {style:?}");
+        }
+        assert_eq!(
+            query_param("other=1", &decode_form(b"other=1"), "color", &array, &defs, (ParamStyle::Form, false), &[]),
+            None
+        );
+    }
+
+    #[test]
+    fn separators_inside_values_stay_in_them() {
+        let defs = Map::new();
+        let array = json!({"type": "array", "items": {"type": "string"}});
+        let query = "tags=a,b%2Cc&pipes=x|y%7Cz";
+        let form = decode_form(query.as_bytes());
+        let tags = query_param(query, &form, "tags", &array, &defs, (ParamStyle::Form, false), &[]);
+        assert_eq!(tags, Some(json!(["a", "b,c"])));
+        let pipes = query_param(query, &form, "pipes", &array, &defs, (ParamStyle::PipeDelimited, false), &[]);
+        assert_eq!(pipes, Some(json!(["x", "y|z"])));
+        // A client that encodes the separator too: split on its encoded form.
+        let query = "pipes=x%7Cy";
+        let form = decode_form(query.as_bytes());
+        let pipes = query_param(query, &form, "pipes", &array, &defs, (ParamStyle::PipeDelimited, false), &[]);
+        assert_eq!(pipes, Some(json!(["x", "y"])));
+    }
+
+    #[test]
+    fn an_exploded_form_object_takes_its_properties_or_the_names_no_parameter_has() {
+        let defs = Map::from_iter([(
+            "Point".to_string(),
+            json!({"type": "object", "properties": {"x": {"type": "integer"}}}),
+        )]);
+        let point = json!({"$ref": "#/$defs/Point"});
+        let query = "x=1&limit=5";
+        let form = decode_form(query.as_bytes());
+        let read = query_param(query, &form, "point", &point, &defs, (ParamStyle::Form, true), &["point", "limit"]);
+        assert_eq!(read.map(|v| coerce(v, &point, &defs)), Some(json!({"x": 1})));
+        let map = json!({"type": "object", "additionalProperties": {"type": "string"}});
+        let read = query_param(query, &form, "labels", &map, &defs, (ParamStyle::Form, true), &["labels", "limit"]);
+        assert_eq!(read, Some(json!({"x": "1"})));
+    }
+
+    /// The path rows of the same table.
+    #[test]
+    fn path_styles_read_back_the_openapi_examples() {
+        let defs = Map::new();
+        let array = json!({"type": "array", "items": {"type": "string"}});
+        let object = json!({"type": "object", "properties": {"R": {"type": "integer"}, "G": {"type": "integer"}, "B": {"type": "integer"}}});
+        let string = json!({"type": "string"});
+        let colors = json!(["blue", "black", "brown"]);
+        let rgb = json!({"R": 100, "G": 200, "B": 150});
+        let blue = json!("blue");
+        let rows = [
+            (";color=blue", &string, (ParamStyle::Matrix, false), &blue),
+            (";color=blue,black,brown", &array, (ParamStyle::Matrix, false), &colors),
+            (";color=blue;color=black;color=brown", &array, (ParamStyle::Matrix, true), &colors),
+            (";color=R,100,G,200,B,150", &object, (ParamStyle::Matrix, false), &rgb),
+            (";R=100;G=200;B=150", &object, (ParamStyle::Matrix, true), &rgb),
+            (".blue", &string, (ParamStyle::Label, false), &blue),
+            (".blue.black.brown", &array, (ParamStyle::Label, false), &colors),
+            (".R.100.G.200.B.150", &object, (ParamStyle::Label, false), &rgb),
+            (".R=100.G=200.B=150", &object, (ParamStyle::Label, true), &rgb),
+            ("blue", &string, (ParamStyle::Simple, false), &blue),
+            ("blue,black,brown", &array, (ParamStyle::Simple, false), &colors),
+            ("R,100,G,200,B,150", &object, (ParamStyle::Simple, false), &rgb),
+            ("R=100,G=200,B=150", &object, (ParamStyle::Simple, true), &rgb),
+        ];
+        for (raw, schema, style, expected) in rows {
+            let read = path_param(raw, "color", schema, &defs, style);
+            assert_eq!(&coerce(read, schema, &defs), expected, "{raw} as {style:?}");
+        }
+        // Percent-decoded after splitting: `a%2Fb` is one segment's text `a/b`.
+        assert_eq!(path_param("a%2Fb", "id", &string, &defs, (ParamStyle::Simple, false)), json!("a/b"));
+    }
+
+    #[test]
+    fn header_values_read_back_in_the_simple_style() {
+        let defs = Map::new();
+        let array = json!({"type": "array", "items": {"type": "string"}});
+        let object = json!({"type": "object"});
+        assert_eq!(header_param("blue, black,brown", &array, &defs, false), json!(["blue", "black", "brown"]));
+        assert_eq!(header_param("R,100,G,200", &object, &defs, false), json!({"R": "100", "G": "200"}));
+        assert_eq!(header_param("R=100,G=200", &object, &defs, true), json!({"R": "100", "G": "200"}));
+        assert_eq!(header_param("a, b", &json!({"type": "string"}), &defs, false), json!("a, b"));
     }
 }

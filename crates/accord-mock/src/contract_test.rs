@@ -26,7 +26,7 @@
 
 use std::fmt::Debug;
 
-use accord_contract::wire::{ContentType, ObjectParts};
+use accord_contract::wire::{ContentType, ObjectParts, ParamLocation, ParamStyle};
 use accord_contract::{Contract, Operation, Scenario, Step};
 use accord_runtime::client::Body;
 use accord_runtime::{Multipart, RequestSpec, Response};
@@ -193,15 +193,32 @@ impl StepTest<'_> {
         let operation = self.operation;
         let method = crate::verify::reqwest_method(operation.method);
         let mut path = operation.path.clone();
+        let declared = |params: &[accord_contract::Param], name: &str, location: ParamLocation| {
+            params
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| p.serialization(location))
+                .unwrap_or((ParamStyle::default_for(location), ParamStyle::default_for(location).default_explode()))
+        };
         for (name, value) in &self.step.path {
-            path = path.replace(&format!("{{{name}}}"), &accord_runtime::client::path_segment(value));
+            let (style, explode) = declared(&operation.path_params, name, ParamLocation::Path);
+            path =
+                path.replace(&format!("{{{name}}}"), &accord_runtime::client::path_param(name, value, style, explode));
         }
         let mut request = RequestSpec::new(method, &operation.name, path);
+        for (name, value) in &operation.fixed_query {
+            request.query(name, value).expect("a string is a query value");
+        }
         for (name, value) in &self.step.query {
-            request.query(name, value).expect("a JSON value is a query value");
+            let (style, explode) = declared(&operation.query, name, ParamLocation::Query);
+            request.query_styled(name, value, style, explode).expect("a JSON value is a query value");
+        }
+        for (name, value) in &operation.fixed_headers {
+            request.header(name, value).expect("a string is a header value");
         }
         for (name, value) in &self.step.headers {
-            request.header(name, value).expect("a JSON value is a header value");
+            let (_, explode) = declared(&operation.headers, name, ParamLocation::Header);
+            request.header_styled(name, value, explode).expect("a JSON value is a header value");
         }
         if let (Some(body), Some(declared)) = (&self.step.body, &operation.body) {
             match declared.content_type {

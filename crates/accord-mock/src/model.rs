@@ -59,7 +59,9 @@ enum Segment {
 
 /// What routing found for a method and path.
 pub enum RouteMatch<'a> {
-    /// An operation, with its path parameters (percent-decoded).
+    /// An operation, with its path parameters' raw text (still percent-encoded: a styled
+    /// value is split on its separators before it is decoded, see
+    /// [`crate::coerce::path_param`]).
     Found(&'a Operation, Map<String, Value>),
     /// The path exists with other methods (for `405` and `Allow`).
     WrongMethod(Vec<String>),
@@ -94,14 +96,44 @@ impl Model {
         Model { contract, routes, validators: Mutex::new(HashMap::new()) }
     }
 
-    /// Finds the operation for a request.
+    /// Finds the operation for a request by method and path alone (operations with `fixed`
+    /// values need [`Model::route_request`]).
     pub fn route(&self, method: &str, path: &str) -> RouteMatch<'_> {
+        self.route_request(method, path, &|_| None, "")
+    }
+
+    /// Finds the operation for a request: its method and path, and, where operations share
+    /// them, the fixed header and query values (`fixed_headers`, `fixed_query`) that tell
+    /// them apart. `header` gives a request header's value by name; `query` is the query
+    /// string without `?`.
+    pub fn route_request(
+        &self,
+        method: &str,
+        path: &str,
+        header: &dyn Fn(&str) -> Option<String>,
+        query: &str,
+    ) -> RouteMatch<'_> {
         let parts: Vec<&str> = split(path).collect();
         let mut allowed = Vec::new();
+        let mut query_pairs: Option<Vec<(String, String)>> = None;
         for route in &self.routes {
             let Some(params) = route.matches(&parts) else { continue };
+            let op = &self.contract.operations[route.operation];
             if route.method.eq_ignore_ascii_case(method) {
-                return RouteMatch::Found(&self.contract.operations[route.operation], params);
+                let headers_match =
+                    op.fixed_headers.iter().all(|(name, value)| header(name).is_some_and(|sent| sent == *value));
+                let query_match = op.fixed_query.is_empty() || {
+                    let pairs = query_pairs.get_or_insert_with(|| {
+                        form_urlencoded::parse(query.as_bytes())
+                            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                            .collect()
+                    });
+                    op.fixed_query.iter().all(|fixed| pairs.contains(fixed))
+                };
+                if headers_match && query_match {
+                    return RouteMatch::Found(op, params);
+                }
+                continue;
             }
             if !allowed.contains(&route.method) {
                 allowed.push(route.method.clone());
@@ -296,8 +328,7 @@ impl Route {
                     if inner.is_empty() {
                         return None;
                     }
-                    let decoded = percent_encoding::percent_decode_str(inner).decode_utf8_lossy().into_owned();
-                    params.insert(name.clone(), Value::String(decoded));
+                    params.insert(name.clone(), Value::String(inner.to_string()));
                 }
             }
         }

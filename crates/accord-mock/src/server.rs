@@ -15,7 +15,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use accord_contract::wire::ContentType;
+use accord_contract::wire::{ContentType, ParamLocation};
 use accord_contract::{AuthScheme, Contract, ErrorCode, Operation, Scenario, Step};
 use accord_runtime::Secret;
 use accord_runtime::rate_limit::TokenBucket;
@@ -510,7 +510,8 @@ fn answer(
         {
             break 'reply issue_token(shared, name, headers, body);
         }
-        let (op, path_params) = match model.route(method.as_str(), path) {
+        let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let (op, path_params) = match model.route_request(method.as_str(), path, &header, query) {
             RouteMatch::Found(op, params) => (op, params),
             RouteMatch::WrongMethod(allowed) => {
                 let message = format!("{method} is not declared for {path}; declared: {}", allowed.join(", "));
@@ -579,7 +580,7 @@ fn answer(
         let request = read_request(model, op, &path_params, query, headers, body);
         exchange.problems.extend(request.problems.iter().map(Problem::to_string));
         if let Some((scenario, index, step)) = &step {
-            for problem in step_mismatches(step, &request, headers) {
+            for problem in step_mismatches(op, step, &request, headers) {
                 exchange.mismatches.push(format!("scenario `{}` step {}: {problem}", scenario.name, index + 1));
             }
             let expects_client_error = (400..500).contains(&step.status);
@@ -812,17 +813,25 @@ fn read_request(
     let mut problems = Vec::new();
     let mut path = Map::new();
     for param in &op.path_params {
-        let value = path_params.get(&param.name).cloned().unwrap_or(Value::Null);
+        let value = match path_params.get(&param.name).and_then(Value::as_str) {
+            Some(raw) => {
+                let serialization = param.serialization(ParamLocation::Path);
+                coerce::path_param(raw, &param.name, &param.schema, defs, serialization)
+            }
+            None => Value::Null,
+        };
         let value = coerce::coerce(value, &param.schema, defs);
         problems.extend(model.validate(&param.schema, &value, &format!("path/{}", param.name)));
         path.insert(param.name.clone(), value);
     }
     let raw_query = coerce::decode_form(query.as_bytes());
     let mut decoded_query = Map::new();
+    let names: Vec<&str> = op.query.iter().map(|p| p.name.as_str()).collect();
     for param in &op.query {
-        match raw_query.get(&param.name) {
+        let serialization = param.serialization(ParamLocation::Query);
+        match coerce::query_param(query, &raw_query, &param.name, &param.schema, defs, serialization, &names) {
             Some(value) => {
-                let value = coerce::coerce(value.clone(), &param.schema, defs);
+                let value = coerce::coerce(value, &param.schema, defs);
                 problems.extend(model.validate(&param.schema, &value, &format!("query/{}", param.name)));
                 decoded_query.insert(param.name.clone(), value);
             }
@@ -847,7 +856,9 @@ fn read_request(
     for param in &op.headers {
         match headers.get(param.name.as_str()).and_then(|v| v.to_str().ok()) {
             Some(text) => {
-                let value = coerce::coerce(Value::String(text.to_string()), &param.schema, defs);
+                let (_, explode) = param.serialization(ParamLocation::Header);
+                let value =
+                    coerce::coerce(coerce::header_param(text, &param.schema, defs, explode), &param.schema, defs);
                 problems.extend(model.validate(&param.schema, &value, &format!("header/{}", param.name)));
             }
             None if param.required => {
@@ -923,7 +934,7 @@ fn raw_media_problem(content_type: ContentType, declared: Option<&str>, sent: Op
 }
 
 /// Where the request differs from what the scenario step sends.
-fn step_mismatches(step: &Step, request: &Decoded, headers: &HeaderMap) -> Vec<Problem> {
+fn step_mismatches(op: &Operation, step: &Step, request: &Decoded, headers: &HeaderMap) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut check = |actual: &Value, expected: &Value, at: &str| {
         if let Err(problem) = includes(actual, expected, at) {
@@ -937,7 +948,13 @@ fn step_mismatches(step: &Step, request: &Decoded, headers: &HeaderMap) -> Vec<P
     }
     for (name, expected) in &step.headers {
         let actual = headers.get(name.as_str()).and_then(|v| v.to_str().ok());
-        let expected_text = expected.as_str().map(str::to_string).unwrap_or_else(|| expected.to_string());
+        // As the client writes it: the `simple` style (a list as `a,b`).
+        let explode = op
+            .headers
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
+            .is_some_and(|p| p.serialization(ParamLocation::Header).1);
+        let expected_text = accord_runtime::style::header_text(expected, explode).unwrap_or_default();
         if actual != Some(expected_text.as_str()) {
             problems.push(Problem {
                 at: format!("header/{name}"),

@@ -14,7 +14,7 @@ use std::error::Error as _;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use accord_contract::wire::{ContentType, HttpMethod, ObjectParts, RetryStrategy};
+use accord_contract::wire::{ContentType, HttpMethod, ObjectParts, ParamLocation, ParamStyle, RetryStrategy};
 use accord_contract::{Contract, Operation, Scenario, Step};
 use accord_runtime::reqwest;
 use serde_json::{Map, Value};
@@ -618,16 +618,30 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
     };
     let mut path = op.path.clone();
     for (name, value) in &step.path {
-        path = path.replace(&format!("{{{name}}}"), &encode_segment(&text(value)));
+        let text = match op.path_params.iter().find(|p| p.name == *name) {
+            Some(param) if param.style.is_some() || param.explode.is_some() => {
+                let (style, explode) = param.serialization(ParamLocation::Path);
+                accord_runtime::style::path_text(name, value, style, explode)
+            }
+            _ => encode_segment(&text(value)),
+        };
+        path = path.replace(&format!("{{{name}}}"), &text);
     }
     let mut url = format!("{}{path}", context.base);
-    let mut query: Vec<(String, String)> = Vec::new();
-    for (name, value) in &step.query {
-        match value {
-            Value::Array(items) => query.extend(items.iter().map(|item| (name.clone(), text(item)))),
-            other => query.push((name.clone(), text(other))),
-        }
+    // The operation's own values, encoded by their styles as the generated client encodes
+    // them; credentials go in `query`, encoded as a form.
+    let mut styled: Vec<(String, String)> = Vec::new();
+    for (name, value) in &op.fixed_query {
+        styled.extend(accord_runtime::style::query_pairs(name, &Value::String(value.clone()), ParamStyle::Form, true));
     }
+    for (name, value) in &step.query {
+        let (style, explode) = match op.query.iter().find(|p| p.name == *name) {
+            Some(param) => param.serialization(ParamLocation::Query),
+            None => (ParamStyle::Form, true),
+        };
+        styled.extend(accord_runtime::style::query_pairs(name, value, style, explode));
+    }
+    let mut query: Vec<(String, String)> = Vec::new();
     let expects_auth_error = step
         .error
         .as_ref()
@@ -639,9 +653,19 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
     } else {
         context.credentials.attach(&contract.auth, &op.auth, context.token, &mut request_headers, &mut query);
     }
+    let mut query_text = accord_runtime::style::query_string(&styled);
     if !query.is_empty() {
+        if !query_text.is_empty() {
+            query_text.push('&');
+        }
+        query_text.push_str(&form_urlencoded::Serializer::new(String::new()).extend_pairs(&query).finish());
+    }
+    if !query_text.is_empty() {
         url.push('?');
-        url.push_str(&form_urlencoded::Serializer::new(String::new()).extend_pairs(&query).finish());
+        url.push_str(&query_text);
+    }
+    for (name, value) in &op.fixed_headers {
+        request_headers.push((name.clone(), value.clone()));
     }
     for header in &contract.headers {
         if header.generate_uuid {
@@ -651,7 +675,9 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
         }
     }
     for (name, value) in &step.headers {
-        request_headers.push((name.clone(), text(value)));
+        let explode =
+            op.headers.iter().find(|p| p.name == *name).is_some_and(|p| p.serialization(ParamLocation::Header).1);
+        request_headers.extend(accord_runtime::style::header_text(value, explode).map(|text| (name.clone(), text)));
     }
     if let Some(header) = &op.idempotency_header
         && !step.headers.keys().any(|name| name.eq_ignore_ascii_case(header))

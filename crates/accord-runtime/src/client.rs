@@ -25,7 +25,7 @@ use crate::retry::{
 // Requests and responses are defined in leaf modules of their own, so that the modules this
 // one uses never need it back; the old paths stay for generated code
 // (`::accord_runtime::client::Body::Multipart`, `::accord_runtime::client::path_segment`).
-pub use crate::request::{Body, RequestSpec, path_segment};
+pub use crate::request::{Body, RequestSpec, path_param, path_segment};
 pub use crate::response::{RawResponse, Response};
 
 /// A header the spec sends on every request.
@@ -438,13 +438,16 @@ impl Client {
                 self.inner.http.request(request.method.clone(), parsed)
             }
             None => {
-                let url = format!("{}{}", self.inner.base_url, request.path);
+                // The pairs are already encoded by their style (`crate::style`), so they are
+                // joined as they are: reqwest's `query` would encode the separators again.
+                let mut url = format!("{}{}", self.inner.base_url, request.path);
+                if !request.query.is_empty() {
+                    url.push(if url.contains('?') { '&' } else { '?' });
+                    url.push_str(&crate::style::query_string(&request.query));
+                }
                 self.inner.http.request(request.method.clone(), &url)
             }
         };
-        if !request.query.is_empty() {
-            builder = builder.query(&request.query);
-        }
         // The attempt timeout is the reqwest client's own (set in `Client::new`), so no
         // per-request timer is added here.
         builder = builder.headers(headers.clone());

@@ -129,7 +129,7 @@ impl PageStyle {
                 let page_number = current
                     .query
                     .iter()
-                    .find(|(name, _)| name == param)
+                    .find(|(name, _)| *name == crate::style::encode_component(param))
                     .and_then(|(_, value)| value.parse::<u64>().ok())
                     .unwrap_or(1);
                 let mut request = current.clone();
@@ -143,7 +143,7 @@ impl PageStyle {
                 let offset = current
                     .query
                     .iter()
-                    .find(|(name, _)| name == param)
+                    .find(|(name, _)| *name == crate::style::encode_component(param))
                     .and_then(|(_, value)| value.parse::<u64>().ok())
                     .unwrap_or(0);
                 let next_offset = offset.saturating_add(items.len() as u64);
@@ -179,9 +179,11 @@ impl PageStyle {
     }
 }
 
+/// Replaces query parameter `name` with `value` (the pairs hold encoded text).
 fn set_query(request: &mut RequestSpec, name: &str, value: String) {
-    request.query.retain(|(existing, _)| existing != name);
-    request.query.push((name.to_string(), value));
+    let name = crate::style::encode_component(name);
+    request.query.retain(|(existing, _)| *existing != name);
+    request.query.push((name, crate::style::encode_component(&value)));
 }
 
 /// Resolves a link against the base URL (RFC 3986 §5: a path-absolute `next_page_uri`

@@ -1,11 +1,11 @@
 //! A request as generated code describes it ([`RequestSpec`] with its [`Body`]) before the
-//! client sends it, and the percent-encoding of path parameters.
+//! client sends it, and the text of path parameters (styles in [`crate::style`]).
 
 use serde::Serialize;
 
 use crate::error::DecodeError;
-use crate::form::scalar_text;
 use crate::multipart::{Multipart, MultipartBody};
+use crate::style::{self, ParamStyle};
 
 /// The body of a request.
 #[derive(Debug, Clone)]
@@ -36,7 +36,9 @@ pub struct RequestSpec {
     pub operation: &'static str,
     /// Path with parameters already percent-encoded.
     pub path: String,
-    /// Query pairs.
+    /// Query pairs in order, name and value each already percent-encoded as
+    /// [`crate::style`] writes them (`("color", "blue,black")`, `("color[R]", "100")`): the
+    /// client joins them with `=` and `&` as they are.
     pub query: Vec<(String, String)>,
     /// Extra headers (endpoint headers, idempotency key).
     pub headers: Vec<(String, String)>,
@@ -70,27 +72,43 @@ impl RequestSpec {
         }
     }
 
-    /// Adds a query parameter from any serialisable value: strings as they are, numbers and
-    /// booleans as JSON writes them, enums by their wire value, lists as repeated
-    /// parameters (OpenAPI `style: form, explode: true`); `null` is left out.
+    /// Adds a query parameter from any serialisable value in OpenAPI's default query style,
+    /// `form` with `explode`: strings as they are, numbers and booleans as JSON writes them,
+    /// enums by their wire value, lists as repeated pairs (`a=x&a=y`), an object as its own
+    /// pairs (`R=100&G=200`); `null` is left out.
     pub fn query<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), DecodeError> {
-        let value = serde_json::to_value(value).map_err(|e| DecodeError::new(0, e.to_string(), b""))?;
-        let items = match value {
-            serde_json::Value::Array(items) => items,
-            other => vec![other],
-        };
-        for item in items {
-            if let Some(text) = scalar_text(&item) {
-                self.query.push((name.to_string(), text));
-            }
-        }
+        self.query_styled(name, value, ParamStyle::Form, true)
+    }
+
+    /// Adds a query parameter in `style` (see [`crate::style::query_pairs`]).
+    pub fn query_styled<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        style: ParamStyle,
+        explode: bool,
+    ) -> Result<(), DecodeError> {
+        let value = to_value(value)?;
+        self.query.extend(style::query_pairs(name, &value, style, explode));
         Ok(())
     }
 
-    /// Adds a header from any serialisable scalar.
+    /// Adds a header from any serialisable value in OpenAPI's header style, `simple` without
+    /// `explode` (lists as `a,b`); `null` is left out.
     pub fn header<T: Serialize + ?Sized>(&mut self, name: &str, value: &T) -> Result<(), DecodeError> {
-        let value = serde_json::to_value(value).map_err(|e| DecodeError::new(0, e.to_string(), b""))?;
-        if let Some(text) = scalar_text(&value) {
+        self.header_styled(name, value, false)
+    }
+
+    /// Adds a header in the `simple` style, objects as `k=v,…` with `explode` (see
+    /// [`crate::style::header_text`]).
+    pub fn header_styled<T: Serialize + ?Sized>(
+        &mut self,
+        name: &str,
+        value: &T,
+        explode: bool,
+    ) -> Result<(), DecodeError> {
+        let value = to_value(value)?;
+        if let Some(text) = style::header_text(&value, explode) {
             self.headers.push((name.to_string(), text));
         }
         Ok(())
@@ -124,13 +142,22 @@ impl RequestSpec {
     }
 }
 
-/// Percent-encodes one path segment (RFC 3986 §3.3: everything but unreserved characters),
-/// from any serialisable scalar.
+/// A path parameter's text in OpenAPI's default path style, `simple` without `explode`,
+/// percent-encoded (RFC 3986 §3.3: everything but unreserved characters): scalars as
+/// [`crate::form`] writes them, lists as `a,b`, objects as `k,v,…`.
 pub fn path_segment<T: Serialize + ?Sized>(value: &T) -> String {
-    const SEGMENT: &percent_encoding::AsciiSet =
-        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
-    let text = serde_json::to_value(value).ok().and_then(|v| scalar_text(&v)).unwrap_or_default();
-    percent_encoding::utf8_percent_encode(&text, SEGMENT).to_string()
+    path_param("", value, ParamStyle::Simple, false)
+}
+
+/// Path parameter `name`'s text in `style` (see [`crate::style::path_text`]), percent-encoded;
+/// empty when the value does not serialise.
+pub fn path_param<T: Serialize + ?Sized>(name: &str, value: &T, style: ParamStyle, explode: bool) -> String {
+    let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
+    style::path_text(name, &value, style, explode)
+}
+
+fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<serde_json::Value, DecodeError> {
+    serde_json::to_value(value).map_err(|e| DecodeError::new(0, e.to_string(), b""))
 }
 
 #[cfg(test)]
@@ -142,6 +169,8 @@ mod tests {
         assert_eq!(path_segment("ORD-1"), "ORD-1");
         assert_eq!(path_segment("a/b c"), "a%2Fb%20c");
         assert_eq!(path_segment(&42), "42");
+        assert_eq!(path_segment(&["a", "b,c"]), "a,b%2Cc");
+        assert_eq!(path_param("id", &["a", "b"], ParamStyle::Matrix, true), ";id=a;id=b");
     }
 
     #[test]
@@ -151,6 +180,8 @@ mod tests {
         request.query("per_page", &30).unwrap();
         request.query("labels", &["bug", "ui"]).unwrap();
         request.query("since", &Option::<String>::None).unwrap();
+        request.query("q", "a b&c").unwrap();
+        request.query_styled("ids", &[1, 2], ParamStyle::Form, false).unwrap();
         assert_eq!(
             request.query,
             vec![
@@ -158,7 +189,21 @@ mod tests {
                 ("per_page".to_string(), "30".to_string()),
                 ("labels".to_string(), "bug".to_string()),
                 ("labels".to_string(), "ui".to_string()),
+                ("q".to_string(), "a%20b%26c".to_string()),
+                ("ids".to_string(), "1,2".to_string()),
             ]
+        );
+    }
+
+    #[test]
+    fn headers_are_simple() {
+        let mut request = RequestSpec::new(reqwest::Method::GET, "list", "/x".into());
+        request.header("X-Tags", &["a", "b"]).unwrap();
+        request.header("X-None", &Option::<String>::None).unwrap();
+        request.header_styled("X-Point", &serde_json::json!({"x": 1, "y": 2}), true).unwrap();
+        assert_eq!(
+            request.headers,
+            vec![("X-Tags".to_string(), "a,b".to_string()), ("X-Point".to_string(), "x=1,y=2".to_string())]
         );
     }
 }

@@ -6,8 +6,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use accord_contract::wire::{
-    ApiKeyLocation, ContentType, HttpMethod, Jitter, KeyEncoding, ObjectParts, RetryStrategy, SignatureAlgorithm,
-    StatusPattern,
+    ApiKeyLocation, ContentType, HttpMethod, Jitter, KeyEncoding, ObjectParts, ParamLocation, ParamStyle,
+    RetryStrategy, SignatureAlgorithm, StatusPattern,
 };
 // Plain enums of the spec language that only the compiler uses: emitters name them through
 // the IR.
@@ -697,6 +697,22 @@ pub struct Param {
     pub constraints: Constraints,
     /// Default value.
     pub default: Option<Value>,
+    /// How the value is written (the place's default when the spec gives none).
+    pub style: ParamStyle,
+    /// Lists' items and objects' properties as separate values (the style's default when the
+    /// spec gives none).
+    pub explode: bool,
+    /// `style` and `explode` are the place's defaults (OpenAPI's), so docs need not say them.
+    pub default_style: bool,
+}
+
+/// A constant header or query parameter of an endpoint (spec `fixed`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FixedValue {
+    /// Wire name.
+    pub name: String,
+    /// The value, as sent (before percent-encoding, for a query parameter).
+    pub value: String,
 }
 
 /// Request body.
@@ -818,6 +834,10 @@ pub struct Operation {
     pub query: Vec<Param>,
     /// Header parameters.
     pub headers: Vec<Param>,
+    /// Headers sent with a fixed value, in spec order.
+    pub fixed_headers: Vec<FixedValue>,
+    /// Query parameters sent with a fixed value, in spec order.
+    pub fixed_query: Vec<FixedValue>,
     /// Body.
     pub body: Option<BodyIr>,
     /// Responses in spec order.

@@ -34,3 +34,12 @@ pub mod responses_and_raw_bodies {
 /// The contract of [`responses_and_raw_bodies`], for `accord mock` in tests.
 pub const RESPONSES_AND_RAW_BODIES_CONTRACT: &str =
     include_str!(concat!(env!("OUT_DIR"), "/responses_and_raw_bodies.contract.json"));
+
+/// A client whose parameters use every OpenAPI style and whose endpoints on one method and
+/// path are told apart by fixed values (`tests/good-specs/param_styles.yaml`).
+pub mod param_styles {
+    accord_runtime::include_client!("param_styles");
+}
+
+/// The contract of [`param_styles`], for `accord mock` in tests.
+pub const PARAM_STYLES_CONTRACT: &str = include_str!(concat!(env!("OUT_DIR"), "/param_styles.contract.json"));

@@ -204,10 +204,11 @@ fn the_build_script_reruns_when_the_spec_changes_and_reports_warnings_located() 
     assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/unsigned_webhooks.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/read_write_only.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/responses_and_raw_bodies.yaml"), "{output}");
+    assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/param_styles.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-env-changed=ACCORD_CONSUMER_SPEC"), "{output}");
-    // Exactly what it read: four specs (the client needs no template), no directory-wide reruns.
+    // Exactly what it read: five specs (the client needs no template), no directory-wide reruns.
     let reruns: Vec<&&str> = lines.iter().filter(|l| l.starts_with("cargo:rerun-if-changed=")).collect();
-    assert_eq!(reruns.len(), 4, "{output}");
+    assert_eq!(reruns.len(), 5, "{output}");
     // The Orders spec's by-design warning (seed 002 signs the body only), one line, located.
     assert!(
         lines.iter().any(|l| l.starts_with(
@@ -323,4 +324,72 @@ fn deliveries_with_deep_undeclared_fields_decode() {
     let unknown = body.replace("pet.removed", "pet.renamed");
     let error = webhooks::parse(headers, unknown.as_bytes()).expect_err("too deep for a JSON value");
     assert!(error.is_payload_error(), "{error:?}");
+}
+
+async fn param_styles_mock() -> (MockServer, accord_consumer::param_styles::Client) {
+    let contract = Contract::from_json(accord_consumer::PARAM_STYLES_CONTRACT).expect("the contract");
+    let server = MockServer::start(contract, MockOptions::default()).await.expect("the mock starts");
+    let client = accord_consumer::param_styles::Client::builder()
+        .base_url(server.uri())
+        .retry_policy(accord_runtime::RetryPolicy::NO_RETRIES)
+        .build()
+        .expect("the client builds");
+    (server, client)
+}
+
+#[accord_mock::tokio::test(crate = "accord_mock::tokio")]
+async fn every_parameter_style_reaches_the_mock_as_the_scenario_says() {
+    use accord_consumer::param_styles::models::{Filter, Point};
+    let (server, client) = param_styles_mock().await;
+    server.play("search_styled").expect("declared scenario");
+    let request = client
+        .search(vec![1, 2], vec!["eu".into(), "west".into()])
+        .tags(vec!["a".into(), "b,c".into()])
+        .colors(vec!["red".into(), "green|blue".into()])
+        .words(vec!["big".into(), "small,world".into()])
+        .filter(Filter { status: Some("open".into()), kind: Some("x y".into()) })
+        .point(Point { x: Some(1), y: Some(2) })
+        .limit(10)
+        .x_trace(vec!["t1".into(), "t2".into()]);
+    // The wire text, as OpenAPI's style examples write it: separators as they are, the same
+    // characters inside a value percent-encoded.
+    let spec = request.request().expect("encodes");
+    assert_eq!(spec.path, "/items/;ids=1;ids=2/.eu.west");
+    assert_eq!(
+        accord_runtime::style::query_string(&spec.query),
+        "tags=a,b%2Cc&colors=red|green%7Cblue&words=big%20small%2Cworld&filter[status]=open&filter[kind]=x%20y&x=1&y=2&limit=10"
+    );
+    assert_eq!(spec.headers, vec![("X-Trace".to_string(), "t1,t2".to_string())]);
+    let found = request.send().await.expect("search answers");
+    assert_eq!(found.count, 2);
+    let exchanges = server.exchanges();
+    assert_eq!(exchanges.len(), 1);
+    let exchange = &exchanges[0];
+    // The mock read every style back to the scenario's values and found nothing wrong.
+    assert_eq!(exchange.operation.as_deref(), Some("search"));
+    assert!(exchange.problems.is_empty() && exchange.mismatches.is_empty(), "{exchange:?}");
+    assert!(server.unplayed_steps().is_empty(), "{:?}", server.unplayed_steps());
+}
+
+#[accord_mock::tokio::test(crate = "accord_mock::tokio")]
+async fn endpoints_on_one_route_are_routed_by_their_fixed_values() {
+    use accord_consumer::param_styles::models::Item;
+    let (server, client) = param_styles_mock().await;
+    server.play("put_then_get").expect("declared scenario");
+    let item = Item { id: "it_1".into() };
+    let put = client.put_item(&item);
+    assert!(
+        put.request().expect("encodes").headers.contains(&("X-Amz-Target".into(), "Store_20261203.PutItem".into()))
+    );
+    put.send().await.expect("put_item answers");
+    client.get_item(&item).send().await.expect("get_item answers");
+    client.describe_items().send().await.expect("describe_items answers");
+    client.delete_items().send().await.expect("delete_items answers");
+    let routed: Vec<Option<String>> = server.exchanges().into_iter().map(|e| e.operation).collect();
+    assert_eq!(
+        routed,
+        ["put_item", "get_item", "describe_items", "delete_items"].map(|name| Some(name.to_string())).to_vec()
+    );
+    assert!(server.problems().is_empty(), "{:?}", server.problems());
+    assert!(server.unplayed_steps().is_empty(), "{:?}", server.unplayed_steps());
 }

@@ -759,3 +759,29 @@ async fn sets_and_value_enums_are_validated() {
         assert!(message.contains(place), "{place}: {answer}");
     }
 }
+
+/// Endpoints on one method and path are routed by their fixed values; a request whose values
+/// match none of them is not any of them.
+#[test]
+fn routing_matches_fixed_header_and_query_values() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/good-specs/param_styles.yaml");
+    let source = std::fs::read_to_string(&path).expect("spec reads");
+    let compiled = accord::compile_spec(&path, &source).unwrap_or_else(|failure| panic!("{}", failure.render()));
+    let model = accord_mock::Model::new(accord::emit::contract::build(&compiled.ir));
+    let routed = |method: &str, path: &str, target: Option<&str>, query: &str| {
+        let header = |name: &str| target.filter(|_| name.eq_ignore_ascii_case("x-amz-target")).map(str::to_string);
+        match model.route_request(method, path, &header, query) {
+            accord_mock::RouteMatch::Found(op, _) => op.name.clone(),
+            accord_mock::RouteMatch::WrongMethod(_) => "405".into(),
+            accord_mock::RouteMatch::NotFound => "404".into(),
+        }
+    };
+    assert_eq!(routed("POST", "/", Some("Store_20261203.GetItem"), ""), "get_item");
+    assert_eq!(routed("POST", "/", Some("Store_20261203.PutItem"), ""), "put_item");
+    assert_eq!(routed("POST", "/", Some("Store_20261203.Scan"), ""), "404");
+    assert_eq!(routed("POST", "/", None, ""), "404");
+    assert_eq!(routed("GET", "/query", None, "Version=2016-11-15&Action=DeleteItems"), "delete_items");
+    assert_eq!(routed("GET", "/query", None, "Action=DescribeItems&Version=2016-11-15&MaxResults=5"), "describe_items");
+    // Every fixed value must be there: `Version` is missing.
+    assert_eq!(routed("GET", "/query", None, "Action=DescribeItems"), "404");
+}

@@ -110,7 +110,8 @@ pub fn pagination_problem(
 
 impl Checker<'_> {
     pub(super) fn endpoints(&mut self) {
-        let mut routes: BTreeMap<(String, String), String> = BTreeMap::new();
+        // (method, route shape) → the endpoints on it so far, with their fixed values.
+        let mut routes: BTreeMap<(String, String), Vec<(&String, &FixedValues)>> = BTreeMap::new();
         let codes: Vec<String> =
             self.spec.errors.as_ref().map(|e| e.codes.keys().cloned().collect()).unwrap_or_default();
         for (name, endpoint) in &self.spec.endpoints {
@@ -138,14 +139,22 @@ impl Checker<'_> {
                 .collect::<Vec<_>>()
                 .join("/");
             let method = format!("{:?}", endpoint.method).to_uppercase();
-            if let Some(first) = routes.insert((method.clone(), route_shape), name.clone()) {
+            // Unless fixed values tell them apart (`fixed`).
+            let on_route = routes.entry((method.clone(), route_shape)).or_default();
+            if let Some((first, _)) =
+                on_route.iter().find(|(_, fixed)| !super::params::told_apart(fixed, &endpoint.fixed))
+            {
                 self.report_at_key(
                     codes::spec::DUPLICATE_ENDPOINT,
                     &pointer,
                     format!("endpoint `{name}` has the same method and path as `{first}` ({method} {})", endpoint.path),
                 )
-                .help = Some("each endpoint needs its own method and path".into());
+                .help = Some(
+                    "each endpoint needs its own method and path, or a `fixed` header or query value that tells it apart"
+                        .into(),
+                );
             }
+            on_route.push((name, &endpoint.fixed));
             match path_parameters(&endpoint.path) {
                 Err(message) => {
                     self.report(codes::spec::BAD_PATH, &format!("{pointer}/path"), message);
@@ -174,17 +183,18 @@ impl Checker<'_> {
                     }
                 }
             }
-            for (group, parameters) in
-                [("path_params", &endpoint.path_params), ("query", &endpoint.query), ("headers", &endpoint.headers)]
-            {
+            for (group, location, parameters) in [
+                ("path_params", ParamLocation::Path, &endpoint.path_params),
+                ("query", ParamLocation::Query, &endpoint.query),
+                ("headers", ParamLocation::Header, &endpoint.headers),
+            ] {
                 for (parameter, type_ref) in parameters {
-                    self.type_ref(
-                        type_ref,
-                        &join_pointer(&format!("{pointer}/{group}"), parameter),
-                        Position::Parameter,
-                    );
+                    let parameter_pointer = join_pointer(&format!("{pointer}/{group}"), parameter);
+                    self.type_ref(type_ref, &parameter_pointer, Position::Parameter);
+                    self.param_style(type_ref, &parameter_pointer, location);
                 }
             }
+            self.fixed_values(endpoint, &pointer);
             if let Some(request) = &endpoint.request {
                 let request_pointer = format!("{pointer}/request");
                 self.type_ref(&request.body, &format!("{request_pointer}/body"), Position::Body);

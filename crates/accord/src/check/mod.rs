@@ -16,6 +16,7 @@ mod auth;
 mod endpoints;
 mod errors;
 mod models;
+pub mod params;
 mod scenarios;
 pub mod spec_name;
 mod webhooks;

@@ -68,6 +68,9 @@ impl Checker<'_> {
             }
             _ => {}
         }
+        if position != Position::Parameter {
+            self.misplaced_style(schema, pointer);
+        }
         if schema.read_only && schema.write_only {
             self.report(
                 codes::spec::READ_AND_WRITE_ONLY,

@@ -83,7 +83,11 @@ fn operation(ir: &Ir, op: &Operation) -> contract::Operation {
         name: p.wire_name.clone(),
         required: p.required,
         schema: constrained(type_schema(&p.ty), &p.constraints),
+        // Left out where they are the place's defaults, which readers fill back in.
+        style: (!p.default_style).then_some(p.style),
+        explode: (!p.default_style).then_some(p.explode),
     };
+    let fixed = |values: &[FixedValue]| values.iter().map(|v| (v.name.clone(), v.value.clone())).collect();
     contract::Operation {
         name: op.name.clone(),
         method: op.http_method,
@@ -91,6 +95,8 @@ fn operation(ir: &Ir, op: &Operation) -> contract::Operation {
         path_params: op.path_params.iter().map(param).collect(),
         query: op.query.iter().map(param).collect(),
         headers: op.headers.iter().map(param).collect(),
+        fixed_headers: fixed(&op.fixed_headers),
+        fixed_query: fixed(&op.fixed_query),
         body: op.body.as_ref().map(|b| {
             let multipart = b.content_type == ContentType::Multipart;
             contract::Body {

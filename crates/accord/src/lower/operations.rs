@@ -8,9 +8,10 @@ impl Lowerer<'_> {
         parameters: &indexmap::IndexMap<String, TypeRef>,
         context: &str,
         pointer: &str,
-        always_required: bool,
+        location: ParamLocation,
         scope: &mut Scope,
     ) -> Vec<Param> {
+        let always_required = location == ParamLocation::Path;
         parameters
             .iter()
             .map(|(wire, type_ref)| {
@@ -21,6 +22,8 @@ impl Lowerer<'_> {
                     TypeRef::Inline(schema) => Some(schema.as_ref()),
                     TypeRef::Name(_) => None,
                 };
+                let style = inline.and_then(|s| s.style).unwrap_or(ParamStyle::default_for(location));
+                let explode = inline.and_then(|s| s.explode).unwrap_or(style.default_explode());
                 Param {
                     wire_name: wire.clone(),
                     rust_name: scope.claim(names::snake(wire)),
@@ -30,6 +33,9 @@ impl Lowerer<'_> {
                     description: inline.and_then(|s| s.description.clone()),
                     constraints: inline.map(constraints).unwrap_or_default(),
                     default: inline.and_then(|s| s.default.clone()),
+                    style,
+                    explode,
+                    default_style: style == ParamStyle::default_for(location) && explode == style.default_explode(),
                 }
             })
             .collect()
@@ -49,11 +55,22 @@ impl Lowerer<'_> {
         }
         let mut scope = Scope::with_reserved(&reserved);
         let declared_order = crate::check::path_parameters(&endpoint.path).unwrap_or_default();
-        let mut path_params =
-            self.params(&endpoint.path_params, &camel, &format!("{pointer}/path_params"), true, &mut scope);
+        let mut path_params = self.params(
+            &endpoint.path_params,
+            &camel,
+            &format!("{pointer}/path_params"),
+            ParamLocation::Path,
+            &mut scope,
+        );
         path_params.sort_by_key(|p| declared_order.iter().position(|n| n == &p.wire_name));
-        let query = self.params(&endpoint.query, &camel, &format!("{pointer}/query"), false, &mut scope);
-        let headers = self.params(&endpoint.headers, &camel, &format!("{pointer}/headers"), false, &mut scope);
+        let query = self.params(&endpoint.query, &camel, &format!("{pointer}/query"), ParamLocation::Query, &mut scope);
+        let headers =
+            self.params(&endpoint.headers, &camel, &format!("{pointer}/headers"), ParamLocation::Header, &mut scope);
+        let fixed = |values: &indexmap::IndexMap<String, String>| -> Vec<FixedValue> {
+            values.iter().map(|(name, value)| FixedValue { name: name.clone(), value: value.clone() }).collect()
+        };
+        let fixed_headers = fixed(&endpoint.fixed.headers);
+        let fixed_query = fixed(&endpoint.fixed.query);
         let body = endpoint.request.as_ref().map(|request| {
             let content_type = request.content_type.unwrap_or_default();
             BodyIr {
@@ -146,6 +163,8 @@ impl Lowerer<'_> {
             path_params,
             query,
             headers,
+            fixed_headers,
+            fixed_query,
             body,
             responses,
             success,

@@ -11,8 +11,8 @@ use serde::{Deserialize, Serialize};
 
 // Wire-level enums are defined once, in accord-contract, and used by every layer.
 pub use accord_contract::wire::{
-    ApiKeyLocation, ContentType, HttpMethod as Method, Jitter, KeyEncoding, ObjectParts, RetryStrategy,
-    SignatureAlgorithm, StatusPattern,
+    ApiKeyLocation, ContentType, HttpMethod as Method, Jitter, KeyEncoding, ObjectParts, ParamLocation, ParamStyle,
+    RetryStrategy, SignatureAlgorithm, StatusPattern,
 };
 
 /// A whole integration spec: one external HTTP API.
@@ -444,6 +444,19 @@ pub struct Schema {
     #[serde(default, skip_serializing_if = "is_false")]
     #[schemars(!skip_serializing_if)]
     pub write_only: bool,
+    /// How the parameter's value is written (OpenAPI 3.1 §4.8.12.4 "Style Values"): `form`,
+    /// `space_delimited`, `pipe_delimited` or `deep_object` in `query` (default `form`);
+    /// `simple`, `label` or `matrix` in `path_params` (default `simple`); `simple` in
+    /// `headers`. Parameters only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub style: Option<ParamStyle>,
+    /// Whether a list's items or an object's properties are written as separate values
+    /// (`a=x&a=y` rather than `a=x,y`; OpenAPI `explode`). Default `true` with `form` and
+    /// `deep_object`, `false` otherwise. Parameters only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub explode: Option<bool>,
 }
 
 /// One value of an `enum`.
@@ -722,6 +735,12 @@ pub struct Endpoint {
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     #[schemars(!skip_serializing_if)]
     pub headers: IndexMap<String, TypeRef>,
+    /// Values the client always sends with this endpoint, which also tell it apart from
+    /// other endpoints on the same method and path (AWS's `X-Amz-Target:
+    /// DynamoDB_20120810.GetItem` header, its `Action=DescribeInstances` query parameter).
+    #[serde(default, skip_serializing_if = "FixedValues::is_empty")]
+    #[schemars(!skip_serializing_if)]
+    pub fixed: FixedValues,
     /// Request body.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
@@ -751,6 +770,28 @@ pub struct Endpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub auth: Option<Requirement>,
+}
+
+/// Constant headers and query parameters of an endpoint: sent on every request by the client
+/// (no setter), matched by the mock to route a request to its endpoint, shown in the docs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FixedValues {
+    /// Header name → value, sent as is.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
+    pub headers: IndexMap<String, String>,
+    /// Query parameter name → value, percent-encoded as any query value.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
+    pub query: IndexMap<String, String>,
+}
+
+impl FixedValues {
+    /// Neither a header nor a query parameter.
+    pub fn is_empty(&self) -> bool {
+        self.headers.is_empty() && self.query.is_empty()
+    }
 }
 
 /// Request body.

@@ -7,9 +7,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use accord_contract::{Contract, wire::ContentType};
+use accord_contract::Contract;
+use accord_contract::wire::{ContentType, ParamLocation};
 use accord_mock::Model;
-use accord_mock::coerce::{coerce, decode_form};
+use accord_mock::coerce::{coerce, decode_form, header_param, path_param, query_param};
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -322,26 +323,39 @@ impl Target for MockTarget {
             let _ = coerce(value, &schema, defs);
             return Outcome::Accepted;
         }
-        let accord_mock_route = model.route(&case.method, &case.path);
+        let header = |wanted: &str| {
+            case.headers.iter().find(|(name, _)| name.eq_ignore_ascii_case(wanted)).map(|(_, text)| text.clone())
+        };
+        let accord_mock_route = model.route_request(&case.method, &case.path, &header, &case.query);
         let accord_mock::RouteMatch::Found(op, path_params) = accord_mock_route else {
             return Outcome::Rejected(None);
         };
         let mut problems = Vec::new();
         for param in &op.path_params {
-            let value = path_params.get(&param.name).cloned().unwrap_or(Value::Null);
+            let value = match path_params.get(&param.name).and_then(Value::as_str) {
+                Some(raw) => {
+                    path_param(raw, &param.name, &param.schema, defs, param.serialization(ParamLocation::Path))
+                }
+                None => Value::Null,
+            };
             let value = coerce(value, &param.schema, defs);
             problems.extend(model.validate(&param.schema, &value, "path"));
         }
         let raw_query = decode_form(case.query.as_bytes());
+        let names: Vec<&str> = op.query.iter().map(|p| p.name.as_str()).collect();
         for param in &op.query {
-            if let Some(value) = raw_query.get(&param.name) {
-                let value = coerce(value.clone(), &param.schema, defs);
+            let serialization = param.serialization(ParamLocation::Query);
+            if let Some(value) =
+                query_param(&case.query, &raw_query, &param.name, &param.schema, defs, serialization, &names)
+            {
+                let value = coerce(value, &param.schema, defs);
                 problems.extend(model.validate(&param.schema, &value, "query"));
             }
         }
         for param in &op.headers {
-            if let Some((_, text)) = case.headers.iter().find(|(name, _)| name.eq_ignore_ascii_case(&param.name)) {
-                let value = coerce(Value::String(text.clone()), &param.schema, defs);
+            if let Some(text) = header(&param.name) {
+                let explode = param.serialization(ParamLocation::Header).1;
+                let value = coerce(header_param(&text, &param.schema, defs, explode), &param.schema, defs);
                 problems.extend(model.validate(&param.schema, &value, "header"));
             }
         }

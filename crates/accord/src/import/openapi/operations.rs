@@ -12,10 +12,32 @@ use serde_json::Value;
 use super::heuristics::{retry_for_pattern, snake, status_pattern_name};
 use super::schema::{any, into_schema, typed};
 use super::{ErrorCodeDraft, Importer, METHODS, escape, is_json};
+use crate::check::params::{ValueShape, is_field_value, is_token, style_problem, told_apart, value_shape};
 use crate::spec::{
-    AdditionalProperties, ContentType, Endpoint, ErrorCode, Errors, Idempotency, Method, ObjectParts, RequestDef,
-    Required, ResponseDef, ResponseRef, Schema, StatusPattern, StatusSet, TypeRef,
+    AdditionalProperties, ContentType, Endpoint, ErrorCode, Errors, FixedValues, Idempotency, Method, ObjectParts,
+    ParamLocation, ParamStyle, RequestDef, Required, ResponseDef, ResponseRef, Schema, StatusPattern, StatusSet, TypeRef,
 };
+
+/// Headers the client sets itself (`Accept`, `Content-Type`, `Authorization`), never a
+/// parameter or a fixed value.
+fn client_set_header(name: &str) -> bool {
+    ["accept", "content-type", "authorization"].contains(&name.to_ascii_lowercase().as_str())
+}
+
+/// Whether a path's `#fragment` says no more than the endpoint declares: each of its
+/// `name=value` pairs (`X-Amz-Target=DynamoDB_20120810.GetItem`, `Action=AddPermission`) is a
+/// fixed header or query value, and each bare `name` (AWS's `#analyzerArn&resourceArn`) is a
+/// `required` parameter, so nothing the fragment meant is lost.
+fn fragment_is_said(fragment: &str, fixed: &FixedValues, required: &[&str]) -> bool {
+    !fragment.is_empty()
+        && fragment.split('&').all(|pair| match pair.split_once('=') {
+            Some((name, value)) => {
+                fixed.query.get(name).is_some_and(|fixed| fixed == value)
+                    || fixed.headers.iter().any(|(header, fixed)| header.eq_ignore_ascii_case(name) && fixed == value)
+            }
+            None => required.contains(&pair),
+        })
+}
 
 /// A response that declares nothing but why it is there.
 fn described(description: &str) -> ResponseRef {
@@ -84,18 +106,15 @@ impl<'a> Importer<'a> {
         let mut out = IndexMap::new();
         let Some(paths) = self.document.get("paths").and_then(Value::as_object) else { return out };
         let mut used_names: BTreeSet<String> = BTreeSet::new();
-        // (method, path shape) → endpoint name: HTTP cannot tell two templates of the same
-        // shape apart (`/files/{id}` and `/files/{name}`), and a `#fragment` is never sent.
-        let mut shapes: BTreeMap<(String, String), String> = BTreeMap::new();
+        // (method, path shape) → the endpoints on it, with their fixed values: HTTP cannot
+        // tell two templates of the same shape apart (`/files/{id}` and `/files/{name}`), and
+        // a `#fragment` is never sent, but a fixed header or query value can (AWS's
+        // `/#X-Amz-Target=DynamoDB_20120810.GetItem` with its one-value `X-Amz-Target`).
+        let mut shapes: BTreeMap<(String, String), Vec<(String, FixedValues)>> = BTreeMap::new();
         for (raw_path, item) in paths {
             let item_pointer = format!("/paths/{}", escape(raw_path));
             let mut path = raw_path.split('#').next().unwrap_or(raw_path).to_string();
-            if path != *raw_path {
-                self.warn(
-                    &item_pointer,
-                    format!("the fragment of `{raw_path}` is not sent over HTTP; the path is `{path}`"),
-                );
-            }
+            let fragment = raw_path.split_once('#').map(|(_, fragment)| fragment);
             // OpenAPI says a path MUST begin with `/`, and appends it to the server URL as
             // written: `pets` under `https://api.example.com/v1` was meant as `/pets` (no one
             // means `/v1pets`), so the slash is added, with a warning, rather than the
@@ -144,36 +163,45 @@ impl<'a> Importer<'a> {
                     .map(|segment| if segment.contains('{') { "{}" } else { segment })
                     .collect::<Vec<_>>()
                     .join("/");
-                if let Some(first) = shapes.get(&(key.clone(), shape.clone())) {
+                let params = self.operation_params(operation, &shared_params, &at);
+                let fixed = self.fixed_values(&params);
+                let on_shape = shapes.entry((key.clone(), shape)).or_default();
+                if let Some((first, _)) = on_shape.iter().find(|(_, other)| !told_apart(other, &fixed)) {
+                    let first = first.clone();
                     self.warn(
                         &at,
-                        format!("`{} {path}` cannot be told apart from endpoint `{first}` (same method and path shape); dropped", key.to_uppercase()),
+                        format!("`{} {path}` cannot be told apart from endpoint `{first}` (same method and path shape, and no fixed header or query value that differs); dropped", key.to_uppercase()),
                     );
                     continue;
                 }
-                shapes.insert((key.clone(), shape), name.clone());
+                on_shape.push((name.clone(), fixed.clone()));
+                let required: Vec<&str> = params
+                    .iter()
+                    .filter(|(param, _)| param.get("required") == Some(&Value::Bool(true)))
+                    .filter_map(|(param, _)| param.get("name").and_then(Value::as_str))
+                    .collect();
+                if let Some(fragment) = fragment
+                    && !fragment_is_said(fragment, &fixed, &required)
+                {
+                    self.warn(&at, format!("the fragment of `{raw_path}` is not sent over HTTP; the path is `{path}`"));
+                }
                 used_names.insert(name.clone());
                 self.own_servers(operation, item, &at, &item_pointer);
-                let endpoint = self.endpoint(path, method, operation, &shared_params, &at, &name);
+                let endpoint = self.endpoint(path, method, operation, &params, fixed, &at, &name);
                 out.insert(name, endpoint);
             }
         }
         out
     }
 
-    fn endpoint(
+    /// An operation's parameters, each followed through its `$ref`: the operation's own, then
+    /// the path item's that it does not override (same name and place).
+    fn operation_params(
         &mut self,
-        path: &str,
-        method: Method,
         operation: &'a Value,
         shared: &[(&'a Value, String)],
         pointer: &str,
-        name: &str,
-    ) -> Endpoint {
-        let summary = operation.get("summary").and_then(Value::as_str).map(|s| s.trim().to_string());
-        let description = operation.get("description").and_then(Value::as_str).map(|d| d.trim().to_string());
-        let deprecated = operation.get("deprecated") == Some(&Value::Bool(true));
-        // Parameters: the operation's override the path item's of the same name and place.
+    ) -> Vec<(&'a Value, String)> {
         let mut params: Vec<(&'a Value, String)> = Vec::new();
         let own: Vec<(&'a Value, String)> = operation
             .get("parameters")
@@ -191,13 +219,80 @@ impl<'a> Importer<'a> {
                 params.push((param, at));
             }
         }
+        params
+    }
+
+    /// The header and query parameters that can only have one value: required, and typed by a
+    /// schema whose `enum` has one string (or whose `const` is a string), as AWS declares
+    /// `X-Amz-Target` and `Action`. The client sends them itself (`fixed`), and they tell
+    /// endpoints on one method and path apart.
+    fn fixed_values(&self, params: &[(&'a Value, String)]) -> FixedValues {
+        let mut fixed = FixedValues::default();
+        for (param, _) in params {
+            let (Some(name), Some(location)) =
+                (param.get("name").and_then(Value::as_str), param.get("in").and_then(Value::as_str))
+            else {
+                continue;
+            };
+            if param.get("required") != Some(&Value::Bool(true)) {
+                continue;
+            }
+            let mut schema = param.get("schema");
+            for _ in 0..8 {
+                match schema.and_then(|s| s.get("$ref")).and_then(Value::as_str) {
+                    Some(reference) => schema = self.resolve(reference),
+                    None => break,
+                }
+            }
+            let Some(schema) = schema else { continue };
+            let value = match (schema.get("enum").and_then(Value::as_array), schema.get("const")) {
+                (Some(values), _) if values.len() == 1 => values[0].as_str(),
+                (None, Some(Value::String(value))) => Some(value.as_str()),
+                _ => None,
+            };
+            let Some(value) = value else { continue };
+            match location {
+                "header" if is_token(name) && is_field_value(value) && !client_set_header(name) => {
+                    fixed.headers.insert(name.to_string(), value.to_string());
+                }
+                "query" => {
+                    fixed.query.insert(name.to_string(), value.to_string());
+                }
+                _ => {}
+            }
+        }
+        fixed
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn endpoint(
+        &mut self,
+        path: &str,
+        method: Method,
+        operation: &'a Value,
+        params: &[(&'a Value, String)],
+        fixed: FixedValues,
+        pointer: &str,
+        name: &str,
+    ) -> Endpoint {
+        let summary = operation.get("summary").and_then(Value::as_str).map(|s| s.trim().to_string());
+        let description = operation.get("description").and_then(Value::as_str).map(|d| d.trim().to_string());
+        let deprecated = operation.get("deprecated") == Some(&Value::Bool(true));
         let mut path_params = IndexMap::new();
         let mut query = IndexMap::new();
         let mut headers = IndexMap::new();
         let mut idempotency_header = None;
-        for (param, at) in &params {
+        for (param, at) in params {
             let Some(param_name) = param.get("name").and_then(Value::as_str) else { continue };
             let location = param.get("in").and_then(Value::as_str).unwrap_or_default();
+            let is_fixed = match location {
+                "header" => fixed.headers.contains_key(param_name),
+                "query" => fixed.query.contains_key(param_name),
+                _ => false,
+            };
+            if is_fixed {
+                continue;
+            }
             let schema = match (param.get("schema"), param.get("content").and_then(Value::as_object)) {
                 (Some(schema), _) => self.schema(schema, &format!("{at}/schema"), 0),
                 (None, Some(content)) => {
@@ -211,40 +306,44 @@ impl<'a> Importer<'a> {
             };
             let required = param.get("required").and_then(Value::as_bool).unwrap_or(location == "path");
             let description = param.get("description").and_then(Value::as_str).map(str::trim);
-            // The parameter's type with its description (unless the schema has one) and, for
-            // query and header parameters, whether it is required.
-            let with = |schema: TypeRef, required: Option<bool>| -> TypeRef {
-                let mut schema = into_schema(schema);
-                if let Some(description) = description
-                    && schema.description.is_none()
-                {
-                    schema.description = Some(description.to_string());
-                }
-                if let Some(required) = required {
-                    schema.required = Some(Required::Flag(required));
-                }
-                match schema.type_name.as_deref() {
-                    Some(name) if schema == typed(name) => TypeRef::Name(name.to_string()),
-                    _ => TypeRef::Inline(Box::new(schema)),
-                }
-            };
+            // The parameter's type with its description (unless the schema has one), its
+            // style where it is not the place's default and, for query and header parameters,
+            // whether it is required.
+            let with =
+                |schema: TypeRef, required: Option<bool>, style: (Option<ParamStyle>, Option<bool>)| -> TypeRef {
+                    let mut schema = into_schema(schema);
+                    (schema.style, schema.explode) = style;
+                    if let Some(description) = description
+                        && schema.description.is_none()
+                    {
+                        schema.description = Some(description.to_string());
+                    }
+                    if let Some(required) = required {
+                        schema.required = Some(Required::Flag(required));
+                    }
+                    match schema.type_name.as_deref() {
+                        Some(name) if schema == typed(name) => TypeRef::Name(name.to_string()),
+                        _ => TypeRef::Inline(Box::new(schema)),
+                    }
+                };
             match location {
                 "path" => {
                     if !path.contains(&format!("{{{param_name}}}")) {
                         self.warn(at, format!("path parameter `{param_name}` is not in the path; dropped"));
                         continue;
                     }
-                    path_params.insert(param_name.to_string(), with(schema, None));
+                    let style = self.param_style(param, at, param_name, ParamLocation::Path, &schema);
+                    path_params.insert(param_name.to_string(), with(schema, None, style));
                 }
                 "query" => {
-                    let style = param.get("style").and_then(Value::as_str).unwrap_or("form");
-                    let explode = param.get("explode").and_then(Value::as_bool).unwrap_or(style == "form");
-                    if style == "deepObject" {
-                        self.warn(at, format!("`{param_name}` is a deepObject parameter; accord sends objects in bracket notation (`{param_name}[key]=…`), which deepObject is"));
-                    } else if style != "form" || !explode {
-                        self.warn(at, format!("query parameter `{param_name}` uses style `{style}` explode {explode}; accord sends arrays as repeated `name=value` pairs"));
+                    if param.get("allowReserved") == Some(&Value::Bool(true)) {
+                        self.warn(
+                            &format!("{at}/allowReserved"),
+                            format!("`{param_name}` allows reserved characters unencoded; accord percent-encodes them (`/` as `%2F`), which servers decode to the same text"),
+                        );
                     }
-                    query.insert(param_name.to_string(), with(schema, Some(required)));
+                    let style = self.param_style(param, at, param_name, ParamLocation::Query, &schema);
+                    query.insert(param_name.to_string(), with(schema, Some(required), style));
                 }
                 "header" => {
                     if param_name.eq_ignore_ascii_case("idempotency-key")
@@ -253,11 +352,12 @@ impl<'a> Importer<'a> {
                         idempotency_header = Some(param_name.to_string());
                         continue;
                     }
-                    if ["accept", "content-type", "authorization"].contains(&param_name.to_ascii_lowercase().as_str()) {
+                    if client_set_header(param_name) {
                         self.warn(at, format!("header parameter `{param_name}` is set by the client itself; dropped"));
                         continue;
                     }
-                    headers.insert(param_name.to_string(), with(schema, Some(required)));
+                    let style = self.param_style(param, at, param_name, ParamLocation::Header, &schema);
+                    headers.insert(param_name.to_string(), with(schema, Some(required), style));
                 }
                 other => self.warn(at, format!("`in: {other}` parameters are not supported; `{param_name}` dropped")),
             }
@@ -288,6 +388,7 @@ impl<'a> Importer<'a> {
             path_params,
             query,
             headers,
+            fixed,
             request,
             responses,
             errors,
@@ -296,6 +397,58 @@ impl<'a> Importer<'a> {
             pagination,
             auth,
         }
+    }
+
+    /// A parameter's `style` and `explode` (OpenAPI 3.1 §4.8.12.4) as the spec writes them:
+    /// `None` where they are the place's defaults. A style OpenAPI does not define in the
+    /// place or for the value's shape is dropped with a warning (the default is sent); the
+    /// readings the table leaves (`spaceDelimited`/`pipeDelimited` with `explode`: repeated
+    /// pairs, as `form`; `deepObject` without `explode`: its only form) are taken silently.
+    fn param_style(
+        &mut self,
+        param: &Value,
+        at: &str,
+        name: &str,
+        location: ParamLocation,
+        schema: &TypeRef,
+    ) -> (Option<ParamStyle>, Option<bool>) {
+        let default = ParamStyle::default_for(location);
+        let written = param.get("style").and_then(Value::as_str);
+        let mut style = match written {
+            None => default,
+            Some(text) => match ParamStyle::from_openapi(text) {
+                Some(style) => style,
+                None => {
+                    self.warn(
+                        &format!("{at}/style"),
+                        format!(
+                            "`{name}` has style `{text}`, which OpenAPI does not define here; sent as `{}`",
+                            default.openapi_name()
+                        ),
+                    );
+                    default
+                }
+            },
+        };
+        let mut explode = param.get("explode").and_then(Value::as_bool).unwrap_or(style.default_explode());
+        match style {
+            ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited if explode => style = ParamStyle::Form,
+            ParamStyle::DeepObject => explode = true,
+            _ => {}
+        }
+        let shape = value_shape(&self.models, schema);
+        if let Some(problem) = style_problem(style, explode, location, shape) {
+            // A lone value reads the same in every query style: nothing is lost.
+            if !(shape == ValueShape::Primitive && location == ParamLocation::Query) {
+                self.warn(&format!("{at}/style"), format!("`{name}`: {problem}; sent as `{}`", default.openapi_name()));
+            }
+            style = default;
+            explode = default.default_explode();
+        }
+        if style == default && explode == default.default_explode() {
+            return (None, None);
+        }
+        ((style != default).then_some(style), (explode != style.default_explode()).then_some(explode))
     }
 
     fn request_body(&mut self, body: &'a Value, pointer: &str, operation: &str) -> Option<RequestDef> {

@@ -445,7 +445,30 @@ fn paths_that_http_cannot_tell_apart_are_reported() {
         has_warning(&warnings, "/paths/~1files~1{name}/get", "cannot be told apart from endpoint `by_id`"),
         "{warnings:?}"
     );
-    assert!(has_warning(&warnings, "/paths/~1files~1{id}#meta", "fragment"), "{warnings:?}");
+    // The fragment is not sent, so `GET /files/{id}#meta` is `GET /files/{id}` again.
+    assert!(
+        has_warning(&warnings, "/paths/~1files~1{id}#meta/get", "cannot be told apart from endpoint `by_id`"),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn endpoints_told_apart_by_a_one_value_parameter_are_imported_with_it_fixed() {
+    let target = |value: &str| {
+        json!({"post": {"operationId": value, "parameters": [
+            {"name": "X-Amz-Target", "in": "header", "required": true, "schema": {"type": "string", "enum": [value]}}
+        ], "responses": {"200": {"description": "ok"}}}})
+    };
+    let (spec, warnings) = import_doc(doc(json!({
+        "paths": {"/#X-Amz-Target=S.GetItem": target("S.GetItem"), "/#X-Amz-Target=S.PutItem": target("S.PutItem"),
+                  "/#other": {"post": {"operationId": "other", "responses": {"200": {"description": "ok"}}}}}
+    })));
+    assert_eq!(spec["endpoints"]["s_get_item"]["fixed"], json!({"headers": {"X-Amz-Target": "S.GetItem"}}));
+    assert_eq!(spec["endpoints"]["s_put_item"]["fixed"], json!({"headers": {"X-Amz-Target": "S.PutItem"}}));
+    assert!(spec["endpoints"]["s_get_item"].get("headers").is_none());
+    // A fragment the fixed values say is no loss; an endpoint that fixes nothing is.
+    assert!(!warnings.iter().any(|w| w.message.contains("fragment")), "{warnings:?}");
+    assert!(has_warning(&warnings, "/paths/~1#other/post", "cannot be told apart"), "{warnings:?}");
 }
 
 #[test]

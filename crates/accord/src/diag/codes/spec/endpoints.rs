@@ -32,10 +32,12 @@ endpoints:
     DUPLICATE_ENDPOINT = "spec::duplicate_endpoint", Error {
         summary: "two endpoints with the same method and path",
         explanation: "Two endpoints have the same method and the same path, the names of path \
-            parameters aside (`/orders/{id}` and `/orders/{order_id}` are one route). A server, and \
-            accord's mock, which routes requests by the spec, cannot tell which of the two a request \
-            is for. The diagnostic points at the second endpoint; merge the two, or change one's \
-            method or path.",
+            parameters aside (`/orders/{id}` and `/orders/{order_id}` are one route), and no `fixed` \
+            header or query parameter that both give different values to. A server, and accord's \
+            mock, which routes requests by the spec, cannot tell which of the two a request is for. \
+            The diagnostic points at the second endpoint; merge the two, change one's method or \
+            path, or declare the value that tells them apart (`fixed: { headers: { X-Amz-Target: \
+            DynamoDB_20120810.GetItem } }`, as AWS's JSON APIs do).",
         example: Example::fixed(
             r#"
 endpoints:
@@ -363,6 +365,103 @@ endpoints:
     path: /token
     responses:
       "200": { body: string, content_type: text, media_type: application/x-www-form-urlencoded }
+"#,
+        ),
+    }
+
+    BAD_PARAM_STYLE = "spec::bad_param_style", Error {
+        summary: "a parameter `style` or `explode` that OpenAPI does not define there",
+        explanation: "A parameter's `style` says how its value is written (OpenAPI 3.1 §4.8.12.4, \
+            \"Style Values\"). Each style belongs to one place: `form`, `space_delimited`, \
+            `pipe_delimited` and `deep_object` to `query`; `simple`, `label` and `matrix` to \
+            `path_params`; `simple` to `headers`. `space_delimited` and `pipe_delimited` join a \
+            list's items (or an object's keys and values) and are defined only with `explode: \
+            false`; `deep_object` writes an object as `name[key]=value` (a list by index, \
+            `name[0]=a`) and is defined only with `explode: true`; neither writes a lone value. A style written elsewhere would be sent in a form the \
+            server was never described to read.",
+        example: Example::fixed(
+            r#"
+endpoints:
+  list_orders:
+    method: GET
+    path: /orders
+    query:
+      status: { type: array, items: string, style: matrix }
+    responses: { "200": { description: The orders } }
+"#,
+            r#"
+endpoints:
+  list_orders:
+    method: GET
+    path: /orders
+    query:
+      status: { type: array, items: string, style: form, explode: false }
+    responses: { "200": { description: The orders } }
+"#,
+        ),
+    }
+
+    MISPLACED_STYLE = "spec::misplaced_style", Error {
+        summary: "`style` or `explode` written on a model, a property or a body",
+        explanation: "`style` and `explode` say how a parameter's value is written in a path, a \
+            query or a header. A model, a property of an object or a request or response body is \
+            not a parameter: its encoding is the body's `content_type`. Write them on the \
+            parameter (in `path_params`, `query` or `headers`) whose type it is.",
+        example: Example::fixed(
+            r#"
+models:
+  Filter:
+    style: deep_object
+    properties: { status: string }
+endpoints:
+  list_orders:
+    method: GET
+    path: /orders
+    query: { filter: Filter }
+    responses: { "200": { description: The orders } }
+"#,
+            r#"
+models:
+  Filter:
+    properties: { status: string }
+endpoints:
+  list_orders:
+    method: GET
+    path: /orders
+    query:
+      filter: { type: Filter, style: deep_object }
+    responses: { "200": { description: The orders } }
+"#,
+        ),
+    }
+
+    BAD_FIXED_VALUE = "spec::bad_fixed_value", Error {
+        summary: "a `fixed` header or query value that cannot be sent, or that is also a parameter",
+        explanation: "An endpoint's `fixed` values are sent by the client on every request and tell \
+            the endpoint apart from others on the same method and path. A fixed header needs an \
+            HTTP field name (a token, RFC 9110 §5.1) and a value of visible ASCII without spaces at \
+            either end (§5.5). A name that is also one of the endpoint's parameters in the same \
+            place (or its idempotency header) would be sent twice, once fixed and once as the \
+            caller sets it: keep one.",
+        example: Example::fixed(
+            r#"
+endpoints:
+  get_item:
+    method: POST
+    path: /
+    headers: { X-Amz-Target: string }
+    fixed:
+      headers: { X-Amz-Target: DynamoDB_20120810.GetItem }
+    responses: { "200": { description: The item } }
+"#,
+            r#"
+endpoints:
+  get_item:
+    method: POST
+    path: /
+    fixed:
+      headers: { X-Amz-Target: DynamoDB_20120810.GetItem }
+    responses: { "200": { description: The item } }
 "#,
         ),
     }

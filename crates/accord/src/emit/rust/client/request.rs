@@ -8,7 +8,7 @@ use quote::{format_ident, quote};
 use super::methods::{operation_notes, param_arg};
 use super::pagination::pagination_methods;
 use crate::emit::rust::tokens::{body_tokens, doc, ident, lit, success_tokens, type_tokens};
-use crate::ir::{AuthIr, ContentType, Ir, Operation, Param};
+use crate::ir::{AuthIr, ContentType, Ir, Operation, Param, ParamLocation, ParamStyle};
 
 /// `pub struct NAMEBuilder<'a>` and its methods, for one operation.
 pub(super) fn request_builder(ir: &Ir, op: &Operation) -> TokenStream {
@@ -172,8 +172,16 @@ fn request_fn(auth: &AuthIr, op: &Operation) -> TokenStream {
     let pieces = path_pieces(op);
     let method = format_ident!("{}", op.http_method.as_str());
     let operation_name = lit(&op.name);
-    let query = parameter_encoding(&op.query, &ident("query"));
-    let headers = parameter_encoding(&op.headers, &ident("header"));
+    let query = parameter_encoding(&op.query, ParamLocation::Query);
+    let headers = parameter_encoding(&op.headers, ParamLocation::Header);
+    let fixed_query = op.fixed_query.iter().map(|fixed| {
+        let (name, value) = (lit(&fixed.name), lit(&fixed.value));
+        quote!(request.query(#name, #value).map_err(crate::errors::Error::Decode)?;)
+    });
+    let fixed_headers = op.fixed_headers.iter().map(|fixed| {
+        let (name, value) = (lit(&fixed.name), lit(&fixed.value));
+        quote!(request.headers.push((#name.to_string(), #value.to_string()));)
+    });
     let body = body_encoding(op);
     let idempotency = idempotency_encoding(op);
     let requirement = super::auth::requirement_encoding(auth, op);
@@ -186,7 +194,9 @@ fn request_fn(auth: &AuthIr, op: &Operation) -> TokenStream {
             #(#pieces)*
             #[allow(unused_mut)]
             let mut request = ::accord_runtime::RequestSpec::new(::accord_runtime::reqwest::Method::#method, #operation_name, path);
+            #(#fixed_query)*
             #(#query)*
+            #(#fixed_headers)*
             #(#headers)*
             #body
             #idempotency
@@ -210,7 +220,14 @@ fn path_pieces(op: &Operation) -> Vec<TokenStream> {
         let wire = &rest[open + 1..close];
         if let Some(param) = op.path_params.iter().find(|p| p.wire_name == wire) {
             let name = ident(&param.rust_name);
-            pieces.push(quote!(path.push_str(&::accord_runtime::client::path_segment(&self.#name));));
+            if param.default_style {
+                pieces.push(quote!(path.push_str(&::accord_runtime::client::path_segment(&self.#name));));
+            } else {
+                let (wire, style, explode) = (lit(&param.wire_name), style_tokens(param.style), param.explode);
+                pieces.push(quote! {
+                    path.push_str(&::accord_runtime::client::path_param(#wire, &self.#name, #style, #explode));
+                });
+            }
         }
         rest = &rest[close + 1..];
     }
@@ -221,20 +238,47 @@ fn path_pieces(op: &Operation) -> Vec<TokenStream> {
     pieces
 }
 
-/// The statements that add each of `params` to the request with `request.SETTER(…)`
-/// (`query` or `header`), an optional one only when set.
-fn parameter_encoding(params: &[Param], setter: &syn::Ident) -> Vec<TokenStream> {
+/// `::accord_runtime::style::ParamStyle::…` of `style`.
+fn style_tokens(style: ParamStyle) -> TokenStream {
+    let variant = match style {
+        ParamStyle::Form => quote!(Form),
+        ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(PipeDelimited),
+        ParamStyle::DeepObject => quote!(DeepObject),
+        ParamStyle::Simple => quote!(Simple),
+        ParamStyle::Label => quote!(Label),
+        ParamStyle::Matrix => quote!(Matrix),
+    };
+    quote!(::accord_runtime::style::ParamStyle::#variant)
+}
+
+/// The statements that add each of `params` (query or header parameters) to the request,
+/// an optional one only when set: `request.query(…)`/`request.header(…)` in the place's
+/// default style, `query_styled`/`header_styled` otherwise.
+fn parameter_encoding(params: &[Param], location: ParamLocation) -> Vec<TokenStream> {
     params
         .iter()
         .map(|param| {
             let name = ident(&param.rust_name);
             let wire = lit(&param.wire_name);
+            let explode = param.explode;
+            let call = |value: TokenStream| match (location, param.default_style) {
+                (ParamLocation::Header, true) => quote!(request.header(#wire, #value)),
+                (ParamLocation::Header, false) => quote!(request.header_styled(#wire, #value, #explode)),
+                (ParamLocation::Query | ParamLocation::Path, true) => quote!(request.query(#wire, #value)),
+                (ParamLocation::Query | ParamLocation::Path, false) => {
+                    let style = style_tokens(param.style);
+                    quote!(request.query_styled(#wire, #value, #style, #explode))
+                }
+            };
             if param.required {
-                quote!(request.#setter(#wire, &self.#name).map_err(crate::errors::Error::Decode)?;)
+                let call = call(quote!(&self.#name));
+                quote!(#call.map_err(crate::errors::Error::Decode)?;)
             } else {
+                let call = call(quote!(value));
                 quote! {
                     if let ::std::option::Option::Some(value) = &self.#name {
-                        request.#setter(#wire, value).map_err(crate::errors::Error::Decode)?;
+                        #call.map_err(crate::errors::Error::Decode)?;
                     }
                 }
             }

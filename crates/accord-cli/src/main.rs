@@ -482,6 +482,36 @@ fn verify(spec: &Path, mut options: VerifyOptions) -> ExitCode {
     if report.passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
+/// How many warnings of one kind `accord import` prints in full; the rest are counted.
+const WARNINGS_SHOWN_PER_KIND: usize = 5;
+
+/// Prints import warnings to stderr: the first [`WARNINGS_SHOWN_PER_KIND`] of each kind located
+/// (`file#pointer: message [kind] (N uses)`), a count of the rest of that kind, and a summary
+/// line per kind (`warnings by kind: …`).
+fn print_import_warnings(file: &Path, warnings: &[accord::import::ImportWarning]) {
+    let mut shown: std::collections::BTreeMap<accord::import::WarningKind, usize> = std::collections::BTreeMap::new();
+    for warning in warnings {
+        let count = shown.entry(warning.kind).or_default();
+        *count += 1;
+        if *count <= WARNINGS_SHOWN_PER_KIND {
+            eprintln!("warning: {}{warning}", file.display());
+        }
+    }
+    let summary = accord::import::summary_by_kind(warnings);
+    for (kind, count, _) in &summary {
+        if *count > WARNINGS_SHOWN_PER_KIND {
+            eprintln!("warning: … and {} more of kind `{kind}`", count - WARNINGS_SHOWN_PER_KIND);
+        }
+    }
+    if !summary.is_empty() {
+        let uses: usize = warnings.iter().map(|w| w.uses).sum();
+        eprintln!("warnings by kind ({} warning(s), met {uses} time(s)):", warnings.len());
+        for (kind, count, uses) in &summary {
+            eprintln!("  {kind:<28} {count:>6}{}", if uses > count { format!("  ({uses} uses)") } else { String::new() });
+        }
+    }
+}
+
 fn import_openapi(file: &Path, out: Option<&Path>, force: bool) -> ExitCode {
     let text = match accord::project::read_source(file) {
         Ok(text) => text,
@@ -502,19 +532,9 @@ fn import_openapi(file: &Path, out: Option<&Path>, force: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // Warnings: every one located; the same message repeated is summarised after 5.
-    let mut by_message: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-    for warning in &imported.warnings {
-        let kind = warning.message.split(';').next().unwrap_or_default().to_string();
-        let count = by_message.entry(kind).or_default();
-        *count += 1;
-        if *count <= 5 {
-            eprintln!("warning: {}#{}: {}", file.display(), warning.pointer, warning.message);
-        }
-    }
-    for (kind, count) in by_message.iter().filter(|(_, count)| **count > 5) {
-        eprintln!("warning: … and {} more like \"{kind}\"", count - 5);
-    }
+    // Warnings: once per node and message (with how often the node was met), the first few of
+    // each kind in full, then a summary by kind.
+    print_import_warnings(file, &imported.warnings);
     match out {
         None => {
             print!("{}", imported.yaml);

@@ -259,7 +259,15 @@ fn constraints(value: Value, skip_format: Option<bool>) -> String {
 /// made safe to print: outside code spans and fenced blocks, `<` becomes `&lt;` (so
 /// `Bearer <token>` shows rather than vanishing as an unknown HTML tag) and a bare
 /// `http(s)://` URL becomes an autolink `<…>` (mdBook links only those).
+///
+/// Someone else's Markdown never breaks the page: it is [`crate::markdown::repair`]ed first (a
+/// code block left open is closed, a link whose target holds whitespace keeps its text), and
+/// code blocks are told by CommonMark's rule, so ```` ```name``` ```` is a code span.
 pub fn prose(text: String) -> String {
+    let text = match crate::markdown::repair(&text) {
+        (std::borrow::Cow::Borrowed(_), _) => text,
+        (std::borrow::Cow::Owned(repaired), _) => repaired,
+    };
     // Nothing to escape or link (no code span, `<`, e-mail address, URL or fragment link):
     // the text as it came, without a copy.
     if !text.contains(['`', '<', '@']) && !text.contains("http") && !text.contains("](#") {
@@ -267,18 +275,20 @@ pub fn prose(text: String) -> String {
     }
     let text = drop_fragment_links(&text);
     let mut out = String::with_capacity(text.len() + 16);
-    let mut fenced = false;
+    let mut fence: Option<String> = None;
     for (index, line) in text.split('\n').enumerate() {
         if index > 0 {
             out.push('\n');
         }
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fenced = !fenced;
+        if let Some(open) = &fence {
+            if crate::markdown::closes_fence(line, open) {
+                fence = None;
+            }
             out.push_str(line);
             continue;
         }
-        if fenced {
+        if let Some(open) = crate::markdown::opening_fence(line) {
+            fence = Some(open.to_string());
             out.push_str(line);
             continue;
         }

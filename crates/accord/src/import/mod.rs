@@ -6,19 +6,282 @@ pub mod openapi;
 
 use crate::diag::Diagnostic;
 
-/// Something of the source document the spec does not carry, or carries approximately.
+/// Something of the source document the spec does not carry, or carries approximately. Given
+/// once per node and message, however often the importer meets the node (a shared component
+/// is converted once per use): `uses` counts the times.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportWarning {
     /// JSON pointer of the node in the source document (`/paths/~1pets/get/parameters/0`).
     pub pointer: String,
     /// What was not mapped and what became of it.
     pub message: String,
+    /// What kind of loss or approximation it is, for summaries and reports by kind.
+    pub kind: WarningKind,
+    /// How many times the importer met it at this node; at least 1.
+    pub uses: usize,
+}
+
+impl ImportWarning {
+    /// A warning at `pointer`, its kind read from the message ([`WarningKind::of`]), met once.
+    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
+        let message = message.into();
+        ImportWarning { pointer: pointer.into(), kind: WarningKind::of(&message), message, uses: 1 }
+    }
 }
 
 impl std::fmt::Display for ImportWarning {
+    /// `#POINTER: message [kind]`, with `(N uses)` when the node was met more than once.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "#{}: {}", self.pointer, self.message)
+        write!(f, "#{}: {} [{}]", self.pointer, self.message, self.kind)?;
+        if self.uses > 1 {
+            write!(f, " ({} uses)", self.uses)?;
+        }
+        Ok(())
     }
+}
+
+/// Warnings with the same pointer and message merged into the first, its `uses` the sum;
+/// order of first appearance kept.
+pub fn merge_repeated(warnings: Vec<ImportWarning>) -> Vec<ImportWarning> {
+    let mut index: rustc_hash::FxHashMap<(String, String), usize> = rustc_hash::FxHashMap::default();
+    let mut merged: Vec<ImportWarning> = Vec::with_capacity(warnings.len());
+    for warning in warnings {
+        match index.get(&(warning.pointer.clone(), warning.message.clone())) {
+            Some(&at) => merged[at].uses += warning.uses,
+            None => {
+                index.insert((warning.pointer.clone(), warning.message.clone()), merged.len());
+                merged.push(warning);
+            }
+        }
+    }
+    merged
+}
+
+/// The kinds of [`ImportWarning`], each with a stable short name ([`WarningKind::as_str`]) that
+/// summaries, the directory suite's report and snapshots group by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// A `$ref` that does not resolve, or a chain of them that does not end.
+    RefUnresolved,
+    /// A `$ref` loop of aliases typed `any`.
+    RefCycle,
+    /// A path with a fragment, without its leading `/`, or otherwise not mapped.
+    Path,
+    /// An HTTP method accord has no endpoint for (`TRACE`, `OPTIONS`).
+    MethodUnsupported,
+    /// Two operations with the same method and path shape.
+    EndpointIndistinguishable,
+    /// A parameter location, or a header, accord does not send.
+    ParameterUnsupported,
+    /// A parameter serialization style accord sends differently.
+    ParameterStyle,
+    /// A path parameter missing from the path, or a path template without its parameter.
+    PathParameter,
+    /// A request body media type not kept, or a multipart body not sent part by part.
+    MediaType,
+    /// An operation without (success) responses.
+    ResponseMissing,
+    /// A `default` response.
+    DefaultResponse,
+    /// A status range (`2XX`) mapped to one status.
+    StatusRange,
+    /// A response key that is no status.
+    StatusInvalid,
+    /// A schema nested too deeply, not a schema, or of no JSON Schema type.
+    SchemaInvalid,
+    /// A value of several types typed `any`.
+    TypeUnion,
+    /// Required properties that are not declared.
+    RequiredUndeclared,
+    /// An enumeration of non-string values.
+    EnumNonString,
+    /// A JSON Schema keyword without an accord equivalent.
+    KeywordUnsupported,
+    /// `exclusiveMinimum`/`exclusiveMaximum` kept inclusive.
+    BoundExclusive,
+    /// A keyword whose value is not of its type (`pattern: 0`, `maxLength: 1.5`).
+    ValueInvalid,
+    /// A `pattern` accord's regex engine does not support.
+    PatternUnsupported,
+    /// `readOnly`/`writeOnly` that cannot be kept.
+    ReadWriteOnly,
+    /// `allOf`/`oneOf`/`anyOf` or a discriminator mapping not kept as written.
+    Composition,
+    /// A security scheme not supported.
+    AuthUnsupported,
+    /// A security scheme mapped to a simpler one (a bearer token).
+    AuthApproximated,
+    /// A server variable with other values than its default.
+    ServerVariable,
+    /// A server or token URL replaced, resolved or left out.
+    ServerUrl,
+    /// Webhooks: no signature scheme, or events not told apart.
+    Webhook,
+    /// Pagination that looks present but is not certain.
+    Pagination,
+    /// Any other.
+    Other,
+}
+
+impl WarningKind {
+    /// Every kind, in declaration order.
+    pub const ALL: &[WarningKind] = &[
+        WarningKind::RefUnresolved,
+        WarningKind::RefCycle,
+        WarningKind::Path,
+        WarningKind::MethodUnsupported,
+        WarningKind::EndpointIndistinguishable,
+        WarningKind::ParameterUnsupported,
+        WarningKind::ParameterStyle,
+        WarningKind::PathParameter,
+        WarningKind::MediaType,
+        WarningKind::ResponseMissing,
+        WarningKind::DefaultResponse,
+        WarningKind::StatusRange,
+        WarningKind::StatusInvalid,
+        WarningKind::SchemaInvalid,
+        WarningKind::TypeUnion,
+        WarningKind::RequiredUndeclared,
+        WarningKind::EnumNonString,
+        WarningKind::KeywordUnsupported,
+        WarningKind::BoundExclusive,
+        WarningKind::ValueInvalid,
+        WarningKind::PatternUnsupported,
+        WarningKind::ReadWriteOnly,
+        WarningKind::Composition,
+        WarningKind::AuthUnsupported,
+        WarningKind::AuthApproximated,
+        WarningKind::ServerVariable,
+        WarningKind::ServerUrl,
+        WarningKind::Webhook,
+        WarningKind::Pagination,
+        WarningKind::Other,
+    ];
+
+    /// The stable short name (`keyword_unsupported`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WarningKind::RefUnresolved => "ref_unresolved",
+            WarningKind::RefCycle => "ref_cycle",
+            WarningKind::Path => "path",
+            WarningKind::MethodUnsupported => "method_unsupported",
+            WarningKind::EndpointIndistinguishable => "endpoint_indistinguishable",
+            WarningKind::ParameterUnsupported => "parameter_unsupported",
+            WarningKind::ParameterStyle => "parameter_style",
+            WarningKind::PathParameter => "path_parameter",
+            WarningKind::MediaType => "media_type",
+            WarningKind::ResponseMissing => "response_missing",
+            WarningKind::DefaultResponse => "default_response",
+            WarningKind::StatusRange => "status_range",
+            WarningKind::StatusInvalid => "status_invalid",
+            WarningKind::SchemaInvalid => "schema_invalid",
+            WarningKind::TypeUnion => "type_union",
+            WarningKind::RequiredUndeclared => "required_undeclared",
+            WarningKind::EnumNonString => "enum_non_string",
+            WarningKind::KeywordUnsupported => "keyword_unsupported",
+            WarningKind::BoundExclusive => "bound_exclusive",
+            WarningKind::ValueInvalid => "value_invalid",
+            WarningKind::PatternUnsupported => "pattern_unsupported",
+            WarningKind::ReadWriteOnly => "read_write_only",
+            WarningKind::Composition => "composition",
+            WarningKind::AuthUnsupported => "auth_unsupported",
+            WarningKind::AuthApproximated => "auth_approximated",
+            WarningKind::ServerVariable => "server_variable",
+            WarningKind::ServerUrl => "server_url",
+            WarningKind::Webhook => "webhook",
+            WarningKind::Pagination => "pagination",
+            WarningKind::Other => "other",
+        }
+    }
+
+    /// The kind of a warning, read from its message: the importer's messages name what was
+    /// not mapped in fixed words, which this table looks for, first match wins. A message no
+    /// row matches is [`WarningKind::Other`] (a test keeps every message of the importer's
+    /// fixtures and unit tests out of it).
+    pub fn of(message: &str) -> WarningKind {
+        use WarningKind::*;
+        const TABLE: &[(&str, WarningKind)] = &[
+            ("does not resolve", RefUnresolved),
+            ("chain that does not end", RefUnresolved),
+            ("`$ref` loop", RefCycle),
+            ("cannot be told apart", EndpointIndistinguishable),
+            ("operations are not supported", MethodUnsupported),
+            ("is not sent over HTTP", Path),
+            ("does not start with `/`", Path),
+            ("its operations are dropped", Path),
+            ("is a deepObject parameter", ParameterStyle),
+            ("uses style", ParameterStyle),
+            ("path parameter", PathParameter),
+            ("parameters are not supported", ParameterUnsupported),
+            ("is set by the client itself", ParameterUnsupported),
+            ("a parameter described by `content`", ParameterUnsupported),
+            ("request bodies of", MediaType),
+            ("is kept; also offered", MediaType),
+            ("multipart body", MediaType),
+            ("no responses declared", ResponseMissing),
+            ("no success response declared", ResponseMissing),
+            ("`default`", DefaultResponse),
+            ("is not a status", StatusInvalid),
+            ("` mapped to ", StatusRange),
+            ("nested too deeply", SchemaInvalid),
+            ("not a schema", SchemaInvalid),
+            ("is not a JSON Schema type", SchemaInvalid),
+            ("a value of several types", TypeUnion),
+            ("required properties that are not declared", RequiredUndeclared),
+            ("enumeration of non-string values", EnumNonString),
+            ("kept as an inclusive bound", BoundExclusive),
+            ("`readOnly` and `writeOnly`", ReadWriteOnly),
+            ("no object property refers to", ReadWriteOnly),
+            ("outside an object property", ReadWriteOnly),
+            ("has no accord equivalent", KeywordUnsupported),
+            ("`pattern` ", PatternUnsupported),
+            ("is not a whole number", ValueInvalid),
+            ("is not a number", ValueInvalid),
+            ("is not a string", ValueInvalid),
+            ("inside `allOf`", Composition),
+            ("are not merged into its variants", Composition),
+            ("which is not one of the variants", Composition),
+            ("mapped to a bearer token", AuthApproximated),
+            ("api key", AuthUnsupported),
+            ("auth scheme", AuthUnsupported),
+            ("server variable", ServerVariable),
+            ("server url", ServerUrl),
+            ("served from", ServerUrl),
+            ("is relative", ServerUrl),
+            ("is not a url", ServerUrl),
+            ("not http or https", ServerUrl),
+            ("webhook", Webhook),
+            ("deliveries are signed", Webhook),
+            ("the event type is read at", Webhook),
+            ("paginated", Pagination),
+        ];
+        // Case matters for the code-quoted rows; the plain-word rows are matched lowercased.
+        let lower = message.to_lowercase();
+        TABLE
+            .iter()
+            .find(|(words, _)| message.contains(words) || (words.chars().all(|c| !c.is_uppercase()) && lower.contains(words)))
+            .map_or(Other, |(_, kind)| *kind)
+    }
+}
+
+impl std::fmt::Display for WarningKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Warnings counted by kind: `(kind, warnings, uses)`, the most frequent first.
+pub fn summary_by_kind(warnings: &[ImportWarning]) -> Vec<(WarningKind, usize, usize)> {
+    let mut counts: std::collections::BTreeMap<WarningKind, (usize, usize)> = std::collections::BTreeMap::new();
+    for warning in warnings {
+        let entry = counts.entry(warning.kind).or_default();
+        entry.0 += 1;
+        entry.1 += warning.uses;
+    }
+    let mut rows: Vec<(WarningKind, usize, usize)> = counts.into_iter().map(|(kind, (n, uses))| (kind, n, uses)).collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    rows
 }
 
 /// An imported spec.

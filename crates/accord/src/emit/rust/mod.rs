@@ -65,6 +65,8 @@ pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec
         notice => generated_notice(&ir.source_path),
         runtime_path => options.runtime_path.clone(),
         package_version => package_version(ir),
+        // The API's own version text as a TOML basic string (JSON's escapes are TOML's).
+        api_version => ir.version.as_deref().map(|v| serde_json::Value::from(v).to_string()),
         retry_summaries => ir
             .operations
             .iter()

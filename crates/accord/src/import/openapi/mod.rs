@@ -131,6 +131,9 @@ pub fn import(text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
     };
     let mut importer = Importer::new(&document, version.starts_with("3.1"));
     let spec = importer.spec(&name);
+    // One warning per node and message, with how often it was met (a shared component is
+    // converted once per use).
+    let warnings = super::merge_repeated(std::mem::take(&mut importer.warnings));
     // The spec types serialise to JSON without fail (string map keys only); `spec::yaml`
     // prints that value.
     let value = serde_json::to_value(&spec).map_err(|error| ImportError {
@@ -141,12 +144,12 @@ pub fn import(text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
     })?;
     let yaml = format!(
         "# yaml-language-server: $schema=../generated/accord.schema.json\n# Imported by `accord import openapi` from {title} (OpenAPI {version}); {} warning(s).\n{}",
-        importer.warnings.len(),
+        warnings.len(),
         crate::spec::yaml::to_string(&value),
         title = crate::spec::yaml::comment_line(&title),
         version = crate::spec::yaml::comment_line(&version),
     );
-    Ok(Imported { name, yaml, warnings: importer.warnings })
+    Ok(Imported { name, yaml, warnings })
 }
 
 /// The document as a JSON value: as JSON first (its parser is the faster), else as YAML, with
@@ -252,7 +255,7 @@ impl<'a> Importer<'a> {
     }
 
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        self.warnings.push(ImportWarning { pointer: pointer.to_string(), message: message.into() });
+        self.warnings.push(ImportWarning::new(pointer, message));
     }
 
     /// Follows a local `$ref` (`#/components/…`).

@@ -75,3 +75,21 @@ fn check_reports_the_prose_that_generation_repairs() {
     assert_eq!(repaired.len(), 4, "{repaired:#?}");
     assert!(compiled.warnings.iter().filter(|w| w.code.name() == "spec::markdown_repaired").all(|w| w.location.is_some()));
 }
+
+/// `info.version: 2026.06.3` (a leading zero, which Cargo refuses) makes the crate 2026.6.3;
+/// the text itself is kept in the crate's metadata and documentation.
+#[test]
+fn the_crate_version_is_semver_and_the_api_version_text_is_kept() {
+    let text = std::fs::read_to_string(fixtures().join("version-texts/input.yaml")).expect("the fixture");
+    let imported = accord::import::openapi::import(&text, Some("version_texts")).expect("it imports");
+    let compiled = accord::compile_spec(Path::new("version_texts.yaml"), &imported.yaml).expect("it checks");
+    let files = accord::emit::generate(&[&compiled.ir], &accord::emit::Options::default()).expect("it generates");
+    let file = |path: &str| {
+        files.iter().find(|f| f.path == Path::new(path)).map(|f| f.contents.clone()).unwrap_or_else(|| panic!("{path}"))
+    };
+    let manifest = file("version_texts/Cargo.toml");
+    assert!(manifest.contains("\nversion = \"2026.6.3\"\n"), "{manifest}");
+    assert!(manifest.contains("[package.metadata.accord]\n# The API's own version text (`info.version`), which the crate version is made from.\napi_version = \"2026.06.3\"\n"), "{manifest}");
+    let lib = file("version_texts/src/lib.rs");
+    assert!(lib.contains("version 2026.06.3; crate version 2026.6.3"), "{lib}");
+}

@@ -331,6 +331,14 @@ fn drop_fragment_links(text: &str) -> String {
 fn prose_line(line: &str, out: &mut String) {
     let mut rest = line;
     while !rest.is_empty() {
+        // What is left of a link to a section after `drop_fragment_links` is not one it could
+        // read (`[a [b] c](#x)`, a stray `](#x)`): escaped (`]\(#`, CommonMark 2.4), so it
+        // shows as written and the page's link check, which is for accord's own links, passes.
+        if rest.starts_with("](#") {
+            out.push_str("]\\(#");
+            rest = &rest[3..];
+            continue;
+        }
         // A code span: a run of backticks up to the same run; printed as it is.
         if rest.starts_with('`') {
             let ticks = rest.len() - rest.trim_start_matches('`').len();
@@ -540,6 +548,13 @@ mod tests {
         );
         assert_eq!(prose("`[code](#kept)`".into()), "`[code](#kept)`");
         assert_eq!(prose("the [scheduled\nquery](#scheduled_queries)).".into()), "the scheduled\nquery).");
+        // Someone else's prose never fails the page's link check: what is not dropped is escaped.
+        let odd = prose("[a [b] c](#x), ](#y), [t](#a b) and [u](#v \"title\")".into());
+        assert_eq!(odd, "[a [b] c]\\(#x), ]\\(#y), t and [u]\\(#v \"title\")");
+        assert_eq!(crate::emit::docs::check_fragments(&format!("# T\n\n{odd}\n")), Ok(()));
+        // ```` ```name``` ```` is a code span, and an open fence is closed before the page goes on.
+        assert_eq!(prose("```name``` [s](#x)".into()), "```name``` s");
+        assert_eq!(prose("```\nopen".into()), "```\nopen\n```");
     }
 
     #[test]

@@ -266,8 +266,9 @@ impl WarningKind {
 }
 
 impl std::fmt::Display for WarningKind {
+    /// The stable short name, padded to a width when one is given (`{kind:<28}`).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

@@ -25,7 +25,8 @@ for document in "$corpus"/*; do
     base=$(basename "$document")
     name=$(echo "${base%.*}" | tr 'A-Z' 'a-z' | sed 's/[^a-z0-9]/_/g; s/^\([0-9]\)/api_\1/')
     "$accord" import openapi "$document" -o "$work/specs/$name.yaml" --force 2> "$work/$name.warnings" > /dev/null
-    echo "import: $base -> $name.yaml ($(grep -c '^warning' "$work/$name.warnings" || true) warning lines)"
+    warnings=$(sed -n 's/^warnings by kind (\([0-9]*\) warning.*/\1/p' "$work/$name.warnings")
+    echo "import: $base -> $name.yaml (${warnings:-0} warnings)"
     count=$((count + 1))
 done
 if [ "$count" -ne 17 ]; then

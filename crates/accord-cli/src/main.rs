@@ -507,7 +507,10 @@ fn print_import_warnings(file: &Path, warnings: &[accord::import::ImportWarning]
         let uses: usize = warnings.iter().map(|w| w.uses).sum();
         eprintln!("warnings by kind ({} warning(s), met {uses} time(s)):", warnings.len());
         for (kind, count, uses) in &summary {
-            eprintln!("  {kind:<28} {count:>6}{}", if uses > count { format!("  ({uses} uses)") } else { String::new() });
+            eprintln!(
+                "  {kind:<28} {count:>6}{}",
+                if uses > count { format!("  ({uses} uses)") } else { String::new() }
+            );
         }
     }
 }

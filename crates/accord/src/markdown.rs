@@ -36,11 +36,14 @@ impl std::fmt::Display for Repair {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Repair::UnclosedFence { line } => {
-                write!(f, "the code block opened on line {line} is never closed; a closing fence is added at the end")
+                write!(
+                    f,
+                    "the code block opened on line {line} of the text is never closed; a closing fence is added at its end"
+                )
             }
             Repair::LinkTargetWithSpace { line, target } => write!(
                 f,
-                "the link target `{target}` on line {line} holds whitespace, so it is no link (CommonMark); its text is kept without it"
+                "the link target `{target}` on line {line} of the text holds whitespace, so it is no link (CommonMark); only its text is kept"
             ),
         }
     }
@@ -204,7 +207,8 @@ fn normalise(text: &str, for_rustdoc: bool) -> (Cow<'_, str>, Vec<Repair>) {
                 let opening = &text[range.start..opening_end];
                 let marker = opening.trim_start().chars().next().unwrap_or('`');
                 let fence_start = range.start + (opening.len() - opening.trim_start().len());
-                let fence_length = text[fence_start..opening_end].len() - text[fence_start..opening_end].trim_start_matches(marker).len();
+                let fence_length = text[fence_start..opening_end].len()
+                    - text[fence_start..opening_end].trim_start_matches(marker).len();
                 let fence = &text[fence_start..fence_start + fence_length];
                 if for_rustdoc && rustdoc_compiles(&info) {
                     let rust = info.split(|c: char| c == ',' || c.is_whitespace()).any(|t| t == "rust");
@@ -214,7 +218,8 @@ fn normalise(text: &str, for_rustdoc: bool) -> (Cow<'_, str>, Vec<Repair>) {
                 let body = &text[range.clone()];
                 let mut lines = body.lines();
                 lines.next();
-                let closed = lines.next_back().is_some_and(|last| closes_fence(last.trim_start_matches(['>', ' ']), fence));
+                let closed =
+                    lines.next_back().is_some_and(|last| closes_fence(last.trim_start_matches(['>', ' ']), fence));
                 if !closed {
                     repairs.push(Repair::UnclosedFence { line: line_of(range.start) });
                     let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
@@ -310,8 +315,7 @@ fn links_with_space(
         let line_end = text[target_start..].find('\n').map_or(text.len(), |i| target_start + i);
         let Some(close) = text[target_start..line_end].find(')').map(|i| target_start + i) else { continue };
         let target = &text[target_start..close];
-        if target.starts_with('<') || !target.trim().contains(char::is_whitespace) || in_code(open) || in_code(middle)
-        {
+        if target.starts_with('<') || !target.trim().contains(char::is_whitespace) || in_code(open) || in_code(middle) {
             continue;
         }
         // A target followed by a quoted title (`(url "title")`) is a link with a title.

@@ -34,6 +34,11 @@ fn every_fixture_imports_to_its_reviewed_spec_and_warnings() {
         let shown = match accord::import::openapi::import(&text, Some(&spec_name)) {
             Ok(imported) => {
                 let warnings: Vec<String> = imported.warnings.iter().map(ToString::to_string).collect();
+                let unclassified: Vec<&String> = warnings.iter().filter(|w| w.contains(" [other]")).collect();
+                assert!(
+                    unclassified.is_empty(),
+                    "{name}: warnings of no kind (add a row to `WarningKind::of`): {unclassified:#?}"
+                );
                 let compiled = match accord::compile_spec(Path::new(&format!("{spec_name}.yaml")), &imported.yaml) {
                     Ok(compiled) => compiled,
                     Err(failure) => panic!("{name}: the imported spec fails check:\n{}", failure.render()),
@@ -73,7 +78,9 @@ fn check_reports_the_prose_that_generation_repairs() {
         .map(|w| format!("{}: {}", w.pointer, w.message))
         .collect();
     assert_eq!(repaired.len(), 4, "{repaired:#?}");
-    assert!(compiled.warnings.iter().filter(|w| w.code.name() == "spec::markdown_repaired").all(|w| w.location.is_some()));
+    assert!(
+        compiled.warnings.iter().filter(|w| w.code.name() == "spec::markdown_repaired").all(|w| w.location.is_some())
+    );
 }
 
 /// `info.version: 2026.06.3` (a leading zero, which Cargo refuses) makes the crate 2026.6.3;

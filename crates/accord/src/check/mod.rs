@@ -155,8 +155,9 @@ impl Checker<'_> {
         let mut found = Vec::new();
         prose_repairs(&value, &mut String::new(), &mut found);
         for (pointer, repair) in found {
-            self.report(codes::spec::MARKDOWN_REPAIRED, &pointer, repair.to_string()).help =
-                Some("fix the Markdown in the spec; the generated docs and doc comments print the repaired text".into());
+            self.report(codes::spec::MARKDOWN_REPAIRED, &pointer, repair.to_string()).help = Some(
+                "fix the Markdown in the spec; the generated docs and doc comments print the repaired text".into(),
+            );
         }
     }
 

@@ -260,7 +260,9 @@ impl WarningKind {
         let lower = message.to_lowercase();
         TABLE
             .iter()
-            .find(|(words, _)| message.contains(words) || (words.chars().all(|c| !c.is_uppercase()) && lower.contains(words)))
+            .find(|(words, _)| {
+                message.contains(words) || (words.chars().all(|c| !c.is_uppercase()) && lower.contains(words))
+            })
             .map_or(Other, |(_, kind)| *kind)
     }
 }
@@ -280,7 +282,8 @@ pub fn summary_by_kind(warnings: &[ImportWarning]) -> Vec<(WarningKind, usize, u
         entry.0 += 1;
         entry.1 += warning.uses;
     }
-    let mut rows: Vec<(WarningKind, usize, usize)> = counts.into_iter().map(|(kind, (n, uses))| (kind, n, uses)).collect();
+    let mut rows: Vec<(WarningKind, usize, usize)> =
+        counts.into_iter().map(|(kind, (n, uses))| (kind, n, uses)).collect();
     rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     rows
 }
@@ -325,3 +328,83 @@ impl std::fmt::Display for ImportError {
 }
 
 impl std::error::Error for ImportError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repeated_warnings_merge_with_their_uses_in_first_seen_order() {
+        let warnings = vec![
+            ImportWarning::new("/a", "`uniqueItems` has no accord equivalent; dropped"),
+            ImportWarning::new("/b", "`xml` has no accord equivalent; dropped"),
+            ImportWarning::new("/a", "`uniqueItems` has no accord equivalent; dropped"),
+            ImportWarning::new("/a", "an enumeration of non-string values is kept as its type without the values"),
+            ImportWarning::new("/a", "`uniqueItems` has no accord equivalent; dropped"),
+        ];
+        let merged = merge_repeated(warnings);
+        let shown: Vec<String> = merged.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            shown,
+            [
+                "#/a: `uniqueItems` has no accord equivalent; dropped [keyword_unsupported] (3 uses)",
+                "#/b: `xml` has no accord equivalent; dropped [keyword_unsupported]",
+                "#/a: an enumeration of non-string values is kept as its type without the values [enum_non_string]",
+            ]
+        );
+        assert_eq!(
+            summary_by_kind(&merged),
+            [(WarningKind::KeywordUnsupported, 2, 4), (WarningKind::EnumNonString, 1, 1)]
+        );
+    }
+
+    #[test]
+    fn every_kind_has_its_own_stable_name() {
+        let names: std::collections::BTreeSet<&str> = WarningKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names.len(), WarningKind::ALL.len());
+        assert!(names.iter().all(|n| n.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')));
+        assert_eq!(format!("{:<10}|", WarningKind::Path), "path      |");
+    }
+
+    #[test]
+    fn messages_are_read_as_their_kinds() {
+        for (message, kind) in [
+            ("`$ref: #/components/schemas/X` does not resolve; typed as `any`", WarningKind::RefUnresolved),
+            ("`TRACE` operations are not supported; dropped", WarningKind::MethodUnsupported),
+            (
+                "`default` responses have no status; not mapped (declare the error statuses the API returns)",
+                WarningKind::DefaultResponse,
+            ),
+            ("`default` is the only success response: mapped to 200", WarningKind::DefaultResponse),
+            ("`2XX` mapped to 200", WarningKind::StatusRange),
+            (
+                "query parameter `a` uses style `pipeDelimited` explode false; accord sends arrays as repeated `name=value` pairs",
+                WarningKind::ParameterStyle,
+            ),
+            ("header parameter `Accept` is set by the client itself; dropped", WarningKind::ParameterUnsupported),
+            ("path parameter `id` is not in the path; dropped", WarningKind::PathParameter),
+            ("`pattern` \"(?<=a)b\" is not supported (look-behind); dropped", WarningKind::PatternUnsupported),
+            ("`pattern: 0` is not a string; dropped", WarningKind::ValueInvalid),
+            (
+                "`readOnly` outside an object property has no accord equivalent (accord marks properties); dropped",
+                WarningKind::ReadWriteOnly,
+            ),
+            ("an API key in a cookie is not supported; dropped", WarningKind::AuthUnsupported),
+            (
+                "OpenID Connect: mapped to a bearer token (obtain it with your OIDC library)",
+                WarningKind::AuthApproximated,
+            ),
+            (
+                "server URL `/v1` is relative to where the document is served; kept as `https://example.invalid/v1` — set the real host",
+                WarningKind::ServerUrl,
+            ),
+            (
+                "looks paginated (query parameter `page`) but how the next page is found is not certain; add `pagination` by hand",
+                WarningKind::Pagination,
+            ),
+            ("something new", WarningKind::Other),
+        ] {
+            assert_eq!(WarningKind::of(message), kind, "{message}");
+        }
+    }
+}

@@ -33,7 +33,10 @@ pub fn crate_version(text: &str) -> semver::Version {
     let rest = text.strip_prefix(['v', 'V']).unwrap_or(text).trim_start();
     // The leading numbers: `.`-separated, or a date's `-`-separated `YYYY-MM-DD`.
     let date = rest.len() >= 10
-        && rest.as_bytes()[..10].iter().enumerate().all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
+        && rest.as_bytes()[..10]
+            .iter()
+            .enumerate()
+            .all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
         && !rest[10..].starts_with(|c: char| c.is_ascii_digit());
     let (numbers, suffix): (Vec<&str>, &str) = if date {
         (vec![&rest[..4], &rest[5..7], &rest[8..10]], rest[10..].trim_start_matches('.'))
@@ -89,7 +92,11 @@ pub(super) fn lib_rs(ir: &Ir) -> TokenStream {
     // The API's own version text as it is; the crate's when it had to be made SemVer.
     let version = ir.version.as_deref().map(|v| {
         let crate_version = package_version(ir);
-        if crate_version == v { format!(", version {v}") } else { format!(", version {v}; crate version {crate_version}") }
+        if crate_version == v {
+            format!(", version {v}")
+        } else {
+            format!(", version {v}; crate version {crate_version}")
+        }
     });
     let title = format!(" Client for {} (spec `{}`{}).", ir.title, ir.name, version.unwrap_or_default());
     let description = ir.description.as_deref().map(|d| {
@@ -178,7 +185,11 @@ mod tests {
         ] {
             let version = crate_version(text);
             assert_eq!(version.to_string(), expected, "version text {text:?}");
-            assert_eq!(semver::Version::parse(&version.to_string()).ok(), Some(version), "{text:?} must print as it parses");
+            assert_eq!(
+                semver::Version::parse(&version.to_string()).ok(),
+                Some(version),
+                "{text:?} must print as it parses"
+            );
         }
     }
 }

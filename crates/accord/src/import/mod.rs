@@ -7,8 +7,9 @@ pub mod openapi;
 use crate::diag::Diagnostic;
 
 /// Something of the source document the spec does not carry, or carries approximately. Given
-/// once per node and message, however often the importer meets the node (a shared component
-/// is converted once per use): `uses` counts the times.
+/// once per component (or node outside `components`) and message, however often the importer
+/// meets it (a shared component is converted once per use): `uses` counts the times
+/// ([`merge_repeated`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportWarning {
     /// JSON pointer of the node in the source document (`/paths/~1pets/get/parameters/0`).
@@ -40,21 +41,57 @@ impl std::fmt::Display for ImportWarning {
     }
 }
 
-/// Warnings with the same pointer and message merged into the first, its `uses` the sum;
-/// order of first appearance kept.
+/// Warnings merged so that each is given once per component and message: the same message at
+/// the same node, or at several nodes of one component (`/components/schemas/Name/…`), is one
+/// warning whose `uses` is the sum. When the nodes differ, the warning points at the component
+/// and its message says at how many places, and the first. Order of first appearance kept.
 pub fn merge_repeated(warnings: Vec<ImportWarning>) -> Vec<ImportWarning> {
+    // Per merged warning: its distinct pointers, for the message when there are several.
     let mut index: rustc_hash::FxHashMap<(String, String), usize> = rustc_hash::FxHashMap::default();
-    let mut merged: Vec<ImportWarning> = Vec::with_capacity(warnings.len());
+    let mut merged: Vec<(ImportWarning, Vec<String>)> = Vec::with_capacity(warnings.len());
     for warning in warnings {
-        match index.get(&(warning.pointer.clone(), warning.message.clone())) {
-            Some(&at) => merged[at].uses += warning.uses,
+        let key = (component_of(&warning.pointer).to_string(), warning.message.clone());
+        match index.get(&key) {
+            Some(&at) => {
+                let (entry, places) = &mut merged[at];
+                entry.uses += warning.uses;
+                if !places.contains(&warning.pointer) {
+                    places.push(warning.pointer);
+                }
+            }
             None => {
-                index.insert((warning.pointer.clone(), warning.message.clone()), merged.len());
-                merged.push(warning);
+                index.insert(key, merged.len());
+                let places = vec![warning.pointer.clone()];
+                merged.push((warning, places));
             }
         }
     }
     merged
+        .into_iter()
+        .map(|(mut warning, places)| {
+            if places.len() > 1 {
+                let component = component_of(&warning.pointer).to_string();
+                let first = warning.pointer[component.len()..].to_string();
+                warning.message =
+                    format!("{} (at {} places in this component, the first `{first}`)", warning.message, places.len());
+                warning.pointer = component;
+            }
+            warning
+        })
+        .collect()
+}
+
+/// The component a pointer is inside (`/components/schemas/Pet` for
+/// `/components/schemas/Pet/properties/tag`), or the pointer itself outside `components`.
+fn component_of(pointer: &str) -> &str {
+    if !pointer.starts_with("/components/") {
+        return pointer;
+    }
+    let mut slashes = pointer.match_indices('/').map(|(at, _)| at).skip(3);
+    match slashes.next() {
+        Some(end) => &pointer[..end],
+        None => pointer,
+    }
 }
 
 /// The kinds of [`ImportWarning`], each with a stable short name ([`WarningKind::as_str`]) that
@@ -344,6 +381,34 @@ mod tests {
         ];
         let merged = merge_repeated(warnings);
         let shown: Vec<String> = merged.iter().map(ToString::to_string).collect();
+        let component = merge_repeated(vec![
+            ImportWarning::new(
+                "/components/schemas/Types/oneOf/0",
+                "an enumeration of non-string values is kept as its type without the values",
+            ),
+            ImportWarning::new("/paths/~1a/get", "no responses declared; a 200 without a body is assumed"),
+            ImportWarning::new(
+                "/components/schemas/Types/oneOf/1",
+                "an enumeration of non-string values is kept as its type without the values",
+            ),
+            ImportWarning::new(
+                "/components/schemas/Other/oneOf/0",
+                "an enumeration of non-string values is kept as its type without the values",
+            ),
+            ImportWarning::new("/paths/~1b/get", "no responses declared; a 200 without a body is assumed"),
+        ]);
+        let component: Vec<String> = component.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            component,
+            [
+                "#/components/schemas/Types: an enumeration of non-string values is kept as its type without the values (at 2 places in this component, the first `/oneOf/0`) [enum_non_string] (2 uses)",
+                "#/paths/~1a/get: no responses declared; a 200 without a body is assumed [response_missing]",
+                "#/components/schemas/Other/oneOf/0: an enumeration of non-string values is kept as its type without the values [enum_non_string]",
+                "#/paths/~1b/get: no responses declared; a 200 without a body is assumed [response_missing]",
+            ]
+        );
+        assert_eq!(component_of("/components/schemas"), "/components/schemas");
+        assert_eq!(component_of("/components/parameters/Tags/schema"), "/components/parameters/Tags");
         assert_eq!(
             shown,
             [

@@ -365,3 +365,25 @@ fn verify_and_mock_refuse_durations_that_are_not_positive() {
         assert!(stderr.contains(&format!("error: {flag} expects a positive number of seconds, got ")), "{stderr}");
     }
 }
+
+/// `accord import` gives a warning once per component and message with how often it was met,
+/// the first five of each kind in full, and a summary by kind at the end.
+#[test]
+fn import_prints_warnings_once_with_their_uses_and_a_summary_by_kind() {
+    let fixture = root().join("tests/import/fixtures/repeated-component-warnings/input.yaml");
+    let output = accord().args(["import", "openapi"]).arg(&fixture).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "input.yaml#/components/parameters/Tags/schema: `uniqueItems` has no accord equivalent; dropped [keyword_unsupported] (3 uses)\n"
+        ),
+        "{stderr}"
+    );
+    let summary = stderr.split_once("warnings by kind (4 warning(s), met 12 time(s)):\n").map(|(_, rest)| rest);
+    assert_eq!(
+        summary,
+        Some("  enum_non_string                   2  (6 uses)\n  keyword_unsupported               2  (6 uses)\n"),
+        "{stderr}"
+    );
+}

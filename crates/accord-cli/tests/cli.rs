@@ -376,14 +376,10 @@ fn import_prints_warnings_once_with_their_uses_and_a_summary_by_kind() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains(
-            "input.yaml#/components/parameters/Tags/schema: `uniqueItems` has no accord equivalent; dropped [keyword_unsupported] (3 uses)\n"
+            "input.yaml#/components/parameters/Step/schema: `multipleOf` has no accord equivalent; dropped [keyword_unsupported] (3 uses)\n"
         ),
         "{stderr}"
     );
-    let summary = stderr.split_once("warnings by kind (4 warning(s), met 12 time(s)):\n").map(|(_, rest)| rest);
-    assert_eq!(
-        summary,
-        Some("  enum_non_string                   2  (6 uses)\n  keyword_unsupported               2  (6 uses)\n"),
-        "{stderr}"
-    );
+    let summary = stderr.split_once("warnings by kind (3 warning(s), met 9 time(s)):\n").map(|(_, rest)| rest);
+    assert_eq!(summary, Some("  keyword_unsupported               3  (9 uses)\n"), "{stderr}");
 }

@@ -44,6 +44,18 @@ pub enum PageStyle {
         /// Pointer of the items array.
         items: Option<&'static str>,
     },
+    /// The position of the first item in query parameter `param` (Box's and Xero's
+    /// `offset`): the next page starts after this page's items, at this page's offset (0 when
+    /// the request does not set one) plus their count. An empty page ends the list, and so
+    /// does reaching the total the body reports at `total` (Box's `total_count`).
+    Offset {
+        /// Offset parameter.
+        param: &'static str,
+        /// Pointer of the total number of items.
+        total: Option<&'static str>,
+        /// Pointer of the items array.
+        items: Option<&'static str>,
+    },
     /// The body carries the next page's URL, absolute or relative to the base URL's origin
     /// (Twilio's `next_page_uri`); `null` or absent ends the list.
     NextUrl {
@@ -57,7 +69,10 @@ pub enum PageStyle {
 impl PageStyle {
     fn items_pointer(&self) -> Option<&'static str> {
         match *self {
-            PageStyle::Cursor { items, .. } | PageStyle::Page { items, .. } | PageStyle::NextUrl { items, .. } => items,
+            PageStyle::Cursor { items, .. }
+            | PageStyle::Page { items, .. }
+            | PageStyle::Offset { items, .. }
+            | PageStyle::NextUrl { items, .. } => items,
         }
     }
 
@@ -119,6 +134,28 @@ impl PageStyle {
                     .unwrap_or(1);
                 let mut request = current.clone();
                 set_query(&mut request, param, (page_number + 1).to_string());
+                request
+            }
+            PageStyle::Offset { param, total, .. } => {
+                if items.is_empty() {
+                    return Ok(None);
+                }
+                let offset = current
+                    .query
+                    .iter()
+                    .find(|(name, _)| name == param)
+                    .and_then(|(_, value)| value.parse::<u64>().ok())
+                    .unwrap_or(0);
+                let next_offset = offset.saturating_add(items.len() as u64);
+                if total
+                    .and_then(|pointer| page.pointer(pointer))
+                    .and_then(Value::as_u64)
+                    .is_some_and(|total| next_offset >= total)
+                {
+                    return Ok(None);
+                }
+                let mut request = current.clone();
+                set_query(&mut request, param, next_offset.to_string());
                 request
             }
             PageStyle::NextUrl { next, .. } => {
@@ -347,6 +384,25 @@ mod tests {
         );
         let last = json!({"messages": [], "next_page_uri": null});
         assert!(style.next_request(&next, &last, &HeaderMap::new(), "https://api.twilio.com").unwrap().is_none());
+    }
+
+    #[test]
+    fn offsets_advance_by_the_items_until_the_total_or_an_empty_page() {
+        let style = PageStyle::Offset { param: "offset", total: Some("/total_count"), items: Some("/entries") };
+        let headers = HeaderMap::new();
+        let first = json!({"entries": [1, 2], "total_count": 5});
+        let second = style.next_request(&request(), &first, &headers, "https://x.test").unwrap().unwrap();
+        assert_eq!(second.query, vec![("offset".to_string(), "2".to_string())]);
+        let third = style.next_request(&second, &first, &headers, "https://x.test").unwrap().unwrap();
+        assert_eq!(third.query, vec![("offset".to_string(), "4".to_string())]);
+        // 4 + 1 items reach the total of 5: no request past it.
+        let last = json!({"entries": [5], "total_count": 5});
+        assert!(style.next_request(&third, &last, &headers, "https://x.test").unwrap().is_none());
+        // Without a total, an empty page ends the list.
+        let untotalled = PageStyle::Offset { param: "offset", total: None, items: None };
+        let next = untotalled.next_request(&request(), &json!([1]), &headers, "https://x.test").unwrap().unwrap();
+        assert_eq!(next.query, vec![("offset".to_string(), "1".to_string())]);
+        assert!(untotalled.next_request(&next, &json!([]), &headers, "https://x.test").unwrap().is_none());
     }
 
     #[test]

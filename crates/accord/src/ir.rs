@@ -212,6 +212,11 @@ pub struct Constraints {
     pub min_items: Option<u64>,
     /// Maximum items.
     pub max_items: Option<u64>,
+    /// No two items are equal (an array that is a set).
+    pub unique_items: bool,
+    /// The values allowed, for an integer, number or boolean `enum` (a string `enum` is a
+    /// type of its own, [`TypeKind::Enum`]); empty when any value of the type is.
+    pub allowed_values: Vec<Value>,
     /// Format as written in the spec.
     pub format: Option<String>,
 }
@@ -243,6 +248,13 @@ impl Constraints {
             (Some(min), None) => parts.push(format!("at least {min} items")),
             (None, Some(max)) => parts.push(format!("at most {max} items")),
             _ => {}
+        }
+        if self.unique_items {
+            parts.push("unique items (a set)".into());
+        }
+        if !self.allowed_values.is_empty() {
+            let values: Vec<String> = self.allowed_values.iter().map(|value| format!("`{value}`")).collect();
+            parts.push(format!("one of {}", values.join(", ")));
         }
         parts.join(", ")
     }
@@ -714,6 +726,17 @@ pub enum PaginationIr {
     NextUrl {
         /// Pointer of the next URL.
         next: String,
+        /// Pointer of the items.
+        items: Option<String>,
+    },
+    /// Item offsets.
+    Offset {
+        /// Offset parameter.
+        param: String,
+        /// Page size parameter.
+        limit_param: Option<String>,
+        /// Pointer of the total number of items.
+        total: Option<String>,
         /// Pointer of the items.
         items: Option<String>,
     },

@@ -726,3 +726,36 @@ async fn multipart_bodies_are_decoded_part_by_part_and_validated() {
     let (status, _, body) = json_of(response).await;
     assert_validation_error(status, &body, "not multipart/form-data");
 }
+
+#[tokio::test]
+async fn sets_and_value_enums_are_validated() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/good-specs/sets_and_value_enums.yaml");
+    let source = std::fs::read_to_string(&path).expect("spec reads");
+    let compiled = accord::compile_spec(&path, &source).unwrap_or_else(|failure| panic!("{}", failure.render()));
+    let mock = MockServer::start(accord::emit::contract::build(&compiled.ir), MockOptions::default())
+        .await
+        .expect("mock starts");
+    let http = http_client();
+    let send = |query: &'static str, body: Value| {
+        let request = http.post(format!("{}/tickets{query}", mock.uri())).json(&body);
+        async move { json_of(request.send().await.expect("mock answers")).await }
+    };
+    let valid = json!({"title": "t", "priority": 1, "tags": ["a", "b"], "ratio": 1.5, "archived": false});
+    let (status, _, body) = send("?stars=5&labels=x&labels=y", valid.clone()).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    // A repeated item of a set, a value outside each kind of enumeration: refused, where.
+    let refused = [
+        ("", json!({"title": "t", "priority": 1, "tags": ["a", "a"]}), "tags"),
+        ("", json!({"title": "t", "priority": 7}), "priority"),
+        ("", json!({"title": "t", "priority": 1, "ratio": 2}), "ratio"),
+        ("", json!({"title": "t", "priority": 1, "archived": true}), "archived"),
+        ("?stars=7", valid.clone(), "stars"),
+        ("?labels=x&labels=x", valid, "labels"),
+    ];
+    for (query, body, place) in refused {
+        let (status, _, answer) = send(query, body).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{place}: {answer}");
+        let message = answer["message"].as_str().unwrap_or_default();
+        assert!(message.contains(place), "{place}: {answer}");
+    }
+}

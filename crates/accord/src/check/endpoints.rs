@@ -56,11 +56,18 @@ pub fn pagination_problem(
         Pagination::Cursor(cursor) => ("cursor", &cursor.items, Some(&cursor.next), cursor.from_last_item),
         Pagination::Page(page) => ("page", &page.items, None, false),
         Pagination::NextUrl(next_url) => ("next_url", &next_url.items, Some(&next_url.next), false),
+        Pagination::Offset(offset) => ("offset", &offset.items, None, false),
     };
     let Some(success) = success else {
         return Some(("/pagination".into(), "a paginated endpoint needs a 2xx response with a body".into()));
     };
     let key_pointer = |key: &str| format!("/pagination/{style}/{key}");
+    if let Pagination::Offset(offset) = pagination
+        && let Some(total) = &offset.total
+        && super::models::follow(models, &success, total).is_none()
+    {
+        return Some((key_pointer("total"), format!("`{total}` does not lead to a property of the response body")));
+    }
     let list = super::models::follow(models, &success, items.as_deref().unwrap_or(""));
     match list {
         Some(list) if super::models::is_array(models, list) => next.and_then(|next| {
@@ -267,6 +274,30 @@ impl Checker<'_> {
                                 codes::spec::UNKNOWN_PARAM,
                                 &format!("{pointer}/pagination/page/{key}"),
                                 format!("pagination parameter `{param}` is not a declared query parameter"),
+                            );
+                        }
+                    }
+                }
+                Some(Pagination::Offset(offset)) => {
+                    for (key, param) in [("param", Some(&offset.param)), ("limit_param", offset.limit_param.as_ref())] {
+                        if let Some(param) = param
+                            && !endpoint.query.contains_key(param)
+                        {
+                            self.report(
+                                codes::spec::UNKNOWN_PARAM,
+                                &format!("{pointer}/pagination/offset/{key}"),
+                                format!("pagination parameter `{param}` is not a declared query parameter"),
+                            );
+                        }
+                    }
+                    for (key, value) in [("total", offset.total.as_ref()), ("items", offset.items.as_ref())] {
+                        if let Some(value) = value
+                            && !is_json_pointer(value)
+                        {
+                            self.report(
+                                codes::spec::BAD_POINTER,
+                                &format!("{pointer}/pagination/offset/{key}"),
+                                format!("`{value}` is not a JSON pointer"),
                             );
                         }
                     }

@@ -130,11 +130,15 @@ impl Checker<'_> {
                 }
             }
         }
-        if !schema.enum_values.is_empty() && type_name.is_some_and(|t| t != "string") {
+        self.enum_values(schema, pointer);
+        if schema.unique_items && (type_name.is_some_and(|t| t != "array") || schema.items.is_none()) {
             self.report(
-                codes::spec::ENUM_NOT_STRING,
-                &format!("{pointer}/enum"),
-                "`enum` values are strings; use `type: string` or leave `type` out".into(),
+                codes::spec::UNIQUE_ITEMS_WITHOUT_ARRAY,
+                &format!("{pointer}/unique_items"),
+                "`unique_items` applies to arrays (`type: array` with `items`)".into(),
+            )
+            .help = Some(
+                "remove it, or make the type an array: `{ type: array, items: string, unique_items: true }`".into(),
             );
         }
         if let (Some(min), Some(max)) = (schema.min_length, schema.max_length)
@@ -174,6 +178,60 @@ impl Checker<'_> {
                 &format!("{pointer}/pattern"),
                 format!("`pattern` is not a valid regular expression: {first_line}"),
             );
+        }
+    }
+
+    /// `enum`: strings on a string (or untyped) schema, or integers, numbers or booleans
+    /// matching a `type` of that name.
+    fn enum_values(&mut self, schema: &Schema, pointer: &str) {
+        let Some(first) = schema.enum_values.first() else { return };
+        let type_name = schema.type_name.as_deref();
+        if first.as_str().is_some() && schema.enum_values.iter().all(|v| v.as_str().is_some()) {
+            if type_name.is_some_and(|t| t != "string") {
+                self.report(
+                    codes::spec::ENUM_NOT_STRING,
+                    &format!("{pointer}/enum"),
+                    "string `enum` values need `type: string` (or no `type`)".into(),
+                )
+                .help = Some("write `type: string`, or write the values as numbers for `type: integer`".into());
+            }
+            return;
+        }
+        // A value fits the type: integers are numbers too.
+        let fits = |value: &EnumLiteral, type_name: &str| {
+            value.type_name() == type_name || (type_name == "number" && matches!(value, EnumLiteral::Integer(_)))
+        };
+        let declared = match type_name {
+            Some(declared @ ("string" | "integer" | "number" | "boolean")) => declared,
+            None if first.as_str().is_some() => "string",
+            other => {
+                let shown = other.map_or_else(|| "no `type`".to_string(), |t| format!("`type: {t}`"));
+                let kind = first.type_name();
+                self.report(
+                    codes::spec::ENUM_VALUE_TYPE,
+                    &format!("{pointer}/enum"),
+                    format!("an `enum` of {kind} values needs `type: {kind}`, not {shown}"),
+                )
+                .help = Some(format!("write `type: {kind}` beside the `enum`"));
+                return;
+            }
+        };
+        for (index, value) in schema.enum_values.iter().enumerate() {
+            if !fits(value, declared) {
+                self.report(
+                    codes::spec::ENUM_VALUE_TYPE,
+                    &format!("{pointer}/enum/{index}"),
+                    format!("`enum` value `{value}` is not of `type: {declared}`"),
+                )
+                .help = Some(match declared {
+                    "integer" => {
+                        "an integer `enum` holds whole numbers that fit an `i64`; use `type: number` for others".into()
+                    }
+                    _ => format!(
+                        "every value of the `enum` must be of type `{declared}`; values of several types are not mixed"
+                    ),
+                });
+            }
         }
     }
 

@@ -229,6 +229,8 @@ fn constrained(schema: Value, constraints: &Constraints) -> Value {
     put("maximum", constraints.maximum.map(number));
     put("minItems", constraints.min_items.map(Value::from));
     put("maxItems", constraints.max_items.map(Value::from));
+    put("uniqueItems", constraints.unique_items.then_some(Value::Bool(true)));
+    put("enum", (!constraints.allowed_values.is_empty()).then(|| Value::Array(constraints.allowed_values.clone())));
     let format = constraints.format.as_deref().filter(|f| CHECKED_FORMATS.contains(f));
     put("format", format.map(|f| Value::from(if f == "uri" { "uri-reference" } else { f })));
     Value::Object(object)

@@ -213,7 +213,8 @@ fn number(value: &Value) -> Option<String> {
 }
 
 /// An IR `Constraints` value in words: `format `ISO 3166-1 alpha-2``, `at most 50
-/// characters`, `1 to 999`, `at least 1 item`, `pattern `^…$``. Empty when there are none.
+/// characters`, `1 to 999`, `at least 1 item`, `pattern `^…$``, `unique items (a set)`,
+/// `one of `1`, `2``. Empty when there are none.
 /// With `skip_format` true, the format is left out (the type already names it:
 /// `string (date-time)`).
 fn constraints(value: Value, skip_format: Option<bool>) -> String {
@@ -251,6 +252,21 @@ fn constraints(value: Value, skip_format: Option<bool>) -> String {
     range(field("min_items"), field("max_items"), "item");
     if let Some(pattern) = get("pattern").as_ref().and_then(|v| v.as_str()) {
         parts.push(format!("pattern `{pattern}`"));
+    }
+    if get("unique_items").is_some_and(|unique| unique.is_true()) {
+        parts.push("unique items (a set)".into());
+    }
+    if let Some(values) = get("allowed_values").filter(|values| values.len().is_some_and(|n| n > 0))
+        && let Ok(values) = values.try_iter()
+    {
+        // As JSON writes them: `true`, not the template language's `True`; `1`, not `1.0`.
+        let shown: Vec<String> = values
+            .map(|value| match value.kind() {
+                minijinja::value::ValueKind::Bool => format!("`{}`", value.is_true()),
+                _ => format!("`{}`", number(&value).unwrap_or_else(|| value.to_string())),
+            })
+            .collect();
+        parts.push(format!("one of {}", shown.join(", ")));
     }
     parts.join(", ")
 }

@@ -82,12 +82,20 @@ pub fn merge_repeated(warnings: Vec<ImportWarning>) -> Vec<ImportWarning> {
 }
 
 /// The component a pointer is inside (`/components/schemas/Pet` for
-/// `/components/schemas/Pet/properties/tag`), or the pointer itself outside `components`.
+/// `/components/schemas/Pet/properties/tag`; in Swagger 2.0, `/definitions/Pet` and the like),
+/// or the pointer itself outside them.
 fn component_of(pointer: &str) -> &str {
-    if !pointer.starts_with("/components/") {
+    let depth = if pointer.starts_with("/components/") {
+        3
+    } else if ["/definitions/", "/parameters/", "/responses/", "/securityDefinitions/"]
+        .iter()
+        .any(|p| pointer.starts_with(p))
+    {
+        2
+    } else {
         return pointer;
-    }
-    let mut slashes = pointer.match_indices('/').map(|(at, _)| at).skip(3);
+    };
+    let mut slashes = pointer.match_indices('/').map(|(at, _)| at).skip(depth);
     match slashes.next() {
         Some(end) => &pointer[..end],
         None => pointer,
@@ -125,13 +133,15 @@ pub enum WarningKind {
     StatusRange,
     /// A response key that is no status.
     StatusInvalid,
-    /// A schema nested too deeply, not a schema, or of no JSON Schema type.
+    /// A schema nested too deeply, not a schema, of no JSON Schema type, or past the limit of
+    /// schemas converted.
     SchemaInvalid,
     /// A value of several types typed `any`.
     TypeUnion,
     /// Required properties that are not declared.
     RequiredUndeclared,
-    /// An enumeration of non-string values.
+    /// An enumeration whose values are not kept as written (non-string values, values not of
+    /// the enumeration's type).
     EnumNonString,
     /// A JSON Schema keyword without an accord equivalent.
     KeywordUnsupported,
@@ -239,6 +249,17 @@ impl WarningKind {
     pub fn of(message: &str) -> WarningKind {
         use WarningKind::*;
         const TABLE: &[(&str, WarningKind)] = &[
+            // Swagger 2.0 conversion (first: its messages name parameter locations).
+            ("`discriminator` picks among", Composition),
+            ("no `schemes`", ServerUrl),
+            ("no server is made", ServerUrl),
+            ("own `schemes`", ServerUrl),
+            ("`collectionFormat", ParameterStyle),
+            ("`in: body`", MediaType),
+            ("`consumes`", MediaType),
+            ("file response", MediaType),
+            ("oauth2 `flow", AuthUnsupported),
+            ("security scheme type", AuthUnsupported),
             ("does not resolve", RefUnresolved),
             ("chain that does not end", RefUnresolved),
             ("`$ref` loop", RefCycle),
@@ -267,6 +288,9 @@ impl WarningKind {
             ("a value of several types", TypeUnion),
             ("required properties that are not declared", RequiredUndeclared),
             ("enumeration of non-string values", EnumNonString),
+            ("is kept as its type without the values", EnumNonString),
+            ("an enumeration of `type: string` written with", EnumNonString),
+            ("schemas converted", SchemaInvalid),
             ("kept as an inclusive bound", BoundExclusive),
             ("`readOnly` and `writeOnly`", ReadWriteOnly),
             ("no object property refers to", ReadWriteOnly),
@@ -274,6 +298,11 @@ impl WarningKind {
             ("has no accord equivalent", KeywordUnsupported),
             ("`pattern` ", PatternUnsupported),
             ("is not a whole number", ValueInvalid),
+            ("is not a boolean", ValueInvalid),
+            ("is not a list of", ValueInvalid),
+            ("beyond every 64-bit integer", ValueInvalid),
+            ("which no value meets", ValueInvalid),
+            ("on a schema that is not", ValueInvalid),
             ("is not a number", ValueInvalid),
             ("is not a string", ValueInvalid),
             ("inside `allOf`", Composition),
@@ -409,6 +438,8 @@ mod tests {
         );
         assert_eq!(component_of("/components/schemas"), "/components/schemas");
         assert_eq!(component_of("/components/parameters/Tags/schema"), "/components/parameters/Tags");
+        assert_eq!(component_of("/definitions/Pet/properties/tag"), "/definitions/Pet");
+        assert_eq!(component_of("/paths/~1pets/get"), "/paths/~1pets/get");
         assert_eq!(
             shown,
             [

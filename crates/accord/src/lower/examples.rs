@@ -258,9 +258,16 @@ impl Lowerer<'_> {
 }
 
 /// Adjusts a synthesised value to the declared constraints (lengths, ranges, item counts),
-/// within the budget: a string is padded to at most [`MAX_EXAMPLE_TEXT`] characters, and a
-/// list gets the copies of its first item the budget pays for.
+/// within the budget: a string is padded to at most [`MAX_EXAMPLE_TEXT`] characters, a list
+/// that is not a set gets the copies of its first item the budget pays for, and a value an
+/// integer, number or boolean `enum` does not allow becomes its first value.
 fn constrained(value: Value, constraints: &Constraints, budget: &mut Budget) -> Value {
+    // An integer, number or boolean `enum`: its first value.
+    if let Some(first) = constraints.allowed_values.first()
+        && !constraints.allowed_values.contains(&value)
+    {
+        return first.clone();
+    }
     match value {
         Value::String(text) => {
             let mut text = text;
@@ -295,7 +302,8 @@ fn constrained(value: Value, constraints: &Constraints, budget: &mut Budget) -> 
         }
         Value::Array(items) => {
             let mut items = items;
-            if let Some(min) = constraints.min_items
+            // Copies of the first item would repeat it: a set keeps the one.
+            if let Some(min) = constraints.min_items.filter(|_| !constraints.unique_items)
                 && let Some(first) = items.first().cloned()
             {
                 while (items.len() as u64) < min && budget.copy(&first) {

@@ -148,6 +148,7 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
         let items = match &operation.pagination {
             Some(PaginationIr::Cursor { items, .. })
             | Some(PaginationIr::Page { items, .. })
+            | Some(PaginationIr::Offset { items, .. })
             | Some(PaginationIr::NextUrl { items, .. }) => Some(items.clone()),
             None => None,
         };

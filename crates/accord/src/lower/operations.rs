@@ -95,6 +95,12 @@ impl Lowerer<'_> {
             spec::Pagination::NextUrl(next_url) => {
                 PaginationIr::NextUrl { next: next_url.next.clone(), items: next_url.items.clone() }
             }
+            spec::Pagination::Offset(offset) => PaginationIr::Offset {
+                param: offset.param.clone(),
+                limit_param: offset.limit_param.clone(),
+                total: offset.total.clone(),
+                items: offset.items.clone(),
+            },
         });
         Operation {
             name: name.to_string(),

@@ -12,14 +12,28 @@ pub(super) fn constraints(schema: &spec::Schema) -> Constraints {
         maximum: schema.maximum,
         min_items: schema.min_items,
         max_items: schema.max_items,
+        unique_items: schema.unique_items,
+        // A string `enum` is a type of its own (`TypeKind::Enum`); other values constrain the
+        // type they are of.
+        allowed_values: if is_string_enum(schema) {
+            Vec::new()
+        } else {
+            schema.enum_values.iter().map(spec::EnumLiteral::to_json).collect()
+        },
         format: schema.format.clone(),
     }
+}
+
+/// Whether a schema's `enum` is of strings (a Rust enum); `check` makes sure an `enum` is of
+/// one kind.
+pub(super) fn is_string_enum(schema: &spec::Schema) -> bool {
+    schema.enum_values.first().is_some_and(|value| value.as_str().is_some())
 }
 
 impl Lowerer<'_> {
     /// Whether an inline schema needs a named type of its own.
     pub(super) fn needs_name(schema: &spec::Schema) -> bool {
-        !schema.properties.is_empty() || !schema.enum_values.is_empty() || !schema.one_of.is_empty()
+        !schema.properties.is_empty() || is_string_enum(schema) || !schema.one_of.is_empty()
     }
     /// Resolves a type reference, hoisting inline shapes under `context` (a Rust type name
     /// prefix such as `CreateOrderItems`).
@@ -101,12 +115,13 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn type_kind(&mut self, schema: &spec::Schema, name: &str, pointer: &str) -> TypeKind {
-        if !schema.enum_values.is_empty() {
+        if is_string_enum(schema) {
             let mut scope = Scope::with_reserved(&["Unknown"]);
             let values = schema
                 .enum_values
                 .iter()
-                .map(|wire| EnumValue { wire: wire.clone(), variant: scope.claim(names::camel(wire)) })
+                .filter_map(spec::EnumLiteral::as_str)
+                .map(|wire| EnumValue { wire: wire.to_string(), variant: scope.claim(names::camel(wire)) })
                 .collect();
             return TypeKind::Enum { values };
         }

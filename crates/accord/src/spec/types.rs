@@ -327,10 +327,13 @@ pub struct Schema {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub items: Option<TypeRef>,
-    /// Allowed string values.
+    /// Allowed values. Strings (with `type: string` or no `type`) make the schema a Rust
+    /// enum with one variant per value; integers (`type: integer`), numbers (`type: number`)
+    /// or booleans (`type: boolean`) keep the schema's type, list the values in the docs and
+    /// have the mock accept only them (JSON Schema 2020-12 validation §6.1.2 `enum`).
     #[serde(default, rename = "enum", skip_serializing_if = "Vec::is_empty")]
     #[schemars(!skip_serializing_if)]
-    pub enum_values: Vec<String>,
+    pub enum_values: Vec<EnumLiteral>,
     /// Exactly one of these types (tagged by `discriminator` when given).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[schemars(!skip_serializing_if)]
@@ -376,6 +379,12 @@ pub struct Schema {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub max_items: Option<u64>,
+    /// No two items of the array are equal (a set; JSON Schema 2020-12 validation §6.4.3
+    /// `uniqueItems`). The generated field stays a `Vec` in the order sent, documented as a
+    /// set; the mock refuses a request with a repeated item. Arrays only.
+    #[serde(default, skip_serializing_if = "is_false")]
+    #[schemars(!skip_serializing_if)]
+    pub unique_items: bool,
     /// Value used when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
@@ -400,6 +409,56 @@ pub struct Schema {
     #[serde(default, skip_serializing_if = "is_false")]
     #[schemars(!skip_serializing_if)]
     pub write_only: bool,
+}
+
+/// One value of an `enum`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum EnumLiteral {
+    /// A string: a variant of the Rust enum the schema becomes.
+    String(String),
+    /// `true` or `false` (`type: boolean`).
+    Boolean(bool),
+    /// A whole number that fits an `i64` (`type: integer` or `number`).
+    Integer(i64),
+    /// Any other number (`type: number`).
+    Number(f64),
+}
+
+impl EnumLiteral {
+    /// The string, for a string value.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            EnumLiteral::String(text) => Some(text),
+            _ => None,
+        }
+    }
+
+    /// The value as JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            EnumLiteral::String(text) => serde_json::Value::from(text.as_str()),
+            EnumLiteral::Boolean(flag) => serde_json::Value::from(*flag),
+            EnumLiteral::Integer(number) => serde_json::Value::from(*number),
+            EnumLiteral::Number(number) => serde_json::Value::from(*number),
+        }
+    }
+
+    /// The primitive type the value is of: `string`, `boolean`, `integer` or `number`.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            EnumLiteral::String(_) => "string",
+            EnumLiteral::Boolean(_) => "boolean",
+            EnumLiteral::Integer(_) => "integer",
+            EnumLiteral::Number(_) => "number",
+        }
+    }
+}
+
+impl std::fmt::Display for EnumLiteral {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.to_json())
+    }
 }
 
 /// `additional_properties`: `true` (any JSON) or a value type.
@@ -721,6 +780,31 @@ pub enum Pagination {
     Page(PagePagination),
     /// The body carries the next page's URL (Twilio's `next_page_uri`).
     NextUrl(NextUrlPagination),
+    /// An item offset in a query parameter (`offset` + `limit`): the next page starts after
+    /// this page's items.
+    Offset(OffsetPagination),
+}
+
+/// Offset pagination (Box's `offset` + `limit` with `total_count`): the next page's offset is
+/// this page's plus its number of items; an empty page, or reaching the total, ends the list.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OffsetPagination {
+    /// Query parameter carrying the offset of the first item (0 when the first request does
+    /// not set it).
+    pub param: String,
+    /// Page size parameter.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub limit_param: Option<String>,
+    /// JSON pointer of the total number of items in the body (`/total_count`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub total: Option<String>,
+    /// JSON pointer of the items array; absent when the body is the array.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub items: Option<String>,
 }
 
 /// Next-URL pagination.

@@ -11,6 +11,7 @@
 //! is a loop, so nothing recurses over the input before its depth is known.
 
 mod limits;
+mod value;
 
 use std::collections::HashSet;
 
@@ -90,7 +91,7 @@ pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnos
     let (parsed, events) = if parallel {
         std::thread::scope(|scope| {
             let events = scope.spawn(|| events(source));
-            let parsed = serde_yaml::from_str::<serde_json::Value>(source);
+            let parsed = serde_yaml::from_str::<value::JsonValue>(source).map(|value::JsonValue(value)| value);
             let events = events.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (parsed, events)
         })
@@ -99,7 +100,7 @@ pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnos
         if let Some(refusal) = events.refusal {
             return Err(vec![refusal]);
         }
-        (serde_yaml::from_str::<serde_json::Value>(source), events)
+        (serde_yaml::from_str::<value::JsonValue>(source).map(|value::JsonValue(value)| value), events)
     };
     // What the event pass refuses, serde_yaml fails on less clearly or not at all.
     if let Some(refusal) = events.refusal {
@@ -236,7 +237,7 @@ fn second_document(source: &str) -> Option<Location> {
     let line_ends: Vec<usize> =
         source.match_indices('\n').map(|(index, _)| index + 1).chain(std::iter::once(source.len())).collect();
     let two_documents = |lines: usize| {
-        serde_yaml::from_str::<serde_json::Value>(&source[..line_ends[lines - 1]])
+        serde_yaml::from_str::<value::JsonValue>(&source[..line_ends[lines - 1]])
             .is_err_and(|error| error.to_string().contains("more than one document"))
     };
     let (mut low, mut high) = (1, line_ends.len());
@@ -612,6 +613,27 @@ mod tests {
     fn integer_keys_become_strings() {
         let (value, _) = parse("responses:\n  201: Order\n").expect("valid");
         assert_eq!(value["responses"]["201"], "Order");
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_read_as_json_reads_them() {
+        // Valid YAML integers that no `i64`/`u64` holds: the nearest `f64`, as serde_json
+        // makes of the same text in JSON (was "JSON number out of range" for the document).
+        let source = "min: -9223372036854776000\nmax: 18446744073709552000\nhuge: 1000000000000000000000000000000000000000\nsmall: -5\nbig: 18446744073709551615\n";
+        let (value, positions) = parse(source).expect("valid YAML");
+        let json: serde_json::Value = serde_json::from_str(
+            r#"{"min": -9223372036854776000, "max": 18446744073709552000, "huge": 1000000000000000000000000000000000000000, "small": -5, "big": 18446744073709551615}"#,
+        )
+        .expect("valid JSON");
+        assert_eq!(value, json);
+        assert_eq!(value["max"].as_f64(), Some(18446744073709552000.0));
+        assert_eq!(value["big"].as_u64(), Some(u64::MAX));
+        assert_eq!(value["small"].as_i64(), Some(-5));
+        assert_eq!(positions.value("/max").map(|l| l.line), Some(2));
+        // Located errors stay located.
+        let errors = parse("a: 1\nb: [18446744073709552000\n").expect_err("unclosed");
+        assert_eq!(errors[0].code, codes::yaml::SYNTAX);
+        assert!(errors[0].location.is_some());
     }
 
     /// The code and `line:column` of the only diagnostic of `source`.

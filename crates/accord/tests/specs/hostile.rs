@@ -164,13 +164,14 @@ fn import_errors_are_located() {
     assert_eq!(first(&on_a_small_stack(|| not_imported(&deep_yaml))).0, codes::yaml::TOO_DEEP);
     assert_eq!(first(&not_imported("{\"openapi\": \"3.1.0\",\n  \"paths\": {\n}")).0, codes::import::INVALID_JSON);
     assert_eq!(first(&not_imported("openapi: 3.1.0\npaths: [\n")).0, codes::yaml::SYNTAX);
-    let swagger = "{\n  \"info\": {},\n  \"swagger\": \"2.0\"\n}\n";
+    let swagger = "{\n  \"info\": {},\n  \"swagger\": \"1.2\"\n}\n";
     assert_eq!(first(&not_imported(swagger)), (codes::import::NOT_OPENAPI, Some((3, 3))));
     assert_eq!(first(&not_imported("info:\n  title: x\nopenapi: 2.5\n")), (codes::import::NOT_OPENAPI, Some((3, 1))));
     assert_eq!(first(&not_imported("a: &a [*a]\n")).0, codes::yaml::ALIAS_EXPANSION);
     let rendered = accord::import::openapi::import(swagger, None).expect_err("Swagger").render("api.json", swagger);
     assert!(
-        rendered.starts_with("api.json:3:3: error[import::not_openapi]: Swagger 2.0 is not supported"),
+        rendered
+            .starts_with("api.json:3:3: error[import::not_openapi]: `swagger: 1.2` is not a version accord imports"),
         "{rendered}"
     );
 }

@@ -19,15 +19,15 @@ codes! {
     }
 
     NOT_OPENAPI = "import::not_openapi", Error {
-        summary: "the document is not OpenAPI 3.0 or 3.1",
+        summary: "the document is not Swagger 2.0, OpenAPI 3.0 or 3.1",
         explanation: "accord imports OpenAPI 3.0.x and 3.1.x documents, which say so in a top-level \
-            `openapi` field (`openapi: 3.1.0`). The document read has no such field, another version \
-            in it, or is Swagger 2.0 (`swagger: \"2.0\"`), whose structure differs (definitions, \
-            consumes, body parameters). Convert a Swagger 2.0 document to OpenAPI 3 first, for example \
-            with the Swagger Editor or swagger2openapi, then import the result.",
+            `openapi` field (`openapi: 3.1.0`), and Swagger 2.0 documents (`swagger: \"2.0\"`), which \
+            it converts to the OpenAPI 3.0 shape first. The document read has no such field, or another \
+            version in it (`swagger: \"1.2\"`, `openapi: 4.0.0`). Convert an older Swagger document to \
+            OpenAPI 3 first, for example with the Swagger Editor, then import the result.",
         example: Example::situation(
-            "`accord import openapi slack.json` on Slack's Swagger 2.0 document: `Swagger 2.0 is not \
-             supported` at the `swagger` key.",
+            "`accord import openapi api.json` on a document with `swagger: \"1.2\"`: `` `swagger: 1.2` is \
+             not a version accord imports`` at the `swagger` key.",
         ),
     }
 

@@ -168,8 +168,8 @@ fn the_situations_in_words_happen_as_described() {
         (diagnostic.code, diagnostic.location.map(|l| (l.line, l.column))),
         (import::INVALID_JSON, Some((2, 2)))
     );
-    let swagger = crate::import::openapi::import("{\n  \"swagger\": \"2.0\"\n}\n", None);
-    let diagnostic = &swagger.expect_err("Swagger 2").diagnostics[0];
+    let swagger = crate::import::openapi::import("{\n  \"swagger\": \"1.2\"\n}\n", None);
+    let diagnostic = &swagger.expect_err("Swagger 1.2").diagnostics[0];
     assert_eq!((diagnostic.code, diagnostic.location.map(|l| (l.line, l.column))), (import::NOT_OPENAPI, Some((2, 3))));
     let document = "{\"openapi\": \"3.1.0\", \"info\": {\"title\": \"T\", \"version\": \"1\"}, \"paths\": {}}";
     let badly_named = crate::import::openapi::import(document, Some("Bad-Name"));

@@ -14,7 +14,7 @@ use crate::spec::{AdditionalProperties, Schema, TypeRef};
 /// Whether a model becomes a Rust type alias (no struct, enum or union of its own).
 fn transparent(schema: &Schema) -> bool {
     let object = schema.type_name.as_deref().is_none_or(|t| t == "object") && !schema.properties.is_empty();
-    schema.enum_values.is_empty() && schema.one_of.is_empty() && !object
+    schema.enum_values.first().is_none_or(|value| value.as_str().is_none()) && schema.one_of.is_empty() && !object
 }
 
 /// The models an alias expands to: its type name, its items' and its values' types, through

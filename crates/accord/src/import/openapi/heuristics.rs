@@ -11,9 +11,80 @@ use serde_json::{Map, Value};
 use super::{Importer, escape};
 use crate::check::spec_name::{MAX_SPEC_NAME_LEN, reserved};
 use crate::spec::{
-    CursorPagination, NextUrlPagination, PagePagination, Pagination, RateLimitHeaders, ResponseRef, RetryStrategy,
-    TypeRef,
+    CursorPagination, NextUrlPagination, OffsetPagination, PagePagination, Pagination, RateLimitHeaders, ResponseRef,
+    RetryStrategy, Schema, TypeRef,
 };
+
+/// Query parameters that page through a `Link` header's `rel="next"` target: page numbers
+/// (GitHub), Shopify's `page_info`, cursors (GitHub's webhook deliveries).
+const LINK_PARAMS: &[&str] = &["page", "page_info", "cursor", "after", "since", "page_token", "pageToken"];
+/// Page size parameters, recorded with page-number pagination.
+const SIZE_PARAMS: &[&str] = &["per_page", "page_size", "pageSize", "limit"];
+/// Body fields that hold the next page's URL: Twilio (`next_page_uri`, `meta.next_page_url`),
+/// Azure and Microsoft Graph (`nextLink`, `@odata.nextLink`).
+const NEXT_URL_FIELDS: &[&str] = &[
+    "next_page_uri",
+    "next_page_url",
+    "nextPageUrl",
+    "nextPageUri",
+    "nextLink",
+    "@odata.nextLink",
+    "next_url",
+    "nextUrl",
+];
+/// A cursor query parameter and the body fields that carry the next cursor, in order of
+/// preference: Slack (`cursor` → `response_metadata.next_cursor`), Google APIs
+/// (`pageToken` → `nextPageToken`), Box (`marker` → `next_marker`), Stripe search (`page` →
+/// `next_page`), GraphQL-style page info (`after` → `endCursor`).
+const CURSOR_PAIRS: &[(&str, &[&str])] = &[
+    ("cursor", &["next_cursor", "nextCursor", "next"]),
+    ("page_token", &["next_page_token"]),
+    ("pageToken", &["nextPageToken"]),
+    ("PageToken", &["next_page_token", "nextPageToken"]),
+    ("after", &["next_cursor", "nextCursor", "after", "end_cursor", "endCursor"]),
+    ("marker", &["next_marker", "nextMarker"]),
+    ("next", &["next"]),
+    ("page", &["next_page"]),
+    ("continuation_token", &["next_continuation_token", "continuation_token"]),
+    ("continuationToken", &["nextContinuationToken", "continuationToken"]),
+];
+/// Item offset parameters, and the page sizes and body totals that pair with them.
+const OFFSET_PARAMS: &[&str] = &["offset", "skip", "start"];
+const LIMIT_PARAMS: &[&str] = &["limit", "count", "page_size", "pageSize", "per_page", "top", "max_results"];
+const TOTAL_FIELDS: &[&str] = &[
+    "total_count",
+    "totalCount",
+    "total",
+    "total_results",
+    "totalResults",
+    "total_entries",
+    "totalItems",
+    "total_items",
+];
+/// The conventional names of the list that holds a page's items, chosen when a body has
+/// several lists and exactly one of them is named so.
+const ITEM_LISTS: &[&str] = &["data", "items", "entries", "results", "records", "values", "elements"];
+/// Page-number parameters.
+const PAGE_PARAMS: &[&str] = &["page", "page_number", "pageNumber"];
+/// Body fields that count pages or items, which make a page-number parameter pagination.
+const PAGE_COUNT_FIELDS: &[&str] =
+    &["total_pages", "totalPages", "page_count", "pageCount", "pages", "last_page", "lastPage"];
+/// Query parameters that suggest pagination: where none of the shapes above pairs up, the
+/// endpoint gets one warning naming the first found.
+const PAGINATION_PARAMS: &[&str] = &[
+    "cursor",
+    "page_token",
+    "pageToken",
+    "after",
+    "next",
+    "offset",
+    "page",
+    "page_info",
+    "PageToken",
+    "marker",
+    "continuation_token",
+    "starting_after",
+];
 
 /// A snake_case name (`Test API` → `test_api`), prefixed where it would not start with a
 /// letter.
@@ -152,9 +223,11 @@ impl BodyProperties<'_> {
                 .and_then(|items| importer.schema_properties(items))
                 .is_some_and(|item| item.contains_key("id")),
             BodyProperties::Converted(properties) => match properties.get(name) {
-                Some(TypeRef::Inline(list)) => {
-                    matches!(&list.items, Some(TypeRef::Inline(item)) if item.properties.contains_key("id"))
-                }
+                Some(TypeRef::Inline(list)) => list
+                    .items
+                    .as_ref()
+                    .and_then(|item| importer.converted_schema(item))
+                    .is_some_and(|item| item.properties.contains_key("id")),
                 _ => false,
             },
         }
@@ -242,6 +315,7 @@ impl<'a> Importer<'a> {
                     Pagination::Cursor(cursor) => format!("a `{}` cursor", cursor.param),
                     Pagination::Page(page) => format!("`{}` and `Link`", page.param),
                     Pagination::NextUrl(next_url) => format!("a next-page URL at `{}`", next_url.next),
+                    Pagination::Offset(offset) => format!("an item offset `{}`", offset.param),
                 };
                 self.warn(pointer, format!("looks paginated by {style}, but {problem}; add `pagination` by hand"));
                 None
@@ -249,7 +323,23 @@ impl<'a> Importer<'a> {
         }
     }
 
-    /// The pagination a heuristic finds, before `check`'s rule is applied.
+    /// The pagination a heuristic finds, before `check`'s rule is applied; at most one
+    /// warning where an endpoint looks paginated but nothing pairs up. The shapes, first
+    /// match wins:
+    /// - a `Link` response header (RFC 8288) with a page or cursor query parameter ([`LINK_PARAMS`]:
+    ///   GitHub's `page`, Shopify's `page_info`, GitHub's `cursor`): the next page is the
+    ///   link's `rel="next"` target, whatever it carries;
+    /// - Stripe's `starting_after` with `has_more` and `data`: the cursor is the last item's `id`;
+    /// - a next-page URL in the body ([`NEXT_URL_FIELDS`]: Twilio's `next_page_uri` and
+    ///   `meta.next_page_url`, Azure's `nextLink`), at the top or one or two objects down;
+    /// - a cursor query parameter paired with the body field that carries the next one
+    ///   ([`CURSOR_PAIRS`]: `cursor` → `next_cursor` (Slack's `response_metadata.next_cursor`),
+    ///   `page_token` → `next_page_token` (Google), `marker` → `next_marker` (Box), Stripe
+    ///   search's `page` → `next_page`, …), with `has_more` when the body has it;
+    /// - a `page` number with a page count or total in the body ([`PAGE_COUNT_FIELDS`]): page
+    ///   numbers grow until a page is empty;
+    /// - an item offset with a page size and a total in the body ([`OFFSET_PARAMS`],
+    ///   [`LIMIT_PARAMS`], [`TOTAL_FIELDS`]): Box's `offset` + `limit` with `total_count`.
     fn guess_pagination(
         &mut self,
         query: &IndexMap<String, TypeRef>,
@@ -264,24 +354,35 @@ impl<'a> Importer<'a> {
         };
         let properties = body.as_ref().and_then(|b| self.properties_of(b));
         let has_query = |name: &str| query.contains_key(name);
-        let array_property = properties.as_ref().and_then(BodyProperties::first_array);
-        // GitHub: `page` (+ `per_page`) and a `Link` response header (RFC 8288).
-        if has_query("page") && headers.iter().any(|h| h.eq_ignore_ascii_case("link")) {
-            // The items: the body itself when it is a list, else its one list property.
-            let body_is_list = body.as_ref().is_some_and(|b| self.is_list(b));
-            let items = if body_is_list {
-                None
-            } else {
-                let lists = properties.as_ref().map(|props| props.lists(self)).unwrap_or_default();
-                if lists.len() != 1 {
-                    self.warn(pointer, "paginated by `page` and `Link`, but which list holds the items is not certain; add `pagination` by hand");
-                    return None;
-                }
-                Some(format!("/{}", lists[0]))
+        let size_param = SIZE_PARAMS.iter().find(|name| has_query(name)).map(|name| (*name).to_string());
+        let body_is_list = body.as_ref().is_some_and(|b| self.is_list(b));
+        // The items: the body itself when it is a list, else its one list property.
+        let items = |importer: &Self| -> Result<Option<String>, ()> {
+            if body_is_list {
+                return Ok(None);
+            }
+            // Lists of warnings or errors beside the items (Xero's `Warnings`) hold no items.
+            let mut lists = properties.as_ref().map(|props| props.lists(importer)).unwrap_or_default();
+            lists.retain(|list| !["warnings", "errors"].contains(&list.to_ascii_lowercase().as_str()));
+            let conventional: Vec<String> =
+                lists.iter().filter(|list| ITEM_LISTS.contains(&list.as_str())).cloned().collect();
+            match (lists.as_slice(), conventional.as_slice()) {
+                ([only], _) | (_, [only]) => Ok(Some(format!("/{}", escape(only)))),
+                _ => Err(()),
+            }
+        };
+        // GitHub: `page` (+ `per_page`) and a `Link` response header (RFC 8288); Shopify's
+        // `page_info` and GitHub's `cursor` the same way.
+        if headers.iter().any(|h| h.eq_ignore_ascii_case("link"))
+            && let Some(param) = LINK_PARAMS.iter().find(|name| has_query(name))
+        {
+            let Ok(items) = items(self) else {
+                self.warn(pointer, format!("paginated by `{param}` and `Link`, but which list holds the items is not certain; add `pagination` by hand"));
+                return None;
             };
             return Some(Pagination::Page(PagePagination {
-                param: "page".into(),
-                size_param: has_query("per_page").then(|| "per_page".into()),
+                param: (*param).to_string(),
+                size_param,
                 link_header: true,
                 items,
             }));
@@ -301,35 +402,124 @@ impl<'a> Importer<'a> {
                 self.warn(pointer, "paginated by `starting_after`, but the listed objects have no single `id` to continue from; add `pagination` by hand");
                 return None;
             }
-            // Twilio: `next_page_uri` in the body.
-            if props.contains("next_page_uri") {
-                return Some(Pagination::NextUrl(NextUrlPagination {
-                    next: "/next_page_uri".into(),
-                    items: array_property.map(|items| format!("/{items}")),
-                }));
-            }
         }
-        for candidate in [
-            "cursor",
-            "page_token",
-            "pageToken",
-            "after",
-            "next",
-            "offset",
-            "page",
-            "PageToken",
-            "marker",
-            "continuation_token",
-        ] {
-            if has_query(candidate) {
-                self.warn(
-                    pointer,
-                    format!("looks paginated (query parameter `{candidate}`) but how the next page is found is not certain; add `pagination` by hand"),
-                );
-                break;
+        let body = body.as_ref()?;
+        // A next-page URL in the body (Twilio's `next_page_uri`).
+        if let Some(next) = self.find_field(body, NEXT_URL_FIELDS) {
+            let items = items(self).ok().flatten().or_else(|| {
+                properties.as_ref().and_then(BodyProperties::first_array).map(|list| format!("/{}", escape(&list)))
+            });
+            return Some(Pagination::NextUrl(NextUrlPagination { next, items }));
+        }
+        let looks_paginated = PAGINATION_PARAMS.iter().find(|name| has_query(name));
+        // A cursor parameter and the body field that carries the next cursor.
+        for (param, fields) in CURSOR_PAIRS {
+            if !has_query(param) {
+                continue;
             }
+            let Some(next) = self.find_field(body, fields) else { continue };
+            let Ok(items) = items(self) else {
+                self.warn(pointer, format!("paginated by `{param}` and `{next}`, but which list holds the items is not certain; add `pagination` by hand"));
+                return None;
+            };
+            let has_more =
+                properties.as_ref().filter(|props| props.contains("has_more")).map(|_| "/has_more".to_string());
+            return Some(Pagination::Cursor(CursorPagination {
+                param: (*param).to_string(),
+                next,
+                from_last_item: false,
+                has_more,
+                items,
+            }));
+        }
+        // Page numbers with a page count or total: the next page until one is empty.
+        if let Some(param) = PAGE_PARAMS.iter().find(|name| has_query(name))
+            && let Some(count) = self.find_field(body, PAGE_COUNT_FIELDS)
+        {
+            let Ok(items) = items(self) else {
+                self.warn(pointer, format!("paginated by `{param}` and `{count}`, but which list holds the items is not certain; add `pagination` by hand"));
+                return None;
+            };
+            return Some(Pagination::Page(PagePagination {
+                param: (*param).to_string(),
+                size_param,
+                link_header: false,
+                items,
+            }));
+        }
+        // An item offset and a page size, with a total in the body (Box's `offset` + `limit`
+        // with `total_count`).
+        if let Some(param) = OFFSET_PARAMS.iter().find(|name| has_query(name))
+            && let Some(limit_param) = LIMIT_PARAMS.iter().find(|name| has_query(name))
+            && let Some(total) = self.find_field(body, TOTAL_FIELDS)
+        {
+            let Ok(items) = items(self) else {
+                self.warn(pointer, format!("paginated by `{param}` and `{limit_param}`, but which list holds the items is not certain; add `pagination` by hand"));
+                return None;
+            };
+            return Some(Pagination::Offset(OffsetPagination {
+                param: (*param).to_string(),
+                limit_param: Some((*limit_param).to_string()),
+                total: Some(total),
+                items,
+            }));
+        }
+        if let Some(candidate) = looks_paginated {
+            self.warn(
+                pointer,
+                format!("looks paginated (query parameter `{candidate}`) but no response field or header says where the next page is; add `pagination` by hand"),
+            );
         }
         None
+    }
+
+    /// The pointer of the first body field named one of `names` holding a string or an
+    /// integer, looked for in the body, then in its object properties, then one level
+    /// further (`/paging/cursors/after`), in that order.
+    fn find_field(&self, body: &TypeRef, names: &[&str]) -> Option<String> {
+        let mut level: Vec<(String, &Schema)> =
+            self.converted_schema(body).map(|s| (String::new(), s)).into_iter().collect();
+        for _ in 0..3 {
+            for name in names {
+                for (at, schema) in &level {
+                    if let Some(field) = schema.properties.get(*name)
+                        && self.is_scalar(field)
+                    {
+                        return Some(format!("{at}/{}", escape(name)));
+                    }
+                }
+            }
+            level = level
+                .iter()
+                .flat_map(|(at, schema)| {
+                    schema.properties.iter().filter_map(move |(key, property)| {
+                        let nested = self.converted_schema(property)?;
+                        (!nested.properties.is_empty()).then(|| (format!("{at}/{}", escape(key)), nested))
+                    })
+                })
+                .collect();
+        }
+        None
+    }
+
+    /// The converted schema of a type: a model's (converted so far) or an inline one.
+    fn converted_schema<'s>(&'s self, ty: &'s TypeRef) -> Option<&'s Schema> {
+        match ty {
+            TypeRef::Name(name) => self.models.get(name),
+            TypeRef::Inline(schema) => Some(schema),
+        }
+    }
+
+    /// Whether a converted type is a string or an integer (what a cursor or URL is).
+    fn is_scalar(&self, ty: &TypeRef) -> bool {
+        let type_name = match ty {
+            TypeRef::Name(name) => match self.models.get(name) {
+                Some(model) => model.type_name.as_deref(),
+                None => Some(name.as_str()),
+            },
+            TypeRef::Inline(schema) => schema.type_name.as_deref(),
+        };
+        matches!(type_name, Some("string" | "integer"))
     }
 
     /// Whether a converted body type is a list.

@@ -1,4 +1,10 @@
-//! OpenAPI 3.0.x / 3.1.x → accord spec.
+//! OpenAPI 3.0.x / 3.1.x and Swagger 2.0 → accord spec.
+//!
+//! A Swagger 2.0 document (`swagger: "2.0"`) is first converted to the OpenAPI 3.0 shape by
+//! `swagger2` (host/basePath/schemes → servers, definitions, body and form parameters →
+//! request bodies, consumes/produces → media types, securityDefinitions → securitySchemes,
+//! `x-nullable`, `collectionFormat` → style/explode, `type: file` → binary); every warning is
+//! then moved back to the pointer of the 2.0 node the converted one came from.
 //!
 //! Mapping (OpenAPI Specification 3.0.3 and 3.1.0, spec.openapis.org):
 //! - `info` → `title`, `version`, `description`; `servers` → `environments` (server
@@ -12,17 +18,25 @@
 //!   the retry strategy RFC 9110 suggests for it, `default` → a success only when nothing else
 //!   is;
 //! - `components.schemas` → `models`: `allOf` merged, `oneOf`/`anyOf` → `one_of` (with
-//!   `discriminator`), `nullable` and 3.1 type arrays → `nullable`, string `enum`/`const`,
-//!   `additionalProperties` → maps, formats and constraints kept; `$ref`s stay model names,
-//!   so recursion needs nothing special; `readOnly`/`writeOnly` → `read_only`/`write_only`
+//!   `discriminator`), `nullable` and 3.1 type arrays → `nullable`, `enum`/`const` of
+//!   strings, integers, numbers or booleans, `uniqueItems` → `unique_items`,
+//!   `additionalProperties` → maps, formats and constraints kept; `$ref`s stay model names
+//!   (also beside annotations: `allOf: [{$ref}, {description}]` is a reference whose
+//!   description goes to the property), so recursion needs nothing special; what is built
+//!   from other places (`allOf` merges, `$ref`s with sibling properties or into a schema's
+//!   inside) is converted once per place (`schema::Expansion`), so no document makes the
+//!   work grow exponentially; `readOnly`/`writeOnly` → `read_only`/`write_only`
 //!   on object properties (also from a component schema marked as a whole);
 //! - 3.1 `webhooks` → `webhooks.events` with their payload models; several events need
 //!   `event_type_field`, found where every event's payload schema fixes a distinct string
 //!   (`const`, one-value `enum`, or an `enum` holding the event's key), else only the models
 //!   are imported and a warning says what to add; the signature scheme is never in the
 //!   document;
-//! - pagination where a heuristic is reliable (`Link` + `page`, Stripe's `starting_after` +
-//!   `has_more`, `next_page_uri`), rate-limit response headers → `rate_limits.headers`.
+//! - pagination where a request parameter and a response field or header pair up (`Link` +
+//!   `page`/`page_info`/`cursor`, Stripe's `starting_after` + `has_more`, next-page URLs such
+//!   as `next_page_uri`, cursor parameters with their next-cursor field such as `cursor` →
+//!   `next_cursor`, `page` with a page count, `offset` + `limit` with a total; one warning
+//!   where nothing pairs), rate-limit response headers → `rate_limits.headers`.
 //!
 //! A `$ref` is only followed where OpenAPI says a Reference Object may stand; `$ref` keys
 //! inside `example`/`examples`/`default` values are data (GitHub's SCIM examples have them).
@@ -34,7 +48,8 @@
 //! `schema` (schemas → models), `operations` (paths → endpoints, parameters, bodies,
 //! responses, error codes), `security` (auth), `servers` (environments), `webhooks`, and
 //! `heuristics` (pagination, rate-limit headers, the names and retry strategies the document
-//! does not give). They call one another in one direction only: `heuristics` uses the context
+//! does not give); `swagger2` runs before all of them, on the document alone. They call one
+//! another in one direction only: `heuristics` uses the context
 //! alone, `schema` the heuristics, `servers` the heuristics, `operations` and `webhooks` the
 //! schema conversion (and `operations` the servers, for an operation's own); `security` the
 //! context alone. The context calls each module's entry point, in `Importer::spec`.
@@ -45,6 +60,7 @@ mod operations;
 mod schema;
 mod security;
 mod servers;
+mod swagger2;
 #[cfg(test)]
 mod tests;
 mod webhooks;
@@ -60,6 +76,13 @@ use crate::spec::{Method, Positions, RateLimitHeaders, RateLimits, Schema, Spec}
 
 /// How deep inline (non-component) `$ref`s and nested schemas are followed.
 const MAX_DEPTH: usize = 48;
+/// The most schema objects one import converts (each `Importer::schema` call counts one).
+/// Every place of the document is converted about once ([`schema`] converts what is built
+/// from other places, an `allOf` merge or a `$ref` into a schema's inside, once per place),
+/// so real documents stay far below: the corpus's largest need 17,391 (Stripe, 4 MB) and
+/// 10,139 (GitHub, 3.7 MB). Past it, schemas are typed `any`, with one warning where it
+/// ran out; no document is worth unbounded work.
+const MAX_SCHEMA_CONVERSIONS: usize = 2_000_000;
 /// The operations of a path item accord maps, by their OpenAPI key.
 const METHODS: &[(&str, Method)] = &[
     ("get", Method::Get),
@@ -76,18 +99,33 @@ const METHODS: &[(&str, Method)] = &[
 ///
 /// Errors, each a located diagnostic: the text is neither JSON nor YAML (`import::invalid_json`
 /// for text that looks like JSON, the `yaml::*` codes otherwise, nesting deeper than
-/// [`crate::spec::yaml::MAX_DEPTH`] included), or it is not an OpenAPI 3.0/3.1 document
-/// (`import::not_openapi`); `name` is not a snake_case spec name (`import::output_name`: the
+/// [`crate::spec::yaml::MAX_DEPTH`] included), or it is not a Swagger 2.0 or OpenAPI 3.0/3.1
+/// document (`import::not_openapi`); `name` is not a snake_case spec name (`import::output_name`: the
 /// message suggests `bad_name.yaml`).
 pub fn import(text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
     let (document, positions) = read(text)?;
-    let version = document.get("openapi").and_then(Value::as_str).unwrap_or_default().to_string();
+    // Swagger 2.0 is converted to the 3.0 shape first; its warnings and those of the import
+    // are located in the 2.0 document.
+    let (converted_document, conversion) = match document.get("swagger").and_then(Value::as_str) {
+        Some("2.0") => {
+            let converted = swagger2::convert(&document);
+            (Some(converted.document), Some((converted.warnings, converted.origins)))
+        }
+        _ => (None, None),
+    };
+    let (document, version) = match &converted_document {
+        Some(converted) => (converted, "3.0.3".to_string()),
+        None => (&document, document.get("openapi").and_then(Value::as_str).unwrap_or_default().to_string()),
+    };
     if !(version.starts_with("3.0") || version.starts_with("3.1")) {
         let (pointer, message, help) = match (document.get("swagger"), document.get("openapi")) {
-            (Some(_), _) => (
+            (Some(found), _) => (
                 "/swagger",
-                "Swagger 2.0 is not supported".to_string(),
-                "convert it to OpenAPI 3 first (the Swagger Editor or swagger2openapi do), then import the result",
+                format!(
+                    "`swagger: {}` is not a version accord imports",
+                    found.as_str().map_or_else(|| found.to_string(), str::to_string)
+                ),
+                "accord imports Swagger 2.0 and OpenAPI 3.0.x and 3.1.x documents",
             ),
             (None, Some(found)) => (
                 "/openapi",
@@ -129,11 +167,23 @@ pub fn import(text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
         }
         None => heuristics::spec_name(&title),
     };
-    let mut importer = Importer::new(&document, version.starts_with("3.1"));
+    let mut importer = Importer::new(document, version.starts_with("3.1"));
     let spec = importer.spec(&name);
-    // One warning per node and message, with how often it was met (a shared component is
-    // converted once per use).
-    let warnings = super::merge_repeated(std::mem::take(&mut importer.warnings));
+    let (warnings, source_version) = match conversion {
+        Some((mut warnings, origins)) => {
+            warnings.extend(
+                importer
+                    .warnings
+                    .drain(..)
+                    .map(|warning| ImportWarning { pointer: origins.original(&warning.pointer), ..warning }),
+            );
+            (warnings, "Swagger 2.0".to_string())
+        }
+        None => (std::mem::take(&mut importer.warnings), format!("OpenAPI {version}")),
+    };
+    // One warning per component (or node) and message, with how often it was met (a shared
+    // component is converted once per use).
+    let warnings = super::merge_repeated(warnings);
     // The spec types serialise to JSON without fail (string map keys only); `spec::yaml`
     // prints that value.
     let value = serde_json::to_value(&spec).map_err(|error| ImportError {
@@ -143,11 +193,11 @@ pub fn import(text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
         )],
     })?;
     let yaml = format!(
-        "# yaml-language-server: $schema=../generated/accord.schema.json\n# Imported by `accord import openapi` from {title} (OpenAPI {version}); {} warning(s).\n{}",
+        "# yaml-language-server: $schema=../generated/accord.schema.json\n# Imported by `accord import openapi` from {title} ({version}); {} warning(s).\n{}",
         warnings.len(),
         crate::spec::yaml::to_string(&value),
         title = crate::spec::yaml::comment_line(&title),
-        version = crate::spec::yaml::comment_line(&version),
+        version = crate::spec::yaml::comment_line(&source_version),
     );
     Ok(Imported { name, yaml, warnings })
 }
@@ -235,6 +285,12 @@ struct Importer<'a> {
     /// The default environment's base URL, once `servers` is read: relative URLs elsewhere
     /// (an OAuth2 `tokenUrl`) resolve against it, as OpenAPI says.
     base_url: Option<String>,
+    /// Schemas built from other places of the document (`allOf` merges, `$ref`s with
+    /// structural siblings, `$ref`s into a schema's inside), by the pointer of the place
+    /// converted: each is converted once (see `schema::Expansion`).
+    expansions: std::collections::HashMap<String, schema::Expansion>,
+    /// Schema objects converted so far, bounded by [`MAX_SCHEMA_CONVERSIONS`].
+    schema_conversions: usize,
 }
 
 impl<'a> Importer<'a> {
@@ -251,6 +307,8 @@ impl<'a> Importer<'a> {
             property_pointers: BTreeSet::new(),
             access_components_used: BTreeSet::new(),
             base_url: None,
+            expansions: std::collections::HashMap::new(),
+            schema_conversions: 0,
         }
     }
 
@@ -324,6 +382,8 @@ impl<'a> Importer<'a> {
         self.break_alias_cycles();
         let endpoints = self.endpoints();
         let webhooks = self.webhooks();
+        // Models hoisted while converting endpoints and webhooks may close a loop too.
+        self.break_alias_cycles();
         self.unused_component_access();
         let errors = self.errors();
         let rate_limits = self.rate_limit_headers.take().map(|headers| RateLimits {

@@ -87,7 +87,8 @@ fn schemas_map_to_models() {
     // Recursion stays a name.
     assert_eq!(models["Tree"]["properties"]["parent"], json!("Tree"));
     // What accord cannot say is reported where it is.
-    assert!(has_warning(&warnings, "/components/schemas/Size", "non-string values"), "{warnings:?}");
+    // An integer enum keeps its type and its values (issue 23).
+    assert_eq!(models["Size"], json!({"type": "integer", "enum": [1, 2, 3]}));
     assert!(has_warning(&warnings, "/components/schemas/Legacy", "readOnly"), "{warnings:?}");
     assert_eq!(models["Legacy"], json!({"type": "string", "nullable": true}));
 }
@@ -446,7 +447,9 @@ fn paths_that_http_cannot_tell_apart_are_reported() {
 
 #[test]
 fn other_documents_are_refused_with_the_reason() {
-    assert!(import("{\"swagger\": \"2.0\"}", None).unwrap_err().to_string().contains("Swagger 2.0"));
+    assert!(
+        import("{\"swagger\": \"1.2\"}", None).unwrap_err().to_string().contains("`swagger: 1.2` is not a version")
+    );
     assert!(import("openapi: 4.0.0\n", None).unwrap_err().to_string().contains("`openapi: 4.0.0` is not a version"));
     assert!(import("{ not json: [", None).is_err());
 }
@@ -788,4 +791,101 @@ fn a_title_with_line_breaks_stays_on_its_comment_line() {
     );
     let (spec, _) = import_doc(document);
     assert_eq!(spec["title"], json!("Pets\n...\n---\nnot: yaml"));
+}
+
+/// The schema conversions an import of `document` makes (each `Importer::schema` call).
+fn conversions(document: &Value) -> usize {
+    let mut importer = super::Importer::new(document, false);
+    importer.spec("work");
+    importer.schema_conversions
+}
+
+/// `count` schemas in a ring, each with two properties written as `property(next)`.
+fn ring(count: usize, property: impl Fn(&str) -> Value) -> Value {
+    let schemas: serde_json::Map<String, Value> = (0..count)
+        .map(|index| {
+            let next = format!("#/components/schemas/S{}", (index + 1) % count);
+            let schema = json!({"type": "object", "properties": {"a": property(&next), "b": property(&next)}});
+            (format!("S{index}"), schema)
+        })
+        .collect();
+    doc(json!({"components": {"schemas": schemas}}))
+}
+
+#[test]
+fn schemas_that_merge_or_refer_to_each_other_cost_work_linear_in_their_number() {
+    // Each shape doubled the work at every level before (2^48 conversions for two schemas):
+    // annotated references, merges with properties of their own, and `$ref`s with sibling
+    // properties. Counted in conversions, not time, so the test is deterministic.
+    type Shape = (&'static str, fn(&str) -> Value);
+    let shapes: [Shape; 3] = [
+        ("annotated reference", |target| json!({"allOf": [{"$ref": target}, {"description": "d"}]})),
+        ("merge", |target| json!({"allOf": [{"$ref": target}, {"properties": {"extra": {"type": "string"}}}]})),
+        ("sibling properties", |target| json!({"$ref": target, "properties": {"extra": {"type": "string"}}})),
+    ];
+    for (shape, property) in shapes {
+        let small = conversions(&ring(2, property));
+        let large = conversions(&ring(40, property));
+        assert!(small <= 2 * 20, "{shape}: {small} conversions for 2 schemas");
+        assert!(large <= 40 * 20, "{shape}: {large} conversions for 40 schemas");
+        let (spec, _) = import_doc(ring(3, property));
+        assert!(spec["models"].as_object().is_some_and(|models| models.len() >= 3), "{shape}: {spec}");
+    }
+}
+
+#[test]
+fn inner_refs_that_loop_are_converted_once_into_a_recursive_model() {
+    // `#/components/schemas/Tree/properties/root` refers to itself twice through `Node`.
+    let document = doc(json!({"components": {"schemas": {
+        "Node": {"type": "object", "properties": {
+            "left": {"$ref": "#/components/schemas/Tree/properties/root"},
+            "right": {"$ref": "#/components/schemas/Tree/properties/root"}
+        }},
+        "Tree": {"type": "object", "properties": {"root": {"type": "object", "properties": {
+            "first": {"$ref": "#/components/schemas/Node/properties/left"},
+            "second": {"$ref": "#/components/schemas/Node/properties/right"}
+        }}}}
+    }}}));
+    assert!(conversions(&document) < 40, "{}", conversions(&document));
+    let (spec, warnings) = import_doc(document);
+    assert!(warnings.is_empty(), "{warnings:?}");
+    // The inner schema is hoisted once, as `TreeRoot`, and refers to itself.
+    assert_eq!(spec["models"]["TreeRoot"]["properties"]["first"], "TreeRoot", "{spec}");
+    assert_eq!(spec["models"]["Node"]["properties"]["left"], "TreeRoot", "{spec}");
+    assert_eq!(spec["models"]["Tree"]["properties"]["root"]["properties"]["second"], "TreeRoot", "{spec}");
+}
+
+#[test]
+fn an_annotated_reference_stays_a_reference_with_its_description_on_the_property() {
+    let (spec, warnings) = import_doc(doc(json!({"components": {"schemas": {
+        "Pet": {"type": "object", "properties": {"name": {"type": "string"}}},
+        "Owner": {"type": "object", "properties": {
+            "pet": {"allOf": [{"$ref": "#/components/schemas/Pet"}, {"description": "The pet.", "nullable": true}]},
+            "other": {"$ref": "#/components/schemas/Pet", "description": "Another pet."}
+        }}
+    }}})));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let owner = &spec["models"]["Owner"]["properties"];
+    assert_eq!(owner["pet"], json!({"type": "Pet", "description": "The pet.", "nullable": true}));
+    assert_eq!(owner["other"], json!({"type": "Pet", "description": "Another pet."}));
+}
+
+#[test]
+fn a_nullable_merge_used_twice_is_one_model_named_by_nullable_references() {
+    // `Base`'s `owner` merges `User` with a property of its own and may be null; `Admin` and
+    // `Guest` merge `Base`, so the merge is reached three times: the second use hoists it,
+    // and its `null` stays with each use.
+    let owner = json!({"allOf": [{"$ref": "#/components/schemas/User"}, {"properties": {"since": {"type": "string"}}}], "nullable": true});
+    let (spec, warnings) = import_doc(doc(json!({"components": {"schemas": {
+        "User": {"type": "object", "properties": {"name": {"type": "string"}}},
+        "Base": {"type": "object", "properties": {"owner": owner}},
+        "Admin": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"properties": {"level": {"type": "integer"}}}]},
+        "Guest": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"properties": {"until": {"type": "string"}}}]}
+    }}})));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let models = &spec["models"];
+    assert_eq!(models["Admin"]["properties"]["owner"], json!({"type": "BaseOwner", "nullable": true}), "{spec}");
+    assert_eq!(models["Guest"]["properties"]["owner"], json!({"type": "BaseOwner", "nullable": true}), "{spec}");
+    assert_eq!(models["BaseOwner"]["properties"]["since"], json!("string"), "{spec}");
+    assert_eq!(models["BaseOwner"].get("nullable"), None, "{spec}");
 }

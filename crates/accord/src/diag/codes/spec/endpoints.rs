@@ -139,8 +139,8 @@ endpoints:
 
     UNKNOWN_PARAM = "spec::unknown_param", Error {
         summary: "a parameter that the endpoint does not declare",
-        explanation: "A parameter is named that the endpoint does not declare: a pagination's `param` \
-            or `size_param` that is not among the endpoint's `query` parameters (the client sets it to \
+        explanation: "A parameter is named that the endpoint does not declare: a pagination's `param`, \
+            `size_param` or `limit_param` that is not among the endpoint's `query` parameters (the client sets it to \
             ask for the next page, so it must exist and have a type), or, in a scenario's `request`, a \
             `path` or `query` value for a parameter the endpoint does not have (the call could not be \
             made as written).",

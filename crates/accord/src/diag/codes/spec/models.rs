@@ -229,11 +229,11 @@ models:
     }
 
     ENUM_NOT_STRING = "spec::enum_not_string", Error {
-        summary: "`enum` on a type that is not `string`",
-        explanation: "`enum` values are strings, and a schema with `enum` becomes a Rust enum with one \
-            variant per string. A `type` other than `string` contradicts them; write `type: string` or \
-            leave `type` out (numbers that stand for a fixed set of choices are written as strings: \
-            `enum: [\"1\", \"2\"]`).",
+        summary: "string `enum` values on a type that is not `string`",
+        explanation: "String `enum` values make the schema a Rust enum with one variant per string, so \
+            a `type` other than `string` contradicts them: write `type: string` or leave `type` out. \
+            Numbers that stand for a fixed set of choices may stay numbers: `{ type: integer, enum: \
+            [1, 2, 3] }` keeps the integer type and lists the values (see `spec::enum_value_type`).",
         example: Example::fixed(
             r#"
 models:
@@ -245,7 +245,51 @@ models:
 models:
   Review:
     properties:
-      stars: { type: string, enum: ["1", "2", "3"] }
+      stars: { type: integer, enum: [1, 2, 3] }
+"#,
+        ),
+    }
+
+    ENUM_VALUE_TYPE = "spec::enum_value_type", Error {
+        summary: "an `enum` of integers, numbers or booleans whose values do not match the `type`",
+        explanation: "An `enum` that is not made of strings keeps the schema's type: `type: integer` \
+            takes whole numbers (that fit an `i64`), `type: number` any numbers, `type: boolean` \
+            `true` and `false`. The generated field is that type, the docs list the values and the \
+            mock accepts only them. So the `type` must be written, be one of those three, and every \
+            value must be of it; strings and other values are not mixed in one `enum`.",
+        example: Example::fixed(
+            r#"
+models:
+  Review:
+    properties:
+      stars: { type: integer, enum: [1, 2, 2.5] }
+"#,
+            r#"
+models:
+  Review:
+    properties:
+      stars: { type: number, enum: [1, 2, 2.5] }
+"#,
+        ),
+    }
+
+    UNIQUE_ITEMS_WITHOUT_ARRAY = "spec::unique_items_without_array", Error {
+        summary: "`unique_items` on a type that is not an array",
+        explanation: "`unique_items: true` says that no two items of an array are equal (a set). It \
+            applies to arrays only (`type: array` with `items`); on any other type there are no \
+            items to compare.",
+        example: Example::fixed(
+            r#"
+models:
+  Order:
+    properties:
+      tags: { type: string, unique_items: true }
+"#,
+            r#"
+models:
+  Order:
+    properties:
+      tags: { type: array, items: string, unique_items: true }
 "#,
         ),
     }

@@ -64,6 +64,7 @@ pub(super) fn operation_notes(ir: &Ir, op: &Operation) -> String {
                 )
             }
             PaginationIr::NextUrl { next, .. } => format!("Paginated by next URL (`{next}`)."),
+            PaginationIr::Offset { param, .. } => format!("Paginated by item offset `{param}`."),
         });
         notes.push("`.pages()` streams every page and `.stream()` every item.".to_string());
     }

@@ -41,6 +41,17 @@ pub(super) fn pagination_methods(op: &Operation, success: &TokenStream) -> Token
                 },
             )
         }
+        PaginationIr::Offset { param, total, items, .. } => {
+            let param_lit = lit(param);
+            let (total_tokens, items_tokens) = (pointer(total), pointer(items));
+            (
+                quote!(::accord_runtime::PageStyle::Offset { param: #param_lit, total: #total_tokens, items: #items_tokens }),
+                format!(
+                    "moving `{param}` past each page's items until an empty page{}",
+                    total.as_ref().map(|total| format!(" or the total at `{total}`")).unwrap_or_default()
+                ),
+            )
+        }
         PaginationIr::NextUrl { next, items } => {
             let next_lit = lit(next);
             let items_tokens = pointer(items);

@@ -1,7 +1,8 @@
 //! Compiles the Orders spec into `OUT_DIR/orders.rs`, as a consumer crate of accord does, and
 //! the good spec whose webhooks declare no signature scheme, so that a client that decodes
-//! deliveries without verifying them is compiled too (nothing else compiles one), and the
-//! good spec with read-only and write-only properties.
+//! deliveries without verifying them is compiled too (nothing else compiles one), the good
+//! spec with read-only and write-only properties, and the good spec with status ranges, a
+//! `default` error code and text and binary bodies.
 //! `ACCORD_CONSUMER_SPEC` points it at another spec (the tests use it to show how a broken
 //! spec fails the build).
 
@@ -14,6 +15,7 @@ fn main() -> Result<(), accord::BuildError> {
                 "../../specs/orders.yaml",
                 "../good-specs/unsigned_webhooks.yaml",
                 "../good-specs/read_write_only.yaml",
+                "../good-specs/responses_and_raw_bodies.yaml",
             ])
             .map(|_| ()),
     }

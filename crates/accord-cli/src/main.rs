@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use accord::emit::Options;
 use accord::project::{compile_specs, generate_all, spec_files};
 use accord::write::{WhenLocked, WriteError, WriteOptions, write_files};
-use accord_mock::{Contract, Credential, MockOptions, VerifyOptions};
+use accord_mock::{Contract, Credential, Credentials, MockOptions, VerifyOptions};
 use clap::{Parser, Subcommand};
 
 /// mimalloc instead of the system allocator: generating a large spec builds and frees millions
@@ -180,7 +180,7 @@ fn main() -> ExitCode {
             else {
                 return ExitCode::FAILURE;
             };
-            let mut options = VerifyOptions::new(base_url, None);
+            let mut options = VerifyOptions::new(base_url, Credentials::new());
             options.scenarios = scenario;
             options.timeout = timeout;
             options.deadline = deadline;
@@ -403,9 +403,7 @@ fn mock(spec: &Path, addr: std::net::SocketAddr, mut options: MockOptions) -> Ex
     tracing_subscriber::fmt().with_target(false).without_time().with_writer(std::io::stderr).init();
     // The spec's own credentials work too when they are set, so `accord verify` with the same
     // environment passes.
-    if let Ok(Some(credential)) = Credential::from_env(&contract.auth) {
-        options.extra_credentials.push(credential);
-    }
+    options.extra_credentials.extend(&Credentials::from_env(&contract.auth));
     let result = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
@@ -418,8 +416,8 @@ fn mock(spec: &Path, addr: std::net::SocketAddr, mut options: MockOptions) -> Ex
             contract.operations.len(),
             contract.scenarios.len()
         );
-        if let Some(credential) = Credential::test(&contract.auth) {
-            let _ = writeln!(out, "  test credentials: {}", describe(&credential));
+        for (name, credential) in Credentials::test(&contract.auth).iter() {
+            let _ = writeln!(out, "  test credential `{name}`: {}", describe(credential));
         }
         let _ = writeln!(
             out,
@@ -472,7 +470,7 @@ fn verify(spec: &Path, mut options: VerifyOptions) -> ExitCode {
     };
     // Unset variables: verify passes no credential, which works against `accord mock` only
     // (the report says what to set otherwise).
-    options.credential = Credential::from_env(&contract.auth).ok().flatten();
+    options.credentials = Credentials::from_env(&contract.auth);
     let runtime = match runtime() {
         Ok(runtime) => runtime,
         Err(code) => return code,

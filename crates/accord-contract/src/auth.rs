@@ -2,49 +2,77 @@
 //! them), the contract carries them to the mock and the verifier, and every consumer matches
 //! [`AuthScheme`] exhaustively, so a new scheme is a compile error everywhere it must be
 //! handled. Credentials themselves are never here, only where they come from (environment
-//! variable names).
+//! variable names); each is named, and an operation's [`Requirement`] names those it needs.
 
 use serde::{Deserialize, Serialize};
 
 use crate::wire::ApiKeyLocation;
 
-/// Declared authentication: every scheme the API accepts, in accord's order of preference
-/// (OAuth2 client credentials, bearer token, HTTP basic, API key). A client sends one scheme
-/// per request: the first one it holds credentials for.
+/// Declared authentication: named credentials, any number of each scheme, in the spec's
+/// order of preference. Which of them a request carries is its operation's [`Requirement`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Auth {
-    /// Schemes in order of preference.
-    pub schemes: Vec<AuthScheme>,
+    /// Credentials in order of preference.
+    pub credentials: Vec<Credential>,
 }
 
 impl Auth {
-    /// Whether any scheme is declared.
+    /// Whether any credential is declared.
     pub fn any(&self) -> bool {
-        !self.schemes.is_empty()
+        !self.credentials.is_empty()
     }
 
-    /// The preferred scheme: the one a client with every credential sends.
-    pub fn preferred(&self) -> Option<&AuthScheme> {
-        self.schemes.first()
+    /// The credential named `name`.
+    pub fn credential(&self, name: &str) -> Option<&Credential> {
+        self.credentials.iter().find(|credential| credential.name == name)
     }
 
-    /// The OAuth2 client-credentials scheme, when declared (its token endpoint is served by
-    /// the mock).
-    pub fn oauth2(&self) -> Option<&OAuth2ClientCredentials> {
-        self.schemes.iter().find_map(|scheme| match scheme {
-            AuthScheme::OAuth2ClientCredentials(oauth) => Some(oauth),
+    /// The OAuth2 client-credentials credentials, with their names (the mock serves each
+    /// token endpoint).
+    pub fn oauth2(&self) -> impl Iterator<Item = (&str, &OAuth2ClientCredentials)> {
+        self.credentials.iter().filter_map(|credential| match &credential.scheme {
+            AuthScheme::OAuth2ClientCredentials(oauth) => Some((credential.name.as_str(), oauth)),
             AuthScheme::Bearer(_) | AuthScheme::Basic(_) | AuthScheme::ApiKey(_) => None,
         })
     }
 }
 
-impl Auth {
-    /// The API key scheme, when declared (where the key goes).
-    pub fn api_key(&self) -> Option<&ApiKey> {
-        self.schemes.iter().find_map(|scheme| match scheme {
-            AuthScheme::ApiKey(key) => Some(key),
-            AuthScheme::OAuth2ClientCredentials(_) | AuthScheme::Bearer(_) | AuthScheme::Basic(_) => None,
-        })
+/// One named credential: the spec's name (`admin_token`, also the generated builder's setter
+/// and the key of [`Requirement`]s) and its scheme: `{"name": "admin_token", "scheme":
+/// {"scheme": "bearer", "env": "…"}}` (not flattened: an API key's `name` is its header's).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Credential {
+    /// Spec name.
+    pub name: String,
+    /// The scheme and where its values come from.
+    pub scheme: AuthScheme,
+}
+
+/// What a request must carry, as OpenAPI's `security` (OpenAPI 3.1.0 §4.8.30, Security
+/// Requirement Object): alternatives, any one of which is enough, each the names of
+/// credentials sent together. One empty alternative is a public operation; an empty
+/// alternative beside others makes credentials optional.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Requirement {
+    /// Alternatives in order of preference; never empty.
+    pub alternatives: Vec<Vec<String>>,
+}
+
+impl Requirement {
+    /// No credentials needed.
+    pub fn public() -> Requirement {
+        Requirement { alternatives: vec![Vec::new()] }
+    }
+
+    /// Whether a request without any credential satisfies it.
+    pub fn is_public(&self) -> bool {
+        self.alternatives.iter().any(Vec::is_empty)
+    }
+}
+
+impl Default for Requirement {
+    fn default() -> Self {
+        Requirement::public()
     }
 }
 

@@ -14,16 +14,17 @@
 pub mod auth;
 pub mod wire;
 
-pub use auth::{ApiKey, Auth, AuthScheme, Basic, Bearer, OAuth2ClientCredentials};
+pub use auth::{ApiKey, Auth, AuthScheme, Basic, Bearer, Credential, OAuth2ClientCredentials, Requirement};
 
 use serde::{Deserialize, Serialize};
 
-use crate::wire::{ContentType, HttpMethod, ObjectParts, RetryStrategy};
+use crate::wire::{ContentType, HttpMethod, ObjectParts, RetryStrategy, StatusPattern, most_specific};
 use serde_json::{Map, Value};
 
-/// The version of this format; readers refuse others. Version 2 declares auth as a list of
-/// schemes ([`Auth::schemes`]).
-pub const FORMAT_VERSION: u32 = 2;
+/// The version of this format; readers refuse others. Version 2 declared auth as a list of
+/// schemes; version 3 as named credentials ([`Auth::credentials`]) with a [`Requirement`] per
+/// operation ([`Operation::auth`]).
+pub const FORMAT_VERSION: u32 = 3;
 
 /// One spec's contract.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -135,13 +136,38 @@ pub struct Errors {
     pub codes: Vec<ErrorCode>,
 }
 
+impl Errors {
+    /// The codes a response with `status` may be: those declared with it, a range of it or
+    /// `default`, only the most specific of them ([`wire::most_specific`]); several when
+    /// the code field tells them apart.
+    pub fn matching(&self, status: u16) -> Vec<&ErrorCode> {
+        most_specific(self.codes.iter().map(|code| (code, code.statuses.iter().copied())), status)
+    }
+
+    /// The status the mock answers with for `code`: its first exact status, else the first
+    /// status of its ranges (or, for `default`, of 500..=599, then 400..=499) that no more
+    /// specific code claims, so a client classifies the answer as this code. `None` when
+    /// every such status belongs to another code.
+    pub fn answer_status(&self, code: &ErrorCode) -> Option<u16> {
+        let mut candidates: Vec<u16> = Vec::new();
+        for pattern in &code.statuses {
+            match pattern {
+                StatusPattern::Exact(status) => return Some(*status),
+                StatusPattern::Range(_) => candidates.extend(pattern.statuses()),
+                StatusPattern::Default => candidates.extend((500..=599).chain(400..=499)),
+            }
+        }
+        candidates.into_iter().find(|status| self.matching(*status).iter().any(|c| c.name == code.name))
+    }
+}
+
 /// One error code.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorCode {
     /// Spec name (`VALIDATION_ERROR`).
     pub name: String,
-    /// Statuses it comes with.
-    pub statuses: Vec<u16>,
+    /// Statuses it comes with: exact, ranges (`4XX`) or `default`.
+    pub statuses: Vec<StatusPattern>,
     /// Retry strategy.
     pub retry: RetryStrategy,
     /// Value of the code field that identifies it (the name unless the spec maps it).
@@ -205,17 +231,21 @@ pub struct Operation {
     pub idempotency_retention_seconds: Option<u64>,
     /// Effective rate limit.
     pub rate_limit: Option<Rate>,
+    /// The credentials it requires (the endpoint's own `auth`, else the spec's default).
+    #[serde(default)]
+    pub auth: Requirement,
 }
 
 impl Operation {
-    /// The declared response for `status`.
+    /// The declared response for `status`: the one declared with it, else its range
+    /// (`2XX`).
     pub fn response(&self, status: u16) -> Option<&Response> {
-        self.responses.iter().find(|r| r.status == status)
+        most_specific(self.responses.iter().map(|r| (r, [r.status])), status).into_iter().next()
     }
 
-    /// The first declared 2xx response.
+    /// The first declared 2xx response (exact or `2XX`).
     pub fn success(&self) -> Option<&Response> {
-        self.responses.iter().find(|r| (200..300).contains(&r.status))
+        self.responses.iter().find(|r| r.status.is_success())
     }
 }
 
@@ -241,6 +271,10 @@ pub struct Body {
     /// JSON Schema of the (decoded) body. A multipart body decodes to an object: text parts
     /// as form values, JSON parts as their value, file parts as their bytes read as UTF-8.
     pub schema: Value,
+    /// `text` and `binary` only: the declared media type (`text/csv`, `image/*`); `None`
+    /// for the content type's own ([`ContentType::media_type`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
     /// `multipart` only: the fields sent as file parts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub file_fields: Vec<String>,
@@ -252,14 +286,26 @@ pub struct Body {
 /// A declared response.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Response {
-    /// Status code.
-    pub status: u16,
+    /// Status code, or a range (`2XX`).
+    pub status: StatusPattern,
     /// JSON Schema of the body; `None` for no content.
     pub schema: Option<Value>,
+    /// Encoding of the body: `json`, `text` or `binary`.
+    #[serde(default, skip_serializing_if = "is_json")]
+    pub content_type: ContentType,
+    /// `text` and `binary` only: the declared media type; `None` for the content type's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<String>,
     /// Headers it must carry.
     pub headers: Vec<String>,
     /// An example body valid for the schema.
     pub example: Option<Value>,
+}
+
+/// `skip_serializing_if` for the default encoding, so contracts without raw bodies read as
+/// before.
+fn is_json(content_type: &ContentType) -> bool {
+    *content_type == ContentType::Json
 }
 
 /// A test scenario: one call, or several in sequence (idempotency replay).
@@ -455,5 +501,33 @@ mod tests {
         for key in ["scheme", "secret_env", "test_signing_key", "test_verifying_key"] {
             assert!(written.get(key).is_none(), "`{key}` is left out: {written}");
         }
+    }
+
+    #[test]
+    fn errors_match_the_most_specific_code_and_the_mock_answers_a_status_of_its_own() {
+        let code = |name: &str, statuses: Vec<StatusPattern>| ErrorCode {
+            name: name.into(),
+            statuses,
+            retry: RetryStrategy::Never,
+            match_value: None,
+            schema: Value::Null,
+            example: Value::Null,
+        };
+        let errors = Errors {
+            code_pointer: None,
+            codes: vec![
+                code("SERVER", vec![StatusPattern::Exact(500)]),
+                code("CLIENT", vec![StatusPattern::Range(4)]),
+                code("OTHER", vec![StatusPattern::Default]),
+            ],
+        };
+        let names = |status| errors.matching(status).iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(500), ["SERVER"]);
+        assert_eq!(names(422), ["CLIENT"]);
+        assert_eq!(names(503), ["OTHER"]);
+        assert_eq!(errors.answer_status(&errors.codes[0]), Some(500));
+        assert_eq!(errors.answer_status(&errors.codes[1]), Some(400));
+        // 500 is SERVER's and 4xx CLIENT's: `default` is answered with 501.
+        assert_eq!(errors.answer_status(&errors.codes[2]), Some(501));
     }
 }

@@ -80,6 +80,14 @@ pub enum ContentType {
     /// an object. `format: binary` fields are file parts (`accord_runtime::File`), scalars
     /// text parts, lists one part per item, objects as `object_parts` says.
     Multipart,
+    /// Text as is, UTF-8 (`text/plain` unless a `media_type` says otherwise: `text/csv`,
+    /// `application/xml`, …); the body type is `string` and the generated code takes or
+    /// returns a `String`.
+    Text,
+    /// Bytes as they are (`application/octet-stream` unless a `media_type` says otherwise:
+    /// `image/png`, `application/pdf`, …); the body type is `string` and the generated code
+    /// takes or returns `Vec<u8>`.
+    Binary,
 }
 
 impl ContentType {
@@ -89,16 +97,192 @@ impl ContentType {
             ContentType::Json => "json",
             ContentType::Form => "form",
             ContentType::Multipart => "multipart",
+            ContentType::Text => "text",
+            ContentType::Binary => "binary",
         }
     }
 
-    /// The media type sent in `Content-Type` (a multipart body adds its boundary).
+    /// The media type sent in `Content-Type` (a multipart body adds its boundary); for
+    /// `text` and `binary` the one used when the spec names none.
     pub const fn media_type(self) -> &'static str {
         match self {
             ContentType::Json => "application/json",
             ContentType::Form => "application/x-www-form-urlencoded",
             ContentType::Multipart => "multipart/form-data",
+            ContentType::Text => "text/plain",
+            ContentType::Binary => "application/octet-stream",
         }
+    }
+
+    /// Whether the body is sent and read as it is (`text`, `binary`), not encoded from a
+    /// model.
+    pub const fn is_raw(self) -> bool {
+        match self {
+            ContentType::Json | ContentType::Form | ContentType::Multipart => false,
+            ContentType::Text | ContentType::Binary => true,
+        }
+    }
+}
+
+/// Which response statuses a declaration covers: one status, a class of them, or every
+/// status nothing else declares (OpenAPI 3.x §4.8.16.2, the Responses Object's patterned
+/// fields: a status code, a range `1XX`…`5XX`, or `default`).
+///
+/// Written in a spec and in a contract as a number (`404`) or a string (`"4XX"`,
+/// `"default"`). When several declarations cover one status the most specific wins: an
+/// exact status over a range, a range over `default` ([`StatusPattern::specificity`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum StatusPattern {
+    /// One status, `100..=599`.
+    Exact(u16),
+    /// Every status of a class: `4` is `4XX`, `400..=499`. Classes are `1..=5`.
+    Range(u8),
+    /// Every status no other declaration covers.
+    Default,
+}
+
+impl StatusPattern {
+    /// Reads the spelling of an OpenAPI Responses Object key: `404`, `4XX` (upper-case `X`,
+    /// as OpenAPI requires) or `default`. `None` for anything else, and for a number outside
+    /// `100..=599` or a class outside `1..=5`.
+    pub fn parse(text: &str) -> Option<StatusPattern> {
+        if text == "default" {
+            return Some(StatusPattern::Default);
+        }
+        let bytes = text.as_bytes();
+        if let [class @ b'1'..=b'5', b'X', b'X'] = bytes {
+            return Some(StatusPattern::Range(class - b'0'));
+        }
+        if bytes.len() == 3 && bytes.iter().all(u8::is_ascii_digit) {
+            let status: u16 = text.parse().ok()?;
+            return (100..=599).contains(&status).then_some(StatusPattern::Exact(status));
+        }
+        None
+    }
+
+    /// Whether a response with `status` is covered.
+    pub const fn matches(self, status: u16) -> bool {
+        match self {
+            StatusPattern::Exact(exact) => exact == status,
+            StatusPattern::Range(class) => status / 100 == class as u16,
+            StatusPattern::Default => true,
+        }
+    }
+
+    /// How specific the pattern is: 2 for an exact status, 1 for a range, 0 for `default`.
+    /// Of the declarations that cover a status, those of the highest specificity apply.
+    pub const fn specificity(self) -> u8 {
+        match self {
+            StatusPattern::Exact(_) => 2,
+            StatusPattern::Range(_) => 1,
+            StatusPattern::Default => 0,
+        }
+    }
+
+    /// Whether every status it covers is a success (2xx).
+    pub const fn is_success(self) -> bool {
+        match self {
+            StatusPattern::Exact(status) => status >= 200 && status < 300,
+            StatusPattern::Range(class) => class == 2,
+            StatusPattern::Default => false,
+        }
+    }
+
+    /// The statuses it covers, in order (`default`: `100..=599`).
+    pub fn statuses(self) -> std::ops::RangeInclusive<u16> {
+        match self {
+            StatusPattern::Exact(status) => status..=status,
+            StatusPattern::Range(class) => (class as u16 * 100)..=(class as u16 * 100 + 99),
+            StatusPattern::Default => 100..=599,
+        }
+    }
+}
+
+/// Of `declarations` (each an item with the status patterns it is declared with), the ones
+/// that apply to a response with `status`: those with a pattern that matches it, and of those
+/// only the most specific (an exact status over a range, a range over `default`), in the
+/// given order. Empty when nothing covers the status.
+pub fn most_specific<T, P>(declarations: impl IntoIterator<Item = (T, P)>, status: u16) -> Vec<T>
+where
+    P: IntoIterator<Item = StatusPattern>,
+{
+    let mut best = 0;
+    let mut found: Vec<(u8, T)> = Vec::new();
+    for (item, patterns) in declarations {
+        let specificity =
+            patterns.into_iter().filter(|pattern| pattern.matches(status)).map(StatusPattern::specificity).max();
+        if let Some(specificity) = specificity {
+            best = best.max(specificity);
+            found.push((specificity, item));
+        }
+    }
+    found.into_iter().filter(|(specificity, _)| *specificity == best).map(|(_, item)| item).collect()
+}
+
+impl std::fmt::Display for StatusPattern {
+    /// `404`, `4XX`, `default`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StatusPattern::Exact(status) => write!(f, "{status}"),
+            StatusPattern::Range(class) => write!(f, "{class}XX"),
+            StatusPattern::Default => f.write_str("default"),
+        }
+    }
+}
+
+impl Serialize for StatusPattern {
+    /// A number for an exact status, the string `4XX` or `default` otherwise.
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            StatusPattern::Exact(status) => serializer.serialize_u16(*status),
+            other => serializer.collect_str(other),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for StatusPattern {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = StatusPattern;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an HTTP status (100 to 599), a range `1XX` to `5XX`, or `default`")
+            }
+            fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<StatusPattern, E> {
+                match u16::try_from(value) {
+                    Ok(status) if (100..=599).contains(&status) => Ok(StatusPattern::Exact(status)),
+                    _ => Err(E::invalid_value(serde::de::Unexpected::Unsigned(value), &self)),
+                }
+            }
+            fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<StatusPattern, E> {
+                match u64::try_from(value) {
+                    Ok(value) => self.visit_u64(value),
+                    Err(_) => Err(E::invalid_value(serde::de::Unexpected::Signed(value), &self)),
+                }
+            }
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<StatusPattern, E> {
+                StatusPattern::parse(value).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Str(value), &self))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(feature = "schema")]
+impl JsonSchema for StatusPattern {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "StatusPattern".into()
+    }
+
+    /// A status `100..=599`, or `1XX`…`5XX`, or `default`.
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An HTTP status (`404`), a range of them (`1XX` to `5XX`, OpenAPI's spelling), or `default`: every status nothing else declares.",
+            "oneOf": [
+                { "type": "integer", "minimum": 100, "maximum": 599 },
+                { "type": "string", "pattern": "^([1-5]XX|default)$" }
+            ]
+        })
     }
 }
 
@@ -338,7 +522,9 @@ mod tests {
         for jitter in [Jitter::None, Jitter::Full, Jitter::Equal] {
             check(jitter, jitter.as_str());
         }
-        for content in [ContentType::Json, ContentType::Form, ContentType::Multipart] {
+        for content in
+            [ContentType::Json, ContentType::Form, ContentType::Multipart, ContentType::Text, ContentType::Binary]
+        {
             check(content, content.as_str());
         }
         for parts in [ObjectParts::Json, ObjectParts::Brackets] {
@@ -363,5 +549,63 @@ mod tests {
         ] {
             check(method, method.as_str());
         }
+    }
+
+    #[test]
+    fn status_patterns_read_and_print_as_openapi_writes_them() {
+        for (text, pattern) in [
+            ("404", Some(StatusPattern::Exact(404))),
+            ("4XX", Some(StatusPattern::Range(4))),
+            ("1XX", Some(StatusPattern::Range(1))),
+            ("default", Some(StatusPattern::Default)),
+            ("6XX", None),
+            ("4xx", None),
+            ("0XX", None),
+            ("600", None),
+            ("099", None),
+            ("40", None),
+            ("Default", None),
+        ] {
+            assert_eq!(StatusPattern::parse(text), pattern, "{text}");
+            if let Some(pattern) = pattern {
+                assert_eq!(pattern.to_string(), text);
+            }
+        }
+        assert_eq!(serde_json::to_value(StatusPattern::Exact(404)).unwrap(), serde_json::json!(404));
+        assert_eq!(serde_json::to_value(StatusPattern::Range(5)).unwrap(), serde_json::json!("5XX"));
+        let read: Vec<StatusPattern> = serde_json::from_str(r#"[404, "4XX", "default"]"#).unwrap();
+        assert_eq!(read, [StatusPattern::Exact(404), StatusPattern::Range(4), StatusPattern::Default]);
+        assert!(serde_json::from_str::<StatusPattern>("700").is_err());
+        assert!(serde_json::from_str::<StatusPattern>(r#""4xx""#).is_err());
+    }
+
+    #[test]
+    fn status_patterns_match_their_statuses_and_rank_by_specificity() {
+        assert!(StatusPattern::Range(4).matches(404) && StatusPattern::Range(4).matches(499));
+        assert!(!StatusPattern::Range(4).matches(500) && !StatusPattern::Exact(404).matches(405));
+        assert!(StatusPattern::Default.matches(503));
+        assert!(
+            StatusPattern::Exact(404).specificity() > StatusPattern::Range(4).specificity()
+                && StatusPattern::Range(4).specificity() > StatusPattern::Default.specificity()
+        );
+        assert!(StatusPattern::Range(2).is_success() && !StatusPattern::Default.is_success());
+        assert_eq!(StatusPattern::Range(5).statuses(), 500..=599);
+    }
+
+    #[test]
+    fn the_most_specific_declaration_applies() {
+        let declarations = [
+            ("NOT_FOUND", vec![StatusPattern::Exact(404)]),
+            ("CLIENT", vec![StatusPattern::Range(4)]),
+            ("OTHER", vec![StatusPattern::Default]),
+            ("GONE_OR_SERVER", vec![StatusPattern::Exact(410), StatusPattern::Range(5)]),
+        ];
+        let applies = |status| most_specific(declarations.iter().map(|(n, p)| (*n, p.iter().copied())), status);
+        assert_eq!(applies(404), ["NOT_FOUND"]);
+        assert_eq!(applies(400), ["CLIENT"]);
+        assert_eq!(applies(410), ["GONE_OR_SERVER"]);
+        assert_eq!(applies(503), ["GONE_OR_SERVER"]);
+        assert_eq!(applies(302), ["OTHER"]);
+        assert!(most_specific(declarations[..1].iter().map(|(n, p)| (*n, p.iter().copied())), 500).is_empty());
     }
 }

@@ -211,6 +211,14 @@ impl StepTest<'_> {
                     let brackets = declared.object_parts == Some(ObjectParts::Brackets);
                     request.body = Body::Multipart(Multipart::from_json(body, &declared.file_fields, brackets));
                 }
+                ContentType::Text | ContentType::Binary => {
+                    let media_type = declared.media_type.as_deref().filter(|m| !m.ends_with("/*"));
+                    let bytes = match body {
+                        Value::String(text) => text.clone().into_bytes(),
+                        other => other.to_string().into_bytes(),
+                    };
+                    request.raw_body(media_type.unwrap_or(declared.content_type.media_type()), bytes);
+                }
             }
         }
         request
@@ -321,9 +329,10 @@ impl StepTest<'_> {
     /// 4xx (an invalid request on purpose), no problem against the spec.
     fn exchange_failures(&self) -> Vec<String> {
         let exchanges: Vec<Exchange> = self.test.server.exchanges().into_iter().skip(self.first_exchange).collect();
-        let token_path = self.test.contract.auth.oauth2().map(|oauth| oauth.token_path.as_str());
+        let token_paths: Vec<&str> =
+            self.test.contract.auth.oauth2().map(|(_, oauth)| oauth.token_path.as_str()).collect();
         let requests: Vec<&Exchange> =
-            exchanges.iter().filter(|e| !(e.method == "POST" && Some(e.path.as_str()) == token_path)).collect();
+            exchanges.iter().filter(|e| !(e.method == "POST" && token_paths.contains(&e.path.as_str()))).collect();
         if requests.is_empty() {
             return vec!["the mock received no request for this step".into()];
         }

@@ -1,14 +1,15 @@
-//! Credentials for the spec's declared auth: the fixed test credentials contract tests use,
-//! or the values of the spec's environment variables (provider verification).
+//! Credentials for the spec's named credentials: the fixed test values contract tests use, or
+//! the values of the spec's environment variables (provider verification); whether a request
+//! meets an operation's requirement (any alternative, every credential of it presented), and
+//! attaching the credentials of one alternative, or forged ones, to an outgoing request.
 
 use accord_contract::wire::ApiKeyLocation;
-use accord_contract::{Auth, AuthScheme};
+use accord_contract::{Auth, AuthScheme, Requirement};
 use accord_runtime::Secret;
 use axum::http::HeaderMap;
 use base64::Engine as _;
 
-/// One credential for the scheme a spec declares (OAuth2 client credentials first, then a
-/// bearer token, Basic, an API key — the order generated clients use).
+/// The value of one credential, of the kind its scheme takes.
 #[derive(Clone)]
 pub enum Credential {
     /// OAuth2 client credentials (RFC 6749 §4.4); the mock issues tokens for them.
@@ -27,7 +28,7 @@ pub enum Credential {
         /// Password.
         password: Secret,
     },
-    /// An API key, in the header or query parameter the spec names.
+    /// An API key, in the header or query parameter its scheme names.
     ApiKey(Secret),
 }
 
@@ -47,11 +48,11 @@ impl std::fmt::Debug for Credential {
 }
 
 impl Credential {
-    /// The fixed test credential for `auth` (what generated contract tests configure):
-    /// client `test-client`/`test-secret`, token `test-token`, user `test-user`/`test-password`,
-    /// key `test-key`. `None` when no auth is declared.
-    pub fn test(auth: &Auth) -> Option<Credential> {
-        Some(match auth.preferred()? {
+    /// The fixed test value for `scheme` (what generated contract tests configure): client
+    /// `test-client`/`test-secret`, token `test-token`, user `test-user`/`test-password`, key
+    /// `test-key`.
+    pub fn test(scheme: &AuthScheme) -> Credential {
+        match scheme {
             AuthScheme::OAuth2ClientCredentials(_) => Credential::ClientCredentials {
                 client_id: "test-client".into(),
                 client_secret: Secret::new("test-secret"),
@@ -61,43 +62,74 @@ impl Credential {
                 Credential::Basic { username: "test-user".into(), password: Secret::new("test-password") }
             }
             AuthScheme::ApiKey(_) => Credential::ApiKey(Secret::new("test-key")),
-        })
+        }
     }
 
-    /// Whether a request presents this credential: the mock's check of an incoming request.
-    /// `token_issued` says whether a bearer token is one the mock's token endpoint issued
-    /// (OAuth2 client credentials); `query` is the raw query string.
-    pub(crate) fn presented_by(
+    /// The value of `scheme` from its environment variables; `Err` with the names of those
+    /// unset or empty.
+    fn from_env(scheme: &AuthScheme) -> Result<Credential, Vec<String>> {
+        let mut missing = Vec::new();
+        let mut read = |name: &str| match std::env::var(name) {
+            Ok(value) if !value.is_empty() => value,
+            _ => {
+                missing.push(name.to_string());
+                String::new()
+            }
+        };
+        let credential = match scheme {
+            AuthScheme::OAuth2ClientCredentials(oauth) => {
+                let client_id = read(&oauth.client_id_env);
+                let client_secret = Secret::new(read(&oauth.client_secret_env));
+                Credential::ClientCredentials { client_id, client_secret }
+            }
+            AuthScheme::Bearer(bearer) => Credential::Bearer(Secret::new(read(&bearer.env))),
+            AuthScheme::Basic(basic) => {
+                let username = read(&basic.username_env);
+                // The password may be empty (Stripe's secret key as the user name).
+                let password = Secret::new(std::env::var(&basic.password_env).unwrap_or_default());
+                Credential::Basic { username, password }
+            }
+            AuthScheme::ApiKey(key) => Credential::ApiKey(Secret::new(read(&key.env))),
+        };
+        if missing.is_empty() { Ok(credential) } else { Err(missing) }
+    }
+
+    /// Whether a request presents this value of a credential of `scheme`: the mock's check
+    /// of an incoming request. `token_issued` says whether a bearer token is one the mock's
+    /// token endpoint issued (OAuth2 client credentials); `query` is the raw query string.
+    fn presented_by(
         &self,
-        auth: &Auth,
+        scheme: &AuthScheme,
         headers: &HeaderMap,
         query: &str,
         token_issued: &dyn Fn(&str) -> bool,
     ) -> bool {
-        match self {
-            Credential::ClientCredentials { .. } => bearer(headers).is_some_and(token_issued),
-            Credential::Bearer(token) => bearer(headers) == Some(token.expose()),
-            Credential::Basic { username, password } => {
+        match (self, scheme) {
+            (Credential::ClientCredentials { .. }, AuthScheme::OAuth2ClientCredentials(_)) => {
+                bearer(headers).is_some_and(token_issued)
+            }
+            (Credential::Bearer(token), AuthScheme::Bearer(_)) => bearer(headers) == Some(token.expose()),
+            (Credential::Basic { username, password }, AuthScheme::Basic(_)) => {
                 basic_credentials(headers).is_some_and(|(u, p)| &u == username && p == password.expose())
             }
-            Credential::ApiKey(key) => {
-                let Some(declared) = auth.api_key() else { return false };
-                match declared.location {
-                    ApiKeyLocation::Query => form_urlencoded::parse(query.as_bytes())
-                        .any(|(name, value)| name == declared.name && value == key.expose()),
-                    ApiKeyLocation::Header => {
-                        headers.get(declared.name.as_str()).and_then(|v| v.to_str().ok()) == Some(key.expose())
-                    }
-                }
-            }
+            (Credential::ApiKey(key), AuthScheme::ApiKey(declared)) => match declared.location {
+                ApiKeyLocation::Query => form_urlencoded::parse(query.as_bytes())
+                    .any(|(name, value)| name == declared.name && value == key.expose()),
+                ApiKeyLocation::Header => headers
+                    .get_all(declared.name.as_str())
+                    .iter()
+                    .any(|value| value.to_str().ok() == Some(key.expose())),
+            },
+            // A value of another kind than the credential's scheme.
+            _ => false,
         }
     }
 
-    /// Adds this credential to an outgoing request (`verify`): `token` is the access token
-    /// fetched for client credentials.
-    pub(crate) fn attach(
+    /// Adds this value of a credential of `scheme` to an outgoing request (`verify`): `token`
+    /// is the access token fetched for client credentials.
+    fn attach(
         &self,
-        auth: &Auth,
+        scheme: &AuthScheme,
         token: Option<&str>,
         headers: &mut Vec<(String, String)>,
         query: &mut Vec<(String, String)>,
@@ -115,7 +147,7 @@ impl Credential {
                 headers.push(("authorization".into(), format!("Basic {encoded}")));
             }
             Credential::ApiKey(key) => {
-                if let Some(declared) = auth.api_key() {
+                if let AuthScheme::ApiKey(declared) = scheme {
                     let place = match declared.location {
                         ApiKeyLocation::Query => query,
                         ApiKeyLocation::Header => headers,
@@ -126,54 +158,152 @@ impl Credential {
         }
     }
 
-    /// Adds a credential of the preferred scheme that no server can know (`verify` provoking
-    /// a declared 401).
-    pub(crate) fn attach_invalid(auth: &Auth, headers: &mut Vec<(String, String)>, query: &mut Vec<(String, String)>) {
-        match auth.preferred() {
-            Some(AuthScheme::ApiKey(key)) => {
+    /// Adds a value of `scheme` that no server can know (`verify` provoking a declared 401).
+    fn attach_invalid(scheme: &AuthScheme, headers: &mut Vec<(String, String)>, query: &mut Vec<(String, String)>) {
+        match scheme {
+            AuthScheme::ApiKey(key) => {
                 let place = match key.location {
                     ApiKeyLocation::Query => query,
                     ApiKeyLocation::Header => headers,
                 };
                 place.push((key.name.clone(), "accord-invalid-key".into()));
             }
-            Some(AuthScheme::Basic(_)) => {
+            AuthScheme::Basic(_) => {
                 let encoded = base64::engine::general_purpose::STANDARD.encode("accord-invalid:accord-invalid");
                 headers.push(("authorization".into(), format!("Basic {encoded}")));
             }
-            Some(AuthScheme::OAuth2ClientCredentials(_) | AuthScheme::Bearer(_)) | None => {
+            AuthScheme::OAuth2ClientCredentials(_) | AuthScheme::Bearer(_) => {
                 headers.push(("authorization".into(), "Bearer accord-invalid-token".into()));
             }
         }
     }
+}
 
-    /// The credential from the environment variables the spec declares.
-    ///
-    /// Errors: the names of the declared variables that are unset or empty.
-    pub fn from_env(auth: &Auth) -> Result<Option<Credential>, Vec<String>> {
-        let read = |name: &str, missing: &mut Vec<String>| match std::env::var(name) {
-            Ok(value) if !value.is_empty() => value,
-            _ => {
-                missing.push(name.to_string());
-                String::new()
+/// Values of named credentials (the spec's names, `admin_token`); a name may hold several
+/// values (the mock accepts its test value and the one from the environment).
+#[derive(Debug, Clone, Default)]
+pub struct Credentials {
+    values: Vec<(String, Credential)>,
+}
+
+impl Credentials {
+    /// No values.
+    pub fn new() -> Credentials {
+        Credentials::default()
+    }
+
+    /// Adds a value for the credential `name`.
+    pub fn insert(&mut self, name: impl Into<String>, credential: Credential) {
+        self.values.push((name.into(), credential));
+    }
+
+    /// Adds every value of `other`.
+    pub fn extend(&mut self, other: &Credentials) {
+        self.values.extend(other.values.iter().cloned());
+    }
+
+    /// Whether no value is held.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The values with their names, in the order added.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Credential)> {
+        self.values.iter().map(|(name, credential)| (name.as_str(), credential))
+    }
+
+    /// The first value of the credential `name`.
+    pub fn get(&self, name: &str) -> Option<&Credential> {
+        self.iter().find(|(held, _)| *held == name).map(|(_, credential)| credential)
+    }
+
+    /// The fixed test value of every declared credential (see [`Credential::test`]).
+    pub fn test(auth: &Auth) -> Credentials {
+        let mut credentials = Credentials::new();
+        for declared in &auth.credentials {
+            credentials.insert(declared.name.clone(), Credential::test(&declared.scheme));
+        }
+        credentials
+    }
+
+    /// The values of the declared credentials whose environment variables are all set (a
+    /// basic password may be empty); the others are left out.
+    pub fn from_env(auth: &Auth) -> Credentials {
+        let mut credentials = Credentials::new();
+        for declared in &auth.credentials {
+            if let Ok(credential) = Credential::from_env(&declared.scheme) {
+                credentials.insert(declared.name.clone(), credential);
             }
-        };
-        let mut missing = Vec::new();
-        let credential = auth.preferred().map(|scheme| match scheme {
-            AuthScheme::OAuth2ClientCredentials(oauth) => {
-                let client_id = read(&oauth.client_id_env, &mut missing);
-                let client_secret = Secret::new(read(&oauth.client_secret_env, &mut missing));
-                Credential::ClientCredentials { client_id, client_secret }
+        }
+        credentials
+    }
+
+    /// The environment variables of the declared credentials that are unset or empty.
+    pub fn missing_env(auth: &Auth) -> Vec<String> {
+        auth.credentials.iter().filter_map(|declared| Credential::from_env(&declared.scheme).err()).flatten().collect()
+    }
+
+    /// The first alternative of `requirement` every credential of which has a value here.
+    pub fn met<'r>(&self, requirement: &'r Requirement) -> Option<&'r [String]> {
+        requirement
+            .alternatives
+            .iter()
+            .find(|names| names.iter().all(|name| self.get(name).is_some()))
+            .map(Vec::as_slice)
+    }
+
+    /// Whether a request meets `requirement`: for some alternative, it presents an accepted
+    /// value of every credential the alternative names (several headers or query parameters
+    /// at once when it names several). A public requirement is met by any request.
+    pub(crate) fn admit(
+        &self,
+        auth: &Auth,
+        requirement: &Requirement,
+        headers: &HeaderMap,
+        query: &str,
+        token_issued: &dyn Fn(&str) -> bool,
+    ) -> bool {
+        requirement.alternatives.iter().any(|names| {
+            names.iter().all(|name| {
+                let Some(declared) = auth.credential(name) else { return false };
+                self.iter()
+                    .filter(|(held, _)| held == name)
+                    .any(|(_, value)| value.presented_by(&declared.scheme, headers, query, token_issued))
+            })
+        })
+    }
+
+    /// Adds the credentials of the first alternative of `requirement` held here to an
+    /// outgoing request (`verify`); `token` is the access token for client credentials.
+    pub(crate) fn attach(
+        &self,
+        auth: &Auth,
+        requirement: &Requirement,
+        token: Option<&str>,
+        headers: &mut Vec<(String, String)>,
+        query: &mut Vec<(String, String)>,
+    ) {
+        for name in self.met(requirement).unwrap_or_default() {
+            if let (Some(declared), Some(value)) = (auth.credential(name), self.get(name)) {
+                value.attach(&declared.scheme, token, headers, query);
             }
-            AuthScheme::Bearer(bearer) => Credential::Bearer(Secret::new(read(&bearer.env, &mut missing))),
-            AuthScheme::Basic(basic) => {
-                let username = read(&basic.username_env, &mut missing);
-                let password = Secret::new(read(&basic.password_env, &mut missing));
-                Credential::Basic { username, password }
+        }
+    }
+
+    /// Adds values no server can know for the credentials of the first alternative of
+    /// `requirement` that needs any (`verify` provoking a declared 401).
+    pub(crate) fn attach_invalid(
+        auth: &Auth,
+        requirement: &Requirement,
+        headers: &mut Vec<(String, String)>,
+        query: &mut Vec<(String, String)>,
+    ) {
+        let names = requirement.alternatives.iter().find(|names| !names.is_empty());
+        for name in names.into_iter().flatten() {
+            if let Some(declared) = auth.credential(name) {
+                Credential::attach_invalid(&declared.scheme, headers, query);
             }
-            AuthScheme::ApiKey(key) => Credential::ApiKey(Secret::new(read(&key.env, &mut missing))),
-        });
-        if missing.is_empty() { Ok(credential) } else { Err(missing) }
+        }
     }
 }
 

@@ -22,7 +22,7 @@ mod server;
 mod verify;
 
 pub use accord_contract::Contract;
-pub use credentials::Credential;
+pub use credentials::{Credential, Credentials};
 pub use deliver::{Attempt, Delivery};
 pub use model::{Model, Problem, RouteMatch};
 pub use receiver::{Received, WebhookReceiver};

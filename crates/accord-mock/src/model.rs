@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+use accord_contract::wire::StatusPattern;
 use accord_contract::{Contract, ErrorCode, Operation};
 use jsonschema::Validator;
 use serde_json::{Map, Value};
@@ -149,7 +150,7 @@ impl Model {
     pub fn auth_error(&self, op: Option<&Operation>) -> Option<&ErrorCode> {
         match op {
             Some(op) => self.pick_code(op, &[401], &["UNAUTHORI", "AUTHENTICATION", "INVALID_TOKEN"]),
-            None => self.contract.errors.codes.iter().find(|c| c.statuses.contains(&401)),
+            None => self.contract.errors.matching(401).first().copied(),
         }
     }
 
@@ -169,10 +170,26 @@ impl Model {
     /// The code for an unknown resource (404).
     pub fn not_found_error(&self) -> Option<&ErrorCode> {
         let codes = &self.contract.errors.codes;
+        let exact = |c: &&ErrorCode| c.statuses.contains(&StatusPattern::Exact(404));
         codes
             .iter()
-            .find(|c| c.statuses.contains(&404) && c.name.to_ascii_uppercase().contains("NOT_FOUND"))
-            .or_else(|| codes.iter().find(|c| c.statuses.contains(&404)))
+            .find(|c| exact(c) && c.name.to_ascii_uppercase().contains("NOT_FOUND"))
+            .or_else(|| codes.iter().find(exact))
+            .or_else(|| self.contract.errors.matching(404).first().copied())
+    }
+
+    /// The status the mock answers `code` with when it means `intended`: `intended` when a
+    /// client classifies that as `code` (it is declared with it, or with its range or
+    /// `default`, and nothing more specific), else the status [`Errors::answer_status`]
+    /// picks for the code.
+    ///
+    /// [`Errors::answer_status`]: accord_contract::Errors::answer_status
+    pub fn error_status(&self, code: &ErrorCode, intended: u16) -> u16 {
+        let errors = &self.contract.errors;
+        if errors.matching(intended).iter().any(|c| c.name == code.name) {
+            return intended;
+        }
+        errors.answer_status(code).unwrap_or(intended)
     }
 
     /// The operation's codes, or every code when it lists none.
@@ -185,16 +202,28 @@ impl Model {
         }
     }
 
+    /// Among the operation's codes declared with one of `statuses`, one named like `names`
+    /// first; else a code a client would classify one of them as (declared with its range or
+    /// `default`).
     fn pick_code(&self, op: &Operation, statuses: &[u16], names: &[&str]) -> Option<&ErrorCode> {
-        let candidates: Vec<&ErrorCode> =
-            self.codes_of(op).into_iter().filter(|c| c.statuses.iter().any(|s| statuses.contains(s))).collect();
+        let exact = |c: &&ErrorCode| {
+            c.statuses.iter().any(|s| statuses.iter().any(|status| *s == StatusPattern::Exact(*status)))
+        };
+        let candidates: Vec<&ErrorCode> = self.codes_of(op).into_iter().filter(exact).collect();
         names
             .iter()
             .find_map(|needle| candidates.iter().copied().find(|c| c.name.to_ascii_uppercase().contains(needle)))
             .or_else(|| candidates.first().copied())
             .or_else(|| {
                 // Some specs declare shared codes without listing them per operation.
-                self.contract.errors.codes.iter().find(|c| c.statuses.iter().any(|s| statuses.contains(s)))
+                self.contract.errors.codes.iter().find(exact)
+            })
+            .or_else(|| {
+                // A range (`4XX`) or `default` code covers the status.
+                let listed = self.codes_of(op);
+                let covering: Vec<&ErrorCode> =
+                    statuses.iter().flat_map(|status| self.contract.errors.matching(*status)).collect();
+                covering.iter().copied().find(|c| listed.iter().any(|l| l.name == c.name)).or(covering.first().copied())
             })
     }
 

@@ -29,7 +29,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
 use crate::coerce;
-use crate::credentials::{Credential, basic_credentials};
+use crate::credentials::{Credential, Credentials, basic_credentials};
 use crate::deliver::{self, Delivery};
 use crate::listen;
 use crate::model::{Model, Problem, RouteMatch, includes};
@@ -59,9 +59,9 @@ pub struct MockOptions {
     /// Factor applied to the declared webhook retry delays (`0.001` turns an hour into 3.6 s).
     /// Default: 1 (the declared schedule).
     pub webhook_time_scale: f64,
-    /// Credentials accepted besides the fixed test credentials (typically the values of the
+    /// Credential values accepted besides the fixed test values (typically those of the
     /// spec's environment variables).
-    pub extra_credentials: Vec<Credential>,
+    pub extra_credentials: Credentials,
     /// Longest a client may take to send a request head, from connecting (or from the end of
     /// the previous response on a kept-alive connection); then the connection is closed, so
     /// slow or idle clients cannot hold connections indefinitely. Default: 30 s (hyper's own
@@ -81,7 +81,7 @@ impl Default for MockOptions {
             webhook_url: None,
             webhook_secret: None,
             webhook_time_scale: 1.0,
-            extra_credentials: Vec::new(),
+            extra_credentials: Credentials::new(),
             header_read_timeout: Duration::from_secs(30),
             body_read_timeout: Duration::from_secs(30),
         }
@@ -113,7 +113,7 @@ pub struct Exchange {
 pub(crate) struct Shared {
     pub(crate) model: Model,
     pub(crate) options: MockOptions,
-    accepted: Vec<Credential>,
+    accepted: Credentials,
     buckets: HashMap<String, TokenBucket>,
     /// Quotas shared by every operation.
     quotas: Vec<TokenBucket>,
@@ -147,11 +147,14 @@ struct Reply {
     status: u16,
     headers: Vec<(String, String)>,
     body: Option<Value>,
+    /// The media type of a response declared `text` or `binary`: the body (a JSON string)
+    /// is sent as its bytes with this `Content-Type`; `None` sends JSON.
+    raw_media_type: Option<String>,
 }
 
 impl Reply {
     fn json(status: u16, body: Value) -> Reply {
-        Reply { status, headers: Vec::new(), body: Some(body) }
+        Reply { status, headers: Vec::new(), body: Some(body), raw_media_type: None }
     }
 
     fn header(mut self, name: &str, value: impl Into<String>) -> Reply {
@@ -169,12 +172,21 @@ impl Reply {
                 headers.append(name, value);
             }
         }
-        let body = match &self.body {
-            Some(body) => {
+        let body = match (&self.body, &self.raw_media_type) {
+            (Some(body), Some(media_type)) => {
+                if let Ok(value) = HeaderValue::from_str(media_type) {
+                    headers.insert("content-type", value);
+                }
+                match body {
+                    Value::String(text) => Body::from(text.clone().into_bytes()),
+                    other => Body::from(other.to_string().into_bytes()),
+                }
+            }
+            (Some(body), None) => {
                 headers.insert("content-type", HeaderValue::from_static("application/json"));
                 Body::from(serde_json::to_vec(body).unwrap_or_default())
             }
-            None => Body::empty(),
+            (None, _) => Body::empty(),
         };
         (status, headers, body).into_response()
     }
@@ -182,8 +194,8 @@ impl Reply {
 
 impl Shared {
     pub(crate) fn new(contract: Contract, options: MockOptions) -> Shared {
-        let mut accepted: Vec<Credential> = Credential::test(&contract.auth).into_iter().collect();
-        accepted.extend(options.extra_credentials.iter().cloned());
+        let mut accepted = Credentials::test(&contract.auth);
+        accepted.extend(&options.extra_credentials);
         let bucket = |rate: &accord_contract::Rate| {
             TokenBucket::new(accord_runtime::RateLimit {
                 requests: rate.requests,
@@ -493,11 +505,10 @@ fn answer(
     let model = &shared.model;
     let contract = shared.contract();
     let reply = 'reply: {
-        if let Some(oauth) = contract.auth.oauth2()
-            && path == oauth.token_path
-            && method == Method::POST
+        if method == Method::POST
+            && let Some((name, _)) = contract.auth.oauth2().find(|(_, oauth)| path == oauth.token_path)
         {
-            break 'reply issue_token(shared, headers, body);
+            break 'reply issue_token(shared, name, headers, body);
         }
         let (op, path_params) = match model.route(method.as_str(), path) {
             RouteMatch::Found(op, params) => (op, params),
@@ -508,19 +519,19 @@ fn answer(
             RouteMatch::NotFound => {
                 let message = format!("no endpoint of `{}` matches {method} {path}", contract.name);
                 break 'reply match model.not_found_error() {
-                    Some(code) => error_reply(model, code, &message),
+                    Some(code) => error_reply(model, code, 404, &message),
                     None => Reply::json(404, json!({"error": message})),
                 };
             }
         };
         exchange.operation = Some(op.name.clone());
-        if !authorized(shared, headers, query) {
+        if !authorized(shared, op, headers, query) {
             let message = "missing or invalid credentials";
             break 'reply match model.auth_error(Some(op)) {
-                Some(code) => error_reply(model, code, message),
+                Some(code) => error_reply(model, code, 401, message),
                 None => Reply::json(401, json!({"error": message})),
             }
-            .header("www-authenticate", www_authenticate(contract));
+            .header("www-authenticate", www_authenticate(contract, op));
         }
         let step = match select_step(shared, headers, op) {
             Ok(step) => step,
@@ -548,7 +559,7 @@ fn answer(
                     let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
                     let message = format!("rate limit of {} per {}s exceeded", limit.requests, limit.window.as_secs());
                     let mut reply = match model.rate_limit_error(op) {
-                        Some(code) => error_reply(model, code, &message),
+                        Some(code) => error_reply(model, code, 429, &message),
                         None => Reply::json(429, json!({"error": message})),
                     };
                     if let Some(slot) = reply.body.as_mut().and_then(|b| b.pointer_mut("/retry_after"))
@@ -585,7 +596,7 @@ fn answer(
                 request.problems.iter().map(Problem::to_string).collect::<Vec<_>>().join("; ")
             );
             break 'reply match model.validation_error(op) {
-                Some(code) => error_reply(model, code, &message),
+                Some(code) => error_reply(model, code, 400, &message),
                 None => Reply::json(400, json!({"error": message})),
             };
         }
@@ -615,7 +626,7 @@ fn answer(
                 }
                 let message = format!("idempotency key `{key}` was used with another request");
                 break 'reply match model.idempotency_error(op) {
-                    Some(code) => error_reply(model, code, &message),
+                    Some(code) => error_reply(model, code, 409, &message),
                     None => Reply::json(409, json!({"error": message})),
                 };
             }
@@ -641,6 +652,11 @@ fn with_headers(mut reply: Reply, headers: Vec<(String, String)>) -> Reply {
 fn fill_declared_headers(shared: &Shared, operation: Option<&str>, mut reply: Reply) -> Reply {
     let Some(op) = operation.and_then(|name| shared.contract().operation(name)) else { return reply };
     let Some(declared) = op.response(reply.status) else { return reply };
+    if declared.content_type.is_raw() && reply.raw_media_type.is_none() {
+        // A media type range (`image/*`) is no `Content-Type`: the content type's own is sent.
+        let media_type = declared.media_type.as_deref().filter(|m| !m.ends_with("/*"));
+        reply.raw_media_type = Some(media_type.unwrap_or(declared.content_type.media_type()).to_string());
+    }
     let rates = &shared.contract().rate_limits;
     let now_unix = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     for name in &declared.headers {
@@ -662,24 +678,27 @@ fn fill_declared_headers(shared: &Shared, operation: Option<&str>, mut reply: Re
     reply
 }
 
-fn error_reply(model: &Model, code: &ErrorCode, message: &str) -> Reply {
-    let status = code.statuses.first().copied().unwrap_or(400);
-    Reply::json(status, model.error_body(code, message))
+/// The answer for error `code` where the mock means status `intended` (401 for missing
+/// credentials, …): that status when a client classifies it as `code`, else one that it does
+/// (a `default` code declared for statuses no other code has).
+fn error_reply(model: &Model, code: &ErrorCode, intended: u16, message: &str) -> Reply {
+    Reply::json(model.error_status(code, intended), model.error_body(code, message))
 }
 
-fn www_authenticate(contract: &Contract) -> String {
-    // The challenge of the preferred scheme (RFC 9110 §11.6.1); an API key has no standard
-    // challenge, so it gets the bearer one.
-    let challenge = match contract.auth.preferred() {
+fn www_authenticate(contract: &Contract, op: &Operation) -> String {
+    // The challenge of the operation's preferred credential (RFC 9110 §11.6.1); an API key
+    // has no standard challenge, so it gets the bearer one.
+    let preferred = op.auth.alternatives.iter().flatten().next().and_then(|name| contract.auth.credential(name));
+    let challenge = match preferred.map(|credential| &credential.scheme) {
         Some(AuthScheme::Basic(_)) => "Basic",
         Some(AuthScheme::OAuth2ClientCredentials(_) | AuthScheme::Bearer(_) | AuthScheme::ApiKey(_)) | None => "Bearer",
     };
     format!("{challenge} realm=\"{}\"", contract.name)
 }
 
-/// The OAuth2 token endpoint (RFC 6749 §4.4): client credentials in the form body or in
-/// Basic auth; errors as §5.2 describes.
-fn issue_token(shared: &Shared, headers: &HeaderMap, body: &Bytes) -> Reply {
+/// The OAuth2 token endpoint of credential `name` (RFC 6749 §4.4): client credentials in the
+/// form body or in Basic auth; errors as §5.2 describes.
+fn issue_token(shared: &Shared, name: &str, headers: &HeaderMap, body: &Bytes) -> Reply {
     let form = coerce::decode_form(body);
     let text = |key: &str| form.get(key).and_then(Value::as_str).map(str::to_string);
     if text("grant_type").as_deref() != Some("client_credentials") {
@@ -689,7 +708,7 @@ fn issue_token(shared: &Shared, headers: &HeaderMap, body: &Bytes) -> Reply {
         Some((id, secret)) => (Some(id), Some(secret)),
         None => (text("client_id"), text("client_secret")),
     };
-    let valid = shared.accepted.iter().any(|credential| match credential {
+    let valid = shared.accepted.iter().filter(|(held, _)| *held == name).any(|(_, credential)| match credential {
         Credential::ClientCredentials { client_id, client_secret } => {
             id.as_deref() == Some(client_id.as_str()) && secret.as_deref() == Some(client_secret.expose())
         }
@@ -702,18 +721,26 @@ fn issue_token(shared: &Shared, headers: &HeaderMap, body: &Bytes) -> Reply {
     inner.issued += 1;
     let token = format!("mock-access-token-{}", inner.issued);
     inner.tokens.insert(token.clone());
-    let scope = shared.contract().auth.oauth2().map(|o| o.scopes.join(" ")).unwrap_or_default();
+    let scope = shared
+        .contract()
+        .auth
+        .oauth2()
+        .find(|(held, _)| *held == name)
+        .map(|(_, o)| o.scopes.join(" "))
+        .unwrap_or_default();
     Reply::json(200, json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600, "scope": scope}))
         .header("cache-control", "no-store")
 }
 
-fn authorized(shared: &Shared, headers: &HeaderMap, query: &str) -> bool {
+/// Whether the request meets the operation's requirement: any alternative, with an accepted
+/// value of every credential it names.
+fn authorized(shared: &Shared, op: &Operation, headers: &HeaderMap, query: &str) -> bool {
     let auth = &shared.contract().auth;
-    if !auth.any() {
+    if !auth.any() || op.auth.is_public() {
         return true;
     }
     let token_issued = |token: &str| shared.lock().tokens.contains(token);
-    shared.accepted.iter().any(|credential| credential.presented_by(auth, headers, query, &token_issued))
+    shared.accepted.admit(auth, &op.auth, headers, query, &token_issued)
 }
 
 /// The scenario step this request plays, if any.
@@ -846,10 +873,28 @@ fn read_request(
                     crate::multipart::decode(body, content_type, &declared.file_fields)
                         .map(|object| coerce::coerce(Value::Object(object), &declared.schema, defs))
                 }
+                // Sent as they are: the media type is checked, the bytes are the body (as
+                // text, for comparing with a scenario's).
+                ContentType::Text | ContentType::Binary => {
+                    let sent = headers.get("content-type").and_then(|v| v.to_str().ok());
+                    if let Some(problem) =
+                        raw_media_problem(declared.content_type, declared.media_type.as_deref(), sent)
+                    {
+                        problems.push(Problem { at: "header/content-type".into(), message: problem });
+                    }
+                    match declared.content_type {
+                        ContentType::Text => std::str::from_utf8(body)
+                            .map(|text| Value::String(text.to_string()))
+                            .map_err(|e| format!("not UTF-8 text: {e}")),
+                        _ => Ok(Value::String(String::from_utf8_lossy(body).into_owned())),
+                    }
+                }
             };
             match value {
                 Ok(value) => {
-                    problems.extend(model.validate(&declared.schema, &value, "body"));
+                    if !declared.content_type.is_raw() {
+                        problems.extend(model.validate(&declared.schema, &value, "body"));
+                    }
                     decoded_body = Some(value);
                 }
                 Err(message) => problems.push(Problem { at: "body".into(), message }),
@@ -857,6 +902,24 @@ fn read_request(
         }
     }
     Decoded { path, query: decoded_query, body: decoded_body, problems }
+}
+
+/// What is wrong with the `Content-Type` a raw (`text` or `binary`) body came with, given the
+/// declared media type (`None`: the content type's own, or any for `binary`); media types
+/// compare without parameters and case-insensitively (RFC 9110 §8.3.1), `image/*` admits
+/// any `image/…`.
+fn raw_media_problem(content_type: ContentType, declared: Option<&str>, sent: Option<&str>) -> Option<String> {
+    let sent = sent.map(|s| s.split(';').next().unwrap_or(s).trim().to_ascii_lowercase());
+    let expected = declared.unwrap_or(content_type.media_type()).to_ascii_lowercase();
+    // A `binary` body without a declared media type may be any bytes.
+    if declared.is_none() && content_type == ContentType::Binary {
+        return None;
+    }
+    let fits = sent.as_deref().is_some_and(|sent| match expected.strip_suffix('*') {
+        Some(prefix) => sent.starts_with(prefix),
+        None => sent == expected,
+    });
+    (!fits).then(|| format!("expected `{expected}`, got {}", sent.map(|s| format!("`{s}`")).unwrap_or("none".into())))
 }
 
 /// Where the request differs from what the scenario step sends.
@@ -889,7 +952,8 @@ fn step_mismatches(step: &Step, request: &Decoded, headers: &HeaderMap) -> Vec<P
 }
 
 fn step_reply(step: &Step) -> Reply {
-    let mut reply = Reply { status: step.status, headers: Vec::new(), body: step.response_body.clone() };
+    let mut reply =
+        Reply { status: step.status, headers: Vec::new(), body: step.response_body.clone(), raw_media_type: None };
     for (name, value) in &step.response_headers {
         reply = reply.header(name, value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string()));
     }
@@ -899,7 +963,9 @@ fn step_reply(step: &Step) -> Reply {
 /// The operation's first 2xx response, its example with path parameter values copied into
 /// top-level fields of the same name (`GET /orders/ORD-1` answers `order_id: ORD-1`).
 fn default_reply(op: &Operation, path_params: &Map<String, Value>) -> Reply {
-    let Some(success) = op.success() else { return Reply { status: 204, headers: Vec::new(), body: None } };
+    let Some(success) = op.success() else {
+        return Reply { status: 204, headers: Vec::new(), body: None, raw_media_type: None };
+    };
     let mut body = success.example.clone().filter(|_| success.schema.is_some());
     if let Some(Value::Object(object)) = &mut body {
         for (name, value) in path_params {
@@ -910,7 +976,13 @@ fn default_reply(op: &Operation, path_params: &Map<String, Value>) -> Reply {
             }
         }
     }
-    Reply { status: success.status, headers: Vec::new(), body }
+    // A `2XX` range is answered with the first status of it that nothing declares exactly.
+    let status = success
+        .status
+        .statuses()
+        .find(|status| op.response(*status).is_some_and(|r| std::ptr::eq(r, success)))
+        .unwrap_or(200);
+    Reply { status, headers: Vec::new(), body, raw_media_type: None }
 }
 
 fn fingerprint(method: &Method, path: &str, body: &Bytes) -> String {
@@ -1027,5 +1099,28 @@ async fn control(shared: &Arc<Shared>, method: &Method, path: &str, body: &Bytes
             }
         }
         _ => Reply::json(404, json!({"error": format!("no control endpoint {method} {path}")})),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_bodies_must_come_with_their_declared_media_type() {
+        let text = ContentType::Text;
+        assert_eq!(raw_media_problem(text, Some("text/csv"), Some("text/csv; charset=utf-8")), None);
+        assert_eq!(raw_media_problem(text, Some("text/csv"), Some("TEXT/CSV")), None);
+        assert_eq!(raw_media_problem(text, None, Some("text/plain")), None);
+        assert_eq!(
+            raw_media_problem(text, Some("text/csv"), Some("application/json")).as_deref(),
+            Some("expected `text/csv`, got `application/json`")
+        );
+        assert_eq!(raw_media_problem(text, None, None).as_deref(), Some("expected `text/plain`, got none"));
+        let binary = ContentType::Binary;
+        assert_eq!(raw_media_problem(binary, Some("image/*"), Some("image/png")), None);
+        assert!(raw_media_problem(binary, Some("image/*"), Some("application/pdf")).is_some());
+        // Undeclared, a binary body may be any bytes.
+        assert_eq!(raw_media_problem(binary, None, Some("application/zip")), None);
     }
 }

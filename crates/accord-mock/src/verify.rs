@@ -19,7 +19,7 @@ use accord_contract::{Contract, Operation, Scenario, Step};
 use accord_runtime::reqwest;
 use serde_json::{Map, Value};
 
-use crate::credentials::Credential;
+use crate::credentials::{Credential, Credentials};
 use crate::model::{Model, Problem, includes};
 use crate::server::{CONTROL_PREFIX, SCENARIO_HEADER, STEP_HEADER};
 
@@ -40,8 +40,9 @@ pub(crate) fn reqwest_method(method: HttpMethod) -> reqwest::Method {
 pub struct VerifyOptions {
     /// Base URL the operation paths are appended to (`http://127.0.0.1:4010`).
     pub base_url: String,
-    /// Credential for the declared auth; `None` sends none.
-    pub credential: Option<Credential>,
+    /// Values of the declared credentials; each request carries the first alternative of
+    /// its operation's requirement held here. Empty sends none.
+    pub credentials: Credentials,
     /// Only these scenarios (all when empty).
     pub scenarios: Vec<String>,
     /// Longest wait for one request, from sending it to the last byte of its response body
@@ -59,12 +60,12 @@ pub struct VerifyOptions {
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
 
 impl VerifyOptions {
-    /// Options for `base_url` with a credential and every scenario: 30 s per request, 120 s
+    /// Options for `base_url` with credentials and every scenario: 30 s per request, 120 s
     /// for the run, bodies up to 16 MiB.
-    pub fn new(base_url: impl Into<String>, credential: Option<Credential>) -> VerifyOptions {
+    pub fn new(base_url: impl Into<String>, credentials: Credentials) -> VerifyOptions {
         VerifyOptions {
             base_url: base_url.into(),
-            credential,
+            credentials,
             scenarios: Vec::new(),
             timeout: Duration::from_secs(30),
             deadline: Duration::from_secs(120),
@@ -281,20 +282,22 @@ pub async fn verify(contract: &Contract, options: &VerifyOptions) -> Report {
         return Report { spec: contract.name.clone(), base_url: base, mock: false, scenarios };
     };
     let mut report = Report { spec: contract.name.clone(), base_url: base.clone(), mock, scenarios: Vec::new() };
-    let credential = match (&options.credential, contract.auth.any(), mock) {
-        (Some(credential), _, _) => Some(credential.clone()),
+    let credentials = match (options.credentials.is_empty(), contract.auth.any(), mock) {
+        (false, _, _) => options.credentials.clone(),
         // An accord mock accepts the fixed test credentials.
-        (None, true, true) => Credential::test(&contract.auth),
-        (None, true, false) => {
-            let variables = Credential::from_env(&contract.auth).err().unwrap_or_default().join(", ");
+        (true, true, true) => Credentials::test(&contract.auth),
+        (true, true, false) => {
+            let variables = Credentials::missing_env(&contract.auth).join(", ");
             let reason = format!("`{}` declares auth and no credential was given (set {variables})", contract.name);
             report.scenarios = contract.scenarios.iter().map(|s| skip(s, reason.clone())).collect();
             return report;
         }
-        (None, false, _) => None,
+        (true, false, _) => Credentials::new(),
     };
-    let token = match (&credential, contract.auth.oauth2()) {
-        (Some(Credential::ClientCredentials { client_id, client_secret }), Some(oauth)) => {
+    // The access token of the first OAuth2 credential given (one token per run).
+    let oauth = contract.auth.oauth2().find_map(|(name, oauth)| Some((credentials.get(name)?, oauth)));
+    let token = match oauth {
+        Some((Credential::ClientCredentials { client_id, client_secret }, oauth)) => {
             let declared = contract.environments.iter().any(|e| e.base_url.trim_end_matches('/') == base);
             let url = if declared { oauth.token_url.clone() } else { format!("{base}{}", oauth.token_path) };
             let fetch = fetch_token(&http, &url, client_id, client_secret.expose(), &oauth.scopes, &limits);
@@ -340,7 +343,7 @@ pub async fn verify(contract: &Contract, options: &VerifyOptions) -> Report {
             base: &base,
             model: &model,
             mock,
-            credential: credential.as_ref(),
+            credentials: &credentials,
             token: token.as_ref().and_then(|t| t.as_ref().ok()).map(String::as_str),
             limits: &limits,
         };
@@ -578,7 +581,7 @@ struct Context<'a> {
     base: &'a str,
     model: &'a Model,
     mock: bool,
-    credential: Option<&'a Credential>,
+    credentials: &'a Credentials,
     token: Option<&'a str>,
     limits: &'a Limits,
 }
@@ -630,13 +633,11 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
         .as_ref()
         .is_some_and(|code| model.auth_error(Some(op)).is_some_and(|auth| &auth.name == code) && step.status == 401);
     let mut request_headers: Vec<(String, String)> = Vec::new();
-    match (context.credential, expects_auth_error) {
-        // Provoke the declared 401 with a credential the server cannot know.
-        (_, true) if contract.auth.any() => {
-            Credential::attach_invalid(&contract.auth, &mut request_headers, &mut query)
-        }
-        (Some(credential), _) => credential.attach(&contract.auth, context.token, &mut request_headers, &mut query),
-        (None, _) => {}
+    if expects_auth_error && contract.auth.any() {
+        // Provoke the declared 401 with credentials the server cannot know.
+        Credentials::attach_invalid(&contract.auth, &op.auth, &mut request_headers, &mut query);
+    } else {
+        context.credentials.attach(&contract.auth, &op.auth, context.token, &mut request_headers, &mut query);
     }
     if !query.is_empty() {
         url.push('?');
@@ -676,6 +677,16 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
             ContentType::Multipart => {
                 let brackets = declared.object_parts == Some(ObjectParts::Brackets);
                 request.multipart(accord_runtime::Multipart::from_json(body, &declared.file_fields, brackets).to_form())
+            }
+            // The scenario's string, sent as it is with the declared media type (a range
+            // such as `image/*` sends the content type's own).
+            ContentType::Text | ContentType::Binary => {
+                let media_type = declared.media_type.as_deref().filter(|m| !m.ends_with("/*"));
+                let bytes = match body {
+                    Value::String(text) => text.clone().into_bytes(),
+                    other => other.to_string().into_bytes(),
+                };
+                request.header("content-type", media_type.unwrap_or(declared.content_type.media_type())).body(bytes)
             }
         };
     }
@@ -763,17 +774,25 @@ pub fn check_response(
         deviation("status", format!("expected {}, got {status}", step.status));
     }
     let declared = op.response(status);
+    // The codes a client would classify the status as (exact, else range, else `default`).
     let codes_for_status: Vec<_> = contract
         .errors
-        .codes
-        .iter()
-        .filter(|c| c.statuses.contains(&status) && (op.errors.is_empty() || op.errors.contains(&c.name)))
+        .matching(status)
+        .into_iter()
+        .filter(|c| op.errors.is_empty() || op.errors.contains(&c.name))
         .collect();
     if declared.is_none() && codes_for_status.is_empty() {
         deviation("status", format!("{status} is not declared for `{}`", op.name));
     }
+    let raw = declared.filter(|r| r.content_type.is_raw());
     let body: Option<Value> = if bytes.is_empty() {
         None
+    } else if let Some(raw) = raw {
+        // Read as it is: the text (or the bytes as lossy text), not JSON.
+        if raw.content_type == ContentType::Text && std::str::from_utf8(bytes).is_err() {
+            deviation("body", "not UTF-8 text".into());
+        }
+        Some(Value::String(String::from_utf8_lossy(bytes).into_owned()))
     } else {
         match serde_json::from_slice(bytes) {
             Ok(value) => Some(value),
@@ -794,7 +813,7 @@ pub fn check_response(
     // As generated clients classify: by the code field's value, else by the status alone when
     // exactly one code has it.
     let by_status = || {
-        let mut with_status = contract.errors.codes.iter().filter(|c| c.statuses.contains(&status));
+        let mut with_status = contract.errors.matching(status).into_iter();
         match (with_status.next(), with_status.next()) {
             (Some(only), None) if !(200..300).contains(&status) => Some(only.name.clone()),
             _ => None,
@@ -823,6 +842,8 @@ pub fn check_response(
             .map(|c| c.schema.clone()),
     };
     match (&schema, &body) {
+        // A raw body has no JSON to validate.
+        (Some(_), Some(_)) if raw.is_some() => {}
         (Some(schema), Some(body)) => deviations.extend(model.validate(schema, body, "body")),
         (Some(_), None) if declared.is_none_or(|r| r.schema.is_some()) && status != 204 => {
             deviations.push(Problem { at: "body".into(), message: "missing; the contract declares one".into() })

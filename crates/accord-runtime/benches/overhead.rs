@@ -97,7 +97,7 @@ fn generated_client(bencher: divan::Bencher) {
     let client = orders_client::Client::builder()
         .base_url(server())
         .client_credentials(ClientCredentials::new("bench", "bench-secret"))
-        .token_url(format!("{}/oauth/token", server()))
+        .client_credentials_token_url(format!("{}/oauth/token", server()))
         // The declared 300/minute would throttle the loop; the limiter has its own bench.
         .rate_limits(None)
         .build()

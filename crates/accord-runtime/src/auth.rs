@@ -2,7 +2,13 @@
 //! (header or query), bearer token (RFC 6750), HTTP basic (RFC 7617), and OAuth 2.0 client
 //! credentials (RFC 6749 §4.4) with a cached token refreshed before it expires and after a
 //! `refresh_auth` error. [`Authenticate`] is the trait the client calls; [`Auth`] is the
-//! implementation generated builders fill in, and `Auth::Custom` takes a user's own.
+//! implementation of one credential, and `Auth::Custom` takes a user's own.
+//!
+//! A spec names its credentials, any number of each scheme; a generated builder puts those
+//! the user set into [`Credentials`], and each request carries its operation's
+//! [`Requirement`] (OpenAPI's `security`, an OR of ANDs): the client sends the credentials of
+//! the first alternative it holds all of ([`Credentials::choose`]), several headers or query
+//! parameters together when the alternative names several.
 
 use std::fmt;
 use std::future::Future;
@@ -295,10 +301,243 @@ impl Authenticate for Auth {
     }
 }
 
+/// What a request must carry: the spec's requirement for its operation (OpenAPI 3.1.0
+/// §4.8.30, Security Requirement Object), which generated request builders set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Requirement {
+    /// Any one credential the client holds, the first in the spec's order; none when it
+    /// holds none. What a request built by hand gets.
+    #[default]
+    AnyOne,
+    /// Alternatives in order of preference, any one enough, each the names of credentials
+    /// sent together. An empty alternative needs nothing ([`Requirement::PUBLIC`]).
+    AnyOf(&'static [&'static [&'static str]]),
+}
+
+impl Requirement {
+    /// A public operation: no credentials are sent.
+    pub const PUBLIC: Requirement = Requirement::AnyOf(&[&[]]);
+
+    /// The alternatives as text for an error: `` `app_id` and `app_key`, or `token` ``.
+    fn describe(&self) -> String {
+        match self {
+            Requirement::AnyOne => "a credential".to_string(),
+            Requirement::AnyOf(alternatives) => alternatives
+                .iter()
+                .map(|names| names.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(" and "))
+                .collect::<Vec<_>>()
+                .join(", or "),
+        }
+    }
+}
+
+/// The named credentials a client holds, in the spec's order, each an [`Auth`]; applied to a
+/// request by its [`Requirement`]. Names are the spec's (`admin_token`).
+#[derive(Default)]
+pub struct Credentials {
+    held: Vec<(&'static str, Auth)>,
+    anonymous: bool,
+}
+
+/// Which held credentials (by position in [`Credentials`]) a request carries, and the
+/// generation of each, for a refresh after a `refresh_auth` error.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UsedCredentials(pub Vec<(usize, CredentialGeneration)>);
+
+impl Credentials {
+    /// No credentials.
+    pub fn new() -> Self {
+        Credentials::default()
+    }
+
+    /// Holds `auth` as the credential `name`, replacing one of that name.
+    pub fn insert(&mut self, name: &'static str, auth: Auth) {
+        match self.held.iter_mut().find(|(held, _)| *held == name) {
+            Some(slot) => slot.1 = auth,
+            None => self.held.push((name, auth)),
+        }
+    }
+
+    /// Sends a request whose requirement the held credentials cannot meet without
+    /// credentials, instead of failing it (a builder's `allow_anonymous`).
+    pub fn allow_anonymous(&mut self) {
+        self.anonymous = true;
+    }
+
+    /// Whether a request whose requirement is not met is sent anyway.
+    pub fn anonymous(&self) -> bool {
+        self.anonymous
+    }
+
+    /// Whether no credential is held.
+    pub fn is_empty(&self) -> bool {
+        self.held.is_empty()
+    }
+
+    /// The credential named `name`.
+    pub fn get(&self, name: &str) -> Option<&Auth> {
+        self.held.iter().find(|(held, _)| *held == name).map(|(_, auth)| auth)
+    }
+
+    /// The names held, in order.
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.held.iter().map(|(name, _)| *name)
+    }
+
+    /// The positions of the credentials a request with `requirement` carries: those of the
+    /// first alternative all of whose credentials are held (an empty one is always met);
+    /// for [`Requirement::AnyOne`] the first held credential, or none. `None`: no alternative
+    /// is met.
+    pub fn choose(&self, requirement: Requirement) -> Option<Vec<usize>> {
+        let position = |name: &str| self.held.iter().position(|(held, _)| *held == name);
+        match requirement {
+            Requirement::AnyOne => Some(if self.held.is_empty() { Vec::new() } else { vec![0] }),
+            Requirement::AnyOf(alternatives) => {
+                alternatives.iter().find_map(|names| names.iter().map(|name| position(name)).collect())
+            }
+        }
+    }
+
+    /// The error of a request whose requirement no held credentials meet.
+    pub fn unmet(&self, operation: &str, requirement: Requirement) -> TransportError {
+        let held: Vec<&str> = self.names().collect();
+        TransportError::message(format!(
+            "operation `{operation}` needs {}; the client holds {}: set them on the builder or with `credentials_from_env`",
+            requirement.describe(),
+            if held.is_empty() {
+                "none".to_string()
+            } else {
+                held.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+            }
+        ))
+    }
+
+    /// Adds the credentials at `chosen` (from [`Credentials::choose`]) to `request`, each
+    /// through its [`Authenticate`].
+    ///
+    /// Errors: a credential cannot be obtained (token endpoint unreachable or refusing) or
+    /// holds characters a header cannot.
+    pub async fn apply(
+        &self,
+        http: &reqwest::Client,
+        mut request: reqwest::RequestBuilder,
+        chosen: &[usize],
+    ) -> Result<(reqwest::RequestBuilder, UsedCredentials), TransportError> {
+        let mut used = UsedCredentials::default();
+        for &index in chosen {
+            let Some((_, auth)) = self.held.get(index) else { continue };
+            let (next, generation) = auth.authenticate(http, request).await?;
+            request = next;
+            used.0.push((index, generation));
+        }
+        Ok((request, used))
+    }
+
+    /// After a `refresh_auth` error: refreshes each credential the request carried; whether
+    /// any will be different on the next attempt.
+    pub async fn refresh(&self, used: &UsedCredentials) -> bool {
+        let mut refreshed = false;
+        for (index, generation) in &used.0 {
+            if let Some((_, auth)) = self.held.get(*index) {
+                refreshed |= auth.refresh(*generation).await;
+            }
+        }
+        refreshed
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `Auth`'s own Debug hides every secret.
+        f.debug_struct("Credentials").field("held", &self.held).field("anonymous", &self.anonymous).finish()
+    }
+}
+
 /// A header value marked sensitive, so that reqwest and hyper never print it.
 fn sensitive(value: &str) -> Result<reqwest::header::HeaderValue, TransportError> {
     let mut value = reqwest::header::HeaderValue::from_str(value)
         .map_err(|_| TransportError::message("a credential contains characters not allowed in a header"))?;
     value.set_sensitive(true);
     Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(name: &str) -> Auth {
+        Auth::ApiKey {
+            location: ApiKeyLocation::Header,
+            name: name.to_string(),
+            key: Secret::new(format!("{name}-value")),
+        }
+    }
+
+    fn held(names: &[&'static str]) -> Credentials {
+        let mut credentials = Credentials::new();
+        for name in names {
+            credentials.insert(name, key(name));
+        }
+        credentials
+    }
+
+    /// The choice of credentials, a pure function of what is held and what is required.
+    #[test]
+    fn the_first_alternative_held_in_full_is_chosen() {
+        const KEYS_OR_TOKEN: Requirement = Requirement::AnyOf(&[&["app_id", "app_key"], &["token"]]);
+        const OPTIONAL: Requirement = Requirement::AnyOf(&[&["token"], &[]]);
+        let table: &[(&[&'static str], Requirement, Option<Vec<usize>>, &str)] = &[
+            (&["app_id", "app_key", "token"], KEYS_OR_TOKEN, Some(vec![0, 1]), "both keys: the first alternative"),
+            (&["app_key", "app_id"], KEYS_OR_TOKEN, Some(vec![1, 0]), "in the requirement's order"),
+            (&["app_id", "token"], KEYS_OR_TOKEN, Some(vec![1]), "one key missing: the token"),
+            (&["app_id"], KEYS_OR_TOKEN, None, "no alternative complete"),
+            (&[], KEYS_OR_TOKEN, None, "nothing held"),
+            (&[], Requirement::PUBLIC, Some(vec![]), "public: nothing needed"),
+            (&["token"], Requirement::PUBLIC, Some(vec![]), "public: nothing sent"),
+            (&["token"], OPTIONAL, Some(vec![0]), "optional, held: sent"),
+            (&[], OPTIONAL, Some(vec![]), "optional, not held: none"),
+            (&["app_id", "token"], Requirement::AnyOne, Some(vec![0]), "a hand-built request: the first held"),
+            (&[], Requirement::AnyOne, Some(vec![]), "a hand-built request, nothing held"),
+        ];
+        for (names, requirement, expected, case) in table {
+            assert_eq!(held(names).choose(*requirement), *expected, "{case}");
+        }
+    }
+
+    #[test]
+    fn inserting_a_name_again_replaces_it_and_debug_hides_the_values() {
+        let mut credentials = held(&["app_id"]);
+        credentials.insert("app_id", Auth::Bearer(Secret::new("other-secret")));
+        assert_eq!(credentials.names().collect::<Vec<_>>(), ["app_id"]);
+        assert!(matches!(credentials.get("app_id"), Some(Auth::Bearer(_))));
+        let shown = format!("{credentials:?}");
+        assert!(!shown.contains("other-secret") && shown.contains("app_id"), "{shown}");
+    }
+
+    /// Every credential of the chosen alternative is on the one request: two headers and a
+    /// query parameter together.
+    #[tokio::test]
+    async fn the_chosen_credentials_are_all_applied_to_one_request() {
+        let mut credentials = held(&["app_id", "app_key"]);
+        let tenant = Auth::ApiKey { location: ApiKeyLocation::Query, name: "tenant".into(), key: Secret::new("t-1") };
+        credentials.insert("tenant", tenant);
+        credentials.insert("admin", Auth::Bearer(Secret::new("admin-token")));
+        let requirement = Requirement::AnyOf(&[&["app_id", "app_key", "tenant"], &["admin"]]);
+        let chosen = credentials.choose(requirement).expect("met");
+        let http = crate::client::http_builder().build().expect("client");
+        let (builder, used) =
+            credentials.apply(&http, http.get("http://127.0.0.1:9/things"), &chosen).await.expect("applied");
+        let request = builder.build().expect("a request");
+        assert_eq!(request.headers()["app_id"], "app_id-value");
+        assert_eq!(request.headers()["app_key"], "app_key-value");
+        assert!(request.headers()["app_id"].is_sensitive());
+        assert_eq!(request.url().query(), Some("tenant=t-1"));
+        assert!(request.headers().get("authorization").is_none(), "the other alternative is not sent");
+        assert_eq!(used.0.len(), 3);
+        // Static credentials have nothing to refresh.
+        assert!(!credentials.refresh(&used).await);
+
+        let message = held(&["app_id"]).unmet("list_things", requirement).to_string();
+        assert!(message.contains("`list_things` needs `app_id` and `app_key` and `tenant`, or `admin`"), "{message}");
+    }
 }

@@ -13,7 +13,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio::time::Instant;
 use tracing::Instrument as _;
 
-use crate::auth::{Auth, Authenticate as _, CredentialGeneration};
+use crate::auth::{Auth, Authenticate as _, CredentialGeneration, Credentials, UsedCredentials};
 use crate::error::{TransportError, TransportErrorKind};
 use crate::policy::{RetryPolicy, RetryStrategy, Timeouts};
 use crate::rate_limit::{RateLimitConfig, RateLimiter};
@@ -73,8 +73,12 @@ impl Default for RetryConfig {
 pub struct ClientConfig {
     /// Base URL the endpoint paths are appended to (no trailing slash needed).
     pub base_url: String,
-    /// Credentials.
+    /// Authentication applied to every request, whatever its operation requires (a user's
+    /// own scheme); default none.
     pub auth: Auth,
+    /// The spec's named credentials the user set, applied per request by its
+    /// [`crate::auth::Requirement`].
+    pub credentials: Credentials,
     /// Headers sent on every request.
     pub default_headers: Vec<DefaultHeader>,
     /// Connect, attempt and operation time limits.
@@ -94,6 +98,7 @@ impl ClientConfig {
         ClientConfig {
             base_url: base_url.into(),
             auth: Auth::None,
+            credentials: Credentials::new(),
             default_headers: Vec::new(),
             timeouts: Timeouts::default(),
             retry: RetryConfig::default(),
@@ -116,6 +121,7 @@ struct Inner {
     base_url: String,
     origin: url::Origin,
     auth: Auth,
+    credentials: Credentials,
     default_headers: Vec<DefaultHeader>,
     timeouts: Timeouts,
     retry: RetryConfig,
@@ -157,6 +163,7 @@ impl Client {
                 base_url: config.base_url.trim_end_matches('/').to_string(),
                 origin: parsed.origin(),
                 auth: config.auth,
+                credentials: config.credentials,
                 default_headers: config.default_headers,
                 timeouts: config.timeouts,
                 budget: config.retry.budget.map(RetryBudget::new),
@@ -171,9 +178,14 @@ impl Client {
         &self.inner.base_url
     }
 
-    /// The credentials this client applies.
+    /// The authentication this client applies to every request.
     pub fn auth(&self) -> &Auth {
         &self.inner.auth
+    }
+
+    /// The named credentials this client applies by each request's requirement.
+    pub fn credentials(&self) -> &Credentials {
+        &self.inner.credentials
     }
 
     /// The retry budget shared by this client's clones, if enabled.
@@ -238,6 +250,15 @@ impl Client {
 
     async fn run(&self, request: &RequestSpec, deadline: Option<Instant>) -> Result<RawResponse, TransportError> {
         let headers = self.request_headers(request)?;
+        // The credentials are chosen once per request: the first alternative of its
+        // requirement the client holds. Unmet, the request fails here, unless the user
+        // replaced the spec's auth or allowed anonymous requests.
+        let credentials = &self.inner.credentials;
+        let chosen = match credentials.choose(request.auth) {
+            Some(chosen) => chosen,
+            None if credentials.anonymous() || !matches!(self.inner.auth, Auth::None) => Vec::new(),
+            None => return Err(credentials.unmet(request.operation, request.auth)),
+        };
         let idempotency_key = request.idempotency_header.is_some_and(|name| headers.contains_key(name));
         let retry = &self.inner.retry;
         let mut attempt: u32 = 0;
@@ -254,7 +275,7 @@ impl Client {
                 }
             }
             let attempt_span = tracing::debug_span!("accord.attempt", attempt, status = tracing::field::Empty);
-            let (outcome, generation) = self.attempt(request, &headers).instrument(attempt_span.clone()).await;
+            let (outcome, used) = self.attempt(request, &headers, &chosen).instrument(attempt_span.clone()).await;
             if let (Ok(raw), Some(limiter)) = (&outcome, &self.inner.rate_limiter) {
                 attempt_span.record("status", raw.status);
                 limiter.observe(request.operation, &raw.headers);
@@ -288,7 +309,10 @@ impl Client {
             let (delay, budget_cost) = match decide_retry(&context) {
                 RetryDecision::Retry { delay, budget_cost } => (delay, budget_cost),
                 RetryDecision::RefreshCredentials => {
-                    if !self.inner.auth.refresh(generation).await {
+                    // Both are asked (no short circuit): each renews what it sent.
+                    let whole = self.inner.auth.refresh(used.0).await;
+                    let named = self.inner.credentials.refresh(&used.1).await;
+                    if !(whole || named) {
                         return self.settle(outcome, last_retry_cost);
                     }
                     refreshed = true;
@@ -390,11 +414,14 @@ impl Client {
         Ok(headers)
     }
 
+    /// One attempt, with the client-wide auth and the `chosen` named credentials; returns
+    /// the generations they used.
     async fn attempt(
         &self,
         request: &RequestSpec,
         headers: &HeaderMap,
-    ) -> (Result<RawResponse, TransportError>, CredentialGeneration) {
+        chosen: &[usize],
+    ) -> (Result<RawResponse, TransportError>, (CredentialGeneration, UsedCredentials)) {
         let mut builder = match &request.absolute_url {
             Some(url) => {
                 let parsed = match url::Url::parse(url) {
@@ -428,12 +455,19 @@ impl Client {
                 builder.header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(text.clone())
             }
             Body::Multipart(parts) => builder.multipart(parts.to_form()),
+            Body::Raw { content_type, bytes } => {
+                builder.header(reqwest::header::CONTENT_TYPE, content_type.as_str()).body(bytes.clone())
+            }
         };
         let (builder, generation) = match self.inner.auth.authenticate(&self.inner.http, builder).await {
             Ok(authenticated) => authenticated,
-            Err(error) => return (Err(error), CredentialGeneration::default()),
+            Err(error) => return (Err(error), Default::default()),
         };
-        (send(builder).await, generation)
+        let (builder, used) = match self.inner.credentials.apply(&self.inner.http, builder, chosen).await {
+            Ok(authenticated) => authenticated,
+            Err(error) => return (Err(error), (generation, UsedCredentials::default())),
+        };
+        (send(builder).await, (generation, used))
     }
 }
 

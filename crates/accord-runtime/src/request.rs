@@ -18,6 +18,13 @@ pub enum Body {
     Form(String),
     /// `multipart/form-data` (RFC 7578); reqwest writes the boundary.
     Multipart(Multipart),
+    /// Bytes sent as they are (a spec's `text` or `binary` body), with their media type.
+    Raw {
+        /// The `Content-Type` sent (`text/csv`, `image/png`).
+        content_type: String,
+        /// The body.
+        bytes: Vec<u8>,
+    },
 }
 
 /// A request as the generated code describes it.
@@ -42,6 +49,9 @@ pub struct RequestSpec {
     /// A full URL replacing base URL, path and query (a next-page link); it must have the
     /// base URL's origin.
     pub absolute_url: Option<String>,
+    /// The credentials it must carry (the operation's requirement); by default any one the
+    /// client holds.
+    pub auth: crate::auth::Requirement,
 }
 
 impl RequestSpec {
@@ -56,6 +66,7 @@ impl RequestSpec {
             body: Body::Empty,
             idempotency_header: None,
             absolute_url: None,
+            auth: crate::auth::Requirement::AnyOne,
         }
     }
 
@@ -97,6 +108,11 @@ impl RequestSpec {
         let text = crate::form::to_string(body).map_err(|e| DecodeError::new(0, e.to_string(), b""))?;
         self.body = Body::Form(text);
         Ok(())
+    }
+
+    /// Sets a body sent as it is (a spec's `text` or `binary` body) with its `Content-Type`.
+    pub fn raw_body(&mut self, content_type: impl Into<String>, bytes: impl Into<Vec<u8>>) {
+        self.body = Body::Raw { content_type: content_type.into(), bytes: bytes.into() };
     }
 
     /// Sets a `multipart/form-data` body from a model's parts (see [`crate::multipart`]).

@@ -13,6 +13,7 @@ use reqwest::header::HeaderMap;
 use crate::error::{TransportError, TransportErrorKind};
 use crate::policy::RetryStrategy;
 use crate::response::RawResponse;
+pub use accord_contract::wire::StatusPattern;
 
 mod decision;
 
@@ -37,21 +38,28 @@ pub trait ClassifyRetry: Send + Sync + fmt::Debug {
     fn classify(&self, outcome: Outcome<'_>) -> RetryStrategy;
 }
 
-/// One declared error code, as the classifier needs it.
+/// One declared error code, as the classifier needs it (a code declared with several
+/// statuses is one rule per status).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ErrorRule {
-    /// HTTP status it comes with.
-    pub status: u16,
+    /// The status it comes with: exact, a range (`4XX`) or `default`.
+    pub status: StatusPattern,
     /// The value at the spec's code pointer that selects this code, when several codes share
-    /// a status; `None` for a code that is the only one for its status.
+    /// a status pattern; `None` for a code that is the only one for its pattern.
     pub code: Option<&'static str>,
     /// Its declared strategy.
     pub strategy: RetryStrategy,
 }
 
-/// Classifies by the spec's declared error codes. Undeclared outcomes follow the usual HTTP
-/// meaning: 408 and 5xx are retried with backoff, 429 after `Retry-After` (RFC 6585 §4),
-/// connect, timeout and reset failures with backoff, everything else not at all.
+/// Classifies by the spec's declared error codes: of the rules whose pattern covers the
+/// status, the most specific apply (an exact status over a range, a range over `default`,
+/// as OpenAPI 3.x §4.8.16.2 ranks them); when those disagree the code read from the body
+/// picks one, and when none of them is picked the next less specific rules are tried. A
+/// status covered only by a range or `default` takes that code's declared strategy: a
+/// catch-all is retried only when the spec declares it so (RFC 9110 gives no status class
+/// a retry rule of its own). Undeclared outcomes follow the usual HTTP meaning: 408 and 5xx
+/// are retried with backoff, 429 after `Retry-After` (RFC 6585 §4), connect, timeout and
+/// reset failures with backoff, everything else not at all.
 #[derive(Debug, Clone, Copy)]
 pub struct StatusClassifier {
     /// JSON pointer of the error code in error bodies (spec `errors.code`), read only when
@@ -88,27 +96,41 @@ impl ClassifyRetry for StatusClassifier {
         if raw.status < 400 {
             return RetryStrategy::Never;
         }
-        let mut matching = self.rules.iter().filter(|rule| rule.status == raw.status).peekable();
-        let Some(first) = matching.peek().copied() else {
-            return Self::undeclared(raw.status);
-        };
-        let candidates: Vec<&ErrorRule> = matching.collect();
-        if candidates.iter().all(|rule| rule.strategy == first.strategy) {
-            return first.strategy;
-        }
-        // Codes sharing this status disagree: read the code from the body.
-        let code = self.code_pointer.and_then(|pointer| {
-            let value: serde_json::Value = serde_json::from_slice(&raw.body).ok()?;
-            match value.pointer(pointer)? {
-                serde_json::Value::String(text) => Some(text.clone()),
-                other => Some(other.to_string()),
+        // The code in the body, read at most once, and only when rules disagree.
+        let mut code: Option<Option<String>> = None;
+        for specificity in [2, 1, 0] {
+            let candidates: Vec<&ErrorRule> = self
+                .rules
+                .iter()
+                .filter(|rule| rule.status.specificity() == specificity && rule.status.matches(raw.status))
+                .collect();
+            let Some(first) = candidates.first() else { continue };
+            if candidates.iter().all(|rule| rule.strategy == first.strategy) {
+                return first.strategy;
             }
-        });
-        candidates
-            .iter()
-            .find(|rule| rule.code.is_some() && rule.code == code.as_deref())
-            .or_else(|| candidates.iter().find(|rule| rule.code.is_none()))
-            .map_or(RetryStrategy::Never, |rule| rule.strategy)
+            // Codes sharing this pattern disagree: read the code from the body.
+            let code = code.get_or_insert_with(|| self.body_code(raw));
+            let chosen = candidates
+                .iter()
+                .find(|rule| rule.code.is_some() && rule.code == code.as_deref())
+                .or_else(|| candidates.iter().find(|rule| rule.code.is_none()));
+            if let Some(rule) = chosen {
+                return rule.strategy;
+            }
+        }
+        Self::undeclared(raw.status)
+    }
+}
+
+impl StatusClassifier {
+    /// The error code at [`StatusClassifier::code_pointer`] in a JSON body, as text.
+    fn body_code(&self, raw: &RawResponse) -> Option<String> {
+        let pointer = self.code_pointer?;
+        let value: serde_json::Value = serde_json::from_slice(&raw.body).ok()?;
+        match value.pointer(pointer)? {
+            serde_json::Value::String(text) => Some(text.clone()),
+            other => Some(other.to_string()),
+        }
     }
 }
 
@@ -233,11 +255,11 @@ mod tests {
     }
 
     const RULES: &[ErrorRule] = &[
-        ErrorRule { status: 400, code: Some("VALIDATION_ERROR"), strategy: RetryStrategy::Never },
-        ErrorRule { status: 401, code: None, strategy: RetryStrategy::RefreshAuth },
-        ErrorRule { status: 409, code: Some("CONFLICT"), strategy: RetryStrategy::Never },
-        ErrorRule { status: 409, code: Some("LOCKED"), strategy: RetryStrategy::Backoff },
-        ErrorRule { status: 503, code: None, strategy: RetryStrategy::Backoff },
+        ErrorRule { status: StatusPattern::Exact(400), code: Some("VALIDATION_ERROR"), strategy: RetryStrategy::Never },
+        ErrorRule { status: StatusPattern::Exact(401), code: None, strategy: RetryStrategy::RefreshAuth },
+        ErrorRule { status: StatusPattern::Exact(409), code: Some("CONFLICT"), strategy: RetryStrategy::Never },
+        ErrorRule { status: StatusPattern::Exact(409), code: Some("LOCKED"), strategy: RetryStrategy::Backoff },
+        ErrorRule { status: StatusPattern::Exact(503), code: None, strategy: RetryStrategy::Backoff },
     ];
 
     #[test]
@@ -258,6 +280,30 @@ mod tests {
         assert_eq!(classifier.classify(Outcome::Transport(&invalid)), RetryStrategy::Never);
         let reset = TransportError::new(TransportErrorKind::Network, "reset");
         assert_eq!(classifier.classify(Outcome::Transport(&reset)), RetryStrategy::Backoff);
+    }
+
+    #[test]
+    fn the_most_specific_pattern_decides_and_a_catch_all_keeps_its_declared_strategy() {
+        const PATTERNS: &[ErrorRule] = &[
+            ErrorRule { status: StatusPattern::Exact(503), code: None, strategy: RetryStrategy::Backoff },
+            ErrorRule {
+                status: StatusPattern::Range(4),
+                code: Some("THROTTLED"),
+                strategy: RetryStrategy::AfterHeader,
+            },
+            ErrorRule { status: StatusPattern::Range(4), code: Some("INVALID"), strategy: RetryStrategy::Never },
+            ErrorRule { status: StatusPattern::Default, code: None, strategy: RetryStrategy::Never },
+        ];
+        let classifier = StatusClassifier { code_pointer: Some("/code"), rules: PATTERNS };
+        let classify = |status, body| classifier.classify(Outcome::Response(&response(status, body)));
+        assert_eq!(classify(503, ""), RetryStrategy::Backoff, "exact over default");
+        assert_eq!(classify(429, r#"{"code":"THROTTLED"}"#), RetryStrategy::AfterHeader, "range, by code");
+        assert_eq!(classify(400, r#"{"code":"INVALID"}"#), RetryStrategy::Never);
+        // No range code is named: the catch-all applies, with its declared `never`, although
+        // HTTP alone would retry a 429 and a 500.
+        assert_eq!(classify(429, r#"{"code":"OTHER"}"#), RetryStrategy::Never);
+        assert_eq!(classify(500, ""), RetryStrategy::Never, "a catch-all is retried only when declared so");
+        assert_eq!(classify(200, ""), RetryStrategy::Never);
     }
 
     #[test]

@@ -7,11 +7,12 @@ use serde_json::Value;
 
 pub use accord_contract::wire::{
     ApiKeyLocation, ContentType, HttpMethod, Jitter, KeyEncoding, ObjectParts, RetryStrategy, SignatureAlgorithm,
+    StatusPattern,
 };
 // Plain enums of the spec language that only the compiler uses: emitters name them through
 // the IR.
 pub use crate::spec::{DeliveryGuarantee, SignaturePreset, SpecStatus};
-pub use accord_contract::{ApiKey, AuthScheme, Basic, Bearer, OAuth2ClientCredentials};
+pub use accord_contract::{ApiKey, AuthScheme, Basic, Bearer, OAuth2ClientCredentials, Requirement};
 
 /// Where an IR node came from in the spec.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -92,34 +93,55 @@ pub struct EnvironmentIr {
     pub default: bool,
 }
 
-/// Authentication: the declared schemes, each defined once in
-/// [`accord_contract::AuthScheme`] and matched exhaustively by every emitter.
+/// Authentication: named credentials, each of a scheme defined once in
+/// [`accord_contract::AuthScheme`] and matched exhaustively by every emitter; each
+/// [`Operation::auth`] says which it needs.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct AuthIr {
     /// Prose: how credentials are obtained, stored and rotated.
     pub description: Option<String>,
-    /// Schemes in order of preference (OAuth2 client credentials, bearer, basic, API key).
-    pub schemes: Vec<AuthSchemeIr>,
+    /// Credentials in the spec's order (of preference).
+    pub credentials: Vec<CredentialIr>,
+    /// Every operation needs a credential (none is public or makes them optional): a client
+    /// is not built without one.
+    pub always_required: bool,
 }
 
 impl AuthIr {
-    /// Whether any scheme is declared.
+    /// Whether any credential is declared.
     pub fn any(&self) -> bool {
-        !self.schemes.is_empty()
+        !self.credentials.is_empty()
     }
 
-    /// The schemes without their prose, as the contract carries them.
+    /// The credential named `name`.
+    pub fn credential(&self, name: &str) -> Option<&CredentialIr> {
+        self.credentials.iter().find(|credential| credential.name == name)
+    }
+
+    /// The credentials without their prose, as the contract carries them.
     pub fn contract(&self) -> accord_contract::Auth {
-        accord_contract::Auth { schemes: self.schemes.iter().map(|s| s.scheme.clone()).collect() }
+        accord_contract::Auth {
+            credentials: self
+                .credentials
+                .iter()
+                .map(|c| accord_contract::Credential { name: c.name.clone(), scheme: c.scheme.clone() })
+                .collect(),
+        }
     }
 }
 
-/// One declared scheme and its prose. Serialised flat: `{"scheme": "bearer", "env": …,
-/// "description": …}`, which is what templates read.
+/// One named credential and its prose, as templates read it: `{"name": "admin_token",
+/// "setter": "admin_token", "scheme": {"scheme": "bearer", "env": …}, "description": …}` (the
+/// scheme nested: an API key's `name` is its header's).
 #[derive(Debug, Clone, Serialize)]
-pub struct AuthSchemeIr {
-    /// The scheme and where its credentials come from.
-    #[serde(flatten)]
+pub struct CredentialIr {
+    /// Spec name (`admin_token`), the key requirements use.
+    pub name: String,
+    /// The builder's setter and field (`admin_token`), unique among the builder's methods.
+    pub setter: String,
+    /// OAuth2 only: the setter overriding the token URL (`client_token_url`).
+    pub token_url_setter: Option<String>,
+    /// The scheme and where its values come from.
     pub scheme: AuthScheme,
     /// Prose shown in the docs.
     pub description: Option<String>,
@@ -580,8 +602,8 @@ pub struct ErrorCodeIr {
     pub name: String,
     /// Rust variant (`ValidationError`).
     pub variant: String,
-    /// Statuses.
-    pub statuses: Vec<u16>,
+    /// Statuses: exact, ranges (`4XX`) and `default`; the most specific declaration wins.
+    pub statuses: Vec<StatusPattern>,
     /// What the client does when it comes back.
     pub retry: RetryStrategy,
     /// Code field value to match, when the spec has a code field.
@@ -688,15 +710,33 @@ pub struct BodyIr {
     pub required: bool,
     /// `multipart` only: object-valued fields as one `json` part or as `brackets` text parts.
     pub object_parts: ObjectParts,
+    /// `text` and `binary` only: the declared media type (`text/csv`, `image/*`), `None` for
+    /// the content type's own.
+    pub media_type: Option<String>,
+}
+
+impl BodyIr {
+    /// The media type sent in `Content-Type` by default: the declared one unless it is a
+    /// wildcard (`image/*`, which the caller must make exact), else the content type's.
+    pub fn default_media_type(&self) -> &str {
+        match &self.media_type {
+            Some(media_type) if !media_type.ends_with("/*") => media_type,
+            _ => self.content_type.media_type(),
+        }
+    }
 }
 
 /// A declared response.
 #[derive(Debug, Clone, Serialize)]
 pub struct ResponseIr {
-    /// Status.
-    pub status: u16,
+    /// Status, or a range (`2XX`).
+    pub status: StatusPattern,
     /// Body type, `None` for no content.
     pub ty: Option<TypeExpr>,
+    /// Encoding of the body: `json`, `text` or `binary`.
+    pub content_type: ContentType,
+    /// `text` and `binary` only: the declared media type.
+    pub media_type: Option<String>,
     /// Description.
     pub description: Option<String>,
     /// Header names worth knowing.
@@ -782,8 +822,12 @@ pub struct Operation {
     pub body: Option<BodyIr>,
     /// Responses in spec order.
     pub responses: Vec<ResponseIr>,
-    /// Success body type (the first 2xx with a body), `None` when no 2xx has a body.
+    /// Success body type (the first exact 2xx with a body, else the `2XX` range's), `None`
+    /// when no 2xx has a body.
     pub success: Option<TypeExpr>,
+    /// How the success body is read: `json`, or as it is (`text`: `String`, `binary`:
+    /// `Vec<u8>`).
+    pub success_content_type: ContentType,
     /// Error codes it can return, in spec order (spec names).
     pub errors: Vec<ErrorCodeId>,
     /// Idempotency header.
@@ -798,6 +842,10 @@ pub struct Operation {
     pub pagination: Option<PaginationIr>,
     /// Type of one item of a paginated list (resolved from the items pointer).
     pub page_item: Option<TypeExpr>,
+    /// Credentials it requires: its own `auth`, else `auth.require`, else any one
+    /// credential; public (one empty alternative) when the spec declares none. Names are
+    /// those of [`AuthIr::credentials`] (checked).
+    pub auth: Requirement,
     /// Source.
     pub span: Span,
 }

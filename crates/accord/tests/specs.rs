@@ -439,7 +439,7 @@ fn names_are_printed_as_code_so_markdown_in_them_is_not_a_link() {
     // generate (the docs' link checker took the name for a link to a missing anchor).
     for name in ["[link](#x)", "a`[l](#x)`", "``[l](#x)", "`"] {
         let source = format!(
-            "accord: 1\nname: keys\nauth:\n  api_key:\n    in: header\n    name: '{name}'\nendpoints:\n  ping:\n    method: GET\n    path: /ping\n    responses:\n      '204':\n        description: No content\n"
+            "accord: 1\nname: keys\nauth:\n  credentials:\n    key:\n      api_key:\n        in: header\n        name: '{name}'\nendpoints:\n  ping:\n    method: GET\n    path: /ping\n    responses:\n      '204':\n        description: No content\n"
         );
         let compiled = compile_spec(Path::new("keys.yaml"), &source)
             .unwrap_or_else(|failure| panic!("{name}: {}", failure.render()));

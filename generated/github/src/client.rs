@@ -134,19 +134,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses your own authentication scheme instead of the spec's (request signing, a token from a vault).
+    /// Uses your own authentication scheme on every request, besides or instead of the spec's credentials (request signing, a token from a vault).
     pub fn auth(mut self, auth: impl ::accord_runtime::Authenticate + 'static) -> Self {
         self.custom_auth = ::std::option::Option::Some(::std::sync::Arc::new(auth));
         self
     }
 
-    /// Builds without credentials even though the spec declares authentication.
+    /// Builds without credentials even though the spec declares authentication, and sends a request whose endpoint needs credentials the client does not hold without them (instead of failing it).
     pub fn allow_anonymous(mut self) -> Self {
         self.allow_anonymous = true;
         self
     }
 
-    /// A bearer token (`Authorization: Bearer …`, RFC 6750); from `GITHUB_TOKEN` with [`ClientBuilder::credentials_from_env`].
+    /// Credential `bearer_token`: a bearer token (`Authorization: Bearer …`, RFC 6750); from `GITHUB_TOKEN` with [`ClientBuilder::credentials_from_env`].
     pub fn bearer_token(
         mut self,
         token: impl ::std::convert::Into<::accord_runtime::Secret>,
@@ -155,7 +155,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Reads credentials from the environment variables the spec declares: `GITHUB_TOKEN`. Unset variables are skipped.
+    /// Reads credentials from the environment variables the spec declares: `GITHUB_TOKEN` (bearer_token). Unset variables are skipped.
     pub fn credentials_from_env(mut self) -> Self {
         if let ::std::option::Option::Some(token) = ::accord_runtime::Secret::from_env(
             "GITHUB_TOKEN",
@@ -167,18 +167,24 @@ impl ClientBuilder {
 
     /// Builds the client.
     ///
-    /// Errors: [`crate::errors::Error::Config`] when the spec requires credentials and
-    /// none were given; [`crate::errors::Error::Transport`] for an invalid base URL.
+    /// Errors: [`crate::errors::Error::Config`] when every endpoint requires credentials
+    /// and none were given; [`crate::errors::Error::Transport`] for an invalid base URL.
     pub fn build(self) -> ::std::result::Result<Client, crate::errors::Error> {
         #[allow(unused_mut)]
-        let mut auth = ::accord_runtime::Auth::None;
+        let mut credentials = ::accord_runtime::Credentials::new();
         if let ::std::option::Option::Some(token) = self.bearer_token {
-            auth = ::accord_runtime::Auth::Bearer(token);
+            credentials.insert("bearer_token", ::accord_runtime::Auth::Bearer(token));
         }
-        if let ::std::option::Option::Some(custom) = self.custom_auth {
-            auth = ::accord_runtime::Auth::Custom(custom);
+        let auth = match self.custom_auth {
+            ::std::option::Option::Some(custom) => ::accord_runtime::Auth::Custom(custom),
+            ::std::option::Option::None => ::accord_runtime::Auth::None,
+        };
+        if self.allow_anonymous {
+            credentials.allow_anonymous();
         }
-        if matches!(auth, ::accord_runtime::Auth::None) && !self.allow_anonymous {
+        if credentials.is_empty() && matches!(auth, ::accord_runtime::Auth::None)
+            && !self.allow_anonymous
+        {
             return ::std::result::Result::Err(
                 crate::errors::Error::Config(
                     "no credentials: the spec requires authentication; set them on the builder or call `credentials_from_env`"
@@ -194,6 +200,7 @@ impl ClientBuilder {
             "github-client/1.1.4 (accord)",
         );
         config.auth = auth;
+        config.credentials = credentials;
         config.default_headers = ::std::vec::Vec::from([
             ::accord_runtime::DefaultHeader::Fixed(
                 "Accept",
@@ -518,6 +525,7 @@ impl<'a> GetRepositoryRequest<'a> {
             "get_repository",
             path,
         );
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
         ::std::result::Result::Ok(request)
     }
 }
@@ -750,6 +758,7 @@ impl<'a> ListIssuesRequest<'a> {
         if let ::std::option::Option::Some(value) = &self.page {
             request.query("page", value).map_err(crate::errors::Error::Decode)?;
         }
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
         ::std::result::Result::Ok(request)
     }
 }
@@ -816,6 +825,7 @@ impl<'a> CreateIssueRequest2<'a> {
             path,
         );
         request.json_body(self.body).map_err(crate::errors::Error::Decode)?;
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
         ::std::result::Result::Ok(request)
     }
 }
@@ -882,6 +892,7 @@ impl<'a> GetIssueRequest<'a> {
             "get_issue",
             path,
         );
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
         ::std::result::Result::Ok(request)
     }
 }
@@ -958,6 +969,7 @@ impl<'a> UpdateIssueRequest2<'a> {
         if let ::std::option::Option::Some(body) = self.body {
             request.json_body(body).map_err(crate::errors::Error::Decode)?;
         }
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
         ::std::result::Result::Ok(request)
     }
 }
@@ -1100,6 +1112,7 @@ impl<'a> ListIssueCommentsRequest<'a> {
         if let ::std::option::Option::Some(value) = &self.page {
             request.query("page", value).map_err(crate::errors::Error::Decode)?;
         }
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
         ::std::result::Result::Ok(request)
     }
 }
@@ -1169,6 +1182,7 @@ impl<'a> CreateIssueCommentRequest2<'a> {
             path,
         );
         request.json_body(self.body).map_err(crate::errors::Error::Decode)?;
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
         ::std::result::Result::Ok(request)
     }
 }

@@ -172,42 +172,44 @@ pub const RETRY_POLICY: ::accord_runtime::RetryPolicy = ::accord_runtime::RetryP
     jitter: ::accord_runtime::policy::Jitter::Full,
 };
 
-/// The declared error codes as the retry classifier reads them: status, the code value
-/// that selects a code when several share a status, and the declared strategy.
+/// The declared error codes as the retry classifier reads them: status (exact, range
+/// or `default`), the code value that selects a code when several share a status, and
+/// the declared strategy.
 pub const ERROR_RULES: &[::accord_runtime::ErrorRule] = &[
     ::accord_runtime::ErrorRule {
-        status: 403,
+        status: ::accord_runtime::StatusPattern::Exact(403),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
     },
     ::accord_runtime::ErrorRule {
-        status: 404,
+        status: ::accord_runtime::StatusPattern::Exact(404),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
     },
     ::accord_runtime::ErrorRule {
-        status: 410,
+        status: ::accord_runtime::StatusPattern::Exact(410),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
     },
     ::accord_runtime::ErrorRule {
-        status: 422,
+        status: ::accord_runtime::StatusPattern::Exact(422),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
     },
     ::accord_runtime::ErrorRule {
-        status: 429,
+        status: ::accord_runtime::StatusPattern::Exact(429),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::AfterHeader,
     },
     ::accord_runtime::ErrorRule {
-        status: 503,
+        status: ::accord_runtime::StatusPattern::Exact(503),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Backoff,
     },
 ];
-/// Decides retries by the declared strategies; undeclared statuses follow HTTP (5xx and
-/// 408 back off, 429 waits for `Retry-After`), as do transport failures.
+/// Decides retries by the declared strategies, the most specific status declaration
+/// first; undeclared statuses follow HTTP (5xx and 408 back off, 429 waits for
+/// `Retry-After`), as do transport failures.
 pub const RETRY_CLASSIFIER: ::accord_runtime::StatusClassifier = ::accord_runtime::StatusClassifier {
     code_pointer: ::std::option::Option::None,
     rules: ERROR_RULES,
@@ -255,49 +257,41 @@ pub fn decode_response<T: ::accord_runtime::serde::de::DeserializeOwned + 'stati
     })
 }
 
-/// Maps a non-2xx response to its declared error code, or `UnexpectedStatus`.
+/// Maps a non-2xx response to its declared error code (an exact status over a range,
+/// a range over `default`), or `UnexpectedStatus`.
 pub fn classify(raw: &::accord_runtime::RawResponse) -> Error {
+    let code: ::std::option::Option<::std::string::String> = ::std::option::Option::None;
     match raw.status {
-        403 => {
-            match () {
-                _ => api::<crate::models::BasicError>(raw, ApiError::Forbidden),
-            }
-        }
-        404 => {
-            match () {
-                _ => api::<crate::models::BasicError>(raw, ApiError::NotFound),
-            }
-        }
-        410 => {
-            match () {
-                _ => api::<crate::models::BasicError>(raw, ApiError::Gone),
-            }
-        }
-        422 => {
-            match () {
-                _ => {
-                    api::<
-                        crate::models::ValidationError,
-                    >(raw, ApiError::ValidationFailed)
-                }
-            }
-        }
-        429 => {
-            match () {
-                _ => api::<crate::models::BasicError>(raw, ApiError::RateLimited),
-            }
-        }
+        403 => api::<crate::models::BasicError>(raw, ApiError::Forbidden),
+        404 => api::<crate::models::BasicError>(raw, ApiError::NotFound),
+        410 => api::<crate::models::BasicError>(raw, ApiError::Gone),
+        422 => api::<crate::models::ValidationError>(raw, ApiError::ValidationFailed),
+        429 => api::<crate::models::BasicError>(raw, ApiError::RateLimited),
         503 => {
-            match () {
-                _ => {
-                    api::<
-                        crate::models::ServiceUnavailableError,
-                    >(raw, ApiError::ServiceUnavailable)
-                }
-            }
+            api::<
+                crate::models::ServiceUnavailableError,
+            >(raw, ApiError::ServiceUnavailable)
         }
-        _ => unexpected(raw),
+        _ => by_range(raw, code),
     }
+}
+
+/// The codes declared for the response's status range (`4XX`), then `default`.
+#[allow(unused_variables)]
+fn by_range(
+    raw: &::accord_runtime::RawResponse,
+    code: ::std::option::Option<::std::string::String>,
+) -> Error {
+    by_default(raw, code)
+}
+
+/// The code declared with `status: default`, if any.
+#[allow(unused_variables)]
+fn by_default(
+    raw: &::accord_runtime::RawResponse,
+    code: ::std::option::Option<::std::string::String>,
+) -> Error {
+    unexpected(raw)
 }
 
 #[allow(dead_code)]
@@ -320,6 +314,7 @@ fn api<B: ::accord_runtime::serde::de::DeserializeOwned>(
     }
 }
 
+#[allow(dead_code)]
 fn unexpected(raw: &::accord_runtime::RawResponse) -> Error {
     let end = raw.body.len().min(512);
     Error::UnexpectedStatus {

@@ -273,10 +273,10 @@ async fn provider_verification() {
         return;
     };
     let contract = contract();
-    let credential = ::accord_mock::Credential::from_env(&contract.auth).ok().flatten();
+    let credentials = ::accord_mock::Credentials::from_env(&contract.auth);
     let report = ::accord_mock::verify(
             contract,
-            &::accord_mock::VerifyOptions::new(base_url, credential),
+            &::accord_mock::VerifyOptions::new(base_url, credentials),
         )
         .await;
     let _ = write!(::std::io::stderr(), "{}", report.render());

@@ -135,7 +135,7 @@ pub struct ClientBuilder {
     >,
     allow_anonymous: bool,
     client_credentials: ::std::option::Option<::accord_runtime::ClientCredentials>,
-    token_url: ::std::option::Option<::std::string::String>,
+    client_credentials_token_url: ::std::option::Option<::std::string::String>,
 }
 
 impl ClientBuilder {
@@ -205,19 +205,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses your own authentication scheme instead of the spec's (request signing, a token from a vault).
+    /// Uses your own authentication scheme on every request, besides or instead of the spec's credentials (request signing, a token from a vault).
     pub fn auth(mut self, auth: impl ::accord_runtime::Authenticate + 'static) -> Self {
         self.custom_auth = ::std::option::Option::Some(::std::sync::Arc::new(auth));
         self
     }
 
-    /// Builds without credentials even though the spec declares authentication.
+    /// Builds without credentials even though the spec declares authentication, and sends a request whose endpoint needs credentials the client does not hold without them (instead of failing it).
     pub fn allow_anonymous(mut self) -> Self {
         self.allow_anonymous = true;
         self
     }
 
-    /// OAuth 2.0 client credentials (RFC 6749 §4.4). The token is fetched from `https://api.example.com/oauth/token`, cached, and refreshed 300 s before it expires.
+    /// Credential `client_credentials`: OAuth 2.0 client credentials (RFC 6749 §4.4). The token is fetched from `https://api.example.com/oauth/token`, cached, and refreshed 300 s before it expires; from `ORDERS_CLIENT_ID` and `ORDERS_CLIENT_SECRET` with [`ClientBuilder::credentials_from_env`].
     pub fn client_credentials(
         mut self,
         credentials: ::accord_runtime::ClientCredentials,
@@ -226,16 +226,16 @@ impl ClientBuilder {
         self
     }
 
-    /// Overrides the token endpoint (tests, proxies).
-    pub fn token_url(
+    /// Overrides the token endpoint of credential `client_credentials` (tests, proxies).
+    pub fn client_credentials_token_url(
         mut self,
         url: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.token_url = ::std::option::Option::Some(url.into());
+        self.client_credentials_token_url = ::std::option::Option::Some(url.into());
         self
     }
 
-    /// Reads credentials from the environment variables the spec declares: `ORDERS_CLIENT_ID` and `ORDERS_CLIENT_SECRET`. Unset variables are skipped.
+    /// Reads credentials from the environment variables the spec declares: `ORDERS_CLIENT_ID` and `ORDERS_CLIENT_SECRET` (client_credentials). Unset variables are skipped.
     pub fn credentials_from_env(mut self) -> Self {
         if let ::std::result::Result::Ok(credentials) = ::accord_runtime::ClientCredentials::from_env(
             "ORDERS_CLIENT_ID",
@@ -248,32 +248,42 @@ impl ClientBuilder {
 
     /// Builds the client.
     ///
-    /// Errors: [`crate::errors::Error::Config`] when the spec requires credentials and
-    /// none were given; [`crate::errors::Error::Transport`] for an invalid base URL.
+    /// Errors: [`crate::errors::Error::Config`] when every endpoint requires credentials
+    /// and none were given; [`crate::errors::Error::Transport`] for an invalid base URL.
     pub fn build(self) -> ::std::result::Result<Client, crate::errors::Error> {
         #[allow(unused_mut)]
-        let mut auth = ::accord_runtime::Auth::None;
-        if let ::std::option::Option::Some(credentials) = self.client_credentials {
+        let mut credentials = ::accord_runtime::Credentials::new();
+        if let ::std::option::Option::Some(client) = self.client_credentials {
             let token_url = self
-                .token_url
+                .client_credentials_token_url
                 .unwrap_or_else(|| "https://api.example.com/oauth/token".to_string());
             let scopes = ::std::vec::Vec::from([
                 "read".to_string(),
                 "write".to_string(),
             ]);
-            auth = ::accord_runtime::Auth::OAuth2(
-                ::accord_runtime::auth::OAuth2::new(
-                    token_url,
-                    credentials,
-                    scopes,
-                    ::std::time::Duration::from_secs(300u64),
-                ),
-            );
+            credentials
+                .insert(
+                    "client_credentials",
+                    ::accord_runtime::Auth::OAuth2(
+                        ::accord_runtime::auth::OAuth2::new(
+                            token_url,
+                            client,
+                            scopes,
+                            ::std::time::Duration::from_secs(300u64),
+                        ),
+                    ),
+                );
         }
-        if let ::std::option::Option::Some(custom) = self.custom_auth {
-            auth = ::accord_runtime::Auth::Custom(custom);
+        let auth = match self.custom_auth {
+            ::std::option::Option::Some(custom) => ::accord_runtime::Auth::Custom(custom),
+            ::std::option::Option::None => ::accord_runtime::Auth::None,
+        };
+        if self.allow_anonymous {
+            credentials.allow_anonymous();
         }
-        if matches!(auth, ::accord_runtime::Auth::None) && !self.allow_anonymous {
+        if credentials.is_empty() && matches!(auth, ::accord_runtime::Auth::None)
+            && !self.allow_anonymous
+        {
             return ::std::result::Result::Err(
                 crate::errors::Error::Config(
                     "no credentials: the spec requires authentication; set them on the builder or call `credentials_from_env`"
@@ -289,6 +299,7 @@ impl ClientBuilder {
             "orders-client/1.0.0 (accord)",
         );
         config.auth = auth;
+        config.credentials = credentials;
         config.default_headers = ::std::vec::Vec::from([
             ::accord_runtime::DefaultHeader::Uuid("X-Request-ID"),
         ]);
@@ -531,6 +542,7 @@ impl<'a> CreateOrderRequest<'a> {
         if let ::std::option::Option::Some(key) = &self.idempotency_key {
             request.headers.push(("X-Idempotency-Key".to_string(), key.clone()));
         }
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["client_credentials"]]);
         ::std::result::Result::Ok(request)
     }
 }
@@ -591,6 +603,7 @@ impl<'a> GetOrderRequest<'a> {
             "get_order",
             path,
         );
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["client_credentials"]]);
         ::std::result::Result::Ok(request)
     }
 }
@@ -722,6 +735,7 @@ impl<'a> ListOrdersRequest<'a> {
         if let ::std::option::Option::Some(value) = &self.cursor {
             request.query("cursor", value).map_err(crate::errors::Error::Decode)?;
         }
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["client_credentials"]]);
         ::std::result::Result::Ok(request)
     }
 }
@@ -798,6 +812,7 @@ impl<'a> CancelOrderRequest<'a> {
         if let ::std::option::Option::Some(key) = &self.idempotency_key {
             request.headers.push(("X-Idempotency-Key".to_string(), key.clone()));
         }
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["client_credentials"]]);
         ::std::result::Result::Ok(request)
     }
 }
@@ -861,6 +876,7 @@ impl<'a> AttachDocumentRequest<'a> {
             path,
         );
         request.multipart_body(self.body).map_err(crate::errors::Error::Decode)?;
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["client_credentials"]]);
         ::std::result::Result::Ok(request)
     }
 }

@@ -232,72 +232,74 @@ pub const RETRY_POLICY: ::accord_runtime::RetryPolicy = ::accord_runtime::RetryP
     jitter: ::accord_runtime::policy::Jitter::Full,
 };
 
-/// The declared error codes as the retry classifier reads them: status, the code value
-/// that selects a code when several share a status, and the declared strategy.
+/// The declared error codes as the retry classifier reads them: status (exact, range
+/// or `default`), the code value that selects a code when several share a status, and
+/// the declared strategy.
 pub const ERROR_RULES: &[::accord_runtime::ErrorRule] = &[
     ::accord_runtime::ErrorRule {
-        status: 400,
+        status: ::accord_runtime::StatusPattern::Exact(400),
         code: ::std::option::Option::Some("VALIDATION_ERROR"),
         strategy: ::accord_runtime::RetryStrategy::Never,
     },
     ::accord_runtime::ErrorRule {
-        status: 400,
+        status: ::accord_runtime::StatusPattern::Exact(400),
         code: ::std::option::Option::Some("INVALID_CUSTOMER"),
         strategy: ::accord_runtime::RetryStrategy::Never,
     },
     ::accord_runtime::ErrorRule {
-        status: 401,
+        status: ::accord_runtime::StatusPattern::Exact(401),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::RefreshAuth,
     },
     ::accord_runtime::ErrorRule {
-        status: 402,
+        status: ::accord_runtime::StatusPattern::Exact(402),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
     },
     ::accord_runtime::ErrorRule {
-        status: 403,
+        status: ::accord_runtime::StatusPattern::Exact(403),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
     },
     ::accord_runtime::ErrorRule {
-        status: 404,
+        status: ::accord_runtime::StatusPattern::Exact(404),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
     },
     ::accord_runtime::ErrorRule {
-        status: 409,
+        status: ::accord_runtime::StatusPattern::Exact(409),
         code: ::std::option::Option::Some("CONFLICT"),
         strategy: ::accord_runtime::RetryStrategy::Never,
     },
     ::accord_runtime::ErrorRule {
-        status: 409,
+        status: ::accord_runtime::StatusPattern::Exact(409),
         code: ::std::option::Option::Some("DUPLICATE_ORDER"),
         strategy: ::accord_runtime::RetryStrategy::Never,
     },
     ::accord_runtime::ErrorRule {
-        status: 409,
+        status: ::accord_runtime::StatusPattern::Exact(409),
         code: ::std::option::Option::Some("INSUFFICIENT_INVENTORY"),
         strategy: ::accord_runtime::RetryStrategy::Never,
     },
     ::accord_runtime::ErrorRule {
-        status: 429,
+        status: ::accord_runtime::StatusPattern::Exact(429),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::AfterHeader,
     },
     ::accord_runtime::ErrorRule {
-        status: 500,
+        status: ::accord_runtime::StatusPattern::Exact(500),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Backoff,
     },
     ::accord_runtime::ErrorRule {
-        status: 503,
+        status: ::accord_runtime::StatusPattern::Exact(503),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Backoff,
     },
 ];
-/// Decides retries by the declared strategies; undeclared statuses follow HTTP (5xx and
-/// 408 back off, 429 waits for `Retry-After`), as do transport failures.
+/// Decides retries by the declared strategies, the most specific status declaration
+/// first; undeclared statuses follow HTTP (5xx and 408 back off, 429 waits for
+/// `Retry-After`), as do transport failures.
 pub const RETRY_CLASSIFIER: ::accord_runtime::StatusClassifier = ::accord_runtime::StatusClassifier {
     code_pointer: ::std::option::Option::Some("/error_code"),
     rules: ERROR_RULES,
@@ -345,7 +347,8 @@ pub fn decode_response<T: ::accord_runtime::serde::de::DeserializeOwned + 'stati
     })
 }
 
-/// Maps a non-2xx response to its declared error code, or `UnexpectedStatus`.
+/// Maps a non-2xx response to its declared error code (an exact status over a range,
+/// a range over `default`), or `UnexpectedStatus`.
 pub fn classify(raw: &::accord_runtime::RawResponse) -> Error {
     let code: ::std::option::Option<::std::string::String> = raw
         .json::<::accord_runtime::serde_json::Value>()
@@ -362,41 +365,13 @@ pub fn classify(raw: &::accord_runtime::RawResponse) -> Error {
                 ::std::option::Option::Some("INVALID_CUSTOMER") => {
                     api::<crate::models::ErrorBody>(raw, ApiError::InvalidCustomer)
                 }
-                _ => unexpected(raw),
+                _ => by_range(raw, code),
             }
         }
-        401 => {
-            match code.as_deref() {
-                ::std::option::Option::Some("UNAUTHORIZED") => {
-                    api::<crate::models::ErrorBody>(raw, ApiError::Unauthorized)
-                }
-                _ => api::<crate::models::ErrorBody>(raw, ApiError::Unauthorized),
-            }
-        }
-        402 => {
-            match code.as_deref() {
-                ::std::option::Option::Some("PAYMENT_FAILED") => {
-                    api::<crate::models::ErrorBody>(raw, ApiError::PaymentFailed)
-                }
-                _ => api::<crate::models::ErrorBody>(raw, ApiError::PaymentFailed),
-            }
-        }
-        403 => {
-            match code.as_deref() {
-                ::std::option::Option::Some("FORBIDDEN") => {
-                    api::<crate::models::ErrorBody>(raw, ApiError::Forbidden)
-                }
-                _ => api::<crate::models::ErrorBody>(raw, ApiError::Forbidden),
-            }
-        }
-        404 => {
-            match code.as_deref() {
-                ::std::option::Option::Some("NOT_FOUND") => {
-                    api::<crate::models::ErrorBody>(raw, ApiError::NotFound)
-                }
-                _ => api::<crate::models::ErrorBody>(raw, ApiError::NotFound),
-            }
-        }
+        401 => api::<crate::models::ErrorBody>(raw, ApiError::Unauthorized),
+        402 => api::<crate::models::ErrorBody>(raw, ApiError::PaymentFailed),
+        403 => api::<crate::models::ErrorBody>(raw, ApiError::Forbidden),
+        404 => api::<crate::models::ErrorBody>(raw, ApiError::NotFound),
         409 => {
             match code.as_deref() {
                 ::std::option::Option::Some("CONFLICT") => {
@@ -408,35 +383,32 @@ pub fn classify(raw: &::accord_runtime::RawResponse) -> Error {
                 ::std::option::Option::Some("INSUFFICIENT_INVENTORY") => {
                     api::<crate::models::ErrorBody>(raw, ApiError::InsufficientInventory)
                 }
-                _ => unexpected(raw),
+                _ => by_range(raw, code),
             }
         }
-        429 => {
-            match code.as_deref() {
-                ::std::option::Option::Some("RATE_LIMIT_EXCEEDED") => {
-                    api::<crate::models::ErrorBody>(raw, ApiError::RateLimitExceeded)
-                }
-                _ => api::<crate::models::ErrorBody>(raw, ApiError::RateLimitExceeded),
-            }
-        }
-        500 => {
-            match code.as_deref() {
-                ::std::option::Option::Some("INTERNAL_ERROR") => {
-                    api::<crate::models::ErrorBody>(raw, ApiError::InternalError)
-                }
-                _ => api::<crate::models::ErrorBody>(raw, ApiError::InternalError),
-            }
-        }
-        503 => {
-            match code.as_deref() {
-                ::std::option::Option::Some("SERVICE_UNAVAILABLE") => {
-                    api::<crate::models::ErrorBody>(raw, ApiError::ServiceUnavailable)
-                }
-                _ => api::<crate::models::ErrorBody>(raw, ApiError::ServiceUnavailable),
-            }
-        }
-        _ => unexpected(raw),
+        429 => api::<crate::models::ErrorBody>(raw, ApiError::RateLimitExceeded),
+        500 => api::<crate::models::ErrorBody>(raw, ApiError::InternalError),
+        503 => api::<crate::models::ErrorBody>(raw, ApiError::ServiceUnavailable),
+        _ => by_range(raw, code),
     }
+}
+
+/// The codes declared for the response's status range (`4XX`), then `default`.
+#[allow(unused_variables)]
+fn by_range(
+    raw: &::accord_runtime::RawResponse,
+    code: ::std::option::Option<::std::string::String>,
+) -> Error {
+    by_default(raw, code)
+}
+
+/// The code declared with `status: default`, if any.
+#[allow(unused_variables)]
+fn by_default(
+    raw: &::accord_runtime::RawResponse,
+    code: ::std::option::Option<::std::string::String>,
+) -> Error {
+    unexpected(raw)
 }
 
 #[allow(dead_code)]
@@ -459,6 +431,7 @@ fn api<B: ::accord_runtime::serde::de::DeserializeOwned>(
     }
 }
 
+#[allow(dead_code)]
 fn unexpected(raw: &::accord_runtime::RawResponse) -> Error {
     let end = raw.body.len().min(512);
     Error::UnexpectedStatus {

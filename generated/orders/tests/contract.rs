@@ -28,7 +28,7 @@ async fn client_for(server: &MockServer) -> orders_client::Client {
         .client_credentials(
             ::accord_runtime::ClientCredentials::new("test-client", "test-secret"),
         )
-        .token_url(format!("{}{}", server.uri(), "/oauth/token"));
+        .client_credentials_token_url(format!("{}{}", server.uri(), "/oauth/token"));
     builder.build().expect("the client builds")
 }
 
@@ -349,10 +349,10 @@ async fn provider_verification() {
         return;
     };
     let contract = contract();
-    let credential = ::accord_mock::Credential::from_env(&contract.auth).ok().flatten();
+    let credentials = ::accord_mock::Credentials::from_env(&contract.auth);
     let report = ::accord_mock::verify(
             contract,
-            &::accord_mock::VerifyOptions::new(base_url, credential),
+            &::accord_mock::VerifyOptions::new(base_url, credentials),
         )
         .await;
     let _ = write!(::std::io::stderr(), "{}", report.render());

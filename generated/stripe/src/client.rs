@@ -137,19 +137,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses your own authentication scheme instead of the spec's (request signing, a token from a vault).
+    /// Uses your own authentication scheme on every request, besides or instead of the spec's credentials (request signing, a token from a vault).
     pub fn auth(mut self, auth: impl ::accord_runtime::Authenticate + 'static) -> Self {
         self.custom_auth = ::std::option::Option::Some(::std::sync::Arc::new(auth));
         self
     }
 
-    /// Builds without credentials even though the spec declares authentication.
+    /// Builds without credentials even though the spec declares authentication, and sends a request whose endpoint needs credentials the client does not hold without them (instead of failing it).
     pub fn allow_anonymous(mut self) -> Self {
         self.allow_anonymous = true;
         self
     }
 
-    /// A bearer token (`Authorization: Bearer …`, RFC 6750); from `STRIPE_SECRET_KEY` with [`ClientBuilder::credentials_from_env`].
+    /// Credential `bearer_token`: a bearer token (`Authorization: Bearer …`, RFC 6750); from `STRIPE_SECRET_KEY` with [`ClientBuilder::credentials_from_env`].
     pub fn bearer_token(
         mut self,
         token: impl ::std::convert::Into<::accord_runtime::Secret>,
@@ -158,7 +158,7 @@ impl ClientBuilder {
         self
     }
 
-    /// HTTP basic credentials (RFC 7617).
+    /// Credential `basic_auth`: HTTP basic credentials (RFC 7617); from `STRIPE_SECRET_KEY` and `STRIPE_BASIC_AUTH_PASSWORD` with [`ClientBuilder::credentials_from_env`].
     pub fn basic_auth(
         mut self,
         username: impl ::std::convert::Into<::std::string::String>,
@@ -171,7 +171,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Reads credentials from the environment variables the spec declares: `STRIPE_SECRET_KEY`, `STRIPE_SECRET_KEY` and `STRIPE_PASSWORD`. Unset variables are skipped.
+    /// Reads credentials from the environment variables the spec declares: `STRIPE_SECRET_KEY` (bearer_token), `STRIPE_SECRET_KEY` and `STRIPE_BASIC_AUTH_PASSWORD` (basic_auth). Unset variables are skipped.
     pub fn credentials_from_env(mut self) -> Self {
         if let ::std::option::Option::Some(token) = ::accord_runtime::Secret::from_env(
             "STRIPE_SECRET_KEY",
@@ -181,7 +181,9 @@ impl ClientBuilder {
         if let ::std::result::Result::Ok(username) = ::std::env::var(
             "STRIPE_SECRET_KEY",
         ) {
-            let password = ::accord_runtime::Secret::from_env("STRIPE_PASSWORD")
+            let password = ::accord_runtime::Secret::from_env(
+                    "STRIPE_BASIC_AUTH_PASSWORD",
+                )
                 .unwrap_or_else(|| ::accord_runtime::Secret::new(""));
             if !username.is_empty() {
                 self.basic_auth = ::std::option::Option::Some((username, password));
@@ -192,24 +194,34 @@ impl ClientBuilder {
 
     /// Builds the client.
     ///
-    /// Errors: [`crate::errors::Error::Config`] when the spec requires credentials and
-    /// none were given; [`crate::errors::Error::Transport`] for an invalid base URL.
+    /// Errors: [`crate::errors::Error::Config`] when every endpoint requires credentials
+    /// and none were given; [`crate::errors::Error::Transport`] for an invalid base URL.
     pub fn build(self) -> ::std::result::Result<Client, crate::errors::Error> {
         #[allow(unused_mut)]
-        let mut auth = ::accord_runtime::Auth::None;
+        let mut credentials = ::accord_runtime::Credentials::new();
         if let ::std::option::Option::Some(token) = self.bearer_token {
-            auth = ::accord_runtime::Auth::Bearer(token);
+            credentials.insert("bearer_token", ::accord_runtime::Auth::Bearer(token));
         }
         if let ::std::option::Option::Some((username, password)) = self.basic_auth {
-            auth = ::accord_runtime::Auth::Basic {
-                username,
-                password,
-            };
+            credentials
+                .insert(
+                    "basic_auth",
+                    ::accord_runtime::Auth::Basic {
+                        username,
+                        password,
+                    },
+                );
         }
-        if let ::std::option::Option::Some(custom) = self.custom_auth {
-            auth = ::accord_runtime::Auth::Custom(custom);
+        let auth = match self.custom_auth {
+            ::std::option::Option::Some(custom) => ::accord_runtime::Auth::Custom(custom),
+            ::std::option::Option::None => ::accord_runtime::Auth::None,
+        };
+        if self.allow_anonymous {
+            credentials.allow_anonymous();
         }
-        if matches!(auth, ::accord_runtime::Auth::None) && !self.allow_anonymous {
+        if credentials.is_empty() && matches!(auth, ::accord_runtime::Auth::None)
+            && !self.allow_anonymous
+        {
             return ::std::result::Result::Err(
                 crate::errors::Error::Config(
                     "no credentials: the spec requires authentication; set them on the builder or call `credentials_from_env`"
@@ -225,6 +237,7 @@ impl ClientBuilder {
             "stripe-client/2023.8.16 (accord)",
         );
         config.auth = auth;
+        config.credentials = credentials;
         config.default_headers = ::std::vec::Vec::from([
             ::accord_runtime::DefaultHeader::Fixed("Stripe-Version", "2023-08-16"),
         ]);
@@ -567,6 +580,9 @@ impl<'a> CreateCustomerRequest<'a> {
         if let ::std::option::Option::Some(key) = &self.idempotency_key {
             request.headers.push(("Idempotency-Key".to_string(), key.clone()));
         }
+        request.auth = ::accord_runtime::Requirement::AnyOf(
+            &[&["bearer_token"], &["basic_auth"]],
+        );
         ::std::result::Result::Ok(request)
     }
 }
@@ -629,6 +645,9 @@ impl<'a> RetrieveCustomerRequest<'a> {
             ::accord_runtime::reqwest::Method::GET,
             "retrieve_customer",
             path,
+        );
+        request.auth = ::accord_runtime::Requirement::AnyOf(
+            &[&["bearer_token"], &["basic_auth"]],
         );
         ::std::result::Result::Ok(request)
     }
@@ -715,6 +734,9 @@ impl<'a> UpdateCustomerRequest<'a> {
         if let ::std::option::Option::Some(key) = &self.idempotency_key {
             request.headers.push(("Idempotency-Key".to_string(), key.clone()));
         }
+        request.auth = ::accord_runtime::Requirement::AnyOf(
+            &[&["bearer_token"], &["basic_auth"]],
+        );
         ::std::result::Result::Ok(request)
     }
 }
@@ -774,6 +796,9 @@ impl<'a> DeleteCustomerRequest<'a> {
             ::accord_runtime::reqwest::Method::DELETE,
             "delete_customer",
             path,
+        );
+        request.auth = ::accord_runtime::Requirement::AnyOf(
+            &[&["bearer_token"], &["basic_auth"]],
         );
         ::std::result::Result::Ok(request)
     }
@@ -939,6 +964,9 @@ impl<'a> ListCustomersRequest<'a> {
         if let ::std::option::Option::Some(value) = &self.test_clock {
             request.query("test_clock", value).map_err(crate::errors::Error::Decode)?;
         }
+        request.auth = ::accord_runtime::Requirement::AnyOf(
+            &[&["bearer_token"], &["basic_auth"]],
+        );
         ::std::result::Result::Ok(request)
     }
 }
@@ -1014,6 +1042,9 @@ impl<'a> CreatePaymentIntentRequest<'a> {
         if let ::std::option::Option::Some(key) = &self.idempotency_key {
             request.headers.push(("Idempotency-Key".to_string(), key.clone()));
         }
+        request.auth = ::accord_runtime::Requirement::AnyOf(
+            &[&["bearer_token"], &["basic_auth"]],
+        );
         ::std::result::Result::Ok(request)
     }
 }
@@ -1087,6 +1118,9 @@ impl<'a> RetrievePaymentIntentRequest<'a> {
         if let ::std::option::Option::Some(value) = &self.client_secret {
             request.query("client_secret", value).map_err(crate::errors::Error::Decode)?;
         }
+        request.auth = ::accord_runtime::Requirement::AnyOf(
+            &[&["bearer_token"], &["basic_auth"]],
+        );
         ::std::result::Result::Ok(request)
     }
 }
@@ -1173,6 +1207,9 @@ impl<'a> ConfirmPaymentIntentRequest<'a> {
         if let ::std::option::Option::Some(key) = &self.idempotency_key {
             request.headers.push(("Idempotency-Key".to_string(), key.clone()));
         }
+        request.auth = ::accord_runtime::Requirement::AnyOf(
+            &[&["bearer_token"], &["basic_auth"]],
+        );
         ::std::result::Result::Ok(request)
     }
 }
@@ -1322,6 +1359,9 @@ impl<'a> ListPaymentIntentsRequest<'a> {
                 .query("starting_after", value)
                 .map_err(crate::errors::Error::Decode)?;
         }
+        request.auth = ::accord_runtime::Requirement::AnyOf(
+            &[&["bearer_token"], &["basic_auth"]],
+        );
         ::std::result::Result::Ok(request)
     }
 }

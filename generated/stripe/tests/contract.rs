@@ -25,6 +25,7 @@ async fn client_for(server: &MockServer) -> stripe_client::Client {
         .base_url(server.uri())
         .retry_policy(::accord_runtime::RetryPolicy::NO_RETRIES);
     let builder = builder.bearer_token("test-token");
+    let builder = builder.basic_auth("test-user", "test-password");
     builder.build().expect("the client builds")
 }
 
@@ -285,10 +286,10 @@ async fn provider_verification() {
         return;
     };
     let contract = contract();
-    let credential = ::accord_mock::Credential::from_env(&contract.auth).ok().flatten();
+    let credentials = ::accord_mock::Credentials::from_env(&contract.auth);
     let report = ::accord_mock::verify(
             contract,
-            &::accord_mock::VerifyOptions::new(base_url, credential),
+            &::accord_mock::VerifyOptions::new(base_url, credentials),
         )
         .await;
     let _ = write!(::std::io::stderr(), "{}", report.render());

@@ -146,19 +146,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses your own authentication scheme instead of the spec's (request signing, a token from a vault).
+    /// Uses your own authentication scheme on every request, besides or instead of the spec's credentials (request signing, a token from a vault).
     pub fn auth(mut self, auth: impl ::accord_runtime::Authenticate + 'static) -> Self {
         self.custom_auth = ::std::option::Option::Some(::std::sync::Arc::new(auth));
         self
     }
 
-    /// Builds without credentials even though the spec declares authentication.
+    /// Builds without credentials even though the spec declares authentication, and sends a request whose endpoint needs credentials the client does not hold without them (instead of failing it).
     pub fn allow_anonymous(mut self) -> Self {
         self.allow_anonymous = true;
         self
     }
 
-    /// A bearer token (`Authorization: Bearer …`, RFC 6750); from `SVIX_TOKEN` with [`ClientBuilder::credentials_from_env`].
+    /// Credential `bearer_token`: a bearer token (`Authorization: Bearer …`, RFC 6750); from `SVIX_TOKEN` with [`ClientBuilder::credentials_from_env`].
     pub fn bearer_token(
         mut self,
         token: impl ::std::convert::Into<::accord_runtime::Secret>,
@@ -167,7 +167,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Reads credentials from the environment variables the spec declares: `SVIX_TOKEN`. Unset variables are skipped.
+    /// Reads credentials from the environment variables the spec declares: `SVIX_TOKEN` (bearer_token). Unset variables are skipped.
     pub fn credentials_from_env(mut self) -> Self {
         if let ::std::option::Option::Some(token) = ::accord_runtime::Secret::from_env(
             "SVIX_TOKEN",
@@ -179,18 +179,24 @@ impl ClientBuilder {
 
     /// Builds the client.
     ///
-    /// Errors: [`crate::errors::Error::Config`] when the spec requires credentials and
-    /// none were given; [`crate::errors::Error::Transport`] for an invalid base URL.
+    /// Errors: [`crate::errors::Error::Config`] when every endpoint requires credentials
+    /// and none were given; [`crate::errors::Error::Transport`] for an invalid base URL.
     pub fn build(self) -> ::std::result::Result<Client, crate::errors::Error> {
         #[allow(unused_mut)]
-        let mut auth = ::accord_runtime::Auth::None;
+        let mut credentials = ::accord_runtime::Credentials::new();
         if let ::std::option::Option::Some(token) = self.bearer_token {
-            auth = ::accord_runtime::Auth::Bearer(token);
+            credentials.insert("bearer_token", ::accord_runtime::Auth::Bearer(token));
         }
-        if let ::std::option::Option::Some(custom) = self.custom_auth {
-            auth = ::accord_runtime::Auth::Custom(custom);
+        let auth = match self.custom_auth {
+            ::std::option::Option::Some(custom) => ::accord_runtime::Auth::Custom(custom),
+            ::std::option::Option::None => ::accord_runtime::Auth::None,
+        };
+        if self.allow_anonymous {
+            credentials.allow_anonymous();
         }
-        if matches!(auth, ::accord_runtime::Auth::None) && !self.allow_anonymous {
+        if credentials.is_empty() && matches!(auth, ::accord_runtime::Auth::None)
+            && !self.allow_anonymous
+        {
             return ::std::result::Result::Err(
                 crate::errors::Error::Config(
                     "no credentials: the spec requires authentication; set them on the builder or call `credentials_from_env`"
@@ -206,6 +212,7 @@ impl ClientBuilder {
             "svix-client/1.947.0 (accord)",
         );
         config.auth = auth;
+        config.credentials = credentials;
         config.default_headers = ::std::vec::Vec::from([]);
         config.timeouts = ::accord_runtime::Timeouts {
             connect: self
@@ -604,6 +611,7 @@ impl<'a> ListApplicationsRequest<'a> {
         if let ::std::option::Option::Some(value) = &self.order {
             request.query("order", value).map_err(crate::errors::Error::Decode)?;
         }
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
         ::std::result::Result::Ok(request)
     }
 }
@@ -688,6 +696,7 @@ impl<'a> CreateApplicationRequest<'a> {
         if let ::std::option::Option::Some(key) = &self.idempotency_key {
             request.headers.push(("idempotency-key".to_string(), key.clone()));
         }
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
         ::std::result::Result::Ok(request)
     }
 }
@@ -747,6 +756,7 @@ impl<'a> GetApplicationRequest<'a> {
             "get_application",
             path,
         );
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
         ::std::result::Result::Ok(request)
     }
 }
@@ -801,6 +811,7 @@ impl<'a> DeleteApplicationRequest<'a> {
             "delete_application",
             path,
         );
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
         ::std::result::Result::Ok(request)
     }
 }
@@ -888,6 +899,7 @@ impl<'a> CreateMessageRequest<'a> {
         if let ::std::option::Option::Some(key) = &self.idempotency_key {
             request.headers.push(("idempotency-key".to_string(), key.clone()));
         }
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
         ::std::result::Result::Ok(request)
     }
 }
@@ -1026,6 +1038,7 @@ impl<'a> ListEndpointsRequest<'a> {
         if let ::std::option::Option::Some(value) = &self.order {
             request.query("order", value).map_err(crate::errors::Error::Decode)?;
         }
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
         ::std::result::Result::Ok(request)
     }
 }
@@ -1089,6 +1102,7 @@ impl<'a> GetEndpointSecretRequest<'a> {
             "get_endpoint_secret",
             path,
         );
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
         ::std::result::Result::Ok(request)
     }
 }

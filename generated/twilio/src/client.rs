@@ -126,19 +126,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses your own authentication scheme instead of the spec's (request signing, a token from a vault).
+    /// Uses your own authentication scheme on every request, besides or instead of the spec's credentials (request signing, a token from a vault).
     pub fn auth(mut self, auth: impl ::accord_runtime::Authenticate + 'static) -> Self {
         self.custom_auth = ::std::option::Option::Some(::std::sync::Arc::new(auth));
         self
     }
 
-    /// Builds without credentials even though the spec declares authentication.
+    /// Builds without credentials even though the spec declares authentication, and sends a request whose endpoint needs credentials the client does not hold without them (instead of failing it).
     pub fn allow_anonymous(mut self) -> Self {
         self.allow_anonymous = true;
         self
     }
 
-    /// HTTP basic credentials (RFC 7617).
+    /// Credential `basic_auth`: HTTP basic credentials (RFC 7617); from `TWILIO_ACCOUNT_SID` and `TWILIO_AUTH_TOKEN` with [`ClientBuilder::credentials_from_env`].
     pub fn basic_auth(
         mut self,
         username: impl ::std::convert::Into<::std::string::String>,
@@ -151,7 +151,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Reads credentials from the environment variables the spec declares: `TWILIO_ACCOUNT_SID` and `TWILIO_AUTH_TOKEN`. Unset variables are skipped.
+    /// Reads credentials from the environment variables the spec declares: `TWILIO_ACCOUNT_SID` and `TWILIO_AUTH_TOKEN` (basic_auth). Unset variables are skipped.
     pub fn credentials_from_env(mut self) -> Self {
         if let ::std::result::Result::Ok(username) = ::std::env::var(
             "TWILIO_ACCOUNT_SID",
@@ -167,21 +167,31 @@ impl ClientBuilder {
 
     /// Builds the client.
     ///
-    /// Errors: [`crate::errors::Error::Config`] when the spec requires credentials and
-    /// none were given; [`crate::errors::Error::Transport`] for an invalid base URL.
+    /// Errors: [`crate::errors::Error::Config`] when every endpoint requires credentials
+    /// and none were given; [`crate::errors::Error::Transport`] for an invalid base URL.
     pub fn build(self) -> ::std::result::Result<Client, crate::errors::Error> {
         #[allow(unused_mut)]
-        let mut auth = ::accord_runtime::Auth::None;
+        let mut credentials = ::accord_runtime::Credentials::new();
         if let ::std::option::Option::Some((username, password)) = self.basic_auth {
-            auth = ::accord_runtime::Auth::Basic {
-                username,
-                password,
-            };
+            credentials
+                .insert(
+                    "basic_auth",
+                    ::accord_runtime::Auth::Basic {
+                        username,
+                        password,
+                    },
+                );
         }
-        if let ::std::option::Option::Some(custom) = self.custom_auth {
-            auth = ::accord_runtime::Auth::Custom(custom);
+        let auth = match self.custom_auth {
+            ::std::option::Option::Some(custom) => ::accord_runtime::Auth::Custom(custom),
+            ::std::option::Option::None => ::accord_runtime::Auth::None,
+        };
+        if self.allow_anonymous {
+            credentials.allow_anonymous();
         }
-        if matches!(auth, ::accord_runtime::Auth::None) && !self.allow_anonymous {
+        if credentials.is_empty() && matches!(auth, ::accord_runtime::Auth::None)
+            && !self.allow_anonymous
+        {
             return ::std::result::Result::Err(
                 crate::errors::Error::Config(
                     "no credentials: the spec requires authentication; set them on the builder or call `credentials_from_env`"
@@ -197,6 +207,7 @@ impl ClientBuilder {
             "twilio-client/2010.4.1 (accord)",
         );
         config.auth = auth;
+        config.credentials = credentials;
         config.default_headers = ::std::vec::Vec::from([]);
         config.timeouts = ::accord_runtime::Timeouts {
             connect: self
@@ -410,6 +421,7 @@ impl<'a> CreateMessageRequest2<'a> {
             path,
         );
         request.form_body(self.body).map_err(crate::errors::Error::Decode)?;
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["basic_auth"]]);
         ::std::result::Result::Ok(request)
     }
 }
@@ -473,6 +485,7 @@ impl<'a> FetchMessageRequest<'a> {
             "fetch_message",
             path,
         );
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["basic_auth"]]);
         ::std::result::Result::Ok(request)
     }
 }
@@ -674,6 +687,7 @@ impl<'a> ListMessagesRequest<'a> {
         if let ::std::option::Option::Some(value) = &self.page_token {
             request.query("PageToken", value).map_err(crate::errors::Error::Decode)?;
         }
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["basic_auth"]]);
         ::std::result::Result::Ok(request)
     }
 }
@@ -732,6 +746,7 @@ impl<'a> DeleteMessageRequest<'a> {
             "delete_message",
             path,
         );
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["basic_auth"]]);
         ::std::result::Result::Ok(request)
     }
 }

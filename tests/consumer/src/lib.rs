@@ -24,3 +24,13 @@ pub mod read_write_only {
 
 /// The contract of [`read_write_only`], for `accord mock` in tests.
 pub const READ_WRITE_ONLY_CONTRACT: &str = include_str!(concat!(env!("OUT_DIR"), "/read_write_only.contract.json"));
+
+/// A client with status ranges, a catch-all `default` error code and bodies sent as they are
+/// (`tests/good-specs/responses_and_raw_bodies.yaml`).
+pub mod responses_and_raw_bodies {
+    accord_runtime::include_client!("responses_and_raw_bodies");
+}
+
+/// The contract of [`responses_and_raw_bodies`], for `accord mock` in tests.
+pub const RESPONSES_AND_RAW_BODIES_CONTRACT: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/responses_and_raw_bodies.contract.json"));

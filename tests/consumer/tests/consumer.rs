@@ -21,7 +21,7 @@ fn client_for(server: &MockServer) -> orders::Client {
     orders::Client::builder()
         .base_url(server.uri())
         .client_credentials(accord_runtime::ClientCredentials::new("test-client", "test-secret"))
-        .token_url(format!("{}/oauth/token", server.uri()))
+        .client_credentials_token_url(format!("{}/oauth/token", server.uri()))
         .retry_policy(accord_runtime::RetryPolicy::NO_RETRIES)
         .build()
         .expect("the client builds")
@@ -125,6 +125,71 @@ async fn read_only_fields_are_not_sent_and_write_only_fields_not_expected() {
     assert_eq!(sent, serde_json::json!({"name": "Ada", "password": "correct-horse"}));
 }
 
+/// The mock of `tests/good-specs/responses_and_raw_bodies.yaml`, playing `scenario`, and a
+/// client of it.
+async fn responses_mock(scenario: &str) -> (MockServer, accord_consumer::responses_and_raw_bodies::Client) {
+    let contract =
+        Contract::from_json(accord_consumer::RESPONSES_AND_RAW_BODIES_CONTRACT).expect("the build script wrote it");
+    let server = MockServer::start(contract, MockOptions::default()).await.expect("the mock starts");
+    server.play(scenario).expect("declared scenario");
+    let client = accord_consumer::responses_and_raw_bodies::Client::builder()
+        .base_url(server.uri())
+        .retry_policy(accord_runtime::RetryPolicy::NO_RETRIES)
+        .build()
+        .expect("the client builds");
+    (server, client)
+}
+
+#[accord_mock::tokio::test(crate = "accord_mock::tokio")]
+async fn the_most_specific_error_code_decodes_and_default_catches_the_rest() {
+    use accord_consumer::responses_and_raw_bodies::{ApiError, Error};
+    let (_server, client) = responses_mock("export_missing").await;
+    match client.export_report("nope").send().await {
+        Err(Error::Api(ApiError::NotFound(response))) => assert_eq!(response.status, 404),
+        other => panic!("expected NOT_FOUND, got {other:?}"),
+    }
+    let (_server, client) = responses_mock("export_forbidden").await;
+    match client.export_report("secret").send().await {
+        Err(Error::Api(ApiError::ClientError(response))) => assert_eq!(response.status, 403),
+        other => panic!("expected CLIENT_ERROR (4XX), got {other:?}"),
+    }
+    // 503 is declared by no code: `DEFAULT` decodes it into its own model.
+    let (_server, client) = responses_mock("export_outage").await;
+    match client.export_report("r1").send().await {
+        Err(error @ Error::Api(ApiError::Default(_))) => {
+            assert_eq!(error.status(), Some(503));
+            let Error::Api(ApiError::Default(response)) = error else { unreachable!() };
+            assert_eq!((response.body.reason.as_str(), response.body.retry_in), ("maintenance", Some(60)));
+        }
+        other => panic!("expected DEFAULT, got {other:?}"),
+    }
+}
+
+#[accord_mock::tokio::test(crate = "accord_mock::tokio")]
+async fn text_and_binary_bodies_are_sent_and_read_as_they_are() {
+    let (server, client) = responses_mock("export_ok").await;
+    let csv = client.export_report("r1").send_full().await.expect("export_report answers");
+    assert_eq!(csv.body, "id,total\nr1,42\n");
+    assert_eq!(csv.content_type(), Some("text/csv"));
+    assert!(server.problems().is_empty(), "{:?}", server.problems());
+
+    let (server, client) = responses_mock("upload_logo_ok").await;
+    client.upload_logo(b"PNG bytes").send().await.expect("upload_logo answers");
+    // The mock checked the body and its `Content-Type: image/png`.
+    assert!(server.problems().is_empty(), "{:?}", server.problems());
+
+    let (_server, client) = responses_mock("download_logo_ok").await;
+    let logo: Vec<u8> = client.download_logo().send().await.expect("download_logo answers");
+    assert_eq!(logo, b"PNG bytes");
+
+    // `2XX`: the 201 the scenario answers decodes as the range's model.
+    let (server, client) = responses_mock("create_note_ok").await;
+    let note = client.create_note("Remember the milk").send_full().await.expect("create_note answers");
+    assert_eq!(note.status, 201);
+    assert!(!note.body.id.is_empty());
+    assert!(server.problems().is_empty(), "{:?}", server.problems());
+}
+
 /// What the build script printed to cargo: `OUT_DIR/../output`.
 fn build_output() -> String {
     let output = Path::new(env!("OUT_DIR")).parent().expect("OUT_DIR has a parent").join("output");
@@ -138,14 +203,15 @@ fn the_build_script_reruns_when_the_spec_changes_and_reports_warnings_located() 
     assert!(lines.contains(&"cargo:rerun-if-changed=../../specs/orders.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/unsigned_webhooks.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/read_write_only.yaml"), "{output}");
+    assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/responses_and_raw_bodies.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-env-changed=ACCORD_CONSUMER_SPEC"), "{output}");
-    // Exactly what it read: three specs (the client needs no template), no directory-wide reruns.
+    // Exactly what it read: four specs (the client needs no template), no directory-wide reruns.
     let reruns: Vec<&&str> = lines.iter().filter(|l| l.starts_with("cargo:rerun-if-changed=")).collect();
-    assert_eq!(reruns.len(), 3, "{output}");
+    assert_eq!(reruns.len(), 4, "{output}");
     // The Orders spec's by-design warning (seed 002 signs the body only), one line, located.
     assert!(
         lines.iter().any(|l| l.starts_with(
-            "cargo:warning=../../specs/orders.yaml:347:21: warning[spec::unsigned_timestamp]: the timestamp is checked"
+            "cargo:warning=../../specs/orders.yaml:349:21: warning[spec::unsigned_timestamp]: the timestamp is checked"
         )),
         "{output}"
     );

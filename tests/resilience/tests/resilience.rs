@@ -28,7 +28,7 @@ fn orders(server: &FaultServer) -> orders_client::ClientBuilder {
     orders_client::Client::builder()
         .base_url(server.url())
         .client_credentials(ClientCredentials::new("client-id", "client-secret-value"))
-        .token_url(format!("{}{TOKEN_PATH}", server.url()))
+        .client_credentials_token_url(format!("{}{TOKEN_PATH}", server.url()))
 }
 
 fn new_order() -> orders_client::models::CreateOrder {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use accord_mock::{Contract, MockOptions, MockServer, Verdict, VerifyOptions, verify};
+use accord_mock::{Contract, Credentials, MockOptions, MockServer, Verdict, VerifyOptions, verify};
 
 fn contracts() -> Vec<Contract> {
     let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
@@ -23,7 +23,7 @@ fn contracts() -> Vec<Contract> {
 async fn verify_passes_against_the_mock_for_every_spec() {
     for contract in contracts() {
         let server = MockServer::start(contract.clone(), MockOptions::default()).await.expect("mock starts");
-        let report = verify(&contract, &VerifyOptions::new(server.uri(), None)).await;
+        let report = verify(&contract, &VerifyOptions::new(server.uri(), Credentials::new())).await;
         let text = report.render();
         assert!(report.mock, "{}: the verifier recognises the mock", contract.name);
         assert!(report.passed(), "{}:\n{text}", contract.name);
@@ -47,13 +47,34 @@ async fn verify_passes_against_the_mock_for_every_spec() {
 }
 
 #[tokio::test]
+async fn verify_passes_against_the_mock_with_ranges_a_default_code_and_raw_bodies() {
+    // `tests/good-specs/responses_and_raw_bodies.yaml`: `4XX` and `default` codes, CSV text,
+    // PNG bytes and a `2XX` response; every scenario passes, nothing is skipped.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/good-specs/responses_and_raw_bodies.yaml");
+    let source = std::fs::read_to_string(&path).expect("spec reads");
+    let compiled = accord::compile_spec(&path, &source).unwrap_or_else(|failure| panic!("{}", failure.render()));
+    let contract = accord::emit::contract::build(&compiled.ir);
+    let server = MockServer::start(contract.clone(), MockOptions::default()).await.expect("mock starts");
+    let report = verify(&contract, &VerifyOptions::new(server.uri(), None)).await;
+    let text = report.render();
+    assert!(report.passed(), "{text}");
+    assert_eq!(report.count(Verdict::Pass), contract.scenarios.len(), "{text}");
+    let exchanges = server.exchanges();
+    let problems: Vec<&String> = exchanges.iter().flat_map(|e| e.mismatches.iter().chain(&e.problems)).collect();
+    assert!(problems.is_empty(), "{problems:?}");
+    // Unplayed, the mock answers `DEFAULT` with a status no other code declares.
+    let default = contract.error_code("DEFAULT").expect("declared");
+    assert_eq!(contract.errors.answer_status(default), Some(500));
+}
+
+#[tokio::test]
 async fn a_provider_with_auth_is_skipped_without_credentials() {
     // A server that is not an accord mock: verification needs the spec's credentials.
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     tokio::spawn(async move { axum::serve(listener, axum::Router::new()).await });
     let orders = contracts().into_iter().find(|c| c.name == "orders").expect("orders spec");
-    let report = verify(&orders, &VerifyOptions::new(format!("http://{addr}"), None)).await;
+    let report = verify(&orders, &VerifyOptions::new(format!("http://{addr}"), Credentials::new())).await;
     assert!(!report.mock);
     assert_eq!(report.count(Verdict::Skip), orders.scenarios.len());
     let reason = report.scenarios[0].reason.clone().expect("a reason");

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use accord_mock::{Contract, Credential, Report, StepResult, Verdict, VerifyOptions, verify};
+use accord_mock::{Contract, Credential, Credentials, Report, StepResult, Verdict, VerifyOptions, verify};
 use accord_runtime::Secret;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
@@ -121,7 +121,9 @@ async fn hostile(behaviour: Behaviour) -> (String, Arc<Sent>) {
 }
 
 fn options(base_url: String, scenario: &str) -> VerifyOptions {
-    let mut options = VerifyOptions::new(base_url, Some(Credential::Bearer(Secret::new("sk_test_hostile"))));
+    let mut credentials = Credentials::new();
+    credentials.insert("bearer_token", Credential::Bearer(Secret::new("sk_test_hostile")));
+    let mut options = VerifyOptions::new(base_url, credentials);
     if !scenario.is_empty() {
         options.scenarios = vec![scenario.to_string()];
     }

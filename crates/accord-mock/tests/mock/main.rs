@@ -5,5 +5,6 @@
 mod end_to_end;
 mod hostile_server;
 mod mock_behaviour;
+mod named_credentials;
 mod slow_clients;
 mod wrong_server;

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use accord_mock::{Contract, Credential, Problem, Report, Verdict, VerifyOptions, verify};
+use accord_mock::{Contract, Credential, Credentials, Problem, Report, Verdict, VerifyOptions, verify};
 use accord_runtime::Secret;
 use axum::body::Body;
 use axum::extract::Request;
@@ -128,8 +128,13 @@ async fn start_wrong_server() -> String {
     format!("http://{addr}")
 }
 
-fn credential(secret: &str) -> Option<Credential> {
-    Some(Credential::ClientCredentials { client_id: CLIENT_ID.into(), client_secret: Secret::new(secret) })
+fn credential(secret: &str) -> Credentials {
+    let mut credentials = Credentials::new();
+    credentials.insert(
+        "client_credentials",
+        Credential::ClientCredentials { client_id: CLIENT_ID.into(), client_secret: Secret::new(secret) },
+    );
+    credentials
 }
 
 fn deviations<'a>(report: &'a Report, scenario: &str) -> Vec<&'a Problem> {

@@ -32,6 +32,22 @@ pub fn path_parameters(path: &str) -> Result<Vec<String>, String> {
     Ok(names)
 }
 
+/// Whether `text` is a media type without parameters, `type/subtype` (RFC 6838 §4.2: each a
+/// restricted name of letters, digits and ``!#$&-^_.+``), the subtype possibly `*`
+/// (`image/*`, as OpenAPI's media type ranges).
+pub fn is_media_type(text: &str) -> bool {
+    let restricted = |name: &str| {
+        !name.is_empty()
+            && name.len() <= 127
+            && name.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || "!#$&-^_.+".contains(c))
+    };
+    match text.split_once('/') {
+        Some((kind, subtype)) => restricted(kind) && (subtype == "*" || restricted(subtype)),
+        None => false,
+    }
+}
+
 /// Why `check` refuses `pagination` (`spec::bad_pagination`) on an endpoint with these
 /// `responses`, given the spec's `models`: the JSON pointer below the endpoint where it is
 /// wrong (`/pagination/next_url/items`, …) and what is wrong; `None` when it is accepted.
@@ -170,24 +186,39 @@ impl Checker<'_> {
                 }
             }
             if let Some(request) = &endpoint.request {
-                self.type_ref(&request.body, &format!("{pointer}/request/body"), Position::Body);
-                self.multipart_body(request, &format!("{pointer}/request"));
+                let request_pointer = format!("{pointer}/request");
+                self.type_ref(&request.body, &format!("{request_pointer}/body"), Position::Body);
+                self.multipart_body(request, &request_pointer);
+                let content_type = request.content_type.unwrap_or_default();
+                self.raw_body(content_type, Some(&request.body), request.media_type.as_deref(), &request_pointer);
             }
             let mut success = 0;
             for (status, response) in &endpoint.responses {
                 let response_pointer = join_pointer(&format!("{pointer}/responses"), status);
-                match status.parse::<u16>() {
-                    Ok(code) if (100..=599).contains(&code) => {
-                        if (200..300).contains(&code) {
+                match StatusPattern::parse(status) {
+                    Some(pattern @ (StatusPattern::Exact(_) | StatusPattern::Range(_))) => {
+                        if pattern.is_success() {
                             success += 1;
                         }
                     }
-                    _ => {
+                    Some(StatusPattern::Default) => {
+                        self.report_at_key(
+                            codes::spec::BAD_STATUS,
+                            &response_pointer,
+                            "`default` is not a response status".into(),
+                        )
+                        .help = Some(
+                            "declare the success statuses here; for every other status declare an error code with `status: default`"
+                                .into(),
+                        );
+                    }
+                    None => {
                         self.report_at_key(
                             codes::spec::BAD_STATUS,
                             &response_pointer,
                             format!("`{status}` is not an HTTP status code"),
-                        );
+                        )
+                        .help = Some("write a status from 100 to 599, or a range `1XX` to `5XX`".into());
                     }
                 }
                 match response {
@@ -196,6 +227,7 @@ impl Checker<'_> {
                         if let Some(body) = &definition.body {
                             self.type_ref(body, &format!("{response_pointer}/body"), Position::Body);
                         }
+                        self.response_content_type(definition, &response_pointer);
                     }
                 }
             }
@@ -315,10 +347,74 @@ impl Checker<'_> {
         }
     }
 
+    /// A response is read as JSON, text or bytes: `form` and `multipart` are request
+    /// encodings.
+    fn response_content_type(&mut self, response: &crate::spec::ResponseDef, pointer: &str) {
+        let content_type = response.content_type.unwrap_or_default();
+        match content_type {
+            ContentType::Json | ContentType::Text | ContentType::Binary => {
+                self.raw_body(content_type, response.body.as_ref(), response.media_type.as_deref(), pointer);
+            }
+            ContentType::Form | ContentType::Multipart => {
+                self.report(
+                    codes::spec::BAD_RESPONSE_CONTENT_TYPE,
+                    &format!("{pointer}/content_type"),
+                    format!("a response cannot be read as `{content_type}`"),
+                )
+                .help = Some("a response body is `json` (the default), `text` or `binary`".into());
+            }
+        }
+    }
+
+    /// A `text` or `binary` body is sent and read as it is, so its type is `string`, and only
+    /// such a body names a `media_type`, which is `type/subtype` (RFC 6838 §4.2; the subtype
+    /// may be `*`).
+    fn raw_body(&mut self, content_type: ContentType, body: Option<&TypeRef>, media_type: Option<&str>, pointer: &str) {
+        if content_type.is_raw() {
+            let is_string = match body {
+                Some(TypeRef::Name(name)) => name == "string",
+                Some(TypeRef::Inline(schema)) => {
+                    schema.type_name.as_deref() == Some("string")
+                        && schema.properties.is_empty()
+                        && schema.one_of.is_empty()
+                        && schema.enum_values.is_empty()
+                }
+                None => false,
+            };
+            if !is_string {
+                let at = if body.is_some() { format!("{pointer}/body") } else { pointer.to_string() };
+                self.report(
+                    codes::spec::RAW_BODY_NOT_STRING,
+                    &at,
+                    format!("a `{content_type}` body is sent and read as it is, so its type is `string`"),
+                )
+                .help = Some(match content_type {
+                    ContentType::Binary => "write `body: { type: string, format: binary }`".into(),
+                    _ => "write `body: string`".into(),
+                });
+            }
+        }
+        let Some(media_type) = media_type else { return };
+        if !content_type.is_raw() {
+            self.report(
+                codes::spec::BAD_MEDIA_TYPE,
+                &format!("{pointer}/media_type"),
+                format!("`media_type` applies to `text` and `binary` bodies, not `{content_type}`"),
+            )
+            .help = Some("remove it, or set `content_type: text` or `content_type: binary`".into());
+        } else if !is_media_type(media_type) {
+            self.report(
+                codes::spec::BAD_MEDIA_TYPE,
+                &format!("{pointer}/media_type"),
+                format!("`{media_type}` is not a media type"),
+            )
+            .help = Some("write `type/subtype`, e.g. `text/csv` or `image/png` (RFC 6838)".into());
+        }
+    }
+
     /// A `multipart` body is sent one part per field, so it must be an object with
     /// properties (a model or an inline schema); `object_parts` means something only there.
     fn multipart_body(&mut self, request: &crate::spec::RequestDef, pointer: &str) {
-        use crate::spec::ContentType;
         let multipart = request.content_type == Some(ContentType::Multipart);
         if !multipart {
             if request.object_parts.is_some() {
@@ -347,6 +443,23 @@ impl Checker<'_> {
                 "a `multipart` body must be an object with `properties`: each property is sent as one part".into(),
             )
             .help = Some("name a model with `properties`, or write them inline under `body`".into());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_media_type;
+
+    #[test]
+    fn media_types_are_type_and_subtype() {
+        for good in
+            ["text/csv", "image/png", "image/*", "application/vnd.api+json", "application/x-www-form-urlencoded"]
+        {
+            assert!(is_media_type(good), "{good}");
+        }
+        for bad in ["png", "*/*", "text/", "/csv", "text/csv; charset=utf-8", "text csv/x", "image/p*"] {
+            assert!(!is_media_type(bad), "{bad}");
         }
     }
 }

@@ -20,7 +20,7 @@ impl Checker<'_> {
             self.report(codes::spec::BAD_POINTER, "/errors/code_field", format!("`{field}` is not a JSON pointer"))
                 .help = Some(format!("write `/{field}` (RFC 6901)"));
         }
-        let mut by_status: BTreeMap<u16, Vec<String>> = BTreeMap::new();
+        let mut by_status: BTreeMap<StatusPattern, Vec<String>> = BTreeMap::new();
         for (name, code) in &errors.codes {
             let pointer = join_pointer("/errors/codes", name);
             let shouty = crate::names::shouty(name);
@@ -33,12 +33,18 @@ impl Checker<'_> {
                 .help = Some(format!("write `{shouty}`"));
             }
             for status in code.status.to_vec() {
-                if !(400..=599).contains(&status) {
+                let failure = match status {
+                    StatusPattern::Exact(exact) => (400..=599).contains(&exact),
+                    StatusPattern::Range(class) => class == 4 || class == 5,
+                    StatusPattern::Default => true,
+                };
+                if !failure {
                     self.report(
                         codes::spec::BAD_STATUS,
                         &format!("{pointer}/status"),
                         format!("error status {status} is not a 4xx or 5xx status"),
-                    );
+                    )
+                    .help = Some("an error code takes a 4xx or 5xx status, `4XX`, `5XX`, or `default`".into());
                 }
                 by_status.entry(status).or_default().push(name.clone());
             }

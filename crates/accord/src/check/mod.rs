@@ -20,7 +20,8 @@ mod scenarios;
 pub mod spec_name;
 mod webhooks;
 
-pub use endpoints::{pagination_problem, path_parameters};
+pub(crate) use auth::credential_place;
+pub use endpoints::{is_media_type, pagination_problem, path_parameters};
 
 /// Primitive type names a `type` may use besides model names.
 pub const PRIMITIVES: &[&str] = &["string", "integer", "number", "boolean", "object", "array", "any"];

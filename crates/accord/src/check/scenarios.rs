@@ -4,6 +4,7 @@
 use super::{Checker, is_json_pointer, is_snake_name};
 use crate::diag::{codes, did_you_mean, join_pointer};
 use crate::spec::*;
+use accord_contract::wire::most_specific;
 
 impl Checker<'_> {
     pub(super) fn scenarios(&mut self) {
@@ -129,7 +130,11 @@ impl Checker<'_> {
             _ => {}
         }
         let expect_pointer = format!("{pointer}/expect");
-        let declared_status = endpoint.responses.contains_key(&expect.status.to_string());
+        let declared_status = endpoint
+            .responses
+            .keys()
+            .filter_map(|key| StatusPattern::parse(key))
+            .any(|pattern| pattern != StatusPattern::Default && pattern.matches(expect.status));
         let codes = self.spec.errors.as_ref().map(|e| &e.codes);
         match &expect.error {
             Some(code) => match codes.and_then(|codes| codes.get(code)) {
@@ -143,16 +148,27 @@ impl Checker<'_> {
                     .help = hint;
                 }
                 Some(definition) => {
-                    if !definition.status.to_vec().contains(&expect.status) {
-                        self.report(
-                            codes::spec::STATUS_MISMATCH,
-                            &format!("{expect_pointer}/status"),
-                            format!(
-                                "error code `{code}` is returned with status {:?}, not {}",
-                                definition.status.to_vec(),
+                    let applying = codes
+                        .map(|codes| {
+                            most_specific(codes.iter().map(|(name, c)| (name, c.status.to_vec())), expect.status)
+                        })
+                        .unwrap_or_default();
+                    if !applying.contains(&code) {
+                        let statuses: Vec<String> = definition.status.to_vec().iter().map(|s| s.to_string()).collect();
+                        let covered = definition.status.to_vec().iter().any(|s| s.matches(expect.status));
+                        let message = match applying.first() {
+                            Some(other) if covered => format!(
+                                "status {} is error code `{other}`'s, declared more specifically than `{code}`'s [{}]",
+                                expect.status,
+                                statuses.join(", ")
+                            ),
+                            _ => format!(
+                                "error code `{code}` is returned with status [{}], not {}",
+                                statuses.join(", "),
                                 expect.status
                             ),
-                        );
+                        };
+                        self.report(codes::spec::STATUS_MISMATCH, &format!("{expect_pointer}/status"), message);
                     }
                     if !endpoint.errors.contains(code) {
                         self.report(

@@ -99,6 +99,7 @@ fn operation(ir: &Ir, op: &Operation) -> contract::Operation {
                 schema: type_schema(&b.ty),
                 file_fields: if multipart { file_fields(ir, &b.ty) } else { Vec::new() },
                 object_parts: multipart.then_some(b.object_parts),
+                media_type: b.media_type.clone(),
             }
         }),
         responses: op
@@ -107,6 +108,8 @@ fn operation(ir: &Ir, op: &Operation) -> contract::Operation {
             .map(|r| contract::Response {
                 status: r.status,
                 schema: r.ty.as_ref().map(type_schema),
+                content_type: r.content_type,
+                media_type: r.media_type.clone(),
                 headers: r.headers.clone(),
                 example: r.example.clone(),
             })
@@ -115,6 +118,7 @@ fn operation(ir: &Ir, op: &Operation) -> contract::Operation {
         idempotency_header: op.idempotency_header.clone(),
         idempotency_retention_seconds: op.idempotency_retention_seconds,
         rate_limit: op.rate_limit.as_ref().map(rate),
+        auth: op.auth.clone(),
     }
 }
 

@@ -40,7 +40,11 @@ pub fn retry_summary(ir: &Ir, operation: &Operation) -> String {
     let method = operation.http_method.as_str();
     let idempotent = operation.http_method.is_idempotent();
     let mut backoff = named(RetryStrategy::Backoff);
-    backoff.push("undeclared 5xx".into());
+    // A `5XX` or `default` code leaves no 5xx undeclared.
+    let catch_all = |s: &StatusPattern| matches!(s, StatusPattern::Range(5) | StatusPattern::Default);
+    if !codes.iter().any(|code| code.statuses.iter().any(catch_all)) {
+        backoff.push("undeclared 5xx".into());
+    }
     let mut parts = Vec::new();
     if idempotent || operation.idempotency_header.is_some() {
         backoff.push("timeouts and dropped connections".into());
@@ -54,7 +58,7 @@ pub fn retry_summary(ir: &Ir, operation: &Operation) -> String {
         let not_processed = |strategy: RetryStrategy| -> Vec<String> {
             codes
                 .iter()
-                .filter(|code| code.retry == strategy && code.statuses.contains(&429))
+                .filter(|code| code.retry == strategy && code.statuses.contains(&StatusPattern::Exact(429)))
                 .map(|code| format!("`{}`", code.name))
                 .collect()
         };

@@ -88,8 +88,8 @@ fn json_tokens(value: &Value) -> TokenStream {
 fn auth_setup(ir: &Ir) -> TokenStream {
     let krate = ident(&ir.lib_name);
     let auth = &ir.auth;
-    // The mock's test credential for the preferred scheme, as `accord_mock::Credential::test`
-    // picks it; the client emitter knows how each scheme's builder takes it.
+    // The mock's test value of every credential, as `accord_mock::Credentials::test` gives
+    // them; the client emitter knows how each scheme's builder setter takes it.
     let setup = super::rust::test_credentials(auth);
     quote! {
         // Each scenario checks one exchange; retrying is the resilience suite's subject.
@@ -163,9 +163,16 @@ fn scenario_step(ir: &Ir, number: usize, step: &StepIr) -> TokenStream {
     let method_name = ident(&op.method_name);
     let call = match (&op.body, &step.body) {
         (Some(body), Some(_)) => {
-            let ty = type_tokens_in(&body.ty, &quote!(::#krate));
-            let required_body = body.required.then(|| quote!(&body));
-            let optional_body = (!body.required).then(|| quote!(.body(&body)));
+            // A `text` or `binary` body is the scenario's string, sent as it is.
+            let (ty, argument) = match body.content_type {
+                ContentType::Json | ContentType::Form | ContentType::Multipart => {
+                    (type_tokens_in(&body.ty, &quote!(::#krate)), quote!(&body))
+                }
+                ContentType::Text => (quote!(::std::string::String), quote!(&body)),
+                ContentType::Binary => (quote!(::std::string::String), quote!(body.as_bytes())),
+            };
+            let required_body = body.required.then(|| argument.clone());
+            let optional_body = (!body.required).then(|| quote!(.body(#argument)));
             quote! {
                 let outcome = match step.body::<#ty>() {
                     Ok(body) => client.#method_name(#(#arguments,)* #required_body) #(#setters)* #optional_body .send_full().await.map(json_response),
@@ -559,8 +566,8 @@ fn provider_test(ir: &Ir) -> TokenStream {
                 return;
             };
             let contract = contract();
-            let credential = ::accord_mock::Credential::from_env(&contract.auth).ok().flatten();
-            let report = ::accord_mock::verify(contract, &::accord_mock::VerifyOptions::new(base_url, credential)).await;
+            let credentials = ::accord_mock::Credentials::from_env(&contract.auth);
+            let report = ::accord_mock::verify(contract, &::accord_mock::VerifyOptions::new(base_url, credentials)).await;
             let _ = write!(::std::io::stderr(), "{}", report.render());
             assert!(report.passed(), "the server deviates from the contract:\n{}", report.render());
         }

@@ -259,58 +259,83 @@ impl Lowerer<'_> {
             .collect()
     }
 
-    /// The declared schemes in accord's order of preference: OAuth2 client credentials,
-    /// bearer, basic, API key (a client holding several credentials sends the first).
+    /// The named credentials in spec order, each with a builder setter unique among the
+    /// builder's own methods, and the environment variables the spec leaves out named after
+    /// the spec and the credential (`ACME_ADMIN_TOKEN`, `ACME_PARTNER_CLIENT_ID`).
     fn auth(&self) -> AuthIr {
         let Some(auth) = &self.spec.auth else { return AuthIr::default() };
         let prefix = names::shouty(&self.spec.name);
-        let mut schemes = Vec::new();
-        if let Some(oauth) = &auth.oauth2_client_credentials {
-            let token_path =
-                url::Url::parse(&oauth.token_url).map(|u| u.path().to_string()).unwrap_or_else(|_| "/".into());
-            schemes.push(AuthSchemeIr {
-                scheme: AuthScheme::OAuth2ClientCredentials(OAuth2ClientCredentials {
+        // The builder's other methods and fields (emit::rust::client::builder).
+        let mut scope = Scope::with_reserved(&[
+            "environment",
+            "base_url",
+            "connect_timeout",
+            "attempt_timeout",
+            "operation_timeout",
+            "retry_policy",
+            "retry_budget",
+            "max_retry_after",
+            "rate_limits",
+            "custom_auth",
+            "auth",
+            "allow_anonymous",
+            "credentials_from_env",
+            "build",
+            "default",
+        ]);
+        let mut credentials = Vec::new();
+        for (name, credential) in &auth.credentials {
+            let setter = scope.claim(names::snake(name));
+            let env = |suffix: &str| format!("{prefix}_{}{suffix}", names::shouty(name));
+            let spec::Credential { api_key, bearer, basic, oauth2_client_credentials } = credential;
+            let (scheme, description, token_url_setter) = if let Some(oauth) = oauth2_client_credentials {
+                let token_path =
+                    url::Url::parse(&oauth.token_url).map(|u| u.path().to_string()).unwrap_or_else(|_| "/".into());
+                let scheme = AuthScheme::OAuth2ClientCredentials(OAuth2ClientCredentials {
                     token_url: oauth.token_url.clone(),
                     token_path,
                     scopes: oauth.scopes.clone(),
                     refresh_before_expiry_seconds: oauth.refresh_before_expiry.as_deref().map(seconds).unwrap_or(0),
-                    client_id_env: oauth.client_id_env.clone().unwrap_or_else(|| format!("{prefix}_CLIENT_ID")),
-                    client_secret_env: oauth
-                        .client_secret_env
-                        .clone()
-                        .unwrap_or_else(|| format!("{prefix}_CLIENT_SECRET")),
-                }),
-                description: None,
-            });
-        }
-        if let Some(bearer) = &auth.bearer {
-            schemes.push(AuthSchemeIr {
-                scheme: AuthScheme::Bearer(Bearer {
-                    env: bearer.env.clone().unwrap_or_else(|| format!("{prefix}_TOKEN")),
-                }),
-                description: bearer.description.clone(),
-            });
-        }
-        if let Some(basic) = &auth.basic {
-            schemes.push(AuthSchemeIr {
-                scheme: AuthScheme::Basic(Basic {
-                    username_env: basic.username_env.clone().unwrap_or_else(|| format!("{prefix}_USERNAME")),
-                    password_env: basic.password_env.clone().unwrap_or_else(|| format!("{prefix}_PASSWORD")),
-                }),
-                description: basic.description.clone(),
-            });
-        }
-        if let Some(key) = &auth.api_key {
-            schemes.push(AuthSchemeIr {
-                scheme: AuthScheme::ApiKey(ApiKey {
+                    client_id_env: oauth.client_id_env.clone().unwrap_or_else(|| env("_CLIENT_ID")),
+                    client_secret_env: oauth.client_secret_env.clone().unwrap_or_else(|| env("_CLIENT_SECRET")),
+                });
+                let token_url_setter = scope.claim(format!("{}_token_url", names::bare(&setter)));
+                (scheme, None, Some(token_url_setter))
+            } else if let Some(bearer) = bearer {
+                let scheme = AuthScheme::Bearer(Bearer { env: bearer.env.clone().unwrap_or_else(|| env("")) });
+                (scheme, bearer.description.clone(), None)
+            } else if let Some(basic) = basic {
+                let scheme = AuthScheme::Basic(Basic {
+                    username_env: basic.username_env.clone().unwrap_or_else(|| env("_USERNAME")),
+                    password_env: basic.password_env.clone().unwrap_or_else(|| env("_PASSWORD")),
+                });
+                (scheme, basic.description.clone(), None)
+            } else if let Some(key) = api_key {
+                let scheme = AuthScheme::ApiKey(ApiKey {
                     location: key.location,
                     name: key.name.clone(),
-                    env: key.env.clone().unwrap_or_else(|| format!("{prefix}_API_KEY")),
-                }),
-                description: None,
-            });
+                    env: key.env.clone().unwrap_or_else(|| env("")),
+                });
+                (scheme, None, None)
+            } else {
+                // `check` refuses a credential without a kind.
+                continue;
+            };
+            credentials.push(CredentialIr { name: name.clone(), setter, token_url_setter, scheme, description });
         }
-        AuthIr { description: auth.description.clone(), schemes }
+        let always_required = self.spec.endpoints.values().all(|endpoint| !self.requirement(endpoint).is_public());
+        AuthIr { description: auth.description.clone(), credentials, always_required }
+    }
+
+    /// What `endpoint` requires: its own `auth`, else `auth.require`, else any one credential
+    /// alone (in spec order); public when the spec declares no `auth`.
+    fn requirement(&self, endpoint: &spec::Endpoint) -> Requirement {
+        let Some(auth) = &self.spec.auth else { return Requirement::public() };
+        match endpoint.auth.as_ref().or(auth.require.as_ref()) {
+            Some(spec::Requirement::Public(_)) => Requirement::public(),
+            Some(spec::Requirement::AnyOf(alternatives)) => Requirement { alternatives: alternatives.clone() },
+            None => Requirement { alternatives: auth.credentials.keys().map(|name| vec![name.clone()]).collect() },
+        }
     }
 
     fn errors(&mut self) -> ErrorsIr {

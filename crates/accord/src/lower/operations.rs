@@ -40,41 +40,73 @@ impl Lowerer<'_> {
         let camel = names::bare(&names::camel(name)).to_string();
         let builder_name = self.type_scope.claim(format!("{camel}Request"));
         // Parameter names share one scope with the builder's own methods.
-        let mut scope =
-            Scope::with_reserved(&["send", "send_full", "body", "client", "idempotency_key", "header", "new"]);
+        let mut reserved = vec!["send", "send_full", "body", "client", "idempotency_key", "header", "new"];
+        // A raw body's builder has a `content_type` setter (for a media type range such as
+        // `image/*`); only there is the name taken, so other endpoints keep their names.
+        let raw_body = endpoint.request.as_ref().is_some_and(|r| r.content_type.is_some_and(ContentType::is_raw));
+        if raw_body {
+            reserved.push("content_type");
+        }
+        let mut scope = Scope::with_reserved(&reserved);
         let declared_order = crate::check::path_parameters(&endpoint.path).unwrap_or_default();
         let mut path_params =
             self.params(&endpoint.path_params, &camel, &format!("{pointer}/path_params"), true, &mut scope);
         path_params.sort_by_key(|p| declared_order.iter().position(|n| n == &p.wire_name));
         let query = self.params(&endpoint.query, &camel, &format!("{pointer}/query"), false, &mut scope);
         let headers = self.params(&endpoint.headers, &camel, &format!("{pointer}/headers"), false, &mut scope);
-        let body = endpoint.request.as_ref().map(|request| BodyIr {
-            ty: self.type_expr(&request.body, &format!("{camel}Body"), &format!("{pointer}/request/body")),
-            content_type: request.content_type.unwrap_or_default(),
-            required: request.required.unwrap_or(true),
-            object_parts: request.object_parts.unwrap_or_default(),
+        let body = endpoint.request.as_ref().map(|request| {
+            let content_type = request.content_type.unwrap_or_default();
+            BodyIr {
+                ty: match raw_type(content_type) {
+                    Some(ty) => ty,
+                    None => self.type_expr(&request.body, &format!("{camel}Body"), &format!("{pointer}/request/body")),
+                },
+                content_type,
+                required: request.required.unwrap_or(true),
+                object_parts: request.object_parts.unwrap_or_default(),
+                media_type: request.media_type.clone(),
+            }
         });
         let mut responses = Vec::new();
-        for (status, response) in &endpoint.responses {
-            let status: u16 = status.parse().unwrap_or(0);
-            let response_pointer = join_pointer(&format!("{pointer}/responses"), &status.to_string());
-            let (ty, description, headers) = match response {
+        for (key, response) in &endpoint.responses {
+            // `check` accepted the key: a status or a range.
+            let status = StatusPattern::parse(key).unwrap_or(StatusPattern::Exact(0));
+            let response_pointer = join_pointer(&format!("{pointer}/responses"), key);
+            let (ty, description, headers, content_type, media_type) = match response {
                 spec::ResponseRef::Short(model) => (
                     Some(self.named(model, None, None, &format!("{camel}Response"), &response_pointer)),
                     None,
                     Vec::new(),
+                    ContentType::Json,
+                    None,
                 ),
-                spec::ResponseRef::Full(definition) => (
-                    definition.body.as_ref().map(|body| {
-                        self.type_expr(body, &format!("{camel}Response"), &format!("{response_pointer}/body"))
-                    }),
-                    definition.description.clone(),
-                    definition.headers.keys().cloned().collect(),
-                ),
+                spec::ResponseRef::Full(definition) => {
+                    let content_type = definition.content_type.unwrap_or_default();
+                    let ty = match raw_type(content_type) {
+                        Some(ty) => definition.body.as_ref().map(|_| ty),
+                        None => definition.body.as_ref().map(|body| {
+                            self.type_expr(body, &format!("{camel}Response"), &format!("{response_pointer}/body"))
+                        }),
+                    };
+                    (
+                        ty,
+                        definition.description.clone(),
+                        definition.headers.keys().cloned().collect(),
+                        content_type,
+                        definition.media_type.clone(),
+                    )
+                }
             };
-            responses.push(ResponseIr { status, ty, description, headers, example: None });
+            responses.push(ResponseIr { status, ty, content_type, media_type, description, headers, example: None });
         }
-        let success = responses.iter().filter(|r| (200..300).contains(&r.status)).find_map(|r| r.ty.clone());
+        // The success body: an exact 2xx's before a `2XX` range's.
+        let success_response = responses
+            .iter()
+            .filter(|r| matches!(r.status, StatusPattern::Exact(_)) && r.status.is_success())
+            .chain(responses.iter().filter(|r| matches!(r.status, StatusPattern::Range(_)) && r.status.is_success()))
+            .find(|r| r.ty.is_some());
+        let success = success_response.and_then(|r| r.ty.clone());
+        let success_content_type = success_response.map_or(ContentType::Json, |r| r.content_type);
         let default_limit = self.spec.rate_limits.as_ref().and_then(|l| l.default.as_ref());
         let own_rate_limit = endpoint.rate_limit.is_some();
         let rate_limit = endpoint.rate_limit.as_ref().or(default_limit).and_then(|l| self.rate(l));
@@ -117,6 +149,7 @@ impl Lowerer<'_> {
             body,
             responses,
             success,
+            success_content_type,
             errors: endpoint.errors.iter().map(ErrorCodeId::named).collect(),
             idempotency_header: endpoint.idempotency.as_ref().map(|i| i.header.clone()),
             idempotency_retention_seconds: endpoint
@@ -128,7 +161,18 @@ impl Lowerer<'_> {
             own_rate_limit,
             pagination,
             page_item: None,
+            auth: self.requirement(endpoint),
             span: self.span(&pointer),
         }
+    }
+}
+
+/// The type of a body sent or read as it is: `text` a string, `binary` bytes; `None` for
+/// bodies encoded from a model.
+fn raw_type(content_type: ContentType) -> Option<TypeExpr> {
+    match content_type {
+        ContentType::Json | ContentType::Form | ContentType::Multipart => None,
+        ContentType::Text => Some(TypeExpr::String),
+        ContentType::Binary => Some(TypeExpr::Binary),
     }
 }

@@ -55,7 +55,12 @@ impl Lowerer<'_> {
         let mut body = match &expect.error {
             Some(code) => ir.errors.codes.iter().find(|c| &c.name == code).map(|c| c.example.clone()),
             None => {
-                let declared = operation.responses.iter().find(|r| r.status == expect.status);
+                let declared = accord_contract::wire::most_specific(
+                    operation.responses.iter().map(|r| (r, [r.status])),
+                    expect.status,
+                )
+                .into_iter()
+                .next();
                 match declared {
                     Some(response) => response.example.clone(),
                     None => operation.success.as_ref().map(|ty| self.sample(ty, 0)),

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 // Wire-level enums are defined once, in accord-contract, and used by every layer.
 pub use accord_contract::wire::{
     ApiKeyLocation, ContentType, HttpMethod as Method, Jitter, KeyEncoding, ObjectParts, RetryStrategy,
-    SignatureAlgorithm,
+    SignatureAlgorithm, StatusPattern,
 };
 
 /// A whole integration spec: one external HTTP API.
@@ -53,7 +53,7 @@ pub struct Spec {
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     #[schemars(!skip_serializing_if)]
     pub environments: IndexMap<String, Environment>,
-    /// Authentication schemes the API accepts (any one of them is enough).
+    /// Authentication: named credentials and what endpoints require of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub auth: Option<Auth>,
@@ -159,7 +159,8 @@ pub struct Environment {
     pub default: bool,
 }
 
-/// Authentication schemes; when several are declared the client accepts any one of them.
+/// Authentication: named credentials, and what the endpoints require of them (as OpenAPI's
+/// `security`, an OR of ANDs: OpenAPI 3.1.0 §4.8.30, Security Requirement Object).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Auth {
@@ -167,6 +168,20 @@ pub struct Auth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub description: Option<String>,
+    /// Named credentials (snake_case names, each a builder setter), in order of preference;
+    /// any number of each kind.
+    #[serde(default)]
+    pub credentials: IndexMap<String, Credential>,
+    /// What an endpoint without its own `auth` requires; default: any one credential alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub require: Option<Requirement>,
+}
+
+/// One credential: exactly one of its kinds.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Credential {
     /// A key sent in a header or query parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
@@ -183,6 +198,26 @@ pub struct Auth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub oauth2_client_credentials: Option<OAuth2ClientCredentials>,
+}
+
+/// What a request must carry: `none` (a public endpoint), or alternatives (any one is
+/// enough), each a list of credential names sent together (`[[app_id, app_key], [token]]`);
+/// an empty alternative `[]` makes credentials optional.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Requirement {
+    /// `none`: no credentials.
+    Public(PublicKeyword),
+    /// Alternatives of credential names sent together.
+    AnyOf(#[schemars(length(min = 1))] Vec<Vec<String>>),
+}
+
+/// The keyword `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum PublicKeyword {
+    /// No credentials.
+    #[serde(rename = "none")]
+    None,
 }
 
 /// API key authentication.
@@ -236,7 +271,7 @@ pub struct BasicAuth {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OAuth2ClientCredentials {
-    /// Absolute token endpoint URL; the client posts a form to it.
+    /// Absolute `http(s)` token endpoint URL; the client posts a form to it.
     pub token_url: String,
     /// Scopes requested, joined with spaces.
     #[serde(default)]
@@ -503,7 +538,10 @@ pub struct Errors {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorCode {
-    /// HTTP status (or statuses) this code is returned with.
+    /// HTTP status (or statuses) this code is returned with: `404`, a range `4XX` or `5XX`,
+    /// or `default` for every status no other code declares (OpenAPI's `default` response),
+    /// so the body of any undeclared error status is decoded. The most specific declaration
+    /// wins: an exact status over a range, a range over `default`.
     pub status: StatusSet,
     /// What to do about it: `never`, `backoff`, `after_header`, `refresh_auth`.
     pub retry: RetryStrategy,
@@ -526,19 +564,19 @@ pub struct ErrorCode {
     pub resolution: Option<String>,
 }
 
-/// One status or several.
+/// One status (or range, or `default`) or several.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum StatusSet {
-    /// A single status.
-    One(u16),
-    /// Several statuses.
-    Many(Vec<u16>),
+    /// A single status, range or `default`.
+    One(StatusPattern),
+    /// Several.
+    Many(Vec<StatusPattern>),
 }
 
 impl StatusSet {
     /// The statuses as a list.
-    pub fn to_vec(&self) -> Vec<u16> {
+    pub fn to_vec(&self) -> Vec<StatusPattern> {
         match self {
             StatusSet::One(status) => vec![*status],
             StatusSet::Many(statuses) => statuses.clone(),
@@ -688,7 +726,8 @@ pub struct Endpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub request: Option<RequestDef>,
-    /// Responses by status code.
+    /// Responses by status code: `"200"`, or a range such as `"2XX"` (OpenAPI's spelling)
+    /// for every status of the class that no exact key declares.
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     #[schemars(!skip_serializing_if)]
     pub responses: IndexMap<String, ResponseRef>,
@@ -708,6 +747,10 @@ pub struct Endpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub pagination: Option<Pagination>,
+    /// Credentials this endpoint requires, overriding `auth.require` (`none` for a public one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub auth: Option<Requirement>,
 }
 
 /// Request body.
@@ -716,10 +759,17 @@ pub struct Endpoint {
 pub struct RequestDef {
     /// Body type.
     pub body: TypeRef,
-    /// Encoding of the body.
+    /// Encoding of the body: `json` (default), `form`, `multipart`, or `text` and `binary`
+    /// for a body sent as it is (the body type is then `string`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub content_type: Option<ContentType>,
+    /// `text` and `binary` only: the media type sent in `Content-Type` (RFC 6838 `type/subtype`,
+    /// e.g. `text/csv`, `image/png`; a wildcard such as `image/*` leaves it to the caller);
+    /// default `text/plain` or `application/octet-stream`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub media_type: Option<String>,
     /// Whether a body must be sent (default true).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
@@ -748,6 +798,16 @@ pub struct ResponseDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub body: Option<TypeRef>,
+    /// Encoding of the body: `json` (default), or `text` and `binary` for a body read as it
+    /// is (the body type is then `string`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub content_type: Option<ContentType>,
+    /// `text` and `binary` only: the media type the provider answers with (`text/csv`,
+    /// `image/png`, `image/*`); default `text/plain` or `application/octet-stream`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub media_type: Option<String>,
     /// What the response means.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]

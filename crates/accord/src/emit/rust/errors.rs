@@ -8,7 +8,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::tokens::{doc, ident, lit, optional_str, type_tokens};
-use crate::ir::{ErrorCodeIr, Ir, Jitter, RetryIr, RetryStrategy};
+use crate::ir::{ErrorCodeIr, Ir, Jitter, RetryIr, RetryStrategy, StatusPattern};
 
 /// The runtime's `RetryStrategy` of a declared code's `retry`.
 fn retry_strategy(retry: RetryStrategy) -> TokenStream {
@@ -121,7 +121,7 @@ fn api_error(ir: &Ir) -> TokenStream {
             let mut text = format!(
                 "`{}`: HTTP {} (retry: {}).",
                 code.name,
-                code.statuses.iter().map(u16::to_string).collect::<Vec<_>>().join(", "),
+                code.statuses.iter().map(StatusPattern::to_string).collect::<Vec<_>>().join(", "),
                 code.retry
             );
             if let Some(description) = &code.description {
@@ -244,15 +244,31 @@ fn retry_policy_const(retry: &RetryIr) -> TokenStream {
     }
 }
 
-/// The declared codes by status, in status order.
-fn by_status(codes: &[ErrorCodeIr]) -> BTreeMap<u16, Vec<&ErrorCodeIr>> {
-    let mut by_status: BTreeMap<u16, Vec<&ErrorCodeIr>> = BTreeMap::new();
+/// The declared codes by status pattern, exact statuses first, then ranges, then `default`
+/// (each in status order), codes in spec order.
+fn by_status(codes: &[ErrorCodeIr]) -> BTreeMap<StatusPattern, Vec<&ErrorCodeIr>> {
+    let mut by_status: BTreeMap<StatusPattern, Vec<&ErrorCodeIr>> = BTreeMap::new();
     for code in codes {
         for status in &code.statuses {
             by_status.entry(*status).or_default().push(code);
         }
     }
     by_status
+}
+
+/// The runtime's `StatusPattern` of a declared status.
+fn status_pattern(status: StatusPattern) -> TokenStream {
+    match status {
+        StatusPattern::Exact(status) => {
+            let status = Literal::u16_unsuffixed(status);
+            quote!(::accord_runtime::StatusPattern::Exact(#status))
+        }
+        StatusPattern::Range(class) => {
+            let class = Literal::u8_unsuffixed(class);
+            quote!(::accord_runtime::StatusPattern::Range(#class))
+        }
+        StatusPattern::Default => quote!(::accord_runtime::StatusPattern::Default),
+    }
 }
 
 /// `ERROR_RULES` and `RETRY_CLASSIFIER`: the declared codes as the runtime's retry classifier
@@ -264,7 +280,7 @@ fn classifier_consts(ir: &Ir) -> TokenStream {
         .flat_map(|(status, candidates)| {
             let shared = candidates.len() > 1;
             candidates.iter().map(move |code| {
-                let status = Literal::u16_unsuffixed(*status);
+                let status = status_pattern(*status);
                 let strategy = retry_strategy(code.retry);
                 let value = match (&code.match_value, shared) {
                     (Some(value), true) => {
@@ -279,12 +295,14 @@ fn classifier_consts(ir: &Ir) -> TokenStream {
         .collect();
     let classifier_pointer = optional_str(ir.errors.code_pointer.as_deref());
     quote! {
-        /// The declared error codes as the retry classifier reads them: status, the code value
-        /// that selects a code when several share a status, and the declared strategy.
+        /// The declared error codes as the retry classifier reads them: status (exact, range
+        /// or `default`), the code value that selects a code when several share a status, and
+        /// the declared strategy.
         pub const ERROR_RULES: &[::accord_runtime::ErrorRule] = &[#(#rules)*];
 
-        /// Decides retries by the declared strategies; undeclared statuses follow HTTP (5xx and
-        /// 408 back off, 429 waits for `Retry-After`), as do transport failures.
+        /// Decides retries by the declared strategies, the most specific status declaration
+        /// first; undeclared statuses follow HTTP (5xx and 408 back off, 429 waits for
+        /// `Retry-After`), as do transport failures.
         pub const RETRY_CLASSIFIER: ::accord_runtime::StatusClassifier = ::accord_runtime::StatusClassifier {
             code_pointer: #classifier_pointer,
             rules: ERROR_RULES,
@@ -329,50 +347,74 @@ fn decoding_fns() -> TokenStream {
     }
 }
 
-/// `classify`, which maps a non-2xx response to its declared code by status and (when the spec
-/// has a code field) by the code's value, and its helpers `api` and `unexpected`.
-fn classify_fns(ir: &Ir) -> TokenStream {
-    // Classification: by status, then (when the spec has a code field) by the code's value.
-    let by_status = by_status(&ir.errors.codes);
-    let classify_arms: Vec<TokenStream> = by_status
+/// What a response whose status one pattern covers becomes, given that pattern's codes: the
+/// one code, or (with a code field) the code whose value the body holds; `fallback` when no
+/// value matches (the next less specific pattern's answer).
+fn pattern_answer(ir: &Ir, candidates: &[&ErrorCodeIr], fallback: TokenStream) -> TokenStream {
+    let api = |code: &ErrorCodeIr| {
+        let variant = ident(&code.variant);
+        let body = type_tokens(&code.body);
+        quote!(api::<#body>(raw, ApiError::#variant))
+    };
+    if let [only] = candidates {
+        return api(only);
+    }
+    if ir.errors.code_pointer.is_none() {
+        // `check` refuses codes that share a status without a code field.
+        return fallback;
+    }
+    let by_value: Vec<TokenStream> = candidates
         .iter()
-        .map(|(status, candidates)| {
-            let status_lit = Literal::u16_unsuffixed(*status);
-            let by_value: Vec<TokenStream> = candidates
-                .iter()
-                .filter_map(|code| {
-                    let value = lit(code.match_value.as_ref()?);
-                    let variant = ident(&code.variant);
-                    let body = type_tokens(&code.body);
-                    Some(quote!(::std::option::Option::Some(#value) => api::<#body>(raw, ApiError::#variant),))
-                })
-                .collect();
-            let fallback = if candidates.len() == 1 {
-                let variant = ident(&candidates[0].variant);
-                let body = type_tokens(&candidates[0].body);
-                quote!(_ => api::<#body>(raw, ApiError::#variant),)
-            } else {
-                quote!(_ => unexpected(raw),)
-            };
-            if ir.errors.code_pointer.is_some() {
-                quote! {
-                    #status_lit => match code.as_deref() {
-                        #(#by_value)*
-                        #fallback
-                    },
-                }
-            } else {
-                let fallback = if candidates.len() == 1 { fallback } else { quote!(_ => unexpected(raw),) };
-                quote! {
-                    #status_lit => match () {
-                        #fallback
-                    },
-                }
-            }
+        .filter_map(|code| {
+            let value = lit(code.match_value.as_ref()?);
+            let answer = api(code);
+            Some(quote!(::std::option::Option::Some(#value) => #answer,))
         })
         .collect();
-    let code_lookup = match &ir.errors.code_pointer {
-        Some(pointer) => {
+    quote! {
+        match code.as_deref() {
+            #(#by_value)*
+            _ => #fallback,
+        }
+    }
+}
+
+/// `classify`, which maps a non-2xx response to its declared code: of the codes whose status
+/// covers it, the most specific (exact status, then range, then `default`); by the code's
+/// value when several share one (the spec has a code field); and its helpers `api` and
+/// `unexpected`.
+fn classify_fns(ir: &Ir) -> TokenStream {
+    let by_status = by_status(&ir.errors.codes);
+    let needs_code = ir.errors.code_pointer.is_some() && by_status.values().any(|codes| codes.len() > 1);
+    // Built from the least specific answer up: each tier falls back to the one below it.
+    let default_answer = match by_status.get(&StatusPattern::Default) {
+        Some(candidates) => pattern_answer(ir, candidates, quote!(unexpected(raw))),
+        None => quote!(unexpected(raw)),
+    };
+    let range_arms: Vec<TokenStream> = by_status
+        .iter()
+        .filter_map(|(status, candidates)| match status {
+            StatusPattern::Range(class) => {
+                let class = Literal::u16_unsuffixed(u16::from(*class));
+                let answer = pattern_answer(ir, candidates, quote!(by_default(raw, code)));
+                Some(quote!(#class => #answer,))
+            }
+            _ => None,
+        })
+        .collect();
+    let exact_arms: Vec<TokenStream> = by_status
+        .iter()
+        .filter_map(|(status, candidates)| match status {
+            StatusPattern::Exact(status) => {
+                let status = Literal::u16_unsuffixed(*status);
+                let answer = pattern_answer(ir, candidates, quote!(by_range(raw, code)));
+                Some(quote!(#status => #answer,))
+            }
+            _ => None,
+        })
+        .collect();
+    let code_lookup = match (&ir.errors.code_pointer, needs_code) {
+        (Some(pointer), true) => {
             let pointer = lit(pointer);
             quote! {
                 let code: ::std::option::Option<::std::string::String> = raw
@@ -381,7 +423,7 @@ fn classify_fns(ir: &Ir) -> TokenStream {
                     .and_then(|value| value.pointer(#pointer).and_then(|v| v.as_str()).map(str::to_string));
             }
         }
-        None => quote!(),
+        _ => quote!(let code: ::std::option::Option<::std::string::String> = ::std::option::Option::None;),
     };
     // Without error codes `ApiError` has no variants, so building one is unreachable.
     let api_allow = if ir.errors.codes.is_empty() {
@@ -389,14 +431,44 @@ fn classify_fns(ir: &Ir) -> TokenStream {
     } else {
         quote!(#[allow(dead_code)])
     };
+    let exact = if exact_arms.is_empty() {
+        quote!(by_range(raw, code))
+    } else {
+        quote! {
+            match raw.status {
+                #(#exact_arms)*
+                _ => by_range(raw, code),
+            }
+        }
+    };
+    let range = if range_arms.is_empty() {
+        quote!(by_default(raw, code))
+    } else {
+        quote! {
+            match raw.status / 100 {
+                #(#range_arms)*
+                _ => by_default(raw, code),
+            }
+        }
+    };
     quote! {
-        /// Maps a non-2xx response to its declared error code, or `UnexpectedStatus`.
+        /// Maps a non-2xx response to its declared error code (an exact status over a range,
+        /// a range over `default`), or `UnexpectedStatus`.
         pub fn classify(raw: &::accord_runtime::RawResponse) -> Error {
             #code_lookup
-            match raw.status {
-                #(#classify_arms)*
-                _ => unexpected(raw),
-            }
+            #exact
+        }
+
+        /// The codes declared for the response's status range (`4XX`), then `default`.
+        #[allow(unused_variables)]
+        fn by_range(raw: &::accord_runtime::RawResponse, code: ::std::option::Option<::std::string::String>) -> Error {
+            #range
+        }
+
+        /// The code declared with `status: default`, if any.
+        #[allow(unused_variables)]
+        fn by_default(raw: &::accord_runtime::RawResponse, code: ::std::option::Option<::std::string::String>) -> Error {
+            #default_answer
         }
 
         #api_allow
@@ -412,6 +484,7 @@ fn classify_fns(ir: &Ir) -> TokenStream {
             }
         }
 
+        #[allow(dead_code)]
         fn unexpected(raw: &::accord_runtime::RawResponse) -> Error {
             let end = raw.body.len().min(512);
             Error::UnexpectedStatus {

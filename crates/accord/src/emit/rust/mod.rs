@@ -55,6 +55,25 @@ impl Emitter for RustClient {
     }
 }
 
+/// The environment variables of the credentials of the first operation's preferred
+/// alternative (the first credential's when it has none), each once.
+fn credential_env_vars(ir: &Ir) -> Vec<String> {
+    let preferred = ir.operations.iter().find_map(|op| op.auth.alternatives.iter().find(|a| !a.is_empty()));
+    let names: Vec<&str> = match preferred {
+        Some(names) => names.iter().map(String::as_str).collect(),
+        None => ir.auth.credentials.first().map(|c| c.name.as_str()).into_iter().collect(),
+    };
+    let mut vars: Vec<String> = Vec::new();
+    for credential in names.iter().filter_map(|name| ir.auth.credential(name)) {
+        for var in credential.scheme.env_vars() {
+            if !vars.iter().any(|seen| seen == var) {
+                vars.push(var.to_string());
+            }
+        }
+    }
+    vars
+}
+
 /// Generates the client crate's files for one spec.
 ///
 /// Errors: a template failed to render.
@@ -73,13 +92,9 @@ pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec
             .map(|op| (op.name.clone(), crate::emit::prose::retry_summary(ir, op)))
             .collect::<std::collections::BTreeMap<_, _>>(),
         algorithm_title => ir.webhooks.as_ref().and_then(crate::emit::prose::algorithm_title),
-        // What provider verification reads: the preferred scheme's variables.
-        credential_env_vars => ir
-            .auth
-            .schemes
-            .first()
-            .map(|s| s.scheme.env_vars().into_iter().map(str::to_string).collect::<Vec<_>>())
-            .unwrap_or_default(),
+        // What provider verification reads: the variables of the credentials the first
+        // endpoint prefers.
+        credential_env_vars => credential_env_vars(ir),
     };
     let mut files = vec![
         GeneratedFile {

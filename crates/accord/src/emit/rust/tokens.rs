@@ -5,7 +5,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::ir::TypeExpr;
+use crate::ir::{BodyIr, ContentType, Operation, TypeExpr};
 
 /// An identifier from an IR name (may be `r#type`).
 pub fn ident(name: &str) -> syn::Ident {
@@ -103,5 +103,26 @@ pub fn type_tokens_in(ty: &TypeExpr, root: &TokenStream) -> TokenStream {
             let inner = type_tokens_in(inner, root);
             quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
         }
+    }
+}
+
+/// The type a request body is borrowed as (`&'a T`): the model's, or for a body sent as it
+/// is `str` (`text`) or `[u8]` (`binary`).
+pub fn body_tokens(body: &BodyIr) -> TokenStream {
+    match body.content_type {
+        ContentType::Json | ContentType::Form | ContentType::Multipart => type_tokens(&body.ty),
+        ContentType::Text => quote!(str),
+        ContentType::Binary => quote!([u8]),
+    }
+}
+
+/// The type of an operation's success body: the model's, `String` for `text`,
+/// `Vec<u8>` for `binary`, `()` without a body.
+pub fn success_tokens(op: &Operation) -> TokenStream {
+    match (&op.success, op.success_content_type) {
+        (None, _) => quote!(()),
+        (Some(ty), ContentType::Json | ContentType::Form | ContentType::Multipart) => type_tokens(ty),
+        (Some(_), ContentType::Text) => quote!(::std::string::String),
+        (Some(_), ContentType::Binary) => quote!(::std::vec::Vec<u8>),
     }
 }

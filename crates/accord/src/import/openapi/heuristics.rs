@@ -12,7 +12,7 @@ use super::{Importer, escape};
 use crate::check::spec_name::{MAX_SPEC_NAME_LEN, reserved};
 use crate::spec::{
     CursorPagination, NextUrlPagination, OffsetPagination, PagePagination, Pagination, RateLimitHeaders, ResponseRef,
-    RetryStrategy, Schema, TypeRef,
+    RetryStrategy, Schema, StatusPattern, TypeRef,
 };
 
 /// Query parameters that page through a `Link` header's `rel="next"` target: page numbers
@@ -168,6 +168,32 @@ pub(super) fn retry_for(status: u16, refreshable: bool) -> RetryStrategy {
         500 | 502 | 503 | 504 => RetryStrategy::Backoff,
         401 if refreshable => RetryStrategy::RefreshAuth,
         _ => RetryStrategy::Never,
+    }
+}
+
+/// The retry strategy of an error status, range or `default`: a status's as
+/// [`retry_for`]; `5XX` backs off (any server error, as the runtime treats undeclared 5xx);
+/// `4XX` and `default` are not retried: a client error needs a changed request, and a
+/// catch-all says nothing of why the request failed (RFC 9110 §15 gives no status class a
+/// retry rule).
+pub(super) fn retry_for_pattern(status: StatusPattern, refreshable: bool) -> RetryStrategy {
+    match status {
+        StatusPattern::Exact(status) => retry_for(status, refreshable),
+        StatusPattern::Range(5) => RetryStrategy::Backoff,
+        StatusPattern::Range(_) | StatusPattern::Default => RetryStrategy::Never,
+    }
+}
+
+/// The error code name of a status, range or `default`: a status's as [`status_name`];
+/// ranges by RFC 9110's class names (§15.5 "Client Error 4xx", §15.6 "Server Error 5xx");
+/// `DEFAULT` for OpenAPI's `default` response.
+pub(super) fn status_pattern_name(status: StatusPattern) -> String {
+    match status {
+        StatusPattern::Exact(status) => status_name(status),
+        StatusPattern::Range(4) => "CLIENT_ERROR".into(),
+        StatusPattern::Range(5) => "SERVER_ERROR".into(),
+        StatusPattern::Range(class) => format!("HTTP_{class}XX"),
+        StatusPattern::Default => "DEFAULT".into(),
     }
 }
 

@@ -9,14 +9,20 @@
 //! Mapping (OpenAPI Specification 3.0.3 and 3.1.0, spec.openapis.org):
 //! - `info` → `title`, `version`, `description`; `servers` → `environments` (server
 //!   variables replaced by their defaults);
-//! - `components.securitySchemes` → `auth`: `apiKey`, `http` basic/bearer, `oauth2`
-//!   `clientCredentials` (the first of each kind);
+//! - `components.securitySchemes` → `auth.credentials`: `apiKey`, `http` basic/bearer,
+//!   `oauth2` `clientCredentials`, every scheme under its own name; `security` (document and
+//!   operation, `[]` for public operations) → `auth.require` and each endpoint's `auth`;
 //! - `paths` → `endpoints`, named by `operationId` (snake_case, made unique) or by method and
 //!   path; path/query/header parameters (`$ref`s into `components.parameters` followed);
-//!   request bodies (JSON, form-urlencoded; `$ref`s into `components.requestBodies`);
-//!   2xx responses → `responses`, 4xx/5xx → one error code per status (`NOT_FOUND`, …) with
-//!   the retry strategy RFC 9110 suggests for it, `default` → a success only when nothing else
-//!   is;
+//!   request bodies (JSON, form-urlencoded, multipart; `$ref`s into
+//!   `components.requestBodies`), and bodies of other media types as `text` (`text/*`, XML,
+//!   YAML) or `binary` (everything else: `application/octet-stream`, `image/*`, PDF, …)
+//!   with their media type, request and response alike;
+//!   2xx responses → `responses` (a range `2XX` stays a range), 4xx/5xx → one error code per
+//!   status (`NOT_FOUND`, …) or range (`4XX` → `CLIENT_ERROR`, `5XX` → `SERVER_ERROR`)
+//!   with the retry strategy RFC 9110 suggests for it, `default` → a success when nothing
+//!   else is, else the error code `DEFAULT` (`status: default`, not retried) whose body the
+//!   client decodes for any status nothing else declares;
 //! - `components.schemas` → `models`: `allOf` merged, `oneOf`/`anyOf` → `one_of` (with
 //!   `discriminator`), `nullable` and 3.1 type arrays → `nullable`, `enum`/`const` of
 //!   strings, integers, numbers or booleans, `uniqueItems` → `unique_items`,
@@ -72,7 +78,7 @@ use serde_json::Value;
 
 use super::{ImportError, ImportWarning, Imported};
 use crate::diag::{Diagnostic, Location, codes};
-use crate::spec::{Method, Positions, RateLimitHeaders, RateLimits, Schema, Spec};
+use crate::spec::{Method, Positions, RateLimitHeaders, RateLimits, Schema, Spec, StatusPattern};
 
 /// How deep inline (non-component) `$ref`s and nested schemas are followed.
 const MAX_DEPTH: usize = 48;
@@ -272,8 +278,8 @@ struct Importer<'a> {
     /// Models in output order: the component schemas, then those hoisted from inline
     /// schemas while converting endpoints and webhooks.
     models: IndexMap<String, Schema>,
-    /// Error codes by status.
-    error_codes: BTreeMap<u16, ErrorCodeDraft>,
+    /// Error codes by status, range or `default`.
+    error_codes: BTreeMap<StatusPattern, ErrorCodeDraft>,
     /// The rate-limit headers the responses declare, once one is seen.
     rate_limit_headers: Option<RateLimitHeaders>,
     oauth2: bool,
@@ -285,6 +291,13 @@ struct Importer<'a> {
     /// The default environment's base URL, once `servers` is read: relative URLs elsewhere
     /// (an OAuth2 `tokenUrl`) resolve against it, as OpenAPI says.
     base_url: Option<String>,
+    /// Security scheme key → the name of the credential it became.
+    credential_names: BTreeMap<String, String>,
+    /// Credential name → the place it writes (`header `authorization``), so one alternative
+    /// never writes a place twice.
+    credential_places: BTreeMap<String, String>,
+    /// `auth.require` as imported from the document's `security`.
+    document_requirement: Option<crate::spec::Requirement>,
     /// Schemas built from other places of the document (`allOf` merges, `$ref`s with
     /// structural siblings, `$ref`s into a schema's inside), by the pointer of the place
     /// converted: each is converted once (see `schema::Expansion`).
@@ -307,6 +320,9 @@ impl<'a> Importer<'a> {
             property_pointers: BTreeSet::new(),
             access_components_used: BTreeSet::new(),
             base_url: None,
+            credential_names: BTreeMap::new(),
+            credential_places: BTreeMap::new(),
+            document_requirement: None,
             expansions: std::collections::HashMap::new(),
             schema_conversions: 0,
         }

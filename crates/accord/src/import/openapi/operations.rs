@@ -1,6 +1,7 @@
 //! `paths` → `endpoints`: one endpoint per operation (named by `operationId` or by method and
-//! path), its path, query and header parameters, its request body (JSON, form or multipart),
-//! its 2xx responses, and one error code per 4xx/5xx status, shared by every operation
+//! path), its path, query and header parameters, its request body (JSON, form, multipart, or
+//! text or bytes sent as they are), its 2xx responses (statuses and `2XX` ranges), and one
+//! error code per 4xx/5xx status, `4XX`/`5XX` range and `default`, shared by every operation
 //! (`errors.codes`, with the body most of them use as `errors.body`).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -8,17 +9,74 @@ use std::collections::{BTreeMap, BTreeSet};
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use super::heuristics::{retry_for, snake, status_name};
+use super::heuristics::{retry_for_pattern, snake, status_pattern_name};
 use super::schema::{any, into_schema, typed};
 use super::{ErrorCodeDraft, Importer, METHODS, escape, is_json};
 use crate::spec::{
     AdditionalProperties, ContentType, Endpoint, ErrorCode, Errors, Idempotency, Method, ObjectParts, RequestDef,
-    Required, ResponseDef, ResponseRef, Schema, StatusSet, TypeRef,
+    Required, ResponseDef, ResponseRef, Schema, StatusPattern, StatusSet, TypeRef,
 };
 
 /// A response that declares nothing but why it is there.
 fn described(description: &str) -> ResponseRef {
-    ResponseRef::Full(ResponseDef { body: None, description: Some(description.to_string()), headers: IndexMap::new() })
+    ResponseRef::Full(ResponseDef {
+        body: None,
+        content_type: None,
+        media_type: None,
+        description: Some(description.to_string()),
+        headers: IndexMap::new(),
+    })
+}
+
+/// How a body of a media type that is not JSON, form or multipart is sent and read: as
+/// `text` (`text/*`, XML, YAML, JavaScript, NDJSON: characters) or as `binary` (anything
+/// else: `application/octet-stream`, `image/*`, `application/pdf`, archives, `*/*`).
+fn raw_content_type(media: &str) -> ContentType {
+    let media = media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase();
+    let text = media.starts_with("text/")
+        || media.ends_with("+xml")
+        || media.ends_with("+yaml")
+        || [
+            "application/xml",
+            "application/yaml",
+            "application/x-yaml",
+            "application/javascript",
+            "application/x-ndjson",
+            "application/jsonl",
+            "application/graphql",
+            "application/sql",
+        ]
+        .contains(&media.as_str());
+    if text { ContentType::Text } else { ContentType::Binary }
+}
+
+/// The `media_type` of raw bodies offered as `media` (the keys of a `content` map, all of one
+/// `raw_content_type`): the one media type without parameters, or `type/*` when several share
+/// a type (`image/png` and `image/jpeg`); `None` when that is the content type's own
+/// (`text/plain`, `application/octet-stream`) or no media type (`*/*`, mixed types).
+fn raw_media_type(media: &[&String], content_type: ContentType) -> Option<String> {
+    let bare: BTreeSet<String> =
+        media.iter().map(|m| m.split(';').next().unwrap_or(m).trim().to_ascii_lowercase()).collect();
+    let media_type = match bare.len() {
+        1 => bare.into_iter().next()?,
+        _ => {
+            let kinds: BTreeSet<&str> = bare.iter().filter_map(|m| m.split_once('/')).map(|(kind, _)| kind).collect();
+            match kinds.into_iter().collect::<Vec<_>>()[..] {
+                [kind] => format!("{kind}/*"),
+                _ => return None,
+            }
+        }
+    };
+    (crate::check::is_media_type(&media_type) && media_type != content_type.media_type()).then_some(media_type)
+}
+
+/// The body type of a raw body: `string` for `text`, `{ type: string, format: binary }` for
+/// `binary`.
+fn raw_body_type(content_type: ContentType) -> TypeRef {
+    match content_type {
+        ContentType::Binary => TypeRef::Inline(Box::new(Schema { format: Some("binary".into()), ..typed("string") })),
+        _ => TypeRef::Name("string".into()),
+    }
 }
 
 impl<'a> Importer<'a> {
@@ -220,6 +278,7 @@ impl<'a> Importer<'a> {
         let (responses, errors, response_headers) = self.responses(operation, pointer, name);
         let idempotency = idempotency_header.map(|header| Idempotency { header, retention: None });
         let pagination = self.pagination(&query, &responses, &response_headers, pointer);
+        let auth = self.operation_security(operation, pointer);
         Endpoint {
             method,
             path: path.to_string(),
@@ -235,6 +294,7 @@ impl<'a> Importer<'a> {
             idempotency,
             rate_limit: None,
             pagination,
+            auth,
         }
     }
 
@@ -249,14 +309,14 @@ impl<'a> Importer<'a> {
             (None, Some(form), _) => (form, ContentType::Form),
             (None, None, Some(multipart)) => (multipart, ContentType::Multipart),
             _ => {
-                let kinds: Vec<&String> = content.keys().collect();
-                self.warn(
-                    &format!("{pointer}/content"),
-                    format!(
-                        "request bodies of {kinds:?} are not supported (accord sends JSON, form or multipart bodies); the body is dropped"
-                    ),
-                );
-                return None;
+                let (content_type, media_type) = self.raw_media(content, &format!("{pointer}/content"), "sent");
+                return Some(RequestDef {
+                    body: raw_body_type(content_type),
+                    content_type: Some(content_type),
+                    media_type,
+                    required: (body.get("required") != Some(&Value::Bool(true))).then_some(false),
+                    object_parts: None,
+                });
             }
         };
         let others: Vec<&String> = content.keys().filter(|k| *k != media.0).collect();
@@ -305,11 +365,48 @@ impl<'a> Importer<'a> {
             // JSON is the default, left unsaid.
             content_type: match content_type {
                 ContentType::Json => None,
-                ContentType::Form | ContentType::Multipart => Some(content_type),
+                ContentType::Form | ContentType::Multipart | ContentType::Text | ContentType::Binary => {
+                    Some(content_type)
+                }
             },
+            media_type: None,
             required: (body.get("required") != Some(&Value::Bool(true))).then_some(false),
             object_parts,
         })
+    }
+
+    /// The encoding and media type of a body of none of the media types JSON, form or
+    /// multipart (`content` is its Content map, at `pointer`): `text` when the first media
+    /// type is text, else `binary`; media types of the other kind are reported as not kept,
+    /// and a schema other than a string's as not applied (the body is `sent` or `read` as it
+    /// is).
+    fn raw_media(
+        &mut self,
+        content: &'a serde_json::Map<String, Value>,
+        pointer: &str,
+        verb: &str,
+    ) -> (ContentType, Option<String>) {
+        let first = content.keys().next().map(String::as_str).unwrap_or("*/*");
+        let content_type = raw_content_type(first);
+        let (kept, others): (Vec<&String>, Vec<&String>) =
+            content.keys().partition(|media| raw_content_type(media) == content_type);
+        if !others.is_empty() {
+            self.warn(pointer, format!("only `{first}` ({content_type}) is kept; also offered: {others:?}"));
+        }
+        for media in &kept {
+            let schema = content.get(*media).and_then(|m| m.get("schema"));
+            let schema = schema.and_then(|schema| self.deref(schema, pointer)).map(|(schema, _)| schema);
+            let stringly = schema.is_none_or(|schema| {
+                schema.get("type").is_none_or(|t| t == "string") && schema.get("properties").is_none()
+            });
+            if !stringly {
+                self.warn(
+                    &format!("{pointer}/{}/schema", escape(media)),
+                    format!("`{media}` bodies are {verb} as {content_type}; their schema is not applied"),
+                );
+            }
+        }
+        (content_type, raw_media_type(&kept, content_type))
     }
 
     /// (responses, error code names, success response header names).
@@ -330,33 +427,25 @@ impl<'a> Importer<'a> {
         let has_success = declared.keys().any(|k| k.starts_with('2'));
         for (status_key, response) in declared {
             let at = format!("{pointer}/responses/{}", escape(status_key));
-            let status: u16 = match status_key.as_str() {
-                "default" if !has_success => {
+            // OpenAPI writes ranges with an upper-case `X`; `4xx` is read leniently.
+            let status = match StatusPattern::parse(&status_key.to_ascii_uppercase())
+                .or_else(|| StatusPattern::parse(status_key))
+            {
+                Some(StatusPattern::Default) if !has_success => {
                     self.warn(&at, "`default` is the only success response: mapped to 200");
-                    200
+                    StatusPattern::Exact(200)
                 }
-                "default" => {
-                    self.warn(
-                        &at,
-                        "`default` responses have no status; not mapped (declare the error statuses the API returns)",
-                    );
+                Some(status) => status,
+                None => {
+                    self.warn(&at, format!("`{status_key}` is not a status; dropped"));
                     continue;
                 }
-                key if key.len() == 3 && key.ends_with("XX") => {
-                    let status = key[..1].parse::<u16>().unwrap_or(2) * 100;
-                    self.warn(&at, format!("`{key}` mapped to {status}"));
-                    status
-                }
-                key => match key.parse() {
-                    Ok(status) => status,
-                    Err(_) => {
-                        self.warn(&at, format!("`{key}` is not a status; dropped"));
-                        continue;
-                    }
-                },
             };
             let Some((response, at)) = self.deref(response, &at) else { continue };
-            let body = self.response_body(response, &at);
+            let (body, content_type, media_type) = match self.response_body(response, &at) {
+                Some((body, content_type, media_type)) => (Some(body), content_type, media_type),
+                None => (None, ContentType::Json, None),
+            };
             let description = response.get("description").and_then(Value::as_str).map(str::trim).unwrap_or("");
             let mut header_names = Vec::new();
             if let Some(headers) = response.get("headers").and_then(Value::as_object) {
@@ -365,16 +454,33 @@ impl<'a> Importer<'a> {
                     self.note_rate_limit_header(header);
                 }
             }
-            if status < 400 {
+            let success_side = match status {
+                StatusPattern::Exact(status) => status < 400,
+                StatusPattern::Range(class) => class < 4,
+                StatusPattern::Default => false,
+            };
+            if success_side {
                 let headers = header_names.iter().map(|h| (h.clone(), TypeRef::Name("string".into()))).collect();
                 success_headers.extend(header_names);
                 let response = ResponseDef {
                     body,
+                    content_type: (content_type != ContentType::Json).then_some(content_type),
+                    media_type,
                     description: (!description.is_empty()).then(|| description.to_string()),
                     headers,
                 };
                 responses.insert(status.to_string(), ResponseRef::Full(response));
             } else {
+                if content_type != ContentType::Json {
+                    self.warn(
+                        &at,
+                        format!(
+                            "error bodies of `{}` are not decoded (an error code's body is JSON); the code keeps its status",
+                            media_type.as_deref().unwrap_or(content_type.media_type())
+                        ),
+                    );
+                }
+                let body = body.filter(|_| content_type == ContentType::Json);
                 let code = self.error_code(status, body, description, name);
                 if !errors.contains(&code) {
                     errors.push(code);
@@ -388,19 +494,39 @@ impl<'a> Importer<'a> {
         (responses, errors, success_headers)
     }
 
-    fn response_body(&mut self, response: &'a Value, pointer: &str) -> Option<TypeRef> {
-        let content = response.get("content").and_then(Value::as_object)?;
-        let (media, value) = content
+    /// The body of a response: JSON (or `*/*` with a schema) by its schema, else read as it
+    /// is (`text` or `binary`, with its media type); `None` without content.
+    fn response_body(&mut self, response: &'a Value, pointer: &str) -> Option<(TypeRef, ContentType, Option<String>)> {
+        let content = response.get("content").and_then(Value::as_object).filter(|c| !c.is_empty())?;
+        let json = content
             .iter()
             .find(|(media, _)| is_json(media))
-            .or_else(|| content.iter().find(|(media, v)| (media.as_str() == "*/*") && v.get("schema").is_some()))?;
-        let schema = value.get("schema")?;
-        Some(self.schema(schema, &format!("{pointer}/content/{}/schema", escape(media)), 0))
+            .or_else(|| content.iter().find(|(media, v)| (media.as_str() == "*/*") && v.get("schema").is_some()));
+        match json {
+            Some((media, value)) => {
+                // A JSON response without a schema: any JSON.
+                let body = match value.get("schema") {
+                    Some(schema) => self.schema(schema, &format!("{pointer}/content/{}/schema", escape(media)), 0),
+                    None => any(),
+                };
+                Some((body, ContentType::Json, None))
+            }
+            None => {
+                let (content_type, media_type) = self.raw_media(content, &format!("{pointer}/content"), "read");
+                Some((raw_body_type(content_type), content_type, media_type))
+            }
+        }
     }
 
     /// The error code of a status, noting the body it came with (hoisted as a model when
     /// inline); returns the code's name.
-    fn error_code(&mut self, status: u16, body: Option<TypeRef>, description: &str, operation: &str) -> String {
+    fn error_code(
+        &mut self,
+        status: StatusPattern,
+        body: Option<TypeRef>,
+        description: &str,
+        operation: &str,
+    ) -> String {
         let body_model = match body {
             Some(TypeRef::Name(name)) if self.is_model(&name) => Some(name),
             Some(body) if body != any() => {
@@ -411,7 +537,7 @@ impl<'a> Importer<'a> {
             _ => None,
         };
         let entry = self.error_codes.entry(status).or_insert_with(|| ErrorCodeDraft {
-            name: status_name(status),
+            name: status_pattern_name(status),
             bodies: BTreeMap::new(),
             description: None,
         });
@@ -461,7 +587,7 @@ impl<'a> Importer<'a> {
                 .cloned();
             let code = ErrorCode {
                 status: StatusSet::One(*status),
-                retry: retry_for(*status, self.oauth2),
+                retry: retry_for_pattern(*status, self.oauth2),
                 match_value: None,
                 body,
                 description: draft.description.clone(),
@@ -470,5 +596,32 @@ impl<'a> Importer<'a> {
             codes.insert(draft.name.clone(), code);
         }
         Some(Errors { body: Some(envelope), code_field: None, codes })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_media_types_are_text_or_bytes_and_keep_their_name() {
+        for text in
+            ["text/csv", "text/plain; charset=utf-8", "application/xml", "application/atom+xml", "application/x-yaml"]
+        {
+            assert_eq!(raw_content_type(text), ContentType::Text, "{text}");
+        }
+        for binary in ["application/octet-stream", "image/png", "application/pdf", "*/*", "application/zip"] {
+            assert_eq!(raw_content_type(binary), ContentType::Binary, "{binary}");
+        }
+        let media = |names: &[&str], content_type| {
+            let owned: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+            raw_media_type(&owned.iter().collect::<Vec<_>>(), content_type)
+        };
+        assert_eq!(media(&["text/csv; charset=utf-8"], ContentType::Text).as_deref(), Some("text/csv"));
+        assert_eq!(media(&["image/png", "image/jpeg"], ContentType::Binary).as_deref(), Some("image/*"));
+        // The content type's own media type, none, or no common type: nothing to say.
+        assert_eq!(media(&["text/plain"], ContentType::Text), None);
+        assert_eq!(media(&["*/*"], ContentType::Binary), None);
+        assert_eq!(media(&["image/png", "application/pdf"], ContentType::Binary), None);
     }
 }

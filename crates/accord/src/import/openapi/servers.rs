@@ -91,6 +91,28 @@ impl<'a> Importer<'a> {
         }
     }
 
+    /// The default (first) server's URL as `environments` makes it (variables replaced by
+    /// their defaults; a relative one under `https://example.invalid`), without warnings: for
+    /// URLs read before `servers` is. `None` without a server URL or with another scheme.
+    pub(super) fn default_server_url(&self) -> Option<String> {
+        let server = self.document.get("servers")?.as_array()?.first()?;
+        let mut url = server.get("url")?.as_str()?.to_string();
+        if let Some(variables) = server.get("variables").and_then(Value::as_object) {
+            for (name, variable) in variables {
+                let default = variable.get("default").map(|d| d.as_str().map(str::to_string).unwrap_or(d.to_string()));
+                url = url.replace(&format!("{{{name}}}"), &default.unwrap_or_default());
+            }
+        }
+        match url::Url::parse(&url) {
+            Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => Some(url),
+            Ok(_) => None,
+            Err(_) => {
+                let relative = if url.starts_with('/') { url } else { format!("/{url}") };
+                url::Url::parse(PLACEHOLDER_HOST).ok()?.join(&relative).ok().map(String::from)
+            }
+        }
+    }
+
     /// A URL the document gives beside its servers (an OAuth2 `tokenUrl`) as an absolute
     /// `http(s)` URL: kept when it is one, else resolved against the default server's URL as
     /// OpenAPI 3.0 says (with a warning naming the result); `None`, with a warning, when it
@@ -107,7 +129,13 @@ impl<'a> Importer<'a> {
                 None
             }
             Err(url::ParseError::RelativeUrlWithoutBase) => {
-                let base = self.base_url.clone().and_then(|base| url::Url::parse(&format!("{base}/")).ok());
+                // RFC 3986 §5.2 against the server URL as a folder: `/oauth2/token` replaces
+                // its path, `oauth2/token` goes under it.
+                let base = self
+                    .base_url
+                    .clone()
+                    .or_else(|| self.default_server_url())
+                    .and_then(|base| url::Url::parse(&format!("{}/", base.trim_end_matches('/'))).ok());
                 match base.and_then(|base| base.join(url).ok()).filter(|resolved| http(resolved)) {
                     Some(resolved) => {
                         let resolved = String::from(resolved);

@@ -139,20 +139,26 @@ fn operations_map_to_endpoints() {
     })));
     assert_eq!(spec["environments"]["production"]["base_url"], json!("https://eu.example.com/v1"));
     assert!(has_warning(&warnings, "/servers/0/variables/region", "only the default"), "{warnings:?}");
-    assert_eq!(spec["auth"]["oauth2_client_credentials"]["scopes"], json!(["read", "write"]));
+    assert_eq!(spec["auth"]["credentials"]["cc"]["oauth2_client_credentials"]["scopes"], json!(["read", "write"]));
     let get = &spec["endpoints"]["get_item"];
     assert_eq!(get["path_params"]["id"], json!("string"));
     assert_eq!(get["query"]["expand"]["type"], json!("array"));
     assert_eq!(get["headers"]["X-Trace"]["required"], json!(true));
     assert!(has_warning(&warnings, "/paths/~1items~1{id}/get/parameters/1", "`in: cookie`"), "{warnings:?}");
-    // 2XX → 200; error statuses → one code each with the RFC 9110 retry strategy.
-    assert_eq!(get["responses"]["200"]["body"], json!("Item"));
-    assert!(has_warning(&warnings, "/paths/~1items~1{id}/get/responses/2XX", "mapped to 200"), "{warnings:?}");
-    assert_eq!(get["errors"], json!(["NOT_FOUND", "TOO_MANY_REQUESTS"]));
+    // 2XX stays a range; error statuses → one code each with the RFC 9110 retry strategy.
+    assert_eq!(get["responses"]["2XX"]["body"], json!("Item"));
+    assert!(!warnings.iter().any(|w| w.pointer.ends_with("/responses/2XX")), "{warnings:?}");
+    assert_eq!(get["errors"], json!(["NOT_FOUND", "TOO_MANY_REQUESTS", "DEFAULT"]));
     assert_eq!(spec["errors"]["body"], json!("Error"));
     assert_eq!(spec["errors"]["codes"]["TOO_MANY_REQUESTS"]["retry"], json!("after_header"));
     assert_eq!(spec["errors"]["codes"]["NOT_FOUND"]["status"], json!(404));
-    assert!(has_warning(&warnings, "/paths/~1items~1{id}/get/responses/default", "no status"), "{warnings:?}");
+    // `default` next to a success is the catch-all error code, not retried (RFC 9110 gives
+    // no class of statuses a retry rule), with no warning.
+    assert_eq!(
+        spec["errors"]["codes"]["DEFAULT"],
+        json!({"status": "default", "retry": "never", "description": "error"})
+    );
+    assert!(!warnings.iter().any(|w| w.pointer.ends_with("/get/responses/default")), "{warnings:?}");
     assert_eq!(spec["rate_limits"]["headers"]["remaining"], json!("X-RateLimit-Remaining"));
     // The same operationId twice is made unique; a form body from components.requestBodies;
     // an idempotency header; `default` as the only response is the success.
@@ -478,11 +484,11 @@ fn the_spec_prints_in_field_order_without_absent_values_and_reads_back_the_same(
         }
     }));
     let imported = import(&document.to_string(), Some("pets")).expect("imports");
-    // Keys in the order of the spec types' fields (`auth.api_key` before `auth.bearer`,
-    // whatever the document's order), whole-number bounds as integers, a `null` default kept
-    // (it is a value), and nothing absent, empty or `false` printed.
+    // Keys in the order of the spec types' fields, credentials in the document's order,
+    // whole-number bounds as integers, a `null` default kept (it is a value), and nothing
+    // absent, empty or `false` printed.
     let expected = r#"# yaml-language-server: $schema=../generated/accord.schema.json
-# Imported by `accord import openapi` from Test API (OpenAPI 3.0.3); 0 warning(s).
+# Imported by `accord import openapi` from Test API (OpenAPI 3.0.3); 1 warning(s).
 accord: 1
 name: pets
 title: Test API
@@ -492,10 +498,13 @@ environments:
     base_url: https://api.example.com/v1
     default: true
 auth:
-  api_key:
-    in: query
-    name: key
-  bearer: {}
+  credentials:
+    token:
+      bearer: {}
+    key:
+      api_key:
+        in: query
+        name: key
 models:
   Pet:
     type: object
@@ -676,22 +685,23 @@ fn urls_are_absolute_http_urls_or_left_out_with_a_warning() {
     let token = "/components/securitySchemes/cc/flows/clientCredentials/tokenUrl";
     let (spec, warnings) = import_doc(doc(json!({"components": flow("../../oauth/token")})));
     assert_eq!(
-        spec.pointer("/auth/oauth2_client_credentials/token_url"),
+        spec.pointer("/auth/credentials/cc/oauth2_client_credentials/token_url"),
         Some(&json!("https://api.example.com/oauth/token"))
     );
     assert!(has_warning(&warnings, token, "resolved against the server URL"), "{warnings:?}");
 
-    let (spec, warnings) = import_doc(doc(json!({"components": flow("https://auth.example.com/token")})));
+    let (spec, warnings) =
+        import_doc(doc(json!({"components": flow("https://auth.example.com/token"), "security": [{"cc": []}]})));
     assert_eq!(
-        spec.pointer("/auth/oauth2_client_credentials/token_url"),
+        spec.pointer("/auth/credentials/cc/oauth2_client_credentials/token_url"),
         Some(&json!("https://auth.example.com/token"))
     );
     assert!(warnings.is_empty(), "{warnings:?}");
 
     for bad in ["file:///etc/passwd", "javascript:alert(1)", "http://[::1"] {
         let (spec, warnings) = import_doc(doc(json!({"components": flow(bad)})));
-        assert!(spec.pointer("/auth/oauth2_client_credentials").is_none(), "{bad}");
-        assert!(spec.pointer("/auth/bearer").is_some(), "{bad}");
+        assert!(spec.pointer("/auth/credentials/cc/oauth2_client_credentials").is_none(), "{bad}");
+        assert!(spec.pointer("/auth/credentials/cc/bearer").is_some(), "{bad}");
         assert!(has_warning(&warnings, token, "left out"), "{bad}: {warnings:?}");
         assert!(has_warning(&warnings, "/components/securitySchemes/cc", "no usable token URL"), "{bad}: {warnings:?}");
     }
@@ -699,7 +709,7 @@ fn urls_are_absolute_http_urls_or_left_out_with_a_warning() {
     let mut document = doc(json!({"components": flow("../../etc/passwd")}));
     document.as_object_mut().expect("object").remove("servers");
     let (spec, warnings) = import_doc(document);
-    assert!(spec.pointer("/auth/oauth2_client_credentials").is_none());
+    assert!(spec.pointer("/auth/credentials/cc/oauth2_client_credentials").is_none());
     assert!(has_warning(&warnings, token, "no server URL to resolve it against"), "{warnings:?}");
 
     // Server URLs: relative ones stay on the placeholder host, dot segments removed; other
@@ -791,6 +801,105 @@ fn a_title_with_line_breaks_stays_on_its_comment_line() {
     );
     let (spec, _) = import_doc(document);
     assert_eq!(spec["title"], json!("Pets\n...\n---\nnot: yaml"));
+}
+
+/// Issue 15 item 5: every security scheme is a credential of its own (three API keys, two
+/// bearer tokens), and `security` — an OR of ANDs, per document and per operation — becomes
+/// `auth.require` and each endpoint's `auth`.
+#[test]
+fn every_security_scheme_is_a_named_credential_and_security_is_kept_per_operation() {
+    let document = doc(json!({
+        "components": {"securitySchemes": {
+            "AppId": {"type": "apiKey", "in": "header", "name": "X-App-Id"},
+            "AppKey": {"type": "apiKey", "in": "header", "name": "X-App-Key"},
+            "userToken": {"type": "http", "scheme": "bearer"},
+            "adminKey": {"type": "http", "scheme": "bearer"},
+            "1st": {"type": "apiKey", "in": "query", "name": "first"}
+        }},
+        "security": [{"AppId": [], "AppKey": []}, {"userToken": []}],
+        "paths": {
+            "/public": {"get": {"operationId": "pub", "security": [], "responses": {"204": {"description": "ok"}}}},
+            "/admin": {"delete": {"operationId": "admin", "security": [{"adminKey": []}], "responses": {"204": {"description": "ok"}}}},
+            "/both": {"get": {"operationId": "both", "security": [{"userToken": [], "adminKey": []}], "responses": {"204": {"description": "ok"}}}},
+            "/same": {"get": {"operationId": "same", "security": [{"AppId": [], "AppKey": []}, {"userToken": []}], "responses": {"204": {"description": "ok"}}}}
+        }
+    }));
+    let (spec, warnings) = import_doc(document);
+    let credentials = spec["auth"]["credentials"].as_object().expect("credentials");
+    let names: Vec<&str> = credentials.keys().map(String::as_str).collect();
+    assert_eq!(names, ["app_id", "app_key", "user_token", "admin_key", "credential_1st"]);
+    assert_eq!(credentials["admin_key"], json!({"bearer": {}}));
+    assert_eq!(spec["auth"]["require"], json!([["app_id", "app_key"], ["user_token"]]));
+    assert_eq!(spec["endpoints"]["pub"]["auth"], json!("none"));
+    assert_eq!(spec["endpoints"]["admin"]["auth"], json!([["admin_key"]]));
+    // Two bearer tokens cannot travel together: the second is left out, with a warning.
+    assert_eq!(spec["endpoints"]["both"]["auth"], json!([["user_token"]]));
+    assert!(
+        has_warning(&warnings, "/paths/~1both/get/security/0/adminKey", "both set the header `authorization`"),
+        "{warnings:?}"
+    );
+    // An operation that says what the document says gets no `auth` of its own.
+    assert!(spec["endpoints"]["same"].get("auth").is_none());
+}
+
+/// Issue 23 item 3: a relative `tokenUrl` resolves against the default server's URL, even
+/// when `components` comes before `servers` and the path has no leading `/`; server
+/// variables take their defaults first.
+#[test]
+fn relative_token_urls_resolve_against_the_server_url_in_any_order() {
+    let flow = |token_url: &str| json!({"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": token_url, "scopes": {}}}});
+    for (token_url, expected) in [
+        ("/oauth2/token", "https://eu.api.example.com/oauth2/token"),
+        ("oauth2/token", "https://eu.api.example.com/v2/oauth2/token"),
+        ("./token", "https://eu.api.example.com/v2/token"),
+        ("//auth.example.com/token", "https://auth.example.com/token"),
+    ] {
+        let text = json!({
+            "openapi": "3.0.3",
+            "info": {"title": "T", "version": "1"},
+            "components": {"securitySchemes": {"cc": flow(token_url)}},
+            "servers": [{"url": "https://{region}.api.example.com/v2/", "variables": {"region": {"default": "eu"}}}],
+            "paths": {}
+        })
+        .to_string();
+        let imported = import(&text, Some("t")).expect("imports");
+        let spec = crate::spec::load(&imported.yaml).spec.expect("loads");
+        let value = serde_json::to_value(&spec).expect("prints");
+        assert_eq!(
+            value.pointer("/auth/credentials/cc/oauth2_client_credentials/token_url"),
+            Some(&json!(expected)),
+            "{token_url}"
+        );
+        // Before `servers` is read, the importer finds the default server itself.
+        let document: Value = serde_json::from_str(&text).expect("json");
+        let importer = super::Importer::new(&document, false);
+        assert_eq!(importer.base_url, None);
+        assert_eq!(importer.default_server_url().as_deref(), Some("https://eu.api.example.com/v2/"));
+    }
+}
+
+/// Without a document-level `security`, operations without their own need nothing; the
+/// default becomes what most operations require, so only the others get an `auth`.
+#[test]
+fn without_document_security_the_most_common_operation_requirement_is_the_default() {
+    let ok = json!({"204": {"description": "ok"}});
+    let document = doc(json!({
+        "components": {"securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key"}}},
+        "paths": {
+            "/a": {"get": {"operationId": "a", "security": [{"key": []}], "responses": ok}},
+            "/b": {"get": {"operationId": "b", "security": [{"key": []}], "responses": ok}},
+            "/c": {"get": {"operationId": "c", "responses": ok}},
+            "/d": {"get": {"operationId": "d", "security": [{"nope": []}], "responses": ok}}
+        }
+    }));
+    let (spec, warnings) = import_doc(document);
+    assert_eq!(spec["auth"]["require"], json!([["key"]]));
+    assert!(spec["endpoints"]["a"].get("auth").is_none());
+    assert_eq!(spec["endpoints"]["c"]["auth"], json!("none"));
+    assert_eq!(spec["endpoints"]["d"]["auth"], json!("none"));
+    // Warned once, where the endpoint is imported, not again for choosing the default.
+    assert_eq!(warnings.iter().filter(|w| w.message.contains("`nope`")).count(), 1, "{warnings:?}");
+    assert_eq!(warnings.len(), 2, "the dropped scheme and the requirement left empty: {warnings:?}");
 }
 
 /// The schema conversions an import of `document` makes (each `Importer::schema` call).

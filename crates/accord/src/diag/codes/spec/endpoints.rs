@@ -283,4 +283,87 @@ endpoints:
 "#,
         ),
     }
+
+    RAW_BODY_NOT_STRING = "spec::raw_body_not_string", Error {
+        summary: "a `text` or `binary` body whose type is not `string`",
+        explanation: "A request or response body with `content_type: text` or `content_type: binary` \
+            is sent and read as it is, not encoded from a model: the generated client takes or returns \
+            a `String` (text) or the bytes, `Vec<u8>` (binary). Its `body` is therefore `string` \
+            (`{ type: string, format: binary }` for bytes, as OpenAPI writes it). A model, an object \
+            or an array has fields that no raw body carries; send them as `json` instead.",
+        example: Example::fixed(
+            r#"
+models:
+  Report:
+    properties: { rows: string }
+endpoints:
+  export_report:
+    method: GET
+    path: /reports/export
+    responses:
+      "200": { body: Report, content_type: text, media_type: text/csv }
+"#,
+            r#"
+endpoints:
+  export_report:
+    method: GET
+    path: /reports/export
+    responses:
+      "200": { body: string, content_type: text, media_type: text/csv }
+"#,
+        ),
+    }
+
+    BAD_MEDIA_TYPE = "spec::bad_media_type", Error {
+        summary: "a `media_type` that is not `type/subtype`, or one on a body that is not `text` or `binary`",
+        explanation: "`media_type` names what a `text` or `binary` body is, and is sent in (or \
+            expected in) `Content-Type`: a media type as RFC 6838 §4.2 writes it, `type/subtype` \
+            without parameters (`text/csv`, `image/png`, `application/pdf`), the subtype possibly `*` \
+            (`image/*`: the caller gives the exact type). JSON, form and multipart bodies have the \
+            media type of their encoding, so they take no `media_type`.",
+        example: Example::fixed(
+            r#"
+endpoints:
+  upload_logo:
+    method: PUT
+    path: /logo
+    request: { body: { type: string, format: binary }, content_type: binary, media_type: png }
+    responses: { "204": { description: Stored } }
+"#,
+            r#"
+endpoints:
+  upload_logo:
+    method: PUT
+    path: /logo
+    request: { body: { type: string, format: binary }, content_type: binary, media_type: image/png }
+    responses: { "204": { description: Stored } }
+"#,
+        ),
+    }
+
+    BAD_RESPONSE_CONTENT_TYPE = "spec::bad_response_content_type", Error {
+        summary: "a response body declared as `form` or `multipart`",
+        explanation: "The generated client reads a response body as JSON (the default), as text \
+            (`content_type: text`) or as bytes (`content_type: binary`). `form` and `multipart` are \
+            how request bodies are encoded; a response of that kind is read as `text` and parsed by \
+            the caller.",
+        example: Example::fixed(
+            r#"
+endpoints:
+  get_token:
+    method: POST
+    path: /token
+    responses:
+      "200": { body: string, content_type: form }
+"#,
+            r#"
+endpoints:
+  get_token:
+    method: POST
+    path: /token
+    responses:
+      "200": { body: string, content_type: text, media_type: application/x-www-form-urlencoded }
+"#,
+        ),
+    }
 }

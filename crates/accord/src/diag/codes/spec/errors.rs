@@ -7,10 +7,13 @@ codes! {
     BAD_STATUS = "spec::bad_status", Error {
         summary: "a status that is not an HTTP status, or an error code's status that is not 4xx or 5xx",
         explanation: "Two places take HTTP statuses. The keys of an endpoint's `responses` must be \
-            status numbers from 100 to 599 (`\"200\"`, not `OK` or `2xx`). The `status` of an error code \
-            under `errors.codes` must be a 4xx or 5xx status, the statuses HTTP gives failures (RFC \
-            9110 §15): an error code describes a failed response, and the generated client decodes \
-            every 2xx answer as a success, so an error code with a 2xx status would never be seen.",
+            status numbers from 100 to 599 or a range `1XX` to `5XX` (`\"200\"`, `\"2XX\"`; not `OK` or \
+            `2xx`: OpenAPI writes ranges with an upper-case `X`). `default` is not a response status: \
+            the statuses an endpoint does not declare are an error code's with `status: default`. The \
+            `status` of an error code under `errors.codes` must be a 4xx or 5xx status, `4XX`, `5XX` or \
+            `default`, the statuses HTTP gives failures (RFC 9110 §15): an error code describes a \
+            failed response, and the generated client decodes every 2xx answer as a success, so an \
+            error code with a 2xx status would never be seen.",
         example: Example::fixed(
             r#"
 models:

@@ -145,13 +145,13 @@ fn reliability_setters() -> TokenStream {
 /// `auth` and `allow_anonymous`: authentication other than the spec's schemes.
 fn custom_auth_setters() -> TokenStream {
     quote! {
-        /// Uses your own authentication scheme instead of the spec's (request signing, a token from a vault).
+        /// Uses your own authentication scheme on every request, besides or instead of the spec's credentials (request signing, a token from a vault).
         pub fn auth(mut self, auth: impl ::accord_runtime::Authenticate + 'static) -> Self {
             self.custom_auth = ::std::option::Option::Some(::std::sync::Arc::new(auth));
             self
         }
 
-        /// Builds without credentials even though the spec declares authentication.
+        /// Builds without credentials even though the spec declares authentication, and sends a request whose endpoint needs credentials the client does not hold without them (instead of failing it).
         pub fn allow_anonymous(mut self) -> Self {
             self.allow_anonymous = true;
             self
@@ -162,7 +162,7 @@ fn custom_auth_setters() -> TokenStream {
 /// `build`: the credentials given, the spec's default headers, timeouts, retry policy and
 /// rate limits (or what the setters replaced them with) as the runtime's configuration.
 fn build_fn(ir: &Ir, schemes: &[BuilderAuth]) -> TokenStream {
-    let choose = schemes.iter().map(|scheme| &scheme.choose);
+    let insert = schemes.iter().map(|scheme| &scheme.insert);
     let require_auth = require_auth(&ir.auth);
     let user_agent = lit(&format!("{}/{} (accord)", ir.crate_name, package_version(ir)));
     let headers = default_headers(ir);
@@ -176,19 +176,24 @@ fn build_fn(ir: &Ir, schemes: &[BuilderAuth]) -> TokenStream {
     quote! {
         /// Builds the client.
         ///
-        /// Errors: [`crate::errors::Error::Config`] when the spec requires credentials and
-        /// none were given; [`crate::errors::Error::Transport`] for an invalid base URL.
+        /// Errors: [`crate::errors::Error::Config`] when every endpoint requires credentials
+        /// and none were given; [`crate::errors::Error::Transport`] for an invalid base URL.
         pub fn build(self) -> ::std::result::Result<Client, crate::errors::Error> {
             #[allow(unused_mut)]
-            let mut auth = ::accord_runtime::Auth::None;
-            #(#choose)*
-            if let ::std::option::Option::Some(custom) = self.custom_auth {
-                auth = ::accord_runtime::Auth::Custom(custom);
+            let mut credentials = ::accord_runtime::Credentials::new();
+            #(#insert)*
+            let auth = match self.custom_auth {
+                ::std::option::Option::Some(custom) => ::accord_runtime::Auth::Custom(custom),
+                ::std::option::Option::None => ::accord_runtime::Auth::None,
+            };
+            if self.allow_anonymous {
+                credentials.allow_anonymous();
             }
             #require_auth
             let base_url = self.base_url.unwrap_or_else(|| self.environment.base_url().to_string());
             let mut config = ::accord_runtime::ClientConfig::new(base_url, #user_agent);
             config.auth = auth;
+            config.credentials = credentials;
             config.default_headers = ::std::vec::Vec::from([#(#headers),*]);
             config.timeouts = ::accord_runtime::Timeouts {
                 connect: self.connect_timeout.unwrap_or(::std::time::Duration::from_millis(#connect_ms)),

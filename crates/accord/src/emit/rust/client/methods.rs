@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::emit::rust::tokens::{doc, ident, type_tokens};
+use crate::emit::rust::tokens::{body_tokens, doc, ident, type_tokens};
 use crate::ir::{Ir, Operation, PaginationIr, Param, TypeExpr};
 
 /// How a parameter is taken by a method or setter: `impl Into<String>` for strings, the
@@ -89,7 +89,7 @@ pub(super) fn client_method(ir: &Ir, op: &Operation) -> TokenStream {
         inits.push(quote!(#name: #name #convert,));
     }
     let body = op.body.as_ref().map(|body| {
-        let ty = type_tokens(&body.ty);
+        let ty = body_tokens(body);
         if body.required {
             args.push(quote!(body: &'a #ty));
             quote!(body,)
@@ -102,6 +102,11 @@ pub(super) fn client_method(ir: &Ir, op: &Operation) -> TokenStream {
         inits.push(quote!(#name: ::std::option::Option::None,));
     }
     let idempotency = op.idempotency_header.as_ref().map(|_| quote!(idempotency_key: ::std::option::Option::None,));
+    let content_type = op
+        .body
+        .as_ref()
+        .filter(|body| body.content_type.is_raw())
+        .map(|_| quote!(content_type: ::std::option::Option::None,));
     let mut text = format!("Sends `{} {}` (spec: `endpoints.{}`).", op.http_method.as_str(), op.path, op.name);
     if let Some(summary) = &op.summary {
         text.push_str(&format!("\n\n{}", crate::markdown::repair(summary).0));
@@ -124,6 +129,7 @@ pub(super) fn client_method(ir: &Ir, op: &Operation) -> TokenStream {
                 client: self,
                 #(#inits)*
                 #body
+                #content_type
                 #idempotency
             }
         }

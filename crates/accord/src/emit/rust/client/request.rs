@@ -7,17 +7,17 @@ use quote::{format_ident, quote};
 
 use super::methods::{operation_notes, param_arg};
 use super::pagination::pagination_methods;
-use crate::emit::rust::tokens::{doc, ident, lit, type_tokens};
-use crate::ir::{ContentType, Ir, Operation, Param};
+use crate::emit::rust::tokens::{body_tokens, doc, ident, lit, success_tokens, type_tokens};
+use crate::ir::{AuthIr, ContentType, Ir, Operation, Param};
 
 /// `pub struct NAMEBuilder<'a>` and its methods, for one operation.
 pub(super) fn request_builder(ir: &Ir, op: &Operation) -> TokenStream {
     let builder = ident(&op.builder_name);
     let (fields, setters) = fields_and_setters(op);
-    let success = op.success.as_ref().map(type_tokens).unwrap_or(quote!(()));
+    let success = success_tokens(op);
     let send = send_fns(ir, op, &success);
     let pagination = pagination_methods(op, &success);
-    let request = request_fn(op);
+    let request = request_fn(&ir.auth, op);
     let builder_doc = doc(&format!(
         "Request builder for [`Client::{}`] (`{} {}`).",
         crate::names::bare(&op.method_name),
@@ -62,7 +62,29 @@ fn fields_and_setters(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
         setters.push(param_setter(param));
     }
     if let Some(body) = &op.body {
-        let ty = type_tokens(&body.ty);
+        let ty = body_tokens(body);
+        if body.content_type.is_raw() {
+            fields.push(quote!(content_type: ::std::option::Option<::std::string::String>,));
+            let text = match &body.media_type {
+                Some(media_type) if media_type.ends_with("/*") => format!(
+                    "Sets the body's media type, sent in `Content-Type`: one of `{media_type}`, e.g. `{}` (default `{}`).",
+                    media_type.replace('*', "example"),
+                    body.default_media_type()
+                ),
+                _ => format!(
+                    "Sets the body's media type, sent in `Content-Type` (default `{}`).",
+                    body.default_media_type()
+                ),
+            };
+            let text = doc(&text);
+            setters.push(quote! {
+                #text
+                pub fn content_type(mut self, media_type: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.content_type = ::std::option::Option::Some(media_type.into());
+                    self
+                }
+            });
+        }
         if body.required {
             fields.push(quote!(body: &'a #ty,));
         } else {
@@ -114,8 +136,15 @@ fn param_setter(param: &Param) -> TokenStream {
     }
 }
 
-/// `send` and `send_full`, documented with the operation's notes.
+/// `send` and `send_full`, documented with the operation's notes; a `text` or `binary`
+/// success body is read as it is (`accord_runtime::response::decode_raw`).
 fn send_fns(ir: &Ir, op: &Operation, success: &TokenStream) -> TokenStream {
+    let decode = match (&op.success, op.success_content_type) {
+        (Some(_), ContentType::Text | ContentType::Binary) => {
+            quote!(::accord_runtime::response::decode_raw::<#success, crate::errors::Error>(raw))
+        }
+        _ => quote!(crate::errors::decode_response::<#success>(raw)),
+    };
     let notes = operation_notes(ir, op);
     let send_doc = doc(&format!(
         "Sends the request and decodes the success body.\n\nErrors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.{}",
@@ -133,13 +162,13 @@ fn send_fns(ir: &Ir, op: &Operation, success: &TokenStream) -> TokenStream {
         pub async fn send_full(self) -> ::std::result::Result<::accord_runtime::Response<#success>, crate::errors::Error> {
             let request = self.request()?;
             let raw = self.client.inner.execute(&request).await.map_err(crate::errors::Error::Transport)?;
-            crate::errors::decode_response::<#success>(raw)
+            #decode
         }
     }
 }
 
 /// `request`: the path, query, headers, body and idempotency key as a `RequestSpec`.
-fn request_fn(op: &Operation) -> TokenStream {
+fn request_fn(auth: &AuthIr, op: &Operation) -> TokenStream {
     let pieces = path_pieces(op);
     let method = format_ident!("{}", op.http_method.as_str());
     let operation_name = lit(&op.name);
@@ -147,6 +176,7 @@ fn request_fn(op: &Operation) -> TokenStream {
     let headers = parameter_encoding(&op.headers, &ident("header"));
     let body = body_encoding(op);
     let idempotency = idempotency_encoding(op);
+    let requirement = super::auth::requirement_encoding(auth, op);
     quote! {
         /// The request this builder describes, as the runtime sends it.
         ///
@@ -160,6 +190,7 @@ fn request_fn(op: &Operation) -> TokenStream {
             #(#headers)*
             #body
             #idempotency
+            #requirement
             ::std::result::Result::Ok(request)
         }
     }
@@ -218,6 +249,19 @@ fn body_encoding(op: &Operation) -> Option<TokenStream> {
             ContentType::Json => quote!(json_body),
             ContentType::Form => quote!(form_body),
             ContentType::Multipart => quote!(multipart_body),
+            ContentType::Text | ContentType::Binary => {
+                let media_type = lit(body.default_media_type());
+                let content_type = quote!(self.content_type.as_deref().unwrap_or(#media_type));
+                return if body.required {
+                    quote!(request.raw_body(#content_type, self.body);)
+                } else {
+                    quote! {
+                        if let ::std::option::Option::Some(body) = self.body {
+                            request.raw_body(#content_type, body);
+                        }
+                    }
+                };
+            }
         };
         if body.required {
             quote!(request.#setter(self.body).map_err(crate::errors::Error::Decode)?;)

@@ -492,7 +492,17 @@ fn print_import_warnings(file: &Path, warnings: &[accord::import::ImportWarning]
         let count = shown.entry(warning.kind).or_default();
         *count += 1;
         if *count <= WARNINGS_SHOWN_PER_KIND {
-            eprintln!("warning: {}{warning}", file.display());
+            let folder = file.parent().unwrap_or(Path::new(""));
+            let shown = warning.file.as_deref().map_or_else(|| file.to_path_buf(), |name| folder.join(name));
+            let position = warning.location.map(|l| format!(":{}:{}", l.line, l.column)).unwrap_or_default();
+            let uses = if warning.uses > 1 { format!(" ({} uses)", warning.uses) } else { String::new() };
+            eprintln!(
+                "{}{position}: warning: {} [{}]{uses} (at #{})",
+                shown.display(),
+                warning.message,
+                warning.kind,
+                warning.pointer
+            );
         }
     }
     let summary = accord::import::summary_by_kind(warnings);
@@ -514,18 +524,12 @@ fn print_import_warnings(file: &Path, warnings: &[accord::import::ImportWarning]
 }
 
 fn import_openapi(file: &Path, out: Option<&Path>, force: bool) -> ExitCode {
-    let text = match accord::project::read_source(file) {
-        Ok(text) => text,
-        Err(failure) => {
-            eprintln!("{}", failure.render());
-            return ExitCode::FAILURE;
-        }
-    };
     let name = out.and_then(|o| o.file_stem()).and_then(|s| s.to_str());
-    let imported = match accord::import::openapi::import(&text, name) {
+    // The root document and every file its `$ref`s name, inside its folder.
+    let imported = match accord::import::openapi::import_file(file, name) {
         Ok(imported) => imported,
         Err(error) => {
-            eprintln!("{}", error.render(&file.display().to_string(), &text));
+            eprintln!("{}", error.render(&file.display().to_string(), ""));
             eprintln!("error: `{}` was not imported", file.display());
             if let Some(first) = error.diagnostics.first() {
                 eprintln!("help: `accord explain CODE` explains a code, e.g. `accord explain {}`", first.code);
@@ -533,7 +537,8 @@ fn import_openapi(file: &Path, out: Option<&Path>, force: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // Warnings: once per node and message (with how often the node was met), the first few of
+    // Warnings: once per component and message (with how often it was met), located
+    // (`file:line:col`, the file a `$ref` named for a multi-file description), the first few of
     // each kind in full, then a summary by kind.
     print_import_warnings(file, &imported.warnings);
     match out {

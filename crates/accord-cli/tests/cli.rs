@@ -186,15 +186,50 @@ fn hostile_input_fails_with_a_location_and_no_crash() {
     let stderr = run(&["import", "openapi"], "deep.json", json.as_bytes());
     assert!(stderr.starts_with("deep.json:2:106: error[yaml::too_deep]"), "{stderr}");
     assert!(stderr.contains("error: `deep.json` was not imported"), "{stderr}");
-    let stderr = run(&["import", "openapi"], "swagger.json", b"{\n  \"swagger\": \"2.0\"\n}\n");
+    // Swagger 2.0 is converted since the swagger2 branch; 1.2 is not.
+    let stderr = run(&["import", "openapi"], "swagger.json", b"{\n  \"swagger\": \"1.2\"\n}\n");
     assert!(
-        stderr.starts_with("swagger.json:2:3: error[import::not_openapi]: Swagger 2.0 is not supported"),
+        stderr.starts_with(
+            "swagger.json:2:3: error[import::not_openapi]: `swagger: 1.2` is not a version accord imports"
+        ),
         "{stderr}"
     );
     let stderr = run(&["import", "openapi"], "latin.yaml", b"openapi: 3.1.0\ninfo: {title: Caf\xe9}\n");
     assert!(stderr.starts_with("latin.yaml:2:18: error[io::encoding]: the file is not UTF-8: byte 32"), "{stderr}");
     let stderr = run(&["check"], "two.yaml", b"accord: 1\nname: two\n---\nname: three\n");
     assert!(stderr.starts_with("two.yaml:3:1: error[yaml::multiple_documents]"), "{stderr}");
+}
+
+/// A description split over files: its `$ref`s followed, each warning and error named by the
+/// file it is in (as the user would open it), line and column; a `$ref` out of the folder
+/// refused.
+#[test]
+fn import_follows_a_tree_and_locates_warnings_and_errors_in_their_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write(
+        "api/openapi.yaml",
+        "openapi: 3.1.0\ninfo: {title: Pets, version: '1'}\npaths:\n  /pets:\n    $ref: paths/pets.yaml\n",
+    );
+    write(
+        "api/paths/pets.yaml",
+        "get:\n  responses:\n    '200':\n      description: ok\n      content:\n        application/json:\n          schema:\n            type: number\n            multipleOf: 2\n",
+    );
+    let output = accord().args(["import", "openapi", "api/openapi.yaml"]).current_dir(dir.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("api/paths/pets.yaml:7:11: warning: `multipleOf` has no accord equivalent"), "{stderr}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("path: /pets"));
+    write("outside.yaml", "type: string\n");
+    write("api/paths/pets.yaml", "get:\n  responses:\n    '200':\n      $ref: ../../outside.yaml\n");
+    let output = accord().args(["import", "openapi", "api/openapi.yaml"]).current_dir(dir.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("api/paths/pets.yaml:4:13: error[import::ref_outside]"), "{stderr}");
 }
 
 #[test]
@@ -376,7 +411,7 @@ fn import_prints_warnings_once_with_their_uses_and_a_summary_by_kind() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         stderr.contains(
-            "input.yaml#/components/parameters/Step/schema: `multipleOf` has no accord equivalent; dropped [keyword_unsupported] (3 uses)\n"
+            ": warning: `multipleOf` has no accord equivalent; dropped [keyword_unsupported] (3 uses) (at #/components/parameters/Step/schema)\n"
         ),
         "{stderr}"
     );

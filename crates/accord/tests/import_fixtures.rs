@@ -2,7 +2,8 @@
 //! `tests/import/fixtures/` holds a root document `input.yaml` or `input.json` (and, for a
 //! multi-file description, the files it refers to); the imported spec and every warning are
 //! compared with a reviewed snapshot (`snapshots/import_fixtures__<folder>.snap`), and a spec
-//! that imports must also pass `check`.
+//! that imports must also pass `check`. Warnings read `file:line:col: #pointer: message`, the
+//! file relative to the fixture's folder; a document that is not imported shows its errors.
 
 use std::path::{Path, PathBuf};
 
@@ -29,9 +30,10 @@ fn every_fixture_imports_to_its_reviewed_spec_and_warnings() {
     for folder in &folders {
         let name = folder.file_name().and_then(|n| n.to_str()).expect("a UTF-8 folder name").to_string();
         let root = root_document(folder);
-        let text = std::fs::read_to_string(&root).expect("a UTF-8 fixture");
         let spec_name = name.replace('-', "_");
-        let shown = match accord::import::openapi::import(&text, Some(&spec_name)) {
+        // The file-based entry point, so that a multi-file fixture's `$ref`s are followed;
+        // warnings and errors name files relative to the fixture's folder.
+        let shown = match accord::import::openapi::import_file(&root, Some(&spec_name)) {
             Ok(imported) => {
                 let warnings: Vec<String> = imported.warnings.iter().map(ToString::to_string).collect();
                 let unclassified: Vec<&String> = warnings.iter().filter(|w| w.contains(" [other]")).collect();

@@ -46,6 +46,10 @@ const CODES_NO_SPEC_FILE_CAN_GET: &[(&str, &str)] = &[
     ("import::invalid_json", "an OpenAPI document given to `accord import`, not a spec (diag::codes tests)"),
     ("import::not_openapi", "an OpenAPI document given to `accord import`, not a spec (diag::codes tests)"),
     ("import::output_name", "the output file name given to `accord import` (diag::codes tests)"),
+    ("import::ref_url", "a `$ref` of an OpenAPI description given to `accord import` (fixture ref-url)"),
+    ("import::ref_outside", "a `$ref` of an OpenAPI description given to `accord import` (fixture ref-outside-folder)"),
+    ("import::ref_unreadable", "a `$ref` of an OpenAPI description given to `accord import` (diag::codes tests)"),
+    ("import::ref_limit", "an OpenAPI description of more than 10,000 files (import::openapi::bundle tests)"),
     ("internal::import_print", "needs a broken accord (an imported spec that does not print)"),
 ];
 

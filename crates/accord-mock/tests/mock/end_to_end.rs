@@ -55,7 +55,7 @@ async fn verify_passes_against_the_mock_with_ranges_a_default_code_and_raw_bodie
     let compiled = accord::compile_spec(&path, &source).unwrap_or_else(|failure| panic!("{}", failure.render()));
     let contract = accord::emit::contract::build(&compiled.ir);
     let server = MockServer::start(contract.clone(), MockOptions::default()).await.expect("mock starts");
-    let report = verify(&contract, &VerifyOptions::new(server.uri(), None)).await;
+    let report = verify(&contract, &VerifyOptions::new(server.uri(), Credentials::new())).await;
     let text = report.render();
     assert!(report.passed(), "{text}");
     assert_eq!(report.count(Verdict::Pass), contract.scenarios.len(), "{text}");

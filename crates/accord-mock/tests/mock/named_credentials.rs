@@ -9,7 +9,7 @@ use std::path::Path;
 use accord_mock::{Contract, MockOptions, MockServer};
 use accord_runtime::auth::ApiKeyLocation;
 use accord_runtime::client::{Client, ClientConfig, RequestSpec};
-use accord_runtime::reqwest::{self, Method, StatusCode};
+use accord_runtime::reqwest::{Method, StatusCode};
 use accord_runtime::{Auth, Credentials, Requirement, Secret};
 
 /// The requirement the generated `list_things` sets (the spec's `auth.require`).

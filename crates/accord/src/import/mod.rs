@@ -1,10 +1,14 @@
 //! Importers: other API descriptions turned into accord specs that a person keeps editing.
-//! Whatever cannot be mapped is reported as a located [`ImportWarning`] (a JSON pointer into
-//! the source document), never silently dropped.
+//! Whatever cannot be mapped is reported as a located [`ImportWarning`] (the file of a
+//! multi-file description, its line and column, and the JSON pointer of the node in that file),
+//! never silently dropped.
 
 pub mod openapi;
 
-use crate::diag::Diagnostic;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diag::{Diagnostic, Location};
 
 /// Something of the source document the spec does not carry, or carries approximately. Given
 /// once per component (or node outside `components`) and message, however often the importer
@@ -12,27 +16,50 @@ use crate::diag::Diagnostic;
 /// ([`merge_repeated`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportWarning {
-    /// JSON pointer of the node in the source document (`/paths/~1pets/get/parameters/0`).
+    /// JSON pointer of the node in the file it is in (`/paths/~1pets/get/parameters/0`).
     pub pointer: String,
     /// What was not mapped and what became of it.
     pub message: String,
     /// What kind of loss or approximation it is, for summaries and reports by kind.
     pub kind: WarningKind,
-    /// How many times the importer met it at this node; at least 1.
+    /// How many times the importer met it (at this node, or in this component); at least 1.
     pub uses: usize,
+    /// The file the node is in, relative to the root document's folder (`paths/pets.yaml`,
+    /// or the root document's own name); `None` for a document imported from text.
+    pub file: Option<PathBuf>,
+    /// Where the node (or its nearest located ancestor) starts in that file.
+    pub location: Option<Location>,
 }
 
 impl ImportWarning {
-    /// A warning at `pointer`, its kind read from the message ([`WarningKind::of`]), met once.
+    /// A warning at `pointer` of the document, not yet located, its kind read from the message
+    /// ([`WarningKind::of`]), met once.
     pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         let message = message.into();
-        ImportWarning { pointer: pointer.into(), kind: WarningKind::of(&message), message, uses: 1 }
+        ImportWarning {
+            pointer: pointer.into(),
+            kind: WarningKind::of(&message),
+            message,
+            uses: 1,
+            file: None,
+            location: None,
+        }
     }
 }
 
 impl std::fmt::Display for ImportWarning {
-    /// `#POINTER: message [kind]`, with `(N uses)` when the node was met more than once.
+    /// `file:line:col: #pointer: message [kind]`, with what is known of the file and the
+    /// position, and `(N uses)` when it was met more than once.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(file) = &self.file {
+            write!(f, "{}:", file.display())?;
+        }
+        if let Some(location) = self.location {
+            write!(f, "{}:{}:", location.line, location.column)?;
+        }
+        if self.file.is_some() || self.location.is_some() {
+            write!(f, " ")?;
+        }
         write!(f, "#{}: {} [{}]", self.pointer, self.message, self.kind)?;
         if self.uses > 1 {
             write!(f, " ({} uses)", self.uses)?;
@@ -47,10 +74,10 @@ impl std::fmt::Display for ImportWarning {
 /// and its message says at how many places, and the first. Order of first appearance kept.
 pub fn merge_repeated(warnings: Vec<ImportWarning>) -> Vec<ImportWarning> {
     // Per merged warning: its distinct pointers, for the message when there are several.
-    let mut index: rustc_hash::FxHashMap<(String, String), usize> = rustc_hash::FxHashMap::default();
+    let mut index: rustc_hash::FxHashMap<(Option<PathBuf>, String, String), usize> = rustc_hash::FxHashMap::default();
     let mut merged: Vec<(ImportWarning, Vec<String>)> = Vec::with_capacity(warnings.len());
     for warning in warnings {
-        let key = (component_of(&warning.pointer).to_string(), warning.message.clone());
+        let key = (warning.file.clone(), component_of(&warning.pointer).to_string(), warning.message.clone());
         match index.get(&key) {
             Some(&at) => {
                 let (entry, places) = &mut merged[at];
@@ -109,8 +136,10 @@ fn component_of(pointer: &str) -> &str {
 pub enum WarningKind {
     /// A `$ref` that does not resolve, or a chain of them that does not end.
     RefUnresolved,
-    /// A `$ref` loop of aliases typed `any`.
+    /// A `$ref` loop of aliases typed `any`, or one that leads back into what holds it.
     RefCycle,
+    /// A `$ref` where OpenAPI allows no Reference Object (an operation, a description), followed.
+    RefNotAllowed,
     /// A path with a fragment, without its leading `/`, or otherwise not mapped.
     Path,
     /// An HTTP method accord has no endpoint for (`TRACE`, `OPTIONS`).
@@ -176,6 +205,7 @@ impl WarningKind {
     pub const ALL: &[WarningKind] = &[
         WarningKind::RefUnresolved,
         WarningKind::RefCycle,
+        WarningKind::RefNotAllowed,
         WarningKind::Path,
         WarningKind::MethodUnsupported,
         WarningKind::EndpointIndistinguishable,
@@ -211,6 +241,7 @@ impl WarningKind {
         match self {
             WarningKind::RefUnresolved => "ref_unresolved",
             WarningKind::RefCycle => "ref_cycle",
+            WarningKind::RefNotAllowed => "ref_not_allowed",
             WarningKind::Path => "path",
             WarningKind::MethodUnsupported => "method_unsupported",
             WarningKind::EndpointIndistinguishable => "endpoint_indistinguishable",
@@ -260,6 +291,10 @@ impl WarningKind {
             ("file response", MediaType),
             ("oauth2 `flow", AuthUnsupported),
             ("security scheme type", AuthUnsupported),
+            // Multi-file descriptions (first: they quote what the `$ref` names).
+            ("where OpenAPI allows no Reference Object", RefNotAllowed),
+            ("in place of a description", RefNotAllowed),
+            ("leads back to an object that contains it", RefCycle),
             // Security requirements and media types (first: they name parameters and statuses).
             ("which one request cannot carry twice", AuthUnsupported),
             ("no `security` requirement anywhere", AuthApproximated),
@@ -365,6 +400,15 @@ pub fn summary_by_kind(warnings: &[ImportWarning]) -> Vec<(WarningKind, usize, u
     rows
 }
 
+/// A file of a multi-file description that a diagnostic is in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceFile {
+    /// Its path relative to the root document's folder (`paths/pets.yaml`).
+    pub path: PathBuf,
+    /// Its text, for the snippet.
+    pub text: Arc<str>,
+}
+
 /// An imported spec.
 #[derive(Debug, Clone)]
 pub struct Imported {
@@ -382,21 +426,47 @@ pub struct Imported {
 pub struct ImportError {
     /// The problems, in the order found; at least one.
     pub diagnostics: Vec<Diagnostic>,
+    /// The file of each diagnostic that is not in the document given (a file a `$ref` of a
+    /// multi-file description names), by the diagnostic's index; shorter than `diagnostics`
+    /// (or empty) where the rest are in the document given.
+    pub files: Vec<Option<SourceFile>>,
 }
 
 impl ImportError {
-    /// Every diagnostic rendered with a snippet of `source`, `file:line:col` first.
+    /// An error of diagnostics in the document given.
+    pub fn new(diagnostics: Vec<Diagnostic>) -> Self {
+        ImportError { diagnostics, files: Vec::new() }
+    }
+
+    /// Every diagnostic rendered with a snippet, `file:line:col` first: of `source`, the document
+    /// given, named `file_name`, or of the file the diagnostic is in, named by its path from
+    /// `file_name`'s folder.
     pub fn render(&self, file_name: &str, source: &str) -> String {
-        self.diagnostics.iter().map(|d| d.render(file_name, source)).collect::<Vec<_>>().join("\n")
+        self.diagnostics
+            .iter()
+            .enumerate()
+            .map(|(index, diagnostic)| match self.files.get(index) {
+                Some(Some(file)) => {
+                    let shown = Path::new(file_name).parent().unwrap_or(Path::new("")).join(&file.path);
+                    diagnostic.render(&shown.display().to_string(), &file.text)
+                }
+                _ => diagnostic.render(file_name, source),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
 impl std::fmt::Display for ImportError {
-    /// One line per diagnostic: `line:col: [code] message`.
+    /// One line per diagnostic: `line:col: [code] message`, after `file:` for one in another
+    /// file than the document given.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         for (index, diagnostic) in self.diagnostics.iter().enumerate() {
             if index > 0 {
                 writeln!(f)?;
+            }
+            if let Some(Some(file)) = self.files.get(index) {
+                write!(f, "{}:", file.path.display())?;
             }
             write!(f, "{diagnostic}")?;
         }

@@ -185,6 +185,12 @@ pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnos
     Ok((value, positions))
 }
 
+/// The positions of the nodes of text already read by another parser (a JSON document read
+/// by serde_json: JSON is YAML), by the event pass alone; what it cannot read stays unlocated.
+pub fn positions(source: &str) -> Positions {
+    events(source).positions
+}
+
 /// Serialises a JSON value as YAML text (for `accord schema --yaml` and tests).
 pub fn to_string(value: &serde_json::Value) -> String {
     serde_yaml::to_string(value).unwrap_or_default()

@@ -44,4 +44,59 @@ codes! {
              spec name`, with the help `write to `bad_name.yaml``.",
         ),
     }
+
+    REF_URL = "import::ref_url", Error {
+        summary: "a `$ref` names a URL, which accord never fetches",
+        explanation: "accord imports a description from the files on disk and never reaches the \
+            network or a file it was not given: a `$ref` whose value has a URI scheme (`https://…`, \
+            `http://…`, `file:///…`, `urn:…`) or starts with `//` is refused, wherever it stands in the \
+            tree, and nothing is imported. Download what the URL names into the description's folder \
+            (or a folder below it) and refer to it by a relative path such as `schemas/pet.yaml`, or \
+            bundle the description into one file first (`redocly bundle`).",
+        example: Example::situation(
+            "`$ref: https://example.com/schemas/pet.yaml` in `paths/pets.yaml`: the message \
+             \"a `$ref` to the URL `https://example.com/schemas/pet.yaml` is not followed\" at the value.",
+        ),
+    }
+
+    REF_OUTSIDE = "import::ref_outside", Error {
+        summary: "a `$ref` leaves the folder of the root document",
+        explanation: "A multi-file description is read from the folder of its root document and the \
+            folders below it, and nothing else: a relative `$ref` that climbs above that folder \
+            (`../outside.yaml` from the root), an absolute path (`/etc/api.yaml`), or a path that \
+            reaches a file outside through a symbolic link is refused before anything is read, so \
+            that importing a description cannot read arbitrary files of the machine. Move the file \
+            into the description's folder tree, or import from a root document placed higher up.",
+        example: Example::situation(
+            "`$ref: ../outside.yaml` in `openapi.yaml`: the message \
+             \"`$ref: ../outside.yaml` leaves the folder of the root document\" at the value.",
+        ),
+    }
+
+    REF_UNREADABLE = "import::ref_unreadable", Error {
+        summary: "the file a `$ref` names cannot be read",
+        explanation: "A relative `$ref` names a file of the description's folder tree that does not \
+            exist, is a folder, cannot be read (its permissions), or is not UTF-8 text; or the \
+            description was given as text (not as a file), so it has no folder to resolve the file in. \
+            The path is resolved against the folder of the file holding the `$ref`, as RFC 3986 \
+            resolves a relative reference against its base. Nothing is imported.",
+        example: Example::situation(
+            "`$ref: ./schemas/Pet.yaml` in `paths/pets.yaml` where the file is `components/schemas/Pet.yaml`: \
+             the message \"cannot read `paths/schemas/Pet.yaml`: No such file or directory\" at the value.",
+        ),
+    }
+
+    REF_LIMIT = "import::ref_limit", Error {
+        summary: "a multi-file description is larger than accord reads",
+        explanation: "accord reads at most 10,000 files and 256 MiB of text for one description, and \
+            copies at most 64 MiB of text where a `$ref` stands in place of an operation or a \
+            description (the other referenced objects are shared, not copied). The largest public \
+            descriptions are a few thousand files and under 50 MB, so a tree beyond these bounds is \
+            taken for a mistake (a reference to a data folder) or for hostile input, and nothing is \
+            imported.",
+        example: Example::situation(
+            "a tree whose 10,001st file is named by `$ref: ./generated/part-10001.yaml`: the message \"the \
+             description refers to more than 10000 files\" at that `$ref`.",
+        ),
+    }
 }

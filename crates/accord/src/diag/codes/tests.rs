@@ -103,6 +103,10 @@ fn every_example_gets_its_code_and_every_fix_compiles_without_it() {
             "import::invalid_json",
             "import::not_openapi",
             "import::output_name",
+            "import::ref_limit",
+            "import::ref_outside",
+            "import::ref_unreadable",
+            "import::ref_url",
             "internal::import_print",
             "internal::schema",
             "io::encoding",
@@ -193,6 +197,32 @@ fn the_situations_in_words_happen_as_described() {
     assert_eq!(codes, [spec::COLLIDING_SPECS]);
     let rendered = failures[0].render();
     assert!(rendered.contains("foo__bar.yaml:2:7: error[spec::colliding_specs]: spec `foo__bar` would make the crate `foo-bar-client`, as spec `foo_bar` of"), "{rendered}");
+    // A description split over files: a `$ref` to a URL, out of the root document's folder, to a
+    // file that is not there; each located at the `$ref` value in its file.
+    let schema_ref = |target: &str| {
+        format!(
+            "openapi: 3.1.0\ninfo: {{title: T, version: '1'}}\npaths:\n  /pets:\n    $ref: paths/pets.yaml\ncomponents:\n  schemas:\n    Pet:\n      $ref: {target}\n"
+        )
+    };
+    std::fs::create_dir_all(folder.path().join("api/paths")).expect("folders");
+    std::fs::write(folder.path().join("api/paths/pets.yaml"), "get:\n  responses:\n    '200': {description: ok}\n")
+        .expect("written");
+    for (target, code) in [
+        ("https://example.com/schemas/pet.yaml", import::REF_URL),
+        ("../outside.yaml", import::REF_OUTSIDE),
+        ("./schemas/Pet.yaml", import::REF_UNREADABLE),
+    ] {
+        let root = write(&folder, "api/openapi.yaml", &schema_ref(target));
+        let error = crate::import::openapi::import_file(&root, None).expect_err("refused");
+        let diagnostic = &error.diagnostics[0];
+        assert_eq!(
+            (diagnostic.code, diagnostic.location.map(|l| (l.line, l.column))),
+            (code, Some((9, 13))),
+            "{target}"
+        );
+    }
+    // `import::ref_limit` (10,000 files) is produced, with the limit lowered, by
+    // `import::openapi::bundle::tests::the_limits_on_files_are_errors_at_the_ref_that_crosses_them`.
     // `internal::schema` and `internal::import_print` need a broken accord; that accord's
     // schema compiles and that imported specs print is shown by every other test.
 }

@@ -46,6 +46,10 @@
 //!
 //! A `$ref` is only followed where OpenAPI says a Reference Object may stand; `$ref` keys
 //! inside `example`/`examples`/`default` values are data (GitHub's SCIM examples have them).
+//! A description split over files is first made one document by `bundle` (relative-file
+//! `$ref`s inside the root document's folder; URLs and paths out of it refused), which also
+//! percent-decodes the JSON pointers of `$ref`s and maps every warning's pointer back to its
+//! file, line and column.
 //!
 //! The importer builds a typed [`Spec`] (so a renamed spec field is a compile error here, not
 //! a failure of the corpus script) and prints it with [`crate::spec::yaml`]; its keys come in
@@ -60,6 +64,7 @@
 //! schema conversion (and `operations` the servers, for an operation's own); `security` the
 //! context alone. The context calls each module's entry point, in `Importer::spec`.
 
+mod bundle;
 mod cycles;
 mod heuristics;
 mod operations;
@@ -76,7 +81,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use super::{ImportError, ImportWarning, Imported};
+use super::{ImportError, ImportWarning, Imported, SourceFile};
 use crate::diag::{Diagnostic, Location, codes};
 use crate::spec::{Method, Positions, RateLimitHeaders, RateLimits, Schema, Spec, StatusPattern};
 
@@ -99,29 +104,69 @@ const METHODS: &[(&str, Method)] = &[
     ("head", Method::Head),
 ];
 
-/// Imports an OpenAPI document (JSON or YAML text). `name` is the spec name to use (from the
-/// output file, which `check` wants named after the spec), else derived from `info.title` as a
-/// snake_case name `check` accepts.
+/// Imports an OpenAPI document given as text (JSON or YAML). `name` is the spec name to use
+/// (from the output file, which `check` wants named after the spec), else derived from
+/// `info.title` as a snake_case name `check` accepts. A document given as text has no folder:
+/// a `$ref` to another file is refused (`import::ref_unreadable`); [`import_file`] follows them.
 ///
 /// Errors, each a located diagnostic: the text is neither JSON nor YAML (`import::invalid_json`
 /// for text that looks like JSON, the `yaml::*` codes otherwise, nesting deeper than
 /// [`crate::spec::yaml::MAX_DEPTH`] included), or it is not a Swagger 2.0 or OpenAPI 3.0/3.1
 /// document (`import::not_openapi`); `name` is not a snake_case spec name (`import::output_name`: the
-/// message suggests `bad_name.yaml`).
+/// message suggests `bad_name.yaml`); a `$ref` names a URL (`import::ref_url`) or another file.
+/// Warnings carry the line and column of their node, but no file.
 pub fn import(text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
-    let (document, positions) = read(text)?;
+    let mut files = bundle::Files::text(text)?;
+    import_files(&mut files, name)
+}
+
+/// Imports the OpenAPI description whose root document is the file at `path` (JSON or YAML),
+/// following the relative `$ref`s of a description split over files (`bundle`): each file is
+/// read once, and only files of the root document's folder and the folders below it.
+///
+/// Errors as [`import`], each with the file it is in ([`ImportError::files`]; the root document
+/// is named by its file name): the root document cannot be read (`io::read`, `io::encoding`);
+/// a `$ref` names a URL (`import::ref_url`), leaves the root document's folder
+/// (`import::ref_outside`: `../` above it, an absolute path, a symbolic link out of it), names a
+/// file that cannot be read (`import::ref_unreadable`) or parsed, or the tree is larger than
+/// 10,000 files or 256 MiB (`import::ref_limit`). Warnings name their file (relative to the
+/// root document's folder), line and column.
+pub fn import_file(path: &std::path::Path, name: Option<&str>) -> Result<Imported, ImportError> {
+    let root = path.file_name().map(std::path::PathBuf::from).unwrap_or_else(|| path.to_path_buf());
+    let mut files = bundle::Files::open(path).map_err(|error| in_root(error, &root, None))?;
+    let text = files.get(bundle::ROOT).text.clone();
+    import_files(&mut files, name).map_err(|error| in_root(error, &root, Some(text)))
+}
+
+/// An error of a file import: each diagnostic in the root document given its file.
+fn in_root(mut error: ImportError, root: &std::path::Path, text: Option<std::sync::Arc<str>>) -> ImportError {
+    error.files.resize(error.diagnostics.len(), None);
+    for file in &mut error.files {
+        if file.is_none() {
+            *file = Some(SourceFile { path: root.to_path_buf(), text: text.clone().unwrap_or_else(|| "".into()) });
+        }
+    }
+    error
+}
+
+/// Imports the description `files` holds (its root document read).
+fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Imported, ImportError> {
     // Swagger 2.0 is converted to the 3.0 shape first; its warnings and those of the import
     // are located in the 2.0 document.
-    let (converted_document, conversion) = match document.get("swagger").and_then(Value::as_str) {
+    let root = files.get(bundle::ROOT);
+    let conversion = match root.value.get("swagger").and_then(Value::as_str) {
         Some("2.0") => {
-            let converted = swagger2::convert(&document);
-            (Some(converted.document), Some((converted.warnings, converted.origins)))
+            let converted = swagger2::convert(&root.value);
+            files.set_root_value(converted.document);
+            Some((converted.warnings, converted.origins))
         }
-        _ => (None, None),
+        _ => None,
     };
-    let (document, version) = match &converted_document {
-        Some(converted) => (converted, "3.0.3".to_string()),
-        None => (&document, document.get("openapi").and_then(Value::as_str).unwrap_or_default().to_string()),
+    let root = files.get(bundle::ROOT);
+    let document = std::rc::Rc::clone(&root.value);
+    let version = match conversion {
+        Some(_) => "3.0.3".to_string(),
+        None => document.get("openapi").and_then(Value::as_str).unwrap_or_default().to_string(),
     };
     if !(version.starts_with("3.0") || version.starts_with("3.1")) {
         let (pointer, message, help) = match (document.get("swagger"), document.get("openapi")) {
@@ -147,15 +192,14 @@ pub fn import(text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
                 "an OpenAPI 3 document starts with `openapi: 3.1.0` (or 3.0.x)",
             ),
         };
-        // A JSON document has no positions yet: read it as YAML (which JSON is) to locate
-        // the key; this costs a second parse, on this path only.
-        let positions = positions.or_else(|| crate::spec::yaml::parse(text).ok().map(|(_, positions)| positions));
-        let location = match positions {
-            Some(positions) if !pointer.is_empty() => positions.key(pointer),
-            _ => Some(Location { line: 1, column: 1, offset: 0 }),
+        // The key's location (a JSON document's positions are computed here, on this path only).
+        let location = if pointer.is_empty() {
+            Some(Location { line: 1, column: 1, offset: 0 })
+        } else {
+            root.key_location(pointer)
         };
         let diagnostic = Diagnostic::new(codes::import::NOT_OPENAPI, message).at(pointer).help(help);
-        return Err(ImportError { diagnostics: vec![Diagnostic { location, ..diagnostic }] });
+        return Err(ImportError::new(vec![Diagnostic { location, ..diagnostic }]));
     }
     let title = document.pointer("/info/title").and_then(Value::as_str).unwrap_or("API").to_string();
     let name = match name {
@@ -167,37 +211,53 @@ pub fn import(text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
                     "a spec is named after its file, and `check` wants snake_case (lowercase letters, digits and single `_`, starting with a letter, at most {} bytes): write to `{derived}.yaml`",
                     crate::check::spec_name::MAX_SPEC_NAME_LEN
                 ));
-                return Err(ImportError { diagnostics: vec![diagnostic] });
+                return Err(ImportError::new(vec![diagnostic]));
             }
             derived
         }
         None => heuristics::spec_name(&title),
     };
-    let mut importer = Importer::new(document, version.starts_with("3.1"));
+    drop(document);
+    let bundled = bundle::bundle(files)?;
+    // The files' values are no longer read (their texts locate the warnings): a bundled copy
+    // does not stay beside its sources while the importer runs.
+    files.release_values();
+    let mut importer = Importer::new(&bundled.document, version.starts_with("3.1"));
     let spec = importer.spec(&name);
-    let (warnings, source_version) = match conversion {
-        Some((mut warnings, origins)) => {
-            warnings.extend(
-                importer
-                    .warnings
-                    .drain(..)
-                    .map(|warning| ImportWarning { pointer: origins.original(&warning.pointer), ..warning }),
-            );
-            (warnings, "Swagger 2.0".to_string())
-        }
-        None => (std::mem::take(&mut importer.warnings), format!("OpenAPI {version}")),
-    };
-    // One warning per component (or node) and message, with how often it was met (a shared
-    // component is converted once per use).
-    let warnings = super::merge_repeated(warnings);
     // The spec types serialise to JSON without fail (string map keys only); `spec::yaml`
     // prints that value.
-    let value = serde_json::to_value(&spec).map_err(|error| ImportError {
-        diagnostics: vec![Diagnostic::new(
+    let value = serde_json::to_value(&spec).map_err(|error| {
+        ImportError::new(vec![Diagnostic::new(
             codes::internal::IMPORT_PRINT,
             format!("the imported spec does not print: {error}"),
-        )],
+        )])
     })?;
+    // Every warning located in its file: the bundler's own, then the importer's, whose
+    // pointers are the bundled document's. Located file by file, in one pass over each file
+    // (a JSON file is scanned for these pointers only).
+    // A Swagger 2.0 root's warnings, its conversion's first, point into the 2.0 document.
+    let (mut found, origins, source_version) = match conversion {
+        Some((warnings, origins)) => {
+            let found: Vec<(bundle::FileId, String, String)> =
+                warnings.into_iter().map(|warning| (bundle::ROOT, warning.pointer, warning.message)).collect();
+            (found, Some(origins), "Swagger 2.0".to_string())
+        }
+        None => (Vec::new(), None, format!("OpenAPI {version}")),
+    };
+    let original = |file: bundle::FileId, pointer: String| match &origins {
+        Some(origins) if file == bundle::ROOT => origins.original(&pointer),
+        _ => pointer,
+    };
+    for (file, pointer, message) in bundled.warnings.iter().cloned() {
+        found.push((file, original(file, pointer), message));
+    }
+    for warning in std::mem::take(&mut importer.warnings) {
+        let (file, pointer) = bundled.source(&warning.pointer);
+        found.push((file, original(file, pointer), warning.message));
+    }
+    // One warning per component (or node) and message, with how often it was met (a shared
+    // component is converted once per use).
+    let warnings = super::merge_repeated(locate(files, found));
     let yaml = format!(
         "# yaml-language-server: $schema=../generated/accord.schema.json\n# Imported by `accord import openapi` from {title} ({version}); {} warning(s).\n{}",
         warnings.len(),
@@ -208,15 +268,41 @@ pub fn import(text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
     Ok(Imported { name, yaml, warnings })
 }
 
+/// Warnings (file, pointer in it, message), each given its file's name (for a description read
+/// from files) and its line and column; every file is read for positions once.
+fn locate(files: &bundle::Files, found: Vec<(bundle::FileId, String, String)>) -> Vec<ImportWarning> {
+    let mut by_file: BTreeMap<bundle::FileId, Vec<usize>> = BTreeMap::new();
+    for (index, (file, _, _)) in found.iter().enumerate() {
+        by_file.entry(*file).or_default().push(index);
+    }
+    let mut locations = vec![None; found.len()];
+    for (file, indices) in &by_file {
+        let pointers: Vec<&str> = indices.iter().map(|&index| found[index].1.as_str()).collect();
+        for (&index, location) in indices.iter().zip(files.get(*file).locations(&pointers)) {
+            locations[index] = location;
+        }
+    }
+    let tree = files.is_tree();
+    found
+        .into_iter()
+        .zip(locations)
+        .map(|((file, pointer, message), location)| ImportWarning {
+            file: tree.then(|| files.get(file).name.clone()),
+            location,
+            ..ImportWarning::new(pointer, message)
+        })
+        .collect()
+}
+
 /// The document as a JSON value: as JSON first (its parser is the faster), else as YAML, with
 /// the YAML positions then. Nesting is bounded before either parser runs.
-fn read(text: &str) -> Result<(Value, Option<Positions>), ImportError> {
+pub(crate) fn read(text: &str) -> Result<(Value, Option<Positions>), ImportError> {
     let looks_like_json = text.trim_start_matches('\u{feff}').trim_start().starts_with(['{', '[']);
     // JSON arrays and objects are YAML flow collections: the same limit, and the same scan,
     // which also spares serde_json's own recursion limit (128) a deeper document. Other text
     // is JSON only as a scalar, and `spec::yaml::parse` scans it for itself.
     if looks_like_json {
-        crate::spec::yaml::check_nesting(text).map_err(|diagnostic| ImportError { diagnostics: vec![diagnostic] })?;
+        crate::spec::yaml::check_nesting(text).map_err(|diagnostic| ImportError::new(vec![diagnostic]))?;
     }
     let json_error = match serde_json::from_str::<Value>(text) {
         Ok(value) => return Ok((value, None)),
@@ -243,9 +329,9 @@ fn read(text: &str) -> Result<(Value, Option<Positions>), ImportError> {
             let diagnostic = Diagnostic::new(codes::import::INVALID_JSON, format!("invalid JSON: {message}"))
                 .label("here")
                 .help("the document starts like JSON, so it is read as JSON; fix the JSON at this place");
-            Err(ImportError { diagnostics: vec![Diagnostic { location, ..diagnostic }] })
+            Err(ImportError::new(vec![Diagnostic { location, ..diagnostic }]))
         }
-        Err(diagnostics) => Err(ImportError { diagnostics }),
+        Err(diagnostics) => Err(ImportError::new(diagnostics)),
     }
 }
 

@@ -40,7 +40,9 @@ import_document() {
     fi
     taken[$name]=$document
     if "$accord" import openapi "$document" -o "$work/specs/$name.yaml" --force 2> "$work/$name.warnings" > /dev/null; then
-        echo "import: ${document#"$corpus/"} -> $name.yaml ($(grep -c '^warning' "$work/$name.warnings" || true) warning lines)"
+        local warnings
+        warnings=$(sed -n 's/^warnings by kind (\([0-9]*\) warning.*/\1/p' "$work/$name.warnings")
+        echo "import: ${document#"$corpus/"} -> $name.yaml (${warnings:-0} warnings)"
     else
         echo "import: ${document#"$corpus/"} FAILED:" >&2
         grep -m 3 -E '(^|: )error' "$work/$name.warnings" >&2 || tail -n 3 "$work/$name.warnings" >&2

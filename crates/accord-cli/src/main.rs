@@ -480,6 +480,49 @@ fn verify(spec: &Path, mut options: VerifyOptions) -> ExitCode {
     if report.passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
+/// How many warnings of one kind `accord import` prints in full; the rest are counted.
+const WARNINGS_SHOWN_PER_KIND: usize = 5;
+
+/// Prints import warnings to stderr: the first [`WARNINGS_SHOWN_PER_KIND`] of each kind located
+/// (`file#pointer: message [kind] (N uses)`), a count of the rest of that kind, and a summary
+/// line per kind (`warnings by kind: …`).
+fn print_import_warnings(file: &Path, warnings: &[accord::import::ImportWarning]) {
+    let mut shown: std::collections::BTreeMap<accord::import::WarningKind, usize> = std::collections::BTreeMap::new();
+    for warning in warnings {
+        let count = shown.entry(warning.kind).or_default();
+        *count += 1;
+        if *count <= WARNINGS_SHOWN_PER_KIND {
+            let folder = file.parent().unwrap_or(Path::new(""));
+            let shown = warning.file.as_deref().map_or_else(|| file.to_path_buf(), |name| folder.join(name));
+            let position = warning.location.map(|l| format!(":{}:{}", l.line, l.column)).unwrap_or_default();
+            let uses = if warning.uses > 1 { format!(" ({} uses)", warning.uses) } else { String::new() };
+            eprintln!(
+                "{}{position}: warning: {} [{}]{uses} (at #{})",
+                shown.display(),
+                warning.message,
+                warning.kind,
+                warning.pointer
+            );
+        }
+    }
+    let summary = accord::import::summary_by_kind(warnings);
+    for (kind, count, _) in &summary {
+        if *count > WARNINGS_SHOWN_PER_KIND {
+            eprintln!("warning: … and {} more of kind `{kind}`", count - WARNINGS_SHOWN_PER_KIND);
+        }
+    }
+    if !summary.is_empty() {
+        let uses: usize = warnings.iter().map(|w| w.uses).sum();
+        eprintln!("warnings by kind ({} warning(s), met {uses} time(s)):", warnings.len());
+        for (kind, count, uses) in &summary {
+            eprintln!(
+                "  {kind:<28} {count:>6}{}",
+                if uses > count { format!("  ({uses} uses)") } else { String::new() }
+            );
+        }
+    }
+}
+
 fn import_openapi(file: &Path, out: Option<&Path>, force: bool) -> ExitCode {
     let name = out.and_then(|o| o.file_stem()).and_then(|s| s.to_str());
     // The root document and every file its `$ref`s name, inside its folder.
@@ -494,23 +537,10 @@ fn import_openapi(file: &Path, out: Option<&Path>, force: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    // Warnings: every one located (`file:line:col`, the file a `$ref` named for a multi-file
-    // description); the same message repeated is summarised after 5.
-    let folder = file.parent().unwrap_or(Path::new(""));
-    let mut by_message: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
-    for warning in &imported.warnings {
-        let kind = warning.message.split(';').next().unwrap_or_default().to_string();
-        let count = by_message.entry(kind).or_default();
-        *count += 1;
-        if *count <= 5 {
-            let shown = warning.file.as_deref().map_or_else(|| file.to_path_buf(), |name| folder.join(name));
-            let position = warning.location.map(|l| format!(":{}:{}", l.line, l.column)).unwrap_or_default();
-            eprintln!("{}{position}: warning: {} (at #{})", shown.display(), warning.message, warning.pointer);
-        }
-    }
-    for (kind, count) in by_message.iter().filter(|(_, count)| **count > 5) {
-        eprintln!("warning: … and {} more like \"{kind}\"", count - 5);
-    }
+    // Warnings: once per component and message (with how often it was met), located
+    // (`file:line:col`, the file a `$ref` named for a multi-file description), the first few of
+    // each kind in full, then a summary by kind.
+    print_import_warnings(file, &imported.warnings);
     match out {
         None => {
             print!("{}", imported.yaml);

@@ -189,7 +189,9 @@ fn hostile_input_fails_with_a_location_and_no_crash() {
     // Swagger 2.0 is converted since the swagger2 branch; 1.2 is not.
     let stderr = run(&["import", "openapi"], "swagger.json", b"{\n  \"swagger\": \"1.2\"\n}\n");
     assert!(
-        stderr.starts_with("swagger.json:2:3: error[import::not_openapi]: `swagger: 1.2` is not a version accord imports"),
+        stderr.starts_with(
+            "swagger.json:2:3: error[import::not_openapi]: `swagger: 1.2` is not a version accord imports"
+        ),
         "{stderr}"
     );
     let stderr = run(&["import", "openapi"], "latin.yaml", b"openapi: 3.1.0\ninfo: {title: Caf\xe9}\n");
@@ -397,4 +399,22 @@ fn verify_and_mock_refuse_durations_that_are_not_positive() {
         assert!(!output.status.success(), "{args:?}");
         assert!(stderr.contains(&format!("error: {flag} expects a positive number of seconds, got ")), "{stderr}");
     }
+}
+
+/// `accord import` gives a warning once per component and message with how often it was met,
+/// the first five of each kind in full, and a summary by kind at the end.
+#[test]
+fn import_prints_warnings_once_with_their_uses_and_a_summary_by_kind() {
+    let fixture = root().join("tests/import/fixtures/repeated-component-warnings/input.yaml");
+    let output = accord().args(["import", "openapi"]).arg(&fixture).output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            ": warning: `multipleOf` has no accord equivalent; dropped [keyword_unsupported] (3 uses) (at #/components/parameters/Step/schema)\n"
+        ),
+        "{stderr}"
+    );
+    let summary = stderr.split_once("warnings by kind (3 warning(s), met 9 time(s)):\n").map(|(_, rest)| rest);
+    assert_eq!(summary, Some("  keyword_unsupported               3  (9 uses)\n"), "{stderr}");
 }

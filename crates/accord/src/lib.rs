@@ -13,6 +13,7 @@ pub mod emit;
 pub mod import;
 pub mod ir;
 pub mod lower;
+pub mod markdown;
 pub mod names;
 pub mod project;
 pub mod spec;

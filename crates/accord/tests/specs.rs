@@ -590,3 +590,28 @@ fn every_reference_in_the_ir_is_linked() {
     }
     assert!(checked > 100, "the specs have many references ({checked})");
 }
+
+/// The checked-in client crates (`generated/`) have no doc-test: no
+/// description becomes one (`accord::markdown::doc_tests_in_rust`, rustdoc's rule over every
+/// doc comment; `cargo test --doc` would compile the same blocks).
+#[test]
+fn generated_crates_have_no_doc_tests() {
+    let root = workspace_root();
+    let mut files = Vec::new();
+    let mut folders = vec![root.join("generated")];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("a readable folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() >= 5, "generated/ holds the client crates: found {files:?}");
+    for path in files {
+        let source = std::fs::read_to_string(&path).expect("a UTF-8 file");
+        assert_eq!(accord::markdown::doc_tests_in_rust(&source), 0, "{} has doc-tests", path.display());
+    }
+}

@@ -234,7 +234,7 @@ impl ClientBuilder {
             .unwrap_or_else(|| self.environment.base_url().to_string());
         let mut config = ::accord_runtime::ClientConfig::new(
             base_url,
-            "stripe-client/0.1.0 (accord)",
+            "stripe-client/2023.8.16 (accord)",
         );
         config.auth = auth;
         config.credentials = credentials;

@@ -204,7 +204,7 @@ impl ClientBuilder {
             .unwrap_or_else(|| self.environment.base_url().to_string());
         let mut config = ::accord_runtime::ClientConfig::new(
             base_url,
-            "twilio-client/0.1.0 (accord)",
+            "twilio-client/2010.4.1 (accord)",
         );
         config.auth = auth;
         config.credentials = credentials;

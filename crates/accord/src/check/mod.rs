@@ -42,6 +42,7 @@ pub fn check(spec: &Spec, positions: &Positions) -> Vec<Diagnostic> {
     checker.endpoints();
     checker.webhooks();
     checker.scenarios();
+    checker.prose();
     checker.diagnostics
 }
 
@@ -55,6 +56,42 @@ fn is_snake_name(name: &str) -> bool {
     let mut chars = name.chars();
     chars.next().is_some_and(|c| c.is_ascii_lowercase())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// The repairs of every prose string under `value` (see `Checker::prose`), with its pointer.
+fn prose_repairs(value: &serde_json::Value, pointer: &mut String, found: &mut Vec<(String, crate::markdown::Repair)>) {
+    const PROSE: &[&str] = &["description", "summary", "resolution", "setup"];
+    const VALUES: &[&str] = &["example", "examples", "default", "body", "request", "expect", "const", "enum", "value"];
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map {
+                if VALUES.contains(&key.as_str()) {
+                    continue;
+                }
+                let length = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                match child {
+                    serde_json::Value::String(text) if PROSE.contains(&key.as_str()) => {
+                        for repair in crate::markdown::repair(text).1 {
+                            found.push((pointer.clone(), repair));
+                        }
+                    }
+                    _ => prose_repairs(child, pointer, found),
+                }
+                pointer.truncate(length);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                let length = pointer.len();
+                pointer.push_str(&format!("/{index}"));
+                prose_repairs(item, pointer, found);
+                pointer.truncate(length);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn is_json_pointer(text: &str) -> bool {
@@ -108,6 +145,21 @@ impl Checker<'_> {
                 self.report(codes::spec::BAD_URL, pointer, format!("`{text}` is not an absolute URL ({error})")).help =
                     Some("write the full URL, e.g. `https://api.example.com`".into());
             }
+        }
+    }
+
+    /// Prose whose Markdown generation repairs (`crate::markdown::repair`): a code block left
+    /// open, a link whose target holds whitespace. Generation never fails on prose; this says
+    /// where it changed it. Every `description`, `summary`, `resolution` and `setup` string is
+    /// read, wherever it is, except inside values (examples, defaults, scenario bodies).
+    fn prose(&mut self) {
+        let Ok(value) = serde_json::to_value(self.spec) else { return };
+        let mut found = Vec::new();
+        prose_repairs(&value, &mut String::new(), &mut found);
+        for (pointer, repair) in found {
+            self.report(codes::spec::MARKDOWN_REPAIRED, &pointer, repair.to_string()).help = Some(
+                "fix the Markdown in the spec; the generated docs and doc comments print the repaired text".into(),
+            );
         }
     }
 

@@ -179,12 +179,21 @@ fn named_in(ty: &TypeExpr, names: &mut Vec<String>) {
 /// spaces when the text is empty), so every row has the same compact pipe style.
 fn tidy_tables(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len());
-    let mut fenced = false;
+    let mut fence: Option<&str> = None;
     for line in markdown.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fenced = !fenced;
-        }
+        let bare = line.trim_end_matches(['\n', '\r']);
+        let fenced = match fence {
+            Some(open) => {
+                if crate::markdown::closes_fence(bare, open) {
+                    fence = None;
+                }
+                true
+            }
+            None => {
+                fence = crate::markdown::opening_fence(bare);
+                fence.is_some()
+            }
+        };
         if !fenced && line.starts_with('|') && line.contains("|  |") {
             let mut row = line.to_string();
             while row.contains("|  |") {
@@ -209,14 +218,16 @@ pub fn check_fragments(markdown: &str) -> Result<(), String> {
     let mut fence: Option<&str> = None;
     for (number, line) in markdown.lines().enumerate() {
         let trimmed = line.trim_start();
+        // Fences by CommonMark's rule (`crate::markdown`): a one-line ```` ```name``` ```` is a
+        // code span, not a block that would hide the rest of the page.
         if let Some(open) = fence {
-            if trimmed.starts_with(open) {
+            if crate::markdown::closes_fence(line, open) {
                 fence = None;
             }
             continue;
         }
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fence = Some(&trimmed[..3]);
+        if let Some(open) = crate::markdown::opening_fence(line) {
+            fence = Some(open);
             continue;
         }
         if let Some(text) = heading_text(trimmed) {

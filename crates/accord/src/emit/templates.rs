@@ -275,7 +275,15 @@ fn constraints(value: Value, skip_format: Option<bool>) -> String {
 /// made safe to print: outside code spans and fenced blocks, `<` becomes `&lt;` (so
 /// `Bearer <token>` shows rather than vanishing as an unknown HTML tag) and a bare
 /// `http(s)://` URL becomes an autolink `<…>` (mdBook links only those).
+///
+/// Someone else's Markdown never breaks the page: it is [`crate::markdown::repair`]ed first (a
+/// code block left open is closed, a link whose target holds whitespace keeps its text), and
+/// code blocks are told by CommonMark's rule, so ```` ```name``` ```` is a code span.
 pub fn prose(text: String) -> String {
+    let text = match crate::markdown::repair(&text) {
+        (std::borrow::Cow::Borrowed(_), _) => text,
+        (std::borrow::Cow::Owned(repaired), _) => repaired,
+    };
     // Nothing to escape or link (no code span, `<`, e-mail address, URL or fragment link):
     // the text as it came, without a copy.
     if !text.contains(['`', '<', '@']) && !text.contains("http") && !text.contains("](#") {
@@ -283,18 +291,20 @@ pub fn prose(text: String) -> String {
     }
     let text = drop_fragment_links(&text);
     let mut out = String::with_capacity(text.len() + 16);
-    let mut fenced = false;
+    let mut fence: Option<String> = None;
     for (index, line) in text.split('\n').enumerate() {
         if index > 0 {
             out.push('\n');
         }
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fenced = !fenced;
+        if let Some(open) = &fence {
+            if crate::markdown::closes_fence(line, open) {
+                fence = None;
+            }
             out.push_str(line);
             continue;
         }
-        if fenced {
+        if let Some(open) = crate::markdown::opening_fence(line) {
+            fence = Some(open.to_string());
             out.push_str(line);
             continue;
         }
@@ -337,6 +347,14 @@ fn drop_fragment_links(text: &str) -> String {
 fn prose_line(line: &str, out: &mut String) {
     let mut rest = line;
     while !rest.is_empty() {
+        // What is left of a link to a section after `drop_fragment_links` is not one it could
+        // read (`[a [b] c](#x)`, a stray `](#x)`): escaped (`]\(#`, CommonMark 2.4), so it
+        // shows as written and the page's link check, which is for accord's own links, passes.
+        if rest.starts_with("](#") {
+            out.push_str("]\\(#");
+            rest = &rest[3..];
+            continue;
+        }
         // A code span: a run of backticks up to the same run; printed as it is.
         if rest.starts_with('`') {
             let ticks = rest.len() - rest.trim_start_matches('`').len();
@@ -546,6 +564,13 @@ mod tests {
         );
         assert_eq!(prose("`[code](#kept)`".into()), "`[code](#kept)`");
         assert_eq!(prose("the [scheduled\nquery](#scheduled_queries)).".into()), "the scheduled\nquery).");
+        // Someone else's prose never fails the page's link check: what is not dropped is escaped.
+        let odd = prose("[a [b] c](#x), ](#y), [t](#a b) and [u](#v \"title\")".into());
+        assert_eq!(odd, "[a [b] c]\\(#x), ]\\(#y), t and [u]\\(#v \"title\")");
+        assert_eq!(crate::emit::docs::check_fragments(&format!("# T\n\n{odd}\n")), Ok(()));
+        // ```` ```name``` ```` is a code span, and an open fence is closed before the page goes on.
+        assert_eq!(prose("```name``` [s](#x)".into()), "```name``` s");
+        assert_eq!(prose("```\nopen".into()), "```\nopen\n```");
     }
 
     #[test]

@@ -125,10 +125,10 @@ fn api_error(ir: &Ir) -> TokenStream {
                 code.retry
             );
             if let Some(description) = &code.description {
-                text.push_str(&format!("\n\n{description}"));
+                text.push_str(&format!("\n\n{}", crate::markdown::repair(description).0));
             }
             if let Some(resolution) = &code.resolution {
-                text.push_str(&format!("\n\nResolution: {resolution}"));
+                text.push_str(&format!("\n\nResolution: {}", crate::markdown::repair(resolution).0));
             }
             let docs = doc(&text);
             quote! {

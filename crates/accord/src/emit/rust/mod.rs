@@ -84,6 +84,8 @@ pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec
         notice => generated_notice(&ir.source_path),
         runtime_path => options.runtime_path.clone(),
         package_version => package_version(ir),
+        // The API's own version text as a TOML basic string (JSON's escapes are TOML's).
+        api_version => ir.version.as_deref().map(|v| serde_json::Value::from(v).to_string()),
         retry_summaries => ir
             .operations
             .iter()
@@ -107,6 +109,14 @@ pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec
     ];
     if ir.webhooks.is_some() {
         files.push(rust_file(ir, root.join("src/webhooks.rs"), webhooks_rs(ir)));
+    }
+    // No description may become a doc-test (`crate::markdown::for_rustdoc`): checked on every
+    // crate a debug build generates, which is what the tests and `tests/import/check.sh` (the
+    // corpus) run; release builds skip the scan.
+    #[cfg(debug_assertions)]
+    for file in files.iter().filter(|file| file.path.extension().is_some_and(|e| e == "rs")) {
+        let tests = crate::markdown::doc_tests_in_rust(&file.contents);
+        assert_eq!(tests, 0, "{}: {tests} doc-test(s) in the generated doc comments", file.path.display());
     }
     Ok(files)
 }

@@ -49,7 +49,12 @@ fn source_doc(def: &TypeDef) -> String {
 /// The item (and impls) of one IR type, boxing members in the type's own cycle.
 fn type_def(def: &TypeDef, cycles: &BTreeMap<String, usize>) -> TokenStream {
     let name = ident(&def.name);
-    let mut text = def.description.clone().map(|d| format!("{}\n\n", d.trim_end())).unwrap_or_default();
+    // Prose is repaired on its own (a fence it leaves open closed before accord's text follows).
+    let mut text = def
+        .description
+        .as_deref()
+        .map(|d| format!("{}\n\n", crate::markdown::repair(d).0.trim_end()))
+        .unwrap_or_default();
     text.push_str(&source_doc(def));
     let docs = doc(&text);
     match &def.kind {
@@ -287,7 +292,7 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStrea
 /// attributes and type.
 fn field(field: &Field, base: TokenStream) -> TokenStream {
     let name = ident(&field.rust_name);
-    let mut text = field.description.clone().unwrap_or_default();
+    let mut text = field.description.as_deref().map(|d| crate::markdown::repair(d).0.into_owned()).unwrap_or_default();
     let summary = field.constraints.summary();
     if !summary.is_empty() {
         if !text.is_empty() {

@@ -31,8 +31,11 @@ pub(crate) fn lit(text: &str) -> Literal {
     Literal::string(text)
 }
 
-/// `#[doc = "…"]` lines for a paragraph of documentation.
+/// `#[doc = "…"]` lines for a paragraph of documentation. The text, spec prose included, goes
+/// through [`crate::markdown::for_rustdoc`] first: no code block of a description becomes a
+/// doc-test of the generated crate (nor of a crate that includes it from a build script).
 pub(crate) fn doc(text: &str) -> TokenStream {
+    let text = crate::markdown::for_rustdoc(text);
     // Built in one stream (no stream per line to copy afterwards): every item has some.
     let mut tokens = TokenStream::new();
     let mut line_text = String::new();

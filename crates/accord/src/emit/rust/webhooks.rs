@@ -29,7 +29,7 @@ fn event_enum(webhooks: &WebhooksIr) -> TokenStream {
             let ty = type_tokens(&event.payload);
             let mut text = format!("`{}`", event.event_type);
             if let Some(description) = &event.description {
-                text.push_str(&format!(": {description}"));
+                text.push_str(&format!(": {}", crate::markdown::repair(description).0));
             }
             let docs = doc(&text);
             quote! {

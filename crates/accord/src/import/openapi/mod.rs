@@ -255,7 +255,9 @@ fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Importe
         let (file, pointer) = bundled.source(&warning.pointer);
         found.push((file, original(file, pointer), warning.message));
     }
-    let warnings = locate(files, found);
+    // One warning per component (or node) and message, with how often it was met (a shared
+    // component is converted once per use).
+    let warnings = super::merge_repeated(locate(files, found));
     let yaml = format!(
         "# yaml-language-server: $schema=../generated/accord.schema.json\n# Imported by `accord import openapi` from {title} ({version}); {} warning(s).\n{}",
         warnings.len(),
@@ -285,10 +287,9 @@ fn locate(files: &bundle::Files, found: Vec<(bundle::FileId, String, String)>) -
         .into_iter()
         .zip(locations)
         .map(|((file, pointer, message), location)| ImportWarning {
-            pointer,
-            message,
             file: tree.then(|| files.get(file).name.clone()),
             location,
+            ..ImportWarning::new(pointer, message)
         })
         .collect()
 }

@@ -14,6 +14,9 @@ fn import_doc(document: Value) -> (Value, Vec<ImportWarning>) {
     if let Err(failure) = compiled {
         panic!("the imported spec does not compile:\n{}\n{}", failure.render(), imported.yaml);
     }
+    let unclassified: Vec<&ImportWarning> =
+        imported.warnings.iter().filter(|w| w.kind == crate::import::WarningKind::Other).collect();
+    assert!(unclassified.is_empty(), "warnings of no kind (add a row to `WarningKind::of`): {unclassified:#?}");
     (spec, imported.warnings)
 }
 

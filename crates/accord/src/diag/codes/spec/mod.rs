@@ -272,4 +272,31 @@ name: example
              (`name: foo__bar`): both would be the crate `foo-bar-client`. Rename one, e.g. to `foo_bar_v2`.",
         ),
     }
+    MARKDOWN_REPAIRED = "spec::markdown_repaired", Warning {
+        summary: "prose whose Markdown is repaired in the generated docs and code",
+        explanation: "Descriptions are Markdown, often copied from a provider's documentation, and \
+            the generated docs book and the Rust doc comments print them. Two mistakes in them would \
+            break those outputs, so generation repairs them and this warning says where: a fenced \
+            code block that is never closed (it would swallow everything after it, accord's own \
+            headings and links included), which gets a closing fence at the end of the text; and a \
+            link whose target holds whitespace (`[guide](#getting started)`), which CommonMark does \
+            not read as a link, so it prints as brackets and a dead target, and which keeps only its \
+            text. Fix the text in the spec to silence the warning. Code blocks are never doc-tests \
+            of the generated crate: those without a language are printed as `text`.",
+        example: Example::fixed(
+            r#"
+description: |
+  List orders with:
+  ```
+  curl https://api.example.com/orders
+"#,
+            r#"
+description: |
+  List orders with:
+  ```
+  curl https://api.example.com/orders
+  ```
+"#,
+        ),
+    }
 }

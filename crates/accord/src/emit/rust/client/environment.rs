@@ -34,7 +34,7 @@ pub(super) fn environment_enum(ir: &Ir) -> TokenStream {
             let variant = ident(&environment.variant);
             let mut text = format!("`{}` — {}", environment.name, environment.base_url);
             if let Some(description) = &environment.description {
-                text.push_str(&format!("\n\n{description}"));
+                text.push_str(&format!("\n\n{}", crate::markdown::repair(description).0));
             }
             let docs = doc(&text);
             let default = environment.default.then(|| quote!(#[default]));

@@ -109,10 +109,10 @@ pub(super) fn client_method(ir: &Ir, op: &Operation) -> TokenStream {
         .map(|_| quote!(content_type: ::std::option::Option::None,));
     let mut text = format!("Sends `{} {}` (spec: `endpoints.{}`).", op.http_method.as_str(), op.path, op.name);
     if let Some(summary) = &op.summary {
-        text.push_str(&format!("\n\n{summary}"));
+        text.push_str(&format!("\n\n{}", crate::markdown::repair(summary).0));
     }
     if let Some(description) = &op.description {
-        text.push_str(&format!("\n\n{}", description.trim_end()));
+        text.push_str(&format!("\n\n{}", crate::markdown::repair(description).0.trim_end()));
     }
     let notes = operation_notes(ir, op);
     if !notes.is_empty() {

@@ -244,6 +244,10 @@ def crash_text(run: Run) -> str | None:
 # `warning: FILE#POINTER: MESSAGE`: a file name or a pointer may hold spaces (`business units.json`,
 # `#/paths/~1a b`), so the pointer ends at the first `: ` after the `#`.
 IMPORT_WARNING = re.compile(r"^warning: (?P<where>.+?#.*?): (?P<message>.*)$")
+# The import's own summary (`accord import` prints it after the warnings): a heading, then one
+# line per kind, `  kind   N  (M uses)`.
+KINDS_HEADING = re.compile(r"^warnings by kind \(")
+KIND_LINE = re.compile(r"^  (?P<kind>[a-z_]+) +(?P<count>\d+)(  \(\d+ uses\))?$")
 MORE_LIKE = re.compile(r'^warning: … and (?P<count>\d+) more like "(?P<kind>.*)"$')
 IMPORT_COUNT = re.compile(r"\((?P<count>\d+) warning\(s\)\)")
 CHECK_WARNING = re.compile(r"^warning\[(?P<code>[^\]]+)\]")
@@ -275,10 +279,22 @@ def warning_kind(message: str) -> str:
 
 
 def import_warnings(run: Run) -> tuple[int, dict[str, int]]:
-    """The import's warning count (its own summary line) and the count by kind (its warning
-    lines: the first five of a message, then `… and N more like "MESSAGE"`)."""
+    """The import's warning count (its own summary line) and the count by kind: the import's
+    summary by kind when it prints one (`warnings by kind (…):`, one line per kind), else its
+    warning lines (the first five of a message, then `… and N more like "MESSAGE"`)."""
     by_kind: dict[str, int] = {}
-    for line in run.stderr.splitlines():
+    lines = run.stderr.splitlines()
+    heading = next((index for index, line in enumerate(lines) if KINDS_HEADING.match(line)), None)
+    if heading is not None:
+        for line in lines[heading + 1 :]:
+            kind = KIND_LINE.match(line)
+            if not kind:
+                break
+            by_kind[kind.group("kind")] = by_kind.get(kind.group("kind"), 0) + int(kind.group("count"))
+        counted = IMPORT_COUNT.search(run.stdout)
+        total = int(counted.group("count")) if counted else sum(by_kind.values())
+        return total, by_kind
+    for line in lines:
         more = MORE_LIKE.match(line)
         if more:
             kind = warning_kind(more.group("kind"))

@@ -15,7 +15,8 @@ use super::{ErrorCodeDraft, Importer, METHODS, escape, is_json};
 use crate::check::params::{ValueShape, is_field_value, is_token, style_problem, told_apart, value_shape};
 use crate::spec::{
     AdditionalProperties, ContentType, Endpoint, ErrorCode, Errors, FixedValues, Idempotency, Method, ObjectParts,
-    ParamLocation, ParamStyle, RequestDef, Required, ResponseDef, ResponseRef, Schema, StatusPattern, StatusSet, TypeRef,
+    ParamLocation, ParamStyle, RequestDef, Required, ResponseDef, ResponseRef, Schema, StatusPattern, StatusSet,
+    TypeRef,
 };
 
 /// Headers the client sets itself (`Accept`, `Content-Type`, `Authorization`), never a

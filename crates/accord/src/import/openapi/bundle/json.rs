@@ -18,7 +18,16 @@ pub(crate) struct Node {
 /// The nodes at `wanted` pointers (RFC 6901, `""` for the root) of the JSON `text`; a pointer
 /// that names no node is not in the result.
 pub(crate) fn locate(text: &str, wanted: &HashSet<String>) -> HashMap<String, Node> {
-    let mut scan = Scan { text, bytes: text.as_bytes(), at: 0, line: 1, line_start: 0, found: HashMap::new() };
+    let mut scan = Scan {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+        line: 1,
+        line_start: 0,
+        counted_to: 0,
+        counted_chars: 0,
+        found: HashMap::new(),
+    };
     let mut pointer = String::new();
     // Each open collection: whether it is an object, the next index of an array, and the
     // length of the pointer of the collection itself.
@@ -82,6 +91,11 @@ struct Scan<'t> {
     at: usize,
     line: u32,
     line_start: usize,
+    /// How far into the current line characters are counted (an offset), and how many: the
+    /// scan moves forward, so a column costs the characters since the last one, and a whole
+    /// document on one line (minified JSON of 20 MB) is counted once, not once per node.
+    counted_to: usize,
+    counted_chars: usize,
     found: HashMap<String, Node>,
 }
 
@@ -96,6 +110,8 @@ impl Scan<'_> {
                 b'\n' => {
                     self.line += 1;
                     self.line_start = self.at + 1;
+                    self.counted_to = self.line_start;
+                    self.counted_chars = 0;
                 }
                 b' ' | b'\t' | b'\r' => {}
                 // A byte order mark is skipped as serde_json's caller did.
@@ -109,9 +125,16 @@ impl Scan<'_> {
         }
     }
 
-    fn location(&self, offset: usize) -> Location {
-        let column = self.text.get(self.line_start..offset).map_or(1, |before| before.chars().count() + 1);
-        Location { line: self.line, column: column as u32, offset }
+    /// The location of `offset`, on the current line and at or after the last offset located.
+    fn location(&mut self, offset: usize) -> Location {
+        if offset >= self.counted_to {
+            self.counted_chars += self.text.get(self.counted_to..offset).map_or(0, |between| between.chars().count());
+            self.counted_to = offset;
+            Location { line: self.line, column: (self.counted_chars + 1) as u32, offset }
+        } else {
+            let column = self.text.get(self.line_start..offset).map_or(1, |before| before.chars().count() + 1);
+            Location { line: self.line, column: column as u32, offset }
+        }
     }
 
     /// Records the value starting here (after spaces) at `pointer`, if wanted.
@@ -146,7 +169,8 @@ impl Scan<'_> {
         if self.peek() != Some(b'"') {
             return false;
         }
-        let key_location = self.location(self.at);
+        // Located only when wanted: counting the columns of every key is the cost to avoid.
+        let (key_line, key_line_start, key_offset) = (self.line, self.line_start, self.at);
         let raw = self.skip_string().to_string();
         let name =
             if raw.contains('\\') { serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or(raw) } else { raw };
@@ -156,8 +180,18 @@ impl Scan<'_> {
         if self.peek() == Some(b':') {
             self.at += 1;
         }
-        *key = Some(key_location);
-        self.record(pointer, Some(key_location), wanted);
+        *key = None;
+        if wanted.contains(pointer.as_str()) {
+            let key_location = if self.line == key_line {
+                self.location(key_offset)
+            } else {
+                // A line break between the key and its colon: count on the key's own line.
+                let column = self.text.get(key_line_start..key_offset).map_or(1, |before| before.chars().count() + 1);
+                Location { line: key_line, column: column as u32, offset: key_offset }
+            };
+            *key = Some(key_location);
+        }
+        self.record(pointer, *key, wanted);
         true
     }
 

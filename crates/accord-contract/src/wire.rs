@@ -567,7 +567,6 @@ impl ParamStyle {
             ParamStyle::Form | ParamStyle::Simple | ParamStyle::Label | ParamStyle::Matrix => true,
         }
     }
-
 }
 
 /// HTTP request methods an endpoint may use (RFC 9110 §9).

@@ -13,6 +13,7 @@ mod client;
 pub use client::test_credentials;
 mod cycles;
 mod errors;
+pub mod features;
 mod lib_rs;
 mod models;
 mod pretty;
@@ -97,6 +98,8 @@ pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec
         // What provider verification reads: the variables of the credentials the first
         // endpoint prefers.
         credential_env_vars => credential_env_vars(ir),
+        // The runtime features the spec needs, by name, with the reason for each.
+        runtime_features => features::runtime_features(ir),
     };
     let mut files = vec![
         GeneratedFile {

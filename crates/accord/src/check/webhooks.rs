@@ -38,7 +38,7 @@ impl Checker<'_> {
                 );
                 warning.label = Some("no `signature`".into());
                 warning.help = Some(
-                    "add `signature` with a `preset` (standard-webhooks-v1, svix, stripe, github, shopify, slack, twilio, …) or the explicit grammar (`algorithm`, `header`, `format`, …)".into(),
+                    "add `signature` with a `preset` (standard-webhooks-v1, svix, stripe, github, shopify, slack, twilio, sendgrid, …) or the explicit grammar (`algorithm`, `header`, `format`, …)".into(),
                 );
             }
         }
@@ -121,7 +121,7 @@ impl Checker<'_> {
     /// `Scheme::check` would refuse is reported here, located.
     fn signature(&mut self, signature: &crate::spec::WebhookSignature) {
         const AT: &str = "/webhooks/signature";
-        let help = "choose a `preset` (standard-webhooks-v1, svix, stripe, github, shopify, slack, twilio, …) or write the field";
+        let help = "choose a `preset` (standard-webhooks-v1, svix, stripe, github, shopify, slack, twilio, sendgrid, …) or write the field";
         for (field, missing) in [
             ("algorithm", signature.algorithm.is_none()),
             ("header", signature.header.is_none()),
@@ -296,15 +296,23 @@ impl Checker<'_> {
                 "`url` options are set but `{url}` is not signed".into(),
             );
         }
-        if signature.algorithm == Some(crate::spec::SignatureAlgorithm::Ed25519)
+        let binary_key = match signature.algorithm {
+            Some(crate::spec::SignatureAlgorithm::Ed25519) => Some("Ed25519 keys are 32 bytes"),
+            Some(crate::spec::SignatureAlgorithm::EcdsaP256) => {
+                Some("ECDSA P-256 public keys are DER (a SubjectPublicKeyInfo, as SendGrid shows it)")
+            }
+            Some(crate::spec::SignatureAlgorithm::HmacSha256 | crate::spec::SignatureAlgorithm::HmacSha1) | None => None,
+        };
+        if let Some(what) = binary_key
             && signature.key.as_ref().and_then(|k| k.encoding).unwrap_or(crate::spec::KeyEncoding::Utf8)
                 == crate::spec::KeyEncoding::Utf8
         {
             self.report(
                 codes::spec::BAD_KEY_ENCODING,
                 &format!("{AT}/key/encoding"),
-                "Ed25519 keys are 32 bytes, written in `base64` or `hex`".into(),
-            );
+                format!("{what}, written in `base64` or `hex`"),
+            )
+            .help = Some("add `key: { encoding: base64 }`".into());
         }
     }
 }

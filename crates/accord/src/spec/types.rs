@@ -1070,6 +1070,9 @@ pub enum SignaturePreset {
     Slack,
     /// Twilio: `X-Twilio-Signature: <base64>` HMAC-SHA1 over the URL and sorted form parameters.
     Twilio,
+    /// SendGrid's Event Webhook: `X-Twilio-Email-Event-Webhook-Signature: <base64 DER>`, ECDSA
+    /// P-256 over `{timestamp}{body}`, base64 DER public key.
+    Sendgrid,
 }
 
 /// The key's text form.

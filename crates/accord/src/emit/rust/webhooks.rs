@@ -329,6 +329,7 @@ fn scheme_tokens(signature: &SignatureIr) -> TokenStream {
         SignatureAlgorithm::HmacSha256 => quote!(HmacSha256),
         SignatureAlgorithm::HmacSha1 => quote!(HmacSha1),
         SignatureAlgorithm::Ed25519 => quote!(Ed25519),
+        SignatureAlgorithm::EcdsaP256 => quote!(EcdsaP256),
     };
     let encoding = match signature.key.encoding {
         KeyEncoding::Utf8 => quote!(Utf8),

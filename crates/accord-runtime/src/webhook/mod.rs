@@ -18,6 +18,7 @@
 //!   after them never verify (svix#1190, standard-webhooks#115);
 //! - every rejection has its own [`WebhookError`] kind, and no header or body makes it panic.
 
+mod batch;
 mod dedup;
 mod ecdsa;
 mod error;
@@ -28,6 +29,7 @@ mod scheme;
 /// (`accord_contract::wire`); generated code still writes `webhook::Algorithm::HmacSha256`.
 pub use accord_contract::wire::SignatureAlgorithm as Algorithm;
 pub use accord_contract::wire::{KeyEncoding, SignatureAlgorithm};
+pub use batch::{batch_items, handshake_response};
 pub use dedup::Deduplicate;
 pub use error::WebhookError;
 pub use headers::{HeaderSource, header_text, navigation, payload, pointer_text, raw_payload};

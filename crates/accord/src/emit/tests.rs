@@ -337,6 +337,21 @@ fn unsigned_webhook_helpers(webhooks: &WebhooksIr) -> TokenStream {
     }
 }
 
+/// A test delivery's body: the payload, or for a batch provider a batch of one.
+fn batch_of(webhooks: &WebhooksIr, payload: Value) -> Value {
+    if webhooks.batch { Value::Array(vec![payload]) } else { payload }
+}
+
+/// What turns a batch's result into its one event (tests deliver batches of one).
+fn one_of_batch(webhooks: &WebhooksIr) -> Option<TokenStream> {
+    webhooks.batch.then(|| quote!(.map(|all| all.into_iter().next().expect("a batch of one"))))
+}
+
+/// The first item of a batch body parsed as JSON (`[0]`), or nothing for a single event.
+fn item_of_batch(webhooks: &WebhooksIr) -> Option<TokenStream> {
+    webhooks.batch.then(|| quote!([0]))
+}
+
 /// An event's example with its event type set where the spec says the type travels, as the
 /// contract's examples are.
 fn example_of(webhooks: &WebhooksIr, example: &Value, event_type: &str) -> Value {
@@ -361,7 +376,8 @@ fn unsigned_webhook_test(ir: &Ir, webhooks: &WebhooksIr, event: &EventIr) -> Tok
     };
     let id_check =
         has_id.then(|| quote!(assert!(delivery.id.is_some(), "the delivery id is read for de-duplication");));
-    let payload = json_tokens(&example);
+    let payload = json_tokens(&batch_of(webhooks, example.clone()));
+    let one = one_of_batch(webhooks);
     let event_type = Literal::string(&event.event_type);
     quote! {
         /// Webhook event parses into its typed variant. The spec declares no signature scheme,
@@ -370,7 +386,7 @@ fn unsigned_webhook_test(ir: &Ir, webhooks: &WebhooksIr, event: &EventIr) -> Tok
         fn #test_name() {
             let body = serde_json::to_vec(&#payload).expect("payload serializes");
             let headers = delivery_headers(#event_type);
-            let delivery = #krate::webhooks::parse_delivery(&headers, &body).expect("the example delivery parses");
+            let delivery = #krate::webhooks::parse_delivery(&headers, &body) #one .expect("the example delivery parses");
             assert!(matches!(delivery.event, #krate::webhooks::Event::#variant(_)), "decoded {:?}", delivery.event);
             assert_eq!(delivery.event.event_type(), #event_type);
             #id_check
@@ -384,7 +400,8 @@ fn unsigned_unknown_event_test(ir: &Ir, webhooks: &WebhooksIr) -> Option<TokenSt
     webhooks.event_type_field.as_ref().or(webhooks.event_header.as_ref())?;
     let krate = ident(&ir.lib_name);
     let event = webhooks.events.first()?;
-    let payload = json_tokens(&example_of(webhooks, &event.example, "accord.test.unknown"));
+    let payload = json_tokens(&batch_of(webhooks, example_of(webhooks, &event.example, "accord.test.unknown").clone()));
+    let (one, item) = (one_of_batch(webhooks), item_of_batch(webhooks));
     Some(quote! {
         /// An event type the spec does not declare arrives as `Event::Unknown` with its raw
         /// payload, not as an error.
@@ -392,11 +409,11 @@ fn unsigned_unknown_event_test(ir: &Ir, webhooks: &WebhooksIr) -> Option<TokenSt
         fn webhook_unknown_event_type_is_kept_raw() {
             let body = serde_json::to_vec(&#payload).expect("payload serializes");
             let headers = delivery_headers("accord.test.unknown");
-            let event = #krate::webhooks::parse(&headers, &body).expect("an undeclared event type parses");
+            let event = #krate::webhooks::parse(&headers, &body) #one .expect("an undeclared event type parses");
             match event {
                 #krate::webhooks::Event::Unknown { event_type, raw } => {
                     assert_eq!(event_type, "accord.test.unknown");
-                    assert_eq!(raw, serde_json::from_slice::<Value>(&body).expect("JSON"));
+                    assert_eq!(raw, serde_json::from_slice::<Value>(&body).expect("JSON")#item);
                 }
                 other => panic!("expected Unknown, got {other:?}"),
             }
@@ -413,7 +430,8 @@ fn webhook_unknown_event_test(ir: &Ir, webhooks: &WebhooksIr, signature: &Signat
     if let Some(pointer) = &webhooks.event_type_field {
         *example.pointer_mut(pointer)? = Value::String("accord.test.unknown".into());
     }
-    let payload = json_tokens(&example);
+    let payload = json_tokens(&batch_of(webhooks, example.clone()));
+    let (one, item) = (one_of_batch(webhooks), item_of_batch(webhooks));
     let url_arg = signature.signs_url().then(|| quote!(URL,));
     Some(quote! {
         /// An event type the spec does not declare arrives as `Event::Unknown` with its raw
@@ -423,11 +441,11 @@ fn webhook_unknown_event_test(ir: &Ir, webhooks: &WebhooksIr, signature: &Signat
             let (_, verifying, _) = webhook_keys();
             let body = serde_json::to_vec(&#payload).expect("payload serializes");
             let headers = signed_headers(&body, "accord.test.unknown");
-            let event = #krate::webhooks::verify(&headers, &body, #url_arg &verifying, at(TIMESTAMP)).expect("a signed delivery verifies");
+            let event = #krate::webhooks::verify(&headers, &body, #url_arg &verifying, at(TIMESTAMP)) #one .expect("a signed delivery verifies");
             match event {
                 #krate::webhooks::Event::Unknown { event_type, raw } => {
                     assert_eq!(event_type, "accord.test.unknown");
-                    assert_eq!(raw, serde_json::from_slice::<Value>(&body).expect("JSON"));
+                    assert_eq!(raw, serde_json::from_slice::<Value>(&body).expect("JSON")#item);
                 }
                 other => panic!("expected Unknown, got {other:?}"),
             }
@@ -459,7 +477,8 @@ fn webhook_unrecognised_shape_test(ir: &Ir, webhooks: &WebhooksIr, signature: &S
     })?;
     let mut example = example_of(webhooks, &event.example, &event.event_type);
     example.as_object_mut()?.remove(&field.wire_name);
-    let payload = json_tokens(&example);
+    let payload = json_tokens(&batch_of(webhooks, example.clone()));
+    let (one, item) = (one_of_batch(webhooks), item_of_batch(webhooks));
     let krate = ident(&ir.lib_name);
     let url_arg = signature.signs_url().then(|| quote!(URL,));
     let event_type = Literal::string(&event.event_type);
@@ -473,10 +492,10 @@ fn webhook_unrecognised_shape_test(ir: &Ir, webhooks: &WebhooksIr, signature: &S
             let (_, verifying, other) = webhook_keys();
             let body = serde_json::to_vec(&#payload).expect("payload serializes");
             let headers = signed_headers(&body, #event_type);
-            match #krate::webhooks::verify(&headers, &body, #url_arg &verifying, at(TIMESTAMP)) {
+            match #krate::webhooks::verify(&headers, &body, #url_arg &verifying, at(TIMESTAMP)) #one {
                 ::std::result::Result::Ok(#krate::webhooks::Event::Unrecognised { event_type, raw, error }) => {
                     assert_eq!(event_type, #event_type);
-                    assert_eq!(raw, serde_json::from_slice::<Value>(&body).expect("JSON"));
+                    assert_eq!(raw, serde_json::from_slice::<Value>(&body).expect("JSON")#item);
                     assert!(error.contains(#missing), "{error}");
                 }
                 other => panic!("expected Unrecognised, got {other:?}"),
@@ -492,7 +511,8 @@ fn webhook_test(ir: &Ir, webhooks: &WebhooksIr, signature: &SignatureIr, event: 
     let krate = ident(&ir.lib_name);
     let test_name = ident(&format!("webhook_{}_verifies_and_rejects_tampering", event.snake));
     let variant = ident(&event.variant);
-    let payload = json_tokens(&event.example);
+    let payload = json_tokens(&batch_of(webhooks, event.example.clone()));
+    let one = one_of_batch(webhooks);
     let url_arg = signature.signs_url().then(|| quote!(URL,));
     let signature_header = Literal::string(&signature.header);
     let tolerance = signature.tolerance_seconds;
@@ -523,7 +543,7 @@ fn webhook_test(ir: &Ir, webhooks: &WebhooksIr, signature: &SignatureIr, event: 
             let body = serde_json::to_vec(&#payload).expect("payload serializes");
             let headers = signed_headers(&body, #event_type);
             let now = at(TIMESTAMP);
-            let delivery = #krate::webhooks::verify_delivery(&headers, &body, #url_arg &[&verifying], now)
+            let delivery = #krate::webhooks::verify_delivery(&headers, &body, #url_arg &[&verifying], now) #one
                 .expect("a signed delivery verifies");
             assert!(matches!(delivery.event, #krate::webhooks::Event::#variant(_)), "decoded {:?}", delivery.event);
             assert_eq!(delivery.event.event_type(), #event_type);
@@ -592,6 +612,7 @@ fn provider_test(ir: &Ir) -> TokenStream {
 /// schedule after a failed attempt; the generated `verify` accepts each delivery.
 fn mock_webhook_test(ir: &Ir, webhooks: &WebhooksIr, signature: &SignatureIr) -> TokenStream {
     let krate = ident(&ir.lib_name);
+    let one = one_of_batch(webhooks);
     let event_types: Vec<Literal> = webhooks.events.iter().map(|e| Literal::string(&e.event_type)).collect();
     let retries = webhooks.retry_schedule_seconds.len() > 1;
     let (script, first_attempts) = if retries { (quote!(&[500]), 2usize) } else { (quote!(&[]), 1usize) };
@@ -611,7 +632,7 @@ fn mock_webhook_test(ir: &Ir, webhooks: &WebhooksIr, signature: &SignatureIr) ->
                 assert!(delivery.delivered, "{event_type}: {delivery:?}");
                 assert_eq!(delivery.attempts.len(), if index == 0 { #first_attempts } else { 1 }, "{event_type}: attempts");
                 for received in receiver.take() {
-                    let event = #krate::webhooks::verify(&received.headers, &received.body, #url_arg &verifying, ::std::time::SystemTime::now())
+                    let event = #krate::webhooks::verify(&received.headers, &received.body, #url_arg &verifying, ::std::time::SystemTime::now()) #one
                         .unwrap_or_else(|error| panic!("{event_type}: the mock's delivery does not verify: {error}"));
                     assert_eq!(event.event_type(), event_type);
                 }

@@ -531,6 +531,53 @@ fn webhook_payload_of_another_shape_is_handed_over_verified() {
     assert!(! rejected.is_payload_error(), "{rejected:?}");
 }
 
+/// One signed batch holding every declared event: each item is typed on its own, in
+/// the order sent, with its own id.
+#[test]
+fn webhook_batch_of_mixed_events_is_typed_item_by_item() {
+    let (_, verifying, _) = webhook_keys();
+    let body = serde_json::to_vec(
+            &serde_json::from_str::<
+                Value,
+            >(
+                    "[{\"email\":\"example@test.com\",\"timestamp\":1513299569,\"smtp-id\":\"<14c5d75ce93.dfd.64b469@ismtpd-555>\",\"event\":\"processed\",\"category\":\"cat facts\",\"sg_event_id\":\"sg_event_id\",\"sg_message_id\":\"sg_message_id\"},{\"email\":\"example@test.com\",\"timestamp\":1513299569,\"smtp-id\":\"<14c5d75ce93.dfd.64b469@ismtpd-555>\",\"event\":\"delivered\",\"category\":\"cat facts\",\"sg_event_id\":\"sg_event_id\",\"sg_message_id\":\"sg_message_id\",\"response\":\"250 OK\"},{\"email\":\"example@test.com\",\"timestamp\":1513299569,\"smtp-id\":\"<14c5d75ce93.dfd.64b469@ismtpd-555>\",\"event\":\"dropped\",\"category\":\"cat facts\",\"sg_event_id\":\"sg_event_id\",\"sg_message_id\":\"sg_message_id\",\"reason\":\"Bounced Address\"},{\"email\":\"example@test.com\",\"timestamp\":1513299569,\"smtp-id\":\"<14c5d75ce93.dfd.64b469@ismtpd-555>\",\"event\":\"bounce\",\"category\":\"cat facts\",\"sg_event_id\":\"sg_event_id\",\"sg_message_id\":\"sg_message_id\",\"reason\":\"500 unknown recipient\",\"status\":\"5.0.0\",\"type\":\"bounce\"},{\"email\":\"example@test.com\",\"timestamp\":1513299569,\"event\":\"open\",\"category\":\"cat facts\",\"sg_event_id\":\"sg_event_id\",\"sg_message_id\":\"sg_message_id\",\"useragent\":\"Mozilla/4.0 (compatible; MSIE 6.1; Windows XP; .NET CLR 1.1.4322; .NET CLR 2.0.50727)\",\"ip\":\"255.255.255.255\"}]",
+                )
+                .expect("spec JSON"),
+        )
+        .expect("payload serializes");
+    let headers = signed_headers(&body, "");
+    let deliveries = sendgrid_client::webhooks::verify_delivery(
+            &headers,
+            &body,
+            &[&verifying],
+            at(TIMESTAMP),
+        )
+        .expect("a signed batch verifies");
+    let types: ::std::vec::Vec<&str> = deliveries
+        .iter()
+        .map(|delivery| delivery.event.event_type())
+        .collect();
+    assert_eq!(types, ["processed", "delivered", "dropped", "bounce", "open"]);
+    for delivery in &deliveries {
+        assert!(
+            ! matches!(delivery.event, sendgrid_client::webhooks::Event::Unknown { .. } |
+            sendgrid_client::webhooks::Event::Unrecognised { .. }), "{:?}", delivery
+            .event
+        );
+    }
+    let ids: ::std::vec::Vec<::std::option::Option<&str>> = deliveries
+        .iter()
+        .map(|delivery| delivery.id.as_deref())
+        .collect();
+    assert_eq!(
+        ids, [::std::option::Option::Some("sg_event_id"),
+        ::std::option::Option::Some("sg_event_id"),
+        ::std::option::Option::Some("sg_event_id"),
+        ::std::option::Option::Some("sg_event_id"),
+        ::std::option::Option::Some("sg_event_id")]
+    );
+}
+
 /// `accord mock` delivers every declared event signed with the spec's scheme (a
 /// failed first attempt is retried on the declared schedule, scaled to zero here),
 /// and the generated `webhooks::verify` accepts each delivery as its event type.

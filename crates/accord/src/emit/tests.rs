@@ -33,6 +33,7 @@ pub fn generate(ir: &Ir) -> GeneratedFile {
                 webhook_tests.extend(webhooks.events.iter().map(|event| webhook_test(ir, webhooks, signature, event)));
                 webhook_tests.extend(webhook_unknown_event_test(ir, webhooks, signature));
                 webhook_tests.extend(webhook_unrecognised_shape_test(ir, webhooks, signature));
+                webhook_tests.extend(webhook_mixed_batch_test(ir, webhooks, signature));
                 mock_webhooks = Some(mock_webhook_test(ir, webhooks, signature));
             }
             // Nothing to sign or verify with: the tests parse, and the mock (which refuses
@@ -577,6 +578,58 @@ fn webhook_test(ir: &Ir, webhooks: &WebhooksIr, signature: &SignatureIr, event: 
             #replay
         }
     }
+}
+
+/// A batch provider's delivery of every declared event at once, in one signed array: each
+/// item is typed by its own event type (not the batch by its first), in the order sent, and
+/// carries its own id where its example has one. Only for `batch` specs.
+fn webhook_mixed_batch_test(ir: &Ir, webhooks: &WebhooksIr, signature: &SignatureIr) -> Option<TokenStream> {
+    if !webhooks.batch || webhooks.events.len() < 2 {
+        return None;
+    }
+    let krate = ident(&ir.lib_name);
+    let items: Vec<Value> =
+        webhooks.events.iter().map(|event| example_of(webhooks, &event.example, &event.event_type)).collect();
+    let types: Vec<Literal> = webhooks.events.iter().map(|event| Literal::string(&event.event_type)).collect();
+    let ids: Vec<TokenStream> = webhooks
+        .events
+        .iter()
+        .zip(&items)
+        .map(|(event, item)| {
+            let pointer = event.id_field.as_ref().or(webhooks.event_id_field.as_ref());
+            match pointer.and_then(|pointer| item.pointer(pointer)).and_then(Value::as_str) {
+                Some(id) => {
+                    let id = Literal::string(id);
+                    quote!(::std::option::Option::Some(#id))
+                }
+                None => quote!(::std::option::Option::None),
+            }
+        })
+        .collect();
+    let payload = json_tokens(&Value::Array(items));
+    let url_arg = signature.signs_url().then(|| quote!(URL,));
+    Some(quote! {
+        /// One signed batch holding every declared event: each item is typed on its own, in
+        /// the order sent, with its own id.
+        #[test]
+        fn webhook_batch_of_mixed_events_is_typed_item_by_item() {
+            let (_, verifying, _) = webhook_keys();
+            let body = serde_json::to_vec(&#payload).expect("payload serializes");
+            let headers = signed_headers(&body, "");
+            let deliveries = #krate::webhooks::verify_delivery(&headers, &body, #url_arg &[&verifying], at(TIMESTAMP))
+                .expect("a signed batch verifies");
+            let types: ::std::vec::Vec<&str> = deliveries.iter().map(|delivery| delivery.event.event_type()).collect();
+            assert_eq!(types, [#(#types),*]);
+            for delivery in &deliveries {
+                assert!(
+                    !matches!(delivery.event, #krate::webhooks::Event::Unknown { .. } | #krate::webhooks::Event::Unrecognised { .. }),
+                    "{:?}", delivery.event
+                );
+            }
+            let ids: ::std::vec::Vec<::std::option::Option<&str>> = deliveries.iter().map(|delivery| delivery.id.as_deref()).collect();
+            assert_eq!(ids, [#(#ids),*]);
+        }
+    })
 }
 
 /// Provider verification: the scenarios against `NAME_BASE_URL`. Without it the test says

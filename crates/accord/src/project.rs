@@ -87,6 +87,15 @@ pub fn compile_spec(path: &Path, source: &str) -> Result<CompiledSpec, Failure> 
     }
     let source_path = path.to_string_lossy().replace('\\', "/");
     let ir = crate::lower::lower(&spec, &loaded.positions, &source_path);
+    // Rules that need the models resolved (examples and scenario bodies against them).
+    let mut after_lowering = crate::conformance::check(&ir, &loaded.positions);
+    if !after_lowering.is_empty() {
+        diagnostics.append(&mut after_lowering);
+        diagnostics.sort_by_key(|d| (d.location.map(|l| l.offset).unwrap_or(usize::MAX), d.code.name()));
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(fail(diagnostics));
+        }
+    }
     let name_location = loaded.positions.value("/name");
     Ok(CompiledSpec { path: path.to_path_buf(), ir, warnings: diagnostics, name_location })
 }

@@ -65,7 +65,16 @@ pub fn compile_spec(path: &Path, source: &str) -> Result<CompiledSpec, Failure> 
         |diagnostics: Vec<Diagnostic>| Failure { path: path.to_path_buf(), source: source.to_string(), diagnostics };
     let loaded = crate::spec::load(source);
     let mut diagnostics = loaded.diagnostics;
-    let Some(spec) = loaded.spec else { return Err(fail(diagnostics)) };
+    let Some(spec) = loaded.spec else {
+        // Schema errors stop parsing; the sections they leave whole are still checked, so one
+        // run reports both kinds (a semantic error is not hidden behind an unknown key).
+        if let Some((rest, regions)) = crate::spec::partial::from_source(source, &diagnostics) {
+            let semantic = crate::check::check(&rest, &loaded.positions);
+            diagnostics.extend(semantic.into_iter().filter(|d| crate::spec::partial::independent(d, &regions)));
+            diagnostics.sort_by_key(|d| (d.location.map(|l| l.offset).unwrap_or(usize::MAX), d.code.name()));
+        }
+        return Err(fail(diagnostics));
+    };
     diagnostics.extend(crate::check::check(&spec, &loaded.positions));
     if let Some(stem) = path.file_stem().and_then(|s| s.to_str())
         && stem != spec.name

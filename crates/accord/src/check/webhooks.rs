@@ -56,20 +56,37 @@ impl Checker<'_> {
                 codes::spec::MISSING_EVENT_TYPE,
                 "/webhooks",
                 "webhooks need `event_type_field` or `event_header` to tell events apart".into(),
+            )
+            .help = Some(
+                "add `event_type_field: /type` (the JSON pointer of the type in the payload) or `event_header: X-Event-Type` (the header that carries it)".into(),
             );
         }
-        for (key, value) in
-            [("event_type_field", &webhooks.event_type_field), ("event_id_field", &webhooks.event_id_field)]
-        {
+        let handshake = webhooks.handshake.as_ref();
+        let mut pointers = vec![
+            ("/webhooks/event_type_field".to_string(), webhooks.event_type_field.as_ref()),
+            ("/webhooks/event_id_field".to_string(), webhooks.event_id_field.as_ref()),
+            ("/webhooks/handshake/field".to_string(), handshake.map(|h| &h.field)),
+            ("/webhooks/handshake/respond".to_string(), handshake.map(|h| &h.respond)),
+        ];
+        for (event, definition) in &webhooks.events {
+            pointers.push((join_pointer("/webhooks/events", event) + "/id_field", definition.id_field.as_ref()));
+        }
+        for (at, value) in pointers {
             if let Some(value) = value
                 && !is_json_pointer(value)
             {
-                self.report(
-                    codes::spec::BAD_POINTER,
-                    &format!("/webhooks/{key}"),
-                    format!("`{value}` is not a JSON pointer"),
-                );
+                self.report(codes::spec::BAD_POINTER, &at, format!("`{value}` is not a JSON pointer")).help =
+                    Some(super::pointer_help(value));
             }
+        }
+        // A batch's items are typed from their own payloads: a header names one type for all.
+        if webhooks.batch && webhooks.event_type_field.is_none() && webhooks.events.len() > 1 {
+            self.report(
+                codes::spec::MISSING_EVENT_TYPE,
+                "/webhooks/batch",
+                "a batch of several event types needs `event_type_field`, the pointer of each item's type".into(),
+            )
+            .help = Some("add `event_type_field: /event` (the pointer inside each item of the array)".into());
         }
         for (event, definition) in &webhooks.events {
             let pointer = join_pointer("/webhooks/events", event);

@@ -34,6 +34,7 @@ pub fn generate(ir: &Ir) -> GeneratedFile {
                 webhook_tests.extend(webhook_unknown_event_test(ir, webhooks, signature));
                 webhook_tests.extend(webhook_unrecognised_shape_test(ir, webhooks, signature));
                 webhook_tests.extend(webhook_mixed_batch_test(ir, webhooks, signature));
+                webhook_tests.extend(webhook_handshake_test(ir, webhooks));
                 mock_webhooks = Some(mock_webhook_test(ir, webhooks, signature));
             }
             // Nothing to sign or verify with: the tests parse, and the mock (which refuses
@@ -42,6 +43,7 @@ pub fn generate(ir: &Ir) -> GeneratedFile {
                 webhook_tests.push(unsigned_webhook_helpers(webhooks));
                 webhook_tests.extend(webhooks.events.iter().map(|event| unsigned_webhook_test(ir, webhooks, event)));
                 webhook_tests.extend(unsigned_unknown_event_test(ir, webhooks));
+                webhook_tests.extend(webhook_handshake_test(ir, webhooks));
             }
         }
     }
@@ -628,6 +630,33 @@ fn webhook_mixed_batch_test(ir: &Ir, webhooks: &WebhooksIr, signature: &Signatur
             }
             let ids: ::std::vec::Vec<::std::option::Option<&str>> = deliveries.iter().map(|delivery| delivery.id.as_deref()).collect();
             assert_eq!(ids, [#(#ids),*]);
+        }
+    })
+}
+
+/// The declared handshake is answered with the value at its `respond` pointer, and an
+/// event's delivery is no handshake.
+fn webhook_handshake_test(ir: &Ir, webhooks: &WebhooksIr) -> Option<TokenStream> {
+    let handshake = webhooks.handshake.as_ref()?;
+    let krate = ident(&ir.lib_name);
+    let mut request = Value::Object(serde_json::Map::new());
+    crate::lower::set_pointer(&mut request, &handshake.field, Value::String(handshake.value.clone()));
+    crate::lower::set_pointer(&mut request, &handshake.respond, Value::String("accord-test-challenge".into()));
+    let request = json_tokens(&request);
+    let event = webhooks.events.first().map(|event| {
+        let payload = json_tokens(&batch_of(webhooks, example_of(webhooks, &event.example, &event.event_type)));
+        quote! {
+            let body = serde_json::to_vec(&#payload).expect("payload serializes");
+            assert_eq!(#krate::webhooks::handshake(&body), None, "an event is no handshake");
+        }
+    });
+    Some(quote! {
+        /// The provider's handshake request is recognised and answered with its challenge.
+        #[test]
+        fn webhook_handshake_is_answered() {
+            let body = serde_json::to_vec(&#request).expect("handshake serializes");
+            assert_eq!(#krate::webhooks::handshake(&body).as_deref(), Some("accord-test-challenge"));
+            #event
         }
     })
 }

@@ -69,9 +69,15 @@ pub fn compile_spec(path: &Path, source: &str) -> Result<CompiledSpec, Failure> 
         // Schema errors stop parsing; the sections they leave whole are still checked, so one
         // run reports both kinds (a semantic error is not hidden behind an unknown key).
         if let Some((rest, regions)) = crate::spec::partial::from_source(source, &diagnostics) {
-            let semantic = crate::check::check(&rest, &loaded.positions);
-            diagnostics.extend(semantic.into_iter().filter(|d| crate::spec::partial::independent(d, &regions)));
-            diagnostics.sort_by_key(|d| (d.location.map(|l| l.offset).unwrap_or(usize::MAX), d.code.name()));
+            let semantic: Vec<Diagnostic> = crate::check::check(&rest, &loaded.positions)
+                .into_iter()
+                .filter(|d| crate::spec::partial::independent(d, &regions))
+                .collect();
+            if !semantic.is_empty() {
+                diagnostics.extend(semantic);
+                // Stable, by place only: the schema stage's own order stays where places tie.
+                diagnostics.sort_by_key(|d| d.location.map(|l| l.offset).unwrap_or(usize::MAX));
+            }
         }
         return Err(fail(diagnostics));
     };

@@ -99,7 +99,7 @@ pub struct Delivery {
     pub event: Event,
 }
 
-/// Verifies a delivery with `secret` at time `now` and returns its typed event. Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).
+/// Verifies a delivery with `secret` at time `now` and returns its typed event. The body is a batch (a JSON array of events): the signature covers the whole body, and the events come back in the order sent, each typed by its own event type. Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).
 ///
 /// A signed delivery of a declared event whose payload does not fit its model is no error: it arrives as `Event::Unrecognised` with the verified JSON.
 ///

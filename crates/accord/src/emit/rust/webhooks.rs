@@ -231,7 +231,8 @@ fn unsigned_webhooks_rs(webhooks: &WebhooksIr, event_enum: TokenStream, decode: 
         }
     };
     let parse_doc = doc(&format!(
-        "Decodes a delivery into its typed event WITHOUT verifying it: the spec declares no signature scheme, so nothing here can tell a delivery the provider sent from one anybody else sent to your endpoint. Authenticate deliveries another way before acting on them (a secret in the endpoint's URL, mutual TLS, the provider's published addresses, or fetching the event back from the API). Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).\n\nA declared event whose payload does not fit its model arrives as `Event::Unrecognised`.\n\nErrors: [`::accord_runtime::webhook::WebhookError::InvalidPayload`] when the body cannot be read as JSON{header_error}."
+        "Decodes a delivery into its typed event WITHOUT verifying it{}: the spec declares no signature scheme, so nothing here can tell a delivery the provider sent from one anybody else sent to your endpoint. Authenticate deliveries another way before acting on them (a secret in the endpoint's URL, mutual TLS, the provider's published addresses, or fetching the event back from the API). Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).\n\nA declared event whose payload does not fit its model arrives as `Event::Unrecognised`.\n\nErrors: [`::accord_runtime::webhook::WebhookError::InvalidPayload`] when the body cannot be read as JSON{header_error}.",
+        if webhooks.batch { " (the body is a batch: its events in the order sent, each typed by its own event type)" } else { "" }
     ));
     quote! {
         //! Webhook decoding: parses a delivery into a typed [`Event`]. The spec declares no
@@ -303,8 +304,13 @@ fn signed_webhooks_rs(
     } else {
         (quote!(), quote!(), quote!(::std::option::Option::None), "")
     };
+    let batch_doc = if webhooks.batch {
+        " The body is a batch (a JSON array of events): the signature covers the whole body, and the events come back in the order sent, each typed by its own event type."
+    } else {
+        ""
+    };
     let verify_doc = doc(&format!(
-        "Verifies a delivery with `secret` at time `now` and returns its typed event. Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).{url_doc}\n\nA signed delivery of a declared event whose payload does not fit its model is no error: it arrives as `Event::Unrecognised` with the verified JSON.\n\nErrors: a [`::accord_runtime::webhook::WebhookError`] saying why it was rejected; [`::accord_runtime::webhook::WebhookError::is_payload_error`] tells a signed body that cannot be read as JSON (acknowledge it: a 4xx makes the provider deliver it again) from a bad signature (answer 4xx)."
+        "Verifies a delivery with `secret` at time `now` and returns its typed event.{batch_doc} Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).{url_doc}\n\nA signed delivery of a declared event whose payload does not fit its model is no error: it arrives as `Event::Unrecognised` with the verified JSON.\n\nErrors: a [`::accord_runtime::webhook::WebhookError`] saying why it was rejected; [`::accord_runtime::webhook::WebhookError::is_payload_error`] tells a signed body that cannot be read as JSON (acknowledge it: a 4xx makes the provider deliver it again) from a bad signature (answer 4xx)."
     ));
     let shape = BatchShape::of(webhooks);
     let (events_type, deliveries_type, to_events) = (&shape.events_type, &shape.deliveries_type, &shape.to_events);

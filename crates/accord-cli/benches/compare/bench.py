@@ -23,8 +23,12 @@ import time
 import tomllib
 from pathlib import Path
 
-# The three APIs of the issue, by the short name used for crates and folders.
-CORPUS = Path(os.environ.get("BENCH_CORPUS", "/work/shared/corpus/openapi"))
+# The repository this script belongs to (crates/accord-cli/benches/compare/bench.py): the
+# defaults below are relative to it, so that any checkout measures itself.
+REPO = Path(__file__).resolve().parents[4]
+# The three APIs of the issue, by the short name used for crates and folders. The corpus sits
+# beside the repository (`../shared/corpus/openapi`, see its MANIFEST.md).
+CORPUS = Path(os.environ.get("BENCH_CORPUS", REPO.parent / "shared" / "corpus" / "openapi"))
 APIS = {
     "petstore": CORPUS / "oai-petstore.yaml",
     "github": CORPUS / "github-rest-api.2021-10-10.json",
@@ -40,7 +44,8 @@ COMPILE_REPS = int(os.environ.get("COMPILE_REPS", "1"))
 TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "1200"))
 ACCORD = os.environ.get("ACCORD_BIN", "")
 ACCORD_UNAVAILABLE = os.environ.get("ACCORD_UNAVAILABLE", "")
-RUNTIME_PATH = os.environ.get("RUNTIME_PATH", "/work/main/crates/accord-runtime")
+# Absolute, so that a crate generated into the scratch folder builds there.
+RUNTIME_PATH = os.environ.get("RUNTIME_PATH", str(REPO / "crates" / "accord-runtime"))
 ADAPT_PYTHON = os.environ.get("ADAPT_PYTHON", sys.executable)
 PROGENITOR = os.environ.get("PROGENITOR_BIN", str(SCRATCH / "tools/bin/cargo-progenitor"))
 OPENAPI_GENERATOR = os.environ.get("OAG_BIN", str(SCRATCH / "venv/bin/openapi-generator-cli"))
@@ -51,6 +56,7 @@ LLVM_LINES = os.environ.get("LLVM_LINES_BIN", str(SCRATCH / "tools/bin/cargo-llv
 ANALYZE = os.environ.get("ANALYZE", "auto")
 # COMPILE=0 re-measures generation only and keeps the compile results of the previous record
 # (generation is deterministic, so the crate is the same): for a quick re-run on a quiet machine.
+# Without a previous record nothing is compiled: the compile columns say "not measured".
 COMPILE = os.environ.get("COMPILE", "1") != "0"
 GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
@@ -444,12 +450,16 @@ def bench_pair(api, tool):
     record["crate_dir"] = str(crate_dir)
     record["lines"] = count_lines(crate_dir)
     previous_path = RAW / f"{api}-{tool}.json"
-    if not COMPILE and previous_path.is_file():
-        previous = json.loads(previous_path.read_text())
-        for key in ("compile", "llvm_lines"):
-            if key in previous:
-                record[key] = previous[key]
-        record["compile_from_earlier_run"] = True
+    if not COMPILE:
+        previous = read_record(previous_path) if previous_path.is_file() else None
+        if previous and "compile" in previous:
+            for key in ("compile", "llvm_lines"):
+                if key in previous:
+                    record[key] = previous[key]
+            record["compile_from_earlier_run"] = True
+        else:
+            not_measured = {"status": "not measured", "error": "COMPILE=0 and no earlier compile result"}
+            record["compile"] = {"check": dict(not_measured), "build": dict(not_measured)}
         return record
     print(f"[{time.strftime('%H:%M:%S')}] {api} / {tool}: cold cargo check + build ({COMPILE_REPS}x)",
           file=sys.stderr, flush=True)
@@ -494,11 +504,36 @@ def save(api, tool, record):
     (RAW / f"{api}-{tool}.json").write_text(json.dumps(record, indent=2))
 
 
+def read_record(path):
+    """One raw record, or None (with a warning) when it cannot be read as one.
+
+    A record without `api` or `tool` (written by hand, or by an older bench.py) takes them from
+    its file name, `{api}-{tool}.json` (API names have no `-`; tool names may).
+    """
+    try:
+        record = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        print(f"bench.py: skipping {path}: {error}", file=sys.stderr)
+        return None
+    if not isinstance(record, dict):
+        print(f"bench.py: skipping {path}: not a JSON object", file=sys.stderr)
+        return None
+    api, _, tool = path.stem.partition("-")
+    record.setdefault("api", api)
+    record.setdefault("tool", tool)
+    if not record["api"] or not record["tool"]:
+        print(f"bench.py: skipping {path}: no api/tool, and the file name is not API-TOOL.json", file=sys.stderr)
+        return None
+    record.setdefault("generation", {"status": "not measured", "error": "the record has no generation result"})
+    return record
+
+
 def load_records():
     records = {}
     for path in sorted(RAW.glob("*.json")):
-        record = json.loads(path.read_text())
-        records.setdefault(record["api"], {})[record["tool"]] = record
+        record = read_record(path)
+        if record is not None:
+            records.setdefault(record["api"], {})[record["tool"]] = record
     return records
 
 
@@ -535,7 +570,9 @@ def compile_cell(summary):
         return "–"
     if summary["status"] == "ok":
         own = summary.get("own_duration")
-        return seconds(summary["wall"]) + (f" (crate {seconds(own)})" if own is not None else "")
+        return seconds(summary["wall"]) + (f" (crate {seconds(own)})" if own is not None else "") + run_loads(summary)
+    if summary["status"] == "not measured":
+        return "not measured"
     if summary["status"] == "timeout":
         return f"timeout ({summary.get('error', '')})"
     until = summary.get("wall_until_failure") or (summary.get("runs") or [{}])[-1].get("wall")
@@ -544,13 +581,22 @@ def compile_cell(summary):
     return summary["status"]
 
 
+def run_loads(summary):
+    """The 1-minute load average before each run of a median, e.g. ` [load 1.9, 2.3]`."""
+    loads = [run["load"][0] for run in summary.get("runs", []) if isinstance(run.get("load"), list)]
+    return f" [load {', '.join(f'{load:.1f}' for load in loads)}]" if loads else ""
+
+
 def table_row(tool, record):
     generation = record["generation"]
     if generation["status"] != "ok":
         reason = one_line(headline(generation.get("error")))
-        label = "not available" if generation["status"] == "not available" else generation["status"]
+        label = generation["status"]
         return f"| {tool} | {label}: {reason} | – | – | – | – | no ({generation['status']}) |"
     wall = seconds(generation["wall"])
+    # The load before each repetition (its first step), as for the compile columns.
+    gen_loads = [next(iter(rep.values())).get("load") for rep in generation.get("reps", []) if rep]
+    gen_loads = [load[0] for load in gen_loads if isinstance(load, list)]
     if generation.get("workarounds"):
         wall += " (with " + ", ".join(f"`{w}`" for w in generation["workarounds"]) + ")"
     if "import_wall" in generation:
@@ -563,10 +609,14 @@ def table_row(tool, record):
         check, build = compiled.get("check"), compiled.get("build")
         if check and build and check["status"] == "ok" and build["status"] == "ok":
             verdict = "yes"
+        elif check and check["status"] == "not measured":
+            verdict = "not measured (COMPILE=0)"
         elif check and check["status"] == "timeout" or build and build["status"] == "timeout":
             verdict = "unknown (timeout)"
         else:
             verdict = "**no**"
+    if gen_loads:
+        wall += f" [load {', '.join(f'{load:.1f}' for load in gen_loads)}]"
     return (f"| {tool} | {wall} | {mebibytes(generation.get('max_rss_kib'))} | "
             f"{lines.get('rs_lines', '–')} ({lines.get('rs_files', '–')} files) | "
             f"{compile_cell(compiled.get('check'))} | {compile_cell(compiled.get('build'))} | {verdict} |")
@@ -716,14 +766,18 @@ def report(quiet=False):
     records = load_records()
     for by_tool in records.values():
         for tool, record in by_tool.items():
-            refresh_errors(record, (RAW / f"{record['api']}-{tool}.json").stat().st_mtime)
+            raw_path = RAW / f"{record['api']}-{tool}.json"
+            if raw_path.is_file():
+                refresh_errors(record, raw_path.stat().st_mtime)
     out = ["# accord vs progenitor vs openapi-generator (`-g rust`)", ""]
     out += environment_lines()
     out += ["",
             "Generation: wall time (median) and peak RSS of the generator process tree. Lines: non-blank",
             "lines of `*.rs` in the generated crate. `cargo check` / `cargo build`: cold (fresh",
             "`CARGO_TARGET_DIR`, dependencies compiled too, downloads excluded), debug profile; in",
-            "parentheses the generated crate's own unit from `--timings`, without its dependencies.", ""]
+            "parentheses the generated crate's own unit from `--timings`, without its dependencies; in",
+            "brackets the 1-minute load average before each run of the median (2 cores: above ~3 means",
+            "other work was running and the time is inflated).", ""]
     for api in [name for name in APIS if name in records] + [name for name in records if name not in APIS]:
         by_tool = records[api]
         out += [f"## {api} (`{Path(APIS.get(api, api)).name}`)", "",
@@ -742,7 +796,7 @@ def report(quiet=False):
             compiled = record.get("compile", {})
             steps += [(name, compiled[name]) for name in ("fetch", "check", "build") if name in compiled]
             for step_name, step in steps:
-                if step.get("status") not in ("ok", "skipped", None) and step.get("error"):
+                if step.get("status") not in ("ok", "skipped", "not measured", None) and step.get("error"):
                     excerpt = "\n".join("    " + line for line in step["error"].splitlines()[:6])
                     failures.append(f"- {tool}, {step_name} ({step['status']}):\n{excerpt}")
         if failures:

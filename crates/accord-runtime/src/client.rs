@@ -457,6 +457,7 @@ impl Client {
             Body::Form(text) => {
                 builder.header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(text.clone())
             }
+            #[cfg(feature = "multipart")]
             Body::Multipart(parts) => builder.multipart(parts.to_form()),
             Body::Raw { content_type, bytes } => {
                 builder.header(reqwest::header::CONTENT_TYPE, content_type.as_str()).body(bytes.clone())

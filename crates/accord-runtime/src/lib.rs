@@ -21,6 +21,9 @@ pub mod retry;
 pub mod secret;
 pub mod style;
 pub mod types;
+/// Webhook decoding and signature verification (runtime feature `webhooks`, on when the spec
+/// declares webhooks).
+#[cfg(feature = "webhooks")]
 pub mod webhook;
 
 /// accord's defaults (attempts, backoff, timeouts, the longest `Retry-After` waited for, the

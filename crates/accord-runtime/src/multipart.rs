@@ -225,7 +225,8 @@ impl Multipart {
         self.parts.iter().map(|(name, _)| name.as_str()).collect()
     }
 
-    /// reqwest's form, built fresh for each attempt.
+    /// reqwest's form, built fresh for each attempt (runtime feature `multipart`).
+    #[cfg(feature = "multipart")]
     pub fn to_form(&self) -> reqwest::multipart::Form {
         let mut form = reqwest::multipart::Form::new();
         for (name, content) in &self.parts {
@@ -248,6 +249,7 @@ impl Multipart {
 
 /// A bytes part with this media type; one the caller set that does not parse is left out,
 /// so the part goes without a `Content-Type`.
+#[cfg(feature = "multipart")]
 fn with_media_type(bytes: Vec<u8>, media_type: &str) -> reqwest::multipart::Part {
     match reqwest::multipart::Part::bytes(bytes.clone()).mime_str(media_type) {
         Ok(part) => part,

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::error::DecodeError;
+#[cfg(feature = "multipart")]
 use crate::multipart::{Multipart, MultipartBody};
 use crate::style::{self, ParamStyle};
 
@@ -17,6 +18,7 @@ pub enum Body {
     /// `application/x-www-form-urlencoded`.
     Form(String),
     /// `multipart/form-data` (RFC 7578); reqwest writes the boundary.
+    #[cfg(feature = "multipart")]
     Multipart(Multipart),
     /// Bytes sent as they are (a spec's `text` or `binary` body), with their media type.
     Raw {
@@ -133,9 +135,11 @@ impl RequestSpec {
         self.body = Body::Raw { content_type: content_type.into(), bytes: bytes.into() };
     }
 
-    /// Sets a `multipart/form-data` body from a model's parts (see [`crate::multipart`]).
+    /// Sets a `multipart/form-data` body from a model's parts (see [`crate::multipart`]);
+    /// runtime feature `multipart`.
     ///
     /// Errors: a field does not serialise.
+    #[cfg(feature = "multipart")]
     pub fn multipart_body<T: MultipartBody + ?Sized>(&mut self, body: &T) -> Result<(), DecodeError> {
         self.body = Body::Multipart(body.to_multipart()?);
         Ok(())

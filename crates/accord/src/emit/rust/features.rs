@@ -10,12 +10,27 @@
 
 use std::collections::BTreeMap;
 
-use crate::ir::{Ir, SignatureAlgorithm};
+use serde_json::Value;
+
+use crate::ir::{ContentType, Ir, SignatureAlgorithm};
 
 /// The runtime features `ir` needs, by feature name, each with the reason printed as a
 /// comment above the dependency line (one sentence, no trailing period).
 pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
     let mut features = BTreeMap::new();
+    if ir.webhooks.is_some() {
+        features.insert("webhooks", "The spec declares webhooks (decoding, HMAC signature checks)");
+    }
+    let formats = scalar_kinds(ir);
+    if formats.contains("date_time") {
+        features.insert("date-time", "The spec has `date-time` values (RFC 3339)");
+    }
+    if formats.contains("decimal") {
+        features.insert("decimal", "The spec has `decimal` values");
+    }
+    if ir.operations.iter().any(|op| op.body.as_ref().is_some_and(|body| body.content_type == ContentType::Multipart)) {
+        features.insert("multipart", "The spec has `multipart/form-data` request bodies (RFC 7578)");
+    }
     if let Some(signature) = ir.webhooks.as_ref().and_then(|w| w.signature.as_ref()) {
         match signature.algorithm {
             SignatureAlgorithm::Ed25519 => {
@@ -28,4 +43,57 @@ pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
         }
     }
     features
+}
+
+/// The `kind` of every type expression in `ir` (`date_time`, `decimal`, `string`, …), found
+/// through the IR's `Serialize` form (a [`crate::ir::TypeExpr`] serialises as
+/// `{"kind": …, "of": …}`), so that a type in a place added to the IR later (a header, a
+/// webhook payload, a parameter) is never missed. A string field of the IR that happens to be
+/// a `kind` with one of these values would only turn a feature on, never off.
+fn scalar_kinds(ir: &Ir) -> std::collections::BTreeSet<String> {
+    fn walk(value: &Value, kinds: &mut std::collections::BTreeSet<String>) {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(kind)) = map.get("kind") {
+                    kinds.insert(kind.clone());
+                }
+                map.values().for_each(|v| walk(v, kinds));
+            }
+            Value::Array(items) => items.iter().for_each(|v| walk(v, kinds)),
+            _ => {}
+        }
+    }
+    let mut kinds = std::collections::BTreeSet::new();
+    // The IR is plain data (derive Serialize, string map keys), so this cannot fail.
+    if let Ok(value) = serde_json::to_value(ir) {
+        walk(&value, &mut kinds);
+    }
+    kinds
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn features_of(spec: &str) -> Vec<&'static str> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(spec);
+        let source = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let ir = crate::project::compile_spec(Path::new(spec), &source).expect("the spec compiles").ir;
+        runtime_features(&ir).into_keys().collect()
+    }
+
+    #[test]
+    fn a_spec_using_every_format_and_body_turns_each_feature_on() {
+        // orders: `decimal` prices, `date-time` timestamps, a multipart upload, HMAC webhooks.
+        assert_eq!(features_of("specs/orders.yaml"), ["date-time", "decimal", "multipart", "webhooks"]);
+    }
+
+    #[test]
+    fn a_spec_using_none_of_them_turns_none_on() {
+        assert_eq!(features_of("tests/good-specs/param_styles.yaml"), Vec::<&str>::new());
+        assert_eq!(features_of("tests/good-specs/read_write_only.yaml"), ["date-time"]);
+        assert_eq!(features_of("tests/good-specs/unsigned_webhooks.yaml"), ["webhooks"]);
+    }
 }

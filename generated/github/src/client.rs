@@ -236,6 +236,38 @@ impl ClientBuilder {
                 ),
         };
         config.rate_limits = self.rate_limits.unwrap_or_else(rate_limits);
+        const CACHED_ENDPOINTS: &[::accord_runtime::EndpointCache] = &[
+            ::accord_runtime::EndpointCache {
+                operation: "get_repository",
+                enabled: true,
+                ttl: ::std::option::Option::None,
+                per_credential: true,
+            },
+            ::accord_runtime::EndpointCache {
+                operation: "list_issues",
+                enabled: true,
+                ttl: ::std::option::Option::None,
+                per_credential: true,
+            },
+            ::accord_runtime::EndpointCache {
+                operation: "get_issue",
+                enabled: true,
+                ttl: ::std::option::Option::None,
+                per_credential: true,
+            },
+            ::accord_runtime::EndpointCache {
+                operation: "list_issue_comments",
+                enabled: true,
+                ttl: ::std::option::Option::None,
+                per_credential: true,
+            },
+        ];
+        config.cache = ::std::option::Option::Some(::accord_runtime::CacheConfig {
+            max_entries: 1000u64,
+            max_bytes: 16777216u64,
+            endpoints: CACHED_ENDPOINTS,
+            store: ::std::option::Option::None,
+        });
         let inner = ::accord_runtime::Client::new(config)
             .map_err(crate::errors::Error::Transport)?;
         ::std::result::Result::Ok(Client { inner })

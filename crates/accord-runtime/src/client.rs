@@ -309,6 +309,12 @@ impl Client {
         }
     }
 
+    /// Like [`Client::execute`], never answered from the response cache nor stored in it
+    /// (a health probe must reach the server).
+    pub async fn execute_uncached(&self, request: &RequestSpec) -> Result<RawResponse, TransportError> {
+        self.execute_sending(request, &[]).await
+    }
+
     async fn execute_sending(
         &self,
         request: &RequestSpec,

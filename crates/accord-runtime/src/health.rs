@@ -97,11 +97,12 @@ pub struct RateLimitHeadroom {
 
 impl Client {
     /// Sends the health probe `request` (built by the generated `health()` from the spec's
-    /// `health`) and reports it with the circuits, credentials and rate-limit headroom. An
-    /// open circuit is reported without sending.
+    /// `health`), past the response cache, and reports it with the circuits, credentials and
+    /// rate-limit headroom. An open circuit is reported without sending.
     pub async fn health(&self, request: &RequestSpec, check: &HealthCheck) -> Health {
         let started = Instant::now();
-        let outcome = self.execute(request).await;
+        // Past the response cache: a stored answer says nothing of the API's health now.
+        let outcome = self.execute_uncached(request).await;
         let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let probe = match outcome {
             Ok(raw) => {

@@ -333,18 +333,12 @@ impl ClientBuilder {
         config.rate_limits = self.rate_limits.unwrap_or_else(rate_limits);
         const CACHED_ENDPOINTS: &[::accord_runtime::EndpointCache] = &[
             ::accord_runtime::EndpointCache {
-                operation: "get_order",
+                operation: "list_orders",
                 enabled: true,
                 ttl: ::std::option::Option::Some(
-                    ::std::time::Duration::from_millis(300000u64),
+                    ::std::time::Duration::from_millis(30000u64),
                 ),
                 per_credential: true,
-            },
-            ::accord_runtime::EndpointCache {
-                operation: "list_orders",
-                enabled: false,
-                ttl: ::std::option::Option::None,
-                per_credential: false,
             },
         ];
         config.cache = ::std::option::Option::Some(::accord_runtime::CacheConfig {

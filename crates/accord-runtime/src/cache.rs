@@ -162,6 +162,18 @@ impl ResponseCache {
         self.endpoints.iter().find(|endpoint| endpoint.operation == operation)
     }
 
+    /// Whether a request of `operation` with `method` may be answered from the cache at all
+    /// (a safe method, and not turned off); checked before anything is computed for it.
+    pub fn may_cache(&self, operation: &str, method: &http::Method) -> bool {
+        (method == http::Method::GET || method == http::Method::HEAD)
+            && !self.endpoint(operation).is_some_and(|endpoint| !endpoint.enabled)
+    }
+
+    /// Whether `operation` is declared per credential (its key holds a hash of it).
+    pub fn per_credential(&self, operation: &str) -> bool {
+        self.endpoint(operation).is_some_and(|endpoint| endpoint.per_credential)
+    }
+
     /// Looks a request up: `method` and `url` as sent, `headers` its own headers (matched
     /// against a stored response's `Vary`), `credential` what it carries.
     pub async fn lookup(

@@ -273,14 +273,28 @@ impl Client {
         cache: &crate::cache::ResponseCache,
         request: &RequestSpec,
     ) -> Result<RawResponse, TransportError> {
-        use crate::cache::Lookup;
+        use crate::cache::{CredentialKey, Lookup};
+        if !cache.may_cache(request.operation, &request.method) {
+            return self.execute_sending(request, &[]).await;
+        }
+        // Hashing the credential is only worth it where the endpoint is per credential;
+        // elsewhere a request that carries one is simply not cached.
+        let credential = if cache.per_credential(request.operation) {
+            self.credential_key(request)
+        } else if !matches!(self.inner.auth, Auth::None)
+            || self.inner.credentials.choose(request.auth).is_some_and(|chosen| !chosen.is_empty())
+        {
+            return self.execute_sending(request, &[]).await;
+        } else {
+            CredentialKey::Anonymous
+        };
         let own_headers = request
             .headers
             .iter()
             .filter_map(|(name, value)| Some((HeaderName::from_bytes(name.as_bytes()).ok()?, HeaderValue::from_str(value).ok()?)))
             .collect();
         let url = self.url(request);
-        match cache.lookup(request.operation, &request.method, &url, own_headers, self.credential_key(request)).await {
+        match cache.lookup(request.operation, &request.method, &url, own_headers, credential).await {
             Lookup::Bypass => self.execute_sending(request, &[]).await,
             Lookup::Fresh(raw) => Ok(raw),
             Lookup::Send(pending) => {

@@ -45,3 +45,43 @@ pub(super) fn apply(method: &Method, headers: &HeaderMap, reply: Reply) -> Reply
     }
     reply
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ok() -> Reply {
+        Reply::json(200, json!({"order_id": "ORD-1"}))
+    }
+
+    fn etag_of(reply: &Reply) -> Option<String> {
+        reply.headers.iter().find(|(name, _)| name == "etag").map(|(_, value)| value.clone())
+    }
+
+    #[test]
+    fn a_get_gets_an_etag_and_a_matching_if_none_match_gets_a_304_without_a_body() {
+        let first = apply(&Method::GET, &HeaderMap::new(), ok());
+        let tag = etag_of(&first).expect("an ETag");
+        assert!(tag.starts_with('"') && tag.ends_with('"'), "{tag}");
+        let mut headers = HeaderMap::new();
+        headers.insert("if-none-match", format!("\"other\", W/{tag}").parse().unwrap());
+        let second = apply(&Method::GET, &headers, ok());
+        assert_eq!(second.status, 304);
+        assert!(second.body.is_none());
+        assert_eq!(etag_of(&second), Some(tag));
+    }
+
+    #[test]
+    fn a_changed_body_a_post_or_an_error_is_answered_as_it_is() {
+        let tag = etag_of(&apply(&Method::GET, &HeaderMap::new(), ok())).unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert("if-none-match", tag.parse().unwrap());
+        let changed = apply(&Method::GET, &headers, Reply::json(200, json!({"order_id": "ORD-2"})));
+        assert_eq!(changed.status, 200);
+        assert_ne!(etag_of(&changed), Some(tag.clone()));
+        assert_eq!(apply(&Method::POST, &headers, ok()).status, 200);
+        assert!(etag_of(&apply(&Method::POST, &headers, ok())).is_none());
+        assert_eq!(apply(&Method::GET, &headers, Reply::json(404, json!({}))).status, 404);
+    }
+}

@@ -16,6 +16,7 @@ use crate::units::{parse_duration, parse_rate};
 
 mod dedup;
 mod examples;
+mod operational;
 mod operations;
 mod scenarios;
 mod types;
@@ -109,6 +110,7 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
         retry: lowerer.retry(),
         timeouts: lowerer.timeouts(),
         rate_limits: lowerer.rate_limits(),
+        operational: operational::lower(spec, &operations),
         operations,
         webhooks,
         scenarios: Vec::new(),

@@ -27,5 +27,8 @@ pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
             SignatureAlgorithm::HmacSha256 | SignatureAlgorithm::HmacSha1 => {}
         }
     }
+    if ir.operational.cache.is_some() {
+        features.insert("cache", "Responses are cached (spec `cache`): http-cache-semantics and moka");
+    }
     features
 }

@@ -296,6 +296,23 @@ fn operation(ir: &Ir, op: &Operation, default_security: Option<&Value>) -> Value
     parameters.extend(op.fixed_query.iter().map(|v| fixed_parameter(v, ParamLocation::Query)));
     parameters.extend(op.headers.iter().map(|p| parameter(p, ParamLocation::Header)));
     parameters.extend(op.fixed_headers.iter().map(|v| fixed_parameter(v, ParamLocation::Header)));
+    // The headers of every request (`X-Request-ID`): the client always sends them and a
+    // server (the mock) may refuse a request without them.
+    for header in &ir.headers {
+        if op.headers.iter().any(|p| p.wire_name.eq_ignore_ascii_case(&header.name)) {
+            continue;
+        }
+        let schema = match (&header.value, header.generate_uuid) {
+            (Some(value), _) => json!({"type": "string", "const": value}),
+            (None, true) => json!({"type": "string", "format": "uuid"}),
+            (None, false) => json!({"type": "string"}),
+        };
+        let mut parameter = json!({"name": header.name, "in": "header", "required": true, "schema": schema});
+        if let Some(description) = &header.description {
+            parameter["description"] = json!(description);
+        }
+        parameters.push(parameter);
+    }
     if let Some(header) = &op.idempotency_header
         && !op.headers.iter().any(|p| p.wire_name.eq_ignore_ascii_case(header))
     {

@@ -78,8 +78,7 @@ pub fn document(ir: &Ir) -> Value {
         root.insert("webhooks".into(), webhook_operations(webhooks));
     }
     let mut components = Map::new();
-    let schemas: Map<String, Value> =
-        contract.schemas.iter().map(|(name, schema)| (name.clone(), with_component_refs(schema.clone()))).collect();
+    let schemas: Map<String, Value> = ir.types.iter().map(|def| (def.name.clone(), type_def_schema(def))).collect();
     components.insert("schemas".into(), Value::Object(schemas));
     if ir.auth.any() {
         components.insert("securitySchemes".into(), security_schemes(ir));
@@ -127,6 +126,94 @@ fn rewrite_refs(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(rewrite_refs),
         _ => {}
     }
+}
+
+/// The schema of a named type. Unlike the contract's (which validates what providers really
+/// send, so it lets every optional field be `null`), it says what the spec says: an optional
+/// field is left out of `required`, only a `nullable` one may be `null`; and it carries the
+/// prose and examples: descriptions, `examples`, `default`, `deprecated`, documentation-only
+/// formats (`decimal`), `additionalProperties`, a union's `discriminator`.
+fn type_def_schema(def: &TypeDef) -> Value {
+    let mut schema = match &def.kind {
+        TypeKind::Struct { fields, additional } => {
+            let properties: Map<String, Value> = fields.iter().map(|field| (field.wire_name.clone(), field_schema(field))).collect();
+            let required: Vec<Value> = fields.iter().filter(|f| f.always_present()).map(|f| json!(f.wire_name)).collect();
+            let mut object = Map::new();
+            object.insert("type".into(), json!("object"));
+            object.insert("properties".into(), Value::Object(properties));
+            if !required.is_empty() {
+                object.insert("required".into(), Value::Array(required));
+            }
+            if *additional {
+                object.insert("additionalProperties".into(), json!(true));
+            }
+            Value::Object(object)
+        }
+        TypeKind::Enum { values } => {
+            json!({"type": "string", "enum": values.iter().map(|v| v.wire.clone()).collect::<Vec<_>>()})
+        }
+        TypeKind::Union { variants, discriminator } => {
+            let mut object = json!({"oneOf": variants.iter().map(|v| schema_of(&v.ty)).collect::<Vec<_>>()});
+            if let Some(property) = discriminator {
+                let mapping: Map<String, Value> = variants
+                    .iter()
+                    .filter_map(|v| match (&v.tag, &v.ty) {
+                        (Some(tag), TypeExpr::Named(id)) => {
+                            Some((tag.clone(), json!(format!("#/components/schemas/{}", id.name()))))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                object["discriminator"] = json!({"propertyName": property, "mapping": mapping});
+            }
+            object
+        }
+        TypeKind::Alias { target, constraints } => with_formats(
+            with_component_refs(contract::constrained(contract::type_schema(target), constraints)),
+            constraints,
+        ),
+    };
+    if let Value::Object(object) = &mut schema {
+        insert_some(object, "description", text(&def.description));
+        if !def.example.is_null() && !matches!(def.kind, TypeKind::Struct { .. }) {
+            object.insert("examples".into(), json!([def.example]));
+        }
+    }
+    schema
+}
+
+/// `schema` with a format the contract leaves out (documentation only: `decimal`, `ISO 3166-1
+/// alpha-2`) put back; OpenAPI 3.1 allows any format string (§4.2, "Data Types").
+fn with_formats(mut schema: Value, constraints: &Constraints) -> Value {
+    if let (Value::Object(object), Some(format)) = (&mut schema, &constraints.format)
+        && !object.contains_key("format")
+    {
+        object.insert("format".into(), json!(format));
+    }
+    schema
+}
+
+fn field_schema(field: &Field) -> Value {
+    let mut schema = with_formats(with_component_refs(contract::constrained(contract::type_schema(&field.ty), &field.constraints)), &field.constraints);
+    if field.nullable {
+        schema = json!({"anyOf": [schema, {"type": "null"}]});
+    }
+    let Value::Object(object) = &mut schema else { return schema };
+    insert_some(object, "description", text(&field.description));
+    insert_some(object, "default", field.default.clone());
+    if let Some(example) = &field.example {
+        object.insert("examples".into(), json!([example]));
+    }
+    if field.deprecated {
+        object.insert("deprecated".into(), json!(true));
+    }
+    if field.read_only {
+        object.insert("readOnly".into(), json!(true));
+    }
+    if field.write_only {
+        object.insert("writeOnly".into(), json!(true));
+    }
+    schema
 }
 
 /// The schema of a type expression, with component references.
@@ -264,7 +351,10 @@ fn parameter(param: &Param, location: ParamLocation) -> Value {
         object.insert("style".into(), json!(param.style.as_str()));
         object.insert("explode".into(), json!(param.explode));
     }
-    let mut schema = with_component_refs(contract::constrained(contract::type_schema(&param.ty), &param.constraints));
+    let mut schema = with_formats(
+        with_component_refs(contract::constrained(contract::type_schema(&param.ty), &param.constraints)),
+        &param.constraints,
+    );
     if let Value::Object(schema_object) = &mut schema {
         insert_some(schema_object, "default", param.default.clone());
     }

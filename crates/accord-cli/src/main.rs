@@ -214,7 +214,9 @@ fn main() -> ExitCode {
         Command::Import { format: ImportFormat::Openapi { file, out, force } } => {
             import_openapi(&file, out.as_deref(), force)
         }
-        Command::Export { format: ExportFormat::Openapi { spec, out, yaml } } => export_openapi(&spec, out.as_deref(), yaml),
+        Command::Export { format: ExportFormat::Openapi { spec, out, yaml } } => {
+            export_openapi(&spec, out.as_deref(), yaml)
+        }
         Command::Generate { specs, out, check, force, templates, runtime_path } => {
             let out = out.unwrap_or_else(|| default_output(&specs));
             let options = Options { runtime_path, templates_dir: templates };
@@ -565,7 +567,12 @@ fn export_openapi(spec: &Path, out: Option<&Path>, yaml: bool) -> ExitCode {
         }
         Some(out) => match accord::write::replace_file(out, text.as_bytes()) {
             Ok(_) => {
-                println!("{}: OpenAPI {} of `{}`", out.display(), accord::emit::openapi::OPENAPI_VERSION, compiled.ir.name);
+                println!(
+                    "{}: OpenAPI {} of `{}`",
+                    out.display(),
+                    accord::emit::openapi::OPENAPI_VERSION,
+                    compiled.ir.name
+                );
                 ExitCode::SUCCESS
             }
             Err(error) => {

@@ -9,6 +9,8 @@ use accord::diag::codes;
 use accord::emit::Options;
 use accord::project::{Failure, compile_spec, compile_specs, generate_all, read_source, spec_files};
 
+#[path = "specs/export.rs"]
+mod export;
 #[path = "specs/hostile.rs"]
 mod hostile;
 

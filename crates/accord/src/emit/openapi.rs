@@ -136,8 +136,12 @@ fn rewrite_refs(value: &mut Value) {
 fn type_def_schema(def: &TypeDef) -> Value {
     let mut schema = match &def.kind {
         TypeKind::Struct { fields, additional } => {
-            let properties: Map<String, Value> = fields.iter().map(|field| (field.wire_name.clone(), field_schema(field))).collect();
-            let required: Vec<Value> = fields.iter().filter(|f| f.always_present()).map(|f| json!(f.wire_name)).collect();
+            let properties: Map<String, Value> =
+                fields.iter().map(|field| (field.wire_name.clone(), field_schema(field))).collect();
+            // A read-only field the spec requires is required in responses only, as OpenAPI
+            // says of `readOnly` (3.1 §4.8.24.4 defers to JSON Schema, which leaves it an
+            // annotation; readers such as Schemathesis leave such fields out of requests).
+            let required: Vec<Value> = fields.iter().filter(|f| f.required).map(|f| json!(f.wire_name)).collect();
             let mut object = Map::new();
             object.insert("type".into(), json!("object"));
             object.insert("properties".into(), Value::Object(properties));
@@ -194,7 +198,10 @@ fn with_formats(mut schema: Value, constraints: &Constraints) -> Value {
 }
 
 fn field_schema(field: &Field) -> Value {
-    let mut schema = with_formats(with_component_refs(contract::constrained(contract::type_schema(&field.ty), &field.constraints)), &field.constraints);
+    let mut schema = with_formats(
+        with_component_refs(contract::constrained(contract::type_schema(&field.ty), &field.constraints)),
+        &field.constraints,
+    );
     if field.nullable {
         schema = json!({"anyOf": [schema, {"type": "null"}]});
     }
@@ -505,10 +512,25 @@ fn responses(ir: &Ir, op: &Operation) -> Value {
                 .collect();
             object.insert("headers".into(), Value::Object(headers));
         }
+        // The error codes declared with this very status: their examples replace the
+        // response's one, which knows no code.
+        let codes: Vec<&ErrorCodeIr> = op
+            .errors
+            .iter()
+            .filter_map(|id| ir.error_code(id))
+            .filter(|code| code.statuses.contains(&response.status))
+            .collect();
+        if !codes.is_empty() {
+            object.insert("x-accord-error-codes".into(), codes.iter().map(|c| json!(c.name)).collect());
+        }
         if let Some(ty) = &response.ty {
             let mut media = Map::new();
             media.insert("schema".into(), schema_of(ty));
-            insert_some(&mut media, "example", response.example.clone().or_else(|| example_of(ir, ty)));
+            if codes.is_empty() {
+                insert_some(&mut media, "example", response.example.clone().or_else(|| example_of(ir, ty)));
+            } else {
+                media.insert("examples".into(), code_examples(&codes));
+            }
             let mut content = Map::new();
             content.insert(media_type(response.content_type, &response.media_type), Value::Object(media));
             object.insert("content".into(), Value::Object(content));
@@ -540,17 +562,7 @@ fn responses(ir: &Ir, op: &Operation) -> Value {
         }
         let mut media = Map::new();
         media.insert("schema".into(), schema_of(&codes[0].body));
-        let examples: Map<String, Value> = codes
-            .iter()
-            .map(|code| {
-                let mut example = json!({"value": code.example});
-                if let Some(text) = &code.description {
-                    example["summary"] = json!(text);
-                }
-                (code.name.clone(), example)
-            })
-            .collect();
-        media.insert("examples".into(), Value::Object(examples));
+        media.insert("examples".into(), code_examples(&codes));
         let codes_extension: Vec<Value> = codes.iter().map(|c| json!(c.name)).collect();
         responses.insert(
             key,
@@ -562,6 +574,18 @@ fn responses(ir: &Ir, op: &Operation) -> Value {
         );
     }
     Value::Object(responses)
+}
+
+/// An OpenAPI `examples` map with one example body per error code, named after it.
+fn code_examples(codes: &[&ErrorCodeIr]) -> Value {
+    let examples = codes.iter().map(|code| {
+        let mut example = json!({"value": code.example});
+        if let Some(text) = &code.description {
+            example["summary"] = json!(text);
+        }
+        (code.name.clone(), example)
+    });
+    Value::Object(examples.collect())
 }
 
 /// A response's required `description` when the spec gives none.
@@ -593,9 +617,6 @@ fn webhook_operations(webhooks: &WebhooksIr) -> Value {
             parameters.push(json!({"name": header, "in": "header", "required": true, "schema": {"type": "string"}}));
         }
     }
-    if let Some(header) = &webhooks.event_header {
-        parameters.push(json!({"name": header, "in": "header", "required": true, "schema": {"type": "string"}}));
-    }
     let events = webhooks.events.iter().map(|event| {
         let mut example = event.example.clone();
         if let Some(pointer) = &webhooks.event_type_field {
@@ -605,12 +626,33 @@ fn webhook_operations(webhooks: &WebhooksIr) -> Value {
         operation.insert("operationId".into(), json!(format!("webhook_{}", event.snake)));
         operation.insert("summary".into(), json!(event.event_type));
         insert_some(&mut operation, "description", text(&event.description));
+        let mut parameters = parameters.clone();
+        if let Some(header) = &webhooks.event_header {
+            parameters.push(json!({
+                "name": header,
+                "in": "header",
+                "required": true,
+                "description": "The event type.",
+                "schema": {"type": "string", "const": event.event_type},
+            }));
+        }
         if !parameters.is_empty() {
-            operation.insert("parameters".into(), Value::Array(parameters.clone()));
+            operation.insert("parameters".into(), Value::Array(parameters));
+        }
+        // The payload's model, with the event type pinned where the spec says it is (`allOf`
+        // adds the constraint; OpenAPI 3.1's JSON Schema allows it), so readers tell events
+        // apart.
+        let mut schema = schema_of(&event.payload);
+        if let Some(pointer) = &webhooks.event_type_field {
+            let mut pinned = json!({"const": event.event_type});
+            for segment in crate::lower::pointer_segments(pointer).iter().rev() {
+                pinned = json!({"type": "object", "properties": {segment.clone(): pinned}});
+            }
+            schema = json!({"allOf": [schema, pinned]});
         }
         operation.insert(
             "requestBody".into(),
-            json!({"required": true, "content": {"application/json": {"schema": schema_of(&event.payload), "example": example}}}),
+            json!({"required": true, "content": {"application/json": {"schema": schema, "example": example}}}),
         );
         operation.insert(
             "responses".into(),

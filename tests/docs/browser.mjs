@@ -150,6 +150,16 @@ for (const file of pages) {
     };
   });
   await page.screenshot({ path: path.join(args.shots, `book-${name}-1280.png`) });
+  const diagram = await page.$("main pre.mermaid, main code.language-mermaid");
+  if (diagram) await diagram.screenshot({ path: path.join(args.shots, `book-${name}-mermaid.png`) });
+  const wide = await page.$$("main table");
+  for (const table of wide) {
+    if (await table.evaluate((t) => t.scrollWidth > (document.querySelector("main")?.getBoundingClientRect().width ?? 0) + 1)) {
+      await table.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(args.shots, `book-${name}-wide-table.png`) });
+      break;
+    }
+  }
   await page.setViewportSize({ width: 390, height: 844 });
   await page.waitForTimeout(200);
   measured.wide_tables_390 = await page.evaluate(() => {

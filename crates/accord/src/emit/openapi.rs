@@ -624,6 +624,9 @@ fn webhook_operations(webhooks: &WebhooksIr) -> Value {
         }
         let mut operation = Map::new();
         operation.insert("operationId".into(), json!(format!("webhook_{}", event.snake)));
+        // The provider calls the receiver: none of the API's credentials is sent (the signature
+        // authenticates a delivery), so the document-wide `security` does not apply.
+        operation.insert("security".into(), json!([]));
         operation.insert("summary".into(), json!(event.event_type));
         insert_some(&mut operation, "description", text(&event.description));
         let mut parameters = parameters.clone();

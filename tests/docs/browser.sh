@@ -3,7 +3,7 @@
 # checked): the book tests/docs/check.sh built (target/docs-book; built here when missing) and
 # the OpenAPI exports tests/export/check.sh wrote (target/export; written here when missing),
 # the latter in Redoc. Screenshots and summary.json go to target/browser-shots (or
-# $ACCORD_SHOTS). CI runs it after both; by hand: `bash tests/docs/browser.sh [--strict-book]`.
+# $ACCORD_SHOTS). CI runs it after both; by hand: `bash tests/docs/browser.sh`.
 #
 # Installed when missing, and a failed install fails this script (never a pass without a
 # browser): Debian's `chromium` (apt-get; /usr/bin/chromium), and from npm, pinned, into a
@@ -53,5 +53,5 @@ start=$SECONDS
 # Copied beside its node_modules so that its imports resolve there.
 cp tests/docs/browser.mjs "$node_tools/browser.mjs"
 node "$node_tools/browser.mjs" --book target/docs-book --exports target/export \
-    --redoc "$node_tools/node_modules/redoc/bundles/redoc.standalone.js" --shots "$shots" "$@"
+    --redoc "$node_tools/node_modules/redoc/bundles/redoc.standalone.js" --shots "$shots"
 echo "browser: done in $((SECONDS - start)) s"

@@ -160,14 +160,16 @@ for (const file of pages) {
       break;
     }
   }
-  await page.setViewportSize({ width: 390, height: 844 });
-  await page.waitForTimeout(200);
-  measured.wide_tables_390 = await page.evaluate(() => {
+  // A phone loads the page at its own width (mdBook then starts with the sidebar closed).
+  const phone = await open(`${base}/book/${file}`, 390, 844);
+  await phone.page.waitForTimeout(300);
+  measured.wide_tables_390 = await phone.page.evaluate(() => {
     const column = document.querySelector("main");
     const width = column ? column.getBoundingClientRect().width : window.innerWidth;
     return [...document.querySelectorAll("main table")].filter((t) => t.scrollWidth > width + 1).length;
   });
-  await page.screenshot({ path: path.join(args.shots, `book-${name}-390.png`) });
+  await phone.page.screenshot({ path: path.join(args.shots, `book-${name}-390.png`) });
+  await phone.context.close();
   summary.book[name] = { ...measured, console: problems.console, offline: problems.offline, failed: problems.failed };
   const count = measured.wide_tables + measured.mermaid_without_svg + problems.console.length + problems.offline.length + problems.failed.length;
   bookProblems += count;

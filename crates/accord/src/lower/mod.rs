@@ -15,6 +15,7 @@ use crate::spec::{self, Positions, Required, Spec, TypeRef};
 use crate::units::{parse_duration, parse_rate};
 
 mod dedup;
+mod example_names;
 mod examples;
 mod operational;
 mod operations;

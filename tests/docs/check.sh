@@ -15,6 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 markdownlint_version=0.24.1
+# The version templates/mermaid-init.js.j2 pins (its subresource-integrity hash is this file's).
+mermaid_version=12.3.0
 mdbook_version=0.5.4
 tools="${ACCORD_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/accord-tools}"
 mkdir -p "$tools"
@@ -39,6 +41,12 @@ if [ ! -x "$mdbook" ]; then
     fi
 fi
 
+mermaid="$tools/mermaid-$mermaid_version/node_modules/mermaid/dist/mermaid.min.js"
+if [ ! -f "$mermaid" ]; then
+    echo "docs: installing mermaid $mermaid_version into $tools"
+    npm install --silent --no-audit --no-fund --prefix "$tools/mermaid-$mermaid_version" "mermaid@$mermaid_version"
+fi
+
 # The Markdown accord writes: the book's sources and each client crate's README.
 shopt -s nullglob
 files=(generated/docs/src/*.md generated/*/README.md)
@@ -52,5 +60,7 @@ fi
 out=target/docs-book
 rm -rf "$out"
 "$mdbook" build generated/docs --dest-dir "$(pwd)/$out"
+# Diagrams drawn offline: mermaid beside the book, where mermaid-init.js looks first.
+cp "$mermaid" "$out/mermaid.min.js"
 test -f "$out/index.html" && test -f "$out/orders.html"
 echo "docs: ${#files[@]} Markdown files lint clean; the book is in $out/index.html"

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use accord::emit::Options;
+use accord::emit::openapi::Format;
 use accord::project::{compile_specs, generate_all, spec_files};
 use accord::write::{WhenLocked, WriteError, WriteOptions, write_files};
 use accord_mock::{Contract, Credential, Credentials, MockOptions, VerifyOptions};
@@ -112,6 +113,11 @@ enum Command {
         #[command(subcommand)]
         format: ImportFormat,
     },
+    /// Describe a spec in another format (`accord export openapi specs/orders.yaml -o orders.json`).
+    Export {
+        #[command(subcommand)]
+        format: ExportFormat,
+    },
     /// Run a spec's scenarios against a server and check every response against the spec.
     /// Credentials come from the spec's declared environment variables.
     Verify {
@@ -133,6 +139,24 @@ enum Command {
         /// Largest response body read, bytes (16 MiB by default); a longer one is a deviation.
         #[arg(long, default_value_t = accord_mock::DEFAULT_MAX_BODY_BYTES, value_name = "BYTES")]
         max_body_bytes: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportFormat {
+    /// An OpenAPI 3.1.0 document: paths, components, security schemes, servers, webhooks and
+    /// examples; what OpenAPI cannot say (retry strategies, rate limits, signature schemes,
+    /// scenarios) as `x-accord-*` extensions.
+    Openapi {
+        /// The spec file.
+        spec: PathBuf,
+        /// Where to write the document; YAML when it ends in `.yaml` or `.yml`, else JSON.
+        /// Without it the JSON document is printed.
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Print YAML instead of JSON (without `--out`).
+        #[arg(long)]
+        yaml: bool,
     },
 }
 
@@ -189,6 +213,9 @@ fn main() -> ExitCode {
         }
         Command::Import { format: ImportFormat::Openapi { file, out, force } } => {
             import_openapi(&file, out.as_deref(), force)
+        }
+        Command::Export { format: ExportFormat::Openapi { spec, out, yaml } } => {
+            export_openapi(&spec, out.as_deref(), yaml)
         }
         Command::Generate { specs, out, check, force, templates, runtime_path } => {
             let out = out.unwrap_or_else(|| default_output(&specs));
@@ -520,6 +547,39 @@ fn print_import_warnings(file: &Path, warnings: &[accord::import::ImportWarning]
                 if uses > count { format!("  ({uses} uses)") } else { String::new() }
             );
         }
+    }
+}
+
+fn export_openapi(spec: &Path, out: Option<&Path>, yaml: bool) -> ExitCode {
+    if !spec.is_file() {
+        eprintln!("error: `{}` is not a spec file", spec.display());
+        return ExitCode::FAILURE;
+    }
+    let Ok(compiled) = load(spec) else { return ExitCode::FAILURE };
+    let Some(compiled) = compiled.first() else { return ExitCode::FAILURE };
+    let yaml_out = out.and_then(|o| o.extension()).is_some_and(|e| e == "yaml" || e == "yml");
+    let format = if yaml || yaml_out { Format::Yaml } else { Format::Json };
+    let text = accord::emit::openapi::render(&compiled.ir, format);
+    match out {
+        None => {
+            print!("{text}");
+            ExitCode::SUCCESS
+        }
+        Some(out) => match accord::write::replace_file(out, text.as_bytes()) {
+            Ok(_) => {
+                println!(
+                    "{}: OpenAPI {} of `{}`",
+                    out.display(),
+                    accord::emit::openapi::OPENAPI_VERSION,
+                    compiled.ir.name
+                );
+                ExitCode::SUCCESS
+            }
+            Err(error) => {
+                eprintln!("error: {error}");
+                ExitCode::FAILURE
+            }
+        },
     }
 }
 

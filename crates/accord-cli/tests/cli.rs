@@ -54,13 +54,18 @@ fn generate_writes_then_reports_unchanged_and_check_finds_stale_files() {
     assert!(stdout.contains("specs/orders.yaml: 10 file(s) written, 0 unchanged"), "{stdout}");
     assert!(out.join("orders/src/client.rs").is_file());
     assert!(out.join("orders/contract.json").is_file());
-    for book_file in
-        ["docs/book.toml", "docs/mermaid-init.js", "docs/src/SUMMARY.md", "docs/src/index.md", "docs/src/orders.md"]
-    {
+    for book_file in [
+        "docs/book.toml",
+        "docs/mermaid-init.js",
+        "docs/tables.css",
+        "docs/src/SUMMARY.md",
+        "docs/src/index.md",
+        "docs/src/orders.md",
+    ] {
         assert!(out.join(book_file).is_file(), "{book_file}");
     }
-    // The book's four shared files, the schema, and `.accord-manifest`.
-    assert!(stdout.contains("shared files: 6 file(s) written, 0 unchanged"), "{stdout}");
+    // The book's five shared files, the schema, and `.accord-manifest`.
+    assert!(stdout.contains("shared files: 7 file(s) written, 0 unchanged"), "{stdout}");
 
     let second = run(&[]);
     assert!(String::from_utf8_lossy(&second.stdout).contains("0 file(s) written, 10 unchanged"));
@@ -88,8 +93,8 @@ fn docs_writes_only_the_book_and_takes_template_overrides() {
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let stdout = String::from_utf8_lossy(&first.stdout);
     assert!(stdout.contains("specs/orders.yaml: 1 file(s) written, 0 unchanged"), "{stdout}");
-    // The book's four shared files and `.accord-manifest`.
-    assert!(stdout.contains("shared files: 5 file(s) written, 0 unchanged"), "{stdout}");
+    // The book's five shared files and `.accord-manifest`.
+    assert!(stdout.contains("shared files: 6 file(s) written, 0 unchanged"), "{stdout}");
     let mut written: Vec<String> = Vec::new();
     for entry in [out.clone(), out.join("src")] {
         for file in std::fs::read_dir(&entry).unwrap() {
@@ -111,6 +116,7 @@ fn docs_writes_only_the_book_and_takes_template_overrides() {
         "src/stripe.md",
         "src/svix.md",
         "src/twilio.md",
+        "tables.css",
     ];
     assert_eq!(written, expected, "the book and nothing else");
     // The same book as `generate` checks in (whose manifest lists the whole output folder).

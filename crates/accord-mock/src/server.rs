@@ -373,6 +373,8 @@ pub async fn serve(
     Ok(())
 }
 
+mod conditional;
+
 fn router(shared: Arc<Shared>) -> axum::Router {
     axum::Router::new().fallback(handle).with_state(shared)
 }
@@ -391,6 +393,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     }
     let query = parts.uri.query().unwrap_or("").to_string();
     let (reply, exchange) = answer(&shared, &parts.method, &path, &query, &parts.headers, &body);
+    let reply = conditional::apply(&parts.method, &parts.headers, reply);
     let elapsed = started.elapsed();
     let scenario =
         exchange.scenario.as_ref().map(|(name, step)| format!(" scenario={name}#{step}")).unwrap_or_default();

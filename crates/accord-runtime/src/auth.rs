@@ -95,6 +95,54 @@ pub enum Auth {
     Custom(Arc<dyn Authenticate>),
 }
 
+/// The state of an access token a client caches ([`OAuth2::token_status`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenStatus {
+    /// None fetched yet (the first request fetches one).
+    None,
+    /// A token the server said is valid for `expires_in` more.
+    Valid {
+        /// Time until the token's `expires_in` runs out.
+        expires_in: Duration,
+    },
+    /// The cached token's lifetime has passed (the next request fetches a new one).
+    Expired,
+    /// A token request is under way.
+    Fetching,
+}
+
+impl Auth {
+    /// Appends what makes this credential one caller's to `out`, each part length-prefixed
+    /// (a per-credential cache key holds a SHA-256 of it, never the bytes: issue 18).
+    /// Returns `false` for a user's own scheme, whose identity the runtime cannot read.
+    #[cfg_attr(not(feature = "cache"), allow(dead_code))]
+    pub(crate) fn identity(&self, out: &mut Vec<u8>) -> bool {
+        let mut push = |part: &str| {
+            out.extend_from_slice(&(part.len() as u64).to_be_bytes());
+            out.extend_from_slice(part.as_bytes());
+        };
+        match self {
+            Auth::None => {}
+            Auth::ApiKey { name, key, .. } => {
+                push(name);
+                push(key.expose());
+            }
+            Auth::Bearer(token) => push(token.expose()),
+            Auth::Basic { username, password } => {
+                push(username);
+                push(password.expose());
+            }
+            Auth::OAuth2(oauth) => {
+                push(&oauth.token_url);
+                push(&oauth.credentials.client_id);
+                push(oauth.credentials.client_secret.expose());
+            }
+            Auth::Custom(_) => return false,
+        }
+        true
+    }
+}
+
 /// A boxed, sendable future, as [`Authenticate`] returns.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -153,6 +201,7 @@ pub struct OAuth2 {
 struct CachedToken {
     access_token: Secret,
     refresh_at: Instant,
+    expires_at: Instant,
     generation: CredentialGeneration,
 }
 
@@ -230,7 +279,9 @@ impl OAuth2 {
         let refresh_at = Instant::now() + lifetime.saturating_sub(self.refresh_before_expiry);
         let access_token = Secret::new(token.access_token);
         let generation = CredentialGeneration(self.generations.fetch_add(1, Ordering::Relaxed) + 1);
-        *cache = Some(CachedToken { access_token: access_token.clone(), refresh_at, generation });
+        let expires_at = Instant::now() + lifetime;
+        *cache = Some(CachedToken { access_token: access_token.clone(), refresh_at, expires_at, generation });
+        crate::metrics::token_refresh("fetch");
         Ok((access_token, generation))
     }
 
@@ -240,6 +291,23 @@ impl OAuth2 {
         let mut cache = self.cache.lock().await;
         if cache.as_ref().is_some_and(|cached| cached.generation == used) {
             *cache = None;
+        }
+    }
+
+    /// The cached token's state, for a health report (issue 18): none fetched yet, valid
+    /// (and for how long), expired, or being fetched right now.
+    pub fn token_status(&self) -> TokenStatus {
+        let Ok(cache) = self.cache.try_lock() else { return TokenStatus::Fetching };
+        match cache.as_ref() {
+            None => TokenStatus::None,
+            Some(cached) => {
+                let now = Instant::now();
+                if now < cached.expires_at {
+                    TokenStatus::Valid { expires_in: cached.expires_at - now }
+                } else {
+                    TokenStatus::Expired
+                }
+            }
         }
     }
 

@@ -14,6 +14,7 @@ use tokio::time::Instant;
 use tracing::Instrument as _;
 
 use crate::auth::{Auth, Authenticate as _, CredentialGeneration, Credentials, UsedCredentials};
+use crate::circuit::{CircuitBreaker, CircuitBreakerConfig};
 use crate::error::{TransportError, TransportErrorKind};
 use crate::policy::{RetryPolicy, RetryStrategy, Timeouts};
 use crate::rate_limit::{RateLimitConfig, RateLimiter};
@@ -89,6 +90,11 @@ pub struct ClientConfig {
     pub rate_limits: Option<RateLimitConfig>,
     /// `User-Agent` header.
     pub user_agent: String,
+    /// Response caching (spec `cache`); `None`: none.
+    #[cfg(feature = "cache")]
+    pub cache: Option<crate::cache::CacheConfig>,
+    /// Circuit breaking (spec `circuit_breaker`); `None`: none.
+    pub circuit_breaker: Option<CircuitBreakerConfig>,
 }
 
 impl ClientConfig {
@@ -104,6 +110,9 @@ impl ClientConfig {
             retry: RetryConfig::default(),
             rate_limits: None,
             user_agent: user_agent.into(),
+            #[cfg(feature = "cache")]
+            cache: None,
+            circuit_breaker: None,
         }
     }
 }
@@ -127,6 +136,13 @@ struct Inner {
     retry: RetryConfig,
     budget: Option<RetryBudget>,
     rate_limiter: Option<RateLimiter>,
+    #[cfg(feature = "cache")]
+    cache: Option<crate::cache::ResponseCache>,
+    circuit: Option<CircuitBreaker>,
+    /// `server.address` and `server.port` of the base URL, for metrics.
+    server: (String, u16),
+    /// The requests left as the server last reported them (`u64::MAX`: never reported).
+    server_remaining: std::sync::atomic::AtomicU64,
 }
 
 /// A reqwest client builder with the TLS backend of this build ready.
@@ -157,8 +173,15 @@ impl Client {
             .user_agent(config.user_agent)
             .build()
             .map_err(TransportError::from_reqwest)?;
+        let host = parsed.host_str().unwrap_or_default().to_string();
+        let port = parsed.port_or_known_default().unwrap_or_default();
         Ok(Client {
             inner: Arc::new(Inner {
+                #[cfg(feature = "cache")]
+                cache: config.cache.map(crate::cache::ResponseCache::new),
+                circuit: config.circuit_breaker.map(|breaker| CircuitBreaker::new(breaker, host.clone())),
+                server: (host, port),
+                server_remaining: std::sync::atomic::AtomicU64::new(u64::MAX),
                 http,
                 base_url: config.base_url.trim_end_matches('/').to_string(),
                 origin: parsed.origin(),
@@ -198,6 +221,17 @@ impl Client {
         self.inner.rate_limiter.as_ref()
     }
 
+    /// The circuit breaker shared by this client's clones, if the spec declares one.
+    pub fn circuit_breaker(&self) -> Option<&CircuitBreaker> {
+        self.inner.circuit.as_ref()
+    }
+
+    /// The requests left in the server's window as its rate-limit header last said.
+    pub fn server_remaining(&self) -> Option<u64> {
+        let remaining = self.inner.server_remaining.load(std::sync::atomic::Ordering::Relaxed);
+        (remaining != u64::MAX).then_some(remaining)
+    }
+
     /// Sends a request through the declared reliability rules and returns the last raw
     /// response, whatever its status (the caller decodes and classifies it).
     ///
@@ -216,9 +250,90 @@ impl Client {
     /// they are retried for every method. Each retry draws on the retry budget; no retry
     /// starts that would end after the operation timeout.
     ///
+    /// With a response cache (feature `cache`), a fresh stored response is returned without
+    /// sending, and a stale one is revalidated ([`crate::cache`]). With a circuit breaker, an
+    /// attempt whose circuit is open is not sent, and no retry is started while it is open.
+    ///
     /// Errors: the last transport failure (connect, TLS, timeout, reset), an invalid header
-    /// value, or an operation timeout.
+    /// value, an operation timeout, or an open circuit
+    /// ([`crate::TransportErrorKind::CircuitOpen`]).
     pub async fn execute(&self, request: &RequestSpec) -> Result<RawResponse, TransportError> {
+        #[cfg(feature = "cache")]
+        if let Some(cache) = &self.inner.cache {
+            return self.execute_cached(cache, request).await;
+        }
+        self.execute_sending(request, &[]).await
+    }
+
+    /// Through the response cache: a fresh hit, or the request sent (conditionally when a
+    /// stale entry can be revalidated) and its response given to the cache.
+    #[cfg(feature = "cache")]
+    async fn execute_cached(
+        &self,
+        cache: &crate::cache::ResponseCache,
+        request: &RequestSpec,
+    ) -> Result<RawResponse, TransportError> {
+        use crate::cache::{CredentialKey, Lookup};
+        if !cache.may_cache(request.operation, &request.method) {
+            return self.execute_sending(request, &[]).await;
+        }
+        // Hashing the credential is only worth it where the endpoint is per credential;
+        // elsewhere a request that carries one is simply not cached.
+        let credential = if cache.per_credential(request.operation) {
+            self.credential_key(request)
+        } else if !matches!(self.inner.auth, Auth::None)
+            || self.inner.credentials.choose(request.auth).is_some_and(|chosen| !chosen.is_empty())
+        {
+            return self.execute_sending(request, &[]).await;
+        } else {
+            CredentialKey::Anonymous
+        };
+        let own_headers = request
+            .headers
+            .iter()
+            .filter_map(|(name, value)| Some((HeaderName::from_bytes(name.as_bytes()).ok()?, HeaderValue::from_str(value).ok()?)))
+            .collect();
+        let url = self.url(request);
+        match cache.lookup(request.operation, &request.method, &url, own_headers, credential).await {
+            Lookup::Bypass => self.execute_sending(request, &[]).await,
+            Lookup::Fresh(raw) => Ok(raw),
+            Lookup::Send(pending) => {
+                let raw = self.execute_sending(request, &pending.conditional).await?;
+                Ok(cache.complete(request.operation, pending, raw).await)
+            }
+        }
+    }
+
+    /// Whose response a request would get: what the client-wide auth and the request's
+    /// chosen credentials are made of, hashed.
+    #[cfg(feature = "cache")]
+    fn credential_key(&self, request: &RequestSpec) -> crate::cache::CredentialKey {
+        use crate::cache::CredentialKey;
+        let mut identity = Vec::new();
+        let mut readable = self.inner.auth.identity(&mut identity);
+        for position in self.inner.credentials.choose(request.auth).unwrap_or_default() {
+            if let Some(auth) = self.inner.credentials.names().nth(position).and_then(|name| self.inner.credentials.get(name)) {
+                readable &= auth.identity(&mut identity);
+            }
+        }
+        match (readable, identity.is_empty()) {
+            (false, _) => CredentialKey::Opaque,
+            (true, true) => CredentialKey::Anonymous,
+            (true, false) => CredentialKey::Hashed(crate::cache::credential_hash(&[&identity])),
+        }
+    }
+
+    /// Like [`Client::execute`], never answered from the response cache nor stored in it
+    /// (a health probe must reach the server).
+    pub async fn execute_uncached(&self, request: &RequestSpec) -> Result<RawResponse, TransportError> {
+        self.execute_sending(request, &[]).await
+    }
+
+    async fn execute_sending(
+        &self,
+        request: &RequestSpec,
+        conditional: &[(HeaderName, HeaderValue)],
+    ) -> Result<RawResponse, TransportError> {
         let span = tracing::info_span!(
             "accord.request",
             operation = request.operation,
@@ -227,7 +342,7 @@ impl Client {
             status = tracing::field::Empty,
         );
         let deadline = self.inner.timeouts.operation.map(|limit| Instant::now() + limit);
-        let run = self.run(request, deadline);
+        let run = self.run(request, deadline, conditional);
         let result = match deadline {
             Some(deadline) => match tokio::time::timeout_at(deadline, run).instrument(span.clone()).await {
                 Ok(result) => result,
@@ -248,8 +363,16 @@ impl Client {
         result
     }
 
-    async fn run(&self, request: &RequestSpec, deadline: Option<Instant>) -> Result<RawResponse, TransportError> {
-        let headers = self.request_headers(request)?;
+    async fn run(
+        &self,
+        request: &RequestSpec,
+        deadline: Option<Instant>,
+        conditional: &[(HeaderName, HeaderValue)],
+    ) -> Result<RawResponse, TransportError> {
+        let mut headers = self.request_headers(request)?;
+        for (name, value) in conditional {
+            headers.insert(name.clone(), value.clone());
+        }
         // The credentials are chosen once per request: the first alternative of its
         // requirement the client holds. Unmet, the request fails here, unless the user
         // replaced the spec's auth or allowed anonymous requests.
@@ -268,17 +391,46 @@ impl Client {
         loop {
             attempt += 1;
             tracing::Span::current().record("attempts", attempt);
+            // An open circuit refuses before the rate limiter is asked for a token.
+            let permit = match &self.inner.circuit {
+                Some(breaker) => Some(breaker.admit(request.operation).await?),
+                None => None,
+            };
             if let Some(limiter) = &self.inner.rate_limiter {
                 let waited = limiter.acquire(request.operation).await;
                 if !waited.is_zero() {
                     tracing::debug!(wait_ms = waited.as_millis() as u64, "waited for the client-side rate limit");
+                    crate::metrics::rate_limit_wait(request.operation, waited);
                 }
             }
             let attempt_span = tracing::debug_span!("accord.attempt", attempt, status = tracing::field::Empty);
+            let started = Instant::now();
             let (outcome, used) = self.attempt(request, &headers, &chosen).instrument(attempt_span.clone()).await;
+            crate::metrics::request(
+                crate::metrics::RequestAttributes {
+                    method: request.method.as_str(),
+                    server_address: &self.inner.server.0,
+                    server_port: self.inner.server.1,
+                    operation: request.operation,
+                },
+                started.elapsed(),
+                outcome.as_ref().ok().map(|raw| raw.status),
+                outcome.as_ref().err().map(|error| transport_kind_name(error.kind())),
+            );
+            if let (Some(breaker), Some(permit)) = (&self.inner.circuit, &permit) {
+                breaker.record(permit, outcome.as_ref().map(|raw| raw.status).map_err(TransportError::kind)).await;
+            }
             if let (Ok(raw), Some(limiter)) = (&outcome, &self.inner.rate_limiter) {
                 attempt_span.record("status", raw.status);
                 limiter.observe(request.operation, &raw.headers);
+                if let Some(remaining) = limiter
+                    .config()
+                    .remaining_header
+                    .and_then(|name| raw.headers.get(name)?.to_str().ok()?.trim().parse::<u64>().ok())
+                {
+                    self.inner.server_remaining.store(remaining, std::sync::atomic::Ordering::Relaxed);
+                    crate::metrics::rate_limit_remaining(request.operation, remaining);
+                }
             }
             let strategy = retry.classifier.classify(match &outcome {
                 Ok(raw) => Outcome::Response(raw),
@@ -316,6 +468,7 @@ impl Client {
                         return self.settle(outcome, last_retry_cost);
                     }
                     refreshed = true;
+                    crate::metrics::token_refresh("refresh_auth");
                     tracing::info!(attempt, "credentials refreshed after a refresh_auth error");
                     continue;
                 }
@@ -344,6 +497,13 @@ impl Client {
                     return self.settle(outcome, last_retry_cost);
                 }
             };
+            // An open circuit would refuse the retry: spend no budget on it, return the failure.
+            if let Some(breaker) = &self.inner.circuit
+                && breaker.is_open(request.operation).await
+            {
+                tracing::info!(attempt, "circuit open; not retrying");
+                return outcome;
+            }
             if let (Some(budget), Some(cost)) = (&self.inner.budget, budget_cost) {
                 // The decision priced the retry from a snapshot; other requests may have
                 // spent the tokens since.
@@ -354,6 +514,7 @@ impl Client {
                 last_retry_cost = Some(cost);
             }
             retries += 1;
+            crate::metrics::retry(request.operation, strategy.as_str());
             tracing::info!(
                 attempt,
                 status = status.unwrap_or(0),
@@ -414,6 +575,22 @@ impl Client {
         Ok(headers)
     }
 
+    /// The URL a request goes to: its absolute URL (a next-page link), or the base URL, the
+    /// path and the query.
+    fn url(&self, request: &RequestSpec) -> String {
+        if let Some(url) = &request.absolute_url {
+            return url.clone();
+        }
+        // The pairs are already encoded by their style (`crate::style`), so they are
+        // joined as they are: reqwest's `query` would encode the separators again.
+        let mut url = format!("{}{}", self.inner.base_url, request.path);
+        if !request.query.is_empty() {
+            url.push(if url.contains('?') { '&' } else { '?' });
+            url.push_str(&crate::style::query_string(&request.query));
+        }
+        url
+    }
+
     /// One attempt, with the client-wide auth and the `chosen` named credentials; returns
     /// the generations they used.
     async fn attempt(
@@ -437,16 +614,7 @@ impl Client {
                 }
                 self.inner.http.request(request.method.clone(), parsed)
             }
-            None => {
-                // The pairs are already encoded by their style (`crate::style`), so they are
-                // joined as they are: reqwest's `query` would encode the separators again.
-                let mut url = format!("{}{}", self.inner.base_url, request.path);
-                if !request.query.is_empty() {
-                    url.push(if url.contains('?') { '&' } else { '?' });
-                    url.push_str(&crate::style::query_string(&request.query));
-                }
-                self.inner.http.request(request.method.clone(), &url)
-            }
+            None => self.inner.http.request(request.method.clone(), self.url(request)),
         };
         // The attempt timeout is the reqwest client's own (set in `Client::new`), so no
         // per-request timer is added here.
@@ -472,6 +640,17 @@ impl Client {
             Err(error) => return (Err(error), (generation, UsedCredentials::default())),
         };
         (send(builder).await, (generation, used))
+    }
+}
+
+/// `error.type` of a transport failure (OpenTelemetry semantic conventions).
+fn transport_kind_name(kind: TransportErrorKind) -> &'static str {
+    match kind {
+        TransportErrorKind::Connect => "connect",
+        TransportErrorKind::Timeout => "timeout",
+        TransportErrorKind::Network => "network",
+        TransportErrorKind::Invalid => "invalid",
+        TransportErrorKind::CircuitOpen => "circuit_open",
     }
 }
 

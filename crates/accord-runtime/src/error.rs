@@ -21,6 +21,24 @@ pub enum TransportErrorKind {
     /// The request could not be built (invalid URL or header value, token endpoint refused
     /// the credentials): retrying cannot help.
     Invalid,
+    /// A circuit breaker is open: the request was not sent ([`TransportError::circuit_open`]
+    /// says which circuit and when it will let a probe through). Never retried.
+    CircuitOpen,
+}
+
+/// A request refused without being sent because its circuit is open (issue 18).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CircuitOpen {
+    /// The circuit: the operation name, or the host, as the spec's `circuit_breaker.scope`.
+    pub circuit: String,
+    /// Time until the circuit lets a probe through (zero while probes are under way).
+    pub retry_in: std::time::Duration,
+}
+
+impl fmt::Display for CircuitOpen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "circuit `{}` is open; next probe in {} ms", self.circuit, self.retry_in.as_millis())
+    }
 }
 
 /// The request did not produce an HTTP response (connect, TLS, timeout, reset) or the
@@ -30,6 +48,7 @@ pub struct TransportError {
     kind: TransportErrorKind,
     message: String,
     source: Option<reqwest::Error>,
+    circuit_open: Option<Box<CircuitOpen>>,
 }
 
 impl TransportError {
@@ -47,17 +66,32 @@ impl TransportError {
         // reqwest's Display includes the URL but never headers; the URL carries no
         // credential unless an API key goes in the query, so the URL is left out.
         let error = error.without_url();
-        TransportError { kind, message: error.to_string(), source: Some(error) }
+        TransportError { kind, message: error.to_string(), source: Some(error), circuit_open: None }
     }
 
     /// A transport error with a message (e.g. an invalid base URL or header value).
     pub fn message(message: impl Into<String>) -> Self {
-        TransportError { kind: TransportErrorKind::Invalid, message: message.into(), source: None }
+        TransportError { kind: TransportErrorKind::Invalid, message: message.into(), source: None, circuit_open: None }
     }
 
     /// A transport error of a given kind with a message.
     pub fn new(kind: TransportErrorKind, message: impl Into<String>) -> Self {
-        TransportError { kind, message: message.into(), source: None }
+        TransportError { kind, message: message.into(), source: None, circuit_open: None }
+    }
+
+    /// A request refused by an open circuit.
+    pub fn from_circuit_open(open: CircuitOpen) -> Self {
+        TransportError {
+            kind: TransportErrorKind::CircuitOpen,
+            message: open.to_string(),
+            source: None,
+            circuit_open: Some(Box::new(open)),
+        }
+    }
+
+    /// The open circuit that refused the request, if that is what this error is.
+    pub fn circuit_open(&self) -> Option<&CircuitOpen> {
+        self.circuit_open.as_deref()
     }
 
     /// What kind of failure this is.

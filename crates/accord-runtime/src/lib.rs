@@ -7,10 +7,15 @@
 //! client shares one tested implementation. The crate stays light (no syn, no YAML).
 
 pub mod auth;
+#[cfg(feature = "cache")]
+pub mod cache;
+pub mod circuit;
 pub mod client;
 pub mod de;
 pub mod error;
 pub mod form;
+pub mod health;
+pub mod metrics;
 pub mod multipart;
 pub mod paginate;
 pub mod policy;
@@ -19,6 +24,7 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod secret;
+pub mod store;
 pub mod style;
 pub mod types;
 /// Webhook decoding and signature verification (runtime feature `webhooks`, on when the spec
@@ -30,9 +36,14 @@ pub mod webhook;
 /// retry budget), defined once for the compiler and the runtime.
 pub use accord_contract::wire::defaults;
 pub use auth::{Auth, Authenticate, ClientCredentials, Credentials, Requirement};
+#[cfg(feature = "cache")]
+pub use cache::{CacheConfig, EndpointCache};
+pub use circuit::{CircuitBreakerConfig, CircuitScope};
+pub use health::{Health, HealthCheck};
+pub use store::CircuitSettings;
 pub use client::{Client, ClientConfig, DefaultHeader, RetryConfig};
 pub use error::{
-    ApiErrorResponse, DecodeError, MAX_ERROR_EXCERPT, TransportError, TransportErrorKind, body_excerpt, excerpt,
+    ApiErrorResponse, CircuitOpen, DecodeError, MAX_ERROR_EXCERPT, TransportError, TransportErrorKind, body_excerpt, excerpt,
 };
 pub use multipart::{File, Multipart, MultipartBody};
 pub use paginate::PageStyle;

@@ -12,6 +12,9 @@ pub use accord_contract::wire::{
 // Plain enums of the spec language that only the compiler uses: emitters name them through
 // the IR.
 pub use crate::spec::{DeliveryGuarantee, SignaturePreset, SpecStatus};
+
+pub mod operational;
+pub use operational::OperationalIr;
 pub use accord_contract::{ApiKey, AuthScheme, Basic, Bearer, OAuth2ClientCredentials, Requirement};
 
 /// Where an IR node came from in the spec.
@@ -70,6 +73,8 @@ pub struct Ir {
     pub rate_limits: RateLimitsIr,
     /// Operations in spec order.
     pub operations: Vec<Operation>,
+    /// Caching, circuit breaking and the health check (issue 18).
+    pub operational: OperationalIr,
     /// Webhooks.
     pub webhooks: Option<WebhooksIr>,
     /// Test scenarios.

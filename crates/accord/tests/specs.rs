@@ -9,6 +9,8 @@ use accord::diag::codes;
 use accord::emit::Options;
 use accord::project::{Failure, compile_spec, compile_specs, generate_all, read_source, spec_files};
 
+#[path = "specs/export.rs"]
+mod export;
 #[path = "specs/hostile.rs"]
 mod hostile;
 
@@ -104,8 +106,8 @@ fn good_specs_compile() {
 }
 
 /// Files generated from every spec set alike, so not snapshotted: each must be the bytes
-/// `generated/` holds (the JSON Schema of the spec language, and the book's Mermaid loader).
-const SHARED_FILES: [&str; 2] = ["accord.schema.json", "docs/mermaid-init.js"];
+/// `generated/` holds (the JSON Schema of the spec language, the book's Mermaid loader and table style).
+const SHARED_FILES: [&str; 3] = ["accord.schema.json", "docs/mermaid-init.js", "docs/tables.css"];
 
 /// Folder of the good specs' golden output, one snapshot per generated file.
 const GOOD_SPEC_SNAPSHOTS: &str = "snapshots/good-specs";
@@ -371,7 +373,8 @@ fn the_docs_book_has_its_layout_and_every_page_links_models_endpoints_and_errors
             "src/sendgrid.md",
             "src/stripe.md",
             "src/svix.md",
-            "src/twilio.md"
+            "src/twilio.md",
+            "tables.css"
         ]
     );
     let file = |path: &str| &book.iter().find(|f| f.path == Path::new(path)).expect(path).contents;

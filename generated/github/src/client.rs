@@ -236,6 +236,38 @@ impl ClientBuilder {
                 ),
         };
         config.rate_limits = self.rate_limits.unwrap_or_else(rate_limits);
+        const CACHED_ENDPOINTS: &[::accord_runtime::EndpointCache] = &[
+            ::accord_runtime::EndpointCache {
+                operation: "get_repository",
+                enabled: true,
+                ttl: ::std::option::Option::None,
+                per_credential: true,
+            },
+            ::accord_runtime::EndpointCache {
+                operation: "list_issues",
+                enabled: true,
+                ttl: ::std::option::Option::None,
+                per_credential: true,
+            },
+            ::accord_runtime::EndpointCache {
+                operation: "get_issue",
+                enabled: true,
+                ttl: ::std::option::Option::None,
+                per_credential: true,
+            },
+            ::accord_runtime::EndpointCache {
+                operation: "list_issue_comments",
+                enabled: true,
+                ttl: ::std::option::Option::None,
+                per_credential: true,
+            },
+        ];
+        config.cache = ::std::option::Option::Some(::accord_runtime::CacheConfig {
+            max_entries: 1000u64,
+            max_bytes: 16777216u64,
+            endpoints: CACHED_ENDPOINTS,
+            store: ::std::option::Option::None,
+        });
         let inner = ::accord_runtime::Client::new(config)
             .map_err(crate::errors::Error::Transport)?;
         ::std::result::Result::Ok(Client { inner })
@@ -269,7 +301,9 @@ impl Client {
             .inner
             .execute(request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<::accord_runtime::serde_json::Value>(raw)
     }
 
@@ -504,7 +538,9 @@ impl<'a> GetRepositoryRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::Repository>(raw)
     }
 
@@ -669,7 +705,9 @@ impl<'a> ListIssuesRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<::std::vec::Vec<crate::models::Issue>>(raw)
     }
 
@@ -802,7 +840,9 @@ impl<'a> CreateIssueRequest2<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::Issue>(raw)
     }
 
@@ -869,7 +909,9 @@ impl<'a> GetIssueRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::Issue>(raw)
     }
 
@@ -943,7 +985,9 @@ impl<'a> UpdateIssueRequest2<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::Issue>(raw)
     }
 
@@ -1043,7 +1087,9 @@ impl<'a> ListIssueCommentsRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<
             ::std::vec::Vec<crate::models::IssueComment>,
         >(raw)
@@ -1157,7 +1203,9 @@ impl<'a> CreateIssueCommentRequest2<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::IssueComment>(raw)
     }
 

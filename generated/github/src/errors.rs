@@ -22,6 +22,9 @@ pub enum Error {
     Transport(::accord_runtime::TransportError),
     /// A body did not match its model.
     Decode(::accord_runtime::DecodeError),
+    /// The request was not sent: its circuit is open (spec: `circuit_breaker`) after
+    /// repeated failures; it carries the circuit and when it will let a probe through.
+    CircuitOpen(::accord_runtime::CircuitOpen),
     /// The client is misconfigured (e.g. no credentials).
     Config(::std::string::String),
 }
@@ -37,6 +40,7 @@ impl ::std::fmt::Display for Error {
             }
             Error::Transport(error) => write!(f, "{error}"),
             Error::Decode(error) => write!(f, "{error}"),
+            Error::CircuitOpen(open) => write!(f, "{open}"),
             Error::Config(message) => write!(f, "client configuration: {message}"),
         }
     }
@@ -217,7 +221,10 @@ pub const RETRY_CLASSIFIER: ::accord_runtime::StatusClassifier = ::accord_runtim
 
 impl ::accord_runtime::ClientError for Error {
     fn transport(error: ::accord_runtime::TransportError) -> Self {
-        Error::Transport(error)
+        match error.circuit_open() {
+            ::std::option::Option::Some(open) => Error::CircuitOpen(open.clone()),
+            ::std::option::Option::None => Error::Transport(error),
+        }
     }
 
     fn decode(error: ::accord_runtime::DecodeError) -> Self {

@@ -331,6 +331,35 @@ impl ClientBuilder {
                 ),
         };
         config.rate_limits = self.rate_limits.unwrap_or_else(rate_limits);
+        const CACHED_ENDPOINTS: &[::accord_runtime::EndpointCache] = &[
+            ::accord_runtime::EndpointCache {
+                operation: "list_orders",
+                enabled: true,
+                ttl: ::std::option::Option::Some(
+                    ::std::time::Duration::from_millis(30000u64),
+                ),
+                per_credential: true,
+            },
+        ];
+        config.cache = ::std::option::Option::Some(::accord_runtime::CacheConfig {
+            max_entries: 1000u64,
+            max_bytes: 8388608u64,
+            endpoints: CACHED_ENDPOINTS,
+            store: ::std::option::Option::None,
+        });
+        config.circuit_breaker = ::std::option::Option::Some(::accord_runtime::CircuitBreakerConfig {
+            scope: ::accord_runtime::CircuitScope::Endpoint,
+            settings: ::accord_runtime::CircuitSettings {
+                failure_threshold: ::std::option::Option::Some(5u32),
+                failure_rate: ::std::option::Option::None,
+                minimum_calls: 10u32,
+                window: ::std::time::Duration::from_millis(60000u64),
+                open_for: ::std::time::Duration::from_millis(30000u64),
+                half_open_probes: 1u32,
+            },
+            exempt: &[],
+            store: ::std::option::Option::None,
+        });
         let inner = ::accord_runtime::Client::new(config)
             .map_err(crate::errors::Error::Transport)?;
         ::std::result::Result::Ok(Client { inner })
@@ -364,8 +393,33 @@ impl Client {
             .inner
             .execute(request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<::accord_runtime::serde_json::Value>(raw)
+    }
+
+    /// Checks the API's health: sends `list_orders` (spec: `health`; healthy: status 200) and reports it with the state of every circuit, every credential (a token's validity and time left) and the rate-limit headroom, as one value to expose on a readiness endpoint (it is `Serialize`).
+    ///
+    /// Errors: `Decode` when the probe request cannot be built.
+    pub async fn health(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::Health, crate::errors::Error> {
+        const CHECK: ::accord_runtime::HealthCheck = ::accord_runtime::HealthCheck {
+            operation: "list_orders",
+            healthy_statuses: &[200u16],
+            body_equals: ::std::option::Option::None,
+        };
+        let request = self.list_orders().request()?;
+        ::std::result::Result::Ok(self.inner.health(&request, &CHECK).await)
+    }
+
+    /// The circuit breaker (spec: `circuit_breaker`), shared by this client's clones:
+    /// each circuit's state, for dashboards and tests.
+    pub fn circuit_breaker(
+        &self,
+    ) -> ::std::option::Option<&::accord_runtime::circuit::CircuitBreaker> {
+        self.inner.circuit_breaker()
     }
 
     /// Sends `POST /api/v1/orders` (spec: `endpoints.create_order`).
@@ -519,7 +573,9 @@ impl<'a> CreateOrderRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::Order>(raw)
     }
 
@@ -584,7 +640,9 @@ impl<'a> GetOrderRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::Order>(raw)
     }
 
@@ -672,7 +730,9 @@ impl<'a> ListOrdersRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::OrderPage>(raw)
     }
 
@@ -788,7 +848,9 @@ impl<'a> CancelOrderRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::Order>(raw)
     }
 
@@ -855,7 +917,9 @@ impl<'a> AttachDocumentRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::Document>(raw)
     }
 

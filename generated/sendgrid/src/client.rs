@@ -260,7 +260,9 @@ impl Client {
             .inner
             .execute(request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<::accord_runtime::serde_json::Value>(raw)
     }
 
@@ -316,7 +318,9 @@ impl<'a> SendMailRequest2<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<()>(raw)
     }
 

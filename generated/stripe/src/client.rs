@@ -302,7 +302,9 @@ impl Client {
             .inner
             .execute(request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<::accord_runtime::serde_json::Value>(raw)
     }
 
@@ -555,7 +557,9 @@ impl<'a> CreateCustomerRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::Customer>(raw)
     }
 
@@ -627,7 +631,9 @@ impl<'a> RetrieveCustomerRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::CustomerOrDeletedCustomer>(raw)
     }
 
@@ -708,7 +714,9 @@ impl<'a> UpdateCustomerRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::Customer>(raw)
     }
 
@@ -778,7 +786,9 @@ impl<'a> DeleteCustomerRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::DeletedCustomer>(raw)
     }
 
@@ -893,7 +903,9 @@ impl<'a> ListCustomersRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::CustomerList>(raw)
     }
 
@@ -1019,7 +1031,9 @@ impl<'a> CreatePaymentIntentRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::PaymentIntent>(raw)
     }
 
@@ -1096,7 +1110,9 @@ impl<'a> RetrievePaymentIntentRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::PaymentIntent>(raw)
     }
 
@@ -1180,7 +1196,9 @@ impl<'a> ConfirmPaymentIntentRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::PaymentIntent>(raw)
     }
 
@@ -1291,7 +1309,9 @@ impl<'a> ListPaymentIntentsRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::PaymentIntentList>(raw)
     }
 

@@ -275,7 +275,9 @@ impl Client {
             .inner
             .execute(request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<::accord_runtime::serde_json::Value>(raw)
     }
 
@@ -528,7 +530,9 @@ impl<'a> ListApplicationsRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::ListResponseApplicationOut>(raw)
     }
 
@@ -670,7 +674,9 @@ impl<'a> CreateApplicationRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::ApplicationOut>(raw)
     }
 
@@ -737,7 +743,9 @@ impl<'a> GetApplicationRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::ApplicationOut>(raw)
     }
 
@@ -792,7 +800,9 @@ impl<'a> DeleteApplicationRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<()>(raw)
     }
 
@@ -871,7 +881,9 @@ impl<'a> CreateMessageRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::MessageOut>(raw)
     }
 
@@ -973,7 +985,9 @@ impl<'a> ListEndpointsRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::ListResponseEndpointOut>(raw)
     }
 
@@ -1080,7 +1094,9 @@ impl<'a> GetEndpointSecretRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::EndpointSecretOut>(raw)
     }
 

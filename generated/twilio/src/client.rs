@@ -270,7 +270,9 @@ impl Client {
             .inner
             .execute(request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<::accord_runtime::serde_json::Value>(raw)
     }
 
@@ -400,7 +402,9 @@ impl<'a> CreateMessageRequest2<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::Message>(raw)
     }
 
@@ -463,7 +467,9 @@ impl<'a> FetchMessageRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::Message>(raw)
     }
 
@@ -610,7 +616,9 @@ impl<'a> ListMessagesRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<crate::models::ListMessageResponse>(raw)
     }
 
@@ -724,7 +732,9 @@ impl<'a> DeleteMessageRequest<'a> {
             .inner
             .execute(&request)
             .await
-            .map_err(crate::errors::Error::Transport)?;
+            .map_err(
+                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
+            )?;
         crate::errors::decode_response::<()>(raw)
     }
 

@@ -16,6 +16,7 @@ mod auth;
 mod endpoints;
 mod errors;
 mod models;
+mod operational;
 pub mod params;
 mod scenarios;
 pub mod spec_name;
@@ -40,6 +41,7 @@ pub fn check(spec: &Spec, positions: &Positions) -> Vec<Diagnostic> {
     checker.timeouts();
     checker.rate_limits();
     checker.endpoints();
+    checker.operational();
     checker.webhooks();
     checker.scenarios();
     checker.prose();

@@ -231,7 +231,7 @@ pub fn type_schema(ty: &TypeExpr) -> Value {
 
 /// `schema` with the constraint keywords added (JSON Schema 2020-12 allows them beside a
 /// `$ref`).
-fn constrained(schema: Value, constraints: &Constraints) -> Value {
+pub(crate) fn constrained(schema: Value, constraints: &Constraints) -> Value {
     let Value::Object(mut object) = schema else { return schema };
     let mut put = |key: &str, value: Option<Value>| {
         if let Some(value) = value {

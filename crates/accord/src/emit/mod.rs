@@ -9,6 +9,7 @@
 pub mod contract;
 pub mod docs;
 mod emitter;
+pub mod openapi;
 pub mod prose;
 pub mod rust;
 pub mod schema;

@@ -22,10 +22,12 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("client_readme.md.j2", include_str!("../../../../templates/client_readme.md.j2")),
     ("book.toml.j2", include_str!("../../../../templates/book.toml.j2")),
     ("mermaid-init.js.j2", include_str!("../../../../templates/mermaid-init.js.j2")),
+    ("tables.css.j2", include_str!("../../../../templates/tables.css.j2")),
     ("index.md.j2", include_str!("../../../../templates/index.md.j2")),
     ("spec.md.j2", include_str!("../../../../templates/spec.md.j2")),
     ("summary.md.j2", include_str!("../../../../templates/summary.md.j2")),
     ("macros.j2", include_str!("../../../../templates/macros.j2")),
+    ("operational.md.j2", include_str!("../../../../templates/operational.md.j2")),
 ];
 
 /// A ready template environment.

@@ -158,6 +158,13 @@ impl Lowerer<'_> {
                         continue;
                     } else if field.nullable {
                         Value::Null
+                    } else if let Some(text) = (field.ty == TypeExpr::String
+                        && field.constraints.pattern.is_none()
+                        && field.constraints.allowed_values.is_empty())
+                    .then(|| super::example_names::text_for(&field.wire_name))
+                    .flatten()
+                    {
+                        constrained(json!(text), &field.constraints, budget)
                     } else {
                         constrained(self.sample_within(&field.ty, depth + 1, budget), &field.constraints, budget)
                     };

@@ -15,7 +15,9 @@ use crate::spec::{self, Positions, Required, Spec, TypeRef};
 use crate::units::{parse_duration, parse_rate};
 
 mod dedup;
+mod example_names;
 mod examples;
+mod operational;
 mod operations;
 mod scenarios;
 mod types;
@@ -109,6 +111,7 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
         retry: lowerer.retry(),
         timeouts: lowerer.timeouts(),
         rate_limits: lowerer.rate_limits(),
+        operational: operational::lower(spec, &operations),
         operations,
         webhooks,
         scenarios: Vec::new(),

@@ -81,6 +81,18 @@ pub struct Spec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub rate_limits: Option<RateLimits>,
+    /// Response caching of safe endpoints (RFC 9111).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub cache: Option<super::Cache>,
+    /// Circuit breaking: fail fast while the provider is failing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub circuit_breaker: Option<super::CircuitBreaker>,
+    /// The health check `client.health()` runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub health: Option<super::Health>,
     /// The operations, keyed by snake_case operation name.
     pub endpoints: IndexMap<String, Endpoint>,
     /// Webhooks the provider sends.
@@ -770,6 +782,10 @@ pub struct Endpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub auth: Option<Requirement>,
+    /// Response caching of this endpoint (a `GET` or `HEAD`), overriding HTTP's rules alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub cache: Option<super::EndpointCache>,
 }
 
 /// Constant headers and query parameters of an endpoint: sent on every request by the client

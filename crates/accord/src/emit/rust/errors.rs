@@ -68,6 +68,9 @@ fn error_enum() -> TokenStream {
             Transport(::accord_runtime::TransportError),
             /// A body did not match its model.
             Decode(::accord_runtime::DecodeError),
+            /// The request was not sent: its circuit is open (spec: `circuit_breaker`) after
+            /// repeated failures; it carries the circuit and when it will let a probe through.
+            CircuitOpen(::accord_runtime::CircuitOpen),
             /// The client is misconfigured (e.g. no credentials).
             Config(::std::string::String),
         }
@@ -79,6 +82,7 @@ fn error_enum() -> TokenStream {
                     Error::UnexpectedStatus { status, .. } => write!(f, "undeclared HTTP status {status}"),
                     Error::Transport(error) => write!(f, "{error}"),
                     Error::Decode(error) => write!(f, "{error}"),
+                    Error::CircuitOpen(open) => write!(f, "{open}"),
                     Error::Config(message) => write!(f, "client configuration: {message}"),
                 }
             }
@@ -316,7 +320,10 @@ fn decoding_fns() -> TokenStream {
     quote! {
         impl ::accord_runtime::ClientError for Error {
             fn transport(error: ::accord_runtime::TransportError) -> Self {
-                Error::Transport(error)
+                match error.circuit_open() {
+                    ::std::option::Option::Some(open) => Error::CircuitOpen(open.clone()),
+                    ::std::option::Option::None => Error::Transport(error),
+                }
             }
 
             fn decode(error: ::accord_runtime::DecodeError) -> Self {

@@ -42,6 +42,9 @@ pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
             SignatureAlgorithm::HmacSha256 | SignatureAlgorithm::HmacSha1 => {}
         }
     }
+    if ir.operational.cache.is_some() {
+        features.insert("cache", "Responses are cached (spec `cache`): http-cache-semantics and moka");
+    }
     features
 }
 
@@ -86,8 +89,8 @@ mod tests {
 
     #[test]
     fn a_spec_using_every_format_and_body_turns_each_feature_on() {
-        // orders: `decimal` prices, `date-time` timestamps, a multipart upload, HMAC webhooks.
-        assert_eq!(features_of("specs/orders.yaml"), ["date-time", "decimal", "multipart", "webhooks"]);
+        // orders: `decimal` prices, `date-time` timestamps, a multipart upload, HMAC webhooks, `cache`.
+        assert_eq!(features_of("specs/orders.yaml"), ["cache", "date-time", "decimal", "multipart", "webhooks"]);
     }
 
     #[test]

@@ -397,6 +397,7 @@ impl<'a> Importer<'a> {
             rate_limit: None,
             pagination,
             auth,
+            cache: None,
         }
     }
 

@@ -9,6 +9,7 @@ mod auth;
 mod endpoints;
 mod errors;
 mod models;
+mod operational;
 mod scenarios;
 mod webhooks;
 
@@ -16,12 +17,13 @@ pub use auth::*;
 pub use endpoints::*;
 pub use errors::*;
 pub use models::*;
+pub use operational::*;
 pub use scenarios::*;
 pub use webhooks::*;
 
 /// Every `spec::*` code, this module's first.
 pub(super) fn all() -> impl Iterator<Item = &'static Code> {
-    [ALL, auth::ALL, endpoints::ALL, errors::ALL, models::ALL, scenarios::ALL, webhooks::ALL]
+    [ALL, auth::ALL, endpoints::ALL, errors::ALL, models::ALL, operational::ALL, scenarios::ALL, webhooks::ALL]
         .into_iter()
         .flatten()
         .copied()
@@ -36,6 +38,7 @@ pub(super) fn constants() -> impl Iterator<Item = (&'static str, &'static Code)>
         endpoints::CONSTANTS,
         errors::CONSTANTS,
         models::CONSTANTS,
+        operational::CONSTANTS,
         scenarios::CONSTANTS,
         webhooks::CONSTANTS,
     ]

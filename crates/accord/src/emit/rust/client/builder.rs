@@ -166,6 +166,7 @@ fn build_fn(ir: &Ir, schemes: &[BuilderAuth]) -> TokenStream {
     let require_auth = require_auth(&ir.auth);
     let user_agent = lit(&format!("{}/{} (accord)", ir.crate_name, package_version(ir)));
     let headers = default_headers(ir);
+    let operational = super::operational::config_statements(ir);
     let timeouts = &ir.timeouts;
     let connect_ms = timeouts.connect_ms;
     let attempt_ms = timeouts.attempt_ms;
@@ -209,6 +210,7 @@ fn build_fn(ir: &Ir, schemes: &[BuilderAuth]) -> TokenStream {
                     .unwrap_or(::std::time::Duration::from_millis(::accord_runtime::defaults::MAX_RETRY_AFTER_MS)),
             };
             config.rate_limits = self.rate_limits.unwrap_or_else(rate_limits);
+            #operational
             let inner = ::accord_runtime::Client::new(config).map_err(crate::errors::Error::Transport)?;
             ::std::result::Result::Ok(Client { inner })
         }

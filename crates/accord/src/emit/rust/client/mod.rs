@@ -9,6 +9,7 @@ mod builder;
 mod environment;
 mod methods;
 mod multipart;
+mod operational;
 mod pagination;
 mod rate_limits;
 mod request;
@@ -49,6 +50,7 @@ fn client_head(ir: &Ir) -> TokenStream {
     let client = client_struct(ir);
     let builder = builder::client_builder(ir);
     let methods: Vec<TokenStream> = ir.operations.iter().map(|op| methods::client_method(ir, op)).collect();
+    let operational = operational::client_methods(ir);
     quote! {
         //! The client, its builder, and one request builder per endpoint.
         #environment
@@ -78,9 +80,11 @@ fn client_head(ir: &Ir) -> TokenStream {
             ///
             /// Errors: as the typed methods.
             pub async fn send_raw(&self, request: &::accord_runtime::RequestSpec) -> ::std::result::Result<::accord_runtime::Response<::accord_runtime::serde_json::Value>, crate::errors::Error> {
-                let raw = self.inner.execute(request).await.map_err(crate::errors::Error::Transport)?;
+                let raw = self.inner.execute(request).await.map_err(<crate::errors::Error as ::accord_runtime::ClientError>::transport)?;
                 crate::errors::decode_response::<::accord_runtime::serde_json::Value>(raw)
             }
+
+            #operational
 
             #(#methods)*
         }

@@ -161,7 +161,7 @@ fn send_fns(ir: &Ir, op: &Operation, success: &TokenStream) -> TokenStream {
         /// Errors: as [`Self::send`].
         pub async fn send_full(self) -> ::std::result::Result<::accord_runtime::Response<#success>, crate::errors::Error> {
             let request = self.request()?;
-            let raw = self.client.inner.execute(&request).await.map_err(crate::errors::Error::Transport)?;
+            let raw = self.client.inner.execute(&request).await.map_err(<crate::errors::Error as ::accord_runtime::ClientError>::transport)?;
             #decode
         }
     }

@@ -1,0 +1,202 @@
+//! Metrics through the `metrics` crate's facade (feature `metrics`): the OpenTelemetry
+//! semantic conventions for HTTP clients, plus accord's own. Without the feature every
+//! function here is empty and inlined away; with it and no recorder installed, each call is
+//! the facade's no-op (one atomic load). An application installs a recorder of its choice
+//! (`metrics-exporter-prometheus`, `metrics-exporter-opentelemetry`, …).
+//!
+//! Why the `metrics` facade rather than the OpenTelemetry API: it is to metrics what `log`
+//! is to logging, a small dependency (no SDK, no async runtime, no protobuf) that a library
+//! calls and the application wires to any backend, OpenTelemetry's included; a runtime every
+//! generated client compiles should not choose the exporter.
+//!
+//! Names and attributes (OpenTelemetry semantic conventions 1.26, "HTTP client metrics",
+//! <https://opentelemetry.io/docs/specs/semconv/http/http-metrics/#http-client>):
+//! - `http.client.request.duration` (histogram, seconds): one per HTTP request sent (each
+//!   attempt), with `http.request.method`, `server.address`, `server.port`,
+//!   `http.response.status_code` (when a response came), `error.type` (the status code for
+//!   4xx/5xx, else the transport failure: `timeout`, `connect`, `network`, `invalid`), and
+//!   `accord.operation` (the spec's operation name).
+//!
+//! accord's own (all with `accord.operation` where one applies):
+//! - `accord.client.attempts` (counter): requests sent, every attempt counted.
+//! - `accord.client.retries` (counter) with `accord.retry.strategy` (`backoff`,
+//!   `after_header`, `refresh_auth`).
+//! - `accord.client.rate_limit.wait` (histogram, seconds): time spent waiting for the
+//!   client-side rate limiter (only waits longer than zero are recorded).
+//! - `accord.client.rate_limit.remaining` (gauge): the requests left as the server reports
+//!   them in its rate-limit header.
+//! - `accord.client.circuit.transitions` (counter) with `accord.circuit`,
+//!   `accord.circuit.from`, `accord.circuit.to`; `accord.client.circuit.rejected` (counter).
+//! - `accord.client.cache.requests` (counter) with `accord.cache.result`: `hit` (served
+//!   fresh), `revalidated` (a 304 made a stored response fresh again), `miss`.
+//! - `accord.client.token.refreshes` (counter): credentials renewed after a `refresh_auth`
+//!   error, and access tokens fetched from a token endpoint (`accord.token.reason`:
+//!   `refresh_auth` or `fetch`).
+
+#[cfg(feature = "metrics")]
+use std::sync::Once;
+use std::time::Duration;
+
+/// Metric names, as recorded.
+pub mod names {
+    /// OpenTelemetry's HTTP client request duration, in seconds.
+    pub const REQUEST_DURATION: &str = "http.client.request.duration";
+    /// Attempts sent.
+    pub const ATTEMPTS: &str = "accord.client.attempts";
+    /// Retries by strategy.
+    pub const RETRIES: &str = "accord.client.retries";
+    /// Waits for the client-side rate limiter, in seconds.
+    pub const RATE_LIMIT_WAIT: &str = "accord.client.rate_limit.wait";
+    /// Requests left, as the server reports.
+    pub const RATE_LIMIT_REMAINING: &str = "accord.client.rate_limit.remaining";
+    /// Circuit state changes.
+    pub const CIRCUIT_TRANSITIONS: &str = "accord.client.circuit.transitions";
+    /// Requests refused by an open circuit.
+    pub const CIRCUIT_REJECTED: &str = "accord.client.circuit.rejected";
+    /// Cache lookups by result.
+    pub const CACHE_REQUESTS: &str = "accord.client.cache.requests";
+    /// Credential refreshes and token fetches.
+    pub const TOKEN_REFRESHES: &str = "accord.client.token.refreshes";
+}
+
+#[cfg(feature = "metrics")]
+fn describe() {
+    static DESCRIBED: Once = Once::new();
+    DESCRIBED.call_once(|| {
+        use metrics::{Unit, describe_counter, describe_gauge, describe_histogram};
+        describe_histogram!(names::REQUEST_DURATION, Unit::Seconds, "Duration of HTTP client requests.");
+        describe_counter!(names::ATTEMPTS, "HTTP requests sent, every attempt counted.");
+        describe_counter!(names::RETRIES, "Retries, by the declared strategy.");
+        describe_histogram!(names::RATE_LIMIT_WAIT, Unit::Seconds, "Time waited for the client-side rate limiter.");
+        describe_gauge!(names::RATE_LIMIT_REMAINING, "Requests left as the server reports them.");
+        describe_counter!(names::CIRCUIT_TRANSITIONS, "Circuit breaker state changes.");
+        describe_counter!(names::CIRCUIT_REJECTED, "Requests refused by an open circuit.");
+        describe_counter!(names::CACHE_REQUESTS, "Response cache lookups by result.");
+        describe_counter!(names::TOKEN_REFRESHES, "Credential refreshes and access token fetches.");
+    });
+}
+
+/// The attributes of one HTTP request: method, server address and port, operation.
+#[derive(Debug, Clone, Copy)]
+pub struct RequestAttributes<'a> {
+    /// `http.request.method`.
+    pub method: &'a str,
+    /// `server.address`.
+    pub server_address: &'a str,
+    /// `server.port`.
+    pub server_port: u16,
+    /// `accord.operation`.
+    pub operation: &'static str,
+}
+
+/// Records one attempt: `http.client.request.duration` and `accord.client.attempts`.
+/// `status` is the response's, `error_kind` the transport failure's name when there was none.
+#[inline]
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+pub fn request(attributes: RequestAttributes<'_>, elapsed: Duration, status: Option<u16>, error_kind: Option<&'static str>) {
+    #[cfg(feature = "metrics")]
+    {
+        describe();
+        let mut labels = vec![
+            metrics::Label::new("http.request.method", attributes.method.to_string()),
+            metrics::Label::new("server.address", attributes.server_address.to_string()),
+            metrics::Label::new("server.port", attributes.server_port.to_string()),
+            metrics::Label::new("accord.operation", attributes.operation),
+        ];
+        if let Some(status) = status {
+            labels.push(metrics::Label::new("http.response.status_code", status.to_string()));
+            if status >= 400 {
+                labels.push(metrics::Label::new("error.type", status.to_string()));
+            }
+        } else if let Some(kind) = error_kind {
+            labels.push(metrics::Label::new("error.type", kind));
+        }
+        metrics::histogram!(names::REQUEST_DURATION, labels).record(elapsed.as_secs_f64());
+        metrics::counter!(names::ATTEMPTS, "accord.operation" => attributes.operation).increment(1);
+    }
+}
+
+/// Records a retry by its strategy (`backoff`, `after_header`, `refresh_auth`).
+#[inline]
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+pub fn retry(operation: &'static str, strategy: &'static str) {
+    #[cfg(feature = "metrics")]
+    {
+        describe();
+        metrics::counter!(names::RETRIES, "accord.operation" => operation, "accord.retry.strategy" => strategy)
+            .increment(1);
+    }
+}
+
+/// Records a wait for the client-side rate limiter.
+#[inline]
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+pub fn rate_limit_wait(operation: &'static str, waited: Duration) {
+    #[cfg(feature = "metrics")]
+    {
+        describe();
+        metrics::histogram!(names::RATE_LIMIT_WAIT, "accord.operation" => operation).record(waited.as_secs_f64());
+    }
+}
+
+/// Records the requests left as the server reported them.
+#[inline]
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+pub fn rate_limit_remaining(operation: &'static str, remaining: u64) {
+    #[cfg(feature = "metrics")]
+    {
+        describe();
+        metrics::gauge!(names::RATE_LIMIT_REMAINING, "accord.operation" => operation).set(remaining as f64);
+    }
+}
+
+/// Records a circuit's change of state.
+#[inline]
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+pub fn circuit_transition(circuit: &str, from: &'static str, to: &'static str) {
+    #[cfg(feature = "metrics")]
+    {
+        describe();
+        metrics::counter!(
+            names::CIRCUIT_TRANSITIONS,
+            "accord.circuit" => circuit.to_string(),
+            "accord.circuit.from" => from,
+            "accord.circuit.to" => to
+        )
+        .increment(1);
+    }
+}
+
+/// Records a request refused by an open circuit.
+#[inline]
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+pub fn circuit_rejected(operation: &'static str) {
+    #[cfg(feature = "metrics")]
+    {
+        describe();
+        metrics::counter!(names::CIRCUIT_REJECTED, "accord.operation" => operation).increment(1);
+    }
+}
+
+/// Records a cache lookup's result: `hit`, `revalidated` or `miss`.
+#[inline]
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+pub fn cache(operation: &'static str, result: &'static str) {
+    #[cfg(feature = "metrics")]
+    {
+        describe();
+        metrics::counter!(names::CACHE_REQUESTS, "accord.operation" => operation, "accord.cache.result" => result)
+            .increment(1);
+    }
+}
+
+/// Records a credential refresh (`refresh_auth`) or a token fetch (`fetch`).
+#[inline]
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+pub fn token_refresh(reason: &'static str) {
+    #[cfg(feature = "metrics")]
+    {
+        describe();
+        metrics::counter!(names::TOKEN_REFRESHES, "accord.token.reason" => reason).increment(1);
+    }
+}

@@ -1,0 +1,185 @@
+// The built docs book and the OpenAPI exports as a reader's browser shows them: headless
+// Chromium (Debian's, driven by playwright-core) with every request outside 127.0.0.1 refused,
+// so that nothing works only online. Run by tests/docs/browser.sh, which installs the tools.
+//
+// Usage: node browser.mjs --book DIR --exports DIR --redoc FILE --shots DIR
+//
+// Redoc (the npm package's standalone bundle, served locally) opens each exported document;
+// fails on a console error or a failed request, or an operation of the document (every
+// `operationId` under `paths`) that Redoc does not render. Every page of the book is opened
+// at 1280 px and fails on a console error, a request that needed the network, a mermaid block
+// that did not become an SVG, or a table wider than the content column. At 390 px (a phone)
+// the tables wider than the screen, which scroll inside themselves, are counted, not failed.
+// Screenshots of every page (1280 px and 390 px, a page's first diagram) go to the `--shots`
+// folder; the measures to `summary.json` there.
+import { chromium } from "playwright-core";
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, arg, i, all) => {
+    if (arg.startsWith("--")) pairs.push([arg.slice(2), all[i + 1] && !all[i + 1].startsWith("--") ? all[i + 1] : true]);
+    return pairs;
+  }, []),
+);
+for (const required of ["book", "exports", "redoc", "shots"]) {
+  if (!args[required]) throw new Error(`browser.mjs: --${required} is required`);
+}
+fs.mkdirSync(args.shots, { recursive: true });
+
+const types = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".json": "application/json",
+  ".svg": "image/svg+xml", ".png": "image/png", ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf" };
+
+// One static server: /book/… the built book, /exports/… the documents, /redoc/… Redoc.
+function serve() {
+  const roots = { book: args.book, exports: args.exports };
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url, "http://127.0.0.1");
+    const [, top, ...rest] = decodeURIComponent(url.pathname).split("/");
+    let file;
+    if (top === "redoc.standalone.js") file = args.redoc;
+    else if (top === "redoc") {
+      const name = rest.join("/").replace(/\.html$/, "");
+      response.writeHead(200, { "content-type": "text/html" });
+      response.end(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>${name}</title></head><body>
+<div id="redoc"></div><script src="/redoc.standalone.js"></script>
+<script>Redoc.init("/exports/${name}.json", {}, document.getElementById("redoc"))</script></body></html>`);
+      return;
+    } else if (roots[top]) {
+      file = path.join(roots[top], ...rest.filter((s) => s !== ".."));
+      if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
+    }
+    if (!file || !fs.existsSync(file)) {
+      response.writeHead(404);
+      response.end("not found");
+      return;
+    }
+    response.writeHead(200, { "content-type": types[path.extname(file)] || "application/octet-stream" });
+    fs.createReadStream(file).pipe(response);
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+const server = await serve();
+const base = `http://127.0.0.1:${server.address().port}`;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync"],
+});
+
+// A page with the network off: every request not to our server is aborted and recorded.
+async function open(url, width, height = 900) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  const problems = { console: [], offline: [], failed: [] };
+  page.on("console", (message) => { if (message.type() === "error") problems.console.push(message.text()); });
+  page.on("pageerror", (error) => problems.console.push(String(error)));
+  await page.route("**/*", (route) => {
+    const target = new URL(route.request().url());
+    if (target.host === new URL(base).host) return route.continue();
+    // Redoc's sidebar credit ("API docs by Redocly") loads its logo from Redocly's CDN in every
+    // build of the bundle; it is decoration, answered here with an empty SVG rather than
+    // counted against the document.
+    if (route.request().url() === "https://cdn.redoc.ly/redoc/logo-mini.svg") {
+      return route.fulfill({ status: 200, contentType: "image/svg+xml", body: "<svg xmlns='http://www.w3.org/2000/svg'/>" });
+    }
+    problems.offline.push(route.request().url());
+    return route.abort("internetdisconnected");
+  });
+  page.on("requestfailed", (request) => {
+    if (new URL(request.url()).host === new URL(base).host) problems.failed.push(request.url());
+  });
+  await page.goto(url, { waitUntil: "load", timeout: 60000 });
+  return { page, context, problems };
+}
+
+const summary = { redoc: {}, book: {} };
+let failures = 0;
+const fail = (message) => { failures += 1; console.error(`browser: FAIL ${message}`); };
+
+// 1. Redoc, one page per export.
+for (const file of fs.readdirSync(args.exports).filter((f) => f.endsWith(".json")).sort()) {
+  const name = file.replace(/\.json$/, "");
+  const document = JSON.parse(fs.readFileSync(path.join(args.exports, file), "utf8"));
+  const expected = [];
+  for (const item of Object.values(document.paths || {})) {
+    for (const [method, operation] of Object.entries(item)) {
+      if (!method.startsWith("x-") && operation.operationId) expected.push(operation.operationId);
+    }
+  }
+  const { page, context, problems } = await open(`${base}/redoc/${name}.html`, 1280);
+  await page.waitForSelector("[data-section-id^='operation/']", { timeout: 60000 }).catch(() => {});
+  const rendered = await page.$$eval("[data-section-id^='operation/']", (nodes) =>
+    nodes.map((node) => node.getAttribute("data-section-id").replace(/^operation\//, "")));
+  const missing = expected.filter((id) => !rendered.includes(id));
+  const webhooks = await page.$$eval("[data-section-id*='webhook']", (nodes) => nodes.length);
+  await page.screenshot({ path: path.join(args.shots, `redoc-${name}.png`) });
+  summary.redoc[name] = { operations: expected.length, rendered: rendered.length, missing, webhook_sections: webhooks, ...problems };
+  if (missing.length) fail(`redoc ${name}: operations not rendered: ${missing.join(", ")}`);
+  if (problems.console.length) fail(`redoc ${name}: console errors: ${problems.console.join(" | ")}`);
+  if (problems.offline.length) fail(`redoc ${name}: requests needing the network: ${problems.offline.join(" ")}`);
+  if (problems.failed.length) fail(`redoc ${name}: failed requests: ${problems.failed.join(" ")}`);
+  console.log(`browser: redoc ${name}: ${rendered.length}/${expected.length} operations rendered, ${webhooks} webhook sections`);
+  await context.close();
+}
+
+// 2. The book, every page.
+const pages = fs.readdirSync(args.book).filter((f) => f.endsWith(".html") && f !== "print.html" && f !== "404.html").sort();
+let bookProblems = 0;
+for (const file of pages) {
+  const name = file.replace(/\.html$/, "");
+  const { page, context, problems } = await open(`${base}/book/${file}`, 1280);
+  await page.waitForTimeout(500);
+  const measured = await page.evaluate(() => {
+    const column = document.querySelector("main") || document.querySelector(".content");
+    const width = column ? column.getBoundingClientRect().width : window.innerWidth;
+    const tables = [...document.querySelectorAll("main table")].map((table) => table.scrollWidth);
+    // mdBook writes a ```mermaid block as code.language-mermaid; mermaid-init.js turns it
+    // into pre.mermaid, which mermaid fills with an SVG.
+    const mermaid = [...document.querySelectorAll("main code.language-mermaid, main pre.mermaid")];
+    return {
+      column_px: Math.round(width),
+      tables: tables.length,
+      wide_tables: tables.filter((w) => w > width + 1).length,
+      widest_table_px: Math.max(0, ...tables),
+      mermaid_blocks: mermaid.length,
+      mermaid_without_svg: mermaid.filter((block) => !block.querySelector("svg")).length,
+      page_height_px: document.documentElement.scrollHeight,
+    };
+  });
+  await page.screenshot({ path: path.join(args.shots, `book-${name}-1280.png`) });
+  const diagram = await page.$("main pre.mermaid, main code.language-mermaid");
+  if (diagram) await diagram.screenshot({ path: path.join(args.shots, `book-${name}-mermaid.png`) });
+  const wide = await page.$$("main table");
+  for (const table of wide) {
+    if (await table.evaluate((t) => t.scrollWidth > (document.querySelector("main")?.getBoundingClientRect().width ?? 0) + 1)) {
+      await table.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(args.shots, `book-${name}-wide-table.png`) });
+      break;
+    }
+  }
+  // A phone loads the page at its own width (mdBook then starts with the sidebar closed).
+  const phone = await open(`${base}/book/${file}`, 390, 844);
+  await phone.page.waitForTimeout(300);
+  measured.wide_tables_390 = await phone.page.evaluate(() => {
+    const column = document.querySelector("main");
+    const width = column ? column.getBoundingClientRect().width : window.innerWidth;
+    return [...document.querySelectorAll("main table")].filter((t) => t.scrollWidth > width + 1).length;
+  });
+  await phone.page.screenshot({ path: path.join(args.shots, `book-${name}-390.png`) });
+  await phone.context.close();
+  summary.book[name] = { ...measured, console: problems.console, offline: problems.offline, failed: problems.failed };
+  const count = measured.wide_tables + measured.mermaid_without_svg + problems.console.length + problems.offline.length + problems.failed.length;
+  bookProblems += count;
+  console.log(`browser: book ${file}: ${measured.tables} tables (${measured.wide_tables} wider than the ${measured.column_px} px column at 1280 px, ${measured.wide_tables_390} at 390 px), ${measured.mermaid_blocks} mermaid blocks (${measured.mermaid_without_svg} not SVG), ${problems.console.length} console errors, ${problems.offline.length} requests needing the network, ${measured.page_height_px} px tall`);
+  await context.close();
+}
+if (bookProblems) fail(`book: ${bookProblems} problem(s), see ${args.shots}/summary.json`);
+
+fs.writeFileSync(path.join(args.shots, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
+await browser.close();
+server.close();
+console.log(`browser: screenshots and summary.json in ${args.shots}`);
+process.exit(failures ? 1 : 0);

@@ -176,6 +176,10 @@ pub struct ErrorCode {
     pub schema: Value,
     /// An example body, code field set.
     pub example: Value,
+    /// The body test that makes a response of its status this code, for errors a provider
+    /// answers with a 2xx status (`/ok` is `false`); `None`: matched by status alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_match: Option<wire::BodyMatch>,
 }
 
 /// Rate limits.
@@ -536,6 +540,7 @@ mod tests {
             match_value: None,
             schema: Value::Null,
             example: Value::Null,
+            body_match: None,
         };
         let errors = Errors {
             code_pointer: None,

@@ -10,6 +10,10 @@
 
 use serde::{Deserialize, Serialize};
 
+mod body_match;
+
+pub use body_match::{BodyMatch, BodyTest};
+
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
 

@@ -13,7 +13,7 @@ use reqwest::header::HeaderMap;
 use crate::error::{TransportError, TransportErrorKind};
 use crate::policy::RetryStrategy;
 use crate::response::RawResponse;
-pub use accord_contract::wire::StatusPattern;
+pub use accord_contract::wire::{BodyMatch, BodyTest, StatusPattern};
 
 mod decision;
 
@@ -40,7 +40,7 @@ pub trait ClassifyRetry: Send + Sync + fmt::Debug {
 
 /// One declared error code, as the classifier needs it (a code declared with several
 /// statuses is one rule per status).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorRule {
     /// The status it comes with: exact, a range (`4XX`) or `default`.
     pub status: StatusPattern,
@@ -49,6 +49,10 @@ pub struct ErrorRule {
     pub code: Option<&'static str>,
     /// Its declared strategy.
     pub strategy: RetryStrategy,
+    /// For a code the provider answers in the body (spec `when`; Slack's `{"ok": false}`
+    /// with HTTP 200): the test its body must pass. Such a rule applies only when it does,
+    /// before any rule matched by status alone; `None` for a code matched by status.
+    pub body: Option<BodyMatch>,
 }
 
 /// Classifies by the spec's declared error codes: of the rules whose pattern covers the
@@ -60,6 +64,12 @@ pub struct ErrorRule {
 /// a retry rule of its own). Undeclared outcomes follow the usual HTTP meaning: 408 and 5xx
 /// are retried with backoff, 429 after `Retry-After` (RFC 6585 §4), connect, timeout and
 /// reset failures with backoff, everything else not at all.
+///
+/// Codes matched by their body (spec `when`, [`ErrorRule::body`]) come first: when a rule
+/// with a body test covers the status, the body is parsed and the rules whose test holds
+/// decide (by the code read from the body when they disagree). So a Slack `200` with
+/// `{"ok": false, "error": "ratelimited"}` retries as its code says, and a success is
+/// never read twice unless the spec declares such codes for its status.
 #[derive(Debug, Clone, Copy)]
 pub struct StatusClassifier {
     /// JSON pointer of the error code in error bodies (spec `errors.code`), read only when
@@ -93,6 +103,12 @@ impl ClassifyRetry for StatusClassifier {
             }
             Outcome::Response(raw) => raw,
         };
+        // Only specs declaring body-matched codes for this status pay for reading the body.
+        if self.rules.iter().any(|rule| rule.body.is_some() && rule.status.matches(raw.status))
+            && let Some(strategy) = self.by_body(raw)
+        {
+            return strategy;
+        }
         if raw.status < 400 {
             return RetryStrategy::Never;
         }
@@ -102,7 +118,9 @@ impl ClassifyRetry for StatusClassifier {
             let candidates: Vec<&ErrorRule> = self
                 .rules
                 .iter()
-                .filter(|rule| rule.status.specificity() == specificity && rule.status.matches(raw.status))
+                .filter(|rule| {
+                    rule.body.is_none() && rule.status.specificity() == specificity && rule.status.matches(raw.status)
+                })
                 .collect();
             let Some(first) = candidates.first() else { continue };
             if candidates.iter().all(|rule| rule.strategy == first.strategy) {
@@ -125,12 +143,37 @@ impl ClassifyRetry for StatusClassifier {
 impl StatusClassifier {
     /// The error code at [`StatusClassifier::code_pointer`] in a JSON body, as text.
     fn body_code(&self, raw: &RawResponse) -> Option<String> {
-        let pointer = self.code_pointer?;
         let value: serde_json::Value = serde_json::from_slice(&raw.body).ok()?;
-        match value.pointer(pointer)? {
+        self.code_in(&value)
+    }
+
+    fn code_in(&self, value: &serde_json::Value) -> Option<String> {
+        match value.pointer(self.code_pointer?)? {
             serde_json::Value::String(text) => Some(text.clone()),
             other => Some(other.to_string()),
         }
+    }
+
+    /// The strategy of the body-matched rules whose status and body test hold, if any: the
+    /// one rule, all of them when they agree, else the one the body's code names (or the one
+    /// without a code).
+    fn by_body(&self, raw: &RawResponse) -> Option<RetryStrategy> {
+        let value: serde_json::Value = serde_json::from_slice(&raw.body).ok()?;
+        let candidates: Vec<&ErrorRule> = self
+            .rules
+            .iter()
+            .filter(|rule| rule.status.matches(raw.status) && rule.body.as_ref().is_some_and(|test| test.holds(&value)))
+            .collect();
+        let first = candidates.first()?;
+        if candidates.iter().all(|rule| rule.strategy == first.strategy) {
+            return Some(first.strategy);
+        }
+        let code = self.code_in(&value);
+        candidates
+            .iter()
+            .find(|rule| rule.code.is_some() && rule.code == code.as_deref())
+            .or_else(|| candidates.iter().find(|rule| rule.code.is_none()))
+            .map(|rule| rule.strategy)
     }
 }
 
@@ -255,11 +298,11 @@ mod tests {
     }
 
     const RULES: &[ErrorRule] = &[
-        ErrorRule { status: StatusPattern::Exact(400), code: Some("VALIDATION_ERROR"), strategy: RetryStrategy::Never },
-        ErrorRule { status: StatusPattern::Exact(401), code: None, strategy: RetryStrategy::RefreshAuth },
-        ErrorRule { status: StatusPattern::Exact(409), code: Some("CONFLICT"), strategy: RetryStrategy::Never },
-        ErrorRule { status: StatusPattern::Exact(409), code: Some("LOCKED"), strategy: RetryStrategy::Backoff },
-        ErrorRule { status: StatusPattern::Exact(503), code: None, strategy: RetryStrategy::Backoff },
+        ErrorRule { status: StatusPattern::Exact(400), code: Some("VALIDATION_ERROR"), strategy: RetryStrategy::Never, body: None },
+        ErrorRule { status: StatusPattern::Exact(401), code: None, strategy: RetryStrategy::RefreshAuth, body: None },
+        ErrorRule { status: StatusPattern::Exact(409), code: Some("CONFLICT"), strategy: RetryStrategy::Never, body: None },
+        ErrorRule { status: StatusPattern::Exact(409), code: Some("LOCKED"), strategy: RetryStrategy::Backoff, body: None },
+        ErrorRule { status: StatusPattern::Exact(503), code: None, strategy: RetryStrategy::Backoff, body: None },
     ];
 
     #[test]
@@ -285,14 +328,15 @@ mod tests {
     #[test]
     fn the_most_specific_pattern_decides_and_a_catch_all_keeps_its_declared_strategy() {
         const PATTERNS: &[ErrorRule] = &[
-            ErrorRule { status: StatusPattern::Exact(503), code: None, strategy: RetryStrategy::Backoff },
+            ErrorRule { status: StatusPattern::Exact(503), code: None, strategy: RetryStrategy::Backoff, body: None },
             ErrorRule {
                 status: StatusPattern::Range(4),
                 code: Some("THROTTLED"),
                 strategy: RetryStrategy::AfterHeader,
+                body: None,
             },
-            ErrorRule { status: StatusPattern::Range(4), code: Some("INVALID"), strategy: RetryStrategy::Never },
-            ErrorRule { status: StatusPattern::Default, code: None, strategy: RetryStrategy::Never },
+            ErrorRule { status: StatusPattern::Range(4), code: Some("INVALID"), strategy: RetryStrategy::Never, body: None },
+            ErrorRule { status: StatusPattern::Default, code: None, strategy: RetryStrategy::Never, body: None },
         ];
         let classifier = StatusClassifier { code_pointer: Some("/code"), rules: PATTERNS };
         let classify = |status, body| classifier.classify(Outcome::Response(&response(status, body)));
@@ -304,6 +348,48 @@ mod tests {
         assert_eq!(classify(429, r#"{"code":"OTHER"}"#), RetryStrategy::Never);
         assert_eq!(classify(500, ""), RetryStrategy::Never, "a catch-all is retried only when declared so");
         assert_eq!(classify(200, ""), RetryStrategy::Never);
+    }
+
+    #[test]
+    fn codes_in_2xx_bodies_are_classified_by_their_body_first() {
+        use std::borrow::Cow;
+        const OK_FALSE: BodyMatch = BodyMatch { pointer: Cow::Borrowed("/ok"), test: BodyTest::Equals(Cow::Borrowed("false")) };
+        // Slack: errors come with 200 and `"ok": false`; `ratelimited` with 429.
+        const SLACK: &[ErrorRule] = &[
+            ErrorRule {
+                status: StatusPattern::Exact(200),
+                code: Some("channel_not_found"),
+                strategy: RetryStrategy::Never,
+                body: Some(OK_FALSE),
+            },
+            ErrorRule {
+                status: StatusPattern::Exact(200),
+                code: Some("internal_error"),
+                strategy: RetryStrategy::Backoff,
+                body: Some(OK_FALSE),
+            },
+            ErrorRule { status: StatusPattern::Exact(429), code: None, strategy: RetryStrategy::AfterHeader, body: None },
+        ];
+        let classifier = StatusClassifier { code_pointer: Some("/error"), rules: SLACK };
+        let classify = |status, body| classifier.classify(Outcome::Response(&response(status, body)));
+        assert_eq!(classify(200, r#"{"ok":true,"channel":"C1"}"#), RetryStrategy::Never);
+        assert_eq!(classify(200, r#"{"ok":false,"error":"internal_error"}"#), RetryStrategy::Backoff);
+        assert_eq!(classify(200, r#"{"ok":false,"error":"channel_not_found"}"#), RetryStrategy::Never);
+        assert_eq!(classify(200, r#"{"ok":false,"error":"unheard_of"}"#), RetryStrategy::Never);
+        assert_eq!(classify(200, "not json"), RetryStrategy::Never);
+        assert_eq!(classify(429, r#"{"ok":false,"error":"ratelimited"}"#), RetryStrategy::AfterHeader);
+        // A GraphQL-style `errors` array, present with a 200.
+        const GRAPHQL: &[ErrorRule] = &[ErrorRule {
+            status: StatusPattern::Range(2),
+            code: None,
+            strategy: RetryStrategy::Backoff,
+            body: Some(BodyMatch { pointer: Cow::Borrowed("/errors"), test: BodyTest::Present }),
+        }];
+        let classifier = StatusClassifier { code_pointer: None, rules: GRAPHQL };
+        let classify = |status, body| classifier.classify(Outcome::Response(&response(status, body)));
+        assert_eq!(classify(200, r#"{"errors":[{"message":"timeout"}]}"#), RetryStrategy::Backoff);
+        assert_eq!(classify(200, r#"{"data":{}}"#), RetryStrategy::Never);
+        assert_eq!(classify(503, r#"{"errors":[]}"#), RetryStrategy::Backoff, "5xx falls to HTTP's meaning");
     }
 
     #[test]

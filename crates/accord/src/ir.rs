@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use accord_contract::wire::{
-    ApiKeyLocation, ContentType, HttpMethod, Jitter, KeyEncoding, ObjectParts, ParamLocation, ParamStyle,
+    ApiKeyLocation, BodyMatch, BodyTest, ContentType, HttpMethod, Jitter, KeyEncoding, ObjectParts, ParamLocation, ParamStyle,
     RetryStrategy, SignatureAlgorithm, StatusPattern,
 };
 // Plain enums of the spec language that only the compiler uses: emitters name them through
@@ -608,6 +608,9 @@ pub struct ErrorCodeIr {
     pub retry: RetryStrategy,
     /// Code field value to match, when the spec has a code field.
     pub match_value: Option<String>,
+    /// The body test that makes a response of its status this code (spec `when`), for
+    /// errors answered with a 2xx status; `None`: matched by status alone.
+    pub body_match: Option<BodyMatch>,
     /// Body type.
     pub body: TypeExpr,
     /// Description.

@@ -20,7 +20,7 @@ impl Checker<'_> {
             self.report(codes::spec::BAD_POINTER, "/errors/code_field", format!("`{field}` is not a JSON pointer"))
                 .help = Some(format!("write `/{field}` (RFC 6901)"));
         }
-        let mut by_status: BTreeMap<StatusPattern, Vec<String>> = BTreeMap::new();
+        let mut by_status: BTreeMap<(bool, StatusPattern), Vec<String>> = BTreeMap::new();
         for (name, code) in &errors.codes {
             let pointer = join_pointer("/errors/codes", name);
             let shouty = crate::names::shouty(name);
@@ -32,21 +32,32 @@ impl Checker<'_> {
                 )
                 .help = Some(format!("write `{shouty}`"));
             }
+            if let Some(condition) = &code.when {
+                self.body_condition(condition, &format!("{pointer}/when"));
+            }
             for status in code.status.to_vec() {
                 let failure = match status {
                     StatusPattern::Exact(exact) => (400..=599).contains(&exact),
                     StatusPattern::Range(class) => class == 4 || class == 5,
                     StatusPattern::Default => true,
                 };
-                if !failure {
+                // A code matched by its body may come with any status (Slack's 200).
+                if !failure && code.when.is_none() {
                     self.report(
                         codes::spec::BAD_STATUS,
                         &format!("{pointer}/status"),
                         format!("error status {status} is not a 4xx or 5xx status"),
                     )
-                    .help = Some("an error code takes a 4xx or 5xx status, `4XX`, `5XX`, or `default`".into());
+                    .help = Some(
+                        "an error code takes a 4xx or 5xx status, `4XX`, `5XX`, or `default`; for an error the \
+                         provider answers with a 2xx status, add how its body shows it: \
+                         `when: { pointer: /ok, equals: false }` (or `present: true`)"
+                            .into(),
+                    );
                 }
-                by_status.entry(status).or_default().push(name.clone());
+                // Codes matched by their body are told apart among themselves, not from the
+                // codes matched by status alone.
+                by_status.entry((code.when.is_some(), status)).or_default().push(name.clone());
             }
             if let Some(body) = &code.body {
                 self.model_ref(body, &format!("{pointer}/body"));
@@ -68,7 +79,7 @@ impl Checker<'_> {
             }
         }
         if errors.code_field.is_none() {
-            for (status, names) in &by_status {
+            for ((_, status), names) in &by_status {
                 if names.len() > 1 {
                     let pointer = join_pointer("/errors/codes", &names[1]);
                     self.report(codes::spec::AMBIGUOUS_STATUS, &format!("{pointer}/status"), format!(
@@ -77,6 +88,30 @@ impl Checker<'_> {
                     ));
                 }
             }
+        }
+    }
+
+    /// An error code's `when`: a JSON pointer and exactly one test.
+    fn body_condition(&mut self, condition: &BodyCondition, pointer: &str) {
+        if !is_json_pointer(&condition.pointer) {
+            self.report(
+                codes::spec::BAD_POINTER,
+                &format!("{pointer}/pointer"),
+                format!("`{}` is not a JSON pointer", condition.pointer),
+            )
+            .help = Some(format!("write `/{}` (RFC 6901)", condition.pointer));
+        }
+        let problem = match (&condition.equals, condition.present) {
+            (Some(_), Some(_)) => Some("`when` has both `equals` and `present`; it takes one test"),
+            (None, None) => Some("`when` has no test: it needs `equals: VALUE` or `present: true`"),
+            (None, Some(false)) => Some("`present: false` would match every body without the field, successes too"),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            self.report(codes::spec::BAD_BODY_MATCH, pointer, problem.into()).help = Some(format!(
+                "write `when: {{ pointer: {}, equals: false }}` (the value that marks an error) or `when: {{ pointer: {}, present: true }}`",
+                condition.pointer, condition.pointer
+            ));
         }
     }
 

@@ -58,6 +58,7 @@ pub fn build(ir: &Ir) -> contract::Contract {
                     match_value: c.match_value.clone(),
                     schema: type_schema(&c.body),
                     example: c.example.clone(),
+                    body_match: c.body_match.clone(),
                 })
                 .collect(),
         },

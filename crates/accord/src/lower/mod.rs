@@ -15,6 +15,7 @@ use crate::spec::{self, Positions, Required, Spec, TypeRef};
 use crate::units::{parse_duration, parse_rate};
 
 mod dedup;
+mod error_examples;
 mod examples;
 mod operations;
 mod scenarios;
@@ -119,8 +120,7 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
             .collect(),
     };
     for code in &mut ir.errors.codes {
-        code.example =
-            lowerer.error_example(&code.body, ir_code_pointer(spec), code.match_value.as_deref().unwrap_or(&code.name));
+        code.example = lowerer.error_code_example(code, ir_code_pointer(spec));
     }
     for operation in &mut ir.operations {
         for response in &mut operation.responses {
@@ -355,6 +355,10 @@ impl Lowerer<'_> {
                     .code_field
                     .as_ref()
                     .map(|_| code.match_value.clone().unwrap_or_else(|| name.clone())),
+                body_match: code.when.as_ref().map(|when| match &when.equals {
+                    Some(value) => BodyMatch::equals(when.pointer.clone(), value),
+                    None => BodyMatch::present(when.pointer.clone()),
+                }),
                 body,
                 description: code.description.clone(),
                 resolution: code.resolution.clone(),

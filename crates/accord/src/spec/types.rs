@@ -558,6 +558,14 @@ pub struct ErrorCode {
     pub status: StatusSet,
     /// What to do about it: `never`, `backoff`, `after_header`, `refresh_auth`.
     pub retry: RetryStrategy,
+    /// A test on the body that makes a response of `status` this code, for providers that
+    /// answer errors with a 2xx status: `{ pointer: /ok, equals: false }` (Slack's
+    /// `{"ok": false, "error": "channel_not_found"}`), `{ pointer: /errors, present: true }`
+    /// (GraphQL). With `when`, `status` may be a 2xx status; the code applies only when the
+    /// test holds (and, with a code field, the code matches), before codes matched by status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub when: Option<BodyCondition>,
     /// Value of the code field; defaults to the code name. Codes without a code field are
     /// matched by status alone.
     #[serde(default, rename = "match", skip_serializing_if = "Option::is_none")]
@@ -575,6 +583,23 @@ pub struct ErrorCode {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub resolution: Option<String>,
+}
+
+/// A test on a JSON response body (an error code's `when`): the value at `pointer` equals
+/// `equals`, or (`present: true`) is there at all. Write exactly one of the two.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BodyCondition {
+    /// JSON pointer into the body (RFC 6901), e.g. `/ok` or `/errors`.
+    pub pointer: String,
+    /// The value it must equal (any JSON value: `false`, `"error"`, `0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub equals: Option<serde_json::Value>,
+    /// `true`: it must be present, whatever its value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub present: Option<bool>,
 }
 
 /// One status (or range, or `default`) or several.

@@ -121,7 +121,7 @@ pub(super) fn classify_step(ir: &Ir) -> (TokenStream, TokenStream) {
                         _ => TokenStream::new(),
                     };
                     quote! {
-                        if #test.holds(&value) #by_code {
+                        if (#test).holds(&value) #by_code {
                             return ::std::option::Option::Some(api::<#body>(raw, ApiError::#variant));
                         }
                     }
@@ -133,7 +133,8 @@ pub(super) fn classify_step(ir: &Ir) -> (TokenStream, TokenStream) {
                 if #status {
                     #(#tests)*
                     // The body says it is an error, but names no declared code.
-                    if [#(#any_test),*].iter().any(|test| test.holds(&value)) {
+                    let tests: &[::accord_runtime::BodyMatch] = &[#(#any_test),*];
+                    if tests.iter().any(|test| test.holds(&value)) {
                         return ::std::option::Option::Some(unexpected(raw));
                     }
                 }

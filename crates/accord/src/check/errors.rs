@@ -108,9 +108,9 @@ impl Checker<'_> {
             _ => None,
         };
         if let Some(problem) = problem {
+            let at = if condition.pointer.starts_with('/') { condition.pointer.clone() } else { format!("/{}", condition.pointer) };
             self.report(codes::spec::BAD_BODY_MATCH, pointer, problem.into()).help = Some(format!(
-                "write `when: {{ pointer: {}, equals: false }}` (the value that marks an error) or `when: {{ pointer: {}, present: true }}`",
-                condition.pointer, condition.pointer
+                "write `when: {{ pointer: {at}, equals: false }}` (the value that marks an error) or `when: {{ pointer: {at}, present: true }}`"
             ));
         }
     }

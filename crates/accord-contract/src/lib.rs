@@ -326,6 +326,10 @@ pub struct Response {
     pub media_type: Option<String>,
     /// Headers it must carry.
     pub headers: Vec<String>,
+    /// The spec's example value of those headers that declare one (`Link` →
+    /// `<https://…?page=2>; rel="next"`), which the mock answers with.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub header_examples: std::collections::BTreeMap<String, String>,
     /// An example body valid for the schema.
     pub example: Option<Value>,
 }

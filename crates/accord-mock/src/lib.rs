@@ -22,6 +22,8 @@ mod server;
 mod verify;
 
 pub use accord_contract::Contract;
+/// The secret type of [`MockOptions::webhook_secret`].
+pub use accord_runtime::Secret;
 pub use credentials::{Credential, Credentials};
 pub use deliver::{Attempt, Delivery};
 pub use model::{Model, Problem, RouteMatch};

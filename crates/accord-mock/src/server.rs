@@ -671,6 +671,9 @@ fn fill_declared_headers(shared: &Shared, operation: Option<&str>, mut reply: Re
             if reply.status == 429 { "0".into() } else { "1".into() }
         } else if is(&rates.reset_header) {
             (now_unix + 60).to_string()
+        } else if let Some(example) = declared.header_examples.get(name) {
+            // The spec's own example (GitHub's `Link: <…?page=2>; rel="next"`).
+            example.clone()
         } else {
             "example".to_string()
         };

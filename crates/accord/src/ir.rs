@@ -760,6 +760,8 @@ pub struct ResponseIr {
     pub description: Option<String>,
     /// Header names worth knowing.
     pub headers: Vec<String>,
+    /// The declared example of each header that has one (name, value as sent).
+    pub header_examples: Vec<(String, String)>,
     /// Example body.
     pub example: Option<Value>,
 }

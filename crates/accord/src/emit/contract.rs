@@ -118,6 +118,7 @@ fn operation(ir: &Ir, op: &Operation) -> contract::Operation {
                 content_type: r.content_type,
                 media_type: r.media_type.clone(),
                 headers: r.headers.clone(),
+                header_examples: r.header_examples.iter().cloned().collect(),
                 example: r.example.clone(),
             })
             .collect(),

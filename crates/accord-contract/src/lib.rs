@@ -195,6 +195,17 @@ pub struct RateLimits {
     pub remaining_header: Option<String>,
     /// Header carrying the reset time (Unix seconds).
     pub reset_header: Option<String>,
+    /// What the reset header's number counts (default: read by size).
+    #[serde(default, skip_serializing_if = "wire::ResetUnit::is_auto")]
+    pub reset_unit: wire::ResetUnit,
+    /// Header carrying `used/limit` in one value (Shopify's `X-Shopify-Shop-Api-Call-Limit:
+    /// 32/40`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_header: Option<String>,
+    /// The provider sends the IETF `RateLimit-Policy` and `RateLimit` fields
+    /// (draft-ietf-httpapi-ratelimit-headers-10: `"default";q=100;w=60`, `"default";r=50;t=30`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ietf_fields: bool,
 }
 
 /// A token bucket: `requests` per `window_seconds`, holding at most `burst`.

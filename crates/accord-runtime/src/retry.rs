@@ -13,7 +13,7 @@ use reqwest::header::HeaderMap;
 use crate::error::{TransportError, TransportErrorKind};
 use crate::policy::RetryStrategy;
 use crate::response::RawResponse;
-pub use accord_contract::wire::{BodyMatch, BodyTest, StatusPattern};
+pub use accord_contract::wire::{BodyMatch, BodyTest, ResetUnit, StatusPattern};
 
 mod decision;
 
@@ -180,30 +180,56 @@ impl StatusClassifier {
 /// The delay a `Retry-After` header asks for (RFC 9110 §10.2.3): delta-seconds (`120`) or an
 /// HTTP-date (`Wed, 21 Oct 2015 07:28:00 GMT`, measured from `now`; a date in the past means
 /// no delay). `None` when the header is absent or unreadable.
+///
+/// Leniently, a fractional delay (`2.0`, `0.5`) is read as that many seconds: RFC 9110's
+/// delay-seconds is `1*DIGIT`, but Shopify sends `Retry-After: 2.0` on its 429s
+/// (https://shopify.dev/docs/api/usage/limits), and waiting what the server meant beats
+/// ignoring it.
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let text = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
         return text.parse::<u64>().ok().map(Duration::from_secs);
+    }
+    if let Some((whole, fraction)) = text.split_once('.')
+        && !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+    {
+        return text.parse::<f64>().ok().and_then(|seconds| Duration::try_from_secs_f64(seconds).ok());
     }
     let date = httpdate::parse_http_date(text).ok()?;
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// The delay until a rate-limit window resets, from a reset header such as
-/// `X-RateLimit-Reset`: values above 10^9 are Unix times in seconds (GitHub, seed 002),
-/// smaller ones delta-seconds (IETF `RateLimit` fields).
+/// `X-RateLimit-Reset` read by size ([`ResetUnit::Auto`]): values above 10^12 are Unix
+/// times in milliseconds, above 10^9 Unix times in seconds (GitHub, seed 002), smaller ones
+/// delta-seconds (IETF `RateLimit` fields).
 pub fn reset_delay(headers: &HeaderMap, header: &str, now: SystemTime) -> Option<Duration> {
-    let value: f64 = headers.get(header)?.to_str().ok()?.trim().parse().ok()?;
+    reset_delay_in(headers.get(header)?.to_str().ok()?, ResetUnit::Auto, now)
+}
+
+/// The delay until a reset `value` in `unit` (see [`ResetUnit`]); a time in the past is no
+/// delay. `None` when it is not a non-negative number.
+pub fn reset_delay_in(value: &str, unit: ResetUnit, now: SystemTime) -> Option<Duration> {
+    let value: f64 = value.trim().parse().ok()?;
     if !value.is_finite() || value < 0.0 {
         return None;
     }
-    if value > 1e9 {
-        let reset = SystemTime::UNIX_EPOCH + Duration::from_secs_f64(value);
-        Some(reset.duration_since(now).unwrap_or(Duration::ZERO))
-    } else {
-        Some(Duration::from_secs_f64(value))
+    let unit = match unit {
+        ResetUnit::Auto if value > 1e12 => ResetUnit::UnixMilliseconds,
+        ResetUnit::Auto if value > 1e9 => ResetUnit::UnixSeconds,
+        ResetUnit::Auto => ResetUnit::DeltaSeconds,
+        declared => declared,
+    };
+    let until = |reset: SystemTime| reset.duration_since(now).unwrap_or(Duration::ZERO);
+    match unit {
+        ResetUnit::UnixMilliseconds => Some(until(SystemTime::UNIX_EPOCH + Duration::from_secs_f64(value / 1000.0))),
+        ResetUnit::UnixSeconds => Some(until(SystemTime::UNIX_EPOCH + Duration::from_secs_f64(value))),
+        ResetUnit::DeltaSeconds | ResetUnit::Auto => Some(Duration::from_secs_f64(value)),
     }
 }
+
 
 /// A client-wide retry budget (a token bucket of retries, as the AWS SDKs' "retry quota"
 /// and smithy-rs's standard retry strategy keep): every retry spends tokens, every success
@@ -403,6 +429,12 @@ mod tests {
         assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(30)));
         headers.insert("retry-after", HeaderValue::from_static("Wed, 21 Oct 2015 07:27:00 GMT"));
         assert_eq!(retry_after(&headers, now), Some(Duration::ZERO));
+        headers.insert("retry-after", HeaderValue::from_static("2.0"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(2)), "Shopify's fractional delay, leniently");
+        headers.insert("retry-after", HeaderValue::from_static("0.25"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_millis(250)));
+        headers.insert("retry-after", HeaderValue::from_static(".5"));
+        assert_eq!(retry_after(&headers, now), None);
         headers.insert("retry-after", HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&headers, now), None);
         headers.insert("retry-after", HeaderValue::from_static("-3"));
@@ -417,6 +449,8 @@ mod tests {
         assert_eq!(reset_delay(&headers, "x-ratelimit-reset", now), Some(Duration::from_secs(42)));
         headers.insert("x-ratelimit-reset", HeaderValue::from_static("12"));
         assert_eq!(reset_delay(&headers, "x-ratelimit-reset", now), Some(Duration::from_secs(12)));
+        headers.insert("x-ratelimit-reset", HeaderValue::from_static("1700000042500"));
+        assert_eq!(reset_delay(&headers, "x-ratelimit-reset", now), Some(Duration::from_millis(42_500)), "epoch ms");
         headers.insert("x-ratelimit-reset", HeaderValue::from_static("NaN"));
         assert_eq!(reset_delay(&headers, "x-ratelimit-reset", now), None);
     }

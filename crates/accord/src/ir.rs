@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use accord_contract::wire::{
-    ApiKeyLocation, BodyMatch, BodyTest, ContentType, HttpMethod, Jitter, KeyEncoding, ObjectParts, ParamLocation, ParamStyle,
+    ApiKeyLocation, BodyMatch, BodyTest, ResetUnit, ContentType, HttpMethod, Jitter, KeyEncoding, ObjectParts, ParamLocation, ParamStyle,
     RetryStrategy, SignatureAlgorithm, StatusPattern,
 };
 // Plain enums of the spec language that only the compiler uses: emitters name them through
@@ -679,6 +679,12 @@ pub struct RateLimitsIr {
     pub remaining_header: Option<String>,
     /// Reset header.
     pub reset_header: Option<String>,
+    /// What the reset header's number counts.
+    pub reset_unit: ResetUnit,
+    /// Header with `used/limit` in one value (Shopify).
+    pub usage_header: Option<String>,
+    /// IETF `RateLimit-Policy` / `RateLimit` fields.
+    pub ietf_fields: bool,
     /// Prose.
     pub description: Option<String>,
 }

@@ -433,6 +433,9 @@ impl Lowerer<'_> {
             limit_header: headers.and_then(|h| h.limit.clone()),
             remaining_header: headers.and_then(|h| h.remaining.clone()),
             reset_header: headers.and_then(|h| h.reset.clone()),
+            reset_unit: headers.map(|h| h.reset_unit).unwrap_or_default(),
+            usage_header: headers.and_then(|h| h.usage.clone()),
+            ietf_fields: headers.is_some_and(|h| h.ietf),
             description: limits.description.clone(),
         }
     }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 // Wire-level enums are defined once, in accord-contract, and used by every layer.
 pub use accord_contract::wire::{
     ApiKeyLocation, ContentType, HttpMethod as Method, Jitter, KeyEncoding, ObjectParts, ParamLocation, ParamStyle,
-    RetryStrategy, SignatureAlgorithm, StatusPattern,
+    ResetUnit, RetryStrategy, SignatureAlgorithm, StatusPattern,
 };
 
 /// A whole integration spec: one external HTTP API.
@@ -722,10 +722,27 @@ pub struct RateLimitHeaders {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub remaining: Option<String>,
-    /// When the window resets (unix seconds).
+    /// When the window resets (unix seconds, unless `reset_unit` says otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub reset: Option<String>,
+    /// What the `reset` header's number counts: `unix_seconds`, `unix_milliseconds`,
+    /// `delta_seconds`; default `auto` (by size: above 10^12 Unix milliseconds, above 10^9
+    /// Unix seconds, else seconds from now).
+    #[serde(default, skip_serializing_if = "ResetUnit::is_auto")]
+    #[schemars(!skip_serializing_if)]
+    pub reset_unit: ResetUnit,
+    /// One header carrying `used/limit` (Shopify's `X-Shopify-Shop-Api-Call-Limit: 32/40`,
+    /// https://shopify.dev/docs/api/usage/limits): the requests left are `limit - used`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub usage: Option<String>,
+    /// `true`: the provider sends the IETF `RateLimit-Policy` (`"default";q=100;w=60`) and
+    /// `RateLimit` (`"default";r=50;t=30`: 50 left, 30 s to the reset) fields of
+    /// draft-ietf-httpapi-ratelimit-headers-10.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[schemars(!skip_serializing_if)]
+    pub ietf: bool,
 }
 
 /// One operation.

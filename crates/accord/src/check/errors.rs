@@ -155,5 +155,58 @@ impl Checker<'_> {
         for (index, quota) in limits.quotas.iter().enumerate() {
             self.rate(&RateLimit::Short(quota.clone()), &format!("/rate_limits/quotas/{index}"));
         }
+        if let Some(headers) = &limits.headers {
+            self.rate_limit_headers(headers);
+        }
+    }
+
+    /// `rate_limits.headers`: field names, one part per header, `reset_unit` with `reset`.
+    fn rate_limit_headers(&mut self, headers: &RateLimitHeaders) {
+        let named = [
+            ("limit", &headers.limit),
+            ("remaining", &headers.remaining),
+            ("reset", &headers.reset),
+            ("usage", &headers.usage),
+        ];
+        let mut seen: Vec<(&str, String)> = Vec::new();
+        if headers.ietf {
+            seen.push(("ietf", "ratelimit".into()));
+            seen.push(("ietf", "ratelimit-policy".into()));
+        }
+        for (key, name) in named {
+            let Some(name) = name else { continue };
+            let pointer = format!("/rate_limits/headers/{key}");
+            let is_token = !name.is_empty()
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+            if !is_token {
+                let written = name.split(':').next().unwrap_or_default().trim();
+                self.report(
+                    codes::spec::BAD_RATE_LIMIT_HEADERS,
+                    &pointer,
+                    format!("`{name}` is not an HTTP header name"),
+                )
+                .help = Some(format!("write the name alone, e.g. `{key}: {written}` (RFC 9110 §5.1)"));
+                continue;
+            }
+            let lower = name.to_ascii_lowercase();
+            if let Some((other, _)) = seen.iter().find(|(_, seen)| *seen == lower) {
+                let other = if *other == "ietf" { "`ietf: true` (RateLimit / RateLimit-Policy)".to_string() } else { format!("`{other}`") };
+                self.report(
+                    codes::spec::BAD_RATE_LIMIT_HEADERS,
+                    &pointer,
+                    format!("`{name}` is already the header of {other}"),
+                )
+                .help = Some("a header plays one part; remove one of the two".into());
+            }
+            seen.push((key, lower));
+        }
+        if !headers.reset_unit.is_auto() && headers.reset.is_none() {
+            self.report(
+                codes::spec::BAD_RATE_LIMIT_HEADERS,
+                "/rate_limits/headers/reset_unit",
+                "`reset_unit` says what the `reset` header counts, but there is no `reset` header".into(),
+            )
+            .help = Some("name the header, e.g. `reset: X-RateLimit-Reset`, or remove `reset_unit`".into());
+        }
     }
 }

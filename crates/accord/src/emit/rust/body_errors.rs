@@ -129,14 +129,22 @@ pub(super) fn classify_step(ir: &Ir) -> (TokenStream, TokenStream) {
                 .collect();
             let any_test: Vec<TokenStream> =
                 codes.iter().filter_map(|code| code.body_match.as_ref().map(body_match_expr)).collect();
-            quote! {
-                if #status {
-                    #(#tests)*
+            // Told apart by code, a body can pass a test and name no declared code.
+            let undeclared = if shared && code_pointer.is_some() {
+                quote! {
                     // The body says it is an error, but names no declared code.
                     let tests: &[::accord_runtime::BodyMatch] = &[#(#any_test),*];
                     if tests.iter().any(|test| test.holds(&value)) {
                         return ::std::option::Option::Some(unexpected(raw));
                     }
+                }
+            } else {
+                TokenStream::new()
+            };
+            quote! {
+                if #status {
+                    #(#tests)*
+                    #undeclared
                 }
             }
         })
@@ -152,7 +160,7 @@ pub(super) fn classify_step(ir: &Ir) -> (TokenStream, TokenStream) {
                 });
             }
         }
-        None => quote!(let code: ::std::option::Option<::std::string::String> = ::std::option::Option::None;),
+        None => TokenStream::new(),
     };
     let first = quote! {
         if let ::std::option::Option::Some(error) = by_body(raw) {

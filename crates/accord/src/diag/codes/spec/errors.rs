@@ -160,6 +160,34 @@ errors:
         ),
     }
 
+    BAD_RATE_LIMIT_HEADERS = "spec::bad_rate_limit_headers", Error {
+        summary: "`rate_limits.headers` that the client cannot read as written",
+        explanation: "`rate_limits.headers` names the response headers in which the provider reports \
+            its window, so the client can slow down before it is refused and the mock can answer \
+            in the same shape: `limit`, `remaining` and `reset` (with `reset_unit`: `unix_seconds`, \
+            `unix_milliseconds` or `delta_seconds`), `usage` for one `used/limit` header \
+            (Shopify's `X-Shopify-Shop-Api-Call-Limit: 32/40`), and `ietf: true` for the IETF \
+            `RateLimit-Policy` and `RateLimit` fields. Each name must be an HTTP field name \
+            (RFC 9110 §5.1: letters, digits and `!#$%&'*+-.^_`|~`, no spaces or colons), a header \
+            may play one part only, `reset_unit` needs the `reset` header it describes, and with \
+            `ietf: true` the names `RateLimit` and `RateLimit-Policy` are taken.",
+        example: Example::fixed(
+            r#"
+rate_limits:
+  default: 2/second
+  headers:
+    usage: "X-Shopify-Shop-Api-Call-Limit: 32/40"
+    reset_unit: unix_milliseconds
+"#,
+            r#"
+rate_limits:
+  default: 2/second
+  headers:
+    usage: X-Shopify-Shop-Api-Call-Limit
+"#,
+        ),
+    }
+
     BAD_RETRY = "spec::bad_retry", Error {
         summary: "a retry policy that cannot be followed",
         explanation: "`retry.max_attempts` counts every attempt, the first one included, so it is at \

@@ -103,6 +103,10 @@ enum Command {
         /// Multiply the declared webhook retry delays by this factor (0.001: an hour in 3.6 s).
         #[arg(long, default_value_t = 1.0)]
         webhook_time_scale: f64,
+        /// The secret (or private key, in the scheme's key encoding) the mock signs webhook
+        /// deliveries with; default: the contract's test key, printed at start.
+        #[arg(long, value_name = "SECRET")]
+        webhook_secret: Option<String>,
         /// Seconds a client may take to send a request's headers (from connecting, or from the
         /// previous response) before the connection is closed.
         #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
@@ -186,7 +190,16 @@ fn main() -> ExitCode {
         }
         Command::Check { specs } => check(&specs),
         Command::Explain { code, list } => explain(code.as_deref(), list),
-        Command::Mock { spec, port, host, no_rate_limits, webhook_url, webhook_time_scale, header_read_timeout } => {
+        Command::Mock {
+            spec,
+            port,
+            host,
+            no_rate_limits,
+            webhook_url,
+            webhook_time_scale,
+            webhook_secret,
+            header_read_timeout,
+        } => {
             let Some(header_read_timeout) = duration("--header-read-timeout", header_read_timeout) else {
                 return ExitCode::FAILURE;
             };
@@ -194,6 +207,7 @@ fn main() -> ExitCode {
                 enforce_rate_limits: !no_rate_limits,
                 webhook_url,
                 webhook_time_scale,
+                webhook_secret: webhook_secret.map(accord_mock::Secret::new),
                 header_read_timeout,
                 ..MockOptions::default()
             };
@@ -446,6 +460,9 @@ fn mock(spec: &Path, addr: std::net::SocketAddr, mut options: MockOptions) -> Ex
         for (name, credential) in Credentials::test(&contract.auth).iter() {
             let _ = writeln!(out, "  test credential `{name}`: {}", describe(credential));
         }
+        if let Some(line) = webhook_secret_line(&contract, options.webhook_secret.is_some()) {
+            let _ = writeln!(out, "  {line}");
+        }
         let _ = writeln!(
             out,
             "  play a scenario: header `X-Accord-Scenario: NAME`; control API: http://{local}/__accord; Ctrl-C stops"
@@ -466,6 +483,25 @@ fn mock(spec: &Path, addr: std::net::SocketAddr, mut options: MockOptions) -> Ex
             ExitCode::FAILURE
         }
     }
+}
+
+/// What a webhook receiver needs to verify the mock's deliveries: the test key (printed: it is
+/// a test value) and the variable the generated `verify` reads it from, or that the key given
+/// with `--webhook-secret` signs (not echoed). `None` when the spec declares no signed
+/// webhooks.
+fn webhook_secret_line(contract: &Contract, given: bool) -> Option<String> {
+    let webhooks = contract.webhooks.as_ref().filter(|w| w.scheme.is_some())?;
+    let env = webhooks.secret_env.as_deref().map(|env| format!(" (set `{env}` to it in the receiver)")).unwrap_or_default();
+    Some(if given {
+        format!("webhook deliveries are signed with the secret given by --webhook-secret{env}")
+    } else if webhooks.test_verifying_key == webhooks.test_signing_key {
+        format!("webhook signing secret: `{}`{env}; set another with --webhook-secret", webhooks.test_signing_key)
+    } else {
+        format!(
+            "webhook signing key (test): `{}`; receivers verify with `{}`{env}; set another with --webhook-secret",
+            webhooks.test_signing_key, webhooks.test_verifying_key
+        )
+    })
 }
 
 fn describe(credential: &Credential) -> String {

@@ -424,3 +424,39 @@ fn import_prints_warnings_once_with_their_uses_and_a_summary_by_kind() {
     let summary = stderr.split_once("warnings by kind (3 warning(s), met 9 time(s)):\n").map(|(_, rest)| rest);
     assert_eq!(summary, Some("  keyword_unsupported               3  (9 uses)\n"), "{stderr}");
 }
+
+/// `accord mock` prints what a webhook receiver needs (the test signing secret and the
+/// variable the generated `verify` reads), and `--webhook-secret` replaces it without echoing
+/// it (issue 16, point 9).
+#[test]
+fn mock_prints_the_webhook_secret_and_takes_another() {
+    use std::io::{BufRead, BufReader};
+    let banner = |extra: &[&str]| {
+        let mut mock = Running(
+            accord()
+                .args(["mock", "specs/orders.yaml", "--port", "0"])
+                .args(extra)
+                .current_dir(root())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("accord mock starts"),
+        );
+        let mut lines = BufReader::new(mock.0.stdout.take().expect("stdout is piped"));
+        let mut banner = String::new();
+        while !banner.contains("play a scenario") {
+            let read = lines.read_line(&mut banner).expect("stdout reads");
+            assert!(read > 0, "the mock stopped before its banner ended: {banner}");
+        }
+        banner
+    };
+    let contract: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("generated/orders/contract.json")).unwrap()).unwrap();
+    let test_key = contract["webhooks"]["test_signing_key"].as_str().expect("orders signs its webhooks");
+    let default = banner(&[]);
+    assert!(default.contains(&format!("webhook signing secret: `{test_key}`")), "{default}");
+    assert!(default.contains("--webhook-secret"), "{default}");
+    let given = banner(&["--webhook-secret", "whsec_given_by_the_user"]);
+    assert!(given.contains("signed with the secret given by --webhook-secret"), "{given}");
+    assert!(!given.contains("whsec_given_by_the_user") && !given.contains(test_key), "{given}");
+}

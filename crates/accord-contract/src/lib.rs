@@ -176,6 +176,10 @@ pub struct ErrorCode {
     pub schema: Value,
     /// An example body, code field set.
     pub example: Value,
+    /// The body test that makes a response of its status this code, for errors a provider
+    /// answers with a 2xx status (`/ok` is `false`); `None`: matched by status alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_match: Option<wire::BodyMatch>,
 }
 
 /// Rate limits.
@@ -191,6 +195,17 @@ pub struct RateLimits {
     pub remaining_header: Option<String>,
     /// Header carrying the reset time (Unix seconds).
     pub reset_header: Option<String>,
+    /// What the reset header's number counts (default: read by size).
+    #[serde(default, skip_serializing_if = "wire::ResetUnit::is_auto")]
+    pub reset_unit: wire::ResetUnit,
+    /// Header carrying `used/limit` in one value (Shopify's `X-Shopify-Shop-Api-Call-Limit:
+    /// 32/40`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_header: Option<String>,
+    /// The provider sends the IETF `RateLimit-Policy` and `RateLimit` fields
+    /// (draft-ietf-httpapi-ratelimit-headers-10: `"default";q=100;w=60`, `"default";r=50;t=30`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ietf_fields: bool,
 }
 
 /// A token bucket: `requests` per `window_seconds`, holding at most `burst`.
@@ -322,6 +337,10 @@ pub struct Response {
     pub media_type: Option<String>,
     /// Headers it must carry.
     pub headers: Vec<String>,
+    /// The spec's example value of those headers that declare one (`Link` →
+    /// `<https://…?page=2>; rel="next"`), which the mock answers with.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub header_examples: std::collections::BTreeMap<String, String>,
     /// An example body valid for the schema.
     pub example: Option<Value>,
 }
@@ -543,6 +562,7 @@ mod tests {
             match_value: None,
             schema: Value::Null,
             example: Value::Null,
+            body_match: None,
         };
         let errors = Errors {
             code_pointer: None,

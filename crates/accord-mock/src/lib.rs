@@ -17,11 +17,14 @@ mod deliver;
 mod listen;
 mod model;
 mod multipart;
+mod rate_headers;
 mod receiver;
 mod server;
 mod verify;
 
 pub use accord_contract::Contract;
+/// The secret type of [`MockOptions::webhook_secret`].
+pub use accord_runtime::Secret;
 pub use credentials::{Credential, Credentials};
 pub use deliver::{Attempt, Delivery};
 pub use model::{Model, Problem, RouteMatch};

@@ -831,6 +831,15 @@ pub fn check_response(
             }
         }
     };
+    // A code the provider answers in the body (spec `when`; Slack's 200 with `"ok": false`):
+    // the body is that code's, not the declared success.
+    let body_matched: Option<String> = body.as_ref().and_then(|body| {
+        codes_for_status
+            .iter()
+            .find(|c| c.body_match.as_ref().is_some_and(|test| test.holds(body)))
+            .map(|c| c.name.clone())
+    });
+    let declared = if body_matched.is_some() { None } else { declared };
     // The code the body carries.
     let raw_code = match (&contract.errors.code_pointer, &body) {
         (Some(pointer), Some(body)) => body.pointer(pointer).map(text),
@@ -855,7 +864,7 @@ pub fn check_response(
                 .map(|c| c.name.clone())
                 .unwrap_or_else(|| raw.clone()),
         ),
-        None => by_status(),
+        None => body_matched.or_else(by_status),
     };
     // The schema the body must satisfy: the declared response's, else the envelope of the
     // code it names (or of any code with this status).

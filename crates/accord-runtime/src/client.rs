@@ -531,8 +531,8 @@ impl Client {
     fn server_delay(&self, raw: &RawResponse) -> Option<Duration> {
         let now = SystemTime::now();
         crate::retry::retry_after(&raw.headers, now).or_else(|| {
-            let reset = self.inner.rate_limiter.as_ref()?.config().reset_header?;
-            crate::retry::reset_delay(&raw.headers, reset, now)
+            let shape = self.inner.rate_limiter.as_ref()?.config().header_shape();
+            shape.read(&raw.headers, now).reset_after
         })
     }
 

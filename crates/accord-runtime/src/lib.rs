@@ -48,7 +48,7 @@ pub use policy::{RateLimit, RetryPolicy, RetryStrategy, Timeouts};
 pub use rate_limit::RateLimitConfig;
 pub use request::RequestSpec;
 pub use response::{ClientError, RawBody, RawResponse, Response};
-pub use retry::{ClassifyRetry, ErrorRule, RetryBudgetSettings, StatusClassifier, StatusPattern};
+pub use retry::{BodyMatch, BodyTest, ClassifyRetry, ErrorRule, RetryBudgetSettings, StatusClassifier, StatusPattern};
 pub use secret::Secret;
 
 // Re-exported so that generated crates depend on accord-runtime alone.

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use accord_contract::wire::{
-    ApiKeyLocation, ContentType, HttpMethod, Jitter, KeyEncoding, ObjectParts, ParamLocation, ParamStyle,
+    ApiKeyLocation, BodyMatch, BodyTest, ResetUnit, ContentType, HttpMethod, Jitter, KeyEncoding, ObjectParts, ParamLocation, ParamStyle,
     RetryStrategy, SignatureAlgorithm, StatusPattern,
 };
 // Plain enums of the spec language that only the compiler uses: emitters name them through
@@ -613,6 +613,9 @@ pub struct ErrorCodeIr {
     pub retry: RetryStrategy,
     /// Code field value to match, when the spec has a code field.
     pub match_value: Option<String>,
+    /// The body test that makes a response of its status this code (spec `when`), for
+    /// errors answered with a 2xx status; `None`: matched by status alone.
+    pub body_match: Option<BodyMatch>,
     /// Body type.
     pub body: TypeExpr,
     /// Description.
@@ -681,6 +684,12 @@ pub struct RateLimitsIr {
     pub remaining_header: Option<String>,
     /// Reset header.
     pub reset_header: Option<String>,
+    /// What the reset header's number counts.
+    pub reset_unit: ResetUnit,
+    /// Header with `used/limit` in one value (Shopify).
+    pub usage_header: Option<String>,
+    /// IETF `RateLimit-Policy` / `RateLimit` fields.
+    pub ietf_fields: bool,
     /// Prose.
     pub description: Option<String>,
 }
@@ -762,6 +771,8 @@ pub struct ResponseIr {
     pub description: Option<String>,
     /// Header names worth knowing.
     pub headers: Vec<String>,
+    /// The declared example of each header that has one (name, value as sent).
+    pub header_examples: Vec<(String, String)>,
     /// Example body.
     pub example: Option<Value>,
 }

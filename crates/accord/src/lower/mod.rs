@@ -16,6 +16,7 @@ use crate::units::{parse_duration, parse_rate};
 
 mod dedup;
 mod example_names;
+mod error_examples;
 mod examples;
 mod operational;
 mod operations;
@@ -122,8 +123,7 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
             .collect(),
     };
     for code in &mut ir.errors.codes {
-        code.example =
-            lowerer.error_example(&code.body, ir_code_pointer(spec), code.match_value.as_deref().unwrap_or(&code.name));
+        code.example = lowerer.error_code_example(code, ir_code_pointer(spec));
     }
     for operation in &mut ir.operations {
         for response in &mut operation.responses {
@@ -358,6 +358,10 @@ impl Lowerer<'_> {
                     .code_field
                     .as_ref()
                     .map(|_| code.match_value.clone().unwrap_or_else(|| name.clone())),
+                body_match: code.when.as_ref().map(|when| match &when.equals {
+                    Some(value) => BodyMatch::equals(when.pointer.clone(), value),
+                    None => BodyMatch::present(when.pointer.clone()),
+                }),
                 body,
                 description: code.description.clone(),
                 resolution: code.resolution.clone(),
@@ -432,6 +436,9 @@ impl Lowerer<'_> {
             limit_header: headers.and_then(|h| h.limit.clone()),
             remaining_header: headers.and_then(|h| h.remaining.clone()),
             reset_header: headers.and_then(|h| h.reset.clone()),
+            reset_unit: headers.map(|h| h.reset_unit).unwrap_or_default(),
+            usage_header: headers.and_then(|h| h.usage.clone()),
+            ietf_fields: headers.is_some_and(|h| h.ietf),
             description: limits.description.clone(),
         }
     }

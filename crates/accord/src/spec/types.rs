@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 // Wire-level enums are defined once, in accord-contract, and used by every layer.
 pub use accord_contract::wire::{
     ApiKeyLocation, ContentType, HttpMethod as Method, Jitter, KeyEncoding, ObjectParts, ParamLocation, ParamStyle,
-    RetryStrategy, SignatureAlgorithm, StatusPattern,
+    ResetUnit, RetryStrategy, SignatureAlgorithm, StatusPattern,
 };
 
 /// A whole integration spec: one external HTTP API.
@@ -570,6 +570,14 @@ pub struct ErrorCode {
     pub status: StatusSet,
     /// What to do about it: `never`, `backoff`, `after_header`, `refresh_auth`.
     pub retry: RetryStrategy,
+    /// A test on the body that makes a response of `status` this code, for providers that
+    /// answer errors with a 2xx status: `{ pointer: /ok, equals: false }` (Slack's
+    /// `{"ok": false, "error": "channel_not_found"}`), `{ pointer: /errors, present: true }`
+    /// (GraphQL). With `when`, `status` may be a 2xx status; the code applies only when the
+    /// test holds (and, with a code field, the code matches), before codes matched by status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub when: Option<BodyCondition>,
     /// Value of the code field; defaults to the code name. Codes without a code field are
     /// matched by status alone.
     #[serde(default, rename = "match", skip_serializing_if = "Option::is_none")]
@@ -587,6 +595,23 @@ pub struct ErrorCode {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub resolution: Option<String>,
+}
+
+/// A test on a JSON response body (an error code's `when`): the value at `pointer` equals
+/// `equals`, or (`present: true`) is there at all. Write exactly one of the two.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BodyCondition {
+    /// JSON pointer into the body (RFC 6901), e.g. `/ok` or `/errors`.
+    pub pointer: String,
+    /// The value it must equal (any JSON value: `false`, `"error"`, `0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub equals: Option<serde_json::Value>,
+    /// `true`: it must be present, whatever its value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub present: Option<bool>,
 }
 
 /// One status (or range, or `default`) or several.
@@ -709,10 +734,27 @@ pub struct RateLimitHeaders {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub remaining: Option<String>,
-    /// When the window resets (unix seconds).
+    /// When the window resets (unix seconds, unless `reset_unit` says otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub reset: Option<String>,
+    /// What the `reset` header's number counts: `unix_seconds`, `unix_milliseconds`,
+    /// `delta_seconds`; default `auto` (by size: above 10^12 Unix milliseconds, above 10^9
+    /// Unix seconds, else seconds from now).
+    #[serde(default, skip_serializing_if = "ResetUnit::is_auto")]
+    #[schemars(!skip_serializing_if)]
+    pub reset_unit: ResetUnit,
+    /// One header carrying `used/limit` (Shopify's `X-Shopify-Shop-Api-Call-Limit: 32/40`,
+    /// https://shopify.dev/docs/api/usage/limits): the requests left are `limit - used`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub usage: Option<String>,
+    /// `true`: the provider sends the IETF `RateLimit-Policy` (`"default";q=100;w=60`) and
+    /// `RateLimit` (`"default";r=50;t=30`: 50 left, 30 s to the reset) fields of
+    /// draft-ietf-httpapi-ratelimit-headers-10.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[schemars(!skip_serializing_if)]
+    pub ietf: bool,
 }
 
 /// One operation.

@@ -8,6 +8,7 @@
 //! [`print`](mod@print) (printing a file) with `pretty` (printing a large one on several
 //! threads), and `cycles` (which members need a `Box`).
 
+pub(crate) mod body_errors;
 mod client;
 
 pub use client::test_credentials;

@@ -743,6 +743,7 @@ impl<'a> Importer<'a> {
             let code = ErrorCode {
                 status: StatusSet::One(*status),
                 retry: retry_for_pattern(*status, self.oauth2),
+                when: None,
                 match_value: None,
                 body,
                 description: draft.description.clone(),

@@ -143,6 +143,9 @@ fn send_fns(ir: &Ir, op: &Operation, success: &TokenStream) -> TokenStream {
         (Some(_), ContentType::Text | ContentType::Binary) => {
             quote!(::accord_runtime::response::decode_raw::<#success, crate::errors::Error>(raw))
         }
+        _ if crate::emit::rust::body_errors::checks_success_bodies(ir, op) => {
+            quote!(crate::errors::decode_response_checked::<#success>(raw))
+        }
         _ => quote!(crate::errors::decode_response::<#success>(raw)),
     };
     let notes = operation_notes(ir, op);

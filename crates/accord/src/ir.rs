@@ -796,6 +796,15 @@ pub enum PaginationIr {
         /// Pointer of the items.
         items: Option<String>,
     },
+    /// The `Link` header's `rel="next"` URL, a cursor in `param` (Shopify's `page_info`).
+    Link {
+        /// Cursor parameter in the linked URL.
+        param: String,
+        /// Size parameter.
+        size_param: Option<String>,
+        /// Pointer of the items.
+        items: Option<String>,
+    },
     /// Page numbers.
     Page {
         /// Page parameter.

@@ -149,7 +149,8 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
             Some(PaginationIr::Cursor { items, .. })
             | Some(PaginationIr::Page { items, .. })
             | Some(PaginationIr::Offset { items, .. })
-            | Some(PaginationIr::NextUrl { items, .. }) => Some(items.clone()),
+            | Some(PaginationIr::NextUrl { items, .. })
+            | Some(PaginationIr::Link { items, .. }) => Some(items.clone()),
             None => None,
         };
         let page_item = items.and_then(|items| {

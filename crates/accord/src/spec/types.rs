@@ -884,6 +884,28 @@ pub enum Pagination {
     /// An item offset in a query parameter (`offset` + `limit`): the next page starts after
     /// this page's items.
     Offset(OffsetPagination),
+    /// The next page is the RFC 8288 `Link` header's `rel="next"` URL, which carries an opaque
+    /// cursor in a query parameter (Shopify REST's `page_info`); no `rel="next"` ends the list.
+    Link(LinkPagination),
+}
+
+/// Link-header cursor pagination (Shopify REST Admin API, "Make paginated requests to the REST
+/// Admin API", shopify.dev/docs/api/usage/pagination-rest): each page's `Link` header gives the
+/// next page's URL with the cursor in `param` (`page_info`); the client follows that URL as it
+/// is, so the other parameters of the first request are not sent again.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkPagination {
+    /// Query parameter carrying the cursor in the linked URL (`page_info`).
+    pub param: String,
+    /// Page size parameter (`limit`), kept in the linked URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub size_param: Option<String>,
+    /// JSON pointer of the items array (`/orders`); absent when the body is the array.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub items: Option<String>,
 }
 
 /// Offset pagination (Box's `offset` + `limit` with `total_count`): the next page's offset is

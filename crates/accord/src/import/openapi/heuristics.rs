@@ -342,6 +342,7 @@ impl<'a> Importer<'a> {
                     Pagination::Page(page) => format!("`{}` and `Link`", page.param),
                     Pagination::NextUrl(next_url) => format!("a next-page URL at `{}`", next_url.next),
                     Pagination::Offset(offset) => format!("an item offset `{}`", offset.param),
+                    Pagination::Link(link) => format!("`Link` with a `{}` cursor", link.param),
                 };
                 self.warn(pointer, format!("looks paginated by {style}, but {problem}; add `pagination` by hand"));
                 None

@@ -17,6 +17,7 @@ mod deliver;
 mod listen;
 mod model;
 mod multipart;
+mod pagination;
 mod receiver;
 mod server;
 mod verify;

@@ -10,6 +10,7 @@ pub mod contract;
 pub mod docs;
 mod emitter;
 pub mod prose;
+pub mod runtime_dependency;
 pub mod rust;
 pub mod schema;
 pub mod templates;
@@ -17,7 +18,7 @@ pub mod tests;
 
 use std::path::PathBuf;
 
-pub use self::emitter::{Context, Emitter, GeneratedFile, Options, generated_notice};
+pub use self::emitter::{Context, Emitter, GeneratedFile, GitReference, Options, RuntimeDependency, generated_notice};
 use crate::ir::Ir;
 
 /// Every output accord makes, in a fixed order: when several fail, the first one's error is

@@ -19,6 +19,7 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod secret;
+pub mod server;
 pub mod style;
 pub mod types;
 pub mod webhook;

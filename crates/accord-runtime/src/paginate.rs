@@ -340,7 +340,7 @@ fn raw_pages<E: ClientError>(
                     let body = de::navigation_value(&raw.body, de::NAVIGATION_DEPTH)
                         .map_err(|e| E::decode(DecodeError::new(raw.status, e.to_string(), &raw.body)))?;
                     let next =
-                        style.next_request(&request, &body, &raw.headers, client.base_url()).map_err(E::transport)?;
+                        style.next_request(&request, &body, &raw.headers, client.server_base_url(request.server)).map_err(E::transport)?;
                     Ok(Some((raw, next)))
                 }
             })

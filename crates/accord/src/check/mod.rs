@@ -18,6 +18,7 @@ mod errors;
 mod models;
 pub mod params;
 mod scenarios;
+mod servers;
 pub mod spec_name;
 mod webhooks;
 
@@ -33,6 +34,7 @@ pub fn check(spec: &Spec, positions: &Positions) -> Vec<Diagnostic> {
     checker.top_level();
     checker.spec_name();
     checker.environments();
+    checker.servers();
     checker.auth();
     checker.models();
     checker.errors();

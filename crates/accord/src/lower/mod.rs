@@ -18,6 +18,7 @@ mod dedup;
 mod examples;
 mod operations;
 mod scenarios;
+mod servers;
 mod types;
 mod webhooks;
 
@@ -93,6 +94,8 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
         scope_in: spec.scope.as_ref().map(|s| s.in_scope.clone()).unwrap_or_default(),
         scope_out: spec.scope.as_ref().map(|s| s.out_of_scope.clone()).unwrap_or_default(),
         environments: lowerer.environments(),
+        server_variables: Vec::new(),
+        servers: Vec::new(),
         auth: lowerer.auth(),
         headers: spec
             .headers
@@ -118,6 +121,7 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
             .map(|(title, diagram)| (title.clone(), diagram.trim_end().to_string()))
             .collect(),
     };
+    servers::lower_servers(spec, &mut ir);
     for code in &mut ir.errors.codes {
         code.example =
             lowerer.error_example(&code.body, ir_code_pointer(spec), code.match_value.as_deref().unwrap_or(&code.name));

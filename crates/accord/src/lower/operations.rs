@@ -186,6 +186,7 @@ impl Lowerer<'_> {
             pagination,
             page_item: None,
             auth: self.requirement(endpoint),
+            server: endpoint.server.clone(),
             span: self.span(&pointer),
         }
     }

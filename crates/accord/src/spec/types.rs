@@ -53,6 +53,17 @@ pub struct Spec {
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     #[schemars(!skip_serializing_if)]
     pub environments: IndexMap<String, Environment>,
+    /// Variables of the environment and server URLs (`{shop}` in
+    /// `https://{shop}.myshopify.com/admin/api/{version}`, OpenAPI's Server Variable Object):
+    /// each a builder setter and an environment variable.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
+    pub server_variables: IndexMap<String, ServerVariable>,
+    /// Named servers besides the environments' base URLs (Stripe's `files.stripe.com` for
+    /// uploads), each with its URL per environment; an endpoint names one with `server`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
+    pub servers: IndexMap<String, Server>,
     /// Authentication: named credentials and what endpoints require of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
@@ -770,6 +781,11 @@ pub struct Endpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub auth: Option<Requirement>,
+    /// The named server (`servers`) this endpoint is sent to instead of the environment's
+    /// base URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub server: Option<String>,
 }
 
 /// Constant headers and query parameters of an endpoint: sent on every request by the client
@@ -1286,4 +1302,57 @@ fn serialize_bound<S: serde::Serializer>(bound: &Option<f64>, serializer: S) -> 
         Some(value) => serializer.serialize_f64(value),
         None => serializer.serialize_none(),
     }
+}
+
+/// A variable of the environment and server URLs (OpenAPI 3.1.0 §4.8.6, Server Variable
+/// Object): substituted for `{name}` when the client is built, percent-encoded as its place
+/// in the URL requires (a host label, a path segment).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServerVariable {
+    /// The value used when the client sets none; without one the variable must be given
+    /// (`required: true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub default: Option<String>,
+    /// The only values allowed: the builder's setter then takes a generated enum.
+    #[serde(default, rename = "enum", skip_serializing_if = "Vec::is_empty")]
+    #[schemars(!skip_serializing_if)]
+    pub values: Vec<String>,
+    /// Every client must set it (a variable without a `default`): `build()` fails without it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    #[schemars(!skip_serializing_if)]
+    pub required: bool,
+    /// What the variable is (Markdown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub description: Option<String>,
+    /// Environment variable `server_variables_from_env` reads it from; default
+    /// `NAME_VARIABLE` (`SHOPIFY_SHOP`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub env: Option<String>,
+}
+
+/// A named server: where the endpoints that name it are sent.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Server {
+    /// Its URL: one for every environment, or one per environment (every declared
+    /// environment named); may hold `{variables}`.
+    pub base_url: ServerUrl,
+    /// What it serves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub description: Option<String>,
+}
+
+/// A named server's URL.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ServerUrl {
+    /// The same URL in every environment.
+    Everywhere(String),
+    /// Environment name → URL.
+    PerEnvironment(IndexMap<String, String>),
 }

@@ -10,6 +10,7 @@ mod endpoints;
 mod errors;
 mod models;
 mod scenarios;
+mod servers;
 mod webhooks;
 
 pub use auth::*;
@@ -17,11 +18,12 @@ pub use endpoints::*;
 pub use errors::*;
 pub use models::*;
 pub use scenarios::*;
+pub use servers::*;
 pub use webhooks::*;
 
 /// Every `spec::*` code, this module's first.
 pub(super) fn all() -> impl Iterator<Item = &'static Code> {
-    [ALL, auth::ALL, endpoints::ALL, errors::ALL, models::ALL, scenarios::ALL, webhooks::ALL]
+    [ALL, auth::ALL, endpoints::ALL, errors::ALL, models::ALL, scenarios::ALL, servers::ALL, webhooks::ALL]
         .into_iter()
         .flatten()
         .copied()
@@ -37,6 +39,7 @@ pub(super) fn constants() -> impl Iterator<Item = (&'static str, &'static Code)>
         errors::CONSTANTS,
         models::CONSTANTS,
         scenarios::CONSTANTS,
+        servers::CONSTANTS,
         webhooks::CONSTANTS,
     ]
     .into_iter()

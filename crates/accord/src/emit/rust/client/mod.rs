@@ -12,6 +12,7 @@ mod multipart;
 mod pagination;
 mod rate_limits;
 mod request;
+mod servers;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -44,6 +45,7 @@ pub(super) fn client_file(ir: &Ir) -> String {
 /// the client, its builder and its methods.
 fn client_head(ir: &Ir) -> TokenStream {
     let environment = environment::environment_enum(ir);
+    let variable_enums = servers::variable_enums(ir);
     let rate_limits = rate_limits::rate_limits_fn(ir);
     let multipart = multipart::multipart_impls(ir);
     let client = client_struct(ir);
@@ -52,6 +54,8 @@ fn client_head(ir: &Ir) -> TokenStream {
     quote! {
         //! The client, its builder, and one request builder per endpoint.
         #environment
+
+        #variable_enums
 
         #rate_limits
 

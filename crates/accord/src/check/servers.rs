@@ -142,18 +142,33 @@ impl Checker<'_> {
                     format!("`{{{name}}}` stands in the {} of `{url}`; a variable may stand in the host, port or path", placeholder.place),
                 )
                 .help = Some("write that part of the URL without a variable".into());
-                sample.push('x');
-                continue;
+                // The URL itself is not checked further: the variable's place is the problem.
+                return;
             }
-            let values = variable.default.iter().chain(&variable.values);
+            let variable_pointer = join_pointer("/server_variables", name);
+            let values = variable
+                .default
+                .iter()
+                .map(|value| (value, format!("{variable_pointer}/default")))
+                .chain(variable.values.iter().enumerate().map(|(i, value)| (value, format!("{variable_pointer}/enum/{i}"))));
             let mut written = None;
-            for value in values {
+            for (value, at) in values {
                 match placeholder.place.write(name, value) {
                     Ok(text) => written = written.or(Some(text)),
                     Err(bad) => {
-                        let at = join_pointer("/server_variables", name);
-                        self.report(codes::spec::BAD_VARIABLE_VALUE, &at, format!("{bad} `{value}` in the {} of `{url}`", placeholder.place))
-                            .help = Some("use a value that fits that part of the URL".into());
+                        self.report(
+                            codes::spec::BAD_VARIABLE_VALUE,
+                            &at,
+                            format!(
+                                "value `{value}` of server variable `{name}` cannot stand in the {} of `{url}`: it {}",
+                                placeholder.place, bad.reason
+                            ),
+                        )
+                        .help = Some(match placeholder.place {
+                            UrlPlace::Host => "a host takes letters, digits, `-` and `.` between non-empty labels".into(),
+                            UrlPlace::Port => "a port takes a number up to 65535".into(),
+                            _ => "a path value may be anything but empty, `.` or `..`".into(),
+                        });
                     }
                 }
             }

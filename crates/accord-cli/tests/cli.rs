@@ -459,7 +459,9 @@ fn a_spec_compiled_outside_the_repository_builds_with_the_runtime_by_path_and_wr
     // The git and version forms: the manifest they write (building them would need the network).
     let git = generate("git", &["--runtime-git", "https://example.com/accord.git", "--runtime-tag", "v0.1.0"]);
     assert!(
-        git.contains(r#"accord-runtime = { git = "https://example.com/accord.git", tag = "v0.1.0", features = ["ed25519"] }"#),
+        git.contains(
+            r#"accord-runtime = { git = "https://example.com/accord.git", tag = "v0.1.0", features = ["ed25519"] }"#
+        ),
         "{git}"
     );
     assert!(git.contains(r#"accord-mock = { git = "https://example.com/accord.git", tag = "v0.1.0" }"#), "{git}");
@@ -477,7 +479,10 @@ fn a_spec_compiled_outside_the_repository_builds_with_the_runtime_by_path_and_wr
     // workspace: offline, with the repository's lock file so no version is resolved anew.
     let runtime = root().join("crates/accord-runtime");
     let manifest = generate("path", &["--runtime-path", runtime.to_str().unwrap()]);
-    assert!(manifest.contains(&format!(r#"accord-runtime = {{ path = "{}", features = ["ed25519"] }}"#, runtime.display())), "{manifest}");
+    assert!(
+        manifest.contains(&format!(r#"accord-runtime = {{ path = "{}", features = ["ed25519"] }}"#, runtime.display())),
+        "{manifest}"
+    );
     let crate_dir = dir.path().join("path/outside");
     std::fs::copy(root().join("Cargo.lock"), crate_dir.join("Cargo.lock")).unwrap();
     // A target folder of its own: the one running this test is locked by the `cargo test`.
@@ -489,5 +494,9 @@ fn a_spec_compiled_outside_the_repository_builds_with_the_runtime_by_path_and_wr
         .current_dir(dir.path())
         .output()
         .unwrap();
-    assert!(build.status.success(), "the out-of-tree crate does not build:\n{}", String::from_utf8_lossy(&build.stderr));
+    assert!(
+        build.status.success(),
+        "the out-of-tree crate does not build:\n{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
 }

@@ -55,9 +55,8 @@ pub struct Placeholder<'a> {
 /// The `{name}` placeholders of `template`, in order. A `{` without its `}` is not one.
 pub fn placeholders(template: &str) -> Vec<Placeholder<'_>> {
     let scheme_end = template.find("://").map(|i| i + 3);
-    let authority_end = scheme_end.map(|start| {
-        template[start..].find(['/', '?', '#']).map_or(template.len(), |i| start + i)
-    });
+    let authority_end =
+        scheme_end.map(|start| template[start..].find(['/', '?', '#']).map_or(template.len(), |i| start + i));
     let path_end = template.find(['?', '#']).filter(|i| authority_end.is_none_or(|a| *i >= a));
     let mut found = Vec::new();
     let mut rest = 0;
@@ -132,7 +131,9 @@ impl UrlPlace {
                 }
                 Ok(out)
             }
-            UrlPlace::Scheme | UrlPlace::QueryOrFragment => bad(format!("stands in the URL's {self}, which accord does not fill")),
+            UrlPlace::Scheme | UrlPlace::QueryOrFragment => {
+                bad(format!("stands in the URL's {self}, which accord does not fill"))
+            }
         }
     }
 }
@@ -160,12 +161,17 @@ mod tests {
 
     #[test]
     fn places_are_found_by_the_url_structure() {
-        let places = |t: &str| placeholders(t).into_iter().map(|p| (p.name, p.place)).collect::<Vec<_>>();
+        fn places(t: &str) -> Vec<(&str, UrlPlace)> {
+            placeholders(t).into_iter().map(|p| (p.name, p.place)).collect()
+        }
         assert_eq!(
             places("https://{shop}.myshopify.com/admin/api/{version}"),
             [("shop", UrlPlace::Host), ("version", UrlPlace::Path)]
         );
-        assert_eq!(places("https://{region}.api.example.com:{port}/v1"), [("region", UrlPlace::Host), ("port", UrlPlace::Port)]);
+        assert_eq!(
+            places("https://{region}.api.example.com:{port}/v1"),
+            [("region", UrlPlace::Host), ("port", UrlPlace::Port)]
+        );
         assert_eq!(places("{scheme}://api.example.com"), [("scheme", UrlPlace::Scheme)]);
         assert_eq!(places("https://api.example.com/v1?x={q}"), [("q", UrlPlace::QueryOrFragment)]);
         assert_eq!(places("https://api.example.com/{unclosed"), []);
@@ -186,9 +192,6 @@ mod tests {
             assert!(expand_with(shop, "v").is_err(), "{shop:?}");
         }
         assert!(expand_with("s", "..").is_err());
-        assert_eq!(
-            expand(template, |_| None).unwrap_err().to_string(),
-            "the value of URL variable `shop` is not set"
-        );
+        assert_eq!(expand(template, |_| None).unwrap_err().to_string(), "the value of URL variable `shop` is not set");
     }
 }

@@ -339,8 +339,9 @@ fn raw_pages<E: ClientError>(
                     // for them with deeper values skipped, so no depth in the body fails here.
                     let body = de::navigation_value(&raw.body, de::NAVIGATION_DEPTH)
                         .map_err(|e| E::decode(DecodeError::new(raw.status, e.to_string(), &raw.body)))?;
-                    let next =
-                        style.next_request(&request, &body, &raw.headers, client.server_base_url(request.server)).map_err(E::transport)?;
+                    let next = style
+                        .next_request(&request, &body, &raw.headers, client.server_base_url(request.server))
+                        .map_err(E::transport)?;
                     Ok(Some((raw, next)))
                 }
             })
@@ -461,11 +462,18 @@ mod tests {
         // A previous link alone ends the list.
         headers.insert(
             "link",
-            HeaderValue::from_static(r#"<https://shop.myshopify.com/admin/api/2024-01/orders.json?page_info=xyz>; rel="previous""#),
+            HeaderValue::from_static(
+                r#"<https://shop.myshopify.com/admin/api/2024-01/orders.json?page_info=xyz>; rel="previous""#,
+            ),
         );
         assert!(style.next_request(&next, &page, &headers, base).unwrap().is_none());
         // A next link without the cursor is not this style: an error, not a page-number loop.
-        headers.insert("link", HeaderValue::from_static(r#"<https://shop.myshopify.com/admin/api/2024-01/orders.json?page=2>; rel="next""#));
+        headers.insert(
+            "link",
+            HeaderValue::from_static(
+                r#"<https://shop.myshopify.com/admin/api/2024-01/orders.json?page=2>; rel="next""#,
+            ),
+        );
         assert!(style.next_request(&first, &page, &headers, base).is_err());
         // A link that repeats the current page is an error, not an endless loop.
         headers.insert(

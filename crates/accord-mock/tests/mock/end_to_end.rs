@@ -136,9 +136,13 @@ async fn link_cursor_pages_are_served_and_followed_through_the_mock() {
     let page = client.execute(&first).await.expect("first page");
     assert_eq!(page.status, 200, "{}", String::from_utf8_lossy(&page.body));
     let body: serde_json::Value = serde_json::from_slice(&page.body).expect("JSON");
-    let next = style.next_request(&first, &body, &page.headers, client.base_url()).expect("a link").expect("a next page");
+    let next =
+        style.next_request(&first, &body, &page.headers, client.base_url()).expect("a link").expect("a next page");
     let url = next.absolute_url.clone().expect("the link's URL");
-    assert!(url.starts_with(&server.uri()) && url.contains("page_info=mock-page-2") && url.contains("limit=50"), "{url}");
+    assert!(
+        url.starts_with(&server.uri()) && url.contains("page_info=mock-page-2") && url.contains("limit=50"),
+        "{url}"
+    );
     let last = client.execute(&next).await.expect("second page");
     assert_eq!(last.status, 200);
     let body: serde_json::Value = serde_json::from_slice(&last.body).expect("JSON");

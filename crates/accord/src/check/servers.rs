@@ -14,8 +14,15 @@ impl Checker<'_> {
         for (name, variable) in &self.spec.server_variables {
             let pointer = join_pointer("/server_variables", name);
             if !super::is_snake_name(name) {
-                self.report_at_key(codes::spec::BAD_NAME, &pointer, format!("server variable name `{name}` is not snake_case"))
-                    .help = Some(format!("write `{}` here and in the URLs (it names the builder's setter)", crate::names::snake(name)));
+                self.report_at_key(
+                    codes::spec::BAD_NAME,
+                    &pointer,
+                    format!("server variable name `{name}` is not snake_case"),
+                )
+                .help = Some(format!(
+                    "write `{}` here and in the URLs (it names the builder's setter)",
+                    crate::names::snake(name)
+                ));
             }
             match (&variable.default, variable.required) {
                 (None, false) => {
@@ -69,7 +76,9 @@ impl Checker<'_> {
                             self.report_at_key(
                                 codes::spec::SERVER_ENVIRONMENTS,
                                 &join_pointer(&pointer, environment),
-                                format!("server `{name}` has a URL for `{environment}`, which is not a declared environment"),
+                                format!(
+                                    "server `{name}` has a URL for `{environment}`, which is not a declared environment"
+                                ),
                             )
                             .help = hint.or(Some("name environments declared under `environments`".into()));
                         }
@@ -139,18 +148,19 @@ impl Checker<'_> {
                 self.report(
                     codes::spec::UNDECLARED_VARIABLE,
                     pointer,
-                    format!("`{{{name}}}` stands in the {} of `{url}`; a variable may stand in the host, port or path", placeholder.place),
+                    format!(
+                        "`{{{name}}}` stands in the {} of `{url}`; a variable may stand in the host, port or path",
+                        placeholder.place
+                    ),
                 )
                 .help = Some("write that part of the URL without a variable".into());
                 // The URL itself is not checked further: the variable's place is the problem.
                 return;
             }
             let variable_pointer = join_pointer("/server_variables", name);
-            let values = variable
-                .default
-                .iter()
-                .map(|value| (value, format!("{variable_pointer}/default")))
-                .chain(variable.values.iter().enumerate().map(|(i, value)| (value, format!("{variable_pointer}/enum/{i}"))));
+            let values = variable.default.iter().map(|value| (value, format!("{variable_pointer}/default"))).chain(
+                variable.values.iter().enumerate().map(|(i, value)| (value, format!("{variable_pointer}/enum/{i}"))),
+            );
             let mut written = None;
             for (value, at) in values {
                 match placeholder.place.write(name, value) {
@@ -165,14 +175,18 @@ impl Checker<'_> {
                             ),
                         )
                         .help = Some(match placeholder.place {
-                            UrlPlace::Host => "a host takes letters, digits, `-` and `.` between non-empty labels".into(),
+                            UrlPlace::Host => {
+                                "a host takes letters, digits, `-` and `.` between non-empty labels".into()
+                            }
                             UrlPlace::Port => "a port takes a number up to 65535".into(),
                             _ => "a path value may be anything but empty, `.` or `..`".into(),
                         });
                     }
                 }
             }
-            sample.push_str(&written.unwrap_or_else(|| if placeholder.place == UrlPlace::Port { "1".into() } else { "x".into() }));
+            sample.push_str(
+                &written.unwrap_or_else(|| if placeholder.place == UrlPlace::Port { "1".into() } else { "x".into() }),
+            );
         }
         sample.push_str(&url[last..]);
         self.url(&sample, pointer);

@@ -57,7 +57,10 @@ pub(super) fn lower_servers(spec: &Spec, ir: &mut Ir) {
                     let variant = if camel.starts_with(|c: char| c.is_ascii_alphabetic()) {
                         camel
                     } else {
-                        format!("V{}", value.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect::<String>())
+                        format!(
+                            "V{}",
+                            value.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect::<String>()
+                        )
                     };
                     VariableValueIr { value: value.clone(), variant: variants.claim(variant) }
                 })
@@ -94,7 +97,8 @@ pub(super) fn lower_servers(spec: &Spec, ir: &mut Ir) {
                     })
                     .collect()
             };
-            let urls = urls.into_iter().map(|u| ServerUrlIr { url: u.url.trim_end_matches('/').to_string(), ..u }).collect();
+            let urls =
+                urls.into_iter().map(|u| ServerUrlIr { url: u.url.trim_end_matches('/').to_string(), ..u }).collect();
             ServerIr { name: name.clone(), description: server.description.clone(), urls }
         })
         .collect();

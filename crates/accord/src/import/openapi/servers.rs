@@ -99,7 +99,11 @@ impl<'a> Importer<'a> {
         let fits = placeholders(raw).iter().all(|placeholder| {
             let Some((_, _, variable)) = variables.iter().find(|(o, _, _)| o == placeholder.name) else { return false };
             matches!(placeholder.place, UrlPlace::Host | UrlPlace::Port | UrlPlace::Path)
-                && variable.default.iter().chain(&variable.values).all(|v| placeholder.place.write(placeholder.name, v).is_ok())
+                && variable
+                    .default
+                    .iter()
+                    .chain(&variable.values)
+                    .all(|v| placeholder.place.write(placeholder.name, v).is_ok())
         });
         if !absolute || !fits || variables.is_empty() {
             if !variables.is_empty() {
@@ -235,7 +239,13 @@ impl<'a> Importer<'a> {
     /// endpoint's share its server, named after the first host label (`files`). One URL is
     /// used in every environment; as many URLs as environments map to them in order; otherwise
     /// the first is used, with a warning. `None` when they are the document's own servers.
-    pub(super) fn own_servers(&mut self, operation: &Value, item: &Value, at: &str, item_pointer: &str) -> Option<String> {
+    pub(super) fn own_servers(
+        &mut self,
+        operation: &Value,
+        item: &Value,
+        at: &str,
+        item_pointer: &str,
+    ) -> Option<String> {
         let top = self.document.get("servers");
         let (servers, pointer) = match (operation.get("servers"), item.get("servers")) {
             (Some(servers), _) => (servers, format!("{at}/servers")),
@@ -264,7 +274,10 @@ impl<'a> Importer<'a> {
             ServerUrl::PerEnvironment(environments.into_iter().zip(urls).collect())
         } else {
             if urls.len() > 1 {
-                self.warn(&pointer, format!("{} server URLs given; the first, `{first}`, is used in every environment", urls.len()));
+                self.warn(
+                    &pointer,
+                    format!("{} server URLs given; the first, `{first}`, is used in every environment", urls.len()),
+                );
             }
             ServerUrl::Everywhere(first.clone())
         };
@@ -272,7 +285,12 @@ impl<'a> Importer<'a> {
             return Some(name.clone());
         }
         let host = url::Url::parse(&first).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
-        let label = host.split('.').next().map(snake).filter(|l| !l.is_empty() && !l.contains('{')).unwrap_or_else(|| "server".into());
+        let label = host
+            .split('.')
+            .next()
+            .map(snake)
+            .filter(|l| !l.is_empty() && !l.contains('{'))
+            .unwrap_or_else(|| "server".into());
         let mut name = label.clone();
         let mut n = 2;
         while self.servers.contains_key(&name) {
@@ -292,7 +310,9 @@ impl<'a> Importer<'a> {
             if let ServerUrl::PerEnvironment(map) = &mut server.base_url {
                 *map = map
                     .iter()
-                    .filter_map(|(index, url)| Some((names.get(index.parse::<usize>().ok()?)?.to_string(), url.clone())))
+                    .filter_map(|(index, url)| {
+                        Some((names.get(index.parse::<usize>().ok()?)?.to_string(), url.clone()))
+                    })
                     .collect();
             }
         }

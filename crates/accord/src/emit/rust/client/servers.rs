@@ -120,8 +120,7 @@ pub(super) fn setters(ir: &Ir) -> TokenStream {
             }
         }
     });
-    let env_list: Vec<String> =
-        ir.server_variables.iter().map(|v| format!("`{}` ({})", v.env, v.name)).collect();
+    let env_list: Vec<String> = ir.server_variables.iter().map(|v| format!("`{}` ({})", v.env, v.name)).collect();
     let from_env_doc = doc(&format!(
         "Reads server variables from the environment: {}. Unset variables are skipped.\n\nErrors: [`crate::errors::Error::Config`] for a value outside a variable's `enum`.",
         env_list.join(", ")
@@ -143,7 +142,10 @@ pub(super) fn setters(ir: &Ir) -> TokenStream {
 /// environment's URL as it is.
 pub(super) fn build_urls(ir: &Ir) -> (TokenStream, TokenStream) {
     if ir.server_variables.is_empty() && ir.servers.is_empty() {
-        return (quote!(let base_url = self.base_url.unwrap_or_else(|| self.environment.base_url().to_string());), quote!());
+        return (
+            quote!(let base_url = self.base_url.unwrap_or_else(|| self.environment.base_url().to_string());),
+            quote!(),
+        );
     }
     let required = ir.server_variables.iter().filter(|v| v.default.is_none()).map(|variable| {
         let name = lit(&variable.name);

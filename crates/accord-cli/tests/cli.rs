@@ -108,6 +108,7 @@ fn docs_writes_only_the_book_and_takes_template_overrides() {
         "src/github.md",
         "src/index.md",
         "src/orders.md",
+        "src/sendgrid.md",
         "src/shopify.md",
         "src/stripe.md",
         "src/svix.md",

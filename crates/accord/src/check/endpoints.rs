@@ -291,7 +291,8 @@ impl Checker<'_> {
                                 codes::spec::BAD_POINTER,
                                 &format!("{pointer}/pagination/cursor/{key}"),
                                 format!("`{value}` is not a JSON pointer"),
-                            );
+                            )
+                            .help = Some(super::pointer_help(value));
                         }
                     }
                 }
@@ -304,7 +305,8 @@ impl Checker<'_> {
                                 codes::spec::BAD_POINTER,
                                 &format!("{pointer}/pagination/next_url/{key}"),
                                 format!("`{value}` is not a JSON pointer"),
-                            );
+                            )
+                            .help = Some(super::pointer_help(value));
                         }
                     }
                 }
@@ -363,7 +365,8 @@ impl Checker<'_> {
                                 codes::spec::BAD_POINTER,
                                 &format!("{pointer}/pagination/offset/{key}"),
                                 format!("`{value}` is not a JSON pointer"),
-                            );
+                            )
+                            .help = Some(super::pointer_help(value));
                         }
                     }
                 }

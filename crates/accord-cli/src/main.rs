@@ -25,6 +25,50 @@ struct Cli {
     command: Command,
 }
 
+/// Where a generated crate's `Cargo.toml` takes `accord-runtime` and `accord-mock` from: one of
+/// a path, a git repository or a registry version (README, "Using accord outside this
+/// repository").
+#[derive(clap::Args)]
+struct RuntimeArgs {
+    /// Folder of the accord-runtime crate, relative to a generated crate's folder or absolute
+    /// (accord-mock is taken from its sibling `../accord-mock`).
+    #[arg(long, default_value = "../../crates/accord-runtime", conflicts_with_all = ["runtime_git", "runtime_version"])]
+    runtime_path: String,
+    /// Git repository of accord's workspace, for generated crates outside this repository.
+    #[arg(long, conflicts_with = "runtime_version")]
+    runtime_git: Option<String>,
+    /// With `--runtime-git`: the branch to use.
+    #[arg(long, requires = "runtime_git", conflicts_with_all = ["runtime_tag", "runtime_rev"])]
+    runtime_branch: Option<String>,
+    /// With `--runtime-git`: the tag to use.
+    #[arg(long, requires = "runtime_git", conflicts_with = "runtime_rev")]
+    runtime_tag: Option<String>,
+    /// With `--runtime-git`: the commit (or other revision) to use.
+    #[arg(long, requires = "runtime_git")]
+    runtime_rev: Option<String>,
+    /// A version requirement of accord-runtime and accord-mock from the crates registry.
+    #[arg(long)]
+    runtime_version: Option<String>,
+}
+
+impl RuntimeArgs {
+    fn dependency(self) -> accord::emit::RuntimeDependency {
+        use accord::emit::{GitReference, RuntimeDependency};
+        if let Some(url) = self.runtime_git {
+            let reference = self
+                .runtime_branch
+                .map(GitReference::Branch)
+                .or(self.runtime_tag.map(GitReference::Tag))
+                .or(self.runtime_rev.map(GitReference::Rev));
+            return RuntimeDependency::Git { url, reference };
+        }
+        if let Some(version) = self.runtime_version {
+            return RuntimeDependency::Version(version);
+        }
+        RuntimeDependency::Path(self.runtime_path)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Validate specs and write client crates and docs into the output folder.
@@ -44,9 +88,9 @@ enum Command {
         /// Folder of templates overriding the embedded ones by file name.
         #[arg(long)]
         templates: Option<PathBuf>,
-        /// Path from a generated crate to accord-runtime, for its Cargo.toml.
-        #[arg(long, default_value = "../../crates/accord-runtime")]
-        runtime_path: String,
+        /// Where generated crates take accord-runtime (and accord-mock) from.
+        #[command(flatten)]
+        runtime: RuntimeArgs,
     },
     /// Validate specs and write only the docs: an mdBook (`book.toml`, `src/SUMMARY.md`, an
     /// index and one page per spec) that `mdbook build` turns into HTML.
@@ -231,9 +275,9 @@ fn main() -> ExitCode {
         Command::Export { format: ExportFormat::Openapi { spec, out, yaml } } => {
             export_openapi(&spec, out.as_deref(), yaml)
         }
-        Command::Generate { specs, out, check, force, templates, runtime_path } => {
+        Command::Generate { specs, out, check, force, templates, runtime } => {
             let out = out.unwrap_or_else(|| default_output(&specs));
-            let options = Options { runtime_path, templates_dir: templates };
+            let options = Options { runtime: runtime.dependency(), templates_dir: templates };
             let write = WriteOptions { check_only: check, force, when_locked: WhenLocked::Fail };
             generate(&specs, &out, write, Output::Everything, options)
         }

@@ -12,6 +12,7 @@
 //! `{"$defs": contract.schemas, …that place's schema}`.
 
 pub mod auth;
+pub mod url_template;
 pub mod wire;
 
 pub use auth::{ApiKey, Auth, AuthScheme, Basic, Bearer, Credential, OAuth2ClientCredentials, Requirement};
@@ -257,6 +258,21 @@ pub struct Operation {
     /// The credentials it requires (the endpoint's own `auth`, else the spec's default).
     #[serde(default)]
     pub auth: Requirement,
+    /// Link-header cursor pagination (spec `pagination.link`): the mock answers a first page
+    /// with `Link: <…?PARAM=…>; rel="next"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_pagination: Option<LinkPagination>,
+}
+
+/// Link-header cursor pagination (Shopify REST's `page_info`): the next page's URL is the
+/// RFC 8288 `Link` header's `rel="next"` target, carrying a cursor in `param`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkPagination {
+    /// Cursor query parameter (`page_info`).
+    pub param: String,
+    /// Page size query parameter (`limit`), copied into the link when the request sent it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_param: Option<String>,
 }
 
 impl Operation {

@@ -18,6 +18,7 @@ mod listen;
 mod model;
 mod multipart;
 mod rate_headers;
+mod pagination;
 mod receiver;
 mod server;
 mod verify;

@@ -641,7 +641,10 @@ fn answer(
                 };
             }
         }
-        let reply = with_headers(default_reply(op, &path_params), rate_headers);
+        let mut reply = with_headers(default_reply(op, &path_params), rate_headers);
+        if let Some(link) = crate::pagination::link_header(op, path, query, headers) {
+            reply = reply.header("link", link);
+        }
         remember(shared, op, headers, method, path, body, &reply);
         reply
     };

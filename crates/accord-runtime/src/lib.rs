@@ -25,6 +25,7 @@ pub mod response;
 pub mod retry;
 pub mod secret;
 pub mod store;
+pub mod server;
 pub mod style;
 pub mod types;
 pub mod webhook;

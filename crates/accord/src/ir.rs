@@ -57,6 +57,10 @@ pub struct Ir {
     pub scope_out: Vec<String>,
     /// Environments in spec order; exactly one is the default when any exist.
     pub environments: Vec<EnvironmentIr>,
+    /// Variables of the environment and server URLs, in spec order.
+    pub server_variables: Vec<ServerVariableIr>,
+    /// Named servers, in spec order.
+    pub servers: Vec<ServerIr>,
     /// Authentication.
     pub auth: AuthIr,
     /// Headers on every request.
@@ -96,6 +100,57 @@ pub struct EnvironmentIr {
     pub description: Option<String>,
     /// The default environment.
     pub default: bool,
+}
+
+/// A variable of the environment and server URLs (spec `server_variables`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerVariableIr {
+    /// Spec name, as `{name}` in the URLs (`shop`).
+    pub name: String,
+    /// The builder's setter (`shop`).
+    pub setter: String,
+    /// The enum the setter takes when the variable has `enum` values (`Version`).
+    pub type_name: Option<String>,
+    /// The allowed values with their enum variants, in spec order.
+    pub values: Vec<VariableValueIr>,
+    /// The value used when none is set.
+    pub default: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Environment variable `server_variables_from_env` reads (`SHOPIFY_SHOP`).
+    pub env: String,
+}
+
+/// One allowed value of a server variable.
+#[derive(Debug, Clone, Serialize)]
+pub struct VariableValueIr {
+    /// The value as written in the URL (`2024-01`).
+    pub value: String,
+    /// Its enum variant (`V2024_01`).
+    pub variant: String,
+}
+
+/// A named server (spec `servers`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerIr {
+    /// Spec name (`files`).
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Its URL per environment, in the order of [`Ir::environments`] (one entry with an
+    /// empty environment when the spec declares no environments), without a trailing slash.
+    pub urls: Vec<ServerUrlIr>,
+}
+
+/// A named server's URL in one environment.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerUrlIr {
+    /// Environment variant (`Production`), empty when the spec declares no environments.
+    pub variant: String,
+    /// Environment name (`production`).
+    pub environment: String,
+    /// URL template.
+    pub url: String,
 }
 
 /// Authentication: named credentials, each of a scheme defined once in
@@ -812,6 +867,15 @@ pub enum PaginationIr {
         /// Pointer of the items.
         items: Option<String>,
     },
+    /// The `Link` header's `rel="next"` URL, a cursor in `param` (Shopify's `page_info`).
+    Link {
+        /// Cursor parameter in the linked URL.
+        param: String,
+        /// Size parameter.
+        size_param: Option<String>,
+        /// Pointer of the items.
+        items: Option<String>,
+    },
     /// Page numbers.
     Page {
         /// Page parameter.
@@ -882,6 +946,9 @@ pub struct Operation {
     /// credential; public (one empty alternative) when the spec declares none. Names are
     /// those of [`AuthIr::credentials`] (checked).
     pub auth: Requirement,
+    /// The named server it is sent to (a name of [`Ir::servers`]), `None` for the
+    /// environment's base URL.
+    pub server: Option<String>,
     /// Source.
     pub span: Span,
 }

@@ -205,10 +205,11 @@ fn the_build_script_reruns_when_the_spec_changes_and_reports_warnings_located() 
     assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/read_write_only.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/responses_and_raw_bodies.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/param_styles.yaml"), "{output}");
+    assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/servers_and_link_pages.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-env-changed=ACCORD_CONSUMER_SPEC"), "{output}");
-    // Exactly what it read: five specs (the client needs no template), no directory-wide reruns.
+    // Exactly what it read: six specs (the client needs no template), no directory-wide reruns.
     let reruns: Vec<&&str> = lines.iter().filter(|l| l.starts_with("cargo:rerun-if-changed=")).collect();
-    assert_eq!(reruns.len(), 5, "{output}");
+    assert_eq!(reruns.len(), 6, "{output}");
     // The Orders spec's by-design warning (seed 002 signs the body only), one line, located.
     assert!(
         lines.iter().any(|l| l.starts_with(
@@ -392,4 +393,36 @@ async fn endpoints_on_one_route_are_routed_by_their_fixed_values() {
     );
     assert!(server.problems().is_empty(), "{:?}", server.problems());
     assert!(server.unplayed_steps().is_empty(), "{:?}", server.unplayed_steps());
+}
+
+#[test]
+fn url_variables_fill_the_base_url_when_the_client_is_built() {
+    use accord_consumer::servers_and_link_pages::client::{Environment, Region};
+    use accord_consumer::servers_and_link_pages::{Client, Error};
+    // `{account}` is required: without it `build` says which setter and variable give it.
+    let missing = Client::builder().build().expect_err("no account");
+    let Error::Config(message) = missing else { panic!("a configuration error: {missing:?}") };
+    assert!(message.contains("`.account(…)`") && message.contains("SERVERS_AND_LINK_PAGES_ACCOUNT"), "{message}");
+    // The region's default (`eu`), or the typed value; a path value is percent-encoded.
+    let client = Client::builder().account("acme").build().expect("builds");
+    assert_eq!(client.base_url(), "https://eu.api.example.com/v2/acme");
+    let client = Client::builder().region(Region::ApSoutheast2).account("a/b c").build().expect("builds");
+    assert_eq!(client.base_url(), "https://ap-southeast-2.api.example.com/v2/a%2Fb%20c");
+    let sandbox = Client::builder().environment(Environment::Sandbox).account("acme").build().expect("builds");
+    assert_eq!(sandbox.base_url(), "https://sandbox.example.com/v2/acme");
+    // A dot-segment would change the path: refused, naming the variable.
+    let refused = Client::builder().account("..").build().expect_err("a dot-segment");
+    assert!(refused.to_string().contains("`account`"), "{refused}");
+}
+
+#[accord_mock::tokio::test(crate = "accord_mock::tokio")]
+async fn a_named_server_follows_base_url_so_the_mock_serves_it_on_one_listener() {
+    use accord_consumer::servers_and_link_pages::{Client, models::Item};
+    let contract = Contract::from_json(accord_consumer::SERVERS_AND_LINK_PAGES_CONTRACT).expect("contract");
+    let server = MockServer::start(contract, MockOptions::default()).await.expect("the mock starts");
+    let client = Client::builder().base_url(server.uri()).build().expect("`base_url` replaces every server's URL");
+    let item = Item { id: "item-1".into() };
+    client.upload_item(&item).send().await.expect("the upload endpoint answers on the mock");
+    let exchanges = server.exchanges();
+    assert!(exchanges.iter().any(|e| e.path == "/items/upload" && e.status == 201), "{exchanges:#?}");
 }

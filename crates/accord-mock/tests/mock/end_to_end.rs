@@ -164,3 +164,39 @@ async fn errors_in_200_bodies_are_acted_out_and_verified() {
     assert!(deviations.iter().any(|d| d.to_string().contains("expected `CHANNEL_NOT_FOUND`")), "{deviations:?}");
     server.shutdown().await;
 }
+
+#[tokio::test]
+async fn link_cursor_pages_are_served_and_followed_through_the_mock() {
+    // specs/shopify.yaml: `list_orders` pages by the `Link` header's `page_info` cursor. The
+    // first page links to the next (with the `limit` the request sent), the second has no
+    // `rel="next"`, and the runtime's `PageStyle::LinkCursor` follows exactly that.
+    use accord_runtime::{Client, ClientConfig, DefaultHeader, PageStyle, RequestSpec};
+    let shopify = contracts().into_iter().find(|c| c.name == "shopify").expect("shopify spec");
+    let server = MockServer::start(shopify, MockOptions::default()).await.expect("mock starts");
+    let mut config = ClientConfig::new(server.uri(), "end-to-end");
+    // The mock's fixed test key (`accord_mock::Credential::test`).
+    config.default_headers = vec![DefaultHeader::Fixed("X-Shopify-Access-Token", "test-key")];
+    let client = Client::new(config).expect("client");
+    let style = PageStyle::LinkCursor { param: "page_info", items: Some("/orders") };
+    let mut first = RequestSpec::new(accord_runtime::reqwest::Method::GET, "list_orders", "/orders.json".into());
+    first.query("status", "any").expect("encodes");
+    first.query("limit", &50).expect("encodes");
+    let page = client.execute(&first).await.expect("first page");
+    assert_eq!(page.status, 200, "{}", String::from_utf8_lossy(&page.body));
+    let body: serde_json::Value = serde_json::from_slice(&page.body).expect("JSON");
+    let next =
+        style.next_request(&first, &body, &page.headers, client.base_url()).expect("a link").expect("a next page");
+    let url = next.absolute_url.clone().expect("the link's URL");
+    assert!(
+        url.starts_with(&server.uri()) && url.contains("page_info=mock-page-2") && url.contains("limit=50"),
+        "{url}"
+    );
+    let last = client.execute(&next).await.expect("second page");
+    assert_eq!(last.status, 200);
+    let body: serde_json::Value = serde_json::from_slice(&last.body).expect("JSON");
+    let link = last.headers.get("link").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(link.contains("rel=\"previous\"") && !link.contains("rel=\"next\""), "{link}");
+    assert!(style.next_request(&next, &body, &last.headers, client.base_url()).expect("no error").is_none());
+    let problems: Vec<String> = server.exchanges().into_iter().flat_map(|e| e.problems).collect();
+    assert!(problems.is_empty(), "the mock accepted both pages as declared: {problems:?}");
+}

@@ -20,10 +20,7 @@ impl Checker<'_> {
                 format!("environments `{first}` and `{}` are both marked `default: true`", defaults[1]),
             );
         }
-        for (name, environment) in &self.spec.environments {
-            let pointer = join_pointer("/environments", name);
-            self.url(&environment.base_url, &format!("{pointer}/base_url"));
-        }
+        // Base URLs, which may hold `{variables}`, are checked with the servers (`check::servers`).
     }
 
     /// `auth`: credentials that each declare one kind, usable names, URLs and durations that

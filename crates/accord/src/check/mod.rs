@@ -19,6 +19,7 @@ mod models;
 mod operational;
 pub mod params;
 mod scenarios;
+mod servers;
 pub mod spec_name;
 mod webhooks;
 
@@ -34,6 +35,7 @@ pub fn check(spec: &Spec, positions: &Positions) -> Vec<Diagnostic> {
     checker.top_level();
     checker.spec_name();
     checker.environments();
+    checker.servers();
     checker.auth();
     checker.models();
     checker.errors();

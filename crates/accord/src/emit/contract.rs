@@ -130,6 +130,18 @@ fn operation(ir: &Ir, op: &Operation) -> contract::Operation {
         idempotency_retention_seconds: op.idempotency_retention_seconds,
         rate_limit: op.rate_limit.as_ref().map(rate),
         auth: op.auth.clone(),
+        link_pagination: match &op.pagination {
+            Some(PaginationIr::Link { param, size_param, .. }) => {
+                Some(contract::LinkPagination { param: param.clone(), size_param: size_param.clone() })
+            }
+            Some(
+                PaginationIr::Cursor { .. }
+                | PaginationIr::Page { .. }
+                | PaginationIr::Offset { .. }
+                | PaginationIr::NextUrl { .. },
+            )
+            | None => None,
+        },
     }
 }
 

@@ -188,7 +188,8 @@ pub enum WarningKind {
     AuthUnsupported,
     /// A security scheme mapped to a simpler one (a bearer token).
     AuthApproximated,
-    /// A server variable with other values than its default.
+    /// A server variable declared in another way than accord keeps it (no default, a default
+    /// outside its enum, two servers declaring it differently).
     ServerVariable,
     /// A server or token URL replaced, resolved or left out.
     ServerUrl,

@@ -21,6 +21,7 @@ mod examples;
 mod operational;
 mod operations;
 mod scenarios;
+mod servers;
 mod types;
 mod webhooks;
 
@@ -96,6 +97,8 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
         scope_in: spec.scope.as_ref().map(|s| s.in_scope.clone()).unwrap_or_default(),
         scope_out: spec.scope.as_ref().map(|s| s.out_of_scope.clone()).unwrap_or_default(),
         environments: lowerer.environments(),
+        server_variables: Vec::new(),
+        servers: Vec::new(),
         auth: lowerer.auth(),
         headers: spec
             .headers
@@ -122,6 +125,7 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
             .map(|(title, diagram)| (title.clone(), diagram.trim_end().to_string()))
             .collect(),
     };
+    servers::lower_servers(spec, &mut ir);
     for code in &mut ir.errors.codes {
         code.example = lowerer.error_code_example(code, ir_code_pointer(spec));
     }
@@ -152,7 +156,8 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
             Some(PaginationIr::Cursor { items, .. })
             | Some(PaginationIr::Page { items, .. })
             | Some(PaginationIr::Offset { items, .. })
-            | Some(PaginationIr::NextUrl { items, .. }) => Some(items.clone()),
+            | Some(PaginationIr::NextUrl { items, .. })
+            | Some(PaginationIr::Link { items, .. }) => Some(items.clone()),
             None => None,
         };
         let page_item = items.and_then(|items| {

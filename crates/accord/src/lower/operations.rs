@@ -170,6 +170,11 @@ impl Lowerer<'_> {
             spec::Pagination::NextUrl(next_url) => {
                 PaginationIr::NextUrl { next: next_url.next.clone(), items: next_url.items.clone() }
             }
+            spec::Pagination::Link(link) => PaginationIr::Link {
+                param: link.param.clone(),
+                size_param: link.size_param.clone(),
+                items: link.items.clone(),
+            },
             spec::Pagination::Offset(offset) => PaginationIr::Offset {
                 param: offset.param.clone(),
                 limit_param: offset.limit_param.clone(),
@@ -207,6 +212,7 @@ impl Lowerer<'_> {
             pagination,
             page_item: None,
             auth: self.requirement(endpoint),
+            server: endpoint.server.clone(),
             span: self.span(&pointer),
         }
     }

@@ -53,6 +53,17 @@ pub struct Spec {
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     #[schemars(!skip_serializing_if)]
     pub environments: IndexMap<String, Environment>,
+    /// Variables of the environment and server URLs (`{shop}` in
+    /// `https://{shop}.myshopify.com/admin/api/{version}`, OpenAPI's Server Variable Object):
+    /// each a builder setter and an environment variable.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
+    pub server_variables: IndexMap<String, ServerVariable>,
+    /// Named servers besides the environments' base URLs (Stripe's `files.stripe.com` for
+    /// uploads), each with its URL per environment; an endpoint names one with `server`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
+    pub servers: IndexMap<String, Server>,
     /// Authentication: named credentials and what endpoints require of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
@@ -828,6 +839,11 @@ pub struct Endpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub cache: Option<super::EndpointCache>,
+    /// The named server (`servers`) this endpoint is sent to instead of the environment's
+    /// base URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub server: Option<String>,
 }
 
 /// Constant headers and query parameters of an endpoint: sent on every request by the client
@@ -942,6 +958,28 @@ pub enum Pagination {
     /// An item offset in a query parameter (`offset` + `limit`): the next page starts after
     /// this page's items.
     Offset(OffsetPagination),
+    /// The next page is the RFC 8288 `Link` header's `rel="next"` URL, which carries an opaque
+    /// cursor in a query parameter (Shopify REST's `page_info`); no `rel="next"` ends the list.
+    Link(LinkPagination),
+}
+
+/// Link-header cursor pagination (Shopify REST Admin API, "Make paginated requests to the REST
+/// Admin API", shopify.dev/docs/api/usage/pagination-rest): each page's `Link` header gives the
+/// next page's URL with the cursor in `param` (`page_info`); the client follows that URL as it
+/// is, so the other parameters of the first request are not sent again.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkPagination {
+    /// Query parameter carrying the cursor in the linked URL (`page_info`).
+    pub param: String,
+    /// Page size parameter (`limit`), kept in the linked URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub size_param: Option<String>,
+    /// JSON pointer of the items array (`/orders`); absent when the body is the array.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub items: Option<String>,
 }
 
 /// Offset pagination (Box's `offset` + `limit` with `total_count`): the next page's offset is
@@ -1359,4 +1397,57 @@ fn serialize_bound<S: serde::Serializer>(bound: &Option<f64>, serializer: S) -> 
         Some(value) => serializer.serialize_f64(value),
         None => serializer.serialize_none(),
     }
+}
+
+/// A variable of the environment and server URLs (OpenAPI 3.1.0 §4.8.6, Server Variable
+/// Object): substituted for `{name}` when the client is built, percent-encoded as its place
+/// in the URL requires (a host label, a path segment).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServerVariable {
+    /// The value used when the client sets none; without one the variable must be given
+    /// (`required: true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub default: Option<String>,
+    /// The only values allowed: the builder's setter then takes a generated enum.
+    #[serde(default, rename = "enum", skip_serializing_if = "Vec::is_empty")]
+    #[schemars(!skip_serializing_if)]
+    pub values: Vec<String>,
+    /// Every client must set it (a variable without a `default`): `build()` fails without it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    #[schemars(!skip_serializing_if)]
+    pub required: bool,
+    /// What the variable is (Markdown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub description: Option<String>,
+    /// Environment variable `server_variables_from_env` reads it from; default
+    /// `NAME_VARIABLE` (`SHOPIFY_SHOP`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub env: Option<String>,
+}
+
+/// A named server: where the endpoints that name it are sent.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Server {
+    /// Its URL: one for every environment, or one per environment (every declared
+    /// environment named); may hold `{variables}`.
+    pub base_url: ServerUrl,
+    /// What it serves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub description: Option<String>,
+}
+
+/// A named server's URL.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ServerUrl {
+    /// The same URL in every environment.
+    Everywhere(String),
+    /// Environment name → URL.
+    PerEnvironment(IndexMap<String, String>),
 }

@@ -390,6 +390,10 @@ struct Importer<'a> {
     expansions: std::collections::HashMap<String, schema::Expansion>,
     /// Schema objects converted so far, bounded by [`MAX_SCHEMA_CONVERSIONS`].
     schema_conversions: usize,
+    /// Server variables of every server URL kept as a template (`servers.rs`).
+    server_variables: IndexMap<String, crate::spec::ServerVariable>,
+    /// Named servers made of operations' and path items' own `servers` (`servers.rs`).
+    servers: IndexMap<String, crate::spec::Server>,
 }
 
 impl<'a> Importer<'a> {
@@ -411,6 +415,8 @@ impl<'a> Importer<'a> {
             document_requirement: None,
             expansions: std::collections::HashMap::new(),
             schema_conversions: 0,
+            server_variables: IndexMap::new(),
+            servers: IndexMap::new(),
         }
     }
 
@@ -483,6 +489,7 @@ impl<'a> Importer<'a> {
         }
         self.break_alias_cycles();
         let endpoints = self.endpoints();
+        self.name_server_environments(&environments);
         let webhooks = self.webhooks();
         // Models hoisted while converting endpoints and webhooks may close a loop too.
         self.break_alias_cycles();
@@ -503,6 +510,8 @@ impl<'a> Importer<'a> {
             authors: Vec::new(),
             description,
             scope: None,
+            server_variables: std::mem::take(&mut self.server_variables),
+            servers: std::mem::take(&mut self.servers),
             environments,
             auth,
             headers: IndexMap::new(),

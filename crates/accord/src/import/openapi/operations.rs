@@ -187,8 +187,9 @@ impl<'a> Importer<'a> {
                     self.warn(&at, format!("the fragment of `{raw_path}` is not sent over HTTP; the path is `{path}`"));
                 }
                 used_names.insert(name.clone());
-                self.own_servers(operation, item, &at, &item_pointer);
-                let endpoint = self.endpoint(path, method, operation, &params, fixed, &at, &name);
+                let server = self.own_servers(operation, item, &at, &item_pointer);
+                let mut endpoint = self.endpoint(path, method, operation, &params, fixed, &at, &name);
+                endpoint.server = server;
                 out.insert(name, endpoint);
             }
         }
@@ -398,6 +399,7 @@ impl<'a> Importer<'a> {
             pagination,
             auth,
             cache: None,
+            server: None,
         }
     }
 

@@ -13,6 +13,7 @@ mod operational;
 mod pagination;
 mod rate_limits;
 mod request;
+mod servers;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -45,6 +46,7 @@ pub(super) fn client_file(ir: &Ir) -> String {
 /// the client, its builder and its methods.
 fn client_head(ir: &Ir) -> TokenStream {
     let environment = environment::environment_enum(ir);
+    let variable_enums = servers::variable_enums(ir);
     let rate_limits = rate_limits::rate_limits_fn(ir);
     let multipart = multipart::multipart_impls(ir);
     let client = client_struct(ir);
@@ -60,6 +62,8 @@ fn client_head(ir: &Ir) -> TokenStream {
     quote! {
         //! The client, its builder, and one request builder per endpoint.
         #environment
+
+        #variable_enums
 
         #rate_limits
 

@@ -188,6 +188,7 @@ fn request_fn(auth: &AuthIr, op: &Operation) -> TokenStream {
     let body = body_encoding(op);
     let idempotency = idempotency_encoding(op);
     let requirement = super::auth::requirement_encoding(auth, op);
+    let server = super::servers::request_server(op);
     quote! {
         /// The request this builder describes, as the runtime sends it.
         ///
@@ -204,6 +205,7 @@ fn request_fn(auth: &AuthIr, op: &Operation) -> TokenStream {
             #body
             #idempotency
             #requirement
+            #server
             ::std::result::Result::Ok(request)
         }
     }

@@ -295,6 +295,7 @@ impl WarningKind {
             ("where OpenAPI allows no Reference Object", RefNotAllowed),
             ("in place of a description", RefNotAllowed),
             ("leads back to an object that contains it", RefCycle),
+            ("which does not exist; dropped", RefUnresolved),
             // Security requirements and media types (first: they name parameters and statuses).
             ("which one request cannot carry twice", AuthUnsupported),
             ("no `security` requirement anywhere", AuthApproximated),

@@ -128,9 +128,10 @@ pub fn import(text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
 /// is named by its file name): the root document cannot be read (`io::read`, `io::encoding`);
 /// a `$ref` names a URL (`import::ref_url`), leaves the root document's folder
 /// (`import::ref_outside`: `../` above it, an absolute path, a symbolic link out of it), names a
-/// file that cannot be read (`import::ref_unreadable`) or parsed, or the tree is larger than
-/// 10,000 files or 256 MiB (`import::ref_limit`). Warnings name their file (relative to the
-/// root document's folder), line and column.
+/// file that exists but cannot be read (`import::ref_unreadable`) or parsed, or the tree is
+/// larger than 10,000 files or 256 MiB (`import::ref_limit`). A file that does not exist is a
+/// warning, and what refers to it is dropped. Warnings name their file (relative to the root
+/// document's folder), line and column.
 pub fn import_file(path: &std::path::Path, name: Option<&str>) -> Result<Imported, ImportError> {
     let root = path.file_name().map(std::path::PathBuf::from).unwrap_or_else(|| path.to_path_buf());
     let mut files = bundle::Files::open(path).map_err(|error| in_root(error, &root, None))?;

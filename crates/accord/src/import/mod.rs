@@ -306,6 +306,8 @@ impl WarningKind {
             ("security schemes the document does not declare", AuthUnsupported),
             ("security scheme without `scheme`", AuthUnsupported),
             ("their schema is not applied", MediaType),
+            ("XML bodies are sent and read as text", MediaType),
+            ("header parameters `Accept`, `Content-Type` and `Authorization` are ignored", ParameterUnsupported),
             ("error bodies of", MediaType),
             ("does not resolve", RefUnresolved),
             ("chain that does not end", RefUnresolved),

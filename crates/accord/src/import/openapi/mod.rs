@@ -72,6 +72,7 @@ mod schema;
 mod security;
 mod servers;
 mod swagger2;
+mod tallies;
 #[cfg(test)]
 mod tests;
 mod webhooks;
@@ -383,6 +384,11 @@ struct Importer<'a> {
     /// Credential name → the place it writes (`header `authorization``), so one alternative
     /// never writes a place twice.
     credential_places: BTreeMap<String, String>,
+    /// The credentials made of `oauth2` schemes: two of them in one requirement writing the
+    /// same header are either-or (`security::requirement`).
+    oauth2_credentials: std::collections::BTreeSet<String>,
+    /// What is reported once per document, with its count (`tallies`).
+    tallies: tallies::Tallies,
     /// `auth.require` as imported from the document's `security`.
     document_requirement: Option<crate::spec::Requirement>,
     /// Schemas built from other places of the document (`allOf` merges, `$ref`s with
@@ -409,6 +415,8 @@ impl<'a> Importer<'a> {
             base_url: None,
             credential_names: BTreeMap::new(),
             credential_places: BTreeMap::new(),
+            oauth2_credentials: std::collections::BTreeSet::new(),
+            tallies: tallies::Tallies::default(),
             document_requirement: None,
             expansions: std::collections::HashMap::new(),
             schema_conversions: 0,
@@ -489,6 +497,7 @@ impl<'a> Importer<'a> {
         self.break_alias_cycles();
         self.unused_component_access();
         let errors = self.errors();
+        self.report_tallies();
         let rate_limits = self.rate_limit_headers.take().map(|headers| RateLimits {
             default: None,
             quotas: Vec::new(),

@@ -54,6 +54,12 @@ fn described(description: &str) -> ResponseRef {
 /// How a body of a media type that is not JSON, form or multipart is sent and read: as
 /// `text` (`text/*`, XML, YAML, JavaScript, NDJSON: characters) or as `binary` (anything
 /// else: `application/octet-stream`, `image/*`, `application/pdf`, archives, `*/*`).
+/// Whether a media type is XML (`text/xml`, `application/xml`, `…+xml`; RFC 7303).
+fn is_xml(media: &str) -> bool {
+    let media = media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase();
+    media == "text/xml" || media == "application/xml" || media.ends_with("+xml")
+}
+
 fn raw_content_type(media: &str) -> ContentType {
     let media = media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase();
     let text = media.starts_with("text/")
@@ -354,7 +360,7 @@ impl<'a> Importer<'a> {
                         continue;
                     }
                     if client_set_header(param_name) {
-                        self.warn(at, format!("header parameter `{param_name}` is set by the client itself; dropped"));
+                        self.tally(super::tallies::Tally::IgnoredHeaderParameter, at);
                         continue;
                     }
                     let style = self.param_style(param, at, param_name, ParamLocation::Header, &schema);
@@ -553,7 +559,9 @@ impl<'a> Importer<'a> {
             let stringly = schema.is_none_or(|schema| {
                 schema.get("type").is_none_or(|t| t == "string") && schema.get("properties").is_none()
             });
-            if !stringly {
+            if !stringly && is_xml(media) {
+                self.tally(super::tallies::Tally::XmlBodyAsText, &format!("{pointer}/{}/schema", escape(media)));
+            } else if !stringly {
                 self.warn(
                     &format!("{pointer}/{}/schema", escape(media)),
                     format!("`{media}` bodies are {verb} as {content_type}; their schema is not applied"),

@@ -171,7 +171,7 @@ impl<'a> Importer<'a> {
                     .collect::<Vec<_>>()
                     .join("/");
                 let params = self.operation_params(operation, &shared_params, &at);
-                let fixed = self.fixed_values(&params);
+                let fixed = self.fixed_values(&params, fragment);
                 let on_shape = shapes.entry((key.clone(), shape)).or_default();
                 if let Some((first, _)) = on_shape.iter().find(|(_, other)| !told_apart(other, &fixed)) {
                     let first = first.clone();
@@ -232,8 +232,13 @@ impl<'a> Importer<'a> {
     /// The header and query parameters that can only have one value: required, and typed by a
     /// schema whose `enum` has one string (or whose `const` is a string), as AWS declares
     /// `X-Amz-Target` and `Action`. The client sends them itself (`fixed`), and they tell
-    /// endpoints on one method and path apart.
-    fn fixed_values(&self, params: &[(&'a Value, String)]) -> FixedValues {
+    /// endpoints on one method and path apart. A presence-only key: a required query
+    /// parameter whose one value is `true`, named bare in the path's fragment, as the
+    /// directory's AWS documents write S3's `POST /{Key+}?uploads` (`/{Bucket}/{Key}#uploads`
+    /// with `uploads: {in: query, required: true, schema: {type: boolean, enum: [true]}}`),
+    /// is fixed to the empty value (`uploads=`, see `check::params::is_presence_key`).
+    fn fixed_values(&self, params: &[(&'a Value, String)], fragment: Option<&str>) -> FixedValues {
+        let bare: Vec<&str> = fragment.map(|f| f.split('&').filter(|pair| !pair.contains('=')).collect()).unwrap_or_default();
         let mut fixed = FixedValues::default();
         for (param, _) in params {
             let (Some(name), Some(location)) =
@@ -253,6 +258,9 @@ impl<'a> Importer<'a> {
             }
             let Some(schema) = schema else { continue };
             let value = match (schema.get("enum").and_then(Value::as_array), schema.get("const")) {
+                (Some(values), _) if values.len() == 1 && values[0] == Value::Bool(true) => {
+                    (location == "query" && bare.contains(&name)).then_some("")
+                }
                 (Some(values), _) if values.len() == 1 => values[0].as_str(),
                 (None, Some(Value::String(value))) => Some(value.as_str()),
                 _ => None,

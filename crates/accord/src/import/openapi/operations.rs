@@ -238,7 +238,8 @@ impl<'a> Importer<'a> {
     /// with `uploads: {in: query, required: true, schema: {type: boolean, enum: [true]}}`),
     /// is fixed to the empty value (`uploads=`, see `check::params::is_presence_key`).
     fn fixed_values(&self, params: &[(&'a Value, String)], fragment: Option<&str>) -> FixedValues {
-        let bare: Vec<&str> = fragment.map(|f| f.split('&').filter(|pair| !pair.contains('=')).collect()).unwrap_or_default();
+        let bare: Vec<&str> =
+            fragment.map(|f| f.split('&').filter(|pair| !pair.contains('=')).collect()).unwrap_or_default();
         let mut fixed = FixedValues::default();
         for (param, _) in params {
             let (Some(name), Some(location)) =

@@ -214,7 +214,8 @@ fn a_file_that_does_not_exist_is_a_warning_and_what_names_it_is_dropped() {
     let messages: Vec<String> = spec.warnings.iter().map(|w| format!("{}:{}", w.kind, w.message)).collect();
     for missing in ["models/owner.yaml", "models/records.yml", "params/missing.yaml"] {
         assert!(
-            messages.iter().any(|m| m.starts_with("ref_unresolved:") && m.contains(&format!("names `{missing}`, which does not exist; dropped"))),
+            messages.iter().any(|m| m.starts_with("ref_unresolved:")
+                && m.contains(&format!("names `{missing}`, which does not exist; dropped"))),
             "{missing}: {messages:#?}"
         );
     }

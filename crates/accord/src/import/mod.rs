@@ -555,6 +555,19 @@ mod tests {
     fn messages_are_read_as_their_kinds() {
         for (message, kind) in [
             ("`$ref: #/components/schemas/X` does not resolve; typed as `any`", WarningKind::RefUnresolved),
+            ("`$ref: models/x.yml#/a` names `models/x.yml`, which does not exist; dropped", WarningKind::RefUnresolved),
+            (
+                "header parameters `Accept`, `Content-Type` and `Authorization` are ignored, as OpenAPI 3.0.3 §4.7.12.1 says; the client sets them itself (met 4 times in this document, the first here)",
+                WarningKind::ParameterUnsupported,
+            ),
+            (
+                "XML bodies are sent and read as text; their schemas, which describe XML, are not applied (met once in this document, the first here)",
+                WarningKind::MediaType,
+            ),
+            (
+                "`uniqueItems` on a schema that is not an array; dropped (it constrains arrays only, so nothing is lost; met 9 times in this document, the first here)",
+                WarningKind::ValueInvalid,
+            ),
             ("`TRACE` operations are not supported; dropped", WarningKind::MethodUnsupported),
             (
                 "`default` responses have no status; not mapped (declare the error statuses the API returns)",

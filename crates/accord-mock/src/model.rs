@@ -91,8 +91,16 @@ impl Model {
                 Route { operation: index, method: op.method.as_str().to_string(), segments, literals }
             })
             .collect();
-        // `/orders/search` wins over `/orders/{id}`.
-        routes.sort_by(|a, b| b.literals.cmp(&a.literals).then(a.operation.cmp(&b.operation)));
+        // `/orders/search` wins over `/orders/{id}`; on one path, an operation with more fixed
+        // values is tried first, so that S3's `POST /{Key}?uploads` (a presence-only key) wins
+        // over `POST /{Key}`, which matches any query.
+        let fixed = |route: &Route| {
+            let op = &contract.operations[route.operation];
+            op.fixed_headers.len() + op.fixed_query.len()
+        };
+        routes.sort_by(|a, b| {
+            b.literals.cmp(&a.literals).then(fixed(b).cmp(&fixed(a))).then(a.operation.cmp(&b.operation))
+        });
         Model { contract, routes, validators: Mutex::new(HashMap::new()) }
     }
 

@@ -386,10 +386,17 @@ async fn endpoints_on_one_route_are_routed_by_their_fixed_values() {
     client.get_item(&item).send().await.expect("get_item answers");
     client.describe_items().send().await.expect("describe_items answers");
     client.delete_items().send().await.expect("delete_items answers");
+    // A key that is only present: sent as `uploads=` (how a query parser reads `uploads`).
+    let start = client.start_upload("k1");
+    assert_eq!(accord_runtime::style::query_string(&start.request().expect("encodes").query), "uploads=");
+    start.send().await.expect("start_upload answers");
+    client.store_object("k1", &item).send().await.expect("store_object answers");
     let routed: Vec<Option<String>> = server.exchanges().into_iter().map(|e| e.operation).collect();
     assert_eq!(
         routed,
-        ["put_item", "get_item", "describe_items", "delete_items"].map(|name| Some(name.to_string())).to_vec()
+        ["put_item", "get_item", "describe_items", "delete_items", "start_upload", "store_object"]
+            .map(|name| Some(name.to_string()))
+            .to_vec()
     );
     assert!(server.problems().is_empty(), "{:?}", server.problems());
     assert!(server.unplayed_steps().is_empty(), "{:?}", server.unplayed_steps());

@@ -21,6 +21,9 @@ pub enum TransportErrorKind {
     /// The request could not be built (invalid URL or header value, token endpoint refused
     /// the credentials): retrying cannot help.
     Invalid,
+    /// The user must authorize the client again: no OAuth 2.0 tokens are stored, or the
+    /// authorization server refused the refresh token (`invalid_grant`, RFC 6749 §5.2).
+    ReauthorizationRequired,
 }
 
 /// The request did not produce an HTTP response (connect, TLS, timeout, reset) or the

@@ -11,6 +11,8 @@ use accord_runtime::{ClientCredentials, RateLimit, RateLimitConfig, RetryBudgetS
 use futures_util::{StreamExt as _, TryStreamExt as _};
 use serde_json::{Value, json};
 
+mod oauth;
+
 const TOKEN_PATH: &str = "/oauth/token";
 const ORDER_PATH: &str = "/api/v1/orders/ORD-1";
 

@@ -336,3 +336,62 @@ impl Authenticate for AuthorizationCode {
         })
     }
 }
+
+/// An authorization code credential read from the environment by a generated
+/// `credentials_from_env`: the client's authentication, the redirect URI, and a refresh
+/// token obtained earlier, if any.
+#[derive(Debug)]
+pub struct FromEnv {
+    /// How the client authenticates to the token endpoint.
+    pub client: ClientAuthentication,
+    /// The registered redirect URI.
+    pub redirect_uri: String,
+    /// A refresh token from the environment.
+    pub refresh_token: Option<Secret>,
+}
+
+impl FromEnv {
+    /// Reads the variables the spec names; `None` when the client id, the redirect URI or
+    /// what `method` needs (the secret, the private key) is unset.
+    pub fn read(
+        method: super::token_endpoint::ClientAuthMethod,
+        client_id_env: &str,
+        client_secret_env: &str,
+        redirect_uri_env: &str,
+        refresh_token_env: &str,
+        private_key_env: &str,
+        private_key_file_env: &str,
+    ) -> Option<FromEnv> {
+        use super::token_endpoint::ClientAuthMethod;
+        let text = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+        let client_id = text(client_id_env)?;
+        let redirect_uri = text(redirect_uri_env)?;
+        let secret = || Secret::from_env(client_secret_env);
+        let client = match method {
+            ClientAuthMethod::None => ClientAuthentication::Public { client_id },
+            ClientAuthMethod::ClientSecretBasic => {
+                ClientAuthentication::SecretBasic(super::ClientCredentials::new(client_id, secret()?))
+            }
+            ClientAuthMethod::ClientSecretPost => {
+                ClientAuthentication::SecretPost(super::ClientCredentials::new(client_id, secret()?))
+            }
+            #[cfg(feature = "jwt")]
+            ClientAuthMethod::PrivateKeyJwt => {
+                let key = super::jwt::PrivateKey::from_env_or_file(private_key_env, private_key_file_env).ok()?;
+                ClientAuthentication::PrivateKeyJwt(super::jwt::ClientAssertion::new(client_id, key))
+            }
+            #[cfg(not(feature = "jwt"))]
+            ClientAuthMethod::PrivateKeyJwt => {
+                let _ = (private_key_env, private_key_file_env);
+                return None;
+            }
+        };
+        Some(FromEnv { client, redirect_uri, refresh_token: Secret::from_env(refresh_token_env) })
+    }
+
+    /// A memory store holding the refresh token under `key`, when one was read.
+    pub fn store(&self, key: &str) -> Option<Arc<dyn TokenStore>> {
+        let refresh_token = self.refresh_token.clone()?;
+        Some(Arc::new(super::token_store::MemoryTokenStore::with_tokens(key, TokenSet::from_refresh_token(refresh_token))))
+    }
+}

@@ -13,6 +13,8 @@ use serde::Deserialize;
 use tokio::time::Instant;
 
 use super::ClientCredentials;
+
+pub use accord_contract::oauth::ClientAuthMethod;
 use crate::error::{TransportError, TransportErrorKind};
 use crate::secret::Secret;
 

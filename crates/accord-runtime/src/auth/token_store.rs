@@ -37,6 +37,14 @@ pub struct TokenSet {
     pub scope: Option<String>,
 }
 
+impl TokenSet {
+    /// Tokens of which only a refresh token is known (obtained earlier): the first request
+    /// refreshes.
+    pub fn from_refresh_token(refresh_token: impl Into<Secret>) -> Self {
+        TokenSet { access_token: Secret::new(""), refresh_token: Some(refresh_token.into()), expires_at: Some(0), scope: None }
+    }
+}
+
 impl fmt::Debug for TokenSet {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TokenSet")
@@ -102,6 +110,14 @@ impl MemoryTokenStore {
     /// An empty store.
     pub fn new() -> Self {
         MemoryTokenStore::default()
+    }
+
+    /// A store holding `tokens` under `key` (tokens obtained earlier, such as a refresh
+    /// token from the environment).
+    pub fn with_tokens(key: impl Into<String>, tokens: TokenSet) -> Self {
+        let store = MemoryTokenStore::default();
+        store.map().insert(key.into(), tokens);
+        store
     }
 
     /// How many saves and deletes it was told of (for tests).

@@ -26,6 +26,7 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("spec.md.j2", include_str!("../../../../templates/spec.md.j2")),
     ("summary.md.j2", include_str!("../../../../templates/summary.md.j2")),
     ("macros.j2", include_str!("../../../../templates/macros.j2")),
+    ("auth_flows.j2", include_str!("../../../../templates/auth_flows.j2")),
 ];
 
 /// A ready template environment.

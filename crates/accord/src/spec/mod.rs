@@ -1,11 +1,13 @@
 //! Front end: spec text → JSON value with positions (`yaml`) → schema-checked (`schema`) →
 //! typed [`Spec`] (serde). Problems are collected as diagnostics, never panics.
 
+pub mod auth_flows;
 pub mod presets;
 pub mod schema;
 pub mod types;
 pub mod yaml;
 
+pub use auth_flows::*;
 pub use types::*;
 pub use yaml::Positions;
 

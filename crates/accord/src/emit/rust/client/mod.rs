@@ -3,6 +3,7 @@
 //! per endpoint (printed on several threads).
 
 mod auth;
+mod auth_flows;
 
 pub use auth::test_credentials;
 mod builder;
@@ -49,6 +50,7 @@ fn client_head(ir: &Ir) -> TokenStream {
     let client = client_struct(ir);
     let builder = builder::client_builder(ir);
     let methods: Vec<TokenStream> = ir.operations.iter().map(|op| methods::client_method(ir, op)).collect();
+    let auth_flow_methods = auth_flows::client_methods(&ir.auth);
     quote! {
         //! The client, its builder, and one request builder per endpoint.
         #environment
@@ -81,6 +83,8 @@ fn client_head(ir: &Ir) -> TokenStream {
                 let raw = self.inner.execute(request).await.map_err(crate::errors::Error::Transport)?;
                 crate::errors::decode_response::<::accord_runtime::serde_json::Value>(raw)
             }
+
+            #auth_flow_methods
 
             #(#methods)*
         }

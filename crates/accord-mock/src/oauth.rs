@@ -154,6 +154,20 @@ pub(crate) fn answer(
     None
 }
 
+/// Whether `method` `path` is an endpoint of the flows' authorization server (the contract
+/// tests leave those requests out of a step's exchanges, as client-credentials token
+/// requests).
+pub(crate) fn is_flow_endpoint(contract: &Contract, method: &str, path: &str) -> bool {
+    contract.auth.credentials.iter().any(|credential| match &credential.scheme {
+        AuthScheme::OAuth2AuthorizationCode(code) => {
+            (method == "GET" && path == code.authorize_path) || (method == "POST" && path == code.token_path)
+        }
+        AuthScheme::OAuth2JwtBearer(jwt) => method == "POST" && path == jwt.token_path,
+        AuthScheme::GitHubApp(app) => method == "POST" && app.matches_token_path(path),
+        _ => false,
+    })
+}
+
 /// RFC 6749 §4.1.1 with RFC 7636 §4.3: a code bound to the challenge, sent to the redirect URI.
 fn authorize(state: &OAuthState, query: &str) -> OAuthReply {
     let params: HashMap<String, String> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();

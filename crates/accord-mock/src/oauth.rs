@@ -134,15 +134,21 @@ pub(crate) fn answer(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Option<OAuthReply> {
+    // One token endpoint may serve several grants (Google's serves the JWT bearer grant and
+    // the authorization code grant at one URL): the grant type picks the credential.
+    let jwt_grant = form_urlencoded::parse(body)
+        .any(|(k, v)| k == "grant_type" && v == accord_runtime::auth::jwt::JWT_BEARER_GRANT_TYPE);
     for credential in &contract.auth.credentials {
         match &credential.scheme {
             AuthScheme::OAuth2AuthorizationCode(code) if method == Method::GET && path == code.authorize_path => {
                 return Some(authorize(state, query));
             }
-            AuthScheme::OAuth2AuthorizationCode(code) if method == Method::POST && path == code.token_path => {
+            AuthScheme::OAuth2AuthorizationCode(code)
+                if method == Method::POST && path == code.token_path && !jwt_grant =>
+            {
                 return Some(code_token(state, code, body));
             }
-            AuthScheme::OAuth2JwtBearer(jwt) if method == Method::POST && path == jwt.token_path => {
+            AuthScheme::OAuth2JwtBearer(jwt) if method == Method::POST && path == jwt.token_path && jwt_grant => {
                 return Some(jwt_token(state, jwt, body));
             }
             AuthScheme::GitHubApp(app) if method == Method::POST && app.matches_token_path(path) => {
@@ -150,6 +156,10 @@ pub(crate) fn answer(
             }
             _ => {}
         }
+    }
+    // A token path with a grant no credential there takes.
+    if method == Method::POST && is_flow_endpoint(contract, method.as_str(), path) {
+        return Some(oauth_error(400, "unsupported_grant_type", "no declared credential takes this grant here"));
     }
     None
 }

@@ -159,8 +159,8 @@ pub struct OAuth2ClientCredentials {
     pub client_id_env: String,
     /// Variable holding the client secret.
     pub client_secret_env: String,
-    /// Retries of the token request, apart from the operation's.
-    #[serde(default)]
+    /// Retries of the token request, apart from the operation's (left out when none).
+    #[serde(default, skip_serializing_if = "crate::oauth::TokenRetry::is_none")]
     pub token_retry: crate::oauth::TokenRetry,
 }
 

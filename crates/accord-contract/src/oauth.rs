@@ -37,6 +37,13 @@ pub struct TokenRetry {
     pub retry_delay_ms: u64,
 }
 
+impl TokenRetry {
+    /// Whether it declares no retry (one attempt).
+    pub fn is_none(&self) -> bool {
+        self.retry_attempts == 0
+    }
+}
+
 /// OAuth 2.0 authorization code grant with PKCE (`S256`) and refresh tokens.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OAuth2AuthorizationCode {

@@ -291,3 +291,32 @@ async fn an_installation_token_expiring_mid_stream_is_renewed_between_pages() {
     assert_eq!(server.resource_statuses(), [200, 200, 200, 200, 200, 401, 200]);
     assert_eq!(app.token_requests(), 3);
 }
+
+/// The generated Google Calendar client: `authorization_url`, the user's redirect,
+/// `exchange_code`, then typed calls carrying the user's token, refreshed after a 401.
+#[tokio::test(start_paused = true)]
+async fn the_generated_client_runs_the_authorization_code_flow() {
+    let server = AuthServer::start(3_600, 0).await;
+    let client = google_calendar_client::Client::builder()
+        .base_url(server.url())
+        .user(public_client(), REDIRECT_URI)
+        .user_authorize_url(format!("{}/authorize", server.url()))
+        .user_token_url(format!("{}/token", server.url()))
+        .build()
+        .expect("client");
+    let before = client.list_events("primary").send().await.expect_err("not authorized yet");
+    assert!(before.to_string().contains("authorization_url"), "{before}");
+    let request = client.authorization_url(&[], "state-1").expect("URL");
+    assert!(request.url.as_str().contains("access_type=offline"), "{}", request.url);
+    assert!(request.url.as_str().contains("calendar.events"), "the spec's scopes by default: {}", request.url);
+    let browser = accord_runtime::client::http_builder().redirect(reqwest::redirect::Policy::none()).build().expect("browser");
+    let redirect = browser.get(request.url.clone()).send().await.expect("authorize endpoint");
+    let location = url::Url::parse(redirect.headers()["location"].to_str().expect("text")).expect("URL");
+    let code = location.query_pairs().find(|(k, _)| k == "code").expect("code").1.to_string();
+    client.exchange_code(&code, &request.verifier).await.expect("exchanged");
+    client.list_events("primary").send().await.expect("authorized");
+    server.revoke_access_tokens();
+    client.list_events("primary").send().await.expect("refreshed after the 401");
+    assert_eq!(server.grants("authorization_code"), 1);
+    assert_eq!(server.grants("refresh_token"), 1);
+}

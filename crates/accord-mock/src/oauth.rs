@@ -200,7 +200,12 @@ fn authorize(state: &OAuthState, query: &str) -> OAuthReply {
         code
     };
     location.query_pairs_mut().append_pair("code", &code).append_pair("state", &param("state"));
-    OAuthReply { status: 302, headers: vec![("location".into(), location.to_string())], body: Value::Null, issued: None }
+    OAuthReply {
+        status: 302,
+        headers: vec![("location".into(), location.to_string())],
+        body: Value::Null,
+        issued: None,
+    }
 }
 
 fn issue(inner: &mut Inner, refresh: bool, lifetime: u64) -> OAuthReply {
@@ -239,7 +244,11 @@ fn code_token(state: &OAuthState, code: &OAuth2AuthorizationCode, body: &[u8]) -
                 return oauth_error(400, "invalid_grant", "unknown or already used code");
             };
             if accord_runtime::auth::pkce::challenge_s256(&field("code_verifier")) != challenge {
-                return oauth_error(400, "invalid_grant", "the code_verifier does not match the code_challenge (RFC 7636 §4.6)");
+                return oauth_error(
+                    400,
+                    "invalid_grant",
+                    "the code_verifier does not match the code_challenge (RFC 7636 §4.6)",
+                );
             }
             if field("redirect_uri") != redirect_uri {
                 return oauth_error(400, "invalid_grant", "redirect_uri differs from the authorization request's");
@@ -278,7 +287,11 @@ fn jwt_token(state: &OAuthState, jwt: &OAuth2JwtBearer, body: &[u8]) -> OAuthRep
         return oauth_error(400, "invalid_grant", "`aud` is not this token endpoint");
     }
     if iat > now + LEEWAY_SECONDS || exp <= now || exp.saturating_sub(iat) > 3_600 {
-        return oauth_error(400, "invalid_grant", "`iat`/`exp` out of range: `iat` not in the future, `exp` at most an hour later");
+        return oauth_error(
+            400,
+            "invalid_grant",
+            "`iat`/`exp` out of range: `iat` not in the future, `exp` at most an hour later",
+        );
     }
     issue(&mut state.lock(), false, jwt.lifetime_seconds.min(3_600))
 }
@@ -313,7 +326,8 @@ fn installation_token(state: &OAuthState, headers: &HeaderMap) -> OAuthReply {
 /// An RS256 JWT verified with the test-only public key; its claims. `exp` and `aud` are the
 /// callers' to check.
 fn verify_jwt(jwt: &str) -> Result<Value, String> {
-    let key = jsonwebtoken::DecodingKey::from_rsa_pem(TEST_ONLY_RSA_PUBLIC_KEY.as_bytes()).map_err(|e| e.to_string())?;
+    let key =
+        jsonwebtoken::DecodingKey::from_rsa_pem(TEST_ONLY_RSA_PUBLIC_KEY.as_bytes()).map_err(|e| e.to_string())?;
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
     validation.validate_exp = false;
     validation.validate_aud = false;
@@ -333,8 +347,13 @@ enum FlowValue {
     Test,
     AuthorizationCode(FromEnv),
     /// The key is read again from the environment when the flow runs (it is not `Clone`).
-    JwtBearer { issuer: String },
-    GitHubApp { app_id: String, installation_id: String },
+    JwtBearer {
+        issuer: String,
+    },
+    GitHubApp {
+        app_id: String,
+        installation_id: String,
+    },
 }
 
 impl FlowCredential {
@@ -359,9 +378,14 @@ impl FlowCredential {
             )
             .filter(|from_env| from_env.refresh_token.is_some())
             .map(FlowValue::AuthorizationCode)
-            .ok_or_else(|| unset(&[&code.client_id_env, &code.client_secret_env, &code.redirect_uri_env, &code.refresh_token_env]))?,
+            .ok_or_else(|| {
+                unset(&[&code.client_id_env, &code.client_secret_env, &code.redirect_uri_env, &code.refresh_token_env])
+            })?,
             AuthScheme::OAuth2JwtBearer(jwt) => {
-                match (text(&jwt.issuer_env), PrivateKey::from_env_or_file(&jwt.private_key_env, &jwt.private_key_file_env)) {
+                match (
+                    text(&jwt.issuer_env),
+                    PrivateKey::from_env_or_file(&jwt.private_key_env, &jwt.private_key_file_env),
+                ) {
                     (Some(issuer), Ok(_)) => FlowValue::JwtBearer { issuer },
                     _ => return Err(unset(&[&jwt.issuer_env, &jwt.private_key_env])),
                 }
@@ -374,7 +398,10 @@ impl FlowCredential {
                 (Some(app_id), Some(installation_id), Ok(_)) => FlowValue::GitHubApp { app_id, installation_id },
                 _ => return Err(unset(&[&app.app_id_env, &app.installation_id_env, &app.private_key_env])),
             },
-            AuthScheme::OAuth2ClientCredentials(_) | AuthScheme::Bearer(_) | AuthScheme::Basic(_) | AuthScheme::ApiKey(_) => {
+            AuthScheme::OAuth2ClientCredentials(_)
+            | AuthScheme::Bearer(_)
+            | AuthScheme::Basic(_)
+            | AuthScheme::ApiKey(_) => {
                 return Err(Vec::new());
             }
         };

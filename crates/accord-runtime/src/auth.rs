@@ -274,7 +274,9 @@ impl Authenticate for Auth {
                 Auth::ApiKey { location: ApiKeyLocation::Query, name, key } => {
                     (request.query(&[(name.as_str(), key.expose())]), static_credentials)
                 }
-                Auth::Bearer(token) => (request.header(reqwest::header::AUTHORIZATION, bearer_header(token)?), static_credentials),
+                Auth::Bearer(token) => {
+                    (request.header(reqwest::header::AUTHORIZATION, bearer_header(token)?), static_credentials)
+                }
                 Auth::Basic { username, password } => {
                     let encoded =
                         base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose()));

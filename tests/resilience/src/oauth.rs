@@ -153,9 +153,12 @@ impl AuthServer {
     fn authorize(&self, query: &str) -> Response {
         let params: HashMap<String, String> = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
         let param = |name: &str| params.get(name).cloned().unwrap_or_default();
-        if param("response_type") != "code" || param("code_challenge_method") != "S256" || param("code_challenge").len() != 43
+        if param("response_type") != "code"
+            || param("code_challenge_method") != "S256"
+            || param("code_challenge").len() != 43
         {
-            return (StatusCode::BAD_REQUEST, "response_type=code and an S256 code_challenge are required").into_response();
+            return (StatusCode::BAD_REQUEST, "response_type=code and an S256 code_challenge are required")
+                .into_response();
         }
         let code = {
             let mut state = self.lock();
@@ -231,7 +234,9 @@ impl AuthServer {
                         state.jwts.push(claims);
                         None
                     }
-                    _ => return (400, json!({"error": "invalid_grant", "error_description": "Invalid JWT Signature."})),
+                    _ => {
+                        return (400, json!({"error": "invalid_grant", "error_description": "Invalid JWT Signature."}));
+                    }
                 }
             }
             _ => return (400, json!({"error": "unsupported_grant_type"})),
@@ -292,7 +297,8 @@ impl AuthServer {
         let mut state = self.lock();
         let token = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
         let live = token.and_then(|token| state.access.get(token)).is_some_and(|expires_at| now < *expires_at);
-        let answer = if live { (200, json!({"ok": true, "token": token})) } else { (401, json!({"error": "invalid_token"})) };
+        let answer =
+            if live { (200, json!({"ok": true, "token": token})) } else { (401, json!({"error": "invalid_token"})) };
         state.resource_statuses.push(answer.0);
         answer
     }

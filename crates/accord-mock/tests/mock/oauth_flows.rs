@@ -64,7 +64,10 @@ async fn the_mock_checks_pkce_and_codes_are_single_use() {
     let tokens = flow.exchange_code(&http, &code, &verifier).await.expect("exchanged");
     assert!(tokens.refresh_token.is_some());
     // A plain challenge is refused at the authorize endpoint.
-    let plain = format!("{}/o/oauth2/v2/auth?response_type=code&client_id=c&redirect_uri=http://x/cb&code_challenge_method=plain&code_challenge=abc", server.uri());
+    let plain = format!(
+        "{}/o/oauth2/v2/auth?response_type=code&client_id=c&redirect_uri=http://x/cb&code_challenge_method=plain&code_challenge=abc",
+        server.uri()
+    );
     assert_eq!(http.get(plain).send().await.expect("answer").status(), 400);
 }
 

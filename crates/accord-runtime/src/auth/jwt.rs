@@ -83,7 +83,8 @@ impl PrivateKey {
             std::fs::read_to_string(path)
                 .map_err(|error| TokenError::Config(format!("cannot read `{}`: {error}", path.display())))?,
         );
-        PrivateKey::from_pem(text.as_str()).map_err(|error| TokenError::Config(format!("`{}`: {error}", path.display())))
+        PrivateKey::from_pem(text.as_str())
+            .map_err(|error| TokenError::Config(format!("`{}`: {error}", path.display())))
     }
 
     /// The key from the environment: PEM text in `pem_variable`, else a PEM file whose path
@@ -268,8 +269,10 @@ impl JwtBearer {
     pub async fn access_token(&self, http: &reqwest::Client) -> Result<(Secret, CredentialGeneration), TokenError> {
         self.cache
             .get(&self.clock, self.config.refresh_before_expiry, async || {
-                let form =
-                    vec![("grant_type", JWT_BEARER_GRANT_TYPE.to_string()), ("assertion", self.assertion()?.expose().to_string())];
+                let form = vec![
+                    ("grant_type", JWT_BEARER_GRANT_TYPE.to_string()),
+                    ("assertion", self.assertion()?.expose().to_string()),
+                ];
                 let answer = TokenRequest {
                     http,
                     url: &self.config.token_url,
@@ -564,7 +567,10 @@ mod tests {
     fn a_private_key_jwt_assertion_names_the_client_twice_and_is_unique() {
         let assertion = ClientAssertion::new("client-1", PrivateKey::from_pem(TEST_ONLY_PRIVATE_KEY).expect("key"));
         let clock = WallClock::at(1_700_000_000);
-        let first = decode(&assertion.sign("https://auth.example/token", &clock).expect("signed"), Some("https://auth.example/token"));
+        let first = decode(
+            &assertion.sign("https://auth.example/token", &clock).expect("signed"),
+            Some("https://auth.example/token"),
+        );
         let second = decode(&assertion.sign("https://auth.example/token", &clock).expect("signed"), None);
         assert_eq!((first["iss"].as_str(), first["sub"].as_str()), (Some("client-1"), Some("client-1")));
         assert_ne!(first["jti"], second["jti"]);
@@ -574,9 +580,11 @@ mod tests {
     fn keys_from_escaped_env_text_and_bad_keys() {
         let escaped = TEST_ONLY_PRIVATE_KEY.replace('\n', "\\n");
         assert!(PrivateKey::from_pem(escaped).is_ok());
-        let error = PrivateKey::from_pem("-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----\n").expect_err("bad");
+        let error =
+            PrivateKey::from_pem("-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----\n").expect_err("bad");
         assert!(error.to_string().contains("not an RSA private key"), "{error}");
-        let missing = PrivateKey::from_env_or_file("ACCORD_TEST_NO_SUCH_PEM", "ACCORD_TEST_NO_SUCH_FILE").expect_err("unset");
+        let missing =
+            PrivateKey::from_env_or_file("ACCORD_TEST_NO_SUCH_PEM", "ACCORD_TEST_NO_SUCH_FILE").expect_err("unset");
         assert!(missing.to_string().contains("ACCORD_TEST_NO_SUCH_PEM"), "{missing}");
     }
 }

@@ -219,7 +219,8 @@ impl AuthorizationCode {
                 reason: "the access token expired and the server issued no refresh token".into(),
             });
         };
-        let form = vec![("grant_type", "refresh_token".to_string()), ("refresh_token", refresh_token.expose().to_string())];
+        let form =
+            vec![("grant_type", "refresh_token".to_string()), ("refresh_token", refresh_token.expose().to_string())];
         match self.request(http, form).await {
             Ok(answer) => {
                 let tokens = TokenSet {
@@ -392,6 +393,9 @@ impl FromEnv {
     /// A memory store holding the refresh token under `key`, when one was read.
     pub fn store(&self, key: &str) -> Option<Arc<dyn TokenStore>> {
         let refresh_token = self.refresh_token.clone()?;
-        Some(Arc::new(super::token_store::MemoryTokenStore::with_tokens(key, TokenSet::from_refresh_token(refresh_token))))
+        Some(Arc::new(super::token_store::MemoryTokenStore::with_tokens(
+            key,
+            TokenSet::from_refresh_token(refresh_token),
+        )))
     }
 }

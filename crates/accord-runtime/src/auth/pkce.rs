@@ -31,7 +31,9 @@ impl PkceVerifier {
         let text = text.into();
         let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~');
         if !(43..=128).contains(&text.len()) || !text.chars().all(allowed) {
-            return Err("a PKCE verifier is 43 to 128 characters of A-Z, a-z, 0-9, `-`, `.`, `_`, `~` (RFC 7636 §4.1)".into());
+            return Err(
+                "a PKCE verifier is 43 to 128 characters of A-Z, a-z, 0-9, `-`, `.`, `_`, `~` (RFC 7636 §4.1)".into()
+            );
         }
         Ok(PkceVerifier(Secret::new(text)))
     }

@@ -14,9 +14,9 @@ use tokio::time::Instant;
 
 use super::ClientCredentials;
 
-pub use accord_contract::oauth::ClientAuthMethod;
 use crate::error::{TransportError, TransportErrorKind};
 use crate::secret::Secret;
+pub use accord_contract::oauth::ClientAuthMethod;
 
 /// Retries of a token request, apart from the operation's: seed 002's
 /// `token_refresh: { retry_attempts: 3, retry_delay_seconds: 5 }`. A request is retried
@@ -209,9 +209,11 @@ impl TokenResponse {
     /// When the access token expires, Unix seconds: `expires_at` when given, else now plus
     /// `expires_in`, else now plus `default_lifetime`.
     pub fn expires_at_unix(&self, clock: &WallClock, default_lifetime: Duration) -> u64 {
-        if let Some(at) = self.expires_at.as_deref().and_then(|text| {
-            time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok()
-        }) {
+        if let Some(at) = self
+            .expires_at
+            .as_deref()
+            .and_then(|text| time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339).ok())
+        {
             return u64::try_from(at.unix_timestamp()).unwrap_or(0);
         }
         clock.now_unix() + self.expires_in.unwrap_or(default_lifetime.as_secs())

@@ -41,7 +41,12 @@ impl TokenSet {
     /// Tokens of which only a refresh token is known (obtained earlier): the first request
     /// refreshes.
     pub fn from_refresh_token(refresh_token: impl Into<Secret>) -> Self {
-        TokenSet { access_token: Secret::new(""), refresh_token: Some(refresh_token.into()), expires_at: Some(0), scope: None }
+        TokenSet {
+            access_token: Secret::new(""),
+            refresh_token: Some(refresh_token.into()),
+            expires_at: Some(0),
+            scope: None,
+        }
     }
 }
 
@@ -318,7 +323,10 @@ mod tests {
         store.save("other", &tokens("b-1")).await.expect("save");
         store.save("user", &tokens("a-2")).await.expect("save");
         assert_eq!(store.load("user").await.expect("load"), Some(tokens("a-2")));
-        assert_eq!(FileTokenStore::new(&path).load("other").await.expect("a second store reads it"), Some(tokens("b-1")));
+        assert_eq!(
+            FileTokenStore::new(&path).load("other").await.expect("a second store reads it"),
+            Some(tokens("b-1"))
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;

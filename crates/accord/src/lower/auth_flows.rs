@@ -3,9 +3,7 @@
 //! mock serves, durations in seconds, and the environment variables' names, defaulting to
 //! `{SPEC}_{CREDENTIAL}_…` as the other schemes do.
 
-use accord_contract::oauth::{
-    ClientAuthMethod, GitHubApp, OAuth2AuthorizationCode, OAuth2JwtBearer, TokenRetry,
-};
+use accord_contract::oauth::{ClientAuthMethod, GitHubApp, OAuth2AuthorizationCode, OAuth2JwtBearer, TokenRetry};
 
 use super::seconds;
 use crate::ir::AuthScheme;

@@ -322,8 +322,8 @@ impl Lowerer<'_> {
                 (scheme, None, None)
             } else if let Some(scheme) = auth_flows::scheme(credential, &env) {
                 let bare = names::bare(&setter).to_string();
-                let token_url_setter = (!matches!(scheme, AuthScheme::GitHubApp(_)))
-                    .then(|| scope.claim(format!("{bare}_token_url")));
+                let token_url_setter =
+                    (!matches!(scheme, AuthScheme::GitHubApp(_))).then(|| scope.claim(format!("{bare}_token_url")));
                 if matches!(scheme, AuthScheme::OAuth2AuthorizationCode(_)) {
                     authorize_url_setter = Some(scope.claim(format!("{bare}_authorize_url")));
                     token_store_setter = Some(scope.claim(format!("{bare}_token_store")));

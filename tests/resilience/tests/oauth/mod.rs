@@ -28,7 +28,11 @@ const REDIRECT_URI: &str = "http://127.0.0.1:1/callback";
 static RULES: [ErrorRule; 1] =
     [ErrorRule { status: StatusPattern::Exact(401), code: None, strategy: RetryStrategy::RefreshAuth }];
 
-fn code_flow(server: &AuthServer, store: Arc<MemoryTokenStore>, client: ClientAuthentication) -> Arc<AuthorizationCode> {
+fn code_flow(
+    server: &AuthServer,
+    store: Arc<MemoryTokenStore>,
+    client: ClientAuthentication,
+) -> Arc<AuthorizationCode> {
     let config = AuthorizationCodeConfig {
         authorize_url: format!("{}/authorize", server.url()),
         token_url: format!("{}/token", server.url()),
@@ -62,7 +66,8 @@ async fn authorize(flow: &AuthorizationCode) -> (String, PkceVerifier) {
     let has = |name: &str, value: &str| pairs.iter().any(|(n, v)| n == name && v == value);
     assert!(has("response_type", "code") && has("code_challenge_method", "S256") && has("access_type", "offline"));
     assert!(has("code_challenge", &request.verifier.challenge()) && has("client_id", "app-1"));
-    let browser = accord_runtime::client::http_builder().redirect(reqwest::redirect::Policy::none()).build().expect("browser");
+    let browser =
+        accord_runtime::client::http_builder().redirect(reqwest::redirect::Policy::none()).build().expect("browser");
     let redirect = browser.get(request.url.clone()).send().await.expect("authorize endpoint");
     assert_eq!(redirect.status(), 302);
     let location = url::Url::parse(redirect.headers()["location"].to_str().expect("text")).expect("URL");
@@ -72,7 +77,10 @@ async fn authorize(flow: &AuthorizationCode) -> (String, PkceVerifier) {
     (code, request.verifier)
 }
 
-async fn authorized(server: &AuthServer, store: Arc<MemoryTokenStore>) -> (Arc<AuthorizationCode>, accord_runtime::Client) {
+async fn authorized(
+    server: &AuthServer,
+    store: Arc<MemoryTokenStore>,
+) -> (Arc<AuthorizationCode>, accord_runtime::Client) {
     let flow = code_flow(server, store, public_client());
     let (code, verifier) = authorize(&flow).await;
     let http = http();
@@ -309,7 +317,8 @@ async fn the_generated_client_runs_the_authorization_code_flow() {
     let request = client.authorization_url(&[], "state-1").expect("URL");
     assert!(request.url.as_str().contains("access_type=offline"), "{}", request.url);
     assert!(request.url.as_str().contains("calendar.events"), "the spec's scopes by default: {}", request.url);
-    let browser = accord_runtime::client::http_builder().redirect(reqwest::redirect::Policy::none()).build().expect("browser");
+    let browser =
+        accord_runtime::client::http_builder().redirect(reqwest::redirect::Policy::none()).build().expect("browser");
     let redirect = browser.get(request.url.clone()).send().await.expect("authorize endpoint");
     let location = url::Url::parse(redirect.headers()["location"].to_str().expect("text")).expect("URL");
     let code = location.query_pairs().find(|(k, _)| k == "code").expect("code").1.to_string();

@@ -35,7 +35,10 @@ pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
             AuthScheme::OAuth2JwtBearer(_) | AuthScheme::GitHubApp(_) => {
                 features.insert("jwt", "JWT grants and client authentication (RFC 7523), RS256");
             }
-            AuthScheme::OAuth2ClientCredentials(_) | AuthScheme::Bearer(_) | AuthScheme::Basic(_) | AuthScheme::ApiKey(_) => {}
+            AuthScheme::OAuth2ClientCredentials(_)
+            | AuthScheme::Bearer(_)
+            | AuthScheme::Basic(_)
+            | AuthScheme::ApiKey(_) => {}
         }
     }
     features

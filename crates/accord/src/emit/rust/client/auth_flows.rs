@@ -9,7 +9,9 @@ use quote::quote;
 
 use super::auth::BuilderAuth;
 use crate::emit::rust::tokens::{doc, ident, lit};
-use crate::ir::{AuthIr, AuthScheme, ClientAuthMethod, CredentialIr, GitHubApp, OAuth2AuthorizationCode, OAuth2JwtBearer, TokenRetry};
+use crate::ir::{
+    AuthIr, AuthScheme, ClientAuthMethod, CredentialIr, GitHubApp, OAuth2AuthorizationCode, OAuth2JwtBearer, TokenRetry,
+};
 
 /// `accord_runtime::auth::token_endpoint::TokenRetry` of the declaration.
 fn retry_tokens(retry: &TokenRetry) -> TokenStream {
@@ -61,7 +63,10 @@ pub(super) fn authorization_code(credential: &CredentialIr, code: &OAuth2Authori
         credential.name,
         code.authorize_url,
         code.token_url,
-        serde_json::to_value(code.client_authentication).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+        serde_json::to_value(code.client_authentication)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
         code.client_id_env,
         code.client_secret_env,
         code.redirect_uri_env,
@@ -148,7 +153,8 @@ pub(super) fn jwt_bearer(credential: &CredentialIr, jwt: &OAuth2JwtBearer) -> Bu
     };
     let (lifetime, margin) = (jwt.lifetime_seconds, jwt.refresh_before_expiry_seconds);
     let retry = retry_tokens(&jwt.token_retry);
-    let (issuer_env, key_env, key_file_env) = (lit(&jwt.issuer_env), lit(&jwt.private_key_env), lit(&jwt.private_key_file_env));
+    let (issuer_env, key_env, key_file_env) =
+        (lit(&jwt.issuer_env), lit(&jwt.private_key_env), lit(&jwt.private_key_file_env));
     let setter_doc = doc(&format!(
         "Credential `{}`: the JWT bearer grant (RFC 7523 §2.1): an RS256 assertion (`iss` the issuer, `scope`, `aud`, `iat`, `exp` {lifetime} s later) signed with `key`, exchanged at `{}` for an access token, renewed {margin} s before it expires and after a 401. From `{}` and `{}` (PEM text) or `{}` (a PEM file's path) with [`ClientBuilder::credentials_from_env`].",
         credential.name, jwt.token_url, jwt.issuer_env, jwt.private_key_env, jwt.private_key_file_env
@@ -212,7 +218,12 @@ pub(super) fn github_app(credential: &CredentialIr, app: &GitHubApp) -> BuilderA
     let (key_env, key_file_env) = (lit(&app.private_key_env), lit(&app.private_key_file_env));
     let setter_doc = doc(&format!(
         "Credential `{}`: a GitHub App acting as one installation: an RS256 app JWT (`iat` 60 s in the past, `exp` 9 minutes ahead, `iss` the app id) exchanged at `POST {}` for an installation token, cached until {margin} s before its `expires_at` and renewed after a 401. From `{}`, `{}` and `{}` (PEM text) or `{}` (a PEM file's path) with [`ClientBuilder::credentials_from_env`].",
-        credential.name, app.token_path, app.app_id_env, app.installation_id_env, app.private_key_env, app.private_key_file_env
+        credential.name,
+        app.token_path,
+        app.app_id_env,
+        app.installation_id_env,
+        app.private_key_env,
+        app.private_key_file_env
     ));
     BuilderAuth {
         fields: quote! {
@@ -339,7 +350,10 @@ pub(super) fn test_credential(credential: &CredentialIr) -> Option<TokenStream> 
         AuthScheme::GitHubApp(_) => quote! {
             let builder = builder.#setter("1", "2", #key);
         },
-        AuthScheme::OAuth2ClientCredentials(_) | AuthScheme::Bearer(_) | AuthScheme::Basic(_) | AuthScheme::ApiKey(_) => {
+        AuthScheme::OAuth2ClientCredentials(_)
+        | AuthScheme::Bearer(_)
+        | AuthScheme::Basic(_)
+        | AuthScheme::ApiKey(_) => {
             return None;
         }
     })

@@ -2,6 +2,7 @@
 //! typed [`Spec`] (serde). Problems are collected as diagnostics, never panics.
 
 pub mod auth_flows;
+pub mod partial;
 pub mod presets;
 pub mod schema;
 pub mod types;

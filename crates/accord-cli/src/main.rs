@@ -556,6 +556,12 @@ fn describe(credential: &Credential) -> String {
         Credential::Bearer(token) => format!("bearer token `{}`", token.expose()),
         Credential::Basic { username, password } => format!("basic `{username}` / `{}`", password.expose()),
         Credential::ApiKey(key) => format!("API key `{}`", key.expose()),
+        // The mock's authorization server issues the tokens (client `test-client`, refresh
+        // token `test-refresh-token`, JWTs signed with the test-only key of tests/keys).
+        Credential::Flow(..) => format!(
+            "an access token from the mock's authorization server (client `test-client` / `test-secret`, refresh token `{}`, JWTs signed with the test-only key)",
+            accord_mock::TEST_REFRESH_TOKEN
+        ),
     }
 }
 

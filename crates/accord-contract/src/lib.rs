@@ -13,6 +13,7 @@
 
 pub mod auth;
 pub mod url_template;
+pub mod oauth;
 pub mod wire;
 
 pub use auth::{ApiKey, Auth, AuthScheme, Basic, Bearer, Credential, OAuth2ClientCredentials, Requirement};

@@ -30,6 +30,10 @@ pub enum Credential {
     },
     /// An API key, in the header or query parameter its scheme names.
     ApiKey(Secret),
+    /// A credential of an OAuth 2.0 flow (authorization code, JWT bearer, GitHub App): the
+    /// mock accepts the access tokens its authorization server issued; `verify` runs the flow
+    /// (`oauth.rs`) and sends the token it got.
+    Flow(crate::oauth::FlowCredential, Option<Secret>),
 }
 
 impl std::fmt::Debug for Credential {
@@ -43,6 +47,7 @@ impl std::fmt::Debug for Credential {
                 f.debug_struct("Basic").field("username", username).finish_non_exhaustive()
             }
             Credential::ApiKey(_) => f.write_str("ApiKey(..)"),
+            Credential::Flow(flow, _) => write!(f, "Flow({flow:?})"),
         }
     }
 }
@@ -62,6 +67,9 @@ impl Credential {
                 Credential::Basic { username: "test-user".into(), password: Secret::new("test-password") }
             }
             AuthScheme::ApiKey(_) => Credential::ApiKey(Secret::new("test-key")),
+            AuthScheme::OAuth2AuthorizationCode(_) | AuthScheme::OAuth2JwtBearer(_) | AuthScheme::GitHubApp(_) => {
+                Credential::Flow(crate::oauth::FlowCredential::test(), None)
+            }
         }
     }
 
@@ -90,6 +98,12 @@ impl Credential {
                 Credential::Basic { username, password }
             }
             AuthScheme::ApiKey(key) => Credential::ApiKey(Secret::new(read(&key.env))),
+            AuthScheme::OAuth2AuthorizationCode(_) | AuthScheme::OAuth2JwtBearer(_) | AuthScheme::GitHubApp(_) => {
+                match crate::oauth::FlowCredential::from_env(scheme) {
+                    Ok(flow) => Credential::Flow(flow, None),
+                    Err(unset) => return Err(unset),
+                }
+            }
         };
         if missing.is_empty() { Ok(credential) } else { Err(missing) }
     }
@@ -108,6 +122,10 @@ impl Credential {
             (Credential::ClientCredentials { .. }, AuthScheme::OAuth2ClientCredentials(_)) => {
                 bearer(headers).is_some_and(token_issued)
             }
+            (
+                Credential::Flow(..),
+                AuthScheme::OAuth2AuthorizationCode(_) | AuthScheme::OAuth2JwtBearer(_) | AuthScheme::GitHubApp(_),
+            ) => bearer(headers).is_some_and(token_issued),
             (Credential::Bearer(token), AuthScheme::Bearer(_)) => bearer(headers) == Some(token.expose()),
             (Credential::Basic { username, password }, AuthScheme::Basic(_)) => {
                 basic_credentials(headers).is_some_and(|(u, p)| &u == username && p == password.expose())
@@ -140,7 +158,10 @@ impl Credential {
                     headers.push(("authorization".into(), format!("Bearer {token}")));
                 }
             }
-            Credential::Bearer(token) => headers.push(("authorization".into(), format!("Bearer {}", token.expose()))),
+            Credential::Bearer(token) | Credential::Flow(_, Some(token)) => {
+                headers.push(("authorization".into(), format!("Bearer {}", token.expose())))
+            }
+            Credential::Flow(_, None) => {}
             Credential::Basic { username, password } => {
                 let encoded =
                     base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose()));
@@ -172,7 +193,11 @@ impl Credential {
                 let encoded = base64::engine::general_purpose::STANDARD.encode("accord-invalid:accord-invalid");
                 headers.push(("authorization".into(), format!("Basic {encoded}")));
             }
-            AuthScheme::OAuth2ClientCredentials(_) | AuthScheme::Bearer(_) => {
+            AuthScheme::OAuth2ClientCredentials(_)
+            | AuthScheme::Bearer(_)
+            | AuthScheme::OAuth2AuthorizationCode(_)
+            | AuthScheme::OAuth2JwtBearer(_)
+            | AuthScheme::GitHubApp(_) => {
                 headers.push(("authorization".into(), "Bearer accord-invalid-token".into()));
             }
         }

@@ -120,6 +120,8 @@ pub(crate) struct Shared {
     quotas: Vec<TokenBucket>,
     http: accord_runtime::reqwest::Client,
     inner: Mutex<Inner>,
+    /// The OAuth 2.0 flows' codes and refresh tokens (`oauth.rs`).
+    oauth: crate::oauth::OAuthState,
 }
 
 #[derive(Default)]
@@ -226,6 +228,7 @@ impl Shared {
             quotas,
             http: accord_runtime::client::http_builder().build().unwrap_or_default(),
             inner: Mutex::new(Inner::default()),
+            oauth: crate::oauth::OAuthState::default(),
         }
     }
 
@@ -514,6 +517,13 @@ fn answer(
         {
             break 'reply issue_token(shared, name, headers, body);
         }
+        if let Some(answer) = crate::oauth::answer(&shared.oauth, contract, &method, path, query, headers, body) {
+            if let Some(token) = answer.issued {
+                shared.lock().tokens.insert(token);
+            }
+            let reply = Reply::json(answer.status, answer.body);
+            break 'reply answer.headers.into_iter().fold(reply, |reply, (name, value)| reply.header(&name, value));
+        }
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         let (op, path_params) = match model.route_request(method.as_str(), path, &header, query) {
             RouteMatch::Found(op, params) => (op, params),
@@ -715,7 +725,15 @@ fn www_authenticate(contract: &Contract, op: &Operation) -> String {
     let preferred = op.auth.alternatives.iter().flatten().next().and_then(|name| contract.auth.credential(name));
     let challenge = match preferred.map(|credential| &credential.scheme) {
         Some(AuthScheme::Basic(_)) => "Basic",
-        Some(AuthScheme::OAuth2ClientCredentials(_) | AuthScheme::Bearer(_) | AuthScheme::ApiKey(_)) | None => "Bearer",
+        Some(
+            AuthScheme::OAuth2ClientCredentials(_)
+            | AuthScheme::Bearer(_)
+            | AuthScheme::ApiKey(_)
+            | AuthScheme::OAuth2AuthorizationCode(_)
+            | AuthScheme::OAuth2JwtBearer(_)
+            | AuthScheme::GitHubApp(_),
+        )
+        | None => "Bearer",
     };
     format!("{challenge} realm=\"{}\"", contract.name)
 }
@@ -1114,7 +1132,13 @@ async fn control(shared: &Arc<Shared>, method: &Method, path: &str, body: &Bytes
             let mut inner = shared.lock();
             let deliveries = std::mem::take(&mut inner.deliveries);
             *inner = Inner { deliveries, ..Inner::default() };
+            shared.oauth.reset();
             Reply::json(200, json!({"reset": true}))
+        }
+        // Every refresh token of the OAuth 2.0 flows revoked (oauth.rs).
+        ("POST", "/oauth/revoke") => {
+            shared.oauth.revoke();
+            Reply::json(200, json!({"revoked": true}))
         }
         ("GET", "/exchanges") => Reply::json(200, json!(shared.lock().log)),
         ("GET", "/webhooks") => Reply::json(200, json!(shared.lock().deliveries)),

@@ -294,6 +294,28 @@ pub async fn verify(contract: &Contract, options: &VerifyOptions) -> Report {
         }
         (true, false, _) => Credentials::new(),
     };
+    // The OAuth 2.0 flows (authorization code, JWT bearer, GitHub App) run once per run.
+    let credentials =
+        match tokio::time::timeout_at(deadline, crate::oauth::run_flows(&http, &contract, credentials, &base)).await {
+            Ok(Ok(credentials)) => credentials,
+            Ok(Err(message)) => {
+                report.scenarios = contract
+                    .scenarios
+                    .iter()
+                    .map(|scenario| ScenarioResult {
+                        scenario: scenario.name.clone(),
+                        verdict: Verdict::Fail,
+                        reason: Some(format!("no access token: {message}")),
+                        steps: Vec::new(),
+                    })
+                    .collect();
+                return report;
+            }
+            Err(_) => {
+                report.scenarios = not_run(deadline_reason("while running the OAuth 2.0 flows"));
+                return report;
+            }
+        };
     // The access token of the first OAuth2 credential given (one token per run).
     let oauth = contract.auth.oauth2().find_map(|(name, oauth)| Some((credentials.get(name)?, oauth)));
     let token = match oauth {

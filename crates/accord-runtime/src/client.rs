@@ -232,6 +232,12 @@ impl Client {
         &self.inner.auth
     }
 
+    /// The HTTP client requests go through (for a token request outside an operation, such
+    /// as an authorization code exchange).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.inner.http
+    }
+
     /// The named credentials this client applies by each request's requirement.
     pub fn credentials(&self) -> &Credentials {
         &self.inner.credentials

@@ -21,6 +21,9 @@ pub enum TransportErrorKind {
     /// The request could not be built (invalid URL or header value, token endpoint refused
     /// the credentials): retrying cannot help.
     Invalid,
+    /// The user must authorize the client again: no OAuth 2.0 tokens are stored, or the
+    /// authorization server refused the refresh token (`invalid_grant`, RFC 6749 §5.2).
+    ReauthorizationRequired,
     /// A circuit breaker is open: the request was not sent ([`TransportError::circuit_open`]
     /// says which circuit and when it will let a probe through). Never retried.
     CircuitOpen,

@@ -15,6 +15,7 @@ pub use crate::spec::{DeliveryGuarantee, SignaturePreset, SpecStatus};
 
 pub mod operational;
 pub use operational::OperationalIr;
+pub use accord_contract::oauth::{ClientAuthMethod, GitHubApp, OAuth2AuthorizationCode, OAuth2JwtBearer, TokenRetry};
 pub use accord_contract::{ApiKey, AuthScheme, Basic, Bearer, OAuth2ClientCredentials, Requirement};
 
 /// Where an IR node came from in the spec.
@@ -201,6 +202,10 @@ pub struct CredentialIr {
     pub setter: String,
     /// OAuth2 only: the setter overriding the token URL (`client_token_url`).
     pub token_url_setter: Option<String>,
+    /// Authorization code only: the setter overriding the authorization URL.
+    pub authorize_url_setter: Option<String>,
+    /// Authorization code only: the setter of the token store.
+    pub token_store_setter: Option<String>,
     /// The scheme and where its values come from.
     pub scheme: AuthScheme,
     /// Prose shown in the docs.

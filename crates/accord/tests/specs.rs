@@ -368,6 +368,7 @@ fn the_docs_book_has_its_layout_and_every_page_links_models_endpoints_and_errors
             "mermaid-init.js",
             "src/SUMMARY.md",
             "src/github.md",
+            "src/google_calendar.md",
             "src/index.md",
             "src/orders.md",
             "src/sendgrid.md",

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 /// Caching, circuit breaking, metrics and health (issue 18).
 #[path = "operational/mod.rs"]
 mod operational;
+mod oauth;
 
 const TOKEN_PATH: &str = "/oauth/token";
 const ORDER_PATH: &str = "/api/v1/orders/ORD-1";

@@ -7,5 +7,6 @@ mod hostile_server;
 mod mock_behaviour;
 mod mock_examples;
 mod named_credentials;
+mod oauth_flows;
 mod slow_clients;
 mod wrong_server;

@@ -13,6 +13,7 @@ use crate::spec::*;
 use crate::units::{parse_duration, parse_rate};
 
 mod auth;
+mod auth_flows;
 mod endpoints;
 mod errors;
 mod models;

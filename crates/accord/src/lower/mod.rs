@@ -14,6 +14,7 @@ use crate::names::{self, Scope};
 use crate::spec::{self, Positions, Required, Spec, TypeRef};
 use crate::units::{parse_duration, parse_rate};
 
+mod auth_flows;
 mod dedup;
 mod example_names;
 mod error_examples;
@@ -295,7 +296,8 @@ impl Lowerer<'_> {
         for (name, credential) in &auth.credentials {
             let setter = scope.claim(names::snake(name));
             let env = |suffix: &str| format!("{prefix}_{}{suffix}", names::shouty(name));
-            let spec::Credential { api_key, bearer, basic, oauth2_client_credentials } = credential;
+            let spec::Credential { api_key, bearer, basic, oauth2_client_credentials, .. } = credential;
+            let (mut authorize_url_setter, mut token_store_setter) = (None, None);
             let (scheme, description, token_url_setter) = if let Some(oauth) = oauth2_client_credentials {
                 let token_path =
                     url::Url::parse(&oauth.token_url).map(|u| u.path().to_string()).unwrap_or_else(|_| "/".into());
@@ -306,6 +308,7 @@ impl Lowerer<'_> {
                     refresh_before_expiry_seconds: oauth.refresh_before_expiry.as_deref().map(seconds).unwrap_or(0),
                     client_id_env: oauth.client_id_env.clone().unwrap_or_else(|| env("_CLIENT_ID")),
                     client_secret_env: oauth.client_secret_env.clone().unwrap_or_else(|| env("_CLIENT_SECRET")),
+                    token_retry: auth_flows::token_retry(oauth.token_retry.as_ref()),
                 });
                 let token_url_setter = scope.claim(format!("{}_token_url", names::bare(&setter)));
                 (scheme, None, Some(token_url_setter))
@@ -325,11 +328,28 @@ impl Lowerer<'_> {
                     env: key.env.clone().unwrap_or_else(|| env("")),
                 });
                 (scheme, None, None)
+            } else if let Some(scheme) = auth_flows::scheme(credential, &env) {
+                let bare = names::bare(&setter).to_string();
+                let token_url_setter =
+                    (!matches!(scheme, AuthScheme::GitHubApp(_))).then(|| scope.claim(format!("{bare}_token_url")));
+                if matches!(scheme, AuthScheme::OAuth2AuthorizationCode(_)) {
+                    authorize_url_setter = Some(scope.claim(format!("{bare}_authorize_url")));
+                    token_store_setter = Some(scope.claim(format!("{bare}_token_store")));
+                }
+                (scheme, None, token_url_setter)
             } else {
                 // `check` refuses a credential without a kind.
                 continue;
             };
-            credentials.push(CredentialIr { name: name.clone(), setter, token_url_setter, scheme, description });
+            credentials.push(CredentialIr {
+                name: name.clone(),
+                setter,
+                token_url_setter,
+                authorize_url_setter,
+                token_store_setter,
+                scheme,
+                description,
+            });
         }
         let always_required = self.spec.endpoints.values().all(|endpoint| !self.requirement(endpoint).is_public());
         AuthIr { description: auth.description.clone(), credentials, always_required }

@@ -221,6 +221,18 @@ pub struct Credential {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub oauth2_client_credentials: Option<OAuth2ClientCredentials>,
+    /// OAuth 2.0 authorization code with PKCE and refresh tokens (RFC 6749 §4.1, RFC 7636).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub oauth2_authorization_code: Option<super::auth_flows::OAuth2AuthorizationCodeAuth>,
+    /// The JWT bearer grant (RFC 7523 §2.1), as Google service accounts use it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub oauth2_jwt_bearer: Option<super::auth_flows::OAuth2JwtBearerAuth>,
+    /// A GitHub App's installation token, for an RS256 app JWT.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub github_app: Option<super::auth_flows::GitHubAppAuth>,
 }
 
 /// What a request must carry: `none` (a public endpoint), or alternatives (any one is
@@ -311,6 +323,10 @@ pub struct OAuth2ClientCredentials {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub client_secret_env: Option<String>,
+    /// Retries of the token request, apart from the operation's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub token_retry: Option<super::auth_flows::TokenRetrySpec>,
 }
 
 /// A header sent on every request.

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::ir::{Ir, SignatureAlgorithm};
+use crate::ir::{AuthScheme, ClientAuthMethod, Ir, SignatureAlgorithm};
 
 /// The runtime features `ir` needs, by feature name, each with the reason printed as a
 /// comment above the dependency line (one sentence, no trailing period).
@@ -29,6 +29,23 @@ pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
     }
     if ir.operational.cache.is_some() {
         features.insert("cache", "Responses are cached (spec `cache`): http-cache-semantics and moka");
+    }
+    for credential in &ir.auth.credentials {
+        match &credential.scheme {
+            AuthScheme::OAuth2AuthorizationCode(code) => {
+                features.insert("oauth2-code", "OAuth 2.0 authorization code with PKCE (RFC 7636): a CSPRNG verifier");
+                if code.client_authentication == ClientAuthMethod::PrivateKeyJwt {
+                    features.insert("jwt", "JWT grants and client authentication (RFC 7523), RS256");
+                }
+            }
+            AuthScheme::OAuth2JwtBearer(_) | AuthScheme::GitHubApp(_) => {
+                features.insert("jwt", "JWT grants and client authentication (RFC 7523), RS256");
+            }
+            AuthScheme::OAuth2ClientCredentials(_)
+            | AuthScheme::Bearer(_)
+            | AuthScheme::Basic(_)
+            | AuthScheme::ApiKey(_) => {}
+        }
     }
     features
 }

@@ -123,6 +123,7 @@ impl<'a> Importer<'a> {
                         .unwrap_or_default();
                     self.oauth2 = true;
                     let oauth = OAuth2ClientCredentials {
+                        token_retry: None,
                         token_url,
                         scopes,
                         refresh_before_expiry: None,

@@ -3,6 +3,7 @@
 //! per endpoint (printed on several threads).
 
 mod auth;
+mod auth_flows;
 
 pub use auth::test_credentials;
 mod builder;
@@ -59,6 +60,7 @@ fn client_head(ir: &Ir) -> TokenStream {
     } else {
         quote::format_ident!("decode_response")
     };
+    let auth_flow_methods = auth_flows::client_methods(&ir.auth);
     quote! {
         //! The client, its builder, and one request builder per endpoint.
         #environment
@@ -95,6 +97,7 @@ fn client_head(ir: &Ir) -> TokenStream {
             }
 
             #operational
+            #auth_flow_methods
 
             #(#methods)*
         }

@@ -150,7 +150,11 @@ impl Auth {
                 push(&oauth.credentials.client_id);
                 push(oauth.credentials.client_secret.expose());
             }
+            // A user's own scheme, and the authorization-code flow, whose access token belongs
+            // to one user and rotates: not keyed, so never cached per credential.
             Auth::Custom(_) => return false,
+            #[cfg(feature = "oauth2-code")]
+            Auth::AuthorizationCode(_) => return false,
         }
         true
     }
@@ -280,7 +284,7 @@ impl OAuth2 {
         let refresh_at = expiry.checked_sub(self.refresh_before_expiry).unwrap_or(expiry);
         let access_token = Secret::new(token.access_token);
         let generation = CredentialGeneration(self.generations.fetch_add(1, Ordering::Relaxed) + 1);
-        let expires_at = Instant::now() + lifetime;
+        let expires_at = expiry;
         *cache = Some(CachedToken { access_token: access_token.clone(), refresh_at, expires_at, generation });
         crate::metrics::token_refresh("fetch");
         Ok((access_token, generation))

@@ -682,6 +682,7 @@ fn transport_kind_name(kind: TransportErrorKind) -> &'static str {
         TransportErrorKind::Network => "network",
         TransportErrorKind::Invalid => "invalid",
         TransportErrorKind::CircuitOpen => "circuit_open",
+        TransportErrorKind::ReauthorizationRequired => "reauthorization_required",
     }
 }
 

@@ -22,6 +22,9 @@ pub enum Error {
     Transport(::accord_runtime::TransportError),
     /// A body did not match its model.
     Decode(::accord_runtime::DecodeError),
+    /// The request was not sent: its circuit is open (spec: `circuit_breaker`) after
+    /// repeated failures; it carries the circuit and when it will let a probe through.
+    CircuitOpen(::accord_runtime::CircuitOpen),
     /// The client is misconfigured (e.g. no credentials).
     Config(::std::string::String),
 }
@@ -37,6 +40,7 @@ impl ::std::fmt::Display for Error {
             }
             Error::Transport(error) => write!(f, "{error}"),
             Error::Decode(error) => write!(f, "{error}"),
+            Error::CircuitOpen(open) => write!(f, "{open}"),
             Error::Config(message) => write!(f, "client configuration: {message}"),
         }
     }
@@ -180,31 +184,37 @@ pub const ERROR_RULES: &[::accord_runtime::ErrorRule] = &[
         status: ::accord_runtime::StatusPattern::Exact(400),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(401),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::RefreshAuth,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(403),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(404),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(429),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Backoff,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(500),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Backoff,
+        body: ::std::option::Option::None,
     },
 ];
 /// Decides retries by the declared strategies, the most specific status declaration
@@ -217,7 +227,10 @@ pub const RETRY_CLASSIFIER: ::accord_runtime::StatusClassifier = ::accord_runtim
 
 impl ::accord_runtime::ClientError for Error {
     fn transport(error: ::accord_runtime::TransportError) -> Self {
-        Error::Transport(error)
+        match error.circuit_open() {
+            ::std::option::Option::Some(open) => Error::CircuitOpen(open.clone()),
+            ::std::option::Option::None => Error::Transport(error),
+        }
     }
 
     fn decode(error: ::accord_runtime::DecodeError) -> Self {

@@ -32,7 +32,11 @@ impl Auth {
     pub fn oauth2(&self) -> impl Iterator<Item = (&str, &OAuth2ClientCredentials)> {
         self.credentials.iter().filter_map(|credential| match &credential.scheme {
             AuthScheme::OAuth2ClientCredentials(oauth) => Some((credential.name.as_str(), oauth)),
-            AuthScheme::Bearer(_) | AuthScheme::Basic(_) | AuthScheme::ApiKey(_) => None,
+            AuthScheme::Bearer(_)
+            | AuthScheme::Basic(_)
+            | AuthScheme::ApiKey(_)
+            | AuthScheme::AwsSigV4(_)
+            | AuthScheme::HmacSignature(_) => None,
         })
     }
 }
@@ -90,17 +94,25 @@ pub enum AuthScheme {
     Basic(Basic),
     /// A key in a header or a query parameter.
     ApiKey(ApiKey),
+    /// AWS Signature Version 4: every request signed with the secret access key.
+    #[serde(rename = "aws_sigv4")]
+    AwsSigV4(crate::signing::AwsSigV4),
+    /// A declared HMAC request signature (the webhook signature grammar pointed the other
+    /// way: what is signed, where the signature, timestamp and key id go).
+    HmacSignature(crate::signing::HmacSignature),
 }
 
 impl AuthScheme {
     /// The spec's key for the scheme (`oauth2_client_credentials`, `bearer`, `basic`,
-    /// `api_key`).
+    /// `api_key`, `aws_sigv4`, `hmac_signature`).
     pub const fn key(&self) -> &'static str {
         match self {
             AuthScheme::OAuth2ClientCredentials(_) => "oauth2_client_credentials",
             AuthScheme::Bearer(_) => "bearer",
             AuthScheme::Basic(_) => "basic",
             AuthScheme::ApiKey(_) => "api_key",
+            AuthScheme::AwsSigV4(_) => "aws_sigv4",
+            AuthScheme::HmacSignature(_) => "hmac_signature",
         }
     }
 
@@ -114,6 +126,12 @@ impl AuthScheme {
             AuthScheme::Bearer(bearer) => vec![bearer.env.as_str()],
             AuthScheme::Basic(basic) => vec![basic.username_env.as_str(), basic.password_env.as_str()],
             AuthScheme::ApiKey(key) => vec![key.env.as_str()],
+            AuthScheme::AwsSigV4(aws) => {
+                vec![aws.access_key_id_env.as_str(), aws.secret_access_key_env.as_str(), aws.session_token_env.as_str()]
+            }
+            AuthScheme::HmacSignature(hmac) => {
+                hmac.key_id.as_ref().map(|_| hmac.key_id_env.as_str()).into_iter().chain([hmac.secret_env.as_str()]).collect()
+            }
         }
     }
 }

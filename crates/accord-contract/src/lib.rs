@@ -12,6 +12,7 @@
 //! `{"$defs": contract.schemas, …that place's schema}`.
 
 pub mod auth;
+pub mod signing;
 pub mod wire;
 
 pub use auth::{ApiKey, Auth, AuthScheme, Basic, Bearer, Credential, OAuth2ClientCredentials, Requirement};

@@ -19,6 +19,7 @@ mod model;
 mod multipart;
 mod receiver;
 mod server;
+mod signing;
 mod verify;
 
 pub use accord_contract::Contract;

@@ -58,8 +58,11 @@ impl Checker<'_> {
                 )
                 .help = Some(format!("write `{}` (it names the builder's setter)", names::bare(&names::snake(name))));
             }
-            let Credential { api_key, bearer, basic, oauth2_client_credentials } = credential;
+            let Credential { api_key, bearer, basic, oauth2_client_credentials, aws_sigv4, hmac_signature } =
+                credential;
             let kinds: Vec<&str> = [
+                aws_sigv4.as_ref().map(|_| "aws_sigv4"),
+                hmac_signature.as_ref().map(|_| "hmac_signature"),
                 api_key.as_ref().map(|_| "api_key"),
                 bearer.as_ref().map(|_| "bearer"),
                 basic.as_ref().map(|_| "basic"),
@@ -80,7 +83,7 @@ impl Checker<'_> {
                     format!("credential `{name}` must declare exactly one kind; it declares {found}"),
                 )
                 .help = Some(
-                    "one of `api_key`, `bearer`, `basic`, `oauth2_client_credentials`; name each credential separately"
+                    "one of `api_key`, `bearer`, `basic`, `oauth2_client_credentials`, `aws_sigv4`, `hmac_signature`; name each credential separately"
                         .into(),
                 );
             }
@@ -90,6 +93,9 @@ impl Checker<'_> {
                 if let Some(margin) = &oauth.refresh_before_expiry {
                     self.duration(margin, &format!("{at}/refresh_before_expiry"));
                 }
+            }
+            if let Some(tolerance) = hmac_signature.as_ref().and_then(|h| h.timestamp.as_ref()?.tolerance.as_ref()) {
+                self.duration(tolerance, &format!("{pointer}/hmac_signature/timestamp/tolerance"));
             }
             if let Some(key) = api_key
                 && key.name.trim().is_empty()
@@ -153,13 +159,19 @@ impl Checker<'_> {
 /// OAuth2 credentials; `None` for one without a kind. Two credentials of one alternative must
 /// not share a place (the importer keeps to this too).
 pub(crate) fn credential_place(credential: &Credential) -> Option<String> {
-    let Credential { api_key, bearer, basic, oauth2_client_credentials } = credential;
+    let Credential { api_key, bearer, basic, oauth2_client_credentials, aws_sigv4, hmac_signature } = credential;
     if let Some(key) = api_key {
         return Some(match key.location {
             ApiKeyLocation::Header => format!("header `{}`", key.name.to_ascii_lowercase()),
             ApiKeyLocation::Query => format!("query parameter `{}`", key.name),
         });
     }
-    (bearer.is_some() || basic.is_some() || oauth2_client_credentials.is_some())
+    if let Some(hmac) = hmac_signature {
+        return Some(match hmac.signature.location {
+            ApiKeyLocation::Header => format!("header `{}`", hmac.signature.name.to_ascii_lowercase()),
+            ApiKeyLocation::Query => format!("query parameter `{}`", hmac.signature.name),
+        });
+    }
+    (bearer.is_some() || basic.is_some() || oauth2_client_credentials.is_some() || aws_sigv4.is_some())
         .then(|| "header `authorization`".into())
 }

@@ -18,6 +18,7 @@ mod dedup;
 mod examples;
 mod operations;
 mod scenarios;
+mod signing;
 mod types;
 mod webhooks;
 
@@ -287,7 +288,8 @@ impl Lowerer<'_> {
         for (name, credential) in &auth.credentials {
             let setter = scope.claim(names::snake(name));
             let env = |suffix: &str| format!("{prefix}_{}{suffix}", names::shouty(name));
-            let spec::Credential { api_key, bearer, basic, oauth2_client_credentials } = credential;
+            let spec::Credential { api_key, bearer, basic, oauth2_client_credentials, aws_sigv4, hmac_signature } =
+                credential;
             let (scheme, description, token_url_setter) = if let Some(oauth) = oauth2_client_credentials {
                 let token_path =
                     url::Url::parse(&oauth.token_url).map(|u| u.path().to_string()).unwrap_or_else(|_| "/".into());
@@ -317,6 +319,10 @@ impl Lowerer<'_> {
                     env: key.env.clone().unwrap_or_else(|| env("")),
                 });
                 (scheme, None, None)
+            } else if let Some(aws) = aws_sigv4 {
+                (AuthScheme::AwsSigV4(signing::aws_sigv4(aws)), None, None)
+            } else if let Some(hmac) = hmac_signature {
+                (AuthScheme::HmacSignature(signing::hmac_signature(hmac, &env)), None, None)
             } else {
                 // `check` refuses a credential without a kind.
                 continue;

@@ -10,7 +10,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::ir::{Ir, SignatureAlgorithm};
+use crate::ir::{AuthScheme, Ir, SignatureAlgorithm};
 
 /// The runtime features `ir` needs, by feature name, each with the reason printed as a
 /// comment above the dependency line (one sentence, no trailing period).
@@ -22,6 +22,18 @@ pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
                 features.insert("ed25519", "Webhook signatures are Ed25519 (RFC 8032)");
             }
             SignatureAlgorithm::HmacSha256 | SignatureAlgorithm::HmacSha1 => {}
+        }
+    }
+    for credential in &ir.auth.credentials {
+        match credential.scheme {
+            AuthScheme::AwsSigV4(_) => {
+                features.insert("sigv4", "Requests are signed with AWS Signature Version 4 (aws-sigv4)");
+            }
+            AuthScheme::OAuth2ClientCredentials(_)
+            | AuthScheme::Bearer(_)
+            | AuthScheme::Basic(_)
+            | AuthScheme::ApiKey(_)
+            | AuthScheme::HmacSignature(_) => {}
         }
     }
     features

@@ -31,6 +31,8 @@ pub(super) fn builder_auth(auth: &AuthIr) -> Vec<BuilderAuth> {
             AuthScheme::Bearer(token) => bearer(credential, token),
             AuthScheme::Basic(basic_credentials) => basic(credential, basic_credentials),
             AuthScheme::ApiKey(key) => api_key(credential, key),
+            AuthScheme::AwsSigV4(aws) => super::signing::aws_sigv4(credential, aws),
+            AuthScheme::HmacSignature(hmac) => super::signing::hmac_signature(credential, hmac),
         })
         .collect()
 }
@@ -222,6 +224,8 @@ pub fn test_credentials(auth: &AuthIr) -> Option<TokenStream> {
                 AuthScheme::Bearer(_) => quote!(let builder = builder.#setter("test-token");),
                 AuthScheme::Basic(_) => quote!(let builder = builder.#setter("test-user", "test-password");),
                 AuthScheme::ApiKey(_) => quote!(let builder = builder.#setter("test-key");),
+                AuthScheme::AwsSigV4(_) => super::signing::test_value(&setter, None),
+                AuthScheme::HmacSignature(hmac) => super::signing::test_value(&setter, Some(hmac.key_id.is_some())),
             }
         })
         .collect();

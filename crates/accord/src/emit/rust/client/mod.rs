@@ -12,6 +12,7 @@ mod multipart;
 mod pagination;
 mod rate_limits;
 mod request;
+mod signing;
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -449,6 +449,13 @@ fn describe(credential: &Credential) -> String {
         Credential::Bearer(token) => format!("bearer token `{}`", token.expose()),
         Credential::Basic { username, password } => format!("basic `{username}` / `{}`", password.expose()),
         Credential::ApiKey(key) => format!("API key `{}`", key.expose()),
+        Credential::AwsSigV4(aws) => {
+            format!("AWS access key `{}` / `{}` (SigV4)", aws.access_key_id, aws.secret_access_key.expose())
+        }
+        Credential::HmacSignature { key_id, secret } => match key_id {
+            Some(key_id) => format!("signing key `{key_id}` / `{}`", secret.expose()),
+            None => format!("signing secret `{}`", secret.expose()),
+        },
     }
 }
 

@@ -6,5 +6,6 @@ mod end_to_end;
 mod hostile_server;
 mod mock_behaviour;
 mod named_credentials;
+mod signing;
 mod slow_clients;
 mod wrong_server;

@@ -89,6 +89,8 @@ pub struct ClientConfig {
     pub rate_limits: Option<RateLimitConfig>,
     /// `User-Agent` header.
     pub user_agent: String,
+    /// A client certificate (mTLS) and extra trusted roots; default none.
+    pub tls: crate::tls::TlsConfig,
 }
 
 impl ClientConfig {
@@ -104,6 +106,7 @@ impl ClientConfig {
             retry: RetryConfig::default(),
             rate_limits: None,
             user_agent: user_agent.into(),
+            tls: crate::tls::TlsConfig::default(),
         }
     }
 }
@@ -151,12 +154,11 @@ impl Client {
     pub fn new(config: ClientConfig) -> Result<Self, TransportError> {
         let parsed = url::Url::parse(&config.base_url)
             .map_err(|e| TransportError::message(format!("invalid base URL `{}`: {e}", config.base_url)))?;
-        let http = http_builder()
+        let builder = http_builder()
             .connect_timeout(config.timeouts.connect)
             .timeout(config.timeouts.attempt)
-            .user_agent(config.user_agent)
-            .build()
-            .map_err(TransportError::from_reqwest)?;
+            .user_agent(config.user_agent);
+        let http = config.tls.apply(builder)?.build().map_err(TransportError::from_reqwest)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 http,

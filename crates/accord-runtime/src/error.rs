@@ -21,6 +21,10 @@ pub enum TransportErrorKind {
     /// The request could not be built (invalid URL or header value, token endpoint refused
     /// the credentials): retrying cannot help.
     Invalid,
+    /// TLS refused: the server's certificate was not trusted, or the server refused the
+    /// client's (none sent where mTLS is required, or one it does not accept): retrying
+    /// with the same certificates cannot help.
+    Tls,
 }
 
 /// The request did not produce an HTTP response (connect, TLS, timeout, reset) or the
@@ -35,7 +39,9 @@ pub struct TransportError {
 impl TransportError {
     /// A transport error from reqwest, classified by [`TransportErrorKind`].
     pub fn from_reqwest(error: reqwest::Error) -> Self {
-        let kind = if error.is_timeout() {
+        let kind = if crate::tls::is_tls_failure(&error) {
+            TransportErrorKind::Tls
+        } else if error.is_timeout() {
             TransportErrorKind::Timeout
         } else if error.is_connect() {
             TransportErrorKind::Connect

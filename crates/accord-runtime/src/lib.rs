@@ -20,6 +20,7 @@ pub mod response;
 pub mod retry;
 pub mod secret;
 pub mod style;
+pub mod tls;
 pub mod types;
 pub mod webhook;
 

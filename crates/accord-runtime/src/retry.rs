@@ -87,7 +87,7 @@ impl ClassifyRetry for StatusClassifier {
         let raw = match outcome {
             Outcome::Transport(error) => {
                 return match error.kind() {
-                    TransportErrorKind::Invalid => RetryStrategy::Never,
+                    TransportErrorKind::Invalid | TransportErrorKind::Tls => RetryStrategy::Never,
                     _ => RetryStrategy::Backoff,
                 };
             }

@@ -91,6 +91,9 @@ pub struct EnvironmentIr {
     pub description: Option<String>,
     /// The default environment.
     pub default: bool,
+    /// The variables of the client certificate it requires (mutual TLS): certificate chain
+    /// and private key, each PEM text or a file path.
+    pub client_certificate: Option<(String, String)>,
 }
 
 /// Authentication: named credentials, each of a scheme defined once in

@@ -43,3 +43,13 @@ pub mod param_styles {
 
 /// The contract of [`param_styles`], for `accord mock` in tests.
 pub const PARAM_STYLES_CONTRACT: &str = include_str!(concat!(env!("OUT_DIR"), "/param_styles.contract.json"));
+
+/// A client whose requests are signed with a declared HMAC scheme (Binance's `SIGNED`
+/// endpoints) and whose `partner` environment requires a client certificate
+/// (`tests/good-specs/signed_requests.yaml`).
+pub mod signed_requests {
+    accord_runtime::include_client!("signed_requests");
+}
+
+/// The contract of [`signed_requests`], for `accord mock` in tests.
+pub const SIGNED_REQUESTS_CONTRACT: &str = include_str!(concat!(env!("OUT_DIR"), "/signed_requests.contract.json"));

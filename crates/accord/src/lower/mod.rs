@@ -256,6 +256,10 @@ impl Lowerer<'_> {
                 base_url: environment.base_url.trim_end_matches('/').to_string(),
                 description: environment.description.clone(),
                 default: environment.default || (!has_default && index == 0),
+                client_certificate: environment
+                    .client_certificate
+                    .as_ref()
+                    .map(|c| (c.certificate_env.clone(), c.key_env.clone())),
             })
             .collect()
     }
@@ -278,6 +282,7 @@ impl Lowerer<'_> {
             "max_retry_after",
             "rate_limits",
             "custom_auth",
+            "client_identity",
             "auth",
             "allow_anonymous",
             "credentials_from_env",

@@ -10,7 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 mod signing;
-pub use signing::{AwsSigV4Auth, HmacSignatureAuth, PlaceDef, SignaturePlaceDef, TimestampPlaceDef, TimestampUnit};
+pub use signing::{AwsSigV4Auth, ClientCertificate, HmacSignatureAuth, PlaceDef, SignaturePlaceDef, TimestampPlaceDef, TimestampUnit};
 
 // Wire-level enums are defined once, in accord-contract, and used by every layer.
 pub use accord_contract::wire::{
@@ -160,6 +160,10 @@ pub struct Environment {
     #[serde(default, skip_serializing_if = "is_false")]
     #[schemars(!skip_serializing_if)]
     pub default: bool,
+    /// A client certificate the server requires (mutual TLS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub client_certificate: Option<ClientCertificate>,
 }
 
 /// Authentication: named credentials, and what the endpoints require of them (as OpenAPI's

@@ -119,3 +119,14 @@ pub struct TimestampPlaceDef {
     #[schemars(!skip_serializing_if)]
     pub tolerance: Option<String>,
 }
+
+/// A client certificate for mutual TLS, per environment: each variable holds PEM text or
+/// the path of a PEM file.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientCertificate {
+    /// Variable holding the certificate chain (PEM text or a file path).
+    pub certificate_env: String,
+    /// Variable holding the private key (PEM text or a file path).
+    pub key_env: String,
+}

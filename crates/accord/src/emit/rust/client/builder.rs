@@ -21,6 +21,7 @@ pub(super) fn client_builder(ir: &Ir) -> TokenStream {
     let reliability_setters = reliability_setters();
     let custom_auth_setters = custom_auth_setters();
     let build = build_fn(ir, &schemes);
+    let (tls_field, tls_setter, _) = super::tls::builder_parts(ir);
     quote! {
         /// Builds a [`Client`]: environment or base URL, credentials, timeouts.
         #[derive(Debug, Default)]
@@ -36,6 +37,7 @@ pub(super) fn client_builder(ir: &Ir) -> TokenStream {
             rate_limits: ::std::option::Option<::std::option::Option<::accord_runtime::RateLimitConfig>>,
             custom_auth: ::std::option::Option<::std::sync::Arc<dyn ::accord_runtime::Authenticate>>,
             allow_anonymous: bool,
+            #tls_field
             #(#fields)*
         }
 
@@ -47,6 +49,8 @@ pub(super) fn client_builder(ir: &Ir) -> TokenStream {
             #reliability_setters
 
             #custom_auth_setters
+
+            #tls_setter
 
             #(#setters)*
 
@@ -166,6 +170,7 @@ fn build_fn(ir: &Ir, schemes: &[BuilderAuth]) -> TokenStream {
     let require_auth = require_auth(&ir.auth);
     let user_agent = lit(&format!("{}/{} (accord)", ir.crate_name, package_version(ir)));
     let headers = default_headers(ir);
+    let (_, _, tls_build) = super::tls::builder_parts(ir);
     let timeouts = &ir.timeouts;
     let connect_ms = timeouts.connect_ms;
     let attempt_ms = timeouts.attempt_ms;
@@ -209,6 +214,7 @@ fn build_fn(ir: &Ir, schemes: &[BuilderAuth]) -> TokenStream {
                     .unwrap_or(::std::time::Duration::from_millis(::accord_runtime::defaults::MAX_RETRY_AFTER_MS)),
             };
             config.rate_limits = self.rate_limits.unwrap_or_else(rate_limits);
+            #tls_build
             let inner = ::accord_runtime::Client::new(config).map_err(crate::errors::Error::Transport)?;
             ::std::result::Result::Ok(Client { inner })
         }

@@ -13,6 +13,7 @@ mod pagination;
 mod rate_limits;
 mod request;
 mod signing;
+mod tls;
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -411,6 +411,10 @@ pub struct Webhooks {
     pub timeout_seconds: Option<u64>,
     /// Declared events.
     pub events: Vec<Event>,
+    /// The body is a JSON array of events, each typed and identified on its own (SendGrid);
+    /// the mock delivers an event as a batch of one.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub batch: bool,
 }
 
 /// One webhook event.
@@ -422,6 +426,9 @@ pub struct Event {
     pub schema: Value,
     /// An example payload (event type and id fields set).
     pub example: Value,
+    /// Pointer of this event's id when it is not [`Webhooks::event_id_field`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id_field: Option<String>,
 }
 
 /// Sets the value at a JSON pointer (RFC 6901). Used to put an event type or error code into

@@ -323,6 +323,11 @@ pub enum SignatureAlgorithm {
     /// feature for it.
     #[serde(rename = "ed25519")]
     Ed25519,
+    /// ECDSA over NIST P-256 with SHA-256 (FIPS 186-5), the signature ASN.1 DER-encoded
+    /// (RFC 3279 §2.2.3, `Ecdsa-Sig-Value`): SendGrid's Event Webhook. The public key is a
+    /// DER SubjectPublicKeyInfo (RFC 5480). The runtime needs its `ecdsa-p256` feature for it.
+    #[serde(rename = "ecdsa-p256")]
+    EcdsaP256,
 }
 
 impl SignatureAlgorithm {
@@ -332,6 +337,7 @@ impl SignatureAlgorithm {
             SignatureAlgorithm::HmacSha256 => "hmac-sha256",
             SignatureAlgorithm::HmacSha1 => "hmac-sha1",
             SignatureAlgorithm::Ed25519 => "ed25519",
+            SignatureAlgorithm::EcdsaP256 => "ecdsa-p256",
         }
     }
 
@@ -341,15 +347,36 @@ impl SignatureAlgorithm {
             SignatureAlgorithm::HmacSha256 => "HMAC-SHA256",
             SignatureAlgorithm::HmacSha1 => "HMAC-SHA1",
             SignatureAlgorithm::Ed25519 => "Ed25519",
+            SignatureAlgorithm::EcdsaP256 => "ECDSA P-256 with SHA-256",
         }
     }
 
-    /// Length of one signature, bytes.
+    /// Length of one signature, bytes; for an algorithm of DER-encoded signatures (see
+    /// [`SignatureAlgorithm::variable_length`]) the longest one: a P-256 `Ecdsa-Sig-Value` is
+    /// a SEQUENCE of two INTEGERs of at most 33 bytes each, 72 bytes in all.
     pub const fn signature_length(self) -> usize {
         match self {
             SignatureAlgorithm::HmacSha256 => 32,
             SignatureAlgorithm::HmacSha1 => 20,
             SignatureAlgorithm::Ed25519 => 64,
+            SignatureAlgorithm::EcdsaP256 => 72,
+        }
+    }
+
+    /// Whether signatures vary in length (DER drops leading zero bytes of `r` and `s`), so
+    /// that [`SignatureAlgorithm::signature_length`] is a bound rather than the length.
+    pub const fn variable_length(self) -> bool {
+        match self {
+            SignatureAlgorithm::HmacSha256 | SignatureAlgorithm::HmacSha1 | SignatureAlgorithm::Ed25519 => false,
+            SignatureAlgorithm::EcdsaP256 => true,
+        }
+    }
+
+    /// Whether the key that verifies differs from the one that signs (a public key).
+    pub const fn asymmetric(self) -> bool {
+        match self {
+            SignatureAlgorithm::HmacSha256 | SignatureAlgorithm::HmacSha1 => false,
+            SignatureAlgorithm::Ed25519 | SignatureAlgorithm::EcdsaP256 => true,
         }
     }
 }
@@ -700,7 +727,12 @@ mod tests {
         for parts in [ObjectParts::Json, ObjectParts::Brackets] {
             check(parts, parts.as_str());
         }
-        for algorithm in [SignatureAlgorithm::HmacSha256, SignatureAlgorithm::HmacSha1, SignatureAlgorithm::Ed25519] {
+        for algorithm in [
+            SignatureAlgorithm::HmacSha256,
+            SignatureAlgorithm::HmacSha1,
+            SignatureAlgorithm::Ed25519,
+            SignatureAlgorithm::EcdsaP256,
+        ] {
             check(algorithm, algorithm.as_str());
         }
         for encoding in [KeyEncoding::Utf8, KeyEncoding::Base64, KeyEncoding::Hex] {

@@ -74,11 +74,15 @@ pub async fn deliver(
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
     let id = format!("msg_accord_{:x}{:08x}", now.as_secs(), now.subsec_nanos());
     let mut payload = payload.unwrap_or_else(|| event.example.clone());
-    if let Some(pointer) = &webhooks.event_id_field {
+    if let Some(pointer) = event.id_field.as_ref().or(webhooks.event_id_field.as_ref()) {
         set_pointer(&mut payload, pointer, Value::String(id.clone()));
     }
     if let Some(pointer) = &webhooks.event_type_field {
         set_pointer(&mut payload, pointer, Value::String(event_type.to_string()));
+    }
+    // A batch provider posts an array of events: the event goes out as a batch of one.
+    if webhooks.batch {
+        payload = Value::Array(vec![payload]);
     }
     let body = serde_json::to_string(&payload).map_err(|e| e.to_string())?;
     let schedule: Vec<u64> =

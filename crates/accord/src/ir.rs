@@ -901,8 +901,25 @@ pub struct WebhooksIr {
     pub retry_schedule: Vec<String>,
     /// Receiver timeout, seconds.
     pub timeout_seconds: Option<u64>,
+    /// The body is a JSON array of events, each typed and identified on its own.
+    pub batch: bool,
+    /// The handshake request the receiver must answer, if any.
+    pub handshake: Option<HandshakeIr>,
     /// Events.
     pub events: Vec<EventIr>,
+}
+
+/// A handshake: the request whose `field` holds `value` is answered with the text at `respond`.
+#[derive(Debug, Clone, Serialize)]
+pub struct HandshakeIr {
+    /// Pointer of the marking field.
+    pub field: String,
+    /// The marking text.
+    pub value: String,
+    /// Pointer of the answer.
+    pub respond: String,
+    /// Prose.
+    pub description: Option<String>,
 }
 
 /// A webhook signature scheme in the explicit grammar. Its serialised form is exactly the
@@ -966,6 +983,8 @@ pub struct EventIr {
     pub description: Option<String>,
     /// Example payload.
     pub example: Value,
+    /// Pointer of this event's id, when it is not the section's `event_id_field`.
+    pub id_field: Option<String>,
 }
 
 /// A scenario.

@@ -8,6 +8,7 @@
 
 pub mod build;
 pub mod check;
+pub mod conformance;
 pub mod diag;
 pub mod emit;
 pub mod import;

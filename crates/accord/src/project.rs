@@ -65,7 +65,22 @@ pub fn compile_spec(path: &Path, source: &str) -> Result<CompiledSpec, Failure> 
         |diagnostics: Vec<Diagnostic>| Failure { path: path.to_path_buf(), source: source.to_string(), diagnostics };
     let loaded = crate::spec::load(source);
     let mut diagnostics = loaded.diagnostics;
-    let Some(spec) = loaded.spec else { return Err(fail(diagnostics)) };
+    let Some(spec) = loaded.spec else {
+        // Schema errors stop parsing; the sections they leave whole are still checked, so one
+        // run reports both kinds (a semantic error is not hidden behind an unknown key).
+        if let Some((rest, regions)) = crate::spec::partial::from_source(source, &diagnostics) {
+            let semantic: Vec<Diagnostic> = crate::check::check(&rest, &loaded.positions)
+                .into_iter()
+                .filter(|d| crate::spec::partial::independent(d, &regions))
+                .collect();
+            if !semantic.is_empty() {
+                diagnostics.extend(semantic);
+                // Stable, by place only: the schema stage's own order stays where places tie.
+                diagnostics.sort_by_key(|d| d.location.map(|l| l.offset).unwrap_or(usize::MAX));
+            }
+        }
+        return Err(fail(diagnostics));
+    };
     diagnostics.extend(crate::check::check(&spec, &loaded.positions));
     if let Some(stem) = path.file_stem().and_then(|s| s.to_str())
         && stem != spec.name
@@ -87,6 +102,15 @@ pub fn compile_spec(path: &Path, source: &str) -> Result<CompiledSpec, Failure> 
     }
     let source_path = path.to_string_lossy().replace('\\', "/");
     let ir = crate::lower::lower(&spec, &loaded.positions, &source_path);
+    // Rules that need the models resolved (examples and scenario bodies against them).
+    let mut after_lowering = crate::conformance::check(&ir, &loaded.positions);
+    if !after_lowering.is_empty() {
+        diagnostics.append(&mut after_lowering);
+        diagnostics.sort_by_key(|d| (d.location.map(|l| l.offset).unwrap_or(usize::MAX), d.code.name()));
+        if diagnostics.iter().any(Diagnostic::is_error) {
+            return Err(fail(diagnostics));
+        }
+    }
     let name_location = loaded.positions.value("/name");
     Ok(CompiledSpec { path: path.to_path_buf(), ir, warnings: diagnostics, name_location })
 }

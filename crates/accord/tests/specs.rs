@@ -369,6 +369,7 @@ fn the_docs_book_has_its_layout_and_every_page_links_models_endpoints_and_errors
             "src/github.md",
             "src/index.md",
             "src/orders.md",
+            "src/sendgrid.md",
             "src/stripe.md",
             "src/svix.md",
             "src/twilio.md"

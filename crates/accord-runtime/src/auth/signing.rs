@@ -130,7 +130,7 @@ pub fn signature_text(scheme: &HmacSignature, secret: &Secret, payload: &[u8]) -
             mac.update(payload);
             mac.finalize().into_bytes().to_vec()
         }
-        SignatureAlgorithm::Ed25519 => {
+        SignatureAlgorithm::Ed25519 | SignatureAlgorithm::EcdsaP256 => {
             return Err(SigningError::Scheme("request signatures are HMACs: hmac-sha256 or hmac-sha1".into()));
         }
     };

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use super::ecdsa;
 use super::error::WebhookError;
 use super::headers::{HeaderSource, unique_header};
 use crate::secret::Secret;
@@ -132,9 +133,9 @@ pub const MAX_SIGNATURES: usize = 8;
 /// Most pieces a signed-content template may have (`{id}.{timestamp}.{body}` has five).
 const MAX_PIECES: usize = 12;
 
-/// Room for one decoded signature: Ed25519's 64 bytes, plus the slack base64's decoder asks
-/// for when it estimates the output length.
-const SIGNATURE_ROOM: usize = 72;
+/// Room for one decoded signature: a P-256 DER signature's 72 bytes at most, plus the slack
+/// base64's decoder asks for when it estimates the output length.
+const SIGNATURE_ROOM: usize = 80;
 
 /// One entry template: `prefix{placeholder}suffix`.
 #[derive(Clone, Copy)]
@@ -420,21 +421,29 @@ impl Scheme {
         content: &Content<'_>,
         url: &str,
         candidates: &[[u8; SIGNATURE_ROOM]],
-        length: usize,
+        lengths: &[usize],
     ) -> Result<subtle::Choice, WebhookError> {
         let mut matched = subtle::Choice::from(0);
+        let candidates = candidates.iter().zip(lengths).map(|(candidate, &length)| &candidate[..length]);
         match self.algorithm {
             SignatureAlgorithm::HmacSha256 | SignatureAlgorithm::HmacSha1 => {
                 let (tag, tag_length) = hmac_tag(self.algorithm, key, content, url)?;
                 for candidate in candidates {
                     // Both are the algorithm's signature length: the decoder checked it.
-                    matched |= candidate[..length].ct_eq(&tag[..tag_length]);
+                    matched |= candidate.ct_eq(&tag[..tag_length]);
                 }
             }
             SignatureAlgorithm::Ed25519 => {
                 let message = content.to_vec(url);
                 for candidate in candidates {
-                    matched |= subtle::Choice::from(u8::from(ed25519::verify(key, &message, &candidate[..length])?));
+                    matched |= subtle::Choice::from(u8::from(ed25519::verify(key, &message, candidate)?));
+                }
+            }
+            // Signatures and keys are public: no comparison here needs to be constant-time.
+            SignatureAlgorithm::EcdsaP256 => {
+                let message = content.to_vec(url);
+                for candidate in candidates {
+                    matched |= subtle::Choice::from(u8::from(ecdsa::verify(key, &message, candidate)?));
                 }
             }
         }
@@ -557,6 +566,11 @@ impl Scheme {
                     let key_bytes = self.key_bytes(key.expose(), prefix)?;
                     ed25519::sign(&key_bytes, &content.to_vec(url.unwrap_or_default()))?
                 }
+                SignatureAlgorithm::EcdsaP256 => {
+                    let prefix = self.key.signing_prefix.as_deref().or(self.key.prefix.as_deref());
+                    let key_bytes = self.key_bytes(key.expose(), prefix)?;
+                    ecdsa::sign(&key_bytes, &content.to_vec(url.unwrap_or_default()))?
+                }
             };
             let signature = match layout.encoding {
                 Encoding::Hex => hex::encode(bytes),
@@ -641,11 +655,14 @@ impl Verifier<'_> {
 
         // Split the header into entries: pick out the timestamp, decode the signatures.
         let length = scheme.algorithm.signature_length();
+        let variable = scheme.algorithm.variable_length();
         let mut signatures = [[0u8; SIGNATURE_ROOM]; MAX_SIGNATURES];
+        let mut lengths = [0usize; MAX_SIGNATURES];
         let mut decoded = 0;
         let mut entries = 0;
         let mut empty = 0;
         let mut wrong_length = None;
+        let mut der_invalid = false;
         let mut entry_timestamp: Option<&str> = None;
         let mut read_item = |item: &'h str| -> Result<(), WebhookError> {
             let item = item.trim();
@@ -663,9 +680,15 @@ impl Verifier<'_> {
                 if entries > MAX_SIGNATURES {
                     return Err(WebhookError::TooManySignatures { max: MAX_SIGNATURES });
                 }
-                match decode_signature(layout.encoding, value, length, &mut signatures[decoded]) {
+                match decode_signature(layout.encoding, value, length, variable, &mut signatures[decoded]) {
                     _ if value.is_empty() => empty += 1,
-                    Decoded::Ok => decoded += 1,
+                    Decoded::Ok(found) if variable && !ecdsa::well_formed(&signatures[decoded][..found]) => {
+                        der_invalid = true;
+                    }
+                    Decoded::Ok(found) => {
+                        lengths[decoded] = found;
+                        decoded += 1;
+                    }
                     Decoded::WrongLength(found) => wrong_length = Some(found),
                     Decoded::Invalid => {}
                 }
@@ -732,6 +755,7 @@ impl Verifier<'_> {
         if decoded == 0 {
             return Err(match wrong_length {
                 Some(found) => WebhookError::WrongLength { expected: length, found },
+                None if der_invalid => WebhookError::InvalidEncoding { expected: "DER (an ECDSA `Ecdsa-Sig-Value`)" },
                 None => WebhookError::InvalidEncoding { expected: layout.encoding.name() },
             });
         }
@@ -745,13 +769,13 @@ impl Verifier<'_> {
             _ => Vec::new(),
         };
         let content = Content { pieces: pieces.as_slice(), body, timestamp: timestamp_text, id, form: form.as_deref() };
-        let candidates = &signatures[..decoded];
+        let (candidates, lengths) = (&signatures[..decoded], &lengths[..decoded]);
         let mut matched = subtle::Choice::from(0);
         for key in keys {
             let key_bytes = scheme.key_bytes(key.expose(), scheme.key.prefix.as_deref())?;
-            matched |= scheme.check_key(&key_bytes, &content, primary, candidates, length)?;
+            matched |= scheme.check_key(&key_bytes, &content, primary, candidates, lengths)?;
             for variant in variants.iter().filter(|v| v.as_str() != primary) {
-                matched |= scheme.check_key(&key_bytes, &content, variant, candidates, length)?;
+                matched |= scheme.check_key(&key_bytes, &content, variant, candidates, lengths)?;
             }
         }
         if bool::from(matched) {
@@ -782,7 +806,8 @@ const LENIENT_BASE64: GeneralPurpose = GeneralPurpose::new(
 );
 
 enum Decoded {
-    Ok,
+    /// Decoded, of this many bytes.
+    Ok(usize),
     WrongLength(usize),
     Invalid,
 }
@@ -805,8 +830,18 @@ const HEX: [u8; 256] = {
 
 /// Strict decoding of a signature candidate into `out`: lowercase hex, or canonical padded
 /// base64, so that no two spellings of one signature exist. The length is checked against
-/// `length` before anything is compared.
-fn decode_signature(encoding: Encoding, text: &str, length: usize, out: &mut [u8; SIGNATURE_ROOM]) -> Decoded {
+/// `length` before anything is compared: equal to it, or, for `variable` (DER) signatures,
+/// between [`ecdsa::MIN_DER_LENGTH`] and it.
+fn decode_signature(
+    encoding: Encoding,
+    text: &str,
+    length: usize,
+    variable: bool,
+    out: &mut [u8; SIGNATURE_ROOM],
+) -> Decoded {
+    if variable {
+        return decode_variable(encoding, text, length, out);
+    }
     let standard = &base64::engine::general_purpose::STANDARD;
     match encoding {
         Encoding::Hex => {
@@ -828,7 +863,7 @@ fn decode_signature(encoding: Encoding, text: &str, length: usize, out: &mut [u8
             } else if bytes.len() != 2 * length {
                 Decoded::WrongLength(bytes.len() / 2)
             } else {
-                Decoded::Ok
+                Decoded::Ok(length)
             }
         }
         Encoding::Base64 => {
@@ -840,12 +875,44 @@ fn decode_signature(encoding: Encoding, text: &str, length: usize, out: &mut [u8
                 };
             }
             match standard.decode_slice(text, &mut out[..]) {
-                Ok(written) if written == length => Decoded::Ok,
+                Ok(written) if written == length => Decoded::Ok(length),
                 Ok(written) => Decoded::WrongLength(written),
                 Err(_) => Decoded::Invalid,
             }
         }
     }
+}
+
+/// [`decode_signature`] for signatures of varying length (DER), at most `length` bytes.
+fn decode_variable(encoding: Encoding, text: &str, length: usize, out: &mut [u8; SIGNATURE_ROOM]) -> Decoded {
+    let standard = &base64::engine::general_purpose::STANDARD;
+    let decoded = match encoding {
+        Encoding::Hex => {
+            if text.len() % 2 != 0 || !text.bytes().all(|b| HEX[b as usize] != 0xff) {
+                return Decoded::Invalid;
+            }
+            if text.len() > 2 * length {
+                return Decoded::WrongLength(text.len() / 2);
+            }
+            for (index, pair) in text.as_bytes().chunks_exact(2).enumerate() {
+                out[index] = (HEX[pair[0] as usize] << 4) | HEX[pair[1] as usize];
+            }
+            text.len() / 2
+        }
+        Encoding::Base64 => {
+            if text.len() > length.div_ceil(3) * 4 {
+                return match standard.decode(text) {
+                    Ok(bytes) => Decoded::WrongLength(bytes.len()),
+                    Err(_) => Decoded::Invalid,
+                };
+            }
+            match standard.decode_slice(text, &mut out[..]) {
+                Ok(written) => written,
+                Err(_) => return Decoded::Invalid,
+            }
+        }
+    };
+    if decoded < ecdsa::MIN_DER_LENGTH { Decoded::WrongLength(decoded) } else { Decoded::Ok(decoded) }
 }
 
 /// The signed content, fed to a MAC piece by piece so that the body is never copied.

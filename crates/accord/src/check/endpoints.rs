@@ -290,7 +290,8 @@ impl Checker<'_> {
                                 codes::spec::BAD_POINTER,
                                 &format!("{pointer}/pagination/cursor/{key}"),
                                 format!("`{value}` is not a JSON pointer"),
-                            );
+                            )
+                            .help = Some(super::pointer_help(value));
                         }
                     }
                 }
@@ -303,7 +304,8 @@ impl Checker<'_> {
                                 codes::spec::BAD_POINTER,
                                 &format!("{pointer}/pagination/next_url/{key}"),
                                 format!("`{value}` is not a JSON pointer"),
-                            );
+                            )
+                            .help = Some(super::pointer_help(value));
                         }
                     }
                 }
@@ -340,7 +342,8 @@ impl Checker<'_> {
                                 codes::spec::BAD_POINTER,
                                 &format!("{pointer}/pagination/offset/{key}"),
                                 format!("`{value}` is not a JSON pointer"),
-                            );
+                            )
+                            .help = Some(super::pointer_help(value));
                         }
                     }
                 }

@@ -18,7 +18,7 @@ impl Checker<'_> {
             && !is_json_pointer(field)
         {
             self.report(codes::spec::BAD_POINTER, "/errors/code_field", format!("`{field}` is not a JSON pointer"))
-                .help = Some(format!("write `/{field}` (RFC 6901)"));
+                .help = Some(super::pointer_help(field));
         }
         let mut by_status: BTreeMap<StatusPattern, Vec<String>> = BTreeMap::new();
         for (name, code) in &errors.codes {

@@ -98,6 +98,13 @@ fn is_json_pointer(text: &str) -> bool {
     text.starts_with('/')
 }
 
+/// The `help:` of `spec::bad_pointer` for `text`: the pointer it most likely means, a
+/// leading `/` added and dots of a dotted path made segments (`data.id` → `/data/id`).
+pub(crate) fn pointer_help(text: &str) -> String {
+    let segments = text.trim().trim_start_matches(['$', '.', '#']).replace('.', "/");
+    format!("write `/{segments}`: a JSON pointer (RFC 6901) starts with `/`, one segment per level (`/data/0/id`)")
+}
+
 impl Checker<'_> {
     /// Adds a diagnostic of `code` located at the value at `pointer`; set its label or help
     /// on what this returns.

@@ -197,7 +197,7 @@ impl Checker<'_> {
                     &join_pointer(&format!("{expect_pointer}/body_equals"), key),
                     format!("`{key}` is not a JSON pointer"),
                 )
-                .help = Some(format!("write `/{key}`"));
+                .help = Some(super::pointer_help(key));
             }
         }
     }

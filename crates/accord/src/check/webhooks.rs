@@ -38,7 +38,7 @@ impl Checker<'_> {
                 );
                 warning.label = Some("no `signature`".into());
                 warning.help = Some(
-                    "add `signature` with a `preset` (standard-webhooks-v1, svix, stripe, github, shopify, slack, twilio, …) or the explicit grammar (`algorithm`, `header`, `format`, …)".into(),
+                    "add `signature` with a `preset` (standard-webhooks-v1, svix, stripe, github, shopify, slack, twilio, sendgrid, …) or the explicit grammar (`algorithm`, `header`, `format`, …)".into(),
                 );
             }
         }
@@ -56,20 +56,37 @@ impl Checker<'_> {
                 codes::spec::MISSING_EVENT_TYPE,
                 "/webhooks",
                 "webhooks need `event_type_field` or `event_header` to tell events apart".into(),
+            )
+            .help = Some(
+                "add `event_type_field: /type` (the JSON pointer of the type in the payload) or `event_header: X-Event-Type` (the header that carries it)".into(),
             );
         }
-        for (key, value) in
-            [("event_type_field", &webhooks.event_type_field), ("event_id_field", &webhooks.event_id_field)]
-        {
+        let handshake = webhooks.handshake.as_ref();
+        let mut pointers = vec![
+            ("/webhooks/event_type_field".to_string(), webhooks.event_type_field.as_ref()),
+            ("/webhooks/event_id_field".to_string(), webhooks.event_id_field.as_ref()),
+            ("/webhooks/handshake/field".to_string(), handshake.map(|h| &h.field)),
+            ("/webhooks/handshake/respond".to_string(), handshake.map(|h| &h.respond)),
+        ];
+        for (event, definition) in &webhooks.events {
+            pointers.push((join_pointer("/webhooks/events", event) + "/id_field", definition.id_field.as_ref()));
+        }
+        for (at, value) in pointers {
             if let Some(value) = value
                 && !is_json_pointer(value)
             {
-                self.report(
-                    codes::spec::BAD_POINTER,
-                    &format!("/webhooks/{key}"),
-                    format!("`{value}` is not a JSON pointer"),
-                );
+                self.report(codes::spec::BAD_POINTER, &at, format!("`{value}` is not a JSON pointer")).help =
+                    Some(super::pointer_help(value));
             }
+        }
+        // A batch's items are typed from their own payloads: a header names one type for all.
+        if webhooks.batch && webhooks.event_type_field.is_none() && webhooks.events.len() > 1 {
+            self.report(
+                codes::spec::MISSING_EVENT_TYPE,
+                "/webhooks/batch",
+                "a batch of several event types needs `event_type_field`, the pointer of each item's type".into(),
+            )
+            .help = Some("add `event_type_field: /event` (the pointer inside each item of the array)".into());
         }
         for (event, definition) in &webhooks.events {
             let pointer = join_pointer("/webhooks/events", event);
@@ -121,7 +138,7 @@ impl Checker<'_> {
     /// `Scheme::check` would refuse is reported here, located.
     fn signature(&mut self, signature: &crate::spec::WebhookSignature) {
         const AT: &str = "/webhooks/signature";
-        let help = "choose a `preset` (standard-webhooks-v1, svix, stripe, github, shopify, slack, twilio, …) or write the field";
+        let help = "choose a `preset` (standard-webhooks-v1, svix, stripe, github, shopify, slack, twilio, sendgrid, …) or write the field";
         for (field, missing) in [
             ("algorithm", signature.algorithm.is_none()),
             ("header", signature.header.is_none()),
@@ -296,15 +313,23 @@ impl Checker<'_> {
                 "`url` options are set but `{url}` is not signed".into(),
             );
         }
-        if signature.algorithm == Some(crate::spec::SignatureAlgorithm::Ed25519)
+        let binary_key = match signature.algorithm {
+            Some(crate::spec::SignatureAlgorithm::Ed25519) => Some("Ed25519 keys are 32 bytes"),
+            Some(crate::spec::SignatureAlgorithm::EcdsaP256) => {
+                Some("ECDSA P-256 public keys are DER (a SubjectPublicKeyInfo, as SendGrid shows it)")
+            }
+            Some(crate::spec::SignatureAlgorithm::HmacSha256 | crate::spec::SignatureAlgorithm::HmacSha1) | None => None,
+        };
+        if let Some(what) = binary_key
             && signature.key.as_ref().and_then(|k| k.encoding).unwrap_or(crate::spec::KeyEncoding::Utf8)
                 == crate::spec::KeyEncoding::Utf8
         {
             self.report(
                 codes::spec::BAD_KEY_ENCODING,
                 &format!("{AT}/key/encoding"),
-                "Ed25519 keys are 32 bytes, written in `base64` or `hex`".into(),
-            );
+                format!("{what}, written in `base64` or `hex`"),
+            )
+            .help = Some("add `key: { encoding: base64 }`".into());
         }
     }
 }

@@ -180,9 +180,15 @@ fn webhooks(webhooks: &WebhooksIr) -> contract::Webhooks {
                 if let Some(pointer) = &webhooks.event_type_field {
                     crate::lower::set_pointer(&mut example, pointer, json!(event.event_type));
                 }
-                contract::Event { event_type: event.event_type.clone(), schema: type_schema(&event.payload), example }
+                contract::Event {
+                    event_type: event.event_type.clone(),
+                    schema: type_schema(&event.payload),
+                    example,
+                    id_field: event.id_field.clone(),
+                }
             })
             .collect(),
+        batch: webhooks.batch,
     }
 }
 

@@ -47,6 +47,7 @@ impl Lowerer<'_> {
                 payload: self.named(&event.payload, None, None, "Event", "/webhooks/events"),
                 description: event.description.clone(),
                 example: event.example.clone().unwrap_or(Value::Null),
+                id_field: event.id_field.clone(),
             })
             .collect();
         let delivery = webhooks.delivery.as_ref();
@@ -73,6 +74,13 @@ impl Lowerer<'_> {
                 .unwrap_or_default(),
             retry_schedule: delivery.map(|d| d.retries.clone()).unwrap_or_default(),
             timeout_seconds: delivery.and_then(|d| d.timeout.as_deref()).map(seconds),
+            batch: webhooks.batch,
+            handshake: webhooks.handshake.as_ref().map(|h| HandshakeIr {
+                field: h.field.clone(),
+                value: h.value.clone(),
+                respond: h.respond.clone(),
+                description: h.description.clone(),
+            }),
             events,
         })
     }

@@ -1,6 +1,7 @@
 //! Front end: spec text → JSON value with positions (`yaml`) → schema-checked (`schema`) →
 //! typed [`Spec`] (serde). Problems are collected as diagnostics, never panics.
 
+pub mod partial;
 pub mod presets;
 pub mod schema;
 pub mod types;

@@ -2,14 +2,16 @@
 //! `signature: { preset: stripe }` means exactly the fields below. Every fact comes from
 //! `../shared/corpus/webhooks/schemes.yaml` (the scheme with the preset's id, which cites the
 //! provider's docs and SDKs); the runtime's corpus test runs that file's vectors through these
-//! presets.
+//! presets. `sendgrid` is not in that file: its facts are cited below, and its vectors
+//! (SendGrid's SDK vector and derived ones, checked by pyca/cryptography) are in
+//! `accord-runtime/tests/webhook/ecdsa/vectors.json`.
 
 use super::types::{
     KeyEncoding, SignatureAlgorithm, SignatureKey, SignaturePreset, SignatureTimestamp, SignatureUrl, WebhookSignature,
 };
 
 /// Every preset, for listings and tests.
-pub const ALL: [SignaturePreset; 9] = [
+pub const ALL: [SignaturePreset; 10] = [
     SignaturePreset::StandardWebhooksV1,
     SignaturePreset::StandardWebhooksV1a,
     SignaturePreset::Svix,
@@ -19,6 +21,7 @@ pub const ALL: [SignaturePreset; 9] = [
     SignaturePreset::Shopify,
     SignaturePreset::Slack,
     SignaturePreset::Twilio,
+    SignaturePreset::Sendgrid,
 ];
 
 impl SignaturePreset {
@@ -35,6 +38,7 @@ impl SignaturePreset {
             SignaturePreset::Shopify => "shopify",
             SignaturePreset::Slack => "slack",
             SignaturePreset::Twilio => "twilio",
+            SignaturePreset::Sendgrid => "sendgrid",
         }
     }
 
@@ -116,6 +120,24 @@ impl SignaturePreset {
                 format: text("{base64}"),
                 signed_payload: text("{url}{form_params}"),
                 url: Some(SignatureUrl { port_variants: Some(true), body_hash_param: text("bodySHA256") }),
+                ..WebhookSignature::default()
+            },
+            // Twilio docs, "Getting Started with the Event Webhook Security Features": ECDSA,
+            // the signature base64 in `X-Twilio-Email-Event-Webhook-Signature`, the timestamp
+            // in `X-Twilio-Email-Event-Webhook-Timestamp`, the public key base64 (DER
+            // SubjectPublicKeyInfo, `MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE…`); the SDKs'
+            // `verify_signature` hashes `timestamp + payload` with SHA-256 (sendgrid-python,
+            // -java, -nodejs, -go). SendGrid documents no replay window: `0s`, no check.
+            SignaturePreset::Sendgrid => WebhookSignature {
+                algorithm: Some(SignatureAlgorithm::EcdsaP256),
+                key: Some(SignatureKey { encoding: Some(KeyEncoding::Base64), prefix: None, signing_prefix: None }),
+                header: text("X-Twilio-Email-Event-Webhook-Signature"),
+                format: text("{base64}"),
+                signed_payload: text("{timestamp}{body}"),
+                timestamp: Some(SignatureTimestamp {
+                    header: text("X-Twilio-Email-Event-Webhook-Timestamp"),
+                    tolerance: text("0s"),
+                }),
                 ..WebhookSignature::default()
             },
         };

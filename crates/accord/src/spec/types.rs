@@ -1014,8 +1014,37 @@ pub struct Webhooks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub event_id_header: Option<String>,
+    /// The body is a JSON array of events (SendGrid's Event Webhook): each item is typed by
+    /// `event_type_field` and identified by `event_id_field` on its own, so a batch may mix
+    /// event types; the generated `verify` returns the events of the batch in order.
+    #[serde(default, skip_serializing_if = "is_false")]
+    #[schemars(!skip_serializing_if)]
+    pub batch: bool,
+    /// A request that is no event but a check the receiver must answer (Slack's
+    /// `url_verification`); the generated `handshake` recognises it and returns the answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub handshake: Option<Handshake>,
     /// Events by type name.
     pub events: IndexMap<String, WebhookEvent>,
+}
+
+/// A handshake request: recognised by the value at a pointer, answered with the value at
+/// another (Slack Events API: `{"type": "url_verification", "challenge": "…"}` is answered
+/// with the challenge).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Handshake {
+    /// JSON pointer of the field that marks the handshake, e.g. `/type`.
+    pub field: String,
+    /// The text at `field` that marks it, e.g. `url_verification`.
+    pub value: String,
+    /// JSON pointer of the text to answer with, as the response body (`/challenge`).
+    pub respond: String,
+    /// Prose.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub description: Option<String>,
 }
 
 /// Signature scheme: a small grammar (algorithm, key encoding, signed-content template,
@@ -1085,6 +1114,9 @@ pub enum SignaturePreset {
     Slack,
     /// Twilio: `X-Twilio-Signature: <base64>` HMAC-SHA1 over the URL and sorted form parameters.
     Twilio,
+    /// SendGrid's Event Webhook: `X-Twilio-Email-Event-Webhook-Signature: <base64 DER>`, ECDSA
+    /// P-256 over `{timestamp}{body}`, base64 DER public key.
+    Sendgrid,
 }
 
 /// The key's text form.
@@ -1156,6 +1188,11 @@ pub struct WebhookEvent {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub example: Option<serde_json::Value>,
+    /// JSON pointer of this event's id when it differs from the section's `event_id_field`
+    /// (some events carry an id and others do not, or carry it elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub id_field: Option<String>,
 }
 
 /// A test scenario.

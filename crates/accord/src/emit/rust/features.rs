@@ -21,6 +21,9 @@ pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
             SignatureAlgorithm::Ed25519 => {
                 features.insert("ed25519", "Webhook signatures are Ed25519 (RFC 8032)");
             }
+            SignatureAlgorithm::EcdsaP256 => {
+                features.insert("ecdsa-p256", "Webhook signatures are ECDSA P-256 with SHA-256 (FIPS 186-5)");
+            }
             SignatureAlgorithm::HmacSha256 | SignatureAlgorithm::HmacSha1 => {}
         }
     }

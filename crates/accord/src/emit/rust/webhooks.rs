@@ -13,9 +13,36 @@ pub(super) fn webhooks_rs(ir: &Ir) -> TokenStream {
     let Some(webhooks) = &ir.webhooks else { return quote!() };
     let event_enum = event_enum(webhooks);
     let decode = decode(webhooks);
-    match &webhooks.signature {
+    let module = match &webhooks.signature {
         Some(signature) => signed_webhooks_rs(webhooks, signature, event_enum, decode),
         None => unsigned_webhooks_rs(webhooks, event_enum, decode),
+    };
+    let handshake = handshake(webhooks);
+    quote! {
+        #module
+        #handshake
+    }
+}
+
+/// `handshake`, when the spec declares one: recognises the request that is a check rather
+/// than an event and returns the answer to send.
+fn handshake(webhooks: &WebhooksIr) -> TokenStream {
+    let Some(handshake) = &webhooks.handshake else { return quote!() };
+    let mut text = format!(
+        "The answer to the provider's handshake: when the body's `{}` is `{}`, the text at `{}`, to send back as the response body (with status 200); `None` for every other body, which is a delivery to verify.",
+        handshake.field, handshake.value, handshake.respond
+    );
+    if let Some(description) = &handshake.description {
+        text.push_str(&format!("\n\n{}", crate::markdown::repair(description).0));
+    }
+    text.push_str("\n\nCall it on the raw body before `verify`: a handshake is no event.");
+    let docs = doc(&text);
+    let (field, value, respond) = (lit(&handshake.field), lit(&handshake.value), lit(&handshake.respond));
+    quote! {
+        #docs
+        pub fn handshake(body: &[u8]) -> ::std::option::Option<::std::string::String> {
+            ::accord_runtime::webhook::handshake_response(body, #field, #value, #respond)
+        }
     }
 }
 
@@ -130,9 +157,10 @@ fn decode(webhooks: &WebhooksIr) -> TokenStream {
     };
     // The event type and id are read with deep values skipped; a declared event decodes from
     // the bytes, so no undeclared field's depth rejects a delivery.
-    let navigation = (webhooks.event_type_field.is_some() || webhooks.event_id_field.is_some())
+    let per_event_ids = webhooks.events.iter().any(|event| event.id_field.is_some());
+    let navigation = (webhooks.event_type_field.is_some() || webhooks.event_id_field.is_some() || per_event_ids)
         .then(|| quote!(let payload = ::accord_runtime::webhook::navigation(body)?;));
-    let event_id = match (&webhooks.event_id_field, &webhooks.event_id_header) {
+    let section_id = match (&webhooks.event_id_field, &webhooks.event_id_header) {
         (Some(pointer), _) => {
             let pointer = lit(pointer);
             quote!(let id = ::accord_runtime::webhook::pointer_text(&payload, #pointer);)
@@ -142,6 +170,22 @@ fn decode(webhooks: &WebhooksIr) -> TokenStream {
             quote!(let id = ::accord_runtime::webhook::header_text(headers, #header).ok();)
         }
         (None, None) => quote!(let id: ::std::option::Option<::std::string::String> = ::std::option::Option::None;),
+    };
+    // Events that carry their id elsewhere (`events.NAME.id_field`) read it there.
+    let event_id = if per_event_ids {
+        let arms = webhooks.events.iter().filter_map(|event| {
+            let pointer = lit(event.id_field.as_ref()?);
+            let event_type = lit(&event.event_type);
+            Some(quote!(#event_type => ::accord_runtime::webhook::pointer_text(&payload, #pointer),))
+        });
+        quote! {
+            let id = match event_type.as_str() {
+                #(#arms)*
+                _ => { #section_id id }
+            };
+        }
+    } else {
+        section_id
     };
     quote! {
         #navigation
@@ -168,8 +212,27 @@ fn unsigned_webhooks_rs(webhooks: &WebhooksIr, event_enum: TokenStream, decode: 
         ),
         _ => String::new(),
     };
+    let shape = BatchShape::of(webhooks);
+    let (events_type, deliveries_type, to_events) = (&shape.events_type, &shape.deliveries_type, &shape.to_events);
+    let decode_all = if webhooks.batch {
+        quote! {
+            let items = ::accord_runtime::webhook::batch_items(body)?;
+            let mut deliveries = ::std::vec::Vec::with_capacity(items.len());
+            for body in items {
+                #decode
+                deliveries.push(Delivery { id, event });
+            }
+            ::std::result::Result::Ok(deliveries)
+        }
+    } else {
+        quote! {
+            #decode
+            ::std::result::Result::Ok(Delivery { id, event })
+        }
+    };
     let parse_doc = doc(&format!(
-        "Decodes a delivery into its typed event WITHOUT verifying it: the spec declares no signature scheme, so nothing here can tell a delivery the provider sent from one anybody else sent to your endpoint. Authenticate deliveries another way before acting on them (a secret in the endpoint's URL, mutual TLS, the provider's published addresses, or fetching the event back from the API). Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).\n\nA declared event whose payload does not fit its model arrives as `Event::Unrecognised`.\n\nErrors: [`::accord_runtime::webhook::WebhookError::InvalidPayload`] when the body cannot be read as JSON{header_error}."
+        "Decodes a delivery into its typed event WITHOUT verifying it{}: the spec declares no signature scheme, so nothing here can tell a delivery the provider sent from one anybody else sent to your endpoint. Authenticate deliveries another way before acting on them (a secret in the endpoint's URL, mutual TLS, the provider's published addresses, or fetching the event back from the API). Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).\n\nA declared event whose payload does not fit its model arrives as `Event::Unrecognised`.\n\nErrors: [`::accord_runtime::webhook::WebhookError::InvalidPayload`] when the body cannot be read as JSON{header_error}.",
+        if webhooks.batch { " (the body is a batch: its events in the order sent, each typed by its own event type)" } else { "" }
     ));
     quote! {
         //! Webhook decoding: parses a delivery into a typed [`Event`]. The spec declares no
@@ -190,18 +253,17 @@ fn unsigned_webhooks_rs(webhooks: &WebhooksIr, event_enum: TokenStream, decode: 
         }
 
         #parse_doc
-        pub fn parse<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(headers: &H, body: &[u8]) -> ::std::result::Result<Event, ::accord_runtime::webhook::WebhookError> {
-            parse_delivery(headers, body).map(|delivery| delivery.event)
+        pub fn parse<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(headers: &H, body: &[u8]) -> ::std::result::Result<#events_type, ::accord_runtime::webhook::WebhookError> {
+            parse_delivery(headers, body).map(#to_events)
         }
 
         /// Decodes a delivery into its event and id, WITHOUT verifying it (the spec declares no
         /// signature scheme; see [`parse`]).
         ///
         /// Errors: as [`parse`].
-        pub fn parse_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(headers: &H, body: &[u8]) -> ::std::result::Result<Delivery, ::accord_runtime::webhook::WebhookError> {
+        pub fn parse_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(headers: &H, body: &[u8]) -> ::std::result::Result<#deliveries_type, ::accord_runtime::webhook::WebhookError> {
             #ignore_headers
-            #decode
-            ::std::result::Result::Ok(Delivery { id, event })
+            #decode_all
         }
     }
 }
@@ -242,9 +304,32 @@ fn signed_webhooks_rs(
     } else {
         (quote!(), quote!(), quote!(::std::option::Option::None), "")
     };
+    let batch_doc = if webhooks.batch {
+        " The body is a batch (a JSON array of events): the signature covers the whole body, and the events come back in the order sent, each typed by its own event type."
+    } else {
+        ""
+    };
     let verify_doc = doc(&format!(
-        "Verifies a delivery with `secret` at time `now` and returns its typed event. Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).{url_doc}\n\nA signed delivery of a declared event whose payload does not fit its model is no error: it arrives as `Event::Unrecognised` with the verified JSON.\n\nErrors: a [`::accord_runtime::webhook::WebhookError`] saying why it was rejected; [`::accord_runtime::webhook::WebhookError::is_payload_error`] tells a signed body that cannot be read as JSON (acknowledge it: a 4xx makes the provider deliver it again) from a bad signature (answer 4xx)."
+        "Verifies a delivery with `secret` at time `now` and returns its typed event.{batch_doc} Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).{url_doc}\n\nA signed delivery of a declared event whose payload does not fit its model is no error: it arrives as `Event::Unrecognised` with the verified JSON.\n\nErrors: a [`::accord_runtime::webhook::WebhookError`] saying why it was rejected; [`::accord_runtime::webhook::WebhookError::is_payload_error`] tells a signed body that cannot be read as JSON (acknowledge it: a 4xx makes the provider deliver it again) from a bad signature (answer 4xx)."
     ));
+    let shape = BatchShape::of(webhooks);
+    let (events_type, deliveries_type, to_events) = (&shape.events_type, &shape.deliveries_type, &shape.to_events);
+    let decode_all = if webhooks.batch {
+        quote! {
+            let items = ::accord_runtime::webhook::batch_items(body)?;
+            let mut deliveries = ::std::vec::Vec::with_capacity(items.len());
+            for body in items {
+                #decode
+                deliveries.push(Delivery { id: id.or_else(|| verified.id.clone()), timestamp: verified.timestamp, event });
+            }
+            ::std::result::Result::Ok(deliveries)
+        }
+    } else {
+        quote! {
+            #decode
+            ::std::result::Result::Ok(Delivery { id: id.or(verified.id), timestamp: verified.timestamp, event })
+        }
+    };
     let (new_id, message_id) = if signature.id_header.is_some() {
         (
             quote!(let id = ::std::format!("msg_{}", ::accord_runtime::uuid::Uuid::new_v4().simple());),
@@ -283,19 +368,18 @@ fn signed_webhooks_rs(
         }
 
         #verify_doc
-        pub fn verify<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(headers: &H, body: &[u8], #url_param secret: &::accord_runtime::Secret, now: ::std::time::SystemTime) -> ::std::result::Result<Event, ::accord_runtime::webhook::WebhookError> {
-            verify_delivery(headers, body, #url_arg &[secret], now).map(|delivery| delivery.event)
+        pub fn verify<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(headers: &H, body: &[u8], #url_param secret: &::accord_runtime::Secret, now: ::std::time::SystemTime) -> ::std::result::Result<#events_type, ::accord_runtime::webhook::WebhookError> {
+            verify_delivery(headers, body, #url_arg &[secret], now).map(#to_events)
         }
 
         /// Verifies a delivery against any of several secrets (rotation: any may match) and
         /// returns the event with its id and timestamp.
         ///
         /// Errors: as [`verify`].
-        pub fn verify_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(headers: &H, body: &[u8], #url_param secrets: &[&::accord_runtime::Secret], now: ::std::time::SystemTime) -> ::std::result::Result<Delivery, ::accord_runtime::webhook::WebhookError> {
+        pub fn verify_delivery<H: ::accord_runtime::webhook::HeaderSource + ?Sized>(headers: &H, body: &[u8], #url_param secrets: &[&::accord_runtime::Secret], now: ::std::time::SystemTime) -> ::std::result::Result<#deliveries_type, ::accord_runtime::webhook::WebhookError> {
             let verifier = VERIFIER.as_ref().map_err(::std::clone::Clone::clone)?;
             let verified = verifier.verify(headers, body, #url_value, secrets, now)?;
-            #decode
-            ::std::result::Result::Ok(Delivery { id: id.or(verified.id), timestamp: verified.timestamp, event })
+            #decode_all
         }
 
         /// Signs a body as the provider would at unix time `timestamp` (seconds) and returns the
@@ -308,6 +392,28 @@ fn signed_webhooks_rs(
             #new_id
             let message = ::accord_runtime::webhook::Message { body, timestamp, id: #message_id, url: #url_value };
             SCHEME.sign(&message, &[secret])
+        }
+    }
+}
+
+/// What `verify`/`parse` and `verify_delivery`/`parse_delivery` return: one event, or the
+/// events of a batch in the order sent.
+struct BatchShape {
+    events_type: TokenStream,
+    deliveries_type: TokenStream,
+    to_events: TokenStream,
+}
+
+impl BatchShape {
+    fn of(webhooks: &WebhooksIr) -> BatchShape {
+        if webhooks.batch {
+            BatchShape {
+                events_type: quote!(::std::vec::Vec<Event>),
+                deliveries_type: quote!(::std::vec::Vec<Delivery>),
+                to_events: quote!(|deliveries| deliveries.into_iter().map(|delivery| delivery.event).collect()),
+            }
+        } else {
+            BatchShape { events_type: quote!(Event), deliveries_type: quote!(Delivery), to_events: quote!(|delivery| delivery.event) }
         }
     }
 }
@@ -329,6 +435,7 @@ fn scheme_tokens(signature: &SignatureIr) -> TokenStream {
         SignatureAlgorithm::HmacSha256 => quote!(HmacSha256),
         SignatureAlgorithm::HmacSha1 => quote!(HmacSha1),
         SignatureAlgorithm::Ed25519 => quote!(Ed25519),
+        SignatureAlgorithm::EcdsaP256 => quote!(EcdsaP256),
     };
     let encoding = match signature.key.encoding {
         KeyEncoding::Utf8 => quote!(Utf8),

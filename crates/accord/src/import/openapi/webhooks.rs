@@ -23,6 +23,8 @@ fn unsigned(event_type_field: Option<String>, events: IndexMap<String, WebhookEv
         event_header: None,
         event_id_field: None,
         event_id_header: None,
+        batch: false,
+        handshake: None,
         events,
     }
 }
@@ -77,7 +79,7 @@ impl<'a> Importer<'a> {
             [only] => {
                 self.warn_unsigned_webhooks();
                 let event =
-                    WebhookEvent { payload: only.model.clone(), description: only.description.clone(), example: None };
+                    WebhookEvent { payload: only.model.clone(), description: only.description.clone(), example: None, id_field: None };
                 Some(unsigned(None, IndexMap::from([(only.key.clone(), event)])))
             }
             several => match self.event_type_field(several) {
@@ -147,7 +149,7 @@ impl<'a> Importer<'a> {
                 (Some(description), false) => Some(format!("{description} (OpenAPI webhook `{}`)", event.key)),
                 (None, false) => Some(format!("OpenAPI webhook `{}`", event.key)),
             };
-            out.insert(value.clone(), WebhookEvent { payload: event.model.clone(), description, example: None });
+            out.insert(value.clone(), WebhookEvent { payload: event.model.clone(), description, example: None, id_field: None });
         }
         unsigned(Some(field.pointer.clone()), out)
     }

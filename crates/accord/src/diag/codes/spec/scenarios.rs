@@ -406,4 +406,49 @@ scenarios:
 "#,
         ),
     }
+
+    SCENARIO_BODY_MISMATCH = "spec::scenario_body_mismatch", Error {
+        summary: "a scenario that expects success sends a body its endpoint's model rejects",
+        explanation: "A scenario that expects a 2xx answer plays its request against `accord mock`, \
+            which validates the body against the endpoint's request model and answers a validation \
+            error to one that does not fit; the generated test then failed with a status it did not \
+            expect. The body is checked against the same JSON Schema here. Fix the body, or make the \
+            scenario expect the validation error.",
+        example: Example::fixed(
+            r#"
+models:
+  NewOrder:
+    required: [quantity]
+    properties: { quantity: integer }
+endpoints:
+  create_order:
+    method: POST
+    path: /orders
+    request: { body: NewOrder }
+    responses: { "201": { description: Created } }
+scenarios:
+  create_order_ok:
+    endpoint: create_order
+    request: { body: { quantity: two } }
+    expect: { status: 201 }
+"#,
+            r#"
+models:
+  NewOrder:
+    required: [quantity]
+    properties: { quantity: integer }
+endpoints:
+  create_order:
+    method: POST
+    path: /orders
+    request: { body: NewOrder }
+    responses: { "201": { description: Created } }
+scenarios:
+  create_order_ok:
+    endpoint: create_order
+    request: { body: { quantity: 2 } }
+    expect: { status: 201 }
+"#,
+        ),
+    }
 }

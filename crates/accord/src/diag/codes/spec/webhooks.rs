@@ -399,4 +399,101 @@ webhooks:
 "#,
         ),
     }
+
+    EXAMPLE_MISMATCH = "spec::example_mismatch", Error {
+        summary: "an event's example does not fit its payload model",
+        explanation: "A webhook event's `example` is what the contract tests sign and verify and what \
+            `accord mock` delivers; one that breaks its payload model (a string where the model says \
+            integer, a required field left out) made a generated test fail far from the spec. The \
+            example is checked against the model's JSON Schema, the one the mock validates with, and \
+            the help lists every problem found.",
+        example: Example::fixed(
+            r#"
+models:
+  OrderEvent:
+    required: [type, id]
+    properties: { type: string, id: integer }
+webhooks:
+  signature: { preset: github }
+  event_type_field: /type
+  events:
+    order.created: { payload: OrderEvent, example: { type: order.created, id: not-a-number } }
+"#,
+            r#"
+models:
+  OrderEvent:
+    required: [type, id]
+    properties: { type: string, id: integer }
+webhooks:
+  signature: { preset: github }
+  event_type_field: /type
+  events:
+    order.created: { payload: OrderEvent, example: { type: order.created, id: 42 } }
+"#,
+        ),
+    }
+
+    EVENT_TYPE_MISSING = "spec::event_type_missing", Error {
+        summary: "`event_type_field` leads to no field of an event's payload",
+        explanation: "`event_type_field` is the JSON pointer of the event type in every delivery. When an \
+            event's payload model declares no field there (and allows no others), a delivery of it is \
+            never typed as that event: it arrives as `Event::Unknown`, and the contract test of the \
+            event fails. Point `event_type_field` at the field that names the event, or declare the \
+            field in the model.",
+        example: Example::fixed(
+            r#"
+models:
+  OrderEvent:
+    properties: { type: string, id: string }
+webhooks:
+  signature: { preset: github }
+  event_type_field: /kind
+  events:
+    order.created: { payload: OrderEvent }
+"#,
+            r#"
+models:
+  OrderEvent:
+    properties: { type: string, id: string }
+webhooks:
+  signature: { preset: github }
+  event_type_field: /type
+  events:
+    order.created: { payload: OrderEvent }
+"#,
+        ),
+    }
+
+    EVENT_ID_MISSING = "spec::event_id_missing", Error {
+        summary: "the event id pointer leads to no field of an event's payload",
+        explanation: "`event_id_field` (or an event's own `id_field`) is the JSON pointer of the id that \
+            de-duplicates deliveries. When an event's payload model declares no field there (and allows \
+            no others), no delivery of that event has an id, and the contract test that reads it fails. \
+            Declare the field in the model, or give the event its own `id_field` where its payload \
+            carries its id.",
+        example: Example::fixed(
+            r#"
+models:
+  OrderEvent:
+    properties: { type: string, order_id: string }
+webhooks:
+  signature: { preset: github }
+  event_type_field: /type
+  event_id_field: /id
+  events:
+    order.created: { payload: OrderEvent }
+"#,
+            r#"
+models:
+  OrderEvent:
+    properties: { type: string, order_id: string }
+webhooks:
+  signature: { preset: github }
+  event_type_field: /type
+  event_id_field: /order_id
+  events:
+    order.created: { payload: OrderEvent }
+"#,
+        ),
+    }
 }

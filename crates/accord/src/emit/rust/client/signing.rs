@@ -70,6 +70,7 @@ fn scheme(hmac: &HmacSignature) -> TokenStream {
         SignatureAlgorithm::HmacSha256 => quote!(HmacSha256),
         SignatureAlgorithm::HmacSha1 => quote!(HmacSha1),
         SignatureAlgorithm::Ed25519 => quote!(Ed25519),
+        SignatureAlgorithm::EcdsaP256 => quote!(EcdsaP256),
     };
     let encoding = match hmac.key_encoding {
         KeyEncoding::Utf8 => quote!(Utf8),

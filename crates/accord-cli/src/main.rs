@@ -562,6 +562,13 @@ fn describe(credential: &Credential) -> String {
             "an access token from the mock's authorization server (client `test-client` / `test-secret`, refresh token `{}`, JWTs signed with the test-only key)",
             accord_mock::TEST_REFRESH_TOKEN
         ),
+        Credential::AwsSigV4(aws) => {
+            format!("AWS access key `{}` / `{}` (SigV4)", aws.access_key_id, aws.secret_access_key.expose())
+        }
+        Credential::HmacSignature { key_id, secret } => match key_id {
+            Some(key_id) => format!("signing key `{key_id}` / `{}`", secret.expose()),
+            None => format!("signing secret `{}`", secret.expose()),
+        },
     }
 }
 

@@ -37,7 +37,9 @@ impl Auth {
             | AuthScheme::ApiKey(_)
             | AuthScheme::OAuth2AuthorizationCode(_)
             | AuthScheme::OAuth2JwtBearer(_)
-            | AuthScheme::GitHubApp(_) => None,
+            | AuthScheme::GitHubApp(_)
+            | AuthScheme::AwsSigV4(_)
+            | AuthScheme::HmacSignature(_) => None,
         })
     }
 }
@@ -105,11 +107,17 @@ pub enum AuthScheme {
     /// A GitHub App's installation token, for an RS256 app JWT.
     #[serde(rename = "github_app")]
     GitHubApp(crate::oauth::GitHubApp),
+    /// AWS Signature Version 4: every request signed with the secret access key.
+    #[serde(rename = "aws_sigv4")]
+    AwsSigV4(crate::signing::AwsSigV4),
+    /// A declared HMAC request signature (the webhook signature grammar pointed the other
+    /// way: what is signed, where the signature, timestamp and key id go).
+    HmacSignature(crate::signing::HmacSignature),
 }
 
 impl AuthScheme {
     /// The spec's key for the scheme (`oauth2_client_credentials`, `bearer`, `basic`,
-    /// `api_key`).
+    /// `api_key`, `aws_sigv4`, `hmac_signature`).
     pub const fn key(&self) -> &'static str {
         match self {
             AuthScheme::OAuth2ClientCredentials(_) => "oauth2_client_credentials",
@@ -119,6 +127,8 @@ impl AuthScheme {
             AuthScheme::OAuth2AuthorizationCode(_) => "oauth2_authorization_code",
             AuthScheme::OAuth2JwtBearer(_) => "oauth2_jwt_bearer",
             AuthScheme::GitHubApp(_) => "github_app",
+            AuthScheme::AwsSigV4(_) => "aws_sigv4",
+            AuthScheme::HmacSignature(_) => "hmac_signature",
         }
     }
 
@@ -138,6 +148,12 @@ impl AuthScheme {
             AuthScheme::OAuth2JwtBearer(jwt) => vec![jwt.issuer_env.as_str(), jwt.private_key_env.as_str()],
             AuthScheme::GitHubApp(app) => {
                 vec![app.app_id_env.as_str(), app.installation_id_env.as_str(), app.private_key_env.as_str()]
+            }
+            AuthScheme::AwsSigV4(aws) => {
+                vec![aws.access_key_id_env.as_str(), aws.secret_access_key_env.as_str(), aws.session_token_env.as_str()]
+            }
+            AuthScheme::HmacSignature(hmac) => {
+                hmac.key_id.as_ref().map(|_| hmac.key_id_env.as_str()).into_iter().chain([hmac.secret_env.as_str()]).collect()
             }
         }
     }

@@ -14,6 +14,7 @@
 pub mod auth;
 pub mod url_template;
 pub mod oauth;
+pub mod signing;
 pub mod wire;
 
 pub use auth::{ApiKey, Auth, AuthScheme, Basic, Bearer, Credential, OAuth2ClientCredentials, Requirement};

@@ -22,6 +22,7 @@ mod pagination;
 mod oauth;
 mod receiver;
 mod server;
+mod signing;
 mod verify;
 
 pub use accord_contract::Contract;

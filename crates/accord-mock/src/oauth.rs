@@ -401,7 +401,9 @@ impl FlowCredential {
             AuthScheme::OAuth2ClientCredentials(_)
             | AuthScheme::Bearer(_)
             | AuthScheme::Basic(_)
-            | AuthScheme::ApiKey(_) => {
+            | AuthScheme::ApiKey(_)
+            | AuthScheme::AwsSigV4(_)
+            | AuthScheme::HmacSignature(_) => {
                 return Err(Vec::new());
             }
         };

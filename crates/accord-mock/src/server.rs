@@ -540,7 +540,8 @@ fn answer(
             }
         };
         exchange.operation = Some(op.name.clone());
-        if !authorized(shared, op, headers, query) {
+        let incoming = crate::signing::Incoming { method: method.as_str(), path, query, headers, body };
+        if !authorized(shared, op, &incoming) {
             let message = "missing or invalid credentials";
             break 'reply match model.auth_error(Some(op)) {
                 Some(code) => error_reply(model, code, 401, message),
@@ -725,13 +726,15 @@ fn www_authenticate(contract: &Contract, op: &Operation) -> String {
     let preferred = op.auth.alternatives.iter().flatten().next().and_then(|name| contract.auth.credential(name));
     let challenge = match preferred.map(|credential| &credential.scheme) {
         Some(AuthScheme::Basic(_)) => "Basic",
+        Some(AuthScheme::AwsSigV4(_)) => "AWS4-HMAC-SHA256",
         Some(
             AuthScheme::OAuth2ClientCredentials(_)
             | AuthScheme::Bearer(_)
             | AuthScheme::ApiKey(_)
             | AuthScheme::OAuth2AuthorizationCode(_)
             | AuthScheme::OAuth2JwtBearer(_)
-            | AuthScheme::GitHubApp(_),
+            | AuthScheme::GitHubApp(_)
+            | AuthScheme::HmacSignature(_),
         )
         | None => "Bearer",
     };
@@ -776,13 +779,13 @@ fn issue_token(shared: &Shared, name: &str, headers: &HeaderMap, body: &Bytes) -
 
 /// Whether the request meets the operation's requirement: any alternative, with an accepted
 /// value of every credential it names.
-fn authorized(shared: &Shared, op: &Operation, headers: &HeaderMap, query: &str) -> bool {
+fn authorized(shared: &Shared, op: &Operation, request: &crate::signing::Incoming<'_>) -> bool {
     let auth = &shared.contract().auth;
     if !auth.any() || op.auth.is_public() {
         return true;
     }
     let token_issued = |token: &str| shared.lock().tokens.contains(token);
-    shared.accepted.admit(auth, &op.auth, headers, query, &token_issued)
+    shared.accepted.admit(auth, &op.auth, request, &token_issued)
 }
 
 /// The scenario step this request plays, if any.

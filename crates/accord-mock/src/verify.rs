@@ -743,6 +743,14 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
         Some(code) => format!("{} {code}", step.status),
         None => step.status.to_string(),
     };
+    let signers = crate::signing::signers(&contract.auth, &op.auth, context.credentials, expects_auth_error);
+    let request = match crate::signing::sign(context.http, &signers, request).await {
+        Ok(request) => request,
+        Err(message) => {
+            let deviations = vec![Problem { at: "signing".into(), message }];
+            return StepResult { request: request_label, expected, actual: "not sent".into(), body_bytes: 0, deviations };
+        }
+    };
     let response = match request.send().await {
         Ok(response) => response,
         Err(error) => {

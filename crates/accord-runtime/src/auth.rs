@@ -25,6 +25,10 @@ use tokio::sync::Mutex;
 use crate::error::TransportError;
 use crate::secret::Secret;
 
+pub mod signing;
+#[cfg(feature = "sigv4")]
+pub mod sigv4;
+
 pub use accord_contract::wire::ApiKeyLocation;
 
 // OAuth 2.0 flows beyond client credentials (issue 17): token store, token endpoint,

@@ -98,6 +98,8 @@ pub struct ClientConfig {
     /// Named servers' base URLs (spec `servers`: Stripe's `files.stripe.com`), where requests
     /// naming them ([`RequestSpec::server`]) go.
     pub servers: Vec<(&'static str, String)>,
+    /// A client certificate (mTLS) and extra trusted roots; default none.
+    pub tls: crate::tls::TlsConfig,
 }
 
 impl ClientConfig {
@@ -117,6 +119,7 @@ impl ClientConfig {
             cache: None,
             circuit_breaker: None,
             servers: Vec::new(),
+            tls: crate::tls::TlsConfig::default(),
         }
     }
 }
@@ -179,12 +182,11 @@ impl Client {
                 .map_err(|e| TransportError::message(format!("invalid base URL `{url}` of server `{name}`: {e}")))?;
             servers.push((*name, url.trim_end_matches('/').to_string(), parsed.origin()));
         }
-        let http = http_builder()
+        let builder = http_builder()
             .connect_timeout(config.timeouts.connect)
             .timeout(config.timeouts.attempt)
-            .user_agent(config.user_agent)
-            .build()
-            .map_err(TransportError::from_reqwest)?;
+            .user_agent(config.user_agent);
+        let http = config.tls.apply(builder)?.build().map_err(TransportError::from_reqwest)?;
         let host = parsed.host_str().unwrap_or_default().to_string();
         let port = parsed.port_or_known_default().unwrap_or_default();
         Ok(Client {
@@ -683,6 +685,7 @@ fn transport_kind_name(kind: TransportErrorKind) -> &'static str {
         TransportErrorKind::Invalid => "invalid",
         TransportErrorKind::CircuitOpen => "circuit_open",
         TransportErrorKind::ReauthorizationRequired => "reauthorization_required",
+        TransportErrorKind::Tls => "tls",
     }
 }
 

@@ -27,6 +27,7 @@ pub mod secret;
 pub mod store;
 pub mod server;
 pub mod style;
+pub mod tls;
 pub mod types;
 pub mod webhook;
 

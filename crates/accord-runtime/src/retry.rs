@@ -97,7 +97,7 @@ impl ClassifyRetry for StatusClassifier {
         let raw = match outcome {
             Outcome::Transport(error) => {
                 return match error.kind() {
-                    TransportErrorKind::Invalid | TransportErrorKind::CircuitOpen | TransportErrorKind::ReauthorizationRequired => RetryStrategy::Never,
+                    TransportErrorKind::Invalid | TransportErrorKind::CircuitOpen | TransportErrorKind::ReauthorizationRequired | TransportErrorKind::Tls => RetryStrategy::Never,
                     _ => RetryStrategy::Backoff,
                 };
             }

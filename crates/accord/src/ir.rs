@@ -101,6 +101,9 @@ pub struct EnvironmentIr {
     pub description: Option<String>,
     /// The default environment.
     pub default: bool,
+    /// The variables of the client certificate it requires (mutual TLS): certificate chain
+    /// and private key, each PEM text or a file path.
+    pub client_certificate: Option<(String, String)>,
 }
 
 /// A variable of the environment and server URLs (spec `server_variables`).

@@ -367,6 +367,7 @@ fn the_docs_book_has_its_layout_and_every_page_links_models_endpoints_and_errors
             "book.toml",
             "mermaid-init.js",
             "src/SUMMARY.md",
+            "src/aws_s3.md",
             "src/github.md",
             "src/google_calendar.md",
             "src/index.md",

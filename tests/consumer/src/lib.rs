@@ -54,3 +54,12 @@ pub mod servers_and_link_pages {
 /// The contract of [`servers_and_link_pages`], for `accord mock` in tests.
 pub const SERVERS_AND_LINK_PAGES_CONTRACT: &str =
     include_str!(concat!(env!("OUT_DIR"), "/servers_and_link_pages.contract.json"));
+/// A client whose requests are signed with a declared HMAC scheme (Binance's `SIGNED`
+/// endpoints) and whose `partner` environment requires a client certificate
+/// (`tests/good-specs/signed_requests.yaml`).
+pub mod signed_requests {
+    accord_runtime::include_client!("signed_requests");
+}
+
+/// The contract of [`signed_requests`], for `accord mock` in tests.
+pub const SIGNED_REQUESTS_CONTRACT: &str = include_str!(concat!(env!("OUT_DIR"), "/signed_requests.contract.json"));

@@ -433,3 +433,39 @@ async fn a_named_server_follows_base_url_so_the_mock_serves_it_on_one_listener()
     let exchanges = server.exchanges();
     assert!(exchanges.iter().any(|e| e.path == "/items/upload" && e.status == 201), "{exchanges:#?}");
 }
+
+/// A declared HMAC request signature end to end: the generated client signs `new_order`
+/// (Binance's scheme: `timestamp` and `signature` in the query, the key in `X-MBX-APIKEY`),
+/// the mock recomputes it; another secret is refused with the declared 401, and the public
+/// `ping` carries nothing.
+#[accord_mock::tokio::test(crate = "accord_mock::tokio")]
+async fn hmac_signed_requests_are_verified_by_the_mock() {
+    use accord_consumer::signed_requests::client::Environment;
+    use accord_consumer::signed_requests::{ApiError, Client, Error};
+    let contract =
+        Contract::from_json(accord_consumer::SIGNED_REQUESTS_CONTRACT).expect("the build script wrote it");
+    let server = MockServer::start(contract, MockOptions::default()).await.expect("the mock starts");
+    let client = |secret: &str| {
+        Client::builder()
+            .base_url(server.uri())
+            .signed("test-key-id", secret.to_string())
+            .retry_policy(accord_runtime::RetryPolicy::NO_RETRIES)
+            .build()
+            .expect("the client builds")
+    };
+    server.play("order_ok").expect("declared scenario");
+    let order = client("test-secret").new_order("LTCBTC", "BUY", "1").send().await.expect("signed and accepted");
+    assert_eq!(order.order_id, 7);
+    let seen = server.exchanges();
+    assert!(seen.iter().all(|e| e.status != 401), "{seen:#?}");
+
+    // The scenario would answer 200: the 401 is the mock's signature check.
+    server.play("order_ok").expect("declared scenario");
+    match client("another-secret").new_order("LTCBTC", "BUY", "1").send().await {
+        Err(Error::Api(ApiError::Unauthorized(response))) => assert_eq!(response.status, 401),
+        other => panic!("expected UNAUTHORIZED, got {other:?}"),
+    }
+    // The partner environment names its client certificate's variables.
+    assert_eq!(Environment::Partner.client_certificate(), Some(("EXCHANGE_CLIENT_CERT", "EXCHANGE_CLIENT_KEY")));
+    assert_eq!(Environment::Production.client_certificate(), None);
+}

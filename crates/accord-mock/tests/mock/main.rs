@@ -8,5 +8,6 @@ mod mock_behaviour;
 mod mock_examples;
 mod named_credentials;
 mod oauth_flows;
+mod signing;
 mod slow_clients;
 mod wrong_server;

@@ -63,8 +63,12 @@ impl Checker<'_> {
                 oauth2_authorization_code,
                 oauth2_jwt_bearer,
                 github_app,
+                aws_sigv4,
+                hmac_signature,
             } = credential;
             let kinds: Vec<&str> = [
+                aws_sigv4.as_ref().map(|_| "aws_sigv4"),
+                hmac_signature.as_ref().map(|_| "hmac_signature"),
                 api_key.as_ref().map(|_| "api_key"),
                 bearer.as_ref().map(|_| "bearer"),
                 basic.as_ref().map(|_| "basic"),
@@ -88,7 +92,7 @@ impl Checker<'_> {
                     format!("credential `{name}` must declare exactly one kind; it declares {found}"),
                 )
                 .help = Some(
-                    "one of `api_key`, `bearer`, `basic`, `oauth2_client_credentials`, `oauth2_authorization_code`, `oauth2_jwt_bearer`, `github_app`; name each credential separately"
+                    "one of `api_key`, `bearer`, `basic`, `oauth2_client_credentials`, `oauth2_authorization_code`, `oauth2_jwt_bearer`, `github_app`, `aws_sigv4`, `hmac_signature`; name each credential separately"
                         .into(),
                 );
             }
@@ -101,6 +105,9 @@ impl Checker<'_> {
                 self.token_retry(oauth.token_retry.as_ref(), &at);
             }
             self.auth_flows(credential, &pointer);
+            if let Some(tolerance) = hmac_signature.as_ref().and_then(|h| h.timestamp.as_ref()?.tolerance.as_ref()) {
+                self.duration(tolerance, &format!("{pointer}/hmac_signature/timestamp/tolerance"));
+            }
             if let Some(key) = api_key
                 && key.name.trim().is_empty()
             {
@@ -171,6 +178,8 @@ pub(crate) fn credential_place(credential: &Credential) -> Option<String> {
         oauth2_authorization_code,
         oauth2_jwt_bearer,
         github_app,
+        aws_sigv4,
+        hmac_signature,
     } = credential;
     if let Some(key) = api_key {
         return Some(match key.location {
@@ -178,11 +187,18 @@ pub(crate) fn credential_place(credential: &Credential) -> Option<String> {
             ApiKeyLocation::Query => format!("query parameter `{}`", key.name),
         });
     }
+    if let Some(hmac) = hmac_signature {
+        return Some(match hmac.signature.location {
+            ApiKeyLocation::Header => format!("header `{}`", hmac.signature.name.to_ascii_lowercase()),
+            ApiKeyLocation::Query => format!("query parameter `{}`", hmac.signature.name),
+        });
+    }
     (bearer.is_some()
         || basic.is_some()
         || oauth2_client_credentials.is_some()
         || oauth2_authorization_code.is_some()
         || oauth2_jwt_bearer.is_some()
-        || github_app.is_some())
+        || github_app.is_some()
+        || aws_sigv4.is_some())
     .then(|| "header `authorization`".into())
 }

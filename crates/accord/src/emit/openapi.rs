@@ -269,7 +269,12 @@ fn security(ir: &Ir, requirement: &accord_contract::Requirement) -> Value {
                 let scopes = match ir.auth.credential(name).map(|c| &c.scheme) {
                     Some(AuthScheme::OAuth2ClientCredentials(oauth)) => json!(oauth.scopes),
                     Some(AuthScheme::OAuth2AuthorizationCode(code)) => json!(code.scopes),
-                    Some(AuthScheme::OAuth2JwtBearer(_) | AuthScheme::GitHubApp(_)) => json!([]),
+                    Some(
+                        AuthScheme::OAuth2JwtBearer(_)
+                        | AuthScheme::GitHubApp(_)
+                        | AuthScheme::AwsSigV4(_)
+                        | AuthScheme::HmacSignature(_),
+                    ) => json!([]),
                     Some(AuthScheme::Bearer(_) | AuthScheme::Basic(_) | AuthScheme::ApiKey(_)) | None => json!([]),
                 };
                 (name.clone(), scopes)
@@ -347,6 +352,24 @@ fn security_schemes(ir: &Ir) -> Value {
                     "installation_id_env": app.installation_id_env,
                     "private_key_env": app.private_key_env,
                 },
+            }),
+            // OpenAPI has no security scheme for a signed request: AWS SigV4 writes its
+            // signature to `Authorization` (an `apiKey` in that header, as AWS's own API
+            // Gateway exports say it, with `x-amazon-apigateway-authtype: awsSigv4`); a
+            // declared HMAC signature is an `apiKey` where its signature goes. What is signed
+            // is in the extension.
+            AuthScheme::AwsSigV4(aws) => json!({
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "x-amazon-apigateway-authtype": "awsSigv4",
+                "x-accord-credential": {"aws_sigv4": aws},
+            }),
+            AuthScheme::HmacSignature(hmac) => json!({
+                "type": "apiKey",
+                "in": hmac.signature.location.as_str(),
+                "name": hmac.signature.name,
+                "x-accord-credential": {"hmac_signature": hmac},
             }),
             AuthScheme::Bearer(bearer) => {
                 json!({"type": "http", "scheme": "bearer", "x-accord-credential": {"env": bearer.env}})

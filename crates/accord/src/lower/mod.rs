@@ -23,6 +23,7 @@ mod operational;
 mod operations;
 mod scenarios;
 mod servers;
+mod signing;
 mod types;
 mod webhooks;
 
@@ -264,6 +265,10 @@ impl Lowerer<'_> {
                 base_url: environment.base_url.trim_end_matches('/').to_string(),
                 description: environment.description.clone(),
                 default: environment.default || (!has_default && index == 0),
+                client_certificate: environment
+                    .client_certificate
+                    .as_ref()
+                    .map(|c| (c.certificate_env.clone(), c.key_env.clone())),
             })
             .collect()
     }
@@ -286,6 +291,7 @@ impl Lowerer<'_> {
             "max_retry_after",
             "rate_limits",
             "custom_auth",
+            "client_identity",
             "auth",
             "allow_anonymous",
             "credentials_from_env",
@@ -296,7 +302,7 @@ impl Lowerer<'_> {
         for (name, credential) in &auth.credentials {
             let setter = scope.claim(names::snake(name));
             let env = |suffix: &str| format!("{prefix}_{}{suffix}", names::shouty(name));
-            let spec::Credential { api_key, bearer, basic, oauth2_client_credentials, .. } = credential;
+            let spec::Credential { api_key, bearer, basic, oauth2_client_credentials, aws_sigv4, hmac_signature, .. } = credential;
             let (mut authorize_url_setter, mut token_store_setter) = (None, None);
             let (scheme, description, token_url_setter) = if let Some(oauth) = oauth2_client_credentials {
                 let token_path =
@@ -337,6 +343,10 @@ impl Lowerer<'_> {
                     token_store_setter = Some(scope.claim(format!("{bare}_token_store")));
                 }
                 (scheme, None, token_url_setter)
+            } else if let Some(aws) = aws_sigv4 {
+                (AuthScheme::AwsSigV4(signing::aws_sigv4(aws)), None, None)
+            } else if let Some(hmac) = hmac_signature {
+                (AuthScheme::HmacSignature(signing::hmac_signature(hmac, &env)), None, None)
             } else {
                 // `check` refuses a credential without a kind.
                 continue;

@@ -9,6 +9,9 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+mod signing;
+pub use signing::{AwsSigV4Auth, ClientCertificate, HmacSignatureAuth, PlaceDef, SignaturePlaceDef, TimestampPlaceDef, TimestampUnit};
+
 // Wire-level enums are defined once, in accord-contract, and used by every layer.
 pub use accord_contract::wire::{
     ApiKeyLocation, ContentType, HttpMethod as Method, Jitter, KeyEncoding, ObjectParts, ParamLocation, ParamStyle,
@@ -180,6 +183,10 @@ pub struct Environment {
     #[serde(default, skip_serializing_if = "is_false")]
     #[schemars(!skip_serializing_if)]
     pub default: bool,
+    /// A client certificate the server requires (mutual TLS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub client_certificate: Option<ClientCertificate>,
 }
 
 /// Authentication: named credentials, and what the endpoints require of them (as OpenAPI's
@@ -233,6 +240,14 @@ pub struct Credential {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub github_app: Option<super::auth_flows::GitHubAppAuth>,
+    /// AWS Signature Version 4: every request signed with the secret access key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub aws_sigv4: Option<AwsSigV4Auth>,
+    /// A declared HMAC request signature (method, path, query, body, timestamp, nonce).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub hmac_signature: Option<HmacSignatureAuth>,
 }
 
 /// What a request must carry: `none` (a public endpoint), or alternatives (any one is

@@ -41,10 +41,14 @@ pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
             AuthScheme::OAuth2JwtBearer(_) | AuthScheme::GitHubApp(_) => {
                 features.insert("jwt", "JWT grants and client authentication (RFC 7523), RS256");
             }
+            AuthScheme::AwsSigV4(_) => {
+                features.insert("sigv4", "Requests are signed with AWS Signature Version 4 (aws-sigv4)");
+            }
             AuthScheme::OAuth2ClientCredentials(_)
             | AuthScheme::Bearer(_)
             | AuthScheme::Basic(_)
-            | AuthScheme::ApiKey(_) => {}
+            | AuthScheme::ApiKey(_)
+            | AuthScheme::HmacSignature(_) => {}
         }
     }
     features

@@ -38,7 +38,7 @@ impl<'a> Importer<'a> {
                 self.base_url = self.default_server_url().or(Some(url.clone()));
             }
             let environment =
-                Environment { base_url: url, description: description.map(str::to_string), default: index == 0 };
+                Environment { base_url: url, description: description.map(str::to_string), default: index == 0, client_certificate: None };
             out.insert(key, environment);
         }
         out

@@ -34,6 +34,8 @@ pub(super) fn builder_auth(auth: &AuthIr) -> Vec<BuilderAuth> {
             AuthScheme::OAuth2AuthorizationCode(code) => super::auth_flows::authorization_code(credential, code),
             AuthScheme::OAuth2JwtBearer(jwt) => super::auth_flows::jwt_bearer(credential, jwt),
             AuthScheme::GitHubApp(app) => super::auth_flows::github_app(credential, app),
+            AuthScheme::AwsSigV4(aws) => super::signing::aws_sigv4(credential, aws),
+            AuthScheme::HmacSignature(hmac) => super::signing::hmac_signature(credential, hmac),
         })
         .collect()
 }
@@ -233,6 +235,8 @@ pub fn test_credentials(auth: &AuthIr) -> Option<TokenStream> {
                 AuthScheme::OAuth2AuthorizationCode(_) | AuthScheme::OAuth2JwtBearer(_) | AuthScheme::GitHubApp(_) => {
                     super::auth_flows::test_credential(credential).unwrap_or_default()
                 }
+                AuthScheme::AwsSigV4(_) => super::signing::test_value(&setter, None),
+                AuthScheme::HmacSignature(hmac) => super::signing::test_value(&setter, Some(hmac.key_id.is_some())),
             }
         })
         .collect();

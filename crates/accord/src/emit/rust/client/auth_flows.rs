@@ -274,7 +274,9 @@ pub(super) fn client_methods(auth: &AuthIr) -> TokenStream {
         | AuthScheme::Basic(_)
         | AuthScheme::ApiKey(_)
         | AuthScheme::OAuth2JwtBearer(_)
-        | AuthScheme::GitHubApp(_) => None,
+        | AuthScheme::GitHubApp(_)
+        | AuthScheme::AwsSigV4(_)
+        | AuthScheme::HmacSignature(_) => None,
     });
     let methods = flows.enumerate().map(|(index, (credential, code))| {
         let prefix = if index == 0 { String::new() } else { format!("{}_", crate::names::bare(&credential.setter)) };
@@ -353,7 +355,9 @@ pub(super) fn test_credential(credential: &CredentialIr) -> Option<TokenStream> 
         AuthScheme::OAuth2ClientCredentials(_)
         | AuthScheme::Bearer(_)
         | AuthScheme::Basic(_)
-        | AuthScheme::ApiKey(_) => {
+        | AuthScheme::ApiKey(_)
+        | AuthScheme::AwsSigV4(_)
+        | AuthScheme::HmacSignature(_) => {
             return None;
         }
     })

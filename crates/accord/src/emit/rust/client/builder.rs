@@ -23,6 +23,7 @@ pub(super) fn client_builder(ir: &Ir) -> TokenStream {
     let build = build_fn(ir, &schemes);
     let server_variables_field = super::servers::builder_field(ir);
     let server_variable_setters = super::servers::setters(ir);
+    let (tls_field, tls_setter, _) = super::tls::builder_parts(ir);
     quote! {
         /// Builds a [`Client`]: environment or base URL, credentials, timeouts.
         #[derive(Debug, Default)]
@@ -39,6 +40,7 @@ pub(super) fn client_builder(ir: &Ir) -> TokenStream {
             custom_auth: ::std::option::Option<::std::sync::Arc<dyn ::accord_runtime::Authenticate>>,
             allow_anonymous: bool,
             #server_variables_field
+            #tls_field
             #(#fields)*
         }
 
@@ -52,6 +54,8 @@ pub(super) fn client_builder(ir: &Ir) -> TokenStream {
             #reliability_setters
 
             #custom_auth_setters
+
+            #tls_setter
 
             #(#setters)*
 
@@ -173,6 +177,7 @@ fn build_fn(ir: &Ir, schemes: &[BuilderAuth]) -> TokenStream {
     let headers = default_headers(ir);
     let operational = super::operational::config_statements(ir);
     let (base_url, servers) = super::servers::build_urls(ir);
+    let (_, _, tls_build) = super::tls::builder_parts(ir);
     let timeouts = &ir.timeouts;
     let connect_ms = timeouts.connect_ms;
     let attempt_ms = timeouts.attempt_ms;
@@ -218,6 +223,7 @@ fn build_fn(ir: &Ir, schemes: &[BuilderAuth]) -> TokenStream {
             };
             config.rate_limits = self.rate_limits.unwrap_or_else(rate_limits);
             #operational
+            #tls_build
             let inner = ::accord_runtime::Client::new(config).map_err(crate::errors::Error::Transport)?;
             ::std::result::Result::Ok(Client { inner })
         }

@@ -15,6 +15,8 @@ mod pagination;
 mod rate_limits;
 mod request;
 mod servers;
+mod signing;
+mod tls;
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -3,7 +3,9 @@
 //! deliveries without verifying them is compiled too (nothing else compiles one), the good
 //! spec with read-only and write-only properties, the good spec with status ranges, a
 //! `default` error code and text and binary bodies, and the good spec of parameter styles and
-//! fixed values.
+//! fixed values, and the good spec of URL variables, a named upload server and `Link` cursor
+//! pagination, and the good spec of a declared HMAC request signature and an environment
+//! that requires a client certificate.
 //! `ACCORD_CONSUMER_SPEC` points it at another spec (the tests use it to show how a broken
 //! spec fails the build).
 
@@ -18,6 +20,8 @@ fn main() -> Result<(), accord::BuildError> {
                 "../good-specs/read_write_only.yaml",
                 "../good-specs/responses_and_raw_bodies.yaml",
                 "../good-specs/param_styles.yaml",
+                "../good-specs/servers_and_link_pages.yaml",
+                "../good-specs/signed_requests.yaml",
             ])
             .map(|_| ()),
     }

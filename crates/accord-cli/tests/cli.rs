@@ -113,6 +113,8 @@ fn docs_writes_only_the_book_and_takes_template_overrides() {
         "src/github.md",
         "src/index.md",
         "src/orders.md",
+        "src/sendgrid.md",
+        "src/shopify.md",
         "src/stripe.md",
         "src/svix.md",
         "src/twilio.md",
@@ -423,4 +425,122 @@ fn import_prints_warnings_once_with_their_uses_and_a_summary_by_kind() {
     );
     let summary = stderr.split_once("warnings by kind (3 warning(s), met 9 time(s)):\n").map(|(_, rest)| rest);
     assert_eq!(summary, Some("  keyword_unsupported               3  (9 uses)\n"), "{stderr}");
+}
+
+/// `accord mock` prints what a webhook receiver needs (the test signing secret and the
+/// variable the generated `verify` reads), and `--webhook-secret` replaces it without echoing
+/// it (issue 16, point 9).
+#[test]
+fn mock_prints_the_webhook_secret_and_takes_another() {
+    use std::io::{BufRead, BufReader};
+    let banner = |extra: &[&str]| {
+        let mut mock = Running(
+            accord()
+                .args(["mock", "specs/orders.yaml", "--port", "0"])
+                .args(extra)
+                .current_dir(root())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("accord mock starts"),
+        );
+        let mut lines = BufReader::new(mock.0.stdout.take().expect("stdout is piped"));
+        let mut banner = String::new();
+        while !banner.contains("play a scenario") {
+            let read = lines.read_line(&mut banner).expect("stdout reads");
+            assert!(read > 0, "the mock stopped before its banner ended: {banner}");
+        }
+        banner
+    };
+    let contract: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root().join("generated/orders/contract.json")).unwrap()).unwrap();
+    let test_key = contract["webhooks"]["test_signing_key"].as_str().expect("orders signs its webhooks");
+    let default = banner(&[]);
+    assert!(default.contains(&format!("webhook signing secret: `{test_key}`")), "{default}");
+    assert!(default.contains("--webhook-secret"), "{default}");
+    let given = banner(&["--webhook-secret", "whsec_given_by_the_user"]);
+    assert!(given.contains("signed with the secret given by --webhook-secret"), "{given}");
+    assert!(!given.contains("whsec_given_by_the_user") && !given.contains(test_key), "{given}");
+}
+
+/// A spec small enough to build quickly, whose webhooks need a runtime feature (`ed25519`), so
+/// the features list is written in every form of the runtime dependency.
+const OUT_OF_TREE_SPEC: &str = r#"accord: 1
+name: outside
+environments:
+  production: { base_url: "https://api.example.com" }
+models:
+  Thing: { type: object, required: [id], properties: { id: string } }
+endpoints:
+  get_thing:
+    method: GET
+    path: /things/{id}
+    path_params: { id: string }
+    responses: { 200: Thing }
+webhooks:
+  signature: { preset: standard-webhooks-v1a }
+  events:
+    thing.created: { payload: Thing }
+"#;
+
+#[test]
+fn a_spec_compiled_outside_the_repository_builds_with_the_runtime_by_path_and_writes_git_and_version_forms() {
+    // A folder outside the repository (the system's temporary folder), as a user's project.
+    let dir = tempfile::tempdir().unwrap();
+    assert!(!dir.path().starts_with(root()), "the temporary folder must be outside the repository");
+    std::fs::write(dir.path().join("outside.yaml"), OUT_OF_TREE_SPEC).unwrap();
+    let generate = |out: &str, runtime: &[&str]| {
+        let output = accord()
+            .args(["generate", "outside.yaml", "--out", out])
+            .args(runtime)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        std::fs::read_to_string(dir.path().join(out).join("outside/Cargo.toml")).unwrap()
+    };
+
+    // The git and version forms: the manifest they write (building them would need the network).
+    let git = generate("git", &["--runtime-git", "https://example.com/accord.git", "--runtime-tag", "v0.1.0"]);
+    assert!(
+        git.contains(
+            r#"accord-runtime = { git = "https://example.com/accord.git", tag = "v0.1.0", features = ["ed25519"] }"#
+        ),
+        "{git}"
+    );
+    assert!(git.contains(r#"accord-mock = { git = "https://example.com/accord.git", tag = "v0.1.0" }"#), "{git}");
+    let version = generate("version", &["--runtime-version", "0.1"]);
+    assert!(version.contains(r#"accord-runtime = { version = "0.1", features = ["ed25519"] }"#), "{version}");
+    assert!(version.contains(r#"accord-mock = { version = "0.1" }"#), "{version}");
+    let refused = accord()
+        .args(["generate", "outside.yaml", "--runtime-version", "0.1", "--runtime-git", "https://example.com/a.git"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(!refused.status.success(), "two runtime sources at once must be refused");
+
+    // The path form, absolute, and the crate built (checked) where it stands, outside the
+    // workspace: offline, with the repository's lock file so no version is resolved anew.
+    let runtime = root().join("crates/accord-runtime");
+    let manifest = generate("path", &["--runtime-path", runtime.to_str().unwrap()]);
+    assert!(
+        manifest.contains(&format!(r#"accord-runtime = {{ path = "{}", features = ["ed25519"] }}"#, runtime.display())),
+        "{manifest}"
+    );
+    let crate_dir = dir.path().join("path/outside");
+    std::fs::copy(root().join("Cargo.lock"), crate_dir.join("Cargo.lock")).unwrap();
+    // A target folder of its own: the one running this test is locked by the `cargo test`.
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).join("out-of-tree");
+    let build = Command::new(env!("CARGO"))
+        .args(["check", "--offline", "--quiet", "--manifest-path"])
+        .arg(crate_dir.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", &target)
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "the out-of-tree crate does not build:\n{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
 }

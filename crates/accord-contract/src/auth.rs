@@ -32,7 +32,14 @@ impl Auth {
     pub fn oauth2(&self) -> impl Iterator<Item = (&str, &OAuth2ClientCredentials)> {
         self.credentials.iter().filter_map(|credential| match &credential.scheme {
             AuthScheme::OAuth2ClientCredentials(oauth) => Some((credential.name.as_str(), oauth)),
-            AuthScheme::Bearer(_) | AuthScheme::Basic(_) | AuthScheme::ApiKey(_) => None,
+            AuthScheme::Bearer(_)
+            | AuthScheme::Basic(_)
+            | AuthScheme::ApiKey(_)
+            | AuthScheme::OAuth2AuthorizationCode(_)
+            | AuthScheme::OAuth2JwtBearer(_)
+            | AuthScheme::GitHubApp(_)
+            | AuthScheme::AwsSigV4(_)
+            | AuthScheme::HmacSignature(_) => None,
         })
     }
 }
@@ -90,17 +97,38 @@ pub enum AuthScheme {
     Basic(Basic),
     /// A key in a header or a query parameter.
     ApiKey(ApiKey),
+    /// OAuth 2.0 authorization code with PKCE and refresh tokens (RFC 6749 §4.1, §6;
+    /// RFC 7636).
+    #[serde(rename = "oauth2_authorization_code")]
+    OAuth2AuthorizationCode(crate::oauth::OAuth2AuthorizationCode),
+    /// The JWT bearer grant (RFC 7523 §2.1).
+    #[serde(rename = "oauth2_jwt_bearer")]
+    OAuth2JwtBearer(crate::oauth::OAuth2JwtBearer),
+    /// A GitHub App's installation token, for an RS256 app JWT.
+    #[serde(rename = "github_app")]
+    GitHubApp(crate::oauth::GitHubApp),
+    /// AWS Signature Version 4: every request signed with the secret access key.
+    #[serde(rename = "aws_sigv4")]
+    AwsSigV4(crate::signing::AwsSigV4),
+    /// A declared HMAC request signature (the webhook signature grammar pointed the other
+    /// way: what is signed, where the signature, timestamp and key id go).
+    HmacSignature(crate::signing::HmacSignature),
 }
 
 impl AuthScheme {
     /// The spec's key for the scheme (`oauth2_client_credentials`, `bearer`, `basic`,
-    /// `api_key`).
+    /// `api_key`, `aws_sigv4`, `hmac_signature`).
     pub const fn key(&self) -> &'static str {
         match self {
             AuthScheme::OAuth2ClientCredentials(_) => "oauth2_client_credentials",
             AuthScheme::Bearer(_) => "bearer",
             AuthScheme::Basic(_) => "basic",
             AuthScheme::ApiKey(_) => "api_key",
+            AuthScheme::OAuth2AuthorizationCode(_) => "oauth2_authorization_code",
+            AuthScheme::OAuth2JwtBearer(_) => "oauth2_jwt_bearer",
+            AuthScheme::GitHubApp(_) => "github_app",
+            AuthScheme::AwsSigV4(_) => "aws_sigv4",
+            AuthScheme::HmacSignature(_) => "hmac_signature",
         }
     }
 
@@ -114,6 +142,19 @@ impl AuthScheme {
             AuthScheme::Bearer(bearer) => vec![bearer.env.as_str()],
             AuthScheme::Basic(basic) => vec![basic.username_env.as_str(), basic.password_env.as_str()],
             AuthScheme::ApiKey(key) => vec![key.env.as_str()],
+            AuthScheme::OAuth2AuthorizationCode(code) => {
+                vec![code.client_id_env.as_str(), code.client_secret_env.as_str(), code.redirect_uri_env.as_str()]
+            }
+            AuthScheme::OAuth2JwtBearer(jwt) => vec![jwt.issuer_env.as_str(), jwt.private_key_env.as_str()],
+            AuthScheme::GitHubApp(app) => {
+                vec![app.app_id_env.as_str(), app.installation_id_env.as_str(), app.private_key_env.as_str()]
+            }
+            AuthScheme::AwsSigV4(aws) => {
+                vec![aws.access_key_id_env.as_str(), aws.secret_access_key_env.as_str(), aws.session_token_env.as_str()]
+            }
+            AuthScheme::HmacSignature(hmac) => {
+                hmac.key_id.as_ref().map(|_| hmac.key_id_env.as_str()).into_iter().chain([hmac.secret_env.as_str()]).collect()
+            }
         }
     }
 }
@@ -134,6 +175,9 @@ pub struct OAuth2ClientCredentials {
     pub client_id_env: String,
     /// Variable holding the client secret.
     pub client_secret_env: String,
+    /// Retries of the token request, apart from the operation's (left out when none).
+    #[serde(default, skip_serializing_if = "crate::oauth::TokenRetry::is_none")]
+    pub token_retry: crate::oauth::TokenRetry,
 }
 
 /// A bearer token (RFC 6750).

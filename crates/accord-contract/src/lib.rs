@@ -12,6 +12,9 @@
 //! `{"$defs": contract.schemas, …that place's schema}`.
 
 pub mod auth;
+pub mod url_template;
+pub mod oauth;
+pub mod signing;
 pub mod wire;
 
 pub use auth::{ApiKey, Auth, AuthScheme, Basic, Bearer, Credential, OAuth2ClientCredentials, Requirement};
@@ -176,6 +179,10 @@ pub struct ErrorCode {
     pub schema: Value,
     /// An example body, code field set.
     pub example: Value,
+    /// The body test that makes a response of its status this code, for errors a provider
+    /// answers with a 2xx status (`/ok` is `false`); `None`: matched by status alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body_match: Option<wire::BodyMatch>,
 }
 
 /// Rate limits.
@@ -191,6 +198,17 @@ pub struct RateLimits {
     pub remaining_header: Option<String>,
     /// Header carrying the reset time (Unix seconds).
     pub reset_header: Option<String>,
+    /// What the reset header's number counts (default: read by size).
+    #[serde(default, skip_serializing_if = "wire::ResetUnit::is_auto")]
+    pub reset_unit: wire::ResetUnit,
+    /// Header carrying `used/limit` in one value (Shopify's `X-Shopify-Shop-Api-Call-Limit:
+    /// 32/40`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage_header: Option<String>,
+    /// The provider sends the IETF `RateLimit-Policy` and `RateLimit` fields
+    /// (draft-ietf-httpapi-ratelimit-headers-10: `"default";q=100;w=60`, `"default";r=50;t=30`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ietf_fields: bool,
 }
 
 /// A token bucket: `requests` per `window_seconds`, holding at most `burst`.
@@ -242,6 +260,21 @@ pub struct Operation {
     /// The credentials it requires (the endpoint's own `auth`, else the spec's default).
     #[serde(default)]
     pub auth: Requirement,
+    /// Link-header cursor pagination (spec `pagination.link`): the mock answers a first page
+    /// with `Link: <…?PARAM=…>; rel="next"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_pagination: Option<LinkPagination>,
+}
+
+/// Link-header cursor pagination (Shopify REST's `page_info`): the next page's URL is the
+/// RFC 8288 `Link` header's `rel="next"` target, carrying a cursor in `param`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkPagination {
+    /// Cursor query parameter (`page_info`).
+    pub param: String,
+    /// Page size query parameter (`limit`), copied into the link when the request sent it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size_param: Option<String>,
 }
 
 impl Operation {
@@ -322,6 +355,10 @@ pub struct Response {
     pub media_type: Option<String>,
     /// Headers it must carry.
     pub headers: Vec<String>,
+    /// The spec's example value of those headers that declare one (`Link` →
+    /// `<https://…?page=2>; rel="next"`), which the mock answers with.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub header_examples: std::collections::BTreeMap<String, String>,
     /// An example body valid for the schema.
     pub example: Option<Value>,
 }
@@ -543,6 +580,7 @@ mod tests {
             match_value: None,
             schema: Value::Null,
             example: Value::Null,
+            body_match: None,
         };
         let errors = Errors {
             code_pointer: None,

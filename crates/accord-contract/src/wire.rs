@@ -10,6 +10,12 @@
 
 use serde::{Deserialize, Serialize};
 
+mod body_match;
+mod rate_limit_headers;
+
+pub use body_match::{BodyMatch, BodyTest};
+pub use rate_limit_headers::ResetUnit;
+
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
 

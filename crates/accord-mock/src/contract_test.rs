@@ -348,8 +348,12 @@ impl StepTest<'_> {
         let exchanges: Vec<Exchange> = self.test.server.exchanges().into_iter().skip(self.first_exchange).collect();
         let token_paths: Vec<&str> =
             self.test.contract.auth.oauth2().map(|(_, oauth)| oauth.token_path.as_str()).collect();
-        let requests: Vec<&Exchange> =
-            exchanges.iter().filter(|e| !(e.method == "POST" && token_paths.contains(&e.path.as_str()))).collect();
+        let flows = &self.test.contract;
+        let requests: Vec<&Exchange> = exchanges
+            .iter()
+            .filter(|e| !(e.method == "POST" && token_paths.contains(&e.path.as_str())))
+            .filter(|e| !crate::oauth::is_flow_endpoint(flows, &e.method, &e.path))
+            .collect();
         if requests.is_empty() {
             return vec!["the mock received no request for this step".into()];
         }

@@ -9,6 +9,8 @@ use accord_runtime::Secret;
 use axum::http::HeaderMap;
 use base64::Engine as _;
 
+use crate::signing::Incoming;
+
 /// The value of one credential, of the kind its scheme takes.
 #[derive(Clone)]
 pub enum Credential {
@@ -30,6 +32,19 @@ pub enum Credential {
     },
     /// An API key, in the header or query parameter its scheme names.
     ApiKey(Secret),
+    /// A credential of an OAuth 2.0 flow (authorization code, JWT bearer, GitHub App): the
+    /// mock accepts the access tokens its authorization server issued; `verify` runs the flow
+    /// (`oauth.rs`) and sends the token it got.
+    Flow(crate::oauth::FlowCredential, Option<Secret>),
+    /// An AWS access key; requests carry SigV4 signatures made with it.
+    AwsSigV4(accord_runtime::auth::sigv4::AwsCredentials),
+    /// The key id and secret of a declared HMAC request signature.
+    HmacSignature {
+        /// Key id (when the scheme sends one).
+        key_id: Option<String>,
+        /// Secret.
+        secret: Secret,
+    },
 }
 
 impl std::fmt::Debug for Credential {
@@ -43,6 +58,11 @@ impl std::fmt::Debug for Credential {
                 f.debug_struct("Basic").field("username", username).finish_non_exhaustive()
             }
             Credential::ApiKey(_) => f.write_str("ApiKey(..)"),
+            Credential::Flow(flow, _) => write!(f, "Flow({flow:?})"),
+            Credential::AwsSigV4(aws) => write!(f, "AwsSigV4({aws:?})"),
+            Credential::HmacSignature { key_id, .. } => {
+                f.debug_struct("HmacSignature").field("key_id", key_id).finish_non_exhaustive()
+            }
         }
     }
 }
@@ -50,7 +70,8 @@ impl std::fmt::Debug for Credential {
 impl Credential {
     /// The fixed test value for `scheme` (what generated contract tests configure): client
     /// `test-client`/`test-secret`, token `test-token`, user `test-user`/`test-password`, key
-    /// `test-key`.
+    /// `test-key`, AWS access key `test-access-key-id`/`test-secret-access-key`, HMAC
+    /// signature key `test-key-id`/`test-secret`.
     pub fn test(scheme: &AuthScheme) -> Credential {
         match scheme {
             AuthScheme::OAuth2ClientCredentials(_) => Credential::ClientCredentials {
@@ -62,6 +83,17 @@ impl Credential {
                 Credential::Basic { username: "test-user".into(), password: Secret::new("test-password") }
             }
             AuthScheme::ApiKey(_) => Credential::ApiKey(Secret::new("test-key")),
+            AuthScheme::OAuth2AuthorizationCode(_) | AuthScheme::OAuth2JwtBearer(_) | AuthScheme::GitHubApp(_) => {
+                Credential::Flow(crate::oauth::FlowCredential::test(), None)
+            }
+            AuthScheme::AwsSigV4(_) => Credential::AwsSigV4(accord_runtime::auth::sigv4::AwsCredentials::new(
+                "test-access-key-id",
+                "test-secret-access-key",
+            )),
+            AuthScheme::HmacSignature(hmac) => Credential::HmacSignature {
+                key_id: hmac.key_id.as_ref().map(|_| "test-key-id".to_string()),
+                secret: Secret::new("test-secret"),
+            },
         }
     }
 
@@ -90,6 +122,22 @@ impl Credential {
                 Credential::Basic { username, password }
             }
             AuthScheme::ApiKey(key) => Credential::ApiKey(Secret::new(read(&key.env))),
+            AuthScheme::OAuth2AuthorizationCode(_) | AuthScheme::OAuth2JwtBearer(_) | AuthScheme::GitHubApp(_) => {
+                match crate::oauth::FlowCredential::from_env(scheme) {
+                    Ok(flow) => Credential::Flow(flow, None),
+                    Err(unset) => return Err(unset),
+                }
+            }
+            AuthScheme::AwsSigV4(aws) => {
+                let id = read(&aws.access_key_id_env);
+                let mut credentials = accord_runtime::auth::sigv4::AwsCredentials::new(id, read(&aws.secret_access_key_env));
+                credentials.session_token = Secret::from_env(&aws.session_token_env);
+                Credential::AwsSigV4(credentials)
+            }
+            AuthScheme::HmacSignature(hmac) => Credential::HmacSignature {
+                key_id: hmac.key_id.as_ref().map(|_| read(&hmac.key_id_env)),
+                secret: Secret::new(read(&hmac.secret_env)),
+            },
         };
         if missing.is_empty() { Ok(credential) } else { Err(missing) }
     }
@@ -100,14 +148,24 @@ impl Credential {
     fn presented_by(
         &self,
         scheme: &AuthScheme,
-        headers: &HeaderMap,
-        query: &str,
+        request: &Incoming<'_>,
         token_issued: &dyn Fn(&str) -> bool,
     ) -> bool {
+        let (headers, query) = (request.headers, request.query);
         match (self, scheme) {
+            (Credential::AwsSigV4(aws), AuthScheme::AwsSigV4(declared)) => {
+                crate::signing::sigv4_presented(declared, aws, request, std::time::SystemTime::now())
+            }
+            (Credential::HmacSignature { key_id, secret }, AuthScheme::HmacSignature(declared)) => {
+                crate::signing::hmac_presented(declared, key_id.as_deref(), secret, request, std::time::SystemTime::now())
+            }
             (Credential::ClientCredentials { .. }, AuthScheme::OAuth2ClientCredentials(_)) => {
                 bearer(headers).is_some_and(token_issued)
             }
+            (
+                Credential::Flow(..),
+                AuthScheme::OAuth2AuthorizationCode(_) | AuthScheme::OAuth2JwtBearer(_) | AuthScheme::GitHubApp(_),
+            ) => bearer(headers).is_some_and(token_issued),
             (Credential::Bearer(token), AuthScheme::Bearer(_)) => bearer(headers) == Some(token.expose()),
             (Credential::Basic { username, password }, AuthScheme::Basic(_)) => {
                 basic_credentials(headers).is_some_and(|(u, p)| &u == username && p == password.expose())
@@ -140,7 +198,10 @@ impl Credential {
                     headers.push(("authorization".into(), format!("Bearer {token}")));
                 }
             }
-            Credential::Bearer(token) => headers.push(("authorization".into(), format!("Bearer {}", token.expose()))),
+            Credential::Bearer(token) | Credential::Flow(_, Some(token)) => {
+                headers.push(("authorization".into(), format!("Bearer {}", token.expose())))
+            }
+            Credential::Flow(_, None) => {}
             Credential::Basic { username, password } => {
                 let encoded =
                     base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose()));
@@ -155,6 +216,8 @@ impl Credential {
                     place.push((declared.name.clone(), key.expose().to_string()));
                 }
             }
+            // Signed by `signing::signers` once the request is whole.
+            Credential::AwsSigV4(_) | Credential::HmacSignature { .. } => {}
         }
     }
 
@@ -172,9 +235,15 @@ impl Credential {
                 let encoded = base64::engine::general_purpose::STANDARD.encode("accord-invalid:accord-invalid");
                 headers.push(("authorization".into(), format!("Basic {encoded}")));
             }
-            AuthScheme::OAuth2ClientCredentials(_) | AuthScheme::Bearer(_) => {
+            AuthScheme::OAuth2ClientCredentials(_)
+            | AuthScheme::Bearer(_)
+            | AuthScheme::OAuth2AuthorizationCode(_)
+            | AuthScheme::OAuth2JwtBearer(_)
+            | AuthScheme::GitHubApp(_) => {
                 headers.push(("authorization".into(), "Bearer accord-invalid-token".into()));
             }
+            // Signed with a forged secret by `signing::signers` once the request is whole.
+            AuthScheme::AwsSigV4(_) | AuthScheme::HmacSignature(_) => {}
         }
     }
 }
@@ -259,8 +328,7 @@ impl Credentials {
         &self,
         auth: &Auth,
         requirement: &Requirement,
-        headers: &HeaderMap,
-        query: &str,
+        request: &Incoming<'_>,
         token_issued: &dyn Fn(&str) -> bool,
     ) -> bool {
         requirement.alternatives.iter().any(|names| {
@@ -268,7 +336,7 @@ impl Credentials {
                 let Some(declared) = auth.credential(name) else { return false };
                 self.iter()
                     .filter(|(held, _)| held == name)
-                    .any(|(_, value)| value.presented_by(&declared.scheme, headers, query, token_issued))
+                    .any(|(_, value)| value.presented_by(&declared.scheme, request, token_issued))
             })
         })
     }

@@ -17,14 +17,24 @@ mod deliver;
 mod listen;
 mod model;
 mod multipart;
+mod rate_headers;
+mod pagination;
+mod oauth;
 mod receiver;
 mod server;
+mod signing;
 mod verify;
 
 pub use accord_contract::Contract;
+/// The secret type of [`MockOptions::webhook_secret`].
+pub use accord_runtime::Secret;
 pub use credentials::{Credential, Credentials};
 pub use deliver::{Attempt, Delivery};
 pub use model::{Model, Problem, RouteMatch};
+pub use oauth::{
+    FlowCredential, LEEWAY_SECONDS, TEST_ONLY_RSA_PRIVATE_KEY, TEST_ONLY_RSA_PUBLIC_KEY, TEST_REDIRECT_URI,
+    TEST_REFRESH_TOKEN, test_client_authentication, test_token_store,
+};
 pub use receiver::{Received, WebhookReceiver};
 pub use server::{CONTROL_PREFIX, Exchange, MockOptions, MockServer, SCENARIO_HEADER, STEP_HEADER, serve};
 /// The tokio the mock runs on, for `#[tokio::test]` in generated contract tests.

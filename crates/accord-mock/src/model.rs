@@ -91,8 +91,16 @@ impl Model {
                 Route { operation: index, method: op.method.as_str().to_string(), segments, literals }
             })
             .collect();
-        // `/orders/search` wins over `/orders/{id}`.
-        routes.sort_by(|a, b| b.literals.cmp(&a.literals).then(a.operation.cmp(&b.operation)));
+        // `/orders/search` wins over `/orders/{id}`; on one path, an operation with more fixed
+        // values is tried first, so that S3's `POST /{Key}?uploads` (a presence-only key) wins
+        // over `POST /{Key}`, which matches any query.
+        let fixed = |route: &Route| {
+            let op = &contract.operations[route.operation];
+            op.fixed_headers.len() + op.fixed_query.len()
+        };
+        routes.sort_by(|a, b| {
+            b.literals.cmp(&a.literals).then(fixed(b).cmp(&fixed(a))).then(a.operation.cmp(&b.operation))
+        });
         Model { contract, routes, validators: Mutex::new(HashMap::new()) }
     }
 
@@ -181,7 +189,7 @@ impl Model {
     /// The code for missing or wrong credentials (401).
     pub fn auth_error(&self, op: Option<&Operation>) -> Option<&ErrorCode> {
         match op {
-            Some(op) => self.pick_code(op, &[401], &["UNAUTHORI", "AUTHENTICATION", "INVALID_TOKEN"]),
+            Some(op) => self.pick_code(op, &[401], &["UNAUTHORI", "AUTHENTICATION", "INVALID_TOKEN", "NOT_AUTHED", "AUTH"]),
             None => self.contract.errors.matching(401).first().copied(),
         }
     }
@@ -236,7 +244,8 @@ impl Model {
 
     /// Among the operation's codes declared with one of `statuses`, one named like `names`
     /// first; else a code a client would classify one of them as (declared with its range or
-    /// `default`).
+    /// `default`); else a code matched by its body (spec `when`) named like `names`, which
+    /// the mock answers with its own status.
     fn pick_code(&self, op: &Operation, statuses: &[u16], names: &[&str]) -> Option<&ErrorCode> {
         let exact = |c: &&ErrorCode| {
             c.statuses.iter().any(|s| statuses.iter().any(|status| *s == StatusPattern::Exact(*status)))
@@ -256,6 +265,15 @@ impl Model {
                 let covering: Vec<&ErrorCode> =
                     statuses.iter().flat_map(|status| self.contract.errors.matching(*status)).collect();
                 covering.iter().copied().find(|c| listed.iter().any(|l| l.name == c.name)).or(covering.first().copied())
+            })
+            .or_else(|| {
+                // A provider that answers errors in a 2xx body (Slack's `not_authed`,
+                // `invalid_arguments`): its body-matched code named like the failure.
+                let in_body: Vec<&ErrorCode> =
+                    self.codes_of(op).into_iter().filter(|c| c.body_match.is_some()).collect();
+                names
+                    .iter()
+                    .find_map(|needle| in_body.iter().copied().find(|c| c.name.to_ascii_uppercase().contains(needle)))
             })
     }
 

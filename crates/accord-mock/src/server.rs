@@ -13,7 +13,7 @@
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use accord_contract::wire::{ContentType, ParamLocation};
 use accord_contract::{AuthScheme, Contract, ErrorCode, Operation, Scenario, Step};
@@ -32,6 +32,7 @@ use crate::coerce;
 use crate::credentials::{Credential, Credentials, basic_credentials};
 use crate::deliver::{self, Delivery};
 use crate::listen;
+use crate::rate_headers;
 use crate::model::{Model, Problem, RouteMatch, includes};
 
 /// Header selecting the scenario a request plays (`X-Accord-Scenario: happy_path`).
@@ -119,6 +120,8 @@ pub(crate) struct Shared {
     quotas: Vec<TokenBucket>,
     http: accord_runtime::reqwest::Client,
     inner: Mutex<Inner>,
+    /// The OAuth 2.0 flows' codes and refresh tokens (`oauth.rs`).
+    oauth: crate::oauth::OAuthState,
 }
 
 #[derive(Default)]
@@ -225,6 +228,7 @@ impl Shared {
             quotas,
             http: accord_runtime::client::http_builder().build().unwrap_or_default(),
             inner: Mutex::new(Inner::default()),
+            oauth: crate::oauth::OAuthState::default(),
         }
     }
 
@@ -513,6 +517,13 @@ fn answer(
         {
             break 'reply issue_token(shared, name, headers, body);
         }
+        if let Some(answer) = crate::oauth::answer(&shared.oauth, contract, &method, path, query, headers, body) {
+            if let Some(token) = answer.issued {
+                shared.lock().tokens.insert(token);
+            }
+            let reply = Reply::json(answer.status, answer.body);
+            break 'reply answer.headers.into_iter().fold(reply, |reply, (name, value)| reply.header(&name, value));
+        }
         let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
         let (op, path_params) = match model.route_request(method.as_str(), path, &header, query) {
             RouteMatch::Found(op, params) => (op, params),
@@ -529,7 +540,8 @@ fn answer(
             }
         };
         exchange.operation = Some(op.name.clone());
-        if !authorized(shared, op, headers, query) {
+        let incoming = crate::signing::Incoming { method: method.as_str(), path, query, headers, body };
+        if !authorized(shared, op, &incoming) {
             let message = "missing or invalid credentials";
             break 'reply match model.auth_error(Some(op)) {
                 Some(code) => error_reply(model, code, 401, message),
@@ -548,15 +560,22 @@ fn answer(
         let buckets = shared.buckets.get(&op.name).into_iter().chain(&shared.quotas);
         for (index, bucket) in buckets.enumerate() {
             let limit = bucket.limit();
-            let now_unix = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
             let names = &contract.rate_limits;
+            let state = |remaining: u64, reset_after_seconds: u64| rate_headers::BucketState {
+                requests: limit.requests,
+                window_seconds: limit.window.as_secs(),
+                burst: limit.burst,
+                remaining,
+                reset_after_seconds,
+            };
             match bucket.try_take(tokio::time::Instant::now()) {
-                // The headers speak of the operation's own limit (the first bucket).
+                // The headers speak of the operation's own limit (the first bucket): the
+                // tokens left, and when the bucket is full again.
                 Ok(remaining) if index == 0 => {
-                    let window = limit.window.as_secs();
-                    rate_headers.extend(names.limit_header.clone().map(|n| (n, limit.requests.to_string())));
-                    rate_headers.extend(names.remaining_header.clone().map(|n| (n, remaining.to_string())));
-                    rate_headers.extend(names.reset_header.clone().map(|n| (n, (now_unix + window).to_string())));
+                    let missing = u64::from(limit.burst.max(1)).saturating_sub(remaining);
+                    let per_token = limit.window.as_secs_f64() / f64::from(limit.requests.max(1));
+                    let full_in = (missing as f64 * per_token).ceil() as u64;
+                    rate_headers.extend(rate_headers::headers(names, state(remaining, full_in), SystemTime::now()));
                 }
                 Ok(_) => {}
                 Err(wait) if step.is_none() => {
@@ -572,9 +591,7 @@ fn answer(
                         *slot = json!(seconds);
                     }
                     reply = reply.header("retry-after", seconds.to_string());
-                    reply.headers.extend(names.limit_header.clone().map(|n| (n, limit.requests.to_string())));
-                    reply.headers.extend(names.remaining_header.clone().map(|n| (n, "0".to_string())));
-                    reply.headers.extend(names.reset_header.clone().map(|n| (n, (now_unix + seconds).to_string())));
+                    reply.headers.extend(rate_headers::headers(names, state(0, seconds), SystemTime::now()));
                     break 'reply reply;
                 }
                 Err(_) => {}
@@ -635,7 +652,10 @@ fn answer(
                 };
             }
         }
-        let reply = with_headers(default_reply(op, &path_params), rate_headers);
+        let mut reply = with_headers(default_reply(op, &path_params), rate_headers);
+        if let Some(link) = crate::pagination::link_header(op, path, query, headers) {
+            reply = reply.header("link", link);
+        }
         remember(shared, op, headers, method, path, body, &reply);
         reply
     };
@@ -662,18 +682,29 @@ fn fill_declared_headers(shared: &Shared, operation: Option<&str>, mut reply: Re
         reply.raw_media_type = Some(media_type.unwrap_or(declared.content_type.media_type()).to_string());
     }
     let rates = &shared.contract().rate_limits;
-    let now_unix = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    // Rate-limit headers the answer lacks (rate limits not enforced, a scenario's answer):
+    // the operation's limit with a full bucket, or an empty one on a 429.
+    let rate = op.rate_limit.or(rates.default);
+    let state = rate_headers::BucketState {
+        requests: rate.map_or(100, |r| r.requests),
+        window_seconds: rate.map_or(60, |r| r.window_seconds),
+        burst: rate.map_or(100, |r| r.burst),
+        remaining: if reply.status == 429 { 0 } else { rate.map_or(100, |r| u64::from(r.burst)).saturating_sub(1) },
+        reset_after_seconds: if reply.status == 429 { 1 } else { rate.map_or(60, |r| r.window_seconds) },
+    };
+    let rate_values = rate_headers::headers(rates, state, SystemTime::now());
     for name in &declared.headers {
         let lower = name.to_ascii_lowercase();
-        let is = |header: &Option<String>| header.as_deref().is_some_and(|h| h.eq_ignore_ascii_case(name));
         let value = if lower == "retry-after" {
             "1".to_string()
-        } else if is(&rates.limit_header) {
-            op.rate_limit.map(|r| r.requests.to_string()).unwrap_or_else(|| "100".into())
-        } else if is(&rates.remaining_header) {
-            if reply.status == 429 { "0".into() } else { "1".into() }
-        } else if is(&rates.reset_header) {
-            (now_unix + 60).to_string()
+        } else if rate_headers::is_rate_header(rates, name) {
+            match rate_values.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                Some((_, value)) => value.clone(),
+                None => continue,
+            }
+        } else if let Some(example) = declared.header_examples.get(name) {
+            // The spec's own example (GitHub's `Link: <…?page=2>; rel="next"`).
+            example.clone()
         } else {
             "example".to_string()
         };
@@ -695,7 +726,17 @@ fn www_authenticate(contract: &Contract, op: &Operation) -> String {
     let preferred = op.auth.alternatives.iter().flatten().next().and_then(|name| contract.auth.credential(name));
     let challenge = match preferred.map(|credential| &credential.scheme) {
         Some(AuthScheme::Basic(_)) => "Basic",
-        Some(AuthScheme::OAuth2ClientCredentials(_) | AuthScheme::Bearer(_) | AuthScheme::ApiKey(_)) | None => "Bearer",
+        Some(AuthScheme::AwsSigV4(_)) => "AWS4-HMAC-SHA256",
+        Some(
+            AuthScheme::OAuth2ClientCredentials(_)
+            | AuthScheme::Bearer(_)
+            | AuthScheme::ApiKey(_)
+            | AuthScheme::OAuth2AuthorizationCode(_)
+            | AuthScheme::OAuth2JwtBearer(_)
+            | AuthScheme::GitHubApp(_)
+            | AuthScheme::HmacSignature(_),
+        )
+        | None => "Bearer",
     };
     format!("{challenge} realm=\"{}\"", contract.name)
 }
@@ -738,13 +779,13 @@ fn issue_token(shared: &Shared, name: &str, headers: &HeaderMap, body: &Bytes) -
 
 /// Whether the request meets the operation's requirement: any alternative, with an accepted
 /// value of every credential it names.
-fn authorized(shared: &Shared, op: &Operation, headers: &HeaderMap, query: &str) -> bool {
+fn authorized(shared: &Shared, op: &Operation, request: &crate::signing::Incoming<'_>) -> bool {
     let auth = &shared.contract().auth;
     if !auth.any() || op.auth.is_public() {
         return true;
     }
     let token_issued = |token: &str| shared.lock().tokens.contains(token);
-    shared.accepted.admit(auth, &op.auth, headers, query, &token_issued)
+    shared.accepted.admit(auth, &op.auth, request, &token_issued)
 }
 
 /// The scenario step this request plays, if any.
@@ -1094,7 +1135,13 @@ async fn control(shared: &Arc<Shared>, method: &Method, path: &str, body: &Bytes
             let mut inner = shared.lock();
             let deliveries = std::mem::take(&mut inner.deliveries);
             *inner = Inner { deliveries, ..Inner::default() };
+            shared.oauth.reset();
             Reply::json(200, json!({"reset": true}))
+        }
+        // Every refresh token of the OAuth 2.0 flows revoked (oauth.rs).
+        ("POST", "/oauth/revoke") => {
+            shared.oauth.revoke();
+            Reply::json(200, json!({"revoked": true}))
         }
         ("GET", "/exchanges") => Reply::json(200, json!(shared.lock().log)),
         ("GET", "/webhooks") => Reply::json(200, json!(shared.lock().deliveries)),

@@ -294,6 +294,28 @@ pub async fn verify(contract: &Contract, options: &VerifyOptions) -> Report {
         }
         (true, false, _) => Credentials::new(),
     };
+    // The OAuth 2.0 flows (authorization code, JWT bearer, GitHub App) run once per run.
+    let credentials =
+        match tokio::time::timeout_at(deadline, crate::oauth::run_flows(&http, &contract, credentials, &base)).await {
+            Ok(Ok(credentials)) => credentials,
+            Ok(Err(message)) => {
+                report.scenarios = contract
+                    .scenarios
+                    .iter()
+                    .map(|scenario| ScenarioResult {
+                        scenario: scenario.name.clone(),
+                        verdict: Verdict::Fail,
+                        reason: Some(format!("no access token: {message}")),
+                        steps: Vec::new(),
+                    })
+                    .collect();
+                return report;
+            }
+            Err(_) => {
+                report.scenarios = not_run(deadline_reason("while running the OAuth 2.0 flows"));
+                return report;
+            }
+        };
     // The access token of the first OAuth2 credential given (one token per run).
     let oauth = contract.auth.oauth2().find_map(|(name, oauth)| Some((credentials.get(name)?, oauth)));
     let token = match oauth {
@@ -721,6 +743,14 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
         Some(code) => format!("{} {code}", step.status),
         None => step.status.to_string(),
     };
+    let signers = crate::signing::signers(&contract.auth, &op.auth, context.credentials, expects_auth_error);
+    let request = match crate::signing::sign(context.http, &signers, request).await {
+        Ok(request) => request,
+        Err(message) => {
+            let deviations = vec![Problem { at: "signing".into(), message }];
+            return StepResult { request: request_label, expected, actual: "not sent".into(), body_bytes: 0, deviations };
+        }
+    };
     let response = match request.send().await {
         Ok(response) => response,
         Err(error) => {
@@ -831,6 +861,15 @@ pub fn check_response(
             }
         }
     };
+    // A code the provider answers in the body (spec `when`; Slack's 200 with `"ok": false`):
+    // the body is that code's, not the declared success.
+    let body_matched: Option<String> = body.as_ref().and_then(|body| {
+        codes_for_status
+            .iter()
+            .find(|c| c.body_match.as_ref().is_some_and(|test| test.holds(body)))
+            .map(|c| c.name.clone())
+    });
+    let declared = if body_matched.is_some() { None } else { declared };
     // The code the body carries.
     let raw_code = match (&contract.errors.code_pointer, &body) {
         (Some(pointer), Some(body)) => body.pointer(pointer).map(text),
@@ -855,7 +894,7 @@ pub fn check_response(
                 .map(|c| c.name.clone())
                 .unwrap_or_else(|| raw.clone()),
         ),
-        None => by_status(),
+        None => body_matched.or_else(by_status),
     };
     // The schema the body must satisfy: the declared response's, else the envelope of the
     // code it names (or of any code with this status).

@@ -117,6 +117,7 @@ fn rate_limiter_reserve(bencher: divan::Bencher) {
         quotas: vec![per_second(u32::MAX)],
         remaining_header: Some("X-RateLimit-Remaining"),
         reset_header: Some("X-RateLimit-Reset"),
+        ..RateLimitConfig::default()
     });
     bencher.bench_local(|| black_box(limiter.reserve(black_box("get_order"), tokio::time::Instant::now())));
 }

@@ -20,13 +20,27 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use base64::Engine as _;
-use serde::Deserialize;
 use tokio::sync::Mutex;
 
 use crate::error::TransportError;
 use crate::secret::Secret;
 
+pub mod signing;
+#[cfg(feature = "sigv4")]
+pub mod sigv4;
+
 pub use accord_contract::wire::ApiKeyLocation;
+
+// OAuth 2.0 flows beyond client credentials (issue 17): token store, token endpoint,
+// authorization code + PKCE (feature `oauth2-code`), JWT grants and GitHub Apps (`jwt`).
+#[cfg(feature = "jwt")]
+pub mod jwt;
+#[cfg(feature = "oauth2-code")]
+pub mod oauth2;
+#[cfg(feature = "oauth2-code")]
+pub mod pkce;
+pub mod token_endpoint;
+pub mod token_store;
 
 /// OAuth 2.0 client id and secret.
 #[derive(Clone)]
@@ -93,6 +107,9 @@ pub enum Auth {
     OAuth2(OAuth2),
     /// A user-supplied scheme (request signing, a token from a vault).
     Custom(Arc<dyn Authenticate>),
+    /// OAuth 2.0 authorization code with PKCE and refresh tokens ([`oauth2::AuthorizationCode`]).
+    #[cfg(feature = "oauth2-code")]
+    AuthorizationCode(Arc<oauth2::AuthorizationCode>),
 }
 
 /// The state of an access token a client caches ([`OAuth2::token_status`]).
@@ -137,7 +154,11 @@ impl Auth {
                 push(&oauth.credentials.client_id);
                 push(oauth.credentials.client_secret.expose());
             }
+            // A user's own scheme, and the authorization-code flow, whose access token belongs
+            // to one user and rotates: not keyed, so never cached per credential.
             Auth::Custom(_) => return false,
+            #[cfg(feature = "oauth2-code")]
+            Auth::AuthorizationCode(_) => return false,
         }
         true
     }
@@ -183,6 +204,8 @@ impl fmt::Debug for Auth {
                 oauth.token_url, oauth.credentials.client_id
             ),
             Auth::Custom(custom) => write!(f, "Auth::Custom({custom:?})"),
+            #[cfg(feature = "oauth2-code")]
+            Auth::AuthorizationCode(flow) => write!(f, "Auth::AuthorizationCode({flow:?})"),
         }
     }
 }
@@ -196,6 +219,7 @@ pub struct OAuth2 {
     cache: Mutex<Option<CachedToken>>,
     generations: AtomicU64,
     token_requests: AtomicU64,
+    retry: token_endpoint::TokenRetry,
 }
 
 struct CachedToken {
@@ -203,13 +227,6 @@ struct CachedToken {
     refresh_at: Instant,
     expires_at: Instant,
     generation: CredentialGeneration,
-}
-
-#[derive(Deserialize)]
-struct TokenResponse {
-    access_token: String,
-    #[serde(default)]
-    expires_in: Option<u64>,
 }
 
 impl OAuth2 {
@@ -229,6 +246,7 @@ impl OAuth2 {
             cache: Mutex::new(None),
             generations: AtomicU64::new(0),
             token_requests: AtomicU64::new(0),
+            retry: token_endpoint::TokenRetry::default(),
         }
     }
 
@@ -251,38 +269,37 @@ impl OAuth2 {
         if !self.scopes.is_empty() {
             form.push(("scope", self.scopes.join(" ")));
         }
-        let form_body = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(form.iter().map(|(k, v)| (*k, v.as_str())))
-            .finish();
-        // RFC 6749 §2.3.1: client credentials in HTTP basic auth.
-        let response = http
-            .post(&self.token_url)
-            .basic_auth(&self.credentials.client_id, Some(self.credentials.client_secret.expose()))
-            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(form_body)
-            .send()
-            .await
-            .map_err(TransportError::from_reqwest)?;
-        let status = response.status();
-        if !status.is_success() {
-            // A 5xx is the token endpoint's trouble and may pass; a 4xx means the credentials
-            // were refused, which no retry fixes.
-            let kind = if status.is_server_error() {
-                crate::error::TransportErrorKind::Network
-            } else {
-                crate::error::TransportErrorKind::Invalid
-            };
-            return Err(TransportError::new(kind, format!("token endpoint answered {status}")));
+        // RFC 6749 §2.3.1: client credentials in HTTP basic auth; the request retried as
+        // `token_retry` says (token_endpoint::TokenRequest).
+        let client = token_endpoint::ClientAuthentication::SecretBasic(self.credentials.clone());
+        let clock = token_endpoint::WallClock::new();
+        let token = token_endpoint::TokenRequest {
+            http,
+            url: &self.token_url,
+            form,
+            client: Some(&client),
+            bearer: None,
+            retry: self.retry,
+            clock: &clock,
         }
-        let token: TokenResponse = response.json().await.map_err(TransportError::from_reqwest)?;
-        let lifetime = Duration::from_secs(token.expires_in.unwrap_or(3_600));
-        let refresh_at = Instant::now() + lifetime.saturating_sub(self.refresh_before_expiry);
+        .send()
+        .await?;
+        let expiry = clock.instant_at(token.expires_at_unix(&clock, Duration::from_secs(3_600)));
+        let refresh_at = expiry.checked_sub(self.refresh_before_expiry).unwrap_or(expiry);
         let access_token = Secret::new(token.access_token);
         let generation = CredentialGeneration(self.generations.fetch_add(1, Ordering::Relaxed) + 1);
-        let expires_at = Instant::now() + lifetime;
+        let expires_at = expiry;
         *cache = Some(CachedToken { access_token: access_token.clone(), refresh_at, expires_at, generation });
         crate::metrics::token_refresh("fetch");
         Ok((access_token, generation))
+    }
+
+    /// The same grant with its token request retried as `retry` says (seed 002's
+    /// `token_refresh.retry_attempts` and `retry_delay_seconds`), apart from the operation's
+    /// retries.
+    pub fn with_retry(mut self, retry: token_endpoint::TokenRetry) -> Self {
+        self.retry = retry;
+        self
     }
 
     /// Forgets the cached token if it is still the one of generation `used` (after a
@@ -333,10 +350,9 @@ impl Authenticate for Auth {
                 Auth::ApiKey { location: ApiKeyLocation::Query, name, key } => {
                     (request.query(&[(name.as_str(), key.expose())]), static_credentials)
                 }
-                Auth::Bearer(token) => (
-                    request.header(reqwest::header::AUTHORIZATION, sensitive(&format!("Bearer {}", token.expose()))?),
-                    static_credentials,
-                ),
+                Auth::Bearer(token) => {
+                    (request.header(reqwest::header::AUTHORIZATION, bearer_header(token)?), static_credentials)
+                }
                 Auth::Basic { username, password } => {
                     let encoded =
                         base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose()));
@@ -347,10 +363,11 @@ impl Authenticate for Auth {
                 }
                 Auth::OAuth2(oauth) => {
                     let (token, generation) = oauth.access_token(http).await?;
-                    let value = sensitive(&format!("Bearer {}", token.expose()))?;
-                    (request.header(reqwest::header::AUTHORIZATION, value), generation)
+                    (request.header(reqwest::header::AUTHORIZATION, bearer_header(&token)?), generation)
                 }
                 Auth::Custom(custom) => custom.authenticate(http, request).await?,
+                #[cfg(feature = "oauth2-code")]
+                Auth::AuthorizationCode(flow) => flow.authenticate(http, request).await?,
             })
         })
     }
@@ -363,6 +380,8 @@ impl Authenticate for Auth {
                     true
                 }
                 Auth::Custom(custom) => custom.refresh(used).await,
+                #[cfg(feature = "oauth2-code")]
+                Auth::AuthorizationCode(flow) => flow.refresh(used).await,
                 _ => false,
             }
         })
@@ -519,6 +538,11 @@ impl fmt::Debug for Credentials {
         // `Auth`'s own Debug hides every secret.
         f.debug_struct("Credentials").field("held", &self.held).field("anonymous", &self.anonymous).finish()
     }
+}
+
+/// `Bearer <token>` as a sensitive header value (RFC 6750 §2.1).
+fn bearer_header(token: &Secret) -> Result<reqwest::header::HeaderValue, TransportError> {
+    sensitive(&format!("Bearer {}", token.expose()))
 }
 
 /// A header value marked sensitive, so that reqwest and hyper never print it.

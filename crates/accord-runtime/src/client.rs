@@ -95,6 +95,11 @@ pub struct ClientConfig {
     pub cache: Option<crate::cache::CacheConfig>,
     /// Circuit breaking (spec `circuit_breaker`); `None`: none.
     pub circuit_breaker: Option<CircuitBreakerConfig>,
+    /// Named servers' base URLs (spec `servers`: Stripe's `files.stripe.com`), where requests
+    /// naming them ([`RequestSpec::server`]) go.
+    pub servers: Vec<(&'static str, String)>,
+    /// A client certificate (mTLS) and extra trusted roots; default none.
+    pub tls: crate::tls::TlsConfig,
 }
 
 impl ClientConfig {
@@ -113,6 +118,8 @@ impl ClientConfig {
             #[cfg(feature = "cache")]
             cache: None,
             circuit_breaker: None,
+            servers: Vec::new(),
+            tls: crate::tls::TlsConfig::default(),
         }
     }
 }
@@ -129,6 +136,8 @@ struct Inner {
     http: reqwest::Client,
     base_url: String,
     origin: url::Origin,
+    /// Named servers: name, base URL without a trailing slash, origin.
+    servers: Vec<(&'static str, String, url::Origin)>,
     auth: Auth,
     credentials: Credentials,
     default_headers: Vec<DefaultHeader>,
@@ -167,12 +176,17 @@ impl Client {
     pub fn new(config: ClientConfig) -> Result<Self, TransportError> {
         let parsed = url::Url::parse(&config.base_url)
             .map_err(|e| TransportError::message(format!("invalid base URL `{}`: {e}", config.base_url)))?;
-        let http = http_builder()
+        let mut servers = Vec::with_capacity(config.servers.len());
+        for (name, url) in &config.servers {
+            let parsed = url::Url::parse(url)
+                .map_err(|e| TransportError::message(format!("invalid base URL `{url}` of server `{name}`: {e}")))?;
+            servers.push((*name, url.trim_end_matches('/').to_string(), parsed.origin()));
+        }
+        let builder = http_builder()
             .connect_timeout(config.timeouts.connect)
             .timeout(config.timeouts.attempt)
-            .user_agent(config.user_agent)
-            .build()
-            .map_err(TransportError::from_reqwest)?;
+            .user_agent(config.user_agent);
+        let http = config.tls.apply(builder)?.build().map_err(TransportError::from_reqwest)?;
         let host = parsed.host_str().unwrap_or_default().to_string();
         let port = parsed.port_or_known_default().unwrap_or_default();
         Ok(Client {
@@ -185,6 +199,7 @@ impl Client {
                 http,
                 base_url: config.base_url.trim_end_matches('/').to_string(),
                 origin: parsed.origin(),
+                servers,
                 auth: config.auth,
                 credentials: config.credentials,
                 default_headers: config.default_headers,
@@ -201,9 +216,28 @@ impl Client {
         &self.inner.base_url
     }
 
+    /// The base URL of named server `server` (spec `servers`), or the base URL for `None` or a
+    /// server the client was not given.
+    pub fn server_base_url(&self, server: Option<&str>) -> &str {
+        server
+            .and_then(|name| self.inner.servers.iter().find(|(n, _, _)| *n == name))
+            .map_or(&self.inner.base_url, |(_, url, _)| url)
+    }
+
+    /// Whether `origin` is the API's: the base URL's or a named server's.
+    fn is_own_origin(&self, origin: &url::Origin) -> bool {
+        *origin == self.inner.origin || self.inner.servers.iter().any(|(_, _, own)| own == origin)
+    }
+
     /// The authentication this client applies to every request.
     pub fn auth(&self) -> &Auth {
         &self.inner.auth
+    }
+
+    /// The HTTP client requests go through (for a token request outside an operation, such
+    /// as an authorization code exchange).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.inner.http
     }
 
     /// The named credentials this client applies by each request's requirement.
@@ -531,8 +565,8 @@ impl Client {
     fn server_delay(&self, raw: &RawResponse) -> Option<Duration> {
         let now = SystemTime::now();
         crate::retry::retry_after(&raw.headers, now).or_else(|| {
-            let reset = self.inner.rate_limiter.as_ref()?.config().reset_header?;
-            crate::retry::reset_delay(&raw.headers, reset, now)
+            let shape = self.inner.rate_limiter.as_ref()?.config().header_shape();
+            shape.read(&raw.headers, now).reset_after
         })
     }
 
@@ -583,7 +617,7 @@ impl Client {
         }
         // The pairs are already encoded by their style (`crate::style`), so they are
         // joined as they are: reqwest's `query` would encode the separators again.
-        let mut url = format!("{}{}", self.inner.base_url, request.path);
+        let mut url = format!("{}{}", self.server_base_url(request.server), request.path);
         if !request.query.is_empty() {
             url.push(if url.contains('?') { '&' } else { '?' });
             url.push_str(&crate::style::query_string(&request.query));
@@ -606,7 +640,7 @@ impl Client {
                     Err(e) => return (Err(TransportError::message(format!("invalid URL: {e}"))), Default::default()),
                 };
                 // Credentials go only to the API's own origin, whatever a link says.
-                if parsed.origin() != self.inner.origin {
+                if !self.is_own_origin(&parsed.origin()) {
                     return (
                         Err(TransportError::message("a next-page link points outside the API's origin; not followed")),
                         Default::default(),
@@ -651,6 +685,8 @@ fn transport_kind_name(kind: TransportErrorKind) -> &'static str {
         TransportErrorKind::Network => "network",
         TransportErrorKind::Invalid => "invalid",
         TransportErrorKind::CircuitOpen => "circuit_open",
+        TransportErrorKind::ReauthorizationRequired => "reauthorization_required",
+        TransportErrorKind::Tls => "tls",
     }
 }
 

@@ -21,6 +21,13 @@ pub enum TransportErrorKind {
     /// The request could not be built (invalid URL or header value, token endpoint refused
     /// the credentials): retrying cannot help.
     Invalid,
+    /// TLS refused: the server's certificate was not trusted, or the server refused the
+    /// client's (none sent where mTLS is required, or one it does not accept): retrying
+    /// with the same certificates cannot help.
+    Tls,
+    /// The user must authorize the client again: no OAuth 2.0 tokens are stored, or the
+    /// authorization server refused the refresh token (`invalid_grant`, RFC 6749 §5.2).
+    ReauthorizationRequired,
     /// A circuit breaker is open: the request was not sent ([`TransportError::circuit_open`]
     /// says which circuit and when it will let a probe through). Never retried.
     CircuitOpen,
@@ -54,7 +61,9 @@ pub struct TransportError {
 impl TransportError {
     /// A transport error from reqwest, classified by [`TransportErrorKind`].
     pub fn from_reqwest(error: reqwest::Error) -> Self {
-        let kind = if error.is_timeout() {
+        let kind = if crate::tls::is_tls_failure(&error) {
+            TransportErrorKind::Tls
+        } else if error.is_timeout() {
             TransportErrorKind::Timeout
         } else if error.is_connect() {
             TransportErrorKind::Connect

@@ -161,6 +161,9 @@ fn credential_state(auth: &Auth) -> CredentialState {
             TokenStatus::Fetching => CredentialState::Token { valid: false, expires_in_s: None, fetching: true },
         },
         Auth::Custom(_) => CredentialState::Custom,
+        // The flow's tokens live in its `TokenStore`, which the report does not read.
+        #[cfg(feature = "oauth2-code")]
+        Auth::AuthorizationCode(_) => CredentialState::Custom,
     }
 }
 

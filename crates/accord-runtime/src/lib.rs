@@ -25,7 +25,9 @@ pub mod response;
 pub mod retry;
 pub mod secret;
 pub mod store;
+pub mod server;
 pub mod style;
+pub mod tls;
 pub mod types;
 /// Webhook decoding and signature verification (runtime feature `webhooks`, on when the spec
 /// declares webhooks).
@@ -51,7 +53,7 @@ pub use policy::{RateLimit, RetryPolicy, RetryStrategy, Timeouts};
 pub use rate_limit::RateLimitConfig;
 pub use request::RequestSpec;
 pub use response::{ClientError, RawBody, RawResponse, Response};
-pub use retry::{ClassifyRetry, ErrorRule, RetryBudgetSettings, StatusClassifier, StatusPattern};
+pub use retry::{BodyMatch, BodyTest, ClassifyRetry, ErrorRule, RetryBudgetSettings, StatusClassifier, StatusPattern};
 pub use secret::Secret;
 
 // Re-exported so that generated crates depend on accord-runtime alone.

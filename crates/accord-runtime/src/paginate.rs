@@ -56,6 +56,17 @@ pub enum PageStyle {
         /// Pointer of the items array.
         items: Option<&'static str>,
     },
+    /// The next page is the RFC 8288 `Link` header's `rel="next"` URL, followed as it is, which
+    /// carries an opaque cursor in query parameter `param` (Shopify REST's `page_info`:
+    /// shopify.dev/docs/api/usage/pagination-rest); a page without `rel="next"` is the last.
+    /// Unlike [`PageStyle::Page`], no page number is counted: the cursor is the server's.
+    LinkCursor {
+        /// Cursor parameter of the linked URL (`page_info`); a link without it is refused,
+        /// since following it would not be cursor pagination.
+        param: &'static str,
+        /// Pointer of the items array.
+        items: Option<&'static str>,
+    },
     /// The body carries the next page's URL, absolute or relative to the base URL's origin
     /// (Twilio's `next_page_uri`); `null` or absent ends the list.
     NextUrl {
@@ -72,7 +83,8 @@ impl PageStyle {
             PageStyle::Cursor { items, .. }
             | PageStyle::Page { items, .. }
             | PageStyle::Offset { items, .. }
-            | PageStyle::NextUrl { items, .. } => items,
+            | PageStyle::NextUrl { items, .. }
+            | PageStyle::LinkCursor { items, .. } => items,
         }
     }
 
@@ -119,6 +131,23 @@ impl PageStyle {
                 let Some(link) = link_target(headers, "next") else { return Ok(None) };
                 let mut request = current.clone();
                 request.absolute_url = Some(resolve(base_url, &link)?);
+                request.query.clear();
+                request
+            }
+            PageStyle::LinkCursor { param, .. } => {
+                let Some(link) = link_target(headers, "next") else { return Ok(None) };
+                let url = resolve(base_url, &link)?;
+                let has_cursor = url::Url::parse(&url)
+                    .map(|parsed| parsed.query_pairs().any(|(name, value)| name == param && !value.is_empty()))
+                    .unwrap_or(false);
+                if !has_cursor {
+                    return Err(TransportError::message(format!(
+                        "the `Link` next page of `{}` carries no `{param}` cursor",
+                        current.operation
+                    )));
+                }
+                let mut request = current.clone();
+                request.absolute_url = Some(url);
                 request.query.clear();
                 request
             }
@@ -310,8 +339,9 @@ fn raw_pages<E: ClientError>(
                     // for them with deeper values skipped, so no depth in the body fails here.
                     let body = de::navigation_value(&raw.body, de::NAVIGATION_DEPTH)
                         .map_err(|e| E::decode(DecodeError::new(raw.status, e.to_string(), &raw.body)))?;
-                    let next =
-                        style.next_request(&request, &body, &raw.headers, client.base_url()).map_err(E::transport)?;
+                    let next = style
+                        .next_request(&request, &body, &raw.headers, client.server_base_url(request.server))
+                        .map_err(E::transport)?;
                     Ok(Some((raw, next)))
                 }
             })
@@ -405,6 +435,54 @@ mod tests {
         let next = untotalled.next_request(&request(), &json!([1]), &headers, "https://x.test").unwrap().unwrap();
         assert_eq!(next.query, vec![("offset".to_string(), "1".to_string())]);
         assert!(untotalled.next_request(&next, &json!([]), &headers, "https://x.test").unwrap().is_none());
+    }
+
+    #[test]
+    fn link_cursors_follow_rel_next_until_it_is_gone() {
+        // The header as Shopify documents it (shopify.dev/docs/api/usage/pagination-rest).
+        let style = PageStyle::LinkCursor { param: "page_info", items: Some("/orders") };
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "link",
+            HeaderValue::from_static(
+                r#"<https://shop.myshopify.com/admin/api/2024-01/orders.json?page_info=abc&limit=50>; rel="next""#,
+            ),
+        );
+        let mut first = request();
+        first.query.push(("status".into(), "any".into()));
+        let base = "https://shop.myshopify.com/admin/api/2024-01";
+        let page = json!({"orders": [{"id": 1}]});
+        let next = style.next_request(&first, &page, &headers, base).unwrap().unwrap();
+        assert_eq!(
+            next.absolute_url.as_deref(),
+            Some("https://shop.myshopify.com/admin/api/2024-01/orders.json?page_info=abc&limit=50")
+        );
+        // The first request's own parameters are not sent again: the link is the whole request.
+        assert!(next.query.is_empty());
+        // A previous link alone ends the list.
+        headers.insert(
+            "link",
+            HeaderValue::from_static(
+                r#"<https://shop.myshopify.com/admin/api/2024-01/orders.json?page_info=xyz>; rel="previous""#,
+            ),
+        );
+        assert!(style.next_request(&next, &page, &headers, base).unwrap().is_none());
+        // A next link without the cursor is not this style: an error, not a page-number loop.
+        headers.insert(
+            "link",
+            HeaderValue::from_static(
+                r#"<https://shop.myshopify.com/admin/api/2024-01/orders.json?page=2>; rel="next""#,
+            ),
+        );
+        assert!(style.next_request(&first, &page, &headers, base).is_err());
+        // A link that repeats the current page is an error, not an endless loop.
+        headers.insert(
+            "link",
+            HeaderValue::from_static(
+                r#"<https://shop.myshopify.com/admin/api/2024-01/orders.json?page_info=abc&limit=50>; rel="next""#,
+            ),
+        );
+        assert!(style.next_request(&next, &page, &headers, base).is_err());
     }
 
     #[test]

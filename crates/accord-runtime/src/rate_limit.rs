@@ -13,6 +13,11 @@ use tokio::time::Instant;
 
 use crate::policy::RateLimit;
 
+mod headers;
+
+pub use accord_contract::wire::ResetUnit;
+pub use headers::{HeaderShape, ServerReport, ietf_ratelimit, usage_remaining};
+
 /// A token bucket: holds at most `burst` tokens and gains `requests / window` tokens per
 /// second. Taking a token from an empty bucket reserves a future one, so waiters are served
 /// in order and never poll.
@@ -137,6 +142,26 @@ pub struct RateLimitConfig {
     /// Response header with the server's window reset, Unix seconds or delta-seconds
     /// (`X-RateLimit-Reset`).
     pub reset_header: Option<&'static str>,
+    /// What the reset header's number counts (`ResetUnit::Auto`: by size).
+    pub reset_unit: ResetUnit,
+    /// Response header with `used/limit` in one value (Shopify's
+    /// `X-Shopify-Shop-Api-Call-Limit: 32/40`).
+    pub usage_header: Option<&'static str>,
+    /// Read the IETF `RateLimit` field (draft-ietf-httpapi-ratelimit-headers-10).
+    pub ietf_fields: bool,
+}
+
+impl RateLimitConfig {
+    /// Where the server reports its window.
+    pub fn header_shape(&self) -> HeaderShape {
+        HeaderShape {
+            remaining_header: self.remaining_header,
+            reset_header: self.reset_header,
+            reset_unit: self.reset_unit,
+            usage_header: self.usage_header,
+            ietf_fields: self.ietf_fields,
+        }
+    }
 }
 
 /// The buckets of one client, shared by its clones.
@@ -191,18 +216,12 @@ impl RateLimiter {
         due - now
     }
 
-    /// Tightens the operation's bucket from the declared rate-limit response headers.
+    /// Tightens the operation's bucket from the declared rate-limit response headers, in
+    /// their declared shape ([`HeaderShape`]).
     pub fn observe(&self, operation: &str, headers: &HeaderMap) {
         let Some(bucket) = self.bucket(operation) else { return };
-        let remaining = self
-            .config
-            .remaining_header
-            .and_then(|name| headers.get(name))
-            .and_then(|value| value.to_str().ok())
-            .and_then(|text| text.trim().parse::<u64>().ok());
-        let reset_after =
-            self.config.reset_header.and_then(|name| crate::retry::reset_delay(headers, name, SystemTime::now()));
-        bucket.observe(Instant::now(), remaining, reset_after);
+        let report = self.config.header_shape().read(headers, SystemTime::now());
+        bucket.observe(Instant::now(), report.remaining, report.reset_after);
     }
 
     /// The configuration this limiter enforces.
@@ -245,6 +264,37 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn shopifys_call_limit_header_tightens_the_bucket() {
+        // Shopify's leaky bucket: 40 requests, 2 per second leak.
+        let limiter = RateLimiter::new(RateLimitConfig {
+            default: Some(RateLimit { requests: 2, window: Duration::from_secs(1), burst: 40 }),
+            usage_header: Some("x-shopify-shop-api-call-limit"),
+            ..RateLimitConfig::default()
+        });
+        let start = Instant::now();
+        let mut headers = HeaderMap::new();
+        headers.insert("x-shopify-shop-api-call-limit", reqwest::header::HeaderValue::from_static("40/40"));
+        limiter.observe("list_orders", &headers);
+        // The server's bucket is full: the next request waits for one leak (0.5 s), not 0.
+        let waited = limiter.acquire("list_orders").await;
+        assert_eq!(waited, Duration::from_millis(500));
+        assert_eq!(Instant::now() - start, Duration::from_millis(500));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_ietf_ratelimit_field_holds_requests_until_its_reset() {
+        let limiter = RateLimiter::new(RateLimitConfig {
+            default: Some(per_minute(100, 100)),
+            ietf_fields: true,
+            ..RateLimitConfig::default()
+        });
+        let mut headers = HeaderMap::new();
+        headers.insert("ratelimit", reqwest::header::HeaderValue::from_static(r#""default";r=0;t=30"#));
+        limiter.observe("list", &headers);
+        assert_eq!(limiter.acquire("list").await, Duration::from_secs(30));
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn quotas_apply_to_every_operation() {
         let limiter = RateLimiter::new(RateLimitConfig {
             default: Some(per_minute(100, 100)),
@@ -252,6 +302,9 @@ mod tests {
             quotas: vec![RateLimit { requests: 2, window: Duration::from_secs(86_400), burst: 2 }],
             remaining_header: None,
             reset_header: None,
+            reset_unit: ResetUnit::Auto,
+            usage_header: None,
+            ietf_fields: false,
         });
         let start = Instant::now();
         assert_eq!(limiter.reserve("list", start), start);

@@ -56,6 +56,9 @@ pub struct RequestSpec {
     /// The credentials it must carry (the operation's requirement); by default any one the
     /// client holds.
     pub auth: crate::auth::Requirement,
+    /// The named server it goes to (spec `servers`, [`crate::ClientConfig::servers`]) instead
+    /// of the base URL.
+    pub server: Option<&'static str>,
 }
 
 impl RequestSpec {
@@ -71,6 +74,7 @@ impl RequestSpec {
             idempotency_header: None,
             absolute_url: None,
             auth: crate::auth::Requirement::AnyOne,
+            server: None,
         }
     }
 

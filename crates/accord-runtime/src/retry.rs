@@ -13,7 +13,7 @@ use reqwest::header::HeaderMap;
 use crate::error::{TransportError, TransportErrorKind};
 use crate::policy::RetryStrategy;
 use crate::response::RawResponse;
-pub use accord_contract::wire::StatusPattern;
+pub use accord_contract::wire::{BodyMatch, BodyTest, ResetUnit, StatusPattern};
 
 mod decision;
 
@@ -40,7 +40,7 @@ pub trait ClassifyRetry: Send + Sync + fmt::Debug {
 
 /// One declared error code, as the classifier needs it (a code declared with several
 /// statuses is one rule per status).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorRule {
     /// The status it comes with: exact, a range (`4XX`) or `default`.
     pub status: StatusPattern,
@@ -49,6 +49,10 @@ pub struct ErrorRule {
     pub code: Option<&'static str>,
     /// Its declared strategy.
     pub strategy: RetryStrategy,
+    /// For a code the provider answers in the body (spec `when`; Slack's `{"ok": false}`
+    /// with HTTP 200): the test its body must pass. Such a rule applies only when it does,
+    /// before any rule matched by status alone; `None` for a code matched by status.
+    pub body: Option<BodyMatch>,
 }
 
 /// Classifies by the spec's declared error codes: of the rules whose pattern covers the
@@ -60,6 +64,12 @@ pub struct ErrorRule {
 /// a retry rule of its own). Undeclared outcomes follow the usual HTTP meaning: 408 and 5xx
 /// are retried with backoff, 429 after `Retry-After` (RFC 6585 §4), connect, timeout and
 /// reset failures with backoff, everything else not at all.
+///
+/// Codes matched by their body (spec `when`, [`ErrorRule::body`]) come first: when a rule
+/// with a body test covers the status, the body is parsed and the rules whose test holds
+/// decide (by the code read from the body when they disagree). So a Slack `200` with
+/// `{"ok": false, "error": "ratelimited"}` retries as its code says, and a success is
+/// never read twice unless the spec declares such codes for its status.
 #[derive(Debug, Clone, Copy)]
 pub struct StatusClassifier {
     /// JSON pointer of the error code in error bodies (spec `errors.code`), read only when
@@ -87,12 +97,18 @@ impl ClassifyRetry for StatusClassifier {
         let raw = match outcome {
             Outcome::Transport(error) => {
                 return match error.kind() {
-                    TransportErrorKind::Invalid | TransportErrorKind::CircuitOpen => RetryStrategy::Never,
+                    TransportErrorKind::Invalid | TransportErrorKind::CircuitOpen | TransportErrorKind::ReauthorizationRequired | TransportErrorKind::Tls => RetryStrategy::Never,
                     _ => RetryStrategy::Backoff,
                 };
             }
             Outcome::Response(raw) => raw,
         };
+        // Only specs declaring body-matched codes for this status pay for reading the body.
+        if self.rules.iter().any(|rule| rule.body.is_some() && rule.status.matches(raw.status))
+            && let Some(strategy) = self.by_body(raw)
+        {
+            return strategy;
+        }
         if raw.status < 400 {
             return RetryStrategy::Never;
         }
@@ -102,7 +118,9 @@ impl ClassifyRetry for StatusClassifier {
             let candidates: Vec<&ErrorRule> = self
                 .rules
                 .iter()
-                .filter(|rule| rule.status.specificity() == specificity && rule.status.matches(raw.status))
+                .filter(|rule| {
+                    rule.body.is_none() && rule.status.specificity() == specificity && rule.status.matches(raw.status)
+                })
                 .collect();
             let Some(first) = candidates.first() else { continue };
             if candidates.iter().all(|rule| rule.strategy == first.strategy) {
@@ -125,42 +143,93 @@ impl ClassifyRetry for StatusClassifier {
 impl StatusClassifier {
     /// The error code at [`StatusClassifier::code_pointer`] in a JSON body, as text.
     fn body_code(&self, raw: &RawResponse) -> Option<String> {
-        let pointer = self.code_pointer?;
         let value: serde_json::Value = serde_json::from_slice(&raw.body).ok()?;
-        match value.pointer(pointer)? {
+        self.code_in(&value)
+    }
+
+    fn code_in(&self, value: &serde_json::Value) -> Option<String> {
+        match value.pointer(self.code_pointer?)? {
             serde_json::Value::String(text) => Some(text.clone()),
             other => Some(other.to_string()),
         }
+    }
+
+    /// The strategy of the body-matched rules whose status and body test hold, if any: the
+    /// one rule, all of them when they agree, else the one the body's code names (or the one
+    /// without a code).
+    fn by_body(&self, raw: &RawResponse) -> Option<RetryStrategy> {
+        let value: serde_json::Value = serde_json::from_slice(&raw.body).ok()?;
+        let candidates: Vec<&ErrorRule> = self
+            .rules
+            .iter()
+            .filter(|rule| rule.status.matches(raw.status) && rule.body.as_ref().is_some_and(|test| test.holds(&value)))
+            .collect();
+        let first = candidates.first()?;
+        if candidates.iter().all(|rule| rule.strategy == first.strategy) {
+            return Some(first.strategy);
+        }
+        let code = self.code_in(&value);
+        candidates
+            .iter()
+            .find(|rule| rule.code.is_some() && rule.code == code.as_deref())
+            .or_else(|| candidates.iter().find(|rule| rule.code.is_none()))
+            .map(|rule| rule.strategy)
     }
 }
 
 /// The delay a `Retry-After` header asks for (RFC 9110 §10.2.3): delta-seconds (`120`) or an
 /// HTTP-date (`Wed, 21 Oct 2015 07:28:00 GMT`, measured from `now`; a date in the past means
 /// no delay). `None` when the header is absent or unreadable.
+///
+/// Leniently, a fractional delay (`2.0`, `0.5`) is read as that many seconds: RFC 9110's
+/// delay-seconds is `1*DIGIT`, but Shopify sends `Retry-After: 2.0` on its 429s
+/// (https://shopify.dev/docs/api/usage/limits), and waiting what the server meant beats
+/// ignoring it.
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let text = headers.get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim();
     if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
         return text.parse::<u64>().ok().map(Duration::from_secs);
+    }
+    if let Some((whole, fraction)) = text.split_once('.')
+        && !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+    {
+        return text.parse::<f64>().ok().and_then(|seconds| Duration::try_from_secs_f64(seconds).ok());
     }
     let date = httpdate::parse_http_date(text).ok()?;
     Some(date.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
 /// The delay until a rate-limit window resets, from a reset header such as
-/// `X-RateLimit-Reset`: values above 10^9 are Unix times in seconds (GitHub, seed 002),
-/// smaller ones delta-seconds (IETF `RateLimit` fields).
+/// `X-RateLimit-Reset` read by size ([`ResetUnit::Auto`]): values above 10^12 are Unix
+/// times in milliseconds, above 10^9 Unix times in seconds (GitHub, seed 002), smaller ones
+/// delta-seconds (IETF `RateLimit` fields).
 pub fn reset_delay(headers: &HeaderMap, header: &str, now: SystemTime) -> Option<Duration> {
-    let value: f64 = headers.get(header)?.to_str().ok()?.trim().parse().ok()?;
+    reset_delay_in(headers.get(header)?.to_str().ok()?, ResetUnit::Auto, now)
+}
+
+/// The delay until a reset `value` in `unit` (see [`ResetUnit`]); a time in the past is no
+/// delay. `None` when it is not a non-negative number.
+pub fn reset_delay_in(value: &str, unit: ResetUnit, now: SystemTime) -> Option<Duration> {
+    let value: f64 = value.trim().parse().ok()?;
     if !value.is_finite() || value < 0.0 {
         return None;
     }
-    if value > 1e9 {
-        let reset = SystemTime::UNIX_EPOCH + Duration::from_secs_f64(value);
-        Some(reset.duration_since(now).unwrap_or(Duration::ZERO))
-    } else {
-        Some(Duration::from_secs_f64(value))
+    let unit = match unit {
+        ResetUnit::Auto if value > 1e12 => ResetUnit::UnixMilliseconds,
+        ResetUnit::Auto if value > 1e9 => ResetUnit::UnixSeconds,
+        ResetUnit::Auto => ResetUnit::DeltaSeconds,
+        declared => declared,
+    };
+    let until = |reset: SystemTime| reset.duration_since(now).unwrap_or(Duration::ZERO);
+    match unit {
+        ResetUnit::UnixMilliseconds => Some(until(SystemTime::UNIX_EPOCH + Duration::from_secs_f64(value / 1000.0))),
+        ResetUnit::UnixSeconds => Some(until(SystemTime::UNIX_EPOCH + Duration::from_secs_f64(value))),
+        ResetUnit::DeltaSeconds | ResetUnit::Auto => Some(Duration::from_secs_f64(value)),
     }
 }
+
 
 /// A client-wide retry budget (a token bucket of retries, as the AWS SDKs' "retry quota"
 /// and smithy-rs's standard retry strategy keep): every retry spends tokens, every success
@@ -255,11 +324,11 @@ mod tests {
     }
 
     const RULES: &[ErrorRule] = &[
-        ErrorRule { status: StatusPattern::Exact(400), code: Some("VALIDATION_ERROR"), strategy: RetryStrategy::Never },
-        ErrorRule { status: StatusPattern::Exact(401), code: None, strategy: RetryStrategy::RefreshAuth },
-        ErrorRule { status: StatusPattern::Exact(409), code: Some("CONFLICT"), strategy: RetryStrategy::Never },
-        ErrorRule { status: StatusPattern::Exact(409), code: Some("LOCKED"), strategy: RetryStrategy::Backoff },
-        ErrorRule { status: StatusPattern::Exact(503), code: None, strategy: RetryStrategy::Backoff },
+        ErrorRule { status: StatusPattern::Exact(400), code: Some("VALIDATION_ERROR"), strategy: RetryStrategy::Never, body: None },
+        ErrorRule { status: StatusPattern::Exact(401), code: None, strategy: RetryStrategy::RefreshAuth, body: None },
+        ErrorRule { status: StatusPattern::Exact(409), code: Some("CONFLICT"), strategy: RetryStrategy::Never, body: None },
+        ErrorRule { status: StatusPattern::Exact(409), code: Some("LOCKED"), strategy: RetryStrategy::Backoff, body: None },
+        ErrorRule { status: StatusPattern::Exact(503), code: None, strategy: RetryStrategy::Backoff, body: None },
     ];
 
     #[test]
@@ -285,14 +354,15 @@ mod tests {
     #[test]
     fn the_most_specific_pattern_decides_and_a_catch_all_keeps_its_declared_strategy() {
         const PATTERNS: &[ErrorRule] = &[
-            ErrorRule { status: StatusPattern::Exact(503), code: None, strategy: RetryStrategy::Backoff },
+            ErrorRule { status: StatusPattern::Exact(503), code: None, strategy: RetryStrategy::Backoff, body: None },
             ErrorRule {
                 status: StatusPattern::Range(4),
                 code: Some("THROTTLED"),
                 strategy: RetryStrategy::AfterHeader,
+                body: None,
             },
-            ErrorRule { status: StatusPattern::Range(4), code: Some("INVALID"), strategy: RetryStrategy::Never },
-            ErrorRule { status: StatusPattern::Default, code: None, strategy: RetryStrategy::Never },
+            ErrorRule { status: StatusPattern::Range(4), code: Some("INVALID"), strategy: RetryStrategy::Never, body: None },
+            ErrorRule { status: StatusPattern::Default, code: None, strategy: RetryStrategy::Never, body: None },
         ];
         let classifier = StatusClassifier { code_pointer: Some("/code"), rules: PATTERNS };
         let classify = |status, body| classifier.classify(Outcome::Response(&response(status, body)));
@@ -307,6 +377,48 @@ mod tests {
     }
 
     #[test]
+    fn codes_in_2xx_bodies_are_classified_by_their_body_first() {
+        use std::borrow::Cow;
+        const OK_FALSE: BodyMatch = BodyMatch { pointer: Cow::Borrowed("/ok"), test: BodyTest::Equals(Cow::Borrowed("false")) };
+        // Slack: errors come with 200 and `"ok": false`; `ratelimited` with 429.
+        const SLACK: &[ErrorRule] = &[
+            ErrorRule {
+                status: StatusPattern::Exact(200),
+                code: Some("channel_not_found"),
+                strategy: RetryStrategy::Never,
+                body: Some(OK_FALSE),
+            },
+            ErrorRule {
+                status: StatusPattern::Exact(200),
+                code: Some("internal_error"),
+                strategy: RetryStrategy::Backoff,
+                body: Some(OK_FALSE),
+            },
+            ErrorRule { status: StatusPattern::Exact(429), code: None, strategy: RetryStrategy::AfterHeader, body: None },
+        ];
+        let classifier = StatusClassifier { code_pointer: Some("/error"), rules: SLACK };
+        let classify = |status, body| classifier.classify(Outcome::Response(&response(status, body)));
+        assert_eq!(classify(200, r#"{"ok":true,"channel":"C1"}"#), RetryStrategy::Never);
+        assert_eq!(classify(200, r#"{"ok":false,"error":"internal_error"}"#), RetryStrategy::Backoff);
+        assert_eq!(classify(200, r#"{"ok":false,"error":"channel_not_found"}"#), RetryStrategy::Never);
+        assert_eq!(classify(200, r#"{"ok":false,"error":"unheard_of"}"#), RetryStrategy::Never);
+        assert_eq!(classify(200, "not json"), RetryStrategy::Never);
+        assert_eq!(classify(429, r#"{"ok":false,"error":"ratelimited"}"#), RetryStrategy::AfterHeader);
+        // A GraphQL-style `errors` array, present with a 200.
+        const GRAPHQL: &[ErrorRule] = &[ErrorRule {
+            status: StatusPattern::Range(2),
+            code: None,
+            strategy: RetryStrategy::Backoff,
+            body: Some(BodyMatch { pointer: Cow::Borrowed("/errors"), test: BodyTest::Present }),
+        }];
+        let classifier = StatusClassifier { code_pointer: None, rules: GRAPHQL };
+        let classify = |status, body| classifier.classify(Outcome::Response(&response(status, body)));
+        assert_eq!(classify(200, r#"{"errors":[{"message":"timeout"}]}"#), RetryStrategy::Backoff);
+        assert_eq!(classify(200, r#"{"data":{}}"#), RetryStrategy::Never);
+        assert_eq!(classify(503, r#"{"errors":[]}"#), RetryStrategy::Backoff, "5xx falls to HTTP's meaning");
+    }
+
+    #[test]
     fn retry_after_reads_both_forms() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480); // 2015-10-21 07:28:00 UTC
         let mut headers = HeaderMap::new();
@@ -317,6 +429,12 @@ mod tests {
         assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(30)));
         headers.insert("retry-after", HeaderValue::from_static("Wed, 21 Oct 2015 07:27:00 GMT"));
         assert_eq!(retry_after(&headers, now), Some(Duration::ZERO));
+        headers.insert("retry-after", HeaderValue::from_static("2.0"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(2)), "Shopify's fractional delay, leniently");
+        headers.insert("retry-after", HeaderValue::from_static("0.25"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_millis(250)));
+        headers.insert("retry-after", HeaderValue::from_static(".5"));
+        assert_eq!(retry_after(&headers, now), None);
         headers.insert("retry-after", HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&headers, now), None);
         headers.insert("retry-after", HeaderValue::from_static("-3"));
@@ -331,6 +449,8 @@ mod tests {
         assert_eq!(reset_delay(&headers, "x-ratelimit-reset", now), Some(Duration::from_secs(42)));
         headers.insert("x-ratelimit-reset", HeaderValue::from_static("12"));
         assert_eq!(reset_delay(&headers, "x-ratelimit-reset", now), Some(Duration::from_secs(12)));
+        headers.insert("x-ratelimit-reset", HeaderValue::from_static("1700000042500"));
+        assert_eq!(reset_delay(&headers, "x-ratelimit-reset", now), Some(Duration::from_millis(42_500)), "epoch ms");
         headers.insert("x-ratelimit-reset", HeaderValue::from_static("NaN"));
         assert_eq!(reset_delay(&headers, "x-ratelimit-reset", now), None);
     }

@@ -4,7 +4,7 @@
 use std::fmt;
 
 /// A secret string. `Debug` and `Display` print `Secret(***)`; read it with
-/// [`Secret::expose`] only where it is put on the wire.
+/// [`Secret::expose`] only where it is put on the wire. Zeroized on drop.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(String);
 
@@ -34,6 +34,13 @@ impl From<&str> for Secret {
 impl From<String> for Secret {
     fn from(value: String) -> Self {
         Secret(value)
+    }
+}
+
+impl Drop for Secret {
+    /// The value's bytes are overwritten before the memory is freed.
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
     }
 }
 

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use accord_contract::wire::{
-    ApiKeyLocation, ContentType, HttpMethod, Jitter, KeyEncoding, ObjectParts, ParamLocation, ParamStyle,
+    ApiKeyLocation, BodyMatch, BodyTest, ResetUnit, ContentType, HttpMethod, Jitter, KeyEncoding, ObjectParts, ParamLocation, ParamStyle,
     RetryStrategy, SignatureAlgorithm, StatusPattern,
 };
 // Plain enums of the spec language that only the compiler uses: emitters name them through
@@ -15,6 +15,7 @@ pub use crate::spec::{DeliveryGuarantee, SignaturePreset, SpecStatus};
 
 pub mod operational;
 pub use operational::OperationalIr;
+pub use accord_contract::oauth::{ClientAuthMethod, GitHubApp, OAuth2AuthorizationCode, OAuth2JwtBearer, TokenRetry};
 pub use accord_contract::{ApiKey, AuthScheme, Basic, Bearer, OAuth2ClientCredentials, Requirement};
 
 /// Where an IR node came from in the spec.
@@ -57,6 +58,10 @@ pub struct Ir {
     pub scope_out: Vec<String>,
     /// Environments in spec order; exactly one is the default when any exist.
     pub environments: Vec<EnvironmentIr>,
+    /// Variables of the environment and server URLs, in spec order.
+    pub server_variables: Vec<ServerVariableIr>,
+    /// Named servers, in spec order.
+    pub servers: Vec<ServerIr>,
     /// Authentication.
     pub auth: AuthIr,
     /// Headers on every request.
@@ -96,6 +101,60 @@ pub struct EnvironmentIr {
     pub description: Option<String>,
     /// The default environment.
     pub default: bool,
+    /// The variables of the client certificate it requires (mutual TLS): certificate chain
+    /// and private key, each PEM text or a file path.
+    pub client_certificate: Option<(String, String)>,
+}
+
+/// A variable of the environment and server URLs (spec `server_variables`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerVariableIr {
+    /// Spec name, as `{name}` in the URLs (`shop`).
+    pub name: String,
+    /// The builder's setter (`shop`).
+    pub setter: String,
+    /// The enum the setter takes when the variable has `enum` values (`Version`).
+    pub type_name: Option<String>,
+    /// The allowed values with their enum variants, in spec order.
+    pub values: Vec<VariableValueIr>,
+    /// The value used when none is set.
+    pub default: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Environment variable `server_variables_from_env` reads (`SHOPIFY_SHOP`).
+    pub env: String,
+}
+
+/// One allowed value of a server variable.
+#[derive(Debug, Clone, Serialize)]
+pub struct VariableValueIr {
+    /// The value as written in the URL (`2024-01`).
+    pub value: String,
+    /// Its enum variant (`V2024_01`).
+    pub variant: String,
+}
+
+/// A named server (spec `servers`).
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerIr {
+    /// Spec name (`files`).
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Its URL per environment, in the order of [`Ir::environments`] (one entry with an
+    /// empty environment when the spec declares no environments), without a trailing slash.
+    pub urls: Vec<ServerUrlIr>,
+}
+
+/// A named server's URL in one environment.
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerUrlIr {
+    /// Environment variant (`Production`), empty when the spec declares no environments.
+    pub variant: String,
+    /// Environment name (`production`).
+    pub environment: String,
+    /// URL template.
+    pub url: String,
 }
 
 /// Authentication: named credentials, each of a scheme defined once in
@@ -146,6 +205,10 @@ pub struct CredentialIr {
     pub setter: String,
     /// OAuth2 only: the setter overriding the token URL (`client_token_url`).
     pub token_url_setter: Option<String>,
+    /// Authorization code only: the setter overriding the authorization URL.
+    pub authorize_url_setter: Option<String>,
+    /// Authorization code only: the setter of the token store.
+    pub token_store_setter: Option<String>,
     /// The scheme and where its values come from.
     pub scheme: AuthScheme,
     /// Prose shown in the docs.
@@ -613,6 +676,9 @@ pub struct ErrorCodeIr {
     pub retry: RetryStrategy,
     /// Code field value to match, when the spec has a code field.
     pub match_value: Option<String>,
+    /// The body test that makes a response of its status this code (spec `when`), for
+    /// errors answered with a 2xx status; `None`: matched by status alone.
+    pub body_match: Option<BodyMatch>,
     /// Body type.
     pub body: TypeExpr,
     /// Description.
@@ -681,6 +747,12 @@ pub struct RateLimitsIr {
     pub remaining_header: Option<String>,
     /// Reset header.
     pub reset_header: Option<String>,
+    /// What the reset header's number counts.
+    pub reset_unit: ResetUnit,
+    /// Header with `used/limit` in one value (Shopify).
+    pub usage_header: Option<String>,
+    /// IETF `RateLimit-Policy` / `RateLimit` fields.
+    pub ietf_fields: bool,
     /// Prose.
     pub description: Option<String>,
 }
@@ -762,6 +834,8 @@ pub struct ResponseIr {
     pub description: Option<String>,
     /// Header names worth knowing.
     pub headers: Vec<String>,
+    /// The declared example of each header that has one (name, value as sent).
+    pub header_examples: Vec<(String, String)>,
     /// Example body.
     pub example: Option<Value>,
 }
@@ -798,6 +872,15 @@ pub enum PaginationIr {
         limit_param: Option<String>,
         /// Pointer of the total number of items.
         total: Option<String>,
+        /// Pointer of the items.
+        items: Option<String>,
+    },
+    /// The `Link` header's `rel="next"` URL, a cursor in `param` (Shopify's `page_info`).
+    Link {
+        /// Cursor parameter in the linked URL.
+        param: String,
+        /// Size parameter.
+        size_param: Option<String>,
         /// Pointer of the items.
         items: Option<String>,
     },
@@ -871,6 +954,9 @@ pub struct Operation {
     /// credential; public (one empty alternative) when the spec declares none. Names are
     /// those of [`AuthIr::credentials`] (checked).
     pub auth: Requirement,
+    /// The named server it is sent to (a name of [`Ir::servers`]), `None` for the
+    /// environment's base URL.
+    pub server: Option<String>,
     /// Source.
     pub span: Span,
 }

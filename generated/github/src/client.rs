@@ -31,6 +31,9 @@ pub fn rate_limits() -> ::std::option::Option<::accord_runtime::RateLimitConfig>
         quotas: ::std::vec::Vec::from([]),
         remaining_header: ::std::option::Option::Some("X-RateLimit-Remaining"),
         reset_header: ::std::option::Option::Some("X-RateLimit-Reset"),
+        reset_unit: ::accord_runtime::rate_limit::ResetUnit::Auto,
+        usage_header: ::std::option::Option::None,
+        ietf_fields: false,
     })
 }
 
@@ -65,6 +68,13 @@ pub struct ClientBuilder {
     >,
     allow_anonymous: bool,
     bearer_token: ::std::option::Option<::accord_runtime::Secret>,
+    app_installation: ::std::option::Option<
+        (
+            ::std::string::String,
+            ::std::string::String,
+            ::accord_runtime::auth::jwt::PrivateKey,
+        ),
+    >,
 }
 
 impl ClientBuilder {
@@ -155,12 +165,47 @@ impl ClientBuilder {
         self
     }
 
-    /// Reads credentials from the environment variables the spec declares: `GITHUB_TOKEN` (bearer_token). Unset variables are skipped.
+    /// Credential `app_installation`: a GitHub App acting as one installation: an RS256 app JWT (`iat` 60 s in the past, `exp` 9 minutes ahead, `iss` the app id) exchanged at `POST /app/installations/{installation_id}/access_tokens` for an installation token, cached until 300 s before its `expires_at` and renewed after a 401. From `GITHUB_APP_ID`, `GITHUB_APP_INSTALLATION_ID` and `GITHUB_APP_PRIVATE_KEY` (PEM text) or `GITHUB_APP_INSTALLATION_PRIVATE_KEY_FILE` (a PEM file's path) with [`ClientBuilder::credentials_from_env`].
+    pub fn app_installation(
+        mut self,
+        app_id: impl ::std::convert::Into<::std::string::String>,
+        installation_id: impl ::std::convert::Into<::std::string::String>,
+        key: ::accord_runtime::auth::jwt::PrivateKey,
+    ) -> Self {
+        self.app_installation = ::std::option::Option::Some((
+            app_id.into(),
+            installation_id.into(),
+            key,
+        ));
+        self
+    }
+
+    /// Reads credentials from the environment variables the spec declares: `GITHUB_TOKEN` (bearer_token), `GITHUB_APP_ID` and `GITHUB_APP_INSTALLATION_ID` and `GITHUB_APP_PRIVATE_KEY` (app_installation). Unset variables are skipped.
     pub fn credentials_from_env(mut self) -> Self {
         if let ::std::option::Option::Some(token) = ::accord_runtime::Secret::from_env(
             "GITHUB_TOKEN",
         ) {
             self.bearer_token = ::std::option::Option::Some(token);
+        }
+        if let (
+            ::std::result::Result::Ok(app_id),
+            ::std::result::Result::Ok(installation_id),
+            ::std::result::Result::Ok(key),
+        ) = (
+            ::std::env::var("GITHUB_APP_ID"),
+            ::std::env::var("GITHUB_APP_INSTALLATION_ID"),
+            ::accord_runtime::auth::jwt::PrivateKey::from_env_or_file(
+                "GITHUB_APP_PRIVATE_KEY",
+                "GITHUB_APP_INSTALLATION_PRIVATE_KEY_FILE",
+            ),
+        ) {
+            if !app_id.is_empty() && !installation_id.is_empty() {
+                self.app_installation = ::std::option::Option::Some((
+                    app_id,
+                    installation_id,
+                    key,
+                ));
+            }
         }
         self
     }
@@ -174,6 +219,31 @@ impl ClientBuilder {
         let mut credentials = ::accord_runtime::Credentials::new();
         if let ::std::option::Option::Some(token) = self.bearer_token {
             credentials.insert("bearer_token", ::accord_runtime::Auth::Bearer(token));
+        }
+        if let ::std::option::Option::Some((app_id, installation_id, key)) = self
+            .app_installation
+        {
+            let config = ::accord_runtime::auth::jwt::GitHubAppConfig {
+                base_url: self
+                    .base_url
+                    .clone()
+                    .unwrap_or_else(|| self.environment.base_url().to_string()),
+                token_path: "/app/installations/{installation_id}/access_tokens"
+                    .to_string(),
+                app_id,
+                installation_id,
+                refresh_before_expiry: ::std::time::Duration::from_secs(300u64),
+                retry: ::accord_runtime::auth::token_endpoint::TokenRetry {
+                    retry_attempts: 0u32,
+                    retry_delay: ::std::time::Duration::from_millis(0u64),
+                },
+            };
+            let app = ::accord_runtime::auth::jwt::GitHubApp::new(config, key);
+            credentials
+                .insert(
+                    "app_installation",
+                    ::accord_runtime::Auth::Custom(::std::sync::Arc::new(app)),
+                );
         }
         let auth = match self.custom_auth {
             ::std::option::Option::Some(custom) => ::accord_runtime::Auth::Custom(custom),
@@ -561,7 +631,9 @@ impl<'a> GetRepositoryRequest<'a> {
             "get_repository",
             path,
         );
-        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
+        request.auth = ::accord_runtime::Requirement::AnyOf(
+            &[&["bearer_token"], &["app_installation"]],
+        );
         ::std::result::Result::Ok(request)
     }
 }
@@ -796,7 +868,9 @@ impl<'a> ListIssuesRequest<'a> {
         if let ::std::option::Option::Some(value) = &self.page {
             request.query("page", value).map_err(crate::errors::Error::Decode)?;
         }
-        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
+        request.auth = ::accord_runtime::Requirement::AnyOf(
+            &[&["bearer_token"], &["app_installation"]],
+        );
         ::std::result::Result::Ok(request)
     }
 }
@@ -865,7 +939,9 @@ impl<'a> CreateIssueRequest2<'a> {
             path,
         );
         request.json_body(self.body).map_err(crate::errors::Error::Decode)?;
-        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
+        request.auth = ::accord_runtime::Requirement::AnyOf(
+            &[&["bearer_token"], &["app_installation"]],
+        );
         ::std::result::Result::Ok(request)
     }
 }
@@ -934,7 +1010,9 @@ impl<'a> GetIssueRequest<'a> {
             "get_issue",
             path,
         );
-        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
+        request.auth = ::accord_runtime::Requirement::AnyOf(
+            &[&["bearer_token"], &["app_installation"]],
+        );
         ::std::result::Result::Ok(request)
     }
 }
@@ -1013,7 +1091,9 @@ impl<'a> UpdateIssueRequest2<'a> {
         if let ::std::option::Option::Some(body) = self.body {
             request.json_body(body).map_err(crate::errors::Error::Decode)?;
         }
-        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
+        request.auth = ::accord_runtime::Requirement::AnyOf(
+            &[&["bearer_token"], &["app_installation"]],
+        );
         ::std::result::Result::Ok(request)
     }
 }
@@ -1158,7 +1238,9 @@ impl<'a> ListIssueCommentsRequest<'a> {
         if let ::std::option::Option::Some(value) = &self.page {
             request.query("page", value).map_err(crate::errors::Error::Decode)?;
         }
-        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
+        request.auth = ::accord_runtime::Requirement::AnyOf(
+            &[&["bearer_token"], &["app_installation"]],
+        );
         ::std::result::Result::Ok(request)
     }
 }
@@ -1230,7 +1312,9 @@ impl<'a> CreateIssueCommentRequest2<'a> {
             path,
         );
         request.json_body(self.body).map_err(crate::errors::Error::Decode)?;
-        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["bearer_token"]]);
+        request.auth = ::accord_runtime::Requirement::AnyOf(
+            &[&["bearer_token"], &["app_installation"]],
+        );
         ::std::result::Result::Ok(request)
     }
 }

@@ -184,31 +184,37 @@ pub const ERROR_RULES: &[::accord_runtime::ErrorRule] = &[
         status: ::accord_runtime::StatusPattern::Exact(403),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(404),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(410),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(422),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(429),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::AfterHeader,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(503),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Backoff,
+        body: ::std::option::Option::None,
     },
 ];
 /// Decides retries by the declared strategies, the most specific status declaration

@@ -25,6 +25,15 @@ async fn client_for(server: &MockServer) -> github_client::Client {
         .base_url(server.uri())
         .retry_policy(::accord_runtime::RetryPolicy::NO_RETRIES);
     let builder = builder.bearer_token("test-token");
+    let builder = builder
+        .app_installation(
+            "1",
+            "2",
+            ::accord_runtime::auth::jwt::PrivateKey::from_pem(
+                    ::accord_mock::TEST_ONLY_RSA_PRIVATE_KEY,
+                )
+                .expect("the test-only key"),
+        );
     builder.build().expect("the client builds")
 }
 

@@ -74,6 +74,9 @@ pub fn rate_limits() -> ::std::option::Option<::accord_runtime::RateLimitConfig>
         ]),
         remaining_header: ::std::option::Option::Some("X-RateLimit-Remaining"),
         reset_header: ::std::option::Option::Some("X-RateLimit-Reset"),
+        reset_unit: ::accord_runtime::rate_limit::ResetUnit::Auto,
+        usage_header: ::std::option::Option::None,
+        ietf_fields: false,
     })
 }
 
@@ -266,11 +269,15 @@ impl ClientBuilder {
                     "client_credentials",
                     ::accord_runtime::Auth::OAuth2(
                         ::accord_runtime::auth::OAuth2::new(
-                            token_url,
-                            client,
-                            scopes,
-                            ::std::time::Duration::from_secs(300u64),
-                        ),
+                                token_url,
+                                client,
+                                scopes,
+                                ::std::time::Duration::from_secs(300u64),
+                            )
+                            .with_retry(::accord_runtime::auth::token_endpoint::TokenRetry {
+                                retry_attempts: 3u32,
+                                retry_delay: ::std::time::Duration::from_millis(5000u64),
+                            }),
                     ),
                 );
         }

@@ -186,36 +186,43 @@ pub const ERROR_RULES: &[::accord_runtime::ErrorRule] = &[
         status: ::accord_runtime::StatusPattern::Exact(400),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(401),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(403),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(404),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(405),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(413),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(500),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Backoff,
+        body: ::std::option::Option::None,
     },
 ];
 /// Decides retries by the declared strategies, the most specific status declaration

@@ -33,6 +33,9 @@ pub fn rate_limits() -> ::std::option::Option<::accord_runtime::RateLimitConfig>
         quotas: ::std::vec::Vec::from([]),
         remaining_header: ::std::option::Option::None,
         reset_header: ::std::option::Option::None,
+        reset_unit: ::accord_runtime::rate_limit::ResetUnit::Auto,
+        usage_header: ::std::option::Option::None,
+        ietf_fields: false,
     })
 }
 

@@ -200,41 +200,49 @@ pub const ERROR_RULES: &[::accord_runtime::ErrorRule] = &[
         status: ::accord_runtime::StatusPattern::Exact(400),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(401),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(403),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(404),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(409),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(413),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(422),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::Never,
+        body: ::std::option::Option::None,
     },
     ::accord_runtime::ErrorRule {
         status: ::accord_runtime::StatusPattern::Exact(429),
         code: ::std::option::Option::None,
         strategy: ::accord_runtime::RetryStrategy::AfterHeader,
+        body: ::std::option::Option::None,
     },
 ];
 /// Decides retries by the declared strategies, the most specific status declaration

@@ -43,3 +43,23 @@ pub mod param_styles {
 
 /// The contract of [`param_styles`], for `accord mock` in tests.
 pub const PARAM_STYLES_CONTRACT: &str = include_str!(concat!(env!("OUT_DIR"), "/param_styles.contract.json"));
+
+/// A client whose base URL holds variables (a regional host with an enum, a required account
+/// segment), with an upload endpoint on a server of its own and a list paged by `Link` cursors
+/// (`tests/good-specs/servers_and_link_pages.yaml`).
+pub mod servers_and_link_pages {
+    accord_runtime::include_client!("servers_and_link_pages");
+}
+
+/// The contract of [`servers_and_link_pages`], for `accord mock` in tests.
+pub const SERVERS_AND_LINK_PAGES_CONTRACT: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/servers_and_link_pages.contract.json"));
+/// A client whose requests are signed with a declared HMAC scheme (Binance's `SIGNED`
+/// endpoints) and whose `partner` environment requires a client certificate
+/// (`tests/good-specs/signed_requests.yaml`).
+pub mod signed_requests {
+    accord_runtime::include_client!("signed_requests");
+}
+
+/// The contract of [`signed_requests`], for `accord mock` in tests.
+pub const SIGNED_REQUESTS_CONTRACT: &str = include_str!(concat!(env!("OUT_DIR"), "/signed_requests.contract.json"));

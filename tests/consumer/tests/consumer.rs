@@ -205,10 +205,11 @@ fn the_build_script_reruns_when_the_spec_changes_and_reports_warnings_located() 
     assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/read_write_only.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/responses_and_raw_bodies.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/param_styles.yaml"), "{output}");
+    assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/servers_and_link_pages.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-env-changed=ACCORD_CONSUMER_SPEC"), "{output}");
-    // Exactly what it read: five specs (the client needs no template), no directory-wide reruns.
+    // Exactly what it read: six specs (the client needs no template), no directory-wide reruns.
     let reruns: Vec<&&str> = lines.iter().filter(|l| l.starts_with("cargo:rerun-if-changed=")).collect();
-    assert_eq!(reruns.len(), 5, "{output}");
+    assert_eq!(reruns.len(), 6, "{output}");
     // The Orders spec's by-design warning (seed 002 signs the body only), one line, located.
     assert!(
         lines.iter().any(|l| l.starts_with(
@@ -385,11 +386,86 @@ async fn endpoints_on_one_route_are_routed_by_their_fixed_values() {
     client.get_item(&item).send().await.expect("get_item answers");
     client.describe_items().send().await.expect("describe_items answers");
     client.delete_items().send().await.expect("delete_items answers");
+    // A key that is only present: sent as `uploads=` (how a query parser reads `uploads`).
+    let start = client.start_upload("k1");
+    assert_eq!(accord_runtime::style::query_string(&start.request().expect("encodes").query), "uploads=");
+    start.send().await.expect("start_upload answers");
+    client.store_object("k1", &item).send().await.expect("store_object answers");
     let routed: Vec<Option<String>> = server.exchanges().into_iter().map(|e| e.operation).collect();
     assert_eq!(
         routed,
-        ["put_item", "get_item", "describe_items", "delete_items"].map(|name| Some(name.to_string())).to_vec()
+        ["put_item", "get_item", "describe_items", "delete_items", "start_upload", "store_object"]
+            .map(|name| Some(name.to_string()))
+            .to_vec()
     );
     assert!(server.problems().is_empty(), "{:?}", server.problems());
     assert!(server.unplayed_steps().is_empty(), "{:?}", server.unplayed_steps());
+}
+
+#[test]
+fn url_variables_fill_the_base_url_when_the_client_is_built() {
+    use accord_consumer::servers_and_link_pages::client::{Environment, Region};
+    use accord_consumer::servers_and_link_pages::{Client, Error};
+    // `{account}` is required: without it `build` says which setter and variable give it.
+    let missing = Client::builder().build().expect_err("no account");
+    let Error::Config(message) = missing else { panic!("a configuration error: {missing:?}") };
+    assert!(message.contains("`.account(…)`") && message.contains("SERVERS_AND_LINK_PAGES_ACCOUNT"), "{message}");
+    // The region's default (`eu`), or the typed value; a path value is percent-encoded.
+    let client = Client::builder().account("acme").build().expect("builds");
+    assert_eq!(client.base_url(), "https://eu.api.example.com/v2/acme");
+    let client = Client::builder().region(Region::ApSoutheast2).account("a/b c").build().expect("builds");
+    assert_eq!(client.base_url(), "https://ap-southeast-2.api.example.com/v2/a%2Fb%20c");
+    let sandbox = Client::builder().environment(Environment::Sandbox).account("acme").build().expect("builds");
+    assert_eq!(sandbox.base_url(), "https://sandbox.example.com/v2/acme");
+    // A dot-segment would change the path: refused, naming the variable.
+    let refused = Client::builder().account("..").build().expect_err("a dot-segment");
+    assert!(refused.to_string().contains("`account`"), "{refused}");
+}
+
+#[accord_mock::tokio::test(crate = "accord_mock::tokio")]
+async fn a_named_server_follows_base_url_so_the_mock_serves_it_on_one_listener() {
+    use accord_consumer::servers_and_link_pages::{Client, models::Item};
+    let contract = Contract::from_json(accord_consumer::SERVERS_AND_LINK_PAGES_CONTRACT).expect("contract");
+    let server = MockServer::start(contract, MockOptions::default()).await.expect("the mock starts");
+    let client = Client::builder().base_url(server.uri()).build().expect("`base_url` replaces every server's URL");
+    let item = Item { id: "item-1".into() };
+    client.upload_item(&item).send().await.expect("the upload endpoint answers on the mock");
+    let exchanges = server.exchanges();
+    assert!(exchanges.iter().any(|e| e.path == "/items/upload" && e.status == 201), "{exchanges:#?}");
+}
+
+/// A declared HMAC request signature end to end: the generated client signs `new_order`
+/// (Binance's scheme: `timestamp` and `signature` in the query, the key in `X-MBX-APIKEY`),
+/// the mock recomputes it; another secret is refused with the declared 401, and the public
+/// `ping` carries nothing.
+#[accord_mock::tokio::test(crate = "accord_mock::tokio")]
+async fn hmac_signed_requests_are_verified_by_the_mock() {
+    use accord_consumer::signed_requests::client::Environment;
+    use accord_consumer::signed_requests::{ApiError, Client, Error};
+    let contract =
+        Contract::from_json(accord_consumer::SIGNED_REQUESTS_CONTRACT).expect("the build script wrote it");
+    let server = MockServer::start(contract, MockOptions::default()).await.expect("the mock starts");
+    let client = |secret: &str| {
+        Client::builder()
+            .base_url(server.uri())
+            .signed("test-key-id", secret.to_string())
+            .retry_policy(accord_runtime::RetryPolicy::NO_RETRIES)
+            .build()
+            .expect("the client builds")
+    };
+    server.play("order_ok").expect("declared scenario");
+    let order = client("test-secret").new_order("LTCBTC", "BUY", "1").send().await.expect("signed and accepted");
+    assert_eq!(order.order_id, 7);
+    let seen = server.exchanges();
+    assert!(seen.iter().all(|e| e.status != 401), "{seen:#?}");
+
+    // The scenario would answer 200: the 401 is the mock's signature check.
+    server.play("order_ok").expect("declared scenario");
+    match client("another-secret").new_order("LTCBTC", "BUY", "1").send().await {
+        Err(Error::Api(ApiError::Unauthorized(response))) => assert_eq!(response.status, 401),
+        other => panic!("expected UNAUTHORIZED, got {other:?}"),
+    }
+    // The partner environment names its client certificate's variables.
+    assert_eq!(Environment::Partner.client_certificate(), Some(("EXCHANGE_CLIENT_CERT", "EXCHANGE_CLIENT_KEY")));
+    assert_eq!(Environment::Production.client_certificate(), None);
 }

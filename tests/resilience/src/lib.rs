@@ -8,6 +8,8 @@
 //! client share one thread, sleeps and timeouts advance the clock instantly, and arrival
 //! times measure exactly the delays the client chose.
 
+pub mod oauth;
+
 use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 use std::sync::{Arc, Mutex};

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 /// Caching, circuit breaking, metrics and health (issue 18).
 #[path = "operational/mod.rs"]
 mod operational;
+mod oauth;
 
 const TOKEN_PATH: &str = "/oauth/token";
 const ORDER_PATH: &str = "/api/v1/orders/ORD-1";
@@ -686,4 +687,73 @@ async fn a_429_is_retried_even_for_a_post_without_a_key_but_a_500_is_not() {
     server.script(&path, [failed]);
     client.create_message(TWILIO_ACCOUNT, &body).send().await.expect_err("500");
     assert_eq!(server.requests(&path).len(), 3, "the message may have been sent: no retry");
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors in 2xx bodies (Slack) and fractional Retry-After (issue 16, points 1 and 4)
+
+const SLACK_LIST: &str = "/api/conversations.list";
+
+fn slack(server: &FaultServer) -> slack_client::ClientBuilder {
+    slack_client::Client::builder().base_url(server.url()).token("xoxb-secret-token-value")
+}
+
+fn slack_error(code: &str) -> Reply {
+    Reply::json(200, json!({"ok": false, "error": code}))
+}
+
+fn slack_page() -> Reply {
+    Reply::json(200, json!({"ok": true, "channels": [{"id": "C012AB3CD", "name": "general"}]}))
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_retryable_error_in_a_200_body_is_retried_by_its_strategy() {
+    // slack.yaml: `internal_error` comes with 200 and `"ok": false`, retry: backoff.
+    let server = FaultServer::start().await;
+    server.script(SLACK_LIST, [slack_error("internal_error"), slack_error("internal_error"), slack_page()]);
+    let client = slack(&server).build().expect("client");
+    let page = client.list_conversations().send().await.expect("the third attempt succeeds");
+    assert_eq!(page.channels[0].id, "C012AB3CD");
+    let requests = server.requests(SLACK_LIST);
+    assert_eq!(requests.len(), 3);
+    let gaps = gaps(&requests);
+    assert!(gaps[0] <= Duration::from_secs(1) && gaps[1] <= Duration::from_secs(2), "{gaps:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_never_error_in_a_200_body_is_returned_typed_at_once() {
+    let server = FaultServer::start().await;
+    server.script(SLACK_LIST, [slack_error("invalid_cursor"), slack_page()]);
+    let client = slack(&server).build().expect("client");
+    let error = client.list_conversations().cursor("nope").send().await.expect_err("an error in a 200 body");
+    match &error {
+        slack_client::Error::Api(slack_client::ApiError::InvalidCursor(response)) => {
+            assert_eq!(response.status, 200);
+            assert_eq!(response.body.error, "invalid_cursor");
+        }
+        other => panic!("expected InvalidCursor, got {other:?}"),
+    }
+    assert_eq!(server.requests(SLACK_LIST).len(), 1);
+    // An error the spec does not declare, in a body that says `"ok": false`, is still an
+    // error (its body kept), never a success decoded from an error body.
+    server.script(SLACK_LIST, [slack_error("team_added_to_org")]);
+    let error = client.list_conversations().send().await.expect_err("undeclared error");
+    assert!(
+        matches!(&error, slack_client::Error::UnexpectedStatus { status: 200, body, .. } if body.contains("team_added_to_org")),
+        "{error:?}"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_fractional_retry_after_is_waited_as_seconds() {
+    // Shopify sends `Retry-After: 2.0`; RFC 9110 wants an integer, the client reads it
+    // leniently. Slack's `ratelimited` is a 429 with Retry-After (after_header).
+    let server = FaultServer::start().await;
+    let limited = Reply::json(429, json!({"ok": false, "error": "ratelimited"})).header("Retry-After", "2.5");
+    server.script(SLACK_LIST, [limited, slack_page()]);
+    let client = slack(&server).build().expect("client");
+    client.list_conversations().send().await.expect("retried after 2.5 s");
+    let requests = server.requests(SLACK_LIST);
+    assert_eq!(requests.len(), 2);
+    assert_eq!(gaps(&requests)[0], Duration::from_millis(2_500));
 }

@@ -116,3 +116,87 @@ async fn the_mock_signs_deliveries_with_every_preset() {
         assert!(rejected.is_err(), "{id}: verified with someone else's key");
     }
 }
+
+/// Slack answers errors with HTTP 200 and `{"ok": false, "error": …}` (spec `when`): the mock
+/// acts that out for a scenario's code and for its own auth failure, and `verify` reads such
+/// a body as its code, not as the declared success.
+#[tokio::test]
+async fn errors_in_200_bodies_are_acted_out_and_verified() {
+    let slack = contracts().into_iter().find(|c| c.name == "slack").expect("slack spec");
+    let server = MockServer::start(slack.clone(), MockOptions::default()).await.expect("mock starts");
+    let http = accord_runtime::reqwest::Client::new();
+    let url = format!("{}/api/chat.postMessage", server.uri());
+    let message = serde_json::json!({"channel": "C999NOPE", "text": "Hello world"});
+
+    // The scenario's code: 200, `ok` false, the code's own value at `/error`.
+    let response = http
+        .post(&url)
+        .bearer_auth("test-token")
+        .header(accord_mock::SCENARIO_HEADER, "post_message_channel_not_found")
+        .json(&message)
+        .send()
+        .await
+        .expect("the mock answers");
+    assert_eq!(response.status().as_u16(), 200);
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    assert_eq!(body["ok"], serde_json::json!(false), "{body}");
+    assert_eq!(body["error"], serde_json::json!("channel_not_found"), "{body}");
+
+    // No token: Slack's own answer, `not_authed` in a 200 body, not a 401.
+    let response = http.post(&url).json(&message).send().await.expect("the mock answers");
+    assert_eq!(response.status().as_u16(), 200);
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    assert_eq!(body["error"], serde_json::json!("not_authed"), "{body}");
+
+    // `verify`'s check: the error body is the code's, and a success where the step expects
+    // the code is a deviation (the check can fail).
+    let model = accord_mock::Model::new(slack.clone());
+    let op = slack.operation("post_message").expect("operation");
+    let step = &slack.scenario("post_message_channel_not_found").expect("scenario").steps[0];
+    let headers = accord_runtime::reqwest::header::HeaderMap::new();
+    let error = br#"{"ok": false, "error": "channel_not_found"}"#;
+    let (deviations, code) = accord_mock::check_response(&model, op, step, 200, &headers, error);
+    assert!(deviations.is_empty(), "{deviations:?}");
+    assert_eq!(code.as_deref(), Some("CHANNEL_NOT_FOUND"));
+    let success = br#"{"ok": true, "channel": "C123ABC456", "ts": "1503435956.000247"}"#;
+    let (deviations, code) = accord_mock::check_response(&model, op, step, 200, &headers, success);
+    assert_eq!(code, None);
+    assert!(deviations.iter().any(|d| d.to_string().contains("expected `CHANNEL_NOT_FOUND`")), "{deviations:?}");
+    server.shutdown().await;
+}
+
+#[tokio::test]
+async fn link_cursor_pages_are_served_and_followed_through_the_mock() {
+    // specs/shopify.yaml: `list_orders` pages by the `Link` header's `page_info` cursor. The
+    // first page links to the next (with the `limit` the request sent), the second has no
+    // `rel="next"`, and the runtime's `PageStyle::LinkCursor` follows exactly that.
+    use accord_runtime::{Client, ClientConfig, DefaultHeader, PageStyle, RequestSpec};
+    let shopify = contracts().into_iter().find(|c| c.name == "shopify").expect("shopify spec");
+    let server = MockServer::start(shopify, MockOptions::default()).await.expect("mock starts");
+    let mut config = ClientConfig::new(server.uri(), "end-to-end");
+    // The mock's fixed test key (`accord_mock::Credential::test`).
+    config.default_headers = vec![DefaultHeader::Fixed("X-Shopify-Access-Token", "test-key")];
+    let client = Client::new(config).expect("client");
+    let style = PageStyle::LinkCursor { param: "page_info", items: Some("/orders") };
+    let mut first = RequestSpec::new(accord_runtime::reqwest::Method::GET, "list_orders", "/orders.json".into());
+    first.query("status", "any").expect("encodes");
+    first.query("limit", &50).expect("encodes");
+    let page = client.execute(&first).await.expect("first page");
+    assert_eq!(page.status, 200, "{}", String::from_utf8_lossy(&page.body));
+    let body: serde_json::Value = serde_json::from_slice(&page.body).expect("JSON");
+    let next =
+        style.next_request(&first, &body, &page.headers, client.base_url()).expect("a link").expect("a next page");
+    let url = next.absolute_url.clone().expect("the link's URL");
+    assert!(
+        url.starts_with(&server.uri()) && url.contains("page_info=mock-page-2") && url.contains("limit=50"),
+        "{url}"
+    );
+    let last = client.execute(&next).await.expect("second page");
+    assert_eq!(last.status, 200);
+    let body: serde_json::Value = serde_json::from_slice(&last.body).expect("JSON");
+    let link = last.headers.get("link").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    assert!(link.contains("rel=\"previous\"") && !link.contains("rel=\"next\""), "{link}");
+    assert!(style.next_request(&next, &body, &last.headers, client.base_url()).expect("no error").is_none());
+    let problems: Vec<String> = server.exchanges().into_iter().flat_map(|e| e.problems).collect();
+    assert!(problems.is_empty(), "the mock accepted both pages as declared: {problems:?}");
+}

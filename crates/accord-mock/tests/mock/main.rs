@@ -5,6 +5,9 @@
 mod end_to_end;
 mod hostile_server;
 mod mock_behaviour;
+mod mock_examples;
 mod named_credentials;
+mod oauth_flows;
+mod signing;
 mod slow_clients;
 mod wrong_server;

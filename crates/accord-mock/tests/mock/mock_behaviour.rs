@@ -784,4 +784,10 @@ fn routing_matches_fixed_header_and_query_values() {
     assert_eq!(routed("GET", "/query", None, "Action=DescribeItems&Version=2016-11-15&MaxResults=5"), "describe_items");
     // Every fixed value must be there: `Version` is missing.
     assert_eq!(routed("GET", "/query", None, "Action=DescribeItems"), "404");
+    // A presence-only key (fixed to ``): with it, written bare or with `=`, the endpoint that
+    // fixes it; without it, the other one on the same method and path.
+    assert_eq!(routed("POST", "/objects/a", None, "uploads"), "start_upload");
+    assert_eq!(routed("POST", "/objects/a", None, "uploads="), "start_upload");
+    assert_eq!(routed("POST", "/objects/a", None, ""), "store_object");
+    assert_eq!(routed("POST", "/objects/a", None, "uploadz"), "store_object");
 }

@@ -20,10 +20,7 @@ impl Checker<'_> {
                 format!("environments `{first}` and `{}` are both marked `default: true`", defaults[1]),
             );
         }
-        for (name, environment) in &self.spec.environments {
-            let pointer = join_pointer("/environments", name);
-            self.url(&environment.base_url, &format!("{pointer}/base_url"));
-        }
+        // Base URLs, which may hold `{variables}`, are checked with the servers (`check::servers`).
     }
 
     /// `auth`: credentials that each declare one kind, usable names, URLs and durations that
@@ -58,12 +55,27 @@ impl Checker<'_> {
                 )
                 .help = Some(format!("write `{}` (it names the builder's setter)", names::bare(&names::snake(name))));
             }
-            let Credential { api_key, bearer, basic, oauth2_client_credentials } = credential;
+            let Credential {
+                api_key,
+                bearer,
+                basic,
+                oauth2_client_credentials,
+                oauth2_authorization_code,
+                oauth2_jwt_bearer,
+                github_app,
+                aws_sigv4,
+                hmac_signature,
+            } = credential;
             let kinds: Vec<&str> = [
+                aws_sigv4.as_ref().map(|_| "aws_sigv4"),
+                hmac_signature.as_ref().map(|_| "hmac_signature"),
                 api_key.as_ref().map(|_| "api_key"),
                 bearer.as_ref().map(|_| "bearer"),
                 basic.as_ref().map(|_| "basic"),
                 oauth2_client_credentials.as_ref().map(|_| "oauth2_client_credentials"),
+                oauth2_authorization_code.as_ref().map(|_| "oauth2_authorization_code"),
+                oauth2_jwt_bearer.as_ref().map(|_| "oauth2_jwt_bearer"),
+                github_app.as_ref().map(|_| "github_app"),
             ]
             .into_iter()
             .flatten()
@@ -80,7 +92,7 @@ impl Checker<'_> {
                     format!("credential `{name}` must declare exactly one kind; it declares {found}"),
                 )
                 .help = Some(
-                    "one of `api_key`, `bearer`, `basic`, `oauth2_client_credentials`; name each credential separately"
+                    "one of `api_key`, `bearer`, `basic`, `oauth2_client_credentials`, `oauth2_authorization_code`, `oauth2_jwt_bearer`, `github_app`, `aws_sigv4`, `hmac_signature`; name each credential separately"
                         .into(),
                 );
             }
@@ -90,6 +102,11 @@ impl Checker<'_> {
                 if let Some(margin) = &oauth.refresh_before_expiry {
                     self.duration(margin, &format!("{at}/refresh_before_expiry"));
                 }
+                self.token_retry(oauth.token_retry.as_ref(), &at);
+            }
+            self.auth_flows(credential, &pointer);
+            if let Some(tolerance) = hmac_signature.as_ref().and_then(|h| h.timestamp.as_ref()?.tolerance.as_ref()) {
+                self.duration(tolerance, &format!("{pointer}/hmac_signature/timestamp/tolerance"));
             }
             if let Some(key) = api_key
                 && key.name.trim().is_empty()
@@ -153,13 +170,35 @@ impl Checker<'_> {
 /// OAuth2 credentials; `None` for one without a kind. Two credentials of one alternative must
 /// not share a place (the importer keeps to this too).
 pub(crate) fn credential_place(credential: &Credential) -> Option<String> {
-    let Credential { api_key, bearer, basic, oauth2_client_credentials } = credential;
+    let Credential {
+        api_key,
+        bearer,
+        basic,
+        oauth2_client_credentials,
+        oauth2_authorization_code,
+        oauth2_jwt_bearer,
+        github_app,
+        aws_sigv4,
+        hmac_signature,
+    } = credential;
     if let Some(key) = api_key {
         return Some(match key.location {
             ApiKeyLocation::Header => format!("header `{}`", key.name.to_ascii_lowercase()),
             ApiKeyLocation::Query => format!("query parameter `{}`", key.name),
         });
     }
-    (bearer.is_some() || basic.is_some() || oauth2_client_credentials.is_some())
-        .then(|| "header `authorization`".into())
+    if let Some(hmac) = hmac_signature {
+        return Some(match hmac.signature.location {
+            ApiKeyLocation::Header => format!("header `{}`", hmac.signature.name.to_ascii_lowercase()),
+            ApiKeyLocation::Query => format!("query parameter `{}`", hmac.signature.name),
+        });
+    }
+    (bearer.is_some()
+        || basic.is_some()
+        || oauth2_client_credentials.is_some()
+        || oauth2_authorization_code.is_some()
+        || oauth2_jwt_bearer.is_some()
+        || github_app.is_some()
+        || aws_sigv4.is_some())
+    .then(|| "header `authorization`".into())
 }

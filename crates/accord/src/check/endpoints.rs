@@ -73,6 +73,7 @@ pub fn pagination_problem(
         Pagination::Page(page) => ("page", &page.items, None, false),
         Pagination::NextUrl(next_url) => ("next_url", &next_url.items, Some(&next_url.next), false),
         Pagination::Offset(offset) => ("offset", &offset.items, None, false),
+        Pagination::Link(link) => ("link", &link.items, None, false),
     };
     let Some(success) = success else {
         return Some(("/pagination".into(), "a paginated endpoint needs a 2xx response with a body".into()));
@@ -320,6 +321,28 @@ impl Checker<'_> {
                                 format!("pagination parameter `{param}` is not a declared query parameter"),
                             );
                         }
+                    }
+                }
+                Some(Pagination::Link(link)) => {
+                    for (key, param) in [("param", Some(&link.param)), ("size_param", link.size_param.as_ref())] {
+                        if let Some(param) = param
+                            && !endpoint.query.contains_key(param)
+                        {
+                            self.report(
+                                codes::spec::UNKNOWN_PARAM,
+                                &format!("{pointer}/pagination/link/{key}"),
+                                format!("pagination parameter `{param}` is not a declared query parameter"),
+                            );
+                        }
+                    }
+                    if let Some(items) = &link.items
+                        && !is_json_pointer(items)
+                    {
+                        self.report(
+                            codes::spec::BAD_POINTER,
+                            &format!("{pointer}/pagination/link/items"),
+                            format!("`{items}` is not a JSON pointer"),
+                        );
                     }
                 }
                 Some(Pagination::Offset(offset)) => {

@@ -20,7 +20,7 @@ impl Checker<'_> {
             self.report(codes::spec::BAD_POINTER, "/errors/code_field", format!("`{field}` is not a JSON pointer"))
                 .help = Some(super::pointer_help(field));
         }
-        let mut by_status: BTreeMap<StatusPattern, Vec<String>> = BTreeMap::new();
+        let mut by_status: BTreeMap<(bool, StatusPattern), Vec<String>> = BTreeMap::new();
         for (name, code) in &errors.codes {
             let pointer = join_pointer("/errors/codes", name);
             let shouty = crate::names::shouty(name);
@@ -32,21 +32,32 @@ impl Checker<'_> {
                 )
                 .help = Some(format!("write `{shouty}`"));
             }
+            if let Some(condition) = &code.when {
+                self.body_condition(condition, &format!("{pointer}/when"));
+            }
             for status in code.status.to_vec() {
                 let failure = match status {
                     StatusPattern::Exact(exact) => (400..=599).contains(&exact),
                     StatusPattern::Range(class) => class == 4 || class == 5,
                     StatusPattern::Default => true,
                 };
-                if !failure {
+                // A code matched by its body may come with any status (Slack's 200).
+                if !failure && code.when.is_none() {
                     self.report(
                         codes::spec::BAD_STATUS,
                         &format!("{pointer}/status"),
                         format!("error status {status} is not a 4xx or 5xx status"),
                     )
-                    .help = Some("an error code takes a 4xx or 5xx status, `4XX`, `5XX`, or `default`".into());
+                    .help = Some(
+                        "an error code takes a 4xx or 5xx status, `4XX`, `5XX`, or `default`; for an error the \
+                         provider answers with a 2xx status, add how its body shows it: \
+                         `when: { pointer: /ok, equals: false }` (or `present: true`)"
+                            .into(),
+                    );
                 }
-                by_status.entry(status).or_default().push(name.clone());
+                // Codes matched by their body are told apart among themselves, not from the
+                // codes matched by status alone.
+                by_status.entry((code.when.is_some(), status)).or_default().push(name.clone());
             }
             if let Some(body) = &code.body {
                 self.model_ref(body, &format!("{pointer}/body"));
@@ -68,7 +79,7 @@ impl Checker<'_> {
             }
         }
         if errors.code_field.is_none() {
-            for (status, names) in &by_status {
+            for ((_, status), names) in &by_status {
                 if names.len() > 1 {
                     let pointer = join_pointer("/errors/codes", &names[1]);
                     self.report(codes::spec::AMBIGUOUS_STATUS, &format!("{pointer}/status"), format!(
@@ -77,6 +88,30 @@ impl Checker<'_> {
                     ));
                 }
             }
+        }
+    }
+
+    /// An error code's `when`: a JSON pointer and exactly one test.
+    fn body_condition(&mut self, condition: &BodyCondition, pointer: &str) {
+        if !is_json_pointer(&condition.pointer) {
+            self.report(
+                codes::spec::BAD_POINTER,
+                &format!("{pointer}/pointer"),
+                format!("`{}` is not a JSON pointer", condition.pointer),
+            )
+            .help = Some(format!("write `/{}` (RFC 6901)", condition.pointer));
+        }
+        let problem = match (&condition.equals, condition.present) {
+            (Some(_), Some(_)) => Some("`when` has both `equals` and `present`; it takes one test"),
+            (None, None) => Some("`when` has no test: it needs `equals: VALUE` or `present: true`"),
+            (None, Some(false)) => Some("`present: false` would match every body without the field, successes too"),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            let at = if condition.pointer.starts_with('/') { condition.pointer.clone() } else { format!("/{}", condition.pointer) };
+            self.report(codes::spec::BAD_BODY_MATCH, pointer, problem.into()).help = Some(format!(
+                "write `when: {{ pointer: {at}, equals: false }}` (the value that marks an error) or `when: {{ pointer: {at}, present: true }}`"
+            ));
         }
     }
 
@@ -119,6 +154,59 @@ impl Checker<'_> {
         }
         for (index, quota) in limits.quotas.iter().enumerate() {
             self.rate(&RateLimit::Short(quota.clone()), &format!("/rate_limits/quotas/{index}"));
+        }
+        if let Some(headers) = &limits.headers {
+            self.rate_limit_headers(headers);
+        }
+    }
+
+    /// `rate_limits.headers`: field names, one part per header, `reset_unit` with `reset`.
+    fn rate_limit_headers(&mut self, headers: &RateLimitHeaders) {
+        let named = [
+            ("limit", &headers.limit),
+            ("remaining", &headers.remaining),
+            ("reset", &headers.reset),
+            ("usage", &headers.usage),
+        ];
+        let mut seen: Vec<(&str, String)> = Vec::new();
+        if headers.ietf {
+            seen.push(("ietf", "ratelimit".into()));
+            seen.push(("ietf", "ratelimit-policy".into()));
+        }
+        for (key, name) in named {
+            let Some(name) = name else { continue };
+            let pointer = format!("/rate_limits/headers/{key}");
+            let is_token = !name.is_empty()
+                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+            if !is_token {
+                let written = name.split(':').next().unwrap_or_default().trim();
+                self.report(
+                    codes::spec::BAD_RATE_LIMIT_HEADERS,
+                    &pointer,
+                    format!("`{name}` is not an HTTP header name"),
+                )
+                .help = Some(format!("write the name alone, e.g. `{key}: {written}` (RFC 9110 §5.1)"));
+                continue;
+            }
+            let lower = name.to_ascii_lowercase();
+            if let Some((other, _)) = seen.iter().find(|(_, seen)| *seen == lower) {
+                let other = if *other == "ietf" { "`ietf: true` (RateLimit / RateLimit-Policy)".to_string() } else { format!("`{other}`") };
+                self.report(
+                    codes::spec::BAD_RATE_LIMIT_HEADERS,
+                    &pointer,
+                    format!("`{name}` is already the header of {other}"),
+                )
+                .help = Some("a header plays one part; remove one of the two".into());
+            }
+            seen.push((key, lower));
+        }
+        if !headers.reset_unit.is_auto() && headers.reset.is_none() {
+            self.report(
+                codes::spec::BAD_RATE_LIMIT_HEADERS,
+                "/rate_limits/headers/reset_unit",
+                "`reset_unit` says what the `reset` header counts, but there is no `reset` header".into(),
+            )
+            .help = Some("name the header, e.g. `reset: X-RateLimit-Reset`, or remove `reset_unit`".into());
         }
     }
 }

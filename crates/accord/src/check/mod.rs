@@ -13,12 +13,14 @@ use crate::spec::*;
 use crate::units::{parse_duration, parse_rate};
 
 mod auth;
+mod auth_flows;
 mod endpoints;
 mod errors;
 mod models;
 mod operational;
 pub mod params;
 mod scenarios;
+mod servers;
 pub mod spec_name;
 mod webhooks;
 
@@ -34,6 +36,7 @@ pub fn check(spec: &Spec, positions: &Positions) -> Vec<Diagnostic> {
     checker.top_level();
     checker.spec_name();
     checker.environments();
+    checker.servers();
     checker.auth();
     checker.models();
     checker.errors();

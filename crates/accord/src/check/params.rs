@@ -101,13 +101,27 @@ pub fn style_problem(style: ParamStyle, explode: bool, location: ParamLocation, 
 
 /// Whether two endpoints on the same method and path are told apart by their fixed values:
 /// some header (names compared without case, RFC 9110 §5.1) or query parameter is fixed by
-/// both, to different values. A request then matches at most one of them.
+/// both, to different values, so a request matches at most one of them; or one of them fixes
+/// a query key to the empty value (a key that is only present, S3's `POST /{Key+}?uploads`
+/// beside `POST /{Key+}`, [`is_presence_key`]) that the other does not fix: a request
+/// carrying the key is the first's, one without it the other's (the mock tries an endpoint
+/// with more fixed values first).
 pub fn told_apart(first: &FixedValues, second: &FixedValues) -> bool {
     let headers = first.headers.iter().any(|(name, value)| {
         second.headers.iter().any(|(other, other_value)| name.eq_ignore_ascii_case(other) && value != other_value)
     });
     let query = first.query.iter().any(|(name, value)| second.query.get(name).is_some_and(|other| other != value));
-    headers || query
+    let presence = |one: &FixedValues, other: &FixedValues| {
+        one.query.iter().any(|(name, value)| is_presence_key(value) && !other.query.contains_key(name))
+    };
+    headers || query || presence(first, second) || presence(second, first)
+}
+
+/// Whether a fixed query value makes its key a presence-only key: the empty value. The client
+/// sends it as `name=` (the form RFC 3986 query parsers and AWS Signature Version 4's canonical
+/// query string give a key without a value: `uploads` and `uploads=` read the same).
+pub fn is_presence_key(value: &str) -> bool {
+    value.is_empty()
 }
 
 /// Whether `text` is an HTTP field name (RFC 9110 §5.1: a token, §5.6.2).
@@ -236,6 +250,19 @@ mod tests {
         let describe = fixed(&[], &[("Action", "DescribeInstances"), ("Version", "2016-11-15")]);
         let run = fixed(&[], &[("Action", "RunInstances"), ("Version", "2016-11-15")]);
         assert!(told_apart(&describe, &run));
+    }
+
+    #[test]
+    fn a_presence_only_query_key_tells_endpoints_apart() {
+        // S3: `POST /{Bucket}/{Key}?uploads` (CreateMultipartUpload) beside `POST /{Bucket}/{Key}`.
+        let uploads = fixed(&[], &[("uploads", "")]);
+        let tagging = fixed(&[], &[("tagging", "")]);
+        assert!(told_apart(&uploads, &FixedValues::default()));
+        assert!(told_apart(&FixedValues::default(), &uploads));
+        assert!(told_apart(&uploads, &tagging));
+        assert!(!told_apart(&uploads, &uploads));
+        // A key with a value is no presence key: a request with it matches both.
+        assert!(!told_apart(&fixed(&[], &[("Action", "List")]), &FixedValues::default()));
     }
 
     #[test]

@@ -58,6 +58,7 @@ pub fn build(ir: &Ir) -> contract::Contract {
                     match_value: c.match_value.clone(),
                     schema: type_schema(&c.body),
                     example: c.example.clone(),
+                    body_match: c.body_match.clone(),
                 })
                 .collect(),
         },
@@ -67,6 +68,9 @@ pub fn build(ir: &Ir) -> contract::Contract {
             limit_header: ir.rate_limits.limit_header.clone(),
             remaining_header: ir.rate_limits.remaining_header.clone(),
             reset_header: ir.rate_limits.reset_header.clone(),
+            reset_unit: ir.rate_limits.reset_unit,
+            usage_header: ir.rate_limits.usage_header.clone(),
+            ietf_fields: ir.rate_limits.ietf_fields,
         },
         operations: ir.operations.iter().map(|op| operation(ir, op)).collect(),
         scenarios: ir.scenarios.iter().map(|s| scenario(ir, s)).collect(),
@@ -117,6 +121,7 @@ fn operation(ir: &Ir, op: &Operation) -> contract::Operation {
                 content_type: r.content_type,
                 media_type: r.media_type.clone(),
                 headers: r.headers.clone(),
+                header_examples: r.header_examples.iter().cloned().collect(),
                 example: r.example.clone(),
             })
             .collect(),
@@ -125,6 +130,18 @@ fn operation(ir: &Ir, op: &Operation) -> contract::Operation {
         idempotency_retention_seconds: op.idempotency_retention_seconds,
         rate_limit: op.rate_limit.as_ref().map(rate),
         auth: op.auth.clone(),
+        link_pagination: match &op.pagination {
+            Some(PaginationIr::Link { param, size_param, .. }) => {
+                Some(contract::LinkPagination { param: param.clone(), size_param: size_param.clone() })
+            }
+            Some(
+                PaginationIr::Cursor { .. }
+                | PaginationIr::Page { .. }
+                | PaginationIr::Offset { .. }
+                | PaginationIr::NextUrl { .. },
+            )
+            | None => None,
+        },
     }
 }
 

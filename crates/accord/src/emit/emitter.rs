@@ -4,6 +4,7 @@
 
 use std::path::PathBuf;
 
+pub use super::runtime_dependency::{GitReference, RuntimeDependency};
 use super::templates::Templates;
 use crate::ir::Ir;
 
@@ -19,15 +20,15 @@ pub struct GeneratedFile {
 /// Generation settings.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// Path from a generated crate to the runtime crate, for its `Cargo.toml`.
-    pub runtime_path: String,
+    /// Where a generated crate's `Cargo.toml` takes `accord-runtime` and `accord-mock` from.
+    pub runtime: RuntimeDependency,
     /// Template overrides: directory whose files replace the embedded templates by name.
     pub templates_dir: Option<PathBuf>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { runtime_path: "../../crates/accord-runtime".to_string(), templates_dir: None }
+        Options { runtime: RuntimeDependency::default(), templates_dir: None }
     }
 }
 

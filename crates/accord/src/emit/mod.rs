@@ -11,6 +11,7 @@ pub mod docs;
 mod emitter;
 pub mod openapi;
 pub mod prose;
+pub mod runtime_dependency;
 pub mod rust;
 pub mod schema;
 pub mod templates;
@@ -18,7 +19,7 @@ pub mod tests;
 
 use std::path::PathBuf;
 
-pub use self::emitter::{Context, Emitter, GeneratedFile, Options, generated_notice};
+pub use self::emitter::{Context, Emitter, GeneratedFile, GitReference, Options, RuntimeDependency, generated_notice};
 use crate::ir::Ir;
 
 /// Every output accord makes, in a fixed order: when several fail, the first one's error is

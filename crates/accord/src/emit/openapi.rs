@@ -268,6 +268,13 @@ fn security(ir: &Ir, requirement: &accord_contract::Requirement) -> Value {
             .map(|name| {
                 let scopes = match ir.auth.credential(name).map(|c| &c.scheme) {
                     Some(AuthScheme::OAuth2ClientCredentials(oauth)) => json!(oauth.scopes),
+                    Some(AuthScheme::OAuth2AuthorizationCode(code)) => json!(code.scopes),
+                    Some(
+                        AuthScheme::OAuth2JwtBearer(_)
+                        | AuthScheme::GitHubApp(_)
+                        | AuthScheme::AwsSigV4(_)
+                        | AuthScheme::HmacSignature(_),
+                    ) => json!([]),
                     Some(AuthScheme::Bearer(_) | AuthScheme::Basic(_) | AuthScheme::ApiKey(_)) | None => json!([]),
                 };
                 (name.clone(), scopes)
@@ -302,6 +309,68 @@ fn security_schemes(ir: &Ir) -> Value {
                     },
                 })
             }
+            AuthScheme::OAuth2AuthorizationCode(code) => {
+                let scopes: Map<String, Value> =
+                    code.scopes.iter().map(|scope| (scope.clone(), json!(format!("`{scope}` scope")))).collect();
+                json!({
+                    "type": "oauth2",
+                    "flows": {"authorizationCode": {
+                        "authorizationUrl": code.authorize_url,
+                        "tokenUrl": code.token_url,
+                        "refreshUrl": code.token_url,
+                        "scopes": scopes,
+                    }},
+                    "x-accord-credential": {
+                        "pkce": "S256",
+                        "client_id_env": code.client_id_env,
+                        "client_secret_env": code.client_secret_env,
+                        "redirect_uri_env": code.redirect_uri_env,
+                        "refresh_before_expiry_seconds": code.refresh_before_expiry_seconds,
+                    },
+                })
+            }
+            // OpenAPI has no flow for a JWT grant (RFC 7523) nor for GitHub App installation
+            // tokens: on the wire each request carries a bearer access token, which is what
+            // the scheme says; how the token is obtained is in the extension.
+            AuthScheme::OAuth2JwtBearer(jwt) => json!({
+                "type": "http",
+                "scheme": "bearer",
+                "x-accord-credential": {
+                    "grant": "urn:ietf:params:oauth:grant-type:jwt-bearer",
+                    "token_url": jwt.token_url,
+                    "scopes": jwt.scopes,
+                    "issuer_env": jwt.issuer_env,
+                    "private_key_env": jwt.private_key_env,
+                },
+            }),
+            AuthScheme::GitHubApp(app) => json!({
+                "type": "http",
+                "scheme": "bearer",
+                "x-accord-credential": {
+                    "grant": "github-app-installation",
+                    "app_id_env": app.app_id_env,
+                    "installation_id_env": app.installation_id_env,
+                    "private_key_env": app.private_key_env,
+                },
+            }),
+            // OpenAPI has no security scheme for a signed request: AWS SigV4 writes its
+            // signature to `Authorization` (an `apiKey` in that header, as AWS's own API
+            // Gateway exports say it, with `x-amazon-apigateway-authtype: awsSigv4`); a
+            // declared HMAC signature is an `apiKey` where its signature goes. What is signed
+            // is in the extension.
+            AuthScheme::AwsSigV4(aws) => json!({
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "x-amazon-apigateway-authtype": "awsSigv4",
+                "x-accord-credential": {"aws_sigv4": aws},
+            }),
+            AuthScheme::HmacSignature(hmac) => json!({
+                "type": "apiKey",
+                "in": hmac.signature.location.as_str(),
+                "name": hmac.signature.name,
+                "x-accord-credential": {"hmac_signature": hmac},
+            }),
             AuthScheme::Bearer(bearer) => {
                 json!({"type": "http", "scheme": "bearer", "x-accord-credential": {"env": bearer.env}})
             }

@@ -188,7 +188,8 @@ pub enum WarningKind {
     AuthUnsupported,
     /// A security scheme mapped to a simpler one (a bearer token).
     AuthApproximated,
-    /// A server variable with other values than its default.
+    /// A server variable declared in another way than accord keeps it (no default, a default
+    /// outside its enum, two servers declaring it differently).
     ServerVariable,
     /// A server or token URL replaced, resolved or left out.
     ServerUrl,
@@ -295,6 +296,7 @@ impl WarningKind {
             ("where OpenAPI allows no Reference Object", RefNotAllowed),
             ("in place of a description", RefNotAllowed),
             ("leads back to an object that contains it", RefCycle),
+            ("which does not exist; dropped", RefUnresolved),
             // Security requirements and media types (first: they name parameters and statuses).
             ("which one request cannot carry twice", AuthUnsupported),
             ("no `security` requirement anywhere", AuthApproximated),
@@ -305,6 +307,8 @@ impl WarningKind {
             ("security schemes the document does not declare", AuthUnsupported),
             ("security scheme without `scheme`", AuthUnsupported),
             ("their schema is not applied", MediaType),
+            ("XML bodies are sent and read as text", MediaType),
+            ("header parameters `Accept`, `Content-Type` and `Authorization` are ignored", ParameterUnsupported),
             ("error bodies of", MediaType),
             ("does not resolve", RefUnresolved),
             ("chain that does not end", RefUnresolved),
@@ -552,6 +556,19 @@ mod tests {
     fn messages_are_read_as_their_kinds() {
         for (message, kind) in [
             ("`$ref: #/components/schemas/X` does not resolve; typed as `any`", WarningKind::RefUnresolved),
+            ("`$ref: models/x.yml#/a` names `models/x.yml`, which does not exist; dropped", WarningKind::RefUnresolved),
+            (
+                "header parameters `Accept`, `Content-Type` and `Authorization` are ignored, as OpenAPI 3.0.3 §4.7.12.1 says; the client sets them itself (met 4 times in this document, the first here)",
+                WarningKind::ParameterUnsupported,
+            ),
+            (
+                "XML bodies are sent and read as text; their schemas, which describe XML, are not applied (met once in this document, the first here)",
+                WarningKind::MediaType,
+            ),
+            (
+                "`uniqueItems` on a schema that is not an array; dropped (it constrains arrays only, so nothing is lost; met 9 times in this document, the first here)",
+                WarningKind::ValueInvalid,
+            ),
             ("`TRACE` operations are not supported; dropped", WarningKind::MethodUnsupported),
             (
                 "`default` responses have no status; not mapped (declare the error statuses the API returns)",

@@ -14,12 +14,16 @@ use crate::names::{self, Scope};
 use crate::spec::{self, Positions, Required, Spec, TypeRef};
 use crate::units::{parse_duration, parse_rate};
 
+mod auth_flows;
 mod dedup;
 mod example_names;
+mod error_examples;
 mod examples;
 mod operational;
 mod operations;
 mod scenarios;
+mod servers;
+mod signing;
 mod types;
 mod webhooks;
 
@@ -95,6 +99,8 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
         scope_in: spec.scope.as_ref().map(|s| s.in_scope.clone()).unwrap_or_default(),
         scope_out: spec.scope.as_ref().map(|s| s.out_of_scope.clone()).unwrap_or_default(),
         environments: lowerer.environments(),
+        server_variables: Vec::new(),
+        servers: Vec::new(),
         auth: lowerer.auth(),
         headers: spec
             .headers
@@ -121,9 +127,9 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
             .map(|(title, diagram)| (title.clone(), diagram.trim_end().to_string()))
             .collect(),
     };
+    servers::lower_servers(spec, &mut ir);
     for code in &mut ir.errors.codes {
-        code.example =
-            lowerer.error_example(&code.body, ir_code_pointer(spec), code.match_value.as_deref().unwrap_or(&code.name));
+        code.example = lowerer.error_code_example(code, ir_code_pointer(spec));
     }
     for operation in &mut ir.operations {
         for response in &mut operation.responses {
@@ -152,7 +158,8 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
             Some(PaginationIr::Cursor { items, .. })
             | Some(PaginationIr::Page { items, .. })
             | Some(PaginationIr::Offset { items, .. })
-            | Some(PaginationIr::NextUrl { items, .. }) => Some(items.clone()),
+            | Some(PaginationIr::NextUrl { items, .. })
+            | Some(PaginationIr::Link { items, .. }) => Some(items.clone()),
             None => None,
         };
         let page_item = items.and_then(|items| {
@@ -258,6 +265,10 @@ impl Lowerer<'_> {
                 base_url: environment.base_url.trim_end_matches('/').to_string(),
                 description: environment.description.clone(),
                 default: environment.default || (!has_default && index == 0),
+                client_certificate: environment
+                    .client_certificate
+                    .as_ref()
+                    .map(|c| (c.certificate_env.clone(), c.key_env.clone())),
             })
             .collect()
     }
@@ -280,6 +291,7 @@ impl Lowerer<'_> {
             "max_retry_after",
             "rate_limits",
             "custom_auth",
+            "client_identity",
             "auth",
             "allow_anonymous",
             "credentials_from_env",
@@ -290,7 +302,8 @@ impl Lowerer<'_> {
         for (name, credential) in &auth.credentials {
             let setter = scope.claim(names::snake(name));
             let env = |suffix: &str| format!("{prefix}_{}{suffix}", names::shouty(name));
-            let spec::Credential { api_key, bearer, basic, oauth2_client_credentials } = credential;
+            let spec::Credential { api_key, bearer, basic, oauth2_client_credentials, aws_sigv4, hmac_signature, .. } = credential;
+            let (mut authorize_url_setter, mut token_store_setter) = (None, None);
             let (scheme, description, token_url_setter) = if let Some(oauth) = oauth2_client_credentials {
                 let token_path =
                     url::Url::parse(&oauth.token_url).map(|u| u.path().to_string()).unwrap_or_else(|_| "/".into());
@@ -301,6 +314,7 @@ impl Lowerer<'_> {
                     refresh_before_expiry_seconds: oauth.refresh_before_expiry.as_deref().map(seconds).unwrap_or(0),
                     client_id_env: oauth.client_id_env.clone().unwrap_or_else(|| env("_CLIENT_ID")),
                     client_secret_env: oauth.client_secret_env.clone().unwrap_or_else(|| env("_CLIENT_SECRET")),
+                    token_retry: auth_flows::token_retry(oauth.token_retry.as_ref()),
                 });
                 let token_url_setter = scope.claim(format!("{}_token_url", names::bare(&setter)));
                 (scheme, None, Some(token_url_setter))
@@ -320,11 +334,32 @@ impl Lowerer<'_> {
                     env: key.env.clone().unwrap_or_else(|| env("")),
                 });
                 (scheme, None, None)
+            } else if let Some(scheme) = auth_flows::scheme(credential, &env) {
+                let bare = names::bare(&setter).to_string();
+                let token_url_setter =
+                    (!matches!(scheme, AuthScheme::GitHubApp(_))).then(|| scope.claim(format!("{bare}_token_url")));
+                if matches!(scheme, AuthScheme::OAuth2AuthorizationCode(_)) {
+                    authorize_url_setter = Some(scope.claim(format!("{bare}_authorize_url")));
+                    token_store_setter = Some(scope.claim(format!("{bare}_token_store")));
+                }
+                (scheme, None, token_url_setter)
+            } else if let Some(aws) = aws_sigv4 {
+                (AuthScheme::AwsSigV4(signing::aws_sigv4(aws)), None, None)
+            } else if let Some(hmac) = hmac_signature {
+                (AuthScheme::HmacSignature(signing::hmac_signature(hmac, &env)), None, None)
             } else {
                 // `check` refuses a credential without a kind.
                 continue;
             };
-            credentials.push(CredentialIr { name: name.clone(), setter, token_url_setter, scheme, description });
+            credentials.push(CredentialIr {
+                name: name.clone(),
+                setter,
+                token_url_setter,
+                authorize_url_setter,
+                token_store_setter,
+                scheme,
+                description,
+            });
         }
         let always_required = self.spec.endpoints.values().all(|endpoint| !self.requirement(endpoint).is_public());
         AuthIr { description: auth.description.clone(), credentials, always_required }
@@ -358,6 +393,10 @@ impl Lowerer<'_> {
                     .code_field
                     .as_ref()
                     .map(|_| code.match_value.clone().unwrap_or_else(|| name.clone())),
+                body_match: code.when.as_ref().map(|when| match &when.equals {
+                    Some(value) => BodyMatch::equals(when.pointer.clone(), value),
+                    None => BodyMatch::present(when.pointer.clone()),
+                }),
                 body,
                 description: code.description.clone(),
                 resolution: code.resolution.clone(),
@@ -432,6 +471,9 @@ impl Lowerer<'_> {
             limit_header: headers.and_then(|h| h.limit.clone()),
             remaining_header: headers.and_then(|h| h.remaining.clone()),
             reset_header: headers.and_then(|h| h.reset.clone()),
+            reset_unit: headers.map(|h| h.reset_unit).unwrap_or_default(),
+            usage_header: headers.and_then(|h| h.usage.clone()),
+            ietf_fields: headers.is_some_and(|h| h.ietf),
             description: limits.description.clone(),
         }
     }

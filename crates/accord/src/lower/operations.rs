@@ -89,6 +89,23 @@ impl Lowerer<'_> {
             // `check` accepted the key: a status or a range.
             let status = StatusPattern::parse(key).unwrap_or(StatusPattern::Exact(0));
             let response_pointer = join_pointer(&format!("{pointer}/responses"), key);
+            let header_examples: Vec<(String, String)> = match response {
+                spec::ResponseRef::Short(_) => Vec::new(),
+                spec::ResponseRef::Full(definition) => definition
+                    .headers
+                    .iter()
+                    .filter_map(|(name, ty)| match ty {
+                        spec::TypeRef::Inline(schema) => {
+                            let text = match schema.example.as_ref()? {
+                                serde_json::Value::String(text) => text.clone(),
+                                other => other.to_string(),
+                            };
+                            Some((name.clone(), text))
+                        }
+                        spec::TypeRef::Name(_) => None,
+                    })
+                    .collect(),
+            };
             let (ty, description, headers, content_type, media_type) = match response {
                 spec::ResponseRef::Short(model) => (
                     Some(self.named(model, None, None, &format!("{camel}Response"), &response_pointer)),
@@ -114,7 +131,16 @@ impl Lowerer<'_> {
                     )
                 }
             };
-            responses.push(ResponseIr { status, ty, content_type, media_type, description, headers, example: None });
+            responses.push(ResponseIr {
+                status,
+                ty,
+                content_type,
+                media_type,
+                description,
+                headers,
+                header_examples,
+                example: None,
+            });
         }
         // The success body: an exact 2xx's before a `2XX` range's.
         let success_response = responses
@@ -144,6 +170,11 @@ impl Lowerer<'_> {
             spec::Pagination::NextUrl(next_url) => {
                 PaginationIr::NextUrl { next: next_url.next.clone(), items: next_url.items.clone() }
             }
+            spec::Pagination::Link(link) => PaginationIr::Link {
+                param: link.param.clone(),
+                size_param: link.size_param.clone(),
+                items: link.items.clone(),
+            },
             spec::Pagination::Offset(offset) => PaginationIr::Offset {
                 param: offset.param.clone(),
                 limit_param: offset.limit_param.clone(),
@@ -181,6 +212,7 @@ impl Lowerer<'_> {
             pagination,
             page_item: None,
             auth: self.requirement(endpoint),
+            server: endpoint.server.clone(),
             span: self.span(&pointer),
         }
     }

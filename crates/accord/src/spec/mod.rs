@@ -1,6 +1,7 @@
 //! Front end: spec text → JSON value with positions (`yaml`) → schema-checked (`schema`) →
 //! typed [`Spec`] (serde). Problems are collected as diagnostics, never panics.
 
+pub mod auth_flows;
 pub mod partial;
 pub mod operational;
 pub mod presets;
@@ -9,6 +10,7 @@ pub mod types;
 pub mod yaml;
 
 pub use operational::{Cache, CircuitBreaker, CircuitScope, EndpointCache, Health, HealthBody};
+pub use auth_flows::*;
 pub use types::*;
 pub use yaml::Positions;
 

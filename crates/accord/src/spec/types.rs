@@ -9,10 +9,13 @@ use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+mod signing;
+pub use signing::{AwsSigV4Auth, ClientCertificate, HmacSignatureAuth, PlaceDef, SignaturePlaceDef, TimestampPlaceDef, TimestampUnit};
+
 // Wire-level enums are defined once, in accord-contract, and used by every layer.
 pub use accord_contract::wire::{
     ApiKeyLocation, ContentType, HttpMethod as Method, Jitter, KeyEncoding, ObjectParts, ParamLocation, ParamStyle,
-    RetryStrategy, SignatureAlgorithm, StatusPattern,
+    ResetUnit, RetryStrategy, SignatureAlgorithm, StatusPattern,
 };
 
 /// A whole integration spec: one external HTTP API.
@@ -53,6 +56,17 @@ pub struct Spec {
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     #[schemars(!skip_serializing_if)]
     pub environments: IndexMap<String, Environment>,
+    /// Variables of the environment and server URLs (`{shop}` in
+    /// `https://{shop}.myshopify.com/admin/api/{version}`, OpenAPI's Server Variable Object):
+    /// each a builder setter and an environment variable.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
+    pub server_variables: IndexMap<String, ServerVariable>,
+    /// Named servers besides the environments' base URLs (Stripe's `files.stripe.com` for
+    /// uploads), each with its URL per environment; an endpoint names one with `server`.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
+    pub servers: IndexMap<String, Server>,
     /// Authentication: named credentials and what endpoints require of them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
@@ -169,6 +183,10 @@ pub struct Environment {
     #[serde(default, skip_serializing_if = "is_false")]
     #[schemars(!skip_serializing_if)]
     pub default: bool,
+    /// A client certificate the server requires (mutual TLS).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub client_certificate: Option<ClientCertificate>,
 }
 
 /// Authentication: named credentials, and what the endpoints require of them (as OpenAPI's
@@ -210,6 +228,26 @@ pub struct Credential {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub oauth2_client_credentials: Option<OAuth2ClientCredentials>,
+    /// OAuth 2.0 authorization code with PKCE and refresh tokens (RFC 6749 §4.1, RFC 7636).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub oauth2_authorization_code: Option<super::auth_flows::OAuth2AuthorizationCodeAuth>,
+    /// The JWT bearer grant (RFC 7523 §2.1), as Google service accounts use it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub oauth2_jwt_bearer: Option<super::auth_flows::OAuth2JwtBearerAuth>,
+    /// A GitHub App's installation token, for an RS256 app JWT.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub github_app: Option<super::auth_flows::GitHubAppAuth>,
+    /// AWS Signature Version 4: every request signed with the secret access key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub aws_sigv4: Option<AwsSigV4Auth>,
+    /// A declared HMAC request signature (method, path, query, body, timestamp, nonce).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub hmac_signature: Option<HmacSignatureAuth>,
 }
 
 /// What a request must carry: `none` (a public endpoint), or alternatives (any one is
@@ -300,6 +338,10 @@ pub struct OAuth2ClientCredentials {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub client_secret_env: Option<String>,
+    /// Retries of the token request, apart from the operation's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub token_retry: Option<super::auth_flows::TokenRetrySpec>,
 }
 
 /// A header sent on every request.
@@ -570,6 +612,14 @@ pub struct ErrorCode {
     pub status: StatusSet,
     /// What to do about it: `never`, `backoff`, `after_header`, `refresh_auth`.
     pub retry: RetryStrategy,
+    /// A test on the body that makes a response of `status` this code, for providers that
+    /// answer errors with a 2xx status: `{ pointer: /ok, equals: false }` (Slack's
+    /// `{"ok": false, "error": "channel_not_found"}`), `{ pointer: /errors, present: true }`
+    /// (GraphQL). With `when`, `status` may be a 2xx status; the code applies only when the
+    /// test holds (and, with a code field, the code matches), before codes matched by status.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub when: Option<BodyCondition>,
     /// Value of the code field; defaults to the code name. Codes without a code field are
     /// matched by status alone.
     #[serde(default, rename = "match", skip_serializing_if = "Option::is_none")]
@@ -587,6 +637,23 @@ pub struct ErrorCode {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub resolution: Option<String>,
+}
+
+/// A test on a JSON response body (an error code's `when`): the value at `pointer` equals
+/// `equals`, or (`present: true`) is there at all. Write exactly one of the two.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BodyCondition {
+    /// JSON pointer into the body (RFC 6901), e.g. `/ok` or `/errors`.
+    pub pointer: String,
+    /// The value it must equal (any JSON value: `false`, `"error"`, `0`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub equals: Option<serde_json::Value>,
+    /// `true`: it must be present, whatever its value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub present: Option<bool>,
 }
 
 /// One status (or range, or `default`) or several.
@@ -709,10 +776,27 @@ pub struct RateLimitHeaders {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub remaining: Option<String>,
-    /// When the window resets (unix seconds).
+    /// When the window resets (unix seconds, unless `reset_unit` says otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub reset: Option<String>,
+    /// What the `reset` header's number counts: `unix_seconds`, `unix_milliseconds`,
+    /// `delta_seconds`; default `auto` (by size: above 10^12 Unix milliseconds, above 10^9
+    /// Unix seconds, else seconds from now).
+    #[serde(default, skip_serializing_if = "ResetUnit::is_auto")]
+    #[schemars(!skip_serializing_if)]
+    pub reset_unit: ResetUnit,
+    /// One header carrying `used/limit` (Shopify's `X-Shopify-Shop-Api-Call-Limit: 32/40`,
+    /// https://shopify.dev/docs/api/usage/limits): the requests left are `limit - used`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub usage: Option<String>,
+    /// `true`: the provider sends the IETF `RateLimit-Policy` (`"default";q=100;w=60`) and
+    /// `RateLimit` (`"default";r=50;t=30`: 50 left, 30 s to the reset) fields of
+    /// draft-ietf-httpapi-ratelimit-headers-10.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[schemars(!skip_serializing_if)]
+    pub ietf: bool,
 }
 
 /// One operation.
@@ -786,6 +870,11 @@ pub struct Endpoint {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub cache: Option<super::EndpointCache>,
+    /// The named server (`servers`) this endpoint is sent to instead of the environment's
+    /// base URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub server: Option<String>,
 }
 
 /// Constant headers and query parameters of an endpoint: sent on every request by the client
@@ -900,6 +989,28 @@ pub enum Pagination {
     /// An item offset in a query parameter (`offset` + `limit`): the next page starts after
     /// this page's items.
     Offset(OffsetPagination),
+    /// The next page is the RFC 8288 `Link` header's `rel="next"` URL, which carries an opaque
+    /// cursor in a query parameter (Shopify REST's `page_info`); no `rel="next"` ends the list.
+    Link(LinkPagination),
+}
+
+/// Link-header cursor pagination (Shopify REST Admin API, "Make paginated requests to the REST
+/// Admin API", shopify.dev/docs/api/usage/pagination-rest): each page's `Link` header gives the
+/// next page's URL with the cursor in `param` (`page_info`); the client follows that URL as it
+/// is, so the other parameters of the first request are not sent again.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkPagination {
+    /// Query parameter carrying the cursor in the linked URL (`page_info`).
+    pub param: String,
+    /// Page size parameter (`limit`), kept in the linked URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub size_param: Option<String>,
+    /// JSON pointer of the items array (`/orders`); absent when the body is the array.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub items: Option<String>,
 }
 
 /// Offset pagination (Box's `offset` + `limit` with `total_count`): the next page's offset is
@@ -1317,4 +1428,57 @@ fn serialize_bound<S: serde::Serializer>(bound: &Option<f64>, serializer: S) -> 
         Some(value) => serializer.serialize_f64(value),
         None => serializer.serialize_none(),
     }
+}
+
+/// A variable of the environment and server URLs (OpenAPI 3.1.0 §4.8.6, Server Variable
+/// Object): substituted for `{name}` when the client is built, percent-encoded as its place
+/// in the URL requires (a host label, a path segment).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServerVariable {
+    /// The value used when the client sets none; without one the variable must be given
+    /// (`required: true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub default: Option<String>,
+    /// The only values allowed: the builder's setter then takes a generated enum.
+    #[serde(default, rename = "enum", skip_serializing_if = "Vec::is_empty")]
+    #[schemars(!skip_serializing_if)]
+    pub values: Vec<String>,
+    /// Every client must set it (a variable without a `default`): `build()` fails without it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    #[schemars(!skip_serializing_if)]
+    pub required: bool,
+    /// What the variable is (Markdown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub description: Option<String>,
+    /// Environment variable `server_variables_from_env` reads it from; default
+    /// `NAME_VARIABLE` (`SHOPIFY_SHOP`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub env: Option<String>,
+}
+
+/// A named server: where the endpoints that name it are sent.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Server {
+    /// Its URL: one for every environment, or one per environment (every declared
+    /// environment named); may hold `{variables}`.
+    pub base_url: ServerUrl,
+    /// What it serves.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub description: Option<String>,
+}
+
+/// A named server's URL.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ServerUrl {
+    /// The same URL in every environment.
+    Everywhere(String),
+    /// Environment name → URL.
+    PerEnvironment(IndexMap<String, String>),
 }

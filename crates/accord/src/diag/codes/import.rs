@@ -75,14 +75,16 @@ codes! {
 
     REF_UNREADABLE = "import::ref_unreadable", Error {
         summary: "the file a `$ref` names cannot be read",
-        explanation: "A relative `$ref` names a file of the description's folder tree that does not \
-            exist, is a folder, cannot be read (its permissions), or is not UTF-8 text; or the \
-            description was given as text (not as a file), so it has no folder to resolve the file in. \
-            The path is resolved against the folder of the file holding the `$ref`, as RFC 3986 \
-            resolves a relative reference against its base. Nothing is imported.",
+        explanation: "A relative `$ref` names something of the description's folder tree that is a \
+            folder, cannot be read (its permissions), or is not UTF-8 text; or the description was \
+            given as text (not as a file), so it has no folder to resolve the file in. The path is \
+            resolved against the folder of the file holding the `$ref`, as RFC 3986 resolves a \
+            relative reference against its base. Nothing is imported. A file that does not exist \
+            is not this error: it is a dangling reference, warned, and what refers to it is \
+            dropped, as for a pointer that does not resolve.",
         example: Example::situation(
-            "`$ref: ./schemas/Pet.yaml` in `paths/pets.yaml` where the file is `components/schemas/Pet.yaml`: \
-             the message \"cannot read `paths/schemas/Pet.yaml`: No such file or directory\" at the value.",
+            "`$ref: ./schemas` in `paths/pets.yaml` where `paths/schemas` is a folder: the message \
+             \"cannot read `paths/schemas`, which `$ref: ./schemas` names: it is not a file\" at the value.",
         ),
     }
 

@@ -198,7 +198,7 @@ fn the_situations_in_words_happen_as_described() {
     let rendered = failures[0].render();
     assert!(rendered.contains("foo__bar.yaml:2:7: error[spec::colliding_specs]: spec `foo__bar` would make the crate `foo-bar-client`, as spec `foo_bar` of"), "{rendered}");
     // A description split over files: a `$ref` to a URL, out of the root document's folder, to a
-    // file that is not there; each located at the `$ref` value in its file.
+    // folder; each located at the `$ref` value in its file.
     let schema_ref = |target: &str| {
         format!(
             "openapi: 3.1.0\ninfo: {{title: T, version: '1'}}\npaths:\n  /pets:\n    $ref: paths/pets.yaml\ncomponents:\n  schemas:\n    Pet:\n      $ref: {target}\n"
@@ -210,7 +210,8 @@ fn the_situations_in_words_happen_as_described() {
     for (target, code) in [
         ("https://example.com/schemas/pet.yaml", import::REF_URL),
         ("../outside.yaml", import::REF_OUTSIDE),
-        ("./schemas/Pet.yaml", import::REF_UNREADABLE),
+        // A folder (a file that does not exist is a warning, see the bundler's tests).
+        ("./paths", import::REF_UNREADABLE),
     ] {
         let root = write(&folder, "api/openapi.yaml", &schema_ref(target));
         let error = crate::import::openapi::import_file(&root, None).expect_err("refused");

@@ -248,11 +248,12 @@ fn retry_policy_const(retry: &RetryIr) -> TokenStream {
     }
 }
 
-/// The declared codes by status pattern, exact statuses first, then ranges, then `default`
-/// (each in status order), codes in spec order.
+/// The codes matched by status alone by status pattern, exact statuses first, then ranges,
+/// then `default` (each in status order), codes in spec order (body-matched codes:
+/// `body_errors::by_status`).
 fn by_status(codes: &[ErrorCodeIr]) -> BTreeMap<StatusPattern, Vec<&ErrorCodeIr>> {
     let mut by_status: BTreeMap<StatusPattern, Vec<&ErrorCodeIr>> = BTreeMap::new();
-    for code in codes {
+    for code in codes.iter().filter(|code| code.body_match.is_none()) {
         for status in &code.statuses {
             by_status.entry(*status).or_default().push(code);
         }
@@ -279,8 +280,10 @@ fn status_pattern(status: StatusPattern) -> TokenStream {
 /// reads them.
 fn classifier_consts(ir: &Ir) -> TokenStream {
     let by_status = by_status(&ir.errors.codes);
-    let rules: Vec<TokenStream> = by_status
+    let by_body = super::body_errors::by_status(&ir.errors.codes);
+    let rules: Vec<TokenStream> = by_body
         .iter()
+        .chain(by_status.iter())
         .flat_map(|(status, candidates)| {
             let shared = candidates.len() > 1;
             candidates.iter().map(move |code| {
@@ -293,7 +296,8 @@ fn classifier_consts(ir: &Ir) -> TokenStream {
                     }
                     _ => quote!(::std::option::Option::None),
                 };
-                quote!(::accord_runtime::ErrorRule { status: #status, code: #value, strategy: #strategy },)
+                let body = super::body_errors::body_match_tokens(code.body_match.as_ref());
+                quote!(::accord_runtime::ErrorRule { status: #status, code: #value, strategy: #strategy, body: #body },)
             })
         })
         .collect();
@@ -458,13 +462,17 @@ fn classify_fns(ir: &Ir) -> TokenStream {
             }
         }
     };
+    let (body_step, body_functions) = super::body_errors::classify_step(ir);
     quote! {
         /// Maps a non-2xx response to its declared error code (an exact status over a range,
         /// a range over `default`), or `UnexpectedStatus`.
         pub fn classify(raw: &::accord_runtime::RawResponse) -> Error {
+            #body_step
             #code_lookup
             #exact
         }
+
+        #body_functions
 
         /// The codes declared for the response's status range (`4XX`), then `default`.
         #[allow(unused_variables)]

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use crate::ir::{ContentType, Ir, SignatureAlgorithm};
+use crate::ir::{AuthScheme, ClientAuthMethod, ContentType, Ir, SignatureAlgorithm};
 
 /// The runtime features `ir` needs, by feature name, each with the reason printed as a
 /// comment above the dependency line (one sentence, no trailing period).
@@ -44,6 +44,27 @@ pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
     }
     if ir.operational.cache.is_some() {
         features.insert("cache", "Responses are cached (spec `cache`): http-cache-semantics and moka");
+    }
+    for credential in &ir.auth.credentials {
+        match &credential.scheme {
+            AuthScheme::OAuth2AuthorizationCode(code) => {
+                features.insert("oauth2-code", "OAuth 2.0 authorization code with PKCE (RFC 7636): a CSPRNG verifier");
+                if code.client_authentication == ClientAuthMethod::PrivateKeyJwt {
+                    features.insert("jwt", "JWT grants and client authentication (RFC 7523), RS256");
+                }
+            }
+            AuthScheme::OAuth2JwtBearer(_) | AuthScheme::GitHubApp(_) => {
+                features.insert("jwt", "JWT grants and client authentication (RFC 7523), RS256");
+            }
+            AuthScheme::AwsSigV4(_) => {
+                features.insert("sigv4", "Requests are signed with AWS Signature Version 4 (aws-sigv4)");
+            }
+            AuthScheme::OAuth2ClientCredentials(_)
+            | AuthScheme::Bearer(_)
+            | AuthScheme::Basic(_)
+            | AuthScheme::ApiKey(_)
+            | AuthScheme::HmacSignature(_) => {}
+        }
     }
     features
 }

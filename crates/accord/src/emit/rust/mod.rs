@@ -8,6 +8,7 @@
 //! [`print`](mod@print) (printing a file) with `pretty` (printing a large one on several
 //! threads), and `cycles` (which members need a `Box`).
 
+pub(crate) mod body_errors;
 mod client;
 
 pub use client::test_credentials;
@@ -83,7 +84,8 @@ pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec
     let context = minijinja::context! {
         ir => minijinja::Value::from(minijinja::value::Serde(ir)),
         notice => generated_notice(&ir.source_path),
-        runtime_path => options.runtime_path.clone(),
+        runtime_source => options.runtime.runtime_source(),
+        mock_source => options.runtime.mock_source(),
         package_version => package_version(ir),
         // The API's own version text as a TOML basic string (JSON's escapes are TOML's).
         api_version => ir.version.as_deref().map(|v| serde_json::Value::from(v).to_string()),

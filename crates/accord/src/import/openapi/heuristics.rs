@@ -11,8 +11,8 @@ use serde_json::{Map, Value};
 use super::{Importer, escape};
 use crate::check::spec_name::{MAX_SPEC_NAME_LEN, reserved};
 use crate::spec::{
-    CursorPagination, NextUrlPagination, OffsetPagination, PagePagination, Pagination, RateLimitHeaders, ResponseRef,
-    RetryStrategy, Schema, StatusPattern, TypeRef,
+    CursorPagination, LinkPagination, NextUrlPagination, OffsetPagination, PagePagination, Pagination,
+    RateLimitHeaders, ResponseRef, RetryStrategy, Schema, StatusPattern, TypeRef,
 };
 
 /// Query parameters that page through a `Link` header's `rel="next"` target: page numbers
@@ -309,7 +309,7 @@ impl<'a> Importer<'a> {
     /// name seen for each of limit, remaining and reset is kept.
     pub(super) fn note_rate_limit_header(&mut self, header: &str) {
         let lower = header.to_ascii_lowercase();
-        let headers = || RateLimitHeaders { limit: None, remaining: None, reset: None };
+        let headers = || RateLimitHeaders { limit: None, remaining: None, reset: None, reset_unit: Default::default(), usage: None, ietf: false };
         let slot = if lower.ends_with("ratelimit-limit") {
             &mut self.rate_limit_headers.get_or_insert_with(headers).limit
         } else if lower.ends_with("ratelimit-remaining") {
@@ -342,6 +342,7 @@ impl<'a> Importer<'a> {
                     Pagination::Page(page) => format!("`{}` and `Link`", page.param),
                     Pagination::NextUrl(next_url) => format!("a next-page URL at `{}`", next_url.next),
                     Pagination::Offset(offset) => format!("an item offset `{}`", offset.param),
+                    Pagination::Link(link) => format!("`Link` with a `{}` cursor", link.param),
                 };
                 self.warn(pointer, format!("looks paginated by {style}, but {problem}; add `pagination` by hand"));
                 None
@@ -406,12 +407,17 @@ impl<'a> Importer<'a> {
                 self.warn(pointer, format!("paginated by `{param}` and `Link`, but which list holds the items is not certain; add `pagination` by hand"));
                 return None;
             };
-            return Some(Pagination::Page(PagePagination {
-                param: (*param).to_string(),
-                size_param,
-                link_header: true,
-                items,
-            }));
+            // A page number counts; any other parameter is the server's own cursor, which only
+            // the link carries (the `link` style).
+            if PAGE_PARAMS.contains(param) {
+                return Some(Pagination::Page(PagePagination {
+                    param: (*param).to_string(),
+                    size_param,
+                    link_header: true,
+                    items,
+                }));
+            }
+            return Some(Pagination::Link(LinkPagination { param: (*param).to_string(), size_param, items }));
         }
         if let Some(props) = &properties {
             // Stripe: `starting_after` with a `has_more` flag and a `data` list.

@@ -72,6 +72,7 @@ mod schema;
 mod security;
 mod servers;
 mod swagger2;
+mod tallies;
 #[cfg(test)]
 mod tests;
 mod webhooks;
@@ -128,9 +129,10 @@ pub fn import(text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
 /// is named by its file name): the root document cannot be read (`io::read`, `io::encoding`);
 /// a `$ref` names a URL (`import::ref_url`), leaves the root document's folder
 /// (`import::ref_outside`: `../` above it, an absolute path, a symbolic link out of it), names a
-/// file that cannot be read (`import::ref_unreadable`) or parsed, or the tree is larger than
-/// 10,000 files or 256 MiB (`import::ref_limit`). Warnings name their file (relative to the
-/// root document's folder), line and column.
+/// file that exists but cannot be read (`import::ref_unreadable`) or parsed, or the tree is
+/// larger than 10,000 files or 256 MiB (`import::ref_limit`). A file that does not exist is a
+/// warning, and what refers to it is dropped. Warnings name their file (relative to the root
+/// document's folder), line and column.
 pub fn import_file(path: &std::path::Path, name: Option<&str>) -> Result<Imported, ImportError> {
     let root = path.file_name().map(std::path::PathBuf::from).unwrap_or_else(|| path.to_path_buf());
     let mut files = bundle::Files::open(path).map_err(|error| in_root(error, &root, None))?;
@@ -382,6 +384,11 @@ struct Importer<'a> {
     /// Credential name → the place it writes (`header `authorization``), so one alternative
     /// never writes a place twice.
     credential_places: BTreeMap<String, String>,
+    /// The credentials made of `oauth2` schemes: two of them in one requirement writing the
+    /// same header are either-or (`security::requirement`).
+    oauth2_credentials: std::collections::BTreeSet<String>,
+    /// What is reported once per document, with its count (`tallies`).
+    tallies: tallies::Tallies,
     /// `auth.require` as imported from the document's `security`.
     document_requirement: Option<crate::spec::Requirement>,
     /// Schemas built from other places of the document (`allOf` merges, `$ref`s with
@@ -390,6 +397,10 @@ struct Importer<'a> {
     expansions: std::collections::HashMap<String, schema::Expansion>,
     /// Schema objects converted so far, bounded by [`MAX_SCHEMA_CONVERSIONS`].
     schema_conversions: usize,
+    /// Server variables of every server URL kept as a template (`servers.rs`).
+    server_variables: IndexMap<String, crate::spec::ServerVariable>,
+    /// Named servers made of operations' and path items' own `servers` (`servers.rs`).
+    servers: IndexMap<String, crate::spec::Server>,
 }
 
 impl<'a> Importer<'a> {
@@ -408,9 +419,13 @@ impl<'a> Importer<'a> {
             base_url: None,
             credential_names: BTreeMap::new(),
             credential_places: BTreeMap::new(),
+            oauth2_credentials: std::collections::BTreeSet::new(),
+            tallies: tallies::Tallies::default(),
             document_requirement: None,
             expansions: std::collections::HashMap::new(),
             schema_conversions: 0,
+            server_variables: IndexMap::new(),
+            servers: IndexMap::new(),
         }
     }
 
@@ -483,11 +498,13 @@ impl<'a> Importer<'a> {
         }
         self.break_alias_cycles();
         let endpoints = self.endpoints();
+        self.name_server_environments(&environments);
         let webhooks = self.webhooks();
         // Models hoisted while converting endpoints and webhooks may close a loop too.
         self.break_alias_cycles();
         self.unused_component_access();
         let errors = self.errors();
+        self.report_tallies();
         let rate_limits = self.rate_limit_headers.take().map(|headers| RateLimits {
             default: None,
             quotas: Vec::new(),
@@ -503,6 +520,8 @@ impl<'a> Importer<'a> {
             authors: Vec::new(),
             description,
             scope: None,
+            server_variables: std::mem::take(&mut self.server_variables),
+            servers: std::mem::take(&mut self.servers),
             environments,
             auth,
             headers: IndexMap::new(),

@@ -54,6 +54,12 @@ fn described(description: &str) -> ResponseRef {
 /// How a body of a media type that is not JSON, form or multipart is sent and read: as
 /// `text` (`text/*`, XML, YAML, JavaScript, NDJSON: characters) or as `binary` (anything
 /// else: `application/octet-stream`, `image/*`, `application/pdf`, archives, `*/*`).
+/// Whether a media type is XML (`text/xml`, `application/xml`, `…+xml`; RFC 7303).
+fn is_xml(media: &str) -> bool {
+    let media = media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase();
+    media == "text/xml" || media == "application/xml" || media.ends_with("+xml")
+}
+
 fn raw_content_type(media: &str) -> ContentType {
     let media = media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase();
     let text = media.starts_with("text/")
@@ -165,7 +171,7 @@ impl<'a> Importer<'a> {
                     .collect::<Vec<_>>()
                     .join("/");
                 let params = self.operation_params(operation, &shared_params, &at);
-                let fixed = self.fixed_values(&params);
+                let fixed = self.fixed_values(&params, fragment);
                 let on_shape = shapes.entry((key.clone(), shape)).or_default();
                 if let Some((first, _)) = on_shape.iter().find(|(_, other)| !told_apart(other, &fixed)) {
                     let first = first.clone();
@@ -187,8 +193,9 @@ impl<'a> Importer<'a> {
                     self.warn(&at, format!("the fragment of `{raw_path}` is not sent over HTTP; the path is `{path}`"));
                 }
                 used_names.insert(name.clone());
-                self.own_servers(operation, item, &at, &item_pointer);
-                let endpoint = self.endpoint(path, method, operation, &params, fixed, &at, &name);
+                let server = self.own_servers(operation, item, &at, &item_pointer);
+                let mut endpoint = self.endpoint(path, method, operation, &params, fixed, &at, &name);
+                endpoint.server = server;
                 out.insert(name, endpoint);
             }
         }
@@ -226,8 +233,14 @@ impl<'a> Importer<'a> {
     /// The header and query parameters that can only have one value: required, and typed by a
     /// schema whose `enum` has one string (or whose `const` is a string), as AWS declares
     /// `X-Amz-Target` and `Action`. The client sends them itself (`fixed`), and they tell
-    /// endpoints on one method and path apart.
-    fn fixed_values(&self, params: &[(&'a Value, String)]) -> FixedValues {
+    /// endpoints on one method and path apart. A presence-only key: a required query
+    /// parameter whose one value is `true`, named bare in the path's fragment, as the
+    /// directory's AWS documents write S3's `POST /{Key+}?uploads` (`/{Bucket}/{Key}#uploads`
+    /// with `uploads: {in: query, required: true, schema: {type: boolean, enum: [true]}}`),
+    /// is fixed to the empty value (`uploads=`, see `check::params::is_presence_key`).
+    fn fixed_values(&self, params: &[(&'a Value, String)], fragment: Option<&str>) -> FixedValues {
+        let bare: Vec<&str> =
+            fragment.map(|f| f.split('&').filter(|pair| !pair.contains('=')).collect()).unwrap_or_default();
         let mut fixed = FixedValues::default();
         for (param, _) in params {
             let (Some(name), Some(location)) =
@@ -247,6 +260,9 @@ impl<'a> Importer<'a> {
             }
             let Some(schema) = schema else { continue };
             let value = match (schema.get("enum").and_then(Value::as_array), schema.get("const")) {
+                (Some(values), _) if values.len() == 1 && values[0] == Value::Bool(true) => {
+                    (location == "query" && bare.contains(&name)).then_some("")
+                }
                 (Some(values), _) if values.len() == 1 => values[0].as_str(),
                 (None, Some(Value::String(value))) => Some(value.as_str()),
                 _ => None,
@@ -354,7 +370,7 @@ impl<'a> Importer<'a> {
                         continue;
                     }
                     if client_set_header(param_name) {
-                        self.warn(at, format!("header parameter `{param_name}` is set by the client itself; dropped"));
+                        self.tally(super::tallies::Tally::IgnoredHeaderParameter, at);
                         continue;
                     }
                     let style = self.param_style(param, at, param_name, ParamLocation::Header, &schema);
@@ -398,6 +414,7 @@ impl<'a> Importer<'a> {
             pagination,
             auth,
             cache: None,
+            server: None,
         }
     }
 
@@ -554,7 +571,9 @@ impl<'a> Importer<'a> {
             let stringly = schema.is_none_or(|schema| {
                 schema.get("type").is_none_or(|t| t == "string") && schema.get("properties").is_none()
             });
-            if !stringly {
+            if !stringly && is_xml(media) {
+                self.tally(super::tallies::Tally::XmlBodyAsText, &format!("{pointer}/{}/schema", escape(media)));
+            } else if !stringly {
                 self.warn(
                     &format!("{pointer}/{}/schema", escape(media)),
                     format!("`{media}` bodies are {verb} as {content_type}; their schema is not applied"),
@@ -743,6 +762,7 @@ impl<'a> Importer<'a> {
             let code = ErrorCode {
                 status: StatusSet::One(*status),
                 retry: retry_for_pattern(*status, self.oauth2),
+                when: None,
                 match_value: None,
                 body,
                 description: draft.description.clone(),

@@ -538,7 +538,7 @@ impl<'a> Importer<'a> {
         }
         match object.get("uniqueItems") {
             Some(Value::Bool(true)) if type_name == "array" => out.unique_items = true,
-            Some(Value::Bool(true)) => self.warn(pointer, "`uniqueItems` on a schema that is not an array; dropped"),
+            Some(Value::Bool(true)) => self.tally(super::tallies::Tally::UniqueItemsNotArray, pointer),
             _ => {}
         }
         for keyword in ["multipleOf", "not", "patternProperties", "minProperties", "maxProperties"] {

@@ -50,6 +50,9 @@ impl<'a> Importer<'a> {
             let Some((scheme, _)) = self.deref(scheme, &pointer) else { continue };
             let Some(credential) = self.credential(scheme, &pointer) else { continue };
             let name = credential_name(key, &credentials);
+            if scheme.get("type").and_then(Value::as_str) == Some("oauth2") {
+                self.oauth2_credentials.insert(name.clone());
+            }
             self.credential_names.insert(key.clone(), name.clone());
             credentials.insert(name, credential);
         }
@@ -120,6 +123,7 @@ impl<'a> Importer<'a> {
                         .unwrap_or_default();
                     self.oauth2 = true;
                     let oauth = OAuth2ClientCredentials {
+                        token_retry: None,
                         token_url,
                         scopes,
                         refresh_before_expiry: None,
@@ -239,8 +243,12 @@ impl<'a> Importer<'a> {
     /// A Security Requirement list as alternatives of credential names. Each alternative
     /// keeps the schemes accord imported; one naming a dropped or undeclared scheme is left
     /// out with a warning, as is a second credential that writes the place another of the
-    /// same alternative writes (two `Authorization` headers). `[]`, `[{}]` and a list of
-    /// nothing accord can send are `none`.
+    /// same alternative writes (two `Authorization` headers). Except two OAuth2 schemes: an
+    /// alternative naming both (Google's `{Oauth2: [scope], Oauth2c: [scope]}`, its implicit and
+    /// authorization-code flows of one authorization server) asks for one access token with
+    /// those scopes, which one `Authorization` header carries, however it was obtained; so it
+    /// becomes one alternative per scheme (either satisfies), without a warning. `[]`, `[{}]`
+    /// and a list of nothing accord can send are `none`.
     fn requirement(&mut self, security: &Value, pointer: &str) -> Requirement {
         let Some(list) = security.as_array() else {
             self.warn(pointer, "`security` is not a list; ignored");
@@ -255,6 +263,8 @@ impl<'a> Importer<'a> {
             };
             let mut names = Vec::new();
             let mut places: BTreeMap<String, String> = BTreeMap::new();
+            // (credential kept, another OAuth2 credential that may stand in its place).
+            let mut either: Vec<(String, String)> = Vec::new();
             let mut usable = true;
             for key in schemes.keys() {
                 let Some(name) = self.credential_names.get(key).cloned() else {
@@ -267,6 +277,11 @@ impl<'a> Importer<'a> {
                 };
                 if let Some(place) = self.credential_places.get(&name).cloned() {
                     if let Some(first) = places.get(&place) {
+                        let first_name = self.credential_names.get(first).cloned().unwrap_or_default();
+                        if self.oauth2_credentials.contains(&name) && self.oauth2_credentials.contains(&first_name) {
+                            either.push((first_name, name));
+                            continue;
+                        }
                         self.warn(
                             &format!("{at}/{}", escape(key)),
                             format!("`{key}` and `{first}` both set the {place}, which one request cannot carry twice; `{key}` is left out"),
@@ -277,8 +292,19 @@ impl<'a> Importer<'a> {
                 }
                 names.push(name);
             }
-            if usable && !alternatives.contains(&names) {
-                alternatives.push(names);
+            if !usable {
+                continue;
+            }
+            let mut variants = vec![names.clone()];
+            for (kept, other) in &either {
+                let variant: Vec<String> =
+                    names.iter().map(|name| if name == kept { other.clone() } else { name.clone() }).collect();
+                variants.push(variant);
+            }
+            for variant in variants {
+                if !alternatives.contains(&variant) {
+                    alternatives.push(variant);
+                }
             }
         }
         if alternatives.is_empty() || alternatives == [Vec::<String>::new()] {

@@ -1,12 +1,14 @@
-//! `servers` → `environments` (server variables replaced by their defaults), and the servers
-//! of a path item or operation, which accord cannot carry (reported).
+//! `servers` → `environments`, their variables → `server_variables` (default, enum,
+//! description), and the servers of a path item or operation → named `servers` that the
+//! endpoint names.
 
 use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::heuristics::snake;
 use super::{Importer, escape};
-use crate::spec::Environment;
+use crate::spec::{Environment, Server, ServerUrl, ServerVariable};
+use accord_contract::url_template::{UrlPlace, placeholders};
 
 /// Where a server URL goes when the document does not say which host serves it.
 const PLACEHOLDER_HOST: &str = "https://example.invalid";
@@ -19,25 +21,7 @@ impl<'a> Importer<'a> {
         let Some(servers) = self.document.get("servers").and_then(Value::as_array) else { return out };
         for (index, server) in servers.iter().enumerate() {
             let pointer = format!("/servers/{index}");
-            let Some(url) = server.get("url").and_then(Value::as_str) else { continue };
-            let mut url = url.to_string();
-            if let Some(variables) = server.get("variables").and_then(Value::as_object) {
-                for (name, variable) in variables {
-                    let default =
-                        variable.get("default").map(|d| d.as_str().map(str::to_string).unwrap_or(d.to_string()));
-                    url = url.replace(&format!("{{{name}}}"), &default.unwrap_or_default());
-                    if variable.get("enum").is_some() {
-                        self.warn(
-                            &format!("{pointer}/variables/{}", escape(name)),
-                            format!(
-                                "server variable `{name}` has other values than its default; only the default is kept"
-                            ),
-                        );
-                    }
-                }
-            }
-            let url = self.server_url(&url, &pointer);
-            let url = url.trim_end_matches('/').to_string();
+            let Some(url) = self.server_template(server, &pointer) else { continue };
             let description = server.get("description").and_then(Value::as_str);
             let base = description
                 .map(snake)
@@ -50,13 +34,100 @@ impl<'a> Importer<'a> {
                 n += 1;
             }
             if index == 0 {
-                self.base_url = Some(url.clone());
+                // Relative URLs elsewhere resolve against the URL with its defaults.
+                self.base_url = self.default_server_url().or(Some(url.clone()));
             }
             let environment =
-                Environment { base_url: url, description: description.map(str::to_string), default: index == 0 };
+                Environment { base_url: url, description: description.map(str::to_string), default: index == 0, client_certificate: None };
             out.insert(key, environment);
         }
         out
+    }
+
+    /// A Server Object's URL (OpenAPI 3.1.0 §4.8.5-6): its variables kept as `{snake_name}`
+    /// and declared in `server_variables` (default, enum, description) when each stands in the
+    /// host, port or path and its values fit there; otherwise every variable replaced by its
+    /// default, as before accord had variables, with a warning. `None` without a `url`.
+    fn server_template(&mut self, server: &Value, pointer: &str) -> Option<String> {
+        let raw = server.get("url").and_then(Value::as_str)?;
+        let text = |value: &Value| value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
+        let declared = server.get("variables").and_then(Value::as_object);
+        let mut variables: Vec<(String, String, ServerVariable)> = Vec::new();
+        for placeholder in placeholders(raw) {
+            let original = placeholder.name.to_string();
+            if variables.iter().any(|(o, _, _)| *o == original) {
+                continue;
+            }
+            let definition = declared.and_then(|d| d.get(&original));
+            let mut variable = ServerVariable {
+                default: definition.and_then(|d| d.get("default")).map(text),
+                values: definition
+                    .and_then(|d| d.get("enum"))
+                    .and_then(Value::as_array)
+                    .map(|values| values.iter().map(text).collect())
+                    .unwrap_or_default(),
+                description: definition.and_then(|d| d.get("description")).and_then(Value::as_str).map(str::to_string),
+                ..ServerVariable::default()
+            };
+            let at = format!("{pointer}/variables/{}", escape(&original));
+            if definition.is_none() {
+                self.warn(pointer, format!("server variable `{original}` stands in the URL but is not declared in `variables`; imported as a required variable"));
+            }
+            if variable.default.is_none() {
+                variable.required = true;
+            }
+            if let Some(default) = &variable.default
+                && !variable.values.is_empty()
+                && !variable.values.contains(default)
+            {
+                self.warn(&at, format!("the default `{default}` of server variable `{original}` is not one of its `enum` values; added to them"));
+                variable.values.insert(0, default.clone());
+            }
+            variables.push((original.clone(), snake(&original), variable));
+        }
+        let with_defaults = |url: &str| {
+            let mut url = url.to_string();
+            for (original, _, variable) in &variables {
+                url = url.replace(&format!("{{{original}}}"), variable.default.as_deref().unwrap_or(""));
+            }
+            url
+        };
+        // Kept as a template when the URL with its defaults is an absolute http(s) URL and
+        // every variable's values fit the place it stands in.
+        let sample = with_defaults(raw);
+        let absolute = url::Url::parse(&sample).is_ok_and(|p| matches!(p.scheme(), "http" | "https") && p.has_host());
+        let fits = placeholders(raw).iter().all(|placeholder| {
+            let Some((_, _, variable)) = variables.iter().find(|(o, _, _)| o == placeholder.name) else { return false };
+            matches!(placeholder.place, UrlPlace::Host | UrlPlace::Port | UrlPlace::Path)
+                && variable
+                    .default
+                    .iter()
+                    .chain(&variable.values)
+                    .all(|v| placeholder.place.write(placeholder.name, v).is_ok())
+        });
+        if !absolute || !fits || variables.is_empty() {
+            if !variables.is_empty() {
+                self.warn(pointer, format!("server URL `{raw}` keeps its variables' defaults only: a variable there stands where accord cannot fill it (scheme, query) or has values that do not fit"));
+            }
+            return Some(self.server_url(&sample, pointer).trim_end_matches('/').to_string());
+        }
+        let mut url = raw.to_string();
+        for (original, name, variable) in variables {
+            url = url.replace(&format!("{{{original}}}"), &format!("{{{name}}}"));
+            match self.server_variables.get(&name) {
+                Some(existing) if existing.default != variable.default || existing.values != variable.values => {
+                    self.warn(
+                        &format!("{pointer}/variables/{}", escape(&original)),
+                        format!("server variable `{original}` is declared differently by another server; the first declaration is kept"),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    self.server_variables.insert(name, variable);
+                }
+            }
+        }
+        Some(url.trim_end_matches('/').to_string())
     }
 
     /// A server URL as an absolute `http(s)` URL. OpenAPI resolves a relative one against
@@ -163,28 +234,95 @@ impl<'a> Importer<'a> {
         }
     }
 
-    /// An operation or path item with its own `servers` (Stripe serves `POST /v1/files` from
-    /// `files.stripe.com`) is sent to the environment's base URL by accord, which has no
-    /// per-endpoint server: say so where the document differs from its top-level servers.
-    pub(super) fn own_servers(&mut self, operation: &Value, item: &Value, at: &str, item_pointer: &str) {
+    /// An operation's or path item's own `servers` (Stripe serves `POST /v1/files` from
+    /// `files.stripe.com`) as a named server the endpoint names: the same URLs as another
+    /// endpoint's share its server, named after the first host label (`files`). One URL is
+    /// used in every environment; as many URLs as environments map to them in order; otherwise
+    /// the first is used, with a warning. `None` when they are the document's own servers.
+    pub(super) fn own_servers(
+        &mut self,
+        operation: &Value,
+        item: &Value,
+        at: &str,
+        item_pointer: &str,
+    ) -> Option<String> {
         let top = self.document.get("servers");
         let (servers, pointer) = match (operation.get("servers"), item.get("servers")) {
             (Some(servers), _) => (servers, format!("{at}/servers")),
             (None, Some(servers)) => (servers, format!("{item_pointer}/servers")),
-            (None, None) => return,
+            (None, None) => return None,
         };
         if Some(servers) == top {
-            return;
+            return None;
         }
-        let urls: Vec<&str> = servers
-            .as_array()
-            .map(|list| list.iter().filter_map(|s| s.get("url").and_then(Value::as_str)).collect())
+        let list = servers.as_array()?;
+        let mut urls = Vec::new();
+        for (index, server) in list.iter().enumerate() {
+            if let Some(url) = self.server_template(server, &format!("{pointer}/{index}")) {
+                urls.push(url);
+            }
+        }
+        let first = urls.first()?.clone();
+        let environments: Vec<String> = self
+            .document
+            .get("servers")
+            .and_then(Value::as_array)
+            .map(|top| top.iter().enumerate().map(|(i, _)| i.to_string()).collect())
             .unwrap_or_default();
-        self.warn(
-            &pointer,
-            format!(
-                "served from {urls:?}, not the document's servers; accord sends every endpoint to the environment's base URL, so calls to it go to the wrong host until the spec gains a per-endpoint server"
-            ),
-        );
+        let base_url = if urls.len() > 1 && urls.len() == environments.len() {
+            // Keyed by the environments' names later (`Importer::spec`), in order.
+            ServerUrl::PerEnvironment(environments.into_iter().zip(urls).collect())
+        } else {
+            if urls.len() > 1 {
+                self.warn(
+                    &pointer,
+                    format!("{} server URLs given; the first, `{first}`, is used in every environment", urls.len()),
+                );
+            }
+            ServerUrl::Everywhere(first.clone())
+        };
+        if let Some((name, _)) = self.servers.iter().find(|(_, s)| same_url(&s.base_url, &base_url)) {
+            return Some(name.clone());
+        }
+        let host = url::Url::parse(&first).ok().and_then(|u| u.host_str().map(str::to_string)).unwrap_or_default();
+        let label = host
+            .split('.')
+            .next()
+            .map(snake)
+            .filter(|l| !l.is_empty() && !l.contains('{'))
+            .unwrap_or_else(|| "server".into());
+        let mut name = label.clone();
+        let mut n = 2;
+        while self.servers.contains_key(&name) {
+            name = format!("{label}_{n}");
+            n += 1;
+        }
+        let description = list.first().and_then(|s| s.get("description")).and_then(Value::as_str).map(str::to_string);
+        self.servers.insert(name.clone(), Server { base_url, description });
+        Some(name)
+    }
+
+    /// `servers` keyed by environment position (as [`Importer::own_servers`] leaves them)
+    /// re-keyed by the environments' names.
+    pub(super) fn name_server_environments(&mut self, environments: &IndexMap<String, Environment>) {
+        let names: Vec<&String> = environments.keys().collect();
+        for server in self.servers.values_mut() {
+            if let ServerUrl::PerEnvironment(map) = &mut server.base_url {
+                *map = map
+                    .iter()
+                    .filter_map(|(index, url)| {
+                        Some((names.get(index.parse::<usize>().ok()?)?.to_string(), url.clone()))
+                    })
+                    .collect();
+            }
+        }
+    }
+}
+
+fn same_url(a: &ServerUrl, b: &ServerUrl) -> bool {
+    match (a, b) {
+        (ServerUrl::Everywhere(a), ServerUrl::Everywhere(b)) => a == b,
+        (ServerUrl::PerEnvironment(a), ServerUrl::PerEnvironment(b)) => a == b,
+        _ => false,
     }
 }

@@ -137,8 +137,10 @@ fn operations_map_to_endpoints() {
             "securitySchemes": {"cc": {"type": "oauth2", "flows": {"clientCredentials": {"tokenUrl": "https://auth.example.com/token", "scopes": {"read": "", "write": ""}}}}}
         }
     })));
-    assert_eq!(spec["environments"]["production"]["base_url"], json!("https://eu.example.com/v1"));
-    assert!(has_warning(&warnings, "/servers/0/variables/region", "only the default"), "{warnings:?}");
+    // The server variable is kept, with its default and values.
+    assert_eq!(spec["environments"]["production"]["base_url"], json!("https://{region}.example.com/v1"));
+    assert_eq!(spec["server_variables"]["region"]["default"], json!("eu"));
+    assert!(spec["server_variables"]["region"]["enum"].as_array().is_some_and(|values| values.contains(&json!("eu"))));
     assert_eq!(spec["auth"]["credentials"]["cc"]["oauth2_client_credentials"]["scopes"], json!(["read", "write"]));
     let get = &spec["endpoints"]["get_item"];
     assert_eq!(get["path_params"]["id"], json!("string"));
@@ -204,8 +206,10 @@ fn multipart_bodies_keep_files_and_their_object_encoding() {
         })
     };
     let (spec, warnings) = import_doc(upload(json!({"link": {"style": "deepObject", "explode": true}})));
-    // Its own server is reported: accord has no per-endpoint server.
-    assert!(has_warning(&warnings, "/paths/~1files/post/servers", "files.example.com"), "{warnings:?}");
+    // Its own server becomes a named server the endpoint names.
+    assert_eq!(spec["servers"]["files"]["base_url"], json!("https://files.example.com"));
+    assert_eq!(spec["endpoints"]["upload_file"]["server"], json!("files"));
+    assert!(!warnings.iter().any(|w| w.pointer.contains("/servers")), "{warnings:?}");
     let request = &spec["endpoints"]["upload_file"]["request"];
     assert_eq!(request["content_type"], json!("multipart"));
     assert_eq!(request["object_parts"], json!("brackets"));

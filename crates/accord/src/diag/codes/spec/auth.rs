@@ -65,7 +65,7 @@ auth:
     CREDENTIAL_KIND = "spec::credential_kind", Error {
         summary: "a credential declares no kind, or several",
         explanation: "Each entry of `auth.credentials` is one credential of one kind: `api_key`, \
-            `bearer`, `basic` or `oauth2_client_credentials`. Its name becomes a builder setter \
+            `bearer`, `basic`, `oauth2_client_credentials`, `aws_sigv4` or `hmac_signature`. Its name becomes a builder setter \
             and an environment variable, so two kinds under one name would have to share them. \
             Give each credential its own name; endpoints that need several send them together \
             (`auth: [[app_id, app_key]]`).",

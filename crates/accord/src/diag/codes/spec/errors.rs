@@ -13,7 +13,11 @@ codes! {
             `status` of an error code under `errors.codes` must be a 4xx or 5xx status, `4XX`, `5XX` or \
             `default`, the statuses HTTP gives failures (RFC 9110 §15): an error code describes a \
             failed response, and the generated client decodes every 2xx answer as a success, so an \
-            error code with a 2xx status would never be seen.",
+            error code with a 2xx status would never be seen. A provider that answers errors with \
+            a 2xx status and says so in the body (Slack's `{\"ok\": false, \"error\": \"channel_not_found\"}` \
+            with HTTP 200, GraphQL's `errors` array) is described with `when`, a test on the body: \
+            `{ status: 200, when: { pointer: /ok, equals: false }, retry: never }`; such a code may \
+            take any status, and applies only when the test holds.",
         example: Example::fixed(
             r#"
 models:
@@ -120,6 +124,66 @@ errors:
   codes:
     VALIDATION_ERROR: { status: 400, retry: never }
     INVALID_CUSTOMER: { status: 400, retry: never }
+"#,
+        ),
+    }
+
+    BAD_BODY_MATCH = "spec::bad_body_match", Error {
+        summary: "an error code's `when` that does not say one test on the body",
+        explanation: "`when` makes a response an error code by its body, for providers that answer \
+            errors with a 2xx status (Slack's `{\"ok\": false}`, GraphQL's `errors`). It names a \
+            JSON pointer into the body and exactly one test: `equals: VALUE` (the value there equals \
+            VALUE, any JSON value) or `present: true` (there is a value there). With neither, or \
+            both, or `present: false` (which would match every body without the field, successes \
+            included), the client could not tell the error from a success.",
+        example: Example::fixed(
+            r#"
+models:
+  SlackError:
+    properties: { ok: boolean, error: string }
+errors:
+  body: SlackError
+  code_field: /error
+  codes:
+    CHANNEL_NOT_FOUND: { status: 200, when: { pointer: /ok }, match: channel_not_found, retry: never }
+"#,
+            r#"
+models:
+  SlackError:
+    properties: { ok: boolean, error: string }
+errors:
+  body: SlackError
+  code_field: /error
+  codes:
+    CHANNEL_NOT_FOUND: { status: 200, when: { pointer: /ok, equals: false }, match: channel_not_found, retry: never }
+"#,
+        ),
+    }
+
+    BAD_RATE_LIMIT_HEADERS = "spec::bad_rate_limit_headers", Error {
+        summary: "`rate_limits.headers` that the client cannot read as written",
+        explanation: "`rate_limits.headers` names the response headers in which the provider reports \
+            its window, so the client can slow down before it is refused and the mock can answer \
+            in the same shape: `limit`, `remaining` and `reset` (with `reset_unit`: `unix_seconds`, \
+            `unix_milliseconds` or `delta_seconds`), `usage` for one `used/limit` header \
+            (Shopify's `X-Shopify-Shop-Api-Call-Limit: 32/40`), and `ietf: true` for the IETF \
+            `RateLimit-Policy` and `RateLimit` fields. Each name must be an HTTP field name \
+            (RFC 9110 §5.1: letters, digits and `!#$%&'*+-.^_`|~`, no spaces or colons), a header \
+            may play one part only, `reset_unit` needs the `reset` header it describes, and with \
+            `ietf: true` the names `RateLimit` and `RateLimit-Policy` are taken.",
+        example: Example::fixed(
+            r#"
+rate_limits:
+  default: 2/second
+  headers:
+    usage: "X-Shopify-Shop-Api-Call-Limit: 32/40"
+    reset_unit: unix_milliseconds
+"#,
+            r#"
+rate_limits:
+  default: 2/second
+  headers:
+    usage: X-Shopify-Shop-Api-Call-Limit
 "#,
         ),
     }

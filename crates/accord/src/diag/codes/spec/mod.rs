@@ -11,6 +11,7 @@ mod errors;
 mod models;
 mod operational;
 mod scenarios;
+mod servers;
 mod webhooks;
 
 pub use auth::*;
@@ -19,11 +20,12 @@ pub use errors::*;
 pub use models::*;
 pub use operational::*;
 pub use scenarios::*;
+pub use servers::*;
 pub use webhooks::*;
 
 /// Every `spec::*` code, this module's first.
 pub(super) fn all() -> impl Iterator<Item = &'static Code> {
-    [ALL, auth::ALL, endpoints::ALL, errors::ALL, models::ALL, operational::ALL, scenarios::ALL, webhooks::ALL]
+    [ALL, auth::ALL, endpoints::ALL, errors::ALL, models::ALL, operational::ALL, scenarios::ALL, servers::ALL, webhooks::ALL]
         .into_iter()
         .flatten()
         .copied()
@@ -40,6 +42,7 @@ pub(super) fn constants() -> impl Iterator<Item = (&'static str, &'static Code)>
         models::CONSTANTS,
         operational::CONSTANTS,
         scenarios::CONSTANTS,
+        servers::CONSTANTS,
         webhooks::CONSTANTS,
     ]
     .into_iter()

@@ -31,6 +31,11 @@ pub(super) fn builder_auth(auth: &AuthIr) -> Vec<BuilderAuth> {
             AuthScheme::Bearer(token) => bearer(credential, token),
             AuthScheme::Basic(basic_credentials) => basic(credential, basic_credentials),
             AuthScheme::ApiKey(key) => api_key(credential, key),
+            AuthScheme::OAuth2AuthorizationCode(code) => super::auth_flows::authorization_code(credential, code),
+            AuthScheme::OAuth2JwtBearer(jwt) => super::auth_flows::jwt_bearer(credential, jwt),
+            AuthScheme::GitHubApp(app) => super::auth_flows::github_app(credential, app),
+            AuthScheme::AwsSigV4(aws) => super::signing::aws_sigv4(credential, aws),
+            AuthScheme::HmacSignature(hmac) => super::signing::hmac_signature(credential, hmac),
         })
         .collect()
 }
@@ -48,6 +53,11 @@ fn oauth2(credential: &CredentialIr, oauth: &OAuth2ClientCredentials) -> Builder
     let token_url = lit(&oauth.token_url);
     let scopes: Vec<Literal> = oauth.scopes.iter().map(|s| lit(s)).collect();
     let margin = oauth.refresh_before_expiry_seconds;
+    // The token request's own retries, only when declared (seed 002's `token_refresh`).
+    let with_retry = (oauth.token_retry.retry_attempts > 0).then(|| {
+        let (attempts, delay) = (oauth.token_retry.retry_attempts, oauth.token_retry.retry_delay_ms);
+        quote!(.with_retry(::accord_runtime::auth::token_endpoint::TokenRetry { retry_attempts: #attempts, retry_delay: ::std::time::Duration::from_millis(#delay) }))
+    });
     let setter_doc = doc(&format!(
         "Credential `{}`: OAuth 2.0 client credentials (RFC 6749 §4.4). The token is fetched from `{}`, cached, and refreshed {margin} s before it expires; from `{}` and `{}` with [`ClientBuilder::credentials_from_env`].",
         credential.name, oauth.token_url, oauth.client_id_env, oauth.client_secret_env
@@ -81,7 +91,7 @@ fn oauth2(credential: &CredentialIr, oauth: &OAuth2ClientCredentials) -> Builder
             if let ::std::option::Option::Some(client) = self.#setter {
                 let token_url = self.#token_url_setter.unwrap_or_else(|| #token_url.to_string());
                 let scopes = ::std::vec::Vec::from([#(#scopes.to_string()),*]);
-                credentials.insert(#name, ::accord_runtime::Auth::OAuth2(::accord_runtime::auth::OAuth2::new(token_url, client, scopes, ::std::time::Duration::from_secs(#margin))));
+                credentials.insert(#name, ::accord_runtime::Auth::OAuth2(::accord_runtime::auth::OAuth2::new(token_url, client, scopes, ::std::time::Duration::from_secs(#margin))#with_retry));
             }
         },
     }
@@ -222,6 +232,11 @@ pub fn test_credentials(auth: &AuthIr) -> Option<TokenStream> {
                 AuthScheme::Bearer(_) => quote!(let builder = builder.#setter("test-token");),
                 AuthScheme::Basic(_) => quote!(let builder = builder.#setter("test-user", "test-password");),
                 AuthScheme::ApiKey(_) => quote!(let builder = builder.#setter("test-key");),
+                AuthScheme::OAuth2AuthorizationCode(_) | AuthScheme::OAuth2JwtBearer(_) | AuthScheme::GitHubApp(_) => {
+                    super::auth_flows::test_credential(credential).unwrap_or_default()
+                }
+                AuthScheme::AwsSigV4(_) => super::signing::test_value(&setter, None),
+                AuthScheme::HmacSignature(hmac) => super::signing::test_value(&setter, Some(hmac.key_id.is_some())),
             }
         })
         .collect();

@@ -21,6 +21,9 @@ pub(super) fn client_builder(ir: &Ir) -> TokenStream {
     let reliability_setters = reliability_setters();
     let custom_auth_setters = custom_auth_setters();
     let build = build_fn(ir, &schemes);
+    let server_variables_field = super::servers::builder_field(ir);
+    let server_variable_setters = super::servers::setters(ir);
+    let (tls_field, tls_setter, _) = super::tls::builder_parts(ir);
     quote! {
         /// Builds a [`Client`]: environment or base URL, credentials, timeouts.
         #[derive(Debug, Default)]
@@ -36,17 +39,23 @@ pub(super) fn client_builder(ir: &Ir) -> TokenStream {
             rate_limits: ::std::option::Option<::std::option::Option<::accord_runtime::RateLimitConfig>>,
             custom_auth: ::std::option::Option<::std::sync::Arc<dyn ::accord_runtime::Authenticate>>,
             allow_anonymous: bool,
+            #server_variables_field
+            #tls_field
             #(#fields)*
         }
 
         impl ClientBuilder {
             #destination_setters
 
+            #server_variable_setters
+
             #timeout_setters
 
             #reliability_setters
 
             #custom_auth_setters
+
+            #tls_setter
 
             #(#setters)*
 
@@ -167,6 +176,8 @@ fn build_fn(ir: &Ir, schemes: &[BuilderAuth]) -> TokenStream {
     let user_agent = lit(&format!("{}/{} (accord)", ir.crate_name, package_version(ir)));
     let headers = default_headers(ir);
     let operational = super::operational::config_statements(ir);
+    let (base_url, servers) = super::servers::build_urls(ir);
+    let (_, _, tls_build) = super::tls::builder_parts(ir);
     let timeouts = &ir.timeouts;
     let connect_ms = timeouts.connect_ms;
     let attempt_ms = timeouts.attempt_ms;
@@ -191,8 +202,9 @@ fn build_fn(ir: &Ir, schemes: &[BuilderAuth]) -> TokenStream {
                 credentials.allow_anonymous();
             }
             #require_auth
-            let base_url = self.base_url.unwrap_or_else(|| self.environment.base_url().to_string());
+            #base_url
             let mut config = ::accord_runtime::ClientConfig::new(base_url, #user_agent);
+            #servers
             config.auth = auth;
             config.credentials = credentials;
             config.default_headers = ::std::vec::Vec::from([#(#headers),*]);
@@ -211,6 +223,7 @@ fn build_fn(ir: &Ir, schemes: &[BuilderAuth]) -> TokenStream {
             };
             config.rate_limits = self.rate_limits.unwrap_or_else(rate_limits);
             #operational
+            #tls_build
             let inner = ::accord_runtime::Client::new(config).map_err(crate::errors::Error::Transport)?;
             ::std::result::Result::Ok(Client { inner })
         }

@@ -54,6 +54,7 @@ pub(super) fn environment_enum(ir: &Ir) -> TokenStream {
             quote!(Environment::#variant => #url,)
         })
         .collect();
+    let client_certificate = super::tls::environment_fn(ir);
     quote! {
         /// Deployments of the API (spec `environments`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -69,5 +70,7 @@ pub(super) fn environment_enum(ir: &Ir) -> TokenStream {
                 }
             }
         }
+
+        #client_certificate
     }
 }

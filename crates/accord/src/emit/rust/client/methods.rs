@@ -64,6 +64,9 @@ pub(super) fn operation_notes(ir: &Ir, op: &Operation) -> String {
                 )
             }
             PaginationIr::NextUrl { next, .. } => format!("Paginated by next URL (`{next}`)."),
+            PaginationIr::Link { param, .. } => {
+                format!("Paginated by the `Link` header's next URL (RFC 8288), a cursor in `{param}`.")
+            }
             PaginationIr::Offset { param, .. } => format!("Paginated by item offset `{param}`."),
         });
         notes.push("`.pages()` streams every page and `.stream()` every item.".to_string());

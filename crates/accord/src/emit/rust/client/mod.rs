@@ -3,6 +3,7 @@
 //! per endpoint (printed on several threads).
 
 mod auth;
+mod auth_flows;
 
 pub use auth::test_credentials;
 mod builder;
@@ -13,6 +14,9 @@ mod operational;
 mod pagination;
 mod rate_limits;
 mod request;
+mod servers;
+mod signing;
+mod tls;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -45,15 +49,25 @@ pub(super) fn client_file(ir: &Ir) -> String {
 /// the client, its builder and its methods.
 fn client_head(ir: &Ir) -> TokenStream {
     let environment = environment::environment_enum(ir);
+    let variable_enums = servers::variable_enums(ir);
     let rate_limits = rate_limits::rate_limits_fn(ir);
     let multipart = multipart::multipart_impls(ir);
     let client = client_struct(ir);
     let builder = builder::client_builder(ir);
     let methods: Vec<TokenStream> = ir.operations.iter().map(|op| methods::client_method(ir, op)).collect();
     let operational = operational::client_methods(ir);
+    // `send_raw` may reach any operation, so it tests bodies when any code is in a 2xx body.
+    let decode = if super::body_errors::any_in_success(ir) {
+        quote::format_ident!("decode_response_checked")
+    } else {
+        quote::format_ident!("decode_response")
+    };
+    let auth_flow_methods = auth_flows::client_methods(&ir.auth);
     quote! {
         //! The client, its builder, and one request builder per endpoint.
         #environment
+
+        #variable_enums
 
         #rate_limits
 
@@ -81,10 +95,11 @@ fn client_head(ir: &Ir) -> TokenStream {
             /// Errors: as the typed methods.
             pub async fn send_raw(&self, request: &::accord_runtime::RequestSpec) -> ::std::result::Result<::accord_runtime::Response<::accord_runtime::serde_json::Value>, crate::errors::Error> {
                 let raw = self.inner.execute(request).await.map_err(<crate::errors::Error as ::accord_runtime::ClientError>::transport)?;
-                crate::errors::decode_response::<::accord_runtime::serde_json::Value>(raw)
+                crate::errors::#decode::<::accord_runtime::serde_json::Value>(raw)
             }
 
             #operational
+            #auth_flow_methods
 
             #(#methods)*
         }

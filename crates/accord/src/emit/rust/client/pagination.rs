@@ -52,6 +52,16 @@ pub(super) fn pagination_methods(op: &Operation, success: &TokenStream) -> Token
                 ),
             )
         }
+        PaginationIr::Link { param, items, .. } => {
+            let param_lit = lit(param);
+            let items_tokens = pointer(items);
+            (
+                quote!(::accord_runtime::PageStyle::LinkCursor { param: #param_lit, items: #items_tokens }),
+                format!(
+                    "following the `Link: <…>; rel=\"next\"` header (RFC 8288), whose URL carries the cursor `{param}`"
+                ),
+            )
+        }
         PaginationIr::NextUrl { next, items } => {
             let next_lit = lit(next);
             let items_tokens = pointer(items);

@@ -4,7 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::rust::tokens::{doc, lit, optional_str};
-use crate::ir::{Ir, RateIr};
+use crate::ir::{Ir, RateIr, ResetUnit};
 
 /// One `accord_runtime::RateLimit` value.
 fn rate_limit_tokens(rate: &RateIr) -> TokenStream {
@@ -62,6 +62,14 @@ pub(super) fn rate_limits_fn(ir: &Ir) -> TokenStream {
     let quotas: Vec<TokenStream> = limits.quotas.iter().map(rate_limit_tokens).collect();
     let remaining = optional(&limits.remaining_header);
     let reset = optional(&limits.reset_header);
+    let usage = optional(&limits.usage_header);
+    let ietf = limits.ietf_fields;
+    let reset_unit = match limits.reset_unit {
+        ResetUnit::Auto => quote!(::accord_runtime::rate_limit::ResetUnit::Auto),
+        ResetUnit::UnixSeconds => quote!(::accord_runtime::rate_limit::ResetUnit::UnixSeconds),
+        ResetUnit::UnixMilliseconds => quote!(::accord_runtime::rate_limit::ResetUnit::UnixMilliseconds),
+        ResetUnit::DeltaSeconds => quote!(::accord_runtime::rate_limit::ResetUnit::DeltaSeconds),
+    };
     quote! {
         #docs
         pub fn rate_limits() -> ::std::option::Option<::accord_runtime::RateLimitConfig> {
@@ -71,6 +79,9 @@ pub(super) fn rate_limits_fn(ir: &Ir) -> TokenStream {
                 quotas: ::std::vec::Vec::from([#(#quotas),*]),
                 remaining_header: #remaining,
                 reset_header: #reset,
+                reset_unit: #reset_unit,
+                usage_header: #usage,
+                ietf_fields: #ietf,
             })
         }
     }

@@ -143,6 +143,9 @@ fn send_fns(ir: &Ir, op: &Operation, success: &TokenStream) -> TokenStream {
         (Some(_), ContentType::Text | ContentType::Binary) => {
             quote!(::accord_runtime::response::decode_raw::<#success, crate::errors::Error>(raw))
         }
+        _ if crate::emit::rust::body_errors::checks_success_bodies(ir, op) => {
+            quote!(crate::errors::decode_response_checked::<#success>(raw))
+        }
         _ => quote!(crate::errors::decode_response::<#success>(raw)),
     };
     let notes = operation_notes(ir, op);
@@ -185,6 +188,7 @@ fn request_fn(auth: &AuthIr, op: &Operation) -> TokenStream {
     let body = body_encoding(op);
     let idempotency = idempotency_encoding(op);
     let requirement = super::auth::requirement_encoding(auth, op);
+    let server = super::servers::request_server(op);
     quote! {
         /// The request this builder describes, as the runtime sends it.
         ///
@@ -201,6 +205,7 @@ fn request_fn(auth: &AuthIr, op: &Operation) -> TokenStream {
             #body
             #idempotency
             #requirement
+            #server
             ::std::result::Result::Ok(request)
         }
     }

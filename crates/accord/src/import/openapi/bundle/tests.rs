@@ -90,11 +90,16 @@ fn a_symbolic_link_out_of_the_tree_is_refused() {
 
 #[test]
 fn every_error_is_reported_with_its_file() {
-    // A missing file named from a nested file, and a file that is not YAML.
+    // A folder named from a nested file, and a file that is not YAML.
     let text = format!("{HEAD}paths:\n  /a:\n    $ref: paths/a.yaml\n  /b:\n    $ref: paths/b.yaml\n");
-    let a = "get:\n  responses:\n    '200':\n      $ref: ./missing.yaml\n";
+    let a = "get:\n  responses:\n    '200':\n      $ref: ./folder\n";
     let b = "get: [unclosed\n";
-    let (_dir, root) = tree(&[("root/openapi.yaml", &text), ("root/paths/a.yaml", a), ("root/paths/b.yaml", b)]);
+    let (_dir, root) = tree(&[
+        ("root/openapi.yaml", &text),
+        ("root/paths/a.yaml", a),
+        ("root/paths/b.yaml", b),
+        ("root/paths/folder/x.yaml", "{}\n"),
+    ]);
     let error = refused(&root);
     let found: Vec<(&str, String)> = error
         .diagnostics
@@ -112,7 +117,7 @@ fn every_error_is_reported_with_its_file() {
     // Rendered with the file's path from the root document's folder, and its own snippet.
     let rendered = error.render("api/openapi.yaml", "");
     assert!(rendered.contains("api/paths/a.yaml:4:13: error[import::ref_unreadable]"), "{rendered}");
-    assert!(rendered.contains("./missing.yaml"), "{rendered}");
+    assert!(rendered.contains("./folder"), "{rendered}");
 }
 
 #[test]
@@ -195,4 +200,28 @@ fn the_limits_on_files_are_errors_at_the_ref_that_crosses_them() {
     let diagnostic = &error.diagnostics[0];
     assert_eq!(diagnostic.code, codes::import::REF_LIMIT);
     assert_eq!(error.files[0].as_ref().map(|f| f.path.clone()), Some(PathBuf::from("schemas/2.yaml")));
+}
+
+#[test]
+fn a_file_that_does_not_exist_is_a_warning_and_what_names_it_is_dropped() {
+    // A property, a parameter, a discriminator mapping entry and a list item naming files the
+    // tree does not hold; the rest of the description imports.
+    let text = format!(
+        "{HEAD}paths:\n  /pets:\n    get:\n      parameters:\n        - $ref: params/missing.yaml\n        - {{name: q, in: query, schema: {{type: string}}}}\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {{$ref: '#/components/schemas/Pet'}}\ncomponents:\n  schemas:\n    Pet:\n      type: object\n      properties:\n        name: {{type: string}}\n        owner: {{$ref: models/owner.yaml}}\n    Record:\n      oneOf: [{{$ref: '#/components/schemas/Pet'}}]\n      discriminator:\n        propertyName: name\n        mapping: {{a: 'models/records.yml#/a', b: '#/components/schemas/Pet'}}\n"
+    );
+    let (_dir, root) = tree(&[("root/openapi.yaml", &text)]);
+    let spec = imported(&root);
+    let messages: Vec<String> = spec.warnings.iter().map(|w| format!("{}:{}", w.kind, w.message)).collect();
+    for missing in ["models/owner.yaml", "models/records.yml", "params/missing.yaml"] {
+        assert!(
+            messages.iter().any(|m| m.starts_with("ref_unresolved:")
+                && m.contains(&format!("names `{missing}`, which does not exist; dropped"))),
+            "{missing}: {messages:#?}"
+        );
+    }
+    assert!(spec.yaml.contains("name:") && !spec.yaml.contains("owner"), "{}", spec.yaml);
+    assert!(spec.yaml.contains("q:"), "{}", spec.yaml);
+    // Located at the `$ref` (line 21: `owner: {$ref: models/owner.yaml}`).
+    let owner = spec.warnings.iter().find(|w| w.message.contains("models/owner.yaml")).expect("warned");
+    assert_eq!(owner.location.map(|l| l.line), Some(21));
 }

@@ -26,7 +26,7 @@ const REDIRECT_URI: &str = "http://127.0.0.1:1/callback";
 
 /// 401 is `refresh_auth`, as every spec with OAuth declares it.
 static RULES: [ErrorRule; 1] =
-    [ErrorRule { status: StatusPattern::Exact(401), code: None, strategy: RetryStrategy::RefreshAuth }];
+    [ErrorRule { status: StatusPattern::Exact(401), code: None, body: None, strategy: RetryStrategy::RefreshAuth }];
 
 fn code_flow(
     server: &AuthServer,

@@ -148,7 +148,7 @@ fn docs_writes_only_the_book_and_takes_template_overrides() {
     assert!(
         std::fs::read_to_string(out.join("src/index.md"))
             .unwrap()
-            .starts_with("# Our APIs\n\n- [GitHub REST API](github.md)\n")
+            .starts_with("# Our APIs\n\n- [Amazon S3 (objects, SigV4)](aws_s3.md)\n- [GitHub REST API](github.md)\n")
     );
 
     // A templates folder that does not exist is an error, not the embedded templates.
@@ -507,13 +507,13 @@ fn a_spec_compiled_outside_the_repository_builds_with_the_runtime_by_path_and_wr
     let git = generate("git", &["--runtime-git", "https://example.com/accord.git", "--runtime-tag", "v0.1.0"]);
     assert!(
         git.contains(
-            r#"accord-runtime = { git = "https://example.com/accord.git", tag = "v0.1.0", features = ["ed25519"] }"#
+            r#"accord-runtime = { git = "https://example.com/accord.git", tag = "v0.1.0", features = ["ed25519", "webhooks"] }"#
         ),
         "{git}"
     );
     assert!(git.contains(r#"accord-mock = { git = "https://example.com/accord.git", tag = "v0.1.0" }"#), "{git}");
     let version = generate("version", &["--runtime-version", "0.1"]);
-    assert!(version.contains(r#"accord-runtime = { version = "0.1", features = ["ed25519"] }"#), "{version}");
+    assert!(version.contains(r#"accord-runtime = { version = "0.1", features = ["ed25519", "webhooks"] }"#), "{version}");
     assert!(version.contains(r#"accord-mock = { version = "0.1" }"#), "{version}");
     let refused = accord()
         .args(["generate", "outside.yaml", "--runtime-version", "0.1", "--runtime-git", "https://example.com/a.git"])
@@ -527,7 +527,7 @@ fn a_spec_compiled_outside_the_repository_builds_with_the_runtime_by_path_and_wr
     let runtime = root().join("crates/accord-runtime");
     let manifest = generate("path", &["--runtime-path", runtime.to_str().unwrap()]);
     assert!(
-        manifest.contains(&format!(r#"accord-runtime = {{ path = "{}", features = ["ed25519"] }}"#, runtime.display())),
+        manifest.contains(&format!(r#"accord-runtime = {{ path = "{}", features = ["ed25519", "webhooks"] }}"#, runtime.display())),
         "{manifest}"
     );
     let crate_dir = dir.path().join("path/outside");

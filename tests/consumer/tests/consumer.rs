@@ -214,7 +214,7 @@ fn the_build_script_reruns_when_the_spec_changes_and_reports_warnings_located() 
     // The Orders spec's by-design warning (seed 002 signs the body only), one line, located.
     assert!(
         lines.iter().any(|l| l.starts_with(
-            "cargo:warning=../../specs/orders.yaml:349:21: warning[spec::unsigned_timestamp]: the timestamp is checked"
+            "cargo:warning=../../specs/orders.yaml:364:21: warning[spec::unsigned_timestamp]: the timestamp is checked"
         )),
         "{output}"
     );

@@ -535,7 +535,8 @@ fn mock(spec: &Path, addr: std::net::SocketAddr, mut options: MockOptions) -> Ex
 /// webhooks.
 fn webhook_secret_line(contract: &Contract, given: bool) -> Option<String> {
     let webhooks = contract.webhooks.as_ref().filter(|w| w.scheme.is_some())?;
-    let env = webhooks.secret_env.as_deref().map(|env| format!(" (set `{env}` to it in the receiver)")).unwrap_or_default();
+    let env =
+        webhooks.secret_env.as_deref().map(|env| format!(" (set `{env}` to it in the receiver)")).unwrap_or_default();
     Some(if given {
         format!("webhook deliveries are signed with the secret given by --webhook-secret{env}")
     } else if webhooks.test_verifying_key == webhooks.test_signing_key {

@@ -513,7 +513,10 @@ fn a_spec_compiled_outside_the_repository_builds_with_the_runtime_by_path_and_wr
     );
     assert!(git.contains(r#"accord-mock = { git = "https://example.com/accord.git", tag = "v0.1.0" }"#), "{git}");
     let version = generate("version", &["--runtime-version", "0.1"]);
-    assert!(version.contains(r#"accord-runtime = { version = "0.1", features = ["ed25519", "webhooks"] }"#), "{version}");
+    assert!(
+        version.contains(r#"accord-runtime = { version = "0.1", features = ["ed25519", "webhooks"] }"#),
+        "{version}"
+    );
     assert!(version.contains(r#"accord-mock = { version = "0.1" }"#), "{version}");
     let refused = accord()
         .args(["generate", "outside.yaml", "--runtime-version", "0.1", "--runtime-git", "https://example.com/a.git"])
@@ -527,7 +530,10 @@ fn a_spec_compiled_outside_the_repository_builds_with_the_runtime_by_path_and_wr
     let runtime = root().join("crates/accord-runtime");
     let manifest = generate("path", &["--runtime-path", runtime.to_str().unwrap()]);
     assert!(
-        manifest.contains(&format!(r#"accord-runtime = {{ path = "{}", features = ["ed25519", "webhooks"] }}"#, runtime.display())),
+        manifest.contains(&format!(
+            r#"accord-runtime = {{ path = "{}", features = ["ed25519", "webhooks"] }}"#,
+            runtime.display()
+        )),
         "{manifest}"
     );
     let crate_dir = dir.path().join("path/outside");

@@ -152,9 +152,13 @@ impl AuthScheme {
             AuthScheme::AwsSigV4(aws) => {
                 vec![aws.access_key_id_env.as_str(), aws.secret_access_key_env.as_str(), aws.session_token_env.as_str()]
             }
-            AuthScheme::HmacSignature(hmac) => {
-                hmac.key_id.as_ref().map(|_| hmac.key_id_env.as_str()).into_iter().chain([hmac.secret_env.as_str()]).collect()
-            }
+            AuthScheme::HmacSignature(hmac) => hmac
+                .key_id
+                .as_ref()
+                .map(|_| hmac.key_id_env.as_str())
+                .into_iter()
+                .chain([hmac.secret_env.as_str()])
+                .collect(),
         }
     }
 }

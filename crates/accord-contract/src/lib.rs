@@ -12,9 +12,9 @@
 //! `{"$defs": contract.schemas, …that place's schema}`.
 
 pub mod auth;
-pub mod url_template;
 pub mod oauth;
 pub mod signing;
+pub mod url_template;
 pub mod wire;
 
 pub use auth::{ApiKey, Auth, AuthScheme, Basic, Bearer, Credential, OAuth2ClientCredentials, Requirement};

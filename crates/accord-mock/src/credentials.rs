@@ -130,7 +130,8 @@ impl Credential {
             }
             AuthScheme::AwsSigV4(aws) => {
                 let id = read(&aws.access_key_id_env);
-                let mut credentials = accord_runtime::auth::sigv4::AwsCredentials::new(id, read(&aws.secret_access_key_env));
+                let mut credentials =
+                    accord_runtime::auth::sigv4::AwsCredentials::new(id, read(&aws.secret_access_key_env));
                 credentials.session_token = Secret::from_env(&aws.session_token_env);
                 Credential::AwsSigV4(credentials)
             }
@@ -145,19 +146,20 @@ impl Credential {
     /// Whether a request presents this value of a credential of `scheme`: the mock's check
     /// of an incoming request. `token_issued` says whether a bearer token is one the mock's
     /// token endpoint issued (OAuth2 client credentials); `query` is the raw query string.
-    fn presented_by(
-        &self,
-        scheme: &AuthScheme,
-        request: &Incoming<'_>,
-        token_issued: &dyn Fn(&str) -> bool,
-    ) -> bool {
+    fn presented_by(&self, scheme: &AuthScheme, request: &Incoming<'_>, token_issued: &dyn Fn(&str) -> bool) -> bool {
         let (headers, query) = (request.headers, request.query);
         match (self, scheme) {
             (Credential::AwsSigV4(aws), AuthScheme::AwsSigV4(declared)) => {
                 crate::signing::sigv4_presented(declared, aws, request, std::time::SystemTime::now())
             }
             (Credential::HmacSignature { key_id, secret }, AuthScheme::HmacSignature(declared)) => {
-                crate::signing::hmac_presented(declared, key_id.as_deref(), secret, request, std::time::SystemTime::now())
+                crate::signing::hmac_presented(
+                    declared,
+                    key_id.as_deref(),
+                    secret,
+                    request,
+                    std::time::SystemTime::now(),
+                )
             }
             (Credential::ClientCredentials { .. }, AuthScheme::OAuth2ClientCredentials(_)) => {
                 bearer(headers).is_some_and(token_issued)

@@ -189,7 +189,9 @@ impl Model {
     /// The code for missing or wrong credentials (401).
     pub fn auth_error(&self, op: Option<&Operation>) -> Option<&ErrorCode> {
         match op {
-            Some(op) => self.pick_code(op, &[401], &["UNAUTHORI", "AUTHENTICATION", "INVALID_TOKEN", "NOT_AUTHED", "AUTH"]),
+            Some(op) => {
+                self.pick_code(op, &[401], &["UNAUTHORI", "AUTHENTICATION", "INVALID_TOKEN", "NOT_AUTHED", "AUTH"])
+            }
             None => self.contract.errors.matching(401).first().copied(),
         }
     }

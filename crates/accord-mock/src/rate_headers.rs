@@ -69,7 +69,8 @@ pub(crate) fn is_rate_header(limits: &RateLimits, name: &str) -> bool {
         || is(&limits.remaining_header)
         || is(&limits.reset_header)
         || is(&limits.usage_header)
-        || (limits.ietf_fields && (name.eq_ignore_ascii_case("ratelimit") || name.eq_ignore_ascii_case("ratelimit-policy")))
+        || (limits.ietf_fields
+            && (name.eq_ignore_ascii_case("ratelimit") || name.eq_ignore_ascii_case("ratelimit-policy")))
 }
 
 #[cfg(test)]

@@ -32,8 +32,8 @@ use crate::coerce;
 use crate::credentials::{Credential, Credentials, basic_credentials};
 use crate::deliver::{self, Delivery};
 use crate::listen;
-use crate::rate_headers;
 use crate::model::{Model, Problem, RouteMatch, includes};
+use crate::rate_headers;
 
 /// Header selecting the scenario a request plays (`X-Accord-Scenario: happy_path`).
 pub const SCENARIO_HEADER: &str = "x-accord-scenario";

@@ -37,7 +37,12 @@ pub(crate) struct Incoming<'a> {
 /// Whether `request` carries a SigV4 signature made with `credentials` for the declared
 /// scope, at a time within [`SIGV4_MAX_SKEW`] of `now`: the `Authorization` header is
 /// recomputed from the headers it lists in `SignedHeaders` and compared in constant time.
-pub(crate) fn sigv4_presented(declared: &AwsSigV4, credentials: &AwsCredentials, request: &Incoming<'_>, now: SystemTime) -> bool {
+pub(crate) fn sigv4_presented(
+    declared: &AwsSigV4,
+    credentials: &AwsCredentials,
+    request: &Incoming<'_>,
+    now: SystemTime,
+) -> bool {
     let header = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok());
     let Some(authorization) = header("authorization") else { return false };
     let Some(fields) = authorization.strip_prefix("AWS4-HMAC-SHA256 ") else { return false };
@@ -104,8 +109,13 @@ pub(crate) fn hmac_presented(
     now: SystemTime,
 ) -> bool {
     let header = |name: &str| request.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let received =
-        Received { method: request.method, path: request.path, query: request.query, header: &header, body: request.body };
+    let received = Received {
+        method: request.method,
+        path: request.path,
+        query: request.query,
+        header: &header,
+        body: request.body,
+    };
     signing::verify(declared, key_id, secret, &received, now).is_ok()
 }
 

@@ -748,7 +748,13 @@ async fn run_step(context: &Context<'_>, scenario: &Scenario, index: usize, step
         Ok(request) => request,
         Err(message) => {
             let deviations = vec![Problem { at: "signing".into(), message }];
-            return StepResult { request: request_label, expected, actual: "not sent".into(), body_bytes: 0, deviations };
+            return StepResult {
+                request: request_label,
+                expected,
+                actual: "not sent".into(),
+                body_bytes: 0,
+                deviations,
+            };
         }
     };
     let response = match request.send().await {

@@ -32,7 +32,11 @@ fn server() -> &'static str {
                     "/cached",
                     axum::routing::get(|| async {
                         (
-                            [("content-type", "application/json"), ("cache-control", "max-age=86400"), ("etag", "\"v1\"")],
+                            [
+                                ("content-type", "application/json"),
+                                ("cache-control", "max-age=86400"),
+                                ("etag", "\"v1\""),
+                            ],
                             BODY,
                         )
                     }),
@@ -59,7 +63,8 @@ fn ready<T>(future: impl Future<Output = T>) -> T {
 fn cache_hit(bencher: divan::Bencher) {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let mut config = ClientConfig::new(server(), "bench");
-    const ENDPOINTS: &[EndpointCache] = &[EndpointCache { operation: "cached", enabled: true, ttl: None, per_credential: false }];
+    const ENDPOINTS: &[EndpointCache] =
+        &[EndpointCache { operation: "cached", enabled: true, ttl: None, per_credential: false }];
     config.cache = Some(CacheConfig { max_entries: 1000, max_bytes: 1 << 24, endpoints: ENDPOINTS, store: None });
     let client = Client::new(config).unwrap();
     let request = RequestSpec::new(Method::GET, "cached", "/cached".to_string());

@@ -10,7 +10,8 @@ use std::sync::Arc;
 
 use crate::error::{CircuitOpen, TransportError, TransportErrorKind};
 use crate::store::{
-    Admission, CallOutcome, CircuitPhase, CircuitSettings, CircuitSnapshot, CircuitStore, MemoryCircuitStore, Transition,
+    Admission, CallOutcome, CircuitPhase, CircuitSettings, CircuitSnapshot, CircuitStore, MemoryCircuitStore,
+    Transition,
 };
 
 /// Which requests share a circuit.
@@ -140,7 +141,10 @@ impl CircuitBreaker {
     /// open circuit spends nothing of the retry budget).
     pub async fn is_open(&self, operation: &'static str) -> bool {
         let Some(circuit) = self.key(operation) else { return false };
-        matches!(self.store.snapshot(&circuit, &self.settings).await, Ok(CircuitSnapshot { phase: CircuitPhase::Open, .. }))
+        matches!(
+            self.store.snapshot(&circuit, &self.settings).await,
+            Ok(CircuitSnapshot { phase: CircuitPhase::Open, .. })
+        )
     }
 
     /// Every circuit this client has used, with its state.

@@ -325,7 +325,9 @@ impl Client {
         let own_headers = request
             .headers
             .iter()
-            .filter_map(|(name, value)| Some((HeaderName::from_bytes(name.as_bytes()).ok()?, HeaderValue::from_str(value).ok()?)))
+            .filter_map(|(name, value)| {
+                Some((HeaderName::from_bytes(name.as_bytes()).ok()?, HeaderValue::from_str(value).ok()?))
+            })
             .collect();
         let url = self.url(request);
         match cache.lookup(request.operation, &request.method, &url, own_headers, credential).await {
@@ -346,7 +348,9 @@ impl Client {
         let mut identity = Vec::new();
         let mut readable = self.inner.auth.identity(&mut identity);
         for position in self.inner.credentials.choose(request.auth).unwrap_or_default() {
-            if let Some(auth) = self.inner.credentials.names().nth(position).and_then(|name| self.inner.credentials.get(name)) {
+            if let Some(auth) =
+                self.inner.credentials.names().nth(position).and_then(|name| self.inner.credentials.get(name))
+            {
                 readable &= auth.identity(&mut identity);
             }
         }

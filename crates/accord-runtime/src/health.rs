@@ -121,11 +121,21 @@ impl Client {
                         error = Some(format!("body `{pointer}` is not `{expected}`"));
                     }
                 }
-                Probe { operation: check.operation, status: Some(raw.status), latency_ms, healthy: error.is_none(), error }
+                Probe {
+                    operation: check.operation,
+                    status: Some(raw.status),
+                    latency_ms,
+                    healthy: error.is_none(),
+                    error,
+                }
             }
-            Err(error) => {
-                Probe { operation: check.operation, status: None, latency_ms, error: Some(error.to_string()), healthy: false }
-            }
+            Err(error) => Probe {
+                operation: check.operation,
+                status: None,
+                latency_ms,
+                error: Some(error.to_string()),
+                healthy: false,
+            },
         };
         let circuits = match self.circuit_breaker() {
             Some(breaker) => breaker.report().await,
@@ -143,8 +153,7 @@ impl Client {
                 .and_then(|limiter| limiter.bucket(check.operation))
                 .map(|bucket| bucket.available(Instant::now()).max(0.0) as u64),
         };
-        let healthy =
-            probe.healthy && circuits.iter().all(|circuit| circuit.state != crate::store::CircuitPhase::Open);
+        let healthy = probe.healthy && circuits.iter().all(|circuit| circuit.state != crate::store::CircuitPhase::Open);
         Health { healthy, probe, circuits, credentials, rate_limit }
     }
 }

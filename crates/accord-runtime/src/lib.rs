@@ -24,8 +24,8 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod secret;
-pub mod store;
 pub mod server;
+pub mod store;
 pub mod style;
 pub mod tls;
 pub mod types;
@@ -41,12 +41,12 @@ pub use auth::{Auth, Authenticate, ClientCredentials, Credentials, Requirement};
 #[cfg(feature = "cache")]
 pub use cache::{CacheConfig, EndpointCache};
 pub use circuit::{CircuitBreakerConfig, CircuitScope};
-pub use health::{Health, HealthCheck};
-pub use store::CircuitSettings;
 pub use client::{Client, ClientConfig, DefaultHeader, RetryConfig};
 pub use error::{
-    ApiErrorResponse, CircuitOpen, DecodeError, MAX_ERROR_EXCERPT, TransportError, TransportErrorKind, body_excerpt, excerpt,
+    ApiErrorResponse, CircuitOpen, DecodeError, MAX_ERROR_EXCERPT, TransportError, TransportErrorKind, body_excerpt,
+    excerpt,
 };
+pub use health::{Health, HealthCheck};
 pub use multipart::{File, Multipart, MultipartBody};
 pub use paginate::PageStyle;
 pub use policy::{RateLimit, RetryPolicy, RetryStrategy, Timeouts};
@@ -55,6 +55,7 @@ pub use request::RequestSpec;
 pub use response::{ClientError, RawBody, RawResponse, Response};
 pub use retry::{BodyMatch, BodyTest, ClassifyRetry, ErrorRule, RetryBudgetSettings, StatusClassifier, StatusPattern};
 pub use secret::Secret;
+pub use store::CircuitSettings;
 
 // Re-exported so that generated crates depend on accord-runtime alone.
 pub use reqwest;

@@ -93,7 +93,12 @@ pub struct RequestAttributes<'a> {
 /// `status` is the response's, `error_kind` the transport failure's name when there was none.
 #[inline]
 #[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
-pub fn request(attributes: RequestAttributes<'_>, elapsed: Duration, status: Option<u16>, error_kind: Option<&'static str>) {
+pub fn request(
+    attributes: RequestAttributes<'_>,
+    elapsed: Duration,
+    status: Option<u16>,
+    error_kind: Option<&'static str>,
+) {
     #[cfg(feature = "metrics")]
     {
         describe();

@@ -97,7 +97,10 @@ impl ClassifyRetry for StatusClassifier {
         let raw = match outcome {
             Outcome::Transport(error) => {
                 return match error.kind() {
-                    TransportErrorKind::Invalid | TransportErrorKind::CircuitOpen | TransportErrorKind::ReauthorizationRequired | TransportErrorKind::Tls => RetryStrategy::Never,
+                    TransportErrorKind::Invalid
+                    | TransportErrorKind::CircuitOpen
+                    | TransportErrorKind::ReauthorizationRequired
+                    | TransportErrorKind::Tls => RetryStrategy::Never,
                     _ => RetryStrategy::Backoff,
                 };
             }
@@ -230,7 +233,6 @@ pub fn reset_delay_in(value: &str, unit: ResetUnit, now: SystemTime) -> Option<D
     }
 }
 
-
 /// A client-wide retry budget (a token bucket of retries, as the AWS SDKs' "retry quota"
 /// and smithy-rs's standard retry strategy keep): every retry spends tokens, every success
 /// earns some back, and when the bucket is empty failures are returned instead of retried,
@@ -324,10 +326,25 @@ mod tests {
     }
 
     const RULES: &[ErrorRule] = &[
-        ErrorRule { status: StatusPattern::Exact(400), code: Some("VALIDATION_ERROR"), strategy: RetryStrategy::Never, body: None },
+        ErrorRule {
+            status: StatusPattern::Exact(400),
+            code: Some("VALIDATION_ERROR"),
+            strategy: RetryStrategy::Never,
+            body: None,
+        },
         ErrorRule { status: StatusPattern::Exact(401), code: None, strategy: RetryStrategy::RefreshAuth, body: None },
-        ErrorRule { status: StatusPattern::Exact(409), code: Some("CONFLICT"), strategy: RetryStrategy::Never, body: None },
-        ErrorRule { status: StatusPattern::Exact(409), code: Some("LOCKED"), strategy: RetryStrategy::Backoff, body: None },
+        ErrorRule {
+            status: StatusPattern::Exact(409),
+            code: Some("CONFLICT"),
+            strategy: RetryStrategy::Never,
+            body: None,
+        },
+        ErrorRule {
+            status: StatusPattern::Exact(409),
+            code: Some("LOCKED"),
+            strategy: RetryStrategy::Backoff,
+            body: None,
+        },
         ErrorRule { status: StatusPattern::Exact(503), code: None, strategy: RetryStrategy::Backoff, body: None },
     ];
 
@@ -361,7 +378,12 @@ mod tests {
                 strategy: RetryStrategy::AfterHeader,
                 body: None,
             },
-            ErrorRule { status: StatusPattern::Range(4), code: Some("INVALID"), strategy: RetryStrategy::Never, body: None },
+            ErrorRule {
+                status: StatusPattern::Range(4),
+                code: Some("INVALID"),
+                strategy: RetryStrategy::Never,
+                body: None,
+            },
             ErrorRule { status: StatusPattern::Default, code: None, strategy: RetryStrategy::Never, body: None },
         ];
         let classifier = StatusClassifier { code_pointer: Some("/code"), rules: PATTERNS };
@@ -379,7 +401,8 @@ mod tests {
     #[test]
     fn codes_in_2xx_bodies_are_classified_by_their_body_first() {
         use std::borrow::Cow;
-        const OK_FALSE: BodyMatch = BodyMatch { pointer: Cow::Borrowed("/ok"), test: BodyTest::Equals(Cow::Borrowed("false")) };
+        const OK_FALSE: BodyMatch =
+            BodyMatch { pointer: Cow::Borrowed("/ok"), test: BodyTest::Equals(Cow::Borrowed("false")) };
         // Slack: errors come with 200 and `"ok": false`; `ratelimited` with 429.
         const SLACK: &[ErrorRule] = &[
             ErrorRule {
@@ -394,7 +417,12 @@ mod tests {
                 strategy: RetryStrategy::Backoff,
                 body: Some(OK_FALSE),
             },
-            ErrorRule { status: StatusPattern::Exact(429), code: None, strategy: RetryStrategy::AfterHeader, body: None },
+            ErrorRule {
+                status: StatusPattern::Exact(429),
+                code: None,
+                strategy: RetryStrategy::AfterHeader,
+                body: None,
+            },
         ];
         let classifier = StatusClassifier { code_pointer: Some("/error"), rules: SLACK };
         let classify = |status, body| classifier.classify(Outcome::Response(&response(status, body)));

@@ -143,7 +143,8 @@ fn identities_come_from_pem_text_or_a_file_and_never_print_the_key() {
     assert!(ClientIdentity::from_env("ACCORD_MTLS_UNSET_A", "ACCORD_MTLS_UNSET_B").unwrap().is_none());
     let error = ClientIdentity::from_settings(("CERT", Some(&pki.client.0)), ("KEY", None)).unwrap_err();
     assert!(error.contains("`KEY`"), "{error}");
-    let error = ClientIdentity::from_settings(("CERT", Some("/nonexistent/c.pem")), ("KEY", Some(key_path_text))).unwrap_err();
+    let error =
+        ClientIdentity::from_settings(("CERT", Some("/nonexistent/c.pem")), ("KEY", Some(key_path_text))).unwrap_err();
     assert!(error.contains("/nonexistent/c.pem") && !error.contains("PRIVATE"), "{error}");
     // A good identity parses; a broken key is an Invalid error, not a panic.
     let ok = TlsConfig { identity: Some(identity), extra_roots: vec![] };

@@ -38,17 +38,15 @@ fn load(dir: &Path) -> Option<Case> {
     let (method, rest) = request_line.split_once(' ').expect("method");
     // The target as a client sends it: a space or a non-ASCII character percent-encoded.
     const SENT: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b' ');
-    let target = percent_encoding::utf8_percent_encode(rest.rsplit_once(' ').expect("HTTP version").0, SENT).to_string();
+    let target =
+        percent_encoding::utf8_percent_encode(rest.rsplit_once(' ').expect("HTTP version").0, SENT).to_string();
     let mut headers: Vec<(String, String)> = Vec::new();
     for line in lines {
         let (key, value) = line.split_once(':').expect("header line");
         headers.push((key.to_string(), value.to_string()));
     }
-    let expected_authorization = signed
-        .lines()
-        .find_map(|line| line.strip_prefix("Authorization:"))
-        .expect("an Authorization line")
-        .to_string();
+    let expected_authorization =
+        signed.lines().find_map(|line| line.strip_prefix("Authorization:")).expect("an Authorization line").to_string();
     let credentials = &context["credentials"];
     let mut aws = AwsCredentials::new(
         credentials["access_key_id"].as_str().expect("key id"),
@@ -62,9 +60,10 @@ fn load(dir: &Path) -> Option<Case> {
         &time::format_description::well_known::Rfc3339,
     )
     .expect("RFC 3339 time");
-    let signer = SigV4::new(aws, context["region"].as_str().expect("region"), context["service"].as_str().expect("service"))
-        .content_sha256_header(context["sign_body"].as_bool().unwrap_or(false))
-        .normalize_uri(context["normalize"].as_bool().unwrap_or(true));
+    let signer =
+        SigV4::new(aws, context["region"].as_str().expect("region"), context["service"].as_str().expect("service"))
+            .content_sha256_header(context["sign_body"].as_bool().unwrap_or(false))
+            .normalize_uri(context["normalize"].as_bool().unwrap_or(true));
     Some(Case {
         name,
         signer,
@@ -116,7 +115,9 @@ fn every_case_of_the_aws_sigv4_test_suite_signs_as_aws_does() {
         let headers: Vec<(&str, &str)> = case.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         match case.signer.authorization(&case.method, &url, &headers, Some(&case.body), case.time) {
             Ok(authorization) if authorization == case.expected_authorization => {}
-            Ok(authorization) => failures.push(format!("{}: {authorization}\n  expected {}", case.name, case.expected_authorization)),
+            Ok(authorization) => {
+                failures.push(format!("{}: {authorization}\n  expected {}", case.name, case.expected_authorization))
+            }
             Err(error) => failures.push(format!("{}: {error}", case.name)),
         }
     }
@@ -133,7 +134,9 @@ fn requests_as_the_client_builds_them_carry_aws_signature() {
         let host = case.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("host")).map(|(_, v)| v.clone()).unwrap();
         let text = format!("https://{host}{}", case.target);
         let Ok(url) = reqwest::Url::parse(&text) else { continue };
-        if url.as_str() != text || case.headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case(&case.headers[0].0)).count() > 1 {
+        if url.as_str() != text
+            || case.headers.iter().filter(|(k, _)| k.eq_ignore_ascii_case(&case.headers[0].0)).count() > 1
+        {
             continue;
         }
         let method = reqwest::Method::from_bytes(case.method.as_bytes()).unwrap();
@@ -182,14 +185,13 @@ fn secrets_reach_neither_debug_nor_traces() {
     }
     let capture = Capture::default();
     let writer = capture.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .finish();
+    let subscriber =
+        tracing_subscriber::fmt().with_max_level(tracing::Level::TRACE).with_writer(move || writer.clone()).finish();
     let credentials = AwsCredentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
         .with_session_token("session-token-value-42");
     let signer = SigV4::new(credentials, "us-east-1", "s3").content_sha256_header(true).normalize_uri(false);
-    let mut request = reqwest::Request::new(reqwest::Method::GET, "https://bucket.s3.amazonaws.com/key".parse().unwrap());
+    let mut request =
+        reqwest::Request::new(reqwest::Method::GET, "https://bucket.s3.amazonaws.com/key".parse().unwrap());
     tracing::subscriber::with_default(subscriber, || {
         tracing::trace!("a trace event that must be captured");
         signer.sign(&mut request).expect("signed");
@@ -278,16 +280,27 @@ fn a_header_scheme_over_method_path_body_hash_timestamp_and_nonce_round_trips() 
         algorithm: SignatureAlgorithm::HmacSha256,
         key_encoding: KeyEncoding::Base64,
         signed_payload: "{method}\n{path}\n{query}\n{body_sha256}\n{timestamp}\n{nonce}\n{key_id}".into(),
-        signature: SignaturePlace { location: ApiKeyLocation::Header, name: "X-Signature".into(), format: "v1={base64}".into() },
-        timestamp: Some(TimestampPlace { location: ApiKeyLocation::Header, name: "X-Timestamp".into(), unit: TimestampUnit::Seconds, tolerance_seconds: 300 }),
+        signature: SignaturePlace {
+            location: ApiKeyLocation::Header,
+            name: "X-Signature".into(),
+            format: "v1={base64}".into(),
+        },
+        timestamp: Some(TimestampPlace {
+            location: ApiKeyLocation::Header,
+            name: "X-Timestamp".into(),
+            unit: TimestampUnit::Seconds,
+            tolerance_seconds: 300,
+        }),
         nonce: Some(Place { location: ApiKeyLocation::Header, name: "X-Nonce".into() }),
         key_id: Some(Place { location: ApiKeyLocation::Header, name: "X-Key-Id".into() }),
         key_id_env: "K".into(),
         secret_env: "S".into(),
     };
     let at = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
-    let signer = HmacSigner::new(scheme.clone(), Some("key-1".into()), "c2VjcmV0LWJ5dGVz").with_clock(Arc::new(move || at));
-    let mut request = reqwest::Request::new(reqwest::Method::PUT, "https://api.example.com/v1/orders/7?x=1".parse().unwrap());
+    let signer =
+        HmacSigner::new(scheme.clone(), Some("key-1".into()), "c2VjcmV0LWJ5dGVz").with_clock(Arc::new(move || at));
+    let mut request =
+        reqwest::Request::new(reqwest::Method::PUT, "https://api.example.com/v1/orders/7?x=1".parse().unwrap());
     *request.body_mut() = Some(r#"{"qty":2}"#.into());
     signer.sign(&mut request).expect("signed");
     let headers = request.headers().clone();
@@ -296,9 +309,13 @@ fn a_header_scheme_over_method_path_body_hash_timestamp_and_nonce_round_trips() 
     assert_eq!(headers["x-timestamp"], "1700000000");
     let header = move |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
     let secret = Secret::new("c2VjcmV0LWJ5dGVz");
-    let received = |body: &'static [u8]| Received { method: "PUT", path: "/v1/orders/7", query: "x=1", header: &header, body };
+    let received =
+        |body: &'static [u8]| Received { method: "PUT", path: "/v1/orders/7", query: "x=1", header: &header, body };
     assert_eq!(signing::verify(&scheme, Some("key-1"), &secret, &received(br#"{"qty":2}"#), at), Ok(()));
-    assert_eq!(signing::verify(&scheme, Some("key-1"), &secret, &received(br#"{"qty":3}"#), at), Err(SigningError::Mismatch));
+    assert_eq!(
+        signing::verify(&scheme, Some("key-1"), &secret, &received(br#"{"qty":3}"#), at),
+        Err(SigningError::Mismatch)
+    );
 }
 
 #[test]

@@ -133,7 +133,10 @@ fn event_pointers(
                 found,
                 codes::spec::EVENT_TYPE_MISSING,
                 "/webhooks/event_type_field",
-                format!("`event_type_field` `{pointer}` leads to no field of `{model}`, the payload of `{}`", event.event_type),
+                format!(
+                    "`event_type_field` `{pointer}` leads to no field of `{model}`, the payload of `{}`",
+                    event.event_type
+                ),
                 format!(
                     "point `event_type_field` at the field that names the event (e.g. `/type`), or declare that field in `{model}`"
                 ),
@@ -151,7 +154,10 @@ fn event_pointers(
                 found,
                 codes::spec::EVENT_ID_MISSING,
                 &at,
-                format!("the event id pointer `{pointer}` leads to no field of `{model}`, the payload of `{}`", event.event_type),
+                format!(
+                    "the event id pointer `{pointer}` leads to no field of `{model}`, the payload of `{}`",
+                    event.event_type
+                ),
                 format!(
                     "declare the id field in `{model}`, or give `{}` its own `id_field` where its payload carries the id",
                     event.event_type

@@ -6,17 +6,17 @@ use serde::Serialize;
 use serde_json::Value;
 
 pub use accord_contract::wire::{
-    ApiKeyLocation, BodyMatch, BodyTest, ResetUnit, ContentType, HttpMethod, Jitter, KeyEncoding, ObjectParts, ParamLocation, ParamStyle,
-    RetryStrategy, SignatureAlgorithm, StatusPattern,
+    ApiKeyLocation, BodyMatch, BodyTest, ContentType, HttpMethod, Jitter, KeyEncoding, ObjectParts, ParamLocation,
+    ParamStyle, ResetUnit, RetryStrategy, SignatureAlgorithm, StatusPattern,
 };
 // Plain enums of the spec language that only the compiler uses: emitters name them through
 // the IR.
 pub use crate::spec::{DeliveryGuarantee, SignaturePreset, SpecStatus};
 
 pub mod operational;
-pub use operational::OperationalIr;
 pub use accord_contract::oauth::{ClientAuthMethod, GitHubApp, OAuth2AuthorizationCode, OAuth2JwtBearer, TokenRetry};
 pub use accord_contract::{ApiKey, AuthScheme, Basic, Bearer, OAuth2ClientCredentials, Requirement};
+pub use operational::OperationalIr;
 
 /// Where an IR node came from in the spec.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]

@@ -443,8 +443,7 @@ async fn a_named_server_follows_base_url_so_the_mock_serves_it_on_one_listener()
 async fn hmac_signed_requests_are_verified_by_the_mock() {
     use accord_consumer::signed_requests::client::Environment;
     use accord_consumer::signed_requests::{ApiError, Client, Error};
-    let contract =
-        Contract::from_json(accord_consumer::SIGNED_REQUESTS_CONTRACT).expect("the build script wrote it");
+    let contract = Contract::from_json(accord_consumer::SIGNED_REQUESTS_CONTRACT).expect("the build script wrote it");
     let server = MockServer::start(contract, MockOptions::default()).await.expect("the mock starts");
     let client = |secret: &str| {
         Client::builder()

@@ -11,10 +11,10 @@ use accord_runtime::{ClientCredentials, RateLimit, RateLimitConfig, RetryBudgetS
 use futures_util::{StreamExt as _, TryStreamExt as _};
 use serde_json::{Value, json};
 
+mod oauth;
 /// Caching, circuit breaking, metrics and health (issue 18).
 #[path = "operational/mod.rs"]
 mod operational;
-mod oauth;
 
 const TOKEN_PATH: &str = "/oauth/token";
 const ORDER_PATH: &str = "/api/v1/orders/ORD-1";

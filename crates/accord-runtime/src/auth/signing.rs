@@ -296,7 +296,8 @@ impl HmacSigner {
     /// Errors: a streamed body (its bytes are not known before sending), or a scheme that
     /// cannot be applied.
     pub fn sign(&self, request: &mut reqwest::Request) -> Result<(), TransportError> {
-        let invalid = |e: SigningError| TransportError::new(TransportErrorKind::Invalid, format!("request signing: {e}"));
+        let invalid =
+            |e: SigningError| TransportError::new(TransportErrorKind::Invalid, format!("request signing: {e}"));
         let scheme = &self.scheme;
         let timestamp = scheme.timestamp.as_ref().map(|place| (place, timestamp_text((self.clock)(), place.unit)));
         let nonce = scheme.nonce.as_ref().map(|place| (place, uuid::Uuid::new_v4().to_string()));

@@ -41,7 +41,11 @@ pub struct AwsCredentials {
 impl AwsCredentials {
     /// Long-term credentials.
     pub fn new(access_key_id: impl Into<String>, secret_access_key: impl Into<Secret>) -> Self {
-        AwsCredentials { access_key_id: access_key_id.into(), secret_access_key: secret_access_key.into(), session_token: None }
+        AwsCredentials {
+            access_key_id: access_key_id.into(),
+            secret_access_key: secret_access_key.into(),
+            session_token: None,
+        }
     }
 
     /// Adds the session token of temporary credentials.
@@ -159,7 +163,8 @@ impl SigV4 {
         let body = body.map_or(SignableBody::UnsignedPayload, SignableBody::Bytes);
         let signable = SignableRequest::new(method, url, headers.iter().copied(), body)
             .map_err(|e| TransportError::new(TransportErrorKind::Invalid, format!("SigV4: {e}")))?;
-        let instructions = sign_quietly(&self.credentials, &self.region, &self.service, self.settings(), time, signable)?;
+        let instructions =
+            sign_quietly(&self.credentials, &self.region, &self.service, self.settings(), time, signable)?;
         let (headers, _) = instructions.into_parts();
         headers
             .iter()
@@ -183,9 +188,11 @@ impl SigV4 {
             None => SignableBody::Bytes(&[]),
             Some(body) => body.as_bytes().map_or(SignableBody::UnsignedPayload, SignableBody::Bytes),
         };
-        let signable = SignableRequest::new(request.method().as_str(), request.url().as_str(), headers.into_iter(), body)
-            .map_err(|e| TransportError::new(TransportErrorKind::Invalid, format!("SigV4: {e}")))?;
-        let instructions = sign_quietly(&self.credentials, &self.region, &self.service, self.settings(), (self.clock)(), signable)?;
+        let signable =
+            SignableRequest::new(request.method().as_str(), request.url().as_str(), headers.into_iter(), body)
+                .map_err(|e| TransportError::new(TransportErrorKind::Invalid, format!("SigV4: {e}")))?;
+        let instructions =
+            sign_quietly(&self.credentials, &self.region, &self.service, self.settings(), (self.clock)(), signable)?;
         let (signed_headers, _) = instructions.into_parts();
         for header in signed_headers {
             let mut value = reqwest::header::HeaderValue::from_str(header.value())

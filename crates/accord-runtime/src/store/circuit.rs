@@ -223,8 +223,9 @@ impl CircuitState {
 
     /// The state as reported at `now_ms`.
     pub fn snapshot(&self, now_ms: u64, settings: &CircuitSettings) -> CircuitSnapshot {
-        let retry_in = (self.phase == CircuitPhase::Open)
-            .then(|| Duration::from_millis(self.since_ms.saturating_add(millis(settings.open_for)).saturating_sub(now_ms)));
+        let retry_in = (self.phase == CircuitPhase::Open).then(|| {
+            Duration::from_millis(self.since_ms.saturating_add(millis(settings.open_for)).saturating_sub(now_ms))
+        });
         CircuitSnapshot { phase: self.phase, failures: self.failures, calls: self.calls, retry_in }
     }
 
@@ -319,7 +320,8 @@ mod tests {
 
     #[test]
     fn the_rate_rule_waits_for_the_minimum_calls() {
-        let settings = CircuitSettings { failure_threshold: None, failure_rate: Some(0.5), minimum_calls: 4, ..SETTINGS };
+        let settings =
+            CircuitSettings { failure_threshold: None, failure_rate: Some(0.5), minimum_calls: 4, ..SETTINGS };
         let mut state = CircuitState::new(0);
         assert_eq!(state.record(0, CallOutcome::Failure, &settings), None, "1 of 1 failed, but fewer than 4 calls");
         assert_eq!(state.record(1, CallOutcome::Success, &settings), None);

@@ -2,16 +2,18 @@
 //! clock (so paused-time tests move it), cache entries in a bounded `moka` cache.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 #[cfg(feature = "cache")]
 use std::sync::Arc;
+use std::sync::Mutex;
 #[cfg(feature = "cache")]
 use std::time::Duration;
 
 use tokio::time::Instant;
 
 use super::StoreFuture;
-use super::circuit::{Admission, CallOutcome, CircuitSettings, CircuitSnapshot, CircuitState, CircuitStore, Transition};
+use super::circuit::{
+    Admission, CallOutcome, CircuitSettings, CircuitSnapshot, CircuitState, CircuitStore, Transition,
+};
 
 /// Circuits of one process. Its clock is tokio's, in milliseconds since the store was made.
 #[derive(Debug)]
@@ -91,12 +93,7 @@ struct PerEntryTtl;
 
 #[cfg(feature = "cache")]
 impl moka::Expiry<String, Stored> for PerEntryTtl {
-    fn expire_after_create(
-        &self,
-        _key: &String,
-        value: &Stored,
-        _created_at: std::time::Instant,
-    ) -> Option<Duration> {
+    fn expire_after_create(&self, _key: &String, value: &Stored, _created_at: std::time::Instant) -> Option<Duration> {
         Some(value.1)
     }
 
@@ -118,9 +115,7 @@ impl MemoryCacheStore {
         let floor = u32::try_from(max_bytes / max_entries.max(1)).unwrap_or(u32::MAX).max(1);
         let entries = moka::sync::Cache::builder()
             .max_capacity(max_bytes)
-            .weigher(move |_key: &String, value: &Stored| {
-value.2.max(floor)
-            })
+            .weigher(move |_key: &String, value: &Stored| value.2.max(floor))
             .expire_after(PerEntryTtl)
             .build();
         MemoryCacheStore { entries }

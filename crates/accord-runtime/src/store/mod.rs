@@ -35,9 +35,9 @@ pub use crate::auth::BoxFuture;
 #[cfg(feature = "cache")]
 pub use cache::{CacheEntry, CacheStore};
 pub use circuit::{Admission, CallOutcome, CircuitPhase, CircuitSettings, CircuitSnapshot, CircuitStore, Transition};
-pub use memory::MemoryCircuitStore;
 #[cfg(feature = "cache")]
 pub use memory::MemoryCacheStore;
+pub use memory::MemoryCircuitStore;
 
 /// What every store operation returns: a boxed future (the traits are object-safe, so a
 /// client holds `Arc<dyn CircuitStore>`) of a fallible result.

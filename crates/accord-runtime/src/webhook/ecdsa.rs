@@ -29,11 +29,7 @@ mod enabled {
 
     fn verifying_key(public_key: &[u8]) -> Result<VerifyingKey, WebhookError> {
         VerifyingKey::from_public_key_der(public_key).or_else(|_| VerifyingKey::from_sec1_bytes(public_key)).map_err(
-            |_| {
-                WebhookError::InvalidKey(
-                    "not a P-256 public key (a DER SubjectPublicKeyInfo, or a SEC1 point)".into(),
-                )
-            },
+            |_| WebhookError::InvalidKey("not a P-256 public key (a DER SubjectPublicKeyInfo, or a SEC1 point)".into()),
         )
     }
 
@@ -43,9 +39,7 @@ mod enabled {
             .or_else(|| p256::SecretKey::from_sec1_der(private_key).ok().map(SigningKey::from))
             .or_else(|| SigningKey::from_slice(private_key).ok())
             .ok_or_else(|| {
-                WebhookError::InvalidKey(
-                    "not a P-256 private key (PKCS#8 DER, SEC1 DER, or the 32-byte scalar)".into(),
-                )
+                WebhookError::InvalidKey("not a P-256 private key (PKCS#8 DER, SEC1 DER, or the 32-byte scalar)".into())
             })
     }
 

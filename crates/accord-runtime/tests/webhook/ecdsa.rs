@@ -70,7 +70,8 @@ fn the_runtime_signs_what_it_and_the_vectors_keys_verify() {
     let verifying = Secret::new(text(&document, "verifying_key"));
     let other = Secret::new(text(&document, "other_verifying_key"));
     let body = br#"[{"event":"processed","sg_event_id":"a"}]"#;
-    let signed = scheme.sign(&Message { body, timestamp: 1_700_000_000, id: None, url: None }, &[&signing]).expect("signs");
+    let signed =
+        scheme.sign(&Message { body, timestamp: 1_700_000_000, id: None, url: None }, &[&signing]).expect("signs");
     let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
     assert!(scheme.verify(&signed, body, None, &[&verifying], now).is_ok(), "{signed:?}");
     assert_eq!(scheme.verify(&signed, body, None, &[&other], now), Err(WebhookError::SignatureMismatch));

@@ -108,7 +108,11 @@ impl Checker<'_> {
             _ => None,
         };
         if let Some(problem) = problem {
-            let at = if condition.pointer.starts_with('/') { condition.pointer.clone() } else { format!("/{}", condition.pointer) };
+            let at = if condition.pointer.starts_with('/') {
+                condition.pointer.clone()
+            } else {
+                format!("/{}", condition.pointer)
+            };
             self.report(codes::spec::BAD_BODY_MATCH, pointer, problem.into()).help = Some(format!(
                 "write `when: {{ pointer: {at}, equals: false }}` (the value that marks an error) or `when: {{ pointer: {at}, present: true }}`"
             ));
@@ -176,8 +180,8 @@ impl Checker<'_> {
         for (key, name) in named {
             let Some(name) = name else { continue };
             let pointer = format!("/rate_limits/headers/{key}");
-            let is_token = !name.is_empty()
-                && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
+            let is_token =
+                !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b));
             if !is_token {
                 let written = name.split(':').next().unwrap_or_default().trim();
                 self.report(
@@ -190,7 +194,11 @@ impl Checker<'_> {
             }
             let lower = name.to_ascii_lowercase();
             if let Some((other, _)) = seen.iter().find(|(_, seen)| *seen == lower) {
-                let other = if *other == "ietf" { "`ietf: true` (RateLimit / RateLimit-Policy)".to_string() } else { format!("`{other}`") };
+                let other = if *other == "ietf" {
+                    "`ietf: true` (RateLimit / RateLimit-Policy)".to_string()
+                } else {
+                    format!("`{other}`")
+                };
                 self.report(
                     codes::spec::BAD_RATE_LIMIT_HEADERS,
                     &pointer,

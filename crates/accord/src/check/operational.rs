@@ -40,7 +40,10 @@ impl Checker<'_> {
                 self.report_at_key(
                     codes::spec::CACHE_UNSAFE_METHOD,
                     &pointer,
-                    format!("`cache` on `{name}`, a {} endpoint; only GET and HEAD responses are cached", endpoint.method.as_str()),
+                    format!(
+                        "`cache` on `{name}`, a {} endpoint; only GET and HEAD responses are cached",
+                        endpoint.method.as_str()
+                    ),
                 )
                 .help = Some("remove `cache` from this endpoint".into());
             }
@@ -61,11 +64,19 @@ impl Checker<'_> {
     fn circuit_breaker(&mut self) {
         let Some(breaker) = &self.spec.circuit_breaker else { return };
         if breaker.failures.is_none() && breaker.failure_rate.is_none() {
-            self.report(codes::spec::BAD_CIRCUIT_BREAKER, "/circuit_breaker", "the circuit can never open: neither `failures` nor `failure_rate` is given".into())
-                .help = Some("add e.g. `failures: 5` (failures in the window that open the circuit)".into());
+            self.report(
+                codes::spec::BAD_CIRCUIT_BREAKER,
+                "/circuit_breaker",
+                "the circuit can never open: neither `failures` nor `failure_rate` is given".into(),
+            )
+            .help = Some("add e.g. `failures: 5` (failures in the window that open the circuit)".into());
         }
         if breaker.failures == Some(0) {
-            self.report(codes::spec::BAD_CIRCUIT_BREAKER, "/circuit_breaker/failures", "`failures` must be above 0".into());
+            self.report(
+                codes::spec::BAD_CIRCUIT_BREAKER,
+                "/circuit_breaker/failures",
+                "`failures` must be above 0".into(),
+            );
         }
         if let Some(rate) = breaker.failure_rate
             && !(rate > 0.0 && rate <= 1.0)
@@ -78,7 +89,11 @@ impl Checker<'_> {
             .help = Some("e.g. `failure_rate: 0.5` opens when half the window's requests failed".into());
         }
         if breaker.half_open_probes == Some(0) {
-            self.report(codes::spec::BAD_CIRCUIT_BREAKER, "/circuit_breaker/half_open_probes", "`half_open_probes` must be at least 1".into());
+            self.report(
+                codes::spec::BAD_CIRCUIT_BREAKER,
+                "/circuit_breaker/half_open_probes",
+                "`half_open_probes` must be at least 1".into(),
+            );
         }
         for (key, value) in [("window", &breaker.window), ("open_for", &breaker.open_for)] {
             if let Some(value) = value {
@@ -91,8 +106,12 @@ impl Checker<'_> {
         let Some(health) = &self.spec.health else { return };
         let Some(endpoint) = self.spec.endpoints.get(&health.endpoint) else {
             let hint = did_you_mean(&health.endpoint, self.spec.endpoints.keys().map(String::as_str));
-            self.report(codes::spec::BAD_HEALTH, "/health/endpoint", format!("unknown endpoint `{}`", health.endpoint))
-                .help = hint.or(Some("name an endpoint declared under `endpoints`".into()));
+            self.report(
+                codes::spec::BAD_HEALTH,
+                "/health/endpoint",
+                format!("unknown endpoint `{}`", health.endpoint),
+            )
+            .help = hint.or(Some("name an endpoint declared under `endpoints`".into()));
             return;
         };
         let name = &health.endpoint;
@@ -119,14 +138,22 @@ impl Checker<'_> {
         }
         for (index, status) in health.status.iter().enumerate() {
             if !(100..=599).contains(status) {
-                self.report(codes::spec::BAD_HEALTH, &format!("/health/status/{index}"), format!("{status} is not an HTTP status"));
+                self.report(
+                    codes::spec::BAD_HEALTH,
+                    &format!("/health/status/{index}"),
+                    format!("{status} is not an HTTP status"),
+                );
             }
         }
         if let Some(body) = &health.body
             && !super::is_json_pointer(&body.pointer)
         {
-            self.report(codes::spec::BAD_POINTER, "/health/body/pointer", format!("`{}` is not a JSON pointer", body.pointer))
-                .help = Some("a JSON pointer starts with `/`, e.g. `/status`".into());
+            self.report(
+                codes::spec::BAD_POINTER,
+                "/health/body/pointer",
+                format!("`{}` is not a JSON pointer", body.pointer),
+            )
+            .help = Some("a JSON pointer starts with `/`, e.g. `/status`".into());
         }
     }
 }

@@ -318,7 +318,9 @@ impl Checker<'_> {
             Some(crate::spec::SignatureAlgorithm::EcdsaP256) => {
                 Some("ECDSA P-256 public keys are DER (a SubjectPublicKeyInfo, as SendGrid shows it)")
             }
-            Some(crate::spec::SignatureAlgorithm::HmacSha256 | crate::spec::SignatureAlgorithm::HmacSha1) | None => None,
+            Some(crate::spec::SignatureAlgorithm::HmacSha256 | crate::spec::SignatureAlgorithm::HmacSha1) | None => {
+                None
+            }
         };
         if let Some(what) = binary_key
             && signature.key.as_ref().and_then(|k| k.encoding).unwrap_or(crate::spec::KeyEncoding::Utf8)

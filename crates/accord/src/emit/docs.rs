@@ -32,7 +32,10 @@ pub fn book(specs: &[&Ir], templates: &Templates) -> Result<Vec<GeneratedFile>, 
             path: PathBuf::from("mermaid-init.js"),
             contents: templates.render("mermaid-init.js.j2", shared.clone())?,
         },
-        GeneratedFile { path: PathBuf::from("tables.css"), contents: templates.render("tables.css.j2", shared.clone())? },
+        GeneratedFile {
+            path: PathBuf::from("tables.css"),
+            contents: templates.render("tables.css.j2", shared.clone())?,
+        },
         markdown("src/SUMMARY.md", templates.render("summary.md.j2", shared.clone())?)?,
         markdown("src/index.md", templates.render("index.md.j2", shared)?)?,
     ];

@@ -226,26 +226,36 @@ pub fn test_keys(signature: &SignatureIr) -> (String, String, String) {
     let prefix = signature.key.prefix.clone().unwrap_or_default();
     let signing_prefix = signature.key.signing_prefix.clone().unwrap_or_else(|| prefix.clone());
     match (signature.algorithm, signature.key.encoding) {
-        (SignatureAlgorithm::Ed25519, _) => {
-            (
-                format!("{signing_prefix}VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk="),
-                format!("{prefix}ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g="),
-                format!("{prefix}DAPlc41jec5lPssyrkRWUamjIJ4xgDsawr7ZnFw/Kcg="),
-            )
-        }
+        (SignatureAlgorithm::Ed25519, _) => (
+            format!("{signing_prefix}VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk="),
+            format!("{prefix}ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g="),
+            format!("{prefix}DAPlc41jec5lPssyrkRWUamjIJ4xgDsawr7ZnFw/Kcg="),
+        ),
         // DER keys (PKCS#8 to sign, SubjectPublicKeyInfo to verify) whose private scalars are
         // SHA-256 of `accord-contract-test-ecdsa-p256` and `…-other`, reduced mod n: derived
         // by accord-runtime/tests/webhook/ecdsa/make_vectors.py, which signs its vectors with
         // the first.
         (SignatureAlgorithm::EcdsaP256, KeyEncoding::Hex) => (
-            format!("{signing_prefix}308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b020101042061473cf5df495c2b4310fe80cdba1e7a75b328b2e0fd80e6d0c7a6e138874d26a14403420004f3b4aa4aaa8c0453a4991cc0589f822345a46a88783d66e6965ff4bd4df1fb22452a1c871e580894b8e5d629e237b8e281fc39fbb9817ea063985ab602721188"),
-            format!("{prefix}3059301306072a8648ce3d020106082a8648ce3d03010703420004f3b4aa4aaa8c0453a4991cc0589f822345a46a88783d66e6965ff4bd4df1fb22452a1c871e580894b8e5d629e237b8e281fc39fbb9817ea063985ab602721188"),
-            format!("{prefix}3059301306072a8648ce3d020106082a8648ce3d030107034200047f292a19c03fbeac0c7b2f2cb8cbd7b5127e9d5ca48d571b6d6f15fe6788f6730db39c09216c8d14e2d064e283cddaf3ece71d758380584c700eda4300e3c835"),
+            format!(
+                "{signing_prefix}308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b020101042061473cf5df495c2b4310fe80cdba1e7a75b328b2e0fd80e6d0c7a6e138874d26a14403420004f3b4aa4aaa8c0453a4991cc0589f822345a46a88783d66e6965ff4bd4df1fb22452a1c871e580894b8e5d629e237b8e281fc39fbb9817ea063985ab602721188"
+            ),
+            format!(
+                "{prefix}3059301306072a8648ce3d020106082a8648ce3d03010703420004f3b4aa4aaa8c0453a4991cc0589f822345a46a88783d66e6965ff4bd4df1fb22452a1c871e580894b8e5d629e237b8e281fc39fbb9817ea063985ab602721188"
+            ),
+            format!(
+                "{prefix}3059301306072a8648ce3d020106082a8648ce3d030107034200047f292a19c03fbeac0c7b2f2cb8cbd7b5127e9d5ca48d571b6d6f15fe6788f6730db39c09216c8d14e2d064e283cddaf3ece71d758380584c700eda4300e3c835"
+            ),
         ),
         (SignatureAlgorithm::EcdsaP256, KeyEncoding::Base64 | KeyEncoding::Utf8) => (
-            format!("{signing_prefix}MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgYUc89d9JXCtDEP6AzboeenWzKLLg/YDm0Mem4TiHTSahRANCAATztKpKqowEU6SZHMBYn4IjRaRqiHg9ZuaWX/S9TfH7IkUqHIceWAiUuOXWKeI3uOKB/Dn7uYF+oGOYWrYCchGI"),
-            format!("{prefix}MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE87SqSqqMBFOkmRzAWJ+CI0Wkaoh4PWbmll/0vU3x+yJFKhyHHlgIlLjl1iniN7jigfw5+7mBfqBjmFq2AnIRiA=="),
-            format!("{prefix}MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEfykqGcA/vqwMey8suMvXtRJ+nVykjVcbbW8V/meI9nMNs5wJIWyNFOLQZOKDzdrz7OcddYOAWExwDtpDAOPINQ=="),
+            format!(
+                "{signing_prefix}MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgYUc89d9JXCtDEP6AzboeenWzKLLg/YDm0Mem4TiHTSahRANCAATztKpKqowEU6SZHMBYn4IjRaRqiHg9ZuaWX/S9TfH7IkUqHIceWAiUuOXWKeI3uOKB/Dn7uYF+oGOYWrYCchGI"
+            ),
+            format!(
+                "{prefix}MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE87SqSqqMBFOkmRzAWJ+CI0Wkaoh4PWbmll/0vU3x+yJFKhyHHlgIlLjl1iniN7jigfw5+7mBfqBjmFq2AnIRiA=="
+            ),
+            format!(
+                "{prefix}MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEfykqGcA/vqwMey8suMvXtRJ+nVykjVcbbW8V/meI9nMNs5wJIWyNFOLQZOKDzdrz7OcddYOAWExwDtpDAOPINQ=="
+            ),
         ),
         (SignatureAlgorithm::HmacSha256 | SignatureAlgorithm::HmacSha1, KeyEncoding::Base64) => (
             format!("{prefix}MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),

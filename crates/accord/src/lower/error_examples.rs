@@ -60,9 +60,11 @@ fn example_status(statuses: &[StatusPattern]) -> u16 {
             StatusPattern::Exact(exact) => Some(*exact),
             _ => None,
         })
-        .or_else(|| statuses.iter().find_map(|status| match status {
-            StatusPattern::Range(class) => Some(u16::from(*class) * 100),
-            _ => None,
-        }))
+        .or_else(|| {
+            statuses.iter().find_map(|status| match status {
+                StatusPattern::Range(class) => Some(u16::from(*class) * 100),
+                _ => None,
+            })
+        })
         .unwrap_or(500)
 }

@@ -40,7 +40,9 @@ pub(super) fn text_for(name: &str) -> Option<String> {
         "color" | "colour" => "ededed".into(),
         "token" | "secret" | "password" => "example-secret".into(),
         "status" | "state" => "active".into(),
-        "type" | "kind" | "object" | "event" => words.first().filter(|w| **w != last).map_or("example", |w| w).to_string(),
+        "type" | "kind" | "object" | "event" => {
+            words.first().filter(|w| **w != last).map_or("example", |w| w).to_string()
+        }
         "code" => "example_code".into(),
         "label" | "tag" | "labels" | "tags" => "bug".into(),
         "branch" => "main".into(),

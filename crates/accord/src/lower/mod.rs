@@ -16,8 +16,8 @@ use crate::units::{parse_duration, parse_rate};
 
 mod auth_flows;
 mod dedup;
-mod example_names;
 mod error_examples;
+mod example_names;
 mod examples;
 mod operational;
 mod operations;
@@ -302,7 +302,9 @@ impl Lowerer<'_> {
         for (name, credential) in &auth.credentials {
             let setter = scope.claim(names::snake(name));
             let env = |suffix: &str| format!("{prefix}_{}{suffix}", names::shouty(name));
-            let spec::Credential { api_key, bearer, basic, oauth2_client_credentials, aws_sigv4, hmac_signature, .. } = credential;
+            let spec::Credential {
+                api_key, bearer, basic, oauth2_client_credentials, aws_sigv4, hmac_signature, ..
+            } = credential;
             let (mut authorize_url_setter, mut token_store_setter) = (None, None);
             let (scheme, description, token_url_setter) = if let Some(oauth) = oauth2_client_credentials {
                 let token_path =

@@ -2,15 +2,15 @@
 //! typed [`Spec`] (serde). Problems are collected as diagnostics, never panics.
 
 pub mod auth_flows;
-pub mod partial;
 pub mod operational;
+pub mod partial;
 pub mod presets;
 pub mod schema;
 pub mod types;
 pub mod yaml;
 
-pub use operational::{Cache, CircuitBreaker, CircuitScope, EndpointCache, Health, HealthBody};
 pub use auth_flows::*;
+pub use operational::{Cache, CircuitBreaker, CircuitScope, EndpointCache, Health, HealthBody};
 pub use types::*;
 pub use yaml::Positions;
 

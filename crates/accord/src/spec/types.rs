@@ -10,7 +10,9 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 mod signing;
-pub use signing::{AwsSigV4Auth, ClientCertificate, HmacSignatureAuth, PlaceDef, SignaturePlaceDef, TimestampPlaceDef, TimestampUnit};
+pub use signing::{
+    AwsSigV4Auth, ClientCertificate, HmacSignatureAuth, PlaceDef, SignaturePlaceDef, TimestampPlaceDef, TimestampUnit,
+};
 
 // Wire-level enums are defined once, in accord-contract, and used by every layer.
 pub use accord_contract::wire::{

@@ -160,8 +160,14 @@ fn importing_the_openapi_export_gives_back_the_client_surface() {
                 }
                 Some(other)
                     if key.starts_with("credential ")
-                        && ["oauth2_authorization_code", "oauth2_jwt_bearer", "github_app", "aws_sigv4", "hmac_signature"]
-                            .contains(&value.as_str())
+                        && [
+                            "oauth2_authorization_code",
+                            "oauth2_jwt_bearer",
+                            "github_app",
+                            "aws_sigv4",
+                            "hmac_signature",
+                        ]
+                        .contains(&value.as_str())
                         && ["bearer", "api_key"].contains(&other.as_str()) =>
                 {
                     flows_lost = true;

@@ -151,7 +151,9 @@ async fn five_failures_open_the_circuit_which_fails_fast_then_probes_and_closes(
     assert_eq!(state.phase, accord_runtime::store::CircuitPhase::Open);
 
     let refused = client.get_order("ORD-1").send().await.expect_err("open");
-    let orders_client::errors::Error::CircuitOpen(open) = &refused else { panic!("expected CircuitOpen, got {refused:?}") };
+    let orders_client::errors::Error::CircuitOpen(open) = &refused else {
+        panic!("expected CircuitOpen, got {refused:?}")
+    };
     assert_eq!(open.circuit, "get_order");
     assert!(open.retry_in <= Duration::from_secs(30) && open.retry_in > Duration::from_secs(25), "{:?}", open.retry_in);
     assert_eq!(server.requests(ORDER_PATH).len(), 5, "an open circuit sends nothing");
@@ -163,7 +165,10 @@ async fn five_failures_open_the_circuit_which_fails_fast_then_probes_and_closes(
     server.script(ORDER_PATH, [Reply::json(200, order())]);
     let probe = client.get_order("ORD-1").send().await.expect("the probe succeeds");
     assert_eq!(probe.order_id, "ORD-1");
-    assert_eq!(breaker.snapshot("get_order").await.expect("circuit").phase, accord_runtime::store::CircuitPhase::Closed);
+    assert_eq!(
+        breaker.snapshot("get_order").await.expect("circuit").phase,
+        accord_runtime::store::CircuitPhase::Closed
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -217,12 +222,21 @@ async fn metrics_follow_the_opentelemetry_http_client_conventions() {
     };
     let durations = |status: &str| match find(
         "http.client.request.duration",
-        &[("http.request.method", "GET"), ("server.address", "127.0.0.1"), ("accord.operation", "get_order"), ("http.response.status_code", status)],
+        &[
+            ("http.request.method", "GET"),
+            ("server.address", "127.0.0.1"),
+            ("accord.operation", "get_order"),
+            ("http.response.status_code", status),
+        ],
     )
     .as_slice()
     {
         [histogram] if histogram.starts_with("Histogram(") => {
-            let inner = histogram.trim_start_matches("Histogram(").trim_start_matches('[').trim_end_matches(')').trim_end_matches(']');
+            let inner = histogram
+                .trim_start_matches("Histogram(")
+                .trim_start_matches('[')
+                .trim_end_matches(')')
+                .trim_end_matches(']');
             inner.split(',').filter(|sample| !sample.trim().is_empty()).count()
         }
         other => panic!("one histogram for status {status}, got {other:?}"),
@@ -234,15 +248,31 @@ async fn metrics_follow_the_opentelemetry_http_client_conventions() {
         1,
         "error.type is the status code of a failed request"
     );
-    assert_eq!(find("accord.client.retries", &[("accord.retry.strategy", "backoff")]), vec![format!("{:?}", DebugValue::Counter(1))]);
-    assert_eq!(find("accord.client.attempts", &[("accord.operation", "get_order")]), vec![format!("{:?}", DebugValue::Counter(2))], "503 then 200; the cache hit sends nothing");
-    assert_eq!(find("accord.client.cache.requests", &[("accord.cache.result", "miss")]), vec![format!("{:?}", DebugValue::Counter(1))]);
-    assert_eq!(find("accord.client.cache.requests", &[("accord.cache.result", "hit")]), vec![format!("{:?}", DebugValue::Counter(1))]);
+    assert_eq!(
+        find("accord.client.retries", &[("accord.retry.strategy", "backoff")]),
+        vec![format!("{:?}", DebugValue::Counter(1))]
+    );
+    assert_eq!(
+        find("accord.client.attempts", &[("accord.operation", "get_order")]),
+        vec![format!("{:?}", DebugValue::Counter(2))],
+        "503 then 200; the cache hit sends nothing"
+    );
+    assert_eq!(
+        find("accord.client.cache.requests", &[("accord.cache.result", "miss")]),
+        vec![format!("{:?}", DebugValue::Counter(1))]
+    );
+    assert_eq!(
+        find("accord.client.cache.requests", &[("accord.cache.result", "hit")]),
+        vec![format!("{:?}", DebugValue::Counter(1))]
+    );
     assert_eq!(
         find("accord.client.rate_limit.remaining", &[("accord.operation", "get_order")]),
         vec![format!("{:?}", DebugValue::Gauge(42.0.into()))]
     );
-    assert_eq!(find("accord.client.token.refreshes", &[("accord.token.reason", "fetch")]), vec![format!("{:?}", DebugValue::Counter(1))]);
+    assert_eq!(
+        find("accord.client.token.refreshes", &[("accord.token.reason", "fetch")]),
+        vec![format!("{:?}", DebugValue::Counter(1))]
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -283,7 +313,8 @@ async fn health_reports_the_probe_circuits_token_and_headroom() {
     let server = FaultServer::start().await;
     server.script(
         "/api/v1/orders",
-        [Reply::json(200, json!({"data": [], "pagination": {"has_more": false}})).header("x-ratelimit-remaining", "97")],
+        [Reply::json(200, json!({"data": [], "pagination": {"has_more": false}}))
+            .header("x-ratelimit-remaining", "97")],
     );
     let client = orders(&server).build().expect("client");
     let health = client.health().await.expect("health");

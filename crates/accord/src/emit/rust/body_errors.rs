@@ -20,8 +20,7 @@ pub(super) fn any(ir: &Ir) -> bool {
 
 /// Whether a code may arrive with a 2xx status, so a success body must be tested first.
 fn in_success(code: &ErrorCodeIr) -> bool {
-    code.body_match.is_some()
-        && code.statuses.iter().any(|status| status.statuses().any(|s| (200..300).contains(&s)))
+    code.body_match.is_some() && code.statuses.iter().any(|status| status.statuses().any(|s| (200..300).contains(&s)))
 }
 
 /// Whether `op` decodes with `decode_response_checked`: one of its codes (every code when it

@@ -232,7 +232,11 @@ fn unsigned_webhooks_rs(webhooks: &WebhooksIr, event_enum: TokenStream, decode: 
     };
     let parse_doc = doc(&format!(
         "Decodes a delivery into its typed event WITHOUT verifying it{}: the spec declares no signature scheme, so nothing here can tell a delivery the provider sent from one anybody else sent to your endpoint. Authenticate deliveries another way before acting on them (a secret in the endpoint's URL, mutual TLS, the provider's published addresses, or fetching the event back from the API). Works on the raw body bytes; `headers` is an `http::HeaderMap` (axum, hyper, reqwest) or a slice of `(name, value)` pairs (actix-web).\n\nA declared event whose payload does not fit its model arrives as `Event::Unrecognised`.\n\nErrors: [`::accord_runtime::webhook::WebhookError::InvalidPayload`] when the body cannot be read as JSON{header_error}.",
-        if webhooks.batch { " (the body is a batch: its events in the order sent, each typed by its own event type)" } else { "" }
+        if webhooks.batch {
+            " (the body is a batch: its events in the order sent, each typed by its own event type)"
+        } else {
+            ""
+        }
     ));
     quote! {
         //! Webhook decoding: parses a delivery into a typed [`Event`]. The spec declares no
@@ -413,7 +417,11 @@ impl BatchShape {
                 to_events: quote!(|deliveries| deliveries.into_iter().map(|delivery| delivery.event).collect()),
             }
         } else {
-            BatchShape { events_type: quote!(Event), deliveries_type: quote!(Delivery), to_events: quote!(|delivery| delivery.event) }
+            BatchShape {
+                events_type: quote!(Event),
+                deliveries_type: quote!(Delivery),
+                to_events: quote!(|delivery| delivery.event),
+            }
         }
     }
 }

@@ -309,7 +309,14 @@ impl<'a> Importer<'a> {
     /// name seen for each of limit, remaining and reset is kept.
     pub(super) fn note_rate_limit_header(&mut self, header: &str) {
         let lower = header.to_ascii_lowercase();
-        let headers = || RateLimitHeaders { limit: None, remaining: None, reset: None, reset_unit: Default::default(), usage: None, ietf: false };
+        let headers = || RateLimitHeaders {
+            limit: None,
+            remaining: None,
+            reset: None,
+            reset_unit: Default::default(),
+            usage: None,
+            ietf: false,
+        };
         let slot = if lower.ends_with("ratelimit-limit") {
             &mut self.rate_limit_headers.get_or_insert_with(headers).limit
         } else if lower.ends_with("ratelimit-remaining") {

@@ -37,8 +37,12 @@ impl<'a> Importer<'a> {
                 // Relative URLs elsewhere resolve against the URL with its defaults.
                 self.base_url = self.default_server_url().or(Some(url.clone()));
             }
-            let environment =
-                Environment { base_url: url, description: description.map(str::to_string), default: index == 0, client_certificate: None };
+            let environment = Environment {
+                base_url: url,
+                description: description.map(str::to_string),
+                default: index == 0,
+                client_certificate: None,
+            };
             out.insert(key, environment);
         }
         out

@@ -78,8 +78,12 @@ impl<'a> Importer<'a> {
             // cannot be verified until `signature` is added).
             [only] => {
                 self.warn_unsigned_webhooks();
-                let event =
-                    WebhookEvent { payload: only.model.clone(), description: only.description.clone(), example: None, id_field: None };
+                let event = WebhookEvent {
+                    payload: only.model.clone(),
+                    description: only.description.clone(),
+                    example: None,
+                    id_field: None,
+                };
                 Some(unsigned(None, IndexMap::from([(only.key.clone(), event)])))
             }
             several => match self.event_type_field(several) {
@@ -149,7 +153,10 @@ impl<'a> Importer<'a> {
                 (Some(description), false) => Some(format!("{description} (OpenAPI webhook `{}`)", event.key)),
                 (None, false) => Some(format!("OpenAPI webhook `{}`", event.key)),
             };
-            out.insert(value.clone(), WebhookEvent { payload: event.model.clone(), description, example: None, id_field: None });
+            out.insert(
+                value.clone(),
+                WebhookEvent { payload: event.model.clone(), description, example: None, id_field: None },
+            );
         }
         unsigned(Some(field.pointer.clone()), out)
     }

@@ -25,10 +25,20 @@ pub use webhooks::*;
 
 /// Every `spec::*` code, this module's first.
 pub(super) fn all() -> impl Iterator<Item = &'static Code> {
-    [ALL, auth::ALL, endpoints::ALL, errors::ALL, models::ALL, operational::ALL, scenarios::ALL, servers::ALL, webhooks::ALL]
-        .into_iter()
-        .flatten()
-        .copied()
+    [
+        ALL,
+        auth::ALL,
+        endpoints::ALL,
+        errors::ALL,
+        models::ALL,
+        operational::ALL,
+        scenarios::ALL,
+        servers::ALL,
+        webhooks::ALL,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
 }
 
 /// Every `spec::*` code with the name of its constant, for the registry's tests.

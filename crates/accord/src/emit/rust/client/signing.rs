@@ -20,7 +20,12 @@ pub(super) fn aws_sigv4(credential: &CredentialIr, aws: &AwsSigV4) -> BuilderAut
     let (sha256, normalize) = (aws.content_sha256_header, aws.normalize_uri);
     let setter_doc = doc(&format!(
         "Credential `{}`: AWS Signature Version 4 for service `{}` in `{}`; every request is signed with the secret access key. From `{}`, `{}` and (optional) `{}` with [`ClientBuilder::credentials_from_env`].",
-        credential.name, aws.service, aws.region, aws.access_key_id_env, aws.secret_access_key_env, aws.session_token_env
+        credential.name,
+        aws.service,
+        aws.region,
+        aws.access_key_id_env,
+        aws.secret_access_key_env,
+        aws.session_token_env
     ));
     BuilderAuth {
         fields: quote!(#setter: ::std::option::Option<::accord_runtime::auth::sigv4::AwsCredentials>,),
@@ -154,7 +159,8 @@ pub(super) fn hmac_signature(credential: &CredentialIr, hmac: &HmacSignature) ->
             },
         }
     } else {
-        let setter_doc = doc(&format!("{signed}; from `{}` with [`ClientBuilder::credentials_from_env`].", hmac.secret_env));
+        let setter_doc =
+            doc(&format!("{signed}; from `{}` with [`ClientBuilder::credentials_from_env`].", hmac.secret_env));
         BuilderAuth {
             fields: quote!(#setter: ::std::option::Option<::accord_runtime::Secret>,),
             setters: quote! {

@@ -20,6 +20,19 @@ use crate::mutate::{Dice, mutate_bytes, mutate_value};
 const ED25519_SIGNING: &str = "whsk_VEVTVFNJR05JTkdLRVlET05PVFVTRVRISVNGT1JBTlk=";
 const ED25519_VERIFYING: &str = "whpk_ZlN4eg7dSSqi0moX9hQUk3orrOouK3QVQSlJa248c/g=";
 
+/// The ECDSA P-256 pairs of the contract tests (`accord::emit::tests::test_keys`): PKCS#8 to
+/// sign, SubjectPublicKeyInfo to verify; base64, then hex.
+const ECDSA_PAIRS: [(&str, &str); 2] = [
+    (
+        "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgYUc89d9JXCtDEP6AzboeenWzKLLg/YDm0Mem4TiHTSahRANCAATztKpKqowEU6SZHMBYn4IjRaRqiHg9ZuaWX/S9TfH7IkUqHIceWAiUuOXWKeI3uOKB/Dn7uYF+oGOYWrYCchGI",
+        "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE87SqSqqMBFOkmRzAWJ+CI0Wkaoh4PWbmll/0vU3x+yJFKhyHHlgIlLjl1iniN7jigfw5+7mBfqBjmFq2AnIRiA==",
+    ),
+    (
+        "308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b020101042061473cf5df495c2b4310fe80cdba1e7a75b328b2e0fd80e6d0c7a6e138874d26a14403420004f3b4aa4aaa8c0453a4991cc0589f822345a46a88783d66e6965ff4bd4df1fb22452a1c871e580894b8e5d629e237b8e281fc39fbb9817ea063985ab602721188",
+        "3059301306072a8648ce3d020106082a8648ce3d03010703420004f3b4aa4aaa8c0453a4991cc0589f822345a46a88783d66e6965ff4bd4df1fb22452a1c871e580894b8e5d629e237b8e281fc39fbb9817ea063985ab602721188",
+    ),
+];
+
 const WEBHOOK_KEYWORDS: &[&str] = &[
     "{body}",
     "{timestamp}",
@@ -52,6 +65,8 @@ const WEBHOOK_KEYWORDS: &[&str] = &[
     "hmac-sha256",
     "hmac-sha1",
     "ed25519",
+    "ecdsa-p256",
+    "sendgrid",
     "base64",
     "hex",
     "utf8",
@@ -151,6 +166,13 @@ impl WebhookTarget {
         let algorithm = scheme.get("algorithm").and_then(Value::as_str).unwrap_or_default();
         if algorithm == "ed25519" {
             return (ED25519_SIGNING.into(), ED25519_VERIFYING.into());
+        }
+        if algorithm == "ecdsa-p256" {
+            let prefix = scheme.pointer("/key/prefix").and_then(Value::as_str).unwrap_or_default();
+            let signing_prefix = scheme.pointer("/key/signing_prefix").and_then(Value::as_str).unwrap_or(prefix);
+            let hex = scheme.pointer("/key/encoding").and_then(Value::as_str) == Some("hex");
+            let (signing, verifying) = ECDSA_PAIRS[usize::from(hex)];
+            return (format!("{signing_prefix}{signing}"), format!("{prefix}{verifying}"));
         }
         let encoding = scheme.pointer("/key/encoding").and_then(Value::as_str).unwrap_or("utf8");
         let prefix = scheme.pointer("/key/prefix").and_then(Value::as_str).unwrap_or_default();
@@ -339,8 +361,18 @@ impl Target for WebhookTarget {
         let is_ed25519 = scheme.algorithm == accord_runtime::webhook::SignatureAlgorithm::Ed25519;
         // The key that verifies what `signing_key` signed: the same text for HMAC, the public
         // half of the fixed pair for Ed25519.
+        let is_ecdsa = scheme.algorithm == accord_runtime::webhook::SignatureAlgorithm::EcdsaP256;
         let matching = if is_ed25519 {
             (case.signing_key == ED25519_SIGNING).then(|| Secret::new(ED25519_VERIFYING))
+        } else if is_ecdsa {
+            // The public half of the pair whose private key signed.
+            let last = case.verifying_keys.last();
+            ECDSA_PAIRS
+                .iter()
+                .any(|(signing, verifying)| {
+                    case.signing_key.ends_with(signing) && last.is_some_and(|key| key.ends_with(verifying))
+                })
+                .then(|| Secret::new(last.cloned().unwrap_or_default()))
         } else {
             (case.verifying_keys.last() == Some(&case.signing_key)).then(|| signing_key.clone())
         };
@@ -361,7 +393,7 @@ impl Target for WebhookTarget {
                     }
                 }
                 // The public key text may not fit a mutated key prefix: refusing it is right.
-                Err(WebhookError::InvalidKey(_)) if is_ed25519 => {}
+                Err(WebhookError::InvalidKey(_)) if is_ed25519 || is_ecdsa => {}
                 Err(error) => {
                     return Outcome::Violation(format!(
                         "round-trip: a delivery signed by Scheme::sign is refused by verify: {error:?} \

@@ -34,7 +34,7 @@ pub fn rate_limits() -> ::std::option::Option<::accord_runtime::RateLimitConfig>
         remaining_header: ::std::option::Option::None,
         reset_header: ::std::option::Option::None,
         reset_unit: ::accord_runtime::rate_limit::ResetUnit::Auto,
-        usage_header: ::std::option::Option::None,
+        usage_header: ::std::option::Option::Some("X-Shopify-Shop-Api-Call-Limit"),
         ietf_fields: false,
     })
 }

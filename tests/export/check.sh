@@ -68,6 +68,7 @@ mock_pid=
 cleanup() { if [ -n "$mock_pid" ]; then kill "$mock_pid" 2> /dev/null || true; fi; }
 trap cleanup EXIT
 failed=()
+not_run=()
 for spec in "${specs[@]}"; do
     name=$(basename "$spec" .yaml)
     log="$out/$name.mock.log"
@@ -82,7 +83,26 @@ for spec in "${specs[@]}"; do
         exit 1
     fi
     # The mock's test credentials (accord_mock::credentials) as the document's schemes take them.
-    mapfile -t auth < <(python3 tests/export/credentials.py "$out/$name.json" "$base_url")
+    # Exit 3: the API signs every request (SigV4, HMAC), which Schemathesis cannot do; the spec
+    # is reported as not run, by name, at the end (its signing is tested by
+    # crates/accord-runtime/tests/signing.rs and the mock's tests/mock/signing.rs).
+    set +e
+    auth_text=$(python3 tests/export/credentials.py "$out/$name.json" "$base_url")
+    status=$?
+    set -e
+    if [ "$status" -eq 3 ]; then
+        echo "export: NOT RUN: Schemathesis against $name (its requests must be signed one by one)"
+        not_run+=("$name")
+        kill "$mock_pid" 2> /dev/null || true
+        wait "$mock_pid" 2> /dev/null || true
+        mock_pid=
+        continue
+    elif [ "$status" -ne 0 ]; then
+        echo "export: no test credentials for $name" >&2
+        exit 1
+    fi
+    auth=()
+    if [ -n "$auth_text" ]; then mapfile -t auth <<< "$auth_text"; fi
     echo "export: schemathesis $schemathesis_version, $name ($max_examples examples per operation, at most $max_seconds s)"
     start=$SECONDS
     if ! "$schemathesis_bin/schemathesis" run "$out/$name.json" --url "$base_url" "${auth[@]}" \
@@ -103,4 +123,7 @@ if [ ${#failed[@]} -gt 0 ]; then
     echo "export: Schemathesis found responses that break the exported document of: ${failed[*]} (reports in $out)" >&2
     exit 1
 fi
-echo "export: ${#specs[@]} exports valid OpenAPI 3.1, and no response of accord mock breaks them"
+echo "export: ${#specs[@]} exports valid OpenAPI 3.1; no response of accord mock breaks them for $((${#specs[@]} - ${#not_run[@]})) of them"
+if [ ${#not_run[@]} -gt 0 ]; then
+    echo "export: Schemathesis NOT RUN for ${not_run[*]}: every request must be signed, which it cannot do"
+fi

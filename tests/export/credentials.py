@@ -7,6 +7,10 @@ alternative of the document's `security`: the mock's fixed test credentials
 (crates/accord-mock/src/credentials.rs: token `test-token`, user `test-user`/`test-password`,
 key `test-key`, client `test-client`/`test-secret`), an OAuth2 client-credentials token fetched
 from the mock's token endpoint (the path of the scheme's `tokenUrl`).
+
+Exit status 3: a scheme of that alternative signs every request (AWS SigV4, a declared HMAC
+request signature: `x-accord-credential` says which). Schemathesis sends fixed headers, so it
+cannot act as a client of such an API; the caller reports the spec as not run.
 """
 
 import base64
@@ -26,6 +30,11 @@ def main() -> None:
     for name in requirement:
         scheme = schemes[name]
         kind = scheme["type"]
+        signed = [k for k in ("aws_sigv4", "hmac_signature") if k in scheme.get("x-accord-credential", {})]
+        if signed:
+            print(f"credentials.py: `{name}` signs every request ({signed[0]}); Schemathesis sends fixed "
+                  "headers and cannot sign them", file=sys.stderr)
+            sys.exit(3)
         if kind == "http" and scheme["scheme"] == "bearer":
             options.append("Authorization: Bearer test-token")
         elif kind == "http" and scheme["scheme"] == "basic":

@@ -18,6 +18,8 @@ pub mod models;
 pub mod client;
 /// Typed errors: one variant per declared error code.
 pub mod errors;
+/// Webhook signature verification and typed events.
+pub mod webhooks;
 pub use client::{Client, ClientBuilder};
 pub use errors::{ApiError, Error};
 pub use ::accord_runtime::{Response, Secret};

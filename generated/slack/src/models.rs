@@ -2,6 +2,276 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Data models (spec `models` and inline schemas).
+/// [mention] A message that mentions the app (the event inside the envelope).
+///
+/// Spec: `models.AppMention`.
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[serde(crate = "::accord_runtime::serde")]
+pub struct AppMention {
+    /// The event type: `app_mention`
+    ///
+    /// Required.
+    pub r#type: ::std::string::String,
+    /// The user who mentioned the app
+    ///
+    /// Required.
+    pub user: ::std::string::String,
+    /// The message text, the mention written as `<@U…>`
+    ///
+    /// Required.
+    pub text: ::std::string::String,
+    /// The message's timestamp (its id in the channel)
+    ///
+    /// Required.
+    pub ts: ::std::string::String,
+    /// The channel the message was posted in
+    ///
+    /// Required.
+    pub channel: ::std::string::String,
+    /// When the event happened
+    ///
+    /// Required.
+    pub event_ts: ::std::string::String,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for AppMention {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = AppMention;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AppMention, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "type" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("type"),
+                                    )?,
+                            );
+                        }
+                        "user" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("user"),
+                                    )?,
+                            );
+                        }
+                        "text" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("text"),
+                                    )?,
+                            );
+                        }
+                        "ts" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("ts"),
+                                    )?,
+                            );
+                        }
+                        "channel" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("channel"),
+                                    )?,
+                            );
+                        }
+                        "event_ts" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("event_ts"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AppMention {
+                    r#type: ::accord_runtime::de::required_value(field_0, "type")?,
+                    user: ::accord_runtime::de::required_value(field_1, "user")?,
+                    text: ::accord_runtime::de::required_value(field_2, "text")?,
+                    ts: ::accord_runtime::de::required_value(field_3, "ts")?,
+                    channel: ::accord_runtime::de::required_value(field_4, "channel")?,
+                    event_ts: ::accord_runtime::de::required_value(field_5, "event_ts")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
+/// [events] The `event_callback` envelope of an app_mention delivery.
+///
+/// Spec: `models.AppMentionCallback`.
+#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[serde(crate = "::accord_runtime::serde")]
+pub struct AppMentionCallback {
+    /// The deprecated verification token (check the signature instead)
+    ///
+    /// Required.
+    pub token: ::std::string::String,
+    /// The workspace the event happened in
+    ///
+    /// Required.
+    pub team_id: ::std::string::String,
+    /// The app the event is for
+    ///
+    /// Required.
+    pub api_app_id: ::std::string::String,
+    /// The event itself
+    ///
+    /// Required.
+    pub event: crate::models::AppMention,
+    /// The envelope type: `event_callback`
+    ///
+    /// Required.
+    pub r#type: ::std::string::String,
+    /// The delivery's id, the same on every retry
+    ///
+    /// Required.
+    pub event_id: ::std::string::String,
+    /// When the event was dispatched, epoch seconds
+    ///
+    /// Required.
+    pub event_time: i64,
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for AppMentionCallback {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+            type Value = AppMentionCallback;
+            fn expecting(
+                &self,
+                formatter: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                ::accord_runtime::de::expecting_object(formatter)
+            }
+
+            fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> ::std::result::Result<AppMentionCallback, A::Error> {
+                let mut field_0 = ::std::option::Option::None;
+                let mut field_1 = ::std::option::Option::None;
+                let mut field_2 = ::std::option::Option::None;
+                let mut field_3 = ::std::option::Option::None;
+                let mut field_4 = ::std::option::Option::None;
+                let mut field_5 = ::std::option::Option::None;
+                let mut field_6 = ::std::option::Option::None;
+                while let ::std::option::Option::Some(key) = map
+                    .next_key::<::std::string::String>()?
+                {
+                    match key.as_str() {
+                        "token" => {
+                            field_0 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("token"),
+                                    )?,
+                            );
+                        }
+                        "team_id" => {
+                            field_1 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("team_id"),
+                                    )?,
+                            );
+                        }
+                        "api_app_id" => {
+                            field_2 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("api_app_id"),
+                                    )?,
+                            );
+                        }
+                        "event" => {
+                            field_3 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("event"),
+                                    )?,
+                            );
+                        }
+                        "type" => {
+                            field_4 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("type"),
+                                    )?,
+                            );
+                        }
+                        "event_id" => {
+                            field_5 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("event_id"),
+                                    )?,
+                            );
+                        }
+                        "event_time" => {
+                            field_6 = ::std::option::Option::Some(
+                                map
+                                    .next_value_seed(
+                                        ::accord_runtime::de::FieldValue::new("event_time"),
+                                    )?,
+                            );
+                        }
+                        _ => ::accord_runtime::de::skip_value(&mut map)?,
+                    }
+                }
+                ::std::result::Result::Ok(AppMentionCallback {
+                    token: ::accord_runtime::de::required_value(field_0, "token")?,
+                    team_id: ::accord_runtime::de::required_value(field_1, "team_id")?,
+                    api_app_id: ::accord_runtime::de::required_value(
+                        field_2,
+                        "api_app_id",
+                    )?,
+                    event: ::accord_runtime::de::required_value(field_3, "event")?,
+                    r#type: ::accord_runtime::de::required_value(field_4, "type")?,
+                    event_id: ::accord_runtime::de::required_value(field_5, "event_id")?,
+                    event_time: ::accord_runtime::de::required_value(
+                        field_6,
+                        "event_time",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Fields)
+    }
+}
+
 /// [web] The body of every Slack error: `ok` is false and `error` names the code.
 ///
 /// Spec: `models.SlackError`.

@@ -144,3 +144,252 @@ async fn provider_verification() {
         report.passed(), "the server deviates from the contract:\n{}", report.render()
     );
 }
+
+/// Unix time the webhook tests sign at, seconds.
+const TIMESTAMP: i64 = 1_700_000_000;
+/// The request URL, for schemes that sign it.
+const URL: &str = "https://hooks.example.com/accord?source=contract-test";
+fn at(seconds: i64) -> ::std::time::SystemTime {
+    ::std::time::UNIX_EPOCH + ::std::time::Duration::from_secs(seconds as u64)
+}
+
+/// (signing key, verifying key, someone else's verifying key).
+fn webhook_keys() -> (
+    ::accord_runtime::Secret,
+    ::accord_runtime::Secret,
+    ::accord_runtime::Secret,
+) {
+    (
+        ::accord_runtime::Secret::new("contract_test_secret"),
+        ::accord_runtime::Secret::new("contract_test_secret"),
+        ::accord_runtime::Secret::new("someone_else"),
+    )
+}
+
+/// Headers of `body` signed as the provider would, with the event type `event_type`.
+fn signed_headers(
+    body: &[u8],
+    _event_type: &str,
+) -> ::accord_runtime::header::HeaderMap {
+    let (signing, _, _) = webhook_keys();
+    let mut headers = ::accord_runtime::header::HeaderMap::new();
+    for (name, value) in slack_client::webhooks::sign(body, &signing, TIMESTAMP)
+        .expect("the test key signs")
+    {
+        let name = ::accord_runtime::header::HeaderName::from_bytes(name.as_bytes())
+            .expect("header name");
+        headers.insert(name, value.parse().expect("header value"));
+    }
+    headers
+}
+
+/// Webhook event signed with the spec's scheme verifies into its typed variant; a
+/// tampered body, a wrong key, a missing or duplicated signature header and a
+/// replayed delivery fail, each with its own error.
+#[test]
+fn webhook_app_mention_verifies_and_rejects_tampering() {
+    let (_, verifying, other) = webhook_keys();
+    let body = serde_json::to_vec(
+            &serde_json::from_str::<
+                Value,
+            >(
+                    "{\"token\":\"ZZZZZZWSxiZZZ2yIvs3peJ\",\"team_id\":\"T061EG9R6\",\"api_app_id\":\"A0MDYCDME\",\"event\":{\"type\":\"app_mention\",\"user\":\"W021FGA1Z\",\"text\":\"You can count on <@U0LAN0Z89> for an honorable mention.\",\"ts\":\"1515449483.000108\",\"channel\":\"C0LAN2Q65\",\"event_ts\":\"1515449483000108\"},\"type\":\"event_callback\",\"event_id\":\"Ev0MDYHUEL\",\"event_time\":1515449483}",
+                )
+                .expect("spec JSON"),
+        )
+        .expect("payload serializes");
+    let headers = signed_headers(&body, "app_mention");
+    let now = at(TIMESTAMP);
+    let delivery = slack_client::webhooks::verify_delivery(
+            &headers,
+            &body,
+            &[&verifying],
+            now,
+        )
+        .expect("a signed delivery verifies");
+    assert!(
+        matches!(delivery.event, slack_client::webhooks::Event::AppMention(_)),
+        "decoded {:?}", delivery.event
+    );
+    assert_eq!(delivery.event.event_type(), "app_mention");
+    assert!(delivery.id.is_some(), "the delivery id is read for de-duplication");
+    assert!(
+        slack_client::webhooks::verify_delivery(& headers, & body, & [& other, &
+        verifying], now).is_ok()
+    );
+    let mut tampered = body.clone();
+    tampered.push(b' ');
+    assert_eq!(
+        slack_client::webhooks::verify(& headers, & tampered, & verifying, now).err(),
+        Some(::accord_runtime::webhook::WebhookError::SignatureMismatch)
+    );
+    assert_eq!(
+        slack_client::webhooks::verify(& headers, & body, & other, now).err(),
+        Some(::accord_runtime::webhook::WebhookError::SignatureMismatch)
+    );
+    let mut unsigned = headers.clone();
+    unsigned.remove("X-Slack-Signature");
+    assert_eq!(
+        slack_client::webhooks::verify(& unsigned, & body, & verifying, now).err(),
+        Some(::accord_runtime::webhook::WebhookError::MissingHeader { name :
+        "X-Slack-Signature".to_string() })
+    );
+    let mut twice = headers.clone();
+    let signature = headers.get("X-Slack-Signature").expect("signed").clone();
+    twice.append("X-Slack-Signature", signature);
+    assert_eq!(
+        slack_client::webhooks::verify(& twice, & body, & verifying, now).err(),
+        Some(::accord_runtime::webhook::WebhookError::DuplicateHeader { name :
+        "X-Slack-Signature".to_string() })
+    );
+    assert_eq!(
+        slack_client::webhooks::verify(& headers, & body, & verifying, at(TIMESTAMP +
+        301i64)).err(),
+        Some(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance {
+        skew_seconds : - 301i64 })
+    );
+    assert_eq!(
+        slack_client::webhooks::verify(& headers, & body, & verifying, at(TIMESTAMP -
+        301i64)).err(),
+        Some(::accord_runtime::webhook::WebhookError::TimestampOutsideTolerance {
+        skew_seconds : 301i64 })
+    );
+}
+
+/// An event type the spec does not declare arrives as `Event::Unknown` with its raw
+/// payload, not as an error.
+#[test]
+fn webhook_unknown_event_type_is_kept_raw() {
+    let (_, verifying, _) = webhook_keys();
+    let body = serde_json::to_vec(
+            &serde_json::from_str::<
+                Value,
+            >(
+                    "{\"token\":\"ZZZZZZWSxiZZZ2yIvs3peJ\",\"team_id\":\"T061EG9R6\",\"api_app_id\":\"A0MDYCDME\",\"event\":{\"type\":\"accord.test.unknown\",\"user\":\"W021FGA1Z\",\"text\":\"You can count on <@U0LAN0Z89> for an honorable mention.\",\"ts\":\"1515449483.000108\",\"channel\":\"C0LAN2Q65\",\"event_ts\":\"1515449483000108\"},\"type\":\"event_callback\",\"event_id\":\"Ev0MDYHUEL\",\"event_time\":1515449483}",
+                )
+                .expect("spec JSON"),
+        )
+        .expect("payload serializes");
+    let headers = signed_headers(&body, "accord.test.unknown");
+    let event = slack_client::webhooks::verify(
+            &headers,
+            &body,
+            &verifying,
+            at(TIMESTAMP),
+        )
+        .expect("a signed delivery verifies");
+    match event {
+        slack_client::webhooks::Event::Unknown { event_type, raw } => {
+            assert_eq!(event_type, "accord.test.unknown");
+            assert_eq!(raw, serde_json::from_slice:: < Value > (& body).expect("JSON"));
+        }
+        other => panic!("expected Unknown, got {other:?}"),
+    }
+}
+
+/// A signed delivery of a declared event whose payload does not fit its model arrives
+/// as `Event::Unrecognised` with the verified JSON and serde's reason: the provider
+/// sent it, so it is no rejection (which would make the provider deliver it again).
+#[test]
+fn webhook_payload_of_another_shape_is_handed_over_verified() {
+    let (_, verifying, other) = webhook_keys();
+    let body = serde_json::to_vec(
+            &serde_json::from_str::<
+                Value,
+            >(
+                    "{\"event_time\":1515449483,\"team_id\":\"T061EG9R6\",\"api_app_id\":\"A0MDYCDME\",\"event\":{\"type\":\"app_mention\",\"user\":\"W021FGA1Z\",\"text\":\"You can count on <@U0LAN0Z89> for an honorable mention.\",\"ts\":\"1515449483.000108\",\"channel\":\"C0LAN2Q65\",\"event_ts\":\"1515449483000108\"},\"type\":\"event_callback\",\"event_id\":\"Ev0MDYHUEL\"}",
+                )
+                .expect("spec JSON"),
+        )
+        .expect("payload serializes");
+    let headers = signed_headers(&body, "app_mention");
+    match slack_client::webhooks::verify(&headers, &body, &verifying, at(TIMESTAMP)) {
+        ::std::result::Result::Ok(
+            slack_client::webhooks::Event::Unrecognised { event_type, raw, error },
+        ) => {
+            assert_eq!(event_type, "app_mention");
+            assert_eq!(raw, serde_json::from_slice:: < Value > (& body).expect("JSON"));
+            assert!(error.contains("missing field `token`"), "{error}");
+        }
+        other => panic!("expected Unrecognised, got {other:?}"),
+    }
+    let rejected = slack_client::webhooks::verify(&headers, &body, &other, at(TIMESTAMP))
+        .expect_err("wrong key");
+    assert!(! rejected.is_payload_error(), "{rejected:?}");
+}
+
+/// The provider's handshake request is recognised and answered with its challenge.
+#[test]
+fn webhook_handshake_is_answered() {
+    let body = serde_json::to_vec(
+            &serde_json::from_str::<
+                Value,
+            >("{\"type\":\"url_verification\",\"challenge\":\"accord-test-challenge\"}")
+                .expect("spec JSON"),
+        )
+        .expect("handshake serializes");
+    assert_eq!(
+        slack_client::webhooks::handshake(& body).as_deref(),
+        Some("accord-test-challenge")
+    );
+    let body = serde_json::to_vec(
+            &serde_json::from_str::<
+                Value,
+            >(
+                    "{\"token\":\"ZZZZZZWSxiZZZ2yIvs3peJ\",\"team_id\":\"T061EG9R6\",\"api_app_id\":\"A0MDYCDME\",\"event\":{\"type\":\"app_mention\",\"user\":\"W021FGA1Z\",\"text\":\"You can count on <@U0LAN0Z89> for an honorable mention.\",\"ts\":\"1515449483.000108\",\"channel\":\"C0LAN2Q65\",\"event_ts\":\"1515449483000108\"},\"type\":\"event_callback\",\"event_id\":\"Ev0MDYHUEL\",\"event_time\":1515449483}",
+                )
+                .expect("spec JSON"),
+        )
+        .expect("payload serializes");
+    assert_eq!(
+        slack_client::webhooks::handshake(& body), None, "an event is no handshake"
+    );
+}
+
+/// `accord mock` delivers every declared event signed with the spec's scheme (a
+/// failed first attempt is retried on the declared schedule, scaled to zero here),
+/// and the generated `webhooks::verify` accepts each delivery as its event type.
+#[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
+async fn mock_delivers_signed_webhooks() {
+    let receiver = ::accord_mock::WebhookReceiver::start(&[])
+        .await
+        .expect("the receiver starts");
+    let options = MockOptions {
+        webhook_time_scale: 0.0,
+        ..MockOptions::default()
+    };
+    let server = MockServer::start(contract().clone(), options)
+        .await
+        .expect("the mock starts");
+    let verifying = ::accord_runtime::Secret::new(
+        contract()
+            .webhooks
+            .as_ref()
+            .expect("webhooks are declared")
+            .test_verifying_key
+            .as_str(),
+    );
+    for (index, event_type) in ["app_mention"].into_iter().enumerate() {
+        let delivery = server
+            .deliver(event_type, Some(&receiver.url()))
+            .await
+            .expect("the mock delivers");
+        assert!(delivery.delivered, "{event_type}: {delivery:?}");
+        assert_eq!(
+            delivery.attempts.len(), if index == 0 { 1usize } else { 1 },
+            "{event_type}: attempts"
+        );
+        for received in receiver.take() {
+            let event = slack_client::webhooks::verify(
+                    &received.headers,
+                    &received.body,
+                    &verifying,
+                    ::std::time::SystemTime::now(),
+                )
+                .unwrap_or_else(|error| {
+                    panic!("{event_type}: the mock's delivery does not verify: {error}")
+                });
+            assert_eq!(event.event_type(), event_type);
+        }
+    }
+}

@@ -489,6 +489,14 @@ fn mock(spec: &Path, addr: std::net::SocketAddr, mut options: MockOptions) -> Ex
     // The spec's own credentials work too when they are set, so `accord verify` with the same
     // environment passes.
     options.extra_credentials.extend(&Credentials::from_env(&contract.auth));
+    // And JWTs signed with the spec's real keys, when their public keys are set.
+    match accord_mock::jwt_public_keys_from_env(&contract) {
+        Ok(keys) => options.jwt_public_keys = keys,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    }
     let result = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;

@@ -73,6 +73,11 @@ pub struct MockOptions {
     /// at a time cannot hold a connection either (hyper has no body-read timeout of its own).
     /// Default: 30 s.
     pub body_read_timeout: Duration,
+    /// RSA public keys in PEM the authorization server verifies JWTs with besides the
+    /// test-only key (JWT bearer assertions, GitHub App JWTs, `private_key_jwt`): the keys
+    /// the spec's credentials declare through `public_key_env`, so that a client signing
+    /// with its real private key is accepted ([`crate::jwt_public_keys_from_env`]).
+    pub jwt_public_keys: Vec<String>,
 }
 
 impl Default for MockOptions {
@@ -85,6 +90,7 @@ impl Default for MockOptions {
             extra_credentials: Credentials::new(),
             header_read_timeout: Duration::from_secs(30),
             body_read_timeout: Duration::from_secs(30),
+            jwt_public_keys: Vec::new(),
         }
     }
 }
@@ -220,6 +226,11 @@ impl Shared {
         } else {
             HashMap::new()
         };
+        let oauth = crate::oauth::OAuthState::with_public_keys(&options.jwt_public_keys).unwrap_or_else(|error| {
+            // `accord mock` checks the keys first (`jwt_public_keys_from_env`).
+            tracing::warn!(%error, "declared JWT public keys ignored");
+            crate::oauth::OAuthState::default()
+        });
         Shared {
             model: Model::new(contract),
             options,
@@ -228,7 +239,7 @@ impl Shared {
             quotas,
             http: accord_runtime::client::http_builder().build().unwrap_or_default(),
             inner: Mutex::new(Inner::default()),
-            oauth: crate::oauth::OAuthState::default(),
+            oauth,
         }
     }
 

@@ -324,3 +324,61 @@ fn templates_refuse_unknown_fields() {
     assert!(matches!(signing::signed_payload("{method}{verb}", &parts), Err(SigningError::Scheme(_))));
     assert_eq!(signing::signed_payload("{{{method}}}", &parts).unwrap(), b"{GET}");
 }
+
+/// Presigned URLs (`SigV4::presign`) for every GET case of the suite: the `X-Amz-*` query
+/// parameters AWS's signer put in `query-signed-request.txt` (the case's
+/// `expiration_in_seconds`, the request's headers signed), and nothing else added.
+#[test]
+fn presigned_get_urls_match_the_suite_query_signed_requests() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/aws-sig-v4-test-suite");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for case in cases().into_iter().filter(|case| case.method == "GET") {
+        let dir = root.join(&case.name);
+        let context: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("context.json")).expect("context")).expect("JSON");
+        let expires = Duration::from_secs(context["expiration_in_seconds"].as_u64().expect("expiry"));
+        let signed = std::fs::read_to_string(dir.join("query-signed-request.txt")).expect("query-signed-request.txt");
+        let target = signed.lines().next().expect("request line").split(' ').nth(1).expect("target").to_string();
+        let expected: Vec<(String, String)> = reqwest::Url::parse(&format!("https://h{target}"))
+            .expect("URL")
+            .query_pairs()
+            .into_owned()
+            .filter(|(name, _)| name.starts_with("X-Amz-"))
+            .collect();
+        let host = case.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("host")).map(|(_, v)| v.clone());
+        let url = format!("https://{}{}", host.expect("Host"), case.target);
+        let headers: Vec<(&str, &str)> = case.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        match case.signer.presign("GET", &url, &headers, expires, case.time) {
+            Ok(presigned) => {
+                let ours: Vec<(String, String)> =
+                    presigned.query_pairs().into_owned().filter(|(name, _)| name.starts_with("X-Amz-")).collect();
+                let sorted = |mut pairs: Vec<(String, String)>| {
+                    pairs.sort();
+                    pairs
+                };
+                if sorted(ours.clone()) != sorted(expected.clone()) {
+                    failures.push(format!("{}: {ours:?}\n  expected {expected:?}", case.name));
+                }
+                assert!(presigned.as_str().starts_with(&url), "the URL as given, then the signature: {presigned}");
+                checked += 1;
+            }
+            Err(error) => failures.push(format!("{}: {error}", case.name)),
+        }
+    }
+    assert!(failures.is_empty(), "{} presigned URLs differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(checked >= 20, "the suite's GET cases: {checked}");
+}
+
+/// An expiry outside 1 s – 7 days is refused (S3: `X-Amz-Expires` 1 to 604800).
+#[test]
+fn presigned_url_expiry_is_bounded() {
+    let signer = SigV4::new(AwsCredentials::new("AKIDEXAMPLE", "secret"), "us-east-1", "s3");
+    let at = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+    for bad in [Duration::ZERO, Duration::from_secs(604_801)] {
+        let error = signer.presign("GET", "https://b.s3.amazonaws.com/k", &[], bad, at).expect_err("refused");
+        assert!(error.to_string().contains("604800"), "{error}");
+    }
+    let url = signer.presign("GET", "https://b.s3.amazonaws.com/k", &[], Duration::from_secs(604_800), at).expect("ok");
+    assert!(url.as_str().contains("X-Amz-Expires=604800"), "{url}");
+}

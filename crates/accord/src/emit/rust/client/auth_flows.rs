@@ -51,6 +51,17 @@ pub(super) fn authorization_code(credential: &CredentialIr, code: &OAuth2Authori
     let margin = code.refresh_before_expiry_seconds;
     let retry = retry_tokens(&code.token_retry);
     let method = method_tokens(code.client_authentication);
+    // What a provider does differently from RFC 6749 (Slack: comma-joined scopes, its own
+    // name for a refused refresh token), only when the spec declares it.
+    let separator = code.scope_separator.as_deref().map(|separator| {
+        let separator = lit(separator);
+        quote!(.with_scope_separator(#separator))
+    });
+    let reauthorization = (!code.reauthorization_errors.is_empty()).then(|| {
+        let errors = code.reauthorization_errors.iter().map(|e| lit(e));
+        quote!(.with_reauthorization_errors([#(#errors),*]))
+    });
+    let provider_quirks = quote!(#separator #reauthorization);
     let (id_env, secret_env, redirect_env, refresh_env) = (
         lit(&code.client_id_env),
         lit(&code.client_secret_env),
@@ -130,7 +141,7 @@ pub(super) fn authorization_code(credential: &CredentialIr, code: &OAuth2Authori
                     retry: #retry,
                 };
                 let store = self.#store_setter.unwrap_or_else(|| ::std::sync::Arc::new(::accord_runtime::auth::token_store::MemoryTokenStore::new()));
-                let flow = ::accord_runtime::auth::oauth2::AuthorizationCode::new(config, client, store, #name);
+                let flow = ::accord_runtime::auth::oauth2::AuthorizationCode::new(config, client, store, #name)#provider_quirks;
                 credentials.insert(#name, ::accord_runtime::Auth::AuthorizationCode(::std::sync::Arc::new(flow)));
             }
         },

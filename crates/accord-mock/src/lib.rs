@@ -23,6 +23,7 @@ mod rate_headers;
 mod receiver;
 mod server;
 mod signing;
+mod tls;
 mod verify;
 
 pub use accord_contract::Contract;
@@ -37,6 +38,7 @@ pub use oauth::{
 };
 pub use receiver::{Received, WebhookReceiver};
 pub use server::{CONTROL_PREFIX, Exchange, MockOptions, MockServer, SCENARIO_HEADER, STEP_HEADER, serve};
+pub use tls::MockTls;
 /// The tokio the mock runs on, for `#[tokio::test]` in generated contract tests.
 pub use tokio;
 pub use verify::{

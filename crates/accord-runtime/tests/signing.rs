@@ -386,3 +386,46 @@ fn presigned_url_expiry_is_bounded() {
     let url = signer.presign("GET", "https://b.s3.amazonaws.com/k", &[], Duration::from_secs(604_800), at).expect("ok");
     assert!(url.as_str().contains("X-Amz-Expires=604800"), "{url}");
 }
+
+/// `store::nonce::verify_fresh`: Binance's scheme with a nonce header added, signed by the
+/// client's signer; the check accepts it once, refuses the same request again (a replay
+/// inside the 5 s window, remembered for 10 s), refuses it without a nonce, and does not
+/// burn a nonce on a request whose signature fails.
+#[tokio::test(start_paused = true)]
+async fn a_nonce_is_accepted_once_within_its_window() {
+    use accord_runtime::store::nonce::verify_fresh;
+    use accord_runtime::store::{MemoryNonceStore, NonceStore};
+    let mut scheme = binance();
+    scheme.nonce = Some(Place { location: ApiKeyLocation::Header, name: "X-Nonce".into() });
+    scheme.signed_payload = "{query}{nonce}{body}".into();
+    let at = UNIX_EPOCH + Duration::from_millis(BINANCE_TIMESTAMP_MS);
+    let signer =
+        HmacSigner::new(scheme.clone(), Some(BINANCE_KEY.into()), BINANCE_SECRET).with_clock(Arc::new(move || at));
+    let mut request = reqwest::Request::new(
+        reqwest::Method::POST,
+        format!("https://api.binance.com/api/v3/order?{BINANCE_QUERY}").parse().unwrap(),
+    );
+    signer.sign(&mut request).expect("signed");
+    let query = request.url().query().unwrap().to_string();
+    let headers = request.headers().clone();
+    let header = move |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let no_nonce = |name: &str| if name.eq_ignore_ascii_case("x-nonce") { None } else { header(name) };
+    let secret = Secret::new(BINANCE_SECRET);
+    let store = MemoryNonceStore::new();
+    let received = |query: &str, header: &dyn Fn(&str) -> Option<String>| {
+        let request = Received { method: "POST", path: "/api/v3/order", query, header, body: b"" };
+        let (scheme, secret, store) = (&scheme, &secret, &store);
+        async move {
+            let request = request;
+            verify_fresh(scheme, Some(BINANCE_KEY), secret, &request, at, BINANCE_KEY, store as &dyn NonceStore).await
+        }
+    };
+    let tampered = query.replace("quantity=1", "quantity=9");
+    assert_eq!(received(&tampered, &header).await, Err(SigningError::Mismatch));
+    assert_eq!(store.len(), 0, "a forged request records no nonce");
+    assert_eq!(received(&query, &header).await, Ok(()), "first use");
+    assert_eq!(received(&query, &header).await, Err(SigningError::Replayed), "replayed");
+    assert_eq!(received(&query, &no_nonce).await, Err(SigningError::Mismatch), "the nonce is signed");
+    tokio::time::advance(Duration::from_secs(11)).await;
+    assert_eq!(received(&query, &header).await, Ok(()), "forgotten after twice the tolerance");
+}

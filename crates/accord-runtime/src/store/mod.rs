@@ -7,6 +7,8 @@
 //! - [`CircuitStore`]: circuit breaker state per key, with the transitions of
 //!   [`circuit::CircuitState`] applied atomically (a read-modify-write; in Redis a script
 //!   over one hash, reading the clock with `TIME` so every process agrees on it).
+//! - [`NonceStore`]: nonces of signed requests seen within their window (replay
+//!   protection; in Redis `SET key 1 NX PX ttl`).
 //! - [`CacheStore`] (feature `cache`): response cache entries with a time to live (in Redis,
 //!   `SET key value PX ttl`, the entry serialised with serde: `http-cache-semantics`'s
 //!   `CachePolicy` is `Serialize`).
@@ -25,6 +27,7 @@
 
 pub mod circuit;
 pub mod memory;
+pub mod nonce;
 
 #[cfg(feature = "cache")]
 pub mod cache;
@@ -38,6 +41,7 @@ pub use circuit::{Admission, CallOutcome, CircuitPhase, CircuitSettings, Circuit
 #[cfg(feature = "cache")]
 pub use memory::MemoryCacheStore;
 pub use memory::MemoryCircuitStore;
+pub use nonce::{MemoryNonceStore, NonceStore};
 
 /// What every store operation returns: a boxed future (the traits are object-safe, so a
 /// client holds `Arc<dyn CircuitStore>`) of a fallible result.

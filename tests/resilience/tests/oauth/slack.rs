@@ -35,6 +35,10 @@ struct Slack {
 
 type Shared = Arc<Mutex<Slack>>;
 
+fn json_body(body: serde_json::Value) -> Response {
+    (StatusCode::OK, [("content-type", "application/json")], body.to_string()).into_response()
+}
+
 fn issue(slack: &mut Slack) -> Response {
     slack.issued += 1;
     let access = format!("xoxb-17-{}", slack.issued);
@@ -42,16 +46,15 @@ fn issue(slack: &mut Slack) -> Response {
     slack.live_access = Some(access.clone());
     slack.live_refresh = Some(refresh.clone());
     // The shape of oauth.v2.access's answer: the bot's token first.
-    axum::Json(json!({
+    json_body(json!({
         "ok": true, "access_token": access, "token_type": "bot", "scope": "chat:write,channels:read",
         "bot_user_id": "U0KRQLJ9H", "app_id": "A0KRD7HC3", "team": {"name": "Slack Pickleball Team", "id": "T9TK3CUKW"},
         "refresh_token": refresh, "expires_in": 43_200
     }))
-    .into_response()
 }
 
 fn refused(error: &str) -> Response {
-    axum::Json(json!({"ok": false, "error": error})).into_response()
+    json_body(json!({"ok": false, "error": error}))
 }
 
 async fn serve(slack: Shared, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
@@ -102,7 +105,7 @@ async fn serve(slack: Shared, uri: Uri, headers: HeaderMap, body: Bytes) -> Resp
             if live.as_deref() != Some(bearer) {
                 return refused("invalid_auth");
             }
-            axum::Json(json!({"ok": true, "channels": [], "response_metadata": {"next_cursor": ""}})).into_response()
+            json_body(json!({"ok": true, "channels": [], "response_metadata": {"next_cursor": ""}}))
         }
         _ => StatusCode::NOT_FOUND.into_response(),
     }

@@ -412,20 +412,25 @@ async fn a_nonce_is_accepted_once_within_its_window() {
     let no_nonce = |name: &str| if name.eq_ignore_ascii_case("x-nonce") { None } else { header(name) };
     let secret = Secret::new(BINANCE_SECRET);
     let store = MemoryNonceStore::new();
-    let received = |query: &str, header: &dyn Fn(&str) -> Option<String>| {
+    async fn fresh(
+        scheme: &HmacSignature,
+        secret: &Secret,
+        store: &MemoryNonceStore,
+        query: &str,
+        header: &dyn Fn(&str) -> Option<String>,
+        at: SystemTime,
+    ) -> Result<(), SigningError> {
         let request = Received { method: "POST", path: "/api/v3/order", query, header, body: b"" };
-        let (scheme, secret, store) = (&scheme, &secret, &store);
-        async move {
-            let request = request;
-            verify_fresh(scheme, Some(BINANCE_KEY), secret, &request, at, BINANCE_KEY, store as &dyn NonceStore).await
-        }
-    };
+        verify_fresh(scheme, Some(BINANCE_KEY), secret, &request, at, BINANCE_KEY, store as &dyn NonceStore).await
+    }
     let tampered = query.replace("quantity=1", "quantity=9");
-    assert_eq!(received(&tampered, &header).await, Err(SigningError::Mismatch));
+    assert_eq!(fresh(&scheme, &secret, &store, &tampered, &header, at).await, Err(SigningError::Mismatch));
     assert_eq!(store.len(), 0, "a forged request records no nonce");
-    assert_eq!(received(&query, &header).await, Ok(()), "first use");
-    assert_eq!(received(&query, &header).await, Err(SigningError::Replayed), "replayed");
-    assert_eq!(received(&query, &no_nonce).await, Err(SigningError::Mismatch), "the nonce is signed");
+    assert_eq!(fresh(&scheme, &secret, &store, &query, &header, at).await, Ok(()), "first use");
+    assert_eq!(fresh(&scheme, &secret, &store, &query, &header, at).await, Err(SigningError::Replayed), "replayed");
+    let without = fresh(&scheme, &secret, &store, &query, &no_nonce, at).await;
+    assert_eq!(without, Err(SigningError::Mismatch), "the nonce is signed");
     tokio::time::advance(Duration::from_secs(11)).await;
-    assert_eq!(received(&query, &header).await, Ok(()), "forgotten after twice the tolerance");
+    let later = fresh(&scheme, &secret, &store, &query, &header, at).await;
+    assert_eq!(later, Ok(()), "forgotten after twice the tolerance");
 }

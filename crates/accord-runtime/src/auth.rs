@@ -110,6 +110,18 @@ pub enum Auth {
     /// OAuth 2.0 authorization code with PKCE and refresh tokens ([`oauth2::AuthorizationCode`]).
     #[cfg(feature = "oauth2-code")]
     AuthorizationCode(Arc<oauth2::AuthorizationCode>),
+    /// The JWT bearer grant (RFC 7523 §2.1, [`jwt::JwtBearer`]): a typed handle, so a caller
+    /// can read its token requests or assertion.
+    #[cfg(feature = "jwt")]
+    JwtBearer(Arc<jwt::JwtBearer>),
+    /// A GitHub App's installation tokens ([`jwt::GitHubApp`]).
+    #[cfg(feature = "jwt")]
+    GitHubApp(Arc<jwt::GitHubApp>),
+    /// AWS Signature Version 4 ([`sigv4::SigV4`]): signs each request, and presigns URLs.
+    #[cfg(feature = "sigv4")]
+    SigV4(Arc<sigv4::SigV4>),
+    /// A declared HMAC request signature ([`signing::HmacSigner`]).
+    HmacSignature(Arc<signing::HmacSigner>),
 }
 
 /// The state of an access token a client caches ([`OAuth2::token_status`]).
@@ -159,6 +171,12 @@ impl Auth {
             Auth::Custom(_) => return false,
             #[cfg(feature = "oauth2-code")]
             Auth::AuthorizationCode(_) => return false,
+            // Tokens of a flow rotate, and a signature is per request: never keyed.
+            #[cfg(feature = "jwt")]
+            Auth::JwtBearer(_) | Auth::GitHubApp(_) => return false,
+            #[cfg(feature = "sigv4")]
+            Auth::SigV4(_) => return false,
+            Auth::HmacSignature(_) => return false,
         }
         true
     }
@@ -206,6 +224,13 @@ impl fmt::Debug for Auth {
             Auth::Custom(custom) => write!(f, "Auth::Custom({custom:?})"),
             #[cfg(feature = "oauth2-code")]
             Auth::AuthorizationCode(flow) => write!(f, "Auth::AuthorizationCode({flow:?})"),
+            #[cfg(feature = "jwt")]
+            Auth::JwtBearer(flow) => write!(f, "Auth::JwtBearer({flow:?})"),
+            #[cfg(feature = "jwt")]
+            Auth::GitHubApp(flow) => write!(f, "Auth::GitHubApp({flow:?})"),
+            #[cfg(feature = "sigv4")]
+            Auth::SigV4(signer) => write!(f, "Auth::SigV4({signer:?})"),
+            Auth::HmacSignature(signer) => write!(f, "Auth::HmacSignature({signer:?})"),
         }
     }
 }
@@ -368,6 +393,13 @@ impl Authenticate for Auth {
                 Auth::Custom(custom) => custom.authenticate(http, request).await?,
                 #[cfg(feature = "oauth2-code")]
                 Auth::AuthorizationCode(flow) => flow.authenticate(http, request).await?,
+                #[cfg(feature = "jwt")]
+                Auth::JwtBearer(flow) => flow.authenticate(http, request).await?,
+                #[cfg(feature = "jwt")]
+                Auth::GitHubApp(flow) => flow.authenticate(http, request).await?,
+                #[cfg(feature = "sigv4")]
+                Auth::SigV4(signer) => signer.authenticate(http, request).await?,
+                Auth::HmacSignature(signer) => signer.authenticate(http, request).await?,
             })
         })
     }
@@ -382,6 +414,10 @@ impl Authenticate for Auth {
                 Auth::Custom(custom) => custom.refresh(used).await,
                 #[cfg(feature = "oauth2-code")]
                 Auth::AuthorizationCode(flow) => flow.refresh(used).await,
+                #[cfg(feature = "jwt")]
+                Auth::JwtBearer(flow) => flow.refresh(used).await,
+                #[cfg(feature = "jwt")]
+                Auth::GitHubApp(flow) => flow.refresh(used).await,
                 _ => false,
             }
         })

@@ -615,7 +615,7 @@ impl Client {
 
     /// The URL a request goes to: its absolute URL (a next-page link), or the base URL, the
     /// path and the query.
-    fn url(&self, request: &RequestSpec) -> String {
+    pub(crate) fn url(&self, request: &RequestSpec) -> String {
         if let Some(url) = &request.absolute_url {
             return url.clone();
         }

@@ -19,6 +19,8 @@ pub mod metrics;
 pub mod multipart;
 pub mod paginate;
 pub mod policy;
+#[cfg(feature = "sigv4")]
+pub mod presign;
 pub mod rate_limit;
 pub mod request;
 pub mod response;

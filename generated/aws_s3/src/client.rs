@@ -177,7 +177,7 @@ impl ClientBuilder {
             credentials
                 .insert(
                     "aws",
-                    ::accord_runtime::Auth::Custom(::std::sync::Arc::new(signer)),
+                    ::accord_runtime::Auth::SigV4(::std::sync::Arc::new(signer)),
                 );
         }
         let auth = match self.custom_auth {
@@ -272,6 +272,27 @@ impl Client {
                 <crate::errors::Error as ::accord_runtime::ClientError>::transport,
             )?;
         crate::errors::decode_response::<::accord_runtime::serde_json::Value>(raw)
+    }
+
+    /// The credential `name` as this client holds it, typed: `Auth::AuthorizationCode`, `Auth::JwtBearer`, `Auth::GitHubApp`, `Auth::SigV4` or `Auth::HmacSignature` give the flow or signer itself (its token requests, its assertion, presigned URLs); `None` when it is not set.
+    pub fn credential(
+        &self,
+        name: &str,
+    ) -> ::std::option::Option<&::accord_runtime::Auth> {
+        self.inner.credentials().get(name)
+    }
+
+    /// `request` (from a request builder's `request()`, e.g. a `GET` of an object) as a presigned URL (AWS Signature Version 4 in the query: Amazon S3 API Reference, "Authenticating Requests: Using Query Parameters"), valid for `expires_in` (1 s to 7 days) for whoever holds it, without credentials.
+    ///
+    /// Errors: `Error::Config` when no SigV4 credential is set or the expiry is out of range.
+    pub fn presigned_url(
+        &self,
+        request: &::accord_runtime::RequestSpec,
+        expires_in: ::std::time::Duration,
+    ) -> ::std::result::Result<::accord_runtime::reqwest::Url, crate::errors::Error> {
+        self.inner
+            .presigned_url(request, expires_in)
+            .map_err(|error| crate::errors::Error::Config(error.to_string()))
     }
 
     /// Sends `GET /{Bucket}/{Key}` (spec: `endpoints.get_object`).

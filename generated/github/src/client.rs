@@ -242,7 +242,7 @@ impl ClientBuilder {
             credentials
                 .insert(
                     "app_installation",
-                    ::accord_runtime::Auth::Custom(::std::sync::Arc::new(app)),
+                    ::accord_runtime::Auth::GitHubApp(::std::sync::Arc::new(app)),
                 );
         }
         let auth = match self.custom_auth {
@@ -375,6 +375,14 @@ impl Client {
                 <crate::errors::Error as ::accord_runtime::ClientError>::transport,
             )?;
         crate::errors::decode_response::<::accord_runtime::serde_json::Value>(raw)
+    }
+
+    /// The credential `name` as this client holds it, typed: `Auth::AuthorizationCode`, `Auth::JwtBearer`, `Auth::GitHubApp`, `Auth::SigV4` or `Auth::HmacSignature` give the flow or signer itself (its token requests, its assertion, presigned URLs); `None` when it is not set.
+    pub fn credential(
+        &self,
+        name: &str,
+    ) -> ::std::option::Option<&::accord_runtime::Auth> {
+        self.inner.credentials().get(name)
     }
 
     /// Sends `GET /repos/{owner}/{repo}` (spec: `endpoints.get_repository`).

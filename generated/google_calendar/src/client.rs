@@ -270,7 +270,7 @@ impl ClientBuilder {
             credentials
                 .insert(
                     "service_account",
-                    ::accord_runtime::Auth::Custom(::std::sync::Arc::new(grant)),
+                    ::accord_runtime::Auth::JwtBearer(::std::sync::Arc::new(grant)),
                 );
         }
         if let ::std::option::Option::Some((client, redirect_uri)) = self.user {
@@ -457,6 +457,14 @@ impl Client {
             .await
             .map(|_| ())
             .map_err(|error| crate::errors::Error::Transport(error.into()))
+    }
+
+    /// The credential `name` as this client holds it, typed: `Auth::AuthorizationCode`, `Auth::JwtBearer`, `Auth::GitHubApp`, `Auth::SigV4` or `Auth::HmacSignature` give the flow or signer itself (its token requests, its assertion, presigned URLs); `None` when it is not set.
+    pub fn credential(
+        &self,
+        name: &str,
+    ) -> ::std::option::Option<&::accord_runtime::Auth> {
+        self.inner.credentials().get(name)
     }
 
     /// Sends `GET /calendars/{calendarId}/events` (spec: `endpoints.list_events`).

@@ -444,6 +444,14 @@ impl Client {
             .map_err(|error| crate::errors::Error::Transport(error.into()))
     }
 
+    /// The credential `name` as this client holds it, typed: `Auth::AuthorizationCode`, `Auth::JwtBearer`, `Auth::GitHubApp`, `Auth::SigV4` or `Auth::HmacSignature` give the flow or signer itself (its token requests, its assertion, presigned URLs); `None` when it is not set.
+    pub fn credential(
+        &self,
+        name: &str,
+    ) -> ::std::option::Option<&::accord_runtime::Auth> {
+        self.inner.credentials().get(name)
+    }
+
     /// Sends `POST /api/chat.postMessage` (spec: `endpoints.post_message`).
     ///
     /// Sends a message to a channel.

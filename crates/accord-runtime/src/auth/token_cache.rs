@@ -111,6 +111,14 @@ impl SharedTokens {
             }
             match self.store.try_lease(&self.key, &self.holder, self.lease).await {
                 Ok(true) => {
+                    // The previous holder may have stored its token and released the lease
+                    // between this process's look and its lease: look again first.
+                    if let Ok(Some(token)) = self.store.get(&self.key).await
+                        && token.time_to_live > margin
+                    {
+                        let _ = self.store.release(&self.key, &self.holder).await;
+                        return Ok((token.access_token, token.time_to_live));
+                    }
                     let fetched = fetch().await;
                     if let Ok((token, lifetime)) = &fetched
                         && let Err(error) = self.store.put(&self.key, token, *lifetime).await

@@ -52,7 +52,9 @@ async fn requests_continue_while_redis_is_down_and_limits_hold_again_after_it_re
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 
-    // Shared again: the two clients' 2 x 15 requests keep to 10 + 10 per 100 ms together.
+    // Shared again: the two clients' 2 x 15 requests keep to 10 + 10 per 100 ms together
+    // (+5 for late wake-ups, as in the fleet tests), where two in-process buckets would
+    // let 2 x 10 go at once and 2 x 10 more within 100 ms.
     let before = seen.arrivals().len();
     let tasks: Vec<_> = clients
         .iter()
@@ -71,7 +73,7 @@ async fn requests_continue_while_redis_is_down_and_limits_hold_again_after_it_re
     let after: Vec<_> = seen.arrivals().split_off(before);
     assert_eq!(after.len(), 30);
     let most = most_in_window(&after, Duration::from_millis(100));
-    assert!(most <= 20, "after reconnection: {most} requests within 100 ms, at most 20");
+    assert!(most <= 25, "after reconnection: {most} requests within 100 ms, at most 20 (+5 of jitter)");
     assert!(stores.iter().all(|store| !store.is_failing()));
 }
 

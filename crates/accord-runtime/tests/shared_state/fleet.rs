@@ -1,7 +1,8 @@
 //! Eight clients share one declared limit through Redis; the same eight with the in-process
 //! default overshoot it eightfold. The declared `100/minute` of the issue is scaled by 60 to
 //! `100/second` with a burst of 10 (the same GCRA arithmetic, a test of under a second): in
-//! every 100 ms window the server may see at most 10 (rate) + 10 (burst) requests.
+//! every 100 ms window the server may see at most 10 (rate) + 10 (burst) requests, plus
+//! what scheduling jitter bunches ([`MOST_IN_WINDOW`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,8 +15,11 @@ use super::harness::{RedisServer, counting_server, most_in_window};
 const CLIENTS: usize = 8;
 const REQUESTS_EACH: usize = 10;
 const WINDOW: Duration = Duration::from_millis(100);
-/// 100 per second over 100 ms, plus the burst.
-const MOST_IN_WINDOW: usize = 10 + 10;
+/// 100 per second over 100 ms, plus the burst, plus what late wake-ups may bunch: the store
+/// fixes when each request may leave, but a process that a loaded machine schedules 50 ms
+/// late sends its request up to 50 ms (5 intervals of 10 ms) after its slot, into the next
+/// window. The in-process default exceeds this fourfold.
+const MOST_IN_WINDOW: usize = 10 + 10 + 5;
 
 fn limit() -> RateLimitConfig {
     RateLimitConfig {
@@ -43,7 +47,11 @@ async fn send_all(client: Client, requests: usize) {
 }
 
 async fn run_fleet(clients: Vec<Client>) {
-    let tasks: Vec<_> = clients.into_iter().map(|client| tokio::spawn(send_all(client, REQUESTS_EACH))).collect();
+    // Every request of every client at once: the limiter alone spaces them.
+    let tasks: Vec<_> = clients
+        .into_iter()
+        .flat_map(|client| (0..REQUESTS_EACH).map(move |_| tokio::spawn(send_all(client.clone(), 1))))
+        .collect();
     for task in tasks {
         task.await.expect("a client task");
     }
@@ -73,9 +81,12 @@ async fn eight_clients_with_in_process_buckets_overshoot_eightfold() {
     run_fleet((0..CLIENTS).map(|_| client(&base_url, None)).collect()).await;
     let arrivals = seen.arrivals();
     let most = most_in_window(&arrivals, WINDOW);
-    // Each client spends its own burst of 10 at once: 80 requests where 10 (+10) may go.
-    assert!(most >= CLIENTS * 10, "in process: {most} requests within {WINDOW:?}, the 8x overshoot expected");
-    eprintln!("in process: {most} requests in {WINDOW:?} (limit {MOST_IN_WINDOW})");
+    // Each client spends its own burst of 10 at once: up to 80 requests where 10 (+10) may
+    // go (how many land within one window depends on how fast this machine sends them).
+    assert!(most > MOST_IN_WINDOW, "in process: {most} requests within {WINDOW:?}, an overshoot expected");
+    let span = *arrivals.last().unwrap() - arrivals[0];
+    assert!(span < Duration::from_millis(680), "in process: 80 requests in {span:?}, not spaced by the limit");
+    eprintln!("in process: at most {most} requests in any {WINDOW:?} (limit {MOST_IN_WINDOW}), 80 in {span:?}");
 }
 
 /// The worker of [`eight_processes_share_one_limit`]: a no-op unless started by it (with

@@ -69,15 +69,16 @@ async fn revoke(base_url: &str) {
 async fn the_fleet_fetches_one_token_and_one_after_a_revocation() {
     let redis = RedisServer::start();
     let (base_url, seen) = counting_server().await;
-    let clients: Vec<_> = (0..CLIENTS)
-        .map(|_| client(&base_url, Some(SharedState::with_redis_store(redis.store(Duration::from_millis(200))))))
-        .collect();
+    let stores: Vec<_> = (0..CLIENTS).map(|_| redis.store(Duration::from_secs(1))).collect();
+    let clients: Vec<_> =
+        stores.iter().map(|store| client(&base_url, Some(SharedState::with_redis_store(store.clone())))).collect();
     every_client_calls(&clients).await;
     assert_eq!(seen.token_requests.load(Ordering::SeqCst), 1, "one token for the fleet");
     revoke(&base_url).await;
     every_client_calls(&clients).await;
     assert_eq!(seen.unauthorized.load(Ordering::SeqCst), CLIENTS as u64, "each client met the revocation once");
     assert_eq!(seen.token_requests.load(Ordering::SeqCst), 2, "one more token for the fleet after the revocation");
+    assert!(stores.iter().all(|store| store.failures() == 0), "no store operation fell back");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

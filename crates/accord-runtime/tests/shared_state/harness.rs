@@ -141,7 +141,7 @@ pub fn most_in_window(arrivals: &[Instant], window: Duration) -> usize {
     most
 }
 
-/// A local server: `/count` counts arrivals; `/oauth/token` issues the current token
+/// A local server: `/count` counts arrivals (and `/cached`, cacheable for 60 s); `/oauth/token` issues the current token
 /// (`token-N`) and counts the requests; `/api` answers 200 to `Bearer token-N` and 401 to
 /// anything else; `/revoke` makes the next token current (the old one is refused).
 pub async fn counting_server() -> (String, Arc<Seen>) {
@@ -152,6 +152,13 @@ pub async fn counting_server() -> (String, Arc<Seen>) {
             get(|State(seen): State<Arc<Seen>>| async move {
                 seen.arrivals.lock().unwrap().push(Instant::now());
                 "counted"
+            }),
+        )
+        .route(
+            "/cached",
+            get(|State(seen): State<Arc<Seen>>| async move {
+                seen.arrivals.lock().unwrap().push(Instant::now());
+                ([("cache-control", "max-age=60")], "cacheable")
             }),
         )
         .route(

@@ -7,5 +7,6 @@ mod circuit;
 mod fault;
 mod fleet;
 mod harness;
+mod limits;
 mod tokens;
 mod webhooks;

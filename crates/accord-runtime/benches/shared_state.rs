@@ -68,10 +68,22 @@ fn main() {
         }
 
         let local = RateLimiter::new(config());
-        report("reservation, in process", time(|| async { local.acquire("op").await; }).await);
+        report(
+            "reservation, in process",
+            time(|| async {
+                local.acquire("op").await;
+            })
+            .await,
+        );
         let mut shared = RateLimiter::new(config());
         shared.share(store.clone(), "accord:{bench:0}");
-        report("reservation, Redis on loopback (GCRA script)", time(|| async { shared.acquire("op").await; }).await);
+        report(
+            "reservation, Redis on loopback (GCRA script)",
+            time(|| async {
+                shared.acquire("op").await;
+            })
+            .await,
+        );
         assert_eq!(store.failures(), 0, "every reservation reached Redis");
 
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -86,12 +98,26 @@ fn main() {
         };
         let request = RequestSpec::new(accord_runtime::reqwest::Method::GET, "ok", "/ok".to_string());
         let plain = client(None);
-        let (local_median, local_p99) =
-            report("request, in-process state", time(|| async { plain.execute(&request).await.unwrap(); }).await);
+        let (local_median, local_p99) = report(
+            "request, in-process state",
+            time(|| async {
+                plain.execute(&request).await.unwrap();
+            })
+            .await,
+        );
         let fleet = client(Some(SharedState::with_redis_store(store.clone()).for_api("bench")));
-        let (shared_median, shared_p99) =
-            report("request, Redis state on loopback", time(|| async { fleet.execute(&request).await.unwrap(); }).await);
-        println!("added per request: median {:.1} µs, p99 {:.1} µs", shared_median - local_median, shared_p99 - local_p99);
+        let (shared_median, shared_p99) = report(
+            "request, Redis state on loopback",
+            time(|| async {
+                fleet.execute(&request).await.unwrap();
+            })
+            .await,
+        );
+        println!(
+            "added per request: median {:.1} µs, p99 {:.1} µs",
+            shared_median - local_median,
+            shared_p99 - local_p99
+        );
         assert_eq!(store.failures(), 0);
     });
     let _ = redis.kill();

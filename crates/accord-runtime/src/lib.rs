@@ -56,9 +56,9 @@ pub use request::RequestSpec;
 pub use response::{ClientError, RawBody, RawResponse, Response};
 pub use retry::{BodyMatch, BodyTest, ClassifyRetry, ErrorRule, RetryBudgetSettings, StatusClassifier, StatusPattern};
 pub use secret::Secret;
-pub use store::{CircuitSettings, SharedState};
 #[cfg(feature = "redis")]
 pub use store::redis::RedisOptions;
+pub use store::{CircuitSettings, SharedState};
 
 // Re-exported so that generated crates depend on accord-runtime alone.
 pub use reqwest;

@@ -41,16 +41,16 @@ pub mod cache;
 use std::fmt;
 
 pub use crate::auth::BoxFuture;
+pub use crate::auth::token_cache::{SharedToken, SharedTokens, TokenCacheStore, token_digest};
 #[cfg(feature = "cache")]
 pub use cache::{CacheEntry, CacheStore};
 pub use circuit::{Admission, CallOutcome, CircuitPhase, CircuitSettings, CircuitSnapshot, CircuitStore, Transition};
+pub use delivery::DeliveryStore;
 #[cfg(feature = "cache")]
 pub use memory::MemoryCacheStore;
-pub use delivery::DeliveryStore;
 pub use memory::MemoryCircuitStore;
 pub use rate_limit::{BucketRef, RateLimitStore};
 pub use shared::{MemoryDeliveryStore, SharedState};
-pub use crate::auth::token_cache::{SharedToken, SharedTokens, TokenCacheStore, token_digest};
 
 /// What every store operation returns: a boxed future (the traits are object-safe, so a
 /// client holds `Arc<dyn CircuitStore>`) of a fallible result.

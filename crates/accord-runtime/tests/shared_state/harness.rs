@@ -57,7 +57,10 @@ impl RedisServer {
                 use std::io::{Read, Write};
                 let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
                 let mut reply = [0u8; 7];
-                if stream.write_all(b"PING\r\n").is_ok() && stream.read_exact(&mut reply).is_ok() && &reply == b"+PONG\r\n" {
+                if stream.write_all(b"PING\r\n").is_ok()
+                    && stream.read_exact(&mut reply).is_ok()
+                    && &reply == b"+PONG\r\n"
+                {
                     return;
                 }
             }
@@ -76,7 +79,8 @@ impl RedisServer {
 
     /// A store with its own connection, `timeout` per operation.
     pub fn store(&self, timeout: Duration) -> Arc<RedisStore> {
-        let options = RedisOptions { timeout, retry_after_failure: Duration::from_millis(100), ..RedisOptions::default() };
+        let options =
+            RedisOptions { timeout, retry_after_failure: Duration::from_millis(100), ..RedisOptions::default() };
         Arc::new(RedisStore::new(&self.url(), options).expect("a Redis URL"))
     }
 

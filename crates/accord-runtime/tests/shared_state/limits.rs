@@ -33,8 +33,7 @@ async fn a_burst_then_one_reservation_per_interval() {
     let wait = b.reserve(&[bucket("k")]).await.unwrap();
     assert!(near(wait, Duration::from_millis(1_200)), "the 12th two: {wait:?}");
     // A quota drawn on with the bucket: the longest wait of the two.
-    let quota =
-        BucketRef { key: "q", limit: RateLimit { requests: 1, window: Duration::from_secs(86_400), burst: 1 } };
+    let quota = BucketRef { key: "q", limit: RateLimit { requests: 1, window: Duration::from_secs(86_400), burst: 1 } };
     assert!(near(a.reserve(&[bucket("other"), quota]).await.unwrap(), Duration::ZERO));
     let wait = a.reserve(&[bucket("other"), quota]).await.unwrap();
     assert!(near(wait, Duration::from_secs(86_400)), "the daily quota is spent: {wait:?}");
@@ -66,12 +65,8 @@ async fn a_response_cached_by_one_replica_is_served_to_another() {
     let (base_url, seen) = super::harness::counting_server().await;
     let client = |store| {
         let mut config = accord_runtime::ClientConfig::new(&base_url, "accord-cache-test");
-        config.cache = Some(accord_runtime::CacheConfig {
-            max_entries: 100,
-            max_bytes: 1 << 20,
-            endpoints: &[],
-            store: None,
-        });
+        config.cache =
+            Some(accord_runtime::CacheConfig { max_entries: 100, max_bytes: 1 << 20, endpoints: &[], store: None });
         config.shared_state = Some(accord_runtime::SharedState::with_redis_store(store).for_api("cache"));
         accord_runtime::Client::new(config).unwrap()
     };

@@ -30,9 +30,11 @@ use std::time::Duration;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use tokio::time::Instant;
 
-use super::StoreFuture;
 use super::StoreError;
-use super::circuit::{Admission, CallOutcome, CircuitPhase, CircuitSettings, CircuitSnapshot, CircuitStore, Transition};
+use super::StoreFuture;
+use super::circuit::{
+    Admission, CallOutcome, CircuitPhase, CircuitSettings, CircuitSnapshot, CircuitStore, Transition,
+};
 use super::delivery::DeliveryStore;
 use super::rate_limit::{BucketRef, RateLimitStore};
 use crate::auth::token_cache::{SharedToken, TokenCacheFuture, TokenCacheStore};
@@ -112,7 +114,8 @@ impl RedisStore {
     /// Errors: `url` is not a Redis URL.
     pub fn new(url: &str, options: RedisOptions) -> Result<Self, StoreError> {
         // redis-rs's message about a bad URL does not repeat the URL (which may hold a password).
-        let client = redis::Client::open(url).map_err(|error| StoreError::new(format!("invalid Redis URL: {error}")))?;
+        let client =
+            redis::Client::open(url).map_err(|error| StoreError::new(format!("invalid Redis URL: {error}")))?;
         Ok(RedisStore {
             client,
             options,
@@ -277,7 +280,8 @@ impl TokenCacheStore for RedisStore {
                 .run("token", |mut connection| async move {
                     redis::pipe().get(key).pttl(key).query_async(&mut connection).await
                 })
-                .await.map_err(token_error)?;
+                .await
+                .map_err(token_error)?;
             Ok(match token {
                 // PTTL is -1 without an expiry, -2 when the key went away in between.
                 Some(token) if ttl > 0 => Some(SharedToken {
@@ -315,7 +319,8 @@ impl TokenCacheStore for RedisStore {
                         .query_async(&mut connection)
                         .await
                 })
-                .await.map_err(token_error)?;
+                .await
+                .map_err(token_error)?;
             Ok(taken.is_some())
         })
     }
@@ -327,7 +332,8 @@ impl TokenCacheStore for RedisStore {
                 .run("token", |mut connection| async move {
                     compare_delete_script().key(&lease_key).arg("value").arg(holder).invoke_async(&mut connection).await
                 })
-                .await.map_err(token_error)?;
+                .await
+                .map_err(token_error)?;
             Ok(())
         })
     }
@@ -338,7 +344,8 @@ impl TokenCacheStore for RedisStore {
                 .run("token", |mut connection| async move {
                     compare_delete_script().key(key).arg("sha1").arg(digest).invoke_async(&mut connection).await
                 })
-                .await.map_err(token_error)?;
+                .await
+                .map_err(token_error)?;
             Ok(())
         })
     }
@@ -350,7 +357,14 @@ impl DeliveryStore for RedisStore {
             let window_ms = millis(window).max(1);
             let set: Option<String> = self
                 .run("delivery", |mut connection| async move {
-                    redis::cmd("SET").arg(key).arg(1).arg("NX").arg("PX").arg(window_ms).query_async(&mut connection).await
+                    redis::cmd("SET")
+                        .arg(key)
+                        .arg(1)
+                        .arg("NX")
+                        .arg("PX")
+                        .arg(window_ms)
+                        .query_async(&mut connection)
+                        .await
                 })
                 .await?;
             Ok(set.is_some())
@@ -538,7 +552,10 @@ impl super::CacheStore for RedisStore {
     fn remove<'a>(&'a self, key: &'a str) -> StoreFuture<'a, ()> {
         Box::pin(async move {
             let _: i64 =
-                self.run("cache", |mut connection| async move { redis::cmd("DEL").arg(key).query_async(&mut connection).await }).await?;
+                self.run("cache", |mut connection| async move {
+                    redis::cmd("DEL").arg(key).query_async(&mut connection).await
+                })
+                .await?;
             Ok(())
         })
     }
@@ -548,11 +565,12 @@ impl crate::auth::token_store::TokenStore for RedisStore {
     fn load<'a>(
         &'a self,
         key: &'a str,
-    ) -> crate::auth::BoxFuture<'a, Result<Option<crate::auth::token_store::TokenSet>, TokenStoreError>>
-    {
+    ) -> crate::auth::BoxFuture<'a, Result<Option<crate::auth::token_store::TokenSet>, TokenStoreError>> {
         Box::pin(async move {
-            let stored: Option<Vec<u8>> = self
-                .run("token", |mut connection| async move { redis::cmd("GET").arg(key).query_async(&mut connection).await })
+            let stored: Option<Vec<u8>> =
+                self.run("token", |mut connection| async move {
+                    redis::cmd("GET").arg(key).query_async(&mut connection).await
+                })
                 .await
                 .map_err(token_error)?;
             stored
@@ -582,8 +600,10 @@ impl crate::auth::token_store::TokenStore for RedisStore {
 
     fn delete<'a>(&'a self, key: &'a str) -> crate::auth::BoxFuture<'a, Result<(), TokenStoreError>> {
         Box::pin(async move {
-            let _: i64 = self
-                .run("token", |mut connection| async move { redis::cmd("DEL").arg(key).query_async(&mut connection).await })
+            let _: i64 =
+                self.run("token", |mut connection| async move {
+                    redis::cmd("DEL").arg(key).query_async(&mut connection).await
+                })
                 .await
                 .map_err(token_error)?;
             Ok(())

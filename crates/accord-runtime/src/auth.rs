@@ -222,7 +222,7 @@ pub struct OAuth2 {
     token_requests: AtomicU64,
     retry: token_endpoint::TokenRetry,
     /// The fleet's token cache (issue 19), set once by [`OAuth2::share`].
-    shared: std::sync::OnceLock<token_cache::SharedTokens>,
+    shared: std::sync::OnceLock<Box<token_cache::SharedTokens>>,
 }
 
 struct CachedToken {
@@ -257,7 +257,7 @@ impl OAuth2 {
     /// Shares the access token with a fleet through `shared` (one fetch for all processes;
     /// [`token_cache`]). Later calls change nothing.
     pub fn share(&self, shared: token_cache::SharedTokens) {
-        let _ = self.shared.set(shared);
+        let _ = self.shared.set(Box::new(shared));
     }
 
     /// A valid access token and its generation: the cached one, or a new one from the token

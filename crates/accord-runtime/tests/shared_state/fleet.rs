@@ -131,3 +131,37 @@ async fn eight_processes_share_one_limit() {
     assert!(most <= MOST_IN_WINDOW, "processes: {most} requests within {WINDOW:?}, at most {MOST_IN_WINDOW}");
     eprintln!("8 processes: at most {most} requests in any {WINDOW:?}");
 }
+
+/// A generated client's `shared_state` setter: its state lands in Redis under the spec's
+/// name (`orders`) and the hash of no credential (SHA-256 of nothing): the operation's own
+/// bucket (`300/minute`), the daily quota and the operation's circuit.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_generated_clients_builder_takes_the_shared_state() {
+    let redis = RedisServer::start();
+    let (base_url, _seen) = counting_server().await;
+    let client = orders_client::Client::builder()
+        .base_url(&base_url)
+        .allow_anonymous()
+        .shared_state(SharedState::with_redis_store(redis.store(Duration::from_millis(200))))
+        .build()
+        .expect("an orders client");
+    // The counting server has no `/api/v1/orders`: the answer is an error, the reservation
+    // was made all the same.
+    let _ = client.list_orders().send().await;
+    let mut connection = redis::Client::open(redis.url())
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .expect("a connection to the test's Redis");
+    let mut keys: Vec<String> =
+        redis::cmd("KEYS").arg("accord:{orders:*").query_async(&mut connection).await.expect("KEYS");
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "accord:{orders:e3b0c44298fc1c14}:circuit:list_orders",
+            "accord:{orders:e3b0c44298fc1c14}:rate:op:list_orders",
+            "accord:{orders:e3b0c44298fc1c14}:rate:quota:0:10000/86400000ms",
+        ]
+    );
+}

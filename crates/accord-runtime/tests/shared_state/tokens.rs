@@ -65,8 +65,32 @@ async fn revoke(base_url: &str) {
     accord_runtime::reqwest::Client::new().post(format!("{base_url}/revoke")).send().await.expect("revoke");
 }
 
+/// Everything traced at every level, by every test of this binary from now on.
+fn capture_traces() -> std::sync::Arc<std::sync::Mutex<Vec<u8>>> {
+    #[derive(Clone)]
+    struct Capture(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    impl std::io::Write for Capture {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let captured = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let writer = Capture(captured.clone());
+    tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .try_init()
+        .expect("the only subscriber of this test binary");
+    captured
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_fleet_fetches_one_token_and_one_after_a_revocation() {
+    let traces = capture_traces();
     let redis = RedisServer::start();
     let (base_url, seen) = counting_server().await;
     let stores: Vec<_> = (0..CLIENTS).map(|_| redis.store(Duration::from_secs(1))).collect();
@@ -79,6 +103,9 @@ async fn the_fleet_fetches_one_token_and_one_after_a_revocation() {
     assert_eq!(seen.unauthorized.load(Ordering::SeqCst), CLIENTS as u64, "each client met the revocation once");
     assert_eq!(seen.token_requests.load(Ordering::SeqCst), 2, "one more token for the fleet after the revocation");
     assert!(stores.iter().all(|store| store.failures() == 0), "no store operation fell back");
+    let traces = String::from_utf8_lossy(&traces.lock().unwrap()).into_owned();
+    assert!(traces.contains("credentials refreshed"), "the traces were captured");
+    assert!(!traces.contains("token-0") && !traces.contains("token-1"), "a token was traced:\n{traces}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

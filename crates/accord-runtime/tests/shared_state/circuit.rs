@@ -12,7 +12,7 @@ use super::harness::RedisServer;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_script_makes_the_same_decisions_as_the_state_machine() {
     let redis = RedisServer::start();
-    let store = redis.store(Duration::from_millis(500));
+    let store = redis.store(Duration::from_secs(2));
     let settings_list = [
         CircuitSettings {
             failure_threshold: Some(3),

@@ -1,25 +1,30 @@
 //! Eight clients share one declared limit through Redis; the same eight with the in-process
 //! default overshoot it eightfold. The declared `100/minute` of the issue is scaled by 60 to
 //! `100/second` with a burst of 10 (the same GCRA arithmetic, a test of under a second): in
-//! every 100 ms window the server may see at most 10 (rate) + 10 (burst) requests, plus
-//! what scheduling jitter bunches ([`MOST_IN_WINDOW`]).
+//! every 100 ms window the server may see at most 10 (rate) + 10 (burst) requests. Asserted
+//! as GCRA conformance from the start of the run ([`conforms`]: the k-th request no earlier
+//! than `(k - 10) x 10 ms`), which late wake-ups on a loaded machine cannot break; the most
+//! requests in any 100 ms window are printed (scheduling can bunch a few more into one).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use accord_runtime::client::RequestSpec;
+use accord_runtime::rate_limit::RateLimiter;
 use accord_runtime::{Client, ClientConfig, RateLimit, RateLimitConfig, SharedState};
 
-use super::harness::{RedisServer, counting_server, most_in_window};
+use super::harness::{RedisServer, conforms, counting_server, most_in_window};
 
 const CLIENTS: usize = 8;
+/// Each store operation's timeout in these tests.
+const STORE_TIMEOUT: Duration = Duration::from_secs(2);
 const REQUESTS_EACH: usize = 10;
 const WINDOW: Duration = Duration::from_millis(100);
-/// 100 per second over 100 ms, plus the burst, plus what late wake-ups may bunch: the store
-/// fixes when each request may leave, but a process that a loaded machine schedules 50 ms
-/// late sends its request up to 50 ms (5 intervals of 10 ms) after its slot, into the next
-/// window. The in-process default exceeds this fourfold.
-const MOST_IN_WINDOW: usize = 10 + 10 + 5;
+/// 100 per second over 100 ms, plus the burst.
+const MOST_IN_WINDOW: usize = 10 + 10;
+/// The declared burst and the interval between requests at 100 per second.
+pub const BURST: usize = 10;
+pub const INTERVAL: Duration = Duration::from_millis(10);
 
 fn limit() -> RateLimitConfig {
     RateLimitConfig {
@@ -61,14 +66,18 @@ async fn run_fleet(clients: Vec<Client>) {
 async fn eight_clients_with_their_own_connections_share_one_limit() {
     let redis = RedisServer::start();
     let (base_url, seen) = counting_server().await;
-    let clients = (0..CLIENTS)
-        .map(|_| client(&base_url, Some(SharedState::with_redis_store(redis.store(Duration::from_millis(200))))))
-        .collect();
+    // A generous timeout: this test is about sharing, and a store that fell back on a loaded
+    // machine would let each client burst on its own (the fault tests cover that).
+    let stores: Vec<_> = (0..CLIENTS).map(|_| redis.store(STORE_TIMEOUT)).collect();
+    let clients =
+        stores.iter().map(|store| client(&base_url, Some(SharedState::with_redis_store(store.clone())))).collect();
+    let start = std::time::Instant::now();
     run_fleet(clients).await;
+    assert!(stores.iter().all(|store| store.failures() == 0), "a store fell back: the test measures nothing shared");
     let arrivals = seen.arrivals();
     assert_eq!(arrivals.len(), CLIENTS * REQUESTS_EACH);
+    conforms(&arrivals, start, BURST, INTERVAL).map_err(|early| format!("shared: {early}")).unwrap();
     let most = most_in_window(&arrivals, WINDOW);
-    assert!(most <= MOST_IN_WINDOW, "shared: {most} requests within {WINDOW:?}, at most {MOST_IN_WINDOW} allowed");
     // 80 requests: 10 at once, then 70 at 10 ms intervals.
     let span = *arrivals.last().unwrap() - arrivals[0];
     assert!(span >= Duration::from_millis(680), "shared: 80 requests in {span:?}, 690 ms expected");
@@ -77,15 +86,25 @@ async fn eight_clients_with_their_own_connections_share_one_limit() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn eight_clients_with_in_process_buckets_overshoot_eightfold() {
+    // Each client's own bucket grants its whole burst at once: 80 requests at one instant
+    // where the limit allows 10 (decided without a clock, so a loaded machine cannot blur it).
+    let clients: Vec<_> = (0..CLIENTS).map(|_| RateLimiter::new(limit())).collect();
+    let now = tokio::time::Instant::now();
+    let immediate = clients
+        .iter()
+        .flat_map(|limiter| (0..REQUESTS_EACH).map(move |_| limiter.reserve("count", now)))
+        .filter(|due| *due == now)
+        .count();
+    assert_eq!(immediate, CLIENTS * 10, "in process: every client spends its own burst");
+    // The same through a server, for the figures (timing on this machine decides how many
+    // land within one window).
     let (base_url, seen) = counting_server().await;
     run_fleet((0..CLIENTS).map(|_| client(&base_url, None)).collect()).await;
     let arrivals = seen.arrivals();
     let most = most_in_window(&arrivals, WINDOW);
     // Each client spends its own burst of 10 at once: up to 80 requests where 10 (+10) may
     // go (how many land within one window depends on how fast this machine sends them).
-    assert!(most > MOST_IN_WINDOW, "in process: {most} requests within {WINDOW:?}, an overshoot expected");
     let span = *arrivals.last().unwrap() - arrivals[0];
-    assert!(span < Duration::from_millis(680), "in process: 80 requests in {span:?}, not spaced by the limit");
     eprintln!("in process: at most {most} requests in any {WINDOW:?} (limit {MOST_IN_WINDOW}), 80 in {span:?}");
 }
 
@@ -99,7 +118,7 @@ async fn fleet_worker_process() {
     };
     let store = accord_runtime::store::redis::RedisStore::new(
         &redis_url,
-        accord_runtime::RedisOptions { timeout: Duration::from_millis(200), ..Default::default() },
+        accord_runtime::RedisOptions { timeout: STORE_TIMEOUT, ..Default::default() },
     )
     .expect("a Redis URL");
     send_all(client(&base_url, Some(SharedState::with_redis_store(Arc::new(store)))), REQUESTS_EACH).await;
@@ -110,6 +129,7 @@ async fn eight_processes_share_one_limit() {
     let redis = RedisServer::start();
     let (base_url, seen) = counting_server().await;
     let exe = std::env::current_exe().expect("the test binary");
+    let start = std::time::Instant::now();
     let children: Vec<_> = (0..CLIENTS)
         .map(|_| {
             std::process::Command::new(&exe)
@@ -127,8 +147,8 @@ async fn eight_processes_share_one_limit() {
     }
     let arrivals = seen.arrivals();
     assert_eq!(arrivals.len(), CLIENTS * REQUESTS_EACH, "every worker sent its requests");
+    conforms(&arrivals, start, BURST, INTERVAL).map_err(|early| format!("processes: {early}")).unwrap();
     let most = most_in_window(&arrivals, WINDOW);
-    assert!(most <= MOST_IN_WINDOW, "processes: {most} requests within {WINDOW:?}, at most {MOST_IN_WINDOW}");
     eprintln!("8 processes: at most {most} requests in any {WINDOW:?}");
 }
 
@@ -142,7 +162,7 @@ async fn a_generated_clients_builder_takes_the_shared_state() {
     let client = orders_client::Client::builder()
         .base_url(&base_url)
         .allow_anonymous()
-        .shared_state(SharedState::with_redis_store(redis.store(Duration::from_millis(200))))
+        .shared_state(SharedState::with_redis_store(redis.store(STORE_TIMEOUT)))
         .build()
         .expect("an orders client");
     // The counting server has no `/api/v1/orders`: the answer is an error, the reservation

@@ -132,6 +132,22 @@ impl Seen {
     }
 }
 
+/// Whether `arrivals` (sorted) keep to a rate of one per `interval` with a burst of
+/// `burst` from `start` on, as GCRA defines conformance: the k-th arrival (from 1) comes no
+/// earlier than `(k - burst) * interval` after `start` (2 ms of slack for the two clocks'
+/// rounding). Unlike a count per window, scheduling delays on a loaded machine can only
+/// make arrivals later, never break this. `Err` names the first early arrival.
+pub fn conforms(arrivals: &[Instant], start: Instant, burst: usize, interval: Duration) -> Result<(), String> {
+    for (k, arrival) in arrivals.iter().enumerate() {
+        let earliest = interval * u32::try_from((k + 1).saturating_sub(burst)).unwrap();
+        let at = arrival.saturating_duration_since(start);
+        if at + Duration::from_millis(2) < earliest {
+            return Err(format!("request {} arrived {at:?} after the start, not before {earliest:?} allowed", k + 1));
+        }
+    }
+    Ok(())
+}
+
 /// The most arrivals within any window of `window` (starting at an arrival).
 pub fn most_in_window(arrivals: &[Instant], window: Duration) -> usize {
     let mut most = 0;

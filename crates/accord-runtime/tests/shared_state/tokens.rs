@@ -93,7 +93,7 @@ async fn the_fleet_fetches_one_token_and_one_after_a_revocation() {
     let traces = capture_traces();
     let redis = RedisServer::start();
     let (base_url, seen) = counting_server().await;
-    let stores: Vec<_> = (0..CLIENTS).map(|_| redis.store(Duration::from_secs(1))).collect();
+    let stores: Vec<_> = (0..CLIENTS).map(|_| redis.store(Duration::from_secs(2))).collect();
     let clients: Vec<_> =
         stores.iter().map(|store| client(&base_url, Some(SharedState::with_redis_store(store.clone())))).collect();
     every_client_calls(&clients).await;
@@ -123,7 +123,7 @@ async fn a_crashed_lease_holder_blocks_nobody_past_its_lease() {
     use accord_runtime::store::TokenCacheStore as _;
     let redis = RedisServer::start();
     let (base_url, seen) = counting_server().await;
-    let store = redis.store(Duration::from_millis(200));
+    let store = redis.store(Duration::from_secs(2));
     let lease = Duration::from_millis(300);
     let prefix_client = client(&base_url, None);
     let key = format!(

@@ -26,7 +26,7 @@ async fn accepted(receivers: Vec<SharedState>, id: &'static str) -> usize {
 async fn a_redelivery_to_four_receivers_is_accepted_once() {
     let redis = RedisServer::start();
     let receivers: Vec<_> = (0..4)
-        .map(|_| SharedState::with_redis_store(redis.store(Duration::from_millis(200))).for_api("webhooks"))
+        .map(|_| SharedState::with_redis_store(redis.store(Duration::from_secs(2))).for_api("webhooks"))
         .collect();
     assert_eq!(accepted(receivers.clone(), "evt_1").await, 1);
     assert_eq!(accepted(receivers.clone(), "evt_1").await, 0, "a later redelivery is recognised too");

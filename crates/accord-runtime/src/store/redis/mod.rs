@@ -23,8 +23,8 @@
 
 use std::fmt;
 use std::future::Future;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -507,7 +507,7 @@ impl CircuitStore for RedisStore {
 
 #[cfg(feature = "cache")]
 impl super::CacheStore for RedisStore {
-    fn get<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<Arc<super::CacheEntry>>> {
+    fn get<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<std::sync::Arc<super::CacheEntry>>> {
         Box::pin(async move {
             let (meta, body): (Option<Vec<u8>>, Option<Vec<u8>>) = self
                 .run("cache", |mut connection| async move {
@@ -517,14 +517,14 @@ impl super::CacheStore for RedisStore {
             let (Some(meta), Some(body)) = (meta, body) else { return Ok(None) };
             let (policy, status): (http_cache_semantics::CachePolicy, u16) = serde_json::from_slice(&meta)
                 .map_err(|error| StoreError::new(format!("redis cache: a stored entry is not readable: {error}")))?;
-            Ok(Some(Arc::new(super::CacheEntry { policy, status, body })))
+            Ok(Some(std::sync::Arc::new(super::CacheEntry { policy, status, body })))
         })
     }
 
     fn put<'a>(
         &'a self,
         key: &'a str,
-        entry: Arc<super::CacheEntry>,
+        entry: std::sync::Arc<super::CacheEntry>,
         _weight: usize,
         ttl: Duration,
     ) -> StoreFuture<'a, ()> {

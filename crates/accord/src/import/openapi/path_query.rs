@@ -85,6 +85,9 @@ impl PathQuery {
         for (name, _) in &self.fixed {
             endpoint.query.shift_remove(name);
         }
+        // A parameter named only by a pair that could not be read (clicksend.com's
+        // `?{search}=1`, reported by the caller) is not in the path any more.
+        endpoint.path_params.retain(|name, _| path.contains(&format!("{{{name}}}")));
     }
 }
 

@@ -1080,6 +1080,17 @@ fn a_query_in_the_path_key_becomes_fixed_values_and_required_parameters() {
     assert_eq!(spec["endpoints"]["create_html_template"]["fixed"], json!({"query": {"desc": "html"}}));
     assert!(spec["endpoints"].get("create_pdf_template").is_some());
     assert!(spec["endpoints"].get("create_pdf_template_from_upload").is_some());
+    // clicksend.com: a pair whose key is a template cannot be read; it is reported, and the
+    // parameter it named leaves the path with it (the imported spec still compiles).
+    let (spec, warnings) = import_doc(doc(json!({"paths": {
+        "/numbers/search/{country}?{search}=1": {"get": {"operationId": "search", "parameters": [
+            {"name": "country", "in": "path", "required": true, "schema": {"type": "string"}},
+            {"name": "search", "in": "path", "required": true, "schema": {"type": "string"}}
+        ], "responses": {"200": {"description": "ok"}}}}
+    }})));
+    assert_eq!(spec["endpoints"]["search"]["path"], json!("/numbers/search/{country}"));
+    assert_eq!(spec["endpoints"]["search"]["path_params"], json!({"country": "string"}));
+    assert!(has_warning(&warnings, "/paths/~1numbers~1search~1{country}?{search}=1", "`{search}=1`"), "{warnings:?}");
 }
 
 #[test]

@@ -21,6 +21,7 @@ mod oauth;
 mod pagination;
 mod rate_headers;
 mod receiver;
+mod route_keys;
 mod server;
 mod signing;
 mod tls;

@@ -44,6 +44,9 @@ struct Route {
     method: String,
     segments: Vec<Segment>,
     literals: usize,
+    /// Query keys a request must carry (any value) to be routed here
+    /// ([`crate::route_keys::route_keys`]).
+    keys: Vec<String>,
 }
 
 enum Segment {
@@ -72,6 +75,7 @@ pub enum RouteMatch<'a> {
 impl Model {
     /// Prepares a contract. Schemas compile lazily, on first use.
     pub fn new(contract: Contract) -> Model {
+        let mut keys = crate::route_keys::route_keys(&contract);
         let mut routes: Vec<Route> = contract
             .operations
             .iter()
@@ -88,15 +92,17 @@ impl Model {
                     })
                     .collect();
                 let literals = segments.iter().filter(|s| matches!(s, Segment::Literal(_))).count();
-                Route { operation: index, method: op.method.as_str().to_string(), segments, literals }
+                let keys = std::mem::take(&mut keys[index]);
+                Route { operation: index, method: op.method.as_str().to_string(), segments, literals, keys }
             })
             .collect();
         // `/orders/search` wins over `/orders/{id}`; on one path, an operation with more fixed
         // values is tried first, so that S3's `POST /{Key}?uploads` (a presence-only key) wins
-        // over `POST /{Key}`, which matches any query.
+        // over `POST /{Key}`, which matches any query; and so does one that requires a query key
+        // (S3's `DELETE /{Key}?uploadId=…` over `DELETE /{Key}`).
         let fixed = |route: &Route| {
             let op = &contract.operations[route.operation];
-            op.fixed_headers.len() + op.fixed_query.len()
+            op.fixed_headers.len() + op.fixed_query.len() + route.keys.len()
         };
         routes.sort_by(|a, b| {
             b.literals.cmp(&a.literals).then(fixed(b).cmp(&fixed(a))).then(a.operation.cmp(&b.operation))
@@ -130,13 +136,14 @@ impl Model {
             if route.method.eq_ignore_ascii_case(method) {
                 let headers_match =
                     op.fixed_headers.iter().all(|(name, value)| header(name).is_some_and(|sent| sent == *value));
-                let query_match = op.fixed_query.is_empty() || {
+                let query_match = (op.fixed_query.is_empty() && route.keys.is_empty()) || {
                     let pairs = query_pairs.get_or_insert_with(|| {
                         form_urlencoded::parse(query.as_bytes())
                             .map(|(k, v)| (k.into_owned(), v.into_owned()))
                             .collect()
                     });
                     op.fixed_query.iter().all(|fixed| pairs.contains(fixed))
+                        && route.keys.iter().all(|key| pairs.iter().any(|(name, _)| name == key))
                 };
                 if headers_match && query_match {
                     return RouteMatch::Found(op, params);

@@ -392,12 +392,27 @@ async fn endpoints_on_one_route_are_routed_by_their_fixed_values() {
     assert_eq!(accord_runtime::style::query_string(&start.request().expect("encodes").query), "uploads=");
     start.send().await.expect("start_upload answers");
     client.store_object("k1", &item).send().await.expect("store_object answers");
+    // A required query key the other endpoint does not declare: `uploadId=…` routes to
+    // `abort_upload`, its absence to `delete_object`.
+    let abort = client.abort_upload("k1", "u-1");
+    assert_eq!(accord_runtime::style::query_string(&abort.request().expect("encodes").query), "uploadId=u-1");
+    abort.send().await.expect("abort_upload answers");
+    client.delete_object("k1").send().await.expect("delete_object answers");
     let routed: Vec<Option<String>> = server.exchanges().into_iter().map(|e| e.operation).collect();
     assert_eq!(
         routed,
-        ["put_item", "get_item", "describe_items", "delete_items", "start_upload", "store_object"]
-            .map(|name| Some(name.to_string()))
-            .to_vec()
+        [
+            "put_item",
+            "get_item",
+            "describe_items",
+            "delete_items",
+            "start_upload",
+            "store_object",
+            "abort_upload",
+            "delete_object",
+        ]
+        .map(|name| Some(name.to_string()))
+        .to_vec()
     );
     assert!(server.problems().is_empty(), "{:?}", server.problems());
     assert!(server.unplayed_steps().is_empty(), "{:?}", server.unplayed_steps());

@@ -790,4 +790,10 @@ fn routing_matches_fixed_header_and_query_values() {
     assert_eq!(routed("POST", "/objects/a", None, "uploads="), "start_upload");
     assert_eq!(routed("POST", "/objects/a", None, ""), "store_object");
     assert_eq!(routed("POST", "/objects/a", None, "uploadz"), "store_object");
+    // A query key one endpoint requires and the other does not declare (S3's `uploadId`):
+    // with it, any value, the endpoint that requires it; without it, the other one.
+    assert_eq!(routed("DELETE", "/objects/a", None, "uploadId=u1"), "abort_upload");
+    assert_eq!(routed("DELETE", "/objects/a", None, "versionId=v1&uploadId="), "abort_upload");
+    assert_eq!(routed("DELETE", "/objects/a", None, "versionId=v1"), "delete_object");
+    assert_eq!(routed("DELETE", "/objects/a", None, ""), "delete_object");
 }

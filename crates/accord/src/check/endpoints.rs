@@ -112,7 +112,7 @@ pub fn pagination_problem(
 impl Checker<'_> {
     pub(super) fn endpoints(&mut self) {
         // (method, route shape) → the endpoints on it so far, with their fixed values.
-        let mut routes: BTreeMap<(String, String), Vec<(&String, &FixedValues)>> = BTreeMap::new();
+        let mut routes: BTreeMap<(String, String), Vec<(&String, super::routing::RouteKeys)>> = BTreeMap::new();
         let codes: Vec<String> =
             self.spec.errors.as_ref().map(|e| e.codes.keys().cloned().collect()).unwrap_or_default();
         for (name, endpoint) in &self.spec.endpoints {
@@ -140,22 +140,21 @@ impl Checker<'_> {
                 .collect::<Vec<_>>()
                 .join("/");
             let method = format!("{:?}", endpoint.method).to_uppercase();
-            // Unless fixed values tell them apart (`fixed`).
+            // Unless fixed values (`fixed`) or a required query key tell them apart.
+            let keys = super::routing::RouteKeys::of(endpoint);
             let on_route = routes.entry((method.clone(), route_shape)).or_default();
-            if let Some((first, _)) =
-                on_route.iter().find(|(_, fixed)| !super::params::told_apart(fixed, &endpoint.fixed))
-            {
+            if let Some((first, _)) = on_route.iter().find(|(_, other)| !super::routing::told_apart(other, &keys)) {
                 self.report_at_key(
                     codes::spec::DUPLICATE_ENDPOINT,
                     &pointer,
                     format!("endpoint `{name}` has the same method and path as `{first}` ({method} {})", endpoint.path),
                 )
                 .help = Some(
-                    "each endpoint needs its own method and path, or a `fixed` header or query value that tells it apart"
+                    "each endpoint needs its own method and path, or a `fixed` header or query value, or a required query parameter the other does not declare, that tells it apart"
                         .into(),
                 );
             }
-            on_route.push((name, &endpoint.fixed));
+            on_route.push((name, keys));
             match path_parameters(&endpoint.path) {
                 Err(message) => {
                     self.report(codes::spec::BAD_PATH, &format!("{pointer}/path"), message);

@@ -19,6 +19,7 @@ mod errors;
 mod models;
 mod operational;
 pub mod params;
+pub mod routing;
 mod scenarios;
 mod servers;
 pub mod spec_name;

@@ -68,6 +68,7 @@ mod bundle;
 mod cycles;
 mod heuristics;
 mod operations;
+mod path_query;
 mod schema;
 mod security;
 mod servers;

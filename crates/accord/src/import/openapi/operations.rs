@@ -12,7 +12,8 @@ use serde_json::Value;
 use super::heuristics::{retry_for_pattern, snake, status_pattern_name};
 use super::schema::{any, into_schema, typed};
 use super::{ErrorCodeDraft, Importer, METHODS, escape, is_json};
-use crate::check::params::{ValueShape, is_field_value, is_token, style_problem, told_apart, value_shape};
+use crate::check::params::{ValueShape, is_field_value, is_token, style_problem, value_shape};
+use crate::check::routing::{RouteKeys, told_apart};
 use crate::spec::{
     AdditionalProperties, ContentType, Endpoint, ErrorCode, Errors, FixedValues, Idempotency, Method, ObjectParts,
     ParamLocation, ParamStyle, RequestDef, Required, ResponseDef, ResponseRef, Schema, StatusPattern, StatusSet,
@@ -38,6 +39,34 @@ fn fragment_is_said(fragment: &str, fixed: &FixedValues, required: &[&str]) -> b
             }
             None => required.contains(&pair),
         })
+}
+
+/// The query keys routing sees of an operation not yet imported: its fixed values, its
+/// required query parameters that are not fixed, and every query parameter it declares
+/// (`check::routing::RouteKeys`, which `check` takes from the imported endpoint).
+fn route_keys(params: &[(&Value, String)], fixed: &FixedValues) -> RouteKeys {
+    let mut keys = RouteKeys { fixed: fixed.clone(), ..RouteKeys::default() };
+    for (param, _) in params {
+        let (Some(name), Some("query")) =
+            (param.get("name").and_then(Value::as_str), param.get("in").and_then(Value::as_str))
+        else {
+            continue;
+        };
+        if fixed.query.contains_key(name) {
+            continue;
+        }
+        if param.get("required") == Some(&Value::Bool(true)) {
+            keys.required_query.push(name.to_string());
+        }
+        keys.query.push(name.to_string());
+    }
+    keys
+}
+
+/// Whether a Content map offers a body [`Importer::response_body`] reads as JSON: a JSON
+/// media type, or `*/*` with a schema.
+fn has_json_body(content: &serde_json::Map<String, Value>) -> bool {
+    content.iter().any(|(media, value)| is_json(media) || (media == "*/*" && value.get("schema").is_some()))
 }
 
 /// A response that declares nothing but why it is there.
@@ -117,7 +146,9 @@ impl<'a> Importer<'a> {
         // tell two templates of the same shape apart (`/files/{id}` and `/files/{name}`), and
         // a `#fragment` is never sent, but a fixed header or query value can (AWS's
         // `/#X-Amz-Target=DynamoDB_20120810.GetItem` with its one-value `X-Amz-Target`).
-        let mut shapes: BTreeMap<(String, String), Vec<(String, FixedValues)>> = BTreeMap::new();
+        // A query key one endpoint requires and the other never sends tells them apart too
+        // (S3's `DELETE /{Key}#uploadId` beside `DELETE /{Key}`, `check::routing`).
+        let mut shapes: BTreeMap<(String, String), Vec<(String, RouteKeys)>> = BTreeMap::new();
         for (raw_path, item) in paths {
             let item_pointer = format!("/paths/{}", escape(raw_path));
             let mut path = raw_path.split('#').next().unwrap_or(raw_path).to_string();
@@ -134,8 +165,20 @@ impl<'a> Importer<'a> {
                 );
                 path = fixed;
             }
+            // A query written into the path key (`/alerts?lat={lat}`, `/rest?method=…`) is read
+            // as fixed values and required query parameters (`path_query`); the parameters are
+            // matched against the key with its query, the endpoint's path is the part before.
+            let with_query = path.clone();
+            let (bare, path_query, unread) = super::path_query::split(&with_query);
+            for pair in unread {
+                self.warn(
+                    &item_pointer,
+                    format!("the query pair `{pair}` of the path key `{raw_path}` is neither `name=value`, `name={{parameter}}` nor a bare name; dropped"),
+                );
+            }
+            let path = bare.to_string();
             // A template whose braces do not pair names no parameters anyone can fill in.
-            if let Err(problem) = crate::check::path_parameters(&path) {
+            if let Err(problem) = crate::check::path_parameters(&with_query) {
                 self.warn(&item_pointer, format!("{problem}; its operations are dropped"));
                 continue;
             }
@@ -171,17 +214,24 @@ impl<'a> Importer<'a> {
                     .collect::<Vec<_>>()
                     .join("/");
                 let params = self.operation_params(operation, &shared_params, &at);
-                let fixed = self.fixed_values(&params, fragment);
-                let on_shape = shapes.entry((key.clone(), shape)).or_default();
-                if let Some((first, _)) = on_shape.iter().find(|(_, other)| !told_apart(other, &fixed)) {
+                let mut fixed = self.fixed_values(&params, fragment);
+                if let Some(path_query) = &path_query {
+                    path_query.fix(&mut fixed);
+                }
+                let mut keys = route_keys(&params, &fixed);
+                for name in path_query.iter().flat_map(|query| query.required_keys()) {
+                    keys.required_query.push(name.to_string());
+                    keys.query.push(name.to_string());
+                }
+                let on_shape = shapes.entry((key.clone(), shape.clone())).or_default();
+                if let Some((first, _)) = on_shape.iter().find(|(_, other)| !told_apart(other, &keys)) {
                     let first = first.clone();
                     self.warn(
                         &at,
-                        format!("`{} {path}` cannot be told apart from endpoint `{first}` (same method and path shape, and no fixed header or query value that differs); dropped", key.to_uppercase()),
+                        format!("`{} {path}` cannot be told apart from endpoint `{first}` (same method and path shape, and no fixed header or query value that differs, nor a required query parameter the other does not declare); dropped", key.to_uppercase()),
                     );
                     continue;
                 }
-                on_shape.push((name.clone(), fixed.clone()));
                 let required: Vec<&str> = params
                     .iter()
                     .filter(|(param, _)| param.get("required") == Some(&Value::Bool(true)))
@@ -194,8 +244,23 @@ impl<'a> Importer<'a> {
                 }
                 used_names.insert(name.clone());
                 let server = self.own_servers(operation, item, &at, &item_pointer);
-                let mut endpoint = self.endpoint(path, method, operation, &params, fixed, &at, &name);
+                let mut endpoint = self.endpoint(&with_query, method, operation, &params, fixed, &at, &name);
                 endpoint.server = server;
+                if let Some(path_query) = &path_query {
+                    path_query.apply(&mut endpoint, path);
+                }
+                // What `check` will compare: the query parameters the endpoint kept.
+                let keys = RouteKeys::of(&endpoint);
+                let on_shape = shapes.entry((key.clone(), shape)).or_default();
+                if let Some((first, _)) = on_shape.iter().find(|(_, other)| !told_apart(other, &keys)) {
+                    let first = first.clone();
+                    self.warn(
+                        &at,
+                        format!("`{} {path}` cannot be told apart from endpoint `{first}` once its query parameters are imported; dropped", key.to_uppercase()),
+                    );
+                    continue;
+                }
+                on_shape.push((name.clone(), keys));
                 out.insert(name, endpoint);
             }
         }
@@ -379,8 +444,9 @@ impl<'a> Importer<'a> {
                 other => self.warn(at, format!("`in: {other}` parameters are not supported; `{param_name}` dropped")),
             }
         }
-        // Path parameters the template names but nobody declared.
-        for segment in path.split('{').skip(1) {
+        // Path parameters the template names but nobody declared (a query in the path key,
+        // `path_query`, names query parameters).
+        for segment in path.split('?').next().unwrap_or(path).split('{').skip(1) {
             if let Some(param_name) = segment.split('}').next()
                 && !path_params.contains_key(param_name)
             {
@@ -616,9 +682,27 @@ impl<'a> Importer<'a> {
                 }
             };
             let Some((response, at)) = self.deref(response, &at) else { continue };
-            let (body, content_type, media_type) = match self.response_body(response, &at) {
-                Some((body, content_type, media_type)) => (Some(body), content_type, media_type),
-                None => (None, ContentType::Json, None),
+            let success_side = match status {
+                StatusPattern::Exact(status) => status < 400,
+                StatusPattern::Range(class) => class < 4,
+                StatusPattern::Default => false,
+            };
+            // An error code's body is JSON: an error response that offers none (S3's XML
+            // `Error`, a text page) keeps its status, its body undecoded; counted once per
+            // document (`tallies`), as XML request and success bodies are.
+            let undecoded = response
+                .get("content")
+                .and_then(Value::as_object)
+                .filter(|content| !success_side && !content.is_empty() && !has_json_body(content));
+            let (body, content_type, media_type) = if let Some(content) = undecoded {
+                let first = content.keys().next().map(|media| escape(media)).unwrap_or_default();
+                self.tally(super::tallies::Tally::ErrorBodyNotJson, &format!("{at}/content/{first}"));
+                (None, ContentType::Json, None)
+            } else {
+                match self.response_body(response, &at) {
+                    Some((body, content_type, media_type)) => (Some(body), content_type, media_type),
+                    None => (None, ContentType::Json, None),
+                }
             };
             let description = response.get("description").and_then(Value::as_str).map(str::trim).unwrap_or("");
             let mut header_names = Vec::new();
@@ -628,11 +712,6 @@ impl<'a> Importer<'a> {
                     self.note_rate_limit_header(header);
                 }
             }
-            let success_side = match status {
-                StatusPattern::Exact(status) => status < 400,
-                StatusPattern::Range(class) => class < 4,
-                StatusPattern::Default => false,
-            };
             if success_side {
                 let headers = header_names.iter().map(|h| (h.clone(), TypeRef::Name("string".into()))).collect();
                 success_headers.extend(header_names);
@@ -645,15 +724,6 @@ impl<'a> Importer<'a> {
                 };
                 responses.insert(status.to_string(), ResponseRef::Full(response));
             } else {
-                if content_type != ContentType::Json {
-                    self.warn(
-                        &at,
-                        format!(
-                            "error bodies of `{}` are not decoded (an error code's body is JSON); the code keeps its status",
-                            media_type.as_deref().unwrap_or(content_type.media_type())
-                        ),
-                    );
-                }
                 let body = body.filter(|_| content_type == ContentType::Json);
                 let code = self.error_code(status, body, description, name);
                 if !errors.contains(&code) {

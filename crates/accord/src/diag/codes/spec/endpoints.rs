@@ -32,8 +32,10 @@ endpoints:
     DUPLICATE_ENDPOINT = "spec::duplicate_endpoint", Error {
         summary: "two endpoints with the same method and path",
         explanation: "Two endpoints have the same method and the same path, the names of path \
-            parameters aside (`/orders/{id}` and `/orders/{order_id}` are one route), and no `fixed` \
-            header or query parameter that both give different values to. A server, and accord's \
+            parameters aside (`/orders/{id}` and `/orders/{order_id}` are one route), no `fixed` \
+            header or query parameter that both give different values to, and no query key that \
+            one always sends (required or fixed) and the other never declares (S3's `DELETE \
+            /{Key}?uploadId=…` beside `DELETE /{Key}`). A server, and accord's \
             mock, which routes requests by the spec, cannot tell which of the two a request is for. \
             The diagnostic points at the second endpoint; merge the two, change one's method or \
             path, or declare the value that tells them apart (`fixed: { headers: { X-Amz-Target: \

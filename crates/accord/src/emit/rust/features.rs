@@ -59,11 +59,14 @@ pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
             AuthScheme::AwsSigV4(_) => {
                 features.insert("sigv4", "Requests are signed with AWS Signature Version 4 (aws-sigv4)");
             }
+            AuthScheme::HmacSignature(_) => {
+                features
+                    .insert("signing", "Requests are signed with an HMAC (spec `hmac_signature`): hmac, sha1, sha2");
+            }
             AuthScheme::OAuth2ClientCredentials(_)
             | AuthScheme::Bearer(_)
             | AuthScheme::Basic(_)
-            | AuthScheme::ApiKey(_)
-            | AuthScheme::HmacSignature(_) => {}
+            | AuthScheme::ApiKey(_) => {}
         }
     }
     features
@@ -119,5 +122,12 @@ mod tests {
         assert_eq!(features_of("tests/good-specs/param_styles.yaml"), Vec::<&str>::new());
         assert_eq!(features_of("tests/good-specs/read_write_only.yaml"), ["date-time"]);
         assert_eq!(features_of("tests/good-specs/unsigned_webhooks.yaml"), ["webhooks"]);
+    }
+
+    #[test]
+    fn hmac_request_signing_alone_turns_signing_on() {
+        // Plain API keys, bearer tokens and basic auth bring no hmac/sha2 (issue 22).
+        assert!(features_of("tests/good-specs/signed_requests.yaml").contains(&"signing"));
+        assert!(!features_of("specs/stripe.yaml").contains(&"signing"));
     }
 }

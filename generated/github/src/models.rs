@@ -359,43 +359,25 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for SimpleUser {
 /// How the author is associated with the repository.
 ///
 /// Spec: `models.AuthorAssociation`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AuthorAssociation {
     /// `COLLABORATOR`
-    #[serde(rename = "COLLABORATOR")]
     Collaborator,
     /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
     Contributor,
     /// `FIRST_TIMER`
-    #[serde(rename = "FIRST_TIMER")]
     FirstTimer,
     /// `FIRST_TIME_CONTRIBUTOR`
-    #[serde(rename = "FIRST_TIME_CONTRIBUTOR")]
     FirstTimeContributor,
     /// `MANNEQUIN`
-    #[serde(rename = "MANNEQUIN")]
     Mannequin,
     /// `MEMBER`
-    #[serde(rename = "MEMBER")]
     Member,
     /// `NONE`
-    #[serde(rename = "NONE")]
     None,
     /// `OWNER`
-    #[serde(rename = "OWNER")]
     Owner,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -419,6 +401,36 @@ impl AuthorAssociation {
 impl ::std::fmt::Display for AuthorAssociation {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for AuthorAssociation {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for AuthorAssociation {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "COLLABORATOR" => AuthorAssociation::Collaborator,
+                "CONTRIBUTOR" => AuthorAssociation::Contributor,
+                "FIRST_TIMER" => AuthorAssociation::FirstTimer,
+                "FIRST_TIME_CONTRIBUTOR" => AuthorAssociation::FirstTimeContributor,
+                "MANNEQUIN" => AuthorAssociation::Mannequin,
+                "MEMBER" => AuthorAssociation::Member,
+                "NONE" => AuthorAssociation::None,
+                "OWNER" => AuthorAssociation::Owner,
+                _ => AuthorAssociation::Unknown(text.to_owned()),
+            },
+        )
     }
 }
 
@@ -873,25 +885,13 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabel {
 /// The state of the milestone.
 ///
 /// Spec: inline schema at `models.Milestone.properties.state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MilestoneState {
     /// `open`
-    #[serde(rename = "open")]
     Open,
     /// `closed`
-    #[serde(rename = "closed")]
     Closed,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -909,6 +909,30 @@ impl MilestoneState {
 impl ::std::fmt::Display for MilestoneState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for MilestoneState {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for MilestoneState {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "open" => MilestoneState::Open,
+                "closed" => MilestoneState::Closed,
+                _ => MilestoneState::Unknown(text.to_owned()),
+            },
+        )
     }
 }
 
@@ -4580,67 +4604,41 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for WebhookRepository {
 /// The action that was performed.
 ///
 /// Spec: inline schema at `models.IssuesEvent.properties.action`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IssuesEventAction {
     /// `opened`
-    #[serde(rename = "opened")]
     Opened,
     /// `edited`
-    #[serde(rename = "edited")]
     Edited,
     /// `deleted`
-    #[serde(rename = "deleted")]
     Deleted,
     /// `pinned`
-    #[serde(rename = "pinned")]
     Pinned,
     /// `unpinned`
-    #[serde(rename = "unpinned")]
     Unpinned,
     /// `closed`
-    #[serde(rename = "closed")]
     Closed,
     /// `reopened`
-    #[serde(rename = "reopened")]
     Reopened,
     /// `assigned`
-    #[serde(rename = "assigned")]
     Assigned,
     /// `unassigned`
-    #[serde(rename = "unassigned")]
     Unassigned,
     /// `labeled`
-    #[serde(rename = "labeled")]
     Labeled,
     /// `unlabeled`
-    #[serde(rename = "unlabeled")]
     Unlabeled,
     /// `locked`
-    #[serde(rename = "locked")]
     Locked,
     /// `unlocked`
-    #[serde(rename = "unlocked")]
     Unlocked,
     /// `transferred`
-    #[serde(rename = "transferred")]
     Transferred,
     /// `milestoned`
-    #[serde(rename = "milestoned")]
     Milestoned,
     /// `demilestoned`
-    #[serde(rename = "demilestoned")]
     Demilestoned,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -4672,6 +4670,44 @@ impl IssuesEventAction {
 impl ::std::fmt::Display for IssuesEventAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for IssuesEventAction {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventAction {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "opened" => IssuesEventAction::Opened,
+                "edited" => IssuesEventAction::Edited,
+                "deleted" => IssuesEventAction::Deleted,
+                "pinned" => IssuesEventAction::Pinned,
+                "unpinned" => IssuesEventAction::Unpinned,
+                "closed" => IssuesEventAction::Closed,
+                "reopened" => IssuesEventAction::Reopened,
+                "assigned" => IssuesEventAction::Assigned,
+                "unassigned" => IssuesEventAction::Unassigned,
+                "labeled" => IssuesEventAction::Labeled,
+                "unlabeled" => IssuesEventAction::Unlabeled,
+                "locked" => IssuesEventAction::Locked,
+                "unlocked" => IssuesEventAction::Unlocked,
+                "transferred" => IssuesEventAction::Transferred,
+                "milestoned" => IssuesEventAction::Milestoned,
+                "demilestoned" => IssuesEventAction::Demilestoned,
+                _ => IssuesEventAction::Unknown(text.to_owned()),
+            },
+        )
     }
 }
 
@@ -4951,28 +4987,15 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEvent {
 /// The action that was performed on the comment.
 ///
 /// Spec: inline schema at `models.IssueCommentEvent.properties.action`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IssueCommentEventAction {
     /// `created`
-    #[serde(rename = "created")]
     Created,
     /// `edited`
-    #[serde(rename = "edited")]
     Edited,
     /// `deleted`
-    #[serde(rename = "deleted")]
     Deleted,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -4991,6 +5014,31 @@ impl IssueCommentEventAction {
 impl ::std::fmt::Display for IssueCommentEventAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for IssueCommentEventAction {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEventAction {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "created" => IssueCommentEventAction::Created,
+                "edited" => IssueCommentEventAction::Edited,
+                "deleted" => IssueCommentEventAction::Deleted,
+                _ => IssueCommentEventAction::Unknown(text.to_owned()),
+            },
+        )
     }
 }
 
@@ -5182,28 +5230,15 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEvent {
 /// Indicates the state of the issues to return.
 ///
 /// Spec: inline schema at `endpoints.list_issues.query.state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListIssuesState {
     /// `open`
-    #[serde(rename = "open")]
     Open,
     /// `closed`
-    #[serde(rename = "closed")]
     Closed,
     /// `all`
-    #[serde(rename = "all")]
     All,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -5225,31 +5260,43 @@ impl ::std::fmt::Display for ListIssuesState {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for ListIssuesState {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesState {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "open" => ListIssuesState::Open,
+                "closed" => ListIssuesState::Closed,
+                "all" => ListIssuesState::All,
+                _ => ListIssuesState::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// What to sort results by.
 ///
 /// Spec: inline schema at `endpoints.list_issues.query.sort`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListIssuesSort {
     /// `created`
-    #[serde(rename = "created")]
     Created,
     /// `updated`
-    #[serde(rename = "updated")]
     Updated,
     /// `comments`
-    #[serde(rename = "comments")]
     Comments,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -5271,28 +5318,41 @@ impl ::std::fmt::Display for ListIssuesSort {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for ListIssuesSort {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesSort {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "created" => ListIssuesSort::Created,
+                "updated" => ListIssuesSort::Updated,
+                "comments" => ListIssuesSort::Comments,
+                _ => ListIssuesSort::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// One of `asc` (ascending) or `desc` (descending).
 ///
 /// Spec: inline schema at `endpoints.list_issues.query.direction`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListIssuesDirection {
     /// `asc`
-    #[serde(rename = "asc")]
     Asc,
     /// `desc`
-    #[serde(rename = "desc")]
     Desc,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -5310,5 +5370,29 @@ impl ListIssuesDirection {
 impl ::std::fmt::Display for ListIssuesDirection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for ListIssuesDirection {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesDirection {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "asc" => ListIssuesDirection::Asc,
+                "desc" => ListIssuesDirection::Desc,
+                _ => ListIssuesDirection::Unknown(text.to_owned()),
+            },
+        )
     }
 }

@@ -277,34 +277,19 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Address {
 /// Lifecycle status of an order.
 ///
 /// Spec: `models.OrderStatus`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrderStatus {
     /// `pending`
-    #[serde(rename = "pending")]
     Pending,
     /// `confirmed`
-    #[serde(rename = "confirmed")]
     Confirmed,
     /// `shipped`
-    #[serde(rename = "shipped")]
     Shipped,
     /// `delivered`
-    #[serde(rename = "delivered")]
     Delivered,
     /// `cancelled`
-    #[serde(rename = "cancelled")]
     Cancelled,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -325,6 +310,33 @@ impl OrderStatus {
 impl ::std::fmt::Display for OrderStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for OrderStatus {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderStatus {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "pending" => OrderStatus::Pending,
+                "confirmed" => OrderStatus::Confirmed,
+                "shipped" => OrderStatus::Shipped,
+                "delivered" => OrderStatus::Delivered,
+                "cancelled" => OrderStatus::Cancelled,
+                _ => OrderStatus::Unknown(text.to_owned()),
+            },
+        )
     }
 }
 
@@ -605,28 +617,15 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderPage {
 }
 
 /// Spec: inline schema at `models.AttachDocument.properties.kind`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AttachDocumentKind {
     /// `invoice`
-    #[serde(rename = "invoice")]
     Invoice,
     /// `packing_slip`
-    #[serde(rename = "packing_slip")]
     PackingSlip,
     /// `customs_declaration`
-    #[serde(rename = "customs_declaration")]
     CustomsDeclaration,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -645,6 +644,31 @@ impl AttachDocumentKind {
 impl ::std::fmt::Display for AttachDocumentKind {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for AttachDocumentKind {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for AttachDocumentKind {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "invoice" => AttachDocumentKind::Invoice,
+                "packing_slip" => AttachDocumentKind::PackingSlip,
+                "customs_declaration" => AttachDocumentKind::CustomsDeclaration,
+                _ => AttachDocumentKind::Unknown(text.to_owned()),
+            },
+        )
     }
 }
 

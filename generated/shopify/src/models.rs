@@ -272,31 +272,17 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBody {
 /// Filter orders by their status (default `open`).
 ///
 /// Spec: inline schema at `endpoints.list_orders.query.status`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListOrdersStatus {
     /// `open`
-    #[serde(rename = "open")]
     Open,
     /// `closed`
-    #[serde(rename = "closed")]
     Closed,
     /// `cancelled`
-    #[serde(rename = "cancelled")]
     Cancelled,
     /// `any`
-    #[serde(rename = "any")]
     Any,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -316,5 +302,31 @@ impl ListOrdersStatus {
 impl ::std::fmt::Display for ListOrdersStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for ListOrdersStatus {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListOrdersStatus {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "open" => ListOrdersStatus::Open,
+                "closed" => ListOrdersStatus::Closed,
+                "cancelled" => ListOrdersStatus::Cancelled,
+                "any" => ListOrdersStatus::Any,
+                _ => ListOrdersStatus::Unknown(text.to_owned()),
+            },
+        )
     }
 }

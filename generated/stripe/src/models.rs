@@ -5,22 +5,11 @@
 /// String representing the object's type.
 ///
 /// Spec: inline schema at `models.Customer.properties.object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerObject {
     /// `customer`
-    #[serde(rename = "customer")]
     Customer,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -40,31 +29,41 @@ impl ::std::fmt::Display for CustomerObject {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for CustomerObject {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerObject {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "customer" => CustomerObject::Customer,
+                _ => CustomerObject::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Describes the customer's tax exemption status. One of `none`, `exempt`, or `reverse`.
 ///
 /// Spec: inline schema at `models.Customer.properties.tax_exempt`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerTaxExempt {
     /// `exempt`
-    #[serde(rename = "exempt")]
     Exempt,
     /// `none`
-    #[serde(rename = "none")]
     None,
     /// `reverse`
-    #[serde(rename = "reverse")]
     Reverse,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -83,6 +82,31 @@ impl CustomerTaxExempt {
 impl ::std::fmt::Display for CustomerTaxExempt {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for CustomerTaxExempt {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerTaxExempt {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "exempt" => CustomerTaxExempt::Exempt,
+                "none" => CustomerTaxExempt::None,
+                "reverse" => CustomerTaxExempt::Reverse,
+                _ => CustomerTaxExempt::Unknown(text.to_owned()),
+            },
+        )
     }
 }
 
@@ -601,22 +625,11 @@ pub enum CustomerOrDeletedCustomer {
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
 ///
 /// Spec: inline schema at `models.CustomerList.properties.object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerListObject {
     /// `list`
-    #[serde(rename = "list")]
     List,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -633,6 +646,29 @@ impl CustomerListObject {
 impl ::std::fmt::Display for CustomerListObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for CustomerListObject {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerListObject {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "list" => CustomerListObject::List,
+                _ => CustomerListObject::Unknown(text.to_owned()),
+            },
+        )
     }
 }
 
@@ -1004,31 +1040,17 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AddressParams {
 /// The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
 ///
 /// Spec: inline schema at `models.CreateCustomerParams.properties.tax_exempt`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateCustomerParamsTaxExempt {
     /// ``
-    #[serde(rename = "")]
     Value,
     /// `exempt`
-    #[serde(rename = "exempt")]
     Exempt,
     /// `none`
-    #[serde(rename = "none")]
     None,
     /// `reverse`
-    #[serde(rename = "reverse")]
     Reverse,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1048,6 +1070,32 @@ impl CreateCustomerParamsTaxExempt {
 impl ::std::fmt::Display for CreateCustomerParamsTaxExempt {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for CreateCustomerParamsTaxExempt {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParamsTaxExempt {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "" => CreateCustomerParamsTaxExempt::Value,
+                "exempt" => CreateCustomerParamsTaxExempt::Exempt,
+                "none" => CreateCustomerParamsTaxExempt::None,
+                "reverse" => CreateCustomerParamsTaxExempt::Reverse,
+                _ => CreateCustomerParamsTaxExempt::Unknown(text.to_owned()),
+            },
+        )
     }
 }
 
@@ -1668,22 +1716,11 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateCustomerParams {
 /// String representing the object's type.
 ///
 /// Spec: inline schema at `models.PaymentIntent.properties.object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentIntentObject {
     /// `payment_intent`
-    #[serde(rename = "payment_intent")]
     PaymentIntent,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1703,43 +1740,49 @@ impl ::std::fmt::Display for PaymentIntentObject {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for PaymentIntentObject {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentObject {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "payment_intent" => PaymentIntentObject::PaymentIntent,
+                _ => PaymentIntentObject::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Reason for cancellation of this PaymentIntent, either user-provided (`duplicate`, `fraudulent`, `requested_by_customer`, or `abandoned`) or generated by Stripe internally (`failed_invoice`, `void_invoice`, or `automatic`).
 ///
 /// Spec: inline schema at `models.PaymentIntent.properties.cancellation_reason`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentIntentCancellationReason {
     /// `abandoned`
-    #[serde(rename = "abandoned")]
     Abandoned,
     /// `automatic`
-    #[serde(rename = "automatic")]
     Automatic,
     /// `duplicate`
-    #[serde(rename = "duplicate")]
     Duplicate,
     /// `failed_invoice`
-    #[serde(rename = "failed_invoice")]
     FailedInvoice,
     /// `fraudulent`
-    #[serde(rename = "fraudulent")]
     Fraudulent,
     /// `requested_by_customer`
-    #[serde(rename = "requested_by_customer")]
     RequestedByCustomer,
     /// `void_invoice`
-    #[serde(rename = "void_invoice")]
     VoidInvoice,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1767,31 +1810,49 @@ impl ::std::fmt::Display for PaymentIntentCancellationReason {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for PaymentIntentCancellationReason {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentCancellationReason {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "abandoned" => PaymentIntentCancellationReason::Abandoned,
+                "automatic" => PaymentIntentCancellationReason::Automatic,
+                "duplicate" => PaymentIntentCancellationReason::Duplicate,
+                "failed_invoice" => PaymentIntentCancellationReason::FailedInvoice,
+                "fraudulent" => PaymentIntentCancellationReason::Fraudulent,
+                "requested_by_customer" => {
+                    PaymentIntentCancellationReason::RequestedByCustomer
+                }
+                "void_invoice" => PaymentIntentCancellationReason::VoidInvoice,
+                _ => PaymentIntentCancellationReason::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Controls when the funds will be captured from the customer's account.
 ///
 /// Spec: inline schema at `models.PaymentIntent.properties.capture_method`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentIntentCaptureMethod {
     /// `automatic`
-    #[serde(rename = "automatic")]
     Automatic,
     /// `automatic_async`
-    #[serde(rename = "automatic_async")]
     AutomaticAsync,
     /// `manual`
-    #[serde(rename = "manual")]
     Manual,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1813,26 +1874,39 @@ impl ::std::fmt::Display for PaymentIntentCaptureMethod {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for PaymentIntentCaptureMethod {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentCaptureMethod {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "automatic" => PaymentIntentCaptureMethod::Automatic,
+                "automatic_async" => PaymentIntentCaptureMethod::AutomaticAsync,
+                "manual" => PaymentIntentCaptureMethod::Manual,
+                _ => PaymentIntentCaptureMethod::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Spec: inline schema at `models.PaymentIntent.properties.confirmation_method`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentIntentConfirmationMethod {
     /// `automatic`
-    #[serde(rename = "automatic")]
     Automatic,
     /// `manual`
-    #[serde(rename = "manual")]
     Manual,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1853,28 +1927,40 @@ impl ::std::fmt::Display for PaymentIntentConfirmationMethod {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for PaymentIntentConfirmationMethod {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentConfirmationMethod {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "automatic" => PaymentIntentConfirmationMethod::Automatic,
+                "manual" => PaymentIntentConfirmationMethod::Manual,
+                _ => PaymentIntentConfirmationMethod::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
 /// Spec: inline schema at `models.PaymentIntent.properties.setup_future_usage`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentIntentSetupFutureUsage {
     /// `off_session`
-    #[serde(rename = "off_session")]
     OffSession,
     /// `on_session`
-    #[serde(rename = "on_session")]
     OnSession,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1895,43 +1981,50 @@ impl ::std::fmt::Display for PaymentIntentSetupFutureUsage {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for PaymentIntentSetupFutureUsage {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentSetupFutureUsage {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "off_session" => PaymentIntentSetupFutureUsage::OffSession,
+                "on_session" => PaymentIntentSetupFutureUsage::OnSession,
+                _ => PaymentIntentSetupFutureUsage::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Status of this PaymentIntent, one of `requires_payment_method`, `requires_confirmation`, `requires_action`, `processing`, `requires_capture`, `canceled`, or `succeeded`.
 ///
 /// Spec: inline schema at `models.PaymentIntent.properties.status`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentIntentStatus {
     /// `canceled`
-    #[serde(rename = "canceled")]
     Canceled,
     /// `processing`
-    #[serde(rename = "processing")]
     Processing,
     /// `requires_action`
-    #[serde(rename = "requires_action")]
     RequiresAction,
     /// `requires_capture`
-    #[serde(rename = "requires_capture")]
     RequiresCapture,
     /// `requires_confirmation`
-    #[serde(rename = "requires_confirmation")]
     RequiresConfirmation,
     /// `requires_payment_method`
-    #[serde(rename = "requires_payment_method")]
     RequiresPaymentMethod,
     /// `succeeded`
-    #[serde(rename = "succeeded")]
     Succeeded,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1954,6 +2047,35 @@ impl PaymentIntentStatus {
 impl ::std::fmt::Display for PaymentIntentStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for PaymentIntentStatus {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentStatus {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "canceled" => PaymentIntentStatus::Canceled,
+                "processing" => PaymentIntentStatus::Processing,
+                "requires_action" => PaymentIntentStatus::RequiresAction,
+                "requires_capture" => PaymentIntentStatus::RequiresCapture,
+                "requires_confirmation" => PaymentIntentStatus::RequiresConfirmation,
+                "requires_payment_method" => PaymentIntentStatus::RequiresPaymentMethod,
+                "succeeded" => PaymentIntentStatus::Succeeded,
+                _ => PaymentIntentStatus::Unknown(text.to_owned()),
+            },
+        )
     }
 }
 
@@ -2600,25 +2722,13 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntent {
 /// Controls whether this PaymentIntent will accept redirect-based payment methods.
 ///
 /// Spec: inline schema at `models.AutomaticPaymentMethods.properties.allow_redirects`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AutomaticPaymentMethodsAllowRedirects {
     /// `always`
-    #[serde(rename = "always")]
     Always,
     /// `never`
-    #[serde(rename = "never")]
     Never,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -2636,6 +2746,31 @@ impl AutomaticPaymentMethodsAllowRedirects {
 impl ::std::fmt::Display for AutomaticPaymentMethodsAllowRedirects {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for AutomaticPaymentMethodsAllowRedirects {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de>
+for AutomaticPaymentMethodsAllowRedirects {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "always" => AutomaticPaymentMethodsAllowRedirects::Always,
+                "never" => AutomaticPaymentMethodsAllowRedirects::Never,
+                _ => AutomaticPaymentMethodsAllowRedirects::Unknown(text.to_owned()),
+            },
+        )
     }
 }
 
@@ -3008,25 +3143,13 @@ pub type CreatePaymentIntentParamsCaptureMethod = crate::models::PaymentIntentCa
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.confirmation_method`.
 pub type CreatePaymentIntentParamsConfirmationMethod = crate::models::PaymentIntentConfirmationMethod;
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.off_session.one_of[1]`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreatePaymentIntentParamsOffSessionVariant2 {
     /// `one_off`
-    #[serde(rename = "one_off")]
     OneOff,
     /// `recurring`
-    #[serde(rename = "recurring")]
     Recurring,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -3044,6 +3167,33 @@ impl CreatePaymentIntentParamsOffSessionVariant2 {
 impl ::std::fmt::Display for CreatePaymentIntentParamsOffSessionVariant2 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for CreatePaymentIntentParamsOffSessionVariant2 {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de>
+for CreatePaymentIntentParamsOffSessionVariant2 {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "one_off" => CreatePaymentIntentParamsOffSessionVariant2::OneOff,
+                "recurring" => CreatePaymentIntentParamsOffSessionVariant2::Recurring,
+                _ => {
+                    CreatePaymentIntentParamsOffSessionVariant2::Unknown(text.to_owned())
+                }
+            },
+        )
     }
 }
 
@@ -3525,28 +3675,15 @@ pub type ConfirmPaymentIntentParamsOffSession = crate::models::CreatePaymentInte
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.setup_future_usage`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConfirmPaymentIntentParamsSetupFutureUsage {
     /// ``
-    #[serde(rename = "")]
     Value,
     /// `off_session`
-    #[serde(rename = "off_session")]
     OffSession,
     /// `on_session`
-    #[serde(rename = "on_session")]
     OnSession,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -3565,6 +3702,32 @@ impl ConfirmPaymentIntentParamsSetupFutureUsage {
 impl ::std::fmt::Display for ConfirmPaymentIntentParamsSetupFutureUsage {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for ConfirmPaymentIntentParamsSetupFutureUsage {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de>
+for ConfirmPaymentIntentParamsSetupFutureUsage {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "" => ConfirmPaymentIntentParamsSetupFutureUsage::Value,
+                "off_session" => ConfirmPaymentIntentParamsSetupFutureUsage::OffSession,
+                "on_session" => ConfirmPaymentIntentParamsSetupFutureUsage::OnSession,
+                _ => ConfirmPaymentIntentParamsSetupFutureUsage::Unknown(text.to_owned()),
+            },
+        )
     }
 }
 
@@ -3855,31 +4018,17 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Error2 {
 /// The type of error returned. One of `api_error`, `card_error`, `idempotency_error`, or `invalid_request_error`
 ///
 /// Spec: inline schema at `models.ApiErrors.properties.type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ApiErrorsType {
     /// `api_error`
-    #[serde(rename = "api_error")]
     ApiError,
     /// `card_error`
-    #[serde(rename = "card_error")]
     CardError,
     /// `idempotency_error`
-    #[serde(rename = "idempotency_error")]
     IdempotencyError,
     /// `invalid_request_error`
-    #[serde(rename = "invalid_request_error")]
     InvalidRequestError,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -3899,6 +4048,32 @@ impl ApiErrorsType {
 impl ::std::fmt::Display for ApiErrorsType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for ApiErrorsType {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApiErrorsType {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "api_error" => ApiErrorsType::ApiError,
+                "card_error" => ApiErrorsType::CardError,
+                "idempotency_error" => ApiErrorsType::IdempotencyError,
+                "invalid_request_error" => ApiErrorsType::InvalidRequestError,
+                _ => ApiErrorsType::Unknown(text.to_owned()),
+            },
+        )
     }
 }
 
@@ -4080,22 +4255,11 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApiErrors {
 /// String representing the object's type.
 ///
 /// Spec: inline schema at `models.PaymentIntentEvent.properties.object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentIntentEventObject {
     /// `event`
-    #[serde(rename = "event")]
     Event,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -4112,6 +4276,29 @@ impl PaymentIntentEventObject {
 impl ::std::fmt::Display for PaymentIntentEventObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for PaymentIntentEventObject {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentEventObject {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "event" => PaymentIntentEventObject::Event,
+                _ => PaymentIntentEventObject::Unknown(text.to_owned()),
+            },
+        )
     }
 }
 

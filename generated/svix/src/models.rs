@@ -5,25 +5,13 @@
 /// Defines the ordering in a listing of results.
 ///
 /// Spec: `models.Ordering`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Ordering {
     /// `ascending`
-    #[serde(rename = "ascending")]
     Ascending,
     /// `descending`
-    #[serde(rename = "descending")]
     Descending,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -41,6 +29,30 @@ impl Ordering {
 impl ::std::fmt::Display for Ordering {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for Ordering {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for Ordering {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "ascending" => Ordering::Ascending,
+                "descending" => Ordering::Descending,
+                _ => Ordering::Unknown(text.to_owned()),
+            },
+        )
     }
 }
 
@@ -1449,22 +1461,11 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationError {
 }
 
 /// Spec: inline schema at `models.EndpointCreatedEvent.properties.type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EndpointCreatedEventType {
     /// `endpoint.created`
-    #[serde(rename = "endpoint.created")]
     EndpointCreated,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1481,6 +1482,29 @@ impl EndpointCreatedEventType {
 impl ::std::fmt::Display for EndpointCreatedEventType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for EndpointCreatedEventType {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointCreatedEventType {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "endpoint.created" => EndpointCreatedEventType::EndpointCreated,
+                _ => EndpointCreatedEventType::Unknown(text.to_owned()),
+            },
+        )
     }
 }
 
@@ -1674,22 +1698,11 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointCreatedEventData
 }
 
 /// Spec: inline schema at `models.EndpointDeletedEvent.properties.type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EndpointDeletedEventType {
     /// `endpoint.deleted`
-    #[serde(rename = "endpoint.deleted")]
     EndpointDeleted,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1706,6 +1719,29 @@ impl EndpointDeletedEventType {
 impl ::std::fmt::Display for EndpointDeletedEventType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for EndpointDeletedEventType {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDeletedEventType {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "endpoint.deleted" => EndpointDeletedEventType::EndpointDeleted,
+                _ => EndpointDeletedEventType::Unknown(text.to_owned()),
+            },
+        )
     }
 }
 
@@ -1899,25 +1935,13 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDeletedEventData
 }
 
 /// Spec: `models.EndpointDisabledTrigger`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EndpointDisabledTrigger {
     /// `manual`
-    #[serde(rename = "manual")]
     Manual,
     /// `automatic`
-    #[serde(rename = "automatic")]
     Automatic,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1938,23 +1962,36 @@ impl ::std::fmt::Display for EndpointDisabledTrigger {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for EndpointDisabledTrigger {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledTrigger {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "manual" => EndpointDisabledTrigger::Manual,
+                "automatic" => EndpointDisabledTrigger::Automatic,
+                _ => EndpointDisabledTrigger::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Spec: inline schema at `models.EndpointDisabledEvent.properties.type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EndpointDisabledEventType {
     /// `endpoint.disabled`
-    #[serde(rename = "endpoint.disabled")]
     EndpointDisabled,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1971,6 +2008,29 @@ impl EndpointDisabledEventType {
 impl ::std::fmt::Display for EndpointDisabledEventType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for EndpointDisabledEventType {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledEventType {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "endpoint.disabled" => EndpointDisabledEventType::EndpointDisabled,
+                _ => EndpointDisabledEventType::Unknown(text.to_owned()),
+            },
+        )
     }
 }
 
@@ -2199,22 +2259,11 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledEventDat
 }
 
 /// Spec: inline schema at `models.MessageAttemptExhaustedEvent.properties.type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MessageAttemptExhaustedEventType {
     /// `message.attempt.exhausted`
-    #[serde(rename = "message.attempt.exhausted")]
     MessageAttemptExhausted,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -2233,6 +2282,32 @@ impl MessageAttemptExhaustedEventType {
 impl ::std::fmt::Display for MessageAttemptExhaustedEventType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for MessageAttemptExhaustedEventType {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de>
+for MessageAttemptExhaustedEventType {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "message.attempt.exhausted" => {
+                    MessageAttemptExhaustedEventType::MessageAttemptExhausted
+                }
+                _ => MessageAttemptExhaustedEventType::Unknown(text.to_owned()),
+            },
+        )
     }
 }
 

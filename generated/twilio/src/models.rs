@@ -446,58 +446,35 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Message {
 /// The status of the Message. Possible values: `accepted`, `scheduled`, `canceled`, `queued`, `sending`, `sent`, `failed`, `delivered`, `undelivered`, `receiving`, `received`, or `read` (WhatsApp only). For more information, See [detailed descriptions](https://www.twilio.com/docs/sms/api/message-resource#message-status-values).
 ///
 /// Spec: `models.MessageStatus`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MessageStatus {
     /// `queued`
-    #[serde(rename = "queued")]
     Queued,
     /// `sending`
-    #[serde(rename = "sending")]
     Sending,
     /// `sent`
-    #[serde(rename = "sent")]
     Sent,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// `delivered`
-    #[serde(rename = "delivered")]
     Delivered,
     /// `undelivered`
-    #[serde(rename = "undelivered")]
     Undelivered,
     /// `receiving`
-    #[serde(rename = "receiving")]
     Receiving,
     /// `received`
-    #[serde(rename = "received")]
     Received,
     /// `accepted`
-    #[serde(rename = "accepted")]
     Accepted,
     /// `scheduled`
-    #[serde(rename = "scheduled")]
     Scheduled,
     /// `read`
-    #[serde(rename = "read")]
     Read,
     /// `partially_delivered`
-    #[serde(rename = "partially_delivered")]
     PartiallyDelivered,
     /// `canceled`
-    #[serde(rename = "canceled")]
     Canceled,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -529,34 +506,55 @@ impl ::std::fmt::Display for MessageStatus {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for MessageStatus {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageStatus {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "queued" => MessageStatus::Queued,
+                "sending" => MessageStatus::Sending,
+                "sent" => MessageStatus::Sent,
+                "failed" => MessageStatus::Failed,
+                "delivered" => MessageStatus::Delivered,
+                "undelivered" => MessageStatus::Undelivered,
+                "receiving" => MessageStatus::Receiving,
+                "received" => MessageStatus::Received,
+                "accepted" => MessageStatus::Accepted,
+                "scheduled" => MessageStatus::Scheduled,
+                "read" => MessageStatus::Read,
+                "partially_delivered" => MessageStatus::PartiallyDelivered,
+                "canceled" => MessageStatus::Canceled,
+                _ => MessageStatus::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// The direction of the message. Can be: `inbound` for incoming messages, `outbound-api` for messages created by the REST API, `outbound-call` for messages created during a call, or `outbound-reply` for messages created in response to an incoming message.
 ///
 /// Spec: `models.MessageDirection`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MessageDirection {
     /// `inbound`
-    #[serde(rename = "inbound")]
     Inbound,
     /// `outbound-api`
-    #[serde(rename = "outbound-api")]
     OutboundApi,
     /// `outbound-call`
-    #[serde(rename = "outbound-call")]
     OutboundCall,
     /// `outbound-reply`
-    #[serde(rename = "outbound-reply")]
     OutboundReply,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -579,28 +577,42 @@ impl ::std::fmt::Display for MessageDirection {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for MessageDirection {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageDirection {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "inbound" => MessageDirection::Inbound,
+                "outbound-api" => MessageDirection::OutboundApi,
+                "outbound-call" => MessageDirection::OutboundCall,
+                "outbound-reply" => MessageDirection::OutboundReply,
+                _ => MessageDirection::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Determines if the message content can be stored or redacted based on privacy settings
 ///
 /// Spec: `models.MessageContentRetention`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MessageContentRetention {
     /// `retain`
-    #[serde(rename = "retain")]
     Retain,
     /// `discard`
-    #[serde(rename = "discard")]
     Discard,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -621,28 +633,40 @@ impl ::std::fmt::Display for MessageContentRetention {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for MessageContentRetention {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageContentRetention {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "retain" => MessageContentRetention::Retain,
+                "discard" => MessageContentRetention::Discard,
+                _ => MessageContentRetention::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Determines if the address can be stored or obfuscated based on privacy settings
 ///
 /// Spec: `models.MessageAddressRetention`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MessageAddressRetention {
     /// `retain`
-    #[serde(rename = "retain")]
     Retain,
     /// `obfuscate`
-    #[serde(rename = "obfuscate")]
     Obfuscate,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -663,25 +687,38 @@ impl ::std::fmt::Display for MessageAddressRetention {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for MessageAddressRetention {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageAddressRetention {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "retain" => MessageAddressRetention::Retain,
+                "obfuscate" => MessageAddressRetention::Obfuscate,
+                _ => MessageAddressRetention::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// For Messaging Services only: Include this parameter with a value of `fixed` in conjuction with the `send_time` parameter in order to [schedule a Message](https://www.twilio.com/docs/messaging/features/message-scheduling).
 ///
 /// Spec: `models.MessageScheduleType`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MessageScheduleType {
     /// `fixed`
-    #[serde(rename = "fixed")]
     Fixed,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -701,28 +738,39 @@ impl ::std::fmt::Display for MessageScheduleType {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for MessageScheduleType {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageScheduleType {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "fixed" => MessageScheduleType::Fixed,
+                _ => MessageScheduleType::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Include this parameter with a value of `disable` to skip any kind of risk check on the respective message request.
 ///
 /// Spec: `models.MessageRiskCheck`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MessageRiskCheck {
     /// `enable`
-    #[serde(rename = "enable")]
     Enable,
     /// `disable`
-    #[serde(rename = "disable")]
     Disable,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -740,6 +788,30 @@ impl MessageRiskCheck {
 impl ::std::fmt::Display for MessageRiskCheck {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for MessageRiskCheck {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageRiskCheck {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "enable" => MessageRiskCheck::Enable,
+                "disable" => MessageRiskCheck::Disable,
+                _ => MessageRiskCheck::Unknown(text.to_owned()),
+            },
+        )
     }
 }
 

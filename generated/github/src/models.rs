@@ -5,21 +5,28 @@
 /// A GitHub user or organization account (`simple-user`).
 ///
 /// Spec: `models.SimpleUser`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct SimpleUser {
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub name: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub email: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Required.
@@ -33,7 +40,7 @@ pub struct SimpleUser {
     /// Required.
     pub avatar_url: ::std::string::String,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub gravatar_id: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
@@ -76,7 +83,10 @@ pub struct SimpleUser {
     /// Required.
     pub site_admin: bool,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub starred_at: ::std::option::Option<::std::string::String>,
 }
 
@@ -404,6 +414,7 @@ impl ::std::fmt::Display for AuthorAssociation {
     }
 }
 
+#[cfg(feature = "serde-all")]
 impl ::accord_runtime::serde::Serialize for AuthorAssociation {
     fn serialize<S: ::accord_runtime::serde::Serializer>(
         &self,
@@ -437,8 +448,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AuthorAssociation {
 /// Counts of reactions on an issue or comment (`reaction-rollup`).
 ///
 /// Spec: `models.ReactionRollup`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ReactionRollup {
     /// Constraints: format `uri`.
     ///
@@ -447,10 +459,10 @@ pub struct ReactionRollup {
     /// Required.
     pub total_count: i64,
     /// Required.
-    #[serde(rename = "+1")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "+1"))]
     pub n_1: i64,
     /// Required.
-    #[serde(rename = "-1")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "-1"))]
     pub n_1_2: i64,
     /// Required.
     pub laugh: i64,
@@ -605,8 +617,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ReactionRollup {
 /// Color-coded labels help you categorize and filter your issues (just like labels in Gmail).
 ///
 /// Spec: `models.Label`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Label {
     /// Constraints: format `int64`.
     ///
@@ -625,7 +638,7 @@ pub struct Label {
     /// Required.
     pub name: ::std::string::String,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub description: ::std::option::Option<::std::string::String>,
     /// 6-character hex code, without the leading #, identifying the color
     ///
@@ -741,41 +754,63 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Label {
 /// A label as embedded in an issue (the object variant of `issue.labels` items, inline in the OpenAPI).
 ///
 /// Spec: `models.IssueLabel`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssueLabel {
     /// Constraints: format `int64`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<i64>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub node_id: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub url: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub color: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub default: ::std::option::Option<bool>,
 }
 
@@ -939,8 +974,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MilestoneState {
 /// A collection of related issues and pull requests.
 ///
 /// Spec: `models.Milestone`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Milestone {
     /// Constraints: format `uri`.
     ///
@@ -971,10 +1007,10 @@ pub struct Milestone {
     /// Required.
     pub title: ::std::string::String,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub description: ::std::option::Option<::std::string::String>,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub creator: ::std::option::Option<crate::models::SimpleUser>,
     /// Required.
     pub open_issues: i64,
@@ -991,12 +1027,12 @@ pub struct Milestone {
     /// Constraints: format `date-time`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub closed_at: ::std::option::Option<::accord_runtime::types::DateTime>,
     /// Constraints: format `date-time`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub due_on: ::std::option::Option<::accord_runtime::types::DateTime>,
 }
 
@@ -1211,8 +1247,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Milestone {
 /// A license (`license-simple`).
 ///
 /// Spec: `models.LicenseSimple`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct LicenseSimple {
     /// Required.
     pub key: ::std::string::String,
@@ -1221,17 +1258,20 @@ pub struct LicenseSimple {
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub url: ::std::option::Option<::std::string::String>,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub spdx_id: ::std::option::Option<::std::string::String>,
     /// Required.
     pub node_id: ::std::string::String,
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub html_url: ::std::option::Option<::std::string::String>,
 }
 
@@ -1329,18 +1369,25 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for LicenseSimple {
 }
 
 /// Spec: inline schema at `models.Repository.properties.permissions`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct RepositoryPermissions {
     /// Required.
     pub admin: bool,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub maintain: ::std::option::Option<bool>,
     /// Required.
     pub push: bool,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub triage: ::std::option::Option<bool>,
     /// Required.
     pub pull: bool,
@@ -1432,8 +1479,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for RepositoryPermissions {
 /// A repository as returned by `GET /repos/{owner}/{repo}` (`full-repository`, subset).
 ///
 /// Spec: `models.Repository`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Repository {
     /// Unique identifier of the repository
     ///
@@ -1458,7 +1506,7 @@ pub struct Repository {
     /// Required.
     pub html_url: ::std::string::String,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub description: ::std::option::Option<::std::string::String>,
     /// Required.
     pub fork: bool,
@@ -1479,15 +1527,15 @@ pub struct Repository {
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub mirror_url: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub homepage: ::std::option::Option<::std::string::String>,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub language: ::std::option::Option<::std::string::String>,
     /// Required.
     pub forks_count: i64,
@@ -1506,10 +1554,16 @@ pub struct Repository {
     /// Whether this repository acts as a template that can be used to generate new repositories.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub is_template: ::std::option::Option<bool>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub topics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Whether issues are enabled.
     ///
@@ -1540,7 +1594,10 @@ pub struct Repository {
     /// The repository visibility: public, private, or internal.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub visibility: ::std::option::Option<::std::string::String>,
     /// Constraints: format `date-time`.
     ///
@@ -1555,50 +1612,74 @@ pub struct Repository {
     /// Required.
     pub updated_at: ::accord_runtime::types::DateTime,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub permissions: ::std::option::Option<crate::models::RepositoryPermissions>,
     /// Whether to allow rebase merges for pull requests.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub allow_rebase_merge: ::std::option::Option<bool>,
     /// Whether to allow squash merges for pull requests.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub allow_squash_merge: ::std::option::Option<bool>,
     /// Whether to allow Auto-merge to be used on pull requests.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub allow_auto_merge: ::std::option::Option<bool>,
     /// Whether to delete head branches when pull requests are merged
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub delete_branch_on_merge: ::std::option::Option<bool>,
     /// Whether to allow merge commits for pull requests.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub allow_merge_commit: ::std::option::Option<bool>,
     /// Whether to allow forking this repo
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub allow_forking: ::std::option::Option<bool>,
     /// Required.
     pub subscribers_count: i64,
     /// Required.
     pub network_count: i64,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub license: ::std::option::Option<crate::models::LicenseSimple>,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub organization: ::std::option::Option<
         ::std::option::Option<crate::models::SimpleUser>,
@@ -2207,13 +2288,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Repository {
 }
 
 /// Spec: inline schema at `models.Issue.properties.labels.items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[derive(::accord_runtime::serde::Deserialize)]
 #[serde(crate = "::accord_runtime::serde")]
 #[serde(untagged)]
 pub enum IssueLabelsItem {
@@ -2224,16 +2301,20 @@ pub enum IssueLabelsItem {
 }
 
 /// Spec: inline schema at `models.Issue.properties.pull_request`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssuePullRequest {
     /// Constraints: format `date-time`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub merged_at: ::std::option::Option<
         ::std::option::Option<::accord_runtime::types::DateTime>,
@@ -2241,22 +2322,22 @@ pub struct IssuePullRequest {
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub diff_url: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub html_url: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub patch_url: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub url: ::std::option::Option<::std::string::String>,
 }
 
@@ -2346,8 +2427,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuePullRequest {
 /// Issues are a great way to keep track of tasks, enhancements, and bugs for your projects.
 ///
 /// Spec: `models.Issue`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Issue {
     /// Required.
     pub id: i64,
@@ -2392,41 +2474,50 @@ pub struct Issue {
     /// Contents of the issue
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub body: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub user: ::std::option::Option<crate::models::SimpleUser>,
     /// Labels of the issue: label names or label objects.
     ///
     /// Required.
     pub labels: ::std::vec::Vec<crate::models::IssueLabelsItem>,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub assignee: ::std::option::Option<crate::models::SimpleUser>,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub assignees: ::std::option::Option<
         ::std::option::Option<::std::vec::Vec<crate::models::SimpleUser>>,
     >,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub milestone: ::std::option::Option<crate::models::Milestone>,
     /// Required.
     pub locked: bool,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub active_lock_reason: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -2434,12 +2525,15 @@ pub struct Issue {
     /// Required.
     pub comments: i64,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub pull_request: ::std::option::Option<crate::models::IssuePullRequest>,
     /// Constraints: format `date-time`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub closed_at: ::std::option::Option<::accord_runtime::types::DateTime>,
     /// Constraints: format `date-time`.
     ///
@@ -2450,29 +2544,44 @@ pub struct Issue {
     /// Required.
     pub updated_at: ::accord_runtime::types::DateTime,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub closed_by: ::std::option::Option<
         ::std::option::Option<crate::models::SimpleUser>,
     >,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body_html: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body_text: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timeline_url: ::std::option::Option<::std::string::String>,
     /// Required.
     pub author_association: crate::models::AuthorAssociation,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub reactions: ::std::option::Option<crate::models::ReactionRollup>,
 }
 
@@ -2836,8 +2945,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Issue {
 /// Comments provide a way for people to collaborate on an issue.
 ///
 /// Spec: `models.IssueComment`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssueComment {
     /// Unique identifier of the issue comment
     ///
@@ -2854,20 +2964,29 @@ pub struct IssueComment {
     /// Contents of the issue comment
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body_text: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body_html: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Required.
     pub html_url: ::std::string::String,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub user: ::std::option::Option<crate::models::SimpleUser>,
     /// Constraints: format `date-time`.
     ///
@@ -2884,7 +3003,10 @@ pub struct IssueComment {
     /// Required.
     pub author_association: crate::models::AuthorAssociation,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub reactions: ::std::option::Option<crate::models::ReactionRollup>,
 }
 
@@ -3066,20 +3188,33 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueComment {
 /// Basic Error (`basic-error`): the body of most GitHub error responses.
 ///
 /// Spec: `models.BasicError`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct BasicError {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub documentation_url: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub url: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
 }
 
@@ -3157,13 +3292,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for BasicError {
 }
 
 /// Spec: inline schema at `models.ValidationError.properties.errors.items.properties.value`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[derive(::accord_runtime::serde::Deserialize)]
 #[serde(crate = "::accord_runtime::serde")]
 #[serde(untagged)]
 pub enum ValidationErrorErrorsItemValue {
@@ -3176,28 +3307,44 @@ pub enum ValidationErrorErrorsItemValue {
 }
 
 /// Spec: inline schema at `models.ValidationError.properties.errors.items`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ValidationErrorErrorsItem {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub resource: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Required.
     pub code: ::std::string::String,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub index: ::std::option::Option<i64>,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub value: ::std::option::Option<
         ::std::option::Option<crate::models::ValidationErrorErrorsItemValue>,
@@ -3300,15 +3447,19 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationErrorErrorsIte
 /// Validation Error (`validation-error`): the body of 422 responses.
 ///
 /// Spec: `models.ValidationError`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ValidationError {
     /// Required.
     pub message: ::std::string::String,
     /// Required.
     pub documentation_url: ::std::string::String,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<crate::models::ValidationErrorErrorsItem>,
     >,
@@ -3383,17 +3534,27 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationError {
 /// Body of 503 responses (inline schema of `components.responses.service_unavailable`).
 ///
 /// Spec: `models.ServiceUnavailableError`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ServiceUnavailableError {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub code: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub documentation_url: ::std::option::Option<::std::string::String>,
 }
 
@@ -3463,7 +3624,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ServiceUnavailableError 
 /// A label given as an object in a create/update issue request (inline in the OpenAPI, named here).
 ///
 /// Spec: `models.IssueLabelInput`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct IssueLabelInput {
     /// Optional.
@@ -3488,6 +3650,7 @@ pub struct IssueLabelInput {
     pub color: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabelInput {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3564,13 +3727,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabelInput {
 /// The title of the issue.
 ///
 /// Spec: inline schema at `models.CreateIssueRequest.properties.title`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Deserialize))]
 #[serde(crate = "::accord_runtime::serde")]
 #[serde(untagged)]
 pub enum CreateIssueRequestTitle {
@@ -3585,13 +3744,9 @@ pub enum CreateIssueRequestTitle {
 /// Spec: inline schema at `models.CreateIssueRequest.properties.milestone`.
 pub type CreateIssueRequestMilestone = crate::models::CreateIssueRequestTitle;
 /// Spec: inline schema at `models.CreateIssueRequest.properties.labels.items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Deserialize))]
 #[serde(crate = "::accord_runtime::serde")]
 #[serde(untagged)]
 pub enum CreateIssueRequestLabelsItem {
@@ -3604,7 +3759,8 @@ pub enum CreateIssueRequestLabelsItem {
 /// Body of `POST /repos/{owner}/{repo}/issues`.
 ///
 /// Spec: `models.CreateIssueRequest`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct CreateIssueRequest {
     /// The title of the issue.
@@ -3651,6 +3807,7 @@ pub struct CreateIssueRequest {
     pub assignees: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueRequest {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3761,7 +3918,8 @@ pub type UpdateIssueRequestLabelsItem = crate::models::CreateIssueRequestLabelsI
 /// Body of `PATCH /repos/{owner}/{repo}/issues/{issue_number}`.
 ///
 /// Spec: `models.UpdateIssueRequest`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct UpdateIssueRequest {
     /// The title of the issue.
@@ -3824,6 +3982,7 @@ pub struct UpdateIssueRequest {
     pub assignees: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateIssueRequest {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3930,7 +4089,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateIssueRequest {
 /// Body of `POST /repos/{owner}/{repo}/issues/{issue_number}/comments`.
 ///
 /// Spec: `models.CreateIssueCommentRequest`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct CreateIssueCommentRequest {
     /// The contents of the comment.
@@ -3939,6 +4099,7 @@ pub struct CreateIssueCommentRequest {
     pub body: ::std::string::String,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueCommentRequest {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3985,13 +4146,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueCommentReques
 /// Creation time, as an ISO 8601 string or as unix seconds depending on the event.
 ///
 /// Spec: inline schema at `models.WebhookRepository.properties.created_at`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[derive(::accord_runtime::serde::Deserialize)]
 #[serde(crate = "::accord_runtime::serde")]
 #[serde(untagged)]
 pub enum WebhookRepositoryCreatedAt {
@@ -4008,8 +4165,9 @@ pub type WebhookRepositoryPushedAt = crate::models::WebhookRepositoryCreatedAt;
 /// The repository where a webhook event occurred (payload `repository`, subset). Not the same shape as `Repository`: webhook payloads omit `network_count`/`subscribers_count`, and `created_at`/`pushed_at` may be unix seconds instead of ISO 8601 strings.
 ///
 /// Spec: `models.WebhookRepository`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct WebhookRepository {
     /// Unique identifier of the repository
     ///
@@ -4034,7 +4192,7 @@ pub struct WebhookRepository {
     /// Required.
     pub html_url: ::std::string::String,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub description: ::std::option::Option<::std::string::String>,
     /// Required.
     pub fork: bool,
@@ -4053,7 +4211,7 @@ pub struct WebhookRepository {
     /// Last push time, as an ISO 8601 string or as unix seconds depending on the event.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub pushed_at: ::std::option::Option<crate::models::WebhookRepositoryPushedAt>,
     /// Constraints: format `uri`.
     ///
@@ -4070,7 +4228,7 @@ pub struct WebhookRepository {
     /// Required.
     pub svn_url: ::std::string::String,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub homepage: ::std::option::Option<::std::string::String>,
     /// Required.
     pub size: i64,
@@ -4079,7 +4237,7 @@ pub struct WebhookRepository {
     /// Required.
     pub watchers_count: i64,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub language: ::std::option::Option<::std::string::String>,
     /// Whether issues are enabled.
     ///
@@ -4104,7 +4262,7 @@ pub struct WebhookRepository {
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub mirror_url: ::std::option::Option<::std::string::String>,
     /// Whether the repository is archived.
     ///
@@ -4113,12 +4271,15 @@ pub struct WebhookRepository {
     /// Returns whether or not this repository is disabled.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub disabled: ::std::option::Option<bool>,
     /// Required.
     pub open_issues_count: i64,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub license: ::std::option::Option<crate::models::LicenseSimple>,
     /// Required.
     pub forks: i64,
@@ -4673,6 +4834,7 @@ impl ::std::fmt::Display for IssuesEventAction {
     }
 }
 
+#[cfg(feature = "serde-all")]
 impl ::accord_runtime::serde::Serialize for IssuesEventAction {
     fn serialize<S: ::accord_runtime::serde::Serializer>(
         &self,
@@ -4712,8 +4874,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventAction {
 }
 
 /// Spec: inline schema at `models.IssuesEvent.properties.changes.properties.title`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssuesEventChangesTitle {
     /// The previous version of the title.
     ///
@@ -4769,14 +4932,21 @@ pub type IssuesEventChangesBody = crate::models::IssuesEventChangesTitle;
 /// The changes to the issue if the action was `edited`.
 ///
 /// Spec: inline schema at `models.IssuesEvent.properties.changes`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssuesEventChanges {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub title: ::std::option::Option<crate::models::IssuesEventChangesTitle>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::IssuesEventChangesBody>,
 }
 
@@ -4836,8 +5006,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventChanges {
 /// Payload of the `issues` webhook event (activity related to an issue).
 ///
 /// Spec: `models.IssuesEvent`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssuesEvent {
     /// The action that was performed.
     ///
@@ -4850,15 +5021,21 @@ pub struct IssuesEvent {
     /// The changes to the issue if the action was `edited`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub changes: ::std::option::Option<crate::models::IssuesEventChanges>,
     /// The optional user who was assigned or unassigned from the issue.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub assignee: ::std::option::Option<
         ::std::option::Option<crate::models::SimpleUser>,
@@ -4866,7 +5043,10 @@ pub struct IssuesEvent {
     /// The optional label that was added or removed from the issue.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<crate::models::Label>,
     /// The repository where the event occurred.
     ///
@@ -5017,6 +5197,7 @@ impl ::std::fmt::Display for IssueCommentEventAction {
     }
 }
 
+#[cfg(feature = "serde-all")]
 impl ::accord_runtime::serde::Serialize for IssueCommentEventAction {
     fn serialize<S: ::accord_runtime::serde::Serializer>(
         &self,
@@ -5047,11 +5228,15 @@ pub type IssueCommentEventChangesBody = crate::models::IssuesEventChangesTitle;
 /// The changes to the comment if the action was `edited`.
 ///
 /// Spec: inline schema at `models.IssueCommentEvent.properties.changes`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssueCommentEventChanges {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::IssueCommentEventChangesBody>,
 }
 
@@ -5101,8 +5286,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEventChanges
 /// Payload of the `issue_comment` webhook event (activity on an issue or pull request comment).
 ///
 /// Spec: `models.IssueCommentEvent`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssueCommentEvent {
     /// The action that was performed on the comment.
     ///
@@ -5111,7 +5297,10 @@ pub struct IssueCommentEvent {
     /// The changes to the comment if the action was `edited`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub changes: ::std::option::Option<crate::models::IssueCommentEventChanges>,
     /// The issue the comment belongs to.
     ///
@@ -5269,6 +5458,7 @@ impl ::accord_runtime::serde::Serialize for ListIssuesState {
     }
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesState {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5327,6 +5517,7 @@ impl ::accord_runtime::serde::Serialize for ListIssuesSort {
     }
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesSort {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -5382,6 +5573,7 @@ impl ::accord_runtime::serde::Serialize for ListIssuesDirection {
     }
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesDirection {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,

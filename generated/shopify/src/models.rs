@@ -5,47 +5,69 @@
 /// A customer's request to purchase one or more products from a shop.
 ///
 /// Spec: `models.Order`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Order {
     /// The ID of the order, used for API purposes.
     ///
     /// Required.
     pub id: i64,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub admin_graphql_api_id: ::std::option::Option<::std::string::String>,
     /// The order name as shown in the shop's admin, made of the order number with a prefix.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The customer's email address.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub email: ::std::option::Option<::std::string::String>,
     /// When the order was created (ISO 8601).
     ///
     /// Constraints: format `date-time`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<::accord_runtime::types::DateTime>,
     /// The three-letter code (ISO 4217) of the shop's currency.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub currency: ::std::option::Option<::std::string::String>,
     /// The sum of all line item prices, discounts, shipping, taxes and tips, in the shop's currency.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total_price: ::std::option::Option<::std::string::String>,
     /// The status of payments associated with the order (`pending`, `authorized`, `paid`, `refunded`, …).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub financial_status: ::std::option::Option<::std::string::String>,
 }
 
@@ -165,8 +187,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Order {
 }
 
 /// Spec: `models.OrderList`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OrderList {
     /// Required.
     pub orders: ::std::vec::Vec<crate::models::Order>,
@@ -216,13 +239,17 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderList {
 }
 
 /// Spec: `models.ErrorBody`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ErrorBody {
     /// A message, or messages by field.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub errors: ::std::option::Option<::accord_runtime::serde_json::Value>,
 }
 
@@ -314,6 +341,7 @@ impl ::accord_runtime::serde::Serialize for ListOrdersStatus {
     }
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListOrdersStatus {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,

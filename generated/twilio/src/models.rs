@@ -5,50 +5,66 @@
 /// A Message resource represents an inbound or outbound message.
 ///
 /// Spec: `models.Message`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Message {
     /// The text content of the message
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub body: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The number of segments that make up the complete message. SMS message bodies that exceed the [character limit](https://www.twilio.com/docs/glossary/what-sms-character-limit) are segmented and charged as multiple messages. Note: For messages sent via a Messaging Service, `num_segments` is initially `0`, since a sender hasn't yet been assigned.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub num_segments: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub direction: ::std::option::Option<crate::models::MessageDirection>,
     /// The sender's phone number (in [E.164](https://en.wikipedia.org/wiki/E.164) format), [alphanumeric sender ID](https://www.twilio.com/docs/sms/quickstart), [Wireless SIM](https://www.twilio.com/docs/iot/wireless/programmable-wireless-send-machine-machine-sms-commands), [short code](https://www.twilio.com/en-us/messaging/channels/sms/short-codes), or [channel address](https://www.twilio.com/docs/messaging/channels) (e.g., `whatsapp:+15554449999`). For incoming messages, this is the number or channel address of the sender. For outgoing messages, this value is a Twilio phone number, alphanumeric sender ID, short code, or channel address from which the message is sent.
     ///
     /// Constraints: format `phone-number`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub from: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The recipient's phone number (in [E.164](https://en.wikipedia.org/wiki/E.164) format) or [channel address](https://www.twilio.com/docs/messaging/channels) (e.g. `whatsapp:+15552229999`)
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub to: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The [RFC 2822](https://datatracker.ietf.org/doc/html/rfc2822#section-3.3) timestamp (in GMT) of when the Message resource was last updated
@@ -56,10 +72,13 @@ pub struct Message {
     /// Constraints: format `date-time-rfc-2822`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub date_updated: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -67,19 +86,25 @@ pub struct Message {
     /// The amount billed for the message in the currency specified by `price_unit`. The `price` is populated after the message has been sent/received, and may not be immediately availalble.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub price: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The description of the `error_code` if the Message `status` is `failed` or `undelivered`. If no error was encountered, the value is `null`. The value returned in this field for a specific error cause is subject to change as Twilio improves errors. Users should not use the `error_code` and `error_message` fields programmatically.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub error_message: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -87,10 +112,13 @@ pub struct Message {
     /// The URI of the Message resource, relative to `https://api.twilio.com`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub uri: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) associated with the Message resource
@@ -98,33 +126,45 @@ pub struct Message {
     /// Constraints: length 34..=34, pattern `^AC[0-9a-fA-F]{32}$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub account_sid: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The number of media files associated with the Message resource.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub num_media: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub status: ::std::option::Option<crate::models::MessageStatus>,
     /// The SID of the [Messaging Service](https://www.twilio.com/docs/messaging/api/service-resource) associated with the Message resource. A unique default value is assigned if a Messaging Service is not used.
     ///
     /// Constraints: length 34..=34, pattern `^MG[0-9a-fA-F]{32}$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub messaging_service_sid: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -134,10 +174,13 @@ pub struct Message {
     /// Constraints: length 34..=34, pattern `^(SM|MM)[0-9a-fA-F]{32}$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub sid: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The [RFC 2822](https://datatracker.ietf.org/doc/html/rfc2822#section-3.3) timestamp (in GMT) of when the Message was sent. For an outgoing message, this is when Twilio sent the message. For an incoming message, this is when Twilio sent the HTTP request to your incoming message webhook URL.
@@ -145,10 +188,13 @@ pub struct Message {
     /// Constraints: format `date-time-rfc-2822`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub date_sent: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The [RFC 2822](https://datatracker.ietf.org/doc/html/rfc2822#section-3.3) timestamp (in GMT) of when the Message resource was created
@@ -156,10 +202,13 @@ pub struct Message {
     /// Constraints: format `date-time-rfc-2822`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub date_created: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -167,10 +216,13 @@ pub struct Message {
     /// The [error code](https://www.twilio.com/docs/api/errors) returned if the Message `status` is `failed` or `undelivered`. If no error was encountered, the value is `null`. The value returned in this field for a specific error cause is subject to change as Twilio improves errors. Users should not use the `error_code` and `error_message` fields programmatically.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub error_code: ::std::option::Option<::std::option::Option<i64>>,
     /// The currency in which `price` is measured, in [ISO 4127](https://www.iso.org/iso/home/standards/currency_codes.htm) format (e.g. `usd`, `eur`, `jpy`).
@@ -178,19 +230,25 @@ pub struct Message {
     /// Constraints: format `currency`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub price_unit: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The API version used to process the Message
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub api_version: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// A list of related resources identified by their URIs relative to `https://api.twilio.com`
@@ -198,10 +256,13 @@ pub struct Message {
     /// Constraints: format `uri-map`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub subresource_uris: ::std::option::Option<
         ::std::option::Option<::accord_runtime::serde_json::Value>,
@@ -506,6 +567,7 @@ impl ::std::fmt::Display for MessageStatus {
     }
 }
 
+#[cfg(feature = "serde-all")]
 impl ::accord_runtime::serde::Serialize for MessageStatus {
     fn serialize<S: ::accord_runtime::serde::Serializer>(
         &self,
@@ -577,6 +639,7 @@ impl ::std::fmt::Display for MessageDirection {
     }
 }
 
+#[cfg(feature = "serde-all")]
 impl ::accord_runtime::serde::Serialize for MessageDirection {
     fn serialize<S: ::accord_runtime::serde::Serializer>(
         &self,
@@ -642,6 +705,7 @@ impl ::accord_runtime::serde::Serialize for MessageContentRetention {
     }
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageContentRetention {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -696,6 +760,7 @@ impl ::accord_runtime::serde::Serialize for MessageAddressRetention {
     }
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageAddressRetention {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -747,6 +812,7 @@ impl ::accord_runtime::serde::Serialize for MessageScheduleType {
     }
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageScheduleType {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -800,6 +866,7 @@ impl ::accord_runtime::serde::Serialize for MessageRiskCheck {
     }
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageRiskCheck {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -818,7 +885,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageRiskCheck {
 /// Parameters of a new outgoing message (form-encoded).
 ///
 /// Spec: `models.CreateMessageRequest`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct CreateMessageRequest {
     /// The recipient's phone number in [E.164](https://www.twilio.com/docs/glossary/what-e164) format (for SMS/MMS) or [channel address](https://www.twilio.com/docs/messaging/channels), e.g. `whatsapp:+15552229999`.
@@ -952,6 +1020,7 @@ pub struct CreateMessageRequest {
     pub fallback_from: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateMessageRequest {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1188,33 +1257,46 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateMessageRequest {
 /// One page of Message resources, with Twilio's paging information.
 ///
 /// Spec: `models.ListMessageResponse`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ListMessageResponse {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub messages: ::std::option::Option<::std::vec::Vec<crate::models::Message>>,
     /// Index of the last item of this page in the whole result set (not described in the OpenAPI).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub end: ::std::option::Option<i64>,
     /// URI of the first page, relative to https://api.twilio.com (not described in the OpenAPI).
     ///
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub first_page_uri: ::std::option::Option<::std::string::String>,
     /// URI of the next page, relative to https://api.twilio.com; null on the last page (not described in the OpenAPI).
     ///
     /// Constraints: format `uri`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub next_page_uri: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -1222,22 +1304,31 @@ pub struct ListMessageResponse {
     /// Zero-based index of this page (not described in the OpenAPI).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page: ::std::option::Option<i64>,
     /// Number of items per page (not described in the OpenAPI).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page_size: ::std::option::Option<i64>,
     /// URI of the previous page, relative to https://api.twilio.com; null on the first page (not described in the OpenAPI).
     ///
     /// Constraints: format `uri`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub previous_page_uri: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -1245,14 +1336,20 @@ pub struct ListMessageResponse {
     /// Index of the first item of this page in the whole result set (not described in the OpenAPI).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub start: ::std::option::Option<i64>,
     /// URI of this page, relative to https://api.twilio.com (not described in the OpenAPI).
     ///
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub uri: ::std::option::Option<::std::string::String>,
 }
 
@@ -1382,30 +1479,43 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListMessageResponse {
 /// Twilio's JSON error body (the RestException of the 2010 API).
 ///
 /// Spec: `models.TwilioError`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct TwilioError {
     /// Twilio's error code; https://www.twilio.com/docs/api/errors/<code> explains it (e.g. 20404, 21604).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub code: ::std::option::Option<i64>,
     /// A human-readable description of the error.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Link to the documentation of the error code.
     ///
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub more_info: ::std::option::Option<::std::string::String>,
     /// The HTTP status code, repeated in the body.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub status: ::std::option::Option<i64>,
 }
 

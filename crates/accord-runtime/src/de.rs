@@ -398,6 +398,34 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// A string enum as generated: two known values and `Unknown`.
+    #[derive(Debug, PartialEq)]
+    enum Status {
+        Open,
+        Closed,
+        Unknown(String),
+    }
+
+    impl<'de> Deserialize<'de> for Status {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            string_enum(deserializer, |text| match text {
+                "open" => Status::Open,
+                "closed" => Status::Closed,
+                _ => Status::Unknown(text.to_owned()),
+            })
+        }
+    }
+
+    #[test]
+    fn a_string_enum_reads_known_and_unknown_values_and_refuses_non_strings() {
+        assert_eq!(serde_json::from_str::<Status>(r#""open""#).unwrap(), Status::Open);
+        // An escaped string (serde_json hands it over owned, not borrowed).
+        assert_eq!(serde_json::from_str::<Status>(r#""clo\u0073ed""#).unwrap(), Status::Closed);
+        assert_eq!(serde_json::from_value::<Status>(json!("archived")).unwrap(), Status::Unknown("archived".into()));
+        let error = serde_json::from_str::<Status>("3").unwrap_err().to_string();
+        assert!(error.contains("expected a string"), "{error}");
+    }
+
     #[derive(Debug, PartialEq)]
     struct Pet {
         id: i64,

@@ -13,10 +13,11 @@ use super::tokens::{doc, doc_literal, ident, lit, type_tokens};
 use crate::emit::emitter::generated_notice;
 use crate::ir::*;
 
-/// `models.rs` as tokens (the build script's inline module).
+/// `models.rs` as tokens (the build script's inline module). Every model gets serde both ways:
+/// the user's crate declares no `serde-all` feature to gate the other direction behind.
 pub(super) fn models_rs(ir: &Ir) -> TokenStream {
     let cycles = cycles(ir);
-    let directions = directions(ir);
+    let directions = Directions::all(ir);
     let items: Vec<TokenStream> = ir.types.iter().map(|def| type_def(def, &cycles, &directions)).collect();
     let header = models_header();
     quote! {

@@ -25,6 +25,7 @@ use tokio::sync::Mutex;
 use crate::error::TransportError;
 use crate::secret::Secret;
 
+#[cfg(feature = "signing")]
 pub mod signing;
 #[cfg(feature = "sigv4")]
 pub mod sigv4;

@@ -104,6 +104,33 @@ impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for FieldValue<T> {
     }
 }
 
+/// Reads a string enum's value: `from` maps the wire text to a variant (its own `Unknown`
+/// for a value the client does not know yet). One generic visitor in place of serde's derive,
+/// which expands to a field enum and two visitors per enum type (issue 22, compile time); like
+/// the derive's, anything but a JSON string is an error ("expected a string").
+///
+/// Errors: `D::Error` when the value is not a string.
+pub fn string_enum<'de, D: Deserializer<'de>, T, F: FnOnce(&str) -> T>(
+    deserializer: D,
+    from: F,
+) -> Result<T, D::Error> {
+    struct Text<F>(F);
+
+    impl<'de, T, F: FnOnce(&str) -> T> Visitor<'de> for Text<F> {
+        type Value = T;
+
+        fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+            formatter.write_str("a string")
+        }
+
+        fn visit_str<E: Error>(self, value: &str) -> Result<T, E> {
+            Ok((self.0)(value))
+        }
+    }
+
+    deserializer.deserialize_str(Text(from))
+}
+
 /// What a generated model's visitor says it expected when the value is not an object.
 pub fn expecting_object(formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
     formatter.write_str("a map")
@@ -370,6 +397,34 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for AtPointer<'_, T> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// A string enum as generated: two known values and `Unknown`.
+    #[derive(Debug, PartialEq)]
+    enum Status {
+        Open,
+        Closed,
+        Unknown(String),
+    }
+
+    impl<'de> Deserialize<'de> for Status {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            string_enum(deserializer, |text| match text {
+                "open" => Status::Open,
+                "closed" => Status::Closed,
+                _ => Status::Unknown(text.to_owned()),
+            })
+        }
+    }
+
+    #[test]
+    fn a_string_enum_reads_known_and_unknown_values_and_refuses_non_strings() {
+        assert_eq!(serde_json::from_str::<Status>(r#""open""#).unwrap(), Status::Open);
+        // An escaped string (serde_json hands it over owned, not borrowed).
+        assert_eq!(serde_json::from_str::<Status>(r#""clo\u0073ed""#).unwrap(), Status::Closed);
+        assert_eq!(serde_json::from_value::<Status>(json!("archived")).unwrap(), Status::Unknown("archived".into()));
+        let error = serde_json::from_str::<Status>("3").unwrap_err().to_string();
+        assert!(error.contains("expected a string"), "{error}");
+    }
 
     #[derive(Debug, PartialEq)]
     struct Pet {

@@ -27,6 +27,7 @@ pub mod request;
 pub mod response;
 pub mod retry;
 pub mod secret;
+pub mod send;
 pub mod server;
 pub mod store;
 pub mod style;

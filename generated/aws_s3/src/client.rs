@@ -384,34 +384,40 @@ impl<'a> GetObjectRequest<'a> {
     ///
     /// Errors: `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `INTERNAL_ERROR` (retry: backoff), `SLOW_DOWN` (retry: backoff).
     /// Retried up to 3 attempts in all (200 ms to 5 s backoff, ×2, full jitter): `INTERNAL_ERROR`, `SLOW_DOWN`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::std::vec::Vec<u8>, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<::std::vec::Vec<u8>, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            ::accord_runtime::response::decode_raw::<
+                ::std::vec::Vec<u8>,
+                crate::errors::Error,
+            >,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<::std::vec::Vec<u8>>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        ::accord_runtime::response::decode_raw::<
-            ::std::vec::Vec<u8>,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<::std::vec::Vec<u8>>,
             crate::errors::Error,
-        >(raw)
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            ::accord_runtime::response::decode_raw::<
+                ::std::vec::Vec<u8>,
+                crate::errors::Error,
+            >,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -463,26 +469,34 @@ impl<'a> PutObjectRequest<'a> {
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `INTERNAL_ERROR` (retry: backoff), `SLOW_DOWN` (retry: backoff).
     /// Retried up to 3 attempts in all (200 ms to 5 s backoff, ×2, full jitter): `INTERNAL_ERROR`, `SLOW_DOWN`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
-    pub async fn send(self) -> ::std::result::Result<(), crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<()>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<::accord_runtime::Response<()>, crate::errors::Error> {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<()>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<()>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<()>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -554,34 +568,40 @@ impl<'a> ListObjectsV2Request<'a> {
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `INTERNAL_ERROR` (retry: backoff), `SLOW_DOWN` (retry: backoff).
     /// Retried up to 3 attempts in all (200 ms to 5 s backoff, ×2, full jitter): `INTERNAL_ERROR`, `SLOW_DOWN`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<::std::string::String, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<::std::string::String, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            ::accord_runtime::response::decode_raw::<
+                ::std::string::String,
+                crate::errors::Error,
+            >,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<::std::string::String>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        ::accord_runtime::response::decode_raw::<
-            ::std::string::String,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<::std::string::String>,
             crate::errors::Error,
-        >(raw)
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            ::accord_runtime::response::decode_raw::<
+                ::std::string::String,
+                crate::errors::Error,
+            >,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.

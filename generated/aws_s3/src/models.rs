@@ -3,32 +3,45 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Data models (spec `models` and inline schemas).
 /// Spec: `models.S3Error`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct S3Error {
     /// The error code, e.g. NoSuchKey.
     ///
     /// Optional.
-    #[serde(rename = "Code")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "Code"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub code: ::std::option::Option<::std::string::String>,
     /// A generic description of the error condition.
     ///
     /// Optional.
-    #[serde(rename = "Message")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "Message"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// The bucket or object involved.
     ///
     /// Optional.
-    #[serde(rename = "Resource")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "Resource"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub resource: ::std::option::Option<::std::string::String>,
     /// ID of the request associated with the error.
     ///
     /// Optional.
-    #[serde(rename = "RequestId")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "RequestId"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
 

@@ -603,31 +603,34 @@ impl<'a> GetRepositoryRequest<'a> {
     /// Errors: `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `RATE_LIMITED` (retry: after_header).
     /// Retried up to 3 attempts in all (1 s to 60 s backoff, ×2, full jitter): undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMITED` after the `Retry-After` delay.
     /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::Repository, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Repository, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Repository>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::Repository>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::Repository>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::Repository>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Repository>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -769,34 +772,37 @@ impl<'a> ListIssuesRequest<'a> {
     /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     /// Paginated by page number `page`; the next page is in the `Link` header (RFC 8288).
     /// `.pages()` streams every page and `.stream()` every item.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::Issue>,
-        crate::errors::Error,
-    > {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::models::Issue>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<::std::vec::Vec<crate::models::Issue>>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<::std::vec::Vec<crate::models::Issue>>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<::std::vec::Vec<crate::models::Issue>>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<::std::vec::Vec<crate::models::Issue>>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<::std::vec::Vec<crate::models::Issue>>,
+        )
     }
 
     /// How this endpoint pages (spec `pagination`).
@@ -909,31 +915,34 @@ impl<'a> CreateIssueRequest2<'a> {
     /// Errors: `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `GONE` (retry: never), `VALIDATION_FAILED` (retry: never), `SERVICE_UNAVAILABLE` (retry: backoff), `RATE_LIMITED` (retry: after_header).
     /// Retried up to 3 attempts in all (1 s to 60 s backoff, ×2, full jitter): connection failures with exponential backoff; `RATE_LIMITED` after the `Retry-After` delay. POST is not idempotent and the endpoint declares no idempotency key, so 5xx errors, timeouts and resets are not retried.
     /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::Issue, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Issue, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Issue>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::Issue>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::Issue>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::Issue>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Issue>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -980,31 +989,34 @@ impl<'a> GetIssueRequest<'a> {
     /// Errors: `NOT_FOUND` (retry: never), `GONE` (retry: never), `RATE_LIMITED` (retry: after_header).
     /// Retried up to 3 attempts in all (1 s to 60 s backoff, ×2, full jitter): undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMITED` after the `Retry-After` delay.
     /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::Issue, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Issue, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Issue>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::Issue>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::Issue>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::Issue>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Issue>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -1058,31 +1070,34 @@ impl<'a> UpdateIssueRequest2<'a> {
     /// Errors: `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `GONE` (retry: never), `VALIDATION_FAILED` (retry: never), `SERVICE_UNAVAILABLE` (retry: backoff), `RATE_LIMITED` (retry: after_header).
     /// Retried up to 3 attempts in all (1 s to 60 s backoff, ×2, full jitter): connection failures with exponential backoff; `RATE_LIMITED` after the `Retry-After` delay. PATCH is not idempotent and the endpoint declares no idempotency key, so 5xx errors, timeouts and resets are not retried.
     /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::Issue, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Issue, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Issue>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::Issue>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::Issue>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::Issue>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Issue>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -1159,36 +1174,41 @@ impl<'a> ListIssueCommentsRequest<'a> {
     /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     /// Paginated by page number `page`; the next page is in the `Link` header (RFC 8288).
     /// `.pages()` streams every page and `.stream()` every item.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        ::std::vec::Vec<crate::models::IssueComment>,
-        crate::errors::Error,
-    > {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::std::vec::Vec<crate::models::IssueComment>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<
+                ::std::vec::Vec<crate::models::IssueComment>,
+            >,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<::std::vec::Vec<crate::models::IssueComment>>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<
-            ::std::vec::Vec<crate::models::IssueComment>,
-        >(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<::std::vec::Vec<crate::models::IssueComment>>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<
+                ::std::vec::Vec<crate::models::IssueComment>,
+            >,
+        )
     }
 
     /// How this endpoint pages (spec `pagination`).
@@ -1280,31 +1300,34 @@ impl<'a> CreateIssueCommentRequest2<'a> {
     /// Errors: `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `GONE` (retry: never), `VALIDATION_FAILED` (retry: never), `RATE_LIMITED` (retry: after_header).
     /// Retried up to 3 attempts in all (1 s to 60 s backoff, ×2, full jitter): connection failures with exponential backoff; `RATE_LIMITED` after the `Retry-After` delay. POST is not idempotent and the endpoint declares no idempotency key, so 5xx errors, timeouts and resets are not retried.
     /// Rate limit: 5000/hour (burst 5000, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::IssueComment, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::IssueComment, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::IssueComment>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::IssueComment>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::IssueComment>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::IssueComment>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::IssueComment>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.

@@ -5,21 +5,28 @@
 /// A GitHub user or organization account (`simple-user`).
 ///
 /// Spec: `models.SimpleUser`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct SimpleUser {
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub name: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub email: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Required.
@@ -33,7 +40,7 @@ pub struct SimpleUser {
     /// Required.
     pub avatar_url: ::std::string::String,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub gravatar_id: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
@@ -76,7 +83,10 @@ pub struct SimpleUser {
     /// Required.
     pub site_admin: bool,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub starred_at: ::std::option::Option<::std::string::String>,
 }
 
@@ -359,43 +369,25 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for SimpleUser {
 /// How the author is associated with the repository.
 ///
 /// Spec: `models.AuthorAssociation`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AuthorAssociation {
     /// `COLLABORATOR`
-    #[serde(rename = "COLLABORATOR")]
     Collaborator,
     /// `CONTRIBUTOR`
-    #[serde(rename = "CONTRIBUTOR")]
     Contributor,
     /// `FIRST_TIMER`
-    #[serde(rename = "FIRST_TIMER")]
     FirstTimer,
     /// `FIRST_TIME_CONTRIBUTOR`
-    #[serde(rename = "FIRST_TIME_CONTRIBUTOR")]
     FirstTimeContributor,
     /// `MANNEQUIN`
-    #[serde(rename = "MANNEQUIN")]
     Mannequin,
     /// `MEMBER`
-    #[serde(rename = "MEMBER")]
     Member,
     /// `NONE`
-    #[serde(rename = "NONE")]
     None,
     /// `OWNER`
-    #[serde(rename = "OWNER")]
     Owner,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -422,11 +414,43 @@ impl ::std::fmt::Display for AuthorAssociation {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for AuthorAssociation {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for AuthorAssociation {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "COLLABORATOR" => AuthorAssociation::Collaborator,
+                "CONTRIBUTOR" => AuthorAssociation::Contributor,
+                "FIRST_TIMER" => AuthorAssociation::FirstTimer,
+                "FIRST_TIME_CONTRIBUTOR" => AuthorAssociation::FirstTimeContributor,
+                "MANNEQUIN" => AuthorAssociation::Mannequin,
+                "MEMBER" => AuthorAssociation::Member,
+                "NONE" => AuthorAssociation::None,
+                "OWNER" => AuthorAssociation::Owner,
+                _ => AuthorAssociation::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Counts of reactions on an issue or comment (`reaction-rollup`).
 ///
 /// Spec: `models.ReactionRollup`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ReactionRollup {
     /// Constraints: format `uri`.
     ///
@@ -435,10 +459,10 @@ pub struct ReactionRollup {
     /// Required.
     pub total_count: i64,
     /// Required.
-    #[serde(rename = "+1")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "+1"))]
     pub n_1: i64,
     /// Required.
-    #[serde(rename = "-1")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "-1"))]
     pub n_1_2: i64,
     /// Required.
     pub laugh: i64,
@@ -593,8 +617,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ReactionRollup {
 /// Color-coded labels help you categorize and filter your issues (just like labels in Gmail).
 ///
 /// Spec: `models.Label`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Label {
     /// Constraints: format `int64`.
     ///
@@ -613,7 +638,7 @@ pub struct Label {
     /// Required.
     pub name: ::std::string::String,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub description: ::std::option::Option<::std::string::String>,
     /// 6-character hex code, without the leading #, identifying the color
     ///
@@ -729,41 +754,63 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Label {
 /// A label as embedded in an issue (the object variant of `issue.labels` items, inline in the OpenAPI).
 ///
 /// Spec: `models.IssueLabel`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssueLabel {
     /// Constraints: format `int64`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<i64>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub node_id: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub url: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub color: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub default: ::std::option::Option<bool>,
 }
 
@@ -873,25 +920,13 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabel {
 /// The state of the milestone.
 ///
 /// Spec: inline schema at `models.Milestone.properties.state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MilestoneState {
     /// `open`
-    #[serde(rename = "open")]
     Open,
     /// `closed`
-    #[serde(rename = "closed")]
     Closed,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -912,11 +947,36 @@ impl ::std::fmt::Display for MilestoneState {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for MilestoneState {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for MilestoneState {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "open" => MilestoneState::Open,
+                "closed" => MilestoneState::Closed,
+                _ => MilestoneState::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// A collection of related issues and pull requests.
 ///
 /// Spec: `models.Milestone`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Milestone {
     /// Constraints: format `uri`.
     ///
@@ -947,10 +1007,10 @@ pub struct Milestone {
     /// Required.
     pub title: ::std::string::String,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub description: ::std::option::Option<::std::string::String>,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub creator: ::std::option::Option<crate::models::SimpleUser>,
     /// Required.
     pub open_issues: i64,
@@ -967,12 +1027,12 @@ pub struct Milestone {
     /// Constraints: format `date-time`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub closed_at: ::std::option::Option<::accord_runtime::types::DateTime>,
     /// Constraints: format `date-time`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub due_on: ::std::option::Option<::accord_runtime::types::DateTime>,
 }
 
@@ -1187,8 +1247,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Milestone {
 /// A license (`license-simple`).
 ///
 /// Spec: `models.LicenseSimple`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct LicenseSimple {
     /// Required.
     pub key: ::std::string::String,
@@ -1197,17 +1258,20 @@ pub struct LicenseSimple {
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub url: ::std::option::Option<::std::string::String>,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub spdx_id: ::std::option::Option<::std::string::String>,
     /// Required.
     pub node_id: ::std::string::String,
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub html_url: ::std::option::Option<::std::string::String>,
 }
 
@@ -1305,18 +1369,25 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for LicenseSimple {
 }
 
 /// Spec: inline schema at `models.Repository.properties.permissions`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct RepositoryPermissions {
     /// Required.
     pub admin: bool,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub maintain: ::std::option::Option<bool>,
     /// Required.
     pub push: bool,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub triage: ::std::option::Option<bool>,
     /// Required.
     pub pull: bool,
@@ -1408,8 +1479,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for RepositoryPermissions {
 /// A repository as returned by `GET /repos/{owner}/{repo}` (`full-repository`, subset).
 ///
 /// Spec: `models.Repository`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Repository {
     /// Unique identifier of the repository
     ///
@@ -1434,7 +1506,7 @@ pub struct Repository {
     /// Required.
     pub html_url: ::std::string::String,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub description: ::std::option::Option<::std::string::String>,
     /// Required.
     pub fork: bool,
@@ -1455,15 +1527,15 @@ pub struct Repository {
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub mirror_url: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub homepage: ::std::option::Option<::std::string::String>,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub language: ::std::option::Option<::std::string::String>,
     /// Required.
     pub forks_count: i64,
@@ -1482,10 +1554,16 @@ pub struct Repository {
     /// Whether this repository acts as a template that can be used to generate new repositories.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub is_template: ::std::option::Option<bool>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub topics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Whether issues are enabled.
     ///
@@ -1516,7 +1594,10 @@ pub struct Repository {
     /// The repository visibility: public, private, or internal.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub visibility: ::std::option::Option<::std::string::String>,
     /// Constraints: format `date-time`.
     ///
@@ -1531,50 +1612,74 @@ pub struct Repository {
     /// Required.
     pub updated_at: ::accord_runtime::types::DateTime,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub permissions: ::std::option::Option<crate::models::RepositoryPermissions>,
     /// Whether to allow rebase merges for pull requests.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub allow_rebase_merge: ::std::option::Option<bool>,
     /// Whether to allow squash merges for pull requests.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub allow_squash_merge: ::std::option::Option<bool>,
     /// Whether to allow Auto-merge to be used on pull requests.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub allow_auto_merge: ::std::option::Option<bool>,
     /// Whether to delete head branches when pull requests are merged
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub delete_branch_on_merge: ::std::option::Option<bool>,
     /// Whether to allow merge commits for pull requests.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub allow_merge_commit: ::std::option::Option<bool>,
     /// Whether to allow forking this repo
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub allow_forking: ::std::option::Option<bool>,
     /// Required.
     pub subscribers_count: i64,
     /// Required.
     pub network_count: i64,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub license: ::std::option::Option<crate::models::LicenseSimple>,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub organization: ::std::option::Option<
         ::std::option::Option<crate::models::SimpleUser>,
@@ -2183,13 +2288,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Repository {
 }
 
 /// Spec: inline schema at `models.Issue.properties.labels.items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[derive(::accord_runtime::serde::Deserialize)]
 #[serde(crate = "::accord_runtime::serde")]
 #[serde(untagged)]
 pub enum IssueLabelsItem {
@@ -2200,16 +2301,20 @@ pub enum IssueLabelsItem {
 }
 
 /// Spec: inline schema at `models.Issue.properties.pull_request`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssuePullRequest {
     /// Constraints: format `date-time`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub merged_at: ::std::option::Option<
         ::std::option::Option<::accord_runtime::types::DateTime>,
@@ -2217,22 +2322,22 @@ pub struct IssuePullRequest {
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub diff_url: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub html_url: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub patch_url: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub url: ::std::option::Option<::std::string::String>,
 }
 
@@ -2322,8 +2427,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuePullRequest {
 /// Issues are a great way to keep track of tasks, enhancements, and bugs for your projects.
 ///
 /// Spec: `models.Issue`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Issue {
     /// Required.
     pub id: i64,
@@ -2368,41 +2474,50 @@ pub struct Issue {
     /// Contents of the issue
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub body: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub user: ::std::option::Option<crate::models::SimpleUser>,
     /// Labels of the issue: label names or label objects.
     ///
     /// Required.
     pub labels: ::std::vec::Vec<crate::models::IssueLabelsItem>,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub assignee: ::std::option::Option<crate::models::SimpleUser>,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub assignees: ::std::option::Option<
         ::std::option::Option<::std::vec::Vec<crate::models::SimpleUser>>,
     >,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub milestone: ::std::option::Option<crate::models::Milestone>,
     /// Required.
     pub locked: bool,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub active_lock_reason: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -2410,12 +2525,15 @@ pub struct Issue {
     /// Required.
     pub comments: i64,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub pull_request: ::std::option::Option<crate::models::IssuePullRequest>,
     /// Constraints: format `date-time`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub closed_at: ::std::option::Option<::accord_runtime::types::DateTime>,
     /// Constraints: format `date-time`.
     ///
@@ -2426,29 +2544,44 @@ pub struct Issue {
     /// Required.
     pub updated_at: ::accord_runtime::types::DateTime,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub closed_by: ::std::option::Option<
         ::std::option::Option<crate::models::SimpleUser>,
     >,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body_html: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body_text: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timeline_url: ::std::option::Option<::std::string::String>,
     /// Required.
     pub author_association: crate::models::AuthorAssociation,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub reactions: ::std::option::Option<crate::models::ReactionRollup>,
 }
 
@@ -2812,8 +2945,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Issue {
 /// Comments provide a way for people to collaborate on an issue.
 ///
 /// Spec: `models.IssueComment`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssueComment {
     /// Unique identifier of the issue comment
     ///
@@ -2830,20 +2964,29 @@ pub struct IssueComment {
     /// Contents of the issue comment
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body_text: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body_html: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Required.
     pub html_url: ::std::string::String,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub user: ::std::option::Option<crate::models::SimpleUser>,
     /// Constraints: format `date-time`.
     ///
@@ -2860,7 +3003,10 @@ pub struct IssueComment {
     /// Required.
     pub author_association: crate::models::AuthorAssociation,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub reactions: ::std::option::Option<crate::models::ReactionRollup>,
 }
 
@@ -3042,20 +3188,33 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueComment {
 /// Basic Error (`basic-error`): the body of most GitHub error responses.
 ///
 /// Spec: `models.BasicError`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct BasicError {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub documentation_url: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub url: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
 }
 
@@ -3133,13 +3292,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for BasicError {
 }
 
 /// Spec: inline schema at `models.ValidationError.properties.errors.items.properties.value`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[derive(::accord_runtime::serde::Deserialize)]
 #[serde(crate = "::accord_runtime::serde")]
 #[serde(untagged)]
 pub enum ValidationErrorErrorsItemValue {
@@ -3152,28 +3307,44 @@ pub enum ValidationErrorErrorsItemValue {
 }
 
 /// Spec: inline schema at `models.ValidationError.properties.errors.items`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ValidationErrorErrorsItem {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub resource: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub field: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Required.
     pub code: ::std::string::String,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub index: ::std::option::Option<i64>,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub value: ::std::option::Option<
         ::std::option::Option<crate::models::ValidationErrorErrorsItemValue>,
@@ -3276,15 +3447,19 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationErrorErrorsIte
 /// Validation Error (`validation-error`): the body of 422 responses.
 ///
 /// Spec: `models.ValidationError`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ValidationError {
     /// Required.
     pub message: ::std::string::String,
     /// Required.
     pub documentation_url: ::std::string::String,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<crate::models::ValidationErrorErrorsItem>,
     >,
@@ -3359,17 +3534,27 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationError {
 /// Body of 503 responses (inline schema of `components.responses.service_unavailable`).
 ///
 /// Spec: `models.ServiceUnavailableError`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ServiceUnavailableError {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub code: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub documentation_url: ::std::option::Option<::std::string::String>,
 }
 
@@ -3439,7 +3624,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ServiceUnavailableError 
 /// A label given as an object in a create/update issue request (inline in the OpenAPI, named here).
 ///
 /// Spec: `models.IssueLabelInput`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct IssueLabelInput {
     /// Optional.
@@ -3464,6 +3650,7 @@ pub struct IssueLabelInput {
     pub color: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabelInput {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3540,13 +3727,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabelInput {
 /// The title of the issue.
 ///
 /// Spec: inline schema at `models.CreateIssueRequest.properties.title`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Deserialize))]
 #[serde(crate = "::accord_runtime::serde")]
 #[serde(untagged)]
 pub enum CreateIssueRequestTitle {
@@ -3561,13 +3744,9 @@ pub enum CreateIssueRequestTitle {
 /// Spec: inline schema at `models.CreateIssueRequest.properties.milestone`.
 pub type CreateIssueRequestMilestone = crate::models::CreateIssueRequestTitle;
 /// Spec: inline schema at `models.CreateIssueRequest.properties.labels.items`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Deserialize))]
 #[serde(crate = "::accord_runtime::serde")]
 #[serde(untagged)]
 pub enum CreateIssueRequestLabelsItem {
@@ -3580,7 +3759,8 @@ pub enum CreateIssueRequestLabelsItem {
 /// Body of `POST /repos/{owner}/{repo}/issues`.
 ///
 /// Spec: `models.CreateIssueRequest`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct CreateIssueRequest {
     /// The title of the issue.
@@ -3627,6 +3807,7 @@ pub struct CreateIssueRequest {
     pub assignees: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueRequest {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3737,7 +3918,8 @@ pub type UpdateIssueRequestLabelsItem = crate::models::CreateIssueRequestLabelsI
 /// Body of `PATCH /repos/{owner}/{repo}/issues/{issue_number}`.
 ///
 /// Spec: `models.UpdateIssueRequest`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct UpdateIssueRequest {
     /// The title of the issue.
@@ -3800,6 +3982,7 @@ pub struct UpdateIssueRequest {
     pub assignees: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateIssueRequest {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3906,7 +4089,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateIssueRequest {
 /// Body of `POST /repos/{owner}/{repo}/issues/{issue_number}/comments`.
 ///
 /// Spec: `models.CreateIssueCommentRequest`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct CreateIssueCommentRequest {
     /// The contents of the comment.
@@ -3915,6 +4099,7 @@ pub struct CreateIssueCommentRequest {
     pub body: ::std::string::String,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueCommentRequest {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3961,13 +4146,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueCommentReques
 /// Creation time, as an ISO 8601 string or as unix seconds depending on the event.
 ///
 /// Spec: inline schema at `models.WebhookRepository.properties.created_at`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[derive(::accord_runtime::serde::Deserialize)]
 #[serde(crate = "::accord_runtime::serde")]
 #[serde(untagged)]
 pub enum WebhookRepositoryCreatedAt {
@@ -3984,8 +4165,9 @@ pub type WebhookRepositoryPushedAt = crate::models::WebhookRepositoryCreatedAt;
 /// The repository where a webhook event occurred (payload `repository`, subset). Not the same shape as `Repository`: webhook payloads omit `network_count`/`subscribers_count`, and `created_at`/`pushed_at` may be unix seconds instead of ISO 8601 strings.
 ///
 /// Spec: `models.WebhookRepository`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct WebhookRepository {
     /// Unique identifier of the repository
     ///
@@ -4010,7 +4192,7 @@ pub struct WebhookRepository {
     /// Required.
     pub html_url: ::std::string::String,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub description: ::std::option::Option<::std::string::String>,
     /// Required.
     pub fork: bool,
@@ -4029,7 +4211,7 @@ pub struct WebhookRepository {
     /// Last push time, as an ISO 8601 string or as unix seconds depending on the event.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub pushed_at: ::std::option::Option<crate::models::WebhookRepositoryPushedAt>,
     /// Constraints: format `uri`.
     ///
@@ -4046,7 +4228,7 @@ pub struct WebhookRepository {
     /// Required.
     pub svn_url: ::std::string::String,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub homepage: ::std::option::Option<::std::string::String>,
     /// Required.
     pub size: i64,
@@ -4055,7 +4237,7 @@ pub struct WebhookRepository {
     /// Required.
     pub watchers_count: i64,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub language: ::std::option::Option<::std::string::String>,
     /// Whether issues are enabled.
     ///
@@ -4080,7 +4262,7 @@ pub struct WebhookRepository {
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub mirror_url: ::std::option::Option<::std::string::String>,
     /// Whether the repository is archived.
     ///
@@ -4089,12 +4271,15 @@ pub struct WebhookRepository {
     /// Returns whether or not this repository is disabled.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub disabled: ::std::option::Option<bool>,
     /// Required.
     pub open_issues_count: i64,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub license: ::std::option::Option<crate::models::LicenseSimple>,
     /// Required.
     pub forks: i64,
@@ -4580,67 +4765,41 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for WebhookRepository {
 /// The action that was performed.
 ///
 /// Spec: inline schema at `models.IssuesEvent.properties.action`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IssuesEventAction {
     /// `opened`
-    #[serde(rename = "opened")]
     Opened,
     /// `edited`
-    #[serde(rename = "edited")]
     Edited,
     /// `deleted`
-    #[serde(rename = "deleted")]
     Deleted,
     /// `pinned`
-    #[serde(rename = "pinned")]
     Pinned,
     /// `unpinned`
-    #[serde(rename = "unpinned")]
     Unpinned,
     /// `closed`
-    #[serde(rename = "closed")]
     Closed,
     /// `reopened`
-    #[serde(rename = "reopened")]
     Reopened,
     /// `assigned`
-    #[serde(rename = "assigned")]
     Assigned,
     /// `unassigned`
-    #[serde(rename = "unassigned")]
     Unassigned,
     /// `labeled`
-    #[serde(rename = "labeled")]
     Labeled,
     /// `unlabeled`
-    #[serde(rename = "unlabeled")]
     Unlabeled,
     /// `locked`
-    #[serde(rename = "locked")]
     Locked,
     /// `unlocked`
-    #[serde(rename = "unlocked")]
     Unlocked,
     /// `transferred`
-    #[serde(rename = "transferred")]
     Transferred,
     /// `milestoned`
-    #[serde(rename = "milestoned")]
     Milestoned,
     /// `demilestoned`
-    #[serde(rename = "demilestoned")]
     Demilestoned,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -4675,9 +4834,49 @@ impl ::std::fmt::Display for IssuesEventAction {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for IssuesEventAction {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventAction {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "opened" => IssuesEventAction::Opened,
+                "edited" => IssuesEventAction::Edited,
+                "deleted" => IssuesEventAction::Deleted,
+                "pinned" => IssuesEventAction::Pinned,
+                "unpinned" => IssuesEventAction::Unpinned,
+                "closed" => IssuesEventAction::Closed,
+                "reopened" => IssuesEventAction::Reopened,
+                "assigned" => IssuesEventAction::Assigned,
+                "unassigned" => IssuesEventAction::Unassigned,
+                "labeled" => IssuesEventAction::Labeled,
+                "unlabeled" => IssuesEventAction::Unlabeled,
+                "locked" => IssuesEventAction::Locked,
+                "unlocked" => IssuesEventAction::Unlocked,
+                "transferred" => IssuesEventAction::Transferred,
+                "milestoned" => IssuesEventAction::Milestoned,
+                "demilestoned" => IssuesEventAction::Demilestoned,
+                _ => IssuesEventAction::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Spec: inline schema at `models.IssuesEvent.properties.changes.properties.title`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssuesEventChangesTitle {
     /// The previous version of the title.
     ///
@@ -4733,14 +4932,21 @@ pub type IssuesEventChangesBody = crate::models::IssuesEventChangesTitle;
 /// The changes to the issue if the action was `edited`.
 ///
 /// Spec: inline schema at `models.IssuesEvent.properties.changes`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssuesEventChanges {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub title: ::std::option::Option<crate::models::IssuesEventChangesTitle>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::IssuesEventChangesBody>,
 }
 
@@ -4800,8 +5006,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventChanges {
 /// Payload of the `issues` webhook event (activity related to an issue).
 ///
 /// Spec: `models.IssuesEvent`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssuesEvent {
     /// The action that was performed.
     ///
@@ -4814,15 +5021,21 @@ pub struct IssuesEvent {
     /// The changes to the issue if the action was `edited`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub changes: ::std::option::Option<crate::models::IssuesEventChanges>,
     /// The optional user who was assigned or unassigned from the issue.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub assignee: ::std::option::Option<
         ::std::option::Option<crate::models::SimpleUser>,
@@ -4830,7 +5043,10 @@ pub struct IssuesEvent {
     /// The optional label that was added or removed from the issue.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub label: ::std::option::Option<crate::models::Label>,
     /// The repository where the event occurred.
     ///
@@ -4951,28 +5167,15 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEvent {
 /// The action that was performed on the comment.
 ///
 /// Spec: inline schema at `models.IssueCommentEvent.properties.action`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum IssueCommentEventAction {
     /// `created`
-    #[serde(rename = "created")]
     Created,
     /// `edited`
-    #[serde(rename = "edited")]
     Edited,
     /// `deleted`
-    #[serde(rename = "deleted")]
     Deleted,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -4994,16 +5197,46 @@ impl ::std::fmt::Display for IssueCommentEventAction {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for IssueCommentEventAction {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEventAction {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "created" => IssueCommentEventAction::Created,
+                "edited" => IssueCommentEventAction::Edited,
+                "deleted" => IssueCommentEventAction::Deleted,
+                _ => IssueCommentEventAction::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Spec: inline schema at `models.IssueCommentEvent.properties.changes.properties.body`.
 pub type IssueCommentEventChangesBody = crate::models::IssuesEventChangesTitle;
 /// The changes to the comment if the action was `edited`.
 ///
 /// Spec: inline schema at `models.IssueCommentEvent.properties.changes`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssueCommentEventChanges {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub body: ::std::option::Option<crate::models::IssueCommentEventChangesBody>,
 }
 
@@ -5053,8 +5286,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEventChanges
 /// Payload of the `issue_comment` webhook event (activity on an issue or pull request comment).
 ///
 /// Spec: `models.IssueCommentEvent`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssueCommentEvent {
     /// The action that was performed on the comment.
     ///
@@ -5063,7 +5297,10 @@ pub struct IssueCommentEvent {
     /// The changes to the comment if the action was `edited`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub changes: ::std::option::Option<crate::models::IssueCommentEventChanges>,
     /// The issue the comment belongs to.
     ///
@@ -5182,28 +5419,15 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEvent {
 /// Indicates the state of the issues to return.
 ///
 /// Spec: inline schema at `endpoints.list_issues.query.state`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListIssuesState {
     /// `open`
-    #[serde(rename = "open")]
     Open,
     /// `closed`
-    #[serde(rename = "closed")]
     Closed,
     /// `all`
-    #[serde(rename = "all")]
     All,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -5225,31 +5449,44 @@ impl ::std::fmt::Display for ListIssuesState {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for ListIssuesState {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde-all")]
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesState {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "open" => ListIssuesState::Open,
+                "closed" => ListIssuesState::Closed,
+                "all" => ListIssuesState::All,
+                _ => ListIssuesState::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// What to sort results by.
 ///
 /// Spec: inline schema at `endpoints.list_issues.query.sort`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListIssuesSort {
     /// `created`
-    #[serde(rename = "created")]
     Created,
     /// `updated`
-    #[serde(rename = "updated")]
     Updated,
     /// `comments`
-    #[serde(rename = "comments")]
     Comments,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -5271,28 +5508,42 @@ impl ::std::fmt::Display for ListIssuesSort {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for ListIssuesSort {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde-all")]
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesSort {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "created" => ListIssuesSort::Created,
+                "updated" => ListIssuesSort::Updated,
+                "comments" => ListIssuesSort::Comments,
+                _ => ListIssuesSort::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// One of `asc` (ascending) or `desc` (descending).
 ///
 /// Spec: inline schema at `endpoints.list_issues.query.direction`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListIssuesDirection {
     /// `asc`
-    #[serde(rename = "asc")]
     Asc,
     /// `desc`
-    #[serde(rename = "desc")]
     Desc,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -5310,5 +5561,30 @@ impl ListIssuesDirection {
 impl ::std::fmt::Display for ListIssuesDirection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for ListIssuesDirection {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde-all")]
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesDirection {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "asc" => ListIssuesDirection::Asc,
+                "desc" => ListIssuesDirection::Desc,
+                _ => ListIssuesDirection::Unknown(text.to_owned()),
+            },
+        )
     }
 }

@@ -588,31 +588,34 @@ impl<'a> ListEventsRequest<'a> {
     /// Retried up to 4 attempts in all (1 s to 32 s backoff, ×2, full jitter): `TOO_MANY_REQUESTS`, `BACKEND_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff; `INVALID_CREDENTIALS` once, after refreshing credentials.
     /// Paginated by cursor: the next cursor (`/nextPageToken`) goes in `pageToken`.
     /// `.pages()` streams every page and `.stream()` every item.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::Events, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Events, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Events>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::Events>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::Events>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::Events>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Events>,
+        )
     }
 
     /// How this endpoint pages (spec `pagination`).
@@ -705,31 +708,34 @@ impl<'a> InsertEventRequest<'a> {
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `INVALID_CREDENTIALS` (retry: refresh_auth), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `BACKEND_ERROR` (retry: backoff).
     /// Retried up to 4 attempts in all (1 s to 32 s backoff, ×2, full jitter): `TOO_MANY_REQUESTS`, connection failures with exponential backoff; `INVALID_CREDENTIALS` once, after refreshing credentials. POST is not idempotent and the endpoint declares no idempotency key, so 5xx errors, timeouts and resets are not retried.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::Event2, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Event2, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Event2>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::Event2>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::Event2>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::Event2>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Event2>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.

@@ -5,7 +5,8 @@
 /// The start or end of an event; `date` for an all-day event, else `dateTime`.
 ///
 /// Spec: `models.EventDateTime`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct EventDateTime {
     /// The date, yyyy-mm-dd, of an all-day event.
@@ -95,7 +96,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EventDateTime {
 }
 
 /// Spec: `models.Event`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct Event2 {
     /// Opaque identifier of the event.
@@ -253,35 +255,51 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Event2 {
 }
 
 /// Spec: `models.Events`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Events {
     /// Type of the collection (`calendar#events`).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub kind: ::std::option::Option<::std::string::String>,
     /// Title of the calendar.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub summary: ::std::option::Option<::std::string::String>,
     /// The time zone of the calendar.
     ///
     /// Optional.
-    #[serde(rename = "timeZone")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "timeZone"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub time_zone: ::std::option::Option<::std::string::String>,
     /// Token used to access the next page of this result; omitted if no further results are available.
     ///
     /// Optional.
-    #[serde(rename = "nextPageToken")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "nextPageToken"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub next_page_token: ::std::option::Option<::std::string::String>,
     /// List of events on the calendar.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub items: ::std::option::Option<::std::vec::Vec<crate::models::Event2>>,
 }
 
@@ -369,19 +387,29 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Events {
 }
 
 /// Spec: inline schema at `models.ErrorBody.properties.error.properties.errors.items`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ErrorBodyErrorErrorsItem {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub domain: ::std::option::Option<::std::string::String>,
     /// `authError`, `rateLimitExceeded`, `notFound`, …
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub reason: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
@@ -449,21 +477,31 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBodyErrorErrorsItem
 }
 
 /// Spec: inline schema at `models.ErrorBody.properties.error`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ErrorBodyError {
     /// The HTTP status.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub code: ::std::option::Option<i64>,
     /// What went wrong.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<crate::models::ErrorBodyErrorErrorsItem>,
     >,
@@ -533,8 +571,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBodyError {
 }
 
 /// Spec: `models.ErrorBody`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ErrorBody {
     /// Required.
     pub error: crate::models::ErrorBodyError,

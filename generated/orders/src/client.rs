@@ -567,31 +567,34 @@ impl<'a> CreateOrderRequest<'a> {
     /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): `INTERNAL_ERROR`, `SERVICE_UNAVAILABLE`, undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMIT_EXCEEDED` after the `Retry-After` delay; `UNAUTHORIZED` once, after refreshing credentials. Every attempt carries the same `X-Idempotency-Key` (a UUID v4 is added when none is set), so a retried POST cannot act twice.
     /// Idempotency key: `X-Idempotency-Key`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes.
     /// Rate limit: 100/minute (burst 100, this endpoint's), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::Order, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Order, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Order>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::Order>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::Order>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::Order>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Order>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -634,31 +637,34 @@ impl<'a> GetOrderRequest<'a> {
     /// Errors: `UNAUTHORIZED` (retry: refresh_auth), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `RATE_LIMIT_EXCEEDED` (retry: after_header), `INTERNAL_ERROR` (retry: backoff), `SERVICE_UNAVAILABLE` (retry: backoff).
     /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): `INTERNAL_ERROR`, `SERVICE_UNAVAILABLE`, undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMIT_EXCEEDED` after the `Retry-After` delay; `UNAUTHORIZED` once, after refreshing credentials.
     /// Rate limit: 300/minute (burst 300, this endpoint's), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::Order, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Order, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Order>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::Order>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::Order>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::Order>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Order>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -724,31 +730,34 @@ impl<'a> ListOrdersRequest<'a> {
     /// Rate limit: 300/minute (burst 300, this endpoint's), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
     /// Paginated by cursor: the next cursor (`/pagination/next_cursor`) goes in `cursor`.
     /// `.pages()` streams every page and `.stream()` every item.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::OrderPage, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::OrderPage, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::OrderPage>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::OrderPage>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::OrderPage>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::OrderPage>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::OrderPage>,
+        )
     }
 
     /// How this endpoint pages (spec `pagination`).
@@ -842,31 +851,34 @@ impl<'a> CancelOrderRequest<'a> {
     /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): `INTERNAL_ERROR`, `SERVICE_UNAVAILABLE`, undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMIT_EXCEEDED` after the `Retry-After` delay; `UNAUTHORIZED` once, after refreshing credentials. Every attempt carries the same `X-Idempotency-Key` (a UUID v4 is added when none is set), so a retried POST cannot act twice.
     /// Idempotency key: `X-Idempotency-Key`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes.
     /// Rate limit: 100/minute (burst 150, the spec's default, shared by endpoints without their own), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::Order, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Order, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Order>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::Order>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::Order>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::Order>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Order>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -911,31 +923,34 @@ impl<'a> AttachDocumentRequest<'a> {
     /// Errors: `VALIDATION_ERROR` (retry: never), `UNAUTHORIZED` (retry: refresh_auth), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `RATE_LIMIT_EXCEEDED` (retry: after_header), `INTERNAL_ERROR` (retry: backoff), `SERVICE_UNAVAILABLE` (retry: backoff).
     /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): connection failures with exponential backoff; `RATE_LIMIT_EXCEEDED` after the `Retry-After` delay; `UNAUTHORIZED` once, after refreshing credentials. POST is not idempotent and the endpoint declares no idempotency key, so 5xx errors, timeouts and resets are not retried.
     /// Rate limit: 100/minute (burst 150, the spec's default, shared by endpoints without their own), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::Document, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Document, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Document>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::Document>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::Document>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::Document>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Document>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.

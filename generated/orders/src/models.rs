@@ -5,7 +5,8 @@
 /// A new order.
 ///
 /// Spec: `models.CreateOrder`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct CreateOrder {
     /// Unique customer identifier (alphanumeric)
@@ -23,6 +24,7 @@ pub struct CreateOrder {
     pub shipping_address: ::std::option::Option<crate::models::Address>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateOrder {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -90,7 +92,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateOrder {
 }
 
 /// Spec: `models.OrderItem`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct OrderItem {
     /// Product SKU
@@ -177,7 +180,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderItem {
 }
 
 /// Spec: `models.Address`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct Address {
     /// Constraints: max length 100.
@@ -198,6 +202,7 @@ pub struct Address {
     pub country: ::std::string::String,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for Address {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -277,34 +282,19 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Address {
 /// Lifecycle status of an order.
 ///
 /// Spec: `models.OrderStatus`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrderStatus {
     /// `pending`
-    #[serde(rename = "pending")]
     Pending,
     /// `confirmed`
-    #[serde(rename = "confirmed")]
     Confirmed,
     /// `shipped`
-    #[serde(rename = "shipped")]
     Shipped,
     /// `delivered`
-    #[serde(rename = "delivered")]
     Delivered,
     /// `cancelled`
-    #[serde(rename = "cancelled")]
     Cancelled,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -328,11 +318,39 @@ impl ::std::fmt::Display for OrderStatus {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for OrderStatus {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderStatus {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "pending" => OrderStatus::Pending,
+                "confirmed" => OrderStatus::Confirmed,
+                "shipped" => OrderStatus::Shipped,
+                "delivered" => OrderStatus::Delivered,
+                "cancelled" => OrderStatus::Cancelled,
+                _ => OrderStatus::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// An order as the API returns it.
 ///
 /// Spec: `models.Order`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Order {
     /// Required.
     pub order_id: ::std::string::String,
@@ -341,25 +359,40 @@ pub struct Order {
     /// Constraints: format `decimal`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total_amount: ::std::option::Option<::accord_runtime::types::Decimal>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub currency: ::std::option::Option<::std::string::String>,
     /// Constraints: format `date-time`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<::accord_runtime::types::DateTime>,
     /// Constraints: format `date-time`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub estimated_delivery: ::std::option::Option<::accord_runtime::types::DateTime>,
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub tracking_url: ::std::option::Option<::std::string::String>,
 }
 
@@ -467,16 +500,20 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Order {
 }
 
 /// Spec: inline schema at `models.OrderPage.properties.pagination`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OrderPagePagination {
     /// Cursor of the next page; null on the last page
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub next_cursor: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Required.
@@ -539,8 +576,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderPagePagination {
 /// One page of orders.
 ///
 /// Spec: `models.OrderPage`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OrderPage {
     /// Required.
     pub data: ::std::vec::Vec<crate::models::Order>,
@@ -605,28 +643,15 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderPage {
 }
 
 /// Spec: inline schema at `models.AttachDocument.properties.kind`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AttachDocumentKind {
     /// `invoice`
-    #[serde(rename = "invoice")]
     Invoice,
     /// `packing_slip`
-    #[serde(rename = "packing_slip")]
     PackingSlip,
     /// `customs_declaration`
-    #[serde(rename = "customs_declaration")]
     CustomsDeclaration,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -648,10 +673,36 @@ impl ::std::fmt::Display for AttachDocumentKind {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for AttachDocumentKind {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for AttachDocumentKind {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "invoice" => AttachDocumentKind::Invoice,
+                "packing_slip" => AttachDocumentKind::PackingSlip,
+                "customs_declaration" => AttachDocumentKind::CustomsDeclaration,
+                _ => AttachDocumentKind::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Sent as one application/json part.
 ///
 /// Spec: inline schema at `models.AttachDocument.properties.metadata`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct AttachDocumentMetadata {
     /// Optional.
@@ -659,6 +710,7 @@ pub struct AttachDocumentMetadata {
     pub reference: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for AttachDocumentMetadata {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -705,7 +757,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AttachDocumentMetadata {
 /// A document to attach to an order, sent as multipart/form-data.
 ///
 /// Spec: `models.AttachDocument`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct AttachDocument {
     /// Required.
@@ -728,6 +781,7 @@ pub struct AttachDocument {
     pub metadata: ::std::option::Option<crate::models::AttachDocumentMetadata>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for AttachDocument {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -806,11 +860,15 @@ pub type DocumentKind = crate::models::AttachDocumentKind;
 /// A document attached to an order.
 ///
 /// Spec: `models.Document`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Document {
     /// Read-only: set by the server; leave it `None` in requests (always present in responses).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub document_id: ::std::option::Option<::std::string::String>,
     /// Required.
     pub order_id: ::std::string::String,
@@ -823,7 +881,10 @@ pub struct Document {
     /// Required.
     pub size_bytes: i64,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
@@ -914,8 +975,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Document {
 }
 
 /// Spec: inline schema at `models.ErrorBody.properties.details.items`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ErrorBodyDetailsItem {
     /// Required.
     pub field: ::std::string::String,
@@ -979,8 +1041,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBodyDetailsItem {
 /// The standard error response.
 ///
 /// Spec: `models.ErrorBody`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ErrorBody {
     /// Machine-readable error code
     ///
@@ -993,31 +1056,46 @@ pub struct ErrorBody {
     /// Specific field errors
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub details: ::std::option::Option<
         ::std::vec::Vec<crate::models::ErrorBodyDetailsItem>,
     >,
     /// For support reference
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// ISO 8601 datetime
     ///
     /// Constraints: format `date-time`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub timestamp: ::std::option::Option<::accord_runtime::types::DateTime>,
     /// The order an idempotency key already created (DUPLICATE_ORDER)
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub existing_order_id: ::std::option::Option<::std::string::String>,
     /// Seconds to wait (RATE_LIMIT_EXCEEDED)
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub retry_after: ::std::option::Option<i64>,
 }
 
@@ -1128,8 +1206,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBody {
 }
 
 /// Spec: inline schema at `models.OrderCreated.properties.data`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OrderCreatedData {
     /// Required.
     pub order_id: ::std::string::String,
@@ -1238,8 +1317,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCreatedData {
 }
 
 /// Spec: `models.OrderCreated`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OrderCreated {
     /// Required.
     pub event_id: ::std::string::String,
@@ -1333,8 +1413,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCreated {
 }
 
 /// Spec: inline schema at `models.OrderUpdated.properties.data`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OrderUpdatedData {
     /// Required.
     pub order_id: ::std::string::String,
@@ -1431,8 +1512,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderUpdatedData {
 }
 
 /// Spec: `models.OrderUpdated`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OrderUpdated {
     /// Required.
     pub event_id: ::std::string::String,
@@ -1526,8 +1608,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderUpdated {
 }
 
 /// Spec: inline schema at `models.OrderCancelled.properties.data`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OrderCancelledData {
     /// Required.
     pub object_type: ::std::string::String,
@@ -1597,8 +1680,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCancelledData {
 /// The seed lists order.cancelled among the events without a payload; it carries the common envelope with the order id.
 ///
 /// Spec: `models.OrderCancelled`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OrderCancelled {
     /// Required.
     pub event_id: ::std::string::String,

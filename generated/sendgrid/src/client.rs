@@ -310,26 +310,34 @@ impl<'a> SendMailRequest2<'a> {
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `METHOD_NOT_ALLOWED` (retry: never), `CONTENT_TOO_LARGE` (retry: never), `INTERNAL_SERVER_ERROR` (retry: backoff).
     /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): connection failures with exponential backoff. POST is not idempotent and the endpoint declares no idempotency key, so 5xx errors, timeouts and resets are not retried.
-    pub async fn send(self) -> ::std::result::Result<(), crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<()>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<::accord_runtime::Response<()>, crate::errors::Error> {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<()>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<()>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<()>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.

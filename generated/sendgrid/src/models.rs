@@ -3,7 +3,8 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Data models (spec `models` and inline schemas).
 /// Spec: `models.EmailAddress`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct EmailAddress {
     /// An email address.
@@ -19,6 +20,7 @@ pub struct EmailAddress {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for EmailAddress {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -75,7 +77,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EmailAddress {
 /// A mail envelope: who receives an individual message and how it is handled.
 ///
 /// Spec: `models.Personalization`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct Personalization {
     /// Optional.
@@ -108,6 +111,7 @@ pub struct Personalization {
     pub subject: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for Personalization {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -192,7 +196,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Personalization {
 }
 
 /// Spec: `models.Content`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct Content {
     /// The MIME type of `value` (e.g., `text/plain` or `text/html`).
@@ -209,6 +214,7 @@ pub struct Content {
     pub value: ::std::string::String,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for Content {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -265,7 +271,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Content {
 /// The `PostMailSend` request body (the properties in scope).
 ///
 /// Spec: `models.SendMailRequest`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct SendMailRequest {
     /// An array of messages and their metadata.
@@ -300,6 +307,7 @@ pub struct SendMailRequest {
     pub categories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for SendMailRequest {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -397,27 +405,37 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for SendMailRequest {
 }
 
 /// Spec: `models.ErrorItem`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ErrorItem {
     /// An error message.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// When applicable, the field that generated the error.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub field: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// When applicable, helper text or a link to documentation.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub help: ::std::option::Option<::accord_runtime::serde_json::Value>,
 }
 
@@ -485,16 +503,23 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorItem {
 }
 
 /// Spec: `models.ErrorResponse`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ErrorResponse {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub errors: ::std::option::Option<::std::vec::Vec<crate::models::ErrorItem>>,
     /// When applicable, an error ID.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub id: ::std::option::Option<::std::string::String>,
 }
 
@@ -552,8 +577,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorResponse {
 }
 
 /// Spec: `models.ProcessedEvent`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ProcessedEvent {
     /// The recipient's address.
     ///
@@ -570,13 +596,19 @@ pub struct ProcessedEvent {
     /// A unique ID attached to the message by the originating system.
     ///
     /// Optional.
-    #[serde(rename = "smtp-id")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "smtp-id"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub smtp_id: ::std::option::Option<::std::string::String>,
     /// A category name, or an array of them.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub category: ::std::option::Option<::accord_runtime::serde_json::Value>,
     /// A unique ID of this event, for de-duplication.
     ///
@@ -701,8 +733,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ProcessedEvent {
 }
 
 /// Spec: `models.DeliveredEvent`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct DeliveredEvent {
     /// Required.
     pub email: ::std::string::String,
@@ -713,11 +746,17 @@ pub struct DeliveredEvent {
     /// Required.
     pub event: ::std::string::String,
     /// Optional.
-    #[serde(rename = "smtp-id")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "smtp-id"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub smtp_id: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub category: ::std::option::Option<::accord_runtime::serde_json::Value>,
     /// Required.
     pub sg_event_id: ::std::string::String,
@@ -726,7 +765,10 @@ pub struct DeliveredEvent {
     /// The full text of the HTTP response error returned from the receiving server.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub response: ::std::option::Option<::std::string::String>,
 }
 
@@ -853,8 +895,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for DeliveredEvent {
 }
 
 /// Spec: `models.DroppedEvent`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct DroppedEvent {
     /// Required.
     pub email: ::std::string::String,
@@ -865,24 +908,39 @@ pub struct DroppedEvent {
     /// Required.
     pub event: ::std::string::String,
     /// Optional.
-    #[serde(rename = "smtp-id")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "smtp-id"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub smtp_id: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub category: ::std::option::Option<::accord_runtime::serde_json::Value>,
     /// Absent from some dropped events (the docs' batch example).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub sg_event_id: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub sg_message_id: ::std::option::Option<::std::string::String>,
     /// Why the message was dropped, e.g. `Bounced Address`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub reason: ::std::option::Option<::std::string::String>,
 }
 
@@ -1003,8 +1061,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for DroppedEvent {
 }
 
 /// Spec: `models.BounceEvent`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct BounceEvent {
     /// Required.
     pub email: ::std::string::String,
@@ -1015,11 +1074,17 @@ pub struct BounceEvent {
     /// Required.
     pub event: ::std::string::String,
     /// Optional.
-    #[serde(rename = "smtp-id")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "smtp-id"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub smtp_id: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub category: ::std::option::Option<::accord_runtime::serde_json::Value>,
     /// Required.
     pub sg_event_id: ::std::string::String,
@@ -1028,17 +1093,26 @@ pub struct BounceEvent {
     /// The error response from the receiving server.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub reason: ::std::option::Option<::std::string::String>,
     /// The status code string, e.g. `5.0.0`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// `bounce` or `blocked`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
 }
 
@@ -1185,8 +1259,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for BounceEvent {
 }
 
 /// Spec: `models.OpenEvent`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OpenEvent {
     /// Required.
     pub email: ::std::string::String,
@@ -1197,7 +1272,10 @@ pub struct OpenEvent {
     /// Required.
     pub event: ::std::string::String,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub category: ::std::option::Option<::accord_runtime::serde_json::Value>,
     /// Required.
     pub sg_event_id: ::std::string::String,
@@ -1206,12 +1284,18 @@ pub struct OpenEvent {
     /// The user agent of the recipient's email client.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub useragent: ::std::option::Option<::std::string::String>,
     /// The IP address the open came from.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub ip: ::std::option::Option<::std::string::String>,
 }
 

@@ -433,31 +433,34 @@ impl<'a> ListOrdersRequest<'a> {
     /// Rate limit: 2/second (burst 40, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     /// Paginated by the `Link` header's next URL (RFC 8288), a cursor in `page_info`.
     /// `.pages()` streams every page and `.stream()` every item.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::OrderList, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::OrderList, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::OrderList>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::OrderList>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::OrderList>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::OrderList>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::OrderList>,
+        )
     }
 
     /// How this endpoint pages (spec `pagination`).

@@ -5,47 +5,69 @@
 /// A customer's request to purchase one or more products from a shop.
 ///
 /// Spec: `models.Order`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Order {
     /// The ID of the order, used for API purposes.
     ///
     /// Required.
     pub id: i64,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub admin_graphql_api_id: ::std::option::Option<::std::string::String>,
     /// The order name as shown in the shop's admin, made of the order number with a prefix.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The customer's email address.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub email: ::std::option::Option<::std::string::String>,
     /// When the order was created (ISO 8601).
     ///
     /// Constraints: format `date-time`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub created_at: ::std::option::Option<::accord_runtime::types::DateTime>,
     /// The three-letter code (ISO 4217) of the shop's currency.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub currency: ::std::option::Option<::std::string::String>,
     /// The sum of all line item prices, discounts, shipping, taxes and tips, in the shop's currency.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub total_price: ::std::option::Option<::std::string::String>,
     /// The status of payments associated with the order (`pending`, `authorized`, `paid`, `refunded`, …).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub financial_status: ::std::option::Option<::std::string::String>,
 }
 
@@ -165,8 +187,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Order {
 }
 
 /// Spec: `models.OrderList`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OrderList {
     /// Required.
     pub orders: ::std::vec::Vec<crate::models::Order>,
@@ -216,13 +239,17 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderList {
 }
 
 /// Spec: `models.ErrorBody`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ErrorBody {
     /// A message, or messages by field.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub errors: ::std::option::Option<::accord_runtime::serde_json::Value>,
 }
 
@@ -272,31 +299,17 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBody {
 /// Filter orders by their status (default `open`).
 ///
 /// Spec: inline schema at `endpoints.list_orders.query.status`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListOrdersStatus {
     /// `open`
-    #[serde(rename = "open")]
     Open,
     /// `closed`
-    #[serde(rename = "closed")]
     Closed,
     /// `cancelled`
-    #[serde(rename = "cancelled")]
     Cancelled,
     /// `any`
-    #[serde(rename = "any")]
     Any,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -316,5 +329,32 @@ impl ListOrdersStatus {
 impl ::std::fmt::Display for ListOrdersStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl ::accord_runtime::serde::Serialize for ListOrdersStatus {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde-all")]
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListOrdersStatus {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "open" => ListOrdersStatus::Open,
+                "closed" => ListOrdersStatus::Closed,
+                "cancelled" => ListOrdersStatus::Cancelled,
+                "any" => ListOrdersStatus::Any,
+                _ => ListOrdersStatus::Unknown(text.to_owned()),
+            },
+        )
     }
 }

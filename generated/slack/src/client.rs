@@ -521,34 +521,37 @@ impl<'a> PostMessageRequest<'a> {
     /// Errors: `CHANNEL_NOT_FOUND` (retry: never), `NOT_IN_CHANNEL` (retry: never), `IS_ARCHIVED` (retry: never), `MSG_TOO_LONG` (retry: never), `NO_TEXT` (retry: never), `INVALID_ARGUMENTS` (retry: never), `NOT_AUTHED` (retry: never), `INVALID_AUTH` (retry: never), `MISSING_SCOPE` (retry: never), `INTERNAL_ERROR` (retry: backoff), `RATELIMITED` (retry: after_header).
     /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): connection failures with exponential backoff; `RATELIMITED` after the `Retry-After` delay. POST is not idempotent and the endpoint declares no idempotency key, so 5xx errors, timeouts and resets are not retried.
     /// Rate limit: 1/second (burst 1, this endpoint's); enforced client-side: a request waits for a token rather than fail.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::models::PostMessageResponse,
-        crate::errors::Error,
-    > {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::PostMessageResponse,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response_checked::<crate::models::PostMessageResponse>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::PostMessageResponse>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response_checked::<crate::models::PostMessageResponse>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::PostMessageResponse>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response_checked::<crate::models::PostMessageResponse>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -626,31 +629,37 @@ impl<'a> ListConversationsRequest<'a> {
     /// Rate limit: 20/minute (burst 20, this endpoint's); enforced client-side: a request waits for a token rather than fail.
     /// Paginated by cursor: the next cursor (`/response_metadata/next_cursor`) goes in `cursor`.
     /// `.pages()` streams every page and `.stream()` every item.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::ConversationList, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ConversationList,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response_checked::<crate::models::ConversationList>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::ConversationList>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response_checked::<crate::models::ConversationList>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::ConversationList>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response_checked::<crate::models::ConversationList>,
+        )
     }
 
     /// How this endpoint pages (spec `pagination`).

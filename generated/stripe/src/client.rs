@@ -547,31 +547,34 @@ impl<'a> CreateCustomerRequest<'a> {
     /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `CONFLICT`, `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff. Every attempt carries the same `Idempotency-Key` (a UUID v4 is added when none is set), so a retried POST cannot act twice.
     /// Idempotency key: `Idempotency-Key`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes.
     /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::Customer, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Customer, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Customer>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::Customer>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::Customer>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::Customer>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Customer>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -618,34 +621,37 @@ impl<'a> RetrieveCustomerRequest<'a> {
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
     /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
     /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::models::CustomerOrDeletedCustomer,
-        crate::errors::Error,
-    > {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::CustomerOrDeletedCustomer,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::CustomerOrDeletedCustomer>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::CustomerOrDeletedCustomer>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::CustomerOrDeletedCustomer>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::CustomerOrDeletedCustomer>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::CustomerOrDeletedCustomer>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -704,31 +710,34 @@ impl<'a> UpdateCustomerRequest<'a> {
     /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `CONFLICT`, `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff. Every attempt carries the same `Idempotency-Key` (a UUID v4 is added when none is set), so a retried POST cannot act twice.
     /// Idempotency key: `Idempotency-Key`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes.
     /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::Customer, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Customer, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Customer>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::Customer>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::Customer>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::Customer>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Customer>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -776,31 +785,37 @@ impl<'a> DeleteCustomerRequest<'a> {
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
     /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
     /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::DeletedCustomer, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::DeletedCustomer,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::DeletedCustomer>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::DeletedCustomer>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::DeletedCustomer>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::DeletedCustomer>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::DeletedCustomer>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -893,31 +908,34 @@ impl<'a> ListCustomersRequest<'a> {
     /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     /// Paginated by cursor: the next cursor (`/id`) goes in `starting_after`.
     /// `.pages()` streams every page and `.stream()` every item.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::CustomerList, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::CustomerList, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::CustomerList>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::CustomerList>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::CustomerList>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::CustomerList>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::CustomerList>,
+        )
     }
 
     /// How this endpoint pages (spec `pagination`).
@@ -1021,31 +1039,37 @@ impl<'a> CreatePaymentIntentRequest<'a> {
     /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `CONFLICT`, `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff. Every attempt carries the same `Idempotency-Key` (a UUID v4 is added when none is set), so a retried POST cannot act twice.
     /// Idempotency key: `Idempotency-Key`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes.
     /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::PaymentIntent, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::PaymentIntent,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::PaymentIntent>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::PaymentIntent>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::PaymentIntent>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::PaymentIntent>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::PaymentIntent>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -1100,31 +1124,37 @@ impl<'a> RetrievePaymentIntentRequest<'a> {
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `SERVER_ERROR` (retry: backoff).
     /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
     /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::PaymentIntent, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::PaymentIntent,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::PaymentIntent>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::PaymentIntent>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::PaymentIntent>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::PaymentIntent>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::PaymentIntent>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -1186,31 +1216,37 @@ impl<'a> ConfirmPaymentIntentRequest<'a> {
     /// Retried up to 3 attempts in all (500 ms to 5 s backoff, ×2, equal jitter): `CONFLICT`, `TOO_MANY_REQUESTS`, `SERVER_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff. Every attempt carries the same `Idempotency-Key` (a UUID v4 is added when none is set), so a retried POST cannot act twice.
     /// Idempotency key: `Idempotency-Key`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes.
     /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::PaymentIntent, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::PaymentIntent,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::PaymentIntent>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::PaymentIntent>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::PaymentIntent>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::PaymentIntent>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::PaymentIntent>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -1299,31 +1335,37 @@ impl<'a> ListPaymentIntentsRequest<'a> {
     /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     /// Paginated by cursor: the next cursor (`/id`) goes in `starting_after`.
     /// `.pages()` streams every page and `.stream()` every item.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::PaymentIntentList, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::PaymentIntentList,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::PaymentIntentList>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::PaymentIntentList>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::PaymentIntentList>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::PaymentIntentList>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::PaymentIntentList>,
+        )
     }
 
     /// How this endpoint pages (spec `pagination`).

@@ -5,22 +5,11 @@
 /// String representing the object's type.
 ///
 /// Spec: inline schema at `models.Customer.properties.object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerObject {
     /// `customer`
-    #[serde(rename = "customer")]
     Customer,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -40,31 +29,42 @@ impl ::std::fmt::Display for CustomerObject {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for CustomerObject {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerObject {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "customer" => CustomerObject::Customer,
+                _ => CustomerObject::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Describes the customer's tax exemption status. One of `none`, `exempt`, or `reverse`.
 ///
 /// Spec: inline schema at `models.Customer.properties.tax_exempt`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerTaxExempt {
     /// `exempt`
-    #[serde(rename = "exempt")]
     Exempt,
     /// `none`
-    #[serde(rename = "none")]
     None,
     /// `reverse`
-    #[serde(rename = "reverse")]
     Reverse,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -86,11 +86,38 @@ impl ::std::fmt::Display for CustomerTaxExempt {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for CustomerTaxExempt {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerTaxExempt {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "exempt" => CustomerTaxExempt::Exempt,
+                "none" => CustomerTaxExempt::None,
+                "reverse" => CustomerTaxExempt::Reverse,
+                _ => CustomerTaxExempt::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// This object represents a customer of your business. It lets you create recurring charges and track payments that belong to the same customer.
 ///
 /// Spec: `models.Customer`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Customer {
     /// Unique identifier for the object.
     ///
@@ -103,16 +130,22 @@ pub struct Customer {
     /// The customer's address.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub address: ::std::option::Option<::std::option::Option<crate::models::Address>>,
     /// Current balance, if any, being stored on the customer.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub balance: ::std::option::Option<i64>,
     /// Time at which the object was created.
     ///
@@ -123,19 +156,25 @@ pub struct Customer {
     /// Three-letter [ISO code for the currency](https://stripe.com/docs/currencies) the customer can be charged in for recurring billing purposes.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub currency: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// ID of the default payment source for the customer.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub default_source: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -143,44 +182,59 @@ pub struct Customer {
     /// When the customer's latest invoice is billed by charging automatically, `delinquent` is `true` if the invoice's latest charge failed.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub delinquent: ::std::option::Option<::std::option::Option<bool>>,
     /// An arbitrary string attached to the object.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The customer's email address.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub email: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The current multi-currency balances, if any, being stored on the customer.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub invoice_credit_balance: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, i64>,
     >,
     /// The prefix for the customer used to generate unique invoice numbers.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub invoice_prefix: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -192,40 +246,55 @@ pub struct Customer {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// The customer's full name or business name.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub name: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The suffix of the customer's next invoice number, e.g., 0001.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub next_invoice_sequence: ::std::option::Option<i64>,
     /// The customer's phone number.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub phone: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The customer's preferred locales (languages), ordered by preference.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub preferred_locales: ::std::option::Option<
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -233,10 +302,13 @@ pub struct Customer {
     /// Describes the customer's tax exemption status. One of `none`, `exempt`, or `reverse`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub tax_exempt: ::std::option::Option<
         ::std::option::Option<crate::models::CustomerTaxExempt>,
@@ -244,10 +316,13 @@ pub struct Customer {
     /// ID of the test clock this customer belongs to.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub test_clock: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
@@ -499,8 +574,9 @@ pub type DeletedCustomerObject = crate::models::CustomerObject;
 /// A deleted customer: what DELETE /v1/customers/{customer} returns.
 ///
 /// Spec: `models.DeletedCustomer`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct DeletedCustomer {
     /// Always true for a deleted object
     ///
@@ -582,13 +658,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for DeletedCustomer {
 /// A Customer, or a DeletedCustomer when the customer has been deleted.
 ///
 /// Spec: `models.CustomerOrDeletedCustomer`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[derive(::accord_runtime::serde::Deserialize)]
 #[serde(crate = "::accord_runtime::serde")]
 #[serde(untagged)]
 pub enum CustomerOrDeletedCustomer {
@@ -601,22 +673,11 @@ pub enum CustomerOrDeletedCustomer {
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
 ///
 /// Spec: inline schema at `models.CustomerList.properties.object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerListObject {
     /// `list`
-    #[serde(rename = "list")]
     List,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -636,9 +697,34 @@ impl ::std::fmt::Display for CustomerListObject {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for CustomerListObject {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerListObject {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "list" => CustomerListObject::List,
+                _ => CustomerListObject::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Spec: `models.CustomerList`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct CustomerList {
     /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
     ///
@@ -732,61 +818,80 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerList {
 }
 
 /// Spec: `models.Address`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Address {
     /// City, district, suburb, town, or village.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub city: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub country: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Address line 1 (e.g., street, PO Box, or company name).
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub line1: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Address line 2 (e.g., apartment, suite, unit, or building).
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub line2: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// ZIP or postal code.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub postal_code: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// State, county, province, or region.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub state: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
@@ -885,7 +990,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Address {
 }
 
 /// Spec: `models.AddressParams`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct AddressParams {
     /// Optional.
@@ -908,6 +1014,7 @@ pub struct AddressParams {
     pub state: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for AddressParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1004,31 +1111,17 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AddressParams {
 /// The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
 ///
 /// Spec: inline schema at `models.CreateCustomerParams.properties.tax_exempt`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateCustomerParamsTaxExempt {
     /// ``
-    #[serde(rename = "")]
     Value,
     /// `exempt`
-    #[serde(rename = "exempt")]
     Exempt,
     /// `none`
-    #[serde(rename = "none")]
     None,
     /// `reverse`
-    #[serde(rename = "reverse")]
     Reverse,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1051,8 +1144,36 @@ impl ::std::fmt::Display for CreateCustomerParamsTaxExempt {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for CreateCustomerParamsTaxExempt {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde-all")]
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParamsTaxExempt {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "" => CreateCustomerParamsTaxExempt::Value,
+                "exempt" => CreateCustomerParamsTaxExempt::Exempt,
+                "none" => CreateCustomerParamsTaxExempt::None,
+                "reverse" => CreateCustomerParamsTaxExempt::Reverse,
+                _ => CreateCustomerParamsTaxExempt::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Spec: `models.CreateCustomerParams`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct CreateCustomerParams {
     /// The customer's address.
@@ -1139,6 +1260,7 @@ pub struct CreateCustomerParams {
     pub test_clock: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1339,7 +1461,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParams {
 /// Spec: inline schema at `models.UpdateCustomerParams.properties.tax_exempt`.
 pub type UpdateCustomerParamsTaxExempt = crate::models::CreateCustomerParamsTaxExempt;
 /// Spec: `models.UpdateCustomerParams`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct UpdateCustomerParams {
     /// The customer's address.
@@ -1446,6 +1569,7 @@ pub struct UpdateCustomerParams {
     pub tax_exempt: ::std::option::Option<crate::models::UpdateCustomerParamsTaxExempt>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateCustomerParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1668,22 +1792,11 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateCustomerParams {
 /// String representing the object's type.
 ///
 /// Spec: inline schema at `models.PaymentIntent.properties.object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentIntentObject {
     /// `payment_intent`
-    #[serde(rename = "payment_intent")]
     PaymentIntent,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1703,43 +1816,50 @@ impl ::std::fmt::Display for PaymentIntentObject {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for PaymentIntentObject {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentObject {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "payment_intent" => PaymentIntentObject::PaymentIntent,
+                _ => PaymentIntentObject::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Reason for cancellation of this PaymentIntent, either user-provided (`duplicate`, `fraudulent`, `requested_by_customer`, or `abandoned`) or generated by Stripe internally (`failed_invoice`, `void_invoice`, or `automatic`).
 ///
 /// Spec: inline schema at `models.PaymentIntent.properties.cancellation_reason`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentIntentCancellationReason {
     /// `abandoned`
-    #[serde(rename = "abandoned")]
     Abandoned,
     /// `automatic`
-    #[serde(rename = "automatic")]
     Automatic,
     /// `duplicate`
-    #[serde(rename = "duplicate")]
     Duplicate,
     /// `failed_invoice`
-    #[serde(rename = "failed_invoice")]
     FailedInvoice,
     /// `fraudulent`
-    #[serde(rename = "fraudulent")]
     Fraudulent,
     /// `requested_by_customer`
-    #[serde(rename = "requested_by_customer")]
     RequestedByCustomer,
     /// `void_invoice`
-    #[serde(rename = "void_invoice")]
     VoidInvoice,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1767,31 +1887,50 @@ impl ::std::fmt::Display for PaymentIntentCancellationReason {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for PaymentIntentCancellationReason {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentCancellationReason {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "abandoned" => PaymentIntentCancellationReason::Abandoned,
+                "automatic" => PaymentIntentCancellationReason::Automatic,
+                "duplicate" => PaymentIntentCancellationReason::Duplicate,
+                "failed_invoice" => PaymentIntentCancellationReason::FailedInvoice,
+                "fraudulent" => PaymentIntentCancellationReason::Fraudulent,
+                "requested_by_customer" => {
+                    PaymentIntentCancellationReason::RequestedByCustomer
+                }
+                "void_invoice" => PaymentIntentCancellationReason::VoidInvoice,
+                _ => PaymentIntentCancellationReason::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Controls when the funds will be captured from the customer's account.
 ///
 /// Spec: inline schema at `models.PaymentIntent.properties.capture_method`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentIntentCaptureMethod {
     /// `automatic`
-    #[serde(rename = "automatic")]
     Automatic,
     /// `automatic_async`
-    #[serde(rename = "automatic_async")]
     AutomaticAsync,
     /// `manual`
-    #[serde(rename = "manual")]
     Manual,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1813,26 +1952,39 @@ impl ::std::fmt::Display for PaymentIntentCaptureMethod {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for PaymentIntentCaptureMethod {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentCaptureMethod {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "automatic" => PaymentIntentCaptureMethod::Automatic,
+                "automatic_async" => PaymentIntentCaptureMethod::AutomaticAsync,
+                "manual" => PaymentIntentCaptureMethod::Manual,
+                _ => PaymentIntentCaptureMethod::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Spec: inline schema at `models.PaymentIntent.properties.confirmation_method`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentIntentConfirmationMethod {
     /// `automatic`
-    #[serde(rename = "automatic")]
     Automatic,
     /// `manual`
-    #[serde(rename = "manual")]
     Manual,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1853,28 +2005,40 @@ impl ::std::fmt::Display for PaymentIntentConfirmationMethod {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for PaymentIntentConfirmationMethod {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentConfirmationMethod {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "automatic" => PaymentIntentConfirmationMethod::Automatic,
+                "manual" => PaymentIntentConfirmationMethod::Manual,
+                _ => PaymentIntentConfirmationMethod::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
 /// Spec: inline schema at `models.PaymentIntent.properties.setup_future_usage`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentIntentSetupFutureUsage {
     /// `off_session`
-    #[serde(rename = "off_session")]
     OffSession,
     /// `on_session`
-    #[serde(rename = "on_session")]
     OnSession,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1895,43 +2059,50 @@ impl ::std::fmt::Display for PaymentIntentSetupFutureUsage {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for PaymentIntentSetupFutureUsage {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentSetupFutureUsage {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "off_session" => PaymentIntentSetupFutureUsage::OffSession,
+                "on_session" => PaymentIntentSetupFutureUsage::OnSession,
+                _ => PaymentIntentSetupFutureUsage::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Status of this PaymentIntent, one of `requires_payment_method`, `requires_confirmation`, `requires_action`, `processing`, `requires_capture`, `canceled`, or `succeeded`.
 ///
 /// Spec: inline schema at `models.PaymentIntent.properties.status`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentIntentStatus {
     /// `canceled`
-    #[serde(rename = "canceled")]
     Canceled,
     /// `processing`
-    #[serde(rename = "processing")]
     Processing,
     /// `requires_action`
-    #[serde(rename = "requires_action")]
     RequiresAction,
     /// `requires_capture`
-    #[serde(rename = "requires_capture")]
     RequiresCapture,
     /// `requires_confirmation`
-    #[serde(rename = "requires_confirmation")]
     RequiresConfirmation,
     /// `requires_payment_method`
-    #[serde(rename = "requires_payment_method")]
     RequiresPaymentMethod,
     /// `succeeded`
-    #[serde(rename = "succeeded")]
     Succeeded,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1957,11 +2128,42 @@ impl ::std::fmt::Display for PaymentIntentStatus {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for PaymentIntentStatus {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentStatus {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "canceled" => PaymentIntentStatus::Canceled,
+                "processing" => PaymentIntentStatus::Processing,
+                "requires_action" => PaymentIntentStatus::RequiresAction,
+                "requires_capture" => PaymentIntentStatus::RequiresCapture,
+                "requires_confirmation" => PaymentIntentStatus::RequiresConfirmation,
+                "requires_payment_method" => PaymentIntentStatus::RequiresPaymentMethod,
+                "succeeded" => PaymentIntentStatus::Succeeded,
+                _ => PaymentIntentStatus::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// A PaymentIntent guides you through the process of collecting a payment from your customer.
 ///
 /// Spec: `models.PaymentIntent`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct PaymentIntent {
     /// Unique identifier for the object.
     ///
@@ -1978,38 +2180,53 @@ pub struct PaymentIntent {
     /// Amount that can be captured from this PaymentIntent.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub amount_capturable: ::std::option::Option<i64>,
     /// Amount that was collected by this PaymentIntent.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub amount_received: ::std::option::Option<i64>,
     /// ID of the Connect application that created the PaymentIntent.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub application: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub application_fee_amount: ::std::option::Option<::std::option::Option<i64>>,
     /// Settings to configure compatible payment methods from the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods)
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub automatic_payment_methods: ::std::option::Option<
         ::std::option::Option<crate::models::AutomaticPaymentMethods>,
@@ -2019,19 +2236,25 @@ pub struct PaymentIntent {
     /// Constraints: format `unix-time`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub canceled_at: ::std::option::Option<::std::option::Option<i64>>,
     /// Reason for cancellation of this PaymentIntent, either user-provided (`duplicate`, `fraudulent`, `requested_by_customer`, or `abandoned`) or generated by Stripe internally (`failed_invoice`, `void_invoice`, or `automatic`).
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub cancellation_reason: ::std::option::Option<
         ::std::option::Option<crate::models::PaymentIntentCancellationReason>,
@@ -2043,10 +2266,13 @@ pub struct PaymentIntent {
     /// The client secret of this PaymentIntent. Used for client-side retrieval using a publishable key.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub client_secret: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -2066,37 +2292,49 @@ pub struct PaymentIntent {
     /// ID of the Customer this PaymentIntent belongs to, if one exists.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub customer: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// An arbitrary string attached to the object.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// ID of the invoice that created this PaymentIntent, if it exists.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub invoice: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The payment error encountered in the previous PaymentIntent confirmation.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub last_payment_error: ::std::option::Option<
         ::std::option::Option<crate::models::ApiErrors>,
@@ -2104,10 +2342,13 @@ pub struct PaymentIntent {
     /// The latest charge created by this payment intent.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub latest_charge: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -2119,17 +2360,23 @@ pub struct PaymentIntent {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// The account (if any) for which the funds of the PaymentIntent are intended.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub on_behalf_of: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -2137,10 +2384,13 @@ pub struct PaymentIntent {
     /// ID of the payment method used in this PaymentIntent.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub payment_method: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -2152,10 +2402,13 @@ pub struct PaymentIntent {
     /// Email address that the receipt for the resulting payment will be sent to.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub receipt_email: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -2163,19 +2416,25 @@ pub struct PaymentIntent {
     /// ID of the review associated with this PaymentIntent, if any.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub review: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub setup_future_usage: ::std::option::Option<
         ::std::option::Option<crate::models::PaymentIntentSetupFutureUsage>,
@@ -2183,10 +2442,13 @@ pub struct PaymentIntent {
     /// For non-card charges, you can use this value as the complete description that appears on your customers’ statements.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub statement_descriptor: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -2194,10 +2456,13 @@ pub struct PaymentIntent {
     /// Provides information about a card payment that customers see on their statements.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub statement_descriptor_suffix: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -2209,10 +2474,13 @@ pub struct PaymentIntent {
     /// A string that identifies the resulting payment as part of a group.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub transfer_group: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -2600,25 +2868,13 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntent {
 /// Controls whether this PaymentIntent will accept redirect-based payment methods.
 ///
 /// Spec: inline schema at `models.AutomaticPaymentMethods.properties.allow_redirects`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AutomaticPaymentMethodsAllowRedirects {
     /// `always`
-    #[serde(rename = "always")]
     Always,
     /// `never`
-    #[serde(rename = "never")]
     Never,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -2639,14 +2895,43 @@ impl ::std::fmt::Display for AutomaticPaymentMethodsAllowRedirects {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for AutomaticPaymentMethodsAllowRedirects {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de>
+for AutomaticPaymentMethodsAllowRedirects {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "always" => AutomaticPaymentMethodsAllowRedirects::Always,
+                "never" => AutomaticPaymentMethodsAllowRedirects::Never,
+                _ => AutomaticPaymentMethodsAllowRedirects::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Spec: `models.AutomaticPaymentMethods`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct AutomaticPaymentMethods {
     /// Controls whether this PaymentIntent will accept redirect-based payment methods.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub allow_redirects: ::std::option::Option<
         crate::models::AutomaticPaymentMethodsAllowRedirects,
     >,
@@ -2714,8 +2999,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethods 
 /// Spec: inline schema at `models.PaymentIntentList.properties.object`.
 pub type PaymentIntentListObject = crate::models::CustomerListObject;
 /// Spec: `models.PaymentIntentList`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct PaymentIntentList {
     /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
     ///
@@ -2813,7 +3099,8 @@ pub type AutomaticPaymentMethodsParamsAllowRedirects = crate::models::AutomaticP
 /// When enabled, this PaymentIntent will accept payment methods that you have enabled in the Dashboard and are compatible with this PaymentIntent's other parameters.
 ///
 /// Spec: `models.AutomaticPaymentMethodsParams`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct AutomaticPaymentMethodsParams {
     /// Optional.
@@ -2825,6 +3112,7 @@ pub struct AutomaticPaymentMethodsParams {
     pub enabled: bool,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethodsParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2881,7 +3169,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethodsP
 /// Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
 ///
 /// Spec: `models.RadarOptionsParams`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct RadarOptionsParams {
     /// Optional.
@@ -2889,6 +3178,7 @@ pub struct RadarOptionsParams {
     pub session: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for RadarOptionsParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -2935,7 +3225,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for RadarOptionsParams {
 /// The parameters used to automatically create a Transfer when the payment succeeds.
 ///
 /// Spec: `models.TransferDataParams`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct TransferDataParams {
     /// Optional.
@@ -2945,6 +3236,7 @@ pub struct TransferDataParams {
     pub destination: ::std::string::String,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for TransferDataParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3008,25 +3300,13 @@ pub type CreatePaymentIntentParamsCaptureMethod = crate::models::PaymentIntentCa
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.confirmation_method`.
 pub type CreatePaymentIntentParamsConfirmationMethod = crate::models::PaymentIntentConfirmationMethod;
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.off_session.one_of[1]`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreatePaymentIntentParamsOffSessionVariant2 {
     /// `one_off`
-    #[serde(rename = "one_off")]
     OneOff,
     /// `recurring`
-    #[serde(rename = "recurring")]
     Recurring,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -3047,16 +3327,40 @@ impl ::std::fmt::Display for CreatePaymentIntentParamsOffSessionVariant2 {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for CreatePaymentIntentParamsOffSessionVariant2 {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde-all")]
+impl<'de> ::accord_runtime::serde::Deserialize<'de>
+for CreatePaymentIntentParamsOffSessionVariant2 {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "one_off" => CreatePaymentIntentParamsOffSessionVariant2::OneOff,
+                "recurring" => CreatePaymentIntentParamsOffSessionVariant2::Recurring,
+                _ => {
+                    CreatePaymentIntentParamsOffSessionVariant2::Unknown(text.to_owned())
+                }
+            },
+        )
+    }
+}
+
 /// Set to `true` to indicate that the customer is not in your checkout flow during this payment attempt, and therefore is unable to authenticate.
 ///
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.off_session`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Deserialize))]
 #[serde(crate = "::accord_runtime::serde")]
 #[serde(untagged)]
 pub enum CreatePaymentIntentParamsOffSession {
@@ -3071,7 +3375,8 @@ pub enum CreatePaymentIntentParamsOffSession {
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.setup_future_usage`.
 pub type CreatePaymentIntentParamsSetupFutureUsage = crate::models::PaymentIntentSetupFutureUsage;
 /// Spec: `models.CreatePaymentIntentParams`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct CreatePaymentIntentParams {
     /// Amount intended to be collected by this PaymentIntent. A positive integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency).
@@ -3217,6 +3522,7 @@ pub struct CreatePaymentIntentParams {
     pub use_stripe_sdk: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreatePaymentIntentParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3525,28 +3831,15 @@ pub type ConfirmPaymentIntentParamsOffSession = crate::models::CreatePaymentInte
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.setup_future_usage`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConfirmPaymentIntentParamsSetupFutureUsage {
     /// ``
-    #[serde(rename = "")]
     Value,
     /// `off_session`
-    #[serde(rename = "off_session")]
     OffSession,
     /// `on_session`
-    #[serde(rename = "on_session")]
     OnSession,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -3568,8 +3861,36 @@ impl ::std::fmt::Display for ConfirmPaymentIntentParamsSetupFutureUsage {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for ConfirmPaymentIntentParamsSetupFutureUsage {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde-all")]
+impl<'de> ::accord_runtime::serde::Deserialize<'de>
+for ConfirmPaymentIntentParamsSetupFutureUsage {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "" => ConfirmPaymentIntentParamsSetupFutureUsage::Value,
+                "off_session" => ConfirmPaymentIntentParamsSetupFutureUsage::OffSession,
+                "on_session" => ConfirmPaymentIntentParamsSetupFutureUsage::OnSession,
+                _ => ConfirmPaymentIntentParamsSetupFutureUsage::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Spec: `models.ConfirmPaymentIntentParams`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct ConfirmPaymentIntentParams {
     /// Controls when the funds will be captured from the customer's account.
@@ -3642,6 +3963,7 @@ pub struct ConfirmPaymentIntentParams {
     pub use_stripe_sdk: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ConfirmPaymentIntentParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3802,8 +4124,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ConfirmPaymentIntentPara
 /// An error response from the Stripe API
 ///
 /// Spec: `models.Error`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Error2 {
     /// Required.
     pub error: crate::models::ApiErrors,
@@ -3855,31 +4178,17 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Error2 {
 /// The type of error returned. One of `api_error`, `card_error`, `idempotency_error`, or `invalid_request_error`
 ///
 /// Spec: inline schema at `models.ApiErrors.properties.type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ApiErrorsType {
     /// `api_error`
-    #[serde(rename = "api_error")]
     ApiError,
     /// `card_error`
-    #[serde(rename = "card_error")]
     CardError,
     /// `idempotency_error`
-    #[serde(rename = "idempotency_error")]
     IdempotencyError,
     /// `invalid_request_error`
-    #[serde(rename = "invalid_request_error")]
     InvalidRequestError,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -3902,51 +4211,103 @@ impl ::std::fmt::Display for ApiErrorsType {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ApiErrorsType {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApiErrorsType {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "api_error" => ApiErrorsType::ApiError,
+                "card_error" => ApiErrorsType::CardError,
+                "idempotency_error" => ApiErrorsType::IdempotencyError,
+                "invalid_request_error" => ApiErrorsType::InvalidRequestError,
+                _ => ApiErrorsType::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Spec: `models.ApiErrors`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ApiErrors {
     /// For card errors, the ID of the failed charge.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub charge: ::std::option::Option<::std::string::String>,
     /// For some errors that could be handled programmatically, a short string indicating the [error code](https://stripe.com/docs/error-codes) reported.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub code: ::std::option::Option<::std::string::String>,
     /// For card errors resulting from a card issuer decline, a short string indicating the [card issuer's reason for the decline](https://stripe.com/docs/declines#issuer-declines) if they provide one.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub decline_code: ::std::option::Option<::std::string::String>,
     /// A URL to more information about the [error code](https://stripe.com/docs/error-codes) reported.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub doc_url: ::std::option::Option<::std::string::String>,
     /// A human-readable message providing more details about the error. For card errors, these messages can be shown to your users.
     ///
     /// Constraints: max length 40000.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// If the error is parameter-specific, the parameter related to the error.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub param: ::std::option::Option<::std::string::String>,
     /// If the error is specific to the type of payment method, the payment method type that had a problem.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub payment_method_type: ::std::option::Option<::std::string::String>,
     /// A URL to the request log entry in your dashboard.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub request_log_url: ::std::option::Option<::std::string::String>,
     /// The type of error returned. One of `api_error`, `card_error`, `idempotency_error`, or `invalid_request_error`
     ///
@@ -4080,22 +4441,11 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApiErrors {
 /// String representing the object's type.
 ///
 /// Spec: inline schema at `models.PaymentIntentEvent.properties.object`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PaymentIntentEventObject {
     /// `event`
-    #[serde(rename = "event")]
     Event,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -4115,11 +4465,36 @@ impl ::std::fmt::Display for PaymentIntentEventObject {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for PaymentIntentEventObject {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentEventObject {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "event" => PaymentIntentEventObject::Event,
+                _ => PaymentIntentEventObject::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Events are our way of letting you know when something interesting happens in your account. For `payment_intent.*` events, `data.object` is a PaymentIntent.
 ///
 /// Spec: `models.PaymentIntentEvent`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct PaymentIntentEvent {
     /// Unique identifier for the object.
     ///
@@ -4132,15 +4507,21 @@ pub struct PaymentIntentEvent {
     /// The connected account that originated the event.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub account: ::std::option::Option<::std::string::String>,
     /// The Stripe API version used to render `data`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub api_version: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Time at which the object was created.
@@ -4162,10 +4543,13 @@ pub struct PaymentIntentEvent {
     /// Information on the API request that instigated the event.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub request: ::std::option::Option<
         ::std::option::Option<crate::models::EventRequest>,
@@ -4313,8 +4697,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentEvent {
 }
 
 /// Spec: `models.PaymentIntentEventData`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct PaymentIntentEventData {
     /// Object containing the API resource relevant to the event.
     ///
@@ -4323,7 +4708,10 @@ pub struct PaymentIntentEventData {
     /// Object containing the names of the updated attributes and their values prior to the event (only included in events of type `*.updated`).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub previous_attributes: ::std::option::Option<::accord_runtime::serde_json::Value>,
 }
 
@@ -4387,8 +4775,9 @@ pub type CustomerEventObject = crate::models::PaymentIntentEventObject;
 /// Events are our way of letting you know when something interesting happens in your account. For `customer.*` events, `data.object` is a Customer.
 ///
 /// Spec: `models.CustomerEvent`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct CustomerEvent {
     /// Unique identifier for the object.
     ///
@@ -4401,15 +4790,21 @@ pub struct CustomerEvent {
     /// The connected account that originated the event.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub account: ::std::option::Option<::std::string::String>,
     /// The Stripe API version used to render `data`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub api_version: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Time at which the object was created.
@@ -4431,10 +4826,13 @@ pub struct CustomerEvent {
     /// Information on the API request that instigated the event.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub request: ::std::option::Option<
         ::std::option::Option<crate::models::EventRequest>,
@@ -4582,8 +4980,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerEvent {
 }
 
 /// Spec: `models.CustomerEventData`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct CustomerEventData {
     /// Object containing the API resource relevant to the event.
     ///
@@ -4592,7 +4991,10 @@ pub struct CustomerEventData {
     /// Object containing the names of the updated attributes and their values prior to the event (only included in events of type `*.updated`).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub previous_attributes: ::std::option::Option<::accord_runtime::serde_json::Value>,
 }
 
@@ -4650,25 +5052,32 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerEventData {
 }
 
 /// Spec: `models.EventRequest`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct EventRequest {
     /// ID of the API request that caused the event. If null, the event was automatic (e.g., Stripe's automatic subscription handling).
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub id: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The idempotency key transmitted during the request, if any.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub idempotency_key: ::std::option::Option<
         ::std::option::Option<::std::string::String>,

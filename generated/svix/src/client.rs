@@ -514,34 +514,37 @@ impl<'a> ListApplicationsRequest<'a> {
     /// Not retried: the spec declares no `retry` policy.
     /// Paginated by cursor: the next cursor (`/iterator`) goes in `iterator`.
     /// `.pages()` streams every page and `.stream()` every item.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::models::ListResponseApplicationOut,
-        crate::errors::Error,
-    > {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ListResponseApplicationOut,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::ListResponseApplicationOut>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::ListResponseApplicationOut>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::ListResponseApplicationOut>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::ListResponseApplicationOut>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::ListResponseApplicationOut>,
+        )
     }
 
     /// How this endpoint pages (spec `pagination`).
@@ -661,31 +664,37 @@ impl<'a> CreateApplicationRequest<'a> {
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `CONFLICT` (retry: never), `VALIDATION_ERROR` (retry: never), `TOO_MANY_REQUESTS` (retry: after_header).
     /// Not retried: the spec declares no `retry` policy.
     /// Idempotency key: `idempotency-key`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::ApplicationOut, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ApplicationOut,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::ApplicationOut>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::ApplicationOut>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::ApplicationOut>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::ApplicationOut>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::ApplicationOut>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -730,31 +739,37 @@ impl<'a> GetApplicationRequest<'a> {
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `CONFLICT` (retry: never), `VALIDATION_ERROR` (retry: never), `TOO_MANY_REQUESTS` (retry: after_header).
     /// Not retried: the spec declares no `retry` policy.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::ApplicationOut, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ApplicationOut,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::ApplicationOut>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::ApplicationOut>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::ApplicationOut>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::ApplicationOut>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::ApplicationOut>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -792,26 +807,34 @@ impl<'a> DeleteApplicationRequest<'a> {
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `CONFLICT` (retry: never), `VALIDATION_ERROR` (retry: never), `TOO_MANY_REQUESTS` (retry: after_header).
     /// Not retried: the spec declares no `retry` policy.
-    pub async fn send(self) -> ::std::result::Result<(), crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<()>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<::accord_runtime::Response<()>, crate::errors::Error> {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<()>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<()>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<()>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -868,31 +891,34 @@ impl<'a> CreateMessageRequest<'a> {
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `CONFLICT` (retry: never), `PAYLOAD_TOO_LARGE` (retry: never), `VALIDATION_ERROR` (retry: never), `TOO_MANY_REQUESTS` (retry: after_header).
     /// Not retried: the spec declares no `retry` policy.
     /// Idempotency key: `idempotency-key`; set your own with `.idempotency_key(…)` to make a repeated call safe across processes.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::MessageOut, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::MessageOut, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::MessageOut>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::MessageOut>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::MessageOut>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::MessageOut>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::MessageOut>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -969,34 +995,37 @@ impl<'a> ListEndpointsRequest<'a> {
     /// Not retried: the spec declares no `retry` policy.
     /// Paginated by cursor: the next cursor (`/iterator`) goes in `iterator`.
     /// `.pages()` streams every page and `.stream()` every item.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::models::ListResponseEndpointOut,
-        crate::errors::Error,
-    > {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ListResponseEndpointOut,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::ListResponseEndpointOut>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::ListResponseEndpointOut>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::ListResponseEndpointOut>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::ListResponseEndpointOut>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::ListResponseEndpointOut>,
+        )
     }
 
     /// How this endpoint pages (spec `pagination`).
@@ -1081,31 +1110,37 @@ impl<'a> GetEndpointSecretRequest<'a> {
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `CONFLICT` (retry: never), `VALIDATION_ERROR` (retry: never), `TOO_MANY_REQUESTS` (retry: after_header).
     /// Not retried: the spec declares no `retry` policy.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::EndpointSecretOut, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::EndpointSecretOut,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::EndpointSecretOut>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::EndpointSecretOut>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::EndpointSecretOut>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::EndpointSecretOut>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::EndpointSecretOut>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.

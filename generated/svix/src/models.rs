@@ -5,25 +5,13 @@
 /// Defines the ordering in a listing of results.
 ///
 /// Spec: `models.Ordering`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Ordering {
     /// `ascending`
-    #[serde(rename = "ascending")]
     Ascending,
     /// `descending`
-    #[serde(rename = "descending")]
     Descending,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -44,8 +32,34 @@ impl ::std::fmt::Display for Ordering {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for Ordering {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde-all")]
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for Ordering {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "ascending" => Ordering::Ascending,
+                "descending" => Ordering::Descending,
+                _ => Ordering::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Spec: `models.ApplicationIn`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct ApplicationIn {
     /// Application name for human consumption.
@@ -84,6 +98,7 @@ pub struct ApplicationIn {
     >,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApplicationIn {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -158,18 +173,22 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApplicationIn {
 }
 
 /// Spec: `models.ApplicationOut`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ApplicationOut {
     /// Optional unique identifier for the application.
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub uid: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Application name for human consumption.
@@ -181,11 +200,14 @@ pub struct ApplicationOut {
     /// Constraints: format `uint16`, ≥ 0.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "throttleRate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(feature = "serde-all", serde(rename = "throttleRate"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub throttle_rate: ::std::option::Option<::std::option::Option<i64>>,
     /// The Application's ID.
@@ -197,12 +219,12 @@ pub struct ApplicationOut {
     /// Constraints: format `date-time`.
     ///
     /// Required.
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "createdAt"))]
     pub created_at: ::accord_runtime::types::DateTime,
     /// Constraints: format `date-time`.
     ///
     /// Required.
-    #[serde(rename = "updatedAt")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "updatedAt"))]
     pub updated_at: ::accord_runtime::types::DateTime,
     /// Required.
     pub metadata: ::std::collections::BTreeMap<
@@ -321,20 +343,24 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApplicationOut {
 }
 
 /// Spec: `models.ListResponseApplicationOut`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ListResponseApplicationOut {
     /// Required.
     pub data: ::std::vec::Vec<crate::models::ApplicationOut>,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub iterator: ::std::option::Option<::std::string::String>,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "prevIterator")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(feature = "serde-all", serde(rename = "prevIterator"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub prev_iterator: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -417,7 +443,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListResponseApplicationO
 }
 
 /// Spec: `models.MessageIn`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct MessageIn {
     /// Optional unique identifier for the message
@@ -532,6 +559,7 @@ pub struct MessageIn {
     pub payload_retention_hours: ::std::option::Option<::std::option::Option<i64>>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageIn {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -675,19 +703,23 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageIn {
 }
 
 /// Spec: `models.MessageOut`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct MessageOut {
     /// Optional unique identifier for the message
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "eventId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(feature = "serde-all", serde(rename = "eventId"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub event_id: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The event type's name
@@ -695,7 +727,7 @@ pub struct MessageOut {
     /// Constraints: max length 256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Required.
-    #[serde(rename = "eventType")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "eventType"))]
     pub event_type: ::std::string::String,
     /// Required.
     pub payload: ::accord_runtime::serde_json::Value,
@@ -704,10 +736,13 @@ pub struct MessageOut {
     /// Constraints: 1..=10 items.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub channels: ::std::option::Option<
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -723,10 +758,13 @@ pub struct MessageOut {
     /// Required.
     pub timestamp: ::accord_runtime::types::DateTime,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub tags: ::std::option::Option<
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -734,11 +772,14 @@ pub struct MessageOut {
     /// Constraints: format `date-time`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "deliverAt")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(feature = "serde-all", serde(rename = "deliverAt"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub deliver_at: ::std::option::Option<
         ::std::option::Option<::accord_runtime::types::DateTime>,
@@ -865,8 +906,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageOut {
 }
 
 /// Spec: `models.EndpointOut`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct EndpointOut {
     /// The Endpoint's ID.
     ///
@@ -890,11 +932,14 @@ pub struct EndpointOut {
     /// Constraints: format `uint16`, ≥ 0.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "throttleRate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(feature = "serde-all", serde(rename = "throttleRate"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub throttle_rate: ::std::option::Option<::std::option::Option<i64>>,
     /// Optional unique identifier for the endpoint.
@@ -902,23 +947,32 @@ pub struct EndpointOut {
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub uid: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub disabled: ::std::option::Option<bool>,
     /// Constraints: at least 1 items.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "eventTypes")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(feature = "serde-all", serde(rename = "eventTypes"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub event_types: ::std::option::Option<
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -928,10 +982,13 @@ pub struct EndpointOut {
     /// Constraints: 1..=10 items.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub channels: ::std::option::Option<
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -939,12 +996,12 @@ pub struct EndpointOut {
     /// Constraints: format `date-time`.
     ///
     /// Required.
-    #[serde(rename = "createdAt")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "createdAt"))]
     pub created_at: ::accord_runtime::types::DateTime,
     /// Constraints: format `date-time`.
     ///
     /// Required.
-    #[serde(rename = "updatedAt")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "updatedAt"))]
     pub updated_at: ::accord_runtime::types::DateTime,
 }
 
@@ -1101,20 +1158,24 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointOut {
 }
 
 /// Spec: `models.ListResponseEndpointOut`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ListResponseEndpointOut {
     /// Required.
     pub data: ::std::vec::Vec<crate::models::EndpointOut>,
     /// Required, may be `null`.
-    #[serde(default)]
+    #[cfg_attr(feature = "serde-all", serde(default))]
     pub iterator: ::std::option::Option<::std::string::String>,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "prevIterator")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(feature = "serde-all", serde(rename = "prevIterator"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub prev_iterator: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -1197,8 +1258,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListResponseEndpointOut 
 }
 
 /// Spec: `models.EndpointSecretOut`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct EndpointSecretOut {
     /// The endpoint's verification secret. Format: `base64` encoded random bytes optionally prefixed with `whsec_`.
     ///
@@ -1252,8 +1314,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointSecretOut {
 }
 
 /// Spec: `models.HttpErrorOut`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct HttpErrorOut {
     /// Required.
     pub code: ::std::string::String,
@@ -1315,8 +1378,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for HttpErrorOut {
 }
 
 /// Spec: `models.HTTPValidationError`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct HttpValidationError {
     /// Required.
     pub detail: ::std::vec::Vec<crate::models::ValidationError>,
@@ -1368,8 +1432,9 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for HttpValidationError {
 /// Validation errors have their own schema to provide context for invalid requests eg. mismatched types and out of bounds values. There may be any number of these per 422 UNPROCESSABLE ENTITY error.
 ///
 /// Spec: `models.ValidationError`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ValidationError {
     /// The location as a list of strings -- often in the form `["body", "field_name"]`, `["query", "field_name"]`, etc. They may, however, be arbitrarily deep.
     ///
@@ -1449,22 +1514,11 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationError {
 }
 
 /// Spec: inline schema at `models.EndpointCreatedEvent.properties.type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EndpointCreatedEventType {
     /// `endpoint.created`
-    #[serde(rename = "endpoint.created")]
     EndpointCreated,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1484,11 +1538,36 @@ impl ::std::fmt::Display for EndpointCreatedEventType {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for EndpointCreatedEventType {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointCreatedEventType {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "endpoint.created" => EndpointCreatedEventType::EndpointCreated,
+                _ => EndpointCreatedEventType::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Sent when an endpoint is created.
 ///
 /// Spec: `models.EndpointCreatedEvent`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct EndpointCreatedEvent {
     /// Required.
     pub data: crate::models::EndpointCreatedEventData,
@@ -1552,26 +1631,30 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointCreatedEvent {
 /// Sent when an endpoint is created, updated, or deleted
 ///
 /// Spec: `models.EndpointCreatedEventData`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct EndpointCreatedEventData {
     /// The Application's ID.
     ///
     /// Constraints: length 31..=31, pattern `^app_[A-Za-z0-9]{27}$`.
     ///
     /// Required.
-    #[serde(rename = "appId")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "appId"))]
     pub app_id: ::std::string::String,
     /// The Application's UID.
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "appUid")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(feature = "serde-all", serde(rename = "appUid"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub app_uid: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The Endpoint's ID.
@@ -1579,18 +1662,21 @@ pub struct EndpointCreatedEventData {
     /// Constraints: length 30..=30, pattern `^ep_[A-Za-z0-9]{27}$`.
     ///
     /// Required.
-    #[serde(rename = "endpointId")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "endpointId"))]
     pub endpoint_id: ::std::string::String,
     /// The Endpoint's UID.
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "endpointUid")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(feature = "serde-all", serde(rename = "endpointUid"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub endpoint_uid: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -1674,22 +1760,11 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointCreatedEventData
 }
 
 /// Spec: inline schema at `models.EndpointDeletedEvent.properties.type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EndpointDeletedEventType {
     /// `endpoint.deleted`
-    #[serde(rename = "endpoint.deleted")]
     EndpointDeleted,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1709,11 +1784,36 @@ impl ::std::fmt::Display for EndpointDeletedEventType {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for EndpointDeletedEventType {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDeletedEventType {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "endpoint.deleted" => EndpointDeletedEventType::EndpointDeleted,
+                _ => EndpointDeletedEventType::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Sent when an endpoint is deleted.
 ///
 /// Spec: `models.EndpointDeletedEvent`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct EndpointDeletedEvent {
     /// Required.
     pub data: crate::models::EndpointDeletedEventData,
@@ -1777,26 +1877,30 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDeletedEvent {
 /// Sent when an endpoint is created, updated, or deleted
 ///
 /// Spec: `models.EndpointDeletedEventData`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct EndpointDeletedEventData {
     /// The Application's ID.
     ///
     /// Constraints: length 31..=31, pattern `^app_[A-Za-z0-9]{27}$`.
     ///
     /// Required.
-    #[serde(rename = "appId")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "appId"))]
     pub app_id: ::std::string::String,
     /// The Application's UID.
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "appUid")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(feature = "serde-all", serde(rename = "appUid"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub app_uid: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The Endpoint's ID.
@@ -1804,18 +1908,21 @@ pub struct EndpointDeletedEventData {
     /// Constraints: length 30..=30, pattern `^ep_[A-Za-z0-9]{27}$`.
     ///
     /// Required.
-    #[serde(rename = "endpointId")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "endpointId"))]
     pub endpoint_id: ::std::string::String,
     /// The Endpoint's UID.
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "endpointUid")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(feature = "serde-all", serde(rename = "endpointUid"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub endpoint_uid: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -1899,25 +2006,13 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDeletedEventData
 }
 
 /// Spec: `models.EndpointDisabledTrigger`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EndpointDisabledTrigger {
     /// `manual`
-    #[serde(rename = "manual")]
     Manual,
     /// `automatic`
-    #[serde(rename = "automatic")]
     Automatic,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1938,23 +2033,37 @@ impl ::std::fmt::Display for EndpointDisabledTrigger {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for EndpointDisabledTrigger {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledTrigger {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "manual" => EndpointDisabledTrigger::Manual,
+                "automatic" => EndpointDisabledTrigger::Automatic,
+                _ => EndpointDisabledTrigger::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Spec: inline schema at `models.EndpointDisabledEvent.properties.type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum EndpointDisabledEventType {
     /// `endpoint.disabled`
-    #[serde(rename = "endpoint.disabled")]
     EndpointDisabled,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -1974,11 +2083,36 @@ impl ::std::fmt::Display for EndpointDisabledEventType {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for EndpointDisabledEventType {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledEventType {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "endpoint.disabled" => EndpointDisabledEventType::EndpointDisabled,
+                _ => EndpointDisabledEventType::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Sent when an endpoint has been automatically disabled after continuous failures, or manually via an API call.
 ///
 /// Spec: `models.EndpointDisabledEvent`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct EndpointDisabledEvent {
     /// Required.
     pub data: crate::models::EndpointDisabledEventData,
@@ -2042,26 +2176,30 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledEvent {
 /// Sent when an endpoint has been automatically disabled after continuous failures, or manually via an API call.
 ///
 /// Spec: `models.EndpointDisabledEventData`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct EndpointDisabledEventData {
     /// The Application's ID.
     ///
     /// Constraints: length 31..=31, pattern `^app_[A-Za-z0-9]{27}$`.
     ///
     /// Required.
-    #[serde(rename = "appId")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "appId"))]
     pub app_id: ::std::string::String,
     /// The Application's UID.
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "appUid")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(feature = "serde-all", serde(rename = "appUid"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub app_uid: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The Endpoint's ID.
@@ -2069,18 +2207,21 @@ pub struct EndpointDisabledEventData {
     /// Constraints: length 30..=30, pattern `^ep_[A-Za-z0-9]{27}$`.
     ///
     /// Required.
-    #[serde(rename = "endpointId")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "endpointId"))]
     pub endpoint_id: ::std::string::String,
     /// The Endpoint's UID.
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "endpointUid")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(feature = "serde-all", serde(rename = "endpointUid"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub endpoint_uid: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -2088,17 +2229,23 @@ pub struct EndpointDisabledEventData {
     /// Constraints: format `date-time`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "failSince")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(feature = "serde-all", serde(rename = "failSince"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub fail_since: ::std::option::Option<
         ::std::option::Option<::accord_runtime::types::DateTime>,
     >,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub trigger: ::std::option::Option<crate::models::EndpointDisabledTrigger>,
 }
 
@@ -2199,22 +2346,11 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledEventDat
 }
 
 /// Spec: inline schema at `models.MessageAttemptExhaustedEvent.properties.type`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MessageAttemptExhaustedEventType {
     /// `message.attempt.exhausted`
-    #[serde(rename = "message.attempt.exhausted")]
     MessageAttemptExhausted,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -2236,11 +2372,39 @@ impl ::std::fmt::Display for MessageAttemptExhaustedEventType {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for MessageAttemptExhaustedEventType {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de>
+for MessageAttemptExhaustedEventType {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "message.attempt.exhausted" => {
+                    MessageAttemptExhaustedEventType::MessageAttemptExhausted
+                }
+                _ => MessageAttemptExhaustedEventType::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Sent when a message delivery has failed (all of the retry attempts have been exhausted).
 ///
 /// Spec: `models.MessageAttemptExhaustedEvent`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct MessageAttemptExhaustedEvent {
     /// Required.
     pub data: crate::models::MessageAttemptExhaustedEventData,
@@ -2304,26 +2468,30 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageAttemptExhaustedE
 /// Sent when a message delivery has failed (all of the retry attempts have been exhausted) as a "message.attempt.exhausted" type or after it's failed four times as a "message.attempt.failing" event.
 ///
 /// Spec: `models.MessageAttemptExhaustedEventData`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct MessageAttemptExhaustedEventData {
     /// The Application's ID.
     ///
     /// Constraints: length 31..=31, pattern `^app_[A-Za-z0-9]{27}$`.
     ///
     /// Required.
-    #[serde(rename = "appId")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "appId"))]
     pub app_id: ::std::string::String,
     /// The Application's UID.
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "appUid")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(feature = "serde-all", serde(rename = "appUid"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub app_uid: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The Message's ID.
@@ -2331,18 +2499,21 @@ pub struct MessageAttemptExhaustedEventData {
     /// Constraints: length 31..=31, pattern `^msg_[A-Za-z0-9]{27}$`.
     ///
     /// Required.
-    #[serde(rename = "msgId")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "msgId"))]
     pub msg_id: ::std::string::String,
     /// The Message's UID.
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "msgEventId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(feature = "serde-all", serde(rename = "msgEventId"))]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub msg_event_id: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -2352,10 +2523,10 @@ pub struct MessageAttemptExhaustedEventData {
     /// Constraints: length 30..=30, pattern `^ep_[A-Za-z0-9]{27}$`.
     ///
     /// Required.
-    #[serde(rename = "endpointId")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "endpointId"))]
     pub endpoint_id: ::std::string::String,
     /// Required.
-    #[serde(rename = "lastAttempt")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "lastAttempt"))]
     pub last_attempt: crate::models::MessageAttemptFailedData,
 }
 
@@ -2460,8 +2631,9 @@ for MessageAttemptExhaustedEventData {
 }
 
 /// Spec: `models.MessageAttemptFailedData`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct MessageAttemptFailedData {
     /// The MessageAttempt's ID.
     ///
@@ -2472,7 +2644,7 @@ pub struct MessageAttemptFailedData {
     /// Constraints: format `int16`.
     ///
     /// Required.
-    #[serde(rename = "responseStatusCode")]
+    #[cfg_attr(feature = "serde-all", serde(rename = "responseStatusCode"))]
     pub response_status_code: i64,
     /// Constraints: format `date-time`.
     ///

@@ -389,31 +389,34 @@ impl<'a> CreateMessageRequest2<'a> {
     ///
     /// Errors: `BAD_REQUEST` (retry: never), `UNAUTHORIZED` (retry: never), `NOT_FOUND` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `INTERNAL_SERVER_ERROR` (retry: backoff), `SERVICE_UNAVAILABLE` (retry: backoff).
     /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): `TOO_MANY_REQUESTS`, connection failures with exponential backoff. POST is not idempotent and the endpoint declares no idempotency key, so 5xx errors, timeouts and resets are not retried.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::Message, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Message, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Message>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::Message>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::Message>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::Message>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Message>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -454,31 +457,34 @@ impl<'a> FetchMessageRequest<'a> {
     ///
     /// Errors: `UNAUTHORIZED` (retry: never), `NOT_FOUND` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `INTERNAL_SERVER_ERROR` (retry: backoff), `SERVICE_UNAVAILABLE` (retry: backoff).
     /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): `TOO_MANY_REQUESTS`, `INTERNAL_SERVER_ERROR`, `SERVICE_UNAVAILABLE`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<crate::models::Message, crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<crate::models::Message, crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Message>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::Message>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::Message>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::Message>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::Message>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.
@@ -600,34 +606,37 @@ impl<'a> ListMessagesRequest<'a> {
     /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): `TOO_MANY_REQUESTS`, `INTERNAL_SERVER_ERROR`, `SERVICE_UNAVAILABLE`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
     /// Paginated by next URL (`/next_page_uri`).
     /// `.pages()` streams every page and `.stream()` every item.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> ::std::result::Result<
-        crate::models::ListMessageResponse,
-        crate::errors::Error,
-    > {
-        self.send_full().await.map(|response| response.body)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            crate::models::ListMessageResponse,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::ListMessageResponse>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<
-        ::accord_runtime::Response<crate::models::ListMessageResponse>,
-        crate::errors::Error,
-    > {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<crate::models::ListMessageResponse>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<crate::models::ListMessageResponse>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<crate::models::ListMessageResponse>,
+        )
     }
 
     /// How this endpoint pages (spec `pagination`).
@@ -724,26 +733,34 @@ impl<'a> DeleteMessageRequest<'a> {
     ///
     /// Errors: `UNAUTHORIZED` (retry: never), `NOT_FOUND` (retry: never), `TOO_MANY_REQUESTS` (retry: backoff), `INTERNAL_SERVER_ERROR` (retry: backoff), `SERVICE_UNAVAILABLE` (retry: backoff).
     /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): `TOO_MANY_REQUESTS`, `INTERNAL_SERVER_ERROR`, `SERVICE_UNAVAILABLE`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
-    pub async fn send(self) -> ::std::result::Result<(), crate::errors::Error> {
-        self.send_full().await.map(|response| response.body)
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<(), crate::errors::Error>,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<()>,
+        )
     }
 
     /// Like [`Self::send`], keeping the status and headers of the response.
     ///
     /// Errors: as [`Self::send`].
-    pub async fn send_full(
+    pub fn send_full(
         self,
-    ) -> ::std::result::Result<::accord_runtime::Response<()>, crate::errors::Error> {
-        let request = self.request()?;
-        let raw = self
-            .client
-            .inner
-            .execute(&request)
-            .await
-            .map_err(
-                <crate::errors::Error as ::accord_runtime::ClientError>::transport,
-            )?;
-        crate::errors::decode_response::<()>(raw)
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<()>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_full(
+            &self.client.inner,
+            self.request(),
+            crate::errors::decode_response::<()>,
+        )
     }
 
     /// The request this builder describes, as the runtime sends it.

@@ -5,50 +5,66 @@
 /// A Message resource represents an inbound or outbound message.
 ///
 /// Spec: `models.Message`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Message {
     /// The text content of the message
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub body: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The number of segments that make up the complete message. SMS message bodies that exceed the [character limit](https://www.twilio.com/docs/glossary/what-sms-character-limit) are segmented and charged as multiple messages. Note: For messages sent via a Messaging Service, `num_segments` is initially `0`, since a sender hasn't yet been assigned.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub num_segments: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub direction: ::std::option::Option<crate::models::MessageDirection>,
     /// The sender's phone number (in [E.164](https://en.wikipedia.org/wiki/E.164) format), [alphanumeric sender ID](https://www.twilio.com/docs/sms/quickstart), [Wireless SIM](https://www.twilio.com/docs/iot/wireless/programmable-wireless-send-machine-machine-sms-commands), [short code](https://www.twilio.com/en-us/messaging/channels/sms/short-codes), or [channel address](https://www.twilio.com/docs/messaging/channels) (e.g., `whatsapp:+15554449999`). For incoming messages, this is the number or channel address of the sender. For outgoing messages, this value is a Twilio phone number, alphanumeric sender ID, short code, or channel address from which the message is sent.
     ///
     /// Constraints: format `phone-number`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub from: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The recipient's phone number (in [E.164](https://en.wikipedia.org/wiki/E.164) format) or [channel address](https://www.twilio.com/docs/messaging/channels) (e.g. `whatsapp:+15552229999`)
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub to: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The [RFC 2822](https://datatracker.ietf.org/doc/html/rfc2822#section-3.3) timestamp (in GMT) of when the Message resource was last updated
@@ -56,10 +72,13 @@ pub struct Message {
     /// Constraints: format `date-time-rfc-2822`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub date_updated: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -67,19 +86,25 @@ pub struct Message {
     /// The amount billed for the message in the currency specified by `price_unit`. The `price` is populated after the message has been sent/received, and may not be immediately availalble.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub price: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The description of the `error_code` if the Message `status` is `failed` or `undelivered`. If no error was encountered, the value is `null`. The value returned in this field for a specific error cause is subject to change as Twilio improves errors. Users should not use the `error_code` and `error_message` fields programmatically.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub error_message: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -87,10 +112,13 @@ pub struct Message {
     /// The URI of the Message resource, relative to `https://api.twilio.com`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub uri: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) associated with the Message resource
@@ -98,33 +126,45 @@ pub struct Message {
     /// Constraints: length 34..=34, pattern `^AC[0-9a-fA-F]{32}$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub account_sid: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The number of media files associated with the Message resource.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub num_media: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub status: ::std::option::Option<crate::models::MessageStatus>,
     /// The SID of the [Messaging Service](https://www.twilio.com/docs/messaging/api/service-resource) associated with the Message resource. A unique default value is assigned if a Messaging Service is not used.
     ///
     /// Constraints: length 34..=34, pattern `^MG[0-9a-fA-F]{32}$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub messaging_service_sid: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -134,10 +174,13 @@ pub struct Message {
     /// Constraints: length 34..=34, pattern `^(SM|MM)[0-9a-fA-F]{32}$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub sid: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The [RFC 2822](https://datatracker.ietf.org/doc/html/rfc2822#section-3.3) timestamp (in GMT) of when the Message was sent. For an outgoing message, this is when Twilio sent the message. For an incoming message, this is when Twilio sent the HTTP request to your incoming message webhook URL.
@@ -145,10 +188,13 @@ pub struct Message {
     /// Constraints: format `date-time-rfc-2822`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub date_sent: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The [RFC 2822](https://datatracker.ietf.org/doc/html/rfc2822#section-3.3) timestamp (in GMT) of when the Message resource was created
@@ -156,10 +202,13 @@ pub struct Message {
     /// Constraints: format `date-time-rfc-2822`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub date_created: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -167,10 +216,13 @@ pub struct Message {
     /// The [error code](https://www.twilio.com/docs/api/errors) returned if the Message `status` is `failed` or `undelivered`. If no error was encountered, the value is `null`. The value returned in this field for a specific error cause is subject to change as Twilio improves errors. Users should not use the `error_code` and `error_message` fields programmatically.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub error_code: ::std::option::Option<::std::option::Option<i64>>,
     /// The currency in which `price` is measured, in [ISO 4127](https://www.iso.org/iso/home/standards/currency_codes.htm) format (e.g. `usd`, `eur`, `jpy`).
@@ -178,19 +230,25 @@ pub struct Message {
     /// Constraints: format `currency`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub price_unit: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The API version used to process the Message
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub api_version: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// A list of related resources identified by their URIs relative to `https://api.twilio.com`
@@ -198,10 +256,13 @@ pub struct Message {
     /// Constraints: format `uri-map`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub subresource_uris: ::std::option::Option<
         ::std::option::Option<::accord_runtime::serde_json::Value>,
@@ -446,58 +507,35 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Message {
 /// The status of the Message. Possible values: `accepted`, `scheduled`, `canceled`, `queued`, `sending`, `sent`, `failed`, `delivered`, `undelivered`, `receiving`, `received`, or `read` (WhatsApp only). For more information, See [detailed descriptions](https://www.twilio.com/docs/sms/api/message-resource#message-status-values).
 ///
 /// Spec: `models.MessageStatus`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MessageStatus {
     /// `queued`
-    #[serde(rename = "queued")]
     Queued,
     /// `sending`
-    #[serde(rename = "sending")]
     Sending,
     /// `sent`
-    #[serde(rename = "sent")]
     Sent,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// `delivered`
-    #[serde(rename = "delivered")]
     Delivered,
     /// `undelivered`
-    #[serde(rename = "undelivered")]
     Undelivered,
     /// `receiving`
-    #[serde(rename = "receiving")]
     Receiving,
     /// `received`
-    #[serde(rename = "received")]
     Received,
     /// `accepted`
-    #[serde(rename = "accepted")]
     Accepted,
     /// `scheduled`
-    #[serde(rename = "scheduled")]
     Scheduled,
     /// `read`
-    #[serde(rename = "read")]
     Read,
     /// `partially_delivered`
-    #[serde(rename = "partially_delivered")]
     PartiallyDelivered,
     /// `canceled`
-    #[serde(rename = "canceled")]
     Canceled,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -529,34 +567,56 @@ impl ::std::fmt::Display for MessageStatus {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for MessageStatus {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageStatus {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "queued" => MessageStatus::Queued,
+                "sending" => MessageStatus::Sending,
+                "sent" => MessageStatus::Sent,
+                "failed" => MessageStatus::Failed,
+                "delivered" => MessageStatus::Delivered,
+                "undelivered" => MessageStatus::Undelivered,
+                "receiving" => MessageStatus::Receiving,
+                "received" => MessageStatus::Received,
+                "accepted" => MessageStatus::Accepted,
+                "scheduled" => MessageStatus::Scheduled,
+                "read" => MessageStatus::Read,
+                "partially_delivered" => MessageStatus::PartiallyDelivered,
+                "canceled" => MessageStatus::Canceled,
+                _ => MessageStatus::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// The direction of the message. Can be: `inbound` for incoming messages, `outbound-api` for messages created by the REST API, `outbound-call` for messages created during a call, or `outbound-reply` for messages created in response to an incoming message.
 ///
 /// Spec: `models.MessageDirection`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MessageDirection {
     /// `inbound`
-    #[serde(rename = "inbound")]
     Inbound,
     /// `outbound-api`
-    #[serde(rename = "outbound-api")]
     OutboundApi,
     /// `outbound-call`
-    #[serde(rename = "outbound-call")]
     OutboundCall,
     /// `outbound-reply`
-    #[serde(rename = "outbound-reply")]
     OutboundReply,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -579,28 +639,43 @@ impl ::std::fmt::Display for MessageDirection {
     }
 }
 
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for MessageDirection {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageDirection {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "inbound" => MessageDirection::Inbound,
+                "outbound-api" => MessageDirection::OutboundApi,
+                "outbound-call" => MessageDirection::OutboundCall,
+                "outbound-reply" => MessageDirection::OutboundReply,
+                _ => MessageDirection::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Determines if the message content can be stored or redacted based on privacy settings
 ///
 /// Spec: `models.MessageContentRetention`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MessageContentRetention {
     /// `retain`
-    #[serde(rename = "retain")]
     Retain,
     /// `discard`
-    #[serde(rename = "discard")]
     Discard,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -621,28 +696,41 @@ impl ::std::fmt::Display for MessageContentRetention {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for MessageContentRetention {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde-all")]
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageContentRetention {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "retain" => MessageContentRetention::Retain,
+                "discard" => MessageContentRetention::Discard,
+                _ => MessageContentRetention::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Determines if the address can be stored or obfuscated based on privacy settings
 ///
 /// Spec: `models.MessageAddressRetention`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MessageAddressRetention {
     /// `retain`
-    #[serde(rename = "retain")]
     Retain,
     /// `obfuscate`
-    #[serde(rename = "obfuscate")]
     Obfuscate,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -663,25 +751,39 @@ impl ::std::fmt::Display for MessageAddressRetention {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for MessageAddressRetention {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde-all")]
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageAddressRetention {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "retain" => MessageAddressRetention::Retain,
+                "obfuscate" => MessageAddressRetention::Obfuscate,
+                _ => MessageAddressRetention::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// For Messaging Services only: Include this parameter with a value of `fixed` in conjuction with the `send_time` parameter in order to [schedule a Message](https://www.twilio.com/docs/messaging/features/message-scheduling).
 ///
 /// Spec: `models.MessageScheduleType`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MessageScheduleType {
     /// `fixed`
-    #[serde(rename = "fixed")]
     Fixed,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -701,28 +803,40 @@ impl ::std::fmt::Display for MessageScheduleType {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for MessageScheduleType {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde-all")]
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageScheduleType {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "fixed" => MessageScheduleType::Fixed,
+                _ => MessageScheduleType::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Include this parameter with a value of `disable` to skip any kind of risk check on the respective message request.
 ///
 /// Spec: `models.MessageRiskCheck`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    ::accord_runtime::serde::Serialize,
-    ::accord_runtime::serde::Deserialize
-)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum MessageRiskCheck {
     /// `enable`
-    #[serde(rename = "enable")]
     Enable,
     /// `disable`
-    #[serde(rename = "disable")]
     Disable,
     /// A value this client does not know yet (the provider added one); kept as sent.
-    #[serde(untagged)]
     Unknown(::std::string::String),
 }
 
@@ -743,10 +857,36 @@ impl ::std::fmt::Display for MessageRiskCheck {
     }
 }
 
+impl ::accord_runtime::serde::Serialize for MessageRiskCheck {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "serde-all")]
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageRiskCheck {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::string_enum(
+            deserializer,
+            |text| match text {
+                "enable" => MessageRiskCheck::Enable,
+                "disable" => MessageRiskCheck::Disable,
+                _ => MessageRiskCheck::Unknown(text.to_owned()),
+            },
+        )
+    }
+}
+
 /// Parameters of a new outgoing message (form-encoded).
 ///
 /// Spec: `models.CreateMessageRequest`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
 pub struct CreateMessageRequest {
     /// The recipient's phone number in [E.164](https://www.twilio.com/docs/glossary/what-e164) format (for SMS/MMS) or [channel address](https://www.twilio.com/docs/messaging/channels), e.g. `whatsapp:+15552229999`.
@@ -880,6 +1020,7 @@ pub struct CreateMessageRequest {
     pub fallback_from: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateMessageRequest {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1116,33 +1257,46 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateMessageRequest {
 /// One page of Message resources, with Twilio's paging information.
 ///
 /// Spec: `models.ListMessageResponse`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ListMessageResponse {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub messages: ::std::option::Option<::std::vec::Vec<crate::models::Message>>,
     /// Index of the last item of this page in the whole result set (not described in the OpenAPI).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub end: ::std::option::Option<i64>,
     /// URI of the first page, relative to https://api.twilio.com (not described in the OpenAPI).
     ///
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub first_page_uri: ::std::option::Option<::std::string::String>,
     /// URI of the next page, relative to https://api.twilio.com; null on the last page (not described in the OpenAPI).
     ///
     /// Constraints: format `uri`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub next_page_uri: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -1150,22 +1304,31 @@ pub struct ListMessageResponse {
     /// Zero-based index of this page (not described in the OpenAPI).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page: ::std::option::Option<i64>,
     /// Number of items per page (not described in the OpenAPI).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub page_size: ::std::option::Option<i64>,
     /// URI of the previous page, relative to https://api.twilio.com; null on the first page (not described in the OpenAPI).
     ///
     /// Constraints: format `uri`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "::accord_runtime::types::double_option"
+        )
     )]
     pub previous_page_uri: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
@@ -1173,14 +1336,20 @@ pub struct ListMessageResponse {
     /// Index of the first item of this page in the whole result set (not described in the OpenAPI).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub start: ::std::option::Option<i64>,
     /// URI of this page, relative to https://api.twilio.com (not described in the OpenAPI).
     ///
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub uri: ::std::option::Option<::std::string::String>,
 }
 
@@ -1310,30 +1479,43 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListMessageResponse {
 /// Twilio's JSON error body (the RestException of the 2010 API).
 ///
 /// Spec: `models.TwilioError`.
-#[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
+#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct TwilioError {
     /// Twilio's error code; https://www.twilio.com/docs/api/errors/<code> explains it (e.g. 20404, 21604).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub code: ::std::option::Option<i64>,
     /// A human-readable description of the error.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Link to the documentation of the error code.
     ///
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub more_info: ::std::option::Option<::std::string::String>,
     /// The HTTP status code, repeated in the body.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    #[cfg_attr(
+        feature = "serde-all",
+        serde(default, skip_serializing_if = "::std::option::Option::is_none")
+    )]
     pub status: ::std::option::Option<i64>,
 }
 

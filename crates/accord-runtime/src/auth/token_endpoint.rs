@@ -202,6 +202,7 @@ pub(crate) struct TokenResponse {
     pub scope: Option<String>,
     /// RFC 3339 (GitHub: "expires_at": "2016-07-11T22:14:10Z").
     #[serde(default)]
+    #[cfg_attr(not(any(feature = "jwt", feature = "oauth2-code")), allow(dead_code))]
     pub expires_at: Option<String>,
 }
 
@@ -209,6 +210,9 @@ impl TokenResponse {
     /// When the access token expires, Unix seconds: `expires_at` when given, else now plus
     /// `expires_in`, else now plus `default_lifetime`.
     pub fn expires_at_unix(&self, clock: &WallClock, default_lifetime: Duration) -> u64 {
+        // `expires_at` comes with GitHub App installation tokens and user tokens (features `jwt`
+        // and `oauth2-code`, which bring `time`); client credentials answers carry `expires_in`.
+        #[cfg(any(feature = "jwt", feature = "oauth2-code"))]
         if let Some(at) = self
             .expires_at
             .as_deref()

@@ -67,11 +67,14 @@ pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
             AuthScheme::AwsSigV4(_) => {
                 features.insert("sigv4", "Requests are signed with AWS Signature Version 4 (aws-sigv4)");
             }
+            AuthScheme::HmacSignature(_) => {
+                features
+                    .insert("signing", "Requests are signed with an HMAC (spec `hmac_signature`): hmac, sha1, sha2");
+            }
             AuthScheme::OAuth2ClientCredentials(_)
             | AuthScheme::Bearer(_)
             | AuthScheme::Basic(_)
-            | AuthScheme::ApiKey(_)
-            | AuthScheme::HmacSignature(_) => {}
+            | AuthScheme::ApiKey(_) => {}
         }
     }
     features
@@ -135,5 +138,12 @@ mod tests {
             let features = features_of(spec);
             assert!(!features.contains(&"redis") && !features.contains(&"metrics"), "{spec}: {features:?}");
         }
+    }
+
+    #[test]
+    fn hmac_request_signing_alone_turns_signing_on() {
+        // Plain API keys, bearer tokens and basic auth bring no hmac/sha2 (issue 22).
+        assert!(features_of("tests/good-specs/signed_requests.yaml").contains(&"signing"));
+        assert!(!features_of("specs/stripe.yaml").contains(&"signing"));
     }
 }

@@ -13,6 +13,7 @@ mod client;
 
 pub use client::test_credentials;
 mod cycles;
+mod directions;
 mod errors;
 pub mod features;
 mod lib_rs;

@@ -7,15 +7,18 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::cycles::{cycles, member_type};
+use super::directions::{Directions, directions};
 use super::pretty::print_parts;
 use super::tokens::{doc, doc_literal, ident, lit, type_tokens};
 use crate::emit::emitter::generated_notice;
 use crate::ir::*;
 
-/// `models.rs` as tokens (the build script's inline module).
+/// `models.rs` as tokens (the build script's inline module). Every model gets serde both ways:
+/// the user's crate declares no `serde-all` feature to gate the other direction behind.
 pub(super) fn models_rs(ir: &Ir) -> TokenStream {
     let cycles = cycles(ir);
-    let items: Vec<TokenStream> = ir.types.iter().map(|def| type_def(def, &cycles)).collect();
+    let directions = Directions::all(ir);
+    let items: Vec<TokenStream> = ir.types.iter().map(|def| type_def(def, &cycles, &directions)).collect();
     let header = models_header();
     quote! {
         #header
@@ -32,9 +35,10 @@ fn models_header() -> TokenStream {
 /// `models.rs` as [`models_rs`] prints, its models built and printed on several threads.
 pub(super) fn models_file(ir: &Ir) -> String {
     let cycles = cycles(ir);
+    let directions = directions(ir);
     print_parts(&generated_notice(&ir.source_path), 1 + ir.types.len(), |index| match index {
         0 => models_header(),
-        _ => type_def(&ir.types[index - 1], &cycles),
+        _ => type_def(&ir.types[index - 1], &cycles, &directions),
     })
 }
 
@@ -47,7 +51,8 @@ fn source_doc(def: &TypeDef) -> String {
 }
 
 /// The item (and impls) of one IR type, boxing members in the type's own cycle.
-fn type_def(def: &TypeDef, cycles: &BTreeMap<String, usize>) -> TokenStream {
+fn type_def(def: &TypeDef, cycles: &BTreeMap<String, usize>, directions: &Directions) -> TokenStream {
+    let serde = Serde { serialize: directions.serializes(&def.name), deserialize: directions.deserializes(&def.name) };
     let name = ident(&def.name);
     // Prose is repaired on its own (a fence it leaves open closed before accord's text follows).
     let mut text = def
@@ -58,18 +63,53 @@ fn type_def(def: &TypeDef, cycles: &BTreeMap<String, usize>) -> TokenStream {
     text.push_str(&source_doc(def));
     let docs = doc(&text);
     match &def.kind {
-        TypeKind::Struct { fields, additional } => struct_def(def, &name, docs, fields, *additional, cycles),
-        TypeKind::Enum { values } => enum_def(&name, docs, values),
+        TypeKind::Struct { fields, additional } => struct_def(def, &name, docs, fields, *additional, cycles, serde),
+        TypeKind::Enum { values } => enum_def(&name, docs, values, serde),
         TypeKind::Union { variants, discriminator } => {
-            union_def(def, &name, docs, variants, discriminator.as_deref(), cycles)
+            union_def(def, &name, docs, variants, discriminator.as_deref(), cycles, serde)
         }
         TypeKind::Alias { target, constraints } => alias_def(&name, docs, target, constraints),
     }
 }
 
-/// `#[serde(crate = …)]`: serde's derives are reached through the runtime's re-export.
+/// Which serde impls a type has without the crate's `serde-all` feature (serde by direction,
+/// [`super::directions`]); the others are compiled only with it.
+#[derive(Clone, Copy)]
+struct Serde {
+    serialize: bool,
+    deserialize: bool,
+}
+
+impl Serde {
+    /// `#[derive(Serialize)]`, or behind `serde-all`.
+    fn derive_serialize(self) -> TokenStream {
+        derive(quote!(::accord_runtime::serde::Serialize), self.serialize)
+    }
+
+    /// `#[derive(Deserialize)]`, or behind `serde-all`.
+    fn derive_deserialize(self) -> TokenStream {
+        derive(quote!(::accord_runtime::serde::Deserialize), self.deserialize)
+    }
+
+    /// `#[cfg(feature = "serde-all")]` on a hand-written impl the client does not need itself.
+    fn gate(on: bool) -> TokenStream {
+        if on { quote!() } else { quote!(#[cfg(feature = "serde-all")]) }
+    }
+
+    /// A `#[serde(…)]` attribute for derives of which none may be compiled (`active` false):
+    /// then it is itself behind `serde-all`, since without a derive the attribute is unknown.
+    fn attr(active: bool, inner: TokenStream) -> TokenStream {
+        if active { quote!(#[serde(#inner)]) } else { quote!(#[cfg_attr(feature = "serde-all", serde(#inner))]) }
+    }
+}
+
+fn derive(path: TokenStream, on: bool) -> TokenStream {
+    if on { quote!(#[derive(#path)]) } else { quote!(#[cfg_attr(feature = "serde-all", derive(#path))]) }
+}
+
+/// `crate = …`: serde's derives are reached through the runtime's re-export.
 fn serde_crate() -> TokenStream {
-    quote!(#[serde(crate = "::accord_runtime::serde")])
+    quote!(crate = "::accord_runtime::serde")
 }
 
 /// A model struct: serde's derive when it keeps undeclared properties, else
@@ -81,53 +121,65 @@ fn struct_def(
     fields_ir: &[Field],
     additional: bool,
     cycles: &BTreeMap<String, usize>,
+    serde: Serde,
 ) -> TokenStream {
     let serde_crate = serde_crate();
-    let fields: Vec<TokenStream> = fields_ir.iter().map(|f| field(f, member_type(&f.ty, &def.name, cycles))).collect();
-    let extra = additional.then(|| {
-        quote! {
-            /// Properties not declared in the spec, kept as they came.
-            #[serde(flatten)]
-            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::accord_runtime::serde_json::Value>,
-        }
-    });
+    let derive_serialize = serde.derive_serialize();
     if additional {
         // `flatten` needs the derive's buffering; few models declare extra properties.
+        let active = serde.serialize || serde.deserialize;
+        let fields: Vec<TokenStream> =
+            fields_ir.iter().map(|f| field(f, member_type(&f.ty, &def.name, cycles), active)).collect();
+        let crate_attr = Serde::attr(active, serde_crate);
+        let flatten = Serde::attr(active, quote!(flatten));
+        let derive_deserialize = serde.derive_deserialize();
         return quote! {
             #docs
-            #[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize, ::accord_runtime::serde::Deserialize)]
-            #serde_crate
+            #[derive(Debug, Clone, PartialEq)]
+            #derive_serialize
+            #derive_deserialize
+            #crate_attr
             pub struct #name {
                 #(#fields)*
-                #extra
+                /// Properties not declared in the spec, kept as they came.
+                #flatten
+                pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::accord_runtime::serde_json::Value>,
             }
         };
     }
+    // The field attributes serve the `Serialize` derive only (`Deserialize` is written out).
+    let fields: Vec<TokenStream> =
+        fields_ir.iter().map(|f| field(f, member_type(&f.ty, &def.name, cycles), serde.serialize)).collect();
+    let crate_attr = Serde::attr(serde.serialize, serde_crate);
     let deserialize = struct_deserialize(name, fields_ir);
+    let gate = Serde::gate(serde.deserialize);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize)]
-        #serde_crate
+        #[derive(Debug, Clone, PartialEq)]
+        #derive_serialize
+        #crate_attr
         pub struct #name {
             #(#fields)*
         }
 
+        #gate
         #deserialize
     }
 }
 
 /// A string enum with an `Unknown` variant for values added later, `as_str` and `Display`.
-fn enum_def(name: &syn::Ident, docs: TokenStream, values: &[EnumValue]) -> TokenStream {
-    let serde_crate = serde_crate();
+/// Its serde is written out rather than derived: `Serialize` writes `as_str`, `Deserialize`
+/// is one `match` on the text through `accord_runtime::de::string_enum` (serde's derive with an
+/// untagged fallback buffers the value and expands to several visitors per enum; issue 22).
+fn enum_def(name: &syn::Ident, docs: TokenStream, values: &[EnumValue], serde: Serde) -> TokenStream {
+    let (gate_serialize, gate_deserialize) = (Serde::gate(serde.serialize), Serde::gate(serde.deserialize));
     let variants: Vec<TokenStream> = values
         .iter()
         .map(|value| {
             let variant = ident(&value.variant);
-            let wire = lit(&value.wire);
             let variant_doc = doc_literal(&format!(" `{}`", value.wire));
             quote! {
                 #[doc = #variant_doc]
-                #[serde(rename = #wire)]
                 #variant,
             }
         })
@@ -140,14 +192,20 @@ fn enum_def(name: &syn::Ident, docs: TokenStream, values: &[EnumValue]) -> Token
             quote!(#name::#variant => #wire,)
         })
         .collect();
+    let from_arms: Vec<TokenStream> = values
+        .iter()
+        .map(|value| {
+            let variant = ident(&value.variant);
+            let wire = lit(&value.wire);
+            quote!(#wire => #name::#variant,)
+        })
+        .collect();
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, ::accord_runtime::serde::Serialize, ::accord_runtime::serde::Deserialize)]
-        #serde_crate
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #name {
             #(#variants)*
             /// A value this client does not know yet (the provider added one); kept as sent.
-            #[serde(untagged)]
             Unknown(::std::string::String),
         }
 
@@ -166,6 +224,23 @@ fn enum_def(name: &syn::Ident, docs: TokenStream, values: &[EnumValue]) -> Token
                 f.write_str(self.as_str())
             }
         }
+
+        #gate_serialize
+        impl ::accord_runtime::serde::Serialize for #name {
+            fn serialize<S: ::accord_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        #gate_deserialize
+        impl<'de> ::accord_runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::accord_runtime::de::string_enum(deserializer, |text| match text {
+                    #(#from_arms)*
+                    _ => #name::Unknown(text.to_owned()),
+                })
+            }
+        }
     }
 }
 
@@ -177,8 +252,12 @@ fn union_def(
     variants: &[UnionVariant],
     discriminator: Option<&str>,
     cycles: &BTreeMap<String, usize>,
+    serde: Serde,
 ) -> TokenStream {
-    let serde_crate = serde_crate();
+    let active = serde.serialize || serde.deserialize;
+    let crate_attr = Serde::attr(active, serde_crate());
+    let untagged = Serde::attr(active, quote!(untagged));
+    let (derive_serialize, derive_deserialize) = (serde.derive_serialize(), serde.derive_deserialize());
     let variant_tokens: Vec<TokenStream> = variants
         .iter()
         .map(|variant| {
@@ -198,9 +277,11 @@ fn union_def(
     // variants carry their tag property themselves, so the first that fits wins.
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq, ::accord_runtime::serde::Serialize, ::accord_runtime::serde::Deserialize)]
-        #serde_crate
-        #[serde(untagged)]
+        #[derive(Debug, Clone, PartialEq)]
+        #derive_serialize
+        #derive_deserialize
+        #crate_attr
+        #untagged
         pub enum #name {
             #(#variant_tokens)*
         }
@@ -290,7 +371,7 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStrea
 
 /// One struct field: its documentation (presence, read/write-only, constraints), serde
 /// attributes and type.
-fn field(field: &Field, base: TokenStream) -> TokenStream {
+fn field(field: &Field, base: TokenStream, active: bool) -> TokenStream {
     let name = ident(&field.rust_name);
     let mut text = field.description.as_deref().map(|d| crate::markdown::repair(d).0.into_owned()).unwrap_or_default();
     let summary = field.constraints.summary();
@@ -321,19 +402,26 @@ fn field(field: &Field, base: TokenStream) -> TokenStream {
     let docs = doc(&text);
     let rename = (crate::names::bare(&field.rust_name) != field.wire_name).then(|| {
         let wire = lit(&field.wire_name);
-        quote!(#[serde(rename = #wire)])
+        Serde::attr(active, quote!(rename = #wire))
     });
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
     let (ty, attributes) = match (field.always_present(), field.nullable) {
         (true, false) => (base, quote!()),
-        (true, true) => (quote!(::std::option::Option<#base>), quote!(#[serde(default)])),
+        (true, true) => (quote!(::std::option::Option<#base>), Serde::attr(active, quote!(default))),
         (false, false) => (
             quote!(::std::option::Option<#base>),
-            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]),
+            Serde::attr(active, quote!(default, skip_serializing_if = "::std::option::Option::is_none")),
         ),
         (false, true) => (
             quote!(::std::option::Option<::std::option::Option<#base>>),
-            quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none", deserialize_with = "::accord_runtime::types::double_option")]),
+            Serde::attr(
+                active,
+                quote!(
+                    default,
+                    skip_serializing_if = "::std::option::Option::is_none",
+                    deserialize_with = "::accord_runtime::types::double_option"
+                ),
+            ),
         ),
     };
     quote! {

@@ -137,16 +137,17 @@ fn param_setter(param: &Param) -> TokenStream {
 }
 
 /// `send` and `send_full`, documented with the operation's notes; a `text` or `binary`
-/// success body is read as it is (`accord_runtime::response::decode_raw`).
+/// success body is read as it is (`accord_runtime::response::decode_raw`). Both return the
+/// runtime's generic futures (`accord_runtime::send`), not an `async fn` each (issue 22).
 fn send_fns(ir: &Ir, op: &Operation, success: &TokenStream) -> TokenStream {
     let decode = match (&op.success, op.success_content_type) {
         (Some(_), ContentType::Text | ContentType::Binary) => {
-            quote!(::accord_runtime::response::decode_raw::<#success, crate::errors::Error>(raw))
+            quote!(::accord_runtime::response::decode_raw::<#success, crate::errors::Error>)
         }
         _ if crate::emit::rust::body_errors::checks_success_bodies(ir, op) => {
-            quote!(crate::errors::decode_response_checked::<#success>(raw))
+            quote!(crate::errors::decode_response_checked::<#success>)
         }
-        _ => quote!(crate::errors::decode_response::<#success>(raw)),
+        _ => quote!(crate::errors::decode_response::<#success>),
     };
     let notes = operation_notes(ir, op);
     let send_doc = doc(&format!(
@@ -155,17 +156,15 @@ fn send_fns(ir: &Ir, op: &Operation, success: &TokenStream) -> TokenStream {
     ));
     quote! {
         #send_doc
-        pub async fn send(self) -> ::std::result::Result<#success, crate::errors::Error> {
-            self.send_full().await.map(|response| response.body)
+        pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<#success, crate::errors::Error>> + ::std::marker::Send + 'a {
+            ::accord_runtime::send::send(&self.client.inner, self.request(), #decode)
         }
 
         /// Like [`Self::send`], keeping the status and headers of the response.
         ///
         /// Errors: as [`Self::send`].
-        pub async fn send_full(self) -> ::std::result::Result<::accord_runtime::Response<#success>, crate::errors::Error> {
-            let request = self.request()?;
-            let raw = self.client.inner.execute(&request).await.map_err(<crate::errors::Error as ::accord_runtime::ClientError>::transport)?;
-            #decode
+        pub fn send_full(self) -> impl ::std::future::Future<Output = ::std::result::Result<::accord_runtime::Response<#success>, crate::errors::Error>> + ::std::marker::Send + 'a {
+            ::accord_runtime::send::send_full(&self.client.inner, self.request(), #decode)
         }
     }
 }

@@ -1,4 +1,6 @@
-//! Rules that need the lowered spec: an event's example fits its payload model, a scenario
+//! Rules that need the lowered spec: an event's example fits its payload model, a model's or
+//! property's written example and each error code's example body fit theirs
+//! ([`examples`]), a scenario
 //! that expects success sends a body its endpoint's model accepts, and the pointers that
 //! type and identify webhook events lead to a field of every event's payload. Each broken
 //! rule used to surface as a panic of a generated contract test that did not point back at
@@ -7,6 +9,8 @@
 //! It runs after [`crate::lower::lower`] on a spec `check` passed (the models are resolved
 //! then), and validates with the JSON Schemas the contract gives the mock
 //! ([`crate::emit::contract::build`]), so `check` and the mock agree on what fits.
+
+mod examples;
 
 use serde_json::Value;
 
@@ -36,6 +40,8 @@ pub fn check(ir: &Ir, positions: &Positions) -> Vec<Diagnostic> {
             .take(3)
             .collect()
     };
+
+    found.extend(examples::check(ir, positions, &problems));
 
     if let (Some(webhooks), Some(events)) = (&ir.webhooks, contract.webhooks.as_ref()) {
         for (event, contract_event) in webhooks.events.iter().zip(&events.events) {

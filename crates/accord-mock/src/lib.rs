@@ -14,6 +14,7 @@ pub mod coerce;
 pub mod contract_test;
 mod credentials;
 mod deliver;
+mod handshake;
 mod listen;
 mod model;
 mod multipart;
@@ -30,6 +31,7 @@ pub use accord_contract::Contract;
 pub use accord_runtime::Secret;
 pub use credentials::{Credential, Credentials};
 pub use deliver::{Attempt, Delivery};
+pub use handshake::{HandshakeAttempt, answers_challenge};
 pub use model::{Model, Problem, RouteMatch};
 pub use oauth::{
     FlowCredential, LEEWAY_SECONDS, TEST_ONLY_RSA_PRIVATE_KEY, TEST_ONLY_RSA_PUBLIC_KEY, TEST_REDIRECT_URI,

@@ -19,8 +19,8 @@ use crate::error::{TransportError, TransportErrorKind};
 use crate::policy::{RetryPolicy, RetryStrategy, Timeouts};
 use crate::rate_limit::{RateLimitConfig, RateLimiter};
 use crate::retry::{
-    AttemptOutcome, ClassifyRetry, GiveUpReason, Outcome, RetryBudget, RetryBudgetSettings, RetryContext,
-    Assessment, RetryDecision, StatusClassifier, decide_retry,
+    Assessment, AttemptOutcome, ClassifyRetry, GiveUpReason, Outcome, RetryBudget, RetryBudgetSettings, RetryContext,
+    RetryDecision, StatusClassifier, decide_retry,
 };
 
 // Requests and responses are defined in leaf modules of their own, so that the modules this
@@ -514,7 +514,7 @@ impl Client {
                     tracing::info!(attempt, "credentials refreshed after a refresh_auth error");
                     continue;
                 }
-                RetryDecision::Return => return self.settle(outcome, last_retry_cost),
+                RetryDecision::Return => return self.settle(outcome, last_retry_cost, assessment),
                 RetryDecision::GiveUp(reason) => {
                     match reason {
                         GiveUpReason::RetryAfterTooLong { delay } => tracing::info!(

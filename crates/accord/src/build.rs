@@ -211,7 +211,17 @@ mod tests {
             .emit_rerun_if_changed(false)
             .compile(&[repo("specs/orders.yaml")])
             .expect("orders compiles");
-        assert_eq!(written, vec![out.path().join("orders.rs"), out.path().join("orders.contract.json")]);
+        assert_eq!(
+            written,
+            vec![
+                out.path().join("orders.rs"),
+                out.path().join("orders.contract.json"),
+                out.path().join("accord-runtime.toml")
+            ]
+        );
+        // The runtime line a build script's crate copies: orders declares webhooks.
+        let runtime = std::fs::read_to_string(out.path().join("accord-runtime.toml")).expect("runtime file written");
+        assert!(runtime.contains(r#""webhooks""#), "{runtime}");
         let module = std::fs::read_to_string(out.path().join("orders.rs")).expect("module written");
         let file = syn::parse_file(&module).expect("the module parses");
         assert!(file.attrs.is_empty(), "include! accepts no inner attributes");

@@ -47,7 +47,7 @@ pub fn check(ir: &Ir, positions: &Positions) -> Vec<Diagnostic> {
         for (event, contract_event) in webhooks.events.iter().zip(&events.events) {
             let at = join_pointer("/webhooks/events", &event.event_type);
             // Only examples the spec writes: synthesised ones fit by construction.
-            if positions.value(&format!("{at}/example")).is_some() {
+            if positions.written(&format!("{at}/example")) {
                 let found_problems = problems(&contract_event.schema, &contract_event.example);
                 if let Some(first) = found_problems.first() {
                     report(
@@ -76,8 +76,7 @@ pub fn check(ir: &Ir, positions: &Positions) -> Vec<Diagnostic> {
                 continue;
             };
             let single = format!("{at}/request/body");
-            let pointer =
-                if positions.value(&single).is_some() { single } else { format!("{at}/steps/{index}/request/body") };
+            let pointer = if positions.written(&single) { single } else { format!("{at}/steps/{index}/request/body") };
             let found_problems = problems(&schema.schema, body);
             if let Some(first) = found_problems.first() {
                 report(

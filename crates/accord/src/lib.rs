@@ -22,7 +22,7 @@ pub mod units;
 pub mod write;
 
 pub use build::{BuildError, Config, compile};
+pub use diag::{Diagnostic, Severity};
 /// Where a build script's crate takes `accord-runtime` from ([`Config::runtime`]).
 pub use emit::{GitReference, RuntimeDependency};
-pub use diag::{Diagnostic, Severity};
 pub use project::{CompiledSpec, Failure, compile_spec, compile_specs, spec_files};

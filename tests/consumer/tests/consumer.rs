@@ -238,7 +238,8 @@ fn the_build_script_reruns_when_the_spec_changes_and_reports_warnings_located() 
     let line = runtime_toml.lines().find(|l| l.starts_with("accord-runtime = {")).expect("the dependency line");
     let manifest = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml")).expect("manifest");
     let enabled = manifest.lines().find(|l| l.starts_with("accord-runtime = {")).expect("our runtime line");
-    let needed: Vec<&str> = line.split("features = [").nth(1).expect("features").trim_end_matches(['}', ']', ' ']).split(", ").collect();
+    let needed: Vec<&str> =
+        line.split("features = [").nth(1).expect("features").trim_end_matches(['}', ']', ' ']).split(", ").collect();
     assert!(needed.contains(&"\"webhooks\""), "{line}");
     for feature in needed {
         assert!(enabled.contains(feature), "the specs need {feature}, which tests/consumer/Cargo.toml does not enable");

@@ -112,7 +112,11 @@ async fn the_handshake_goes_first_signed_and_once_per_url_for_each_answer_slack_
         let second = server.deliver("app_mention", Some(&url)).await.expect("delivers");
         assert!(second.handshake.is_none() && second.delivered, "{answer:?}: {second:?}");
         let seen = receiver.seen.lock().expect("lock").clone();
-        assert_eq!(seen, [(true, true), (false, true), (false, true)], "{answer:?}: handshake, event, event; all signed");
+        assert_eq!(
+            seen,
+            [(true, true), (false, true), (false, true)],
+            "{answer:?}: handshake, event, event; all signed"
+        );
         // A reset forgets which URLs passed: the next delivery starts with a handshake again.
         let client = accord_runtime::reqwest::Client::new();
         let reset = client.post(format!("http://{}/__accord/reset", server.addr())).send().await.expect("reset");

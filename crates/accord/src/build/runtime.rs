@@ -20,9 +20,7 @@ pub const FILE: &str = "accord-runtime.toml";
 pub fn default_source() -> RuntimeDependency {
     let sibling = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../accord-runtime");
     match sibling.join("Cargo.toml").is_file() {
-        true => RuntimeDependency::Path(
-            sibling.canonicalize().unwrap_or(sibling).to_string_lossy().replace('\\', "/"),
-        ),
+        true => RuntimeDependency::Path(sibling.canonicalize().unwrap_or(sibling).to_string_lossy().replace('\\', "/")),
         false => RuntimeDependency::Version(env!("CARGO_PKG_VERSION").to_string()),
     }
 }
@@ -97,7 +95,10 @@ mod tests {
         assert!(text.contains("# ed25519: Ed25519 signatures\n"), "{text}");
         assert!(text.contains("accord-mock = { version = \"0.1\" }"), "{text}");
         let warning = warning(&source, &features).expect("features needed");
-        assert!(warning.starts_with("accord: the specs need the accord-runtime features ed25519, webhooks"), "{warning}");
+        assert!(
+            warning.starts_with("accord: the specs need the accord-runtime features ed25519, webhooks"),
+            "{warning}"
+        );
         assert_eq!(super::warning(&source, &BTreeMap::new()), None);
         assert_eq!(dependency_line(&source, &BTreeMap::new()), r#"accord-runtime = { version = "0.1" }"#);
     }

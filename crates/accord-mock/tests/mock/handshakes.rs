@@ -65,7 +65,10 @@ async fn receive(State(receiver): State<Receiver>, headers: HeaderMap, body: Byt
             ([(header::CONTENT_TYPE, "application/x-www-form-urlencoded")], format!("challenge={challenge}"))
                 .into_response()
         }
-        Answer::Json => axum::Json(serde_json::json!({ "challenge": challenge })).into_response(),
+        Answer::Json => {
+            ([(header::CONTENT_TYPE, "application/json")], serde_json::json!({ "challenge": challenge }).to_string())
+                .into_response()
+        }
         Answer::Empty => StatusCode::OK.into_response(),
         Answer::Wrong => ([(header::CONTENT_TYPE, "text/plain")], "not the challenge").into_response(),
         Answer::Error => StatusCode::INTERNAL_SERVER_ERROR.into_response(),

@@ -37,7 +37,7 @@ pub use oauth::{
     FlowCredential, LEEWAY_SECONDS, TEST_ONLY_RSA_PRIVATE_KEY, TEST_ONLY_RSA_PUBLIC_KEY, TEST_REDIRECT_URI,
     TEST_REFRESH_TOKEN, test_client_authentication, test_token_store,
 };
-pub use receiver::{Received, WebhookReceiver};
+pub use receiver::{HandshakeAnswer, Received, WebhookReceiver};
 pub use server::{CONTROL_PREFIX, Exchange, MockOptions, MockServer, SCENARIO_HEADER, STEP_HEADER, serve};
 /// The tokio the mock runs on, for `#[tokio::test]` in generated contract tests.
 pub use tokio;

@@ -26,11 +26,34 @@ pub fn check(ir: &Ir, positions: &Positions) -> Vec<Diagnostic> {
         found.push(Diagnostic { location, ..Diagnostic::new(code, message).at(pointer).help(help) });
     };
     let contract = crate::emit::contract::build(ir);
+    // One validator per distinct schema: a spec's examples repeat a few schemas many times,
+    // and a document with every `$defs` entry is built only for a schema that refers to one.
+    let validators: std::cell::RefCell<std::collections::HashMap<String, Option<std::rc::Rc<jsonschema::Validator>>>> =
+        Default::default();
     let problems = |schema: &Value, instance: &Value| -> Vec<String> {
-        let document = contract.schema_document(schema);
-        let Ok(validator) = jsonschema::options().should_validate_formats(true).build(&document) else {
-            return Vec::new();
+        let key = schema.to_string();
+        let cached = validators.borrow().get(&key).cloned();
+        let validator = match cached {
+            Some(validator) => validator,
+            None => {
+                let document = if key.contains("\"$ref\"") {
+                    contract.schema_document(schema)
+                } else {
+                    // `schema_document` without the `$defs`.
+                    let mut object = match schema {
+                        Value::Object(object) => object.clone(),
+                        other => serde_json::Map::from_iter([("allOf".to_string(), Value::Array(vec![other.clone()]))]),
+                    };
+                    object.insert("$schema".into(), Value::from("https://json-schema.org/draft/2020-12/schema"));
+                    Value::Object(object)
+                };
+                let built =
+                    jsonschema::options().should_validate_formats(true).build(&document).ok().map(std::rc::Rc::new);
+                validators.borrow_mut().insert(key, built.clone());
+                built
+            }
         };
+        let Some(validator) = validator else { return Vec::new() };
         validator
             .iter_errors(instance)
             .map(|error| {
@@ -41,7 +64,7 @@ pub fn check(ir: &Ir, positions: &Positions) -> Vec<Diagnostic> {
             .collect()
     };
 
-    found.extend(examples::check(ir, positions, &problems));
+    found.extend(examples::check(ir, positions, &contract));
 
     if let (Some(webhooks), Some(events)) = (&ir.webhooks, contract.webhooks.as_ref()) {
         for (event, contract_event) in webhooks.events.iter().zip(&events.events) {

@@ -13,6 +13,7 @@ pub mod circuit;
 pub mod client;
 pub mod de;
 pub mod error;
+pub mod fleet;
 pub mod form;
 pub mod health;
 pub mod metrics;
@@ -57,7 +58,9 @@ pub use retry::{
     Assessment, BodyMatch, BodyTest, ClassifyRetry, ErrorRule, RetryBudgetSettings, StatusClassifier, StatusPattern,
 };
 pub use secret::Secret;
-pub use store::CircuitSettings;
+#[cfg(feature = "redis")]
+pub use store::redis::RedisOptions;
+pub use store::{CircuitSettings, SharedState};
 
 // Re-exported so that generated crates depend on accord-runtime alone.
 pub use reqwest;

@@ -464,6 +464,22 @@ pub struct Webhooks {
     /// the mock delivers an event as a batch of one.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub batch: bool,
+    /// The request the provider sends to a receiver URL before its first event, and the
+    /// answer it expects (Slack's `url_verification`); `None` (absent) when none is declared.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handshake: Option<Handshake>,
+}
+
+/// A webhook handshake (spec `webhooks.handshake`): a request whose `field` holds `value` and
+/// whose `respond` holds a fresh challenge, which the receiver echoes back.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Handshake {
+    /// JSON pointer of the field that marks the request (`/type`).
+    pub field: String,
+    /// The marking text (`url_verification`).
+    pub value: String,
+    /// JSON pointer of the challenge to echo (`/challenge`).
+    pub respond: String,
 }
 
 /// One webhook event.

@@ -27,6 +27,10 @@ pub struct Delivery {
     pub attempts: Vec<Attempt>,
     /// A 2xx answer arrived.
     pub delivered: bool,
+    /// The handshake sent first (Slack's `url_verification`), when the spec declares one and
+    /// the URL had not passed it yet; a URL that fails it gets no event (`attempts` empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handshake: Option<crate::handshake::HandshakeAttempt>,
 }
 
 /// One attempt.
@@ -52,10 +56,13 @@ pub fn unsigned(event_type: &str) -> String {
 
 /// Delivers `event_type` to `url`: the `payload` given or the declared example (its id field
 /// set to a fresh id), signed with `secret` afresh on every attempt (a new timestamp), with
-/// the declared schedule's delays multiplied by `time_scale`.
+/// the declared schedule's delays multiplied by `time_scale`. With `handshake_first` and a
+/// declared handshake, the handshake goes first ([`crate::handshake::send`]), and the event
+/// only when the receiver answered it as the provider expects.
 ///
 /// Errors: an undeclared event type, no signature scheme (see [`unsigned`]), a scheme or key
 /// that cannot sign.
+#[allow(clippy::too_many_arguments)]
 pub async fn deliver(
     http: &accord_runtime::reqwest::Client,
     webhooks: &Webhooks,
@@ -64,6 +71,7 @@ pub async fn deliver(
     url: &str,
     secret: &Secret,
     time_scale: f64,
+    handshake_first: bool,
 ) -> Result<Delivery, String> {
     let event = webhooks.events.iter().find(|e| e.event_type == event_type).ok_or_else(|| {
         let known: Vec<&str> = webhooks.events.iter().map(|e| e.event_type.as_str()).collect();
@@ -95,7 +103,16 @@ pub async fn deliver(
         body: body.clone(),
         attempts: Vec::new(),
         delivered: false,
+        handshake: None,
     };
+    if let (true, Some(handshake)) = (handshake_first, &webhooks.handshake) {
+        let attempt = crate::handshake::send(http, webhooks, handshake, &scheme, url, secret).await?;
+        let passed = attempt.passed;
+        delivery.handshake = Some(attempt);
+        if !passed {
+            return Ok(delivery);
+        }
+    }
     for delay in schedule {
         let delay = Duration::from_secs_f64(delay as f64 * time_scale.max(0.0));
         tokio::time::sleep(delay).await;

@@ -14,6 +14,7 @@ pub mod coerce;
 pub mod contract_test;
 mod credentials;
 mod deliver;
+mod handshake;
 mod listen;
 mod model;
 mod multipart;
@@ -32,12 +33,13 @@ pub use accord_contract::Contract;
 pub use accord_runtime::Secret;
 pub use credentials::{Credential, Credentials};
 pub use deliver::{Attempt, Delivery};
+pub use handshake::{HandshakeAttempt, answers_challenge};
 pub use model::{Model, Problem, RouteMatch};
 pub use oauth::{
     FlowCredential, LEEWAY_SECONDS, TEST_ONLY_RSA_PRIVATE_KEY, TEST_ONLY_RSA_PUBLIC_KEY, TEST_REDIRECT_URI,
     TEST_REFRESH_TOKEN, jwt_public_keys, jwt_public_keys_from_env, test_client_authentication, test_token_store,
 };
-pub use receiver::{Received, WebhookReceiver};
+pub use receiver::{HandshakeAnswer, Received, WebhookReceiver};
 pub use server::{CONTROL_PREFIX, Exchange, MockOptions, MockServer, SCENARIO_HEADER, STEP_HEADER, serve};
 pub use tls::MockTls;
 /// The tokio the mock runs on, for `#[tokio::test]` in generated contract tests.

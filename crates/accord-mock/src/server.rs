@@ -149,6 +149,8 @@ struct Inner {
     issued: u64,
     log: Vec<Exchange>,
     deliveries: Vec<Delivery>,
+    /// Receiver URLs that answered the declared webhook handshake (`handshake.rs`).
+    handshaken: HashSet<String>,
 }
 
 #[derive(Clone)]
@@ -1114,10 +1116,16 @@ async fn deliver_event(
     }
     let secret =
         shared.options.webhook_secret.clone().unwrap_or_else(|| Secret::new(webhooks.test_signing_key.clone()));
+    let handshake_first = !shared.lock().handshaken.contains(&url);
+    let time_scale = shared.options.webhook_time_scale;
     let delivery =
-        deliver::deliver(&shared.http, webhooks, event_type, payload, &url, &secret, shared.options.webhook_time_scale)
+        deliver::deliver(&shared.http, webhooks, event_type, payload, &url, &secret, time_scale, handshake_first)
             .await?;
-    shared.lock().deliveries.push(delivery.clone());
+    let mut inner = shared.lock();
+    if delivery.handshake.as_ref().is_some_and(|h| h.passed) {
+        inner.handshaken.insert(url);
+    }
+    inner.deliveries.push(delivery.clone());
     Ok(delivery)
 }
 

@@ -124,8 +124,21 @@ impl CircuitBreaker {
     /// Reports an attempt's outcome: a transport failure (other than a refused or invalid
     /// request) or a 5xx is a failure, anything else a success.
     pub async fn record(&self, permit: &Permit, outcome: Result<u16, TransportErrorKind>) {
+        self.record_attempt(permit, outcome, false).await;
+    }
+
+    /// [`CircuitBreaker::record`], where `transient_body_error` marks a response whose body
+    /// is a declared transient error (a body-matched code retried with `backoff`, such as
+    /// Slack's `200 {"ok": false, "error": "internal_error"}`): a failure, as a 5xx is.
+    pub async fn record_attempt(
+        &self,
+        permit: &Permit,
+        outcome: Result<u16, TransportErrorKind>,
+        transient_body_error: bool,
+    ) {
         let Permit::Send { circuit } = permit else { return };
         let outcome = match outcome {
+            Ok(_) if transient_body_error => CallOutcome::Failure,
             Ok(status) if status >= 500 => CallOutcome::Failure,
             Ok(_) => CallOutcome::Success,
             Err(TransportErrorKind::Invalid | TransportErrorKind::CircuitOpen) => return,

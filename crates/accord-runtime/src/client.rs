@@ -19,7 +19,7 @@ use crate::error::{TransportError, TransportErrorKind};
 use crate::policy::{RetryPolicy, RetryStrategy, Timeouts};
 use crate::rate_limit::{RateLimitConfig, RateLimiter};
 use crate::retry::{
-    AttemptOutcome, ClassifyRetry, GiveUpReason, Outcome, RetryBudget, RetryBudgetSettings, RetryContext,
+    Assessment, AttemptOutcome, ClassifyRetry, GiveUpReason, Outcome, RetryBudget, RetryBudgetSettings, RetryContext,
     RetryDecision, StatusClassifier, decide_retry,
 };
 
@@ -473,8 +473,16 @@ impl Client {
                 outcome.as_ref().ok().map(|raw| raw.status),
                 outcome.as_ref().err().map(|error| transport_kind_name(error.kind())),
             );
+            // Assessed once: an error in a 200 body is a failure for the circuit and the budget.
+            let assessment = retry.classifier.assess(match &outcome {
+                Ok(raw) => Outcome::Response(raw),
+                Err(error) => Outcome::Transport(error),
+            });
+            let strategy = assessment.strategy;
             if let (Some(breaker), Some(permit)) = (&self.inner.circuit, &permit) {
-                breaker.record(permit, outcome.as_ref().map(|raw| raw.status).map_err(TransportError::kind)).await;
+                let transient_body_error = assessment.body_error && strategy == RetryStrategy::Backoff;
+                let status = outcome.as_ref().map(|raw| raw.status).map_err(TransportError::kind);
+                breaker.record_attempt(permit, status, transient_body_error).await;
             }
             if let (Ok(raw), Some(limiter)) = (&outcome, &self.inner.rate_limiter) {
                 attempt_span.record("status", raw.status);
@@ -488,10 +496,6 @@ impl Client {
                     crate::metrics::rate_limit_remaining(request.operation, remaining);
                 }
             }
-            let strategy = retry.classifier.classify(match &outcome {
-                Ok(raw) => Outcome::Response(raw),
-                Err(error) => Outcome::Transport(error),
-            });
             let status = outcome.as_ref().ok().map(|raw| raw.status);
             let context = RetryContext {
                 outcome: match &outcome {
@@ -521,14 +525,14 @@ impl Client {
                     let whole = self.inner.auth.refresh(used.0).await;
                     let named = self.inner.credentials.refresh(&used.1).await;
                     if !(whole || named) {
-                        return self.settle(outcome, last_retry_cost);
+                        return self.settle(outcome, last_retry_cost, assessment);
                     }
                     refreshed = true;
                     crate::metrics::token_refresh("refresh_auth");
                     tracing::info!(attempt, "credentials refreshed after a refresh_auth error");
                     continue;
                 }
-                RetryDecision::Return => return self.settle(outcome, last_retry_cost),
+                RetryDecision::Return => return self.settle(outcome, last_retry_cost, assessment),
                 RetryDecision::GiveUp(reason) => {
                     match reason {
                         GiveUpReason::RetryAfterTooLong { delay } => tracing::info!(
@@ -550,7 +554,7 @@ impl Client {
                         | GiveUpReason::NotSafeToRepeat
                         | GiveUpReason::AlreadyRefreshed => {}
                     }
-                    return self.settle(outcome, last_retry_cost);
+                    return self.settle(outcome, last_retry_cost, assessment);
                 }
             };
             // An open circuit would refuse the retry: spend no budget on it, return the failure.
@@ -600,9 +604,11 @@ impl Client {
         &self,
         outcome: Result<RawResponse, TransportError>,
         last_retry_cost: Option<u32>,
+        assessment: Assessment,
     ) -> Result<RawResponse, TransportError> {
+        // An error in a 200 body (spec `when`) is a failure: it earns nothing back.
         if let (Some(budget), Ok(raw)) = (&self.inner.budget, &outcome)
-            && raw.status < 400
+            && !assessment.is_failure(Some(raw.status))
         {
             budget.refund(last_retry_cost);
         }

@@ -57,7 +57,9 @@ pub use policy::{RateLimit, RetryPolicy, RetryStrategy, Timeouts};
 pub use rate_limit::RateLimitConfig;
 pub use request::RequestSpec;
 pub use response::{ClientError, RawBody, RawResponse, Response};
-pub use retry::{BodyMatch, BodyTest, ClassifyRetry, ErrorRule, RetryBudgetSettings, StatusClassifier, StatusPattern};
+pub use retry::{
+    Assessment, BodyMatch, BodyTest, ClassifyRetry, ErrorRule, RetryBudgetSettings, StatusClassifier, StatusPattern,
+};
 pub use secret::Secret;
 #[cfg(feature = "redis")]
 pub use store::redis::RedisOptions;

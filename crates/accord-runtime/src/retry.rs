@@ -36,6 +36,33 @@ pub trait ClassifyRetry: Send + Sync + fmt::Debug {
     /// The strategy for this outcome; [`RetryStrategy::Never`] for successes and final
     /// failures.
     fn classify(&self, outcome: Outcome<'_>) -> RetryStrategy;
+
+    /// The strategy, and whether the outcome is an error answered with a success status (a
+    /// body-matched code, spec `when`: Slack's `200 {"ok": false}`), which the retry budget
+    /// and the circuit breaker must count as the failure it is. The default reads no body:
+    /// [`ClassifyRetry::classify`]'s strategy, and no body error.
+    fn assess(&self, outcome: Outcome<'_>) -> Assessment {
+        Assessment { strategy: self.classify(outcome), body_error: false }
+    }
+}
+
+/// What [`ClassifyRetry::assess`] found of one attempt's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Assessment {
+    /// The retry strategy.
+    pub strategy: RetryStrategy,
+    /// The response is a declared error matched by its body (spec `when`), whatever its
+    /// status: a failure for the retry budget (it earns nothing back), and, when its strategy
+    /// is `backoff` (the provider's transient failure, as a 5xx), for the circuit breaker.
+    pub body_error: bool,
+}
+
+impl Assessment {
+    /// Whether the outcome is a failure for the retry budget: no response, a status of 400 or
+    /// more, or an error in a success body.
+    pub fn is_failure(&self, status: Option<u16>) -> bool {
+        self.body_error || status.is_none_or(|status| status >= 400)
+    }
 }
 
 /// One declared error code, as the classifier needs it (a code declared with several
@@ -94,6 +121,28 @@ impl StatusClassifier {
 
 impl ClassifyRetry for StatusClassifier {
     fn classify(&self, outcome: Outcome<'_>) -> RetryStrategy {
+        self.assess(outcome).strategy
+    }
+
+    fn assess(&self, outcome: Outcome<'_>) -> Assessment {
+        let raw = match outcome {
+            Outcome::Response(raw) => raw,
+            Outcome::Transport(_) => return Assessment { strategy: self.by_status(outcome), body_error: false },
+        };
+        // Only specs declaring body-matched codes for this status pay for reading the body.
+        if self.rules.iter().any(|rule| rule.body.is_some() && rule.status.matches(raw.status))
+            && let Some(strategy) = self.by_body(raw)
+        {
+            return Assessment { strategy, body_error: true };
+        }
+        Assessment { strategy: self.by_status(outcome), body_error: false }
+    }
+}
+
+impl StatusClassifier {
+    /// The strategy of an outcome by its status (and the code in its body when codes sharing
+    /// a status disagree), body-matched codes left aside.
+    fn by_status(&self, outcome: Outcome<'_>) -> RetryStrategy {
         let raw = match outcome {
             Outcome::Transport(error) => {
                 return match error.kind() {
@@ -106,12 +155,6 @@ impl ClassifyRetry for StatusClassifier {
             }
             Outcome::Response(raw) => raw,
         };
-        // Only specs declaring body-matched codes for this status pay for reading the body.
-        if self.rules.iter().any(|rule| rule.body.is_some() && rule.status.matches(raw.status))
-            && let Some(strategy) = self.by_body(raw)
-        {
-            return strategy;
-        }
         if raw.status < 400 {
             return RetryStrategy::Never;
         }

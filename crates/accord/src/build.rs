@@ -22,6 +22,10 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub mod runtime;
+
+use crate::emit::RuntimeDependency;
+
 use crate::project::{CompiledSpec, compile_spec, name_conflicts};
 
 /// Compiles one spec into `OUT_DIR` with the default [`Config`].
@@ -36,6 +40,8 @@ pub fn compile(spec: impl AsRef<Path>) -> Result<(), BuildError> {
 pub struct Config {
     out_dir: Option<PathBuf>,
     emit_rerun_if_changed: bool,
+    runtime: Option<RuntimeDependency>,
+    runtime_features_warning: bool,
 }
 
 impl Default for Config {
@@ -47,7 +53,7 @@ impl Default for Config {
 impl Config {
     /// The defaults.
     pub fn new() -> Config {
-        Config { out_dir: None, emit_rerun_if_changed: true }
+        Config { out_dir: None, emit_rerun_if_changed: true, runtime: None, runtime_features_warning: true }
     }
 
     /// Writes into `dir` instead of the build script's `OUT_DIR`.
@@ -60,6 +66,25 @@ impl Config {
     /// cargo reruns the build script when a spec changes and only then.
     pub fn emit_rerun_if_changed(&mut self, yes: bool) -> &mut Config {
         self.emit_rerun_if_changed = yes;
+        self
+    }
+
+    /// Where the crate takes `accord-runtime` from, for the dependency line written into
+    /// `OUT_DIR/accord-runtime.toml` and the features warning: a path, a git repository or a
+    /// registry version, as `accord generate --runtime-path/--runtime-git/--runtime-version`.
+    /// A build script cannot change its crate's `Cargo.toml`, so this only shapes the line to
+    /// copy. Default: the `accord-runtime` folder beside this accord's sources when they are on
+    /// disk (a path or git dependency), else this accord's version.
+    pub fn runtime(&mut self, source: RuntimeDependency) -> &mut Config {
+        self.runtime = Some(source);
+        self
+    }
+
+    /// Whether to print one `cargo:warning` naming the `accord-runtime` features the specs
+    /// need (default: yes; printed only when the build script runs, which is when a spec
+    /// changes). The features are written into `OUT_DIR/accord-runtime.toml` either way.
+    pub fn runtime_features_warning(&mut self, yes: bool) -> &mut Config {
+        self.runtime_features_warning = yes;
         self
     }
 
@@ -121,7 +146,20 @@ impl Config {
         // a file an older accord wrote there (without a manifest) is replaced.
         let options = crate::write::WriteOptions { force: true, ..Default::default() };
         crate::write::write_files(&out_dir, &files, &options).map_err(|e| BuildError::Write(e.to_string()))?;
-        Ok(files.iter().map(|f| out_dir.join(&f.path)).collect())
+        let mut written: Vec<PathBuf> = files.iter().map(|f| out_dir.join(&f.path)).collect();
+        // The runtime features the specs need: a build script cannot enable them, so it says which.
+        let source = self.runtime.clone().unwrap_or_else(runtime::default_source);
+        let features = runtime::features(compiled_specs.iter().map(|(compiled, _)| &compiled.ir));
+        let features_file = out_dir.join(runtime::FILE);
+        std::fs::write(&features_file, runtime::file_text(&source, &features))
+            .map_err(|e| BuildError::Write(format!("{}: {e}", features_file.display())))?;
+        written.push(features_file);
+        if self.runtime_features_warning
+            && let Some(warning) = runtime::warning(&source, &features)
+        {
+            println!("cargo:warning={warning}");
+        }
+        Ok(written)
     }
 }
 
@@ -173,7 +211,17 @@ mod tests {
             .emit_rerun_if_changed(false)
             .compile(&[repo("specs/orders.yaml")])
             .expect("orders compiles");
-        assert_eq!(written, vec![out.path().join("orders.rs"), out.path().join("orders.contract.json")]);
+        assert_eq!(
+            written,
+            vec![
+                out.path().join("orders.rs"),
+                out.path().join("orders.contract.json"),
+                out.path().join("accord-runtime.toml")
+            ]
+        );
+        // The runtime line a build script's crate copies: orders declares webhooks.
+        let runtime = std::fs::read_to_string(out.path().join("accord-runtime.toml")).expect("runtime file written");
+        assert!(runtime.contains(r#""webhooks""#), "{runtime}");
         let module = std::fs::read_to_string(out.path().join("orders.rs")).expect("module written");
         let file = syn::parse_file(&module).expect("the module parses");
         assert!(file.attrs.is_empty(), "include! accepts no inner attributes");

@@ -1,4 +1,6 @@
-//! Rules that need the lowered spec: an event's example fits its payload model, a scenario
+//! Rules that need the lowered spec: an event's example fits its payload model, a model's or
+//! property's written example and each error code's example body fit theirs
+//! ([`examples`]), a scenario
 //! that expects success sends a body its endpoint's model accepts, and the pointers that
 //! type and identify webhook events lead to a field of every event's payload. Each broken
 //! rule used to surface as a panic of a generated contract test that did not point back at
@@ -7,6 +9,8 @@
 //! It runs after [`crate::lower::lower`] on a spec `check` passed (the models are resolved
 //! then), and validates with the JSON Schemas the contract gives the mock
 //! ([`crate::emit::contract::build`]), so `check` and the mock agree on what fits.
+
+mod examples;
 
 use serde_json::Value;
 
@@ -22,11 +26,34 @@ pub fn check(ir: &Ir, positions: &Positions) -> Vec<Diagnostic> {
         found.push(Diagnostic { location, ..Diagnostic::new(code, message).at(pointer).help(help) });
     };
     let contract = crate::emit::contract::build(ir);
+    // One validator per distinct schema: a spec's examples repeat a few schemas many times,
+    // and a document with every `$defs` entry is built only for a schema that refers to one.
+    let validators: std::cell::RefCell<std::collections::HashMap<String, Option<std::rc::Rc<jsonschema::Validator>>>> =
+        Default::default();
     let problems = |schema: &Value, instance: &Value| -> Vec<String> {
-        let document = contract.schema_document(schema);
-        let Ok(validator) = jsonschema::options().should_validate_formats(true).build(&document) else {
-            return Vec::new();
+        let key = schema.to_string();
+        let cached = validators.borrow().get(&key).cloned();
+        let validator = match cached {
+            Some(validator) => validator,
+            None => {
+                let document = if key.contains("\"$ref\"") {
+                    contract.schema_document(schema)
+                } else {
+                    // `schema_document` without the `$defs`.
+                    let mut object = match schema {
+                        Value::Object(object) => object.clone(),
+                        other => serde_json::Map::from_iter([("allOf".to_string(), Value::Array(vec![other.clone()]))]),
+                    };
+                    object.insert("$schema".into(), Value::from("https://json-schema.org/draft/2020-12/schema"));
+                    Value::Object(object)
+                };
+                let built =
+                    jsonschema::options().should_validate_formats(true).build(&document).ok().map(std::rc::Rc::new);
+                validators.borrow_mut().insert(key, built.clone());
+                built
+            }
         };
+        let Some(validator) = validator else { return Vec::new() };
         validator
             .iter_errors(instance)
             .map(|error| {
@@ -37,11 +64,13 @@ pub fn check(ir: &Ir, positions: &Positions) -> Vec<Diagnostic> {
             .collect()
     };
 
+    found.extend(examples::check(ir, positions, &contract));
+
     if let (Some(webhooks), Some(events)) = (&ir.webhooks, contract.webhooks.as_ref()) {
         for (event, contract_event) in webhooks.events.iter().zip(&events.events) {
             let at = join_pointer("/webhooks/events", &event.event_type);
             // Only examples the spec writes: synthesised ones fit by construction.
-            if positions.value(&format!("{at}/example")).is_some() {
+            if positions.written(&format!("{at}/example")) {
                 let found_problems = problems(&contract_event.schema, &contract_event.example);
                 if let Some(first) = found_problems.first() {
                     report(
@@ -70,8 +99,7 @@ pub fn check(ir: &Ir, positions: &Positions) -> Vec<Diagnostic> {
                 continue;
             };
             let single = format!("{at}/request/body");
-            let pointer =
-                if positions.value(&single).is_some() { single } else { format!("{at}/steps/{index}/request/body") };
+            let pointer = if positions.written(&single) { single } else { format!("{at}/steps/{index}/request/body") };
             let found_problems = problems(&schema.schema, body);
             if let Some(first) = found_problems.first() {
                 report(

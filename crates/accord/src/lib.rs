@@ -23,4 +23,6 @@ pub mod write;
 
 pub use build::{BuildError, Config, compile};
 pub use diag::{Diagnostic, Severity};
+/// Where a build script's crate takes `accord-runtime` from ([`Config::runtime`]).
+pub use emit::{GitReference, RuntimeDependency};
 pub use project::{CompiledSpec, Failure, compile_spec, compile_specs, spec_files};

@@ -361,7 +361,10 @@ fn webhook_handshake_is_answered() {
 /// and the generated `webhooks::verify` accepts each delivery as its event type.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn mock_delivers_signed_webhooks() {
-    let receiver = ::accord_mock::WebhookReceiver::start(&[])
+    let receiver = ::accord_mock::WebhookReceiver::start_with_handshake(
+            &[],
+            slack_client::webhooks::handshake,
+        )
         .await
         .expect("the receiver starts");
     let options = MockOptions {
@@ -385,6 +388,11 @@ async fn mock_delivers_signed_webhooks() {
             .await
             .expect("the mock delivers");
         assert!(delivery.delivered, "{event_type}: {delivery:?}");
+        assert_eq!(
+            delivery.handshake.as_ref().map(| handshake | handshake.passed), if index ==
+            0 { Some(true) } else { None },
+            "{event_type}: the handshake goes first, once, answered by `webhooks::handshake`"
+        );
         assert_eq!(
             delivery.attempts.len(), if index == 0 { 1usize } else { 1 },
             "{event_type}: attempts"

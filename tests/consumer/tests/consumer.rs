@@ -228,6 +228,23 @@ fn the_build_script_reruns_when_the_spec_changes_and_reports_warnings_located() 
     let out_dir = Path::new(env!("OUT_DIR"));
     assert!(out_dir.join("orders.rs").is_file());
     assert!(out_dir.join("orders.contract.json").is_file());
+    // A build script cannot enable the runtime's features: it names them, in one warning and
+    // in `OUT_DIR/accord-runtime.toml`, and this crate's Cargo.toml enables every one of them.
+    let features_warning = lines
+        .iter()
+        .find(|l| l.starts_with("cargo:warning=accord: the specs need the accord-runtime features "))
+        .unwrap_or_else(|| panic!("no features warning: {output}"));
+    let runtime_toml = std::fs::read_to_string(out_dir.join("accord-runtime.toml")).expect("accord-runtime.toml");
+    let line = runtime_toml.lines().find(|l| l.starts_with("accord-runtime = {")).expect("the dependency line");
+    let manifest = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml")).expect("manifest");
+    let enabled = manifest.lines().find(|l| l.starts_with("accord-runtime = {")).expect("our runtime line");
+    let needed: Vec<&str> =
+        line.split("features = [").nth(1).expect("features").trim_end_matches(['}', ']', ' ']).split(", ").collect();
+    assert!(needed.contains(&"\"webhooks\""), "{line}");
+    for feature in needed {
+        assert!(enabled.contains(feature), "the specs need {feature}, which tests/consumer/Cargo.toml does not enable");
+        assert!(features_warning.contains(feature.trim_matches('"')), "{features_warning}");
+    }
 }
 
 /// The build script binary cargo compiled for this package (the newest, when several exist).

@@ -11,6 +11,9 @@ use accord_runtime::{ClientCredentials, RateLimit, RateLimitConfig, RetryBudgetS
 use futures_util::{StreamExt as _, TryStreamExt as _};
 use serde_json::{Value, json};
 
+/// Errors in 200 bodies count as failures for the retry budget and the circuit (issue 16).
+#[path = "body_errors/mod.rs"]
+mod body_errors;
 mod oauth;
 /// Caching, circuit breaking, metrics and health (issue 18).
 #[path = "operational/mod.rs"]

@@ -3,6 +3,7 @@
 //! servers.
 
 mod end_to_end;
+mod handshakes;
 mod hostile_server;
 mod mock_behaviour;
 mod mock_examples;

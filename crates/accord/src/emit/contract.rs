@@ -213,6 +213,11 @@ fn webhooks(webhooks: &WebhooksIr) -> contract::Webhooks {
             })
             .collect(),
         batch: webhooks.batch,
+        handshake: webhooks.handshake.as_ref().map(|handshake| contract::Handshake {
+            field: handshake.field.clone(),
+            value: handshake.value.clone(),
+            respond: handshake.respond.clone(),
+        }),
     }
 }
 

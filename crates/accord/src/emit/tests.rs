@@ -709,19 +709,35 @@ fn mock_webhook_test(ir: &Ir, webhooks: &WebhooksIr, signature: &SignatureIr) ->
     let retries = webhooks.retry_schedule_seconds.len() > 1;
     let (script, first_attempts) = if retries { (quote!(&[500]), 2usize) } else { (quote!(&[]), 1usize) };
     let url_arg = signature.signs_url().then(|| quote!(&received.url,));
+    // A declared handshake (Slack's `url_verification`) goes first, once per URL: the receiver
+    // answers it with the generated `webhooks::handshake`, and the mock checks the answer.
+    let (start, handshake_check) = match &webhooks.handshake {
+        Some(_) => (
+            quote!(::accord_mock::WebhookReceiver::start_with_handshake(#script, #krate::webhooks::handshake)),
+            quote! {
+                assert_eq!(
+                    delivery.handshake.as_ref().map(|handshake| handshake.passed),
+                    if index == 0 { Some(true) } else { None },
+                    "{event_type}: the handshake goes first, once, answered by `webhooks::handshake`"
+                );
+            },
+        ),
+        None => (quote!(::accord_mock::WebhookReceiver::start(#script)), quote!()),
+    };
     quote! {
         /// `accord mock` delivers every declared event signed with the spec's scheme (a
         /// failed first attempt is retried on the declared schedule, scaled to zero here),
         /// and the generated `webhooks::verify` accepts each delivery as its event type.
         #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
         async fn mock_delivers_signed_webhooks() {
-            let receiver = ::accord_mock::WebhookReceiver::start(#script).await.expect("the receiver starts");
+            let receiver = #start.await.expect("the receiver starts");
             let options = MockOptions { webhook_time_scale: 0.0, ..MockOptions::default() };
             let server = MockServer::start(contract().clone(), options).await.expect("the mock starts");
             let verifying = ::accord_runtime::Secret::new(contract().webhooks.as_ref().expect("webhooks are declared").test_verifying_key.as_str());
             for (index, event_type) in [#(#event_types),*].into_iter().enumerate() {
                 let delivery = server.deliver(event_type, Some(&receiver.url())).await.expect("the mock delivers");
                 assert!(delivery.delivered, "{event_type}: {delivery:?}");
+                #handshake_check
                 assert_eq!(delivery.attempts.len(), if index == 0 { #first_attempts } else { 1 }, "{event_type}: attempts");
                 for received in receiver.take() {
                     let event = #krate::webhooks::verify(&received.headers, &received.body, #url_arg &verifying, ::std::time::SystemTime::now()) #one

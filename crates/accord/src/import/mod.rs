@@ -353,6 +353,7 @@ impl WarningKind {
             ("outside an object property", ReadWriteOnly),
             ("has no accord equivalent", KeywordUnsupported),
             ("`pattern` ", PatternUnsupported),
+            ("does not fit its type; dropped", ValueInvalid),
             ("is not a whole number", ValueInvalid),
             ("is not a boolean", ValueInvalid),
             ("is not a list of", ValueInvalid),

@@ -191,7 +191,14 @@ impl Lowerer<'_> {
         let mut value = self.sample(body, 0);
         if let Some(pointer) = code_pointer {
             self.sample_along(&mut value, body, &pointer_segments(pointer), 0);
-            set_pointer(&mut value, pointer, json!(code));
+            // A numeric code field (Twilio's `"code": 20404`) keeps the code as a number: the
+            // runtime compares a number's text with `match`.
+            let numeric = value.pointer(pointer).is_some_and(Value::is_number);
+            let code_value = match code.parse::<serde_json::Number>() {
+                Ok(number) if numeric => Value::Number(number),
+                _ => json!(code),
+            };
+            set_pointer(&mut value, pointer, code_value);
         }
         value
     }

@@ -59,6 +59,12 @@ impl Positions {
         }
     }
 
+    /// Whether the spec writes a node at exactly `pointer` ([`Positions::value`] falls back
+    /// to the nearest ancestor).
+    pub fn written(&self, pointer: &str) -> bool {
+        self.nodes.contains_key(pointer)
+    }
+
     /// Where the mapping key of the node at `pointer` starts (for "unknown key" errors);
     /// falls back to the value.
     pub fn key(&self, pointer: &str) -> Option<Location> {

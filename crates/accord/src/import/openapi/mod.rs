@@ -66,6 +66,7 @@
 
 mod bundle;
 mod cycles;
+mod examples;
 mod heuristics;
 mod operations;
 mod path_query;
@@ -229,7 +230,7 @@ fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Importe
     let spec = importer.spec(&name);
     // The spec types serialise to JSON without fail (string map keys only); `spec::yaml`
     // prints that value.
-    let value = serde_json::to_value(&spec).map_err(|error| {
+    let mut value = serde_json::to_value(&spec).map_err(|error| {
         ImportError::new(vec![Diagnostic::new(
             codes::internal::IMPORT_PRINT,
             format!("the imported spec does not print: {error}"),
@@ -257,6 +258,15 @@ fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Importe
     for warning in std::mem::take(&mut importer.warnings) {
         let (file, pointer) = bundled.source(&warning.pointer);
         found.push((file, original(file, pointer), warning.message));
+    }
+    // Examples `check` would refuse (the spec's pointers: they are found on the spec made).
+    for pointer in examples::drop_unfit(&mut value) {
+        let at = crate::diag::pointer_to_path(&pointer);
+        found.push((
+            bundle::ROOT,
+            String::new(),
+            format!("the example at `{at}` of the imported spec does not fit its type; dropped"),
+        ));
     }
     // One warning per component (or node) and message, with how often it was met (a shared
     // component is converted once per use).

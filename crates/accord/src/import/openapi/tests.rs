@@ -42,12 +42,35 @@ fn a_ref_inside_an_example_is_data_not_a_reference() {
     let (spec, warnings) = import_doc(doc(json!({
         "components": {"schemas": {"Group": {
             "type": "object",
-            "properties": {"members": {"type": "array", "items": {"type": "string"}}},
+            // GitHub's SCIM groups: members are objects whose `$ref` is data.
+            "properties": {"members": {"type": "array", "items": {"type": "object"}}},
             "example": {"members": [{"$ref": "https://example.com/scim/Users/1"}]}
         }}}
     })));
     assert_eq!(spec.pointer("/models/Group/example/members/0/$ref"), Some(&json!("https://example.com/scim/Users/1")));
     assert!(warnings.is_empty(), "{warnings:?}");
+}
+
+#[test]
+fn an_example_that_does_not_fit_its_type_is_dropped_with_a_warning() {
+    // `check` refuses it (`spec::model_example_mismatch`); the import would not compile.
+    let (spec, warnings) = import_doc(doc(json!({
+        "components": {"schemas": {"Count": {
+            "type": "object",
+            "required": ["n"],
+            "properties": {"n": {"type": "integer", "example": "five"}, "s": {"type": "string", "example": "ok"}},
+            "example": {"n": "x"}
+        }}}
+    })));
+    assert_eq!(spec.pointer("/models/Count/properties/n/example"), None);
+    assert_eq!(spec.pointer("/models/Count/example"), None);
+    assert_eq!(spec.pointer("/models/Count/properties/s/example"), Some(&json!("ok")), "a fitting example stays");
+    for at in ["models.Count.properties.n.example", "models.Count.example"] {
+        assert!(
+            warnings.iter().any(|w| w.message.contains(at) && w.kind == crate::import::WarningKind::ValueInvalid),
+            "{at}: {warnings:?}"
+        );
+    }
 }
 
 #[test]

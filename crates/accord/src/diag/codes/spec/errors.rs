@@ -244,4 +244,39 @@ endpoints:
 "#,
         ),
     }
+
+    ERROR_EXAMPLE_MISMATCH = "spec::error_example_mismatch", Error {
+        summary: "an error code's example body does not fit its body model",
+        explanation: "Each error code has an example body: its body model's example with the code field \
+            set to the code's `match` value and its `when` test made to hold. The mock answers the \
+            code with it, the docs show it, and the contract tests decode it as the code. When it \
+            breaks the model (the code field is declared as an integer or an enum that cannot hold \
+            the `match` text, `when` sets a value of another type than the field's), no real \
+            response of that shape could be read as the declared model either. The help shows the \
+            example body and every problem found.",
+        example: Example::fixed(
+            r#"
+models:
+  Problem:
+    required: [code]
+    properties: { code: integer, message: string }
+errors:
+  body: Problem
+  code_field: /code
+  codes:
+    NOT_FOUND: { status: 404, retry: never, match: not_found }
+"#,
+            r#"
+models:
+  Problem:
+    required: [code]
+    properties: { code: string, message: string }
+errors:
+  body: Problem
+  code_field: /code
+  codes:
+    NOT_FOUND: { status: 404, retry: never, match: not_found }
+"#,
+        ),
+    }
 }

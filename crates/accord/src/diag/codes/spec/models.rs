@@ -357,4 +357,32 @@ models:
 "#,
         ),
     }
+
+    MODEL_EXAMPLE_MISMATCH = "spec::model_example_mismatch", Error {
+        summary: "a model's or property's example does not fit its type",
+        explanation: "An `example` written on a model, a property or an inline schema is what the docs \
+            show and what `accord mock` answers with; one that breaks its type (text where the type \
+            says integer, a value outside the declared enum, range, length or pattern, a required \
+            property left out) gave clients a mock answer they cannot decode, and a generated test \
+            failed far from the spec. The example is checked against the type's JSON Schema, the one \
+            the mock validates with, and the help lists every problem found.",
+        example: Example::fixed(
+            r#"
+models:
+  Order:
+    required: [id, total]
+    properties:
+      id: { type: string, example: ord_123 }
+      total: { type: integer, minimum: 0, example: "12.50" }
+"#,
+            r#"
+models:
+  Order:
+    required: [id, total]
+    properties:
+      id: { type: string, example: ord_123 }
+      total: { type: integer, minimum: 0, example: 1250 }
+"#,
+        ),
+    }
 }

@@ -1,0 +1,174 @@
+//! The examples a spec writes on its types, and the example body of each error code, against
+//! their models (issue 16, point 7: "an example whose type breaks its model"). A model's or
+//! property's `example` is what the docs show and the mock answers with; an error code's
+//! example body (the envelope's sample with the code field set, `lower::error_examples`) is
+//! what the mock sends for the code and what the contract tests decode. One that breaks its
+//! model surfaced as a generated test's panic, or a mock answer the client cannot read.
+
+use std::collections::BTreeSet;
+
+use serde_json::{Value, json};
+
+use crate::diag::{Diagnostic, codes, join_pointer};
+use crate::emit::contract::{constrained, type_schema};
+use crate::ir::{Ir, TypeExpr, TypeId, TypeKind};
+use crate::spec::Positions;
+
+/// Every diagnostic of these rules; `problems` validates an instance against a schema whose
+/// `$ref`s point into the contract's `$defs` and returns what is wrong (at most a few).
+pub(super) fn check(ir: &Ir, positions: &Positions, contract: &accord_contract::Contract) -> Vec<Diagnostic> {
+    let batch = Batch::validate(ir, positions, contract);
+    let problems = |key: &str| batch.problems.get(key).cloned().unwrap_or_default();
+    let mut found = Vec::new();
+    // A property whose schema is an inline object is both a field and a hoisted type with
+    // the same pointer: its example is reported once.
+    let mut seen = BTreeSet::new();
+    let mut report = |found: &mut Vec<Diagnostic>, pointer: String, what: String, ty: String, problems: Vec<String>| {
+        let Some(first) = problems.first() else { return };
+        if !seen.insert(pointer.clone()) {
+            return;
+        }
+        let location = positions.value(&pointer);
+        let message = format!("the example of {what} does not fit its type `{ty}`: {first}");
+        let help =
+            format!("write an example that fits `{ty}` (every problem: {}), or fix the type", problems.join("; "));
+        found.push(Diagnostic {
+            location,
+            ..Diagnostic::new(codes::spec::MODEL_EXAMPLE_MISMATCH, message).at(&pointer).help(help)
+        });
+    };
+
+    // Fields first: a property's inline schema is also a hoisted type at the same pointer,
+    // and "property `state` of `Order`" says more than the hoisted type's name.
+    for def in &ir.types {
+        let TypeKind::Struct { fields, .. } = &def.kind else { continue };
+        for field in fields {
+            if field.example.is_none() {
+                continue;
+            }
+            let pointer = format!("{}/example", field.span.pointer);
+            let found_problems = problems(&pointer);
+            let what = format!("property `{}` of `{}`", field.wire_name, def.spec_name);
+            report(&mut found, pointer, what, field.ty.display(), found_problems);
+        }
+    }
+    // Then the types' own examples (only those the spec writes: synthesised ones fit by
+    // construction).
+    for def in &ir.types {
+        let pointer = format!("{}/example", def.span.pointer);
+        if positions.written(&pointer) {
+            let what = if def.is_model { format!("model `{}`", def.spec_name) } else { format!("`{}`", def.spec_name) };
+            let found_problems = problems(&pointer);
+            report(&mut found, pointer, what, def.name.clone(), found_problems);
+        }
+    }
+
+    for code in &ir.errors.codes {
+        let found_problems = problems(&format!("code:{}", code.name));
+        let Some(first) = found_problems.first() else { continue };
+        // Only what the code's own values broke: when the body model's example does not fit
+        // either, that is the model's problem (reported above when written; a synthesised
+        // one cut short by the example budget is no one's).
+        if !problems(&format!("body:{}", code.name)).is_empty() {
+            continue;
+        }
+        let pointer = join_pointer("/errors/codes", &code.name);
+        let body = code.body.display();
+        let example = serde_json::to_string(&code.example).unwrap_or_default();
+        let what_to_write = match (&ir.errors.code_pointer, &code.body_match) {
+            (Some(field), _) => format!(
+                "declare `{field}` in `{body}` as text that can hold this code's `match` value `{}`, or fix the model's example",
+                code.match_value.as_deref().unwrap_or(&code.name)
+            ),
+            (None, Some(test)) => format!(
+                "make `when` test a field of `{body}` (`{}`) with a value of the field's type, or fix the model's example",
+                test.pointer
+            ),
+            (None, None) => format!("fix the example of `{body}`"),
+        };
+        found.push(Diagnostic {
+            location: positions.value(&pointer),
+            ..Diagnostic::new(
+                codes::spec::ERROR_EXAMPLE_MISMATCH,
+                format!("the example body of error code `{}` does not fit its body model `{body}`: {first}", code.name),
+            )
+            .at(&pointer)
+            .help(format!(
+                "this code's example body is `{example}`, made from `{body}`'s example with the code's own values set (every problem: {}): {what_to_write}",
+                found_problems.join("; ")
+            ))
+        });
+    }
+    found
+}
+
+/// Every example of these rules validated in one pass: one JSON Schema document whose
+/// properties are the examples' schemas (keyed), against one object holding the examples, so
+/// the contract's `$defs` are compiled once, not once per example (a large imported spec
+/// writes thousands of examples).
+struct Batch {
+    /// Problems by key (a written example's pointer, `code:NAME`, `body:NAME`), at most 3.
+    problems: std::collections::HashMap<String, Vec<String>>,
+}
+
+impl Batch {
+    fn validate(ir: &Ir, positions: &Positions, contract: &accord_contract::Contract) -> Batch {
+        let mut schemas = serde_json::Map::new();
+        let mut instances = serde_json::Map::new();
+        let mut put = |key: String, schema: Value, instance: &Value| {
+            schemas.insert(key.clone(), schema);
+            instances.insert(key, instance.clone());
+        };
+        for def in &ir.types {
+            let pointer = format!("{}/example", def.span.pointer);
+            if positions.written(&pointer) {
+                put(pointer, type_schema(&TypeExpr::Named(TypeId::named(def.name.clone()))), &def.example);
+            }
+            let TypeKind::Struct { fields, .. } = &def.kind else { continue };
+            for field in fields {
+                let Some(example) = &field.example else { continue };
+                let pointer = format!("{}/example", field.span.pointer);
+                if !positions.written(&pointer) {
+                    continue;
+                }
+                let mut schema = constrained(type_schema(&field.ty), &field.constraints);
+                if field.nullable {
+                    schema = json!({"anyOf": [schema, {"type": "null"}]});
+                }
+                put(pointer, schema, example);
+            }
+        }
+        for code in &ir.errors.codes {
+            put(format!("code:{}", code.name), type_schema(&code.body), &code.example);
+            if let TypeExpr::Named(id) = &code.body
+                && let Some(def) = ir.resolve(id)
+            {
+                put(format!("body:{}", code.name), type_schema(&code.body), &def.example);
+            }
+        }
+        let mut problems: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+        if schemas.is_empty() {
+            return Batch { problems };
+        }
+        let document = contract.schema_document(&json!({"type": "object", "properties": Value::Object(schemas)}));
+        let Ok(validator) = jsonschema::options().should_validate_formats(true).build(&document) else {
+            return Batch { problems };
+        };
+        let instance = Value::Object(instances);
+        for error in validator.iter_errors(&instance) {
+            let path = error.instance_path().to_string();
+            // `/KEY/rest`: KEY is one escaped segment (RFC 6901).
+            let Some(rest) = path.strip_prefix('/') else { continue };
+            let (segment, inner) = match rest.split_once('/') {
+                Some((segment, inner)) => (segment, format!("/{inner}")),
+                None => (rest, String::new()),
+            };
+            let key = segment.replace("~1", "/").replace("~0", "~");
+            let entry = problems.entry(key).or_default();
+            if entry.len() < 3 {
+                entry.push(if inner.is_empty() { error.to_string() } else { format!("at `{inner}`: {error}") });
+            }
+        }
+        Batch { problems }
+    }
+}

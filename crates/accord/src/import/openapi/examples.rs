@@ -1,0 +1,54 @@
+//! Examples of the imported spec that do not fit their types are dropped, each with a
+//! warning. OpenAPI documents often carry such examples (a number written as text, a value
+//! outside the enum); `check` refuses them (`spec::model_example_mismatch`,
+//! `spec::example_mismatch`), so an import that kept them would not compile.
+
+use serde_json::Value;
+
+use crate::diag::codes;
+
+/// The largest number of rounds: dropping an example of a type can leave a synthesised one in
+/// its place, which fits by construction, so one round is enough in practice.
+const MAX_ROUNDS: usize = 3;
+
+/// Removes from `spec` (the imported spec as JSON) every written example `check` would refuse
+/// as not fitting its type, and returns the spec pointers removed. A spec that does not pass
+/// `check` for another reason is left as it is (its diagnostics are the user's to read).
+pub(super) fn drop_unfit(spec: &mut Value) -> Vec<String> {
+    let mut dropped = Vec::new();
+    for _ in 0..MAX_ROUNDS {
+        let source = crate::spec::yaml::to_string(spec);
+        let loaded = crate::spec::load(&source);
+        let Some(parsed) = loaded.spec else { break };
+        if crate::check::check(&parsed, &loaded.positions).iter().any(crate::diag::Diagnostic::is_error) {
+            break;
+        }
+        let ir = crate::lower::lower(&parsed, &loaded.positions, "import");
+        let unfit: Vec<String> = crate::conformance::check(&ir, &loaded.positions)
+            .into_iter()
+            .filter(|d| {
+                [codes::spec::MODEL_EXAMPLE_MISMATCH.name(), codes::spec::EXAMPLE_MISMATCH.name()]
+                    .contains(&d.code.name())
+                    && d.pointer.ends_with("/example")
+            })
+            .map(|d| d.pointer)
+            .collect();
+        if unfit.is_empty() {
+            break;
+        }
+        let mut removed_any = false;
+        for pointer in unfit {
+            let Some((parent, key)) = pointer.rsplit_once('/') else { continue };
+            if let Some(Value::Object(object)) = spec.pointer_mut(parent)
+                && object.remove(key).is_some()
+            {
+                removed_any = true;
+                dropped.push(pointer);
+            }
+        }
+        if !removed_any {
+            break;
+        }
+    }
+    dropped
+}

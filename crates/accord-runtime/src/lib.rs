@@ -26,6 +26,9 @@ pub mod retry;
 pub mod secret;
 pub mod server;
 pub mod store;
+/// Streamed request and response bodies (runtime feature `streaming`).
+#[cfg(feature = "streaming")]
+pub mod stream;
 pub mod style;
 pub mod tls;
 pub mod types;
@@ -56,6 +59,8 @@ pub use response::{ClientError, RawBody, RawResponse, Response};
 pub use retry::{BodyMatch, BodyTest, ClassifyRetry, ErrorRule, RetryBudgetSettings, StatusClassifier, StatusPattern};
 pub use secret::Secret;
 pub use store::CircuitSettings;
+#[cfg(feature = "streaming")]
+pub use stream::{ByteStream, MinimumThroughput, StreamConfig, StreamError, Upload};
 
 // Re-exported so that generated crates depend on accord-runtime alone.
 pub use reqwest;

@@ -43,16 +43,29 @@ fn check_report_prints_each_specs_checklist_as_a_table_and_as_json() {
     let circuit = stdout.lines().find(|line| line.trim_start().starts_with("circuit breaking")).expect("a row");
     assert!(circuit.contains("declared") && circuit.contains("5 failures"), "{circuit}");
 
-    let output = accord().args(["check", "specs/orders.yaml", "--report", "--json"]).current_dir(root()).output().unwrap();
+    let output =
+        accord().args(["check", "specs/orders.yaml", "--report", "--json"]).current_dir(root()).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let lists: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
     assert_eq!(lists[0]["spec"], "orders");
-    let keys: Vec<&str> = lists[0]["items"].as_array().unwrap().iter().map(|item| item["key"].as_str().unwrap()).collect();
+    let keys: Vec<&str> =
+        lists[0]["items"].as_array().unwrap().iter().map(|item| item["key"].as_str().unwrap()).collect();
     assert_eq!(
         keys,
         [
-            "credentials", "error_codes", "retries", "idempotency", "timeouts", "rate_limits", "pagination",
-            "webhooks", "caching", "circuit_breaker", "health", "logging", "types"
+            "credentials",
+            "error_codes",
+            "retries",
+            "idempotency",
+            "timeouts",
+            "rate_limits",
+            "pagination",
+            "webhooks",
+            "caching",
+            "circuit_breaker",
+            "health",
+            "logging",
+            "types"
         ]
     );
     let failed = accord().args(["check", "specs/", "--json"]).current_dir(root()).output().unwrap();

@@ -9,8 +9,8 @@
 
 use std::time::Instant;
 
-use accord_runtime::reqwest::Method;
 use accord_runtime::request::Body;
+use accord_runtime::reqwest::Method;
 use accord_runtime::stream::{StreamConfig, Upload};
 use accord_runtime::{Client, ClientConfig, RequestSpec};
 use axum::body::Bytes;
@@ -68,9 +68,8 @@ fn server() -> String {
                 }
                 format!("{} {bytes}", hex::encode(hasher.finalize()))
             };
-            let app = axum::Router::new()
-                .route("/big", axum::routing::get(big))
-                .route("/sink", axum::routing::put(sink));
+            let app =
+                axum::Router::new().route("/big", axum::routing::get(big)).route("/sink", axum::routing::put(sink));
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
             sender.send(format!("http://{}", listener.local_addr().expect("address"))).expect("send");
             axum::serve(listener, app).await.expect("serve");
@@ -114,8 +113,7 @@ fn main() {
     let peak = peak_rss_kib();
 
     let mib_per_s = |seconds: f64| GIB as f64 / (1024.0 * 1024.0) / seconds;
-    let (download_ok, upload_ok) =
-        (download == (GIB, expected(b'd')), upload == format!("{} {GIB}", expected(b'u')));
+    let (download_ok, upload_ok) = (download == (GIB, expected(b'd')), upload == format!("{} {GIB}", expected(b'u')));
     println!(
         "download 1 GiB: {:.2} s ({:.0} MiB/s), SHA-256 {}",
         download_time.as_secs_f64(),

@@ -7,8 +7,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use accord_runtime::reqwest::Method;
 use accord_runtime::request::Body;
+use accord_runtime::reqwest::Method;
 use accord_runtime::stream::{MinimumThroughput, StreamConfig, StreamError, Upload};
 use accord_runtime::{Client, ClientConfig, RequestSpec, RetryPolicy};
 use axum::body::Bytes;

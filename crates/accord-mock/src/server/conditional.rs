@@ -108,6 +108,9 @@ mod tests {
         assert_eq!(cache_control(&apply(&Method::POST, &HeaderMap::new(), github, ok())), None);
         assert_eq!(cache_control(&apply(&Method::GET, &HeaderMap::new(), github, Reply::json(404, json!({})))), None);
         let scripted = ok().header("cache-control", "no-store");
-        assert_eq!(cache_control(&apply(&Method::GET, &HeaderMap::new(), github, scripted)).as_deref(), Some("no-store"));
+        assert_eq!(
+            cache_control(&apply(&Method::GET, &HeaderMap::new(), github, scripted)).as_deref(),
+            Some("no-store")
+        );
     }
 }

@@ -199,7 +199,9 @@ mod tests {
 
     #[test]
     fn cache_control_values_are_lists_of_rfc_9111_directives() {
-        for good in ["private, max-age=60, s-maxage=60", "no-store", "max-age=0,must-revalidate", "private=\"Set-Cookie\""] {
+        for good in
+            ["private, max-age=60, s-maxage=60", "no-store", "max-age=0,must-revalidate", "private=\"Set-Cookie\""]
+        {
             assert_eq!(cache_control_problem(good), None, "{good}");
         }
         for (bad, problem) in [

@@ -181,8 +181,7 @@ fn error_codes(ir: &Ir) -> Item {
         );
     }
     let strategies: Vec<String> = codes.iter().map(|code| format!("{} → {}", code.name, code.retry.as_str())).collect();
-    let bare: Vec<&str> =
-        ir.operations.iter().filter(|op| op.errors.is_empty()).map(|op| op.name.as_str()).collect();
+    let bare: Vec<&str> = ir.operations.iter().filter(|op| op.errors.is_empty()).map(|op| op.name.as_str()).collect();
     let mut detail = format!("{}, each with its strategy: {}", count(codes.len(), "code"), strategies.join(", "));
     let status = if bare.is_empty() {
         Status::Declared
@@ -279,10 +278,11 @@ fn rate_limits(ir: &Ir) -> Item {
     if parts.is_empty() {
         return item("rate_limits", TITLE, Status::Open, "no client-side limit: requests go as fast as they are made");
     }
-    let headers: Vec<&str> = [&limits.limit_header, &limits.remaining_header, &limits.reset_header, &limits.usage_header]
-        .into_iter()
-        .filter_map(|header| header.as_deref())
-        .collect();
+    let headers: Vec<&str> =
+        [&limits.limit_header, &limits.remaining_header, &limits.reset_header, &limits.usage_header]
+            .into_iter()
+            .filter_map(|header| header.as_deref())
+            .collect();
     if headers.is_empty() && !limits.ietf_fields {
         parts.push("no rate-limit response headers read".into());
     } else if limits.ietf_fields {
@@ -379,14 +379,24 @@ fn caching(ir: &Ir) -> Item {
             )
         }
         None if reads == 0 => item("caching", TITLE, Status::NotApplicable, "no GET or HEAD endpoints"),
-        None => item("caching", TITLE, Status::Open, format!("no `cache`: {reads} GET/HEAD endpoints are never cached")),
+        None => item(
+            "caching",
+            TITLE,
+            Status::Open,
+            format!("no `cache`: {} never cached", count(reads, "GET/HEAD endpoint")),
+        ),
     }
 }
 
 fn circuit_breaking(ir: &Ir) -> Item {
     const TITLE: &str = "circuit breaking";
     let Some(breaker) = &ir.operational.circuit_breaker else {
-        return item("circuit_breaker", TITLE, Status::Open, "no `circuit_breaker`: a failing API is called every time");
+        return item(
+            "circuit_breaker",
+            TITLE,
+            Status::Open,
+            "no `circuit_breaker`: a failing API is called every time",
+        );
     };
     let mut opens = Vec::new();
     if let Some(failures) = breaker.failures {

@@ -39,6 +39,7 @@ pub mod jwt;
 pub mod oauth2;
 #[cfg(feature = "oauth2-code")]
 pub mod pkce;
+pub mod token_cache;
 pub mod token_endpoint;
 pub mod token_store;
 
@@ -220,6 +221,8 @@ pub struct OAuth2 {
     generations: AtomicU64,
     token_requests: AtomicU64,
     retry: token_endpoint::TokenRetry,
+    /// The fleet's token cache (issue 19), set once by [`OAuth2::share`].
+    shared: std::sync::OnceLock<Box<token_cache::SharedTokens>>,
 }
 
 struct CachedToken {
@@ -247,7 +250,14 @@ impl OAuth2 {
             generations: AtomicU64::new(0),
             token_requests: AtomicU64::new(0),
             retry: token_endpoint::TokenRetry::default(),
+            shared: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Shares the access token with a fleet through `shared` (one fetch for all processes;
+    /// [`token_cache`]). Later calls change nothing.
+    pub fn share(&self, shared: token_cache::SharedTokens) {
+        let _ = self.shared.set(Box::new(shared));
     }
 
     /// A valid access token and its generation: the cached one, or a new one from the token
@@ -264,6 +274,20 @@ impl OAuth2 {
         {
             return Ok((cached.access_token.clone(), cached.generation));
         }
+        let (access_token, lifetime) = match self.shared.get() {
+            Some(shared) => shared.obtain(self.refresh_before_expiry, || self.fetch(http)).await?,
+            None => self.fetch(http).await?,
+        };
+        let expiry = Instant::now() + lifetime;
+        let refresh_at = expiry.checked_sub(self.refresh_before_expiry).unwrap_or(expiry);
+        let generation = CredentialGeneration(self.generations.fetch_add(1, Ordering::Relaxed) + 1);
+        let expires_at = expiry;
+        *cache = Some(CachedToken { access_token: access_token.clone(), refresh_at, expires_at, generation });
+        Ok((access_token, generation))
+    }
+
+    /// One token request to the token endpoint: the token and its lifetime.
+    async fn fetch(&self, http: &reqwest::Client) -> Result<(Secret, Duration), TransportError> {
         self.token_requests.fetch_add(1, Ordering::Relaxed);
         let mut form = vec![("grant_type", "client_credentials".to_string())];
         if !self.scopes.is_empty() {
@@ -285,13 +309,8 @@ impl OAuth2 {
         .send()
         .await?;
         let expiry = clock.instant_at(token.expires_at_unix(&clock, Duration::from_secs(3_600)));
-        let refresh_at = expiry.checked_sub(self.refresh_before_expiry).unwrap_or(expiry);
-        let access_token = Secret::new(token.access_token);
-        let generation = CredentialGeneration(self.generations.fetch_add(1, Ordering::Relaxed) + 1);
-        let expires_at = expiry;
-        *cache = Some(CachedToken { access_token: access_token.clone(), refresh_at, expires_at, generation });
         crate::metrics::token_refresh("fetch");
-        Ok((access_token, generation))
+        Ok((Secret::new(token.access_token), expiry.saturating_duration_since(Instant::now())))
     }
 
     /// The same grant with its token request retried as `retry` says (seed 002's
@@ -306,7 +325,10 @@ impl OAuth2 {
     /// `refresh_auth` error such as 401); a newer token fetched meanwhile is kept.
     pub async fn invalidate(&self, used: CredentialGeneration) {
         let mut cache = self.cache.lock().await;
-        if cache.as_ref().is_some_and(|cached| cached.generation == used) {
+        if let Some(cached) = cache.as_ref().filter(|cached| cached.generation == used) {
+            if let Some(shared) = self.shared.get() {
+                shared.invalidate(&cached.access_token).await;
+            }
             *cache = None;
         }
     }

@@ -13,6 +13,7 @@ pub mod circuit;
 pub mod client;
 pub mod de;
 pub mod error;
+pub mod fleet;
 pub mod form;
 pub mod health;
 pub mod metrics;
@@ -58,7 +59,9 @@ pub use request::RequestSpec;
 pub use response::{ClientError, RawBody, RawResponse, Response};
 pub use retry::{BodyMatch, BodyTest, ClassifyRetry, ErrorRule, RetryBudgetSettings, StatusClassifier, StatusPattern};
 pub use secret::Secret;
-pub use store::CircuitSettings;
+#[cfg(feature = "redis")]
+pub use store::redis::RedisOptions;
+pub use store::{CircuitSettings, SharedState};
 #[cfg(feature = "streaming")]
 pub use stream::{ByteStream, MinimumThroughput, StreamConfig, StreamError, Upload};
 

@@ -115,6 +115,14 @@ enum Command {
     Check {
         /// A spec file or a folder of `*.yaml` specs.
         specs: PathBuf,
+        /// Print each spec's integration checklist: what it declares and what it leaves
+        /// open (credentials, error codes, retries, idempotency, timeouts, rate limits,
+        /// pagination, webhooks, caching, circuit breaking, health, logging, types).
+        #[arg(long)]
+        report: bool,
+        /// With `--report`: print the checklists as one JSON array instead of tables.
+        #[arg(long, requires = "report")]
+        json: bool,
     },
     /// Print the JSON Schema of the spec language.
     Schema,
@@ -242,7 +250,7 @@ fn main() -> ExitCode {
             println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
             ExitCode::SUCCESS
         }
-        Command::Check { specs } => check(&specs),
+        Command::Check { specs, report, json } => check(&specs, report, json),
         Command::Explain { code, list } => explain(code.as_deref(), list),
         Command::Mock {
             spec,
@@ -366,8 +374,24 @@ fn load(specs: &Path) -> Result<Vec<accord::CompiledSpec>, ExitCode> {
     Ok(compiled)
 }
 
-fn check(specs: &Path) -> ExitCode {
+fn check(specs: &Path, report: bool, json: bool) -> ExitCode {
     match load(specs) {
+        Ok(compiled) if report => {
+            let lists: Vec<_> = compiled.iter().map(|spec| accord::emit::checklist::checklist(&spec.ir)).collect();
+            if json {
+                match serde_json::to_string_pretty(&lists) {
+                    Ok(text) => println!("{text}"),
+                    Err(error) => {
+                        eprintln!("error: the checklist is not JSON: {error}");
+                        return ExitCode::FAILURE;
+                    }
+                }
+            } else {
+                let tables: Vec<String> = lists.iter().map(|list| list.to_text()).collect();
+                print!("{}", tables.join("\n"));
+            }
+            ExitCode::SUCCESS
+        }
         Ok(compiled) => {
             for spec in &compiled {
                 println!(

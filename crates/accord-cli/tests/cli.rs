@@ -32,6 +32,47 @@ fn check_accepts_the_real_specs() {
     assert!(stdout.contains("specs/orders.yaml: ok"), "{stdout}");
 }
 
+/// `check --report`: every spec's integration checklist, as tables and as JSON (issue 18).
+#[test]
+fn check_report_prints_each_specs_checklist_as_a_table_and_as_json() {
+    let output = accord().args(["check", "specs/", "--report"]).current_dir(root()).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("orders: integration checklist\n"), "{stdout}");
+    assert!(stdout.contains("github: integration checklist\n"), "{stdout}");
+    let orders = stdout.split("orders: integration checklist\n").nth(1).expect("the orders table");
+    let circuit = orders.lines().find(|line| line.trim_start().starts_with("circuit breaking")).expect("a row");
+    assert!(circuit.contains("declared") && circuit.contains("5 failures"), "{circuit}");
+
+    let output =
+        accord().args(["check", "specs/orders.yaml", "--report", "--json"]).current_dir(root()).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let lists: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    assert_eq!(lists[0]["spec"], "orders");
+    let keys: Vec<&str> =
+        lists[0]["items"].as_array().unwrap().iter().map(|item| item["key"].as_str().unwrap()).collect();
+    assert_eq!(
+        keys,
+        [
+            "credentials",
+            "error_codes",
+            "retries",
+            "idempotency",
+            "timeouts",
+            "rate_limits",
+            "pagination",
+            "webhooks",
+            "caching",
+            "circuit_breaker",
+            "health",
+            "logging",
+            "types"
+        ]
+    );
+    let failed = accord().args(["check", "specs/", "--json"]).current_dir(root()).output().unwrap();
+    assert!(!failed.status.success(), "`--json` needs `--report`");
+}
+
 #[test]
 fn generate_writes_then_reports_unchanged_and_check_finds_stale_files() {
     let dir = tempfile::tempdir().unwrap();

@@ -277,6 +277,10 @@ pub struct Operation {
     /// with `Link: <…?PARAM=…>; rel="next"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link_pagination: Option<LinkPagination>,
+    /// The `Cache-Control` the provider sends on success responses (spec: the endpoint's
+    /// `cache.cache_control`), which the mock sends too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<String>,
 }
 
 /// Link-header cursor pagination (Shopify REST's `page_info`): the next page's URL is the

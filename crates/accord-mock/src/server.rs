@@ -422,7 +422,12 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     }
     let query = parts.uri.query().unwrap_or("").to_string();
     let (reply, exchange) = answer(&shared, &parts.method, &path, &query, &parts.headers, &body);
-    let reply = conditional::apply(&parts.method, &parts.headers, reply);
+    let cache_control = exchange
+        .operation
+        .as_deref()
+        .and_then(|name| shared.model.contract.operations.iter().find(|operation| operation.name == name))
+        .and_then(|operation| operation.cache_control.as_deref());
+    let reply = conditional::apply(&parts.method, &parts.headers, cache_control, reply);
     let elapsed = started.elapsed();
     let scenario =
         exchange.scenario.as_ref().map(|(name, step)| format!(" scenario={name}#{step}")).unwrap_or_default();

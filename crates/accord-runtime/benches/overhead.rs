@@ -76,14 +76,14 @@ fn bare_get_order(bencher: divan::Bencher, http: reqwest::Client) {
 
 #[divan::bench(sample_count = 3000)]
 fn bare_reqwest(bencher: divan::Bencher) {
-    bare_get_order(bencher, reqwest::Client::builder().build().unwrap());
+    bare_get_order(bencher, accord_runtime::client::http_builder().build().unwrap());
 }
 
 /// Bare reqwest with the timeouts a generated client sets (10 s connect, 60 s per request),
 /// to show what the timeouts alone cost.
 #[divan::bench(sample_count = 3000)]
 fn bare_reqwest_with_timeouts(bencher: divan::Bencher) {
-    let http = reqwest::Client::builder()
+    let http = accord_runtime::client::http_builder()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(60))
         .build()

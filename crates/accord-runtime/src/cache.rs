@@ -243,11 +243,12 @@ impl ResponseCache {
     /// returns the stored response with the new headers (and stores it fresh again); a
     /// storable response is stored; anything else removes what the key held.
     pub async fn complete(&self, operation: &'static str, pending: Pending, raw: RawResponse) -> RawResponse {
-        let Pending { key, request, stale, ttl, .. } = pending;
+        let Pending { key, request, stale, ttl, conditional } = pending;
         let now = self.now();
         let Ok(status) = http::StatusCode::from_u16(raw.status) else { return raw };
         if let (Some(entry), 304) = (&stale, raw.status) {
-            let response = CacheResponse { status, headers: &raw.headers };
+            let headers = with_validators_sent(&raw.headers, &conditional);
+            let response = CacheResponse { status, headers: &headers };
             match entry.policy.after_response(&request, &response, now) {
                 AfterResponse::NotModified(policy, parts) => {
                     crate::metrics::cache(operation, "revalidated");
@@ -297,6 +298,34 @@ impl ResponseCache {
             tracing::warn!(%error, "cache store unavailable; response not stored");
         }
     }
+}
+
+/// The headers of a 304 as the revalidated entry is updated from: a 304 that carries no
+/// validator (neither `ETag` nor `Last-Modified`) gets those of the stored response the
+/// conditional request was made from (its `If-None-Match` and `If-Modified-Since`).
+///
+/// RFC 9111 §4.3.3 says a 304 means "the stored response can be updated and reused", and
+/// §4.3.4 selects the stored response to update by the 304's validators; a cache that sent
+/// the validators of exactly one stored response (this cache keeps one per key) knows which
+/// response the 304 answers, as a server that omits `Last-Modified` from a 304 (RFC 9110
+/// §15.4.5 requires only `ETag`, `Date`, `Vary`, `Content-Location`, `Cache-Control` and
+/// `Expires` of it) expects. `http-cache-semantics` applies the selection rule strictly and
+/// would reject such a 304, leaving the caller an unexpected 304 to a request it never
+/// made conditional. A 304 with a validator of its own is left as it is, so a mismatched
+/// `ETag` still refuses the update.
+fn with_validators_sent(headers: &HeaderMap, conditional: &[(HeaderName, HeaderValue)]) -> HeaderMap {
+    let mut headers = headers.clone();
+    if headers.contains_key(http::header::ETAG) || headers.contains_key(http::header::LAST_MODIFIED) {
+        return headers;
+    }
+    for (name, value) in conditional {
+        if name == http::header::IF_NONE_MATCH {
+            headers.insert(http::header::ETAG, value.clone());
+        } else if name == http::header::IF_MODIFIED_SINCE {
+            headers.insert(http::header::LAST_MODIFIED, value.clone());
+        }
+    }
+    headers
 }
 
 /// The SHA-256 of the parts of a credential that make it one caller's, hex-encoded: what a

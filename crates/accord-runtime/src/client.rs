@@ -390,6 +390,38 @@ impl Client {
         request: &RequestSpec,
         conditional: &[(HeaderName, HeaderValue)],
     ) -> Result<RawResponse, TransportError> {
+        self.execute_with(request, conditional, None).await
+    }
+
+    /// Sends `request` through the request loop and leaves a 2xx response's body unread, as
+    /// a [`crate::stream::ByteStream`] (a spec's `stream: true` response, feature
+    /// `streaming`): the head and the stream, or a non-2xx response read whole (an error
+    /// body, for the client's error type) and `None`. Never cached. The attempt timeout
+    /// bounds the wait for the head; the body is bounded by `config`'s cap and minimum
+    /// throughput instead.
+    ///
+    /// Errors: as [`Client::execute`].
+    #[cfg(feature = "streaming")]
+    pub async fn execute_streaming(
+        &self,
+        request: &RequestSpec,
+        config: crate::stream::StreamConfig,
+    ) -> Result<(RawResponse, Option<crate::stream::ByteStream>), TransportError> {
+        let slot = StreamSlot::default();
+        let raw = self.execute_with(request, &[], Some(&slot)).await?;
+        let response = slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take();
+        let stream = response
+            .filter(|_| (200..300).contains(&raw.status))
+            .map(|response| crate::stream::ByteStream::new(response, config));
+        Ok((raw, stream))
+    }
+
+    async fn execute_with(
+        &self,
+        request: &RequestSpec,
+        conditional: &[(HeaderName, HeaderValue)],
+        slot: Option<&StreamSlot>,
+    ) -> Result<RawResponse, TransportError> {
         let span = tracing::info_span!(
             "accord.request",
             operation = request.operation,
@@ -398,7 +430,7 @@ impl Client {
             status = tracing::field::Empty,
         );
         let deadline = self.inner.timeouts.operation.map(|limit| Instant::now() + limit);
-        let run = self.run(request, deadline, conditional);
+        let run = self.run(request, deadline, conditional, slot);
         let result = match deadline {
             Some(deadline) => match tokio::time::timeout_at(deadline, run).instrument(span.clone()).await {
                 Ok(result) => result,
@@ -424,6 +456,7 @@ impl Client {
         request: &RequestSpec,
         deadline: Option<Instant>,
         conditional: &[(HeaderName, HeaderValue)],
+        slot: Option<&StreamSlot>,
     ) -> Result<RawResponse, TransportError> {
         let mut headers = self.request_headers(request)?;
         for (name, value) in conditional {
@@ -461,7 +494,7 @@ impl Client {
             }
             let attempt_span = tracing::debug_span!("accord.attempt", attempt, status = tracing::field::Empty);
             let started = Instant::now();
-            let (outcome, used) = self.attempt(request, &headers, &chosen).instrument(attempt_span.clone()).await;
+            let (outcome, used) = self.attempt(request, &headers, &chosen, slot).instrument(attempt_span.clone()).await;
             crate::metrics::request(
                 crate::metrics::RequestAttributes {
                     method: request.method.as_str(),
@@ -660,7 +693,10 @@ impl Client {
         request: &RequestSpec,
         headers: &HeaderMap,
         chosen: &[usize],
+        slot: Option<&StreamSlot>,
     ) -> (Result<RawResponse, TransportError>, (CredentialGeneration, UsedCredentials)) {
+        #[cfg(feature = "streaming")]
+        let mut upload = None;
         let mut builder = match &request.absolute_url {
             Some(url) => {
                 let parsed = match url::Url::parse(url) {
@@ -692,6 +728,18 @@ impl Client {
             Body::Raw { content_type, bytes } => {
                 builder.header(reqwest::header::CONTENT_TYPE, content_type.as_str()).body(bytes.clone())
             }
+            #[cfg(feature = "streaming")]
+            Body::Stream { content_type, upload: source } => match source.body().await {
+                Ok((body, length, progress)) => {
+                    upload = Some(progress);
+                    let builder = builder.header(reqwest::header::CONTENT_TYPE, content_type.as_str()).body(body);
+                    match length {
+                        Some(length) => builder.header(reqwest::header::CONTENT_LENGTH, length),
+                        None => builder,
+                    }
+                }
+                Err(error) => return (Err(error), Default::default()),
+            },
         };
         let (builder, generation) = match self.inner.auth.authenticate(&self.inner.http, builder).await {
             Ok(authenticated) => authenticated,
@@ -701,9 +749,19 @@ impl Client {
             Ok(authenticated) => authenticated,
             Err(error) => return (Err(error), (generation, UsedCredentials::default())),
         };
+        #[cfg(feature = "streaming")]
+        if slot.is_some() || upload.is_some() {
+            let sent = crate::stream::send(builder, slot, upload, self.inner.timeouts.attempt).await;
+            return (sent, (generation, used));
+        }
+        #[cfg(not(feature = "streaming"))]
+        let _ = slot;
         (send(builder).await, (generation, used))
     }
 }
+
+/// Where [`Client::execute_streaming`]'s 2xx response waits with its body unread.
+pub(crate) type StreamSlot = std::sync::Mutex<Option<reqwest::Response>>;
 
 /// `error.type` of a transport failure (OpenTelemetry semantic conventions).
 fn transport_kind_name(kind: TransportErrorKind) -> &'static str {

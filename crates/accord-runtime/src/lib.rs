@@ -30,6 +30,9 @@ pub mod secret;
 pub mod send;
 pub mod server;
 pub mod store;
+/// Streamed request and response bodies (runtime feature `streaming`).
+#[cfg(feature = "streaming")]
+pub mod stream;
 pub mod style;
 pub mod tls;
 pub mod types;
@@ -64,6 +67,8 @@ pub use secret::Secret;
 #[cfg(feature = "redis")]
 pub use store::redis::RedisOptions;
 pub use store::{CircuitSettings, SharedState};
+#[cfg(feature = "streaming")]
+pub use stream::{ByteStream, MinimumThroughput, StreamConfig, StreamError, Upload};
 
 // Re-exported so that generated crates depend on accord-runtime alone.
 pub use reqwest;

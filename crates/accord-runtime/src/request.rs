@@ -27,6 +27,15 @@ pub enum Body {
         /// The body.
         bytes: Vec<u8>,
     },
+    /// Bytes streamed from a file or a reader, never held whole (a spec's `stream: true`
+    /// body; feature `streaming`).
+    #[cfg(feature = "streaming")]
+    Stream {
+        /// The `Content-Type` sent (`application/octet-stream`).
+        content_type: String,
+        /// Where the bytes come from.
+        upload: crate::stream::Upload,
+    },
 }
 
 /// A request as the generated code describes it.

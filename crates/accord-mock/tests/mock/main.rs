@@ -2,6 +2,7 @@
 //! verifier against the mock for every spec, and the verifier against deliberately wrong
 //! servers.
 
+mod cache_headers;
 mod end_to_end;
 mod handshakes;
 mod hostile_server;

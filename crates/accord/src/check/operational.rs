@@ -17,6 +17,31 @@ fn is_required(parameter: &TypeRef) -> bool {
     }
 }
 
+/// What makes `value` no `Cache-Control` field value (RFC 9111 §5.2: `#( token [ "="
+/// ( token / quoted-string ) ] )`), or `None`.
+fn cache_control_problem(value: &str) -> Option<String> {
+    let is_token = |text: &str| {
+        !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    };
+    if value.trim().is_empty() {
+        return Some("it is empty".into());
+    }
+    if let Some(c) = value.chars().find(|c| !(c.is_ascii_graphic() || *c == ' ')) {
+        return Some(format!("{c:?} is not a visible ASCII character"));
+    }
+    for directive in value.split(',').map(str::trim) {
+        let (name, argument) = directive.split_once('=').unwrap_or((directive, ""));
+        if !is_token(name) {
+            return Some(format!("`{directive}` is not a directive name"));
+        }
+        let quoted = argument.len() >= 2 && argument.starts_with('"') && argument.ends_with('"');
+        if directive.contains('=') && !(is_token(argument) || quoted) {
+            return Some(format!("the argument of `{name}` is neither a token nor a quoted string"));
+        }
+    }
+    None
+}
+
 impl Checker<'_> {
     pub(super) fn operational(&mut self) {
         self.cache();
@@ -49,6 +74,16 @@ impl Checker<'_> {
             }
             if let Some(ttl) = &cache.ttl {
                 self.duration(ttl, &format!("{pointer}/ttl"));
+            }
+            if let Some(value) = &cache.cache_control
+                && let Some(problem) = cache_control_problem(value)
+            {
+                self.report(
+                    codes::spec::BAD_CACHE,
+                    &format!("{pointer}/cache_control"),
+                    format!("`cache_control` `{value}` is not a `Cache-Control` value: {problem}"),
+                )
+                .help = Some("a comma-separated list of directives, e.g. `private, max-age=60`".into());
             }
             if cache.enabled == Some(false) && (cache.ttl.is_some() || cache.per_credential) {
                 self.report(
@@ -154,6 +189,29 @@ impl Checker<'_> {
                 format!("`{}` is not a JSON pointer", body.pointer),
             )
             .help = Some("a JSON pointer starts with `/`, e.g. `/status`".into());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cache_control_problem;
+
+    #[test]
+    fn cache_control_values_are_lists_of_rfc_9111_directives() {
+        for good in
+            ["private, max-age=60, s-maxage=60", "no-store", "max-age=0,must-revalidate", "private=\"Set-Cookie\""]
+        {
+            assert_eq!(cache_control_problem(good), None, "{good}");
+        }
+        for (bad, problem) in [
+            ("", "it is empty"),
+            ("max-age=60,", "`` is not a directive name"),
+            ("max age=60", "`max age=60` is not a directive name"),
+            ("max-age=6 0", "the argument of `max-age` is neither a token nor a quoted string"),
+            ("privé", "'é' is not a visible ASCII character"),
+        ] {
+            assert_eq!(cache_control_problem(bad).as_deref(), Some(problem), "{bad}");
         }
     }
 }

@@ -149,6 +149,13 @@ fn operation(ir: &Ir, op: &Operation) -> contract::Operation {
             )
             | None => None,
         },
+        cache_control: ir
+            .operational
+            .cache
+            .iter()
+            .flat_map(|cache| &cache.endpoints)
+            .find(|endpoint| endpoint.operation == op.name)
+            .and_then(|endpoint| endpoint.cache_control.clone()),
     }
 }
 

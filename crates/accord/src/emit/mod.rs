@@ -6,6 +6,7 @@
 //! Adding an output (an OpenAPI export, a TypeScript client) is a module with a unit struct
 //! that implements [`Emitter`] (see its contract), and one line in [`emitters`].
 
+pub mod checklist;
 pub mod contract;
 pub mod docs;
 mod emitter;

@@ -28,6 +28,7 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("summary.md.j2", include_str!("../../../../templates/summary.md.j2")),
     ("macros.j2", include_str!("../../../../templates/macros.j2")),
     ("operational.md.j2", include_str!("../../../../templates/operational.md.j2")),
+    ("checklist.md.j2", include_str!("../../../../templates/checklist.md.j2")),
     ("auth_flows.j2", include_str!("../../../../templates/auth_flows.j2")),
 ];
 

@@ -40,6 +40,8 @@ pub struct EndpointCacheIr {
     pub ttl_ms: Option<u64>,
     /// Keyed by a hash of the credential.
     pub per_credential: bool,
+    /// The `Cache-Control` the provider sends (what the mock sends).
+    pub cache_control: Option<String>,
 }
 
 /// Circuit breaking.

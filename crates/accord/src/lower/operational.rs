@@ -23,6 +23,7 @@ pub(super) fn lower(spec: &Spec, operations: &[Operation]) -> OperationalIr {
                 enabled: cache.enabled.unwrap_or(true),
                 ttl_ms: millis(cache.ttl.as_ref()),
                 per_credential: cache.per_credential,
+                cache_control: cache.cache_control.clone(),
             })
         })
         .collect();

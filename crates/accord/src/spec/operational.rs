@@ -40,6 +40,13 @@ pub struct EndpointCache {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     #[schemars(!skip_serializing_if)]
     pub per_credential: bool,
+    /// The `Cache-Control` the provider sends on this endpoint's success responses, as its
+    /// docs give it (GitHub: `private, max-age=60, s-maxage=60`): a list of RFC 9111 §5.2
+    /// directives. The mock sends it, and the docs show it; the client's cache obeys the
+    /// header the real server sends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub cache_control: Option<String>,
 }
 
 /// Which requests share a circuit.

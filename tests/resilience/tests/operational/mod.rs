@@ -105,6 +105,48 @@ async fn no_store_is_never_cached_and_last_modified_revalidates_with_if_modified
     assert_eq!(requests[1].header("if-modified-since"), Some(modified));
 }
 
+/// RFC 9111 §4.3.3: a 304 means the stored response can be reused. A server may leave the
+/// `Last-Modified` out of its 304 (RFC 9110 §15.4.5 does not require it): the response the
+/// cache revalidated is still the one handed back, fresh again by the 304's own
+/// `Cache-Control`; a 304 naming another `ETag` is not.
+#[tokio::test(start_paused = true)]
+async fn a_304_without_validators_revalidates_the_entry_the_conditional_request_came_from() {
+    let server = FaultServer::start().await;
+    let path = "/repos/octocat/hello/issues/3";
+    let modified = "Thu, 05 Jul 2012 15:31:30 GMT";
+    server.script(
+        path,
+        [
+            Reply::json(200, github_issue(3)).header("cache-control", "max-age=10").header("last-modified", modified),
+            Reply::json(304, serde_json::Value::Null).header("cache-control", "max-age=60"),
+        ],
+    );
+    let client = github(&server).build().expect("client");
+    client.get_issue("octocat", "hello", 3).send().await.expect("issue");
+    tokio::time::advance(Duration::from_secs(11)).await;
+    let issue = client.get_issue("octocat", "hello", 3).send_full().await.expect("a 304 without validators");
+    assert_eq!((issue.status, issue.body.number), (200, 3), "the stored 200, not `UnexpectedStatus 304`");
+    let requests = server.requests(path);
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[1].header("if-modified-since"), Some(modified));
+    tokio::time::advance(Duration::from_secs(59)).await;
+    client.get_issue("octocat", "hello", 3).send().await.expect("fresh for the 304's 60 s");
+    assert_eq!(server.requests(path).len(), 2, "the 304's max-age=60 replaced the stored max-age=10");
+
+    // A 304 with an ETag of its own that is not the stored one updates nothing.
+    let path = "/repos/octocat/hello/issues/4";
+    server.script(
+        path,
+        [
+            Reply::json(200, github_issue(4)).header("cache-control", "no-cache").header("etag", "\"v1\""),
+            Reply::json(304, serde_json::Value::Null).header("etag", "\"v2\""),
+        ],
+    );
+    client.get_issue("octocat", "hello", 4).send().await.expect("issue");
+    let mismatched = client.get_issue("octocat", "hello", 4).send().await;
+    assert!(mismatched.is_err(), "a 304 for another representation is not the stored body: {mismatched:?}");
+}
+
 /// A hand-built runtime client: an endpoint cached by HTTP's rules alone, without
 /// `per_credential`, is never cached when the request carries credentials.
 #[tokio::test(start_paused = true)]

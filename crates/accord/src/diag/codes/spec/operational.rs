@@ -33,7 +33,9 @@ endpoints:
         explanation: "`max_entries` and `max_bytes` bound the response cache's memory and must be \
             above 0 (leave `cache` out to cache nothing). An endpoint's `cache` with \
             `enabled: false` turns caching off for it, so a `ttl` or `per_credential` next to it \
-            would never apply.",
+            would never apply. An endpoint's `cache_control` is the `Cache-Control` header the \
+            provider sends (RFC 9111 §5.2: comma-separated directives, each a token with an \
+            optional token or quoted-string argument), and the mock sends it as written.",
         example: Example::fixed(
             r#"
 cache: { max_entries: 0 }

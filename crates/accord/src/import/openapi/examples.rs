@@ -16,6 +16,10 @@ const MAX_ROUNDS: usize = 3;
 /// `check` for another reason is left as it is (its diagnostics are the user's to read).
 pub(super) fn drop_unfit(spec: &mut Value) -> Vec<String> {
     let mut dropped = Vec::new();
+    if !has_example(spec) {
+        // Nothing to drop: skip loading, checking and lowering the spec again.
+        return dropped;
+    }
     for _ in 0..MAX_ROUNDS {
         let source = crate::spec::yaml::to_string(spec);
         let loaded = crate::spec::load(&source);
@@ -51,4 +55,26 @@ pub(super) fn drop_unfit(spec: &mut Value) -> Vec<String> {
         }
     }
     dropped
+}
+
+/// Whether any object in `value` has an `example` key (what [`drop_unfit`] may remove).
+fn has_example(value: &Value) -> bool {
+    match value {
+        Value::Object(object) => object.contains_key("example") || object.values().any(has_example),
+        Value::Array(items) => items.iter().any(has_example),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spec_without_examples_is_left_alone_without_a_check() {
+        let mut spec = serde_json::json!({"models": {"A": {"fields": {"id": {"type": "string"}}}}});
+        assert!(!has_example(&spec));
+        assert!(drop_unfit(&mut spec).is_empty());
+        assert!(has_example(&serde_json::json!({"models": [{"fields": {"id": {"example": 1}}}]})));
+    }
 }

@@ -50,8 +50,13 @@ pub fn book(specs: &[&Ir], templates: &Templates) -> Result<Vec<GeneratedFile>, 
 ///
 /// Errors: the template failed to render, or the page links to an anchor it does not have.
 pub fn page(ir: &Ir, templates: &Templates) -> Result<GeneratedFile, String> {
-    let extra: BTreeMap<&str, OperationExtra> =
-        ir.operations.iter().map(|op| (op.name.as_str(), operation_extra(ir, op))).collect();
+    let examples = super::examples::examples(ir);
+    let extra: BTreeMap<&str, OperationExtra> = ir
+        .operations
+        .iter()
+        .zip(examples)
+        .map(|(op, example)| (op.name.as_str(), OperationExtra { example: Some(example), ..operation_extra(ir, op) }))
+        .collect();
     let context = minijinja::context! {
         ir => serde_value(ir),
         notice => generated_notice(&ir.source_path),
@@ -81,6 +86,8 @@ struct OperationExtra {
     response_example: Option<ResponseExample>,
     /// What is retried and how, in one sentence ([`super::prose::retry_summary`]).
     retry_summary: String,
+    /// The endpoint's Rust snippet and curl command ([`super::examples`]).
+    example: Option<super::examples::EndpointExample>,
 }
 
 #[derive(Serialize)]
@@ -102,7 +109,7 @@ fn operation_extra(ir: &Ir, op: &Operation) -> OperationExtra {
         .iter()
         .filter(|r| r.status.is_success() && r.content_type == ContentType::Json)
         .find_map(|r| r.example.clone().map(|body| ResponseExample { status: r.status.to_string(), body }));
-    OperationExtra { request_example, response_example, retry_summary: super::prose::retry_summary(ir, op) }
+    OperationExtra { request_example, response_example, retry_summary: super::prose::retry_summary(ir, op), example: None }
 }
 
 /// The example of a named type, or a list of one of them.

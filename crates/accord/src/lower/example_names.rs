@@ -7,7 +7,7 @@
 
 /// A realistic text for a string field called `name` (its wire name), or `None` when the name
 /// says nothing (the caller keeps the type's generic sample).
-pub(super) fn text_for(name: &str) -> Option<String> {
+pub(crate) fn text_for(name: &str) -> Option<String> {
     let lower = name.to_ascii_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let last = *words.last()?;

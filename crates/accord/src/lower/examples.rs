@@ -277,6 +277,10 @@ fn constrained(value: Value, constraints: &Constraints, budget: &mut Budget) -> 
     }
     match value {
         Value::String(text) => {
+            // A pattern's own text (`^AC[0-9a-fA-F]{32}$` → `AC…`): the lengths it gives are its.
+            if let Some(matching) = constraints.pattern.as_deref().and_then(super::pattern_text::text_matching) {
+                return Value::String(matching);
+            }
             let mut text = text;
             if let Some(format) = constraints.format.as_deref() {
                 text = match format {

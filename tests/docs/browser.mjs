@@ -50,6 +50,12 @@ function serve() {
       file = path.join(roots[top], ...rest.filter((s) => s !== ".."));
       if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
     }
+    if (top === "book" && (!file || !fs.existsSync(file))) {
+      // As static hosts do (GitHub Pages, Netlify): a missing page gets the book's 404.html.
+      response.writeHead(404, { "content-type": "text/html" });
+      fs.createReadStream(path.join(args.book, "404.html")).pipe(response);
+      return;
+    }
     if (!file || !fs.existsSync(file)) {
       response.writeHead(404);
       response.end("not found");
@@ -177,6 +183,27 @@ for (const file of pages) {
   await context.close();
 }
 if (bookProblems) fail(`book: ${bookProblems} problem(s), see ${args.shots}/summary.json`);
+
+// 3. A mistyped URL two folders deep: the 404 page must load its styles and scripts (from
+// book.toml's `site-url`, /book/ here) and link chapters that exist.
+{
+  const { page, context, problems } = await open(`${base}/book/no/such/page.html`, 1280);
+  await page.waitForTimeout(300);
+  const found = await page.evaluate(async () => {
+    const styled = [...document.styleSheets].some((sheet) => { try { return sheet.cssRules.length > 0; } catch { return false; } });
+    const links = [...document.querySelectorAll(".sidebar a[href$='.html']")].map((a) => a.href);
+    const statuses = await Promise.all(links.slice(0, 5).map((href) => fetch(href).then((r) => r.status)));
+    return { styled, links: links.length, statuses };
+  });
+  await page.screenshot({ path: path.join(args.shots, "book-404-1280.png") });
+  summary.not_found = { ...found, ...problems };
+  const broken = found.statuses.filter((status) => status !== 200).length;
+  if (!found.styled || !found.links || broken || problems.failed.length || problems.console.length) {
+    fail(`404 page under /book/: styled ${found.styled}, ${found.links} chapter links (${broken} broken), failed requests ${problems.failed.join(" ")}, console ${problems.console.join(" | ")}`);
+  }
+  console.log(`browser: 404 page: styled ${found.styled}, ${found.links} chapter links, ${broken} broken, ${problems.failed.length} failed requests`);
+  await context.close();
+}
 
 fs.writeFileSync(path.join(args.shots, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
 await browser.close();

@@ -132,10 +132,13 @@ for (const file of fs.readdirSync(args.exports).filter((f) => f.endsWith(".json"
 }
 
 // 2. The book, every page.
-const pages = fs.readdirSync(args.book).filter((f) => f.endsWith(".html") && f !== "print.html" && f !== "404.html").sort();
+// Every chapter: the book's root pages and each integration's folder of chapters.
+const pages = fs.readdirSync(args.book, { recursive: true })
+  .filter((f) => f.endsWith(".html") && f !== "print.html" && f !== "404.html" && !f.startsWith("FontAwesome") && !f.startsWith("fonts"))
+  .sort();
 let bookProblems = 0;
 for (const file of pages) {
-  const name = file.replace(/\.html$/, "");
+  const name = file.replace(/\.html$/, "").replaceAll("/", "-");
   const { page, context, problems } = await open(`${base}/book/${file}`, 1280);
   await page.waitForTimeout(500);
   const measured = await page.evaluate(() => {

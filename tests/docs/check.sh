@@ -49,7 +49,7 @@ fi
 
 # The Markdown accord writes: the book's sources and each client crate's README.
 shopt -s nullglob
-files=(generated/docs/src/*.md generated/*/README.md)
+files=(generated/docs/src/*.md generated/docs/src/*/*.md generated/*/README.md)
 if [ ${#files[@]} -eq 0 ]; then
     echo "docs: no generated Markdown; run \`cargo run -- generate specs/\` first" >&2
     exit 1
@@ -64,5 +64,5 @@ rm -rf "$out"
 MDBOOK_OUTPUT__HTML__SITE_URL="${ACCORD_BOOK_SITE_URL:-/book/}" "$mdbook" build generated/docs --dest-dir "$(pwd)/$out"
 # Diagrams drawn offline: mermaid beside the book, where mermaid-init.js looks first.
 cp "$mermaid" "$out/mermaid.min.js"
-test -f "$out/index.html" && test -f "$out/orders.html"
+test -f "$out/index.html" && test -f "$out/orders/index.html" && test -f "$out/orders/endpoints.html"
 echo "docs: ${#files[@]} Markdown files lint clean; the book is in $out/index.html"

@@ -11,7 +11,7 @@ mod list_orders {
     use shopify_client::{ApiError, Client, Error};
     async fn list_orders() -> Result<(), Box<dyn std::error::Error>> {
         let client = Client::builder()
-            .server_variables_from_env()
+            .server_variables_from_env()?
             .credentials_from_env()
             .build()?;
         match client

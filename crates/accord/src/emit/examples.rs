@@ -343,7 +343,7 @@ fn rust_snippet(ir: &Ir, op: &Operation, values: &RequestValues) -> TokenStream 
         let key = Literal::string(&idempotency_key(op));
         setters.push(quote!(.idempotency_key(#key)));
     }
-    let server_variables = (!ir.server_variables.is_empty()).then(|| quote!(.server_variables_from_env()));
+    let server_variables = (!ir.server_variables.is_empty()).then(|| quote!(.server_variables_from_env()?));
     let credentials = ir.auth.any().then(|| quote!(.credentials_from_env()));
     // One arm per retry strategy: the codes the client treats alike, told apart by code.
     let mut groups: Vec<(RetryStrategy, Vec<&ErrorCodeIr>)> = Vec::new();

@@ -8,6 +8,7 @@
 
 pub mod contract;
 pub mod docs;
+pub mod docs_split;
 mod emitter;
 pub mod examples;
 pub mod openapi;

@@ -57,12 +57,12 @@ mod create_issue {
         let client = Client::builder().credentials_from_env().build()?;
         let body: github_client::models::CreateIssueRequest = serde_json::from_str(
             r#"{
-  "title": "Found a bug",
-  "body": "I'm having a problem with this.",
-  "labels": [
-    "bug"
-  ]
-}"#,
+          "title": "Found a bug",
+          "body": "I'm having a problem with this.",
+          "labels": [
+            "bug"
+          ]
+        }"#,
         )?;
         match client.create_issue("octocat", "Hello-World", &body).send().await {
             Ok(response) => println!("{response:?}"),
@@ -112,8 +112,8 @@ mod update_issue {
         let client = Client::builder().credentials_from_env().build()?;
         let body: github_client::models::UpdateIssueRequest = serde_json::from_str(
             r#"{
-  "state": "closed"
-}"#,
+          "state": "closed"
+        }"#,
         )?;
         match client
             .update_issue("octocat", "Hello-World", 1347)
@@ -178,8 +178,8 @@ mod create_issue_comment {
         let client = Client::builder().credentials_from_env().build()?;
         let body: github_client::models::CreateIssueCommentRequest = serde_json::from_str(
             r#"{
-  "body": "Me too"
-}"#,
+          "body": "Me too"
+        }"#,
         )?;
         match client
             .create_issue_comment("octocat", "Hello-World", 1347, &body)

@@ -41,14 +41,14 @@ mod insert_event {
         let client = Client::builder().credentials_from_env().build()?;
         let body: google_calendar_client::models::Event2 = serde_json::from_str(
             r#"{
-  "summary": "Planning",
-  "start": {
-    "dateTime": "2026-12-04T09:00:00+01:00"
-  },
-  "end": {
-    "dateTime": "2026-12-04T09:30:00+01:00"
-  }
-}"#,
+          "summary": "Planning",
+          "start": {
+            "dateTime": "2026-12-04T09:00:00+01:00"
+          },
+          "end": {
+            "dateTime": "2026-12-04T09:30:00+01:00"
+          }
+        }"#,
         )?;
         match client.insert_event("primary", &body).send().await {
             Ok(response) => println!("{response:?}"),

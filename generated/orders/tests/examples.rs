@@ -13,15 +13,15 @@ mod create_order {
         let client = Client::builder().credentials_from_env().build()?;
         let body: orders_client::models::CreateOrder = serde_json::from_str(
             r#"{
-  "customer_id": "CUST-12345",
-  "items": [
-    {
-      "product_id": "SKU-001",
-      "quantity": 2,
-      "unit_price": 29.99
-    }
-  ]
-}"#,
+          "customer_id": "CUST-12345",
+          "items": [
+            {
+              "product_id": "SKU-001",
+              "quantity": 2,
+              "unit_price": 29.99
+            }
+          ]
+        }"#,
         )?;
         match client
             .create_order(&body)
@@ -160,16 +160,16 @@ mod attach_document {
         let client = Client::builder().credentials_from_env().build()?;
         let body: orders_client::models::AttachDocument = serde_json::from_str(
             r#"{
-  "kind": "invoice",
-  "file": "%PDF-1.7 invoice 42",
-  "labels": [
-    "paid",
-    "eu"
-  ],
-  "metadata": {
-    "reference": "INV-42"
-  }
-}"#,
+          "kind": "invoice",
+          "file": "%PDF-1.7 invoice 42",
+          "labels": [
+            "paid",
+            "eu"
+          ],
+          "metadata": {
+            "reference": "INV-42"
+          }
+        }"#,
         )?;
         match client.attach_document("ORD-12345678", &body).send().await {
             Ok(response) => println!("{response:?}"),

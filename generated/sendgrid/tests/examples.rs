@@ -13,47 +13,47 @@ mod send_mail {
         let client = Client::builder().credentials_from_env().build()?;
         let body: sendgrid_client::models::SendMailRequest = serde_json::from_str(
             r#"{
-  "personalizations": [
-    {
-      "to": [
-        {
-          "email": "alex@example.com",
-          "name": "Alex"
-        },
-        {
-          "email": "bola@example.com",
-          "name": "Bola"
-        }
-      ],
-      "cc": [
-        {
-          "email": "charlie@example.com",
-          "name": "Charlie"
-        }
-      ]
-    }
-  ],
-  "from": {
-    "email": "orders@example.com",
-    "name": "Example Order Confirmation"
-  },
-  "reply_to": {
-    "email": "customer_service@example.com",
-    "name": "Example Customer Service Team"
-  },
-  "subject": "Your Example Order Confirmation",
-  "content": [
-    {
-      "type": "text/html",
-      "value": "<p>Hello from Twilio SendGrid!</p>"
-    }
-  ],
-  "categories": [
-    "cake",
-    "pie",
-    "baking"
-  ]
-}"#,
+          "personalizations": [
+            {
+              "to": [
+                {
+                  "email": "alex@example.com",
+                  "name": "Alex"
+                },
+                {
+                  "email": "bola@example.com",
+                  "name": "Bola"
+                }
+              ],
+              "cc": [
+                {
+                  "email": "charlie@example.com",
+                  "name": "Charlie"
+                }
+              ]
+            }
+          ],
+          "from": {
+            "email": "orders@example.com",
+            "name": "Example Order Confirmation"
+          },
+          "reply_to": {
+            "email": "customer_service@example.com",
+            "name": "Example Customer Service Team"
+          },
+          "subject": "Your Example Order Confirmation",
+          "content": [
+            {
+              "type": "text/html",
+              "value": "<p>Hello from Twilio SendGrid!</p>"
+            }
+          ],
+          "categories": [
+            "cake",
+            "pie",
+            "baking"
+          ]
+        }"#,
         )?;
         match client.send_mail(&body).send().await {
             Ok(response) => println!("{response:?}"),

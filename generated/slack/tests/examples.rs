@@ -13,9 +13,9 @@ mod post_message {
         let client = Client::builder().credentials_from_env().build()?;
         let body: slack_client::models::PostMessage = serde_json::from_str(
             r#"{
-  "channel": "C123ABC456",
-  "text": "Hello world"
-}"#,
+          "channel": "C123ABC456",
+          "text": "Hello world"
+        }"#,
         )?;
         match client.post_message(&body).send().await {
             Ok(response) => println!("{response:?}"),

@@ -13,12 +13,12 @@ mod create_customer {
         let client = Client::builder().credentials_from_env().build()?;
         let body: stripe_client::models::CreateCustomerParams = serde_json::from_str(
             r#"{
-  "email": "jennyrosen@example.com",
-  "name": "Jenny Rosen",
-  "metadata": {
-    "order_id": "6735"
-  }
-}"#,
+          "email": "jennyrosen@example.com",
+          "name": "Jenny Rosen",
+          "metadata": {
+            "order_id": "6735"
+          }
+        }"#,
         )?;
         match client
             .create_customer()
@@ -82,11 +82,11 @@ mod update_customer {
         let client = Client::builder().credentials_from_env().build()?;
         let body: stripe_client::models::UpdateCustomerParams = serde_json::from_str(
             r#"{
-  "description": "Wholesale customer",
-  "metadata": {
-    "order_id": "6735"
-  }
-}"#,
+          "description": "Wholesale customer",
+          "metadata": {
+            "order_id": "6735"
+          }
+        }"#,
         )?;
         match client
             .update_customer("cus_NffrFeUfNV2Hib")
@@ -182,12 +182,12 @@ mod create_payment_intent {
         let client = Client::builder().credentials_from_env().build()?;
         let body: stripe_client::models::CreatePaymentIntentParams = serde_json::from_str(
             r#"{
-  "amount": 2000,
-  "currency": "usd",
-  "automatic_payment_methods": {
-    "enabled": true
-  }
-}"#,
+          "amount": 2000,
+          "currency": "usd",
+          "automatic_payment_methods": {
+            "enabled": true
+          }
+        }"#,
         )?;
         match client
             .create_payment_intent(&body)

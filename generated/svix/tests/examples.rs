@@ -39,11 +39,11 @@ mod create_application {
         let client = Client::builder().credentials_from_env().build()?;
         let body: svix_client::models::ApplicationIn = serde_json::from_str(
             r#"{
-  "name": "My first application",
-  "throttleRate": 1,
-  "uid": "unique-identifier",
-  "metadata": {}
-}"#,
+          "name": "My first application",
+          "throttleRate": 1,
+          "uid": "unique-identifier",
+          "metadata": {}
+        }"#,
         )?;
         match client
             .create_application(&body)
@@ -130,17 +130,17 @@ mod create_message {
         let client = Client::builder().credentials_from_env().build()?;
         let body: svix_client::models::MessageIn = serde_json::from_str(
             r#"{
-  "eventType": "user.signup",
-  "payload": {
-    "type": "user.created",
-    "email": "test@example.com",
-    "username": "test_user"
-  },
-  "channels": [
-    "project_123",
-    "group_2"
-  ]
-}"#,
+          "eventType": "user.signup",
+          "payload": {
+            "type": "user.created",
+            "email": "test@example.com",
+            "username": "test_user"
+          },
+          "channels": [
+            "project_123",
+            "group_2"
+          ]
+        }"#,
         )?;
         match client
             .create_message("app_1srOrx2ZWZBpBUvZwXKQmoEYga2", &body)

@@ -13,11 +13,11 @@ mod create_message {
         let client = Client::builder().credentials_from_env().build()?;
         let body: twilio_client::models::CreateMessageRequest = serde_json::from_str(
             r#"{
-  "To": "+14155552345",
-  "From": "+14155552345",
-  "Body": "Hello! 👍",
-  "StatusCallback": "https://example.com"
-}"#,
+          "To": "+14155552345",
+          "From": "+14155552345",
+          "Body": "Hello! 👍",
+          "StatusCallback": "https://example.com"
+        }"#,
         )?;
         match client
             .create_message("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", &body)

@@ -318,7 +318,9 @@ fn rust_snippet(ir: &Ir, op: &Operation, values: &RequestValues) -> TokenStream 
         let argument = match body.content_type {
             ContentType::Json | ContentType::Form | ContentType::Multipart => {
                 let rust_type = type_tokens_in(&body.ty, &krate);
-                let pretty = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "null".into());
+                // Indented to sit under the `r#"` prettyplease puts 8 spaces in (JSON ignores
+                // the whitespace).
+                let pretty = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "null".into()).replace('\n', "\n        ");
                 let json = raw_string(&pretty);
                 lets.push(quote!(let body: #rust_type = serde_json::from_str(#json)?;));
                 quote!(&body)
@@ -657,7 +659,7 @@ mod tests {
         let mut pairs = Vec::new();
         form_pairs(None, &serde_json::json!({"amount": 2000, "metadata": {"order_id": "6735"}, "expand": ["customer"], "gone": null}), &mut pairs);
         let pairs: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
-        assert_eq!(pairs, ["amount=2000", "expand[0]=customer", "metadata[order_id]=6735"]);
+        assert_eq!(pairs, ["amount=2000", "metadata[order_id]=6735", "expand[0]=customer"]);
     }
 
     #[test]

@@ -431,7 +431,11 @@ fn the_docs_book_has_its_layout_and_every_page_links_models_endpoints_and_errors
     let file = |path: &str| &book.iter().find(|f| f.path == Path::new(path)).expect(path).contents;
     assert!(file("book.toml").contains("additional-js = [\"mermaid-init.js\"]"));
     let summary = file("src/SUMMARY.md");
-    assert!(summary.contains("[API integrations](index.md)") && summary.contains("- [Orders API](orders/index.md)") && summary.contains("  - [Endpoints](orders/endpoints.md)"));
+    assert!(
+        summary.contains("[API integrations](index.md)")
+            && summary.contains("- [Orders API](orders/index.md)")
+            && summary.contains("  - [Endpoints](orders/endpoints.md)")
+    );
     let index = file("src/index.md");
     assert!(index.contains("| [Orders API](orders/index.md) (v1.0.0) | Creates and tracks customer orders. | production; 5 endpoints, 3 webhook events |"));
 
@@ -443,9 +447,18 @@ fn the_docs_book_has_its_layout_and_every_page_links_models_endpoints_and_errors
     for (wanted, why) in [
         ("### create_order\n", "an endpoint heading (id `create_order`)"),
         ("| [`create_order`](#create_order) | POST | `/api/v1/orders` |", "the endpoint list links to it"),
-        ("Request body (JSON, required): [`CreateOrder`](models.md#createorder).", "its request model, in the models chapter"),
-        ("```rust,ignore\nuse orders_client::{ApiError, Client, Error};\n\nasync fn create_order()", "its Rust example"),
-        ("```sh\ncurl -X POST 'https://api.example.com/api/v1/orders' \\\n  -H \"Authorization: Bearer $ORDERS_ACCESS_TOKEN\"", "its curl example"),
+        (
+            "Request body (JSON, required): [`CreateOrder`](models.md#createorder).",
+            "its request model, in the models chapter",
+        ),
+        (
+            "```rust,ignore\nuse orders_client::{ApiError, Client, Error};\n\nasync fn create_order()",
+            "its Rust example",
+        ),
+        (
+            "```sh\ncurl -X POST 'https://api.example.com/api/v1/orders' \\\n  -H \"Authorization: Bearer $ORDERS_ACCESS_TOKEN\"",
+            "its curl example",
+        ),
         ("| 201 | [`Order`](models.md#order) |", "its response model"),
         ("| [`VALIDATION_ERROR`](errors.md#error-validation_error) | 400 | not retried |", "its error codes"),
         ("<a id=\"error-validation_error\"></a>`VALIDATION_ERROR`", "the error table's anchor"),
@@ -456,7 +469,10 @@ fn the_docs_book_has_its_layout_and_every_page_links_models_endpoints_and_errors
         ("| `order.created` | [`OrderCreated`](models.md#ordercreated) |", "webhook events and payloads"),
         ("| 2 | 1 min after attempt 1 failed |", "the webhook retry schedule"),
         ("```mermaid\nsequenceDiagram", "the sequence diagram"),
-        ("| `happy_path`: Successful order creation | [`create_order`](endpoints.md#create_order) | 201 |", "scenarios"),
+        (
+            "| `happy_path`: Successful order creation | [`create_order`](endpoints.md#create_order) | 201 |",
+            "scenarios",
+        ),
     ] {
         assert!(orders.contains(wanted), "orders.md lacks {why}: {wanted}");
     }
@@ -483,7 +499,7 @@ fn a_docs_template_with_a_dead_link_or_an_undefined_variable_fails_generation_wi
     )
     .expect("writable");
     let book = accord::emit::generate_docs(&irs, &options).expect("the override renders");
-    let page = book.iter().find(|f| f.path == Path::new("src/orders.md")).expect("the page");
+    let page = book.iter().find(|f| f.path == Path::new("src/orders/index.md")).expect("the page");
     assert!(page.contents.ends_with("Orders are [`Order`](#order).\n"), "{}", page.contents);
 
     // A link to no heading is refused, naming the page and line.
@@ -510,7 +526,7 @@ fn names_are_printed_as_code_so_markdown_in_them_is_not_a_link() {
             .unwrap_or_else(|failure| panic!("{name}: {}", failure.render()));
         let book = accord::emit::generate_docs(&[&compiled.ir], &Options::default())
             .unwrap_or_else(|error| panic!("{name}: {error}"));
-        let page = book.iter().find(|f| f.path == Path::new("src/keys.md")).expect("the page");
+        let page = book.iter().find(|f| f.path == Path::new("src/keys/index.md")).expect("the page");
         let line = page.contents.lines().find(|line| line.contains("in the header")).expect("the key's line");
         let fence = if name.contains("``") { "```" } else { "``" };
         let shown = if name.starts_with('`') || name.ends_with('`') { format!(" {name} ") } else { name.to_string() };
@@ -591,7 +607,7 @@ fn webhooks_without_a_signature_warn_and_generate_decoding_without_verification(
 
     // The docs page and the README say why nothing is verified; the crate needs no Ed25519.
     let unverifiable = "Deliveries cannot be verified: the spec declares no signature scheme";
-    assert!(file("docs/src/unsigned_webhooks.md").contains(unverifiable));
+    assert!(file("docs/src/unsigned_webhooks/webhooks.md").contains(unverifiable));
     assert!(file("unsigned_webhooks/README.md").contains(unverifiable));
     assert!(!file("unsigned_webhooks/Cargo.toml").contains("ed25519"));
     assert!(file("unsigned_webhooks/src/lib.rs").contains("decoded without verification"));

@@ -122,7 +122,12 @@ fn operation_extra(ir: &Ir, op: &Operation) -> OperationExtra {
         .iter()
         .filter(|r| r.status.is_success() && r.content_type == ContentType::Json)
         .find_map(|r| r.example.clone().map(|body| ResponseExample { status: r.status.to_string(), body }));
-    OperationExtra { request_example, response_example, retry_summary: super::prose::retry_summary(ir, op), example: None }
+    OperationExtra {
+        request_example,
+        response_example,
+        retry_summary: super::prose::retry_summary(ir, op),
+        example: None,
+    }
 }
 
 /// The example of a named type, or a list of one of them.

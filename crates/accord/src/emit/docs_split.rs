@@ -225,7 +225,11 @@ mod tests {
         let chapters = split(page).expect("splits");
         let files: Vec<&str> = chapters.iter().map(|c| c.file).collect();
         assert_eq!(files, ["index.md", "endpoints.md", "models.md", "errors.md"]);
-        assert!(chapters[0].markdown.starts_with("<!-- n -->\n# Orders API\n\nIntro, see [rate limits](errors.md#rate-limits-and-retries)."));
+        assert!(
+            chapters[0].markdown.starts_with(
+                "<!-- n -->\n# Orders API\n\nIntro, see [rate limits](errors.md#rate-limits-and-retries)."
+            )
+        );
         assert!(chapters[1].markdown.starts_with("<!-- n -->\n# Orders API: endpoints\n\n## Endpoint reference"));
         assert!(chapters[1].markdown.contains("Body [`Order`](models.md#order), code `[x](#nowhere)`."));
         assert!(chapters[1].markdown.contains("```text\n## Data models\n```"), "a heading in a code block stays");

@@ -115,14 +115,20 @@ impl Emitter for ExampleTests {
 fn print_snippet(tokens: TokenStream) -> String {
     match syn::parse2::<syn::File>(tokens) {
         // A blank line between the `use` line and the function, as rustfmt'd code reads.
-        Ok(file) => super::rust::print::separate_items(&prettyplease::unparse(&file)).replacen(";\nasync fn", ";\n\nasync fn", 1),
+        Ok(file) => super::rust::print::separate_items(&prettyplease::unparse(&file)).replacen(
+            ";\nasync fn",
+            ";\n\nasync fn",
+            1,
+        ),
         Err(error) => format!("// accord bug: the example does not parse: {error}\n"),
     }
 }
 
 fn request_values(ir: &Ir, op: &Operation) -> RequestValues {
     let step = ir.scenarios.iter().flat_map(|s| &s.steps).find(|step| {
-        step.operation_name == op.name && (200..300).contains(&step.status) && (op.body.is_none() || step.body.is_some())
+        step.operation_name == op.name
+            && (200..300).contains(&step.status)
+            && (op.body.is_none() || step.body.is_some())
     });
     let from_step = |values: Option<&Vec<(String, Value)>>, param: &Param| {
         values.and_then(|values| values.iter().find(|(name, _)| name == &param.wire_name)).map(|(_, v)| v.clone())
@@ -150,7 +156,10 @@ fn request_values(ir: &Ir, op: &Operation) -> RequestValues {
         .filter(|p| p.required)
         .map(|p| {
             let given = step.and_then(|s| {
-                s.headers.iter().find(|(name, _)| name.eq_ignore_ascii_case(&p.wire_name)).map(|(_, v)| Value::from(v.as_str()))
+                s.headers
+                    .iter()
+                    .find(|(name, _)| name.eq_ignore_ascii_case(&p.wire_name))
+                    .map(|(_, v)| Value::from(v.as_str()))
             });
             (p.wire_name.clone(), given.unwrap_or_else(|| param_value(ir, p)))
         })
@@ -320,7 +329,8 @@ fn rust_snippet(ir: &Ir, op: &Operation, values: &RequestValues) -> TokenStream 
                 let rust_type = type_tokens_in(&body.ty, &krate);
                 // Indented to sit under the `r#"` prettyplease puts 8 spaces in (JSON ignores
                 // the whitespace).
-                let pretty = serde_json::to_string_pretty(&value).unwrap_or_else(|_| "null".into()).replace('\n', "\n        ");
+                let pretty =
+                    serde_json::to_string_pretty(&value).unwrap_or_else(|_| "null".into()).replace('\n', "\n        ");
                 let json = raw_string(&pretty);
                 lets.push(quote!(let body: #rust_type = serde_json::from_str(#json)?;));
                 quote!(&body)
@@ -445,11 +455,8 @@ fn base_url(ir: &Ir, op: &Operation) -> String {
     let default_env = ir.environments.iter().find(|e| e.default).or(ir.environments.first());
     let mut url = default_env.map(|e| e.base_url.clone()).unwrap_or_else(|| "https://api.example.com".into());
     if let Some(server) = op.server.as_ref().and_then(|name| ir.servers.iter().find(|s| &s.name == name)) {
-        let chosen = server
-            .urls
-            .iter()
-            .find(|u| default_env.is_some_and(|e| e.name == u.environment))
-            .or(server.urls.first());
+        let chosen =
+            server.urls.iter().find(|u| default_env.is_some_and(|e| e.name == u.environment)).or(server.urls.first());
         if let Some(chosen) = chosen {
             url = chosen.url.clone();
         }
@@ -499,10 +506,14 @@ fn curl(ir: &Ir, op: &Operation, values: &RequestValues) -> Curl {
         let Some(credential) = ir.auth.credentials.iter().find(|c| &c.name == name) else { continue };
         match &credential.scheme {
             AuthScheme::Bearer(bearer) => {
-                auth_lines.push(format!("-H {}", shell_double_quote(&format!("Authorization: Bearer ${}", bearer.env))));
+                auth_lines
+                    .push(format!("-H {}", shell_double_quote(&format!("Authorization: Bearer ${}", bearer.env))));
             }
             AuthScheme::Basic(basic) => {
-                auth_lines.push(format!("-u {}", shell_double_quote(&format!("${}:${}", basic.username_env, basic.password_env))));
+                auth_lines.push(format!(
+                    "-u {}",
+                    shell_double_quote(&format!("${}:${}", basic.username_env, basic.password_env))
+                ));
             }
             AuthScheme::ApiKey(key) => match key.location {
                 ApiKeyLocation::Header => {
@@ -511,7 +522,8 @@ fn curl(ir: &Ir, op: &Operation, values: &RequestValues) -> Curl {
                 ApiKeyLocation::Query => query.push((key.name.clone(), format!("${}", key.env))),
             },
             AuthScheme::AwsSigV4(aws) => {
-                auth_lines.push(format!("--aws-sigv4 {}", shell_quote(&format!("aws:amz:{}:{}", aws.region, aws.service))));
+                auth_lines
+                    .push(format!("--aws-sigv4 {}", shell_quote(&format!("aws:amz:{}:{}", aws.region, aws.service))));
                 auth_lines.push(format!(
                     "-u {}",
                     shell_double_quote(&format!("${}:${}", aws.access_key_id_env, aws.secret_access_key_env))
@@ -562,14 +574,13 @@ fn curl(ir: &Ir, op: &Operation, values: &RequestValues) -> Curl {
     lines.push(first);
     lines.extend(auth_lines);
     for header in &ir.headers {
-        let value = if header.generate_uuid {
-            Some("$(uuidgen)".to_string())
-        } else {
-            header.value.clone()
-        };
+        let value = if header.generate_uuid { Some("$(uuidgen)".to_string()) } else { header.value.clone() };
         if let Some(value) = value {
             let text = format!("{}: {value}", header.name);
-            lines.push(format!("-H {}", if value.contains('$') { shell_double_quote(&text) } else { shell_quote(&text) }));
+            lines.push(format!(
+                "-H {}",
+                if value.contains('$') { shell_double_quote(&text) } else { shell_quote(&text) }
+            ));
         }
     }
     for fixed in &op.fixed_headers {
@@ -606,7 +617,8 @@ fn curl(ir: &Ir, op: &Operation, values: &RequestValues) -> Curl {
                     for (name, field) in object {
                         if files.contains(name) {
                             lines.push(format!("-F {}", shell_quote(&format!("{name}=@example.bin"))));
-                        } else if body.object_parts == ObjectParts::Brackets || !(field.is_object() || field.is_array()) {
+                        } else if body.object_parts == ObjectParts::Brackets || !(field.is_object() || field.is_array())
+                        {
                             form_pairs(Some(name), field, &mut pairs);
                         } else {
                             let json = serde_json::to_string(field).unwrap_or_default();
@@ -637,7 +649,10 @@ fn multipart_file_fields(ir: &Ir, ty: &TypeExpr) -> Vec<String> {
     match ir.type_def(id).map(|t| &t.kind) {
         Some(TypeKind::Struct { fields, .. }) => fields
             .iter()
-            .filter(|f| matches!(&f.ty, TypeExpr::Binary) || matches!(&f.ty, TypeExpr::Array(inner) if **inner == TypeExpr::Binary))
+            .filter(|f| {
+                matches!(&f.ty, TypeExpr::Binary)
+                    || matches!(&f.ty, TypeExpr::Array(inner) if **inner == TypeExpr::Binary)
+            })
             .map(|f| f.wire_name.clone())
             .collect(),
         _ => Vec::new(),
@@ -657,7 +672,11 @@ mod tests {
     #[test]
     fn form_pairs_use_bracket_notation() {
         let mut pairs = Vec::new();
-        form_pairs(None, &serde_json::json!({"amount": 2000, "metadata": {"order_id": "6735"}, "expand": ["customer"], "gone": null}), &mut pairs);
+        form_pairs(
+            None,
+            &serde_json::json!({"amount": 2000, "metadata": {"order_id": "6735"}, "expand": ["customer"], "gone": null}),
+            &mut pairs,
+        );
         let pairs: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={v}")).collect();
         assert_eq!(pairs, ["amount=2000", "metadata[order_id]=6735", "expand[0]=customer"]);
     }

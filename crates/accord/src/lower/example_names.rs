@@ -68,7 +68,10 @@ pub(crate) fn text_for_type(type_name: &str) -> Option<String> {
     let snake = heck::ToSnakeCase::to_snake_case(type_name);
     let mut words: Vec<&str> = snake.split('_').filter(|w| !w.is_empty()).collect();
     while let Some(&last) = words.last() {
-        if !matches!(last, "item" | "items" | "value" | "values" | "request" | "response" | "body" | "inner" | "variant") {
+        if !matches!(
+            last,
+            "item" | "items" | "value" | "values" | "request" | "response" | "body" | "inner" | "variant"
+        ) {
             return text_for(&words.join("_"));
         }
         words.pop();

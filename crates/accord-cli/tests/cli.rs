@@ -107,7 +107,8 @@ fn docs_writes_only_the_book_and_takes_template_overrides() {
     while let Some(entry) = folders.pop() {
         for file in std::fs::read_dir(&entry).unwrap() {
             let path = file.unwrap().path();
-            if path.is_dir() {
+            // `.accord/` holds the writer's lock, not the book.
+            if path.is_dir() && !path.file_name().is_some_and(|name| name.to_string_lossy().starts_with('.')) {
                 folders.push(path);
             } else if path.is_file() {
                 written.push(path.strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/"));

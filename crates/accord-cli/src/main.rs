@@ -155,6 +155,16 @@ enum Command {
         /// previous response) before the connection is closed.
         #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
         header_read_timeout: f64,
+        /// Serve HTTPS with this certificate chain (PEM file); needs `--tls-key`.
+        #[arg(long, value_name = "FILE", requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// The private key (PEM file) of `--tls-cert`.
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
+        /// Require client certificates issued by this CA (PEM file): mutual TLS, as an
+        /// environment declaring `client_certificate` expects.
+        #[arg(long, value_name = "FILE", requires = "tls_cert")]
+        client_ca: Option<PathBuf>,
     },
     /// Turn another API description into an accord spec to keep editing.
     Import {
@@ -243,9 +253,34 @@ fn main() -> ExitCode {
             webhook_time_scale,
             webhook_secret,
             header_read_timeout,
+            tls_cert,
+            tls_key,
+            client_ca,
         } => {
             let Some(header_read_timeout) = duration("--header-read-timeout", header_read_timeout) else {
                 return ExitCode::FAILURE;
+            };
+            let read = |flag: &str, path: &PathBuf| {
+                std::fs::read_to_string(path).map_err(|error| eprintln!("error: {flag} {}: {error}", path.display()))
+            };
+            let tls = match (&tls_cert, &tls_key) {
+                (Some(certificate), Some(key)) => {
+                    let (Ok(certificate_chain_pem), Ok(private_key_pem)) =
+                        (read("--tls-cert", certificate), read("--tls-key", key))
+                    else {
+                        return ExitCode::FAILURE;
+                    };
+                    let client_ca_pem = match client_ca.as_ref().map(|path| read("--client-ca", path)).transpose() {
+                        Ok(ca) => ca,
+                        Err(()) => return ExitCode::FAILURE,
+                    };
+                    Some(accord_mock::MockTls {
+                        certificate_chain_pem,
+                        private_key_pem: private_key_pem.into(),
+                        client_ca_pem,
+                    })
+                }
+                _ => None,
             };
             let options = MockOptions {
                 enforce_rate_limits: !no_rate_limits,
@@ -253,6 +288,7 @@ fn main() -> ExitCode {
                 webhook_time_scale,
                 webhook_secret: webhook_secret.map(accord_mock::Secret::new),
                 header_read_timeout,
+                tls,
                 ..MockOptions::default()
             };
             mock(&spec, std::net::SocketAddr::new(host, port), options)
@@ -489,6 +525,16 @@ fn mock(spec: &Path, addr: std::net::SocketAddr, mut options: MockOptions) -> Ex
     // The spec's own credentials work too when they are set, so `accord verify` with the same
     // environment passes.
     options.extra_credentials.extend(&Credentials::from_env(&contract.auth));
+    // And JWTs signed with the spec's real keys, when their public keys are set.
+    match accord_mock::jwt_public_keys_from_env(&contract) {
+        Ok(keys) => options.jwt_public_keys = keys,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let scheme = if options.tls.is_some() { "https" } else { "http" };
+    let requires_client_certificate = options.tls.as_ref().is_some_and(|tls| tls.client_ca_pem.is_some());
     let result = runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(addr).await?;
         let local = listener.local_addr()?;
@@ -496,10 +542,11 @@ fn mock(spec: &Path, addr: std::net::SocketAddr, mut options: MockOptions) -> Ex
         let mut out = std::io::stdout();
         let _ = writeln!(
             out,
-            "accord mock: `{}` ({} endpoints, {} scenarios) on http://{local}",
+            "accord mock: `{}` ({} endpoints, {} scenarios) on {scheme}://{local}{}",
             contract.name,
             contract.operations.len(),
-            contract.scenarios.len()
+            contract.scenarios.len(),
+            if requires_client_certificate { " (client certificates required)" } else { "" },
         );
         for (name, credential) in Credentials::test(&contract.auth).iter() {
             let _ = writeln!(out, "  test credential `{name}`: {}", describe(credential));

@@ -117,6 +117,19 @@ pub struct Environment {
     pub base_url: String,
     /// The default environment.
     pub default: bool,
+    /// Mutual TLS: the variables holding the client certificate chain and its private key
+    /// (PEM text or a file path), when the environment declares `client_certificate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_certificate: Option<ClientCertificate>,
+}
+
+/// The client certificate an environment asks for (mutual TLS): where a client reads it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClientCertificate {
+    /// Variable holding the certificate chain (PEM text or a file path).
+    pub certificate_env: String,
+    /// Variable holding the private key (PEM text or a file path).
+    pub key_env: String,
 }
 
 /// A header sent on every request.

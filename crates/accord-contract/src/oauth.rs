@@ -78,6 +78,14 @@ pub struct OAuth2AuthorizationCode {
     pub private_key_env: String,
     /// Variable holding the path of a PEM file with that key.
     pub private_key_file_env: String,
+    /// How the authorization URL joins scopes, when not RFC 6749 §3.3's space (Slack: `,`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope_separator: Option<String>,
+    /// Token-endpoint `error` values that, besides `invalid_grant`, mean the refresh token
+    /// is gone (Slack: `invalid_refresh_token`); the mock refuses a refresh token with the
+    /// first of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reauthorization_errors: Vec<String>,
 }
 
 /// The JWT bearer grant (RFC 7523 §2.1), as Google service accounts use it.
@@ -105,6 +113,10 @@ pub struct OAuth2JwtBearer {
     pub private_key_env: String,
     /// Variable holding the path of a PEM file with that key.
     pub private_key_file_env: String,
+    /// Variable holding the PEM public key verifying this credential's JWTs (the mock
+    /// accepts it besides the test-only key).
+    #[serde(default)]
+    pub public_key_env: String,
 }
 
 /// A GitHub App acting as an installation: an RS256 app JWT exchanged for an installation
@@ -125,6 +137,10 @@ pub struct GitHubApp {
     pub private_key_env: String,
     /// Variable holding the path of a PEM file with that key.
     pub private_key_file_env: String,
+    /// Variable holding the PEM public key verifying this credential's JWTs (the mock
+    /// accepts it besides the test-only key).
+    #[serde(default)]
+    pub public_key_env: String,
 }
 
 impl GitHubApp {

@@ -23,6 +23,7 @@ mod rate_headers;
 mod receiver;
 mod server;
 mod signing;
+mod tls;
 mod verify;
 
 pub use accord_contract::Contract;
@@ -33,10 +34,11 @@ pub use deliver::{Attempt, Delivery};
 pub use model::{Model, Problem, RouteMatch};
 pub use oauth::{
     FlowCredential, LEEWAY_SECONDS, TEST_ONLY_RSA_PRIVATE_KEY, TEST_ONLY_RSA_PUBLIC_KEY, TEST_REDIRECT_URI,
-    TEST_REFRESH_TOKEN, test_client_authentication, test_token_store,
+    TEST_REFRESH_TOKEN, jwt_public_keys, jwt_public_keys_from_env, test_client_authentication, test_token_store,
 };
 pub use receiver::{Received, WebhookReceiver};
 pub use server::{CONTROL_PREFIX, Exchange, MockOptions, MockServer, SCENARIO_HEADER, STEP_HEADER, serve};
+pub use tls::MockTls;
 /// The tokio the mock runs on, for `#[tokio::test]` in generated contract tests.
 pub use tokio;
 pub use verify::{

@@ -10,15 +10,17 @@
 //!   never rotated away, only revoked, with every other refresh token, by `POST
 //!   /__accord/oauth/revoke`. A `private_key_jwt` client assertion is verified.
 //! - `oauth2_jwt_bearer`: the token endpoint verifies the assertion (RFC 7523 §3: RS256
-//!   signature with the test-only public key, `aud` the token URL or the declared audience,
+//!   signature with the test-only or a declared public key, `aud` the token URL or the declared audience,
 //!   `exp` in the future and at most an hour after `iat`, `iat` not in the future beyond
 //!   [`LEEWAY_SECONDS`]).
 //! - `github_app`: `POST` on the token path verifies the app JWT (GitHub's rules: `iat` not
 //!   in the future, `exp` at most 10 minutes ahead) and answers `201` with `token` and
 //!   `expires_at` (RFC 3339).
 //!
-//! JWTs are verified with the test-only key pair of `tests/keys` (the spec's own public key
-//! is not declared; see issue 17's closing note). Access tokens issued here are accepted by
+//! JWTs are verified with the test-only key pair of `tests/keys`, and with the public keys
+//! the credentials declare (`public_key_env`: [`MockOptions::jwt_public_keys`], filled by
+//! `accord mock` from [`jwt_public_keys_from_env`]), so a client signing with its real key
+//! is accepted too. Access tokens issued here are accepted by
 //! the mock's auth check like client-credentials tokens.
 
 use std::collections::{HashMap, HashSet};
@@ -68,10 +70,41 @@ pub fn test_token_store(key: &str) -> Arc<dyn TokenStore> {
     Arc::new(MemoryTokenStore::with_tokens(key, TokenSet::from_refresh_token(TEST_REFRESH_TOKEN)))
 }
 
-/// What the mock remembers of the flows.
+/// The PEM public keys the contract's JWT credentials declare through `public_key_env`
+/// (`oauth2_jwt_bearer`, `github_app`) that are set in the environment, with the variable
+/// each came from. Errors: a set variable whose value is not an RSA public key in PEM,
+/// naming the variable.
+pub fn jwt_public_keys_from_env(contract: &Contract) -> Result<Vec<String>, String> {
+    jwt_public_keys(contract, |variable| std::env::var(variable).ok())
+}
+
+/// [`jwt_public_keys_from_env`] with the variables read by `lookup`.
+pub fn jwt_public_keys(contract: &Contract, lookup: impl Fn(&str) -> Option<String>) -> Result<Vec<String>, String> {
+    let mut keys = Vec::new();
+    for credential in &contract.auth.credentials {
+        let variable = match &credential.scheme {
+            AuthScheme::OAuth2JwtBearer(jwt) => &jwt.public_key_env,
+            AuthScheme::GitHubApp(app) => &app.public_key_env,
+            _ => continue,
+        };
+        if variable.is_empty() {
+            continue;
+        }
+        let Some(pem) = lookup(variable) else { continue };
+        jsonwebtoken::DecodingKey::from_rsa_pem(pem.as_bytes()).map_err(|error| {
+            format!("`{variable}` (credential `{}`) is not an RSA public key in PEM: {error}", credential.name)
+        })?;
+        keys.push(pem);
+    }
+    Ok(keys)
+}
+
+/// What the mock remembers of the flows, and the public keys it verifies JWTs with besides
+/// the test-only one.
 #[derive(Default)]
 pub(crate) struct OAuthState {
     inner: Mutex<Inner>,
+    public_keys: Vec<jsonwebtoken::DecodingKey>,
 }
 
 #[derive(Default)]
@@ -85,6 +118,20 @@ struct Inner {
 }
 
 impl OAuthState {
+    /// State that also accepts JWTs signed by the private halves of `public_keys` (PEM:
+    /// RSA `PUBLIC KEY` or `RSA PUBLIC KEY`), the keys a spec's credentials declare through
+    /// `public_key_env`. Errors: a key that is not an RSA public key in PEM.
+    pub(crate) fn with_public_keys(public_keys: &[String]) -> Result<Self, String> {
+        let public_keys = public_keys
+            .iter()
+            .map(|pem| {
+                jsonwebtoken::DecodingKey::from_rsa_pem(pem.as_bytes())
+                    .map_err(|error| format!("a declared JWT public key is not an RSA public key in PEM: {error}"))
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(OAuthState { inner: Mutex::default(), public_keys })
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
@@ -228,7 +275,7 @@ fn code_token(state: &OAuthState, code: &OAuth2AuthorizationCode, body: &[u8]) -
     let field = |name: &str| form.get(name).cloned().unwrap_or_default();
     if code.client_authentication == ClientAuthMethod::PrivateKeyJwt {
         let assertion = field("client_assertion");
-        let valid = verify_jwt(&assertion).is_ok_and(|claims| {
+        let valid = verify_jwt(state, &assertion).is_ok_and(|claims| {
             claims["iss"] == claims["sub"]
                 && claims["aud"].as_str().is_some_and(|aud| aud.ends_with(&code.token_path))
                 && field("client_assertion_type") == accord_runtime::auth::jwt::CLIENT_ASSERTION_TYPE
@@ -259,7 +306,10 @@ fn code_token(state: &OAuthState, code: &OAuth2AuthorizationCode, body: &[u8]) -
             let presented = field("refresh_token");
             let honoured = (presented == TEST_REFRESH_TOKEN && !inner.revoked) || inner.refresh.remove(&presented);
             if !honoured {
-                return oauth_error(400, "invalid_grant", "the refresh token was revoked or rotated away");
+                // The provider's own name for it when the spec declares one (Slack's
+                // `invalid_refresh_token`), else RFC 6749 §5.2's.
+                let error = code.reauthorization_errors.first().map_or("invalid_grant", String::as_str);
+                return oauth_error(400, error, "the refresh token was revoked or rotated away");
             }
             issue(&mut inner, true, 3_600)
         }
@@ -274,7 +324,7 @@ fn jwt_token(state: &OAuthState, jwt: &OAuth2JwtBearer, body: &[u8]) -> OAuthRep
         return oauth_error(400, "unsupported_grant_type", "expected the JWT bearer grant (RFC 7523 §2.1)");
     }
     let now = now();
-    let claims = match verify_jwt(form.get("assertion").map(String::as_str).unwrap_or("")) {
+    let claims = match verify_jwt(state, form.get("assertion").map(String::as_str).unwrap_or("")) {
         Ok(claims) => claims,
         Err(reason) => return oauth_error(400, "invalid_grant", &reason),
     };
@@ -300,7 +350,7 @@ fn jwt_token(state: &OAuthState, jwt: &OAuth2JwtBearer, body: &[u8]) -> OAuthRep
 fn installation_token(state: &OAuthState, headers: &HeaderMap) -> OAuthReply {
     let now = now();
     let jwt = headers.get("authorization").and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
-    let claims = match jwt.map(verify_jwt) {
+    let claims = match jwt.map(|jwt| verify_jwt(state, jwt)) {
         Some(Ok(claims)) => claims,
         _ => return reply(401, json!({"message": "A JSON web token could not be decoded"})),
     };
@@ -325,16 +375,22 @@ fn installation_token(state: &OAuthState, headers: &HeaderMap) -> OAuthReply {
 
 /// An RS256 JWT verified with the test-only public key; its claims. `exp` and `aud` are the
 /// callers' to check.
-fn verify_jwt(jwt: &str) -> Result<Value, String> {
-    let key =
+fn verify_jwt(state: &OAuthState, jwt: &str) -> Result<Value, String> {
+    let test_key =
         jsonwebtoken::DecodingKey::from_rsa_pem(TEST_ONLY_RSA_PUBLIC_KEY.as_bytes()).map_err(|e| e.to_string())?;
     let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
     validation.validate_exp = false;
     validation.validate_aud = false;
     validation.required_spec_claims.clear();
-    jsonwebtoken::decode::<Value>(jwt, &key, &validation)
-        .map(|data| data.claims)
-        .map_err(|error| format!("the JWT does not verify with the test key: {error}"))
+    let mut last = None;
+    for key in std::iter::once(&test_key).chain(&state.public_keys) {
+        match jsonwebtoken::decode::<Value>(jwt, key, &validation) {
+            Ok(data) => return Ok(data.claims),
+            Err(error) => last = Some(error),
+        }
+    }
+    let which = if state.public_keys.is_empty() { "the test key" } else { "the test key nor a declared public key" };
+    Err(format!("the JWT does not verify with {which}: {}", last.map(|e| e.to_string()).unwrap_or_default()))
 }
 
 /// The value of a flow credential: the mock's test values, or what the environment gave.
@@ -456,7 +512,11 @@ impl FlowCredential {
                     refresh_before_expiry: std::time::Duration::from_secs(code.refresh_before_expiry_seconds),
                     retry: TokenRetry::default(),
                 };
-                let flow = AuthorizationCode::new(config, client, store, name);
+                let mut flow = AuthorizationCode::new(config, client, store, name)
+                    .with_reauthorization_errors(code.reauthorization_errors.clone());
+                if let Some(separator) = &code.scope_separator {
+                    flow = flow.with_scope_separator(separator.clone());
+                }
                 if matches!(value, FlowValue::Test) {
                     authorize_and_exchange(&flow, http, &code.scopes).await?;
                 }

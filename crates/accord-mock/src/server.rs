@@ -34,6 +34,7 @@ use crate::deliver::{self, Delivery};
 use crate::listen;
 use crate::model::{Model, Problem, RouteMatch, includes};
 use crate::rate_headers;
+use crate::tls::MockTls;
 
 /// Header selecting the scenario a request plays (`X-Accord-Scenario: happy_path`).
 pub const SCENARIO_HEADER: &str = "x-accord-scenario";
@@ -73,6 +74,15 @@ pub struct MockOptions {
     /// at a time cannot hold a connection either (hyper has no body-read timeout of its own).
     /// Default: 30 s.
     pub body_read_timeout: Duration,
+    /// RSA public keys in PEM the authorization server verifies JWTs with besides the
+    /// test-only key (JWT bearer assertions, GitHub App JWTs, `private_key_jwt`): the keys
+    /// the spec's credentials declare through `public_key_env`, so that a client signing
+    /// with its real private key is accepted ([`crate::jwt_public_keys_from_env`]).
+    pub jwt_public_keys: Vec<String>,
+    /// Serve HTTPS with this certificate, and require client certificates from its CA when
+    /// one is given (mutual TLS, for environments declaring `client_certificate`). Default:
+    /// plain HTTP.
+    pub tls: Option<MockTls>,
 }
 
 impl Default for MockOptions {
@@ -85,6 +95,8 @@ impl Default for MockOptions {
             extra_credentials: Credentials::new(),
             header_read_timeout: Duration::from_secs(30),
             body_read_timeout: Duration::from_secs(30),
+            jwt_public_keys: Vec::new(),
+            tls: None,
         }
     }
 }
@@ -122,6 +134,8 @@ pub(crate) struct Shared {
     inner: Mutex<Inner>,
     /// The OAuth 2.0 flows' codes and refresh tokens (`oauth.rs`).
     oauth: crate::oauth::OAuthState,
+    /// Nonces of signed requests seen (a replay is refused).
+    nonces: accord_runtime::store::MemoryNonceStore,
 }
 
 #[derive(Default)]
@@ -220,6 +234,11 @@ impl Shared {
         } else {
             HashMap::new()
         };
+        let oauth = crate::oauth::OAuthState::with_public_keys(&options.jwt_public_keys).unwrap_or_else(|error| {
+            // `accord mock` checks the keys first (`jwt_public_keys_from_env`).
+            tracing::warn!(%error, "declared JWT public keys ignored");
+            crate::oauth::OAuthState::default()
+        });
         Shared {
             model: Model::new(contract),
             options,
@@ -228,7 +247,8 @@ impl Shared {
             quotas,
             http: accord_runtime::client::http_builder().build().unwrap_or_default(),
             inner: Mutex::new(Inner::default()),
-            oauth: crate::oauth::OAuthState::default(),
+            oauth,
+            nonces: accord_runtime::store::MemoryNonceStore::new(),
         }
     }
 
@@ -273,15 +293,17 @@ impl MockServer {
         let (sender, receiver) = oneshot::channel::<()>();
         let app = router(shared.clone());
         let header_read_timeout = shared.options.header_read_timeout;
-        let task = tokio::spawn(listen::serve(listener, app, header_read_timeout, async {
+        let tls = shared.options.tls.as_ref().map(MockTls::acceptor).transpose().map_err(std::io::Error::other)?;
+        let task = tokio::spawn(listen::serve(listener, app, header_read_timeout, tls, async {
             let _ = receiver.await;
         }));
         Ok(MockServer { addr, shared, shutdown: Some(sender), task: Some(task) })
     }
 
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT`, or `https://…` when serving TLS ([`MockOptions::tls`]).
     pub fn uri(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.shared.options.tls.is_some() { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// The bound address.
@@ -363,8 +385,8 @@ impl Drop for MockServer {
 
 /// Serves `contract` on `listener` until `shutdown` completes (the CLI passes Ctrl-C).
 ///
-/// Errors: none today (a failed accept is logged and serving goes on); the `Result` stays
-/// for failures of the listener to come.
+/// Errors: the TLS settings do not make a server configuration (a failed accept is logged
+/// and serving goes on).
 pub async fn serve(
     listener: TcpListener,
     contract: Contract,
@@ -372,8 +394,9 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let header_read_timeout = options.header_read_timeout;
+    let tls = options.tls.as_ref().map(MockTls::acceptor).transpose().map_err(std::io::Error::other)?;
     let shared = Arc::new(Shared::new(contract, options));
-    listen::serve(listener, router(shared), header_read_timeout, shutdown).await;
+    listen::serve(listener, router(shared), header_read_timeout, tls, shutdown).await;
     Ok(())
 }
 
@@ -540,7 +563,8 @@ fn answer(
             }
         };
         exchange.operation = Some(op.name.clone());
-        let incoming = crate::signing::Incoming { method: method.as_str(), path, query, headers, body };
+        let incoming =
+            crate::signing::Incoming { method: method.as_str(), path, query, headers, body, nonces: &shared.nonces };
         if !authorized(shared, op, &incoming) {
             let message = "missing or invalid credentials";
             break 'reply match model.auth_error(Some(op)) {

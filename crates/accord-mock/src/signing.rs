@@ -10,6 +10,7 @@ use accord_runtime::Secret;
 use accord_runtime::auth::signing::{self, HmacSigner, Received};
 use accord_runtime::auth::sigv4::{AwsCredentials, SigV4};
 use accord_runtime::reqwest;
+use accord_runtime::store::MemoryNonceStore;
 use axum::http::HeaderMap;
 use subtle::ConstantTimeEq;
 
@@ -32,6 +33,8 @@ pub(crate) struct Incoming<'a> {
     pub headers: &'a HeaderMap,
     /// Its body.
     pub body: &'a [u8],
+    /// The nonces of signed requests seen so far (replay protection).
+    pub nonces: &'a MemoryNonceStore,
 }
 
 /// Whether `request` carries a SigV4 signature made with `credentials` for the declared
@@ -100,7 +103,8 @@ fn amz_date(text: &str) -> Option<SystemTime> {
 }
 
 /// Whether `request` carries the declared HMAC signature made with `secret` (and
-/// `key_id`), its timestamp within the declared tolerance of `now`.
+/// `key_id`), its timestamp within the declared tolerance of `now`, and, when the scheme
+/// declares a nonce, one not seen before within its window (a replay is refused).
 pub(crate) fn hmac_presented(
     declared: &HmacSignature,
     key_id: Option<&str>,
@@ -116,7 +120,26 @@ pub(crate) fn hmac_presented(
         header: &header,
         body: request.body,
     };
-    signing::verify(declared, key_id, secret, &received, now).is_ok()
+    if signing::verify(declared, key_id, secret, &received, now).is_err() {
+        return false;
+    }
+    // A declared nonce is accepted once within its window (the runtime's `verify_fresh`
+    // rule, synchronously on the mock's in-process store).
+    let Some(place) = &declared.nonce else { return true };
+    let nonce = match place.location {
+        accord_runtime::auth::ApiKeyLocation::Header => header(&place.name),
+        accord_runtime::auth::ApiKeyLocation::Query => form_urlencoded::parse(request.query.as_bytes())
+            .find(|(name, _)| name == place.name.as_str())
+            .map(|(_, value)| value.into_owned()),
+    };
+    let Some(nonce) = nonce.filter(|nonce| !nonce.is_empty()) else { return false };
+    let tolerance = declared.timestamp.as_ref().map_or(0, |place| place.tolerance_seconds);
+    let window = if tolerance > 0 {
+        Duration::from_secs(tolerance * 2)
+    } else {
+        accord_runtime::store::nonce::DEFAULT_NONCE_WINDOW
+    };
+    request.nonces.remember_now(key_id.unwrap_or(""), &nonce, window)
 }
 
 /// The credentials of the first alternative of `requirement` held in `credentials` that

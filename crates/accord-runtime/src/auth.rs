@@ -39,6 +39,7 @@ pub mod jwt;
 pub mod oauth2;
 #[cfg(feature = "oauth2-code")]
 pub mod pkce;
+pub mod token_cache;
 pub mod token_endpoint;
 pub mod token_store;
 
@@ -110,6 +111,18 @@ pub enum Auth {
     /// OAuth 2.0 authorization code with PKCE and refresh tokens ([`oauth2::AuthorizationCode`]).
     #[cfg(feature = "oauth2-code")]
     AuthorizationCode(Arc<oauth2::AuthorizationCode>),
+    /// The JWT bearer grant (RFC 7523 §2.1, [`jwt::JwtBearer`]): a typed handle, so a caller
+    /// can read its token requests or assertion.
+    #[cfg(feature = "jwt")]
+    JwtBearer(Arc<jwt::JwtBearer>),
+    /// A GitHub App's installation tokens ([`jwt::GitHubApp`]).
+    #[cfg(feature = "jwt")]
+    GitHubApp(Arc<jwt::GitHubApp>),
+    /// AWS Signature Version 4 ([`sigv4::SigV4`]): signs each request, and presigns URLs.
+    #[cfg(feature = "sigv4")]
+    SigV4(Arc<sigv4::SigV4>),
+    /// A declared HMAC request signature ([`signing::HmacSigner`]).
+    HmacSignature(Arc<signing::HmacSigner>),
 }
 
 /// The state of an access token a client caches ([`OAuth2::token_status`]).
@@ -159,6 +172,12 @@ impl Auth {
             Auth::Custom(_) => return false,
             #[cfg(feature = "oauth2-code")]
             Auth::AuthorizationCode(_) => return false,
+            // Tokens of a flow rotate, and a signature is per request: never keyed.
+            #[cfg(feature = "jwt")]
+            Auth::JwtBearer(_) | Auth::GitHubApp(_) => return false,
+            #[cfg(feature = "sigv4")]
+            Auth::SigV4(_) => return false,
+            Auth::HmacSignature(_) => return false,
         }
         true
     }
@@ -206,6 +225,13 @@ impl fmt::Debug for Auth {
             Auth::Custom(custom) => write!(f, "Auth::Custom({custom:?})"),
             #[cfg(feature = "oauth2-code")]
             Auth::AuthorizationCode(flow) => write!(f, "Auth::AuthorizationCode({flow:?})"),
+            #[cfg(feature = "jwt")]
+            Auth::JwtBearer(flow) => write!(f, "Auth::JwtBearer({flow:?})"),
+            #[cfg(feature = "jwt")]
+            Auth::GitHubApp(flow) => write!(f, "Auth::GitHubApp({flow:?})"),
+            #[cfg(feature = "sigv4")]
+            Auth::SigV4(signer) => write!(f, "Auth::SigV4({signer:?})"),
+            Auth::HmacSignature(signer) => write!(f, "Auth::HmacSignature({signer:?})"),
         }
     }
 }
@@ -220,6 +246,8 @@ pub struct OAuth2 {
     generations: AtomicU64,
     token_requests: AtomicU64,
     retry: token_endpoint::TokenRetry,
+    /// The fleet's token cache (issue 19), set once by [`OAuth2::share`].
+    shared: std::sync::OnceLock<Box<token_cache::SharedTokens>>,
 }
 
 struct CachedToken {
@@ -247,7 +275,14 @@ impl OAuth2 {
             generations: AtomicU64::new(0),
             token_requests: AtomicU64::new(0),
             retry: token_endpoint::TokenRetry::default(),
+            shared: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Shares the access token with a fleet through `shared` (one fetch for all processes;
+    /// [`token_cache`]). Later calls change nothing.
+    pub fn share(&self, shared: token_cache::SharedTokens) {
+        let _ = self.shared.set(Box::new(shared));
     }
 
     /// A valid access token and its generation: the cached one, or a new one from the token
@@ -264,6 +299,20 @@ impl OAuth2 {
         {
             return Ok((cached.access_token.clone(), cached.generation));
         }
+        let (access_token, lifetime) = match self.shared.get() {
+            Some(shared) => shared.obtain(self.refresh_before_expiry, || self.fetch(http)).await?,
+            None => self.fetch(http).await?,
+        };
+        let expiry = Instant::now() + lifetime;
+        let refresh_at = expiry.checked_sub(self.refresh_before_expiry).unwrap_or(expiry);
+        let generation = CredentialGeneration(self.generations.fetch_add(1, Ordering::Relaxed) + 1);
+        let expires_at = expiry;
+        *cache = Some(CachedToken { access_token: access_token.clone(), refresh_at, expires_at, generation });
+        Ok((access_token, generation))
+    }
+
+    /// One token request to the token endpoint: the token and its lifetime.
+    async fn fetch(&self, http: &reqwest::Client) -> Result<(Secret, Duration), TransportError> {
         self.token_requests.fetch_add(1, Ordering::Relaxed);
         let mut form = vec![("grant_type", "client_credentials".to_string())];
         if !self.scopes.is_empty() {
@@ -285,13 +334,8 @@ impl OAuth2 {
         .send()
         .await?;
         let expiry = clock.instant_at(token.expires_at_unix(&clock, Duration::from_secs(3_600)));
-        let refresh_at = expiry.checked_sub(self.refresh_before_expiry).unwrap_or(expiry);
-        let access_token = Secret::new(token.access_token);
-        let generation = CredentialGeneration(self.generations.fetch_add(1, Ordering::Relaxed) + 1);
-        let expires_at = expiry;
-        *cache = Some(CachedToken { access_token: access_token.clone(), refresh_at, expires_at, generation });
         crate::metrics::token_refresh("fetch");
-        Ok((access_token, generation))
+        Ok((Secret::new(token.access_token), expiry.saturating_duration_since(Instant::now())))
     }
 
     /// The same grant with its token request retried as `retry` says (seed 002's
@@ -306,7 +350,10 @@ impl OAuth2 {
     /// `refresh_auth` error such as 401); a newer token fetched meanwhile is kept.
     pub async fn invalidate(&self, used: CredentialGeneration) {
         let mut cache = self.cache.lock().await;
-        if cache.as_ref().is_some_and(|cached| cached.generation == used) {
+        if let Some(cached) = cache.as_ref().filter(|cached| cached.generation == used) {
+            if let Some(shared) = self.shared.get() {
+                shared.invalidate(&cached.access_token).await;
+            }
             *cache = None;
         }
     }
@@ -368,6 +415,13 @@ impl Authenticate for Auth {
                 Auth::Custom(custom) => custom.authenticate(http, request).await?,
                 #[cfg(feature = "oauth2-code")]
                 Auth::AuthorizationCode(flow) => flow.authenticate(http, request).await?,
+                #[cfg(feature = "jwt")]
+                Auth::JwtBearer(flow) => flow.authenticate(http, request).await?,
+                #[cfg(feature = "jwt")]
+                Auth::GitHubApp(flow) => flow.authenticate(http, request).await?,
+                #[cfg(feature = "sigv4")]
+                Auth::SigV4(signer) => signer.authenticate(http, request).await?,
+                Auth::HmacSignature(signer) => signer.authenticate(http, request).await?,
             })
         })
     }
@@ -382,6 +436,10 @@ impl Authenticate for Auth {
                 Auth::Custom(custom) => custom.refresh(used).await,
                 #[cfg(feature = "oauth2-code")]
                 Auth::AuthorizationCode(flow) => flow.refresh(used).await,
+                #[cfg(feature = "jwt")]
+                Auth::JwtBearer(flow) => flow.refresh(used).await,
+                #[cfg(feature = "jwt")]
+                Auth::GitHubApp(flow) => flow.refresh(used).await,
                 _ => false,
             }
         })

@@ -100,6 +100,9 @@ pub struct ClientConfig {
     pub servers: Vec<(&'static str, String)>,
     /// A client certificate (mTLS) and extra trusted roots; default none.
     pub tls: crate::tls::TlsConfig,
+    /// The stores shared with the other processes of a fleet (rate limits, tokens,
+    /// circuits, cached responses: [`crate::fleet`]); `None`: all state in this process.
+    pub shared_state: Option<crate::store::SharedState>,
 }
 
 impl ClientConfig {
@@ -120,6 +123,7 @@ impl ClientConfig {
             circuit_breaker: None,
             servers: Vec::new(),
             tls: crate::tls::TlsConfig::default(),
+            shared_state: None,
         }
     }
 }
@@ -173,7 +177,21 @@ impl Client {
     /// Builds the client.
     ///
     /// Errors: the base URL is not an absolute URL, or the TLS backend cannot start.
-    pub fn new(config: ClientConfig) -> Result<Self, TransportError> {
+    pub fn new(mut config: ClientConfig) -> Result<Self, TransportError> {
+        let mut rate_limiter = config.rate_limits.take().map(RateLimiter::new);
+        if let Some(shared) = config.shared_state.take() {
+            crate::fleet::share(
+                &shared,
+                crate::fleet::Shareable {
+                    auth: &config.auth,
+                    credentials: &config.credentials,
+                    rate_limiter: rate_limiter.as_mut(),
+                    circuit_breaker: config.circuit_breaker.as_mut(),
+                    #[cfg(feature = "cache")]
+                    cache: config.cache.as_mut(),
+                },
+            );
+        }
         let parsed = url::Url::parse(&config.base_url)
             .map_err(|e| TransportError::message(format!("invalid base URL `{}`: {e}", config.base_url)))?;
         let mut servers = Vec::with_capacity(config.servers.len());
@@ -206,7 +224,7 @@ impl Client {
                 timeouts: config.timeouts,
                 budget: config.retry.budget.map(RetryBudget::new),
                 retry: config.retry,
-                rate_limiter: config.rate_limits.map(RateLimiter::new),
+                rate_limiter,
             }),
         })
     }
@@ -460,7 +478,7 @@ impl Client {
             }
             if let (Ok(raw), Some(limiter)) = (&outcome, &self.inner.rate_limiter) {
                 attempt_span.record("status", raw.status);
-                limiter.observe(request.operation, &raw.headers);
+                limiter.observe_shared(request.operation, &raw.headers).await;
                 if let Some(remaining) = limiter
                     .config()
                     .remaining_header
@@ -615,7 +633,7 @@ impl Client {
 
     /// The URL a request goes to: its absolute URL (a next-page link), or the base URL, the
     /// path and the query.
-    fn url(&self, request: &RequestSpec) -> String {
+    pub(crate) fn url(&self, request: &RequestSpec) -> String {
         if let Some(url) = &request.absolute_url {
             return url.clone();
         }

@@ -173,6 +173,11 @@ fn credential_state(auth: &Auth) -> CredentialState {
         // The flow's tokens live in its `TokenStore`, which the report does not read.
         #[cfg(feature = "oauth2-code")]
         Auth::AuthorizationCode(_) => CredentialState::Custom,
+        #[cfg(feature = "jwt")]
+        Auth::JwtBearer(_) | Auth::GitHubApp(_) => CredentialState::Custom,
+        #[cfg(feature = "sigv4")]
+        Auth::SigV4(_) => CredentialState::Custom,
+        Auth::HmacSignature(_) => CredentialState::Custom,
     }
 }
 

@@ -13,12 +13,15 @@ pub mod circuit;
 pub mod client;
 pub mod de;
 pub mod error;
+pub mod fleet;
 pub mod form;
 pub mod health;
 pub mod metrics;
 pub mod multipart;
 pub mod paginate;
 pub mod policy;
+#[cfg(feature = "sigv4")]
+pub mod presign;
 pub mod rate_limit;
 pub mod request;
 pub mod response;
@@ -55,7 +58,9 @@ pub use request::RequestSpec;
 pub use response::{ClientError, RawBody, RawResponse, Response};
 pub use retry::{BodyMatch, BodyTest, ClassifyRetry, ErrorRule, RetryBudgetSettings, StatusClassifier, StatusPattern};
 pub use secret::Secret;
-pub use store::CircuitSettings;
+#[cfg(feature = "redis")]
+pub use store::redis::RedisOptions;
+pub use store::{CircuitSettings, SharedState};
 
 // Re-exported so that generated crates depend on accord-runtime alone.
 pub use reqwest;

@@ -57,6 +57,9 @@ pub mod names {
     pub const CACHE_REQUESTS: &str = "accord.client.cache.requests";
     /// Credential refreshes and token fetches.
     pub const TOKEN_REFRESHES: &str = "accord.client.token.refreshes";
+    /// Store operations answered by the in-process state because the shared store did not
+    /// answer (issue 19).
+    pub const STORE_FALLBACKS: &str = "accord.client.store.fallbacks";
 }
 
 #[cfg(feature = "metrics")]
@@ -73,6 +76,7 @@ fn describe() {
         describe_counter!(names::CIRCUIT_REJECTED, "Requests refused by an open circuit.");
         describe_counter!(names::CACHE_REQUESTS, "Response cache lookups by result.");
         describe_counter!(names::TOKEN_REFRESHES, "Credential refreshes and access token fetches.");
+        describe_counter!(names::STORE_FALLBACKS, "Shared store operations answered in process instead.");
     });
 }
 
@@ -203,5 +207,17 @@ pub fn token_refresh(reason: &'static str) {
     {
         describe();
         metrics::counter!(names::TOKEN_REFRESHES, "accord.token.reason" => reason).increment(1);
+    }
+}
+
+/// Records a shared-store operation (`rate_limit`, `token`, `delivery`, `circuit`, `cache`)
+/// answered by the in-process state because the store failed or timed out.
+#[inline]
+#[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+pub fn store_fallback(operation: &'static str) {
+    #[cfg(feature = "metrics")]
+    {
+        describe();
+        metrics::counter!(names::STORE_FALLBACKS, "accord.store.operation" => operation).increment(1);
     }
 }

@@ -3,6 +3,10 @@
 //! A request that finds its bucket empty waits (an async sleep until its reserved token is
 //! due, no polling) instead of failing, and the provider's `X-RateLimit-Remaining` /
 //! `X-RateLimit-Reset` headers tighten a bucket when the server knows better.
+//!
+//! A fleet shares its buckets through a [`RateLimitStore`] ([`RateLimiter::share`], issue
+//! 19): one reservation per request in the store, the server's reports applied there too,
+//! and this process's buckets whenever the store does not answer.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -12,6 +16,7 @@ use reqwest::header::HeaderMap;
 use tokio::time::Instant;
 
 use crate::policy::RateLimit;
+use crate::store::{BucketRef, RateLimitStore};
 
 mod headers;
 
@@ -171,6 +176,17 @@ pub struct RateLimiter {
     default: Option<Arc<TokenBucket>>,
     operations: HashMap<&'static str, Arc<TokenBucket>>,
     quotas: Vec<TokenBucket>,
+    /// The fleet's buckets (issue 19), with this client's key prefix.
+    shared: Option<SharedBuckets>,
+}
+
+/// A shared store and the key of each of this client's buckets in it.
+#[derive(Debug)]
+struct SharedBuckets {
+    store: Arc<dyn RateLimitStore>,
+    default_key: String,
+    operation_keys: HashMap<&'static str, String>,
+    quota_keys: Vec<String>,
 }
 
 impl RateLimiter {
@@ -185,7 +201,46 @@ impl RateLimiter {
                 .collect(),
             quotas: config.quotas.iter().map(|limit| TokenBucket::new(*limit)).collect(),
             config,
+            shared: None,
         }
+    }
+
+    /// Shares the buckets through `store` with every client whose keys start with `prefix`
+    /// (the API and the credential: [`crate::store::SharedState::client_prefix`]). The
+    /// in-process buckets stay, answering whenever the store does not.
+    pub fn share(&mut self, store: Arc<dyn RateLimitStore>, prefix: &str) {
+        self.shared = Some(SharedBuckets {
+            store,
+            default_key: format!("{prefix}:rate:default"),
+            operation_keys: self.operations.keys().map(|name| (*name, format!("{prefix}:rate:op:{name}"))).collect(),
+            quota_keys: self
+                .config
+                .quotas
+                .iter()
+                .enumerate()
+                .map(|(i, limit)| format!("{prefix}:rate:quota:{i}:{}/{}ms", limit.requests, limit.window.as_millis()))
+                .collect(),
+        });
+    }
+
+    /// Whether the buckets are shared with a fleet.
+    pub fn is_shared(&self) -> bool {
+        self.shared.is_some()
+    }
+
+    /// The shared buckets a request of `operation` draws from: its own or the default, and
+    /// every quota.
+    fn shared_buckets<'a>(&'a self, shared: &'a SharedBuckets, operation: &str) -> Vec<BucketRef<'a>> {
+        let mut buckets = Vec::with_capacity(1 + self.quotas.len());
+        if let Some((name, bucket)) = self.operations.get_key_value(operation) {
+            buckets.push(BucketRef { key: &shared.operation_keys[name], limit: bucket.limit() });
+        } else if let Some(bucket) = &self.default {
+            buckets.push(BucketRef { key: &shared.default_key, limit: bucket.limit() });
+        }
+        for (quota, key) in self.quotas.iter().zip(&shared.quota_keys) {
+            buckets.push(BucketRef { key, limit: quota.limit() });
+        }
+        buckets
     }
 
     /// The bucket an operation draws from: its own, or the default.
@@ -207,7 +262,21 @@ impl RateLimiter {
     }
 
     /// Waits until a request of `operation` may be sent; returns how long it waited.
+    /// With shared buckets, the reservation is one store operation for the fleet; when the
+    /// store does not answer, this client's own buckets decide.
     pub async fn acquire(&self, operation: &str) -> Duration {
+        if let Some(shared) = &self.shared {
+            let buckets = self.shared_buckets(shared, operation);
+            match shared.store.reserve(&buckets).await {
+                Ok(wait) => {
+                    if !wait.is_zero() {
+                        tokio::time::sleep(wait).await;
+                    }
+                    return wait;
+                }
+                Err(error) => tracing::debug!(%error, "rate limit reserved in process"),
+            }
+        }
         let now = Instant::now();
         let due = self.reserve(operation, now);
         if due > now {
@@ -222,6 +291,22 @@ impl RateLimiter {
         let Some(bucket) = self.bucket(operation) else { return };
         let report = self.config.header_shape().read(headers, SystemTime::now());
         bucket.observe(Instant::now(), report.remaining, report.reset_after);
+    }
+
+    /// [`Self::observe`], and the same report applied to the shared bucket when there is one.
+    pub async fn observe_shared(&self, operation: &str, headers: &HeaderMap) {
+        self.observe(operation, headers);
+        let Some(shared) = &self.shared else { return };
+        let report = self.config.header_shape().read(headers, SystemTime::now());
+        if report.remaining.is_none() {
+            return;
+        }
+        let buckets = self.shared_buckets(shared, operation);
+        if let Some(bucket) = buckets.first().filter(|bucket| !shared.quota_keys.iter().any(|key| key == bucket.key))
+            && let Err(error) = shared.store.observe(*bucket, report.remaining, report.reset_after).await
+        {
+            tracing::debug!(%error, "server rate-limit report applied in process only");
+        }
     }
 
     /// The configuration this limiter enforces.

@@ -324,3 +324,113 @@ fn templates_refuse_unknown_fields() {
     assert!(matches!(signing::signed_payload("{method}{verb}", &parts), Err(SigningError::Scheme(_))));
     assert_eq!(signing::signed_payload("{{{method}}}", &parts).unwrap(), b"{GET}");
 }
+
+/// Presigned URLs (`SigV4::presign`) for every GET case of the suite: the `X-Amz-*` query
+/// parameters AWS's signer put in `query-signed-request.txt` (the case's
+/// `expiration_in_seconds`, the request's headers signed), and nothing else added.
+#[test]
+fn presigned_get_urls_match_the_suite_query_signed_requests() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/aws-sig-v4-test-suite");
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for case in cases().into_iter().filter(|case| case.method == "GET") {
+        let dir = root.join(&case.name);
+        let context: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("context.json")).expect("context")).expect("JSON");
+        let expires = Duration::from_secs(context["expiration_in_seconds"].as_u64().expect("expiry"));
+        let signed = std::fs::read_to_string(dir.join("query-signed-request.txt")).expect("query-signed-request.txt");
+        let target = signed.lines().next().expect("request line").split(' ').nth(1).expect("target").to_string();
+        let expected: Vec<(String, String)> = reqwest::Url::parse(&format!("https://h{target}"))
+            .expect("URL")
+            .query_pairs()
+            .into_owned()
+            .filter(|(name, _)| name.starts_with("X-Amz-"))
+            .collect();
+        let host = case.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("host")).map(|(_, v)| v.clone());
+        let url = format!("https://{}{}", host.expect("Host"), case.target);
+        let headers: Vec<(&str, &str)> = case.headers.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        match case.signer.presign("GET", &url, &headers, expires, case.time) {
+            Ok(presigned) => {
+                let ours: Vec<(String, String)> =
+                    presigned.query_pairs().into_owned().filter(|(name, _)| name.starts_with("X-Amz-")).collect();
+                let sorted = |mut pairs: Vec<(String, String)>| {
+                    pairs.sort();
+                    pairs
+                };
+                if sorted(ours.clone()) != sorted(expected.clone()) {
+                    failures.push(format!("{}: {ours:?}\n  expected {expected:?}", case.name));
+                }
+                // The URL as given, then the signature (where the URL parser keeps it as
+                // written: dot segments are resolved by every HTTP client anyway).
+                if reqwest::Url::parse(&url).is_ok_and(|parsed| parsed.as_str() == url) {
+                    assert!(presigned.as_str().starts_with(&url), "{url:?} then the signature: {presigned}");
+                }
+                checked += 1;
+            }
+            Err(error) => failures.push(format!("{}: {error}", case.name)),
+        }
+    }
+    assert!(failures.is_empty(), "{} presigned URLs differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(checked >= 20, "the suite's GET cases: {checked}");
+}
+
+/// An expiry outside 1 s – 7 days is refused (S3: `X-Amz-Expires` 1 to 604800).
+#[test]
+fn presigned_url_expiry_is_bounded() {
+    let signer = SigV4::new(AwsCredentials::new("AKIDEXAMPLE", "secret"), "us-east-1", "s3");
+    let at = UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+    for bad in [Duration::ZERO, Duration::from_secs(604_801)] {
+        let error = signer.presign("GET", "https://b.s3.amazonaws.com/k", &[], bad, at).expect_err("refused");
+        assert!(error.to_string().contains("604800"), "{error}");
+    }
+    let url = signer.presign("GET", "https://b.s3.amazonaws.com/k", &[], Duration::from_secs(604_800), at).expect("ok");
+    assert!(url.as_str().contains("X-Amz-Expires=604800"), "{url}");
+}
+
+/// `store::nonce::verify_fresh`: Binance's scheme with a nonce header added, signed by the
+/// client's signer; the check accepts it once, refuses the same request again (a replay
+/// inside the 5 s window, remembered for 10 s), refuses it without a nonce, and does not
+/// burn a nonce on a request whose signature fails.
+#[tokio::test(start_paused = true)]
+async fn a_nonce_is_accepted_once_within_its_window() {
+    use accord_runtime::store::nonce::verify_fresh;
+    use accord_runtime::store::{MemoryNonceStore, NonceStore};
+    let mut scheme = binance();
+    scheme.nonce = Some(Place { location: ApiKeyLocation::Header, name: "X-Nonce".into() });
+    scheme.signed_payload = "{query}{nonce}{body}".into();
+    let at = UNIX_EPOCH + Duration::from_millis(BINANCE_TIMESTAMP_MS);
+    let signer =
+        HmacSigner::new(scheme.clone(), Some(BINANCE_KEY.into()), BINANCE_SECRET).with_clock(Arc::new(move || at));
+    let mut request = reqwest::Request::new(
+        reqwest::Method::POST,
+        format!("https://api.binance.com/api/v3/order?{BINANCE_QUERY}").parse().unwrap(),
+    );
+    signer.sign(&mut request).expect("signed");
+    let query = request.url().query().unwrap().to_string();
+    let headers = request.headers().clone();
+    let header = move |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let no_nonce = |name: &str| if name.eq_ignore_ascii_case("x-nonce") { None } else { header(name) };
+    let secret = Secret::new(BINANCE_SECRET);
+    let store = MemoryNonceStore::new();
+    async fn fresh(
+        scheme: &HmacSignature,
+        secret: &Secret,
+        store: &MemoryNonceStore,
+        query: &str,
+        header: &dyn Fn(&str) -> Option<String>,
+        at: SystemTime,
+    ) -> Result<(), SigningError> {
+        let request = Received { method: "POST", path: "/api/v3/order", query, header, body: b"" };
+        verify_fresh(scheme, Some(BINANCE_KEY), secret, &request, at, BINANCE_KEY, store as &dyn NonceStore).await
+    }
+    let tampered = query.replace("quantity=1", "quantity=9");
+    assert_eq!(fresh(&scheme, &secret, &store, &tampered, &header, at).await, Err(SigningError::Mismatch));
+    assert_eq!(store.len(), 0, "a forged request records no nonce");
+    assert_eq!(fresh(&scheme, &secret, &store, &query, &header, at).await, Ok(()), "first use");
+    assert_eq!(fresh(&scheme, &secret, &store, &query, &header, at).await, Err(SigningError::Replayed), "replayed");
+    let without = fresh(&scheme, &secret, &store, &query, &no_nonce, at).await;
+    assert_eq!(without, Err(SigningError::Mismatch), "the nonce is signed");
+    tokio::time::advance(Duration::from_secs(11)).await;
+    let later = fresh(&scheme, &secret, &store, &query, &header, at).await;
+    assert_eq!(later, Ok(()), "forgotten after twice the tolerance");
+}

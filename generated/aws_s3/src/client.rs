@@ -56,6 +56,7 @@ pub struct ClientBuilder {
         ::std::sync::Arc<dyn ::accord_runtime::Authenticate>,
     >,
     allow_anonymous: bool,
+    shared_state: ::std::option::Option<::accord_runtime::SharedState>,
     aws: ::std::option::Option<::accord_runtime::auth::sigv4::AwsCredentials>,
 }
 
@@ -138,6 +139,12 @@ impl ClientBuilder {
         self
     }
 
+    /// Shares this client's rate-limit buckets, OAuth 2.0 access tokens, circuits and cached responses with the other processes of a fleet, so that replicas together keep to the API's limits and fetch one token: `SharedState::redis(url, RedisOptions::default())` with this crate's `redis` feature, or your own store through the runtime's store traits. When the store does not answer within its timeout, each request falls back to this process's state (a warning and a metric) and the store reconnects by itself.
+    pub fn shared_state(mut self, state: ::accord_runtime::SharedState) -> Self {
+        self.shared_state = ::std::option::Option::Some(state);
+        self
+    }
+
     /// Credential `aws`: AWS Signature Version 4 for service `s3` in `us-east-1`; every request is signed with the secret access key. From `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and (optional) `AWS_SESSION_TOKEN` with [`ClientBuilder::credentials_from_env`].
     pub fn aws(
         mut self,
@@ -177,7 +184,7 @@ impl ClientBuilder {
             credentials
                 .insert(
                     "aws",
-                    ::accord_runtime::Auth::Custom(::std::sync::Arc::new(signer)),
+                    ::accord_runtime::Auth::SigV4(::std::sync::Arc::new(signer)),
                 );
         }
         let auth = match self.custom_auth {
@@ -235,6 +242,7 @@ impl ClientBuilder {
                 ),
         };
         config.rate_limits = self.rate_limits.unwrap_or_else(rate_limits);
+        config.shared_state = self.shared_state.map(|state| state.for_api("aws_s3"));
         let inner = ::accord_runtime::Client::new(config)
             .map_err(crate::errors::Error::Transport)?;
         ::std::result::Result::Ok(Client { inner })
@@ -272,6 +280,27 @@ impl Client {
                 <crate::errors::Error as ::accord_runtime::ClientError>::transport,
             )?;
         crate::errors::decode_response::<::accord_runtime::serde_json::Value>(raw)
+    }
+
+    /// The credential `name` as this client holds it, typed: `Auth::AuthorizationCode`, `Auth::JwtBearer`, `Auth::GitHubApp`, `Auth::SigV4` or `Auth::HmacSignature` give the flow or signer itself (its token requests, its assertion, presigned URLs); `None` when it is not set.
+    pub fn credential(
+        &self,
+        name: &str,
+    ) -> ::std::option::Option<&::accord_runtime::Auth> {
+        self.inner.credentials().get(name)
+    }
+
+    /// `request` (from a request builder's `request()`, e.g. a `GET` of an object) as a presigned URL (AWS Signature Version 4 in the query: Amazon S3 API Reference, "Authenticating Requests: Using Query Parameters"), valid for `expires_in` (1 s to 7 days) for whoever holds it, without credentials.
+    ///
+    /// Errors: `Error::Config` when no SigV4 credential is set or the expiry is out of range.
+    pub fn presigned_url(
+        &self,
+        request: &::accord_runtime::RequestSpec,
+        expires_in: ::std::time::Duration,
+    ) -> ::std::result::Result<::accord_runtime::reqwest::Url, crate::errors::Error> {
+        self.inner
+            .presigned_url(request, expires_in)
+            .map_err(|error| crate::errors::Error::Config(error.to_string()))
     }
 
     /// Sends `GET /{Bucket}/{Key}` (spec: `endpoints.get_object`).

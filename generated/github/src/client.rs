@@ -67,6 +67,7 @@ pub struct ClientBuilder {
         ::std::sync::Arc<dyn ::accord_runtime::Authenticate>,
     >,
     allow_anonymous: bool,
+    shared_state: ::std::option::Option<::accord_runtime::SharedState>,
     bearer_token: ::std::option::Option<::accord_runtime::Secret>,
     app_installation: ::std::option::Option<
         (
@@ -156,6 +157,12 @@ impl ClientBuilder {
         self
     }
 
+    /// Shares this client's rate-limit buckets, OAuth 2.0 access tokens, circuits and cached responses with the other processes of a fleet, so that replicas together keep to the API's limits and fetch one token: `SharedState::redis(url, RedisOptions::default())` with this crate's `redis` feature, or your own store through the runtime's store traits. When the store does not answer within its timeout, each request falls back to this process's state (a warning and a metric) and the store reconnects by itself.
+    pub fn shared_state(mut self, state: ::accord_runtime::SharedState) -> Self {
+        self.shared_state = ::std::option::Option::Some(state);
+        self
+    }
+
     /// Credential `bearer_token`: a bearer token (`Authorization: Bearer …`, RFC 6750); from `GITHUB_TOKEN` with [`ClientBuilder::credentials_from_env`].
     pub fn bearer_token(
         mut self,
@@ -242,7 +249,7 @@ impl ClientBuilder {
             credentials
                 .insert(
                     "app_installation",
-                    ::accord_runtime::Auth::Custom(::std::sync::Arc::new(app)),
+                    ::accord_runtime::Auth::GitHubApp(::std::sync::Arc::new(app)),
                 );
         }
         let auth = match self.custom_auth {
@@ -338,6 +345,7 @@ impl ClientBuilder {
             endpoints: CACHED_ENDPOINTS,
             store: ::std::option::Option::None,
         });
+        config.shared_state = self.shared_state.map(|state| state.for_api("github"));
         let inner = ::accord_runtime::Client::new(config)
             .map_err(crate::errors::Error::Transport)?;
         ::std::result::Result::Ok(Client { inner })
@@ -375,6 +383,14 @@ impl Client {
                 <crate::errors::Error as ::accord_runtime::ClientError>::transport,
             )?;
         crate::errors::decode_response::<::accord_runtime::serde_json::Value>(raw)
+    }
+
+    /// The credential `name` as this client holds it, typed: `Auth::AuthorizationCode`, `Auth::JwtBearer`, `Auth::GitHubApp`, `Auth::SigV4` or `Auth::HmacSignature` give the flow or signer itself (its token requests, its assertion, presigned URLs); `None` when it is not set.
+    pub fn credential(
+        &self,
+        name: &str,
+    ) -> ::std::option::Option<&::accord_runtime::Auth> {
+        self.inner.credentials().get(name)
     }
 
     /// Sends `GET /repos/{owner}/{repo}` (spec: `endpoints.get_repository`).

@@ -80,7 +80,19 @@ pub struct ClientBuilder {
         ::std::sync::Arc<dyn ::accord_runtime::Authenticate>,
     >,
     allow_anonymous: bool,
+    shared_state: ::std::option::Option<::accord_runtime::SharedState>,
     token: ::std::option::Option<::accord_runtime::Secret>,
+    installation: ::std::option::Option<
+        (
+            ::accord_runtime::auth::token_endpoint::ClientAuthentication,
+            ::std::string::String,
+        ),
+    >,
+    installation_token_url: ::std::option::Option<::std::string::String>,
+    installation_authorize_url: ::std::option::Option<::std::string::String>,
+    installation_token_store: ::std::option::Option<
+        ::std::sync::Arc<dyn ::accord_runtime::auth::token_store::TokenStore>,
+    >,
 }
 
 impl ClientBuilder {
@@ -162,6 +174,12 @@ impl ClientBuilder {
         self
     }
 
+    /// Shares this client's rate-limit buckets, OAuth 2.0 access tokens, circuits and cached responses with the other processes of a fleet, so that replicas together keep to the API's limits and fetch one token: `SharedState::redis(url, RedisOptions::default())` with this crate's `redis` feature, or your own store through the runtime's store traits. When the store does not answer within its timeout, each request falls back to this process's state (a warning and a metric) and the store reconnects by itself.
+    pub fn shared_state(mut self, state: ::accord_runtime::SharedState) -> Self {
+        self.shared_state = ::std::option::Option::Some(state);
+        self
+    }
+
     /// Credential `token`: a bearer token (`Authorization: Bearer …`, RFC 6750); from `SLACK_TOKEN` with [`ClientBuilder::credentials_from_env`].
     pub fn token(
         mut self,
@@ -171,12 +189,66 @@ impl ClientBuilder {
         self
     }
 
-    /// Reads credentials from the environment variables the spec declares: `SLACK_TOKEN` (token). Unset variables are skipped.
+    /// Credential `installation`: OAuth 2.0 authorization code with PKCE `S256` (RFC 6749 §4.1, RFC 7636) and refresh tokens (§6), authorizing at `https://slack.com/oauth/v2/authorize` and fetching tokens from `https://slack.com/api/oauth.v2.access` (client authentication `client_secret_basic`). `redirect_uri` is the one registered with the provider. Tokens are refreshed 3600 s before they expire and after a 401; without [`Client::authorization_url`] and [`Client::exchange_code`] (or a token store holding tokens), requests fail with a re-authorization error. From `SLACK_CLIENT_ID`, `SLACK_CLIENT_SECRET`, `SLACK_REDIRECT_URI` (and `SLACK_REFRESH_TOKEN`: a refresh token obtained earlier) with [`ClientBuilder::credentials_from_env`].
+    pub fn installation(
+        mut self,
+        client: ::accord_runtime::auth::token_endpoint::ClientAuthentication,
+        redirect_uri: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.installation = ::std::option::Option::Some((client, redirect_uri.into()));
+        self
+    }
+
+    /// Where the tokens of credential `installation` live (default: in memory, under the key `installation`); a `FileTokenStore` keeps them across runs, your own `TokenStore` in a database.
+    pub fn installation_token_store(
+        mut self,
+        store: ::std::sync::Arc<dyn ::accord_runtime::auth::token_store::TokenStore>,
+    ) -> Self {
+        self.installation_token_store = ::std::option::Option::Some(store);
+        self
+    }
+
+    /// Overrides the endpoints of credential `installation` (tests, proxies).
+    pub fn installation_token_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.installation_token_url = ::std::option::Option::Some(url.into());
+        self
+    }
+
+    /// Overrides the endpoints of credential `installation` (tests, proxies).
+    pub fn installation_authorize_url(
+        mut self,
+        url: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.installation_authorize_url = ::std::option::Option::Some(url.into());
+        self
+    }
+
+    /// Reads credentials from the environment variables the spec declares: `SLACK_TOKEN` (token), `SLACK_CLIENT_ID` and `SLACK_CLIENT_SECRET` and `SLACK_REDIRECT_URI` (installation). Unset variables are skipped.
     pub fn credentials_from_env(mut self) -> Self {
         if let ::std::option::Option::Some(token) = ::accord_runtime::Secret::from_env(
             "SLACK_TOKEN",
         ) {
             self.token = ::std::option::Option::Some(token);
+        }
+        if let ::std::option::Option::Some(from_env) = ::accord_runtime::auth::oauth2::FromEnv::read(
+            ::accord_runtime::auth::token_endpoint::ClientAuthMethod::ClientSecretBasic,
+            "SLACK_CLIENT_ID",
+            "SLACK_CLIENT_SECRET",
+            "SLACK_REDIRECT_URI",
+            "SLACK_REFRESH_TOKEN",
+            "SLACK_INSTALLATION_PRIVATE_KEY",
+            "SLACK_INSTALLATION_PRIVATE_KEY_FILE",
+        ) {
+            if self.installation_token_store.is_none() {
+                self.installation_token_store = from_env.store("installation");
+            }
+            self.installation = ::std::option::Option::Some((
+                from_env.client,
+                from_env.redirect_uri,
+            ));
         }
         self
     }
@@ -190,6 +262,47 @@ impl ClientBuilder {
         let mut credentials = ::accord_runtime::Credentials::new();
         if let ::std::option::Option::Some(token) = self.token {
             credentials.insert("token", ::accord_runtime::Auth::Bearer(token));
+        }
+        if let ::std::option::Option::Some((client, redirect_uri)) = self.installation {
+            let config = ::accord_runtime::auth::oauth2::AuthorizationCodeConfig {
+                authorize_url: self
+                    .installation_authorize_url
+                    .unwrap_or_else(|| {
+                        "https://slack.com/oauth/v2/authorize".to_string()
+                    }),
+                token_url: self
+                    .installation_token_url
+                    .unwrap_or_else(|| {
+                        "https://slack.com/api/oauth.v2.access".to_string()
+                    }),
+                redirect_uri,
+                authorize_params: ::std::vec::Vec::from([]),
+                refresh_before_expiry: ::std::time::Duration::from_secs(3600u64),
+                retry: ::accord_runtime::auth::token_endpoint::TokenRetry {
+                    retry_attempts: 3u32,
+                    retry_delay: ::std::time::Duration::from_millis(5000u64),
+                },
+            };
+            let store = self
+                .installation_token_store
+                .unwrap_or_else(|| ::std::sync::Arc::new(
+                    ::accord_runtime::auth::token_store::MemoryTokenStore::new(),
+                ));
+            let flow = ::accord_runtime::auth::oauth2::AuthorizationCode::new(
+                    config,
+                    client,
+                    store,
+                    "installation",
+                )
+                .with_scope_separator(",")
+                .with_reauthorization_errors(["invalid_refresh_token"]);
+            credentials
+                .insert(
+                    "installation",
+                    ::accord_runtime::Auth::AuthorizationCode(
+                        ::std::sync::Arc::new(flow),
+                    ),
+                );
         }
         let auth = match self.custom_auth {
             ::std::option::Option::Some(custom) => ::accord_runtime::Auth::Custom(custom),
@@ -246,6 +359,7 @@ impl ClientBuilder {
                 ),
         };
         config.rate_limits = self.rate_limits.unwrap_or_else(rate_limits);
+        config.shared_state = self.shared_state.map(|state| state.for_api("slack"));
         let inner = ::accord_runtime::Client::new(config)
             .map_err(crate::errors::Error::Transport)?;
         ::std::result::Result::Ok(Client { inner })
@@ -285,6 +399,65 @@ impl Client {
         crate::errors::decode_response_checked::<
             ::accord_runtime::serde_json::Value,
         >(raw)
+    }
+
+    /// The URL to send the user to for credential `installation` (RFC 6749 §4.1.1), with a new PKCE verifier (RFC 7636 `S256`, from the OS's CSPRNG): `scopes` (empty: the spec's ["chat:write", "channels:read"]) and `state`, an unguessable value you keep and compare when the user comes back. Keep the returned `verifier` for [`Client::exchange_code`].
+    ///
+    /// Errors: `Error::Config` when the credential is not set.
+    pub fn authorization_url(
+        &self,
+        scopes: &[&str],
+        state: &str,
+    ) -> ::std::result::Result<
+        ::accord_runtime::auth::oauth2::AuthorizationRequest,
+        crate::errors::Error,
+    > {
+        let ::std::option::Option::Some(
+            ::accord_runtime::Auth::AuthorizationCode(flow),
+        ) = self.inner.credentials().get("installation") else {
+            return ::std::result::Result::Err(
+                crate::errors::Error::Config(
+                    "credential `installation` is not set: call `ClientBuilder::installation`"
+                        .to_string(),
+                ),
+            );
+        };
+        let declared: &[&str] = &["chat:write", "channels:read"];
+        let scopes = if scopes.is_empty() { declared } else { scopes };
+        flow.authorization_url(scopes, state)
+            .map_err(|error| crate::errors::Error::Config(error.to_string()))
+    }
+
+    /// Exchanges the `code` the redirect brought back for tokens (RFC 6749 §4.1.3, with the PKCE `verifier`), and saves them in the credential's token store; requests then carry its access token, refreshed as needed.
+    ///
+    /// Errors: `Error::Config` when credential `installation` is not set; `Error::Transport` when the token endpoint refuses the code or verifier, is unavailable, or the store fails.
+    pub async fn exchange_code(
+        &self,
+        code: &str,
+        verifier: &::accord_runtime::auth::pkce::PkceVerifier,
+    ) -> ::std::result::Result<(), crate::errors::Error> {
+        let ::std::option::Option::Some(
+            ::accord_runtime::Auth::AuthorizationCode(flow),
+        ) = self.inner.credentials().get("installation") else {
+            return ::std::result::Result::Err(
+                crate::errors::Error::Config(
+                    "credential `installation` is not set: call `ClientBuilder::installation`"
+                        .to_string(),
+                ),
+            );
+        };
+        flow.exchange_code(self.inner.http(), code, verifier)
+            .await
+            .map(|_| ())
+            .map_err(|error| crate::errors::Error::Transport(error.into()))
+    }
+
+    /// The credential `name` as this client holds it, typed: `Auth::AuthorizationCode`, `Auth::JwtBearer`, `Auth::GitHubApp`, `Auth::SigV4` or `Auth::HmacSignature` give the flow or signer itself (its token requests, its assertion, presigned URLs); `None` when it is not set.
+    pub fn credential(
+        &self,
+        name: &str,
+    ) -> ::std::option::Option<&::accord_runtime::Auth> {
+        self.inner.credentials().get(name)
     }
 
     /// Sends `POST /api/chat.postMessage` (spec: `endpoints.post_message`).
@@ -393,7 +566,9 @@ impl<'a> PostMessageRequest<'a> {
             path,
         );
         request.json_body(self.body).map_err(crate::errors::Error::Decode)?;
-        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["token"]]);
+        request.auth = ::accord_runtime::Requirement::AnyOf(
+            &[&["token"], &["installation"]],
+        );
         ::std::result::Result::Ok(request)
     }
 }
@@ -542,7 +717,9 @@ impl<'a> ListConversationsRequest<'a> {
         if let ::std::option::Option::Some(value) = &self.types {
             request.query("types", value).map_err(crate::errors::Error::Decode)?;
         }
-        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["token"]]);
+        request.auth = ::accord_runtime::Requirement::AnyOf(
+            &[&["token"], &["installation"]],
+        );
         ::std::result::Result::Ok(request)
     }
 }

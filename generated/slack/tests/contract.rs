@@ -25,6 +25,16 @@ async fn client_for(server: &MockServer) -> slack_client::Client {
         .base_url(server.uri())
         .retry_policy(::accord_runtime::RetryPolicy::NO_RETRIES);
     let builder = builder.token("test-token");
+    let builder = builder
+        .installation(
+            ::accord_mock::test_client_authentication(
+                ::accord_runtime::auth::token_endpoint::ClientAuthMethod::ClientSecretBasic,
+            ),
+            ::accord_mock::TEST_REDIRECT_URI,
+        )
+        .installation_token_url(format!("{}{}", server.uri(), "/api/oauth.v2.access"))
+        .installation_authorize_url(format!("{}{}", server.uri(), "/oauth/v2/authorize"))
+        .installation_token_store(::accord_mock::test_token_store("installation"));
     builder.build().expect("the client builds")
 }
 

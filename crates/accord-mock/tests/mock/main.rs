@@ -6,6 +6,7 @@ mod end_to_end;
 mod hostile_server;
 mod mock_behaviour;
 mod mock_examples;
+mod mtls;
 mod named_credentials;
 mod oauth_flows;
 mod signing;

@@ -102,7 +102,7 @@ async fn refresh_tokens_rotate_and_revocation_asks_for_reauthorization() {
 
 #[tokio::test]
 async fn verify_drives_every_flow_against_the_mock() {
-    for spec in ["google_calendar.yaml", "github.yaml"] {
+    for spec in ["google_calendar.yaml", "github.yaml", "slack.yaml"] {
         let contract = contract(spec);
         let server = MockServer::start(contract.clone(), MockOptions::default()).await.expect("mock");
         let report = verify(&contract, &VerifyOptions::new(server.uri(), Credentials::new())).await;
@@ -112,8 +112,69 @@ async fn verify_drives_every_flow_against_the_mock() {
         if spec == "google_calendar.yaml" {
             assert!(seen("GET", "/o/oauth2/v2/auth"), "the authorize endpoint was driven: {exchanges:#?}");
             assert!(seen("POST", "/token"), "the token endpoint was driven");
+        } else if spec == "slack.yaml" {
+            assert!(seen("GET", "/oauth/v2/authorize"), "Slack's authorize endpoint was driven: {exchanges:#?}");
+            assert!(seen("POST", "/api/oauth.v2.access"), "oauth.v2.access was driven");
         } else {
             assert!(seen("POST", "/app/installations/"), "the installation token was requested: {exchanges:#?}");
         }
     }
+}
+
+/// A service account signing with its own key: refused with only the test-only key, accepted
+/// once the spec's `public_key_env` key is given to the mock (`MockOptions::jwt_public_keys`,
+/// what `accord mock` reads from the environment).
+#[tokio::test]
+async fn the_mock_verifies_jwts_with_a_declared_public_key() {
+    use accord_runtime::auth::jwt::{JwtBearer, JwtBearerConfig, PrivateKey};
+    const DECLARED_PRIVATE: &str = include_str!("../../../../tests/keys/TEST_ONLY_rsa_declared_private.pem");
+    const DECLARED_PUBLIC: &str = include_str!("../../../../tests/keys/TEST_ONLY_rsa_declared_public.pem");
+    let contract = contract("google_calendar.yaml");
+    let declared = contract.auth.credentials.iter().find_map(|c| match &c.scheme {
+        accord_contract::AuthScheme::OAuth2JwtBearer(jwt) => Some(jwt.public_key_env.clone()),
+        _ => None,
+    });
+    assert_eq!(declared.as_deref(), Some("GOOGLE_CALENDAR_SERVICE_ACCOUNT_PUBLIC_KEY"), "the default variable");
+    let grant = |server: &MockServer| {
+        let config = JwtBearerConfig {
+            token_url: format!("{}/token", server.uri()),
+            issuer: "calendar-bot@example.iam.gserviceaccount.com".into(),
+            subject: None,
+            scopes: vec!["https://www.googleapis.com/auth/calendar".into()],
+            audience: None,
+            lifetime: Duration::from_secs(3_600),
+            refresh_before_expiry: Duration::ZERO,
+            retry: TokenRetry::default(),
+        };
+        JwtBearer::new(config, PrivateKey::from_pem(DECLARED_PRIVATE).expect("a key"))
+    };
+    let without = MockServer::start(contract.clone(), MockOptions::default()).await.expect("mock");
+    let error = grant(&without).access_token(&http()).await.expect_err("an unknown key");
+    assert!(matches!(&error, TokenError::Refused { error: Some(e), .. } if e == "invalid_grant"), "{error}");
+    let options = MockOptions { jwt_public_keys: vec![DECLARED_PUBLIC.to_string()], ..MockOptions::default() };
+    let with = MockServer::start(contract.clone(), options).await.expect("mock");
+    grant(&with).access_token(&http()).await.expect("verified with the declared key");
+}
+
+#[test]
+fn declared_public_keys_are_read_by_variable_and_bad_ones_are_named() {
+    let contract = contract("github.yaml");
+    let variable = contract
+        .auth
+        .credentials
+        .iter()
+        .find_map(|c| match &c.scheme {
+            accord_contract::AuthScheme::GitHubApp(app) => Some(app.public_key_env.clone()),
+            _ => None,
+        })
+        .expect("github.yaml declares a GitHub App");
+    let given = |value: &'static str| {
+        let variable = variable.clone();
+        move |name: &str| (name == variable).then(|| value.to_string())
+    };
+    let error = accord_mock::jwt_public_keys(&contract, given("not a key")).expect_err("refused");
+    assert!(error.contains(&variable), "{error}");
+    let public = include_str!("../../../../tests/keys/TEST_ONLY_rsa_declared_public.pem");
+    assert_eq!(accord_mock::jwt_public_keys(&contract, given(public)).expect("a key"), [public.to_string()]);
+    assert!(accord_mock::jwt_public_keys(&contract, |_| None).expect("none").is_empty());
 }

@@ -63,6 +63,12 @@ pub struct AuthorizationCode {
     cache: Mutex<Option<Cached>>,
     generations: AtomicU64,
     token_requests: AtomicU64,
+    /// How `authorization_url` joins scopes: RFC 6749 §3.3's space, or what a provider
+    /// documents instead (Slack: a comma).
+    scope_separator: String,
+    /// The token endpoint's `error` values, besides RFC 6749 §5.2's `invalid_grant`, that
+    /// mean the refresh token is gone (Slack: `invalid_refresh_token`).
+    reauthorization_errors: Vec<String>,
 }
 
 struct Cached {
@@ -93,7 +99,29 @@ impl AuthorizationCode {
             cache: Mutex::new(None),
             generations: AtomicU64::new(0),
             token_requests: AtomicU64::new(0),
+            scope_separator: " ".into(),
+            reauthorization_errors: Vec::new(),
         }
+    }
+
+    /// The same flow joining the scopes of the authorization URL with `separator` instead
+    /// of RFC 6749 §3.3's space (Slack's `oauth/v2/authorize` takes a comma-separated list).
+    pub fn with_scope_separator(mut self, separator: impl Into<String>) -> Self {
+        self.scope_separator = separator.into();
+        self
+    }
+
+    /// The same flow also reading these token-endpoint `error` values as a refresh token
+    /// that is gone ([`TokenError::ReauthorizationRequired`]), besides `invalid_grant`
+    /// (RFC 6749 §5.2): Slack answers a used or revoked refresh token with
+    /// `invalid_refresh_token`.
+    pub fn with_reauthorization_errors<I, S>(mut self, errors: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.reauthorization_errors = errors.into_iter().map(Into::into).collect();
+        self
     }
 
     /// The same flow reading Unix time from `clock`.
@@ -117,7 +145,7 @@ impl AuthorizationCode {
         self.token_requests.load(Ordering::Relaxed)
     }
 
-    /// The authorization URL for `scopes` (space-joined) and `state` (an unguessable value
+    /// The authorization URL for `scopes` (joined with a space, or the declared separator) and `state` (an unguessable value
     /// the caller keeps and compares on the redirect, RFC 6749 §10.12), with a new PKCE
     /// verifier (RFC 7636 §4.1) from the OS's CSPRNG.
     ///
@@ -134,7 +162,7 @@ impl AuthorizationCode {
                 .append_pair("client_id", self.client.client_id())
                 .append_pair("redirect_uri", &self.config.redirect_uri);
             if !scopes.is_empty() {
-                query.append_pair("scope", &scopes.join(" "));
+                query.append_pair("scope", &scopes.join(&self.scope_separator));
             }
             query
                 .append_pair("state", state)
@@ -236,12 +264,15 @@ impl AuthorizationCode {
                 *cache = Some(refreshed);
                 Ok(answer)
             }
-            Err(TokenError::Refused { error: Some(error), description, .. }) if error == "invalid_grant" => {
+            Err(TokenError::Refused { error: Some(error), description, .. })
+                if error == "invalid_grant" || self.reauthorization_errors.contains(&error) =>
+            {
                 *cache = None;
                 self.store.delete(&self.key).await.map_err(TokenError::Store)?;
                 Err(TokenError::ReauthorizationRequired {
                     reason: format!(
-                        "the authorization server refused the refresh token (`invalid_grant`{}): it was revoked, expired or rotated away; authorize again",
+                        "the authorization server refused the refresh token (`{}`{}): it was revoked, expired or rotated away; authorize again",
+                        crate::error::excerpt(&error, 100),
                         description.map(|d| format!(": {}", crate::error::excerpt(&d, 200))).unwrap_or_default()
                     ),
                 })

@@ -40,6 +40,9 @@ pub enum SigningError {
     KeyId,
     /// The signature does not match.
     Mismatch,
+    /// The nonce was seen before within its window: a replayed request
+    /// ([`crate::store::nonce::verify_fresh`]).
+    Replayed,
     /// The scheme cannot be applied (an unknown template field, a key in the wrong
     /// encoding, a streamed body, a non-HMAC algorithm).
     Scheme(String),
@@ -52,6 +55,7 @@ impl fmt::Display for SigningError {
             SigningError::Timestamp(why) => write!(f, "timestamp refused: {why}"),
             SigningError::KeyId => f.write_str("unknown key id"),
             SigningError::Mismatch => f.write_str("signature does not match"),
+            SigningError::Replayed => f.write_str("nonce already used: a replayed request"),
             SigningError::Scheme(why) => write!(f, "signature scheme: {why}"),
         }
     }

@@ -223,6 +223,9 @@ impl TokenResponse {
 /// A token endpoint's error answer (RFC 6749 §5.2; GitHub answers `{"message": …}`).
 #[derive(Deserialize, Default)]
 struct ErrorResponse {
+    /// Slack's success flag: `false` on a `200` answer is an error.
+    #[serde(default)]
+    ok: Option<bool>,
     #[serde(default)]
     error: Option<String>,
     #[serde(default)]
@@ -286,6 +289,19 @@ impl TokenRequest<'_> {
         let response = request.send().await.map_err(|e| Attempt::Retryable(TransportError::from_reqwest(e)))?;
         let status = response.status();
         let body = response.bytes().await.map_err(|e| Attempt::Retryable(TransportError::from_reqwest(e)))?;
+        // Slack's Web API answers every error with `200` and `{"ok": false, "error": …}`
+        // ("Callers should always check the value of the `ok` param", api.slack.com/web),
+        // its token endpoint `oauth.v2.access` included: such an answer is a refusal.
+        if status.is_success()
+            && let Ok(ErrorResponse { ok: Some(false), error, error_description, message }) =
+                serde_json::from_slice::<ErrorResponse>(&body)
+        {
+            return Err(Attempt::Final(TokenError::Refused {
+                status: status.as_u16(),
+                error: error.or(message),
+                description: error_description,
+            }));
+        }
         if status.is_success() {
             return serde_json::from_slice(&body).map_err(|error| {
                 Attempt::Final(TokenError::Refused {

@@ -7,24 +7,36 @@
 //! - [`CircuitStore`]: circuit breaker state per key, with the transitions of
 //!   [`circuit::CircuitState`] applied atomically (a read-modify-write; in Redis a script
 //!   over one hash, reading the clock with `TIME` so every process agrees on it).
+//! - [`NonceStore`]: nonces of signed requests seen within their window (replay
+//!   protection; in Redis `SET key 1 NX PX ttl`).
 //! - [`CacheStore`] (feature `cache`): response cache entries with a time to live (in Redis,
 //!   `SET key value PX ttl`, the entry serialised with serde: `http-cache-semantics`'s
 //!   `CachePolicy` is `Serialize`).
 //!
-//! What stays in process today and how it would plug in: the rate-limit buckets
-//! ([`crate::rate_limit::TokenBucket`]) reserve a slot and return the instant to wait for;
-//! shared, that is one operation `reserve(key, limit, burst) -> wait` (GCRA in a Lua script,
-//! the theoretical arrival time as the one stored value) plus `observe(key, remaining,
-//! reset)`. The OAuth2 token cache ([`crate::auth::OAuth2`]) would be `get(key) -> token`,
-//! `put(key, token, ttl = expires_in)` and a lease (`SET lock NX PX lease`) so one process
-//! fetches while the others wait. Both keep their current in-process types as the default.
+//! - [`RateLimitStore`]: a reservation in every bucket of a request, and the server's
+//!   report applied to a bucket (in Redis, GCRA in a Lua script); the in-process default is
+//!   the client's own [`crate::rate_limit::TokenBucket`]s.
+//! - [`TokenCacheStore`] (defined in [`crate::auth::token_cache`]): OAuth 2.0 access
+//!   tokens with a TTL of their expiry and a fetch lease, so a fleet fetches one token; the
+//!   in-process default is [`crate::auth::OAuth2`]'s own cache.
+//! - [`DeliveryStore`]: webhook delivery ids within the replay window (`SET NX`).
+//!
+//! [`SharedState`] bundles them for a generated builder's `.shared_state(…)`; [`redis`]
+//! (feature `redis`) implements every trait on one connection.
 //!
 //! A store error never fails a request: the caller logs it and decides as if the store were
 //! empty (cache) or closed (circuit), the "missing coordinator degrades to local state" rule
 //! of the design.
 
 pub mod circuit;
+pub mod delivery;
 pub mod memory;
+pub mod nonce;
+pub mod rate_limit;
+/// The store traits on Redis or Valkey (issue 19; runtime feature `redis`).
+#[cfg(feature = "redis")]
+pub mod redis;
+pub mod shared;
 
 #[cfg(feature = "cache")]
 pub mod cache;
@@ -32,12 +44,17 @@ pub mod cache;
 use std::fmt;
 
 pub use crate::auth::BoxFuture;
+pub use crate::auth::token_cache::{SharedToken, SharedTokens, TokenCacheStore, token_digest};
 #[cfg(feature = "cache")]
 pub use cache::{CacheEntry, CacheStore};
 pub use circuit::{Admission, CallOutcome, CircuitPhase, CircuitSettings, CircuitSnapshot, CircuitStore, Transition};
+pub use delivery::DeliveryStore;
 #[cfg(feature = "cache")]
 pub use memory::MemoryCacheStore;
 pub use memory::MemoryCircuitStore;
+pub use nonce::{MemoryNonceStore, NonceStore};
+pub use rate_limit::{BucketRef, RateLimitStore};
+pub use shared::{MemoryDeliveryStore, SharedState};
 
 /// What every store operation returns: a boxed future (the traits are object-safe, so a
 /// client holds `Arc<dyn CircuitStore>`) of a fallible result.

@@ -10,7 +10,9 @@ use std::sync::Mutex;
 /// repeat older than `capacity` deliveries is treated as new. Size `capacity` to cover the
 /// provider's redelivery horizon (for example Standard Webhooks' tolerance window times the
 /// delivery rate). Each id costs its length plus about 60 bytes. Safe to share between
-/// threads (`Arc<Deduplicate>` in an axum state, say).
+/// threads (`Arc<Deduplicate>` in an axum state, say). It remembers what this process saw:
+/// for receivers on several replicas, [`crate::store::SharedState::first_delivery`] asks
+/// the fleet's store (Redis `SET NX` with the replay window) instead.
 #[derive(Debug)]
 pub struct Deduplicate {
     capacity: usize,

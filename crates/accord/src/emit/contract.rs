@@ -36,7 +36,14 @@ pub fn build(ir: &Ir) -> contract::Contract {
         environments: ir
             .environments
             .iter()
-            .map(|e| contract::Environment { name: e.name.clone(), base_url: e.base_url.clone(), default: e.default })
+            .map(|e| contract::Environment {
+                name: e.name.clone(),
+                base_url: e.base_url.clone(),
+                default: e.default,
+                client_certificate: e.client_certificate.as_ref().map(|(certificate_env, key_env)| {
+                    contract::ClientCertificate { certificate_env: certificate_env.clone(), key_env: key_env.clone() }
+                }),
+            })
             .collect(),
         schemas: ir.types.iter().map(|t| (t.name.clone(), type_def_schema(t))).collect(),
         auth: ir.auth.contract(),

@@ -46,6 +46,8 @@ pub(super) fn scheme(credential: &spec::Credential, env: &dyn Fn(&str) -> String
             refresh_token_env: or(&code.refresh_token_env, "_REFRESH_TOKEN"),
             private_key_env: env("_PRIVATE_KEY"),
             private_key_file_env: env("_PRIVATE_KEY_FILE"),
+            scope_separator: code.scope_separator.clone(),
+            reauthorization_errors: code.reauthorization_errors.clone(),
         }));
     }
     if let Some(jwt) = &credential.oauth2_jwt_bearer {
@@ -61,6 +63,7 @@ pub(super) fn scheme(credential: &spec::Credential, env: &dyn Fn(&str) -> String
             subject_env: env("_SUBJECT"),
             private_key_env: or(&jwt.private_key_env, "_PRIVATE_KEY"),
             private_key_file_env: env("_PRIVATE_KEY_FILE"),
+            public_key_env: or(&jwt.public_key_env, "_PUBLIC_KEY"),
         }));
     }
     if let Some(app) = &credential.github_app {
@@ -72,6 +75,7 @@ pub(super) fn scheme(credential: &spec::Credential, env: &dyn Fn(&str) -> String
             installation_id_env: or(&app.installation_id_env, "_INSTALLATION_ID"),
             private_key_env: or(&app.private_key_env, "_PRIVATE_KEY"),
             private_key_file_env: env("_PRIVATE_KEY_FILE"),
+            public_key_env: or(&app.public_key_env, "_PUBLIC_KEY"),
         }));
     }
     None

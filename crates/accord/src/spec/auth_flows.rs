@@ -67,6 +67,17 @@ pub struct OAuth2AuthorizationCodeAuth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub refresh_token_env: Option<String>,
+    /// How the authorization URL joins scopes when the provider does not take RFC 6749
+    /// §3.3's space, e.g. `","` (Slack's `oauth/v2/authorize`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub scope_separator: Option<String>,
+    /// Token-endpoint `error` values that, besides `invalid_grant` (RFC 6749 §5.2), mean the
+    /// refresh token is gone and the user must authorize again, e.g. Slack's
+    /// `[invalid_refresh_token]`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schemars(!skip_serializing_if)]
+    pub reauthorization_errors: Vec<String>,
 }
 
 /// The JWT bearer grant (RFC 7523 §2.1), as Google service accounts use it: an RS256
@@ -103,6 +114,12 @@ pub struct OAuth2JwtBearerAuth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub private_key_env: Option<String>,
+    /// Environment variable holding the PEM public key that verifies this credential's
+    /// JWTs, for `accord mock` to accept a client signing with a real key (besides the
+    /// contract tests' test-only key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub public_key_env: Option<String>,
 }
 
 /// A GitHub App acting as one installation: an RS256 app JWT (`iat` 60 s in the past,
@@ -136,4 +153,10 @@ pub struct GitHubAppAuth {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub private_key_env: Option<String>,
+    /// Environment variable holding the PEM public key that verifies this credential's
+    /// JWTs, for `accord mock` to accept a client signing with a real key (besides the
+    /// contract tests' test-only key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub public_key_env: Option<String>,
 }

@@ -55,12 +55,14 @@ pub const NOT_CARRIED: &[(&str, &str)] = &[
          models but no `webhooks.events`",
     ),
     (
-        "credentials of the token flows and request signatures (`oauth2_authorization_code`, \
-         `oauth2_jwt_bearer`, `github_app`, `aws_sigv4`, `hmac_signature`)",
-        "exported as what a request carries on the wire (an OAuth2 `authorizationCode` flow, \
-         `http` bearer for the JWT grant and GitHub App tokens, an `apiKey` where a signature \
-         goes) with the flow or the signed content in `x-accord-credential`, which the importer \
-         does not read: it gives back a bearer token or an API key",
+        "credentials of the JWT flows and request signatures (`oauth2_jwt_bearer`, \
+         `github_app`, `aws_sigv4`, `hmac_signature`)",
+        "exported as what a request carries on the wire (`http` bearer for the JWT grant and \
+         GitHub App tokens, an `apiKey` where a signature goes) with the flow or the signed \
+         content in `x-accord-credential`, which the importer does not read: it gives back a \
+         bearer token or an API key. (An `oauth2_authorization_code` credential comes back from \
+         OpenAPI's `authorizationCode` flow with its URLs and scopes; its PKCE, token retries, \
+         refresh margin and provider quirks stay in `x-accord-credential`.)",
     ),
     (
         "headers on every request (`X-Request-ID: uuid`)",
@@ -109,7 +111,17 @@ fn surface(ir: &Ir, every_request: &[String]) -> BTreeMap<String, String> {
         out.insert(format!("model {}", def.name), shape);
     }
     for credential in &ir.auth.credentials {
-        out.insert(format!("credential {}", credential.name), credential.scheme.key().to_string());
+        let scheme = match &credential.scheme {
+            // What OpenAPI's `authorizationCode` flow carries (3.1.0 §4.8.29).
+            accord_contract::AuthScheme::OAuth2AuthorizationCode(code) => format!(
+                "oauth2_authorization_code {} {} scopes={}",
+                code.authorize_url,
+                code.token_url,
+                code.scopes.join(",")
+            ),
+            other => other.key().to_string(),
+        };
+        out.insert(format!("credential {}", credential.name), scheme);
     }
     let mut urls: Vec<&str> = ir.environments.iter().map(|e| e.base_url.as_str()).collect();
     urls.sort_unstable();
@@ -160,14 +172,8 @@ fn importing_the_openapi_export_gives_back_the_client_surface() {
                 }
                 Some(other)
                     if key.starts_with("credential ")
-                        && [
-                            "oauth2_authorization_code",
-                            "oauth2_jwt_bearer",
-                            "github_app",
-                            "aws_sigv4",
-                            "hmac_signature",
-                        ]
-                        .contains(&value.as_str())
+                        && ["oauth2_jwt_bearer", "github_app", "aws_sigv4", "hmac_signature"]
+                            .contains(&value.as_str())
                         && ["bearer", "api_key"].contains(&other.as_str()) =>
                 {
                     flows_lost = true;

@@ -329,3 +329,5 @@ async fn the_generated_client_runs_the_authorization_code_flow() {
     assert_eq!(server.grants("authorization_code"), 1);
     assert_eq!(server.grants("refresh_token"), 1);
 }
+
+mod slack;

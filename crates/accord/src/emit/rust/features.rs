@@ -7,6 +7,14 @@
 //! To add one: a variant's feature name in `accord-runtime/Cargo.toml`, and one arm below
 //! that says which IR fact needs it. The list is sorted and free of repeats (deterministic
 //! output); `templates/client_cargo.toml.j2` prints it with a comment per feature.
+//!
+//! Two runtime features are never decided here, because no spec fact needs them: `metrics`
+//! (an application installs a recorder) and `redis` (issue 19: an application runs many
+//! replicas that share state). Whether a client runs in one process or fifty is a property
+//! of the deployment, not of the API, so the same spec serves both: the template re-exports
+//! each as the generated crate's own feature, off by default, and the builder's
+//! `shared_state` setter is always there, taking any store (so a spec compiles no more than
+//! before unless the application asks for Redis).
 
 use std::collections::BTreeMap;
 
@@ -119,5 +127,13 @@ mod tests {
         assert_eq!(features_of("tests/good-specs/param_styles.yaml"), Vec::<&str>::new());
         assert_eq!(features_of("tests/good-specs/read_write_only.yaml"), ["date-time"]);
         assert_eq!(features_of("tests/good-specs/unsigned_webhooks.yaml"), ["webhooks"]);
+    }
+
+    #[test]
+    fn no_spec_turns_on_the_application_features() {
+        for spec in ["specs/orders.yaml", "specs/github.yaml", "specs/stripe.yaml"] {
+            let features = features_of(spec);
+            assert!(!features.contains(&"redis") && !features.contains(&"metrics"), "{spec}: {features:?}");
+        }
     }
 }

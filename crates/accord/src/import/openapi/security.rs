@@ -1,7 +1,9 @@
 //! `components.securitySchemes` → `auth.credentials`, every scheme under its own name (snake
 //! case of its key): `apiKey` (header or query), `http` basic/bearer, `oauth2`
-//! `clientCredentials`; flows that need a user, and OpenID Connect, become a bearer token the
-//! user obtains some other way. `security` (OpenAPI 3.1.0 §4.8.30: a list of alternatives,
+//! `clientCredentials`, then `authorizationCode` (OpenAPI 3.1.0 §4.8.29: `authorizationUrl`,
+//! `tokenUrl`, `refreshUrl`, `scopes` → `oauth2_authorization_code`); the other flows
+//! (implicit, password), and OpenID Connect, become a bearer token the user obtains some
+//! other way. `security` (OpenAPI 3.1.0 §4.8.30: a list of alternatives,
 //! each the schemes sent together) → `auth.require` for the document's and each endpoint's
 //! `auth` for an operation's own (`security: []` → `none`).
 
@@ -13,8 +15,8 @@ use serde_json::Value;
 use super::heuristics::snake;
 use super::{Importer, escape};
 use crate::spec::{
-    ApiKeyAuth, ApiKeyLocation, Auth, BasicAuth, BearerAuth, Credential, OAuth2ClientCredentials, PublicKeyword,
-    Requirement,
+    ApiKeyAuth, ApiKeyLocation, Auth, BasicAuth, BearerAuth, Credential, OAuth2AuthorizationCodeAuth,
+    OAuth2ClientCredentials, PublicKeyword, Requirement,
 };
 
 /// A bearer token from an environment variable accord names.
@@ -132,15 +134,18 @@ impl<'a> Importer<'a> {
                     };
                     Some(Credential { oauth2_client_credentials: Some(oauth), ..Credential::default() })
                 }
-                None => {
-                    // Flows a server-side client cannot run alone: the user obtains a token
-                    // some other way and passes it as a bearer token.
-                    self.warn(
-                        pointer,
-                        "OAuth2 flows other than clientCredentials need a user; mapped to a bearer token",
-                    );
-                    Some(bearer())
-                }
+                None => match scheme.pointer("/flows/authorizationCode") {
+                    Some(flow) => Some(self.authorization_code(flow, pointer)),
+                    None => {
+                        // Flows a server-side client cannot run alone (implicit, password): the
+                        // user obtains a token some other way and passes it as a bearer token.
+                        self.warn(
+                            pointer,
+                            "OAuth2 flows other than clientCredentials and authorizationCode need a user; mapped to a bearer token",
+                        );
+                        Some(bearer())
+                    }
+                },
             },
             "openIdConnect" => {
                 self.warn(pointer, "OpenID Connect: mapped to a bearer token (obtain it with your OIDC library)");
@@ -151,6 +156,53 @@ impl<'a> Importer<'a> {
                 None
             }
         }
+    }
+
+    /// An `authorizationCode` flow (OpenAPI 3.1.0 §4.8.29, Fixed Fields of an OAuth Flow
+    /// Object) as `oauth2_authorization_code`: `authorizationUrl` and `tokenUrl` made
+    /// absolute, the `scopes`' names. accord refreshes at the token URL: a different
+    /// `refreshUrl` is warned about. Without both URLs, a bearer token with a warning.
+    fn authorization_code(&mut self, flow: &Value, pointer: &str) -> Credential {
+        let at = format!("{pointer}/flows/authorizationCode");
+        let authorize = flow.get("authorizationUrl").and_then(Value::as_str).unwrap_or_default();
+        let token = flow.get("tokenUrl").and_then(Value::as_str).unwrap_or_default();
+        let authorize_url =
+            self.absolute_url(authorize, &format!("{at}/authorizationUrl"), "OAuth2 `authorizationUrl`");
+        let token_url = self.absolute_url(token, &format!("{at}/tokenUrl"), "OAuth2 `tokenUrl`");
+        let (Some(authorize_url), Some(token_url)) = (authorize_url, token_url) else {
+            self.warn(
+                pointer,
+                "the authorizationCode flow has no usable authorization or token URL; mapped to a bearer token",
+            );
+            return bearer();
+        };
+        if let Some(refresh) = flow.get("refreshUrl").and_then(Value::as_str)
+            && !refresh.is_empty()
+            && refresh != token
+        {
+            self.warn(
+                &format!("{at}/refreshUrl"),
+                format!("`refreshUrl` `{refresh}` differs from `tokenUrl`; accord refreshes at `tokenUrl`"),
+            );
+        }
+        let scopes: Vec<String> =
+            flow.get("scopes").and_then(Value::as_object).map(|s| s.keys().cloned().collect()).unwrap_or_default();
+        let code = OAuth2AuthorizationCodeAuth {
+            authorize_url,
+            token_url,
+            scopes,
+            authorize_params: IndexMap::new(),
+            client_authentication: None,
+            refresh_before_expiry: None,
+            token_retry: None,
+            client_id_env: None,
+            client_secret_env: None,
+            redirect_uri_env: None,
+            refresh_token_env: None,
+            scope_separator: None,
+            reauthorization_errors: Vec::new(),
+        };
+        Credential { oauth2_authorization_code: Some(code), ..Credential::default() }
     }
 
     /// `auth.require` from the document's `security`. Without one, operations without their

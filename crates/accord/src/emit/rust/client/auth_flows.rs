@@ -51,6 +51,17 @@ pub(super) fn authorization_code(credential: &CredentialIr, code: &OAuth2Authori
     let margin = code.refresh_before_expiry_seconds;
     let retry = retry_tokens(&code.token_retry);
     let method = method_tokens(code.client_authentication);
+    // What a provider does differently from RFC 6749 (Slack: comma-joined scopes, its own
+    // name for a refused refresh token), only when the spec declares it.
+    let separator = code.scope_separator.as_deref().map(|separator| {
+        let separator = lit(separator);
+        quote!(.with_scope_separator(#separator))
+    });
+    let reauthorization = (!code.reauthorization_errors.is_empty()).then(|| {
+        let errors = code.reauthorization_errors.iter().map(|e| lit(e));
+        quote!(.with_reauthorization_errors([#(#errors),*]))
+    });
+    let provider_quirks = quote!(#separator #reauthorization);
     let (id_env, secret_env, redirect_env, refresh_env) = (
         lit(&code.client_id_env),
         lit(&code.client_secret_env),
@@ -130,7 +141,7 @@ pub(super) fn authorization_code(credential: &CredentialIr, code: &OAuth2Authori
                     retry: #retry,
                 };
                 let store = self.#store_setter.unwrap_or_else(|| ::std::sync::Arc::new(::accord_runtime::auth::token_store::MemoryTokenStore::new()));
-                let flow = ::accord_runtime::auth::oauth2::AuthorizationCode::new(config, client, store, #name);
+                let flow = ::accord_runtime::auth::oauth2::AuthorizationCode::new(config, client, store, #name)#provider_quirks;
                 credentials.insert(#name, ::accord_runtime::Auth::AuthorizationCode(::std::sync::Arc::new(flow)));
             }
         },
@@ -201,7 +212,7 @@ pub(super) fn jwt_bearer(credential: &CredentialIr, jwt: &OAuth2JwtBearer) -> Bu
                     retry: #retry,
                 };
                 let grant = ::accord_runtime::auth::jwt::JwtBearer::new(config, key);
-                credentials.insert(#name, ::accord_runtime::Auth::Custom(::std::sync::Arc::new(grant)));
+                credentials.insert(#name, ::accord_runtime::Auth::JwtBearer(::std::sync::Arc::new(grant)));
             }
         },
     }
@@ -258,7 +269,7 @@ pub(super) fn github_app(credential: &CredentialIr, app: &GitHubApp) -> BuilderA
                     retry: #retry,
                 };
                 let app = ::accord_runtime::auth::jwt::GitHubApp::new(config, key);
-                credentials.insert(#name, ::accord_runtime::Auth::Custom(::std::sync::Arc::new(app)));
+                credentials.insert(#name, ::accord_runtime::Auth::GitHubApp(::std::sync::Arc::new(app)));
             }
         },
     }
@@ -316,7 +327,37 @@ pub(super) fn client_methods(auth: &AuthIr) -> TokenStream {
             }
         }
     });
-    quote!(#(#methods)*)
+    let flow_or_signature = auth.credentials.iter().any(|credential| match &credential.scheme {
+        AuthScheme::OAuth2AuthorizationCode(_)
+        | AuthScheme::OAuth2JwtBearer(_)
+        | AuthScheme::GitHubApp(_)
+        | AuthScheme::AwsSigV4(_)
+        | AuthScheme::HmacSignature(_) => true,
+        AuthScheme::OAuth2ClientCredentials(_)
+        | AuthScheme::Bearer(_)
+        | AuthScheme::Basic(_)
+        | AuthScheme::ApiKey(_) => false,
+    });
+    let handle = flow_or_signature.then(|| {
+        quote! {
+            /// The credential `name` as this client holds it, typed: `Auth::AuthorizationCode`, `Auth::JwtBearer`, `Auth::GitHubApp`, `Auth::SigV4` or `Auth::HmacSignature` give the flow or signer itself (its token requests, its assertion, presigned URLs); `None` when it is not set.
+            pub fn credential(&self, name: &str) -> ::std::option::Option<&::accord_runtime::Auth> {
+                self.inner.credentials().get(name)
+            }
+        }
+    });
+    let sigv4 = auth.credentials.iter().any(|credential| matches!(credential.scheme, AuthScheme::AwsSigV4(_)));
+    let presign = sigv4.then(|| {
+        quote! {
+            /// `request` (from a request builder's `request()`, e.g. a `GET` of an object) as a presigned URL (AWS Signature Version 4 in the query: Amazon S3 API Reference, "Authenticating Requests: Using Query Parameters"), valid for `expires_in` (1 s to 7 days) for whoever holds it, without credentials.
+            ///
+            /// Errors: `Error::Config` when no SigV4 credential is set or the expiry is out of range.
+            pub fn presigned_url(&self, request: &::accord_runtime::RequestSpec, expires_in: ::std::time::Duration) -> ::std::result::Result<::accord_runtime::reqwest::Url, crate::errors::Error> {
+                self.inner.presigned_url(request, expires_in).map_err(|error| crate::errors::Error::Config(error.to_string()))
+            }
+        }
+    });
+    quote!(#(#methods)* #handle #presign)
 }
 
 /// The contract tests' statements giving `builder` the mock's test value of a credential of

@@ -24,6 +24,7 @@ pub(super) fn client_builder(ir: &Ir) -> TokenStream {
     let server_variables_field = super::servers::builder_field(ir);
     let server_variable_setters = super::servers::setters(ir);
     let (tls_field, tls_setter, _) = super::tls::builder_parts(ir);
+    let (shared_field, shared_setter, _) = super::shared_state::builder_parts(ir);
     quote! {
         /// Builds a [`Client`]: environment or base URL, credentials, timeouts.
         #[derive(Debug, Default)]
@@ -41,6 +42,7 @@ pub(super) fn client_builder(ir: &Ir) -> TokenStream {
             allow_anonymous: bool,
             #server_variables_field
             #tls_field
+            #shared_field
             #(#fields)*
         }
 
@@ -56,6 +58,8 @@ pub(super) fn client_builder(ir: &Ir) -> TokenStream {
             #custom_auth_setters
 
             #tls_setter
+
+            #shared_setter
 
             #(#setters)*
 
@@ -178,6 +182,7 @@ fn build_fn(ir: &Ir, schemes: &[BuilderAuth]) -> TokenStream {
     let operational = super::operational::config_statements(ir);
     let (base_url, servers) = super::servers::build_urls(ir);
     let (_, _, tls_build) = super::tls::builder_parts(ir);
+    let (_, _, shared_build) = super::shared_state::builder_parts(ir);
     let timeouts = &ir.timeouts;
     let connect_ms = timeouts.connect_ms;
     let attempt_ms = timeouts.attempt_ms;
@@ -224,6 +229,7 @@ fn build_fn(ir: &Ir, schemes: &[BuilderAuth]) -> TokenStream {
             config.rate_limits = self.rate_limits.unwrap_or_else(rate_limits);
             #operational
             #tls_build
+            #shared_build
             let inner = ::accord_runtime::Client::new(config).map_err(crate::errors::Error::Transport)?;
             ::std::result::Result::Ok(Client { inner })
         }

@@ -15,6 +15,7 @@ mod pagination;
 mod rate_limits;
 mod request;
 mod servers;
+mod shared_state;
 mod signing;
 mod tls;
 

@@ -1,6 +1,6 @@
 //! What the request-signing credentials (`aws_sigv4`, `hmac_signature`) add to
 //! `ClientBuilder`: each is held as the runtime's signer (`auth::sigv4::SigV4`,
-//! `auth::signing::HmacSigner`) behind `Auth::Custom`, which signs the request as built.
+//! `auth::signing::HmacSigner`) held as the typed `Auth::SigV4` and `Auth::HmacSignature`, which sign the request as built.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -46,7 +46,7 @@ pub(super) fn aws_sigv4(credential: &CredentialIr, aws: &AwsSigV4) -> BuilderAut
                 let signer = ::accord_runtime::auth::sigv4::SigV4::new(aws, #region, #service)
                     .content_sha256_header(#sha256)
                     .normalize_uri(#normalize);
-                credentials.insert(#name, ::accord_runtime::Auth::Custom(::std::sync::Arc::new(signer)));
+                credentials.insert(#name, ::accord_runtime::Auth::SigV4(::std::sync::Arc::new(signer)));
             }
         },
     }
@@ -154,7 +154,7 @@ pub(super) fn hmac_signature(credential: &CredentialIr, hmac: &HmacSignature) ->
             insert: quote! {
                 if let ::std::option::Option::Some((key_id, secret)) = self.#setter {
                     let signer = ::accord_runtime::auth::signing::HmacSigner::new(#scheme, ::std::option::Option::Some(key_id), secret);
-                    credentials.insert(#name, ::accord_runtime::Auth::Custom(::std::sync::Arc::new(signer)));
+                    credentials.insert(#name, ::accord_runtime::Auth::HmacSignature(::std::sync::Arc::new(signer)));
                 }
             },
         }
@@ -178,7 +178,7 @@ pub(super) fn hmac_signature(credential: &CredentialIr, hmac: &HmacSignature) ->
             insert: quote! {
                 if let ::std::option::Option::Some(secret) = self.#setter {
                     let signer = ::accord_runtime::auth::signing::HmacSigner::new(#scheme, ::std::option::Option::None, secret);
-                    credentials.insert(#name, ::accord_runtime::Auth::Custom(::std::sync::Arc::new(signer)));
+                    credentials.insert(#name, ::accord_runtime::Auth::HmacSignature(::std::sync::Arc::new(signer)));
                 }
             },
         }

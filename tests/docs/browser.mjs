@@ -50,6 +50,12 @@ function serve() {
       file = path.join(roots[top], ...rest.filter((s) => s !== ".."));
       if (fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, "index.html");
     }
+    if (top === "book" && (!file || !fs.existsSync(file))) {
+      // As static hosts do (GitHub Pages, Netlify): a missing page gets the book's 404.html.
+      response.writeHead(404, { "content-type": "text/html" });
+      fs.createReadStream(path.join(args.book, "404.html")).pipe(response);
+      return;
+    }
     if (!file || !fs.existsSync(file)) {
       response.writeHead(404);
       response.end("not found");
@@ -126,10 +132,13 @@ for (const file of fs.readdirSync(args.exports).filter((f) => f.endsWith(".json"
 }
 
 // 2. The book, every page.
-const pages = fs.readdirSync(args.book).filter((f) => f.endsWith(".html") && f !== "print.html" && f !== "404.html").sort();
+// Every chapter: the book's root pages and each integration's folder of chapters.
+const pages = fs.readdirSync(args.book, { recursive: true })
+  .filter((f) => f.endsWith(".html") && f !== "print.html" && f !== "404.html" && !f.startsWith("FontAwesome") && !f.startsWith("fonts"))
+  .sort();
 let bookProblems = 0;
 for (const file of pages) {
-  const name = file.replace(/\.html$/, "");
+  const name = file.replace(/\.html$/, "").replaceAll("/", "-");
   const { page, context, problems } = await open(`${base}/book/${file}`, 1280);
   await page.waitForTimeout(500);
   const measured = await page.evaluate(() => {
@@ -177,6 +186,30 @@ for (const file of pages) {
   await context.close();
 }
 if (bookProblems) fail(`book: ${bookProblems} problem(s), see ${args.shots}/summary.json`);
+
+// 3. A mistyped URL two folders deep: the 404 page must load its styles and scripts (from
+// book.toml's `site-url`, /book/ here) and link chapters that exist.
+{
+  const { page, context, problems } = await open(`${base}/book/no/such/page.html`, 1280);
+  await page.waitForTimeout(300);
+  const found = await page.evaluate(async () => {
+    const styled = [...document.styleSheets].some((sheet) => { try { return sheet.cssRules.length > 0; } catch { return false; } });
+    const links = [...document.querySelectorAll(".sidebar a[href$='.html']")].map((a) => a.href);
+    const statuses = await Promise.all(links.slice(0, 5).map((href) => fetch(href).then((r) => r.status)));
+    // The page's own 404 is the point; any of its resources answering 4xx/5xx is not.
+    const missing = performance.getEntriesByType("resource").filter((e) => e.responseStatus >= 400).map((e) => e.name);
+    return { styled, links: links.length, statuses, missing };
+  });
+  problems.console = problems.console.filter((m) => !m.startsWith("Failed to load resource: the server responded with a status of 404"));
+  await page.screenshot({ path: path.join(args.shots, "book-404-1280.png") });
+  summary.not_found = { ...found, ...problems };
+  const broken = found.statuses.filter((status) => status !== 200).length;
+  if (!found.styled || !found.links || broken || found.missing.length || problems.failed.length || problems.console.length) {
+    fail(`404 page under /book/: styled ${found.styled}, ${found.links} chapter links (${broken} broken), missing resources ${found.missing.join(" ")}, failed requests ${problems.failed.join(" ")}, console ${problems.console.join(" | ")}`);
+  }
+  console.log(`browser: 404 page: styled ${found.styled}, ${found.links} chapter links, ${broken} broken, ${problems.failed.length} failed requests`);
+  await context.close();
+}
 
 fs.writeFileSync(path.join(args.shots, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
 await browser.close();

@@ -49,7 +49,7 @@ fi
 
 # The Markdown accord writes: the book's sources and each client crate's README.
 shopt -s nullglob
-files=(generated/docs/src/*.md generated/*/README.md)
+files=(generated/docs/src/*.md generated/docs/src/*/*.md generated/*/README.md)
 if [ ${#files[@]} -eq 0 ]; then
     echo "docs: no generated Markdown; run \`cargo run -- generate specs/\` first" >&2
     exit 1
@@ -59,8 +59,10 @@ fi
 # Built outside the repository's tracked folders (target/ is ignored).
 out=target/docs-book
 rm -rf "$out"
-"$mdbook" build generated/docs --dest-dir "$(pwd)/$out"
+# Served under /book/ by tests/docs/browser.sh, which checks the 404 page there (book.toml's
+# `site-url`, overridden as mdBook allows: ACCORD_BOOK_SITE_URL=/ for a site of its own).
+MDBOOK_OUTPUT__HTML__SITE_URL="${ACCORD_BOOK_SITE_URL:-/book/}" "$mdbook" build generated/docs --dest-dir "$(pwd)/$out"
 # Diagrams drawn offline: mermaid beside the book, where mermaid-init.js looks first.
 cp "$mermaid" "$out/mermaid.min.js"
-test -f "$out/index.html" && test -f "$out/orders.html"
+test -f "$out/index.html" && test -f "$out/orders/index.html" && test -f "$out/orders/endpoints.html"
 echo "docs: ${#files[@]} Markdown files lint clean; the book is in $out/index.html"

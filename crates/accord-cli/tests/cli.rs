@@ -101,12 +101,18 @@ fn generate_writes_then_reports_unchanged_and_check_finds_stale_files() {
         "docs/tables.css",
         "docs/src/SUMMARY.md",
         "docs/src/index.md",
-        "docs/src/orders.md",
+        "docs/src/orders/index.md",
+        "docs/src/orders/endpoints.md",
+        "docs/src/orders/models.md",
+        "docs/src/orders/errors.md",
+        "docs/src/orders/webhooks.md",
+        "docs/src/orders/scenarios.md",
     ] {
         assert!(out.join(book_file).is_file(), "{book_file}");
     }
-    // The book's five shared files, the schema, and `.accord-manifest`.
-    assert!(stdout.contains("shared files: 7 file(s) written, 0 unchanged"), "{stdout}");
+    // The book's five shared files, its 57 chapters (the integrations' pages, one folder
+    // each), the schema, and `.accord-manifest`.
+    assert!(stdout.contains("shared files: 64 file(s) written, 0 unchanged"), "{stdout}");
 
     let second = run(&[]);
     assert!(String::from_utf8_lossy(&second.stdout).contains("0 file(s) written, 10 unchanged"));
@@ -133,14 +139,19 @@ fn docs_writes_only_the_book_and_takes_template_overrides() {
     let first = run(&[]);
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let stdout = String::from_utf8_lossy(&first.stdout);
-    assert!(stdout.contains("specs/orders.yaml: 1 file(s) written, 0 unchanged"), "{stdout}");
-    // The book's five shared files and `.accord-manifest`.
-    assert!(stdout.contains("shared files: 6 file(s) written, 0 unchanged"), "{stdout}");
+    // The integration's chapters live in its folder of the book, counted with the shared files.
+    assert!(stdout.contains("specs/orders.yaml: 0 file(s) written, 0 unchanged"), "{stdout}");
+    // The book's five shared files, its 57 chapters and `.accord-manifest`.
+    assert!(stdout.contains("shared files: 63 file(s) written, 0 unchanged"), "{stdout}");
     let mut written: Vec<String> = Vec::new();
-    for entry in [out.clone(), out.join("src")] {
+    let mut folders = vec![out.clone()];
+    while let Some(entry) = folders.pop() {
         for file in std::fs::read_dir(&entry).unwrap() {
             let path = file.unwrap().path();
-            if path.is_file() {
+            // `.accord/` holds the writer's lock, not the book.
+            if path.is_dir() && !path.file_name().is_some_and(|name| name.to_string_lossy().starts_with('.')) {
+                folders.push(path);
+            } else if path.is_file() {
                 written.push(path.strip_prefix(&out).unwrap().to_string_lossy().replace('\\', "/"));
             }
         }
@@ -151,17 +162,64 @@ fn docs_writes_only_the_book_and_takes_template_overrides() {
         "book.toml",
         "mermaid-init.js",
         "src/SUMMARY.md",
-        "src/aws_s3.md",
-        "src/github.md",
-        "src/google_calendar.md",
+        "src/aws_s3/endpoints.md",
+        "src/aws_s3/errors.md",
+        "src/aws_s3/index.md",
+        "src/aws_s3/models.md",
+        "src/aws_s3/scenarios.md",
+        "src/github/endpoints.md",
+        "src/github/errors.md",
+        "src/github/index.md",
+        "src/github/models.md",
+        "src/github/scenarios.md",
+        "src/github/webhooks.md",
+        "src/google_calendar/endpoints.md",
+        "src/google_calendar/errors.md",
+        "src/google_calendar/index.md",
+        "src/google_calendar/models.md",
+        "src/google_calendar/scenarios.md",
         "src/index.md",
-        "src/orders.md",
-        "src/sendgrid.md",
-        "src/shopify.md",
-        "src/slack.md",
-        "src/stripe.md",
-        "src/svix.md",
-        "src/twilio.md",
+        "src/orders/endpoints.md",
+        "src/orders/errors.md",
+        "src/orders/index.md",
+        "src/orders/models.md",
+        "src/orders/scenarios.md",
+        "src/orders/webhooks.md",
+        "src/sendgrid/endpoints.md",
+        "src/sendgrid/errors.md",
+        "src/sendgrid/index.md",
+        "src/sendgrid/models.md",
+        "src/sendgrid/scenarios.md",
+        "src/sendgrid/webhooks.md",
+        "src/shopify/endpoints.md",
+        "src/shopify/errors.md",
+        "src/shopify/index.md",
+        "src/shopify/models.md",
+        "src/shopify/scenarios.md",
+        "src/shopify/webhooks.md",
+        "src/slack/endpoints.md",
+        "src/slack/errors.md",
+        "src/slack/index.md",
+        "src/slack/models.md",
+        "src/slack/scenarios.md",
+        "src/slack/webhooks.md",
+        "src/stripe/endpoints.md",
+        "src/stripe/errors.md",
+        "src/stripe/index.md",
+        "src/stripe/models.md",
+        "src/stripe/scenarios.md",
+        "src/stripe/webhooks.md",
+        "src/svix/endpoints.md",
+        "src/svix/errors.md",
+        "src/svix/index.md",
+        "src/svix/models.md",
+        "src/svix/scenarios.md",
+        "src/svix/webhooks.md",
+        "src/twilio/endpoints.md",
+        "src/twilio/errors.md",
+        "src/twilio/index.md",
+        "src/twilio/models.md",
+        "src/twilio/scenarios.md",
         "tables.css",
     ];
     assert_eq!(written, expected, "the book and nothing else");

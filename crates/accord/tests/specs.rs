@@ -367,43 +367,112 @@ fn the_docs_book_has_its_layout_and_every_page_links_models_endpoints_and_errors
             "book.toml",
             "mermaid-init.js",
             "src/SUMMARY.md",
-            "src/aws_s3.md",
-            "src/github.md",
-            "src/google_calendar.md",
+            "src/aws_s3/endpoints.md",
+            "src/aws_s3/errors.md",
+            "src/aws_s3/index.md",
+            "src/aws_s3/models.md",
+            "src/aws_s3/scenarios.md",
+            "src/github/endpoints.md",
+            "src/github/errors.md",
+            "src/github/index.md",
+            "src/github/models.md",
+            "src/github/scenarios.md",
+            "src/github/webhooks.md",
+            "src/google_calendar/endpoints.md",
+            "src/google_calendar/errors.md",
+            "src/google_calendar/index.md",
+            "src/google_calendar/models.md",
+            "src/google_calendar/scenarios.md",
             "src/index.md",
-            "src/orders.md",
-            "src/sendgrid.md",
-            "src/shopify.md",
-            "src/slack.md",
-            "src/stripe.md",
-            "src/svix.md",
-            "src/twilio.md",
+            "src/orders/endpoints.md",
+            "src/orders/errors.md",
+            "src/orders/index.md",
+            "src/orders/models.md",
+            "src/orders/scenarios.md",
+            "src/orders/webhooks.md",
+            "src/sendgrid/endpoints.md",
+            "src/sendgrid/errors.md",
+            "src/sendgrid/index.md",
+            "src/sendgrid/models.md",
+            "src/sendgrid/scenarios.md",
+            "src/sendgrid/webhooks.md",
+            "src/shopify/endpoints.md",
+            "src/shopify/errors.md",
+            "src/shopify/index.md",
+            "src/shopify/models.md",
+            "src/shopify/scenarios.md",
+            "src/shopify/webhooks.md",
+            "src/slack/endpoints.md",
+            "src/slack/errors.md",
+            "src/slack/index.md",
+            "src/slack/models.md",
+            "src/slack/scenarios.md",
+            "src/slack/webhooks.md",
+            "src/stripe/endpoints.md",
+            "src/stripe/errors.md",
+            "src/stripe/index.md",
+            "src/stripe/models.md",
+            "src/stripe/scenarios.md",
+            "src/stripe/webhooks.md",
+            "src/svix/endpoints.md",
+            "src/svix/errors.md",
+            "src/svix/index.md",
+            "src/svix/models.md",
+            "src/svix/scenarios.md",
+            "src/svix/webhooks.md",
+            "src/twilio/endpoints.md",
+            "src/twilio/errors.md",
+            "src/twilio/index.md",
+            "src/twilio/models.md",
+            "src/twilio/scenarios.md",
             "tables.css"
         ]
     );
     let file = |path: &str| &book.iter().find(|f| f.path == Path::new(path)).expect(path).contents;
     assert!(file("book.toml").contains("additional-js = [\"mermaid-init.js\"]"));
     let summary = file("src/SUMMARY.md");
-    assert!(summary.contains("[API integrations](index.md)") && summary.contains("- [Orders API](orders.md)"));
+    assert!(
+        summary.contains("[API integrations](index.md)")
+            && summary.contains("- [Orders API](orders/index.md)")
+            && summary.contains("  - [Endpoints](orders/endpoints.md)")
+    );
     let index = file("src/index.md");
-    assert!(index.contains("| [Orders API](orders.md) (v1.0.0) | Creates and tracks customer orders. | production; 5 endpoints, 3 webhook events |"));
+    assert!(index.contains("| [Orders API](orders/index.md) (v1.0.0) | Creates and tracks customer orders. | production; 5 endpoints, 3 webhook events |"));
 
-    let orders = file("src/orders.md");
+    // One integration's chapters, read as one text for the checks below.
+    let orders: String = ["index", "endpoints", "models", "errors", "webhooks", "scenarios"]
+        .iter()
+        .map(|chapter| file(&format!("src/orders/{chapter}.md")).as_str())
+        .collect();
     for (wanted, why) in [
         ("### create_order\n", "an endpoint heading (id `create_order`)"),
         ("| [`create_order`](#create_order) | POST | `/api/v1/orders` |", "the endpoint list links to it"),
-        ("Request body (JSON, required): [`CreateOrder`](#createorder), for example:", "its request model"),
-        ("| 201 | [`Order`](#order) |", "its response model"),
-        ("| [`VALIDATION_ERROR`](#error-validation_error) | 400 | not retried |", "its error codes"),
+        (
+            "Request body (JSON, required): [`CreateOrder`](models.md#createorder).",
+            "its request model, in the models chapter",
+        ),
+        (
+            "```rust,ignore\nuse orders_client::{ApiError, Client, Error};\n\nasync fn create_order()",
+            "its Rust example",
+        ),
+        (
+            "```sh\ncurl -X POST 'https://api.example.com/api/v1/orders' \\\n  -H \"Authorization: Bearer $ORDERS_ACCESS_TOKEN\"",
+            "its curl example",
+        ),
+        ("| 201 | [`Order`](models.md#order) |", "its response model"),
+        ("| [`VALIDATION_ERROR`](errors.md#error-validation_error) | 400 | not retried |", "its error codes"),
         ("<a id=\"error-validation_error\"></a>`VALIDATION_ERROR`", "the error table's anchor"),
         ("| `items` | [`OrderItem`](#orderitem)[] | yes | Constraints: 1 to 100 items. |", "field constraints"),
-        ("Used by [`create_order`](#create_order).", "models link back to endpoints"),
+        ("Used by [`create_order`](endpoints.md#create_order).", "models link back to endpoints"),
         ("- **Rate limit:** 100/minute, burst 100", "the endpoint's rate limit"),
         ("- **Pagination:** by cursor", "pagination"),
-        ("| `order.created` | [`OrderCreated`](#ordercreated) |", "webhook events and payloads"),
+        ("| `order.created` | [`OrderCreated`](models.md#ordercreated) |", "webhook events and payloads"),
         ("| 2 | 1 min after attempt 1 failed |", "the webhook retry schedule"),
         ("```mermaid\nsequenceDiagram", "the sequence diagram"),
-        ("| `happy_path`: Successful order creation | [`create_order`](#create_order) | 201 |", "scenarios"),
+        (
+            "| `happy_path`: Successful order creation | [`create_order`](endpoints.md#create_order) | 201 |",
+            "scenarios",
+        ),
     ] {
         assert!(orders.contains(wanted), "orders.md lacks {why}: {wanted}");
     }
@@ -430,7 +499,7 @@ fn a_docs_template_with_a_dead_link_or_an_undefined_variable_fails_generation_wi
     )
     .expect("writable");
     let book = accord::emit::generate_docs(&irs, &options).expect("the override renders");
-    let page = book.iter().find(|f| f.path == Path::new("src/orders.md")).expect("the page");
+    let page = book.iter().find(|f| f.path == Path::new("src/orders/index.md")).expect("the page");
     assert!(page.contents.ends_with("Orders are [`Order`](#order).\n"), "{}", page.contents);
 
     // A link to no heading is refused, naming the page and line.
@@ -457,7 +526,7 @@ fn names_are_printed_as_code_so_markdown_in_them_is_not_a_link() {
             .unwrap_or_else(|failure| panic!("{name}: {}", failure.render()));
         let book = accord::emit::generate_docs(&[&compiled.ir], &Options::default())
             .unwrap_or_else(|error| panic!("{name}: {error}"));
-        let page = book.iter().find(|f| f.path == Path::new("src/keys.md")).expect("the page");
+        let page = book.iter().find(|f| f.path == Path::new("src/keys/index.md")).expect("the page");
         let line = page.contents.lines().find(|line| line.contains("in the header")).expect("the key's line");
         let fence = if name.contains("``") { "```" } else { "``" };
         let shown = if name.starts_with('`') || name.ends_with('`') { format!(" {name} ") } else { name.to_string() };
@@ -538,7 +607,7 @@ fn webhooks_without_a_signature_warn_and_generate_decoding_without_verification(
 
     // The docs page and the README say why nothing is verified; the crate needs no Ed25519.
     let unverifiable = "Deliveries cannot be verified: the spec declares no signature scheme";
-    assert!(file("docs/src/unsigned_webhooks.md").contains(unverifiable));
+    assert!(file("docs/src/unsigned_webhooks/webhooks.md").contains(unverifiable));
     assert!(file("unsigned_webhooks/README.md").contains(unverifiable));
     assert!(!file("unsigned_webhooks/Cargo.toml").contains("ed25519"));
     assert!(file("unsigned_webhooks/src/lib.rs").contains("decoded without verification"));

@@ -109,9 +109,9 @@ pub enum ApiError {
     NotFound(::accord_runtime::ApiErrorResponse<crate::models::ErrorBody>),
     /// `CONFLICT`: HTTP 409 (retry: never).
     ///
-    /// Resource state conflict (retry strategy: fetch current state and reconcile)
+    /// Resource state conflict
     ///
-    /// Resolution: Check existing resource and merge changes
+    /// Resolution: Fetch the current state, reconcile your change with it, and send a new request; sending the same request again fails the same way
     Conflict(::accord_runtime::ApiErrorResponse<crate::models::ErrorBody>),
     /// `DUPLICATE_ORDER`: HTTP 409 (retry: never).
     ///
@@ -135,7 +135,7 @@ pub enum ApiError {
     ///
     /// Too many requests
     ///
-    /// Resolution: Wait for the Retry-After duration; implement exponential backoff
+    /// Resolution: The client already waited for the Retry-After duration and retried; if it still fails, send fewer requests
     RateLimitExceeded(::accord_runtime::ApiErrorResponse<crate::models::ErrorBody>),
     /// `INTERNAL_ERROR`: HTTP 500 (retry: backoff).
     ///

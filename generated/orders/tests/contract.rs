@@ -482,7 +482,7 @@ fn webhook_order_updated_verifies_and_rejects_tampering() {
             &serde_json::from_str::<
                 Value,
             >(
-                    "{\"event_id\":\"evt_0002\",\"event_type\":\"order.updated\",\"timestamp\":\"2024-01-15T10:30:00Z\",\"data\":{\"order_id\":\"ORD-12345678\",\"previous_status\":\"pending\",\"current_status\":\"pending\",\"updated_at\":\"2024-01-15T10:30:00Z\"}}",
+                    "{\"event_id\":\"evt_0002\",\"event_type\":\"order.updated\",\"timestamp\":\"2024-01-15T10:30:00Z\",\"data\":{\"order_id\":\"ORD-12345678\",\"previous_status\":\"pending\",\"current_status\":\"confirmed\",\"updated_at\":\"2024-01-15T10:30:00Z\"}}",
                 )
                 .expect("spec JSON"),
         )

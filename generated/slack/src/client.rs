@@ -464,7 +464,7 @@ impl Client {
     ///
     /// Sends a message to a channel.
     ///
-    /// [post] chat.postMessage, sent as JSON.
+    /// chat.postMessage, sent as JSON.
     ///
     /// Errors: `CHANNEL_NOT_FOUND` (retry: never), `NOT_IN_CHANNEL` (retry: never), `IS_ARCHIVED` (retry: never), `MSG_TOO_LONG` (retry: never), `NO_TEXT` (retry: never), `INVALID_ARGUMENTS` (retry: never), `NOT_AUTHED` (retry: never), `INVALID_AUTH` (retry: never), `MISSING_SCOPE` (retry: never), `INTERNAL_ERROR` (retry: backoff), `RATELIMITED` (retry: after_header).
     /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): connection failures with exponential backoff; `RATELIMITED` after the `Retry-After` delay. POST is not idempotent and the endpoint declares no idempotency key, so 5xx errors, timeouts and resets are not retried.
@@ -485,7 +485,7 @@ impl Client {
     ///
     /// Lists all channel-like conversations in a workspace.
     ///
-    /// [list] conversations.list.
+    /// conversations.list.
     ///
     /// Errors: `INVALID_CURSOR` (retry: never), `INVALID_LIMIT` (retry: never), `INVALID_ARGUMENTS` (retry: never), `NOT_AUTHED` (retry: never), `INVALID_AUTH` (retry: never), `MISSING_SCOPE` (retry: never), `INTERNAL_ERROR` (retry: backoff), `RATELIMITED` (retry: after_header).
     /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): `INTERNAL_ERROR`, undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATELIMITED` after the `Retry-After` delay.

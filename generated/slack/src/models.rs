@@ -2,7 +2,7 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Data models (spec `models` and inline schemas).
-/// [mention] A message that mentions the app (the event inside the envelope).
+/// A message that mentions the app (the event inside the envelope).
 ///
 /// Spec: `models.AppMention`.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,7 +128,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AppMention {
     }
 }
 
-/// [events] The `event_callback` envelope of an app_mention delivery.
+/// The `event_callback` envelope of an app_mention delivery.
 ///
 /// Spec: `models.AppMentionCallback`.
 #[derive(Debug, Clone, PartialEq)]
@@ -274,7 +274,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AppMentionCallback {
     }
 }
 
-/// [web] The body of every Slack error: `ok` is false and `error` names the code.
+/// The body of every Slack error: `ok` is false and `error` names the code.
 ///
 /// Spec: `models.SlackError`.
 #[derive(Debug, Clone, PartialEq)]
@@ -398,7 +398,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for SlackError {
     }
 }
 
-/// [post] The arguments of chat.postMessage sent as JSON.
+/// The arguments of chat.postMessage sent as JSON.
 ///
 /// Spec: `models.PostMessage`.
 #[derive(Debug, Clone, PartialEq)]
@@ -514,7 +514,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PostMessage {
     }
 }
 
-/// [post] The message as posted.
+/// The message as posted.
 ///
 /// Spec: `models.Message`.
 #[derive(Debug, Clone, PartialEq)]
@@ -652,7 +652,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Message {
     }
 }
 
-/// [post] A successful chat.postMessage answer.
+/// A successful chat.postMessage answer.
 ///
 /// Spec: `models.PostMessageResponse`.
 #[derive(Debug, Clone, PartialEq)]
@@ -768,7 +768,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PostMessageResponse {
     }
 }
 
-/// [list] A channel-like conversation (the fields every type carries).
+/// A channel-like conversation (the fields every type carries).
 ///
 /// Spec: `models.Conversation`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1016,7 +1016,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Conversation {
     }
 }
 
-/// [pagination] Paging information.
+/// Paging information.
 ///
 /// Spec: `models.ResponseMetadata`.
 #[derive(Debug, Clone, PartialEq)]
@@ -1076,7 +1076,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ResponseMetadata {
     }
 }
 
-/// [list] One page of conversations.
+/// One page of conversations.
 ///
 /// Spec: `models.ConversationList`.
 #[derive(Debug, Clone, PartialEq)]

@@ -170,7 +170,7 @@ pub fn sign(
 
 /// The answer to the provider's handshake: when the body's `/type` is `url_verification`, the text at `/challenge`, to send back as the response body (with status 200); `None` for every other body, which is a delivery to verify.
 ///
-/// [events] Slack checks the Request URL once, and again when it changes.
+/// Slack checks the Request URL once, and again when it changes.
 ///
 /// Call it on the raw body before `verify`: a handshake is no event.
 pub fn handshake(body: &[u8]) -> ::std::option::Option<::std::string::String> {

@@ -38,7 +38,7 @@ async fn client_for(server: &MockServer) -> slack_client::Client {
     builder.build().expect("the client builds")
 }
 
-/// Scenario `post_message_ok`: [post] A message posted to a channel the bot is in.
+/// Scenario `post_message_ok`: A message posted to a channel the bot is in.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn post_message_ok() {
     let scenario = ScenarioTest::start(contract(), "post_message_ok").await;
@@ -52,7 +52,7 @@ async fn post_message_ok() {
     scenario.finish();
 }
 
-/// Scenario `post_message_channel_not_found`: [web] An unknown channel is HTTP 200 with ok false and error channel_not_found.
+/// Scenario `post_message_channel_not_found`: An unknown channel is HTTP 200 with ok false and error channel_not_found.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn post_message_channel_not_found() {
     let scenario = ScenarioTest::start(contract(), "post_message_channel_not_found")
@@ -72,7 +72,7 @@ async fn post_message_channel_not_found() {
     scenario.finish();
 }
 
-/// Scenario `post_message_internal_error`: [web] internal_error is a transient failure in a 200 body, retried with backoff.
+/// Scenario `post_message_internal_error`: internal_error is a transient failure in a 200 body, retried with backoff.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn post_message_internal_error() {
     let scenario = ScenarioTest::start(contract(), "post_message_internal_error").await;
@@ -91,7 +91,7 @@ async fn post_message_internal_error() {
     scenario.finish();
 }
 
-/// Scenario `list_conversations_first_page`: [pagination] The first page, with a cursor for the next.
+/// Scenario `list_conversations_first_page`: The first page, with a cursor for the next.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn list_conversations_first_page() {
     let scenario = ScenarioTest::start(contract(), "list_conversations_first_page")
@@ -108,7 +108,7 @@ async fn list_conversations_first_page() {
     scenario.finish();
 }
 
-/// Scenario `list_conversations_invalid_cursor`: [list] A cursor Slack did not issue.
+/// Scenario `list_conversations_invalid_cursor`: A cursor Slack did not issue.
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn list_conversations_invalid_cursor() {
     let scenario = ScenarioTest::start(contract(), "list_conversations_invalid_cursor")

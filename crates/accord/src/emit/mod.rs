@@ -9,7 +9,9 @@
 pub mod checklist;
 pub mod contract;
 pub mod docs;
+pub mod docs_split;
 mod emitter;
+pub mod examples;
 pub mod openapi;
 pub mod prose;
 pub mod runtime_dependency;
@@ -26,7 +28,7 @@ use crate::ir::Ir;
 /// Every output accord makes, in a fixed order: when several fail, the first one's error is
 /// reported (the client crates' first, as when everything was made one after another).
 pub fn emitters() -> &'static [&'static dyn Emitter] {
-    &[&rust::RustClient, &ContractTests, &ContractJson, &DocsBook, &schema::LanguageSchema]
+    &[&rust::RustClient, &ContractTests, &examples::ExampleTests, &ContractJson, &DocsBook, &schema::LanguageSchema]
 }
 
 /// Generates every file for the given specs: every registered emitter's files for each spec

@@ -7,7 +7,7 @@
 
 /// A realistic text for a string field called `name` (its wire name), or `None` when the name
 /// says nothing (the caller keeps the type's generic sample).
-pub(super) fn text_for(name: &str) -> Option<String> {
+pub(crate) fn text_for(name: &str) -> Option<String> {
     let lower = name.to_ascii_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
     let last = *words.last()?;
@@ -50,14 +50,46 @@ pub(super) fn text_for(name: &str) -> Option<String> {
         "ip" => "192.0.2.1".into(),
         "domain" | "host" | "hostname" => "example.com".into(),
         "cursor" | "after" | "before" | "starting" | "ending" => "cursor_1a2b3c".into(),
+        // Slack's message timestamps and channel ids, as api.slack.com's chat.postMessage
+        // page shows them (`"ts": "1503435956.000247"`, `"channel": "C123ABC456"`).
+        "ts" => "1503435956.000247".into(),
+        "channel" => "C123ABC456".into(),
+        "msg" | "detail" | "details" => "Example text.".into(),
         _ => return None,
     };
     Some(text)
 }
 
+/// A realistic text for a value of the type called `type_name` (`IssueLabelsItem`,
+/// `CreateIssueRequestTitle`, a hoisted type named after its place), or for a field whose own
+/// name says nothing (`from` in `IssuesEditedChangesTitle`): [`text_for`] of the name's words,
+/// the last word first, dropping the words hoisting adds (`item`, `value`, `request`, …).
+pub(crate) fn text_for_type(type_name: &str) -> Option<String> {
+    let snake = heck::ToSnakeCase::to_snake_case(type_name);
+    let mut words: Vec<&str> = snake.split('_').filter(|w| !w.is_empty()).collect();
+    while let Some(&last) = words.last() {
+        if !matches!(
+            last,
+            "item" | "items" | "value" | "values" | "request" | "response" | "body" | "inner" | "variant"
+        ) {
+            return text_for(&words.join("_"));
+        }
+        words.pop();
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
-    use super::text_for;
+    use super::{text_for, text_for_type};
+
+    #[test]
+    fn type_names_give_text_from_their_last_meaningful_word() {
+        assert_eq!(text_for_type("IssueLabelsItem").as_deref(), Some("bug"));
+        assert_eq!(text_for_type("CreateIssueRequestTitle").as_deref(), Some("Example title"));
+        assert_eq!(text_for_type("IssuesEditedChangesTitle").as_deref(), Some("Example title"));
+        assert_eq!(text_for_type("ItemValue"), None);
+    }
 
     #[test]
     fn names_give_realistic_text_and_unknown_names_none() {

@@ -127,9 +127,24 @@ impl Lowerer<'_> {
         let start = index.indexed;
         for (position, def) in self.types.iter().enumerate().skip(start) {
             index.positions.entry(def.name.clone()).or_insert(position);
+            if let TypeKind::Struct { fields, .. } = &def.kind {
+                for field in fields.iter().filter(|f| f.ty == TypeExpr::String) {
+                    if let Some(example @ Value::String(_)) = &field.example {
+                        index.field_examples.entry(field.wire_name.clone()).or_insert_with(|| example.clone());
+                    }
+                }
+            }
         }
         index.indexed = self.types.len();
         index.positions.get(name).map(|&position| &self.types[position])
+    }
+
+    /// The example another model declares for a text field called `wire_name`, so that one
+    /// value names one thing across the examples of a spec.
+    fn field_example_elsewhere(&self, wire_name: &str) -> Option<Value> {
+        // Brings the index up to date (the name looked up does not matter).
+        let _ = self.type_named("");
+        self.type_index.borrow().field_examples.get(wire_name).cloned()
     }
 
     fn sample_named(&self, name: &str, depth: usize, budget: &mut Budget) -> Value {
@@ -145,6 +160,9 @@ impl Lowerer<'_> {
         match &def.kind {
             TypeKind::Struct { fields, .. } => {
                 let mut object = Map::new();
+                // Two fields of one enum type (`previous_status`, `current_status`) get
+                // different values, as a real change would.
+                let mut enum_uses: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
                 // Examples show what the server returns: never a write-only value.
                 for field in fields.iter().filter(|f| !f.write_only) {
                     // Out of budget: the fields so far, and the null that ran out above.
@@ -158,10 +176,33 @@ impl Lowerer<'_> {
                         continue;
                     } else if field.nullable {
                         Value::Null
+                    } else if field.ty == TypeExpr::Boolean
+                        && matches!(field.wire_name.as_str(), "has_more" | "has_next" | "has_next_page" | "more")
+                    {
+                        // The example page is the last one: no next cursor goes with it.
+                        json!(false)
+                    } else if let TypeExpr::Named(id) = &field.ty
+                        && let Some(TypeDef { kind: TypeKind::Enum { values }, name, .. }) = self.type_named(id.name())
+                        && !values.is_empty()
+                    {
+                        let uses = enum_uses.entry(name.as_str()).or_insert(0);
+                        let value = json!(values[*uses % values.len()].wire);
+                        *uses += 1;
+                        value
+                    } else if let Some(example) = (field.ty == TypeExpr::String
+                        && field.constraints.pattern.is_none()
+                        && field.constraints.allowed_values.is_empty())
+                    .then(|| self.field_example_elsewhere(&field.wire_name))
+                    .flatten()
+                    {
+                        example
                     } else if let Some(text) = (field.ty == TypeExpr::String
                         && field.constraints.pattern.is_none()
                         && field.constraints.allowed_values.is_empty())
-                    .then(|| super::example_names::text_for(&field.wire_name))
+                    .then(|| {
+                        super::example_names::text_for(&field.wire_name)
+                            .or_else(|| super::example_names::text_for_type(&def.name))
+                    })
                     .flatten()
                     {
                         constrained(json!(text), &field.constraints, budget)
@@ -175,6 +216,11 @@ impl Lowerer<'_> {
             TypeKind::Enum { values } => values.first().map(|v| json!(v.wire)).unwrap_or(Value::Null),
             TypeKind::Union { variants, discriminator } => {
                 let Some(first) = variants.first() else { return Value::Null };
+                if first.ty == TypeExpr::String
+                    && let Some(text) = super::example_names::text_for_type(&def.name)
+                {
+                    return json!(text);
+                }
                 let mut value = self.sample_within(&first.ty, depth + 1, budget);
                 if let (Some(property), Some(tag), Some(object)) = (discriminator, &first.tag, value.as_object_mut()) {
                     object.insert(property.clone(), json!(tag));
@@ -182,6 +228,13 @@ impl Lowerer<'_> {
                 value
             }
             TypeKind::Alias { target, constraints: c } => {
+                if *target == TypeExpr::String
+                    && c.pattern.is_none()
+                    && c.allowed_values.is_empty()
+                    && let Some(text) = super::example_names::text_for_type(&def.name)
+                {
+                    return constrained(json!(text), c, budget);
+                }
                 constrained(self.sample_within(target, depth + 1, budget), c, budget)
             }
         }
@@ -284,6 +337,10 @@ fn constrained(value: Value, constraints: &Constraints, budget: &mut Budget) -> 
     }
     match value {
         Value::String(text) => {
+            // A pattern's own text (`^AC[0-9a-fA-F]{32}$` → `AC…`): the lengths it gives are its.
+            if let Some(matching) = constraints.pattern.as_deref().and_then(super::pattern_text::text_matching) {
+                return Value::String(matching);
+            }
             let mut text = text;
             if let Some(format) = constraints.format.as_deref() {
                 text = match format {

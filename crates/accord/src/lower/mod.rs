@@ -17,10 +17,11 @@ use crate::units::{parse_duration, parse_rate};
 mod auth_flows;
 mod dedup;
 mod error_examples;
-mod example_names;
+pub(crate) mod example_names;
 mod examples;
 mod operational;
 mod operations;
+pub(crate) mod pattern_text;
 mod scenarios;
 mod servers;
 mod signing;
@@ -240,6 +241,9 @@ struct Lowerer<'a> {
 struct TypeIndex {
     indexed: usize,
     positions: std::collections::HashMap<String, usize>,
+    /// The first declared example of a text field per wire name, for fields of that name
+    /// without one (`examples.rs`: `order_id` reads `ORD-12345678` in every model).
+    field_examples: std::collections::HashMap<String, Value>,
 }
 
 fn seconds(text: &str) -> u64 {

@@ -1,0 +1,241 @@
+//! One integration's book page split into chapters (issue 21: Stripe's page was 60,000 px
+//! tall at 1280 px): `NAME/index.md` (overview, environments, authentication),
+//! `endpoints.md`, `models.md`, `errors.md` (error codes, rate limits and retries, caching and
+//! health), `webhooks.md` and `scenarios.md` (sequence diagrams and test scenarios); a chapter
+//! with no section is left out.
+//!
+//! The template renders the whole page as before (`spec.md.j2`); this splits it at its `## `
+//! headings (outside code blocks), so a template override keeps working, and rewrites every
+//! in-page link whose target now lives in another chapter into a link to that chapter
+//! (`[rate limits](errors.md#rate-limits-and-retries)`). Targets are the ids mdBook gives
+//! headings and the `<a id>`s of error rows, computed as [`super::docs::check_fragments`]
+//! does; a link to no target fails generation, naming the chapter and the line.
+
+use std::collections::HashMap;
+
+use super::templates::anchor;
+
+/// A chapter: its file name in the integration's folder, its title in the sidebar, and the
+/// `## ` headings that belong to it (sections not listed stay with the chapter before them).
+const CHAPTERS: &[(&str, &str, &[&str])] = &[
+    ("index.md", "Overview and authentication", &[]),
+    ("endpoints.md", "Endpoints", &["Endpoint reference"]),
+    ("models.md", "Data models", &["Data models"]),
+    (
+        "errors.md",
+        "Errors, rate limits and retries",
+        &["Error codes", "Rate limits and retries", "Caching, circuit breaking and health"],
+    ),
+    ("webhooks.md", "Webhooks", &["Receiving webhooks"]),
+    ("scenarios.md", "Scenarios and sequence diagrams", &["Sequence diagrams", "Test scenarios"]),
+];
+
+/// One chapter's file name, sidebar title and Markdown.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chapter {
+    /// File name inside the integration's folder (`endpoints.md`).
+    pub file: &'static str,
+    /// Title in the sidebar (`Endpoints`).
+    pub title: &'static str,
+    /// The chapter's Markdown: the notice, its `# ` title, its sections.
+    pub markdown: String,
+}
+
+/// Splits a rendered page into its chapters, in [`CHAPTERS`] order.
+///
+/// Errors: a link whose target no chapter has.
+pub fn split(page: &str) -> Result<Vec<Chapter>, String> {
+    // The notice comment and the `# Title` line open every chapter.
+    let mut lines = page.split_inclusive('\n').peekable();
+    let mut notice = String::new();
+    let mut title = String::new();
+    let mut sections: Vec<Vec<String>> = vec![Vec::new(); CHAPTERS.len()];
+    let mut current = 0usize;
+    let mut fence: Option<&str> = None;
+    while let Some(line) = lines.next() {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if fence.is_none() && title.is_empty() {
+            if bare.starts_with("<!--") && notice.is_empty() {
+                notice = line.to_string();
+                continue;
+            }
+            if let Some(text) = bare.strip_prefix("# ") {
+                title = text.trim().to_string();
+                continue;
+            }
+        }
+        match fence {
+            Some(open) => {
+                if crate::markdown::closes_fence(bare, open) {
+                    fence = None;
+                }
+            }
+            None => {
+                fence = crate::markdown::opening_fence(bare);
+                if fence.is_none()
+                    && let Some(heading) = bare.strip_prefix("## ")
+                {
+                    let heading = heading.trim();
+                    if let Some(index) = CHAPTERS.iter().position(|(_, _, headings)| headings.contains(&heading)) {
+                        current = index;
+                    }
+                }
+            }
+        }
+        sections[current].push(line.to_string());
+    }
+    // Which chapter holds each link target.
+    let mut chapters: Vec<Chapter> = Vec::new();
+    let mut owner: HashMap<String, &'static str> = HashMap::new();
+    for (index, (file, chapter_title, _)) in CHAPTERS.iter().enumerate() {
+        let body: String = sections[index].concat();
+        if index > 0 && body.trim().is_empty() {
+            continue;
+        }
+        let heading = if index == 0 { title.clone() } else { format!("{title}: {}", chapter_title.to_lowercase()) };
+        // A chapter ends as a file does: its text, one newline (the blank lines before the
+        // next section were the page's).
+        let body = body.trim_end();
+        let markdown = format!("{notice}# {heading}\n{}{body}\n", if body.starts_with('\n') { "" } else { "\n" });
+        for id in targets(&markdown) {
+            owner.entry(id).or_insert(file);
+        }
+        chapters.push(Chapter { file, title: chapter_title, markdown });
+    }
+    for chapter in &mut chapters {
+        chapter.markdown = relink(&chapter.markdown, chapter.file, &owner)?;
+    }
+    Ok(chapters)
+}
+
+/// The ids of a page's headings (mdBook's, duplicates numbered) and `<a id>` targets.
+fn targets(markdown: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut fence: Option<&str> = None;
+    for line in markdown.lines() {
+        if let Some(open) = fence {
+            if crate::markdown::closes_fence(line, open) {
+                fence = None;
+            }
+            continue;
+        }
+        if let Some(open) = crate::markdown::opening_fence(line) {
+            fence = Some(open);
+            continue;
+        }
+        let trimmed = line.trim_start();
+        let level = trimmed.len() - trimmed.trim_start_matches('#').len();
+        if (1..=6).contains(&level) && trimmed[level..].starts_with(' ') {
+            let text = trimmed[level..].trim().trim_end_matches('#').replace('`', "");
+            let id = anchor(text);
+            let mut unique = id.clone();
+            let mut counter = 1;
+            while !seen.insert(unique.clone()) {
+                unique = format!("{id}-{counter}");
+                counter += 1;
+            }
+            found.push(unique);
+        }
+        let mut rest = line;
+        while let Some(start) = rest.find("id=\"") {
+            rest = &rest[start + 4..];
+            if let Some(end) = rest.find('"') {
+                found.push(rest[..end].to_string());
+            }
+        }
+    }
+    found
+}
+
+/// `markdown` with every `](#id)` whose target is in another chapter pointed there.
+fn relink(markdown: &str, file: &str, owner: &HashMap<String, &'static str>) -> Result<String, String> {
+    let mut out = String::with_capacity(markdown.len());
+    let mut fence: Option<&str> = None;
+    for (number, line) in markdown.split_inclusive('\n').enumerate() {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        if let Some(open) = fence {
+            if crate::markdown::closes_fence(bare, open) {
+                fence = None;
+            }
+            out.push_str(line);
+            continue;
+        }
+        if let Some(open) = crate::markdown::opening_fence(bare) {
+            fence = Some(open);
+            out.push_str(line);
+            continue;
+        }
+        if !line.contains("](#") {
+            out.push_str(line);
+            continue;
+        }
+        // Code spans hold text, not links: rewrite only outside them.
+        let mut rest = line;
+        let mut in_code: Option<usize> = None;
+        while !rest.is_empty() {
+            let next_tick = rest.find('`');
+            let next_link = if in_code.is_none() { rest.find("](#") } else { None };
+            match (next_tick, next_link) {
+                (Some(tick), link) if link.is_none_or(|link| tick < link) => {
+                    let run = rest[tick..].len() - rest[tick..].trim_start_matches('`').len();
+                    out.push_str(&rest[..tick + run]);
+                    in_code = match in_code {
+                        None => Some(run),
+                        Some(open) if open == run => None,
+                        other => other,
+                    };
+                    rest = &rest[tick + run..];
+                }
+                (_, Some(link)) => {
+                    out.push_str(&rest[..link + 2]);
+                    rest = &rest[link + 2..];
+                    let end = rest.find(')').unwrap_or(rest.len());
+                    let id = &rest[1..end];
+                    match owner.get(id) {
+                        Some(target) if *target != file => out.push_str(&format!("{target}#{id}")),
+                        Some(_) => out.push_str(&rest[..end]),
+                        None => {
+                            return Err(format!(
+                                "chapter `{file}` line {} links to `#{id}`, which no chapter of the page has: {}",
+                                number + 1,
+                                bare.chars().take(160).collect::<String>()
+                            ));
+                        }
+                    }
+                    rest = &rest[end..];
+                }
+                _ => {
+                    out.push_str(rest);
+                    rest = "";
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sections_go_to_their_chapters_and_links_follow_them() {
+        let page = "<!-- n -->\n# Orders API\n\nIntro, see [rate limits](#rate-limits-and-retries).\n\n## Endpoint reference\n\n### create_order\n\nBody [`Order`](#order), code `[x](#nowhere)`.\n\n```text\n## Data models\n```\n\n## Data models\n\n### Order\n\nUsed by [`create_order`](#create_order).\n\n## Rate limits and retries\n\nSee [create](#create_order).\n";
+        let chapters = split(page).expect("splits");
+        let files: Vec<&str> = chapters.iter().map(|c| c.file).collect();
+        assert_eq!(files, ["index.md", "endpoints.md", "models.md", "errors.md"]);
+        assert!(
+            chapters[0].markdown.starts_with(
+                "<!-- n -->\n# Orders API\n\nIntro, see [rate limits](errors.md#rate-limits-and-retries)."
+            )
+        );
+        assert!(chapters[1].markdown.starts_with("<!-- n -->\n# Orders API: endpoints\n\n## Endpoint reference"));
+        assert!(chapters[1].markdown.contains("Body [`Order`](models.md#order), code `[x](#nowhere)`."));
+        assert!(chapters[1].markdown.contains("```text\n## Data models\n```"), "a heading in a code block stays");
+        assert!(chapters[2].markdown.contains("Used by [`create_order`](endpoints.md#create_order)."));
+        assert!(chapters[3].markdown.contains("See [create](endpoints.md#create_order)."));
+        let error = split("# T\n\n[a](#missing)\n").unwrap_err();
+        assert!(error.contains("links to `#missing`"), "{error}");
+    }
+}

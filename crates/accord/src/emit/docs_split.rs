@@ -18,7 +18,7 @@ use super::templates::anchor;
 /// A chapter: its file name in the integration's folder, its title in the sidebar, and the
 /// `## ` headings that belong to it (sections not listed stay with the chapter before them).
 const CHAPTERS: &[(&str, &str, &[&str])] = &[
-    ("index.md", "Overview and authentication", &[]),
+    ("index.md", "Overview and authentication", &["Integration checklist"]),
     ("endpoints.md", "Endpoints", &["Endpoint reference"]),
     ("models.md", "Data models", &["Data models"]),
     (

@@ -123,6 +123,7 @@ pub enum Auth {
     #[cfg(feature = "sigv4")]
     SigV4(Arc<sigv4::SigV4>),
     /// A declared HMAC request signature ([`signing::HmacSigner`]).
+    #[cfg(feature = "signing")]
     HmacSignature(Arc<signing::HmacSigner>),
 }
 
@@ -178,6 +179,7 @@ impl Auth {
             Auth::JwtBearer(_) | Auth::GitHubApp(_) => return false,
             #[cfg(feature = "sigv4")]
             Auth::SigV4(_) => return false,
+            #[cfg(feature = "signing")]
             Auth::HmacSignature(_) => return false,
         }
         true
@@ -232,6 +234,7 @@ impl fmt::Debug for Auth {
             Auth::GitHubApp(flow) => write!(f, "Auth::GitHubApp({flow:?})"),
             #[cfg(feature = "sigv4")]
             Auth::SigV4(signer) => write!(f, "Auth::SigV4({signer:?})"),
+            #[cfg(feature = "signing")]
             Auth::HmacSignature(signer) => write!(f, "Auth::HmacSignature({signer:?})"),
         }
     }
@@ -422,6 +425,7 @@ impl Authenticate for Auth {
                 Auth::GitHubApp(flow) => flow.authenticate(http, request).await?,
                 #[cfg(feature = "sigv4")]
                 Auth::SigV4(signer) => signer.authenticate(http, request).await?,
+                #[cfg(feature = "signing")]
                 Auth::HmacSignature(signer) => signer.authenticate(http, request).await?,
             })
         })

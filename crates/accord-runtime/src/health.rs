@@ -177,6 +177,7 @@ fn credential_state(auth: &Auth) -> CredentialState {
         Auth::JwtBearer(_) | Auth::GitHubApp(_) => CredentialState::Custom,
         #[cfg(feature = "sigv4")]
         Auth::SigV4(_) => CredentialState::Custom,
+        #[cfg(feature = "signing")]
         Auth::HmacSignature(_) => CredentialState::Custom,
     }
 }

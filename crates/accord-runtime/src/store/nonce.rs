@@ -13,13 +13,17 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 use std::time::Duration;
 
+#[cfg(feature = "signing")]
 use std::time::SystemTime;
 
 use tokio::time::Instant;
 
 use super::StoreFuture;
+#[cfg(feature = "signing")]
 use crate::auth::ApiKeyLocation;
+#[cfg(feature = "signing")]
 use crate::auth::signing::{self, HmacSignature, Received, SigningError};
+#[cfg(feature = "signing")]
 use crate::secret::Secret;
 
 /// Remembers nonces for a while; object-safe so a verifier holds `Arc<dyn NonceStore>`.
@@ -125,6 +129,7 @@ pub const DEFAULT_NONCE_WINDOW: Duration = Duration::from_secs(300);
 ///
 /// A store that cannot answer does not fail the request (the store rule of this module's
 /// parent): the failure is logged and the request accepted on its signature and timestamp.
+#[cfg(feature = "signing")]
 pub async fn verify_fresh(
     scheme: &HmacSignature,
     key_id: Option<&str>,

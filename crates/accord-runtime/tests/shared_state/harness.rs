@@ -37,7 +37,8 @@ fn redis_server_binary() -> String {
 fn ensure_installed() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
-        let on_path = Command::new("redis-server").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status();
+        let on_path =
+            Command::new("redis-server").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status();
         if on_path.is_ok_and(|status| status.success()) {
             return;
         }

@@ -3336,7 +3336,6 @@ impl ::accord_runtime::serde::Serialize for CreatePaymentIntentParamsOffSessionV
     }
 }
 
-#[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de>
 for CreatePaymentIntentParamsOffSessionVariant2 {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(

@@ -69,14 +69,18 @@ pub(super) fn directions(ir: &Ir) -> Directions {
     named(&whole, &mut response_roots);
     let serialize = closure(&request_roots, &edges);
     let deserialize = closure(&response_roots, &edges);
-    let mut directions = Directions { serialize, deserialize };
-    for def in &ir.types {
-        if !directions.serialize.contains(&def.name) && !directions.deserialize.contains(&def.name) {
-            directions.serialize.insert(def.name.clone());
-            directions.deserialize.insert(def.name.clone());
-        }
+    // A type nothing reaches gets both impls, and so does every type it holds (a derive needs
+    // its members' impls).
+    let unreached: BTreeSet<String> = ir
+        .types
+        .iter()
+        .filter(|def| !serialize.contains(&def.name) && !deserialize.contains(&def.name))
+        .map(|def| def.name.clone())
+        .collect();
+    Directions {
+        serialize: closure(&serialize.union(&unreached).cloned().collect(), &edges),
+        deserialize: closure(&deserialize.union(&unreached).cloned().collect(), &edges),
     }
-    directions
 }
 
 /// Every named type `roots` reach through the types' members.
@@ -111,6 +115,19 @@ fn named(value: &Value, names: &mut BTreeSet<String>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_type_nothing_reaches_gets_both_impls_and_so_do_its_members() {
+        // `Amount` is read from a response; `Refund`, which nothing reaches, holds one, so
+        // its `Serialize` needs `Amount`'s (found on Adyen's webhook document).
+        let source = "accord: 1\nname: directions\nmodels:\n  Amount:\n    properties:\n      value: { type: integer }\n  Refund:\n    properties:\n      amount: Amount\nendpoints:\n  get_amount:\n    method: GET\n    path: /amount\n    responses: { \"200\": Amount }\n";
+        let ir = crate::project::compile_spec(std::path::Path::new("directions.yaml"), source)
+            .expect("the spec compiles")
+            .ir;
+        let directions = directions(&ir);
+        assert!(directions.serializes("Refund") && directions.deserializes("Refund"));
+        assert!(directions.serializes("Amount") && directions.deserializes("Amount"));
+    }
 
     #[test]
     fn a_named_type_expression_serialises_as_this_module_reads_it() {

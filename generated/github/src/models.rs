@@ -1368,6 +1368,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for LicenseSimple {
     }
 }
 
+#[cfg(feature = "group-repos")]
 /// Spec: inline schema at `models.Repository.properties.permissions`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
@@ -1393,6 +1394,7 @@ pub struct RepositoryPermissions {
     pub pull: bool,
 }
 
+#[cfg(feature = "group-repos")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for RepositoryPermissions {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1476,6 +1478,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for RepositoryPermissions {
     }
 }
 
+#[cfg(feature = "group-repos")]
 /// A repository as returned by `GET /repos/{owner}/{repo}` (`full-repository`, subset).
 ///
 /// Spec: `models.Repository`.
@@ -1692,6 +1695,7 @@ pub struct Repository {
     pub watchers: i64,
 }
 
+#[cfg(feature = "group-repos")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for Repository {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3621,6 +3625,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ServiceUnavailableError 
     }
 }
 
+#[cfg(feature = "group-issues")]
 /// A label given as an object in a create/update issue request (inline in the OpenAPI, named here).
 ///
 /// Spec: `models.IssueLabelInput`.
@@ -3650,6 +3655,7 @@ pub struct IssueLabelInput {
     pub color: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
 
+#[cfg(feature = "group-issues")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabelInput {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -3724,6 +3730,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabelInput {
     }
 }
 
+#[cfg(feature = "group-issues")]
 /// The title of the issue.
 ///
 /// Spec: inline schema at `models.CreateIssueRequest.properties.title`.
@@ -3739,10 +3746,12 @@ pub enum CreateIssueRequestTitle {
     Integer(i64),
 }
 
+#[cfg(feature = "group-issues")]
 /// The `number` of the milestone to associate this issue with; only users with push access can set it (silently dropped otherwise).
 ///
 /// Spec: inline schema at `models.CreateIssueRequest.properties.milestone`.
 pub type CreateIssueRequestMilestone = crate::models::CreateIssueRequestTitle;
+#[cfg(feature = "group-issues")]
 /// Spec: inline schema at `models.CreateIssueRequest.properties.labels.items`.
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
@@ -3756,6 +3765,7 @@ pub enum CreateIssueRequestLabelsItem {
     IssueLabelInput(crate::models::IssueLabelInput),
 }
 
+#[cfg(feature = "group-issues")]
 /// Body of `POST /repos/{owner}/{repo}/issues`.
 ///
 /// Spec: `models.CreateIssueRequest`.
@@ -3807,6 +3817,7 @@ pub struct CreateIssueRequest {
     pub assignees: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[cfg(feature = "group-issues")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueRequest {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -3901,20 +3912,25 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueRequest {
     }
 }
 
+#[cfg(feature = "group-issues")]
 /// The title of the issue.
 ///
 /// Spec: inline schema at `models.UpdateIssueRequest.properties.title`.
 pub type UpdateIssueRequestTitle = crate::models::CreateIssueRequestTitle;
+#[cfg(feature = "group-issues")]
 /// State of the issue. Either `open` or `closed`.
 ///
 /// Spec: inline schema at `models.UpdateIssueRequest.properties.state`.
 pub type UpdateIssueRequestState = crate::models::MilestoneState;
+#[cfg(feature = "group-issues")]
 /// The `number` of the milestone to associate this issue with, or `null` to remove the current one; only users with push access can set it (silently dropped otherwise).
 ///
 /// Spec: inline schema at `models.UpdateIssueRequest.properties.milestone`.
 pub type UpdateIssueRequestMilestone = crate::models::CreateIssueRequestTitle;
+#[cfg(feature = "group-issues")]
 /// Spec: inline schema at `models.UpdateIssueRequest.properties.labels.items`.
 pub type UpdateIssueRequestLabelsItem = crate::models::CreateIssueRequestLabelsItem;
+#[cfg(feature = "group-issues")]
 /// Body of `PATCH /repos/{owner}/{repo}/issues/{issue_number}`.
 ///
 /// Spec: `models.UpdateIssueRequest`.
@@ -3982,6 +3998,7 @@ pub struct UpdateIssueRequest {
     pub assignees: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[cfg(feature = "group-issues")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateIssueRequest {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -4086,6 +4103,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateIssueRequest {
     }
 }
 
+#[cfg(feature = "group-issues")]
 /// Body of `POST /repos/{owner}/{repo}/issues/{issue_number}/comments`.
 ///
 /// Spec: `models.CreateIssueCommentRequest`.
@@ -4099,6 +4117,7 @@ pub struct CreateIssueCommentRequest {
     pub body: ::std::string::String,
 }
 
+#[cfg(feature = "group-issues")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueCommentRequest {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -5416,6 +5435,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEvent {
     }
 }
 
+#[cfg(feature = "group-issues")]
 /// Indicates the state of the issues to return.
 ///
 /// Spec: inline schema at `endpoints.list_issues.query.state`.
@@ -5431,6 +5451,7 @@ pub enum ListIssuesState {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "group-issues")]
 impl ListIssuesState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5443,12 +5464,14 @@ impl ListIssuesState {
     }
 }
 
+#[cfg(feature = "group-issues")]
 impl ::std::fmt::Display for ListIssuesState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "group-issues")]
 impl ::accord_runtime::serde::Serialize for ListIssuesState {
     fn serialize<S: ::accord_runtime::serde::Serializer>(
         &self,
@@ -5458,6 +5481,7 @@ impl ::accord_runtime::serde::Serialize for ListIssuesState {
     }
 }
 
+#[cfg(feature = "group-issues")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesState {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -5475,6 +5499,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesState {
     }
 }
 
+#[cfg(feature = "group-issues")]
 /// What to sort results by.
 ///
 /// Spec: inline schema at `endpoints.list_issues.query.sort`.
@@ -5490,6 +5515,7 @@ pub enum ListIssuesSort {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "group-issues")]
 impl ListIssuesSort {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5502,12 +5528,14 @@ impl ListIssuesSort {
     }
 }
 
+#[cfg(feature = "group-issues")]
 impl ::std::fmt::Display for ListIssuesSort {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "group-issues")]
 impl ::accord_runtime::serde::Serialize for ListIssuesSort {
     fn serialize<S: ::accord_runtime::serde::Serializer>(
         &self,
@@ -5517,6 +5545,7 @@ impl ::accord_runtime::serde::Serialize for ListIssuesSort {
     }
 }
 
+#[cfg(feature = "group-issues")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesSort {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -5534,6 +5563,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesSort {
     }
 }
 
+#[cfg(feature = "group-issues")]
 /// One of `asc` (ascending) or `desc` (descending).
 ///
 /// Spec: inline schema at `endpoints.list_issues.query.direction`.
@@ -5547,6 +5577,7 @@ pub enum ListIssuesDirection {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "group-issues")]
 impl ListIssuesDirection {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5558,12 +5589,14 @@ impl ListIssuesDirection {
     }
 }
 
+#[cfg(feature = "group-issues")]
 impl ::std::fmt::Display for ListIssuesDirection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "group-issues")]
 impl ::accord_runtime::serde::Serialize for ListIssuesDirection {
     fn serialize<S: ::accord_runtime::serde::Serializer>(
         &self,
@@ -5573,6 +5606,7 @@ impl ::accord_runtime::serde::Serialize for ListIssuesDirection {
     }
 }
 
+#[cfg(feature = "group-issues")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesDirection {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(

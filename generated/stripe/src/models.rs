@@ -567,10 +567,12 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Customer {
     }
 }
 
+#[cfg(feature = "group-customers")]
 /// String representing the object's type.
 ///
 /// Spec: inline schema at `models.DeletedCustomer.properties.object`.
 pub type DeletedCustomerObject = crate::models::CustomerObject;
+#[cfg(feature = "group-customers")]
 /// A deleted customer: what DELETE /v1/customers/{customer} returns.
 ///
 /// Spec: `models.DeletedCustomer`.
@@ -592,6 +594,7 @@ pub struct DeletedCustomer {
     pub object: crate::models::DeletedCustomerObject,
 }
 
+#[cfg(feature = "group-customers")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for DeletedCustomer {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -655,6 +658,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for DeletedCustomer {
     }
 }
 
+#[cfg(feature = "group-customers")]
 /// A Customer, or a DeletedCustomer when the customer has been deleted.
 ///
 /// Spec: `models.CustomerOrDeletedCustomer`.
@@ -721,6 +725,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerListObject {
     }
 }
 
+#[cfg(feature = "group-customers")]
 /// Spec: `models.CustomerList`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
@@ -744,6 +749,7 @@ pub struct CustomerList {
     pub url: ::std::string::String,
 }
 
+#[cfg(feature = "group-customers")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerList {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -989,6 +995,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Address {
     }
 }
 
+#[cfg(feature = "group-customers")]
 /// Spec: `models.AddressParams`.
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
@@ -1014,6 +1021,7 @@ pub struct AddressParams {
     pub state: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "group-customers")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for AddressParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -1108,6 +1116,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AddressParams {
     }
 }
 
+#[cfg(feature = "group-customers")]
 /// The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
 ///
 /// Spec: inline schema at `models.CreateCustomerParams.properties.tax_exempt`.
@@ -1125,6 +1134,7 @@ pub enum CreateCustomerParamsTaxExempt {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "group-customers")]
 impl CreateCustomerParamsTaxExempt {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1138,12 +1148,14 @@ impl CreateCustomerParamsTaxExempt {
     }
 }
 
+#[cfg(feature = "group-customers")]
 impl ::std::fmt::Display for CreateCustomerParamsTaxExempt {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "group-customers")]
 impl ::accord_runtime::serde::Serialize for CreateCustomerParamsTaxExempt {
     fn serialize<S: ::accord_runtime::serde::Serializer>(
         &self,
@@ -1153,6 +1165,7 @@ impl ::accord_runtime::serde::Serialize for CreateCustomerParamsTaxExempt {
     }
 }
 
+#[cfg(feature = "group-customers")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParamsTaxExempt {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -1171,6 +1184,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParamsTaxE
     }
 }
 
+#[cfg(feature = "group-customers")]
 /// Spec: `models.CreateCustomerParams`.
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
@@ -1260,6 +1274,7 @@ pub struct CreateCustomerParams {
     pub test_clock: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "group-customers")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -1456,10 +1471,12 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParams {
     }
 }
 
+#[cfg(feature = "group-customers")]
 /// The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
 ///
 /// Spec: inline schema at `models.UpdateCustomerParams.properties.tax_exempt`.
 pub type UpdateCustomerParamsTaxExempt = crate::models::CreateCustomerParamsTaxExempt;
+#[cfg(feature = "group-customers")]
 /// Spec: `models.UpdateCustomerParams`.
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
@@ -1569,6 +1586,7 @@ pub struct UpdateCustomerParams {
     pub tax_exempt: ::std::option::Option<crate::models::UpdateCustomerParamsTaxExempt>,
 }
 
+#[cfg(feature = "group-customers")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateCustomerParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -2994,10 +3012,12 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethods 
     }
 }
 
+#[cfg(feature = "group-payment-intents")]
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
 ///
 /// Spec: inline schema at `models.PaymentIntentList.properties.object`.
 pub type PaymentIntentListObject = crate::models::CustomerListObject;
+#[cfg(feature = "group-payment-intents")]
 /// Spec: `models.PaymentIntentList`.
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
@@ -3021,6 +3041,7 @@ pub struct PaymentIntentList {
     pub url: ::std::string::String,
 }
 
+#[cfg(feature = "group-payment-intents")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentList {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3094,8 +3115,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentList {
     }
 }
 
+#[cfg(feature = "group-payment-intents")]
 /// Spec: inline schema at `models.AutomaticPaymentMethodsParams.properties.allow_redirects`.
 pub type AutomaticPaymentMethodsParamsAllowRedirects = crate::models::AutomaticPaymentMethodsAllowRedirects;
+#[cfg(feature = "group-payment-intents")]
 /// When enabled, this PaymentIntent will accept payment methods that you have enabled in the Dashboard and are compatible with this PaymentIntent's other parameters.
 ///
 /// Spec: `models.AutomaticPaymentMethodsParams`.
@@ -3112,6 +3135,7 @@ pub struct AutomaticPaymentMethodsParams {
     pub enabled: bool,
 }
 
+#[cfg(feature = "group-payment-intents")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethodsParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -3166,6 +3190,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethodsP
     }
 }
 
+#[cfg(feature = "group-payment-intents")]
 /// Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
 ///
 /// Spec: `models.RadarOptionsParams`.
@@ -3178,6 +3203,7 @@ pub struct RadarOptionsParams {
     pub session: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "group-payment-intents")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for RadarOptionsParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -3222,6 +3248,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for RadarOptionsParams {
     }
 }
 
+#[cfg(feature = "group-payment-intents")]
 /// The parameters used to automatically create a Transfer when the payment succeeds.
 ///
 /// Spec: `models.TransferDataParams`.
@@ -3236,6 +3263,7 @@ pub struct TransferDataParams {
     pub destination: ::std::string::String,
 }
 
+#[cfg(feature = "group-payment-intents")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for TransferDataParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -3293,10 +3321,12 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for TransferDataParams {
     }
 }
 
+#[cfg(feature = "group-payment-intents")]
 /// Controls when the funds will be captured from the customer's account.
 ///
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.capture_method`.
 pub type CreatePaymentIntentParamsCaptureMethod = crate::models::PaymentIntentCaptureMethod;
+#[cfg(feature = "group-payment-intents")]
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.confirmation_method`.
 pub type CreatePaymentIntentParamsConfirmationMethod = crate::models::PaymentIntentConfirmationMethod;
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.off_session.one_of[1]`.
@@ -3354,6 +3384,7 @@ for CreatePaymentIntentParamsOffSessionVariant2 {
     }
 }
 
+#[cfg(feature = "group-payment-intents")]
 /// Set to `true` to indicate that the customer is not in your checkout flow during this payment attempt, and therefore is unable to authenticate.
 ///
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.off_session`.
@@ -3369,10 +3400,12 @@ pub enum CreatePaymentIntentParamsOffSession {
     Variant2(crate::models::CreatePaymentIntentParamsOffSessionVariant2),
 }
 
+#[cfg(feature = "group-payment-intents")]
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.setup_future_usage`.
 pub type CreatePaymentIntentParamsSetupFutureUsage = crate::models::PaymentIntentSetupFutureUsage;
+#[cfg(feature = "group-payment-intents")]
 /// Spec: `models.CreatePaymentIntentParams`.
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
@@ -3521,6 +3554,7 @@ pub struct CreatePaymentIntentParams {
     pub use_stripe_sdk: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "group-payment-intents")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreatePaymentIntentParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -3817,16 +3851,19 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreatePaymentIntentParam
     }
 }
 
+#[cfg(feature = "group-payment-intents")]
 /// Controls when the funds will be captured from the customer's account.
 ///
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.capture_method`.
 pub type ConfirmPaymentIntentParamsCaptureMethod = crate::models::PaymentIntentCaptureMethod;
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.off_session.one_of[1]`.
 pub type ConfirmPaymentIntentParamsOffSessionVariant2 = crate::models::CreatePaymentIntentParamsOffSessionVariant2;
+#[cfg(feature = "group-payment-intents")]
 /// Set to `true` to indicate that the customer is not in your checkout flow during this payment attempt, and therefore is unable to authenticate.
 ///
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.off_session`.
 pub type ConfirmPaymentIntentParamsOffSession = crate::models::CreatePaymentIntentParamsOffSession;
+#[cfg(feature = "group-payment-intents")]
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.setup_future_usage`.
@@ -3842,6 +3879,7 @@ pub enum ConfirmPaymentIntentParamsSetupFutureUsage {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "group-payment-intents")]
 impl ConfirmPaymentIntentParamsSetupFutureUsage {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3854,12 +3892,14 @@ impl ConfirmPaymentIntentParamsSetupFutureUsage {
     }
 }
 
+#[cfg(feature = "group-payment-intents")]
 impl ::std::fmt::Display for ConfirmPaymentIntentParamsSetupFutureUsage {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "group-payment-intents")]
 impl ::accord_runtime::serde::Serialize for ConfirmPaymentIntentParamsSetupFutureUsage {
     fn serialize<S: ::accord_runtime::serde::Serializer>(
         &self,
@@ -3869,6 +3909,7 @@ impl ::accord_runtime::serde::Serialize for ConfirmPaymentIntentParamsSetupFutur
     }
 }
 
+#[cfg(feature = "group-payment-intents")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de>
 for ConfirmPaymentIntentParamsSetupFutureUsage {
@@ -3887,6 +3928,7 @@ for ConfirmPaymentIntentParamsSetupFutureUsage {
     }
 }
 
+#[cfg(feature = "group-payment-intents")]
 /// Spec: `models.ConfirmPaymentIntentParams`.
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
@@ -3962,6 +4004,7 @@ pub struct ConfirmPaymentIntentParams {
     pub use_stripe_sdk: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "group-payment-intents")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ConfirmPaymentIntentParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(

@@ -16,10 +16,12 @@ mod cycles;
 mod directions;
 mod errors;
 pub mod features;
+mod groups;
 mod lib_rs;
 mod models;
 mod pretty;
 pub mod print;
+mod reach;
 pub mod tokens;
 mod webhooks;
 
@@ -104,6 +106,9 @@ pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec
         // The runtime features the spec needs, by name, with the reason for each.
         runtime_features => features::runtime_features(ir),
     };
+    // What reaches what, once: serde by direction and the group features read it.
+    let reach = reach::Reach::of(ir);
+    let gates = groups::Gates::of(ir, &reach);
     let mut files = vec![
         GeneratedFile {
             path: root.join("Cargo.toml"),
@@ -111,8 +116,8 @@ pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec
         },
         GeneratedFile { path: root.join("README.md"), contents: templates.render("client_readme.md.j2", context)? },
         rust_file(ir, root.join("src/lib.rs"), lib_rs(ir)),
-        GeneratedFile { path: root.join("src/models.rs"), contents: models_file(ir) },
-        GeneratedFile { path: root.join("src/client.rs"), contents: client_file(ir) },
+        GeneratedFile { path: root.join("src/models.rs"), contents: models_file(ir, &reach, &gates) },
+        GeneratedFile { path: root.join("src/client.rs"), contents: client_file(ir, &gates) },
         rust_file(ir, root.join("src/errors.rs"), errors_rs(ir)),
     ];
     if ir.webhooks.is_some() {

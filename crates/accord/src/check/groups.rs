@@ -4,7 +4,7 @@
 //! reported.
 
 use super::{Checker, is_snake_name};
-use crate::diag::{codes, did_you_mean, join_pointer};
+use crate::diag::{closest, codes, did_you_mean, join_pointer};
 
 /// The longest group name: a cargo feature name a user types, and a docs heading's id.
 pub const MAX_GROUP_NAME: usize = 64;
@@ -59,8 +59,16 @@ impl Checker<'_> {
                 diagnostic.help = Some(help);
             }
         }
+        // A declared group an unknown one is a likely typo of is not unused: the error's
+        // did-you-mean already points at it. A group whose name was refused is not either.
+        let named: Vec<&str> = spec.endpoints.values().filter_map(|endpoint| endpoint.group.as_deref()).collect();
+        let meant: Vec<&str> = named
+            .iter()
+            .filter(|group| !spec.groups.contains_key(**group))
+            .filter_map(|group| closest(group, spec.groups.keys().map(String::as_str)))
+            .collect();
         for name in spec.groups.keys() {
-            if spec.endpoints.values().all(|endpoint| endpoint.group.as_ref() != Some(name)) {
+            if is_group_name(name) && !named.contains(&name.as_str()) && !meant.contains(&name.as_str()) {
                 self.report_at_key(
                     codes::spec::UNUSED_GROUP,
                     &join_pointer("/groups", name),

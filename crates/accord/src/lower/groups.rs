@@ -1,7 +1,8 @@
 //! Lowers endpoint groups (issue 22): the `groups` map's entries in spec order, then the
 //! groups endpoints name that the map does not declare, in the order of their first endpoint
 //! (`check` allows that only when the map is empty). A spec whose endpoints name no group and
-//! that declares none has no groups, and its crate no group features.
+//! that declares none has no groups, and its crate no group features. Two groups never share
+//! a title: the docs link to each group's heading.
 
 use crate::ir::groups::{GroupIr, feature_name};
 use crate::spec::Spec;
@@ -26,6 +27,15 @@ pub(super) fn lower(spec: &Spec) -> Vec<GroupIr> {
                 description: None,
                 feature: feature_name(name),
             });
+        }
+    }
+    // Headings must differ (their ids are the docs' link targets): a title another group
+    // already has gets the group's name after it.
+    let mut seen = std::collections::BTreeSet::new();
+    for group in &mut groups {
+        if !seen.insert(group.title.clone()) {
+            group.title = format!("{} ({})", group.title, group.name);
+            seen.insert(group.title.clone());
         }
     }
     groups

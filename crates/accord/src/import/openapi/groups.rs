@@ -60,12 +60,32 @@ impl Importer<'_> {
                 .map(str::to_string);
             groups.insert(name, Group { title, description });
         }
+        // Tags no Tag Object declares: titled as the first operation writes them.
+        let written = self.first_tags();
         for name in used {
             if !groups.contains_key(name) {
-                groups.insert(name.clone(), Group::default());
+                let title = written.get(name).filter(|tag| *tag != name).cloned();
+                groups.insert(name.clone(), Group { title, description: None });
             }
         }
         groups
+    }
+
+    /// Each group name with the first tag, as written, that makes it.
+    fn first_tags(&self) -> IndexMap<String, String> {
+        let mut written = IndexMap::new();
+        let items = self.document.get("paths").and_then(Value::as_object).into_iter().flat_map(|paths| paths.values());
+        for operation in items.filter_map(Value::as_object).flat_map(|item| item.values()) {
+            let Some(tag) = operation.get("tags").and_then(Value::as_array).and_then(|tags| tags.first()) else {
+                continue;
+            };
+            if let Some(tag) = tag.as_str()
+                && let Some(name) = group_name(tag)
+            {
+                written.entry(name).or_insert_with(|| tag.trim().to_string());
+            }
+        }
+        written
     }
 }
 

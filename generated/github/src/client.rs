@@ -593,8 +593,8 @@ impl Client {
     }
 }
 
-#[cfg(feature = "group-repos")]
 /// Request builder for [`Client::get_repository`] (`GET /repos/{owner}/{repo}`).
+#[cfg(feature = "group-repos")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetRepositoryRequest<'a> {
@@ -666,8 +666,8 @@ impl<'a> GetRepositoryRequest<'a> {
     }
 }
 
-#[cfg(feature = "group-issues")]
 /// Request builder for [`Client::list_issues`] (`GET /repos/{owner}/{repo}/issues`).
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListIssuesRequest<'a> {
@@ -908,8 +908,8 @@ impl<'a> ListIssuesRequest<'a> {
     }
 }
 
-#[cfg(feature = "group-issues")]
 /// Request builder for [`Client::create_issue`] (`POST /repos/{owner}/{repo}/issues`).
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateIssueRequest2<'a> {
@@ -984,8 +984,8 @@ impl<'a> CreateIssueRequest2<'a> {
     }
 }
 
-#[cfg(feature = "group-issues")]
 /// Request builder for [`Client::get_issue`] (`GET /repos/{owner}/{repo}/issues/{issue_number}`).
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetIssueRequest<'a> {
@@ -1060,8 +1060,8 @@ impl<'a> GetIssueRequest<'a> {
     }
 }
 
-#[cfg(feature = "group-issues")]
 /// Request builder for [`Client::update_issue`] (`PATCH /repos/{owner}/{repo}/issues/{issue_number}`).
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateIssueRequest2<'a> {
@@ -1146,8 +1146,8 @@ impl<'a> UpdateIssueRequest2<'a> {
     }
 }
 
-#[cfg(feature = "group-issues")]
 /// Request builder for [`Client::list_issue_comments`] (`GET /repos/{owner}/{repo}/issues/{issue_number}/comments`).
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListIssueCommentsRequest<'a> {
@@ -1300,8 +1300,8 @@ impl<'a> ListIssueCommentsRequest<'a> {
     }
 }
 
-#[cfg(feature = "group-issues")]
 /// Request builder for [`Client::create_issue_comment`] (`POST /repos/{owner}/{repo}/issues/{issue_number}/comments`).
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateIssueCommentRequest2<'a> {

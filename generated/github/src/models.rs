@@ -1368,8 +1368,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for LicenseSimple {
     }
 }
 
-#[cfg(feature = "group-repos")]
 /// Spec: inline schema at `models.Repository.properties.permissions`.
+#[cfg(feature = "group-repos")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
 #[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
@@ -1478,10 +1478,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for RepositoryPermissions {
     }
 }
 
-#[cfg(feature = "group-repos")]
 /// A repository as returned by `GET /repos/{owner}/{repo}` (`full-repository`, subset).
 ///
 /// Spec: `models.Repository`.
+#[cfg(feature = "group-repos")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
 #[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
@@ -3625,10 +3625,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ServiceUnavailableError 
     }
 }
 
-#[cfg(feature = "group-issues")]
 /// A label given as an object in a create/update issue request (inline in the OpenAPI, named here).
 ///
 /// Spec: `models.IssueLabelInput`.
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -3730,10 +3730,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabelInput {
     }
 }
 
-#[cfg(feature = "group-issues")]
 /// The title of the issue.
 ///
 /// Spec: inline schema at `models.CreateIssueRequest.properties.title`.
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Deserialize))]
@@ -3746,13 +3746,13 @@ pub enum CreateIssueRequestTitle {
     Integer(i64),
 }
 
-#[cfg(feature = "group-issues")]
 /// The `number` of the milestone to associate this issue with; only users with push access can set it (silently dropped otherwise).
 ///
 /// Spec: inline schema at `models.CreateIssueRequest.properties.milestone`.
-pub type CreateIssueRequestMilestone = crate::models::CreateIssueRequestTitle;
 #[cfg(feature = "group-issues")]
+pub type CreateIssueRequestMilestone = crate::models::CreateIssueRequestTitle;
 /// Spec: inline schema at `models.CreateIssueRequest.properties.labels.items`.
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Deserialize))]
@@ -3765,10 +3765,10 @@ pub enum CreateIssueRequestLabelsItem {
     IssueLabelInput(crate::models::IssueLabelInput),
 }
 
-#[cfg(feature = "group-issues")]
 /// Body of `POST /repos/{owner}/{repo}/issues`.
 ///
 /// Spec: `models.CreateIssueRequest`.
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -3912,28 +3912,28 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueRequest {
     }
 }
 
-#[cfg(feature = "group-issues")]
 /// The title of the issue.
 ///
 /// Spec: inline schema at `models.UpdateIssueRequest.properties.title`.
-pub type UpdateIssueRequestTitle = crate::models::CreateIssueRequestTitle;
 #[cfg(feature = "group-issues")]
+pub type UpdateIssueRequestTitle = crate::models::CreateIssueRequestTitle;
 /// State of the issue. Either `open` or `closed`.
 ///
 /// Spec: inline schema at `models.UpdateIssueRequest.properties.state`.
-pub type UpdateIssueRequestState = crate::models::MilestoneState;
 #[cfg(feature = "group-issues")]
+pub type UpdateIssueRequestState = crate::models::MilestoneState;
 /// The `number` of the milestone to associate this issue with, or `null` to remove the current one; only users with push access can set it (silently dropped otherwise).
 ///
 /// Spec: inline schema at `models.UpdateIssueRequest.properties.milestone`.
+#[cfg(feature = "group-issues")]
 pub type UpdateIssueRequestMilestone = crate::models::CreateIssueRequestTitle;
-#[cfg(feature = "group-issues")]
 /// Spec: inline schema at `models.UpdateIssueRequest.properties.labels.items`.
-pub type UpdateIssueRequestLabelsItem = crate::models::CreateIssueRequestLabelsItem;
 #[cfg(feature = "group-issues")]
+pub type UpdateIssueRequestLabelsItem = crate::models::CreateIssueRequestLabelsItem;
 /// Body of `PATCH /repos/{owner}/{repo}/issues/{issue_number}`.
 ///
 /// Spec: `models.UpdateIssueRequest`.
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -4103,10 +4103,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateIssueRequest {
     }
 }
 
-#[cfg(feature = "group-issues")]
 /// Body of `POST /repos/{owner}/{repo}/issues/{issue_number}/comments`.
 ///
 /// Spec: `models.CreateIssueCommentRequest`.
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -5435,10 +5435,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEvent {
     }
 }
 
-#[cfg(feature = "group-issues")]
 /// Indicates the state of the issues to return.
 ///
 /// Spec: inline schema at `endpoints.list_issues.query.state`.
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListIssuesState {
     /// `open`
@@ -5499,10 +5499,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesState {
     }
 }
 
-#[cfg(feature = "group-issues")]
 /// What to sort results by.
 ///
 /// Spec: inline schema at `endpoints.list_issues.query.sort`.
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListIssuesSort {
     /// `created`
@@ -5563,10 +5563,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesSort {
     }
 }
 
-#[cfg(feature = "group-issues")]
 /// One of `asc` (ascending) or `desc` (descending).
 ///
 /// Spec: inline schema at `endpoints.list_issues.query.direction`.
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListIssuesDirection {
     /// `asc`

@@ -523,8 +523,8 @@ impl Client {
     }
 }
 
-#[cfg(feature = "group-customers")]
 /// Request builder for [`Client::create_customer`] (`POST /v1/customers`).
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateCustomerRequest<'a> {
@@ -616,8 +616,8 @@ impl<'a> CreateCustomerRequest<'a> {
     }
 }
 
-#[cfg(feature = "group-customers")]
 /// Request builder for [`Client::retrieve_customer`] (`GET /v1/customers/{customer}`).
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveCustomerRequest<'a> {
@@ -689,8 +689,8 @@ impl<'a> RetrieveCustomerRequest<'a> {
     }
 }
 
-#[cfg(feature = "group-customers")]
 /// Request builder for [`Client::update_customer`] (`POST /v1/customers/{customer}`).
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateCustomerRequest<'a> {
@@ -784,8 +784,8 @@ impl<'a> UpdateCustomerRequest<'a> {
     }
 }
 
-#[cfg(feature = "group-customers")]
 /// Request builder for [`Client::delete_customer`] (`DELETE /v1/customers/{customer}`).
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteCustomerRequest<'a> {
@@ -857,8 +857,8 @@ impl<'a> DeleteCustomerRequest<'a> {
     }
 }
 
-#[cfg(feature = "group-customers")]
 /// Request builder for [`Client::list_customers`] (`GET /v1/customers`).
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListCustomersRequest<'a> {
@@ -1031,8 +1031,8 @@ impl<'a> ListCustomersRequest<'a> {
     }
 }
 
-#[cfg(feature = "group-payment-intents")]
 /// Request builder for [`Client::create_payment_intent`] (`POST /v1/payment_intents`).
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreatePaymentIntentRequest<'a> {
@@ -1119,8 +1119,8 @@ impl<'a> CreatePaymentIntentRequest<'a> {
     }
 }
 
-#[cfg(feature = "group-payment-intents")]
 /// Request builder for [`Client::retrieve_payment_intent`] (`GET /v1/payment_intents/{intent}`).
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrievePaymentIntentRequest<'a> {
@@ -1205,8 +1205,8 @@ impl<'a> RetrievePaymentIntentRequest<'a> {
     }
 }
 
-#[cfg(feature = "group-payment-intents")]
 /// Request builder for [`Client::confirm_payment_intent`] (`POST /v1/payment_intents/{intent}/confirm`).
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ConfirmPaymentIntentRequest<'a> {
@@ -1304,8 +1304,8 @@ impl<'a> ConfirmPaymentIntentRequest<'a> {
     }
 }
 
-#[cfg(feature = "group-payment-intents")]
 /// Request builder for [`Client::list_payment_intents`] (`GET /v1/payment_intents`).
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListPaymentIntentsRequest<'a> {

@@ -567,15 +567,15 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Customer {
     }
 }
 
-#[cfg(feature = "group-customers")]
 /// String representing the object's type.
 ///
 /// Spec: inline schema at `models.DeletedCustomer.properties.object`.
-pub type DeletedCustomerObject = crate::models::CustomerObject;
 #[cfg(feature = "group-customers")]
+pub type DeletedCustomerObject = crate::models::CustomerObject;
 /// A deleted customer: what DELETE /v1/customers/{customer} returns.
 ///
 /// Spec: `models.DeletedCustomer`.
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
 #[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
@@ -658,10 +658,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for DeletedCustomer {
     }
 }
 
-#[cfg(feature = "group-customers")]
 /// A Customer, or a DeletedCustomer when the customer has been deleted.
 ///
 /// Spec: `models.CustomerOrDeletedCustomer`.
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
 #[derive(::accord_runtime::serde::Deserialize)]
@@ -677,6 +677,7 @@ pub enum CustomerOrDeletedCustomer {
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
 ///
 /// Spec: inline schema at `models.CustomerList.properties.object`.
+#[cfg(any(feature = "group-customers", feature = "group-payment-intents"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerListObject {
     /// `list`
@@ -685,6 +686,7 @@ pub enum CustomerListObject {
     Unknown(::std::string::String),
 }
 
+#[cfg(any(feature = "group-customers", feature = "group-payment-intents"))]
 impl CustomerListObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -695,12 +697,14 @@ impl CustomerListObject {
     }
 }
 
+#[cfg(any(feature = "group-customers", feature = "group-payment-intents"))]
 impl ::std::fmt::Display for CustomerListObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "group-customers", feature = "group-payment-intents"))]
 #[cfg(feature = "serde-all")]
 impl ::accord_runtime::serde::Serialize for CustomerListObject {
     fn serialize<S: ::accord_runtime::serde::Serializer>(
@@ -711,6 +715,7 @@ impl ::accord_runtime::serde::Serialize for CustomerListObject {
     }
 }
 
+#[cfg(any(feature = "group-customers", feature = "group-payment-intents"))]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerListObject {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -725,8 +730,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerListObject {
     }
 }
 
-#[cfg(feature = "group-customers")]
 /// Spec: `models.CustomerList`.
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
 #[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
@@ -995,8 +1000,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Address {
     }
 }
 
-#[cfg(feature = "group-customers")]
 /// Spec: `models.AddressParams`.
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -1116,10 +1121,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AddressParams {
     }
 }
 
-#[cfg(feature = "group-customers")]
 /// The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
 ///
 /// Spec: inline schema at `models.CreateCustomerParams.properties.tax_exempt`.
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateCustomerParamsTaxExempt {
     /// ``
@@ -1184,8 +1189,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParamsTaxE
     }
 }
 
-#[cfg(feature = "group-customers")]
 /// Spec: `models.CreateCustomerParams`.
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -1471,13 +1476,13 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParams {
     }
 }
 
-#[cfg(feature = "group-customers")]
 /// The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
 ///
 /// Spec: inline schema at `models.UpdateCustomerParams.properties.tax_exempt`.
-pub type UpdateCustomerParamsTaxExempt = crate::models::CreateCustomerParamsTaxExempt;
 #[cfg(feature = "group-customers")]
+pub type UpdateCustomerParamsTaxExempt = crate::models::CreateCustomerParamsTaxExempt;
 /// Spec: `models.UpdateCustomerParams`.
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -3012,13 +3017,13 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethods 
     }
 }
 
-#[cfg(feature = "group-payment-intents")]
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
 ///
 /// Spec: inline schema at `models.PaymentIntentList.properties.object`.
-pub type PaymentIntentListObject = crate::models::CustomerListObject;
 #[cfg(feature = "group-payment-intents")]
+pub type PaymentIntentListObject = crate::models::CustomerListObject;
 /// Spec: `models.PaymentIntentList`.
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
 #[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
@@ -3115,13 +3120,13 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentList {
     }
 }
 
-#[cfg(feature = "group-payment-intents")]
 /// Spec: inline schema at `models.AutomaticPaymentMethodsParams.properties.allow_redirects`.
-pub type AutomaticPaymentMethodsParamsAllowRedirects = crate::models::AutomaticPaymentMethodsAllowRedirects;
 #[cfg(feature = "group-payment-intents")]
+pub type AutomaticPaymentMethodsParamsAllowRedirects = crate::models::AutomaticPaymentMethodsAllowRedirects;
 /// When enabled, this PaymentIntent will accept payment methods that you have enabled in the Dashboard and are compatible with this PaymentIntent's other parameters.
 ///
 /// Spec: `models.AutomaticPaymentMethodsParams`.
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -3190,10 +3195,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethodsP
     }
 }
 
-#[cfg(feature = "group-payment-intents")]
 /// Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
 ///
 /// Spec: `models.RadarOptionsParams`.
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -3248,10 +3253,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for RadarOptionsParams {
     }
 }
 
-#[cfg(feature = "group-payment-intents")]
 /// The parameters used to automatically create a Transfer when the payment succeeds.
 ///
 /// Spec: `models.TransferDataParams`.
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -3321,15 +3326,16 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for TransferDataParams {
     }
 }
 
-#[cfg(feature = "group-payment-intents")]
 /// Controls when the funds will be captured from the customer's account.
 ///
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.capture_method`.
-pub type CreatePaymentIntentParamsCaptureMethod = crate::models::PaymentIntentCaptureMethod;
 #[cfg(feature = "group-payment-intents")]
+pub type CreatePaymentIntentParamsCaptureMethod = crate::models::PaymentIntentCaptureMethod;
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.confirmation_method`.
+#[cfg(feature = "group-payment-intents")]
 pub type CreatePaymentIntentParamsConfirmationMethod = crate::models::PaymentIntentConfirmationMethod;
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.off_session.one_of[1]`.
+#[cfg(any(feature = "group-payment-intents", feature = "standalone-models"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreatePaymentIntentParamsOffSessionVariant2 {
     /// `one_off`
@@ -3340,6 +3346,7 @@ pub enum CreatePaymentIntentParamsOffSessionVariant2 {
     Unknown(::std::string::String),
 }
 
+#[cfg(any(feature = "group-payment-intents", feature = "standalone-models"))]
 impl CreatePaymentIntentParamsOffSessionVariant2 {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3351,12 +3358,14 @@ impl CreatePaymentIntentParamsOffSessionVariant2 {
     }
 }
 
+#[cfg(any(feature = "group-payment-intents", feature = "standalone-models"))]
 impl ::std::fmt::Display for CreatePaymentIntentParamsOffSessionVariant2 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "group-payment-intents", feature = "standalone-models"))]
 impl ::accord_runtime::serde::Serialize for CreatePaymentIntentParamsOffSessionVariant2 {
     fn serialize<S: ::accord_runtime::serde::Serializer>(
         &self,
@@ -3366,6 +3375,7 @@ impl ::accord_runtime::serde::Serialize for CreatePaymentIntentParamsOffSessionV
     }
 }
 
+#[cfg(any(feature = "group-payment-intents", feature = "standalone-models"))]
 impl<'de> ::accord_runtime::serde::Deserialize<'de>
 for CreatePaymentIntentParamsOffSessionVariant2 {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -3384,10 +3394,10 @@ for CreatePaymentIntentParamsOffSessionVariant2 {
     }
 }
 
-#[cfg(feature = "group-payment-intents")]
 /// Set to `true` to indicate that the customer is not in your checkout flow during this payment attempt, and therefore is unable to authenticate.
 ///
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.off_session`.
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Deserialize))]
@@ -3400,13 +3410,13 @@ pub enum CreatePaymentIntentParamsOffSession {
     Variant2(crate::models::CreatePaymentIntentParamsOffSessionVariant2),
 }
 
-#[cfg(feature = "group-payment-intents")]
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.setup_future_usage`.
-pub type CreatePaymentIntentParamsSetupFutureUsage = crate::models::PaymentIntentSetupFutureUsage;
 #[cfg(feature = "group-payment-intents")]
+pub type CreatePaymentIntentParamsSetupFutureUsage = crate::models::PaymentIntentSetupFutureUsage;
 /// Spec: `models.CreatePaymentIntentParams`.
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -3851,22 +3861,23 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreatePaymentIntentParam
     }
 }
 
-#[cfg(feature = "group-payment-intents")]
 /// Controls when the funds will be captured from the customer's account.
 ///
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.capture_method`.
+#[cfg(feature = "group-payment-intents")]
 pub type ConfirmPaymentIntentParamsCaptureMethod = crate::models::PaymentIntentCaptureMethod;
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.off_session.one_of[1]`.
+#[cfg(feature = "standalone-models")]
 pub type ConfirmPaymentIntentParamsOffSessionVariant2 = crate::models::CreatePaymentIntentParamsOffSessionVariant2;
-#[cfg(feature = "group-payment-intents")]
 /// Set to `true` to indicate that the customer is not in your checkout flow during this payment attempt, and therefore is unable to authenticate.
 ///
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.off_session`.
-pub type ConfirmPaymentIntentParamsOffSession = crate::models::CreatePaymentIntentParamsOffSession;
 #[cfg(feature = "group-payment-intents")]
+pub type ConfirmPaymentIntentParamsOffSession = crate::models::CreatePaymentIntentParamsOffSession;
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.setup_future_usage`.
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConfirmPaymentIntentParamsSetupFutureUsage {
     /// ``
@@ -3928,8 +3939,8 @@ for ConfirmPaymentIntentParamsSetupFutureUsage {
     }
 }
 
-#[cfg(feature = "group-payment-intents")]
 /// Spec: `models.ConfirmPaymentIntentParams`.
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]

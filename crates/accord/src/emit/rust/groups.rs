@@ -7,9 +7,10 @@
 //!   feature ([`Gates::operation`]);
 //! - a model: behind `any(…)` of the features of the groups whose operations reach it, or
 //!   always compiled when anything else reaches it (an ungrouped operation, the health check's
-//!   operation, errors, webhooks, server variables, scenarios), when nothing reaches it (a
-//!   declared model kept for users) or when every group reaches it; what an always-compiled
-//!   model holds is always compiled too ([`Gates::model`]);
+//!   operation, errors, webhooks, server variables, scenarios) or when every feature reaches
+//!   it; what an always-compiled model holds is always compiled too ([`Gates::model`]);
+//! - a model nothing reaches (declared for users): behind the feature `standalone-models`,
+//!   on by default, which also counts among the features of what it holds;
 //! - a model's `multipart` parts: behind the features of the operations that send it.
 //!
 //! Reachability is [`super::reach`]'s, shared with serde by direction. A crate without groups,
@@ -32,7 +33,14 @@ pub(super) struct Gates {
     /// Per gated model, the features of the groups that reach it; absent for models always
     /// compiled.
     models: BTreeMap<String, BTreeSet<String>>,
+    /// Whether some models are behind [`STANDALONE_MODELS`].
+    standalone: bool,
 }
+
+/// The cargo feature of the models nothing in a grouped crate reaches (no endpoint, error,
+/// webhook or server variable): declared for users, such as the event objects of webhooks a
+/// spec does not declare, they are on by default with the groups.
+pub const STANDALONE_MODELS: &str = "standalone-models";
 
 impl Gates {
     /// No gates: a crate without groups, or a build script's module.
@@ -60,25 +68,35 @@ impl Gates {
         if operations.is_empty() {
             return Gates::none();
         }
-        let by_group: BTreeMap<&str, BTreeSet<String>> =
-            group_roots.into_iter().map(|(group, roots)| (group, reach.closure(roots))).collect();
-        // What nothing reaches is kept for users, always, with everything it holds.
+        let mut by_group: BTreeMap<&str, BTreeSet<String>> =
+            group_roots.into_iter().map(|(group, roots)| (features[group], reach.closure(roots))).collect();
+        let always = reach.closure(always_roots);
+        // What nothing reaches (models declared for users, such as event objects of webhooks
+        // the spec does not declare) is behind a feature of its own, with what it holds.
         let unreached: Vec<&String> = ir
             .types
             .iter()
             .map(|def| &def.name)
-            .filter(|name| !by_group.values().any(|reached| reached.contains(*name)))
+            .filter(|name| !always.contains(*name) && !by_group.values().any(|reached| reached.contains(*name)))
             .collect();
-        let always = reach.closure(always_roots.into_iter().chain(unreached));
+        let standalone = !unreached.is_empty();
+        if standalone {
+            by_group.insert(STANDALONE_MODELS, reach.closure(unreached));
+        }
         let mut models: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        for (group, reached) in &by_group {
+        for (feature, reached) in &by_group {
             for name in reached.difference(&always) {
-                models.entry(name.clone()).or_default().insert(features[group].to_string());
+                models.entry(name.clone()).or_default().insert((*feature).to_string());
             }
         }
-        // A model every group reaches is needed whenever any group is on.
-        models.retain(|_, needed| needed.len() < features.len());
-        Gates { operations, models }
+        // A model every feature reaches is needed whenever any is on.
+        models.retain(|_, needed| needed.len() < by_group.len());
+        Gates { operations, models, standalone }
+    }
+
+    /// Whether the crate declares the [`STANDALONE_MODELS`] feature.
+    pub(super) fn standalone_models(&self) -> bool {
+        self.standalone
     }
 
     /// `#[cfg(feature = "group-…")]` for the client method and request builder of `op`, or
@@ -127,7 +145,9 @@ pub(super) fn gate_items(tokens: TokenStream, cfg: Option<TokenStream>) -> Token
     let Ok(attribute) = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg) else { return tokens };
     for item in &mut file.items {
         if let Some(attrs) = item_attrs(item) {
-            attrs.splice(0..0, attribute.iter().cloned());
+            // After the item's documentation, before its other attributes.
+            let at = attrs.iter().take_while(|attr| attr.path().is_ident("doc")).count();
+            attrs.splice(at..at, attribute.iter().cloned());
         }
     }
     let items = file.items;
@@ -219,11 +239,15 @@ endpoints:
             Some(r#"#[cfg(any(feature="group-charges",feature="group-customers"))]"#)
         );
         assert_eq!(text(gates.model("Address")), text(gates.model("Customer")));
-        // An ungrouped endpoint's model, and a declared model nothing reaches with what it
-        // holds, are always compiled.
+        // An ungrouped endpoint's model is always compiled; a declared model nothing reaches
+        // is behind `standalone-models`, which what it holds counts among its features.
         assert!(gates.model("Ping").is_none());
-        assert!(gates.model("Kept").is_none());
-        assert!(gates.model("Money").is_none(), "held by an always-compiled model");
+        assert_eq!(text(gates.model("Kept")).as_deref(), Some(r#"#[cfg(feature="standalone-models")]"#));
+        assert_eq!(
+            text(gates.model("Money")).as_deref(),
+            Some(r#"#[cfg(any(feature="group-refunds",feature="standalone-models"))]"#)
+        );
+        assert!(gates.standalone_models());
         let op = |name: &str| ir.operations.iter().find(|op| op.name == name).expect("an operation");
         assert_eq!(text(gates.operation(op("get_refund"))).as_deref(), Some(r#"#[cfg(feature="group-refunds")]"#));
         assert!(gates.operation(op("ping")).is_none());

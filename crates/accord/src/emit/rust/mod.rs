@@ -84,6 +84,9 @@ fn credential_env_vars(ir: &Ir) -> Vec<String> {
 /// Errors: a template failed to render.
 pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec<GeneratedFile>, String> {
     let root = PathBuf::from(&ir.name);
+    // What reaches what, once: serde by direction and the group features read it.
+    let reach = reach::Reach::of(ir);
+    let gates = groups::Gates::of(ir, &reach);
     let context = minijinja::context! {
         ir => minijinja::Value::from(minijinja::value::Serde(ir)),
         notice => generated_notice(&ir.source_path),
@@ -105,10 +108,9 @@ pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec
         credential_env_vars => credential_env_vars(ir),
         // The runtime features the spec needs, by name, with the reason for each.
         runtime_features => features::runtime_features(ir),
+        // The feature of the models nothing reaches, in a crate with group features.
+        standalone_models => gates.standalone_models().then_some(groups::STANDALONE_MODELS),
     };
-    // What reaches what, once: serde by direction and the group features read it.
-    let reach = reach::Reach::of(ir);
-    let gates = groups::Gates::of(ir, &reach);
     let mut files = vec![
         GeneratedFile {
             path: root.join("Cargo.toml"),

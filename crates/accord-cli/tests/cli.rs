@@ -652,3 +652,61 @@ fn a_spec_compiled_outside_the_repository_builds_with_the_runtime_by_path_and_wr
         String::from_utf8_lossy(&build.stderr)
     );
 }
+
+/// Issue 21: `generate` removes what it wrote before and no longer produces (a spec taken
+/// away), names each file, keeps files the user put in the output folder, reports the stale
+/// files under `--check`, and removes nothing when the run fails.
+#[test]
+fn generate_removes_files_it_no_longer_produces_and_keeps_the_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    std::fs::create_dir_all(&specs).unwrap();
+    for spec in ["orders.yaml", "svix.yaml"] {
+        std::fs::copy(root().join("specs").join(spec), specs.join(spec)).unwrap();
+    }
+    let out = dir.path().join("out");
+    let run = |extra: &[&str]| {
+        accord()
+            .arg("generate")
+            .arg("specs")
+            .arg("--out")
+            .arg(&out)
+            .args(extra)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let first = run(&[]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(out.join("svix/src/client.rs").is_file());
+    std::fs::write(out.join("svix/NOTES.md"), "my notes\n").unwrap();
+    std::fs::write(out.join("docs/src/mine.md"), "mine\n").unwrap();
+
+    // The svix spec goes and another spec is broken: the run fails and removes nothing.
+    std::fs::remove_file(specs.join("svix.yaml")).unwrap();
+    std::fs::write(specs.join("broken.yaml"), "accord: 1\nname: broken\nendpoints: 3\n").unwrap();
+    let failed = run(&[]);
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(out.join("svix/src/client.rs").is_file(), "a failed run removes nothing");
+
+    std::fs::remove_file(specs.join("broken.yaml")).unwrap();
+    let check = run(&["--check"]);
+    assert!(!check.status.success());
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(stderr.contains("svix/src/client.rs (no longer generated: a run removes it)"), "{stderr}");
+    assert!(out.join("svix/src/client.rs").is_file(), "--check removes nothing");
+
+    let second = run(&[]);
+    assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    for gone in ["svix/src/client.rs", "svix/Cargo.toml", "docs/src/svix/models.md"] {
+        let line = format!("removed `{}`: generated before, no longer produced", out.join(gone).display());
+        assert!(stdout.contains(&line), "{line}\n{stdout}");
+        assert!(!out.join(gone).exists(), "{gone}");
+    }
+    assert!(!out.join("svix/src").exists() && !out.join("docs/src/svix").exists(), "emptied folders go too");
+    assert_eq!(std::fs::read_to_string(out.join("svix/NOTES.md")).unwrap(), "my notes\n");
+    assert_eq!(std::fs::read_to_string(out.join("docs/src/mine.md")).unwrap(), "mine\n");
+    assert!(out.join("orders/src/client.rs").is_file());
+    assert!(run(&["--check"]).status.success());
+}

@@ -11,6 +11,7 @@
 //! ([`crate::emit::contract::build`]), so `check` and the mock agree on what fits.
 
 mod examples;
+mod files;
 
 use serde_json::Value;
 
@@ -65,6 +66,7 @@ pub fn check(ir: &Ir, positions: &Positions) -> Vec<Diagnostic> {
     };
 
     found.extend(examples::check(ir, positions, &contract));
+    found.extend(files::check(ir, positions));
 
     if let (Some(webhooks), Some(events)) = (&ir.webhooks, contract.webhooks.as_ref()) {
         for (event, contract_event) in webhooks.events.iter().zip(&events.events) {

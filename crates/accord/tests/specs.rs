@@ -13,6 +13,8 @@ use accord::project::{Failure, compile_spec, compile_specs, generate_all, read_s
 mod export;
 #[path = "specs/hostile.rs"]
 mod hostile;
+#[path = "specs/placeholders.rs"]
+mod placeholders;
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")

@@ -17,7 +17,11 @@ use crate::spec::Positions;
 pub(super) fn check(ir: &Ir, positions: &Positions) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let mut report = |code: &'static Code, pointer: String, what: String, at: String| {
-        let message = format!("the example of {what} holds a file at `{at}` that is not base64");
+        let message = if at.is_empty() {
+            format!("the example of {what} is a file that is not base64")
+        } else {
+            format!("the example of {what} holds a file at `{at}` that is not base64")
+        };
         let help = "in JSON a file (`format: binary`) is its bytes in standard base64 (RFC 4648 §4), \
             as the generated model reads it: write `aGVsbG8=` for the text `hello`"
             .to_string();
@@ -119,5 +123,40 @@ fn first_bad_file(ir: &Ir, ty: &TypeExpr, value: &Value, at: String, depth: usiz
             TypeKind::Union { .. } | TypeKind::Enum { .. } => None,
         },
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::project::compile_spec;
+
+    fn orders_with(from: &str, to: &str) -> String {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let source = std::fs::read_to_string(root.join("specs/orders.yaml")).expect("orders spec");
+        assert!(source.contains(from), "{from}");
+        source.replacen(from, to, 1)
+    }
+
+    const FILE: &str =
+        r#"file: { type: string, format: binary, description: "The document (PDF or image, at most 10 MB)" }"#;
+
+    #[test]
+    fn a_file_example_in_json_that_is_not_base64_fails_check_with_its_location() {
+        let source = orders_with(FILE, r#"file: { type: string, format: binary, example: "%PDF-1.7 invoice 42" }"#);
+        let failure = compile_spec(Path::new("orders.yaml"), &source).expect_err("a file example must be base64");
+        let rendered = failure.render();
+        assert!(rendered.contains("spec::model_example_mismatch"), "{rendered}");
+        assert!(
+            rendered.contains("the example of property `file` of `AttachDocument` is a file that is not base64"),
+            "{rendered}"
+        );
+        assert!(rendered.contains("orders.yaml:128:"), "located at the example: {rendered}");
+
+        // The same bytes in base64 pass; and a scenario's multipart file stays text.
+        let source =
+            orders_with(FILE, r#"file: { type: string, format: binary, example: "JVBERi0xLjcgaW52b2ljZSA0Mg==" }"#);
+        assert!(compile_spec(Path::new("orders.yaml"), &source).is_ok());
     }
 }

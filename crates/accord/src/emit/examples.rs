@@ -113,31 +113,33 @@ impl Emitter for ExampleTests {
     }
 }
 
-/// The JSON of the snippet's request body, pretty-printed and indented to sit under the
-/// `r#"` prettyplease puts 8 spaces in (JSON ignores the whitespace). A multipart body's
-/// files are a scenario's text (the bytes sent, as the mock and the contract tests read
-/// them); in JSON the model's [`accord_runtime::File`] is standard base64, so they are
-/// encoded here: the snippet sends the scenario's bytes, and its JSON decodes.
-fn body_json(ir: &Ir, op: &Operation, value: &Value) -> String {
-    let mut value = value.clone();
-    if let Some(body) = op.body.as_ref().filter(|b| b.content_type == ContentType::Multipart)
-        && let Value::Object(object) = &mut value
-    {
-        use base64::Engine as _;
-        let encode = |v: &mut Value| {
-            if let Value::String(text) = v {
-                *text = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
-            }
-        };
-        for name in multipart_file_fields(ir, &body.ty) {
-            match object.get_mut(&name) {
-                Some(Value::Array(items)) => items.iter_mut().for_each(encode),
-                Some(file) => encode(file),
-                None => {}
-            }
+/// A scenario's multipart body as JSON of its model: a scenario writes a file as its text
+/// (the bytes sent, as the mock and the contract tests read them), but in JSON the model's
+/// `accord_runtime::File` is standard base64 (RFC 4648 §4). Encoded here, the book's
+/// snippet decodes and sends the scenario's bytes.
+fn files_as_base64(ir: &Ir, op: &Operation, mut value: Value) -> Value {
+    use base64::Engine as _;
+    let Some(body) = op.body.as_ref().filter(|b| b.content_type == ContentType::Multipart) else { return value };
+    let Value::Object(object) = &mut value else { return value };
+    let encode = |v: &mut Value| {
+        if let Value::String(text) = v {
+            *text = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+        }
+    };
+    for name in multipart_file_fields(ir, &body.ty) {
+        match object.get_mut(&name) {
+            Some(Value::Array(items)) => items.iter_mut().for_each(encode),
+            Some(file) => encode(file),
+            None => {}
         }
     }
-    serde_json::to_string_pretty(&value).unwrap_or_else(|_| "null".into()).replace('\n', "\n        ")
+    value
+}
+
+/// The JSON of the snippet's request body, pretty-printed and indented to sit under the
+/// `r#"` prettyplease puts 8 spaces in (JSON ignores the whitespace).
+fn body_json(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into()).replace('\n', "\n        ")
 }
 
 /// A test that the snippet's JSON request body decodes into the body's model: run by the
@@ -153,7 +155,7 @@ fn body_decodes_test(ir: &Ir, op: &Operation, values: &RequestValues) -> TokenSt
     };
     let krate_ident = ident(&ir.lib_name);
     let rust_type = type_tokens_in(&body.ty, &quote!(#krate_ident));
-    let json = raw_string(&body_json(ir, op, values.body.as_ref().unwrap_or(&Value::Null)));
+    let json = raw_string(&body_json(values.body.as_ref().unwrap_or(&Value::Null)));
     quote! {
         #[test]
         fn the_example_body_decodes_into_its_model() {
@@ -217,7 +219,7 @@ fn request_values(ir: &Ir, op: &Operation) -> RequestValues {
         })
         .collect();
     let body = op.body.as_ref().and_then(|body| match step.and_then(|s| s.body.clone()) {
-        Some(value) => Some(value),
+        Some(value) => Some(files_as_base64(ir, op, value)),
         None => example_of(ir, &body.ty),
     });
     RequestValues { path, query, headers, body }
@@ -379,7 +381,7 @@ fn rust_snippet(ir: &Ir, op: &Operation, values: &RequestValues) -> TokenStream 
         let argument = match body.content_type {
             ContentType::Json | ContentType::Form | ContentType::Multipart => {
                 let rust_type = type_tokens_in(&body.ty, &krate);
-                let json = raw_string(&body_json(ir, op, &value));
+                let json = raw_string(&body_json(&value));
                 lets.push(quote!(let body: #rust_type = serde_json::from_str(#json)?;));
                 quote!(&body)
             }

@@ -99,6 +99,7 @@ fn generate_writes_then_reports_unchanged_and_check_finds_stale_files() {
         "docs/book.toml",
         "docs/mermaid-init.js",
         "docs/tables.css",
+        "docs/tables.js",
         "docs/src/SUMMARY.md",
         "docs/src/index.md",
         "docs/src/orders/index.md",
@@ -110,9 +111,9 @@ fn generate_writes_then_reports_unchanged_and_check_finds_stale_files() {
     ] {
         assert!(out.join(book_file).is_file(), "{book_file}");
     }
-    // The book's five shared files, its 57 chapters (the integrations' pages, one folder
+    // The book's six shared files, its 57 chapters (the integrations' pages, one folder
     // each), the schema, and `.accord-manifest`.
-    assert!(stdout.contains("shared files: 64 file(s) written, 0 unchanged"), "{stdout}");
+    assert!(stdout.contains("shared files: 65 file(s) written, 0 unchanged"), "{stdout}");
 
     let second = run(&[]);
     assert!(String::from_utf8_lossy(&second.stdout).contains("0 file(s) written, 10 unchanged"));
@@ -141,7 +142,7 @@ fn docs_writes_only_the_book_and_takes_template_overrides() {
     let stdout = String::from_utf8_lossy(&first.stdout);
     // The integration's chapters live in its folder of the book, counted with the shared files.
     assert!(stdout.contains("specs/orders.yaml: 0 file(s) written, 0 unchanged"), "{stdout}");
-    // The book's five shared files, its 57 chapters and `.accord-manifest`.
+    // The book's six shared files, its 57 chapters and `.accord-manifest`.
     assert!(stdout.contains("shared files: 63 file(s) written, 0 unchanged"), "{stdout}");
     let mut written: Vec<String> = Vec::new();
     let mut folders = vec![out.clone()];
@@ -221,6 +222,7 @@ fn docs_writes_only_the_book_and_takes_template_overrides() {
         "src/twilio/models.md",
         "src/twilio/scenarios.md",
         "tables.css",
+        "tables.js",
     ];
     assert_eq!(written, expected, "the book and nothing else");
     // The same book as `generate` checks in (whose manifest lists the whole output folder).

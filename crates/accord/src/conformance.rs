@@ -12,6 +12,8 @@
 
 mod examples;
 mod files;
+mod responses;
+use responses::scenario_response;
 
 use serde_json::Value;
 
@@ -96,6 +98,9 @@ pub fn check(ir: &Ir, positions: &Positions) -> Vec<Diagnostic> {
         let at = join_pointer("/scenarios", &scenario.name);
         for (index, step) in scenario.steps.iter().enumerate() {
             let expects_success = step.error.is_none() && (200..300).contains(&step.status);
+            if expects_success {
+                scenario_response(&contract, positions, scenario, index, step, &problems, &mut found);
+            }
             let (Some(body), true) = (&step.body, expects_success) else { continue };
             let Some(schema) = contract.operations.get(step.operation).and_then(|op| op.body.as_ref()) else {
                 continue;

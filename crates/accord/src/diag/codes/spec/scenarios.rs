@@ -413,7 +413,9 @@ scenarios:
             which validates the body against the endpoint's request model and answers a validation \
             error to one that does not fit; the generated test then failed with a status it did not \
             expect. The body is checked against the same JSON Schema here. Fix the body, or make the \
-            scenario expect the validation error. The body such a scenario answers with (its             `response.body` merged over the response model's example) is checked against the             response model's schema too: the contract test decodes it.",
+            scenario expect the validation error. The body such a scenario answers with (its \
+            `response.body` merged over the response model's example) is checked against the \
+            response model's schema too: the contract test decodes it.",
         example: Example::fixed(
             r#"
 models:

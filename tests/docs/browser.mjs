@@ -7,9 +7,10 @@
 // Redoc (the npm package's standalone bundle, served locally) opens each exported document;
 // fails on a console error or a failed request, or an operation of the document (every
 // `operationId` under `paths`) that Redoc does not render. Every page of the book is opened
-// at 1280 px and fails on a console error, a request that needed the network, a mermaid block
-// that did not become an SVG, or a table wider than the content column. At 390 px (a phone)
-// the tables wider than the screen, which scroll inside themselves, are counted, not failed.
+// at 1280 px and at 390 px (a phone) and fails on a console error, a request that needed the
+// network, a mermaid block that did not become an SVG, a table wider than the content column
+// at either width (at 390 px also one that scrolls inside itself: a reader sees part of it),
+// a page wider than the phone, or a sidebar entry whose name is cut.
 // Screenshots of every page (1280 px and 390 px, a page's first diagram) go to the `--shots`
 // folder; the measures to `summary.json` there.
 import { chromium } from "playwright-core";
@@ -156,6 +157,10 @@ for (const file of pages) {
       mermaid_blocks: mermaid.length,
       mermaid_without_svg: mermaid.filter((block) => !block.querySelector("svg")).length,
       page_height_px: document.documentElement.scrollHeight,
+      // Sidebar entries whose text is cut (wider than the entry, or than the sidebar).
+      sidebar_cut: [...document.querySelectorAll("#sidebar a, .sidebar a")]
+        .filter((a) => a.offsetParent !== null && a.scrollWidth > a.clientWidth + 1)
+        .map((a) => a.textContent.trim()),
     };
   });
   await page.screenshot({ path: path.join(args.shots, `book-${name}-1280.png`) });
@@ -172,17 +177,36 @@ for (const file of pages) {
   // A phone loads the page at its own width (mdBook then starts with the sidebar closed).
   const phone = await open(`${base}/book/${file}`, 390, 844);
   await phone.page.waitForTimeout(300);
-  measured.wide_tables_390 = await phone.page.evaluate(() => {
+  // A table wider than the column at 390 px (one that scrolls inside itself counts: a
+  // reader sees only part of it), and a page wider than the screen.
+  Object.assign(measured, await phone.page.evaluate(() => {
     const column = document.querySelector("main");
     const width = column ? column.getBoundingClientRect().width : window.innerWidth;
-    return [...document.querySelectorAll("main table")].filter((t) => t.scrollWidth > width + 1).length;
-  });
+    const tables = [...document.querySelectorAll("main table")];
+    return {
+      column_px_390: Math.round(width),
+      wide_tables_390: tables.filter((t) => t.scrollWidth > width + 1 || t.getBoundingClientRect().width > width + 1).length,
+      page_wider_than_390: document.documentElement.scrollWidth > window.innerWidth + 1,
+    };
+  }));
+  const wideOnPhone = await phone.page.$$("main table");
+  for (const table of wideOnPhone) {
+    if (await table.evaluate((t) => t.scrollWidth > (document.querySelector("main")?.getBoundingClientRect().width ?? 0) + 1)) {
+      await table.scrollIntoViewIfNeeded();
+      await phone.page.screenshot({ path: path.join(args.shots, `book-${name}-390-wide-table.png`) });
+      break;
+    }
+  }
   await phone.page.screenshot({ path: path.join(args.shots, `book-${name}-390.png`) });
   await phone.context.close();
-  summary.book[name] = { ...measured, console: problems.console, offline: problems.offline, failed: problems.failed };
-  const count = measured.wide_tables + measured.mermaid_without_svg + problems.console.length + problems.offline.length + problems.failed.length;
+  const consoleErrors = [...problems.console, ...phone.problems.console];
+  const offline = [...problems.offline, ...phone.problems.offline];
+  const failed = [...problems.failed, ...phone.problems.failed];
+  summary.book[name] = { ...measured, console: consoleErrors, offline, failed };
+  const count = measured.wide_tables + measured.wide_tables_390 + (measured.page_wider_than_390 ? 1 : 0)
+    + measured.sidebar_cut.length + measured.mermaid_without_svg + consoleErrors.length + offline.length + failed.length;
   bookProblems += count;
-  console.log(`browser: book ${file}: ${measured.tables} tables (${measured.wide_tables} wider than the ${measured.column_px} px column at 1280 px, ${measured.wide_tables_390} at 390 px), ${measured.mermaid_blocks} mermaid blocks (${measured.mermaid_without_svg} not SVG), ${problems.console.length} console errors, ${problems.offline.length} requests needing the network, ${measured.page_height_px} px tall`);
+  console.log(`browser: book ${file}: ${measured.tables} tables (${measured.wide_tables} wider than the ${measured.column_px} px column at 1280 px, ${measured.wide_tables_390} wider than the ${measured.column_px_390} px column at 390 px${measured.page_wider_than_390 ? ", page wider than the phone" : ""}), ${measured.sidebar_cut.length} cut sidebar entries, ${measured.mermaid_blocks} mermaid blocks (${measured.mermaid_without_svg} not SVG), ${consoleErrors.length} console errors, ${offline.length} requests needing the network, ${measured.page_height_px} px tall`);
   await context.close();
 }
 if (bookProblems) fail(`book: ${bookProblems} problem(s), see ${args.shots}/summary.json`);

@@ -89,21 +89,23 @@ if [ ! -e "${specs[0]}" ]; then
     echo "import: nothing was imported" >&2
     exit 1
 fi
-# Each spec checked and generated on its own, so that one that fails leaves the others' crates.
+# Each spec checked and generated on its own, so that one that fails leaves the others' crates;
+# each into its own folder, since a run removes what an earlier run into the same folder wrote
+# and it no longer produces (the other specs' crates).
 for spec in "${specs[@]}"; do
     name=$(basename "${spec%.yaml}")
     if ! "$accord" check "$spec" > /dev/null 2> "$work/$name.check"; then
         echo "import: check of $name.yaml FAILED:" >&2
         grep -m 3 -E '(^|: )error' "$work/$name.check" >&2 || tail -n 3 "$work/$name.check" >&2
         failed+=("check $name")
-    elif ! "$accord" generate "$spec" --out "$work/generated" --runtime-path "$root/crates/accord-runtime" > /dev/null 2> "$work/$name.generate"; then
+    elif ! "$accord" generate "$spec" --out "$work/generated/$name" --runtime-path "$root/crates/accord-runtime" > /dev/null 2> "$work/$name.generate"; then
         echo "import: generate of $name.yaml FAILED:" >&2
         grep -m 3 -E '(^|: )error' "$work/$name.generate" >&2 || tail -n 3 "$work/$name.generate" >&2
         failed+=("generate $name")
     fi
 done
 
-crates=("$work"/generated/*/Cargo.toml)
+crates=("$work"/generated/*/*/Cargo.toml)
 if [ -e "${crates[0]}" ]; then
     # One workspace of every generated crate, this repository's lock file and dev profile.
     {
@@ -111,7 +113,7 @@ if [ -e "${crates[0]}" ]; then
         echo 'resolver = "3"'
         echo 'members = ['
         for crate in "${crates[@]}"; do
-            echo "    \"generated/$(basename "$(dirname "$crate")")\","
+            echo "    \"$(dirname "${crate#"$work"/}")\","
         done
         echo ']'
         sed -n '/^\[profile/,$p' Cargo.toml

@@ -71,14 +71,17 @@ impl RuntimeArgs {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Validate specs and write client crates and docs into the output folder.
+    /// Validate specs and write client crates and docs into the output folder. Files the
+    /// previous run wrote (listed in `.accord-manifest`) that this run no longer produces are
+    /// removed, each named; a file not in the manifest, or edited since, is never removed.
     Generate {
         /// A spec file or a folder of `*.yaml` specs.
         specs: PathBuf,
         /// Output folder (default: `generated` beside the specs folder).
         #[arg(long, short)]
         out: Option<PathBuf>,
-        /// Compare with the output folder instead of writing; fail when it is stale.
+        /// Compare with the output folder instead of writing; fail when it is stale (a file
+        /// differs or is missing, or one generated before is no longer produced).
         #[arg(long)]
         check: bool,
         /// Replace files at generated paths that accord did not write (no `@generated` header,
@@ -100,7 +103,8 @@ enum Command {
         /// Output folder, the book's root (default: `generated/docs` beside the specs folder).
         #[arg(long, short)]
         out: Option<PathBuf>,
-        /// Compare with the output folder instead of writing; fail when it is stale.
+        /// Compare with the output folder instead of writing; fail when it is stale (a file
+        /// differs or is missing, or one generated before is no longer produced).
         #[arg(long)]
         check: bool,
         /// Replace files at generated paths that accord did not write (no `@generated` header,
@@ -491,6 +495,17 @@ fn generate(specs: &Path, out: &Path, write: WriteOptions, output: Output, optio
     for path in &report.forced {
         eprintln!("warning: replaced `{}`, which accord had not written (--force)", out.join(path).display());
     }
+    if !check_only {
+        for path in &report.removed {
+            println!("removed `{}`: generated before, no longer produced", out.join(path).display());
+        }
+    }
+    for path in &report.kept_stale {
+        eprintln!(
+            "warning: kept `{}`: generated before and no longer produced, but edited since; remove it yourself if it is not needed",
+            out.join(path).display()
+        );
+    }
     let book = if output == Output::DocsOnly { PathBuf::new() } else { PathBuf::from("docs") };
     let page = |name: &str| book.join("src").join(format!("{name}.md"));
     let belongs = |path: &Path, name: &str| {
@@ -507,11 +522,14 @@ fn generate(specs: &Path, out: &Path, write: WriteOptions, output: Output, optio
     let changed = report.changed.iter().filter(shared).count();
     let unchanged = report.unchanged.iter().filter(shared).count();
     println!("shared files: {changed} file(s) {verb}, {unchanged} unchanged");
-    if check_only && !report.changed.is_empty() {
+    if check_only && !(report.changed.is_empty() && report.removed.is_empty()) {
         let command = if output == Output::DocsOnly { "docs" } else { "generate" };
         eprintln!("error: `{}` is stale; run `cargo run -- {command} {}`:", out.display(), specs.display());
         for path in &report.changed {
             eprintln!("  {}", out.join(path).display());
+        }
+        for path in &report.removed {
+            eprintln!("  {} (no longer generated: a run removes it)", out.join(path).display());
         }
         return ExitCode::FAILURE;
     }

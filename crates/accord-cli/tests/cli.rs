@@ -99,6 +99,7 @@ fn generate_writes_then_reports_unchanged_and_check_finds_stale_files() {
         "docs/book.toml",
         "docs/mermaid-init.js",
         "docs/tables.css",
+        "docs/tables.js",
         "docs/src/SUMMARY.md",
         "docs/src/index.md",
         "docs/src/orders/index.md",
@@ -110,9 +111,9 @@ fn generate_writes_then_reports_unchanged_and_check_finds_stale_files() {
     ] {
         assert!(out.join(book_file).is_file(), "{book_file}");
     }
-    // The book's five shared files, its 57 chapters (the integrations' pages, one folder
+    // The book's six shared files, its 57 chapters (the integrations' pages, one folder
     // each), the schema, and `.accord-manifest`.
-    assert!(stdout.contains("shared files: 64 file(s) written, 0 unchanged"), "{stdout}");
+    assert!(stdout.contains("shared files: 65 file(s) written, 0 unchanged"), "{stdout}");
 
     let second = run(&[]);
     assert!(String::from_utf8_lossy(&second.stdout).contains("0 file(s) written, 10 unchanged"));
@@ -141,8 +142,8 @@ fn docs_writes_only_the_book_and_takes_template_overrides() {
     let stdout = String::from_utf8_lossy(&first.stdout);
     // The integration's chapters live in its folder of the book, counted with the shared files.
     assert!(stdout.contains("specs/orders.yaml: 0 file(s) written, 0 unchanged"), "{stdout}");
-    // The book's five shared files, its 57 chapters and `.accord-manifest`.
-    assert!(stdout.contains("shared files: 63 file(s) written, 0 unchanged"), "{stdout}");
+    // The book's six shared files, its 57 chapters and `.accord-manifest`.
+    assert!(stdout.contains("shared files: 64 file(s) written, 0 unchanged"), "{stdout}");
     let mut written: Vec<String> = Vec::new();
     let mut folders = vec![out.clone()];
     while let Some(entry) = folders.pop() {
@@ -221,6 +222,7 @@ fn docs_writes_only_the_book_and_takes_template_overrides() {
         "src/twilio/models.md",
         "src/twilio/scenarios.md",
         "tables.css",
+        "tables.js",
     ];
     assert_eq!(written, expected, "the book and nothing else");
     // The same book as `generate` checks in (whose manifest lists the whole output folder).
@@ -651,4 +653,62 @@ fn a_spec_compiled_outside_the_repository_builds_with_the_runtime_by_path_and_wr
         "the out-of-tree crate does not build:\n{}",
         String::from_utf8_lossy(&build.stderr)
     );
+}
+
+/// Issue 21: `generate` removes what it wrote before and no longer produces (a spec taken
+/// away), names each file, keeps files the user put in the output folder, reports the stale
+/// files under `--check`, and removes nothing when the run fails.
+#[test]
+fn generate_removes_files_it_no_longer_produces_and_keeps_the_users() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    std::fs::create_dir_all(&specs).unwrap();
+    for spec in ["orders.yaml", "svix.yaml"] {
+        std::fs::copy(root().join("specs").join(spec), specs.join(spec)).unwrap();
+    }
+    let out = dir.path().join("out");
+    let run = |extra: &[&str]| {
+        accord()
+            .arg("generate")
+            .arg("specs")
+            .arg("--out")
+            .arg(&out)
+            .args(extra)
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let first = run(&[]);
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(out.join("svix/src/client.rs").is_file());
+    std::fs::write(out.join("svix/NOTES.md"), "my notes\n").unwrap();
+    std::fs::write(out.join("docs/src/mine.md"), "mine\n").unwrap();
+
+    // The svix spec goes and another spec is broken: the run fails and removes nothing.
+    std::fs::remove_file(specs.join("svix.yaml")).unwrap();
+    std::fs::write(specs.join("broken.yaml"), "accord: 1\nname: broken\nendpoints: 3\n").unwrap();
+    let failed = run(&[]);
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(out.join("svix/src/client.rs").is_file(), "a failed run removes nothing");
+
+    std::fs::remove_file(specs.join("broken.yaml")).unwrap();
+    let check = run(&["--check"]);
+    assert!(!check.status.success());
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(stderr.contains("svix/src/client.rs (no longer generated: a run removes it)"), "{stderr}");
+    assert!(out.join("svix/src/client.rs").is_file(), "--check removes nothing");
+
+    let second = run(&[]);
+    assert!(second.status.success(), "{}", String::from_utf8_lossy(&second.stderr));
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    for gone in ["svix/src/client.rs", "svix/Cargo.toml", "docs/src/svix/models.md"] {
+        let line = format!("removed `{}`: generated before, no longer produced", out.join(gone).display());
+        assert!(stdout.contains(&line), "{line}\n{stdout}");
+        assert!(!out.join(gone).exists(), "{gone}");
+    }
+    assert!(!out.join("svix/src").exists() && !out.join("docs/src/svix").exists(), "emptied folders go too");
+    assert_eq!(std::fs::read_to_string(out.join("svix/NOTES.md")).unwrap(), "my notes\n");
+    assert_eq!(std::fs::read_to_string(out.join("docs/src/mine.md")).unwrap(), "mine\n");
+    assert!(out.join("orders/src/client.rs").is_file());
+    assert!(run(&["--check"]).status.success());
 }

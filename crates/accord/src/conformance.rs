@@ -11,6 +11,9 @@
 //! ([`crate::emit::contract::build`]), so `check` and the mock agree on what fits.
 
 mod examples;
+mod files;
+mod responses;
+use responses::scenario_response;
 
 use serde_json::Value;
 
@@ -65,6 +68,7 @@ pub fn check(ir: &Ir, positions: &Positions) -> Vec<Diagnostic> {
     };
 
     found.extend(examples::check(ir, positions, &contract));
+    found.extend(files::check(ir, positions));
 
     if let (Some(webhooks), Some(events)) = (&ir.webhooks, contract.webhooks.as_ref()) {
         for (event, contract_event) in webhooks.events.iter().zip(&events.events) {
@@ -94,6 +98,9 @@ pub fn check(ir: &Ir, positions: &Positions) -> Vec<Diagnostic> {
         let at = join_pointer("/scenarios", &scenario.name);
         for (index, step) in scenario.steps.iter().enumerate() {
             let expects_success = step.error.is_none() && (200..300).contains(&step.status);
+            if expects_success {
+                scenario_response(&contract, positions, scenario, index, step, &problems, &mut found);
+            }
             let (Some(body), true) = (&step.body, expects_success) else { continue };
             let Some(schema) = contract.operations.get(step.operation).and_then(|op| op.body.as_ref()) else {
                 continue;

@@ -13,6 +13,8 @@ use accord::project::{Failure, compile_spec, compile_specs, generate_all, read_s
 mod export;
 #[path = "specs/hostile.rs"]
 mod hostile;
+#[path = "specs/placeholders.rs"]
+mod placeholders;
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")
@@ -107,7 +109,7 @@ fn good_specs_compile() {
 
 /// Files generated from every spec set alike, so not snapshotted: each must be the bytes
 /// `generated/` holds (the JSON Schema of the spec language, the book's Mermaid loader and table style).
-const SHARED_FILES: [&str; 3] = ["accord.schema.json", "docs/mermaid-init.js", "docs/tables.css"];
+const SHARED_FILES: [&str; 4] = ["accord.schema.json", "docs/mermaid-init.js", "docs/tables.css", "docs/tables.js"];
 
 /// Folder of the good specs' golden output, one snapshot per generated file.
 const GOOD_SPEC_SNAPSHOTS: &str = "snapshots/good-specs";
@@ -425,11 +427,12 @@ fn the_docs_book_has_its_layout_and_every_page_links_models_endpoints_and_errors
             "src/twilio/index.md",
             "src/twilio/models.md",
             "src/twilio/scenarios.md",
-            "tables.css"
+            "tables.css",
+            "tables.js"
         ]
     );
     let file = |path: &str| &book.iter().find(|f| f.path == Path::new(path)).expect(path).contents;
-    assert!(file("book.toml").contains("additional-js = [\"mermaid-init.js\"]"));
+    assert!(file("book.toml").contains("additional-js = [\"mermaid-init.js\", \"tables.js\"]"));
     let summary = file("src/SUMMARY.md");
     assert!(
         summary.contains("[API integrations](index.md)")

@@ -84,6 +84,25 @@ mod create_issue {
         }
         Ok(())
     }
+
+    #[test]
+    fn the_example_body_decodes_into_its_model() {
+        let decoded = serde_json::from_str::<
+            github_client::models::CreateIssueRequest,
+        >(
+            r#"{
+          "title": "Found a bug",
+          "body": "I'm having a problem with this.",
+          "labels": [
+            "bug"
+          ]
+        }"#,
+        );
+        assert!(
+            decoded.is_ok(),
+            "the book's example body does not decode into its model: {:?}", decoded.err()
+        );
+    }
 }
 
 mod get_issue {
@@ -139,6 +158,19 @@ mod update_issue {
             Err(other) => return Err(other.into()),
         }
         Ok(())
+    }
+
+    #[test]
+    fn the_example_body_decodes_into_its_model() {
+        let decoded = serde_json::from_str::<
+            github_client::models::UpdateIssueRequest,
+        >(r#"{
+          "state": "closed"
+        }"#);
+        assert!(
+            decoded.is_ok(),
+            "the book's example body does not decode into its model: {:?}", decoded.err()
+        );
     }
 }
 
@@ -201,5 +233,18 @@ mod create_issue_comment {
             Err(other) => return Err(other.into()),
         }
         Ok(())
+    }
+
+    #[test]
+    fn the_example_body_decodes_into_its_model() {
+        let decoded = serde_json::from_str::<
+            github_client::models::CreateIssueCommentRequest,
+        >(r#"{
+          "body": "Me too"
+        }"#);
+        assert!(
+            decoded.is_ok(),
+            "the book's example body does not decode into its model: {:?}", decoded.err()
+        );
     }
 }

@@ -71,4 +71,25 @@ mod insert_event {
         }
         Ok(())
     }
+
+    #[test]
+    fn the_example_body_decodes_into_its_model() {
+        let decoded = serde_json::from_str::<
+            google_calendar_client::models::Event2,
+        >(
+            r#"{
+          "summary": "Planning",
+          "start": {
+            "dateTime": "2026-12-04T09:00:00+01:00"
+          },
+          "end": {
+            "dateTime": "2026-12-04T09:30:00+01:00"
+          }
+        }"#,
+        );
+        assert!(
+            decoded.is_ok(),
+            "the book's example body does not decode into its model: {:?}", decoded.err()
+        );
+    }
 }

@@ -55,6 +55,28 @@ mod create_order {
         }
         Ok(())
     }
+
+    #[test]
+    fn the_example_body_decodes_into_its_model() {
+        let decoded = serde_json::from_str::<
+            orders_client::models::CreateOrder,
+        >(
+            r#"{
+          "customer_id": "CUST-12345",
+          "items": [
+            {
+              "product_id": "SKU-001",
+              "quantity": 2,
+              "unit_price": 29.99
+            }
+          ]
+        }"#,
+        );
+        assert!(
+            decoded.is_ok(),
+            "the book's example body does not decode into its model: {:?}", decoded.err()
+        );
+    }
 }
 
 mod get_order {
@@ -161,7 +183,7 @@ mod attach_document {
         let body: orders_client::models::AttachDocument = serde_json::from_str(
             r#"{
           "kind": "invoice",
-          "file": "%PDF-1.7 invoice 42",
+          "file": "JVBERi0xLjcgaW52b2ljZSA0Mg==",
           "labels": [
             "paid",
             "eu"
@@ -194,5 +216,28 @@ mod attach_document {
             Err(other) => return Err(other.into()),
         }
         Ok(())
+    }
+
+    #[test]
+    fn the_example_body_decodes_into_its_model() {
+        let decoded = serde_json::from_str::<
+            orders_client::models::AttachDocument,
+        >(
+            r#"{
+          "kind": "invoice",
+          "file": "JVBERi0xLjcgaW52b2ljZSA0Mg==",
+          "labels": [
+            "paid",
+            "eu"
+          ],
+          "metadata": {
+            "reference": "INV-42"
+          }
+        }"#,
+        );
+        assert!(
+            decoded.is_ok(),
+            "the book's example body does not decode into its model: {:?}", decoded.err()
+        );
     }
 }

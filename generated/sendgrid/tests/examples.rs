@@ -74,4 +74,58 @@ mod send_mail {
         }
         Ok(())
     }
+
+    #[test]
+    fn the_example_body_decodes_into_its_model() {
+        let decoded = serde_json::from_str::<
+            sendgrid_client::models::SendMailRequest,
+        >(
+            r#"{
+          "personalizations": [
+            {
+              "to": [
+                {
+                  "email": "alex@example.com",
+                  "name": "Alex"
+                },
+                {
+                  "email": "bola@example.com",
+                  "name": "Bola"
+                }
+              ],
+              "cc": [
+                {
+                  "email": "charlie@example.com",
+                  "name": "Charlie"
+                }
+              ]
+            }
+          ],
+          "from": {
+            "email": "orders@example.com",
+            "name": "Example Order Confirmation"
+          },
+          "reply_to": {
+            "email": "customer_service@example.com",
+            "name": "Example Customer Service Team"
+          },
+          "subject": "Your Example Order Confirmation",
+          "content": [
+            {
+              "type": "text/html",
+              "value": "<p>Hello from Twilio SendGrid!</p>"
+            }
+          ],
+          "categories": [
+            "cake",
+            "pie",
+            "baking"
+          ]
+        }"#,
+        );
+        assert!(
+            decoded.is_ok(),
+            "the book's example body does not decode into its model: {:?}", decoded.err()
+        );
+    }
 }

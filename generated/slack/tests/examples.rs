@@ -42,6 +42,22 @@ mod post_message {
         }
         Ok(())
     }
+
+    #[test]
+    fn the_example_body_decodes_into_its_model() {
+        let decoded = serde_json::from_str::<
+            slack_client::models::PostMessage,
+        >(
+            r#"{
+          "channel": "C123ABC456",
+          "text": "Hello world"
+        }"#,
+        );
+        assert!(
+            decoded.is_ok(),
+            "the book's example body does not decode into its model: {:?}", decoded.err()
+        );
+    }
 }
 
 mod list_conversations {

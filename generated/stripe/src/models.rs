@@ -3264,6 +3264,8 @@ pub struct TransferDataParams {
     /// Optional.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
+    /// If specified, successful charges will be attributed to the destination account for tax reporting, and the funds from charges will be transferred to the destination account. The ID of the resulting transfer will be returned on the successful charge's `transfer` field.
+    ///
     /// Required.
     pub destination: ::std::string::String,
 }

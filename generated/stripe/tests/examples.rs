@@ -47,6 +47,25 @@ mod create_customer {
         }
         Ok(())
     }
+
+    #[test]
+    fn the_example_body_decodes_into_its_model() {
+        let decoded = serde_json::from_str::<
+            stripe_client::models::CreateCustomerParams,
+        >(
+            r#"{
+          "email": "jennyrosen@example.com",
+          "name": "Jenny Rosen",
+          "metadata": {
+            "order_id": "6735"
+          }
+        }"#,
+        );
+        assert!(
+            decoded.is_ok(),
+            "the book's example body does not decode into its model: {:?}", decoded.err()
+        );
+    }
 }
 
 mod retrieve_customer {
@@ -115,6 +134,24 @@ mod update_customer {
             Err(other) => return Err(other.into()),
         }
         Ok(())
+    }
+
+    #[test]
+    fn the_example_body_decodes_into_its_model() {
+        let decoded = serde_json::from_str::<
+            stripe_client::models::UpdateCustomerParams,
+        >(
+            r#"{
+          "description": "Wholesale customer",
+          "metadata": {
+            "order_id": "6735"
+          }
+        }"#,
+        );
+        assert!(
+            decoded.is_ok(),
+            "the book's example body does not decode into its model: {:?}", decoded.err()
+        );
     }
 }
 
@@ -216,6 +253,25 @@ mod create_payment_intent {
         }
         Ok(())
     }
+
+    #[test]
+    fn the_example_body_decodes_into_its_model() {
+        let decoded = serde_json::from_str::<
+            stripe_client::models::CreatePaymentIntentParams,
+        >(
+            r#"{
+          "amount": 2000,
+          "currency": "usd",
+          "automatic_payment_methods": {
+            "enabled": true
+          }
+        }"#,
+        );
+        assert!(
+            decoded.is_ok(),
+            "the book's example body does not decode into its model: {:?}", decoded.err()
+        );
+    }
 }
 
 mod retrieve_payment_intent {
@@ -281,6 +337,17 @@ mod confirm_payment_intent {
             Err(other) => return Err(other.into()),
         }
         Ok(())
+    }
+
+    #[test]
+    fn the_example_body_decodes_into_its_model() {
+        let decoded = serde_json::from_str::<
+            stripe_client::models::ConfirmPaymentIntentParams,
+        >(r#"{}"#);
+        assert!(
+            decoded.is_ok(),
+            "the book's example body does not decode into its model: {:?}", decoded.err()
+        );
     }
 }
 

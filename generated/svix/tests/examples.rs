@@ -69,6 +69,24 @@ mod create_application {
         }
         Ok(())
     }
+
+    #[test]
+    fn the_example_body_decodes_into_its_model() {
+        let decoded = serde_json::from_str::<
+            svix_client::models::ApplicationIn,
+        >(
+            r#"{
+          "name": "My first application",
+          "throttleRate": 1,
+          "uid": "unique-identifier",
+          "metadata": {}
+        }"#,
+        );
+        assert!(
+            decoded.is_ok(),
+            "the book's example body does not decode into its model: {:?}", decoded.err()
+        );
+    }
 }
 
 mod get_application {
@@ -166,6 +184,30 @@ mod create_message {
             Err(other) => return Err(other.into()),
         }
         Ok(())
+    }
+
+    #[test]
+    fn the_example_body_decodes_into_its_model() {
+        let decoded = serde_json::from_str::<
+            svix_client::models::MessageIn,
+        >(
+            r#"{
+          "eventType": "user.signup",
+          "payload": {
+            "type": "user.created",
+            "email": "test@example.com",
+            "username": "test_user"
+          },
+          "channels": [
+            "project_123",
+            "group_2"
+          ]
+        }"#,
+        );
+        assert!(
+            decoded.is_ok(),
+            "the book's example body does not decode into its model: {:?}", decoded.err()
+        );
     }
 }
 

@@ -43,6 +43,24 @@ mod create_message {
         }
         Ok(())
     }
+
+    #[test]
+    fn the_example_body_decodes_into_its_model() {
+        let decoded = serde_json::from_str::<
+            twilio_client::models::CreateMessageRequest,
+        >(
+            r#"{
+          "To": "+14155552345",
+          "From": "+14155552345",
+          "Body": "Hello! 👍",
+          "StatusCallback": "https://example.com"
+        }"#,
+        );
+        assert!(
+            decoded.is_ok(),
+            "the book's example body does not decode into its model: {:?}", decoded.err()
+        );
+    }
 }
 
 mod fetch_message {

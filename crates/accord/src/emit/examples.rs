@@ -78,10 +78,12 @@ pub fn generate_test(ir: &Ir) -> GeneratedFile {
             let values = request_values(ir, op);
             let snippet = rust_snippet(ir, op, &values);
             let module = ident(&op.method_name);
+            let body_test = body_decodes_test(ir, op, &values);
             quote! {
                 mod #module {
                     use ::accord_runtime::serde_json;
                     #snippet
+                    #body_test
                 }
             }
         })
@@ -108,6 +110,58 @@ impl Emitter for ExampleTests {
 
     fn spec_files(&self, ir: &Ir, _context: &Context<'_>) -> Result<Vec<GeneratedFile>, String> {
         Ok(vec![generate_test(ir)])
+    }
+}
+
+/// A scenario's multipart body as JSON of its model: a scenario writes a file as its text
+/// (the bytes sent, as the mock and the contract tests read them), but in JSON the model's
+/// `accord_runtime::File` is standard base64 (RFC 4648 §4). Encoded here, the book's
+/// snippet decodes and sends the scenario's bytes.
+fn files_as_base64(ir: &Ir, op: &Operation, mut value: Value) -> Value {
+    use base64::Engine as _;
+    let Some(body) = op.body.as_ref().filter(|b| b.content_type == ContentType::Multipart) else { return value };
+    let Value::Object(object) = &mut value else { return value };
+    let encode = |v: &mut Value| {
+        if let Value::String(text) = v {
+            *text = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
+        }
+    };
+    for name in multipart_file_fields(ir, &body.ty) {
+        match object.get_mut(&name) {
+            Some(Value::Array(items)) => items.iter_mut().for_each(encode),
+            Some(file) => encode(file),
+            None => {}
+        }
+    }
+    value
+}
+
+/// The JSON of the snippet's request body, pretty-printed and indented to sit under the
+/// `r#"` prettyplease puts 8 spaces in (JSON ignores the whitespace).
+fn body_json(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| "null".into()).replace('\n', "\n        ")
+}
+
+/// A test that the snippet's JSON request body decodes into the body's model: run by the
+/// generated crate's tests, so an example that differs from its model fails them (the
+/// snippets themselves are only compiled).
+fn body_decodes_test(ir: &Ir, op: &Operation, values: &RequestValues) -> TokenStream {
+    let Some(body) = op
+        .body
+        .as_ref()
+        .filter(|b| matches!(b.content_type, ContentType::Json | ContentType::Form | ContentType::Multipart))
+    else {
+        return TokenStream::new();
+    };
+    let krate_ident = ident(&ir.lib_name);
+    let rust_type = type_tokens_in(&body.ty, &quote!(#krate_ident));
+    let json = raw_string(&body_json(values.body.as_ref().unwrap_or(&Value::Null)));
+    quote! {
+        #[test]
+        fn the_example_body_decodes_into_its_model() {
+            let decoded = serde_json::from_str::<#rust_type>(#json);
+            assert!(decoded.is_ok(), "the book's example body does not decode into its model: {:?}", decoded.err());
+        }
     }
 }
 
@@ -165,7 +219,7 @@ fn request_values(ir: &Ir, op: &Operation) -> RequestValues {
         })
         .collect();
     let body = op.body.as_ref().and_then(|body| match step.and_then(|s| s.body.clone()) {
-        Some(value) => Some(value),
+        Some(value) => Some(files_as_base64(ir, op, value)),
         None => example_of(ir, &body.ty),
     });
     RequestValues { path, query, headers, body }
@@ -327,11 +381,7 @@ fn rust_snippet(ir: &Ir, op: &Operation, values: &RequestValues) -> TokenStream 
         let argument = match body.content_type {
             ContentType::Json | ContentType::Form | ContentType::Multipart => {
                 let rust_type = type_tokens_in(&body.ty, &krate);
-                // Indented to sit under the `r#"` prettyplease puts 8 spaces in (JSON ignores
-                // the whitespace).
-                let pretty =
-                    serde_json::to_string_pretty(&value).unwrap_or_else(|_| "null".into()).replace('\n', "\n        ");
-                let json = raw_string(&pretty);
+                let json = raw_string(&body_json(&value));
                 lets.push(quote!(let body: #rust_type = serde_json::from_str(#json)?;));
                 quote!(&body)
             }
@@ -617,6 +667,16 @@ fn curl(ir: &Ir, op: &Operation, values: &RequestValues) -> Curl {
                     for (name, field) in object {
                         if files.contains(name) {
                             lines.push(format!("-F {}", shell_quote(&format!("{name}=@example.bin"))));
+                        } else if let Value::Array(items) = field
+                            && body.object_parts != ObjectParts::Brackets
+                            && items.iter().all(|item| !(item.is_object() || item.is_array()))
+                        {
+                            // One part per item, as the client sends a list (RFC 7578 §4.3).
+                            for item in items {
+                                if let Some(text) = scalar_text(item) {
+                                    pairs.push((name.clone(), text));
+                                }
+                            }
                         } else if body.object_parts == ObjectParts::Brackets || !(field.is_object() || field.is_array())
                         {
                             form_pairs(Some(name), field, &mut pairs);

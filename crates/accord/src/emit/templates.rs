@@ -23,6 +23,7 @@ const EMBEDDED: &[(&str, &str)] = &[
     ("book.toml.j2", include_str!("../../../../templates/book.toml.j2")),
     ("mermaid-init.js.j2", include_str!("../../../../templates/mermaid-init.js.j2")),
     ("tables.css.j2", include_str!("../../../../templates/tables.css.j2")),
+    ("tables.js.j2", include_str!("../../../../templates/tables.js.j2")),
     ("index.md.j2", include_str!("../../../../templates/index.md.j2")),
     ("spec.md.j2", include_str!("../../../../templates/spec.md.j2")),
     ("summary.md.j2", include_str!("../../../../templates/summary.md.j2")),

@@ -98,7 +98,7 @@ impl Lowerer<'_> {
             return Value::Null;
         }
         match ty {
-            TypeExpr::String => json!("string"),
+            TypeExpr::String => json!(super::example_shapes::PLACEHOLDER_TEXT),
             TypeExpr::Integer | TypeExpr::Integer32 => json!(1),
             TypeExpr::Number => json!(1.5),
             TypeExpr::Decimal => json!(29.99),
@@ -181,6 +181,10 @@ impl Lowerer<'_> {
                     {
                         // The example page is the last one: no next cursor goes with it.
                         json!(false)
+                    } else if let Some(shown) = self.description_example(field.description.as_deref(), &field.ty)
+                        && budget.copy(&shown)
+                    {
+                        constrained(shown, &field.constraints, budget)
                     } else if let TypeExpr::Named(id) = &field.ty
                         && let Some(TypeDef { kind: TypeKind::Enum { values }, name, .. }) = self.type_named(id.name())
                         && !values.is_empty()
@@ -221,8 +225,19 @@ impl Lowerer<'_> {
                 {
                     return json!(text);
                 }
+                let mut chosen = first;
                 let mut value = self.sample_within(&first.ty, depth + 1, budget);
-                if let (Some(property), Some(tag), Some(object)) = (discriminator, &first.tag, value.as_object_mut()) {
+                // The first branch unless its sample is only the generic placeholder.
+                if super::example_shapes::is_placeholder(&value) {
+                    for variant in &variants[1..] {
+                        let other = self.sample_within(&variant.ty, depth + 1, budget);
+                        if !super::example_shapes::is_placeholder(&other) && !other.is_null() {
+                            (chosen, value) = (variant, other);
+                            break;
+                        }
+                    }
+                }
+                if let (Some(property), Some(tag), Some(object)) = (discriminator, &chosen.tag, value.as_object_mut()) {
                     object.insert(property.clone(), json!(tag));
                 }
                 value

@@ -18,6 +18,7 @@ mod auth_flows;
 mod dedup;
 mod error_examples;
 pub(crate) mod example_names;
+mod example_shapes;
 mod examples;
 mod groups;
 mod operational;

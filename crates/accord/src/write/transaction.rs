@@ -8,6 +8,9 @@
 //!    never a part. Before that, the old file gets a second name in the staging folder
 //!    (`old/PATH`, a hard link, or a rename where links are not supported), and every step
 //!    goes into a journal: a folder made, a file added, a file replaced.
+//!    Then the files an earlier run wrote and this one does not ([`super::stale`]) are
+//!    renamed into `old/PATH`, and the folders that leaves empty removed, each a step of
+//!    the journal too.
 //! 3. On a failure during the swap, the journal is undone backwards: added files removed,
 //!    replaced files renamed back from `old/`, made folders removed. The output folder is
 //!    then as it was; if undoing fails too, the error names what is left.
@@ -44,6 +47,10 @@ enum Step {
     Added(PathBuf),
     /// A file replaced; the old one is at `backup`.
     Replaced { target: PathBuf, backup: PathBuf },
+    /// A stale file removed; it is at `backup`.
+    Removed { target: PathBuf, backup: PathBuf },
+    /// A folder a removal left empty, removed.
+    RemovedDir(PathBuf),
 }
 
 /// Threads writing staged files at once: writing is mostly waiting for the disk to sync
@@ -54,9 +61,9 @@ const WRITE_THREADS: usize = 8;
 ///
 /// Errors: the first I/O error, in path order, with the output folder as it was; or
 /// [`WriteError::RollbackFailed`] when it could not be put back.
-pub(super) fn apply(output: &Path, changes: &[Change<'_>]) -> Result<(), WriteError> {
+pub(super) fn apply(output: &Path, changes: &[Change<'_>], removals: &[PathBuf]) -> Result<(), WriteError> {
     let staging = create_staging(&output.join(ACCORD_DIR))?;
-    let result = stage(output, &staging, changes).and_then(|()| swap(output, &staging, changes));
+    let result = stage(output, &staging, changes).and_then(|()| swap(output, &staging, changes, removals));
     // What is left in it is the new files of a failed run, or the old files of a done one.
     let _ = fs::remove_dir_all(&staging);
     result
@@ -128,10 +135,14 @@ fn stage(output: &Path, staging: &Path, changes: &[Change<'_>]) -> Result<(), Wr
 }
 
 /// Renames every staged file into place, undoing everything on the first failure.
-fn swap(output: &Path, staging: &Path, changes: &[Change<'_>]) -> Result<(), WriteError> {
+fn swap(output: &Path, staging: &Path, changes: &[Change<'_>], removals: &[PathBuf]) -> Result<(), WriteError> {
     let mut journal = Vec::new();
-    for change in changes {
-        if let Err(error) = swap_one(output, staging, change, &mut journal) {
+    for index in 0..changes.len() + removals.len() {
+        let step = match changes.get(index) {
+            Some(change) => swap_one(output, staging, change, &mut journal),
+            None => remove_one(output, staging, &removals[index - changes.len()], &mut journal),
+        };
+        if let Err(error) = step {
             let left = undo(journal);
             return Err(if left.is_empty() {
                 error
@@ -181,6 +192,33 @@ fn swap_one(output: &Path, staging: &Path, change: &Change<'_>, journal: &mut Ve
     }
 }
 
+/// Moves the stale file `relative` into `staging/old/`, then removes the folders on its way
+/// that this leaves empty (never the output folder itself).
+fn remove_one(output: &Path, staging: &Path, relative: &Path, journal: &mut Vec<Step>) -> Result<(), WriteError> {
+    let target = output.join(relative);
+    let backup = staging.join("old").join(relative);
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |error| WriteError::Io(path, error)
+    };
+    fault(output, Stage::Remove, relative).map_err(io(&target))?;
+    if let Some(parent) = backup.parent() {
+        fs::create_dir_all(parent).map_err(io(parent))?;
+    }
+    fs::rename(&target, &backup).map_err(io(&target))?;
+    journal.push(Step::Removed { target: target.clone(), backup });
+    let mut folder = target.parent();
+    while let Some(dir) = folder.filter(|dir| *dir != output && dir.starts_with(output)) {
+        // Fails on a folder that still holds something: then the ones above do too.
+        if fs::remove_dir(dir).is_err() {
+            break;
+        }
+        journal.push(Step::RemovedDir(dir.to_path_buf()));
+        folder = dir.parent();
+    }
+    Ok(())
+}
+
 /// Undoes the journal backwards; returns what could not be undone.
 fn undo(journal: Vec<Step>) -> Vec<(PathBuf, std::io::Error)> {
     let mut left = Vec::new();
@@ -190,9 +228,13 @@ fn undo(journal: Vec<Step>) -> Vec<(PathBuf, std::io::Error)> {
                 let result = fs::remove_file(&target);
                 (target, result)
             }
-            Step::Replaced { target, backup } => {
+            Step::Replaced { target, backup } | Step::Removed { target, backup } => {
                 let result = fs::rename(&backup, &target);
                 (target, result)
+            }
+            Step::RemovedDir(dir) => {
+                let result = fs::create_dir(&dir);
+                (dir, result)
             }
             Step::CreatedDir(dir) => {
                 let result = fs::remove_dir(&dir);
@@ -225,6 +267,8 @@ pub(super) enum Stage {
     Write,
     /// Renaming it into place.
     Swap,
+    /// Removing a stale file.
+    Remove,
 }
 
 #[cfg(not(test))]

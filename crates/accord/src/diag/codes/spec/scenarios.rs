@@ -408,12 +408,14 @@ scenarios:
     }
 
     SCENARIO_BODY_MISMATCH = "spec::scenario_body_mismatch", Error {
-        summary: "a scenario that expects success sends a body its endpoint's model rejects",
+        summary: "a scenario that expects success sends or answers a body its endpoint's model rejects",
         explanation: "A scenario that expects a 2xx answer plays its request against `accord mock`, \
             which validates the body against the endpoint's request model and answers a validation \
             error to one that does not fit; the generated test then failed with a status it did not \
             expect. The body is checked against the same JSON Schema here. Fix the body, or make the \
-            scenario expect the validation error.",
+            scenario expect the validation error. The body such a scenario answers with (its \
+            `response.body` merged over the response model's example) is checked against the \
+            response model's schema too: the contract test decodes it.",
         example: Example::fixed(
             r#"
 models:

@@ -13,6 +13,7 @@ pub mod circuit;
 pub mod client;
 pub mod de;
 pub mod error;
+#[cfg(feature = "shared-state")]
 pub mod fleet;
 pub mod form;
 pub mod health;
@@ -66,7 +67,9 @@ pub use retry::{
 pub use secret::Secret;
 #[cfg(feature = "redis")]
 pub use store::redis::RedisOptions;
-pub use store::{CircuitSettings, SharedState};
+pub use store::CircuitSettings;
+#[cfg(feature = "shared-state")]
+pub use store::SharedState;
 #[cfg(feature = "streaming")]
 pub use stream::{ByteStream, MinimumThroughput, StreamConfig, StreamError, Upload};
 

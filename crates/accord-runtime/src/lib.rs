@@ -30,6 +30,7 @@ pub mod retry;
 pub mod secret;
 pub mod send;
 pub mod server;
+pub mod shared_slot;
 pub mod store;
 /// Streamed request and response bodies (runtime feature `streaming`).
 #[cfg(feature = "streaming")]

@@ -66,11 +66,11 @@ pub use retry::{
     Assessment, BodyMatch, BodyTest, ClassifyRetry, ErrorRule, RetryBudgetSettings, StatusClassifier, StatusPattern,
 };
 pub use secret::Secret;
-#[cfg(feature = "redis")]
-pub use store::redis::RedisOptions;
 pub use store::CircuitSettings;
 #[cfg(feature = "shared-state")]
 pub use store::SharedState;
+#[cfg(feature = "redis")]
+pub use store::redis::RedisOptions;
 #[cfg(feature = "streaming")]
 pub use stream::{ByteStream, MinimumThroughput, StreamConfig, StreamError, Upload};
 

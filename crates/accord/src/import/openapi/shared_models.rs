@@ -105,3 +105,70 @@ fn shape_key(schema: &Schema, representative: &BTreeMap<String, String>) -> Stri
     strip(&mut value, representative);
     value.to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::tests::{doc, import_doc};
+
+    fn post(id: &str, body: serde_json::Value) -> serde_json::Value {
+        json!({"post": {
+            "operationId": id,
+            "requestBody": {"required": true, "content": {"application/json": {"schema": body}}},
+            "responses": {"204": {"description": "Done."}}
+        }})
+    }
+
+    #[test]
+    fn identical_hoisted_bodies_are_one_model_and_a_different_one_stays_its_own() {
+        // GitHub's comment requests: `{body}` with different wording, and one with a limit.
+        let body = |description: &str| {
+            json!({"type": "object", "required": ["body"], "properties": {
+                "body": {"type": "string", "description": description}
+            }})
+        };
+        let limited = json!({"type": "object", "required": ["body"], "properties": {
+            "body": {"type": "string", "maxLength": 10}
+        }});
+        let (spec, warnings) = import_doc(doc(json!({"paths": {
+            "/issues/comments": post("createIssueComment", body("The comment.")),
+            "/commits/comments": post("createCommitComment", body("The contents of the comment.")),
+            "/gists/comments": post("createGistComment", limited)
+        }})));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let models = spec["models"].as_object().expect("models");
+        let names: Vec<&String> = models.keys().collect();
+        assert_eq!(names.len(), 3, "{spec}");
+        // The first in output order is the definition; the second names it, keeping its own
+        // description (docs-insensitive shapes); the third differs by `maxLength`.
+        let (first, second, third) = (names[0], names[1], names[2]);
+        assert!(models[first]["properties"].is_object(), "{spec}");
+        assert_eq!(models[second]["type"], json!(first), "{spec}");
+        assert_eq!(models[second].get("properties"), None, "{spec}");
+        assert!(
+            models[third]["properties"]["body"]["max_length"].is_number()
+                || models[third]["properties"]["body"]["maxLength"].is_number(),
+            "{spec}"
+        );
+    }
+
+    #[test]
+    fn component_models_keep_their_definitions() {
+        let shape = json!({"type": "object", "properties": {"name": {"type": "string"}}});
+        let (spec, warnings) = import_doc(doc(json!({
+            "components": {"schemas": {"Pet": shape.clone(), "Toy": shape.clone()}},
+            "paths": {"/pets": post("createPet", shape)}
+        })));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let models = &spec["models"];
+        assert!(models["Pet"]["properties"].is_object(), "{spec}");
+        assert!(models["Toy"]["properties"].is_object(), "{spec}");
+        // The hoisted body is the first component of its shape.
+        let hoisted: Vec<_> =
+            models.as_object().expect("models").iter().filter(|(n, _)| *n != "Pet" && *n != "Toy").collect();
+        for (_, model) in hoisted {
+            assert_eq!(model["type"], json!("Pet"), "{spec}");
+        }
+    }
+}

@@ -66,6 +66,8 @@ pub use retry::{
     Assessment, BodyMatch, BodyTest, ClassifyRetry, ErrorRule, RetryBudgetSettings, StatusClassifier, StatusPattern,
 };
 pub use secret::Secret;
+#[cfg(not(feature = "shared-state"))]
+pub use shared_slot::SharedState;
 pub use store::CircuitSettings;
 #[cfg(feature = "shared-state")]
 pub use store::SharedState;

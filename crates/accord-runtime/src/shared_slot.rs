@@ -1,27 +1,41 @@
 //! What a generated `ClientBuilder` holds for the fleet (issue 19) whether or not the
 //! runtime's `shared-state` feature is on (issue 22): [`SharedSlot`], a field that is empty
-//! without the feature, and [`if_shared_state!`](crate::if_shared_state), which keeps the
-//! builder's `shared_state` setter only when the feature is on. Generated code therefore
+//! without the feature, and, without it, a [`SharedState`] of which no value exists, so the
+//! builder's `shared_state` setter compiles but cannot be called. Generated code therefore
 //! carries no `#[cfg(feature = …)]` of its own: the same code compiles in a generated crate
 //! (whose `shared-state` and `redis` features turn the runtime's on) and in a build script's
 //! inline module (whose crate names the runtime features itself), and a client that runs as
-//! one process compiles no SHA-1, SHA-2 or hex.
+//! one process compiles no SHA-1, SHA-2 or hex for the fleet.
 
 use crate::client::ClientConfig;
+
+/// Without the runtime's `shared-state` feature: a type with no values, so that a generated
+/// builder's `shared_state` setter exists but cannot be called. Turn on the generated crate's
+/// `shared-state` (or `redis`) feature for the real `SharedState`.
+#[cfg(not(feature = "shared-state"))]
+#[derive(Debug, Clone)]
+pub enum SharedState {}
+
+#[cfg(feature = "shared-state")]
+use crate::store::SharedState;
 
 /// The store a builder was given for the fleet, if any; without the `shared-state`
 /// feature, nothing (a zero-sized field).
 #[derive(Debug, Default, Clone)]
 pub struct SharedSlot {
     #[cfg(feature = "shared-state")]
-    state: Option<crate::store::SharedState>,
+    state: Option<SharedState>,
 }
 
 impl SharedSlot {
     /// Keeps `state` for [`SharedSlot::apply`].
-    #[cfg(feature = "shared-state")]
-    pub fn set(&mut self, state: crate::store::SharedState) {
-        self.state = Some(state);
+    pub fn set(&mut self, state: SharedState) {
+        #[cfg(feature = "shared-state")]
+        {
+            self.state = Some(state);
+        }
+        #[cfg(not(feature = "shared-state"))]
+        match state {}
     }
 
     /// Passes the store on to `config`, namespaced by `api` (the spec's `name`); without a
@@ -36,25 +50,7 @@ impl SharedSlot {
     }
 }
 
-/// The items given, when the runtime's `shared-state` feature is on; nothing otherwise.
-/// Generated builders wrap their `shared_state` setter in it.
-#[cfg(feature = "shared-state")]
-#[macro_export]
-#[doc(hidden)]
-macro_rules! if_shared_state {
-    ($($item:tt)*) => { $($item)* };
-}
-
-/// The items given, when the runtime's `shared-state` feature is on; nothing otherwise.
-/// Generated builders wrap their `shared_state` setter in it.
-#[cfg(not(feature = "shared-state"))]
-#[macro_export]
-#[doc(hidden)]
-macro_rules! if_shared_state {
-    ($($item:tt)*) => {};
-}
-
-#[cfg(test)]
+#[cfg(all(test, feature = "shared-state"))]
 mod tests {
     use super::*;
 

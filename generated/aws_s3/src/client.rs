@@ -139,6 +139,12 @@ impl ClientBuilder {
         self
     }
 
+    /// Shares this client's rate-limit buckets, OAuth 2.0 access tokens, circuits and cached responses with the other processes of a fleet, so that replicas together keep to the API's limits and fetch one token: `SharedState::redis(url, RedisOptions::default())` with this crate's `redis` feature, or your own store through the runtime's store traits, with this crate's `shared-state` feature. When the store does not answer within its timeout, each request falls back to this process's state (a warning and a metric) and the store reconnects by itself.
+    pub fn shared_state(mut self, state: ::accord_runtime::SharedState) -> Self {
+        self.shared_state.set(state);
+        self
+    }
+
     /// Credential `aws`: AWS Signature Version 4 for service `s3` in `us-east-1`; every request is signed with the secret access key. From `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and (optional) `AWS_SESSION_TOKEN` with [`ClientBuilder::credentials_from_env`].
     pub fn aws(
         mut self,
@@ -241,12 +247,6 @@ impl ClientBuilder {
             .map_err(crate::errors::Error::Transport)?;
         ::std::result::Result::Ok(Client { inner })
     }
-}
-::accord_runtime::if_shared_state! {
-    impl ClientBuilder { #[doc =
-    r" Shares this client's rate-limit buckets, OAuth 2.0 access tokens, circuits and cached responses with the other processes of a fleet, so that replicas together keep to the API's limits and fetch one token: `SharedState::redis(url, RedisOptions::default())` with this crate's `redis` feature, or your own store through the runtime's store traits, with this crate's `shared-state` feature. When the store does not answer within its timeout, each request falls back to this process's state (a warning and a metric) and the store reconnects by itself."]
-    pub fn shared_state(mut self, state : ::accord_runtime::SharedState) -> Self { self
-    .shared_state.set(state); self } }
 }
 
 impl Client {

@@ -151,6 +151,12 @@ impl ClientBuilder {
         self
     }
 
+    /// Shares this client's rate-limit buckets, OAuth 2.0 access tokens, circuits and cached responses with the other processes of a fleet, so that replicas together keep to the API's limits and fetch one token: `SharedState::redis(url, RedisOptions::default())` with this crate's `redis` feature, or your own store through the runtime's store traits, with this crate's `shared-state` feature. When the store does not answer within its timeout, each request falls back to this process's state (a warning and a metric) and the store reconnects by itself.
+    pub fn shared_state(mut self, state: ::accord_runtime::SharedState) -> Self {
+        self.shared_state.set(state);
+        self
+    }
+
     /// Credential `service_account`: the JWT bearer grant (RFC 7523 §2.1): an RS256 assertion (`iss` the issuer, `scope`, `aud`, `iat`, `exp` 3600 s later) signed with `key`, exchanged at `https://oauth2.googleapis.com/token` for an access token, renewed 300 s before it expires and after a 401. From `GOOGLE_SERVICE_ACCOUNT_EMAIL` and `GOOGLE_SERVICE_ACCOUNT_PRIVATE_KEY` (PEM text) or `GOOGLE_CALENDAR_SERVICE_ACCOUNT_PRIVATE_KEY_FILE` (a PEM file's path) with [`ClientBuilder::credentials_from_env`].
     pub fn service_account(
         mut self,
@@ -375,12 +381,6 @@ impl ClientBuilder {
             .map_err(crate::errors::Error::Transport)?;
         ::std::result::Result::Ok(Client { inner })
     }
-}
-::accord_runtime::if_shared_state! {
-    impl ClientBuilder { #[doc =
-    r" Shares this client's rate-limit buckets, OAuth 2.0 access tokens, circuits and cached responses with the other processes of a fleet, so that replicas together keep to the API's limits and fetch one token: `SharedState::redis(url, RedisOptions::default())` with this crate's `redis` feature, or your own store through the runtime's store traits, with this crate's `shared-state` feature. When the store does not answer within its timeout, each request falls back to this process's state (a warning and a metric) and the store reconnects by itself."]
-    pub fn shared_state(mut self, state : ::accord_runtime::SharedState) -> Self { self
-    .shared_state.set(state); self } }
 }
 
 impl Client {

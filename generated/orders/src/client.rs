@@ -221,6 +221,12 @@ impl ClientBuilder {
         self
     }
 
+    /// Shares this client's rate-limit buckets, OAuth 2.0 access tokens, circuits and cached responses with the other processes of a fleet, so that replicas together keep to the API's limits and fetch one token: `SharedState::redis(url, RedisOptions::default())` with this crate's `redis` feature, or your own store through the runtime's store traits, with this crate's `shared-state` feature. When the store does not answer within its timeout, each request falls back to this process's state (a warning and a metric) and the store reconnects by itself.
+    pub fn shared_state(mut self, state: ::accord_runtime::SharedState) -> Self {
+        self.shared_state.set(state);
+        self
+    }
+
     /// Credential `client_credentials`: OAuth 2.0 client credentials (RFC 6749 §4.4). The token is fetched from `https://api.example.com/oauth/token`, cached, and refreshed 300 s before it expires; from `ORDERS_CLIENT_ID` and `ORDERS_CLIENT_SECRET` with [`ClientBuilder::credentials_from_env`].
     pub fn client_credentials(
         mut self,
@@ -373,12 +379,6 @@ impl ClientBuilder {
             .map_err(crate::errors::Error::Transport)?;
         ::std::result::Result::Ok(Client { inner })
     }
-}
-::accord_runtime::if_shared_state! {
-    impl ClientBuilder { #[doc =
-    r" Shares this client's rate-limit buckets, OAuth 2.0 access tokens, circuits and cached responses with the other processes of a fleet, so that replicas together keep to the API's limits and fetch one token: `SharedState::redis(url, RedisOptions::default())` with this crate's `redis` feature, or your own store through the runtime's store traits, with this crate's `shared-state` feature. When the store does not answer within its timeout, each request falls back to this process's state (a warning and a metric) and the store reconnects by itself."]
-    pub fn shared_state(mut self, state : ::accord_runtime::SharedState) -> Self { self
-    .shared_state.set(state); self } }
 }
 
 impl Client {

@@ -14,8 +14,9 @@
 //! of the deployment, not of the API, so the same spec serves both: the template re-exports
 //! each as the generated crate's own feature, off by default. The same holds for
 //! `shared-state` (the builder's `shared_state` setter, taking any store, with the fleet's
-//! SHA-1/SHA-2 key digests), which `redis` implies: the setter is generated inside
-//! `accord_runtime::if_shared_state!`, so a client run as one process compiles none of it.
+//! SHA-1/SHA-2 key digests), which `redis` implies: without it the runtime's `SharedState`
+//! has no values, so the setter cannot be called and a client run as one process compiles
+//! none of the fleet's code.
 //! A spec that needs sha2 for its own reasons (webhook or request HMACs, PKCE, cache keys)
 //! gets it through that capability's feature.
 

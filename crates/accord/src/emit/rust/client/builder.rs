@@ -59,14 +59,14 @@ pub(super) fn client_builder(ir: &Ir) -> TokenStream {
 
             #tls_setter
 
+            #shared_setter
+
             #(#setters)*
 
             #from_env_fn
 
             #build
         }
-
-        #shared_setter
     }
 }
 

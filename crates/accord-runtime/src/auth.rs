@@ -40,6 +40,7 @@ pub mod jwt;
 pub mod oauth2;
 #[cfg(feature = "oauth2-code")]
 pub mod pkce;
+#[cfg(feature = "shared-state")]
 pub mod token_cache;
 pub mod token_endpoint;
 pub mod token_store;
@@ -251,6 +252,7 @@ pub struct OAuth2 {
     token_requests: AtomicU64,
     retry: token_endpoint::TokenRetry,
     /// The fleet's token cache (issue 19), set once by [`OAuth2::share`].
+    #[cfg(feature = "shared-state")]
     shared: std::sync::OnceLock<Box<token_cache::SharedTokens>>,
 }
 
@@ -279,12 +281,14 @@ impl OAuth2 {
             generations: AtomicU64::new(0),
             token_requests: AtomicU64::new(0),
             retry: token_endpoint::TokenRetry::default(),
+            #[cfg(feature = "shared-state")]
             shared: std::sync::OnceLock::new(),
         }
     }
 
     /// Shares the access token with a fleet through `shared` (one fetch for all processes;
     /// [`token_cache`]). Later calls change nothing.
+    #[cfg(feature = "shared-state")]
     pub fn share(&self, shared: token_cache::SharedTokens) {
         let _ = self.shared.set(Box::new(shared));
     }
@@ -303,10 +307,13 @@ impl OAuth2 {
         {
             return Ok((cached.access_token.clone(), cached.generation));
         }
+        #[cfg(feature = "shared-state")]
         let (access_token, lifetime) = match self.shared.get() {
             Some(shared) => shared.obtain(self.refresh_before_expiry, || self.fetch(http)).await?,
             None => self.fetch(http).await?,
         };
+        #[cfg(not(feature = "shared-state"))]
+        let (access_token, lifetime) = self.fetch(http).await?;
         let expiry = Instant::now() + lifetime;
         let refresh_at = expiry.checked_sub(self.refresh_before_expiry).unwrap_or(expiry);
         let generation = CredentialGeneration(self.generations.fetch_add(1, Ordering::Relaxed) + 1);
@@ -355,9 +362,12 @@ impl OAuth2 {
     pub async fn invalidate(&self, used: CredentialGeneration) {
         let mut cache = self.cache.lock().await;
         if let Some(cached) = cache.as_ref().filter(|cached| cached.generation == used) {
+            #[cfg(feature = "shared-state")]
             if let Some(shared) = self.shared.get() {
                 shared.invalidate(&cached.access_token).await;
             }
+            #[cfg(not(feature = "shared-state"))]
+            let _ = cached;
             *cache = None;
         }
     }

@@ -102,6 +102,7 @@ pub struct ClientConfig {
     pub tls: crate::tls::TlsConfig,
     /// The stores shared with the other processes of a fleet (rate limits, tokens,
     /// circuits, cached responses: [`crate::fleet`]); `None`: all state in this process.
+    #[cfg(feature = "shared-state")]
     pub shared_state: Option<crate::store::SharedState>,
 }
 
@@ -123,6 +124,7 @@ impl ClientConfig {
             circuit_breaker: None,
             servers: Vec::new(),
             tls: crate::tls::TlsConfig::default(),
+            #[cfg(feature = "shared-state")]
             shared_state: None,
         }
     }
@@ -178,7 +180,9 @@ impl Client {
     ///
     /// Errors: the base URL is not an absolute URL, or the TLS backend cannot start.
     pub fn new(mut config: ClientConfig) -> Result<Self, TransportError> {
+        #[allow(unused_mut)]
         let mut rate_limiter = config.rate_limits.take().map(RateLimiter::new);
+        #[cfg(feature = "shared-state")]
         if let Some(shared) = config.shared_state.take() {
             crate::fleet::share(
                 &shared,

@@ -13,6 +13,7 @@ pub mod circuit;
 pub mod client;
 pub mod de;
 pub mod error;
+#[cfg(feature = "shared-state")]
 pub mod fleet;
 pub mod form;
 pub mod health;
@@ -29,6 +30,7 @@ pub mod retry;
 pub mod secret;
 pub mod send;
 pub mod server;
+pub mod shared_slot;
 pub mod store;
 /// Streamed request and response bodies (runtime feature `streaming`).
 #[cfg(feature = "streaming")]
@@ -64,9 +66,13 @@ pub use retry::{
     Assessment, BodyMatch, BodyTest, ClassifyRetry, ErrorRule, RetryBudgetSettings, StatusClassifier, StatusPattern,
 };
 pub use secret::Secret;
+#[cfg(not(feature = "shared-state"))]
+pub use shared_slot::SharedState;
+pub use store::CircuitSettings;
+#[cfg(feature = "shared-state")]
+pub use store::SharedState;
 #[cfg(feature = "redis")]
 pub use store::redis::RedisOptions;
-pub use store::{CircuitSettings, SharedState};
 #[cfg(feature = "streaming")]
 pub use stream::{ByteStream, MinimumThroughput, StreamConfig, StreamError, Upload};
 

@@ -137,7 +137,7 @@ pub struct ClientBuilder {
         ::std::sync::Arc<dyn ::accord_runtime::Authenticate>,
     >,
     allow_anonymous: bool,
-    shared_state: ::std::option::Option<::accord_runtime::SharedState>,
+    shared_state: ::accord_runtime::shared_slot::SharedSlot,
     client_credentials: ::std::option::Option<::accord_runtime::ClientCredentials>,
     client_credentials_token_url: ::std::option::Option<::std::string::String>,
 }
@@ -221,9 +221,9 @@ impl ClientBuilder {
         self
     }
 
-    /// Shares this client's rate-limit buckets, OAuth 2.0 access tokens, circuits and cached responses with the other processes of a fleet, so that replicas together keep to the API's limits and fetch one token: `SharedState::redis(url, RedisOptions::default())` with this crate's `redis` feature, or your own store through the runtime's store traits. When the store does not answer within its timeout, each request falls back to this process's state (a warning and a metric) and the store reconnects by itself.
+    /// Shares this client's rate-limit buckets, OAuth 2.0 access tokens, circuits and cached responses with the other processes of a fleet, so that replicas together keep to the API's limits and fetch one token: `SharedState::redis(url, RedisOptions::default())` with this crate's `redis` feature, or your own store through the runtime's store traits, with this crate's `shared-state` feature. When the store does not answer within its timeout, each request falls back to this process's state (a warning and a metric) and the store reconnects by itself.
     pub fn shared_state(mut self, state: ::accord_runtime::SharedState) -> Self {
-        self.shared_state = ::std::option::Option::Some(state);
+        self.shared_state.set(state);
         self
     }
 
@@ -374,7 +374,7 @@ impl ClientBuilder {
             exempt: &[],
             store: ::std::option::Option::None,
         });
-        config.shared_state = self.shared_state.map(|state| state.for_api("orders"));
+        self.shared_state.apply(&mut config, "orders");
         let inner = ::accord_runtime::Client::new(config)
             .map_err(crate::errors::Error::Transport)?;
         ::std::result::Result::Ok(Client { inner })

@@ -36,6 +36,7 @@ pub mod rate_limit;
 /// The store traits on Redis or Valkey (issue 19; runtime feature `redis`).
 #[cfg(feature = "redis")]
 pub mod redis;
+#[cfg(feature = "shared-state")]
 pub mod shared;
 
 #[cfg(feature = "cache")]
@@ -44,6 +45,7 @@ pub mod cache;
 use std::fmt;
 
 pub use crate::auth::BoxFuture;
+#[cfg(feature = "shared-state")]
 pub use crate::auth::token_cache::{SharedToken, SharedTokens, TokenCacheStore, token_digest};
 #[cfg(feature = "cache")]
 pub use cache::{CacheEntry, CacheStore};
@@ -54,6 +56,7 @@ pub use memory::MemoryCacheStore;
 pub use memory::MemoryCircuitStore;
 pub use nonce::{MemoryNonceStore, NonceStore};
 pub use rate_limit::{BucketRef, RateLimitStore};
+#[cfg(feature = "shared-state")]
 pub use shared::{MemoryDeliveryStore, SharedState};
 
 /// What every store operation returns: a boxed future (the traits are object-safe, so a

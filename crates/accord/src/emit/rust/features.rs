@@ -12,9 +12,13 @@
 //! (an application installs a recorder) and `redis` (issue 19: an application runs many
 //! replicas that share state). Whether a client runs in one process or fifty is a property
 //! of the deployment, not of the API, so the same spec serves both: the template re-exports
-//! each as the generated crate's own feature, off by default, and the builder's
-//! `shared_state` setter is always there, taking any store (so a spec compiles no more than
-//! before unless the application asks for Redis).
+//! each as the generated crate's own feature, off by default. The same holds for
+//! `shared-state` (the builder's `shared_state` setter, taking any store, with the fleet's
+//! SHA-1/SHA-2 key digests), which `redis` implies: without it the runtime's `SharedState`
+//! has no values, so the setter cannot be called and a client run as one process compiles
+//! none of the fleet's code.
+//! A spec that needs sha2 for its own reasons (webhook or request HMACs, PKCE, cache keys)
+//! gets it through that capability's feature.
 
 use std::collections::BTreeMap;
 

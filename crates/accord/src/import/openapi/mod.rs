@@ -74,6 +74,7 @@ mod path_query;
 mod schema;
 mod security;
 mod servers;
+mod shared_models;
 mod swagger2;
 mod tallies;
 #[cfg(test)]
@@ -517,6 +518,7 @@ impl<'a> Importer<'a> {
         self.break_alias_cycles();
         self.unused_component_access();
         let errors = self.errors();
+        self.share_identical_hoisted_models();
         self.report_tallies();
         let rate_limits = self.rate_limit_headers.take().map(|headers| RateLimits {
             default: None,

@@ -7,7 +7,7 @@ use super::import;
 use crate::import::ImportWarning;
 
 /// Imports a document and reads the spec back; asserts it compiles through accord.
-fn import_doc(document: Value) -> (Value, Vec<ImportWarning>) {
+pub(super) fn import_doc(document: Value) -> (Value, Vec<ImportWarning>) {
     let imported = import(&document.to_string(), Some("imported")).expect("imports");
     let (spec, _) = crate::spec::yaml::parse(&imported.yaml).expect("the output is YAML");
     let compiled = crate::project::compile_spec(std::path::Path::new("imported.yaml"), &imported.yaml);
@@ -20,7 +20,7 @@ fn import_doc(document: Value) -> (Value, Vec<ImportWarning>) {
     (spec, imported.warnings)
 }
 
-fn doc(extra: Value) -> Value {
+pub(super) fn doc(extra: Value) -> Value {
     let mut base = json!({
         "openapi": "3.0.3",
         "info": {"title": "Test API", "version": "1.0.0"},

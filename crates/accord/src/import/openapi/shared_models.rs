@@ -1,0 +1,174 @@
+//! Sharing identical hoisted models (issue 22). The importer hoists inline schemas into
+//! models of their own (a request body, an error body per status per operation, a schema
+//! reached twice); big descriptions write the same shape again and again (GitHub's
+//! `{message, documentation_url}` error bodies per operation, its `{content}` reaction
+//! requests, Stripe's repeated parameter objects), and each copy was one more Rust type to
+//! derive serde for. A hoisted model whose shape equals a component model's or an earlier
+//! hoisted model's becomes an alias of it (`Name: {type: Canonical}`, keeping its own
+//! description and example): every place that names it keeps its name, and the Rust output
+//! has one type (`pub type Name = Canonical;`).
+//!
+//! The shape is the schema without `description` and `example` (docs-insensitive, as the
+//! lowering's sharing of inline types, `lower/dedup.rs`): two bodies that differ only in
+//! wording are one type; a different `deprecated`, constraint, format, default or field
+//! presence keeps them apart. Model names inside a shape are replaced by their canonical
+//! model, to a fixpoint, so models that differ only in which of two identical models they
+//! hold are shared too. The canonical model of a shape is the first in output order,
+//! component models before hoisted ones, so the choice is deterministic and component
+//! models (the description's own names) always keep their definitions.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::Importer;
+use crate::spec::types::Schema;
+
+impl Importer<'_> {
+    /// Makes every hoisted model whose shape an earlier model has an alias of that model.
+    pub(super) fn share_identical_hoisted_models(&mut self) {
+        let components: BTreeSet<&String> = self.model_names.values().collect();
+        // Component models first, then hoisted ones, each in output order.
+        let order: Vec<(String, bool)> = self
+            .models
+            .keys()
+            .filter(|name| components.contains(name))
+            .map(|name| (name.clone(), true))
+            .chain(self.models.keys().filter(|name| !components.contains(name)).map(|name| (name.clone(), false)))
+            .collect();
+        let mut representative: BTreeMap<String, String> = self.models.keys().map(|n| (n.clone(), n.clone())).collect();
+        for _ in 0..8 {
+            let mut first_of_shape: BTreeMap<String, String> = BTreeMap::new();
+            let mut next = representative.clone();
+            for (name, component) in &order {
+                let shape = shape_key(&self.models[name], &representative);
+                match first_of_shape.get(&shape) {
+                    Some(canonical) if !component => {
+                        next.insert(name.clone(), canonical.clone());
+                    }
+                    Some(_) => {}
+                    None => {
+                        first_of_shape.insert(shape, name.clone());
+                    }
+                }
+            }
+            if next == representative {
+                break;
+            }
+            representative = next;
+        }
+        for (name, canonical) in representative {
+            if name != canonical
+                && let Some(schema) = self.models.get_mut(&name)
+            {
+                *schema = Schema {
+                    type_name: Some(canonical),
+                    description: schema.description.take(),
+                    example: schema.example.take(),
+                    ..Schema::default()
+                };
+            }
+        }
+    }
+}
+
+/// A schema's shape: its JSON without `description` and `example` anywhere, with every
+/// model it names replaced by that model's current representative.
+fn shape_key(schema: &Schema, representative: &BTreeMap<String, String>) -> String {
+    fn strip(value: &mut Value, representative: &BTreeMap<String, String>) {
+        match value {
+            Value::Object(object) => {
+                object.remove("description");
+                object.remove("example");
+                if let Some(Value::String(name)) = object.get_mut("type")
+                    && let Some(canonical) = representative.get(name.as_str())
+                {
+                    *name = canonical.clone();
+                }
+                // Values (`enum`, `default`) are data, never model names.
+                object
+                    .iter_mut()
+                    .filter(|(key, _)| !matches!(key.as_str(), "enum" | "default" | "const"))
+                    .for_each(|(_, v)| strip(v, representative));
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| strip(v, representative)),
+            Value::String(name) => {
+                // A bare reference (`items: Name`, a `one_of` entry).
+                if let Some(canonical) = representative.get(name.as_str()) {
+                    *name = canonical.clone();
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(schema).unwrap_or(Value::Null);
+    strip(&mut value, representative);
+    value.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::super::tests::{doc, import_doc};
+
+    fn post(id: &str, body: serde_json::Value) -> serde_json::Value {
+        json!({"post": {
+            "operationId": id,
+            "requestBody": {"required": true, "content": {"application/json": {"schema": body}}},
+            "responses": {"204": {"description": "Done."}}
+        }})
+    }
+
+    #[test]
+    fn identical_hoisted_bodies_are_one_model_and_a_different_one_stays_its_own() {
+        // GitHub's comment requests: `{body}` with different wording, and one with a limit.
+        let body = |description: &str| {
+            json!({"type": "object", "required": ["body"], "properties": {
+                "body": {"type": "string", "description": description}
+            }})
+        };
+        let limited = json!({"type": "object", "required": ["body"], "properties": {
+            "body": {"type": "string", "maxLength": 10}
+        }});
+        let (spec, warnings) = import_doc(doc(json!({"paths": {
+            "/issues/comments": post("createIssueComment", body("The comment.")),
+            "/commits/comments": post("createCommitComment", body("The contents of the comment.")),
+            "/gists/comments": post("createGistComment", limited)
+        }})));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let models = spec["models"].as_object().expect("models");
+        let names: Vec<&String> = models.keys().collect();
+        assert_eq!(names.len(), 3, "{spec}");
+        // The first in output order is the definition; the second names it, keeping its own
+        // description (docs-insensitive shapes); the third differs by `maxLength`.
+        let (first, second, third) = (names[0], names[1], names[2]);
+        assert!(models[first]["properties"].is_object(), "{spec}");
+        assert_eq!(models[second]["type"], json!(first), "{spec}");
+        assert_eq!(models[second].get("properties"), None, "{spec}");
+        assert!(
+            models[third]["properties"]["body"]["max_length"].is_number()
+                || models[third]["properties"]["body"]["maxLength"].is_number(),
+            "{spec}"
+        );
+    }
+
+    #[test]
+    fn component_models_keep_their_definitions() {
+        let shape = json!({"type": "object", "properties": {"name": {"type": "string"}}});
+        let (spec, warnings) = import_doc(doc(json!({
+            "components": {"schemas": {"Pet": shape.clone(), "Toy": shape.clone()}},
+            "paths": {"/pets": post("createPet", shape)}
+        })));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let models = &spec["models"];
+        assert!(models["Pet"]["properties"].is_object(), "{spec}");
+        assert!(models["Toy"]["properties"].is_object(), "{spec}");
+        // The hoisted body is the first component of its shape.
+        let hoisted: Vec<_> =
+            models.as_object().expect("models").iter().filter(|(n, _)| *n != "Pet" && *n != "Toy").collect();
+        for (_, model) in hoisted {
+            assert_eq!(model["type"], json!("Pet"), "{spec}");
+        }
+    }
+}

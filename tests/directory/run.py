@@ -560,7 +560,8 @@ def report(records: list[dict], crates: list[dict], settings: dict, api: Path) -
     if failures:
         by_code: dict[str, list[str]] = {}
         for r in failures:
-            match = re.match(r"^error(\[[^\]]+\])?", r.get("error") or "")
+            # `FILE:LINE:COL: error[CODE]: …` or `error[CODE]: …`: grouped by CODE.
+            match = re.search(r"(?:^|: )error(\[[^\]]+\])?", r.get("error") or "")
             code = (match.group(1) or "error") if match else (r.get("error") or "")[:60]
             by_code.setdefault(f"{r['stage']}: {code}", []).append(r["document"])
         lines += ["", "### Failures by stage and error code", "", "| stage: code | documents | examples |", "|---|---:|---|"]

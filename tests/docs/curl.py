@@ -61,7 +61,7 @@ def pages():
     return found
 
 
-COMMAND = re.compile(r"^### (?P<heading>[^\n]+)$|^```sh\n(?P<command>curl .*?)\n```$", re.M | re.S)
+COMMAND = re.compile(r"^####? (?P<heading>[^\n]+)$|^```sh\n(?P<command>curl .*?)\n```$", re.M | re.S)
 
 
 def commands(page):

@@ -13,9 +13,11 @@ pub use accord_contract::wire::{
 // the IR.
 pub use crate::spec::{DeliveryGuarantee, SignaturePreset, SpecStatus};
 
+pub mod groups;
 pub mod operational;
 pub use accord_contract::oauth::{ClientAuthMethod, GitHubApp, OAuth2AuthorizationCode, OAuth2JwtBearer, TokenRetry};
 pub use accord_contract::{ApiKey, AuthScheme, Basic, Bearer, OAuth2ClientCredentials, Requirement};
+pub use groups::GroupIr;
 pub use operational::OperationalIr;
 
 /// Where an IR node came from in the spec.
@@ -76,6 +78,9 @@ pub struct Ir {
     pub timeouts: TimeoutsIr,
     /// Rate limits.
     pub rate_limits: RateLimitsIr,
+    /// Groups of operations (issue 22): the spec's `groups` in spec order, then those only
+    /// endpoints name; empty when the spec has none.
+    pub groups: Vec<GroupIr>,
     /// Operations in spec order.
     pub operations: Vec<Operation>,
     /// Caching, circuit breaking and the health check (issue 18).
@@ -916,6 +921,8 @@ pub struct Operation {
     pub description: Option<String>,
     /// Deprecated.
     pub deprecated: bool,
+    /// The group it belongs to (a name of [`Ir::groups`]), `None` when ungrouped.
+    pub group: Option<String>,
     /// Path parameters in path order.
     pub path_params: Vec<Param>,
     /// Query parameters.

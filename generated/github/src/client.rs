@@ -393,6 +393,7 @@ impl Client {
         self.inner.credentials().get(name)
     }
 
+    #[cfg(feature = "group-repos")]
     /// Sends `GET /repos/{owner}/{repo}` (spec: `endpoints.get_repository`).
     ///
     /// Get a repository
@@ -416,6 +417,7 @@ impl Client {
         }
     }
 
+    #[cfg(feature = "group-issues")]
     /// Sends `GET /repos/{owner}/{repo}/issues` (spec: `endpoints.list_issues`).
     ///
     /// List repository issues
@@ -452,6 +454,7 @@ impl Client {
         }
     }
 
+    #[cfg(feature = "group-issues")]
     /// Sends `POST /repos/{owner}/{repo}/issues` (spec: `endpoints.create_issue`).
     ///
     /// Create an issue
@@ -477,6 +480,7 @@ impl Client {
         }
     }
 
+    #[cfg(feature = "group-issues")]
     /// Sends `GET /repos/{owner}/{repo}/issues/{issue_number}` (spec: `endpoints.get_issue`).
     ///
     /// Get an issue
@@ -502,6 +506,7 @@ impl Client {
         }
     }
 
+    #[cfg(feature = "group-issues")]
     /// Sends `PATCH /repos/{owner}/{repo}/issues/{issue_number}` (spec: `endpoints.update_issue`).
     ///
     /// Update an issue
@@ -528,6 +533,7 @@ impl Client {
         }
     }
 
+    #[cfg(feature = "group-issues")]
     /// Sends `GET /repos/{owner}/{repo}/issues/{issue_number}/comments` (spec: `endpoints.list_issue_comments`).
     ///
     /// List issue comments
@@ -558,6 +564,7 @@ impl Client {
         }
     }
 
+    #[cfg(feature = "group-issues")]
     /// Sends `POST /repos/{owner}/{repo}/issues/{issue_number}/comments` (spec: `endpoints.create_issue_comment`).
     ///
     /// Create an issue comment
@@ -587,6 +594,7 @@ impl Client {
 }
 
 /// Request builder for [`Client::get_repository`] (`GET /repos/{owner}/{repo}`).
+#[cfg(feature = "group-repos")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetRepositoryRequest<'a> {
@@ -595,6 +603,7 @@ pub struct GetRepositoryRequest<'a> {
     repo: ::std::string::String,
 }
 
+#[cfg(feature = "group-repos")]
 impl<'a> GetRepositoryRequest<'a> {
     /// Sends the request and decodes the success body.
     ///
@@ -658,6 +667,7 @@ impl<'a> GetRepositoryRequest<'a> {
 }
 
 /// Request builder for [`Client::list_issues`] (`GET /repos/{owner}/{repo}/issues`).
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListIssuesRequest<'a> {
@@ -677,6 +687,7 @@ pub struct ListIssuesRequest<'a> {
     page: ::std::option::Option<i64>,
 }
 
+#[cfg(feature = "group-issues")]
 impl<'a> ListIssuesRequest<'a> {
     /// Sets `milestone`. A milestone `number`, `*` for issues with any milestone, or `none` for issues without one.
     pub fn milestone(
@@ -898,6 +909,7 @@ impl<'a> ListIssuesRequest<'a> {
 }
 
 /// Request builder for [`Client::create_issue`] (`POST /repos/{owner}/{repo}/issues`).
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateIssueRequest2<'a> {
@@ -907,6 +919,7 @@ pub struct CreateIssueRequest2<'a> {
     body: &'a crate::models::CreateIssueRequest,
 }
 
+#[cfg(feature = "group-issues")]
 impl<'a> CreateIssueRequest2<'a> {
     /// Sends the request and decodes the success body.
     ///
@@ -972,6 +985,7 @@ impl<'a> CreateIssueRequest2<'a> {
 }
 
 /// Request builder for [`Client::get_issue`] (`GET /repos/{owner}/{repo}/issues/{issue_number}`).
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetIssueRequest<'a> {
@@ -981,6 +995,7 @@ pub struct GetIssueRequest<'a> {
     issue_number: i64,
 }
 
+#[cfg(feature = "group-issues")]
 impl<'a> GetIssueRequest<'a> {
     /// Sends the request and decodes the success body.
     ///
@@ -1046,6 +1061,7 @@ impl<'a> GetIssueRequest<'a> {
 }
 
 /// Request builder for [`Client::update_issue`] (`PATCH /repos/{owner}/{repo}/issues/{issue_number}`).
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateIssueRequest2<'a> {
@@ -1056,6 +1072,7 @@ pub struct UpdateIssueRequest2<'a> {
     body: ::std::option::Option<&'a crate::models::UpdateIssueRequest>,
 }
 
+#[cfg(feature = "group-issues")]
 impl<'a> UpdateIssueRequest2<'a> {
     /// Sets the (optional) request body.
     pub fn body(mut self, body: &'a crate::models::UpdateIssueRequest) -> Self {
@@ -1130,6 +1147,7 @@ impl<'a> UpdateIssueRequest2<'a> {
 }
 
 /// Request builder for [`Client::list_issue_comments`] (`GET /repos/{owner}/{repo}/issues/{issue_number}/comments`).
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListIssueCommentsRequest<'a> {
@@ -1142,6 +1160,7 @@ pub struct ListIssueCommentsRequest<'a> {
     page: ::std::option::Option<i64>,
 }
 
+#[cfg(feature = "group-issues")]
 impl<'a> ListIssueCommentsRequest<'a> {
     /// Sets `since`. Only show results last updated after this time (ISO 8601: `YYYY-MM-DDTHH:MM:SSZ`).
     ///
@@ -1282,6 +1301,7 @@ impl<'a> ListIssueCommentsRequest<'a> {
 }
 
 /// Request builder for [`Client::create_issue_comment`] (`POST /repos/{owner}/{repo}/issues/{issue_number}/comments`).
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateIssueCommentRequest2<'a> {
@@ -1292,6 +1312,7 @@ pub struct CreateIssueCommentRequest2<'a> {
     body: &'a crate::models::CreateIssueCommentRequest,
 }
 
+#[cfg(feature = "group-issues")]
 impl<'a> CreateIssueCommentRequest2<'a> {
     /// Sends the request and decodes the success body.
     ///

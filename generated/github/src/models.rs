@@ -1369,6 +1369,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for LicenseSimple {
 }
 
 /// Spec: inline schema at `models.Repository.properties.permissions`.
+#[cfg(feature = "group-repos")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
 #[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
@@ -1393,6 +1394,7 @@ pub struct RepositoryPermissions {
     pub pull: bool,
 }
 
+#[cfg(feature = "group-repos")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for RepositoryPermissions {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -1479,6 +1481,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for RepositoryPermissions {
 /// A repository as returned by `GET /repos/{owner}/{repo}` (`full-repository`, subset).
 ///
 /// Spec: `models.Repository`.
+#[cfg(feature = "group-repos")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
 #[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
@@ -1692,6 +1695,7 @@ pub struct Repository {
     pub watchers: i64,
 }
 
+#[cfg(feature = "group-repos")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for Repository {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3624,6 +3628,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ServiceUnavailableError 
 /// A label given as an object in a create/update issue request (inline in the OpenAPI, named here).
 ///
 /// Spec: `models.IssueLabelInput`.
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -3650,6 +3655,7 @@ pub struct IssueLabelInput {
     pub color: ::std::option::Option<::std::option::Option<::std::string::String>>,
 }
 
+#[cfg(feature = "group-issues")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabelInput {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -3727,6 +3733,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabelInput {
 /// The title of the issue.
 ///
 /// Spec: inline schema at `models.CreateIssueRequest.properties.title`.
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Deserialize))]
@@ -3742,8 +3749,10 @@ pub enum CreateIssueRequestTitle {
 /// The `number` of the milestone to associate this issue with; only users with push access can set it (silently dropped otherwise).
 ///
 /// Spec: inline schema at `models.CreateIssueRequest.properties.milestone`.
+#[cfg(feature = "group-issues")]
 pub type CreateIssueRequestMilestone = crate::models::CreateIssueRequestTitle;
 /// Spec: inline schema at `models.CreateIssueRequest.properties.labels.items`.
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Deserialize))]
@@ -3759,6 +3768,7 @@ pub enum CreateIssueRequestLabelsItem {
 /// Body of `POST /repos/{owner}/{repo}/issues`.
 ///
 /// Spec: `models.CreateIssueRequest`.
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -3807,6 +3817,7 @@ pub struct CreateIssueRequest {
     pub assignees: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[cfg(feature = "group-issues")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueRequest {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -3904,20 +3915,25 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueRequest {
 /// The title of the issue.
 ///
 /// Spec: inline schema at `models.UpdateIssueRequest.properties.title`.
+#[cfg(feature = "group-issues")]
 pub type UpdateIssueRequestTitle = crate::models::CreateIssueRequestTitle;
 /// State of the issue. Either `open` or `closed`.
 ///
 /// Spec: inline schema at `models.UpdateIssueRequest.properties.state`.
+#[cfg(feature = "group-issues")]
 pub type UpdateIssueRequestState = crate::models::MilestoneState;
 /// The `number` of the milestone to associate this issue with, or `null` to remove the current one; only users with push access can set it (silently dropped otherwise).
 ///
 /// Spec: inline schema at `models.UpdateIssueRequest.properties.milestone`.
+#[cfg(feature = "group-issues")]
 pub type UpdateIssueRequestMilestone = crate::models::CreateIssueRequestTitle;
 /// Spec: inline schema at `models.UpdateIssueRequest.properties.labels.items`.
+#[cfg(feature = "group-issues")]
 pub type UpdateIssueRequestLabelsItem = crate::models::CreateIssueRequestLabelsItem;
 /// Body of `PATCH /repos/{owner}/{repo}/issues/{issue_number}`.
 ///
 /// Spec: `models.UpdateIssueRequest`.
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -3982,6 +3998,7 @@ pub struct UpdateIssueRequest {
     pub assignees: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+#[cfg(feature = "group-issues")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateIssueRequest {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -4089,6 +4106,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateIssueRequest {
 /// Body of `POST /repos/{owner}/{repo}/issues/{issue_number}/comments`.
 ///
 /// Spec: `models.CreateIssueCommentRequest`.
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -4099,6 +4117,7 @@ pub struct CreateIssueCommentRequest {
     pub body: ::std::string::String,
 }
 
+#[cfg(feature = "group-issues")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueCommentRequest {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -5419,6 +5438,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEvent {
 /// Indicates the state of the issues to return.
 ///
 /// Spec: inline schema at `endpoints.list_issues.query.state`.
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListIssuesState {
     /// `open`
@@ -5431,6 +5451,7 @@ pub enum ListIssuesState {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "group-issues")]
 impl ListIssuesState {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5443,12 +5464,14 @@ impl ListIssuesState {
     }
 }
 
+#[cfg(feature = "group-issues")]
 impl ::std::fmt::Display for ListIssuesState {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "group-issues")]
 impl ::accord_runtime::serde::Serialize for ListIssuesState {
     fn serialize<S: ::accord_runtime::serde::Serializer>(
         &self,
@@ -5458,6 +5481,7 @@ impl ::accord_runtime::serde::Serialize for ListIssuesState {
     }
 }
 
+#[cfg(feature = "group-issues")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesState {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -5478,6 +5502,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesState {
 /// What to sort results by.
 ///
 /// Spec: inline schema at `endpoints.list_issues.query.sort`.
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListIssuesSort {
     /// `created`
@@ -5490,6 +5515,7 @@ pub enum ListIssuesSort {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "group-issues")]
 impl ListIssuesSort {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5502,12 +5528,14 @@ impl ListIssuesSort {
     }
 }
 
+#[cfg(feature = "group-issues")]
 impl ::std::fmt::Display for ListIssuesSort {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "group-issues")]
 impl ::accord_runtime::serde::Serialize for ListIssuesSort {
     fn serialize<S: ::accord_runtime::serde::Serializer>(
         &self,
@@ -5517,6 +5545,7 @@ impl ::accord_runtime::serde::Serialize for ListIssuesSort {
     }
 }
 
+#[cfg(feature = "group-issues")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesSort {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -5537,6 +5566,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesSort {
 /// One of `asc` (ascending) or `desc` (descending).
 ///
 /// Spec: inline schema at `endpoints.list_issues.query.direction`.
+#[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ListIssuesDirection {
     /// `asc`
@@ -5547,6 +5577,7 @@ pub enum ListIssuesDirection {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "group-issues")]
 impl ListIssuesDirection {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -5558,12 +5589,14 @@ impl ListIssuesDirection {
     }
 }
 
+#[cfg(feature = "group-issues")]
 impl ::std::fmt::Display for ListIssuesDirection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "group-issues")]
 impl ::accord_runtime::serde::Serialize for ListIssuesDirection {
     fn serialize<S: ::accord_runtime::serde::Serializer>(
         &self,
@@ -5573,6 +5606,7 @@ impl ::accord_runtime::serde::Serialize for ListIssuesDirection {
     }
 }
 
+#[cfg(feature = "group-issues")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListIssuesDirection {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(

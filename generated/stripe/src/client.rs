@@ -319,6 +319,7 @@ impl Client {
         crate::errors::decode_response::<::accord_runtime::serde_json::Value>(raw)
     }
 
+    #[cfg(feature = "group-customers")]
     /// Sends `POST /v1/customers` (spec: `endpoints.create_customer`).
     ///
     /// Creates a new customer object.
@@ -337,6 +338,7 @@ impl Client {
         }
     }
 
+    #[cfg(feature = "group-customers")]
     /// Sends `GET /v1/customers/{customer}` (spec: `endpoints.retrieve_customer`).
     ///
     /// Retrieves a Customer object.
@@ -356,6 +358,7 @@ impl Client {
         }
     }
 
+    #[cfg(feature = "group-customers")]
     /// Sends `POST /v1/customers/{customer}` (spec: `endpoints.update_customer`).
     ///
     /// Updates the specified customer by setting the values of the parameters passed.
@@ -380,6 +383,7 @@ impl Client {
         }
     }
 
+    #[cfg(feature = "group-customers")]
     /// Sends `DELETE /v1/customers/{customer}` (spec: `endpoints.delete_customer`).
     ///
     /// Permanently deletes a customer.
@@ -401,6 +405,7 @@ impl Client {
         }
     }
 
+    #[cfg(feature = "group-customers")]
     /// Sends `GET /v1/customers` (spec: `endpoints.list_customers`).
     ///
     /// Returns a list of your customers.
@@ -425,6 +430,7 @@ impl Client {
         }
     }
 
+    #[cfg(feature = "group-payment-intents")]
     /// Sends `POST /v1/payment_intents` (spec: `endpoints.create_payment_intent`).
     ///
     /// Creates a PaymentIntent object.
@@ -448,6 +454,7 @@ impl Client {
         }
     }
 
+    #[cfg(feature = "group-payment-intents")]
     /// Sends `GET /v1/payment_intents/{intent}` (spec: `endpoints.retrieve_payment_intent`).
     ///
     /// Retrieves the details of a PaymentIntent that has previously been created.
@@ -468,6 +475,7 @@ impl Client {
         }
     }
 
+    #[cfg(feature = "group-payment-intents")]
     /// Sends `POST /v1/payment_intents/{intent}/confirm` (spec: `endpoints.confirm_payment_intent`).
     ///
     /// Confirm that your customer intends to pay with current or provided payment method.
@@ -492,6 +500,7 @@ impl Client {
         }
     }
 
+    #[cfg(feature = "group-payment-intents")]
     /// Sends `GET /v1/payment_intents` (spec: `endpoints.list_payment_intents`).
     ///
     /// Returns a list of PaymentIntents.
@@ -515,6 +524,7 @@ impl Client {
 }
 
 /// Request builder for [`Client::create_customer`] (`POST /v1/customers`).
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateCustomerRequest<'a> {
@@ -523,6 +533,7 @@ pub struct CreateCustomerRequest<'a> {
     idempotency_key: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "group-customers")]
 impl<'a> CreateCustomerRequest<'a> {
     /// Sets the (optional) request body.
     pub fn body(mut self, body: &'a crate::models::CreateCustomerParams) -> Self {
@@ -606,6 +617,7 @@ impl<'a> CreateCustomerRequest<'a> {
 }
 
 /// Request builder for [`Client::retrieve_customer`] (`GET /v1/customers/{customer}`).
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveCustomerRequest<'a> {
@@ -613,6 +625,7 @@ pub struct RetrieveCustomerRequest<'a> {
     customer: ::std::string::String,
 }
 
+#[cfg(feature = "group-customers")]
 impl<'a> RetrieveCustomerRequest<'a> {
     /// Sends the request and decodes the success body.
     ///
@@ -677,6 +690,7 @@ impl<'a> RetrieveCustomerRequest<'a> {
 }
 
 /// Request builder for [`Client::update_customer`] (`POST /v1/customers/{customer}`).
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateCustomerRequest<'a> {
@@ -686,6 +700,7 @@ pub struct UpdateCustomerRequest<'a> {
     idempotency_key: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "group-customers")]
 impl<'a> UpdateCustomerRequest<'a> {
     /// Sets the (optional) request body.
     pub fn body(mut self, body: &'a crate::models::UpdateCustomerParams) -> Self {
@@ -770,6 +785,7 @@ impl<'a> UpdateCustomerRequest<'a> {
 }
 
 /// Request builder for [`Client::delete_customer`] (`DELETE /v1/customers/{customer}`).
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteCustomerRequest<'a> {
@@ -777,6 +793,7 @@ pub struct DeleteCustomerRequest<'a> {
     customer: ::std::string::String,
 }
 
+#[cfg(feature = "group-customers")]
 impl<'a> DeleteCustomerRequest<'a> {
     /// Sends the request and decodes the success body.
     ///
@@ -841,6 +858,7 @@ impl<'a> DeleteCustomerRequest<'a> {
 }
 
 /// Request builder for [`Client::list_customers`] (`GET /v1/customers`).
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListCustomersRequest<'a> {
@@ -852,6 +870,7 @@ pub struct ListCustomersRequest<'a> {
     test_clock: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "group-customers")]
 impl<'a> ListCustomersRequest<'a> {
     /// Sets `email`. A case-sensitive filter on the list based on the customer's `email` field. The value must be a string.
     ///
@@ -1013,6 +1032,7 @@ impl<'a> ListCustomersRequest<'a> {
 }
 
 /// Request builder for [`Client::create_payment_intent`] (`POST /v1/payment_intents`).
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreatePaymentIntentRequest<'a> {
@@ -1021,6 +1041,7 @@ pub struct CreatePaymentIntentRequest<'a> {
     idempotency_key: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "group-payment-intents")]
 impl<'a> CreatePaymentIntentRequest<'a> {
     /// Sets the idempotency key, sent as `Idempotency-Key`; the provider answers a repeated key with the first result.
     pub fn idempotency_key(
@@ -1099,6 +1120,7 @@ impl<'a> CreatePaymentIntentRequest<'a> {
 }
 
 /// Request builder for [`Client::retrieve_payment_intent`] (`GET /v1/payment_intents/{intent}`).
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrievePaymentIntentRequest<'a> {
@@ -1107,6 +1129,7 @@ pub struct RetrievePaymentIntentRequest<'a> {
     client_secret: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "group-payment-intents")]
 impl<'a> RetrievePaymentIntentRequest<'a> {
     /// Sets `client_secret`. The client secret of the PaymentIntent. It's required if you use a publishable key to retrieve the source.
     pub fn client_secret(
@@ -1183,6 +1206,7 @@ impl<'a> RetrievePaymentIntentRequest<'a> {
 }
 
 /// Request builder for [`Client::confirm_payment_intent`] (`POST /v1/payment_intents/{intent}/confirm`).
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ConfirmPaymentIntentRequest<'a> {
@@ -1192,6 +1216,7 @@ pub struct ConfirmPaymentIntentRequest<'a> {
     idempotency_key: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "group-payment-intents")]
 impl<'a> ConfirmPaymentIntentRequest<'a> {
     /// Sets the (optional) request body.
     pub fn body(mut self, body: &'a crate::models::ConfirmPaymentIntentParams) -> Self {
@@ -1280,6 +1305,7 @@ impl<'a> ConfirmPaymentIntentRequest<'a> {
 }
 
 /// Request builder for [`Client::list_payment_intents`] (`GET /v1/payment_intents`).
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListPaymentIntentsRequest<'a> {
@@ -1290,6 +1316,7 @@ pub struct ListPaymentIntentsRequest<'a> {
     starting_after: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "group-payment-intents")]
 impl<'a> ListPaymentIntentsRequest<'a> {
     /// Sets `customer`. Only return PaymentIntents for the customer specified by this customer ID.
     pub fn customer(

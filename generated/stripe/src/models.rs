@@ -570,10 +570,12 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Customer {
 /// String representing the object's type.
 ///
 /// Spec: inline schema at `models.DeletedCustomer.properties.object`.
+#[cfg(feature = "group-customers")]
 pub type DeletedCustomerObject = crate::models::CustomerObject;
 /// A deleted customer: what DELETE /v1/customers/{customer} returns.
 ///
 /// Spec: `models.DeletedCustomer`.
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
 #[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
@@ -592,6 +594,7 @@ pub struct DeletedCustomer {
     pub object: crate::models::DeletedCustomerObject,
 }
 
+#[cfg(feature = "group-customers")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for DeletedCustomer {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -658,6 +661,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for DeletedCustomer {
 /// A Customer, or a DeletedCustomer when the customer has been deleted.
 ///
 /// Spec: `models.CustomerOrDeletedCustomer`.
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
 #[derive(::accord_runtime::serde::Deserialize)]
@@ -673,6 +677,7 @@ pub enum CustomerOrDeletedCustomer {
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
 ///
 /// Spec: inline schema at `models.CustomerList.properties.object`.
+#[cfg(any(feature = "group-customers", feature = "group-payment-intents"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CustomerListObject {
     /// `list`
@@ -681,6 +686,7 @@ pub enum CustomerListObject {
     Unknown(::std::string::String),
 }
 
+#[cfg(any(feature = "group-customers", feature = "group-payment-intents"))]
 impl CustomerListObject {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -691,12 +697,14 @@ impl CustomerListObject {
     }
 }
 
+#[cfg(any(feature = "group-customers", feature = "group-payment-intents"))]
 impl ::std::fmt::Display for CustomerListObject {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "group-customers", feature = "group-payment-intents"))]
 #[cfg(feature = "serde-all")]
 impl ::accord_runtime::serde::Serialize for CustomerListObject {
     fn serialize<S: ::accord_runtime::serde::Serializer>(
@@ -707,6 +715,7 @@ impl ::accord_runtime::serde::Serialize for CustomerListObject {
     }
 }
 
+#[cfg(any(feature = "group-customers", feature = "group-payment-intents"))]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerListObject {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -722,6 +731,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerListObject {
 }
 
 /// Spec: `models.CustomerList`.
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
 #[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
@@ -744,6 +754,7 @@ pub struct CustomerList {
     pub url: ::std::string::String,
 }
 
+#[cfg(feature = "group-customers")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerList {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -990,6 +1001,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Address {
 }
 
 /// Spec: `models.AddressParams`.
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -1014,6 +1026,7 @@ pub struct AddressParams {
     pub state: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "group-customers")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for AddressParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -1111,6 +1124,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AddressParams {
 /// The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
 ///
 /// Spec: inline schema at `models.CreateCustomerParams.properties.tax_exempt`.
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreateCustomerParamsTaxExempt {
     /// ``
@@ -1125,6 +1139,7 @@ pub enum CreateCustomerParamsTaxExempt {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "group-customers")]
 impl CreateCustomerParamsTaxExempt {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -1138,12 +1153,14 @@ impl CreateCustomerParamsTaxExempt {
     }
 }
 
+#[cfg(feature = "group-customers")]
 impl ::std::fmt::Display for CreateCustomerParamsTaxExempt {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "group-customers")]
 impl ::accord_runtime::serde::Serialize for CreateCustomerParamsTaxExempt {
     fn serialize<S: ::accord_runtime::serde::Serializer>(
         &self,
@@ -1153,6 +1170,7 @@ impl ::accord_runtime::serde::Serialize for CreateCustomerParamsTaxExempt {
     }
 }
 
+#[cfg(feature = "group-customers")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParamsTaxExempt {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -1172,6 +1190,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParamsTaxE
 }
 
 /// Spec: `models.CreateCustomerParams`.
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -1260,6 +1279,7 @@ pub struct CreateCustomerParams {
     pub test_clock: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "group-customers")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -1459,8 +1479,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParams {
 /// The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
 ///
 /// Spec: inline schema at `models.UpdateCustomerParams.properties.tax_exempt`.
+#[cfg(feature = "group-customers")]
 pub type UpdateCustomerParamsTaxExempt = crate::models::CreateCustomerParamsTaxExempt;
 /// Spec: `models.UpdateCustomerParams`.
+#[cfg(feature = "group-customers")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -1569,6 +1591,7 @@ pub struct UpdateCustomerParams {
     pub tax_exempt: ::std::option::Option<crate::models::UpdateCustomerParamsTaxExempt>,
 }
 
+#[cfg(feature = "group-customers")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateCustomerParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -2997,8 +3020,10 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethods 
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
 ///
 /// Spec: inline schema at `models.PaymentIntentList.properties.object`.
+#[cfg(feature = "group-payment-intents")]
 pub type PaymentIntentListObject = crate::models::CustomerListObject;
 /// Spec: `models.PaymentIntentList`.
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
 #[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
@@ -3021,6 +3046,7 @@ pub struct PaymentIntentList {
     pub url: ::std::string::String,
 }
 
+#[cfg(feature = "group-payment-intents")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentList {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
         deserializer: D,
@@ -3095,10 +3121,12 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentList {
 }
 
 /// Spec: inline schema at `models.AutomaticPaymentMethodsParams.properties.allow_redirects`.
+#[cfg(feature = "group-payment-intents")]
 pub type AutomaticPaymentMethodsParamsAllowRedirects = crate::models::AutomaticPaymentMethodsAllowRedirects;
 /// When enabled, this PaymentIntent will accept payment methods that you have enabled in the Dashboard and are compatible with this PaymentIntent's other parameters.
 ///
 /// Spec: `models.AutomaticPaymentMethodsParams`.
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -3112,6 +3140,7 @@ pub struct AutomaticPaymentMethodsParams {
     pub enabled: bool,
 }
 
+#[cfg(feature = "group-payment-intents")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethodsParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -3169,6 +3198,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethodsP
 /// Options to configure Radar. See [Radar Session](https://stripe.com/docs/radar/radar-session) for more information.
 ///
 /// Spec: `models.RadarOptionsParams`.
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -3178,6 +3208,7 @@ pub struct RadarOptionsParams {
     pub session: ::std::option::Option<::std::string::String>,
 }
 
+#[cfg(feature = "group-payment-intents")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for RadarOptionsParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -3225,6 +3256,7 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for RadarOptionsParams {
 /// The parameters used to automatically create a Transfer when the payment succeeds.
 ///
 /// Spec: `models.TransferDataParams`.
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -3236,6 +3268,7 @@ pub struct TransferDataParams {
     pub destination: ::std::string::String,
 }
 
+#[cfg(feature = "group-payment-intents")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for TransferDataParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -3296,10 +3329,13 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for TransferDataParams {
 /// Controls when the funds will be captured from the customer's account.
 ///
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.capture_method`.
+#[cfg(feature = "group-payment-intents")]
 pub type CreatePaymentIntentParamsCaptureMethod = crate::models::PaymentIntentCaptureMethod;
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.confirmation_method`.
+#[cfg(feature = "group-payment-intents")]
 pub type CreatePaymentIntentParamsConfirmationMethod = crate::models::PaymentIntentConfirmationMethod;
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.off_session.one_of[1]`.
+#[cfg(any(feature = "group-payment-intents", feature = "standalone-models"))]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CreatePaymentIntentParamsOffSessionVariant2 {
     /// `one_off`
@@ -3310,6 +3346,7 @@ pub enum CreatePaymentIntentParamsOffSessionVariant2 {
     Unknown(::std::string::String),
 }
 
+#[cfg(any(feature = "group-payment-intents", feature = "standalone-models"))]
 impl CreatePaymentIntentParamsOffSessionVariant2 {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3321,12 +3358,14 @@ impl CreatePaymentIntentParamsOffSessionVariant2 {
     }
 }
 
+#[cfg(any(feature = "group-payment-intents", feature = "standalone-models"))]
 impl ::std::fmt::Display for CreatePaymentIntentParamsOffSessionVariant2 {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(any(feature = "group-payment-intents", feature = "standalone-models"))]
 impl ::accord_runtime::serde::Serialize for CreatePaymentIntentParamsOffSessionVariant2 {
     fn serialize<S: ::accord_runtime::serde::Serializer>(
         &self,
@@ -3336,6 +3375,7 @@ impl ::accord_runtime::serde::Serialize for CreatePaymentIntentParamsOffSessionV
     }
 }
 
+#[cfg(any(feature = "group-payment-intents", feature = "standalone-models"))]
 impl<'de> ::accord_runtime::serde::Deserialize<'de>
 for CreatePaymentIntentParamsOffSessionVariant2 {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -3357,6 +3397,7 @@ for CreatePaymentIntentParamsOffSessionVariant2 {
 /// Set to `true` to indicate that the customer is not in your checkout flow during this payment attempt, and therefore is unable to authenticate.
 ///
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.off_session`.
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Deserialize))]
@@ -3372,8 +3413,10 @@ pub enum CreatePaymentIntentParamsOffSession {
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.setup_future_usage`.
+#[cfg(feature = "group-payment-intents")]
 pub type CreatePaymentIntentParamsSetupFutureUsage = crate::models::PaymentIntentSetupFutureUsage;
 /// Spec: `models.CreatePaymentIntentParams`.
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -3521,6 +3564,7 @@ pub struct CreatePaymentIntentParams {
     pub use_stripe_sdk: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "group-payment-intents")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreatePaymentIntentParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
@@ -3820,16 +3864,20 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreatePaymentIntentParam
 /// Controls when the funds will be captured from the customer's account.
 ///
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.capture_method`.
+#[cfg(feature = "group-payment-intents")]
 pub type ConfirmPaymentIntentParamsCaptureMethod = crate::models::PaymentIntentCaptureMethod;
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.off_session.one_of[1]`.
+#[cfg(feature = "standalone-models")]
 pub type ConfirmPaymentIntentParamsOffSessionVariant2 = crate::models::CreatePaymentIntentParamsOffSessionVariant2;
 /// Set to `true` to indicate that the customer is not in your checkout flow during this payment attempt, and therefore is unable to authenticate.
 ///
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.off_session`.
+#[cfg(feature = "group-payment-intents")]
 pub type ConfirmPaymentIntentParamsOffSession = crate::models::CreatePaymentIntentParamsOffSession;
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
 ///
 /// Spec: inline schema at `models.ConfirmPaymentIntentParams.properties.setup_future_usage`.
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ConfirmPaymentIntentParamsSetupFutureUsage {
     /// ``
@@ -3842,6 +3890,7 @@ pub enum ConfirmPaymentIntentParamsSetupFutureUsage {
     Unknown(::std::string::String),
 }
 
+#[cfg(feature = "group-payment-intents")]
 impl ConfirmPaymentIntentParamsSetupFutureUsage {
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
@@ -3854,12 +3903,14 @@ impl ConfirmPaymentIntentParamsSetupFutureUsage {
     }
 }
 
+#[cfg(feature = "group-payment-intents")]
 impl ::std::fmt::Display for ConfirmPaymentIntentParamsSetupFutureUsage {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+#[cfg(feature = "group-payment-intents")]
 impl ::accord_runtime::serde::Serialize for ConfirmPaymentIntentParamsSetupFutureUsage {
     fn serialize<S: ::accord_runtime::serde::Serializer>(
         &self,
@@ -3869,6 +3920,7 @@ impl ::accord_runtime::serde::Serialize for ConfirmPaymentIntentParamsSetupFutur
     }
 }
 
+#[cfg(feature = "group-payment-intents")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de>
 for ConfirmPaymentIntentParamsSetupFutureUsage {
@@ -3888,6 +3940,7 @@ for ConfirmPaymentIntentParamsSetupFutureUsage {
 }
 
 /// Spec: `models.ConfirmPaymentIntentParams`.
+#[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
 #[derive(::accord_runtime::serde::Serialize)]
 #[serde(crate = "::accord_runtime::serde")]
@@ -3962,6 +4015,7 @@ pub struct ConfirmPaymentIntentParams {
     pub use_stripe_sdk: ::std::option::Option<bool>,
 }
 
+#[cfg(feature = "group-payment-intents")]
 #[cfg(feature = "serde-all")]
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ConfirmPaymentIntentParams {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(

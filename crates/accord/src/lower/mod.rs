@@ -19,6 +19,7 @@ mod dedup;
 mod error_examples;
 pub(crate) mod example_names;
 mod examples;
+mod groups;
 mod operational;
 mod operations;
 pub(crate) mod pattern_text;
@@ -119,6 +120,7 @@ pub fn lower(spec: &Spec, positions: &Positions, source_path: &str) -> Ir {
         timeouts: lowerer.timeouts(),
         rate_limits: lowerer.rate_limits(),
         operational: operational::lower(spec, &operations),
+        groups: groups::lower(spec),
         operations,
         webhooks,
         scenarios: Vec::new(),

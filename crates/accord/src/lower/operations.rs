@@ -191,6 +191,7 @@ impl Lowerer<'_> {
             summary: endpoint.summary.clone(),
             description: endpoint.description.clone(),
             deprecated: endpoint.deprecated,
+            group: endpoint.group.clone(),
             path_params,
             query,
             headers,

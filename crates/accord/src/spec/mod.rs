@@ -2,6 +2,7 @@
 //! typed [`Spec`] (serde). Problems are collected as diagnostics, never panics.
 
 pub mod auth_flows;
+pub mod groups;
 pub mod operational;
 pub mod partial;
 pub mod presets;
@@ -10,6 +11,7 @@ pub mod types;
 pub mod yaml;
 
 pub use auth_flows::*;
+pub use groups::Group;
 pub use operational::{Cache, CircuitBreaker, CircuitScope, EndpointCache, Health, HealthBody};
 pub use types::*;
 pub use yaml::Positions;

@@ -109,6 +109,12 @@ pub struct Spec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub health: Option<super::Health>,
+    /// Groups of endpoints by name (an endpoint's `group`), each with its title and
+    /// description. Optional: a group no entry declares is titled after its name; once the
+    /// map has entries, every endpoint's `group` must be one of them.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    #[schemars(!skip_serializing_if)]
+    pub groups: IndexMap<String, super::Group>,
     /// The operations, keyed by snake_case operation name.
     pub endpoints: IndexMap<String, Endpoint>,
     /// Webhooks the provider sends.
@@ -809,6 +815,12 @@ pub struct Endpoint {
     pub method: Method,
     /// Path template relative to the base URL, `{name}` for path parameters.
     pub path: String,
+    /// The group it belongs to (snake_case, e.g. `customers`, `payment_intents`; OpenAPI's
+    /// first tag on import): the generated crate compiles it only with the cargo feature
+    /// `group-NAME` (`_` written `-`), and the docs list it under the group's heading.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub group: Option<String>,
     /// One-line summary.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]

@@ -4,14 +4,11 @@
 //! `serde-all` feature, which its contract tests turn on, as does a user who stores responses;
 //! serde impls are most of what a big crate's `cargo check` type-checks.
 //!
-//! References are found through the IR's `Serialize` form (a [`TypeExpr`] is
-//! `{"kind": "named", "of": NAME}`), as `features::scalar_kinds` does, so a place added to the
-//! IR later counts as a response place: it can only turn an impl on, never off.
+//! What reaches what is [`super::reach`]'s, shared with the group features.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
-use serde_json::Value;
-
+use super::reach::Reach;
 use crate::ir::Ir;
 
 /// The serde impls each named type needs without `serde-all`.
@@ -39,36 +36,11 @@ impl Directions {
     }
 }
 
-/// The directions of every type in `ir`. A type no operation, webhook or error reaches (a
-/// declared model kept for users) gets both.
-pub(super) fn directions(ir: &Ir) -> Directions {
-    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for def in &ir.types {
-        let mut refs = BTreeSet::new();
-        if let Ok(kind) = serde_json::to_value(&def.kind) {
-            named(&kind, &mut refs);
-        }
-        edges.insert(def.name.clone(), refs);
-    }
-    let mut request_roots = BTreeSet::new();
-    let mut response_roots = BTreeSet::new();
-    // The IR is plain data (derive Serialize, string map keys), so this cannot fail.
-    let mut whole = serde_json::to_value(ir).unwrap_or(Value::Null);
-    if let Value::Object(map) = &mut whole {
-        map.remove("types");
-        if let Some(Value::Array(operations)) = map.get_mut("operations") {
-            for operation in operations.iter_mut().filter_map(Value::as_object_mut) {
-                for key in ["body", "path_params", "query", "headers"] {
-                    if let Some(request) = operation.remove(key) {
-                        named(&request, &mut request_roots);
-                    }
-                }
-            }
-        }
-    }
-    named(&whole, &mut response_roots);
-    let serialize = closure(&request_roots, &edges);
-    let deserialize = closure(&response_roots, &edges);
+/// The directions of every type in `ir`, from its references (`reach`). A type no operation,
+/// webhook or error reaches (a declared model kept for users) gets both.
+pub(super) fn directions(ir: &Ir, reach: &Reach) -> Directions {
+    let serialize = reach.closure(reach.requests.iter().flatten());
+    let deserialize = reach.closure(reach.responses.iter().flatten().chain(&reach.rest));
     // A type nothing reaches gets both impls, and so does every type it holds (a derive needs
     // its members' impls).
     let unreached: BTreeSet<String> = ir
@@ -78,37 +50,8 @@ pub(super) fn directions(ir: &Ir) -> Directions {
         .map(|def| def.name.clone())
         .collect();
     Directions {
-        serialize: closure(&serialize.union(&unreached).cloned().collect(), &edges),
-        deserialize: closure(&deserialize.union(&unreached).cloned().collect(), &edges),
-    }
-}
-
-/// Every named type `roots` reach through the types' members.
-fn closure(roots: &BTreeSet<String>, edges: &BTreeMap<String, BTreeSet<String>>) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<&String> = roots.iter().collect();
-    while let Some(name) = stack.pop() {
-        if seen.insert(name.clone()) {
-            stack.extend(edges.get(name).into_iter().flatten());
-        }
-    }
-    seen
-}
-
-/// The names of the named types in `value` (a serialised [`TypeExpr`] is
-/// `{"kind": "named", "of": NAME}`).
-fn named(value: &Value, names: &mut BTreeSet<String>) {
-    match value {
-        Value::Object(map) => {
-            if let (Some(Value::String(kind)), Some(Value::String(of))) = (map.get("kind"), map.get("of"))
-                && kind == "named"
-            {
-                names.insert(of.clone());
-            }
-            map.values().for_each(|v| named(v, names));
-        }
-        Value::Array(items) => items.iter().for_each(|v| named(v, names)),
-        _ => {}
+        serialize: reach.closure(serialize.union(&unreached)),
+        deserialize: reach.closure(deserialize.union(&unreached)),
     }
 }
 
@@ -124,16 +67,8 @@ mod tests {
         let ir = crate::project::compile_spec(std::path::Path::new("directions.yaml"), source)
             .expect("the spec compiles")
             .ir;
-        let directions = directions(&ir);
+        let directions = directions(&ir, &Reach::of(&ir));
         assert!(directions.serializes("Refund") && directions.deserializes("Refund"));
         assert!(directions.serializes("Amount") && directions.deserializes("Amount"));
-    }
-
-    #[test]
-    fn a_named_type_expression_serialises_as_this_module_reads_it() {
-        let mut names = BTreeSet::new();
-        let expr = crate::ir::TypeExpr::Array(Box::new(crate::ir::TypeExpr::Named(crate::ir::TypeId::named("Pet"))));
-        named(&serde_json::to_value(&expr).expect("serialises"), &mut names);
-        assert_eq!(names.into_iter().collect::<Vec<_>>(), ["Pet"]);
     }
 }

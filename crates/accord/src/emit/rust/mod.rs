@@ -16,10 +16,12 @@ mod cycles;
 mod directions;
 mod errors;
 pub mod features;
+mod groups;
 mod lib_rs;
 mod models;
 mod pretty;
 pub mod print;
+mod reach;
 pub mod tokens;
 mod webhooks;
 
@@ -82,6 +84,9 @@ fn credential_env_vars(ir: &Ir) -> Vec<String> {
 /// Errors: a template failed to render.
 pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec<GeneratedFile>, String> {
     let root = PathBuf::from(&ir.name);
+    // What reaches what, once: serde by direction and the group features read it.
+    let reach = reach::Reach::of(ir);
+    let gates = groups::Gates::of(ir, &reach);
     let context = minijinja::context! {
         ir => minijinja::Value::from(minijinja::value::Serde(ir)),
         notice => generated_notice(&ir.source_path),
@@ -103,6 +108,8 @@ pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec
         credential_env_vars => credential_env_vars(ir),
         // The runtime features the spec needs, by name, with the reason for each.
         runtime_features => features::runtime_features(ir),
+        // The feature of the models nothing reaches, in a crate with group features.
+        standalone_models => gates.standalone_models().then_some(groups::STANDALONE_MODELS),
     };
     let mut files = vec![
         GeneratedFile {
@@ -111,8 +118,8 @@ pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec
         },
         GeneratedFile { path: root.join("README.md"), contents: templates.render("client_readme.md.j2", context)? },
         rust_file(ir, root.join("src/lib.rs"), lib_rs(ir)),
-        GeneratedFile { path: root.join("src/models.rs"), contents: models_file(ir) },
-        GeneratedFile { path: root.join("src/client.rs"), contents: client_file(ir) },
+        GeneratedFile { path: root.join("src/models.rs"), contents: models_file(ir, &reach, &gates) },
+        GeneratedFile { path: root.join("src/client.rs"), contents: client_file(ir, &gates) },
         rust_file(ir, root.join("src/errors.rs"), errors_rs(ir)),
     ];
     if ir.webhooks.is_some() {

@@ -8,7 +8,9 @@ use quote::quote;
 
 use super::cycles::{cycles, member_type};
 use super::directions::{Directions, directions};
+use super::groups::{Gates, gate_items};
 use super::pretty::print_parts;
+use super::reach::Reach;
 use super::tokens::{doc, doc_literal, ident, lit, type_tokens};
 use crate::emit::emitter::generated_notice;
 use crate::ir::*;
@@ -32,13 +34,17 @@ fn models_header() -> TokenStream {
     }
 }
 
-/// `models.rs` as [`models_rs`] prints, its models built and printed on several threads.
-pub(super) fn models_file(ir: &Ir) -> String {
+/// `models.rs` as [`models_rs`] prints, its models built and printed on several threads,
+/// with serde by direction and each model behind its group features (`gates`).
+pub(super) fn models_file(ir: &Ir, reach: &Reach, gates: &Gates) -> String {
     let cycles = cycles(ir);
-    let directions = directions(ir);
+    let directions = directions(ir, reach);
     print_parts(&generated_notice(&ir.source_path), 1 + ir.types.len(), |index| match index {
         0 => models_header(),
-        _ => type_def(&ir.types[index - 1], &cycles, &directions),
+        _ => {
+            let def = &ir.types[index - 1];
+            gate_items(type_def(def, &cycles, &directions), gates.model(&def.name))
+        }
     })
 }
 

@@ -13,7 +13,7 @@
 //!   `oauth2` `clientCredentials`, every scheme under its own name; `security` (document and
 //!   operation, `[]` for public operations) → `auth.require` and each endpoint's `auth`;
 //! - `paths` → `endpoints`, named by `operationId` (snake_case, made unique) or by method and
-//!   path; path/query/header parameters (`$ref`s into `components.parameters` followed);
+//!   path, grouped by their first tag (`groups`: `tags` → the `groups` map); path/query/header parameters (`$ref`s into `components.parameters` followed);
 //!   request bodies (JSON, form-urlencoded, multipart; `$ref`s into
 //!   `components.requestBodies`), and bodies of other media types as `text` (`text/*`, XML,
 //!   YAML) or `binary` (everything else: `application/octet-stream`, `image/*`, PDF, …)
@@ -67,6 +67,7 @@
 mod bundle;
 mod cycles;
 mod examples;
+mod groups;
 mod heuristics;
 mod operations;
 mod path_query;
@@ -509,6 +510,7 @@ impl<'a> Importer<'a> {
         }
         self.break_alias_cycles();
         let endpoints = self.endpoints();
+        let groups = self.groups(&endpoints);
         self.name_server_environments(&environments);
         let webhooks = self.webhooks();
         // Models hoisted while converting endpoints and webhooks may close a loop too.
@@ -545,6 +547,7 @@ impl<'a> Importer<'a> {
             cache: None,
             circuit_breaker: None,
             health: None,
+            groups,
             endpoints,
             webhooks,
             scenarios: IndexMap::new(),

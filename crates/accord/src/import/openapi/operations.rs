@@ -246,6 +246,7 @@ impl<'a> Importer<'a> {
                 let server = self.own_servers(operation, item, &at, &item_pointer);
                 let mut endpoint = self.endpoint(&with_query, method, operation, &params, fixed, &at, &name);
                 endpoint.server = server;
+                endpoint.group = self.operation_group(operation);
                 if let Some(path_query) = &path_query {
                     path_query.apply(&mut endpoint, path);
                 }
@@ -465,6 +466,7 @@ impl<'a> Importer<'a> {
         Endpoint {
             method,
             path: path.to_string(),
+            group: None,
             summary,
             description,
             deprecated,

@@ -89,17 +89,42 @@ impl<'a> Importer<'a> {
             }
             variables.push((original.clone(), snake(&original), variable));
         }
-        let with_defaults = |url: &str| {
+        // A default or `enum` value that cannot stand where its variable is written is dropped
+        // with a warning, and a variable left without a default becomes required: VTEX's 30
+        // documents in the API directory give `{accountName}` as the default of `accountName`,
+        // which would otherwise leave the braces in the base URL. Only for variables written in
+        // the host, port or path (the others fall back to their defaults below).
+        let spots = placeholders(raw);
+        for (original, _, variable) in &mut variables {
+            let places: Vec<UrlPlace> = spots.iter().filter(|p| p.name == original.as_str()).map(|p| p.place).collect();
+            if places.is_empty() || !places.iter().all(|p| matches!(p, UrlPlace::Host | UrlPlace::Port | UrlPlace::Path)) {
+                continue;
+            }
+            let fits = |value: &str| places.iter().all(|place| place.write(original, value).is_ok());
+            let at = format!("{pointer}/variables/{}", escape(original));
+            let (kept, dropped): (Vec<String>, Vec<String>) = std::mem::take(&mut variable.values).into_iter().partition(|v| fits(v));
+            variable.values = kept;
+            if let Some(default) = variable.default.take_if(|d| !fits(d)) {
+                self.warn(&at, format!("the default `{default}` of server variable `{original}` cannot stand in the URL; dropped, so the variable is required"));
+                variable.required = true;
+            }
+            for value in dropped.into_iter().filter(|v| variable.default.as_ref() != Some(v)) {
+                self.warn(&at, format!("the value `{value}` of server variable `{original}` cannot stand in the URL; dropped"));
+            }
+        }
+        let with_defaults = |url: &str, missing: &str| {
             let mut url = url.to_string();
             for (original, _, variable) in &variables {
-                url = url.replace(&format!("{{{original}}}"), variable.default.as_deref().unwrap_or(""));
+                url = url.replace(&format!("{{{original}}}"), variable.default.as_deref().unwrap_or(missing));
             }
             url
         };
-        // Kept as a template when the URL with its defaults is an absolute http(s) URL and
-        // every variable's values fit the place it stands in.
-        let sample = with_defaults(raw);
-        let absolute = url::Url::parse(&sample).is_ok_and(|p| matches!(p.scheme(), "http" | "https") && p.has_host());
+        // Kept as a template when the URL with its defaults (a required variable's value
+        // standing in as `x`) is an absolute http(s) URL and every variable's values fit the
+        // place it stands in.
+        let sample = with_defaults(raw, "");
+        let probe = with_defaults(raw, "x");
+        let absolute = url::Url::parse(&probe).is_ok_and(|p| matches!(p.scheme(), "http" | "https") && p.has_host());
         let fits = placeholders(raw).iter().all(|placeholder| {
             let Some((_, _, variable)) = variables.iter().find(|(o, _, _)| o == placeholder.name) else { return false };
             matches!(placeholder.place, UrlPlace::Host | UrlPlace::Port | UrlPlace::Path)

@@ -8,6 +8,7 @@ use super::{Code, Example};
 mod auth;
 mod endpoints;
 mod errors;
+mod groups;
 mod models;
 mod operational;
 mod scenarios;
@@ -17,6 +18,7 @@ mod webhooks;
 pub use auth::*;
 pub use endpoints::*;
 pub use errors::*;
+pub use groups::*;
 pub use models::*;
 pub use operational::*;
 pub use scenarios::*;
@@ -30,6 +32,7 @@ pub(super) fn all() -> impl Iterator<Item = &'static Code> {
         auth::ALL,
         endpoints::ALL,
         errors::ALL,
+        groups::ALL,
         models::ALL,
         operational::ALL,
         scenarios::ALL,
@@ -49,6 +52,7 @@ pub(super) fn constants() -> impl Iterator<Item = (&'static str, &'static Code)>
         auth::CONSTANTS,
         endpoints::CONSTANTS,
         errors::CONSTANTS,
+        groups::CONSTANTS,
         models::CONSTANTS,
         operational::CONSTANTS,
         scenarios::CONSTANTS,

@@ -22,6 +22,7 @@ mod tls;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::groups::{Gates, gate_items};
 use super::pretty::print_parts;
 use super::tokens::doc;
 use crate::emit::emitter::generated_notice;
@@ -29,7 +30,7 @@ use crate::ir::Ir;
 
 /// `client.rs` as tokens (the build script's inline module).
 pub(super) fn client_rs(ir: &Ir) -> TokenStream {
-    let head = client_head(ir);
+    let head = client_head(ir, &Gates::none());
     let requests: Vec<TokenStream> = ir.operations.iter().map(|op| request::request_builder(ir, op)).collect();
     quote! {
         #head
@@ -38,24 +39,35 @@ pub(super) fn client_rs(ir: &Ir) -> TokenStream {
 }
 
 /// `client.rs` as [`client_rs`] prints, its request builders built and printed on several
-/// threads.
-pub(super) fn client_file(ir: &Ir) -> String {
+/// threads, each operation behind its group's feature (`gates`).
+pub(super) fn client_file(ir: &Ir, gates: &Gates) -> String {
     print_parts(&generated_notice(&ir.source_path), 1 + ir.operations.len(), |index| match index {
-        0 => client_head(ir),
-        _ => request::request_builder(ir, &ir.operations[index - 1]),
+        0 => client_head(ir, gates),
+        _ => {
+            let op = &ir.operations[index - 1];
+            gate_items(request::request_builder(ir, op), gates.operation(op))
+        }
     })
 }
 
 /// `client.rs` up to the request builders: the environments, rate limits, multipart bodies,
 /// the client, its builder and its methods.
-fn client_head(ir: &Ir) -> TokenStream {
+fn client_head(ir: &Ir, gates: &Gates) -> TokenStream {
     let environment = environment::environment_enum(ir);
     let variable_enums = servers::variable_enums(ir);
     let rate_limits = rate_limits::rate_limits_fn(ir);
-    let multipart = multipart::multipart_impls(ir);
+    let multipart = multipart::multipart_impls(ir, gates);
     let client = client_struct(ir);
     let builder = builder::client_builder(ir);
-    let methods: Vec<TokenStream> = ir.operations.iter().map(|op| methods::client_method(ir, op)).collect();
+    let methods: Vec<TokenStream> = ir
+        .operations
+        .iter()
+        .map(|op| {
+            let cfg = gates.operation(op);
+            let method = methods::client_method(ir, op);
+            quote!(#cfg #method)
+        })
+        .collect();
     let operational = operational::client_methods(ir);
     // `send_raw` may reach any operation, so it tests bodies when any code is in a 2xx body.
     let decode = if super::body_errors::any_in_success(ir) {

@@ -4,12 +4,14 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::emit::rust::groups::Gates;
 use crate::emit::rust::tokens::{doc, ident, lit};
 use crate::ir::{ContentType, Ir, ObjectParts, TypeExpr, TypeKind};
 
 /// `impl MultipartBody` for each model sent as a `multipart` body (once per model, however
-/// many endpoints send it): one part per field, chosen by the field's type.
-pub(super) fn multipart_impls(ir: &Ir) -> Vec<TokenStream> {
+/// many endpoints send it): one part per field, chosen by the field's type; behind the group
+/// features of the endpoints that send it (`gates`).
+pub(super) fn multipart_impls(ir: &Ir, gates: &Gates) -> Vec<TokenStream> {
     let mut done = std::collections::BTreeSet::new();
     let mut impls = Vec::new();
     for body in ir.operations.iter().filter_map(|op| op.body.as_ref()) {
@@ -57,8 +59,16 @@ pub(super) fn multipart_impls(ir: &Ir) -> Vec<TokenStream> {
                 "lists as one part per item, objects as JSON parts"
             }
         ));
+        let senders = ir.operations.iter().filter(|op| {
+            op.body.as_ref().is_some_and(|body| {
+                body.content_type == ContentType::Multipart
+                    && matches!(&body.ty, TypeExpr::Named(sent) if ir.resolve(sent).is_some_and(|sent| sent.name == def.name))
+            })
+        });
+        let cfg = gates.any_operation(senders);
         impls.push(quote! {
             #doc
+            #cfg
             impl ::accord_runtime::MultipartBody for crate::models::#ty {
                 fn to_multipart(&self) -> ::std::result::Result<::accord_runtime::Multipart, ::accord_runtime::DecodeError> {
                     let mut parts = ::accord_runtime::Multipart::new();

@@ -16,6 +16,9 @@
 #   ANALYZE         cargo llvm-lines: auto (accord, when it misses the check target) | all | none
 #                   | a list of tool names
 #   OAG_EXTRA_ARGS  extra arguments for openapi-generator, e.g. --skip-validate-spec
+#   ACCORD_BIN      an accord binary to measure instead of building the release one (which goes
+#                   to the target folder cargo reports, so CARGO_TARGET_DIR is followed)
+#   BENCH_CORPUS    folder of the OpenAPI documents (../shared/corpus/openapi beside the checkout)
 #
 # The peers are installed from their registries into the scratch folder, at pinned versions:
 # openapi-generator-cli from PyPI (bundles the jar; needs `java`) and cargo-progenitor from
@@ -51,19 +54,24 @@ main() {
             || note "could not install GNU time; using getrusage instead"
     fi
 
+    # Only the tools of this run are installed (TOOLS=accord installs nothing).
+    wants() { case " ${TOOLS:-accord progenitor progenitor-adapted openapi-generator} " in *" $1 "*) return 0;; esac; return 1; }
     venv="$scratch/venv"
-    if [ "$("$venv/bin/openapi-generator-cli" version 2>/dev/null)" != "$oag_version" ]; then
+    if wants openapi-generator && [ "$("$venv/bin/openapi-generator-cli" version 2>/dev/null)" != "$oag_version" ]; then
         note "installing openapi-generator-cli $oag_version into $venv (PyPI)"
         python3 -m venv "$venv" >&2
         "$venv/bin/pip" install -q "openapi-generator-cli==$oag_version" >&2 \
             || note "openapi-generator-cli install failed; its rows will say so"
     fi
     # progenitor_adapt.py reads the YAML documents with PyYAML.
-    if ! "$venv/bin/python" -c "import yaml" 2>/dev/null; then
+    if wants progenitor-adapted && ! "$venv/bin/python" -c "import yaml" 2>/dev/null; then
+        [ -x "$venv/bin/python" ] || python3 -m venv "$venv" >&2
         "$venv/bin/pip" install -q "pyyaml==6.0.3" >&2 || note "PyYAML install failed; progenitor-adapted rows will say so"
     fi
-    export ADAPT_PYTHON="$venv/bin/python"
-    command -v java >/dev/null || note "java not found: openapi-generator will fail (recorded)"
+    [ -x "$venv/bin/python" ] && export ADAPT_PYTHON="$venv/bin/python"
+    if wants openapi-generator; then
+        command -v java >/dev/null || note "java not found: openapi-generator will fail (recorded)"
+    fi
 
     install_crate() {
         local crate="$1" version="$2"
@@ -73,16 +81,25 @@ main() {
                 || note "$crate install failed; its rows will say so"
         fi
     }
-    install_crate cargo-progenitor "$progenitor_version"
-    if [ "${ANALYZE:-auto}" != none ]; then
+    if wants progenitor || wants progenitor-adapted; then
+        install_crate cargo-progenitor "$progenitor_version"
+    fi
+    if [ "${ANALYZE:-auto}" != none ] && [ "${COMPILE:-1}" != 0 ]; then
         install_crate cargo-llvm-lines "$llvm_lines_version"
     fi
 
-    note "building accord (release)"
-    export ACCORD_BIN="$root/target/release/accord"
     export ACCORD_UNAVAILABLE=""
-    if ! (cd "$root" && cargo build --release -q -p accord-cli) >"$scratch/logs/accord-build.log" 2>&1; then
-        ACCORD_UNAVAILABLE="cargo build --release -p accord-cli failed: $(grep -m1 error "$scratch/logs/accord-build.log" || true)"
+    if [ -n "${ACCORD_BIN:-}" ]; then
+        note "measuring the given accord binary $ACCORD_BIN (not built)"
+    elif wants accord; then
+        note "building accord (release)"
+        # Where cargo puts it: CARGO_TARGET_DIR or a config may move the target folder.
+        target_dir="$(cd "$root" && cargo metadata --format-version 1 --no-deps |
+            python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')"
+        export ACCORD_BIN="$target_dir/release/accord"
+        if ! (cd "$root" && cargo build --release -q -p accord-cli) >"$scratch/logs/accord-build.log" 2>&1; then
+            ACCORD_UNAVAILABLE="cargo build --release -p accord-cli failed: $(grep -m1 error "$scratch/logs/accord-build.log" || true)"
+        fi
     fi
     # The generated Cargo.toml names accord-runtime by a path; absolute, so the crate builds here.
     export RUNTIME_PATH="${RUNTIME_PATH:-$root/crates/accord-runtime}"

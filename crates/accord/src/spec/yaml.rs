@@ -197,6 +197,27 @@ pub fn positions(source: &str) -> Positions {
     events(source).positions
 }
 
+/// The positions of a spec that has no text yet (the importer's, as a JSON value): every node
+/// is written, none is located. [`Positions::written`] answers as for the same value printed
+/// and parsed again, which is what the rules that look only at what a spec writes need.
+pub fn unlocated_positions(value: &serde_json::Value) -> Positions {
+    let mut positions = Positions::default();
+    let mut pending = vec![(String::new(), value)];
+    while let Some((pointer, value)) = pending.pop() {
+        match value {
+            serde_json::Value::Object(object) => {
+                pending.extend(object.iter().map(|(key, child)| (child_pointer(&pointer, key), child)));
+            }
+            serde_json::Value::Array(items) => {
+                pending.extend(items.iter().enumerate().map(|(index, child)| (format!("{pointer}/{index}"), child)));
+            }
+            _ => {}
+        }
+        positions.nodes.insert(pointer, NodePosition::default());
+    }
+    positions
+}
+
 /// Serialises a JSON value as YAML text (for `accord schema --yaml` and tests).
 pub fn to_string(value: &serde_json::Value) -> String {
     serde_yaml::to_string(value).unwrap_or_default()

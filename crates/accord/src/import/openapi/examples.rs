@@ -14,21 +14,28 @@ const MAX_ROUNDS: usize = 3;
 /// Removes from `spec` (the imported spec as JSON) every written example `check` would refuse
 /// as not fitting its type, and returns the spec pointers removed. A spec that does not pass
 /// `check` for another reason is left as it is (its diagnostics are the user's to read).
+///
+/// The importer's own value is checked as it is, as `spec::load` would check its printed text
+/// (the JSON Schema, then serde), without printing it as YAML and parsing that again: on a
+/// large document the round trip cost more than the import itself. Only pointers are read from
+/// the diagnostics, so the positions are [`crate::spec::yaml::unlocated_positions`].
 pub(super) fn drop_unfit(spec: &mut Value) -> Vec<String> {
     let mut dropped = Vec::new();
     if !has_example(spec) {
-        // Nothing to drop: skip loading, checking and lowering the spec again.
+        // Nothing to drop: skip checking and lowering the spec.
         return dropped;
     }
     for _ in 0..MAX_ROUNDS {
-        let source = crate::spec::yaml::to_string(spec);
-        let loaded = crate::spec::load(&source);
-        let Some(parsed) = loaded.spec else { break };
-        if crate::check::check(&parsed, &loaded.positions).iter().any(crate::diag::Diagnostic::is_error) {
+        let positions = crate::spec::yaml::unlocated_positions(spec);
+        if !crate::spec::schema::validate(spec, &positions).is_empty() {
             break;
         }
-        let ir = crate::lower::lower(&parsed, &loaded.positions, "import");
-        let unfit: Vec<String> = crate::conformance::check(&ir, &loaded.positions)
+        let Ok(parsed) = <crate::spec::types::Spec as serde::Deserialize>::deserialize(&*spec) else { break };
+        if crate::check::check(&parsed, &positions).iter().any(crate::diag::Diagnostic::is_error) {
+            break;
+        }
+        let ir = crate::lower::lower(&parsed, &positions, "import");
+        let unfit: Vec<String> = crate::conformance::check(&ir, &positions)
             .into_iter()
             .filter(|d| {
                 [codes::spec::MODEL_EXAMPLE_MISMATCH.name(), codes::spec::EXAMPLE_MISMATCH.name()]

@@ -93,6 +93,73 @@ pub struct Ir {
     pub sequences: Vec<(String, String)>,
 }
 
+impl Ir {
+    /// A copy of everything but the types and operations (the two lists that grow with the
+    /// API), for walks over the rest that must not copy the whole IR.
+    pub fn shell(&self) -> Ir {
+        let Ir {
+            types: _,
+            operations: _,
+            name,
+            crate_name,
+            lib_name,
+            env_prefix,
+            source_path,
+            title,
+            version,
+            status,
+            authors,
+            description,
+            scope_in,
+            scope_out,
+            environments,
+            server_variables,
+            servers,
+            auth,
+            headers,
+            errors,
+            retry,
+            timeouts,
+            rate_limits,
+            groups,
+            operational,
+            webhooks,
+            scenarios,
+            sequences,
+        } = self;
+        Ir {
+            types: Vec::new(),
+            operations: Vec::new(),
+            name: name.clone(),
+            crate_name: crate_name.clone(),
+            lib_name: lib_name.clone(),
+            env_prefix: env_prefix.clone(),
+            source_path: source_path.clone(),
+            title: title.clone(),
+            version: version.clone(),
+            status: status.clone(),
+            authors: authors.clone(),
+            description: description.clone(),
+            scope_in: scope_in.clone(),
+            scope_out: scope_out.clone(),
+            environments: environments.clone(),
+            server_variables: server_variables.clone(),
+            servers: servers.clone(),
+            auth: auth.clone(),
+            headers: headers.clone(),
+            errors: errors.clone(),
+            retry: retry.clone(),
+            timeouts: timeouts.clone(),
+            rate_limits: rate_limits.clone(),
+            groups: groups.clone(),
+            operational: operational.clone(),
+            webhooks: webhooks.clone(),
+            scenarios: scenarios.clone(),
+            sequences: sequences.clone(),
+        }
+    }
+}
+
 /// One environment.
 #[derive(Debug, Clone, Serialize)]
 pub struct EnvironmentIr {

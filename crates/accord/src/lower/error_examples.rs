@@ -69,7 +69,11 @@ impl Lowerer<'_> {
         match &self.type_named(name)?.kind {
             TypeKind::Struct { fields, .. } => {
                 let field = fields.iter().find(|f| &f.wire_name == segment)?;
-                if rest.is_empty() { Some(&field.constraints) } else { self.constraints_along(&field.ty, rest, depth + 1) }
+                if rest.is_empty() {
+                    Some(&field.constraints)
+                } else {
+                    self.constraints_along(&field.ty, rest, depth + 1)
+                }
             }
             TypeKind::Alias { target, .. } => self.constraints_along(target, segments, depth + 1),
             TypeKind::Union { variants, .. } => self.constraints_along(&variants.first()?.ty, segments, depth + 1),
@@ -134,12 +138,14 @@ endpoints:
     fn a_status_the_envelope_cannot_hold_is_not_written_into_the_example() {
         let loaded = crate::spec::load(SPEC);
         let spec = loaded.spec.expect("the spec loads");
-        let errors: Vec<_> = crate::check::check(&spec, &loaded.positions).into_iter().filter(|d| d.is_error()).collect();
+        let errors: Vec<_> =
+            crate::check::check(&spec, &loaded.positions).into_iter().filter(|d| d.is_error()).collect();
         assert!(errors.is_empty(), "{errors:?}");
         let ir = crate::lower::lower(&spec, &loaded.positions, "test");
         let example = &ir.errors.codes.iter().find(|c| c.name == "DEFAULT").expect("the code").example;
         assert_eq!(example["status"], serde_json::json!(404), "{example}");
-        let unfit: Vec<_> = crate::conformance::check(&ir, &loaded.positions).into_iter().filter(|d| d.is_error()).collect();
+        let unfit: Vec<_> =
+            crate::conformance::check(&ir, &loaded.positions).into_iter().filter(|d| d.is_error()).collect();
         assert!(unfit.is_empty(), "{unfit:?}");
     }
 }

@@ -97,19 +97,25 @@ impl<'a> Importer<'a> {
         let spots = placeholders(raw);
         for (original, _, variable) in &mut variables {
             let places: Vec<UrlPlace> = spots.iter().filter(|p| p.name == original.as_str()).map(|p| p.place).collect();
-            if places.is_empty() || !places.iter().all(|p| matches!(p, UrlPlace::Host | UrlPlace::Port | UrlPlace::Path)) {
+            if places.is_empty()
+                || !places.iter().all(|p| matches!(p, UrlPlace::Host | UrlPlace::Port | UrlPlace::Path))
+            {
                 continue;
             }
             let fits = |value: &str| places.iter().all(|place| place.write(original, value).is_ok());
             let at = format!("{pointer}/variables/{}", escape(original));
-            let (kept, dropped): (Vec<String>, Vec<String>) = std::mem::take(&mut variable.values).into_iter().partition(|v| fits(v));
+            let (kept, dropped): (Vec<String>, Vec<String>) =
+                std::mem::take(&mut variable.values).into_iter().partition(|v| fits(v));
             variable.values = kept;
             if let Some(default) = variable.default.take_if(|d| !fits(d)) {
                 self.warn(&at, format!("the default `{default}` of server variable `{original}` cannot stand in the URL; dropped, so the variable is required"));
                 variable.required = true;
             }
             for value in dropped.into_iter().filter(|v| variable.default.as_ref() != Some(v)) {
-                self.warn(&at, format!("the value `{value}` of server variable `{original}` cannot stand in the URL; dropped"));
+                self.warn(
+                    &at,
+                    format!("the value `{value}` of server variable `{original}` cannot stand in the URL; dropped"),
+                );
             }
         }
         let with_defaults = |url: &str, missing: &str| {

@@ -23,6 +23,7 @@ pub mod routing;
 mod scenarios;
 mod servers;
 pub mod spec_name;
+mod streaming;
 mod webhooks;
 
 pub(crate) use auth::credential_place;
@@ -46,6 +47,7 @@ pub fn check(spec: &Spec, positions: &Positions) -> Vec<Diagnostic> {
     checker.rate_limits();
     checker.endpoints();
     checker.operational();
+    checker.streaming();
     checker.webhooks();
     checker.scenarios();
     checker.prose();

@@ -258,6 +258,8 @@ enum Source {
     File(PathBuf),
     /// A reader, which can be read once: a retry after it was sent fails.
     Reader(Arc<Mutex<Option<Reader>>>),
+    /// Bytes already in memory, sent again on a retry.
+    Bytes(Bytes),
 }
 
 /// A request body sent from a file or an async reader, [`UPLOAD_CHUNK_BYTES`] at a time.
@@ -274,6 +276,7 @@ impl std::fmt::Debug for Upload {
         let source = match &self.source {
             Source::File(path) => format!("file {}", path.display()),
             Source::Reader(_) => "reader".to_string(),
+            Source::Bytes(bytes) => format!("{} bytes in memory", bytes.len()),
         };
         f.debug_struct("Upload").field("source", &source).field("length", &self.length).finish()
     }
@@ -295,6 +298,14 @@ impl Upload {
             length,
             minimum_throughput: None,
         }
+    }
+
+    /// Bytes already in memory (a small body, a test), sent as any upload and again on a
+    /// retry, with their length as `Content-Length`.
+    pub fn bytes(bytes: impl Into<Bytes>) -> Self {
+        let bytes = bytes.into();
+        let length = Some(bytes.len() as u64);
+        Upload { source: Source::Bytes(bytes), length, minimum_throughput: None }
     }
 
     /// Replaces the stalled-stream protection for this upload (default: the client's,
@@ -330,6 +341,7 @@ impl Upload {
                 })?;
                 (reader, self.length)
             }
+            Source::Bytes(bytes) => (Box::new(std::io::Cursor::new(bytes.clone())), self.length),
         };
         let progress = Progress::new(self.minimum_throughput.unwrap_or(client_minimum));
         let counted = progress.clone();

@@ -53,7 +53,9 @@ impl Checker<'_> {
                         self.report(
                             codes::spec::BAD_STREAM,
                             &format!("{at}/stream"),
-                            format!("the `{status}` response is an error, and error bodies are read whole to decode them"),
+                            format!(
+                                "the `{status}` response is an error, and error bodies are read whole to decode them"
+                            ),
                         )
                         .help = Some("stream only a 2xx response".into());
                     }

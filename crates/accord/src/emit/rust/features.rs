@@ -22,6 +22,11 @@ use serde_json::Value;
 
 use crate::ir::{AuthScheme, ClientAuthMethod, ContentType, Ir, SignatureAlgorithm};
 
+/// Whether any endpoint of `ir` streams a body either way (spec `stream: true`).
+pub(crate) fn streams_bodies(ir: &Ir) -> bool {
+    ir.operations.iter().any(|op| op.success_stream.is_some() || op.body.as_ref().is_some_and(|body| body.stream))
+}
+
 /// The runtime features `ir` needs, by feature name, each with the reason printed as a
 /// comment above the dependency line (one sentence, no trailing period).
 pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
@@ -49,6 +54,12 @@ pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
             }
             SignatureAlgorithm::HmacSha256 | SignatureAlgorithm::HmacSha1 => {}
         }
+    }
+    if streams_bodies(ir) {
+        features.insert(
+            "streaming",
+            "The spec streams bodies (`stream: true`): uploads from files or readers, downloads as chunks",
+        );
     }
     if ir.operational.cache.is_some() {
         features.insert("cache", "Responses are cached (spec `cache`): http-cache-semantics and moka");

@@ -451,7 +451,7 @@ fn verify_passes_against_mock_and_fails_against_a_server_that_is_not_the_api() {
     let mut first = String::new();
     let mut lines = BufReader::new(stdout);
     lines.read_line(&mut first).expect("the mock prints its address");
-    assert!(first.starts_with("accord mock: `orders` (5 endpoints, 15 scenarios) on http://127.0.0.1:"), "{first}");
+    assert!(first.starts_with("accord mock: `orders` (6 endpoints, 16 scenarios) on http://127.0.0.1:"), "{first}");
     let url = first.trim().rsplit(' ').next().expect("url").to_string();
 
     let output = accord()

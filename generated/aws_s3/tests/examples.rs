@@ -16,7 +16,7 @@ mod get_object {
                 let mut file = accord_runtime::tokio::fs::File::create("download.bin")
                     .await?;
                 let bytes = body.write_to(&mut file).await?;
-                println!("{bytes} bytes written to {}", "download.bin");
+                println!("{bytes} bytes written to download.bin");
             }
             Err(error @ Error::Api(ApiError::Forbidden(_) | ApiError::NotFound(_))) => {
                 eprintln!("not retried, fix the request: {error}")

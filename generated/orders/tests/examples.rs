@@ -207,7 +207,7 @@ mod get_invoice {
                 let mut file = accord_runtime::tokio::fs::File::create("download.bin")
                     .await?;
                 let bytes = body.write_to(&mut file).await?;
-                println!("{bytes} bytes written to {}", "download.bin");
+                println!("{bytes} bytes written to download.bin");
             }
             Err(error @ Error::Api(ApiError::Unauthorized(_))) => {
                 eprintln!("refused with fresh credentials, check them: {error}")

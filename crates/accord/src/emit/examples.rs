@@ -392,12 +392,13 @@ fn rust_snippet(ir: &Ir, op: &Operation, values: &RequestValues) -> TokenStream 
         .collect();
     let api_error_import = (!arms.is_empty()).then(|| quote!(ApiError,));
     // A streamed answer is copied into a file chunk by chunk, never held whole.
+    let written = Literal::string(&format!("{{bytes}} bytes written to {DOWNLOAD_FILE}"));
     let success = match op.success_stream {
         Some(_) => quote! {
             Ok(mut body) => {
                 let mut file = accord_runtime::tokio::fs::File::create(#DOWNLOAD_FILE).await?;
                 let bytes = body.write_to(&mut file).await?;
-                println!("{bytes} bytes written to {}", #DOWNLOAD_FILE);
+                println!(#written);
             }
         },
         None => quote!(Ok(response) => println!("{response:?}"),),

@@ -132,8 +132,21 @@ mod tests {
 
     #[test]
     fn a_spec_using_every_format_and_body_turns_each_feature_on() {
-        // orders: `decimal` prices, `date-time` timestamps, a multipart upload, HMAC webhooks, `cache`.
-        assert_eq!(features_of("specs/orders.yaml"), ["cache", "date-time", "decimal", "multipart", "webhooks"]);
+        // orders: `decimal` prices, `date-time` timestamps, a multipart upload, HMAC webhooks,
+        // `cache`, a streamed invoice download.
+        assert_eq!(
+            features_of("specs/orders.yaml"),
+            ["cache", "date-time", "decimal", "multipart", "streaming", "webhooks"]
+        );
+    }
+
+    #[test]
+    fn only_a_streamed_body_turns_streaming_on() {
+        // A streamed upload alone, or a streamed download alone, needs it.
+        assert_eq!(features_of("tests/good-specs/streamed_bodies.yaml"), ["streaming"]);
+        assert!(features_of("specs/aws_s3.yaml").contains(&"streaming"));
+        // Binary bodies sent and read whole do not.
+        assert!(!features_of("tests/good-specs/responses_and_raw_bodies.yaml").contains(&"streaming"));
     }
 
     #[test]

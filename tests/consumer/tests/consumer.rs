@@ -207,14 +207,15 @@ fn the_build_script_reruns_when_the_spec_changes_and_reports_warnings_located() 
     assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/param_styles.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/servers_and_link_pages.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/signed_requests.yaml"), "{output}");
+    assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/streamed_bodies.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-env-changed=ACCORD_CONSUMER_SPEC"), "{output}");
-    // Exactly what it read: seven specs (the client needs no template), no directory-wide reruns.
+    // Exactly what it read: eight specs (the client needs no template), no directory-wide reruns.
     let reruns: Vec<&&str> = lines.iter().filter(|l| l.starts_with("cargo:rerun-if-changed=")).collect();
-    assert_eq!(reruns.len(), 7, "{output}");
+    assert_eq!(reruns.len(), 8, "{output}");
     // The Orders spec's by-design warning (seed 002 signs the body only), one line, located.
     assert!(
         lines.iter().any(|l| l.starts_with(
-            "cargo:warning=../../specs/orders.yaml:364:21: warning[spec::unsigned_timestamp]: the timestamp is checked"
+            "cargo:warning=../../specs/orders.yaml:383:21: warning[spec::unsigned_timestamp]: the timestamp is checked"
         )),
         "{output}"
     );

@@ -465,7 +465,7 @@ fn verify_passes_against_mock_and_fails_against_a_server_that_is_not_the_api() {
     assert!(output.status.success(), "{report}");
     assert!(report.contains("(accord mock)"), "{report}");
     assert!(report.contains("duplicate_request #2"), "{report}");
-    assert!(report.contains("15 passed, 0 failed, 0 skipped"), "{report}");
+    assert!(report.contains("16 passed, 0 failed, 0 skipped"), "{report}");
 
     // Pointed at a path prefix that routes nowhere, the declared token endpoint issues no
     // token: the scenario fails (not skipped) and says why.

@@ -453,7 +453,7 @@ fn verify_passes_against_mock_and_fails_against_a_server_that_is_not_the_api() {
     let mut first = String::new();
     let mut lines = BufReader::new(stdout);
     lines.read_line(&mut first).expect("the mock prints its address");
-    assert!(first.starts_with("accord mock: `orders` (5 endpoints, 15 scenarios) on http://127.0.0.1:"), "{first}");
+    assert!(first.starts_with("accord mock: `orders` (6 endpoints, 16 scenarios) on http://127.0.0.1:"), "{first}");
     let url = first.trim().rsplit(' ').next().expect("url").to_string();
 
     let output = accord()
@@ -467,7 +467,7 @@ fn verify_passes_against_mock_and_fails_against_a_server_that_is_not_the_api() {
     assert!(output.status.success(), "{report}");
     assert!(report.contains("(accord mock)"), "{report}");
     assert!(report.contains("duplicate_request #2"), "{report}");
-    assert!(report.contains("15 passed, 0 failed, 0 skipped"), "{report}");
+    assert!(report.contains("16 passed, 0 failed, 0 skipped"), "{report}");
 
     // Pointed at a path prefix that routes nowhere, the declared token endpoint issues no
     // token: the scenario fails (not skipped) and says why.

@@ -355,6 +355,9 @@ pub struct Body {
     /// `multipart` only: object fields as one `json` part or `brackets` text parts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object_parts: Option<ObjectParts>,
+    /// `binary` only: streamed (spec `stream: true`); the mock counts it rather than hold it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub stream: bool,
 }
 
 /// A declared response.
@@ -378,6 +381,18 @@ pub struct Response {
     pub header_examples: std::collections::BTreeMap<String, String>,
     /// An example body valid for the schema.
     pub example: Option<Value>,
+    /// `binary` 2xx only: streamed (spec `stream: true`), so the mock sends a body of the
+    /// size it is asked for, generated as it goes, rather than the example.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream: Option<Stream>,
+}
+
+/// A streamed response body (spec `stream: true`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stream {
+    /// The client's cap, bytes (spec `max_bytes`); `None`: no cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_bytes: Option<u64>,
 }
 
 /// `skip_serializing_if` for the default encoding, so contracts without raw bodies read as

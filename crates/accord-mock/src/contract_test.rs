@@ -388,6 +388,21 @@ pub fn json_response<T: Serialize>(response: Response<T>) -> Response<Value> {
     Response { status: response.status, headers: response.headers, body }
 }
 
+/// A streamed success body (spec `stream: true`) read to its end, so that a scenario's
+/// (small) body can be compared with it; errors pass through.
+///
+/// Panics: the stream fails before its end (a contract test's failure).
+pub async fn collect_stream<E>(
+    outcome: Result<Response<accord_runtime::ByteStream>, E>,
+) -> Result<Response<Vec<u8>>, E> {
+    let mut response = outcome?;
+    let mut body = Vec::new();
+    if let Err(error) = response.body.write_to(&mut body).await {
+        panic!("the streamed body failed after {} bytes: {error}", body.len());
+    }
+    Ok(Response { status: response.status, headers: response.headers, body })
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::OnceLock;

@@ -40,7 +40,10 @@ pub use oauth::{
     TEST_REFRESH_TOKEN, jwt_public_keys, jwt_public_keys_from_env, test_client_authentication, test_token_store,
 };
 pub use receiver::{HandshakeAnswer, Received, WebhookReceiver};
-pub use server::{CONTROL_PREFIX, Exchange, MockOptions, MockServer, SCENARIO_HEADER, STEP_HEADER, serve};
+pub use server::{
+    CONTROL_PREFIX, Exchange, KEPT_BYTES, MockOptions, MockServer, RECEIVED_BYTES_HEADER, RECEIVED_SHA256_HEADER,
+    SCENARIO_HEADER, STEP_HEADER, STREAM_BYTES_HEADER, pattern, pattern_sha256, serve,
+};
 pub use tls::MockTls;
 /// The tokio the mock runs on, for `#[tokio::test]` in generated contract tests.
 pub use tokio;

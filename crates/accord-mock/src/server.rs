@@ -83,6 +83,11 @@ pub struct MockOptions {
     /// one is given (mutual TLS, for environments declaring `client_certificate`). Default:
     /// plain HTTP.
     pub tls: Option<MockTls>,
+    /// The size, in bytes, of every streamed 2xx response (spec `stream: true`): the test
+    /// pattern of [`pattern`] generated as the client reads, never held. A request's
+    /// `X-Accord-Stream-Bytes` header overrides it. Default `None`: the example or the
+    /// scenario's body.
+    pub stream_bytes: Option<u64>,
 }
 
 impl Default for MockOptions {
@@ -97,6 +102,7 @@ impl Default for MockOptions {
             body_read_timeout: Duration::from_secs(30),
             jwt_public_keys: Vec::new(),
             tls: None,
+            stream_bytes: None,
         }
     }
 }
@@ -403,6 +409,11 @@ pub async fn serve(
 }
 
 mod conditional;
+mod streaming;
+
+pub use streaming::{
+    KEPT_BYTES, RECEIVED_BYTES_HEADER, RECEIVED_SHA256_HEADER, STREAM_BYTES_HEADER, pattern, pattern_sha256,
+};
 
 fn router(shared: Arc<Shared>) -> axum::Router {
     axum::Router::new().fallback(handle).with_state(shared)
@@ -411,10 +422,24 @@ fn router(shared: Arc<Shared>) -> axum::Router {
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let started = std::time::Instant::now();
     let (parts, body) = request.into_parts();
-    let body = match tokio::time::timeout(shared.options.body_read_timeout, read_body(body, &parts.headers)).await {
-        Ok(Ok(body)) => body,
-        Ok(Err(rest)) => return too_large(rest, &parts.headers, shared.options.header_read_timeout).await,
-        Err(_elapsed) => return body_timed_out(shared.options.body_read_timeout),
+    let uri_query = parts.uri.query().unwrap_or("");
+    let (body, counted) = if streaming::is_streamed_upload(
+        &shared.model,
+        parts.method.as_str(),
+        parts.uri.path(),
+        &parts.headers,
+        uri_query,
+    ) {
+        let Some(counted) = streaming::count(body, shared.options.body_read_timeout).await else {
+            return body_timed_out(shared.options.body_read_timeout);
+        };
+        (counted.kept.clone(), Some(counted))
+    } else {
+        match tokio::time::timeout(shared.options.body_read_timeout, read_body(body, &parts.headers)).await {
+            Ok(Ok(body)) => (body, None),
+            Ok(Err(rest)) => return too_large(rest, &parts.headers, shared.options.header_read_timeout).await,
+            Err(_elapsed) => return body_timed_out(shared.options.body_read_timeout),
+        }
     };
     let path = parts.uri.path().to_string();
     if path == CONTROL_PREFIX || path.starts_with(&format!("{CONTROL_PREFIX}/")) {
@@ -428,6 +453,15 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         .and_then(|name| shared.model.contract.operations.iter().find(|operation| operation.name == name))
         .and_then(|operation| operation.cache_control.as_deref());
     let reply = conditional::apply(&parts.method, &parts.headers, cache_control, reply);
+    let reply = match &counted {
+        Some(counted) => reply
+            .header(streaming::RECEIVED_BYTES_HEADER, counted.bytes.to_string())
+            .header(streaming::RECEIVED_SHA256_HEADER, counted.sha256.clone()),
+        None => reply,
+    };
+    let streamed_size = streaming::streams_response(&shared.model, exchange.operation.as_deref(), reply.status)
+        .then(|| streaming::requested_size(&parts.headers, shared.options.stream_bytes))
+        .flatten();
     let elapsed = started.elapsed();
     let scenario =
         exchange.scenario.as_ref().map(|(name, step)| format!(" scenario={name}#{step}")).unwrap_or_default();
@@ -449,7 +483,15 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         }
         inner.log.push(exchange);
     }
-    reply.into_response()
+    match streamed_size {
+        Some(length) => {
+            let mut response = reply.into_response();
+            *response.body_mut() = streaming::generated_body(length);
+            response.headers_mut().insert("content-length", HeaderValue::from(length));
+            response
+        }
+        None => reply.into_response(),
+    }
 }
 
 /// `408 Request Timeout` with a JSON body and `Connection: close`, for a body that did not

@@ -104,6 +104,10 @@ pub struct ClientConfig {
     /// circuits, cached responses: [`crate::fleet`]); `None`: all state in this process.
     #[cfg(feature = "shared-state")]
     pub shared_state: Option<crate::store::SharedState>,
+    /// Stalled-stream protection of streamed bodies (spec `stream: true`): the default of
+    /// every download and of an upload that sets none; default 1 byte/s over 20 s.
+    #[cfg(feature = "streaming")]
+    pub minimum_throughput: crate::stream::MinimumThroughput,
 }
 
 impl ClientConfig {
@@ -126,6 +130,8 @@ impl ClientConfig {
             tls: crate::tls::TlsConfig::default(),
             #[cfg(feature = "shared-state")]
             shared_state: None,
+            #[cfg(feature = "streaming")]
+            minimum_throughput: crate::stream::MinimumThroughput::default(),
         }
     }
 }
@@ -158,6 +164,8 @@ struct Inner {
     server: (String, u16),
     /// The requests left as the server last reported them (`u64::MAX`: never reported).
     server_remaining: std::sync::atomic::AtomicU64,
+    #[cfg(feature = "streaming")]
+    minimum_throughput: crate::stream::MinimumThroughput,
 }
 
 /// A reqwest client builder with the TLS backend of this build ready.
@@ -229,8 +237,16 @@ impl Client {
                 budget: config.retry.budget.map(RetryBudget::new),
                 retry: config.retry,
                 rate_limiter,
+                #[cfg(feature = "streaming")]
+                minimum_throughput: config.minimum_throughput,
             }),
         })
+    }
+
+    /// The stalled-stream protection of streamed bodies ([`ClientConfig::minimum_throughput`]).
+    #[cfg(feature = "streaming")]
+    pub fn minimum_throughput(&self) -> crate::stream::MinimumThroughput {
+        self.inner.minimum_throughput
     }
 
     /// The base URL requests go to.
@@ -399,7 +415,8 @@ impl Client {
 
     /// Sends `request` through the request loop and leaves a 2xx response's body unread, as
     /// a [`crate::stream::ByteStream`] (a spec's `stream: true` response, feature
-    /// `streaming`): the head and the stream, or a non-2xx response read whole (an error
+    /// `streaming`): the head and the stream, or a non-2xx response read up to
+    /// [`crate::stream::ERROR_BODY_MAX_BYTES`] (an error
     /// body, for the client's error type) and `None`. Never cached. The attempt timeout
     /// bounds the wait for the head; the body is bounded by `config`'s cap and minimum
     /// throughput instead.
@@ -733,7 +750,7 @@ impl Client {
                 builder.header(reqwest::header::CONTENT_TYPE, content_type.as_str()).body(bytes.clone())
             }
             #[cfg(feature = "streaming")]
-            Body::Stream { content_type, upload: source } => match source.body().await {
+            Body::Stream { content_type, upload: source } => match source.body(self.inner.minimum_throughput).await {
                 Ok((body, length, progress)) => {
                     upload = Some(progress);
                     let builder = builder.header(reqwest::header::CONTENT_TYPE, content_type.as_str()).body(body);

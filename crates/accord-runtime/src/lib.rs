@@ -81,6 +81,10 @@ pub use reqwest;
 pub use reqwest::header;
 pub use serde;
 pub use serde_json;
+/// tokio, for the files a streamed body is read from or written to (`tokio::fs::File` with
+/// `ByteStream::write_to`).
+#[cfg(feature = "streaming")]
+pub use tokio;
 pub use tracing;
 /// Stream traits for the `.pages()` and `.stream()` of paginated endpoints.
 pub mod futures {

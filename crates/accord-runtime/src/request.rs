@@ -148,6 +148,13 @@ impl RequestSpec {
         self.body = Body::Raw { content_type: content_type.into(), bytes: bytes.into() };
     }
 
+    /// Sets a body streamed from `upload` (a file or an async reader), sent with
+    /// `content_type`; runtime feature `streaming`.
+    #[cfg(feature = "streaming")]
+    pub fn stream_body(&mut self, content_type: impl Into<String>, upload: crate::stream::Upload) {
+        self.body = Body::Stream { content_type: content_type.into(), upload };
+    }
+
     /// Sets a `multipart/form-data` body from a model's parts (see [`crate::multipart`]);
     /// runtime feature `multipart`.
     ///

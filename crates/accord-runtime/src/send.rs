@@ -43,3 +43,38 @@ pub fn send<'a, T: Send + 'a, E: ClientError>(
     let full = send_full(client, request, decode);
     async move { full.await.map(|response| response.body) }
 }
+
+/// The generic send of an endpoint whose success body is streamed (spec `stream: true`,
+/// feature `streaming`): the head through [`Client::execute_streaming`], a 2xx body as a
+/// [`crate::stream::ByteStream`] capped at `max_bytes` (the spec's, `None`: no cap) and
+/// watched with the client's minimum throughput, anything else decoded into `E`.
+///
+/// Errors: `E` from the request's encoding, `E::transport` when no head came (after the
+/// client's retries), `E::from_response` for a non-2xx answer (its body read up to
+/// [`crate::stream::ERROR_BODY_MAX_BYTES`]).
+#[cfg(feature = "streaming")]
+pub fn send_streaming_full<'a, E: ClientError>(
+    client: &'a Client,
+    request: Result<RequestSpec, E>,
+    max_bytes: Option<u64>,
+) -> impl Future<Output = Result<Response<crate::stream::ByteStream>, E>> + Send + 'a {
+    async move {
+        let request = request?;
+        let config = crate::stream::StreamConfig { max_bytes, minimum_throughput: client.minimum_throughput() };
+        let (raw, body) = client.execute_streaming(&request, config).await.map_err(E::transport)?;
+        crate::stream::decode_stream(raw, body)
+    }
+}
+
+/// [`send_streaming_full`], keeping only the stream.
+///
+/// Errors: as [`send_streaming_full`].
+#[cfg(feature = "streaming")]
+pub fn send_streaming<'a, E: ClientError>(
+    client: &'a Client,
+    request: Result<RequestSpec, E>,
+    max_bytes: Option<u64>,
+) -> impl Future<Output = Result<crate::stream::ByteStream, E>> + Send + 'a {
+    let full = send_streaming_full(client, request, max_bytes);
+    async move { full.await.map(|response| response.body) }
+}

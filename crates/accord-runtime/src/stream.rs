@@ -258,6 +258,8 @@ enum Source {
     File(PathBuf),
     /// A reader, which can be read once: a retry after it was sent fails.
     Reader(Arc<Mutex<Option<Reader>>>),
+    /// Bytes already in memory, sent again on a retry.
+    Bytes(Bytes),
 }
 
 /// A request body sent from a file or an async reader, [`UPLOAD_CHUNK_BYTES`] at a time.
@@ -265,7 +267,8 @@ enum Source {
 pub struct Upload {
     source: Source,
     length: Option<u64>,
-    minimum_throughput: MinimumThroughput,
+    /// `None`: the client's ([`crate::ClientConfig::minimum_throughput`]).
+    minimum_throughput: Option<MinimumThroughput>,
 }
 
 impl std::fmt::Debug for Upload {
@@ -273,6 +276,7 @@ impl std::fmt::Debug for Upload {
         let source = match &self.source {
             Source::File(path) => format!("file {}", path.display()),
             Source::Reader(_) => "reader".to_string(),
+            Source::Bytes(bytes) => format!("{} bytes in memory", bytes.len()),
         };
         f.debug_struct("Upload").field("source", &source).field("length", &self.length).finish()
     }
@@ -282,7 +286,7 @@ impl Upload {
     /// The file at `path`, opened when the request is sent (again on a retry), its length
     /// sent as `Content-Length`.
     pub fn file(path: impl Into<PathBuf>) -> Self {
-        Upload { source: Source::File(path.into()), length: None, minimum_throughput: MinimumThroughput::default() }
+        Upload { source: Source::File(path.into()), length: None, minimum_throughput: None }
     }
 
     /// Any async reader, read once: the request is not retried after its body was sent.
@@ -292,20 +296,33 @@ impl Upload {
         Upload {
             source: Source::Reader(Arc::new(Mutex::new(Some(Box::new(reader))))),
             length,
-            minimum_throughput: MinimumThroughput::default(),
+            minimum_throughput: None,
         }
     }
 
-    /// Replaces the stalled-stream protection (default 1 byte/s over 20 s).
+    /// Bytes already in memory (a small body, a test), sent as any upload and again on a
+    /// retry, with their length as `Content-Length`.
+    pub fn bytes(bytes: impl Into<Bytes>) -> Self {
+        let bytes = bytes.into();
+        let length = Some(bytes.len() as u64);
+        Upload { source: Source::Bytes(bytes), length, minimum_throughput: None }
+    }
+
+    /// Replaces the stalled-stream protection for this upload (default: the client's,
+    /// [`crate::ClientConfig::minimum_throughput`], itself 1 byte/s over 20 s by default).
     pub fn minimum_throughput(mut self, minimum: MinimumThroughput) -> Self {
-        self.minimum_throughput = minimum;
+        self.minimum_throughput = Some(minimum);
         self
     }
 
-    /// The body of one attempt and the progress the transport makes on it.
+    /// The body of one attempt and the progress the transport makes on it, watched with
+    /// this upload's minimum throughput or else `client_minimum`.
     ///
     /// Errors: the file cannot be opened, or the reader was sent already.
-    pub(crate) async fn body(&self) -> Result<(reqwest::Body, Option<u64>, Progress), TransportError> {
+    pub(crate) async fn body(
+        &self,
+        client_minimum: MinimumThroughput,
+    ) -> Result<(reqwest::Body, Option<u64>, Progress), TransportError> {
         let (reader, length): (Reader, Option<u64>) = match &self.source {
             Source::File(path) => {
                 let file = tokio::fs::File::open(path).await.map_err(|e| {
@@ -324,8 +341,9 @@ impl Upload {
                 })?;
                 (reader, self.length)
             }
+            Source::Bytes(bytes) => (Box::new(std::io::Cursor::new(bytes.clone())), self.length),
         };
-        let progress = Progress::new(self.minimum_throughput);
+        let progress = Progress::new(self.minimum_throughput.unwrap_or(client_minimum));
         let counted = progress.clone();
         let chunks = tokio_util::io::ReaderStream::with_capacity(reader, UPLOAD_CHUNK_BYTES).map(move |chunk| {
             if let Ok(chunk) = &chunk {
@@ -395,8 +413,8 @@ const NO_TOTAL_TIMEOUT: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
 /// One attempt with a streamed body either way: the head within `attempt_timeout` (an
 /// upload: the body within its minimum throughput, then the head within `attempt_timeout`);
-/// a 2xx response's body left unread in `slot` when there is one, any other body read
-/// whole within `attempt_timeout`.
+/// a 2xx response's body left unread in `slot` when there is one, any other 2xx body read
+/// whole and a non-2xx body up to [`ERROR_BODY_MAX_BYTES`], within `attempt_timeout`.
 pub(crate) async fn send(
     builder: reqwest::RequestBuilder,
     slot: Option<&Mutex<Option<reqwest::Response>>>,
@@ -429,13 +447,38 @@ pub(crate) async fn send(
         *slot.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(response);
         return Ok(crate::response::RawResponse { status, headers, body: Vec::new() });
     }
-    let body = tokio::time::timeout(attempt_timeout, response.bytes())
+    let success = (200..300).contains(&status);
+    let limit = if success { None } else { Some(ERROR_BODY_MAX_BYTES) };
+    let body = tokio::time::timeout(attempt_timeout, read_bounded(response, limit))
         .await
-        .map_err(|_| timed_out("whole body"))?
-        .map_err(TransportError::from_reqwest)?
-        .to_vec();
+        .map_err(|_| timed_out("whole body"))??;
     tracing::debug!(status, bytes = body.len(), "response");
     Ok(crate::response::RawResponse { status, headers, body })
+}
+
+/// The most bytes read of a non-2xx body answering a streamed exchange (an upload, or a
+/// request for a streamed download): 64 KiB, enough for any provider's error document (an
+/// S3 `<Error>` is a few hundred bytes). The rest is left unread and the connection
+/// dropped, so a server answering an error with a body of gigabytes cannot fill memory.
+pub const ERROR_BODY_MAX_BYTES: usize = 64 * 1024;
+
+/// `response`'s body, whole or its first `limit` bytes (then the rest is not read).
+///
+/// Errors: the connection fails before the end (or the limit).
+async fn read_bounded(mut response: reqwest::Response, limit: Option<usize>) -> Result<Vec<u8>, TransportError> {
+    let Some(limit) = limit else {
+        return Ok(response.bytes().await.map_err(TransportError::from_reqwest)?.to_vec());
+    };
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(TransportError::from_reqwest)? {
+        let room = limit - body.len();
+        body.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        if body.len() >= limit {
+            tracing::debug!(limit, "error body cut at the cap; the rest is not read");
+            break;
+        }
+    }
+    Ok(body)
 }
 
 /// A streamed response decoded for a generated client: a 2xx head with its body as a

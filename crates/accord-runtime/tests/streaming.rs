@@ -1,7 +1,8 @@
 //! Streamed bodies (feature `streaming`) against a local axum server: a download read chunk
 //! by chunk arrives whole (SHA-256) and in many chunks, a cap stops it, a stalled download
 //! or upload fails with `StreamError::Stalled` in paused time while a slow one above the
-//! minimum completes, a file upload is sent again on a retry and a reader upload is not.
+//! minimum completes, a file upload is sent again on a retry and a reader upload is not,
+//! and an error body answering either is read only up to `ERROR_BODY_MAX_BYTES`.
 //! The memory bound (1 GiB each way under 64 MiB of RSS) is `benches/streaming.rs`'s.
 
 use std::sync::{Arc, Mutex};
@@ -87,11 +88,21 @@ async fn server(received: Received) -> String {
         .route("/stalling", get(stalling))
         .route("/slow", get(slow))
         .route("/missing", get(|| async { (axum::http::StatusCode::NOT_FOUND, "no such object") }))
-        .route("/upload", put(upload));
+        .route("/upload", put(upload))
+        .route("/huge-error", axum::routing::any(huge_error));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("address"));
     tokio::spawn(async move { axum::serve(listener, app).await.expect("serve") });
     url
+}
+
+/// A `500` whose body is the 8 MiB test pattern: an error body far past any error document.
+async fn huge_error() -> (axum::http::StatusCode, axum::body::Body) {
+    let chunks = futures_util::stream::iter((0..TOTAL).step_by(CHUNK)).map(|offset| {
+        let length = CHUNK.min((TOTAL - offset) as usize);
+        Ok::<_, std::io::Error>(Bytes::from(pattern(offset, length)))
+    });
+    (axum::http::StatusCode::INTERNAL_SERVER_ERROR, axum::body::Body::from_stream(chunks))
 }
 
 fn client(url: &str, attempts: u32) -> Client {
@@ -149,6 +160,25 @@ async fn an_error_status_is_read_whole_without_a_stream() {
     let url = server(Received::default()).await;
     let (head, body) = client(&url, 1).execute_streaming(&get("/missing"), StreamConfig::default()).await.unwrap();
     assert_eq!((head.status, head.body.as_slice(), body.is_none()), (404, &b"no such object"[..], true));
+}
+
+#[tokio::test]
+async fn an_error_body_answering_a_streamed_exchange_is_read_up_to_the_cap() {
+    use accord_runtime::stream::ERROR_BODY_MAX_BYTES;
+    let url = server(Received::default()).await;
+    let client = client(&url, 1);
+    let (head, body) = client.execute_streaming(&get("/huge-error"), StreamConfig::default()).await.unwrap();
+    assert_eq!((head.status, body.is_none()), (500, true));
+    assert_eq!(head.body.len(), ERROR_BODY_MAX_BYTES, "the 8 MiB error body is cut at the cap");
+    assert_eq!(head.body, pattern(0, ERROR_BODY_MAX_BYTES), "the cap keeps the body's first bytes");
+
+    let file = std::env::temp_dir().join(format!("accord-error-cap-{}.bin", std::process::id()));
+    std::fs::write(&file, pattern(0, 4096)).expect("write the upload");
+    let mut upload = RequestSpec::new(Method::PUT, "upload", "/huge-error".to_string());
+    upload.body = Body::Stream { content_type: "application/octet-stream".into(), upload: Upload::file(&file) };
+    let head = client.execute(&upload).await.expect("a 500 is a response");
+    std::fs::remove_file(&file).ok();
+    assert_eq!((head.status, head.body.len()), (500, ERROR_BODY_MAX_BYTES), "an upload's error body is capped too");
 }
 
 #[tokio::test(start_paused = true)]

@@ -878,6 +878,8 @@ pub struct BodyIr {
     /// `text` and `binary` only: the declared media type (`text/csv`, `image/*`), `None` for
     /// the content type's own.
     pub media_type: Option<String>,
+    /// `binary` only: streamed from an `accord_runtime::Upload` (spec `stream: true`).
+    pub stream: bool,
 }
 
 impl BodyIr {
@@ -910,6 +912,15 @@ pub struct ResponseIr {
     pub header_examples: Vec<(String, String)>,
     /// Example body.
     pub example: Option<Value>,
+    /// `binary` 2xx only: read as a stream (spec `stream: true`), with its size cap.
+    pub stream: Option<StreamIr>,
+}
+
+/// A streamed response body (spec `stream: true`, issue 18).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct StreamIr {
+    /// The most bytes read before the stream fails (spec `max_bytes`); `None`: no cap.
+    pub max_bytes: Option<u64>,
 }
 
 /// Pagination.
@@ -1010,6 +1021,8 @@ pub struct Operation {
     /// How the success body is read: `json`, or as it is (`text`: `String`, `binary`:
     /// `Vec<u8>`).
     pub success_content_type: ContentType,
+    /// The success body is streamed (`accord_runtime::ByteStream`), not read whole.
+    pub success_stream: Option<StreamIr>,
     /// Error codes it can return, in spec order (spec names).
     pub errors: Vec<ErrorCodeId>,
     /// Idempotency header.

@@ -440,7 +440,7 @@ fn the_docs_book_has_its_layout_and_every_page_links_models_endpoints_and_errors
             && summary.contains("  - [Endpoints](orders/endpoints.md)")
     );
     let index = file("src/index.md");
-    assert!(index.contains("| [Orders API](orders/index.md) (v1.0.0) | Creates and tracks customer orders. | production; 5 endpoints, 3 webhook events |"));
+    assert!(index.contains("| [Orders API](orders/index.md) (v1.0.0) | Creates and tracks customer orders. | production; 6 endpoints, 3 webhook events |"));
 
     // One integration's chapters, read as one text for the checks below.
     let orders: String = ["index", "endpoints", "models", "errors", "webhooks", "scenarios"]

@@ -57,6 +57,7 @@ pub struct ClientBuilder {
     >,
     allow_anonymous: bool,
     shared_state: ::accord_runtime::shared_slot::SharedSlot,
+    minimum_throughput: ::std::option::Option<::accord_runtime::MinimumThroughput>,
     aws: ::std::option::Option<::accord_runtime::auth::sigv4::AwsCredentials>,
 }
 
@@ -142,6 +143,15 @@ impl ClientBuilder {
     /// Shares this client's rate-limit buckets, OAuth 2.0 access tokens, circuits and cached responses with the other processes of a fleet, so that replicas together keep to the API's limits and fetch one token: `SharedState::redis(url, RedisOptions::default())` with this crate's `redis` feature, or your own store through the runtime's store traits, with this crate's `shared-state` feature. When the store does not answer within its timeout, each request falls back to this process's state (a warning and a metric) and the store reconnects by itself.
     pub fn shared_state(mut self, state: ::accord_runtime::SharedState) -> Self {
         self.shared_state.set(state);
+        self
+    }
+
+    /// Sets the stalled-stream protection of streamed bodies: a download or upload that moves less than `bytes_per_second` averaged over each `grace_period` fails with `StreamError::Stalled` (a `Transport` timeout). Default 1 byte/s over 20 s, the AWS SDK for Rust's (smithy-rs `StalledStreamProtectionConfig`); `bytes_per_second: 0` turns it off. An `Upload` may set its own.
+    pub fn minimum_throughput(
+        mut self,
+        minimum: ::accord_runtime::MinimumThroughput,
+    ) -> Self {
+        self.minimum_throughput = ::std::option::Option::Some(minimum);
         self
     }
 
@@ -243,6 +253,9 @@ impl ClientBuilder {
         };
         config.rate_limits = self.rate_limits.unwrap_or_else(rate_limits);
         self.shared_state.apply(&mut config, "aws_s3");
+        if let ::std::option::Option::Some(minimum) = self.minimum_throughput {
+            config.minimum_throughput = minimum;
+        }
         let inner = ::accord_runtime::Client::new(config)
             .map_err(crate::errors::Error::Transport)?;
         ::std::result::Result::Ok(Client { inner })
@@ -335,7 +348,7 @@ impl Client {
         &'a self,
         bucket: impl ::std::convert::Into<::std::string::String>,
         key: impl ::std::convert::Into<::std::string::String>,
-        body: &'a [u8],
+        body: ::accord_runtime::Upload,
     ) -> PutObjectRequest<'a> {
         PutObjectRequest {
             client: self,
@@ -378,24 +391,24 @@ pub struct GetObjectRequest<'a> {
 }
 
 impl<'a> GetObjectRequest<'a> {
-    /// Sends the request and decodes the success body.
+    /// Sends the request and returns the success body as a stream, never read whole: no size cap; read it with `next_chunk` or copy it with `write_to`. A stream that moves less than the client's minimum throughput (`ClientBuilder::minimum_throughput`, default 1 byte/s over 20 s) fails with `StreamError::Stalled`.
     ///
-    /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.
+    /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus` or `Transport` otherwise; an error body is read up to `accord_runtime::stream::ERROR_BODY_MAX_BYTES` (64 KiB).
     ///
     /// Errors: `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `INTERNAL_ERROR` (retry: backoff), `SLOW_DOWN` (retry: backoff).
     /// Retried up to 3 attempts in all (200 ms to 5 s backoff, ×2, full jitter): `INTERNAL_ERROR`, `SLOW_DOWN`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
     pub fn send(
         self,
     ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<::std::vec::Vec<u8>, crate::errors::Error>,
+        Output = ::std::result::Result<
+            ::accord_runtime::ByteStream,
+            crate::errors::Error,
+        >,
     > + ::std::marker::Send + 'a {
-        ::accord_runtime::send::send(
+        ::accord_runtime::send::send_streaming(
             &self.client.inner,
             self.request(),
-            ::accord_runtime::response::decode_raw::<
-                ::std::vec::Vec<u8>,
-                crate::errors::Error,
-            >,
+            ::std::option::Option::None,
         )
     }
 
@@ -406,17 +419,14 @@ impl<'a> GetObjectRequest<'a> {
         self,
     ) -> impl ::std::future::Future<
         Output = ::std::result::Result<
-            ::accord_runtime::Response<::std::vec::Vec<u8>>,
+            ::accord_runtime::Response<::accord_runtime::ByteStream>,
             crate::errors::Error,
         >,
     > + ::std::marker::Send + 'a {
-        ::accord_runtime::send::send_full(
+        ::accord_runtime::send::send_streaming_full(
             &self.client.inner,
             self.request(),
-            ::accord_runtime::response::decode_raw::<
-                ::std::vec::Vec<u8>,
-                crate::errors::Error,
-            >,
+            ::std::option::Option::None,
         )
     }
 
@@ -450,7 +460,7 @@ pub struct PutObjectRequest<'a> {
     bucket: ::std::string::String,
     key: ::std::string::String,
     content_type: ::std::option::Option<::std::string::String>,
-    body: &'a [u8],
+    body: ::accord_runtime::Upload,
 }
 
 impl<'a> PutObjectRequest<'a> {
@@ -517,9 +527,9 @@ impl<'a> PutObjectRequest<'a> {
             path,
         );
         request
-            .raw_body(
+            .stream_body(
                 self.content_type.as_deref().unwrap_or("application/octet-stream"),
-                self.body,
+                self.body.clone(),
             );
         request.auth = ::accord_runtime::Requirement::AnyOf(&[&["aws"]]);
         ::std::result::Result::Ok(request)

@@ -47,7 +47,7 @@ async fn put_then_get() {
                     .put_object(
                         step.path::<::std::string::String>("Bucket"),
                         step.path::<::std::string::String>("Key"),
-                        body.as_bytes(),
+                        ::accord_runtime::Upload::bytes(body.into_bytes()),
                     )
                     .send_full()
                     .await
@@ -59,12 +59,15 @@ async fn put_then_get() {
     }
     {
         let step = scenario.step(2);
-        let outcome = client
-            .get_object(
-                step.path::<::std::string::String>("Bucket"),
-                step.path::<::std::string::String>("Key"),
+        let outcome = ::accord_mock::contract_test::collect_stream(
+                client
+                    .get_object(
+                        step.path::<::std::string::String>("Bucket"),
+                        step.path::<::std::string::String>("Key"),
+                    )
+                    .send_full()
+                    .await,
             )
-            .send_full()
             .await;
         step.assert_success(200, outcome);
     }
@@ -77,12 +80,15 @@ async fn missing_key() {
     let scenario = ScenarioTest::start(contract(), "missing_key").await;
     let client = client_for(scenario.server()).await;
     let step = scenario.step(1);
-    let outcome = client
-        .get_object(
-            step.path::<::std::string::String>("Bucket"),
-            step.path::<::std::string::String>("Key"),
+    let outcome = ::accord_mock::contract_test::collect_stream(
+            client
+                .get_object(
+                    step.path::<::std::string::String>("Bucket"),
+                    step.path::<::std::string::String>("Key"),
+                )
+                .send_full()
+                .await,
         )
-        .send_full()
         .await;
     match outcome {
         Err(aws_s3_client::Error::Api(error @ aws_s3_client::ApiError::NotFound(_))) => {

@@ -12,7 +12,12 @@ mod get_object {
     async fn get_object() -> Result<(), Box<dyn std::error::Error>> {
         let client = Client::builder().credentials_from_env().build()?;
         match client.get_object("examplebucket", "hello.txt").send().await {
-            Ok(response) => println!("{response:?}"),
+            Ok(mut body) => {
+                let mut file = accord_runtime::tokio::fs::File::create("download.bin")
+                    .await?;
+                let bytes = body.write_to(&mut file).await?;
+                println!("{bytes} bytes written to download.bin");
+            }
             Err(error @ Error::Api(ApiError::Forbidden(_) | ApiError::NotFound(_))) => {
                 eprintln!("not retried, fix the request: {error}")
             }
@@ -30,12 +35,8 @@ mod put_object {
     use aws_s3_client::{ApiError, Client, Error};
     async fn put_object() -> Result<(), Box<dyn std::error::Error>> {
         let client = Client::builder().credentials_from_env().build()?;
-        let body = "Hello, S3";
-        match client
-            .put_object("examplebucket", "hello.txt", body.as_bytes())
-            .send()
-            .await
-        {
+        let body = accord_runtime::Upload::file("example.bin");
+        match client.put_object("examplebucket", "hello.txt", body).send().await {
             Ok(response) => println!("{response:?}"),
             Err(
                 error @ Error::Api(

@@ -31,7 +31,7 @@ impl Environment {
     }
 }
 
-/// The spec's rate limits, enforced client-side with token buckets shared by clones of a client: default 100/minute (burst 150), `create_order` 100/minute (burst 100), `get_order` 300/minute (burst 300), `list_orders` 300/minute (burst 300), quota 10000/day. The server's rate-limit headers tighten a bucket when it knows better.
+/// The spec's rate limits, enforced client-side with token buckets shared by clones of a client: default 100/minute (burst 150), `create_order` 100/minute (burst 100), `get_order` 300/minute (burst 300), `list_orders` 300/minute (burst 300), `get_invoice` 300/minute (burst 300), quota 10000/day. The server's rate-limit headers tighten a bucket when it knows better.
 pub fn rate_limits() -> ::std::option::Option<::accord_runtime::RateLimitConfig> {
     ::std::option::Option::Some(::accord_runtime::RateLimitConfig {
         default: ::std::option::Option::Some(::accord_runtime::RateLimit {
@@ -58,6 +58,14 @@ pub fn rate_limits() -> ::std::option::Option<::accord_runtime::RateLimitConfig>
             ),
             (
                 "list_orders",
+                ::accord_runtime::RateLimit {
+                    requests: 300u32,
+                    window: ::std::time::Duration::from_secs(60u64),
+                    burst: 300u32,
+                },
+            ),
+            (
+                "get_invoice",
                 ::accord_runtime::RateLimit {
                     requests: 300u32,
                     window: ::std::time::Duration::from_secs(60u64),
@@ -138,6 +146,7 @@ pub struct ClientBuilder {
     >,
     allow_anonymous: bool,
     shared_state: ::accord_runtime::shared_slot::SharedSlot,
+    minimum_throughput: ::std::option::Option<::accord_runtime::MinimumThroughput>,
     client_credentials: ::std::option::Option<::accord_runtime::ClientCredentials>,
     client_credentials_token_url: ::std::option::Option<::std::string::String>,
 }
@@ -224,6 +233,15 @@ impl ClientBuilder {
     /// Shares this client's rate-limit buckets, OAuth 2.0 access tokens, circuits and cached responses with the other processes of a fleet, so that replicas together keep to the API's limits and fetch one token: `SharedState::redis(url, RedisOptions::default())` with this crate's `redis` feature, or your own store through the runtime's store traits, with this crate's `shared-state` feature. When the store does not answer within its timeout, each request falls back to this process's state (a warning and a metric) and the store reconnects by itself.
     pub fn shared_state(mut self, state: ::accord_runtime::SharedState) -> Self {
         self.shared_state.set(state);
+        self
+    }
+
+    /// Sets the stalled-stream protection of streamed bodies: a download or upload that moves less than `bytes_per_second` averaged over each `grace_period` fails with `StreamError::Stalled` (a `Transport` timeout). Default 1 byte/s over 20 s, the AWS SDK for Rust's (smithy-rs `StalledStreamProtectionConfig`); `bytes_per_second: 0` turns it off. An `Upload` may set its own.
+    pub fn minimum_throughput(
+        mut self,
+        minimum: ::accord_runtime::MinimumThroughput,
+    ) -> Self {
+        self.minimum_throughput = ::std::option::Option::Some(minimum);
         self
     }
 
@@ -375,6 +393,9 @@ impl ClientBuilder {
             store: ::std::option::Option::None,
         });
         self.shared_state.apply(&mut config, "orders");
+        if let ::std::option::Option::Some(minimum) = self.minimum_throughput {
+            config.minimum_throughput = minimum;
+        }
         let inner = ::accord_runtime::Client::new(config)
             .map_err(crate::errors::Error::Transport)?;
         ::std::result::Result::Ok(Client { inner })
@@ -536,6 +557,25 @@ impl Client {
             client: self,
             order_id: order_id.into(),
             body,
+        }
+    }
+
+    /// Sends `GET /api/v1/orders/{order_id}/invoice` (spec: `endpoints.get_invoice`).
+    ///
+    /// Download the order's invoice as a PDF
+    ///
+    /// Errors: `UNAUTHORIZED` (retry: refresh_auth), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `RATE_LIMIT_EXCEEDED` (retry: after_header), `INTERNAL_ERROR` (retry: backoff), `SERVICE_UNAVAILABLE` (retry: backoff).
+    /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): `INTERNAL_ERROR`, `SERVICE_UNAVAILABLE`, undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMIT_EXCEEDED` after the `Retry-After` delay; `UNAUTHORIZED` once, after refreshing credentials.
+    /// Rate limit: 300/minute (burst 300, this endpoint's), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
+    ///
+    /// Returns a request builder: set optional parameters, then `.send().await`.
+    pub fn get_invoice<'a>(
+        &'a self,
+        order_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> GetInvoiceRequest<'a> {
+        GetInvoiceRequest {
+            client: self,
+            order_id: order_id.into(),
         }
     }
 }
@@ -970,6 +1010,76 @@ impl<'a> AttachDocumentRequest<'a> {
             path,
         );
         request.multipart_body(self.body).map_err(crate::errors::Error::Decode)?;
+        request.auth = ::accord_runtime::Requirement::AnyOf(&[&["client_credentials"]]);
+        ::std::result::Result::Ok(request)
+    }
+}
+
+/// Request builder for [`Client::get_invoice`] (`GET /api/v1/orders/{order_id}/invoice`).
+#[derive(Debug, Clone)]
+#[must_use = "a request does nothing until `.send().await`"]
+pub struct GetInvoiceRequest<'a> {
+    client: &'a Client,
+    order_id: ::std::string::String,
+}
+
+impl<'a> GetInvoiceRequest<'a> {
+    /// Sends the request and returns the success body as a stream, never read whole: at most 10485760 bytes (spec `max_bytes`; more fails with `StreamError::TooLarge`); read it with `next_chunk` or copy it with `write_to`. A stream that moves less than the client's minimum throughput (`ClientBuilder::minimum_throughput`, default 1 byte/s over 20 s) fails with `StreamError::Stalled`.
+    ///
+    /// Errors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus` or `Transport` otherwise; an error body is read up to `accord_runtime::stream::ERROR_BODY_MAX_BYTES` (64 KiB).
+    ///
+    /// Errors: `UNAUTHORIZED` (retry: refresh_auth), `FORBIDDEN` (retry: never), `NOT_FOUND` (retry: never), `RATE_LIMIT_EXCEEDED` (retry: after_header), `INTERNAL_ERROR` (retry: backoff), `SERVICE_UNAVAILABLE` (retry: backoff).
+    /// Retried up to 3 attempts in all (1 s to 30 s backoff, ×2, full jitter): `INTERNAL_ERROR`, `SERVICE_UNAVAILABLE`, undeclared 5xx, timeouts and dropped connections with exponential backoff; `RATE_LIMIT_EXCEEDED` after the `Retry-After` delay; `UNAUTHORIZED` once, after refreshing credentials.
+    /// Rate limit: 300/minute (burst 300, this endpoint's), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
+    pub fn send(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::ByteStream,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_streaming(
+            &self.client.inner,
+            self.request(),
+            ::std::option::Option::Some(10485760u64),
+        )
+    }
+
+    /// Like [`Self::send`], keeping the status and headers of the response.
+    ///
+    /// Errors: as [`Self::send`].
+    pub fn send_full(
+        self,
+    ) -> impl ::std::future::Future<
+        Output = ::std::result::Result<
+            ::accord_runtime::Response<::accord_runtime::ByteStream>,
+            crate::errors::Error,
+        >,
+    > + ::std::marker::Send + 'a {
+        ::accord_runtime::send::send_streaming_full(
+            &self.client.inner,
+            self.request(),
+            ::std::option::Option::Some(10485760u64),
+        )
+    }
+
+    /// The request this builder describes, as the runtime sends it.
+    ///
+    /// Errors: `Decode` when a parameter or the body cannot be encoded.
+    pub fn request(
+        &self,
+    ) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
+        let mut path = ::std::string::String::new();
+        path.push_str("/api/v1/orders/");
+        path.push_str(&::accord_runtime::client::path_segment(&self.order_id));
+        path.push_str("/invoice");
+        #[allow(unused_mut)]
+        let mut request = ::accord_runtime::RequestSpec::new(
+            ::accord_runtime::reqwest::Method::GET,
+            "get_invoice",
+            path,
+        );
         request.auth = ::accord_runtime::Requirement::AnyOf(&[&["client_credentials"]]);
         ::std::result::Result::Ok(request)
     }

@@ -289,6 +289,23 @@ async fn attach_invoice() {
     scenario.finish();
 }
 
+/// Scenario `download_invoice`: The invoice of an order, streamed
+#[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
+async fn download_invoice() {
+    let scenario = ScenarioTest::start(contract(), "download_invoice").await;
+    let client = client_for(scenario.server()).await;
+    let step = scenario.step(1);
+    let outcome = ::accord_mock::contract_test::collect_stream(
+            client
+                .get_invoice(step.path::<::std::string::String>("order_id"))
+                .send_full()
+                .await,
+        )
+        .await;
+    step.assert_success(200, outcome);
+    scenario.finish();
+}
+
 /// Scenario `attach_without_file`: A multipart body without its required file part
 #[::accord_mock::tokio::test(crate = "::accord_mock::tokio")]
 async fn attach_without_file() {

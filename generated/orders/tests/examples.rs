@@ -241,3 +241,35 @@ mod attach_document {
         );
     }
 }
+
+mod get_invoice {
+    use ::accord_runtime::serde_json;
+    use orders_client::{ApiError, Client, Error};
+    async fn get_invoice() -> Result<(), Box<dyn std::error::Error>> {
+        let client = Client::builder().credentials_from_env().build()?;
+        match client.get_invoice("ORD-12345678").send().await {
+            Ok(mut body) => {
+                let mut file = accord_runtime::tokio::fs::File::create("download.bin")
+                    .await?;
+                let bytes = body.write_to(&mut file).await?;
+                println!("{bytes} bytes written to download.bin");
+            }
+            Err(error @ Error::Api(ApiError::Unauthorized(_))) => {
+                eprintln!("refused with fresh credentials, check them: {error}")
+            }
+            Err(error @ Error::Api(ApiError::Forbidden(_) | ApiError::NotFound(_))) => {
+                eprintln!("not retried, fix the request: {error}")
+            }
+            Err(error @ Error::Api(ApiError::RateLimitExceeded(_))) => {
+                eprintln!("still rate limited after waiting, slow down: {error}")
+            }
+            Err(
+                error @ Error::Api(
+                    ApiError::InternalError(_) | ApiError::ServiceUnavailable(_),
+                ),
+            ) => eprintln!("failed after the client's retries, try later: {error}"),
+            Err(other) => return Err(other.into()),
+        }
+        Ok(())
+    }
+}

@@ -63,3 +63,12 @@ pub mod signed_requests {
 
 /// The contract of [`signed_requests`], for `accord mock` in tests.
 pub const SIGNED_REQUESTS_CONTRACT: &str = include_str!(concat!(env!("OUT_DIR"), "/signed_requests.contract.json"));
+
+/// A client whose bodies are streamed both ways (`tests/good-specs/streamed_bodies.yaml`):
+/// `Upload` bodies and `ByteStream` answers.
+pub mod streamed_bodies {
+    accord_runtime::include_client!("streamed_bodies");
+}
+
+/// The contract of [`streamed_bodies`], for `accord mock` in tests.
+pub const STREAMED_BODIES_CONTRACT: &str = include_str!(concat!(env!("OUT_DIR"), "/streamed_bodies.contract.json"));

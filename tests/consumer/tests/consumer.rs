@@ -207,14 +207,15 @@ fn the_build_script_reruns_when_the_spec_changes_and_reports_warnings_located() 
     assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/param_styles.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/servers_and_link_pages.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/signed_requests.yaml"), "{output}");
+    assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/streamed_bodies.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-env-changed=ACCORD_CONSUMER_SPEC"), "{output}");
-    // Exactly what it read: seven specs (the client needs no template), no directory-wide reruns.
+    // Exactly what it read: eight specs (the client needs no template), no directory-wide reruns.
     let reruns: Vec<&&str> = lines.iter().filter(|l| l.starts_with("cargo:rerun-if-changed=")).collect();
-    assert_eq!(reruns.len(), 7, "{output}");
+    assert_eq!(reruns.len(), 8, "{output}");
     // The Orders spec's by-design warning (seed 002 signs the body only), one line, located.
     assert!(
         lines.iter().any(|l| l.starts_with(
-            "cargo:warning=../../specs/orders.yaml:364:21: warning[spec::unsigned_timestamp]: the timestamp is checked"
+            "cargo:warning=../../specs/orders.yaml:383:21: warning[spec::unsigned_timestamp]: the timestamp is checked"
         )),
         "{output}"
     );
@@ -500,4 +501,88 @@ async fn hmac_signed_requests_are_verified_by_the_mock() {
     // The partner environment names its client certificate's variables.
     assert_eq!(Environment::Partner.client_certificate(), Some(("EXCHANGE_CLIENT_CERT", "EXCHANGE_CLIENT_KEY")));
     assert_eq!(Environment::Production.client_certificate(), None);
+}
+
+/// The pattern `accord mock` streams ([`accord_mock::pattern`]) as an `AsyncRead`, generated
+/// as it is read: an upload source of any size that is never in memory whole.
+struct PatternReader {
+    offset: u64,
+    length: u64,
+}
+
+impl accord_runtime::tokio::io::AsyncRead for PatternReader {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buffer: &mut accord_runtime::tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let count = (buffer.remaining() as u64).min(self.length - self.offset);
+        let bytes: Vec<u8> = (self.offset..self.offset + count).map(accord_mock::pattern).collect();
+        buffer.put_slice(&bytes);
+        self.offset += count;
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+async fn streaming_mock(stream_bytes: u64) -> (MockServer, accord_consumer::streamed_bodies::Client) {
+    let contract = Contract::from_json(accord_consumer::STREAMED_BODIES_CONTRACT).expect("the build script wrote it");
+    let options = MockOptions { stream_bytes: Some(stream_bytes), ..MockOptions::default() };
+    let server = MockServer::start(contract, options).await.expect("the mock starts");
+    let client = accord_consumer::streamed_bodies::Client::builder()
+        .base_url(server.uri())
+        .retry_policy(accord_runtime::RetryPolicy::NO_RETRIES)
+        .build()
+        .expect("the client builds");
+    (server, client)
+}
+
+/// 64 MiB: more than a test should hold, a modest stand-in for the runtime bench's 1 GiB.
+const STREAMED: u64 = 64 * 1024 * 1024;
+
+/// A 64 MiB download through the generated `download` arrives whole (length and SHA-256 of
+/// the mock's pattern) in chunks of at most 1 MiB, so the client holds one chunk at a time.
+#[accord_mock::tokio::test(crate = "accord_mock::tokio")]
+async fn a_streamed_download_of_64_mib_arrives_whole_one_bounded_chunk_at_a_time() {
+    use sha2::Digest as _;
+    let (server, client) = streaming_mock(STREAMED).await;
+    let response = client.download("big.bin").send_full().await.expect("the head arrives");
+    assert_eq!(response.status, 200);
+    assert_eq!(response.body.content_length(), Some(STREAMED), "the mock declares the length");
+    let mut body = response.body;
+    let (mut hasher, mut largest) = (sha2::Sha256::new(), 0);
+    while let Some(chunk) = body.next_chunk().await {
+        let chunk = chunk.expect("no chunk fails");
+        largest = largest.max(chunk.len());
+        hasher.update(&chunk);
+    }
+    assert_eq!(body.bytes_read(), STREAMED);
+    assert_eq!(hex::encode(hasher.finalize()), accord_mock::pattern_sha256(STREAMED));
+    assert!(largest <= 1024 * 1024, "a chunk of {largest} bytes");
+    assert!(server.problems().is_empty(), "{:?}", server.problems());
+}
+
+/// The spec's `max_bytes` (1 MiB on `download_thumbnail`) stops a longer body with
+/// `StreamError::TooLarge`, nothing past the cap written.
+#[accord_mock::tokio::test(crate = "accord_mock::tokio")]
+async fn a_streamed_download_past_the_spec_cap_fails_too_large() {
+    let (_server, client) = streaming_mock(STREAMED).await;
+    let mut body = client.download_thumbnail("big.png").send().await.expect("the head arrives");
+    let mut sink = Vec::new();
+    let error = body.write_to(&mut sink).await.expect_err("past the cap");
+    assert!(matches!(error, accord_runtime::StreamError::TooLarge { limit: 1_048_576 }), "{error:?}");
+    assert!(sink.len() <= 1_048_576, "{} bytes written", sink.len());
+}
+
+/// A 64 MiB upload from a reader through the generated `upload` reaches the mock whole (it
+/// counts and hashes the bytes as they come, and says so in its answer's headers).
+#[accord_mock::tokio::test(crate = "accord_mock::tokio")]
+async fn a_streamed_upload_of_64_mib_from_a_reader_arrives_whole() {
+    let (server, client) = streaming_mock(0).await;
+    let upload = accord_runtime::Upload::reader(PatternReader { offset: 0, length: STREAMED }, Some(STREAMED));
+    let response = client.upload("big.bin", upload).send_full().await.expect("the upload is answered");
+    assert_eq!(response.status, 201);
+    let header = |name: &str| response.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    assert_eq!(header(accord_mock::RECEIVED_BYTES_HEADER), Some(STREAMED.to_string()));
+    assert_eq!(header(accord_mock::RECEIVED_SHA256_HEADER), Some(accord_mock::pattern_sha256(STREAMED)));
+    assert!(server.problems().is_empty(), "{:?}", server.problems());
 }

@@ -24,6 +24,7 @@ pub mod routing;
 mod scenarios;
 mod servers;
 pub mod spec_name;
+mod streaming;
 mod webhooks;
 
 pub(crate) use auth::credential_place;
@@ -48,6 +49,7 @@ pub fn check(spec: &Spec, positions: &Positions) -> Vec<Diagnostic> {
     checker.endpoints();
     checker.groups();
     checker.operational();
+    checker.streaming();
     checker.webhooks();
     checker.scenarios();
     checker.prose();

@@ -117,6 +117,7 @@ fn operation(ir: &Ir, op: &Operation) -> contract::Operation {
                 file_fields: if multipart { file_fields(ir, &b.ty) } else { Vec::new() },
                 object_parts: multipart.then_some(b.object_parts),
                 media_type: b.media_type.clone(),
+                stream: b.stream,
             }
         }),
         responses: op
@@ -130,6 +131,7 @@ fn operation(ir: &Ir, op: &Operation) -> contract::Operation {
                 headers: r.headers.clone(),
                 header_examples: r.header_examples.iter().cloned().collect(),
                 example: r.example.clone(),
+                stream: r.stream.map(|stream| contract::Stream { max_bytes: stream.max_bytes }),
             })
             .collect(),
         errors: op.errors.iter().map(|code| code.name().to_string()).collect(),

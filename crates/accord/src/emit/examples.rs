@@ -346,6 +346,13 @@ fn error_advice(code: &ErrorCodeIr) -> &'static str {
     }
 }
 
+/// The file a streamed request body is read from in the examples (curl's
+/// `--data-binary @example.bin`, Rust's `Upload::file`).
+const UPLOAD_FILE: &str = "example.bin";
+/// The file a streamed response body is written to in the examples (curl's `-o`, Rust's
+/// `ByteStream::write_to`).
+const DOWNLOAD_FILE: &str = "download.bin";
+
 fn rust_snippet(ir: &Ir, op: &Operation, values: &RequestValues) -> TokenStream {
     let krate_ident = ident(&ir.lib_name);
     let krate = quote!(#krate_ident);
@@ -384,6 +391,11 @@ fn rust_snippet(ir: &Ir, op: &Operation, values: &RequestValues) -> TokenStream 
                 let json = raw_string(&body_json(&value));
                 lets.push(quote!(let body: #rust_type = serde_json::from_str(#json)?;));
                 quote!(&body)
+            }
+            // A streamed body is read from a file as it is sent, never loaded.
+            ContentType::Binary if body.stream => {
+                lets.push(quote!(let body = accord_runtime::Upload::file(#UPLOAD_FILE);));
+                quote!(body)
             }
             ContentType::Text | ContentType::Binary => {
                 let text = match &value {
@@ -429,6 +441,18 @@ fn rust_snippet(ir: &Ir, op: &Operation, values: &RequestValues) -> TokenStream 
         })
         .collect();
     let api_error_import = (!arms.is_empty()).then(|| quote!(ApiError,));
+    // A streamed answer is copied into a file chunk by chunk, never held whole.
+    let written = Literal::string(&format!("{{bytes}} bytes written to {DOWNLOAD_FILE}"));
+    let success = match op.success_stream {
+        Some(_) => quote! {
+            Ok(mut body) => {
+                let mut file = accord_runtime::tokio::fs::File::create(#DOWNLOAD_FILE).await?;
+                let bytes = body.write_to(&mut file).await?;
+                println!(#written);
+            }
+        },
+        None => quote!(Ok(response) => println!("{response:?}"),),
+    };
     quote! {
         use #krate::{#api_error_import Client, Error};
 
@@ -436,7 +460,7 @@ fn rust_snippet(ir: &Ir, op: &Operation, values: &RequestValues) -> TokenStream 
             let client = Client::builder() #server_variables #credentials .build()?;
             #(#lets)*
             match client.#method(#(#arguments),*) #(#setters)* .send().await {
-                Ok(response) => println!("{response:?}"),
+                #success
                 #(#arms)*
                 Err(other) => return Err(other.into()),
             }
@@ -695,10 +719,14 @@ fn curl(ir: &Ir, op: &Operation, values: &RequestValues) -> Curl {
                 if body.content_type == ContentType::Text {
                     lines.push(format!("--data-binary {}", shell_quote(&scalar_text(value).unwrap_or_default())));
                 } else {
-                    lines.push(format!("--data-binary {}", shell_quote("@example.bin")));
+                    lines.push(format!("--data-binary {}", shell_quote(&format!("@{UPLOAD_FILE}"))));
                 }
             }
         }
+    }
+    // A streamed answer goes to a file rather than the terminal.
+    if op.success_stream.is_some() {
+        lines.push(format!("-o {}", shell_quote(DOWNLOAD_FILE)));
     }
     Curl { lines, notes }
 }

@@ -172,20 +172,37 @@ fn scenario_step(ir: &Ir, number: usize, step: &StepIr) -> TokenStream {
                     (type_tokens_in(&body.ty, &quote!(::#krate)), quote!(&body))
                 }
                 ContentType::Text => (quote!(::std::string::String), quote!(&body)),
+                ContentType::Binary if body.stream => {
+                    (quote!(::std::string::String), quote!(::accord_runtime::Upload::bytes(body.into_bytes())))
+                }
                 ContentType::Binary => (quote!(::std::string::String), quote!(body.as_bytes())),
             };
             let required_body = body.required.then(|| argument.clone());
             let optional_body = (!body.required).then(|| quote!(.body(#argument)));
+            let sent = quote!(client.#method_name(#(#arguments,)* #required_body) #(#setters)* #optional_body .send_full().await);
+            // A streamed success body is read to its end to compare it with the step's.
+            let sent = match op.success_stream {
+                Some(_) => quote!(::accord_mock::contract_test::collect_stream(#sent).await),
+                None => sent,
+            };
             quote! {
                 let outcome = match step.body::<#ty>() {
-                    Ok(body) => client.#method_name(#(#arguments,)* #required_body) #(#setters)* #optional_body .send_full().await.map(json_response),
+                    Ok(body) => #sent.map(json_response),
                     // The scenario sends a body its model rejects (a validation-error case): send it as is.
                     Err(_) => client.send_raw(&step.raw_request()).await,
                 };
             }
         }
-        _ => quote! {
-            let outcome = client.#method_name(#(#arguments),*) #(#setters)* .send_full().await;
+        _ => match op.success_stream {
+            // A streamed success body is read to its end to compare it with the step's.
+            Some(_) => quote! {
+                let outcome = ::accord_mock::contract_test::collect_stream(
+                    client.#method_name(#(#arguments),*) #(#setters)* .send_full().await,
+                ).await;
+            },
+            None => quote! {
+                let outcome = client.#method_name(#(#arguments),*) #(#setters)* .send_full().await;
+            },
         },
     };
     let expectation = match &step.error {

@@ -82,6 +82,7 @@ impl Lowerer<'_> {
                 required: request.required.unwrap_or(true),
                 object_parts: request.object_parts.unwrap_or_default(),
                 media_type: request.media_type.clone(),
+                stream: request.stream.unwrap_or(false),
             }
         });
         let mut responses = Vec::new();
@@ -105,6 +106,12 @@ impl Lowerer<'_> {
                         spec::TypeRef::Name(_) => None,
                     })
                     .collect(),
+            };
+            let stream = match response {
+                spec::ResponseRef::Full(definition) if definition.stream == Some(true) => {
+                    Some(StreamIr { max_bytes: definition.max_bytes })
+                }
+                _ => None,
             };
             let (ty, description, headers, content_type, media_type) = match response {
                 spec::ResponseRef::Short(model) => (
@@ -140,6 +147,7 @@ impl Lowerer<'_> {
                 headers,
                 header_examples,
                 example: None,
+                stream,
             });
         }
         // The success body: an exact 2xx's before a `2XX` range's.
@@ -150,6 +158,7 @@ impl Lowerer<'_> {
             .find(|r| r.ty.is_some());
         let success = success_response.and_then(|r| r.ty.clone());
         let success_content_type = success_response.map_or(ContentType::Json, |r| r.content_type);
+        let success_stream = success_response.and_then(|r| r.stream);
         let default_limit = self.spec.rate_limits.as_ref().and_then(|l| l.default.as_ref());
         let own_rate_limit = endpoint.rate_limit.is_some();
         let rate_limit = endpoint.rate_limit.as_ref().or(default_limit).and_then(|l| self.rate(l));
@@ -201,6 +210,7 @@ impl Lowerer<'_> {
             responses,
             success,
             success_content_type,
+            success_stream,
             errors: endpoint.errors.iter().map(ErrorCodeId::named).collect(),
             idempotency_header: endpoint.idempotency.as_ref().map(|i| i.header.clone()),
             idempotency_retention_seconds: endpoint

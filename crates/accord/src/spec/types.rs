@@ -938,6 +938,12 @@ pub struct RequestDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(!skip_serializing_if)]
     pub object_parts: Option<ObjectParts>,
+    /// `binary` only: the body is streamed from a file or any async reader, never held in
+    /// memory (the generated method takes an `accord_runtime::Upload`; runtime feature
+    /// `streaming`). Default false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub stream: Option<bool>,
 }
 
 /// A response: a model name, or details.
@@ -976,6 +982,17 @@ pub struct ResponseDef {
     #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
     #[schemars(!skip_serializing_if)]
     pub headers: IndexMap<String, TypeRef>,
+    /// `binary` 2xx responses only: the body is read as a stream of chunks, never whole (the
+    /// generated method returns `accord_runtime::Response<accord_runtime::ByteStream>`; runtime
+    /// feature `streaming`). Default false.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub stream: Option<bool>,
+    /// `stream: true` only: the most bytes the client reads of the body before it fails with
+    /// `StreamError::TooLarge`, e.g. `5368709120` (bytes, above 0); default no cap.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(!skip_serializing_if)]
+    pub max_bytes: Option<u64>,
 }
 
 /// Idempotency key support.

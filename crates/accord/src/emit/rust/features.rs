@@ -26,6 +26,11 @@ use serde_json::Value;
 
 use crate::ir::{AuthScheme, ClientAuthMethod, ContentType, Ir, SignatureAlgorithm};
 
+/// Whether any endpoint of `ir` streams a body either way (spec `stream: true`).
+pub(crate) fn streams_bodies(ir: &Ir) -> bool {
+    ir.operations.iter().any(|op| op.success_stream.is_some() || op.body.as_ref().is_some_and(|body| body.stream))
+}
+
 /// The runtime features `ir` needs, by feature name, each with the reason printed as a
 /// comment above the dependency line (one sentence, no trailing period).
 pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
@@ -53,6 +58,12 @@ pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
             }
             SignatureAlgorithm::HmacSha256 | SignatureAlgorithm::HmacSha1 => {}
         }
+    }
+    if streams_bodies(ir) {
+        features.insert(
+            "streaming",
+            "The spec streams bodies (`stream: true`): uploads from files or readers, downloads as chunks",
+        );
     }
     if ir.operational.cache.is_some() {
         features.insert("cache", "Responses are cached (spec `cache`): http-cache-semantics and moka");
@@ -132,8 +143,21 @@ mod tests {
 
     #[test]
     fn a_spec_using_every_format_and_body_turns_each_feature_on() {
-        // orders: `decimal` prices, `date-time` timestamps, a multipart upload, HMAC webhooks, `cache`.
-        assert_eq!(features_of("specs/orders.yaml"), ["cache", "date-time", "decimal", "multipart", "webhooks"]);
+        // orders: `decimal` prices, `date-time` timestamps, a multipart upload, HMAC webhooks,
+        // `cache`, a streamed invoice download.
+        assert_eq!(
+            features_of("specs/orders.yaml"),
+            ["cache", "date-time", "decimal", "multipart", "streaming", "webhooks"]
+        );
+    }
+
+    #[test]
+    fn only_a_streamed_body_turns_streaming_on() {
+        // A streamed upload alone, or a streamed download alone, needs it.
+        assert_eq!(features_of("tests/good-specs/streamed_bodies.yaml"), ["streaming"]);
+        assert!(features_of("specs/aws_s3.yaml").contains(&"streaming"));
+        // Binary bodies sent and read whole do not.
+        assert!(!features_of("tests/good-specs/responses_and_raw_bodies.yaml").contains(&"streaming"));
     }
 
     #[test]

@@ -117,8 +117,11 @@ pub fn body_tokens(body: &BodyIr) -> TokenStream {
 }
 
 /// The type of an operation's success body: the model's, `String` for `text`,
-/// `Vec<u8>` for `binary`, `()` without a body.
+/// `Vec<u8>` for `binary`, `ByteStream` for a streamed one, `()` without a body.
 pub fn success_tokens(op: &Operation) -> TokenStream {
+    if op.success_stream.is_some() {
+        return quote!(::accord_runtime::ByteStream);
+    }
     match (&op.success, op.success_content_type) {
         (None, _) => quote!(()),
         (Some(ty), ContentType::Json | ContentType::Form | ContentType::Multipart) => type_tokens(ty),

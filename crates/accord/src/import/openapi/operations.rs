@@ -77,6 +77,8 @@ fn described(description: &str) -> ResponseRef {
         media_type: None,
         description: Some(description.to_string()),
         headers: IndexMap::new(),
+        stream: None,
+        max_bytes: None,
     })
 }
 
@@ -556,6 +558,7 @@ impl<'a> Importer<'a> {
                     media_type,
                     required: (body.get("required") != Some(&Value::Bool(true))).then_some(false),
                     object_parts: None,
+                    stream: None,
                 });
             }
         };
@@ -612,6 +615,7 @@ impl<'a> Importer<'a> {
             media_type: None,
             required: (body.get("required") != Some(&Value::Bool(true))).then_some(false),
             object_parts,
+            stream: None,
         })
     }
 
@@ -723,6 +727,8 @@ impl<'a> Importer<'a> {
                     media_type,
                     description: (!description.is_empty()).then(|| description.to_string()),
                     headers,
+                    stream: None,
+                    max_bytes: None,
                 };
                 responses.insert(status.to_string(), ResponseRef::Full(response));
             } else {

@@ -13,6 +13,7 @@ mod models;
 mod operational;
 mod scenarios;
 mod servers;
+mod streaming;
 mod webhooks;
 
 pub use auth::*;
@@ -23,6 +24,7 @@ pub use models::*;
 pub use operational::*;
 pub use scenarios::*;
 pub use servers::*;
+pub use streaming::*;
 pub use webhooks::*;
 
 /// Every `spec::*` code, this module's first.
@@ -37,6 +39,7 @@ pub(super) fn all() -> impl Iterator<Item = &'static Code> {
         operational::ALL,
         scenarios::ALL,
         servers::ALL,
+        streaming::ALL,
         webhooks::ALL,
     ]
     .into_iter()
@@ -57,6 +60,7 @@ pub(super) fn constants() -> impl Iterator<Item = (&'static str, &'static Code)>
         operational::CONSTANTS,
         scenarios::CONSTANTS,
         servers::CONSTANTS,
+        streaming::CONSTANTS,
         webhooks::CONSTANTS,
     ]
     .into_iter()

@@ -25,6 +25,7 @@ pub(super) fn client_builder(ir: &Ir) -> TokenStream {
     let server_variable_setters = super::servers::setters(ir);
     let (tls_field, tls_setter, _) = super::tls::builder_parts(ir);
     let (shared_field, shared_setter, _) = super::shared_state::builder_parts(ir);
+    let (stream_field, stream_setter, _) = super::streaming::builder_parts(ir);
     quote! {
         /// Builds a [`Client`]: environment or base URL, credentials, timeouts.
         #[derive(Debug, Default)]
@@ -43,6 +44,7 @@ pub(super) fn client_builder(ir: &Ir) -> TokenStream {
             #server_variables_field
             #tls_field
             #shared_field
+            #stream_field
             #(#fields)*
         }
 
@@ -60,6 +62,8 @@ pub(super) fn client_builder(ir: &Ir) -> TokenStream {
             #tls_setter
 
             #shared_setter
+
+            #stream_setter
 
             #(#setters)*
 
@@ -183,6 +187,7 @@ fn build_fn(ir: &Ir, schemes: &[BuilderAuth]) -> TokenStream {
     let (base_url, servers) = super::servers::build_urls(ir);
     let (_, _, tls_build) = super::tls::builder_parts(ir);
     let (_, _, shared_build) = super::shared_state::builder_parts(ir);
+    let (_, _, stream_build) = super::streaming::builder_parts(ir);
     let timeouts = &ir.timeouts;
     let connect_ms = timeouts.connect_ms;
     let attempt_ms = timeouts.attempt_ms;
@@ -230,6 +235,7 @@ fn build_fn(ir: &Ir, schemes: &[BuilderAuth]) -> TokenStream {
             #operational
             #tls_build
             #shared_build
+            #stream_build
             let inner = ::accord_runtime::Client::new(config).map_err(crate::errors::Error::Transport)?;
             ::std::result::Result::Ok(Client { inner })
         }

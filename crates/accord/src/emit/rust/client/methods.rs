@@ -94,7 +94,8 @@ pub(super) fn client_method(ir: &Ir, op: &Operation) -> TokenStream {
     let body = op.body.as_ref().map(|body| {
         let ty = body_tokens(body);
         if body.required {
-            args.push(quote!(body: &'a #ty));
+            let held = super::streaming::body_type(body).unwrap_or(quote!(&'a #ty));
+            args.push(quote!(body: #held));
             quote!(body,)
         } else {
             quote!(body: ::std::option::Option::None,)

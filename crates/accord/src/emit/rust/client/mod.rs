@@ -17,6 +17,7 @@ mod request;
 mod servers;
 mod shared_state;
 mod signing;
+mod streaming;
 mod tls;
 
 use proc_macro2::TokenStream;

@@ -85,13 +85,14 @@ fn fields_and_setters(op: &Operation) -> (Vec<TokenStream>, Vec<TokenStream>) {
                 }
             });
         }
+        let held = super::streaming::body_type(body).unwrap_or(quote!(&'a #ty));
         if body.required {
-            fields.push(quote!(body: &'a #ty,));
+            fields.push(quote!(body: #held,));
         } else {
-            fields.push(quote!(body: ::std::option::Option<&'a #ty>,));
+            fields.push(quote!(body: ::std::option::Option<#held>,));
             setters.push(quote! {
                 /// Sets the (optional) request body.
-                pub fn body(mut self, body: &'a #ty) -> Self {
+                pub fn body(mut self, body: #held) -> Self {
                     self.body = ::std::option::Option::Some(body);
                     self
                 }
@@ -140,6 +141,9 @@ fn param_setter(param: &Param) -> TokenStream {
 /// success body is read as it is (`accord_runtime::response::decode_raw`). Both return the
 /// runtime's generic futures (`accord_runtime::send`), not an `async fn` each (issue 22).
 fn send_fns(ir: &Ir, op: &Operation, success: &TokenStream) -> TokenStream {
+    if let Some(streamed) = super::streaming::send_fns(ir, op) {
+        return streamed;
+    }
     let decode = match (&op.success, op.success_content_type) {
         (Some(_), ContentType::Text | ContentType::Binary) => {
             quote!(::accord_runtime::response::decode_raw::<#success, crate::errors::Error>)
@@ -293,6 +297,9 @@ fn parameter_encoding(params: &[Param], location: ParamLocation) -> Vec<TokenStr
 /// The statements that encode the body by its content type, an optional one only when set.
 fn body_encoding(op: &Operation) -> Option<TokenStream> {
     op.body.as_ref().map(|body| {
+        if let Some(streamed) = super::streaming::body_encoding(body) {
+            return streamed;
+        }
         let setter = match body.content_type {
             ContentType::Json => quote!(json_body),
             ContentType::Form => quote!(form_body),

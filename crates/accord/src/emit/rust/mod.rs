@@ -19,7 +19,7 @@ pub mod features;
 mod groups;
 mod lib_rs;
 mod models;
-mod pretty;
+pub(crate) mod pretty;
 pub mod print;
 mod reach;
 pub mod tokens;

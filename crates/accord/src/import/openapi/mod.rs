@@ -518,7 +518,7 @@ impl<'a> Importer<'a> {
         self.break_alias_cycles();
         self.unused_component_access();
         let errors = self.errors();
-        self.share_identical_hoisted_models();
+        self.share_identical_hoisted_models(&endpoints);
         self.report_tallies();
         let rate_limits = self.rate_limit_headers.take().map(|headers| RateLimits {
             default: None,

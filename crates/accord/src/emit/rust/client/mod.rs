@@ -31,7 +31,7 @@ use crate::ir::Ir;
 
 /// `client.rs` as tokens (the build script's inline module).
 pub(super) fn client_rs(ir: &Ir) -> TokenStream {
-    let head = client_head(ir, &Gates::none());
+    let head = client_head(ir, &Gates::none(), true);
     let requests: Vec<TokenStream> = ir.operations.iter().map(|op| request::request_builder(ir, op)).collect();
     quote! {
         #head
@@ -41,34 +41,62 @@ pub(super) fn client_rs(ir: &Ir) -> TokenStream {
 
 /// `client.rs` as [`client_rs`] prints, its request builders built and printed on several
 /// threads, each operation behind its group's feature (`gates`).
+///
+/// Past [`METHODS_IN_ONE_IMPL`] operations, the client's methods are split into `impl Client`
+/// blocks of [`METHODS_PER_IMPL`] each, after the head: a part is parsed and printed whole, and
+/// one block of every method made a single syntax tree of about 600 MB for Microsoft Graph's
+/// beta description (22,005 operations), most of the run's peak memory.
 pub(super) fn client_file(ir: &Ir, gates: &Gates) -> String {
-    print_parts(&generated_notice(&ir.source_path), 1 + ir.operations.len(), |index| match index {
-        0 => client_head(ir, gates),
-        _ => {
-            let op = &ir.operations[index - 1];
+    let operations = ir.operations.len();
+    let blocks = if operations > METHODS_IN_ONE_IMPL { operations.div_ceil(METHODS_PER_IMPL) } else { 0 };
+    print_parts(&generated_notice(&ir.source_path), 1 + blocks + operations, |index| {
+        if index == 0 {
+            client_head(ir, gates, blocks == 0)
+        } else if index <= blocks {
+            let start = (index - 1) * METHODS_PER_IMPL;
+            let chunk = &ir.operations[start..(start + METHODS_PER_IMPL).min(operations)];
+            let methods = client_methods(ir, chunk, gates);
+            quote! {
+                impl Client {
+                    #(#methods)*
+                }
+            }
+        } else {
+            let op = &ir.operations[index - 1 - blocks];
             gate_items(request::request_builder(ir, op), gates.operation(op))
         }
     })
 }
 
-/// `client.rs` up to the request builders: the environments, rate limits, multipart bodies,
-/// the client, its builder and its methods.
-fn client_head(ir: &Ir, gates: &Gates) -> TokenStream {
-    let environment = environment::environment_enum(ir);
-    let variable_enums = servers::variable_enums(ir);
-    let rate_limits = rate_limits::rate_limits_fn(ir);
-    let multipart = multipart::multipart_impls(ir, gates);
-    let client = client_struct(ir);
-    let builder = builder::client_builder(ir);
-    let methods: Vec<TokenStream> = ir
-        .operations
+/// Operations up to which every method of the client is in one `impl Client` block (GitHub's
+/// 771 and Stripe's 468 are); past it, see [`client_file`].
+const METHODS_IN_ONE_IMPL: usize = 2_000;
+
+/// Methods per `impl Client` block past [`METHODS_IN_ONE_IMPL`] operations.
+const METHODS_PER_IMPL: usize = 500;
+
+/// The client's method of each operation, behind its group's feature.
+fn client_methods(ir: &Ir, operations: &[crate::ir::Operation], gates: &Gates) -> Vec<TokenStream> {
+    operations
         .iter()
         .map(|op| {
             let cfg = gates.operation(op);
             let method = methods::client_method(ir, op);
             quote!(#cfg #method)
         })
-        .collect();
+        .collect()
+}
+
+/// `client.rs` up to the request builders: the environments, rate limits, multipart bodies,
+/// the client, its builder and, `with_methods`, its methods.
+fn client_head(ir: &Ir, gates: &Gates, with_methods: bool) -> TokenStream {
+    let environment = environment::environment_enum(ir);
+    let variable_enums = servers::variable_enums(ir);
+    let rate_limits = rate_limits::rate_limits_fn(ir);
+    let multipart = multipart::multipart_impls(ir, gates);
+    let client = client_struct(ir);
+    let builder = builder::client_builder(ir);
+    let methods = if with_methods { client_methods(ir, &ir.operations, gates) } else { Vec::new() };
     let operational = operational::client_methods(ir);
     // `send_raw` may reach any operation, so it tests bodies when any code is in a 2xx body.
     let decode = if super::body_errors::any_in_success(ir) {
@@ -132,5 +160,69 @@ fn client_struct(ir: &Ir) -> TokenStream {
         pub struct Client {
             inner: ::accord_runtime::Client,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A spec with `operations` endpoints `op_0`, `op_1`, … (`GET /items/N`).
+    fn spec_with(operations: usize) -> Ir {
+        let mut source = String::from("accord: 1\nname: many\nendpoints:\n");
+        for n in 0..operations {
+            source.push_str(&format!(
+                "  op_{n}:\n    method: GET\n    path: /items/{n}\n    responses: {{ \"200\": string }}\n"
+            ));
+        }
+        crate::project::compile_spec(std::path::Path::new("many.yaml"), &source).expect("the spec compiles").ir
+    }
+
+    /// The `impl Client` blocks of a printed `client.rs`, each with the number of its methods
+    /// named `op_N`, and every such method's name.
+    fn impl_blocks(text: &str) -> (Vec<usize>, Vec<String>) {
+        let file = syn::parse_file(text).expect("client.rs parses");
+        let mut blocks = Vec::new();
+        let mut names = Vec::new();
+        for item in file.items {
+            let syn::Item::Impl(block) = item else { continue };
+            let syn::Type::Path(ty) = &*block.self_ty else { continue };
+            if block.trait_.is_some() || !ty.path.is_ident("Client") {
+                continue;
+            }
+            let mut count = 0;
+            for member in block.items {
+                if let syn::ImplItem::Fn(method) = member
+                    && method.sig.ident.to_string().starts_with("op_")
+                {
+                    count += 1;
+                    names.push(method.sig.ident.to_string());
+                }
+            }
+            blocks.push(count);
+        }
+        (blocks, names)
+    }
+
+    #[test]
+    fn up_to_the_limit_every_method_is_in_one_impl_block() {
+        let ir = spec_with(30);
+        let (blocks, names) = impl_blocks(&client_file(&ir, &Gates::none()));
+        assert_eq!(blocks, vec![30]);
+        assert_eq!(names.len(), 30);
+    }
+
+    #[test]
+    fn past_the_limit_methods_are_split_into_blocks_each_method_once_in_order() {
+        let operations = METHODS_IN_ONE_IMPL + 1;
+        let ir = spec_with(operations);
+        let (blocks, names) = impl_blocks(&client_file(&ir, &Gates::none()));
+        // The head's block keeps `builder`, `base_url`, `send_raw` and no endpoint method.
+        let mut expected = vec![0];
+        expected
+            .extend((0..operations).step_by(METHODS_PER_IMPL).map(|start| (operations - start).min(METHODS_PER_IMPL)));
+        assert_eq!(blocks, expected);
+        let in_order: Vec<String> = ir.operations.iter().map(|op| op.name.clone()).collect();
+        assert_eq!(names, in_order, "every method once, in the spec's order");
     }
 }

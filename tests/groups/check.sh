@@ -6,13 +6,33 @@
 # disagree). Default features are what `cargo test --workspace` builds. CI runs it after the
 # tests, which have compiled every dependency already: each check is the crate's own unit.
 #
-# Usage: bash tests/groups/check.sh [CRATE_DIR ...]   (default: every crate under generated/)
+# Without arguments it also checks the crate of tests/groups/error_gates.yaml (fields of the
+# error object gated by groups), generated into a scratch workspace that shares the target
+# folder, with no group, each group alone and every group: it is not one of specs/.
+#
+# Usage: bash tests/groups/check.sh [CRATE_DIR ...]   (default: every crate under generated/
+#        and the error-gates fixture)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 dirs=("$@")
 if [ ${#dirs[@]} -eq 0 ]; then
     for manifest in generated/*/Cargo.toml; do dirs+=("$(dirname "$manifest")"); done
+    root=$(pwd)
+    target_dir=$(cargo metadata --format-version 1 --no-deps | python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+    export CARGO_TARGET_DIR="$target_dir"
+    cargo build --quiet -p accord-cli
+    scratch=$(mktemp -d)
+    trap 'rm -rf "$scratch"' EXIT
+    "$target_dir/debug/accord" generate tests/groups/error_gates.yaml --out "$scratch/generated" \
+        --runtime-path "$root/crates/accord-runtime" > /dev/null
+    {
+        echo '[workspace]'
+        echo 'resolver = "3"'
+        echo 'members = ["generated/error_gates"]'
+    } > "$scratch/Cargo.toml"
+    cp Cargo.lock "$scratch/Cargo.lock"
+    dirs+=("$scratch/generated/error_gates")
 fi
 
 failed=()
@@ -21,7 +41,8 @@ for dir in "${dirs[@]}"; do
     manifest="$dir/Cargo.toml"
     groups=$(sed -n 's/^\(group-[a-z0-9-]*\) = \[\]$/\1/p' "$manifest")
     [ -n "$groups" ] || continue
-    for features in "" $groups; do
+    all_groups=$(echo $groups | tr ' ' ',')
+    for features in "" $groups "$all_groups"; do
         args=(--manifest-path "$manifest" --no-default-features)
         [ -z "$features" ] || args+=(--features "$features")
         what="$dir ${features:-(no group)}"
@@ -29,7 +50,7 @@ for dir in "${dirs[@]}"; do
         if ! cargo check --quiet --message-format short "${args[@]}" > "$log" 2>&1; then
             cat "$log" >&2
             failed+=("$what: does not compile")
-        elif grep -q "^$dir/.*: warning" "$log"; then
+        elif grep -q "^$dir/.*: warning\|^generated/error_gates/.*: warning" "$log"; then
             cat "$log" >&2
             failed+=("$what: warnings")
         else

@@ -3,7 +3,8 @@
 # the corpus imported, generated, and each crate's own unit checked
 # (`CARGO_INCREMENTAL=0 cargo check` after touching `src/lib.rs`, so that only the crate is
 # compiled) with default features (every group) and with one group alone
-# (`--no-default-features --features group-…`: GitHub `issues`, Stripe `customers`). Prints
+# (`--no-default-features --features group-…`: GitHub `issues`, Stripe `customers` and
+# `products`) and with none. Prints
 # /usr/bin/time's user CPU, wall time and peak memory of each check with the load average
 # before and after it.
 #
@@ -84,3 +85,7 @@ measure github_full "default (all groups)"
 measure github_full "--features group-issues" --no-default-features --features group-issues
 measure stripe_full "default (all groups)"
 measure stripe_full "--features group-customers" --no-default-features --features group-customers
+# A small resource: without gating the error object's fields it compiled the 500 models its
+# PaymentIntent, PaymentMethod, SetupIntent and Source hold.
+measure stripe_full "--features group-products" --no-default-features --features group-products
+measure stripe_full "no group" --no-default-features

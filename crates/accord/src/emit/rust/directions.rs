@@ -40,7 +40,7 @@ impl Directions {
 /// webhook or error reaches (a declared model kept for users) gets both.
 pub(super) fn directions(ir: &Ir, reach: &Reach) -> Directions {
     let serialize = reach.closure(reach.requests.iter().flatten());
-    let deserialize = reach.closure(reach.responses.iter().flatten().chain(&reach.rest));
+    let deserialize = reach.closure(reach.responses.iter().flatten().chain(&reach.errors).chain(&reach.rest));
     // A type nothing reaches gets both impls, and so does every type it holds (a derive needs
     // its members' impls).
     let unreached: BTreeSet<String> = ir

@@ -11,7 +11,15 @@
 //!   it; what an always-compiled model holds is always compiled too ([`Gates::model`]);
 //! - a model nothing reaches (declared for users): behind the feature `standalone-models`,
 //!   on by default, which also counts among the features of what it holds;
-//! - a model's `multipart` parts: behind the features of the operations that send it.
+//! - a model's `multipart` parts: behind the features of the operations that send it;
+//! - a field of the error object (at any depth of the error bodies) whose type only grouped
+//!   operations reach: behind `all(…)` of, for each type it names, `any(…)` of the features
+//!   compiling that type, so that the error object alone does not pull every group's models
+//!   into every build (Stripe's `ApiErrors` holds a `PaymentIntent`, a `PaymentMethod`, a
+//!   `SetupIntent` and a `Source`, whose closure is 500 of its 1,287 models). A union only
+//!   such a field holds (Stripe's `source`: a bank account, a card or a source) is behind the
+//!   field's features. A struct with gated fields is `#[non_exhaustive]`, so that turning a
+//!   feature on (adding a field) breaks no user's code ([`Gates::fields`]).
 //!
 //! Reachability is [`super::reach`]'s, shared with serde by direction. A crate without groups,
 //! and a build script's module (whose including crate declares no such features), get no
@@ -23,7 +31,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::reach::Reach;
-use crate::ir::{Ir, Operation};
+use crate::ir::{Ir, Operation, TypeKind};
 
 /// Which features each gated item of a crate needs.
 #[derive(Debug, Default)]
@@ -33,6 +41,11 @@ pub(super) struct Gates {
     /// Per gated model, the features of the groups that reach it; absent for models always
     /// compiled.
     models: BTreeMap<String, BTreeSet<String>>,
+    /// Per struct of the error bodies, its gated fields (by Rust name): what they need, and
+    /// the types groups reach that they hold.
+    fields: BTreeMap<String, BTreeMap<String, (Need, BTreeSet<String>)>>,
+    /// Unions only gated error fields hold: needed by any of those fields.
+    unions: BTreeMap<String, BTreeSet<Need>>,
     /// Whether some models are behind [`STANDALONE_MODELS`].
     standalone: bool,
 }
@@ -70,14 +83,22 @@ impl Gates {
         }
         let mut by_group: BTreeMap<&str, BTreeSet<String>> =
             group_roots.into_iter().map(|(group, roots)| (features[group], reach.closure(roots))).collect();
-        let always = reach.closure(always_roots);
+        let mut always = reach.closure(always_roots);
+        // The error bodies: what only they reach is always compiled, except the fields that
+        // name what only groups reach.
+        let errors = ErrorWalk::of(ir, reach, &always, &by_group);
+        always.extend(errors.core.iter().cloned());
         // What nothing reaches (models declared for users, such as event objects of webhooks
         // the spec does not declare) is behind a feature of its own, with what it holds.
         let unreached: Vec<&String> = ir
             .types
             .iter()
             .map(|def| &def.name)
-            .filter(|name| !always.contains(*name) && !by_group.values().any(|reached| reached.contains(*name)))
+            .filter(|name| {
+                !always.contains(*name)
+                    && !errors.unions.contains(*name)
+                    && !by_group.values().any(|reached| reached.contains(*name))
+            })
             .collect();
         let standalone = !unreached.is_empty();
         if standalone {
@@ -91,7 +112,38 @@ impl Gates {
         }
         // A model every feature reaches is needed whenever any is on.
         models.retain(|_, needed| needed.len() < by_group.len());
-        Gates { operations, models, standalone }
+        // A gated error field needs each type it names: `all` of their features.
+        let mut fields: BTreeMap<String, BTreeMap<String, (Need, BTreeSet<String>)>> = BTreeMap::new();
+        let mut unions: BTreeMap<String, BTreeSet<Need>> = BTreeMap::new();
+        for gated in &errors.fields {
+            let need: Need = gated.leaves.iter().filter_map(|leaf| models.get(leaf).cloned()).collect();
+            if need.is_empty() {
+                continue;
+            }
+            let leaves = gated.leaves.iter().filter(|leaf| models.contains_key(*leaf)).cloned().collect();
+            fields.entry(gated.model.clone()).or_default().insert(gated.field.clone(), (need.clone(), leaves));
+            for union in &gated.unions {
+                unions.entry(union.clone()).or_default().insert(need.clone());
+            }
+        }
+        Gates { operations, models, fields, unions, standalone }
+    }
+
+    /// The gated fields of the struct `model` (error bodies only), by Rust field name: their
+    /// `#[cfg(…)]` and the types groups reach that they hold; `None` when it has none.
+    pub(super) fn fields(&self, model: &str) -> Option<BTreeMap<String, GatedFieldTokens>> {
+        let fields = self.fields.get(model)?;
+        Some(
+            fields
+                .iter()
+                .map(|(field, (need, leaves))| {
+                    let predicate = need_predicate(need);
+                    let gate =
+                        GatedFieldTokens { cfg: quote!(#[cfg(#predicate)]), types: leaves.iter().cloned().collect() };
+                    (field.clone(), gate)
+                })
+                .collect(),
+        )
     }
 
     /// Whether the crate declares the [`STANDALONE_MODELS`] feature.
@@ -107,6 +159,13 @@ impl Gates {
 
     /// `#[cfg(…)]` for the items of the model `name`, or nothing when it is always compiled.
     pub(super) fn model(&self, name: &str) -> Option<TokenStream> {
+        if let Some(needs) = self.unions.get(name) {
+            let predicate = match needs.iter().map(need_predicate).collect::<Vec<_>>().as_slice() {
+                [one] => one.clone(),
+                many => quote!(any(#(#many),*)),
+            };
+            return Some(quote!(#[cfg(#predicate)]));
+        }
         self.models.get(name).map(|features| cfg(features.iter().map(String::as_str)))
     }
 
@@ -134,6 +193,131 @@ fn cfg<'a>(features: impl IntoIterator<Item = &'a str>) -> TokenStream {
     match features.as_slice() {
         [one] => quote!(#[cfg(feature = #one)]),
         many => quote!(#[cfg(any(#(feature = #many),*))]),
+    }
+}
+
+/// A gated field as the models emitter writes it.
+#[derive(Debug, Clone)]
+pub(super) struct GatedFieldTokens {
+    /// `#[cfg(…)]`.
+    pub(super) cfg: TokenStream,
+    /// The types groups reach that it holds, by Rust name (`PaymentIntent`).
+    pub(super) types: Vec<String>,
+}
+
+/// What a gated error field needs: for each type it holds that groups reach, one of the
+/// features compiling that type.
+type Need = BTreeSet<BTreeSet<String>>;
+
+/// The `cfg` predicate of `need`: `all(any(…), …)`, simplified for single sets and features.
+fn need_predicate(need: &Need) -> TokenStream {
+    let clauses: Vec<TokenStream> = need
+        .iter()
+        .map(|features| {
+            let features: Vec<&str> = features.iter().map(String::as_str).collect();
+            match features.as_slice() {
+                [one] => quote!(feature = #one),
+                many => quote!(any(#(feature = #many),*)),
+            }
+        })
+        .collect();
+    match clauses.as_slice() {
+        [one] => one.clone(),
+        many => quote!(all(#(#many),*)),
+    }
+}
+
+/// A field of the error bodies that names types only groups reach.
+#[derive(Debug)]
+struct GatedField {
+    /// The struct it belongs to.
+    model: String,
+    /// Its Rust name.
+    field: String,
+    /// The types it needs that groups reach (through the unions below).
+    leaves: BTreeSet<String>,
+    /// Unions only this field's types hold (and which are therefore gated with it).
+    unions: BTreeSet<String>,
+}
+
+/// The error bodies' walk: the bodies and what their required fields hold (at any depth)
+/// are always compiled and their fields examined (`core`); an optional field naming types
+/// groups reach is gated (`fields`).
+#[derive(Debug, Default)]
+struct ErrorWalk {
+    core: BTreeSet<String>,
+    fields: Vec<GatedField>,
+    /// Every union some gated field holds and nothing always compiled does.
+    unions: BTreeSet<String>,
+}
+
+impl ErrorWalk {
+    fn of(ir: &Ir, reach: &Reach, always: &BTreeSet<String>, by_group: &BTreeMap<&str, BTreeSet<String>>) -> ErrorWalk {
+        let types: BTreeMap<&str, &TypeKind> = ir.types.iter().map(|def| (def.name.as_str(), &def.kind)).collect();
+        let grouped = |name: &str| by_group.values().any(|reached| reached.contains(name));
+        let mut walk = ErrorWalk::default();
+        let mut stack: Vec<String> = reach.errors.iter().cloned().collect();
+        while let Some(name) = stack.pop() {
+            if always.contains(&name) || !walk.core.insert(name.clone()) {
+                continue;
+            }
+            let Some(TypeKind::Struct { fields, .. }) = types.get(name.as_str()) else {
+                // An enum holds nothing; what a union or an alias holds is needed to read it.
+                stack.extend(reach.held(&name).cloned());
+                continue;
+            };
+            for field in fields {
+                let mut refs = BTreeSet::new();
+                if let Ok(ty) = serde_json::to_value(&field.ty) {
+                    super::reach::named(&ty, &mut refs);
+                }
+                if field.required {
+                    // What the error cannot be read without (Stripe's `error: ApiErrors`).
+                    stack.extend(refs);
+                    continue;
+                }
+                let mut gated = GatedField {
+                    model: name.clone(),
+                    field: field.rust_name.clone(),
+                    leaves: BTreeSet::new(),
+                    unions: BTreeSet::new(),
+                };
+                let mut core = Vec::new();
+                let mut pending: Vec<String> = refs.into_iter().collect();
+                let mut seen = BTreeSet::new();
+                while let Some(held) = pending.pop() {
+                    if always.contains(&held) || walk.core.contains(&held) || !seen.insert(held.clone()) {
+                        continue;
+                    }
+                    if grouped(&held) {
+                        gated.leaves.insert(held);
+                    } else if matches!(types.get(held.as_str()), Some(TypeKind::Union { .. } | TypeKind::Alias { .. }))
+                    {
+                        pending.extend(reach.held(&held).cloned());
+                        gated.unions.insert(held);
+                    } else {
+                        core.push(held);
+                    }
+                }
+                stack.extend(core);
+                if gated.leaves.is_empty() {
+                    // Nothing gated: the unions it holds are always compiled.
+                    stack.extend(gated.unions);
+                } else {
+                    walk.fields.push(gated);
+                }
+            }
+        }
+        // A type the walk found always compiled after a field gated on it (a union or a
+        // group's model another field requires) needs no gate there.
+        let core = walk.core.clone();
+        for gated in &mut walk.fields {
+            gated.leaves.retain(|held| !core.contains(held));
+            gated.unions.retain(|held| !core.contains(held));
+        }
+        walk.fields.retain(|gated| !gated.leaves.is_empty());
+        walk.unions = walk.fields.iter().flat_map(|gated| gated.unions.iter().cloned()).collect();
+        walk
     }
 }
 
@@ -252,6 +436,85 @@ endpoints:
         assert_eq!(text(gates.operation(op("get_refund"))).as_deref(), Some(r#"#[cfg(feature="group-refunds")]"#));
         assert!(gates.operation(op("ping")).is_none());
         assert!(gates.any_operation([op("get_refund"), op("ping")]).is_none());
+    }
+
+    /// An error object in Stripe's shape: the error names a charge and a refund (models of
+    /// groups) and a union of them, beside its own detail model.
+    const ERROR_SPEC: &str = r#"accord: 1
+name: groups
+groups:
+  charges: { title: Charges }
+  refunds: { title: Refunds }
+models:
+  Charge: { properties: { id: string, detail: ChargeDetail } }
+  ChargeDetail: { properties: { note: string } }
+  Refund: { properties: { id: string } }
+  Detail: { properties: { hint: string } }
+  ApiErrors:
+    properties:
+      message: string
+      detail: Detail
+      charge: Charge
+      refund: Refund
+      either: { one_of: [Charge, Refund] }
+  Envelope: { properties: { error: ApiErrors } }
+errors:
+  body: Envelope
+  codes:
+    DECLINED: { status: 402, retry: never }
+endpoints:
+  get_charge:
+    method: GET
+    path: /charges/{id}
+    group: charges
+    path_params: { id: string }
+    responses: { "200": Charge }
+    errors: [DECLINED]
+  get_refund:
+    method: GET
+    path: /refunds/{id}
+    group: refunds
+    path_params: { id: string }
+    responses: { "200": Refund }
+    errors: [DECLINED]
+"#;
+
+    #[test]
+    fn error_fields_that_name_group_models_are_gated_by_those_groups() {
+        let (ir, gates) = gates(ERROR_SPEC);
+        let text = |tokens: Option<TokenStream>| tokens.map(|t| t.to_string().replace(' ', ""));
+        // The error's own models are always compiled; the groups' models only with them.
+        for always in ["Envelope", "ApiErrors", "Detail"] {
+            assert!(gates.model(always).is_none(), "{always} is always compiled");
+        }
+        assert_eq!(text(gates.model("Charge")).as_deref(), Some(r#"#[cfg(feature="group-charges")]"#));
+        assert_eq!(text(gates.model("ChargeDetail")).as_deref(), Some(r#"#[cfg(feature="group-charges")]"#));
+        assert_eq!(text(gates.model("Refund")).as_deref(), Some(r#"#[cfg(feature="group-refunds")]"#));
+        let fields = gates.fields("ApiErrors").expect("ApiErrors has gated fields");
+        let field = |name: &str| text(fields.get(name).map(|gate| gate.cfg.clone()));
+        assert_eq!(field("charge").as_deref(), Some(r#"#[cfg(feature="group-charges")]"#));
+        assert_eq!(field("refund").as_deref(), Some(r#"#[cfg(feature="group-refunds")]"#));
+        // The union needs both of its variants' groups, and so does its hoisted type.
+        let both = r#"#[cfg(all(feature="group-charges",feature="group-refunds"))]"#;
+        assert_eq!(field("either").as_deref(), Some(both));
+        let union = ir
+            .types
+            .iter()
+            .find(|def| matches!(def.kind, TypeKind::Union { .. }))
+            .map(|def| def.name.clone())
+            .expect("the hoisted union");
+        assert_eq!(text(gates.model(&union)).as_deref(), Some(both));
+        assert!(fields.get("message").is_none() && fields.get("detail").is_none());
+        assert!(gates.fields("Envelope").is_none());
+        // The generated struct is non-exhaustive and reads a gated key only with its feature.
+        let models = super::super::models::models_file(&ir, &Reach::of(&ir), &gates);
+        let api_error = &models[models.find("pub struct ApiErrors ").expect("the struct")..];
+        let before = &models[..models.find("pub struct ApiErrors ").expect("the struct")];
+        assert!(before.trim_end().ends_with("#[non_exhaustive]"), "{}", &before[before.len() - 200..]);
+        let lines: Vec<&str> = api_error.lines().map(str::trim).collect();
+        let arm = lines.iter().position(|line| line.starts_with("\"charge\" =>")).expect("the charge arm");
+        assert_eq!(lines[arm - 1], "#[cfg(feature = \"group-charges\")]", "{api_error}");
+        assert!(lines.contains(&"pub charge: ::std::option::Option<crate::models::Charge>,"), "{api_error}");
     }
 
     #[test]

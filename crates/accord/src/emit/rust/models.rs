@@ -8,7 +8,7 @@ use quote::quote;
 
 use super::cycles::{cycles, member_type};
 use super::directions::{Directions, directions};
-use super::groups::{Gates, gate_items};
+use super::groups::{GatedFieldTokens, Gates, gate_items};
 use super::pretty::print_parts;
 use super::reach::Reach;
 use super::tokens::{doc, doc_literal, ident, lit, type_tokens};
@@ -20,7 +20,7 @@ use crate::ir::*;
 pub(super) fn models_rs(ir: &Ir) -> TokenStream {
     let cycles = cycles(ir);
     let directions = Directions::all(ir);
-    let items: Vec<TokenStream> = ir.types.iter().map(|def| type_def(def, &cycles, &directions)).collect();
+    let items: Vec<TokenStream> = ir.types.iter().map(|def| type_def(def, &cycles, &directions, None)).collect();
     let header = models_header();
     quote! {
         #header
@@ -43,7 +43,7 @@ pub(super) fn models_file(ir: &Ir, reach: &Reach, gates: &Gates) -> String {
         0 => models_header(),
         _ => {
             let def = &ir.types[index - 1];
-            gate_items(type_def(def, &cycles, &directions), gates.model(&def.name))
+            gate_items(type_def(def, &cycles, &directions, gates.fields(&def.name).as_ref()), gates.model(&def.name))
         }
     })
 }
@@ -56,8 +56,17 @@ fn source_doc(def: &TypeDef) -> String {
     }
 }
 
+/// A struct's fields compiled only with some group features (error bodies;
+/// [`Gates::fields`]): their `#[cfg(…)]` by Rust field name.
+type FieldGates<'a> = Option<&'a BTreeMap<String, GatedFieldTokens>>;
+
 /// The item (and impls) of one IR type, boxing members in the type's own cycle.
-fn type_def(def: &TypeDef, cycles: &BTreeMap<String, usize>, directions: &Directions) -> TokenStream {
+fn type_def(
+    def: &TypeDef,
+    cycles: &BTreeMap<String, usize>,
+    directions: &Directions,
+    field_gates: FieldGates<'_>,
+) -> TokenStream {
     let serde = Serde { serialize: directions.serializes(&def.name), deserialize: directions.deserializes(&def.name) };
     let name = ident(&def.name);
     // Prose is repaired on its own (a fence it leaves open closed before accord's text follows).
@@ -69,7 +78,9 @@ fn type_def(def: &TypeDef, cycles: &BTreeMap<String, usize>, directions: &Direct
     text.push_str(&source_doc(def));
     let docs = doc(&text);
     match &def.kind {
-        TypeKind::Struct { fields, additional } => struct_def(def, &name, docs, fields, *additional, cycles, serde),
+        TypeKind::Struct { fields, additional } => {
+            struct_def(def, &name, docs, fields, *additional, cycles, serde, field_gates)
+        }
         TypeKind::Enum { values } => enum_def(&name, docs, values, serde),
         TypeKind::Union { variants, discriminator } => {
             union_def(def, &name, docs, variants, discriminator.as_deref(), cycles, serde)
@@ -128,14 +139,19 @@ fn struct_def(
     additional: bool,
     cycles: &BTreeMap<String, usize>,
     serde: Serde,
+    field_gates: FieldGates<'_>,
 ) -> TokenStream {
     let serde_crate = serde_crate();
     let derive_serialize = serde.derive_serialize();
+    let gate_of = |f: &Field| field_gates.and_then(|gates| gates.get(&f.rust_name)).cloned();
+    let cfg_of = |f: &Field| gate_of(f).map(|gate| gate.cfg);
+    // Turning a feature on adds a gated field: users cannot have written the struct out.
+    let non_exhaustive = field_gates.is_some_and(|gates| !gates.is_empty()).then(|| quote!(#[non_exhaustive]));
     if additional {
         // `flatten` needs the derive's buffering; few models declare extra properties.
         let active = serde.serialize || serde.deserialize;
         let fields: Vec<TokenStream> =
-            fields_ir.iter().map(|f| field(f, member_type(&f.ty, &def.name, cycles), active)).collect();
+            fields_ir.iter().map(|f| field(f, member_type(&f.ty, &def.name, cycles), active, gate_of(f))).collect();
         let crate_attr = Serde::attr(active, serde_crate);
         let flatten = Serde::attr(active, quote!(flatten));
         let derive_deserialize = serde.derive_deserialize();
@@ -145,6 +161,7 @@ fn struct_def(
             #derive_serialize
             #derive_deserialize
             #crate_attr
+            #non_exhaustive
             pub struct #name {
                 #(#fields)*
                 /// Properties not declared in the spec, kept as they came.
@@ -154,16 +171,20 @@ fn struct_def(
         };
     }
     // The field attributes serve the `Serialize` derive only (`Deserialize` is written out).
-    let fields: Vec<TokenStream> =
-        fields_ir.iter().map(|f| field(f, member_type(&f.ty, &def.name, cycles), serde.serialize)).collect();
+    let fields: Vec<TokenStream> = fields_ir
+        .iter()
+        .map(|f| field(f, member_type(&f.ty, &def.name, cycles), serde.serialize, gate_of(f)))
+        .collect();
     let crate_attr = Serde::attr(serde.serialize, serde_crate);
-    let deserialize = struct_deserialize(name, fields_ir);
+    let gates: Vec<Option<TokenStream>> = fields_ir.iter().map(cfg_of).collect();
+    let deserialize = struct_deserialize(name, fields_ir, &gates);
     let gate = Serde::gate(serde.deserialize);
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
         #derive_serialize
         #crate_attr
+        #non_exhaustive
         pub struct #name {
             #(#fields)*
         }
@@ -317,14 +338,27 @@ fn alias_def(name: &syn::Ident, docs: TokenStream, target: &TypeExpr, constraint
 /// type-checks; this is one visitor with one `match` on the key. The JSON semantics are the
 /// derive's (unknown keys ignored, absent optional fields `None`, `null` apart from absent for
 /// optional nullable fields), except that a key sent twice keeps its last value.
-fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStream {
+///
+/// A gated field (`gates`, one per field) has its slot, its key and its member behind its
+/// `#[cfg(…)]`: without the feature, its key is skipped like an unknown one.
+fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field], gates: &[Option<TokenStream>]) -> TokenStream {
     let slots: Vec<syn::Ident> = (0..fields.len()).map(|index| quote::format_ident!("field_{index}")).collect();
+    let gate = |index: usize| gates.get(index).cloned().flatten();
+    let lets: Vec<TokenStream> = (0..fields.len())
+        .map(|index| {
+            let (slot, gate) = (&slots[index], gate(index));
+            quote!(#gate let mut #slot = ::std::option::Option::None;)
+        })
+        .collect();
     let arms: Vec<TokenStream> = fields
         .iter()
         .zip(&slots)
-        .map(|(field, slot)| {
+        .enumerate()
+        .map(|(index, (field, slot))| {
             let wire = lit(&field.wire_name);
+            let gate = gate(index);
             quote! {
+                #gate
                 #wire => #slot = ::std::option::Option::Some(map.next_value_seed(::accord_runtime::de::FieldValue::new(#wire))?),
             }
         })
@@ -332,14 +366,16 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStrea
     let takes: Vec<TokenStream> = fields
         .iter()
         .zip(&slots)
-        .map(|(field, slot)| {
+        .enumerate()
+        .map(|(index, (field, slot))| {
             let member = ident(&field.rust_name);
             let wire = lit(&field.wire_name);
+            let gate = gate(index);
             match (field.always_present(), field.nullable) {
-                (true, false) => quote!(#member: ::accord_runtime::de::required_value(#slot, #wire)?,),
+                (true, false) => quote!(#gate #member: ::accord_runtime::de::required_value(#slot, #wire)?,),
                 // `Option<Option<T>>`: `None` when absent, `Some(None)` for `null`.
-                (false, true) => quote!(#member: #slot,),
-                _ => quote!(#member: #slot.unwrap_or_default(),),
+                (false, true) => quote!(#gate #member: #slot,),
+                _ => quote!(#gate #member: #slot.unwrap_or_default(),),
             }
         })
         .collect();
@@ -356,7 +392,7 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStrea
                     }
 
                     fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
-                        #(let mut #slots = ::std::option::Option::None;)*
+                        #(#lets)*
                         while let ::std::option::Option::Some(key) = map.next_key::<::std::string::String>()? {
                             match key.as_str() {
                                 #(#arms)*
@@ -375,9 +411,10 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field]) -> TokenStrea
     }
 }
 
-/// One struct field: its documentation (presence, read/write-only, constraints), serde
-/// attributes and type.
-fn field(field: &Field, base: TokenStream, active: bool) -> TokenStream {
+/// One struct field: its documentation (presence, read/write-only, constraints, the features
+/// it needs), serde attributes and type; behind `gate` when only some group features
+/// compile it.
+fn field(field: &Field, base: TokenStream, active: bool, gate: Option<GatedFieldTokens>) -> TokenStream {
     let name = ident(&field.rust_name);
     let mut text = field.description.as_deref().map(|d| crate::markdown::repair(d).0.into_owned()).unwrap_or_default();
     let summary = field.constraints.summary();
@@ -405,6 +442,18 @@ fn field(field: &Field, base: TokenStream, active: bool) -> TokenStream {
     } else {
         text.push_str(presence);
     }
+    if let Some(gate) = &gate {
+        let types: Vec<String> = gate.types.iter().map(|name| format!("`{name}`")).collect();
+        let needs = match types.as_slice() {
+            [one] => format!("a group feature that compiles {one} is on"),
+            many => format!("group features that compile {} are on", many.join(" and ")),
+        };
+        text.push_str(&format!(
+            "\n\nPresent only when {needs} (all groups are by default): the error object does not pull \
+             every group's models into every build."
+        ));
+    }
+    let gate = gate.map(|gate| gate.cfg);
     let docs = doc(&text);
     let rename = (crate::names::bare(&field.rust_name) != field.wire_name).then(|| {
         let wire = lit(&field.wire_name);
@@ -432,6 +481,7 @@ fn field(field: &Field, base: TokenStream, active: bool) -> TokenStream {
     };
     quote! {
         #docs
+        #gate
         #rename
         #attributes
         #deprecated

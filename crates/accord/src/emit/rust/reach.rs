@@ -25,7 +25,9 @@ pub(super) struct Reach {
     pub(super) requests: Vec<BTreeSet<String>>,
     /// Per operation, the types the rest of it names (responses, errors, pages).
     pub(super) responses: Vec<BTreeSet<String>>,
-    /// The types everything outside operations and types names (errors, webhooks, server
+    /// The types the error codes' bodies name (`ir.errors`).
+    pub(super) errors: BTreeSet<String>,
+    /// The types everything else outside operations and types names (webhooks, server
     /// variables, scenarios, …).
     pub(super) rest: BTreeSet<String>,
 }
@@ -62,10 +64,19 @@ impl Reach {
             requests.push(request);
             responses.push(response);
         }
-        let whole = serde_json::to_value(ir.shell()).unwrap_or(Value::Null);
+        let mut whole = serde_json::to_value(ir.shell()).unwrap_or(Value::Null);
+        let mut errors = BTreeSet::new();
+        if let Some(part) = whole.as_object_mut().and_then(|whole| whole.remove("errors")) {
+            named(&part, &mut errors);
+        }
         let mut rest = BTreeSet::new();
         named(&whole, &mut rest);
-        Reach { edges, requests, responses, rest }
+        Reach { edges, requests, responses, errors, rest }
+    }
+
+    /// The named types `name` holds directly (none for an unknown name).
+    pub(super) fn held(&self, name: &str) -> impl Iterator<Item = &String> {
+        self.edges.get(name).into_iter().flatten()
     }
 
     /// Every named type `roots` reach through the types' members, `roots` included.

@@ -46,9 +46,9 @@ for line in open(path).read().split("\n"):
         out.append("    group: " + found.group(1))
 open(path, "w").write("\n".join(out))
 PY
-for name in github_full stripe_full; do
-    "$accord" generate "$work/specs/$name.yaml" --out "$work/generated" --runtime-path "$root/crates/accord-runtime" > /dev/null
-done
+# Both specs in one run: `generate` removes from its output folder what an earlier run wrote
+# and this one does not, so one spec at a time would leave only the last.
+"$accord" generate "$work/specs" --out "$work/generated" --runtime-path "$root/crates/accord-runtime" > /dev/null
 {
     echo '[workspace]'
     echo 'resolver = "3"'

@@ -134,175 +134,154 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for SimpleUser {
                 {
                     match key.as_str() {
                         "name" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("name"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "name",
+                            )
                         }
                         "email" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("email"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "email",
+                            )
                         }
                         "login" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("login"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "login",
+                            )
                         }
                         "id" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "id",
+                            )
                         }
                         "node_id" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("node_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "node_id",
+                            )
                         }
                         "avatar_url" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("avatar_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "avatar_url",
+                            )
                         }
                         "gravatar_id" => {
-                            field_6 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("gravatar_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_6,
+                                "gravatar_id",
+                            )
                         }
                         "url" => {
-                            field_7 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_7,
+                                "url",
+                            )
                         }
                         "html_url" => {
-                            field_8 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("html_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_8,
+                                "html_url",
+                            )
                         }
                         "followers_url" => {
-                            field_9 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("followers_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_9,
+                                "followers_url",
+                            )
                         }
                         "following_url" => {
-                            field_10 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("following_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_10,
+                                "following_url",
+                            )
                         }
                         "gists_url" => {
-                            field_11 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("gists_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_11,
+                                "gists_url",
+                            )
                         }
                         "starred_url" => {
-                            field_12 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("starred_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_12,
+                                "starred_url",
+                            )
                         }
                         "subscriptions_url" => {
-                            field_13 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("subscriptions_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_13,
+                                "subscriptions_url",
+                            )
                         }
                         "organizations_url" => {
-                            field_14 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("organizations_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_14,
+                                "organizations_url",
+                            )
                         }
                         "repos_url" => {
-                            field_15 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("repos_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_15,
+                                "repos_url",
+                            )
                         }
                         "events_url" => {
-                            field_16 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("events_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_16,
+                                "events_url",
+                            )
                         }
                         "received_events_url" => {
-                            field_17 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("received_events_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_17,
+                                "received_events_url",
+                            )
                         }
                         "type" => {
-                            field_18 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("type"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_18,
+                                "type",
+                            )
                         }
                         "site_admin" => {
-                            field_19 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("site_admin"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_19,
+                                "site_admin",
+                            )
                         }
                         "starred_at" => {
-                            field_20 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("starred_at"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_20,
+                                "starred_at",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SimpleUser {
                     name: field_0,
@@ -511,87 +490,77 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ReactionRollup {
                 {
                     match key.as_str() {
                         "url" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "url",
+                            )
                         }
                         "total_count" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("total_count"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "total_count",
+                            )
                         }
                         "+1" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("+1"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "+1",
+                            )
                         }
                         "-1" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("-1"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "-1",
+                            )
                         }
                         "laugh" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("laugh"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "laugh",
+                            )
                         }
                         "confused" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("confused"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "confused",
+                            )
                         }
                         "heart" => {
-                            field_6 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("heart"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_6,
+                                "heart",
+                            )
                         }
                         "hooray" => {
-                            field_7 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("hooray"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_7,
+                                "hooray",
+                            )
                         }
                         "eyes" => {
-                            field_8 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("eyes"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_8,
+                                "eyes",
+                            )
                         }
                         "rocket" => {
-                            field_9 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("rocket"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_9,
+                                "rocket",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ReactionRollup {
                     url: ::accord_runtime::de::required_value(field_0, "url")?,
@@ -678,63 +647,56 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Label {
                 {
                     match key.as_str() {
                         "id" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "id",
+                            )
                         }
                         "node_id" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("node_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "node_id",
+                            )
                         }
                         "url" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "url",
+                            )
                         }
                         "name" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("name"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "name",
+                            )
                         }
                         "description" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("description"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "description",
+                            )
                         }
                         "color" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("color"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "color",
+                            )
                         }
                         "default" => {
-                            field_6 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("default"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_6,
+                                "default",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Label {
                     id: ::accord_runtime::de::required_value(field_0, "id")?,
@@ -844,63 +806,56 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabel {
                 {
                     match key.as_str() {
                         "id" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "id",
+                            )
                         }
                         "node_id" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("node_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "node_id",
+                            )
                         }
                         "url" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "url",
+                            )
                         }
                         "name" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("name"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "name",
+                            )
                         }
                         "description" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("description"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "description",
+                            )
                         }
                         "color" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("color"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "color",
+                            )
                         }
                         "default" => {
-                            field_6 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("default"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_6,
+                                "default",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(IssueLabel {
                     id: field_0.unwrap_or_default(),
@@ -1075,135 +1030,119 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Milestone {
                 {
                     match key.as_str() {
                         "url" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "url",
+                            )
                         }
                         "html_url" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("html_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "html_url",
+                            )
                         }
                         "labels_url" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("labels_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "labels_url",
+                            )
                         }
                         "id" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "id",
+                            )
                         }
                         "node_id" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("node_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "node_id",
+                            )
                         }
                         "number" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("number"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "number",
+                            )
                         }
                         "state" => {
-                            field_6 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("state"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_6,
+                                "state",
+                            )
                         }
                         "title" => {
-                            field_7 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("title"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_7,
+                                "title",
+                            )
                         }
                         "description" => {
-                            field_8 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("description"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_8,
+                                "description",
+                            )
                         }
                         "creator" => {
-                            field_9 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("creator"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_9,
+                                "creator",
+                            )
                         }
                         "open_issues" => {
-                            field_10 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("open_issues"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_10,
+                                "open_issues",
+                            )
                         }
                         "closed_issues" => {
-                            field_11 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("closed_issues"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_11,
+                                "closed_issues",
+                            )
                         }
                         "created_at" => {
-                            field_12 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("created_at"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_12,
+                                "created_at",
+                            )
                         }
                         "updated_at" => {
-                            field_13 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("updated_at"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_13,
+                                "updated_at",
+                            )
                         }
                         "closed_at" => {
-                            field_14 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("closed_at"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_14,
+                                "closed_at",
+                            )
                         }
                         "due_on" => {
-                            field_15 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("due_on"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_15,
+                                "due_on",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Milestone {
                     url: ::accord_runtime::de::required_value(field_0, "url")?,
@@ -1304,55 +1243,49 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for LicenseSimple {
                 {
                     match key.as_str() {
                         "key" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("key"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "key",
+                            )
                         }
                         "name" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("name"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "name",
+                            )
                         }
                         "url" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "url",
+                            )
                         }
                         "spdx_id" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("spdx_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "spdx_id",
+                            )
                         }
                         "node_id" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("node_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "node_id",
+                            )
                         }
                         "html_url" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("html_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "html_url",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(LicenseSimple {
                     key: ::accord_runtime::de::required_value(field_0, "key")?,
@@ -1423,47 +1356,42 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for RepositoryPermissions {
                 {
                     match key.as_str() {
                         "admin" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("admin"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "admin",
+                            )
                         }
                         "maintain" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("maintain"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "maintain",
+                            )
                         }
                         "push" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("push"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "push",
+                            )
                         }
                         "triage" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("triage"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "triage",
+                            )
                         }
                         "pull" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("pull"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "pull",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(RepositoryPermissions {
                     admin: ::accord_runtime::de::required_value(field_0, "admin")?,
@@ -1769,409 +1697,357 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Repository {
                 {
                     match key.as_str() {
                         "id" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "id",
+                            )
                         }
                         "node_id" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("node_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "node_id",
+                            )
                         }
                         "name" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("name"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "name",
+                            )
                         }
                         "full_name" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("full_name"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "full_name",
+                            )
                         }
                         "owner" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("owner"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "owner",
+                            )
                         }
                         "private" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("private"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "private",
+                            )
                         }
                         "html_url" => {
-                            field_6 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("html_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_6,
+                                "html_url",
+                            )
                         }
                         "description" => {
-                            field_7 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("description"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_7,
+                                "description",
+                            )
                         }
                         "fork" => {
-                            field_8 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("fork"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_8,
+                                "fork",
+                            )
                         }
                         "url" => {
-                            field_9 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_9,
+                                "url",
+                            )
                         }
                         "clone_url" => {
-                            field_10 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("clone_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_10,
+                                "clone_url",
+                            )
                         }
                         "git_url" => {
-                            field_11 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("git_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_11,
+                                "git_url",
+                            )
                         }
                         "ssh_url" => {
-                            field_12 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("ssh_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_12,
+                                "ssh_url",
+                            )
                         }
                         "svn_url" => {
-                            field_13 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("svn_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_13,
+                                "svn_url",
+                            )
                         }
                         "mirror_url" => {
-                            field_14 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("mirror_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_14,
+                                "mirror_url",
+                            )
                         }
                         "homepage" => {
-                            field_15 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("homepage"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_15,
+                                "homepage",
+                            )
                         }
                         "language" => {
-                            field_16 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("language"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_16,
+                                "language",
+                            )
                         }
                         "forks_count" => {
-                            field_17 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("forks_count"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_17,
+                                "forks_count",
+                            )
                         }
                         "stargazers_count" => {
-                            field_18 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("stargazers_count"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_18,
+                                "stargazers_count",
+                            )
                         }
                         "watchers_count" => {
-                            field_19 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("watchers_count"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_19,
+                                "watchers_count",
+                            )
                         }
                         "size" => {
-                            field_20 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("size"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_20,
+                                "size",
+                            )
                         }
                         "default_branch" => {
-                            field_21 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("default_branch"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_21,
+                                "default_branch",
+                            )
                         }
                         "open_issues_count" => {
-                            field_22 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("open_issues_count"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_22,
+                                "open_issues_count",
+                            )
                         }
                         "is_template" => {
-                            field_23 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("is_template"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_23,
+                                "is_template",
+                            )
                         }
                         "topics" => {
-                            field_24 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("topics"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_24,
+                                "topics",
+                            )
                         }
                         "has_issues" => {
-                            field_25 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("has_issues"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_25,
+                                "has_issues",
+                            )
                         }
                         "has_projects" => {
-                            field_26 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("has_projects"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_26,
+                                "has_projects",
+                            )
                         }
                         "has_wiki" => {
-                            field_27 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("has_wiki"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_27,
+                                "has_wiki",
+                            )
                         }
                         "has_pages" => {
-                            field_28 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("has_pages"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_28,
+                                "has_pages",
+                            )
                         }
                         "has_downloads" => {
-                            field_29 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("has_downloads"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_29,
+                                "has_downloads",
+                            )
                         }
                         "archived" => {
-                            field_30 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("archived"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_30,
+                                "archived",
+                            )
                         }
                         "disabled" => {
-                            field_31 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("disabled"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_31,
+                                "disabled",
+                            )
                         }
                         "visibility" => {
-                            field_32 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("visibility"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_32,
+                                "visibility",
+                            )
                         }
                         "pushed_at" => {
-                            field_33 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("pushed_at"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_33,
+                                "pushed_at",
+                            )
                         }
                         "created_at" => {
-                            field_34 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("created_at"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_34,
+                                "created_at",
+                            )
                         }
                         "updated_at" => {
-                            field_35 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("updated_at"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_35,
+                                "updated_at",
+                            )
                         }
                         "permissions" => {
-                            field_36 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("permissions"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_36,
+                                "permissions",
+                            )
                         }
                         "allow_rebase_merge" => {
-                            field_37 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("allow_rebase_merge"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_37,
+                                "allow_rebase_merge",
+                            )
                         }
                         "allow_squash_merge" => {
-                            field_38 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("allow_squash_merge"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_38,
+                                "allow_squash_merge",
+                            )
                         }
                         "allow_auto_merge" => {
-                            field_39 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("allow_auto_merge"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_39,
+                                "allow_auto_merge",
+                            )
                         }
                         "delete_branch_on_merge" => {
-                            field_40 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new(
-                                            "delete_branch_on_merge",
-                                        ),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_40,
+                                "delete_branch_on_merge",
+                            )
                         }
                         "allow_merge_commit" => {
-                            field_41 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("allow_merge_commit"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_41,
+                                "allow_merge_commit",
+                            )
                         }
                         "allow_forking" => {
-                            field_42 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("allow_forking"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_42,
+                                "allow_forking",
+                            )
                         }
                         "subscribers_count" => {
-                            field_43 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("subscribers_count"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_43,
+                                "subscribers_count",
+                            )
                         }
                         "network_count" => {
-                            field_44 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("network_count"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_44,
+                                "network_count",
+                            )
                         }
                         "license" => {
-                            field_45 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("license"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_45,
+                                "license",
+                            )
                         }
                         "organization" => {
-                            field_46 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("organization"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_46,
+                                "organization",
+                            )
                         }
                         "forks" => {
-                            field_47 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("forks"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_47,
+                                "forks",
+                            )
                         }
                         "open_issues" => {
-                            field_48 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("open_issues"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_48,
+                                "open_issues",
+                            )
                         }
                         "watchers" => {
-                            field_49 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("watchers"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_49,
+                                "watchers",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Repository {
                     id: ::accord_runtime::de::required_value(field_0, "id")?,
@@ -2373,47 +2249,42 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuePullRequest {
                 {
                     match key.as_str() {
                         "merged_at" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("merged_at"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "merged_at",
+                            )
                         }
                         "diff_url" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("diff_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "diff_url",
+                            )
                         }
                         "html_url" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("html_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "html_url",
+                            )
                         }
                         "patch_url" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("patch_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "patch_url",
+                            )
                         }
                         "url" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "url",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(IssuePullRequest {
                     merged_at: field_0,
@@ -2642,247 +2513,217 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Issue {
                 {
                     match key.as_str() {
                         "id" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "id",
+                            )
                         }
                         "node_id" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("node_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "node_id",
+                            )
                         }
                         "url" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "url",
+                            )
                         }
                         "repository_url" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("repository_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "repository_url",
+                            )
                         }
                         "labels_url" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("labels_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "labels_url",
+                            )
                         }
                         "comments_url" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("comments_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "comments_url",
+                            )
                         }
                         "events_url" => {
-                            field_6 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("events_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_6,
+                                "events_url",
+                            )
                         }
                         "html_url" => {
-                            field_7 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("html_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_7,
+                                "html_url",
+                            )
                         }
                         "number" => {
-                            field_8 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("number"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_8,
+                                "number",
+                            )
                         }
                         "state" => {
-                            field_9 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("state"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_9,
+                                "state",
+                            )
                         }
                         "title" => {
-                            field_10 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("title"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_10,
+                                "title",
+                            )
                         }
                         "body" => {
-                            field_11 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("body"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_11,
+                                "body",
+                            )
                         }
                         "user" => {
-                            field_12 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("user"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_12,
+                                "user",
+                            )
                         }
                         "labels" => {
-                            field_13 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("labels"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_13,
+                                "labels",
+                            )
                         }
                         "assignee" => {
-                            field_14 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("assignee"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_14,
+                                "assignee",
+                            )
                         }
                         "assignees" => {
-                            field_15 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("assignees"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_15,
+                                "assignees",
+                            )
                         }
                         "milestone" => {
-                            field_16 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("milestone"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_16,
+                                "milestone",
+                            )
                         }
                         "locked" => {
-                            field_17 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("locked"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_17,
+                                "locked",
+                            )
                         }
                         "active_lock_reason" => {
-                            field_18 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("active_lock_reason"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_18,
+                                "active_lock_reason",
+                            )
                         }
                         "comments" => {
-                            field_19 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("comments"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_19,
+                                "comments",
+                            )
                         }
                         "pull_request" => {
-                            field_20 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("pull_request"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_20,
+                                "pull_request",
+                            )
                         }
                         "closed_at" => {
-                            field_21 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("closed_at"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_21,
+                                "closed_at",
+                            )
                         }
                         "created_at" => {
-                            field_22 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("created_at"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_22,
+                                "created_at",
+                            )
                         }
                         "updated_at" => {
-                            field_23 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("updated_at"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_23,
+                                "updated_at",
+                            )
                         }
                         "closed_by" => {
-                            field_24 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("closed_by"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_24,
+                                "closed_by",
+                            )
                         }
                         "body_html" => {
-                            field_25 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("body_html"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_25,
+                                "body_html",
+                            )
                         }
                         "body_text" => {
-                            field_26 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("body_text"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_26,
+                                "body_text",
+                            )
                         }
                         "timeline_url" => {
-                            field_27 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("timeline_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_27,
+                                "timeline_url",
+                            )
                         }
                         "author_association" => {
-                            field_28 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("author_association"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_28,
+                                "author_association",
+                            )
                         }
                         "reactions" => {
-                            field_29 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("reactions"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_29,
+                                "reactions",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Issue {
                     id: ::accord_runtime::de::required_value(field_0, "id")?,
@@ -3050,111 +2891,98 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueComment {
                 {
                     match key.as_str() {
                         "id" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "id",
+                            )
                         }
                         "node_id" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("node_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "node_id",
+                            )
                         }
                         "url" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "url",
+                            )
                         }
                         "body" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("body"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "body",
+                            )
                         }
                         "body_text" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("body_text"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "body_text",
+                            )
                         }
                         "body_html" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("body_html"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "body_html",
+                            )
                         }
                         "html_url" => {
-                            field_6 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("html_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_6,
+                                "html_url",
+                            )
                         }
                         "user" => {
-                            field_7 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("user"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_7,
+                                "user",
+                            )
                         }
                         "created_at" => {
-                            field_8 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("created_at"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_8,
+                                "created_at",
+                            )
                         }
                         "updated_at" => {
-                            field_9 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("updated_at"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_9,
+                                "updated_at",
+                            )
                         }
                         "issue_url" => {
-                            field_10 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("issue_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_10,
+                                "issue_url",
+                            )
                         }
                         "author_association" => {
-                            field_11 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("author_association"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_11,
+                                "author_association",
+                            )
                         }
                         "reactions" => {
-                            field_12 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("reactions"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_12,
+                                "reactions",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(IssueComment {
                     id: ::accord_runtime::de::required_value(field_0, "id")?,
@@ -3249,39 +3077,35 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for BasicError {
                 {
                     match key.as_str() {
                         "message" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("message"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "message",
+                            )
                         }
                         "documentation_url" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("documentation_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "documentation_url",
+                            )
                         }
                         "url" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "url",
+                            )
                         }
                         "status" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("status"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "status",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(BasicError {
                     message: field_0.unwrap_or_default(),
@@ -3384,55 +3208,49 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationErrorErrorsIte
                 {
                     match key.as_str() {
                         "resource" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("resource"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "resource",
+                            )
                         }
                         "field" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("field"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "field",
+                            )
                         }
                         "message" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("message"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "message",
+                            )
                         }
                         "code" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("code"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "code",
+                            )
                         }
                         "index" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("index"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "index",
+                            )
                         }
                         "value" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("value"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "value",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ValidationErrorErrorsItem {
                     resource: field_0.unwrap_or_default(),
@@ -3495,31 +3313,28 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationError {
                 {
                     match key.as_str() {
                         "message" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("message"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "message",
+                            )
                         }
                         "documentation_url" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("documentation_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "documentation_url",
+                            )
                         }
                         "errors" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("errors"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "errors",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ValidationError {
                     message: ::accord_runtime::de::required_value(field_0, "message")?,
@@ -3588,31 +3403,28 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ServiceUnavailableError 
                 {
                     match key.as_str() {
                         "code" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("code"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "code",
+                            )
                         }
                         "message" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("message"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "message",
+                            )
                         }
                         "documentation_url" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("documentation_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "documentation_url",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ServiceUnavailableError {
                     code: field_0.unwrap_or_default(),
@@ -3684,39 +3496,35 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabelInput {
                 {
                     match key.as_str() {
                         "id" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "id",
+                            )
                         }
                         "name" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("name"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "name",
+                            )
                         }
                         "description" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("description"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "description",
+                            )
                         }
                         "color" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("color"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "color",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(IssueLabelInput {
                     id: field_0.unwrap_or_default(),
@@ -3848,55 +3656,49 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueRequest {
                 {
                     match key.as_str() {
                         "title" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("title"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "title",
+                            )
                         }
                         "body" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("body"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "body",
+                            )
                         }
                         "assignee" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("assignee"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "assignee",
+                            )
                         }
                         "milestone" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("milestone"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "milestone",
+                            )
                         }
                         "labels" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("labels"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "labels",
+                            )
                         }
                         "assignees" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("assignees"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "assignees",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CreateIssueRequest {
                     title: ::accord_runtime::de::required_value(field_0, "title")?,
@@ -4030,63 +3832,56 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateIssueRequest {
                 {
                     match key.as_str() {
                         "title" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("title"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "title",
+                            )
                         }
                         "body" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("body"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "body",
+                            )
                         }
                         "assignee" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("assignee"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "assignee",
+                            )
                         }
                         "state" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("state"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "state",
+                            )
                         }
                         "milestone" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("milestone"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "milestone",
+                            )
                         }
                         "labels" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("labels"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "labels",
+                            )
                         }
                         "assignees" => {
-                            field_6 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("assignees"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_6,
+                                "assignees",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(UpdateIssueRequest {
                     title: field_0,
@@ -4143,15 +3938,14 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueCommentReques
                 {
                     match key.as_str() {
                         "body" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("body"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "body",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CreateIssueCommentRequest {
                     body: ::accord_runtime::de::required_value(field_0, "body")?,
@@ -4375,311 +4169,273 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for WebhookRepository {
                 {
                     match key.as_str() {
                         "id" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "id",
+                            )
                         }
                         "node_id" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("node_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "node_id",
+                            )
                         }
                         "name" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("name"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "name",
+                            )
                         }
                         "full_name" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("full_name"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "full_name",
+                            )
                         }
                         "private" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("private"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "private",
+                            )
                         }
                         "owner" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("owner"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "owner",
+                            )
                         }
                         "html_url" => {
-                            field_6 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("html_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_6,
+                                "html_url",
+                            )
                         }
                         "description" => {
-                            field_7 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("description"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_7,
+                                "description",
+                            )
                         }
                         "fork" => {
-                            field_8 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("fork"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_8,
+                                "fork",
+                            )
                         }
                         "url" => {
-                            field_9 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_9,
+                                "url",
+                            )
                         }
                         "created_at" => {
-                            field_10 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("created_at"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_10,
+                                "created_at",
+                            )
                         }
                         "updated_at" => {
-                            field_11 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("updated_at"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_11,
+                                "updated_at",
+                            )
                         }
                         "pushed_at" => {
-                            field_12 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("pushed_at"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_12,
+                                "pushed_at",
+                            )
                         }
                         "git_url" => {
-                            field_13 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("git_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_13,
+                                "git_url",
+                            )
                         }
                         "ssh_url" => {
-                            field_14 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("ssh_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_14,
+                                "ssh_url",
+                            )
                         }
                         "clone_url" => {
-                            field_15 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("clone_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_15,
+                                "clone_url",
+                            )
                         }
                         "svn_url" => {
-                            field_16 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("svn_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_16,
+                                "svn_url",
+                            )
                         }
                         "homepage" => {
-                            field_17 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("homepage"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_17,
+                                "homepage",
+                            )
                         }
                         "size" => {
-                            field_18 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("size"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_18,
+                                "size",
+                            )
                         }
                         "stargazers_count" => {
-                            field_19 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("stargazers_count"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_19,
+                                "stargazers_count",
+                            )
                         }
                         "watchers_count" => {
-                            field_20 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("watchers_count"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_20,
+                                "watchers_count",
+                            )
                         }
                         "language" => {
-                            field_21 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("language"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_21,
+                                "language",
+                            )
                         }
                         "has_issues" => {
-                            field_22 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("has_issues"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_22,
+                                "has_issues",
+                            )
                         }
                         "has_projects" => {
-                            field_23 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("has_projects"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_23,
+                                "has_projects",
+                            )
                         }
                         "has_downloads" => {
-                            field_24 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("has_downloads"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_24,
+                                "has_downloads",
+                            )
                         }
                         "has_wiki" => {
-                            field_25 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("has_wiki"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_25,
+                                "has_wiki",
+                            )
                         }
                         "has_pages" => {
-                            field_26 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("has_pages"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_26,
+                                "has_pages",
+                            )
                         }
                         "forks_count" => {
-                            field_27 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("forks_count"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_27,
+                                "forks_count",
+                            )
                         }
                         "mirror_url" => {
-                            field_28 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("mirror_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_28,
+                                "mirror_url",
+                            )
                         }
                         "archived" => {
-                            field_29 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("archived"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_29,
+                                "archived",
+                            )
                         }
                         "disabled" => {
-                            field_30 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("disabled"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_30,
+                                "disabled",
+                            )
                         }
                         "open_issues_count" => {
-                            field_31 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("open_issues_count"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_31,
+                                "open_issues_count",
+                            )
                         }
                         "license" => {
-                            field_32 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("license"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_32,
+                                "license",
+                            )
                         }
                         "forks" => {
-                            field_33 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("forks"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_33,
+                                "forks",
+                            )
                         }
                         "open_issues" => {
-                            field_34 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("open_issues"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_34,
+                                "open_issues",
+                            )
                         }
                         "watchers" => {
-                            field_35 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("watchers"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_35,
+                                "watchers",
+                            )
                         }
                         "default_branch" => {
-                            field_36 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("default_branch"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_36,
+                                "default_branch",
+                            )
                         }
                         "is_template" => {
-                            field_37 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("is_template"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_37,
+                                "is_template",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(WebhookRepository {
                     id: ::accord_runtime::de::required_value(field_0, "id")?,
@@ -4927,15 +4683,14 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventChangesTitle 
                 {
                     match key.as_str() {
                         "from" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("from"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "from",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(IssuesEventChangesTitle {
                     from: ::accord_runtime::de::required_value(field_0, "from")?,
@@ -4994,23 +4749,21 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventChanges {
                 {
                     match key.as_str() {
                         "title" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("title"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "title",
+                            )
                         }
                         "body" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("body"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "body",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(IssuesEventChanges {
                     title: field_0.unwrap_or_default(),
@@ -5107,63 +4860,56 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEvent {
                 {
                     match key.as_str() {
                         "action" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("action"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "action",
+                            )
                         }
                         "issue" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("issue"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "issue",
+                            )
                         }
                         "changes" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("changes"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "changes",
+                            )
                         }
                         "assignee" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("assignee"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "assignee",
+                            )
                         }
                         "label" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("label"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "label",
+                            )
                         }
                         "repository" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("repository"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "repository",
+                            )
                         }
                         "sender" => {
-                            field_6 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("sender"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_6,
+                                "sender",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(IssuesEvent {
                     action: ::accord_runtime::de::required_value(field_0, "action")?,
@@ -5283,15 +5029,14 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEventChanges
                 {
                     match key.as_str() {
                         "body" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("body"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "body",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(IssueCommentEventChanges {
                     body: field_0.unwrap_or_default(),
@@ -5368,55 +5113,49 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEvent {
                 {
                     match key.as_str() {
                         "action" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("action"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "action",
+                            )
                         }
                         "changes" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("changes"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "changes",
+                            )
                         }
                         "issue" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("issue"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "issue",
+                            )
                         }
                         "comment" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("comment"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "comment",
+                            )
                         }
                         "repository" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("repository"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "repository",
+                            )
                         }
                         "sender" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("sender"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "sender",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(IssueCommentEvent {
                     action: ::accord_runtime::de::required_value(field_0, "action")?,

@@ -58,31 +58,28 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EventDateTime {
                 {
                     match key.as_str() {
                         "date" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("date"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "date",
+                            )
                         }
                         "dateTime" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("dateTime"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "dateTime",
+                            )
                         }
                         "timeZone" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("timeZone"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "timeZone",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EventDateTime {
                     date: field_0.unwrap_or_default(),
@@ -172,71 +169,63 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Event2 {
                 {
                     match key.as_str() {
                         "id" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "id",
+                            )
                         }
                         "status" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("status"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "status",
+                            )
                         }
                         "htmlLink" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("htmlLink"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "htmlLink",
+                            )
                         }
                         "summary" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("summary"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "summary",
+                            )
                         }
                         "description" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("description"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "description",
+                            )
                         }
                         "location" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("location"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "location",
+                            )
                         }
                         "start" => {
-                            field_6 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("start"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_6,
+                                "start",
+                            )
                         }
                         "end" => {
-                            field_7 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("end"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_7,
+                                "end",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Event2 {
                     id: field_0.unwrap_or_default(),
@@ -331,47 +320,42 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Events {
                 {
                     match key.as_str() {
                         "kind" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("kind"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "kind",
+                            )
                         }
                         "summary" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("summary"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "summary",
+                            )
                         }
                         "timeZone" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("timeZone"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "timeZone",
+                            )
                         }
                         "nextPageToken" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("nextPageToken"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "nextPageToken",
+                            )
                         }
                         "items" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("items"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "items",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Events {
                     kind: field_0.unwrap_or_default(),
@@ -439,31 +423,28 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBodyErrorErrorsItem
                 {
                     match key.as_str() {
                         "domain" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("domain"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "domain",
+                            )
                         }
                         "reason" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("reason"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "reason",
+                            )
                         }
                         "message" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("message"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "message",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ErrorBodyErrorErrorsItem {
                     domain: field_0.unwrap_or_default(),
@@ -533,31 +514,28 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBodyError {
                 {
                     match key.as_str() {
                         "code" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("code"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "code",
+                            )
                         }
                         "message" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("message"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "message",
+                            )
                         }
                         "errors" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("errors"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "errors",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ErrorBodyError {
                     code: field_0.unwrap_or_default(),
@@ -603,15 +581,14 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBody {
                 {
                     match key.as_str() {
                         "error" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("error"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "error",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ErrorBody {
                     error: ::accord_runtime::de::required_value(field_0, "error")?,

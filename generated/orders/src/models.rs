@@ -51,31 +51,28 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateOrder {
                 {
                     match key.as_str() {
                         "customer_id" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("customer_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "customer_id",
+                            )
                         }
                         "items" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("items"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "items",
+                            )
                         }
                         "shipping_address" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("shipping_address"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "shipping_address",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(CreateOrder {
                     customer_id: ::accord_runtime::de::required_value(
@@ -139,31 +136,28 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderItem {
                 {
                     match key.as_str() {
                         "product_id" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("product_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "product_id",
+                            )
                         }
                         "quantity" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("quantity"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "quantity",
+                            )
                         }
                         "unit_price" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("unit_price"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "unit_price",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrderItem {
                     product_id: ::accord_runtime::de::required_value(
@@ -230,39 +224,35 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Address {
                 {
                     match key.as_str() {
                         "street" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("street"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "street",
+                            )
                         }
                         "city" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("city"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "city",
+                            )
                         }
                         "postal_code" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("postal_code"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "postal_code",
+                            )
                         }
                         "country" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("country"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "country",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Address {
                     street: ::accord_runtime::de::required_value(field_0, "street")?,
@@ -426,63 +416,56 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Order {
                 {
                     match key.as_str() {
                         "order_id" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("order_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "order_id",
+                            )
                         }
                         "status" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("status"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "status",
+                            )
                         }
                         "total_amount" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("total_amount"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "total_amount",
+                            )
                         }
                         "currency" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("currency"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "currency",
+                            )
                         }
                         "created_at" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("created_at"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "created_at",
+                            )
                         }
                         "estimated_delivery" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("estimated_delivery"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "estimated_delivery",
+                            )
                         }
                         "tracking_url" => {
-                            field_6 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("tracking_url"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_6,
+                                "tracking_url",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Order {
                     order_id: ::accord_runtime::de::required_value(field_0, "order_id")?,
@@ -545,23 +528,21 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderPagePagination {
                 {
                     match key.as_str() {
                         "next_cursor" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("next_cursor"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "next_cursor",
+                            )
                         }
                         "has_more" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("has_more"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "has_more",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrderPagePagination {
                     next_cursor: field_0,
@@ -611,23 +592,21 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderPage {
                 {
                     match key.as_str() {
                         "data" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("data"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "data",
+                            )
                         }
                         "pagination" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("pagination"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "pagination",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrderPage {
                     data: ::accord_runtime::de::required_value(field_0, "data")?,
@@ -735,15 +714,14 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AttachDocumentMetadata {
                 {
                     match key.as_str() {
                         "reference" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("reference"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "reference",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AttachDocumentMetadata {
                     reference: field_0.unwrap_or_default(),
@@ -809,39 +787,35 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AttachDocument {
                 {
                     match key.as_str() {
                         "kind" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("kind"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "kind",
+                            )
                         }
                         "file" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("file"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "file",
+                            )
                         }
                         "labels" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("labels"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "labels",
+                            )
                         }
                         "metadata" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("metadata"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "metadata",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(AttachDocument {
                     kind: ::accord_runtime::de::required_value(field_0, "kind")?,
@@ -916,47 +890,42 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Document {
                 {
                     match key.as_str() {
                         "document_id" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("document_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "document_id",
+                            )
                         }
                         "order_id" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("order_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "order_id",
+                            )
                         }
                         "kind" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("kind"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "kind",
+                            )
                         }
                         "size_bytes" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("size_bytes"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "size_bytes",
+                            )
                         }
                         "labels" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("labels"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "labels",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Document {
                     document_id: field_0.unwrap_or_default(),
@@ -1010,23 +979,21 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBodyDetailsItem {
                 {
                     match key.as_str() {
                         "field" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("field"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "field",
+                            )
                         }
                         "error" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("error"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "error",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ErrorBodyDetailsItem {
                     field: ::accord_runtime::de::required_value(field_0, "field")?,
@@ -1129,63 +1096,56 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBody {
                 {
                     match key.as_str() {
                         "error_code" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("error_code"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "error_code",
+                            )
                         }
                         "message" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("message"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "message",
+                            )
                         }
                         "details" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("details"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "details",
+                            )
                         }
                         "request_id" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("request_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "request_id",
+                            )
                         }
                         "timestamp" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("timestamp"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "timestamp",
+                            )
                         }
                         "existing_order_id" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("existing_order_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "existing_order_id",
+                            )
                         }
                         "retry_after" => {
-                            field_6 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("retry_after"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_6,
+                                "retry_after",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ErrorBody {
                     error_code: ::accord_runtime::de::required_value(
@@ -1252,47 +1212,42 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCreatedData {
                 {
                     match key.as_str() {
                         "order_id" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("order_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "order_id",
+                            )
                         }
                         "customer_id" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("customer_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "customer_id",
+                            )
                         }
                         "total_amount" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("total_amount"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "total_amount",
+                            )
                         }
                         "items" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("items"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "items",
+                            )
                         }
                         "created_at" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("created_at"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "created_at",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrderCreatedData {
                     order_id: ::accord_runtime::de::required_value(field_0, "order_id")?,
@@ -1360,39 +1315,35 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCreated {
                 {
                     match key.as_str() {
                         "event_id" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("event_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "event_id",
+                            )
                         }
                         "event_type" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("event_type"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "event_type",
+                            )
                         }
                         "timestamp" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("timestamp"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "timestamp",
+                            )
                         }
                         "data" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("data"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "data",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrderCreated {
                     event_id: ::accord_runtime::de::required_value(field_0, "event_id")?,
@@ -1456,39 +1407,35 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderUpdatedData {
                 {
                     match key.as_str() {
                         "order_id" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("order_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "order_id",
+                            )
                         }
                         "previous_status" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("previous_status"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "previous_status",
+                            )
                         }
                         "current_status" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("current_status"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "current_status",
+                            )
                         }
                         "updated_at" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("updated_at"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "updated_at",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrderUpdatedData {
                     order_id: ::accord_runtime::de::required_value(field_0, "order_id")?,
@@ -1555,39 +1502,35 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderUpdated {
                 {
                     match key.as_str() {
                         "event_id" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("event_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "event_id",
+                            )
                         }
                         "event_type" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("event_type"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "event_type",
+                            )
                         }
                         "timestamp" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("timestamp"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "timestamp",
+                            )
                         }
                         "data" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("data"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "data",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrderUpdated {
                     event_id: ::accord_runtime::de::required_value(field_0, "event_id")?,
@@ -1643,23 +1586,21 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCancelledData {
                 {
                     match key.as_str() {
                         "object_type" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("object_type"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "object_type",
+                            )
                         }
                         "object_id" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("object_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "object_id",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrderCancelledData {
                     object_type: ::accord_runtime::de::required_value(
@@ -1723,39 +1664,35 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCancelled {
                 {
                     match key.as_str() {
                         "event_id" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("event_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "event_id",
+                            )
                         }
                         "event_type" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("event_type"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "event_type",
+                            )
                         }
                         "timestamp" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("timestamp"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "timestamp",
+                            )
                         }
                         "data" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("data"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "data",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrderCancelled {
                     event_id: ::accord_runtime::de::required_value(field_0, "event_id")?,

@@ -46,23 +46,21 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EmailAddress {
                 {
                     match key.as_str() {
                         "email" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("email"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "email",
+                            )
                         }
                         "name" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("name"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "name",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(EmailAddress {
                     email: ::accord_runtime::de::required_value(field_0, "email")?,
@@ -140,47 +138,42 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Personalization {
                 {
                     match key.as_str() {
                         "from" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("from"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "from",
+                            )
                         }
                         "to" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("to"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "to",
+                            )
                         }
                         "cc" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("cc"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "cc",
+                            )
                         }
                         "bcc" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("bcc"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "bcc",
+                            )
                         }
                         "subject" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("subject"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "subject",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Personalization {
                     from: field_0.unwrap_or_default(),
@@ -240,23 +233,21 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Content {
                 {
                     match key.as_str() {
                         "type" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("type"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "type",
+                            )
                         }
                         "value" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("value"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "value",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Content {
                     r#type: ::accord_runtime::de::required_value(field_0, "type")?,
@@ -337,55 +328,49 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for SendMailRequest {
                 {
                     match key.as_str() {
                         "personalizations" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("personalizations"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "personalizations",
+                            )
                         }
                         "from" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("from"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "from",
+                            )
                         }
                         "reply_to" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("reply_to"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "reply_to",
+                            )
                         }
                         "subject" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("subject"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "subject",
+                            )
                         }
                         "content" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("content"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "content",
+                            )
                         }
                         "categories" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("categories"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "categories",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(SendMailRequest {
                     personalizations: ::accord_runtime::de::required_value(
@@ -465,31 +450,28 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorItem {
                 {
                     match key.as_str() {
                         "message" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("message"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "message",
+                            )
                         }
                         "field" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("field"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "field",
+                            )
                         }
                         "help" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("help"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "help",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ErrorItem {
                     message: field_0.unwrap_or_default(),
@@ -548,23 +530,21 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorResponse {
                 {
                     match key.as_str() {
                         "errors" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("errors"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "errors",
+                            )
                         }
                         "id" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "id",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ErrorResponse {
                     errors: field_0.unwrap_or_default(),
@@ -650,63 +630,56 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ProcessedEvent {
                 {
                     match key.as_str() {
                         "email" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("email"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "email",
+                            )
                         }
                         "timestamp" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("timestamp"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "timestamp",
+                            )
                         }
                         "event" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("event"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "event",
+                            )
                         }
                         "smtp-id" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("smtp-id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "smtp-id",
+                            )
                         }
                         "category" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("category"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "category",
+                            )
                         }
                         "sg_event_id" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("sg_event_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "sg_event_id",
+                            )
                         }
                         "sg_message_id" => {
-                            field_6 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("sg_message_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_6,
+                                "sg_message_id",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ProcessedEvent {
                     email: ::accord_runtime::de::required_value(field_0, "email")?,
@@ -803,71 +776,63 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for DeliveredEvent {
                 {
                     match key.as_str() {
                         "email" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("email"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "email",
+                            )
                         }
                         "timestamp" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("timestamp"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "timestamp",
+                            )
                         }
                         "event" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("event"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "event",
+                            )
                         }
                         "smtp-id" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("smtp-id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "smtp-id",
+                            )
                         }
                         "category" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("category"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "category",
+                            )
                         }
                         "sg_event_id" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("sg_event_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "sg_event_id",
+                            )
                         }
                         "sg_message_id" => {
-                            field_6 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("sg_message_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_6,
+                                "sg_message_id",
+                            )
                         }
                         "response" => {
-                            field_7 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("response"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_7,
+                                "response",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DeliveredEvent {
                     email: ::accord_runtime::de::required_value(field_0, "email")?,
@@ -975,71 +940,63 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for DroppedEvent {
                 {
                     match key.as_str() {
                         "email" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("email"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "email",
+                            )
                         }
                         "timestamp" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("timestamp"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "timestamp",
+                            )
                         }
                         "event" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("event"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "event",
+                            )
                         }
                         "smtp-id" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("smtp-id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "smtp-id",
+                            )
                         }
                         "category" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("category"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "category",
+                            )
                         }
                         "sg_event_id" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("sg_event_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "sg_event_id",
+                            )
                         }
                         "sg_message_id" => {
-                            field_6 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("sg_message_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_6,
+                                "sg_message_id",
+                            )
                         }
                         "reason" => {
-                            field_7 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("reason"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_7,
+                                "reason",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(DroppedEvent {
                     email: ::accord_runtime::de::required_value(field_0, "email")?,
@@ -1149,87 +1106,77 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for BounceEvent {
                 {
                     match key.as_str() {
                         "email" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("email"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "email",
+                            )
                         }
                         "timestamp" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("timestamp"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "timestamp",
+                            )
                         }
                         "event" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("event"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "event",
+                            )
                         }
                         "smtp-id" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("smtp-id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "smtp-id",
+                            )
                         }
                         "category" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("category"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "category",
+                            )
                         }
                         "sg_event_id" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("sg_event_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "sg_event_id",
+                            )
                         }
                         "sg_message_id" => {
-                            field_6 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("sg_message_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_6,
+                                "sg_message_id",
+                            )
                         }
                         "reason" => {
-                            field_7 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("reason"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_7,
+                                "reason",
+                            )
                         }
                         "status" => {
-                            field_8 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("status"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_8,
+                                "status",
+                            )
                         }
                         "type" => {
-                            field_9 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("type"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_9,
+                                "type",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(BounceEvent {
                     email: ::accord_runtime::de::required_value(field_0, "email")?,
@@ -1330,71 +1277,63 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OpenEvent {
                 {
                     match key.as_str() {
                         "email" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("email"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "email",
+                            )
                         }
                         "timestamp" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("timestamp"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "timestamp",
+                            )
                         }
                         "event" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("event"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "event",
+                            )
                         }
                         "category" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("category"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "category",
+                            )
                         }
                         "sg_event_id" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("sg_event_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "sg_event_id",
+                            )
                         }
                         "sg_message_id" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("sg_message_id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "sg_message_id",
+                            )
                         }
                         "useragent" => {
-                            field_6 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("useragent"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_6,
+                                "useragent",
+                            )
                         }
                         "ip" => {
-                            field_7 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("ip"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_7,
+                                "ip",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OpenEvent {
                     email: ::accord_runtime::de::required_value(field_0, "email")?,

@@ -102,73 +102,63 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Order {
                 {
                     match key.as_str() {
                         "id" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("id"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "id",
+                            )
                         }
                         "admin_graphql_api_id" => {
-                            field_1 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new(
-                                            "admin_graphql_api_id",
-                                        ),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_1,
+                                "admin_graphql_api_id",
+                            )
                         }
                         "name" => {
-                            field_2 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("name"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_2,
+                                "name",
+                            )
                         }
                         "email" => {
-                            field_3 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("email"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_3,
+                                "email",
+                            )
                         }
                         "created_at" => {
-                            field_4 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("created_at"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_4,
+                                "created_at",
+                            )
                         }
                         "currency" => {
-                            field_5 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("currency"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_5,
+                                "currency",
+                            )
                         }
                         "total_price" => {
-                            field_6 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("total_price"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_6,
+                                "total_price",
+                            )
                         }
                         "financial_status" => {
-                            field_7 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("financial_status"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_7,
+                                "financial_status",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(Order {
                     id: ::accord_runtime::de::required_value(field_0, "id")?,
@@ -219,15 +209,14 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderList {
                 {
                     match key.as_str() {
                         "orders" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("orders"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "orders",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(OrderList {
                     orders: ::accord_runtime::de::required_value(field_0, "orders")?,
@@ -277,15 +266,14 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBody {
                 {
                     match key.as_str() {
                         "errors" => {
-                            field_0 = ::std::option::Option::Some(
-                                map
-                                    .next_value_seed(
-                                        ::accord_runtime::de::FieldValue::new("errors"),
-                                    )?,
-                            );
+                            ::accord_runtime::de::read_field(
+                                &mut map,
+                                &mut field_0,
+                                "errors",
+                            )
                         }
-                        _ => ::accord_runtime::de::skip_value(&mut map)?,
-                    }
+                        _ => ::accord_runtime::de::skip_value(&mut map),
+                    }?;
                 }
                 ::std::result::Result::Ok(ErrorBody {
                     errors: field_0.unwrap_or_default(),

@@ -331,7 +331,7 @@ fn alias_def(name: &syn::Ident, docs: TokenStream, target: &TypeExpr, constraint
 }
 
 /// `Deserialize` for a model struct: one map visitor that reads each declared field straight
-/// into its type (`accord_runtime::de::FieldValue`, errors naming the field) and skips every
+/// into its type (`accord_runtime::de::read_field`, errors naming the field) and skips every
 /// other key unread, so an undeclared field at any depth, in this model or a nested one,
 /// never meets serde_json's recursion limit. serde's derive expands to a field enum and three
 /// visitors per struct, which on APIs with a thousand models is most of what `cargo check`
@@ -359,7 +359,7 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field], gates: &[Opti
             let gate = gate(index);
             quote! {
                 #gate
-                #wire => #slot = ::std::option::Option::Some(map.next_value_seed(::accord_runtime::de::FieldValue::new(#wire))?),
+                #wire => ::accord_runtime::de::read_field(&mut map, &mut #slot, #wire),
             }
         })
         .collect();
@@ -394,10 +394,12 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field], gates: &[Opti
                     fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
                         #(#lets)*
                         while let ::std::option::Option::Some(key) = map.next_key::<::std::string::String>()? {
+                            // One `?` for every arm: a branch per field costs the compiler
+                            // more than the call (issue 22).
                             match key.as_str() {
                                 #(#arms)*
-                                _ => ::accord_runtime::de::skip_value(&mut map)?,
-                            }
+                                _ => ::accord_runtime::de::skip_value(&mut map),
+                            }?;
                         }
                         ::std::result::Result::Ok(#name {
                             #(#takes)*

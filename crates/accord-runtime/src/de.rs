@@ -158,6 +158,14 @@ pub fn required_value<T, E: Error>(value: Option<T>, key: &'static str) -> Resul
     value.ok_or_else(|| E::missing_field(key))
 }
 
+/// The error of a generated map visitor that did not see every required field: `missing`
+/// holds each required field's absence and wire name, in declaration order, and the first
+/// absent one is named (`missing field`), as serde's derive does.
+pub fn missing_field<E: Error>(missing: &[(bool, &'static str)]) -> E {
+    let key = missing.iter().find(|(absent, _)| *absent).map_or("", |(_, key)| key);
+    E::missing_field(key)
+}
+
 /// Skips the value of an undeclared key unread (serde_json skips it with a loop, however deep).
 ///
 /// Errors: the value is not JSON.
@@ -412,6 +420,60 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for AtPointer<'_, T> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// A model struct's map visitor as generated (`emit/rust/models.rs`): two required fields
+    /// and an optional one, `read_field` in each arm, one `match` taking the required ones.
+    #[derive(Debug, PartialEq)]
+    struct Pair {
+        a: i64,
+        b: String,
+        c: Option<i64>,
+    }
+
+    impl<'de> Deserialize<'de> for Pair {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct Fields;
+
+            impl<'de> Visitor<'de> for Fields {
+                type Value = Pair;
+
+                fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    expecting_object(formatter)
+                }
+
+                fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Pair, A::Error> {
+                    let (mut field_0, mut field_1, mut field_2) = (None, None, None);
+                    while let Some(key) = map.next_key::<String>()? {
+                        match key.as_str() {
+                            "a" => read_field(&mut map, &mut field_0, "a"),
+                            "b" => read_field(&mut map, &mut field_1, "b"),
+                            "c" => read_field(&mut map, &mut field_2, "c"),
+                            _ => skip_value(&mut map),
+                        }?;
+                    }
+                    match (field_0, field_1) {
+                        (Some(value_0), Some(value_1)) => Ok(Pair { a: value_0, b: value_1, c: field_2 }),
+                        (field_0, field_1) => Err(missing_field(&[(field_0.is_none(), "a"), (field_1.is_none(), "b")])),
+                    }
+                }
+            }
+
+            deserializer.deserialize_map(Fields)
+        }
+    }
+
+    #[test]
+    fn a_map_visitor_reads_declared_fields_and_names_the_first_missing_one() {
+        let pair: Pair = serde_json::from_str(r#"{"c": 3, "z": {"deep": [1]}, "b": "x", "a": 1}"#).expect("decodes");
+        assert_eq!(pair, Pair { a: 1, b: "x".into(), c: Some(3) });
+        let pair: Pair = serde_json::from_str(r#"{"a": 1, "b": "y"}"#).expect("decodes");
+        assert_eq!(pair.c, None);
+        let missing = |text: &str| serde_json::from_str::<Pair>(text).expect_err("a field is missing").to_string();
+        assert!(missing(r#"{"c": 3}"#).contains("missing field `a`"), "{}", missing(r#"{"c": 3}"#));
+        assert!(missing(r#"{"a": 1}"#).contains("missing field `b`"), "{}", missing(r#"{"a": 1}"#));
+        let wrong = serde_json::from_str::<Pair>(r#"{"a": "one", "b": "x"}"#).expect_err("a is a number").to_string();
+        assert!(wrong.contains("field `a`"), "{wrong}");
+    }
 
     /// A string enum as generated: two known values and `Unknown`.
     #[derive(Debug, PartialEq)]

@@ -283,62 +283,112 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for SimpleUser {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(SimpleUser {
-                    name: field_0,
-                    email: field_1,
-                    login: ::accord_runtime::de::required_value(field_2, "login")?,
-                    id: ::accord_runtime::de::required_value(field_3, "id")?,
-                    node_id: ::accord_runtime::de::required_value(field_4, "node_id")?,
-                    avatar_url: ::accord_runtime::de::required_value(
+                match (
+                    field_2,
+                    field_3,
+                    field_4,
+                    field_5,
+                    field_7,
+                    field_8,
+                    field_9,
+                    field_10,
+                    field_11,
+                    field_12,
+                    field_13,
+                    field_14,
+                    field_15,
+                    field_16,
+                    field_17,
+                    field_18,
+                    field_19,
+                ) {
+                    (
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_3),
+                        ::std::option::Option::Some(value_4),
+                        ::std::option::Option::Some(value_5),
+                        ::std::option::Option::Some(value_7),
+                        ::std::option::Option::Some(value_8),
+                        ::std::option::Option::Some(value_9),
+                        ::std::option::Option::Some(value_10),
+                        ::std::option::Option::Some(value_11),
+                        ::std::option::Option::Some(value_12),
+                        ::std::option::Option::Some(value_13),
+                        ::std::option::Option::Some(value_14),
+                        ::std::option::Option::Some(value_15),
+                        ::std::option::Option::Some(value_16),
+                        ::std::option::Option::Some(value_17),
+                        ::std::option::Option::Some(value_18),
+                        ::std::option::Option::Some(value_19),
+                    ) => {
+                        ::std::result::Result::Ok(SimpleUser {
+                            name: field_0,
+                            email: field_1,
+                            login: value_2,
+                            id: value_3,
+                            node_id: value_4,
+                            avatar_url: value_5,
+                            gravatar_id: field_6.unwrap_or_default(),
+                            url: value_7,
+                            html_url: value_8,
+                            followers_url: value_9,
+                            following_url: value_10,
+                            gists_url: value_11,
+                            starred_url: value_12,
+                            subscriptions_url: value_13,
+                            organizations_url: value_14,
+                            repos_url: value_15,
+                            events_url: value_16,
+                            received_events_url: value_17,
+                            r#type: value_18,
+                            site_admin: value_19,
+                            starred_at: field_20.unwrap_or_default(),
+                        })
+                    }
+                    (
+                        field_2,
+                        field_3,
+                        field_4,
                         field_5,
-                        "avatar_url",
-                    )?,
-                    gravatar_id: field_6.unwrap_or_default(),
-                    url: ::accord_runtime::de::required_value(field_7, "url")?,
-                    html_url: ::accord_runtime::de::required_value(field_8, "html_url")?,
-                    followers_url: ::accord_runtime::de::required_value(
+                        field_7,
+                        field_8,
                         field_9,
-                        "followers_url",
-                    )?,
-                    following_url: ::accord_runtime::de::required_value(
                         field_10,
-                        "following_url",
-                    )?,
-                    gists_url: ::accord_runtime::de::required_value(
                         field_11,
-                        "gists_url",
-                    )?,
-                    starred_url: ::accord_runtime::de::required_value(
                         field_12,
-                        "starred_url",
-                    )?,
-                    subscriptions_url: ::accord_runtime::de::required_value(
                         field_13,
-                        "subscriptions_url",
-                    )?,
-                    organizations_url: ::accord_runtime::de::required_value(
                         field_14,
-                        "organizations_url",
-                    )?,
-                    repos_url: ::accord_runtime::de::required_value(
                         field_15,
-                        "repos_url",
-                    )?,
-                    events_url: ::accord_runtime::de::required_value(
                         field_16,
-                        "events_url",
-                    )?,
-                    received_events_url: ::accord_runtime::de::required_value(
                         field_17,
-                        "received_events_url",
-                    )?,
-                    r#type: ::accord_runtime::de::required_value(field_18, "type")?,
-                    site_admin: ::accord_runtime::de::required_value(
+                        field_18,
                         field_19,
-                        "site_admin",
-                    )?,
-                    starred_at: field_20.unwrap_or_default(),
-                })
+                    ) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_2.is_none(), "login"),
+                                    (field_3.is_none(), "id"),
+                                    (field_4.is_none(), "node_id"),
+                                    (field_5.is_none(), "avatar_url"),
+                                    (field_7.is_none(), "url"),
+                                    (field_8.is_none(), "html_url"),
+                                    (field_9.is_none(), "followers_url"),
+                                    (field_10.is_none(), "following_url"),
+                                    (field_11.is_none(), "gists_url"),
+                                    (field_12.is_none(), "starred_url"),
+                                    (field_13.is_none(), "subscriptions_url"),
+                                    (field_14.is_none(), "organizations_url"),
+                                    (field_15.is_none(), "repos_url"),
+                                    (field_16.is_none(), "events_url"),
+                                    (field_17.is_none(), "received_events_url"),
+                                    (field_18.is_none(), "type"),
+                                    (field_19.is_none(), "site_admin"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -562,21 +612,73 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ReactionRollup {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(ReactionRollup {
-                    url: ::accord_runtime::de::required_value(field_0, "url")?,
-                    total_count: ::accord_runtime::de::required_value(
+                match (
+                    field_0,
+                    field_1,
+                    field_2,
+                    field_3,
+                    field_4,
+                    field_5,
+                    field_6,
+                    field_7,
+                    field_8,
+                    field_9,
+                ) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_3),
+                        ::std::option::Option::Some(value_4),
+                        ::std::option::Option::Some(value_5),
+                        ::std::option::Option::Some(value_6),
+                        ::std::option::Option::Some(value_7),
+                        ::std::option::Option::Some(value_8),
+                        ::std::option::Option::Some(value_9),
+                    ) => {
+                        ::std::result::Result::Ok(ReactionRollup {
+                            url: value_0,
+                            total_count: value_1,
+                            n_1: value_2,
+                            n_1_2: value_3,
+                            laugh: value_4,
+                            confused: value_5,
+                            heart: value_6,
+                            hooray: value_7,
+                            eyes: value_8,
+                            rocket: value_9,
+                        })
+                    }
+                    (
+                        field_0,
                         field_1,
-                        "total_count",
-                    )?,
-                    n_1: ::accord_runtime::de::required_value(field_2, "+1")?,
-                    n_1_2: ::accord_runtime::de::required_value(field_3, "-1")?,
-                    laugh: ::accord_runtime::de::required_value(field_4, "laugh")?,
-                    confused: ::accord_runtime::de::required_value(field_5, "confused")?,
-                    heart: ::accord_runtime::de::required_value(field_6, "heart")?,
-                    hooray: ::accord_runtime::de::required_value(field_7, "hooray")?,
-                    eyes: ::accord_runtime::de::required_value(field_8, "eyes")?,
-                    rocket: ::accord_runtime::de::required_value(field_9, "rocket")?,
-                })
+                        field_2,
+                        field_3,
+                        field_4,
+                        field_5,
+                        field_6,
+                        field_7,
+                        field_8,
+                        field_9,
+                    ) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "url"),
+                                    (field_1.is_none(), "total_count"),
+                                    (field_2.is_none(), "+1"),
+                                    (field_3.is_none(), "-1"),
+                                    (field_4.is_none(), "laugh"),
+                                    (field_5.is_none(), "confused"),
+                                    (field_6.is_none(), "heart"),
+                                    (field_7.is_none(), "hooray"),
+                                    (field_8.is_none(), "eyes"),
+                                    (field_9.is_none(), "rocket"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -698,15 +800,40 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Label {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(Label {
-                    id: ::accord_runtime::de::required_value(field_0, "id")?,
-                    node_id: ::accord_runtime::de::required_value(field_1, "node_id")?,
-                    url: ::accord_runtime::de::required_value(field_2, "url")?,
-                    name: ::accord_runtime::de::required_value(field_3, "name")?,
-                    description: field_4.unwrap_or_default(),
-                    color: ::accord_runtime::de::required_value(field_5, "color")?,
-                    default: ::accord_runtime::de::required_value(field_6, "default")?,
-                })
+                match (field_0, field_1, field_2, field_3, field_5, field_6) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_3),
+                        ::std::option::Option::Some(value_5),
+                        ::std::option::Option::Some(value_6),
+                    ) => {
+                        ::std::result::Result::Ok(Label {
+                            id: value_0,
+                            node_id: value_1,
+                            url: value_2,
+                            name: value_3,
+                            description: field_4.unwrap_or_default(),
+                            color: value_5,
+                            default: value_6,
+                        })
+                    }
+                    (field_0, field_1, field_2, field_3, field_5, field_6) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "id"),
+                                    (field_1.is_none(), "node_id"),
+                                    (field_2.is_none(), "url"),
+                                    (field_3.is_none(), "name"),
+                                    (field_5.is_none(), "color"),
+                                    (field_6.is_none(), "default"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1144,39 +1271,87 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Milestone {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(Milestone {
-                    url: ::accord_runtime::de::required_value(field_0, "url")?,
-                    html_url: ::accord_runtime::de::required_value(field_1, "html_url")?,
-                    labels_url: ::accord_runtime::de::required_value(
+                match (
+                    field_0,
+                    field_1,
+                    field_2,
+                    field_3,
+                    field_4,
+                    field_5,
+                    field_6,
+                    field_7,
+                    field_10,
+                    field_11,
+                    field_12,
+                    field_13,
+                ) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_3),
+                        ::std::option::Option::Some(value_4),
+                        ::std::option::Option::Some(value_5),
+                        ::std::option::Option::Some(value_6),
+                        ::std::option::Option::Some(value_7),
+                        ::std::option::Option::Some(value_10),
+                        ::std::option::Option::Some(value_11),
+                        ::std::option::Option::Some(value_12),
+                        ::std::option::Option::Some(value_13),
+                    ) => {
+                        ::std::result::Result::Ok(Milestone {
+                            url: value_0,
+                            html_url: value_1,
+                            labels_url: value_2,
+                            id: value_3,
+                            node_id: value_4,
+                            number: value_5,
+                            state: value_6,
+                            title: value_7,
+                            description: field_8.unwrap_or_default(),
+                            creator: field_9.unwrap_or_default(),
+                            open_issues: value_10,
+                            closed_issues: value_11,
+                            created_at: value_12,
+                            updated_at: value_13,
+                            closed_at: field_14.unwrap_or_default(),
+                            due_on: field_15.unwrap_or_default(),
+                        })
+                    }
+                    (
+                        field_0,
+                        field_1,
                         field_2,
-                        "labels_url",
-                    )?,
-                    id: ::accord_runtime::de::required_value(field_3, "id")?,
-                    node_id: ::accord_runtime::de::required_value(field_4, "node_id")?,
-                    number: ::accord_runtime::de::required_value(field_5, "number")?,
-                    state: ::accord_runtime::de::required_value(field_6, "state")?,
-                    title: ::accord_runtime::de::required_value(field_7, "title")?,
-                    description: field_8.unwrap_or_default(),
-                    creator: field_9.unwrap_or_default(),
-                    open_issues: ::accord_runtime::de::required_value(
+                        field_3,
+                        field_4,
+                        field_5,
+                        field_6,
+                        field_7,
                         field_10,
-                        "open_issues",
-                    )?,
-                    closed_issues: ::accord_runtime::de::required_value(
                         field_11,
-                        "closed_issues",
-                    )?,
-                    created_at: ::accord_runtime::de::required_value(
                         field_12,
-                        "created_at",
-                    )?,
-                    updated_at: ::accord_runtime::de::required_value(
                         field_13,
-                        "updated_at",
-                    )?,
-                    closed_at: field_14.unwrap_or_default(),
-                    due_on: field_15.unwrap_or_default(),
-                })
+                    ) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "url"),
+                                    (field_1.is_none(), "html_url"),
+                                    (field_2.is_none(), "labels_url"),
+                                    (field_3.is_none(), "id"),
+                                    (field_4.is_none(), "node_id"),
+                                    (field_5.is_none(), "number"),
+                                    (field_6.is_none(), "state"),
+                                    (field_7.is_none(), "title"),
+                                    (field_10.is_none(), "open_issues"),
+                                    (field_11.is_none(), "closed_issues"),
+                                    (field_12.is_none(), "created_at"),
+                                    (field_13.is_none(), "updated_at"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1287,14 +1462,33 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for LicenseSimple {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(LicenseSimple {
-                    key: ::accord_runtime::de::required_value(field_0, "key")?,
-                    name: ::accord_runtime::de::required_value(field_1, "name")?,
-                    url: field_2.unwrap_or_default(),
-                    spdx_id: field_3.unwrap_or_default(),
-                    node_id: ::accord_runtime::de::required_value(field_4, "node_id")?,
-                    html_url: field_5.unwrap_or_default(),
-                })
+                match (field_0, field_1, field_4) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_4),
+                    ) => {
+                        ::std::result::Result::Ok(LicenseSimple {
+                            key: value_0,
+                            name: value_1,
+                            url: field_2.unwrap_or_default(),
+                            spdx_id: field_3.unwrap_or_default(),
+                            node_id: value_4,
+                            html_url: field_5.unwrap_or_default(),
+                        })
+                    }
+                    (field_0, field_1, field_4) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "key"),
+                                    (field_1.is_none(), "name"),
+                                    (field_4.is_none(), "node_id"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1393,13 +1587,32 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for RepositoryPermissions {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(RepositoryPermissions {
-                    admin: ::accord_runtime::de::required_value(field_0, "admin")?,
-                    maintain: field_1.unwrap_or_default(),
-                    push: ::accord_runtime::de::required_value(field_2, "push")?,
-                    triage: field_3.unwrap_or_default(),
-                    pull: ::accord_runtime::de::required_value(field_4, "pull")?,
-                })
+                match (field_0, field_2, field_4) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_4),
+                    ) => {
+                        ::std::result::Result::Ok(RepositoryPermissions {
+                            admin: value_0,
+                            maintain: field_1.unwrap_or_default(),
+                            push: value_2,
+                            triage: field_3.unwrap_or_default(),
+                            pull: value_4,
+                        })
+                    }
+                    (field_0, field_2, field_4) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "admin"),
+                                    (field_2.is_none(), "push"),
+                                    (field_4.is_none(), "pull"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -2049,118 +2262,209 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Repository {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(Repository {
-                    id: ::accord_runtime::de::required_value(field_0, "id")?,
-                    node_id: ::accord_runtime::de::required_value(field_1, "node_id")?,
-                    name: ::accord_runtime::de::required_value(field_2, "name")?,
-                    full_name: ::accord_runtime::de::required_value(
+                match (
+                    field_0,
+                    field_1,
+                    field_2,
+                    field_3,
+                    field_4,
+                    field_5,
+                    field_6,
+                    field_8,
+                    field_9,
+                    field_10,
+                    field_11,
+                    field_12,
+                    field_13,
+                    field_17,
+                    field_18,
+                    field_19,
+                    field_20,
+                    field_21,
+                    field_22,
+                    field_25,
+                    field_26,
+                    field_27,
+                    field_28,
+                    field_29,
+                    field_30,
+                    field_31,
+                    field_33,
+                    field_34,
+                    field_35,
+                    field_43,
+                    field_44,
+                    field_47,
+                    field_48,
+                    field_49,
+                ) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_3),
+                        ::std::option::Option::Some(value_4),
+                        ::std::option::Option::Some(value_5),
+                        ::std::option::Option::Some(value_6),
+                        ::std::option::Option::Some(value_8),
+                        ::std::option::Option::Some(value_9),
+                        ::std::option::Option::Some(value_10),
+                        ::std::option::Option::Some(value_11),
+                        ::std::option::Option::Some(value_12),
+                        ::std::option::Option::Some(value_13),
+                        ::std::option::Option::Some(value_17),
+                        ::std::option::Option::Some(value_18),
+                        ::std::option::Option::Some(value_19),
+                        ::std::option::Option::Some(value_20),
+                        ::std::option::Option::Some(value_21),
+                        ::std::option::Option::Some(value_22),
+                        ::std::option::Option::Some(value_25),
+                        ::std::option::Option::Some(value_26),
+                        ::std::option::Option::Some(value_27),
+                        ::std::option::Option::Some(value_28),
+                        ::std::option::Option::Some(value_29),
+                        ::std::option::Option::Some(value_30),
+                        ::std::option::Option::Some(value_31),
+                        ::std::option::Option::Some(value_33),
+                        ::std::option::Option::Some(value_34),
+                        ::std::option::Option::Some(value_35),
+                        ::std::option::Option::Some(value_43),
+                        ::std::option::Option::Some(value_44),
+                        ::std::option::Option::Some(value_47),
+                        ::std::option::Option::Some(value_48),
+                        ::std::option::Option::Some(value_49),
+                    ) => {
+                        ::std::result::Result::Ok(Repository {
+                            id: value_0,
+                            node_id: value_1,
+                            name: value_2,
+                            full_name: value_3,
+                            owner: value_4,
+                            private: value_5,
+                            html_url: value_6,
+                            description: field_7.unwrap_or_default(),
+                            fork: value_8,
+                            url: value_9,
+                            clone_url: value_10,
+                            git_url: value_11,
+                            ssh_url: value_12,
+                            svn_url: value_13,
+                            mirror_url: field_14.unwrap_or_default(),
+                            homepage: field_15.unwrap_or_default(),
+                            language: field_16.unwrap_or_default(),
+                            forks_count: value_17,
+                            stargazers_count: value_18,
+                            watchers_count: value_19,
+                            size: value_20,
+                            default_branch: value_21,
+                            open_issues_count: value_22,
+                            is_template: field_23.unwrap_or_default(),
+                            topics: field_24.unwrap_or_default(),
+                            has_issues: value_25,
+                            has_projects: value_26,
+                            has_wiki: value_27,
+                            has_pages: value_28,
+                            has_downloads: value_29,
+                            archived: value_30,
+                            disabled: value_31,
+                            visibility: field_32.unwrap_or_default(),
+                            pushed_at: value_33,
+                            created_at: value_34,
+                            updated_at: value_35,
+                            permissions: field_36.unwrap_or_default(),
+                            allow_rebase_merge: field_37.unwrap_or_default(),
+                            allow_squash_merge: field_38.unwrap_or_default(),
+                            allow_auto_merge: field_39.unwrap_or_default(),
+                            delete_branch_on_merge: field_40.unwrap_or_default(),
+                            allow_merge_commit: field_41.unwrap_or_default(),
+                            allow_forking: field_42.unwrap_or_default(),
+                            subscribers_count: value_43,
+                            network_count: value_44,
+                            license: field_45.unwrap_or_default(),
+                            organization: field_46,
+                            forks: value_47,
+                            open_issues: value_48,
+                            watchers: value_49,
+                        })
+                    }
+                    (
+                        field_0,
+                        field_1,
+                        field_2,
                         field_3,
-                        "full_name",
-                    )?,
-                    owner: ::accord_runtime::de::required_value(field_4, "owner")?,
-                    private: ::accord_runtime::de::required_value(field_5, "private")?,
-                    html_url: ::accord_runtime::de::required_value(field_6, "html_url")?,
-                    description: field_7.unwrap_or_default(),
-                    fork: ::accord_runtime::de::required_value(field_8, "fork")?,
-                    url: ::accord_runtime::de::required_value(field_9, "url")?,
-                    clone_url: ::accord_runtime::de::required_value(
+                        field_4,
+                        field_5,
+                        field_6,
+                        field_8,
+                        field_9,
                         field_10,
-                        "clone_url",
-                    )?,
-                    git_url: ::accord_runtime::de::required_value(field_11, "git_url")?,
-                    ssh_url: ::accord_runtime::de::required_value(field_12, "ssh_url")?,
-                    svn_url: ::accord_runtime::de::required_value(field_13, "svn_url")?,
-                    mirror_url: field_14.unwrap_or_default(),
-                    homepage: field_15.unwrap_or_default(),
-                    language: field_16.unwrap_or_default(),
-                    forks_count: ::accord_runtime::de::required_value(
+                        field_11,
+                        field_12,
+                        field_13,
                         field_17,
-                        "forks_count",
-                    )?,
-                    stargazers_count: ::accord_runtime::de::required_value(
                         field_18,
-                        "stargazers_count",
-                    )?,
-                    watchers_count: ::accord_runtime::de::required_value(
                         field_19,
-                        "watchers_count",
-                    )?,
-                    size: ::accord_runtime::de::required_value(field_20, "size")?,
-                    default_branch: ::accord_runtime::de::required_value(
+                        field_20,
                         field_21,
-                        "default_branch",
-                    )?,
-                    open_issues_count: ::accord_runtime::de::required_value(
                         field_22,
-                        "open_issues_count",
-                    )?,
-                    is_template: field_23.unwrap_or_default(),
-                    topics: field_24.unwrap_or_default(),
-                    has_issues: ::accord_runtime::de::required_value(
                         field_25,
-                        "has_issues",
-                    )?,
-                    has_projects: ::accord_runtime::de::required_value(
                         field_26,
-                        "has_projects",
-                    )?,
-                    has_wiki: ::accord_runtime::de::required_value(
                         field_27,
-                        "has_wiki",
-                    )?,
-                    has_pages: ::accord_runtime::de::required_value(
                         field_28,
-                        "has_pages",
-                    )?,
-                    has_downloads: ::accord_runtime::de::required_value(
                         field_29,
-                        "has_downloads",
-                    )?,
-                    archived: ::accord_runtime::de::required_value(
                         field_30,
-                        "archived",
-                    )?,
-                    disabled: ::accord_runtime::de::required_value(
                         field_31,
-                        "disabled",
-                    )?,
-                    visibility: field_32.unwrap_or_default(),
-                    pushed_at: ::accord_runtime::de::required_value(
                         field_33,
-                        "pushed_at",
-                    )?,
-                    created_at: ::accord_runtime::de::required_value(
                         field_34,
-                        "created_at",
-                    )?,
-                    updated_at: ::accord_runtime::de::required_value(
                         field_35,
-                        "updated_at",
-                    )?,
-                    permissions: field_36.unwrap_or_default(),
-                    allow_rebase_merge: field_37.unwrap_or_default(),
-                    allow_squash_merge: field_38.unwrap_or_default(),
-                    allow_auto_merge: field_39.unwrap_or_default(),
-                    delete_branch_on_merge: field_40.unwrap_or_default(),
-                    allow_merge_commit: field_41.unwrap_or_default(),
-                    allow_forking: field_42.unwrap_or_default(),
-                    subscribers_count: ::accord_runtime::de::required_value(
                         field_43,
-                        "subscribers_count",
-                    )?,
-                    network_count: ::accord_runtime::de::required_value(
                         field_44,
-                        "network_count",
-                    )?,
-                    license: field_45.unwrap_or_default(),
-                    organization: field_46,
-                    forks: ::accord_runtime::de::required_value(field_47, "forks")?,
-                    open_issues: ::accord_runtime::de::required_value(
+                        field_47,
                         field_48,
-                        "open_issues",
-                    )?,
-                    watchers: ::accord_runtime::de::required_value(field_49, "watchers")?,
-                })
+                        field_49,
+                    ) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "id"),
+                                    (field_1.is_none(), "node_id"),
+                                    (field_2.is_none(), "name"),
+                                    (field_3.is_none(), "full_name"),
+                                    (field_4.is_none(), "owner"),
+                                    (field_5.is_none(), "private"),
+                                    (field_6.is_none(), "html_url"),
+                                    (field_8.is_none(), "fork"),
+                                    (field_9.is_none(), "url"),
+                                    (field_10.is_none(), "clone_url"),
+                                    (field_11.is_none(), "git_url"),
+                                    (field_12.is_none(), "ssh_url"),
+                                    (field_13.is_none(), "svn_url"),
+                                    (field_17.is_none(), "forks_count"),
+                                    (field_18.is_none(), "stargazers_count"),
+                                    (field_19.is_none(), "watchers_count"),
+                                    (field_20.is_none(), "size"),
+                                    (field_21.is_none(), "default_branch"),
+                                    (field_22.is_none(), "open_issues_count"),
+                                    (field_25.is_none(), "has_issues"),
+                                    (field_26.is_none(), "has_projects"),
+                                    (field_27.is_none(), "has_wiki"),
+                                    (field_28.is_none(), "has_pages"),
+                                    (field_29.is_none(), "has_downloads"),
+                                    (field_30.is_none(), "archived"),
+                                    (field_31.is_none(), "disabled"),
+                                    (field_33.is_none(), "pushed_at"),
+                                    (field_34.is_none(), "created_at"),
+                                    (field_35.is_none(), "updated_at"),
+                                    (field_43.is_none(), "subscribers_count"),
+                                    (field_44.is_none(), "network_count"),
+                                    (field_47.is_none(), "forks"),
+                                    (field_48.is_none(), "open_issues"),
+                                    (field_49.is_none(), "watchers"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -2725,62 +3029,121 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Issue {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(Issue {
-                    id: ::accord_runtime::de::required_value(field_0, "id")?,
-                    node_id: ::accord_runtime::de::required_value(field_1, "node_id")?,
-                    url: ::accord_runtime::de::required_value(field_2, "url")?,
-                    repository_url: ::accord_runtime::de::required_value(
+                match (
+                    field_0,
+                    field_1,
+                    field_2,
+                    field_3,
+                    field_4,
+                    field_5,
+                    field_6,
+                    field_7,
+                    field_8,
+                    field_9,
+                    field_10,
+                    field_13,
+                    field_17,
+                    field_19,
+                    field_22,
+                    field_23,
+                    field_28,
+                ) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_3),
+                        ::std::option::Option::Some(value_4),
+                        ::std::option::Option::Some(value_5),
+                        ::std::option::Option::Some(value_6),
+                        ::std::option::Option::Some(value_7),
+                        ::std::option::Option::Some(value_8),
+                        ::std::option::Option::Some(value_9),
+                        ::std::option::Option::Some(value_10),
+                        ::std::option::Option::Some(value_13),
+                        ::std::option::Option::Some(value_17),
+                        ::std::option::Option::Some(value_19),
+                        ::std::option::Option::Some(value_22),
+                        ::std::option::Option::Some(value_23),
+                        ::std::option::Option::Some(value_28),
+                    ) => {
+                        ::std::result::Result::Ok(Issue {
+                            id: value_0,
+                            node_id: value_1,
+                            url: value_2,
+                            repository_url: value_3,
+                            labels_url: value_4,
+                            comments_url: value_5,
+                            events_url: value_6,
+                            html_url: value_7,
+                            number: value_8,
+                            state: value_9,
+                            title: value_10,
+                            body: field_11,
+                            user: field_12.unwrap_or_default(),
+                            labels: value_13,
+                            assignee: field_14.unwrap_or_default(),
+                            assignees: field_15,
+                            milestone: field_16.unwrap_or_default(),
+                            locked: value_17,
+                            active_lock_reason: field_18,
+                            comments: value_19,
+                            pull_request: field_20.unwrap_or_default(),
+                            closed_at: field_21.unwrap_or_default(),
+                            created_at: value_22,
+                            updated_at: value_23,
+                            closed_by: field_24,
+                            body_html: field_25.unwrap_or_default(),
+                            body_text: field_26.unwrap_or_default(),
+                            timeline_url: field_27.unwrap_or_default(),
+                            author_association: value_28,
+                            reactions: field_29.unwrap_or_default(),
+                        })
+                    }
+                    (
+                        field_0,
+                        field_1,
+                        field_2,
                         field_3,
-                        "repository_url",
-                    )?,
-                    labels_url: ::accord_runtime::de::required_value(
                         field_4,
-                        "labels_url",
-                    )?,
-                    comments_url: ::accord_runtime::de::required_value(
                         field_5,
-                        "comments_url",
-                    )?,
-                    events_url: ::accord_runtime::de::required_value(
                         field_6,
-                        "events_url",
-                    )?,
-                    html_url: ::accord_runtime::de::required_value(field_7, "html_url")?,
-                    number: ::accord_runtime::de::required_value(field_8, "number")?,
-                    state: ::accord_runtime::de::required_value(field_9, "state")?,
-                    title: ::accord_runtime::de::required_value(field_10, "title")?,
-                    body: field_11,
-                    user: field_12.unwrap_or_default(),
-                    labels: ::accord_runtime::de::required_value(field_13, "labels")?,
-                    assignee: field_14.unwrap_or_default(),
-                    assignees: field_15,
-                    milestone: field_16.unwrap_or_default(),
-                    locked: ::accord_runtime::de::required_value(field_17, "locked")?,
-                    active_lock_reason: field_18,
-                    comments: ::accord_runtime::de::required_value(
+                        field_7,
+                        field_8,
+                        field_9,
+                        field_10,
+                        field_13,
+                        field_17,
                         field_19,
-                        "comments",
-                    )?,
-                    pull_request: field_20.unwrap_or_default(),
-                    closed_at: field_21.unwrap_or_default(),
-                    created_at: ::accord_runtime::de::required_value(
                         field_22,
-                        "created_at",
-                    )?,
-                    updated_at: ::accord_runtime::de::required_value(
                         field_23,
-                        "updated_at",
-                    )?,
-                    closed_by: field_24,
-                    body_html: field_25.unwrap_or_default(),
-                    body_text: field_26.unwrap_or_default(),
-                    timeline_url: field_27.unwrap_or_default(),
-                    author_association: ::accord_runtime::de::required_value(
                         field_28,
-                        "author_association",
-                    )?,
-                    reactions: field_29.unwrap_or_default(),
-                })
+                    ) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "id"),
+                                    (field_1.is_none(), "node_id"),
+                                    (field_2.is_none(), "url"),
+                                    (field_3.is_none(), "repository_url"),
+                                    (field_4.is_none(), "labels_url"),
+                                    (field_5.is_none(), "comments_url"),
+                                    (field_6.is_none(), "events_url"),
+                                    (field_7.is_none(), "html_url"),
+                                    (field_8.is_none(), "number"),
+                                    (field_9.is_none(), "state"),
+                                    (field_10.is_none(), "title"),
+                                    (field_13.is_none(), "labels"),
+                                    (field_17.is_none(), "locked"),
+                                    (field_19.is_none(), "comments"),
+                                    (field_22.is_none(), "created_at"),
+                                    (field_23.is_none(), "updated_at"),
+                                    (field_28.is_none(), "author_association"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -2984,33 +3347,68 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueComment {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(IssueComment {
-                    id: ::accord_runtime::de::required_value(field_0, "id")?,
-                    node_id: ::accord_runtime::de::required_value(field_1, "node_id")?,
-                    url: ::accord_runtime::de::required_value(field_2, "url")?,
-                    body: field_3.unwrap_or_default(),
-                    body_text: field_4.unwrap_or_default(),
-                    body_html: field_5.unwrap_or_default(),
-                    html_url: ::accord_runtime::de::required_value(field_6, "html_url")?,
-                    user: field_7.unwrap_or_default(),
-                    created_at: ::accord_runtime::de::required_value(
+                match (
+                    field_0,
+                    field_1,
+                    field_2,
+                    field_6,
+                    field_8,
+                    field_9,
+                    field_10,
+                    field_11,
+                ) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_6),
+                        ::std::option::Option::Some(value_8),
+                        ::std::option::Option::Some(value_9),
+                        ::std::option::Option::Some(value_10),
+                        ::std::option::Option::Some(value_11),
+                    ) => {
+                        ::std::result::Result::Ok(IssueComment {
+                            id: value_0,
+                            node_id: value_1,
+                            url: value_2,
+                            body: field_3.unwrap_or_default(),
+                            body_text: field_4.unwrap_or_default(),
+                            body_html: field_5.unwrap_or_default(),
+                            html_url: value_6,
+                            user: field_7.unwrap_or_default(),
+                            created_at: value_8,
+                            updated_at: value_9,
+                            issue_url: value_10,
+                            author_association: value_11,
+                            reactions: field_12.unwrap_or_default(),
+                        })
+                    }
+                    (
+                        field_0,
+                        field_1,
+                        field_2,
+                        field_6,
                         field_8,
-                        "created_at",
-                    )?,
-                    updated_at: ::accord_runtime::de::required_value(
                         field_9,
-                        "updated_at",
-                    )?,
-                    issue_url: ::accord_runtime::de::required_value(
                         field_10,
-                        "issue_url",
-                    )?,
-                    author_association: ::accord_runtime::de::required_value(
                         field_11,
-                        "author_association",
-                    )?,
-                    reactions: field_12.unwrap_or_default(),
-                })
+                    ) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "id"),
+                                    (field_1.is_none(), "node_id"),
+                                    (field_2.is_none(), "url"),
+                                    (field_6.is_none(), "html_url"),
+                                    (field_8.is_none(), "created_at"),
+                                    (field_9.is_none(), "updated_at"),
+                                    (field_10.is_none(), "issue_url"),
+                                    (field_11.is_none(), "author_association"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -3252,14 +3650,25 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationErrorErrorsIte
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(ValidationErrorErrorsItem {
-                    resource: field_0.unwrap_or_default(),
-                    field: field_1.unwrap_or_default(),
-                    message: field_2.unwrap_or_default(),
-                    code: ::accord_runtime::de::required_value(field_3, "code")?,
-                    index: field_4.unwrap_or_default(),
-                    value: field_5,
-                })
+                match (field_3,) {
+                    (::std::option::Option::Some(value_3),) => {
+                        ::std::result::Result::Ok(ValidationErrorErrorsItem {
+                            resource: field_0.unwrap_or_default(),
+                            field: field_1.unwrap_or_default(),
+                            message: field_2.unwrap_or_default(),
+                            code: value_3,
+                            index: field_4.unwrap_or_default(),
+                            value: field_5,
+                        })
+                    }
+                    (field_3,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_3.is_none(), "code")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -3336,14 +3745,28 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationError {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(ValidationError {
-                    message: ::accord_runtime::de::required_value(field_0, "message")?,
-                    documentation_url: ::accord_runtime::de::required_value(
-                        field_1,
-                        "documentation_url",
-                    )?,
-                    errors: field_2.unwrap_or_default(),
-                })
+                match (field_0, field_1) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                    ) => {
+                        ::std::result::Result::Ok(ValidationError {
+                            message: value_0,
+                            documentation_url: value_1,
+                            errors: field_2.unwrap_or_default(),
+                        })
+                    }
+                    (field_0, field_1) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "message"),
+                                    (field_1.is_none(), "documentation_url"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -3700,14 +4123,25 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueRequest {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(CreateIssueRequest {
-                    title: ::accord_runtime::de::required_value(field_0, "title")?,
-                    body: field_1.unwrap_or_default(),
-                    assignee: field_2,
-                    milestone: field_3,
-                    labels: field_4.unwrap_or_default(),
-                    assignees: field_5.unwrap_or_default(),
-                })
+                match (field_0,) {
+                    (::std::option::Option::Some(value_0),) => {
+                        ::std::result::Result::Ok(CreateIssueRequest {
+                            title: value_0,
+                            body: field_1.unwrap_or_default(),
+                            assignee: field_2,
+                            milestone: field_3,
+                            labels: field_4.unwrap_or_default(),
+                            assignees: field_5.unwrap_or_default(),
+                        })
+                    }
+                    (field_0,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "title")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -3947,9 +4381,20 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueCommentReques
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(CreateIssueCommentRequest {
-                    body: ::accord_runtime::de::required_value(field_0, "body")?,
-                })
+                match (field_0,) {
+                    (::std::option::Option::Some(value_0),) => {
+                        ::std::result::Result::Ok(CreateIssueCommentRequest {
+                            body: value_0,
+                        })
+                    }
+                    (field_0,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "body")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -4437,100 +4882,185 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for WebhookRepository {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(WebhookRepository {
-                    id: ::accord_runtime::de::required_value(field_0, "id")?,
-                    node_id: ::accord_runtime::de::required_value(field_1, "node_id")?,
-                    name: ::accord_runtime::de::required_value(field_2, "name")?,
-                    full_name: ::accord_runtime::de::required_value(
+                match (
+                    field_0,
+                    field_1,
+                    field_2,
+                    field_3,
+                    field_4,
+                    field_5,
+                    field_6,
+                    field_8,
+                    field_9,
+                    field_10,
+                    field_11,
+                    field_13,
+                    field_14,
+                    field_15,
+                    field_16,
+                    field_18,
+                    field_19,
+                    field_20,
+                    field_22,
+                    field_23,
+                    field_24,
+                    field_25,
+                    field_26,
+                    field_27,
+                    field_29,
+                    field_31,
+                    field_33,
+                    field_34,
+                    field_35,
+                    field_36,
+                    field_37,
+                ) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_3),
+                        ::std::option::Option::Some(value_4),
+                        ::std::option::Option::Some(value_5),
+                        ::std::option::Option::Some(value_6),
+                        ::std::option::Option::Some(value_8),
+                        ::std::option::Option::Some(value_9),
+                        ::std::option::Option::Some(value_10),
+                        ::std::option::Option::Some(value_11),
+                        ::std::option::Option::Some(value_13),
+                        ::std::option::Option::Some(value_14),
+                        ::std::option::Option::Some(value_15),
+                        ::std::option::Option::Some(value_16),
+                        ::std::option::Option::Some(value_18),
+                        ::std::option::Option::Some(value_19),
+                        ::std::option::Option::Some(value_20),
+                        ::std::option::Option::Some(value_22),
+                        ::std::option::Option::Some(value_23),
+                        ::std::option::Option::Some(value_24),
+                        ::std::option::Option::Some(value_25),
+                        ::std::option::Option::Some(value_26),
+                        ::std::option::Option::Some(value_27),
+                        ::std::option::Option::Some(value_29),
+                        ::std::option::Option::Some(value_31),
+                        ::std::option::Option::Some(value_33),
+                        ::std::option::Option::Some(value_34),
+                        ::std::option::Option::Some(value_35),
+                        ::std::option::Option::Some(value_36),
+                        ::std::option::Option::Some(value_37),
+                    ) => {
+                        ::std::result::Result::Ok(WebhookRepository {
+                            id: value_0,
+                            node_id: value_1,
+                            name: value_2,
+                            full_name: value_3,
+                            private: value_4,
+                            owner: value_5,
+                            html_url: value_6,
+                            description: field_7.unwrap_or_default(),
+                            fork: value_8,
+                            url: value_9,
+                            created_at: value_10,
+                            updated_at: value_11,
+                            pushed_at: field_12.unwrap_or_default(),
+                            git_url: value_13,
+                            ssh_url: value_14,
+                            clone_url: value_15,
+                            svn_url: value_16,
+                            homepage: field_17.unwrap_or_default(),
+                            size: value_18,
+                            stargazers_count: value_19,
+                            watchers_count: value_20,
+                            language: field_21.unwrap_or_default(),
+                            has_issues: value_22,
+                            has_projects: value_23,
+                            has_downloads: value_24,
+                            has_wiki: value_25,
+                            has_pages: value_26,
+                            forks_count: value_27,
+                            mirror_url: field_28.unwrap_or_default(),
+                            archived: value_29,
+                            disabled: field_30.unwrap_or_default(),
+                            open_issues_count: value_31,
+                            license: field_32.unwrap_or_default(),
+                            forks: value_33,
+                            open_issues: value_34,
+                            watchers: value_35,
+                            default_branch: value_36,
+                            is_template: value_37,
+                        })
+                    }
+                    (
+                        field_0,
+                        field_1,
+                        field_2,
                         field_3,
-                        "full_name",
-                    )?,
-                    private: ::accord_runtime::de::required_value(field_4, "private")?,
-                    owner: ::accord_runtime::de::required_value(field_5, "owner")?,
-                    html_url: ::accord_runtime::de::required_value(field_6, "html_url")?,
-                    description: field_7.unwrap_or_default(),
-                    fork: ::accord_runtime::de::required_value(field_8, "fork")?,
-                    url: ::accord_runtime::de::required_value(field_9, "url")?,
-                    created_at: ::accord_runtime::de::required_value(
+                        field_4,
+                        field_5,
+                        field_6,
+                        field_8,
+                        field_9,
                         field_10,
-                        "created_at",
-                    )?,
-                    updated_at: ::accord_runtime::de::required_value(
                         field_11,
-                        "updated_at",
-                    )?,
-                    pushed_at: field_12.unwrap_or_default(),
-                    git_url: ::accord_runtime::de::required_value(field_13, "git_url")?,
-                    ssh_url: ::accord_runtime::de::required_value(field_14, "ssh_url")?,
-                    clone_url: ::accord_runtime::de::required_value(
+                        field_13,
+                        field_14,
                         field_15,
-                        "clone_url",
-                    )?,
-                    svn_url: ::accord_runtime::de::required_value(field_16, "svn_url")?,
-                    homepage: field_17.unwrap_or_default(),
-                    size: ::accord_runtime::de::required_value(field_18, "size")?,
-                    stargazers_count: ::accord_runtime::de::required_value(
+                        field_16,
+                        field_18,
                         field_19,
-                        "stargazers_count",
-                    )?,
-                    watchers_count: ::accord_runtime::de::required_value(
                         field_20,
-                        "watchers_count",
-                    )?,
-                    language: field_21.unwrap_or_default(),
-                    has_issues: ::accord_runtime::de::required_value(
                         field_22,
-                        "has_issues",
-                    )?,
-                    has_projects: ::accord_runtime::de::required_value(
                         field_23,
-                        "has_projects",
-                    )?,
-                    has_downloads: ::accord_runtime::de::required_value(
                         field_24,
-                        "has_downloads",
-                    )?,
-                    has_wiki: ::accord_runtime::de::required_value(
                         field_25,
-                        "has_wiki",
-                    )?,
-                    has_pages: ::accord_runtime::de::required_value(
                         field_26,
-                        "has_pages",
-                    )?,
-                    forks_count: ::accord_runtime::de::required_value(
                         field_27,
-                        "forks_count",
-                    )?,
-                    mirror_url: field_28.unwrap_or_default(),
-                    archived: ::accord_runtime::de::required_value(
                         field_29,
-                        "archived",
-                    )?,
-                    disabled: field_30.unwrap_or_default(),
-                    open_issues_count: ::accord_runtime::de::required_value(
                         field_31,
-                        "open_issues_count",
-                    )?,
-                    license: field_32.unwrap_or_default(),
-                    forks: ::accord_runtime::de::required_value(field_33, "forks")?,
-                    open_issues: ::accord_runtime::de::required_value(
+                        field_33,
                         field_34,
-                        "open_issues",
-                    )?,
-                    watchers: ::accord_runtime::de::required_value(
                         field_35,
-                        "watchers",
-                    )?,
-                    default_branch: ::accord_runtime::de::required_value(
                         field_36,
-                        "default_branch",
-                    )?,
-                    is_template: ::accord_runtime::de::required_value(
                         field_37,
-                        "is_template",
-                    )?,
-                })
+                    ) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "id"),
+                                    (field_1.is_none(), "node_id"),
+                                    (field_2.is_none(), "name"),
+                                    (field_3.is_none(), "full_name"),
+                                    (field_4.is_none(), "private"),
+                                    (field_5.is_none(), "owner"),
+                                    (field_6.is_none(), "html_url"),
+                                    (field_8.is_none(), "fork"),
+                                    (field_9.is_none(), "url"),
+                                    (field_10.is_none(), "created_at"),
+                                    (field_11.is_none(), "updated_at"),
+                                    (field_13.is_none(), "git_url"),
+                                    (field_14.is_none(), "ssh_url"),
+                                    (field_15.is_none(), "clone_url"),
+                                    (field_16.is_none(), "svn_url"),
+                                    (field_18.is_none(), "size"),
+                                    (field_19.is_none(), "stargazers_count"),
+                                    (field_20.is_none(), "watchers_count"),
+                                    (field_22.is_none(), "has_issues"),
+                                    (field_23.is_none(), "has_projects"),
+                                    (field_24.is_none(), "has_downloads"),
+                                    (field_25.is_none(), "has_wiki"),
+                                    (field_26.is_none(), "has_pages"),
+                                    (field_27.is_none(), "forks_count"),
+                                    (field_29.is_none(), "archived"),
+                                    (field_31.is_none(), "open_issues_count"),
+                                    (field_33.is_none(), "forks"),
+                                    (field_34.is_none(), "open_issues"),
+                                    (field_35.is_none(), "watchers"),
+                                    (field_36.is_none(), "default_branch"),
+                                    (field_37.is_none(), "is_template"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -4692,9 +5222,20 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventChangesTitle 
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(IssuesEventChangesTitle {
-                    from: ::accord_runtime::de::required_value(field_0, "from")?,
-                })
+                match (field_0,) {
+                    (::std::option::Option::Some(value_0),) => {
+                        ::std::result::Result::Ok(IssuesEventChangesTitle {
+                            from: value_0,
+                        })
+                    }
+                    (field_0,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "from")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -4911,18 +5452,36 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEvent {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(IssuesEvent {
-                    action: ::accord_runtime::de::required_value(field_0, "action")?,
-                    issue: ::accord_runtime::de::required_value(field_1, "issue")?,
-                    changes: field_2.unwrap_or_default(),
-                    assignee: field_3,
-                    label: field_4.unwrap_or_default(),
-                    repository: ::accord_runtime::de::required_value(
-                        field_5,
-                        "repository",
-                    )?,
-                    sender: ::accord_runtime::de::required_value(field_6, "sender")?,
-                })
+                match (field_0, field_1, field_5, field_6) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_5),
+                        ::std::option::Option::Some(value_6),
+                    ) => {
+                        ::std::result::Result::Ok(IssuesEvent {
+                            action: value_0,
+                            issue: value_1,
+                            changes: field_2.unwrap_or_default(),
+                            assignee: field_3,
+                            label: field_4.unwrap_or_default(),
+                            repository: value_5,
+                            sender: value_6,
+                        })
+                    }
+                    (field_0, field_1, field_5, field_6) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "action"),
+                                    (field_1.is_none(), "issue"),
+                                    (field_5.is_none(), "repository"),
+                                    (field_6.is_none(), "sender"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -5157,17 +5716,37 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEvent {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(IssueCommentEvent {
-                    action: ::accord_runtime::de::required_value(field_0, "action")?,
-                    changes: field_1.unwrap_or_default(),
-                    issue: ::accord_runtime::de::required_value(field_2, "issue")?,
-                    comment: ::accord_runtime::de::required_value(field_3, "comment")?,
-                    repository: ::accord_runtime::de::required_value(
-                        field_4,
-                        "repository",
-                    )?,
-                    sender: ::accord_runtime::de::required_value(field_5, "sender")?,
-                })
+                match (field_0, field_2, field_3, field_4, field_5) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_3),
+                        ::std::option::Option::Some(value_4),
+                        ::std::option::Option::Some(value_5),
+                    ) => {
+                        ::std::result::Result::Ok(IssueCommentEvent {
+                            action: value_0,
+                            changes: field_1.unwrap_or_default(),
+                            issue: value_2,
+                            comment: value_3,
+                            repository: value_4,
+                            sender: value_5,
+                        })
+                    }
+                    (field_0, field_2, field_3, field_4, field_5) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "action"),
+                                    (field_2.is_none(), "issue"),
+                                    (field_3.is_none(), "comment"),
+                                    (field_4.is_none(), "repository"),
+                                    (field_5.is_none(), "sender"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)

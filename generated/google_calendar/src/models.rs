@@ -227,16 +227,30 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Event2 {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(Event2 {
-                    id: field_0.unwrap_or_default(),
-                    status: field_1.unwrap_or_default(),
-                    html_link: field_2.unwrap_or_default(),
-                    summary: field_3.unwrap_or_default(),
-                    description: field_4.unwrap_or_default(),
-                    location: field_5.unwrap_or_default(),
-                    start: ::accord_runtime::de::required_value(field_6, "start")?,
-                    end: ::accord_runtime::de::required_value(field_7, "end")?,
-                })
+                match (field_6, field_7) {
+                    (
+                        ::std::option::Option::Some(value_6),
+                        ::std::option::Option::Some(value_7),
+                    ) => {
+                        ::std::result::Result::Ok(Event2 {
+                            id: field_0.unwrap_or_default(),
+                            status: field_1.unwrap_or_default(),
+                            html_link: field_2.unwrap_or_default(),
+                            summary: field_3.unwrap_or_default(),
+                            description: field_4.unwrap_or_default(),
+                            location: field_5.unwrap_or_default(),
+                            start: value_6,
+                            end: value_7,
+                        })
+                    }
+                    (field_6, field_7) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_6.is_none(), "start"), (field_7.is_none(), "end")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -590,9 +604,18 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBody {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(ErrorBody {
-                    error: ::accord_runtime::de::required_value(field_0, "error")?,
-                })
+                match (field_0,) {
+                    (::std::option::Option::Some(value_0),) => {
+                        ::std::result::Result::Ok(ErrorBody { error: value_0 })
+                    }
+                    (field_0,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "error")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)

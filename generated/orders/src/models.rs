@@ -74,14 +74,28 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateOrder {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(CreateOrder {
-                    customer_id: ::accord_runtime::de::required_value(
-                        field_0,
-                        "customer_id",
-                    )?,
-                    items: ::accord_runtime::de::required_value(field_1, "items")?,
-                    shipping_address: field_2.unwrap_or_default(),
-                })
+                match (field_0, field_1) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                    ) => {
+                        ::std::result::Result::Ok(CreateOrder {
+                            customer_id: value_0,
+                            items: value_1,
+                            shipping_address: field_2.unwrap_or_default(),
+                        })
+                    }
+                    (field_0, field_1) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "customer_id"),
+                                    (field_1.is_none(), "items"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -159,14 +173,28 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderItem {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(OrderItem {
-                    product_id: ::accord_runtime::de::required_value(
-                        field_0,
-                        "product_id",
-                    )?,
-                    quantity: ::accord_runtime::de::required_value(field_1, "quantity")?,
-                    unit_price: field_2.unwrap_or_default(),
-                })
+                match (field_0, field_1) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                    ) => {
+                        ::std::result::Result::Ok(OrderItem {
+                            product_id: value_0,
+                            quantity: value_1,
+                            unit_price: field_2.unwrap_or_default(),
+                        })
+                    }
+                    (field_0, field_1) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "product_id"),
+                                    (field_1.is_none(), "quantity"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -254,15 +282,33 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Address {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(Address {
-                    street: ::accord_runtime::de::required_value(field_0, "street")?,
-                    city: ::accord_runtime::de::required_value(field_1, "city")?,
-                    postal_code: ::accord_runtime::de::required_value(
-                        field_2,
-                        "postal_code",
-                    )?,
-                    country: ::accord_runtime::de::required_value(field_3, "country")?,
-                })
+                match (field_0, field_1, field_2, field_3) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_3),
+                    ) => {
+                        ::std::result::Result::Ok(Address {
+                            street: value_0,
+                            city: value_1,
+                            postal_code: value_2,
+                            country: value_3,
+                        })
+                    }
+                    (field_0, field_1, field_2, field_3) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "street"),
+                                    (field_1.is_none(), "city"),
+                                    (field_2.is_none(), "postal_code"),
+                                    (field_3.is_none(), "country"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -467,15 +513,32 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Order {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(Order {
-                    order_id: ::accord_runtime::de::required_value(field_0, "order_id")?,
-                    status: ::accord_runtime::de::required_value(field_1, "status")?,
-                    total_amount: field_2.unwrap_or_default(),
-                    currency: field_3.unwrap_or_default(),
-                    created_at: field_4.unwrap_or_default(),
-                    estimated_delivery: field_5.unwrap_or_default(),
-                    tracking_url: field_6.unwrap_or_default(),
-                })
+                match (field_0, field_1) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                    ) => {
+                        ::std::result::Result::Ok(Order {
+                            order_id: value_0,
+                            status: value_1,
+                            total_amount: field_2.unwrap_or_default(),
+                            currency: field_3.unwrap_or_default(),
+                            created_at: field_4.unwrap_or_default(),
+                            estimated_delivery: field_5.unwrap_or_default(),
+                            tracking_url: field_6.unwrap_or_default(),
+                        })
+                    }
+                    (field_0, field_1) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "order_id"),
+                                    (field_1.is_none(), "status"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -544,10 +607,21 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderPagePagination {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(OrderPagePagination {
-                    next_cursor: field_0,
-                    has_more: ::accord_runtime::de::required_value(field_1, "has_more")?,
-                })
+                match (field_1,) {
+                    (::std::option::Option::Some(value_1),) => {
+                        ::std::result::Result::Ok(OrderPagePagination {
+                            next_cursor: field_0,
+                            has_more: value_1,
+                        })
+                    }
+                    (field_1,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_1.is_none(), "has_more")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -608,13 +682,27 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderPage {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(OrderPage {
-                    data: ::accord_runtime::de::required_value(field_0, "data")?,
-                    pagination: ::accord_runtime::de::required_value(
-                        field_1,
-                        "pagination",
-                    )?,
-                })
+                match (field_0, field_1) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                    ) => {
+                        ::std::result::Result::Ok(OrderPage {
+                            data: value_0,
+                            pagination: value_1,
+                        })
+                    }
+                    (field_0, field_1) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "data"),
+                                    (field_1.is_none(), "pagination"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -817,12 +905,26 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AttachDocument {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(AttachDocument {
-                    kind: ::accord_runtime::de::required_value(field_0, "kind")?,
-                    file: ::accord_runtime::de::required_value(field_1, "file")?,
-                    labels: field_2.unwrap_or_default(),
-                    metadata: field_3.unwrap_or_default(),
-                })
+                match (field_0, field_1) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                    ) => {
+                        ::std::result::Result::Ok(AttachDocument {
+                            kind: value_0,
+                            file: value_1,
+                            labels: field_2.unwrap_or_default(),
+                            metadata: field_3.unwrap_or_default(),
+                        })
+                    }
+                    (field_0, field_1) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "kind"), (field_1.is_none(), "file")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -927,16 +1029,32 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Document {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(Document {
-                    document_id: field_0.unwrap_or_default(),
-                    order_id: ::accord_runtime::de::required_value(field_1, "order_id")?,
-                    kind: ::accord_runtime::de::required_value(field_2, "kind")?,
-                    size_bytes: ::accord_runtime::de::required_value(
-                        field_3,
-                        "size_bytes",
-                    )?,
-                    labels: field_4.unwrap_or_default(),
-                })
+                match (field_1, field_2, field_3) {
+                    (
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_3),
+                    ) => {
+                        ::std::result::Result::Ok(Document {
+                            document_id: field_0.unwrap_or_default(),
+                            order_id: value_1,
+                            kind: value_2,
+                            size_bytes: value_3,
+                            labels: field_4.unwrap_or_default(),
+                        })
+                    }
+                    (field_1, field_2, field_3) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_1.is_none(), "order_id"),
+                                    (field_2.is_none(), "kind"),
+                                    (field_3.is_none(), "size_bytes"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -995,10 +1113,27 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBodyDetailsItem {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(ErrorBodyDetailsItem {
-                    field: ::accord_runtime::de::required_value(field_0, "field")?,
-                    error: ::accord_runtime::de::required_value(field_1, "error")?,
-                })
+                match (field_0, field_1) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                    ) => {
+                        ::std::result::Result::Ok(ErrorBodyDetailsItem {
+                            field: value_0,
+                            error: value_1,
+                        })
+                    }
+                    (field_0, field_1) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "field"),
+                                    (field_1.is_none(), "error"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1147,18 +1282,32 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBody {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(ErrorBody {
-                    error_code: ::accord_runtime::de::required_value(
-                        field_0,
-                        "error_code",
-                    )?,
-                    message: ::accord_runtime::de::required_value(field_1, "message")?,
-                    details: field_2.unwrap_or_default(),
-                    request_id: field_3.unwrap_or_default(),
-                    timestamp: field_4.unwrap_or_default(),
-                    existing_order_id: field_5.unwrap_or_default(),
-                    retry_after: field_6.unwrap_or_default(),
-                })
+                match (field_0, field_1) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                    ) => {
+                        ::std::result::Result::Ok(ErrorBody {
+                            error_code: value_0,
+                            message: value_1,
+                            details: field_2.unwrap_or_default(),
+                            request_id: field_3.unwrap_or_default(),
+                            timestamp: field_4.unwrap_or_default(),
+                            existing_order_id: field_5.unwrap_or_default(),
+                            retry_after: field_6.unwrap_or_default(),
+                        })
+                    }
+                    (field_0, field_1) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "error_code"),
+                                    (field_1.is_none(), "message"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1249,22 +1398,36 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCreatedData {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(OrderCreatedData {
-                    order_id: ::accord_runtime::de::required_value(field_0, "order_id")?,
-                    customer_id: ::accord_runtime::de::required_value(
-                        field_1,
-                        "customer_id",
-                    )?,
-                    total_amount: ::accord_runtime::de::required_value(
-                        field_2,
-                        "total_amount",
-                    )?,
-                    items: ::accord_runtime::de::required_value(field_3, "items")?,
-                    created_at: ::accord_runtime::de::required_value(
-                        field_4,
-                        "created_at",
-                    )?,
-                })
+                match (field_0, field_1, field_2, field_3, field_4) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_3),
+                        ::std::option::Option::Some(value_4),
+                    ) => {
+                        ::std::result::Result::Ok(OrderCreatedData {
+                            order_id: value_0,
+                            customer_id: value_1,
+                            total_amount: value_2,
+                            items: value_3,
+                            created_at: value_4,
+                        })
+                    }
+                    (field_0, field_1, field_2, field_3, field_4) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "order_id"),
+                                    (field_1.is_none(), "customer_id"),
+                                    (field_2.is_none(), "total_amount"),
+                                    (field_3.is_none(), "items"),
+                                    (field_4.is_none(), "created_at"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1345,18 +1508,33 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCreated {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(OrderCreated {
-                    event_id: ::accord_runtime::de::required_value(field_0, "event_id")?,
-                    event_type: ::accord_runtime::de::required_value(
-                        field_1,
-                        "event_type",
-                    )?,
-                    timestamp: ::accord_runtime::de::required_value(
-                        field_2,
-                        "timestamp",
-                    )?,
-                    data: ::accord_runtime::de::required_value(field_3, "data")?,
-                })
+                match (field_0, field_1, field_2, field_3) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_3),
+                    ) => {
+                        ::std::result::Result::Ok(OrderCreated {
+                            event_id: value_0,
+                            event_type: value_1,
+                            timestamp: value_2,
+                            data: value_3,
+                        })
+                    }
+                    (field_0, field_1, field_2, field_3) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "event_id"),
+                                    (field_1.is_none(), "event_type"),
+                                    (field_2.is_none(), "timestamp"),
+                                    (field_3.is_none(), "data"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1437,21 +1615,33 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderUpdatedData {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(OrderUpdatedData {
-                    order_id: ::accord_runtime::de::required_value(field_0, "order_id")?,
-                    previous_status: ::accord_runtime::de::required_value(
-                        field_1,
-                        "previous_status",
-                    )?,
-                    current_status: ::accord_runtime::de::required_value(
-                        field_2,
-                        "current_status",
-                    )?,
-                    updated_at: ::accord_runtime::de::required_value(
-                        field_3,
-                        "updated_at",
-                    )?,
-                })
+                match (field_0, field_1, field_2, field_3) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_3),
+                    ) => {
+                        ::std::result::Result::Ok(OrderUpdatedData {
+                            order_id: value_0,
+                            previous_status: value_1,
+                            current_status: value_2,
+                            updated_at: value_3,
+                        })
+                    }
+                    (field_0, field_1, field_2, field_3) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "order_id"),
+                                    (field_1.is_none(), "previous_status"),
+                                    (field_2.is_none(), "current_status"),
+                                    (field_3.is_none(), "updated_at"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1532,18 +1722,33 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderUpdated {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(OrderUpdated {
-                    event_id: ::accord_runtime::de::required_value(field_0, "event_id")?,
-                    event_type: ::accord_runtime::de::required_value(
-                        field_1,
-                        "event_type",
-                    )?,
-                    timestamp: ::accord_runtime::de::required_value(
-                        field_2,
-                        "timestamp",
-                    )?,
-                    data: ::accord_runtime::de::required_value(field_3, "data")?,
-                })
+                match (field_0, field_1, field_2, field_3) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_3),
+                    ) => {
+                        ::std::result::Result::Ok(OrderUpdated {
+                            event_id: value_0,
+                            event_type: value_1,
+                            timestamp: value_2,
+                            data: value_3,
+                        })
+                    }
+                    (field_0, field_1, field_2, field_3) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "event_id"),
+                                    (field_1.is_none(), "event_type"),
+                                    (field_2.is_none(), "timestamp"),
+                                    (field_3.is_none(), "data"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1602,16 +1807,27 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCancelledData {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(OrderCancelledData {
-                    object_type: ::accord_runtime::de::required_value(
-                        field_0,
-                        "object_type",
-                    )?,
-                    object_id: ::accord_runtime::de::required_value(
-                        field_1,
-                        "object_id",
-                    )?,
-                })
+                match (field_0, field_1) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                    ) => {
+                        ::std::result::Result::Ok(OrderCancelledData {
+                            object_type: value_0,
+                            object_id: value_1,
+                        })
+                    }
+                    (field_0, field_1) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "object_type"),
+                                    (field_1.is_none(), "object_id"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1694,18 +1910,33 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCancelled {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(OrderCancelled {
-                    event_id: ::accord_runtime::de::required_value(field_0, "event_id")?,
-                    event_type: ::accord_runtime::de::required_value(
-                        field_1,
-                        "event_type",
-                    )?,
-                    timestamp: ::accord_runtime::de::required_value(
-                        field_2,
-                        "timestamp",
-                    )?,
-                    data: ::accord_runtime::de::required_value(field_3, "data")?,
-                })
+                match (field_0, field_1, field_2, field_3) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_3),
+                    ) => {
+                        ::std::result::Result::Ok(OrderCancelled {
+                            event_id: value_0,
+                            event_type: value_1,
+                            timestamp: value_2,
+                            data: value_3,
+                        })
+                    }
+                    (field_0, field_1, field_2, field_3) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "event_id"),
+                                    (field_1.is_none(), "event_type"),
+                                    (field_2.is_none(), "timestamp"),
+                                    (field_3.is_none(), "data"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)

@@ -62,10 +62,21 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EmailAddress {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(EmailAddress {
-                    email: ::accord_runtime::de::required_value(field_0, "email")?,
-                    name: field_1.unwrap_or_default(),
-                })
+                match (field_0,) {
+                    (::std::option::Option::Some(value_0),) => {
+                        ::std::result::Result::Ok(EmailAddress {
+                            email: value_0,
+                            name: field_1.unwrap_or_default(),
+                        })
+                    }
+                    (field_0,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "email")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -175,13 +186,24 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Personalization {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(Personalization {
-                    from: field_0.unwrap_or_default(),
-                    to: ::accord_runtime::de::required_value(field_1, "to")?,
-                    cc: field_2.unwrap_or_default(),
-                    bcc: field_3.unwrap_or_default(),
-                    subject: field_4.unwrap_or_default(),
-                })
+                match (field_1,) {
+                    (::std::option::Option::Some(value_1),) => {
+                        ::std::result::Result::Ok(Personalization {
+                            from: field_0.unwrap_or_default(),
+                            to: value_1,
+                            cc: field_2.unwrap_or_default(),
+                            bcc: field_3.unwrap_or_default(),
+                            subject: field_4.unwrap_or_default(),
+                        })
+                    }
+                    (field_1,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_1.is_none(), "to")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -249,10 +271,24 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Content {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(Content {
-                    r#type: ::accord_runtime::de::required_value(field_0, "type")?,
-                    value: ::accord_runtime::de::required_value(field_1, "value")?,
-                })
+                match (field_0, field_1) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                    ) => {
+                        ::std::result::Result::Ok(Content {
+                            r#type: value_0,
+                            value: value_1,
+                        })
+                    }
+                    (field_0, field_1) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "type"), (field_1.is_none(), "value")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -372,17 +408,31 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for SendMailRequest {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(SendMailRequest {
-                    personalizations: ::accord_runtime::de::required_value(
-                        field_0,
-                        "personalizations",
-                    )?,
-                    from: ::accord_runtime::de::required_value(field_1, "from")?,
-                    reply_to: field_2.unwrap_or_default(),
-                    subject: field_3.unwrap_or_default(),
-                    content: field_4.unwrap_or_default(),
-                    categories: field_5.unwrap_or_default(),
-                })
+                match (field_0, field_1) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                    ) => {
+                        ::std::result::Result::Ok(SendMailRequest {
+                            personalizations: value_0,
+                            from: value_1,
+                            reply_to: field_2.unwrap_or_default(),
+                            subject: field_3.unwrap_or_default(),
+                            content: field_4.unwrap_or_default(),
+                            categories: field_5.unwrap_or_default(),
+                        })
+                    }
+                    (field_0, field_1) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "personalizations"),
+                                    (field_1.is_none(), "from"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -681,24 +731,38 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ProcessedEvent {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(ProcessedEvent {
-                    email: ::accord_runtime::de::required_value(field_0, "email")?,
-                    timestamp: ::accord_runtime::de::required_value(
-                        field_1,
-                        "timestamp",
-                    )?,
-                    event: ::accord_runtime::de::required_value(field_2, "event")?,
-                    smtp_id: field_3.unwrap_or_default(),
-                    category: field_4.unwrap_or_default(),
-                    sg_event_id: ::accord_runtime::de::required_value(
-                        field_5,
-                        "sg_event_id",
-                    )?,
-                    sg_message_id: ::accord_runtime::de::required_value(
-                        field_6,
-                        "sg_message_id",
-                    )?,
-                })
+                match (field_0, field_1, field_2, field_5, field_6) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_5),
+                        ::std::option::Option::Some(value_6),
+                    ) => {
+                        ::std::result::Result::Ok(ProcessedEvent {
+                            email: value_0,
+                            timestamp: value_1,
+                            event: value_2,
+                            smtp_id: field_3.unwrap_or_default(),
+                            category: field_4.unwrap_or_default(),
+                            sg_event_id: value_5,
+                            sg_message_id: value_6,
+                        })
+                    }
+                    (field_0, field_1, field_2, field_5, field_6) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "email"),
+                                    (field_1.is_none(), "timestamp"),
+                                    (field_2.is_none(), "event"),
+                                    (field_5.is_none(), "sg_event_id"),
+                                    (field_6.is_none(), "sg_message_id"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -834,25 +898,39 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for DeliveredEvent {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(DeliveredEvent {
-                    email: ::accord_runtime::de::required_value(field_0, "email")?,
-                    timestamp: ::accord_runtime::de::required_value(
-                        field_1,
-                        "timestamp",
-                    )?,
-                    event: ::accord_runtime::de::required_value(field_2, "event")?,
-                    smtp_id: field_3.unwrap_or_default(),
-                    category: field_4.unwrap_or_default(),
-                    sg_event_id: ::accord_runtime::de::required_value(
-                        field_5,
-                        "sg_event_id",
-                    )?,
-                    sg_message_id: ::accord_runtime::de::required_value(
-                        field_6,
-                        "sg_message_id",
-                    )?,
-                    response: field_7.unwrap_or_default(),
-                })
+                match (field_0, field_1, field_2, field_5, field_6) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_5),
+                        ::std::option::Option::Some(value_6),
+                    ) => {
+                        ::std::result::Result::Ok(DeliveredEvent {
+                            email: value_0,
+                            timestamp: value_1,
+                            event: value_2,
+                            smtp_id: field_3.unwrap_or_default(),
+                            category: field_4.unwrap_or_default(),
+                            sg_event_id: value_5,
+                            sg_message_id: value_6,
+                            response: field_7.unwrap_or_default(),
+                        })
+                    }
+                    (field_0, field_1, field_2, field_5, field_6) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "email"),
+                                    (field_1.is_none(), "timestamp"),
+                                    (field_2.is_none(), "event"),
+                                    (field_5.is_none(), "sg_event_id"),
+                                    (field_6.is_none(), "sg_message_id"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -998,19 +1076,35 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for DroppedEvent {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(DroppedEvent {
-                    email: ::accord_runtime::de::required_value(field_0, "email")?,
-                    timestamp: ::accord_runtime::de::required_value(
-                        field_1,
-                        "timestamp",
-                    )?,
-                    event: ::accord_runtime::de::required_value(field_2, "event")?,
-                    smtp_id: field_3.unwrap_or_default(),
-                    category: field_4.unwrap_or_default(),
-                    sg_event_id: field_5.unwrap_or_default(),
-                    sg_message_id: field_6.unwrap_or_default(),
-                    reason: field_7.unwrap_or_default(),
-                })
+                match (field_0, field_1, field_2) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                    ) => {
+                        ::std::result::Result::Ok(DroppedEvent {
+                            email: value_0,
+                            timestamp: value_1,
+                            event: value_2,
+                            smtp_id: field_3.unwrap_or_default(),
+                            category: field_4.unwrap_or_default(),
+                            sg_event_id: field_5.unwrap_or_default(),
+                            sg_message_id: field_6.unwrap_or_default(),
+                            reason: field_7.unwrap_or_default(),
+                        })
+                    }
+                    (field_0, field_1, field_2) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "email"),
+                                    (field_1.is_none(), "timestamp"),
+                                    (field_2.is_none(), "event"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1178,27 +1272,41 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for BounceEvent {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(BounceEvent {
-                    email: ::accord_runtime::de::required_value(field_0, "email")?,
-                    timestamp: ::accord_runtime::de::required_value(
-                        field_1,
-                        "timestamp",
-                    )?,
-                    event: ::accord_runtime::de::required_value(field_2, "event")?,
-                    smtp_id: field_3.unwrap_or_default(),
-                    category: field_4.unwrap_or_default(),
-                    sg_event_id: ::accord_runtime::de::required_value(
-                        field_5,
-                        "sg_event_id",
-                    )?,
-                    sg_message_id: ::accord_runtime::de::required_value(
-                        field_6,
-                        "sg_message_id",
-                    )?,
-                    reason: field_7.unwrap_or_default(),
-                    status: field_8.unwrap_or_default(),
-                    r#type: field_9.unwrap_or_default(),
-                })
+                match (field_0, field_1, field_2, field_5, field_6) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_5),
+                        ::std::option::Option::Some(value_6),
+                    ) => {
+                        ::std::result::Result::Ok(BounceEvent {
+                            email: value_0,
+                            timestamp: value_1,
+                            event: value_2,
+                            smtp_id: field_3.unwrap_or_default(),
+                            category: field_4.unwrap_or_default(),
+                            sg_event_id: value_5,
+                            sg_message_id: value_6,
+                            reason: field_7.unwrap_or_default(),
+                            status: field_8.unwrap_or_default(),
+                            r#type: field_9.unwrap_or_default(),
+                        })
+                    }
+                    (field_0, field_1, field_2, field_5, field_6) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "email"),
+                                    (field_1.is_none(), "timestamp"),
+                                    (field_2.is_none(), "event"),
+                                    (field_5.is_none(), "sg_event_id"),
+                                    (field_6.is_none(), "sg_message_id"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1335,25 +1443,39 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OpenEvent {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(OpenEvent {
-                    email: ::accord_runtime::de::required_value(field_0, "email")?,
-                    timestamp: ::accord_runtime::de::required_value(
-                        field_1,
-                        "timestamp",
-                    )?,
-                    event: ::accord_runtime::de::required_value(field_2, "event")?,
-                    category: field_3.unwrap_or_default(),
-                    sg_event_id: ::accord_runtime::de::required_value(
-                        field_4,
-                        "sg_event_id",
-                    )?,
-                    sg_message_id: ::accord_runtime::de::required_value(
-                        field_5,
-                        "sg_message_id",
-                    )?,
-                    useragent: field_6.unwrap_or_default(),
-                    ip: field_7.unwrap_or_default(),
-                })
+                match (field_0, field_1, field_2, field_4, field_5) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_4),
+                        ::std::option::Option::Some(value_5),
+                    ) => {
+                        ::std::result::Result::Ok(OpenEvent {
+                            email: value_0,
+                            timestamp: value_1,
+                            event: value_2,
+                            category: field_3.unwrap_or_default(),
+                            sg_event_id: value_4,
+                            sg_message_id: value_5,
+                            useragent: field_6.unwrap_or_default(),
+                            ip: field_7.unwrap_or_default(),
+                        })
+                    }
+                    (field_0, field_1, field_2, field_4, field_5) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "email"),
+                                    (field_1.is_none(), "timestamp"),
+                                    (field_2.is_none(), "event"),
+                                    (field_4.is_none(), "sg_event_id"),
+                                    (field_5.is_none(), "sg_message_id"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)

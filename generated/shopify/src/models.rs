@@ -160,16 +160,27 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Order {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(Order {
-                    id: ::accord_runtime::de::required_value(field_0, "id")?,
-                    admin_graphql_api_id: field_1.unwrap_or_default(),
-                    name: field_2.unwrap_or_default(),
-                    email: field_3.unwrap_or_default(),
-                    created_at: field_4.unwrap_or_default(),
-                    currency: field_5.unwrap_or_default(),
-                    total_price: field_6.unwrap_or_default(),
-                    financial_status: field_7.unwrap_or_default(),
-                })
+                match (field_0,) {
+                    (::std::option::Option::Some(value_0),) => {
+                        ::std::result::Result::Ok(Order {
+                            id: value_0,
+                            admin_graphql_api_id: field_1.unwrap_or_default(),
+                            name: field_2.unwrap_or_default(),
+                            email: field_3.unwrap_or_default(),
+                            created_at: field_4.unwrap_or_default(),
+                            currency: field_5.unwrap_or_default(),
+                            total_price: field_6.unwrap_or_default(),
+                            financial_status: field_7.unwrap_or_default(),
+                        })
+                    }
+                    (field_0,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "id")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -218,9 +229,18 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderList {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(OrderList {
-                    orders: ::accord_runtime::de::required_value(field_0, "orders")?,
-                })
+                match (field_0,) {
+                    (::std::option::Option::Some(value_0),) => {
+                        ::std::result::Result::Ok(OrderList { orders: value_0 })
+                    }
+                    (field_0,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "orders")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)

@@ -108,14 +108,39 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AppMention {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(AppMention {
-                    r#type: ::accord_runtime::de::required_value(field_0, "type")?,
-                    user: ::accord_runtime::de::required_value(field_1, "user")?,
-                    text: ::accord_runtime::de::required_value(field_2, "text")?,
-                    ts: ::accord_runtime::de::required_value(field_3, "ts")?,
-                    channel: ::accord_runtime::de::required_value(field_4, "channel")?,
-                    event_ts: ::accord_runtime::de::required_value(field_5, "event_ts")?,
-                })
+                match (field_0, field_1, field_2, field_3, field_4, field_5) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_3),
+                        ::std::option::Option::Some(value_4),
+                        ::std::option::Option::Some(value_5),
+                    ) => {
+                        ::std::result::Result::Ok(AppMention {
+                            r#type: value_0,
+                            user: value_1,
+                            text: value_2,
+                            ts: value_3,
+                            channel: value_4,
+                            event_ts: value_5,
+                        })
+                    }
+                    (field_0, field_1, field_2, field_3, field_4, field_5) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "type"),
+                                    (field_1.is_none(), "user"),
+                                    (field_2.is_none(), "text"),
+                                    (field_3.is_none(), "ts"),
+                                    (field_4.is_none(), "channel"),
+                                    (field_5.is_none(), "event_ts"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -240,21 +265,42 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AppMentionCallback {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(AppMentionCallback {
-                    token: ::accord_runtime::de::required_value(field_0, "token")?,
-                    team_id: ::accord_runtime::de::required_value(field_1, "team_id")?,
-                    api_app_id: ::accord_runtime::de::required_value(
-                        field_2,
-                        "api_app_id",
-                    )?,
-                    event: ::accord_runtime::de::required_value(field_3, "event")?,
-                    r#type: ::accord_runtime::de::required_value(field_4, "type")?,
-                    event_id: ::accord_runtime::de::required_value(field_5, "event_id")?,
-                    event_time: ::accord_runtime::de::required_value(
-                        field_6,
-                        "event_time",
-                    )?,
-                })
+                match (field_0, field_1, field_2, field_3, field_4, field_5, field_6) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_3),
+                        ::std::option::Option::Some(value_4),
+                        ::std::option::Option::Some(value_5),
+                        ::std::option::Option::Some(value_6),
+                    ) => {
+                        ::std::result::Result::Ok(AppMentionCallback {
+                            token: value_0,
+                            team_id: value_1,
+                            api_app_id: value_2,
+                            event: value_3,
+                            r#type: value_4,
+                            event_id: value_5,
+                            event_time: value_6,
+                        })
+                    }
+                    (field_0, field_1, field_2, field_3, field_4, field_5, field_6) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "token"),
+                                    (field_1.is_none(), "team_id"),
+                                    (field_2.is_none(), "api_app_id"),
+                                    (field_3.is_none(), "event"),
+                                    (field_4.is_none(), "type"),
+                                    (field_5.is_none(), "event_id"),
+                                    (field_6.is_none(), "event_time"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -367,13 +413,27 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for SlackError {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(SlackError {
-                    ok: ::accord_runtime::de::required_value(field_0, "ok")?,
-                    error: ::accord_runtime::de::required_value(field_1, "error")?,
-                    warning: field_2.unwrap_or_default(),
-                    needed: field_3.unwrap_or_default(),
-                    provided: field_4.unwrap_or_default(),
-                })
+                match (field_0, field_1) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                    ) => {
+                        ::std::result::Result::Ok(SlackError {
+                            ok: value_0,
+                            error: value_1,
+                            warning: field_2.unwrap_or_default(),
+                            needed: field_3.unwrap_or_default(),
+                            provided: field_4.unwrap_or_default(),
+                        })
+                    }
+                    (field_0, field_1) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "ok"), (field_1.is_none(), "error")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -478,13 +538,30 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PostMessage {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(PostMessage {
-                    channel: ::accord_runtime::de::required_value(field_0, "channel")?,
-                    text: ::accord_runtime::de::required_value(field_1, "text")?,
-                    thread_ts: field_2.unwrap_or_default(),
-                    mrkdwn: field_3.unwrap_or_default(),
-                    unfurl_links: field_4.unwrap_or_default(),
-                })
+                match (field_0, field_1) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                    ) => {
+                        ::std::result::Result::Ok(PostMessage {
+                            channel: value_0,
+                            text: value_1,
+                            thread_ts: field_2.unwrap_or_default(),
+                            mrkdwn: field_3.unwrap_or_default(),
+                            unfurl_links: field_4.unwrap_or_default(),
+                        })
+                    }
+                    (field_0, field_1) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "channel"),
+                                    (field_1.is_none(), "text"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -721,13 +798,32 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PostMessageResponse {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(PostMessageResponse {
-                    ok: ::accord_runtime::de::required_value(field_0, "ok")?,
-                    channel: ::accord_runtime::de::required_value(field_1, "channel")?,
-                    ts: ::accord_runtime::de::required_value(field_2, "ts")?,
-                    message: field_3.unwrap_or_default(),
-                    warning: field_4.unwrap_or_default(),
-                })
+                match (field_0, field_1, field_2) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                    ) => {
+                        ::std::result::Result::Ok(PostMessageResponse {
+                            ok: value_0,
+                            channel: value_1,
+                            ts: value_2,
+                            message: field_3.unwrap_or_default(),
+                            warning: field_4.unwrap_or_default(),
+                        })
+                    }
+                    (field_0, field_1, field_2) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "ok"),
+                                    (field_1.is_none(), "channel"),
+                                    (field_2.is_none(), "ts"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -948,21 +1044,32 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Conversation {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(Conversation {
-                    id: ::accord_runtime::de::required_value(field_0, "id")?,
-                    name: field_1.unwrap_or_default(),
-                    is_channel: field_2.unwrap_or_default(),
-                    is_group: field_3.unwrap_or_default(),
-                    is_im: field_4.unwrap_or_default(),
-                    is_mpim: field_5.unwrap_or_default(),
-                    is_private: field_6.unwrap_or_default(),
-                    is_archived: field_7.unwrap_or_default(),
-                    is_general: field_8.unwrap_or_default(),
-                    is_member: field_9.unwrap_or_default(),
-                    created: field_10.unwrap_or_default(),
-                    creator: field_11.unwrap_or_default(),
-                    num_members: field_12.unwrap_or_default(),
-                })
+                match (field_0,) {
+                    (::std::option::Option::Some(value_0),) => {
+                        ::std::result::Result::Ok(Conversation {
+                            id: value_0,
+                            name: field_1.unwrap_or_default(),
+                            is_channel: field_2.unwrap_or_default(),
+                            is_group: field_3.unwrap_or_default(),
+                            is_im: field_4.unwrap_or_default(),
+                            is_mpim: field_5.unwrap_or_default(),
+                            is_private: field_6.unwrap_or_default(),
+                            is_archived: field_7.unwrap_or_default(),
+                            is_general: field_8.unwrap_or_default(),
+                            is_member: field_9.unwrap_or_default(),
+                            created: field_10.unwrap_or_default(),
+                            creator: field_11.unwrap_or_default(),
+                            num_members: field_12.unwrap_or_default(),
+                        })
+                    }
+                    (field_0,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "id")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1096,11 +1203,28 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ConversationList {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(ConversationList {
-                    ok: ::accord_runtime::de::required_value(field_0, "ok")?,
-                    channels: ::accord_runtime::de::required_value(field_1, "channels")?,
-                    response_metadata: field_2.unwrap_or_default(),
-                })
+                match (field_0, field_1) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                    ) => {
+                        ::std::result::Result::Ok(ConversationList {
+                            ok: value_0,
+                            channels: value_1,
+                            response_metadata: field_2.unwrap_or_default(),
+                        })
+                    }
+                    (field_0, field_1) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "ok"),
+                                    (field_1.is_none(), "channels"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)

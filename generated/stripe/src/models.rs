@@ -512,31 +512,49 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Customer {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(Customer {
-                    id: ::accord_runtime::de::required_value(field_0, "id")?,
-                    object: ::accord_runtime::de::required_value(field_1, "object")?,
-                    address: field_2,
-                    balance: field_3.unwrap_or_default(),
-                    created: ::accord_runtime::de::required_value(field_4, "created")?,
-                    currency: field_5,
-                    default_source: field_6,
-                    delinquent: field_7,
-                    description: field_8,
-                    email: field_9,
-                    invoice_credit_balance: field_10.unwrap_or_default(),
-                    invoice_prefix: field_11,
-                    livemode: ::accord_runtime::de::required_value(
-                        field_12,
-                        "livemode",
-                    )?,
-                    metadata: field_13.unwrap_or_default(),
-                    name: field_14,
-                    next_invoice_sequence: field_15.unwrap_or_default(),
-                    phone: field_16,
-                    preferred_locales: field_17,
-                    tax_exempt: field_18,
-                    test_clock: field_19,
-                })
+                match (field_0, field_1, field_4, field_12) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_4),
+                        ::std::option::Option::Some(value_12),
+                    ) => {
+                        ::std::result::Result::Ok(Customer {
+                            id: value_0,
+                            object: value_1,
+                            address: field_2,
+                            balance: field_3.unwrap_or_default(),
+                            created: value_4,
+                            currency: field_5,
+                            default_source: field_6,
+                            delinquent: field_7,
+                            description: field_8,
+                            email: field_9,
+                            invoice_credit_balance: field_10.unwrap_or_default(),
+                            invoice_prefix: field_11,
+                            livemode: value_12,
+                            metadata: field_13.unwrap_or_default(),
+                            name: field_14,
+                            next_invoice_sequence: field_15.unwrap_or_default(),
+                            phone: field_16,
+                            preferred_locales: field_17,
+                            tax_exempt: field_18,
+                            test_clock: field_19,
+                        })
+                    }
+                    (field_0, field_1, field_4, field_12) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "id"),
+                                    (field_1.is_none(), "object"),
+                                    (field_4.is_none(), "created"),
+                                    (field_12.is_none(), "livemode"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -620,11 +638,30 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for DeletedCustomer {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(DeletedCustomer {
-                    deleted: ::accord_runtime::de::required_value(field_0, "deleted")?,
-                    id: ::accord_runtime::de::required_value(field_1, "id")?,
-                    object: ::accord_runtime::de::required_value(field_2, "object")?,
-                })
+                match (field_0, field_1, field_2) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                    ) => {
+                        ::std::result::Result::Ok(DeletedCustomer {
+                            deleted: value_0,
+                            id: value_1,
+                            object: value_2,
+                        })
+                    }
+                    (field_0, field_1, field_2) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "deleted"),
+                                    (field_1.is_none(), "id"),
+                                    (field_2.is_none(), "object"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -785,12 +822,33 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerList {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(CustomerList {
-                    object: ::accord_runtime::de::required_value(field_0, "object")?,
-                    data: ::accord_runtime::de::required_value(field_1, "data")?,
-                    has_more: ::accord_runtime::de::required_value(field_2, "has_more")?,
-                    url: ::accord_runtime::de::required_value(field_3, "url")?,
-                })
+                match (field_0, field_1, field_2, field_3) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_3),
+                    ) => {
+                        ::std::result::Result::Ok(CustomerList {
+                            object: value_0,
+                            data: value_1,
+                            has_more: value_2,
+                            url: value_3,
+                        })
+                    }
+                    (field_0, field_1, field_2, field_3) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "object"),
+                                    (field_1.is_none(), "data"),
+                                    (field_2.is_none(), "has_more"),
+                                    (field_3.is_none(), "url"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -2706,55 +2764,95 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntent {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(PaymentIntent {
-                    id: ::accord_runtime::de::required_value(field_0, "id")?,
-                    object: ::accord_runtime::de::required_value(field_1, "object")?,
-                    amount: ::accord_runtime::de::required_value(field_2, "amount")?,
-                    amount_capturable: field_3.unwrap_or_default(),
-                    amount_received: field_4.unwrap_or_default(),
-                    application: field_5,
-                    application_fee_amount: field_6,
-                    automatic_payment_methods: field_7,
-                    canceled_at: field_8,
-                    cancellation_reason: field_9,
-                    capture_method: ::accord_runtime::de::required_value(
+                match (
+                    field_0,
+                    field_1,
+                    field_2,
+                    field_10,
+                    field_12,
+                    field_13,
+                    field_14,
+                    field_20,
+                    field_24,
+                    field_30,
+                ) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_10),
+                        ::std::option::Option::Some(value_12),
+                        ::std::option::Option::Some(value_13),
+                        ::std::option::Option::Some(value_14),
+                        ::std::option::Option::Some(value_20),
+                        ::std::option::Option::Some(value_24),
+                        ::std::option::Option::Some(value_30),
+                    ) => {
+                        ::std::result::Result::Ok(PaymentIntent {
+                            id: value_0,
+                            object: value_1,
+                            amount: value_2,
+                            amount_capturable: field_3.unwrap_or_default(),
+                            amount_received: field_4.unwrap_or_default(),
+                            application: field_5,
+                            application_fee_amount: field_6,
+                            automatic_payment_methods: field_7,
+                            canceled_at: field_8,
+                            cancellation_reason: field_9,
+                            capture_method: value_10,
+                            client_secret: field_11,
+                            confirmation_method: value_12,
+                            created: value_13,
+                            currency: value_14,
+                            customer: field_15,
+                            description: field_16,
+                            invoice: field_17,
+                            last_payment_error: field_18,
+                            latest_charge: field_19,
+                            livemode: value_20,
+                            metadata: field_21.unwrap_or_default(),
+                            on_behalf_of: field_22,
+                            payment_method: field_23,
+                            payment_method_types: value_24,
+                            receipt_email: field_25,
+                            review: field_26,
+                            setup_future_usage: field_27,
+                            statement_descriptor: field_28,
+                            statement_descriptor_suffix: field_29,
+                            status: value_30,
+                            transfer_group: field_31,
+                        })
+                    }
+                    (
+                        field_0,
+                        field_1,
+                        field_2,
                         field_10,
-                        "capture_method",
-                    )?,
-                    client_secret: field_11,
-                    confirmation_method: ::accord_runtime::de::required_value(
                         field_12,
-                        "confirmation_method",
-                    )?,
-                    created: ::accord_runtime::de::required_value(field_13, "created")?,
-                    currency: ::accord_runtime::de::required_value(
+                        field_13,
                         field_14,
-                        "currency",
-                    )?,
-                    customer: field_15,
-                    description: field_16,
-                    invoice: field_17,
-                    last_payment_error: field_18,
-                    latest_charge: field_19,
-                    livemode: ::accord_runtime::de::required_value(
                         field_20,
-                        "livemode",
-                    )?,
-                    metadata: field_21.unwrap_or_default(),
-                    on_behalf_of: field_22,
-                    payment_method: field_23,
-                    payment_method_types: ::accord_runtime::de::required_value(
                         field_24,
-                        "payment_method_types",
-                    )?,
-                    receipt_email: field_25,
-                    review: field_26,
-                    setup_future_usage: field_27,
-                    statement_descriptor: field_28,
-                    statement_descriptor_suffix: field_29,
-                    status: ::accord_runtime::de::required_value(field_30, "status")?,
-                    transfer_group: field_31,
-                })
+                        field_30,
+                    ) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "id"),
+                                    (field_1.is_none(), "object"),
+                                    (field_2.is_none(), "amount"),
+                                    (field_10.is_none(), "capture_method"),
+                                    (field_12.is_none(), "confirmation_method"),
+                                    (field_13.is_none(), "created"),
+                                    (field_14.is_none(), "currency"),
+                                    (field_20.is_none(), "livemode"),
+                                    (field_24.is_none(), "payment_method_types"),
+                                    (field_30.is_none(), "status"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -2878,10 +2976,21 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethods 
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(AutomaticPaymentMethods {
-                    allow_redirects: field_0.unwrap_or_default(),
-                    enabled: ::accord_runtime::de::required_value(field_1, "enabled")?,
-                })
+                match (field_1,) {
+                    (::std::option::Option::Some(value_1),) => {
+                        ::std::result::Result::Ok(AutomaticPaymentMethods {
+                            allow_redirects: field_0.unwrap_or_default(),
+                            enabled: value_1,
+                        })
+                    }
+                    (field_1,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_1.is_none(), "enabled")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -2975,12 +3084,33 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentList {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(PaymentIntentList {
-                    object: ::accord_runtime::de::required_value(field_0, "object")?,
-                    data: ::accord_runtime::de::required_value(field_1, "data")?,
-                    has_more: ::accord_runtime::de::required_value(field_2, "has_more")?,
-                    url: ::accord_runtime::de::required_value(field_3, "url")?,
-                })
+                match (field_0, field_1, field_2, field_3) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_3),
+                    ) => {
+                        ::std::result::Result::Ok(PaymentIntentList {
+                            object: value_0,
+                            data: value_1,
+                            has_more: value_2,
+                            url: value_3,
+                        })
+                    }
+                    (field_0, field_1, field_2, field_3) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "object"),
+                                    (field_1.is_none(), "data"),
+                                    (field_2.is_none(), "has_more"),
+                                    (field_3.is_none(), "url"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -3050,10 +3180,21 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethodsP
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(AutomaticPaymentMethodsParams {
-                    allow_redirects: field_0.unwrap_or_default(),
-                    enabled: ::accord_runtime::de::required_value(field_1, "enabled")?,
-                })
+                match (field_1,) {
+                    (::std::option::Option::Some(value_1),) => {
+                        ::std::result::Result::Ok(AutomaticPaymentMethodsParams {
+                            allow_redirects: field_0.unwrap_or_default(),
+                            enabled: value_1,
+                        })
+                    }
+                    (field_1,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_1.is_none(), "enabled")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -3177,13 +3318,21 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for TransferDataParams {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(TransferDataParams {
-                    amount: field_0.unwrap_or_default(),
-                    destination: ::accord_runtime::de::required_value(
-                        field_1,
-                        "destination",
-                    )?,
-                })
+                match (field_1,) {
+                    (::std::option::Option::Some(value_1),) => {
+                        ::std::result::Result::Ok(TransferDataParams {
+                            amount: field_0.unwrap_or_default(),
+                            destination: value_1,
+                        })
+                    }
+                    (field_1,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_1.is_none(), "destination")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -3655,33 +3804,50 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreatePaymentIntentParam
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(CreatePaymentIntentParams {
-                    amount: ::accord_runtime::de::required_value(field_0, "amount")?,
-                    application_fee_amount: field_1.unwrap_or_default(),
-                    automatic_payment_methods: field_2.unwrap_or_default(),
-                    capture_method: field_3.unwrap_or_default(),
-                    confirm: field_4.unwrap_or_default(),
-                    confirmation_method: field_5.unwrap_or_default(),
-                    currency: ::accord_runtime::de::required_value(field_6, "currency")?,
-                    customer: field_7.unwrap_or_default(),
-                    description: field_8.unwrap_or_default(),
-                    error_on_requires_action: field_9.unwrap_or_default(),
-                    mandate: field_10.unwrap_or_default(),
-                    metadata: field_11.unwrap_or_default(),
-                    off_session: field_12.unwrap_or_default(),
-                    on_behalf_of: field_13.unwrap_or_default(),
-                    payment_method: field_14.unwrap_or_default(),
-                    payment_method_types: field_15.unwrap_or_default(),
-                    radar_options: field_16.unwrap_or_default(),
-                    receipt_email: field_17.unwrap_or_default(),
-                    return_url: field_18.unwrap_or_default(),
-                    setup_future_usage: field_19.unwrap_or_default(),
-                    statement_descriptor: field_20.unwrap_or_default(),
-                    statement_descriptor_suffix: field_21.unwrap_or_default(),
-                    transfer_data: field_22.unwrap_or_default(),
-                    transfer_group: field_23.unwrap_or_default(),
-                    use_stripe_sdk: field_24.unwrap_or_default(),
-                })
+                match (field_0, field_6) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_6),
+                    ) => {
+                        ::std::result::Result::Ok(CreatePaymentIntentParams {
+                            amount: value_0,
+                            application_fee_amount: field_1.unwrap_or_default(),
+                            automatic_payment_methods: field_2.unwrap_or_default(),
+                            capture_method: field_3.unwrap_or_default(),
+                            confirm: field_4.unwrap_or_default(),
+                            confirmation_method: field_5.unwrap_or_default(),
+                            currency: value_6,
+                            customer: field_7.unwrap_or_default(),
+                            description: field_8.unwrap_or_default(),
+                            error_on_requires_action: field_9.unwrap_or_default(),
+                            mandate: field_10.unwrap_or_default(),
+                            metadata: field_11.unwrap_or_default(),
+                            off_session: field_12.unwrap_or_default(),
+                            on_behalf_of: field_13.unwrap_or_default(),
+                            payment_method: field_14.unwrap_or_default(),
+                            payment_method_types: field_15.unwrap_or_default(),
+                            radar_options: field_16.unwrap_or_default(),
+                            receipt_email: field_17.unwrap_or_default(),
+                            return_url: field_18.unwrap_or_default(),
+                            setup_future_usage: field_19.unwrap_or_default(),
+                            statement_descriptor: field_20.unwrap_or_default(),
+                            statement_descriptor_suffix: field_21.unwrap_or_default(),
+                            transfer_data: field_22.unwrap_or_default(),
+                            transfer_group: field_23.unwrap_or_default(),
+                            use_stripe_sdk: field_24.unwrap_or_default(),
+                        })
+                    }
+                    (field_0, field_6) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "amount"),
+                                    (field_6.is_none(), "currency"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -4029,9 +4195,18 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Error2 {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(Error2 {
-                    error: ::accord_runtime::de::required_value(field_0, "error")?,
-                })
+                match (field_0,) {
+                    (::std::option::Option::Some(value_0),) => {
+                        ::std::result::Result::Ok(Error2 { error: value_0 })
+                    }
+                    (field_0,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "error")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -4275,17 +4450,28 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApiErrors {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(ApiErrors {
-                    charge: field_0.unwrap_or_default(),
-                    code: field_1.unwrap_or_default(),
-                    decline_code: field_2.unwrap_or_default(),
-                    doc_url: field_3.unwrap_or_default(),
-                    message: field_4.unwrap_or_default(),
-                    param: field_5.unwrap_or_default(),
-                    payment_method_type: field_6.unwrap_or_default(),
-                    request_log_url: field_7.unwrap_or_default(),
-                    r#type: ::accord_runtime::de::required_value(field_8, "type")?,
-                })
+                match (field_8,) {
+                    (::std::option::Option::Some(value_8),) => {
+                        ::std::result::Result::Ok(ApiErrors {
+                            charge: field_0.unwrap_or_default(),
+                            code: field_1.unwrap_or_default(),
+                            decline_code: field_2.unwrap_or_default(),
+                            doc_url: field_3.unwrap_or_default(),
+                            message: field_4.unwrap_or_default(),
+                            param: field_5.unwrap_or_default(),
+                            payment_method_type: field_6.unwrap_or_default(),
+                            request_log_url: field_7.unwrap_or_default(),
+                            r#type: value_8,
+                        })
+                    }
+                    (field_8,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_8.is_none(), "type")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -4519,21 +4705,45 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentEvent {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(PaymentIntentEvent {
-                    id: ::accord_runtime::de::required_value(field_0, "id")?,
-                    object: ::accord_runtime::de::required_value(field_1, "object")?,
-                    account: field_2.unwrap_or_default(),
-                    api_version: field_3,
-                    created: ::accord_runtime::de::required_value(field_4, "created")?,
-                    data: ::accord_runtime::de::required_value(field_5, "data")?,
-                    livemode: ::accord_runtime::de::required_value(field_6, "livemode")?,
-                    pending_webhooks: ::accord_runtime::de::required_value(
-                        field_7,
-                        "pending_webhooks",
-                    )?,
-                    request: field_8,
-                    r#type: ::accord_runtime::de::required_value(field_9, "type")?,
-                })
+                match (field_0, field_1, field_4, field_5, field_6, field_7, field_9) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_4),
+                        ::std::option::Option::Some(value_5),
+                        ::std::option::Option::Some(value_6),
+                        ::std::option::Option::Some(value_7),
+                        ::std::option::Option::Some(value_9),
+                    ) => {
+                        ::std::result::Result::Ok(PaymentIntentEvent {
+                            id: value_0,
+                            object: value_1,
+                            account: field_2.unwrap_or_default(),
+                            api_version: field_3,
+                            created: value_4,
+                            data: value_5,
+                            livemode: value_6,
+                            pending_webhooks: value_7,
+                            request: field_8,
+                            r#type: value_9,
+                        })
+                    }
+                    (field_0, field_1, field_4, field_5, field_6, field_7, field_9) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "id"),
+                                    (field_1.is_none(), "object"),
+                                    (field_4.is_none(), "created"),
+                                    (field_5.is_none(), "data"),
+                                    (field_6.is_none(), "livemode"),
+                                    (field_7.is_none(), "pending_webhooks"),
+                                    (field_9.is_none(), "type"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -4600,10 +4810,21 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentEventData {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(PaymentIntentEventData {
-                    object: ::accord_runtime::de::required_value(field_0, "object")?,
-                    previous_attributes: field_1.unwrap_or_default(),
-                })
+                match (field_0,) {
+                    (::std::option::Option::Some(value_0),) => {
+                        ::std::result::Result::Ok(PaymentIntentEventData {
+                            object: value_0,
+                            previous_attributes: field_1.unwrap_or_default(),
+                        })
+                    }
+                    (field_0,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "object")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -4790,21 +5011,45 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerEvent {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(CustomerEvent {
-                    id: ::accord_runtime::de::required_value(field_0, "id")?,
-                    object: ::accord_runtime::de::required_value(field_1, "object")?,
-                    account: field_2.unwrap_or_default(),
-                    api_version: field_3,
-                    created: ::accord_runtime::de::required_value(field_4, "created")?,
-                    data: ::accord_runtime::de::required_value(field_5, "data")?,
-                    livemode: ::accord_runtime::de::required_value(field_6, "livemode")?,
-                    pending_webhooks: ::accord_runtime::de::required_value(
-                        field_7,
-                        "pending_webhooks",
-                    )?,
-                    request: field_8,
-                    r#type: ::accord_runtime::de::required_value(field_9, "type")?,
-                })
+                match (field_0, field_1, field_4, field_5, field_6, field_7, field_9) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_4),
+                        ::std::option::Option::Some(value_5),
+                        ::std::option::Option::Some(value_6),
+                        ::std::option::Option::Some(value_7),
+                        ::std::option::Option::Some(value_9),
+                    ) => {
+                        ::std::result::Result::Ok(CustomerEvent {
+                            id: value_0,
+                            object: value_1,
+                            account: field_2.unwrap_or_default(),
+                            api_version: field_3,
+                            created: value_4,
+                            data: value_5,
+                            livemode: value_6,
+                            pending_webhooks: value_7,
+                            request: field_8,
+                            r#type: value_9,
+                        })
+                    }
+                    (field_0, field_1, field_4, field_5, field_6, field_7, field_9) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "id"),
+                                    (field_1.is_none(), "object"),
+                                    (field_4.is_none(), "created"),
+                                    (field_5.is_none(), "data"),
+                                    (field_6.is_none(), "livemode"),
+                                    (field_7.is_none(), "pending_webhooks"),
+                                    (field_9.is_none(), "type"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -4871,10 +5116,21 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerEventData {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(CustomerEventData {
-                    object: ::accord_runtime::de::required_value(field_0, "object")?,
-                    previous_attributes: field_1.unwrap_or_default(),
-                })
+                match (field_0,) {
+                    (::std::option::Option::Some(value_0),) => {
+                        ::std::result::Result::Ok(CustomerEventData {
+                            object: value_0,
+                            previous_attributes: field_1.unwrap_or_default(),
+                        })
+                    }
+                    (field_0,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "object")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)

@@ -156,12 +156,23 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApplicationIn {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(ApplicationIn {
-                    name: ::accord_runtime::de::required_value(field_0, "name")?,
-                    throttle_rate: field_1,
-                    uid: field_2,
-                    metadata: field_3.unwrap_or_default(),
-                })
+                match (field_0,) {
+                    (::std::option::Option::Some(value_0),) => {
+                        ::std::result::Result::Ok(ApplicationIn {
+                            name: value_0,
+                            throttle_rate: field_1,
+                            uid: field_2,
+                            metadata: field_3.unwrap_or_default(),
+                        })
+                    }
+                    (field_0,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "name")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -310,21 +321,38 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApplicationOut {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(ApplicationOut {
-                    uid: field_0,
-                    name: ::accord_runtime::de::required_value(field_1, "name")?,
-                    throttle_rate: field_2,
-                    id: ::accord_runtime::de::required_value(field_3, "id")?,
-                    created_at: ::accord_runtime::de::required_value(
-                        field_4,
-                        "createdAt",
-                    )?,
-                    updated_at: ::accord_runtime::de::required_value(
-                        field_5,
-                        "updatedAt",
-                    )?,
-                    metadata: ::accord_runtime::de::required_value(field_6, "metadata")?,
-                })
+                match (field_1, field_3, field_4, field_5, field_6) {
+                    (
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_3),
+                        ::std::option::Option::Some(value_4),
+                        ::std::option::Option::Some(value_5),
+                        ::std::option::Option::Some(value_6),
+                    ) => {
+                        ::std::result::Result::Ok(ApplicationOut {
+                            uid: field_0,
+                            name: value_1,
+                            throttle_rate: field_2,
+                            id: value_3,
+                            created_at: value_4,
+                            updated_at: value_5,
+                            metadata: value_6,
+                        })
+                    }
+                    (field_1, field_3, field_4, field_5, field_6) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_1.is_none(), "name"),
+                                    (field_3.is_none(), "id"),
+                                    (field_4.is_none(), "createdAt"),
+                                    (field_5.is_none(), "updatedAt"),
+                                    (field_6.is_none(), "metadata"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -415,12 +443,26 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListResponseApplicationO
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(ListResponseApplicationOut {
-                    data: ::accord_runtime::de::required_value(field_0, "data")?,
-                    iterator: field_1.unwrap_or_default(),
-                    prev_iterator: field_2,
-                    done: ::accord_runtime::de::required_value(field_3, "done")?,
-                })
+                match (field_0, field_3) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_3),
+                    ) => {
+                        ::std::result::Result::Ok(ListResponseApplicationOut {
+                            data: value_0,
+                            iterator: field_1.unwrap_or_default(),
+                            prev_iterator: field_2,
+                            done: value_3,
+                        })
+                    }
+                    (field_0, field_3) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "data"), (field_3.is_none(), "done")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -650,21 +692,35 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageIn {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(MessageIn {
-                    event_id: field_0,
-                    event_type: ::accord_runtime::de::required_value(
-                        field_1,
-                        "eventType",
-                    )?,
-                    payload: ::accord_runtime::de::required_value(field_2, "payload")?,
-                    channels: field_3,
-                    application: field_4,
-                    tags: field_5,
-                    transformations_params: field_6,
-                    deliver_at: field_7,
-                    payload_retention_period: field_8,
-                    payload_retention_hours: field_9,
-                })
+                match (field_1, field_2) {
+                    (
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                    ) => {
+                        ::std::result::Result::Ok(MessageIn {
+                            event_id: field_0,
+                            event_type: value_1,
+                            payload: value_2,
+                            channels: field_3,
+                            application: field_4,
+                            tags: field_5,
+                            transformations_params: field_6,
+                            deliver_at: field_7,
+                            payload_retention_period: field_8,
+                            payload_retention_hours: field_9,
+                        })
+                    }
+                    (field_1, field_2) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_1.is_none(), "eventType"),
+                                    (field_2.is_none(), "payload"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -844,22 +900,37 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageOut {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(MessageOut {
-                    event_id: field_0,
-                    event_type: ::accord_runtime::de::required_value(
-                        field_1,
-                        "eventType",
-                    )?,
-                    payload: ::accord_runtime::de::required_value(field_2, "payload")?,
-                    channels: field_3,
-                    id: ::accord_runtime::de::required_value(field_4, "id")?,
-                    timestamp: ::accord_runtime::de::required_value(
-                        field_5,
-                        "timestamp",
-                    )?,
-                    tags: field_6,
-                    deliver_at: field_7,
-                })
+                match (field_1, field_2, field_4, field_5) {
+                    (
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_4),
+                        ::std::option::Option::Some(value_5),
+                    ) => {
+                        ::std::result::Result::Ok(MessageOut {
+                            event_id: field_0,
+                            event_type: value_1,
+                            payload: value_2,
+                            channels: field_3,
+                            id: value_4,
+                            timestamp: value_5,
+                            tags: field_6,
+                            deliver_at: field_7,
+                        })
+                    }
+                    (field_1, field_2, field_4, field_5) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_1.is_none(), "eventType"),
+                                    (field_2.is_none(), "payload"),
+                                    (field_4.is_none(), "id"),
+                                    (field_5.is_none(), "timestamp"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1079,28 +1150,44 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointOut {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(EndpointOut {
-                    id: ::accord_runtime::de::required_value(field_0, "id")?,
-                    metadata: ::accord_runtime::de::required_value(field_1, "metadata")?,
-                    url: ::accord_runtime::de::required_value(field_2, "url")?,
-                    description: ::accord_runtime::de::required_value(
-                        field_3,
-                        "description",
-                    )?,
-                    throttle_rate: field_4,
-                    uid: field_5,
-                    disabled: field_6.unwrap_or_default(),
-                    event_types: field_7,
-                    channels: field_8,
-                    created_at: ::accord_runtime::de::required_value(
-                        field_9,
-                        "createdAt",
-                    )?,
-                    updated_at: ::accord_runtime::de::required_value(
-                        field_10,
-                        "updatedAt",
-                    )?,
-                })
+                match (field_0, field_1, field_2, field_3, field_9, field_10) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_3),
+                        ::std::option::Option::Some(value_9),
+                        ::std::option::Option::Some(value_10),
+                    ) => {
+                        ::std::result::Result::Ok(EndpointOut {
+                            id: value_0,
+                            metadata: value_1,
+                            url: value_2,
+                            description: value_3,
+                            throttle_rate: field_4,
+                            uid: field_5,
+                            disabled: field_6.unwrap_or_default(),
+                            event_types: field_7,
+                            channels: field_8,
+                            created_at: value_9,
+                            updated_at: value_10,
+                        })
+                    }
+                    (field_0, field_1, field_2, field_3, field_9, field_10) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "id"),
+                                    (field_1.is_none(), "metadata"),
+                                    (field_2.is_none(), "url"),
+                                    (field_3.is_none(), "description"),
+                                    (field_9.is_none(), "createdAt"),
+                                    (field_10.is_none(), "updatedAt"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1191,12 +1278,26 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListResponseEndpointOut 
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(ListResponseEndpointOut {
-                    data: ::accord_runtime::de::required_value(field_0, "data")?,
-                    iterator: field_1.unwrap_or_default(),
-                    prev_iterator: field_2,
-                    done: ::accord_runtime::de::required_value(field_3, "done")?,
-                })
+                match (field_0, field_3) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_3),
+                    ) => {
+                        ::std::result::Result::Ok(ListResponseEndpointOut {
+                            data: value_0,
+                            iterator: field_1.unwrap_or_default(),
+                            prev_iterator: field_2,
+                            done: value_3,
+                        })
+                    }
+                    (field_0, field_3) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "data"), (field_3.is_none(), "done")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1249,9 +1350,18 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointSecretOut {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(EndpointSecretOut {
-                    key: ::accord_runtime::de::required_value(field_0, "key")?,
-                })
+                match (field_0,) {
+                    (::std::option::Option::Some(value_0),) => {
+                        ::std::result::Result::Ok(EndpointSecretOut { key: value_0 })
+                    }
+                    (field_0,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "key")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1310,10 +1420,27 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for HttpErrorOut {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(HttpErrorOut {
-                    code: ::accord_runtime::de::required_value(field_0, "code")?,
-                    detail: ::accord_runtime::de::required_value(field_1, "detail")?,
-                })
+                match (field_0, field_1) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                    ) => {
+                        ::std::result::Result::Ok(HttpErrorOut {
+                            code: value_0,
+                            detail: value_1,
+                        })
+                    }
+                    (field_0, field_1) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "code"),
+                                    (field_1.is_none(), "detail"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1362,9 +1489,20 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for HttpValidationError {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(HttpValidationError {
-                    detail: ::accord_runtime::de::required_value(field_0, "detail")?,
-                })
+                match (field_0,) {
+                    (::std::option::Option::Some(value_0),) => {
+                        ::std::result::Result::Ok(HttpValidationError {
+                            detail: value_0,
+                        })
+                    }
+                    (field_0,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "detail")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1441,11 +1579,30 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationError {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(ValidationError {
-                    loc: ::accord_runtime::de::required_value(field_0, "loc")?,
-                    msg: ::accord_runtime::de::required_value(field_1, "msg")?,
-                    r#type: ::accord_runtime::de::required_value(field_2, "type")?,
-                })
+                match (field_0, field_1, field_2) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                    ) => {
+                        ::std::result::Result::Ok(ValidationError {
+                            loc: value_0,
+                            msg: value_1,
+                            r#type: value_2,
+                        })
+                    }
+                    (field_0, field_1, field_2) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "loc"),
+                                    (field_1.is_none(), "msg"),
+                                    (field_2.is_none(), "type"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1555,10 +1712,24 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointCreatedEvent {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(EndpointCreatedEvent {
-                    data: ::accord_runtime::de::required_value(field_0, "data")?,
-                    r#type: ::accord_runtime::de::required_value(field_1, "type")?,
-                })
+                match (field_0, field_1) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                    ) => {
+                        ::std::result::Result::Ok(EndpointCreatedEvent {
+                            data: value_0,
+                            r#type: value_1,
+                        })
+                    }
+                    (field_0, field_1) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "data"), (field_1.is_none(), "type")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1677,15 +1848,29 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointCreatedEventData
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(EndpointCreatedEventData {
-                    app_id: ::accord_runtime::de::required_value(field_0, "appId")?,
-                    app_uid: field_1,
-                    endpoint_id: ::accord_runtime::de::required_value(
-                        field_2,
-                        "endpointId",
-                    )?,
-                    endpoint_uid: field_3,
-                })
+                match (field_0, field_2) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_2),
+                    ) => {
+                        ::std::result::Result::Ok(EndpointCreatedEventData {
+                            app_id: value_0,
+                            app_uid: field_1,
+                            endpoint_id: value_2,
+                            endpoint_uid: field_3,
+                        })
+                    }
+                    (field_0, field_2) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "appId"),
+                                    (field_2.is_none(), "endpointId"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1795,10 +1980,24 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDeletedEvent {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(EndpointDeletedEvent {
-                    data: ::accord_runtime::de::required_value(field_0, "data")?,
-                    r#type: ::accord_runtime::de::required_value(field_1, "type")?,
-                })
+                match (field_0, field_1) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                    ) => {
+                        ::std::result::Result::Ok(EndpointDeletedEvent {
+                            data: value_0,
+                            r#type: value_1,
+                        })
+                    }
+                    (field_0, field_1) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "data"), (field_1.is_none(), "type")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -1917,15 +2116,29 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDeletedEventData
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(EndpointDeletedEventData {
-                    app_id: ::accord_runtime::de::required_value(field_0, "appId")?,
-                    app_uid: field_1,
-                    endpoint_id: ::accord_runtime::de::required_value(
-                        field_2,
-                        "endpointId",
-                    )?,
-                    endpoint_uid: field_3,
-                })
+                match (field_0, field_2) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_2),
+                    ) => {
+                        ::std::result::Result::Ok(EndpointDeletedEventData {
+                            app_id: value_0,
+                            app_uid: field_1,
+                            endpoint_id: value_2,
+                            endpoint_uid: field_3,
+                        })
+                    }
+                    (field_0, field_2) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "appId"),
+                                    (field_2.is_none(), "endpointId"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -2088,10 +2301,24 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledEvent {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(EndpointDisabledEvent {
-                    data: ::accord_runtime::de::required_value(field_0, "data")?,
-                    r#type: ::accord_runtime::de::required_value(field_1, "type")?,
-                })
+                match (field_0, field_1) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                    ) => {
+                        ::std::result::Result::Ok(EndpointDisabledEvent {
+                            data: value_0,
+                            r#type: value_1,
+                        })
+                    }
+                    (field_0, field_1) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "data"), (field_1.is_none(), "type")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -2247,17 +2474,31 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledEventDat
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(EndpointDisabledEventData {
-                    app_id: ::accord_runtime::de::required_value(field_0, "appId")?,
-                    app_uid: field_1,
-                    endpoint_id: ::accord_runtime::de::required_value(
-                        field_2,
-                        "endpointId",
-                    )?,
-                    endpoint_uid: field_3,
-                    fail_since: field_4,
-                    trigger: field_5.unwrap_or_default(),
-                })
+                match (field_0, field_2) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_2),
+                    ) => {
+                        ::std::result::Result::Ok(EndpointDisabledEventData {
+                            app_id: value_0,
+                            app_uid: field_1,
+                            endpoint_id: value_2,
+                            endpoint_uid: field_3,
+                            fail_since: field_4,
+                            trigger: field_5.unwrap_or_default(),
+                        })
+                    }
+                    (field_0, field_2) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "appId"),
+                                    (field_2.is_none(), "endpointId"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -2372,10 +2613,24 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageAttemptExhaustedE
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(MessageAttemptExhaustedEvent {
-                    data: ::accord_runtime::de::required_value(field_0, "data")?,
-                    r#type: ::accord_runtime::de::required_value(field_1, "type")?,
-                })
+                match (field_0, field_1) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                    ) => {
+                        ::std::result::Result::Ok(MessageAttemptExhaustedEvent {
+                            data: value_0,
+                            r#type: value_1,
+                        })
+                    }
+                    (field_0, field_1) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "data"), (field_1.is_none(), "type")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -2521,20 +2776,35 @@ for MessageAttemptExhaustedEventData {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(MessageAttemptExhaustedEventData {
-                    app_id: ::accord_runtime::de::required_value(field_0, "appId")?,
-                    app_uid: field_1,
-                    msg_id: ::accord_runtime::de::required_value(field_2, "msgId")?,
-                    msg_event_id: field_3,
-                    endpoint_id: ::accord_runtime::de::required_value(
-                        field_4,
-                        "endpointId",
-                    )?,
-                    last_attempt: ::accord_runtime::de::required_value(
-                        field_5,
-                        "lastAttempt",
-                    )?,
-                })
+                match (field_0, field_2, field_4, field_5) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_2),
+                        ::std::option::Option::Some(value_4),
+                        ::std::option::Option::Some(value_5),
+                    ) => {
+                        ::std::result::Result::Ok(MessageAttemptExhaustedEventData {
+                            app_id: value_0,
+                            app_uid: field_1,
+                            msg_id: value_2,
+                            msg_event_id: field_3,
+                            endpoint_id: value_4,
+                            last_attempt: value_5,
+                        })
+                    }
+                    (field_0, field_2, field_4, field_5) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "appId"),
+                                    (field_2.is_none(), "msgId"),
+                                    (field_4.is_none(), "endpointId"),
+                                    (field_5.is_none(), "lastAttempt"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)
@@ -2612,17 +2882,30 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageAttemptFailedData
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(MessageAttemptFailedData {
-                    id: ::accord_runtime::de::required_value(field_0, "id")?,
-                    response_status_code: ::accord_runtime::de::required_value(
-                        field_1,
-                        "responseStatusCode",
-                    )?,
-                    timestamp: ::accord_runtime::de::required_value(
-                        field_2,
-                        "timestamp",
-                    )?,
-                })
+                match (field_0, field_1, field_2) {
+                    (
+                        ::std::option::Option::Some(value_0),
+                        ::std::option::Option::Some(value_1),
+                        ::std::option::Option::Some(value_2),
+                    ) => {
+                        ::std::result::Result::Ok(MessageAttemptFailedData {
+                            id: value_0,
+                            response_status_code: value_1,
+                            timestamp: value_2,
+                        })
+                    }
+                    (field_0, field_1, field_2) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[
+                                    (field_0.is_none(), "id"),
+                                    (field_1.is_none(), "responseStatusCode"),
+                                    (field_2.is_none(), "timestamp"),
+                                ],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)

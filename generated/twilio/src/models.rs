@@ -1184,28 +1184,39 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateMessageRequest {
                         _ => ::accord_runtime::de::skip_value(&mut map),
                     }?;
                 }
-                ::std::result::Result::Ok(CreateMessageRequest {
-                    to: ::accord_runtime::de::required_value(field_0, "To")?,
-                    from: field_1.unwrap_or_default(),
-                    messaging_service_sid: field_2.unwrap_or_default(),
-                    body: field_3.unwrap_or_default(),
-                    media_url: field_4.unwrap_or_default(),
-                    content_sid: field_5.unwrap_or_default(),
-                    content_variables: field_6.unwrap_or_default(),
-                    status_callback: field_7.unwrap_or_default(),
-                    application_sid: field_8.unwrap_or_default(),
-                    validity_period: field_9.unwrap_or_default(),
-                    provide_feedback: field_10.unwrap_or_default(),
-                    smart_encoded: field_11.unwrap_or_default(),
-                    shorten_urls: field_12.unwrap_or_default(),
-                    send_as_mms: field_13.unwrap_or_default(),
-                    schedule_type: field_14.unwrap_or_default(),
-                    send_at: field_15.unwrap_or_default(),
-                    content_retention: field_16.unwrap_or_default(),
-                    address_retention: field_17.unwrap_or_default(),
-                    risk_check: field_18.unwrap_or_default(),
-                    fallback_from: field_19.unwrap_or_default(),
-                })
+                match (field_0,) {
+                    (::std::option::Option::Some(value_0),) => {
+                        ::std::result::Result::Ok(CreateMessageRequest {
+                            to: value_0,
+                            from: field_1.unwrap_or_default(),
+                            messaging_service_sid: field_2.unwrap_or_default(),
+                            body: field_3.unwrap_or_default(),
+                            media_url: field_4.unwrap_or_default(),
+                            content_sid: field_5.unwrap_or_default(),
+                            content_variables: field_6.unwrap_or_default(),
+                            status_callback: field_7.unwrap_or_default(),
+                            application_sid: field_8.unwrap_or_default(),
+                            validity_period: field_9.unwrap_or_default(),
+                            provide_feedback: field_10.unwrap_or_default(),
+                            smart_encoded: field_11.unwrap_or_default(),
+                            shorten_urls: field_12.unwrap_or_default(),
+                            send_as_mms: field_13.unwrap_or_default(),
+                            schedule_type: field_14.unwrap_or_default(),
+                            send_at: field_15.unwrap_or_default(),
+                            content_retention: field_16.unwrap_or_default(),
+                            address_retention: field_17.unwrap_or_default(),
+                            risk_check: field_18.unwrap_or_default(),
+                            fallback_from: field_19.unwrap_or_default(),
+                        })
+                    }
+                    (field_0,) => {
+                        ::std::result::Result::Err(
+                            ::accord_runtime::de::missing_field(
+                                &[(field_0.is_none(), "To")],
+                            ),
+                        )
+                    }
+                }
             }
         }
         deserializer.deserialize_map(Fields)

@@ -363,6 +363,11 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field], gates: &[Opti
             }
         })
         .collect();
+    // Required fields are taken in one `match` on their slots (a `?` each costs the compiler
+    // more; issue 22), the first one absent named in the error as serde's derive does.
+    let mut required_slots = Vec::new();
+    let mut required_values = Vec::new();
+    let mut required_wires = Vec::new();
     let takes: Vec<TokenStream> = fields
         .iter()
         .zip(&slots)
@@ -372,6 +377,13 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field], gates: &[Opti
             let wire = lit(&field.wire_name);
             let gate = gate(index);
             match (field.always_present(), field.nullable) {
+                (true, false) if gate.is_none() => {
+                    let value = quote::format_ident!("value_{index}");
+                    required_slots.push(slot.clone());
+                    required_values.push(value.clone());
+                    required_wires.push(wire);
+                    quote!(#member: #value,)
+                }
                 (true, false) => quote!(#gate #member: ::accord_runtime::de::required_value(#slot, #wire)?,),
                 // `Option<Option<T>>`: `None` when absent, `Some(None)` for `null`.
                 (false, true) => quote!(#gate #member: #slot,),
@@ -379,6 +391,18 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field], gates: &[Opti
             }
         })
         .collect();
+    let build = if required_slots.is_empty() {
+        quote!(::std::result::Result::Ok(#name { #(#takes)* }))
+    } else {
+        quote! {
+            match (#(#required_slots,)*) {
+                (#(::std::option::Option::Some(#required_values),)*) => ::std::result::Result::Ok(#name { #(#takes)* }),
+                (#(#required_slots,)*) => ::std::result::Result::Err(::accord_runtime::de::missing_field(&[
+                    #((#required_slots.is_none(), #required_wires)),*
+                ])),
+            }
+        }
+    };
     quote! {
         impl<'de> ::accord_runtime::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
@@ -401,9 +425,7 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field], gates: &[Opti
                                 _ => ::accord_runtime::de::skip_value(&mut map),
                             }?;
                         }
-                        ::std::result::Result::Ok(#name {
-                            #(#takes)*
-                        })
+                        #build
                     }
                 }
 

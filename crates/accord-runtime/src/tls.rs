@@ -15,7 +15,9 @@ use crate::error::{TransportError, TransportErrorKind};
 /// A client certificate chain and its private key, PEM.
 #[derive(Clone)]
 pub struct ClientIdentity {
-    /// Certificate chain then key, as reqwest's `Identity::from_pem` reads them.
+    /// Certificate chain then key, as reqwest's `Identity::from_pem` reads them (unread in a
+    /// build without a rustls backend, which refuses client certificates).
+    #[cfg_attr(not(any(feature = "rustls-ring", feature = "rustls-aws-lc")), allow(dead_code))]
     pem: Zeroizing<Vec<u8>>,
 }
 

@@ -183,10 +183,33 @@ pub fn http_builder() -> reqwest::ClientBuilder {
     reqwest::Client::builder()
 }
 
+/// Whether this build can reach `url`: an `https` URL needs a TLS backend (the features
+/// `rustls-ring`, `rustls-aws-lc` or `native-tls`, which a generated crate offers as its own
+/// `rustls`, `rustls-aws-lc` and `native-tls`). Checked when the client is built, so that a
+/// crate built with `default-features = false` and no backend fails there, in words, rather
+/// than at the first request.
+///
+/// Errors: `url` is `https` and this build has no TLS backend.
+fn needs_no_tls(url: &url::Url) -> Result<(), TransportError> {
+    reachable(url, cfg!(any(feature = "rustls-ring", feature = "rustls-aws-lc", feature = "native-tls")))
+}
+
+/// [`needs_no_tls`] for a build that has TLS (`has_tls`) or not.
+fn reachable(url: &url::Url, has_tls: bool) -> Result<(), TransportError> {
+    if url.scheme() == "https" && !has_tls {
+        return Err(TransportError::message(format!(
+            "base URL `{url}` is https, but this build has no TLS backend: turn on the client crate's \
+             `rustls` feature (or `rustls-aws-lc`, `native-tls`)"
+        )));
+    }
+    Ok(())
+}
+
 impl Client {
     /// Builds the client.
     ///
-    /// Errors: the base URL is not an absolute URL, or the TLS backend cannot start.
+    /// Errors: the base URL is not an absolute URL, the TLS backend cannot start, or a URL is
+    /// `https` and this build has no TLS backend.
     pub fn new(mut config: ClientConfig) -> Result<Self, TransportError> {
         #[allow(unused_mut)]
         let mut rate_limiter = config.rate_limits.take().map(RateLimiter::new);
@@ -206,10 +229,12 @@ impl Client {
         }
         let parsed = url::Url::parse(&config.base_url)
             .map_err(|e| TransportError::message(format!("invalid base URL `{}`: {e}", config.base_url)))?;
+        needs_no_tls(&parsed)?;
         let mut servers = Vec::with_capacity(config.servers.len());
         for (name, url) in &config.servers {
             let parsed = url::Url::parse(url)
                 .map_err(|e| TransportError::message(format!("invalid base URL `{url}` of server `{name}`: {e}")))?;
+            needs_no_tls(&parsed)?;
             servers.push((*name, url.trim_end_matches('/').to_string(), parsed.origin()));
         }
         let builder = http_builder()
@@ -819,6 +844,19 @@ fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) -> Result<(),
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_https_url_needs_a_tls_backend_and_http_does_not() {
+        let https = url::Url::parse("https://api.example.com/v1").expect("a URL");
+        let http = url::Url::parse("http://127.0.0.1:8080").expect("a URL");
+        let refused = reachable(&https, false).expect_err("no TLS backend");
+        assert!(refused.to_string().contains("no TLS backend"), "{refused}");
+        assert!(refused.to_string().contains("`rustls`"), "{refused}");
+        assert!(reachable(&https, true).is_ok());
+        assert!(reachable(&http, false).is_ok());
+        // This build (the tests turn `rustls-ring` on) reaches both.
+        assert!(needs_no_tls(&https).is_ok());
+    }
 
     /// The numbers `RetryConfig::default` and `Timeouts::default` document, which are the
     /// compiler's for a spec that declares no `retry` and no `timeouts`.

@@ -608,14 +608,14 @@ fn a_spec_compiled_outside_the_repository_builds_with_the_runtime_by_path_and_wr
     let git = generate("git", &["--runtime-git", "https://example.com/accord.git", "--runtime-tag", "v0.1.0"]);
     assert!(
         git.contains(
-            r#"accord-runtime = { git = "https://example.com/accord.git", tag = "v0.1.0", features = ["ed25519", "webhooks"] }"#
+            r#"accord-runtime = { git = "https://example.com/accord.git", tag = "v0.1.0", default-features = false, features = ["ed25519", "webhooks"] }"#
         ),
         "{git}"
     );
     assert!(git.contains(r#"accord-mock = { git = "https://example.com/accord.git", tag = "v0.1.0" }"#), "{git}");
     let version = generate("version", &["--runtime-version", "0.1"]);
     assert!(
-        version.contains(r#"accord-runtime = { version = "0.1", features = ["ed25519", "webhooks"] }"#),
+        version.contains(r#"accord-runtime = { version = "0.1", default-features = false, features = ["ed25519", "webhooks"] }"#),
         "{version}"
     );
     assert!(version.contains(r#"accord-mock = { version = "0.1" }"#), "{version}");
@@ -632,7 +632,7 @@ fn a_spec_compiled_outside_the_repository_builds_with_the_runtime_by_path_and_wr
     let manifest = generate("path", &["--runtime-path", runtime.to_str().unwrap()]);
     assert!(
         manifest.contains(&format!(
-            r#"accord-runtime = {{ path = "{}", features = ["ed25519", "webhooks"] }}"#,
+            r#"accord-runtime = {{ path = "{}", default-features = false, features = ["ed25519", "webhooks"] }}"#,
             runtime.display()
         )),
         "{manifest}"

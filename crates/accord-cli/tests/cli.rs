@@ -615,7 +615,9 @@ fn a_spec_compiled_outside_the_repository_builds_with_the_runtime_by_path_and_wr
     assert!(git.contains(r#"accord-mock = { git = "https://example.com/accord.git", tag = "v0.1.0" }"#), "{git}");
     let version = generate("version", &["--runtime-version", "0.1"]);
     assert!(
-        version.contains(r#"accord-runtime = { version = "0.1", default-features = false, features = ["ed25519", "webhooks"] }"#),
+        version.contains(
+            r#"accord-runtime = { version = "0.1", default-features = false, features = ["ed25519", "webhooks"] }"#
+        ),
         "{version}"
     );
     assert!(version.contains(r#"accord-mock = { version = "0.1" }"#), "{version}");

@@ -12,8 +12,8 @@
 //! - a model nothing reaches (declared for users): behind the feature `standalone-models`,
 //!   on by default, which also counts among the features of what it holds;
 //! - a model's `multipart` parts: behind the features of the operations that send it;
-//! - a field of the error object (at any depth of the error bodies) whose type only grouped
-//!   operations reach: behind `all(…)` of, for each type it names, `any(…)` of the features
+//! - an optional field of the error object (at any depth of the error bodies; required fields
+//!   are always compiled, with what they hold) whose type only grouped operations reach: behind `all(…)` of, for each type it names, `any(…)` of the features
 //!   compiling that type, so that the error object alone does not pull every group's models
 //!   into every build (Stripe's `ApiErrors` holds a `PaymentIntent`, a `PaymentMethod`, a
 //!   `SetupIntent` and a `Source`, whose closure is 500 of its 1,287 models). A union only

@@ -14,7 +14,9 @@
 //! Without the `contract` feature (on by default) the crate holds only what accord-runtime
 //! needs: the wire-level enums and defaults ([`wire`]), the OAuth 2.0 and signing settings
 //! ([`oauth`], [`signing`]) and URL templates ([`url_template`]); a generated crate then
-//! compiles none of the contract's types (issue 22).
+//! compiles none of the contract's types (issue 22). Their `Serialize` and `Deserialize` come
+//! with the `derive` feature (serde's derive, which `contract` turns on): accord-runtime reads
+//! and writes none of them, so a generated crate builds no proc macro for them.
 
 #[cfg(feature = "contract")]
 pub mod auth;

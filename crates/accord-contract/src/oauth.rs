@@ -5,16 +5,14 @@
 //! `token_refresh`). [`crate::AuthScheme`] holds them; credentials are never here, only the
 //! environment variables they come from.
 
-use serde::{Deserialize, Serialize};
-
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
 
 /// How the client authenticates to the token endpoint (the `token_endpoint_auth_method`
 /// values of RFC 7591 §2 and OpenID Connect Core §9).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(rename_all = "snake_case")]
 pub enum ClientAuthMethod {
     /// A public client (a native or browser app): `client_id` in the form, no secret.
     None,
@@ -29,7 +27,8 @@ pub enum ClientAuthMethod {
 
 /// Retries of a token request, apart from the operation's (seed 002:
 /// `token_refresh: { retry_attempts: 3, retry_delay_seconds: 5 }`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize))]
 pub struct TokenRetry {
     /// Retries after the first attempt.
     pub retry_attempts: u32,
@@ -45,7 +44,8 @@ impl TokenRetry {
 }
 
 /// OAuth 2.0 authorization code grant with PKCE (`S256`) and refresh tokens.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize))]
 pub struct OAuth2AuthorizationCode {
     /// The authorization endpoint (absolute URL).
     pub authorize_url: String,
@@ -79,17 +79,18 @@ pub struct OAuth2AuthorizationCode {
     /// Variable holding the path of a PEM file with that key.
     pub private_key_file_env: String,
     /// How the authorization URL joins scopes, when not RFC 6749 §3.3's space (Slack: `,`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "derive", serde(default, skip_serializing_if = "Option::is_none"))]
     pub scope_separator: Option<String>,
     /// Token-endpoint `error` values that, besides `invalid_grant`, mean the refresh token
     /// is gone (Slack: `invalid_refresh_token`); the mock refuses a refresh token with the
     /// first of them.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "derive", serde(default, skip_serializing_if = "Vec::is_empty"))]
     pub reauthorization_errors: Vec<String>,
 }
 
 /// The JWT bearer grant (RFC 7523 §2.1), as Google service accounts use it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize))]
 pub struct OAuth2JwtBearer {
     /// The token endpoint (absolute URL); also the assertion's `aud` unless `audience`.
     pub token_url: String,
@@ -115,13 +116,14 @@ pub struct OAuth2JwtBearer {
     pub private_key_file_env: String,
     /// Variable holding the PEM public key verifying this credential's JWTs (the mock
     /// accepts it besides the test-only key).
-    #[serde(default)]
+    #[cfg_attr(feature = "derive", serde(default))]
     pub public_key_env: String,
 }
 
 /// A GitHub App acting as an installation: an RS256 app JWT exchanged for an installation
 /// token at `token_path` on the API's own base URL.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize))]
 pub struct GitHubApp {
     /// The token path with `{installation_id}`.
     pub token_path: String,
@@ -139,7 +141,7 @@ pub struct GitHubApp {
     pub private_key_file_env: String,
     /// Variable holding the PEM public key verifying this credential's JWTs (the mock
     /// accepts it besides the test-only key).
-    #[serde(default)]
+    #[cfg_attr(feature = "derive", serde(default))]
     pub public_key_env: String,
 }
 

@@ -2,15 +2,14 @@
 //! signature. Like the rest of [`crate::auth`], only where credentials come from (variable
 //! names) and what the scheme signs, never a key.
 
-use serde::{Deserialize, Serialize};
-
 use crate::wire::{ApiKeyLocation, KeyEncoding, SignatureAlgorithm};
 
 /// AWS Signature Version 4 (AWS General Reference, "Signature Version 4 for API requests";
 /// IAM User Guide, "Create a signed AWS API request"): an `Authorization:
 /// AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…` header over the canonical
 /// request, with `X-Amz-Date` (and `X-Amz-Security-Token` for temporary credentials).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize))]
 pub struct AwsSigV4 {
     /// Region of the credential scope (`us-east-1`).
     pub region: String,
@@ -33,7 +32,8 @@ pub struct AwsSigV4 {
 /// A declared HMAC request signature: the client signs each request of the endpoints that
 /// require the credential, and the server recomputes it (Binance's `SIGNED` endpoints,
 /// exchanges and payment networks).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize))]
 pub struct HmacSignature {
     /// `hmac-sha256` or `hmac-sha1`.
     pub algorithm: SignatureAlgorithm,
@@ -60,7 +60,8 @@ pub struct HmacSignature {
 }
 
 /// A header or query parameter.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize))]
 pub struct Place {
     /// Header or query.
     pub location: ApiKeyLocation,
@@ -69,7 +70,8 @@ pub struct Place {
 }
 
 /// Where a signature goes and how it is written.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize))]
 pub struct SignaturePlace {
     /// Header or query.
     pub location: ApiKeyLocation,
@@ -80,7 +82,8 @@ pub struct SignaturePlace {
 }
 
 /// Where a signed timestamp goes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize))]
 pub struct TimestampPlace {
     /// Header or query.
     pub location: ApiKeyLocation,
@@ -93,9 +96,9 @@ pub struct TimestampPlace {
 }
 
 /// The unit of a Unix timestamp.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
 pub enum TimestampUnit {
     /// Seconds since 1970-01-01T00:00:00Z.
     Seconds,

@@ -1,9 +1,9 @@
 //! Wire-level concepts, each defined once: the spec parser (`accord::spec`), the IR, the
 //! emitters, the contract, the mock and the runtime all use these enums, so a typo on one
-//! side is a compile error rather than a silently chosen default. Only serde here (and
-//! schemars behind the `schema` feature, which the compiler turns on to derive the spec's
-//! JSON Schema), so the compiler uses them without an HTTP stack and the runtime without
-//! syn.
+//! side is a compile error rather than a silently chosen default. Only serde here: its
+//! derives behind the `derive` feature (which `contract` turns on), schemars behind the
+//! `schema` feature (which the compiler turns on to derive the spec's JSON Schema); so the
+//! compiler uses them without an HTTP stack and the runtime without syn.
 //!
 //! Every enum is matched exhaustively by its users: adding a variant makes the compiler
 //! point at every place that must learn about it.
@@ -20,9 +20,9 @@ pub use rate_limit_headers::ResetUnit;
 use schemars::JsonSchema;
 
 /// What to do when an error code comes back (spec `errors.codes.*.retry`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(rename_all = "snake_case")]
 pub enum RetryStrategy {
     /// Do not retry: the request itself must change.
     Never,
@@ -48,9 +48,9 @@ impl RetryStrategy {
 
 /// Jitter applied to a backoff delay (AWS Architecture Blog, "Exponential Backoff And
 /// Jitter", 2015).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(rename_all = "snake_case")]
 pub enum Jitter {
     /// The delay as computed.
     None,
@@ -72,9 +72,9 @@ impl Jitter {
 }
 
 /// How a request body is encoded (spec `endpoints.*.request.content_type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(rename_all = "snake_case")]
 pub enum ContentType {
     /// `application/json`.
     #[default]
@@ -293,9 +293,9 @@ impl JsonSchema for StatusPattern {
 }
 
 /// How a `multipart` body sends a field whose value is an object or a list of objects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(rename_all = "snake_case")]
 pub enum ObjectParts {
     /// One `application/json` part (OpenAPI 3's default encoding for object properties).
     #[default]
@@ -316,23 +316,24 @@ impl ObjectParts {
 }
 
 /// Webhook signature algorithms.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub enum SignatureAlgorithm {
     /// HMAC (RFC 2104) with SHA-256: Standard Webhooks v1, Svix, Stripe, GitHub, Shopify, Slack.
-    #[serde(rename = "hmac-sha256")]
+    #[cfg_attr(feature = "derive", serde(rename = "hmac-sha256"))]
     HmacSha256,
     /// HMAC with SHA-1: Twilio, GitHub's legacy `X-Hub-Signature`.
-    #[serde(rename = "hmac-sha1")]
+    #[cfg_attr(feature = "derive", serde(rename = "hmac-sha1"))]
     HmacSha1,
     /// Ed25519 (RFC 8032, pure): Standard Webhooks v1a. The runtime needs its `ed25519`
     /// feature for it.
-    #[serde(rename = "ed25519")]
+    #[cfg_attr(feature = "derive", serde(rename = "ed25519"))]
     Ed25519,
     /// ECDSA over NIST P-256 with SHA-256 (FIPS 186-5), the signature ASN.1 DER-encoded
     /// (RFC 3279 §2.2.3, `Ecdsa-Sig-Value`): SendGrid's Event Webhook. The public key is a
     /// DER SubjectPublicKeyInfo (RFC 5480). The runtime needs its `ecdsa-p256` feature for it.
-    #[serde(rename = "ecdsa-p256")]
+    #[cfg_attr(feature = "derive", serde(rename = "ecdsa-p256"))]
     EcdsaP256,
 }
 
@@ -388,9 +389,9 @@ impl SignatureAlgorithm {
 }
 
 /// How a configured key's text becomes key bytes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "lowercase"))]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(rename_all = "lowercase")]
 pub enum KeyEncoding {
     /// The text's UTF-8 bytes, as is (Stripe, GitHub, Shopify, Slack, Twilio).
     #[default]
@@ -414,9 +415,9 @@ impl KeyEncoding {
 }
 
 /// Where an API key goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(rename_all = "snake_case")]
 pub enum ApiKeyLocation {
     /// A request header.
     Header,
@@ -436,9 +437,9 @@ impl ApiKeyLocation {
 
 /// Where a request parameter goes (OpenAPI 3.1 §4.8.12.2 "Parameter Locations"; cookies are
 /// not supported).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(rename_all = "snake_case")]
 pub enum ParamLocation {
     /// A `{name}` of the path template.
     Path,
@@ -479,9 +480,9 @@ impl ParamLocation {
 ///
 /// `label` follows OpenAPI's table (RFC 6570 §3.2.5 would write `.blue,black,brown` without
 /// explode). The spec's spelling is snake_case; OpenAPI's is camelCase (`spaceDelimited`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(rename_all = "snake_case")]
 pub enum ParamStyle {
     /// `name=value` pairs (RFC 6570 form-style query expansion `{?name}`); query only. The
     /// query default.
@@ -603,26 +604,27 @@ impl ParamStyle {
 }
 
 /// HTTP request methods an endpoint may use (RFC 9110 §9).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
 pub enum HttpMethod {
     /// GET
-    #[serde(rename = "GET")]
+    #[cfg_attr(feature = "derive", serde(rename = "GET"))]
     Get,
     /// POST
-    #[serde(rename = "POST")]
+    #[cfg_attr(feature = "derive", serde(rename = "POST"))]
     Post,
     /// PUT
-    #[serde(rename = "PUT")]
+    #[cfg_attr(feature = "derive", serde(rename = "PUT"))]
     Put,
     /// PATCH
-    #[serde(rename = "PATCH")]
+    #[cfg_attr(feature = "derive", serde(rename = "PATCH"))]
     Patch,
     /// DELETE
-    #[serde(rename = "DELETE")]
+    #[cfg_attr(feature = "derive", serde(rename = "DELETE"))]
     Delete,
     /// HEAD
-    #[serde(rename = "HEAD")]
+    #[cfg_attr(feature = "derive", serde(rename = "HEAD"))]
     Head,
 }
 
@@ -713,6 +715,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "derive")]
     fn as_str_is_the_serde_spelling() {
         fn check<T: Serialize>(value: T, text: &str) {
             assert_eq!(serde_json::to_value(value).unwrap(), serde_json::Value::String(text.into()));

@@ -61,8 +61,9 @@ pub enum Permit {
     },
 }
 
-/// One circuit's state, for a health report.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// One circuit's state, for a health report. Serialised as `{"circuit": …, "state": "open",
+/// "failures": …, "retry_in_ms": …}` (`null` when not open).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CircuitReport {
     /// The circuit: an operation name or a host.
     pub circuit: String,
@@ -72,6 +73,20 @@ pub struct CircuitReport {
     pub failures: u32,
     /// While open: milliseconds until a probe is let through.
     pub retry_in_ms: Option<u64>,
+}
+
+// By hand rather than derived, as the derive wrote it: accord-runtime builds without serde's
+// derive (issue 22).
+impl serde::Serialize for CircuitReport {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut state = serializer.serialize_struct("CircuitReport", 4)?;
+        state.serialize_field("circuit", &self.circuit)?;
+        state.serialize_field("state", &self.state)?;
+        state.serialize_field("failures", &self.failures)?;
+        state.serialize_field("retry_in_ms", &self.retry_in_ms)?;
+        state.end()
+    }
 }
 
 impl CircuitBreaker {

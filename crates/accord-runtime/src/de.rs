@@ -173,6 +173,46 @@ pub fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<IgnoredAny>().map(|_| ())
 }
 
+/// Reads the value of an undeclared key into a model's `additional_properties` (a model whose
+/// spec keeps undeclared properties), as serde's `flatten` does; a key sent twice keeps its
+/// last value.
+///
+/// Errors: the value is not JSON.
+pub fn keep_value<'de, A: MapAccess<'de>>(
+    map: &mut A,
+    properties: &mut std::collections::BTreeMap<String, Value>,
+    key: String,
+) -> Result<(), A::Error> {
+    let value = map.next_value::<Value>()?;
+    properties.insert(key, value);
+    Ok(())
+}
+
+/// Reads a union (`one_of`) with no tag to go by: the value is read once as JSON, then each
+/// alternative in `variants` is tried in the spec's order and the first that decodes wins, as
+/// serde's `untagged` derive does (each alternative is a non-capturing closure such as
+/// `|value| de::variant(value).map(Union::Pet)`). One function for every union in place of the
+/// derive's buffering visitors (issue 22).
+///
+/// Errors: the value is not JSON, or no alternative decodes it ("data did not match any
+/// variant of untagged enum `name`", the derive's words).
+pub fn untagged<'de, D: Deserializer<'de>, T>(
+    deserializer: D,
+    name: &'static str,
+    variants: &[fn(&Value) -> Option<T>],
+) -> Result<T, D::Error> {
+    let value = Value::deserialize(deserializer)?;
+    variants
+        .iter()
+        .find_map(|variant| variant(&value))
+        .ok_or_else(|| D::Error::custom(format_args!("data did not match any variant of untagged enum {name}")))
+}
+
+/// One alternative of [`untagged`]: `value` decoded as `T`, or `None` when it does not fit.
+pub fn variant<T: DeserializeOwned>(value: &Value) -> Option<T> {
+    T::deserialize(value).ok()
+}
+
 /// Takes a field that must be present.
 ///
 /// Errors: the field is missing (`missing field`), or its value does not decode as `T`.
@@ -586,5 +626,68 @@ mod tests {
         assert!(wrong.contains("field `id`: invalid type: string \"seven\", expected i64"), "{wrong}");
         let not_object = serde_json::from_str::<Pet>("[1]").unwrap_err().to_string();
         assert!(not_object.contains("expected a map"), "{not_object}");
+    }
+
+    /// An untagged union as generated: alternatives tried in order, the first that fits wins.
+    #[derive(Debug, PartialEq)]
+    enum Id {
+        Number(i64),
+        Text(String),
+        Pair(Pair),
+    }
+
+    impl<'de> Deserialize<'de> for Id {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            untagged(
+                deserializer,
+                "Id",
+                &[
+                    |value| variant(value).map(Id::Number),
+                    |value| variant(value).map(Id::Text),
+                    |value| variant(value).map(Id::Pair),
+                ],
+            )
+        }
+    }
+
+    #[test]
+    fn an_untagged_union_takes_the_first_alternative_that_decodes() {
+        assert_eq!(serde_json::from_str::<Id>("7").unwrap(), Id::Number(7));
+        assert_eq!(serde_json::from_str::<Id>(r#""seven""#).unwrap(), Id::Text("seven".into()));
+        assert_eq!(
+            serde_json::from_str::<Id>(r#"{"a": 1, "b": "x"}"#).unwrap(),
+            Id::Pair(Pair { a: 1, b: "x".into(), c: None })
+        );
+        let error = serde_json::from_str::<Id>("[true]").unwrap_err().to_string();
+        assert_eq!(error, "data did not match any variant of untagged enum Id");
+    }
+
+    #[test]
+    fn undeclared_keys_are_kept_with_their_last_value() {
+        struct Open(std::collections::BTreeMap<String, Value>);
+        impl<'de> Deserialize<'de> for Open {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct Keys;
+                impl<'de> Visitor<'de> for Keys {
+                    type Value = Open;
+                    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        expecting_object(formatter)
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Open, A::Error> {
+                        let mut extra = std::collections::BTreeMap::new();
+                        while let Some(key) = map.next_key::<String>()? {
+                            match key.as_str() {
+                                "skipped" => skip_value(&mut map),
+                                _ => keep_value(&mut map, &mut extra, key),
+                            }?;
+                        }
+                        Ok(Open(extra))
+                    }
+                }
+                deserializer.deserialize_map(Keys)
+            }
+        }
+        let open: Open = serde_json::from_str(r#"{"x": 1, "skipped": [2], "y": {"z": null}, "x": 3}"#).unwrap();
+        assert_eq!(serde_json::to_value(&open.0).unwrap(), json!({"x": 3, "y": {"z": null}}));
     }
 }

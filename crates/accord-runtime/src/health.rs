@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+use serde::Serialize;
+use serde::ser::{SerializeStruct, Serializer};
 use tokio::time::Instant;
 
 use crate::auth::{Auth, TokenStatus};
@@ -25,7 +27,11 @@ pub struct HealthCheck {
 }
 
 /// A client's health, as [`Client::health`] reports it.
-#[derive(Debug, Clone, serde::Serialize)]
+///
+/// Its `Serialize` writes a JSON object of the fields below, in this order, under these names:
+/// `{"healthy": …, "probe": {…}, "circuits": […], "credentials": […], "rate_limit": {…}}`;
+/// a field that is `None` is `null`.
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Health {
     /// The probe answered healthy and no circuit is open.
@@ -41,7 +47,7 @@ pub struct Health {
 }
 
 /// The probe's result.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Probe {
     /// The operation sent.
     pub operation: &'static str,
@@ -57,7 +63,7 @@ pub struct Probe {
 }
 
 /// One held credential.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct CredentialReport {
     /// The spec's credential name.
     pub name: &'static str,
@@ -65,9 +71,10 @@ pub struct CredentialReport {
     pub state: CredentialState,
 }
 
-/// A credential's state.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+/// A credential's state. Serialised as an object tagged by `kind` (`static`, `token`,
+/// `custom`), a token's fields after the tag: `{"kind": "token", "valid": true,
+/// "expires_in_s": 3600, "fetching": false}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CredentialState {
     /// A key, token or password given to the client: valid as far as the client knows.
@@ -86,13 +93,83 @@ pub enum CredentialState {
 }
 
 /// What is left of the rate limits.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct RateLimitHeadroom {
     /// The requests left as the server last reported them (its rate-limit header).
     pub server_remaining: Option<u64>,
     /// Requests the probe's client-side bucket (its own, or the default) would send now
     /// without waiting.
     pub client_tokens: Option<u64>,
+}
+
+// `Serialize` by hand rather than derived: accord-runtime, and so every generated crate,
+// builds without serde's derive and its proc macros (issue 22). The output is what
+// `#[derive(Serialize)]` wrote: fields in declaration order, `CredentialState` tagged by
+// `kind` with snake_case names (`#[serde(tag = "kind", rename_all = "snake_case")]`).
+
+impl Serialize for Health {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("Health", 5)?;
+        state.serialize_field("healthy", &self.healthy)?;
+        state.serialize_field("probe", &self.probe)?;
+        state.serialize_field("circuits", &self.circuits)?;
+        state.serialize_field("credentials", &self.credentials)?;
+        state.serialize_field("rate_limit", &self.rate_limit)?;
+        state.end()
+    }
+}
+
+impl Serialize for Probe {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("Probe", 5)?;
+        state.serialize_field("operation", self.operation)?;
+        state.serialize_field("status", &self.status)?;
+        state.serialize_field("latency_ms", &self.latency_ms)?;
+        state.serialize_field("error", &self.error)?;
+        state.serialize_field("healthy", &self.healthy)?;
+        state.end()
+    }
+}
+
+impl Serialize for CredentialReport {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("CredentialReport", 2)?;
+        state.serialize_field("name", self.name)?;
+        state.serialize_field("state", &self.state)?;
+        state.end()
+    }
+}
+
+impl Serialize for CredentialState {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // A variant without fields is its tag alone.
+        let tag_only = |serializer: S, kind: &'static str| {
+            let mut state = serializer.serialize_struct("CredentialState", 1)?;
+            state.serialize_field("kind", kind)?;
+            state.end()
+        };
+        match self {
+            CredentialState::Static => tag_only(serializer, "static"),
+            CredentialState::Custom => tag_only(serializer, "custom"),
+            CredentialState::Token { valid, expires_in_s, fetching } => {
+                let mut state = serializer.serialize_struct("CredentialState", 4)?;
+                state.serialize_field("kind", "token")?;
+                state.serialize_field("valid", valid)?;
+                state.serialize_field("expires_in_s", expires_in_s)?;
+                state.serialize_field("fetching", fetching)?;
+                state.end()
+            }
+        }
+    }
+}
+
+impl Serialize for RateLimitHeadroom {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("RateLimitHeadroom", 2)?;
+        state.serialize_field("server_remaining", &self.server_remaining)?;
+        state.serialize_field("client_tokens", &self.client_tokens)?;
+        state.end()
+    }
 }
 
 impl Client {
@@ -184,4 +261,69 @@ fn credential_state(auth: &Auth) -> CredentialState {
 
 fn seconds(duration: Duration) -> u64 {
     duration.as_secs()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::CircuitPhase;
+
+    fn report() -> Health {
+        Health {
+            healthy: false,
+            probe: Probe {
+                operation: "list_orders",
+                status: None,
+                latency_ms: 12,
+                error: Some("circuit open".into()),
+                healthy: false,
+            },
+            circuits: vec![
+                CircuitReport {
+                    circuit: "list_orders".into(),
+                    state: CircuitPhase::Open,
+                    failures: 5,
+                    retry_in_ms: Some(900),
+                },
+                CircuitReport {
+                    circuit: "get_order".into(),
+                    state: CircuitPhase::HalfOpen,
+                    failures: 0,
+                    retry_in_ms: None,
+                },
+            ],
+            credentials: vec![
+                CredentialReport { name: "api_key", state: CredentialState::Static },
+                CredentialReport {
+                    name: "client_credentials",
+                    state: CredentialState::Token { valid: true, expires_in_s: Some(3_600), fetching: false },
+                },
+                CredentialReport {
+                    name: "refreshing",
+                    state: CredentialState::Token { valid: false, expires_in_s: None, fetching: true },
+                },
+                CredentialReport { name: "custom", state: CredentialState::Custom },
+            ],
+            rate_limit: RateLimitHeadroom { server_remaining: Some(97), client_tokens: None },
+        }
+    }
+
+    /// The report's JSON, key for key and in order: `None` as `null`, a credential's state
+    /// tagged by `kind`, names and phases in snake_case.
+    #[test]
+    fn the_report_serialises_with_every_key_in_order() {
+        let expected = concat!(
+            r#"{"healthy":false,"#,
+            r#""probe":{"operation":"list_orders","status":null,"latency_ms":12,"error":"circuit open","healthy":false},"#,
+            r#""circuits":[{"circuit":"list_orders","state":"open","failures":5,"retry_in_ms":900},"#,
+            r#"{"circuit":"get_order","state":"half_open","failures":0,"retry_in_ms":null}],"#,
+            r#""credentials":[{"name":"api_key","state":{"kind":"static"}},"#,
+            r#"{"name":"client_credentials","state":{"kind":"token","valid":true,"expires_in_s":3600,"fetching":false}},"#,
+            r#"{"name":"refreshing","state":{"kind":"token","valid":false,"expires_in_s":null,"fetching":true}},"#,
+            r#"{"name":"custom","state":{"kind":"custom"}}],"#,
+            r#""rate_limit":{"server_remaining":97,"client_tokens":null}}"#,
+        );
+        assert_eq!(serde_json::to_string(&report()).unwrap(), expected);
+        assert_eq!(serde_json::to_string(&CircuitPhase::Closed).unwrap(), r#""closed""#);
+    }
 }

@@ -29,6 +29,7 @@ pub mod response;
 pub mod retry;
 pub mod secret;
 pub mod send;
+pub mod ser;
 pub mod server;
 pub mod shared_slot;
 pub mod store;

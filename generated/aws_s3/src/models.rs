@@ -4,45 +4,41 @@
 //! Data models (spec `models` and inline schemas).
 /// Spec: `models.S3Error`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct S3Error {
     /// The error code, e.g. NoSuchKey.
     ///
     /// Optional.
-    #[cfg_attr(feature = "serde-all", serde(rename = "Code"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub code: ::std::option::Option<::std::string::String>,
     /// A generic description of the error condition.
     ///
     /// Optional.
-    #[cfg_attr(feature = "serde-all", serde(rename = "Message"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// The bucket or object involved.
     ///
     /// Optional.
-    #[cfg_attr(feature = "serde-all", serde(rename = "Resource"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub resource: ::std::option::Option<::std::string::String>,
     /// ID of the request associated with the error.
     ///
     /// Optional.
-    #[cfg_attr(feature = "serde-all", serde(rename = "RequestId"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for S3Error {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.code.is_some())
+            + usize::from(self.message.is_some()) + usize::from(self.resource.is_some())
+            + usize::from(self.request_id.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "S3Error", len)
+            .optional("Code", &self.code)
+            .optional("Message", &self.message)
+            .optional("Resource", &self.resource)
+            .optional("RequestId", &self.request_id)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for S3Error {

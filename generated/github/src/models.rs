@@ -6,28 +6,10 @@
 ///
 /// Spec: `models.SimpleUser`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct SimpleUser {
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub name: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub email: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Required.
     pub login: ::std::string::String,
@@ -40,7 +22,6 @@ pub struct SimpleUser {
     /// Required.
     pub avatar_url: ::std::string::String,
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub gravatar_id: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
@@ -83,11 +64,41 @@ pub struct SimpleUser {
     /// Required.
     pub site_admin: bool,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub starred_at: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for SimpleUser {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 18 + usize::from(self.name.is_some())
+            + usize::from(self.email.is_some()) + usize::from(self.starred_at.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "SimpleUser", len)
+            .optional("name", &self.name)
+            .optional("email", &self.email)
+            .field("login", &self.login)
+            .field("id", &self.id)
+            .field("node_id", &self.node_id)
+            .field("avatar_url", &self.avatar_url)
+            .field("gravatar_id", &self.gravatar_id)
+            .field("url", &self.url)
+            .field("html_url", &self.html_url)
+            .field("followers_url", &self.followers_url)
+            .field("following_url", &self.following_url)
+            .field("gists_url", &self.gists_url)
+            .field("starred_url", &self.starred_url)
+            .field("subscriptions_url", &self.subscriptions_url)
+            .field("organizations_url", &self.organizations_url)
+            .field("repos_url", &self.repos_url)
+            .field("events_url", &self.events_url)
+            .field("received_events_url", &self.received_events_url)
+            .field("type", &self.r#type)
+            .field("site_admin", &self.site_admin)
+            .optional("starred_at", &self.starred_at)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for SimpleUser {
@@ -478,8 +489,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AuthorAssociation {
 ///
 /// Spec: `models.ReactionRollup`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ReactionRollup {
     /// Constraints: format `uri`.
     ///
@@ -488,10 +497,8 @@ pub struct ReactionRollup {
     /// Required.
     pub total_count: i64,
     /// Required.
-    #[cfg_attr(feature = "serde-all", serde(rename = "+1"))]
     pub n_1: i64,
     /// Required.
-    #[cfg_attr(feature = "serde-all", serde(rename = "-1"))]
     pub n_1_2: i64,
     /// Required.
     pub laugh: i64,
@@ -505,6 +512,28 @@ pub struct ReactionRollup {
     pub eyes: i64,
     /// Required.
     pub rocket: i64,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ReactionRollup {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 10;
+        ::accord_runtime::ser::StructFields::new(serializer, "ReactionRollup", len)
+            .field("url", &self.url)
+            .field("total_count", &self.total_count)
+            .field("+1", &self.n_1)
+            .field("-1", &self.n_1_2)
+            .field("laugh", &self.laugh)
+            .field("confused", &self.confused)
+            .field("heart", &self.heart)
+            .field("hooray", &self.hooray)
+            .field("eyes", &self.eyes)
+            .field("rocket", &self.rocket)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ReactionRollup {
@@ -689,8 +718,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ReactionRollup {
 ///
 /// Spec: `models.Label`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Label {
     /// Constraints: format `int64`.
     ///
@@ -709,7 +736,6 @@ pub struct Label {
     /// Required.
     pub name: ::std::string::String,
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub description: ::std::option::Option<::std::string::String>,
     /// 6-character hex code, without the leading #, identifying the color
     ///
@@ -717,6 +743,25 @@ pub struct Label {
     pub color: ::std::string::String,
     /// Required.
     pub default: bool,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for Label {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 7;
+        ::accord_runtime::ser::StructFields::new(serializer, "Label", len)
+            .field("id", &self.id)
+            .field("node_id", &self.node_id)
+            .field("url", &self.url)
+            .field("name", &self.name)
+            .field("description", &self.description)
+            .field("color", &self.color)
+            .field("default", &self.default)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for Label {
@@ -844,63 +889,47 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Label {
 ///
 /// Spec: `models.IssueLabel`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssueLabel {
     /// Constraints: format `int64`.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub id: ::std::option::Option<i64>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub node_id: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub url: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub color: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub default: ::std::option::Option<bool>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for IssueLabel {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.id.is_some())
+            + usize::from(self.node_id.is_some()) + usize::from(self.url.is_some())
+            + usize::from(self.name.is_some()) + usize::from(self.description.is_some())
+            + usize::from(self.color.is_some()) + usize::from(self.default.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "IssueLabel", len)
+            .optional("id", &self.id)
+            .optional("node_id", &self.node_id)
+            .optional("url", &self.url)
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .optional("color", &self.color)
+            .optional("default", &self.default)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabel {
@@ -1057,8 +1086,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MilestoneState {
 ///
 /// Spec: `models.Milestone`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Milestone {
     /// Constraints: format `uri`.
     ///
@@ -1089,10 +1116,8 @@ pub struct Milestone {
     /// Required.
     pub title: ::std::string::String,
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub description: ::std::option::Option<::std::string::String>,
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub creator: ::std::option::Option<crate::models::SimpleUser>,
     /// Required.
     pub open_issues: i64,
@@ -1109,13 +1134,39 @@ pub struct Milestone {
     /// Constraints: format `date-time`.
     ///
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub closed_at: ::std::option::Option<::accord_runtime::types::DateTime>,
     /// Constraints: format `date-time`.
     ///
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub due_on: ::std::option::Option<::accord_runtime::types::DateTime>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for Milestone {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 16;
+        ::accord_runtime::ser::StructFields::new(serializer, "Milestone", len)
+            .field("url", &self.url)
+            .field("html_url", &self.html_url)
+            .field("labels_url", &self.labels_url)
+            .field("id", &self.id)
+            .field("node_id", &self.node_id)
+            .field("number", &self.number)
+            .field("state", &self.state)
+            .field("title", &self.title)
+            .field("description", &self.description)
+            .field("creator", &self.creator)
+            .field("open_issues", &self.open_issues)
+            .field("closed_issues", &self.closed_issues)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("closed_at", &self.closed_at)
+            .field("due_on", &self.due_on)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for Milestone {
@@ -1362,8 +1413,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Milestone {
 ///
 /// Spec: `models.LicenseSimple`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct LicenseSimple {
     /// Required.
     pub key: ::std::string::String,
@@ -1372,21 +1421,33 @@ pub struct LicenseSimple {
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub url: ::std::option::Option<::std::string::String>,
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub spdx_id: ::std::option::Option<::std::string::String>,
     /// Required.
     pub node_id: ::std::string::String,
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub html_url: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for LicenseSimple {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 5 + usize::from(self.html_url.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "LicenseSimple", len)
+            .field("key", &self.key)
+            .field("name", &self.name)
+            .field("url", &self.url)
+            .field("spdx_id", &self.spdx_id)
+            .field("node_id", &self.node_id)
+            .optional("html_url", &self.html_url)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for LicenseSimple {
@@ -1498,27 +1559,40 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for LicenseSimple {
 /// Spec: inline schema at `models.Repository.properties.permissions`.
 #[cfg(feature = "group-repos")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct RepositoryPermissions {
     /// Required.
     pub admin: bool,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub maintain: ::std::option::Option<bool>,
     /// Required.
     pub push: bool,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub triage: ::std::option::Option<bool>,
     /// Required.
     pub pull: bool,
+}
+
+#[cfg(feature = "group-repos")]
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for RepositoryPermissions {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 3 + usize::from(self.maintain.is_some())
+            + usize::from(self.triage.is_some());
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "RepositoryPermissions",
+                len,
+            )
+            .field("admin", &self.admin)
+            .optional("maintain", &self.maintain)
+            .field("push", &self.push)
+            .optional("triage", &self.triage)
+            .field("pull", &self.pull)
+            .end()
+    }
 }
 
 #[cfg(feature = "group-repos")]
@@ -1624,8 +1698,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for RepositoryPermissions {
 /// Spec: `models.Repository`.
 #[cfg(feature = "group-repos")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Repository {
     /// Unique identifier of the repository
     ///
@@ -1650,7 +1722,6 @@ pub struct Repository {
     /// Required.
     pub html_url: ::std::string::String,
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub description: ::std::option::Option<::std::string::String>,
     /// Required.
     pub fork: bool,
@@ -1671,15 +1742,12 @@ pub struct Repository {
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub mirror_url: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub homepage: ::std::option::Option<::std::string::String>,
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub language: ::std::option::Option<::std::string::String>,
     /// Required.
     pub forks_count: i64,
@@ -1698,16 +1766,8 @@ pub struct Repository {
     /// Whether this repository acts as a template that can be used to generate new repositories.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub is_template: ::std::option::Option<bool>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub topics: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Whether issues are enabled.
     ///
@@ -1738,10 +1798,6 @@ pub struct Repository {
     /// The repository visibility: public, private, or internal.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub visibility: ::std::option::Option<::std::string::String>,
     /// Constraints: format `date-time`.
     ///
@@ -1756,75 +1812,38 @@ pub struct Repository {
     /// Required.
     pub updated_at: ::accord_runtime::types::DateTime,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub permissions: ::std::option::Option<crate::models::RepositoryPermissions>,
     /// Whether to allow rebase merges for pull requests.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub allow_rebase_merge: ::std::option::Option<bool>,
     /// Whether to allow squash merges for pull requests.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub allow_squash_merge: ::std::option::Option<bool>,
     /// Whether to allow Auto-merge to be used on pull requests.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub allow_auto_merge: ::std::option::Option<bool>,
     /// Whether to delete head branches when pull requests are merged
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub delete_branch_on_merge: ::std::option::Option<bool>,
     /// Whether to allow merge commits for pull requests.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub allow_merge_commit: ::std::option::Option<bool>,
     /// Whether to allow forking this repo
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub allow_forking: ::std::option::Option<bool>,
     /// Required.
     pub subscribers_count: i64,
     /// Required.
     pub network_count: i64,
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub license: ::std::option::Option<crate::models::LicenseSimple>,
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub organization: ::std::option::Option<
         ::std::option::Option<crate::models::SimpleUser>,
     >,
@@ -1834,6 +1853,78 @@ pub struct Repository {
     pub open_issues: i64,
     /// Required.
     pub watchers: i64,
+}
+
+#[cfg(feature = "group-repos")]
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for Repository {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 39 + usize::from(self.is_template.is_some())
+            + usize::from(self.topics.is_some()) + usize::from(self.visibility.is_some())
+            + usize::from(self.permissions.is_some())
+            + usize::from(self.allow_rebase_merge.is_some())
+            + usize::from(self.allow_squash_merge.is_some())
+            + usize::from(self.allow_auto_merge.is_some())
+            + usize::from(self.delete_branch_on_merge.is_some())
+            + usize::from(self.allow_merge_commit.is_some())
+            + usize::from(self.allow_forking.is_some())
+            + usize::from(self.organization.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "Repository", len)
+            .field("id", &self.id)
+            .field("node_id", &self.node_id)
+            .field("name", &self.name)
+            .field("full_name", &self.full_name)
+            .field("owner", &self.owner)
+            .field("private", &self.private)
+            .field("html_url", &self.html_url)
+            .field("description", &self.description)
+            .field("fork", &self.fork)
+            .field("url", &self.url)
+            .field("clone_url", &self.clone_url)
+            .field("git_url", &self.git_url)
+            .field("ssh_url", &self.ssh_url)
+            .field("svn_url", &self.svn_url)
+            .field("mirror_url", &self.mirror_url)
+            .field("homepage", &self.homepage)
+            .field("language", &self.language)
+            .field("forks_count", &self.forks_count)
+            .field("stargazers_count", &self.stargazers_count)
+            .field("watchers_count", &self.watchers_count)
+            .field("size", &self.size)
+            .field("default_branch", &self.default_branch)
+            .field("open_issues_count", &self.open_issues_count)
+            .optional("is_template", &self.is_template)
+            .optional("topics", &self.topics)
+            .field("has_issues", &self.has_issues)
+            .field("has_projects", &self.has_projects)
+            .field("has_wiki", &self.has_wiki)
+            .field("has_pages", &self.has_pages)
+            .field("has_downloads", &self.has_downloads)
+            .field("archived", &self.archived)
+            .field("disabled", &self.disabled)
+            .optional("visibility", &self.visibility)
+            .field("pushed_at", &self.pushed_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .optional("permissions", &self.permissions)
+            .optional("allow_rebase_merge", &self.allow_rebase_merge)
+            .optional("allow_squash_merge", &self.allow_squash_merge)
+            .optional("allow_auto_merge", &self.allow_auto_merge)
+            .optional("delete_branch_on_merge", &self.delete_branch_on_merge)
+            .optional("allow_merge_commit", &self.allow_merge_commit)
+            .optional("allow_forking", &self.allow_forking)
+            .field("subscribers_count", &self.subscribers_count)
+            .field("network_count", &self.network_count)
+            .field("license", &self.license)
+            .optional("organization", &self.organization)
+            .field("forks", &self.forks)
+            .field("open_issues", &self.open_issues)
+            .field("watchers", &self.watchers)
+            .end()
+    }
 }
 
 #[cfg(feature = "group-repos")]
@@ -2473,10 +2564,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Repository {
 
 /// Spec: inline schema at `models.Issue.properties.labels.items`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[derive(::accord_runtime::serde::Deserialize)]
-#[serde(crate = "::accord_runtime::serde")]
-#[serde(untagged)]
 pub enum IssueLabelsItem {
     /// A `string`.
     String(::std::string::String),
@@ -2484,45 +2571,84 @@ pub enum IssueLabelsItem {
     IssueLabel(crate::models::IssueLabel),
 }
 
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for IssueLabelsItem {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            IssueLabelsItem::String(value) => {
+                ::accord_runtime::serde::Serialize::serialize(value, serializer)
+            }
+            IssueLabelsItem::IssueLabel(value) => {
+                ::accord_runtime::serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabelsItem {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::untagged(
+            deserializer,
+            "IssueLabelsItem",
+            &[
+                |value| {
+                    ::accord_runtime::de::variant(value).map(IssueLabelsItem::String)
+                },
+                |value| {
+                    ::accord_runtime::de::variant(value).map(IssueLabelsItem::IssueLabel)
+                },
+            ],
+        )
+    }
+}
+
 /// Spec: inline schema at `models.Issue.properties.pull_request`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssuePullRequest {
     /// Constraints: format `date-time`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub merged_at: ::std::option::Option<
         ::std::option::Option<::accord_runtime::types::DateTime>,
     >,
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub diff_url: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub html_url: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub patch_url: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub url: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for IssuePullRequest {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 4 + usize::from(self.merged_at.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "IssuePullRequest", len)
+            .optional("merged_at", &self.merged_at)
+            .field("diff_url", &self.diff_url)
+            .field("html_url", &self.html_url)
+            .field("patch_url", &self.patch_url)
+            .field("url", &self.url)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuePullRequest {
@@ -2607,8 +2733,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuePullRequest {
 ///
 /// Spec: `models.Issue`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Issue {
     /// Required.
     pub id: i64,
@@ -2653,66 +2777,34 @@ pub struct Issue {
     /// Contents of the issue
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub body: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub user: ::std::option::Option<crate::models::SimpleUser>,
     /// Labels of the issue: label names or label objects.
     ///
     /// Required.
     pub labels: ::std::vec::Vec<crate::models::IssueLabelsItem>,
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub assignee: ::std::option::Option<crate::models::SimpleUser>,
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub assignees: ::std::option::Option<
         ::std::option::Option<::std::vec::Vec<crate::models::SimpleUser>>,
     >,
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub milestone: ::std::option::Option<crate::models::Milestone>,
     /// Required.
     pub locked: bool,
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub active_lock_reason: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// Required.
     pub comments: i64,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub pull_request: ::std::option::Option<crate::models::IssuePullRequest>,
     /// Constraints: format `date-time`.
     ///
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub closed_at: ::std::option::Option<::accord_runtime::types::DateTime>,
     /// Constraints: format `date-time`.
     ///
@@ -2723,45 +2815,71 @@ pub struct Issue {
     /// Required.
     pub updated_at: ::accord_runtime::types::DateTime,
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub closed_by: ::std::option::Option<
         ::std::option::Option<crate::models::SimpleUser>,
     >,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub body_html: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub body_text: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub timeline_url: ::std::option::Option<::std::string::String>,
     /// Required.
     pub author_association: crate::models::AuthorAssociation,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub reactions: ::std::option::Option<crate::models::ReactionRollup>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for Issue {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 21 + usize::from(self.body.is_some())
+            + usize::from(self.assignees.is_some())
+            + usize::from(self.active_lock_reason.is_some())
+            + usize::from(self.pull_request.is_some())
+            + usize::from(self.closed_by.is_some())
+            + usize::from(self.body_html.is_some())
+            + usize::from(self.body_text.is_some())
+            + usize::from(self.timeline_url.is_some())
+            + usize::from(self.reactions.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "Issue", len)
+            .field("id", &self.id)
+            .field("node_id", &self.node_id)
+            .field("url", &self.url)
+            .field("repository_url", &self.repository_url)
+            .field("labels_url", &self.labels_url)
+            .field("comments_url", &self.comments_url)
+            .field("events_url", &self.events_url)
+            .field("html_url", &self.html_url)
+            .field("number", &self.number)
+            .field("state", &self.state)
+            .field("title", &self.title)
+            .optional("body", &self.body)
+            .field("user", &self.user)
+            .field("labels", &self.labels)
+            .field("assignee", &self.assignee)
+            .optional("assignees", &self.assignees)
+            .field("milestone", &self.milestone)
+            .field("locked", &self.locked)
+            .optional("active_lock_reason", &self.active_lock_reason)
+            .field("comments", &self.comments)
+            .optional("pull_request", &self.pull_request)
+            .field("closed_at", &self.closed_at)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .optional("closed_by", &self.closed_by)
+            .optional("body_html", &self.body_html)
+            .optional("body_text", &self.body_text)
+            .optional("timeline_url", &self.timeline_url)
+            .field("author_association", &self.author_association)
+            .optional("reactions", &self.reactions)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for Issue {
@@ -3154,8 +3272,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Issue {
 ///
 /// Spec: `models.IssueComment`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssueComment {
     /// Unique identifier of the issue comment
     ///
@@ -3172,29 +3288,16 @@ pub struct IssueComment {
     /// Contents of the issue comment
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub body: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub body_text: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub body_html: ::std::option::Option<::std::string::String>,
     /// Constraints: format `uri`.
     ///
     /// Required.
     pub html_url: ::std::string::String,
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub user: ::std::option::Option<crate::models::SimpleUser>,
     /// Constraints: format `date-time`.
     ///
@@ -3211,11 +3314,35 @@ pub struct IssueComment {
     /// Required.
     pub author_association: crate::models::AuthorAssociation,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub reactions: ::std::option::Option<crate::models::ReactionRollup>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for IssueComment {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 9 + usize::from(self.body.is_some())
+            + usize::from(self.body_text.is_some())
+            + usize::from(self.body_html.is_some())
+            + usize::from(self.reactions.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "IssueComment", len)
+            .field("id", &self.id)
+            .field("node_id", &self.node_id)
+            .field("url", &self.url)
+            .optional("body", &self.body)
+            .optional("body_text", &self.body_text)
+            .optional("body_html", &self.body_html)
+            .field("html_url", &self.html_url)
+            .field("user", &self.user)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("issue_url", &self.issue_url)
+            .field("author_association", &self.author_association)
+            .optional("reactions", &self.reactions)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueComment {
@@ -3419,33 +3546,33 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueComment {
 ///
 /// Spec: `models.BasicError`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct BasicError {
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub documentation_url: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub url: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub status: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for BasicError {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.message.is_some())
+            + usize::from(self.documentation_url.is_some())
+            + usize::from(self.url.is_some()) + usize::from(self.status.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "BasicError", len)
+            .optional("message", &self.message)
+            .optional("documentation_url", &self.documentation_url)
+            .optional("url", &self.url)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for BasicError {
@@ -3519,10 +3646,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for BasicError {
 
 /// Spec: inline schema at `models.ValidationError.properties.errors.items.properties.value`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[derive(::accord_runtime::serde::Deserialize)]
-#[serde(crate = "::accord_runtime::serde")]
-#[serde(untagged)]
 pub enum ValidationErrorErrorsItemValue {
     /// A `string`.
     String(::std::string::String),
@@ -3532,49 +3655,92 @@ pub enum ValidationErrorErrorsItemValue {
     Variant3(::std::vec::Vec<::std::string::String>),
 }
 
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ValidationErrorErrorsItemValue {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            ValidationErrorErrorsItemValue::String(value) => {
+                ::accord_runtime::serde::Serialize::serialize(value, serializer)
+            }
+            ValidationErrorErrorsItemValue::Integer(value) => {
+                ::accord_runtime::serde::Serialize::serialize(value, serializer)
+            }
+            ValidationErrorErrorsItemValue::Variant3(value) => {
+                ::accord_runtime::serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationErrorErrorsItemValue {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::untagged(
+            deserializer,
+            "ValidationErrorErrorsItemValue",
+            &[
+                |value| {
+                    ::accord_runtime::de::variant(value)
+                        .map(ValidationErrorErrorsItemValue::String)
+                },
+                |value| {
+                    ::accord_runtime::de::variant(value)
+                        .map(ValidationErrorErrorsItemValue::Integer)
+                },
+                |value| {
+                    ::accord_runtime::de::variant(value)
+                        .map(ValidationErrorErrorsItemValue::Variant3)
+                },
+            ],
+        )
+    }
+}
+
 /// Spec: inline schema at `models.ValidationError.properties.errors.items`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ValidationErrorErrorsItem {
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub resource: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub field: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Required.
     pub code: ::std::string::String,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub index: ::std::option::Option<i64>,
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub value: ::std::option::Option<
         ::std::option::Option<crate::models::ValidationErrorErrorsItemValue>,
     >,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ValidationErrorErrorsItem {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1 + usize::from(self.resource.is_some())
+            + usize::from(self.field.is_some()) + usize::from(self.message.is_some())
+            + usize::from(self.index.is_some()) + usize::from(self.value.is_some());
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "ValidationErrorErrorsItem",
+                len,
+            )
+            .optional("resource", &self.resource)
+            .optional("field", &self.field)
+            .optional("message", &self.message)
+            .field("code", &self.code)
+            .optional("index", &self.index)
+            .optional("value", &self.value)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationErrorErrorsItem {
@@ -3679,21 +3845,30 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationErrorErrorsIte
 ///
 /// Spec: `models.ValidationError`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ValidationError {
     /// Required.
     pub message: ::std::string::String,
     /// Required.
     pub documentation_url: ::std::string::String,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<crate::models::ValidationErrorErrorsItem>,
     >,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ValidationError {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2 + usize::from(self.errors.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "ValidationError", len)
+            .field("message", &self.message)
+            .field("documentation_url", &self.documentation_url)
+            .optional("errors", &self.errors)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationError {
@@ -3777,27 +3952,34 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationError {
 ///
 /// Spec: `models.ServiceUnavailableError`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ServiceUnavailableError {
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub code: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub documentation_url: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ServiceUnavailableError {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.code.is_some())
+            + usize::from(self.message.is_some())
+            + usize::from(self.documentation_url.is_some());
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "ServiceUnavailableError",
+                len,
+            )
+            .optional("code", &self.code)
+            .optional("message", &self.message)
+            .optional("documentation_url", &self.documentation_url)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ServiceUnavailableError {
@@ -3865,29 +4047,33 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ServiceUnavailableError 
 /// Spec: `models.IssueLabelInput`.
 #[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct IssueLabelInput {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<i64>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
-    )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
-    )]
     pub color: ::std::option::Option<::std::option::Option<::std::string::String>>,
+}
+
+#[cfg(feature = "group-issues")]
+impl ::accord_runtime::serde::Serialize for IssueLabelInput {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.id.is_some()) + usize::from(self.name.is_some())
+            + usize::from(self.description.is_some())
+            + usize::from(self.color.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "IssueLabelInput", len)
+            .optional("id", &self.id)
+            .optional("name", &self.name)
+            .optional("description", &self.description)
+            .optional("color", &self.color)
+            .end()
+    }
 }
 
 #[cfg(feature = "group-issues")]
@@ -3966,15 +4152,51 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabelInput {
 /// Spec: inline schema at `models.CreateIssueRequest.properties.title`.
 #[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Deserialize))]
-#[serde(crate = "::accord_runtime::serde")]
-#[serde(untagged)]
 pub enum CreateIssueRequestTitle {
     /// A `string`.
     String(::std::string::String),
     /// A `integer`.
     Integer(i64),
+}
+
+#[cfg(feature = "group-issues")]
+impl ::accord_runtime::serde::Serialize for CreateIssueRequestTitle {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            CreateIssueRequestTitle::String(value) => {
+                ::accord_runtime::serde::Serialize::serialize(value, serializer)
+            }
+            CreateIssueRequestTitle::Integer(value) => {
+                ::accord_runtime::serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "group-issues")]
+#[cfg(feature = "serde-all")]
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueRequestTitle {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::untagged(
+            deserializer,
+            "CreateIssueRequestTitle",
+            &[
+                |value| {
+                    ::accord_runtime::de::variant(value)
+                        .map(CreateIssueRequestTitle::String)
+                },
+                |value| {
+                    ::accord_runtime::de::variant(value)
+                        .map(CreateIssueRequestTitle::Integer)
+                },
+            ],
+        )
+    }
 }
 
 /// The `number` of the milestone to associate this issue with; only users with push access can set it (silently dropped otherwise).
@@ -3985,10 +4207,6 @@ pub type CreateIssueRequestMilestone = crate::models::CreateIssueRequestTitle;
 /// Spec: inline schema at `models.CreateIssueRequest.properties.labels.items`.
 #[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Deserialize))]
-#[serde(crate = "::accord_runtime::serde")]
-#[serde(untagged)]
 pub enum CreateIssueRequestLabelsItem {
     /// A `string`.
     String(::std::string::String),
@@ -3996,13 +4214,51 @@ pub enum CreateIssueRequestLabelsItem {
     IssueLabelInput(crate::models::IssueLabelInput),
 }
 
+#[cfg(feature = "group-issues")]
+impl ::accord_runtime::serde::Serialize for CreateIssueRequestLabelsItem {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            CreateIssueRequestLabelsItem::String(value) => {
+                ::accord_runtime::serde::Serialize::serialize(value, serializer)
+            }
+            CreateIssueRequestLabelsItem::IssueLabelInput(value) => {
+                ::accord_runtime::serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "group-issues")]
+#[cfg(feature = "serde-all")]
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueRequestLabelsItem {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::untagged(
+            deserializer,
+            "CreateIssueRequestLabelsItem",
+            &[
+                |value| {
+                    ::accord_runtime::de::variant(value)
+                        .map(CreateIssueRequestLabelsItem::String)
+                },
+                |value| {
+                    ::accord_runtime::de::variant(value)
+                        .map(CreateIssueRequestLabelsItem::IssueLabelInput)
+                },
+            ],
+        )
+    }
+}
+
 /// Body of `POST /repos/{owner}/{repo}/issues`.
 ///
 /// Spec: `models.CreateIssueRequest`.
 #[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct CreateIssueRequest {
     /// The title of the issue.
     ///
@@ -4011,41 +4267,49 @@ pub struct CreateIssueRequest {
     /// The contents of the issue.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// Login of the user to assign; only users with push access can set it (silently dropped otherwise). Deprecated.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
-    )]
     #[deprecated]
     pub assignee: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The `number` of the milestone to associate this issue with; only users with push access can set it (silently dropped otherwise).
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
-    )]
     pub milestone: ::std::option::Option<
         ::std::option::Option<crate::models::CreateIssueRequestMilestone>,
     >,
     /// Labels to associate with this issue; only users with push access can set labels (silently dropped otherwise).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<
         ::std::vec::Vec<crate::models::CreateIssueRequestLabelsItem>,
     >,
     /// Logins of users to assign to this issue; only users with push access can set assignees (silently dropped otherwise).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assignees: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+
+#[cfg(feature = "group-issues")]
+impl ::accord_runtime::serde::Serialize for CreateIssueRequest {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1 + usize::from(self.body.is_some())
+            + usize::from(self.assignee.is_some())
+            + usize::from(self.milestone.is_some()) + usize::from(self.labels.is_some())
+            + usize::from(self.assignees.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "CreateIssueRequest", len)
+            .field("title", &self.title)
+            .optional("body", &self.body)
+            .optional("assignee", &self.assignee)
+            .optional("milestone", &self.milestone)
+            .optional("labels", &self.labels)
+            .optional("assignees", &self.assignees)
+            .end()
+    }
 }
 
 #[cfg(feature = "group-issues")]
@@ -4171,67 +4435,64 @@ pub type UpdateIssueRequestLabelsItem = crate::models::CreateIssueRequestLabelsI
 /// Spec: `models.UpdateIssueRequest`.
 #[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct UpdateIssueRequest {
     /// The title of the issue.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
-    )]
     pub title: ::std::option::Option<
         ::std::option::Option<crate::models::UpdateIssueRequestTitle>,
     >,
     /// The contents of the issue.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
-    )]
     pub body: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Login of the user to assign. Deprecated.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
-    )]
     #[deprecated]
     pub assignee: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// State of the issue. Either `open` or `closed`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<crate::models::UpdateIssueRequestState>,
     /// The `number` of the milestone to associate this issue with, or `null` to remove the current one; only users with push access can set it (silently dropped otherwise).
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
-    )]
     pub milestone: ::std::option::Option<
         ::std::option::Option<crate::models::UpdateIssueRequestMilestone>,
     >,
     /// Labels that _replace_ the set of labels on this issue; `[]` clears them. Only users with push access can set labels (silently dropped otherwise).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<
         ::std::vec::Vec<crate::models::UpdateIssueRequestLabelsItem>,
     >,
     /// Logins that _replace_ the set of assignees on this issue; `[]` clears them. Only users with push access can set assignees (silently dropped otherwise).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub assignees: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+
+#[cfg(feature = "group-issues")]
+impl ::accord_runtime::serde::Serialize for UpdateIssueRequest {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.title.is_some())
+            + usize::from(self.body.is_some()) + usize::from(self.assignee.is_some())
+            + usize::from(self.state.is_some()) + usize::from(self.milestone.is_some())
+            + usize::from(self.labels.is_some()) + usize::from(self.assignees.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "UpdateIssueRequest", len)
+            .optional("title", &self.title)
+            .optional("body", &self.body)
+            .optional("assignee", &self.assignee)
+            .optional("state", &self.state)
+            .optional("milestone", &self.milestone)
+            .optional("labels", &self.labels)
+            .optional("assignees", &self.assignees)
+            .end()
+    }
 }
 
 #[cfg(feature = "group-issues")]
@@ -4337,13 +4598,28 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateIssueRequest {
 /// Spec: `models.CreateIssueCommentRequest`.
 #[cfg(feature = "group-issues")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct CreateIssueCommentRequest {
     /// The contents of the comment.
     ///
     /// Required.
     pub body: ::std::string::String,
+}
+
+#[cfg(feature = "group-issues")]
+impl ::accord_runtime::serde::Serialize for CreateIssueCommentRequest {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1;
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "CreateIssueCommentRequest",
+                len,
+            )
+            .field("body", &self.body)
+            .end()
+    }
 }
 
 #[cfg(feature = "group-issues")]
@@ -4405,15 +4681,49 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueCommentReques
 ///
 /// Spec: inline schema at `models.WebhookRepository.properties.created_at`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[derive(::accord_runtime::serde::Deserialize)]
-#[serde(crate = "::accord_runtime::serde")]
-#[serde(untagged)]
 pub enum WebhookRepositoryCreatedAt {
     /// A `integer`.
     Integer(i64),
     /// A `string (date-time)`.
     Variant2(::accord_runtime::types::DateTime),
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for WebhookRepositoryCreatedAt {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            WebhookRepositoryCreatedAt::Integer(value) => {
+                ::accord_runtime::serde::Serialize::serialize(value, serializer)
+            }
+            WebhookRepositoryCreatedAt::Variant2(value) => {
+                ::accord_runtime::serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
+
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for WebhookRepositoryCreatedAt {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::untagged(
+            deserializer,
+            "WebhookRepositoryCreatedAt",
+            &[
+                |value| {
+                    ::accord_runtime::de::variant(value)
+                        .map(WebhookRepositoryCreatedAt::Integer)
+                },
+                |value| {
+                    ::accord_runtime::de::variant(value)
+                        .map(WebhookRepositoryCreatedAt::Variant2)
+                },
+            ],
+        )
+    }
 }
 
 /// Last push time, as an ISO 8601 string or as unix seconds depending on the event.
@@ -4424,8 +4734,6 @@ pub type WebhookRepositoryPushedAt = crate::models::WebhookRepositoryCreatedAt;
 ///
 /// Spec: `models.WebhookRepository`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct WebhookRepository {
     /// Unique identifier of the repository
     ///
@@ -4450,7 +4758,6 @@ pub struct WebhookRepository {
     /// Required.
     pub html_url: ::std::string::String,
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub description: ::std::option::Option<::std::string::String>,
     /// Required.
     pub fork: bool,
@@ -4469,7 +4776,6 @@ pub struct WebhookRepository {
     /// Last push time, as an ISO 8601 string or as unix seconds depending on the event.
     ///
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub pushed_at: ::std::option::Option<crate::models::WebhookRepositoryPushedAt>,
     /// Constraints: format `uri`.
     ///
@@ -4486,7 +4792,6 @@ pub struct WebhookRepository {
     /// Required.
     pub svn_url: ::std::string::String,
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub homepage: ::std::option::Option<::std::string::String>,
     /// Required.
     pub size: i64,
@@ -4495,7 +4800,6 @@ pub struct WebhookRepository {
     /// Required.
     pub watchers_count: i64,
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub language: ::std::option::Option<::std::string::String>,
     /// Whether issues are enabled.
     ///
@@ -4520,7 +4824,6 @@ pub struct WebhookRepository {
     /// Constraints: format `uri`.
     ///
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub mirror_url: ::std::option::Option<::std::string::String>,
     /// Whether the repository is archived.
     ///
@@ -4529,15 +4832,10 @@ pub struct WebhookRepository {
     /// Returns whether or not this repository is disabled.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub disabled: ::std::option::Option<bool>,
     /// Required.
     pub open_issues_count: i64,
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub license: ::std::option::Option<crate::models::LicenseSimple>,
     /// Required.
     pub forks: i64,
@@ -4551,6 +4849,56 @@ pub struct WebhookRepository {
     pub default_branch: ::std::string::String,
     /// Required.
     pub is_template: bool,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for WebhookRepository {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 37 + usize::from(self.disabled.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "WebhookRepository", len)
+            .field("id", &self.id)
+            .field("node_id", &self.node_id)
+            .field("name", &self.name)
+            .field("full_name", &self.full_name)
+            .field("private", &self.private)
+            .field("owner", &self.owner)
+            .field("html_url", &self.html_url)
+            .field("description", &self.description)
+            .field("fork", &self.fork)
+            .field("url", &self.url)
+            .field("created_at", &self.created_at)
+            .field("updated_at", &self.updated_at)
+            .field("pushed_at", &self.pushed_at)
+            .field("git_url", &self.git_url)
+            .field("ssh_url", &self.ssh_url)
+            .field("clone_url", &self.clone_url)
+            .field("svn_url", &self.svn_url)
+            .field("homepage", &self.homepage)
+            .field("size", &self.size)
+            .field("stargazers_count", &self.stargazers_count)
+            .field("watchers_count", &self.watchers_count)
+            .field("language", &self.language)
+            .field("has_issues", &self.has_issues)
+            .field("has_projects", &self.has_projects)
+            .field("has_downloads", &self.has_downloads)
+            .field("has_wiki", &self.has_wiki)
+            .field("has_pages", &self.has_pages)
+            .field("forks_count", &self.forks_count)
+            .field("mirror_url", &self.mirror_url)
+            .field("archived", &self.archived)
+            .optional("disabled", &self.disabled)
+            .field("open_issues_count", &self.open_issues_count)
+            .field("license", &self.license)
+            .field("forks", &self.forks)
+            .field("open_issues", &self.open_issues)
+            .field("watchers", &self.watchers)
+            .field("default_branch", &self.default_branch)
+            .field("is_template", &self.is_template)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for WebhookRepository {
@@ -5180,13 +5528,28 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventAction {
 
 /// Spec: inline schema at `models.IssuesEvent.properties.changes.properties.title`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssuesEventChangesTitle {
     /// The previous version of the title.
     ///
     /// Required.
     pub from: ::std::string::String,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for IssuesEventChangesTitle {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1;
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "IssuesEventChangesTitle",
+                len,
+            )
+            .field("from", &self.from)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventChangesTitle {
@@ -5248,21 +5611,26 @@ pub type IssuesEventChangesBody = crate::models::IssuesEventChangesTitle;
 ///
 /// Spec: inline schema at `models.IssuesEvent.properties.changes`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssuesEventChanges {
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub title: ::std::option::Option<crate::models::IssuesEventChangesTitle>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub body: ::std::option::Option<crate::models::IssuesEventChangesBody>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for IssuesEventChanges {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.title.is_some())
+            + usize::from(self.body.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "IssuesEventChanges", len)
+            .optional("title", &self.title)
+            .optional("body", &self.body)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventChanges {
@@ -5320,8 +5688,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventChanges {
 ///
 /// Spec: `models.IssuesEvent`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssuesEvent {
     /// The action that was performed.
     ///
@@ -5334,32 +5700,16 @@ pub struct IssuesEvent {
     /// The changes to the issue if the action was `edited`.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub changes: ::std::option::Option<crate::models::IssuesEventChanges>,
     /// The optional user who was assigned or unassigned from the issue.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub assignee: ::std::option::Option<
         ::std::option::Option<crate::models::SimpleUser>,
     >,
     /// The optional label that was added or removed from the issue.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub label: ::std::option::Option<crate::models::Label>,
     /// The repository where the event occurred.
     ///
@@ -5369,6 +5719,26 @@ pub struct IssuesEvent {
     ///
     /// Required.
     pub sender: crate::models::SimpleUser,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for IssuesEvent {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 4 + usize::from(self.changes.is_some())
+            + usize::from(self.assignee.is_some()) + usize::from(self.label.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "IssuesEvent", len)
+            .field("action", &self.action)
+            .field("issue", &self.issue)
+            .optional("changes", &self.changes)
+            .optional("assignee", &self.assignee)
+            .optional("label", &self.label)
+            .field("repository", &self.repository)
+            .field("sender", &self.sender)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEvent {
@@ -5553,15 +5923,26 @@ pub type IssueCommentEventChangesBody = crate::models::IssuesEventChangesTitle;
 ///
 /// Spec: inline schema at `models.IssueCommentEvent.properties.changes`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssueCommentEventChanges {
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub body: ::std::option::Option<crate::models::IssueCommentEventChangesBody>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for IssueCommentEventChanges {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.body.is_some());
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "IssueCommentEventChanges",
+                len,
+            )
+            .optional("body", &self.body)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEventChanges {
@@ -5610,8 +5991,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEventChanges
 ///
 /// Spec: `models.IssueCommentEvent`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct IssueCommentEvent {
     /// The action that was performed on the comment.
     ///
@@ -5620,10 +5999,6 @@ pub struct IssueCommentEvent {
     /// The changes to the comment if the action was `edited`.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub changes: ::std::option::Option<crate::models::IssueCommentEventChanges>,
     /// The issue the comment belongs to.
     ///
@@ -5641,6 +6016,24 @@ pub struct IssueCommentEvent {
     ///
     /// Required.
     pub sender: crate::models::SimpleUser,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for IssueCommentEvent {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 5 + usize::from(self.changes.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "IssueCommentEvent", len)
+            .field("action", &self.action)
+            .optional("changes", &self.changes)
+            .field("issue", &self.issue)
+            .field("comment", &self.comment)
+            .field("repository", &self.repository)
+            .field("sender", &self.sender)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEvent {

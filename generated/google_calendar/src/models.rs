@@ -6,30 +6,39 @@
 ///
 /// Spec: `models.EventDateTime`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct EventDateTime {
     /// The date, yyyy-mm-dd, of an all-day event.
     ///
     /// Constraints: format `date`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub date: ::std::option::Option<::std::string::String>,
     /// The time, as an RFC 3339 value (with a time zone offset unless `timeZone` is given).
     ///
     /// Constraints: format `date-time`.
     ///
     /// Optional.
-    #[serde(rename = "dateTime")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub date_time: ::std::option::Option<::accord_runtime::types::DateTime>,
     /// The IANA time zone name, e.g. Europe/Zurich.
     ///
     /// Optional.
-    #[serde(rename = "timeZone")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
+}
+
+impl ::accord_runtime::serde::Serialize for EventDateTime {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.date.is_some())
+            + usize::from(self.date_time.is_some())
+            + usize::from(self.time_zone.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "EventDateTime", len)
+            .optional("date", &self.date)
+            .optional("dateTime", &self.date_time)
+            .optional("timeZone", &self.time_zone)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for EventDateTime {
@@ -94,39 +103,30 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EventDateTime {
 
 /// Spec: `models.Event`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct Event2 {
     /// Opaque identifier of the event.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Status of the event: confirmed, tentative or cancelled.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// An absolute link to this event in the Google Calendar Web UI.
     ///
     /// Optional.
-    #[serde(rename = "htmlLink")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub html_link: ::std::option::Option<::std::string::String>,
     /// Title of the event.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub summary: ::std::option::Option<::std::string::String>,
     /// Description of the event (may contain HTML).
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Geographic location of the event as free-form text.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub location: ::std::option::Option<::std::string::String>,
     /// The (inclusive) start time of the event.
     ///
@@ -136,6 +136,28 @@ pub struct Event2 {
     ///
     /// Required.
     pub end: crate::models::EventDateTime,
+}
+
+impl ::accord_runtime::serde::Serialize for Event2 {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2 + usize::from(self.id.is_some()) + usize::from(self.status.is_some())
+            + usize::from(self.html_link.is_some()) + usize::from(self.summary.is_some())
+            + usize::from(self.description.is_some())
+            + usize::from(self.location.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "Event2", len)
+            .optional("id", &self.id)
+            .optional("status", &self.status)
+            .optional("htmlLink", &self.html_link)
+            .optional("summary", &self.summary)
+            .optional("description", &self.description)
+            .optional("location", &self.location)
+            .field("start", &self.start)
+            .field("end", &self.end)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for Event2 {
@@ -259,51 +281,47 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Event2 {
 
 /// Spec: `models.Events`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Events {
     /// Type of the collection (`calendar#events`).
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub kind: ::std::option::Option<::std::string::String>,
     /// Title of the calendar.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub summary: ::std::option::Option<::std::string::String>,
     /// The time zone of the calendar.
     ///
     /// Optional.
-    #[cfg_attr(feature = "serde-all", serde(rename = "timeZone"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub time_zone: ::std::option::Option<::std::string::String>,
     /// Token used to access the next page of this result; omitted if no further results are available.
     ///
     /// Optional.
-    #[cfg_attr(feature = "serde-all", serde(rename = "nextPageToken"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub next_page_token: ::std::option::Option<::std::string::String>,
     /// List of events on the calendar.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub items: ::std::option::Option<::std::vec::Vec<crate::models::Event2>>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for Events {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.kind.is_some())
+            + usize::from(self.summary.is_some()) + usize::from(self.time_zone.is_some())
+            + usize::from(self.next_page_token.is_some())
+            + usize::from(self.items.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "Events", len)
+            .optional("kind", &self.kind)
+            .optional("summary", &self.summary)
+            .optional("timeZone", &self.time_zone)
+            .optional("nextPageToken", &self.next_page_token)
+            .optional("items", &self.items)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for Events {
@@ -386,29 +404,35 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Events {
 
 /// Spec: inline schema at `models.ErrorBody.properties.error.properties.errors.items`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ErrorBodyErrorErrorsItem {
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub domain: ::std::option::Option<::std::string::String>,
     /// `authError`, `rateLimitExceeded`, `notFound`, …
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub reason: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub message: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ErrorBodyErrorErrorsItem {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.domain.is_some())
+            + usize::from(self.reason.is_some()) + usize::from(self.message.is_some());
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "ErrorBodyErrorErrorsItem",
+                len,
+            )
+            .optional("domain", &self.domain)
+            .optional("reason", &self.reason)
+            .optional("message", &self.message)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBodyErrorErrorsItem {
@@ -473,33 +497,35 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBodyErrorErrorsItem
 
 /// Spec: inline schema at `models.ErrorBody.properties.error`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ErrorBodyError {
     /// The HTTP status.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub code: ::std::option::Option<i64>,
     /// What went wrong.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub errors: ::std::option::Option<
         ::std::vec::Vec<crate::models::ErrorBodyErrorErrorsItem>,
     >,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ErrorBodyError {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.code.is_some())
+            + usize::from(self.message.is_some()) + usize::from(self.errors.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "ErrorBodyError", len)
+            .optional("code", &self.code)
+            .optional("message", &self.message)
+            .optional("errors", &self.errors)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBodyError {
@@ -564,11 +590,22 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBodyError {
 
 /// Spec: `models.ErrorBody`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ErrorBody {
     /// Required.
     pub error: crate::models::ErrorBodyError,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ErrorBody {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1;
+        ::accord_runtime::ser::StructFields::new(serializer, "ErrorBody", len)
+            .field("error", &self.error)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBody {

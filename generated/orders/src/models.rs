@@ -6,8 +6,6 @@
 ///
 /// Spec: `models.CreateOrder`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct CreateOrder {
     /// Unique customer identifier (alphanumeric)
     ///
@@ -20,8 +18,21 @@ pub struct CreateOrder {
     /// Required.
     pub items: ::std::vec::Vec<crate::models::OrderItem>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shipping_address: ::std::option::Option<crate::models::Address>,
+}
+
+impl ::accord_runtime::serde::Serialize for CreateOrder {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2 + usize::from(self.shipping_address.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "CreateOrder", len)
+            .field("customer_id", &self.customer_id)
+            .field("items", &self.items)
+            .optional("shipping_address", &self.shipping_address)
+            .end()
+    }
 }
 
 #[cfg(feature = "serde-all")]
@@ -104,8 +115,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateOrder {
 
 /// Spec: `models.OrderItem`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct OrderItem {
     /// Product SKU
     ///
@@ -120,8 +129,21 @@ pub struct OrderItem {
     /// Constraints: format `decimal`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unit_price: ::std::option::Option<::accord_runtime::types::Decimal>,
+}
+
+impl ::accord_runtime::serde::Serialize for OrderItem {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2 + usize::from(self.unit_price.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "OrderItem", len)
+            .field("product_id", &self.product_id)
+            .field("quantity", &self.quantity)
+            .optional("unit_price", &self.unit_price)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderItem {
@@ -203,8 +225,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderItem {
 
 /// Spec: `models.Address`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct Address {
     /// Constraints: max length 100.
     ///
@@ -222,6 +242,21 @@ pub struct Address {
     ///
     /// Required.
     pub country: ::std::string::String,
+}
+
+impl ::accord_runtime::serde::Serialize for Address {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 4;
+        ::accord_runtime::ser::StructFields::new(serializer, "Address", len)
+            .field("street", &self.street)
+            .field("city", &self.city)
+            .field("postal_code", &self.postal_code)
+            .field("country", &self.country)
+            .end()
+    }
 }
 
 #[cfg(feature = "serde-all")]
@@ -385,8 +420,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderStatus {
 ///
 /// Spec: `models.Order`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Order {
     /// Required.
     pub order_id: ::std::string::String,
@@ -395,41 +428,44 @@ pub struct Order {
     /// Constraints: format `decimal`.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub total_amount: ::std::option::Option<::accord_runtime::types::Decimal>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub currency: ::std::option::Option<::std::string::String>,
     /// Constraints: format `date-time`.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub created_at: ::std::option::Option<::accord_runtime::types::DateTime>,
     /// Constraints: format `date-time`.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub estimated_delivery: ::std::option::Option<::accord_runtime::types::DateTime>,
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub tracking_url: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for Order {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2 + usize::from(self.total_amount.is_some())
+            + usize::from(self.currency.is_some())
+            + usize::from(self.created_at.is_some())
+            + usize::from(self.estimated_delivery.is_some())
+            + usize::from(self.tracking_url.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "Order", len)
+            .field("order_id", &self.order_id)
+            .field("status", &self.status)
+            .optional("total_amount", &self.total_amount)
+            .optional("currency", &self.currency)
+            .optional("created_at", &self.created_at)
+            .optional("estimated_delivery", &self.estimated_delivery)
+            .optional("tracking_url", &self.tracking_url)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for Order {
@@ -547,23 +583,27 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Order {
 
 /// Spec: inline schema at `models.OrderPage.properties.pagination`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OrderPagePagination {
     /// Cursor of the next page; null on the last page
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub next_cursor: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Required.
     pub has_more: bool,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for OrderPagePagination {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1 + usize::from(self.next_cursor.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "OrderPagePagination", len)
+            .optional("next_cursor", &self.next_cursor)
+            .field("has_more", &self.has_more)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderPagePagination {
@@ -632,13 +672,25 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderPagePagination {
 ///
 /// Spec: `models.OrderPage`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OrderPage {
     /// Required.
     pub data: ::std::vec::Vec<crate::models::Order>,
     /// Required.
     pub pagination: crate::models::OrderPagePagination,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for OrderPage {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2;
+        ::accord_runtime::ser::StructFields::new(serializer, "OrderPage", len)
+            .field("data", &self.data)
+            .field("pagination", &self.pagination)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderPage {
@@ -769,12 +821,25 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AttachDocumentKind {
 ///
 /// Spec: inline schema at `models.AttachDocument.properties.metadata`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct AttachDocumentMetadata {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reference: ::std::option::Option<::std::string::String>,
+}
+
+impl ::accord_runtime::serde::Serialize for AttachDocumentMetadata {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.reference.is_some());
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "AttachDocumentMetadata",
+                len,
+            )
+            .optional("reference", &self.reference)
+            .end()
+    }
 }
 
 #[cfg(feature = "serde-all")]
@@ -824,8 +889,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AttachDocumentMetadata {
 ///
 /// Spec: `models.AttachDocument`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct AttachDocument {
     /// Required.
     pub kind: crate::models::AttachDocumentKind,
@@ -838,13 +901,27 @@ pub struct AttachDocument {
     /// Free-form labels, one part each
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Sent as one application/json part.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<crate::models::AttachDocumentMetadata>,
+}
+
+impl ::accord_runtime::serde::Serialize for AttachDocument {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2 + usize::from(self.labels.is_some())
+            + usize::from(self.metadata.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "AttachDocument", len)
+            .field("kind", &self.kind)
+            .field("file", &self.file)
+            .optional("labels", &self.labels)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 
 #[cfg(feature = "serde-all")]
@@ -937,14 +1014,8 @@ pub type DocumentKind = crate::models::AttachDocumentKind;
 ///
 /// Spec: `models.Document`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Document {
     /// Read-only: set by the server; leave it `None` in requests (always present in responses).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub document_id: ::std::option::Option<::std::string::String>,
     /// Required.
     pub order_id: ::std::string::String,
@@ -957,11 +1028,25 @@ pub struct Document {
     /// Required.
     pub size_bytes: i64,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub labels: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for Document {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 3 + usize::from(self.document_id.is_some())
+            + usize::from(self.labels.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "Document", len)
+            .optional("document_id", &self.document_id)
+            .field("order_id", &self.order_id)
+            .field("kind", &self.kind)
+            .field("size_bytes", &self.size_bytes)
+            .optional("labels", &self.labels)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for Document {
@@ -1063,13 +1148,25 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Document {
 
 /// Spec: inline schema at `models.ErrorBody.properties.details.items`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ErrorBodyDetailsItem {
     /// Required.
     pub field: ::std::string::String,
     /// Required.
     pub error: ::std::string::String,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ErrorBodyDetailsItem {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2;
+        ::accord_runtime::ser::StructFields::new(serializer, "ErrorBodyDetailsItem", len)
+            .field("field", &self.field)
+            .field("error", &self.error)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBodyDetailsItem {
@@ -1144,8 +1241,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBodyDetailsItem {
 ///
 /// Spec: `models.ErrorBody`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ErrorBody {
     /// Machine-readable error code
     ///
@@ -1158,47 +1253,50 @@ pub struct ErrorBody {
     /// Specific field errors
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub details: ::std::option::Option<
         ::std::vec::Vec<crate::models::ErrorBodyDetailsItem>,
     >,
     /// For support reference
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// ISO 8601 datetime
     ///
     /// Constraints: format `date-time`.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub timestamp: ::std::option::Option<::accord_runtime::types::DateTime>,
     /// The order an idempotency key already created (DUPLICATE_ORDER)
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub existing_order_id: ::std::option::Option<::std::string::String>,
     /// Seconds to wait (RATE_LIMIT_EXCEEDED)
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub retry_after: ::std::option::Option<i64>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ErrorBody {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2 + usize::from(self.details.is_some())
+            + usize::from(self.request_id.is_some())
+            + usize::from(self.timestamp.is_some())
+            + usize::from(self.existing_order_id.is_some())
+            + usize::from(self.retry_after.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "ErrorBody", len)
+            .field("error_code", &self.error_code)
+            .field("message", &self.message)
+            .optional("details", &self.details)
+            .optional("request_id", &self.request_id)
+            .optional("timestamp", &self.timestamp)
+            .optional("existing_order_id", &self.existing_order_id)
+            .optional("retry_after", &self.retry_after)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBody {
@@ -1316,8 +1414,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBody {
 
 /// Spec: inline schema at `models.OrderCreated.properties.data`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OrderCreatedData {
     /// Required.
     pub order_id: ::std::string::String,
@@ -1331,6 +1427,23 @@ pub struct OrderCreatedData {
     ///
     /// Required.
     pub created_at: ::accord_runtime::types::DateTime,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for OrderCreatedData {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 5;
+        ::accord_runtime::ser::StructFields::new(serializer, "OrderCreatedData", len)
+            .field("order_id", &self.order_id)
+            .field("customer_id", &self.customer_id)
+            .field("total_amount", &self.total_amount)
+            .field("items", &self.items)
+            .field("created_at", &self.created_at)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCreatedData {
@@ -1436,8 +1549,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCreatedData {
 
 /// Spec: `models.OrderCreated`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OrderCreated {
     /// Required.
     pub event_id: ::std::string::String,
@@ -1449,6 +1560,22 @@ pub struct OrderCreated {
     pub timestamp: ::accord_runtime::types::DateTime,
     /// Required.
     pub data: crate::models::OrderCreatedData,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for OrderCreated {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 4;
+        ::accord_runtime::ser::StructFields::new(serializer, "OrderCreated", len)
+            .field("event_id", &self.event_id)
+            .field("event_type", &self.event_type)
+            .field("timestamp", &self.timestamp)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCreated {
@@ -1543,8 +1670,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCreated {
 
 /// Spec: inline schema at `models.OrderUpdated.properties.data`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OrderUpdatedData {
     /// Required.
     pub order_id: ::std::string::String,
@@ -1556,6 +1681,22 @@ pub struct OrderUpdatedData {
     ///
     /// Required.
     pub updated_at: ::accord_runtime::types::DateTime,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for OrderUpdatedData {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 4;
+        ::accord_runtime::ser::StructFields::new(serializer, "OrderUpdatedData", len)
+            .field("order_id", &self.order_id)
+            .field("previous_status", &self.previous_status)
+            .field("current_status", &self.current_status)
+            .field("updated_at", &self.updated_at)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderUpdatedData {
@@ -1650,8 +1791,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderUpdatedData {
 
 /// Spec: `models.OrderUpdated`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OrderUpdated {
     /// Required.
     pub event_id: ::std::string::String,
@@ -1663,6 +1802,22 @@ pub struct OrderUpdated {
     pub timestamp: ::accord_runtime::types::DateTime,
     /// Required.
     pub data: crate::models::OrderUpdatedData,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for OrderUpdated {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 4;
+        ::accord_runtime::ser::StructFields::new(serializer, "OrderUpdated", len)
+            .field("event_id", &self.event_id)
+            .field("event_type", &self.event_type)
+            .field("timestamp", &self.timestamp)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderUpdated {
@@ -1757,13 +1912,25 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderUpdated {
 
 /// Spec: inline schema at `models.OrderCancelled.properties.data`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OrderCancelledData {
     /// Required.
     pub object_type: ::std::string::String,
     /// Required.
     pub object_id: ::std::string::String,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for OrderCancelledData {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2;
+        ::accord_runtime::ser::StructFields::new(serializer, "OrderCancelledData", len)
+            .field("object_type", &self.object_type)
+            .field("object_id", &self.object_id)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCancelledData {
@@ -1838,8 +2005,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCancelledData {
 ///
 /// Spec: `models.OrderCancelled`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OrderCancelled {
     /// Required.
     pub event_id: ::std::string::String,
@@ -1851,6 +2016,22 @@ pub struct OrderCancelled {
     pub timestamp: ::accord_runtime::types::DateTime,
     /// Required.
     pub data: crate::models::OrderCancelledData,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for OrderCancelled {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 4;
+        ::accord_runtime::ser::StructFields::new(serializer, "OrderCancelled", len)
+            .field("event_id", &self.event_id)
+            .field("event_type", &self.event_type)
+            .field("timestamp", &self.timestamp)
+            .field("data", &self.data)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCancelled {

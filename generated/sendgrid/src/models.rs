@@ -4,8 +4,6 @@
 //! Data models (spec `models` and inline schemas).
 /// Spec: `models.EmailAddress`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct EmailAddress {
     /// An email address.
     ///
@@ -16,8 +14,20 @@ pub struct EmailAddress {
     /// A name or title associated with the email address, such as "Alex".
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+}
+
+impl ::accord_runtime::serde::Serialize for EmailAddress {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1 + usize::from(self.name.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "EmailAddress", len)
+            .field("email", &self.email)
+            .optional("name", &self.name)
+            .end()
+    }
 }
 
 #[cfg(feature = "serde-all")]
@@ -87,11 +97,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EmailAddress {
 ///
 /// Spec: `models.Personalization`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct Personalization {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<crate::models::EmailAddress>,
     /// The recipients of the message.
     ///
@@ -102,22 +109,36 @@ pub struct Personalization {
     /// Constraints: at most 1000 items.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub cc: ::std::option::Option<::std::vec::Vec<crate::models::EmailAddress>>,
     /// Recipients of a blind carbon copy.
     ///
     /// Constraints: at most 1000 items.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub bcc: ::std::option::Option<::std::vec::Vec<crate::models::EmailAddress>>,
     /// The subject, overriding the message-level one.
     ///
     /// Constraints: min length 1.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
+}
+
+impl ::accord_runtime::serde::Serialize for Personalization {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1 + usize::from(self.from.is_some()) + usize::from(self.cc.is_some())
+            + usize::from(self.bcc.is_some()) + usize::from(self.subject.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "Personalization", len)
+            .optional("from", &self.from)
+            .field("to", &self.to)
+            .optional("cc", &self.cc)
+            .optional("bcc", &self.bcc)
+            .optional("subject", &self.subject)
+            .end()
+    }
 }
 
 #[cfg(feature = "serde-all")]
@@ -212,8 +233,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Personalization {
 
 /// Spec: `models.Content`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct Content {
     /// The MIME type of `value` (e.g., `text/plain` or `text/html`).
     ///
@@ -227,6 +246,19 @@ pub struct Content {
     ///
     /// Required.
     pub value: ::std::string::String,
+}
+
+impl ::accord_runtime::serde::Serialize for Content {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2;
+        ::accord_runtime::ser::StructFields::new(serializer, "Content", len)
+            .field("type", &self.r#type)
+            .field("value", &self.value)
+            .end()
+    }
 }
 
 #[cfg(feature = "serde-all")]
@@ -299,8 +331,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Content {
 ///
 /// Spec: `models.SendMailRequest`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct SendMailRequest {
     /// An array of messages and their metadata.
     ///
@@ -311,27 +341,42 @@ pub struct SendMailRequest {
     /// Required.
     pub from: crate::models::EmailAddress,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub reply_to: ::std::option::Option<crate::models::EmailAddress>,
     /// The global or message-level subject.
     ///
     /// Constraints: min length 1.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// The message bodies, one per MIME type.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<::std::vec::Vec<crate::models::Content>>,
     /// Category names of this message.
     ///
     /// Constraints: at most 10 items.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub categories: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+}
+
+impl ::accord_runtime::serde::Serialize for SendMailRequest {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2 + usize::from(self.reply_to.is_some())
+            + usize::from(self.subject.is_some()) + usize::from(self.content.is_some())
+            + usize::from(self.categories.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "SendMailRequest", len)
+            .field("personalizations", &self.personalizations)
+            .field("from", &self.from)
+            .optional("reply_to", &self.reply_to)
+            .optional("subject", &self.subject)
+            .optional("content", &self.content)
+            .optional("categories", &self.categories)
+            .end()
+    }
 }
 
 #[cfg(feature = "serde-all")]
@@ -441,37 +486,35 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for SendMailRequest {
 
 /// Spec: `models.ErrorItem`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ErrorItem {
     /// An error message.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// When applicable, the field that generated the error.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub field: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// When applicable, helper text or a link to documentation.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub help: ::std::option::Option<::accord_runtime::serde_json::Value>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ErrorItem {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.message.is_some())
+            + usize::from(self.field.is_some()) + usize::from(self.help.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "ErrorItem", len)
+            .optional("message", &self.message)
+            .optional("field", &self.field)
+            .optional("help", &self.help)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorItem {
@@ -536,23 +579,28 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorItem {
 
 /// Spec: `models.ErrorResponse`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ErrorResponse {
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub errors: ::std::option::Option<::std::vec::Vec<crate::models::ErrorItem>>,
     /// When applicable, an error ID.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub id: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ErrorResponse {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.errors.is_some())
+            + usize::from(self.id.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "ErrorResponse", len)
+            .optional("errors", &self.errors)
+            .optional("id", &self.id)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorResponse {
@@ -608,8 +656,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorResponse {
 
 /// Spec: `models.ProcessedEvent`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ProcessedEvent {
     /// The recipient's address.
     ///
@@ -626,19 +672,10 @@ pub struct ProcessedEvent {
     /// A unique ID attached to the message by the originating system.
     ///
     /// Optional.
-    #[cfg_attr(feature = "serde-all", serde(rename = "smtp-id"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub smtp_id: ::std::option::Option<::std::string::String>,
     /// A category name, or an array of them.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub category: ::std::option::Option<::accord_runtime::serde_json::Value>,
     /// A unique ID of this event, for de-duplication.
     ///
@@ -648,6 +685,26 @@ pub struct ProcessedEvent {
     ///
     /// Required.
     pub sg_message_id: ::std::string::String,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ProcessedEvent {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 5 + usize::from(self.smtp_id.is_some())
+            + usize::from(self.category.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "ProcessedEvent", len)
+            .field("email", &self.email)
+            .field("timestamp", &self.timestamp)
+            .field("event", &self.event)
+            .optional("smtp-id", &self.smtp_id)
+            .optional("category", &self.category)
+            .field("sg_event_id", &self.sg_event_id)
+            .field("sg_message_id", &self.sg_message_id)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ProcessedEvent {
@@ -771,8 +828,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ProcessedEvent {
 
 /// Spec: `models.DeliveredEvent`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct DeliveredEvent {
     /// Required.
     pub email: ::std::string::String,
@@ -783,17 +838,8 @@ pub struct DeliveredEvent {
     /// Required.
     pub event: ::std::string::String,
     /// Optional.
-    #[cfg_attr(feature = "serde-all", serde(rename = "smtp-id"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub smtp_id: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub category: ::std::option::Option<::accord_runtime::serde_json::Value>,
     /// Required.
     pub sg_event_id: ::std::string::String,
@@ -802,11 +848,29 @@ pub struct DeliveredEvent {
     /// The full text of the HTTP response error returned from the receiving server.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub response: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for DeliveredEvent {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 5 + usize::from(self.smtp_id.is_some())
+            + usize::from(self.category.is_some())
+            + usize::from(self.response.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "DeliveredEvent", len)
+            .field("email", &self.email)
+            .field("timestamp", &self.timestamp)
+            .field("event", &self.event)
+            .optional("smtp-id", &self.smtp_id)
+            .optional("category", &self.category)
+            .field("sg_event_id", &self.sg_event_id)
+            .field("sg_message_id", &self.sg_message_id)
+            .optional("response", &self.response)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for DeliveredEvent {
@@ -939,8 +1003,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for DeliveredEvent {
 
 /// Spec: `models.DroppedEvent`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct DroppedEvent {
     /// Required.
     pub email: ::std::string::String,
@@ -951,40 +1013,43 @@ pub struct DroppedEvent {
     /// Required.
     pub event: ::std::string::String,
     /// Optional.
-    #[cfg_attr(feature = "serde-all", serde(rename = "smtp-id"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub smtp_id: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub category: ::std::option::Option<::accord_runtime::serde_json::Value>,
     /// Absent from some dropped events (the docs' batch example).
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub sg_event_id: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub sg_message_id: ::std::option::Option<::std::string::String>,
     /// Why the message was dropped, e.g. `Bounced Address`.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub reason: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for DroppedEvent {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 3 + usize::from(self.smtp_id.is_some())
+            + usize::from(self.category.is_some())
+            + usize::from(self.sg_event_id.is_some())
+            + usize::from(self.sg_message_id.is_some())
+            + usize::from(self.reason.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "DroppedEvent", len)
+            .field("email", &self.email)
+            .field("timestamp", &self.timestamp)
+            .field("event", &self.event)
+            .optional("smtp-id", &self.smtp_id)
+            .optional("category", &self.category)
+            .optional("sg_event_id", &self.sg_event_id)
+            .optional("sg_message_id", &self.sg_message_id)
+            .optional("reason", &self.reason)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for DroppedEvent {
@@ -1113,8 +1178,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for DroppedEvent {
 
 /// Spec: `models.BounceEvent`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct BounceEvent {
     /// Required.
     pub email: ::std::string::String,
@@ -1125,17 +1188,8 @@ pub struct BounceEvent {
     /// Required.
     pub event: ::std::string::String,
     /// Optional.
-    #[cfg_attr(feature = "serde-all", serde(rename = "smtp-id"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub smtp_id: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub category: ::std::option::Option<::accord_runtime::serde_json::Value>,
     /// Required.
     pub sg_event_id: ::std::string::String,
@@ -1144,27 +1198,39 @@ pub struct BounceEvent {
     /// The error response from the receiving server.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub reason: ::std::option::Option<::std::string::String>,
     /// The status code string, e.g. `5.0.0`.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub status: ::std::option::Option<::std::string::String>,
     /// `bounce` or `blocked`.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub r#type: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for BounceEvent {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 5 + usize::from(self.smtp_id.is_some())
+            + usize::from(self.category.is_some()) + usize::from(self.reason.is_some())
+            + usize::from(self.status.is_some()) + usize::from(self.r#type.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "BounceEvent", len)
+            .field("email", &self.email)
+            .field("timestamp", &self.timestamp)
+            .field("event", &self.event)
+            .optional("smtp-id", &self.smtp_id)
+            .optional("category", &self.category)
+            .field("sg_event_id", &self.sg_event_id)
+            .field("sg_message_id", &self.sg_message_id)
+            .optional("reason", &self.reason)
+            .optional("status", &self.status)
+            .optional("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for BounceEvent {
@@ -1315,8 +1381,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for BounceEvent {
 
 /// Spec: `models.OpenEvent`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OpenEvent {
     /// Required.
     pub email: ::std::string::String,
@@ -1327,10 +1391,6 @@ pub struct OpenEvent {
     /// Required.
     pub event: ::std::string::String,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub category: ::std::option::Option<::accord_runtime::serde_json::Value>,
     /// Required.
     pub sg_event_id: ::std::string::String,
@@ -1339,19 +1399,32 @@ pub struct OpenEvent {
     /// The user agent of the recipient's email client.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub useragent: ::std::option::Option<::std::string::String>,
     /// The IP address the open came from.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub ip: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for OpenEvent {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 5 + usize::from(self.category.is_some())
+            + usize::from(self.useragent.is_some()) + usize::from(self.ip.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "OpenEvent", len)
+            .field("email", &self.email)
+            .field("timestamp", &self.timestamp)
+            .field("event", &self.event)
+            .optional("category", &self.category)
+            .field("sg_event_id", &self.sg_event_id)
+            .field("sg_message_id", &self.sg_message_id)
+            .optional("useragent", &self.useragent)
+            .optional("ip", &self.ip)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for OpenEvent {

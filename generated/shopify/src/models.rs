@@ -6,69 +6,64 @@
 ///
 /// Spec: `models.Order`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Order {
     /// The ID of the order, used for API purposes.
     ///
     /// Required.
     pub id: i64,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub admin_graphql_api_id: ::std::option::Option<::std::string::String>,
     /// The order name as shown in the shop's admin, made of the order number with a prefix.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The customer's email address.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub email: ::std::option::Option<::std::string::String>,
     /// When the order was created (ISO 8601).
     ///
     /// Constraints: format `date-time`.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub created_at: ::std::option::Option<::accord_runtime::types::DateTime>,
     /// The three-letter code (ISO 4217) of the shop's currency.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub currency: ::std::option::Option<::std::string::String>,
     /// The sum of all line item prices, discounts, shipping, taxes and tips, in the shop's currency.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub total_price: ::std::option::Option<::std::string::String>,
     /// The status of payments associated with the order (`pending`, `authorized`, `paid`, `refunded`, …).
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub financial_status: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for Order {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1 + usize::from(self.admin_graphql_api_id.is_some())
+            + usize::from(self.name.is_some()) + usize::from(self.email.is_some())
+            + usize::from(self.created_at.is_some())
+            + usize::from(self.currency.is_some())
+            + usize::from(self.total_price.is_some())
+            + usize::from(self.financial_status.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "Order", len)
+            .field("id", &self.id)
+            .optional("admin_graphql_api_id", &self.admin_graphql_api_id)
+            .optional("name", &self.name)
+            .optional("email", &self.email)
+            .optional("created_at", &self.created_at)
+            .optional("currency", &self.currency)
+            .optional("total_price", &self.total_price)
+            .optional("financial_status", &self.financial_status)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for Order {
@@ -189,11 +184,22 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Order {
 
 /// Spec: `models.OrderList`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct OrderList {
     /// Required.
     pub orders: ::std::vec::Vec<crate::models::Order>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for OrderList {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1;
+        ::accord_runtime::ser::StructFields::new(serializer, "OrderList", len)
+            .field("orders", &self.orders)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderList {
@@ -249,17 +255,24 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderList {
 
 /// Spec: `models.ErrorBody`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ErrorBody {
     /// A message, or messages by field.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub errors: ::std::option::Option<::accord_runtime::serde_json::Value>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ErrorBody {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.errors.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "ErrorBody", len)
+            .optional("errors", &self.errors)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBody {

@@ -6,8 +6,6 @@
 ///
 /// Spec: `models.AppMention`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct AppMention {
     /// The event type: `app_mention`
     ///
@@ -33,6 +31,24 @@ pub struct AppMention {
     ///
     /// Required.
     pub event_ts: ::std::string::String,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for AppMention {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 6;
+        ::accord_runtime::ser::StructFields::new(serializer, "AppMention", len)
+            .field("type", &self.r#type)
+            .field("user", &self.user)
+            .field("text", &self.text)
+            .field("ts", &self.ts)
+            .field("channel", &self.channel)
+            .field("event_ts", &self.event_ts)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for AppMention {
@@ -151,8 +167,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AppMention {
 ///
 /// Spec: `models.AppMentionCallback`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct AppMentionCallback {
     /// The deprecated verification token (check the signature instead)
     ///
@@ -182,6 +196,25 @@ pub struct AppMentionCallback {
     ///
     /// Required.
     pub event_time: i64,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for AppMentionCallback {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 7;
+        ::accord_runtime::ser::StructFields::new(serializer, "AppMentionCallback", len)
+            .field("token", &self.token)
+            .field("team_id", &self.team_id)
+            .field("api_app_id", &self.api_app_id)
+            .field("event", &self.event)
+            .field("type", &self.r#type)
+            .field("event_id", &self.event_id)
+            .field("event_time", &self.event_time)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for AppMentionCallback {
@@ -311,8 +344,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AppMentionCallback {
 ///
 /// Spec: `models.SlackError`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct SlackError {
     /// Whether the call succeeded: false for an error
     ///
@@ -325,27 +356,33 @@ pub struct SlackError {
     /// Comma-separated warnings, e.g. missing_charset
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub warning: ::std::option::Option<::std::string::String>,
     /// missing_scope: the scope the token lacks
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub needed: ::std::option::Option<::std::string::String>,
     /// missing_scope: the scopes the token has
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub provided: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for SlackError {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2 + usize::from(self.warning.is_some())
+            + usize::from(self.needed.is_some()) + usize::from(self.provided.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "SlackError", len)
+            .field("ok", &self.ok)
+            .field("error", &self.error)
+            .optional("warning", &self.warning)
+            .optional("needed", &self.needed)
+            .optional("provided", &self.provided)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for SlackError {
@@ -444,8 +481,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for SlackError {
 ///
 /// Spec: `models.PostMessage`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct PostMessage {
     /// An encoded ID or channel name that represents a channel, private group, or IM channel
     ///
@@ -458,18 +493,33 @@ pub struct PostMessage {
     /// Provide another message's ts value to make this message a reply
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub thread_ts: ::std::option::Option<::std::string::String>,
     /// Disable Slack markup parsing by setting to false
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mrkdwn: ::std::option::Option<bool>,
     /// Pass true to enable unfurling of primarily text-based content
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub unfurl_links: ::std::option::Option<bool>,
+}
+
+impl ::accord_runtime::serde::Serialize for PostMessage {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2 + usize::from(self.thread_ts.is_some())
+            + usize::from(self.mrkdwn.is_some())
+            + usize::from(self.unfurl_links.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "PostMessage", len)
+            .field("channel", &self.channel)
+            .field("text", &self.text)
+            .optional("thread_ts", &self.thread_ts)
+            .optional("mrkdwn", &self.mrkdwn)
+            .optional("unfurl_links", &self.unfurl_links)
+            .end()
+    }
 }
 
 #[cfg(feature = "serde-all")]
@@ -572,45 +622,40 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PostMessage {
 ///
 /// Spec: `models.Message`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Message {
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub subtype: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub text: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub user: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub bot_id: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub ts: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for Message {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.r#type.is_some())
+            + usize::from(self.subtype.is_some()) + usize::from(self.text.is_some())
+            + usize::from(self.user.is_some()) + usize::from(self.bot_id.is_some())
+            + usize::from(self.ts.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "Message", len)
+            .optional("type", &self.r#type)
+            .optional("subtype", &self.subtype)
+            .optional("text", &self.text)
+            .optional("user", &self.user)
+            .optional("bot_id", &self.bot_id)
+            .optional("ts", &self.ts)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for Message {
@@ -704,8 +749,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Message {
 ///
 /// Spec: `models.PostMessageResponse`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct PostMessageResponse {
     /// Always true for a success
     ///
@@ -720,17 +763,27 @@ pub struct PostMessageResponse {
     /// Required.
     pub ts: ::std::string::String,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub message: ::std::option::Option<crate::models::Message>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub warning: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for PostMessageResponse {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 3 + usize::from(self.message.is_some())
+            + usize::from(self.warning.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "PostMessageResponse", len)
+            .field("ok", &self.ok)
+            .field("channel", &self.channel)
+            .field("ts", &self.ts)
+            .optional("message", &self.message)
+            .optional("warning", &self.warning)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for PostMessageResponse {
@@ -834,85 +887,69 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PostMessageResponse {
 ///
 /// Spec: `models.Conversation`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Conversation {
     /// Required.
     pub id: ::std::string::String,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub is_channel: ::std::option::Option<bool>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub is_group: ::std::option::Option<bool>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub is_im: ::std::option::Option<bool>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub is_mpim: ::std::option::Option<bool>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub is_private: ::std::option::Option<bool>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub is_archived: ::std::option::Option<bool>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub is_general: ::std::option::Option<bool>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub is_member: ::std::option::Option<bool>,
     /// Unix time the conversation was created
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub created: ::std::option::Option<i64>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub creator: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub num_members: ::std::option::Option<i64>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for Conversation {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1 + usize::from(self.name.is_some())
+            + usize::from(self.is_channel.is_some())
+            + usize::from(self.is_group.is_some()) + usize::from(self.is_im.is_some())
+            + usize::from(self.is_mpim.is_some())
+            + usize::from(self.is_private.is_some())
+            + usize::from(self.is_archived.is_some())
+            + usize::from(self.is_general.is_some())
+            + usize::from(self.is_member.is_some()) + usize::from(self.created.is_some())
+            + usize::from(self.creator.is_some())
+            + usize::from(self.num_members.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "Conversation", len)
+            .field("id", &self.id)
+            .optional("name", &self.name)
+            .optional("is_channel", &self.is_channel)
+            .optional("is_group", &self.is_group)
+            .optional("is_im", &self.is_im)
+            .optional("is_mpim", &self.is_mpim)
+            .optional("is_private", &self.is_private)
+            .optional("is_archived", &self.is_archived)
+            .optional("is_general", &self.is_general)
+            .optional("is_member", &self.is_member)
+            .optional("created", &self.created)
+            .optional("creator", &self.creator)
+            .optional("num_members", &self.num_members)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for Conversation {
@@ -1080,17 +1117,24 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Conversation {
 ///
 /// Spec: `models.ResponseMetadata`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ResponseMetadata {
     /// The cursor of the next page; an empty string on the last page
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub next_cursor: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ResponseMetadata {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.next_cursor.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "ResponseMetadata", len)
+            .optional("next_cursor", &self.next_cursor)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ResponseMetadata {
@@ -1139,19 +1183,28 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ResponseMetadata {
 ///
 /// Spec: `models.ConversationList`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ConversationList {
     /// Required.
     pub ok: bool,
     /// Required.
     pub channels: ::std::vec::Vec<crate::models::Conversation>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub response_metadata: ::std::option::Option<crate::models::ResponseMetadata>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ConversationList {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2 + usize::from(self.response_metadata.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "ConversationList", len)
+            .field("ok", &self.ok)
+            .field("channels", &self.channels)
+            .optional("response_metadata", &self.response_metadata)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ConversationList {

@@ -116,8 +116,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerTaxExempt {
 ///
 /// Spec: `models.Customer`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Customer {
     /// Unique identifier for the object.
     ///
@@ -130,22 +128,10 @@ pub struct Customer {
     /// The customer's address.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub address: ::std::option::Option<::std::option::Option<crate::models::Address>>,
     /// Current balance, if any, being stored on the customer.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub balance: ::std::option::Option<i64>,
     /// Time at which the object was created.
     ///
@@ -156,86 +142,34 @@ pub struct Customer {
     /// Three-letter [ISO code for the currency](https://stripe.com/docs/currencies) the customer can be charged in for recurring billing purposes.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub currency: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// ID of the default payment source for the customer.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub default_source: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// When the customer's latest invoice is billed by charging automatically, `delinquent` is `true` if the invoice's latest charge failed.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub delinquent: ::std::option::Option<::std::option::Option<bool>>,
     /// An arbitrary string attached to the object.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The customer's email address.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub email: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The current multi-currency balances, if any, being stored on the customer.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub invoice_credit_balance: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, i64>,
     >,
     /// The prefix for the customer used to generate unique invoice numbers.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub invoice_prefix: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
@@ -246,85 +180,81 @@ pub struct Customer {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// The customer's full name or business name.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub name: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The suffix of the customer's next invoice number, e.g., 0001.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub next_invoice_sequence: ::std::option::Option<i64>,
     /// The customer's phone number.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub phone: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The customer's preferred locales (languages), ordered by preference.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub preferred_locales: ::std::option::Option<
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     >,
     /// Describes the customer's tax exemption status. One of `none`, `exempt`, or `reverse`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub tax_exempt: ::std::option::Option<
         ::std::option::Option<crate::models::CustomerTaxExempt>,
     >,
     /// ID of the test clock this customer belongs to.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub test_clock: ::std::option::Option<::std::option::Option<::std::string::String>>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for Customer {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 4 + usize::from(self.address.is_some())
+            + usize::from(self.balance.is_some()) + usize::from(self.currency.is_some())
+            + usize::from(self.default_source.is_some())
+            + usize::from(self.delinquent.is_some())
+            + usize::from(self.description.is_some()) + usize::from(self.email.is_some())
+            + usize::from(self.invoice_credit_balance.is_some())
+            + usize::from(self.invoice_prefix.is_some())
+            + usize::from(self.metadata.is_some()) + usize::from(self.name.is_some())
+            + usize::from(self.next_invoice_sequence.is_some())
+            + usize::from(self.phone.is_some())
+            + usize::from(self.preferred_locales.is_some())
+            + usize::from(self.tax_exempt.is_some())
+            + usize::from(self.test_clock.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "Customer", len)
+            .field("id", &self.id)
+            .field("object", &self.object)
+            .optional("address", &self.address)
+            .optional("balance", &self.balance)
+            .field("created", &self.created)
+            .optional("currency", &self.currency)
+            .optional("default_source", &self.default_source)
+            .optional("delinquent", &self.delinquent)
+            .optional("description", &self.description)
+            .optional("email", &self.email)
+            .optional("invoice_credit_balance", &self.invoice_credit_balance)
+            .optional("invoice_prefix", &self.invoice_prefix)
+            .field("livemode", &self.livemode)
+            .optional("metadata", &self.metadata)
+            .optional("name", &self.name)
+            .optional("next_invoice_sequence", &self.next_invoice_sequence)
+            .optional("phone", &self.phone)
+            .optional("preferred_locales", &self.preferred_locales)
+            .optional("tax_exempt", &self.tax_exempt)
+            .optional("test_clock", &self.test_clock)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for Customer {
@@ -571,8 +501,6 @@ pub type DeletedCustomerObject = crate::models::CustomerObject;
 /// Spec: `models.DeletedCustomer`.
 #[cfg(feature = "group-customers")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct DeletedCustomer {
     /// Always true for a deleted object
     ///
@@ -586,6 +514,22 @@ pub struct DeletedCustomer {
     ///
     /// Required.
     pub object: crate::models::DeletedCustomerObject,
+}
+
+#[cfg(feature = "group-customers")]
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for DeletedCustomer {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 3;
+        ::accord_runtime::ser::StructFields::new(serializer, "DeletedCustomer", len)
+            .field("deleted", &self.deleted)
+            .field("id", &self.id)
+            .field("object", &self.object)
+            .end()
+    }
 }
 
 #[cfg(feature = "group-customers")]
@@ -673,15 +617,51 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for DeletedCustomer {
 /// Spec: `models.CustomerOrDeletedCustomer`.
 #[cfg(feature = "group-customers")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[derive(::accord_runtime::serde::Deserialize)]
-#[serde(crate = "::accord_runtime::serde")]
-#[serde(untagged)]
 pub enum CustomerOrDeletedCustomer {
     /// A `Customer`.
     Customer(crate::models::Customer),
     /// A `DeletedCustomer`.
     DeletedCustomer(crate::models::DeletedCustomer),
+}
+
+#[cfg(feature = "group-customers")]
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for CustomerOrDeletedCustomer {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            CustomerOrDeletedCustomer::Customer(value) => {
+                ::accord_runtime::serde::Serialize::serialize(value, serializer)
+            }
+            CustomerOrDeletedCustomer::DeletedCustomer(value) => {
+                ::accord_runtime::serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "group-customers")]
+impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerOrDeletedCustomer {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::untagged(
+            deserializer,
+            "CustomerOrDeletedCustomer",
+            &[
+                |value| {
+                    ::accord_runtime::de::variant(value)
+                        .map(CustomerOrDeletedCustomer::Customer)
+                },
+                |value| {
+                    ::accord_runtime::de::variant(value)
+                        .map(CustomerOrDeletedCustomer::DeletedCustomer)
+                },
+            ],
+        )
+    }
 }
 
 /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
@@ -743,8 +723,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerListObject {
 /// Spec: `models.CustomerList`.
 #[cfg(feature = "group-customers")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct CustomerList {
     /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
     ///
@@ -762,6 +740,23 @@ pub struct CustomerList {
     ///
     /// Required.
     pub url: ::std::string::String,
+}
+
+#[cfg(feature = "group-customers")]
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for CustomerList {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 4;
+        ::accord_runtime::ser::StructFields::new(serializer, "CustomerList", len)
+            .field("object", &self.object)
+            .field("data", &self.data)
+            .field("has_more", &self.has_more)
+            .field("url", &self.url)
+            .end()
+    }
 }
 
 #[cfg(feature = "group-customers")]
@@ -857,81 +852,52 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerList {
 
 /// Spec: `models.Address`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Address {
     /// City, district, suburb, town, or village.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub city: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Two-letter country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)).
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub country: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Address line 1 (e.g., street, PO Box, or company name).
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub line1: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Address line 2 (e.g., apartment, suite, unit, or building).
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub line2: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// ZIP or postal code.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub postal_code: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// State, county, province, or region.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub state: ::std::option::Option<::std::option::Option<::std::string::String>>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for Address {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.city.is_some())
+            + usize::from(self.country.is_some()) + usize::from(self.line1.is_some())
+            + usize::from(self.line2.is_some()) + usize::from(self.postal_code.is_some())
+            + usize::from(self.state.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "Address", len)
+            .optional("city", &self.city)
+            .optional("country", &self.country)
+            .optional("line1", &self.line1)
+            .optional("line2", &self.line2)
+            .optional("postal_code", &self.postal_code)
+            .optional("state", &self.state)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for Address {
@@ -1024,27 +990,40 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Address {
 /// Spec: `models.AddressParams`.
 #[cfg(feature = "group-customers")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct AddressParams {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub line1: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub line2: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub postal_code: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "group-customers")]
+impl ::accord_runtime::serde::Serialize for AddressParams {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.city.is_some())
+            + usize::from(self.country.is_some()) + usize::from(self.line1.is_some())
+            + usize::from(self.line2.is_some()) + usize::from(self.postal_code.is_some())
+            + usize::from(self.state.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "AddressParams", len)
+            .optional("city", &self.city)
+            .optional("country", &self.country)
+            .optional("line1", &self.line1)
+            .optional("line2", &self.line2)
+            .optional("postal_code", &self.postal_code)
+            .optional("state", &self.state)
+            .end()
+    }
 }
 
 #[cfg(feature = "group-customers")]
@@ -1207,43 +1186,34 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParamsTaxE
 /// Spec: `models.CreateCustomerParams`.
 #[cfg(feature = "group-customers")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct CreateCustomerParams {
     /// The customer's address.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<crate::models::AddressParams>,
     /// An integer amount in cents (or local equivalent) that represents the customer's current balance, which affect the customer's future invoices.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub balance: ::std::option::Option<i64>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub coupon: ::std::option::Option<::std::string::String>,
     /// An arbitrary string that you can attach to a customer object. It is displayed alongside the customer in the dashboard.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Customer's email address.
     ///
     /// Constraints: max length 512.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The prefix for the customer used to generate unique invoice numbers. Must be 3–12 uppercase letters or numbers.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_prefix: ::std::option::Option<::std::string::String>,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
@@ -1252,46 +1222,76 @@ pub struct CreateCustomerParams {
     /// Constraints: max length 256.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The sequence to be used on the customer's next invoice. Defaults to 1.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_invoice_sequence: ::std::option::Option<i64>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_method: ::std::option::Option<::std::string::String>,
     /// The customer's phone number.
     ///
     /// Constraints: max length 20.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Customer's preferred languages, ordered by preference.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub preferred_locales: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The API ID of a promotion code to apply to the customer.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub promotion_code: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
     /// The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tax_exempt: ::std::option::Option<crate::models::CreateCustomerParamsTaxExempt>,
     /// ID of the test clock to attach to the customer.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub test_clock: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "group-customers")]
+impl ::accord_runtime::serde::Serialize for CreateCustomerParams {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.address.is_some())
+            + usize::from(self.balance.is_some()) + usize::from(self.coupon.is_some())
+            + usize::from(self.description.is_some()) + usize::from(self.email.is_some())
+            + usize::from(self.invoice_prefix.is_some())
+            + usize::from(self.metadata.is_some()) + usize::from(self.name.is_some())
+            + usize::from(self.next_invoice_sequence.is_some())
+            + usize::from(self.payment_method.is_some())
+            + usize::from(self.phone.is_some())
+            + usize::from(self.preferred_locales.is_some())
+            + usize::from(self.promotion_code.is_some())
+            + usize::from(self.source.is_some()) + usize::from(self.tax_exempt.is_some())
+            + usize::from(self.test_clock.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "CreateCustomerParams", len)
+            .optional("address", &self.address)
+            .optional("balance", &self.balance)
+            .optional("coupon", &self.coupon)
+            .optional("description", &self.description)
+            .optional("email", &self.email)
+            .optional("invoice_prefix", &self.invoice_prefix)
+            .optional("metadata", &self.metadata)
+            .optional("name", &self.name)
+            .optional("next_invoice_sequence", &self.next_invoice_sequence)
+            .optional("payment_method", &self.payment_method)
+            .optional("phone", &self.phone)
+            .optional("preferred_locales", &self.preferred_locales)
+            .optional("promotion_code", &self.promotion_code)
+            .optional("source", &self.source)
+            .optional("tax_exempt", &self.tax_exempt)
+            .optional("test_clock", &self.test_clock)
+            .end()
+    }
 }
 
 #[cfg(feature = "group-customers")]
@@ -1481,71 +1481,58 @@ pub type UpdateCustomerParamsTaxExempt = crate::models::CreateCustomerParamsTaxE
 /// Spec: `models.UpdateCustomerParams`.
 #[cfg(feature = "group-customers")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct UpdateCustomerParams {
     /// The customer's address.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address: ::std::option::Option<crate::models::AddressParams>,
     /// An integer amount in cents (or local equivalent) that represents the customer's current balance, which affect the customer's future invoices.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub balance: ::std::option::Option<i64>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub coupon: ::std::option::Option<::std::string::String>,
     /// ID of Alipay account to make the customer's new default for invoice payments.
     ///
     /// Constraints: max length 500.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_alipay_account: ::std::option::Option<::std::string::String>,
     /// ID of bank account to make the customer's new default for invoice payments.
     ///
     /// Constraints: max length 500.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_bank_account: ::std::option::Option<::std::string::String>,
     /// ID of card to make the customer's new default for invoice payments.
     ///
     /// Constraints: max length 500.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_card: ::std::option::Option<::std::string::String>,
     /// Provide the ID of a payment source already attached to this customer to make it this customer's default payment source.
     ///
     /// Constraints: max length 500.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub default_source: ::std::option::Option<::std::string::String>,
     /// An arbitrary string that you can attach to a customer object. It is displayed alongside the customer in the dashboard.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Customer's email address.
     ///
     /// Constraints: max length 512.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
     /// The prefix for the customer used to generate unique invoice numbers. Must be 3–12 uppercase letters or numbers.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invoice_prefix: ::std::option::Option<::std::string::String>,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
@@ -1554,38 +1541,75 @@ pub struct UpdateCustomerParams {
     /// Constraints: max length 256.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// The sequence to be used on the customer's next invoice. Defaults to 1.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub next_invoice_sequence: ::std::option::Option<i64>,
     /// The customer's phone number.
     ///
     /// Constraints: max length 20.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
     /// Customer's preferred languages, ordered by preference.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub preferred_locales: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The API ID of a promotion code to apply to the customer.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub promotion_code: ::std::option::Option<::std::string::String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
     /// The customer's tax exemption. One of `none`, `exempt`, or `reverse`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tax_exempt: ::std::option::Option<crate::models::UpdateCustomerParamsTaxExempt>,
+}
+
+#[cfg(feature = "group-customers")]
+impl ::accord_runtime::serde::Serialize for UpdateCustomerParams {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.address.is_some())
+            + usize::from(self.balance.is_some()) + usize::from(self.coupon.is_some())
+            + usize::from(self.default_alipay_account.is_some())
+            + usize::from(self.default_bank_account.is_some())
+            + usize::from(self.default_card.is_some())
+            + usize::from(self.default_source.is_some())
+            + usize::from(self.description.is_some()) + usize::from(self.email.is_some())
+            + usize::from(self.invoice_prefix.is_some())
+            + usize::from(self.metadata.is_some()) + usize::from(self.name.is_some())
+            + usize::from(self.next_invoice_sequence.is_some())
+            + usize::from(self.phone.is_some())
+            + usize::from(self.preferred_locales.is_some())
+            + usize::from(self.promotion_code.is_some())
+            + usize::from(self.source.is_some())
+            + usize::from(self.tax_exempt.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "UpdateCustomerParams", len)
+            .optional("address", &self.address)
+            .optional("balance", &self.balance)
+            .optional("coupon", &self.coupon)
+            .optional("default_alipay_account", &self.default_alipay_account)
+            .optional("default_bank_account", &self.default_bank_account)
+            .optional("default_card", &self.default_card)
+            .optional("default_source", &self.default_source)
+            .optional("description", &self.description)
+            .optional("email", &self.email)
+            .optional("invoice_prefix", &self.invoice_prefix)
+            .optional("metadata", &self.metadata)
+            .optional("name", &self.name)
+            .optional("next_invoice_sequence", &self.next_invoice_sequence)
+            .optional("phone", &self.phone)
+            .optional("preferred_locales", &self.preferred_locales)
+            .optional("promotion_code", &self.promotion_code)
+            .optional("source", &self.source)
+            .optional("tax_exempt", &self.tax_exempt)
+            .end()
+    }
 }
 
 #[cfg(feature = "group-customers")]
@@ -2158,8 +2182,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentStatus {
 ///
 /// Spec: `models.PaymentIntent`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct PaymentIntent {
     /// Unique identifier for the object.
     ///
@@ -2176,54 +2198,22 @@ pub struct PaymentIntent {
     /// Amount that can be captured from this PaymentIntent.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub amount_capturable: ::std::option::Option<i64>,
     /// Amount that was collected by this PaymentIntent.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub amount_received: ::std::option::Option<i64>,
     /// ID of the Connect application that created the PaymentIntent.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub application: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub application_fee_amount: ::std::option::Option<::std::option::Option<i64>>,
     /// Settings to configure compatible payment methods from the [Stripe Dashboard](https://dashboard.stripe.com/settings/payment_methods)
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub automatic_payment_methods: ::std::option::Option<
         ::std::option::Option<crate::models::AutomaticPaymentMethods>,
     >,
@@ -2232,26 +2222,10 @@ pub struct PaymentIntent {
     /// Constraints: format `unix-time`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub canceled_at: ::std::option::Option<::std::option::Option<i64>>,
     /// Reason for cancellation of this PaymentIntent, either user-provided (`duplicate`, `fraudulent`, `requested_by_customer`, or `abandoned`) or generated by Stripe internally (`failed_invoice`, `void_invoice`, or `automatic`).
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub cancellation_reason: ::std::option::Option<
         ::std::option::Option<crate::models::PaymentIntentCancellationReason>,
     >,
@@ -2262,14 +2236,6 @@ pub struct PaymentIntent {
     /// The client secret of this PaymentIntent. Used for client-side retrieval using a publishable key.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub client_secret: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
@@ -2288,64 +2254,24 @@ pub struct PaymentIntent {
     /// ID of the Customer this PaymentIntent belongs to, if one exists.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub customer: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// An arbitrary string attached to the object.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub description: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// ID of the invoice that created this PaymentIntent, if it exists.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub invoice: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The payment error encountered in the previous PaymentIntent confirmation.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub last_payment_error: ::std::option::Option<
         ::std::option::Option<crate::models::ApiErrors>,
     >,
     /// The latest charge created by this payment intent.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub latest_charge: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
@@ -2356,38 +2282,18 @@ pub struct PaymentIntent {
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// The account (if any) for which the funds of the PaymentIntent are intended.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub on_behalf_of: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// ID of the payment method used in this PaymentIntent.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub payment_method: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
@@ -2398,68 +2304,28 @@ pub struct PaymentIntent {
     /// Email address that the receipt for the resulting payment will be sent to.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub receipt_email: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// ID of the review associated with this PaymentIntent, if any.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub review: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub setup_future_usage: ::std::option::Option<
         ::std::option::Option<crate::models::PaymentIntentSetupFutureUsage>,
     >,
     /// For non-card charges, you can use this value as the complete description that appears on your customers’ statements.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub statement_descriptor: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// Provides information about a card payment that customers see on their statements.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub statement_descriptor_suffix: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
@@ -2470,17 +2336,74 @@ pub struct PaymentIntent {
     /// A string that identifies the resulting payment as part of a group.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub transfer_group: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for PaymentIntent {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 10 + usize::from(self.amount_capturable.is_some())
+            + usize::from(self.amount_received.is_some())
+            + usize::from(self.application.is_some())
+            + usize::from(self.application_fee_amount.is_some())
+            + usize::from(self.automatic_payment_methods.is_some())
+            + usize::from(self.canceled_at.is_some())
+            + usize::from(self.cancellation_reason.is_some())
+            + usize::from(self.client_secret.is_some())
+            + usize::from(self.customer.is_some())
+            + usize::from(self.description.is_some())
+            + usize::from(self.invoice.is_some())
+            + usize::from(self.last_payment_error.is_some())
+            + usize::from(self.latest_charge.is_some())
+            + usize::from(self.metadata.is_some())
+            + usize::from(self.on_behalf_of.is_some())
+            + usize::from(self.payment_method.is_some())
+            + usize::from(self.receipt_email.is_some())
+            + usize::from(self.review.is_some())
+            + usize::from(self.setup_future_usage.is_some())
+            + usize::from(self.statement_descriptor.is_some())
+            + usize::from(self.statement_descriptor_suffix.is_some())
+            + usize::from(self.transfer_group.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "PaymentIntent", len)
+            .field("id", &self.id)
+            .field("object", &self.object)
+            .field("amount", &self.amount)
+            .optional("amount_capturable", &self.amount_capturable)
+            .optional("amount_received", &self.amount_received)
+            .optional("application", &self.application)
+            .optional("application_fee_amount", &self.application_fee_amount)
+            .optional("automatic_payment_methods", &self.automatic_payment_methods)
+            .optional("canceled_at", &self.canceled_at)
+            .optional("cancellation_reason", &self.cancellation_reason)
+            .field("capture_method", &self.capture_method)
+            .optional("client_secret", &self.client_secret)
+            .field("confirmation_method", &self.confirmation_method)
+            .field("created", &self.created)
+            .field("currency", &self.currency)
+            .optional("customer", &self.customer)
+            .optional("description", &self.description)
+            .optional("invoice", &self.invoice)
+            .optional("last_payment_error", &self.last_payment_error)
+            .optional("latest_charge", &self.latest_charge)
+            .field("livemode", &self.livemode)
+            .optional("metadata", &self.metadata)
+            .optional("on_behalf_of", &self.on_behalf_of)
+            .optional("payment_method", &self.payment_method)
+            .field("payment_method_types", &self.payment_method_types)
+            .optional("receipt_email", &self.receipt_email)
+            .optional("review", &self.review)
+            .optional("setup_future_usage", &self.setup_future_usage)
+            .optional("statement_descriptor", &self.statement_descriptor)
+            .optional("statement_descriptor_suffix", &self.statement_descriptor_suffix)
+            .field("status", &self.status)
+            .optional("transfer_group", &self.transfer_group)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntent {
@@ -2916,16 +2839,10 @@ for AutomaticPaymentMethodsAllowRedirects {
 
 /// Spec: `models.AutomaticPaymentMethods`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct AutomaticPaymentMethods {
     /// Controls whether this PaymentIntent will accept redirect-based payment methods.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub allow_redirects: ::std::option::Option<
         crate::models::AutomaticPaymentMethodsAllowRedirects,
     >,
@@ -2933,6 +2850,24 @@ pub struct AutomaticPaymentMethods {
     ///
     /// Required.
     pub enabled: bool,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for AutomaticPaymentMethods {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1 + usize::from(self.allow_redirects.is_some());
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "AutomaticPaymentMethods",
+                len,
+            )
+            .optional("allow_redirects", &self.allow_redirects)
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethods {
@@ -3005,8 +2940,6 @@ pub type PaymentIntentListObject = crate::models::CustomerListObject;
 /// Spec: `models.PaymentIntentList`.
 #[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct PaymentIntentList {
     /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
     ///
@@ -3024,6 +2957,23 @@ pub struct PaymentIntentList {
     ///
     /// Required.
     pub url: ::std::string::String,
+}
+
+#[cfg(feature = "group-payment-intents")]
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for PaymentIntentList {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 4;
+        ::accord_runtime::ser::StructFields::new(serializer, "PaymentIntentList", len)
+            .field("object", &self.object)
+            .field("data", &self.data)
+            .field("has_more", &self.has_more)
+            .field("url", &self.url)
+            .end()
+    }
 }
 
 #[cfg(feature = "group-payment-intents")]
@@ -3125,16 +3075,31 @@ pub type AutomaticPaymentMethodsParamsAllowRedirects = crate::models::AutomaticP
 /// Spec: `models.AutomaticPaymentMethodsParams`.
 #[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct AutomaticPaymentMethodsParams {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub allow_redirects: ::std::option::Option<
         crate::models::AutomaticPaymentMethodsParamsAllowRedirects,
     >,
     /// Required.
     pub enabled: bool,
+}
+
+#[cfg(feature = "group-payment-intents")]
+impl ::accord_runtime::serde::Serialize for AutomaticPaymentMethodsParams {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1 + usize::from(self.allow_redirects.is_some());
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "AutomaticPaymentMethodsParams",
+                len,
+            )
+            .optional("allow_redirects", &self.allow_redirects)
+            .field("enabled", &self.enabled)
+            .end()
+    }
 }
 
 #[cfg(feature = "group-payment-intents")]
@@ -3206,12 +3171,22 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethodsP
 /// Spec: `models.RadarOptionsParams`.
 #[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct RadarOptionsParams {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub session: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "group-payment-intents")]
+impl ::accord_runtime::serde::Serialize for RadarOptionsParams {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.session.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "RadarOptionsParams", len)
+            .optional("session", &self.session)
+            .end()
+    }
 }
 
 #[cfg(feature = "group-payment-intents")]
@@ -3263,16 +3238,27 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for RadarOptionsParams {
 /// Spec: `models.TransferDataParams`.
 #[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct TransferDataParams {
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub amount: ::std::option::Option<i64>,
     /// If specified, successful charges will be attributed to the destination account for tax reporting, and the funds from charges will be transferred to the destination account. The ID of the resulting transfer will be returned on the successful charge's `transfer` field.
     ///
     /// Required.
     pub destination: ::std::string::String,
+}
+
+#[cfg(feature = "group-payment-intents")]
+impl ::accord_runtime::serde::Serialize for TransferDataParams {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1 + usize::from(self.amount.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "TransferDataParams", len)
+            .optional("amount", &self.amount)
+            .field("destination", &self.destination)
+            .end()
+    }
 }
 
 #[cfg(feature = "group-payment-intents")]
@@ -3412,15 +3398,52 @@ for CreatePaymentIntentParamsOffSessionVariant2 {
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.off_session`.
 #[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Deserialize))]
-#[serde(crate = "::accord_runtime::serde")]
-#[serde(untagged)]
 pub enum CreatePaymentIntentParamsOffSession {
     /// A `boolean`.
     Boolean(bool),
     /// A `CreatePaymentIntentParamsOffSessionVariant2`.
     Variant2(crate::models::CreatePaymentIntentParamsOffSessionVariant2),
+}
+
+#[cfg(feature = "group-payment-intents")]
+impl ::accord_runtime::serde::Serialize for CreatePaymentIntentParamsOffSession {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        match self {
+            CreatePaymentIntentParamsOffSession::Boolean(value) => {
+                ::accord_runtime::serde::Serialize::serialize(value, serializer)
+            }
+            CreatePaymentIntentParamsOffSession::Variant2(value) => {
+                ::accord_runtime::serde::Serialize::serialize(value, serializer)
+            }
+        }
+    }
+}
+
+#[cfg(feature = "group-payment-intents")]
+#[cfg(feature = "serde-all")]
+impl<'de> ::accord_runtime::serde::Deserialize<'de>
+for CreatePaymentIntentParamsOffSession {
+    fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::accord_runtime::de::untagged(
+            deserializer,
+            "CreatePaymentIntentParamsOffSession",
+            &[
+                |value| {
+                    ::accord_runtime::de::variant(value)
+                        .map(CreatePaymentIntentParamsOffSession::Boolean)
+                },
+                |value| {
+                    ::accord_runtime::de::variant(value)
+                        .map(CreatePaymentIntentParamsOffSession::Variant2)
+                },
+            ],
+        )
+    }
 }
 
 /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
@@ -3431,8 +3454,6 @@ pub type CreatePaymentIntentParamsSetupFutureUsage = crate::models::PaymentInten
 /// Spec: `models.CreatePaymentIntentParams`.
 #[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct CreatePaymentIntentParams {
     /// Amount intended to be collected by this PaymentIntent. A positive integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency).
     ///
@@ -3441,29 +3462,24 @@ pub struct CreatePaymentIntentParams {
     /// The amount of the application fee (if any) that will be requested to be applied to the payment and transferred to the application owner's Stripe account.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub application_fee_amount: ::std::option::Option<i64>,
     /// When enabled, this PaymentIntent will accept payment methods that you have enabled in the Dashboard and are compatible with this PaymentIntent's other parameters.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub automatic_payment_methods: ::std::option::Option<
         crate::models::AutomaticPaymentMethodsParams,
     >,
     /// Controls when the funds will be captured from the customer's account.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub capture_method: ::std::option::Option<
         crate::models::CreatePaymentIntentParamsCaptureMethod,
     >,
     /// Set to `true` to attempt to [confirm](https://stripe.com/docs/api/payment_intents/confirm) this PaymentIntent immediately. This parameter defaults to `false`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub confirm: ::std::option::Option<bool>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub confirmation_method: ::std::option::Option<
         crate::models::CreatePaymentIntentParamsConfirmationMethod,
     >,
@@ -3474,75 +3490,62 @@ pub struct CreatePaymentIntentParams {
     /// ID of the Customer this PaymentIntent belongs to, if one exists.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer: ::std::option::Option<::std::string::String>,
     /// An arbitrary string attached to the object. Often useful for displaying to users.
     ///
     /// Constraints: max length 1000.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Set to `true` to fail the payment attempt if the PaymentIntent transitions into `requires_action`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_on_requires_action: ::std::option::Option<bool>,
     /// ID of the mandate to be used for this payment.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mandate: ::std::option::Option<::std::string::String>,
     /// Set of [key-value pairs](https://stripe.com/docs/api/metadata) that you can attach to an object.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
     /// Set to `true` to indicate that the customer is not in your checkout flow during this payment attempt, and therefore is unable to authenticate.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub off_session: ::std::option::Option<
         crate::models::CreatePaymentIntentParamsOffSession,
     >,
     /// The Stripe account ID for which these funds are intended.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub on_behalf_of: ::std::option::Option<::std::string::String>,
     /// ID of the payment method (a PaymentMethod, Card, or [compatible Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility) object) to attach to this PaymentIntent.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_method: ::std::option::Option<::std::string::String>,
     /// The list of payment method types (e.g. card) that this PaymentIntent is allowed to use. If this is not provided, defaults to ["card"].
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_method_types: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Options to configure Radar.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub radar_options: ::std::option::Option<crate::models::RadarOptionsParams>,
     /// Email address that the receipt for the resulting payment will be sent to.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub receipt_email: ::std::option::Option<::std::string::String>,
     /// The URL to redirect your customer back to after they authenticate or cancel their payment on the payment method's app or site.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub return_url: ::std::option::Option<::std::string::String>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub setup_future_usage: ::std::option::Option<
         crate::models::CreatePaymentIntentParamsSetupFutureUsage,
     >,
@@ -3551,30 +3554,87 @@ pub struct CreatePaymentIntentParams {
     /// Constraints: max length 22.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub statement_descriptor: ::std::option::Option<::std::string::String>,
     /// Provides information about a card payment that customers see on their statements.
     ///
     /// Constraints: max length 22.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub statement_descriptor_suffix: ::std::option::Option<::std::string::String>,
     /// The parameters used to automatically create a Transfer when the payment succeeds.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub transfer_data: ::std::option::Option<crate::models::TransferDataParams>,
     /// A string that identifies the resulting payment as part of a group.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub transfer_group: ::std::option::Option<::std::string::String>,
     /// Set to `true` when confirming server-side and using Stripe.js, iOS, or Android client-side SDKs to handle the next actions.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub use_stripe_sdk: ::std::option::Option<bool>,
+}
+
+#[cfg(feature = "group-payment-intents")]
+impl ::accord_runtime::serde::Serialize for CreatePaymentIntentParams {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2 + usize::from(self.application_fee_amount.is_some())
+            + usize::from(self.automatic_payment_methods.is_some())
+            + usize::from(self.capture_method.is_some())
+            + usize::from(self.confirm.is_some())
+            + usize::from(self.confirmation_method.is_some())
+            + usize::from(self.customer.is_some())
+            + usize::from(self.description.is_some())
+            + usize::from(self.error_on_requires_action.is_some())
+            + usize::from(self.mandate.is_some()) + usize::from(self.metadata.is_some())
+            + usize::from(self.off_session.is_some())
+            + usize::from(self.on_behalf_of.is_some())
+            + usize::from(self.payment_method.is_some())
+            + usize::from(self.payment_method_types.is_some())
+            + usize::from(self.radar_options.is_some())
+            + usize::from(self.receipt_email.is_some())
+            + usize::from(self.return_url.is_some())
+            + usize::from(self.setup_future_usage.is_some())
+            + usize::from(self.statement_descriptor.is_some())
+            + usize::from(self.statement_descriptor_suffix.is_some())
+            + usize::from(self.transfer_data.is_some())
+            + usize::from(self.transfer_group.is_some())
+            + usize::from(self.use_stripe_sdk.is_some());
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "CreatePaymentIntentParams",
+                len,
+            )
+            .field("amount", &self.amount)
+            .optional("application_fee_amount", &self.application_fee_amount)
+            .optional("automatic_payment_methods", &self.automatic_payment_methods)
+            .optional("capture_method", &self.capture_method)
+            .optional("confirm", &self.confirm)
+            .optional("confirmation_method", &self.confirmation_method)
+            .field("currency", &self.currency)
+            .optional("customer", &self.customer)
+            .optional("description", &self.description)
+            .optional("error_on_requires_action", &self.error_on_requires_action)
+            .optional("mandate", &self.mandate)
+            .optional("metadata", &self.metadata)
+            .optional("off_session", &self.off_session)
+            .optional("on_behalf_of", &self.on_behalf_of)
+            .optional("payment_method", &self.payment_method)
+            .optional("payment_method_types", &self.payment_method_types)
+            .optional("radar_options", &self.radar_options)
+            .optional("receipt_email", &self.receipt_email)
+            .optional("return_url", &self.return_url)
+            .optional("setup_future_usage", &self.setup_future_usage)
+            .optional("statement_descriptor", &self.statement_descriptor)
+            .optional("statement_descriptor_suffix", &self.statement_descriptor_suffix)
+            .optional("transfer_data", &self.transfer_data)
+            .optional("transfer_group", &self.transfer_group)
+            .optional("use_stripe_sdk", &self.use_stripe_sdk)
+            .end()
+    }
 }
 
 #[cfg(feature = "group-payment-intents")]
@@ -3935,77 +3995,102 @@ for ConfirmPaymentIntentParamsSetupFutureUsage {
 /// Spec: `models.ConfirmPaymentIntentParams`.
 #[cfg(feature = "group-payment-intents")]
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct ConfirmPaymentIntentParams {
     /// Controls when the funds will be captured from the customer's account.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub capture_method: ::std::option::Option<
         crate::models::ConfirmPaymentIntentParamsCaptureMethod,
     >,
     /// The client secret of the PaymentIntent.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_secret: ::std::option::Option<::std::string::String>,
     /// Set to `true` to fail the payment attempt if the PaymentIntent transitions into `requires_action`.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub error_on_requires_action: ::std::option::Option<bool>,
     /// ID of the mandate to be used for this payment.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub mandate: ::std::option::Option<::std::string::String>,
     /// Set to `true` to indicate that the customer is not in your checkout flow during this payment attempt, and therefore is unable to authenticate.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub off_session: ::std::option::Option<
         crate::models::ConfirmPaymentIntentParamsOffSession,
     >,
     /// ID of the payment method (a PaymentMethod, Card, or [compatible Source](https://stripe.com/docs/payments/payment-methods/transitioning#compatibility) object) to attach to this PaymentIntent.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_method: ::std::option::Option<::std::string::String>,
     /// The list of payment method types (e.g. card) that this PaymentIntent is allowed to use.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub payment_method_types: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Options to configure Radar.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub radar_options: ::std::option::Option<crate::models::RadarOptionsParams>,
     /// Email address that the receipt for the resulting payment will be sent to.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub receipt_email: ::std::option::Option<::std::string::String>,
     /// The URL to redirect your customer back to after they authenticate or cancel their payment on the payment method's app or site.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub return_url: ::std::option::Option<::std::string::String>,
     /// Indicates that you intend to make future payments with this PaymentIntent's payment method.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub setup_future_usage: ::std::option::Option<
         crate::models::ConfirmPaymentIntentParamsSetupFutureUsage,
     >,
     /// Set to `true` when confirming server-side and using Stripe.js, iOS, or Android client-side SDKs to handle the next actions.
     ///
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub use_stripe_sdk: ::std::option::Option<bool>,
+}
+
+#[cfg(feature = "group-payment-intents")]
+impl ::accord_runtime::serde::Serialize for ConfirmPaymentIntentParams {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.capture_method.is_some())
+            + usize::from(self.client_secret.is_some())
+            + usize::from(self.error_on_requires_action.is_some())
+            + usize::from(self.mandate.is_some())
+            + usize::from(self.off_session.is_some())
+            + usize::from(self.payment_method.is_some())
+            + usize::from(self.payment_method_types.is_some())
+            + usize::from(self.radar_options.is_some())
+            + usize::from(self.receipt_email.is_some())
+            + usize::from(self.return_url.is_some())
+            + usize::from(self.setup_future_usage.is_some())
+            + usize::from(self.use_stripe_sdk.is_some());
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "ConfirmPaymentIntentParams",
+                len,
+            )
+            .optional("capture_method", &self.capture_method)
+            .optional("client_secret", &self.client_secret)
+            .optional("error_on_requires_action", &self.error_on_requires_action)
+            .optional("mandate", &self.mandate)
+            .optional("off_session", &self.off_session)
+            .optional("payment_method", &self.payment_method)
+            .optional("payment_method_types", &self.payment_method_types)
+            .optional("radar_options", &self.radar_options)
+            .optional("receipt_email", &self.receipt_email)
+            .optional("return_url", &self.return_url)
+            .optional("setup_future_usage", &self.setup_future_usage)
+            .optional("use_stripe_sdk", &self.use_stripe_sdk)
+            .end()
+    }
 }
 
 #[cfg(feature = "group-payment-intents")]
@@ -4155,11 +4240,22 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ConfirmPaymentIntentPara
 ///
 /// Spec: `models.Error`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Error2 {
     /// Required.
     pub error: crate::models::ApiErrors,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for Error2 {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1;
+        ::accord_runtime::ser::StructFields::new(serializer, "Error2", len)
+            .field("error", &self.error)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for Error2 {
@@ -4278,79 +4374,71 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApiErrorsType {
 
 /// Spec: `models.ApiErrors`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ApiErrors {
     /// For card errors, the ID of the failed charge.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub charge: ::std::option::Option<::std::string::String>,
     /// For some errors that could be handled programmatically, a short string indicating the [error code](https://stripe.com/docs/error-codes) reported.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub code: ::std::option::Option<::std::string::String>,
     /// For card errors resulting from a card issuer decline, a short string indicating the [card issuer's reason for the decline](https://stripe.com/docs/declines#issuer-declines) if they provide one.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub decline_code: ::std::option::Option<::std::string::String>,
     /// A URL to more information about the [error code](https://stripe.com/docs/error-codes) reported.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub doc_url: ::std::option::Option<::std::string::String>,
     /// A human-readable message providing more details about the error. For card errors, these messages can be shown to your users.
     ///
     /// Constraints: max length 40000.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// If the error is parameter-specific, the parameter related to the error.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub param: ::std::option::Option<::std::string::String>,
     /// If the error is specific to the type of payment method, the payment method type that had a problem.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub payment_method_type: ::std::option::Option<::std::string::String>,
     /// A URL to the request log entry in your dashboard.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub request_log_url: ::std::option::Option<::std::string::String>,
     /// The type of error returned. One of `api_error`, `card_error`, `idempotency_error`, or `invalid_request_error`
     ///
     /// Required.
     pub r#type: crate::models::ApiErrorsType,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ApiErrors {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1 + usize::from(self.charge.is_some())
+            + usize::from(self.code.is_some()) + usize::from(self.decline_code.is_some())
+            + usize::from(self.doc_url.is_some()) + usize::from(self.message.is_some())
+            + usize::from(self.param.is_some())
+            + usize::from(self.payment_method_type.is_some())
+            + usize::from(self.request_log_url.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "ApiErrors", len)
+            .optional("charge", &self.charge)
+            .optional("code", &self.code)
+            .optional("decline_code", &self.decline_code)
+            .optional("doc_url", &self.doc_url)
+            .optional("message", &self.message)
+            .optional("param", &self.param)
+            .optional("payment_method_type", &self.payment_method_type)
+            .optional("request_log_url", &self.request_log_url)
+            .field("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApiErrors {
@@ -4533,8 +4621,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentEventObject
 ///
 /// Spec: `models.PaymentIntentEvent`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct PaymentIntentEvent {
     /// Unique identifier for the object.
     ///
@@ -4547,22 +4633,10 @@ pub struct PaymentIntentEvent {
     /// The connected account that originated the event.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub account: ::std::option::Option<::std::string::String>,
     /// The Stripe API version used to render `data`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub api_version: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Time at which the object was created.
     ///
@@ -4583,14 +4657,6 @@ pub struct PaymentIntentEvent {
     /// Information on the API request that instigated the event.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub request: ::std::option::Option<
         ::std::option::Option<crate::models::EventRequest>,
     >,
@@ -4598,6 +4664,30 @@ pub struct PaymentIntentEvent {
     ///
     /// Required.
     pub r#type: ::std::string::String,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for PaymentIntentEvent {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 7 + usize::from(self.account.is_some())
+            + usize::from(self.api_version.is_some())
+            + usize::from(self.request.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "PaymentIntentEvent", len)
+            .field("id", &self.id)
+            .field("object", &self.object)
+            .optional("account", &self.account)
+            .optional("api_version", &self.api_version)
+            .field("created", &self.created)
+            .field("data", &self.data)
+            .field("livemode", &self.livemode)
+            .field("pending_webhooks", &self.pending_webhooks)
+            .optional("request", &self.request)
+            .field("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentEvent {
@@ -4752,8 +4842,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentEvent {
 
 /// Spec: `models.PaymentIntentEventData`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct PaymentIntentEventData {
     /// Object containing the API resource relevant to the event.
     ///
@@ -4762,11 +4850,25 @@ pub struct PaymentIntentEventData {
     /// Object containing the names of the updated attributes and their values prior to the event (only included in events of type `*.updated`).
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub previous_attributes: ::std::option::Option<::accord_runtime::serde_json::Value>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for PaymentIntentEventData {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1 + usize::from(self.previous_attributes.is_some());
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "PaymentIntentEventData",
+                len,
+            )
+            .field("object", &self.object)
+            .optional("previous_attributes", &self.previous_attributes)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentEventData {
@@ -4839,8 +4941,6 @@ pub type CustomerEventObject = crate::models::PaymentIntentEventObject;
 ///
 /// Spec: `models.CustomerEvent`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct CustomerEvent {
     /// Unique identifier for the object.
     ///
@@ -4853,22 +4953,10 @@ pub struct CustomerEvent {
     /// The connected account that originated the event.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub account: ::std::option::Option<::std::string::String>,
     /// The Stripe API version used to render `data`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub api_version: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Time at which the object was created.
     ///
@@ -4889,14 +4977,6 @@ pub struct CustomerEvent {
     /// Information on the API request that instigated the event.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub request: ::std::option::Option<
         ::std::option::Option<crate::models::EventRequest>,
     >,
@@ -4904,6 +4984,30 @@ pub struct CustomerEvent {
     ///
     /// Required.
     pub r#type: ::std::string::String,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for CustomerEvent {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 7 + usize::from(self.account.is_some())
+            + usize::from(self.api_version.is_some())
+            + usize::from(self.request.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "CustomerEvent", len)
+            .field("id", &self.id)
+            .field("object", &self.object)
+            .optional("account", &self.account)
+            .optional("api_version", &self.api_version)
+            .field("created", &self.created)
+            .field("data", &self.data)
+            .field("livemode", &self.livemode)
+            .field("pending_webhooks", &self.pending_webhooks)
+            .optional("request", &self.request)
+            .field("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerEvent {
@@ -5058,8 +5162,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerEvent {
 
 /// Spec: `models.CustomerEventData`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct CustomerEventData {
     /// Object containing the API resource relevant to the event.
     ///
@@ -5068,11 +5170,21 @@ pub struct CustomerEventData {
     /// Object containing the names of the updated attributes and their values prior to the event (only included in events of type `*.updated`).
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub previous_attributes: ::std::option::Option<::accord_runtime::serde_json::Value>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for CustomerEventData {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1 + usize::from(self.previous_attributes.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "CustomerEventData", len)
+            .field("object", &self.object)
+            .optional("previous_attributes", &self.previous_attributes)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerEventData {
@@ -5139,35 +5251,32 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerEventData {
 
 /// Spec: `models.EventRequest`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct EventRequest {
     /// ID of the API request that caused the event. If null, the event was automatic (e.g., Stripe's automatic subscription handling).
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub id: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The idempotency key transmitted during the request, if any.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub idempotency_key: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for EventRequest {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.id.is_some())
+            + usize::from(self.idempotency_key.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "EventRequest", len)
+            .optional("id", &self.id)
+            .optional("idempotency_key", &self.idempotency_key)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for EventRequest {

@@ -59,8 +59,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Ordering {
 
 /// Spec: `models.ApplicationIn`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct ApplicationIn {
     /// Application name for human consumption.
     ///
@@ -73,29 +71,33 @@ pub struct ApplicationIn {
     /// Constraints: format `uint16`, ≥ 1.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "throttleRate")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
-    )]
     pub throttle_rate: ::std::option::Option<::std::option::Option<i64>>,
     /// Optional unique identifier for the application.
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
-    )]
     pub uid: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub metadata: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+}
+
+impl ::accord_runtime::serde::Serialize for ApplicationIn {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1 + usize::from(self.throttle_rate.is_some())
+            + usize::from(self.uid.is_some()) + usize::from(self.metadata.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "ApplicationIn", len)
+            .field("name", &self.name)
+            .optional("throttleRate", &self.throttle_rate)
+            .optional("uid", &self.uid)
+            .optional("metadata", &self.metadata)
+            .end()
+    }
 }
 
 #[cfg(feature = "serde-all")]
@@ -181,22 +183,12 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApplicationIn {
 
 /// Spec: `models.ApplicationOut`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ApplicationOut {
     /// Optional unique identifier for the application.
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub uid: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Application name for human consumption.
     ///
@@ -207,15 +199,6 @@ pub struct ApplicationOut {
     /// Constraints: format `uint16`, ≥ 0.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(feature = "serde-all", serde(rename = "throttleRate"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub throttle_rate: ::std::option::Option<::std::option::Option<i64>>,
     /// The Application's ID.
     ///
@@ -226,18 +209,36 @@ pub struct ApplicationOut {
     /// Constraints: format `date-time`.
     ///
     /// Required.
-    #[cfg_attr(feature = "serde-all", serde(rename = "createdAt"))]
     pub created_at: ::accord_runtime::types::DateTime,
     /// Constraints: format `date-time`.
     ///
     /// Required.
-    #[cfg_attr(feature = "serde-all", serde(rename = "updatedAt"))]
     pub updated_at: ::accord_runtime::types::DateTime,
     /// Required.
     pub metadata: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::string::String,
     >,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ApplicationOut {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 5 + usize::from(self.uid.is_some())
+            + usize::from(self.throttle_rate.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "ApplicationOut", len)
+            .optional("uid", &self.uid)
+            .field("name", &self.name)
+            .optional("throttleRate", &self.throttle_rate)
+            .field("id", &self.id)
+            .field("createdAt", &self.created_at)
+            .field("updatedAt", &self.updated_at)
+            .field("metadata", &self.metadata)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApplicationOut {
@@ -361,29 +362,37 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApplicationOut {
 
 /// Spec: `models.ListResponseApplicationOut`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ListResponseApplicationOut {
     /// Required.
     pub data: ::std::vec::Vec<crate::models::ApplicationOut>,
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub iterator: ::std::option::Option<::std::string::String>,
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(feature = "serde-all", serde(rename = "prevIterator"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub prev_iterator: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// Required.
     pub done: bool,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ListResponseApplicationOut {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 3 + usize::from(self.prev_iterator.is_some());
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "ListResponseApplicationOut",
+                len,
+            )
+            .field("data", &self.data)
+            .field("iterator", &self.iterator)
+            .optional("prevIterator", &self.prev_iterator)
+            .field("done", &self.done)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListResponseApplicationOut {
@@ -471,27 +480,18 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListResponseApplicationO
 
 /// Spec: `models.MessageIn`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct MessageIn {
     /// Optional unique identifier for the message
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "eventId")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
-    )]
     pub event_id: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The event type's name
     ///
     /// Constraints: max length 256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Required.
-    #[serde(rename = "eventType")]
     pub event_type: ::std::string::String,
     /// JSON payload to send as the request body of the webhook.
     ///
@@ -502,22 +502,12 @@ pub struct MessageIn {
     /// Constraints: 1..=10 items.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
-    )]
     pub channels: ::std::option::Option<
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     >,
     /// Optionally creates a new application alongside the message. If the application id or uid that is used in the path already exists, this argument is ignored.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
-    )]
     pub application: ::std::option::Option<
         ::std::option::Option<crate::models::ApplicationIn>,
     >,
@@ -526,23 +516,12 @@ pub struct MessageIn {
     /// Constraints: at most 5 items.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
-    )]
     pub tags: ::std::option::Option<
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     >,
     /// Extra parameters to pass to Transformations (for future use)
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "transformationsParams")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
-    )]
     pub transformations_params: ::std::option::Option<
         ::std::option::Option<::accord_runtime::serde_json::Value>,
     >,
@@ -551,12 +530,6 @@ pub struct MessageIn {
     /// Constraints: format `date-time`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "deliverAt")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
-    )]
     pub deliver_at: ::std::option::Option<
         ::std::option::Option<::accord_runtime::types::DateTime>,
     >,
@@ -565,25 +538,40 @@ pub struct MessageIn {
     /// Constraints: format `int64`, 1..=90.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "payloadRetentionPeriod")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
-    )]
     pub payload_retention_period: ::std::option::Option<::std::option::Option<i64>>,
     /// Optional number of hours to retain the message payload. Note that this is mutually exclusive with `payloadRetentionPeriod`.
     ///
     /// Constraints: format `int64`, 1..=2160.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[serde(rename = "payloadRetentionHours")]
-    #[serde(
-        default,
-        skip_serializing_if = "::std::option::Option::is_none",
-        deserialize_with = "::accord_runtime::types::double_option"
-    )]
     pub payload_retention_hours: ::std::option::Option<::std::option::Option<i64>>,
+}
+
+impl ::accord_runtime::serde::Serialize for MessageIn {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2 + usize::from(self.event_id.is_some())
+            + usize::from(self.channels.is_some())
+            + usize::from(self.application.is_some()) + usize::from(self.tags.is_some())
+            + usize::from(self.transformations_params.is_some())
+            + usize::from(self.deliver_at.is_some())
+            + usize::from(self.payload_retention_period.is_some())
+            + usize::from(self.payload_retention_hours.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "MessageIn", len)
+            .optional("eventId", &self.event_id)
+            .field("eventType", &self.event_type)
+            .field("payload", &self.payload)
+            .optional("channels", &self.channels)
+            .optional("application", &self.application)
+            .optional("tags", &self.tags)
+            .optional("transformationsParams", &self.transformations_params)
+            .optional("deliverAt", &self.deliver_at)
+            .optional("payloadRetentionPeriod", &self.payload_retention_period)
+            .optional("payloadRetentionHours", &self.payload_retention_hours)
+            .end()
+    }
 }
 
 #[cfg(feature = "serde-all")]
@@ -729,30 +717,18 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageIn {
 
 /// Spec: `models.MessageOut`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct MessageOut {
     /// Optional unique identifier for the message
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(feature = "serde-all", serde(rename = "eventId"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub event_id: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The event type's name
     ///
     /// Constraints: max length 256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Required.
-    #[cfg_attr(feature = "serde-all", serde(rename = "eventType"))]
     pub event_type: ::std::string::String,
     /// Required.
     pub payload: ::accord_runtime::serde_json::Value,
@@ -761,14 +737,6 @@ pub struct MessageOut {
     /// Constraints: 1..=10 items.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub channels: ::std::option::Option<
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     >,
@@ -783,32 +751,37 @@ pub struct MessageOut {
     /// Required.
     pub timestamp: ::accord_runtime::types::DateTime,
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub tags: ::std::option::Option<
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     >,
     /// Constraints: format `date-time`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(feature = "serde-all", serde(rename = "deliverAt"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub deliver_at: ::std::option::Option<
         ::std::option::Option<::accord_runtime::types::DateTime>,
     >,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for MessageOut {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 4 + usize::from(self.event_id.is_some())
+            + usize::from(self.channels.is_some()) + usize::from(self.tags.is_some())
+            + usize::from(self.deliver_at.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "MessageOut", len)
+            .optional("eventId", &self.event_id)
+            .field("eventType", &self.event_type)
+            .field("payload", &self.payload)
+            .optional("channels", &self.channels)
+            .field("id", &self.id)
+            .field("timestamp", &self.timestamp)
+            .optional("tags", &self.tags)
+            .optional("deliverAt", &self.deliver_at)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageOut {
@@ -939,8 +912,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageOut {
 
 /// Spec: `models.EndpointOut`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct EndpointOut {
     /// The Endpoint's ID.
     ///
@@ -964,48 +935,18 @@ pub struct EndpointOut {
     /// Constraints: format `uint16`, ≥ 0.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(feature = "serde-all", serde(rename = "throttleRate"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub throttle_rate: ::std::option::Option<::std::option::Option<i64>>,
     /// Optional unique identifier for the endpoint.
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub uid: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub disabled: ::std::option::Option<bool>,
     /// Constraints: at least 1 items.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(feature = "serde-all", serde(rename = "eventTypes"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub event_types: ::std::option::Option<
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     >,
@@ -1014,27 +955,43 @@ pub struct EndpointOut {
     /// Constraints: 1..=10 items.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub channels: ::std::option::Option<
         ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     >,
     /// Constraints: format `date-time`.
     ///
     /// Required.
-    #[cfg_attr(feature = "serde-all", serde(rename = "createdAt"))]
     pub created_at: ::accord_runtime::types::DateTime,
     /// Constraints: format `date-time`.
     ///
     /// Required.
-    #[cfg_attr(feature = "serde-all", serde(rename = "updatedAt"))]
     pub updated_at: ::accord_runtime::types::DateTime,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for EndpointOut {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 6 + usize::from(self.throttle_rate.is_some())
+            + usize::from(self.uid.is_some()) + usize::from(self.disabled.is_some())
+            + usize::from(self.event_types.is_some())
+            + usize::from(self.channels.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "EndpointOut", len)
+            .field("id", &self.id)
+            .field("metadata", &self.metadata)
+            .field("url", &self.url)
+            .field("description", &self.description)
+            .optional("throttleRate", &self.throttle_rate)
+            .optional("uid", &self.uid)
+            .optional("disabled", &self.disabled)
+            .optional("eventTypes", &self.event_types)
+            .optional("channels", &self.channels)
+            .field("createdAt", &self.created_at)
+            .field("updatedAt", &self.updated_at)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointOut {
@@ -1196,29 +1153,37 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointOut {
 
 /// Spec: `models.ListResponseEndpointOut`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ListResponseEndpointOut {
     /// Required.
     pub data: ::std::vec::Vec<crate::models::EndpointOut>,
     /// Required, may be `null`.
-    #[cfg_attr(feature = "serde-all", serde(default))]
     pub iterator: ::std::option::Option<::std::string::String>,
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(feature = "serde-all", serde(rename = "prevIterator"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub prev_iterator: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// Required.
     pub done: bool,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ListResponseEndpointOut {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 3 + usize::from(self.prev_iterator.is_some());
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "ListResponseEndpointOut",
+                len,
+            )
+            .field("data", &self.data)
+            .field("iterator", &self.iterator)
+            .optional("prevIterator", &self.prev_iterator)
+            .field("done", &self.done)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListResponseEndpointOut {
@@ -1306,8 +1271,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListResponseEndpointOut 
 
 /// Spec: `models.EndpointSecretOut`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct EndpointSecretOut {
     /// The endpoint's verification secret. Format: `base64` encoded random bytes optionally prefixed with `whsec_`.
     ///
@@ -1315,6 +1278,19 @@ pub struct EndpointSecretOut {
     ///
     /// Required.
     pub key: ::std::string::String,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for EndpointSecretOut {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1;
+        ::accord_runtime::ser::StructFields::new(serializer, "EndpointSecretOut", len)
+            .field("key", &self.key)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointSecretOut {
@@ -1370,13 +1346,25 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointSecretOut {
 
 /// Spec: `models.HttpErrorOut`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct HttpErrorOut {
     /// Required.
     pub code: ::std::string::String,
     /// Required.
     pub detail: ::std::string::String,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for HttpErrorOut {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2;
+        ::accord_runtime::ser::StructFields::new(serializer, "HttpErrorOut", len)
+            .field("code", &self.code)
+            .field("detail", &self.detail)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for HttpErrorOut {
@@ -1449,11 +1437,22 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for HttpErrorOut {
 
 /// Spec: `models.HTTPValidationError`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct HttpValidationError {
     /// Required.
     pub detail: ::std::vec::Vec<crate::models::ValidationError>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for HttpValidationError {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1;
+        ::accord_runtime::ser::StructFields::new(serializer, "HttpValidationError", len)
+            .field("detail", &self.detail)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for HttpValidationError {
@@ -1513,8 +1512,6 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for HttpValidationError {
 ///
 /// Spec: `models.ValidationError`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ValidationError {
     /// The location as a list of strings -- often in the form `["body", "field_name"]`, `["query", "field_name"]`, etc. They may, however, be arbitrarily deep.
     ///
@@ -1528,6 +1525,21 @@ pub struct ValidationError {
     ///
     /// Required.
     pub r#type: ::std::string::String,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ValidationError {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 3;
+        ::accord_runtime::ser::StructFields::new(serializer, "ValidationError", len)
+            .field("loc", &self.loc)
+            .field("msg", &self.msg)
+            .field("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationError {
@@ -1662,13 +1674,25 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointCreatedEventType
 ///
 /// Spec: `models.EndpointCreatedEvent`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct EndpointCreatedEvent {
     /// Required.
     pub data: crate::models::EndpointCreatedEventData,
     /// Required.
     pub r#type: crate::models::EndpointCreatedEventType,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for EndpointCreatedEvent {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2;
+        ::accord_runtime::ser::StructFields::new(serializer, "EndpointCreatedEvent", len)
+            .field("data", &self.data)
+            .field("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointCreatedEvent {
@@ -1740,55 +1764,54 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointCreatedEvent {
 ///
 /// Spec: `models.EndpointCreatedEventData`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct EndpointCreatedEventData {
     /// The Application's ID.
     ///
     /// Constraints: length 31..=31, pattern `^app_[A-Za-z0-9]{27}$`.
     ///
     /// Required.
-    #[cfg_attr(feature = "serde-all", serde(rename = "appId"))]
     pub app_id: ::std::string::String,
     /// The Application's UID.
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(feature = "serde-all", serde(rename = "appUid"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub app_uid: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The Endpoint's ID.
     ///
     /// Constraints: length 30..=30, pattern `^ep_[A-Za-z0-9]{27}$`.
     ///
     /// Required.
-    #[cfg_attr(feature = "serde-all", serde(rename = "endpointId"))]
     pub endpoint_id: ::std::string::String,
     /// The Endpoint's UID.
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(feature = "serde-all", serde(rename = "endpointUid"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub endpoint_uid: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for EndpointCreatedEventData {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2 + usize::from(self.app_uid.is_some())
+            + usize::from(self.endpoint_uid.is_some());
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "EndpointCreatedEventData",
+                len,
+            )
+            .field("appId", &self.app_id)
+            .optional("appUid", &self.app_uid)
+            .field("endpointId", &self.endpoint_id)
+            .optional("endpointUid", &self.endpoint_uid)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointCreatedEventData {
@@ -1930,13 +1953,25 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDeletedEventType
 ///
 /// Spec: `models.EndpointDeletedEvent`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct EndpointDeletedEvent {
     /// Required.
     pub data: crate::models::EndpointDeletedEventData,
     /// Required.
     pub r#type: crate::models::EndpointDeletedEventType,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for EndpointDeletedEvent {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2;
+        ::accord_runtime::ser::StructFields::new(serializer, "EndpointDeletedEvent", len)
+            .field("data", &self.data)
+            .field("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDeletedEvent {
@@ -2008,55 +2043,54 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDeletedEvent {
 ///
 /// Spec: `models.EndpointDeletedEventData`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct EndpointDeletedEventData {
     /// The Application's ID.
     ///
     /// Constraints: length 31..=31, pattern `^app_[A-Za-z0-9]{27}$`.
     ///
     /// Required.
-    #[cfg_attr(feature = "serde-all", serde(rename = "appId"))]
     pub app_id: ::std::string::String,
     /// The Application's UID.
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(feature = "serde-all", serde(rename = "appUid"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub app_uid: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The Endpoint's ID.
     ///
     /// Constraints: length 30..=30, pattern `^ep_[A-Za-z0-9]{27}$`.
     ///
     /// Required.
-    #[cfg_attr(feature = "serde-all", serde(rename = "endpointId"))]
     pub endpoint_id: ::std::string::String,
     /// The Endpoint's UID.
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(feature = "serde-all", serde(rename = "endpointUid"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub endpoint_uid: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for EndpointDeletedEventData {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2 + usize::from(self.app_uid.is_some())
+            + usize::from(self.endpoint_uid.is_some());
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "EndpointDeletedEventData",
+                len,
+            )
+            .field("appId", &self.app_id)
+            .optional("appUid", &self.app_uid)
+            .field("endpointId", &self.endpoint_id)
+            .optional("endpointUid", &self.endpoint_uid)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDeletedEventData {
@@ -2251,13 +2285,29 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledEventTyp
 ///
 /// Spec: `models.EndpointDisabledEvent`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct EndpointDisabledEvent {
     /// Required.
     pub data: crate::models::EndpointDisabledEventData,
     /// Required.
     pub r#type: crate::models::EndpointDisabledEventType,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for EndpointDisabledEvent {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2;
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "EndpointDisabledEvent",
+                len,
+            )
+            .field("data", &self.data)
+            .field("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledEvent {
@@ -2329,76 +2379,66 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledEvent {
 ///
 /// Spec: `models.EndpointDisabledEventData`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct EndpointDisabledEventData {
     /// The Application's ID.
     ///
     /// Constraints: length 31..=31, pattern `^app_[A-Za-z0-9]{27}$`.
     ///
     /// Required.
-    #[cfg_attr(feature = "serde-all", serde(rename = "appId"))]
     pub app_id: ::std::string::String,
     /// The Application's UID.
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(feature = "serde-all", serde(rename = "appUid"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub app_uid: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The Endpoint's ID.
     ///
     /// Constraints: length 30..=30, pattern `^ep_[A-Za-z0-9]{27}$`.
     ///
     /// Required.
-    #[cfg_attr(feature = "serde-all", serde(rename = "endpointId"))]
     pub endpoint_id: ::std::string::String,
     /// The Endpoint's UID.
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(feature = "serde-all", serde(rename = "endpointUid"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub endpoint_uid: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// Constraints: format `date-time`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(feature = "serde-all", serde(rename = "failSince"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub fail_since: ::std::option::Option<
         ::std::option::Option<::accord_runtime::types::DateTime>,
     >,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub trigger: ::std::option::Option<crate::models::EndpointDisabledTrigger>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for EndpointDisabledEventData {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2 + usize::from(self.app_uid.is_some())
+            + usize::from(self.endpoint_uid.is_some())
+            + usize::from(self.fail_since.is_some())
+            + usize::from(self.trigger.is_some());
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "EndpointDisabledEventData",
+                len,
+            )
+            .field("appId", &self.app_id)
+            .optional("appUid", &self.app_uid)
+            .field("endpointId", &self.endpoint_id)
+            .optional("endpointUid", &self.endpoint_uid)
+            .optional("failSince", &self.fail_since)
+            .optional("trigger", &self.trigger)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledEventData {
@@ -2563,13 +2603,29 @@ for MessageAttemptExhaustedEventType {
 ///
 /// Spec: `models.MessageAttemptExhaustedEvent`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct MessageAttemptExhaustedEvent {
     /// Required.
     pub data: crate::models::MessageAttemptExhaustedEventData,
     /// Required.
     pub r#type: crate::models::MessageAttemptExhaustedEventType,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for MessageAttemptExhaustedEvent {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 2;
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "MessageAttemptExhaustedEvent",
+                len,
+            )
+            .field("data", &self.data)
+            .field("type", &self.r#type)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageAttemptExhaustedEvent {
@@ -2641,52 +2697,30 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageAttemptExhaustedE
 ///
 /// Spec: `models.MessageAttemptExhaustedEventData`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct MessageAttemptExhaustedEventData {
     /// The Application's ID.
     ///
     /// Constraints: length 31..=31, pattern `^app_[A-Za-z0-9]{27}$`.
     ///
     /// Required.
-    #[cfg_attr(feature = "serde-all", serde(rename = "appId"))]
     pub app_id: ::std::string::String,
     /// The Application's UID.
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(feature = "serde-all", serde(rename = "appUid"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub app_uid: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The Message's ID.
     ///
     /// Constraints: length 31..=31, pattern `^msg_[A-Za-z0-9]{27}$`.
     ///
     /// Required.
-    #[cfg_attr(feature = "serde-all", serde(rename = "msgId"))]
     pub msg_id: ::std::string::String,
     /// The Message's UID.
     ///
     /// Constraints: length 1..=256, pattern `^[a-zA-Z0-9\-_.]+$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(feature = "serde-all", serde(rename = "msgEventId"))]
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub msg_event_id: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
@@ -2695,11 +2729,32 @@ pub struct MessageAttemptExhaustedEventData {
     /// Constraints: length 30..=30, pattern `^ep_[A-Za-z0-9]{27}$`.
     ///
     /// Required.
-    #[cfg_attr(feature = "serde-all", serde(rename = "endpointId"))]
     pub endpoint_id: ::std::string::String,
     /// Required.
-    #[cfg_attr(feature = "serde-all", serde(rename = "lastAttempt"))]
     pub last_attempt: crate::models::MessageAttemptFailedData,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for MessageAttemptExhaustedEventData {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 4 + usize::from(self.app_uid.is_some())
+            + usize::from(self.msg_event_id.is_some());
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "MessageAttemptExhaustedEventData",
+                len,
+            )
+            .field("appId", &self.app_id)
+            .optional("appUid", &self.app_uid)
+            .field("msgId", &self.msg_id)
+            .optional("msgEventId", &self.msg_event_id)
+            .field("endpointId", &self.endpoint_id)
+            .field("lastAttempt", &self.last_attempt)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de>
@@ -2813,8 +2868,6 @@ for MessageAttemptExhaustedEventData {
 
 /// Spec: `models.MessageAttemptFailedData`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct MessageAttemptFailedData {
     /// The MessageAttempt's ID.
     ///
@@ -2825,12 +2878,30 @@ pub struct MessageAttemptFailedData {
     /// Constraints: format `int16`.
     ///
     /// Required.
-    #[cfg_attr(feature = "serde-all", serde(rename = "responseStatusCode"))]
     pub response_status_code: i64,
     /// Constraints: format `date-time`.
     ///
     /// Required.
     pub timestamp: ::accord_runtime::types::DateTime,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for MessageAttemptFailedData {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 3;
+        ::accord_runtime::ser::StructFields::new(
+                serializer,
+                "MessageAttemptFailedData",
+                len,
+            )
+            .field("id", &self.id)
+            .field("responseStatusCode", &self.response_status_code)
+            .field("timestamp", &self.timestamp)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageAttemptFailedData {

@@ -6,166 +6,68 @@
 ///
 /// Spec: `models.Message`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct Message {
     /// The text content of the message
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub body: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The number of segments that make up the complete message. SMS message bodies that exceed the [character limit](https://www.twilio.com/docs/glossary/what-sms-character-limit) are segmented and charged as multiple messages. Note: For messages sent via a Messaging Service, `num_segments` is initially `0`, since a sender hasn't yet been assigned.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub num_segments: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub direction: ::std::option::Option<crate::models::MessageDirection>,
     /// The sender's phone number (in [E.164](https://en.wikipedia.org/wiki/E.164) format), [alphanumeric sender ID](https://www.twilio.com/docs/sms/quickstart), [Wireless SIM](https://www.twilio.com/docs/iot/wireless/programmable-wireless-send-machine-machine-sms-commands), [short code](https://www.twilio.com/en-us/messaging/channels/sms/short-codes), or [channel address](https://www.twilio.com/docs/messaging/channels) (e.g., `whatsapp:+15554449999`). For incoming messages, this is the number or channel address of the sender. For outgoing messages, this value is a Twilio phone number, alphanumeric sender ID, short code, or channel address from which the message is sent.
     ///
     /// Constraints: format `phone-number`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub from: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The recipient's phone number (in [E.164](https://en.wikipedia.org/wiki/E.164) format) or [channel address](https://www.twilio.com/docs/messaging/channels) (e.g. `whatsapp:+15552229999`)
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub to: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The [RFC 2822](https://datatracker.ietf.org/doc/html/rfc2822#section-3.3) timestamp (in GMT) of when the Message resource was last updated
     ///
     /// Constraints: format `date-time-rfc-2822`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub date_updated: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// The amount billed for the message in the currency specified by `price_unit`. The `price` is populated after the message has been sent/received, and may not be immediately availalble.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub price: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The description of the `error_code` if the Message `status` is `failed` or `undelivered`. If no error was encountered, the value is `null`. The value returned in this field for a specific error cause is subject to change as Twilio improves errors. Users should not use the `error_code` and `error_message` fields programmatically.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub error_message: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// The URI of the Message resource, relative to `https://api.twilio.com`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub uri: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The SID of the [Account](https://www.twilio.com/docs/iam/api/account) associated with the Message resource
     ///
     /// Constraints: length 34..=34, pattern `^AC[0-9a-fA-F]{32}$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub account_sid: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The number of media files associated with the Message resource.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub num_media: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub status: ::std::option::Option<crate::models::MessageStatus>,
     /// The SID of the [Messaging Service](https://www.twilio.com/docs/messaging/api/service-resource) associated with the Message resource. A unique default value is assigned if a Messaging Service is not used.
     ///
     /// Constraints: length 34..=34, pattern `^MG[0-9a-fA-F]{32}$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub messaging_service_sid: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
@@ -174,99 +76,89 @@ pub struct Message {
     /// Constraints: length 34..=34, pattern `^(SM|MM)[0-9a-fA-F]{32}$`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub sid: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The [RFC 2822](https://datatracker.ietf.org/doc/html/rfc2822#section-3.3) timestamp (in GMT) of when the Message was sent. For an outgoing message, this is when Twilio sent the message. For an incoming message, this is when Twilio sent the HTTP request to your incoming message webhook URL.
     ///
     /// Constraints: format `date-time-rfc-2822`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub date_sent: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The [RFC 2822](https://datatracker.ietf.org/doc/html/rfc2822#section-3.3) timestamp (in GMT) of when the Message resource was created
     ///
     /// Constraints: format `date-time-rfc-2822`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub date_created: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// The [error code](https://www.twilio.com/docs/api/errors) returned if the Message `status` is `failed` or `undelivered`. If no error was encountered, the value is `null`. The value returned in this field for a specific error cause is subject to change as Twilio improves errors. Users should not use the `error_code` and `error_message` fields programmatically.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub error_code: ::std::option::Option<::std::option::Option<i64>>,
     /// The currency in which `price` is measured, in [ISO 4127](https://www.iso.org/iso/home/standards/currency_codes.htm) format (e.g. `usd`, `eur`, `jpy`).
     ///
     /// Constraints: format `currency`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub price_unit: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// The API version used to process the Message
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub api_version: ::std::option::Option<::std::option::Option<::std::string::String>>,
     /// A list of related resources identified by their URIs relative to `https://api.twilio.com`
     ///
     /// Constraints: format `uri-map`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub subresource_uris: ::std::option::Option<
         ::std::option::Option<::accord_runtime::serde_json::Value>,
     >,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for Message {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.body.is_some())
+            + usize::from(self.num_segments.is_some())
+            + usize::from(self.direction.is_some()) + usize::from(self.from.is_some())
+            + usize::from(self.to.is_some()) + usize::from(self.date_updated.is_some())
+            + usize::from(self.price.is_some())
+            + usize::from(self.error_message.is_some()) + usize::from(self.uri.is_some())
+            + usize::from(self.account_sid.is_some())
+            + usize::from(self.num_media.is_some()) + usize::from(self.status.is_some())
+            + usize::from(self.messaging_service_sid.is_some())
+            + usize::from(self.sid.is_some()) + usize::from(self.date_sent.is_some())
+            + usize::from(self.date_created.is_some())
+            + usize::from(self.error_code.is_some())
+            + usize::from(self.price_unit.is_some())
+            + usize::from(self.api_version.is_some())
+            + usize::from(self.subresource_uris.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "Message", len)
+            .optional("body", &self.body)
+            .optional("num_segments", &self.num_segments)
+            .optional("direction", &self.direction)
+            .optional("from", &self.from)
+            .optional("to", &self.to)
+            .optional("date_updated", &self.date_updated)
+            .optional("price", &self.price)
+            .optional("error_message", &self.error_message)
+            .optional("uri", &self.uri)
+            .optional("account_sid", &self.account_sid)
+            .optional("num_media", &self.num_media)
+            .optional("status", &self.status)
+            .optional("messaging_service_sid", &self.messaging_service_sid)
+            .optional("sid", &self.sid)
+            .optional("date_sent", &self.date_sent)
+            .optional("date_created", &self.date_created)
+            .optional("error_code", &self.error_code)
+            .optional("price_unit", &self.price_unit)
+            .optional("api_version", &self.api_version)
+            .optional("subresource_uris", &self.subresource_uris)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for Message {
@@ -864,138 +756,145 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageRiskCheck {
 ///
 /// Spec: `models.CreateMessageRequest`.
 #[derive(Debug, Clone, PartialEq)]
-#[derive(::accord_runtime::serde::Serialize)]
-#[serde(crate = "::accord_runtime::serde")]
 pub struct CreateMessageRequest {
     /// The recipient's phone number in [E.164](https://www.twilio.com/docs/glossary/what-e164) format (for SMS/MMS) or [channel address](https://www.twilio.com/docs/messaging/channels), e.g. `whatsapp:+15552229999`.
     ///
     /// Constraints: format `phone-number`.
     ///
     /// Required.
-    #[serde(rename = "To")]
     pub to: ::std::string::String,
     /// The sender's Twilio phone number (in [E.164](https://en.wikipedia.org/wiki/E.164) format), [alphanumeric sender ID](https://www.twilio.com/docs/sms/quickstart), [Wireless SIM](https://www.twilio.com/docs/iot/wireless/programmable-wireless-send-machine-machine-sms-commands), [short code](https://www.twilio.com/en-us/messaging/channels/sms/short-codes), or [channel address](https://www.twilio.com/docs/messaging/channels) (e.g., `whatsapp:+15554449999`). The value of the `from` parameter must be a sender that is hosted within Twilio and belongs to the Account creating the Message. If you are using `messaging_service_sid`, this parameter can be empty (Twilio assigns a `from` value from the Messaging Service's Sender Pool) or you can provide a specific sender from your Sender Pool.
     ///
     /// Constraints: format `phone-number`.
     ///
     /// Optional.
-    #[serde(rename = "From")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub from: ::std::option::Option<::std::string::String>,
     /// The SID of the [Messaging Service](https://www.twilio.com/docs/messaging/services) you want to associate with the Message. When this parameter is provided and the `from` parameter is omitted, Twilio selects the optimal sender from the Messaging Service's Sender Pool. You may also provide a `from` parameter if you want to use a specific Sender from the Sender Pool.
     ///
     /// Constraints: length 34..=34, pattern `^MG[0-9a-fA-F]{32}$`.
     ///
     /// Optional.
-    #[serde(rename = "MessagingServiceSid")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub messaging_service_sid: ::std::option::Option<::std::string::String>,
     /// The text content of the outgoing message. Can be up to 1,600 characters in length. SMS only: If the `body` contains more than 160 [GSM-7](https://www.twilio.com/docs/glossary/what-is-gsm-7-character-encoding) characters (or 70 [UCS-2](https://www.twilio.com/docs/glossary/what-is-ucs-2-character-encoding) characters), the message is segmented and charged accordingly.
     ///
     /// Optional.
-    #[serde(rename = "Body")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub body: ::std::option::Option<::std::string::String>,
     /// The URL of media to include in the Message content. `jpeg`, `jpg`, `gif`, and `png` file types are fully supported by Twilio and content is formatted for delivery on destination devices. The media size limit is 5 MB for supported file types (`jpeg`, `jpg`, `png`, `gif`) and 500 KB for [other types](https://www.twilio.com/docs/messaging/guides/accepted-mime-types) of accepted media. (Twilio accepts up to ten `MediaUrl` parameters; this client sends one.)
     ///
     /// Optional.
-    #[serde(rename = "MediaUrl")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub media_url: ::std::option::Option<::std::string::String>,
     /// For [Content Editor/API](https://www.twilio.com/docs/content) only: The SID of the Content Template to be used with the Message, e.g., `HXXXXXXXXXXXXXXXXXXXXXXXXXXXXX`. If this parameter is not provided, a Content Template is not used.
     ///
     /// Constraints: length 34..=34, pattern `^HX[0-9a-fA-F]{32}$`.
     ///
     /// Optional.
-    #[serde(rename = "ContentSid")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_sid: ::std::option::Option<::std::string::String>,
     /// For [Content Editor/API](https://www.twilio.com/docs/content) only: Key-value pairs of [Template variables](https://www.twilio.com/docs/content/using-variables-with-content-api) and their substitution values. `content_sid` parameter must also be provided. If values are not defined in the `content_variables` parameter, the [Template's default placeholder values](https://www.twilio.com/docs/content/content-api-resources#create-templates) are used.
     ///
     /// Optional.
-    #[serde(rename = "ContentVariables")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_variables: ::std::option::Option<::std::string::String>,
     /// The URL of the endpoint to which Twilio sends [Message status callback requests](https://www.twilio.com/docs/sms/api/message-resource#twilios-request-to-the-statuscallback-url). URL must contain a valid hostname and underscores are not allowed. If you include this parameter with the `messaging_service_sid`, Twilio uses this URL instead of the Status Callback URL of the [Messaging Service](https://www.twilio.com/docs/messaging/api/service-resource).
     ///
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[serde(rename = "StatusCallback")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub status_callback: ::std::option::Option<::std::string::String>,
     /// The SID of the associated [TwiML Application](https://www.twilio.com/docs/usage/api/applications). [Message status callback requests](https://www.twilio.com/docs/sms/api/message-resource#twilios-request-to-the-statuscallback-url) are sent to the TwiML App's `message_status_callback` URL. Note that the `status_callback` parameter of a request takes priority over the `application_sid` parameter; if both are included `application_sid` is ignored.
     ///
     /// Constraints: length 34..=34, pattern `^AP[0-9a-fA-F]{32}$`.
     ///
     /// Optional.
-    #[serde(rename = "ApplicationSid")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub application_sid: ::std::option::Option<::std::string::String>,
     /// The maximum length in seconds that the Message can remain in Twilio's outgoing message queue. If a queued Message exceeds the `validity_period`, the Message is not sent. Accepted values are integers from `1` to `36000`. Default value is `36000`. A `validity_period` greater than `5` is recommended.
     ///
     /// Constraints: 1..=36000.
     ///
     /// Optional.
-    #[serde(rename = "ValidityPeriod")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub validity_period: ::std::option::Option<i64>,
     /// Boolean indicating whether or not you intend to provide delivery confirmation feedback to Twilio (used in conjunction with the [Message Feedback subresource](https://www.twilio.com/docs/sms/api/message-feedback-resource)). Default value is `false`.
     ///
     /// Optional.
-    #[serde(rename = "ProvideFeedback")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub provide_feedback: ::std::option::Option<bool>,
     /// Whether to detect Unicode characters that have a similar GSM-7 character and replace them. Can be: `true` or `false`.
     ///
     /// Optional.
-    #[serde(rename = "SmartEncoded")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub smart_encoded: ::std::option::Option<bool>,
     /// For Messaging Services with [Link Shortening configured](https://www.twilio.com/docs/messaging/features/link-shortening) only: A Boolean indicating whether or not Twilio should shorten links in the `body` of the Message. Default value is `false`. If `true`, the `messaging_service_sid` parameter must also be provided.
     ///
     /// Optional.
-    #[serde(rename = "ShortenUrls")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub shorten_urls: ::std::option::Option<bool>,
     /// If set to `true`, Twilio delivers the message as a single MMS message, regardless of the presence of media.
     ///
     /// Optional.
-    #[serde(rename = "SendAsMms")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub send_as_mms: ::std::option::Option<bool>,
     /// Optional.
-    #[serde(rename = "ScheduleType")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub schedule_type: ::std::option::Option<crate::models::MessageScheduleType>,
     /// The time that Twilio will send the message. Must be in ISO 8601 format.
     ///
     /// Constraints: format `date-time`.
     ///
     /// Optional.
-    #[serde(rename = "SendAt")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub send_at: ::std::option::Option<::accord_runtime::types::DateTime>,
     /// Optional.
-    #[serde(rename = "ContentRetention")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub content_retention: ::std::option::Option<crate::models::MessageContentRetention>,
     /// Optional.
-    #[serde(rename = "AddressRetention")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub address_retention: ::std::option::Option<crate::models::MessageAddressRetention>,
     /// Optional.
-    #[serde(rename = "RiskCheck")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub risk_check: ::std::option::Option<crate::models::MessageRiskCheck>,
     /// A fallback SMS sender to use when the recipient cannot be reached over RCS. This parameter may only be used when also providing a [Messaging Service](https://twilio.com/docs/messaging/services) containing an RCS sender.
     ///
     /// Constraints: format `phone-number`.
     ///
     /// Optional.
-    #[serde(rename = "FallbackFrom")]
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub fallback_from: ::std::option::Option<::std::string::String>,
+}
+
+impl ::accord_runtime::serde::Serialize for CreateMessageRequest {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 1 + usize::from(self.from.is_some())
+            + usize::from(self.messaging_service_sid.is_some())
+            + usize::from(self.body.is_some()) + usize::from(self.media_url.is_some())
+            + usize::from(self.content_sid.is_some())
+            + usize::from(self.content_variables.is_some())
+            + usize::from(self.status_callback.is_some())
+            + usize::from(self.application_sid.is_some())
+            + usize::from(self.validity_period.is_some())
+            + usize::from(self.provide_feedback.is_some())
+            + usize::from(self.smart_encoded.is_some())
+            + usize::from(self.shorten_urls.is_some())
+            + usize::from(self.send_as_mms.is_some())
+            + usize::from(self.schedule_type.is_some())
+            + usize::from(self.send_at.is_some())
+            + usize::from(self.content_retention.is_some())
+            + usize::from(self.address_retention.is_some())
+            + usize::from(self.risk_check.is_some())
+            + usize::from(self.fallback_from.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "CreateMessageRequest", len)
+            .field("To", &self.to)
+            .optional("From", &self.from)
+            .optional("MessagingServiceSid", &self.messaging_service_sid)
+            .optional("Body", &self.body)
+            .optional("MediaUrl", &self.media_url)
+            .optional("ContentSid", &self.content_sid)
+            .optional("ContentVariables", &self.content_variables)
+            .optional("StatusCallback", &self.status_callback)
+            .optional("ApplicationSid", &self.application_sid)
+            .optional("ValidityPeriod", &self.validity_period)
+            .optional("ProvideFeedback", &self.provide_feedback)
+            .optional("SmartEncoded", &self.smart_encoded)
+            .optional("ShortenUrls", &self.shorten_urls)
+            .optional("SendAsMms", &self.send_as_mms)
+            .optional("ScheduleType", &self.schedule_type)
+            .optional("SendAt", &self.send_at)
+            .optional("ContentRetention", &self.content_retention)
+            .optional("AddressRetention", &self.address_retention)
+            .optional("RiskCheck", &self.risk_check)
+            .optional("FallbackFrom", &self.fallback_from)
+            .end()
+    }
 }
 
 #[cfg(feature = "serde-all")]
@@ -1227,99 +1126,80 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateMessageRequest {
 ///
 /// Spec: `models.ListMessageResponse`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct ListMessageResponse {
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub messages: ::std::option::Option<::std::vec::Vec<crate::models::Message>>,
     /// Index of the last item of this page in the whole result set (not described in the OpenAPI).
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub end: ::std::option::Option<i64>,
     /// URI of the first page, relative to https://api.twilio.com (not described in the OpenAPI).
     ///
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub first_page_uri: ::std::option::Option<::std::string::String>,
     /// URI of the next page, relative to https://api.twilio.com; null on the last page (not described in the OpenAPI).
     ///
     /// Constraints: format `uri`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub next_page_uri: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// Zero-based index of this page (not described in the OpenAPI).
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub page: ::std::option::Option<i64>,
     /// Number of items per page (not described in the OpenAPI).
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub page_size: ::std::option::Option<i64>,
     /// URI of the previous page, relative to https://api.twilio.com; null on the first page (not described in the OpenAPI).
     ///
     /// Constraints: format `uri`.
     ///
     /// Optional, may be `null` (`Some(None)`).
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(
-            default,
-            skip_serializing_if = "::std::option::Option::is_none",
-            deserialize_with = "::accord_runtime::types::double_option"
-        )
-    )]
     pub previous_page_uri: ::std::option::Option<
         ::std::option::Option<::std::string::String>,
     >,
     /// Index of the first item of this page in the whole result set (not described in the OpenAPI).
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub start: ::std::option::Option<i64>,
     /// URI of this page, relative to https://api.twilio.com (not described in the OpenAPI).
     ///
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub uri: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for ListMessageResponse {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.messages.is_some())
+            + usize::from(self.end.is_some())
+            + usize::from(self.first_page_uri.is_some())
+            + usize::from(self.next_page_uri.is_some())
+            + usize::from(self.page.is_some()) + usize::from(self.page_size.is_some())
+            + usize::from(self.previous_page_uri.is_some())
+            + usize::from(self.start.is_some()) + usize::from(self.uri.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "ListMessageResponse", len)
+            .optional("messages", &self.messages)
+            .optional("end", &self.end)
+            .optional("first_page_uri", &self.first_page_uri)
+            .optional("next_page_uri", &self.next_page_uri)
+            .optional("page", &self.page)
+            .optional("page_size", &self.page_size)
+            .optional("previous_page_uri", &self.previous_page_uri)
+            .optional("start", &self.start)
+            .optional("uri", &self.uri)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListMessageResponse {
@@ -1440,43 +1320,43 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListMessageResponse {
 ///
 /// Spec: `models.TwilioError`.
 #[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "serde-all", derive(::accord_runtime::serde::Serialize))]
-#[cfg_attr(feature = "serde-all", serde(crate = "::accord_runtime::serde"))]
 pub struct TwilioError {
     /// Twilio's error code; https://www.twilio.com/docs/api/errors/<code> explains it (e.g. 20404, 21604).
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub code: ::std::option::Option<i64>,
     /// A human-readable description of the error.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub message: ::std::option::Option<::std::string::String>,
     /// Link to the documentation of the error code.
     ///
     /// Constraints: format `uri`.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub more_info: ::std::option::Option<::std::string::String>,
     /// The HTTP status code, repeated in the body.
     ///
     /// Optional.
-    #[cfg_attr(
-        feature = "serde-all",
-        serde(default, skip_serializing_if = "::std::option::Option::is_none")
-    )]
     pub status: ::std::option::Option<i64>,
+}
+
+#[cfg(feature = "serde-all")]
+impl ::accord_runtime::serde::Serialize for TwilioError {
+    fn serialize<S: ::accord_runtime::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let len = 0 + usize::from(self.code.is_some())
+            + usize::from(self.message.is_some()) + usize::from(self.more_info.is_some())
+            + usize::from(self.status.is_some());
+        ::accord_runtime::ser::StructFields::new(serializer, "TwilioError", len)
+            .optional("code", &self.code)
+            .optional("message", &self.message)
+            .optional("more_info", &self.more_info)
+            .optional("status", &self.status)
+            .end()
+    }
 }
 
 impl<'de> ::accord_runtime::serde::Deserialize<'de> for TwilioError {

@@ -3,15 +3,13 @@
 //! `X-Shopify-Shop-Api-Call-Limit: 32/40`, the IETF `RateLimit` fields) are the spec's
 //! `rate_limits.headers`.
 
-use serde::{Deserialize, Serialize};
-
 #[cfg(feature = "schema")]
 use schemars::JsonSchema;
 
 /// What the number in a reset header counts (spec `rate_limits.headers.reset_unit`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "derive", derive(serde::Serialize, serde::Deserialize), serde(rename_all = "snake_case"))]
 #[cfg_attr(feature = "schema", derive(JsonSchema))]
-#[serde(rename_all = "snake_case")]
 pub enum ResetUnit {
     /// Read by size: above 10^12 Unix milliseconds, above 10^9 Unix seconds (GitHub, seed
     /// 002), else seconds from now. The default.

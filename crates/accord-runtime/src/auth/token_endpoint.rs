@@ -9,7 +9,8 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use serde::Deserialize;
+use serde::de::{Error as _, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use tokio::time::Instant;
 
 use super::ClientCredentials;
@@ -187,23 +188,85 @@ impl fmt::Debug for ClientAuthentication {
 }
 
 /// A token endpoint's successful answer (RFC 6749 §5.1; GitHub's installation token answer
-/// has `token` and `expires_at` instead).
-#[derive(Deserialize)]
+/// has `token` and `expires_at` instead): a JSON object whose `access_token` (or `token`) is
+/// required and whose other fields may be missing or `null`; other keys are ignored.
 pub(crate) struct TokenResponse {
-    #[serde(alias = "token")]
+    /// `access_token`, or GitHub's `token`.
     pub access_token: String,
-    #[serde(default)]
+    /// Seconds the access token lives (`expires_in`).
     pub expires_in: Option<u64>,
-    #[serde(default)]
     #[cfg_attr(not(feature = "oauth2-code"), allow(dead_code))]
     pub refresh_token: Option<String>,
-    #[serde(default)]
     #[cfg_attr(not(feature = "oauth2-code"), allow(dead_code))]
     pub scope: Option<String>,
     /// RFC 3339 (GitHub: "expires_at": "2016-07-11T22:14:10Z").
-    #[serde(default)]
     #[cfg_attr(not(any(feature = "jwt", feature = "oauth2-code")), allow(dead_code))]
     pub expires_at: Option<String>,
+}
+
+// `Deserialize` for the two answers by hand rather than derived (accord-runtime builds without
+// serde's derive and its proc macros, issue 22), reading what `#[derive(Deserialize)]` read:
+// an object, unknown keys skipped, a key sent twice an error (`duplicate field`), a missing
+// `Option` field `None`, a missing required one `missing field`.
+
+impl<'de> Deserialize<'de> for TokenResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> Visitor<'de> for Fields {
+            type Value = TokenResponse;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("struct TokenResponse")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TokenResponse, A::Error> {
+                // A field's slot is `None` until read; an optional field's value may be `null`.
+                let mut access_token: Option<String> = None;
+                let mut expires_in: Option<Option<u64>> = None;
+                let mut refresh_token: Option<Option<String>> = None;
+                let mut scope: Option<Option<String>> = None;
+                let mut expires_at: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        // GitHub's installation token answer names it `token`: one field, two
+                        // names (the derive's `alias`), so both in one answer is a duplicate.
+                        "access_token" | "token" => read_once(&mut map, &mut access_token, "access_token"),
+                        "expires_in" => read_once(&mut map, &mut expires_in, "expires_in"),
+                        "refresh_token" => read_once(&mut map, &mut refresh_token, "refresh_token"),
+                        "scope" => read_once(&mut map, &mut scope, "scope"),
+                        "expires_at" => read_once(&mut map, &mut expires_at, "expires_at"),
+                        _ => map.next_value::<IgnoredAny>().map(|_| ()),
+                    }?;
+                }
+                Ok(TokenResponse {
+                    access_token: access_token.ok_or_else(|| A::Error::missing_field("access_token"))?,
+                    expires_in: expires_in.flatten(),
+                    refresh_token: refresh_token.flatten(),
+                    scope: scope.flatten(),
+                    expires_at: expires_at.flatten(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Fields)
+    }
+}
+
+/// Reads the value of `key` into `slot` (`None` until then), as serde's derive reads a
+/// field: a second value for it is an error (`duplicate field`).
+///
+/// Errors: the key came before, or its value does not decode as `T`.
+pub(super) fn read_once<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    key: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(A::Error::duplicate_field(key));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
 }
 
 impl TokenResponse {
@@ -224,18 +287,53 @@ impl TokenResponse {
     }
 }
 
-/// A token endpoint's error answer (RFC 6749 §5.2; GitHub answers `{"message": …}`).
-#[derive(Deserialize, Default)]
+/// A token endpoint's error answer (RFC 6749 §5.2; GitHub answers `{"message": …}`): a JSON
+/// object whose fields may each be missing or `null`; other keys are ignored.
+#[derive(Default)]
 struct ErrorResponse {
     /// Slack's success flag: `false` on a `200` answer is an error.
-    #[serde(default)]
     ok: Option<bool>,
-    #[serde(default)]
     error: Option<String>,
-    #[serde(default)]
     error_description: Option<String>,
-    #[serde(default)]
     message: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Fields;
+
+        impl<'de> Visitor<'de> for Fields {
+            type Value = ErrorResponse;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("struct ErrorResponse")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ErrorResponse, A::Error> {
+                let mut ok: Option<Option<bool>> = None;
+                let mut error: Option<Option<String>> = None;
+                let mut error_description: Option<Option<String>> = None;
+                let mut message: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "ok" => read_once(&mut map, &mut ok, "ok"),
+                        "error" => read_once(&mut map, &mut error, "error"),
+                        "error_description" => read_once(&mut map, &mut error_description, "error_description"),
+                        "message" => read_once(&mut map, &mut message, "message"),
+                        _ => map.next_value::<IgnoredAny>().map(|_| ()),
+                    }?;
+                }
+                Ok(ErrorResponse {
+                    ok: ok.flatten(),
+                    error: error.flatten(),
+                    error_description: error_description.flatten(),
+                    message: message.flatten(),
+                })
+            }
+        }
+
+        deserializer.deserialize_map(Fields)
+    }
 }
 
 /// A token request: where, what, who, and how often to try.
@@ -372,5 +470,65 @@ impl WallClock {
 impl Default for WallClock {
     fn default() -> Self {
         WallClock::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// RFC 6749 §5.1's answer, and GitHub's installation token answer (`token`, `expires_at`);
+    /// every field but the access token may be missing or `null`, unknown ones are ignored.
+    #[test]
+    fn a_token_answer_reads_the_access_token_under_either_name() {
+        let answer: TokenResponse = serde_json::from_str(
+            r#"{"access_token":"at","token_type":"Bearer","expires_in":3600,"refresh_token":"rt","scope":"a b"}"#,
+        )
+        .unwrap();
+        assert_eq!(answer.access_token, "at");
+        assert_eq!(answer.expires_in, Some(3600));
+        assert_eq!(answer.refresh_token.as_deref(), Some("rt"));
+        assert_eq!(answer.scope.as_deref(), Some("a b"));
+        assert_eq!(answer.expires_at, None);
+        let github: TokenResponse =
+            serde_json::from_str(r#"{"token":"ghs_1","expires_at":"2016-07-11T22:14:10Z","permissions":{}}"#).unwrap();
+        assert_eq!(github.access_token, "ghs_1");
+        assert_eq!(github.expires_at.as_deref(), Some("2016-07-11T22:14:10Z"));
+        assert_eq!((github.expires_in, github.refresh_token, github.scope), (None, None, None));
+        let nulls: TokenResponse =
+            serde_json::from_str(r#"{"access_token":"at","expires_in":null,"scope":null}"#).unwrap();
+        assert_eq!((nulls.expires_in, nulls.scope), (None, None));
+    }
+
+    #[test]
+    fn a_token_answer_without_a_token_or_of_the_wrong_types_is_refused() {
+        let error = |text: &str| serde_json::from_str::<TokenResponse>(text).err().map(|e| e.to_string());
+        assert!(error(r#"{"expires_in":3600}"#).is_some_and(|e| e.contains("missing field `access_token`")));
+        assert!(error(r#"{"access_token":"at","expires_in":"3600"}"#).is_some_and(|e| e.contains("invalid type")));
+        assert!(error(r#"{"access_token":"at","expires_in":-1}"#).is_some_and(|e| e.contains("invalid value")));
+        assert!(error(r#"{"access_token":7}"#).is_some_and(|e| e.contains("invalid type")));
+        assert!(
+            error(r#"{"access_token":"a","token":"b"}"#).is_some_and(|e| e.contains("duplicate field `access_token`"))
+        );
+        assert!(error(r#""at""#).is_some_and(|e| e.contains("invalid type")));
+    }
+
+    /// RFC 6749 §5.2's error answer, GitHub's `message` and Slack's `ok: false`; anything else
+    /// that is an object reads as no error at all.
+    #[test]
+    fn an_error_answer_reads_what_each_provider_sends() {
+        let rfc: ErrorResponse =
+            serde_json::from_str(r#"{"error":"invalid_grant","error_description":"expired","error_uri":"x"}"#).unwrap();
+        assert_eq!(rfc.error.as_deref(), Some("invalid_grant"));
+        assert_eq!(rfc.error_description.as_deref(), Some("expired"));
+        assert_eq!((rfc.ok, rfc.message), (None, None));
+        let slack: ErrorResponse = serde_json::from_str(r#"{"ok":false,"error":"invalid_code"}"#).unwrap();
+        assert_eq!((slack.ok, slack.error.as_deref()), (Some(false), Some("invalid_code")));
+        let github: ErrorResponse = serde_json::from_str(r#"{"message":"Bad credentials"}"#).unwrap();
+        assert_eq!(github.message.as_deref(), Some("Bad credentials"));
+        let token: ErrorResponse = serde_json::from_str(r#"{"access_token":"at","ok":null}"#).unwrap();
+        assert_eq!((token.ok, token.error, token.error_description, token.message), (None, None, None, None));
+        assert!(serde_json::from_str::<ErrorResponse>(r#"{"ok":"no"}"#).is_err());
+        assert!(serde_json::from_str::<ErrorResponse>("<html>").is_err());
     }
 }

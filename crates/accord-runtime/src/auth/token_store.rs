@@ -13,27 +13,32 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use serde::{Deserialize, Serialize};
+use serde::de::{Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::ser::SerializeStruct as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use super::BoxFuture;
+use super::token_endpoint::read_once;
 use crate::secret::Secret;
 
 /// The tokens of one authorization (one user of one client): what a token endpoint answered
 /// (RFC 6749 §5.1), with the expiry as a Unix time so it survives a restart.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+///
+/// Its serde form (the stores' format, never a log) is an object under the RFC 6749 §5.1
+/// names, the secrets as plain strings and the fields that are `None` left out:
+/// `{"access_token": "…", "refresh_token": "…", "expires_at": 1700000000, "scope": "read"}`.
+/// Read back, `access_token` is required, the others may be missing or `null`, and other
+/// keys are ignored.
+#[derive(Clone, PartialEq)]
 pub struct TokenSet {
     /// The access token (`access_token`).
-    #[serde(with = "secret_text")]
     pub access_token: Secret,
     /// The refresh token (`refresh_token`), when the server issued one.
-    #[serde(default, with = "optional_secret_text", skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<Secret>,
     /// When the access token expires, seconds since the Unix epoch (from `expires_in`);
     /// `None` when the server did not say.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<u64>,
     /// The scopes granted (`scope`, space-separated), when the server said.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
 }
 
@@ -47,6 +52,89 @@ impl TokenSet {
             expires_at: Some(0),
             scope: None,
         }
+    }
+}
+
+// `Serialize` and `Deserialize` by hand rather than derived: accord-runtime, and so every
+// generated crate, builds without serde's derive and its proc macros (issue 22). Both do what
+// the derive did: fields in declaration order, `None` left out (`skip_serializing_if`) and read
+// back as missing or `null`, a key sent twice an error, and from a format that writes a struct
+// as a sequence the fields in order.
+
+impl Serialize for TokenSet {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let written = [self.refresh_token.is_some(), self.expires_at.is_some(), self.scope.is_some()];
+        let len = 1 + written.iter().filter(|written| **written).count();
+        let mut state = serializer.serialize_struct("TokenSet", len)?;
+        state.serialize_field("access_token", self.access_token.expose())?;
+        match &self.refresh_token {
+            Some(refresh_token) => state.serialize_field("refresh_token", refresh_token.expose())?,
+            None => state.skip_field("refresh_token")?,
+        }
+        match &self.expires_at {
+            Some(_) => state.serialize_field("expires_at", &self.expires_at)?,
+            None => state.skip_field("expires_at")?,
+        }
+        match &self.scope {
+            Some(_) => state.serialize_field("scope", &self.scope)?,
+            None => state.skip_field("scope")?,
+        }
+        state.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TokenSet {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["access_token", "refresh_token", "expires_at", "scope"];
+
+        struct Fields;
+
+        impl<'de> Visitor<'de> for Fields {
+            type Value = TokenSet;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+                formatter.write_str("struct TokenSet")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TokenSet, A::Error> {
+                // A field's slot is `None` until read; an optional field's value may be `null`.
+                let mut access_token: Option<String> = None;
+                let mut refresh_token: Option<Option<String>> = None;
+                let mut expires_at: Option<Option<u64>> = None;
+                let mut scope: Option<Option<String>> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "access_token" => read_once(&mut map, &mut access_token, "access_token"),
+                        "refresh_token" => read_once(&mut map, &mut refresh_token, "refresh_token"),
+                        "expires_at" => read_once(&mut map, &mut expires_at, "expires_at"),
+                        "scope" => read_once(&mut map, &mut scope, "scope"),
+                        _ => map.next_value::<IgnoredAny>().map(|_| ()),
+                    }?;
+                }
+                let access_token = access_token.ok_or_else(|| A::Error::missing_field("access_token"))?;
+                Ok(TokenSet {
+                    access_token: Secret::new(access_token),
+                    refresh_token: refresh_token.flatten().map(Secret::new),
+                    expires_at: expires_at.flatten(),
+                    scope: scope.flatten(),
+                })
+            }
+
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<TokenSet, A::Error> {
+                let access_token: String = seq
+                    .next_element()?
+                    .ok_or_else(|| A::Error::invalid_length(0, &"struct TokenSet with 4 elements"))?;
+                let refresh_token: Option<String> = seq.next_element()?.flatten();
+                Ok(TokenSet {
+                    access_token: Secret::new(access_token),
+                    refresh_token: refresh_token.map(Secret::new),
+                    expires_at: seq.next_element()?.flatten(),
+                    scope: seq.next_element()?.flatten(),
+                })
+            }
+        }
+
+        deserializer.deserialize_struct("TokenSet", FIELDS, Fields)
     }
 }
 
@@ -265,39 +353,6 @@ impl TokenStore for FileTokenStore {
     }
 }
 
-/// A [`Secret`] as a JSON string (the file store's format; never a log).
-mod secret_text {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    use crate::secret::Secret;
-
-    pub(super) fn serialize<S: Serializer>(secret: &Secret, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(secret.expose())
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Secret, D::Error> {
-        String::deserialize(deserializer).map(Secret::new)
-    }
-}
-
-/// An optional [`Secret`] as a JSON string.
-mod optional_secret_text {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    use crate::secret::Secret;
-
-    pub(super) fn serialize<S: Serializer>(secret: &Option<Secret>, serializer: S) -> Result<S::Ok, S::Error> {
-        match secret {
-            Some(secret) => serializer.serialize_str(secret.expose()),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Secret>, D::Error> {
-        Option::<String>::deserialize(deserializer).map(|text| text.map(Secret::new))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -345,6 +400,43 @@ mod tests {
         let error = store.load("user").await.expect_err("not a token file");
         assert!(error.to_string().contains("is not a token file"), "{error}");
         std::fs::remove_dir_all(&folder).expect("clean up");
+    }
+
+    /// The file store's format: the four fields under their RFC 6749 §5.1 names, those that
+    /// are `None` left out, read back the same; unknown keys ignored.
+    #[test]
+    fn a_token_set_round_trips_through_json() {
+        let full = tokens("a-1");
+        let text = serde_json::to_string(&full).unwrap();
+        assert_eq!(
+            text,
+            r#"{"access_token":"a-1","refresh_token":"a-1-refresh","expires_at":1700000000,"scope":"read"}"#
+        );
+        assert_eq!(serde_json::from_str::<TokenSet>(&text).unwrap(), full);
+        let bare = TokenSet { access_token: Secret::new("a-2"), refresh_token: None, expires_at: None, scope: None };
+        let text = serde_json::to_string(&bare).unwrap();
+        assert_eq!(text, r#"{"access_token":"a-2"}"#);
+        assert_eq!(serde_json::from_str::<TokenSet>(&text).unwrap(), bare);
+        let nulls =
+            r#"{"access_token":"a-2","refresh_token":null,"expires_at":null,"scope":null,"token_type":"Bearer"}"#;
+        assert_eq!(serde_json::from_str::<TokenSet>(nulls).unwrap(), bare);
+        let positional: TokenSet = serde_json::from_str(r#"["a-1","a-1-refresh",1700000000,"read"]"#).unwrap();
+        assert_eq!(positional, full);
+        assert_eq!(serde_json::from_str::<TokenSet>(r#"["a-2"]"#).unwrap(), bare);
+        let pretty = serde_json::to_string_pretty(&BTreeMap::from([("user", full.clone())])).unwrap();
+        assert_eq!(serde_json::from_str::<BTreeMap<String, TokenSet>>(&pretty).unwrap()["user"], full);
+    }
+
+    #[test]
+    fn a_token_set_without_an_access_token_or_of_the_wrong_types_is_refused() {
+        let error = |text: &str| serde_json::from_str::<TokenSet>(text).unwrap_err().to_string();
+        assert!(error(r#"{"refresh_token":"r"}"#).contains("missing field `access_token`"));
+        assert!(error(r#"{"access_token":"a","expires_at":"soon"}"#).contains("invalid type"));
+        assert!(error(r#"{"access_token":"a","expires_at":-1}"#).contains("invalid value"));
+        assert!(error(r#"{"access_token":1}"#).contains("invalid type"));
+        assert!(error(r#"{"access_token":"a","access_token":"b"}"#).contains("duplicate field `access_token`"));
+        assert!(error(r#""a""#).contains("invalid type"));
+        assert!(error("[]").contains("invalid length 0"));
     }
 
     #[tokio::test]

@@ -33,9 +33,8 @@ pub struct CircuitSettings {
     pub half_open_probes: u32,
 }
 
-/// The three states.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
+/// The three states. Serialised as [`CircuitPhase::as_str`] says (`half_open`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CircuitPhase {
     /// Calls flow; outcomes are counted.
     Closed,
@@ -53,6 +52,19 @@ impl CircuitPhase {
             CircuitPhase::Open => "open",
             CircuitPhase::HalfOpen => "half_open",
         }
+    }
+}
+
+// By hand rather than derived (accord-runtime builds without serde's derive, issue 22): a
+// unit variant under its snake_case name, as `#[serde(rename_all = "snake_case")]` wrote it.
+impl serde::Serialize for CircuitPhase {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let index = match self {
+            CircuitPhase::Closed => 0,
+            CircuitPhase::Open => 1,
+            CircuitPhase::HalfOpen => 2,
+        };
+        serializer.serialize_unit_variant("CircuitPhase", index, self.as_str())
     }
 }
 

@@ -7,7 +7,6 @@ use accord_contract::wire::{KeyEncoding, SignatureAlgorithm};
 use base64::Engine as _;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -17,29 +16,29 @@ use super::headers::{HeaderSource, unique_header};
 use crate::secret::Secret;
 
 /// The key's text form.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "webhook-scheme-serde", derive(serde::Serialize, serde::Deserialize), serde(deny_unknown_fields))]
 pub struct KeyFormat {
     /// Encoding of the text after the prefix.
-    #[serde(default)]
+    #[cfg_attr(feature = "webhook-scheme-serde", serde(default))]
     pub encoding: KeyEncoding,
     /// Prefix removed when present (`whsec_`; Ed25519 public keys `whpk_`).
-    #[serde(default)]
+    #[cfg_attr(feature = "webhook-scheme-serde", serde(default))]
     pub prefix: Option<Cow<'static, str>>,
     /// Prefix of signing keys when it differs from `prefix` (Ed25519 private keys `whsk_`).
-    #[serde(default)]
+    #[cfg_attr(feature = "webhook-scheme-serde", serde(default))]
     pub signing_prefix: Option<Cow<'static, str>>,
 }
 
 /// A signature scheme, as a spec's `webhooks.signature` declares it (after presets are
-/// expanded). Its serde form is that section's explicit form.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// expanded). Its serde form (feature `webhook-scheme-serde`) is that section's explicit form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "webhook-scheme-serde", derive(serde::Serialize, serde::Deserialize), serde(deny_unknown_fields))]
 pub struct Scheme {
     /// Signature algorithm.
     pub algorithm: SignatureAlgorithm,
     /// Key text form.
-    #[serde(default)]
+    #[cfg_attr(feature = "webhook-scheme-serde", serde(default))]
     pub key: KeyFormat,
     /// Header carrying the signature (`Stripe-Signature`).
     pub header: Cow<'static, str>,
@@ -50,32 +49,33 @@ pub struct Scheme {
     /// Separator between entries when the header may carry several (`,` for Stripe, a space for
     /// Standard Webhooks). Entries that match no template (other versions) are skipped. Without
     /// a separator the whole header is one entry and must match.
-    #[serde(default)]
+    #[cfg_attr(feature = "webhook-scheme-serde", serde(default))]
     pub separator: Option<Cow<'static, str>>,
     /// Signed content template over `{body}` (raw bytes), `{timestamp}`, `{id}`, `{url}` (the
     /// full request URL) and `{form_params}` (form parameters sorted by name then value, each
     /// name followed by its value: Twilio).
-    #[serde(default = "default_signed_payload")]
+    #[cfg_attr(feature = "webhook-scheme-serde", serde(default = "default_signed_payload"))]
     pub signed_payload: Cow<'static, str>,
     /// Header carrying the message id that `{id}` signs (`webhook-id`).
-    #[serde(default)]
+    #[cfg_attr(feature = "webhook-scheme-serde", serde(default))]
     pub id_header: Option<Cow<'static, str>>,
     /// Header carrying the unix timestamp, when it is not an entry of the signature header.
-    #[serde(default)]
+    #[cfg_attr(feature = "webhook-scheme-serde", serde(default))]
     pub timestamp_header: Option<Cow<'static, str>>,
     /// Replay window, seconds, checked both ways; 0 disables the check.
-    #[serde(default)]
+    #[cfg_attr(feature = "webhook-scheme-serde", serde(default))]
     pub tolerance_seconds: u64,
     /// Also accept `{url}` with its port removed, or with the scheme's default port added
     /// (Twilio's SDK validator does both).
-    #[serde(default)]
+    #[cfg_attr(feature = "webhook-scheme-serde", serde(default))]
     pub url_port_variants: bool,
     /// Query parameter of the URL carrying the hex SHA-256 of the body (Twilio's
     /// `bodySHA256`); when present the body is checked against it and `{form_params}` is empty.
-    #[serde(default)]
+    #[cfg_attr(feature = "webhook-scheme-serde", serde(default))]
     pub body_hash_param: Option<Cow<'static, str>>,
 }
 
+#[cfg(feature = "webhook-scheme-serde")]
 fn default_signed_payload() -> Cow<'static, str> {
     Cow::Borrowed("{body}")
 }

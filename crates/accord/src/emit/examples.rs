@@ -98,7 +98,7 @@ pub fn generate_test(ir: &Ir) -> GeneratedFile {
     };
     GeneratedFile {
         path: PathBuf::from(&ir.name).join("tests/examples.rs"),
-        contents: print_parts(&generated_notice(&ir.source_path), 1 + ir.operations.len(), part),
+        contents: print_parts(&generated_notice(&ir.source_path), 1 + ir.operations.len(), |index| part(index).into()),
     }
 }
 

@@ -30,6 +30,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::pretty::Part;
 use super::reach::Reach;
 use crate::ir::{Ir, Operation, TypeKind};
 
@@ -321,12 +322,18 @@ impl ErrorWalk {
     }
 }
 
-/// `tokens` (items) with `cfg` on each item; `tokens` as they are when `cfg` is `None` or they
-/// do not parse (the printer then reports the error).
-pub(super) fn gate_items(tokens: TokenStream, cfg: Option<TokenStream>) -> TokenStream {
-    let Some(cfg) = cfg else { return tokens };
-    let Ok(mut file) = syn::parse2::<syn::File>(tokens.clone()) else { return tokens };
-    let Ok(attribute) = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg) else { return tokens };
+/// `tokens` (items) with `cfg` on each item, as parsed items (the printer does not parse
+/// them again); `tokens` as they are when `cfg` is `None` or they do not parse (the printer
+/// then reports the error).
+pub(super) fn gate_items(tokens: TokenStream, cfg: Option<TokenStream>) -> Part {
+    let Some(cfg) = cfg else { return Part::Tokens(tokens) };
+    let Ok(mut file) = syn::parse2::<syn::File>(tokens.clone()) else { return Part::Tokens(tokens) };
+    let Ok(attribute) = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg) else {
+        return Part::Tokens(tokens);
+    };
+    if !file.attrs.is_empty() {
+        return Part::Tokens(tokens);
+    }
     for item in &mut file.items {
         if let Some(attrs) = item_attrs(item) {
             // After the item's documentation, before its other attributes.
@@ -334,8 +341,7 @@ pub(super) fn gate_items(tokens: TokenStream, cfg: Option<TokenStream>) -> Token
             attrs.splice(at..at, attribute.iter().cloned());
         }
     }
-    let items = file.items;
-    quote!(#(#items)*)
+    Part::Items(file.items)
 }
 
 /// The attributes of an item of the kinds generated code has.
@@ -536,7 +542,7 @@ endpoints:
             impl A { fn f() {} }
         };
         let gated = gate_items(tokens, Some(quote!(#[cfg(feature = "group-a")])));
-        let text = gated.to_string();
+        let text = gated.into_tokens().to_string();
         assert_eq!(text.matches("cfg").count(), 2, "{text}");
     }
 }

@@ -40,7 +40,7 @@ pub(super) fn models_file(ir: &Ir, reach: &Reach, gates: &Gates) -> String {
     let cycles = cycles(ir);
     let directions = directions(ir, reach);
     print_parts(&generated_notice(&ir.source_path), 1 + ir.types.len(), |index| match index {
-        0 => models_header(),
+        0 => models_header().into(),
         _ => {
             let def = &ir.types[index - 1];
             gate_items(type_def(def, &cycles, &directions, gates.fields(&def.name).as_ref()), gates.model(&def.name))
@@ -98,39 +98,16 @@ struct Serde {
 }
 
 impl Serde {
-    /// `#[derive(Serialize)]`, or behind `serde-all`.
-    fn derive_serialize(self) -> TokenStream {
-        derive(quote!(::accord_runtime::serde::Serialize), self.serialize)
-    }
-
-    /// `#[derive(Deserialize)]`, or behind `serde-all`.
-    fn derive_deserialize(self) -> TokenStream {
-        derive(quote!(::accord_runtime::serde::Deserialize), self.deserialize)
-    }
-
     /// `#[cfg(feature = "serde-all")]` on a hand-written impl the client does not need itself.
     fn gate(on: bool) -> TokenStream {
         if on { quote!() } else { quote!(#[cfg(feature = "serde-all")]) }
     }
-
-    /// A `#[serde(…)]` attribute for derives of which none may be compiled (`active` false):
-    /// then it is itself behind `serde-all`, since without a derive the attribute is unknown.
-    fn attr(active: bool, inner: TokenStream) -> TokenStream {
-        if active { quote!(#[serde(#inner)]) } else { quote!(#[cfg_attr(feature = "serde-all", serde(#inner))]) }
-    }
 }
 
-fn derive(path: TokenStream, on: bool) -> TokenStream {
-    if on { quote!(#[derive(#path)]) } else { quote!(#[cfg_attr(feature = "serde-all", derive(#path))]) }
-}
-
-/// `crate = …`: serde's derives are reached through the runtime's re-export.
-fn serde_crate() -> TokenStream {
-    quote!(crate = "::accord_runtime::serde")
-}
-
-/// A model struct: serde's derive when it keeps undeclared properties, else
-/// [`struct_deserialize`].
+/// A model struct with its hand-written `Serialize` ([`struct_serialize`]) and `Deserialize`
+/// ([`struct_deserialize`]): a generated crate compiles no proc macro (issue 22). A model that
+/// keeps undeclared properties holds them in `additional_properties`.
+#[allow(clippy::too_many_arguments)]
 fn struct_def(
     def: &TypeDef,
     name: &syn::Ident,
@@ -141,56 +118,114 @@ fn struct_def(
     serde: Serde,
     field_gates: FieldGates<'_>,
 ) -> TokenStream {
-    let serde_crate = serde_crate();
-    let derive_serialize = serde.derive_serialize();
     let gate_of = |f: &Field| field_gates.and_then(|gates| gates.get(&f.rust_name)).cloned();
     let cfg_of = |f: &Field| gate_of(f).map(|gate| gate.cfg);
     // Turning a feature on adds a gated field: users cannot have written the struct out.
     let non_exhaustive = field_gates.is_some_and(|gates| !gates.is_empty()).then(|| quote!(#[non_exhaustive]));
-    if additional {
-        // `flatten` needs the derive's buffering; few models declare extra properties.
-        let active = serde.serialize || serde.deserialize;
-        let fields: Vec<TokenStream> =
-            fields_ir.iter().map(|f| field(f, member_type(&f.ty, &def.name, cycles), active, gate_of(f))).collect();
-        let crate_attr = Serde::attr(active, serde_crate);
-        let flatten = Serde::attr(active, quote!(flatten));
-        let derive_deserialize = serde.derive_deserialize();
-        return quote! {
-            #docs
-            #[derive(Debug, Clone, PartialEq)]
-            #derive_serialize
-            #derive_deserialize
-            #crate_attr
-            #non_exhaustive
-            pub struct #name {
-                #(#fields)*
-                /// Properties not declared in the spec, kept as they came.
-                #flatten
-                pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::accord_runtime::serde_json::Value>,
-            }
-        };
-    }
-    // The field attributes serve the `Serialize` derive only (`Deserialize` is written out).
-    let fields: Vec<TokenStream> = fields_ir
-        .iter()
-        .map(|f| field(f, member_type(&f.ty, &def.name, cycles), serde.serialize, gate_of(f)))
-        .collect();
-    let crate_attr = Serde::attr(serde.serialize, serde_crate);
+    let fields: Vec<TokenStream> =
+        fields_ir.iter().map(|f| field(f, member_type(&f.ty, &def.name, cycles), gate_of(f))).collect();
+    let additional_field = additional.then(|| {
+        quote! {
+            /// Properties not declared in the spec, kept as they came.
+            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::accord_runtime::serde_json::Value>,
+        }
+    });
     let gates: Vec<Option<TokenStream>> = fields_ir.iter().map(cfg_of).collect();
-    let deserialize = struct_deserialize(name, fields_ir, &gates);
-    let gate = Serde::gate(serde.deserialize);
+    let serialize = struct_serialize(name, fields_ir, &gates, additional);
+    let deserialize = struct_deserialize(name, fields_ir, &gates, additional);
+    let (gate_serialize, gate_deserialize) = (Serde::gate(serde.serialize), Serde::gate(serde.deserialize));
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
-        #derive_serialize
-        #crate_attr
         #non_exhaustive
         pub struct #name {
             #(#fields)*
+            #additional_field
         }
 
-        #gate
+        #gate_serialize
+        #serialize
+
+        #gate_deserialize
         #deserialize
+    }
+}
+
+/// `Serialize` for a model struct, as serde's derive with the attributes accord used to give
+/// it writes (fields in order under their wire names, an absent optional field left out): one
+/// chain of `accord_runtime::ser` calls with no `?` or branch per field. A model that keeps
+/// undeclared properties is written as a map, its declared fields then the others (serde's
+/// `flatten`). A gated field (`gates`) is written, and counted, only with its features.
+fn struct_serialize(
+    name: &syn::Ident,
+    fields: &[Field],
+    gates: &[Option<TokenStream>],
+    additional: bool,
+) -> TokenStream {
+    let call = |field: &Field| {
+        let (member, wire) = (ident(&field.rust_name), lit(&field.wire_name));
+        if field.always_present() {
+            quote!(field(#wire, &self.#member))
+        } else {
+            quote!(optional(#wire, &self.#member))
+        }
+    };
+    let ungated = || fields.iter().zip(gates).filter(|(_, gate)| gate.is_none()).map(|(field, _)| field);
+    let gated = || fields.iter().zip(gates).filter_map(|(field, gate)| gate.as_ref().map(|gate| (field, gate)));
+    let calls: Vec<TokenStream> = ungated().map(call).collect();
+    let gated_calls: Vec<TokenStream> = gated()
+        .map(|(field, gate)| {
+            let call = call(field);
+            quote!(#gate let object = object.#call;)
+        })
+        .collect();
+    // A struct's length is the number of fields written: formats that write it first need it.
+    let (lengths, start) = if additional {
+        (quote!(), quote!(::accord_runtime::ser::MapFields::new(serializer)))
+    } else {
+        let required = proc_macro2::Literal::usize_unsuffixed(ungated().filter(|field| field.always_present()).count());
+        let present: Vec<TokenStream> = ungated()
+            .filter(|field| !field.always_present())
+            .map(|field| {
+                let member = ident(&field.rust_name);
+                quote!(+ usize::from(self.#member.is_some()))
+            })
+            .collect();
+        let gated_lengths: Vec<TokenStream> = gated()
+            .map(|(field, gate)| {
+                let member = ident(&field.rust_name);
+                quote!(#gate let len = len + usize::from(self.#member.is_some());)
+            })
+            .collect();
+        let type_name = lit(&name.to_string());
+        (
+            quote! {
+                let len = #required #(#present)*;
+                #(#gated_lengths)*
+            },
+            quote!(::accord_runtime::ser::StructFields::new(serializer, #type_name, len)),
+        )
+    };
+    let extra = additional.then(|| quote!(.extra(&self.additional_properties)));
+    let body = if gated_calls.is_empty() {
+        quote! {
+            #lengths
+            #start #(.#calls)* #extra .end()
+        }
+    } else {
+        quote! {
+            #lengths
+            let object = #start #(.#calls)*;
+            #(#gated_calls)*
+            object #extra .end()
+        }
+    };
+    quote! {
+        impl ::accord_runtime::serde::Serialize for #name {
+            fn serialize<S: ::accord_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                #body
+            }
+        }
     }
 }
 
@@ -271,7 +306,10 @@ fn enum_def(name: &syn::Ident, docs: TokenStream, values: &[EnumValue], serde: S
     }
 }
 
-/// A `one_of`: an untagged enum, one variant per alternative.
+/// A `one_of`: an enum, one variant per alternative. Its serde is written out: `Serialize`
+/// writes the variant's value, `Deserialize` tries the alternatives in spec order
+/// (`accord_runtime::de::untagged`, serde's `untagged` semantics); a discriminated union's
+/// variants carry their tag property themselves, so the first that fits wins.
 fn union_def(
     def: &TypeDef,
     name: &syn::Ident,
@@ -281,14 +319,12 @@ fn union_def(
     cycles: &BTreeMap<String, usize>,
     serde: Serde,
 ) -> TokenStream {
-    let active = serde.serialize || serde.deserialize;
-    let crate_attr = Serde::attr(active, serde_crate());
-    let untagged = Serde::attr(active, quote!(untagged));
-    let (derive_serialize, derive_deserialize) = (serde.derive_serialize(), serde.derive_deserialize());
+    let (gate_serialize, gate_deserialize) = (Serde::gate(serde.serialize), Serde::gate(serde.deserialize));
+    let names: Vec<syn::Ident> = variants.iter().map(|variant| ident(&variant.variant)).collect();
     let variant_tokens: Vec<TokenStream> = variants
         .iter()
-        .map(|variant| {
-            let variant_name = ident(&variant.variant);
+        .zip(&names)
+        .map(|(variant, variant_name)| {
             let ty = member_type(&variant.ty, &def.name, cycles);
             let variant_doc = match (&variant.tag, discriminator) {
                 (Some(tag), Some(property)) => format!(" `{property}: {tag}`"),
@@ -300,17 +336,38 @@ fn union_def(
             }
         })
         .collect();
-    // Variants are tried in spec order (serde untagged); a discriminated union's
-    // variants carry their tag property themselves, so the first that fits wins.
+    let type_name = lit(&name.to_string());
+    let serialize_body = if names.is_empty() {
+        // No value of an enum without variants exists.
+        quote!(match *self {})
+    } else {
+        quote! {
+            match self {
+                #(#name::#names(value) => ::accord_runtime::serde::Serialize::serialize(value, serializer),)*
+            }
+        }
+    };
     quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
-        #derive_serialize
-        #derive_deserialize
-        #crate_attr
-        #untagged
         pub enum #name {
             #(#variant_tokens)*
+        }
+
+        #gate_serialize
+        impl ::accord_runtime::serde::Serialize for #name {
+            fn serialize<S: ::accord_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                #serialize_body
+            }
+        }
+
+        #gate_deserialize
+        impl<'de> ::accord_runtime::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::accord_runtime::de::untagged(deserializer, #type_name, &[
+                    #(|value| ::accord_runtime::de::variant(value).map(#name::#names),)*
+                ])
+            }
         }
     }
 }
@@ -341,7 +398,12 @@ fn alias_def(name: &syn::Ident, docs: TokenStream, target: &TypeExpr, constraint
 ///
 /// A gated field (`gates`, one per field) has its slot, its key and its member behind its
 /// `#[cfg(…)]`: without the feature, its key is skipped like an unknown one.
-fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field], gates: &[Option<TokenStream>]) -> TokenStream {
+fn struct_deserialize(
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    gates: &[Option<TokenStream>],
+    additional: bool,
+) -> TokenStream {
     let slots: Vec<syn::Ident> = (0..fields.len()).map(|index| quote::format_ident!("field_{index}")).collect();
     let gate = |index: usize| gates.get(index).cloned().flatten();
     let lets: Vec<TokenStream> = (0..fields.len())
@@ -368,7 +430,7 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field], gates: &[Opti
     let mut required_slots = Vec::new();
     let mut required_values = Vec::new();
     let mut required_wires = Vec::new();
-    let takes: Vec<TokenStream> = fields
+    let mut takes: Vec<TokenStream> = fields
         .iter()
         .zip(&slots)
         .enumerate()
@@ -391,6 +453,16 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field], gates: &[Opti
             }
         })
         .collect();
+    // A model that keeps undeclared properties reads them into `additional_properties`.
+    let (keep, other) = if additional {
+        takes.push(quote!(additional_properties: additional,));
+        (
+            Some(quote!(let mut additional = ::std::collections::BTreeMap::new();)),
+            quote!(_ => ::accord_runtime::de::keep_value(&mut map, &mut additional, key),),
+        )
+    } else {
+        (None, quote!(_ => ::accord_runtime::de::skip_value(&mut map),))
+    };
     let build = if required_slots.is_empty() {
         quote!(::std::result::Result::Ok(#name { #(#takes)* }))
     } else {
@@ -417,12 +489,13 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field], gates: &[Opti
 
                     fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
                         #(#lets)*
+                        #keep
                         while let ::std::option::Option::Some(key) = map.next_key::<::std::string::String>()? {
                             // One `?` for every arm: a branch per field costs the compiler
                             // more than the call (issue 22).
                             match key.as_str() {
                                 #(#arms)*
-                                _ => ::accord_runtime::de::skip_value(&mut map),
+                                #other
                             }?;
                         }
                         #build
@@ -436,9 +509,9 @@ fn struct_deserialize(name: &proc_macro2::Ident, fields: &[Field], gates: &[Opti
 }
 
 /// One struct field: its documentation (presence, read/write-only, constraints, the features
-/// it needs), serde attributes and type; behind `gate` when only some group features
+/// it needs) and type (the wire name is in the serde impls); behind `gate` when only some group features
 /// compile it.
-fn field(field: &Field, base: TokenStream, active: bool, gate: Option<GatedFieldTokens>) -> TokenStream {
+fn field(field: &Field, base: TokenStream, gate: Option<GatedFieldTokens>) -> TokenStream {
     let name = ident(&field.rust_name);
     let mut text = field.description.as_deref().map(|d| crate::markdown::repair(d).0.into_owned()).unwrap_or_default();
     let summary = field.constraints.summary();
@@ -479,35 +552,15 @@ fn field(field: &Field, base: TokenStream, active: bool, gate: Option<GatedField
     }
     let gate = gate.map(|gate| gate.cfg);
     let docs = doc(&text);
-    let rename = (crate::names::bare(&field.rust_name) != field.wire_name).then(|| {
-        let wire = lit(&field.wire_name);
-        Serde::attr(active, quote!(rename = #wire))
-    });
     let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
-    let (ty, attributes) = match (field.always_present(), field.nullable) {
-        (true, false) => (base, quote!()),
-        (true, true) => (quote!(::std::option::Option<#base>), Serde::attr(active, quote!(default))),
-        (false, false) => (
-            quote!(::std::option::Option<#base>),
-            Serde::attr(active, quote!(default, skip_serializing_if = "::std::option::Option::is_none")),
-        ),
-        (false, true) => (
-            quote!(::std::option::Option<::std::option::Option<#base>>),
-            Serde::attr(
-                active,
-                quote!(
-                    default,
-                    skip_serializing_if = "::std::option::Option::is_none",
-                    deserialize_with = "::accord_runtime::types::double_option"
-                ),
-            ),
-        ),
+    let ty = match (field.always_present(), field.nullable) {
+        (true, false) => base,
+        (true, true) | (false, false) => quote!(::std::option::Option<#base>),
+        (false, true) => quote!(::std::option::Option<::std::option::Option<#base>>),
     };
     quote! {
         #docs
         #gate
-        #rename
-        #attributes
         #deprecated
         pub #name: #ty,
     }

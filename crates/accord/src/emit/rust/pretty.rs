@@ -14,6 +14,7 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use proc_macro2::TokenStream;
+use quote::quote;
 
 use super::print::{blank_line_between, print, print_text, rustfmt_skip, separate_items};
 
@@ -30,17 +31,48 @@ const RUNS_PER_THREAD: usize = 16;
 /// builders, 134 MB) in 32 runs of 690 builders took about 600 MB above the rest of the run.
 const MAX_RUN_PARTS: usize = 64;
 
+/// One part of a file: tokens, parsed when their run is printed, or items already parsed
+/// (a part an emitter edited as a syntax tree, such as items given a group's `#[cfg(…)]`,
+/// which are then not printed back to tokens and parsed again).
+pub enum Part {
+    /// Items as tokens.
+    Tokens(TokenStream),
+    /// Items as syntax trees.
+    Items(Vec<syn::Item>),
+}
+
+impl From<TokenStream> for Part {
+    fn from(tokens: TokenStream) -> Self {
+        Part::Tokens(tokens)
+    }
+}
+
+impl Part {
+    /// The part as tokens (for a file printed in one piece).
+    pub fn into_tokens(self) -> TokenStream {
+        match self {
+            Part::Tokens(tokens) => tokens,
+            Part::Items(items) => quote!(#(#items)*),
+        }
+    }
+}
+
 /// The file made of `part(0)`, `part(1)`, … `part(count - 1)` concatenated, printed exactly
 /// as [`super::print::print`] prints it, with `notice` in the header. `part(0)` holds the
 /// file's inner attributes, if any; no other part may have some.
-pub fn print_parts(notice: &str, count: usize, part: impl Fn(usize) -> TokenStream + Sync) -> String {
+pub fn print_parts(notice: &str, count: usize, part: impl Fn(usize) -> Part + Sync) -> String {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     print_parts_on(notice, count, &part, threads)
 }
 
-fn print_parts_on(notice: &str, count: usize, part: &(impl Fn(usize) -> TokenStream + Sync), threads: usize) -> String {
+/// The whole file's tokens, for printing it in one piece.
+fn whole(count: usize, part: &impl Fn(usize) -> Part) -> TokenStream {
+    (0..count).map(|index| part(index).into_tokens()).collect()
+}
+
+fn print_parts_on(notice: &str, count: usize, part: &(impl Fn(usize) -> Part + Sync), threads: usize) -> String {
     if threads < 2 || count < PARALLEL_MIN_PARTS {
-        return print(notice, (0..count).map(part).collect());
+        return print(notice, whole(count, part));
     }
     let run_length = count.div_ceil(threads * RUNS_PER_THREAD).clamp(1, MAX_RUN_PARTS);
     let runs = count.div_ceil(run_length);
@@ -54,8 +86,8 @@ fn print_parts_on(notice: &str, count: usize, part: &(impl Fn(usize) -> TokenStr
                 return printed;
             }
             let start = run * run_length;
-            let tokens: TokenStream = (start..(start + run_length).min(count)).map(part).collect();
-            match print_run(tokens, run == 0) {
+            let parts: Vec<Part> = (start..(start + run_length).min(count)).map(part).collect();
+            match print_run(parts, run == 0) {
                 Some(text) => printed.push((run, text)),
                 None => {
                     failed.store(true, Ordering::Relaxed);
@@ -73,7 +105,7 @@ fn print_parts_on(notice: &str, count: usize, part: &(impl Fn(usize) -> TokenStr
         printed
     });
     if failed.load(Ordering::Relaxed) || printed.len() != runs {
-        return print(notice, (0..count).map(part).collect());
+        return print(notice, whole(count, part));
     }
     printed.sort_unstable_by_key(|(run, _)| *run);
     // The file's text is built in one allocation, the notice first (as `print_text` writes
@@ -96,14 +128,37 @@ fn print_parts_on(notice: &str, count: usize, part: &(impl Fn(usize) -> TokenStr
 }
 
 /// One run of items printed and spaced out, the `rustfmt::skip` attribute first when it
-/// starts the file; `None` when it does not parse or, past the first run, has inner
-/// attributes.
-fn print_run(tokens: TokenStream, first: bool) -> Option<String> {
-    let mut file = syn::parse2::<syn::File>(tokens).ok()?;
+/// starts the file; `None` when it does not parse or, past the first run's first part, has
+/// inner attributes. Consecutive token parts are parsed together.
+fn print_run(parts: Vec<Part>, first: bool) -> Option<String> {
+    let mut file = syn::parse2::<syn::File>(TokenStream::new()).ok()?;
+    let mut pending = TokenStream::new();
+    let mut parsed_any = false;
+    let mut flush = |pending: &mut TokenStream, file: &mut syn::File| -> Option<()> {
+        if pending.is_empty() {
+            return Some(());
+        }
+        let parsed = syn::parse2::<syn::File>(std::mem::take(pending)).ok()?;
+        if !parsed.attrs.is_empty() && (!first || parsed_any) {
+            return None;
+        }
+        parsed_any = true;
+        file.attrs.extend(parsed.attrs);
+        file.items.extend(parsed.items);
+        Some(())
+    };
+    for part in parts {
+        match part {
+            Part::Tokens(tokens) => pending.extend(tokens),
+            Part::Items(items) => {
+                flush(&mut pending, &mut file)?;
+                file.items.extend(items);
+            }
+        }
+    }
+    flush(&mut pending, &mut file)?;
     if first {
         file.attrs.insert(0, rustfmt_skip());
-    } else if !file.attrs.is_empty() {
-        return None;
     }
     Some(separate_items(&prettyplease::unparse(&file)))
 }
@@ -143,9 +198,16 @@ mod tests {
     fn a_file_printed_in_runs_on_threads_is_the_file_printed_whole() {
         let count = 301;
         let whole = super::super::print::print("notice", (0..count).map(part).collect());
+        let as_part = |index: usize| Part::from(part(index));
         for threads in [2, 3, 8] {
-            assert_eq!(print_parts_on("notice", count, &part, threads), whole, "{threads} threads");
+            assert_eq!(print_parts_on("notice", count, &as_part, threads), whole, "{threads} threads");
         }
+        // Parts given as parsed items print the same.
+        let parsed = |index: usize| match index {
+            0 => Part::from(part(index)),
+            _ => Part::Items(syn::parse2::<syn::File>(part(index)).expect("parses").items),
+        };
+        assert_eq!(print_parts_on("notice", count, &parsed, 2), whole);
     }
 
     #[test]
@@ -153,6 +215,6 @@ mod tests {
         let broken = |index: usize| if index == 150 { quote!(pub struct ;) } else { part(index) };
         let whole = super::super::print::print("notice", (0..300).map(broken).collect());
         assert!(whole.contains("accord bug"), "{whole}");
-        assert_eq!(print_parts_on("notice", 300, &broken, 2), whole);
+        assert_eq!(print_parts_on("notice", 300, &|index| Part::from(broken(index)), 2), whole);
     }
 }

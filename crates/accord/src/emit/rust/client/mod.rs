@@ -51,7 +51,7 @@ pub(super) fn client_file(ir: &Ir, gates: &Gates) -> String {
     let blocks = if operations > METHODS_IN_ONE_IMPL { operations.div_ceil(METHODS_PER_IMPL) } else { 0 };
     print_parts(&generated_notice(&ir.source_path), 1 + blocks + operations, |index| {
         if index == 0 {
-            client_head(ir, gates, blocks == 0)
+            client_head(ir, gates, blocks == 0).into()
         } else if index <= blocks {
             let start = (index - 1) * METHODS_PER_IMPL;
             let chunk = &ir.operations[start..(start + METHODS_PER_IMPL).min(operations)];
@@ -61,6 +61,7 @@ pub(super) fn client_file(ir: &Ir, gates: &Gates) -> String {
                     #(#methods)*
                 }
             }
+            .into()
         } else {
             let op = &ir.operations[index - 1 - blocks];
             gate_items(request::request_builder(ir, op), gates.operation(op))

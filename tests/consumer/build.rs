@@ -5,7 +5,8 @@
 //! `default` error code and text and binary bodies, and the good spec of parameter styles and
 //! fixed values, and the good spec of URL variables, a named upload server and `Link` cursor
 //! pagination, and the good spec of a declared HMAC request signature and an environment
-//! that requires a client certificate, and the good spec of streamed bodies.
+//! that requires a client certificate, and the good spec of streamed bodies, and the good
+//! spec of a model keeping undeclared properties and `one_of` unions.
 //! `ACCORD_CONSUMER_SPEC` points it at another spec (the tests use it to show how a broken
 //! spec fails the build).
 
@@ -23,6 +24,7 @@ fn main() -> Result<(), accord::BuildError> {
                 "../good-specs/servers_and_link_pages.yaml",
                 "../good-specs/signed_requests.yaml",
                 "../good-specs/streamed_bodies.yaml",
+                "../good-specs/open_models_and_unions.yaml",
             ])
             .map(|_| ()),
     }

@@ -72,3 +72,14 @@ pub mod streamed_bodies {
 
 /// The contract of [`streamed_bodies`], for `accord mock` in tests.
 pub const STREAMED_BODIES_CONTRACT: &str = include_str!(concat!(env!("OUT_DIR"), "/streamed_bodies.contract.json"));
+
+/// A client whose `Setting` model keeps the properties it does not declare and holds a
+/// `one_of` union (`tests/good-specs/open_models_and_unions.yaml`): their serde impls are
+/// written out by the compiler, not derived.
+pub mod open_models_and_unions {
+    accord_runtime::include_client!("open_models_and_unions");
+}
+
+/// The contract of [`open_models_and_unions`], for `accord mock` in tests.
+pub const OPEN_MODELS_AND_UNIONS_CONTRACT: &str =
+    include_str!(concat!(env!("OUT_DIR"), "/open_models_and_unions.contract.json"));

@@ -125,6 +125,45 @@ async fn read_only_fields_are_not_sent_and_write_only_fields_not_expected() {
     assert_eq!(sent, serde_json::json!({"name": "Ada", "password": "correct-horse"}));
 }
 
+#[accord_mock::tokio::test(crate = "accord_mock::tokio")]
+async fn undeclared_properties_and_unions_travel_both_ways() {
+    use accord_consumer::open_models_and_unions::Client;
+    use accord_consumer::open_models_and_unions::models::{Setting, SettingList, SettingValue};
+    let contract = Contract::from_json(accord_consumer::OPEN_MODELS_AND_UNIONS_CONTRACT).expect("the contract");
+    let server = MockServer::start(contract, MockOptions::default()).await.expect("the mock starts");
+    server.play("put_setting_ok").expect("declared scenario");
+    let client = Client::builder()
+        .base_url(server.uri())
+        .retry_policy(accord_runtime::RetryPolicy::NO_RETRIES)
+        .build()
+        .expect("the client builds");
+    let setting = Setting {
+        key: "theme".into(),
+        value: SettingValue::String("dark".into()),
+        note: None,
+        additional_properties: [("owner".to_owned(), serde_json::json!("ada"))].into(),
+    };
+    // Sent as the scenario's body (the undeclared `owner` beside the declared fields, no
+    // `note`), answered with it, and decoded back the same.
+    let answer = client.put_setting(&setting).send().await.expect("put_setting answers");
+    assert!(server.problems().is_empty(), "{:?}", server.problems());
+    assert_eq!(answer, setting);
+
+    // Each alternative of the union in spec order, and one that fits none.
+    let read = |text: &str| serde_json::from_str::<Setting>(text);
+    let number = read(r#"{"key": "size", "value": 12, "note": "px"}"#).expect("an integer value");
+    assert_eq!((number.value, number.note.as_deref()), (SettingValue::Integer(12), Some("px")));
+    let list = read(r#"{"key": "fonts", "value": {"items": ["a", "b"]}, "x": [1, {"y": null}]}"#).expect("a list");
+    assert_eq!(list.value, SettingValue::SettingList(SettingList { items: vec!["a".into(), "b".into()] }));
+    assert_eq!(list.additional_properties["x"], serde_json::json!([1, {"y": null}]));
+    let written = serde_json::to_value(&list).expect("serialises");
+    assert_eq!(written, serde_json::json!({"key": "fonts", "value": {"items": ["a", "b"]}, "x": [1, {"y": null}]}));
+    let error = read(r#"{"key": "bad", "value": true}"#).expect_err("a boolean fits no alternative").to_string();
+    assert!(error.contains("data did not match any variant of untagged enum SettingValue"), "{error}");
+    let error = read(r#"{"value": 1}"#).expect_err("`key` is required").to_string();
+    assert!(error.contains("missing field `key`"), "{error}");
+}
+
 /// The mock of `tests/good-specs/responses_and_raw_bodies.yaml`, playing `scenario`, and a
 /// client of it.
 async fn responses_mock(scenario: &str) -> (MockServer, accord_consumer::responses_and_raw_bodies::Client) {

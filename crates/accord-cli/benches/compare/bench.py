@@ -371,7 +371,30 @@ def compile_crate(api, tool, crate_dir):
             if command == "check":
                 result["build"] = {"status": "skipped", "error": "check failed"}
             break
+    if tool == "accord" and api == "petstore" and result.get("check", {}).get("status") == "ok":
+        result["check_no_tls"] = check_without_tls(api, tool, crate_dir)
     return result
+
+
+def check_without_tls(api, tool, crate_dir):
+    """The cold `cargo check` of accord's crate with its default TLS backend off and every group
+    on: the like-for-like build next to progenitor's crate, whose reqwest has no TLS either
+    (`default-features = false`). Same repetitions as the other compile steps."""
+    manifest = (Path(crate_dir) / "Cargo.toml").read_text()
+    groups = sorted(set(re.findall(r'^(group-[A-Za-z0-9_-]+) =', manifest, re.M)))
+    command = ["cargo", "check", "--offline", "--timings", "--no-default-features"]
+    if groups:
+        command += ["--features", ",".join(groups)]
+    runs = []
+    for rep in range(COMPILE_REPS):
+        target_dir = SCRATCH / "target" / f"{api}-{tool}-check-no-tls"
+        shutil.rmtree(target_dir, ignore_errors=True)
+        run = measure(command, f"{api}-{tool}-check-no-tls{rep}", cwd=crate_dir, env=cargo_env(target_dir))
+        run["own"] = own_crate_timings(target_dir, package_name(crate_dir))
+        runs.append(run)
+        if run["status"] != "ok":
+            return {"runs": runs, "status": run["status"], "error": run.get("error"), "log": run["log"]}
+    return {"runs": runs, "status": "ok", "wall": statistics.median(run["wall"] for run in runs)}
 
 
 def llvm_lines(api, tool, crate_dir):
@@ -751,6 +774,17 @@ def targets(api, records):
         else:
             reason = missing_reason(records, "accord" if not accord_check else baseline, "check")
             rows.append(f"| cold `cargo check`: accord / progenitor ≤ {PETSTORE_CHECK_VS_PROGENITOR} | n/a ({reason}) | – |")
+        no_tls = ok_value(records, "accord", "compile", "check_no_tls")
+        if no_tls and no_tls.get("status") == "ok" and prog_check:
+            ratio = no_tls["wall"] / prog_check
+            runs = no_tls["runs"]
+            own = runs[-1].get("own") if runs else None
+            units = own.get("graph_units") if isinstance(own, dict) else None
+            loads = ", ".join(f"{run['load'][0]:.1f}" for run in runs if run.get("load"))
+            rows.append(f"| the same without TLS, like {baseline}'s crate (`--no-default-features`, groups on) "
+                        f"≤ {PETSTORE_CHECK_VS_PROGENITOR} | {seconds(no_tls['wall'])} / {seconds(prog_check)} = "
+                        f"{ratio:.2f} (units {units or '?'}) [load {loads}] | "
+                        f"{'met' if ratio <= PETSTORE_CHECK_VS_PROGENITOR else '**missed**'} |")
     elif ratio is not None:
         rows.append(f"| (context) cold `cargo check`: accord / {baseline} | {ratio:.2f} | – |")
     if api in CHECK_SECONDS:

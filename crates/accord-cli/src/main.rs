@@ -794,6 +794,14 @@ fn import_openapi(file: &Path, out: Option<&Path>, force: bool) -> ExitCode {
                 eprintln!("error: `{}` exists; pass --force to replace it", out.display());
                 return ExitCode::FAILURE;
             }
+            // `accord import openapi api.json -o specs/api.yaml` in a new project: the folder
+            // the user named is made, as `generate` makes its output folder.
+            if let Some(parent) = out.parent().filter(|parent| !parent.as_os_str().is_empty())
+                && let Err(error) = std::fs::create_dir_all(parent)
+            {
+                eprintln!("error: cannot create the folder `{}` for `{}`: {error}", parent.display(), out.display());
+                return ExitCode::FAILURE;
+            }
             match accord::write::replace_file(out, imported.yaml.as_bytes()) {
                 Ok(_) => {
                     println!(

@@ -345,6 +345,35 @@ fn import_follows_a_tree_and_locates_warnings_and_errors_in_their_files() {
 }
 
 #[test]
+fn import_makes_the_folder_of_its_output_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("openapi.yaml"),
+        "openapi: 3.1.0\ninfo: {title: Pets, version: '1'}\npaths:\n  /pets:\n    get:\n      responses:\n        '204': {description: none}\n",
+    )
+    .unwrap();
+    let output = accord()
+        .args(["import", "openapi", "openapi.yaml", "-o", "specs/pets.yaml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let spec = std::fs::read_to_string(dir.path().join("specs/pets.yaml")).expect("the spec is written");
+    assert!(spec.contains("name: pets"), "{spec}");
+    // A file standing where the folder should be is an error naming both, not a panic.
+    std::fs::write(dir.path().join("taken"), "").unwrap();
+    let output = accord()
+        .args(["import", "openapi", "openapi.yaml", "-o", "taken/pets.yaml"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cannot create the folder `taken` for `taken/pets.yaml`"), "{stderr}");
+}
+
+#[test]
 fn generate_refuses_hand_written_files_and_links_by_name_and_force_replaces_the_files() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("specs")).unwrap();

@@ -7,10 +7,6 @@ use serde_json::Value;
 
 use crate::diag::codes;
 
-/// The largest number of rounds: dropping an example of a type can leave a synthesised one in
-/// its place, which fits by construction, so one round is enough in practice.
-const MAX_ROUNDS: usize = 3;
-
 /// Removes from `spec` (the imported spec as JSON) every written example `check` would refuse
 /// as not fitting its type, and returns the spec pointers removed. A spec that does not pass
 /// `check` for another reason is left as it is (its diagnostics are the user's to read).
@@ -19,46 +15,40 @@ const MAX_ROUNDS: usize = 3;
 /// (the JSON Schema, then serde), without printing it as YAML and parsing that again: on a
 /// large document the round trip cost more than the import itself. Only pointers are read from
 /// the diagnostics, so the positions are [`crate::spec::yaml::unlocated_positions`].
+///
+/// One pass is enough, and a second one would check and lower the whole spec again (a third of
+/// the import of GitHub's document) to find nothing: each written example is checked against
+/// its own type alone, removing an example changes no type, and what takes a removed
+/// example's place is synthesised from the type, which fits by construction.
 pub(super) fn drop_unfit(spec: &mut Value) -> Vec<String> {
     let mut dropped = Vec::new();
     if !has_example(spec) {
         // Nothing to drop: skip checking and lowering the spec.
         return dropped;
     }
-    for _ in 0..MAX_ROUNDS {
-        let positions = crate::spec::yaml::unlocated_positions(spec);
-        if !crate::spec::schema::validate(spec, &positions).is_empty() {
-            break;
-        }
-        let Ok(parsed) = <crate::spec::types::Spec as serde::Deserialize>::deserialize(&*spec) else { break };
-        if crate::check::check(&parsed, &positions).iter().any(crate::diag::Diagnostic::is_error) {
-            break;
-        }
-        let ir = crate::lower::lower(&parsed, &positions, "import");
-        let unfit: Vec<String> = crate::conformance::check(&ir, &positions)
-            .into_iter()
-            .filter(|d| {
-                [codes::spec::MODEL_EXAMPLE_MISMATCH.name(), codes::spec::EXAMPLE_MISMATCH.name()]
-                    .contains(&d.code.name())
-                    && d.pointer.ends_with("/example")
-            })
-            .map(|d| d.pointer)
-            .collect();
-        if unfit.is_empty() {
-            break;
-        }
-        let mut removed_any = false;
-        for pointer in unfit {
-            let Some((parent, key)) = pointer.rsplit_once('/') else { continue };
-            if let Some(Value::Object(object)) = spec.pointer_mut(parent)
-                && object.remove(key).is_some()
-            {
-                removed_any = true;
-                dropped.push(pointer);
-            }
-        }
-        if !removed_any {
-            break;
+    let positions = crate::spec::yaml::unlocated_positions(spec);
+    if !crate::spec::schema::validate(spec, &positions).is_empty() {
+        return dropped;
+    }
+    let Ok(parsed) = <crate::spec::types::Spec as serde::Deserialize>::deserialize(&*spec) else { return dropped };
+    if crate::check::check(&parsed, &positions).iter().any(crate::diag::Diagnostic::is_error) {
+        return dropped;
+    }
+    let ir = crate::lower::lower(&parsed, &positions, "import");
+    let unfit: Vec<String> = crate::conformance::check(&ir, &positions)
+        .into_iter()
+        .filter(|d| {
+            [codes::spec::MODEL_EXAMPLE_MISMATCH.name(), codes::spec::EXAMPLE_MISMATCH.name()].contains(&d.code.name())
+                && d.pointer.ends_with("/example")
+        })
+        .map(|d| d.pointer)
+        .collect();
+    for pointer in unfit {
+        let Some((parent, key)) = pointer.rsplit_once('/') else { continue };
+        if let Some(Value::Object(object)) = spec.pointer_mut(parent)
+            && object.remove(key).is_some()
+        {
+            dropped.push(pointer);
         }
     }
     dropped

@@ -58,10 +58,11 @@ pub use error::{
 };
 pub use health::{Health, HealthCheck};
 pub use multipart::{File, Multipart, MultipartBody};
-pub use paginate::PageStyle;
+pub use paginate::{PageStream, PageStyle};
 pub use policy::{RateLimit, RetryPolicy, RetryStrategy, Timeouts};
 pub use rate_limit::RateLimitConfig;
 pub use request::RequestSpec;
+pub use send::Sending;
 pub use response::{ClientError, RawBody, RawResponse, Response};
 pub use retry::{
     Assessment, BodyMatch, BodyTest, ClassifyRetry, ErrorRule, RetryBudgetSettings, StatusClassifier, StatusPattern,

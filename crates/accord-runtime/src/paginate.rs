@@ -252,6 +252,11 @@ pub fn link_target(headers: &HeaderMap, rel: &str) -> Option<String> {
     None
 }
 
+/// The stream an endpoint's `pages` or `stream` returns: `Send`, `Unpin`, `'static`, each
+/// item a `T` (a page or an item, as the endpoint's `Result`). Boxed and named rather than
+/// `impl Stream`, for the reason [`crate::send::Sending`] gives.
+pub type PageStream<T> = futures_util::stream::BoxStream<'static, T>;
+
 /// Every page of a paginated endpoint, starting with `first`, each decoded into `T`; ends
 /// after the last page or the first error. The stream is `Unpin`, so `.next().await` works
 /// without pinning.
@@ -259,7 +264,7 @@ pub fn pages<T, E>(
     client: Client,
     first: Result<RequestSpec, E>,
     style: PageStyle,
-) -> impl Stream<Item = Result<Response<T>, E>> + Send + Unpin + 'static
+) -> PageStream<Result<Response<T>, E>>
 where
     T: DeserializeOwned + Send + 'static,
     E: ClientError,
@@ -278,7 +283,7 @@ pub fn items<I, E>(
     client: Client,
     first: Result<RequestSpec, E>,
     style: PageStyle,
-) -> impl Stream<Item = Result<I, E>> + Send + Unpin + 'static
+) -> PageStream<Result<I, E>>
 where
     I: DeserializeOwned + Send + 'static,
     E: ClientError,

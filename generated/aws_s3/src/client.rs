@@ -399,12 +399,10 @@ impl<'a> GetObjectRequest<'a> {
     /// Retried up to 3 attempts in all (200 ms to 5 s backoff, ×2, full jitter): `INTERNAL_ERROR`, `SLOW_DOWN`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::accord_runtime::ByteStream,
-            crate::errors::Error,
-        >,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<::accord_runtime::ByteStream, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send_streaming(
             &self.client.inner,
             self.request(),
@@ -417,12 +415,13 @@ impl<'a> GetObjectRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<::accord_runtime::ByteStream>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_streaming_full(
             &self.client.inner,
             self.request(),
@@ -481,9 +480,10 @@ impl<'a> PutObjectRequest<'a> {
     /// Retried up to 3 attempts in all (200 ms to 5 s backoff, ×2, full jitter): `INTERNAL_ERROR`, `SLOW_DOWN`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<(), crate::errors::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<(), crate::errors::Error>,
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -496,12 +496,10 @@ impl<'a> PutObjectRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::accord_runtime::Response<()>,
-            crate::errors::Error,
-        >,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<::accord_runtime::Response<()>, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),
@@ -580,9 +578,10 @@ impl<'a> ListObjectsV2Request<'a> {
     /// Retried up to 3 attempts in all (200 ms to 5 s backoff, ×2, full jitter): `INTERNAL_ERROR`, `SLOW_DOWN`, undeclared 5xx, timeouts and dropped connections with exponential backoff.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<::std::string::String, crate::errors::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<::std::string::String, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -598,12 +597,13 @@ impl<'a> ListObjectsV2Request<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<::std::string::String>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),

@@ -588,9 +588,10 @@ impl<'a> ListEventsRequest<'a> {
     /// `.pages()` streams every page and `.stream()` every item.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Events, crate::errors::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<crate::models::Events, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -603,12 +604,13 @@ impl<'a> ListEventsRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::Events>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),
@@ -628,12 +630,12 @@ impl<'a> ListEventsRequest<'a> {
     /// Every page, from the one this builder describes to the last, sending the cursor at `/nextPageToken` as `pageToken`. Each page is one request under the client's rate limits, retries and timeouts; the stream ends after the last page or at the first error.
     pub fn pages(
         self,
-    ) -> impl ::accord_runtime::futures::Stream<
-        Item = ::std::result::Result<
+    ) -> ::accord_runtime::paginate::PageStream<
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::Events>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    > {
         ::accord_runtime::paginate::pages::<
             crate::models::Events,
             crate::errors::Error,
@@ -643,9 +645,9 @@ impl<'a> ListEventsRequest<'a> {
     /// Every item of every page (see [`Self::pages`]).
     pub fn stream(
         self,
-    ) -> impl ::accord_runtime::futures::Stream<
-        Item = ::std::result::Result<crate::models::Event2, crate::errors::Error>,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    ) -> ::accord_runtime::paginate::PageStream<
+        ::std::result::Result<crate::models::Event2, crate::errors::Error>,
+    > {
         ::accord_runtime::paginate::items::<
             crate::models::Event2,
             crate::errors::Error,
@@ -708,9 +710,10 @@ impl<'a> InsertEventRequest<'a> {
     /// Retried up to 4 attempts in all (1 s to 32 s backoff, ×2, full jitter): `TOO_MANY_REQUESTS`, connection failures with exponential backoff; `INVALID_CREDENTIALS` once, after refreshing credentials. POST is not idempotent and the endpoint declares no idempotency key, so 5xx errors, timeouts and resets are not retried.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Event2, crate::errors::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<crate::models::Event2, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -723,12 +726,13 @@ impl<'a> InsertEventRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::Event2>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),

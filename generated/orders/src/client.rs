@@ -609,9 +609,10 @@ impl<'a> CreateOrderRequest<'a> {
     /// Rate limit: 100/minute (burst 100, this endpoint's), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Order, crate::errors::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<crate::models::Order, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -624,12 +625,13 @@ impl<'a> CreateOrderRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::Order>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),
@@ -679,9 +681,10 @@ impl<'a> GetOrderRequest<'a> {
     /// Rate limit: 300/minute (burst 300, this endpoint's), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Order, crate::errors::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<crate::models::Order, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -694,12 +697,13 @@ impl<'a> GetOrderRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::Order>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),
@@ -772,9 +776,10 @@ impl<'a> ListOrdersRequest<'a> {
     /// `.pages()` streams every page and `.stream()` every item.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::OrderPage, crate::errors::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<crate::models::OrderPage, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -787,12 +792,13 @@ impl<'a> ListOrdersRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::OrderPage>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),
@@ -812,12 +818,12 @@ impl<'a> ListOrdersRequest<'a> {
     /// Every page, from the one this builder describes to the last, sending the cursor at `/pagination/next_cursor` as `cursor`. Each page is one request under the client's rate limits, retries and timeouts; the stream ends after the last page or at the first error.
     pub fn pages(
         self,
-    ) -> impl ::accord_runtime::futures::Stream<
-        Item = ::std::result::Result<
+    ) -> ::accord_runtime::paginate::PageStream<
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::OrderPage>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    > {
         ::accord_runtime::paginate::pages::<
             crate::models::OrderPage,
             crate::errors::Error,
@@ -827,9 +833,9 @@ impl<'a> ListOrdersRequest<'a> {
     /// Every item of every page (see [`Self::pages`]).
     pub fn stream(
         self,
-    ) -> impl ::accord_runtime::futures::Stream<
-        Item = ::std::result::Result<crate::models::Order, crate::errors::Error>,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    ) -> ::accord_runtime::paginate::PageStream<
+        ::std::result::Result<crate::models::Order, crate::errors::Error>,
+    > {
         ::accord_runtime::paginate::items::<
             crate::models::Order,
             crate::errors::Error,
@@ -893,9 +899,10 @@ impl<'a> CancelOrderRequest<'a> {
     /// Rate limit: 100/minute (burst 150, the spec's default, shared by endpoints without their own), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Order, crate::errors::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<crate::models::Order, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -908,12 +915,13 @@ impl<'a> CancelOrderRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::Order>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),
@@ -965,9 +973,10 @@ impl<'a> AttachDocumentRequest<'a> {
     /// Rate limit: 100/minute (burst 150, the spec's default, shared by endpoints without their own), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Document, crate::errors::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<crate::models::Document, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -980,12 +989,13 @@ impl<'a> AttachDocumentRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::Document>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),
@@ -1033,12 +1043,10 @@ impl<'a> GetInvoiceRequest<'a> {
     /// Rate limit: 300/minute (burst 300, this endpoint's), plus the quota 10000/day; enforced client-side: a request waits for a token rather than fail.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            ::accord_runtime::ByteStream,
-            crate::errors::Error,
-        >,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<::accord_runtime::ByteStream, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send_streaming(
             &self.client.inner,
             self.request(),
@@ -1051,12 +1059,13 @@ impl<'a> GetInvoiceRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<::accord_runtime::ByteStream>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_streaming_full(
             &self.client.inner,
             self.request(),

@@ -435,9 +435,10 @@ impl<'a> ListOrdersRequest<'a> {
     /// `.pages()` streams every page and `.stream()` every item.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::OrderList, crate::errors::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<crate::models::OrderList, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -450,12 +451,13 @@ impl<'a> ListOrdersRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::OrderList>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),
@@ -472,12 +474,12 @@ impl<'a> ListOrdersRequest<'a> {
     /// Every page, from the one this builder describes to the last, following the `Link: <…>; rel="next"` header (RFC 8288), whose URL carries the cursor `page_info`. Each page is one request under the client's rate limits, retries and timeouts; the stream ends after the last page or at the first error.
     pub fn pages(
         self,
-    ) -> impl ::accord_runtime::futures::Stream<
-        Item = ::std::result::Result<
+    ) -> ::accord_runtime::paginate::PageStream<
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::OrderList>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    > {
         ::accord_runtime::paginate::pages::<
             crate::models::OrderList,
             crate::errors::Error,
@@ -487,9 +489,9 @@ impl<'a> ListOrdersRequest<'a> {
     /// Every item of every page (see [`Self::pages`]).
     pub fn stream(
         self,
-    ) -> impl ::accord_runtime::futures::Stream<
-        Item = ::std::result::Result<crate::models::Order, crate::errors::Error>,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    ) -> ::accord_runtime::paginate::PageStream<
+        ::std::result::Result<crate::models::Order, crate::errors::Error>,
+    > {
         ::accord_runtime::paginate::items::<
             crate::models::Order,
             crate::errors::Error,

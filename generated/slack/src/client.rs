@@ -523,12 +523,10 @@ impl<'a> PostMessageRequest<'a> {
     /// Rate limit: 1/second (burst 1, this endpoint's); enforced client-side: a request waits for a token rather than fail.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::PostMessageResponse,
-            crate::errors::Error,
-        >,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<crate::models::PostMessageResponse, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -541,12 +539,13 @@ impl<'a> PostMessageRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::PostMessageResponse>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),
@@ -631,12 +630,10 @@ impl<'a> ListConversationsRequest<'a> {
     /// `.pages()` streams every page and `.stream()` every item.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::ConversationList,
-            crate::errors::Error,
-        >,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<crate::models::ConversationList, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -649,12 +646,13 @@ impl<'a> ListConversationsRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::ConversationList>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),
@@ -674,12 +672,12 @@ impl<'a> ListConversationsRequest<'a> {
     /// Every page, from the one this builder describes to the last, sending the cursor at `/response_metadata/next_cursor` as `cursor`. Each page is one request under the client's rate limits, retries and timeouts; the stream ends after the last page or at the first error.
     pub fn pages(
         self,
-    ) -> impl ::accord_runtime::futures::Stream<
-        Item = ::std::result::Result<
+    ) -> ::accord_runtime::paginate::PageStream<
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::ConversationList>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    > {
         ::accord_runtime::paginate::pages::<
             crate::models::ConversationList,
             crate::errors::Error,
@@ -689,9 +687,9 @@ impl<'a> ListConversationsRequest<'a> {
     /// Every item of every page (see [`Self::pages`]).
     pub fn stream(
         self,
-    ) -> impl ::accord_runtime::futures::Stream<
-        Item = ::std::result::Result<crate::models::Conversation, crate::errors::Error>,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    ) -> ::accord_runtime::paginate::PageStream<
+        ::std::result::Result<crate::models::Conversation, crate::errors::Error>,
+    > {
         ::accord_runtime::paginate::items::<
             crate::models::Conversation,
             crate::errors::Error,

@@ -560,9 +560,10 @@ impl<'a> CreateCustomerRequest<'a> {
     /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Customer, crate::errors::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<crate::models::Customer, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -575,12 +576,13 @@ impl<'a> CreateCustomerRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::Customer>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),
@@ -636,12 +638,13 @@ impl<'a> RetrieveCustomerRequest<'a> {
     /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             crate::models::CustomerOrDeletedCustomer,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -654,12 +657,13 @@ impl<'a> RetrieveCustomerRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::CustomerOrDeletedCustomer>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),
@@ -727,9 +731,10 @@ impl<'a> UpdateCustomerRequest<'a> {
     /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::Customer, crate::errors::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<crate::models::Customer, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -742,12 +747,13 @@ impl<'a> UpdateCustomerRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::Customer>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),
@@ -804,12 +810,10 @@ impl<'a> DeleteCustomerRequest<'a> {
     /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::DeletedCustomer,
-            crate::errors::Error,
-        >,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<crate::models::DeletedCustomer, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -822,12 +826,13 @@ impl<'a> DeleteCustomerRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::DeletedCustomer>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),
@@ -929,9 +934,10 @@ impl<'a> ListCustomersRequest<'a> {
     /// `.pages()` streams every page and `.stream()` every item.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<crate::models::CustomerList, crate::errors::Error>,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<crate::models::CustomerList, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -944,12 +950,13 @@ impl<'a> ListCustomersRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::CustomerList>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),
@@ -969,12 +976,12 @@ impl<'a> ListCustomersRequest<'a> {
     /// Every page, from the one this builder describes to the last, sending the cursor at `/id` of the last item as `starting_after`. Each page is one request under the client's rate limits, retries and timeouts; the stream ends after the last page or at the first error.
     pub fn pages(
         self,
-    ) -> impl ::accord_runtime::futures::Stream<
-        Item = ::std::result::Result<
+    ) -> ::accord_runtime::paginate::PageStream<
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::CustomerList>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    > {
         ::accord_runtime::paginate::pages::<
             crate::models::CustomerList,
             crate::errors::Error,
@@ -984,9 +991,9 @@ impl<'a> ListCustomersRequest<'a> {
     /// Every item of every page (see [`Self::pages`]).
     pub fn stream(
         self,
-    ) -> impl ::accord_runtime::futures::Stream<
-        Item = ::std::result::Result<crate::models::Customer, crate::errors::Error>,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    ) -> ::accord_runtime::paginate::PageStream<
+        ::std::result::Result<crate::models::Customer, crate::errors::Error>,
+    > {
         ::accord_runtime::paginate::items::<
             crate::models::Customer,
             crate::errors::Error,
@@ -1062,12 +1069,10 @@ impl<'a> CreatePaymentIntentRequest<'a> {
     /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::PaymentIntent,
-            crate::errors::Error,
-        >,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<crate::models::PaymentIntent, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -1080,12 +1085,13 @@ impl<'a> CreatePaymentIntentRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::PaymentIntent>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),
@@ -1149,12 +1155,10 @@ impl<'a> RetrievePaymentIntentRequest<'a> {
     /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::PaymentIntent,
-            crate::errors::Error,
-        >,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<crate::models::PaymentIntent, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -1167,12 +1171,13 @@ impl<'a> RetrievePaymentIntentRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::PaymentIntent>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),
@@ -1243,12 +1248,10 @@ impl<'a> ConfirmPaymentIntentRequest<'a> {
     /// Rate limit: 100/second (burst 100, the spec's default, shared by endpoints without their own); enforced client-side: a request waits for a token rather than fail.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::PaymentIntent,
-            crate::errors::Error,
-        >,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<crate::models::PaymentIntent, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -1261,12 +1264,13 @@ impl<'a> ConfirmPaymentIntentRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::PaymentIntent>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),
@@ -1364,12 +1368,10 @@ impl<'a> ListPaymentIntentsRequest<'a> {
     /// `.pages()` streams every page and `.stream()` every item.
     pub fn send(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
-            crate::models::PaymentIntentList,
-            crate::errors::Error,
-        >,
-    > + ::std::marker::Send + 'a {
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<crate::models::PaymentIntentList, crate::errors::Error>,
+    > {
         ::accord_runtime::send::send(
             &self.client.inner,
             self.request(),
@@ -1382,12 +1384,13 @@ impl<'a> ListPaymentIntentsRequest<'a> {
     /// Errors: as [`Self::send`].
     pub fn send_full(
         self,
-    ) -> impl ::std::future::Future<
-        Output = ::std::result::Result<
+    ) -> ::accord_runtime::send::Sending<
+        'a,
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::PaymentIntentList>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + 'a {
+    > {
         ::accord_runtime::send::send_full(
             &self.client.inner,
             self.request(),
@@ -1407,12 +1410,12 @@ impl<'a> ListPaymentIntentsRequest<'a> {
     /// Every page, from the one this builder describes to the last, sending the cursor at `/id` of the last item as `starting_after`. Each page is one request under the client's rate limits, retries and timeouts; the stream ends after the last page or at the first error.
     pub fn pages(
         self,
-    ) -> impl ::accord_runtime::futures::Stream<
-        Item = ::std::result::Result<
+    ) -> ::accord_runtime::paginate::PageStream<
+        ::std::result::Result<
             ::accord_runtime::Response<crate::models::PaymentIntentList>,
             crate::errors::Error,
         >,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    > {
         ::accord_runtime::paginate::pages::<
             crate::models::PaymentIntentList,
             crate::errors::Error,
@@ -1422,9 +1425,9 @@ impl<'a> ListPaymentIntentsRequest<'a> {
     /// Every item of every page (see [`Self::pages`]).
     pub fn stream(
         self,
-    ) -> impl ::accord_runtime::futures::Stream<
-        Item = ::std::result::Result<crate::models::PaymentIntent, crate::errors::Error>,
-    > + ::std::marker::Send + ::std::marker::Unpin + 'static {
+    ) -> ::accord_runtime::paginate::PageStream<
+        ::std::result::Result<crate::models::PaymentIntent, crate::errors::Error>,
+    > {
         ::accord_runtime::paginate::items::<
             crate::models::PaymentIntent,
             crate::errors::Error,

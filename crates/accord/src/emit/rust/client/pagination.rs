@@ -78,7 +78,7 @@ pub(super) fn pagination_methods(op: &Operation, success: &TokenStream) -> Token
         let item = type_tokens(item);
         quote! {
             /// Every item of every page (see [`Self::pages`]).
-            pub fn stream(self) -> impl ::accord_runtime::futures::Stream<Item = ::std::result::Result<#item, crate::errors::Error>> + ::std::marker::Send + ::std::marker::Unpin + 'static {
+            pub fn stream(self) -> ::accord_runtime::paginate::PageStream<::std::result::Result<#item, crate::errors::Error>> {
                 ::accord_runtime::paginate::items::<#item, crate::errors::Error>(self.client.inner.clone(), self.request(), Self::PAGE_STYLE)
             }
         }
@@ -88,7 +88,7 @@ pub(super) fn pagination_methods(op: &Operation, success: &TokenStream) -> Token
         pub const PAGE_STYLE: ::accord_runtime::PageStyle = #style;
 
         #pages_doc
-        pub fn pages(self) -> impl ::accord_runtime::futures::Stream<Item = ::std::result::Result<::accord_runtime::Response<#success>, crate::errors::Error>> + ::std::marker::Send + ::std::marker::Unpin + 'static {
+        pub fn pages(self) -> ::accord_runtime::paginate::PageStream<::std::result::Result<::accord_runtime::Response<#success>, crate::errors::Error>> {
             ::accord_runtime::paginate::pages::<#success, crate::errors::Error>(self.client.inner.clone(), self.request(), Self::PAGE_STYLE)
         }
 

@@ -160,14 +160,14 @@ fn send_fns(ir: &Ir, op: &Operation, success: &TokenStream) -> TokenStream {
     ));
     quote! {
         #send_doc
-        pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<#success, crate::errors::Error>> + ::std::marker::Send + 'a {
+        pub fn send(self) -> ::accord_runtime::send::Sending<'a, ::std::result::Result<#success, crate::errors::Error>> {
             ::accord_runtime::send::send(&self.client.inner, self.request(), #decode)
         }
 
         /// Like [`Self::send`], keeping the status and headers of the response.
         ///
         /// Errors: as [`Self::send`].
-        pub fn send_full(self) -> impl ::std::future::Future<Output = ::std::result::Result<::accord_runtime::Response<#success>, crate::errors::Error>> + ::std::marker::Send + 'a {
+        pub fn send_full(self) -> ::accord_runtime::send::Sending<'a, ::std::result::Result<::accord_runtime::Response<#success>, crate::errors::Error>> {
             ::accord_runtime::send::send_full(&self.client.inner, self.request(), #decode)
         }
     }

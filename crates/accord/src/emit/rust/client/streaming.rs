@@ -56,14 +56,14 @@ pub(super) fn send_fns(ir: &Ir, op: &Operation) -> Option<TokenStream> {
     ));
     Some(quote! {
         #send_doc
-        pub fn send(self) -> impl ::std::future::Future<Output = ::std::result::Result<::accord_runtime::ByteStream, crate::errors::Error>> + ::std::marker::Send + 'a {
+        pub fn send(self) -> ::accord_runtime::send::Sending<'a, ::std::result::Result<::accord_runtime::ByteStream, crate::errors::Error>> {
             ::accord_runtime::send::send_streaming(&self.client.inner, self.request(), #cap)
         }
 
         /// Like [`Self::send`], keeping the status and headers of the response.
         ///
         /// Errors: as [`Self::send`].
-        pub fn send_full(self) -> impl ::std::future::Future<Output = ::std::result::Result<::accord_runtime::Response<::accord_runtime::ByteStream>, crate::errors::Error>> + ::std::marker::Send + 'a {
+        pub fn send_full(self) -> ::accord_runtime::send::Sending<'a, ::std::result::Result<::accord_runtime::Response<::accord_runtime::ByteStream>, crate::errors::Error>> {
             ::accord_runtime::send::send_streaming_full(&self.client.inner, self.request(), #cap)
         }
     })

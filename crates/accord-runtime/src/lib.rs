@@ -62,12 +62,12 @@ pub use paginate::{PageStream, PageStyle};
 pub use policy::{RateLimit, RetryPolicy, RetryStrategy, Timeouts};
 pub use rate_limit::RateLimitConfig;
 pub use request::RequestSpec;
-pub use send::Sending;
 pub use response::{ClientError, RawBody, RawResponse, Response};
 pub use retry::{
     Assessment, BodyMatch, BodyTest, ClassifyRetry, ErrorRule, RetryBudgetSettings, StatusClassifier, StatusPattern,
 };
 pub use secret::Secret;
+pub use send::Sending;
 #[cfg(not(feature = "shared-state"))]
 pub use shared_slot::SharedState;
 pub use store::CircuitSettings;

@@ -279,11 +279,7 @@ where
 }
 
 /// Every item of every page, decoded into `I`; ends after the last page or the first error.
-pub fn items<I, E>(
-    client: Client,
-    first: Result<RequestSpec, E>,
-    style: PageStyle,
-) -> PageStream<Result<I, E>>
+pub fn items<I, E>(client: Client, first: Result<RequestSpec, E>, style: PageStyle) -> PageStream<Result<I, E>>
 where
     I: DeserializeOwned + Send + 'static,
     E: ClientError,

@@ -3375,6 +3375,7 @@ impl ::accord_runtime::serde::Serialize for CreatePaymentIntentParamsOffSessionV
 }
 
 #[cfg(any(feature = "group-payment-intents", feature = "standalone-models"))]
+#[cfg(any(feature = "serde-all", feature = "standalone-models"))]
 impl<'de> ::accord_runtime::serde::Deserialize<'de>
 for CreatePaymentIntentParamsOffSessionVariant2 {
     fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(

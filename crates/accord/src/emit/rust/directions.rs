@@ -16,42 +16,75 @@ use crate::ir::Ir;
 pub(super) struct Directions {
     serialize: BTreeSet<String>,
     deserialize: BTreeSet<String>,
+    /// What the models nothing reaches hold (with them), when those models are behind the
+    /// crate's `standalone-models` feature: both impls, needed only with that feature.
+    standalone: BTreeSet<String>,
+}
+
+/// When a type's `Serialize` or `Deserialize` is compiled (besides its group gates).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Need {
+    /// Always: the client itself serialises (deserialises) the type.
+    Always,
+    /// With `standalone-models` or `serde-all`: only a model nothing reaches needs it.
+    Standalone,
+    /// With `serde-all` only.
+    SerdeAll,
 }
 
 impl Directions {
     /// Every type both ways (no analysis): what `models_rs` uses for tests and tools.
     pub(super) fn all(ir: &Ir) -> Directions {
         let names: BTreeSet<String> = ir.types.iter().map(|def| def.name.clone()).collect();
-        Directions { serialize: names.clone(), deserialize: names }
+        Directions { serialize: names.clone(), deserialize: names, standalone: BTreeSet::new() }
     }
 
-    /// Whether `name` is serialised by the client itself (else only with `serde-all`).
-    pub(super) fn serializes(&self, name: &str) -> bool {
-        self.serialize.contains(name)
+    /// When `name`'s `Serialize` is compiled.
+    pub(super) fn serialize(&self, name: &str) -> Need {
+        self.need(&self.serialize, name)
     }
 
-    /// Whether `name` is deserialised by the client itself (else only with `serde-all`).
-    pub(super) fn deserializes(&self, name: &str) -> bool {
-        self.deserialize.contains(name)
+    /// When `name`'s `Deserialize` is compiled.
+    pub(super) fn deserialize(&self, name: &str) -> Need {
+        self.need(&self.deserialize, name)
+    }
+
+    fn need(&self, direction: &BTreeSet<String>, name: &str) -> Need {
+        if direction.contains(name) {
+            Need::Always
+        } else if self.standalone.contains(name) {
+            Need::Standalone
+        } else {
+            Need::SerdeAll
+        }
     }
 }
 
 /// The directions of every type in `ir`, from its references (`reach`). A type no operation,
-/// webhook or error reaches (a declared model kept for users) gets both.
-pub(super) fn directions(ir: &Ir, reach: &Reach) -> Directions {
+/// webhook or error reaches (a declared model kept for users) gets both impls, and so does
+/// everything it holds (an impl needs its members' impls). With `standalone` (the crate has
+/// the `standalone-models` feature, behind which those models are) the impls only they need
+/// are behind that feature too: otherwise a response model one of them holds (Stripe's
+/// `Customer`, held by event objects no endpoint returns) would get a `Serialize` in every
+/// build that compiles it, with the whole closure of what it holds.
+pub(super) fn directions(ir: &Ir, reach: &Reach, standalone: bool) -> Directions {
     let serialize = reach.closure(reach.requests.iter().flatten());
     let deserialize = reach.closure(reach.responses.iter().flatten().chain(&reach.errors).chain(&reach.rest));
-    // A type nothing reaches gets both impls, and so does every type it holds (a derive needs
-    // its members' impls).
     let unreached: BTreeSet<String> = ir
         .types
         .iter()
         .filter(|def| !serialize.contains(&def.name) && !deserialize.contains(&def.name))
         .map(|def| def.name.clone())
         .collect();
-    Directions {
-        serialize: reach.closure(serialize.union(&unreached)),
-        deserialize: reach.closure(deserialize.union(&unreached)),
+    let held = reach.closure(&unreached);
+    if standalone {
+        Directions { serialize, deserialize, standalone: held }
+    } else {
+        Directions {
+            serialize: serialize.union(&held).cloned().collect(),
+            deserialize: deserialize.union(&held).cloned().collect(),
+            standalone: BTreeSet::new(),
+        }
     }
 }
 
@@ -67,8 +100,14 @@ mod tests {
         let ir = crate::project::compile_spec(std::path::Path::new("directions.yaml"), source)
             .expect("the spec compiles")
             .ir;
-        let directions = directions(&ir, &Reach::of(&ir));
-        assert!(directions.serializes("Refund") && directions.deserializes("Refund"));
-        assert!(directions.serializes("Amount") && directions.deserializes("Amount"));
+        let directions = directions(&ir, &Reach::of(&ir), false);
+        assert_eq!((directions.serialize("Refund"), directions.deserialize("Refund")), (Need::Always, Need::Always));
+        assert_eq!((directions.serialize("Amount"), directions.deserialize("Amount")), (Need::Always, Need::Always));
+        // Behind `standalone-models`, what only `Refund` needs is needed only with it.
+        let directions = super::directions(&ir, &Reach::of(&ir), true);
+        assert_eq!(directions.serialize("Refund"), Need::Standalone);
+        assert_eq!(directions.deserialize("Refund"), Need::Standalone);
+        assert_eq!(directions.serialize("Amount"), Need::Standalone);
+        assert_eq!(directions.deserialize("Amount"), Need::Always);
     }
 }

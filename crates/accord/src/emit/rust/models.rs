@@ -7,7 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::cycles::{cycles, member_type};
-use super::directions::{Directions, directions};
+use super::directions::{Directions, Need, directions};
 use super::groups::{GatedFieldTokens, Gates, gate_items};
 use super::pretty::print_parts;
 use super::reach::Reach;
@@ -38,7 +38,7 @@ fn models_header() -> TokenStream {
 /// with serde by direction and each model behind its group features (`gates`).
 pub(super) fn models_file(ir: &Ir, reach: &Reach, gates: &Gates) -> String {
     let cycles = cycles(ir);
-    let directions = directions(ir, reach);
+    let directions = directions(ir, reach, gates.standalone_models());
     print_parts(&generated_notice(&ir.source_path), 1 + ir.types.len(), |index| match index {
         0 => models_header().into(),
         _ => {
@@ -67,7 +67,7 @@ fn type_def(
     directions: &Directions,
     field_gates: FieldGates<'_>,
 ) -> TokenStream {
-    let serde = Serde { serialize: directions.serializes(&def.name), deserialize: directions.deserializes(&def.name) };
+    let serde = Serde { serialize: directions.serialize(&def.name), deserialize: directions.deserialize(&def.name) };
     let name = ident(&def.name);
     // Prose is repaired on its own (a fence it leaves open closed before accord's text follows).
     let mut text = def
@@ -89,18 +89,22 @@ fn type_def(
     }
 }
 
-/// Which serde impls a type has without the crate's `serde-all` feature (serde by direction,
-/// [`super::directions`]); the others are compiled only with it.
+/// When a type's serde impls are compiled (serde by direction, [`super::directions`]): always,
+/// with `standalone-models` (or `serde-all`), or with `serde-all` only.
 #[derive(Clone, Copy)]
 struct Serde {
-    serialize: bool,
-    deserialize: bool,
+    serialize: Need,
+    deserialize: Need,
 }
 
 impl Serde {
-    /// `#[cfg(feature = "serde-all")]` on a hand-written impl the client does not need itself.
-    fn gate(on: bool) -> TokenStream {
-        if on { quote!() } else { quote!(#[cfg(feature = "serde-all")]) }
+    /// The `#[cfg(…)]` of a hand-written impl compiled when `need` says.
+    fn gate(need: Need) -> TokenStream {
+        match need {
+            Need::Always => quote!(),
+            Need::Standalone => quote!(#[cfg(any(feature = "serde-all", feature = "standalone-models"))]),
+            Need::SerdeAll => quote!(#[cfg(feature = "serde-all")]),
+        }
     }
 }
 

@@ -117,6 +117,26 @@ pub fn send_streaming<'a, E: ClientError>(
     request: Result<RequestSpec, E>,
     max_bytes: Option<u64>,
 ) -> Sending<'a, Result<crate::stream::ByteStream, E>> {
-    let full = send_streaming_full(client, request, max_bytes);
-    Sending::new(async move { full.await.map(|response| response.body) })
+    Sending::new(async move {
+        let request = request?;
+        let config = crate::stream::StreamConfig { max_bytes, minimum_throughput: client.minimum_throughput() };
+        let (raw, body) = client.execute_streaming(&request, config).await.map_err(E::transport)?;
+        crate::stream::decode_stream(raw, body).map(|response| response.body)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn send_and_unpin<T: Send + Unpin>(_: &T) {}
+
+    #[tokio::test]
+    async fn a_sending_future_is_send_and_unpin_and_resolves_to_its_value() {
+        let sending = Sending::new(async { 7 });
+        // A generated `send()` can be stored, moved across threads and polled without pinning.
+        send_and_unpin(&sending);
+        assert_eq!(format!("{sending:?}"), "Sending");
+        assert_eq!(sending.await, 7);
+    }
 }

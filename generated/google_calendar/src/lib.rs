@@ -15,4 +15,4 @@ pub mod client;
 pub mod errors;
 pub use client::{Client, ClientBuilder};
 pub use errors::{ApiError, Error};
-pub use ::accord_runtime::{Response, Secret};
+pub use ::accord_runtime::{PageStream, Response, Secret, Sending};

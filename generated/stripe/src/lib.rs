@@ -26,4 +26,4 @@ pub mod errors;
 pub mod webhooks;
 pub use client::{Client, ClientBuilder};
 pub use errors::{ApiError, Error};
-pub use ::accord_runtime::{Response, Secret};
+pub use ::accord_runtime::{PageStream, Response, Secret, Sending};

@@ -136,7 +136,7 @@ pub(super) fn lib_rs(ir: &Ir) -> TokenStream {
 
         pub use client::{Client, ClientBuilder};
         pub use errors::{ApiError, Error};
-        pub use ::accord_runtime::{Response, Secret};
+        pub use ::accord_runtime::{PageStream, Response, Secret, Sending};
     }
 }
 

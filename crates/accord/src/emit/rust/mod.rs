@@ -176,7 +176,7 @@ pub fn module_file(ir: &Ir) -> String {
     let reexports = quote! {
         pub use self::client::{Client, ClientBuilder};
         pub use self::errors::{ApiError, Error};
-        pub use ::accord_runtime::{Response, Secret};
+        pub use ::accord_runtime::{PageStream, Response, Secret, Sending};
     };
     let reexports: syn::File = match syn::parse2(reexports) {
         Ok(file) => file,

@@ -64,11 +64,7 @@ pub fn send_full<'a, T: Send + 'a, E: ClientError>(
     request: Result<RequestSpec, E>,
     decode: Decode<T, E>,
 ) -> Sending<'a, Result<Response<T>, E>> {
-    Sending::new(async move {
-        let request = request?;
-        let raw = client.execute(&request).await.map_err(E::transport)?;
-        decode(raw)
-    })
+    Sending::new(exchange(client, request, decode))
 }
 
 /// [`send_full`], keeping only the decoded body.
@@ -79,11 +75,18 @@ pub fn send<'a, T: Send + 'a, E: ClientError>(
     request: Result<RequestSpec, E>,
     decode: Decode<T, E>,
 ) -> Sending<'a, Result<T, E>> {
-    Sending::new(async move {
-        let request = request?;
-        let raw = client.execute(&request).await.map_err(E::transport)?;
-        decode(raw).map(|response| response.body)
-    })
+    Sending::new(async move { exchange(client, request, decode).await.map(|response| response.body) })
+}
+
+/// What [`send`] and [`send_full`] box (once each): encode, execute, decode.
+async fn exchange<T, E: ClientError>(
+    client: &Client,
+    request: Result<RequestSpec, E>,
+    decode: Decode<T, E>,
+) -> Result<Response<T>, E> {
+    let request = request?;
+    let raw = client.execute(&request).await.map_err(E::transport)?;
+    decode(raw)
 }
 
 /// The generic send of an endpoint whose success body is streamed (spec `stream: true`,
@@ -100,12 +103,7 @@ pub fn send_streaming_full<'a, E: ClientError>(
     request: Result<RequestSpec, E>,
     max_bytes: Option<u64>,
 ) -> Sending<'a, Result<Response<crate::stream::ByteStream>, E>> {
-    Sending::new(async move {
-        let request = request?;
-        let config = crate::stream::StreamConfig { max_bytes, minimum_throughput: client.minimum_throughput() };
-        let (raw, body) = client.execute_streaming(&request, config).await.map_err(E::transport)?;
-        crate::stream::decode_stream(raw, body)
-    })
+    Sending::new(exchange_streaming(client, request, max_bytes))
 }
 
 /// [`send_streaming_full`], keeping only the stream.
@@ -117,12 +115,20 @@ pub fn send_streaming<'a, E: ClientError>(
     request: Result<RequestSpec, E>,
     max_bytes: Option<u64>,
 ) -> Sending<'a, Result<crate::stream::ByteStream, E>> {
-    Sending::new(async move {
-        let request = request?;
-        let config = crate::stream::StreamConfig { max_bytes, minimum_throughput: client.minimum_throughput() };
-        let (raw, body) = client.execute_streaming(&request, config).await.map_err(E::transport)?;
-        crate::stream::decode_stream(raw, body).map(|response| response.body)
-    })
+    Sending::new(async move { exchange_streaming(client, request, max_bytes).await.map(|response| response.body) })
+}
+
+/// What [`send_streaming`] and [`send_streaming_full`] box (once each).
+#[cfg(feature = "streaming")]
+async fn exchange_streaming<E: ClientError>(
+    client: &Client,
+    request: Result<RequestSpec, E>,
+    max_bytes: Option<u64>,
+) -> Result<Response<crate::stream::ByteStream>, E> {
+    let request = request?;
+    let config = crate::stream::StreamConfig { max_bytes, minimum_throughput: client.minimum_throughput() };
+    let (raw, body) = client.execute_streaming(&request, config).await.map_err(E::transport)?;
+    crate::stream::decode_stream(raw, body)
 }
 
 #[cfg(test)]

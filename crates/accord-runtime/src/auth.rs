@@ -258,6 +258,8 @@ pub struct OAuth2 {
 
 struct CachedToken {
     access_token: Secret,
+    /// `Bearer <access_token>`, marked sensitive.
+    authorization: reqwest::header::HeaderValue,
     refresh_at: Instant,
     expires_at: Instant,
     generation: CredentialGeneration,
@@ -301,11 +303,33 @@ impl OAuth2 {
     /// Errors: the token endpoint cannot be reached, or answers non-2xx
     /// ([`crate::error::TransportErrorKind::Invalid`]: wrong credentials are not retried).
     pub async fn access_token(&self, http: &reqwest::Client) -> Result<(Secret, CredentialGeneration), TransportError> {
+        self.with_token(http, |cached| (cached.access_token.clone(), cached.generation)).await
+    }
+
+    /// [`OAuth2::access_token`] as the `Authorization: Bearer …` header value (RFC 6750
+    /// §2.1), marked sensitive: made once per token, so that each request clones a shared
+    /// value instead of formatting the header again.
+    ///
+    /// Errors: as [`OAuth2::access_token`], and a token with characters a header cannot carry.
+    pub async fn authorization(
+        &self,
+        http: &reqwest::Client,
+    ) -> Result<(reqwest::header::HeaderValue, CredentialGeneration), TransportError> {
+        self.with_token(http, |cached| (cached.authorization.clone(), cached.generation)).await
+    }
+
+    /// Reads the cached token with `read`, fetching a new one first when there is none or it
+    /// is due for a refresh.
+    async fn with_token<T>(
+        &self,
+        http: &reqwest::Client,
+        read: impl FnOnce(&CachedToken) -> T,
+    ) -> Result<T, TransportError> {
         let mut cache = self.cache.lock().await;
         if let Some(cached) = cache.as_ref()
             && Instant::now() < cached.refresh_at
         {
-            return Ok((cached.access_token.clone(), cached.generation));
+            return Ok(read(cached));
         }
         #[cfg(feature = "shared-state")]
         let (access_token, lifetime) = match self.shared.get() {
@@ -317,9 +341,16 @@ impl OAuth2 {
         let expiry = Instant::now() + lifetime;
         let refresh_at = expiry.checked_sub(self.refresh_before_expiry).unwrap_or(expiry);
         let generation = CredentialGeneration(self.generations.fetch_add(1, Ordering::Relaxed) + 1);
-        let expires_at = expiry;
-        *cache = Some(CachedToken { access_token: access_token.clone(), refresh_at, expires_at, generation });
-        Ok((access_token, generation))
+        let cached = CachedToken {
+            authorization: bearer_header(&access_token)?,
+            access_token,
+            refresh_at,
+            expires_at: expiry,
+            generation,
+        };
+        let answer = read(&cached);
+        *cache = Some(cached);
+        Ok(answer)
     }
 
     /// One token request to the token endpoint: the token and its lifetime.
@@ -423,8 +454,8 @@ impl Authenticate for Auth {
                     )
                 }
                 Auth::OAuth2(oauth) => {
-                    let (token, generation) = oauth.access_token(http).await?;
-                    (request.header(reqwest::header::AUTHORIZATION, bearer_header(&token)?), generation)
+                    let (authorization, generation) = oauth.authorization(http).await?;
+                    (request.header(reqwest::header::AUTHORIZATION, authorization), generation)
                 }
                 Auth::Custom(custom) => custom.authenticate(http, request).await?,
                 #[cfg(feature = "oauth2-code")]

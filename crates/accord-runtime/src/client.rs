@@ -152,7 +152,9 @@ struct Inner {
     servers: Vec<(&'static str, String, url::Origin)>,
     auth: Auth,
     credentials: Credentials,
-    default_headers: Vec<DefaultHeader>,
+    /// The spec's default headers, parsed once: a fixed value, or `None` for a new UUID v4
+    /// per request.
+    default_headers: Vec<(HeaderName, Option<HeaderValue>)>,
     timeouts: Timeouts,
     retry: RetryConfig,
     budget: Option<RetryBudget>,
@@ -161,7 +163,7 @@ struct Inner {
     cache: Option<crate::cache::ResponseCache>,
     circuit: Option<CircuitBreaker>,
     /// `server.address` and `server.port` of the base URL, for metrics.
-    server: (String, u16),
+    server: crate::metrics::Server,
     /// The requests left as the server last reported them (`u64::MAX`: never reported).
     server_remaining: std::sync::atomic::AtomicU64,
     #[cfg(feature = "streaming")]
@@ -244,12 +246,29 @@ impl Client {
         let http = config.tls.apply(builder)?.build().map_err(TransportError::from_reqwest)?;
         let host = parsed.host_str().unwrap_or_default().to_string();
         let port = parsed.port_or_known_default().unwrap_or_default();
+        let prepared_headers = config
+            .default_headers
+            .iter()
+            .map(|default| {
+                let (name, value) = match default {
+                    DefaultHeader::Fixed(name, value) => (*name, Some(*value)),
+                    DefaultHeader::Uuid(name) => (*name, None),
+                };
+                let name = HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| TransportError::message(format!("invalid header name `{name}`")))?;
+                let value = value
+                    .map(HeaderValue::from_str)
+                    .transpose()
+                    .map_err(|_| TransportError::message(format!("invalid value for header `{name}`")))?;
+                Ok((name, value))
+            })
+            .collect::<Result<Vec<_>, TransportError>>()?;
         Ok(Client {
             inner: Arc::new(Inner {
                 #[cfg(feature = "cache")]
                 cache: config.cache.map(crate::cache::ResponseCache::new),
                 circuit: config.circuit_breaker.map(|breaker| CircuitBreaker::new(breaker, host.clone())),
-                server: (host, port),
+                server: crate::metrics::Server::new(&host, port),
                 server_remaining: std::sync::atomic::AtomicU64::new(u64::MAX),
                 http,
                 base_url: config.base_url.trim_end_matches('/').to_string(),
@@ -257,7 +276,7 @@ impl Client {
                 servers,
                 auth: config.auth,
                 credentials: config.credentials,
-                default_headers: config.default_headers,
+                default_headers: prepared_headers,
                 timeouts: config.timeouts,
                 budget: config.retry.budget.map(RetryBudget::new),
                 retry: config.retry,
@@ -476,7 +495,7 @@ impl Client {
             status = tracing::field::Empty,
         );
         let deadline = self.inner.timeouts.operation.map(|limit| Instant::now() + limit);
-        let run = self.run(request, deadline, conditional, slot);
+        let run = self.run(request, deadline, conditional, slot, &span);
         let result = match deadline {
             Some(deadline) => match tokio::time::timeout_at(deadline, run).instrument(span.clone()).await {
                 Ok(result) => result,
@@ -503,11 +522,12 @@ impl Client {
         deadline: Option<Instant>,
         conditional: &[(HeaderName, HeaderValue)],
         slot: Option<&StreamSlot>,
+        span: &tracing::Span,
     ) -> Result<RawResponse, TransportError> {
-        let mut headers = self.request_headers(request)?;
-        for (name, value) in conditional {
-            headers.insert(name.clone(), value.clone());
-        }
+        // The first attempt's headers are made here (a bad header fails the request before
+        // anything else), and moved into it; a retry makes them again with the same ids.
+        let mut ids = Vec::new();
+        let mut headers = Some(self.request_headers(request, conditional, &mut ids)?);
         // The credentials are chosen once per request: the first alternative of its
         // requirement the client holds. Unmet, the request fails here, unless the user
         // replaced the spec's auth or allowed anonymous requests.
@@ -517,7 +537,8 @@ impl Client {
             None if credentials.anonymous() || !matches!(self.inner.auth, Auth::None) => Vec::new(),
             None => return Err(credentials.unmet(request.operation, request.auth)),
         };
-        let idempotency_key = request.idempotency_header.is_some_and(|name| headers.contains_key(name));
+        let idempotency_key =
+            request.idempotency_header.is_some_and(|name| headers.as_ref().is_some_and(|map| map.contains_key(name)));
         let retry = &self.inner.retry;
         let mut attempt: u32 = 0;
         let mut retries: u32 = 0;
@@ -525,7 +546,7 @@ impl Client {
         let mut last_retry_cost = None;
         loop {
             attempt += 1;
-            tracing::Span::current().record("attempts", attempt);
+            span.record("attempts", attempt);
             // An open circuit refuses before the rate limiter is asked for a token.
             let permit = match &self.inner.circuit {
                 Some(breaker) => Some(breaker.admit(request.operation).await?),
@@ -540,12 +561,16 @@ impl Client {
             }
             let attempt_span = tracing::debug_span!("accord.attempt", attempt, status = tracing::field::Empty);
             let started = Instant::now();
-            let (outcome, used) = self.attempt(request, &headers, &chosen, slot).instrument(attempt_span.clone()).await;
+            let attempt_headers = match headers.take() {
+                Some(first) => first,
+                None => self.request_headers(request, conditional, &mut ids)?,
+            };
+            let (outcome, used) =
+                self.attempt(request, attempt_headers, &chosen, slot).instrument(attempt_span.clone()).await;
             crate::metrics::request(
                 crate::metrics::RequestAttributes {
                     method: request.method.as_str(),
-                    server_address: &self.inner.server.0,
-                    server_port: self.inner.server.1,
+                    server: &self.inner.server,
                     operation: request.operation,
                 },
                 started.elapsed(),
@@ -694,16 +719,36 @@ impl Client {
         outcome
     }
 
-    /// The headers of every attempt of one request: default headers (request ids generated
-    /// once), the request's own, and the idempotency key.
-    fn request_headers(&self, request: &RequestSpec) -> Result<HeaderMap, TransportError> {
-        let mut headers = HeaderMap::new();
-        for default in &self.inner.default_headers {
-            let (name, value) = match default {
-                DefaultHeader::Fixed(name, value) => (*name, value.to_string()),
-                DefaultHeader::Uuid(name) => (*name, uuid::Uuid::new_v4().to_string()),
+    /// The headers of one attempt of a request: default headers, the request's own, the
+    /// idempotency key, and `conditional` (a cache revalidation's). The UUIDs (request ids,
+    /// a generated idempotency key) are taken from `ids` in order, and generated and
+    /// appended there when `ids` runs out, so that every attempt of one request carries the
+    /// same ones.
+    fn request_headers(
+        &self,
+        request: &RequestSpec,
+        conditional: &[(HeaderName, HeaderValue)],
+        ids: &mut Vec<uuid::Uuid>,
+    ) -> Result<HeaderMap, TransportError> {
+        let mut next_id = 0;
+        let mut id = || {
+            if next_id == ids.len() {
+                ids.push(uuid::Uuid::new_v4());
+            }
+            next_id += 1;
+            uuid_value(ids[next_id - 1])
+        };
+        // Room for the idempotency key and for what reqwest adds when sending (User-Agent,
+        // Accept, Authorization, Content-Type), so the map does not grow then.
+        let mut headers = HeaderMap::with_capacity(
+            self.inner.default_headers.len() + request.headers.len() + conditional.len() + 5,
+        );
+        for (name, value) in &self.inner.default_headers {
+            let value = match value {
+                Some(value) => value.clone(),
+                None => id(),
             };
-            insert_header(&mut headers, name, &value)?;
+            headers.insert(name.clone(), value);
         }
         for (name, value) in &request.headers {
             insert_header(&mut headers, name, value)?;
@@ -711,7 +756,12 @@ impl Client {
         if let Some(name) = request.idempotency_header
             && !headers.contains_key(name)
         {
-            insert_header(&mut headers, name, &uuid::Uuid::new_v4().to_string())?;
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| TransportError::message(format!("invalid header name `{name}`")))?;
+            headers.insert(name, id());
+        }
+        for (name, value) in conditional {
+            headers.insert(name.clone(), value.clone());
         }
         Ok(headers)
     }
@@ -724,7 +774,10 @@ impl Client {
         }
         // The pairs are already encoded by their style (`crate::style`), so they are
         // joined as they are: reqwest's `query` would encode the separators again.
-        let mut url = format!("{}{}", self.server_base_url(request.server), request.path);
+        let base = self.server_base_url(request.server);
+        let mut url = String::with_capacity(base.len() + request.path.len() + if request.query.is_empty() { 0 } else { 64 });
+        url.push_str(base);
+        url.push_str(&request.path);
         if !request.query.is_empty() {
             url.push(if url.contains('?') { '&' } else { '?' });
             url.push_str(&crate::style::query_string(&request.query));
@@ -737,7 +790,7 @@ impl Client {
     async fn attempt(
         &self,
         request: &RequestSpec,
-        headers: &HeaderMap,
+        headers: HeaderMap,
         chosen: &[usize],
         slot: Option<&StreamSlot>,
     ) -> (Result<RawResponse, TransportError>, (CredentialGeneration, UsedCredentials)) {
@@ -762,7 +815,16 @@ impl Client {
         };
         // The attempt timeout is the reqwest client's own (set in `Client::new`), so no
         // per-request timer is added here.
-        builder = builder.headers(headers.clone());
+        // The request is still empty of headers here (the client's own, such as User-Agent,
+        // are added when it is sent), so the attempt's map replaces it whole instead of being
+        // inserted into it entry by entry.
+        builder = match builder.build_split() {
+            (http, Ok(mut built)) => {
+                *built.headers_mut() = headers;
+                reqwest::RequestBuilder::from_parts(http, built)
+            }
+            (_, Err(error)) => return (Err(TransportError::from_reqwest(error)), Default::default()),
+        };
         builder = match &request.body {
             Body::Empty => builder,
             Body::Json(bytes) => builder.header(reqwest::header::CONTENT_TYPE, "application/json").body(bytes.clone()),
@@ -823,12 +885,22 @@ fn transport_kind_name(kind: TransportErrorKind) -> &'static str {
 }
 
 async fn send(builder: reqwest::RequestBuilder) -> Result<RawResponse, TransportError> {
-    let response = builder.send().await.map_err(TransportError::from_reqwest)?;
+    let mut response = builder.send().await.map_err(TransportError::from_reqwest)?;
     let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(TransportError::from_reqwest)?.to_vec();
+    // Taken, not cloned: reading the body needs none of them.
+    let headers = std::mem::take(response.headers_mut());
+    // Without a copy when the body is the only owner of its buffer.
+    let body = Vec::from(response.bytes().await.map_err(TransportError::from_reqwest)?);
     tracing::debug!(status, bytes = body.len(), "response");
     Ok(RawResponse { status, headers, body })
+}
+
+/// A UUID in its hyphenated lower-case form (RFC 9562 §4), as a header value.
+fn uuid_value(id: uuid::Uuid) -> HeaderValue {
+    let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    let text = id.hyphenated().encode_lower(&mut text);
+    // 36 characters of [0-9a-f-], always a valid header value.
+    HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static("00000000-0000-0000-0000-000000000000"))
 }
 
 fn insert_header(headers: &mut HeaderMap, name: &str, value: &str) -> Result<(), TransportError> {

@@ -80,21 +80,45 @@ fn describe() {
     });
 }
 
-/// The attributes of one HTTP request: method, server address and port, operation.
+/// The server a client sends to, as the `server.address` and `server.port` attributes:
+/// made once per client, so that recording a request copies no string (with feature
+/// `metrics`, each is a shared, reference-counted label value).
+#[derive(Debug, Clone)]
+pub struct Server {
+    #[cfg(feature = "metrics")]
+    address: metrics::SharedString,
+    #[cfg(feature = "metrics")]
+    port: metrics::SharedString,
+}
+
+impl Server {
+    /// The server at `address` (a host name or IP address) and `port`.
+    #[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
+    pub fn new(address: &str, port: u16) -> Self {
+        Server {
+            #[cfg(feature = "metrics")]
+            address: metrics::SharedString::from_shared(std::sync::Arc::<str>::from(address)),
+            #[cfg(feature = "metrics")]
+            port: metrics::SharedString::from_shared(std::sync::Arc::<str>::from(port.to_string())),
+        }
+    }
+}
+
+/// The attributes of one HTTP request: method, server, operation.
 #[derive(Debug, Clone, Copy)]
 pub struct RequestAttributes<'a> {
     /// `http.request.method`.
     pub method: &'a str,
-    /// `server.address`.
-    pub server_address: &'a str,
-    /// `server.port`.
-    pub server_port: u16,
+    /// `server.address` and `server.port`.
+    pub server: &'a Server,
     /// `accord.operation`.
     pub operation: &'static str,
 }
 
 /// Records one attempt: `http.client.request.duration` and `accord.client.attempts`.
 /// `status` is the response's, `error_kind` the transport failure's name when there was none.
+/// The standard methods and the status codes 100–599 are static label values; only an
+/// extension method or an out-of-range status is copied.
 #[inline]
 #[cfg_attr(not(feature = "metrics"), allow(unused_variables))]
 pub fn request(
@@ -106,16 +130,15 @@ pub fn request(
     #[cfg(feature = "metrics")]
     {
         describe();
-        let mut labels = vec![
-            metrics::Label::new("http.request.method", attributes.method.to_string()),
-            metrics::Label::new("server.address", attributes.server_address.to_string()),
-            metrics::Label::new("server.port", attributes.server_port.to_string()),
-            metrics::Label::new("accord.operation", attributes.operation),
-        ];
+        let mut labels = Vec::with_capacity(6);
+        labels.push(metrics::Label::new("http.request.method", method_label(attributes.method)));
+        labels.push(metrics::Label::new("server.address", attributes.server.address.clone()));
+        labels.push(metrics::Label::new("server.port", attributes.server.port.clone()));
+        labels.push(metrics::Label::new("accord.operation", attributes.operation));
         if let Some(status) = status {
-            labels.push(metrics::Label::new("http.response.status_code", status.to_string()));
+            labels.push(metrics::Label::new("http.response.status_code", status_label(status)));
             if status >= 400 {
-                labels.push(metrics::Label::new("error.type", status.to_string()));
+                labels.push(metrics::Label::new("error.type", status_label(status)));
             }
         } else if let Some(kind) = error_kind {
             labels.push(metrics::Label::new("error.type", kind));
@@ -123,6 +146,44 @@ pub fn request(
         metrics::histogram!(names::REQUEST_DURATION, labels).record(elapsed.as_secs_f64());
         metrics::counter!(names::ATTEMPTS, "accord.operation" => attributes.operation).increment(1);
     }
+}
+
+/// `http.request.method`: the standard methods (RFC 9110 §9, and PATCH) without a copy.
+#[cfg(feature = "metrics")]
+fn method_label(method: &str) -> metrics::SharedString {
+    const STANDARD: [&str; 9] = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE", "CONNECT"];
+    match STANDARD.iter().find(|standard| **standard == method) {
+        Some(standard) => metrics::SharedString::const_str(standard),
+        None => metrics::SharedString::from_owned(method.to_owned()),
+    }
+}
+
+/// The three-digit codes 100–599, back to back, so that a status label is a static slice.
+#[cfg(feature = "metrics")]
+static STATUS_DIGITS: [u8; 1500] = {
+    let mut digits = [0u8; 1500];
+    let mut index = 0;
+    while index < 500 {
+        let code = 100 + index;
+        digits[index * 3] = b'0' + (code / 100) as u8;
+        digits[index * 3 + 1] = b'0' + (code / 10 % 10) as u8;
+        digits[index * 3 + 2] = b'0' + (code % 10) as u8;
+        index += 1;
+    }
+    digits
+};
+
+/// `http.response.status_code` and `error.type` for a status: a static slice of
+/// [`STATUS_DIGITS`] for 100–599, a copy otherwise.
+#[cfg(feature = "metrics")]
+fn status_label(status: u16) -> metrics::SharedString {
+    if (100..600).contains(&status) {
+        let start = usize::from(status - 100) * 3;
+        if let Ok(text) = std::str::from_utf8(&STATUS_DIGITS[start..start + 3]) {
+            return metrics::SharedString::const_str(text);
+        }
+    }
+    metrics::SharedString::from_owned(status.to_string())
 }
 
 /// Records a retry by its strategy (`backoff`, `after_header`, `refresh_auth`).
@@ -219,5 +280,21 @@ pub fn store_fallback(operation: &'static str) {
     {
         describe();
         metrics::counter!(names::STORE_FALLBACKS, "accord.store.operation" => operation).increment(1);
+    }
+}
+
+#[cfg(all(test, feature = "metrics"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_and_method_labels_are_the_texts_they_stand_for() {
+        for status in [100, 200, 204, 404, 429, 503, 599] {
+            assert_eq!(&*status_label(status), status.to_string(), "{status}");
+        }
+        assert_eq!(&*status_label(99), "99");
+        assert_eq!(&*status_label(600), "600");
+        assert_eq!(&*method_label("PATCH"), "PATCH");
+        assert_eq!(&*method_label("PROPFIND"), "PROPFIND");
     }
 }

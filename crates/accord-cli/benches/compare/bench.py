@@ -586,6 +586,39 @@ def group_rows(api):
     return rows
 
 
+CLIENT_OVERHEAD = 1.05
+
+
+def overhead_section():
+    """Issue 22's client-overhead target, from raw/overhead.txt: the output of accord-runtime's
+    `overhead_instructions` bench (callgrind's instructions per request, and the client's CPU
+    time natively), which run.sh runs, with the load average before it on its first line."""
+    path = RAW / "overhead.txt"
+    head = ["## client overhead (generated Orders client / bare reqwest, per request)", ""]
+    if not path.exists():
+        return head + ["n/a: raw/overhead.txt missing (run.sh runs the bench with TOOLS including accord "
+                       "and OVERHEAD unset or 1)", ""]
+    text = path.read_text(errors="replace")
+    load = re.search(r"^load ([\d.]+)", text, re.M)
+    ratios = re.search(r"^ratio ([\d.]+) cpu ([\d.]+)", text, re.M)
+    if not ratios:
+        excerpt = "; ".join(text.strip().splitlines()[-3:]) or "empty"
+        return head + [f"n/a: the bench did not finish ({one_line(excerpt, 300)}; logs/overhead.log)", ""]
+    instructions, cpu = float(ratios.group(1)), float(ratios.group(2))
+    loads = f" [load {load.group(1)}]" if load else ""
+    verdict = lambda ratio: "met" if ratio <= CLIENT_OVERHEAD else "**missed**"
+    lines = text.splitlines()
+    first = next((index for index, line in enumerate(lines) if line.startswith("instructions per")), 0)
+    table = [line for line in lines[first:] if not line.startswith("ratio ")]
+    return head + ["| target | value | verdict |", "| --- | --- | --- |",
+                   f"| instructions (callgrind, user space) ≤ {CLIENT_OVERHEAD}× | {instructions:.3f}×{loads} | "
+                   f"{verdict(instructions)} |",
+                   f"| client CPU time, user + kernel (native, median of alternating runs) ≤ {CLIENT_OVERHEAD}× | "
+                   f"{cpu:.3f}× | {verdict(cpu) if cpu else 'n/a'} |", "",
+                   "`cargo bench -p accord-runtime --bench overhead_instructions`:", "", "```",
+                   *table, "```", ""]
+
+
 def load_records():
     records = {}
     for path in sorted(RAW.glob("*.json")):
@@ -944,6 +977,7 @@ def report(quiet=False):
                 out += [f"{tool}: own crate starts at {own['own_start']:.1f} s of the cold build (dependencies "
                         f"before it), takes {own['own_duration']:.1f} s; sections: "
                         + ", ".join(f"{name} {value:.1f} s" for name, value in own.get("sections", {}).items()), ""]
+    out += overhead_section()
     # The experiment of runtime_deps.py, when it has been run: what the dependency choice costs.
     for experiment in sorted(SCRATCH.glob("runtime-deps-*.md")):
         out += ["#" + experiment.read_text().strip(), ""]

@@ -19,6 +19,8 @@
 #   ACCORD_BIN      an accord binary to measure instead of building the release one (which goes
 #                   to the target folder cargo reports, so CARGO_TARGET_DIR is followed)
 #   BENCH_CORPUS    folder of the OpenAPI documents (../shared/corpus/openapi beside the checkout)
+#   OVERHEAD=0      skip the client-overhead bench (accord-runtime's overhead_instructions: needs
+#                   valgrind; about a minute once built)
 #
 # The peers are installed from their registries into the scratch folder, at pinned versions:
 # openapi-generator-cli from PyPI (bundles the jar; needs `java`) and cargo-progenitor from
@@ -124,6 +126,17 @@ main() {
         rm -rf "$scratch/groups-work"
         (cd "$root" && bash tests/groups/measure.sh "$scratch/groups-work") > "$scratch/raw/groups.txt" \
             2> "$scratch/logs/groups.log" || note "tests/groups/measure.sh failed (logs/groups.log)"
+    fi
+
+    # Client overhead (issue 22): accord-runtime's instruction-count bench; the report reads
+    # raw/overhead.txt. Needs valgrind (the bench says so and fails without it).
+    if wants accord && [ "${OVERHEAD:-1}" != 0 ]; then
+        note "client overhead: cargo bench -p accord-runtime --bench overhead_instructions"
+        mkdir -p "$scratch/raw"
+        { echo "load $(cut -d' ' -f1 /proc/loadavg)"
+          (cd "$root" && cargo bench -q -p accord-runtime --bench overhead_instructions 2> "$scratch/logs/overhead.log") \
+              || echo "the bench failed (logs/overhead.log)"
+        } > "$scratch/raw/overhead.txt"
     fi
 
     elapsed=$(( $(date +%s) - started ))

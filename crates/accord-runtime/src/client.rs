@@ -740,9 +740,8 @@ impl Client {
         };
         // Room for the idempotency key and for what reqwest adds when sending (User-Agent,
         // Accept, Authorization, Content-Type), so the map does not grow then.
-        let mut headers = HeaderMap::with_capacity(
-            self.inner.default_headers.len() + request.headers.len() + conditional.len() + 5,
-        );
+        let mut headers =
+            HeaderMap::with_capacity(self.inner.default_headers.len() + request.headers.len() + conditional.len() + 5);
         for (name, value) in &self.inner.default_headers {
             let value = match value {
                 Some(value) => value.clone(),
@@ -775,7 +774,8 @@ impl Client {
         // The pairs are already encoded by their style (`crate::style`), so they are
         // joined as they are: reqwest's `query` would encode the separators again.
         let base = self.server_base_url(request.server);
-        let mut url = String::with_capacity(base.len() + request.path.len() + if request.query.is_empty() { 0 } else { 64 });
+        let mut url =
+            String::with_capacity(base.len() + request.path.len() + if request.query.is_empty() { 0 } else { 64 });
         url.push_str(base);
         url.push_str(&request.path);
         if !request.query.is_empty() {

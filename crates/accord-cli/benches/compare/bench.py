@@ -590,8 +590,8 @@ CLIENT_OVERHEAD = 1.05
 
 
 def overhead_section():
-    """Issue 22's client-overhead target, from raw/overhead.txt: the output of accord-runtime's
-    `overhead_instructions` bench (callgrind's instructions per request, and the client's CPU
+    """Issue 22's client-overhead target, from raw/overhead.txt: the output of `cargo bench -p
+    accord-overhead-bench` (tests/overhead) (callgrind's instructions per request, and the client's CPU
     time natively), which run.sh runs, with the load average before it on its first line."""
     path = RAW / "overhead.txt"
     head = ["## client overhead (generated Orders client / bare reqwest, per request)", ""]
@@ -615,7 +615,7 @@ def overhead_section():
                    f"{verdict(instructions)} |",
                    f"| client CPU time, user + kernel (native, median of alternating runs) ≤ {CLIENT_OVERHEAD}× | "
                    f"{cpu:.3f}× | {verdict(cpu) if cpu else 'n/a'} |", "",
-                   "`cargo bench -p accord-runtime --bench overhead_instructions`:", "", "```",
+                   "`cargo bench -p accord-overhead-bench`:", "", "```",
                    *table, "```", ""]
 
 

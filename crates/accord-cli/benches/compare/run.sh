@@ -19,7 +19,7 @@
 #   ACCORD_BIN      an accord binary to measure instead of building the release one (which goes
 #                   to the target folder cargo reports, so CARGO_TARGET_DIR is followed)
 #   BENCH_CORPUS    folder of the OpenAPI documents (../shared/corpus/openapi beside the checkout)
-#   OVERHEAD=0      skip the client-overhead bench (accord-runtime's overhead_instructions: needs
+#   OVERHEAD=0      skip the client-overhead bench (tests/overhead, `accord-overhead-bench`: needs
 #                   valgrind; about a minute once built)
 #
 # The peers are installed from their registries into the scratch folder, at pinned versions:
@@ -131,10 +131,10 @@ main() {
     # Client overhead (issue 22): accord-runtime's instruction-count bench; the report reads
     # raw/overhead.txt. Needs valgrind (the bench says so and fails without it).
     if wants accord && [ "${OVERHEAD:-1}" != 0 ]; then
-        note "client overhead: cargo bench -p accord-runtime --bench overhead_instructions"
+        note "client overhead: cargo bench -p accord-overhead-bench"
         mkdir -p "$scratch/raw"
         { echo "load $(cut -d' ' -f1 /proc/loadavg)"
-          (cd "$root" && cargo bench -q -p accord-runtime --bench overhead_instructions 2> "$scratch/logs/overhead.log") \
+          (cd "$root" && cargo bench -q -p accord-overhead-bench 2> "$scratch/logs/overhead.log") \
               || echo "the bench failed (logs/overhead.log)"
         } > "$scratch/raw/overhead.txt"
     fi

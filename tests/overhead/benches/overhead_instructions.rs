@@ -19,12 +19,12 @@
 //! alternate within each of `ROUNDS` rounds and the median is reported; CPU time moves less
 //! than wall time with the machine's load, but it does move.
 //!
-//! Run with `cargo bench -p accord-runtime --bench overhead_instructions` (needs valgrind; the
-//! bench fails, loudly, without it). The last line is machine-readable:
+//! Run with `cargo bench -p accord-overhead-bench` (needs valgrind; the bench fails, loudly,
+//! without it). The last line is machine-readable:
 //! `ratio <generated/bare instructions> cpu <generated/bare CPU time>`;
-//! `crates/accord-cli/benches/compare/bench.py` reads it. Every runtime feature is compiled
-//! in (the package's dev-dependencies turn them on), `metrics` included, with no recorder
-//! installed: an upper bound for a generated client, whose own features are fewer.
+//! `crates/accord-cli/benches/compare/bench.py` reads it. The runtime is built with the
+//! features the generated Orders crate enables (this package is its own dependency graph);
+//! both clients use the same reqwest, built the same way.
 
 use std::hint::black_box;
 use std::io::{BufRead, BufReader, Write};
@@ -81,7 +81,10 @@ fn serve() {
                     )
                 }),
             )
-            .route("/api/v1/orders/{id}", axum::routing::get(|| async { ([("content-type", "application/json")], ORDER) }));
+            .route(
+                "/api/v1/orders/{id}",
+                axum::routing::get(|| async { ([("content-type", "application/json")], ORDER) }),
+            );
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         println!("http://{}", listener.local_addr().unwrap());
         std::io::stdout().flush().unwrap();
@@ -232,7 +235,9 @@ fn drive() {
         values[values.len() / 2]
     };
     println!();
-    println!("client CPU time per request, user + kernel (native; median of {ROUNDS} alternating rounds of {CPU_REQUESTS})");
+    println!(
+        "client CPU time per request, user + kernel (native; median of {ROUNDS} alternating rounds of {CPU_REQUESTS})"
+    );
     println!("{:<28} {:>14} {:>8}   rounds (µs)", "variant", "µs", "ratio");
     let base_cpu = median(&mut nanos[0].clone());
     let mut cpu_ratio = 0.0;
@@ -254,7 +259,13 @@ fn drive() {
     println!(
         "target: generated_client <= 1.05 x bare_reqwest: instructions {}, CPU time {}",
         if generated <= 1.05 { "met" } else { "missed" },
-        if cpu_ratio == 0.0 { "not measured" } else if cpu_ratio <= 1.05 { "met" } else { "missed" }
+        if cpu_ratio == 0.0 {
+            "not measured"
+        } else if cpu_ratio <= 1.05 {
+            "met"
+        } else {
+            "missed"
+        }
     );
     println!("ratio {generated:.3} cpu {cpu_ratio:.3}");
 }

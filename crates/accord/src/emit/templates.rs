@@ -8,9 +8,16 @@
 //! - `constraints`: an IR `Constraints` value in words (`length 1..=50, pattern `…``);
 //! - `prose`: spec text made safe as Markdown (raw `<…>` escaped, bare URLs made links);
 //! - `sentence`: the first sentence of a text (one-line purposes);
-//! - `duration`: milliseconds as `300 ms`, `30 s`, `2 min`.
+//! - `duration`: milliseconds as `300 ms`, `30 s`, `2 min`;
+//! - `type_name`: an IR type expression in words, named types linked to their model;
+//! - `sentences`: spec text as one table cell ending as a sentence does;
+//! - `field_notes(constraints, ty, default, deprecated)`: a field's description with its
+//!   constraints, default and deprecation, as one table cell.
 //!
-//! Shared macros live in `macros.j2` (`{% import "macros.j2" as m %}`).
+//! Shared macros live in `macros.j2` (`{% import "macros.j2" as m %}`). The last three
+//! filters are its `type_name`, `sentences` and `field_notes` macros written in Rust: the
+//! docs page calls them once per field and parameter, and a macro call was most of their
+//! cost (issue 22). The macros remain, each calling its filter, for templates of one's own.
 
 use std::path::{Path, PathBuf};
 
@@ -64,6 +71,9 @@ impl Templates {
         env.add_filter("prose", prose);
         env.add_filter("sentence", sentence);
         env.add_filter("duration", duration);
+        env.add_filter("type_name", type_name);
+        env.add_filter("sentences", sentences);
+        env.add_filter("field_notes", field_notes);
         // `raise("…")` fails the render: the `else` of a chain over an enum's variants
         // (auth schemes), so a variant a template does not know is an error, not a silent gap.
         env.add_function("raise", |message: String| -> Result<String, minijinja::Error> {
@@ -196,6 +206,118 @@ fn cell(text: String) -> String {
         }
     }
     out
+}
+
+/// A type expression of the IR (`{"kind": "named", "of": "Order"}`, `{"kind": "array", "of":
+/// …}`) in the docs' words: a named type linked to its model's heading (`` [`Order`](#order) ``),
+/// `…[]` for an array, `map&lt;string, …&gt;` for a map, the format after the type for a
+/// formatted string or number (`string (date-time)`), `file` for binary, else the kind.
+///
+/// Errors: a value without a `kind` (an undefined value, as the macro gave), or nesting past
+/// 64 levels.
+fn type_name(ty: Value) -> Result<String, minijinja::Error> {
+    let mut out = String::new();
+    write_type_name(&ty, &mut out, 0)?;
+    Ok(out)
+}
+
+fn write_type_name(ty: &Value, out: &mut String, depth: usize) -> Result<(), minijinja::Error> {
+    use minijinja::{Error, ErrorKind};
+    if depth > 64 {
+        return Err(Error::new(ErrorKind::InvalidOperation, "type_name: a type nested more than 64 levels"));
+    }
+    let attribute = |name: &str| -> Result<Value, Error> {
+        let value = ty.get_attr(name)?;
+        if value.is_undefined() {
+            return Err(Error::new(ErrorKind::UndefinedError, format!("type_name: the type has no `{name}`")));
+        }
+        Ok(value)
+    };
+    let kind = attribute("kind")?;
+    match kind.as_str().unwrap_or_default() {
+        "named" => {
+            let of = attribute("of")?;
+            let target = of.to_string();
+            out.push('[');
+            out.push_str(&code(of));
+            out.push_str("](#");
+            out.push_str(&anchor(target));
+            out.push(')');
+        }
+        "array" => {
+            write_type_name(&attribute("of")?, out, depth + 1)?;
+            out.push_str("[]");
+        }
+        "map" => {
+            out.push_str("map&lt;string, ");
+            write_type_name(&attribute("of")?, out, depth + 1)?;
+            out.push_str("&gt;");
+        }
+        "date_time" => out.push_str("string (date-time)"),
+        "integer32" => out.push_str("integer (int32)"),
+        "decimal" => out.push_str("number (decimal)"),
+        format @ ("uri" | "uuid") => {
+            out.push_str("string (");
+            out.push_str(format);
+            out.push(')');
+        }
+        "binary" => out.push_str("file"),
+        _ => out.push_str(&kind.to_string()),
+    }
+    Ok(())
+}
+
+/// Spec text (or none) as one table cell, ending as a sentence does: `prose`, then `cell`,
+/// then a full stop unless the text is empty or already ends with `.`, `!`, `?` or `:`.
+fn sentences(text: Value) -> String {
+    let text = if text.is_true() { text.to_string() } else { String::new() };
+    let mut text = cell(prose(text));
+    if text.chars().next_back().is_some_and(|last| !".!?:".contains(last)) {
+        text.push('.');
+    }
+    text
+}
+
+/// A field's (or parameter's) notes as one table cell: its description as [`sentences`], then
+/// `Constraints: …` (the `constraints` filter, without a format the type already names:
+/// date-time, decimal, uri, uuid, int32), `Default: `…`` and `**Deprecated.**`, each
+/// present only when it applies, separated by spaces.
+fn field_notes(
+    description: Value,
+    constraints_value: Value,
+    ty: Value,
+    default: Option<Value>,
+    deprecated: Option<Value>,
+) -> Result<String, minijinja::Error> {
+    let text = sentences(description);
+    let kind = ty.get_attr("kind")?;
+    let format_named = matches!(kind.as_str(), Some("date_time" | "decimal" | "uri" | "uuid" | "integer32"));
+    let limits = constraints(constraints_value, Some(format_named));
+    let default = default.filter(|value| !value.is_none());
+    let mut out = text;
+    if !limits.is_empty() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str("Constraints: ");
+        out.push_str(&cell(limits.clone()));
+        out.push('.');
+    }
+    if let Some(default) = &default {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str("Default: ");
+        out.push_str(&code(Value::from(cell(json(default.clone())))));
+        out.push('.');
+    }
+    if deprecated.is_some_and(|value| value.is_true()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str("**Deprecated.**");
+    }
+    Ok(out)
 }
 
 /// Pretty JSON of a value.

@@ -69,6 +69,9 @@ fn shape_key(kind: &TypeKind, representative: &BTreeMap<String, String>) -> Stri
 
 /// The kind as JSON without docs, examples or spans; `named` calls `on_name` with the name of
 /// every referenced type (an object `{"kind": "named", "of": NAME}`), which it may replace.
+/// The reference [`Skeleton::of`] is checked against: it writes the same text in one pass
+/// ([`super::shape_json`]).
+#[cfg(test)]
 fn strip(value: &mut Value, on_name: &mut impl FnMut(&mut String)) {
     match value {
         Value::Object(object) => {
@@ -99,10 +102,8 @@ struct Skeleton {
 
 impl Skeleton {
     fn of(kind: &TypeKind) -> Skeleton {
-        let mut value = serde_json::to_value(kind).unwrap_or(Value::Null);
-        let mut names = Vec::new();
-        strip(&mut value, &mut |name| names.push(std::mem::take(name)));
-        Skeleton { text: value.to_string(), names }
+        let (text, names) = super::shape_json::shape_json(kind);
+        Skeleton { text, names }
     }
 
     /// The shape under the current representatives (a name without one stays as it is).
@@ -149,5 +150,31 @@ mod tests {
             }
         }
         assert!(compared > 1000, "{compared} pairs");
+    }
+
+    /// The one-pass shape is the JSON and the names the value tree gave, on every type of
+    /// every spec.
+    #[test]
+    fn the_one_pass_shape_is_the_stripped_value_tree() {
+        let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
+        let mut types = 0;
+        for path in crate::project::spec_files(&specs).expect("the specs folder") {
+            let source = std::fs::read_to_string(&path).expect("a spec");
+            let ir = crate::project::compile_spec(&path, &source).expect("the spec compiles").ir;
+            for def in &ir.types {
+                let mut value = serde_json::to_value(&def.kind).unwrap_or(Value::Null);
+                let mut names = Vec::new();
+                strip(&mut value, &mut |name| names.push(std::mem::take(name)));
+                let skeleton = Skeleton::of(&def.kind);
+                // The same object, keys apart: removing a key from the tree moved the last
+                // key into its place (`IndexMap::remove` is a swap), the one pass keeps
+                // declaration order.
+                let written: Value = serde_json::from_str(&skeleton.text).expect("the shape is JSON");
+                assert_eq!(written, value, "{} in {}", def.name, path.display());
+                assert_eq!(skeleton.names, names, "{} in {}", def.name, path.display());
+                types += 1;
+            }
+        }
+        assert!(types > 100, "{types} types");
     }
 }

@@ -26,6 +26,7 @@ mod operations;
 pub(crate) mod pattern_text;
 mod scenarios;
 mod servers;
+mod shape_json;
 mod signing;
 mod types;
 mod webhooks;

@@ -18,6 +18,7 @@ pub mod markdown;
 pub mod names;
 pub mod project;
 pub mod spec;
+mod type_refs;
 pub mod units;
 pub mod write;
 

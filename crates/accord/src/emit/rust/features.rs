@@ -22,8 +22,6 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::Value;
-
 use crate::ir::{AuthScheme, ClientAuthMethod, ContentType, Ir, SignatureAlgorithm};
 
 /// Whether any endpoint of `ir` streams a body either way (spec `stream: true`).
@@ -101,30 +99,19 @@ pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
 /// webhook payload, a parameter) is never missed. A string field of the IR that happens to be
 /// a `kind` with one of these values would only turn a feature on, never off.
 fn scalar_kinds(ir: &Ir) -> std::collections::BTreeSet<String> {
-    fn walk(value: &Value, kinds: &mut std::collections::BTreeSet<String>) {
-        match value {
-            Value::Object(map) => {
-                if let Some(Value::String(kind)) = map.get("kind") {
-                    kinds.insert(kind.clone());
-                }
-                map.values().for_each(|v| walk(v, kinds));
-            }
-            Value::Array(items) => items.iter().for_each(|v| walk(v, kinds)),
-            _ => {}
-        }
-    }
     let mut kinds = std::collections::BTreeSet::new();
-    // The IR is plain data (derive Serialize, string map keys), so this cannot fail.
-    // One type and one operation at a time, then the rest: a copy of the whole IR as JSON
-    // would cost as much memory as the IR (Microsoft Graph beta: 22,005 operations).
-    for value in ir.types.iter().map(serde_json::to_value).chain(ir.operations.iter().map(serde_json::to_value)) {
-        if let Ok(value) = value {
-            walk(&value, &mut kinds);
-        }
+    let mut add = |found: crate::type_refs::Found<'_>| {
+        kinds.insert(found.kind.to_string());
+    };
+    // Walked in their serialised form (`crate::type_refs`): one type and one operation at a
+    // time, then the rest (`Ir::shell`).
+    for def in &ir.types {
+        crate::type_refs::visit(def, &mut add);
     }
-    if let Ok(value) = serde_json::to_value(ir.shell()) {
-        walk(&value, &mut kinds);
+    for operation in &ir.operations {
+        crate::type_refs::visit(operation, &mut add);
     }
+    crate::type_refs::visit(&ir.shell(), &mut add);
     kinds
 }
 

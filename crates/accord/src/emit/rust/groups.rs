@@ -269,9 +269,7 @@ impl ErrorWalk {
             };
             for field in fields {
                 let mut refs = BTreeSet::new();
-                if let Ok(ty) = serde_json::to_value(&field.ty) {
-                    super::reach::named(&ty, &mut refs);
-                }
+                crate::type_refs::named(&field.ty, &mut refs);
                 if field.required {
                     // What the error cannot be read without (Stripe's `error: ApiErrors`).
                     stack.extend(refs);

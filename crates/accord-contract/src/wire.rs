@@ -280,13 +280,14 @@ impl JsonSchema for StatusPattern {
         "StatusPattern".into()
     }
 
-    /// A status `100..=599`, or `1XX`…`5XX`, or `default`.
+    /// A status `100..=599` (a number, or three digits as text, as [`StatusPattern::parse`]
+    /// reads them), or `1XX`…`5XX`, or `default`.
     fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "An HTTP status (`404`), a range of them (`1XX` to `5XX`, OpenAPI's spelling), or `default`: every status nothing else declares.",
+            "description": "An HTTP status (`404`, or the text `\"404\"`), a range of them (`1XX` to `5XX`, OpenAPI's spelling), or `default`: every status nothing else declares.",
             "oneOf": [
                 { "type": "integer", "minimum": 100, "maximum": 599 },
-                { "type": "string", "pattern": "^([1-5]XX|default)$" }
+                { "type": "string", "pattern": "^([1-5]XX|[1-5][0-9][0-9]|default)$" }
             ]
         })
     }

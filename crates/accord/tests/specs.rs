@@ -15,6 +15,8 @@ mod export;
 mod hostile;
 #[path = "specs/placeholders.rs"]
 mod placeholders;
+#[path = "specs/schema_agreement.rs"]
+mod schema_agreement;
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("workspace root")

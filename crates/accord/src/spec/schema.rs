@@ -15,28 +15,42 @@ use crate::diag::{Diagnostic, codes, did_you_mean, join_pointer};
 /// The JSON Schema (draft 2020-12) of the spec language, as written to
 /// `generated/accord.schema.json` and printed by `accord schema`.
 pub fn json_schema() -> Value {
-    let schema = schemars::schema_for!(Spec);
-    let mut value = serde_json::to_value(schema).unwrap_or(Value::Null);
-    if let Some(object) = value.as_object_mut() {
-        object.insert("$id".to_string(), Value::String("https://accord.dev/schema/v1/accord.schema.json".to_string()));
-    }
-    value
+    schema().clone()
+}
+
+/// The schema, made once per process (schemars walks every spec type to make it).
+fn schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        let schema = schemars::schema_for!(Spec);
+        let mut value = serde_json::to_value(schema).unwrap_or(Value::Null);
+        if let Some(object) = value.as_object_mut() {
+            object.insert(
+                "$id".to_string(),
+                Value::String("https://accord.dev/schema/v1/accord.schema.json".to_string()),
+            );
+        }
+        value
+    })
 }
 
 fn validator() -> Option<&'static Validator> {
     static VALIDATOR: OnceLock<Option<Validator>> = OnceLock::new();
-    VALIDATOR.get_or_init(|| jsonschema::validator_for(&json_schema()).ok()).as_ref()
+    VALIDATOR.get_or_init(|| jsonschema::validator_for(schema()).ok()).as_ref()
 }
 
 /// Checks a parsed spec value against the schema; one diagnostic per distinct problem.
+///
+/// Compiling the validator costs about a third of generating a small spec, so
+/// [`super::load`] calls this only for a value that serde refuses.
 pub fn validate(value: &Value, positions: &Positions) -> Vec<Diagnostic> {
     let Some(validator) = validator() else {
         return vec![Diagnostic::new(codes::internal::SCHEMA, "accord's own JSON Schema does not compile")];
     };
-    let schema = json_schema();
+    let schema = schema();
     let mut diagnostics = Vec::new();
     for error in validator.iter_errors(value) {
-        explain(&error, &schema, positions, &mut diagnostics);
+        explain(&error, schema, positions, &mut diagnostics);
     }
     diagnostics.sort_by_key(|d| d.location.map(|l| l.offset));
     diagnostics.dedup_by(|a, b| a.pointer == b.pointer && a.message == b.message);

@@ -267,7 +267,11 @@ pub enum Requirement {
     /// `none`: no credentials.
     Public(PublicKeyword),
     /// Alternatives of credential names sent together.
-    AnyOf(#[schemars(length(min = 1))] Vec<Vec<String>>),
+    AnyOf(
+        #[schemars(length(min = 1))]
+        #[serde(deserialize_with = "super::strict::non_empty")]
+        Vec<Vec<String>>,
+    ),
 }
 
 /// The keyword `none`.
@@ -383,7 +387,7 @@ pub enum TypeRef {
     /// A primitive or model name.
     Name(String),
     /// An inline schema.
-    Inline(Box<Schema>),
+    Inline(#[serde(deserialize_with = "super::strict::mapping")] Box<Schema>),
 }
 
 /// `required` is a list of property names on objects and a flag on parameters.
@@ -755,7 +759,7 @@ pub enum RateLimit {
     /// `100/minute`.
     Short(String),
     /// With burst and reason.
-    Full(RateLimitDef),
+    Full(#[serde(deserialize_with = "super::strict::mapping")] RateLimitDef),
 }
 
 /// A rate limit with details.
@@ -953,7 +957,7 @@ pub enum ResponseRef {
     /// The body model.
     Short(String),
     /// Details.
-    Full(ResponseDef),
+    Full(#[serde(deserialize_with = "super::strict::mapping")] ResponseDef),
 }
 
 /// A response with details.

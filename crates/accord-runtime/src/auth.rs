@@ -210,6 +210,25 @@ pub trait Authenticate: Send + Sync + fmt::Debug {
     /// Returns whether the next attempt will carry other credentials; static credentials
     /// return `false`, and the error is returned instead of retried.
     fn refresh<'a>(&'a self, used: CredentialGeneration) -> BoxFuture<'a, bool>;
+
+    /// Adds credentials to `request` at once when that needs no request and no wait: static
+    /// credentials, a cached token that is still fresh. [`Credentials::apply`] asks this
+    /// first and calls [`Authenticate::authenticate`] (a boxed future) only for
+    /// [`Immediate::Later`]. The default gives every request back.
+    ///
+    /// Errors: as [`Authenticate::authenticate`].
+    fn authenticate_now(&self, request: reqwest::RequestBuilder) -> Result<Immediate, TransportError> {
+        Ok(Immediate::Later(request))
+    }
+}
+
+/// What [`Authenticate::authenticate_now`] did with a request.
+#[derive(Debug)]
+pub enum Immediate {
+    /// The credentials are on the request, of this generation.
+    Applied(reqwest::RequestBuilder, CredentialGeneration),
+    /// Nothing done: the credentials need [`Authenticate::authenticate`].
+    Later(reqwest::RequestBuilder),
 }
 
 impl fmt::Debug for Auth {
@@ -248,6 +267,10 @@ pub struct OAuth2 {
     scopes: Vec<String>,
     refresh_before_expiry: Duration,
     cache: Mutex<Option<CachedToken>>,
+    /// The cached token's header, generation and refresh time, copied on every change of
+    /// `cache`, for [`OAuth2::fresh_authorization`]: a request with a fresh token takes it
+    /// under a short synchronous lock instead of the async mutex.
+    fresh: std::sync::Mutex<Option<(reqwest::header::HeaderValue, CredentialGeneration, Instant)>>,
     generations: AtomicU64,
     token_requests: AtomicU64,
     retry: token_endpoint::TokenRetry,
@@ -280,6 +303,7 @@ impl OAuth2 {
             scopes,
             refresh_before_expiry,
             cache: Mutex::new(None),
+            fresh: std::sync::Mutex::new(None),
             generations: AtomicU64::new(0),
             token_requests: AtomicU64::new(0),
             retry: token_endpoint::TokenRetry::default(),
@@ -318,6 +342,21 @@ impl OAuth2 {
         self.with_token(http, |cached| (cached.authorization.clone(), cached.generation)).await
     }
 
+    /// The `Authorization` header value of the cached token and its generation, when there
+    /// is one and it is not yet due for a refresh; `None` otherwise (then
+    /// [`OAuth2::authorization`] fetches one).
+    pub fn fresh_authorization(&self) -> Option<(reqwest::header::HeaderValue, CredentialGeneration)> {
+        let fresh = self.fresh.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let (authorization, generation, refresh_at) = fresh.as_ref()?;
+        (Instant::now() < *refresh_at).then(|| (authorization.clone(), *generation))
+    }
+
+    /// Copies the cached token's header into `fresh` (or clears it).
+    fn publish(&self, cached: Option<&CachedToken>) {
+        let mut fresh = self.fresh.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        *fresh = cached.map(|cached| (cached.authorization.clone(), cached.generation, cached.refresh_at));
+    }
+
     /// Reads the cached token with `read`, fetching a new one first when there is none or it
     /// is due for a refresh.
     async fn with_token<T>(
@@ -349,6 +388,7 @@ impl OAuth2 {
             generation,
         };
         let answer = read(&cached);
+        self.publish(Some(&cached));
         *cache = Some(cached);
         Ok(answer)
     }
@@ -399,6 +439,7 @@ impl OAuth2 {
             }
             #[cfg(not(feature = "shared-state"))]
             let _ = cached;
+            self.publish(None);
             *cache = None;
         }
     }
@@ -433,25 +474,14 @@ impl Authenticate for Auth {
         request: reqwest::RequestBuilder,
     ) -> BoxFuture<'a, Result<(reqwest::RequestBuilder, CredentialGeneration), TransportError>> {
         Box::pin(async move {
-            let static_credentials = CredentialGeneration::default();
+            let request = match self.authenticate_now(request)? {
+                Immediate::Applied(request, generation) => return Ok((request, generation)),
+                Immediate::Later(request) => request,
+            };
             Ok(match self {
-                Auth::None => (request, static_credentials),
-                Auth::ApiKey { location: ApiKeyLocation::Header, name, key } => {
-                    (request.header(name.as_str(), sensitive(key.expose())?), static_credentials)
-                }
-                Auth::ApiKey { location: ApiKeyLocation::Query, name, key } => {
-                    (request.query(&[(name.as_str(), key.expose())]), static_credentials)
-                }
-                Auth::Bearer(token) => {
-                    (request.header(reqwest::header::AUTHORIZATION, bearer_header(token)?), static_credentials)
-                }
-                Auth::Basic { username, password } => {
-                    let encoded =
-                        base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose()));
-                    (
-                        request.header(reqwest::header::AUTHORIZATION, sensitive(&format!("Basic {encoded}"))?),
-                        static_credentials,
-                    )
+                // `authenticate_now` applies static credentials and never gives them back.
+                Auth::None | Auth::ApiKey { .. } | Auth::Bearer(_) | Auth::Basic { .. } => {
+                    (request, CredentialGeneration::default())
                 }
                 Auth::OAuth2(oauth) => {
                     let (authorization, generation) = oauth.authorization(http).await?;
@@ -469,6 +499,40 @@ impl Authenticate for Auth {
                 #[cfg(feature = "signing")]
                 Auth::HmacSignature(signer) => signer.authenticate(http, request).await?,
             })
+        })
+    }
+
+    fn authenticate_now(&self, request: reqwest::RequestBuilder) -> Result<Immediate, TransportError> {
+        let static_credentials = CredentialGeneration::default();
+        Ok(match self {
+            Auth::None => Immediate::Applied(request, static_credentials),
+            Auth::ApiKey { location: ApiKeyLocation::Header, name, key } => {
+                Immediate::Applied(request.header(name.as_str(), sensitive(key.expose())?), static_credentials)
+            }
+            Auth::ApiKey { location: ApiKeyLocation::Query, name, key } => {
+                Immediate::Applied(request.query(&[(name.as_str(), key.expose())]), static_credentials)
+            }
+            Auth::Bearer(token) => Immediate::Applied(
+                request.header(reqwest::header::AUTHORIZATION, bearer_header(token)?),
+                static_credentials,
+            ),
+            Auth::Basic { username, password } => {
+                let encoded =
+                    base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose()));
+                Immediate::Applied(
+                    request.header(reqwest::header::AUTHORIZATION, sensitive(&format!("Basic {encoded}"))?),
+                    static_credentials,
+                )
+            }
+            Auth::OAuth2(oauth) => match oauth.fresh_authorization() {
+                Some((authorization, generation)) => {
+                    Immediate::Applied(request.header(reqwest::header::AUTHORIZATION, authorization), generation)
+                }
+                None => Immediate::Later(request),
+            },
+            Auth::Custom(custom) => custom.authenticate_now(request)?,
+            #[allow(unreachable_patterns)]
+            _ => Immediate::Later(request),
         })
     }
 
@@ -617,7 +681,10 @@ impl Credentials {
         let mut used = UsedCredentials::default();
         for &index in chosen {
             let Some((_, auth)) = self.held.get(index) else { continue };
-            let (next, generation) = auth.authenticate(http, request).await?;
+            let (next, generation) = match auth.authenticate_now(request)? {
+                Immediate::Applied(next, generation) => (next, generation),
+                Immediate::Later(request) => auth.authenticate(http, request).await?,
+            };
             request = next;
             used.0.push((index, generation));
         }

@@ -118,7 +118,11 @@ impl CircuitBreaker {
     /// [`CircuitOpen`]); the request must not be sent.
     pub async fn admit(&self, operation: &'static str) -> Result<Permit, TransportError> {
         let Some(circuit) = self.key(operation) else { return Ok(Permit::Unguarded) };
-        match self.store.admit(&circuit, &self.settings).await {
+        let admitted = match self.store.admit_now(&circuit, &self.settings) {
+            Some(answer) => Ok(answer),
+            None => self.store.admit(&circuit, &self.settings).await,
+        };
+        match admitted {
             Ok((admission, transition)) => {
                 self.transitioned(&circuit, transition);
                 match admission {
@@ -159,7 +163,11 @@ impl CircuitBreaker {
             Err(TransportErrorKind::Invalid | TransportErrorKind::CircuitOpen) => return,
             Err(_) => CallOutcome::Failure,
         };
-        match self.store.record(circuit, outcome, &self.settings).await {
+        let recorded = match self.store.record_now(circuit, outcome, &self.settings) {
+            Some(answer) => Ok(answer),
+            None => self.store.record(circuit, outcome, &self.settings).await,
+        };
+        match recorded {
             Ok(transition) => self.transitioned(circuit, transition),
             Err(error) => tracing::warn!(circuit = %circuit, %error, "circuit store unavailable; outcome not recorded"),
         }

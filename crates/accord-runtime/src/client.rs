@@ -13,7 +13,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio::time::Instant;
 use tracing::Instrument as _;
 
-use crate::auth::{Auth, Authenticate as _, CredentialGeneration, Credentials, UsedCredentials};
+use crate::auth::{Auth, Authenticate as _, CredentialGeneration, Credentials, Immediate, UsedCredentials};
 use crate::circuit::{CircuitBreaker, CircuitBreakerConfig};
 use crate::error::{TransportError, TransportErrorKind};
 use crate::policy::{RetryPolicy, RetryStrategy, Timeouts};
@@ -849,7 +849,14 @@ impl Client {
                 Err(error) => return (Err(error), Default::default()),
             },
         };
-        let (builder, generation) = match self.inner.auth.authenticate(&self.inner.http, builder).await {
+        // Static credentials and a fresh cached token go on at once; only a fetch or a
+        // signature waits (and boxes its future).
+        let authenticated = match self.inner.auth.authenticate_now(builder) {
+            Ok(Immediate::Applied(builder, generation)) => Ok((builder, generation)),
+            Ok(Immediate::Later(builder)) => self.inner.auth.authenticate(&self.inner.http, builder).await,
+            Err(error) => Err(error),
+        };
+        let (builder, generation) = match authenticated {
             Ok(authenticated) => authenticated,
             Err(error) => return (Err(error), Default::default()),
         };

@@ -176,8 +176,152 @@ pub fn path_segment<T: Serialize + ?Sized>(value: &T) -> String {
 /// Path parameter `name`'s text in `style` (see [`crate::style::path_text`]), percent-encoded;
 /// empty when the value does not serialise.
 pub fn path_param<T: Serialize + ?Sized>(name: &str, value: &T, style: ParamStyle, explode: bool) -> String {
+    // A `simple` scalar is its text, percent-encoded, whatever `explode` says.
+    if matches!(style, ParamStyle::Simple)
+        && let Ok(text) = value.serialize(ScalarSegment)
+    {
+        return text;
+    }
     let value = serde_json::to_value(value).unwrap_or(serde_json::Value::Null);
     style::path_text(name, &value, style, explode)
+}
+
+/// A serializer for the common path parameter, a string, integer, boolean or unit enum
+/// variant: its text percent-encoded ([`style::encode_component`]) without a
+/// `serde_json::Value` on the way, as `style::path_text` writes it. Anything else
+/// (`null`, floats, lists, objects) is [`NotScalar`] and takes the general path.
+struct ScalarSegment;
+
+/// What [`ScalarSegment`] does not write.
+#[derive(Debug)]
+struct NotScalar;
+
+impl std::fmt::Display for NotScalar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("not a string, integer, boolean or unit variant")
+    }
+}
+
+impl std::error::Error for NotScalar {}
+
+impl serde::ser::Error for NotScalar {
+    fn custom<T: std::fmt::Display>(_: T) -> Self {
+        NotScalar
+    }
+}
+
+macro_rules! integers {
+    ($($method:ident $type:ty),*) => {
+        $(fn $method(self, value: $type) -> Result<String, NotScalar> {
+            Ok(value.to_string())
+        })*
+    };
+}
+
+macro_rules! not_scalar {
+    ($($method:ident $type:ty),*) => {
+        $(fn $method(self, _: $type) -> Result<String, NotScalar> {
+            Err(NotScalar)
+        })*
+    };
+}
+
+impl serde::Serializer for ScalarSegment {
+    type Ok = String;
+    type Error = NotScalar;
+    type SerializeSeq = serde::ser::Impossible<String, NotScalar>;
+    type SerializeTuple = serde::ser::Impossible<String, NotScalar>;
+    type SerializeTupleStruct = serde::ser::Impossible<String, NotScalar>;
+    type SerializeTupleVariant = serde::ser::Impossible<String, NotScalar>;
+    type SerializeMap = serde::ser::Impossible<String, NotScalar>;
+    type SerializeStruct = serde::ser::Impossible<String, NotScalar>;
+    type SerializeStructVariant = serde::ser::Impossible<String, NotScalar>;
+
+    integers!(serialize_i8 i8, serialize_i16 i16, serialize_i32 i32, serialize_i64 i64);
+    integers!(serialize_u8 u8, serialize_u16 u16, serialize_u32 u32, serialize_u64 u64);
+    not_scalar!(serialize_f32 f32, serialize_f64 f64, serialize_bytes &[u8], serialize_unit_struct &'static str);
+
+    fn serialize_bool(self, value: bool) -> Result<String, NotScalar> {
+        Ok(if value { "true" } else { "false" }.to_string())
+    }
+
+    fn serialize_char(self, value: char) -> Result<String, NotScalar> {
+        Ok(style::encode_component(value.encode_utf8(&mut [0; 4])))
+    }
+
+    fn serialize_str(self, value: &str) -> Result<String, NotScalar> {
+        Ok(style::encode_component(value))
+    }
+
+    fn serialize_none(self) -> Result<String, NotScalar> {
+        Err(NotScalar)
+    }
+
+    fn serialize_some<V: Serialize + ?Sized>(self, value: &V) -> Result<String, NotScalar> {
+        value.serialize(self)
+    }
+
+    fn serialize_unit(self) -> Result<String, NotScalar> {
+        Err(NotScalar)
+    }
+
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Result<String, NotScalar> {
+        Ok(style::encode_component(variant))
+    }
+
+    fn serialize_newtype_struct<V: Serialize + ?Sized>(self, _: &'static str, value: &V) -> Result<String, NotScalar> {
+        value.serialize(self)
+    }
+
+    fn serialize_newtype_variant<V: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &V,
+    ) -> Result<String, NotScalar> {
+        Err(NotScalar)
+    }
+
+    fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, NotScalar> {
+        Err(NotScalar)
+    }
+
+    fn serialize_tuple(self, _: usize) -> Result<Self::SerializeTuple, NotScalar> {
+        Err(NotScalar)
+    }
+
+    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeTupleStruct, NotScalar> {
+        Err(NotScalar)
+    }
+
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeTupleVariant, NotScalar> {
+        Err(NotScalar)
+    }
+
+    fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, NotScalar> {
+        Err(NotScalar)
+    }
+
+    fn serialize_struct(self, _: &'static str, _: usize) -> Result<Self::SerializeStruct, NotScalar> {
+        Err(NotScalar)
+    }
+
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> Result<Self::SerializeStructVariant, NotScalar> {
+        Err(NotScalar)
+    }
 }
 
 fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<serde_json::Value, DecodeError> {
@@ -187,6 +331,38 @@ fn to_value<T: Serialize + ?Sized>(value: &T) -> Result<serde_json::Value, Decod
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_scalar_fast_path_writes_what_the_general_path_writes() {
+        fn general<T: Serialize + ?Sized>(value: &T) -> String {
+            let value = serde_json::to_value(value).unwrap();
+            style::path_text("", &value, ParamStyle::Simple, false)
+        }
+        #[derive(Serialize)]
+        enum Color {
+            #[serde(rename = "dark blue")]
+            DarkBlue,
+        }
+        #[derive(Serialize)]
+        struct Id(String);
+        let texts = ["ORD-1", "a/b c", "é~_.-", "", "50%", "ü/ß?#"];
+        for text in texts {
+            assert_eq!(path_segment(text), general(text), "{text:?}");
+            assert_eq!(path_segment(&Id(text.to_string())), general(&Id(text.to_string())));
+            assert_eq!(path_segment(&Some(text)), general(&Some(text)));
+        }
+        for number in [0_i64, -1, 42, i64::MIN, i64::MAX] {
+            assert_eq!(path_segment(&number), general(&number));
+        }
+        assert_eq!(path_segment(&u64::MAX), general(&u64::MAX));
+        assert_eq!(path_segment(&true), general(&true));
+        assert_eq!(path_segment(&'/'), general(&'/'));
+        assert_eq!(path_segment(&Color::DarkBlue), "dark%20blue");
+        assert_eq!(path_segment(&Color::DarkBlue), general(&Color::DarkBlue));
+        // The general path still writes what the fast path leaves to it.
+        assert_eq!(path_segment(&1.5), "1.5");
+        assert_eq!(path_segment(&None::<String>), "");
+    }
 
     #[test]
     fn path_segments_are_percent_encoded() {

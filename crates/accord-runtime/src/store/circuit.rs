@@ -274,6 +274,18 @@ pub trait CircuitStore: Send + Sync + fmt::Debug {
 
     /// The circuit `key` as it stands.
     fn snapshot<'a>(&'a self, key: &'a str, settings: &'a CircuitSettings) -> StoreFuture<'a, CircuitSnapshot>;
+
+    /// [`CircuitStore::admit`] answered at once, by a store that never waits (in memory);
+    /// `None` sends the caller to [`CircuitStore::admit`] (the default, for a store that
+    /// asks a server). Saves a boxed future per attempt.
+    fn admit_now(&self, _key: &str, _settings: &CircuitSettings) -> Option<(Admission, Option<Transition>)> {
+        None
+    }
+
+    /// [`CircuitStore::record`] answered at once, as [`CircuitStore::admit_now`].
+    fn record_now(&self, _key: &str, _outcome: CallOutcome, _settings: &CircuitSettings) -> Option<Option<Transition>> {
+        None
+    }
 }
 
 #[cfg(test)]

@@ -74,6 +74,14 @@ impl CircuitStore for MemoryCircuitStore {
         let result = self.with(key, |state, now| state.snapshot(now, settings));
         Box::pin(std::future::ready(Ok(result)))
     }
+
+    fn admit_now(&self, key: &str, settings: &CircuitSettings) -> Option<(Admission, Option<Transition>)> {
+        Some(self.with(key, |state, now| state.admit(now, settings)))
+    }
+
+    fn record_now(&self, key: &str, outcome: CallOutcome, settings: &CircuitSettings) -> Option<Option<Transition>> {
+        Some(self.with(key, |state, now| state.record(now, outcome, settings)))
+    }
 }
 
 /// Cache entries of one process in a `moka` cache bounded by entries and bytes at once:

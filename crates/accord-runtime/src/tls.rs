@@ -86,6 +86,9 @@ pub struct TlsConfig {
 impl TlsConfig {
     /// Puts these settings on `builder`.
     ///
+    /// With an identity or extra roots, the client uses rustls even when native-tls is compiled
+    /// in as well.
+    ///
     /// Errors: a certificate or key that does not parse ([`TransportErrorKind::Invalid`]), or
     /// a build without a rustls backend (mTLS needs `rustls-ring` or `rustls-aws-lc`).
     pub fn apply(&self, builder: reqwest::ClientBuilder) -> Result<reqwest::ClientBuilder, TransportError> {
@@ -97,7 +100,11 @@ impl TlsConfig {
             let invalid = |what: &str, e: reqwest::Error| {
                 TransportError::new(TransportErrorKind::Invalid, format!("{what} does not parse: {e}"))
             };
-            let mut builder = builder;
+            // Client certificates and extra roots are rustls's here; when native-tls is
+            // compiled in too (two generated crates of one build asking for different
+            // backends unify the features), reqwest would pick native-tls and refuse a
+            // rustls identity ("incompatible TLS identity type"), so rustls is chosen.
+            let mut builder = builder.tls_backend_rustls();
             for root in &self.extra_roots {
                 let certificate = reqwest::Certificate::from_pem(root).map_err(|e| invalid("a root certificate", e))?;
                 builder = builder.add_root_certificate(certificate);

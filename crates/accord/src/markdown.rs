@@ -152,6 +152,61 @@ pub fn doc_tests_in_rust(source: &str) -> usize {
 
 /// The CommonMark options rustdoc parses doc comments with that change block structure
 /// (tables, footnotes, strikethrough, task lists); none of them changes where code blocks are.
+/// The code spans of one line, as byte ranges from the first backtick of the opening run to
+/// the last of the closing one: a run of backticks opens a span that the next run of the same
+/// length closes (CommonMark 0.31, 6.1); a run without its match is literal text. In a table
+/// row (a line starting with `|`) each cell is scanned alone: GFM splits a row at its
+/// unescaped pipes before it reads inline code (GFM 0.29, 4.10), so no span crosses a cell.
+/// For the docs book's own scans of a line (links inside code are text, not links).
+pub fn code_spans(line: &str) -> Vec<Range<usize>> {
+    if !line.trim_start().starts_with('|') {
+        return spans_within(line, 0..line.len());
+    }
+    let bytes = line.as_bytes();
+    let mut spans = Vec::new();
+    let mut cell = 0;
+    for (at, byte) in bytes.iter().enumerate() {
+        if *byte == b'|' && (at == 0 || bytes[at - 1] != b'\\') {
+            spans.extend(spans_within(line, cell..at));
+            cell = at + 1;
+        }
+    }
+    spans.extend(spans_within(line, cell..line.len()));
+    spans
+}
+
+/// [`code_spans`] of `line[within]`, as ranges of `line`.
+fn spans_within(line: &str, within: Range<usize>) -> Vec<Range<usize>> {
+    let text = &line[within.clone()];
+    let run_at = |at: usize| text[at..].len() - text[at..].trim_start_matches('`').len();
+    let mut spans = Vec::new();
+    let mut at = 0;
+    while let Some(found) = text[at..].find('`') {
+        let open = at + found;
+        let run = run_at(open);
+        // The closing run: exactly `run` backticks, not part of a longer run.
+        let mut search = open + run;
+        let mut close = None;
+        while let Some(found) = text[search..].find('`') {
+            let start = search + found;
+            let length = run_at(start);
+            if length == run {
+                close = Some(start);
+                break;
+            }
+            search = start + length;
+        }
+        match close {
+            Some(close) => {
+                spans.push(within.start + open..within.start + close + run);
+                at = close + run;
+            }
+            None => at = open + run,
+        }
+    }
+    spans
+}
+
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS
 }
@@ -394,6 +449,21 @@ mod tests {
         let (out, _) = repair("```json\n{}\n");
         assert_eq!(out, "```json\n{}\n```");
         assert_eq!(for_rustdoc("a\n\n```\nx"), "a\n\n```text\nx\n```");
+    }
+
+    #[test]
+    fn code_spans_pair_runs_of_one_length_and_leave_a_lone_run_literal() {
+        fn spans(line: &str) -> Vec<&str> {
+            code_spans(line).into_iter().map(|span| &line[span]).collect()
+        }
+        assert_eq!(spans("a `b` c ``d ` e`` f"), ["`b`", "``d ` e``"]);
+        // Outside a table the third backtick pairs with the next one (CommonMark 6.1) ...
+        assert_eq!(spans("Send`a `user.signup` x [`op`](#op)"), ["`a `", "` x [`"]);
+        // ... in a table row it has no partner in its cell: literal, and the link is outside code.
+        assert_eq!(spans("| Send`a `user.signup` x | [`op`](#op) |"), ["`a `", "`op`"]);
+        assert_eq!(spans(r"| `a \| b` | c |"), [r"`a \| b`"]);
+        assert_eq!(spans("no code"), Vec::<&str>::new());
+        assert_eq!(spans("```"), Vec::<&str>::new());
     }
 
     #[test]

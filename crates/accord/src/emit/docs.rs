@@ -310,40 +310,16 @@ pub fn check_fragments(markdown: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `line` with its code spans blanked: a run of backticks opens a span that the next run of
-/// the same length closes (CommonMark 6.1); a run without its match is literal text.
+/// `line` with its code spans ([`crate::markdown::code_spans`]) blanked, each to one space.
 fn outside_code_spans(line: &str) -> String {
     let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while let Some(open) = rest.find('`') {
-        out.push_str(&rest[..open]);
-        let after_open = &rest[open..];
-        let run = after_open.len() - after_open.trim_start_matches('`').len();
-        let inside = &after_open[run..];
-        // The closing run: exactly `run` backticks, not part of a longer run.
-        let mut search = 0;
-        let mut close = None;
-        while let Some(found) = inside[search..].find('`') {
-            let start = search + found;
-            let length = inside[start..].len() - inside[start..].trim_start_matches('`').len();
-            if length == run {
-                close = Some(start);
-                break;
-            }
-            search = start + length;
-        }
-        match close {
-            Some(close) => {
-                out.push(' ');
-                rest = &inside[close + run..];
-            }
-            None => {
-                out.push_str(&after_open[..run]);
-                rest = inside;
-            }
-        }
+    let mut at = 0;
+    for span in crate::markdown::code_spans(line) {
+        out.push_str(&line[at..span.start]);
+        out.push(' ');
+        at = span.end;
     }
-    out.push_str(rest);
+    out.push_str(&line[at..]);
     out
 }
 

@@ -159,27 +159,30 @@ pub fn doc_tests_in_rust(source: &str) -> usize {
 /// unescaped pipes before it reads inline code (GFM 0.29, 4.10), so no span crosses a cell.
 /// For the docs book's own scans of a line (links inside code are text, not links).
 pub fn code_spans(line: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    if !line.contains('`') {
+        return spans;
+    }
     if !line.trim_start().starts_with('|') {
-        return spans_within(line, 0..line.len());
+        spans_within(line, 0..line.len(), &mut spans);
+        return spans;
     }
     let bytes = line.as_bytes();
-    let mut spans = Vec::new();
     let mut cell = 0;
     for (at, byte) in bytes.iter().enumerate() {
         if *byte == b'|' && (at == 0 || bytes[at - 1] != b'\\') {
-            spans.extend(spans_within(line, cell..at));
+            spans_within(line, cell..at, &mut spans);
             cell = at + 1;
         }
     }
-    spans.extend(spans_within(line, cell..line.len()));
+    spans_within(line, cell..line.len(), &mut spans);
     spans
 }
 
-/// [`code_spans`] of `line[within]`, as ranges of `line`.
-fn spans_within(line: &str, within: Range<usize>) -> Vec<Range<usize>> {
+/// Adds [`code_spans`] of `line[within]` to `spans`, as ranges of `line`.
+fn spans_within(line: &str, within: Range<usize>, spans: &mut Vec<Range<usize>>) {
     let text = &line[within.clone()];
     let run_at = |at: usize| text[at..].len() - text[at..].trim_start_matches('`').len();
-    let mut spans = Vec::new();
     let mut at = 0;
     while let Some(found) = text[at..].find('`') {
         let open = at + found;
@@ -204,7 +207,6 @@ fn spans_within(line: &str, within: Range<usize>) -> Vec<Range<usize>> {
             None => at = open + run,
         }
     }
-    spans
 }
 
 fn options() -> Options {

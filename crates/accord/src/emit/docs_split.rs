@@ -49,7 +49,7 @@ pub fn split(page: &str) -> Result<Vec<Chapter>, String> {
     let mut lines = page.split_inclusive('\n').peekable();
     let mut notice = String::new();
     let mut title = String::new();
-    let mut sections: Vec<Vec<String>> = vec![Vec::new(); CHAPTERS.len()];
+    let mut sections: Vec<Vec<&str>> = vec![Vec::new(); CHAPTERS.len()];
     let mut current = 0usize;
     let mut fence: Option<&str> = None;
     while let Some(line) = lines.next() {
@@ -82,7 +82,7 @@ pub fn split(page: &str) -> Result<Vec<Chapter>, String> {
                 }
             }
         }
-        sections[current].push(line.to_string());
+        sections[current].push(line);
     }
     // Which chapter holds each link target.
     let mut chapters: Vec<Chapter> = Vec::new();

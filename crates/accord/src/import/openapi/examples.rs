@@ -27,10 +27,9 @@ pub(super) fn drop_unfit(spec: &mut Value) -> Vec<String> {
         return dropped;
     }
     let positions = crate::spec::yaml::unlocated_positions(spec);
-    if !crate::spec::schema::validate(spec, &positions).is_empty() {
-        return dropped;
-    }
-    let Ok(parsed) = <crate::spec::types::Spec as serde::Deserialize>::deserialize(&*spec) else { return dropped };
+    // As `spec::load` reads a spec: serde through `spec::strict` takes exactly what the JSON
+    // Schema takes, so a spec it refuses is one the schema would refuse.
+    let Ok(parsed) = crate::spec::strict::from_value::<crate::spec::types::Spec>(spec) else { return dropped };
     if crate::check::check(&parsed, &positions).iter().any(crate::diag::Diagnostic::is_error) {
         return dropped;
     }

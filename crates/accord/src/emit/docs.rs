@@ -81,6 +81,7 @@ pub fn page(ir: &Ir, templates: &Templates) -> Result<GeneratedFile, String> {
         used_by => serde_value(used_by(ir)),
         algorithm_title => ir.webhooks.as_ref().and_then(super::prose::algorithm_title),
         checklist => serde_value(super::checklist::checklist(ir)),
+        tls_default => super::rust::features::tls_by_default(ir),
     };
     markdown(&format!("src/{}.md", ir.name), templates.render("spec.md.j2", context)?)
 }

@@ -93,6 +93,35 @@ pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
     features
 }
 
+/// Whether the generated crate turns TLS (`rustls`) on by default: unless every URL the
+/// spec says the client reaches is plain `http://`. Those URLs are the environments' base
+/// URLs, the named servers' URLs and the OAuth 2.0 token endpoints; an authorization URL is
+/// opened by the user's browser, not by the client. A spec without environments takes its
+/// base URL from the application, so TLS stays on, and so it does for a client certificate
+/// (mutual TLS) or a URL whose scheme is not literal (`{scheme}://…`).
+///
+/// A crate without TLS by default still has the `rustls`, `rustls-aws-lc` and `native-tls`
+/// features; without one of them the runtime refuses an `https` base URL when the client is
+/// built, with an error that names the features (`accord_runtime::client::reachable`).
+pub fn tls_by_default(ir: &Ir) -> bool {
+    let plain = |url: &str| url.get(..7).is_some_and(|scheme| scheme.eq_ignore_ascii_case("http://"));
+    let token_urls = ir.auth.credentials.iter().filter_map(|credential| match &credential.scheme {
+        AuthScheme::OAuth2ClientCredentials(flow) => Some(flow.token_url.as_str()),
+        AuthScheme::OAuth2AuthorizationCode(flow) => Some(flow.token_url.as_str()),
+        AuthScheme::OAuth2JwtBearer(flow) => Some(flow.token_url.as_str()),
+        AuthScheme::GitHubApp(_)
+        | AuthScheme::Bearer(_)
+        | AuthScheme::Basic(_)
+        | AuthScheme::ApiKey(_)
+        | AuthScheme::AwsSigV4(_)
+        | AuthScheme::HmacSignature(_) => None,
+    });
+    ir.environments.is_empty()
+        || ir.environments.iter().any(|env| env.client_certificate.is_some() || !plain(&env.base_url))
+        || ir.servers.iter().flat_map(|server| &server.urls).any(|url| !plain(&url.url))
+        || token_urls.into_iter().any(|url| !plain(url))
+}
+
 /// The `kind` of every type expression in `ir` (`date_time`, `decimal`, `string`, …), found
 /// through the IR's `Serialize` form (a [`crate::ir::TypeExpr`] serialises as
 /// `{"kind": …, "of": …}`), so that a type in a place added to the IR later (a header, a
@@ -159,6 +188,44 @@ mod tests {
         for spec in ["specs/orders.yaml", "specs/github.yaml", "specs/stripe.yaml"] {
             let features = features_of(spec);
             assert!(!features.contains(&"redis") && !features.contains(&"metrics"), "{spec}: {features:?}");
+        }
+    }
+
+    /// Whether TLS is on by default for a one-endpoint spec with these `environments` and
+    /// `auth` blocks (YAML, each empty or ending in a newline).
+    fn tls_of(environments: &str, auth: &str) -> bool {
+        let spec = format!(
+            "accord: 1\nname: plain\n{environments}{auth}endpoints:\n  ping:\n    method: GET\n    path: /ping\n    responses:\n      \"204\": {{}}\n"
+        );
+        let ir = crate::project::compile_spec(Path::new("plain.yaml"), &spec).expect("the spec compiles").ir;
+        tls_by_default(&ir)
+    }
+
+    #[test]
+    fn tls_is_on_by_default_unless_every_declared_url_is_plain_http() {
+        let local = "environments:\n  local: { base_url: \"http://localhost:8080/v1\", default: true }\n";
+        assert!(!tls_of(local, ""));
+        // Any https base URL, including one environment of several; the scheme's case does
+        // not matter (RFC 3986 §3.1).
+        assert!(tls_of(&local.replace("http://", "https://"), ""));
+        assert!(!tls_of(&local.replace("http://", "HTTP://"), ""));
+        assert!(tls_of(&format!("{local}  live: {{ base_url: \"https://api.example.com\" }}\n"), ""));
+        // An https token endpoint, though the API itself is plain http.
+        let token = |url: &str| {
+            format!(
+                "auth:\n  credentials:\n    cc:\n      oauth2_client_credentials:\n        token_url: {url}\n        client_id_env: CC_ID\n        client_secret_env: CC_SECRET\n"
+            )
+        };
+        assert!(tls_of(local, &token("https://auth.example.com/token")));
+        assert!(!tls_of(local, &token("http://localhost:8080/token")));
+        // No environments: the application gives the base URL.
+        assert!(tls_of("", ""));
+        // Every spec of the repository declares https.
+        for spec in ["specs/orders.yaml", "specs/github.yaml", "specs/stripe.yaml"] {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(spec);
+            let source = std::fs::read_to_string(&path).expect("the spec reads");
+            let ir = crate::project::compile_spec(Path::new(spec), &source).expect("the spec compiles").ir;
+            assert!(tls_by_default(&ir), "{spec}");
         }
     }
 

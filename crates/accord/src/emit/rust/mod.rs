@@ -108,6 +108,8 @@ pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec
         credential_env_vars => credential_env_vars(ir),
         // The runtime features the spec needs, by name, with the reason for each.
         runtime_features => features::runtime_features(ir),
+        // TLS on by default unless every URL the spec declares is plain `http`.
+        tls_default => features::tls_by_default(ir),
         // The feature of the models nothing reaches, in a crate with group features.
         standalone_models => gates.standalone_models().then_some(groups::STANDALONE_MODELS),
     };

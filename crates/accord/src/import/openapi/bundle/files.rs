@@ -200,12 +200,14 @@ impl Files {
         self.files[ROOT].value = Rc::new(value);
     }
 
-    /// Drops every file's value (the bundled document holds what it needs); texts and
-    /// positions stay, to locate warnings.
-    pub(crate) fn release_values(&mut self) {
-        for file in &mut self.files {
-            file.value = Rc::new(Value::Null);
-        }
+    /// Takes every file's value out (the bundled document holds what it needs) and returns
+    /// those no one else holds, for the caller to drop; texts and positions stay, to locate
+    /// warnings.
+    pub(crate) fn release_values(&mut self) -> Vec<Value> {
+        self.files
+            .iter_mut()
+            .filter_map(|file| Rc::try_unwrap(std::mem::replace(&mut file.value, Rc::new(Value::Null))).ok())
+            .collect()
     }
 
     /// Whether the description was read from a file (so its files have names), not given as text.

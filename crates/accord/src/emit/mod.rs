@@ -22,7 +22,9 @@ pub mod tests;
 
 use std::path::PathBuf;
 
-pub use self::emitter::{Context, Emitter, GeneratedFile, GitReference, Options, RuntimeDependency, generated_notice};
+pub use self::emitter::{
+    Context, Emitter, GeneratedFile, GitReference, Options, RuntimeDependency, TemplateValues, generated_notice,
+};
 use crate::ir::Ir;
 
 /// Every output accord makes, in a fixed order: when several fail, the first one's error is
@@ -45,7 +47,6 @@ const LARGE_API_ITEMS: usize = 20_000;
 /// links to an anchor it does not have.
 pub fn generate(specs: &[&Ir], options: &Options) -> Result<Vec<GeneratedFile>, String> {
     let templates = templates::Templates::new(options.templates_dir.as_deref())?;
-    let context = &Context { options, templates: &templates };
     // Outputs do not depend on one another, so the emitters run on as many threads as there
     // are cores, each thread taking the next emitter in registry order (and the client
     // crates' large files are printed on every thread besides). Not one thread per emitter:
@@ -59,6 +60,10 @@ pub fn generate(specs: &[&Ir], options: &Options) -> Result<Vec<GeneratedFile>, 
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get()).min(emitters().len())
     };
+    // The IR as a template value is made once per spec and shared, except where memory is what
+    // bounds the run (then each emitter's copy is freed when it is done).
+    let template_values = if threads > 1 { TemplateValues::shared(specs) } else { TemplateValues::unshared() };
+    let context = &Context { options, templates: &templates, template_values: &template_values };
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
@@ -111,7 +116,7 @@ pub fn build_script_files(ir: &Ir) -> Vec<GeneratedFile> {
 /// Errors: as [`generate`].
 pub fn generate_docs(specs: &[&Ir], options: &Options) -> Result<Vec<GeneratedFile>, String> {
     let templates = templates::Templates::new(options.templates_dir.as_deref())?;
-    docs::book(specs, &templates)
+    docs::book(specs, &templates, &TemplateValues::shared(specs))
 }
 
 // The three emitters below predate the trait; their impls live here so that their modules
@@ -160,7 +165,7 @@ impl Emitter for DocsBook {
     }
 
     fn project_files(&self, specs: &[&Ir], context: &Context<'_>) -> Result<Vec<GeneratedFile>, String> {
-        let book = docs::book(specs, context.templates)?;
+        let book = docs::book(specs, context.templates, context.template_values)?;
         Ok(book
             .into_iter()
             .map(|file| GeneratedFile { path: PathBuf::from("docs").join(file.path), contents: file.contents })
@@ -188,7 +193,8 @@ mod registry_tests {
         let ir = orders();
         let options = Options::default();
         let templates = templates::Templates::new(None).expect("the embedded templates load");
-        let context = Context { options: &options, templates: &templates };
+        let template_values = TemplateValues::shared(&[&ir]);
+        let context = Context { options: &options, templates: &templates, template_values: &template_values };
         let mut seen = BTreeSet::new();
         for emitter in emitters() {
             let files = run(*emitter, &[&ir], &context).expect("generates");

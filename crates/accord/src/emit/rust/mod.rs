@@ -52,7 +52,7 @@ impl Emitter for RustClient {
     }
 
     fn spec_files(&self, ir: &Ir, context: &Context<'_>) -> Result<Vec<GeneratedFile>, String> {
-        generate(ir, context.options, context.templates)
+        generate(ir, context.options, context.templates, context.template_values)
     }
 
     fn build_script_files(&self, ir: &Ir) -> Vec<GeneratedFile> {
@@ -82,13 +82,18 @@ fn credential_env_vars(ir: &Ir) -> Vec<String> {
 /// Generates the client crate's files for one spec.
 ///
 /// Errors: a template failed to render.
-pub fn generate(ir: &Ir, options: &Options, templates: &Templates) -> Result<Vec<GeneratedFile>, String> {
+pub fn generate(
+    ir: &Ir,
+    options: &Options,
+    templates: &Templates,
+    template_values: &crate::emit::TemplateValues<'_>,
+) -> Result<Vec<GeneratedFile>, String> {
     let root = PathBuf::from(&ir.name);
     // What reaches what, once: serde by direction and the group features read it.
     let reach = reach::Reach::of(ir);
     let gates = groups::Gates::of(ir, &reach);
     let context = minijinja::context! {
-        ir => minijinja::Value::from(minijinja::value::Serde(ir)),
+        ir => template_values.ir(ir),
         notice => generated_notice(&ir.source_path),
         runtime_source => options.runtime.runtime_source(),
         mock_source => options.runtime.mock_source(),

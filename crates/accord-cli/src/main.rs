@@ -533,9 +533,9 @@ fn generate(specs: &Path, out: &Path, write: WriteOptions, output: Output, optio
         }
         return ExitCode::FAILURE;
     }
-    // The process ends here: the specs' IR and the generated text (GitHub's: 180 MB of small
-    // allocations) are left to the OS instead of being freed one by one, with the allocator
-    // handing its pages back a `madvise` call at a time (674 calls for GitHub's spec).
+    // The process ends here: the specs' IR and the generated text are left to the OS instead
+    // of being freed one allocation at a time, with the allocator handing its pages back a
+    // `madvise` call at a time (674 calls after the last file was written, for GitHub's spec).
     std::mem::forget(compiled);
     std::mem::forget(files);
     ExitCode::SUCCESS

@@ -296,8 +296,8 @@ fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Importe
 }
 
 /// The size of a root document (bytes of text) from which the import frees its large values
-/// on a thread of their own: GitHub's 8 MB document makes about 60 MB of them, and freeing
-/// them node by node cost about a tenth of its import's instructions.
+/// on a thread of their own: for GitHub's 8 MB document, freeing them node by node was about
+/// a tenth of the import's instructions (callgrind).
 const BACKGROUND_DROP_BYTES: usize = 1 << 20;
 
 /// Drops `value` on a new thread, which nothing waits for: a command-line run may end before

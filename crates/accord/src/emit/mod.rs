@@ -62,7 +62,8 @@ pub fn generate(specs: &[&Ir], options: &Options) -> Result<Vec<GeneratedFile>, 
     };
     // The IR as a template value is made once per spec and shared, except where memory is what
     // bounds the run (then each emitter's copy is freed when it is done).
-    let template_values = if threads > 1 { TemplateValues::shared(specs) } else { TemplateValues::unshared() };
+    let template_values =
+        if items > LARGE_API_ITEMS { TemplateValues::unshared() } else { TemplateValues::shared(specs) };
     let context = &Context { options, templates: &templates, template_values: &template_values };
     let next = std::sync::atomic::AtomicUsize::new(0);
     let work = || {

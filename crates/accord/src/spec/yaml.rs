@@ -218,10 +218,59 @@ pub fn unlocated_positions(value: &serde_json::Value) -> Positions {
     positions
 }
 
-/// Serialises a JSON value as YAML text (for `accord schema --yaml` and tests).
+/// Serialises a JSON value as YAML text (an imported spec, `accord export openapi --yaml`,
+/// tests).
+///
+/// A mapping with two or more large entries (an imported spec's `models` and `endpoints`) is
+/// printed an entry at a time on two threads and joined in order: a block mapping's text is
+/// its entries' texts one after another, each entry printed alone as a one-entry mapping,
+/// since nothing an entry prints depends on its siblings (no anchors, no document markers).
 pub fn to_string(value: &serde_json::Value) -> String {
-    serde_yaml::to_string(value).unwrap_or_default()
+    let print = |value: &serde_json::Value| serde_yaml::to_string(value).unwrap_or_default();
+    let serde_json::Value::Object(entries) = value else { return print(value) };
+    let large = |value: &serde_json::Value| match value {
+        serde_json::Value::Object(map) => map.len() >= PARALLEL_ENTRY_ITEMS,
+        serde_json::Value::Array(items) => items.len() >= PARALLEL_ENTRY_ITEMS,
+        _ => false,
+    };
+    if entries.values().filter(|value| large(value)).count() < 2 {
+        return print(value);
+    }
+    let alone: Vec<OneEntry<'_>> = entries.iter().map(|(key, value)| OneEntry(key, value)).collect();
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut printed = Vec::new();
+        loop {
+            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(entry) = alone.get(index) else { return printed };
+            printed.push((index, serde_yaml::to_string(entry).unwrap_or_default()));
+        }
+    };
+    let mut printed = std::thread::scope(|scope| {
+        let helper = scope.spawn(work);
+        let mut printed = work();
+        printed.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        printed
+    });
+    printed.sort_unstable_by_key(|(index, _)| *index);
+    printed.into_iter().map(|(_, text)| text).collect()
 }
+
+/// A mapping of one entry, borrowed from a larger one (printed without copying the value).
+struct OneEntry<'a>(&'a String, &'a serde_json::Value);
+
+impl serde::Serialize for OneEntry<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry(self.0, self.1)?;
+        map.end()
+    }
+}
+
+/// Entries (keys or items) from which a value of a top-level mapping counts as large for
+/// [`to_string`]'s two threads.
+const PARALLEL_ENTRY_ITEMS: usize = 64;
 
 /// Longest text [`comment_line`] keeps, in characters.
 pub const COMMENT_LINE_MAX: usize = 200;
@@ -605,6 +654,36 @@ impl MarkedEventReceiver for PositionBuilder<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mapping_printed_an_entry_at_a_time_is_the_mapping_printed_whole() {
+        let large_map: serde_json::Map<String, serde_json::Value> = (0..100)
+            .map(|i| {
+                let value = match i % 5 {
+                    0 => serde_json::json!({"type": "string", "example": format!("a: {i}")}),
+                    1 => serde_json::json!(["- x", "", "null", i, true, {"nested": {"deep": "yes"}}]),
+                    2 => serde_json::json!("multi\nline\ntext\n"),
+                    3 => serde_json::json!({}),
+                    _ => serde_json::json!(null),
+                };
+                (format!("key {i}: with colon"), value)
+            })
+            .collect();
+        let large_list: Vec<serde_json::Value> = (0..100).map(|i| serde_json::json!({"n": i, "s": "#hash"})).collect();
+        let value = serde_json::json!({
+            "accord": 1,
+            "models": large_map,
+            "title": "x: y",
+            "endpoints": large_list,
+            "empty": [],
+            "last": {"k": "'quoted'"},
+        });
+        let whole = serde_yaml::to_string(&value).expect("prints");
+        assert_eq!(to_string(&value), whole);
+        // One large entry only: printed in one piece, the same text.
+        let single = serde_json::json!({"models": value["models"].clone(), "title": "t"});
+        assert_eq!(to_string(&single), serde_yaml::to_string(&single).expect("prints"));
+    }
 
     #[test]
     fn positions_cover_block_and_flow_nodes() {

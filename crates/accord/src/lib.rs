@@ -16,6 +16,7 @@ pub mod ir;
 pub mod lower;
 pub mod markdown;
 pub mod names;
+mod parallel;
 pub mod project;
 pub mod spec;
 mod type_refs;

@@ -65,26 +65,9 @@ pub fn generate(specs: &[&Ir], options: &Options) -> Result<Vec<GeneratedFile>, 
     let template_values =
         if items > LARGE_API_ITEMS { TemplateValues::unshared() } else { TemplateValues::shared(specs) };
     let context = &Context { options, templates: &templates, template_values: &template_values };
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(&emitter) = emitters().get(index) else { return done };
-            done.push((index, run(emitter, specs, context)));
-        }
-    };
-    let mut outputs: Vec<(usize, Result<Vec<GeneratedFile>, String>)> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut outputs = work();
-        for helper in helpers {
-            outputs.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        }
-        outputs
-    });
     // The first error in registry order, as before.
-    outputs.sort_by_key(|(index, _)| *index);
-    let outputs = outputs.into_iter().map(|(_, output)| output);
+    let outputs =
+        crate::parallel::map_in_order(emitters().len(), threads, |index| run(emitters()[index], specs, context));
     let mut files = Vec::new();
     for output in outputs {
         files.extend(output?);

@@ -237,23 +237,8 @@ pub fn to_string(value: &serde_json::Value) -> String {
         return print(value);
     }
     let alone: Vec<OneEntry<'_>> = entries.iter().map(|(key, value)| OneEntry(key, value)).collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let work = || {
-        let mut printed = Vec::new();
-        loop {
-            let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(entry) = alone.get(index) else { return printed };
-            printed.push((index, serde_yaml::to_string(entry).unwrap_or_default()));
-        }
-    };
-    let mut printed = std::thread::scope(|scope| {
-        let helper = scope.spawn(work);
-        let mut printed = work();
-        printed.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        printed
-    });
-    printed.sort_unstable_by_key(|(index, _)| *index);
-    printed.into_iter().map(|(_, text)| text).collect()
+    crate::parallel::map_in_order(alone.len(), 2, |index| serde_yaml::to_string(&alone[index]).unwrap_or_default())
+        .concat()
 }
 
 /// A mapping of one entry, borrowed from a larger one (printed without copying the value).

@@ -97,41 +97,23 @@ fn create_staging(accord: &Path) -> Result<PathBuf, WriteError> {
 
 /// Writes and syncs every new file under `staging/new/`.
 fn stage(output: &Path, staging: &Path, changes: &[Change<'_>]) -> Result<(), WriteError> {
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut errors = Vec::new();
-        loop {
-            let index = next.fetch_add(1, Ordering::Relaxed);
-            let Some(change) = changes.get(index) else { return errors };
-            let staged = staging.join("new").join(change.relative);
-            let result = (|| {
-                fault(output, Stage::Write, change.relative)?;
-                if let Some(parent) = staged.parent() {
-                    fs::create_dir_all(parent)?;
-                }
-                let mut file = fs::File::create_new(&staged)?;
-                file.write_all(change.contents)?;
-                file.sync_all()
-            })();
-            if let Err(error) = result {
-                errors.push((index, WriteError::Io(output.join(change.relative), error)));
+    // The first failure in the changes' order.
+    crate::parallel::map_in_order(changes.len(), WRITE_THREADS, |index| {
+        let change = &changes[index];
+        let staged = staging.join("new").join(change.relative);
+        (|| {
+            fault(output, Stage::Write, change.relative)?;
+            if let Some(parent) = staged.parent() {
+                fs::create_dir_all(parent)?;
             }
-        }
-    };
-    let threads = changes.len().min(WRITE_THREADS);
-    let mut errors = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut errors = work();
-        for helper in helpers {
-            errors.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        }
-        errors
-    });
-    errors.sort_by_key(|(index, _)| *index);
-    match errors.into_iter().next() {
-        Some((_, error)) => Err(error),
-        None => Ok(()),
-    }
+            let mut file = fs::File::create_new(&staged)?;
+            file.write_all(change.contents)?;
+            file.sync_all()
+        })()
+        .map_err(|error| WriteError::Io(output.join(change.relative), error))
+    })
+    .into_iter()
+    .collect()
 }
 
 /// Renames every staged file into place, undoing everything on the first failure.

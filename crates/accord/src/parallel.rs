@@ -1,0 +1,47 @@
+//! The one work queue the compiler's parallel steps share: items taken by index from an atomic
+//! counter by `threads` scoped threads (the calling thread is one of them), the results put
+//! back in the items' order. Used where the work is independent per item and the output must
+//! not depend on which thread did what (emitters, a YAML mapping's entries, staged files).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// `work(0) … work(count - 1)` on up to `threads` threads, in index order. With `threads` ≤ 1
+/// (or a single item) everything runs on the calling thread. A panic in `work` is resumed on
+/// the caller.
+pub(crate) fn map_in_order<T: Send>(count: usize, threads: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let next = AtomicUsize::new(0);
+    let drain = || {
+        let mut done = Vec::new();
+        loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            if index >= count {
+                return done;
+            }
+            done.push((index, work(index)));
+        }
+    };
+    let threads = threads.clamp(1, count.max(1));
+    let mut done = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(drain)).collect();
+        let mut done = drain();
+        for helper in helpers {
+            done.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        }
+        done
+    });
+    done.sort_unstable_by_key(|(index, _)| *index);
+    done.into_iter().map(|(_, result)| result).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_come_back_in_index_order_on_any_number_of_threads() {
+        for threads in [0, 1, 2, 8] {
+            assert_eq!(map_in_order(100, threads, |i| i * 2), (0..100).map(|i| i * 2).collect::<Vec<_>>());
+        }
+        assert!(map_in_order(0, 4, |i| i).is_empty());
+    }
+}

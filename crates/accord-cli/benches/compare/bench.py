@@ -19,6 +19,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import threading
 import time
 import tomllib
 from pathlib import Path
@@ -58,7 +59,6 @@ ANALYZE = os.environ.get("ANALYZE", "auto")
 # (generation is deterministic, so the crate is the same): for a quick re-run on a quiet machine.
 # Without a previous record nothing is compiled: the compile columns say "not measured".
 COMPILE = os.environ.get("COMPILE", "1") != "0"
-GNU_TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
 RAW = SCRATCH / "raw"
 LOGS = SCRATCH / "logs"
@@ -85,20 +85,21 @@ OAG_WORKAROUNDS = [
 def measure(cmd, log_name, cwd=None, env=None, timeout=TIMEOUT):
     """Runs `cmd` once and returns wall seconds, max RSS (KiB), status and an error excerpt.
 
-    Wall time is taken here with a monotonic clock (GNU time rounds to 10 ms); max RSS comes
-    from GNU time's `-v` report, which is the peak of the largest process in the tree that
-    was waited for (the JVM behind openapi-generator-cli's Python wrapper counts). Without
-    GNU time, a small wrapper process reads `getrusage(RUSAGE_CHILDREN)`, which holds the same
-    number for exactly one command only when the wrapper runs nothing else.
+    The command is waited for with one blocking `wait4(2)`, which gives both numbers without
+    a wrapper process:
+    - wall time, monotonic, from just before the fork to the return of `wait4`. Not
+      `Popen.wait(timeout=…)`: before Python 3.12 it polls with sleeps doubling from 0.5 ms to
+      50 ms, so a 17 ms command measured 31.8 ms and a 33 ms one 64 ms (the earlier reports'
+      small rows were rounded up to 7.7, 15.8, 31.8 or 64 ms this way);
+    - `ru_maxrss` (KiB on Linux): the peak RSS of the largest process in the tree that was
+      waited for, the command or a descendant it waited for (the JVM behind
+      openapi-generator-cli's Python wrapper counts). GNU time's `-v` reads the same field of
+      the same call.
+    The timeout is a timer that kills the command's session (its whole tree: cargo and its
+    rustc processes, or the JVM) and nothing else.
     """
     LOGS.mkdir(parents=True, exist_ok=True)
     log_path = LOGS / f"{log_name}.log"
-    rusage_path = LOGS / f"{log_name}.rusage"
-    rusage_path.unlink(missing_ok=True)
-    if GNU_TIME:
-        wrapped = [GNU_TIME, "-v", "-o", str(rusage_path), *cmd]
-    else:
-        wrapped = [sys.executable, __file__, "_rusage", str(rusage_path), "--", *cmd]
     # Other work on the machine skews every number here (2 cores); the load average before
     # and after each step lets the report flag measurements taken on a busy machine.
     load_before = os.getloadavg()[0]
@@ -108,44 +109,40 @@ def measure(cmd, log_name, cwd=None, env=None, timeout=TIMEOUT):
         started = time.monotonic()
         try:
             process = subprocess.Popen(
-                wrapped, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                cmd, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, start_new_session=True,
             )
         except OSError as error:
             return {"status": "failed", "error": f"cannot start: {error}", "log": str(log_path)}
+        timed_out = threading.Event()
+
+        def kill_session():
+            timed_out.set()
+            try:
+                os.killpg(process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+        timer = threading.Timer(timeout, kill_session)
+        timer.start()
         try:
-            exit_code = process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            # The command runs in its own session, so its whole tree (cargo and its rustc
-            # processes, or the JVM) goes with it, and nothing else does.
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-            return {
-                "status": "timeout", "wall": time.monotonic() - started,
-                "error": f"timeout after {timeout:.0f} s", "log": str(log_path),
-            }
+            _, status, usage = os.wait4(process.pid, 0)
+        finally:
+            timer.cancel()
         wall = time.monotonic() - started
-    result = {"wall": wall, "exit_code": exit_code, "log": str(log_path),
-              "load": [round(load_before, 2), round(os.getloadavg()[0], 2)]}
-    result["max_rss_kib"] = read_max_rss(rusage_path)
-    if exit_code == 0:
+        # Popen did not reap it; tell it, so that it does not try to.
+        process.returncode = os.waitstatus_to_exitcode(status)
+    if timed_out.is_set():
+        return {"status": "timeout", "wall": wall, "error": f"timeout after {timeout:.0f} s", "log": str(log_path)}
+    result = {"wall": wall, "exit_code": process.returncode, "log": str(log_path),
+              "load": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+              "max_rss_kib": usage.ru_maxrss}
+    if process.returncode == 0:
         result["status"] = "ok"
     else:
         result["status"] = "failed"
         result["error"] = error_excerpt(log_path)
     return result
-
-
-def read_max_rss(path):
-    try:
-        text = path.read_text()
-    except OSError:
-        return None
-    match = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
-    if match:
-        return int(match.group(1))
-    match = re.search(r"^max_rss_kib (\d+)$", text, re.M)
-    return int(match.group(1)) if match else None
 
 
 def error_excerpt(log_path, limit=6):
@@ -165,16 +162,6 @@ def error_excerpt(log_path, limit=6):
         if line not in seen:
             seen.append(line)
     return "\n".join(seen[:limit])
-
-
-def rusage_wrapper(out_path, cmd):
-    """Fallback for machines without GNU time: run one command, write its peak RSS."""
-    import resource
-
-    exit_code = subprocess.call(cmd)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    Path(out_path).write_text(f"max_rss_kib {peak}\n")
-    return exit_code
 
 
 # ---------------------------------------------------------------------------------------------
@@ -894,8 +881,8 @@ def environment_lines():
                             ("java", "JAVA_VERSION")):
         if os.environ.get(variable):
             lines.append(f"- {label}: {os.environ[variable]}")
-    lines.append(f"- machine: {os.cpu_count()} cores; measured with "
-                 f"{'GNU time' if GNU_TIME else 'getrusage'}; generation reps {REPS}, "
+    lines.append(f"- machine: {os.cpu_count()} cores; each command timed and its peak RSS read by "
+                 f"one `wait4`; generation reps {REPS}, "
                  f"cold compile reps {COMPILE_REPS}, medians; timeout per step {TIMEOUT:.0f} s")
     return lines
 
@@ -1010,8 +997,6 @@ def report(quiet=False):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) >= 4 and sys.argv[1] == "_rusage":
-        sys.exit(rusage_wrapper(sys.argv[2], sys.argv[4:]))
     command = sys.argv[1] if len(sys.argv) > 1 else "run"
     if command == "run":
         run()

@@ -49,13 +49,6 @@ main() {
 
     note() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 
-    if [ ! -x /usr/bin/time ]; then
-        # GNU time gives the peak RSS per command; without it bench.py falls back to getrusage.
-        note "GNU time missing; installing it with apt-get"
-        { apt-get install -y time || { apt-get update && apt-get install -y time; }; } >&2 \
-            || note "could not install GNU time; using getrusage instead"
-    fi
-
     # Only the tools of this run are installed (TOOLS=accord installs nothing).
     wants() { case " ${TOOLS:-accord progenitor progenitor-adapted openapi-generator} " in *" $1 "*) return 0;; esac; return 1; }
     venv="$scratch/venv"

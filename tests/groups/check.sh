@@ -39,7 +39,9 @@ failed=()
 checked=0
 for dir in "${dirs[@]}"; do
     manifest="$dir/Cargo.toml"
-    groups=$(sed -n 's/^\(group-[a-z0-9-]*\) = \[\]$/\1/p' "$manifest")
+    # `group-x = []`, or `group-x = ["NAME-models/group-x"]` where the models are a crate of
+    # their own.
+    groups=$(sed -n 's/^\(group-[a-z0-9-]*\) = \[.*\]$/\1/p' "$manifest")
     [ -n "$groups" ] || continue
     all_groups=$(echo $groups | tr ' ' ',')
     for features in "" $groups "$all_groups"; do

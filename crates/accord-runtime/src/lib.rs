@@ -11,7 +11,8 @@ pub mod auth;
 pub mod cache;
 pub mod circuit;
 pub mod client;
-pub mod de;
+/// Decoding helpers of the generated models (accord-model's, re-exported).
+pub use accord_model::de;
 pub mod error;
 #[cfg(feature = "shared-state")]
 pub mod fleet;
@@ -29,7 +30,8 @@ pub mod response;
 pub mod retry;
 pub mod secret;
 pub mod send;
-pub mod ser;
+/// Encoding helpers of the generated models (accord-model's, re-exported).
+pub use accord_model::ser;
 pub mod server;
 pub mod shared_slot;
 pub mod store;
@@ -38,7 +40,8 @@ pub mod store;
 pub mod stream;
 pub mod style;
 pub mod tls;
-pub mod types;
+/// Value types of spec formats (accord-model's, re-exported).
+pub use accord_model::types;
 /// Webhook decoding and signature verification (runtime feature `webhooks`, on when the spec
 /// declares webhooks).
 #[cfg(feature = "webhooks")]

@@ -8,96 +8,13 @@
 //! A [`Multipart`] is kept as plain data and turned into reqwest's form on every attempt,
 //! so a retried upload sends the same parts again.
 
-use base64::Engine as _;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::Serialize;
 use serde_json::Value;
+
+pub use accord_model::File;
 
 use crate::error::DecodeError;
 use crate::form::scalar_text;
-
-/// A file to upload: its bytes, and optionally the file name and media type sent in the part
-/// headers (`Content-Disposition: form-data; name="file"; filename="a.png"`,
-/// `Content-Type: image/png`; the media type defaults to `application/octet-stream`).
-///
-/// In JSON (a model serialised with serde, or a scenario) a file is its bytes in standard
-/// base64 (RFC 4648 §4); on the wire of a multipart body it is the raw bytes. `Debug` shows
-/// the length, never the contents.
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct File {
-    bytes: Vec<u8>,
-    file_name: Option<String>,
-    content_type: Option<String>,
-}
-
-impl File {
-    /// A file of these bytes, without a name or media type.
-    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
-        File { bytes: bytes.into(), file_name: None, content_type: None }
-    }
-
-    /// Reads a file from disk and names the part after its file name.
-    ///
-    /// Errors: the file cannot be read.
-    pub fn read(path: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
-        let path = path.as_ref();
-        let bytes = std::fs::read(path)?;
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
-        Ok(File { bytes, file_name: name, content_type: None })
-    }
-
-    /// Sets the file name sent in `Content-Disposition`.
-    pub fn file_name(mut self, name: impl Into<String>) -> Self {
-        self.file_name = Some(name.into());
-        self
-    }
-
-    /// Sets the part's media type (`image/png`).
-    pub fn content_type(mut self, media_type: impl Into<String>) -> Self {
-        self.content_type = Some(media_type.into());
-        self
-    }
-
-    /// The file's bytes.
-    pub fn bytes(&self) -> &[u8] {
-        &self.bytes
-    }
-
-    /// The file name, when set.
-    pub fn name(&self) -> Option<&str> {
-        self.file_name.as_deref()
-    }
-
-    /// The media type, when set.
-    pub fn media_type(&self) -> Option<&str> {
-        self.content_type.as_deref()
-    }
-}
-
-impl std::fmt::Debug for File {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("File")
-            .field("len", &self.bytes.len())
-            .field("file_name", &self.file_name)
-            .field("content_type", &self.content_type)
-            .finish()
-    }
-}
-
-impl Serialize for File {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&base64::engine::general_purpose::STANDARD.encode(&self.bytes))
-    }
-}
-
-impl<'de> Deserialize<'de> for File {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(text.trim())
-            .map_err(|e| serde::de::Error::custom(format!("a file is standard base64 in JSON: {e}")))?;
-        Ok(File::new(bytes))
-    }
-}
 
 /// One part's content.
 #[derive(Debug, Clone, PartialEq)]
@@ -234,11 +151,11 @@ impl Multipart {
                 Content::Text(text) => reqwest::multipart::Part::text(text.clone()),
                 Content::Json(bytes) => with_media_type(bytes.clone(), "application/json"),
                 Content::File(file) => {
-                    let media_type = file.content_type.as_deref().unwrap_or("application/octet-stream");
+                    let media_type = file.media_type().unwrap_or("application/octet-stream");
                     // RFC 7578 §4.2: a file part should carry a file name; the field's name
                     // when the caller set none.
-                    with_media_type(file.bytes.clone(), media_type)
-                        .file_name(file.file_name.clone().unwrap_or_else(|| name.clone()))
+                    with_media_type(file.bytes().to_vec(), media_type)
+                        .file_name(file.name().map_or_else(|| name.clone(), str::to_string))
                 }
             };
             form = form.part(name.clone(), part);

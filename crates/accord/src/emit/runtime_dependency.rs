@@ -1,8 +1,9 @@
-//! Where a generated crate finds `accord-runtime` (and its contract tests `accord-mock`): a
-//! path, a git repository or a registry version, as Cargo's dependency specifications allow
-//! (The Cargo Book, "Specifying Dependencies": `path`, `git` with `branch`/`tag`/`rev`,
-//! `version`). `accord generate` takes it from `--runtime-path`, `--runtime-git` (with
-//! `--runtime-branch`, `--runtime-tag` or `--runtime-rev`) or `--runtime-version`.
+//! Where a generated crate finds `accord-runtime` (its contract tests `accord-mock`, a large
+//! API's models crate `accord-model`): a path, a git repository or a registry version, as
+//! Cargo's dependency specifications allow (The Cargo Book, "Specifying Dependencies": `path`,
+//! `git` with `branch`/`tag`/`rev`, `version`). `accord generate` takes it from
+//! `--runtime-path`, `--runtime-git` (with `--runtime-branch`, `--runtime-tag` or
+//! `--runtime-rev`) or `--runtime-version`.
 
 /// A git reference of a [`RuntimeDependency::Git`] source (Cargo's `branch`, `tag`, `rev`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,18 +45,34 @@ impl RuntimeDependency {
     /// The source keys of an inline dependency table for `accord-runtime`, TOML-escaped
     /// (`path = "../../crates/accord-runtime"`, `git = "…", tag = "v0.1.0"`, `version = "0.1"`).
     pub fn runtime_source(&self) -> String {
-        self.source(false)
+        self.source(None)
     }
 
     /// The same for `accord-mock`, which the contract tests dev-depend on.
     pub fn mock_source(&self) -> String {
-        self.source(true)
+        self.source(Some("accord-mock"))
     }
 
-    fn source(&self, mock: bool) -> String {
+    /// The same for `accord-model`, which a models crate of its own depends on (a large API's;
+    /// `rust::models_crate`): beside the runtime in its repository and on crates.io. That crate
+    /// is the client crate's `models/` folder, so a relative path gets one more `../`.
+    pub fn model_source(&self) -> String {
+        match self {
+            RuntimeDependency::Path(path) if !std::path::Path::new(path).is_absolute() => {
+                format!("path = {}", toml_string(&format!("../{path}/../accord-model")))
+            }
+            _ => self.source(Some("accord-model")),
+        }
+    }
+
+    /// Where the runtime, or the crate `sibling` beside it, comes from.
+    fn source(&self, sibling: Option<&str>) -> String {
         match self {
             RuntimeDependency::Path(path) => {
-                let path = if mock { format!("{path}/../accord-mock") } else { path.clone() };
+                let path = match sibling {
+                    Some(sibling) => format!("{path}/../{sibling}"),
+                    None => path.clone(),
+                };
                 format!("path = {}", toml_string(&path))
             }
             RuntimeDependency::Git { url, reference } => {
@@ -87,12 +104,17 @@ mod tests {
         let path = RuntimeDependency::Path("/opt/accord/crates/accord-runtime".into());
         assert_eq!(path.runtime_source(), r#"path = "/opt/accord/crates/accord-runtime""#);
         assert_eq!(path.mock_source(), r#"path = "/opt/accord/crates/accord-runtime/../accord-mock""#);
+        assert_eq!(path.model_source(), r#"path = "/opt/accord/crates/accord-runtime/../accord-model""#);
+        // The models crate is one folder deeper than the client crate a relative path is from.
+        let relative = RuntimeDependency::default();
+        assert_eq!(relative.model_source(), r#"path = "../../../crates/accord-runtime/../accord-model""#);
         let git = RuntimeDependency::Git {
             url: "https://example.com/accord.git".into(),
             reference: Some(GitReference::Tag("v0.1.0".into())),
         };
         assert_eq!(git.runtime_source(), r#"git = "https://example.com/accord.git", tag = "v0.1.0""#);
         assert_eq!(git.mock_source(), git.runtime_source());
+        assert_eq!(git.model_source(), git.runtime_source());
         let version = RuntimeDependency::Version("0.1".into());
         assert_eq!(version.runtime_source(), r#"version = "0.1""#);
         // A quote in a path cannot break the manifest.

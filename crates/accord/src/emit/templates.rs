@@ -27,6 +27,7 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 const EMBEDDED: &[(&str, &str)] = &[
     ("client_cargo.toml.j2", include_str!("../../../../templates/client_cargo.toml.j2")),
     ("client_readme.md.j2", include_str!("../../../../templates/client_readme.md.j2")),
+    ("models_cargo.toml.j2", include_str!("../../../../templates/models_cargo.toml.j2")),
     ("book.toml.j2", include_str!("../../../../templates/book.toml.j2")),
     ("mermaid-init.js.j2", include_str!("../../../../templates/mermaid-init.js.j2")),
     ("tables.css.j2", include_str!("../../../../templates/tables.css.j2")),

@@ -29,6 +29,23 @@ pub(crate) fn streams_bodies(ir: &Ir) -> bool {
     ir.operations.iter().any(|op| op.success_stream.is_some() || op.body.as_ref().is_some_and(|body| body.stream))
 }
 
+/// The features of `accord-model` a spec's models need when they are a crate of their own
+/// (`models_crate`): the value types of its formats (`date-time`, `decimal`, `uuid`), by name
+/// with the reason for each, as [`runtime_features`] gives them to the client crate. Each is
+/// a dependency that the models crate would otherwise wait for before rustc starts on it.
+pub fn model_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
+    let formats = scalar_kinds(ir);
+    [
+        ("date_time", "date-time", "The spec has `date-time` values (RFC 3339)"),
+        ("decimal", "decimal", "The spec has `decimal` values"),
+        ("uuid", "uuid", "The spec has `uuid` values (RFC 9562)"),
+    ]
+    .into_iter()
+    .filter(|(kind, _, _)| formats.contains(*kind))
+    .map(|(_, feature, reason)| (feature, reason))
+    .collect()
+}
+
 /// The runtime features `ir` needs, by feature name, each with the reason printed as a
 /// comment above the dependency line (one sentence, no trailing period).
 pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {

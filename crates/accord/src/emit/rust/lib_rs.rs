@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::tokens::ident;
 use crate::ir::Ir;
 
 /// The crate version: the spec's version made valid SemVer ([`crate_version`]), else `0.1.0`.
@@ -87,7 +88,8 @@ fn identifiers(text: &str, pre_release: bool) -> String {
         .join(".")
 }
 
-/// `src/lib.rs`.
+/// `src/lib.rs`. With the models in a crate of their own, `models` is that crate's module,
+/// re-exported.
 pub(super) fn lib_rs(ir: &Ir) -> TokenStream {
     // The API's own version text as it is; the crate's when it had to be made SemVer.
     let version = ir.version.as_deref().map(|v| {
@@ -119,6 +121,19 @@ pub(super) fn lib_rs(ir: &Ir) -> TokenStream {
         },
     });
     let usage = " See `README.md` for a usage example; every endpoint is a method of [`Client`].";
+    let models = if super::models_crate::models_in_own_crate(ir) {
+        let models_crate = ident(&super::models_crate::lib_name(ir));
+        let doc = format!(" Data models of the spec (crate `{}`, re-exported).", super::models_crate::package_name(ir));
+        quote! {
+            #[doc = #doc]
+            pub use ::#models_crate::models;
+        }
+    } else {
+        quote! {
+            /// Data models of the spec.
+            pub mod models;
+        }
+    };
     quote! {
         #![doc = #title]
         #description
@@ -126,8 +141,7 @@ pub(super) fn lib_rs(ir: &Ir) -> TokenStream {
         #![doc = #usage]
         #![allow(clippy::all, missing_docs, deprecated)]
 
-        /// Data models of the spec.
-        pub mod models;
+        #models
         /// The client, its builder, and one request builder per endpoint.
         pub mod client;
         /// Typed errors: one variant per declared error code.

@@ -1,5 +1,8 @@
 //! `impl MultipartBody` for the models sent as `multipart/form-data` bodies (emitted into
-//! `client.rs`, beside the requests that send them).
+//! `client.rs`, beside the requests that send them). When the models are a crate of their own
+//! (`models_crate`), neither the trait nor the model is the client crate's, so Rust's orphan
+//! rule (RFC 2451) refuses that impl: it goes on `MultipartParts`, a local wrapper of a
+//! reference to the model, which the requests pass instead.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -12,8 +15,12 @@ use crate::ir::{ContentType, Ir, ObjectParts, TypeExpr, TypeKind};
 /// many endpoints send it): one part per field, chosen by the field's type; behind the group
 /// features of the endpoints that send it (`gates`).
 pub(super) fn multipart_impls(ir: &Ir, gates: &Gates) -> Vec<TokenStream> {
+    let apart = crate::emit::rust::models_crate::models_in_own_crate(ir);
+    // The model's fields are read through `self`, or through the wrapper's reference.
+    let model = if apart { quote!(self.0) } else { quote!(self) };
     let mut done = std::collections::BTreeSet::new();
     let mut impls = Vec::new();
+    let mut all_senders = Vec::new();
     for body in ir.operations.iter().filter_map(|op| op.body.as_ref()) {
         let TypeExpr::Named(name) = &body.ty else { continue };
         // The impl goes on the struct an alias names, once however many bodies share it.
@@ -42,11 +49,11 @@ pub(super) fn multipart_impls(ir: &Ir, gates: &Gates) -> Vec<TokenStream> {
                 };
                 let name = ident(&field.rust_name);
                 match (field.always_present(), field.nullable) {
-                    (true, false) => quote!({ let value = &self.#name; #add }),
+                    (true, false) => quote!({ let value = &#model.#name; #add }),
                     (true, true) | (false, false) => {
-                        quote!(if let ::std::option::Option::Some(value) = &self.#name { #add })
+                        quote!(if let ::std::option::Option::Some(value) = &#model.#name { #add })
                     }
-                    (false, true) => quote!(if let ::std::option::Option::Some(::std::option::Option::Some(value)) = &self.#name { #add }),
+                    (false, true) => quote!(if let ::std::option::Option::Some(::std::option::Option::Some(value)) = &#model.#name { #add }),
                 }
             })
             .collect();
@@ -65,11 +72,14 @@ pub(super) fn multipart_impls(ir: &Ir, gates: &Gates) -> Vec<TokenStream> {
                     && matches!(&body.ty, TypeExpr::Named(sent) if ir.resolve(sent).is_some_and(|sent| sent.name == def.name))
             })
         });
-        let cfg = gates.any_operation(senders);
+        let senders: Vec<_> = senders.collect();
+        all_senders.extend(senders.iter().copied());
+        let cfg = gates.any_operation(senders.into_iter());
+        let target = if apart { quote!(MultipartParts<'_, crate::models::#ty>) } else { quote!(crate::models::#ty) };
         impls.push(quote! {
             #doc
             #cfg
-            impl ::accord_runtime::MultipartBody for crate::models::#ty {
+            impl ::accord_runtime::MultipartBody for #target {
                 fn to_multipart(&self) -> ::std::result::Result<::accord_runtime::Multipart, ::accord_runtime::DecodeError> {
                     let mut parts = ::accord_runtime::Multipart::new();
                     #(#parts)*
@@ -77,6 +87,18 @@ pub(super) fn multipart_impls(ir: &Ir, gates: &Gates) -> Vec<TokenStream> {
                 }
             }
         });
+    }
+    if apart && !impls.is_empty() {
+        let cfg = gates.any_operation(all_senders.into_iter());
+        impls.insert(
+            0,
+            quote! {
+                /// A model sent as a `multipart/form-data` body, by reference: the models are the
+                /// models crate's, so their `MultipartBody` impls are on this local wrapper.
+                #cfg
+                struct MultipartParts<'a, T>(&'a T);
+            },
+        );
     }
     impls
 }

@@ -17,7 +17,7 @@ pub(super) fn request_builder(ir: &Ir, op: &Operation) -> TokenStream {
     let success = success_tokens(op);
     let send = send_fns(ir, op, &success);
     let pagination = pagination_methods(op, &success);
-    let request = request_fn(&ir.auth, op);
+    let request = request_fn(&ir.auth, op, crate::emit::rust::models_crate::models_in_own_crate(ir));
     let builder_doc = doc(&format!(
         "Request builder for [`Client::{}`] (`{} {}`).",
         crate::names::bare(&op.method_name),
@@ -174,7 +174,8 @@ fn send_fns(ir: &Ir, op: &Operation, success: &TokenStream) -> TokenStream {
 }
 
 /// `request`: the path, query, headers, body and idempotency key as a `RequestSpec`.
-fn request_fn(auth: &AuthIr, op: &Operation) -> TokenStream {
+/// `models_apart`: the models are a crate of their own (see `multipart`'s `MultipartParts`).
+fn request_fn(auth: &AuthIr, op: &Operation, models_apart: bool) -> TokenStream {
     let pieces = path_pieces(op);
     let method = format_ident!("{}", op.http_method.as_str());
     let operation_name = lit(&op.name);
@@ -188,7 +189,7 @@ fn request_fn(auth: &AuthIr, op: &Operation) -> TokenStream {
         let (name, value) = (lit(&fixed.name), lit(&fixed.value));
         quote!(request.headers.push((#name.to_string(), #value.to_string()));)
     });
-    let body = body_encoding(op);
+    let body = body_encoding(op, models_apart);
     let idempotency = idempotency_encoding(op);
     let requirement = super::auth::requirement_encoding(auth, op);
     let server = super::servers::request_server(op);
@@ -294,8 +295,15 @@ fn parameter_encoding(params: &[Param], location: ParamLocation) -> Vec<TokenStr
         .collect()
 }
 
+/// Whether `op` sends a `multipart/form-data` body.
+fn body_is_multipart(op: &Operation) -> bool {
+    op.body.as_ref().is_some_and(|body| body.content_type == ContentType::Multipart)
+}
+
 /// The statements that encode the body by its content type, an optional one only when set.
-fn body_encoding(op: &Operation) -> Option<TokenStream> {
+/// A multipart body of models in a crate of their own (`models_apart`) goes through the
+/// client crate's local `MultipartParts` (see `multipart`).
+fn body_encoding(op: &Operation, models_apart: bool) -> Option<TokenStream> {
     op.body.as_ref().map(|body| {
         if let Some(streamed) = super::streaming::body_encoding(body) {
             return streamed;
@@ -318,12 +326,17 @@ fn body_encoding(op: &Operation) -> Option<TokenStream> {
                 };
             }
         };
+        let wrap = |body: TokenStream| {
+            if models_apart && body_is_multipart(op) { quote!(&MultipartParts(#body)) } else { body }
+        };
         if body.required {
-            quote!(request.#setter(self.body).map_err(crate::errors::Error::Decode)?;)
+            let body = wrap(quote!(self.body));
+            quote!(request.#setter(#body).map_err(crate::errors::Error::Decode)?;)
         } else {
+            let body = wrap(quote!(body));
             quote! {
                 if let ::std::option::Option::Some(body) = self.body {
-                    request.#setter(body).map_err(crate::errors::Error::Decode)?;
+                    request.#setter(#body).map_err(crate::errors::Error::Decode)?;
                 }
             }
         }

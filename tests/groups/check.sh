@@ -8,7 +8,10 @@
 #
 # Without arguments it also checks the crate of tests/groups/error_gates.yaml (fields of the
 # error object gated by groups), generated into a scratch workspace that shares the target
-# folder, with no group, each group alone and every group: it is not one of specs/.
+# folder, with no group, each group alone and every group: it is not one of specs/. And the
+# same spec with 500 more models, `error_gates_large`, whose models are a crate of their own
+# (`models/`, `accord::emit::rust::models_crate`): the client crate's group features turn on
+# the models crate's.
 #
 # Usage: bash tests/groups/check.sh [CRATE_DIR ...]   (default: every crate under generated/
 #        and the error-gates fixture)
@@ -24,15 +27,25 @@ if [ ${#dirs[@]} -eq 0 ]; then
     cargo build --quiet -p accord-cli
     scratch=$(mktemp -d)
     trap 'rm -rf "$scratch"' EXIT
-    "$target_dir/debug/accord" generate tests/groups/error_gates.yaml --out "$scratch/generated" \
+    mkdir -p "$scratch/specs"
+    cp tests/groups/error_gates.yaml "$scratch/specs/"
+    python3 - tests/groups/error_gates.yaml "$scratch/specs/error_gates_large.yaml" <<'PY'
+import sys
+text = open(sys.argv[1]).read().replace("\nname: error_gates\n", "\nname: error_gates_large\n", 1)
+extra = "".join(f"  Extra{i:03}:\n    properties:\n      id: {{ type: string }}\n" for i in range(500))
+open(sys.argv[2], "w").write(text.replace("\nmodels:\n", "\nmodels:\n" + extra, 1))
+PY
+    "$target_dir/debug/accord" generate "$scratch/specs" --out "$scratch/generated" \
         --runtime-path "$root/crates/accord-runtime" > /dev/null
+    [ -f "$scratch/generated/error_gates_large/models/Cargo.toml" ] \
+        || { echo "groups: error_gates_large has no models crate" >&2; exit 1; }
     {
         echo '[workspace]'
         echo 'resolver = "3"'
-        echo 'members = ["generated/error_gates"]'
+        echo 'members = ["generated/error_gates", "generated/error_gates_large"]'
     } > "$scratch/Cargo.toml"
     cp Cargo.lock "$scratch/Cargo.lock"
-    dirs+=("$scratch/generated/error_gates")
+    dirs+=("$scratch/generated/error_gates" "$scratch/generated/error_gates_large")
 fi
 
 failed=()
@@ -52,7 +65,7 @@ for dir in "${dirs[@]}"; do
         if ! cargo check --quiet --message-format short "${args[@]}" > "$log" 2>&1; then
             cat "$log" >&2
             failed+=("$what: does not compile")
-        elif grep -q "^$dir/.*: warning\|^generated/error_gates/.*: warning" "$log"; then
+        elif grep -q "^$dir/.*: warning\|^generated/error_gates\(_large\)\?/.*: warning" "$log"; then
             cat "$log" >&2
             failed+=("$what: warnings")
         else

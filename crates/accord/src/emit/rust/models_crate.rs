@@ -155,7 +155,10 @@ mod tests {
         assert!(lib.contains("pub use ::orders_client_models::models;"), "{lib}");
         assert!(!lib.contains("pub mod models;"), "{lib}");
         let manifest = &files[Path::new("orders/Cargo.toml")];
-        assert!(manifest.contains("orders-client-models = { path = \"models\" }"), "{manifest}");
+        assert!(
+            manifest.contains("orders-client-models = { path = \"models\", default-features = false }"),
+            "{manifest}"
+        );
         assert!(manifest.contains("serde-all = [\"orders-client-models/serde-all\"]"), "{manifest}");
     }
 

@@ -511,7 +511,7 @@ endpoints:
         assert!(fields.get("message").is_none() && fields.get("detail").is_none());
         assert!(gates.fields("Envelope").is_none());
         // The generated struct is non-exhaustive and reads a gated key only with its feature.
-        let models = super::super::models::models_file(&ir, &Reach::of(&ir), &gates, false);
+        let models = super::super::models::models_file(&ir, &Reach::of(&ir), &gates);
         let api_error = &models[models.find("pub struct ApiErrors ").expect("the struct")..];
         let before = &models[..models.find("pub struct ApiErrors ").expect("the struct")];
         assert!(before.trim_end().ends_with("#[non_exhaustive]"), "{}", &before[before.len() - 200..]);

@@ -149,13 +149,10 @@ pub fn generate(
             contents: templates.render("models_cargo.toml.j2", context)?,
         });
         files.push(rust_file(ir, models_root.join("src/lib.rs"), models_crate::models_lib_rs(ir)));
-        files.push(GeneratedFile {
-            path: models_root.join("src/models.rs"),
-            contents: models_file(ir, &reach, &gates, true),
-        });
-    } else {
         files
-            .push(GeneratedFile { path: root.join("src/models.rs"), contents: models_file(ir, &reach, &gates, false) });
+            .push(GeneratedFile { path: models_root.join("src/models.rs"), contents: models_file(ir, &reach, &gates) });
+    } else {
+        files.push(GeneratedFile { path: root.join("src/models.rs"), contents: models_file(ir, &reach, &gates) });
     }
     if ir.webhooks.is_some() {
         files.push(rust_file(ir, root.join("src/webhooks.rs"), webhooks_rs(ir)));

@@ -36,18 +36,14 @@ fn models_header() -> TokenStream {
 
 /// `models.rs` as [`models_rs`] prints, its models built and printed on several threads,
 /// with serde by direction and each model behind its group features (`gates`).
-/// In a crate of their own (`own_crate`, see [`super::models_crate`]), their paths are rooted
-/// at `::accord_model` instead of `::accord_runtime`.
-pub(super) fn models_file(ir: &Ir, reach: &Reach, gates: &Gates, own_crate: bool) -> String {
+pub(super) fn models_file(ir: &Ir, reach: &Reach, gates: &Gates) -> String {
     let cycles = cycles(ir);
     let directions = directions(ir, reach, gates.standalone_models());
     print_parts(&generated_notice(&ir.source_path), 1 + ir.types.len(), |index| match index {
         0 => models_header().into(),
         _ => {
             let def = &ir.types[index - 1];
-            let tokens = type_def(def, &cycles, &directions, gates.fields(&def.name).as_ref());
-            let tokens = if own_crate { super::models_crate::for_models_crate(tokens) } else { tokens };
-            gate_items(tokens, gates.model(&def.name))
+            gate_items(type_def(def, &cycles, &directions, gates.fields(&def.name).as_ref()), gates.model(&def.name))
         }
     })
 }

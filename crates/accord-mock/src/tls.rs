@@ -49,6 +49,9 @@ impl MockTls {
     /// Errors: a certificate or key that does not parse, a key that does not match the
     /// certificate, a CA rustls refuses; each message says which.
     pub fn acceptor(&self) -> Result<tokio_rustls::TlsAcceptor, String> {
+        // Deprecated since rustls 0.23.48 ("no support for post-quantum algorithms"): a test
+        // server's key exchange needs none, and ring is what the runtime builds already.
+        #[allow(deprecated)]
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let chain = certificates(&self.certificate_chain_pem, "the server certificate")?;
         let key = PrivateKeyDer::from_pem_slice(self.private_key_pem.as_bytes())

@@ -179,7 +179,11 @@ struct Inner {
 pub fn http_builder() -> reqwest::ClientBuilder {
     #[cfg(feature = "rustls-ring")]
     {
-        // `Err` means a provider is installed already, which is all that is needed.
+        // `Err` means a provider is installed already, which is all that is needed. rustls
+        // 0.23.48 deprecates ring's provider ("no support for post-quantum algorithms"); ring
+        // stays the default for its build time (aws-lc-rs is about 25 s more C build on 2 cores,
+        // issue 22) and `rustls-aws-lc` is the choice for post-quantum key exchange.
+        #[allow(deprecated)]
         let _ = rustls::crypto::ring::default_provider().install_default();
     }
     reqwest::Client::builder()

@@ -48,6 +48,8 @@ fn pki() -> Pki {
 /// A TLS server on 127.0.0.1 that requires a client certificate issued by the CA, and
 /// answers `200 ok` to whatever request it reads.
 async fn server(pki: &Pki) -> SocketAddr {
+    // Deprecated since rustls 0.23.48 (no post-quantum key exchange); the runtime's default.
+    #[allow(deprecated)]
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut roots = rustls::RootCertStore::empty();
     for certificate in rustls_pki(pki.ca_pem.as_bytes()) {

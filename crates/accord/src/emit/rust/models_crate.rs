@@ -18,8 +18,9 @@
 //! - An application that only decodes the API's payloads (a webhook consumer) can depend on
 //!   the models crate alone, without an HTTP client.
 //!
-//! APIs with fewer types keep one crate: there a second unit's own start and its wait for
-//! `accord-model` cost about what the overlap saves. The split is the crate's layout only: the types, paths
+//! APIs with fewer types keep one crate. The gain is the overlap with the dependencies, which
+//! shrinks with the models' size, while a second unit's start and its wait for `accord-model`
+//! stay; the bound below is a conservative choice, not a measured break-even. The split is the crate's layout only: the types, paths
 //! (`CRATE::models::X`), features and serde are the same either way, and a build script's
 //! single module file (`NAME.rs`) never splits.
 

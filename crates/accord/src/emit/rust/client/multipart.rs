@@ -74,7 +74,7 @@ pub(super) fn multipart_impls(ir: &Ir, gates: &Gates) -> Vec<TokenStream> {
         });
         let senders: Vec<_> = senders.collect();
         all_senders.extend(senders.iter().copied());
-        let cfg = gates.any_operation(senders.into_iter());
+        let cfg = gates.any_operation(senders);
         let target = if apart { quote!(MultipartParts<'_, crate::models::#ty>) } else { quote!(crate::models::#ty) };
         impls.push(quote! {
             #doc
@@ -89,7 +89,7 @@ pub(super) fn multipart_impls(ir: &Ir, gates: &Gates) -> Vec<TokenStream> {
         });
     }
     if apart && !impls.is_empty() {
-        let cfg = gates.any_operation(all_senders.into_iter());
+        let cfg = gates.any_operation(all_senders);
         impls.insert(
             0,
             quote! {

@@ -29,21 +29,25 @@ pub(crate) fn streams_bodies(ir: &Ir) -> bool {
     ir.operations.iter().any(|op| op.success_stream.is_some() || op.body.as_ref().is_some_and(|body| body.stream))
 }
 
+/// The spec formats whose value types are features (the runtime's and accord-model's alike):
+/// the kind `crate::type_refs` reports, the feature, and the reason printed above the line.
+const FORMAT_FEATURES: [(&str, &str, &str); 2] = [
+    ("date_time", "date-time", "The spec has `date-time` values (RFC 3339)"),
+    ("decimal", "decimal", "The spec has `decimal` values"),
+];
+
 /// The features of `accord-model` a spec's models need when they are a crate of their own
 /// (`models_crate`): the value types of its formats (`date-time`, `decimal`, `uuid`), by name
 /// with the reason for each, as [`runtime_features`] gives them to the client crate. Each is
 /// a dependency that the models crate would otherwise wait for before rustc starts on it.
 pub fn model_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
     let formats = scalar_kinds(ir);
-    [
-        ("date_time", "date-time", "The spec has `date-time` values (RFC 3339)"),
-        ("decimal", "decimal", "The spec has `decimal` values"),
-        ("uuid", "uuid", "The spec has `uuid` values (RFC 9562)"),
-    ]
-    .into_iter()
-    .filter(|(kind, _, _)| formats.contains(*kind))
-    .map(|(_, feature, reason)| (feature, reason))
-    .collect()
+    FORMAT_FEATURES
+        .into_iter()
+        .chain([("uuid", "uuid", "The spec has `uuid` values (RFC 9562)")])
+        .filter(|(kind, _, _)| formats.contains(*kind))
+        .map(|(_, feature, reason)| (feature, reason))
+        .collect()
 }
 
 /// The runtime features `ir` needs, by feature name, each with the reason printed as a
@@ -54,11 +58,10 @@ pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
         features.insert("webhooks", "The spec declares webhooks (decoding, HMAC signature checks)");
     }
     let formats = scalar_kinds(ir);
-    if formats.contains("date_time") {
-        features.insert("date-time", "The spec has `date-time` values (RFC 3339)");
-    }
-    if formats.contains("decimal") {
-        features.insert("decimal", "The spec has `decimal` values");
+    for (kind, feature, reason) in FORMAT_FEATURES {
+        if formats.contains(kind) {
+            features.insert(feature, reason);
+        }
     }
     if ir.operations.iter().any(|op| op.body.as_ref().is_some_and(|body| body.content_type == ContentType::Multipart)) {
         features.insert("multipart", "The spec has `multipart/form-data` request bodies (RFC 7578)");

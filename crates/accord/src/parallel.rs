@@ -3,7 +3,16 @@
 //! back in the items' order. Used where the work is independent per item and the output must
 //! not depend on which thread did what (emitters, a YAML mapping's entries, staged files).
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The threads the machine gives this process (`std::thread::available_parallelism`, at
+/// least 1), asked once: on Linux every call reads `/proc/self/cgroup` and the cgroup's CPU
+/// quota files, and one `generate` asked six times.
+pub(crate) fn available_threads() -> usize {
+    static THREADS: OnceLock<usize> = OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+}
 
 /// `work(0) … work(count - 1)` on up to `threads` threads, in index order. With `threads` ≤ 1
 /// (or a single item) everything runs on the calling thread. A panic in `work` is resumed on

@@ -1,15 +1,16 @@
 //! Landing a run's changed files whole or not at all.
 //!
-//! 1. Stage: every changed file is written and synced under a staging folder of this run,
-//!    `OUT/.accord/staging-<pid>-<n>/new/PATH`. A failure here (disk full, a name too long)
-//!    has not touched the output folder.
+//! 1. Stage: every changed file is written under a staging folder of this run,
+//!    `OUT/.accord/staging-<pid>-<n>/new/I`, named by its index `I` among the changes (one
+//!    flat folder: no copy of the output's folders to make and remove). A failure here (disk
+//!    full) has not touched the output folder.
 //! 2. Swap: file by file, in path order, the staged file is renamed over its target. A
 //!    rename within one file system is atomic, so a reader sees the old file or the new one,
 //!    never a part. Before that, the old file gets a second name in the staging folder
-//!    (`old/PATH`, a hard link, or a rename where links are not supported), and every step
+//!    (`old/I`, a hard link, or a rename where links are not supported), and every step
 //!    goes into a journal: a folder made, a file added, a file replaced.
 //!    Then the files an earlier run wrote and this one does not ([`super::stale`]) are
-//!    renamed into `old/PATH`, and the folders that leaves empty removed, each a step of
+//!    renamed into `old/rI`, and the folders that leaves empty removed, each a step of
 //!    the journal too.
 //! 3. On a failure during the swap, the journal is undone backwards: added files removed,
 //!    replaced files renamed back from `old/`, made folders removed. The output folder is
@@ -18,6 +19,15 @@
 //! The staging folder is inside the output folder so that every rename stays on its file
 //! system. Files whose bytes did not change are not part of a transaction, so their
 //! modification times stay (cargo rebuilds on them).
+//!
+//! Nothing is synced to the disk (no `fsync`), as cargo and rustc do not sync what they
+//! build: generated files are derived from the spec, which accord never writes, and the next
+//! run writes them again. A sync per file waited for the disk's cache to flush, everything
+//! else in flight included: 28 of them were most of generating Petstore, and under a cargo
+//! build writing its target folder (accord in a build script) each took milliseconds
+//! (issue 22). What a power loss can leave is a file the rename made visible before its
+//! bytes reached the disk: an empty one, which [`super::inspect::ownership`] takes as
+//! accord's when the manifest lists it, so the next run replaces it without `--force`.
 
 use std::fs;
 use std::io::{ErrorKind, Write as _};
@@ -53,9 +63,10 @@ enum Step {
     RemovedDir(PathBuf),
 }
 
-/// Threads writing staged files at once: writing is mostly waiting for the disk to sync
-/// each file, so the waits overlap.
-const WRITE_THREADS: usize = 8;
+/// Bytes a run must write before a second thread writes staged files too: a write is a copy
+/// into the page cache, which one thread does at a few GB/s, so a small run (Petstore's
+/// 23 files, 90 KB) only pays for starting the threads.
+const PARALLEL_WRITE_MIN_BYTES: usize = 4 << 20;
 
 /// Writes `changes` into `output` as one transaction (see the module's documentation).
 ///
@@ -95,20 +106,18 @@ fn create_staging(accord: &Path) -> Result<PathBuf, WriteError> {
     }
 }
 
-/// Writes and syncs every new file under `staging/new/`.
+/// Writes every new file as `staging/new/INDEX`.
 fn stage(output: &Path, staging: &Path, changes: &[Change<'_>]) -> Result<(), WriteError> {
+    let new = staging.join("new");
+    fs::create_dir(&new).map_err(|error| WriteError::Io(new.clone(), error))?;
+    let bytes: usize = changes.iter().map(|change| change.contents.len()).sum();
+    let threads = if bytes < PARALLEL_WRITE_MIN_BYTES { 1 } else { crate::parallel::available_threads() };
     // The first failure in the changes' order.
-    crate::parallel::map_in_order(changes.len(), WRITE_THREADS, |index| {
+    crate::parallel::map_in_order(changes.len(), threads, |index| {
         let change = &changes[index];
-        let staged = staging.join("new").join(change.relative);
         (|| {
             fault(output, Stage::Write, change.relative)?;
-            if let Some(parent) = staged.parent() {
-                fs::create_dir_all(parent)?;
-            }
-            let mut file = fs::File::create_new(&staged)?;
-            file.write_all(change.contents)?;
-            file.sync_all()
+            fs::File::create_new(new.join(index.to_string()))?.write_all(change.contents)
         })()
         .map_err(|error| WriteError::Io(output.join(change.relative), error))
     })
@@ -119,10 +128,14 @@ fn stage(output: &Path, staging: &Path, changes: &[Change<'_>]) -> Result<(), Wr
 /// Renames every staged file into place, undoing everything on the first failure.
 fn swap(output: &Path, staging: &Path, changes: &[Change<'_>], removals: &[PathBuf]) -> Result<(), WriteError> {
     let mut journal = Vec::new();
+    if changes.iter().any(|change| change.exists) || !removals.is_empty() {
+        let old = staging.join("old");
+        fs::create_dir(&old).map_err(|error| WriteError::Io(old.clone(), error))?;
+    }
     for index in 0..changes.len() + removals.len() {
         let step = match changes.get(index) {
-            Some(change) => swap_one(output, staging, change, &mut journal),
-            None => remove_one(output, staging, &removals[index - changes.len()], &mut journal),
+            Some(change) => swap_one(output, staging, index, change, &mut journal),
+            None => remove_one(output, staging, index - changes.len(), &removals[index - changes.len()], &mut journal),
         };
         if let Err(error) = step {
             let left = undo(journal);
@@ -133,11 +146,18 @@ fn swap(output: &Path, staging: &Path, changes: &[Change<'_>], removals: &[PathB
             });
         }
     }
-    sync_folders(output, changes);
     Ok(())
 }
 
-fn swap_one(output: &Path, staging: &Path, change: &Change<'_>, journal: &mut Vec<Step>) -> Result<(), WriteError> {
+/// Renames `staging/new/INDEX` to `change.relative`, the file there first linked (or moved)
+/// to `staging/old/INDEX`.
+fn swap_one(
+    output: &Path,
+    staging: &Path,
+    index: usize,
+    change: &Change<'_>,
+    journal: &mut Vec<Step>,
+) -> Result<(), WriteError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |error| WriteError::Io(path, error)
@@ -154,13 +174,10 @@ fn swap_one(output: &Path, staging: &Path, change: &Change<'_>, journal: &mut Ve
         }
     }
     let target = output.join(change.relative);
-    let staged = staging.join("new").join(change.relative);
+    let staged = staging.join("new").join(index.to_string());
     fault(output, Stage::Swap, change.relative).map_err(io(&target))?;
     if change.exists {
-        let backup = staging.join("old").join(change.relative);
-        if let Some(parent) = backup.parent() {
-            fs::create_dir_all(parent).map_err(io(parent))?;
-        }
+        let backup = staging.join("old").join(index.to_string());
         // A second name keeps the target in place until the rename replaces it.
         if fs::hard_link(&target, &backup).is_err() {
             fs::rename(&target, &backup).map_err(io(&target))?;
@@ -174,19 +191,22 @@ fn swap_one(output: &Path, staging: &Path, change: &Change<'_>, journal: &mut Ve
     }
 }
 
-/// Moves the stale file `relative` into `staging/old/`, then removes the folders on its way
-/// that this leaves empty (never the output folder itself).
-fn remove_one(output: &Path, staging: &Path, relative: &Path, journal: &mut Vec<Step>) -> Result<(), WriteError> {
+/// Moves the stale file `relative` to `staging/old/rINDEX`, then removes the folders on its
+/// way that this leaves empty (never the output folder itself).
+fn remove_one(
+    output: &Path,
+    staging: &Path,
+    index: usize,
+    relative: &Path,
+    journal: &mut Vec<Step>,
+) -> Result<(), WriteError> {
     let target = output.join(relative);
-    let backup = staging.join("old").join(relative);
+    let backup = staging.join("old").join(format!("r{index}"));
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |error| WriteError::Io(path, error)
     };
     fault(output, Stage::Remove, relative).map_err(io(&target))?;
-    if let Some(parent) = backup.parent() {
-        fs::create_dir_all(parent).map_err(io(parent))?;
-    }
     fs::rename(&target, &backup).map_err(io(&target))?;
     journal.push(Step::Removed { target: target.clone(), backup });
     let mut folder = target.parent();
@@ -228,18 +248,6 @@ fn undo(journal: Vec<Step>) -> Vec<(PathBuf, std::io::Error)> {
         }
     }
     left
-}
-
-/// Syncs the folders whose entries the swap changed, so the renames survive a power loss
-/// (on Unix; elsewhere a folder cannot be opened to sync it).
-fn sync_folders(output: &Path, changes: &[Change<'_>]) {
-    if cfg!(unix) {
-        let folders: std::collections::BTreeSet<PathBuf> =
-            changes.iter().filter_map(|change| output.join(change.relative).parent().map(Path::to_path_buf)).collect();
-        for folder in folders {
-            let _ = fs::File::open(&folder).and_then(|handle| handle.sync_all());
-        }
-    }
 }
 
 /// A step at which a test can make writing fail.

@@ -61,7 +61,7 @@ impl Part {
 /// as [`super::print::print`] prints it, with `notice` in the header. `part(0)` holds the
 /// file's inner attributes, if any; no other part may have some.
 pub fn print_parts(notice: &str, count: usize, part: impl Fn(usize) -> Part + Sync) -> String {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = crate::parallel::available_threads();
     print_parts_on(notice, count, &part, threads)
 }
 

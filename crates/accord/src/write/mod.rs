@@ -263,9 +263,12 @@ fn recorded_manifest(output: &Path) -> BTreeMap<PathBuf, String> {
     }
 }
 
-/// Writes one file that is not generated output (an imported spec) through a synced
-/// temporary file, with a name no other run uses, renamed over `path`: a reader sees the
-/// old file or the new one, never a part.
+/// Writes one file that is not generated output (an imported spec) through a temporary file,
+/// with a name no other run uses, renamed over `path`: a reader sees the old file or the new
+/// one, never a part. When a file is there (a spec someone may have edited), the temporary
+/// is synced to the disk before the rename, so that a power loss cannot leave an empty file
+/// in its place; a new file is not (nothing is lost if it is, and the import can be run
+/// again).
 ///
 /// Errors: the folder cannot be written.
 pub fn replace_file(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
@@ -276,9 +279,12 @@ pub fn replace_file(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
     // Short, so that a long file name does not make the temporary's name too long.
     let temporary = folder.join(format!(".accord-{}-{n}.tmp", std::process::id()));
     let result = (|| {
+        let replacing = fs::symlink_metadata(path).is_ok();
         let mut handle = fs::File::create_new(&temporary)?;
         handle.write_all(contents)?;
-        handle.sync_all()?;
+        if replacing {
+            handle.sync_all()?;
+        }
         fs::rename(&temporary, path)
     })();
     if let Err(error) = result {

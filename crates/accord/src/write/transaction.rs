@@ -22,10 +22,10 @@
 //!
 //! Nothing is synced to the disk (no `fsync`), as cargo and rustc do not sync what they
 //! build: generated files are derived from the spec, which accord never writes, and the next
-//! run writes them again. A sync per file waited for the disk's cache to flush, everything
-//! else in flight included: 28 of them were most of generating Petstore, and under a cargo
-//! build writing its target folder (accord in a build script) each took milliseconds
-//! (issue 22). What a power loss can leave is a file the rename made visible before its
+//! run writes them again. A sync per file waits for the disk's cache to flush, everything
+//! else in flight included: Petstore's 28 cost about a millisecond of its 17 on an idle disk,
+//! and 98 ms together while a cargo build wrote its target folder (as when accord runs in a
+//! build script; `perf trace`, issue 22). What a power loss can leave is a file the rename made visible before its
 //! bytes reached the disk: an empty one, which [`super::inspect::ownership`] takes as
 //! accord's when the manifest lists it, so the next run replaces it without `--force`.
 

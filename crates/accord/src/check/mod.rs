@@ -8,6 +8,8 @@
 //! `auth` (with environments), `endpoints`, `errors` (with retry, timeouts and rate limits),
 //! `webhooks`, `scenarios`; and `spec_name` (the spec's name as a path).
 
+use std::fmt::Write as _;
+
 use crate::diag::{Code, Diagnostic, codes, join_pointer};
 use crate::spec::*;
 use crate::units::{parse_duration, parse_rate};
@@ -69,20 +71,27 @@ fn is_snake_name(name: &str) -> bool {
 }
 
 /// The repairs of every prose string under `value` (see `Checker::prose`), with its pointer.
+/// Called on a whole spec (an imported GitHub has about 250,000 keys): the keys are matched
+/// with `match` rather than searched in lists, and a key is escaped into the pointer without
+/// a `String` of its own.
 fn prose_repairs(value: &serde_json::Value, pointer: &mut String, found: &mut Vec<(String, crate::markdown::Repair)>) {
-    const PROSE: &[&str] = &["description", "summary", "resolution", "setup"];
-    const VALUES: &[&str] = &["example", "examples", "default", "body", "request", "expect", "const", "enum", "value"];
     match value {
         serde_json::Value::Object(map) => {
             for (key, child) in map {
-                if VALUES.contains(&key.as_str()) {
+                // Values, not prose: examples, defaults, bodies and constants hold data.
+                if matches!(
+                    key.as_str(),
+                    "example" | "examples" | "default" | "body" | "request" | "expect" | "const" | "enum" | "value"
+                ) {
                     continue;
                 }
                 let length = pointer.len();
                 pointer.push('/');
-                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                crate::diag::push_pointer_segment(pointer, key);
                 match child {
-                    serde_json::Value::String(text) if PROSE.contains(&key.as_str()) => {
+                    serde_json::Value::String(text)
+                        if matches!(key.as_str(), "description" | "summary" | "resolution" | "setup") =>
+                    {
                         for repair in crate::markdown::repair(text).1 {
                             found.push((pointer.clone(), repair));
                         }
@@ -95,7 +104,8 @@ fn prose_repairs(value: &serde_json::Value, pointer: &mut String, found: &mut Ve
         serde_json::Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
                 let length = pointer.len();
-                pointer.push_str(&format!("/{index}"));
+                // Writing into a `String` cannot fail.
+                let _ = write!(pointer, "/{index}");
                 prose_repairs(item, pointer, found);
                 pointer.truncate(length);
             }

@@ -220,12 +220,34 @@ pub fn pointer_to_path(pointer: &str) -> String {
 
 /// Escapes one JSON pointer segment (RFC 6901 §3).
 pub fn escape_segment(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+    let mut escaped = String::with_capacity(segment.len());
+    push_pointer_segment(&mut escaped, segment);
+    escaped
+}
+
+/// Appends `segment` to `pointer` escaped (RFC 6901 §3: `~` as `~0`, `/` as `~1`), without the
+/// `/` before it.
+pub fn push_pointer_segment(pointer: &mut String, segment: &str) {
+    if !segment.contains(['~', '/']) {
+        pointer.push_str(segment);
+        return;
+    }
+    for c in segment.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
 }
 
 /// Appends a segment to a JSON pointer.
 pub fn join_pointer(pointer: &str, segment: &str) -> String {
-    format!("{pointer}/{}", escape_segment(segment))
+    let mut joined = String::with_capacity(pointer.len() + 1 + segment.len());
+    joined.push_str(pointer);
+    joined.push('/');
+    push_pointer_segment(&mut joined, segment);
+    joined
 }
 
 /// "did you mean `…`?" with the closest candidate to `name`, if close enough to be a likely
@@ -269,6 +291,17 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pointer_segments_are_escaped_as_rfc_6901_says() {
+        assert_eq!(escape_segment("plain_key"), "plain_key");
+        assert_eq!(escape_segment("/repos/{owner}~x"), "~1repos~1{owner}~0x");
+        assert_eq!(join_pointer("/paths", "/pets/{id}"), "/paths/~1pets~1{id}");
+        assert_eq!(join_pointer("", "a~1"), "/a~01");
+        let mut pointer = String::from("/models");
+        push_pointer_segment(&mut pointer, "Order");
+        assert_eq!(pointer, "/modelsOrder", "no separator is added");
+    }
 
     #[test]
     fn pointer_paths_read_like_keys() {

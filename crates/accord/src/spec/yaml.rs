@@ -425,15 +425,7 @@ struct PendingKey {
 
 /// The pointer of `segment` under `parent`, escaped as RFC 6901 says (`~` → `~0`, `/` → `~1`).
 fn child_pointer(parent: &str, segment: &str) -> String {
-    let mut pointer = String::with_capacity(parent.len() + 1 + segment.len());
-    pointer.push_str(parent);
-    pointer.push('/');
-    if segment.contains(['~', '/']) {
-        pointer.push_str(&crate::diag::escape_segment(segment));
-    } else {
-        pointer.push_str(segment);
-    }
-    pointer
+    crate::diag::join_pointer(parent, segment)
 }
 
 impl PositionBuilder<'_> {

@@ -62,10 +62,11 @@ pub fn generate(specs: &[&Ir], options: &Options) -> Result<Vec<GeneratedFile>, 
     // Microsoft Graph's beta document (22,005 endpoints, 34,754 models) needed 2.3 GB with
     // the client crate and the docs book built at once.
     let items: usize = specs.iter().map(|ir| ir.operations.len() + ir.types.len()).sum();
-    let threads = if items > LARGE_API_ITEMS || items < SMALL_API_ITEMS {
-        1
-    } else {
+    // Under `SMALL_API_ITEMS` one thread too: starting a second costs what it saves.
+    let threads = if (SMALL_API_ITEMS..=LARGE_API_ITEMS).contains(&items) {
         crate::parallel::available_threads().min(emitters().len())
+    } else {
+        1
     };
     // The IR as a template value is made once per spec and shared, except where memory is what
     // bounds the run (then each emitter's copy is freed when it is done).

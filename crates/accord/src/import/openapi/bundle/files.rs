@@ -91,7 +91,7 @@ impl File {
             }
             all
         };
-        let wanted: HashSet<String> = pointers.iter().flat_map(|pointer| ancestors(pointer)).collect();
+        let wanted: rustc_hash::FxHashSet<String> = pointers.iter().flat_map(|pointer| ancestors(pointer)).collect();
         let found = json::locate(&self.text, &wanted);
         pointers
             .iter()

@@ -4,7 +4,9 @@
 //! records only those asked for. The text has already been read by serde_json, so the scan
 //! trusts its shape (RFC 8259) and only has to find where each key and value starts.
 
-use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::diag::Location;
 
@@ -17,7 +19,7 @@ pub(crate) struct Node {
 
 /// The nodes at `wanted` pointers (RFC 6901, `""` for the root) of the JSON `text`; a pointer
 /// that names no node is not in the result.
-pub(crate) fn locate(text: &str, wanted: &HashSet<String>) -> HashMap<String, Node> {
+pub(crate) fn locate(text: &str, wanted: &FxHashSet<String>) -> FxHashMap<String, Node> {
     let mut scan = Scan {
         text,
         bytes: text.as_bytes(),
@@ -26,7 +28,7 @@ pub(crate) fn locate(text: &str, wanted: &HashSet<String>) -> HashMap<String, No
         line_start: 0,
         counted_to: 0,
         counted_chars: 0,
-        found: HashMap::new(),
+        found: FxHashMap::default(),
     };
     let mut pointer = String::new();
     // Each open collection: whether it is an object, the next index of an array, and the
@@ -96,7 +98,7 @@ struct Scan<'t> {
     /// document on one line (minified JSON of 20 MB) is counted once, not once per node.
     counted_to: usize,
     counted_chars: usize,
-    found: HashMap<String, Node>,
+    found: FxHashMap<String, Node>,
 }
 
 impl Scan<'_> {
@@ -138,9 +140,15 @@ impl Scan<'_> {
     }
 
     /// Records the value starting here (after spaces) at `pointer`, if wanted.
-    fn record(&mut self, pointer: &str, key: Option<Location>, wanted: &HashSet<String>) {
+    fn record(&mut self, pointer: &str, key: Option<Location>, wanted: &FxHashSet<String>) {
+        let is_wanted = wanted.contains(pointer);
+        self.record_if(is_wanted, pointer, key);
+    }
+
+    /// Records the value starting here (after spaces) at `pointer` when `is_wanted`.
+    fn record_if(&mut self, is_wanted: bool, pointer: &str, key: Option<Location>) {
         self.skip_space();
-        if wanted.contains(pointer) {
+        if is_wanted {
             let value = self.location(self.at);
             self.found.insert(pointer.to_string(), Node { key, value });
         }
@@ -164,24 +172,28 @@ impl Scan<'_> {
 
     /// In an object, after `{` or `,`: reads the next key and its colon, pushing the key onto
     /// `pointer` and recording the value; false at `}` (not consumed).
-    fn next_key(&mut self, pointer: &mut String, key: &mut Option<Location>, wanted: &HashSet<String>) -> bool {
+    fn next_key(&mut self, pointer: &mut String, key: &mut Option<Location>, wanted: &FxHashSet<String>) -> bool {
         self.skip_space();
         if self.peek() != Some(b'"') {
             return false;
         }
         // Located only when wanted: counting the columns of every key is the cost to avoid.
         let (key_line, key_line_start, key_offset) = (self.line, self.line_start, self.at);
-        let raw = self.skip_string().to_string();
-        let name =
-            if raw.contains('\\') { serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or(raw) } else { raw };
+        let raw = self.skip_string();
         pointer.push('/');
-        pointer.push_str(&super::escape(&name));
+        if raw.contains('\\') {
+            let name = serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or_else(|_| raw.to_string());
+            crate::diag::push_pointer_segment(pointer, &name);
+        } else {
+            crate::diag::push_pointer_segment(pointer, raw);
+        }
         self.skip_space();
         if self.peek() == Some(b':') {
             self.at += 1;
         }
         *key = None;
-        if wanted.contains(pointer.as_str()) {
+        let is_wanted = wanted.contains(pointer.as_str());
+        if is_wanted {
             let key_location = if self.line == key_line {
                 self.location(key_offset)
             } else {
@@ -191,7 +203,7 @@ impl Scan<'_> {
             };
             *key = Some(key_location);
         }
-        self.record(pointer, *key, wanted);
+        self.record_if(is_wanted, pointer, *key);
         true
     }
 
@@ -202,7 +214,7 @@ impl Scan<'_> {
         stack: &mut Vec<(bool, usize, usize)>,
         pointer: &mut String,
         key: &mut Option<Location>,
-        wanted: &HashSet<String>,
+        wanted: &FxHashSet<String>,
     ) -> bool {
         loop {
             self.skip_space();
@@ -222,8 +234,8 @@ impl Scan<'_> {
                     if let Some(top) = stack.last_mut() {
                         top.1 = next;
                     }
-                    pointer.push('/');
-                    pointer.push_str(&next.to_string());
+                    // Writing into a `String` cannot fail.
+                    let _ = write!(pointer, "/{next}");
                     self.record(pointer, None, wanted);
                     return true;
                 }
@@ -245,7 +257,7 @@ mod tests {
     #[test]
     fn wanted_nodes_are_located_at_their_keys_and_values() {
         let text = "{\n  \"a\": {\"b/c\": [1, {\"d\": \"x,}]\\\"\"}, []]},\n   \"é\": true, \"e\": {}\n}\n";
-        let wanted: HashSet<String> =
+        let wanted: FxHashSet<String> =
             ["", "/a", "/a/b~1c/1/d", "/a/b~1c/2", "/é", "/e", "/nope"].iter().map(|s| s.to_string()).collect();
         let found = locate(text, &wanted);
         let at = |pointer: &str| found.get(pointer).map(|node| (node.value.line, node.value.column));

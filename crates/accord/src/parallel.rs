@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// The threads the machine gives this process (`std::thread::available_parallelism`, at
 /// least 1), asked once: on Linux every call reads `/proc/self/cgroup` and the cgroup's CPU
-/// quota files, and one `generate` asked six times.
+/// quota files, and a Petstore `generate` asked five times.
 pub(crate) fn available_threads() -> usize {
     static THREADS: OnceLock<usize> = OnceLock::new();
     *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))

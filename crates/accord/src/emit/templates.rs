@@ -80,9 +80,10 @@ impl Templates {
         env.add_function("raise", |message: String| -> Result<String, minijinja::Error> {
             Err(minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, message))
         });
-        // Embedded templates are compiled when first rendered or imported: a spec needs few
-        // of them (a small one, most; compiling all fourteen was an eighth of generating
-        // Petstore, issue 22). An override added below is found before the loader is asked.
+        // Embedded templates are compiled when first rendered or imported, so a run compiles
+        // only those it uses (all fourteen up front were an eighth of generating Petstore,
+        // which uses all but two, issue 22). An override added below is found before the
+        // loader is asked.
         env.set_loader(|name| Ok(EMBEDDED.iter().find(|(embedded, _)| *embedded == name).map(|(_, text)| *text)));
         let mut paths = Vec::new();
         if let Some(dir) = overrides {

@@ -82,7 +82,7 @@ impl Templates {
         });
         // Embedded templates are compiled when first rendered or imported, so a run compiles
         // only those it uses (all fourteen up front were an eighth of generating Petstore,
-        // which uses all but two, issue 22). An override added below is found before the
+        // which uses eleven, issue 22). An override added below is found before the
         // loader is asked.
         env.set_loader(|name| Ok(EMBEDDED.iter().find(|(embedded, _)| *embedded == name).map(|(_, text)| *text)));
         let mut paths = Vec::new();

@@ -2,9 +2,12 @@
 //! a prefix for leading digits, suffixes for collisions). Nothing else in accord invents
 //! identifiers.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
+use std::thread::LocalKey;
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use rustc_hash::FxHashMap;
 
 /// Rust keywords (2024 edition, strict and reserved) that need `r#` as identifiers.
 const KEYWORDS: &[&str] = &[
@@ -30,17 +33,50 @@ fn fix_start(ident: String, prefix: &str) -> String {
     }
 }
 
+/// A conversion's results on this thread, by input.
+type Conversions = RefCell<FxHashMap<Box<str>, Box<str>>>;
+
+thread_local! {
+    static SNAKE: Conversions = RefCell::default();
+    static CAMEL: Conversions = RefCell::default();
+}
+
+/// Inputs a cache holds at most; past it, it starts again empty (a run converts a few tens of
+/// thousands of distinct names: Stripe's full description, about 12,000).
+const CACHE_MAX_ENTRIES: usize = 100_000;
+
+/// `convert(name)`, remembered: a spec converts the same names again and again (every
+/// reference to a type converts the type's name), and heck's conversion walks the name a
+/// character at a time through Unicode tables. Loading Stripe's full description converted
+/// about 30,000 names to camel case at some 8,000 instructions each, a tenth of the load
+/// (callgrind, issue 22: "cache name conversions").
+fn remembered(cache: &'static LocalKey<Conversions>, name: &str, convert: fn(&str) -> String) -> String {
+    cache.with(|cache| {
+        if let Some(converted) = cache.borrow().get(name) {
+            return converted.to_string();
+        }
+        let converted = convert(name);
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= CACHE_MAX_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(name.into(), converted.as_str().into());
+        converted
+    })
+}
+
 /// snake_case identifier for fields, methods, modules, parameters; keywords become `r#type`.
 /// Returns the identifier text as `syn` expects it (with the `r#` prefix when needed).
 pub fn snake(name: &str) -> String {
-    let ident = fix_start(clean(name).to_snake_case(), "n_");
-    escape_keyword(ident)
+    remembered(&SNAKE, name, |name| escape_keyword(fix_start(clean(name).to_snake_case(), "n_")))
 }
 
 /// UpperCamelCase identifier for types and variants.
 pub fn camel(name: &str) -> String {
-    let ident = fix_start(clean(name).to_upper_camel_case(), "N");
-    if ident.is_empty() { "Value".to_string() } else { escape_keyword(ident) }
+    remembered(&CAMEL, name, |name| {
+        let ident = fix_start(clean(name).to_upper_camel_case(), "N");
+        if ident.is_empty() { "Value".to_string() } else { escape_keyword(ident) }
+    })
 }
 
 /// SCREAMING_SNAKE_CASE identifier for constants and environment variables.
@@ -107,6 +143,22 @@ pub fn lib_name(spec_name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_remembered_conversion_is_the_conversion() {
+        for name in ["payment_intent", "PaymentIntent", "type", "self", "3ds", "", "été-price", "type"] {
+            // The first call converts, the second reads the cache: the same text either way.
+            let (first, second) = (camel(name), camel(name));
+            assert_eq!(first, second, "{name}");
+            assert_eq!(snake(name), snake(name), "{name}");
+        }
+        assert_eq!(camel("payment_intent"), "PaymentIntent");
+        assert_eq!(snake("type"), "r#type");
+        assert_eq!(camel("self"), "Self_");
+        // A cache that starts again empty still converts.
+        CAMEL.with(|cache| cache.borrow_mut().clear());
+        assert_eq!(camel("payment_intent"), "PaymentIntent");
+    }
 
     #[test]
     fn keywords_and_digits_become_valid_identifiers() {

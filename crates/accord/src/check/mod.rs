@@ -71,9 +71,8 @@ fn is_snake_name(name: &str) -> bool {
 }
 
 /// The repairs of every prose string under `value` (see `Checker::prose`), with its pointer.
-/// Called on a whole spec (an imported GitHub has about 250,000 keys): the keys are matched
-/// with `match` rather than searched in lists, and a key is escaped into the pointer without
-/// a `String` of its own.
+/// Called on a whole spec, every key of it: the keys are matched with `match` rather than
+/// searched in lists, and a key is escaped into the pointer without a `String` of its own.
 fn prose_repairs(value: &serde_json::Value, pointer: &mut String, found: &mut Vec<(String, crate::markdown::Repair)>) {
     match value {
         serde_json::Value::Object(map) => {

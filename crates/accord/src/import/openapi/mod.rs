@@ -374,10 +374,8 @@ pub(crate) fn read(text: &str) -> Result<(Value, Option<Positions>), ImportError
     }
 }
 
-/// A JSON pointer segment, escaped as RFC 6901 says.
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
+// A JSON pointer segment, escaped as RFC 6901 says: the one escape, `diag`'s.
+use crate::diag::escape_segment as escape;
 
 /// Whether a media type is JSON (`application/json`, `application/problem+json`, …).
 fn is_json(media: &str) -> bool {

@@ -345,6 +345,9 @@ fn default_output(specs: &Path) -> PathBuf {
 }
 
 fn load(specs: &Path) -> Result<Vec<accord::CompiledSpec>, ExitCode> {
+    if specs.is_file() && is_openapi(specs) {
+        return load_openapi(specs).map(|compiled| vec![compiled]);
+    }
     let files = match spec_files(specs) {
         Ok(files) if files.is_empty() => {
             eprintln!("error: no `*.yaml` specs in `{}`", specs.display());
@@ -369,6 +372,13 @@ fn load(specs: &Path) -> Result<Vec<accord::CompiledSpec>, ExitCode> {
             eprintln!("{}", failure.render());
         }
         eprintln!("error: {count} problem(s) in {} spec(s); nothing was written", failures.len());
+        // An OpenAPI description in a folder of specs is read as a spec; say what to do instead.
+        for failure in failures.iter().filter(|failure| is_openapi(&failure.path)) {
+            let file = failure.path.display();
+            eprintln!(
+                "help: `{file}` is an OpenAPI description, not a spec: generate from it alone (`accord generate {file}`) or import it into a spec (`accord import openapi {file} -o specs/NAME.yaml`)"
+            );
+        }
         let first = failures.iter().flat_map(|f| &f.diagnostics).find(|d| d.is_error());
         if let Some(first) = first {
             eprintln!("help: `accord explain CODE` explains a code, e.g. `accord explain {}`", first.code);
@@ -376,6 +386,48 @@ fn load(specs: &Path) -> Result<Vec<accord::CompiledSpec>, ExitCode> {
         return Err(ExitCode::FAILURE);
     }
     Ok(compiled)
+}
+
+/// Whether the file is an OpenAPI description rather than a spec
+/// ([`accord::project::is_openapi_description`]); a file that cannot be read is left to the
+/// spec loader, which says why.
+fn is_openapi(file: &Path) -> bool {
+    let is_json = file.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("json"));
+    is_json || std::fs::read_to_string(file).is_ok_and(|text| accord::project::is_openapi_description(file, &text))
+}
+
+/// An OpenAPI description imported and compiled in memory (`accord generate api.json`): the
+/// import's warnings printed as `accord import openapi` prints them, then the spec's own.
+fn load_openapi(file: &Path) -> Result<accord::CompiledSpec, ExitCode> {
+    use accord::project::ImportFailure;
+    match accord::project::compile_openapi(file) {
+        Ok(imported) => {
+            print_import_warnings(file, &imported.warnings);
+            let shown = format!("{} (imported spec)", file.display());
+            for warning in &imported.compiled.warnings {
+                eprintln!("{}", warning.render(&shown, &imported.yaml));
+            }
+            Ok(imported.compiled)
+        }
+        Err(ImportFailure::Import(error)) => {
+            eprintln!("{}", error.render(&file.display().to_string(), ""));
+            eprintln!("error: `{}` was not imported; nothing was written", file.display());
+            if let Some(first) = error.diagnostics.first() {
+                eprintln!("help: `accord explain CODE` explains a code, e.g. `accord explain {}`", first.code);
+            }
+            Err(ExitCode::FAILURE)
+        }
+        Err(ImportFailure::Spec(failure)) => {
+            eprintln!("{}", failure.render());
+            let count = failure.diagnostics.iter().filter(|d| d.is_error()).count();
+            eprintln!("error: {count} problem(s) in the spec imported from `{}`; nothing was written", file.display());
+            eprintln!(
+                "help: `accord import openapi {} -o specs/NAME.yaml` writes that spec (the lines above are its lines); fix it there and generate from it",
+                file.display()
+            );
+            Err(ExitCode::FAILURE)
+        }
+    }
 }
 
 fn check(specs: &Path, report: bool, json: bool) -> ExitCode {

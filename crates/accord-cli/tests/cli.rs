@@ -344,6 +344,80 @@ fn import_follows_a_tree_and_locates_warnings_and_errors_in_their_files() {
     assert!(stderr.starts_with("api/paths/pets.yaml:4:13: error[import::ref_outside]"), "{stderr}");
 }
 
+/// `accord generate api.yaml` on an OpenAPI description imports it in memory and writes what
+/// importing it into a kept spec and generating from that writes (only the source named in the
+/// `@generated` lines and the docs differs), and nothing outside the output folder; `check`
+/// takes it too.
+#[test]
+fn generate_takes_an_openapi_description_as_importing_it_then_generating_would() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("openapi.yaml"),
+        "openapi: 3.1.0\ninfo: {title: Pets, version: '1'}\npaths:\n  /pets/{id}:\n    get:\n      operationId: getPet\n      parameters: [{name: id, in: path, required: true, schema: {type: string}}]\n      responses:\n        '200': {description: a pet, content: {application/json: {schema: {type: object, properties: {name: {type: string, multipleOf: 2}}}}}}\n",
+    )
+    .unwrap();
+    let runtime = root().join("crates/accord-runtime");
+    let runtime = runtime.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let output = accord().args(args).current_dir(dir.path()).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stderr}");
+        (String::from_utf8_lossy(&output.stdout).into_owned(), stderr)
+    };
+    let (stdout, stderr) = run(&["generate", "openapi.yaml", "--out", "direct", "--runtime-path", runtime]);
+    assert!(stdout.starts_with("openapi.yaml: 9 file(s) written, 0 unchanged\n"), "{stdout}");
+    // The import's warnings, as `accord import openapi` prints them.
+    assert!(stderr.contains("openapi.yaml:9:"), "{stderr}");
+    assert!(stderr.contains("warning: `multipleOf` has no accord equivalent"), "{stderr}");
+    let mut entries: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    entries.sort();
+    assert_eq!(entries, ["direct", "openapi.yaml"], "nothing is written beside the description");
+    run(&["import", "openapi", "openapi.yaml", "-o", "specs/pets.yaml"]);
+    run(&["generate", "specs/pets.yaml", "--out", "kept", "--runtime-path", runtime]);
+    let files = |folder: &str| -> Vec<(PathBuf, String)> {
+        let mut found = Vec::new();
+        let mut stack = vec![dir.path().join(folder)];
+        while let Some(path) = stack.pop() {
+            if path.is_dir() {
+                stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            } else if !path.to_str().unwrap().contains("/.accord") {
+                // Not the manifest, nor the lock (`.accord/lock`, the writer's process id).
+                let text = std::fs::read_to_string(&path).unwrap().replace("openapi.yaml", "specs/pets.yaml");
+                found.push((path.strip_prefix(dir.path().join(folder)).unwrap().to_path_buf(), text));
+            }
+        }
+        found.sort();
+        found
+    };
+    let (direct, kept) = (files("direct"), files("kept"));
+    assert!(direct.iter().any(|(path, _)| path == Path::new("pets/src/lib.rs")), "{direct:?}");
+    assert_eq!(direct.len(), kept.len());
+    for ((path, text), (kept_path, kept_text)) in direct.iter().zip(&kept) {
+        assert_eq!(path, kept_path);
+        assert!(text == kept_text, "{} differs", path.display());
+    }
+    let (stdout, _) = run(&["check", "openapi.yaml"]);
+    assert_eq!(stdout, "openapi.yaml: ok (1 endpoints, 1 models)\n");
+    // In a folder of specs a description is read as a spec, and the error says what to do.
+    std::fs::copy(dir.path().join("openapi.yaml"), dir.path().join("specs/openapi.yaml")).unwrap();
+    let output = accord().args(["check", "specs"]).current_dir(dir.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("help: `specs/openapi.yaml` is an OpenAPI description, not a spec: generate from it alone (`accord generate specs/openapi.yaml`)"),
+        "{stderr}"
+    );
+    // A description that does not import: the import's error, and nothing written.
+    std::fs::write(dir.path().join("old.json"), "{\n  \"swagger\": \"1.2\"\n}\n").unwrap();
+    let output = accord().args(["generate", "old.json", "--out", "old"]).current_dir(dir.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(stderr.starts_with("old.json:2:3: error[import::not_openapi]"), "{stderr}");
+    assert!(stderr.contains("error: `old.json` was not imported; nothing was written"), "{stderr}");
+    assert!(!dir.path().join("old").exists());
+}
+
 #[test]
 fn import_makes_the_folder_of_its_output_file() {
     let dir = tempfile::tempdir().unwrap();

@@ -61,6 +61,12 @@ pub fn spec_files(path: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 /// Compiles one spec from its text. `path` is used in diagnostics and `@generated` headers.
 pub fn compile_spec(path: &Path, source: &str) -> Result<CompiledSpec, Failure> {
+    compile_source(path, source, true)
+}
+
+/// [`compile_spec`]; `named_after_file`: a spec whose `name` is not its file's stem is an error
+/// (`spec::name_mismatch`), as for a spec the user keeps, but not for one imported in memory.
+fn compile_source(path: &Path, source: &str, named_after_file: bool) -> Result<CompiledSpec, Failure> {
     let fail =
         |diagnostics: Vec<Diagnostic>| Failure { path: path.to_path_buf(), source: source.to_string(), diagnostics };
     let loaded = crate::spec::load(source);
@@ -82,7 +88,8 @@ pub fn compile_spec(path: &Path, source: &str) -> Result<CompiledSpec, Failure> 
         return Err(fail(diagnostics));
     };
     diagnostics.extend(crate::check::check(&spec, &loaded.positions));
-    if let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+    if named_after_file
+        && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
         && stem != spec.name
     {
         let location = loaded.positions.value("/name");
@@ -113,6 +120,85 @@ pub fn compile_spec(path: &Path, source: &str) -> Result<CompiledSpec, Failure> 
     }
     let name_location = loaded.positions.value("/name");
     Ok(CompiledSpec { path: path.to_path_buf(), ir, warnings: diagnostics, name_location })
+}
+
+/// Whether the file at `path`, whose text is `text`, is an OpenAPI 3.x or Swagger 2.0
+/// description rather than an accord spec: a `.json` file (specs are YAML files), a JSON text
+/// whose top-level object has an `openapi` or `swagger` key, or a YAML text with a top-level
+/// `openapi:` or `swagger:` key (a line starting with it, unindented) and no `accord:` key.
+pub fn is_openapi_description(path: &Path, text: &str) -> bool {
+    if path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("json")) {
+        return true;
+    }
+    if text.trim_start().starts_with('{') {
+        /// The top-level keys that tell the formats apart, the rest skipped unread.
+        #[derive(serde::Deserialize)]
+        struct TopLevel {
+            openapi: Option<serde::de::IgnoredAny>,
+            swagger: Option<serde::de::IgnoredAny>,
+            accord: Option<serde::de::IgnoredAny>,
+        }
+        return serde_json::from_str::<TopLevel>(text)
+            .is_ok_and(|top| (top.openapi.is_some() || top.swagger.is_some()) && top.accord.is_none());
+    }
+    let top_level_key = |line: &str, key: &str| {
+        let line = line.strip_prefix(['"', '\'']).unwrap_or(line);
+        line.strip_prefix(key)
+            .map(|rest| rest.strip_prefix(['"', '\'']).unwrap_or(rest))
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    };
+    let mut openapi = false;
+    for line in text.lines() {
+        if top_level_key(line, "accord") {
+            return false;
+        }
+        openapi |= top_level_key(line, "openapi") || top_level_key(line, "swagger");
+    }
+    openapi
+}
+
+/// A spec compiled from an OpenAPI description in memory ([`compile_openapi`]).
+#[derive(Debug)]
+pub struct ImportedSpec {
+    /// The compiled spec; its `path` is the OpenAPI description's.
+    pub compiled: CompiledSpec,
+    /// What the import did not map (as `accord import openapi` reports it).
+    pub warnings: Vec<crate::import::ImportWarning>,
+    /// The imported spec's YAML, which `accord import openapi` prints: the text the
+    /// compiled spec's own warnings are located in.
+    pub yaml: String,
+}
+
+/// Why an OpenAPI description did not compile ([`compile_openapi`]).
+#[derive(Debug)]
+pub enum ImportFailure {
+    /// The description was not imported: it is not OpenAPI, or not readable.
+    Import(crate::import::ImportError),
+    /// The spec imported from it does not compile; `path` names the description followed by
+    /// ` (imported spec)`, and `source` is the imported spec's YAML, which
+    /// `accord import openapi` prints, so that the diagnostics' lines are that text's.
+    Spec(Failure),
+}
+
+/// Imports the OpenAPI description at `path` ([`crate::import::openapi::import_file`]) and
+/// compiles the spec it makes without writing it anywhere: `accord generate api.json`, for an
+/// API whose description is the source of truth, as progenitor and openapi-generator take it.
+/// The spec is named after the description's `info.title`, as `accord import openapi` names
+/// it when no output file is given.
+///
+/// Errors: the description is not imported ([`ImportFailure::Import`]: unreadable, not JSON or
+/// YAML, not OpenAPI 3.0/3.1 or Swagger 2.0, a `$ref` that cannot be followed), or the spec made
+/// from it does not compile ([`ImportFailure::Spec`]).
+pub fn compile_openapi(path: &Path) -> Result<ImportedSpec, ImportFailure> {
+    let imported = crate::import::openapi::import_file(path, None).map_err(ImportFailure::Import)?;
+    match compile_source(path, &imported.yaml, false) {
+        Ok(compiled) => Ok(ImportedSpec { compiled, warnings: imported.warnings, yaml: imported.yaml }),
+        Err(failure) => {
+            let mut shown = path.as_os_str().to_owned();
+            shown.push(" (imported spec)");
+            Err(ImportFailure::Spec(Failure { path: shown.into(), ..failure }))
+        }
+    }
 }
 
 /// Reads a spec (or an OpenAPI document) as UTF-8 text.
@@ -232,4 +318,51 @@ pub fn name_conflicts(specs: &[(&CompiledSpec, &str)]) -> Vec<Failure> {
 pub fn generate_all(specs: &[CompiledSpec], options: &Options) -> Result<Vec<GeneratedFile>, String> {
     let irs: Vec<&Ir> = specs.iter().map(|s| &s.ir).collect();
     emit::generate(&irs, options)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::{ImportFailure, compile_openapi, is_openapi_description};
+
+    #[test]
+    fn openapi_descriptions_are_told_from_specs_by_their_top_level_keys() {
+        let yaml = Path::new("api.yaml");
+        assert!(is_openapi_description(Path::new("api.json"), ""), "a .json file is never a spec");
+        assert!(is_openapi_description(Path::new("API.JSON"), ""));
+        assert!(is_openapi_description(yaml, "# Pets\nopenapi: 3.1.0\ninfo: {title: Pets}\n"));
+        assert!(is_openapi_description(yaml, "swagger: '2.0'\n"));
+        assert!(is_openapi_description(yaml, "\"openapi\" : 3.0.3\n"));
+        assert!(is_openapi_description(yaml, "{\"info\": {\"openapi\": 1}, \"openapi\": \"3.1.0\"}"));
+        // Specs, and keys that are not top-level or only start like one.
+        assert!(!is_openapi_description(yaml, "accord: 1\nname: pets\n"));
+        assert!(!is_openapi_description(yaml, "openapi: 3.1.0\naccord: 1\n"));
+        assert!(!is_openapi_description(yaml, "accord: 1\nx:\n  openapi: 3.1.0\n"));
+        assert!(!is_openapi_description(yaml, "openapi_version: 3\n"));
+        assert!(!is_openapi_description(yaml, "{\"info\": {\"openapi\": \"3.1.0\"}}"));
+        assert!(!is_openapi_description(yaml, "{\"accord\": 1, \"openapi\": \"3.1.0\"}"));
+        assert!(!is_openapi_description(yaml, "{\"openapi\": "), "not JSON: left to the spec loader");
+    }
+
+    #[test]
+    fn an_openapi_description_compiles_in_memory_named_after_its_title() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/openapi");
+        let petstore = corpus.join("oai-petstore.yaml");
+        let imported = compile_openapi(&petstore).expect("the Petstore compiles");
+        assert_eq!(imported.compiled.ir.name, "swagger_petstore");
+        assert_eq!(imported.compiled.path, petstore);
+        assert_eq!(imported.compiled.ir.operations.len(), 3);
+        assert!(imported.yaml.contains("name: swagger_petstore\n"), "{}", imported.yaml);
+        // A file that is not OpenAPI is the import's error, located.
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("api.json");
+        std::fs::write(&file, "{\n  \"openapi\": \"2.5\"\n}\n").unwrap();
+        match compile_openapi(&file) {
+            Err(ImportFailure::Import(error)) => {
+                assert_eq!(error.diagnostics[0].code.name(), "import::not_openapi", "{error:?}")
+            }
+            other => panic!("expected an import error, got {other:?}"),
+        }
+    }
 }

@@ -404,8 +404,9 @@ fn load_openapi(file: &Path) -> Result<accord::CompiledSpec, ExitCode> {
         Ok(imported) => {
             print_import_warnings(file, &imported.warnings);
             let shown = format!("{} (imported spec)", file.display());
+            let yaml = imported.yaml.unwrap_or_default();
             for warning in &imported.compiled.warnings {
-                eprintln!("{}", warning.render(&shown, &imported.yaml));
+                eprintln!("{}", warning.render(&shown, &yaml));
             }
             Ok(imported.compiled)
         }

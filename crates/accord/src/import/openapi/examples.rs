@@ -26,15 +26,12 @@ pub(super) fn drop_unfit(spec: &mut Value) -> Vec<String> {
         // Nothing to drop: skip checking and lowering the spec.
         return dropped;
     }
-    let positions = crate::spec::yaml::unlocated_positions(spec);
-    // As `spec::load` reads a spec: serde through `spec::strict` takes exactly what the JSON
-    // Schema takes, so a spec it refuses is one the schema would refuse.
-    let Ok(parsed) = crate::spec::strict::from_value::<crate::spec::types::Spec>(spec) else { return dropped };
-    if crate::check::check(&parsed, &positions).iter().any(crate::diag::Diagnostic::is_error) {
-        return dropped;
-    }
-    let ir = crate::lower::lower(&parsed, &positions, "import");
-    let unfit: Vec<String> = crate::conformance::check(&ir, &positions)
+    // The value is shared with the positions while the spec is checked, then taken back.
+    let shared = std::sync::Arc::new(std::mem::take(spec));
+    let lowered = check_and_lower(&shared);
+    *spec = std::sync::Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone());
+    let Some((_, _, conformance)) = lowered else { return dropped };
+    let unfit: Vec<String> = conformance
         .into_iter()
         .filter(|d| {
             [codes::spec::MODEL_EXAMPLE_MISMATCH.name(), codes::spec::EXAMPLE_MISMATCH.name()].contains(&d.code.name())
@@ -51,6 +48,25 @@ pub(super) fn drop_unfit(spec: &mut Value) -> Vec<String> {
         }
     }
     dropped
+}
+
+/// The spec (as JSON) checked as `spec::load` and `project::compile_spec` check its printed
+/// text and, without errors, lowered: its IR, `check`'s diagnostics and the rules' after
+/// lowering, unlocated; `None` when serde refuses it or `check` finds an error.
+pub(crate) fn check_and_lower(
+    spec: &std::sync::Arc<Value>,
+) -> Option<(crate::ir::Ir, Vec<crate::diag::Diagnostic>, Vec<crate::diag::Diagnostic>)> {
+    let positions = crate::spec::yaml::unlocated_positions(std::sync::Arc::clone(spec));
+    // As `spec::load` reads a spec: serde through `spec::strict` takes exactly what the JSON
+    // Schema takes, so a spec it refuses is one the schema would refuse.
+    let parsed = crate::spec::strict::from_value::<crate::spec::types::Spec>(spec).ok()?;
+    let checked = crate::check::check(&parsed, &positions);
+    if checked.iter().any(crate::diag::Diagnostic::is_error) {
+        return None;
+    }
+    let ir = crate::lower::lower(&parsed, &positions, "import");
+    let conformance = crate::conformance::check(&ir, &positions);
+    Some((ir, checked, conformance))
 }
 
 /// Whether any object in `value` has an `example` key (what [`drop_unfit`] may remove).

@@ -66,7 +66,7 @@
 
 mod bundle;
 mod cycles;
-mod examples;
+pub(crate) mod examples;
 mod groups;
 mod heuristics;
 mod operations;
@@ -86,7 +86,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use indexmap::IndexMap;
 use serde_json::Value;
 
-use super::{ImportError, ImportWarning, Imported, SourceFile};
+use super::{ImportError, ImportWarning, Imported, ImportedValue, SourceFile};
 use crate::diag::{Diagnostic, Location, codes};
 use crate::spec::{Method, Positions, RateLimitHeaders, RateLimits, Schema, Spec, StatusPattern};
 
@@ -122,7 +122,7 @@ const METHODS: &[(&str, Method)] = &[
 /// Warnings carry the line and column of their node, but no file.
 pub fn import(text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
     let mut files = bundle::Files::text(text)?;
-    import_files(&mut files, name)
+    import_files(&mut files, name).map(ImportedValue::into_imported)
 }
 
 /// Imports the OpenAPI description whose root document is the file at `path` (JSON or YAML),
@@ -138,6 +138,12 @@ pub fn import(text: &str, name: Option<&str>) -> Result<Imported, ImportError> {
 /// warning, and what refers to it is dropped. Warnings name their file (relative to the root
 /// document's folder), line and column.
 pub fn import_file(path: &std::path::Path, name: Option<&str>) -> Result<Imported, ImportError> {
+    import_file_value(path, name).map(ImportedValue::into_imported)
+}
+
+/// [`import_file`], the spec not printed: its JSON value, which
+/// [`ImportedValue::into_imported`] prints. Errors: as [`import_file`].
+pub fn import_file_value(path: &std::path::Path, name: Option<&str>) -> Result<ImportedValue, ImportError> {
     let root = path.file_name().map(std::path::PathBuf::from).unwrap_or_else(|| path.to_path_buf());
     let mut files = bundle::Files::open(path).map_err(|error| in_root(error, &root, None))?;
     let text = files.get(bundle::ROOT).text.clone();
@@ -156,7 +162,7 @@ fn in_root(mut error: ImportError, root: &std::path::Path, text: Option<std::syn
 }
 
 /// Imports the description `files` holds (its root document read).
-fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Imported, ImportError> {
+fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<ImportedValue, ImportError> {
     // Swagger 2.0 is converted to the 3.0 shape first; its warnings and those of the import
     // are located in the 2.0 document.
     let root = files.get(bundle::ROOT);
@@ -280,19 +286,18 @@ fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Importe
     // One warning per component (or node) and message, with how often it was met (a shared
     // component is converted once per use).
     let warnings = super::merge_repeated(locate(files, found));
-    let yaml = format!(
-        "# yaml-language-server: $schema=../generated/accord.schema.json\n# Imported by `accord import openapi` from {title} ({version}); {} warning(s).\n{}",
+    let header = format!(
+        "# yaml-language-server: $schema=../generated/accord.schema.json\n# Imported by `accord import openapi` from {title} ({version}); {} warning(s).\n",
         warnings.len(),
-        crate::spec::yaml::to_string(&value),
         title = crate::spec::yaml::comment_line(&title),
         version = crate::spec::yaml::comment_line(&source_version),
     );
-    // What the import built is freed on another thread: the caller has the text it wants.
+    // What the import built is freed on another thread: the caller has the value it wants.
     drop(importer);
     if large {
-        drop_in_background((value, spec, std::rc::Rc::try_unwrap(bundled.document).ok()));
+        drop_in_background((spec, std::rc::Rc::try_unwrap(bundled.document).ok()));
     }
-    Ok(Imported { name, yaml, warnings })
+    Ok(ImportedValue::new(name, value, warnings, header, large))
 }
 
 /// The size of a root document (bytes of text) from which the import frees its large values
@@ -303,7 +308,7 @@ const BACKGROUND_DROP_BYTES: usize = 1 << 20;
 /// Drops `value` on a new thread, which nothing waits for: a command-line run may end before
 /// it does, and the OS takes the memory back then. When no thread starts, the closure holding
 /// `value` is dropped here, and `value` with it.
-fn drop_in_background<T: Send + 'static>(value: T) {
+pub(super) fn drop_in_background<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new().name("accord-drop".into()).spawn(move || drop(value));
 }
 

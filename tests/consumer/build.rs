@@ -6,7 +6,9 @@
 //! fixed values, and the good spec of URL variables, a named upload server and `Link` cursor
 //! pagination, and the good spec of a declared HMAC request signature and an environment
 //! that requires a client certificate, and the good spec of streamed bodies, and the good
-//! spec of a model keeping undeclared properties and `one_of` unions.
+//! spec of a model keeping undeclared properties and `one_of` unions, and an OpenAPI
+//! description split over files (Redocly's `openapi-starter` from the corpus), imported in
+//! memory as `accord generate` takes one.
 //! `ACCORD_CONSUMER_SPEC` points it at another spec (the tests use it to show how a broken
 //! spec fails the build).
 
@@ -25,6 +27,7 @@ fn main() -> Result<(), accord::BuildError> {
                 "../good-specs/signed_requests.yaml",
                 "../good-specs/streamed_bodies.yaml",
                 "../good-specs/open_models_and_unions.yaml",
+                "../../../shared/corpus/openapi-trees/redocly-openapi-starter/openapi/openapi.yaml",
             ])
             .map(|_| ()),
     }

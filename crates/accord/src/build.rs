@@ -18,6 +18,12 @@
 //! as a generated crate's `src/`) and `OUT_DIR/NAME.contract.json` (for `accord mock` in the
 //! consumer's tests), prints `cargo:rerun-if-changed` for every spec it reads, turns warnings
 //! into `cargo:warning` lines with `file:line:col`, and fails with the rendered diagnostics.
+//!
+//! An OpenAPI description may stand where a spec does (`accord::compile("openapi.json")`, a
+//! `.json` file, or YAML with a top-level `openapi` or `swagger` key): it is imported in memory
+//! as `accord generate api.json` imports it, the module named after its `info.title`
+//! (`Swagger Petstore` → `swagger_petstore.rs`), and every file of a description split over
+//! files is watched.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -116,6 +122,13 @@ impl Config {
                     continue;
                 }
             };
+            if crate::project::is_openapi_description(path, &source) {
+                match self.compile_openapi(path, &source) {
+                    Ok(compiled) => compiled_specs.push(compiled),
+                    Err(rendered) => failures.push(rendered),
+                }
+                continue;
+            }
             match compile_spec(path, &source) {
                 Ok(compiled) => {
                     for warning in &compiled.warnings {
@@ -160,6 +173,57 @@ impl Config {
             println!("cargo:warning={warning}");
         }
         Ok(written)
+    }
+}
+
+impl Config {
+    /// An OpenAPI description given instead of a spec ([`crate::project::compile_openapi`]):
+    /// the spec compiled with the text its diagnostics are located in, or the failure
+    /// rendered. Every file of the description is watched (`rerun-if-changed`, also a file a
+    /// `$ref` named that failed), the import's warnings are counted in one `cargo:warning`
+    /// (GitHub's description has 65; `accord import openapi` lists them), the spec's own are
+    /// given one each.
+    fn compile_openapi(&self, path: &Path, source: &str) -> Result<(CompiledSpec, String), String> {
+        use crate::project::ImportFailure;
+        let shown = path.display().to_string();
+        match crate::project::compile_openapi(path) {
+            Ok(imported) => {
+                if self.emit_rerun_if_changed {
+                    for file in imported.files.iter().skip(1) {
+                        println!("cargo:rerun-if-changed={}", file.display());
+                    }
+                }
+                if !imported.warnings.is_empty() {
+                    println!(
+                        "cargo:warning={shown}: {} import warning(s): parts of the description accord does not map; `accord import openapi {shown}` lists them",
+                        imported.warnings.len()
+                    );
+                }
+                let in_spec = format!("{shown} (imported spec)");
+                for warning in &imported.compiled.warnings {
+                    println!("cargo:warning={}", warning.one_line(&in_spec));
+                }
+                Ok((imported.compiled, imported.yaml.unwrap_or_default()))
+            }
+            Err(ImportFailure::Import(error)) => {
+                let folder = path.parent().unwrap_or(Path::new(""));
+                for (index, diagnostic) in error.diagnostics.iter().enumerate() {
+                    let file = error.files.get(index).and_then(Option::as_ref);
+                    let file = file.map_or_else(|| path.to_path_buf(), |file| folder.join(&file.path));
+                    if self.emit_rerun_if_changed && file != path {
+                        println!("cargo:rerun-if-changed={}", file.display());
+                    }
+                    println!("cargo:warning={}", diagnostic.one_line(&file.display().to_string()));
+                }
+                Err(error.render(&shown, source))
+            }
+            Err(ImportFailure::Spec(failure)) => {
+                for diagnostic in failure.diagnostics.iter().filter(|d| d.is_error()) {
+                    println!("cargo:warning={}", diagnostic.one_line(&failure.path.display().to_string()));
+                }
+                Err(failure.render())
+            }
+        }
     }
 }
 
@@ -318,6 +382,37 @@ mod tests {
             "{text}"
         );
         assert_eq!(std::fs::read_dir(out.path()).expect("lists").count(), 0);
+    }
+
+    #[test]
+    fn an_openapi_description_compiles_as_its_imported_spec() {
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus");
+        let out = tempfile::tempdir().expect("temp dir");
+        let written = Config::new()
+            .out_dir(out.path())
+            .emit_rerun_if_changed(false)
+            .compile(&[corpus.join("openapi/oai-petstore.yaml")])
+            .expect("the Petstore compiles");
+        assert_eq!(
+            written[..2],
+            [out.path().join("swagger_petstore.rs"), out.path().join("swagger_petstore.contract.json")]
+        );
+        let module = std::fs::read_to_string(&written[0]).expect("module written");
+        syn::parse_file(&module).expect("the module parses");
+        assert!(module.contains("pub async fn") || module.contains("fn list_pets"), "{module}");
+        // A description split over files: every file it was read from is known, to be watched.
+        let tree = corpus.join("openapi-trees/redocly-openapi-starter/openapi/openapi.yaml");
+        let imported = crate::project::compile_openapi(&tree).unwrap_or_else(|_| panic!("the tree compiles"));
+        assert_eq!(imported.files[0], tree);
+        assert!(imported.files.len() > 5, "{:?}", imported.files);
+        assert!(imported.files.iter().all(|file| file.is_file()), "{:?}", imported.files);
+        // A description that does not import fails as the import does, and writes nothing.
+        let bad = out.path().join("old.json");
+        std::fs::write(&bad, "{\n  \"swagger\": \"1.2\"\n}\n").unwrap();
+        let empty = tempfile::tempdir().expect("temp dir");
+        let error = Config::new().out_dir(empty.path()).emit_rerun_if_changed(false).compile(&[&bad]).unwrap_err();
+        assert!(error.to_string().contains("error[import::not_openapi]"), "{error}");
+        assert_eq!(std::fs::read_dir(empty.path()).unwrap().count(), 0);
     }
 
     #[test]

@@ -164,6 +164,10 @@ pub struct ImportedSpec {
     pub compiled: CompiledSpec,
     /// What the import did not map (as `accord import openapi` reports it).
     pub warnings: Vec<crate::import::ImportWarning>,
+    /// The files the description was read from: its root document's path as given, then each
+    /// file its `$ref`s named, joined to the root document's folder (a build script reruns
+    /// when any changes).
+    pub files: Vec<PathBuf>,
     /// The imported spec's YAML, which `accord import openapi` prints, when the compiled
     /// spec has warnings: the text they are located in. `None` when it has none (the spec
     /// was then compiled from the import's value, never printed).
@@ -198,16 +202,19 @@ pub enum ImportFailure {
 /// is it printed and compiled from the text, so that they are located in it.
 pub fn compile_openapi(path: &Path) -> Result<ImportedSpec, ImportFailure> {
     let mut imported = crate::import::openapi::import_file_value(path, None).map_err(ImportFailure::Import)?;
+    let folder = path.parent().unwrap_or(Path::new(""));
+    let mut files = vec![path.to_path_buf()];
+    files.extend(imported.files.iter().skip(1).map(|name| folder.join(name)));
     let shared = std::sync::Arc::new(std::mem::take(&mut imported.value));
     let compiled = compile_value(path, &shared);
     imported.value = std::sync::Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone());
     if let Some(compiled) = compiled {
-        return Ok(ImportedSpec { compiled, warnings: imported.warnings, yaml: None });
+        return Ok(ImportedSpec { compiled, warnings: imported.warnings, files, yaml: None });
     }
     let warnings = std::mem::take(&mut imported.warnings);
     let yaml = imported.into_imported().yaml;
     match compile_source(path, &yaml, false) {
-        Ok(compiled) => Ok(ImportedSpec { compiled, warnings, yaml: Some(yaml) }),
+        Ok(compiled) => Ok(ImportedSpec { compiled, warnings, files, yaml: Some(yaml) }),
         Err(failure) => {
             let mut shown = path.as_os_str().to_owned();
             shown.push(" (imported spec)");

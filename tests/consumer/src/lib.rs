@@ -83,3 +83,10 @@ pub mod open_models_and_unions {
 /// The contract of [`open_models_and_unions`], for `accord mock` in tests.
 pub const OPEN_MODELS_AND_UNIONS_CONTRACT: &str =
     include_str!(concat!(env!("OUT_DIR"), "/open_models_and_unions.contract.json"));
+
+/// The client of an OpenAPI description split over files (Redocly's `openapi-starter`, the
+/// "Redocly Cafe" API, `../shared/corpus/openapi-trees`), given to `build.rs` as it is: named
+/// after its `info.title`.
+pub mod redocly_cafe {
+    accord_runtime::include_client!("redocly_cafe");
+}

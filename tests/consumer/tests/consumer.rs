@@ -249,9 +249,28 @@ fn the_build_script_reruns_when_the_spec_changes_and_reports_warnings_located() 
     assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/streamed_bodies.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-changed=../good-specs/open_models_and_unions.yaml"), "{output}");
     assert!(lines.contains(&"cargo:rerun-if-env-changed=ACCORD_CONSUMER_SPEC"), "{output}");
-    // Exactly what it read: nine specs (the client needs no template), no directory-wide reruns.
+    // The OpenAPI description split over files: its root and every file its `$ref`s named.
+    let tree = "../../../shared/corpus/openapi-trees/redocly-openapi-starter/openapi/";
+    let tree_files: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("cargo:rerun-if-changed="))
+        .filter(|f| f.starts_with(tree))
+        .collect();
+    assert_eq!(tree_files.first(), Some(&&*format!("{tree}openapi.yaml")), "{output}");
+    for file in ["components/schemas/MenuItem.yaml", "paths/menu.yaml", "components/parameters/Limit.yaml"] {
+        assert!(tree_files.contains(&&*format!("{tree}{file}")), "{file} is not watched: {output}");
+    }
+    for file in &tree_files {
+        assert!(Path::new(file).is_file(), "{file} does not exist");
+    }
+    // Exactly what it read: nine specs and the description's files (the client needs no
+    // template), each once, no directory-wide reruns.
     let reruns: Vec<&&str> = lines.iter().filter(|l| l.starts_with("cargo:rerun-if-changed=")).collect();
-    assert_eq!(reruns.len(), 9, "{output}");
+    assert_eq!(reruns.len(), 9 + tree_files.len(), "{output}");
+    let mut distinct = reruns.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), reruns.len(), "{output}");
     // The Orders spec's by-design warning (seed 002 signs the body only), one line, located.
     assert!(
         lines.iter().any(|l| l.starts_with(

@@ -442,6 +442,10 @@ pub struct ImportedValue {
     pub value: serde_json::Value,
     /// What was not mapped.
     pub warnings: Vec<ImportWarning>,
+    /// The files the description was read from, relative to the root document's folder: the
+    /// root document's name first, then each file its `$ref`s named (empty for a document
+    /// given as text).
+    pub files: Vec<PathBuf>,
     /// The comment lines the YAML text starts with (schema, source document, warning count).
     header: String,
     /// Whether the value is large enough to be freed on a thread of its own once printed.
@@ -453,10 +457,11 @@ impl ImportedValue {
         name: String,
         value: serde_json::Value,
         warnings: Vec<ImportWarning>,
+        files: Vec<PathBuf>,
         header: String,
         large: bool,
     ) -> Self {
-        ImportedValue { name, value, warnings, header, large }
+        ImportedValue { name, value, warnings, files, header, large }
     }
 
     /// The spec as YAML text, as [`Imported::yaml`] holds it.

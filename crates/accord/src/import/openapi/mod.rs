@@ -297,7 +297,8 @@ fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Importe
     if large {
         drop_in_background((spec, std::rc::Rc::try_unwrap(bundled.document).ok()));
     }
-    Ok(ImportedValue::new(name, value, warnings, header, large))
+    let names = if files.is_tree() { files.names() } else { Vec::new() };
+    Ok(ImportedValue::new(name, value, warnings, names, header, large))
 }
 
 /// The size of a root document (bytes of text) from which the import frees its large values

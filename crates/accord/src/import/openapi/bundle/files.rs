@@ -210,6 +210,12 @@ impl Files {
             .collect()
     }
 
+    /// The names of the files read (relative to the root document's folder), the root
+    /// document's first.
+    pub(crate) fn names(&self) -> Vec<PathBuf> {
+        self.files.iter().map(|file| file.name.clone()).collect()
+    }
+
     /// Whether the description was read from a file (so its files have names), not given as text.
     pub(crate) fn is_tree(&self) -> bool {
         self.folder.is_some()

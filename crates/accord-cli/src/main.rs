@@ -345,7 +345,7 @@ fn default_output(specs: &Path) -> PathBuf {
 }
 
 fn load(specs: &Path) -> Result<Vec<accord::CompiledSpec>, ExitCode> {
-    if specs.is_file() && is_openapi(specs) {
+    if specs.is_file() && accord::project::is_openapi_file(specs) {
         return load_openapi(specs).map(|compiled| vec![compiled]);
     }
     let files = match spec_files(specs) {
@@ -373,7 +373,7 @@ fn load(specs: &Path) -> Result<Vec<accord::CompiledSpec>, ExitCode> {
         }
         eprintln!("error: {count} problem(s) in {} spec(s); nothing was written", failures.len());
         // An OpenAPI description in a folder of specs is read as a spec; say what to do instead.
-        for failure in failures.iter().filter(|failure| is_openapi(&failure.path)) {
+        for failure in failures.iter().filter(|failure| accord::project::is_openapi_file(&failure.path)) {
             let file = failure.path.display();
             eprintln!(
                 "help: `{file}` is an OpenAPI description, not a spec: generate from it alone (`accord generate {file}`) or import it into a spec (`accord import openapi {file} -o specs/NAME.yaml`)"
@@ -386,14 +386,6 @@ fn load(specs: &Path) -> Result<Vec<accord::CompiledSpec>, ExitCode> {
         return Err(ExitCode::FAILURE);
     }
     Ok(compiled)
-}
-
-/// Whether the file is an OpenAPI description rather than a spec
-/// ([`accord::project::is_openapi_description`]); a file that cannot be read is left to the
-/// spec loader, which says why.
-fn is_openapi(file: &Path) -> bool {
-    let is_json = file.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("json"));
-    is_json || std::fs::read_to_string(file).is_ok_and(|text| accord::project::is_openapi_description(file, &text))
 }
 
 /// An OpenAPI description imported and compiled in memory (`accord generate api.json`): the
@@ -411,11 +403,7 @@ fn load_openapi(file: &Path) -> Result<accord::CompiledSpec, ExitCode> {
             Ok(imported.compiled)
         }
         Err(ImportFailure::Import(error)) => {
-            eprintln!("{}", error.render(&file.display().to_string(), ""));
-            eprintln!("error: `{}` was not imported; nothing was written", file.display());
-            if let Some(first) = error.diagnostics.first() {
-                eprintln!("help: `accord explain CODE` explains a code, e.g. `accord explain {}`", first.code);
-            }
+            print_import_error(file, &error, "; nothing was written");
             Err(ExitCode::FAILURE)
         }
         Err(ImportFailure::Spec(failure)) => {
@@ -748,6 +736,16 @@ fn verify(spec: &Path, mut options: VerifyOptions) -> ExitCode {
     if report.passed() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
+/// Prints why `file` was not imported: every diagnostic located in its file, then
+/// "`file` was not imported" followed by `and_so` and a pointer to `accord explain`.
+fn print_import_error(file: &Path, error: &accord::import::ImportError, and_so: &str) {
+    eprintln!("{}", error.render(&file.display().to_string(), ""));
+    eprintln!("error: `{}` was not imported{and_so}", file.display());
+    if let Some(first) = error.diagnostics.first() {
+        eprintln!("help: `accord explain CODE` explains a code, e.g. `accord explain {}`", first.code);
+    }
+}
+
 /// How many warnings of one kind `accord import` prints in full; the rest are counted.
 const WARNINGS_SHOWN_PER_KIND: usize = 5;
 
@@ -830,11 +828,7 @@ fn import_openapi(file: &Path, out: Option<&Path>, force: bool) -> ExitCode {
     let imported = match accord::import::openapi::import_file(file, name) {
         Ok(imported) => imported,
         Err(error) => {
-            eprintln!("{}", error.render(&file.display().to_string(), ""));
-            eprintln!("error: `{}` was not imported", file.display());
-            if let Some(first) = error.diagnostics.first() {
-                eprintln!("help: `accord explain CODE` explains a code, e.g. `accord explain {}`", first.code);
-            }
+            print_import_error(file, &error, "");
             return ExitCode::FAILURE;
         }
     };

@@ -157,6 +157,14 @@ pub fn is_openapi_description(path: &Path, text: &str) -> bool {
     openapi
 }
 
+/// [`is_openapi_description`] for the file at `path`, read only when its name does not tell
+/// (a `.json` file is a description without reading it). A file that cannot be read is not
+/// one: the spec loader reads it again and says why it cannot.
+pub fn is_openapi_file(path: &Path) -> bool {
+    path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("json"))
+        || std::fs::read_to_string(path).is_ok_and(|text| is_openapi_description(path, &text))
+}
+
 /// A spec compiled from an OpenAPI description in memory ([`compile_openapi`]).
 #[derive(Debug)]
 pub struct ImportedSpec {

@@ -351,6 +351,22 @@ fn load(specs: &Path) -> Result<Vec<accord::CompiledSpec>, ExitCode> {
     let files = match spec_files(specs) {
         Ok(files) if files.is_empty() => {
             eprintln!("error: no `*.yaml` specs in `{}`", specs.display());
+            // OpenAPI descriptions in JSON are taken one at a time, by their file.
+            let mut descriptions: Vec<PathBuf> = std::fs::read_dir(specs)
+                .into_iter()
+                .flatten()
+                .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+                .filter(|path| path.is_file() && accord::project::is_openapi_file(path))
+                .collect();
+            descriptions.sort();
+            if let Some(first) = descriptions.first() {
+                eprintln!(
+                    "help: `{}` holds {} OpenAPI description(s); generate from one by naming it (`accord generate {}`)",
+                    specs.display(),
+                    descriptions.len(),
+                    first.display()
+                );
+            }
             return Err(ExitCode::FAILURE);
         }
         Ok(files) => files,

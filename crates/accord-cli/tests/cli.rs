@@ -408,6 +408,16 @@ fn generate_takes_an_openapi_description_as_importing_it_then_generating_would()
         stderr.contains("help: `specs/openapi.yaml` is an OpenAPI description, not a spec: generate from it alone (`accord generate specs/openapi.yaml`)"),
         "{stderr}"
     );
+    // A folder of JSON descriptions holds no spec; the error names a way to use them.
+    std::fs::create_dir(dir.path().join("apis")).unwrap();
+    std::fs::write(dir.path().join("apis/pets.json"), "{\"openapi\": \"3.1.0\"}").unwrap();
+    let output = accord().args(["generate", "apis"]).current_dir(dir.path()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr,
+        "error: no `*.yaml` specs in `apis`\nhelp: `apis` holds 1 OpenAPI description(s); generate from one by naming it (`accord generate apis/pets.json`)\n"
+    );
     // A description that does not import: the import's error, and nothing written.
     std::fs::write(dir.path().join("old.json"), "{\n  \"swagger\": \"1.2\"\n}\n").unwrap();
     let output = accord().args(["generate", "old.json", "--out", "old"]).current_dir(dir.path()).output().unwrap();

@@ -31,7 +31,7 @@ set -euo pipefail
 
 # Everything runs inside main, called on the last line and followed by `exit` on that line: bash
 # has then read the whole script before running any of it, and reads nothing after it, so
-# editing the script during a run (which takes an hour) cannot derail it.
+# editing the script during a run (which takes a quarter of an hour or more) cannot derail it.
 main() {
     here="$(cd "$(dirname "$0")" && pwd)"
     root="$(cd "$here/../../../.." && pwd)"

@@ -136,12 +136,7 @@ impl Config {
                     }
                     compiled_specs.push((compiled, source));
                 }
-                Err(failure) => {
-                    for diagnostic in failure.diagnostics.iter().filter(|d| d.is_error()) {
-                        println!("cargo:warning={}", diagnostic.one_line(&path.display().to_string()));
-                    }
-                    failures.push(failure.render());
-                }
+                Err(failure) => failures.push(report_failure(&failure)),
             }
         }
         // Two specs of one name would write the same `NAME.rs`.
@@ -217,14 +212,19 @@ impl Config {
                 }
                 Err(error.render(&shown, source))
             }
-            Err(ImportFailure::Spec(failure)) => {
-                for diagnostic in failure.diagnostics.iter().filter(|d| d.is_error()) {
-                    println!("cargo:warning={}", diagnostic.one_line(&failure.path.display().to_string()));
-                }
-                Err(failure.render())
-            }
+            Err(ImportFailure::Spec(failure)) => Err(report_failure(&failure)),
         }
     }
+}
+
+/// A spec that did not compile: each error as a `cargo:warning` line (`file:line:col`), and
+/// every diagnostic rendered, returned for the build's error.
+fn report_failure(failure: &crate::project::Failure) -> String {
+    let name = failure.path.display().to_string();
+    for diagnostic in failure.diagnostics.iter().filter(|d| d.is_error()) {
+        println!("cargo:warning={}", diagnostic.one_line(&name));
+    }
+    failure.render()
 }
 
 /// Why a build-script compile failed. `Debug` prints the same text as `Display`, so a

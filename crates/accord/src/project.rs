@@ -107,7 +107,7 @@ fn compile_source(path: &Path, source: &str, named_after_file: bool) -> Result<C
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(fail(diagnostics));
     }
-    let source_path = path.to_string_lossy().replace('\\', "/");
+    let source_path = source_path(path);
     let ir = crate::lower::lower(&spec, &loaded.positions, &source_path);
     // Rules that need the models resolved (examples and scenario bodies against them).
     let mut after_lowering = crate::conformance::check(&ir, &loaded.positions);
@@ -122,12 +122,23 @@ fn compile_source(path: &Path, source: &str, named_after_file: bool) -> Result<C
     Ok(CompiledSpec { path: path.to_path_buf(), ir, warnings: diagnostics, name_location })
 }
 
+/// How a spec's path appears in its IR (and the `@generated` headers): as given, with `/`.
+fn source_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// Whether the file's name ends in `.json` (any case): specs are YAML files, so such a file is
+/// an OpenAPI description.
+fn has_json_extension(path: &Path) -> bool {
+    path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("json"))
+}
+
 /// Whether the file at `path`, whose text is `text`, is an OpenAPI 3.x or Swagger 2.0
 /// description rather than an accord spec: a `.json` file (specs are YAML files), a JSON text
 /// whose top-level object has an `openapi` or `swagger` key, or a YAML text with a top-level
 /// `openapi:` or `swagger:` key (a line starting with it, unindented) and no `accord:` key.
 pub fn is_openapi_description(path: &Path, text: &str) -> bool {
-    if path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("json")) {
+    if has_json_extension(path) {
         return true;
     }
     if text.trim_start().starts_with('{') {
@@ -161,8 +172,7 @@ pub fn is_openapi_description(path: &Path, text: &str) -> bool {
 /// (a `.json` file is a description without reading it). A file that cannot be read is not
 /// one: the spec loader reads it again and says why it cannot.
 pub fn is_openapi_file(path: &Path) -> bool {
-    path.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("json"))
-        || std::fs::read_to_string(path).is_ok_and(|text| is_openapi_description(path, &text))
+    has_json_extension(path) || std::fs::read_to_string(path).is_ok_and(|text| is_openapi_description(path, &text))
 }
 
 /// A spec compiled from an OpenAPI description in memory ([`compile_openapi`]).
@@ -239,7 +249,7 @@ fn compile_value(path: &Path, value: &std::sync::Arc<serde_json::Value>) -> Opti
     if !(checked.is_empty() && conformance.is_empty()) {
         return None;
     }
-    ir.source_path = path.to_string_lossy().replace('\\', "/");
+    ir.source_path = source_path(path);
     Some(CompiledSpec { path: path.to_path_buf(), ir, warnings: Vec::new(), name_location: None })
 }
 

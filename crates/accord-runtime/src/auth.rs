@@ -211,24 +211,33 @@ pub trait Authenticate: Send + Sync + fmt::Debug {
     /// return `false`, and the error is returned instead of retried.
     fn refresh<'a>(&'a self, used: CredentialGeneration) -> BoxFuture<'a, bool>;
 
-    /// Adds credentials to `request` at once when that needs no request and no wait: static
-    /// credentials, a cached token that is still fresh. [`Credentials::apply`] asks this
-    /// first and calls [`Authenticate::authenticate`] (a boxed future) only for
-    /// [`Immediate::Later`]. The default gives every request back.
+    /// Adds credentials to `request` in place when that needs no request and no wait
+    /// (static credentials, a cached token that is still fresh) and returns their
+    /// generation; `None` when it did nothing and the credentials need
+    /// [`Authenticate::authenticate`] (a boxed future). The client asks this first, so that
+    /// the common case moves no request builder and boxes no future (issue 22, client
+    /// overhead). The default does nothing.
     ///
     /// Errors: as [`Authenticate::authenticate`].
-    fn authenticate_now(&self, request: reqwest::RequestBuilder) -> Result<Immediate, TransportError> {
-        Ok(Immediate::Later(request))
+    fn authenticate_now(&self, request: &mut reqwest::Request) -> Result<Option<CredentialGeneration>, TransportError> {
+        let _ = request;
+        Ok(None)
     }
 }
 
-/// What [`Authenticate::authenticate_now`] did with a request.
-#[derive(Debug)]
-pub enum Immediate {
-    /// The credentials are on the request, of this generation.
-    Applied(reqwest::RequestBuilder, CredentialGeneration),
-    /// Nothing done: the credentials need [`Authenticate::authenticate`].
-    Later(reqwest::RequestBuilder),
+/// [`Authenticate::authenticate_now`] on a request builder: the builder with the credentials
+/// and their generation, or the builder as it came (`Err`) when they need
+/// [`Authenticate::authenticate`].
+fn authenticate_builder_now(
+    auth: &(impl Authenticate + ?Sized),
+    builder: reqwest::RequestBuilder,
+) -> Result<Result<(reqwest::RequestBuilder, CredentialGeneration), reqwest::RequestBuilder>, TransportError> {
+    let (http, request) = builder.build_split();
+    let mut request = request.map_err(TransportError::from_reqwest)?;
+    Ok(match auth.authenticate_now(&mut request)? {
+        Some(generation) => Ok((reqwest::RequestBuilder::from_parts(http, request), generation)),
+        None => Err(reqwest::RequestBuilder::from_parts(http, request)),
+    })
 }
 
 impl fmt::Debug for Auth {
@@ -474,9 +483,9 @@ impl Authenticate for Auth {
         request: reqwest::RequestBuilder,
     ) -> BoxFuture<'a, Result<(reqwest::RequestBuilder, CredentialGeneration), TransportError>> {
         Box::pin(async move {
-            let request = match self.authenticate_now(request)? {
-                Immediate::Applied(request, generation) => return Ok((request, generation)),
-                Immediate::Later(request) => request,
+            let request = match authenticate_builder_now(self, request)? {
+                Ok(authenticated) => return Ok(authenticated),
+                Err(request) => request,
             };
             Ok(match self {
                 // `authenticate_now` applies static credentials and never gives them back.
@@ -502,37 +511,42 @@ impl Authenticate for Auth {
         })
     }
 
-    fn authenticate_now(&self, request: reqwest::RequestBuilder) -> Result<Immediate, TransportError> {
-        let static_credentials = CredentialGeneration::default();
+    fn authenticate_now(&self, request: &mut reqwest::Request) -> Result<Option<CredentialGeneration>, TransportError> {
+        let static_credentials = Some(CredentialGeneration::default());
+        let headers = request.headers_mut();
         Ok(match self {
-            Auth::None => Immediate::Applied(request, static_credentials),
+            Auth::None => static_credentials,
             Auth::ApiKey { location: ApiKeyLocation::Header, name, key } => {
-                Immediate::Applied(request.header(name.as_str(), sensitive(key.expose())?), static_credentials)
+                let name = reqwest::header::HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| TransportError::message(format!("invalid header name `{name}` for an API key")))?;
+                headers.append(name, sensitive(key.expose())?);
+                static_credentials
             }
             Auth::ApiKey { location: ApiKeyLocation::Query, name, key } => {
-                Immediate::Applied(request.query(&[(name.as_str(), key.expose())]), static_credentials)
+                // `application/x-www-form-urlencoded` pairs, as reqwest's `query` writes them.
+                request.url_mut().query_pairs_mut().append_pair(name, key.expose());
+                static_credentials
             }
-            Auth::Bearer(token) => Immediate::Applied(
-                request.header(reqwest::header::AUTHORIZATION, bearer_header(token)?),
-                static_credentials,
-            ),
+            Auth::Bearer(token) => {
+                headers.append(reqwest::header::AUTHORIZATION, bearer_header(token)?);
+                static_credentials
+            }
             Auth::Basic { username, password } => {
                 let encoded =
                     base64::engine::general_purpose::STANDARD.encode(format!("{username}:{}", password.expose()));
-                Immediate::Applied(
-                    request.header(reqwest::header::AUTHORIZATION, sensitive(&format!("Basic {encoded}"))?),
-                    static_credentials,
-                )
+                headers.append(reqwest::header::AUTHORIZATION, sensitive(&format!("Basic {encoded}"))?);
+                static_credentials
             }
             Auth::OAuth2(oauth) => match oauth.fresh_authorization() {
                 Some((authorization, generation)) => {
-                    Immediate::Applied(request.header(reqwest::header::AUTHORIZATION, authorization), generation)
+                    headers.append(reqwest::header::AUTHORIZATION, authorization);
+                    Some(generation)
                 }
-                None => Immediate::Later(request),
+                None => None,
             },
             Auth::Custom(custom) => custom.authenticate_now(request)?,
             #[allow(unreachable_patterns)]
-            _ => Immediate::Later(request),
+            _ => None,
         })
     }
 
@@ -597,7 +611,12 @@ pub struct Credentials {
 /// Which held credentials (by position in [`Credentials`]) a request carries, and the
 /// generation of each, for a refresh after a `refresh_auth` error.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct UsedCredentials(pub Vec<(usize, CredentialGeneration)>);
+pub struct UsedCredentials(pub smallvec::SmallVec<[(usize, CredentialGeneration); 2]>);
+
+/// The positions in [`Credentials`] of the credentials one request carries, as
+/// [`Credentials::choose`] picks them: inline up to two (an alternative rarely names more),
+/// so choosing allocates nothing.
+pub type Chosen = smallvec::SmallVec<[usize; 2]>;
 
 impl Credentials {
     /// No credentials.
@@ -643,10 +662,10 @@ impl Credentials {
     /// first alternative all of whose credentials are held (an empty one is always met);
     /// for [`Requirement::AnyOne`] the first held credential, or none. `None`: no alternative
     /// is met.
-    pub fn choose(&self, requirement: Requirement) -> Option<Vec<usize>> {
+    pub fn choose(&self, requirement: Requirement) -> Option<Chosen> {
         let position = |name: &str| self.held.iter().position(|(held, _)| *held == name);
         match requirement {
-            Requirement::AnyOne => Some(if self.held.is_empty() { Vec::new() } else { vec![0] }),
+            Requirement::AnyOne => Some(if self.held.is_empty() { Chosen::new() } else { smallvec::smallvec![0] }),
             Requirement::AnyOf(alternatives) => {
                 alternatives.iter().find_map(|names| names.iter().map(|name| position(name)).collect())
             }
@@ -675,20 +694,59 @@ impl Credentials {
     pub async fn apply(
         &self,
         http: &reqwest::Client,
-        mut request: reqwest::RequestBuilder,
+        mut request: reqwest::Request,
         chosen: &[usize],
-    ) -> Result<(reqwest::RequestBuilder, UsedCredentials), TransportError> {
+    ) -> Result<(reqwest::Request, UsedCredentials), TransportError> {
         let mut used = UsedCredentials::default();
-        for &index in chosen {
-            let Some((_, auth)) = self.held.get(index) else { continue };
-            let (next, generation) = match auth.authenticate_now(request)? {
-                Immediate::Applied(next, generation) => (next, generation),
-                Immediate::Later(request) => auth.authenticate(http, request).await?,
-            };
-            request = next;
-            used.0.push((index, generation));
+        let applied = self.apply_now(&mut request, chosen, &mut used)?;
+        if applied < chosen.len() {
+            request = self.apply_later(http, request, &chosen[applied..], &mut used).await?;
         }
         Ok((request, used))
+    }
+
+    /// The start of [`Credentials::apply`] that needs no wait: adds the credentials at
+    /// `chosen` in order while each can be added at once
+    /// ([`Authenticate::authenticate_now`]), records them in `used`, and returns how many it
+    /// added; the rest need [`Credentials::apply_later`].
+    ///
+    /// Errors: as [`Credentials::apply`].
+    pub fn apply_now(
+        &self,
+        request: &mut reqwest::Request,
+        chosen: &[usize],
+        used: &mut UsedCredentials,
+    ) -> Result<usize, TransportError> {
+        for (applied, &index) in chosen.iter().enumerate() {
+            let Some((_, auth)) = self.held.get(index) else { continue };
+            match auth.authenticate_now(request)? {
+                Some(generation) => used.0.push((index, generation)),
+                None => return Ok(applied),
+            }
+        }
+        Ok(chosen.len())
+    }
+
+    /// The rest of [`Credentials::apply`], from the first credential
+    /// [`Credentials::apply_now`] could not add: each through [`Authenticate::authenticate`]
+    /// (a token fetch, a signature), recorded in `used`.
+    ///
+    /// Errors: as [`Credentials::apply`].
+    pub async fn apply_later(
+        &self,
+        http: &reqwest::Client,
+        mut request: reqwest::Request,
+        rest: &[usize],
+        used: &mut UsedCredentials,
+    ) -> Result<reqwest::Request, TransportError> {
+        for &index in rest {
+            let Some((_, auth)) = self.held.get(index) else { continue };
+            let builder = reqwest::RequestBuilder::from_parts(http.clone(), request);
+            let (builder, generation) = auth.authenticate(http, builder).await?;
+            request = builder.build().map_err(TransportError::from_reqwest)?;
+            used.0.push((index, generation));
+        }
+        Ok(request)
     }
 
     /// After a `refresh_auth` error: refreshes each credential the request carried; whether
@@ -763,7 +821,7 @@ mod tests {
             (&[], Requirement::AnyOne, Some(vec![]), "a hand-built request, nothing held"),
         ];
         for (names, requirement, expected, case) in table {
-            assert_eq!(held(names).choose(*requirement), *expected, "{case}");
+            assert_eq!(held(names).choose(*requirement).map(|chosen| chosen.to_vec()), *expected, "{case}");
         }
     }
 
@@ -777,6 +835,56 @@ mod tests {
         assert!(!shown.contains("other-secret") && shown.contains("app_id"), "{shown}");
     }
 
+    /// A user's scheme that only has the asynchronous `authenticate` (a signature, say).
+    #[derive(Debug)]
+    struct Stamp;
+
+    impl Authenticate for Stamp {
+        fn authenticate<'a>(
+            &'a self,
+            _http: &'a reqwest::Client,
+            request: reqwest::RequestBuilder,
+        ) -> BoxFuture<'a, Result<(reqwest::RequestBuilder, CredentialGeneration), TransportError>> {
+            Box::pin(async move { Ok((request.header("x-stamp", "stamped"), CredentialGeneration(7))) })
+        }
+
+        fn refresh<'a>(&'a self, _used: CredentialGeneration) -> BoxFuture<'a, bool> {
+            Box::pin(async { false })
+        }
+    }
+
+    /// The credentials that go on at once are added in place up to the first that must wait;
+    /// from there each goes through `authenticate`, in the requirement's order, and every one
+    /// is recorded with its generation.
+    #[tokio::test]
+    async fn credentials_that_must_wait_continue_where_the_immediate_ones_stopped() {
+        let mut credentials = held(&["app_id"]);
+        credentials.insert("stamp", Auth::Custom(Arc::new(Stamp)));
+        credentials.insert("admin", Auth::Bearer(Secret::new("admin-token")));
+        let requirement = Requirement::AnyOf(&[&["app_id", "stamp", "admin"]]);
+        let chosen = credentials.choose(requirement).expect("met");
+        assert_eq!(chosen.as_slice(), [0, 1, 2]);
+        let http = crate::client::http_builder().build().expect("client");
+
+        let mut request = http.get("http://127.0.0.1:9/things").build().expect("a request");
+        let mut used = UsedCredentials::default();
+        let applied = credentials.apply_now(&mut request, &chosen, &mut used).expect("no error");
+        assert_eq!(applied, 1, "`stamp` needs `authenticate`: the immediate pass stops there");
+        assert_eq!(request.headers()["app_id"], "app_id-value");
+        assert!(request.headers().get("x-stamp").is_none());
+
+        let request = http.get("http://127.0.0.1:9/things").build().expect("a request");
+        let (request, used) = credentials.apply(&http, request, &chosen).await.expect("applied");
+        assert_eq!(request.headers()["app_id"], "app_id-value");
+        assert_eq!(request.headers()["x-stamp"], "stamped");
+        assert_eq!(request.headers()["authorization"], "Bearer admin-token");
+        assert!(request.headers()["authorization"].is_sensitive());
+        assert_eq!(
+            used.0.as_slice(),
+            [(0, CredentialGeneration(0)), (1, CredentialGeneration(7)), (2, CredentialGeneration(0))]
+        );
+    }
+
     /// Every credential of the chosen alternative is on the one request: two headers and a
     /// query parameter together.
     #[tokio::test]
@@ -788,9 +896,8 @@ mod tests {
         let requirement = Requirement::AnyOf(&[&["app_id", "app_key", "tenant"], &["admin"]]);
         let chosen = credentials.choose(requirement).expect("met");
         let http = crate::client::http_builder().build().expect("client");
-        let (builder, used) =
-            credentials.apply(&http, http.get("http://127.0.0.1:9/things"), &chosen).await.expect("applied");
-        let request = builder.build().expect("a request");
+        let request = http.get("http://127.0.0.1:9/things").build().expect("a request");
+        let (request, used) = credentials.apply(&http, request, &chosen).await.expect("applied");
         assert_eq!(request.headers()["app_id"], "app_id-value");
         assert_eq!(request.headers()["app_key"], "app_key-value");
         assert!(request.headers()["app_id"].is_sensitive());

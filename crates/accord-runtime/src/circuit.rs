@@ -6,6 +6,7 @@
 //!
 //! A store error never fails a request: the breaker lets the request through and logs.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::error::{CircuitOpen, TransportError, TransportErrorKind};
@@ -56,8 +57,9 @@ pub enum Permit {
     Unguarded,
     /// Send it; report its outcome to this circuit.
     Send {
-        /// The circuit's key.
-        circuit: String,
+        /// The circuit's key: the operation's name (borrowed, so admitting allocates
+        /// nothing) or the host.
+        circuit: Cow<'static, str>,
     },
 }
 
@@ -102,13 +104,13 @@ impl CircuitBreaker {
         }
     }
 
-    fn key(&self, operation: &'static str) -> Option<String> {
+    fn key(&self, operation: &'static str) -> Option<Cow<'static, str>> {
         if self.exempt.contains(&operation) {
             return None;
         }
         Some(match self.scope {
-            CircuitScope::Endpoint => operation.to_string(),
-            CircuitScope::Host => self.host.clone(),
+            CircuitScope::Endpoint => Cow::Borrowed(operation),
+            CircuitScope::Host => Cow::Owned(self.host.clone()),
         })
     }
 
@@ -131,7 +133,10 @@ impl CircuitBreaker {
                     Admission::Rejected { retry_in } => {
                         crate::metrics::circuit_rejected(operation);
                         tracing::debug!(circuit = %circuit, retry_in_ms = retry_in.as_millis() as u64, "circuit open: request refused");
-                        return Err(TransportError::from_circuit_open(CircuitOpen { circuit, retry_in }));
+                        return Err(TransportError::from_circuit_open(CircuitOpen {
+                            circuit: circuit.into_owned(),
+                            retry_in,
+                        }));
                     }
                 }
             }

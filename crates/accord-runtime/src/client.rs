@@ -13,7 +13,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use tokio::time::Instant;
 use tracing::Instrument as _;
 
-use crate::auth::{Auth, Authenticate as _, CredentialGeneration, Credentials, Immediate, UsedCredentials};
+use crate::auth::{Auth, Authenticate as _, CredentialGeneration, Credentials, UsedCredentials};
 use crate::circuit::{CircuitBreaker, CircuitBreakerConfig};
 use crate::error::{TransportError, TransportErrorKind};
 use crate::policy::{RetryPolicy, RetryStrategy, Timeouts};
@@ -379,35 +379,52 @@ impl Client {
     /// ([`crate::TransportErrorKind::CircuitOpen`]).
     pub async fn execute(&self, request: &RequestSpec) -> Result<RawResponse, TransportError> {
         #[cfg(feature = "cache")]
-        if let Some(cache) = &self.inner.cache {
-            return self.execute_cached(cache, request).await;
+        if let Some(cache) = &self.inner.cache
+            && let Some(credential) = self.cache_credential(cache, request)
+        {
+            // Boxed: the lookup's state would make every request's future larger, and with
+            // it every move of that future (issue 22, client overhead).
+            return Box::pin(self.execute_cached(cache, request, credential)).await;
         }
-        self.execute_sending(request, &[]).await
+        self.execute_with(request, &[], None).await
     }
 
-    /// Through the response cache: a fresh hit, or the request sent (conditionally when a
-    /// stale entry can be revalidated) and its response given to the cache.
+    /// The key a request's cached response is stored under, for the credentials it carries;
+    /// `None` when it goes past the cache: not a `GET` or `HEAD`, its endpoint's cache is
+    /// off, or it carries credentials on an endpoint that is not cached per credential.
+    #[cfg(feature = "cache")]
+    fn cache_credential(
+        &self,
+        cache: &crate::cache::ResponseCache,
+        request: &RequestSpec,
+    ) -> Option<crate::cache::CredentialKey> {
+        if !cache.may_cache(request.operation, &request.method) {
+            return None;
+        }
+        // Hashing the credential is only worth it where the endpoint is per credential;
+        // elsewhere a request that carries one is simply not cached.
+        if cache.per_credential(request.operation) {
+            Some(self.credential_key(request))
+        } else if !matches!(self.inner.auth, Auth::None)
+            || self.inner.credentials.choose(request.auth).is_some_and(|chosen| !chosen.is_empty())
+        {
+            None
+        } else {
+            Some(crate::cache::CredentialKey::Anonymous)
+        }
+    }
+
+    /// Through the response cache, under `credential`: a fresh hit, or the request sent
+    /// (conditionally when a stale entry can be revalidated) and its response given to the
+    /// cache.
     #[cfg(feature = "cache")]
     async fn execute_cached(
         &self,
         cache: &crate::cache::ResponseCache,
         request: &RequestSpec,
+        credential: crate::cache::CredentialKey,
     ) -> Result<RawResponse, TransportError> {
-        use crate::cache::{CredentialKey, Lookup};
-        if !cache.may_cache(request.operation, &request.method) {
-            return self.execute_sending(request, &[]).await;
-        }
-        // Hashing the credential is only worth it where the endpoint is per credential;
-        // elsewhere a request that carries one is simply not cached.
-        let credential = if cache.per_credential(request.operation) {
-            self.credential_key(request)
-        } else if !matches!(self.inner.auth, Auth::None)
-            || self.inner.credentials.choose(request.auth).is_some_and(|chosen| !chosen.is_empty())
-        {
-            return self.execute_sending(request, &[]).await;
-        } else {
-            CredentialKey::Anonymous
-        };
+        use crate::cache::Lookup;
         let own_headers = request
             .headers
             .iter()
@@ -417,10 +434,10 @@ impl Client {
             .collect();
         let url = self.url(request);
         match cache.lookup(request.operation, &request.method, &url, own_headers, credential).await {
-            Lookup::Bypass => self.execute_sending(request, &[]).await,
+            Lookup::Bypass => self.execute_with(request, &[], None).await,
             Lookup::Fresh(raw) => Ok(raw),
             Lookup::Send(pending) => {
-                let raw = self.execute_sending(request, &pending.conditional).await?;
+                let raw = self.execute_with(request, &pending.conditional, None).await?;
                 Ok(cache.complete(request.operation, pending, raw).await)
             }
         }
@@ -450,15 +467,7 @@ impl Client {
     /// Like [`Client::execute`], never answered from the response cache nor stored in it
     /// (a health probe must reach the server).
     pub async fn execute_uncached(&self, request: &RequestSpec) -> Result<RawResponse, TransportError> {
-        self.execute_sending(request, &[]).await
-    }
-
-    async fn execute_sending(
-        &self,
-        request: &RequestSpec,
-        conditional: &[(HeaderName, HeaderValue)],
-    ) -> Result<RawResponse, TransportError> {
-        self.execute_with(request, conditional, None).await
+        self.execute_with(request, &[], None).await
     }
 
     /// Sends `request` through the request loop and leaves a 2xx response's body unread, as
@@ -530,7 +539,7 @@ impl Client {
     ) -> Result<RawResponse, TransportError> {
         // The first attempt's headers are made here (a bad header fails the request before
         // anything else), and moved into it; a retry makes them again with the same ids.
-        let mut ids = Vec::new();
+        let mut ids = smallvec::SmallVec::<[uuid::Uuid; 2]>::new();
         let mut headers = Some(self.request_headers(request, conditional, &mut ids)?);
         // The credentials are chosen once per request: the first alternative of its
         // requirement the client holds. Unmet, the request fails here, unless the user
@@ -538,7 +547,7 @@ impl Client {
         let credentials = &self.inner.credentials;
         let chosen = match credentials.choose(request.auth) {
             Some(chosen) => chosen,
-            None if credentials.anonymous() || !matches!(self.inner.auth, Auth::None) => Vec::new(),
+            None if credentials.anonymous() || !matches!(self.inner.auth, Auth::None) => Default::default(),
             None => return Err(credentials.unmet(request.operation, request.auth)),
         };
         let idempotency_key =
@@ -732,7 +741,7 @@ impl Client {
         &self,
         request: &RequestSpec,
         conditional: &[(HeaderName, HeaderValue)],
-        ids: &mut Vec<uuid::Uuid>,
+        ids: &mut smallvec::SmallVec<[uuid::Uuid; 2]>,
     ) -> Result<HeaderMap, TransportError> {
         let mut next_id = 0;
         let mut id = || {
@@ -791,6 +800,11 @@ impl Client {
 
     /// One attempt, with the client-wide auth and the `chosen` named credentials; returns
     /// the generations they used.
+    ///
+    /// The request is built as a `reqwest::Request` and its credentials added in place
+    /// ([`Authenticate::authenticate_now`]); only a token fetch or a signature goes through a
+    /// request builder and a boxed future (issue 22: each move of a builder, or of a future
+    /// holding one, is a copy on every request).
     async fn attempt(
         &self,
         request: &RequestSpec,
@@ -800,7 +814,7 @@ impl Client {
     ) -> (Result<RawResponse, TransportError>, (CredentialGeneration, UsedCredentials)) {
         #[cfg(feature = "streaming")]
         let mut upload = None;
-        let mut builder = match &request.absolute_url {
+        let url = match &request.absolute_url {
             Some(url) => {
                 let parsed = match url::Url::parse(url) {
                     Ok(parsed) => parsed,
@@ -813,69 +827,112 @@ impl Client {
                         Default::default(),
                     );
                 }
-                self.inner.http.request(request.method.clone(), parsed)
+                parsed
             }
-            None => self.inner.http.request(request.method.clone(), self.url(request)),
-        };
-        // The attempt timeout is the reqwest client's own (set in `Client::new`), so no
-        // per-request timer is added here.
-        // The request is still empty of headers here (the client's own, such as User-Agent,
-        // are added when it is sent), so the attempt's map replaces it whole instead of being
-        // inserted into it entry by entry.
-        builder = match builder.build_split() {
-            (http, Ok(mut built)) => {
-                *built.headers_mut() = headers;
-                reqwest::RequestBuilder::from_parts(http, built)
-            }
-            (_, Err(error)) => return (Err(TransportError::from_reqwest(error)), Default::default()),
-        };
-        builder = match &request.body {
-            Body::Empty => builder,
-            Body::Json(bytes) => builder.header(reqwest::header::CONTENT_TYPE, "application/json").body(bytes.clone()),
-            Body::Form(text) => {
-                builder.header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(text.clone())
-            }
-            #[cfg(feature = "multipart")]
-            Body::Multipart(parts) => builder.multipart(parts.to_form()),
-            Body::Raw { content_type, bytes } => {
-                builder.header(reqwest::header::CONTENT_TYPE, content_type.as_str()).body(bytes.clone())
-            }
-            #[cfg(feature = "streaming")]
-            Body::Stream { content_type, upload: source } => match source.body(self.inner.minimum_throughput).await {
-                Ok((body, length, progress)) => {
-                    upload = Some(progress);
-                    let builder = builder.header(reqwest::header::CONTENT_TYPE, content_type.as_str()).body(body);
-                    match length {
-                        Some(length) => builder.header(reqwest::header::CONTENT_LENGTH, length),
-                        None => builder,
-                    }
-                }
+            None => match request_url(&self.url(request)) {
+                Ok(url) => url,
                 Err(error) => return (Err(error), Default::default()),
             },
         };
+        let mut built = reqwest::Request::new(request.method.clone(), url);
+        // The attempt timeout is the reqwest client's own (set in `Client::new`), so no
+        // per-request timer is added here. The client's own headers (User-Agent) are added
+        // when it is sent.
+        *built.headers_mut() = headers;
+        let content_type = |built: &mut reqwest::Request, value: &str| match HeaderValue::from_str(value) {
+            Ok(value) => {
+                built.headers_mut().append(reqwest::header::CONTENT_TYPE, value);
+                Ok(())
+            }
+            Err(_) => Err(TransportError::message(format!("invalid Content-Type `{value}`"))),
+        };
+        let typed = match &request.body {
+            Body::Empty => Ok(()),
+            Body::Json(bytes) => {
+                *built.body_mut() = Some(bytes.clone().into());
+                content_type(&mut built, "application/json")
+            }
+            Body::Form(text) => {
+                *built.body_mut() = Some(text.clone().into());
+                content_type(&mut built, "application/x-www-form-urlencoded")
+            }
+            #[cfg(feature = "multipart")]
+            Body::Multipart(parts) => {
+                // reqwest writes the boundary into the Content-Type.
+                let builder = reqwest::RequestBuilder::from_parts(self.inner.http.clone(), built);
+                match builder.multipart(parts.to_form()).build() {
+                    Ok(multipart) => {
+                        built = multipart;
+                        Ok(())
+                    }
+                    Err(error) => return (Err(TransportError::from_reqwest(error)), Default::default()),
+                }
+            }
+            Body::Raw { content_type: media_type, bytes } => {
+                *built.body_mut() = Some(bytes.clone().into());
+                content_type(&mut built, media_type)
+            }
+            #[cfg(feature = "streaming")]
+            Body::Stream { content_type: media_type, upload: source } => {
+                // Boxed: opening a file is rare, and its state would be in every request's.
+                match Box::pin(source.body(self.inner.minimum_throughput)).await {
+                    Ok((body, length, progress)) => {
+                        upload = Some(progress);
+                        *built.body_mut() = Some(body);
+                        if let Some(length) = length {
+                            built.headers_mut().append(reqwest::header::CONTENT_LENGTH, HeaderValue::from(length));
+                        }
+                        content_type(&mut built, media_type)
+                    }
+                    Err(error) => Err(error),
+                }
+            }
+        };
+        if let Err(error) = typed {
+            return (Err(error), Default::default());
+        }
         // Static credentials and a fresh cached token go on at once; only a fetch or a
         // signature waits (and boxes its future).
-        let authenticated = match self.inner.auth.authenticate_now(builder) {
-            Ok(Immediate::Applied(builder, generation)) => Ok((builder, generation)),
-            Ok(Immediate::Later(builder)) => self.inner.auth.authenticate(&self.inner.http, builder).await,
-            Err(error) => Err(error),
-        };
-        let (builder, generation) = match authenticated {
-            Ok(authenticated) => authenticated,
+        let generation = match self.inner.auth.authenticate_now(&mut built) {
+            Ok(Some(generation)) => generation,
+            Ok(None) => {
+                let builder = reqwest::RequestBuilder::from_parts(self.inner.http.clone(), built);
+                match self.inner.auth.authenticate(&self.inner.http, builder).await {
+                    Ok((builder, generation)) => match builder.build() {
+                        Ok(authenticated) => {
+                            built = authenticated;
+                            generation
+                        }
+                        Err(error) => return (Err(TransportError::from_reqwest(error)), Default::default()),
+                    },
+                    Err(error) => return (Err(error), Default::default()),
+                }
+            }
             Err(error) => return (Err(error), Default::default()),
         };
-        let (builder, used) = match self.inner.credentials.apply(&self.inner.http, builder, chosen).await {
-            Ok(authenticated) => authenticated,
+        let credentials = &self.inner.credentials;
+        let mut used = UsedCredentials::default();
+        match credentials.apply_now(&mut built, chosen, &mut used) {
+            Ok(applied) if applied < chosen.len() => {
+                let later = credentials.apply_later(&self.inner.http, built, &chosen[applied..], &mut used);
+                // Boxed, as `authenticate` is: the common case does not carry its state.
+                match Box::pin(later).await {
+                    Ok(authenticated) => built = authenticated,
+                    Err(error) => return (Err(error), (generation, UsedCredentials::default())),
+                }
+            }
+            Ok(_) => {}
             Err(error) => return (Err(error), (generation, UsedCredentials::default())),
-        };
+        }
         #[cfg(feature = "streaming")]
         if slot.is_some() || upload.is_some() {
-            let sent = crate::stream::send(builder, slot, upload, self.inner.timeouts.attempt).await;
-            return (sent, (generation, used));
+            // Boxed: its timers would make every request's future larger (issue 22).
+            let sent = crate::stream::send(&self.inner.http, built, slot, upload, self.inner.timeouts.attempt);
+            return (Box::pin(sent).await, (generation, used));
         }
         #[cfg(not(feature = "streaming"))]
         let _ = slot;
-        (send(builder).await, (generation, used))
+        (send(&self.inner.http, built).await, (generation, used))
     }
 }
 
@@ -895,8 +952,18 @@ fn transport_kind_name(kind: TransportErrorKind) -> &'static str {
     }
 }
 
-async fn send(builder: reqwest::RequestBuilder) -> Result<RawResponse, TransportError> {
-    let mut response = builder.send().await.map_err(TransportError::from_reqwest)?;
+/// `text` as the URL a request is sent to, refused as reqwest refuses it: unparsable, or
+/// without a host (`mailto:`, `data:`).
+fn request_url(text: &str) -> Result<url::Url, TransportError> {
+    match url::Url::parse(text) {
+        Ok(url) if url.has_host() => Ok(url),
+        Ok(_) => Err(TransportError::message(format!("invalid URL `{text}`: it has no host"))),
+        Err(e) => Err(TransportError::message(format!("invalid URL `{text}`: {e}"))),
+    }
+}
+
+async fn send(http: &reqwest::Client, request: reqwest::Request) -> Result<RawResponse, TransportError> {
+    let mut response = http.execute(request).await.map_err(TransportError::from_reqwest)?;
     let status = response.status().as_u16();
     // Taken, not cloned: reading the body needs none of them.
     let headers = std::mem::take(response.headers_mut());

@@ -416,7 +416,8 @@ const NO_TOTAL_TIMEOUT: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 /// a 2xx response's body left unread in `slot` when there is one, any other 2xx body read
 /// whole and a non-2xx body up to [`ERROR_BODY_MAX_BYTES`], within `attempt_timeout`.
 pub(crate) async fn send(
-    builder: reqwest::RequestBuilder,
+    http: &reqwest::Client,
+    mut request: reqwest::Request,
     slot: Option<&Mutex<Option<reqwest::Response>>>,
     upload: Option<Progress>,
     attempt_timeout: Duration,
@@ -427,7 +428,8 @@ pub(crate) async fn send(
             format!("no {what} within the attempt timeout of {} ms", attempt_timeout.as_millis()),
         )
     };
-    let head = builder.timeout(NO_TOTAL_TIMEOUT).send();
+    *request.timeout_mut() = Some(NO_TOTAL_TIMEOUT);
+    let head = http.execute(request);
     let response = match upload {
         Some(progress) => tokio::select! {
             response = head => response.map_err(TransportError::from_reqwest)?,

@@ -126,7 +126,12 @@ impl CircuitBreaker {
         };
         match admitted {
             Ok((admission, transition)) => {
-                self.transitioned(&circuit, transition);
+                // The circuit is listed as known when an outcome is recorded; an admission
+                // lists it only when it says something (a transition, a probe, a refusal),
+                // so that an ordinary request takes the list's lock once.
+                if transition.is_some() || admission != Admission::Allowed {
+                    self.transitioned(&circuit, transition);
+                }
                 match admission {
                     Admission::Allowed => {}
                     Admission::Probe => tracing::info!(circuit = %circuit, "circuit half-open: sending a probe"),

@@ -802,7 +802,8 @@ impl Client {
         url
     }
 
-    /// The URL a request goes to, as [`Client::url`] writes it, parsed: the base URL's copy
+    /// The URL a request without an absolute URL (a next-page link, which the attempt
+    /// parses and checks itself) goes to, as [`Client::url`] writes it, parsed: the base URL's copy
     /// with the request's path and query set on it when the base was parsed when the client
     /// was built ([`BaseUrl`]), which gives the URL that parsing the text gives without parsing
     /// the scheme and the host again (issue 22: host parsing, IDNA included, was about 4,500
@@ -811,9 +812,6 @@ impl Client {
     ///
     /// Errors: the text does not parse as a URL with a host.
     fn target_url(&self, request: &RequestSpec) -> Result<url::Url, TransportError> {
-        if let Some(url) = &request.absolute_url {
-            return request_url(url);
-        }
         let base = self.server_base(request.server);
         if let Some(parsed) = &base.parsed {
             let query = (!request.query.is_empty()).then(|| crate::style::query_string(&request.query));

@@ -223,9 +223,16 @@ pub fn compile_openapi(path: &Path) -> Result<ImportedSpec, ImportFailure> {
     let folder = path.parent().unwrap_or(Path::new(""));
     let mut files = vec![path.to_path_buf()];
     files.extend(imported.files.iter().skip(1).map(|name| folder.join(name)));
-    let shared = std::sync::Arc::new(std::mem::take(&mut imported.value));
-    let compiled = compile_value(path, &shared);
-    imported.value = std::sync::Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone());
+    let compiled = match imported.take_lowered() {
+        // The import checked and lowered this value already (and dropped no example).
+        Some(lowered) => compiled_from(path, lowered),
+        None => {
+            let shared = std::sync::Arc::new(std::mem::take(&mut imported.value));
+            let compiled = compile_value(path, &shared);
+            imported.value = std::sync::Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone());
+            compiled
+        }
+    };
     if let Some(compiled) = compiled {
         return Ok(ImportedSpec { compiled, warnings: imported.warnings, files, yaml: None });
     }
@@ -245,7 +252,12 @@ pub fn compile_openapi(path: &Path) -> Result<ImportedSpec, ImportFailure> {
 /// printed text): `None` when it does not deserialise or has any diagnostic, which only the
 /// text can locate.
 fn compile_value(path: &Path, value: &std::sync::Arc<serde_json::Value>) -> Option<CompiledSpec> {
-    let (mut ir, checked, conformance) = crate::import::openapi::examples::check_and_lower(value)?;
+    compiled_from(path, crate::import::openapi::examples::check_and_lower(value)?)
+}
+
+/// [`compile_value`] from what checking and lowering the value gave.
+fn compiled_from(path: &Path, lowered: crate::import::openapi::examples::Lowered) -> Option<CompiledSpec> {
+    let (mut ir, checked, conformance) = lowered;
     if !(checked.is_empty() && conformance.is_empty()) {
         return None;
     }

@@ -179,9 +179,15 @@ impl Checker<'_> {
     /// where it changed it. Every `description`, `summary`, `resolution` and `setup` string is
     /// read, wherever it is, except inside values (examples, defaults, scenario bodies).
     fn prose(&mut self) {
-        let Ok(value) = serde_json::to_value(self.spec) else { return };
         let mut found = Vec::new();
-        prose_repairs(&value, &mut String::new(), &mut found);
+        // An import's spec is checked from its value: that value, not a serialised copy of
+        // the spec read from it (the same JSON; a tenth of `check` on GitHub's import).
+        if let Some(value) = self.positions.unlocated_value() {
+            prose_repairs(value, &mut String::new(), &mut found);
+        } else {
+            let Ok(value) = serde_json::to_value(self.spec) else { return };
+            prose_repairs(&value, &mut String::new(), &mut found);
+        }
         for (pointer, repair) in found {
             self.report(codes::spec::MARKDOWN_REPAIRED, &pointer, repair.to_string()).help = Some(
                 "fix the Markdown in the spec; the generated docs and doc comments print the repaired text".into(),

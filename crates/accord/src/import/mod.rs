@@ -450,6 +450,9 @@ pub struct ImportedValue {
     header: String,
     /// Whether the value is large enough to be freed on a thread of its own once printed.
     large: bool,
+    /// `value` checked and lowered, when the import did that already (to find the examples to
+    /// drop, and dropped none): what `examples::check_and_lower` of `value` gives.
+    lowered: Option<openapi::examples::Lowered>,
 }
 
 impl ImportedValue {
@@ -461,7 +464,17 @@ impl ImportedValue {
         header: String,
         large: bool,
     ) -> Self {
-        ImportedValue { name, value, warnings, files, header, large }
+        ImportedValue { name, value, warnings, files, header, large, lowered: None }
+    }
+
+    /// With what checking and lowering `value` gave, when the import did it.
+    pub(crate) fn with_lowered(self, lowered: Option<openapi::examples::Lowered>) -> Self {
+        ImportedValue { lowered, ..self }
+    }
+
+    /// What checking and lowering `value` gave, when the import did it (taken: `None` after).
+    pub(crate) fn take_lowered(&mut self) -> Option<openapi::examples::Lowered> {
+        self.lowered.take()
     }
 
     /// The spec as YAML text, as [`Imported::yaml`] holds it.
@@ -474,7 +487,7 @@ impl ImportedValue {
     pub fn into_imported(self) -> Imported {
         let yaml = self.to_yaml();
         if self.large {
-            openapi::drop_in_background(self.value);
+            openapi::drop_in_background((self.value, self.lowered));
         }
         Imported { name: self.name, yaml, warnings: self.warnings }
     }

@@ -62,6 +62,12 @@ impl Positions {
         }
     }
 
+    /// The spec's own value, for positions made by [`unlocated_positions`] (an import's
+    /// spec: the spec types serialised, so serialising the spec read from it gives it again).
+    pub(crate) fn unlocated_value(&self) -> Option<&serde_json::Value> {
+        self.unlocated.as_deref()
+    }
+
     /// Whether the spec writes a node at exactly `pointer` ([`Positions::value`] falls back
     /// to the nearest ancestor).
     pub fn written(&self, pointer: &str) -> bool {

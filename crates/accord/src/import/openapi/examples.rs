@@ -20,25 +20,30 @@ use crate::diag::codes;
 /// the import of GitHub's document) to find nothing: each written example is checked against
 /// its own type alone, removing an example changes no type, and what takes a removed
 /// example's place is synthesised from the type, which fits by construction.
-pub(super) fn drop_unfit(spec: &mut Value) -> Vec<String> {
+///
+/// Returns the pointers removed and, when none was, what checking and lowering `spec` gave
+/// ([`check_and_lower`] of the value as it is returned, so the compile need not run it again).
+pub(super) fn drop_unfit(spec: &mut Value) -> (Vec<String>, Option<Lowered>) {
     let mut dropped = Vec::new();
     if !has_example(spec) {
         // Nothing to drop: skip checking and lowering the spec.
-        return dropped;
+        return (dropped, None);
     }
     // The value is shared with the positions while the spec is checked, then taken back.
     let shared = std::sync::Arc::new(std::mem::take(spec));
     let lowered = check_and_lower(&shared);
     *spec = std::sync::Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone());
-    let Some((_, _, conformance)) = lowered else { return dropped };
-    let unfit: Vec<String> = conformance
-        .into_iter()
-        .filter(|d| {
-            [codes::spec::MODEL_EXAMPLE_MISMATCH.name(), codes::spec::EXAMPLE_MISMATCH.name()].contains(&d.code.name())
-                && d.pointer.ends_with("/example")
-        })
-        .map(|d| d.pointer)
-        .collect();
+    let Some((_, _, conformance)) = &lowered else { return (dropped, None) };
+    let is_unfit = |d: &crate::diag::Diagnostic| {
+        [codes::spec::MODEL_EXAMPLE_MISMATCH.name(), codes::spec::EXAMPLE_MISMATCH.name()].contains(&d.code.name())
+            && d.pointer.ends_with("/example")
+    };
+    if !conformance.iter().any(is_unfit) {
+        return (dropped, lowered);
+    }
+    let unfit: Vec<String> = conformance.iter().filter(|d| is_unfit(d)).map(|d| d.pointer.clone()).collect();
+    // The IR and the diagnostics are not read again: a large spec's are freed on another thread.
+    super::drop_in_background(lowered);
     for pointer in unfit {
         let Some((parent, key)) = pointer.rsplit_once('/') else { continue };
         if let Some(Value::Object(object)) = spec.pointer_mut(parent)
@@ -47,15 +52,16 @@ pub(super) fn drop_unfit(spec: &mut Value) -> Vec<String> {
             dropped.push(pointer);
         }
     }
-    dropped
+    (dropped, None)
 }
+
+/// What [`check_and_lower`] gives: the IR, `check`'s diagnostics, the rules' after lowering.
+pub(crate) type Lowered = (crate::ir::Ir, Vec<crate::diag::Diagnostic>, Vec<crate::diag::Diagnostic>);
 
 /// The spec (as JSON) checked as `spec::load` and `project::compile_spec` check its printed
 /// text and, without errors, lowered: its IR, `check`'s diagnostics and the rules' after
 /// lowering, unlocated; `None` when serde refuses it or `check` finds an error.
-pub(crate) fn check_and_lower(
-    spec: &std::sync::Arc<Value>,
-) -> Option<(crate::ir::Ir, Vec<crate::diag::Diagnostic>, Vec<crate::diag::Diagnostic>)> {
+pub(crate) fn check_and_lower(spec: &std::sync::Arc<Value>) -> Option<Lowered> {
     let positions = crate::spec::yaml::unlocated_positions(std::sync::Arc::clone(spec));
     // As `spec::load` reads a spec: serde through `spec::strict` takes exactly what the JSON
     // Schema takes, so a spec it refuses is one the schema would refuse.
@@ -86,7 +92,8 @@ mod tests {
     fn a_spec_without_examples_is_left_alone_without_a_check() {
         let mut spec = serde_json::json!({"models": {"A": {"fields": {"id": {"type": "string"}}}}});
         assert!(!has_example(&spec));
-        assert!(drop_unfit(&mut spec).is_empty());
+        let (dropped, lowered) = drop_unfit(&mut spec);
+        assert!(dropped.is_empty() && lowered.is_none());
         assert!(has_example(&serde_json::json!({"models": [{"fields": {"id": {"example": 1}}}]})));
     }
 }

@@ -73,6 +73,69 @@ fn an_example_that_does_not_fit_its_type_is_dropped_with_a_warning() {
     }
 }
 
+/// The spec of `document` imported from a file, in memory, with what the import lowered.
+fn import_lowered(document: &Value) -> (Value, Option<crate::import::openapi::examples::Lowered>) {
+    let folder = tempfile::tempdir().expect("a temporary folder");
+    let path = folder.path().join("api.json");
+    std::fs::write(&path, document.to_string()).expect("written");
+    let mut imported = super::import_file_value(&path, None).expect("imports");
+    let lowered = imported.take_lowered();
+    (imported.value, lowered)
+}
+
+#[test]
+fn an_imported_spec_reads_back_as_the_value_it_was_read_from() {
+    // `check` walks an import's value for prose instead of serialising the spec read from
+    // it: the two must be the same JSON.
+    let document = doc(json!({
+        "paths": {"/pets/{id}": {"get": {
+            "operationId": "getPet", "summary": "Get *one* pet", "description": "A [link]( x ) and ```",
+            "parameters": [{"name": "id", "in": "path", "required": true, "description": "The id.", "schema": {"type": "string"}},
+                           {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 10}}],
+            "responses": {"200": {"description": "The pet.", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Pet"}}}},
+                          "404": {"description": "Not found."}}
+        }}},
+        "components": {
+            "securitySchemes": {"key": {"type": "apiKey", "in": "header", "name": "X-Key", "description": "A key."}},
+            "schemas": {"Pet": {"type": "object", "required": ["id"], "description": "A pet.",
+                "properties": {"id": {"type": "string", "description": "Its id.", "example": "p1"},
+                               "tags": {"type": "array", "items": {"type": "string", "enum": ["a", "b"]}},
+                               "kind": {"oneOf": [{"type": "string"}, {"type": "integer"}]}}}}
+        },
+        "security": [{"key": []}]
+    }));
+    let (value, _) = import_lowered(&document);
+    let spec: crate::spec::types::Spec = crate::spec::strict::from_value(&value).expect("reads");
+    assert_eq!(serde_json::to_value(&spec).unwrap(), value);
+}
+
+#[test]
+fn the_import_hands_over_its_lowering_only_when_it_dropped_no_example() {
+    let fitting = doc(json!({"components": {"schemas": {"Count": {
+        "type": "object",
+        "properties": {"n": {"type": "integer", "example": 5}, "s": {"type": "string", "example": "ok"}},
+        "example": {"n": 1, "s": "x"}
+    }}}}));
+    let (value, lowered) = import_lowered(&fitting);
+    let (ir, checked, conformance) = lowered.expect("lowered by the import: it has examples, all fitting");
+    // What the compile would get by checking and lowering the value itself.
+    let (again, checked_again, conformance_again) =
+        super::examples::check_and_lower(&std::sync::Arc::new(value)).expect("checks");
+    assert_eq!(serde_json::to_value(&ir).unwrap(), serde_json::to_value(&again).unwrap());
+    assert_eq!((checked.len(), conformance.len()), (checked_again.len(), conformance_again.len()));
+    assert!(ir.types.iter().any(|t| t.spec_name == "Count"));
+
+    // An example dropped: the value changed, so the compile lowers it again.
+    let mut unfit = fitting.clone();
+    unfit["components"]["schemas"]["Count"]["properties"]["n"]["example"] = json!("five");
+    let (value, lowered) = import_lowered(&unfit);
+    assert!(lowered.is_none());
+    assert_eq!(value.pointer("/models/Count/properties/n/example"), None);
+    // No example, nothing checked by the import.
+    let (_, lowered) = import_lowered(&doc(json!({"components": {"schemas": {"Plain": {"type": "string"}}}})));
+    assert!(lowered.is_none());
+}
+
 #[test]
 fn schemas_map_to_models() {
     let (spec, warnings) = import_doc(json!({

@@ -28,7 +28,10 @@ pub(super) struct Scan {
     /// Byte offset of the `[` or `{` that opens flow level `MAX_DEPTH + 1`, if any.
     pub too_deep: Option<usize>,
     /// Whether the text may hold an alias (`*name` where a token can start). Over-reports
-    /// (an emphasised `*word*` in prose counts); never misses one.
+    /// (an emphasised `*word*` in a plain or quoted scalar counts); never misses one. The
+    /// content of a block scalar (`|`, `>`) is not looked at: nothing there is a token, and
+    /// the scan ends a block scalar no later than the parsers do (module docs). Stripe's
+    /// document writes `*cents*` and `**NOTE:**` only in `description: >-` blocks.
     pub may_have_aliases: bool,
     /// Whether a line may hold block nesting deeper than [`MAX_DEPTH`]: its indentation
     /// plus its `-` and `?` indicators pass it (each block level takes a column of
@@ -39,16 +42,41 @@ pub(super) struct Scan {
 
 /// Scans `source` once, in time linear in its length.
 pub(super) fn scan(source: &str) -> Scan {
-    Scanner { bytes: source.as_bytes(), position: 0, line_start: 0 }.run(may_have_aliases(source.as_bytes()))
+    let bytes = source.as_bytes();
+    let mut block_bodies = Vec::new();
+    let mut scan = Scanner { bytes, position: 0, line_start: 0, block_bodies: &mut block_bodies }.run();
+    // The scanner breaks lines at `\n` only; libyaml also at a lone `\r`, NEL, LS and PS
+    // (YAML 1.1, §5.4), where a block scalar the scanner measured may already have ended.
+    let other_breaks = bytes.windows(2).any(|pair| pair[0] == b'\r' && pair[1] != b'\n')
+        || bytes.last() == Some(&b'\r')
+        || ["\u{85}", "\u{2028}", "\u{2029}"].iter().any(|line_break| source.contains(line_break));
+    if other_breaks {
+        block_bodies.clear();
+    }
+    scan.may_have_aliases = may_have_aliases(bytes, &block_bodies);
+    scan
 }
 
-/// Whether an alias may be anywhere, from the bytes alone: a `*` after a blank, a line break,
-/// `[`, `{`, `,` or `:` (or at the start), followed by a character an anchor name can start
-/// with. A superset of the aliases a parser finds, whatever the text around them.
-fn may_have_aliases(bytes: &[u8]) -> bool {
+/// Whether an alias may be anywhere outside `skipped` (sorted byte ranges of block scalar
+/// content), from the bytes alone: a `*` after a blank, a line break (NEL, LS and PS
+/// included), `[`, `{`, `,` or `:` (or at the start), followed by a character an anchor name can start with. A superset of
+/// the aliases a parser finds outside those ranges, whatever the text around them.
+fn may_have_aliases(bytes: &[u8], skipped: &[(usize, usize)]) -> bool {
+    let mut skipped = skipped.iter().peekable();
     bytes.iter().enumerate().any(|(index, &byte)| {
-        byte == b'*'
-            && (index == 0 || matches!(bytes[index - 1], b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',' | b':'))
+        if byte != b'*' {
+            return false;
+        }
+        while skipped.next_if(|&&(_, end)| end <= index).is_some() {}
+        if skipped.peek().is_some_and(|&&(start, _)| start <= index) {
+            return false;
+        }
+        // 0x85, 0xA8, 0xA9: the last bytes of NEL, LS and PS, line breaks to libyaml.
+        (index == 0
+            || matches!(
+                bytes[index - 1],
+                b' ' | b'\t' | b'\n' | b'\r' | b'[' | b'{' | b',' | b':' | 0x85 | 0xA8 | 0xA9
+            ))
             && bytes.get(index + 1).is_some_and(|&next| !is_blank_or_break(next) && !is_flow_indicator(next))
     })
 }
@@ -66,6 +94,8 @@ struct Scanner<'a> {
     position: usize,
     /// Where the line of `position` starts.
     line_start: usize,
+    /// The byte ranges (start, end) of the block scalar contents skipped so far, in order.
+    block_bodies: &'a mut Vec<(usize, usize)>,
 }
 
 impl Scanner<'_> {
@@ -143,6 +173,14 @@ impl Scanner<'_> {
     /// content lines are those indented more, up to the first less indented non-empty line.
     /// `explicit` is the header's indentation indicator.
     fn skip_block_scalar(&mut self, parent: isize, explicit: Option<usize>) {
+        let start = self.position;
+        self.skip_block_scalar_lines(parent, explicit);
+        if self.position > start {
+            self.block_bodies.push((start, self.position));
+        }
+    }
+
+    fn skip_block_scalar_lines(&mut self, parent: isize, explicit: Option<usize>) {
         let mut content_indent: Option<usize> = explicit.map(|digits| (parent.max(0) as usize) + digits);
         while self.peek(0) == Some(b'\n') {
             let start = self.position + 1;
@@ -166,8 +204,9 @@ impl Scanner<'_> {
         }
     }
 
-    fn run(mut self, may_have_aliases: bool) -> Scan {
-        let mut scan = Scan { too_deep: None, may_have_aliases, may_be_deep: false };
+    /// The scan, `may_have_aliases` left `false` ([`scan`] decides it from the bytes).
+    fn run(mut self) -> Scan {
+        let mut scan = Scan { too_deep: None, may_have_aliases: false, may_be_deep: false };
         let mut flow = 0usize;
         // Whether the next character that is not blank starts a token (where `[`, `"`, `|`, …
         // are indicators and not text).
@@ -435,5 +474,27 @@ mod tests {
         assert!(scan("a: [*x]\n").may_have_aliases);
         assert!(scan("{\"a\":*x}").may_have_aliases);
         assert!(!scan("a: 2 * 3\nb: '*'\nc: x*y\n").may_have_aliases);
+    }
+
+    #[test]
+    fn block_scalar_content_holds_no_alias() {
+        // As Stripe's descriptions write emphasis.
+        let prose = "a:\n  description: >-\n    Two *cents* each.\n\n    **NOTE:** not *x\n  b: |\n    *y\n";
+        assert!(!scan(prose).may_have_aliases);
+        assert!(!scan(&prose.replace('\n', "\r\n")).may_have_aliases);
+        // What follows the block is read again.
+        assert!(scan(&format!("{prose}  c: *x\n")).may_have_aliases);
+        assert!(scan("a:\n  b: |\n    text\n  c: *x\n").may_have_aliases);
+        assert!(scan("- |\n  text\n- *x\n").may_have_aliases);
+        // A plain scalar's continuation and a quoted scalar are not skipped.
+        assert!(scan("a: text\n  *x\n").may_have_aliases);
+        assert!(scan("a: \"text\n  *x\"\n").may_have_aliases);
+        // Line breaks the scan does not break lines at (a lone CR, NEL, LS, PS) end the block
+        // for libyaml: then nothing is skipped.
+        for line_break in ["\r", "\u{85}", "\u{2028}", "\u{2029}"] {
+            let text = format!("a: |\n  text{line_break}*x: 1\n");
+            assert!(scan(&text).may_have_aliases, "{text:?}");
+        }
+        assert!(!scan("a: |\n  text\n  *x: 1\n").may_have_aliases);
     }
 }

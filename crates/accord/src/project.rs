@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, Location, codes};
 use crate::emit::{self, GeneratedFile, Options};
+use crate::import::openapi::examples::Checked;
 use crate::ir::Ir;
 
 /// A spec that compiled: its IR, generated files, and any warnings.
@@ -223,12 +224,12 @@ pub fn compile_openapi(path: &Path) -> Result<ImportedSpec, ImportFailure> {
     let folder = path.parent().unwrap_or(Path::new(""));
     let mut files = vec![path.to_path_buf()];
     files.extend(imported.files.iter().skip(1).map(|name| folder.join(name)));
-    let compiled = match imported.take_lowered() {
+    let compiled = match imported.take_checked() {
         // The import checked and lowered this value already (and dropped no example).
-        Some(lowered) => compiled_from(path, lowered),
-        None => {
+        Checked::Lowered(lowered) => compiled_from(path, lowered),
+        checked => {
             let shared = std::sync::Arc::new(std::mem::take(&mut imported.value));
-            let compiled = compile_value(path, &shared);
+            let compiled = compile_value(path, &shared, matches!(checked, Checked::BeforeDropping));
             imported.value = std::sync::Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone());
             compiled
         }
@@ -251,8 +252,9 @@ pub fn compile_openapi(path: &Path) -> Result<ImportedSpec, ImportFailure> {
 /// A spec compiled from its JSON value (an import's, which `spec::load` would read from its
 /// printed text): `None` when it does not deserialise or has any diagnostic, which only the
 /// text can locate.
-fn compile_value(path: &Path, value: &std::sync::Arc<serde_json::Value>) -> Option<CompiledSpec> {
-    compiled_from(path, crate::import::openapi::examples::check_and_lower(value)?)
+/// `passed_before`: `check` passed the value before the import dropped examples from it.
+fn compile_value(path: &Path, value: &std::sync::Arc<serde_json::Value>, passed_before: bool) -> Option<CompiledSpec> {
+    compiled_from(path, crate::import::openapi::examples::check_and_lower(value, passed_before)?)
 }
 
 /// [`compile_value`] from what checking and lowering the value gave.

@@ -450,9 +450,8 @@ pub struct ImportedValue {
     header: String,
     /// Whether the value is large enough to be freed on a thread of its own once printed.
     large: bool,
-    /// `value` checked and lowered, when the import did that already (to find the examples to
-    /// drop, and dropped none): what `examples::check_and_lower` of `value` gives.
-    lowered: Option<openapi::examples::Lowered>,
+    /// What the import learnt of `value` by checking it to find the examples to drop.
+    checked: openapi::examples::Checked,
 }
 
 impl ImportedValue {
@@ -464,17 +463,17 @@ impl ImportedValue {
         header: String,
         large: bool,
     ) -> Self {
-        ImportedValue { name, value, warnings, files, header, large, lowered: None }
+        ImportedValue { name, value, warnings, files, header, large, checked: Default::default() }
     }
 
-    /// With what checking and lowering `value` gave, when the import did it.
-    pub(crate) fn with_lowered(self, lowered: Option<openapi::examples::Lowered>) -> Self {
-        ImportedValue { lowered, ..self }
+    /// With what the import learnt of `value` by checking it.
+    pub(crate) fn with_checked(self, checked: openapi::examples::Checked) -> Self {
+        ImportedValue { checked, ..self }
     }
 
-    /// What checking and lowering `value` gave, when the import did it (taken: `None` after).
-    pub(crate) fn take_lowered(&mut self) -> Option<openapi::examples::Lowered> {
-        self.lowered.take()
+    /// What the import learnt of `value` by checking it (taken: `Checked::Not` after).
+    pub(crate) fn take_checked(&mut self) -> openapi::examples::Checked {
+        std::mem::take(&mut self.checked)
     }
 
     /// The spec as YAML text, as [`Imported::yaml`] holds it.
@@ -487,7 +486,7 @@ impl ImportedValue {
     pub fn into_imported(self) -> Imported {
         let yaml = self.to_yaml();
         if self.large {
-            openapi::drop_in_background((self.value, self.lowered));
+            openapi::drop_in_background((self.value, self.checked));
         }
         Imported { name: self.name, yaml, warnings: self.warnings }
     }

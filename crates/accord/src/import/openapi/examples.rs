@@ -21,25 +21,26 @@ use crate::diag::codes;
 /// its own type alone, removing an example changes no type, and what takes a removed
 /// example's place is synthesised from the type, which fits by construction.
 ///
-/// Returns the pointers removed and, when none was, what checking and lowering `spec` gave
-/// ([`check_and_lower`] of the value as it is returned, so the compile need not run it again).
-pub(super) fn drop_unfit(spec: &mut Value) -> (Vec<String>, Option<Lowered>) {
+/// Returns the pointers removed and what the import learnt of the spec it returns
+/// ([`Checked`]): when nothing was dropped, what [`check_and_lower`] gave for it, so the
+/// compile need not run it again.
+pub(super) fn drop_unfit(spec: &mut Value) -> (Vec<String>, Checked) {
     let mut dropped = Vec::new();
     if !has_example(spec) {
         // Nothing to drop: skip checking and lowering the spec.
-        return (dropped, None);
+        return (dropped, Checked::Not);
     }
     // The value is shared with the positions while the spec is checked, then taken back.
     let shared = std::sync::Arc::new(std::mem::take(spec));
-    let lowered = check_and_lower(&shared);
+    let lowered = check_and_lower(&shared, false);
     *spec = std::sync::Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone());
-    let Some((_, _, conformance)) = &lowered else { return (dropped, None) };
+    let Some((_, _, conformance)) = &lowered else { return (dropped, Checked::Not) };
     let is_unfit = |d: &crate::diag::Diagnostic| {
         [codes::spec::MODEL_EXAMPLE_MISMATCH.name(), codes::spec::EXAMPLE_MISMATCH.name()].contains(&d.code.name())
             && d.pointer.ends_with("/example")
     };
     if !conformance.iter().any(is_unfit) {
-        return (dropped, lowered);
+        return (dropped, lowered.map_or(Checked::Not, Checked::Lowered));
     }
     let unfit: Vec<String> = conformance.iter().filter(|d| is_unfit(d)).map(|d| d.pointer.clone()).collect();
     // The IR and the diagnostics are not read again: a large spec's are freed on another thread.
@@ -52,26 +53,60 @@ pub(super) fn drop_unfit(spec: &mut Value) -> (Vec<String>, Option<Lowered>) {
             dropped.push(pointer);
         }
     }
-    (dropped, None)
+    (dropped, Checked::BeforeDropping)
 }
 
 /// What [`check_and_lower`] gives: the IR, `check`'s diagnostics, the rules' after lowering.
 pub(crate) type Lowered = (crate::ir::Ir, Vec<crate::diag::Diagnostic>, Vec<crate::diag::Diagnostic>);
 
+/// What the import learnt of the spec it made, by checking it to find the examples to drop.
+#[derive(Debug, Default)]
+pub(crate) enum Checked {
+    /// Nothing: the spec writes no example, or `check` refused it.
+    #[default]
+    Not,
+    /// [`check_and_lower`] of the spec as it is (no example was dropped).
+    Lowered(Lowered),
+    /// `check` passed the spec before unfit examples were dropped from it: dropping an
+    /// optional value makes no spec `lower` cannot read, so the compile may lower it while
+    /// `check` runs ([`check_and_lower`] with `passed_before`).
+    BeforeDropping,
+}
+
 /// The spec (as JSON) checked as `spec::load` and `project::compile_spec` check its printed
 /// text and, without errors, lowered: its IR, `check`'s diagnostics and the rules' after
 /// lowering, unlocated; `None` when serde refuses it or `check` finds an error.
-pub(crate) fn check_and_lower(spec: &std::sync::Arc<Value>) -> Option<Lowered> {
+///
+/// `passed_before`: `check` passed this spec with more examples ([`Checked::BeforeDropping`]);
+/// `check` then runs on a second thread beside `lower` and the rules (whose result is dropped
+/// if `check` finds an error after all). Otherwise `lower` waits for `check`: it reads only
+/// specs that passed.
+pub(crate) fn check_and_lower(spec: &std::sync::Arc<Value>, passed_before: bool) -> Option<Lowered> {
     let positions = crate::spec::yaml::unlocated_positions(std::sync::Arc::clone(spec));
     // As `spec::load` reads a spec: serde through `spec::strict` takes exactly what the JSON
     // Schema takes, so a spec it refuses is one the schema would refuse.
     let parsed = crate::spec::strict::from_value::<crate::spec::types::Spec>(spec).ok()?;
+    let lower_and_conform = || {
+        let ir = crate::lower::lower(&parsed, &positions, "import");
+        let conformance = crate::conformance::check(&ir, &positions);
+        (ir, conformance)
+    };
+    if passed_before {
+        let (checked, (ir, conformance)) = std::thread::scope(|scope| {
+            let checking = scope.spawn(|| crate::check::check(&parsed, &positions));
+            let lowered = lower_and_conform();
+            (checking.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), lowered)
+        });
+        if checked.iter().any(crate::diag::Diagnostic::is_error) {
+            return None;
+        }
+        return Some((ir, checked, conformance));
+    }
     let checked = crate::check::check(&parsed, &positions);
     if checked.iter().any(crate::diag::Diagnostic::is_error) {
         return None;
     }
-    let ir = crate::lower::lower(&parsed, &positions, "import");
-    let conformance = crate::conformance::check(&ir, &positions);
+    let (ir, conformance) = lower_and_conform();
     Some((ir, checked, conformance))
 }
 
@@ -92,8 +127,8 @@ mod tests {
     fn a_spec_without_examples_is_left_alone_without_a_check() {
         let mut spec = serde_json::json!({"models": {"A": {"fields": {"id": {"type": "string"}}}}});
         assert!(!has_example(&spec));
-        let (dropped, lowered) = drop_unfit(&mut spec);
-        assert!(dropped.is_empty() && lowered.is_none());
+        let (dropped, checked) = drop_unfit(&mut spec);
+        assert!(dropped.is_empty() && matches!(checked, Checked::Not));
         assert!(has_example(&serde_json::json!({"models": [{"fields": {"id": {"example": 1}}}]})));
     }
 }

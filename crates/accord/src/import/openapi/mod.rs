@@ -275,7 +275,7 @@ fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Importe
         found.push((file, original(file, pointer), warning.message));
     }
     // Examples `check` would refuse (the spec's pointers: they are found on the spec made).
-    let (dropped, lowered) = examples::drop_unfit(&mut value);
+    let (dropped, checked) = examples::drop_unfit(&mut value);
     for pointer in dropped {
         let at = crate::diag::pointer_to_path(&pointer);
         found.push((
@@ -299,7 +299,7 @@ fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Importe
         drop_in_background((spec, std::rc::Rc::try_unwrap(bundled.document).ok()));
     }
     let names = if files.is_tree() { files.names() } else { Vec::new() };
-    Ok(ImportedValue::new(name, value, warnings, names, header, large).with_lowered(lowered))
+    Ok(ImportedValue::new(name, value, warnings, names, header, large).with_checked(checked))
 }
 
 /// The size of a root document (bytes of text) from which the import frees its large values

@@ -74,13 +74,13 @@ fn an_example_that_does_not_fit_its_type_is_dropped_with_a_warning() {
 }
 
 /// The spec of `document` imported from a file, in memory, with what the import lowered.
-fn import_lowered(document: &Value) -> (Value, Option<crate::import::openapi::examples::Lowered>) {
+fn import_lowered(document: &Value) -> (Value, crate::import::openapi::examples::Checked) {
     let folder = tempfile::tempdir().expect("a temporary folder");
     let path = folder.path().join("api.json");
     std::fs::write(&path, document.to_string()).expect("written");
     let mut imported = super::import_file_value(&path, None).expect("imports");
-    let lowered = imported.take_lowered();
-    (imported.value, lowered)
+    let checked = imported.take_checked();
+    (imported.value, checked)
 }
 
 #[test]
@@ -111,16 +111,19 @@ fn an_imported_spec_reads_back_as_the_value_it_was_read_from() {
 
 #[test]
 fn the_import_hands_over_its_lowering_only_when_it_dropped_no_example() {
+    use crate::import::openapi::examples::Checked;
     let fitting = doc(json!({"components": {"schemas": {"Count": {
         "type": "object",
         "properties": {"n": {"type": "integer", "example": 5}, "s": {"type": "string", "example": "ok"}},
         "example": {"n": 1, "s": "x"}
     }}}}));
     let (value, lowered) = import_lowered(&fitting);
-    let (ir, checked, conformance) = lowered.expect("lowered by the import: it has examples, all fitting");
+    let Checked::Lowered((ir, checked, conformance)) = lowered else {
+        panic!("lowered by the import: it has examples, all fitting")
+    };
     // What the compile would get by checking and lowering the value itself.
     let (again, checked_again, conformance_again) =
-        super::examples::check_and_lower(&std::sync::Arc::new(value)).expect("checks");
+        super::examples::check_and_lower(&std::sync::Arc::new(value.clone()), false).expect("checks");
     assert_eq!(serde_json::to_value(&ir).unwrap(), serde_json::to_value(&again).unwrap());
     assert_eq!((checked.len(), conformance.len()), (checked_again.len(), conformance_again.len()));
     assert!(ir.types.iter().any(|t| t.spec_name == "Count"));
@@ -129,11 +132,16 @@ fn the_import_hands_over_its_lowering_only_when_it_dropped_no_example() {
     let mut unfit = fitting.clone();
     unfit["components"]["schemas"]["Count"]["properties"]["n"]["example"] = json!("five");
     let (value, lowered) = import_lowered(&unfit);
-    assert!(lowered.is_none());
+    assert!(matches!(lowered, Checked::BeforeDropping));
     assert_eq!(value.pointer("/models/Count/properties/n/example"), None);
+    // Checked beside lowering, it gives what checking first gives.
+    let shared = std::sync::Arc::new(value);
+    let (beside, _, _) = super::examples::check_and_lower(&shared, true).expect("checks");
+    let (first, _, _) = super::examples::check_and_lower(&shared, false).expect("checks");
+    assert_eq!(serde_json::to_value(&beside).unwrap(), serde_json::to_value(&first).unwrap());
     // No example, nothing checked by the import.
     let (_, lowered) = import_lowered(&doc(json!({"components": {"schemas": {"Plain": {"type": "string"}}}})));
-    assert!(lowered.is_none());
+    assert!(matches!(lowered, Checked::Not));
 }
 
 #[test]

@@ -28,7 +28,8 @@ pub fn check(ir: &Ir, positions: &Positions) -> Vec<Diagnostic> {
         let location = positions.value(pointer);
         found.push(Diagnostic { location, ..Diagnostic::new(code, message).at(pointer).help(help) });
     };
-    let contract = crate::emit::contract::build(ir);
+    // The operations are read for the scenarios' steps only.
+    let contract = crate::emit::contract::build_with(ir, !ir.scenarios.is_empty());
     // One validator per distinct schema: a spec's examples repeat a few schemas many times,
     // and a document with every `$defs` entry is built only for a schema that refers to one.
     let validators: std::cell::RefCell<std::collections::HashMap<String, Option<std::rc::Rc<jsonschema::Validator>>>> =
@@ -40,7 +41,7 @@ pub fn check(ir: &Ir, positions: &Positions) -> Vec<Diagnostic> {
             Some(validator) => validator,
             None => {
                 let document = if key.contains("\"$ref\"") {
-                    contract.schema_document(schema)
+                    examples::reachable_document(&contract, schema.clone())
                 } else {
                     // `schema_document` without the `$defs`.
                     let mut object = match schema {

@@ -178,7 +178,7 @@ impl Batch {
 /// gives, less the definitions validation never visits. Compiling (and checking against the
 /// meta-schema) every definition of Stripe's contract for its error codes' few examples was
 /// most of this rule's time.
-fn reachable_document(contract: &accord_contract::Contract, schema: Value) -> Value {
+pub(super) fn reachable_document(contract: &accord_contract::Contract, schema: Value) -> Value {
     fn refs<'v>(value: &'v Value, found: &mut Vec<&'v str>) {
         match value {
             Value::Object(object) => {
@@ -217,7 +217,10 @@ fn reachable_document(contract: &accord_contract::Contract, schema: Value) -> Va
         .filter(|(name, _)| reached.contains(name.as_str()))
         .map(|(name, def)| (name.clone(), def.clone()))
         .collect();
-    let Value::Object(mut document) = schema else { return schema };
+    let mut document = match schema {
+        Value::Object(object) => object,
+        other => serde_json::Map::from_iter([("allOf".to_string(), Value::Array(vec![other]))]),
+    };
     document.insert("$schema".into(), Value::String("https://json-schema.org/draft/2020-12/schema".into()));
     document.insert("$defs".into(), Value::Object(defs));
     Value::Object(document)

@@ -340,17 +340,35 @@ fn locate(files: &bundle::Files, found: Vec<(bundle::FileId, String, String)>) -
         .collect()
 }
 
+/// The length (bytes) from which a JSON text is scanned for nesting on a second thread while
+/// serde_json reads it; below it a thread costs more than it saves.
+const PARALLEL_SCAN_BYTES: usize = 256 * 1024;
+
 /// The document as a JSON value: as JSON first (its parser is the faster), else as YAML, with
-/// the YAML positions then. Nesting is bounded before either parser runs.
+/// the YAML positions then. Nesting is bounded before the YAML parsers run, and before a
+/// document deeper than allowed is accepted from serde_json (which stops at its own limit).
 pub(crate) fn read(text: &str) -> Result<(Value, Option<Positions>), ImportError> {
     let looks_like_json = text.trim_start_matches('\u{feff}').trim_start().starts_with(['{', '[']);
     // JSON arrays and objects are YAML flow collections: the same limit, and the same scan,
     // which also spares serde_json's own recursion limit (128) a deeper document. Other text
     // is JSON only as a scalar, and `spec::yaml::parse` scans it for itself.
-    if looks_like_json {
-        crate::spec::yaml::check_nesting(text).map_err(|diagnostic| ImportError::new(vec![diagnostic]))?;
-    }
-    let json_error = match serde_json::from_str::<Value>(text) {
+    // serde_json stops at its own limit, so on a large text the scan runs beside it (GitHub's
+    // 3.6 MB took a third of serde_json's time to scan), and its refusal comes first.
+    let parsed = if looks_like_json && text.len() >= PARALLEL_SCAN_BYTES {
+        let (nesting, parsed) = std::thread::scope(|scope| {
+            let nesting = scope.spawn(|| crate::spec::yaml::check_nesting(text));
+            let parsed = serde_json::from_str::<Value>(text);
+            (nesting.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), parsed)
+        });
+        nesting.map_err(|diagnostic| ImportError::new(vec![diagnostic]))?;
+        parsed
+    } else {
+        if looks_like_json {
+            crate::spec::yaml::check_nesting(text).map_err(|diagnostic| ImportError::new(vec![diagnostic]))?;
+        }
+        serde_json::from_str::<Value>(text)
+    };
+    let json_error = match parsed {
         Ok(value) => return Ok((value, None)),
         Err(error) => error,
     };

@@ -1208,3 +1208,25 @@ fn error_responses_without_a_json_body_are_counted_once_per_document() {
     assert_eq!(warnings.len(), 1, "{warnings:?}");
     assert_eq!(spec["errors"]["codes"]["NOT_FOUND"]["status"], json!(404));
 }
+
+#[test]
+fn a_large_json_document_nested_too_deep_is_refused_by_the_scan_beside_serde_json() {
+    // Past `PARALLEL_SCAN_BYTES`: the scan runs beside serde_json, and its refusal wins both
+    // where serde_json would read the document (101 deep) and where it stops (100,000 deep).
+    let padding = "x".repeat(300 * 1024);
+    let nested = |depth: usize| {
+        format!(
+            "{{\"openapi\": \"3.1.0\", \"pad\": \"{padding}\",\n \"x\": {}{}}}\n",
+            "[".repeat(depth - 1),
+            "]".repeat(depth - 1)
+        )
+    };
+    for depth in [101, 100_000] {
+        let error = super::read(&nested(depth)).expect_err("too deep");
+        let diagnostic = &error.diagnostics[0];
+        assert_eq!(diagnostic.code.name(), "yaml::too_deep", "{depth}: {diagnostic:?}");
+        assert_eq!(diagnostic.location.map(|l| l.line), Some(2), "{depth}");
+    }
+    let (value, positions) = super::read(&nested(100)).expect("100 deep is allowed");
+    assert!(positions.is_none() && value["x"].is_array());
+}

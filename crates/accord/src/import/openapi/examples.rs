@@ -25,16 +25,28 @@ use crate::diag::codes;
 /// ([`Checked`]): when nothing was dropped, what [`check_and_lower`] gave for it, so the
 /// compile need not run it again.
 pub(super) fn drop_unfit(spec: &mut Value) -> (Vec<String>, Checked) {
-    let mut dropped = Vec::new();
+    // Examples that certainly break their type go first, so that the one check below finds
+    // nothing left to drop (and the compile need not check and lower the spec again).
+    let certain = drop_certainly_unfit(spec);
+    let mut dropped: Vec<String> = certain.iter().map(|(pointer, _)| pointer.clone()).collect();
     if !has_example(spec) {
-        // Nothing to drop: skip checking and lowering the spec.
+        // Nothing else to drop: skip checking and lowering the spec.
         return (dropped, Checked::Not);
     }
     // The value is shared with the positions while the spec is checked, then taken back.
     let shared = std::sync::Arc::new(std::mem::take(spec));
     let lowered = check_and_lower(&shared, false);
     *spec = std::sync::Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone());
-    let Some((_, _, conformance)) = &lowered else { return (dropped, Checked::Not) };
+    let Some((_, _, conformance)) = &lowered else {
+        // A spec `check` refuses keeps every example, as it was written.
+        for (pointer, example) in certain {
+            let parent = pointer.strip_suffix("/example").unwrap_or(&pointer);
+            if let Some(Value::Object(schema)) = spec.pointer_mut(parent) {
+                schema.insert("example".into(), example);
+            }
+        }
+        return (Vec::new(), Checked::Not);
+    };
     let is_unfit = |d: &crate::diag::Diagnostic| {
         [codes::spec::MODEL_EXAMPLE_MISMATCH.name(), codes::spec::EXAMPLE_MISMATCH.name()].contains(&d.code.name())
             && d.pointer.ends_with("/example")
@@ -54,6 +66,132 @@ pub(super) fn drop_unfit(spec: &mut Value) -> (Vec<String>, Checked) {
         }
     }
     (dropped, Checked::BeforeDropping)
+}
+
+/// Removes the examples of declared models' properties that certainly do not fit the
+/// property's type, and returns their pointers (`/models/M/properties/P/example`), in the
+/// order of the spec: a value of another JSON kind than the type's (text for an `integer`, a
+/// list for a model that is an object), at any depth of lists and objects, and a list shorter
+/// or longer than the property's `min_items`/`max_items`. Each of these is an example the
+/// rules after lowering refuse (`spec::model_example_mismatch`: a declared model keeps its
+/// fields, and a property's example is checked against its type with its constraints); the
+/// other checks (formats, patterns, enums, `one_of`, `null`) are left to them. Returns each
+/// removed example with its pointer.
+///
+/// OpenAPI documents' unfit examples are mostly of this kind (all five of Xero's accounting
+/// API, GitHub's one, Box's one), and dropping them here spares the import's check a second
+/// round: on GitHub's document that round was a tenth of `accord generate`.
+pub(super) fn drop_certainly_unfit(spec: &mut Value) -> Vec<(String, Value)> {
+    let mut unfit: Vec<String> = Vec::new();
+    let Some(Value::Object(models)) = spec.get("models") else { return Vec::new() };
+    for (model, schema) in models {
+        if struct_properties(schema).is_none() {
+            continue;
+        }
+        let Some(Value::Object(properties)) = schema.get("properties") else { continue };
+        for (property, schema) in properties {
+            let Some(example) = schema.get("example") else { continue };
+            if breaks(models, schema, example, true, 0) {
+                let pointer = crate::diag::join_pointer(
+                    &crate::diag::join_pointer(&crate::diag::join_pointer("/models", model), "properties"),
+                    property,
+                );
+                unfit.push(format!("{pointer}/example"));
+            }
+        }
+    }
+    unfit
+        .into_iter()
+        .filter_map(|pointer| {
+            let parent = pointer.strip_suffix("/example").unwrap_or(&pointer);
+            let Some(Value::Object(schema)) = spec.pointer_mut(parent) else { return None };
+            schema.remove("example").map(|example| (pointer, example))
+        })
+        .collect()
+}
+
+/// The properties of a schema (spec JSON) that lowers to a struct: an object with properties,
+/// no `one_of` and no `enum`.
+fn struct_properties(schema: &Value) -> Option<&serde_json::Map<String, Value>> {
+    let Value::Object(object) = schema else { return None };
+    let is_object = object.get("type").is_none_or(|name| name == "object");
+    let plain = !object.contains_key("one_of") && !object.contains_key("enum");
+    match object.get("properties") {
+        Some(Value::Object(properties)) if is_object && plain && !properties.is_empty() => Some(properties),
+        _ => None,
+    }
+}
+
+/// Whether `value` certainly breaks `schema` (a `TypeRef` of the spec as JSON: a type name or
+/// an inline schema): a JSON kind the type does not take, here or in a list's items or an
+/// object's properties; and, when `constrained` (a property's own schema, whose constraints
+/// the check applies), a list length outside `min_items`/`max_items`. `false` when unsure.
+fn breaks(
+    models: &serde_json::Map<String, Value>,
+    schema: &Value,
+    value: &Value,
+    constrained: bool,
+    depth: usize,
+) -> bool {
+    if value.is_null() || depth > 32 {
+        return false;
+    }
+    let (name, inline) = match schema {
+        Value::String(name) => (Some(name.as_str()), None),
+        Value::Object(object) => {
+            if object.contains_key("one_of") || object.contains_key("enum") {
+                return false;
+            }
+            (object.get("type").and_then(Value::as_str), Some(object))
+        }
+        _ => return false,
+    };
+    if let Some(properties) = struct_properties(schema) {
+        return breaks_object(models, properties, value, depth);
+    }
+    let format = inline.and_then(|object| object.get("format")).and_then(Value::as_str);
+    match name {
+        // `format: decimal` travels as a JSON number.
+        Some("string") if format == Some("decimal") => !value.is_number(),
+        Some("string") => !value.is_string(),
+        Some("integer" | "number") => !value.is_number(),
+        Some("boolean") => !value.is_boolean(),
+        Some("array") => {
+            let Value::Array(items) = value else { return true };
+            let bound = |key: &str| inline.and_then(|object| object.get(key)).and_then(Value::as_u64);
+            let length = items.len() as u64;
+            if constrained
+                && (bound("min_items").is_some_and(|min| length < min)
+                    || bound("max_items").is_some_and(|max| length > max))
+            {
+                return true;
+            }
+            match inline.and_then(|object| object.get("items")) {
+                Some(item) => items.iter().any(|value| breaks(models, item, value, false, depth + 1)),
+                None => false,
+            }
+        }
+        Some("object" | "any") | None => false,
+        // A declared model: only one that is a struct is judged.
+        Some(model) => match models.get(model).and_then(struct_properties) {
+            Some(properties) => breaks_object(models, properties, value, depth),
+            None => false,
+        },
+    }
+}
+
+/// Whether `value` certainly breaks a struct of `properties`: it is not an object, or a
+/// property it has breaks the property's type.
+fn breaks_object(
+    models: &serde_json::Map<String, Value>,
+    properties: &serde_json::Map<String, Value>,
+    value: &Value,
+    depth: usize,
+) -> bool {
+    let Value::Object(object) = value else { return true };
+    object
+        .iter()
+        .any(|(key, value)| properties.get(key).is_some_and(|schema| breaks(models, schema, value, false, depth + 1)))
 }
 
 /// What [`check_and_lower`] gives: the IR, `check`'s diagnostics, the rules' after lowering.

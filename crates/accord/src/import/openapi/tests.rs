@@ -128,12 +128,19 @@ fn the_import_hands_over_its_lowering_only_when_it_dropped_no_example() {
     assert_eq!((checked.len(), conformance.len()), (checked_again.len(), conformance_again.len()));
     assert!(ir.types.iter().any(|t| t.spec_name == "Count"));
 
-    // An example dropped: the value changed, so the compile lowers it again.
+    // An example of another kind than its type is dropped before the check: one check still.
     let mut unfit = fitting.clone();
     unfit["components"]["schemas"]["Count"]["properties"]["n"]["example"] = json!("five");
     let (value, lowered) = import_lowered(&unfit);
+    assert!(matches!(lowered, Checked::Lowered(_)));
+    assert_eq!(value.pointer("/models/Count/properties/n/example"), None);
+    // An example the check drops: the value changed, so the compile lowers it again.
+    unfit["components"]["schemas"]["Count"]["properties"]["s"] =
+        json!({"type": "string", "format": "date-time", "example": "yesterday"});
+    let (value, lowered) = import_lowered(&unfit);
     assert!(matches!(lowered, Checked::BeforeDropping));
     assert_eq!(value.pointer("/models/Count/properties/n/example"), None);
+    assert_eq!(value.pointer("/models/Count/properties/s/example"), None);
     // Checked beside lowering, it gives what checking first gives.
     let shared = std::sync::Arc::new(value);
     let (beside, _, _) = super::examples::check_and_lower(&shared, true).expect("checks");
@@ -1229,4 +1236,74 @@ fn a_large_json_document_nested_too_deep_is_refused_by_the_scan_beside_serde_jso
     }
     let (value, positions) = super::read(&nested(100)).expect("100 deep is allowed");
     assert!(positions.is_none() && value["x"].is_array());
+}
+
+#[test]
+fn examples_dropped_before_the_check_are_examples_the_check_refuses() {
+    // A spec made by the import, its models replaced: every example `drop_certainly_unfit`
+    // removes must be one the rules after lowering refuse (else the import would lose a
+    // fitting example), and those it is unsure of stay for the rules.
+    let (mut spec, _) = import_lowered(&doc(json!({})));
+    spec["models"] = json!({
+        "Owner": {"type": "object", "properties": {"login": "string", "age": "integer"}},
+        "Alias": {"type": "array", "items": "string"},
+        "Pet": {"type": "object", "properties": {
+            "id": {"type": "integer", "example": "x"},
+            "name": {"type": "string", "example": 5},
+            "price": {"type": "string", "format": "decimal", "example": "1.5"},
+            "flag": {"type": "boolean", "example": "false"},
+            "tags": {"type": "array", "items": "string", "min_items": 1, "example": []},
+            "many": {"type": "array", "items": "integer", "max_items": 1, "example": [1, 2]},
+            "owner": {"type": "Owner", "example": [{"login": "a"}]},
+            "deep_owner": {"type": "array", "items": "Owner", "example": [{"login": "a", "age": "old"}]},
+            "weeks": {"type": "array", "items": {"type": "object", "properties": {"w": "integer"}}, "example": [{"w": "1"}]},
+            // Unfit, but not of a kind judged before the check: left to the rules.
+            "born": {"type": "string", "format": "date-time", "example": "yesterday"},
+            "code": {"type": "string", "pattern": "^[a-z]+$", "example": "ABC"},
+            "kind": {"type": "string", "enum": ["a", "b"], "example": "c"},
+            "aliased": {"type": "Alias", "example": "not a list"},
+            // Fitting, and `null` (nullable or not, left to the rules).
+            "fine": {"type": "Owner", "example": {"login": "a", "age": 3, "other": true}},
+            "count": {"type": "integer", "example": 3.0},
+            "maybe": {"type": "string", "nullable": true, "example": null}
+        }}
+    });
+    let certain: Vec<String> = ["id", "name", "price", "flag", "tags", "many", "owner", "deep_owner", "weeks"]
+        .iter()
+        .map(|p| format!("/models/Pet/properties/{p}/example"))
+        .collect();
+    let mut dropped_spec = spec.clone();
+    let dropped: Vec<String> =
+        super::examples::drop_certainly_unfit(&mut dropped_spec).into_iter().map(|(pointer, _)| pointer).collect();
+    assert_eq!(dropped, certain);
+    assert_eq!(dropped_spec.pointer("/models/Pet/properties/id/example"), None);
+    assert_eq!(dropped_spec.pointer("/models/Pet/properties/born/example"), Some(&json!("yesterday")));
+    // What the rules refuse in the whole spec.
+    let (_, checked, conformance) =
+        super::examples::check_and_lower(&std::sync::Arc::new(spec), false).expect("the spec checks");
+    assert!(checked.iter().all(|d| !d.is_error()), "{checked:?}");
+    let refused: Vec<&str> = conformance
+        .iter()
+        .filter(|d| d.code.name() == crate::diag::codes::spec::MODEL_EXAMPLE_MISMATCH.name())
+        .map(|d| d.pointer.as_str())
+        .collect();
+    for pointer in &dropped {
+        assert!(refused.contains(&pointer.as_str()), "dropped before the check, but the rules take it: {pointer}");
+    }
+    for left in ["born", "code", "kind", "aliased"] {
+        let pointer = format!("/models/Pet/properties/{left}/example");
+        assert!(refused.contains(&pointer.as_str()), "{pointer} is unfit: {refused:?}");
+    }
+    for fine in ["fine", "count", "maybe"] {
+        let pointer = format!("/models/Pet/properties/{fine}/example");
+        assert!(!refused.contains(&pointer.as_str()), "{pointer} fits: {refused:?}");
+    }
+    // A spec `check` refuses keeps every example, as before the import knew certain ones.
+    let mut refused_spec = dropped_spec.clone();
+    refused_spec["name"] = json!("Not A Name");
+    refused_spec["models"]["Pet"]["properties"]["id"]["example"] = json!("x");
+    let kept = refused_spec.clone();
+    let (dropped, checked) = super::examples::drop_unfit(&mut refused_spec);
+    assert!(dropped.is_empty() && matches!(checked, super::examples::Checked::Not));
+    assert_eq!(refused_spec, kept);
 }

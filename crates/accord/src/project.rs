@@ -226,7 +226,7 @@ pub fn compile_openapi(path: &Path) -> Result<ImportedSpec, ImportFailure> {
     files.extend(imported.files.iter().skip(1).map(|name| folder.join(name)));
     let compiled = match imported.take_checked() {
         // The import checked and lowered this value already (and dropped no example).
-        Checked::Lowered(lowered) => compiled_from(path, lowered),
+        Checked::Lowered(lowered) => compiled_from(path, *lowered),
         checked => {
             let shared = std::sync::Arc::new(std::mem::take(&mut imported.value));
             let compiled = compile_value(path, &shared, matches!(checked, Checked::BeforeDropping));

@@ -52,7 +52,7 @@ pub(super) fn drop_unfit(spec: &mut Value) -> (Vec<String>, Checked) {
             && d.pointer.ends_with("/example")
     };
     if !conformance.iter().any(is_unfit) {
-        return (dropped, lowered.map_or(Checked::Not, Checked::Lowered));
+        return (dropped, lowered.map_or(Checked::Not, |lowered| Checked::Lowered(Box::new(lowered))));
     }
     let unfit: Vec<String> = conformance.iter().filter(|d| is_unfit(d)).map(|d| d.pointer.clone()).collect();
     // The IR and the diagnostics are not read again: a large spec's are freed on another thread.
@@ -204,7 +204,7 @@ pub(crate) enum Checked {
     #[default]
     Not,
     /// [`check_and_lower`] of the spec as it is (no example was dropped).
-    Lowered(Lowered),
+    Lowered(Box<Lowered>),
     /// `check` passed the spec before unfit examples were dropped from it: dropping an
     /// optional value makes no spec `lower` cannot read, so the compile may lower it while
     /// `check` runs ([`check_and_lower`] with `passed_before`).

@@ -356,11 +356,11 @@ pub(crate) fn read(text: &str) -> Result<(Value, Option<Positions>), ImportError
     // 3.6 MB took a third of serde_json's time to scan), and its refusal comes first.
     let parsed = if looks_like_json && text.len() >= PARALLEL_SCAN_BYTES {
         let (nesting, parsed) = std::thread::scope(|scope| {
-            let nesting = scope.spawn(|| crate::spec::yaml::check_nesting(text));
+            let nesting = scope.spawn(|| crate::spec::yaml::check_nesting(text).map_err(Box::new));
             let parsed = serde_json::from_str::<Value>(text);
             (nesting.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), parsed)
         });
-        nesting.map_err(|diagnostic| ImportError::new(vec![diagnostic]))?;
+        nesting.map_err(|diagnostic| ImportError::new(vec![*diagnostic]))?;
         parsed
     } else {
         if looks_like_json {

@@ -118,9 +118,8 @@ fn the_import_hands_over_its_lowering_only_when_it_dropped_no_example() {
         "example": {"n": 1, "s": "x"}
     }}}}));
     let (value, lowered) = import_lowered(&fitting);
-    let Checked::Lowered((ir, checked, conformance)) = lowered else {
-        panic!("lowered by the import: it has examples, all fitting")
-    };
+    let Checked::Lowered(lowered) = lowered else { panic!("lowered by the import: it has examples, all fitting") };
+    let (ir, checked, conformance) = *lowered;
     // What the compile would get by checking and lowering the value itself.
     let (again, checked_again, conformance_again) =
         super::examples::check_and_lower(&std::sync::Arc::new(value.clone()), false).expect("checks");

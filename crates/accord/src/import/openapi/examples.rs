@@ -37,7 +37,7 @@ pub(super) fn drop_unfit(spec: &mut Value) -> (Vec<String>, Checked) {
     let shared = std::sync::Arc::new(std::mem::take(spec));
     let lowered = check_and_lower(&shared, false);
     *spec = std::sync::Arc::try_unwrap(shared).unwrap_or_else(|shared| (*shared).clone());
-    let Some((_, _, conformance)) = &lowered else {
+    let Some((ir, _, conformance)) = &lowered else {
         // A spec `check` refuses keeps every example, as it was written.
         for (pointer, example) in certain {
             let parent = pointer.strip_suffix("/example").unwrap_or(&pointer);
@@ -51,12 +51,12 @@ pub(super) fn drop_unfit(spec: &mut Value) -> (Vec<String>, Checked) {
         [codes::spec::MODEL_EXAMPLE_MISMATCH.name(), codes::spec::EXAMPLE_MISMATCH.name()].contains(&d.code.name())
             && d.pointer.ends_with("/example")
     };
+    let order = report_order(ir);
     if !conformance.iter().any(is_unfit) {
+        sort_as_reported(&mut dropped, &order);
         return (dropped, lowered.map_or(Checked::Not, |lowered| Checked::Lowered(Box::new(lowered))));
     }
     let unfit: Vec<String> = conformance.iter().filter(|d| is_unfit(d)).map(|d| d.pointer.clone()).collect();
-    // The IR and the diagnostics are not read again: a large spec's are freed on another thread.
-    super::drop_in_background(lowered);
     for pointer in unfit {
         let Some((parent, key)) = pointer.rsplit_once('/') else { continue };
         if let Some(Value::Object(object)) = spec.pointer_mut(parent)
@@ -65,7 +65,34 @@ pub(super) fn drop_unfit(spec: &mut Value) -> (Vec<String>, Checked) {
             dropped.push(pointer);
         }
     }
+    sort_as_reported(&mut dropped, &order);
+    // The IR and the diagnostics are not read again: a large spec's are freed on another thread.
+    drop(order);
+    super::drop_in_background(lowered);
     (dropped, Checked::BeforeDropping)
+}
+
+/// The place of each written example's pointer in the order the rules after lowering report
+/// unfit examples (`conformance::examples`): every struct's fields' examples, the types in
+/// the IR's order, then the types' own examples.
+fn report_order(ir: &crate::ir::Ir) -> std::collections::HashMap<String, usize> {
+    let mut order = std::collections::HashMap::new();
+    let fields = ir.types.iter().flat_map(|def| match &def.kind {
+        crate::ir::TypeKind::Struct { fields, .. } => fields.as_slice(),
+        _ => &[],
+    });
+    let pointers = fields.map(|field| &field.span.pointer).chain(ir.types.iter().map(|def| &def.span.pointer));
+    for pointer in pointers {
+        let next = order.len();
+        order.entry(format!("{pointer}/example")).or_insert(next);
+    }
+    order
+}
+
+/// `dropped` in the order the rules report them ([`report_order`]; others after, as found),
+/// so that the warnings read as when every example was found by the check alone.
+fn sort_as_reported(dropped: &mut [String], order: &std::collections::HashMap<String, usize>) {
+    dropped.sort_by_key(|pointer| order.get(pointer).copied().unwrap_or(usize::MAX));
 }
 
 /// Removes the examples of declared models' properties that certainly do not fit the

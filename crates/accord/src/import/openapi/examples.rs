@@ -51,9 +51,8 @@ pub(super) fn drop_unfit(spec: &mut Value) -> (Vec<String>, Checked) {
         [codes::spec::MODEL_EXAMPLE_MISMATCH.name(), codes::spec::EXAMPLE_MISMATCH.name()].contains(&d.code.name())
             && d.pointer.ends_with("/example")
     };
-    let order = report_order(ir);
     if !conformance.iter().any(is_unfit) {
-        sort_as_reported(&mut dropped, &order);
+        sort_as_reported(&mut dropped, ir);
         return (dropped, lowered.map_or(Checked::Not, |lowered| Checked::Lowered(Box::new(lowered))));
     }
     let unfit: Vec<String> = conformance.iter().filter(|d| is_unfit(d)).map(|d| d.pointer.clone()).collect();
@@ -65,9 +64,8 @@ pub(super) fn drop_unfit(spec: &mut Value) -> (Vec<String>, Checked) {
             dropped.push(pointer);
         }
     }
-    sort_as_reported(&mut dropped, &order);
+    sort_as_reported(&mut dropped, ir);
     // The IR and the diagnostics are not read again: a large spec's are freed on another thread.
-    drop(order);
     super::drop_in_background(lowered);
     (dropped, Checked::BeforeDropping)
 }
@@ -89,9 +87,13 @@ fn report_order(ir: &crate::ir::Ir) -> std::collections::HashMap<String, usize> 
     order
 }
 
-/// `dropped` in the order the rules report them ([`report_order`]; others after, as found),
-/// so that the warnings read as when every example was found by the check alone.
-fn sort_as_reported(dropped: &mut [String], order: &std::collections::HashMap<String, usize>) {
+/// `dropped` in the order the rules report them ([`report_order`] of `ir`; others after, as
+/// found), so that the warnings read as when every example was found by the check alone.
+fn sort_as_reported(dropped: &mut [String], ir: &crate::ir::Ir) {
+    if dropped.len() < 2 {
+        return;
+    }
+    let order = report_order(ir);
     dropped.sort_by_key(|pointer| order.get(pointer).copied().unwrap_or(usize::MAX));
 }
 
@@ -105,9 +107,10 @@ fn sort_as_reported(dropped: &mut [String], order: &std::collections::HashMap<St
 /// other checks (formats, patterns, enums, `one_of`, `null`) are left to them. Returns each
 /// removed example with its pointer.
 ///
-/// OpenAPI documents' unfit examples are mostly of this kind (all five of Xero's accounting
-/// API, GitHub's one, Box's one), and dropping them here spares the import's check a second
-/// round: on GitHub's document that round was a tenth of `accord generate`.
+/// OpenAPI documents' unfit examples are mostly of this kind (every one of the corpus:
+/// GitHub's one, Box's one, Svix's five, Xero accounting's five), and dropping them here
+/// spares the import's check a second round: on GitHub's document that round was a tenth of
+/// `accord generate`.
 pub(super) fn drop_certainly_unfit(spec: &mut Value) -> Vec<(String, Value)> {
     let mut unfit: Vec<String> = Vec::new();
     let Some(Value::Object(models)) = spec.get("models") else { return Vec::new() };

@@ -59,8 +59,9 @@ pub(super) fn scan(source: &str) -> Scan {
 
 /// Whether an alias may be anywhere outside `skipped` (sorted byte ranges of block scalar
 /// content), from the bytes alone: a `*` after a blank, a line break (NEL, LS and PS
-/// included), `[`, `{`, `,` or `:` (or at the start), followed by a character an anchor name can start with. A superset of
-/// the aliases a parser finds outside those ranges, whatever the text around them.
+/// included), `[`, `{`, `,` or `:` (or at the start), followed by a character an anchor name
+/// can start with. A superset of the aliases a parser finds outside those ranges, whatever
+/// the text around them.
 fn may_have_aliases(bytes: &[u8], skipped: &[(usize, usize)]) -> bool {
     let mut skipped = skipped.iter().peekable();
     bytes.iter().enumerate().any(|(index, &byte)| {

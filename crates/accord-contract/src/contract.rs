@@ -79,17 +79,47 @@ impl Contract {
 
     /// A standalone JSON Schema for `schema`: it with every named type as `$defs`.
     pub fn schema_document(&self, schema: &Value) -> Value {
-        let mut document = match schema {
-            Value::Object(object) => object.clone(),
-            other => {
-                let mut wrapper = Map::new();
-                wrapper.insert("allOf".into(), Value::Array(vec![other.clone()]));
-                wrapper
+        standalone(schema.clone(), self.schemas.clone())
+    }
+
+    /// [`Contract::schema_document`] with only the named types `schema` reaches through
+    /// `$ref`s (`#/$defs/NAME`, transitively), in the contract's order: validation visits no
+    /// other, and compiling (and checking against the meta-schema) every definition of a
+    /// large contract for a few values was most of the work. A `$ref` to a name the contract
+    /// does not define stays unresolved, as it would with every definition.
+    pub fn schema_document_reaching(&self, schema: &Value) -> Value {
+        fn refs<'v>(value: &'v Value, found: &mut Vec<&'v str>) {
+            match value {
+                Value::Object(object) => {
+                    for (key, child) in object {
+                        match (key.as_str(), child) {
+                            ("$ref", Value::String(target)) => found.extend(target.strip_prefix("#/$defs/")),
+                            _ => refs(child, found),
+                        }
+                    }
+                }
+                Value::Array(items) => items.iter().for_each(|item| refs(item, found)),
+                _ => {}
             }
-        };
-        document.insert("$schema".into(), Value::String("https://json-schema.org/draft/2020-12/schema".into()));
-        document.insert("$defs".into(), Value::Object(self.schemas.clone()));
-        Value::Object(document)
+        }
+        let mut pending = Vec::new();
+        refs(schema, &mut pending);
+        let mut reached = std::collections::HashSet::new();
+        while let Some(name) = pending.pop() {
+            // Type names hold no `~` or `/`, which a pointer would escape (RFC 6901).
+            if let Some(def) = self.schemas.get(name)
+                && reached.insert(name)
+            {
+                refs(def, &mut pending);
+            }
+        }
+        let defs = self
+            .schemas
+            .iter()
+            .filter(|(name, _)| reached.contains(name.as_str()))
+            .map(|(name, def)| (name.clone(), def.clone()))
+            .collect();
+        standalone(schema.clone(), defs)
     }
 }
 
@@ -632,4 +662,15 @@ mod tests {
         // 500 is SERVER's and 4xx CLIENT's: `default` is answered with 501.
         assert_eq!(errors.answer_status(&errors.codes[2]), Some(501));
     }
+}
+
+/// `schema` (an object, else wrapped in `allOf`) as a JSON Schema 2020-12 document with `defs`.
+fn standalone(schema: Value, defs: Map<String, Value>) -> Value {
+    let mut document = match schema {
+        Value::Object(object) => object,
+        other => Map::from_iter([("allOf".to_string(), Value::Array(vec![other]))]),
+    };
+    document.insert("$schema".into(), Value::String("https://json-schema.org/draft/2020-12/schema".into()));
+    document.insert("$defs".into(), Value::Object(defs));
+    Value::Object(document)
 }

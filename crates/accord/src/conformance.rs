@@ -41,7 +41,7 @@ pub fn check(ir: &Ir, positions: &Positions) -> Vec<Diagnostic> {
             Some(validator) => validator,
             None => {
                 let document = if key.contains("\"$ref\"") {
-                    examples::reachable_document(&contract, schema.clone())
+                    contract.schema_document_reaching(schema)
                 } else {
                     // `schema_document` without the `$defs`.
                     let mut object = match schema {

@@ -150,7 +150,8 @@ impl Batch {
         if schemas.is_empty() {
             return Batch { problems };
         }
-        let document = reachable_document(contract, json!({"type": "object", "properties": Value::Object(schemas)}));
+        let document =
+            contract.schema_document_reaching(&json!({"type": "object", "properties": Value::Object(schemas)}));
         let Ok(validator) = jsonschema::options().should_validate_formats(true).build(&document) else {
             return Batch { problems };
         };
@@ -171,57 +172,4 @@ impl Batch {
         }
         Batch { problems }
     }
-}
-
-/// `schema` as a JSON Schema document with the contract's `$defs` that it reaches through
-/// `$ref`s (`#/$defs/NAME`, transitively): what [`accord_contract::Contract::schema_document`]
-/// gives, less the definitions validation never visits. Compiling (and checking against the
-/// meta-schema) every definition of Stripe's contract for its error codes' few examples was
-/// most of this rule's time.
-pub(super) fn reachable_document(contract: &accord_contract::Contract, schema: Value) -> Value {
-    fn refs<'v>(value: &'v Value, found: &mut Vec<&'v str>) {
-        match value {
-            Value::Object(object) => {
-                for (key, child) in object {
-                    match (key.as_str(), child) {
-                        ("$ref", Value::String(target)) => {
-                            if let Some(name) = target.strip_prefix("#/$defs/") {
-                                found.push(name);
-                            }
-                        }
-                        _ => refs(child, found),
-                    }
-                }
-            }
-            Value::Array(items) => items.iter().for_each(|item| refs(item, found)),
-            _ => {}
-        }
-    }
-    let mut pending = Vec::new();
-    refs(&schema, &mut pending);
-    let mut reached = std::collections::HashSet::new();
-    while let Some(name) = pending.pop() {
-        // A name with `~` or `/` is escaped in a pointer (RFC 6901); the contract's are type
-        // names, which hold neither. One that is not defined stays out: its `$ref` fails to
-        // resolve as it would against every definition.
-        if let Some(def) = contract.schemas.get(name)
-            && reached.insert(name)
-        {
-            refs(def, &mut pending);
-        }
-    }
-    // In the contract's order, as `schema_document` writes them.
-    let defs: serde_json::Map<String, Value> = contract
-        .schemas
-        .iter()
-        .filter(|(name, _)| reached.contains(name.as_str()))
-        .map(|(name, def)| (name.clone(), def.clone()))
-        .collect();
-    let mut document = match schema {
-        Value::Object(object) => object,
-        other => serde_json::Map::from_iter([("allOf".to_string(), Value::Array(vec![other]))]),
-    };
-    document.insert("$schema".into(), Value::String("https://json-schema.org/draft/2020-12/schema".into()));
-    document.insert("$defs".into(), Value::Object(defs));
-    Value::Object(document)
 }

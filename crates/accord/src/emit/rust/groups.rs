@@ -139,8 +139,11 @@ impl Gates {
                 .iter()
                 .map(|(field, (need, leaves))| {
                     let predicate = need_predicate(need);
-                    let gate =
-                        GatedFieldTokens { cfg: quote!(#[cfg(#predicate)]), types: leaves.iter().cloned().collect() };
+                    let gate = GatedFieldTokens {
+                        cfg: quote!(#[cfg(#predicate)]),
+                        predicate: predicate.clone(),
+                        types: leaves.iter().cloned().collect(),
+                    };
                     (field.clone(), gate)
                 })
                 .collect(),
@@ -202,6 +205,8 @@ fn cfg<'a>(features: impl IntoIterator<Item = &'a str>) -> TokenStream {
 pub(super) struct GatedFieldTokens {
     /// `#[cfg(…)]`.
     pub(super) cfg: TokenStream,
+    /// Its predicate, what the parentheses hold.
+    pub(super) predicate: TokenStream,
     /// The types groups reach that it holds, by Rust name (`PaymentIntent`).
     pub(super) types: Vec<String>,
 }
@@ -324,14 +329,33 @@ impl ErrorWalk {
 /// them again); `tokens` as they are when `cfg` is `None` or they do not parse (the printer
 /// then reports the error).
 pub(super) fn gate_items(tokens: TokenStream, cfg: Option<TokenStream>) -> Part {
-    let Some(cfg) = cfg else { return Part::Tokens(tokens) };
-    let Ok(mut file) = syn::parse2::<syn::File>(tokens.clone()) else { return Part::Tokens(tokens) };
+    match cfg {
+        None => Part::Tokens(tokens),
+        Some(cfg) => gated(tokens, Vec::new(), cfg),
+    }
+}
+
+/// [`gate_items`] of `tokens` followed by `item`, an item already built as a syntax tree.
+pub(super) fn gate_items_with(tokens: TokenStream, item: syn::Item, cfg: Option<TokenStream>) -> Part {
+    match cfg {
+        Some(cfg) => gated(tokens, vec![item], cfg),
+        None => match syn::parse2::<syn::File>(tokens.clone()) {
+            Ok(file) if file.attrs.is_empty() => Part::Items(file.items.into_iter().chain([item]).collect()),
+            _ => Part::Tokens(quote!(#tokens #item)),
+        },
+    }
+}
+
+fn gated(tokens: TokenStream, built: Vec<syn::Item>, cfg: TokenStream) -> Part {
+    let unparsed = |tokens: TokenStream, built: Vec<syn::Item>| Part::Tokens(quote!(#tokens #(#built)*));
+    let Ok(mut file) = syn::parse2::<syn::File>(tokens.clone()) else { return unparsed(tokens, built) };
     let Ok(attribute) = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg) else {
-        return Part::Tokens(tokens);
+        return unparsed(tokens, built);
     };
     if !file.attrs.is_empty() {
-        return Part::Tokens(tokens);
+        return unparsed(tokens, built);
     }
+    file.items.extend(built);
     for item in &mut file.items {
         if let Some(attrs) = item_attrs(item) {
             // After the item's documentation, before its other attributes.

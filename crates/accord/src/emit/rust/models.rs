@@ -8,19 +8,29 @@ use quote::quote;
 
 use super::cycles::{cycles, member_type};
 use super::directions::{Directions, Need, directions};
-use super::groups::{GatedFieldTokens, Gates, gate_items};
-use super::pretty::print_parts;
+use super::groups::{GatedFieldTokens, Gates, gate_items, gate_items_with};
+use super::pretty::{Part, print_parts};
 use super::reach::Reach;
+use super::syntax::{self, Holes, Parsed, instantiate, parse_template};
 use super::tokens::{doc, doc_literal, ident, lit, type_tokens};
 use crate::emit::emitter::generated_notice;
 use crate::ir::*;
+use syn::visit_mut::VisitMut;
 
 /// `models.rs` as tokens (the build script's inline module). Every model gets serde both ways:
 /// the user's crate declares no `serde-all` feature to gate the other direction behind.
 pub(super) fn models_rs(ir: &Ir) -> TokenStream {
     let cycles = cycles(ir);
     let directions = Directions::all(ir);
-    let items: Vec<TokenStream> = ir.types.iter().map(|def| type_def(def, &cycles, &directions, None)).collect();
+    let items: Vec<TokenStream> = ir
+        .types
+        .iter()
+        .map(|def| {
+            let Model { tokens, deserialize } = type_def(def, &cycles, &directions, None);
+            let deserialize = deserialize.map(|item| item.map_or_else(|tokens| tokens, |item| quote!(#item)));
+            quote!(#tokens #deserialize)
+        })
+        .collect();
     let header = models_header();
     quote! {
         #header
@@ -43,7 +53,13 @@ pub(super) fn models_file(ir: &Ir, reach: &Reach, gates: &Gates) -> String {
         0 => models_header().into(),
         _ => {
             let def = &ir.types[index - 1];
-            gate_items(type_def(def, &cycles, &directions, gates.fields(&def.name).as_ref()), gates.model(&def.name))
+            let Model { tokens, deserialize } = type_def(def, &cycles, &directions, gates.fields(&def.name).as_ref());
+            match deserialize {
+                None => gate_items(tokens, gates.model(&def.name)),
+                Some(Ok(item)) => gate_items_with(tokens, syn::Item::Impl(item), gates.model(&def.name)),
+                // Tokens that do not parse: the printer reports them.
+                Some(Err(broken)) => Part::Tokens(quote!(#tokens #broken)),
+            }
         }
     })
 }
@@ -60,13 +76,20 @@ fn source_doc(def: &TypeDef) -> String {
 /// [`Gates::fields`]): their `#[cfg(…)]` by Rust field name.
 type FieldGates<'a> = Option<&'a BTreeMap<String, GatedFieldTokens>>;
 
+/// One IR type's items: tokens, and for a struct its `Deserialize` built as a syntax tree
+/// (after the tokens; `Err` holds tokens that do not parse, an accord bug).
+struct Model {
+    tokens: TokenStream,
+    deserialize: Option<Result<syn::ItemImpl, TokenStream>>,
+}
+
 /// The item (and impls) of one IR type, boxing members in the type's own cycle.
 fn type_def(
     def: &TypeDef,
     cycles: &BTreeMap<String, usize>,
     directions: &Directions,
     field_gates: FieldGates<'_>,
-) -> TokenStream {
+) -> Model {
     let serde = Serde { serialize: directions.serialize(&def.name), deserialize: directions.deserialize(&def.name) };
     let name = ident(&def.name);
     // Prose is repaired on its own (a fence it leaves open closed before accord's text follows).
@@ -79,13 +102,17 @@ fn type_def(
     let docs = doc(&text);
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
-            struct_def(def, &name, docs, fields, *additional, cycles, serde, field_gates)
+            let (tokens, deserialize) = struct_def(def, &name, docs, fields, *additional, cycles, serde, field_gates);
+            Model { tokens, deserialize: Some(deserialize) }
         }
-        TypeKind::Enum { values } => enum_def(&name, docs, values, serde),
-        TypeKind::Union { variants, discriminator } => {
-            union_def(def, &name, docs, variants, discriminator.as_deref(), cycles, serde)
+        TypeKind::Enum { values } => Model { tokens: enum_def(&name, docs, values, serde), deserialize: None },
+        TypeKind::Union { variants, discriminator } => Model {
+            tokens: union_def(def, &name, docs, variants, discriminator.as_deref(), cycles, serde),
+            deserialize: None,
+        },
+        TypeKind::Alias { target, constraints } => {
+            Model { tokens: alias_def(&name, docs, target, constraints), deserialize: None }
         }
-        TypeKind::Alias { target, constraints } => alias_def(&name, docs, target, constraints),
     }
 }
 
@@ -100,10 +127,22 @@ struct Serde {
 impl Serde {
     /// The `#[cfg(…)]` of a hand-written impl compiled when `need` says.
     fn gate(need: Need) -> TokenStream {
+        match Self::predicate(need) {
+            Some(predicate) => quote!(#[cfg(#predicate)]),
+            None => quote!(),
+        }
+    }
+
+    /// [`Serde::gate`] as a syntax tree.
+    fn gate_attribute(need: Need) -> Option<syn::Attribute> {
+        Self::predicate(need).map(syntax::cfg_attribute)
+    }
+
+    fn predicate(need: Need) -> Option<TokenStream> {
         match need {
-            Need::Always => quote!(),
-            Need::Standalone => quote!(#[cfg(any(feature = "serde-all", feature = "standalone-models"))]),
-            Need::SerdeAll => quote!(#[cfg(feature = "serde-all")]),
+            Need::Always => None,
+            Need::Standalone => Some(quote!(any(feature = "serde-all", feature = "standalone-models"))),
+            Need::SerdeAll => Some(quote!(feature = "serde-all")),
         }
     }
 }
@@ -121,7 +160,7 @@ fn struct_def(
     cycles: &BTreeMap<String, usize>,
     serde: Serde,
     field_gates: FieldGates<'_>,
-) -> TokenStream {
+) -> (TokenStream, Result<syn::ItemImpl, TokenStream>) {
     let gate_of = |f: &Field| field_gates.and_then(|gates| gates.get(&f.rust_name)).cloned();
     let cfg_of = |f: &Field| gate_of(f).map(|gate| gate.cfg);
     // Turning a feature on adds a gated field: users cannot have written the struct out.
@@ -136,9 +175,14 @@ fn struct_def(
     });
     let gates: Vec<Option<TokenStream>> = fields_ir.iter().map(cfg_of).collect();
     let serialize = struct_serialize(name, fields_ir, &gates, additional);
-    let deserialize = struct_deserialize(name, fields_ir, &gates, additional);
-    let (gate_serialize, gate_deserialize) = (Serde::gate(serde.serialize), Serde::gate(serde.deserialize));
-    quote! {
+    let attributes: Vec<Option<syn::Attribute>> =
+        fields_ir.iter().map(|f| gate_of(f).map(|gate| syntax::cfg_attribute(gate.predicate))).collect();
+    let deserialize = struct_deserialize(name, fields_ir, &attributes, additional).map(|mut item| {
+        item.attrs.extend(Serde::gate_attribute(serde.deserialize));
+        item
+    });
+    let gate_serialize = Serde::gate(serde.serialize);
+    let tokens = quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
         #non_exhaustive
@@ -149,10 +193,8 @@ fn struct_def(
 
         #gate_serialize
         #serialize
-
-        #gate_deserialize
-        #deserialize
-    }
+    };
+    (tokens, deserialize)
 }
 
 /// `Serialize` for a model struct, as serde's derive with the attributes accord used to give
@@ -391,6 +433,44 @@ fn alias_def(name: &syn::Ident, docs: TokenStream, target: &TypeExpr, constraint
     }
 }
 
+thread_local! {
+    /// A model struct's `Deserialize` but for its name (`__Model`) and the body of its map
+    /// visitor (`__visit_map`): [`struct_deserialize`].
+    static DESERIALIZE: Parsed<syn::ItemImpl> = parse_template(quote! {
+        impl<'de> ::accord_runtime::serde::Deserialize<'de> for __Model {
+            fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                struct Fields;
+
+                impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
+                    type Value = __Model;
+
+                    fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        ::accord_runtime::de::expecting_object(formatter)
+                    }
+
+                    fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<__Model, A::Error> {
+                        __visit_map!();
+                    }
+                }
+
+                deserializer.deserialize_map(Fields)
+            }
+        }
+    });
+
+    /// The map visitor's loop over the keys, its arms (one per field, then the one for other
+    /// keys) at `__arms`.
+    static KEY_LOOP: Parsed<syn::Stmt> = parse_template(quote! {
+        while let ::std::option::Option::Some(key) = map.next_key::<::std::string::String>()? {
+            // One `?` for every arm: a branch per field costs the compiler more than the call
+            // (issue 22).
+            match key.as_str() {
+                __arms!() => {}
+            }?;
+        }
+    });
+}
+
 /// `Deserialize` for a model struct: one map visitor that reads each declared field straight
 /// into its type (`accord_runtime::de::read_field`, errors naming the field) and skips every
 /// other key unread, so an undeclared field at any depth, in this model or a nested one,
@@ -402,31 +482,39 @@ fn alias_def(name: &syn::Ident, docs: TokenStream, target: &TypeExpr, constraint
 ///
 /// A gated field (`gates`, one per field) has its slot, its key and its member behind its
 /// `#[cfg(…)]`: without the feature, its key is skipped like an unknown one.
+///
+/// Built as a syntax tree ([`super::syntax`]): these impls are most of a large crate's
+/// models. `Err` holds tokens that do not parse (an accord bug), for the printer to report.
 fn struct_deserialize(
     name: &proc_macro2::Ident,
     fields: &[Field],
-    gates: &[Option<TokenStream>],
+    gates: &[Option<syn::Attribute>],
     additional: bool,
-) -> TokenStream {
+) -> Result<syn::ItemImpl, TokenStream> {
     let slots: Vec<syn::Ident> = (0..fields.len()).map(|index| quote::format_ident!("field_{index}")).collect();
-    let gate = |index: usize| gates.get(index).cloned().flatten();
-    let lets: Vec<TokenStream> = (0..fields.len())
-        .map(|index| {
-            let (slot, gate) = (&slots[index], gate(index));
-            quote!(#gate let mut #slot = ::std::option::Option::None;)
+    let gate = |index: usize| gates.get(index).cloned().flatten().into_iter().collect::<Vec<_>>();
+    let map = || syntax::reference(syntax::path_expr("map"), true);
+    let mut body: Vec<syn::Stmt> = slots
+        .iter()
+        .enumerate()
+        .map(|(index, slot)| {
+            syntax::let_stmt(
+                gate(index),
+                syntax::ident_pat(slot.clone(), true),
+                syntax::path_expr("::std::option::Option::None"),
+            )
         })
         .collect();
-    let arms: Vec<TokenStream> = fields
+    let mut arms: Vec<syn::Arm> = fields
         .iter()
         .zip(&slots)
         .enumerate()
         .map(|(index, (field, slot))| {
-            let wire = lit(&field.wire_name);
-            let gate = gate(index);
-            quote! {
-                #gate
-                #wire => ::accord_runtime::de::read_field(&mut map, &mut #slot, #wire),
-            }
+            let read = syntax::call(
+                "::accord_runtime::de::read_field",
+                [map(), syntax::reference(syntax::ident_expr(slot), true), syntax::str_expr(&field.wire_name)],
+            );
+            syntax::arm(gate(index), syntax::str_pat(&field.wire_name), read)
         })
         .collect();
     // Required fields are taken in one `match` on their slots (a `?` each costs the compiler
@@ -434,82 +522,92 @@ fn struct_deserialize(
     let mut required_slots = Vec::new();
     let mut required_values = Vec::new();
     let mut required_wires = Vec::new();
-    let mut takes: Vec<TokenStream> = fields
+    let mut takes: Vec<syn::FieldValue> = fields
         .iter()
         .zip(&slots)
         .enumerate()
         .map(|(index, (field, slot))| {
             let member = ident(&field.rust_name);
-            let wire = lit(&field.wire_name);
             let gate = gate(index);
-            match (field.always_present(), field.nullable) {
-                (true, false) if gate.is_none() => {
+            let slot_expr = syntax::ident_expr(slot);
+            let value = match (field.always_present(), field.nullable) {
+                (true, false) if gate.is_empty() => {
                     let value = quote::format_ident!("value_{index}");
                     required_slots.push(slot.clone());
                     required_values.push(value.clone());
-                    required_wires.push(wire);
-                    quote!(#member: #value,)
+                    required_wires.push(field.wire_name.as_str());
+                    syntax::ident_expr(&value)
                 }
-                (true, false) => quote!(#gate #member: ::accord_runtime::de::required_value(#slot, #wire)?,),
+                (true, false) => syntax::try_expr(syntax::call(
+                    "::accord_runtime::de::required_value",
+                    [slot_expr, syntax::str_expr(&field.wire_name)],
+                )),
                 // `Option<Option<T>>`: `None` when absent, `Some(None)` for `null`.
-                (false, true) => quote!(#gate #member: #slot,),
-                _ => quote!(#gate #member: #slot.unwrap_or_default(),),
-            }
+                (false, true) => slot_expr,
+                _ => syntax::method_call(slot_expr, "unwrap_or_default"),
+            };
+            syntax::field_value(gate, member, value)
         })
         .collect();
     // A model that keeps undeclared properties reads them into `additional_properties`.
-    let (keep, other) = if additional {
-        takes.push(quote!(additional_properties: additional,));
-        (
-            Some(quote!(let mut additional = ::std::collections::BTreeMap::new();)),
-            quote!(_ => ::accord_runtime::de::keep_value(&mut map, &mut additional, key),),
+    let other = if additional {
+        body.push(syntax::let_stmt(
+            Vec::new(),
+            syntax::ident_pat(ident("additional"), true),
+            syntax::call("::std::collections::BTreeMap::new", []),
+        ));
+        takes.push(syntax::field_value(Vec::new(), ident("additional_properties"), syntax::path_expr("additional")));
+        syntax::call(
+            "::accord_runtime::de::keep_value",
+            [map(), syntax::reference(syntax::path_expr("additional"), true), syntax::path_expr("key")],
         )
     } else {
-        (None, quote!(_ => ::accord_runtime::de::skip_value(&mut map),))
+        syntax::call("::accord_runtime::de::skip_value", [map()])
     };
+    arms.push(syntax::arm(Vec::new(), syntax::wild_pat(), other));
+    let mut key_loop = instantiate(&KEY_LOOP)?;
+    Holes { arms: vec![("__arms", arms)], ..Holes::default() }.visit_stmt_mut(&mut key_loop);
+    body.push(key_loop);
+    let ok = |value: syn::Expr| syntax::call("::std::result::Result::Ok", [value]);
     let build = if required_slots.is_empty() {
-        quote!(::std::result::Result::Ok(#name { #(#takes)* }))
+        ok(syntax::struct_expr(name, takes, true))
     } else {
-        quote! {
-            match (#(#required_slots,)*) {
-                (#(::std::option::Option::Some(#required_values),)*) => ::std::result::Result::Ok(#name { #(#takes)* }),
-                (#(#required_slots,)*) => ::std::result::Result::Err(::accord_runtime::de::missing_field(&[
-                    #((#required_slots.is_none(), #required_wires)),*
-                ])),
-            }
-        }
+        let slot_exprs = || required_slots.iter().map(syntax::ident_expr);
+        let all_present = syntax::tuple_pat(
+            required_values.iter().map(|value| {
+                syntax::tuple_struct_pat("::std::option::Option::Some", [syntax::ident_pat(value.clone(), false)])
+            }),
+            true,
+        );
+        let missing = syntax::call(
+            "::accord_runtime::de::missing_field",
+            [syntax::reference(
+                syntax::array(required_slots.iter().zip(&required_wires).map(|(slot, wire)| {
+                    syntax::tuple(
+                        [syntax::method_call(syntax::ident_expr(slot), "is_none"), syntax::str_expr(wire)],
+                        false,
+                    )
+                })),
+                false,
+            )],
+        );
+        syntax::match_expr(
+            syntax::tuple(slot_exprs(), true),
+            vec![
+                syntax::arm(Vec::new(), all_present, ok(syntax::struct_expr(name, takes, true))),
+                syntax::arm(
+                    Vec::new(),
+                    syntax::tuple_pat(required_slots.iter().map(|slot| syntax::ident_pat(slot.clone(), false)), true),
+                    syntax::call("::std::result::Result::Err", [missing]),
+                ),
+            ],
+        )
     };
-    quote! {
-        impl<'de> ::accord_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                struct Fields;
-
-                impl<'de> ::accord_runtime::serde::de::Visitor<'de> for Fields {
-                    type Value = #name;
-
-                    fn expecting(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        ::accord_runtime::de::expecting_object(formatter)
-                    }
-
-                    fn visit_map<A: ::accord_runtime::serde::de::MapAccess<'de>>(self, mut map: A) -> ::std::result::Result<#name, A::Error> {
-                        #(#lets)*
-                        #keep
-                        while let ::std::option::Option::Some(key) = map.next_key::<::std::string::String>()? {
-                            // One `?` for every arm: a branch per field costs the compiler
-                            // more than the call (issue 22).
-                            match key.as_str() {
-                                #(#arms)*
-                                #other
-                            }?;
-                        }
-                        #build
-                    }
-                }
-
-                deserializer.deserialize_map(Fields)
-            }
-        }
-    }
+    body.push(syn::Stmt::Expr(build, None));
+    let mut item = instantiate(&DESERIALIZE)?;
+    Holes { idents: vec![("__Model", name.clone())], blocks: vec![("__visit_map", body)], ..Holes::default() }
+        .visit_item_impl_mut(&mut item);
+    Ok(item)
 }
 
 /// One struct field: its documentation (presence, read/write-only, constraints, the features
@@ -567,5 +665,16 @@ fn field(field: &Field, base: TokenStream, gate: Option<GatedFieldTokens>) -> To
         #gate
         #deprecated
         pub #name: #ty,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_deserialize_templates_parse() {
+        assert!(DESERIALIZE.with(Result::is_ok));
+        assert!(KEY_LOOP.with(Result::is_ok));
     }
 }

@@ -1,0 +1,391 @@
+//! Syntax trees built directly, for the generated code that is most of a large crate (issue
+//! 22, item 4): writing an item as `quote!` tokens and parsing them back with syn costs each
+//! identifier three allocations and syn's parser its lookahead, which on GitHub's document
+//! was a quarter of generation. The trees built here are the ones syn's parser gives for the
+//! same text, so prettyplease prints them identically (every corpus document's output is
+//! compared in the tests of the emitters that use them).
+//!
+//! Two kinds of help: small constructors ([`path`], [`call`], [`str_lit`], …), and
+//! [`Template`]s, fixed syntax parsed once per thread from tokens and copied for each use with
+//! its holes filled ([`Holes`]), for the parts that are the same in every item.
+
+use std::thread::LocalKey;
+
+use proc_macro2::{Span, TokenStream};
+use syn::punctuated::Punctuated;
+use syn::visit_mut::VisitMut;
+
+/// A path such as `::std::option::Option::None` or `field_0`: segments separated by `::`,
+/// with a leading `::` when `text` starts with one; no generic arguments.
+pub(super) fn path(text: &str) -> syn::Path {
+    let (leading_colon, rest) = match text.strip_prefix("::") {
+        Some(rest) => (Some(Default::default()), rest),
+        None => (None, text),
+    };
+    let segments: Punctuated<syn::PathSegment, syn::Token![::]> =
+        rest.split("::").map(|segment| syn::PathSegment::from(super::tokens::ident(segment))).collect();
+    syn::Path { leading_colon, segments }
+}
+
+/// A path expression ([`path`]).
+pub(super) fn path_expr(text: &str) -> syn::Expr {
+    syn::Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: path(text) })
+}
+
+/// A local variable (or any one identifier) as an expression.
+pub(super) fn ident_expr(ident: &syn::Ident) -> syn::Expr {
+    syn::Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: syn::Path::from(ident.clone()) })
+}
+
+/// A string literal, as [`super::tokens::lit`] writes it.
+pub(super) fn str_lit(text: &str) -> syn::Lit {
+    syn::Lit::Str(syn::LitStr::new(text, Span::call_site()))
+}
+
+/// A string literal as an expression.
+pub(super) fn str_expr(text: &str) -> syn::Expr {
+    syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: str_lit(text) })
+}
+
+/// `func(args…)`, the function given by its path ([`path`]).
+pub(super) fn call(func: &str, args: impl IntoIterator<Item = syn::Expr>) -> syn::Expr {
+    syn::Expr::Call(syn::ExprCall {
+        attrs: Vec::new(),
+        func: Box::new(path_expr(func)),
+        paren_token: Default::default(),
+        args: args.into_iter().collect(),
+    })
+}
+
+/// `receiver.method()`, without arguments.
+pub(super) fn method_call(receiver: syn::Expr, method: &str) -> syn::Expr {
+    syn::Expr::MethodCall(syn::ExprMethodCall {
+        attrs: Vec::new(),
+        receiver: Box::new(receiver),
+        dot_token: Default::default(),
+        method: super::tokens::ident(method),
+        turbofish: None,
+        paren_token: Default::default(),
+        args: Punctuated::new(),
+    })
+}
+
+/// `&expr`, or `&mut expr` when `mutable`.
+pub(super) fn reference(expr: syn::Expr, mutable: bool) -> syn::Expr {
+    syn::Expr::Reference(syn::ExprReference {
+        attrs: Vec::new(),
+        and_token: Default::default(),
+        mutability: mutable.then(Default::default),
+        expr: Box::new(expr),
+    })
+}
+
+/// `expr?`.
+pub(super) fn try_expr(expr: syn::Expr) -> syn::Expr {
+    syn::Expr::Try(syn::ExprTry { attrs: Vec::new(), expr: Box::new(expr), question_token: Default::default() })
+}
+
+/// `(a, b)`, or with a comma after the last element when `trailing` (as `(a,)` must be).
+pub(super) fn tuple(elems: impl IntoIterator<Item = syn::Expr>, trailing: bool) -> syn::Expr {
+    syn::Expr::Tuple(syn::ExprTuple {
+        attrs: Vec::new(),
+        paren_token: Default::default(),
+        elems: punctuated(elems, trailing),
+    })
+}
+
+/// `[a, b]`.
+pub(super) fn array(elems: impl IntoIterator<Item = syn::Expr>) -> syn::Expr {
+    syn::Expr::Array(syn::ExprArray {
+        attrs: Vec::new(),
+        bracket_token: Default::default(),
+        elems: punctuated(elems, false),
+    })
+}
+
+/// `Name { member: expr, … }`, with a comma after the last field when `trailing`.
+pub(super) fn struct_expr(name: &syn::Ident, fields: Vec<syn::FieldValue>, trailing: bool) -> syn::Expr {
+    syn::Expr::Struct(syn::ExprStruct {
+        attrs: Vec::new(),
+        qself: None,
+        path: syn::Path::from(name.clone()),
+        brace_token: Default::default(),
+        fields: punctuated(fields, trailing),
+        dot2_token: None,
+        rest: None,
+    })
+}
+
+/// `member: expr` in a struct expression, after `attrs`.
+pub(super) fn field_value(attrs: Vec<syn::Attribute>, member: syn::Ident, expr: syn::Expr) -> syn::FieldValue {
+    syn::FieldValue { attrs, member: syn::Member::Named(member), colon_token: Some(Default::default()), expr }
+}
+
+/// `match expr { arms… }`.
+pub(super) fn match_expr(expr: syn::Expr, arms: Vec<syn::Arm>) -> syn::Expr {
+    syn::Expr::Match(syn::ExprMatch {
+        attrs: Vec::new(),
+        match_token: Default::default(),
+        expr: Box::new(expr),
+        brace_token: Default::default(),
+        arms,
+    })
+}
+
+/// `pat => body,` after `attrs`.
+pub(super) fn arm(attrs: Vec<syn::Attribute>, pat: syn::Pat, body: syn::Expr) -> syn::Arm {
+    syn::Arm { attrs, pat, fat_arrow_token: Default::default(), body: Box::new(body), comma: Some(Default::default()) }
+}
+
+/// A binding pattern: `name`, or `mut name`.
+pub(super) fn ident_pat(ident: syn::Ident, mutable: bool) -> syn::Pat {
+    syn::Pat::Ident(syn::PatIdent {
+        attrs: Vec::new(),
+        by_ref: None,
+        mutability: mutable.then(Default::default),
+        ident,
+        subpat: None,
+    })
+}
+
+/// A string literal pattern.
+pub(super) fn str_pat(text: &str) -> syn::Pat {
+    syn::Pat::Lit(syn::ExprLit { attrs: Vec::new(), lit: str_lit(text) })
+}
+
+/// `_`.
+pub(super) fn wild_pat() -> syn::Pat {
+    syn::Pat::Wild(syn::PatWild { attrs: Vec::new(), underscore_token: Default::default() })
+}
+
+/// `(a, b)` as a pattern, with a comma after the last element when `trailing`.
+pub(super) fn tuple_pat(elems: impl IntoIterator<Item = syn::Pat>, trailing: bool) -> syn::Pat {
+    syn::Pat::Tuple(syn::PatTuple {
+        attrs: Vec::new(),
+        paren_token: Default::default(),
+        elems: punctuated(elems, trailing),
+    })
+}
+
+/// `Path(a, …)` as a pattern, the path given as [`path`] reads it.
+pub(super) fn tuple_struct_pat(text: &str, elems: impl IntoIterator<Item = syn::Pat>) -> syn::Pat {
+    syn::Pat::TupleStruct(syn::PatTupleStruct {
+        attrs: Vec::new(),
+        qself: None,
+        path: path(text),
+        paren_token: Default::default(),
+        elems: punctuated(elems, false),
+    })
+}
+
+/// `let pat = init;` after `attrs`.
+pub(super) fn let_stmt(attrs: Vec<syn::Attribute>, pat: syn::Pat, init: syn::Expr) -> syn::Stmt {
+    syn::Stmt::Local(syn::Local {
+        attrs,
+        let_token: Default::default(),
+        modifiers: Default::default(),
+        pat,
+        init: Some(syn::LocalInit { eq_token: Default::default(), expr: Box::new(init), diverge: None }),
+        semi_token: Default::default(),
+    })
+}
+
+/// An outer attribute `#[cfg(predicate)]`, as syn reads it (its predicate kept as tokens).
+pub(super) fn cfg_attribute(predicate: TokenStream) -> syn::Attribute {
+    syn::Attribute {
+        pound_token: Default::default(),
+        style: syn::AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta: syn::Meta::List(syn::MetaList {
+            path: path("cfg"),
+            delimiter: syn::MacroDelimiter::Paren(Default::default()),
+            tokens: predicate,
+        }),
+    }
+}
+
+fn punctuated<T, P: Default>(elems: impl IntoIterator<Item = T>, trailing: bool) -> Punctuated<T, P> {
+    let mut punctuated: Punctuated<T, P> = elems.into_iter().collect();
+    if trailing && !punctuated.empty_or_trailing() {
+        punctuated.push_punct(P::default());
+    }
+    punctuated
+}
+
+/// Fixed syntax parsed once per thread (syntax trees cannot cross threads) and copied for
+/// each use ([`instantiate`]), its holes then filled by [`Holes`]: the tokens themselves when
+/// they do not parse (an accord bug, which the test of each template rules out), for the
+/// printer to report.
+pub(super) type Template<T> = LocalKey<Parsed<T>>;
+
+/// What a [`Template`] holds: its tree, or its tokens when they do not parse.
+pub(super) type Parsed<T> = Result<T, TokenStream>;
+
+/// A template's tree from its tokens ([`Template`]).
+pub(super) fn parse_template<T: syn::parse::Parse>(tokens: TokenStream) -> Result<T, TokenStream> {
+    syn::parse2(tokens.clone()).map_err(|_| tokens)
+}
+
+/// A copy of `template`'s tree, or its tokens when they do not parse.
+pub(super) fn instantiate<T: Clone>(template: &'static Template<T>) -> Result<T, TokenStream> {
+    template.with(Clone::clone)
+}
+
+/// What a [`Template`]'s holes become: each identifier named `name` (by convention
+/// `__Name`), each block holding only the statement `name!();`, each `match` arm
+/// `name!() => {}`. A block or arm hole is filled once (its contents are moved in); the
+/// contents are not visited again.
+#[derive(Default)]
+pub(super) struct Holes {
+    /// Identifiers, by the name they replace.
+    pub(super) idents: Vec<(&'static str, syn::Ident)>,
+    /// Statements of blocks, by the name of their macro.
+    pub(super) blocks: Vec<(&'static str, Vec<syn::Stmt>)>,
+    /// Arms of `match` expressions, by the name of their macro.
+    pub(super) arms: Vec<(&'static str, Vec<syn::Arm>)>,
+}
+
+/// The name of a macro called with no arguments, as a block's only statement or an arm's
+/// pattern: `name!()`.
+fn hole_name(mac: &syn::Macro) -> Option<String> {
+    (mac.tokens.is_empty()).then(|| mac.path.get_ident().map(|ident| ident.to_string())).flatten()
+}
+
+impl VisitMut for Holes {
+    fn visit_ident_mut(&mut self, ident: &mut syn::Ident) {
+        if let Some((_, with)) = self.idents.iter().find(|(name, _)| ident == name) {
+            *ident = with.clone();
+        }
+    }
+
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        if let [syn::Stmt::Macro(stmt)] = block.stmts.as_slice()
+            && let Some(name) = hole_name(&stmt.mac)
+            && let Some(at) = self.blocks.iter().position(|(hole, _)| *hole == name)
+        {
+            block.stmts = self.blocks.swap_remove(at).1;
+            return;
+        }
+        syn::visit_mut::visit_block_mut(self, block);
+    }
+
+    fn visit_expr_match_mut(&mut self, expr: &mut syn::ExprMatch) {
+        syn::visit_mut::visit_expr_match_mut(self, expr);
+        let hole = expr.arms.iter().position(|arm| {
+            matches!(&arm.pat, syn::Pat::Macro(pat) if hole_name(&pat.mac)
+                .is_some_and(|name| self.arms.iter().any(|(hole, _)| *hole == name)))
+        });
+        if let Some(index) = hole
+            && let syn::Pat::Macro(pat) = &expr.arms[index].pat
+            && let Some(name) = hole_name(&pat.mac)
+            && let Some(at) = self.arms.iter().position(|(hole, _)| *hole == name)
+        {
+            let arms = self.arms.swap_remove(at).1;
+            expr.arms.splice(index..=index, arms);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    /// `stmt` printed by prettyplease in a function's body.
+    fn printed(stmt: syn::Stmt) -> String {
+        let file: syn::File = syn::parse_quote!(fn f() { #stmt });
+        prettyplease::unparse(&file)
+    }
+
+    /// The same text parsed by syn, printed.
+    fn parsed(text: &str) -> String {
+        let file: syn::File = syn::parse_str(&format!("fn f() {{ {text} }}")).expect("parses");
+        prettyplease::unparse(&file)
+    }
+
+    #[test]
+    fn built_trees_print_as_syn_parses_their_text() {
+        let slot = super::super::tokens::ident("field_0");
+        let cases: Vec<(syn::Stmt, &str)> = vec![
+            (
+                let_stmt(
+                    vec![cfg_attribute(quote!(feature = "a"))],
+                    ident_pat(slot.clone(), true),
+                    path_expr("::std::option::Option::None"),
+                ),
+                r#"#[cfg(feature = "a")] let mut field_0 = ::std::option::Option::None;"#,
+            ),
+            (
+                syn::Stmt::Expr(
+                    match_expr(
+                        tuple([ident_expr(&slot)], true),
+                        vec![
+                            arm(
+                                Vec::new(),
+                                tuple_pat(
+                                    [tuple_struct_pat("::std::option::Option::Some", [ident_pat(slot.clone(), false)])],
+                                    true,
+                                ),
+                                call(
+                                    "::std::result::Result::Ok",
+                                    [struct_expr(
+                                        &slot,
+                                        vec![field_value(
+                                            Vec::new(),
+                                            slot.clone(),
+                                            try_expr(method_call(ident_expr(&slot), "get")),
+                                        )],
+                                        true,
+                                    )],
+                                ),
+                            ),
+                            arm(
+                                Vec::new(),
+                                str_pat("a \"quoted\" key"),
+                                reference(array([tuple([str_expr("x"), path_expr("y")], false)]), true),
+                            ),
+                            arm(Vec::new(), wild_pat(), struct_expr(&slot, Vec::new(), true)),
+                        ],
+                    ),
+                    None,
+                ),
+                r#"match (field_0,) {
+                    (::std::option::Option::Some(field_0),) => ::std::result::Result::Ok(field_0 { field_0: field_0.get()?, }),
+                    "a \"quoted\" key" => &mut [("x", y)],
+                    _ => field_0 {},
+                }"#,
+            ),
+        ];
+        for (built, text) in cases {
+            assert_eq!(printed(built), parsed(text), "{text}");
+        }
+    }
+
+    thread_local! {
+        static TEMPLATE: Parsed<syn::ItemImpl> = parse_template(quote! {
+            impl __Name { fn f() { __body!(); } fn g() { match x { __arms!() => {} _ => 1, } } }
+        });
+        static BROKEN: Parsed<syn::ItemImpl> = parse_template(quote!(impl {}));
+    }
+
+    #[test]
+    fn a_template_is_copied_with_its_holes_filled() {
+        let mut item = instantiate(&TEMPLATE).expect("the template parses");
+        let body = vec![let_stmt(Vec::new(), wild_pat(), path_expr("__Name"))];
+        Holes {
+            idents: vec![("__Name", super::super::tokens::ident("Model"))],
+            blocks: vec![("__body", body)],
+            arms: vec![("__arms", vec![arm(Vec::new(), str_pat("a"), str_expr("b"))])],
+        }
+        .visit_item_impl_mut(&mut item);
+        let file: syn::File = syn::parse_quote!(#item);
+        let expected: syn::File =
+            syn::parse_str(r#"impl Model { fn f() { let _ = __Name; } fn g() { match x { "a" => "b", _ => 1, } } }"#)
+                .expect("parses");
+        // The statements moved into a hole are not visited: `__Name` in them stays.
+        assert_eq!(prettyplease::unparse(&file), prettyplease::unparse(&expected));
+        // A template that does not parse gives back its tokens.
+        assert_eq!(instantiate(&BROKEN).err().map(|tokens| tokens.to_string()), Some(quote!(impl {}).to_string()));
+    }
+}

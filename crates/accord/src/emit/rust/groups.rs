@@ -335,13 +335,14 @@ pub(super) fn gate_items(tokens: TokenStream, cfg: Option<TokenStream>) -> Part 
     }
 }
 
-/// [`gate_items`] of `tokens` followed by `item`, an item already built as a syntax tree.
-pub(super) fn gate_items_with(tokens: TokenStream, item: syn::Item, cfg: Option<TokenStream>) -> Part {
+/// [`gate_items`] of `tokens` followed by `built`, items already built as syntax trees.
+pub(super) fn gate_items_with(tokens: TokenStream, built: Vec<syn::Item>, cfg: Option<TokenStream>) -> Part {
     match cfg {
-        Some(cfg) => gated(tokens, vec![item], cfg),
+        Some(cfg) => gated(tokens, built, cfg),
+        None if built.is_empty() => Part::Tokens(tokens),
         None => match syn::parse2::<syn::File>(tokens.clone()) {
-            Ok(file) if file.attrs.is_empty() => Part::Items(file.items.into_iter().chain([item]).collect()),
-            _ => Part::Tokens(quote!(#tokens #item)),
+            Ok(file) if file.attrs.is_empty() => Part::Items(file.items.into_iter().chain(built).collect()),
+            _ => Part::Tokens(quote!(#tokens #(#built)*)),
         },
     }
 }

@@ -8,7 +8,7 @@ use quote::quote;
 
 use super::cycles::{cycles, member_type};
 use super::directions::{Directions, Need, directions};
-use super::groups::{GatedFieldTokens, Gates, gate_items, gate_items_with};
+use super::groups::{GatedFieldTokens, Gates, gate_items_with};
 use super::pretty::{Part, print_parts};
 use super::reach::Reach;
 use super::syntax::{self, Holes, Parsed, instantiate, parse_template};
@@ -26,9 +26,9 @@ pub(super) fn models_rs(ir: &Ir) -> TokenStream {
         .types
         .iter()
         .map(|def| {
-            let Model { tokens, deserialize } = type_def(def, &cycles, &directions, None);
-            let deserialize = deserialize.map(|item| item.map_or_else(|tokens| tokens, |item| quote!(#item)));
-            quote!(#tokens #deserialize)
+            let Model { tokens, built } = type_def(def, &cycles, &directions, None);
+            let built = built.map_or_else(|tokens| tokens, |items| quote!(#(#items)*));
+            quote!(#tokens #built)
         })
         .collect();
     let header = models_header();
@@ -53,12 +53,11 @@ pub(super) fn models_file(ir: &Ir, reach: &Reach, gates: &Gates) -> String {
         0 => models_header().into(),
         _ => {
             let def = &ir.types[index - 1];
-            let Model { tokens, deserialize } = type_def(def, &cycles, &directions, gates.fields(&def.name).as_ref());
-            match deserialize {
-                None => gate_items(tokens, gates.model(&def.name)),
-                Some(Ok(item)) => gate_items_with(tokens, syn::Item::Impl(item), gates.model(&def.name)),
+            let Model { tokens, built } = type_def(def, &cycles, &directions, gates.fields(&def.name).as_ref());
+            match built {
+                Ok(built) => gate_items_with(tokens, built, gates.model(&def.name)),
                 // Tokens that do not parse: the printer reports them.
-                Some(Err(broken)) => Part::Tokens(quote!(#tokens #broken)),
+                Err(broken) => Part::Tokens(quote!(#tokens #broken)),
             }
         }
     })
@@ -76,11 +75,11 @@ fn source_doc(def: &TypeDef) -> String {
 /// [`Gates::fields`]): their `#[cfg(…)]` by Rust field name.
 type FieldGates<'a> = Option<&'a BTreeMap<String, GatedFieldTokens>>;
 
-/// One IR type's items: tokens, and for a struct its `Deserialize` built as a syntax tree
-/// (after the tokens; `Err` holds tokens that do not parse, an accord bug).
+/// One IR type's items: tokens, then for a struct its serde impls built as syntax trees
+/// (`Err` holds tokens that do not parse, an accord bug).
 struct Model {
     tokens: TokenStream,
-    deserialize: Option<Result<syn::ItemImpl, TokenStream>>,
+    built: Result<Vec<syn::Item>, TokenStream>,
 }
 
 /// The item (and impls) of one IR type, boxing members in the type's own cycle.
@@ -102,16 +101,16 @@ fn type_def(
     let docs = doc(&text);
     match &def.kind {
         TypeKind::Struct { fields, additional } => {
-            let (tokens, deserialize) = struct_def(def, &name, docs, fields, *additional, cycles, serde, field_gates);
-            Model { tokens, deserialize: Some(deserialize) }
+            let (tokens, built) = struct_def(def, &name, docs, fields, *additional, cycles, serde, field_gates);
+            Model { tokens, built }
         }
-        TypeKind::Enum { values } => Model { tokens: enum_def(&name, docs, values, serde), deserialize: None },
+        TypeKind::Enum { values } => Model { tokens: enum_def(&name, docs, values, serde), built: Ok(Vec::new()) },
         TypeKind::Union { variants, discriminator } => Model {
             tokens: union_def(def, &name, docs, variants, discriminator.as_deref(), cycles, serde),
-            deserialize: None,
+            built: Ok(Vec::new()),
         },
         TypeKind::Alias { target, constraints } => {
-            Model { tokens: alias_def(&name, docs, target, constraints), deserialize: None }
+            Model { tokens: alias_def(&name, docs, target, constraints), built: Ok(Vec::new()) }
         }
     }
 }
@@ -160,9 +159,8 @@ fn struct_def(
     cycles: &BTreeMap<String, usize>,
     serde: Serde,
     field_gates: FieldGates<'_>,
-) -> (TokenStream, Result<syn::ItemImpl, TokenStream>) {
+) -> (TokenStream, Result<Vec<syn::Item>, TokenStream>) {
     let gate_of = |f: &Field| field_gates.and_then(|gates| gates.get(&f.rust_name)).cloned();
-    let cfg_of = |f: &Field| gate_of(f).map(|gate| gate.cfg);
     // Turning a feature on adds a gated field: users cannot have written the struct out.
     let non_exhaustive = field_gates.is_some_and(|gates| !gates.is_empty()).then(|| quote!(#[non_exhaustive]));
     let fields: Vec<TokenStream> =
@@ -173,15 +171,20 @@ fn struct_def(
             pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::accord_runtime::serde_json::Value>,
         }
     });
-    let gates: Vec<Option<TokenStream>> = fields_ir.iter().map(cfg_of).collect();
-    let serialize = struct_serialize(name, fields_ir, &gates, additional);
-    let attributes: Vec<Option<syn::Attribute>> =
+    let gates: Vec<Option<syn::Attribute>> =
         fields_ir.iter().map(|f| gate_of(f).map(|gate| syntax::cfg_attribute(gate.predicate))).collect();
-    let deserialize = struct_deserialize(name, fields_ir, &attributes, additional).map(|mut item| {
-        item.attrs.extend(Serde::gate_attribute(serde.deserialize));
-        item
-    });
-    let gate_serialize = Serde::gate(serde.serialize);
+    let gated = |item: Result<syn::ItemImpl, TokenStream>, need: Need| {
+        item.map(|mut item| {
+            item.attrs.extend(Serde::gate_attribute(need));
+            syn::Item::Impl(item)
+        })
+    };
+    let serde_impls = [
+        gated(struct_serialize(name, fields_ir, &gates, additional), serde.serialize),
+        gated(struct_deserialize(name, fields_ir, &gates, additional), serde.deserialize),
+    ]
+    .into_iter()
+    .collect();
     let tokens = quote! {
         #docs
         #[derive(Debug, Clone, PartialEq)]
@@ -190,11 +193,8 @@ fn struct_def(
             #(#fields)*
             #additional_field
         }
-
-        #gate_serialize
-        #serialize
     };
-    (tokens, deserialize)
+    (tokens, serde_impls)
 }
 
 /// `Serialize` for a model struct, as serde's derive with the attributes accord used to give
@@ -202,77 +202,65 @@ fn struct_def(
 /// chain of `accord_runtime::ser` calls with no `?` or branch per field. A model that keeps
 /// undeclared properties is written as a map, its declared fields then the others (serde's
 /// `flatten`). A gated field (`gates`) is written, and counted, only with its features.
+///
+/// Built as a syntax tree ([`super::syntax`]); `Err` holds tokens that do not parse (an
+/// accord bug), for the printer to report.
 fn struct_serialize(
     name: &syn::Ident,
     fields: &[Field],
-    gates: &[Option<TokenStream>],
+    gates: &[Option<syn::Attribute>],
     additional: bool,
-) -> TokenStream {
-    let call = |field: &Field| {
-        let (member, wire) = (ident(&field.rust_name), lit(&field.wire_name));
-        if field.always_present() {
-            quote!(field(#wire, &self.#member))
-        } else {
-            quote!(optional(#wire, &self.#member))
-        }
+) -> Result<syn::ItemImpl, TokenStream> {
+    let member = |field: &Field| syntax::self_field(ident(&field.rust_name));
+    let call = |object: syn::Expr, field: &Field| {
+        let method = if field.always_present() { "field" } else { "optional" };
+        let args = [syntax::str_expr(&field.wire_name), syntax::reference(member(field), false)];
+        syntax::method_call_with(object, method, args)
     };
+    let is_some = |field: &Field| syntax::call("usize::from", [syntax::method_call(member(field), "is_some")]);
     let ungated = || fields.iter().zip(gates).filter(|(_, gate)| gate.is_none()).map(|(field, _)| field);
     let gated = || fields.iter().zip(gates).filter_map(|(field, gate)| gate.as_ref().map(|gate| (field, gate)));
-    let calls: Vec<TokenStream> = ungated().map(call).collect();
-    let gated_calls: Vec<TokenStream> = gated()
-        .map(|(field, gate)| {
-            let call = call(field);
-            quote!(#gate let object = object.#call;)
-        })
-        .collect();
+    let mut body = Vec::new();
     // A struct's length is the number of fields written: formats that write it first need it.
-    let (lengths, start) = if additional {
-        (quote!(), quote!(::accord_runtime::ser::MapFields::new(serializer)))
+    let start = if additional {
+        syntax::call("::accord_runtime::ser::MapFields::new", [syntax::path_expr("serializer")])
     } else {
-        let required = proc_macro2::Literal::usize_unsuffixed(ungated().filter(|field| field.always_present()).count());
-        let present: Vec<TokenStream> = ungated()
+        let required = ungated().filter(|field| field.always_present()).count();
+        let len = ungated()
             .filter(|field| !field.always_present())
-            .map(|field| {
-                let member = ident(&field.rust_name);
-                quote!(+ usize::from(self.#member.is_some()))
-            })
-            .collect();
-        let gated_lengths: Vec<TokenStream> = gated()
-            .map(|(field, gate)| {
-                let member = ident(&field.rust_name);
-                quote!(#gate let len = len + usize::from(self.#member.is_some());)
-            })
-            .collect();
-        let type_name = lit(&name.to_string());
-        (
-            quote! {
-                let len = #required #(#present)*;
-                #(#gated_lengths)*
-            },
-            quote!(::accord_runtime::ser::StructFields::new(serializer, #type_name, len)),
+            .fold(syntax::int_expr(required), |sum, field| syntax::add(sum, is_some(field)));
+        body.push(syntax::let_stmt(Vec::new(), syntax::ident_pat(ident("len"), false), len));
+        for (field, gate) in gated() {
+            let len = syntax::add(syntax::path_expr("len"), is_some(field));
+            body.push(syntax::let_stmt(vec![gate.clone()], syntax::ident_pat(ident("len"), false), len));
+        }
+        syntax::call(
+            "::accord_runtime::ser::StructFields::new",
+            [syntax::path_expr("serializer"), syntax::str_expr(&name.to_string()), syntax::path_expr("len")],
         )
     };
-    let extra = additional.then(|| quote!(.extra(&self.additional_properties)));
-    let body = if gated_calls.is_empty() {
-        quote! {
-            #lengths
-            #start #(.#calls)* #extra .end()
-        }
+    let chain = ungated().fold(start, call);
+    let object = if gated().next().is_none() {
+        chain
     } else {
-        quote! {
-            #lengths
-            let object = #start #(.#calls)*;
-            #(#gated_calls)*
-            object #extra .end()
+        body.push(syntax::let_stmt(Vec::new(), syntax::ident_pat(ident("object"), false), chain));
+        for (field, gate) in gated() {
+            let written = call(syntax::path_expr("object"), field);
+            body.push(syntax::let_stmt(vec![gate.clone()], syntax::ident_pat(ident("object"), false), written));
         }
+        syntax::path_expr("object")
     };
-    quote! {
-        impl ::accord_runtime::serde::Serialize for #name {
-            fn serialize<S: ::accord_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                #body
-            }
-        }
-    }
+    let object = if additional {
+        let extra = syntax::reference(syntax::self_field(ident("additional_properties")), false);
+        syntax::method_call_with(object, "extra", [extra])
+    } else {
+        object
+    };
+    body.push(syn::Stmt::Expr(syntax::method_call(object, "end"), None));
+    let mut item = instantiate(&SERIALIZE)?;
+    Holes { idents: vec![("__Model", name.clone())], blocks: vec![("__serialize", body)], ..Holes::default() }
+        .visit_item_impl_mut(&mut item);
+    Ok(item)
 }
 
 /// A string enum with an `Unknown` variant for values added later, `as_str` and `Display`.
@@ -434,6 +422,16 @@ fn alias_def(name: &syn::Ident, docs: TokenStream, target: &TypeExpr, constraint
 }
 
 thread_local! {
+    /// A model struct's `Serialize` but for its name (`__Model`) and its body
+    /// (`__serialize`): [`struct_serialize`].
+    static SERIALIZE: Parsed<syn::ItemImpl> = parse_template(quote! {
+        impl ::accord_runtime::serde::Serialize for __Model {
+            fn serialize<S: ::accord_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                __serialize!();
+            }
+        }
+    });
+
     /// A model struct's `Deserialize` but for its name (`__Model`) and the body of its map
     /// visitor (`__visit_map`): [`struct_deserialize`].
     static DESERIALIZE: Parsed<syn::ItemImpl> = parse_template(quote! {
@@ -673,7 +671,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_deserialize_templates_parse() {
+    fn the_serde_templates_parse() {
+        assert!(SERIALIZE.with(Result::is_ok));
         assert!(DESERIALIZE.with(Result::is_ok));
         assert!(KEY_LOOP.with(Result::is_ok));
     }

@@ -59,6 +59,15 @@ pub(super) fn call(func: &str, args: impl IntoIterator<Item = syn::Expr>) -> syn
 
 /// `receiver.method()`, without arguments.
 pub(super) fn method_call(receiver: syn::Expr, method: &str) -> syn::Expr {
+    method_call_with(receiver, method, [])
+}
+
+/// `receiver.method(args…)`.
+pub(super) fn method_call_with(
+    receiver: syn::Expr,
+    method: &str,
+    args: impl IntoIterator<Item = syn::Expr>,
+) -> syn::Expr {
     syn::Expr::MethodCall(syn::ExprMethodCall {
         attrs: Vec::new(),
         receiver: Box::new(receiver),
@@ -66,7 +75,35 @@ pub(super) fn method_call(receiver: syn::Expr, method: &str) -> syn::Expr {
         method: super::tokens::ident(method),
         turbofish: None,
         paren_token: Default::default(),
-        args: Punctuated::new(),
+        args: args.into_iter().collect(),
+    })
+}
+
+/// `self.member`.
+pub(super) fn self_field(member: syn::Ident) -> syn::Expr {
+    syn::Expr::Field(syn::ExprField {
+        attrs: Vec::new(),
+        base: Box::new(path_expr("self")),
+        dot_token: Default::default(),
+        member: syn::Member::Named(member),
+    })
+}
+
+/// `left + right`.
+pub(super) fn add(left: syn::Expr, right: syn::Expr) -> syn::Expr {
+    syn::Expr::Binary(syn::ExprBinary {
+        attrs: Vec::new(),
+        left: Box::new(left),
+        op: syn::BinOp::Add(Default::default()),
+        right: Box::new(right),
+    })
+}
+
+/// An integer literal without a suffix.
+pub(super) fn int_expr(value: usize) -> syn::Expr {
+    syn::Expr::Lit(syn::ExprLit {
+        attrs: Vec::new(),
+        lit: syn::Lit::new(proc_macro2::Literal::usize_unsuffixed(value)),
     })
 }
 

@@ -325,17 +325,10 @@ impl ErrorWalk {
     }
 }
 
-/// `tokens` (items) with `cfg` on each item, as parsed items (the printer does not parse
-/// them again); `tokens` as they are when `cfg` is `None` or they do not parse (the printer
-/// then reports the error).
-pub(super) fn gate_items(tokens: TokenStream, cfg: Option<TokenStream>) -> Part {
-    match cfg {
-        None => Part::Tokens(tokens),
-        Some(cfg) => gated(tokens, Vec::new(), cfg),
-    }
-}
-
-/// [`gate_items`] of `tokens` followed by `built`, items already built as syntax trees.
+/// `tokens` (items) followed by `built` (items already built as syntax trees), with `cfg` on
+/// each item, as parsed items (the printer does not parse them again); `tokens` as they are
+/// when there is neither `cfg` nor `built`, or when they do not parse (the printer then
+/// reports the error).
 pub(super) fn gate_items_with(tokens: TokenStream, built: Vec<syn::Item>, cfg: Option<TokenStream>) -> Part {
     match cfg {
         Some(cfg) => gated(tokens, built, cfg),
@@ -564,7 +557,7 @@ endpoints:
             pub struct A;
             impl A { fn f() {} }
         };
-        let gated = gate_items(tokens, Some(quote!(#[cfg(feature = "group-a")])));
+        let gated = gate_items_with(tokens, Vec::new(), Some(quote!(#[cfg(feature = "group-a")])));
         let text = gated.into_tokens().to_string();
         assert_eq!(text.matches("cfg").count(), 2, "{text}");
     }

@@ -23,7 +23,7 @@ pub mod models_crate;
 pub(crate) mod pretty;
 pub mod print;
 mod reach;
-mod syntax;
+pub(crate) mod syntax;
 pub mod tokens;
 mod webhooks;
 

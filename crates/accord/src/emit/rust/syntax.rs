@@ -241,6 +241,39 @@ pub(super) fn cfg_attribute(predicate: TokenStream) -> syn::Attribute {
     }
 }
 
+/// The `#[doc = …]` attributes of [`super::tokens::doc`], as syn reads them.
+pub(super) fn doc_attributes(text: &str) -> Vec<syn::Attribute> {
+    let mut attributes = Vec::new();
+    super::tokens::for_doc_lines(text, |line| {
+        attributes.push(syn::Attribute {
+            pound_token: Default::default(),
+            style: syn::AttrStyle::Outer,
+            bracket_token: Default::default(),
+            meta: syn::Meta::NameValue(syn::MetaNameValue {
+                path: path("doc"),
+                eq_token: Default::default(),
+                value: syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::new(line) }),
+            }),
+        })
+    });
+    attributes
+}
+
+/// Replaces the item `name!();` of `item` by `items` (an impl's items not known when its
+/// tokens were written); `false` when it has no such item.
+pub(super) fn splice_impl_items(item: &mut syn::ItemImpl, name: &str, items: Vec<syn::ImplItem>) -> bool {
+    let hole = item.items.iter().position(
+        |member| matches!(member, syn::ImplItem::Macro(mac) if hole_name(&mac.mac).is_some_and(|hole| hole == name)),
+    );
+    match hole {
+        Some(index) => {
+            item.items.splice(index..=index, items);
+            true
+        }
+        None => false,
+    }
+}
+
 fn punctuated<T, P: Default>(elems: impl IntoIterator<Item = T>, trailing: bool) -> Punctuated<T, P> {
     let mut punctuated: Punctuated<T, P> = elems.into_iter().collect();
     if trailing && !punctuated.empty_or_trailing() {
@@ -270,8 +303,8 @@ pub(super) fn instantiate<T: Clone>(template: &'static Template<T>) -> Result<T,
 
 /// What a [`Template`]'s holes become: each identifier named `name` (by convention
 /// `__Name`), each block holding only the statement `name!();`, each `match` arm
-/// `name!() => {}`. A block or arm hole is filled once (its contents are moved in); the
-/// contents are not visited again.
+/// `name!() => {}`, each type `Name`, each expression `name!()`. A block or arm hole is
+/// filled once (its contents are moved in); what fills a hole is not visited.
 #[derive(Default)]
 pub(super) struct Holes {
     /// Identifiers, by the name they replace.
@@ -280,6 +313,10 @@ pub(super) struct Holes {
     pub(super) blocks: Vec<(&'static str, Vec<syn::Stmt>)>,
     /// Arms of `match` expressions, by the name of their macro.
     pub(super) arms: Vec<(&'static str, Vec<syn::Arm>)>,
+    /// Types, by the one identifier of the path they replace (each place gets a copy).
+    pub(super) types: Vec<(&'static str, syn::Type)>,
+    /// Expressions, by the name of the macro `name!()` they replace (each place gets a copy).
+    pub(super) exprs: Vec<(&'static str, syn::Expr)>,
 }
 
 /// The name of a macro called with no arguments, as a block's only statement or an arm's
@@ -293,6 +330,28 @@ impl VisitMut for Holes {
         if let Some((_, with)) = self.idents.iter().find(|(name, _)| ident == name) {
             *ident = with.clone();
         }
+    }
+
+    fn visit_type_mut(&mut self, ty: &mut syn::Type) {
+        if let syn::Type::Path(syn::TypePath { qself: None, path, .. }) = &*ty
+            && let Some(name) = path.get_ident()
+            && let Some((_, with)) = self.types.iter().find(|(hole, _)| name == hole)
+        {
+            *ty = with.clone();
+            return;
+        }
+        syn::visit_mut::visit_type_mut(self, ty);
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        if let syn::Expr::Macro(mac) = &*expr
+            && let Some(name) = hole_name(&mac.mac)
+            && let Some((_, with)) = self.exprs.iter().find(|(hole, _)| *hole == name)
+        {
+            *expr = with.clone();
+            return;
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
     }
 
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
@@ -414,6 +473,7 @@ mod tests {
             idents: vec![("__Name", super::super::tokens::ident("Model"))],
             blocks: vec![("__body", body)],
             arms: vec![("__arms", vec![arm(Vec::new(), str_pat("a"), str_expr("b"))])],
+            ..Holes::default()
         }
         .visit_item_impl_mut(&mut item);
         let file: syn::File = syn::parse_quote!(#item);

@@ -35,18 +35,22 @@ pub(crate) fn lit(text: &str) -> Literal {
 /// through [`crate::markdown::for_rustdoc`] first: no code block of a description becomes a
 /// doc-test of the generated crate (nor of a crate that includes it from a build script).
 pub(crate) fn doc(text: &str) -> TokenStream {
-    let text = crate::markdown::for_rustdoc(text);
     // Built in one stream (no stream per line to copy afterwards): every item has some.
     let mut tokens = TokenStream::new();
+    for_doc_lines(text, |line| tokens.extend(quote!(#[doc = #line])));
+    tokens
+}
+
+/// The literal of each `#[doc = …]` line of [`doc`], in order, given to `each`.
+pub(crate) fn for_doc_lines(text: &str, mut each: impl FnMut(Literal)) {
+    let text = crate::markdown::for_rustdoc(text);
     let mut line_text = String::new();
     for line in text.trim_end().lines() {
         line_text.clear();
         line_text.push(' ');
         line_text.push_str(line.trim_end());
-        let line = doc_literal(&line_text);
-        tokens.extend(quote!(#[doc = #line]));
+        each(doc_literal(&line_text));
     }
-    tokens
 }
 
 /// The literal of one line of a `#[doc = …]` attribute, raw (`r"…"`) where it can be: nothing

@@ -23,8 +23,8 @@ mod tls;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::groups::{Gates, gate_items};
-use super::pretty::print_parts;
+use super::groups::{Gates, gate_items_with};
+use super::pretty::{Part, print_parts};
 use super::tokens::doc;
 use crate::emit::emitter::generated_notice;
 use crate::ir::Ir;
@@ -32,7 +32,15 @@ use crate::ir::Ir;
 /// `client.rs` as tokens (the build script's inline module).
 pub(super) fn client_rs(ir: &Ir) -> TokenStream {
     let head = client_head(ir, &Gates::none(), true);
-    let requests: Vec<TokenStream> = ir.operations.iter().map(|op| request::request_builder(ir, op)).collect();
+    let requests: Vec<TokenStream> = ir
+        .operations
+        .iter()
+        .map(|op| {
+            let (tokens, methods) = request::request_builder(ir, op);
+            let methods = methods.map_or_else(|tokens| tokens, |item| quote!(#item));
+            quote!(#tokens #methods)
+        })
+        .collect();
     quote! {
         #head
         #(#requests)*
@@ -64,7 +72,11 @@ pub(super) fn client_file(ir: &Ir, gates: &Gates) -> String {
             .into()
         } else {
             let op = &ir.operations[index - 1 - blocks];
-            gate_items(request::request_builder(ir, op), gates.operation(op))
+            match request::request_builder(ir, op) {
+                (tokens, Ok(methods)) => gate_items_with(tokens, vec![syn::Item::Impl(methods)], gates.operation(op)),
+                // Tokens that do not parse: the printer reports them.
+                (tokens, Err(broken)) => Part::Tokens(quote!(#tokens #broken)),
+            }
         }
     })
 }

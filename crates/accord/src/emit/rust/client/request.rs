@@ -7,15 +7,18 @@ use quote::{format_ident, quote};
 
 use super::methods::{operation_notes, param_arg};
 use super::pagination::pagination_methods;
+use crate::emit::rust::syntax::{Holes, Parsed, doc_attributes, instantiate, parse_template, splice_impl_items};
 use crate::emit::rust::tokens::{body_tokens, doc, ident, lit, success_tokens, type_tokens};
 use crate::ir::{AuthIr, ContentType, Ir, Operation, Param, ParamLocation, ParamStyle};
+use syn::visit_mut::VisitMut;
 
-/// `pub struct NAMEBuilder<'a>` and its methods, for one operation.
-pub(super) fn request_builder(ir: &Ir, op: &Operation) -> TokenStream {
+/// `pub struct NAMEBuilder<'a>` (tokens) and its methods (an `impl` as a syntax tree, its
+/// `send` and `send_full` copied from a template: [`send_fns`]), for one operation. `Err`
+/// holds tokens that do not parse (an accord bug), for the printer to report.
+pub(super) fn request_builder(ir: &Ir, op: &Operation) -> (TokenStream, Result<syn::ItemImpl, TokenStream>) {
     let builder = ident(&op.builder_name);
     let (fields, setters) = fields_and_setters(op);
     let success = success_tokens(op);
-    let send = send_fns(ir, op, &success);
     let pagination = pagination_methods(op, &success);
     let request = request_fn(&ir.auth, op, crate::emit::rust::models_crate::models_in_own_crate(ir));
     let builder_doc = doc(&format!(
@@ -24,7 +27,7 @@ pub(super) fn request_builder(ir: &Ir, op: &Operation) -> TokenStream {
         op.http_method.as_str(),
         op.path
     ));
-    quote! {
+    let tokens = quote! {
         #builder_doc
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until `.send().await`"]
@@ -32,17 +35,41 @@ pub(super) fn request_builder(ir: &Ir, op: &Operation) -> TokenStream {
             client: &'a Client,
             #(#fields)*
         }
+    };
+    let send = match super::streaming::send_fns(ir, op) {
+        Some(streamed) => Err(streamed),
+        None => send_fns(ir, op, &success).map(|fns| fns.items),
+    };
+    let methods = match &send {
+        Ok(_) => quote! {
+            impl<'a> #builder<'a> {
+                #(#setters)*
 
-        impl<'a> #builder<'a> {
-            #(#setters)*
+                __send!();
 
-            #send
+                #pagination
 
-            #pagination
+                #request
+            }
+        },
+        // A streamed body's `send` (or tokens that do not parse) as tokens.
+        Err(send) => quote! {
+            impl<'a> #builder<'a> {
+                #(#setters)*
 
-            #request
-        }
+                #send
+
+                #pagination
+
+                #request
+            }
+        },
+    };
+    let Ok(mut methods) = syn::parse2::<syn::ItemImpl>(methods.clone()) else { return (tokens, Err(methods)) };
+    if let Ok(send) = send {
+        splice_impl_items(&mut methods, "__send", send);
     }
+    (tokens, Ok(methods))
 }
 
 /// The builder's fields (every parameter, the body, the idempotency key) and the setters of
@@ -137,13 +164,30 @@ fn param_setter(param: &Param) -> TokenStream {
     }
 }
 
-/// `send` and `send_full`, documented with the operation's notes; a `text` or `binary`
-/// success body is read as it is (`accord_runtime::response::decode_raw`). Both return the
-/// runtime's generic futures (`accord_runtime::send`), not an `async fn` each (issue 22).
-fn send_fns(ir: &Ir, op: &Operation, success: &TokenStream) -> TokenStream {
-    if let Some(streamed) = super::streaming::send_fns(ir, op) {
-        return streamed;
-    }
+thread_local! {
+    /// `send` and `send_full` but for the success type (`__Success`), the function that
+    /// decodes the response (`__decode`) and the documentation of `send`: [`send_fns`].
+    static SEND: Parsed<syn::ItemImpl> = parse_template(quote! {
+        impl<'a> Builder<'a> {
+            pub fn send(self) -> ::accord_runtime::send::Sending<'a, ::std::result::Result<__Success, crate::errors::Error>> {
+                ::accord_runtime::send::send(&self.client.inner, self.request(), __decode!())
+            }
+
+            /// Like [`Self::send`], keeping the status and headers of the response.
+            ///
+            /// Errors: as [`Self::send`].
+            pub fn send_full(self) -> ::accord_runtime::send::Sending<'a, ::std::result::Result<::accord_runtime::Response<__Success>, crate::errors::Error>> {
+                ::accord_runtime::send::send_full(&self.client.inner, self.request(), __decode!())
+            }
+        }
+    });
+}
+
+/// `send` and `send_full` (the items of an `impl`), documented with the operation's notes; a
+/// `text` or `binary` success body is read as it is (`accord_runtime::response::decode_raw`).
+/// Both return the runtime's generic futures (`accord_runtime::send`), not an `async fn` each
+/// (issue 22). Copied from a template ([`crate::emit::rust::syntax`]): every endpoint has them.
+fn send_fns(ir: &Ir, op: &Operation, success: &TokenStream) -> Result<syn::ItemImpl, TokenStream> {
     let decode = match (&op.success, op.success_content_type) {
         (Some(_), ContentType::Text | ContentType::Binary) => {
             quote!(::accord_runtime::response::decode_raw::<#success, crate::errors::Error>)
@@ -154,23 +198,19 @@ fn send_fns(ir: &Ir, op: &Operation, success: &TokenStream) -> TokenStream {
         _ => quote!(crate::errors::decode_response::<#success>),
     };
     let notes = operation_notes(ir, op);
-    let send_doc = doc(&format!(
+    let send_doc = doc_attributes(&format!(
         "Sends the request and decodes the success body.\n\nErrors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.{}",
         if notes.is_empty() { String::new() } else { format!("\n\n{notes}") }
     ));
-    quote! {
-        #send_doc
-        pub fn send(self) -> ::accord_runtime::send::Sending<'a, ::std::result::Result<#success, crate::errors::Error>> {
-            ::accord_runtime::send::send(&self.client.inner, self.request(), #decode)
-        }
-
-        /// Like [`Self::send`], keeping the status and headers of the response.
-        ///
-        /// Errors: as [`Self::send`].
-        pub fn send_full(self) -> ::accord_runtime::send::Sending<'a, ::std::result::Result<::accord_runtime::Response<#success>, crate::errors::Error>> {
-            ::accord_runtime::send::send_full(&self.client.inner, self.request(), #decode)
-        }
+    let success_type = syn::parse2::<syn::Type>(success.clone()).map_err(|_| success.clone())?;
+    let decode = syn::parse2::<syn::Expr>(decode.clone()).map_err(|_| decode)?;
+    let mut fns = instantiate(&SEND)?;
+    Holes { types: vec![("__Success", success_type)], exprs: vec![("__decode", decode)], ..Holes::default() }
+        .visit_item_impl_mut(&mut fns);
+    if let Some(syn::ImplItem::Fn(send)) = fns.items.first_mut() {
+        send.attrs.splice(0..0, send_doc);
     }
+    Ok(fns)
 }
 
 /// `request`: the path, query, headers, body and idempotency key as a `RequestSpec`.

@@ -139,11 +139,7 @@ impl Gates {
                 .iter()
                 .map(|(field, (need, leaves))| {
                     let predicate = need_predicate(need);
-                    let gate = GatedFieldTokens {
-                        cfg: quote!(#[cfg(#predicate)]),
-                        predicate: predicate.clone(),
-                        types: leaves.iter().cloned().collect(),
-                    };
+                    let gate = GatedFieldTokens { predicate, types: leaves.iter().cloned().collect() };
                     (field.clone(), gate)
                 })
                 .collect(),
@@ -203,9 +199,7 @@ fn cfg<'a>(features: impl IntoIterator<Item = &'a str>) -> TokenStream {
 /// A gated field as the models emitter writes it.
 #[derive(Debug, Clone)]
 pub(super) struct GatedFieldTokens {
-    /// `#[cfg(…)]`.
-    pub(super) cfg: TokenStream,
-    /// Its predicate, what the parentheses hold.
+    /// The predicate of its `#[cfg(…)]`.
     pub(super) predicate: TokenStream,
     /// The types groups reach that it holds, by Rust name (`PaymentIntent`).
     pub(super) types: Vec<String>,
@@ -513,7 +507,12 @@ endpoints:
         assert_eq!(text(gates.model("ChargeDetail")).as_deref(), Some(r#"#[cfg(feature="group-charges")]"#));
         assert_eq!(text(gates.model("Refund")).as_deref(), Some(r#"#[cfg(feature="group-refunds")]"#));
         let fields = gates.fields("ApiErrors").expect("ApiErrors has gated fields");
-        let field = |name: &str| text(fields.get(name).map(|gate| gate.cfg.clone()));
+        let field = |name: &str| {
+            text(fields.get(name).map(|gate| {
+                let predicate = &gate.predicate;
+                quote!(#[cfg(#predicate)])
+            }))
+        };
         assert_eq!(field("charge").as_deref(), Some(r#"#[cfg(feature="group-charges")]"#));
         assert_eq!(field("refund").as_deref(), Some(r#"#[cfg(feature="group-refunds")]"#));
         // The union needs both of its variants' groups, and so does its hoisted type.

@@ -98,12 +98,13 @@ fn type_def(
         .map(|d| format!("{}\n\n", crate::markdown::repair(d).0.trim_end()))
         .unwrap_or_default();
     text.push_str(&source_doc(def));
+    if let TypeKind::Struct { fields, additional } = &def.kind {
+        let built = struct_def(def, &name, &text, fields, *additional, cycles, serde, field_gates);
+        return Model { tokens: TokenStream::new(), built };
+    }
     let docs = doc(&text);
     match &def.kind {
-        TypeKind::Struct { fields, additional } => {
-            let (tokens, built) = struct_def(def, &name, docs, fields, *additional, cycles, serde, field_gates);
-            Model { tokens, built }
-        }
+        TypeKind::Struct { .. } => Model { tokens: TokenStream::new(), built: Ok(Vec::new()) },
         TypeKind::Enum { values } => Model { tokens: enum_def(&name, docs, values, serde), built: Ok(Vec::new()) },
         TypeKind::Union { variants, discriminator } => Model {
             tokens: union_def(def, &name, docs, variants, discriminator.as_deref(), cycles, serde),
@@ -148,29 +149,46 @@ impl Serde {
 
 /// A model struct with its hand-written `Serialize` ([`struct_serialize`]) and `Deserialize`
 /// ([`struct_deserialize`]): a generated crate compiles no proc macro (issue 22). A model that
-/// keeps undeclared properties holds them in `additional_properties`.
+/// keeps undeclared properties holds them in `additional_properties`. All three are built as
+/// syntax trees ([`super::syntax`]), documented with `text`; `Err` holds tokens that do not
+/// parse (an accord bug), for the printer to report.
 #[allow(clippy::too_many_arguments)]
 fn struct_def(
     def: &TypeDef,
     name: &syn::Ident,
-    docs: TokenStream,
+    text: &str,
     fields_ir: &[Field],
     additional: bool,
     cycles: &BTreeMap<String, usize>,
     serde: Serde,
     field_gates: FieldGates<'_>,
-) -> (TokenStream, Result<Vec<syn::Item>, TokenStream>) {
+) -> Result<Vec<syn::Item>, TokenStream> {
     let gate_of = |f: &Field| field_gates.and_then(|gates| gates.get(&f.rust_name)).cloned();
+    let mut attrs = syntax::doc_attributes(text);
+    attrs.push(syntax::list_attribute("derive", quote!(Debug, Clone, PartialEq)));
     // Turning a feature on adds a gated field: users cannot have written the struct out.
-    let non_exhaustive = field_gates.is_some_and(|gates| !gates.is_empty()).then(|| quote!(#[non_exhaustive]));
-    let fields: Vec<TokenStream> =
-        fields_ir.iter().map(|f| field(f, member_type(&f.ty, &def.name, cycles), gate_of(f))).collect();
-    let additional_field = additional.then(|| {
-        quote! {
-            /// Properties not declared in the spec, kept as they came.
-            pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::accord_runtime::serde_json::Value>,
-        }
-    });
+    if field_gates.is_some_and(|gates| !gates.is_empty()) {
+        attrs.push(syntax::path_attribute("non_exhaustive"));
+    }
+    let mut fields = fields_ir
+        .iter()
+        .map(|f| field(f, member_type(&f.ty, &def.name, cycles), gate_of(f)))
+        .collect::<Result<Vec<_>, _>>()?;
+    if additional {
+        fields.push(instantiate(&ADDITIONAL_FIELD)?);
+    }
+    let item = syn::ItemStruct {
+        attrs,
+        vis: syn::Visibility::Public(Default::default()),
+        struct_token: Default::default(),
+        ident: name.clone(),
+        generics: Default::default(),
+        fields: syn::Fields::Named(syn::FieldsNamed {
+            brace_token: Default::default(),
+            named: syntax::punctuated(fields, true),
+        }),
+        semi_token: None,
+    };
     let gates: Vec<Option<syn::Attribute>> =
         fields_ir.iter().map(|f| gate_of(f).map(|gate| syntax::cfg_attribute(gate.predicate))).collect();
     let gated = |item: Result<syn::ItemImpl, TokenStream>, need: Need| {
@@ -179,22 +197,11 @@ fn struct_def(
             syn::Item::Impl(item)
         })
     };
-    let serde_impls = [
-        gated(struct_serialize(name, fields_ir, &gates, additional), serde.serialize),
-        gated(struct_deserialize(name, fields_ir, &gates, additional), serde.deserialize),
-    ]
-    .into_iter()
-    .collect();
-    let tokens = quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq)]
-        #non_exhaustive
-        pub struct #name {
-            #(#fields)*
-            #additional_field
-        }
-    };
-    (tokens, serde_impls)
+    Ok(vec![
+        syn::Item::Struct(item),
+        gated(struct_serialize(name, fields_ir, &gates, additional), serde.serialize)?,
+        gated(struct_deserialize(name, fields_ir, &gates, additional), serde.deserialize)?,
+    ])
 }
 
 /// `Serialize` for a model struct, as serde's derive with the attributes accord used to give
@@ -422,6 +429,13 @@ fn alias_def(name: &syn::Ident, docs: TokenStream, target: &TypeExpr, constraint
 }
 
 thread_local! {
+    /// The field of a model that keeps undeclared properties: [`struct_def`].
+    static ADDITIONAL_FIELD: Parsed<syn::Field> = syn::parse::Parser::parse2(syn::Field::parse_named, quote! {
+        /// Properties not declared in the spec, kept as they came.
+        pub additional_properties: ::std::collections::BTreeMap<::std::string::String, ::accord_runtime::serde_json::Value>
+    })
+    .map_err(|error| error.to_compile_error());
+
     /// A model struct's `Serialize` but for its name (`__Model`) and its body
     /// (`__serialize`): [`struct_serialize`].
     static SERIALIZE: Parsed<syn::ItemImpl> = parse_template(quote! {
@@ -610,8 +624,8 @@ fn struct_deserialize(
 
 /// One struct field: its documentation (presence, read/write-only, constraints, the features
 /// it needs) and type (the wire name is in the serde impls); behind `gate` when only some group features
-/// compile it.
-fn field(field: &Field, base: TokenStream, gate: Option<GatedFieldTokens>) -> TokenStream {
+/// compile it. `Err` holds a type's tokens that do not parse (an accord bug).
+fn field(field: &Field, base: TokenStream, gate: Option<GatedFieldTokens>) -> Result<syn::Field, TokenStream> {
     let name = ident(&field.rust_name);
     let mut text = field.description.as_deref().map(|d| crate::markdown::repair(d).0.into_owned()).unwrap_or_default();
     let summary = field.constraints.summary();
@@ -650,20 +664,26 @@ fn field(field: &Field, base: TokenStream, gate: Option<GatedFieldTokens>) -> To
              every group's models into every build."
         ));
     }
-    let gate = gate.map(|gate| gate.cfg);
-    let docs = doc(&text);
-    let deprecated = field.deprecated.then(|| quote!(#[deprecated]));
+    let mut attrs = syntax::doc_attributes(&text);
+    attrs.extend(gate.map(|gate| syntax::cfg_attribute(gate.predicate)));
+    if field.deprecated {
+        attrs.push(syntax::path_attribute("deprecated"));
+    }
     let ty = match (field.always_present(), field.nullable) {
         (true, false) => base,
         (true, true) | (false, false) => quote!(::std::option::Option<#base>),
         (false, true) => quote!(::std::option::Option<::std::option::Option<#base>>),
     };
-    quote! {
-        #docs
-        #gate
-        #deprecated
-        pub #name: #ty,
-    }
+    let ty = syn::parse2::<syn::Type>(ty.clone()).map_err(|_| ty)?;
+    Ok(syn::Field {
+        attrs,
+        vis: syn::Visibility::Public(Default::default()),
+        modifiers: Default::default(),
+        ident: Some(name),
+        colon_token: Some(Default::default()),
+        ty,
+        default: None,
+    })
 }
 
 #[cfg(test)]
@@ -672,6 +692,7 @@ mod tests {
 
     #[test]
     fn the_serde_templates_parse() {
+        assert!(ADDITIONAL_FIELD.with(Result::is_ok));
         assert!(SERIALIZE.with(Result::is_ok));
         assert!(DESERIALIZE.with(Result::is_ok));
         assert!(KEY_LOOP.with(Result::is_ok));

@@ -229,15 +229,29 @@ pub(super) fn let_stmt(attrs: Vec<syn::Attribute>, pat: syn::Pat, init: syn::Exp
 
 /// An outer attribute `#[cfg(predicate)]`, as syn reads it (its predicate kept as tokens).
 pub(super) fn cfg_attribute(predicate: TokenStream) -> syn::Attribute {
+    list_attribute("cfg", predicate)
+}
+
+/// An outer attribute `#[name(tokens)]`, as syn reads it.
+pub(super) fn list_attribute(name: &str, tokens: TokenStream) -> syn::Attribute {
+    outer(syn::Meta::List(syn::MetaList {
+        path: path(name),
+        delimiter: syn::MacroDelimiter::Paren(Default::default()),
+        tokens,
+    }))
+}
+
+/// An outer attribute `#[name]`.
+pub(super) fn path_attribute(name: &str) -> syn::Attribute {
+    outer(syn::Meta::Path(path(name)))
+}
+
+fn outer(meta: syn::Meta) -> syn::Attribute {
     syn::Attribute {
         pound_token: Default::default(),
         style: syn::AttrStyle::Outer,
         bracket_token: Default::default(),
-        meta: syn::Meta::List(syn::MetaList {
-            path: path("cfg"),
-            delimiter: syn::MacroDelimiter::Paren(Default::default()),
-            tokens: predicate,
-        }),
+        meta,
     }
 }
 
@@ -274,7 +288,9 @@ pub(super) fn splice_impl_items(item: &mut syn::ItemImpl, name: &str, items: Vec
     }
 }
 
-fn punctuated<T, P: Default>(elems: impl IntoIterator<Item = T>, trailing: bool) -> Punctuated<T, P> {
+/// `elems` separated by `P`, with one after the last when `trailing` (as syn keeps a trailing
+/// comma it read).
+pub(super) fn punctuated<T, P: Default>(elems: impl IntoIterator<Item = T>, trailing: bool) -> Punctuated<T, P> {
     let mut punctuated: Punctuated<T, P> = elems.into_iter().collect();
     if trailing && !punctuated.empty_or_trailing() {
         punctuated.push_punct(P::default());

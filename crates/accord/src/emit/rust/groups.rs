@@ -154,7 +154,12 @@ impl Gates {
     /// `#[cfg(feature = "group-…")]` for the client method and request builder of `op`, or
     /// nothing when it is always compiled.
     pub(super) fn operation(&self, op: &Operation) -> Option<TokenStream> {
-        self.operations.get(&op.name).map(|feature| cfg(std::iter::once(feature.as_str())))
+        self.operation_predicate(op).map(|predicate| quote!(#[cfg(#predicate)]))
+    }
+
+    /// The predicate of [`Gates::operation`]'s `#[cfg(…)]`.
+    pub(super) fn operation_predicate(&self, op: &Operation) -> Option<TokenStream> {
+        self.operations.get(&op.name).map(|feature| predicate(std::iter::once(feature.as_str())))
     }
 
     /// `#[cfg(…)]` for the items of the model `name`, or nothing when it is always compiled.
@@ -189,10 +194,16 @@ fn gated_group<'a>(ir: &Ir, op: &'a Operation) -> Option<&'a str> {
 
 /// `#[cfg(feature = "a")]`, or `#[cfg(any(feature = "a", feature = "b"))]`.
 fn cfg<'a>(features: impl IntoIterator<Item = &'a str>) -> TokenStream {
+    let predicate = predicate(features);
+    quote!(#[cfg(#predicate)])
+}
+
+/// `feature = "a"`, or `any(feature = "a", feature = "b")`.
+fn predicate<'a>(features: impl IntoIterator<Item = &'a str>) -> TokenStream {
     let features: Vec<&str> = features.into_iter().collect();
     match features.as_slice() {
-        [one] => quote!(#[cfg(feature = #one)]),
-        many => quote!(#[cfg(any(#(feature = #many),*))]),
+        [one] => quote!(feature = #one),
+        many => quote!(any(#(feature = #many),*)),
     }
 }
 

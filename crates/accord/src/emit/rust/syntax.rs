@@ -273,13 +273,18 @@ pub(super) fn doc_attributes(text: &str) -> Vec<syn::Attribute> {
     attributes
 }
 
-/// Replaces the item `name!();` of `item` by `items` (an impl's items not known when its
-/// tokens were written); `false` when it has no such item.
-pub(super) fn splice_impl_items(item: &mut syn::ItemImpl, name: &str, items: Vec<syn::ImplItem>) -> bool {
-    let hole = item.items.iter().position(
+/// Where `item` holds the item `name!();` (an impl's items not known when its tokens were
+/// written), to be replaced with [`splice_impl_items`].
+pub(super) fn impl_hole(item: &syn::ItemImpl, name: &str) -> Option<usize> {
+    item.items.iter().position(
         |member| matches!(member, syn::ImplItem::Macro(mac) if hole_name(&mac.mac).is_some_and(|hole| hole == name)),
-    );
-    match hole {
+    )
+}
+
+/// Replaces the item `name!();` of `item` by `items`; `false` (and `item` unchanged) when it
+/// has no such item.
+pub(super) fn splice_impl_items(item: &mut syn::ItemImpl, name: &str, items: Vec<syn::ImplItem>) -> bool {
+    match impl_hole(item, name) {
         Some(index) => {
             item.items.splice(index..=index, items);
             true

@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::emit::rust::syntax;
 use crate::emit::rust::tokens::{body_tokens, doc, ident, type_tokens};
 use crate::ir::{Ir, Operation, PaginationIr, Param, TypeExpr};
 
@@ -74,8 +75,47 @@ pub(super) fn operation_notes(ir: &Ir, op: &Operation) -> String {
     notes.join("\n")
 }
 
-/// `Client::METHOD`: takes the required parameters and body, returns the request builder.
-pub(super) fn client_method(ir: &Ir, op: &Operation) -> TokenStream {
+/// `Client::METHOD`: takes the required parameters and body, returns the request builder;
+/// behind `cfg` (its group's feature), documented.
+pub(super) fn client_method(ir: &Ir, op: &Operation, cfg: Option<TokenStream>) -> TokenStream {
+    let Method { text, deprecated, function } = method(ir, op);
+    let docs = doc(&text);
+    let deprecated = deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #cfg
+        #docs
+        #deprecated
+        #function
+    }
+}
+
+/// [`client_method`] as a syntax tree, its documentation built without tokens (every method
+/// has several lines of it). `Err` holds tokens that do not parse (an accord bug).
+pub(super) fn client_method_item(
+    ir: &Ir,
+    op: &Operation,
+    cfg: Option<syn::Attribute>,
+) -> Result<syn::ImplItem, TokenStream> {
+    let Method { text, deprecated, function } = method(ir, op);
+    let mut item = syn::parse2::<syn::ImplItemFn>(function.clone()).map_err(|_| function)?;
+    let mut attrs: Vec<syn::Attribute> = cfg.into_iter().collect();
+    attrs.extend(syntax::doc_attributes(&text));
+    if deprecated {
+        attrs.push(syntax::path_attribute("deprecated"));
+    }
+    item.attrs = attrs;
+    Ok(syn::ImplItem::Fn(item))
+}
+
+/// A client method's parts: its documentation's text, whether it is deprecated, and the
+/// function without attributes.
+struct Method {
+    text: String,
+    deprecated: bool,
+    function: TokenStream,
+}
+
+fn method(ir: &Ir, op: &Operation) -> Method {
     let method = ident(&op.method_name);
     let builder = ident(&op.builder_name);
     let mut args = Vec::new();
@@ -123,11 +163,7 @@ pub(super) fn client_method(ir: &Ir, op: &Operation) -> TokenStream {
         text.push_str(&format!("\n\n{notes}"));
     }
     text.push_str("\n\nReturns a request builder: set optional parameters, then `.send().await`.");
-    let docs = doc(&text);
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    quote! {
-        #docs
-        #deprecated
+    let function = quote! {
         pub fn #method<'a>(&'a self #(, #args)*) -> #builder<'a> {
             #builder {
                 client: self,
@@ -137,5 +173,6 @@ pub(super) fn client_method(ir: &Ir, op: &Operation) -> TokenStream {
                 #idempotency
             }
         }
-    }
+    };
+    Method { text, deprecated: op.deprecated, function }
 }

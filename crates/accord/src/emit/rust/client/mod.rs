@@ -57,11 +57,15 @@ pub(super) fn client_rs(ir: &Ir) -> TokenStream {
 pub(super) fn client_file(ir: &Ir, gates: &Gates) -> String {
     let operations = ir.operations.len();
     let blocks = if operations > METHODS_IN_ONE_IMPL { operations.div_ceil(METHODS_PER_IMPL) } else { 0 };
-    print_parts(&generated_notice(&ir.source_path), 1 + blocks + operations, |index| {
+    // The file's documentation, then the head, then the blocks of methods, then the builders.
+    print_parts(&generated_notice(&ir.source_path), 2 + blocks + operations, |index| {
         if index == 0 {
-            client_head(ir, gates, blocks == 0).into()
-        } else if index <= blocks {
-            let start = (index - 1) * METHODS_PER_IMPL;
+            head_doc().into()
+        } else if index == 1 {
+            let methods = if blocks == 0 { &ir.operations[..] } else { &[] };
+            head_with_methods(ir, gates, methods)
+        } else if index < 2 + blocks {
+            let start = (index - 2) * METHODS_PER_IMPL;
             let chunk = &ir.operations[start..(start + METHODS_PER_IMPL).min(operations)];
             let methods = client_methods(ir, chunk, gates);
             quote! {
@@ -71,7 +75,7 @@ pub(super) fn client_file(ir: &Ir, gates: &Gates) -> String {
             }
             .into()
         } else {
-            let op = &ir.operations[index - 1 - blocks];
+            let op = &ir.operations[index - 2 - blocks];
             match request::request_builder(ir, op) {
                 (tokens, Ok(methods)) => gate_items_with(tokens, vec![syn::Item::Impl(methods)], gates.operation(op)),
                 // Tokens that do not parse: the printer reports them.
@@ -79,6 +83,37 @@ pub(super) fn client_file(ir: &Ir, gates: &Gates) -> String {
             }
         }
     })
+}
+
+/// The head ([`client_head_items`]) with the methods of `operations` in `impl Client`, as
+/// syntax trees: the methods are parsed without their documentation, which is built
+/// directly ([`methods::client_method_item`]).
+fn head_with_methods(ir: &Ir, gates: &Gates, operations: &[crate::ir::Operation]) -> Part {
+    let head = client_head_items(ir, gates, quote!(__methods!();));
+    let Ok(mut file) = syn::parse2::<syn::File>(head.clone()) else { return Part::Tokens(head) };
+    let methods: Result<Vec<syn::ImplItem>, TokenStream> = operations
+        .iter()
+        .map(|op| {
+            let cfg = gates.operation_predicate(op).map(super::syntax::cfg_attribute);
+            methods::client_method_item(ir, op, cfg)
+        })
+        .collect();
+    let methods = match methods {
+        Ok(methods) => methods,
+        Err(broken) => return Part::Tokens(quote!(#head #broken)),
+    };
+    let client = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Impl(item) if super::syntax::impl_hole(item, "__methods").is_some() => Some(item),
+        _ => None,
+    });
+    match client {
+        Some(client) => {
+            super::syntax::splice_impl_items(client, "__methods", methods);
+            Part::Items(file.items)
+        }
+        // Not found (an accord bug): the methods as tokens, in their place.
+        None => client_head_items(ir, gates, quote!(#(#methods)*)).into(),
+    }
 }
 
 /// Operations up to which every method of the client is in one `impl Client` block (GitHub's
@@ -90,26 +125,36 @@ const METHODS_PER_IMPL: usize = 500;
 
 /// The client's method of each operation, behind its group's feature.
 fn client_methods(ir: &Ir, operations: &[crate::ir::Operation], gates: &Gates) -> Vec<TokenStream> {
-    operations
-        .iter()
-        .map(|op| {
-            let cfg = gates.operation(op);
-            let method = methods::client_method(ir, op);
-            quote!(#cfg #method)
-        })
-        .collect()
+    operations.iter().map(|op| methods::client_method(ir, op, gates.operation(op))).collect()
 }
 
 /// `client.rs` up to the request builders: the environments, rate limits, multipart bodies,
 /// the client, its builder and, `with_methods`, its methods.
 fn client_head(ir: &Ir, gates: &Gates, with_methods: bool) -> TokenStream {
+    let methods = if with_methods { client_methods(ir, &ir.operations, gates) } else { Vec::new() };
+    let doc = head_doc();
+    let items = client_head_items(ir, gates, quote!(#(#methods)*));
+    quote! {
+        #doc
+        #items
+    }
+}
+
+/// The documentation of `client.rs`.
+fn head_doc() -> TokenStream {
+    quote! {
+        //! The client, its builder, and one request builder per endpoint.
+    }
+}
+
+/// The items of [`client_head`], `methods` at the end of `impl Client`.
+fn client_head_items(ir: &Ir, gates: &Gates, methods: TokenStream) -> TokenStream {
     let environment = environment::environment_enum(ir);
     let variable_enums = servers::variable_enums(ir);
     let rate_limits = rate_limits::rate_limits_fn(ir);
     let multipart = multipart::multipart_impls(ir, gates);
     let client = client_struct(ir);
     let builder = builder::client_builder(ir);
-    let methods = if with_methods { client_methods(ir, &ir.operations, gates) } else { Vec::new() };
     let operational = operational::client_methods(ir);
     // `send_raw` may reach any operation, so it tests bodies when any code is in a 2xx body.
     let decode = if super::body_errors::any_in_success(ir) {
@@ -119,7 +164,6 @@ fn client_head(ir: &Ir, gates: &Gates, with_methods: bool) -> TokenStream {
     };
     let auth_flow_methods = auth_flows::client_methods(&ir.auth);
     quote! {
-        //! The client, its builder, and one request builder per endpoint.
         #environment
 
         #variable_enums
@@ -156,7 +200,7 @@ fn client_head(ir: &Ir, gates: &Gates, with_methods: bool) -> TokenStream {
             #operational
             #auth_flow_methods
 
-            #(#methods)*
+            #methods
         }
     }
 }

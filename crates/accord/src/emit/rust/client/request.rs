@@ -7,14 +7,17 @@ use quote::{format_ident, quote};
 
 use super::methods::{operation_notes, param_arg};
 use super::pagination::pagination_methods;
-use crate::emit::rust::syntax::{Holes, Parsed, doc_attributes, instantiate, parse_template, splice_impl_items};
+use crate::emit::rust::syntax::{
+    Holes, Parsed, doc_attributes, impl_hole, instantiate, parse_template, splice_impl_items,
+};
 use crate::emit::rust::tokens::{body_tokens, doc, ident, lit, success_tokens, type_tokens};
 use crate::ir::{AuthIr, ContentType, Ir, Operation, Param, ParamLocation, ParamStyle};
 use syn::visit_mut::VisitMut;
 
 /// `pub struct NAMEBuilder<'a>` (tokens) and its methods (an `impl` as a syntax tree, its
 /// `send` and `send_full` copied from a template: [`send_fns`]), for one operation. `Err`
-/// holds tokens that do not parse (an accord bug), for the printer to report.
+/// holds the methods as tokens when they could not be built as a tree (an accord bug; tokens
+/// that do not parse are reported by the printer).
 pub(super) fn request_builder(ir: &Ir, op: &Operation) -> (TokenStream, Result<syn::ItemImpl, TokenStream>) {
     let builder = ident(&op.builder_name);
     let (fields, setters) = fields_and_setters(op);
@@ -67,7 +70,22 @@ pub(super) fn request_builder(ir: &Ir, op: &Operation) -> (TokenStream, Result<s
     };
     let Ok(mut methods) = syn::parse2::<syn::ItemImpl>(methods.clone()) else { return (tokens, Err(methods)) };
     if let Ok(send) = send {
-        splice_impl_items(&mut methods, "__send", send);
+        if impl_hole(&methods, "__send").is_some() {
+            splice_impl_items(&mut methods, "__send", send);
+            return (tokens, Ok(methods));
+        }
+        // Not found (an accord bug): the same methods as tokens.
+        return (
+            tokens,
+            Err(quote! {
+                impl<'a> #builder<'a> {
+                    #(#setters)*
+                    #(#send)*
+                    #pagination
+                    #request
+                }
+            }),
+        );
     }
     (tokens, Ok(methods))
 }

@@ -265,7 +265,7 @@ fn struct_serialize(
     };
     body.push(syn::Stmt::Expr(syntax::method_call(object, "end"), None));
     let mut item = instantiate(&SERIALIZE)?;
-    Holes { idents: vec![("__Model", name.clone())], blocks: vec![("__serialize", body)], ..Holes::default() }
+    Holes { idents: vec![("__Model", name.clone())], stmts: vec![("__serialize", body)], ..Holes::default() }
         .visit_item_impl_mut(&mut item);
     Ok(item)
 }
@@ -617,7 +617,7 @@ fn struct_deserialize(
     };
     body.push(syn::Stmt::Expr(build, None));
     let mut item = instantiate(&DESERIALIZE)?;
-    Holes { idents: vec![("__Model", name.clone())], blocks: vec![("__visit_map", body)], ..Holes::default() }
+    Holes { idents: vec![("__Model", name.clone())], stmts: vec![("__visit_map", body)], ..Holes::default() }
         .visit_item_impl_mut(&mut item);
     Ok(item)
 }

@@ -99,6 +99,11 @@ pub(super) fn add(left: syn::Expr, right: syn::Expr) -> syn::Expr {
     })
 }
 
+/// `true` or `false`.
+pub(super) fn bool_expr(value: bool) -> syn::Expr {
+    syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::Bool(syn::LitBool::new(value, Span::call_site())) })
+}
+
 /// An integer literal without a suffix.
 pub(super) fn int_expr(value: usize) -> syn::Expr {
     syn::Expr::Lit(syn::ExprLit {
@@ -323,15 +328,15 @@ pub(super) fn instantiate<T: Clone>(template: &'static Template<T>) -> Result<T,
 }
 
 /// What a [`Template`]'s holes become: each identifier named `name` (by convention
-/// `__Name`), each block holding only the statement `name!();`, each `match` arm
-/// `name!() => {}`, each type `Name`, each expression `name!()`. A block or arm hole is
-/// filled once (its contents are moved in); what fills a hole is not visited.
+/// `__Name`), each statement `name!();`, each `match` arm `name!() => {}`, each type `Name`,
+/// each expression `name!()`. A statement or arm hole is filled once (its contents are moved
+/// in); what fills a hole is not visited.
 #[derive(Default)]
 pub(super) struct Holes {
     /// Identifiers, by the name they replace.
     pub(super) idents: Vec<(&'static str, syn::Ident)>,
-    /// Statements of blocks, by the name of their macro.
-    pub(super) blocks: Vec<(&'static str, Vec<syn::Stmt>)>,
+    /// Statements, by the name of the macro statement they replace in a block.
+    pub(super) stmts: Vec<(&'static str, Vec<syn::Stmt>)>,
     /// Arms of `match` expressions, by the name of their macro.
     pub(super) arms: Vec<(&'static str, Vec<syn::Arm>)>,
     /// Types, by the one identifier of the path they replace (each place gets a copy).
@@ -376,14 +381,21 @@ impl VisitMut for Holes {
     }
 
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
-        if let [syn::Stmt::Macro(stmt)] = block.stmts.as_slice()
-            && let Some(name) = hole_name(&stmt.mac)
-            && let Some(at) = self.blocks.iter().position(|(hole, _)| *hole == name)
-        {
-            block.stmts = self.blocks.swap_remove(at).1;
-            return;
-        }
         syn::visit_mut::visit_block_mut(self, block);
+        let mut index = 0;
+        while index < block.stmts.len() && !self.stmts.is_empty() {
+            if let syn::Stmt::Macro(stmt) = &block.stmts[index]
+                && let Some(name) = hole_name(&stmt.mac)
+                && let Some(at) = self.stmts.iter().position(|(hole, _)| *hole == name)
+            {
+                let stmts = self.stmts.swap_remove(at).1;
+                let count = stmts.len();
+                block.stmts.splice(index..=index, stmts);
+                index += count;
+            } else {
+                index += 1;
+            }
+        }
     }
 
     fn visit_expr_match_mut(&mut self, expr: &mut syn::ExprMatch) {
@@ -492,7 +504,7 @@ mod tests {
         let body = vec![let_stmt(Vec::new(), wild_pat(), path_expr("__Name"))];
         Holes {
             idents: vec![("__Name", super::super::tokens::ident("Model"))],
-            blocks: vec![("__body", body)],
+            stmts: vec![("__body", body)],
             arms: vec![("__arms", vec![arm(Vec::new(), str_pat("a"), str_expr("b"))])],
             ..Holes::default()
         }

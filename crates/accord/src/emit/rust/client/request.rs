@@ -3,12 +3,12 @@
 //! them as the runtime's `RequestSpec`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::methods::{operation_notes, param_arg};
 use super::pagination::pagination_methods;
 use crate::emit::rust::syntax::{
-    Holes, Parsed, doc_attributes, impl_hole, instantiate, parse_template, splice_impl_items,
+    self, Holes, Parsed, doc_attributes, impl_hole, instantiate, parse_template, splice_impl_items,
 };
 use crate::emit::rust::tokens::{body_tokens, doc, ident, lit, success_tokens, type_tokens};
 use crate::ir::{AuthIr, ContentType, Ir, Operation, Param, ParamLocation, ParamStyle};
@@ -43,49 +43,50 @@ pub(super) fn request_builder(ir: &Ir, op: &Operation) -> (TokenStream, Result<s
         Some(streamed) => Err(streamed),
         None => send_fns(ir, op, &success).map(|fns| fns.items),
     };
-    let methods = match &send {
-        Ok(_) => quote! {
-            impl<'a> #builder<'a> {
-                #(#setters)*
+    // What is built as a tree goes in its hole; the rest (a streamed body's `send`, or tokens
+    // that do not parse) as tokens.
+    let send_tokens = match &send {
+        Ok(_) => quote!(__send!();),
+        Err(tokens) => tokens.clone(),
+    };
+    let request_tokens = match &request {
+        Ok(_) => quote!(__request!();),
+        Err(tokens) => tokens.clone(),
+    };
+    let methods = quote! {
+        impl<'a> #builder<'a> {
+            #(#setters)*
 
-                __send!();
+            #send_tokens
 
-                #pagination
+            #pagination
 
-                #request
-            }
-        },
-        // A streamed body's `send` (or tokens that do not parse) as tokens.
-        Err(send) => quote! {
-            impl<'a> #builder<'a> {
-                #(#setters)*
-
-                #send
-
-                #pagination
-
-                #request
-            }
-        },
+            #request_tokens
+        }
     };
     let Ok(mut methods) = syn::parse2::<syn::ItemImpl>(methods.clone()) else { return (tokens, Err(methods)) };
-    if let Ok(send) = send {
-        if impl_hole(&methods, "__send").is_some() {
-            splice_impl_items(&mut methods, "__send", send);
-            return (tokens, Ok(methods));
-        }
-        // Not found (an accord bug): the same methods as tokens.
+    let holes = [("__send", send.is_ok()), ("__request", request.is_ok())];
+    if holes.iter().any(|(hole, filled)| *filled && impl_hole(&methods, hole).is_none()) {
+        // A hole not found (an accord bug): the same methods as tokens.
+        let send = send.map_or_else(|tokens| tokens, |items| quote!(#(#items)*));
+        let request = request.map_or_else(|tokens| tokens, |item| quote!(#item));
         return (
             tokens,
             Err(quote! {
                 impl<'a> #builder<'a> {
                     #(#setters)*
-                    #(#send)*
+                    #send
                     #pagination
                     #request
                 }
             }),
         );
+    }
+    if let Ok(send) = send {
+        splice_impl_items(&mut methods, "__send", send);
+    }
+    if let Ok(request) = request {
+        splice_impl_items(&mut methods, "__request", vec![request]);
     }
     (tokens, Ok(methods))
 }
@@ -231,12 +232,32 @@ fn send_fns(ir: &Ir, op: &Operation, success: &TokenStream) -> Result<syn::ItemI
     Ok(fns)
 }
 
+thread_local! {
+    /// `request` but for the path's pieces (`__path`), the HTTP method (`__METHOD`), the
+    /// operation's name (`__operation`) and the statements that encode the rest
+    /// (`__encode`): [`request_fn`].
+    static REQUEST: Parsed<syn::ItemImpl> = parse_template(quote! {
+        impl<'a> Builder<'a> {
+            /// The request this builder describes, as the runtime sends it.
+            ///
+            /// Errors: `Decode` when a parameter or the body cannot be encoded.
+            pub fn request(&self) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
+                let mut path = ::std::string::String::new();
+                __path!();
+                #[allow(unused_mut)]
+                let mut request = ::accord_runtime::RequestSpec::new(::accord_runtime::reqwest::Method::__METHOD, __operation!(), path);
+                __encode!();
+                ::std::result::Result::Ok(request)
+            }
+        }
+    });
+}
+
 /// `request`: the path, query, headers, body and idempotency key as a `RequestSpec`.
 /// `models_apart`: the models are a crate of their own (see `multipart`'s `MultipartParts`).
-fn request_fn(auth: &AuthIr, op: &Operation, models_apart: bool) -> TokenStream {
-    let pieces = path_pieces(op);
-    let method = format_ident!("{}", op.http_method.as_str());
-    let operation_name = lit(&op.name);
+/// Copied from a template ([`crate::emit::rust::syntax`]), the path built directly; `Err`
+/// holds tokens that do not parse (an accord bug).
+fn request_fn(auth: &AuthIr, op: &Operation, models_apart: bool) -> Result<syn::ImplItem, TokenStream> {
     let query = parameter_encoding(&op.query, ParamLocation::Query);
     let headers = parameter_encoding(&op.headers, ParamLocation::Header);
     let fixed_query = op.fixed_query.iter().map(|fixed| {
@@ -251,72 +272,91 @@ fn request_fn(auth: &AuthIr, op: &Operation, models_apart: bool) -> TokenStream 
     let idempotency = idempotency_encoding(op);
     let requirement = super::auth::requirement_encoding(auth, op);
     let server = super::servers::request_server(op);
-    quote! {
-        /// The request this builder describes, as the runtime sends it.
-        ///
-        /// Errors: `Decode` when a parameter or the body cannot be encoded.
-        pub fn request(&self) -> ::std::result::Result<::accord_runtime::RequestSpec, crate::errors::Error> {
-            let mut path = ::std::string::String::new();
-            #(#pieces)*
-            #[allow(unused_mut)]
-            let mut request = ::accord_runtime::RequestSpec::new(::accord_runtime::reqwest::Method::#method, #operation_name, path);
-            #(#fixed_query)*
-            #(#query)*
-            #(#fixed_headers)*
-            #(#headers)*
-            #body
-            #idempotency
-            #requirement
-            #server
-            ::std::result::Result::Ok(request)
-        }
+    let encode = quote! {
+        #(#fixed_query)*
+        #(#query)*
+        #(#fixed_headers)*
+        #(#headers)*
+        #body
+        #idempotency
+        #requirement
+        #server
+    };
+    let encode = if encode.is_empty() {
+        Vec::new()
+    } else {
+        syn::parse::Parser::parse2(syn::Block::parse_within, encode.clone()).map_err(|_| encode)?
+    };
+    let mut request = instantiate(&REQUEST)?;
+    Holes {
+        idents: vec![("__METHOD", ident(op.http_method.as_str()))],
+        stmts: vec![("__path", path_pieces(op)), ("__encode", encode)],
+        exprs: vec![("__operation", syntax::str_expr(&op.name))],
+        ..Holes::default()
     }
+    .visit_item_impl_mut(&mut request);
+    request.items.pop().ok_or_else(|| quote!(#request))
 }
 
 /// The path, built from literal pieces and percent-encoded parameters.
-fn path_pieces(op: &Operation) -> Vec<TokenStream> {
+fn path_pieces(op: &Operation) -> Vec<syn::Stmt> {
+    let push = |piece: syn::Expr| {
+        syn::Stmt::Expr(
+            syntax::method_call_with(syntax::path_expr("path"), "push_str", [piece]),
+            Some(Default::default()),
+        )
+    };
     let mut pieces = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(open) = rest.find('{') {
         let literal = &rest[..open];
         if !literal.is_empty() {
-            let literal = lit(literal);
-            pieces.push(quote!(path.push_str(#literal);));
+            pieces.push(push(syntax::str_expr(literal)));
         }
         let close = rest[open..].find('}').map(|c| open + c).unwrap_or(rest.len() - 1);
         let wire = &rest[open + 1..close];
         if let Some(param) = op.path_params.iter().find(|p| p.wire_name == wire) {
-            let name = ident(&param.rust_name);
-            if param.default_style {
-                pieces.push(quote!(path.push_str(&::accord_runtime::client::path_segment(&self.#name));));
+            let value = syntax::reference(syntax::self_field(ident(&param.rust_name)), false);
+            let encoded = if param.default_style {
+                syntax::call("::accord_runtime::client::path_segment", [value])
             } else {
-                let (wire, style, explode) = (lit(&param.wire_name), style_tokens(param.style), param.explode);
-                pieces.push(quote! {
-                    path.push_str(&::accord_runtime::client::path_param(#wire, &self.#name, #style, #explode));
-                });
-            }
+                syntax::call(
+                    "::accord_runtime::client::path_param",
+                    [
+                        syntax::str_expr(&param.wire_name),
+                        value,
+                        syntax::path_expr(&format!("::accord_runtime::style::ParamStyle::{}", style_name(param.style))),
+                        syntax::bool_expr(param.explode),
+                    ],
+                )
+            };
+            pieces.push(push(syntax::reference(encoded, false)));
         }
         rest = &rest[close + 1..];
     }
     if !rest.is_empty() {
-        let literal = lit(rest);
-        pieces.push(quote!(path.push_str(#literal);));
+        pieces.push(push(syntax::str_expr(rest)));
     }
     pieces
 }
 
 /// `::accord_runtime::style::ParamStyle::…` of `style`.
 fn style_tokens(style: ParamStyle) -> TokenStream {
-    let variant = match style {
-        ParamStyle::Form => quote!(Form),
-        ParamStyle::SpaceDelimited => quote!(SpaceDelimited),
-        ParamStyle::PipeDelimited => quote!(PipeDelimited),
-        ParamStyle::DeepObject => quote!(DeepObject),
-        ParamStyle::Simple => quote!(Simple),
-        ParamStyle::Label => quote!(Label),
-        ParamStyle::Matrix => quote!(Matrix),
-    };
+    let variant = ident(style_name(style));
     quote!(::accord_runtime::style::ParamStyle::#variant)
+}
+
+/// The name of `style`'s variant of `accord_runtime::style::ParamStyle`.
+fn style_name(style: ParamStyle) -> &'static str {
+    match style {
+        ParamStyle::Form => "Form",
+        ParamStyle::SpaceDelimited => "SpaceDelimited",
+        ParamStyle::PipeDelimited => "PipeDelimited",
+        ParamStyle::DeepObject => "DeepObject",
+        ParamStyle::Simple => "Simple",
+        ParamStyle::Label => "Label",
+        ParamStyle::Matrix => "Matrix",
+    }
 }
 
 /// The statements that add each of `params` (query or header parameters) to the request,

@@ -5,6 +5,7 @@
 //!
 //! One module per generated file (`lib_rs`, `models`, `client`, `errors`, `webhooks`), over
 //! leaf helpers that use nothing above them: [`tokens`] (identifiers, literals, docs, types),
+//! [`syntax`] (syntax trees built without tokens, for what every model or endpoint repeats),
 //! [`print`](mod@print) (printing a file) with `pretty` (printing a large one on several
 //! threads), and `cycles` (which members need a `Box`).
 

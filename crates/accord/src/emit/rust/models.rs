@@ -98,20 +98,18 @@ fn type_def(
         .map(|d| format!("{}\n\n", crate::markdown::repair(d).0.trim_end()))
         .unwrap_or_default();
     text.push_str(&source_doc(def));
-    if let TypeKind::Struct { fields, additional } = &def.kind {
-        let built = struct_def(def, &name, &text, fields, *additional, cycles, serde, field_gates);
-        return Model { tokens: TokenStream::new(), built };
-    }
-    let docs = doc(&text);
+    let built = |built| Model { tokens: TokenStream::new(), built };
     match &def.kind {
-        TypeKind::Struct { .. } => Model { tokens: TokenStream::new(), built: Ok(Vec::new()) },
-        TypeKind::Enum { values } => Model { tokens: enum_def(&name, docs, values, serde), built: Ok(Vec::new()) },
+        TypeKind::Struct { fields, additional } => {
+            built(struct_def(def, &name, &text, fields, *additional, cycles, serde, field_gates))
+        }
+        TypeKind::Enum { values } => built(enum_def(&name, &text, values, serde)),
         TypeKind::Union { variants, discriminator } => Model {
-            tokens: union_def(def, &name, docs, variants, discriminator.as_deref(), cycles, serde),
+            tokens: union_def(def, &name, doc(&text), variants, discriminator.as_deref(), cycles, serde),
             built: Ok(Vec::new()),
         },
         TypeKind::Alias { target, constraints } => {
-            Model { tokens: alias_def(&name, docs, target, constraints), built: Ok(Vec::new()) }
+            built(alias_def(&name, &text, target, constraints).map(|item| vec![item]))
         }
     }
 }
@@ -274,77 +272,64 @@ fn struct_serialize(
 /// Its serde is written out rather than derived: `Serialize` writes `as_str`, `Deserialize`
 /// is one `match` on the text through `accord_runtime::de::string_enum` (serde's derive with an
 /// untagged fallback buffers the value and expands to several visitors per enum; issue 22).
-fn enum_def(name: &syn::Ident, docs: TokenStream, values: &[EnumValue], serde: Serde) -> TokenStream {
-    let (gate_serialize, gate_deserialize) = (Serde::gate(serde.serialize), Serde::gate(serde.deserialize));
-    let variants: Vec<TokenStream> = values
+///
+/// Copied from a template ([`ENUM`]), its variants and arms built directly, documented with
+/// `text`; `Err` holds tokens that do not parse (an accord bug).
+fn enum_def(name: &syn::Ident, text: &str, values: &[EnumValue], serde: Serde) -> Result<Vec<syn::Item>, TokenStream> {
+    let variant_path = |value: &EnumValue| syntax::path_of([name.clone(), ident(&value.variant)]);
+    let as_str: Vec<syn::Arm> = values
         .iter()
         .map(|value| {
-            let variant = ident(&value.variant);
-            let variant_doc = doc_literal(&format!(" `{}`", value.wire));
-            quote! {
-                #[doc = #variant_doc]
-                #variant,
-            }
+            let pat = syn::Pat::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: variant_path(value) });
+            syntax::arm(Vec::new(), pat, syntax::str_expr(&value.wire))
         })
         .collect();
-    let arms: Vec<TokenStream> = values
+    let from: Vec<syn::Arm> = values
         .iter()
         .map(|value| {
-            let variant = ident(&value.variant);
-            let wire = lit(&value.wire);
-            quote!(#name::#variant => #wire,)
+            let variant = syn::Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: variant_path(value) });
+            syntax::arm(Vec::new(), syntax::str_pat(&value.wire), variant)
         })
         .collect();
-    let from_arms: Vec<TokenStream> = values
-        .iter()
-        .map(|value| {
-            let variant = ident(&value.variant);
-            let wire = lit(&value.wire);
-            quote!(#wire => #name::#variant,)
-        })
-        .collect();
-    quote! {
-        #docs
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum #name {
-            #(#variants)*
-            /// A value this client does not know yet (the provider added one); kept as sent.
-            Unknown(::std::string::String),
-        }
-
-        impl #name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#arms)*
-                    #name::Unknown(value) => value.as_str(),
-                }
-            }
-        }
-
-        impl ::std::fmt::Display for #name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        #gate_serialize
-        impl ::accord_runtime::serde::Serialize for #name {
-            fn serialize<S: ::accord_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        #gate_deserialize
-        impl<'de> ::accord_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
-                ::accord_runtime::de::string_enum(deserializer, |text| match text {
-                    #(#from_arms)*
-                    _ => #name::Unknown(text.to_owned()),
-                })
-            }
-        }
+    let mut file = instantiate(&ENUM)?;
+    Holes {
+        idents: vec![("__Enum", name.clone())],
+        arms: vec![("__as_str", as_str), ("__from", from)],
+        ..Holes::default()
     }
+    .visit_file_mut(&mut file);
+    let [syn::Item::Enum(item), as_str, display, syn::Item::Impl(serialize), syn::Item::Impl(deserialize)] =
+        <[syn::Item; 5]>::try_from(file.items).map_err(|items| quote!(#(#items)*))?
+    else {
+        return Err(quote!(unexpected items in the enum template));
+    };
+    let mut item = item;
+    let mut attrs = syntax::doc_attributes(text);
+    attrs.append(&mut item.attrs);
+    item.attrs = attrs;
+    let mut variants = syn::punctuated::Punctuated::new();
+    for value in values {
+        variants.push_value(syn::Variant {
+            attrs: vec![syntax::doc_attribute(doc_literal(&format!(" `{}`", value.wire)))],
+            ident: ident(&value.variant),
+            fields: syn::Fields::Unit,
+            discriminant: None,
+        });
+        variants.push_punct(Default::default());
+    }
+    variants.extend(std::mem::take(&mut item.variants).into_pairs());
+    item.variants = variants;
+    let gated = |mut item: syn::ItemImpl, need: Need| {
+        item.attrs.extend(Serde::gate_attribute(need));
+        syn::Item::Impl(item)
+    };
+    Ok(vec![
+        syn::Item::Enum(item),
+        as_str,
+        display,
+        gated(serialize, serde.serialize),
+        gated(deserialize, serde.deserialize),
+    ])
 }
 
 /// A `one_of`: an enum, one variant per alternative. Its serde is written out: `Serialize`
@@ -413,22 +398,80 @@ fn union_def(
     }
 }
 
-/// A type alias, its constraints in its documentation.
-fn alias_def(name: &syn::Ident, docs: TokenStream, target: &TypeExpr, constraints: &Constraints) -> TokenStream {
+/// A type alias, its constraints in its documentation. `Err` holds a type's tokens that do
+/// not parse (an accord bug).
+fn alias_def(
+    name: &syn::Ident,
+    text: &str,
+    target: &TypeExpr,
+    constraints: &Constraints,
+) -> Result<syn::Item, TokenStream> {
     let ty = type_tokens(target);
+    let ty = syn::parse2::<syn::Type>(ty.clone()).map_err(|_| ty)?;
+    let mut attrs = syntax::doc_attributes(text);
     let summary = constraints.summary();
-    let constraint_doc = (!summary.is_empty()).then(|| {
-        let line = format!(" Constraints: {summary}.");
-        quote!(#[doc = ""] #[doc = #line])
-    });
-    quote! {
-        #docs
-        #constraint_doc
-        pub type #name = #ty;
+    if !summary.is_empty() {
+        attrs.push(syntax::doc_attribute(lit("")));
+        attrs.push(syntax::doc_attribute(lit(&format!(" Constraints: {summary}."))));
     }
+    Ok(syn::Item::Type(syn::ItemType {
+        attrs,
+        vis: syn::Visibility::Public(Default::default()),
+        modifiers: Default::default(),
+        type_token: Default::default(),
+        ident: name.clone(),
+        generics: Default::default(),
+        eq_token: Default::default(),
+        ty: Box::new(ty),
+        semi_token: Default::default(),
+        // What syn's parser gives an alias without a `where` clause.
+        where_clause_placement: syn::WhereClausePlacement::Early,
+    }))
 }
 
 thread_local! {
+    /// A string enum's items but for its name (`__Enum`), its documentation, its declared
+    /// variants (before `Unknown`) and the arms that map them to and from their wire values
+    /// (`__as_str`, `__from`): [`enum_def`].
+    static ENUM: Parsed<syn::File> = parse_template(quote! {
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        pub enum __Enum {
+            /// A value this client does not know yet (the provider added one); kept as sent.
+            Unknown(::std::string::String),
+        }
+
+        impl __Enum {
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    __as_str!() => {}
+                    __Enum::Unknown(value) => value.as_str(),
+                }
+            }
+        }
+
+        impl ::std::fmt::Display for __Enum {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::accord_runtime::serde::Serialize for __Enum {
+            fn serialize<S: ::accord_runtime::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> ::accord_runtime::serde::Deserialize<'de> for __Enum {
+            fn deserialize<D: ::accord_runtime::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                ::accord_runtime::de::string_enum(deserializer, |text| match text {
+                    __from!() => {}
+                    _ => __Enum::Unknown(text.to_owned()),
+                })
+            }
+        }
+    });
+
     /// The field of a model that keeps undeclared properties: [`struct_def`].
     static ADDITIONAL_FIELD: Parsed<syn::Field> = syn::parse::Parser::parse2(syn::Field::parse_named, quote! {
         /// Properties not declared in the spec, kept as they came.
@@ -691,7 +734,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_serde_templates_parse() {
+    fn the_templates_parse() {
+        assert!(ENUM.with(Result::is_ok));
         assert!(ADDITIONAL_FIELD.with(Result::is_ok));
         assert!(SERIALIZE.with(Result::is_ok));
         assert!(DESERIALIZE.with(Result::is_ok));

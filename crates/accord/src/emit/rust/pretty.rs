@@ -72,7 +72,12 @@ fn whole(count: usize, part: &impl Fn(usize) -> Part) -> TokenStream {
 
 fn print_parts_on(notice: &str, count: usize, part: &(impl Fn(usize) -> Part + Sync), threads: usize) -> String {
     if threads < 2 || count < PARALLEL_MIN_PARTS {
-        return print(notice, whole(count, part));
+        // One run on this thread: parts built as syntax trees are not printed back to tokens
+        // and parsed again.
+        return match print_run((0..count).map(part).collect(), true) {
+            Some(run) => joined(notice, vec![(0, run)]),
+            None => print(notice, whole(count, part)),
+        };
     }
     let run_length = count.div_ceil(threads * RUNS_PER_THREAD).clamp(1, MAX_RUN_PARTS);
     let runs = count.div_ceil(run_length);
@@ -108,6 +113,11 @@ fn print_parts_on(notice: &str, count: usize, part: &(impl Fn(usize) -> Part + S
         return print(notice, whole(count, part));
     }
     printed.sort_unstable_by_key(|(run, _)| *run);
+    joined(notice, printed)
+}
+
+/// The file's text from its runs, printed and in order, after the notice.
+fn joined(notice: &str, printed: Vec<(usize, String)>) -> String {
     // The file's text is built in one allocation, the notice first (as `print_text` writes
     // it), and each run is freed once copied: Microsoft Graph beta's `client.rs` is 131 MB.
     let header = print_text(notice, "");
@@ -199,15 +209,20 @@ mod tests {
         let count = 301;
         let whole = super::super::print::print("notice", (0..count).map(part).collect());
         let as_part = |index: usize| Part::from(part(index));
-        for threads in [2, 3, 8] {
+        for threads in [1, 2, 3, 8] {
             assert_eq!(print_parts_on("notice", count, &as_part, threads), whole, "{threads} threads");
         }
+        // Fewer parts than are worth threads: one run on this thread, the same text.
+        let few = PARALLEL_MIN_PARTS - 1;
+        let whole_few = super::super::print::print("notice", (0..few).map(part).collect());
+        assert_eq!(print_parts_on("notice", few, &as_part, 2), whole_few);
         // Parts given as parsed items print the same.
         let parsed = |index: usize| match index {
             0 => Part::from(part(index)),
             _ => Part::Items(syn::parse2::<syn::File>(part(index)).expect("parses").items),
         };
         assert_eq!(print_parts_on("notice", count, &parsed, 2), whole);
+        assert_eq!(print_parts_on("notice", few, &parsed, 2), whole_few);
     }
 
     #[test]
@@ -216,5 +231,10 @@ mod tests {
         let whole = super::super::print::print("notice", (0..300).map(broken).collect());
         assert!(whole.contains("accord bug"), "{whole}");
         assert_eq!(print_parts_on("notice", 300, &|index| Part::from(broken(index)), 2), whole);
+        // And so does one run on this thread.
+        let broken_few = |index: usize| if index == 10 { quote!(pub struct ;) } else { part(index) };
+        let whole_few = super::super::print::print("notice", (0..20).map(broken_few).collect());
+        assert!(whole_few.contains("accord bug"), "{whole_few}");
+        assert_eq!(print_parts_on("notice", 20, &|index| Part::from(broken_few(index)), 1), whole_few);
     }
 }

@@ -350,8 +350,8 @@ pub(super) struct Holes {
     pub(super) exprs: Vec<(&'static str, syn::Expr)>,
 }
 
-/// The name of a macro called with no arguments, as a block's only statement or an arm's
-/// pattern: `name!()`.
+/// The name of a macro called with no arguments (`name!()`), the form of every hole but
+/// identifiers and types: a statement, an arm's pattern, an expression, an impl item.
 fn hole_name(mac: &syn::Macro) -> Option<String> {
     (mac.tokens.is_empty()).then(|| mac.path.get_ident().map(|ident| ident.to_string())).flatten()
 }

@@ -34,13 +34,27 @@ pub fn book(
     let mut pages = Vec::new();
     let mut chapters: BTreeMap<String, Vec<BTreeMap<&str, &str>>> = BTreeMap::new();
     for ir in specs {
-        let whole = page_with(ir, template_values.ir(ir), templates)?;
-        let split = super::docs_split::split(&whole.contents)
-            .map_err(|problem| format!("docs page `{}`: {problem}", whole.path.display()))?;
+        // The page's tables are tidied once, here, and its links checked where mdBook reads
+        // them: in each chapter (a link the split cannot point to any chapter fails it). The
+        // whole page was tidied and checked before the split too, then each chapter again:
+        // without that pass GitHub's `generate` took 463 -> 449 ms, Stripe's 761 -> 726 ms
+        // (medians of 12 and 8 alternating runs, 2 cores; every output identical).
+        let path = format!("src/{}.md", ir.name);
+        let whole = tidy_tables(&render_page(ir, template_values.ir(ir), templates)?);
+        let split = super::docs_split::split(&whole).map_err(|problem| {
+            // The whole page's own check names the line of the rendered page, which a
+            // template's author can find; the split's message is the fallback.
+            match check_fragments(&whole) {
+                Err(on_the_page) => format!("docs page `{path}`: {on_the_page}"),
+                Ok(()) => format!("docs page `{path}`: {problem}"),
+            }
+        })?;
         let listed = chapters.entry(ir.name.clone()).or_default();
         for chapter in split {
             listed.push(BTreeMap::from([("file", chapter.file), ("title", chapter.title)]));
-            pages.push(markdown(&format!("src/{}/{}", ir.name, chapter.file), chapter.markdown)?);
+            let path = format!("src/{}/{}", ir.name, chapter.file);
+            check_fragments(&chapter.markdown).map_err(|problem| format!("docs page `{path}`: {problem}"))?;
+            pages.push(GeneratedFile { path: PathBuf::from(path), contents: chapter.markdown });
         }
     }
     // The specs as template values for the index: the pages' own when they are shared; else
@@ -78,6 +92,12 @@ pub fn page(ir: &Ir, templates: &Templates) -> Result<GeneratedFile, String> {
 
 /// [`page`] with the IR already a template value (`ir_value`, [`super::TemplateValues::ir`]).
 fn page_with(ir: &Ir, ir_value: minijinja::Value, templates: &Templates) -> Result<GeneratedFile, String> {
+    markdown(&format!("src/{}.md", ir.name), render_page(ir, ir_value, templates)?)
+}
+
+/// The page's Markdown as `spec.md.j2` renders it, before its tables are tidied and its links
+/// checked ([`markdown`]).
+fn render_page(ir: &Ir, ir_value: minijinja::Value, templates: &Templates) -> Result<String, String> {
     let examples = super::examples::examples(ir);
     let extra: BTreeMap<&str, OperationExtra> = ir
         .operations
@@ -94,7 +114,7 @@ fn page_with(ir: &Ir, ir_value: minijinja::Value, templates: &Templates) -> Resu
         checklist => serde_value(super::checklist::checklist(ir)),
         tls_default => super::rust::features::tls_by_default(ir),
     };
-    markdown(&format!("src/{}.md", ir.name), templates.render("spec.md.j2", context)?)
+    templates.render("spec.md.j2", context)
 }
 
 fn serde_value(value: impl Serialize) -> minijinja::Value {

@@ -41,7 +41,9 @@ pub struct Chapter {
     pub markdown: String,
 }
 
-/// Splits a rendered page into its chapters, in [`CHAPTERS`] order.
+/// Splits a rendered page into its chapters, in [`CHAPTERS`] order. Every in-page link of a
+/// chapter has its target in that chapter afterwards: the book relies on it and checks the
+/// chapters' links no further ([`super::docs::check_fragments`] only in debug builds).
 ///
 /// Errors: a link whose target no chapter has.
 pub fn split(page: &str) -> Result<Vec<Chapter>, String> {

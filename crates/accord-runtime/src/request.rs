@@ -166,6 +166,17 @@ impl RequestSpec {
     }
 }
 
+/// A generated request builder's `Debug`: its type and the spec's operation name, as
+/// `IssuesCreateRequest { operation: "issues_create", .. }`, never the parameter values (a
+/// header or query parameter may carry a credential, and `Debug` output reaches logs). The
+/// encoded request is the builder's `request()`.
+///
+/// One call in place of a derived `Debug` per builder: on GitHub's 771 operations the derive
+/// was 0.4 s of the client crate's 2.5 s `cargo check` (issue 22).
+pub fn debug_builder(formatter: &mut std::fmt::Formatter<'_>, builder: &str, operation: &str) -> std::fmt::Result {
+    formatter.debug_struct(builder).field("operation", &operation).finish_non_exhaustive()
+}
+
 /// A path parameter's text in OpenAPI's default path style, `simple` without `explode`,
 /// percent-encoded (RFC 3986 §3.3: everything but unreserved characters): scalars as
 /// [`crate::form`] writes them, lists as `a,b`, objects as `k,v,…`.
@@ -362,6 +373,21 @@ mod tests {
         // The general path still writes what the fast path leaves to it.
         assert_eq!(path_segment(&1.5), "1.5");
         assert_eq!(path_segment(&None::<String>), "");
+    }
+
+    #[test]
+    fn a_builders_debug_names_its_type_and_operation_only() {
+        struct Builder {
+            api_key: String,
+        }
+        impl std::fmt::Debug for Builder {
+            fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                debug_builder(formatter, "GetOrderRequest", "get_order")
+            }
+        }
+        let builder = Builder { api_key: "sk_live_secret".into() };
+        assert_eq!(format!("{builder:?}"), r#"GetOrderRequest { operation: "get_order", .. }"#);
+        assert!(!format!("{builder:#?}").contains(&builder.api_key));
     }
 
     #[test]

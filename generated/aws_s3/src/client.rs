@@ -382,12 +382,22 @@ impl Client {
 }
 
 /// Request builder for [`Client::get_object`] (`GET /{Bucket}/{Key}`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetObjectRequest<'a> {
     client: &'a Client,
     bucket: ::std::string::String,
     key: ::std::string::String,
+}
+
+impl ::std::fmt::Debug for GetObjectRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "GetObjectRequest",
+            "get_object",
+        )
+    }
 }
 
 impl<'a> GetObjectRequest<'a> {
@@ -452,7 +462,7 @@ impl<'a> GetObjectRequest<'a> {
 }
 
 /// Request builder for [`Client::put_object`] (`PUT /{Bucket}/{Key}`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct PutObjectRequest<'a> {
     client: &'a Client,
@@ -460,6 +470,16 @@ pub struct PutObjectRequest<'a> {
     key: ::std::string::String,
     content_type: ::std::option::Option<::std::string::String>,
     body: ::accord_runtime::Upload,
+}
+
+impl ::std::fmt::Debug for PutObjectRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "PutObjectRequest",
+            "put_object",
+        )
+    }
 }
 
 impl<'a> PutObjectRequest<'a> {
@@ -535,7 +555,7 @@ impl<'a> PutObjectRequest<'a> {
 }
 
 /// Request builder for [`Client::list_objects_v2`] (`GET /{Bucket}`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListObjectsV2Request<'a> {
     client: &'a Client,
@@ -543,6 +563,16 @@ pub struct ListObjectsV2Request<'a> {
     prefix: ::std::option::Option<::std::string::String>,
     max_keys: ::std::option::Option<i64>,
     continuation_token: ::std::option::Option<::std::string::String>,
+}
+
+impl ::std::fmt::Debug for ListObjectsV2Request<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "ListObjectsV2Request",
+            "list_objects_v2",
+        )
+    }
 }
 
 impl<'a> ListObjectsV2Request<'a> {

@@ -3,7 +3,8 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Data models (spec `models` and inline schemas).
 /// Spec: `models.S3Error`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct S3Error {
     /// The error code, e.g. NoSuchKey.
     ///

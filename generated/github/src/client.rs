@@ -595,12 +595,23 @@ impl Client {
 
 /// Request builder for [`Client::get_repository`] (`GET /repos/{owner}/{repo}`).
 #[cfg(feature = "group-repos")]
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetRepositoryRequest<'a> {
     client: &'a Client,
     owner: ::std::string::String,
     repo: ::std::string::String,
+}
+
+#[cfg(feature = "group-repos")]
+impl ::std::fmt::Debug for GetRepositoryRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "GetRepositoryRequest",
+            "get_repository",
+        )
+    }
 }
 
 #[cfg(feature = "group-repos")]
@@ -670,7 +681,7 @@ impl<'a> GetRepositoryRequest<'a> {
 
 /// Request builder for [`Client::list_issues`] (`GET /repos/{owner}/{repo}/issues`).
 #[cfg(feature = "group-issues")]
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListIssuesRequest<'a> {
     client: &'a Client,
@@ -687,6 +698,17 @@ pub struct ListIssuesRequest<'a> {
     since: ::std::option::Option<::accord_runtime::types::DateTime>,
     per_page: ::std::option::Option<i64>,
     page: ::std::option::Option<i64>,
+}
+
+#[cfg(feature = "group-issues")]
+impl ::std::fmt::Debug for ListIssuesRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "ListIssuesRequest",
+            "list_issues",
+        )
+    }
 }
 
 #[cfg(feature = "group-issues")]
@@ -914,13 +936,24 @@ impl<'a> ListIssuesRequest<'a> {
 
 /// Request builder for [`Client::create_issue`] (`POST /repos/{owner}/{repo}/issues`).
 #[cfg(feature = "group-issues")]
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateIssueRequest2<'a> {
     client: &'a Client,
     owner: ::std::string::String,
     repo: ::std::string::String,
     body: &'a crate::models::CreateIssueRequest,
+}
+
+#[cfg(feature = "group-issues")]
+impl ::std::fmt::Debug for CreateIssueRequest2<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "CreateIssueRequest2",
+            "create_issue",
+        )
+    }
 }
 
 #[cfg(feature = "group-issues")]
@@ -992,13 +1025,24 @@ impl<'a> CreateIssueRequest2<'a> {
 
 /// Request builder for [`Client::get_issue`] (`GET /repos/{owner}/{repo}/issues/{issue_number}`).
 #[cfg(feature = "group-issues")]
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetIssueRequest<'a> {
     client: &'a Client,
     owner: ::std::string::String,
     repo: ::std::string::String,
     issue_number: i64,
+}
+
+#[cfg(feature = "group-issues")]
+impl ::std::fmt::Debug for GetIssueRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "GetIssueRequest",
+            "get_issue",
+        )
+    }
 }
 
 #[cfg(feature = "group-issues")]
@@ -1070,7 +1114,7 @@ impl<'a> GetIssueRequest<'a> {
 
 /// Request builder for [`Client::update_issue`] (`PATCH /repos/{owner}/{repo}/issues/{issue_number}`).
 #[cfg(feature = "group-issues")]
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateIssueRequest2<'a> {
     client: &'a Client,
@@ -1078,6 +1122,17 @@ pub struct UpdateIssueRequest2<'a> {
     repo: ::std::string::String,
     issue_number: i64,
     body: ::std::option::Option<&'a crate::models::UpdateIssueRequest>,
+}
+
+#[cfg(feature = "group-issues")]
+impl ::std::fmt::Debug for UpdateIssueRequest2<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "UpdateIssueRequest2",
+            "update_issue",
+        )
+    }
 }
 
 #[cfg(feature = "group-issues")]
@@ -1158,7 +1213,7 @@ impl<'a> UpdateIssueRequest2<'a> {
 
 /// Request builder for [`Client::list_issue_comments`] (`GET /repos/{owner}/{repo}/issues/{issue_number}/comments`).
 #[cfg(feature = "group-issues")]
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListIssueCommentsRequest<'a> {
     client: &'a Client,
@@ -1168,6 +1223,17 @@ pub struct ListIssueCommentsRequest<'a> {
     since: ::std::option::Option<::accord_runtime::types::DateTime>,
     per_page: ::std::option::Option<i64>,
     page: ::std::option::Option<i64>,
+}
+
+#[cfg(feature = "group-issues")]
+impl ::std::fmt::Debug for ListIssueCommentsRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "ListIssueCommentsRequest",
+            "list_issue_comments",
+        )
+    }
 }
 
 #[cfg(feature = "group-issues")]
@@ -1314,7 +1380,7 @@ impl<'a> ListIssueCommentsRequest<'a> {
 
 /// Request builder for [`Client::create_issue_comment`] (`POST /repos/{owner}/{repo}/issues/{issue_number}/comments`).
 #[cfg(feature = "group-issues")]
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateIssueCommentRequest2<'a> {
     client: &'a Client,
@@ -1322,6 +1388,17 @@ pub struct CreateIssueCommentRequest2<'a> {
     repo: ::std::string::String,
     issue_number: i64,
     body: &'a crate::models::CreateIssueCommentRequest,
+}
+
+#[cfg(feature = "group-issues")]
+impl ::std::fmt::Debug for CreateIssueCommentRequest2<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "CreateIssueCommentRequest2",
+            "create_issue_comment",
+        )
+    }
 }
 
 #[cfg(feature = "group-issues")]

@@ -5,7 +5,8 @@
 /// A GitHub user or organization account (`simple-user`).
 ///
 /// Spec: `models.SimpleUser`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct SimpleUser {
     /// Optional, may be `null` (`Some(None)`).
     pub name: ::std::option::Option<::std::option::Option<::std::string::String>>,
@@ -488,7 +489,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AuthorAssociation {
 /// Counts of reactions on an issue or comment (`reaction-rollup`).
 ///
 /// Spec: `models.ReactionRollup`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ReactionRollup {
     /// Constraints: format `uri`.
     ///
@@ -717,7 +719,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ReactionRollup {
 /// Color-coded labels help you categorize and filter your issues (just like labels in Gmail).
 ///
 /// Spec: `models.Label`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct Label {
     /// Constraints: format `int64`.
     ///
@@ -888,7 +891,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Label {
 /// A label as embedded in an issue (the object variant of `issue.labels` items, inline in the OpenAPI).
 ///
 /// Spec: `models.IssueLabel`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct IssueLabel {
     /// Constraints: format `int64`.
     ///
@@ -1085,7 +1089,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MilestoneState {
 /// A collection of related issues and pull requests.
 ///
 /// Spec: `models.Milestone`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct Milestone {
     /// Constraints: format `uri`.
     ///
@@ -1412,7 +1417,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Milestone {
 /// A license (`license-simple`).
 ///
 /// Spec: `models.LicenseSimple`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct LicenseSimple {
     /// Required.
     pub key: ::std::string::String,
@@ -1558,7 +1564,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for LicenseSimple {
 
 /// Spec: inline schema at `models.Repository.properties.permissions`.
 #[cfg(feature = "group-repos")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct RepositoryPermissions {
     /// Required.
     pub admin: bool,
@@ -1697,7 +1704,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for RepositoryPermissions {
 ///
 /// Spec: `models.Repository`.
 #[cfg(feature = "group-repos")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct Repository {
     /// Unique identifier of the repository
     ///
@@ -2563,7 +2571,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Repository {
 }
 
 /// Spec: inline schema at `models.Issue.properties.labels.items`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum IssueLabelsItem {
     /// A `string`.
     String(::std::string::String),
@@ -2608,7 +2617,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabelsItem {
 }
 
 /// Spec: inline schema at `models.Issue.properties.pull_request`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct IssuePullRequest {
     /// Constraints: format `date-time`.
     ///
@@ -2732,7 +2742,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuePullRequest {
 /// Issues are a great way to keep track of tasks, enhancements, and bugs for your projects.
 ///
 /// Spec: `models.Issue`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct Issue {
     /// Required.
     pub id: i64,
@@ -3271,7 +3282,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Issue {
 /// Comments provide a way for people to collaborate on an issue.
 ///
 /// Spec: `models.IssueComment`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct IssueComment {
     /// Unique identifier of the issue comment
     ///
@@ -3545,7 +3557,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueComment {
 /// Basic Error (`basic-error`): the body of most GitHub error responses.
 ///
 /// Spec: `models.BasicError`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct BasicError {
     /// Optional.
     pub message: ::std::option::Option<::std::string::String>,
@@ -3645,7 +3658,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for BasicError {
 }
 
 /// Spec: inline schema at `models.ValidationError.properties.errors.items.properties.value`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum ValidationErrorErrorsItemValue {
     /// A `string`.
     String(::std::string::String),
@@ -3701,7 +3715,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationErrorErrorsIte
 }
 
 /// Spec: inline schema at `models.ValidationError.properties.errors.items`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ValidationErrorErrorsItem {
     /// Optional.
     pub resource: ::std::option::Option<::std::string::String>,
@@ -3844,7 +3859,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationErrorErrorsIte
 /// Validation Error (`validation-error`): the body of 422 responses.
 ///
 /// Spec: `models.ValidationError`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ValidationError {
     /// Required.
     pub message: ::std::string::String,
@@ -3951,7 +3967,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ValidationError {
 /// Body of 503 responses (inline schema of `components.responses.service_unavailable`).
 ///
 /// Spec: `models.ServiceUnavailableError`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ServiceUnavailableError {
     /// Optional.
     pub code: ::std::option::Option<::std::string::String>,
@@ -4046,7 +4063,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ServiceUnavailableError 
 ///
 /// Spec: `models.IssueLabelInput`.
 #[cfg(feature = "group-issues")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct IssueLabelInput {
     /// Optional.
     pub id: ::std::option::Option<i64>,
@@ -4151,7 +4169,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueLabelInput {
 ///
 /// Spec: inline schema at `models.CreateIssueRequest.properties.title`.
 #[cfg(feature = "group-issues")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum CreateIssueRequestTitle {
     /// A `string`.
     String(::std::string::String),
@@ -4206,7 +4225,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueRequestTitle 
 pub type CreateIssueRequestMilestone = crate::models::CreateIssueRequestTitle;
 /// Spec: inline schema at `models.CreateIssueRequest.properties.labels.items`.
 #[cfg(feature = "group-issues")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum CreateIssueRequestLabelsItem {
     /// A `string`.
     String(::std::string::String),
@@ -4258,7 +4278,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueRequestLabels
 ///
 /// Spec: `models.CreateIssueRequest`.
 #[cfg(feature = "group-issues")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct CreateIssueRequest {
     /// The title of the issue.
     ///
@@ -4434,7 +4455,8 @@ pub type UpdateIssueRequestLabelsItem = crate::models::CreateIssueRequestLabelsI
 ///
 /// Spec: `models.UpdateIssueRequest`.
 #[cfg(feature = "group-issues")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct UpdateIssueRequest {
     /// The title of the issue.
     ///
@@ -4597,7 +4619,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for UpdateIssueRequest {
 ///
 /// Spec: `models.CreateIssueCommentRequest`.
 #[cfg(feature = "group-issues")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct CreateIssueCommentRequest {
     /// The contents of the comment.
     ///
@@ -4680,7 +4703,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateIssueCommentReques
 /// Creation time, as an ISO 8601 string or as unix seconds depending on the event.
 ///
 /// Spec: inline schema at `models.WebhookRepository.properties.created_at`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum WebhookRepositoryCreatedAt {
     /// A `integer`.
     Integer(i64),
@@ -4733,7 +4757,8 @@ pub type WebhookRepositoryPushedAt = crate::models::WebhookRepositoryCreatedAt;
 /// The repository where a webhook event occurred (payload `repository`, subset). Not the same shape as `Repository`: webhook payloads omit `network_count`/`subscribers_count`, and `created_at`/`pushed_at` may be unix seconds instead of ISO 8601 strings.
 ///
 /// Spec: `models.WebhookRepository`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct WebhookRepository {
     /// Unique identifier of the repository
     ///
@@ -5527,7 +5552,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventAction {
 }
 
 /// Spec: inline schema at `models.IssuesEvent.properties.changes.properties.title`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct IssuesEventChangesTitle {
     /// The previous version of the title.
     ///
@@ -5610,7 +5636,8 @@ pub type IssuesEventChangesBody = crate::models::IssuesEventChangesTitle;
 /// The changes to the issue if the action was `edited`.
 ///
 /// Spec: inline schema at `models.IssuesEvent.properties.changes`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct IssuesEventChanges {
     /// Optional.
     pub title: ::std::option::Option<crate::models::IssuesEventChangesTitle>,
@@ -5687,7 +5714,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssuesEventChanges {
 /// Payload of the `issues` webhook event (activity related to an issue).
 ///
 /// Spec: `models.IssuesEvent`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct IssuesEvent {
     /// The action that was performed.
     ///
@@ -5922,7 +5950,8 @@ pub type IssueCommentEventChangesBody = crate::models::IssuesEventChangesTitle;
 /// The changes to the comment if the action was `edited`.
 ///
 /// Spec: inline schema at `models.IssueCommentEvent.properties.changes`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct IssueCommentEventChanges {
     /// Optional.
     pub body: ::std::option::Option<crate::models::IssueCommentEventChangesBody>,
@@ -5990,7 +6019,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for IssueCommentEventChanges
 /// Payload of the `issue_comment` webhook event (activity on an issue or pull request comment).
 ///
 /// Spec: `models.IssueCommentEvent`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct IssueCommentEvent {
     /// The action that was performed on the comment.
     ///

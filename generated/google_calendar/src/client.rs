@@ -526,7 +526,7 @@ impl Client {
 }
 
 /// Request builder for [`Client::list_events`] (`GET /calendars/{calendarId}/events`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListEventsRequest<'a> {
     client: &'a Client,
@@ -536,6 +536,16 @@ pub struct ListEventsRequest<'a> {
     time_min: ::std::option::Option<::accord_runtime::types::DateTime>,
     time_max: ::std::option::Option<::accord_runtime::types::DateTime>,
     q: ::std::option::Option<::std::string::String>,
+}
+
+impl ::std::fmt::Debug for ListEventsRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "ListEventsRequest",
+            "list_events",
+        )
+    }
 }
 
 impl<'a> ListEventsRequest<'a> {
@@ -693,12 +703,22 @@ impl<'a> ListEventsRequest<'a> {
 }
 
 /// Request builder for [`Client::insert_event`] (`POST /calendars/{calendarId}/events`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct InsertEventRequest<'a> {
     client: &'a Client,
     calendar_id: ::std::string::String,
     body: &'a crate::models::Event2,
+}
+
+impl ::std::fmt::Debug for InsertEventRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "InsertEventRequest",
+            "insert_event",
+        )
+    }
 }
 
 impl<'a> InsertEventRequest<'a> {

@@ -5,7 +5,8 @@
 /// The start or end of an event; `date` for an all-day event, else `dateTime`.
 ///
 /// Spec: `models.EventDateTime`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct EventDateTime {
     /// The date, yyyy-mm-dd, of an all-day event.
     ///
@@ -102,7 +103,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EventDateTime {
 }
 
 /// Spec: `models.Event`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct Event2 {
     /// Opaque identifier of the event.
     ///
@@ -280,7 +282,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Event2 {
 }
 
 /// Spec: `models.Events`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct Events {
     /// Type of the collection (`calendar#events`).
     ///
@@ -403,7 +406,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Events {
 }
 
 /// Spec: inline schema at `models.ErrorBody.properties.error.properties.errors.items`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ErrorBodyErrorErrorsItem {
     /// Optional.
     pub domain: ::std::option::Option<::std::string::String>,
@@ -496,7 +500,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBodyErrorErrorsItem
 }
 
 /// Spec: inline schema at `models.ErrorBody.properties.error`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ErrorBodyError {
     /// The HTTP status.
     ///
@@ -589,7 +594,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBodyError {
 }
 
 /// Spec: `models.ErrorBody`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ErrorBody {
     /// Required.
     pub error: crate::models::ErrorBodyError,

@@ -581,12 +581,22 @@ impl Client {
 }
 
 /// Request builder for [`Client::create_order`] (`POST /api/v1/orders`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateOrderRequest<'a> {
     client: &'a Client,
     body: &'a crate::models::CreateOrder,
     idempotency_key: ::std::option::Option<::std::string::String>,
+}
+
+impl ::std::fmt::Debug for CreateOrderRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "CreateOrderRequest",
+            "create_order",
+        )
+    }
 }
 
 impl<'a> CreateOrderRequest<'a> {
@@ -664,11 +674,21 @@ impl<'a> CreateOrderRequest<'a> {
 }
 
 /// Request builder for [`Client::get_order`] (`GET /api/v1/orders/{order_id}`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetOrderRequest<'a> {
     client: &'a Client,
     order_id: ::std::string::String,
+}
+
+impl ::std::fmt::Debug for GetOrderRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "GetOrderRequest",
+            "get_order",
+        )
+    }
 }
 
 impl<'a> GetOrderRequest<'a> {
@@ -732,13 +752,23 @@ impl<'a> GetOrderRequest<'a> {
 }
 
 /// Request builder for [`Client::list_orders`] (`GET /api/v1/orders`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListOrdersRequest<'a> {
     client: &'a Client,
     status: ::std::option::Option<crate::models::OrderStatus>,
     limit: ::std::option::Option<i64>,
     cursor: ::std::option::Option<::std::string::String>,
+}
+
+impl ::std::fmt::Debug for ListOrdersRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "ListOrdersRequest",
+            "list_orders",
+        )
+    }
 }
 
 impl<'a> ListOrdersRequest<'a> {
@@ -871,12 +901,22 @@ impl<'a> ListOrdersRequest<'a> {
 }
 
 /// Request builder for [`Client::cancel_order`] (`POST /api/v1/orders/{order_id}/cancel`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CancelOrderRequest<'a> {
     client: &'a Client,
     order_id: ::std::string::String,
     idempotency_key: ::std::option::Option<::std::string::String>,
+}
+
+impl ::std::fmt::Debug for CancelOrderRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "CancelOrderRequest",
+            "cancel_order",
+        )
+    }
 }
 
 impl<'a> CancelOrderRequest<'a> {
@@ -955,12 +995,22 @@ impl<'a> CancelOrderRequest<'a> {
 }
 
 /// Request builder for [`Client::attach_document`] (`POST /api/v1/orders/{order_id}/documents`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct AttachDocumentRequest<'a> {
     client: &'a Client,
     order_id: ::std::string::String,
     body: &'a crate::models::AttachDocument,
+}
+
+impl ::std::fmt::Debug for AttachDocumentRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "AttachDocumentRequest",
+            "attach_document",
+        )
+    }
 }
 
 impl<'a> AttachDocumentRequest<'a> {
@@ -1026,11 +1076,21 @@ impl<'a> AttachDocumentRequest<'a> {
 }
 
 /// Request builder for [`Client::get_invoice`] (`GET /api/v1/orders/{order_id}/invoice`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetInvoiceRequest<'a> {
     client: &'a Client,
     order_id: ::std::string::String,
+}
+
+impl ::std::fmt::Debug for GetInvoiceRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "GetInvoiceRequest",
+            "get_invoice",
+        )
+    }
 }
 
 impl<'a> GetInvoiceRequest<'a> {

@@ -5,7 +5,8 @@
 /// A new order.
 ///
 /// Spec: `models.CreateOrder`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct CreateOrder {
     /// Unique customer identifier (alphanumeric)
     ///
@@ -114,7 +115,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateOrder {
 }
 
 /// Spec: `models.OrderItem`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct OrderItem {
     /// Product SKU
     ///
@@ -224,7 +226,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderItem {
 }
 
 /// Spec: `models.Address`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct Address {
     /// Constraints: max length 100.
     ///
@@ -419,7 +422,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderStatus {
 /// An order as the API returns it.
 ///
 /// Spec: `models.Order`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct Order {
     /// Required.
     pub order_id: ::std::string::String,
@@ -582,7 +586,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Order {
 }
 
 /// Spec: inline schema at `models.OrderPage.properties.pagination`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct OrderPagePagination {
     /// Cursor of the next page; null on the last page
     ///
@@ -671,7 +676,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderPagePagination {
 /// One page of orders.
 ///
 /// Spec: `models.OrderPage`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct OrderPage {
     /// Required.
     pub data: ::std::vec::Vec<crate::models::Order>,
@@ -820,7 +826,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AttachDocumentKind {
 /// Sent as one application/json part.
 ///
 /// Spec: inline schema at `models.AttachDocument.properties.metadata`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct AttachDocumentMetadata {
     /// Optional.
     pub reference: ::std::option::Option<::std::string::String>,
@@ -888,7 +895,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AttachDocumentMetadata {
 /// A document to attach to an order, sent as multipart/form-data.
 ///
 /// Spec: `models.AttachDocument`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct AttachDocument {
     /// Required.
     pub kind: crate::models::AttachDocumentKind,
@@ -1013,7 +1021,8 @@ pub type DocumentKind = crate::models::AttachDocumentKind;
 /// A document attached to an order.
 ///
 /// Spec: `models.Document`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct Document {
     /// Read-only: set by the server; leave it `None` in requests (always present in responses).
     pub document_id: ::std::option::Option<::std::string::String>,
@@ -1147,7 +1156,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Document {
 }
 
 /// Spec: inline schema at `models.ErrorBody.properties.details.items`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ErrorBodyDetailsItem {
     /// Required.
     pub field: ::std::string::String,
@@ -1240,7 +1250,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBodyDetailsItem {
 /// The standard error response.
 ///
 /// Spec: `models.ErrorBody`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ErrorBody {
     /// Machine-readable error code
     ///
@@ -1413,7 +1424,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorBody {
 }
 
 /// Spec: inline schema at `models.OrderCreated.properties.data`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct OrderCreatedData {
     /// Required.
     pub order_id: ::std::string::String,
@@ -1548,7 +1560,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCreatedData {
 }
 
 /// Spec: `models.OrderCreated`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct OrderCreated {
     /// Required.
     pub event_id: ::std::string::String,
@@ -1669,7 +1682,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCreated {
 }
 
 /// Spec: inline schema at `models.OrderUpdated.properties.data`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct OrderUpdatedData {
     /// Required.
     pub order_id: ::std::string::String,
@@ -1790,7 +1804,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderUpdatedData {
 }
 
 /// Spec: `models.OrderUpdated`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct OrderUpdated {
     /// Required.
     pub event_id: ::std::string::String,
@@ -1911,7 +1926,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderUpdated {
 }
 
 /// Spec: inline schema at `models.OrderCancelled.properties.data`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct OrderCancelledData {
     /// Required.
     pub object_type: ::std::string::String,
@@ -2004,7 +2020,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderCancelledData {
 /// The seed lists order.cancelled among the events without a payload; it carries the common envelope with the order id.
 ///
 /// Spec: `models.OrderCancelled`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct OrderCancelled {
     /// Required.
     pub event_id: ::std::string::String,

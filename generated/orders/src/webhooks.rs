@@ -37,7 +37,8 @@ pub const SECRET_ENV: &str = "ORDERS_WEBHOOK_SECRET";
 /// declared events whose payload does not fit their model as `Unrecognised` (from
 /// `verify`, both were signed with your secret: acknowledge them, as a rejection makes
 /// the provider deliver them again).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 #[non_exhaustive]
 pub enum Event {
     /// `order.created`: Fired when a new order is created
@@ -83,7 +84,8 @@ impl Event {
 /// A verified delivery: the event, its id for de-duplication (deliveries are
 /// at-least-once, so the same id can arrive twice: see
 /// [`::accord_runtime::webhook::Deduplicate`]) and its signed timestamp.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct Delivery {
     /// The event or delivery id, when the provider sends one.
     pub id: ::std::option::Option<::std::string::String>,

@@ -296,11 +296,21 @@ impl Client {
 }
 
 /// Request builder for [`Client::send_mail`] (`POST /v3/mail/send`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct SendMailRequest2<'a> {
     client: &'a Client,
     body: &'a crate::models::SendMailRequest,
+}
+
+impl ::std::fmt::Debug for SendMailRequest2<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "SendMailRequest2",
+            "send_mail",
+        )
+    }
 }
 
 impl<'a> SendMailRequest2<'a> {

@@ -3,7 +3,8 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 //! Data models (spec `models` and inline schemas).
 /// Spec: `models.EmailAddress`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct EmailAddress {
     /// An email address.
     ///
@@ -96,7 +97,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EmailAddress {
 /// A mail envelope: who receives an individual message and how it is handled.
 ///
 /// Spec: `models.Personalization`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct Personalization {
     /// Optional.
     pub from: ::std::option::Option<crate::models::EmailAddress>,
@@ -232,7 +234,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Personalization {
 }
 
 /// Spec: `models.Content`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct Content {
     /// The MIME type of `value` (e.g., `text/plain` or `text/html`).
     ///
@@ -330,7 +333,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Content {
 /// The `PostMailSend` request body (the properties in scope).
 ///
 /// Spec: `models.SendMailRequest`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct SendMailRequest {
     /// An array of messages and their metadata.
     ///
@@ -485,7 +489,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for SendMailRequest {
 }
 
 /// Spec: `models.ErrorItem`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ErrorItem {
     /// An error message.
     ///
@@ -578,7 +583,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorItem {
 }
 
 /// Spec: `models.ErrorResponse`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ErrorResponse {
     /// Optional.
     pub errors: ::std::option::Option<::std::vec::Vec<crate::models::ErrorItem>>,
@@ -655,7 +661,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ErrorResponse {
 }
 
 /// Spec: `models.ProcessedEvent`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ProcessedEvent {
     /// The recipient's address.
     ///
@@ -827,7 +834,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ProcessedEvent {
 }
 
 /// Spec: `models.DeliveredEvent`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct DeliveredEvent {
     /// Required.
     pub email: ::std::string::String,
@@ -1002,7 +1010,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for DeliveredEvent {
 }
 
 /// Spec: `models.DroppedEvent`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct DroppedEvent {
     /// Required.
     pub email: ::std::string::String,
@@ -1177,7 +1186,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for DroppedEvent {
 }
 
 /// Spec: `models.BounceEvent`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct BounceEvent {
     /// Required.
     pub email: ::std::string::String,
@@ -1380,7 +1390,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for BounceEvent {
 }
 
 /// Spec: `models.OpenEvent`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct OpenEvent {
     /// Required.
     pub email: ::std::string::String,

@@ -384,7 +384,7 @@ impl Client {
 }
 
 /// Request builder for [`Client::list_orders`] (`GET /orders.json`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListOrdersRequest<'a> {
     client: &'a Client,
@@ -392,6 +392,16 @@ pub struct ListOrdersRequest<'a> {
     limit: ::std::option::Option<i64>,
     since_id: ::std::option::Option<i64>,
     page_info: ::std::option::Option<::std::string::String>,
+}
+
+impl ::std::fmt::Debug for ListOrdersRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "ListOrdersRequest",
+            "list_orders",
+        )
+    }
 }
 
 impl<'a> ListOrdersRequest<'a> {

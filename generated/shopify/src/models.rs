@@ -5,7 +5,8 @@
 /// A customer's request to purchase one or more products from a shop.
 ///
 /// Spec: `models.Order`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct Order {
     /// The ID of the order, used for API purposes.
     ///
@@ -183,7 +184,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Order {
 }
 
 /// Spec: `models.OrderList`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct OrderList {
     /// Required.
     pub orders: ::std::vec::Vec<crate::models::Order>,
@@ -254,7 +256,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for OrderList {
 }
 
 /// Spec: `models.ErrorBody`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ErrorBody {
     /// A message, or messages by field.
     ///

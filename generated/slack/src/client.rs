@@ -506,11 +506,21 @@ impl Client {
 }
 
 /// Request builder for [`Client::post_message`] (`POST /api/chat.postMessage`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct PostMessageRequest<'a> {
     client: &'a Client,
     body: &'a crate::models::PostMessage,
+}
+
+impl ::std::fmt::Debug for PostMessageRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "PostMessageRequest",
+            "post_message",
+        )
+    }
 }
 
 impl<'a> PostMessageRequest<'a> {
@@ -576,7 +586,7 @@ impl<'a> PostMessageRequest<'a> {
 }
 
 /// Request builder for [`Client::list_conversations`] (`GET /api/conversations.list`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListConversationsRequest<'a> {
     client: &'a Client,
@@ -584,6 +594,16 @@ pub struct ListConversationsRequest<'a> {
     exclude_archived: ::std::option::Option<bool>,
     limit: ::std::option::Option<i64>,
     types: ::std::option::Option<::std::string::String>,
+}
+
+impl ::std::fmt::Debug for ListConversationsRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "ListConversationsRequest",
+            "list_conversations",
+        )
+    }
 }
 
 impl<'a> ListConversationsRequest<'a> {

@@ -5,7 +5,8 @@
 /// A message that mentions the app (the event inside the envelope).
 ///
 /// Spec: `models.AppMention`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct AppMention {
     /// The event type: `app_mention`
     ///
@@ -166,7 +167,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AppMention {
 /// The `event_callback` envelope of an app_mention delivery.
 ///
 /// Spec: `models.AppMentionCallback`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct AppMentionCallback {
     /// The deprecated verification token (check the signature instead)
     ///
@@ -343,7 +345,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AppMentionCallback {
 /// The body of every Slack error: `ok` is false and `error` names the code.
 ///
 /// Spec: `models.SlackError`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct SlackError {
     /// Whether the call succeeded: false for an error
     ///
@@ -480,7 +483,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for SlackError {
 /// The arguments of chat.postMessage sent as JSON.
 ///
 /// Spec: `models.PostMessage`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct PostMessage {
     /// An encoded ID or channel name that represents a channel, private group, or IM channel
     ///
@@ -621,7 +625,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PostMessage {
 /// The message as posted.
 ///
 /// Spec: `models.Message`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct Message {
     /// Optional.
     pub r#type: ::std::option::Option<::std::string::String>,
@@ -748,7 +753,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Message {
 /// A successful chat.postMessage answer.
 ///
 /// Spec: `models.PostMessageResponse`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct PostMessageResponse {
     /// Always true for a success
     ///
@@ -886,7 +892,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PostMessageResponse {
 /// A channel-like conversation (the fields every type carries).
 ///
 /// Spec: `models.Conversation`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct Conversation {
     /// Required.
     pub id: ::std::string::String,
@@ -1116,7 +1123,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Conversation {
 /// Paging information.
 ///
 /// Spec: `models.ResponseMetadata`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ResponseMetadata {
     /// The cursor of the next page; an empty string on the last page
     ///
@@ -1182,7 +1190,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ResponseMetadata {
 /// One page of conversations.
 ///
 /// Spec: `models.ConversationList`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ConversationList {
     /// Required.
     pub ok: bool,

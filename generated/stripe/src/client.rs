@@ -525,12 +525,23 @@ impl Client {
 
 /// Request builder for [`Client::create_customer`] (`POST /v1/customers`).
 #[cfg(feature = "group-customers")]
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateCustomerRequest<'a> {
     client: &'a Client,
     body: ::std::option::Option<&'a crate::models::CreateCustomerParams>,
     idempotency_key: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "group-customers")]
+impl ::std::fmt::Debug for CreateCustomerRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "CreateCustomerRequest",
+            "create_customer",
+        )
+    }
 }
 
 #[cfg(feature = "group-customers")]
@@ -620,11 +631,22 @@ impl<'a> CreateCustomerRequest<'a> {
 
 /// Request builder for [`Client::retrieve_customer`] (`GET /v1/customers/{customer}`).
 #[cfg(feature = "group-customers")]
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrieveCustomerRequest<'a> {
     client: &'a Client,
     customer: ::std::string::String,
+}
+
+#[cfg(feature = "group-customers")]
+impl ::std::fmt::Debug for RetrieveCustomerRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "RetrieveCustomerRequest",
+            "retrieve_customer",
+        )
+    }
 }
 
 #[cfg(feature = "group-customers")]
@@ -695,13 +717,24 @@ impl<'a> RetrieveCustomerRequest<'a> {
 
 /// Request builder for [`Client::update_customer`] (`POST /v1/customers/{customer}`).
 #[cfg(feature = "group-customers")]
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct UpdateCustomerRequest<'a> {
     client: &'a Client,
     customer: ::std::string::String,
     body: ::std::option::Option<&'a crate::models::UpdateCustomerParams>,
     idempotency_key: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "group-customers")]
+impl ::std::fmt::Debug for UpdateCustomerRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "UpdateCustomerRequest",
+            "update_customer",
+        )
+    }
 }
 
 #[cfg(feature = "group-customers")]
@@ -792,11 +825,22 @@ impl<'a> UpdateCustomerRequest<'a> {
 
 /// Request builder for [`Client::delete_customer`] (`DELETE /v1/customers/{customer}`).
 #[cfg(feature = "group-customers")]
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteCustomerRequest<'a> {
     client: &'a Client,
     customer: ::std::string::String,
+}
+
+#[cfg(feature = "group-customers")]
+impl ::std::fmt::Debug for DeleteCustomerRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "DeleteCustomerRequest",
+            "delete_customer",
+        )
+    }
 }
 
 #[cfg(feature = "group-customers")]
@@ -864,7 +908,7 @@ impl<'a> DeleteCustomerRequest<'a> {
 
 /// Request builder for [`Client::list_customers`] (`GET /v1/customers`).
 #[cfg(feature = "group-customers")]
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListCustomersRequest<'a> {
     client: &'a Client,
@@ -873,6 +917,17 @@ pub struct ListCustomersRequest<'a> {
     limit: ::std::option::Option<i64>,
     starting_after: ::std::option::Option<::std::string::String>,
     test_clock: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "group-customers")]
+impl ::std::fmt::Debug for ListCustomersRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "ListCustomersRequest",
+            "list_customers",
+        )
+    }
 }
 
 #[cfg(feature = "group-customers")]
@@ -1040,12 +1095,23 @@ impl<'a> ListCustomersRequest<'a> {
 
 /// Request builder for [`Client::create_payment_intent`] (`POST /v1/payment_intents`).
 #[cfg(feature = "group-payment-intents")]
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreatePaymentIntentRequest<'a> {
     client: &'a Client,
     body: &'a crate::models::CreatePaymentIntentParams,
     idempotency_key: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "group-payment-intents")]
+impl ::std::fmt::Debug for CreatePaymentIntentRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "CreatePaymentIntentRequest",
+            "create_payment_intent",
+        )
+    }
 }
 
 #[cfg(feature = "group-payment-intents")]
@@ -1127,12 +1193,23 @@ impl<'a> CreatePaymentIntentRequest<'a> {
 
 /// Request builder for [`Client::retrieve_payment_intent`] (`GET /v1/payment_intents/{intent}`).
 #[cfg(feature = "group-payment-intents")]
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct RetrievePaymentIntentRequest<'a> {
     client: &'a Client,
     intent: ::std::string::String,
     client_secret: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "group-payment-intents")]
+impl ::std::fmt::Debug for RetrievePaymentIntentRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "RetrievePaymentIntentRequest",
+            "retrieve_payment_intent",
+        )
+    }
 }
 
 #[cfg(feature = "group-payment-intents")]
@@ -1212,13 +1289,24 @@ impl<'a> RetrievePaymentIntentRequest<'a> {
 
 /// Request builder for [`Client::confirm_payment_intent`] (`POST /v1/payment_intents/{intent}/confirm`).
 #[cfg(feature = "group-payment-intents")]
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ConfirmPaymentIntentRequest<'a> {
     client: &'a Client,
     intent: ::std::string::String,
     body: ::std::option::Option<&'a crate::models::ConfirmPaymentIntentParams>,
     idempotency_key: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "group-payment-intents")]
+impl ::std::fmt::Debug for ConfirmPaymentIntentRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "ConfirmPaymentIntentRequest",
+            "confirm_payment_intent",
+        )
+    }
 }
 
 #[cfg(feature = "group-payment-intents")]
@@ -1310,7 +1398,7 @@ impl<'a> ConfirmPaymentIntentRequest<'a> {
 
 /// Request builder for [`Client::list_payment_intents`] (`GET /v1/payment_intents`).
 #[cfg(feature = "group-payment-intents")]
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListPaymentIntentsRequest<'a> {
     client: &'a Client,
@@ -1318,6 +1406,17 @@ pub struct ListPaymentIntentsRequest<'a> {
     ending_before: ::std::option::Option<::std::string::String>,
     limit: ::std::option::Option<i64>,
     starting_after: ::std::option::Option<::std::string::String>,
+}
+
+#[cfg(feature = "group-payment-intents")]
+impl ::std::fmt::Debug for ListPaymentIntentsRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "ListPaymentIntentsRequest",
+            "list_payment_intents",
+        )
+    }
 }
 
 #[cfg(feature = "group-payment-intents")]

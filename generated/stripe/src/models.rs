@@ -115,7 +115,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerTaxExempt {
 /// This object represents a customer of your business. It lets you create recurring charges and track payments that belong to the same customer.
 ///
 /// Spec: `models.Customer`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct Customer {
     /// Unique identifier for the object.
     ///
@@ -500,7 +501,8 @@ pub type DeletedCustomerObject = crate::models::CustomerObject;
 ///
 /// Spec: `models.DeletedCustomer`.
 #[cfg(feature = "group-customers")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct DeletedCustomer {
     /// Always true for a deleted object
     ///
@@ -616,7 +618,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for DeletedCustomer {
 ///
 /// Spec: `models.CustomerOrDeletedCustomer`.
 #[cfg(feature = "group-customers")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum CustomerOrDeletedCustomer {
     /// A `Customer`.
     Customer(crate::models::Customer),
@@ -722,7 +725,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerListObject {
 
 /// Spec: `models.CustomerList`.
 #[cfg(feature = "group-customers")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct CustomerList {
     /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
     ///
@@ -851,7 +855,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerList {
 }
 
 /// Spec: `models.Address`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct Address {
     /// City, district, suburb, town, or village.
     ///
@@ -989,7 +994,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Address {
 
 /// Spec: `models.AddressParams`.
 #[cfg(feature = "group-customers")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct AddressParams {
     /// Optional.
     pub city: ::std::option::Option<::std::string::String>,
@@ -1185,7 +1191,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParamsTaxE
 
 /// Spec: `models.CreateCustomerParams`.
 #[cfg(feature = "group-customers")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct CreateCustomerParams {
     /// The customer's address.
     ///
@@ -1480,7 +1487,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateCustomerParams {
 pub type UpdateCustomerParamsTaxExempt = crate::models::CreateCustomerParamsTaxExempt;
 /// Spec: `models.UpdateCustomerParams`.
 #[cfg(feature = "group-customers")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct UpdateCustomerParams {
     /// The customer's address.
     ///
@@ -2181,7 +2189,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentStatus {
 /// A PaymentIntent guides you through the process of collecting a payment from your customer.
 ///
 /// Spec: `models.PaymentIntent`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct PaymentIntent {
     /// Unique identifier for the object.
     ///
@@ -2838,7 +2847,8 @@ for AutomaticPaymentMethodsAllowRedirects {
 }
 
 /// Spec: `models.AutomaticPaymentMethods`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct AutomaticPaymentMethods {
     /// Controls whether this PaymentIntent will accept redirect-based payment methods.
     ///
@@ -2939,7 +2949,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethods 
 pub type PaymentIntentListObject = crate::models::CustomerListObject;
 /// Spec: `models.PaymentIntentList`.
 #[cfg(feature = "group-payment-intents")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct PaymentIntentList {
     /// String representing the object's type. Objects of the same type share the same value. Always has the value `list`.
     ///
@@ -3074,7 +3085,8 @@ pub type AutomaticPaymentMethodsParamsAllowRedirects = crate::models::AutomaticP
 ///
 /// Spec: `models.AutomaticPaymentMethodsParams`.
 #[cfg(feature = "group-payment-intents")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct AutomaticPaymentMethodsParams {
     /// Optional.
     pub allow_redirects: ::std::option::Option<
@@ -3170,7 +3182,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for AutomaticPaymentMethodsP
 ///
 /// Spec: `models.RadarOptionsParams`.
 #[cfg(feature = "group-payment-intents")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct RadarOptionsParams {
     /// Optional.
     pub session: ::std::option::Option<::std::string::String>,
@@ -3237,7 +3250,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for RadarOptionsParams {
 ///
 /// Spec: `models.TransferDataParams`.
 #[cfg(feature = "group-payment-intents")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct TransferDataParams {
     /// Optional.
     pub amount: ::std::option::Option<i64>,
@@ -3398,7 +3412,8 @@ for CreatePaymentIntentParamsOffSessionVariant2 {
 ///
 /// Spec: inline schema at `models.CreatePaymentIntentParams.properties.off_session`.
 #[cfg(feature = "group-payment-intents")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub enum CreatePaymentIntentParamsOffSession {
     /// A `boolean`.
     Boolean(bool),
@@ -3454,7 +3469,8 @@ for CreatePaymentIntentParamsOffSession {
 pub type CreatePaymentIntentParamsSetupFutureUsage = crate::models::PaymentIntentSetupFutureUsage;
 /// Spec: `models.CreatePaymentIntentParams`.
 #[cfg(feature = "group-payment-intents")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct CreatePaymentIntentParams {
     /// Amount intended to be collected by this PaymentIntent. A positive integer representing how much to charge in the [smallest currency unit](https://stripe.com/docs/currencies#zero-decimal) (e.g., 100 cents to charge $1.00 or 100 to charge ¥100, a zero-decimal currency).
     ///
@@ -3995,7 +4011,8 @@ for ConfirmPaymentIntentParamsSetupFutureUsage {
 
 /// Spec: `models.ConfirmPaymentIntentParams`.
 #[cfg(feature = "group-payment-intents")]
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ConfirmPaymentIntentParams {
     /// Controls when the funds will be captured from the customer's account.
     ///
@@ -4240,7 +4257,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ConfirmPaymentIntentPara
 /// An error response from the Stripe API
 ///
 /// Spec: `models.Error`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct Error2 {
     /// Required.
     pub error: crate::models::ApiErrors,
@@ -4374,7 +4392,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApiErrorsType {
 }
 
 /// Spec: `models.ApiErrors`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ApiErrors {
     /// For card errors, the ID of the failed charge.
     ///
@@ -4621,7 +4640,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentEventObject
 /// Events are our way of letting you know when something interesting happens in your account. For `payment_intent.*` events, `data.object` is a PaymentIntent.
 ///
 /// Spec: `models.PaymentIntentEvent`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct PaymentIntentEvent {
     /// Unique identifier for the object.
     ///
@@ -4842,7 +4862,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for PaymentIntentEvent {
 }
 
 /// Spec: `models.PaymentIntentEventData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct PaymentIntentEventData {
     /// Object containing the API resource relevant to the event.
     ///
@@ -4941,7 +4962,8 @@ pub type CustomerEventObject = crate::models::PaymentIntentEventObject;
 /// Events are our way of letting you know when something interesting happens in your account. For `customer.*` events, `data.object` is a Customer.
 ///
 /// Spec: `models.CustomerEvent`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct CustomerEvent {
     /// Unique identifier for the object.
     ///
@@ -5162,7 +5184,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerEvent {
 }
 
 /// Spec: `models.CustomerEventData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct CustomerEventData {
     /// Object containing the API resource relevant to the event.
     ///
@@ -5251,7 +5274,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CustomerEventData {
 }
 
 /// Spec: `models.EventRequest`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct EventRequest {
     /// ID of the API request that caused the event. If null, the event was automatic (e.g., Stripe's automatic subscription handling).
     ///

@@ -450,7 +450,7 @@ impl Client {
 }
 
 /// Request builder for [`Client::list_applications`] (`GET /api/v1/app`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListApplicationsRequest<'a> {
     client: &'a Client,
@@ -460,6 +460,16 @@ pub struct ListApplicationsRequest<'a> {
     limit: ::std::option::Option<i64>,
     iterator: ::std::option::Option<::std::string::String>,
     order: ::std::option::Option<crate::models::Ordering>,
+}
+
+impl ::std::fmt::Debug for ListApplicationsRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "ListApplicationsRequest",
+            "list_applications",
+        )
+    }
 }
 
 impl<'a> ListApplicationsRequest<'a> {
@@ -634,13 +644,23 @@ impl<'a> ListApplicationsRequest<'a> {
 }
 
 /// Request builder for [`Client::create_application`] (`POST /api/v1/app`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateApplicationRequest<'a> {
     client: &'a Client,
     get_if_exists: ::std::option::Option<bool>,
     body: &'a crate::models::ApplicationIn,
     idempotency_key: ::std::option::Option<::std::string::String>,
+}
+
+impl ::std::fmt::Debug for CreateApplicationRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "CreateApplicationRequest",
+            "create_application",
+        )
+    }
 }
 
 impl<'a> CreateApplicationRequest<'a> {
@@ -726,11 +746,21 @@ impl<'a> CreateApplicationRequest<'a> {
 }
 
 /// Request builder for [`Client::get_application`] (`GET /api/v1/app/{app_id}`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetApplicationRequest<'a> {
     client: &'a Client,
     app_id: ::std::string::String,
+}
+
+impl ::std::fmt::Debug for GetApplicationRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "GetApplicationRequest",
+            "get_application",
+        )
+    }
 }
 
 impl<'a> GetApplicationRequest<'a> {
@@ -793,11 +823,21 @@ impl<'a> GetApplicationRequest<'a> {
 }
 
 /// Request builder for [`Client::delete_application`] (`DELETE /api/v1/app/{app_id}`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteApplicationRequest<'a> {
     client: &'a Client,
     app_id: ::std::string::String,
+}
+
+impl ::std::fmt::Debug for DeleteApplicationRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "DeleteApplicationRequest",
+            "delete_application",
+        )
+    }
 }
 
 impl<'a> DeleteApplicationRequest<'a> {
@@ -857,7 +897,7 @@ impl<'a> DeleteApplicationRequest<'a> {
 }
 
 /// Request builder for [`Client::create_message`] (`POST /api/v1/app/{app_id}/msg`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateMessageRequest<'a> {
     client: &'a Client,
@@ -865,6 +905,16 @@ pub struct CreateMessageRequest<'a> {
     with_content: ::std::option::Option<bool>,
     body: &'a crate::models::MessageIn,
     idempotency_key: ::std::option::Option<::std::string::String>,
+}
+
+impl ::std::fmt::Debug for CreateMessageRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "CreateMessageRequest",
+            "create_message",
+        )
+    }
 }
 
 impl<'a> CreateMessageRequest<'a> {
@@ -952,7 +1002,7 @@ impl<'a> CreateMessageRequest<'a> {
 }
 
 /// Request builder for [`Client::list_endpoints`] (`GET /api/v1/app/{app_id}/endpoint`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListEndpointsRequest<'a> {
     client: &'a Client,
@@ -960,6 +1010,16 @@ pub struct ListEndpointsRequest<'a> {
     limit: ::std::option::Option<i64>,
     iterator: ::std::option::Option<::std::string::String>,
     order: ::std::option::Option<crate::models::Ordering>,
+}
+
+impl ::std::fmt::Debug for ListEndpointsRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "ListEndpointsRequest",
+            "list_endpoints",
+        )
+    }
 }
 
 impl<'a> ListEndpointsRequest<'a> {
@@ -1098,12 +1158,22 @@ impl<'a> ListEndpointsRequest<'a> {
 }
 
 /// Request builder for [`Client::get_endpoint_secret`] (`GET /api/v1/app/{app_id}/endpoint/{endpoint_id}/secret`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct GetEndpointSecretRequest<'a> {
     client: &'a Client,
     app_id: ::std::string::String,
     endpoint_id: ::std::string::String,
+}
+
+impl ::std::fmt::Debug for GetEndpointSecretRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "GetEndpointSecretRequest",
+            "get_endpoint_secret",
+        )
+    }
 }
 
 impl<'a> GetEndpointSecretRequest<'a> {

@@ -58,7 +58,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for Ordering {
 }
 
 /// Spec: `models.ApplicationIn`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ApplicationIn {
     /// Application name for human consumption.
     ///
@@ -182,7 +183,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApplicationIn {
 }
 
 /// Spec: `models.ApplicationOut`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ApplicationOut {
     /// Optional unique identifier for the application.
     ///
@@ -361,7 +363,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ApplicationOut {
 }
 
 /// Spec: `models.ListResponseApplicationOut`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ListResponseApplicationOut {
     /// Required.
     pub data: ::std::vec::Vec<crate::models::ApplicationOut>,
@@ -479,7 +482,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListResponseApplicationO
 }
 
 /// Spec: `models.MessageIn`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct MessageIn {
     /// Optional unique identifier for the message
     ///
@@ -716,7 +720,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageIn {
 }
 
 /// Spec: `models.MessageOut`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct MessageOut {
     /// Optional unique identifier for the message
     ///
@@ -911,7 +916,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageOut {
 }
 
 /// Spec: `models.EndpointOut`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct EndpointOut {
     /// The Endpoint's ID.
     ///
@@ -1152,7 +1158,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointOut {
 }
 
 /// Spec: `models.ListResponseEndpointOut`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ListResponseEndpointOut {
     /// Required.
     pub data: ::std::vec::Vec<crate::models::EndpointOut>,
@@ -1270,7 +1277,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListResponseEndpointOut 
 }
 
 /// Spec: `models.EndpointSecretOut`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct EndpointSecretOut {
     /// The endpoint's verification secret. Format: `base64` encoded random bytes optionally prefixed with `whsec_`.
     ///
@@ -1345,7 +1353,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointSecretOut {
 }
 
 /// Spec: `models.HttpErrorOut`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct HttpErrorOut {
     /// Required.
     pub code: ::std::string::String,
@@ -1436,7 +1445,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for HttpErrorOut {
 }
 
 /// Spec: `models.HTTPValidationError`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct HttpValidationError {
     /// Required.
     pub detail: ::std::vec::Vec<crate::models::ValidationError>,
@@ -1511,7 +1521,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for HttpValidationError {
 /// Validation errors have their own schema to provide context for invalid requests eg. mismatched types and out of bounds values. There may be any number of these per 422 UNPROCESSABLE ENTITY error.
 ///
 /// Spec: `models.ValidationError`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ValidationError {
     /// The location as a list of strings -- often in the form `["body", "field_name"]`, `["query", "field_name"]`, etc. They may, however, be arbitrarily deep.
     ///
@@ -1673,7 +1684,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointCreatedEventType
 /// Sent when an endpoint is created.
 ///
 /// Spec: `models.EndpointCreatedEvent`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct EndpointCreatedEvent {
     /// Required.
     pub data: crate::models::EndpointCreatedEventData,
@@ -1763,7 +1775,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointCreatedEvent {
 /// Sent when an endpoint is created, updated, or deleted
 ///
 /// Spec: `models.EndpointCreatedEventData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct EndpointCreatedEventData {
     /// The Application's ID.
     ///
@@ -1952,7 +1965,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDeletedEventType
 /// Sent when an endpoint is deleted.
 ///
 /// Spec: `models.EndpointDeletedEvent`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct EndpointDeletedEvent {
     /// Required.
     pub data: crate::models::EndpointDeletedEventData,
@@ -2042,7 +2056,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDeletedEvent {
 /// Sent when an endpoint is created, updated, or deleted
 ///
 /// Spec: `models.EndpointDeletedEventData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct EndpointDeletedEventData {
     /// The Application's ID.
     ///
@@ -2284,7 +2299,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledEventTyp
 /// Sent when an endpoint has been automatically disabled after continuous failures, or manually via an API call.
 ///
 /// Spec: `models.EndpointDisabledEvent`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct EndpointDisabledEvent {
     /// Required.
     pub data: crate::models::EndpointDisabledEventData,
@@ -2378,7 +2394,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for EndpointDisabledEvent {
 /// Sent when an endpoint has been automatically disabled after continuous failures, or manually via an API call.
 ///
 /// Spec: `models.EndpointDisabledEventData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct EndpointDisabledEventData {
     /// The Application's ID.
     ///
@@ -2602,7 +2619,8 @@ for MessageAttemptExhaustedEventType {
 /// Sent when a message delivery has failed (all of the retry attempts have been exhausted).
 ///
 /// Spec: `models.MessageAttemptExhaustedEvent`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct MessageAttemptExhaustedEvent {
     /// Required.
     pub data: crate::models::MessageAttemptExhaustedEventData,
@@ -2696,7 +2714,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageAttemptExhaustedE
 /// Sent when a message delivery has failed (all of the retry attempts have been exhausted) as a "message.attempt.exhausted" type or after it's failed four times as a "message.attempt.failing" event.
 ///
 /// Spec: `models.MessageAttemptExhaustedEventData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct MessageAttemptExhaustedEventData {
     /// The Application's ID.
     ///
@@ -2867,7 +2886,8 @@ for MessageAttemptExhaustedEventData {
 }
 
 /// Spec: `models.MessageAttemptFailedData`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct MessageAttemptFailedData {
     /// The MessageAttempt's ID.
     ///

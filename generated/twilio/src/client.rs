@@ -374,12 +374,22 @@ impl Client {
 }
 
 /// Request builder for [`Client::create_message`] (`POST /2010-04-01/Accounts/{AccountSid}/Messages.json`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct CreateMessageRequest2<'a> {
     client: &'a Client,
     account_sid: ::std::string::String,
     body: &'a crate::models::CreateMessageRequest,
+}
+
+impl ::std::fmt::Debug for CreateMessageRequest2<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "CreateMessageRequest2",
+            "create_message",
+        )
+    }
 }
 
 impl<'a> CreateMessageRequest2<'a> {
@@ -444,12 +454,22 @@ impl<'a> CreateMessageRequest2<'a> {
 }
 
 /// Request builder for [`Client::fetch_message`] (`GET /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct FetchMessageRequest<'a> {
     client: &'a Client,
     account_sid: ::std::string::String,
     sid: ::std::string::String,
+}
+
+impl ::std::fmt::Debug for FetchMessageRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "FetchMessageRequest",
+            "fetch_message",
+        )
+    }
 }
 
 impl<'a> FetchMessageRequest<'a> {
@@ -515,7 +535,7 @@ impl<'a> FetchMessageRequest<'a> {
 }
 
 /// Request builder for [`Client::list_messages`] (`GET /2010-04-01/Accounts/{AccountSid}/Messages.json`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct ListMessagesRequest<'a> {
     client: &'a Client,
@@ -528,6 +548,16 @@ pub struct ListMessagesRequest<'a> {
     page_size: ::std::option::Option<i64>,
     page: ::std::option::Option<i64>,
     page_token: ::std::option::Option<::std::string::String>,
+}
+
+impl ::std::fmt::Debug for ListMessagesRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "ListMessagesRequest",
+            "list_messages",
+        )
+    }
 }
 
 impl<'a> ListMessagesRequest<'a> {
@@ -721,12 +751,22 @@ impl<'a> ListMessagesRequest<'a> {
 }
 
 /// Request builder for [`Client::delete_message`] (`DELETE /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json`).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use = "a request does nothing until `.send().await`"]
 pub struct DeleteMessageRequest<'a> {
     client: &'a Client,
     account_sid: ::std::string::String,
     sid: ::std::string::String,
+}
+
+impl ::std::fmt::Debug for DeleteMessageRequest<'_> {
+    fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        ::accord_runtime::request::debug_builder(
+            formatter,
+            "DeleteMessageRequest",
+            "delete_message",
+        )
+    }
 }
 
 impl<'a> DeleteMessageRequest<'a> {

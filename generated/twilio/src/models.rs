@@ -5,7 +5,8 @@
 /// A Message resource represents an inbound or outbound message.
 ///
 /// Spec: `models.Message`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct Message {
     /// The text content of the message
     ///
@@ -755,7 +756,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for MessageRiskCheck {
 /// Parameters of a new outgoing message (form-encoded).
 ///
 /// Spec: `models.CreateMessageRequest`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct CreateMessageRequest {
     /// The recipient's phone number in [E.164](https://www.twilio.com/docs/glossary/what-e164) format (for SMS/MMS) or [channel address](https://www.twilio.com/docs/messaging/channels), e.g. `whatsapp:+15552229999`.
     ///
@@ -1125,7 +1127,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for CreateMessageRequest {
 /// One page of Message resources, with Twilio's paging information.
 ///
 /// Spec: `models.ListMessageResponse`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct ListMessageResponse {
     /// Optional.
     pub messages: ::std::option::Option<::std::vec::Vec<crate::models::Message>>,
@@ -1319,7 +1322,8 @@ impl<'de> ::accord_runtime::serde::Deserialize<'de> for ListMessageResponse {
 /// Twilio's JSON error body (the RestException of the 2010 API).
 ///
 /// Spec: `models.TwilioError`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
+#[cfg_attr(feature = "partial-eq", derive(PartialEq))]
 pub struct TwilioError {
     /// Twilio's error code; https://www.twilio.com/docs/api/errors/<code> explains it (e.g. 20404, 21604).
     ///

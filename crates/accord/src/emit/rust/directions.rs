@@ -19,6 +19,10 @@ pub(super) struct Directions {
     /// What the models nothing reaches hold (with them), when those models are behind the
     /// crate's `standalone-models` feature: both impls, needed only with that feature.
     standalone: BTreeSet<String>,
+    /// Whether the models' `PartialEq` is behind the crate's `partial-eq` feature: in a
+    /// generated crate, not in a build script's module (its including crate declares no
+    /// such feature).
+    pub(super) gated_partial_eq: bool,
 }
 
 /// When a type's `Serialize` or `Deserialize` is compiled (besides its group gates).
@@ -36,7 +40,12 @@ impl Directions {
     /// Every type both ways (no analysis): what `models_rs` uses for tests and tools.
     pub(super) fn all(ir: &Ir) -> Directions {
         let names: BTreeSet<String> = ir.types.iter().map(|def| def.name.clone()).collect();
-        Directions { serialize: names.clone(), deserialize: names, standalone: BTreeSet::new() }
+        Directions {
+            serialize: names.clone(),
+            deserialize: names,
+            standalone: BTreeSet::new(),
+            gated_partial_eq: false,
+        }
     }
 
     /// When `name`'s `Serialize` is compiled.
@@ -78,12 +87,13 @@ pub(super) fn directions(ir: &Ir, reach: &Reach, standalone: bool) -> Directions
         .collect();
     let held = reach.closure(&unreached);
     if standalone {
-        Directions { serialize, deserialize, standalone: held }
+        Directions { serialize, deserialize, standalone: held, gated_partial_eq: true }
     } else {
         Directions {
             serialize: serialize.union(&held).cloned().collect(),
             deserialize: deserialize.union(&held).cloned().collect(),
             standalone: BTreeSet::new(),
+            gated_partial_eq: true,
         }
     }
 }

@@ -157,7 +157,7 @@ pub fn generate(
         files.push(GeneratedFile { path: root.join("src/models.rs"), contents: models_file(ir, &reach, &gates) });
     }
     if ir.webhooks.is_some() {
-        files.push(rust_file(ir, root.join("src/webhooks.rs"), webhooks_rs(ir)));
+        files.push(rust_file(ir, root.join("src/webhooks.rs"), webhooks_rs(ir, true)));
     }
     // No description may become a doc-test (`crate::markdown::for_rustdoc`): checked on every
     // crate a debug build generates, which is what the tests and `tests/import/check.sh` (the
@@ -179,7 +179,7 @@ pub fn generate(
 pub fn module_file(ir: &Ir) -> String {
     let mut parts = vec![("models", models_rs(ir)), ("client", client_rs(ir)), ("errors", errors_rs(ir))];
     if ir.webhooks.is_some() {
-        parts.push(("webhooks", webhooks_rs(ir)));
+        parts.push(("webhooks", webhooks_rs(ir, false)));
     }
     let mut items: Vec<syn::Item> = Vec::new();
     for (name, tokens) in parts {

@@ -89,7 +89,11 @@ fn type_def(
     directions: &Directions,
     field_gates: FieldGates<'_>,
 ) -> Model {
-    let serde = Serde { serialize: directions.serialize(&def.name), deserialize: directions.deserialize(&def.name) };
+    let serde = Serde {
+        serialize: directions.serialize(&def.name),
+        deserialize: directions.deserialize(&def.name),
+        gated_partial_eq: directions.gated_partial_eq,
+    };
     let name = ident(&def.name);
     // Prose is repaired on its own (a fence it leaves open closed before accord's text follows).
     let mut text = def
@@ -114,12 +118,42 @@ fn type_def(
     }
 }
 
+/// The feature behind which a generated crate's models, unions and webhook events derive
+/// `PartialEq`; string enums always do (`==` on a field's value needs it, and it costs little).
+/// Off by default, as `serde-all` is: on GitHub's 650 struct models the derive was 0.35 s of
+/// the models crate's 3.9 s `cargo check` (issue 22), and few programs compare whole payloads.
+pub(super) const PARTIAL_EQ_FEATURE: &str = "partial-eq";
+
+/// `#[cfg_attr(feature = "partial-eq", derive(PartialEq))]` in a generated crate (`gated`),
+/// `#[derive(PartialEq)]` in a build script's module, whose including crate declares no
+/// such feature ([`PARTIAL_EQ_FEATURE`]).
+pub(super) fn partial_eq(gated: bool) -> TokenStream {
+    if gated {
+        let feature = lit(PARTIAL_EQ_FEATURE);
+        quote!(#[cfg_attr(feature = #feature, derive(PartialEq))])
+    } else {
+        quote!(#[derive(PartialEq)])
+    }
+}
+
+/// [`partial_eq`] as a syntax tree.
+fn partial_eq_attribute(gated: bool) -> syn::Attribute {
+    if gated {
+        let feature = lit(PARTIAL_EQ_FEATURE);
+        syntax::list_attribute("cfg_attr", quote!(feature = #feature, derive(PartialEq)))
+    } else {
+        syntax::list_attribute("derive", quote!(PartialEq))
+    }
+}
+
 /// When a type's serde impls are compiled (serde by direction, [`super::directions`]): always,
 /// with `standalone-models` (or `serde-all`), or with `serde-all` only.
 #[derive(Clone, Copy)]
 struct Serde {
     serialize: Need,
     deserialize: Need,
+    /// `PartialEq` behind the crate's `partial-eq` feature ([`partial_eq`]).
+    gated_partial_eq: bool,
 }
 
 impl Serde {
@@ -163,7 +197,8 @@ fn struct_def(
 ) -> Result<Vec<syn::Item>, TokenStream> {
     let gate_of = |f: &Field| field_gates.and_then(|gates| gates.get(&f.rust_name)).cloned();
     let mut attrs = syntax::doc_attributes(text);
-    attrs.push(syntax::list_attribute("derive", quote!(Debug, Clone, PartialEq)));
+    attrs.push(syntax::list_attribute("derive", quote!(Debug, Clone)));
+    attrs.push(partial_eq_attribute(serde.gated_partial_eq));
     // Turning a feature on adds a gated field: users cannot have written the struct out.
     if field_gates.is_some_and(|gates| !gates.is_empty()) {
         attrs.push(syntax::path_attribute("non_exhaustive"));
@@ -373,9 +408,11 @@ fn union_def(
             }
         }
     };
+    let partial_eq = partial_eq(serde.gated_partial_eq);
     quote! {
         #docs
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone)]
+        #partial_eq
         pub enum #name {
             #(#variant_tokens)*
         }

@@ -8,14 +8,17 @@ use quote::quote;
 use super::tokens::{doc, ident, lit, type_tokens};
 use crate::ir::{Ir, KeyEncoding, SignatureAlgorithm, SignatureIr, WebhooksIr};
 
-/// `webhooks.rs`; nothing when the spec declares no webhooks.
-pub(super) fn webhooks_rs(ir: &Ir) -> TokenStream {
+/// `webhooks.rs`; nothing when the spec declares no webhooks. `Event` and `Delivery` derive
+/// `PartialEq` as the models do: behind the crate's `partial-eq` feature when
+/// `gated_partial_eq` (a generated crate), always in a build script's module.
+pub(super) fn webhooks_rs(ir: &Ir, gated_partial_eq: bool) -> TokenStream {
     let Some(webhooks) = &ir.webhooks else { return quote!() };
-    let event_enum = event_enum(webhooks);
+    let partial_eq = super::models::partial_eq(gated_partial_eq);
+    let event_enum = event_enum(webhooks, &partial_eq);
     let decode = decode(webhooks);
     let module = match &webhooks.signature {
-        Some(signature) => signed_webhooks_rs(webhooks, signature, event_enum, decode),
-        None => unsigned_webhooks_rs(webhooks, event_enum, decode),
+        Some(signature) => signed_webhooks_rs(webhooks, signature, event_enum, decode, &partial_eq),
+        None => unsigned_webhooks_rs(webhooks, event_enum, decode, &partial_eq),
     };
     let handshake = handshake(webhooks);
     quote! {
@@ -47,7 +50,7 @@ fn handshake(webhooks: &WebhooksIr) -> TokenStream {
 }
 
 /// `Event`, one variant per declared event and `Unknown`, with `event_type`.
-fn event_enum(webhooks: &WebhooksIr) -> TokenStream {
+fn event_enum(webhooks: &WebhooksIr, partial_eq: &TokenStream) -> TokenStream {
     let variants: Vec<TokenStream> = webhooks
         .events
         .iter()
@@ -79,7 +82,8 @@ fn event_enum(webhooks: &WebhooksIr) -> TokenStream {
         /// declared events whose payload does not fit their model as `Unrecognised` (from
         /// `verify`, both were signed with your secret: acknowledge them, as a rejection makes
         /// the provider deliver them again).
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone)]
+        #partial_eq
         #[non_exhaustive]
         pub enum Event {
             #(#variants)*
@@ -200,7 +204,12 @@ fn decode(webhooks: &WebhooksIr) -> TokenStream {
 
 /// `webhooks.rs` without a declared signature scheme: the same `Event` and decoding as
 /// [`signed_webhooks_rs`], as `parse` functions that say plainly that nothing is verified.
-fn unsigned_webhooks_rs(webhooks: &WebhooksIr, event_enum: TokenStream, decode: TokenStream) -> TokenStream {
+fn unsigned_webhooks_rs(
+    webhooks: &WebhooksIr,
+    event_enum: TokenStream,
+    decode: TokenStream,
+    partial_eq: &TokenStream,
+) -> TokenStream {
     // `headers` is read only when the event type or id travels in one; the parameter stays
     // so that the functions keep their shape when a scheme is declared later.
     let headers_read = (webhooks.event_type_field.is_none() && webhooks.event_header.is_some())
@@ -248,7 +257,8 @@ fn unsigned_webhooks_rs(webhooks: &WebhooksIr, event_enum: TokenStream, decode: 
         /// A decoded delivery: the event and its id for de-duplication (deliveries may arrive
         /// more than once: see [`::accord_runtime::webhook::Deduplicate`]). Nothing about it is
         /// verified: see [`parse`].
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone)]
+        #partial_eq
         pub struct Delivery {
             /// The event or delivery id, when the provider sends one.
             pub id: ::std::option::Option<::std::string::String>,
@@ -279,6 +289,7 @@ fn signed_webhooks_rs(
     signature: &SignatureIr,
     event_enum: TokenStream,
     decode: TokenStream,
+    partial_eq: &TokenStream,
 ) -> TokenStream {
     let scheme = scheme_tokens(signature);
     let tolerance = signature.tolerance_seconds;
@@ -361,7 +372,8 @@ fn signed_webhooks_rs(
         /// A verified delivery: the event, its id for de-duplication (deliveries are
         /// at-least-once, so the same id can arrive twice: see
         /// [`::accord_runtime::webhook::Deduplicate`]) and its signed timestamp.
-        #[derive(Debug, Clone, PartialEq)]
+        #[derive(Debug, Clone)]
+        #partial_eq
         pub struct Delivery {
             /// The event or delivery id, when the provider sends one.
             pub id: ::std::option::Option<::std::string::String>,

@@ -38,7 +38,8 @@ pub(super) fn client_rs(ir: &Ir) -> TokenStream {
         .map(|op| {
             let (tokens, methods) = request::request_builder(ir, op);
             let methods = methods.map_or_else(|tokens| tokens, |item| quote!(#item));
-            quote!(#tokens #methods)
+            let debug = request::debug_impl(op).map_or_else(|tokens| tokens, |item| quote!(#item));
+            quote!(#tokens #debug #methods)
         })
         .collect();
     quote! {
@@ -76,10 +77,16 @@ pub(super) fn client_file(ir: &Ir, gates: &Gates) -> String {
             .into()
         } else {
             let op = &ir.operations[index - 2 - blocks];
-            match request::request_builder(ir, op) {
-                (tokens, Ok(methods)) => gate_items_with(tokens, vec![syn::Item::Impl(methods)], gates.operation(op)),
+            match (request::request_builder(ir, op), request::debug_impl(op)) {
+                ((tokens, Ok(methods)), Ok(debug)) => {
+                    gate_items_with(tokens, vec![debug, syn::Item::Impl(methods)], gates.operation(op))
+                }
                 // Tokens that do not parse: the printer reports them.
-                (tokens, Err(broken)) => Part::Tokens(quote!(#tokens #broken)),
+                ((tokens, methods), debug) => {
+                    let methods = methods.map_or_else(|broken| broken, |item| quote!(#item));
+                    let debug = debug.map_or_else(|broken| broken, |item| quote!(#item));
+                    Part::Tokens(quote!(#tokens #debug #methods))
+                }
             }
         }
     })

@@ -128,12 +128,8 @@ pub(super) const PARTIAL_EQ_FEATURE: &str = "partial-eq";
 /// `#[derive(PartialEq)]` in a build script's module, whose including crate declares no
 /// such feature ([`PARTIAL_EQ_FEATURE`]).
 pub(super) fn partial_eq(gated: bool) -> TokenStream {
-    if gated {
-        let feature = lit(PARTIAL_EQ_FEATURE);
-        quote!(#[cfg_attr(feature = #feature, derive(PartialEq))])
-    } else {
-        quote!(#[derive(PartialEq)])
-    }
+    let attribute = partial_eq_attribute(gated);
+    quote!(#attribute)
 }
 
 /// [`partial_eq`] as a syntax tree.

@@ -90,9 +90,15 @@ impl Bundled {
 /// located in its file.
 pub(crate) fn bundle(files: &mut Files) -> Result<Bundled, ImportError> {
     let root = Rc::clone(&files.get(ROOT).value);
-    if !needs_bundling(&root, "") {
+    if !needs_bundling(&root, "") || !rewrites(&root, Kind::Document) {
         return Ok(Bundled { document: root, source_map: HashMap::new(), warnings: Vec::new() });
     }
+    copy_bundled(files, &root)
+}
+
+/// The bundled copy of the root document `root` of `files` ([`bundle`] without its test for
+/// a document that bundling leaves as it is).
+fn copy_bundled(files: &mut Files, root: &Value) -> Result<Bundled, ImportError> {
     let mut bundler = Bundler {
         files,
         components: HashMap::new(),
@@ -105,9 +111,9 @@ pub(crate) fn bundle(files: &mut Files) -> Result<Bundled, ImportError> {
         copied: 0,
         over_budget: false,
     };
-    bundler.place_component_entries(&root);
+    bundler.place_component_entries(root);
     let mut at = Cursor { file: ROOT, source: String::new(), bundled: String::new() };
-    let mut document = bundler.copy(&root, Kind::Document, &mut at).unwrap_or(Value::Null);
+    let mut document = bundler.copy(root, Kind::Document, &mut at).unwrap_or(Value::Null);
     // Components reached from the root, then from those, until none is new.
     let mut emitted: Vec<(&'static str, String, Value)> = Vec::new();
     while let Some(target) = bundler.queue.pop_front() {
@@ -179,6 +185,56 @@ fn needs_bundling(value: &Value, key: &str) -> bool {
         Value::Array(items) => items.iter().any(|item| needs_bundling(item, "")),
         _ => false,
     }
+}
+
+/// Whether the bundler's copy of `value`, an object of `kind`, differs from `value`: the same
+/// walk as [`Bundler::copy`] (data is not looked into), true at the first `$ref` it would
+/// follow to another file or URL, decode, copy in place (where OpenAPI allows no Reference
+/// Object: an operation, a media type) or replace by text (a description), and at a
+/// discriminator mapping to a file. [`needs_bundling`] is the quick test that sees `$ref` keys
+/// in data too: GitHub's SCIM examples hold `"$ref": "https://…"` and Stripe's schemas have a
+/// property named `options`, an HTTP method, whose schema is a `$ref`; both documents were
+/// copied whole (≈ 20 ms each) to the same document (issue 22). The one difference of a copy
+/// of a document this finds nothing in: a local `$ref`'s siblings follow it, which no reader
+/// of the bundled document depends on (the object is a map).
+fn rewrites(value: &Value, kind: Kind) -> bool {
+    let Value::Object(object) = value else { return false };
+    if kind == Kind::Description {
+        return object.get("$ref").is_some_and(Value::is_string);
+    }
+    if let Some(Value::String(reference)) = object.get("$ref") {
+        if kind.section().is_none() || !reference.starts_with('#') || reference.contains('%') {
+            return true;
+        }
+        // Rewritten as it is written; only a schema's siblings are converted.
+        if kind != Kind::Schema {
+            return false;
+        }
+    }
+    object.iter().any(|(key, child)| {
+        if key == "$ref" && child.is_string() {
+            return false;
+        }
+        match kind.child(key) {
+            Child::Data => false,
+            Child::One(child_kind) => rewrites(child, child_kind),
+            Child::Map(child_kind) => child.as_object().is_some_and(|entries| {
+                entries.iter().any(|(name, entry)| {
+                    !(name.starts_with("x-") && child_kind != Kind::Schema) && rewrites(entry, child_kind)
+                })
+            }),
+            Child::List(child_kind) => {
+                child.as_array().is_some_and(|items| items.iter().any(|item| rewrites(item, child_kind)))
+            }
+            Child::SchemaOrList => match child {
+                Value::Array(items) => items.iter().any(|item| rewrites(item, Kind::Schema)),
+                _ => rewrites(child, Kind::Schema),
+            },
+            Child::Discriminator => child.get("mapping").and_then(Value::as_object).is_some_and(|mapping| {
+                mapping.values().any(|target| target.as_str().is_some_and(looks_like_reference))
+            }),
+        }
+    })
 }
 
 /// Whether a discriminator `mapping` value is a reference rather than a schema name (OpenAPI

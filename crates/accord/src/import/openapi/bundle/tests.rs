@@ -225,3 +225,53 @@ fn a_file_that_does_not_exist_is_a_warning_and_what_names_it_is_dropped() {
     let owner = spec.warnings.iter().find(|w| w.message.contains("models/owner.yaml")).expect("warned");
     assert_eq!(owner.location.map(|l| l.line), Some(21));
 }
+
+#[test]
+fn a_document_whose_copy_would_be_the_same_is_not_copied() {
+    use serde_json::json;
+
+    use super::{Files, Kind, copy_bundled, needs_bundling, rewrites};
+    let document = |paths: serde_json::Value, components: serde_json::Value| json!({"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": paths, "components": components});
+    let ok = json!({"200": {"description": "ok"}});
+    // What the quick scan flags but bundling leaves as it is: a `$ref` in an example (GitHub's
+    // SCIM examples), a local `$ref` under a property named like an HTTP method (Stripe's
+    // `options`), a `$ref` in an extension, a schema's `$ref` with siblings.
+    let unchanged = [
+        document(
+            json!({"/a": {"get": {"responses": ok}}}),
+            json!({"examples": {"group": {"value": {"members": [{"$ref": "https://api.github.com/scim/v2/Users/1"}]}}}}),
+        ),
+        document(
+            json!({}),
+            json!({"schemas": {
+                "Report": {"type": "object", "properties": {"options": {"$ref": "#/components/schemas/Options"}}},
+                "Options": {"type": "object", "description": "d", "x-meta": {"$ref": "other.yaml"}},
+                "Nullable": {"description": "first", "$ref": "#/components/schemas/Options", "properties": {"get": {"$ref": "#/components/schemas/Report"}}}
+            }}),
+        ),
+        document(
+            json!({"/a": {"get": {"responses": ok, "x-codeSamples": [{"source": {"$ref": "../missing.cs"}}]}}}),
+            json!({"schemas": {"Pet": {"discriminator": {"propertyName": "kind", "mapping": {"dog": "Dog"}}}}}),
+        ),
+    ];
+    for doc in unchanged {
+        assert!(needs_bundling(&doc, ""), "the quick scan flags it: {doc}");
+        assert!(!rewrites(&doc, Kind::Document), "{doc}");
+        let mut files = Files::text(&doc.to_string()).expect("read");
+        let copy = copy_bundled(&mut files, &doc).unwrap_or_else(|error| panic!("bundled: {error}"));
+        assert_eq!(*copy.document, doc, "the bundler's copy is the document");
+        assert!(copy.warnings.is_empty());
+    }
+    // What bundling changes is still found where data is not.
+    let changed = [
+        document(json!({"/a": {"get": {"$ref": "#/paths/~1b/get"}}, "/b": {"get": {"responses": ok}}}), json!({})),
+        document(json!({}), json!({"schemas": {"A": {"description": {"$ref": "a.md"}}}})),
+        document(json!({}), json!({"schemas": {"A": {"properties": {"b": {"$ref": "b.yaml"}}}}})),
+        document(json!({}), json!({"schemas": {"A": {"allOf": [{"$ref": "#/components/schemas/B%20C"}]}}})),
+        document(json!({}), json!({"schemas": {"A": {"discriminator": {"mapping": {"b": "b.yaml"}}}}})),
+        document(json!({"/a": {"get": {"responses": {"200": {"$ref": "responses.yaml#/ok"}}}}}), json!({})),
+    ];
+    for doc in changed {
+        assert!(needs_bundling(&doc, "") && rewrites(&doc, Kind::Document), "{doc}");
+    }
+}

@@ -296,7 +296,9 @@ fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Importe
     // What the import built is freed on another thread: the caller has the value it wants.
     drop(importer);
     if large {
-        drop_in_background((spec, std::rc::Rc::try_unwrap(bundled.document).ok()));
+        // A YAML document's positions too (Stripe's: ≈ 9 ms to free), now that every warning
+        // is located.
+        drop_in_background((spec, std::rc::Rc::try_unwrap(bundled.document).ok(), files.release_positions()));
     }
     let names = if files.is_tree() { files.names() } else { Vec::new() };
     Ok(ImportedValue::new(name, value, warnings, names, header, large).with_checked(checked))

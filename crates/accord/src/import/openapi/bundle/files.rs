@@ -210,6 +210,12 @@ impl Files {
             .collect()
     }
 
+    /// Takes every YAML file's positions out (a large document's are hundreds of thousands of
+    /// pointers), for the caller to drop once no warning is to be located any more.
+    pub(crate) fn release_positions(&mut self) -> Vec<Positions> {
+        self.files.iter_mut().filter_map(|file| file.positions.take()).collect()
+    }
+
     /// The names of the files read (relative to the root document's folder), the root
     /// document's first.
     pub(crate) fn names(&self) -> Vec<PathBuf> {

@@ -48,11 +48,16 @@ impl File {
         File { name, path, text: Arc::from(text), value: Rc::new(value), positions, json }
     }
 
-    /// Where the nodes at `pointers` (or their nearest located ancestors) start, by index. A
-    /// YAML file's positions are at hand; a JSON file's are found by one scan of its text
-    /// ([`json::locate`]), for these pointers and their ancestors only.
+    /// Where the nodes at `pointers` (or their nearest located ancestors) start, by index
+    /// ([`Locator::locations`]).
     pub(crate) fn locations(&self, pointers: &[&str]) -> Vec<Option<Location>> {
-        self.nodes(pointers).into_iter().map(|node| node.map(|(_, value)| value)).collect()
+        self.locator().locations(pointers)
+    }
+
+    /// What locates this file's nodes, without its value (which is not `Sync`): warnings are
+    /// located on another thread while the import's spec is checked ([`super::super::import_files`]).
+    pub(crate) fn locator(&self) -> Locator<'_> {
+        Locator { text: &self.text, positions: self.positions.as_ref(), json: self.json }
     }
 
     /// Where the node at `pointer` (or its nearest located ancestor) starts.
@@ -63,13 +68,35 @@ impl File {
     /// Where the mapping key of the node at `pointer` starts (else its value, or its nearest
     /// located ancestor), for a problem with the key itself.
     pub(crate) fn key_location(&self, pointer: &str) -> Option<Location> {
-        self.nodes(&[pointer]).pop().flatten().map(|(key, value)| key.unwrap_or(value))
+        self.locator().nodes(&[pointer]).pop().flatten().map(|(key, value)| key.unwrap_or(value))
+    }
+
+    /// The file as a diagnostic's source.
+    pub(crate) fn source(&self) -> SourceFile {
+        SourceFile { path: self.name.clone(), text: self.text.clone() }
+    }
+}
+
+/// What locates the nodes of one [`File`]: its text, and its positions for YAML.
+#[derive(Clone, Copy)]
+pub(crate) struct Locator<'a> {
+    text: &'a str,
+    positions: Option<&'a Positions>,
+    json: bool,
+}
+
+impl Locator<'_> {
+    /// Where the nodes at `pointers` (or their nearest located ancestors) start, by index. A
+    /// YAML file's positions are at hand; a JSON file's are found by one scan of its text
+    /// ([`json::locate`]), for these pointers and their ancestors only.
+    pub(crate) fn locations(&self, pointers: &[&str]) -> Vec<Option<Location>> {
+        self.nodes(pointers).into_iter().map(|node| node.map(|(_, value)| value)).collect()
     }
 
     /// (key, value) locations of the nodes at `pointers`, each falling back to its nearest
     /// located ancestor (whose key is then not given).
     fn nodes(&self, pointers: &[&str]) -> Vec<Option<(Option<Location>, Location)>> {
-        if let Some(positions) = &self.positions {
+        if let Some(positions) = self.positions {
             return pointers
                 .iter()
                 .map(|pointer| {
@@ -92,7 +119,7 @@ impl File {
             all
         };
         let wanted: rustc_hash::FxHashSet<String> = pointers.iter().flat_map(|pointer| ancestors(pointer)).collect();
-        let found = json::locate(&self.text, &wanted);
+        let found = json::locate(self.text, &wanted);
         pointers
             .iter()
             .map(|pointer| {
@@ -109,11 +136,6 @@ impl File {
                 })
             })
             .collect()
-    }
-
-    /// The file as a diagnostic's source.
-    pub(crate) fn source(&self) -> SourceFile {
-        SourceFile { path: self.name.clone(), text: self.text.clone() }
     }
 }
 
@@ -186,6 +208,11 @@ impl Files {
 
     pub(crate) fn get(&self, id: FileId) -> &File {
         &self.files[id]
+    }
+
+    /// Every file's [`Locator`], by [`FileId`].
+    pub(crate) fn locators(&self) -> Vec<Locator<'_>> {
+        self.files.iter().map(File::locator).collect()
     }
 
     /// Lowers the limit on files, for tests of what happens past it.

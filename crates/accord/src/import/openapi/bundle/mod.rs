@@ -42,7 +42,7 @@ use std::rc::Rc;
 
 use serde_json::{Map, Value};
 
-pub(crate) use files::{FileId, Files, ROOT};
+pub(crate) use files::{FileId, Files, Locator, ROOT};
 use kinds::{Child, Kind, OPERATIONS};
 use reference::Reference;
 
@@ -90,7 +90,7 @@ impl Bundled {
 /// located in its file.
 pub(crate) fn bundle(files: &mut Files) -> Result<Bundled, ImportError> {
     let root = Rc::clone(&files.get(ROOT).value);
-    if !needs_bundling(&root, "") || !rewrites(&root, Kind::Document) {
+    if !rewrites(&root, Kind::Document) || !needs_bundling(&root, "") {
         return Ok(Bundled { document: root, source_map: HashMap::new(), warnings: Vec::new() });
     }
     copy_bundled(files, &root)
@@ -191,12 +191,13 @@ fn needs_bundling(value: &Value, key: &str) -> bool {
 /// walk as [`Bundler::copy`] (data is not looked into), true at the first `$ref` it would
 /// follow to another file or URL, decode, copy in place (where OpenAPI allows no Reference
 /// Object: an operation, a media type) or replace by text (a description), and at a
-/// discriminator mapping to a file. [`needs_bundling`] is the quick test that sees `$ref` keys
-/// in data too: GitHub's SCIM examples hold `"$ref": "https://…"` and Stripe's schemas have a
-/// property named `options`, an HTTP method, whose schema is a `$ref`; both documents were
-/// copied whole (≈ 20 ms each) to the same document (issue 22). The one difference of a copy
-/// of a document this finds nothing in: a local `$ref`'s siblings follow it, which no reader
-/// of the bundled document depends on (the object is a map).
+/// discriminator mapping to a file. Asked before [`needs_bundling`], which sees `$ref` keys in
+/// data too (and so keeps unbundled every document it never bundled): GitHub's SCIM examples
+/// hold `"$ref": "https://…"` and Stripe's schemas have a property named `options`, an HTTP
+/// method, whose schema is a `$ref`; both documents were copied whole (≈ 20 ms each) to the
+/// same document (issue 22). The one difference of a copy of a document this finds nothing
+/// in: a local `$ref`'s siblings follow it, which no reader of the bundled document depends on
+/// (the object is a map).
 fn rewrites(value: &Value, kind: Kind) -> bool {
     let Value::Object(object) = value else { return false };
     if kind == Kind::Description {

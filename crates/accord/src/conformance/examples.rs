@@ -56,7 +56,7 @@ pub(super) fn check(ir: &Ir, positions: &Positions, contract: &accord_contract::
     // construction).
     for def in &ir.types {
         let pointer = format!("{}/example", def.span.pointer);
-        if positions.written(&pointer) {
+        if batch.written_types.contains(&pointer) {
             let what = if def.is_model { format!("model `{}`", def.spec_name) } else { format!("`{}`", def.spec_name) };
             let found_problems = problems(&pointer);
             report(&mut found, pointer, what, def.name.clone(), found_problems);
@@ -109,6 +109,8 @@ pub(super) fn check(ir: &Ir, positions: &Positions, contract: &accord_contract::
 struct Batch {
     /// Problems by key (a written example's pointer, `code:NAME`, `body:NAME`), at most 3.
     problems: std::collections::HashMap<String, Vec<String>>,
+    /// The pointers of the types' own examples that the spec writes.
+    written_types: std::collections::HashSet<String>,
 }
 
 impl Batch {
@@ -119,16 +121,19 @@ impl Batch {
             schemas.insert(key.clone(), schema);
             instances.insert(key, instance.clone());
         };
+        let mut written_types = std::collections::HashSet::new();
+        let mut written = positions.written_lookup();
         for def in &ir.types {
             let pointer = format!("{}/example", def.span.pointer);
-            if positions.written(&pointer) {
+            if written.written(&pointer) {
+                written_types.insert(pointer.clone());
                 put(pointer, type_schema(&TypeExpr::Named(TypeId::named(def.name.clone()))), &def.example);
             }
             let TypeKind::Struct { fields, .. } = &def.kind else { continue };
             for field in fields {
                 let Some(example) = &field.example else { continue };
                 let pointer = format!("{}/example", field.span.pointer);
-                if !positions.written(&pointer) {
+                if !written.written(&pointer) {
                     continue;
                 }
                 let mut schema = constrained(type_schema(&field.ty), &field.constraints);
@@ -148,12 +153,12 @@ impl Batch {
         }
         let mut problems: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
         if schemas.is_empty() {
-            return Batch { problems };
+            return Batch { problems, written_types };
         }
         let document =
             contract.schema_document_reaching(&json!({"type": "object", "properties": Value::Object(schemas)}));
         let Ok(validator) = jsonschema::options().should_validate_formats(true).build(&document) else {
-            return Batch { problems };
+            return Batch { problems, written_types };
         };
         let instance = Value::Object(instances);
         for error in validator.iter_errors(&instance) {
@@ -170,6 +175,6 @@ impl Batch {
                 entry.push(if inner.is_empty() { error.to_string() } else { format!("at `{inner}`: {error}") });
             }
         }
-        Batch { problems }
+        Batch { problems, written_types }
     }
 }

@@ -77,6 +77,14 @@ impl Positions {
         }
     }
 
+    /// [`Positions::written`] for many pointers in a row, the node of the last one's parent
+    /// kept: the rules after lowering ask it of every type's and field's example, and the
+    /// fields of one type share their parent (`/models/Order/fields`). On Stripe's imported
+    /// spec, walking each pointer from the root was ≈ 10 ms of the serial front end (issue 22).
+    pub(crate) fn written_lookup(&self) -> WrittenLookup<'_> {
+        WrittenLookup { positions: self, parent: None }
+    }
+
     /// Where the mapping key of the node at `pointer` starts (for "unknown key" errors);
     /// falls back to the value.
     pub fn key(&self, pointer: &str) -> Option<Location> {
@@ -88,36 +96,59 @@ impl Positions {
     }
 }
 
+/// [`Positions::written`] with the last parent node kept ([`Positions::written_lookup`]).
+pub(crate) struct WrittenLookup<'a> {
+    positions: &'a Positions,
+    /// The last pointer's parent pointer and the node there (`None`: no node).
+    parent: Option<(String, Option<&'a serde_json::Value>)>,
+}
+
+impl<'a> WrittenLookup<'a> {
+    /// Whether the spec writes a node at exactly `pointer`.
+    pub(crate) fn written(&mut self, pointer: &str) -> bool {
+        let Some(value) = &self.positions.unlocated else { return self.positions.nodes.contains_key(pointer) };
+        let Some((parent, last)) = pointer.rsplit_once('/') else { return written_in(value, pointer) };
+        let node = match &self.parent {
+            Some((cached, node)) if cached == parent => *node,
+            _ => {
+                let node = node_in(value, parent);
+                self.parent = Some((parent.to_string(), node));
+                node
+            }
+        };
+        node.and_then(|node| child(node, last)).is_some()
+    }
+}
+
 /// Whether `value` has a node at `pointer` (RFC 6901), as `serde_json::Value::pointer` finds
 /// it, without an allocation per segment: the rules after lowering ask this of an import's
 /// spec once per type and field.
 fn written_in(value: &serde_json::Value, pointer: &str) -> bool {
+    node_in(value, pointer).is_some()
+}
+
+/// The node of `value` at `pointer` ([`written_in`]).
+fn node_in<'a>(value: &'a serde_json::Value, pointer: &str) -> Option<&'a serde_json::Value> {
     if pointer.is_empty() {
-        return true;
+        return Some(value);
     }
-    let Some(rest) = pointer.strip_prefix('/') else { return false };
-    let mut node = value;
-    for segment in rest.split('/') {
-        let unescaped;
-        let key = if segment.contains('~') {
-            unescaped = segment.replace("~1", "/").replace("~0", "~");
-            unescaped.as_str()
-        } else {
-            segment
-        };
-        node = match node {
-            serde_json::Value::Object(object) => match object.get(key) {
-                Some(child) => child,
-                None => return false,
-            },
-            serde_json::Value::Array(items) => match array_index(key).and_then(|index| items.get(index)) {
-                Some(child) => child,
-                None => return false,
-            },
-            _ => return false,
-        };
+    pointer.strip_prefix('/')?.split('/').try_fold(value, child)
+}
+
+/// The child of `node` at one pointer `segment` (escaped as RFC 6901 writes it).
+fn child<'a>(node: &'a serde_json::Value, segment: &str) -> Option<&'a serde_json::Value> {
+    let unescaped;
+    let key = if segment.contains('~') {
+        unescaped = segment.replace("~1", "/").replace("~0", "~");
+        unescaped.as_str()
+    } else {
+        segment
+    };
+    match node {
+        serde_json::Value::Object(object) => object.get(key),
+        serde_json::Value::Array(items) => items.get(array_index(key)?),
+        _ => None,
     }
-    true
 }
 
 /// An array index as RFC 6901 writes one (digits, no leading zero but `0` itself), as
@@ -704,6 +735,12 @@ mod tests {
         let positions = unlocated_positions(std::sync::Arc::new(value.clone()));
         for pointer in pointers {
             assert_eq!(positions.written(pointer), value.pointer(pointer).is_some(), "{pointer:?}");
+        }
+        // Asked in a row, forwards and backwards (parents shared, then not), the lookup that
+        // keeps the last parent agrees.
+        let mut lookup = positions.written_lookup();
+        for pointer in pointers.iter().chain(pointers.iter().rev()).chain(pointers.iter()) {
+            assert_eq!(lookup.written(pointer), value.pointer(pointer).is_some(), "{pointer:?}");
         }
     }
 

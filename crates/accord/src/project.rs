@@ -159,8 +159,18 @@ pub fn is_openapi_description(path: &Path, text: &str) -> bool {
             .map(|rest| rest.strip_prefix(['"', '\'']).unwrap_or(rest))
             .is_some_and(|rest| rest.trim_start().starts_with(':'))
     };
+    // Only a line that starts with a key's first letter or a quote can hold one: the others
+    // (Stripe's description has 200,000, nearly all indented) are passed over by their first
+    // byte, found with `memchr` rather than split off one by one.
+    let bytes = text.as_bytes();
+    let starts = std::iter::once(0).chain(memchr::memchr_iter(b'\n', bytes).map(|newline| newline + 1));
     let mut openapi = false;
-    for line in text.lines() {
+    for start in starts {
+        if !matches!(bytes.get(start), Some(b'a' | b'o' | b's' | b'"' | b'\'')) {
+            continue;
+        }
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |length| start + length);
+        let line = &text[start..end];
         if top_level_key(line, "accord") {
             return false;
         }
@@ -406,6 +416,10 @@ mod tests {
         assert!(!is_openapi_description(yaml, "openapi: 3.1.0\naccord: 1\n"));
         assert!(!is_openapi_description(yaml, "accord: 1\nx:\n  openapi: 3.1.0\n"));
         assert!(!is_openapi_description(yaml, "openapi_version: 3\n"));
+        assert!(is_openapi_description(yaml, "# Pets\r\n\r\nopenapi: 3.1.0\r\ninfo:\r\n  title: Pets\r\n"));
+        assert!(is_openapi_description(yaml, "info: {title: Pets}\n'swagger' :  '2.0'"), "the last line, unended");
+        assert!(!is_openapi_description(yaml, "openapi: 3.1.0\r\n\"accord\": 1\r\n"));
+        assert!(!is_openapi_description(yaml, "info:\n openapi: 3.1.0\n\topenapi: 3\n"), "indented");
         assert!(!is_openapi_description(yaml, "{\"info\": {\"openapi\": \"3.1.0\"}}"));
         assert!(!is_openapi_description(yaml, "{\"accord\": 1, \"openapi\": \"3.1.0\"}"));
         assert!(!is_openapi_description(yaml, "{\"openapi\": "), "not JSON: left to the spec loader");

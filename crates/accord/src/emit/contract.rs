@@ -31,6 +31,20 @@ pub fn build(ir: &Ir) -> contract::Contract {
     build_with(ir, true)
 }
 
+/// Every type's schema by name ([`type_def_schema`]), in the IR's order; made on every core
+/// for a large spec (the rules after lowering build the contract before anything is emitted,
+/// on one core: ≈ 11 ms of Stripe's).
+fn type_def_schemas<C: FromIterator<(String, Value)>>(ir: &Ir) -> C {
+    const PARALLEL_MIN_TYPES: usize = 256;
+    let threads = if ir.types.len() >= PARALLEL_MIN_TYPES { crate::parallel::available_threads() } else { 1 };
+    crate::parallel::map_in_order(ir.types.len(), threads, |index| {
+        let def = &ir.types[index];
+        (def.name.clone(), type_def_schema(def))
+    })
+    .into_iter()
+    .collect()
+}
+
 /// [`build`] without the operations and scenarios (empty) when `operations` is false: what
 /// the rules after lowering (`conformance`) read of a spec without scenarios is its schemas
 /// and webhooks, and GitHub's 771 operations were a fifth of those rules' time.
@@ -52,7 +66,7 @@ pub(crate) fn build_with(ir: &Ir, operations: bool) -> contract::Contract {
                 }),
             })
             .collect(),
-        schemas: ir.types.iter().map(|t| (t.name.clone(), type_def_schema(t))).collect(),
+        schemas: type_def_schemas(ir),
         auth: ir.auth.contract(),
         headers: ir
             .headers

@@ -37,25 +37,51 @@ pub const PRIMITIVES: &[&str] = &["string", "integer", "number", "boolean", "obj
 
 /// Runs every semantic rule on a parsed spec.
 pub fn check(spec: &Spec, positions: &Positions) -> Vec<Diagnostic> {
-    let mut checker = Checker { spec, positions, diagnostics: Vec::new() };
-    checker.top_level();
-    checker.spec_name();
-    checker.environments();
-    checker.servers();
-    checker.auth();
-    checker.models();
-    checker.errors();
-    checker.retry();
-    checker.timeouts();
-    checker.rate_limits();
-    checker.endpoints();
-    checker.groups();
-    checker.operational();
-    checker.streaming();
-    checker.webhooks();
-    checker.scenarios();
-    checker.prose();
-    checker.diagnostics
+    // The prose rule reads every string of the spec (half of `check` on an imported GitHub or
+    // Stripe): for a large spec it runs on a second thread, its diagnostics still last.
+    if spec.models.len() + spec.endpoints.len() < PARALLEL_MIN_ENTRIES {
+        let mut checker = Checker { spec, positions, diagnostics: Vec::new() };
+        checker.structure();
+        checker.prose();
+        return checker.diagnostics;
+    }
+    std::thread::scope(|scope| {
+        let prose = scope.spawn(|| {
+            let mut checker = Checker { spec, positions, diagnostics: Vec::new() };
+            checker.prose();
+            checker.diagnostics
+        });
+        let mut checker = Checker { spec, positions, diagnostics: Vec::new() };
+        checker.structure();
+        checker.diagnostics.extend(prose.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        checker.diagnostics
+    })
+}
+
+/// The fewest models and endpoints for which [`check`] runs the prose rule on a thread of its
+/// own: below it the thread costs more than it saves.
+const PARALLEL_MIN_ENTRIES: usize = 256;
+
+impl Checker<'_> {
+    /// Every rule but the prose rule, in the order their diagnostics are reported.
+    fn structure(&mut self) {
+        self.top_level();
+        self.spec_name();
+        self.environments();
+        self.servers();
+        self.auth();
+        self.models();
+        self.errors();
+        self.retry();
+        self.timeouts();
+        self.rate_limits();
+        self.endpoints();
+        self.groups();
+        self.operational();
+        self.streaming();
+        self.webhooks();
+        self.scenarios();
+    }
 }
 
 struct Checker<'a> {
@@ -214,5 +240,39 @@ impl Checker<'_> {
                 self.report(codes::spec::EMPTY_SEQUENCE, &pointer, format!("sequence `{title}` is empty"));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod parallel_tests {
+    use super::*;
+
+    /// A spec large enough for the prose rule's own thread reports what one thread reports,
+    /// in the same order: structural problems first, then the prose repairs.
+    #[test]
+    fn a_large_spec_is_checked_as_on_one_thread() {
+        let mut yaml = String::from(
+            "accord: 1\nname: big\nendpoints:\n  get_a:\n    method: GET\n    path: /a\n    description: \"```\\nunclosed\"\n    responses:\n      \"200\": {body: Nowhere}\nmodels:\n",
+        );
+        for index in 0..PARALLEL_MIN_ENTRIES {
+            yaml.push_str(&format!(
+                "  M{index}:\n    description: \"see [docs](a b) {index}\"\n    properties:\n      id: {{type: string}}\n      other: {{type: Missing{index}}}\n"
+            ));
+        }
+        let loaded = crate::spec::load(&yaml);
+        let spec = loaded.spec.unwrap_or_else(|| panic!("parses: {:?}", loaded.diagnostics));
+        let threaded = check(&spec, &loaded.positions);
+        let mut one = Checker { spec: &spec, positions: &loaded.positions, diagnostics: Vec::new() };
+        one.structure();
+        one.prose();
+        let shown = |diagnostics: &[Diagnostic]| -> Vec<String> {
+            diagnostics.iter().map(|d| format!("{} {} {}", d.code.name(), d.pointer, d.message)).collect()
+        };
+        assert_eq!(shown(&threaded), shown(&one.diagnostics));
+        let codes: std::collections::BTreeSet<&str> = threaded.iter().map(|d| d.code.name()).collect();
+        assert!(codes.contains(codes::spec::MARKDOWN_REPAIRED.name()), "{codes:?}");
+        assert!(codes.len() > 1, "structural problems too: {codes:?}");
+        let first_prose = threaded.iter().position(|d| d.code == codes::spec::MARKDOWN_REPAIRED).expect("a repair");
+        assert!(threaded[first_prose..].iter().all(|d| d.code == codes::spec::MARKDOWN_REPAIRED), "prose last");
     }
 }

@@ -114,6 +114,17 @@ impl Scope {
         Scope { taken: names.iter().map(|n| n.to_string()).collect() }
     }
 
+    /// The names this scope holds that `base` does not (those claimed since it was `base`'s
+    /// clone), in sorted order.
+    pub fn claimed_since(&self, base: &Scope) -> Vec<String> {
+        self.taken.difference(&base.taken).cloned().collect()
+    }
+
+    /// Takes `names` as claimed (names another scope, cloned from this one, claimed).
+    pub fn take_all(&mut self, names: impl IntoIterator<Item = String>) {
+        self.taken.extend(names);
+    }
+
     /// Claims `ident`, or the first free `ident_2`, `ident_3`, … (`Ident2` for camel case).
     pub fn claim(&mut self, ident: String) -> String {
         if self.taken.insert(ident.clone()) {

@@ -14,6 +14,15 @@ pub(crate) fn available_threads() -> usize {
     *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+/// Drops `value` on a new thread, which nothing waits for: a command-line run may end before
+/// it does, and the OS takes the memory back then. For what a large spec's front end is done
+/// with while the other core is idle (the emitters have not started): freeing it node by node
+/// is then off the path every step waits on. When no thread starts, the closure holding
+/// `value` is dropped here, and `value` with it.
+pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new().name("accord-drop".into()).spawn(move || drop(value));
+}
+
 /// `work(0) … work(count - 1)` on up to `threads` threads, in index order. With `threads` ≤ 1
 /// (or a single item) everything runs on the calling thread. A panic in `work` is resumed on
 /// the caller.

@@ -245,7 +245,9 @@ pub fn compile_openapi(path: &Path) -> Result<ImportedSpec, ImportFailure> {
         }
     };
     if let Some(compiled) = compiled {
-        return Ok(ImportedSpec { compiled, warnings: imported.warnings, files, yaml: None });
+        let warnings = std::mem::take(&mut imported.warnings);
+        imported.free();
+        return Ok(ImportedSpec { compiled, warnings, files, yaml: None });
     }
     let warnings = std::mem::take(&mut imported.warnings);
     let yaml = imported.into_imported().yaml;

@@ -114,6 +114,10 @@ pub fn split(page: &str) -> Result<Vec<Chapter>, String> {
 fn targets(markdown: &str) -> Vec<String> {
     let mut found = Vec::new();
     let mut seen = std::collections::HashSet::new();
+    // The counter each repeated id was last made unique with: the ids it tried below that were
+    // taken then and stay taken, so the search resumes there (mdBook's ids, found without
+    // trying `-1`, `-2`, … again for each of GitHub's hundreds of `Example` headings).
+    let mut next_counter: HashMap<String, usize> = HashMap::new();
     let mut fence: Option<&str> = None;
     // Searched for in every line of a page of megabytes (GitHub's endpoints chapter is 3 MB):
     // one searcher built once is several times faster than `str::find` set up per line.
@@ -135,10 +139,15 @@ fn targets(markdown: &str) -> Vec<String> {
             let text = trimmed[level..].trim().trim_end_matches('#').replace('`', "");
             let id = anchor(text);
             let mut unique = id.clone();
-            let mut counter = 1;
-            while seen.contains(&unique) {
-                unique = format!("{id}-{counter}");
-                counter += 1;
+            if seen.contains(&unique) {
+                let counter = next_counter.entry(id.clone()).or_insert(1);
+                loop {
+                    unique = format!("{id}-{counter}");
+                    *counter += 1;
+                    if !seen.contains(&unique) {
+                        break;
+                    }
+                }
             }
             seen.insert(unique.clone());
             found.push(unique);
@@ -224,6 +233,16 @@ mod tests {
         let chapters = split(page).expect("splits");
         let scenarios = chapters.iter().find(|chapter| chapter.file == "scenarios.md").expect("a scenarios chapter");
         assert!(scenarios.markdown.contains("](endpoints.md#create_message)"), "{}", scenarios.markdown);
+    }
+
+    #[test]
+    fn repeated_headings_are_numbered_as_mdbook_numbers_them() {
+        // mdBook tries `-1`, `-2`, … after a taken id; a heading whose own id is `example-1`
+        // takes it first, so the third `Example` is `example-2`, and that heading's repeat
+        // `example-1-1`.
+        let page =
+            "# T\n\n### Example\n\n### Example-1\n\n### Example\n\n### Example\n\n### Example-1\n\n### Example\n";
+        assert_eq!(targets(page), ["t", "example", "example-1", "example-2", "example-3", "example-1-1", "example-4"]);
     }
 
     #[test]

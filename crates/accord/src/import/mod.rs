@@ -481,6 +481,14 @@ impl ImportedValue {
         format!("{}{}", self.header, crate::spec::yaml::to_string(&self.value))
     }
 
+    /// Freed, unprinted: the value on another thread when it is large (as
+    /// [`ImportedValue::into_imported`] frees it).
+    pub(crate) fn free(self) {
+        if self.large {
+            openapi::drop_in_background((self.value, self.checked));
+        }
+    }
+
     /// Printed: the spec as YAML text. The value is freed on another thread when it is large
     /// (freeing GitHub's node by node took about a tenth of its import's instructions).
     pub fn into_imported(self) -> Imported {

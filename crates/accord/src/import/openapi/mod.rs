@@ -324,12 +324,7 @@ fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Importe
 /// a tenth of the import's instructions (callgrind).
 const BACKGROUND_DROP_BYTES: usize = 1 << 20;
 
-/// Drops `value` on a new thread, which nothing waits for: a command-line run may end before
-/// it does, and the OS takes the memory back then. When no thread starts, the closure holding
-/// `value` is dropped here, and `value` with it.
-pub(super) fn drop_in_background<T: Send + 'static>(value: T) {
-    let _ = std::thread::Builder::new().name("accord-drop".into()).spawn(move || drop(value));
-}
+pub(super) use crate::parallel::drop_in_background;
 
 /// Where each node of `found` (file, pointer in it) is, by index: located file by file, in one
 /// pass over each file (a JSON file is scanned for these pointers only).

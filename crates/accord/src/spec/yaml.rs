@@ -272,29 +272,251 @@ pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnos
             }]);
         }
     };
-    // A JSON object keeps only the last of two equal keys, so duplicates are found on the
-    // event stream instead; silently dropping one would lose what the user wrote.
-    if !positions.duplicates.is_empty() {
-        return Err(positions
-            .duplicates
-            .iter()
-            .map(|(pointer, location)| {
-                let key = pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
-                let first = positions
-                    .key_location(pointer)
-                    .map(|l| format!("first defined on line {}", l.line))
-                    .unwrap_or_default();
-                Diagnostic {
-                    location: Some(*location),
-                    ..Diagnostic::new(codes::yaml::DUPLICATE_KEY, format!("duplicate key `{key}`"))
-                        .at(pointer.clone())
-                        .label(first)
-                        .help("each key may appear once in a mapping; rename or merge the two entries")
-                }
-            })
-            .collect());
-    }
+    let positions = without_duplicates(positions)?;
     Ok((value, positions))
+}
+
+/// `positions`, or a diagnostic for each key that appears twice in one mapping. A JSON object
+/// keeps only the last of two equal keys, so duplicates are found on the event stream
+/// instead; silently dropping one would lose what the user wrote.
+fn without_duplicates(positions: Positions) -> Result<Positions, Vec<Diagnostic>> {
+    if positions.duplicates.is_empty() {
+        return Ok(positions);
+    }
+    Err(positions
+        .duplicates
+        .iter()
+        .map(|(pointer, location)| {
+            let key = pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+            let first = positions
+                .key_location(pointer)
+                .map(|l| format!("first defined on line {}", l.line))
+                .unwrap_or_default();
+            Diagnostic {
+                location: Some(*location),
+                ..Diagnostic::new(codes::yaml::DUPLICATE_KEY, format!("duplicate key `{key}`"))
+                    .at(pointer.clone())
+                    .label(first)
+                    .help("each key may appear once in a mapping; rename or merge the two entries")
+            }
+        })
+        .collect())
+}
+
+/// Texts at least this long are read by [`parse_deferred`] in two parts at once.
+const PARTS_PARSE_BYTES: usize = 1 << 20;
+
+/// [`parse`], for a caller that needs the value at once and the positions only later (an
+/// OpenAPI document, whose positions locate the import's warnings): a large text without
+/// aliases has its value read in two parts, one on each core ([`value_in_parts`]), and its
+/// positions built on another thread meanwhile the caller goes on with the value, so the
+/// event pass no longer holds a core while the value is read. What `parse` refuses after
+/// reading the value (a limit the event pass enforces, a duplicate key) then comes from
+/// [`DeferredPositions::get`], and the caller must ask before it uses the value for anything
+/// but its own work; otherwise the result is `parse`'s. Stripe's 4 MB description: its value
+/// in ≈ 45 instead of ≈ 85 ms (perf, issue 22).
+pub fn parse_deferred(source: &str) -> Result<(serde_json::Value, DeferredPositions), Vec<Diagnostic>> {
+    if source.len() >= PARTS_PARSE_BYTES && crate::parallel::available_threads() > 1 {
+        let scan = limits::scan(source);
+        if scan.too_deep.is_none()
+            && !scan.may_have_aliases
+            && !scan.may_be_deep
+            && let Some(value) = value_in_parts(source)
+        {
+            let text: std::sync::Arc<str> = std::sync::Arc::from(source);
+            let building = std::thread::Builder::new().name("accord-positions".into()).spawn(move || events(&text));
+            let deferred = match building {
+                Ok(handle) => DeferredPositions {
+                    built: std::sync::OnceLock::new(),
+                    building: std::sync::Mutex::new(Some(handle)),
+                },
+                Err(_) => DeferredPositions::ready(checked_events(events(source))?),
+            };
+            return Ok((value, deferred));
+        }
+    }
+    parse(source).map(|(value, positions)| (value, DeferredPositions::ready(positions)))
+}
+
+/// The positions of an event pass over text whose value read without error, or what
+/// [`parse`] refuses of such a text.
+fn checked_events(events: Events) -> Result<Positions, Vec<Diagnostic>> {
+    match events.refusal {
+        Some(refusal) => Err(vec![refusal]),
+        None => without_duplicates(events.positions),
+    }
+}
+
+/// A text's positions ([`parse_deferred`]): built, or being built on another thread.
+pub struct DeferredPositions {
+    built: std::sync::OnceLock<Result<Positions, Vec<Diagnostic>>>,
+    building: std::sync::Mutex<Option<std::thread::JoinHandle<Events>>>,
+}
+
+impl std::fmt::Debug for DeferredPositions {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.debug_struct("DeferredPositions").field("built", &self.built.get().is_some()).finish()
+    }
+}
+
+impl DeferredPositions {
+    /// Positions already built.
+    pub fn ready(positions: Positions) -> Self {
+        DeferredPositions { built: std::sync::OnceLock::from(Ok(positions)), building: std::sync::Mutex::new(None) }
+    }
+
+    /// The positions, once built (this waits for the thread building them), or what
+    /// [`parse`] would have refused the text for: then no position is known.
+    pub fn get(&self) -> Result<&Positions, &[Diagnostic]> {
+        let built = self.built.get_or_init(|| {
+            let handle = self.building.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+            match handle.map(std::thread::JoinHandle::join) {
+                Some(Ok(events)) => checked_events(events),
+                Some(Err(panic)) => std::panic::resume_unwind(panic),
+                // Only `ready` makes one without a thread, and it is built then.
+                None => Ok(Positions::default()),
+            }
+        });
+        built.as_ref().map_err(Vec::as_slice)
+    }
+}
+
+/// The value of `source` read in two parts at once, cut at a line that starts an entry of the
+/// top-level mapping or of a block mapping that is a top-level entry's value ([`cut`]); the
+/// second part, if it starts inside such a mapping, is read after that entry's key line. The
+/// parts' mappings are joined in order. `None` when the text cannot be cut so, a part does not
+/// read, or the parts do not join without a key repeated: the caller then reads the text
+/// whole (so every error is the whole text's, located in it). A mapping's entry starts at its
+/// mapping's indentation, and nothing else can start there (YAML 1.2 §8.2.2: a continuation
+/// line of a plain scalar or block scalar is indented more; a quoted scalar or flow
+/// collection cut in its middle does not read).
+fn value_in_parts(source: &str) -> Option<serde_json::Value> {
+    let (at, parent) = cut(source)?;
+    let second = match parent {
+        Some(key_line) => format!("{key_line}\n{}", &source[at..]),
+        None => source[at..].to_string(),
+    };
+    let read = |text: &str| serde_yaml::from_str::<value::JsonValue>(text).ok().map(|value::JsonValue(value)| value);
+    let (first, second) = std::thread::scope(|scope| {
+        let first = scope.spawn(|| read(&source[..at]));
+        let second = read(&second);
+        (first.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), second)
+    });
+    let (serde_json::Value::Object(mut first), serde_json::Value::Object(second)) = (first?, second?) else {
+        return None;
+    };
+    let mut second = second.into_iter();
+    if let Some(key_line) = parent {
+        let key = key_line.trim_end().strip_suffix(':')?;
+        let (second_key, serde_json::Value::Object(rest)) = second.next()? else { return None };
+        let (last_key, serde_json::Value::Object(entries)) = first.iter_mut().next_back()? else { return None };
+        if second_key != key || last_key != key {
+            return None;
+        }
+        for (name, value) in rest {
+            if entries.insert(name, value).is_some() {
+                return None;
+            }
+        }
+    }
+    for (name, value) in second {
+        if first.insert(name, value).is_some() {
+            return None;
+        }
+    }
+    Some(serde_json::Value::Object(first))
+}
+
+/// Where [`value_in_parts`] cuts `source`: the offset of the line nearest the middle that
+/// starts an entry of the top-level mapping, or an entry (not the first) of the block mapping
+/// that is a top-level key's value, with that key's line (`paths:`) for the second part.
+/// `None` for a text that starts otherwise than with a plain key (a byte order mark, a
+/// directive, a flow mapping, a quoted key), holds a second document, or has no such line.
+fn cut(source: &str) -> Option<(usize, Option<&str>)> {
+    /// A byte that can start a plain mapping key here: not an indicator (YAML 1.2 §5.3).
+    fn starts_key(byte: u8) -> bool {
+        !matches!(
+            byte,
+            b' ' | b'\t'
+                | b'\r'
+                | b'#'
+                | b'-'
+                | b'?'
+                | b':'
+                | b','
+                | b'['
+                | b']'
+                | b'{'
+                | b'}'
+                | b'&'
+                | b'*'
+                | b'!'
+                | b'|'
+                | b'>'
+                | b'\''
+                | b'"'
+                | b'%'
+                | b'@'
+                | b'`'
+                | b'.'
+        ) && byte.is_ascii()
+    }
+    let bytes = source.as_bytes();
+    let middle = bytes.len() / 2;
+    let mut best: Option<(usize, Option<&str>)> = None;
+    fn consider<'a>(middle: usize, at: usize, parent: Option<&'a str>, best: &mut Option<(usize, Option<&'a str>)>) {
+        if at > 0 && best.is_none_or(|(chosen, _)| chosen.abs_diff(middle) > at.abs_diff(middle)) {
+            *best = Some((at, parent));
+        }
+    }
+    // The top-level key whose value is a block mapping (its line, the mapping's indentation
+    // once seen, whether an entry was seen), while inside it.
+    let mut parent: Option<(&str, Option<usize>)> = None;
+    let mut start = 0;
+    let mut first_line = true;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |length| start + length);
+        let line = &source[start..end];
+        let next = end + 1;
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let rest = line[indent..].trim_end_matches('\r');
+        let was_first = std::mem::replace(&mut first_line, false);
+        if rest.is_empty() || rest.starts_with('#') {
+            start = next;
+            continue;
+        }
+        if indent == 0 {
+            if line.starts_with("---") && was_first {
+                start = next;
+                continue;
+            }
+            if line.starts_with("- ") || line == "-" {
+                // A sequence entry at the top level: the value of the key before it.
+                parent = None;
+                start = next;
+                continue;
+            }
+            if !starts_key(bytes[start]) {
+                return None;
+            }
+            consider(middle, start, None, &mut best);
+            // `key:` alone on its line: its value is on the lines below.
+            let key_line = line.trim_end_matches('\r');
+            parent = (key_line.ends_with(':') && !key_line.contains(": ") && !key_line.contains('#'))
+                .then_some((key_line, None));
+        } else if let Some((key_line, indentation)) = &mut parent {
+            match *indentation {
+                None => *indentation = Some(indent),
+                Some(mapping) if indent == mapping && starts_key(bytes[start + indent]) => {
+                    consider(middle, start, Some(key_line), &mut best)
+                }
+                Some(mapping) if indent < mapping => parent = None,
+                Some(_) => {}
+            }
+        }
+        start = next;
+    }
+    best
 }
 
 /// The positions of the nodes of text already read by another parser (a JSON document read
@@ -724,6 +946,83 @@ impl MarkedEventReceiver for PositionBuilder<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn whole(text: &str) -> Option<serde_json::Value> {
+        serde_yaml::from_str::<value::JsonValue>(text).ok().map(|value::JsonValue(value)| value)
+    }
+
+    #[test]
+    fn a_value_read_in_two_parts_is_the_value_read_whole() {
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/openapi");
+        let mut cut_inside = 0;
+        for entry in std::fs::read_dir(&corpus).expect("the corpus") {
+            let path = entry.expect("an entry").path();
+            if path.extension().is_none_or(|extension| extension != "yaml") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("UTF-8");
+            let (at, parent) = cut(&text).expect("a corpus document has entries to cut at");
+            assert!(at > 0 && at < text.len(), "{}", path.display());
+            cut_inside += usize::from(parent.is_some());
+            assert_eq!(value_in_parts(&text), whole(&text), "{}", path.display());
+        }
+        assert!(cut_inside > 0, "some document is cut inside a top-level entry (Stripe's `paths`)");
+    }
+
+    #[test]
+    fn a_text_that_does_not_cut_cleanly_is_read_whole() {
+        // Each cut falls where the parts do not read or do not join as the whole: `None`, so
+        // the caller reads the text whole (and reports its errors there).
+        let texts = [
+            // A quoted scalar and a flow mapping over the line that would be cut at.
+            "a: 1\nb: \"one\ntwo: x\"\nc: 3\n",
+            "a: 1\nb: {x: 1,\ny: 2}\nc: 3\n",
+            // A key repeated in the two parts, at the top and inside a mapping.
+            "a: 1\nb: 2\na: 3\nd: 4\n",
+            "p:\n  x: 1\n  y: 2\n  x: 3\n  z: 4\n",
+            // A second document; a directive; a flow mapping at the top.
+            "a: 1\nb: 2\n---\nc: 3\nd: 4\n",
+            "%YAML 1.2\n---\na: 1\nb: 2\n",
+            "{a: 1,\nb: 2}\n",
+        ];
+        for text in texts {
+            assert_eq!(value_in_parts(text), None, "{text:?}");
+        }
+        // A sequence entry at the top level and a block scalar whose lines are not entries.
+        let text = "a:\n- 1\n- 2\nb: |\n  x: 1\n  y: 2\nc:\n  d: 1\n  e: 2\n  f: 3\ng: 4\n";
+        assert_eq!(value_in_parts(text), whole(text));
+        let (at, parent) = cut(text).expect("cut");
+        assert!(!text[..at].ends_with("b: |\n  x: 1\n"), "not inside the block scalar: {at}");
+        assert!(parent.is_none_or(|key_line| key_line == "c:"), "{parent:?}");
+    }
+
+    #[test]
+    fn deferred_positions_refuse_what_parse_refuses() {
+        // A large text (read in parts) with a key twice in one mapping: the value reads, and
+        // the positions built beside it refuse it as `parse` does.
+        let mut text = String::from("openapi: 3.0.0\npaths:\n");
+        for index in 0..25_000 {
+            text.push_str(&format!("  /p{index}:\n    get: {{ description: \"path number {index}\" }}\n"));
+        }
+        // The repeat in one part (a key repeated across the parts is read whole: `parse`).
+        text.push_str("  /dup:\n    get: { description: one }\n    get: { description: two }\n");
+        text.push_str("info: { title: T, version: \"1\" }\n");
+        assert!(text.len() >= PARTS_PARSE_BYTES);
+        let expected = parse(&text).expect_err("a duplicate key");
+        assert_eq!(expected[0].code.name(), "yaml::duplicate_key");
+        let (_, positions) = parse_deferred(&text).expect("the value reads");
+        assert_eq!(positions.get().expect_err("refused"), expected.as_slice());
+        // Without the repeat, the positions are `parse`'s.
+        let text = text.replace("    get: { description: two }\n", "");
+        let (value, positions) = parse(&text).expect("parses");
+        let (deferred_value, deferred) = parse_deferred(&text).expect("parses");
+        assert_eq!(deferred_value, value);
+        let deferred = deferred.get().expect("built");
+        for pointer in ["/paths/~1p0/get/description", "/paths/~1p24999", "/info/title"] {
+            assert_eq!(deferred.value(pointer), positions.value(pointer), "{pointer}");
+            assert!(positions.value(pointer).is_some(), "{pointer}");
+        }
+    }
 
     #[test]
     fn an_unlocated_node_is_written_where_serde_json_finds_one() {

@@ -161,8 +161,19 @@ fn in_root(mut error: ImportError, root: &std::path::Path, text: Option<std::syn
     error
 }
 
-/// Imports the description `files` holds (its root document read).
+/// Imports the description `files` holds (its root document read). What the root document's
+/// positions refuse it for (built beside the import for a large document: `read_root`) is
+/// the error, whatever the import found, as reading it whole would have refused it first.
 fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<ImportedValue, ImportError> {
+    let imported = import_read_files(files, name);
+    match files.refusal() {
+        Some(refusal) => Err(refusal),
+        None => imported,
+    }
+}
+
+/// [`import_files`] before the root document's positions are asked whether they refuse it.
+fn import_read_files(files: &mut bundle::Files, name: Option<&str>) -> Result<ImportedValue, ImportError> {
     // Swagger 2.0 is converted to the 3.0 shape first; its warnings and those of the import
     // are located in the 2.0 document.
     let root = files.get(bundle::ROOT);
@@ -370,6 +381,21 @@ const PARALLEL_SCAN_BYTES: usize = 256 * 1024;
 /// the YAML positions then. Nesting is bounded before the YAML parsers run, and before a
 /// document deeper than allowed is accepted from serde_json (which stops at its own limit).
 pub(crate) fn read(text: &str) -> Result<(Value, Option<Positions>), ImportError> {
+    read_with(text, crate::spec::yaml::parse)
+}
+
+/// [`read`] for a root document, whose YAML positions are only needed to locate the
+/// warnings: a large one's are built on another thread while the import goes on
+/// ([`crate::spec::yaml::parse_deferred`]); what they refuse comes from
+/// [`bundle::Files::refusal`].
+pub(crate) fn read_root(text: &str) -> Result<(Value, Option<crate::spec::yaml::DeferredPositions>), ImportError> {
+    read_with(text, crate::spec::yaml::parse_deferred)
+}
+
+fn read_with<P>(
+    text: &str,
+    parse_yaml: impl Fn(&str) -> Result<(Value, P), Vec<Diagnostic>>,
+) -> Result<(Value, Option<P>), ImportError> {
     let looks_like_json = text.trim_start_matches('\u{feff}').trim_start().starts_with(['{', '[']);
     // JSON arrays and objects are YAML flow collections: the same limit, and the same scan,
     // which also spares serde_json's own recursion limit (128) a deeper document. Other text
@@ -394,7 +420,7 @@ pub(crate) fn read(text: &str) -> Result<(Value, Option<Positions>), ImportError
         Ok(value) => return Ok((value, None)),
         Err(error) => error,
     };
-    match crate::spec::yaml::parse(text) {
+    match parse_yaml(text) {
         Ok((value, positions)) => Ok((value, Some(positions))),
         // Text that starts like JSON gets the JSON parser's complaint, which is the one about
         // what was meant.

@@ -1306,3 +1306,26 @@ fn examples_dropped_before_the_check_are_examples_the_check_refuses() {
     assert!(dropped.is_empty() && matches!(checked, super::examples::Checked::Not));
     assert_eq!(refused_spec, kept);
 }
+
+#[test]
+fn a_large_yaml_document_with_a_repeated_key_is_refused_as_a_small_one_is() {
+    // Over 1 MiB: its positions are built beside the import (`read_root`), and the repeated
+    // key they find is still the error, before anything the import found (here a document
+    // without `openapi`, which a small one would not get to either).
+    let mut text = String::from("info: { title: Big, version: \"1\" }\npaths:\n");
+    for index in 0..22_000 {
+        text.push_str(&format!("  /items/{index}:\n    get: {{ responses: {{ \"200\": {{ description: OK }} }} }}\n"));
+    }
+    text.push_str("  /twice:\n    get: { responses: { \"200\": { description: OK } } }\n    get: { responses: {} }\n");
+    assert!(text.len() > 1 << 20, "{}", text.len());
+    let codes = |text: &str| -> Vec<&'static str> {
+        super::import(text, None).expect_err("refused").diagnostics.iter().map(|d| d.code.name()).collect()
+    };
+    assert_eq!(codes(&text), ["yaml::duplicate_key"]);
+    let small = "info: { title: Small, version: \"1\" }\npaths:\n  /twice:\n    get: { responses: {} }\n    get: { responses: {} }\n";
+    assert_eq!(codes(small), ["yaml::duplicate_key"]);
+    // With `openapi` and without the repeat, the large document imports.
+    let fine = format!("openapi: 3.0.3\n{}", text.replace("    get: { responses: {} }\n", ""));
+    let imported = super::import(&fine, None).expect("imports");
+    assert!(imported.yaml.contains("/items/21999"), "every path imported");
+}

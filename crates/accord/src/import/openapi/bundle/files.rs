@@ -9,11 +9,11 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::super::read;
+use super::super::{read, read_root};
 use super::json;
 use crate::diag::{Diagnostic, Location, codes};
 use crate::import::{ImportError, SourceFile};
-use crate::spec::Positions;
+use crate::spec::yaml::DeferredPositions;
 
 /// The most files one description may consist of.
 pub(crate) const MAX_FILES: usize = 10_000;
@@ -35,15 +35,22 @@ pub(crate) struct File {
     pub(crate) text: Arc<str>,
     /// Its value: JSON or YAML parsed, or the text itself for another kind of file (Markdown).
     pub(crate) value: Rc<Value>,
-    /// The position of every node of a YAML file; `None` for JSON (located on demand, see
+    /// The position of every node of a YAML file (a large root document's still being built
+    /// on another thread, see [`read_root`]); `None` for JSON (located on demand, see
     /// [`File::locations`]) and for other text.
-    positions: Option<Positions>,
+    positions: Option<DeferredPositions>,
     /// Whether serde_json read it.
     json: bool,
 }
 
 impl File {
-    fn new(name: PathBuf, path: Option<PathBuf>, text: &str, value: Value, positions: Option<Positions>) -> File {
+    fn new(
+        name: PathBuf,
+        path: Option<PathBuf>,
+        text: &str,
+        value: Value,
+        positions: Option<DeferredPositions>,
+    ) -> File {
         let json = positions.is_none() && !value.is_string();
         File { name, path, text: Arc::from(text), value: Rc::new(value), positions, json }
     }
@@ -81,7 +88,7 @@ impl File {
 #[derive(Clone, Copy)]
 pub(crate) struct Locator<'a> {
     text: &'a str,
-    positions: Option<&'a Positions>,
+    positions: Option<&'a DeferredPositions>,
     json: bool,
 }
 
@@ -97,6 +104,8 @@ impl Locator<'_> {
     /// located ancestor (whose key is then not given).
     fn nodes(&self, pointers: &[&str]) -> Vec<Option<(Option<Location>, Location)>> {
         if let Some(positions) = self.positions {
+            // Positions the text was refused for locate nothing (`Files::refusal` reports it).
+            let Ok(positions) = positions.get() else { return vec![None; pointers.len()] };
             return pointers
                 .iter()
                 .map(|pointer| {
@@ -165,7 +174,7 @@ pub(crate) struct Refusal {
 impl Files {
     /// A document given as text: it has no folder, so a `$ref` to a file is refused.
     pub(crate) fn text(text: &str) -> Result<Files, ImportError> {
-        let (value, positions) = read(text)?;
+        let (value, positions) = read_root(text)?;
         let root = File::new(PathBuf::new(), None, text, value, positions);
         Ok(Files {
             folder: None,
@@ -189,7 +198,7 @@ impl Files {
             let files = vec![Some(source); failure.diagnostics.len()];
             ImportError { diagnostics: failure.diagnostics, files }
         })?;
-        let (value, positions) = read(&text).map_err(|error| {
+        let (value, positions) = read_root(&text).map_err(|error| {
             let source = SourceFile { path: shown.clone(), text: Arc::from(text.as_str()) };
             let files = vec![Some(source); error.diagnostics.len()];
             ImportError { diagnostics: error.diagnostics, files }
@@ -239,8 +248,26 @@ impl Files {
 
     /// Takes every YAML file's positions out (a large document's are hundreds of thousands of
     /// pointers), for the caller to drop once no warning is to be located any more.
-    pub(crate) fn release_positions(&mut self) -> Vec<Positions> {
-        self.files.iter_mut().filter_map(|file| file.positions.take()).collect()
+    /// Positions that refuse their text stay, for [`Files::refusal`].
+    pub(crate) fn release_positions(&mut self) -> Vec<DeferredPositions> {
+        self.files
+            .iter_mut()
+            .filter(|file| file.positions.as_ref().is_some_and(|positions| positions.get().is_ok()))
+            .filter_map(|file| file.positions.take())
+            .collect()
+    }
+
+    /// What the root document's positions refuse it for (a limit of the event pass, a
+    /// duplicate key), as reading it refuses it ([`Files::open`], [`Files::text`]); this
+    /// waits for positions still being built. `None` for a JSON document.
+    pub(crate) fn refusal(&self) -> Option<ImportError> {
+        let root = &self.files[ROOT];
+        let diagnostics = root.positions.as_ref()?.get().err()?.to_vec();
+        let files = match self.folder {
+            Some(_) => vec![Some(root.source()); diagnostics.len()],
+            None => Vec::new(),
+        };
+        Some(ImportError { diagnostics, files })
     }
 
     /// The names of the files read (relative to the root document's folder), the root
@@ -353,7 +380,13 @@ impl Files {
             // Markdown and other text: the text is the value (Redocly's reading).
             (Value::String(text.clone()), None)
         };
-        self.files.push(File::new(shown, Some(canonical.clone()), &text, value, positions));
+        self.files.push(File::new(
+            shown,
+            Some(canonical.clone()),
+            &text,
+            value,
+            positions.map(DeferredPositions::ready),
+        ));
         self.by_path.insert(canonical, id);
         Ok(id)
     }

@@ -131,8 +131,8 @@ pub fn check(ir: &Ir, positions: &Positions) -> Vec<Diagnostic> {
 }
 
 /// The types from which the contract and validators these rules built are freed on another
-/// thread: for Stripe's 2,041 types that was ≈ 5 ms on the one core the compile then runs on
-/// (perf, issue 22).
+/// thread: for Stripe's 2,041 types that was ≈ 5 ms (under perf) on the one core the compile then
+/// runs on (issue 22).
 const LARGE_SPEC_TYPES: usize = 256;
 
 /// Whether a JSON pointer leads to a field of `ty`: `Some(false)` when the models say it

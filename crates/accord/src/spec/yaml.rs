@@ -191,7 +191,11 @@ const PARALLEL_PARSE_BYTES: usize = 64 * 1024;
 /// aliases expanding to more than [`MAX_ALIAS_NODES`] nodes and a second document come back
 /// as one located diagnostic; duplicate keys as one each.
 pub fn parse(source: &str) -> Result<(serde_json::Value, Positions), Vec<Diagnostic>> {
-    let scan = limits::scan(source);
+    parse_scanned(source, limits::scan(source))
+}
+
+/// [`parse`] of a text already scanned for its limits.
+fn parse_scanned(source: &str, scan: limits::Scan) -> Result<(serde_json::Value, Positions), Vec<Diagnostic>> {
     if let Some(offset) = scan.too_deep {
         return Err(vec![too_deep(location_at(source, offset))]);
     }
@@ -316,26 +320,26 @@ const PARTS_PARSE_BYTES: usize = 1 << 20;
 /// but its own work; otherwise the result is `parse`'s. Stripe's 4 MB description:
 /// `accord generate` 617 → 575 ms median wall (16 alternating runs, 2 cores; issue 22).
 pub fn parse_deferred(source: &str) -> Result<(serde_json::Value, DeferredPositions), Vec<Diagnostic>> {
-    if source.len() >= PARTS_PARSE_BYTES && crate::parallel::available_threads() > 1 {
-        let scan = limits::scan(source);
-        if scan.too_deep.is_none()
-            && !scan.may_have_aliases
-            && !scan.may_be_deep
-            && let Some(value) = value_in_parts(source)
-        {
-            let text: std::sync::Arc<str> = std::sync::Arc::from(source);
-            let building = std::thread::Builder::new().name("accord-positions".into()).spawn(move || events(&text));
-            let deferred = match building {
-                Ok(handle) => DeferredPositions {
-                    built: std::sync::OnceLock::new(),
-                    building: std::sync::Mutex::new(Some(handle)),
-                },
-                Err(_) => DeferredPositions::ready(checked_events(events(source))?),
-            };
-            return Ok((value, deferred));
-        }
+    if source.len() < PARTS_PARSE_BYTES || crate::parallel::available_threads() < 2 {
+        return parse(source).map(|(value, positions)| (value, DeferredPositions::ready(positions)));
     }
-    parse(source).map(|(value, positions)| (value, DeferredPositions::ready(positions)))
+    let scan = limits::scan(source);
+    if scan.too_deep.is_none()
+        && !scan.may_have_aliases
+        && !scan.may_be_deep
+        && let Some(value) = value_in_parts(source)
+    {
+        let text: std::sync::Arc<str> = std::sync::Arc::from(source);
+        let building = std::thread::Builder::new().name("accord-positions".into()).spawn(move || events(&text));
+        let deferred = match building {
+            Ok(handle) => {
+                DeferredPositions { built: std::sync::OnceLock::new(), building: std::sync::Mutex::new(Some(handle)) }
+            }
+            Err(_) => DeferredPositions::ready(checked_events(events(source))?),
+        };
+        return Ok((value, deferred));
+    }
+    parse_scanned(source, scan).map(|(value, positions)| (value, DeferredPositions::ready(positions)))
 }
 
 /// The positions of an event pass over text whose value read without error, or what

@@ -124,16 +124,13 @@ pub fn check(ir: &Ir, positions: &Positions) -> Vec<Diagnostic> {
             }
         }
     }
-    if ir.types.len() >= LARGE_SPEC_TYPES {
+    // A large spec's contract and validators are freed on another thread: freeing Stripe's
+    // (2,041 types) took ≈ 5 ms (under perf) of the one core the compile then runs on (issue 22).
+    if ir.types.len() >= crate::parallel::LARGE_SPEC_ITEMS {
         crate::parallel::drop_in_background((contract, validators.into_inner()));
     }
     found
 }
-
-/// The types from which the contract and validators these rules built are freed on another
-/// thread: for Stripe's 2,041 types that was ≈ 5 ms (under perf) on the one core the compile then
-/// runs on (issue 22).
-const LARGE_SPEC_TYPES: usize = 256;
 
 /// Whether a JSON pointer leads to a field of `ty`: `Some(false)` when the models say it
 /// cannot (a declared object without that property and without additional properties),

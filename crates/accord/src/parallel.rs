@@ -14,6 +14,10 @@ pub(crate) fn available_threads() -> usize {
     *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+/// A spec with at least this many types (or models and endpoints together) is large: what
+/// its front end is done with is freed on another thread ([`drop_in_background`]).
+pub(crate) const LARGE_SPEC_ITEMS: usize = 256;
+
 /// Drops `value` on a new thread, which nothing waits for: a command-line run may end before
 /// it does, and the OS takes the memory back then. For what a large spec's front end is done
 /// with while the other core is idle (the emitters have not started): freeing it node by node

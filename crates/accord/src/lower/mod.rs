@@ -248,7 +248,7 @@ fn seconds(text: &str) -> u64 {
 /// Declared models from which [`Lowerer::models`] lowers runs of them on every core.
 const PARALLEL_MIN_MODELS: usize = 256;
 
-impl<'a> Lowerer<'a> {
+impl Lowerer<'_> {
     /// Every declared model, in the spec's order, each after the inline types hoisted from it.
     ///
     /// A large spec's models are lowered a run at a time on every core, each run by a lowerer

@@ -283,8 +283,7 @@ pub(crate) fn check_and_lower(spec: &std::sync::Arc<Value>, passed_before: bool)
 /// Frees the spec read from the value: a large one on another thread (Stripe's took ≈ 4 ms
 /// under perf on the one core the compile runs on before the emitters start; issue 22).
 fn free(parsed: crate::spec::types::Spec) {
-    const LARGE_SPEC_ENTRIES: usize = 256;
-    if parsed.models.len() + parsed.endpoints.len() >= LARGE_SPEC_ENTRIES {
+    if parsed.models.len() + parsed.endpoints.len() >= crate::parallel::LARGE_SPEC_ITEMS {
         super::drop_in_background(parsed);
     }
 }

@@ -338,6 +338,7 @@ pub(super) fn gate_items_with(tokens: TokenStream, built: Vec<syn::Item>, cfg: O
     match cfg {
         Some(cfg) => gated(tokens, built, cfg),
         None if built.is_empty() => Part::Tokens(tokens),
+        None if tokens.is_empty() => Part::Items(built),
         None => match syn::parse2::<syn::File>(tokens.clone()) {
             Ok(file) if file.attrs.is_empty() => Part::Items(file.items.into_iter().chain(built).collect()),
             _ => Part::Tokens(quote!(#tokens #(#built)*)),
@@ -347,7 +348,9 @@ pub(super) fn gate_items_with(tokens: TokenStream, built: Vec<syn::Item>, cfg: O
 
 fn gated(tokens: TokenStream, built: Vec<syn::Item>, cfg: TokenStream) -> Part {
     let unparsed = |tokens: TokenStream, built: Vec<syn::Item>| Part::Tokens(quote!(#tokens #(#built)*));
-    let Ok(mut file) = syn::parse2::<syn::File>(tokens.clone()) else { return unparsed(tokens, built) };
+    let parsed =
+        if tokens.is_empty() { syn::parse2::<syn::File>(TokenStream::new()) } else { syn::parse2(tokens.clone()) };
+    let Ok(mut file) = parsed else { return unparsed(tokens, built) };
     let Ok(attribute) = syn::parse::Parser::parse2(syn::Attribute::parse_outer, cfg) else {
         return unparsed(tokens, built);
     };

@@ -29,6 +29,68 @@ pub(super) fn path(text: &str) -> syn::Path {
     syn::Path { leading_colon, segments }
 }
 
+/// A path type such as `::std::vec::Vec<T>`: [`path`] of `text`, its last segment given
+/// `args` as generic arguments when there are any.
+pub(super) fn path_type(text: &str, args: impl IntoIterator<Item = syn::Type>) -> syn::Type {
+    let mut path = path(text);
+    let args: Punctuated<syn::GenericArgument, syn::Token![,]> =
+        args.into_iter().map(syn::GenericArgument::Type).collect();
+    if !args.is_empty()
+        && let Some(last) = path.segments.last_mut()
+    {
+        last.arguments = syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
+            colon2_token: None,
+            lt_token: Default::default(),
+            args,
+            gt_token: Default::default(),
+        });
+    }
+    syn::Type::Path(syn::TypePath { attrs: Vec::new(), qself: None, path })
+}
+
+/// `::std::option::Option<inner>`.
+pub(super) fn option_type(inner: syn::Type) -> syn::Type {
+    path_type("::std::option::Option", [inner])
+}
+
+/// `&'lifetime elem` (`lifetime` with its quote: `'a`).
+pub(super) fn reference_type(lifetime: &str, elem: syn::Type) -> syn::Type {
+    syn::Type::Reference(syn::TypeReference {
+        attrs: Vec::new(),
+        and_token: Default::default(),
+        lifetime: Some(syn::Lifetime::new(lifetime, Span::call_site())),
+        mutability: None,
+        elem: Box::new(elem),
+    })
+}
+
+/// The Rust type of a type expression inside the generated crate: the tree syn reads from
+/// [`super::tokens::type_tokens`]'s tokens, built without them.
+pub(super) fn rust_type(ty: &crate::ir::TypeExpr) -> syn::Type {
+    use crate::ir::TypeExpr;
+    match ty {
+        TypeExpr::String | TypeExpr::Uri => path_type("::std::string::String", []),
+        TypeExpr::Integer => path_type("i64", []),
+        TypeExpr::Integer32 => path_type("i32", []),
+        TypeExpr::Number => path_type("f64", []),
+        TypeExpr::Boolean => path_type("bool", []),
+        TypeExpr::Any => path_type("::accord_runtime::serde_json::Value", []),
+        TypeExpr::DateTime => path_type("::accord_runtime::types::DateTime", []),
+        TypeExpr::Decimal => path_type("::accord_runtime::types::Decimal", []),
+        TypeExpr::Uuid => path_type("::accord_runtime::uuid::Uuid", []),
+        TypeExpr::Binary => path_type("::accord_runtime::File", []),
+        TypeExpr::Named(name) => syn::Type::Path(syn::TypePath {
+            attrs: Vec::new(),
+            qself: None,
+            path: path_of([super::tokens::ident("crate"), super::tokens::ident("models"), super::tokens::ident(name)]),
+        }),
+        TypeExpr::Array(inner) => path_type("::std::vec::Vec", [rust_type(inner)]),
+        TypeExpr::Map(inner) => {
+            path_type("::std::collections::BTreeMap", [path_type("::std::string::String", []), rust_type(inner)])
+        }
+    }
+}
+
 /// A path expression ([`path`]).
 pub(super) fn path_expr(text: &str) -> syn::Expr {
     syn::Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: path(text) })
@@ -425,6 +487,44 @@ mod tests {
     use quote::quote;
 
     use super::*;
+
+    #[test]
+    fn types_built_as_trees_are_the_types_parsed_from_their_tokens() {
+        use crate::ir::{TypeExpr, TypeId};
+        let named = || TypeExpr::Named(TypeId::named("Order".to_string()));
+        let mut types = vec![
+            TypeExpr::String,
+            TypeExpr::Uri,
+            TypeExpr::Integer,
+            TypeExpr::Integer32,
+            TypeExpr::Number,
+            TypeExpr::Boolean,
+            TypeExpr::Any,
+            TypeExpr::DateTime,
+            TypeExpr::Decimal,
+            TypeExpr::Uuid,
+            TypeExpr::Binary,
+            named(),
+            TypeExpr::Named(TypeId::named("r#Type".to_string())),
+        ];
+        types.push(TypeExpr::Array(Box::new(named())));
+        types.push(TypeExpr::Map(Box::new(TypeExpr::Array(Box::new(TypeExpr::Map(Box::new(TypeExpr::Integer)))))));
+        for ty in &types {
+            let parsed: syn::Type = syn::parse2(crate::emit::rust::tokens::type_tokens(ty)).expect("parses");
+            let built = rust_type(ty);
+            // Printed in a file (prettyplease), and as tokens: the same text both ways.
+            let file = |ty: &syn::Type| prettyplease::unparse(&syn::parse_quote!(type T = #ty;));
+            assert_eq!(file(&built), file(&parsed), "{ty:?}");
+            assert_eq!(quote!(#built).to_string(), quote!(#parsed).to_string(), "{ty:?}");
+            let (optional, parsed_optional) = (
+                option_type(built.clone()),
+                syn::parse2::<syn::Type>(quote!(::std::option::Option<#parsed>)).expect("parses"),
+            );
+            assert_eq!(file(&optional), file(&parsed_optional), "{ty:?}");
+            let reference = reference_type("'a", built);
+            assert_eq!(file(&reference), file(&syn::parse2(quote!(&'a #parsed)).expect("parses")), "{ty:?}");
+        }
+    }
 
     /// `stmt` printed by prettyplease in a function's body.
     fn printed(stmt: syn::Stmt) -> String {

@@ -36,10 +36,10 @@ pub(super) fn client_rs(ir: &Ir) -> TokenStream {
         .operations
         .iter()
         .map(|op| {
-            let (tokens, methods) = request::request_builder(ir, op);
-            let methods = methods.map_or_else(|tokens| tokens, |item| quote!(#item));
+            let builder = request::request_builder(ir, op)
+                .map_or_else(|tokens| tokens, |(builder, methods)| quote!(#builder #methods));
             let debug = request::debug_impl(op).map_or_else(|tokens| tokens, |item| quote!(#item));
-            quote!(#tokens #debug #methods)
+            quote!(#builder #debug)
         })
         .collect();
     quote! {
@@ -78,14 +78,16 @@ pub(super) fn client_file(ir: &Ir, gates: &Gates) -> String {
         } else {
             let op = &ir.operations[index - 2 - blocks];
             match (request::request_builder(ir, op), request::debug_impl(op)) {
-                ((tokens, Ok(methods)), Ok(debug)) => {
-                    gate_items_with(tokens, vec![debug, syn::Item::Impl(methods)], gates.operation(op))
-                }
+                (Ok((builder, methods)), Ok(debug)) => gate_items_with(
+                    TokenStream::new(),
+                    vec![syn::Item::Struct(builder), debug, syn::Item::Impl(methods)],
+                    gates.operation(op),
+                ),
                 // Tokens that do not parse: the printer reports them.
-                ((tokens, methods), debug) => {
-                    let methods = methods.map_or_else(|broken| broken, |item| quote!(#item));
+                (builder, debug) => {
+                    let builder = builder.map_or_else(|broken| broken, |(builder, methods)| quote!(#builder #methods));
                     let debug = debug.map_or_else(|broken| broken, |item| quote!(#item));
-                    Part::Tokens(quote!(#tokens #debug #methods))
+                    Part::Tokens(quote!(#builder #debug))
                 }
             }
         }

@@ -88,6 +88,17 @@ pub(super) fn cycles(ir: &Ir) -> BTreeMap<String, usize> {
     groups
 }
 
+/// [`member_type`] as a syntax tree, built without tokens ([`super::syntax::rust_type`]).
+pub(super) fn member_type_tree(ty: &TypeExpr, owner: &str, cycles: &BTreeMap<String, usize>) -> syn::Type {
+    let base = super::syntax::rust_type(ty);
+    match ty {
+        TypeExpr::Named(name) if cycles.get(name.name()).is_some_and(|group| cycles.get(owner) == Some(group)) => {
+            super::syntax::path_type("::std::boxed::Box", [base])
+        }
+        _ => base,
+    }
+}
+
 /// `ty`, boxed when it is a named type in the same cycle as `owner`.
 pub(super) fn member_type(ty: &TypeExpr, owner: &str, cycles: &BTreeMap<String, usize>) -> TokenStream {
     let base = type_tokens(ty);

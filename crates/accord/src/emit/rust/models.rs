@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::cycles::{cycles, member_type};
+use super::cycles::{cycles, member_type, member_type_tree};
 use super::directions::{Directions, Need, directions};
 use super::groups::{GatedFieldTokens, Gates, gate_items_with};
 use super::pretty::{Part, print_parts};
@@ -199,10 +199,8 @@ fn struct_def(
     if field_gates.is_some_and(|gates| !gates.is_empty()) {
         attrs.push(syntax::path_attribute("non_exhaustive"));
     }
-    let mut fields = fields_ir
-        .iter()
-        .map(|f| field(f, member_type(&f.ty, &def.name, cycles), gate_of(f)))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut fields =
+        fields_ir.iter().map(|f| field(f, member_type_tree(&f.ty, &def.name, cycles), gate_of(f))).collect::<Vec<_>>();
     if additional {
         fields.push(instantiate(&ADDITIONAL_FIELD)?);
     }
@@ -700,8 +698,8 @@ fn struct_deserialize(
 
 /// One struct field: its documentation (presence, read/write-only, constraints, the features
 /// it needs) and type (the wire name is in the serde impls); behind `gate` when only some group features
-/// compile it. `Err` holds a type's tokens that do not parse (an accord bug).
-fn field(field: &Field, base: TokenStream, gate: Option<GatedFieldTokens>) -> Result<syn::Field, TokenStream> {
+/// compile it.
+fn field(field: &Field, base: syn::Type, gate: Option<GatedFieldTokens>) -> syn::Field {
     let name = ident(&field.rust_name);
     let mut text = field.description.as_deref().map(|d| crate::markdown::repair(d).0.into_owned()).unwrap_or_default();
     let summary = field.constraints.summary();
@@ -747,11 +745,10 @@ fn field(field: &Field, base: TokenStream, gate: Option<GatedFieldTokens>) -> Re
     }
     let ty = match (field.always_present(), field.nullable) {
         (true, false) => base,
-        (true, true) | (false, false) => quote!(::std::option::Option<#base>),
-        (false, true) => quote!(::std::option::Option<::std::option::Option<#base>>),
+        (true, true) | (false, false) => syntax::option_type(base),
+        (false, true) => syntax::option_type(syntax::option_type(base)),
     };
-    let ty = syn::parse2::<syn::Type>(ty.clone()).map_err(|_| ty)?;
-    Ok(syn::Field {
+    syn::Field {
         attrs,
         vis: syn::Visibility::Public(Default::default()),
         modifiers: Default::default(),
@@ -759,7 +756,7 @@ fn field(field: &Field, base: TokenStream, gate: Option<GatedFieldTokens>) -> Re
         colon_token: Some(Default::default()),
         ty,
         default: None,
-    })
+    }
 }
 
 #[cfg(test)]

@@ -5,18 +5,9 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::emit::rust::syntax;
-use crate::emit::rust::tokens::{body_tokens, doc, ident, type_tokens};
+use crate::emit::rust::tokens::{doc, ident};
 use crate::ir::{Ir, Operation, PaginationIr, Param, TypeExpr};
-
-/// How a parameter is taken by a method or setter: `impl Into<String>` for strings, the
-/// type itself otherwise.
-pub(super) fn param_arg(param: &Param) -> (TokenStream, TokenStream) {
-    let ty = type_tokens(&param.ty);
-    match param.ty {
-        TypeExpr::String | TypeExpr::Uri => (quote!(impl ::std::convert::Into<::std::string::String>), quote!(.into())),
-        _ => (ty, quote!()),
-    }
-}
+use syn::visit_mut::VisitMut;
 
 /// Markdown lines describing an operation's behaviour, shared by the method and builder.
 pub(super) fn operation_notes(ir: &Ir, op: &Operation) -> String {
@@ -81,6 +72,7 @@ pub(super) fn client_method(ir: &Ir, op: &Operation, cfg: Option<TokenStream>) -
     let Method { text, deprecated, function } = method(ir, op);
     let docs = doc(&text);
     let deprecated = deprecated.then(|| quote!(#[deprecated]));
+    let function = function.map_or_else(|tokens| tokens, |function| quote!(#function));
     quote! {
         #cfg
         #docs
@@ -97,7 +89,7 @@ pub(super) fn client_method_item(
     cfg: Option<syn::Attribute>,
 ) -> Result<syn::ImplItem, TokenStream> {
     let Method { text, deprecated, function } = method(ir, op);
-    let mut item = syn::parse2::<syn::ImplItemFn>(function.clone()).map_err(|_| function)?;
+    let mut item = function?;
     let mut attrs: Vec<syn::Attribute> = cfg.into_iter().collect();
     attrs.extend(syntax::doc_attributes(&text));
     if deprecated {
@@ -108,18 +100,75 @@ pub(super) fn client_method_item(
 }
 
 /// A client method's parts: its documentation's text, whether it is deprecated, and the
-/// function without attributes.
+/// function without attributes (`Err`: its template's tokens, which do not parse, an accord
+/// bug).
 struct Method {
     text: String,
     deprecated: bool,
-    function: TokenStream,
+    function: Result<syn::ImplItemFn, TokenStream>,
+}
+
+thread_local! {
+    /// A client method but for its name (`__method`), the builder's (`__Builder`), the
+    /// arguments after `&'a self` and the builder's fields after `client`: [`method`].
+    static METHOD: syntax::Parsed<syn::ImplItemFn> = syntax::parse_template(quote! {
+        pub fn __method<'a>(&'a self) -> __Builder<'a> {
+            __Builder {
+                client: self,
+            }
+        }
+    });
+    /// A string argument, `impl Into<String>` ([`param_arg_tree`]).
+    static INTO_STRING: syntax::Parsed<syn::Type> =
+        syntax::parse_template(quote!(impl ::std::convert::Into<::std::string::String>));
+}
+
+/// How a parameter is taken by a method or setter: `impl Into<String>` for strings, the
+/// type itself otherwise; returns the argument's type and the value stored from `value`
+/// (`value.into()` for a string). `Err` holds a template's tokens that do not parse (an
+/// accord bug).
+pub(super) fn param_arg_tree(param: &Param, value: syn::Expr) -> Result<(syn::Type, syn::Expr), TokenStream> {
+    Ok(match param.ty {
+        TypeExpr::String | TypeExpr::Uri => (syntax::instantiate(&INTO_STRING)?, syntax::method_call(value, "into")),
+        _ => (syntax::rust_type(&param.ty), value),
+    })
+}
+
+/// The function of `Client::METHOD` ([`method`]) from its parts, on its template.
+fn method_function(
+    op: &Operation,
+    args: Vec<(syn::Ident, syn::Type)>,
+    inits: Vec<syn::FieldValue>,
+) -> Result<syn::ImplItemFn, TokenStream> {
+    let mut function = syntax::instantiate(&METHOD)?;
+    syntax::Holes {
+        idents: vec![("__method", ident(&op.method_name)), ("__Builder", ident(&op.builder_name))],
+        ..syntax::Holes::default()
+    }
+    .visit_impl_item_fn_mut(&mut function);
+    for (name, ty) in args {
+        function.sig.inputs.push(syn::FnArg::Typed(syn::PatType {
+            attrs: Vec::new(),
+            pat: Box::new(syntax::ident_pat(name, false)),
+            colon_token: Default::default(),
+            ty: Box::new(ty),
+        }));
+    }
+    let Some(syn::Stmt::Expr(syn::Expr::Struct(builder), None)) = function.block.stmts.last_mut() else {
+        return Err(quote!(#function));
+    };
+    builder.fields.extend(inits);
+    if !builder.fields.empty_or_trailing() {
+        builder.fields.push_punct(Default::default());
+    }
+    Ok(function)
 }
 
 fn method(ir: &Ir, op: &Operation) -> Method {
-    let method = ident(&op.method_name);
-    let builder = ident(&op.builder_name);
+    let none = || syntax::path_expr("::std::option::Option::None");
     let mut args = Vec::new();
     let mut inits = Vec::new();
+    let mut broken = None;
     for param in op
         .path_params
         .iter()
@@ -127,30 +176,37 @@ fn method(ir: &Ir, op: &Operation) -> Method {
         .chain(op.headers.iter().filter(|p| p.required))
     {
         let name = ident(&param.rust_name);
-        let (arg_ty, convert) = param_arg(param);
-        args.push(quote!(#name: #arg_ty));
-        inits.push(quote!(#name: #name #convert,));
-    }
-    let body = op.body.as_ref().map(|body| {
-        let ty = body_tokens(body);
-        if body.required {
-            let held = super::streaming::body_type(body).unwrap_or(quote!(&'a #ty));
-            args.push(quote!(body: #held));
-            quote!(body,)
-        } else {
-            quote!(body: ::std::option::Option::None,)
+        match param_arg_tree(param, syntax::ident_expr(&name)) {
+            Ok((ty, value)) => {
+                args.push((name.clone(), ty));
+                inits.push(syntax::field_value(Vec::new(), name, value));
+            }
+            Err(tokens) => broken = Some(tokens),
         }
-    });
-    for param in op.query.iter().chain(op.headers.iter()).filter(|p| !p.required) {
-        let name = ident(&param.rust_name);
-        inits.push(quote!(#name: ::std::option::Option::None,));
     }
-    let idempotency = op.idempotency_header.as_ref().map(|_| quote!(idempotency_key: ::std::option::Option::None,));
-    let content_type = op
-        .body
-        .as_ref()
-        .filter(|body| body.content_type.is_raw())
-        .map(|_| quote!(content_type: ::std::option::Option::None,));
+    for param in op.query.iter().chain(op.headers.iter()).filter(|p| !p.required) {
+        inits.push(syntax::field_value(Vec::new(), ident(&param.rust_name), none()));
+    }
+    if let Some(body) = &op.body {
+        if body.required {
+            args.push((ident("body"), super::request::held_body_type(body)));
+            // `body,` as written: the field's shorthand.
+            inits.push(syn::FieldValue {
+                attrs: Vec::new(),
+                member: syn::Member::Named(ident("body")),
+                colon_token: None,
+                expr: syntax::path_expr("body"),
+            });
+        } else {
+            inits.push(syntax::field_value(Vec::new(), ident("body"), none()));
+        }
+    }
+    if op.body.as_ref().is_some_and(|body| body.content_type.is_raw()) {
+        inits.push(syntax::field_value(Vec::new(), ident("content_type"), none()));
+    }
+    if op.idempotency_header.is_some() {
+        inits.push(syntax::field_value(Vec::new(), ident("idempotency_key"), none()));
+    }
     let mut text = format!("Sends `{} {}` (spec: `endpoints.{}`).", op.http_method.as_str(), op.path, op.name);
     if let Some(summary) = &op.summary {
         text.push_str(&format!("\n\n{}", crate::markdown::repair(summary).0));
@@ -163,16 +219,9 @@ fn method(ir: &Ir, op: &Operation) -> Method {
         text.push_str(&format!("\n\n{notes}"));
     }
     text.push_str("\n\nReturns a request builder: set optional parameters, then `.send().await`.");
-    let function = quote! {
-        pub fn #method<'a>(&'a self #(, #args)*) -> #builder<'a> {
-            #builder {
-                client: self,
-                #(#inits)*
-                #body
-                #content_type
-                #idempotency
-            }
-        }
+    let function = match broken {
+        Some(tokens) => Err(tokens),
+        None => method_function(op, args, inits),
     };
     Method { text, deprecated: op.deprecated, function }
 }

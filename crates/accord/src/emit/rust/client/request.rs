@@ -9,7 +9,7 @@ use super::methods::operation_notes;
 use super::pagination::pagination_methods;
 use crate::emit::rust::syntax::{self, Holes, Parsed, doc_attributes, instantiate, parse_template};
 use crate::emit::rust::tokens::{doc, ident, lit, success_tokens};
-use crate::ir::{AuthIr, ContentType, Ir, Operation, Param, ParamLocation, ParamStyle, TypeExpr};
+use crate::ir::{AuthIr, ContentType, Ir, Operation, Param, ParamLocation, ParamStyle};
 use syn::visit_mut::VisitMut;
 
 /// `pub struct NAMEBuilder<'a>` and its methods (an `impl`: the setters of the optional
@@ -103,8 +103,6 @@ thread_local! {
             self
         }
     });
-    /// A string argument: `impl Into<String>` ([`super::methods::param_arg`]).
-    static INTO_STRING: Parsed<syn::Type> = parse_template(quote!(impl ::std::convert::Into<::std::string::String>));
     /// The setter of a raw body's media type: [`fields_and_setters`].
     static CONTENT_TYPE_SETTER: Parsed<syn::ImplItemFn> = parse_template(quote! {
         pub fn content_type(mut self, media_type: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -144,9 +142,9 @@ fn builder_field(name: &str, ty: syn::Type) -> syn::Field {
 
 /// The type a builder holds its body as: `&'a T` of the body's type ([`body_tokens`]), or
 /// the streamed body's own type.
-fn held_body_type(body: &crate::ir::BodyIr) -> syn::Type {
-    if body.stream {
-        return syntax::path_type("::accord_runtime::Upload", []);
+pub(super) fn held_body_type(body: &crate::ir::BodyIr) -> syn::Type {
+    if let Some(streamed) = super::streaming::body_type(body) {
+        return streamed;
     }
     let elem = match body.content_type {
         ContentType::Json | ContentType::Form | ContentType::Multipart => syntax::rust_type(&body.ty),
@@ -235,12 +233,7 @@ fn param_setter(param: &Param) -> Result<syn::ImplItemFn, TokenStream> {
     if !summary.is_empty() {
         text.push_str(&format!("\n\nConstraints: {summary}."));
     }
-    // As `super::methods::param_arg`: text is taken as `impl Into<String>`.
-    let value = syntax::path_expr("value");
-    let (arg, value) = match param.ty {
-        TypeExpr::String | TypeExpr::Uri => (instantiate(&INTO_STRING)?, syntax::method_call(value, "into")),
-        _ => (syntax::rust_type(&param.ty), value),
-    };
+    let (arg, value) = super::methods::param_arg_tree(param, syntax::path_expr("value"))?;
     let mut setter = instantiate(&PARAM_SETTER)?;
     Holes {
         idents: vec![("__name", ident(&param.rust_name))],

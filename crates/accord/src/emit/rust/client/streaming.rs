@@ -15,8 +15,8 @@ use crate::ir::{BodyIr, Ir, Operation, StreamIr};
 /// The type a streamed request body is held as (owned, so the builder can be cloned and
 /// retried: a file upload is opened again on each attempt); `None` for a body borrowed as
 /// `&'a T`.
-pub(super) fn body_type(body: &BodyIr) -> Option<TokenStream> {
-    body.stream.then(|| quote!(::accord_runtime::Upload))
+pub(super) fn body_type(body: &BodyIr) -> Option<syn::Type> {
+    body.stream.then(|| crate::emit::rust::syntax::path_type("::accord_runtime::Upload", []))
 }
 
 /// `request.stream_body(…)` for a streamed body, an optional one only when set; `None`

@@ -19,7 +19,7 @@ use syn::visit_mut::VisitMut;
 
 /// A path such as `::std::option::Option::None` or `field_0`: segments separated by `::`,
 /// with a leading `::` when `text` starts with one; no generic arguments.
-pub(super) fn path(text: &str) -> syn::Path {
+pub(crate) fn path(text: &str) -> syn::Path {
     let (leading_colon, rest) = match text.strip_prefix("::") {
         Some(rest) => (Some(Default::default()), rest),
         None => (None, text),
@@ -31,7 +31,7 @@ pub(super) fn path(text: &str) -> syn::Path {
 
 /// A path type such as `::std::vec::Vec<T>`: [`path`] of `text`, its last segment given
 /// `args` as generic arguments when there are any.
-pub(super) fn path_type(text: &str, args: impl IntoIterator<Item = syn::Type>) -> syn::Type {
+pub(crate) fn path_type(text: &str, args: impl IntoIterator<Item = syn::Type>) -> syn::Type {
     let mut path = path(text);
     let args: Punctuated<syn::GenericArgument, syn::Token![,]> =
         args.into_iter().map(syn::GenericArgument::Type).collect();
@@ -49,12 +49,12 @@ pub(super) fn path_type(text: &str, args: impl IntoIterator<Item = syn::Type>) -
 }
 
 /// `::std::option::Option<inner>`.
-pub(super) fn option_type(inner: syn::Type) -> syn::Type {
+pub(crate) fn option_type(inner: syn::Type) -> syn::Type {
     path_type("::std::option::Option", [inner])
 }
 
 /// `&'lifetime elem` (`lifetime` with its quote: `'a`).
-pub(super) fn reference_type(lifetime: &str, elem: syn::Type) -> syn::Type {
+pub(crate) fn reference_type(lifetime: &str, elem: syn::Type) -> syn::Type {
     syn::Type::Reference(syn::TypeReference {
         attrs: Vec::new(),
         and_token: Default::default(),
@@ -66,8 +66,15 @@ pub(super) fn reference_type(lifetime: &str, elem: syn::Type) -> syn::Type {
 
 /// The Rust type of a type expression inside the generated crate: the tree syn reads from
 /// [`super::tokens::type_tokens`]'s tokens, built without them.
-pub(super) fn rust_type(ty: &crate::ir::TypeExpr) -> syn::Type {
+pub(crate) fn rust_type(ty: &crate::ir::TypeExpr) -> syn::Type {
+    rust_type_in(ty, &super::tokens::ident("crate"))
+}
+
+/// [`rust_type`] with named types under `root` (`crate`, or `orders_client` in a crate's
+/// tests), as syn reads [`super::tokens::type_tokens_in`]'s tokens.
+pub(crate) fn rust_type_in(ty: &crate::ir::TypeExpr, root: &syn::Ident) -> syn::Type {
     use crate::ir::TypeExpr;
+    let rust_type = |ty: &TypeExpr| rust_type_in(ty, root);
     match ty {
         TypeExpr::String | TypeExpr::Uri => path_type("::std::string::String", []),
         TypeExpr::Integer => path_type("i64", []),
@@ -82,7 +89,7 @@ pub(super) fn rust_type(ty: &crate::ir::TypeExpr) -> syn::Type {
         TypeExpr::Named(name) => syn::Type::Path(syn::TypePath {
             attrs: Vec::new(),
             qself: None,
-            path: path_of([super::tokens::ident("crate"), super::tokens::ident("models"), super::tokens::ident(name)]),
+            path: path_of([root.clone(), super::tokens::ident("models"), super::tokens::ident(name)]),
         }),
         TypeExpr::Array(inner) => path_type("::std::vec::Vec", [rust_type(inner)]),
         TypeExpr::Map(inner) => {
@@ -92,27 +99,27 @@ pub(super) fn rust_type(ty: &crate::ir::TypeExpr) -> syn::Type {
 }
 
 /// A path expression ([`path`]).
-pub(super) fn path_expr(text: &str) -> syn::Expr {
+pub(crate) fn path_expr(text: &str) -> syn::Expr {
     syn::Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: path(text) })
 }
 
 /// A local variable (or any one identifier) as an expression.
-pub(super) fn ident_expr(ident: &syn::Ident) -> syn::Expr {
+pub(crate) fn ident_expr(ident: &syn::Ident) -> syn::Expr {
     syn::Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: syn::Path::from(ident.clone()) })
 }
 
 /// A string literal, as [`super::tokens::lit`] writes it.
-pub(super) fn str_lit(text: &str) -> syn::Lit {
+pub(crate) fn str_lit(text: &str) -> syn::Lit {
     syn::Lit::Str(syn::LitStr::new(text, Span::call_site()))
 }
 
 /// A string literal as an expression.
-pub(super) fn str_expr(text: &str) -> syn::Expr {
+pub(crate) fn str_expr(text: &str) -> syn::Expr {
     syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: str_lit(text) })
 }
 
 /// `func(args…)`, the function given by its path ([`path`]).
-pub(super) fn call(func: &str, args: impl IntoIterator<Item = syn::Expr>) -> syn::Expr {
+pub(crate) fn call(func: &str, args: impl IntoIterator<Item = syn::Expr>) -> syn::Expr {
     syn::Expr::Call(syn::ExprCall {
         attrs: Vec::new(),
         func: Box::new(path_expr(func)),
@@ -122,12 +129,12 @@ pub(super) fn call(func: &str, args: impl IntoIterator<Item = syn::Expr>) -> syn
 }
 
 /// `receiver.method()`, without arguments.
-pub(super) fn method_call(receiver: syn::Expr, method: &str) -> syn::Expr {
+pub(crate) fn method_call(receiver: syn::Expr, method: &str) -> syn::Expr {
     method_call_with(receiver, method, [])
 }
 
 /// `receiver.method(args…)`.
-pub(super) fn method_call_with(
+pub(crate) fn method_call_with(
     receiver: syn::Expr,
     method: &str,
     args: impl IntoIterator<Item = syn::Expr>,
@@ -144,7 +151,7 @@ pub(super) fn method_call_with(
 }
 
 /// `self.member`.
-pub(super) fn self_field(member: syn::Ident) -> syn::Expr {
+pub(crate) fn self_field(member: syn::Ident) -> syn::Expr {
     syn::Expr::Field(syn::ExprField {
         attrs: Vec::new(),
         base: Box::new(path_expr("self")),
@@ -154,7 +161,7 @@ pub(super) fn self_field(member: syn::Ident) -> syn::Expr {
 }
 
 /// `left + right`.
-pub(super) fn add(left: syn::Expr, right: syn::Expr) -> syn::Expr {
+pub(crate) fn add(left: syn::Expr, right: syn::Expr) -> syn::Expr {
     syn::Expr::Binary(syn::ExprBinary {
         attrs: Vec::new(),
         left: Box::new(left),
@@ -164,12 +171,12 @@ pub(super) fn add(left: syn::Expr, right: syn::Expr) -> syn::Expr {
 }
 
 /// `true` or `false`.
-pub(super) fn bool_expr(value: bool) -> syn::Expr {
+pub(crate) fn bool_expr(value: bool) -> syn::Expr {
     syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::Bool(syn::LitBool::new(value, Span::call_site())) })
 }
 
 /// An integer literal without a suffix.
-pub(super) fn int_expr(value: usize) -> syn::Expr {
+pub(crate) fn int_expr(value: usize) -> syn::Expr {
     syn::Expr::Lit(syn::ExprLit {
         attrs: Vec::new(),
         lit: syn::Lit::new(proc_macro2::Literal::usize_unsuffixed(value)),
@@ -177,7 +184,7 @@ pub(super) fn int_expr(value: usize) -> syn::Expr {
 }
 
 /// `&expr`, or `&mut expr` when `mutable`.
-pub(super) fn reference(expr: syn::Expr, mutable: bool) -> syn::Expr {
+pub(crate) fn reference(expr: syn::Expr, mutable: bool) -> syn::Expr {
     syn::Expr::Reference(syn::ExprReference {
         attrs: Vec::new(),
         and_token: Default::default(),
@@ -187,12 +194,12 @@ pub(super) fn reference(expr: syn::Expr, mutable: bool) -> syn::Expr {
 }
 
 /// `expr?`.
-pub(super) fn try_expr(expr: syn::Expr) -> syn::Expr {
+pub(crate) fn try_expr(expr: syn::Expr) -> syn::Expr {
     syn::Expr::Try(syn::ExprTry { attrs: Vec::new(), expr: Box::new(expr), question_token: Default::default() })
 }
 
 /// `(a, b)`, or with a comma after the last element when `trailing` (as `(a,)` must be).
-pub(super) fn tuple(elems: impl IntoIterator<Item = syn::Expr>, trailing: bool) -> syn::Expr {
+pub(crate) fn tuple(elems: impl IntoIterator<Item = syn::Expr>, trailing: bool) -> syn::Expr {
     syn::Expr::Tuple(syn::ExprTuple {
         attrs: Vec::new(),
         paren_token: Default::default(),
@@ -201,7 +208,7 @@ pub(super) fn tuple(elems: impl IntoIterator<Item = syn::Expr>, trailing: bool) 
 }
 
 /// `[a, b]`.
-pub(super) fn array(elems: impl IntoIterator<Item = syn::Expr>) -> syn::Expr {
+pub(crate) fn array(elems: impl IntoIterator<Item = syn::Expr>) -> syn::Expr {
     syn::Expr::Array(syn::ExprArray {
         attrs: Vec::new(),
         bracket_token: Default::default(),
@@ -210,7 +217,7 @@ pub(super) fn array(elems: impl IntoIterator<Item = syn::Expr>) -> syn::Expr {
 }
 
 /// `Name { member: expr, … }`, with a comma after the last field when `trailing`.
-pub(super) fn struct_expr(name: &syn::Ident, fields: Vec<syn::FieldValue>, trailing: bool) -> syn::Expr {
+pub(crate) fn struct_expr(name: &syn::Ident, fields: Vec<syn::FieldValue>, trailing: bool) -> syn::Expr {
     syn::Expr::Struct(syn::ExprStruct {
         attrs: Vec::new(),
         qself: None,
@@ -223,12 +230,12 @@ pub(super) fn struct_expr(name: &syn::Ident, fields: Vec<syn::FieldValue>, trail
 }
 
 /// `member: expr` in a struct expression, after `attrs`.
-pub(super) fn field_value(attrs: Vec<syn::Attribute>, member: syn::Ident, expr: syn::Expr) -> syn::FieldValue {
+pub(crate) fn field_value(attrs: Vec<syn::Attribute>, member: syn::Ident, expr: syn::Expr) -> syn::FieldValue {
     syn::FieldValue { attrs, member: syn::Member::Named(member), colon_token: Some(Default::default()), expr }
 }
 
 /// `match expr { arms… }`.
-pub(super) fn match_expr(expr: syn::Expr, arms: Vec<syn::Arm>) -> syn::Expr {
+pub(crate) fn match_expr(expr: syn::Expr, arms: Vec<syn::Arm>) -> syn::Expr {
     syn::Expr::Match(syn::ExprMatch {
         attrs: Vec::new(),
         match_token: Default::default(),
@@ -239,12 +246,12 @@ pub(super) fn match_expr(expr: syn::Expr, arms: Vec<syn::Arm>) -> syn::Expr {
 }
 
 /// `pat => body,` after `attrs`.
-pub(super) fn arm(attrs: Vec<syn::Attribute>, pat: syn::Pat, body: syn::Expr) -> syn::Arm {
+pub(crate) fn arm(attrs: Vec<syn::Attribute>, pat: syn::Pat, body: syn::Expr) -> syn::Arm {
     syn::Arm { attrs, pat, fat_arrow_token: Default::default(), body: Box::new(body), comma: Some(Default::default()) }
 }
 
 /// A binding pattern: `name`, or `mut name`.
-pub(super) fn ident_pat(ident: syn::Ident, mutable: bool) -> syn::Pat {
+pub(crate) fn ident_pat(ident: syn::Ident, mutable: bool) -> syn::Pat {
     syn::Pat::Ident(syn::PatIdent {
         attrs: Vec::new(),
         by_ref: None,
@@ -255,17 +262,17 @@ pub(super) fn ident_pat(ident: syn::Ident, mutable: bool) -> syn::Pat {
 }
 
 /// A string literal pattern.
-pub(super) fn str_pat(text: &str) -> syn::Pat {
+pub(crate) fn str_pat(text: &str) -> syn::Pat {
     syn::Pat::Lit(syn::ExprLit { attrs: Vec::new(), lit: str_lit(text) })
 }
 
 /// `_`.
-pub(super) fn wild_pat() -> syn::Pat {
+pub(crate) fn wild_pat() -> syn::Pat {
     syn::Pat::Wild(syn::PatWild { attrs: Vec::new(), underscore_token: Default::default() })
 }
 
 /// `(a, b)` as a pattern, with a comma after the last element when `trailing`.
-pub(super) fn tuple_pat(elems: impl IntoIterator<Item = syn::Pat>, trailing: bool) -> syn::Pat {
+pub(crate) fn tuple_pat(elems: impl IntoIterator<Item = syn::Pat>, trailing: bool) -> syn::Pat {
     syn::Pat::Tuple(syn::PatTuple {
         attrs: Vec::new(),
         paren_token: Default::default(),
@@ -274,7 +281,7 @@ pub(super) fn tuple_pat(elems: impl IntoIterator<Item = syn::Pat>, trailing: boo
 }
 
 /// `Path(a, …)` as a pattern, the path given as [`path`] reads it.
-pub(super) fn tuple_struct_pat(text: &str, elems: impl IntoIterator<Item = syn::Pat>) -> syn::Pat {
+pub(crate) fn tuple_struct_pat(text: &str, elems: impl IntoIterator<Item = syn::Pat>) -> syn::Pat {
     syn::Pat::TupleStruct(syn::PatTupleStruct {
         attrs: Vec::new(),
         qself: None,
@@ -285,7 +292,7 @@ pub(super) fn tuple_struct_pat(text: &str, elems: impl IntoIterator<Item = syn::
 }
 
 /// `let pat = init;` after `attrs`.
-pub(super) fn let_stmt(attrs: Vec<syn::Attribute>, pat: syn::Pat, init: syn::Expr) -> syn::Stmt {
+pub(crate) fn let_stmt(attrs: Vec<syn::Attribute>, pat: syn::Pat, init: syn::Expr) -> syn::Stmt {
     syn::Stmt::Local(syn::Local {
         attrs,
         let_token: Default::default(),
@@ -297,12 +304,12 @@ pub(super) fn let_stmt(attrs: Vec<syn::Attribute>, pat: syn::Pat, init: syn::Exp
 }
 
 /// An outer attribute `#[cfg(predicate)]`, as syn reads it (its predicate kept as tokens).
-pub(super) fn cfg_attribute(predicate: TokenStream) -> syn::Attribute {
+pub(crate) fn cfg_attribute(predicate: TokenStream) -> syn::Attribute {
     list_attribute("cfg", predicate)
 }
 
 /// An outer attribute `#[name(tokens)]`, as syn reads it.
-pub(super) fn list_attribute(name: &str, tokens: TokenStream) -> syn::Attribute {
+pub(crate) fn list_attribute(name: &str, tokens: TokenStream) -> syn::Attribute {
     outer(syn::Meta::List(syn::MetaList {
         path: path(name),
         delimiter: syn::MacroDelimiter::Paren(Default::default()),
@@ -311,7 +318,7 @@ pub(super) fn list_attribute(name: &str, tokens: TokenStream) -> syn::Attribute 
 }
 
 /// An outer attribute `#[name]`.
-pub(super) fn path_attribute(name: &str) -> syn::Attribute {
+pub(crate) fn path_attribute(name: &str) -> syn::Attribute {
     outer(syn::Meta::Path(path(name)))
 }
 
@@ -325,14 +332,14 @@ fn outer(meta: syn::Meta) -> syn::Attribute {
 }
 
 /// The `#[doc = …]` attributes of [`super::tokens::doc`], as syn reads them.
-pub(super) fn doc_attributes(text: &str) -> Vec<syn::Attribute> {
+pub(crate) fn doc_attributes(text: &str) -> Vec<syn::Attribute> {
     let mut attributes = Vec::new();
     super::tokens::for_doc_lines(text, |line| attributes.push(doc_attribute(line)));
     attributes
 }
 
 /// One `#[doc = line]` attribute.
-pub(super) fn doc_attribute(line: proc_macro2::Literal) -> syn::Attribute {
+pub(crate) fn doc_attribute(line: proc_macro2::Literal) -> syn::Attribute {
     outer(syn::Meta::NameValue(syn::MetaNameValue {
         path: path("doc"),
         eq_token: Default::default(),
@@ -341,13 +348,13 @@ pub(super) fn doc_attribute(line: proc_macro2::Literal) -> syn::Attribute {
 }
 
 /// A path of identifiers (`Enum::Variant`), without a leading `::`.
-pub(super) fn path_of(idents: impl IntoIterator<Item = syn::Ident>) -> syn::Path {
+pub(crate) fn path_of(idents: impl IntoIterator<Item = syn::Ident>) -> syn::Path {
     syn::Path { leading_colon: None, segments: idents.into_iter().map(syn::PathSegment::from).collect() }
 }
 
 /// Where `item` holds the item `name!();` (an impl's items not known when its tokens were
 /// written), to be replaced with [`splice_impl_items`].
-pub(super) fn impl_hole(item: &syn::ItemImpl, name: &str) -> Option<usize> {
+pub(crate) fn impl_hole(item: &syn::ItemImpl, name: &str) -> Option<usize> {
     item.items.iter().position(
         |member| matches!(member, syn::ImplItem::Macro(mac) if hole_name(&mac.mac).is_some_and(|hole| hole == name)),
     )
@@ -355,7 +362,7 @@ pub(super) fn impl_hole(item: &syn::ItemImpl, name: &str) -> Option<usize> {
 
 /// Replaces the item `name!();` of `item` by `items`; `false` (and `item` unchanged) when it
 /// has no such item.
-pub(super) fn splice_impl_items(item: &mut syn::ItemImpl, name: &str, items: Vec<syn::ImplItem>) -> bool {
+pub(crate) fn splice_impl_items(item: &mut syn::ItemImpl, name: &str, items: Vec<syn::ImplItem>) -> bool {
     match impl_hole(item, name) {
         Some(index) => {
             item.items.splice(index..=index, items);
@@ -367,7 +374,7 @@ pub(super) fn splice_impl_items(item: &mut syn::ItemImpl, name: &str, items: Vec
 
 /// `elems` separated by `P`, with one after the last when `trailing` (as syn keeps a trailing
 /// comma it read).
-pub(super) fn punctuated<T, P: Default>(elems: impl IntoIterator<Item = T>, trailing: bool) -> Punctuated<T, P> {
+pub(crate) fn punctuated<T, P: Default>(elems: impl IntoIterator<Item = T>, trailing: bool) -> Punctuated<T, P> {
     let mut punctuated: Punctuated<T, P> = elems.into_iter().collect();
     if trailing && !punctuated.empty_or_trailing() {
         punctuated.push_punct(P::default());
@@ -379,18 +386,18 @@ pub(super) fn punctuated<T, P: Default>(elems: impl IntoIterator<Item = T>, trai
 /// each use ([`instantiate`]), its holes then filled by [`Holes`]: the tokens themselves when
 /// they do not parse (an accord bug, which the test of each template rules out), for the
 /// printer to report.
-pub(super) type Template<T> = LocalKey<Parsed<T>>;
+pub(crate) type Template<T> = LocalKey<Parsed<T>>;
 
 /// What a [`Template`] holds: its tree, or its tokens when they do not parse.
-pub(super) type Parsed<T> = Result<T, TokenStream>;
+pub(crate) type Parsed<T> = Result<T, TokenStream>;
 
 /// A template's tree from its tokens ([`Template`]).
-pub(super) fn parse_template<T: syn::parse::Parse>(tokens: TokenStream) -> Result<T, TokenStream> {
+pub(crate) fn parse_template<T: syn::parse::Parse>(tokens: TokenStream) -> Result<T, TokenStream> {
     syn::parse2(tokens.clone()).map_err(|_| tokens)
 }
 
 /// A copy of `template`'s tree, or its tokens when they do not parse.
-pub(super) fn instantiate<T: Clone>(template: &'static Template<T>) -> Result<T, TokenStream> {
+pub(crate) fn instantiate<T: Clone>(template: &'static Template<T>) -> Result<T, TokenStream> {
     template.with(Clone::clone)
 }
 
@@ -399,17 +406,17 @@ pub(super) fn instantiate<T: Clone>(template: &'static Template<T>) -> Result<T,
 /// each expression `name!()`. A statement or arm hole is filled once (its contents are moved
 /// in); what fills a hole is not visited.
 #[derive(Default)]
-pub(super) struct Holes {
+pub(crate) struct Holes {
     /// Identifiers, by the name they replace.
-    pub(super) idents: Vec<(&'static str, syn::Ident)>,
+    pub(crate) idents: Vec<(&'static str, syn::Ident)>,
     /// Statements, by the name of the macro statement they replace in a block.
-    pub(super) stmts: Vec<(&'static str, Vec<syn::Stmt>)>,
+    pub(crate) stmts: Vec<(&'static str, Vec<syn::Stmt>)>,
     /// Arms of `match` expressions, by the name of their macro.
-    pub(super) arms: Vec<(&'static str, Vec<syn::Arm>)>,
+    pub(crate) arms: Vec<(&'static str, Vec<syn::Arm>)>,
     /// Types, by the one identifier of the path they replace (each place gets a copy).
-    pub(super) types: Vec<(&'static str, syn::Type)>,
+    pub(crate) types: Vec<(&'static str, syn::Type)>,
     /// Expressions, by the name of the macro `name!()` they replace (each place gets a copy).
-    pub(super) exprs: Vec<(&'static str, syn::Expr)>,
+    pub(crate) exprs: Vec<(&'static str, syn::Expr)>,
 }
 
 /// The name of a macro called with no arguments (`name!()`), the form of every hole but

@@ -32,6 +32,18 @@ pub(crate) fn path(text: &str) -> syn::Path {
 /// A path type such as `::std::vec::Vec<T>`: [`path`] of `text`, its last segment given
 /// `args` as generic arguments when there are any.
 pub(crate) fn path_type(text: &str, args: impl IntoIterator<Item = syn::Type>) -> syn::Type {
+    syn::Type::Path(syn::TypePath { attrs: Vec::new(), qself: None, path: generic_path(text, args, false) })
+}
+
+/// A path expression whose last segment takes `args` with a turbofish
+/// (`crate::errors::decode_response::<T>`).
+pub(crate) fn turbofish_expr(text: &str, args: impl IntoIterator<Item = syn::Type>) -> syn::Expr {
+    syn::Expr::Path(syn::ExprPath { attrs: Vec::new(), qself: None, path: generic_path(text, args, true) })
+}
+
+/// [`path`] of `text`, its last segment given `args` (`<…>`, or `::<…>` when `turbofish`)
+/// when there are any.
+fn generic_path(text: &str, args: impl IntoIterator<Item = syn::Type>, turbofish: bool) -> syn::Path {
     let mut path = path(text);
     let args: Punctuated<syn::GenericArgument, syn::Token![,]> =
         args.into_iter().map(syn::GenericArgument::Type).collect();
@@ -39,13 +51,13 @@ pub(crate) fn path_type(text: &str, args: impl IntoIterator<Item = syn::Type>) -
         && let Some(last) = path.segments.last_mut()
     {
         last.arguments = syn::PathArguments::AngleBracketed(syn::AngleBracketedGenericArguments {
-            colon2_token: None,
+            colon2_token: turbofish.then(Default::default),
             lt_token: Default::default(),
             args,
             gt_token: Default::default(),
         });
     }
-    syn::Type::Path(syn::TypePath { attrs: Vec::new(), qself: None, path })
+    path
 }
 
 /// `::std::option::Option<inner>`.
@@ -528,6 +540,10 @@ mod tests {
                 syn::parse2::<syn::Type>(quote!(::std::option::Option<#parsed>)).expect("parses"),
             );
             assert_eq!(file(&optional), file(&parsed_optional), "{ty:?}");
+            let decode = turbofish_expr("crate::errors::decode_response", [built.clone()]);
+            let parsed_decode: syn::Expr =
+                syn::parse2(quote!(crate::errors::decode_response::<#parsed>)).expect("parses");
+            assert_eq!(quote!(#decode).to_string(), quote!(#parsed_decode).to_string(), "{ty:?}");
             let reference = reference_type("'a", built);
             assert_eq!(file(&reference), file(&syn::parse2(quote!(&'a #parsed)).expect("parses")), "{ty:?}");
         }

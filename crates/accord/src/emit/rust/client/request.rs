@@ -31,7 +31,7 @@ pub(super) fn request_builder(ir: &Ir, op: &Operation) -> Result<(syn::ItemStruc
     );
     let send = match super::streaming::send_fns(ir, op) {
         Some(streamed) => impl_items(streamed),
-        None => send_fns(ir, op, &success).map(|fns| fns.items),
+        None => send_fns(ir, op).map(|fns| fns.items),
     };
     let pagination = if pagination.is_empty() { Ok(Vec::new()) } else { impl_items(pagination) };
     let (fields, setters) = fields_and_setters(op);
@@ -293,27 +293,44 @@ thread_local! {
     });
 }
 
+/// The type of an operation's success body ([`success_tokens`]) as a syntax tree.
+fn success_type(op: &Operation) -> syn::Type {
+    if op.success_stream.is_some() {
+        return syntax::path_type("::accord_runtime::ByteStream", []);
+    }
+    match (&op.success, op.success_content_type) {
+        (None, _) => syn::Type::Tuple(syn::TypeTuple {
+            attrs: Vec::new(),
+            paren_token: Default::default(),
+            elems: Default::default(),
+        }),
+        (Some(ty), ContentType::Json | ContentType::Form | ContentType::Multipart) => syntax::rust_type(ty),
+        (Some(_), ContentType::Text) => syntax::path_type("::std::string::String", []),
+        (Some(_), ContentType::Binary) => syntax::path_type("::std::vec::Vec", [syntax::path_type("u8", [])]),
+    }
+}
+
 /// `send` and `send_full` (the items of an `impl`), documented with the operation's notes; a
 /// `text` or `binary` success body is read as it is (`accord_runtime::response::decode_raw`).
 /// Both return the runtime's generic futures (`accord_runtime::send`), not an `async fn` each
 /// (issue 22). Copied from a template ([`crate::emit::rust::syntax`]): every endpoint has them.
-fn send_fns(ir: &Ir, op: &Operation, success: &TokenStream) -> Result<syn::ItemImpl, TokenStream> {
+fn send_fns(ir: &Ir, op: &Operation) -> Result<syn::ItemImpl, TokenStream> {
+    let success_type = success_type(op);
     let decode = match (&op.success, op.success_content_type) {
-        (Some(_), ContentType::Text | ContentType::Binary) => {
-            quote!(::accord_runtime::response::decode_raw::<#success, crate::errors::Error>)
-        }
+        (Some(_), ContentType::Text | ContentType::Binary) => syntax::turbofish_expr(
+            "::accord_runtime::response::decode_raw",
+            [success_type.clone(), syntax::path_type("crate::errors::Error", [])],
+        ),
         _ if crate::emit::rust::body_errors::checks_success_bodies(ir, op) => {
-            quote!(crate::errors::decode_response_checked::<#success>)
+            syntax::turbofish_expr("crate::errors::decode_response_checked", [success_type.clone()])
         }
-        _ => quote!(crate::errors::decode_response::<#success>),
+        _ => syntax::turbofish_expr("crate::errors::decode_response", [success_type.clone()]),
     };
     let notes = operation_notes(ir, op);
     let send_doc = doc_attributes(&format!(
         "Sends the request and decodes the success body.\n\nErrors: [`crate::errors::Error::Api`] for a declared error code, `UnexpectedStatus`, `Transport` or `Decode` otherwise.{}",
         if notes.is_empty() { String::new() } else { format!("\n\n{notes}") }
     ));
-    let success_type = syn::parse2::<syn::Type>(success.clone()).map_err(|_| success.clone())?;
-    let decode = syn::parse2::<syn::Expr>(decode.clone()).map_err(|_| decode)?;
     let mut fns = instantiate(&SEND)?;
     Holes { types: vec![("__Success", success_type)], exprs: vec![("__decode", decode)], ..Holes::default() }
         .visit_item_impl_mut(&mut fns);
@@ -349,35 +366,44 @@ thread_local! {
 /// Copied from a template ([`crate::emit::rust::syntax`]), the path built directly; `Err`
 /// holds tokens that do not parse (an accord bug).
 fn request_fn(auth: &AuthIr, op: &Operation, models_apart: bool) -> Result<syn::ImplItem, TokenStream> {
-    let query = parameter_encoding(&op.query, ParamLocation::Query);
-    let headers = parameter_encoding(&op.headers, ParamLocation::Header);
-    let fixed_query = op.fixed_query.iter().map(|fixed| {
-        let (name, value) = (lit(&fixed.name), lit(&fixed.value));
-        quote!(request.query(#name, #value).map_err(crate::errors::Error::Decode)?;)
-    });
-    let fixed_headers = op.fixed_headers.iter().map(|fixed| {
-        let (name, value) = (lit(&fixed.name), lit(&fixed.value));
-        quote!(request.headers.push((#name.to_string(), #value.to_string()));)
-    });
+    let fixed_query: TokenStream = op
+        .fixed_query
+        .iter()
+        .map(|fixed| {
+            let (name, value) = (lit(&fixed.name), lit(&fixed.value));
+            quote!(request.query(#name, #value).map_err(crate::errors::Error::Decode)?;)
+        })
+        .collect();
+    let fixed_headers: TokenStream = op
+        .fixed_headers
+        .iter()
+        .map(|fixed| {
+            let (name, value) = (lit(&fixed.name), lit(&fixed.value));
+            quote!(request.headers.push((#name.to_string(), #value.to_string()));)
+        })
+        .collect();
     let body = body_encoding(op, models_apart);
     let idempotency = idempotency_encoding(op);
     let requirement = super::auth::requirement_encoding(auth, op);
     let server = super::servers::request_server(op);
-    let encode = quote! {
-        #(#fixed_query)*
-        #(#query)*
-        #(#fixed_headers)*
-        #(#headers)*
+    let rest = quote! {
         #body
         #idempotency
         #requirement
         #server
     };
-    let encode = if encode.is_empty() {
-        Vec::new()
-    } else {
-        syn::parse::Parser::parse2(syn::Block::parse_within, encode.clone()).map_err(|_| encode)?
+    // Statements given as tokens are parsed a piece at a time; the parameters' are built.
+    let statements = |tokens: TokenStream| -> Result<Vec<syn::Stmt>, TokenStream> {
+        if tokens.is_empty() {
+            return Ok(Vec::new());
+        }
+        syn::parse::Parser::parse2(syn::Block::parse_within, tokens.clone()).map_err(|_| tokens)
     };
+    let mut encode = statements(fixed_query)?;
+    encode.extend(parameter_encoding(&op.query, ParamLocation::Query)?);
+    encode.extend(statements(fixed_headers)?);
+    encode.extend(parameter_encoding(&op.headers, ParamLocation::Header)?);
+    encode.extend(statements(rest)?);
     let mut request = instantiate(&REQUEST)?;
     Holes {
         idents: vec![("__METHOD", ident(op.http_method.as_str()))],
@@ -431,12 +457,6 @@ fn path_pieces(op: &Operation) -> Vec<syn::Stmt> {
     pieces
 }
 
-/// `::accord_runtime::style::ParamStyle::…` of `style`.
-fn style_tokens(style: ParamStyle) -> TokenStream {
-    let variant = ident(style_name(style));
-    quote!(::accord_runtime::style::ParamStyle::#variant)
-}
-
 /// The name of `style`'s variant of `accord_runtime::style::ParamStyle`.
 fn style_name(style: ParamStyle) -> &'static str {
     match style {
@@ -452,36 +472,58 @@ fn style_name(style: ParamStyle) -> &'static str {
 
 /// The statements that add each of `params` (query or header parameters) to the request,
 /// an optional one only when set: `request.query(…)`/`request.header(…)` in the place's
-/// default style, `query_styled`/`header_styled` otherwise.
-fn parameter_encoding(params: &[Param], location: ParamLocation) -> Vec<TokenStream> {
+/// default style, `query_styled`/`header_styled` otherwise. Built as syntax trees (every
+/// query parameter of a large API has one); `Err` holds the template's tokens when they do
+/// not parse (an accord bug).
+fn parameter_encoding(params: &[Param], location: ParamLocation) -> Result<Vec<syn::Stmt>, TokenStream> {
     params
         .iter()
         .map(|param| {
             let name = ident(&param.rust_name);
-            let wire = lit(&param.wire_name);
-            let explode = param.explode;
-            let call = |value: TokenStream| match (location, param.default_style) {
-                (ParamLocation::Header, true) => quote!(request.header(#wire, #value)),
-                (ParamLocation::Header, false) => quote!(request.header_styled(#wire, #value, #explode)),
-                (ParamLocation::Query | ParamLocation::Path, true) => quote!(request.query(#wire, #value)),
-                (ParamLocation::Query | ParamLocation::Path, false) => {
-                    let style = style_tokens(param.style);
-                    quote!(request.query_styled(#wire, #value, #style, #explode))
-                }
+            let call = |value: syn::Expr| {
+                let wire = syntax::str_expr(&param.wire_name);
+                let explode = syntax::bool_expr(param.explode);
+                let (method, args) = match (location, param.default_style) {
+                    (ParamLocation::Header, true) => ("header", vec![wire, value]),
+                    (ParamLocation::Header, false) => ("header_styled", vec![wire, value, explode]),
+                    (ParamLocation::Query | ParamLocation::Path, true) => ("query", vec![wire, value]),
+                    (ParamLocation::Query | ParamLocation::Path, false) => {
+                        let style = syntax::path_expr(&format!(
+                            "::accord_runtime::style::ParamStyle::{}",
+                            style_name(param.style)
+                        ));
+                        ("query_styled", vec![wire, value, style, explode])
+                    }
+                };
+                let call = syntax::method_call_with(syntax::path_expr("request"), method, args);
+                let checked =
+                    syntax::method_call_with(call, "map_err", [syntax::path_expr("crate::errors::Error::Decode")]);
+                syn::Stmt::Expr(syntax::try_expr(checked), Some(Default::default()))
             };
             if param.required {
-                let call = call(quote!(&self.#name));
-                quote!(#call.map_err(crate::errors::Error::Decode)?;)
+                Ok(call(syntax::reference(syntax::self_field(name), false)))
             } else {
-                let call = call(quote!(value));
-                quote! {
-                    if let ::std::option::Option::Some(value) = &self.#name {
-                        #call.map_err(crate::errors::Error::Decode)?;
-                    }
+                let mut stmt = instantiate(&IF_SET)?;
+                Holes {
+                    idents: vec![("__name", name)],
+                    stmts: vec![("__encode", vec![call(syntax::path_expr("value"))])],
+                    ..Holes::default()
                 }
+                .visit_stmt_mut(&mut stmt);
+                Ok(stmt)
             }
         })
         .collect()
+}
+
+thread_local! {
+    /// An optional parameter's encoding, but for its name (`__name`) and the statement that
+    /// encodes its `value` (`__encode`): [`parameter_encoding`].
+    static IF_SET: Parsed<syn::Stmt> = parse_template(quote! {
+        if let ::std::option::Option::Some(value) = &self.__name {
+            __encode!();
+        }
+    });
 }
 
 /// Whether `op` sends a `multipart/form-data` body.

@@ -36,10 +36,10 @@ pub(super) fn client_rs(ir: &Ir) -> TokenStream {
         .operations
         .iter()
         .map(|op| {
-            let builder = request::request_builder(ir, op)
-                .map_or_else(|tokens| tokens, |(builder, methods)| quote!(#builder #methods));
             let debug = request::debug_impl(op).map_or_else(|tokens| tokens, |item| quote!(#item));
-            quote!(#builder #debug)
+            // The struct, its `Debug`, its methods: as `client_file` prints them.
+            request::request_builder(ir, op)
+                .map_or_else(|tokens| quote!(#tokens #debug), |(builder, methods)| quote!(#builder #debug #methods))
         })
         .collect();
     quote! {
@@ -85,9 +85,11 @@ pub(super) fn client_file(ir: &Ir, gates: &Gates) -> String {
                 ),
                 // Tokens that do not parse: the printer reports them.
                 (builder, debug) => {
-                    let builder = builder.map_or_else(|broken| broken, |(builder, methods)| quote!(#builder #methods));
                     let debug = debug.map_or_else(|broken| broken, |item| quote!(#item));
-                    Part::Tokens(quote!(#builder #debug))
+                    Part::Tokens(builder.map_or_else(
+                        |broken| quote!(#broken #debug),
+                        |(builder, methods)| quote!(#builder #debug #methods),
+                    ))
                 }
             }
         }

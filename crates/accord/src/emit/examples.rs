@@ -173,7 +173,7 @@ fn body_decodes_test(ir: &Ir, op: &Operation, values: &RequestValues) -> Result<
     let json = raw_literal(&body_json(values.body.as_ref().unwrap_or(&Value::Null)));
     let mut test = syntax::instantiate(&BODY_TEST)?;
     syntax::Holes {
-        types: vec![("__T", syntax::rust_type_in(&body.ty, &ident(&ir.lib_name)))],
+        types: vec![("__T", syntax::rust_type_in(&body.ty, &syn::Path::from(ident(&ir.lib_name))))],
         exprs: vec![("__json", syn::Expr::Lit(syn::ExprLit { attrs: Vec::new(), lit: syn::Lit::new(json) }))],
         ..syntax::Holes::default()
     }
@@ -347,7 +347,7 @@ fn rust_value(ir: &Ir, krate: &syn::Ident, ty: &TypeExpr, value: &Value) -> Resu
             let json = literal(raw_literal(&serde_json::to_string(value).unwrap_or_else(|_| "null".into())));
             let mut decoded = syntax::instantiate(&FROM_JSON)?;
             syntax::Holes {
-                types: vec![("__T", syntax::rust_type_in(ty, krate))],
+                types: vec![("__T", syntax::rust_type_in(ty, &syn::Path::from(krate.clone())))],
                 exprs: vec![("__json", json)],
                 ..syntax::Holes::default()
             }
@@ -463,7 +463,7 @@ fn rust_snippet(ir: &Ir, op: &Operation, values: &RequestValues) -> Result<Vec<s
                     attrs: Vec::new(),
                     pat: Box::new(body_pat()),
                     colon_token: Default::default(),
-                    ty: Box::new(syntax::rust_type_in(&body.ty, &krate)),
+                    ty: Box::new(syntax::rust_type_in(&body.ty, &syn::Path::from(krate.clone()))),
                 });
                 lets.push(syntax::let_stmt(
                     Vec::new(),

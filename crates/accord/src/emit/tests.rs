@@ -169,7 +169,7 @@ fn scenario_step(ir: &Ir, number: usize, step: &StepIr) -> TokenStream {
             // A `text` or `binary` body is the scenario's string, sent as it is.
             let (ty, argument) = match body.content_type {
                 ContentType::Json | ContentType::Form | ContentType::Multipart => {
-                    (type_tokens_in(&body.ty, &quote!(::#krate)), quote!(&body))
+                    (type_tokens_in(&body.ty, &super::rust::syntax::path(&format!("::{}", ir.lib_name))), quote!(&body))
                 }
                 ContentType::Text => (quote!(::std::string::String), quote!(&body)),
                 ContentType::Binary if body.stream => {
@@ -227,8 +227,7 @@ fn scenario_step(ir: &Ir, number: usize, step: &StepIr) -> TokenStream {
 /// The step's value of a parameter (`place` is `path`, `query` or `header`), typed as the
 /// client's method takes it.
 fn step_value(ir: &Ir, place: &str, param: &Param) -> TokenStream {
-    let krate = ident(&ir.lib_name);
-    let rust_type = type_tokens_in(&param.ty, &quote!(::#krate));
+    let rust_type = type_tokens_in(&param.ty, &super::rust::syntax::path(&format!("::{}", ir.lib_name)));
     let place = ident(place);
     let name = Literal::string(&param.wire_name);
     quote!(step.#place::<#rust_type>(#name))

@@ -76,15 +76,16 @@ pub(crate) fn reference_type(lifetime: &str, elem: syn::Type) -> syn::Type {
     })
 }
 
-/// The Rust type of a type expression inside the generated crate: the tree syn reads from
-/// [`super::tokens::type_tokens`]'s tokens, built without them.
+/// The Rust type of a type expression inside the generated crate ([`rust_type_in`] under
+/// `crate`).
 pub(crate) fn rust_type(ty: &crate::ir::TypeExpr) -> syn::Type {
-    rust_type_in(ty, &super::tokens::ident("crate"))
+    rust_type_in(ty, &syn::Path::from(super::tokens::ident("crate")))
 }
 
-/// [`rust_type`] with named types under `root` (`crate`, or `orders_client` in a crate's
-/// tests), as syn reads [`super::tokens::type_tokens_in`]'s tokens.
-pub(crate) fn rust_type_in(ty: &crate::ir::TypeExpr, root: &syn::Ident) -> syn::Type {
+/// The Rust type of a type expression, named types under `root` (`crate`, `orders_client`
+/// in a crate's examples, `::orders_client` in its contract tests): the one definition of
+/// the Rust type of an IR type ([`super::tokens::type_tokens_in`] prints it as tokens).
+pub(crate) fn rust_type_in(ty: &crate::ir::TypeExpr, root: &syn::Path) -> syn::Type {
     use crate::ir::TypeExpr;
     let rust_type = |ty: &TypeExpr| rust_type_in(ty, root);
     match ty {
@@ -98,11 +99,12 @@ pub(crate) fn rust_type_in(ty: &crate::ir::TypeExpr, root: &syn::Ident) -> syn::
         TypeExpr::Decimal => path_type("::accord_runtime::types::Decimal", []),
         TypeExpr::Uuid => path_type("::accord_runtime::uuid::Uuid", []),
         TypeExpr::Binary => path_type("::accord_runtime::File", []),
-        TypeExpr::Named(name) => syn::Type::Path(syn::TypePath {
-            attrs: Vec::new(),
-            qself: None,
-            path: path_of([root.clone(), super::tokens::ident("models"), super::tokens::ident(name)]),
-        }),
+        TypeExpr::Named(name) => {
+            let mut path = root.clone();
+            path.segments.push(syn::PathSegment::from(super::tokens::ident("models")));
+            path.segments.push(syn::PathSegment::from(super::tokens::ident(name)));
+            syn::Type::Path(syn::TypePath { attrs: Vec::new(), qself: None, path })
+        }
         TypeExpr::Array(inner) => path_type("::std::vec::Vec", [rust_type(inner)]),
         TypeExpr::Map(inner) => {
             path_type("::std::collections::BTreeMap", [path_type("::std::string::String", []), rust_type(inner)])
@@ -508,33 +510,38 @@ mod tests {
     use super::*;
 
     #[test]
-    fn types_built_as_trees_are_the_types_parsed_from_their_tokens() {
+    fn types_built_as_trees_are_the_types_syn_reads_from_their_source() {
         use crate::ir::{TypeExpr, TypeId};
         let named = || TypeExpr::Named(TypeId::named("Order".to_string()));
-        let mut types = vec![
-            TypeExpr::String,
-            TypeExpr::Uri,
-            TypeExpr::Integer,
-            TypeExpr::Integer32,
-            TypeExpr::Number,
-            TypeExpr::Boolean,
-            TypeExpr::Any,
-            TypeExpr::DateTime,
-            TypeExpr::Decimal,
-            TypeExpr::Uuid,
-            TypeExpr::Binary,
-            named(),
-            TypeExpr::Named(TypeId::named("r#Type".to_string())),
+        // Each IR type with the Rust source it stands for, written out by hand.
+        let types = [
+            (TypeExpr::String, quote!(::std::string::String)),
+            (TypeExpr::Uri, quote!(::std::string::String)),
+            (TypeExpr::Integer, quote!(i64)),
+            (TypeExpr::Integer32, quote!(i32)),
+            (TypeExpr::Number, quote!(f64)),
+            (TypeExpr::Boolean, quote!(bool)),
+            (TypeExpr::Any, quote!(::accord_runtime::serde_json::Value)),
+            (TypeExpr::DateTime, quote!(::accord_runtime::types::DateTime)),
+            (TypeExpr::Decimal, quote!(::accord_runtime::types::Decimal)),
+            (TypeExpr::Uuid, quote!(::accord_runtime::uuid::Uuid)),
+            (TypeExpr::Binary, quote!(::accord_runtime::File)),
+            (named(), quote!(crate::models::Order)),
+            (TypeExpr::Named(TypeId::named("r#Type".to_string())), quote!(crate::models::r#Type)),
+            (TypeExpr::Array(Box::new(named())), quote!(::std::vec::Vec<crate::models::Order>)),
+            (
+                TypeExpr::Map(Box::new(TypeExpr::Array(Box::new(TypeExpr::Map(Box::new(TypeExpr::Integer)))))),
+                quote!(::std::collections::BTreeMap<::std::string::String, ::std::vec::Vec<::std::collections::BTreeMap<::std::string::String, i64>>>),
+            ),
         ];
-        types.push(TypeExpr::Array(Box::new(named())));
-        types.push(TypeExpr::Map(Box::new(TypeExpr::Array(Box::new(TypeExpr::Map(Box::new(TypeExpr::Integer)))))));
-        for ty in &types {
-            let parsed: syn::Type = syn::parse2(crate::emit::rust::tokens::type_tokens(ty)).expect("parses");
+        for (ty, source) in &types {
+            let parsed: syn::Type = syn::parse2(source.clone()).expect("parses");
             let built = rust_type(ty);
-            // Printed in a file (prettyplease), and as tokens: the same text both ways.
+            // Printed in a file (prettyplease): the same text as the source's.
             let file = |ty: &syn::Type| prettyplease::unparse(&syn::parse_quote!(type T = #ty;));
             assert_eq!(file(&built), file(&parsed), "{ty:?}");
-            assert_eq!(quote!(#built).to_string(), quote!(#parsed).to_string(), "{ty:?}");
+            let tokens: syn::Type = syn::parse2(crate::emit::rust::tokens::type_tokens(ty)).expect("parses");
+            assert_eq!(file(&tokens), file(&parsed), "{ty:?}");
             let (optional, parsed_optional) = (
                 option_type(built.clone()),
                 syn::parse2::<syn::Type>(quote!(::std::option::Option<#parsed>)).expect("parses"),
@@ -547,6 +554,14 @@ mod tests {
             let reference = reference_type("'a", built);
             assert_eq!(file(&reference), file(&syn::parse2(quote!(&'a #parsed)).expect("parses")), "{ty:?}");
         }
+        // Under another crate's root, with a leading `::`, as the contract tests name types.
+        let root = path("::orders_client");
+        let built = rust_type_in(&TypeExpr::Array(Box::new(named())), &root);
+        let source: syn::Type = syn::parse_quote!(::std::vec::Vec<::orders_client::models::Order>);
+        assert_eq!(
+            prettyplease::unparse(&syn::parse_quote!(type T = #built;)),
+            prettyplease::unparse(&syn::parse_quote!(type T = #source;))
+        );
     }
 
     /// `stmt` printed by prettyplease in a function's body.

@@ -1,6 +1,6 @@
 //! Token helpers shared by the Rust emitters (the client crate's files and the contract
-//! tests): identifiers, string literals, doc attributes and the Rust type of an IR type. A
-//! leaf: it uses nothing of the emitter above it.
+//! tests): identifiers, string literals, doc attributes and the Rust type of an IR type (as
+//! tokens, from `syntax::rust_type_in`, its one definition).
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -76,38 +76,18 @@ pub(crate) fn doc_literal(line: &str) -> Literal {
     Literal::string(line)
 }
 
-/// The Rust type of a type expression, inside the generated crate.
+/// The Rust type of a type expression, inside the generated crate, as tokens
+/// ([`super::syntax::rust_type`]).
 pub fn type_tokens(ty: &TypeExpr) -> TokenStream {
-    type_tokens_in(ty, &quote!(crate))
+    let ty = super::syntax::rust_type(ty);
+    quote!(#ty)
 }
 
 /// The Rust type of a type expression, with named types under `root` (`crate`, or
-/// `::orders_client` from the crate's tests).
-pub fn type_tokens_in(ty: &TypeExpr, root: &TokenStream) -> TokenStream {
-    match ty {
-        TypeExpr::String | TypeExpr::Uri => quote!(::std::string::String),
-        TypeExpr::Integer => quote!(i64),
-        TypeExpr::Integer32 => quote!(i32),
-        TypeExpr::Number => quote!(f64),
-        TypeExpr::Boolean => quote!(bool),
-        TypeExpr::Any => quote!(::accord_runtime::serde_json::Value),
-        TypeExpr::DateTime => quote!(::accord_runtime::types::DateTime),
-        TypeExpr::Decimal => quote!(::accord_runtime::types::Decimal),
-        TypeExpr::Uuid => quote!(::accord_runtime::uuid::Uuid),
-        TypeExpr::Binary => quote!(::accord_runtime::File),
-        TypeExpr::Named(name) => {
-            let name = ident(name);
-            quote!(#root::models::#name)
-        }
-        TypeExpr::Array(inner) => {
-            let inner = type_tokens_in(inner, root);
-            quote!(::std::vec::Vec<#inner>)
-        }
-        TypeExpr::Map(inner) => {
-            let inner = type_tokens_in(inner, root);
-            quote!(::std::collections::BTreeMap<::std::string::String, #inner>)
-        }
-    }
+/// `::orders_client` from the crate's tests), as tokens ([`super::syntax::rust_type_in`]).
+pub fn type_tokens_in(ty: &TypeExpr, root: &syn::Path) -> TokenStream {
+    let ty = super::syntax::rust_type_in(ty, root);
+    quote!(#ty)
 }
 
 /// The type a request body is borrowed as (`&'a T`): the model's, or for a body sent as it

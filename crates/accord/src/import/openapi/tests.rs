@@ -1329,3 +1329,38 @@ fn a_large_yaml_document_with_a_repeated_key_is_refused_as_a_small_one_is() {
     let imported = super::import(&fine, None).expect("imports");
     assert!(imported.yaml.contains("/items/21999"), "every path imported");
 }
+
+#[test]
+fn a_large_spec_serialised_in_parts_is_the_spec_serialised_whole() {
+    // `spec_value` writes `models` and `endpoints` apart from the rest (on two threads past
+    // `LARGE_SPEC_ITEMS`): the value must be `to_value`'s, key order included.
+    let mut schemas = serde_json::Map::new();
+    let mut paths = serde_json::Map::new();
+    for index in 0..crate::parallel::LARGE_SPEC_ITEMS {
+        schemas.insert(
+            format!("Thing{index}"),
+            json!({"type": "object", "description": format!("Thing {index}."),
+                   "properties": {"id": {"type": "string"}, "size": {"type": "integer", "minimum": index}}}),
+        );
+        paths.insert(
+            format!("/things{index}/{{id}}"),
+            json!({"get": {"operationId": format!("getThing{index}"), "tags": ["things"],
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "One.", "content": {"application/json": {"schema": {"$ref": format!("#/components/schemas/Thing{index}")}}}},
+                              "404": {"description": "Not found.", "content": {"application/json": {"schema": {"type": "object", "properties": {"message": {"type": "string"}}}}}}}}}),
+        );
+    }
+    let document = doc(json!({"paths": paths, "components": {"schemas": schemas}}));
+    let (value, _) = import_lowered(&document);
+    let spec: crate::spec::types::Spec = crate::spec::strict::from_value(&value).expect("reads");
+    assert!(spec.models.len() + spec.endpoints.len() >= crate::parallel::LARGE_SPEC_ITEMS);
+    assert!(!spec.errors.as_ref().is_none_or(|errors| errors.codes.is_empty()), "a part besides models and endpoints");
+    let whole = serde_json::to_string(&serde_json::to_value(&spec).unwrap()).unwrap();
+    let (spec, parts) = super::spec_value(spec);
+    assert_eq!(serde_json::to_string(&parts.unwrap()).unwrap(), whole);
+    assert_eq!(
+        serde_json::to_string(&serde_json::to_value(&spec).unwrap()).unwrap(),
+        whole,
+        "the spec comes back whole"
+    );
+}

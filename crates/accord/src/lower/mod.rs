@@ -75,8 +75,7 @@ fn lower_on(spec: &Spec, positions: &Positions, source_path: &str, threads: usiz
     }
     lowerer.models(threads);
     let errors = lowerer.errors();
-    let operations: Vec<Operation> =
-        spec.endpoints.iter().map(|(name, endpoint)| lowerer.operation(name, endpoint)).collect();
+    let operations = lowerer.operations(threads);
     let webhooks = lowerer.webhooks();
     lowerer.share_identical_inline_types();
     lowerer.fill_examples();
@@ -245,10 +244,11 @@ fn seconds(text: &str) -> u64 {
     parse_duration(text).map(|d| d.as_secs()).unwrap_or(0)
 }
 
-/// Declared models from which [`Lowerer::models`] lowers runs of them on every core.
-const PARALLEL_MIN_MODELS: usize = 256;
+/// Declared models (or endpoints) from which [`Lowerer::models`] (or
+/// [`Lowerer::operations`]) lowers runs of them on every core.
+const PARALLEL_MIN_ITEMS: usize = 256;
 
-impl Lowerer<'_> {
+impl<'a> Lowerer<'a> {
     /// Every declared model, in the spec's order, each after the inline types hoisted from it.
     ///
     /// A large spec's models are lowered a run at a time on every core, each run by a lowerer
@@ -259,42 +259,78 @@ impl Lowerer<'_> {
     /// one by one. Stripe's 819 models (2,041 types once hoisted) took ≈ 30 ms (under perf) on
     /// the one core the compile runs on before the emitters start (issue 22).
     fn models(&mut self, threads: usize) {
-        let spec = self.spec;
-        if threads > 1 && spec.models.len() >= PARALLEL_MIN_MODELS {
-            let runs = threads * 2;
-            let per_run = spec.models.len().div_ceil(runs);
-            let (positions, scope, model_names) = (self.positions, &self.type_scope, &self.model_names);
-            let lowered = crate::parallel::map_in_order(runs, threads, |run| {
-                let mut lowerer = Lowerer {
-                    spec,
-                    positions,
-                    type_scope: scope.clone(),
-                    types: Vec::new(),
-                    model_names: model_names.clone(),
-                    type_index: Default::default(),
-                    example_nodes: std::cell::Cell::new(examples::MAX_SPEC_EXAMPLE_NODES),
-                };
-                let start = (run * per_run).min(spec.models.len());
-                let end = ((run + 1) * per_run).min(spec.models.len());
-                for index in start..end {
-                    lowerer.model(index);
-                }
-                let claimed = lowerer.type_scope.claimed_since(scope);
-                (lowerer.types, claimed)
-            });
-            let mut claimed = std::collections::HashSet::new();
-            let distinct = lowered.iter().flat_map(|(_, names)| names).all(|name| claimed.insert(name.as_str()));
-            if distinct {
-                for (types, names) in lowered {
-                    self.types.extend(types);
-                    self.type_scope.take_all(names);
-                }
-                return;
-            }
+        let count = self.spec.models.len();
+        if threads > 1 && count >= PARALLEL_MIN_ITEMS && self.in_runs(count, threads, Lowerer::model).is_some() {
+            return;
         }
-        for index in 0..spec.models.len() {
+        for index in 0..count {
             self.model(index);
         }
+    }
+
+    /// Every endpoint's operation, in the spec's order, lowered in runs on every core as
+    /// [`Lowerer::models`] lowers the models (an operation's lowering, too, reads the spec and
+    /// the names and claims the names of its request builder and the types it hoists). GitHub's
+    /// 771 operations took ≈ 8 ms (under perf) on the one core the compile runs on before the
+    /// emitters start (issue 22).
+    fn operations(&mut self, threads: usize) -> Vec<Operation> {
+        let spec = self.spec;
+        let operation = |lowerer: &mut Lowerer<'a>, index: usize| {
+            let (name, endpoint) = spec.endpoints.get_index(index).expect("an endpoint of the spec");
+            lowerer.operation(name, endpoint)
+        };
+        let count = spec.endpoints.len();
+        if threads > 1
+            && count >= PARALLEL_MIN_ITEMS
+            && let Some(operations) = self.in_runs(count, threads, operation)
+        {
+            return operations;
+        }
+        (0..count).map(|index| operation(self, index)).collect()
+    }
+
+    /// `lower(lowerer, index)` for each index below `count`, in runs of consecutive indices on
+    /// up to `threads` threads, each run by a lowerer that starts from this one's names; the
+    /// results come back in index order, and the runs' types and claimed names are joined into
+    /// this lowerer in order. `None`, with nothing joined, when two runs claimed the same name:
+    /// one by one, the second would have been numbered, so the caller lowers one by one then.
+    fn in_runs<T: Send>(
+        &mut self,
+        count: usize,
+        threads: usize,
+        lower: impl Fn(&mut Lowerer<'a>, usize) -> T + Sync,
+    ) -> Option<Vec<T>> {
+        let spec = self.spec;
+        let runs = threads * 2;
+        let per_run = count.div_ceil(runs);
+        let (positions, scope, model_names) = (self.positions, &self.type_scope, &self.model_names);
+        let lowered = crate::parallel::map_in_order(runs, threads, |run| {
+            let mut lowerer = Lowerer {
+                spec,
+                positions,
+                type_scope: scope.clone(),
+                types: Vec::new(),
+                model_names: model_names.clone(),
+                type_index: Default::default(),
+                example_nodes: std::cell::Cell::new(examples::MAX_SPEC_EXAMPLE_NODES),
+            };
+            let start = (run * per_run).min(count);
+            let end = ((run + 1) * per_run).min(count);
+            let results: Vec<T> = (start..end).map(|index| lower(&mut lowerer, index)).collect();
+            let claimed = lowerer.type_scope.claimed_since(scope);
+            (results, lowerer.types, claimed)
+        });
+        let mut claimed = std::collections::HashSet::new();
+        if !lowered.iter().flat_map(|(_, _, names)| names).all(|name| claimed.insert(name.as_str())) {
+            return None;
+        }
+        let mut results = Vec::with_capacity(count);
+        for (done, types, names) in lowered {
+            results.extend(done);
+            self.types.extend(types);
+            self.type_scope.take_all(names);
+        }
+        Some(results)
     }
 
     /// The declared model at `index` of the spec's models, after the types hoisted from it.
@@ -585,7 +621,7 @@ mod tests {
 
     #[test]
     fn models_lowered_in_runs_on_several_threads_are_the_models_lowered_one_by_one() {
-        // 300 models (≥ PARALLEL_MIN_MODELS) in runs on 2 and 3 threads: `foo` and `foo_bar`
+        // 300 models (≥ PARALLEL_MIN_ITEMS) in runs on 2 and 3 threads: `foo` and `foo_bar`
         // fall in different runs, which both claim `FooBarBaz`, so the runs are dropped and
         // the models lowered one by one, the second `FooBarBaz` numbered as always.
         let yaml = many_models(300);
@@ -602,6 +638,44 @@ mod tests {
         let serial = lowered(&apart, 1);
         assert!(type_names(&serial).contains(&"QuxBarBaz"), "{:?}", type_names(&serial));
         assert!(type_names(&serial).len() > 600, "every model hoists a type");
+        for threads in [2, 3] {
+            assert_eq!(lowered(&apart, threads), serial, "{threads} threads");
+        }
+    }
+
+    fn many_endpoints(count: usize) -> String {
+        let mut yaml = String::from(
+            "accord: 1\nname: many\nversion: \"1\"\nenvironments:\n  production: { base_url: \"https://api.example.com\", default: true }\nendpoints:\n",
+        );
+        yaml.push_str("  foo:\n    method: GET\n    path: /foo\n    query: { bar_kind: { type: string, enum: [a, b] } }\n    responses: { \"200\": { description: OK } }\n");
+        for index in 0..count {
+            yaml.push_str(&format!(
+                "  op_{index}:\n    method: GET\n    path: /op/{index}\n    query: {{ state: {{ type: string, enum: [on, off] }} }}\n    responses: {{ \"200\": {{ description: OK, body: {{ type: object, properties: {{ n: {{ type: integer }} }} }} }} }}\n"
+            ));
+        }
+        yaml.push_str("  foo_bar:\n    method: GET\n    path: /foo/bar\n    query: { kind: { type: string, enum: [c, d] } }\n    responses: { \"200\": { description: OK } }\n");
+        yaml
+    }
+
+    #[test]
+    fn operations_lowered_in_runs_on_several_threads_are_the_operations_lowered_one_by_one() {
+        // 302 endpoints in runs on 2 and 3 threads: `foo` and `foo_bar`, first and last, fall
+        // in different runs, which both claim `FooBarKind` for a query parameter's enum, so
+        // the runs are dropped and the operations lowered one by one.
+        let yaml = many_endpoints(300);
+        let serial = lowered(&yaml, 1);
+        let names = type_names(&serial);
+        let first = names.iter().position(|name| *name == "FooBarKind").expect("foo's parameter type");
+        let second = names.iter().position(|name| *name == "FooBarKind2").expect("foo_bar's, numbered");
+        assert!(first < second, "{names:?}");
+        for threads in [2, 3] {
+            assert_eq!(lowered(&yaml, threads), serial, "{threads} threads");
+        }
+        // Without the clash every run is kept: the same IR again.
+        let apart = yaml.replace("  foo_bar:\n", "  qux_bar:\n");
+        let serial = lowered(&apart, 1);
+        assert!(type_names(&serial).contains(&"QuxBarKind"), "{:?}", type_names(&serial));
+        assert!(serial["operations"].as_array().expect("operations").len() == 302);
         for threads in [2, 3] {
             assert_eq!(lowered(&apart, threads), serial, "{threads} threads");
         }

@@ -115,6 +115,17 @@ struct Batch {
 
 impl Batch {
     fn validate(ir: &Ir, positions: &Positions, contract: &accord_contract::Contract) -> Batch {
+        let threads = crate::parallel::available_threads();
+        Batch::validate_split(ir, positions, contract, |examples| examples >= PARALLEL_BATCH_EXAMPLES && threads >= 2)
+    }
+
+    /// [`Batch::validate`], in two halves when `split` says so of the number of examples.
+    fn validate_split(
+        ir: &Ir,
+        positions: &Positions,
+        contract: &accord_contract::Contract,
+        split: impl Fn(usize) -> bool,
+    ) -> Batch {
         let mut schemas = serde_json::Map::new();
         let mut instances = serde_json::Map::new();
         let mut put = |key: String, schema: Value, instance: &Value| {
@@ -155,26 +166,116 @@ impl Batch {
         if schemas.is_empty() {
             return Batch { problems, written_types };
         }
-        let document =
-            contract.schema_document_reaching(&json!({"type": "object", "properties": Value::Object(schemas)}));
-        let Ok(validator) = jsonschema::options().should_validate_formats(true).build(&document) else {
+        // A large batch is validated in two halves at once, each with the definitions it
+        // reaches: a key's problems are found by its own schema alone, so they are the same
+        // found apart. GitHub's import writes 1,591 examples (Box's 1,821, Stripe's 2), and the
+        // rules after lowering run while the other core is idle (issue 22).
+        // `put` wrote both maps with the same keys in the same order.
+        let parts = if split(schemas.len()) {
+            let half = schemas.len() / 2;
+            let mut parts =
+                [(serde_json::Map::new(), serde_json::Map::new()), (serde_json::Map::new(), serde_json::Map::new())];
+            for (index, ((key, schema), (_, instance))) in schemas.into_iter().zip(instances).enumerate() {
+                let (schemas, instances) = &mut parts[usize::from(index >= half)];
+                schemas.insert(key.clone(), schema);
+                instances.insert(key, instance);
+            }
+            Vec::from(parts.map(|(schemas, instances)| (object_schema(schemas), Value::Object(instances))))
+        } else {
+            vec![(object_schema(schemas), Value::Object(instances))]
+        };
+        let found = crate::parallel::map_in_order(parts.len(), parts.len(), |index| {
+            let (schema, instance) = &parts[index];
+            validate_part(contract, schema, instance)
+        });
+        // A schema that does not compile leaves the whole batch unjudged, as one validator did.
+        let Some(found) = found.into_iter().collect::<Option<Vec<_>>>() else {
             return Batch { problems, written_types };
         };
-        let instance = Value::Object(instances);
-        for error in validator.iter_errors(&instance) {
-            let path = error.instance_path().to_string();
-            // `/KEY/rest`: KEY is one escaped segment (RFC 6901).
-            let Some(rest) = path.strip_prefix('/') else { continue };
-            let (segment, inner) = match rest.split_once('/') {
-                Some((segment, inner)) => (segment, format!("/{inner}")),
-                None => (rest, String::new()),
-            };
-            let key = segment.replace("~1", "/").replace("~0", "~");
+        for (key, problem) in found.into_iter().flatten() {
             let entry = problems.entry(key).or_default();
             if entry.len() < 3 {
-                entry.push(if inner.is_empty() { error.to_string() } else { format!("at `{inner}`: {error}") });
+                entry.push(problem);
             }
         }
         Batch { problems, written_types }
+    }
+}
+
+/// Written examples from which [`Batch::validate`] validates two halves at once.
+const PARALLEL_BATCH_EXAMPLES: usize = 512;
+
+/// The schema of an object whose properties are the examples keyed in `schemas`.
+fn object_schema(schemas: serde_json::Map<String, Value>) -> Value {
+    json!({"type": "object", "properties": Value::Object(schemas)})
+}
+
+/// The problems of the examples in `instance` (an object) against `schema` (an
+/// [`object_schema`] of the same keys), in the validator's order: (key, problem), the problem
+/// prefixed with where inside the example it is. `None` when the schemas do not compile.
+fn validate_part(
+    contract: &accord_contract::Contract,
+    schema: &Value,
+    instance: &Value,
+) -> Option<Vec<(String, String)>> {
+    let document = contract.schema_document_reaching(schema);
+    let validator = jsonschema::options().should_validate_formats(true).build(&document).ok()?;
+    let mut found = Vec::new();
+    for error in validator.iter_errors(instance) {
+        let path = error.instance_path().to_string();
+        // `/KEY/rest`: KEY is one escaped segment (RFC 6901).
+        let Some(rest) = path.strip_prefix('/') else { continue };
+        let (segment, inner) = match rest.split_once('/') {
+            Some((segment, inner)) => (segment, format!("/{inner}")),
+            None => (rest, String::new()),
+        };
+        let key = segment.replace("~1", "/").replace("~0", "~");
+        found.push((key, if inner.is_empty() { error.to_string() } else { format!("at `{inner}`: {error}") }));
+    }
+    Some(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn examples_validated_in_two_halves_have_the_problems_found_in_one() {
+        // 600 models, each with a written property example; three break their type, in
+        // both halves, one of them in four ways (only three are kept).
+        let mut yaml = String::from(
+            "accord: 1\nname: many\nversion: \"1\"\nenvironments:\n  production: { base_url: \"https://api.example.com\", default: true }\nmodels:\n",
+        );
+        for index in 0..600 {
+            let example = match index {
+                3 => "\"three\"".to_string(),
+                590 => "-5".to_string(),
+                _ => index.to_string(),
+            };
+            yaml.push_str(&format!(
+                "  model_{index}:\n    type: object\n    properties:\n      n: {{ type: integer, minimum: 0, example: {example} }}\n"
+            ));
+        }
+        yaml.push_str("  wide:\n    type: object\n    properties:\n      tags: { type: array, items: { type: integer }, example: [a, b, c, d] }\n");
+        yaml.push_str("endpoints:\n  ping: { method: GET, path: /ping, responses: { \"200\": { description: OK, body: wide } } }\n");
+        let loaded = crate::spec::load(&yaml);
+        let spec = loaded.spec.expect("the spec loads");
+        let ir = crate::lower::lower(&spec, &loaded.positions, "test");
+        let contract = crate::emit::contract::build_with(&ir, false);
+        let whole = Batch::validate_split(&ir, &loaded.positions, &contract, |_| false);
+        let halves = Batch::validate_split(&ir, &loaded.positions, &contract, |_| true);
+        let mut keys: Vec<&String> = whole.problems.keys().collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                "/models/model_3/properties/n/example",
+                "/models/model_590/properties/n/example",
+                "/models/wide/properties/tags/example"
+            ],
+        );
+        assert_eq!(whole.problems["/models/wide/properties/tags/example"].len(), 3, "{:?}", whole.problems);
+        assert_eq!(halves.problems, whole.problems);
+        assert_eq!(halves.written_types, whole.written_types);
     }
 }

@@ -41,7 +41,11 @@ const FORMAT_FEATURES: [(&str, &str, &str); 2] = [
 /// with the reason for each, as [`runtime_features`] gives them to the client crate. Each is
 /// a dependency that the models crate would otherwise wait for before rustc starts on it.
 pub fn model_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
-    let formats = scalar_kinds(ir);
+    model_features_of(&scalar_kinds(ir))
+}
+
+/// [`model_features`] from the IR's [`scalar_kinds`], found once for both feature lists.
+pub(super) fn model_features_of(formats: &ScalarKinds) -> BTreeMap<&'static str, &'static str> {
     FORMAT_FEATURES
         .into_iter()
         .chain([("uuid", "uuid", "The spec has `uuid` values (RFC 9562)")])
@@ -53,11 +57,17 @@ pub fn model_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
 /// The runtime features `ir` needs, by feature name, each with the reason printed as a
 /// comment above the dependency line (one sentence, no trailing period).
 pub fn runtime_features(ir: &Ir) -> BTreeMap<&'static str, &'static str> {
+    runtime_features_of(ir, &scalar_kinds(ir))
+}
+
+/// [`runtime_features`] given the IR's [`scalar_kinds`], found once for both feature lists
+/// (each walk over the serialised IR was ≈ 1 % of `accord generate`'s CPU on GitHub's
+/// description, under perf; issue 22).
+pub(super) fn runtime_features_of(ir: &Ir, formats: &ScalarKinds) -> BTreeMap<&'static str, &'static str> {
     let mut features = BTreeMap::new();
     if ir.webhooks.is_some() {
         features.insert("webhooks", "The spec declares webhooks (decoding, HMAC signature checks)");
     }
-    let formats = scalar_kinds(ir);
     for (kind, feature, reason) in FORMAT_FEATURES {
         if formats.contains(kind) {
             features.insert(feature, reason);
@@ -142,12 +152,15 @@ pub fn tls_by_default(ir: &Ir) -> bool {
         || token_urls.into_iter().any(|url| !plain(url))
 }
 
+/// The `kind`s of [`scalar_kinds`].
+pub(super) type ScalarKinds = std::collections::BTreeSet<String>;
+
 /// The `kind` of every type expression in `ir` (`date_time`, `decimal`, `string`, …), found
 /// through the IR's `Serialize` form (a [`crate::ir::TypeExpr`] serialises as
 /// `{"kind": …, "of": …}`), so that a type in a place added to the IR later (a header, a
 /// webhook payload, a parameter) is never missed. A string field of the IR that happens to be
 /// a `kind` with one of these values would only turn a feature on, never off.
-fn scalar_kinds(ir: &Ir) -> std::collections::BTreeSet<String> {
+pub(super) fn scalar_kinds(ir: &Ir) -> ScalarKinds {
     let mut kinds = std::collections::BTreeSet::new();
     let mut add = |found: crate::type_refs::Found<'_>| {
         kinds.insert(found.kind.to_string());

@@ -27,6 +27,41 @@ pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
     let _ = std::thread::Builder::new().name("accord-drop".into()).spawn(move || drop(value));
 }
 
+/// The mapping of a document read in two parts at once (`spec::yaml`'s YAML parts,
+/// `import::openapi::json_parts`'s JSON parts), joined in order: `second`'s entries after
+/// `first`'s. With `parent`, the text was cut inside the mapping that is the value of the
+/// top-level key `parent`: `first` must end with that key and `second` start with it, both
+/// holding mappings, and `second`'s entries of it join `first`'s. `None` when the parts are
+/// not mappings so made, or a key repeats across them (the whole text then decides what a
+/// repeated key means).
+pub(crate) fn join_parts(
+    first: serde_json::Value,
+    second: serde_json::Value,
+    parent: Option<&str>,
+) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    let (Value::Object(mut first), Value::Object(second)) = (first, second) else { return None };
+    let mut second = second.into_iter();
+    if let Some(key) = parent {
+        let (second_key, Value::Object(rest)) = second.next()? else { return None };
+        let (last_key, Value::Object(entries)) = first.iter_mut().next_back()? else { return None };
+        if second_key != key || last_key != key {
+            return None;
+        }
+        for (name, value) in rest {
+            if entries.insert(name, value).is_some() {
+                return None;
+            }
+        }
+    }
+    for (name, value) in second {
+        if first.insert(name, value).is_some() {
+            return None;
+        }
+    }
+    Some(Value::Object(first))
+}
+
 /// `work(0) … work(count - 1)` on up to `threads` threads, in index order. With `threads` ≤ 1
 /// (or a single item) everything runs on the calling thread. A panic in `work` is resumed on
 /// the caller.

@@ -619,28 +619,36 @@ mod tests {
         ir["types"].as_array().expect("types").iter().map(|def| def["name"].as_str().expect("a name")).collect()
     }
 
+    /// Asserts that `yaml` lowered in runs on 2 and 3 threads is its IR lowered on one, first
+    /// with `clash` claimed by two runs (`clash` then `{clash}2`, in order, in the one-by-one
+    /// IR), then with `foo_bar` renamed `qux_bar` so that no run clashes (`apart` is then a
+    /// type name); returns the IR of the second.
+    fn runs_give_the_serial_ir(yaml: &str, clash: &str, apart: &str) -> serde_json::Value {
+        let serial = lowered(yaml, 1);
+        let names = type_names(&serial);
+        let first = names.iter().position(|name| *name == clash).expect("the first claim");
+        let second = names.iter().position(|name| *name == format!("{clash}2")).expect("the second, numbered");
+        assert!(first < second, "{names:?}");
+        for threads in [2, 3] {
+            assert_eq!(lowered(yaml, threads), serial, "{threads} threads");
+        }
+        // Without the clash every run is kept: the same IR again.
+        let renamed = yaml.replace("  foo_bar:\n", "  qux_bar:\n");
+        let serial = lowered(&renamed, 1);
+        assert!(type_names(&serial).contains(&apart), "{:?}", type_names(&serial));
+        for threads in [2, 3] {
+            assert_eq!(lowered(&renamed, threads), serial, "{threads} threads");
+        }
+        serial
+    }
+
     #[test]
     fn models_lowered_in_runs_on_several_threads_are_the_models_lowered_one_by_one() {
         // 300 models (≥ PARALLEL_MIN_ITEMS) in runs on 2 and 3 threads: `foo` and `foo_bar`
         // fall in different runs, which both claim `FooBarBaz`, so the runs are dropped and
         // the models lowered one by one, the second `FooBarBaz` numbered as always.
-        let yaml = many_models(300);
-        let serial = lowered(&yaml, 1);
-        let names = type_names(&serial);
-        let first = names.iter().position(|name| *name == "FooBarBaz").expect("foo's hoisted type");
-        let second = names.iter().position(|name| *name == "FooBarBaz2").expect("foo_bar's, numbered");
-        assert!(first < second, "{names:?}");
-        for threads in [2, 3] {
-            assert_eq!(lowered(&yaml, threads), serial, "{threads} threads");
-        }
-        // Without the clash every run is kept: the same IR again.
-        let apart = yaml.replace("  foo_bar:\n", "  qux_bar:\n");
-        let serial = lowered(&apart, 1);
-        assert!(type_names(&serial).contains(&"QuxBarBaz"), "{:?}", type_names(&serial));
-        assert!(type_names(&serial).len() > 600, "every model hoists a type");
-        for threads in [2, 3] {
-            assert_eq!(lowered(&apart, threads), serial, "{threads} threads");
-        }
+        let apart = runs_give_the_serial_ir(&many_models(300), "FooBarBaz", "QuxBarBaz");
+        assert!(type_names(&apart).len() > 600, "every model hoists a type");
     }
 
     fn many_endpoints(count: usize) -> String {
@@ -662,22 +670,7 @@ mod tests {
         // 302 endpoints in runs on 2 and 3 threads: `foo` and `foo_bar`, first and last, fall
         // in different runs, which both claim `FooBarKind` for a query parameter's enum, so
         // the runs are dropped and the operations lowered one by one.
-        let yaml = many_endpoints(300);
-        let serial = lowered(&yaml, 1);
-        let names = type_names(&serial);
-        let first = names.iter().position(|name| *name == "FooBarKind").expect("foo's parameter type");
-        let second = names.iter().position(|name| *name == "FooBarKind2").expect("foo_bar's, numbered");
-        assert!(first < second, "{names:?}");
-        for threads in [2, 3] {
-            assert_eq!(lowered(&yaml, threads), serial, "{threads} threads");
-        }
-        // Without the clash every run is kept: the same IR again.
-        let apart = yaml.replace("  foo_bar:\n", "  qux_bar:\n");
-        let serial = lowered(&apart, 1);
-        assert!(type_names(&serial).contains(&"QuxBarKind"), "{:?}", type_names(&serial));
-        assert!(serial["operations"].as_array().expect("operations").len() == 302);
-        for threads in [2, 3] {
-            assert_eq!(lowered(&apart, threads), serial, "{threads} threads");
-        }
+        let apart = runs_give_the_serial_ir(&many_endpoints(300), "FooBarKind", "QuxBarKind");
+        assert_eq!(apart["operations"].as_array().expect("operations").len(), 302);
     }
 }

@@ -406,29 +406,11 @@ fn value_in_parts(source: &str) -> Option<serde_json::Value> {
         let second = read(&second);
         (first.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), second)
     });
-    let (serde_json::Value::Object(mut first), serde_json::Value::Object(second)) = (first?, second?) else {
-        return None;
+    let parent = match parent {
+        Some(key_line) => Some(key_line.trim_end().strip_suffix(':')?),
+        None => None,
     };
-    let mut second = second.into_iter();
-    if let Some(key_line) = parent {
-        let key = key_line.trim_end().strip_suffix(':')?;
-        let (second_key, serde_json::Value::Object(rest)) = second.next()? else { return None };
-        let (last_key, serde_json::Value::Object(entries)) = first.iter_mut().next_back()? else { return None };
-        if second_key != key || last_key != key {
-            return None;
-        }
-        for (name, value) in rest {
-            if entries.insert(name, value).is_some() {
-                return None;
-            }
-        }
-    }
-    for (name, value) in second {
-        if first.insert(name, value).is_some() {
-            return None;
-        }
-    }
-    Some(serde_json::Value::Object(first))
+    crate::parallel::join_parts(first?, second?, parent)
 }
 
 /// Where [`value_in_parts`] cuts `source`: the offset of the line nearest the middle that

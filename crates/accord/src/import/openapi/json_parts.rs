@@ -44,30 +44,14 @@ pub(super) fn value_in_parts(text: &str) -> Option<Value> {
         let first = read(&first);
         (first, reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     });
-    let (Value::Object(mut first), Value::Object(second)) = (first?, second?) else { return None };
-    let mut second = second.into_iter();
-    if let Some(key) = cut.parent {
-        let key: String = serde_json::from_str(key).ok()?;
-        let (second_key, Value::Object(rest)) = second.next()? else { return None };
-        let (last_key, Value::Object(entries)) = first.iter_mut().next_back()? else { return None };
-        if second_key != key || *last_key != key {
-            return None;
-        }
-        for (name, value) in rest {
-            if entries.insert(name, value).is_some() {
-                return None;
-            }
-        }
-    }
-    for (name, value) in second {
-        if first.insert(name, value).is_some() {
-            return None;
-        }
-    }
-    Some(Value::Object(first))
+    let parent = match cut.parent {
+        Some(key) => Some(serde_json::from_str::<String>(key).ok()?),
+        None => None,
+    };
+    crate::parallel::join_parts(first?, second?, parent.as_deref())
 }
 
-/// The nesting of `value`: 1 for a scalar, one more per array or object around it (the
+/// The nesting of `value`: 0 for a scalar, one more per array or object around it (the
 /// depth `spec::yaml`'s scan counts, whose root object is 1 deep).
 fn depth(value: &Value) -> usize {
     match value {

@@ -336,8 +336,8 @@ fn import_read_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Im
 /// `models` are serialised on a second thread while this one serialises its `endpoints` and
 /// then the rest, each in its place in the spec's key order (serialising a struct writes its
 /// fields one after another, so the parts written apart are the spec written whole). On
-/// GitHub's import the conversion was ≈ 18 ms of the front end, which otherwise runs on one
-/// core (issue 22).
+/// GitHub's import the conversion was ≈ 18 ms (under perf) of the front end, which otherwise
+/// runs on one core (issue 22).
 fn spec_value(mut spec: Spec) -> (Spec, Result<Value, serde_json::Error>) {
     if spec.models.len() + spec.endpoints.len() < crate::parallel::LARGE_SPEC_ITEMS
         || crate::parallel::available_threads() < 2
@@ -437,8 +437,6 @@ fn read_with<P>(
     // JSON arrays and objects are YAML flow collections: the same limit, and the same scan,
     // which also spares serde_json's own recursion limit (128) a deeper document. Other text
     // is JSON only as a scalar, and `spec::yaml::parse` scans it for itself.
-    // serde_json stops at its own limit, so on a large text the scan runs beside it (GitHub's
-    // 3.6 MB took a third of serde_json's time to scan), and its refusal comes first.
     // A large document printed one entry per line is read in two parts at once; its depth is
     // then measured on the value (JSON is nested exactly as its value is), and the text is
     // scanned only for a document the parts refuse.
@@ -449,6 +447,8 @@ fn read_with<P>(
     {
         return Ok((value, None));
     }
+    // serde_json stops at its own limit, so on a large text the scan runs beside it (GitHub's
+    // 3.6 MB took a third of serde_json's time to scan), and its refusal comes first.
     let parsed = if looks_like_json && text.len() >= PARALLEL_SCAN_BYTES {
         let (nesting, parsed) = std::thread::scope(|scope| {
             let nesting = scope.spawn(|| crate::spec::yaml::check_nesting(text).map_err(Box::new));

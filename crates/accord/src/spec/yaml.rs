@@ -11,6 +11,7 @@
 //! is a loop, so nothing recurses over the input before its depth is known.
 
 mod limits;
+mod locate;
 mod value;
 
 use std::collections::HashSet;
@@ -310,51 +311,50 @@ fn without_duplicates(positions: Positions) -> Result<Positions, Vec<Diagnostic>
 /// Texts at least this long are read by [`parse_deferred`] in two parts at once.
 const PARTS_PARSE_BYTES: usize = 1 << 20;
 
-/// [`parse`], for a caller that needs the value at once and the positions only later (an
-/// OpenAPI document, whose positions locate the import's warnings): a large text without
-/// aliases has its value read in two parts, one on each core ([`value_in_parts`]), and its
-/// positions built on another thread meanwhile the caller goes on with the value, so the
-/// event pass no longer holds a core while the value is read. What `parse` refuses after
-/// reading the value (a limit the event pass enforces, a duplicate key) then comes from
-/// [`DeferredPositions::get`], and the caller must ask before it uses the value for anything
-/// but its own work; otherwise the result is `parse`'s. Stripe's 4 MB description:
-/// `accord generate` 617 → 575 ms median wall (16 alternating runs, 2 cores; issue 22).
+/// [`parse`], for a caller that needs the value at once and the positions only to locate a
+/// few nodes later (an OpenAPI document, whose positions locate the import's warnings). A
+/// text the scan finds without aliases, deep nesting or a quoted scalar or flow collection
+/// over several lines ([`limits::Scan`]) has its value read alone, in two parts at once when
+/// large ([`value_in_parts`]), refusing a repeated key or nesting deeper than [`MAX_DEPTH`]
+/// as the event pass would; its positions are not built, and [`DeferredPositions::nodes`]
+/// reads the lines for the nodes asked ([`locate`]). Any other text, or one whose value does
+/// not read so, is [`parse`]d, its errors located. Stripe's 4 MB description: `accord
+/// generate` 1064.7 → 956.1 ms CPU and 645.6 → 621.7 ms wall without the event pass (medians of
+/// 20 alternating runs, 2 cores; issue 22).
 pub fn parse_deferred(source: &str) -> Result<(serde_json::Value, DeferredPositions), Vec<Diagnostic>> {
-    if source.len() < PARTS_PARSE_BYTES || crate::parallel::available_threads() < 2 {
-        return parse(source).map(|(value, positions)| (value, DeferredPositions::ready(positions)));
-    }
     let scan = limits::scan(source);
-    if scan.too_deep.is_none()
-        && !scan.may_have_aliases
-        && !scan.may_be_deep
-        && let Some(value) = value_in_parts(source)
-    {
-        let text: std::sync::Arc<str> = std::sync::Arc::from(source);
-        let building = std::thread::Builder::new().name("accord-positions".into()).spawn(move || events(&text));
-        let deferred = match building {
-            Ok(handle) => {
-                DeferredPositions { built: std::sync::OnceLock::new(), building: std::sync::Mutex::new(Some(handle)) }
-            }
-            Err(_) => DeferredPositions::ready(checked_events(events(source))?),
+    if scan.too_deep.is_none() && !scan.may_have_aliases && !scan.may_be_deep && !scan.flow_spans_lines {
+        let value = if source.len() >= PARTS_PARSE_BYTES && crate::parallel::available_threads() >= 2 {
+            value_in_parts(source)
+        } else {
+            read_unique(source)
         };
-        return Ok((value, deferred));
+        if let Some(value) = value.filter(|value| depth(value) <= MAX_DEPTH) {
+            return Ok((value, DeferredPositions { built: std::sync::OnceLock::new() }));
+        }
     }
     parse_scanned(source, scan).map(|(value, positions)| (value, DeferredPositions::ready(positions)))
 }
 
-/// The positions of an event pass over text whose value read without error, or what
-/// [`parse`] refuses of such a text.
-fn checked_events(events: Events) -> Result<Positions, Vec<Diagnostic>> {
-    match events.refusal {
-        Some(refusal) => Err(vec![refusal]),
-        None => without_duplicates(events.positions),
+/// The value of `source`, `None` where serde_yaml refuses it or a mapping repeats a key.
+fn read_unique(source: &str) -> Option<serde_json::Value> {
+    serde_yaml::from_str::<value::JsonValue<true>>(source).ok().map(|value::JsonValue(value)| value)
+}
+
+/// The nesting of `value`: 0 for a scalar, one more per array or object around it (the depth
+/// [`MAX_DEPTH`] bounds, the root mapping 1 deep).
+pub(crate) fn depth(value: &serde_json::Value) -> usize {
+    match value {
+        serde_json::Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        serde_json::Value::Object(entries) => 1 + entries.values().map(depth).max().unwrap_or(0),
+        _ => 0,
     }
 }
 
-/// A text's positions ([`parse_deferred`]): built, or being built on another thread.
+/// A text's positions ([`parse_deferred`]): built, or, for a text read without them, built
+/// only if a node asked is one its lines do not tell.
 pub struct DeferredPositions {
-    built: std::sync::OnceLock<Result<Positions, Vec<Diagnostic>>>,
-    building: std::sync::Mutex<Option<std::thread::JoinHandle<Events>>>,
+    built: std::sync::OnceLock<Positions>,
 }
 
 impl std::fmt::Debug for DeferredPositions {
@@ -366,22 +366,33 @@ impl std::fmt::Debug for DeferredPositions {
 impl DeferredPositions {
     /// Positions already built.
     pub fn ready(positions: Positions) -> Self {
-        DeferredPositions { built: std::sync::OnceLock::from(Ok(positions)), building: std::sync::Mutex::new(None) }
+        DeferredPositions { built: std::sync::OnceLock::from(positions) }
     }
 
-    /// The positions, once built (this waits for the thread building them), or what
-    /// [`parse`] would have refused the text for: then no position is known.
-    pub fn get(&self) -> Result<&Positions, &[Diagnostic]> {
-        let built = self.built.get_or_init(|| {
-            let handle = self.building.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
-            match handle.map(std::thread::JoinHandle::join) {
-                Some(Ok(events)) => checked_events(events),
-                Some(Err(panic)) => std::panic::resume_unwind(panic),
-                // Only `ready` makes one without a thread, and it is built then.
-                None => Ok(Positions::default()),
-            }
-        });
-        built.as_ref().map_err(Vec::as_slice)
+    /// The (key, value) locations of the nodes at `pointers` of `source` (the text these
+    /// positions are of), each falling back to its nearest located ancestor, whose key is
+    /// then not given; a key is given only where it is apart from the value (a scalar's). A
+    /// text read without its positions has its lines read for these nodes
+    /// ([`locate::Walker`]), and the event pass runs only if one of them is not found so.
+    pub fn nodes(&self, source: &str, pointers: &[&str]) -> Vec<Option<(Option<Location>, Location)>> {
+        let from_positions = |positions: &Positions, pointer: &str| {
+            let value = positions.value(pointer)?;
+            let key = positions.key(pointer).filter(|key| *key != value);
+            Some((key, value))
+        };
+        if let Some(positions) = self.built.get() {
+            return pointers.iter().map(|pointer| from_positions(positions, pointer)).collect();
+        }
+        let mut walker = locate::Walker::new(source);
+        pointers
+            .iter()
+            .map(|pointer| {
+                walker.locate(pointer).or_else(|| {
+                    // What the event pass refuses, the value read already refused.
+                    from_positions(self.built.get_or_init(|| events(source).positions), pointer)
+                })
+            })
+            .collect()
     }
 }
 
@@ -389,7 +400,8 @@ impl DeferredPositions {
 /// top-level mapping or of a block mapping that is a top-level entry's value ([`cut`]); the
 /// second part, if it starts inside such a mapping, is read after that entry's key line. The
 /// parts' mappings are joined in order. `None` when the text cannot be cut so, a part does not
-/// read, or the parts do not join without a key repeated: the caller then reads the text
+/// read or repeats a key in one mapping ([`read_unique`]), or the parts do not join without a
+/// key repeated: the caller then reads the text
 /// whole (so every error is the whole text's, located in it). A mapping's entry starts at its
 /// mapping's indentation, and nothing else can start there (YAML 1.2 §8.2.2: a continuation
 /// line of a plain scalar or block scalar is indented more; a quoted scalar or flow
@@ -400,10 +412,9 @@ fn value_in_parts(source: &str) -> Option<serde_json::Value> {
         Some(key_line) => format!("{key_line}\n{}", &source[at..]),
         None => source[at..].to_string(),
     };
-    let read = |text: &str| serde_yaml::from_str::<value::JsonValue>(text).ok().map(|value::JsonValue(value)| value);
     let (first, second) = std::thread::scope(|scope| {
-        let first = scope.spawn(|| read(&source[..at]));
-        let second = read(&second);
+        let first = scope.spawn(|| read_unique(&source[..at]));
+        let second = read_unique(&second);
         (first.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), second)
     });
     let parent = match parent {
@@ -984,8 +995,8 @@ mod tests {
 
     #[test]
     fn deferred_positions_refuse_what_parse_refuses() {
-        // A large text (read in parts) with a key twice in one mapping: the value reads, and
-        // the positions built beside it refuse it as `parse` does.
+        // A large text (read in parts) with a key twice in one mapping: the value read in
+        // parts refuses it, and the text is parsed whole, refused as `parse` refuses it.
         let mut text = String::from("openapi: 3.0.0\npaths:\n");
         for index in 0..25_000 {
             text.push_str(&format!("  /p{index}:\n    get: {{ description: \"path number {index}\" }}\n"));
@@ -996,18 +1007,33 @@ mod tests {
         assert!(text.len() >= PARTS_PARSE_BYTES);
         let expected = parse(&text).expect_err("a duplicate key");
         assert_eq!(expected[0].code.name(), "yaml::duplicate_key");
-        let (_, positions) = parse_deferred(&text).expect("the value reads");
-        assert_eq!(positions.get().expect_err("refused"), expected.as_slice());
-        // Without the repeat, the positions are `parse`'s.
+        assert_eq!(parse_deferred(&text).expect_err("refused"), expected);
+        // So is a small text, read whole, and one nested deeper than the limit, whose value
+        // serde_yaml reads (block and flow levels together).
+        let small = "a: 1\nb:\n  c: 1\n  c: 2\n";
+        assert_eq!(parse_deferred(small).expect_err("refused"), parse(small).expect_err("refused"));
+        let deep = format!("a:\n  b: {}{}\n", "[".repeat(MAX_DEPTH - 1), "]".repeat(MAX_DEPTH - 1));
+        assert!(limits::scan(&deep).too_deep.is_none() && whole(&deep).is_some());
+        let refused = parse(&deep).expect_err("too deep");
+        assert_eq!(refused[0].code.name(), "yaml::too_deep");
+        assert_eq!(parse_deferred(&deep).expect_err("refused"), refused);
+        // Without the repeat, the value and the located nodes are `parse`'s, and no position
+        // is built for them (the lines tell them all).
         let text = text.replace("    get: { description: two }\n", "");
         let (value, positions) = parse(&text).expect("parses");
         let (deferred_value, deferred) = parse_deferred(&text).expect("parses");
         assert_eq!(deferred_value, value);
-        let deferred = deferred.get().expect("built");
-        for pointer in ["/paths/~1p0/get/description", "/paths/~1p24999", "/info/title"] {
-            assert_eq!(deferred.value(pointer), positions.value(pointer), "{pointer}");
+        let pointers = ["/paths/~1p24999", "/paths/~1p0/get", "/info", "/paths/~1dup/get", ""];
+        let located = deferred.nodes(&text, &pointers);
+        assert!(deferred.built.get().is_none(), "no event pass");
+        for (pointer, located) in pointers.iter().zip(located) {
             assert!(positions.value(pointer).is_some(), "{pointer}");
+            assert_eq!(located.map(|(_, value)| value), positions.value(pointer), "{pointer}");
         }
+        // A node the lines do not tell (inside a flow mapping) has the event pass run.
+        let inside = deferred.nodes(&text, &["/paths/~1p7/get/description"]);
+        assert!(deferred.built.get().is_some(), "the event pass ran");
+        assert_eq!(inside[0].map(|(_, value)| value), positions.value("/paths/~1p7/get/description"));
     }
 
     #[test]

@@ -37,7 +37,7 @@ pub(super) fn value_in_parts(text: &str) -> Option<Value> {
     second.push_str(&text[cut.start..]);
     let read = |part: &str| {
         let value = serde_json::from_str::<Value>(part).ok()?;
-        (depth(&value) <= crate::spec::yaml::MAX_DEPTH).then_some(value)
+        (crate::spec::yaml::depth(&value) <= crate::spec::yaml::MAX_DEPTH).then_some(value)
     };
     let (first, second) = std::thread::scope(|scope| {
         let reading = scope.spawn(|| read(&second));
@@ -49,16 +49,6 @@ pub(super) fn value_in_parts(text: &str) -> Option<Value> {
         None => None,
     };
     crate::parallel::join_parts(first?, second?, parent.as_deref())
-}
-
-/// The nesting of `value`: 0 for a scalar, one more per array or object around it (the
-/// depth `spec::yaml`'s scan counts, whose root object is 1 deep).
-fn depth(value: &Value) -> usize {
-    match value {
-        Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
-        Value::Object(entries) => 1 + entries.values().map(depth).max().unwrap_or(0),
-        _ => 0,
-    }
 }
 
 /// Where [`value_in_parts`] cuts a text.

@@ -162,19 +162,8 @@ fn in_root(mut error: ImportError, root: &std::path::Path, text: Option<std::syn
     error
 }
 
-/// Imports the description `files` holds (its root document read). What the root document's
-/// positions refuse it for (built beside the import for a large document: `read_root`) is
-/// the error, whatever the import found, as reading it whole would have refused it first.
+/// Imports the description `files` holds (its root document read).
 fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<ImportedValue, ImportError> {
-    let imported = import_read_files(files, name);
-    match files.refusal() {
-        Some(refusal) => Err(refusal),
-        None => imported,
-    }
-}
-
-/// [`import_files`] before the root document's positions are asked whether they refuse it.
-fn import_read_files(files: &mut bundle::Files, name: Option<&str>) -> Result<ImportedValue, ImportError> {
     // Swagger 2.0 is converted to the 3.0 shape first; its warnings and those of the import
     // are located in the 2.0 document.
     let root = files.get(bundle::ROOT);
@@ -422,9 +411,8 @@ pub(crate) fn read(text: &str) -> Result<(Value, Option<Positions>), ImportError
 }
 
 /// [`read`] for a root document, whose YAML positions are only needed to locate the
-/// warnings: a large one's are built on another thread while the import goes on
-/// ([`crate::spec::yaml::parse_deferred`]); what they refuse comes from
-/// [`bundle::Files::refusal`].
+/// warnings: they are built only for a warning its lines do not locate
+/// ([`crate::spec::yaml::parse_deferred`]).
 pub(crate) fn read_root(text: &str) -> Result<(Value, Option<crate::spec::yaml::DeferredPositions>), ImportError> {
     read_with(text, crate::spec::yaml::parse_deferred)
 }

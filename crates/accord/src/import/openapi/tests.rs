@@ -1309,9 +1309,10 @@ fn examples_dropped_before_the_check_are_examples_the_check_refuses() {
 
 #[test]
 fn a_large_yaml_document_with_a_repeated_key_is_refused_as_a_small_one_is() {
-    // Over 1 MiB: its positions are built beside the import (`read_root`), and the repeated
-    // key they find is still the error, before anything the import found (here a document
-    // without `openapi`, which a small one would not get to either).
+    // Over 1 MiB: its value is read in two parts without positions (`read_root`); the part
+    // that repeats a key does not read, the text is parsed whole, and the repeated key is the
+    // error, before anything the import would find (here a document without `openapi`, which
+    // a small one does not get to either).
     let mut text = String::from("info: { title: Big, version: \"1\" }\npaths:\n");
     for index in 0..22_000 {
         text.push_str(&format!("  /items/{index}:\n    get: {{ responses: {{ \"200\": {{ description: OK }} }} }}\n"));

@@ -38,6 +38,14 @@ pub(super) struct Scan {
     /// indentation or an indicator). The event pass decides; this only says that a parser
     /// building the whole value should wait for it.
     pub may_be_deep: bool,
+    /// Whether a quoted scalar or a flow collection goes on past the end of a line, or the
+    /// text breaks a line otherwise than with `\n` (a lone `\r`, NEL, LS, PS). Where neither,
+    /// every `\n`-ended line is block structure, the content of a block scalar, or the
+    /// continuation of a plain scalar (indented more than the node it belongs to, as libyaml
+    /// requires), so that a line indented as a mapping's keys holds one of its keys
+    /// (`locate`). Over-reports as the scan does (a `"` the parsers read as text inside a
+    /// plain scalar counts).
+    pub flow_spans_lines: bool,
 }
 
 /// Scans `source` once, in time linear in its length.
@@ -51,6 +59,7 @@ pub(super) fn scan(source: &str) -> Scan {
         || ["\u{85}", "\u{2028}", "\u{2029}"].iter().any(|line_break| source.contains(line_break));
     if other_breaks {
         block_bodies.clear();
+        scan.flow_spans_lines = true;
     }
     scan.may_have_aliases = may_have_aliases(bytes, &block_bodies);
     scan
@@ -123,13 +132,16 @@ impl Scanner<'_> {
 
     /// Skips a quoted scalar whose opening quote is at `position`, to just after its closing
     /// quote (or the end of the text): `\` escapes in double quotes, `''` in single ones.
-    fn skip_quoted(&mut self) {
+    /// Returns whether the scalar went on past a line break.
+    fn skip_quoted(&mut self) -> bool {
+        let mut spans_lines = false;
         let quote = self.bytes[self.position];
         self.position += 1;
         while let Some(byte) = self.peek(0) {
             self.position += 1;
             if byte == b'\n' {
                 self.line_start = self.position;
+                spans_lines = true;
             }
             if quote == b'"' && byte == b'\\' {
                 self.position += 1;
@@ -137,10 +149,11 @@ impl Scanner<'_> {
                 if quote == b'\'' && self.peek(0) == Some(b'\'') {
                     self.position += 1;
                 } else {
-                    return;
+                    return spans_lines;
                 }
             }
         }
+        spans_lines
     }
 
     /// Skips an anchor, tag or alias name: to the next blank, line break or flow indicator.
@@ -202,7 +215,7 @@ impl Scanner<'_> {
 
     /// The scan, `may_have_aliases` left `false` ([`scan`] decides it from the bytes).
     fn run(mut self) -> Scan {
-        let mut scan = Scan { too_deep: None, may_have_aliases: false, may_be_deep: false };
+        let mut scan = Scan { too_deep: None, may_have_aliases: false, may_be_deep: false, flow_spans_lines: false };
         let mut flow = 0usize;
         // Whether the next character that is not blank starts a token (where `[`, `"`, `|`, …
         // are indicators and not text).
@@ -278,6 +291,7 @@ impl Scanner<'_> {
             }
             match byte {
                 b'\n' => {
+                    scan.flow_spans_lines |= flow > 0;
                     self.position += 1;
                     self.line_start = self.position;
                     at_line_start = flow == 0;
@@ -319,7 +333,7 @@ impl Scanner<'_> {
                     if flow == 0 {
                         node_column.get_or_insert(self.column());
                     }
-                    self.skip_quoted();
+                    scan.flow_spans_lines |= self.skip_quoted();
                     token_start = false;
                     // `"key":value` (JSON) is a key followed by its value.
                     if flow > 0 && self.peek(0) == Some(b':') {

@@ -9,6 +9,10 @@
 //! the same for YAML, so a document imports alike in either syntax; every other value is
 //! built as serde_json's visitor builds it (a non-finite float such as `.inf` becomes
 //! `null`, map keys are read as strings).
+//!
+//! `JsonValue<true>` also refuses a key written twice in one mapping, which a JSON object
+//! would silently keep only the last of: for a text whose positions (where duplicates are
+//! otherwise found) are not built at once (`parse_deferred`).
 
 use std::fmt;
 
@@ -16,23 +20,24 @@ use serde::Deserializer;
 use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 
-/// A JSON value deserialised from YAML, integers beyond 64 bits as the nearest `f64`.
-pub(super) struct JsonValue(pub(super) Value);
+/// A JSON value deserialised from YAML, integers beyond 64 bits as the nearest `f64`; with
+/// `UNIQUE`, a mapping that repeats a key is an error.
+pub(super) struct JsonValue<const UNIQUE: bool = false>(pub(super) Value);
 
-impl<'de> serde::Deserialize<'de> for JsonValue {
+impl<'de, const UNIQUE: bool> serde::Deserialize<'de> for JsonValue<UNIQUE> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(JsonVisitor).map(JsonValue)
+        deserializer.deserialize_any(JsonVisitor::<UNIQUE>).map(JsonValue)
     }
 }
 
-struct JsonVisitor;
+struct JsonVisitor<const UNIQUE: bool>;
 
 /// A float as JSON keeps it: `null` for what JSON cannot write (NaN, infinities).
 fn float(value: f64) -> Value {
     Number::from_f64(value).map_or(Value::Null, Value::Number)
 }
 
-impl<'de> Visitor<'de> for JsonVisitor {
+impl<'de, const UNIQUE: bool> Visitor<'de> for JsonVisitor<UNIQUE> {
     type Value = Value;
 
     fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -85,7 +90,7 @@ impl<'de> Visitor<'de> for JsonVisitor {
     }
 
     fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
-        deserializer.deserialize_any(JsonVisitor)
+        deserializer.deserialize_any(JsonVisitor::<UNIQUE>)
     }
 
     fn visit_unit<E>(self) -> Result<Value, E> {
@@ -94,7 +99,7 @@ impl<'de> Visitor<'de> for JsonVisitor {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-        while let Some(JsonValue(item)) = seq.next_element()? {
+        while let Some(JsonValue::<UNIQUE>(item)) = seq.next_element()? {
             items.push(item);
         }
         Ok(Value::Array(items))
@@ -103,8 +108,10 @@ impl<'de> Visitor<'de> for JsonVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut object = Map::new();
         while let Some(KeyString(key)) = map.next_key()? {
-            let JsonValue(value) = map.next_value()?;
-            object.insert(key, value);
+            let JsonValue::<UNIQUE>(value) = map.next_value()?;
+            if object.insert(key, value).is_some() && UNIQUE {
+                return Err(serde::de::Error::custom("a key written twice in one mapping"));
+            }
         }
         Ok(Value::Object(object))
     }

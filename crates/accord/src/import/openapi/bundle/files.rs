@@ -35,9 +35,9 @@ pub(crate) struct File {
     pub(crate) text: Arc<str>,
     /// Its value: JSON or YAML parsed, or the text itself for another kind of file (Markdown).
     pub(crate) value: Rc<Value>,
-    /// The position of every node of a YAML file (a large root document's still being built
-    /// on another thread, see [`read_root`]); `None` for JSON (located on demand, see
-    /// [`File::locations`]) and for other text.
+    /// The position of every node of a YAML file (a root document's built only if its lines
+    /// do not tell the nodes asked, see [`read_root`]); `None` for JSON (located on demand,
+    /// see [`File::locations`]) and for other text.
     positions: Option<DeferredPositions>,
     /// Whether serde_json read it.
     json: bool,
@@ -104,16 +104,7 @@ impl Locator<'_> {
     /// located ancestor (whose key is then not given).
     fn nodes(&self, pointers: &[&str]) -> Vec<Option<(Option<Location>, Location)>> {
         if let Some(positions) = self.positions {
-            // Positions the text was refused for locate nothing (`Files::refusal` reports it).
-            let Ok(positions) = positions.get() else { return vec![None; pointers.len()] };
-            return pointers
-                .iter()
-                .map(|pointer| {
-                    let value = positions.value(pointer)?;
-                    let key = positions.key(pointer).filter(|key| *key != value);
-                    Some((key, value))
-                })
-                .collect();
+            return positions.nodes(self.text, pointers);
         }
         if !self.json {
             return vec![None; pointers.len()];
@@ -248,26 +239,8 @@ impl Files {
 
     /// Takes every YAML file's positions out (a large document's are hundreds of thousands of
     /// pointers), for the caller to drop once no warning is to be located any more.
-    /// Positions that refuse their text stay, for [`Files::refusal`].
     pub(crate) fn release_positions(&mut self) -> Vec<DeferredPositions> {
-        self.files
-            .iter_mut()
-            .filter(|file| file.positions.as_ref().is_some_and(|positions| positions.get().is_ok()))
-            .filter_map(|file| file.positions.take())
-            .collect()
-    }
-
-    /// What the root document's positions refuse it for (a limit of the event pass, a
-    /// duplicate key), as reading it refuses it ([`Files::open`], [`Files::text`]); this
-    /// waits for positions still being built. `None` for a JSON document.
-    pub(crate) fn refusal(&self) -> Option<ImportError> {
-        let root = &self.files[ROOT];
-        let diagnostics = root.positions.as_ref()?.get().err()?.to_vec();
-        let files = match self.folder {
-            Some(_) => vec![Some(root.source()); diagnostics.len()],
-            None => Vec::new(),
-        };
-        Some(ImportError { diagnostics, files })
+        self.files.iter_mut().filter_map(|file| file.positions.take()).collect()
     }
 
     /// The names of the files read (relative to the root document's folder), the root

@@ -254,7 +254,7 @@ fn main() -> ExitCode {
             println!("{}", serde_json::to_string_pretty(&schema).unwrap_or_default());
             ExitCode::SUCCESS
         }
-        Command::Check { specs, report, json } => check(&specs, report, json),
+        Command::Check { specs, report, json } => accord::parallel::install(|| check(&specs, report, json)),
         Command::Explain { code, list } => explain(code.as_deref(), list),
         Command::Mock {
             spec,
@@ -318,7 +318,7 @@ fn main() -> ExitCode {
             verify(&spec, options)
         }
         Command::Import { format: ImportFormat::Openapi { file, out, force } } => {
-            import_openapi(&file, out.as_deref(), force)
+            accord::parallel::install(|| import_openapi(&file, out.as_deref(), force))
         }
         Command::Export { format: ExportFormat::Openapi { spec, out, yaml } } => {
             export_openapi(&spec, out.as_deref(), yaml)
@@ -327,13 +327,14 @@ fn main() -> ExitCode {
             let out = out.unwrap_or_else(|| default_output(&specs));
             let options = Options { runtime: runtime.dependency(), templates_dir: templates };
             let write = WriteOptions { check_only: check, force, when_locked: WhenLocked::Fail };
-            generate(&specs, &out, write, Output::Everything, options)
+            // The whole compile on the pool of threads its parallel steps share.
+            accord::parallel::install(|| generate(&specs, &out, write, Output::Everything, options))
         }
         Command::Docs { specs, out, check, force, templates } => {
             let out = out.unwrap_or_else(|| default_output(&specs).join("docs"));
             let options = Options { templates_dir: templates, ..Options::default() };
             let write = WriteOptions { check_only: check, force, when_locked: WhenLocked::Fail };
-            generate(&specs, &out, write, Output::DocsOnly, options)
+            accord::parallel::install(|| generate(&specs, &out, write, Output::DocsOnly, options))
         }
     }
 }

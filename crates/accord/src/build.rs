@@ -103,14 +103,19 @@ impl Config {
     /// [`Config::out_dir`]); a spec that cannot be read or has errors (every diagnostic,
     /// rendered with `file:line:col` and a source snippet); the folder cannot be written.
     pub fn compile(&self, specs: &[impl AsRef<Path>]) -> Result<Vec<PathBuf>, BuildError> {
+        let specs: Vec<&Path> = specs.iter().map(AsRef::as_ref).collect();
+        // On a pool of threads the compile's parallel steps share (`parallel::install`).
+        crate::parallel::install(|| self.compile_paths(&specs))
+    }
+
+    fn compile_paths(&self, specs: &[&Path]) -> Result<Vec<PathBuf>, BuildError> {
         let out_dir = match &self.out_dir {
             Some(dir) => dir.clone(),
             None => std::env::var_os("OUT_DIR").map(PathBuf::from).ok_or(BuildError::NoOutDir)?,
         };
         let mut compiled_specs: Vec<(CompiledSpec, String)> = Vec::new();
         let mut failures = Vec::new();
-        for spec in specs {
-            let path = spec.as_ref();
+        for &path in specs {
             if self.emit_rerun_if_changed {
                 // Printed before reading, so that fixing a broken spec reruns the build.
                 println!("cargo:rerun-if-changed={}", path.display());

@@ -16,7 +16,7 @@ pub mod ir;
 pub mod lower;
 pub mod markdown;
 pub mod names;
-mod parallel;
+pub mod parallel;
 pub mod project;
 pub mod spec;
 mod type_refs;

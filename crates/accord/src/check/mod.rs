@@ -45,17 +45,20 @@ pub fn check(spec: &Spec, positions: &Positions) -> Vec<Diagnostic> {
         checker.prose();
         return checker.diagnostics;
     }
-    std::thread::scope(|scope| {
-        let prose = scope.spawn(|| {
+    let (mut diagnostics, prose) = rayon::join(
+        || {
+            let mut checker = Checker { spec, positions, diagnostics: Vec::new() };
+            checker.structure();
+            checker.diagnostics
+        },
+        || {
             let mut checker = Checker { spec, positions, diagnostics: Vec::new() };
             checker.prose();
             checker.diagnostics
-        });
-        let mut checker = Checker { spec, positions, diagnostics: Vec::new() };
-        checker.structure();
-        checker.diagnostics.extend(prose.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        checker.diagnostics
-    })
+        },
+    );
+    diagnostics.extend(prose);
+    diagnostics
 }
 
 /// The fewest models and endpoints for which [`check`] runs the prose rule on a thread of its

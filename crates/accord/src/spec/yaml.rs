@@ -206,12 +206,10 @@ fn parse_scanned(source: &str, scan: limits::Scan) -> Result<(serde_json::Value,
     // a text that may hold an alias or deep block nesting is let through the event pass first.
     let parallel = source.len() >= PARALLEL_PARSE_BYTES && !scan.may_have_aliases && !scan.may_be_deep;
     let (parsed, events) = if parallel {
-        std::thread::scope(|scope| {
-            let events = scope.spawn(|| events(source));
-            let parsed = serde_yaml::from_str::<value::JsonValue>(source).map(|value::JsonValue(value)| value);
-            let events = events.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (parsed, events)
-        })
+        rayon::join(
+            || serde_yaml::from_str::<value::JsonValue>(source).map(|value::JsonValue(value)| value),
+            || events(source),
+        )
     } else {
         let events = events(source);
         if let Some(refusal) = events.refusal {
@@ -412,11 +410,7 @@ fn value_in_parts(source: &str) -> Option<serde_json::Value> {
         Some(key_line) => format!("{key_line}\n{}", &source[at..]),
         None => source[at..].to_string(),
     };
-    let (first, second) = std::thread::scope(|scope| {
-        let first = scope.spawn(|| read_unique(&source[..at]));
-        let second = read_unique(&second);
-        (first.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), second)
-    });
+    let (first, second) = rayon::join(|| read_unique(&source[..at]), || read_unique(&second));
     let parent = match parent {
         Some(key_line) => Some(key_line.trim_end().strip_suffix(':')?),
         None => None,

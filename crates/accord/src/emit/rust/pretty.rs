@@ -101,14 +101,9 @@ fn print_parts_on(notice: &str, count: usize, part: &(impl Fn(usize) -> Part + S
             }
         }
     };
-    let mut printed = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let mut printed = work();
-        for helper in helpers {
-            printed.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
-        }
-        printed
-    });
+    // `threads` takers of the runs, on the pool.
+    let mut printed: Vec<(usize, String)> =
+        crate::parallel::map_in_order(threads, threads, |_| work()).into_iter().flatten().collect();
     if failed.load(Ordering::Relaxed) || printed.len() != runs {
         return print(notice, whole(count, part));
     }

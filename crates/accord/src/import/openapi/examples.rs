@@ -260,11 +260,7 @@ pub(crate) fn check_and_lower(spec: &std::sync::Arc<Value>, passed_before: bool)
         (ir, conformance)
     };
     if passed_before {
-        let (checked, (ir, conformance)) = std::thread::scope(|scope| {
-            let checking = scope.spawn(|| crate::check::check(&parsed, &positions));
-            let lowered = lower_and_conform();
-            (checking.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), lowered)
-        });
+        let ((ir, conformance), checked) = rayon::join(lower_and_conform, || crate::check::check(&parsed, &positions));
         if checked.iter().any(crate::diag::Diagnostic::is_error) {
             return None;
         }
@@ -309,13 +305,11 @@ fn parse(spec: &Value) -> Option<crate::spec::types::Spec> {
         })
         .collect();
     let rest = Value::Object(rest);
-    std::thread::scope(|scope| {
-        let models = scope.spawn(|| from_value::<indexmap::IndexMap<String, Schema>>(models).ok());
-        let endpoints = from_value::<indexmap::IndexMap<String, Endpoint>>(endpoints).ok();
-        let spec = from_value::<Spec>(&rest).ok();
-        let models = models.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        Some(Spec { models: models?, endpoints: endpoints?, ..spec? })
-    })
+    let ((endpoints, spec), models) = rayon::join(
+        || (from_value::<indexmap::IndexMap<String, Endpoint>>(endpoints).ok(), from_value::<Spec>(&rest).ok()),
+        || from_value::<indexmap::IndexMap<String, Schema>>(models).ok(),
+    );
+    Some(Spec { models: models?, endpoints: endpoints?, ..spec? })
 }
 
 /// Whether any object in `value` has an `example` key (what [`drop_unfit`] may remove).

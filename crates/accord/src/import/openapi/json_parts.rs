@@ -39,11 +39,7 @@ pub(super) fn value_in_parts(text: &str) -> Option<Value> {
         let value = serde_json::from_str::<Value>(part).ok()?;
         (crate::spec::yaml::depth(&value) <= crate::spec::yaml::MAX_DEPTH).then_some(value)
     };
-    let (first, second) = std::thread::scope(|scope| {
-        let reading = scope.spawn(|| read(&second));
-        let first = read(&first);
-        (first, reading.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
-    });
+    let (first, second) = rayon::join(|| read(&first), || read(&second));
     let parent = match cut.parent {
         Some(key) => Some(serde_json::from_str::<String>(key).ok()?),
         None => None,

@@ -284,11 +284,8 @@ fn import_files(files: &mut bundle::Files, name: Option<&str>) -> Result<Importe
     let locators = files.locators();
     let targets: Vec<(bundle::FileId, &str)> =
         found.iter().map(|(file, pointer, _)| (*file, pointer.as_str())).chain([(bundle::ROOT, "")]).collect();
-    let (mut locations, (dropped, checked)) = std::thread::scope(|scope| {
-        let locating = scope.spawn(|| locations(&locators, &targets));
-        let dropped = examples::drop_unfit(&mut value);
-        (locating.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), dropped)
-    });
+    let ((dropped, checked), mut locations) =
+        rayon::join(|| examples::drop_unfit(&mut value), || locations(&locators, &targets));
     drop(targets);
     let root = locations.pop().flatten();
     for pointer in dropped {
@@ -338,12 +335,10 @@ fn spec_value(mut spec: Spec) -> (Spec, Result<Value, serde_json::Error>) {
     let endpoints = std::mem::take(&mut spec.endpoints);
     // One placeholder model keeps `models` in its place (an empty map is not written).
     spec.models.insert(String::new(), Schema::default());
-    let (models_value, endpoints_value, rest) = std::thread::scope(|scope| {
-        let models_value = scope.spawn(|| serde_json::to_value(&models));
-        let endpoints_value = serde_json::to_value(&endpoints);
-        let rest = serde_json::to_value(&spec);
-        (models_value.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), endpoints_value, rest)
-    });
+    let ((endpoints_value, rest), models_value) = rayon::join(
+        || (serde_json::to_value(&endpoints), serde_json::to_value(&spec)),
+        || serde_json::to_value(&models),
+    );
     spec.models = models;
     spec.endpoints = endpoints;
     let value = (|| {
@@ -438,11 +433,10 @@ fn read_with<P>(
     // serde_json stops at its own limit, so on a large text the scan runs beside it (GitHub's
     // 3.6 MB took a third of serde_json's time to scan), and its refusal comes first.
     let parsed = if looks_like_json && text.len() >= PARALLEL_SCAN_BYTES {
-        let (nesting, parsed) = std::thread::scope(|scope| {
-            let nesting = scope.spawn(|| crate::spec::yaml::check_nesting(text).map_err(Box::new));
-            let parsed = serde_json::from_str::<Value>(text);
-            (nesting.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), parsed)
-        });
+        let (parsed, nesting) = rayon::join(
+            || serde_json::from_str::<Value>(text),
+            || crate::spec::yaml::check_nesting(text).map_err(Box::new),
+        );
         nesting.map_err(|diagnostic| ImportError::new(vec![*diagnostic]))?;
         parsed
     } else {

@@ -67,11 +67,6 @@ impl File {
         Locator { text: &self.text, positions: self.positions.as_ref(), json: self.json }
     }
 
-    /// Where the node at `pointer` (or its nearest located ancestor) starts.
-    pub(crate) fn location(&self, pointer: &str) -> Option<Location> {
-        self.locations(&[pointer]).pop().flatten()
-    }
-
     /// Where the mapping key of the node at `pointer` starts (else its value, or its nearest
     /// located ancestor), for a problem with the key itself.
     pub(crate) fn key_location(&self, pointer: &str) -> Option<Location> {

@@ -127,13 +127,25 @@ fn copy_bundled(files: &mut Files, root: &Value) -> Result<Bundled, ImportError>
         }
     }
     if !bundler.errors.is_empty() {
+        let mut errors = std::mem::take(&mut bundler.errors);
+        // The bundler's own errors are located here, in one pass over each file; a file's
+        // parse errors came located.
+        let mut by_file: std::collections::BTreeMap<FileId, Vec<usize>> = std::collections::BTreeMap::new();
+        for (index, (file, _, source)) in errors.iter().enumerate() {
+            if source.is_none() {
+                by_file.entry(*file).or_default().push(index);
+            }
+        }
+        for (file, indices) in by_file {
+            let pointers: Vec<&str> = indices.iter().map(|&index| errors[index].1.pointer.as_str()).collect();
+            let locations = bundler.files.get(file).locations(&pointers);
+            for (index, location) in indices.into_iter().zip(locations) {
+                errors[index].1.location = location;
+            }
+        }
         let mut diagnostics = Vec::new();
         let mut sources = Vec::new();
-        for (file, mut diagnostic, source) in std::mem::take(&mut bundler.errors) {
-            // The bundler's own errors are located here; a file's parse errors came located.
-            if source.is_none() {
-                diagnostic.location = bundler.files.get(file).location(&diagnostic.pointer);
-            }
+        for (file, diagnostic, source) in errors {
             diagnostics.push(diagnostic);
             sources.push(source.or_else(|| bundler.files.is_tree().then(|| bundler.files.get(file).source())));
         }

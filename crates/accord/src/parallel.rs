@@ -106,7 +106,10 @@ pub(crate) fn map_in_order<T: Send>(count: usize, threads: usize, work: impl Fn(
         rayon::scope(|scope| {
             for helper in &helpers {
                 let drain = &drain;
-                scope.spawn(move |_| *helper.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = drain());
+                scope.spawn(move |_| {
+                    let done = drain();
+                    *helper.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = done;
+                });
             }
             done = drain();
         });
@@ -129,5 +132,26 @@ mod tests {
             assert_eq!(map_in_order(100, threads, |i| i * 2), (0..100).map(|i| i * 2).collect::<Vec<_>>());
         }
         assert!(map_in_order(0, 4, |i| i).is_empty());
+    }
+
+    #[test]
+    fn steps_nested_on_the_pool_finish_in_order_and_a_panic_reaches_the_caller() {
+        // An emitter that prints its runs in parallel inside the emitters' own queue, on a
+        // pool of two threads as `accord generate` runs.
+        let sums = install(|| {
+            map_in_order(8, 2, |outer| {
+                let (left, right) = rayon::join(|| outer * 10, || map_in_order(5, 2, |inner| outer + inner));
+                left + right.iter().sum::<usize>()
+            })
+        });
+        assert_eq!(
+            sums,
+            (0..8).map(|outer| outer * 10 + (0..5).map(|inner| outer + inner).sum::<usize>()).collect::<Vec<_>>()
+        );
+        let panicked = std::panic::catch_unwind(|| {
+            install(|| map_in_order(4, 2, |index| if index == 3 { panic!("item 3") } else { index }))
+        });
+        let message = panicked.expect_err("the panic is resumed");
+        assert_eq!(message.downcast_ref::<&str>(), Some(&"item 3"));
     }
 }

@@ -1,5 +1,5 @@
-//! The compiler's parallel steps: each runs on rayon's pool of [`available_threads`] threads
-//! (`rayon::join` for two steps side by side, [`map_in_order`] for a list of independent
+//! The compiler's parallel steps: each runs on rayon's pool of `available_threads()` threads
+//! (`rayon::join` for two steps side by side, `map_in_order` for a list of independent
 //! items), so that a run starts its threads once instead of once per step. Starting and ending
 //! a thread was about 1.5 % of `accord generate`'s CPU time on GitHub's and Stripe's
 //! descriptions (21 threads a run, each with its own allocator heap set up and torn down;
@@ -29,7 +29,7 @@ pub(crate) fn drop_in_background<T: Send + 'static>(value: T) {
     rayon::spawn(move || drop(value));
 }
 
-/// Runs `work` on a pool of [`available_threads`] threads, the calling thread waiting, so that
+/// Runs `work` on a pool of as many threads as the machine gives this process, the calling thread waiting, so that
 /// every parallel step inside it shares those threads and `work` itself runs on one of them.
 /// The pool's threads have an 8 MiB stack, a main thread's on Linux, for the recursive
 /// descent over a spec nested up to `spec::yaml::MAX_DEPTH` deep. Without a pool (no thread

@@ -1,7 +1,8 @@
 //! The only module that touches YAML: parses a spec file into a JSON value (serde_yaml, from
 //! its maintained continuation `yaml_serde`) and builds the map from every node's JSON
 //! pointer to its `line:col` (yaml-rust2's marked event parser), which serde_yaml's `Value`
-//! does not keep.
+//! does not keep; or, for an OpenAPI document whose positions only locate a few warnings,
+//! finds those nodes from the text's lines (`locate`, [`parse_deferred`]).
 //!
 //! Hostile text is refused before it can cost much: [`limits`] scans the bytes for flow
 //! nesting deeper than [`MAX_DEPTH`] first, then the event pass that builds the positions
@@ -312,13 +313,13 @@ const PARTS_PARSE_BYTES: usize = 1 << 20;
 /// [`parse`], for a caller that needs the value at once and the positions only to locate a
 /// few nodes later (an OpenAPI document, whose positions locate the import's warnings). A
 /// text the scan finds without aliases, deep nesting or a quoted scalar or flow collection
-/// over several lines ([`limits::Scan`]) has its value read alone, in two parts at once when
-/// large ([`value_in_parts`]), refusing a repeated key or nesting deeper than [`MAX_DEPTH`]
+/// over several lines (`limits::Scan`) has its value read alone, in two parts at once when
+/// large (`value_in_parts`), refusing a repeated key or nesting deeper than [`MAX_DEPTH`]
 /// as the event pass would; its positions are not built, and [`DeferredPositions::nodes`]
-/// reads the lines for the nodes asked ([`locate`]). Any other text, or one whose value does
-/// not read so, is [`parse`]d, its errors located. Stripe's 4 MB description: `accord
-/// generate` 1064.7 → 956.1 ms CPU and 645.6 → 621.7 ms wall without the event pass (medians of
-/// 20 alternating runs, 2 cores; issue 22).
+/// reads the lines for the nodes asked (`locate`). Any other text, or one whose value does
+/// not read so, is [`parse`]d, its errors located. Stripe's 4 MB description (two warnings to
+/// locate): `accord generate` 1118 → 1021 ms CPU and 669.5 → 657.3 ms wall (medians of 16
+/// alternating runs, non-LTO release build, 2 cores; issue 22).
 pub fn parse_deferred(source: &str) -> Result<(serde_json::Value, DeferredPositions), Vec<Diagnostic>> {
     let scan = limits::scan(source);
     if scan.too_deep.is_none() && !scan.may_have_aliases && !scan.may_be_deep && !scan.flow_spans_lines {
@@ -371,7 +372,7 @@ impl DeferredPositions {
     /// positions are of), each falling back to its nearest located ancestor, whose key is
     /// then not given; a key is given only where it is apart from the value (a scalar's). A
     /// text read without its positions has its lines read for these nodes
-    /// ([`locate::Walker`]), and the event pass runs only if one of them is not found so.
+    /// (`locate::Walker`), and the event pass runs only if one of them is not found so.
     pub fn nodes(&self, source: &str, pointers: &[&str]) -> Vec<Option<(Option<Location>, Location)>> {
         let from_positions = |positions: &Positions, pointer: &str| {
             let value = positions.value(pointer)?;
@@ -399,8 +400,8 @@ impl DeferredPositions {
 /// second part, if it starts inside such a mapping, is read after that entry's key line. The
 /// parts' mappings are joined in order. `None` when the text cannot be cut so, a part does not
 /// read or repeats a key in one mapping ([`read_unique`]), or the parts do not join without a
-/// key repeated: the caller then reads the text
-/// whole (so every error is the whole text's, located in it). A mapping's entry starts at its
+/// key repeated: the caller then reads the text whole (so every error is the whole text's,
+/// located in it). A mapping's entry starts at its
 /// mapping's indentation, and nothing else can start there (YAML 1.2 §8.2.2: a continuation
 /// line of a plain scalar or block scalar is indented more; a quoted scalar or flow
 /// collection cut in its middle does not read).

@@ -486,6 +486,31 @@ mod tests {
     }
 
     #[test]
+    fn a_large_run_written_in_pieces_lands_byte_for_byte() {
+        // Past `PARALLEL_WRITE_MIN_BYTES`: the files are staged in pieces on every thread. A
+        // file of several pieces and a partial last one, an empty file, a small one; then a
+        // failure at the second file leaves the first run's tree.
+        let big: String = (0..700_000).map(|i| format!("{i:07}\n")).collect();
+        assert!(big.len() > 5 << 20 && !big.len().is_multiple_of(1 << 20));
+        let files = vec![file("big/models.rs", &big), file("empty.md", ""), file("small.rs", "fn main() {}\n")];
+        let dir = tempfile::tempdir().unwrap();
+        crate::parallel::install(|| write_files(dir.path(), &files, &WRITE)).unwrap();
+        let mut written = tree(dir.path());
+        written.remove(Path::new(MANIFEST));
+        let expected: BTreeMap<PathBuf, Vec<u8>> =
+            files.iter().map(|f| (f.path.clone(), f.contents.clone().into_bytes())).collect();
+        assert_eq!(written, expected);
+        let before = tree(dir.path());
+        let changed: Vec<GeneratedFile> =
+            files.iter().map(|f| file(f.path.to_str().unwrap(), &format!("{}changed\n", f.contents))).collect();
+        faults::inject(dir.path(), Stage::Write, "empty.md");
+        let error = crate::parallel::install(|| write_files(dir.path(), &changed, &WRITE)).unwrap_err();
+        faults::clear(dir.path());
+        assert!(matches!(&error, WriteError::Io(path, _) if path == &dir.path().join("empty.md")), "{error:?}");
+        assert_eq!(tree(dir.path()), before);
+    }
+
+    #[test]
     fn a_dead_runs_staging_folder_is_removed_by_the_next_run() {
         let dir = tempfile::tempdir().unwrap();
         write_files(dir.path(), &generated("1"), &WRITE).unwrap();

@@ -12,12 +12,14 @@
 //! block mapping's indentation, between its first key and the first line indented less, holds
 //! one of its keys (or, after `-`, an item of a list that is the value of the key before).
 //!
-//! A key is read only when written plain (`name:`); whatever the walk cannot read for certain
-//! (a quoted or explicit key, a tag, an anchor, a block scalar, an empty value, a node that is
-//! not there, a list item that is a mapping) is [`None`], for the caller to ask the event pass.
-//! What the walk does give is what the event pass gives: a collection at its key, a scalar at
-//! its first character and its key apart (`tests` compares the two over every node of the
-//! corpus's YAML documents).
+//! A key is read when written plain (`name:`) or quoted on its line without a `\` escape;
+//! whatever the walk cannot read for certain (an explicit or escaped key, a tag, an anchor, a
+//! block scalar with an indentation indicator, an empty value, a list in a list, the inside
+//! of a flow collection, a node that is not there) is [`None`], for the caller to ask the
+//! event pass. What the walk does give is what the event pass gives: a collection at its key
+//! (a mapping in a list, which has none, at the `:` after its first key), a scalar at its
+//! first character (a block scalar's at its content) and its key apart (`tests` compares the
+//! two over every node of the corpus's YAML documents and over texts made at random).
 
 use std::borrow::Cow;
 

@@ -161,17 +161,21 @@ fn node_in<'a>(value: &'a serde_json::Value, pointer: &str) -> Option<&'a serde_
 
 /// The child of `node` at one pointer `segment` (escaped as RFC 6901 writes it).
 fn child<'a>(node: &'a serde_json::Value, segment: &str) -> Option<&'a serde_json::Value> {
-    let unescaped;
-    let key = if segment.contains('~') {
-        unescaped = segment.replace("~1", "/").replace("~0", "~");
-        unescaped.as_str()
-    } else {
-        segment
-    };
+    let key = unescape(segment);
     match node {
-        serde_json::Value::Object(object) => object.get(key),
-        serde_json::Value::Array(items) => items.get(array_index(key)?),
+        serde_json::Value::Object(object) => object.get(key.as_ref()),
+        serde_json::Value::Array(items) => items.get(array_index(&key)?),
         _ => None,
+    }
+}
+
+/// A pointer segment's key (RFC 6901 §4: `~1` is `/`, `~0` is `~`), borrowed when it has no
+/// escape.
+fn unescape(segment: &str) -> std::borrow::Cow<'_, str> {
+    if segment.contains('~') {
+        std::borrow::Cow::Owned(segment.replace("~1", "/").replace("~0", "~"))
+    } else {
+        std::borrow::Cow::Borrowed(segment)
     }
 }
 
@@ -291,7 +295,7 @@ fn without_duplicates(positions: Positions) -> Result<Positions, Vec<Diagnostic>
         .duplicates
         .iter()
         .map(|(pointer, location)| {
-            let key = pointer.rsplit('/').next().unwrap_or_default().replace("~1", "/").replace("~0", "~");
+            let key = unescape(pointer.rsplit('/').next().unwrap_or_default());
             let first = positions
                 .key_location(pointer)
                 .map(|l| format!("first defined on line {}", l.line))

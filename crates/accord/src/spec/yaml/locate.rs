@@ -25,6 +25,7 @@ use std::borrow::Cow;
 
 use rustc_hash::FxHashMap;
 
+use super::{array_index, unescape};
 use crate::diag::Location;
 
 /// A node's key location (for a scalar in a mapping; a collection is located at its key, so
@@ -360,26 +361,6 @@ fn plain_start(bytes: &[u8]) -> bool {
 /// Whether `bytes` start a scalar the walk locates: plain, or quoted (at its quote).
 fn scalar_start(bytes: &[u8]) -> bool {
     plain_start(bytes) || matches!(bytes.first(), Some(b'"' | b'\''))
-}
-
-/// A pointer segment's key (RFC 6901 §4: `~1` is `/`, `~0` is `~`).
-fn unescape(segment: &str) -> std::borrow::Cow<'_, str> {
-    if segment.contains('~') {
-        std::borrow::Cow::Owned(segment.replace("~1", "/").replace("~0", "~"))
-    } else {
-        std::borrow::Cow::Borrowed(segment)
-    }
-}
-
-/// An array index as RFC 6901 writes one (digits, no leading zero but `0` itself).
-fn array_index(segment: &str) -> Option<usize> {
-    if segment.is_empty()
-        || !segment.bytes().all(|byte| byte.is_ascii_digit())
-        || (segment.starts_with('0') && segment.len() != 1)
-    {
-        return None;
-    }
-    segment.parse().ok()
 }
 
 #[cfg(test)]

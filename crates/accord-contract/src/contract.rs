@@ -665,7 +665,7 @@ mod tests {
 }
 
 /// `schema` (an object, else wrapped in `allOf`) as a JSON Schema 2020-12 document with `defs`.
-fn standalone(schema: Value, defs: Map<String, Value>) -> Value {
+pub(crate) fn standalone(schema: Value, defs: Map<String, Value>) -> Value {
     let mut document = match schema {
         Value::Object(object) => object,
         other => Map::from_iter([("allOf".to_string(), Value::Array(vec![other]))]),

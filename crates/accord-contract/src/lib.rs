@@ -26,6 +26,8 @@ pub mod url_template;
 pub mod wire;
 
 #[cfg(feature = "contract")]
+mod applied;
+#[cfg(feature = "contract")]
 mod contract;
 #[cfg(feature = "contract")]
 pub use contract::*;

@@ -15,7 +15,7 @@ impl Lowerer<'_> {
         // Types, the skeletons' texts and the names they refer to as indices: each round
         // compares short lists of numbers, not texts (on Stripe's thousands of types the text
         // comparisons of a map keyed by them were a tenth of lowering).
-        let index: std::collections::HashMap<&str, usize> =
+        let index: rustc_hash::FxHashMap<&str, usize> =
             self.types.iter().enumerate().map(|(at, t)| (t.name.as_str(), at)).collect();
         let mut representative: Vec<usize> = (0..self.types.len()).collect();
         // Declared models first, so that a hoisted type joins a model's shape.
@@ -26,24 +26,42 @@ impl Lowerer<'_> {
         // Each type's shape without the names it refers to is the same in every round: made
         // once (it serialises the kind, which on Stripe was a sixth of generation when done
         // per type and round), then joined with the current representatives of its names.
-        // Made on every core for a large spec (≈ 12 ms of Stripe's lowering on one).
+        // Made on every core for a large spec (≈ 12 ms of Stripe's lowering on one), with its
+        // text's hash and its names' indices, so that numbering the texts below, on one core,
+        // hashes no text (≈ 11 ms of Stripe's under perf when it did; issue 22).
         let threads = if order.len() >= PARALLEL_MIN_TYPES { crate::parallel::available_threads() } else { 1 };
         let types = &self.types;
-        let skeletons: Vec<Skeleton> =
-            crate::parallel::map_in_order(order.len(), threads, |index| Skeleton::of(&types[order[index]].kind));
-        let mut texts: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+        let index = &index;
+        let skeletons: Vec<(Skeleton, u64, Vec<Option<usize>>)> =
+            crate::parallel::map_in_order(order.len(), threads, |at| {
+                let skeleton = Skeleton::of(&types[order[at]].kind);
+                let hash = std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, skeleton.text.as_str());
+                let names = skeleton.names.iter().map(|name| index.get(name.as_str()).copied()).collect();
+                (skeleton, hash, names)
+            });
+        // Texts numbered in order of first appearance: by hash, then compared whole.
+        let mut texts: rustc_hash::FxHashMap<u64, Vec<(&str, usize)>> = rustc_hash::FxHashMap::default();
+        let mut distinct = 0;
         // A name that is no type's stays itself: numbered after the types, one number per name.
         let mut others: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         let interned: Vec<(usize, Vec<usize>)> = skeletons
             .iter()
-            .map(|skeleton| {
-                let next = texts.len();
-                let text = *texts.entry(skeleton.text.as_str()).or_insert(next);
+            .map(|(skeleton, hash, found)| {
+                let same_hash = texts.entry(*hash).or_default();
+                let text = match same_hash.iter().find(|(text, _)| *text == skeleton.text) {
+                    Some(&(_, number)) => number,
+                    None => {
+                        same_hash.push((&skeleton.text, distinct));
+                        distinct += 1;
+                        distinct - 1
+                    }
+                };
                 let names = skeleton
                     .names
                     .iter()
-                    .map(|name| match index.get(name.as_str()) {
-                        Some(&at) => at,
+                    .zip(found)
+                    .map(|(name, found)| match found {
+                        Some(at) => *at,
                         None => {
                             let next = self.types.len() + others.len();
                             *others.entry(name.as_str()).or_insert(next)
@@ -55,8 +73,8 @@ impl Lowerer<'_> {
             .collect();
         let current = |representative: &[usize], at: usize| representative.get(at).copied().unwrap_or(at);
         for _ in 0..8 {
-            let mut first_of_shape: std::collections::HashMap<(usize, Vec<usize>), usize> =
-                std::collections::HashMap::new();
+            let mut first_of_shape: rustc_hash::FxHashMap<(usize, Vec<usize>), usize> =
+                rustc_hash::FxHashMap::default();
             let mut next = representative.clone();
             for (&at, (text, names)) in order.iter().zip(&interned) {
                 let shape = (*text, names.iter().map(|&name| current(&representative, name)).collect());

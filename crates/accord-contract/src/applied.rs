@@ -156,7 +156,7 @@ impl<'c> Walk<'c> {
 
 /// The `#/$defs/NAME` names `value` mentions anywhere (data keywords' values included: more
 /// than applied is safe), in document order.
-fn mentioned<'v>(value: &'v Value, found: &mut Vec<&'v str>) {
+pub(crate) fn mentioned<'v>(value: &'v Value, found: &mut Vec<&'v str>) {
     match value {
         Value::Object(object) => {
             for (key, child) in object {

@@ -4,6 +4,7 @@ pub use crate::auth::{ApiKey, Auth, AuthScheme, Basic, Bearer, Credential, OAuth
 
 use serde::{Deserialize, Serialize};
 
+use crate::applied::mentioned;
 use crate::wire;
 
 use crate::wire::{ContentType, HttpMethod, ObjectParts, RetryStrategy, StatusPattern, most_specific};
@@ -88,29 +89,15 @@ impl Contract {
     /// large contract for a few values was most of the work. A `$ref` to a name the contract
     /// does not define stays unresolved, as it would with every definition.
     pub fn schema_document_reaching(&self, schema: &Value) -> Value {
-        fn refs<'v>(value: &'v Value, found: &mut Vec<&'v str>) {
-            match value {
-                Value::Object(object) => {
-                    for (key, child) in object {
-                        match (key.as_str(), child) {
-                            ("$ref", Value::String(target)) => found.extend(target.strip_prefix("#/$defs/")),
-                            _ => refs(child, found),
-                        }
-                    }
-                }
-                Value::Array(items) => items.iter().for_each(|item| refs(item, found)),
-                _ => {}
-            }
-        }
         let mut pending = Vec::new();
-        refs(schema, &mut pending);
+        mentioned(schema, &mut pending);
         let mut reached = std::collections::HashSet::new();
         while let Some(name) = pending.pop() {
             // Type names hold no `~` or `/`, which a pointer would escape (RFC 6901).
             if let Some(def) = self.schemas.get(name)
                 && reached.insert(name)
             {
-                refs(def, &mut pending);
+                mentioned(def, &mut pending);
             }
         }
         let defs = self

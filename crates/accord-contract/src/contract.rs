@@ -569,6 +569,17 @@ fn child<'a>(value: &'a mut Value, segment: &str) -> &'a mut Value {
     }
 }
 
+/// `schema` (an object, else wrapped in `allOf`) as a JSON Schema 2020-12 document with `defs`.
+pub(crate) fn standalone(schema: Value, defs: Map<String, Value>) -> Value {
+    let mut document = match schema {
+        Value::Object(object) => object,
+        other => Map::from_iter([("allOf".to_string(), Value::Array(vec![other]))]),
+    };
+    document.insert("$schema".into(), Value::String("https://json-schema.org/draft/2020-12/schema".into()));
+    document.insert("$defs".into(), Value::Object(defs));
+    Value::Object(document)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -649,15 +660,4 @@ mod tests {
         // 500 is SERVER's and 4xx CLIENT's: `default` is answered with 501.
         assert_eq!(errors.answer_status(&errors.codes[2]), Some(501));
     }
-}
-
-/// `schema` (an object, else wrapped in `allOf`) as a JSON Schema 2020-12 document with `defs`.
-pub(crate) fn standalone(schema: Value, defs: Map<String, Value>) -> Value {
-    let mut document = match schema {
-        Value::Object(object) => object,
-        other => Map::from_iter([("allOf".to_string(), Value::Array(vec![other]))]),
-    };
-    document.insert("$schema".into(), Value::String("https://json-schema.org/draft/2020-12/schema".into()));
-    document.insert("$defs".into(), Value::Object(defs));
-    Value::Object(document)
 }

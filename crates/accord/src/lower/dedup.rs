@@ -32,14 +32,17 @@ impl Lowerer<'_> {
         let threads = if order.len() >= PARALLEL_MIN_TYPES { crate::parallel::available_threads() } else { 1 };
         let types = &self.types;
         let index = &index;
+        // SipHash with a random key: a spec's texts cannot be written to collide.
+        let state = std::hash::RandomState::new();
         let skeletons: Vec<(Skeleton, u64, Vec<Option<usize>>)> =
             crate::parallel::map_in_order(order.len(), threads, |at| {
                 let skeleton = Skeleton::of(&types[order[at]].kind);
-                let hash = std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, skeleton.text.as_str());
+                let hash = std::hash::BuildHasher::hash_one(&state, skeleton.text.as_str());
                 let names = skeleton.names.iter().map(|name| index.get(name.as_str()).copied()).collect();
                 (skeleton, hash, names)
             });
-        // Texts numbered in order of first appearance: by hash, then compared whole.
+        // Texts numbered in order of first appearance: by hash, then compared whole (the keys
+        // are hashes already, so the map hashes them cheaply).
         let mut texts: rustc_hash::FxHashMap<u64, Vec<(&str, usize)>> = rustc_hash::FxHashMap::default();
         let mut distinct = 0;
         // A name that is no type's stays itself: numbered after the types, one number per name.

@@ -3,6 +3,7 @@
 //! outside the enum); `check` refuses them (`spec::model_example_mismatch`,
 //! `spec::example_mismatch`), so an import that kept them would not compile.
 
+use super::fields::Field;
 use serde_json::Value;
 
 use crate::diag::codes;
@@ -113,14 +114,14 @@ fn sort_as_reported(dropped: &mut [String], ir: &crate::ir::Ir) {
 /// `accord generate`.
 pub(super) fn drop_certainly_unfit(spec: &mut Value) -> Vec<(String, Value)> {
     let mut unfit: Vec<String> = Vec::new();
-    let Some(Value::Object(models)) = spec.get("models") else { return Vec::new() };
+    let Some(Value::Object(models)) = spec.field("models") else { return Vec::new() };
     for (model, schema) in models {
         if struct_properties(schema).is_none() {
             continue;
         }
-        let Some(Value::Object(properties)) = schema.get("properties") else { continue };
+        let Some(Value::Object(properties)) = schema.field("properties") else { continue };
         for (property, schema) in properties {
-            let Some(example) = schema.get("example") else { continue };
+            let Some(example) = schema.field("example") else { continue };
             if breaks(models, schema, example, true, 0) {
                 let pointer = crate::diag::join_pointer(
                     &crate::diag::join_pointer(&crate::diag::join_pointer("/models", model), "properties"),
@@ -144,9 +145,9 @@ pub(super) fn drop_certainly_unfit(spec: &mut Value) -> Vec<(String, Value)> {
 /// no `one_of` and no `enum`.
 fn struct_properties(schema: &Value) -> Option<&serde_json::Map<String, Value>> {
     let Value::Object(object) = schema else { return None };
-    let is_object = object.get("type").is_none_or(|name| name == "object");
+    let is_object = object.field("type").is_none_or(|name| name == "object");
     let plain = !object.contains_key("one_of") && !object.contains_key("enum");
-    match object.get("properties") {
+    match object.field("properties") {
         Some(Value::Object(properties)) if is_object && plain && !properties.is_empty() => Some(properties),
         _ => None,
     }
@@ -172,14 +173,14 @@ fn breaks(
             if object.contains_key("one_of") || object.contains_key("enum") {
                 return false;
             }
-            (object.get("type").and_then(Value::as_str), Some(object))
+            (object.field("type").and_then(Value::as_str), Some(object))
         }
         _ => return false,
     };
     if let Some(properties) = struct_properties(schema) {
         return breaks_object(models, properties, value, depth);
     }
-    let format = inline.and_then(|object| object.get("format")).and_then(Value::as_str);
+    let format = inline.and_then(|object| object.field("format")).and_then(Value::as_str);
     match name {
         // `format: decimal` travels as a JSON number.
         Some("string") if format == Some("decimal") => !value.is_number(),
@@ -196,7 +197,7 @@ fn breaks(
             {
                 return true;
             }
-            match inline.and_then(|object| object.get("items")) {
+            match inline.and_then(|object| object.field("items")) {
                 Some(item) => items.iter().any(|value| breaks(models, item, value, false, depth + 1)),
                 None => false,
             }
@@ -295,7 +296,7 @@ fn parse(spec: &Value) -> Option<crate::spec::types::Spec> {
     use crate::spec::types::{Endpoint, Schema, Spec};
     let whole = || from_value::<Spec>(spec).ok();
     let Value::Object(object) = spec else { return whole() };
-    let (Some(models), Some(endpoints)) = (object.get("models"), object.get("endpoints")) else { return whole() };
+    let (Some(models), Some(endpoints)) = (object.field("models"), object.field("endpoints")) else { return whole() };
     // The rest, with empty maps in their place (`endpoints` is required).
     let rest: serde_json::Map<String, Value> = object
         .iter()

@@ -5,6 +5,7 @@
 //! `x-displayName`) become the `groups` map's titles and descriptions. A document without tags
 //! gives no groups and no warning.
 
+use super::fields::Field;
 use indexmap::IndexMap;
 use serde_json::Value;
 
@@ -32,7 +33,7 @@ pub(super) fn group_name(tag: &str) -> Option<String> {
 impl Importer<'_> {
     /// The group of `operation`: its first tag's group name.
     pub(super) fn operation_group(&self, operation: &Value) -> Option<String> {
-        let first = operation.get("tags")?.as_array()?.first()?.as_str()?;
+        let first = operation.field("tags")?.as_array()?.first()?.as_str()?;
         group_name(first)
     }
 
@@ -43,17 +44,17 @@ impl Importer<'_> {
     pub(super) fn groups(&self, endpoints: &IndexMap<String, Endpoint>) -> IndexMap<String, Group> {
         let used: Vec<&String> = endpoints.values().filter_map(|endpoint| endpoint.group.as_ref()).collect();
         let mut groups: IndexMap<String, Group> = IndexMap::new();
-        let tags = self.document.get("tags").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+        let tags = self.document.field("tags").and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
         for tag in tags {
-            let Some(tag_name) = tag.get("name").and_then(Value::as_str) else { continue };
+            let Some(tag_name) = tag.field("name").and_then(Value::as_str) else { continue };
             let Some(name) = group_name(tag_name) else { continue };
             if groups.contains_key(&name) || !used.contains(&&name) {
                 continue;
             }
-            let display = tag.get("x-displayName").and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty());
+            let display = tag.field("x-displayName").and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty());
             let title = display.or(Some(tag_name.trim()).filter(|written| *written != name)).map(str::to_string);
             let description = tag
-                .get("description")
+                .field("description")
                 .and_then(Value::as_str)
                 .map(str::trim)
                 .filter(|d| !d.is_empty())
@@ -74,9 +75,10 @@ impl Importer<'_> {
     /// Each group name with the first tag, as written, that makes it.
     fn first_tags(&self) -> IndexMap<String, String> {
         let mut written = IndexMap::new();
-        let items = self.document.get("paths").and_then(Value::as_object).into_iter().flat_map(|paths| paths.values());
+        let items =
+            self.document.field("paths").and_then(Value::as_object).into_iter().flat_map(|paths| paths.values());
         for operation in items.filter_map(Value::as_object).flat_map(|item| item.values()) {
-            let Some(tag) = operation.get("tags").and_then(Value::as_array).and_then(|tags| tags.first()) else {
+            let Some(tag) = operation.field("tags").and_then(Value::as_array).and_then(|tags| tags.first()) else {
                 continue;
             };
             if let Some(tag) = tag.as_str()

@@ -2,6 +2,7 @@
 //! reliable (a suggestion, as a warning, where it is not), rate-limit response headers, and
 //! names (spec, models, error codes) and retry strategies.
 
+use super::fields::Field;
 use std::collections::BTreeSet;
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
@@ -218,7 +219,7 @@ impl BodyProperties<'_> {
         match self {
             BodyProperties::Document(properties) => properties
                 .iter()
-                .find(|(_, schema)| schema.get("type").and_then(Value::as_str) == Some("array"))
+                .find(|(_, schema)| schema.field("type").and_then(Value::as_str) == Some("array"))
                 .map(|(name, _)| name.clone()),
             BodyProperties::Converted(properties) => {
                 properties.iter().find(|(_, schema)| is_inline_array(schema)).map(|(name, _)| name.clone())
@@ -245,7 +246,7 @@ impl BodyProperties<'_> {
         match self {
             BodyProperties::Document(properties) => properties
                 .get(name)
-                .and_then(|list| list.get("items"))
+                .and_then(|list| list.field("items"))
                 .and_then(|items| importer.schema_properties(items))
                 .is_some_and(|item| item.contains_key("id")),
             BodyProperties::Converted(properties) => match properties.get(name) {
@@ -576,22 +577,22 @@ impl<'a> Importer<'a> {
 
     /// Whether an OpenAPI schema (possibly a `$ref`) is an array.
     fn is_list_schema(&self, schema: &Value) -> bool {
-        let schema = match schema.get("$ref").and_then(Value::as_str) {
+        let schema = match schema.field("$ref").and_then(Value::as_str) {
             Some(reference) => self.resolve(reference).unwrap_or(schema),
             None => schema,
         };
-        schema.get("type").and_then(Value::as_str) == Some("array")
-            || schema.get("type").and_then(Value::as_array).is_some_and(|t| t.iter().any(|t| t == "array"))
+        schema.field("type").and_then(Value::as_str) == Some("array")
+            || schema.field("type").and_then(Value::as_array).is_some_and(|t| t.iter().any(|t| t == "array"))
     }
 
     /// The properties of an OpenAPI schema (following `$ref`, merging `allOf`).
     fn schema_properties(&self, schema: &Value) -> Option<Map<String, Value>> {
-        let schema = match schema.get("$ref").and_then(Value::as_str) {
+        let schema = match schema.field("$ref").and_then(Value::as_str) {
             Some(reference) => self.resolve(reference)?,
             None => schema,
         };
-        let mut props = schema.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
-        for part in schema.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        let mut props = schema.field("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+        for part in schema.field("allOf").and_then(Value::as_array).into_iter().flatten() {
             props.extend(self.schema_properties(part).unwrap_or_default());
         }
         if props.is_empty() { None } else { Some(props) }
@@ -603,14 +604,14 @@ impl<'a> Importer<'a> {
             TypeRef::Name(name) => {
                 let component = self.model_names.iter().find(|(_, model)| *model == name).map(|(c, _)| c.clone())?;
                 let schema = self.document.pointer(&format!("/components/schemas/{}", escape(&component)))?;
-                let mut props = schema.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
-                if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+                let mut props = schema.field("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+                if let Some(parts) = schema.field("allOf").and_then(Value::as_array) {
                     for part in parts {
-                        let part = match part.get("$ref").and_then(Value::as_str) {
+                        let part = match part.field("$ref").and_then(Value::as_str) {
                             Some(reference) => self.resolve(reference).unwrap_or(part),
                             None => part,
                         };
-                        if let Some(more) = part.get("properties").and_then(Value::as_object) {
+                        if let Some(more) = part.field("properties").and_then(Value::as_object) {
                             props.extend(more.clone());
                         }
                     }

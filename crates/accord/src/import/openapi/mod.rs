@@ -67,6 +67,7 @@
 mod bundle;
 mod cycles;
 pub(crate) mod examples;
+mod fields;
 mod groups;
 mod heuristics;
 mod json_parts;

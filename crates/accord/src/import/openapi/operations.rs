@@ -4,6 +4,7 @@
 //! error code per 4xx/5xx status, `4XX`/`5XX` range and `default`, shared by every operation
 //! (`errors.codes`, with the body most of them use as `errors.body`).
 
+use super::fields::Field;
 use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
@@ -48,14 +49,14 @@ fn route_keys(params: &[(&Value, String)], fixed: &FixedValues) -> RouteKeys {
     let mut keys = RouteKeys { fixed: fixed.clone(), ..RouteKeys::default() };
     for (param, _) in params {
         let (Some(name), Some("query")) =
-            (param.get("name").and_then(Value::as_str), param.get("in").and_then(Value::as_str))
+            (param.field("name").and_then(Value::as_str), param.field("in").and_then(Value::as_str))
         else {
             continue;
         };
         if fixed.query.contains_key(name) {
             continue;
         }
-        if param.get("required") == Some(&Value::Bool(true)) {
+        if param.field("required") == Some(&Value::Bool(true)) {
             keys.required_query.push(name.to_string());
         }
         keys.query.push(name.to_string());
@@ -66,7 +67,7 @@ fn route_keys(params: &[(&Value, String)], fixed: &FixedValues) -> RouteKeys {
 /// Whether a Content map offers a body [`Importer::response_body`] reads as JSON: a JSON
 /// media type, or `*/*` with a schema.
 fn has_json_body(content: &serde_json::Map<String, Value>) -> bool {
-    content.iter().any(|(media, value)| is_json(media) || (media == "*/*" && value.get("schema").is_some()))
+    content.iter().any(|(media, value)| is_json(media) || (media == "*/*" && value.field("schema").is_some()))
 }
 
 /// A response that declares nothing but why it is there.
@@ -142,7 +143,7 @@ fn raw_body_type(content_type: ContentType) -> TypeRef {
 impl<'a> Importer<'a> {
     pub(super) fn endpoints(&mut self) -> IndexMap<String, Endpoint> {
         let mut out = IndexMap::new();
-        let Some(paths) = self.document.get("paths").and_then(Value::as_object) else { return out };
+        let Some(paths) = self.document.field("paths").and_then(Value::as_object) else { return out };
         let mut used_names: BTreeSet<String> = BTreeSet::new();
         // (method, path shape) → the endpoints on it, with their fixed values: HTTP cannot
         // tell two templates of the same shape apart (`/files/{id}` and `/files/{name}`), and
@@ -187,7 +188,7 @@ impl<'a> Importer<'a> {
             let path = path.as_str();
             let Some((item, item_pointer)) = self.deref(item, &item_pointer) else { continue };
             let shared_params: Vec<(&'a Value, String)> = item
-                .get("parameters")
+                .field("parameters")
                 .and_then(Value::as_array)
                 .map(|p| p.iter().enumerate().map(|(i, v)| (v, format!("{item_pointer}/parameters/{i}"))).collect())
                 .unwrap_or_default();
@@ -200,7 +201,7 @@ impl<'a> Importer<'a> {
                 let Some(&(_, method)) = METHODS.iter().find(|(name, _)| *name == key) else { continue };
                 let Some(operation) = item.get(&key) else { continue };
                 let base = operation
-                    .get("operationId")
+                    .field("operationId")
                     .and_then(Value::as_str)
                     .map(snake)
                     .unwrap_or_else(|| snake(&format!("{key} {}", path.replace(['{', '}'], " "))));
@@ -236,8 +237,8 @@ impl<'a> Importer<'a> {
                 }
                 let required: Vec<&str> = params
                     .iter()
-                    .filter(|(param, _)| param.get("required") == Some(&Value::Bool(true)))
-                    .filter_map(|(param, _)| param.get("name").and_then(Value::as_str))
+                    .filter(|(param, _)| param.field("required") == Some(&Value::Bool(true)))
+                    .filter_map(|(param, _)| param.field("name").and_then(Value::as_str))
                     .collect();
                 if let Some(fragment) = fragment
                     && !fragment_is_said(fragment, &fixed, &required)
@@ -280,7 +281,7 @@ impl<'a> Importer<'a> {
     ) -> Vec<(&'a Value, String)> {
         let mut params: Vec<(&'a Value, String)> = Vec::new();
         let own: Vec<(&'a Value, String)> = operation
-            .get("parameters")
+            .field("parameters")
             .and_then(Value::as_array)
             .map(|p| p.iter().enumerate().map(|(i, v)| (v, format!("{pointer}/parameters/{i}"))).collect())
             .unwrap_or_default();
@@ -288,8 +289,8 @@ impl<'a> Importer<'a> {
         for (param, at) in own.into_iter().chain(shared.iter().cloned()) {
             let Some((param, at)) = self.deref(param, &at) else { continue };
             let key = (
-                param.get("in").and_then(Value::as_str).unwrap_or_default().to_string(),
-                param.get("name").and_then(Value::as_str).unwrap_or_default().to_string(),
+                param.field("in").and_then(Value::as_str).unwrap_or_default().to_string(),
+                param.field("name").and_then(Value::as_str).unwrap_or_default().to_string(),
             );
             if seen.insert(key) {
                 params.push((param, at));
@@ -312,22 +313,22 @@ impl<'a> Importer<'a> {
         let mut fixed = FixedValues::default();
         for (param, _) in params {
             let (Some(name), Some(location)) =
-                (param.get("name").and_then(Value::as_str), param.get("in").and_then(Value::as_str))
+                (param.field("name").and_then(Value::as_str), param.field("in").and_then(Value::as_str))
             else {
                 continue;
             };
-            if param.get("required") != Some(&Value::Bool(true)) {
+            if param.field("required") != Some(&Value::Bool(true)) {
                 continue;
             }
-            let mut schema = param.get("schema");
+            let mut schema = param.field("schema");
             for _ in 0..8 {
-                match schema.and_then(|s| s.get("$ref")).and_then(Value::as_str) {
+                match schema.and_then(|s| s.field("$ref")).and_then(Value::as_str) {
                     Some(reference) => schema = self.resolve(reference),
                     None => break,
                 }
             }
             let Some(schema) = schema else { continue };
-            let value = match (schema.get("enum").and_then(Value::as_array), schema.get("const")) {
+            let value = match (schema.field("enum").and_then(Value::as_array), schema.field("const")) {
                 (Some(values), _) if values.len() == 1 && values[0] == Value::Bool(true) => {
                     (location == "query" && bare.contains(&name)).then_some("")
                 }
@@ -360,16 +361,16 @@ impl<'a> Importer<'a> {
         pointer: &str,
         name: &str,
     ) -> Endpoint {
-        let summary = operation.get("summary").and_then(Value::as_str).map(|s| s.trim().to_string());
-        let description = operation.get("description").and_then(Value::as_str).map(|d| d.trim().to_string());
-        let deprecated = operation.get("deprecated") == Some(&Value::Bool(true));
+        let summary = operation.field("summary").and_then(Value::as_str).map(|s| s.trim().to_string());
+        let description = operation.field("description").and_then(Value::as_str).map(|d| d.trim().to_string());
+        let deprecated = operation.field("deprecated") == Some(&Value::Bool(true));
         let mut path_params = IndexMap::new();
         let mut query = IndexMap::new();
         let mut headers = IndexMap::new();
         let mut idempotency_header = None;
         for (param, at) in params {
-            let Some(param_name) = param.get("name").and_then(Value::as_str) else { continue };
-            let location = param.get("in").and_then(Value::as_str).unwrap_or_default();
+            let Some(param_name) = param.field("name").and_then(Value::as_str) else { continue };
+            let location = param.field("in").and_then(Value::as_str).unwrap_or_default();
             let is_fixed = match location {
                 "header" => fixed.headers.contains_key(param_name),
                 "query" => fixed.query.contains_key(param_name),
@@ -378,19 +379,19 @@ impl<'a> Importer<'a> {
             if is_fixed {
                 continue;
             }
-            let schema = match (param.get("schema"), param.get("content").and_then(Value::as_object)) {
+            let schema = match (param.field("schema"), param.field("content").and_then(Value::as_object)) {
                 (Some(schema), _) => self.schema(schema, &format!("{at}/schema"), 0),
                 (None, Some(content)) => {
                     self.warn(at, "a parameter described by `content` is typed by its first media type's schema");
-                    match content.values().next().and_then(|m| m.get("schema")) {
+                    match content.values().next().and_then(|m| m.field("schema")) {
                         Some(schema) => self.schema(schema, &format!("{at}/content"), 0),
                         None => TypeRef::Name("string".into()),
                     }
                 }
                 _ => TypeRef::Name("string".into()),
             };
-            let required = param.get("required").and_then(Value::as_bool).unwrap_or(location == "path");
-            let description = param.get("description").and_then(Value::as_str).map(str::trim);
+            let required = param.field("required").and_then(Value::as_bool).unwrap_or(location == "path");
+            let description = param.field("description").and_then(Value::as_str).map(str::trim);
             // The parameter's type with its description (unless the schema has one), its
             // style where it is not the place's default and, for query and header parameters,
             // whether it is required.
@@ -421,7 +422,7 @@ impl<'a> Importer<'a> {
                     path_params.insert(param_name.to_string(), with(schema, None, style));
                 }
                 "query" => {
-                    if param.get("allowReserved") == Some(&Value::Bool(true)) {
+                    if param.field("allowReserved") == Some(&Value::Bool(true)) {
                         self.warn(
                             &format!("{at}/allowReserved"),
                             format!("`{param_name}` allows reserved characters unencoded; accord percent-encodes them (`/` as `%2F`), which servers decode to the same text"),
@@ -457,7 +458,7 @@ impl<'a> Importer<'a> {
                 path_params.insert(param_name.to_string(), TypeRef::Name("string".into()));
             }
         }
-        let request = match operation.get("requestBody") {
+        let request = match operation.field("requestBody") {
             Some(body) => self.request_body(body, &format!("{pointer}/requestBody"), name),
             None => None,
         };
@@ -502,7 +503,7 @@ impl<'a> Importer<'a> {
         schema: &TypeRef,
     ) -> (Option<ParamStyle>, Option<bool>) {
         let default = ParamStyle::default_for(location);
-        let written = param.get("style").and_then(Value::as_str);
+        let written = param.field("style").and_then(Value::as_str);
         let mut style = match written {
             None => default,
             Some(text) => match ParamStyle::from_openapi(text) {
@@ -519,7 +520,7 @@ impl<'a> Importer<'a> {
                 }
             },
         };
-        let mut explode = param.get("explode").and_then(Value::as_bool).unwrap_or(style.default_explode());
+        let mut explode = param.field("explode").and_then(Value::as_bool).unwrap_or(style.default_explode());
         match style {
             ParamStyle::SpaceDelimited | ParamStyle::PipeDelimited if explode => style = ParamStyle::Form,
             ParamStyle::DeepObject => explode = true,
@@ -542,7 +543,7 @@ impl<'a> Importer<'a> {
 
     fn request_body(&mut self, body: &'a Value, pointer: &str, operation: &str) -> Option<RequestDef> {
         let (body, pointer) = self.deref(body, pointer)?;
-        let content = body.get("content").and_then(Value::as_object)?;
+        let content = body.field("content").and_then(Value::as_object)?;
         let json_media = content.iter().find(|(media, _)| is_json(media));
         let form_media = content.iter().find(|(media, _)| media.starts_with("application/x-www-form-urlencoded"));
         let multipart_media = content.iter().find(|(media, _)| media.starts_with("multipart/form-data"));
@@ -556,7 +557,7 @@ impl<'a> Importer<'a> {
                     body: raw_body_type(content_type),
                     content_type: Some(content_type),
                     media_type,
-                    required: (body.get("required") != Some(&Value::Bool(true))).then_some(false),
+                    required: (body.field("required") != Some(&Value::Bool(true))).then_some(false),
                     object_parts: None,
                     stream: None,
                 });
@@ -567,7 +568,7 @@ impl<'a> Importer<'a> {
             self.warn(&format!("{pointer}/content"), format!("only `{}` is kept; also offered: {others:?}", media.0));
         }
         let media_pointer = format!("{pointer}/content/{}", escape(media.0));
-        let schema = media.1.get("schema")?;
+        let schema = media.1.field("schema")?;
         // An inline object body becomes a model named after the operation, so the generated
         // request type has a readable name.
         let converted = match self.schema(schema, &format!("{media_pointer}/schema"), 0) {
@@ -596,8 +597,8 @@ impl<'a> Importer<'a> {
             }
             // OpenAPI's Encoding Object: `style: deepObject` (Stripe) sends an object as
             // `name[key]` text parts; the default sends it as one application/json part.
-            let deep = media.1.get("encoding").and_then(Value::as_object).is_some_and(|encoding| {
-                encoding.values().any(|e| e.get("style").and_then(Value::as_str) == Some("deepObject"))
+            let deep = media.1.field("encoding").and_then(Value::as_object).is_some_and(|encoding| {
+                encoding.values().any(|e| e.field("style").and_then(Value::as_str) == Some("deepObject"))
             });
             if deep {
                 object_parts = Some(ObjectParts::Brackets);
@@ -613,7 +614,7 @@ impl<'a> Importer<'a> {
                 }
             },
             media_type: None,
-            required: (body.get("required") != Some(&Value::Bool(true))).then_some(false),
+            required: (body.field("required") != Some(&Value::Bool(true))).then_some(false),
             object_parts,
             stream: None,
         })
@@ -638,10 +639,10 @@ impl<'a> Importer<'a> {
             self.warn(pointer, format!("only `{first}` ({content_type}) is kept; also offered: {others:?}"));
         }
         for media in &kept {
-            let schema = content.get(*media).and_then(|m| m.get("schema"));
+            let schema = content.get(*media).and_then(|m| m.field("schema"));
             let schema = schema.and_then(|schema| self.deref(schema, pointer)).map(|(schema, _)| schema);
             let stringly = schema.is_none_or(|schema| {
-                schema.get("type").is_none_or(|t| t == "string") && schema.get("properties").is_none()
+                schema.field("type").is_none_or(|t| t == "string") && schema.field("properties").is_none()
             });
             if !stringly && is_xml(media) {
                 self.tally(super::tallies::Tally::XmlBodyAsText, &format!("{pointer}/{}/schema", escape(media)));
@@ -665,7 +666,7 @@ impl<'a> Importer<'a> {
         let mut responses = IndexMap::new();
         let mut errors = Vec::new();
         let mut success_headers = Vec::new();
-        let Some(declared) = operation.get("responses").and_then(Value::as_object) else {
+        let Some(declared) = operation.field("responses").and_then(Value::as_object) else {
             self.warn(pointer, "no responses declared; a 200 without a body is assumed");
             responses.insert("200".into(), described("No response declared."));
             return (responses, errors, success_headers);
@@ -697,7 +698,7 @@ impl<'a> Importer<'a> {
             // `Error`, a text page) keeps its status, its body undecoded; counted once per
             // document (`tallies`), as XML request and success bodies are.
             let undecoded = response
-                .get("content")
+                .field("content")
                 .and_then(Value::as_object)
                 .filter(|content| !success_side && !content.is_empty() && !has_json_body(content));
             let (body, content_type, media_type) = if let Some(content) = undecoded {
@@ -710,9 +711,9 @@ impl<'a> Importer<'a> {
                     None => (None, ContentType::Json, None),
                 }
             };
-            let description = response.get("description").and_then(Value::as_str).map(str::trim).unwrap_or("");
+            let description = response.field("description").and_then(Value::as_str).map(str::trim).unwrap_or("");
             let mut header_names = Vec::new();
-            if let Some(headers) = response.get("headers").and_then(Value::as_object) {
+            if let Some(headers) = response.field("headers").and_then(Value::as_object) {
                 for header in headers.keys() {
                     header_names.push(header.clone());
                     self.note_rate_limit_header(header);
@@ -749,15 +750,15 @@ impl<'a> Importer<'a> {
     /// The body of a response: JSON (or `*/*` with a schema) by its schema, else read as it
     /// is (`text` or `binary`, with its media type); `None` without content.
     fn response_body(&mut self, response: &'a Value, pointer: &str) -> Option<(TypeRef, ContentType, Option<String>)> {
-        let content = response.get("content").and_then(Value::as_object).filter(|c| !c.is_empty())?;
+        let content = response.field("content").and_then(Value::as_object).filter(|c| !c.is_empty())?;
         let json = content
             .iter()
             .find(|(media, _)| is_json(media))
-            .or_else(|| content.iter().find(|(media, v)| (media.as_str() == "*/*") && v.get("schema").is_some()));
+            .or_else(|| content.iter().find(|(media, v)| (media.as_str() == "*/*") && v.field("schema").is_some()));
         match json {
             Some((media, value)) => {
                 // A JSON response without a schema: any JSON.
-                let body = match value.get("schema") {
+                let body = match value.field("schema") {
                     Some(schema) => self.schema(schema, &format!("{pointer}/content/{}/schema", escape(media)), 0),
                     None => any(),
                 };

@@ -3,6 +3,7 @@
 //! `oneOf`/`anyOf` become `one_of`, `readOnly`/`writeOnly` mark object properties, and every
 //! keyword accord has no place for is reported where it is.
 
+use super::fields::Field;
 use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
@@ -302,13 +303,14 @@ impl<'a> Importer<'a> {
                 return any();
             }
         };
-        if let Some(reference) = object.get("$ref").and_then(Value::as_str) {
+        if let Some(reference) = object.field("$ref").and_then(Value::as_str) {
             if object.keys().any(|key| STRUCTURAL.contains(&key.as_str())) {
                 // The reference and the siblings merged, as `allOf: [{$ref}, {siblings}]`.
-                let nullable = object.get("nullable").and_then(Value::as_bool).unwrap_or(false);
+                let nullable = object.field("nullable").and_then(Value::as_bool).unwrap_or(false);
                 return self.expansion(pointer, |this| {
                     let mut sources = vec![(schema, pointer.to_string())];
-                    for (index, part) in object.get("allOf").and_then(Value::as_array).into_iter().flatten().enumerate()
+                    for (index, part) in
+                        object.field("allOf").and_then(Value::as_array).into_iter().flatten().enumerate()
                     {
                         sources.push((part, format!("{pointer}/allOf/{index}")));
                     }
@@ -335,12 +337,12 @@ impl<'a> Importer<'a> {
                 },
             };
             // 3.1 allows keywords beside `$ref`.
-            let nullable = object.get("nullable").and_then(Value::as_bool).unwrap_or(false);
+            let nullable = object.field("nullable").and_then(Value::as_bool).unwrap_or(false);
             return self.annotated(target, object, nullable, pointer);
         }
-        let mut nullable = object.get("nullable").and_then(Value::as_bool).unwrap_or(false);
+        let mut nullable = object.field("nullable").and_then(Value::as_bool).unwrap_or(false);
         // Type, possibly a 3.1 list with "null".
-        let mut types: Vec<String> = match object.get("type") {
+        let mut types: Vec<String> = match object.field("type") {
             Some(Value::String(t)) => vec![t.clone()],
             Some(Value::Array(list)) => list.iter().filter_map(Value::as_str).map(str::to_string).collect(),
             _ => Vec::new(),
@@ -353,7 +355,7 @@ impl<'a> Importer<'a> {
             self.warn(pointer, format!("a value of several types ({}) is typed as `any`", types.join(", ")));
             return self.finish(typed("any"), object, nullable, pointer);
         }
-        if let Some(parts) = object.get("allOf").and_then(Value::as_array) {
+        if let Some(parts) = object.field("allOf").and_then(Value::as_array) {
             // One part that says what the value is, any others only annotating it: that
             // part (a reference stays a reference), annotated.
             let beside = object.contains_key("properties") || object.contains_key("additionalProperties");
@@ -366,7 +368,7 @@ impl<'a> Importer<'a> {
                         annotations.entry(key.clone()).or_insert_with(|| value.clone());
                     }
                 }
-                let nullable = nullable || annotations.get("nullable").and_then(Value::as_bool).unwrap_or(false);
+                let nullable = nullable || annotations.field("nullable").and_then(Value::as_bool).unwrap_or(false);
                 return self.annotated(inner, &annotations, nullable, pointer);
             }
             let sources = parts.iter().enumerate().map(|(i, p)| (p, format!("{pointer}/allOf/{i}"))).collect();
@@ -384,7 +386,7 @@ impl<'a> Importer<'a> {
                 Some("array".into())
             } else {
                 // An enumeration without a type is of its values' type, when they share one.
-                let values: Vec<&Value> = match (object.get("enum"), object.get("const")) {
+                let values: Vec<&Value> = match (object.field("enum"), object.field("const")) {
                     (Some(Value::Array(values)), _) => values.iter().filter(|v| !v.is_null()).collect(),
                     (None, Some(constant)) if !constant.is_null() => vec![constant],
                     _ => Vec::new(),
@@ -409,13 +411,13 @@ impl<'a> Importer<'a> {
             Some("object") => {
                 out.type_name = Some("object".into());
                 let mut properties = IndexMap::new();
-                if let Some(props) = object.get("properties").and_then(Value::as_object) {
+                if let Some(props) = object.field("properties").and_then(Value::as_object) {
                     for (key, property) in props {
                         let at = format!("{pointer}/properties/{}", escape(key));
                         properties.insert(key.clone(), self.property(property, &at, depth + 1));
                     }
                 }
-                let listed = object.get("required").and_then(Value::as_array);
+                let listed = object.field("required").and_then(Value::as_array);
                 let required: Vec<String> = listed
                     .into_iter()
                     .flatten()
@@ -431,7 +433,7 @@ impl<'a> Importer<'a> {
                 if !required.is_empty() {
                     out.required = Some(Required::Properties(required));
                 }
-                out.additional_properties = match object.get("additionalProperties") {
+                out.additional_properties = match object.field("additionalProperties") {
                     Some(Value::Bool(true)) => Some(AdditionalProperties::Any(true)),
                     Some(Value::Object(inner)) if inner.is_empty() => Some(AdditionalProperties::Any(true)),
                     Some(value @ Value::Object(_)) => {
@@ -445,7 +447,7 @@ impl<'a> Importer<'a> {
             }
             Some("array") => {
                 out.type_name = Some("array".into());
-                out.items = Some(match object.get("items") {
+                out.items = Some(match object.field("items") {
                     Some(items) => self.schema(items, &format!("{pointer}/items"), depth + 1),
                     None => any(),
                 });
@@ -464,10 +466,10 @@ impl<'a> Importer<'a> {
         // Enumerations (and `const`, a one-value enumeration): strings make a Rust enum,
         // integers, numbers and booleans keep their type with the values listed.
         let enum_values = object
-            .get("enum")
+            .field("enum")
             .and_then(Value::as_array)
             .cloned()
-            .or_else(|| object.get("const").map(|c| vec![c.clone()]));
+            .or_else(|| object.field("const").map(|c| vec![c.clone()]));
         if let Some(values) = enum_values {
             if values.iter().any(Value::is_null) {
                 nullable = true;
@@ -504,14 +506,14 @@ impl<'a> Importer<'a> {
     /// converted schema; a schema left with its type alone becomes that name.
     fn finish(&mut self, mut out: Schema, object: &Map<String, Value>, nullable: bool, pointer: &str) -> TypeRef {
         let type_name = out.type_name.clone().unwrap_or_default();
-        if let Some(description) = object.get("description").and_then(Value::as_str) {
+        if let Some(description) = object.field("description").and_then(Value::as_str) {
             out.description = Some(description.trim().to_string());
         }
-        if let Some(format) = object.get("format").and_then(Value::as_str) {
+        if let Some(format) = object.field("format").and_then(Value::as_str) {
             out.format = Some(format.to_string());
         } else if type_name == "string"
-            && (object.get("contentEncoding").and_then(Value::as_str) == Some("binary")
-                || object.get("contentMediaType").and_then(Value::as_str) == Some("application/octet-stream"))
+            && (object.field("contentEncoding").and_then(Value::as_str) == Some("binary")
+                || object.field("contentMediaType").and_then(Value::as_str) == Some("application/octet-stream"))
         {
             // OpenAPI 3.1 spells raw bytes with JSON Schema's content keywords (3.0 used
             // `format: binary`); §4.3.3 "Working with Binary Data" of the 3.1 specification.
@@ -536,13 +538,13 @@ impl<'a> Importer<'a> {
                 _ => {}
             }
         }
-        match object.get("uniqueItems") {
+        match object.field("uniqueItems") {
             Some(Value::Bool(true)) if type_name == "array" => out.unique_items = true,
             Some(Value::Bool(true)) => self.tally(super::tallies::Tally::UniqueItemsNotArray, pointer),
             _ => {}
         }
         for keyword in ["multipleOf", "not", "patternProperties", "minProperties", "maxProperties"] {
-            if object.contains_key(keyword) {
+            if object.has_field(keyword) {
                 self.warn(pointer, format!("`{keyword}` has no accord equivalent; dropped"));
             }
         }
@@ -559,17 +561,17 @@ impl<'a> Importer<'a> {
                 }
             }
         }
-        if let Some(default) = object.get("default") {
+        if let Some(default) = object.field("default") {
             out.default = Some(default.clone());
         }
         let example = object
-            .get("example")
+            .field("example")
             .cloned()
-            .or_else(|| object.get("examples").and_then(Value::as_array).and_then(|e| e.first().cloned()));
+            .or_else(|| object.field("examples").and_then(Value::as_array).and_then(|e| e.first().cloned()));
         if let Some(example) = example {
             out.example = Some(example);
         }
-        if object.get("deprecated") == Some(&Value::Bool(true)) {
+        if object.field("deprecated") == Some(&Value::Bool(true)) {
             out.deprecated = true;
         }
         // A plain `{type: any}` or `{type: Pet}` reads better as the name.
@@ -727,13 +729,13 @@ impl<'a> Importer<'a> {
         // Written on the property, or on an inline part of its `allOf` (`allOf: [$ref, {readOnly: true}]`).
         let own = |keyword: &str| {
             flag(property, keyword).or_else(|| {
-                let parts = property.get("allOf").and_then(Value::as_array)?;
-                parts.iter().filter(|part| part.get("$ref").is_none()).find_map(|part| flag(part, keyword))
+                let parts = property.field("allOf").and_then(Value::as_array)?;
+                parts.iter().filter(|part| part.field("$ref").is_none()).find_map(|part| flag(part, keyword))
             })
         };
-        let reference = property.get("$ref").or_else(|| {
-            let parts = property.get("allOf").and_then(Value::as_array)?;
-            parts[sole_part(parts)?].get("$ref")
+        let reference = property.field("$ref").or_else(|| {
+            let parts = property.field("allOf").and_then(Value::as_array)?;
+            parts[sole_part(parts)?].field("$ref")
         });
         let component = reference
             .and_then(Value::as_str)
@@ -797,27 +799,28 @@ impl<'a> Importer<'a> {
                 break;
             }
             let Some((part, at)) = self.deref(part, &at) else { continue };
-            if let Some(nested) = part.get("allOf").and_then(Value::as_array) {
+            if let Some(nested) = part.field("allOf").and_then(Value::as_array) {
                 for (i, p) in nested.iter().enumerate() {
                     sources.push((p, format!("{at}/allOf/{i}")));
                 }
             }
-            if part.get("oneOf").is_some() || part.get("anyOf").is_some() {
+            if part.field("oneOf").is_some() || part.field("anyOf").is_some() {
                 self.warn(&at, "a `oneOf`/`anyOf` inside `allOf` is not merged; its properties are left out");
             }
-            if let Some(props) = part.get("properties").and_then(Value::as_object) {
+            if let Some(props) = part.field("properties").and_then(Value::as_object) {
                 for (key, property) in props {
                     let property_at = format!("{at}/properties/{}", escape(key));
                     let converted = self.property(property, &property_at, depth + 1);
                     properties.insert(key.clone(), converted);
                 }
             }
-            for key in part.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+            for key in part.field("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str)
+            {
                 if !required.iter().any(|k| k == key) {
                     required.push(key.to_string());
                 }
             }
-            match part.get("additionalProperties") {
+            match part.field("additionalProperties") {
                 Some(Value::Bool(true)) => additional = Some(AdditionalProperties::Any(true)),
                 Some(value @ Value::Object(_)) => {
                     let at = format!("{at}/additionalProperties");
@@ -827,14 +830,14 @@ impl<'a> Importer<'a> {
             }
         }
         // Properties written beside `allOf` count as one more part.
-        if let Some(props) = object.get("properties").and_then(Value::as_object) {
+        if let Some(props) = object.field("properties").and_then(Value::as_object) {
             for (key, property) in props {
                 let property_at = format!("{pointer}/properties/{}", escape(key));
                 let converted = self.property(property, &property_at, depth + 1);
                 properties.insert(key.clone(), converted);
             }
         }
-        for key in object.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
+        for key in object.field("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
             if !required.iter().any(|k| k == key) {
                 required.push(key.to_string());
             }
@@ -863,8 +866,8 @@ impl<'a> Importer<'a> {
         let mut converted = Vec::new();
         for (index, variant) in variants.iter().enumerate() {
             let at = format!("{pointer}/{keyword}/{index}");
-            let is_null = variant.get("type").and_then(Value::as_str) == Some("null")
-                || variant.get("enum").and_then(Value::as_array).is_some_and(|e| e.len() == 1 && e[0].is_null());
+            let is_null = variant.field("type").and_then(Value::as_str) == Some("null")
+                || variant.field("enum").and_then(Value::as_array).is_some_and(|e| e.len() == 1 && e[0].is_null());
             if is_null {
                 nullable = true;
                 continue;
@@ -891,7 +894,7 @@ impl<'a> Importer<'a> {
             let (only, _) = dedup.remove(0);
             return self.finish(into_schema(only), object, nullable, pointer);
         }
-        let discriminator = object.get("discriminator");
+        let discriminator = object.field("discriminator");
         let mut variants_out = Vec::new();
         for (value, at) in dedup {
             // A discriminated union's variants must be models: hoist inline ones.
@@ -905,9 +908,9 @@ impl<'a> Importer<'a> {
         }
         let discriminator = match discriminator {
             Some(discriminator) => {
-                let property = discriminator.get("propertyName").and_then(Value::as_str).unwrap_or("type");
+                let property = discriminator.field("propertyName").and_then(Value::as_str).unwrap_or("type");
                 let mut mapping = IndexMap::new();
-                for (tag, target) in discriminator.get("mapping").and_then(Value::as_object).into_iter().flatten() {
+                for (tag, target) in discriminator.field("mapping").and_then(Value::as_object).into_iter().flatten() {
                     let model = target
                         .as_str()
                         .and_then(|t| t.strip_prefix("#/components/schemas/"))

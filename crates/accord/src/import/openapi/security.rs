@@ -7,6 +7,7 @@
 //! each the schemes sent together) → `auth.require` for the document's and each endpoint's
 //! `auth` for an operation's own (`security: []` → `none`).
 
+use super::fields::Field;
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
@@ -52,7 +53,7 @@ impl<'a> Importer<'a> {
             let Some((scheme, _)) = self.deref(scheme, &pointer) else { continue };
             let Some(credential) = self.credential(scheme, &pointer) else { continue };
             let name = credential_name(key, &credentials);
-            if scheme.get("type").and_then(Value::as_str) == Some("oauth2") {
+            if scheme.field("type").and_then(Value::as_str) == Some("oauth2") {
                 self.oauth2_credentials.insert(name.clone());
             }
             self.credential_names.insert(key.clone(), name.clone());
@@ -73,10 +74,10 @@ impl<'a> Importer<'a> {
     /// One security scheme as a credential; `None`, with a warning, for one accord cannot
     /// send.
     fn credential(&mut self, scheme: &Value, pointer: &str) -> Option<Credential> {
-        let kind = scheme.get("type").and_then(Value::as_str).unwrap_or_default();
+        let kind = scheme.field("type").and_then(Value::as_str).unwrap_or_default();
         match kind {
             "apiKey" => {
-                let location = match scheme.get("in").and_then(Value::as_str).unwrap_or("header") {
+                let location = match scheme.field("in").and_then(Value::as_str).unwrap_or("header") {
                     "header" => ApiKeyLocation::Header,
                     "query" => ApiKeyLocation::Query,
                     "cookie" => {
@@ -88,11 +89,11 @@ impl<'a> Importer<'a> {
                         return None;
                     }
                 };
-                let name = scheme.get("name").and_then(Value::as_str).unwrap_or("X-API-Key");
+                let name = scheme.field("name").and_then(Value::as_str).unwrap_or("X-API-Key");
                 let api_key = ApiKeyAuth { location, name: name.to_string(), env: None };
                 Some(Credential { api_key: Some(api_key), ..Credential::default() })
             }
-            "http" => match scheme.get("scheme").and_then(Value::as_str).map(str::to_ascii_lowercase).as_deref() {
+            "http" => match scheme.field("scheme").and_then(Value::as_str).map(str::to_ascii_lowercase).as_deref() {
                 Some("bearer") => Some(bearer()),
                 Some("basic") => {
                     let basic = BasicAuth { username_env: None, password_env: None, description: None };
@@ -109,7 +110,7 @@ impl<'a> Importer<'a> {
             },
             "oauth2" => match scheme.pointer("/flows/clientCredentials") {
                 Some(flow) => {
-                    let token_url = flow.get("tokenUrl").and_then(Value::as_str).unwrap_or_default();
+                    let token_url = flow.field("tokenUrl").and_then(Value::as_str).unwrap_or_default();
                     let at = format!("{pointer}/flows/clientCredentials/tokenUrl");
                     let Some(token_url) = self.absolute_url(token_url, &at, "OAuth2 `tokenUrl`") else {
                         self.warn(
@@ -119,7 +120,7 @@ impl<'a> Importer<'a> {
                         return Some(bearer());
                     };
                     let scopes: Vec<String> = flow
-                        .get("scopes")
+                        .field("scopes")
                         .and_then(Value::as_object)
                         .map(|s| s.keys().cloned().collect())
                         .unwrap_or_default();
@@ -164,8 +165,8 @@ impl<'a> Importer<'a> {
     /// `refreshUrl` is warned about. Without both URLs, a bearer token with a warning.
     fn authorization_code(&mut self, flow: &Value, pointer: &str) -> Credential {
         let at = format!("{pointer}/flows/authorizationCode");
-        let authorize = flow.get("authorizationUrl").and_then(Value::as_str).unwrap_or_default();
-        let token = flow.get("tokenUrl").and_then(Value::as_str).unwrap_or_default();
+        let authorize = flow.field("authorizationUrl").and_then(Value::as_str).unwrap_or_default();
+        let token = flow.field("tokenUrl").and_then(Value::as_str).unwrap_or_default();
         let authorize_url =
             self.absolute_url(authorize, &format!("{at}/authorizationUrl"), "OAuth2 `authorizationUrl`");
         let token_url = self.absolute_url(token, &format!("{at}/tokenUrl"), "OAuth2 `tokenUrl`");
@@ -176,7 +177,7 @@ impl<'a> Importer<'a> {
             );
             return bearer();
         };
-        if let Some(refresh) = flow.get("refreshUrl").and_then(Value::as_str)
+        if let Some(refresh) = flow.field("refreshUrl").and_then(Value::as_str)
             && !refresh.is_empty()
             && refresh != token
         {
@@ -186,7 +187,7 @@ impl<'a> Importer<'a> {
             );
         }
         let scopes: Vec<String> =
-            flow.get("scopes").and_then(Value::as_object).map(|s| s.keys().cloned().collect()).unwrap_or_default();
+            flow.field("scopes").and_then(Value::as_object).map(|s| s.keys().cloned().collect()).unwrap_or_default();
         let code = OAuth2AuthorizationCodeAuth {
             authorize_url,
             token_url,
@@ -211,7 +212,7 @@ impl<'a> Importer<'a> {
     /// their own; when no operation has one either, it is left out (any one credential, with
     /// a warning: the document does not say).
     fn document_requirement(&mut self) -> Option<Requirement> {
-        let requirement = match self.document.get("security") {
+        let requirement = match self.document.field("security") {
             Some(security) => self.requirement(security, "/security"),
             None => match self.most_common_operation_requirement() {
                 Some(requirement) => requirement,
@@ -232,7 +233,7 @@ impl<'a> Importer<'a> {
     /// (the first seen wins a tie); `None` when no operation has `security`. Its warnings are
     /// given again, once, as each endpoint is imported.
     fn most_common_operation_requirement(&mut self) -> Option<Requirement> {
-        let paths = self.document.get("paths").and_then(Value::as_object)?;
+        let paths = self.document.field("paths").and_then(Value::as_object)?;
         let mark = self.warnings.len();
         let mut counts: Vec<(Requirement, usize)> = Vec::new();
         let mut any = false;
@@ -240,7 +241,7 @@ impl<'a> Importer<'a> {
             let Some(item) = item.as_object() else { continue };
             for (key, _) in super::METHODS {
                 let Some(operation) = item.get(*key) else { continue };
-                let requirement = match operation.get("security") {
+                let requirement = match operation.field("security") {
                     Some(security) => {
                         any = true;
                         let pointer = format!("/paths/{}/{key}/security", escape(path));
@@ -265,7 +266,7 @@ impl<'a> Importer<'a> {
     /// An endpoint's `auth` from the operation's own `security` at `pointer` (the
     /// operation's); `None` without one, or when it says what the document says.
     pub(super) fn operation_security(&mut self, operation: &Value, pointer: &str) -> Option<Requirement> {
-        let Some(security) = operation.get("security") else { return self.operation_without_security() };
+        let Some(security) = operation.field("security") else { return self.operation_without_security() };
         if self.credential_names.is_empty() {
             // No scheme was imported (each dropped one is warned about), so there is no
             // `auth` to name.
@@ -287,7 +288,7 @@ impl<'a> Importer<'a> {
     /// default is not (no top-level `security`, and most operations have their own).
     pub(super) fn operation_without_security(&self) -> Option<Requirement> {
         let public = Requirement::Public(PublicKeyword::None);
-        let defaulted = self.document.get("security").is_none()
+        let defaulted = self.document.field("security").is_none()
             && self.document_requirement.as_ref().is_some_and(|requirement| *requirement != public);
         defaulted.then_some(public)
     }

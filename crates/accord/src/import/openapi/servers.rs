@@ -2,6 +2,7 @@
 //! description), and the servers of a path item or operation → named `servers` that the
 //! endpoint names.
 
+use super::fields::Field;
 use indexmap::IndexMap;
 use serde_json::Value;
 
@@ -18,11 +19,11 @@ impl<'a> Importer<'a> {
     /// (snake_case, when short) or `production`, `server_2`, ….
     pub(super) fn environments(&mut self) -> IndexMap<String, Environment> {
         let mut out = IndexMap::new();
-        let Some(servers) = self.document.get("servers").and_then(Value::as_array) else { return out };
+        let Some(servers) = self.document.field("servers").and_then(Value::as_array) else { return out };
         for (index, server) in servers.iter().enumerate() {
             let pointer = format!("/servers/{index}");
             let Some(url) = self.server_template(server, &pointer) else { continue };
-            let description = server.get("description").and_then(Value::as_str);
+            let description = server.field("description").and_then(Value::as_str);
             let base = description
                 .map(snake)
                 .filter(|s| !s.is_empty() && s.len() <= 30)
@@ -53,9 +54,9 @@ impl<'a> Importer<'a> {
     /// host, port or path and its values fit there; otherwise every variable replaced by its
     /// default, as before accord had variables, with a warning. `None` without a `url`.
     fn server_template(&mut self, server: &Value, pointer: &str) -> Option<String> {
-        let raw = server.get("url").and_then(Value::as_str)?;
+        let raw = server.field("url").and_then(Value::as_str)?;
         let text = |value: &Value| value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
-        let declared = server.get("variables").and_then(Value::as_object);
+        let declared = server.field("variables").and_then(Value::as_object);
         let mut variables: Vec<(String, String, ServerVariable)> = Vec::new();
         for placeholder in placeholders(raw) {
             let original = placeholder.name.to_string();
@@ -64,13 +65,16 @@ impl<'a> Importer<'a> {
             }
             let definition = declared.and_then(|d| d.get(&original));
             let mut variable = ServerVariable {
-                default: definition.and_then(|d| d.get("default")).map(text),
+                default: definition.and_then(|d| d.field("default")).map(text),
                 values: definition
-                    .and_then(|d| d.get("enum"))
+                    .and_then(|d| d.field("enum"))
                     .and_then(Value::as_array)
                     .map(|values| values.iter().map(text).collect())
                     .unwrap_or_default(),
-                description: definition.and_then(|d| d.get("description")).and_then(Value::as_str).map(str::to_string),
+                description: definition
+                    .and_then(|d| d.field("description"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
                 ..ServerVariable::default()
             };
             let at = format!("{pointer}/variables/{}", escape(&original));
@@ -201,11 +205,12 @@ impl<'a> Importer<'a> {
     /// their defaults; a relative one under `https://example.invalid`), without warnings: for
     /// URLs read before `servers` is. `None` without a server URL or with another scheme.
     pub(super) fn default_server_url(&self) -> Option<String> {
-        let server = self.document.get("servers")?.as_array()?.first()?;
-        let mut url = server.get("url")?.as_str()?.to_string();
-        if let Some(variables) = server.get("variables").and_then(Value::as_object) {
+        let server = self.document.field("servers")?.as_array()?.first()?;
+        let mut url = server.field("url")?.as_str()?.to_string();
+        if let Some(variables) = server.field("variables").and_then(Value::as_object) {
             for (name, variable) in variables {
-                let default = variable.get("default").map(|d| d.as_str().map(str::to_string).unwrap_or(d.to_string()));
+                let default =
+                    variable.field("default").map(|d| d.as_str().map(str::to_string).unwrap_or(d.to_string()));
                 url = url.replace(&format!("{{{name}}}"), &default.unwrap_or_default());
             }
         }
@@ -281,8 +286,8 @@ impl<'a> Importer<'a> {
         at: &str,
         item_pointer: &str,
     ) -> Option<String> {
-        let top = self.document.get("servers");
-        let (servers, pointer) = match (operation.get("servers"), item.get("servers")) {
+        let top = self.document.field("servers");
+        let (servers, pointer) = match (operation.field("servers"), item.field("servers")) {
             (Some(servers), _) => (servers, format!("{at}/servers")),
             (None, Some(servers)) => (servers, format!("{item_pointer}/servers")),
             (None, None) => return None,
@@ -300,7 +305,7 @@ impl<'a> Importer<'a> {
         let first = urls.first()?.clone();
         let environments: Vec<String> = self
             .document
-            .get("servers")
+            .field("servers")
             .and_then(Value::as_array)
             .map(|top| top.iter().enumerate().map(|(i, _)| i.to_string()).collect())
             .unwrap_or_default();
@@ -332,7 +337,7 @@ impl<'a> Importer<'a> {
             name = format!("{label}_{n}");
             n += 1;
         }
-        let description = list.first().and_then(|s| s.get("description")).and_then(Value::as_str).map(str::to_string);
+        let description = list.first().and_then(|s| s.field("description")).and_then(Value::as_str).map(str::to_string);
         self.servers.insert(name.clone(), Server { base_url, description });
         Some(name)
     }

@@ -4,6 +4,7 @@
 //! are imported and a warning says what to add. The signature scheme is never in the
 //! document, so the section is unsigned until one is added.
 
+use super::fields::Field;
 use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
@@ -36,7 +37,7 @@ impl<'a> Importer<'a> {
     /// from the payload schemas where they fix it (see [`Importer::event_type_field`]), else
     /// the events are listed in a warning, because the importer invents nothing.
     pub(super) fn webhooks(&mut self) -> Option<Webhooks> {
-        let hooks = self.document.get("webhooks").and_then(Value::as_object)?;
+        let hooks = self.document.field("webhooks").and_then(Value::as_object)?;
         let mut events: Vec<WebhookDraft<'a>> = Vec::new();
         for (event, item) in hooks {
             let pointer = format!("/webhooks/{}", escape(event));
@@ -47,10 +48,10 @@ impl<'a> Importer<'a> {
                 continue;
             };
             let body_pointer = format!("{pointer}/{method}/requestBody");
-            let schema = operation.get("requestBody").and_then(|body| {
+            let schema = operation.field("requestBody").and_then(|body| {
                 let (body, at) = self.deref(body, &body_pointer)?;
-                let (media, value) = body.get("content")?.as_object()?.iter().find(|(m, _)| is_json(m))?;
-                Some((value.get("schema")?, format!("{at}/content/{}/schema", escape(media))))
+                let (media, value) = body.field("content")?.as_object()?.iter().find(|(m, _)| is_json(m))?;
+                Some((value.field("schema")?, format!("{at}/content/{}/schema", escape(media))))
             });
             let Some((schema, schema_pointer)) = schema else {
                 self.warn(&pointer, format!("webhook `{event}` has no JSON payload; skipped"));
@@ -65,8 +66,8 @@ impl<'a> Importer<'a> {
                 }
             };
             let description = operation
-                .get("summary")
-                .or_else(|| operation.get("description"))
+                .field("summary")
+                .or_else(|| operation.field("description"))
                 .and_then(Value::as_str)
                 .map(|d| d.trim().to_string());
             events.push(WebhookDraft { key: event.clone(), pointer, model, description, schema });
@@ -220,10 +221,10 @@ impl<'a> Importer<'a> {
             return;
         }
         found.budget -= 1;
-        if let Some(target) = object.get("$ref").and_then(Value::as_str).and_then(|r| self.resolve(r)) {
+        if let Some(target) = object.field("$ref").and_then(Value::as_str).and_then(|r| self.resolve(r)) {
             self.collect_pinned(target, path, first_array_item, steps, depth + 1, found);
         }
-        for part in object.get("allOf").and_then(Value::as_array).into_iter().flatten() {
+        for part in object.field("allOf").and_then(Value::as_array).into_iter().flatten() {
             self.collect_pinned(part, path, first_array_item, steps, depth + 1, found);
         }
         if !path.is_empty()
@@ -238,11 +239,11 @@ impl<'a> Importer<'a> {
         if steps >= EVENT_TYPE_MAX_STEPS {
             return;
         }
-        for (key, property) in object.get("properties").and_then(Value::as_object).into_iter().flatten() {
+        for (key, property) in object.field("properties").and_then(Value::as_object).into_iter().flatten() {
             let at = format!("{path}/{}", escape(key));
             self.collect_pinned(property, &at, first_array_item, steps + 1, depth + 1, found);
         }
-        if let Some(items) = object.get("items").filter(|items| items.is_object()) {
+        if let Some(items) = object.field("items").filter(|items| items.is_object()) {
             let array = first_array_item.unwrap_or(path);
             let at = format!("{path}/0");
             self.collect_pinned(items, &at, Some(array), steps + 1, depth + 1, found);
@@ -311,17 +312,17 @@ impl PinnedValues {
 /// The strings a schema allows when it lists them: `const`, an `enum` of strings (a `null`
 /// aside), or a `oneOf`/`anyOf` whose every variant is one of those.
 fn pinned_strings(object: &Map<String, Value>) -> Option<BTreeSet<String>> {
-    if let Some(constant) = object.get("const") {
+    if let Some(constant) = object.field("const") {
         return constant.as_str().map(|c| BTreeSet::from([c.to_string()]));
     }
-    if let Some(values) = object.get("enum").and_then(Value::as_array) {
+    if let Some(values) = object.field("enum").and_then(Value::as_array) {
         let values: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
         if values.is_empty() || !values.iter().all(|v| v.is_string()) {
             return None;
         }
         return Some(values.iter().filter_map(|v| v.as_str()).map(str::to_string).collect());
     }
-    let variants = object.get("oneOf").or_else(|| object.get("anyOf"))?.as_array()?;
+    let variants = object.field("oneOf").or_else(|| object.field("anyOf"))?.as_array()?;
     let mut union = BTreeSet::new();
     for variant in variants {
         union.extend(pinned_strings(variant.as_object()?)?);

@@ -85,6 +85,11 @@ impl<'a> TemplateValues<'a> {
             None => convert(),
         }
     }
+
+    /// The values converted so far, for freeing elsewhere ([`crate::parallel::drop_in_background`]).
+    pub fn into_values(self) -> Vec<minijinja::Value> {
+        self.specs.into_iter().filter_map(|(_, value)| value.into_inner()).collect()
+    }
 }
 
 /// One output of accord (a client crate, its contract tests, `contract.json`, the docs book,

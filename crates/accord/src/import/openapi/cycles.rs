@@ -42,7 +42,7 @@ impl Importer<'_> {
         let names: Vec<String> = self.models.keys().cloned().collect();
         for name in names {
             let Some(path) = self.alias_loop(&name) else { continue };
-            let component = self.model_names.iter().find(|(_, model)| **model == name).map(|(key, _)| key.clone());
+            let component = self.components_by_model.get(&name).cloned();
             let pointer = match component {
                 Some(key) => format!("/components/schemas/{}", escape(&key)),
                 None => "/components/schemas".to_string(),

@@ -202,7 +202,11 @@ pub(super) fn status_pattern_name(status: StatusPattern) -> String {
 /// as the document writes them (`$ref`s and one level of `allOf` followed), or an inline
 /// body's as converted.
 enum BodyProperties<'b> {
-    Document(Map<String, Value>),
+    /// Borrowed from the document, in the order a JSON object extended by each `allOf` part's
+    /// properties would have them (a later part's property replaces the value in place): not
+    /// a copy of the document's schemas, which was 8 % of the importer's time on Stripe's
+    /// description (issue 22).
+    Document(IndexMap<&'b str, &'b Value>),
     Converted(&'b IndexMap<String, TypeRef>),
 }
 
@@ -220,7 +224,7 @@ impl BodyProperties<'_> {
             BodyProperties::Document(properties) => properties
                 .iter()
                 .find(|(_, schema)| schema.field("type").and_then(Value::as_str) == Some("array"))
-                .map(|(name, _)| name.clone()),
+                .map(|(name, _)| name.to_string()),
             BodyProperties::Converted(properties) => {
                 properties.iter().find(|(_, schema)| is_inline_array(schema)).map(|(name, _)| name.clone())
             }
@@ -233,7 +237,7 @@ impl BodyProperties<'_> {
             BodyProperties::Document(properties) => properties
                 .iter()
                 .filter(|(_, schema)| importer.is_list_schema(schema))
-                .map(|(name, _)| name.clone())
+                .map(|(name, _)| name.to_string())
                 .collect(),
             BodyProperties::Converted(properties) => {
                 properties.iter().filter(|(_, schema)| is_inline_array(schema)).map(|(name, _)| name.clone()).collect()
@@ -293,10 +297,16 @@ impl<'a> Importer<'a> {
             let camel = base.to_upper_camel_case();
             if camel.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) { camel } else { format!("Model{camel}") }
         };
-        let used = |name: &str| {
-            self.models.keys().any(|k| k.eq_ignore_ascii_case(name))
-                || self.model_names.values().any(|k| k.eq_ignore_ascii_case(name))
-        };
+        let mut used_names = self.used_model_names.borrow_mut();
+        let (known, used_names) = &mut *used_names;
+        if *known == 0 {
+            used_names.extend(self.model_names.values().map(|name| name.to_ascii_lowercase()));
+        }
+        for (name, _) in self.models.get_range(*known..).into_iter().flatten() {
+            used_names.insert(name.to_ascii_lowercase());
+        }
+        *known = self.models.len();
+        let used = |name: &str| used_names.contains(&name.to_ascii_lowercase());
         let mut candidate = base.clone();
         let mut n = 2;
         while used(&candidate) {
@@ -566,10 +576,9 @@ impl<'a> Importer<'a> {
     fn is_list(&self, body: &TypeRef) -> bool {
         match body {
             TypeRef::Name(name) => self
-                .model_names
-                .iter()
-                .find(|(_, model)| *model == name)
-                .and_then(|(component, _)| self.document.pointer(&format!("/components/schemas/{}", escape(component))))
+                .components_by_model
+                .get(name)
+                .and_then(|component| self.document.pointer(&format!("/components/schemas/{}", escape(component))))
                 .is_some_and(|schema| self.is_list_schema(schema)),
             TypeRef::Inline(schema) => schema.type_name.as_deref() == Some("array"),
         }
@@ -599,21 +608,25 @@ impl<'a> Importer<'a> {
     }
 
     /// The properties of a converted body type (a model name or an inline object).
-    fn properties_of<'b>(&self, body: &'b TypeRef) -> Option<BodyProperties<'b>> {
+    fn properties_of<'b>(&self, body: &'b TypeRef) -> Option<BodyProperties<'b>>
+    where
+        'a: 'b,
+    {
         match body {
             TypeRef::Name(name) => {
-                let component = self.model_names.iter().find(|(_, model)| *model == name).map(|(c, _)| c.clone())?;
-                let schema = self.document.pointer(&format!("/components/schemas/{}", escape(&component)))?;
-                let mut props = schema.field("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+                let component = self.components_by_model.get(name)?;
+                let schema = self.document.pointer(&format!("/components/schemas/{}", escape(component)))?;
+                let entries =
+                    |schema: &'a Value| schema.field("properties").and_then(Value::as_object).into_iter().flatten();
+                let mut props: IndexMap<&'b str, &'b Value> =
+                    entries(schema).map(|(name, value)| (name.as_str(), value)).collect();
                 if let Some(parts) = schema.field("allOf").and_then(Value::as_array) {
                     for part in parts {
                         let part = match part.field("$ref").and_then(Value::as_str) {
                             Some(reference) => self.resolve(reference).unwrap_or(part),
                             None => part,
                         };
-                        if let Some(more) = part.field("properties").and_then(Value::as_object) {
-                            props.extend(more.clone());
-                        }
+                        props.extend(entries(part).map(|(name, value)| (name.as_str(), value)));
                     }
                 }
                 Some(BodyProperties::Document(props))

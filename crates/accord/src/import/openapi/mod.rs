@@ -501,6 +501,15 @@ struct Importer<'a> {
     warnings: Vec<ImportWarning>,
     /// Component schema name → model name.
     model_names: BTreeMap<String, String>,
+    /// Model name → component schema name: `model_names` the other way (model names are
+    /// unique, so it is one-to-one), made once the names are given.
+    components_by_model: std::collections::HashMap<String, String>,
+    /// The names `fresh_model_name` must not give, ASCII-lowercased (`eq_ignore_ascii_case`
+    /// is equality of the ASCII-lowercased texts): every component's model name and the first
+    /// `.0` keys of `models`, which only grows. Brought up to date when asked, instead of
+    /// comparing each candidate with every model: for Stripe's 2,000 models that scan was 4 %
+    /// of the importer's time (issue 22).
+    used_model_names: std::cell::RefCell<(usize, std::collections::HashSet<String>)>,
     /// Models in output order: the component schemas, then those hoisted from inline
     /// schemas while converting endpoints and webhooks.
     models: IndexMap<String, Schema>,
@@ -548,6 +557,8 @@ impl<'a> Importer<'a> {
             v31,
             warnings: Vec::new(),
             model_names: BTreeMap::new(),
+            components_by_model: std::collections::HashMap::new(),
+            used_model_names: Default::default(),
             models: IndexMap::new(),
             error_codes: BTreeMap::new(),
             rate_limit_headers: None,
@@ -602,7 +613,7 @@ impl<'a> Importer<'a> {
 
     /// Whether `name` is a model: a component schema's or one hoisted so far.
     fn is_model(&self, name: &str) -> bool {
-        self.models.contains_key(name) || self.model_names.values().any(|m| m == name)
+        self.models.contains_key(name) || self.components_by_model.contains_key(name)
     }
 
     /// The whole spec. The sections are converted in this order, which is the order of the
@@ -617,6 +628,8 @@ impl<'a> Importer<'a> {
                 self.model_names.insert(key.clone(), model);
             }
         }
+        self.components_by_model =
+            self.model_names.iter().map(|(component, model)| (model.clone(), component.clone())).collect();
         let info = document.get("info").cloned().unwrap_or(Value::Null);
         let text = |value: &Value| value.as_str().map(str::to_string).unwrap_or_else(|| value.to_string());
         // A `null` title is no title (what the spec's parser makes of `title: null`).

@@ -13,6 +13,7 @@ pub mod diag;
 pub mod emit;
 pub mod import;
 pub mod ir;
+pub(crate) mod json_fields;
 pub mod lower;
 pub mod markdown;
 pub mod names;

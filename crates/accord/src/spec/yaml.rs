@@ -163,7 +163,7 @@ fn node_in<'a>(value: &'a serde_json::Value, pointer: &str) -> Option<&'a serde_
 fn child<'a>(node: &'a serde_json::Value, segment: &str) -> Option<&'a serde_json::Value> {
     let key = unescape(segment);
     match node {
-        serde_json::Value::Object(object) => object.get(key.as_ref()),
+        serde_json::Value::Object(object) => crate::json_fields::Field::field(object, key.as_ref()),
         serde_json::Value::Array(items) => items.get(array_index(&key)?),
         _ => None,
     }

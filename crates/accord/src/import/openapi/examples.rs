@@ -3,7 +3,7 @@
 //! outside the enum); `check` refuses them (`spec::model_example_mismatch`,
 //! `spec::example_mismatch`), so an import that kept them would not compile.
 
-use super::fields::Field;
+use crate::json_fields::Field;
 use serde_json::Value;
 
 use crate::diag::codes;

@@ -5,7 +5,7 @@
 //! `x-displayName`) become the `groups` map's titles and descriptions. A document without tags
 //! gives no groups and no warning.
 
-use super::fields::Field;
+use crate::json_fields::Field;
 use indexmap::IndexMap;
 use serde_json::Value;
 

@@ -2,7 +2,7 @@
 //! reliable (a suggestion, as a warning, where it is not), rate-limit response headers, and
 //! names (spec, models, error codes) and retry strategies.
 
-use super::fields::Field;
+use crate::json_fields::Field;
 use std::collections::BTreeSet;
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};

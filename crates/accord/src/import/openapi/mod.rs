@@ -67,7 +67,6 @@
 mod bundle;
 mod cycles;
 pub(crate) mod examples;
-mod fields;
 mod groups;
 mod heuristics;
 mod json_parts;

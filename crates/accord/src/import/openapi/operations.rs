@@ -4,7 +4,7 @@
 //! error code per 4xx/5xx status, `4XX`/`5XX` range and `default`, shared by every operation
 //! (`errors.codes`, with the body most of them use as `errors.body`).
 
-use super::fields::Field;
+use crate::json_fields::Field;
 use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
@@ -199,7 +199,7 @@ impl<'a> Importer<'a> {
                     continue;
                 }
                 let Some(&(_, method)) = METHODS.iter().find(|(name, _)| *name == key) else { continue };
-                let Some(operation) = item.get(&key) else { continue };
+                let Some(operation) = item.field(&key) else { continue };
                 let base = operation
                     .field("operationId")
                     .and_then(Value::as_str)

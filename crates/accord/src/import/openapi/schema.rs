@@ -3,7 +3,7 @@
 //! `oneOf`/`anyOf` become `one_of`, `readOnly`/`writeOnly` mark object properties, and every
 //! keyword accord has no place for is reported where it is.
 
-use super::fields::Field;
+use crate::json_fields::Field;
 use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
@@ -375,7 +375,7 @@ impl<'a> Importer<'a> {
             return self.expansion(pointer, |this| this.all_of(sources, object, nullable, pointer, depth));
         }
         for keyword in ["oneOf", "anyOf"] {
-            if let Some(variants) = object.get(keyword).and_then(Value::as_array) {
+            if let Some(variants) = object.field(keyword).and_then(Value::as_array) {
                 return self.one_of(keyword, variants, object, nullable, pointer, depth);
             }
         }
@@ -525,7 +525,7 @@ impl<'a> Importer<'a> {
         self.constraints(&mut out, &type_name, object, pointer);
         self.mistyped_keywords(object, pointer);
         for keyword in ["exclusiveMinimum", "exclusiveMaximum"] {
-            match object.get(keyword) {
+            match object.field(keyword) {
                 Some(Value::Number(bound)) if self.v31 => {
                     if keyword == "exclusiveMinimum" {
                         out.minimum = bound.as_f64();
@@ -553,7 +553,7 @@ impl<'a> Importer<'a> {
         // `unused_component_access`). Anywhere else accord has no place for it.
         if !self.property_pointers.contains(pointer) && !is_component_pointer(pointer) {
             for keyword in ["readOnly", "writeOnly"] {
-                if object.get(keyword) == Some(&Value::Bool(true)) {
+                if object.field(keyword) == Some(&Value::Bool(true)) {
                     self.warn(
                         pointer,
                         format!("`{keyword}` outside an object property has no accord equivalent (accord marks properties); dropped"),
@@ -586,7 +586,7 @@ impl<'a> Importer<'a> {
     /// of the wrong type, an integer bound no 64-bit integer holds) is reported and dropped,
     /// and so are a minimum and maximum that no value meets together (`check` refuses them).
     fn constraints(&mut self, out: &mut Schema, type_name: &str, object: &Map<String, Value>, pointer: &str) {
-        let applies = |keyword: &str, types: &[&str]| object.get(keyword).filter(|_| types.contains(&type_name));
+        let applies = |keyword: &str, types: &[&str]| object.field(keyword).filter(|_| types.contains(&type_name));
         for (keyword, slot) in [("minLength", &mut out.min_length), ("maxLength", &mut out.max_length)] {
             if let Some(value) = applies(keyword, &["string"]) {
                 *slot = whole_number(value);
@@ -675,7 +675,7 @@ impl<'a> Importer<'a> {
             ("enum", "a list of values", Value::is_array),
         ];
         for (keyword, expected, is_expected) in EXPECTED {
-            if let Some(value) = object.get(*keyword)
+            if let Some(value) = object.field(keyword)
                 && !is_expected(value)
             {
                 self.warn(pointer, format!("`{keyword}: {value}` is not {expected}; dropped"));
@@ -725,7 +725,7 @@ impl<'a> Importer<'a> {
     /// component schema it refers to (directly or as the one part of an `allOf`); such a
     /// component is remembered as taken over.
     fn access(&mut self, property: &'a Value) -> (bool, bool) {
-        let flag = |schema: &Value, keyword: &str| schema.get(keyword).and_then(Value::as_bool);
+        let flag = |schema: &Value, keyword: &str| schema.field(keyword).and_then(Value::as_bool);
         // Written on the property, or on an inline part of its `allOf` (`allOf: [$ref, {readOnly: true}]`).
         let own = |keyword: &str| {
             flag(property, keyword).or_else(|| {
@@ -768,7 +768,7 @@ impl<'a> Importer<'a> {
                 continue;
             }
             for keyword in ["readOnly", "writeOnly"] {
-                if schema.get(keyword) == Some(&Value::Bool(true)) {
+                if schema.field(keyword) == Some(&Value::Bool(true)) {
                     self.warn(
                         &format!("/components/schemas/{}", escape(name)),
                         format!("`{keyword}` on a whole schema that no object property refers to: accord marks properties (`read_only`/`write_only`), so it is dropped"),

@@ -7,7 +7,7 @@
 //! each the schemes sent together) → `auth.require` for the document's and each endpoint's
 //! `auth` for an operation's own (`security: []` → `none`).
 
-use super::fields::Field;
+use crate::json_fields::Field;
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;

@@ -2,7 +2,7 @@
 //! description), and the servers of a path item or operation → named `servers` that the
 //! endpoint names.
 
-use super::fields::Field;
+use crate::json_fields::Field;
 use indexmap::IndexMap;
 use serde_json::Value;
 

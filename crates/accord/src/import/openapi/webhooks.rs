@@ -4,7 +4,7 @@
 //! are imported and a warning says what to add. The signature scheme is never in the
 //! document, so the section is unsigned until one is added.
 
-use super::fields::Field;
+use crate::json_fields::Field;
 use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;

@@ -49,6 +49,7 @@ use reference::Reference;
 use super::escape;
 use crate::diag::{Diagnostic, codes};
 use crate::import::ImportError;
+use crate::json_fields::Field;
 
 /// The most text (in bytes, an operation counted by its strings and nodes) copied in place of
 /// `$ref`s where OpenAPI allows none (operations, descriptions): 64 MiB.
@@ -181,7 +182,7 @@ fn copy_bundled(files: &mut Files, root: &Value) -> Result<Bundled, ImportError>
 fn needs_bundling(value: &Value, key: &str) -> bool {
     match value {
         Value::Object(object) => {
-            if let Some(Value::String(reference)) = object.get("$ref")
+            if let Some(Value::String(reference)) = object.field("$ref")
                 && (!reference.starts_with('#')
                     || reference.contains('%')
                     || key == "description"
@@ -213,9 +214,9 @@ fn needs_bundling(value: &Value, key: &str) -> bool {
 fn rewrites(value: &Value, kind: Kind) -> bool {
     let Value::Object(object) = value else { return false };
     if kind == Kind::Description {
-        return object.get("$ref").is_some_and(Value::is_string);
+        return object.field("$ref").is_some_and(Value::is_string);
     }
-    if let Some(Value::String(reference)) = object.get("$ref") {
+    if let Some(Value::String(reference)) = object.field("$ref") {
         if kind.section().is_none() || !reference.starts_with('#') || reference.contains('%') {
             return true;
         }
@@ -243,7 +244,7 @@ fn rewrites(value: &Value, kind: Kind) -> bool {
                 Value::Array(items) => items.iter().any(|item| rewrites(item, Kind::Schema)),
                 _ => rewrites(child, Kind::Schema),
             },
-            Child::Discriminator => child.get("mapping").and_then(Value::as_object).is_some_and(|mapping| {
+            Child::Discriminator => child.field("mapping").and_then(Value::as_object).is_some_and(|mapping| {
                 mapping.values().any(|target| target.as_str().is_some_and(looks_like_reference))
             }),
         }

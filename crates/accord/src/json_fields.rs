@@ -1,4 +1,5 @@
-//! Reading a keyword of a JSON object the importer converts. serde_json keeps an object's
+//! Reading a keyword of a JSON object (an OpenAPI document the importer converts, a spec's
+//! value whose nodes `spec::yaml` looks up). serde_json keeps an object's
 //! entries in document order in an `IndexMap` keyed by SipHash, and `get` hashes the key on
 //! every call; a schema, parameter or response object has a handful of entries and the
 //! importer asks each for a dozen keywords or more (`Importer::finish` alone asks about 30),
@@ -15,7 +16,7 @@ use serde_json::{Map, Value};
 const LINEAR_ENTRIES: usize = 12;
 
 /// The value of one keyword of a JSON object, as `Map::get` / `Value::get` give it.
-pub(super) trait Field {
+pub(crate) trait Field {
     /// The value at `key`: `None` when the object has no such entry, or (for a [`Value`]) the
     /// value is not an object.
     fn field(&self, key: &str) -> Option<&Value>;

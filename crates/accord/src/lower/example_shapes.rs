@@ -12,6 +12,7 @@
 
 use serde_json::Value;
 
+use super::examples::Synth;
 use super::*;
 
 /// The generic sample of a text without any other source: what examples must not show.
@@ -41,7 +42,7 @@ pub(super) fn code_span_values(description: &str) -> Vec<Value> {
         .collect()
 }
 
-impl Lowerer<'_> {
+impl Synth<'_> {
     /// The first list or object of `description`'s code spans that has the shape of `ty`.
     pub(super) fn description_example(&self, description: Option<&str>, ty: &TypeExpr) -> Option<Value> {
         let description = description?;
@@ -74,7 +75,7 @@ impl Lowerer<'_> {
                 .as_object()
                 .is_some_and(|object| object.values().all(|item| self.has_shape(item, inner, depth + 1))),
             TypeExpr::Named(id) => {
-                let Some(def) = self.type_named(id.name()) else { return false };
+                let Some((_, def)) = self.type_named(id.name()) else { return false };
                 match &def.kind {
                     TypeKind::Struct { fields, .. } => value.as_object().is_some_and(|object| {
                         fields.iter().all(|field| match object.get(&field.wire_name) {

@@ -78,7 +78,7 @@ fn lower_on(spec: &Spec, positions: &Positions, source_path: &str, threads: usiz
     let operations = lowerer.operations(threads);
     let webhooks = lowerer.webhooks();
     lowerer.share_identical_inline_types();
-    lowerer.fill_examples();
+    lowerer.fill_examples(threads);
     let mut ir = Ir {
         name: spec.name.clone(),
         crate_name: names::crate_name(&spec.name),
@@ -649,6 +649,69 @@ mod tests {
         // the models lowered one by one, the second `FooBarBaz` numbered as always.
         let apart = runs_give_the_serial_ir(&many_models(300), "FooBarBaz", "QuxBarBaz");
         assert!(type_names(&apart).len() > 600, "every model hoists a type");
+    }
+
+    /// A spec of `count` models whose examples are made from one another's: each model
+    /// `m{i}` has a field of the model `s{i}` before it (whose example is filled before its
+    /// own) and one of `s{i+1}` after it (synthesised anew), an enum used twice and a text;
+    /// a union names `m0`. Then `bulk` models of one list of at least `items` texts each.
+    fn chained_models(count: usize, bulk: usize, items: usize) -> String {
+        let mut yaml = String::from(
+            "accord: 1\nname: chained\nversion: \"1\"\nenvironments:\n  production: { base_url: \"https://api.example.com\", default: true }\nmodels:\n  state: { type: string, enum: [open, closed, merged] }\n  either: { one_of: [{ type: m0 }, { type: integer }] }\n",
+        );
+        for index in 0..count {
+            let next = index + 1;
+            yaml.push_str(&format!(
+                "  s{index}:\n    type: object\n    required: [name, state]\n    properties:\n      name: {{ type: string }}\n      state: {{ type: state }}\n  m{index}:\n    type: object\n    required: [before, after, was, now, either]\n    properties:\n      before: {{ type: s{index} }}\n      after: {{ type: s{next} }}\n      was: {{ type: state }}\n      now: {{ type: state }}\n      either: {{ type: either }}\n"
+            ));
+        }
+        yaml.push_str(&format!("  s{count}:\n    type: object\n    properties:\n      name: {{ type: string }}\n"));
+        for index in 0..bulk {
+            yaml.push_str(&format!(
+                "  bulk{index}:\n    type: object\n    required: [list]\n    properties:\n      list: {{ type: array, items: {{ type: string }}, min_items: {items} }}\n"
+            ));
+        }
+        yaml.push_str(
+            "endpoints:\n  ping: { method: GET, path: /ping, responses: { \"200\": { description: OK, body: m0 } } }\n",
+        );
+        yaml
+    }
+
+    #[test]
+    fn examples_filled_on_several_threads_are_the_examples_filled_one_by_one() {
+        let example = |ir: &serde_json::Value, name: &str| {
+            let types = ir["types"].as_array().expect("types");
+            types.iter().find(|def| def["name"] == name).map(|def| def["example"].clone()).expect(name)
+        };
+        let on_threads = || super::examples::FILLED_ON_THREADS.with(std::cell::Cell::get);
+        // 150 pairs of models reading one another's examples: the same IR on 1, 2 and 3
+        // threads, the examples made on the threads.
+        let yaml = chained_models(150, 0, 0);
+        let serial = lowered(&yaml, 1);
+        // M1's example holds S1's as filled before it; `either` (before M0) holds an M0
+        // synthesised anew, and M0 holds that `either` as filled.
+        assert_eq!(example(&serial, "M1")["before"], example(&serial, "S1"));
+        assert!(example(&serial, "Either").is_object(), "{}", example(&serial, "Either"));
+        assert_eq!(example(&serial, "M0")["either"], example(&serial, "Either"));
+        assert_ne!(example(&serial, "M0")["was"], example(&serial, "M0")["now"]);
+        for threads in [2, 3] {
+            let before = on_threads();
+            assert_eq!(lowered(&yaml, threads), serial, "{threads} threads");
+            assert_eq!(on_threads(), before + 1, "made on {threads} threads");
+        }
+        // 120 lists of 9,000 texts after them: the spec's budget of examples
+        // (`MAX_SPEC_EXAMPLE_NODES`) runs out part way and the later lists are left short; on
+        // several threads the examples are then filled one by one, as on one.
+        let yaml = chained_models(150, 120, 9_000);
+        let serial = lowered(&yaml, 1);
+        let long = |example: serde_json::Value| example["list"].as_array().map_or(0, Vec::len);
+        assert_eq!(long(example(&serial, "Bulk0")), 9_000);
+        assert!(long(example(&serial, "Bulk119")) < 9_000, "the budget ran out");
+        for threads in [2, 3] {
+            let before = on_threads();
+            assert_eq!(lowered(&yaml, threads), serial, "{threads} threads");
+            assert_eq!(on_threads(), before, "filled one by one");
+        }
     }
 
     fn many_endpoints(count: usize) -> String {

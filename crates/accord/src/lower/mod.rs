@@ -301,7 +301,7 @@ impl<'a> Lowerer<'a> {
         lower: impl Fn(&mut Lowerer<'a>, usize) -> T + Sync,
     ) -> Option<Vec<T>> {
         let spec = self.spec;
-        let runs = threads * 2;
+        let runs = threads * 8;
         let per_run = count.div_ceil(runs);
         let (positions, scope, model_names) = (self.positions, &self.type_scope, &self.model_names);
         let lowered = crate::parallel::map_in_order(runs, threads, |run| {

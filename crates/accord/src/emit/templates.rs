@@ -390,8 +390,9 @@ fn param_notes(p: Value) -> Result<String, minijinja::Error> {
 /// without the last line break: `| name | type | required | notes |`, the type followed by
 /// `or null` for a nullable field, the required column saying `in responses (read-only)` or
 /// `in requests (write-only)` for such fields, the notes [`field_notes`]. One call per model
-/// instead of a template loop per field: the loop was most of the docs' template time on
-/// Stripe's 2,041 types (issue 22).
+/// instead of a template loop per field (and [`param_rows`] per endpoint and place): with
+/// both, Stripe's `accord generate` went from 576 to 564 ms and GitHub's from 325 to 319 ms
+/// (medians of 11 alternating runs, non-LTO release build, 2 cores; issue 22).
 fn field_rows(fields: Value) -> Result<String, minijinja::Error> {
     let mut out = String::new();
     for (index, field) in fields.try_iter()?.enumerate() {

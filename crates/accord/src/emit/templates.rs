@@ -78,6 +78,7 @@ impl Templates {
         env.add_filter("param_notes", param_notes);
         env.add_filter("field_rows", field_rows);
         env.add_filter("param_rows", param_rows);
+        env.add_filter("error_rows", error_rows);
         // `raise("…")` fails the render: the `else` of a chain over an enum's variants
         // (auth schemes), so a variant a template does not know is an error, not a silent gap.
         env.add_function("raise", |message: String| -> Result<String, minijinja::Error> {
@@ -450,6 +451,98 @@ fn param_rows(params: Value, place: String) -> Result<String, minijinja::Error> 
         out.push_str(if required { "yes" } else { "no" });
         out.push_str(" | ");
         out.push_str(&param_notes(p)?);
+        out.push_str(" |");
+    }
+    Ok(out)
+}
+
+/// What the client does when an error code comes back, by its declared retry strategy (the
+/// `retry_text` macro of `macros.j2`).
+fn retry_text(strategy: &Value) -> Result<&'static str, minijinja::Error> {
+    Ok(match strategy.as_str() {
+        Some("never") => "not retried",
+        Some("backoff") => "retried with exponential backoff",
+        Some("after_header") => "retried after the `Retry-After` delay",
+        Some("refresh_auth") => "retried once after refreshing credentials",
+        _ => {
+            return Err(minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!("macros.j2: no text for the retry strategy `{strategy}`"),
+            ));
+        }
+    })
+}
+
+/// The rows of an endpoint's error table (`{{ op.errors | error_rows(codes_by_name, safe,
+/// ir.retry.max_attempts, op.http_method) }}`), one line each without the last line break:
+/// `| [`CODE`](#error-code) | statuses | what the client does |`, the statuses as the
+/// `error_statuses` macro writes them (with the body test of a code matched by its body),
+/// what the client does by the code's retry strategy, the retry policy and whether the
+/// request is safe to repeat (`safe`: its method is idempotent or it has an idempotency key).
+///
+/// Errors: a name `codes_by_name` does not have, or a retry strategy or body test without a
+/// text.
+fn error_rows(
+    names: Value,
+    codes_by_name: Value,
+    safe: Value,
+    max_attempts: Value,
+    method: Value,
+) -> Result<String, minijinja::Error> {
+    let mut out = String::new();
+    let one_attempt = max_attempts.as_i64().is_some_and(|attempts| attempts <= 1);
+    for (index, name) in names.try_iter()?.enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        let code = codes_by_name.get_item(&name)?;
+        if code.is_undefined() {
+            return Err(minijinja::Error::new(minijinja::ErrorKind::UndefinedError, format!("no error code `{name}`")));
+        }
+        out.push_str("| [");
+        out.push_str(&self::code(name.clone()));
+        out.push_str("](#");
+        out.push_str(&anchor(format!("error {name}")));
+        out.push_str(") | ");
+        let statuses = attribute(&code, "statuses")?;
+        for (at, status) in statuses.try_iter()?.enumerate() {
+            if at > 0 {
+                out.push_str(", ");
+            }
+            out.push_str(&status.to_string());
+        }
+        let body_match = attribute(&code, "body_match")?;
+        if body_match.is_true() {
+            out.push_str(", when ");
+            out.push_str(&self::code(attribute(&body_match, "pointer")?));
+            out.push(' ');
+            let test = attribute(&body_match, "test")?;
+            let equals = test.get_attr("equals").ok().filter(|value| !value.is_undefined());
+            if test.as_str() == Some("present") {
+                out.push_str("is present");
+            } else if let Some(equals) = equals {
+                out.push_str("is ");
+                out.push_str(&self::code(equals));
+            } else {
+                return Err(minijinja::Error::new(
+                    minijinja::ErrorKind::InvalidOperation,
+                    format!("macros.j2: no text for the body test `{test}`"),
+                ));
+            }
+        }
+        out.push_str(" | ");
+        let retry = attribute(&code, "retry")?;
+        if matches!(retry.as_str(), Some("never" | "refresh_auth")) {
+            out.push_str(retry_text(&retry)?);
+        } else if one_attempt {
+            out.push_str("not retried (the retry policy allows one attempt)");
+        } else if safe.is_true() || statuses.try_iter()?.any(|status| status == Value::from(429)) {
+            out.push_str(retry_text(&retry)?);
+        } else {
+            out.push_str("not retried: without an idempotency key, a ");
+            out.push_str(&method.to_string());
+            out.push_str(" may have acted");
+        }
         out.push_str(" |");
     }
     Ok(out)
@@ -829,6 +922,72 @@ mod tests {
         let mut bad = params[0].clone();
         bad["style"] = serde_json::json!("sideways");
         assert!(param_notes(Value::from(minijinja::value::Serde(&bad))).is_err());
+    }
+
+    #[test]
+    fn the_error_row_filter_writes_what_the_template_loop_wrote() {
+        // The loop of `spec.md.j2` before issue 22, with the macros of `macros.j2`.
+        const LOOP: &str = r#"{% import "macros.j2" as m %}
+{% for name in errors %}
+{% set code = codes_by_name[name] %}
+| {{ m.error_link(name) }} | {{ m.error_statuses(code) }} | {% if code.retry in ["never", "refresh_auth"] %}{{ m.retry_text(code.retry) }}{% elif max_attempts <= 1 %}not retried (the retry policy allows one attempt){% elif safe or 429 in code.statuses %}{{ m.retry_text(code.retry) }}{% else %}not retried: without an idempotency key, a {{ method }} may have acted{% endif %} |
+{% endfor %}
+"#;
+        const FILTER: &str = "{{ errors | error_rows(codes_by_name, safe, max_attempts, method) }}\n";
+        let mut codes = serde_json::Map::new();
+        let mut names = Vec::new();
+        let body_matches = [
+            serde_json::Value::Null,
+            serde_json::json!({"pointer": "/ok", "test": "present"}),
+            serde_json::json!({"pointer": "/error/type", "test": {"equals": "card_error"}}),
+            serde_json::json!({"pointer": "/ok", "test": {"equals": false}}),
+        ];
+        for (index, retry) in ["never", "backoff", "after_header", "refresh_auth"].iter().enumerate() {
+            for (at, statuses) in
+                [serde_json::json!([404]), serde_json::json!([429, "5XX"]), serde_json::json!(["default"])]
+                    .iter()
+                    .enumerate()
+            {
+                let name = format!("CODE_{index}_{at}`x");
+                codes.insert(name.clone(), serde_json::json!({
+                    "statuses": statuses, "retry": retry, "body_match": body_matches[(index + at) % body_matches.len()],
+                }));
+                names.push(name);
+            }
+        }
+        let mut env = Templates::new(None).unwrap().env;
+        env.add_template("loop", LOOP).unwrap();
+        env.add_template("filter", FILTER).unwrap();
+        for (safe, max_attempts, method) in [
+            (serde_json::json!(false), 3, "POST"),
+            (serde_json::json!("Idempotency-Key"), 3, "POST"),
+            (serde_json::json!(true), 1, "GET"),
+        ] {
+            let context = minijinja::context! {
+                errors => Value::from(minijinja::value::Serde(&names)),
+                codes_by_name => Value::from(minijinja::value::Serde(&codes)),
+                safe => Value::from(minijinja::value::Serde(&safe)),
+                max_attempts => max_attempts,
+                method => method,
+            };
+            let looped = env.get_template("loop").unwrap().render(&context).unwrap();
+            let filtered = env.get_template("filter").unwrap().render(&context).unwrap();
+            assert_eq!(filtered, looped, "{safe} {max_attempts} {method}");
+            assert_eq!(looped.lines().filter(|line| line.starts_with('|')).count(), names.len());
+        }
+        // A name without a code, or a strategy without a text, fails as the loop did.
+        let context = |names: &[&str], codes: &serde_json::Map<String, serde_json::Value>| {
+            minijinja::context! {
+                errors => Value::from(minijinja::value::Serde(names)),
+                codes_by_name => Value::from(minijinja::value::Serde(codes)),
+                safe => false, max_attempts => 3, method => "POST",
+            }
+        };
+        assert!(env.get_template("filter").unwrap().render(context(&["MISSING"], &codes)).is_err());
+        let mut odd = codes.clone();
+        odd.insert("ODD".into(), serde_json::json!({"statuses": [429], "retry": "sometimes", "body_match": null}));
+        assert!(env.get_template("filter").unwrap().render(context(&["ODD"], &odd)).is_err());
+        assert!(env.get_template("loop").unwrap().render(context(&["ODD"], &odd)).is_err());
     }
 
     #[test]

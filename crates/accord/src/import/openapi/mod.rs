@@ -518,8 +518,10 @@ struct Importer<'a> {
     rate_limit_headers: Option<RateLimitHeaders>,
     oauth2: bool,
     /// Pointers of object properties, whose `readOnly`/`writeOnly` [`Importer::property`]
-    /// maps (so the schema conversion does not report them).
-    property_pointers: BTreeSet<String>,
+    /// maps (so the schema conversion does not report them). Hashed: in a `BTreeSet` the
+    /// comparisons of long pointers with long common prefixes were 14 % of the importer's
+    /// samples on Stripe's description (perf; issue 22).
+    property_pointers: std::collections::HashSet<String>,
     /// Component schemas whose whole-schema `readOnly`/`writeOnly` a property took over.
     access_components_used: BTreeSet<String>,
     /// The default environment's base URL, once `servers` is read: relative URLs elsewhere
@@ -562,7 +564,7 @@ impl<'a> Importer<'a> {
             error_codes: BTreeMap::new(),
             rate_limit_headers: None,
             oauth2: false,
-            property_pointers: BTreeSet::new(),
+            property_pointers: std::collections::HashSet::new(),
             access_components_used: BTreeSet::new(),
             base_url: None,
             credential_names: BTreeMap::new(),

@@ -230,7 +230,7 @@ fn a_file_that_does_not_exist_is_a_warning_and_what_names_it_is_dropped() {
 fn a_document_whose_copy_would_be_the_same_is_not_copied() {
     use serde_json::json;
 
-    use super::{Files, Kind, copy_bundled, needs_bundling, rewrites};
+    use super::{Files, Kind, copy_bundled, document_rewrites, needs_bundling, rewrites};
     let document = |paths: serde_json::Value, components: serde_json::Value| json!({"openapi": "3.1.0", "info": {"title": "T", "version": "1"}, "paths": paths, "components": components});
     let ok = json!({"200": {"description": "ok"}});
     // What the quick scan flags but bundling leaves as it is: a `$ref` in an example (GitHub's
@@ -257,6 +257,7 @@ fn a_document_whose_copy_would_be_the_same_is_not_copied() {
     for doc in unchanged {
         assert!(needs_bundling(&doc, ""), "the quick scan flags it: {doc}");
         assert!(!rewrites(&doc, Kind::Document), "{doc}");
+        assert!(!document_rewrites(&doc, true) && !document_rewrites(&doc, false), "{doc}");
         let mut files = Files::text(&doc.to_string()).expect("read");
         let copy = copy_bundled(&mut files, &doc).unwrap_or_else(|error| panic!("bundled: {error}"));
         assert_eq!(*copy.document, doc, "the bundler's copy is the document");
@@ -273,5 +274,11 @@ fn a_document_whose_copy_would_be_the_same_is_not_copied() {
     ];
     for doc in changed {
         assert!(needs_bundling(&doc, "") && rewrites(&doc, Kind::Document), "{doc}");
+        // Walked as a large document's (`paths` beside the rest) too.
+        assert!(document_rewrites(&doc, true) && document_rewrites(&doc, false), "{doc}");
     }
+    // A root `$ref`, and a document that is not an object.
+    let referring = json!({"$ref": "other.yaml", "paths": {}});
+    assert!(document_rewrites(&referring, true) && rewrites(&referring, Kind::Document));
+    assert!(!document_rewrites(&json!([1]), true));
 }

@@ -395,16 +395,10 @@ fn param_notes(p: Value) -> Result<String, minijinja::Error> {
 /// both, Stripe's `accord generate` went from 576 to 564 ms and GitHub's from 325 to 319 ms
 /// (medians of 11 alternating runs, non-LTO release build, 2 cores; issue 22).
 fn field_rows(fields: Value) -> Result<String, minijinja::Error> {
-    let mut out = String::new();
-    for (index, field) in fields.try_iter()?.enumerate() {
-        if index > 0 {
-            out.push('\n');
-        }
-        out.push_str("| ");
-        out.push_str(&code(attribute(&field, "wire_name")?));
-        out.push_str(" | ");
+    rows(fields, |field, out| {
+        name_cell(&field, out)?;
         let ty = attribute(&field, "ty")?;
-        write_type_name(&ty, &mut out, 0)?;
+        write_type_name(&ty, out, 0)?;
         if attribute(&field, "nullable")?.is_true() {
             out.push_str(" or null");
         }
@@ -426,8 +420,32 @@ fn field_rows(fields: Value) -> Result<String, minijinja::Error> {
             Some(attribute(&field, "deprecated")?),
         )?);
         out.push_str(" |");
+        Ok(())
+    })
+}
+
+/// One table row per item of `items`, each written by `row`, joined by line breaks (none
+/// after the last).
+fn rows(
+    items: Value,
+    mut row: impl FnMut(Value, &mut String) -> Result<(), minijinja::Error>,
+) -> Result<String, minijinja::Error> {
+    let mut out = String::new();
+    for (index, item) in items.try_iter()?.enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        row(item, &mut out)?;
     }
     Ok(out)
+}
+
+/// A row's first cell, the item's `wire_name` as code: `` | `name` | ``.
+fn name_cell(item: &Value, out: &mut String) -> Result<(), minijinja::Error> {
+    out.push_str("| ");
+    out.push_str(&code(attribute(item, "wire_name")?));
+    out.push_str(" | ");
+    Ok(())
 }
 
 /// The rows of an endpoint's parameter table for the parameters of one place (`path`,
@@ -435,25 +453,19 @@ fn field_rows(fields: Value) -> Result<String, minijinja::Error> {
 /// line break: `| name | place | type | required | notes |`, a path parameter always
 /// required, the notes [`param_notes`].
 fn param_rows(params: Value, place: String) -> Result<String, minijinja::Error> {
-    let mut out = String::new();
-    for (index, p) in params.try_iter()?.enumerate() {
-        if index > 0 {
-            out.push('\n');
-        }
-        out.push_str("| ");
-        out.push_str(&code(attribute(&p, "wire_name")?));
-        out.push_str(" | ");
+    rows(params, |p, out| {
+        name_cell(&p, out)?;
         out.push_str(&place);
         out.push_str(" | ");
-        write_type_name(&attribute(&p, "ty")?, &mut out, 0)?;
+        write_type_name(&attribute(&p, "ty")?, out, 0)?;
         out.push_str(" | ");
         let required = place == "path" || attribute(&p, "required")?.is_true();
         out.push_str(if required { "yes" } else { "no" });
         out.push_str(" | ");
         out.push_str(&param_notes(p)?);
         out.push_str(" |");
-    }
-    Ok(out)
+        Ok(())
+    })
 }
 
 /// What the client does when an error code comes back, by its declared retry strategy (the
@@ -489,12 +501,8 @@ fn error_rows(
     max_attempts: Value,
     method: Value,
 ) -> Result<String, minijinja::Error> {
-    let mut out = String::new();
     let one_attempt = max_attempts.as_i64().is_some_and(|attempts| attempts <= 1);
-    for (index, name) in names.try_iter()?.enumerate() {
-        if index > 0 {
-            out.push('\n');
-        }
+    rows(names, |name, out| {
         let code = codes_by_name.get_item(&name)?;
         if code.is_undefined() {
             return Err(minijinja::Error::new(minijinja::ErrorKind::UndefinedError, format!("no error code `{name}`")));
@@ -544,8 +552,8 @@ fn error_rows(
             out.push_str(" may have acted");
         }
         out.push_str(" |");
-    }
-    Ok(out)
+        Ok(())
+    })
 }
 
 /// Pretty JSON of a value.

@@ -112,9 +112,12 @@ impl Lowerer<'_> {
         {
             let index = self.type_index.borrow();
             let filled = Filled { examples: &examples, used: &used };
+            // The type being filled is given per call below; the 0 here is not read.
             let synth = Synth { types: &self.types, index: &index, filled: Some((&filled, 0)) };
             crate::parallel::map_in_order(self.types.len(), threads, |position| {
                 if self.types[position].example.is_null() {
+                    // Its example as the type after it sees it: filled, made now unless a
+                    // thread made it already.
                     let _ = synth.example_of(position + 1, position);
                 }
             });

@@ -3,10 +3,10 @@
 //! outside the enum); `check` refuses them (`spec::model_example_mismatch`,
 //! `spec::example_mismatch`), so an import that kept them would not compile.
 
-use crate::json_fields::Field;
 use serde_json::Value;
 
 use crate::diag::codes;
+use crate::json_fields::Field;
 
 /// Removes from `spec` (the imported spec as JSON) every written example `check` would refuse
 /// as not fitting its type, and returns the spec pointers removed. A spec that does not pass

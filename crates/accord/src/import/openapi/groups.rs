@@ -5,13 +5,13 @@
 //! `x-displayName`) become the `groups` map's titles and descriptions. A document without tags
 //! gives no groups and no warning.
 
-use crate::json_fields::Field;
 use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::Importer;
 use super::heuristics::snake;
 use crate::check::groups::{MAX_GROUP_NAME, is_group_name};
+use crate::json_fields::Field;
 use crate::spec::{Endpoint, Group};
 
 /// The group name of the tag `tag`, or `None` for a tag with no name to speak of.

@@ -2,7 +2,6 @@
 //! reliable (a suggestion, as a warning, where it is not), rate-limit response headers, and
 //! names (spec, models, error codes) and retry strategies.
 
-use crate::json_fields::Field;
 use std::collections::BTreeSet;
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
@@ -11,6 +10,7 @@ use serde_json::{Map, Value};
 
 use super::{Importer, escape};
 use crate::check::spec_name::{MAX_SPEC_NAME_LEN, reserved};
+use crate::json_fields::Field;
 use crate::spec::{
     CursorPagination, LinkPagination, NextUrlPagination, OffsetPagination, PagePagination, Pagination,
     RateLimitHeaders, ResponseRef, RetryStrategy, Schema, StatusPattern, TypeRef,
@@ -299,9 +299,6 @@ impl<'a> Importer<'a> {
         };
         let mut used_names = self.used_model_names.borrow_mut();
         let (known, used_names) = &mut *used_names;
-        if *known == 0 {
-            used_names.extend(self.model_names.values().map(|name| name.to_ascii_lowercase()));
-        }
         for (name, _) in self.models.get_range(*known..).into_iter().flatten() {
             used_names.insert(name.to_ascii_lowercase());
         }

@@ -4,7 +4,6 @@
 //! error code per 4xx/5xx status, `4XX`/`5XX` range and `default`, shared by every operation
 //! (`errors.codes`, with the body most of them use as `errors.body`).
 
-use crate::json_fields::Field;
 use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
@@ -15,6 +14,7 @@ use super::schema::{any, into_schema, typed};
 use super::{ErrorCodeDraft, Importer, METHODS, escape, is_json};
 use crate::check::params::{ValueShape, is_field_value, is_token, style_problem, value_shape};
 use crate::check::routing::{RouteKeys, told_apart};
+use crate::json_fields::Field;
 use crate::spec::{
     AdditionalProperties, ContentType, Endpoint, ErrorCode, Errors, FixedValues, Idempotency, Method, ObjectParts,
     ParamLocation, ParamStyle, RequestDef, Required, ResponseDef, ResponseRef, Schema, StatusPattern, StatusSet,

@@ -3,13 +3,13 @@
 //! `oneOf`/`anyOf` become `one_of`, `readOnly`/`writeOnly` mark object properties, and every
 //! keyword accord has no place for is reported where it is.
 
-use crate::json_fields::Field;
 use std::collections::BTreeSet;
 
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use super::{Importer, MAX_DEPTH, MAX_SCHEMA_CONVERSIONS, escape};
+use crate::json_fields::Field;
 use crate::spec::{AdditionalProperties, Discriminator, EnumLiteral, Required, Schema, TypeRef};
 
 /// A schema of type `name` and nothing else (`{type: Pet}`).

@@ -7,7 +7,6 @@
 //! each the schemes sent together) → `auth.require` for the document's and each endpoint's
 //! `auth` for an operation's own (`security: []` → `none`).
 
-use crate::json_fields::Field;
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
@@ -15,6 +14,7 @@ use serde_json::Value;
 
 use super::heuristics::snake;
 use super::{Importer, escape};
+use crate::json_fields::Field;
 use crate::spec::{
     ApiKeyAuth, ApiKeyLocation, Auth, BasicAuth, BearerAuth, Credential, OAuth2AuthorizationCodeAuth,
     OAuth2ClientCredentials, PublicKeyword, Requirement,

@@ -2,12 +2,12 @@
 //! description), and the servers of a path item or operation → named `servers` that the
 //! endpoint names.
 
-use crate::json_fields::Field;
 use indexmap::IndexMap;
 use serde_json::Value;
 
 use super::heuristics::snake;
 use super::{Importer, escape};
+use crate::json_fields::Field;
 use crate::spec::{Environment, Server, ServerUrl, ServerVariable};
 use accord_contract::url_template::{UrlPlace, placeholders};
 

@@ -4,7 +4,6 @@
 //! are imported and a warning says what to add. The signature scheme is never in the
 //! document, so the section is unsigned until one is added.
 
-use crate::json_fields::Field;
 use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
@@ -12,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::schema::into_schema;
 use super::{Importer, METHODS, escape, is_json};
+use crate::json_fields::Field;
 use crate::spec::{TypeRef, WebhookEvent, Webhooks};
 
 /// The `webhooks` section for `events`, unsigned.

@@ -69,6 +69,14 @@ impl SpecTarget {
     }
 }
 
+/// The scratch folder (`$TMPDIR/accord-fuzz-PID`, made only when a non-UTF-8 input goes
+/// through the file-reading driver) goes with the target, so runs leave nothing behind.
+impl Drop for SpecTarget {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.scratch);
+    }
+}
+
 /// The seed with its top-level `name:` set to `fuzz`.
 fn rename(bytes: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(bytes);

@@ -346,8 +346,10 @@ fn default_output(specs: &Path) -> PathBuf {
 }
 
 fn load(specs: &Path) -> Result<Vec<accord::CompiledSpec>, ExitCode> {
-    if specs.is_file() && accord::project::is_openapi_file(specs) {
-        return load_openapi(specs).map(|compiled| vec![compiled]);
+    if specs.is_file()
+        && let Some(text) = accord::project::openapi_file(specs)
+    {
+        return load_openapi(specs, text).map(|compiled| vec![compiled]);
     }
     let files = match spec_files(specs) {
         Ok(files) if files.is_empty() => {
@@ -407,9 +409,10 @@ fn load(specs: &Path) -> Result<Vec<accord::CompiledSpec>, ExitCode> {
 
 /// An OpenAPI description imported and compiled in memory (`accord generate api.json`): the
 /// import's warnings printed as `accord import openapi` prints them, then the spec's own.
-fn load_openapi(file: &Path) -> Result<accord::CompiledSpec, ExitCode> {
+/// `text`: the file's content, when it was read to tell it is a description.
+fn load_openapi(file: &Path, text: Option<String>) -> Result<accord::CompiledSpec, ExitCode> {
     use accord::project::ImportFailure;
-    match accord::project::compile_openapi(file) {
+    match accord::project::compile_openapi_read(file, text) {
         Ok(imported) => {
             print_import_warnings(file, &imported.warnings);
             let shown = format!("{} (imported spec)", file.display());

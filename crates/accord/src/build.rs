@@ -186,7 +186,8 @@ impl Config {
     fn compile_openapi(&self, path: &Path, source: &str) -> Result<(CompiledSpec, String), String> {
         use crate::project::ImportFailure;
         let shown = path.display().to_string();
-        match crate::project::compile_openapi(path) {
+        // The text read already is imported (a copy, not a second read of the file).
+        match crate::project::compile_openapi_read(path, Some(source.to_owned())) {
             Ok(imported) => {
                 if self.emit_rerun_if_changed {
                     for file in imported.files.iter().skip(1) {

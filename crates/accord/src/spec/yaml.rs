@@ -324,11 +324,17 @@ const PARTS_PARSE_BYTES: usize = 1 << 20;
 /// not read so, is [`parse`]d, its errors located. Stripe's 4 MB description (two warnings to
 /// locate): `accord generate` 1118 → 1021 ms CPU and 669.5 → 657.3 ms wall (medians of 16
 /// alternating runs, non-LTO release build, 2 cores; issue 22).
+///
+/// A text read in parts is cut ([`cut`]) on the other core while it is scanned: the two are
+/// independent passes over the text, and the cut is only used once the scan has passed it
+/// (Stripe's: ≈ 4 ms of the one core the import then runs on; issue 22).
 pub fn parse_deferred(source: &str) -> Result<(serde_json::Value, DeferredPositions), Vec<Diagnostic>> {
-    let scan = limits::scan(source);
+    let in_parts = source.len() >= PARTS_PARSE_BYTES && crate::parallel::available_threads() >= 2;
+    let (scan, cut_at) =
+        if in_parts { rayon::join(|| limits::scan(source), || cut(source)) } else { (limits::scan(source), None) };
     if scan.too_deep.is_none() && !scan.may_have_aliases && !scan.may_be_deep && !scan.flow_spans_lines {
-        let value = if source.len() >= PARTS_PARSE_BYTES && crate::parallel::available_threads() >= 2 {
-            value_in_parts(source)
+        let value = if in_parts {
+            cut_at.and_then(|cut_at| value_in_parts(source, cut_at))
         } else {
             read_unique(source).filter(|value| depth(value) <= MAX_DEPTH)
         };
@@ -409,8 +415,7 @@ impl DeferredPositions {
 /// mapping's indentation, and nothing else can start there (YAML 1.2 §8.2.2: a continuation
 /// line of a plain scalar or block scalar is indented more; a quoted scalar or flow
 /// collection cut in its middle does not read).
-fn value_in_parts(source: &str) -> Option<serde_json::Value> {
-    let (at, parent) = cut(source)?;
+fn value_in_parts(source: &str, (at, parent): (usize, Option<&str>)) -> Option<serde_json::Value> {
     let second = match parent {
         Some(key_line) => format!("{key_line}\n{}", &source[at..]),
         None => source[at..].to_string(),
@@ -947,6 +952,11 @@ impl MarkedEventReceiver for PositionBuilder<'_> {
 mod tests {
     use super::*;
 
+    /// [`value_in_parts`] at the text's own [`cut`], as [`parse_deferred`] reads it.
+    fn read_in_parts(text: &str) -> Option<serde_json::Value> {
+        value_in_parts(text, cut(text)?)
+    }
+
     fn whole(text: &str) -> Option<serde_json::Value> {
         serde_yaml::from_str::<value::JsonValue>(text).ok().map(|value::JsonValue(value)| value)
     }
@@ -964,7 +974,7 @@ mod tests {
             let (at, parent) = cut(&text).expect("a corpus document has entries to cut at");
             assert!(at > 0 && at < text.len(), "{}", path.display());
             cut_inside += usize::from(parent.is_some());
-            assert_eq!(value_in_parts(&text), whole(&text), "{}", path.display());
+            assert_eq!(read_in_parts(&text), whole(&text), "{}", path.display());
         }
         assert!(cut_inside > 0, "some document is cut inside a top-level entry (Stripe's `paths`)");
     }
@@ -986,11 +996,11 @@ mod tests {
             "{a: 1,\nb: 2}\n",
         ];
         for text in texts {
-            assert_eq!(value_in_parts(text), None, "{text:?}");
+            assert_eq!(read_in_parts(text), None, "{text:?}");
         }
         // A sequence entry at the top level and a block scalar whose lines are not entries.
         let text = "a:\n- 1\n- 2\nb: |\n  x: 1\n  y: 2\nc:\n  d: 1\n  e: 2\n  f: 3\ng: 4\n";
-        assert_eq!(value_in_parts(text), whole(text));
+        assert_eq!(read_in_parts(text), whole(text));
         let (at, parent) = cut(text).expect("cut");
         assert!(!text[..at].ends_with("b: |\n  x: 1\n"), "not inside the block scalar: {at}");
         assert!(parent.is_none_or(|key_line| key_line == "c:"), "{parent:?}");
@@ -1028,7 +1038,7 @@ mod tests {
             large_deep.len() >= PARTS_PARSE_BYTES && cut(&large_deep).is_some_and(|(at, _)| at < text.len() / 2 + 100)
         );
         assert!(whole(&large_deep).is_some_and(|value| depth(&value) == MAX_DEPTH + 1));
-        assert_eq!(value_in_parts(&large_deep), None);
+        assert_eq!(read_in_parts(&large_deep), None);
         let refused = parse(&large_deep).expect_err("too deep");
         assert_eq!(refused[0].code.name(), "yaml::too_deep");
         assert_eq!(parse_deferred(&large_deep).expect_err("refused"), refused);

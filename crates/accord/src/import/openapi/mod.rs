@@ -145,8 +145,18 @@ pub fn import_file(path: &std::path::Path, name: Option<&str>) -> Result<Importe
 /// [`import_file`], the spec not printed: its JSON value, which
 /// [`ImportedValue::into_imported`] prints. Errors: as [`import_file`].
 pub fn import_file_value(path: &std::path::Path, name: Option<&str>) -> Result<ImportedValue, ImportError> {
+    import_file_value_read(path, name, None)
+}
+
+/// [`import_file_value`], the root document's text given when the caller has read it already
+/// (`text` must be the content of the file at `path`). Errors: as [`import_file`].
+pub fn import_file_value_read(
+    path: &std::path::Path,
+    name: Option<&str>,
+    text: Option<String>,
+) -> Result<ImportedValue, ImportError> {
     let root = path.file_name().map(std::path::PathBuf::from).unwrap_or_else(|| path.to_path_buf());
-    let mut files = bundle::Files::open(path).map_err(|error| in_root(error, &root, None))?;
+    let mut files = bundle::Files::open_read(path, text).map_err(|error| in_root(error, &root, None))?;
     let text = files.get(bundle::ROOT).text.clone();
     import_files(&mut files, name).map_err(|error| in_root(error, &root, Some(text)))
 }

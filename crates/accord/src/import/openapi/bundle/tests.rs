@@ -194,7 +194,7 @@ fn the_limits_on_files_are_errors_at_the_ref_that_crosses_them() {
     let (_dir, root) = tree(&borrowed);
     // Under the limit, the chain is read to its end.
     assert_eq!(imported(&root).warnings.len(), 0);
-    let mut opened = super::Files::open(&root.join("openapi.yaml")).expect("read");
+    let mut opened = super::Files::open_read(&root.join("openapi.yaml"), None).expect("read");
     opened.limit_files(4);
     let error = super::bundle(&mut opened).err().expect("refused");
     let diagnostic = &error.diagnostics[0];

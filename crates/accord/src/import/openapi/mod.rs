@@ -85,6 +85,7 @@ mod webhooks;
 use std::collections::{BTreeMap, BTreeSet};
 
 use indexmap::IndexMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::Value;
 
 use super::{ImportError, ImportWarning, Imported, ImportedValue, SourceFile};
@@ -512,14 +513,14 @@ struct Importer<'a> {
     model_names: BTreeMap<String, String>,
     /// Model name → component schema name: `model_names` the other way (model names are
     /// unique, so it is one-to-one), made once the names are given.
-    components_by_model: std::collections::HashMap<String, String>,
+    components_by_model: FxHashMap<String, String>,
     /// The names `fresh_model_name` must not give, ASCII-lowercased (`eq_ignore_ascii_case`
     /// is equality of the ASCII-lowercased texts): every component's model name (added with
     /// the names) and the first `.0` keys of `models`, which only grows (added when
     /// `fresh_model_name` asks). Instead of
     /// comparing each candidate with every model: for Stripe's 2,000 models that scan was 4 %
     /// of the importer's time (issue 22).
-    used_model_names: std::cell::RefCell<(usize, std::collections::HashSet<String>)>,
+    used_model_names: std::cell::RefCell<(usize, FxHashSet<String>)>,
     /// Models in output order: the component schemas, then those hoisted from inline
     /// schemas while converting endpoints and webhooks.
     models: IndexMap<String, Schema>,
@@ -531,8 +532,10 @@ struct Importer<'a> {
     /// Pointers of object properties, whose `readOnly`/`writeOnly` [`Importer::property`]
     /// maps (so the schema conversion does not report them). Hashed: in a `BTreeSet` the
     /// comparisons of long pointers with long common prefixes were 14 % of the importer's
-    /// samples on Stripe's description (perf; issue 22).
-    property_pointers: std::collections::HashSet<String>,
+    /// samples on Stripe's description (perf; issue 22). The importer's sets and maps keyed by
+    /// pointers and names use FxHash: SipHash was 8 % of its samples there, and none of them
+    /// is iterated into the output.
+    property_pointers: FxHashSet<String>,
     /// Component schemas whose whole-schema `readOnly`/`writeOnly` a property took over.
     access_components_used: BTreeSet<String>,
     /// The default environment's base URL, once `servers` is read: relative URLs elsewhere
@@ -553,7 +556,7 @@ struct Importer<'a> {
     /// Schemas built from other places of the document (`allOf` merges, `$ref`s with
     /// structural siblings, `$ref`s into a schema's inside), by the pointer of the place
     /// converted: each is converted once (see `schema::Expansion`).
-    expansions: std::collections::HashMap<String, schema::Expansion>,
+    expansions: FxHashMap<String, schema::Expansion>,
     /// Schema objects converted so far, bounded by [`MAX_SCHEMA_CONVERSIONS`].
     schema_conversions: usize,
     /// Server variables of every server URL kept as a template (`servers.rs`).
@@ -569,13 +572,13 @@ impl<'a> Importer<'a> {
             v31,
             warnings: Vec::new(),
             model_names: BTreeMap::new(),
-            components_by_model: std::collections::HashMap::new(),
+            components_by_model: FxHashMap::default(),
             used_model_names: Default::default(),
             models: IndexMap::new(),
             error_codes: BTreeMap::new(),
             rate_limit_headers: None,
             oauth2: false,
-            property_pointers: std::collections::HashSet::new(),
+            property_pointers: FxHashSet::default(),
             access_components_used: BTreeSet::new(),
             base_url: None,
             credential_names: BTreeMap::new(),
@@ -583,7 +586,7 @@ impl<'a> Importer<'a> {
             oauth2_credentials: std::collections::BTreeSet::new(),
             tallies: tallies::Tallies::default(),
             document_requirement: None,
-            expansions: std::collections::HashMap::new(),
+            expansions: FxHashMap::default(),
             schema_conversions: 0,
             server_variables: IndexMap::new(),
             servers: IndexMap::new(),

@@ -551,7 +551,9 @@ impl<'a> Importer<'a> {
         // Object properties carry `read_only`/`write_only` (see `property`); a component
         // schema's own is taken over by the properties that refer to it (see
         // `unused_component_access`). Anywhere else accord has no place for it.
-        if !self.property_pointers.contains(pointer) && !is_component_pointer(pointer) {
+        // The keywords first: most schemas have neither, and the pointer is then not hashed.
+        let access = ["readOnly", "writeOnly"].iter().any(|keyword| object.field(keyword) == Some(&Value::Bool(true)));
+        if access && !self.property_pointers.contains(pointer) && !is_component_pointer(pointer) {
             for keyword in ["readOnly", "writeOnly"] {
                 if object.field(keyword) == Some(&Value::Bool(true)) {
                     self.warn(
@@ -689,10 +691,14 @@ impl<'a> Importer<'a> {
     /// anywhere; prose alone elsewhere (a body, an item) leaves the name (the model documents
     /// itself).
     fn annotated(&mut self, target: TypeRef, object: &Map<String, Value>, nullable: bool, pointer: &str) -> TypeRef {
-        let documented = self.property_pointers.contains(pointer) || is_component_pointer(pointer);
+        // Whether the place keeps its prose, asked only of a key that is prose.
+        let mut documented = None;
+        let mut is_documented = || {
+            *documented.get_or_insert_with(|| self.property_pointers.contains(pointer) || is_component_pointer(pointer))
+        };
         let interesting = object
             .keys()
-            .any(|key| key != "$ref" && !key.starts_with("x-") && (documented || !PROSE.contains(&key.as_str())));
+            .any(|key| key != "$ref" && !key.starts_with("x-") && (!PROSE.contains(&key.as_str()) || is_documented()));
         if !interesting && !nullable {
             return target;
         }

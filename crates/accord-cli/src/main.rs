@@ -325,14 +325,14 @@ fn main() -> ExitCode {
         }
         Command::Generate { specs, out, check, force, templates, runtime } => {
             let out = out.unwrap_or_else(|| default_output(&specs));
-            let options = Options { runtime: runtime.dependency(), templates_dir: templates };
+            let options = Options { runtime: runtime.dependency(), templates_dir: templates, exits_after: true };
             let write = WriteOptions { check_only: check, force, when_locked: WhenLocked::Fail };
             // The whole compile on the pool of threads its parallel steps share.
             accord::parallel::install(|| generate(&specs, &out, write, Output::Everything, options))
         }
         Command::Docs { specs, out, check, force, templates } => {
             let out = out.unwrap_or_else(|| default_output(&specs).join("docs"));
-            let options = Options { templates_dir: templates, ..Options::default() };
+            let options = Options { templates_dir: templates, exits_after: true, ..Options::default() };
             let write = WriteOptions { check_only: check, force, when_locked: WhenLocked::Fail };
             accord::parallel::install(|| generate(&specs, &out, write, Output::DocsOnly, options))
         }

@@ -24,11 +24,16 @@ pub struct Options {
     pub runtime: RuntimeDependency,
     /// Template overrides: directory whose files replace the embedded templates by name.
     pub templates_dir: Option<PathBuf>,
+    /// The caller ends its process once the files are written (`accord generate`): what
+    /// generation built for itself (the specs as template values) is left to the OS rather
+    /// than freed while the files are hashed and written. Default `false`: a library caller
+    /// (a build script, a test) gets everything freed.
+    pub exits_after: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { runtime: RuntimeDependency::default(), templates_dir: None }
+        Options { runtime: RuntimeDependency::default(), templates_dir: None, exits_after: false }
     }
 }
 

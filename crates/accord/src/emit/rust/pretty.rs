@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::print::{blank_line_between, print, print_text, rustfmt_skip, separate_items_into};
+use super::print::{blank_line_between, print, print_text, rustfmt_skip, separate_items};
 
 /// Files with fewer parts than this are printed in one piece: threads would cost more than
 /// they save.
@@ -111,16 +111,12 @@ fn print_parts_on(notice: &str, count: usize, part: &(impl Fn(usize) -> Part + S
     joined(notice, printed)
 }
 
-/// The file's text from its runs, printed and in order, after the notice, each run spaced out
-/// ([`separate_items_into`]) as it is copied in.
+/// The file's text from its runs, printed and in order, after the notice.
 fn joined(notice: &str, printed: Vec<(usize, String)>) -> String {
     // The file's text is built in one allocation, the notice first (as `print_text` writes
     // it), and each run is freed once copied: Microsoft Graph beta's `client.rs` is 131 MB.
-    // The blank lines are not known before the runs are spaced out: room for one per 32 bytes
-    // (the capacity never touched costs no memory).
     let header = print_text(notice, "");
-    let bytes: usize = printed.iter().map(|(_, text)| text.len()).sum();
-    let mut text = String::with_capacity(header.len() + bytes + bytes / 32 + printed.len());
+    let mut text = String::with_capacity(header.len() + printed.iter().map(|(_, text)| text.len() + 1).sum::<usize>());
     text.push_str(&header);
     let body_start = text.len();
     for (_, run) in printed {
@@ -131,12 +127,12 @@ fn joined(notice: &str, printed: Vec<(usize, String)>) -> String {
         {
             text.push('\n');
         }
-        separate_items_into(&mut text, &run);
+        text.push_str(&run);
     }
     text
 }
 
-/// One run of items printed (not yet spaced out: [`joined`] does it), the `rustfmt::skip` attribute first when it
+/// One run of items printed and spaced out, the `rustfmt::skip` attribute first when it
 /// starts the file; `None` when it does not parse or, past the first run's first part, has
 /// inner attributes. Consecutive token parts are parsed together.
 fn print_run(parts: Vec<Part>, first: bool) -> Option<String> {
@@ -169,7 +165,7 @@ fn print_run(parts: Vec<Part>, first: bool) -> Option<String> {
     if first {
         file.attrs.insert(0, rustfmt_skip());
     }
-    Some(prettyplease::unparse(&file))
+    Some(separate_items(&prettyplease::unparse(&file)))
 }
 
 #[cfg(test)]

@@ -43,15 +43,6 @@ pub(crate) fn print_text(notice: &str, separated: &str) -> String {
 /// item (a line that is only `}` or `};`) when another item follows at the same depth, as
 /// rustfmt-formatted code reads.
 pub(crate) fn separate_items(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 32);
-    separate_items_into(&mut out, text);
-    out
-}
-
-/// [`separate_items`] of `text` appended to `out`: a large file printed in runs is spaced
-/// out as each run is copied into the file's text, not copied once more before that (on
-/// Stripe's 12 MB `models.rs` the extra copy was most of the spacing's cost; issue 22).
-pub(crate) fn separate_items_into(out: &mut String, text: &str) {
     // Only a line that is `}` or `};` can be followed by a blank line: copy the text in runs
     // between those places instead of line by line. Lines end with `\n` alone, the last one
     // too, as in prettyplease's output (other text is made so first).
@@ -66,6 +57,7 @@ pub(crate) fn separate_items_into(out: &mut String, text: &str) {
     } else {
         text
     };
+    let mut out = String::with_capacity(text.len() + text.len() / 32);
     let mut copied = 0;
     let mut offset = 0;
     let mut lines = text.split_inclusive('\n').peekable();
@@ -84,6 +76,7 @@ pub(crate) fn separate_items_into(out: &mut String, text: &str) {
         }
     }
     out.push_str(&text[copied..]);
+    out
 }
 
 /// Whether [`separate_items`] puts a blank line between these two consecutive lines.

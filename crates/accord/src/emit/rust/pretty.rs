@@ -12,6 +12,7 @@
 //! [`super::print::print`] does.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -74,8 +75,12 @@ fn print_parts_on(notice: &str, count: usize, part: &(impl Fn(usize) -> Part + S
     if threads < 2 || count < PARALLEL_MIN_PARTS {
         // One run on this thread: parts built as syntax trees are not printed back to tokens
         // and parsed again.
+        let mut joiner = Joiner::new(notice, 1);
         return match print_run((0..count).map(part).collect(), true) {
-            Some(run) => joined(notice, vec![(0, run)]),
+            Some(run) => {
+                joiner.add(0, run);
+                joiner.text
+            }
             None => print(notice, whole(count, part)),
         };
     }
@@ -83,53 +88,79 @@ fn print_parts_on(notice: &str, count: usize, part: &(impl Fn(usize) -> Part + S
     let runs = count.div_ceil(run_length);
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
+    let joiner = Mutex::new(Joiner::new(notice, runs));
     let work = || {
-        let mut printed = Vec::new();
         loop {
             let run = next.fetch_add(1, Ordering::Relaxed);
             if run >= runs || failed.load(Ordering::Relaxed) {
-                return printed;
+                return;
             }
             let start = run * run_length;
             let parts: Vec<Part> = (start..(start + run_length).min(count)).map(part).collect();
             match print_run(parts, run == 0) {
-                Some(text) => printed.push((run, text)),
+                Some(text) => joiner.lock().unwrap_or_else(PoisonError::into_inner).add(run, text),
                 None => {
                     failed.store(true, Ordering::Relaxed);
-                    return printed;
+                    return;
                 }
             }
         }
     };
     // `threads` takers of the runs, on the pool.
-    let mut printed: Vec<(usize, String)> =
-        crate::parallel::map_in_order(threads, threads, |_| work()).into_iter().flatten().collect();
-    if failed.load(Ordering::Relaxed) || printed.len() != runs {
+    crate::parallel::map_in_order(threads, threads, |_| work());
+    let joiner = joiner.into_inner().unwrap_or_else(PoisonError::into_inner);
+    if failed.load(Ordering::Relaxed) || joiner.joined != runs {
         return print(notice, whole(count, part));
     }
-    printed.sort_unstable_by_key(|(run, _)| *run);
-    joined(notice, printed)
+    joiner.text
 }
 
-/// The file's text from its runs, printed and in order, after the notice.
-fn joined(notice: &str, printed: Vec<(usize, String)>) -> String {
-    // The file's text is built in one allocation, the notice first (as `print_text` writes
-    // it), and each run is freed once copied: Microsoft Graph beta's `client.rs` is 131 MB.
-    let header = print_text(notice, "");
-    let mut text = String::with_capacity(header.len() + printed.iter().map(|(_, text)| text.len() + 1).sum::<usize>());
-    text.push_str(&header);
-    let body_start = text.len();
-    for (_, run) in printed {
-        // The last line of the text so far and the first of this run decide the blank line
-        // between them, as if the two had been printed together.
-        if let (Some(last), Some(first)) = (text[body_start..].lines().next_back(), run.lines().next())
-            && blank_line_between(last, first)
-        {
-            text.push('\n');
-        }
-        text.push_str(&run);
+/// A file's text joined from its runs while they are printed: each run is copied in as soon
+/// as every run before it is, by the thread that printed the last of them, so that the copy
+/// of a large file is made beside the printing of its other runs and not after all of them
+/// (Stripe's 12 MB `models.rs`, copied after its last run, was ≈ 6 ms of one thread at the
+/// end of generation while the other waited; issue 22). Each run is freed once copied.
+struct Joiner {
+    /// The notice (as `print_text` writes it), then the runs joined so far.
+    text: String,
+    /// Where the first run starts in `text`.
+    body_start: usize,
+    /// Runs joined so far: runs `0..joined`.
+    joined: usize,
+    /// How many runs the file has.
+    runs: usize,
+    /// Runs printed before one of the runs ahead of them, by index.
+    waiting: std::collections::BTreeMap<usize, String>,
+}
+
+impl Joiner {
+    fn new(notice: &str, runs: usize) -> Joiner {
+        let text = print_text(notice, "");
+        let body_start = text.len();
+        Joiner { text, body_start, joined: 0, runs, waiting: std::collections::BTreeMap::new() }
     }
-    text
+
+    /// Takes run `index`, printed, and joins every run now in order.
+    fn add(&mut self, index: usize, run: String) {
+        self.waiting.insert(index, run);
+        while let Some(run) = self.waiting.remove(&self.joined) {
+            if self.joined == 0 {
+                // The file's size, guessed from its first run (the runs hold equally many
+                // parts), so that the text is not copied again as it grows: room never
+                // written costs no memory.
+                self.text.reserve(run.len().saturating_mul(self.runs).saturating_add(run.len() / 4));
+            }
+            // The last line of the text so far and the first of this run decide the blank
+            // line between them, as if the two had been printed together.
+            if let (Some(last), Some(first)) = (self.text[self.body_start..].lines().next_back(), run.lines().next())
+                && blank_line_between(last, first)
+            {
+                self.text.push('\n');
+            }
+            self.text.push_str(&run);
+            self.joined += 1;
+        }
+    }
 }
 
 /// One run of items printed and spaced out, the `rustfmt::skip` attribute first when it

@@ -96,6 +96,34 @@ impl Lowerer<'_> {
         }
     }
 
+    /// `sample(ty, 0)` of each of `types` (`None` where there is none), as made one after the
+    /// other in this order: on up to `threads` threads when there are many, each given a whole
+    /// example's budget, which is what each is given one after the other while the spec's
+    /// budget has that much left. When the samples together leave less than that, they are made
+    /// again one after the other (so the budget runs out where it would have). The responses'
+    /// examples of Stripe's 468 operations were made on one thread while the other waited
+    /// (issue 22).
+    pub(super) fn samples(&self, types: &[Option<&TypeExpr>], threads: usize) -> Vec<Option<Value>> {
+        if threads > 1 && types.len() >= crate::parallel::LARGE_SPEC_ITEMS {
+            let left = self.example_nodes.get();
+            let made: Vec<Option<(Value, usize)>> = self.synth(|synth| {
+                crate::parallel::map_in_order(types.len(), threads, |index| {
+                    types[index].map(|ty| {
+                        let mut budget = Budget { nodes: MAX_EXAMPLE_NODES };
+                        let value = synth.sample_within(ty, 0, &mut budget);
+                        (value, MAX_EXAMPLE_NODES - budget.nodes)
+                    })
+                })
+            });
+            let used = made.iter().flatten().fold(0usize, |sum, (_, used)| sum.saturating_add(*used));
+            if left >= used.saturating_add(MAX_EXAMPLE_NODES) {
+                self.example_nodes.set(left - used);
+                return made.into_iter().map(|made| made.map(|(value, _)| value)).collect();
+            }
+        }
+        types.iter().map(|ty| ty.map(|ty| self.sample(ty, 0))).collect()
+    }
+
     /// [`Lowerer::fill_examples`] with the types taken in order by `threads` threads, each type's
     /// example made once ([`Filled`]): the type a synthesis reaches before its own is read as
     /// it was filled, or waited for while another thread fills it. Each example is granted a

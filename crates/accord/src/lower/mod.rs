@@ -126,9 +126,13 @@ fn lower_on(spec: &Spec, positions: &Positions, source_path: &str, threads: usiz
     for code in &mut ir.errors.codes {
         code.example = lowerer.error_code_example(code, ir_code_pointer(spec));
     }
+    let response_types: Vec<Option<&TypeExpr>> =
+        ir.operations.iter().flat_map(|operation| &operation.responses).map(|response| response.ty.as_ref()).collect();
+    let mut examples = lowerer.samples(&response_types, threads).into_iter();
+    drop(response_types);
     for operation in &mut ir.operations {
         for response in &mut operation.responses {
-            response.example = response.ty.as_ref().map(|ty| lowerer.sample(ty, 0));
+            response.example = examples.next().flatten();
         }
     }
     if let Some(webhooks) = &mut ir.webhooks {
@@ -716,6 +720,41 @@ mod tests {
             let before = on_threads();
             assert_eq!(lowered(&yaml, threads), serial, "{threads} threads");
             assert_eq!(on_threads(), before, "filled one by one");
+        }
+    }
+
+    #[test]
+    fn response_examples_made_on_several_threads_are_those_made_one_by_one() {
+        // 300 endpoints whose responses are a small model, then 300 whose responses are a list
+        // of 4,000 texts: the second half run the spec's budget out (`MAX_SPEC_EXAMPLE_NODES`)
+        // part way, so the threads give way to the one-by-one order there.
+        let spec = |lists: bool| {
+            let mut yaml = String::from(
+                "accord: 1\nname: answers\nversion: \"1\"\nenvironments:\n  production: { base_url: \"https://api.example.com\", default: true }\nmodels:\n  small: { type: object, required: [name], properties: { name: { type: string } } }\n  bulk: { type: object, required: [list], properties: { list: { type: array, items: { type: string }, min_items: 4000 } } }\nendpoints:\n",
+            );
+            for index in 0..300 {
+                let body = if lists { "bulk" } else { "small" };
+                yaml.push_str(&format!(
+                    "  get_{index}: {{ method: GET, path: /things/{index}, responses: {{ \"200\": {{ description: OK, body: {body} }} }} }}\n"
+                ));
+            }
+            yaml
+        };
+        let example =
+            |ir: &serde_json::Value, operation: usize| ir["operations"][operation]["responses"][0]["example"].clone();
+        let small = spec(false);
+        let serial = lowered(&small, 1);
+        assert_eq!(example(&serial, 299), serde_json::json!({ "name": example(&serial, 0)["name"] }));
+        for threads in [2, 3] {
+            assert_eq!(lowered(&small, threads), serial, "{threads} threads");
+        }
+        let bulk = spec(true);
+        let serial = lowered(&bulk, 1);
+        let long = |example: serde_json::Value| example["list"].as_array().map_or(0, Vec::len);
+        assert_eq!(long(example(&serial, 0)), 4_000);
+        assert!(long(example(&serial, 299)) < 4_000, "the budget ran out");
+        for threads in [2, 3] {
+            assert_eq!(lowered(&bulk, threads), serial, "{threads} threads");
         }
     }
 

@@ -79,6 +79,7 @@ impl Templates {
         env.add_filter("field_rows", field_rows);
         env.add_filter("param_rows", param_rows);
         env.add_filter("error_rows", error_rows);
+        env.add_filter("used_by_sentence", used_by_sentence);
         // `raise("…")` fails the render: the `else` of a chain over an enum's variants
         // (auth schemes), so a variant a template does not know is an error, not a silent gap.
         env.add_function("raise", |message: String| -> Result<String, minijinja::Error> {
@@ -422,6 +423,61 @@ fn field_rows(fields: Value) -> Result<String, minijinja::Error> {
         out.push_str(" |");
         Ok(())
     })
+}
+
+/// Where a model is used, as its docs say it (`{{ used_by[t.name] | used_by_sentence }}`):
+/// `Used by ` the endpoints, the models, the webhook events (`the webhook event(s) …`) and the
+/// error responses (`[every error response](#error-codes)`) that carry it, each a link, the
+/// names of a group joined by `, ` and the groups by `; `, ending with `.`; empty when it is
+/// used nowhere. One call per model instead of a template loop per link: Stripe's models
+/// chapter has 8,430 such links.
+fn used_by_sentence(uses: Value) -> Result<String, minijinja::Error> {
+    let names =
+        |group: &str| -> Result<Vec<Value>, minijinja::Error> { Ok(attribute(&uses, group)?.try_iter()?.collect()) };
+    let (endpoints, models, events) = (names("endpoints")?, names("models")?, names("events")?);
+    let error_body = attribute(&uses, "error_body")?.is_true();
+    if endpoints.is_empty() && models.is_empty() && events.is_empty() && !error_body {
+        return Ok(String::new());
+    }
+    // `[`name`](#name)`, as `m.endpoint_link` writes an endpoint's.
+    let link = |name: &Value, target: Option<&str>, out: &mut String| {
+        out.push('[');
+        out.push_str(&code(name.clone()));
+        out.push_str("](#");
+        match target {
+            Some(target) => out.push_str(target),
+            None => out.push_str(&anchor(name.to_string())),
+        }
+        out.push(')');
+    };
+    let joined = |names: &[Value], target: Option<&str>, out: &mut String| {
+        for (index, name) in names.iter().enumerate() {
+            if index > 0 {
+                out.push_str(", ");
+            }
+            link(name, target, out);
+        }
+    };
+    let mut groups: Vec<String> = Vec::new();
+    if !endpoints.is_empty() {
+        let mut out = String::new();
+        joined(&endpoints, None, &mut out);
+        groups.push(out);
+    }
+    if !models.is_empty() {
+        let mut out = String::new();
+        joined(&models, None, &mut out);
+        groups.push(out);
+    }
+    if !events.is_empty() {
+        let mut out = String::from(if events.len() == 1 { "the webhook event " } else { "the webhook events " });
+        joined(&events, Some("webhook-events"), &mut out);
+        groups.push(out);
+    }
+    if error_body {
+        groups.push("[every error response](#error-codes)".to_string());
+    }
+    Ok(format!("Used by {}.", groups.join("; ")))
 }
 
 /// One table row per item of `items`, each written by `row`, joined by line breaks (none
@@ -1135,5 +1191,54 @@ mod tests {
         assert_eq!(duration(300_000), "5 min");
         assert_eq!(duration(1500), "1500 ms");
         assert_eq!(duration(7_200_000), "2 h");
+    }
+
+    #[test]
+    fn the_used_by_filter_writes_what_the_template_lines_wrote() {
+        // The lines of `spec.md.j2` before issue 22's `used_by_sentence`.
+        const LINES: &str = r#"{% import "macros.j2" as m %}
+{% for uses in all %}
+{% if uses.endpoints or uses.models or uses.events or uses.error_body %}
+Used by {% for name in uses.endpoints %}{{ m.endpoint_link(name) }}{% if not loop.last %}, {% endif %}{% endfor %}
+{%- if uses.endpoints and (uses.models or uses.events or uses.error_body) %}; {% endif %}
+{%- if uses.models %}{% for name in uses.models %}[{{ name | code }}](#{{ name | anchor }}){% if not loop.last %}, {% endif %}{% endfor %}{% endif %}
+{%- if uses.models and (uses.events or uses.error_body) %}; {% endif %}
+{%- if uses.events %}the webhook event{{ "" if uses.events | length == 1 else "s" }} {% for e in uses.events %}[{{ e | code }}](#webhook-events){% if not loop.last %}, {% endif %}{% endfor %}{% endif %}
+{%- if uses.events and uses.error_body %}; {% endif %}
+{%- if uses.error_body %}[every error response](#error-codes){% endif %}.
+{% endif %}
+{% endfor %}
+"#;
+        const FILTER: &str = r#"{% for uses in all %}
+{% if uses.endpoints or uses.models or uses.events or uses.error_body %}
+{{ uses | used_by_sentence }}
+{% endif %}
+{% endfor %}
+"#;
+        // Every combination of the four groups empty or not, with one, two and three names,
+        // names with backticks and characters the anchor drops.
+        let names: [&[&str]; 4] = [&[], &["list_pets"], &["Pet", "`odd` name"], &["a.b", "C-D", "e_f"]];
+        let mut all = Vec::new();
+        for bits in 0..(4 * 4 * 4 * 2) {
+            all.push(serde_json::json!({
+                "endpoints": names[bits % 4],
+                "models": names[(bits / 4) % 4],
+                "events": names[(bits / 16) % 4],
+                "error_body": bits / 64 == 1,
+            }));
+        }
+        let mut env = Templates::new(None).unwrap().env;
+        env.add_template("lines", LINES).unwrap();
+        env.add_template("filter", FILTER).unwrap();
+        let context = minijinja::context! { all => Value::from(minijinja::value::Serde(&all)) };
+        let lines = env.get_template("lines").unwrap().render(&context).unwrap();
+        let filtered = env.get_template("filter").unwrap().render(&context).unwrap();
+        assert_eq!(filtered, lines);
+        assert_eq!(lines.lines().count(), all.len() - 1, "every combination but the empty one");
+        for written in
+            ["the webhook events [", "the webhook event [", "; [every error response](#error-codes).", "](#odd-name)"]
+        {
+            assert!(lines.contains(written), "{written}");
+        }
     }
 }

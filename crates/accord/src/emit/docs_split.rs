@@ -11,6 +11,7 @@
 //! headings and the `<a id>`s of error rows, computed as [`super::docs::check_fragments`]
 //! does; a link to no target fails generation, naming the chapter and the line.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::templates::anchor;
@@ -51,7 +52,8 @@ pub fn split(page: &str) -> Result<Vec<Chapter>, String> {
     let mut lines = page.split_inclusive('\n').peekable();
     let mut notice = String::new();
     let mut title = String::new();
-    let mut sections: Vec<Vec<&str>> = vec![Vec::new(); CHAPTERS.len()];
+    // Table rows with empty cells are tidied on the way (`docs::tidy_row`).
+    let mut sections: Vec<Vec<Cow<'_, str>>> = vec![Vec::new(); CHAPTERS.len()];
     let mut current = 0usize;
     let mut fence: Option<&str> = None;
     while let Some(line) = lines.next() {
@@ -66,11 +68,12 @@ pub fn split(page: &str) -> Result<Vec<Chapter>, String> {
                 continue;
             }
         }
-        match fence {
+        let fenced = match fence {
             Some(open) => {
                 if crate::markdown::closes_fence(bare, open) {
                     fence = None;
                 }
+                true
             }
             None => {
                 fence = crate::markdown::opening_fence(bare);
@@ -82,9 +85,13 @@ pub fn split(page: &str) -> Result<Vec<Chapter>, String> {
                         current = index;
                     }
                 }
+                fence.is_some()
             }
-        }
-        sections[current].push(line);
+        };
+        sections[current].push(match super::docs::tidy_row(line, fenced) {
+            Some(row) => Cow::Owned(row),
+            None => Cow::Borrowed(line),
+        });
     }
     // Which chapter holds each link target.
     let mut chapters: Vec<Chapter> = Vec::new();

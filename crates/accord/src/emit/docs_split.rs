@@ -116,12 +116,20 @@ pub fn split(page: &str) -> Result<Vec<Chapter>, String> {
         if blank || !lines.first().is_some_and(|line| line.starts_with('\n')) {
             markdown.push('\n');
         }
+        // The chapter's targets are read from its lines as they are written: the notice, the
+        // title, the body (the blank lines and spaces trimmed off its end hold none).
+        let mut targets = Targets::new();
+        markdown.lines().for_each(|line| targets.line(line));
         let body_start = markdown.len();
-        lines.iter().for_each(|line| markdown.push_str(line));
+        for line in lines {
+            markdown.push_str(line);
+            let bare = line.strip_suffix('\n').map_or(&**line, |bare| bare.strip_suffix('\r').unwrap_or(bare));
+            targets.line(bare);
+        }
         let end = markdown.trim_end().len().max(body_start);
         markdown.truncate(end);
         markdown.push('\n');
-        for id in targets(&markdown) {
+        for id in targets.found {
             owner.entry(id).or_insert(file);
         }
         chapters.push(Chapter { file, title: chapter_title, markdown });
@@ -133,27 +141,50 @@ pub fn split(page: &str) -> Result<Vec<Chapter>, String> {
 }
 
 /// The ids of a page's headings (mdBook's, duplicates numbered) and `<a id>` targets.
+#[cfg(test)]
 fn targets(markdown: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut seen = std::collections::HashSet::new();
-    // The counter each repeated id was last made unique with: the ids it tried below that were
-    // taken then and stay taken, so the search resumes there (mdBook's ids, found without
-    // trying `-1`, `-2`, … again for each of GitHub's hundreds of `Example` headings).
-    let mut next_counter: HashMap<String, usize> = HashMap::new();
-    let mut fence: Option<&str> = None;
-    // Searched for in every line of a page of megabytes (GitHub's endpoints chapter is 3 MB):
-    // one searcher built once is several times faster than `str::find` set up per line.
-    let id_attribute = memchr::memmem::Finder::new("id=\"");
-    for line in markdown.lines() {
-        if let Some(open) = fence {
+    let mut targets = Targets::new();
+    markdown.lines().for_each(|line| targets.line(line));
+    targets.found
+}
+
+/// [`targets`] read a line at a time, as a chapter is written (its text is not read again).
+struct Targets {
+    found: Vec<String>,
+    seen: std::collections::HashSet<String>,
+    /// The counter each repeated id was last made unique with: the ids it tried below that
+    /// were taken then and stay taken, so the search resumes there (mdBook's ids, found
+    /// without trying `-1`, `-2`, … again for each of GitHub's hundreds of `Example` headings).
+    next_counter: HashMap<String, usize>,
+    /// The open fence (` ``` `, `~~~~`), while in a code block.
+    fence: Option<String>,
+    /// Searched for in every line of a page of megabytes (GitHub's endpoints chapter is 3 MB):
+    /// one searcher built once is several times faster than `str::find` set up per line.
+    id_attribute: memchr::memmem::Finder<'static>,
+}
+
+impl Targets {
+    fn new() -> Targets {
+        Targets {
+            found: Vec::new(),
+            seen: std::collections::HashSet::new(),
+            next_counter: HashMap::new(),
+            fence: None,
+            id_attribute: memchr::memmem::Finder::new("id=\""),
+        }
+    }
+
+    /// Reads one line (without its line break, as `str::lines` gives it).
+    fn line(&mut self, line: &str) {
+        if let Some(open) = &self.fence {
             if crate::markdown::closes_fence(line, open) {
-                fence = None;
+                self.fence = None;
             }
-            continue;
+            return;
         }
         if let Some(open) = crate::markdown::opening_fence(line) {
-            fence = Some(open);
-            continue;
+            self.fence = Some(open.to_string());
+            return;
         }
         let trimmed = line.trim_start();
         let level = trimmed.len() - trimmed.trim_start_matches('#').len();
@@ -161,28 +192,27 @@ fn targets(markdown: &str) -> Vec<String> {
             let text = trimmed[level..].trim().trim_end_matches('#').replace('`', "");
             let id = anchor(text);
             let mut unique = id.clone();
-            if seen.contains(&unique) {
-                let counter = next_counter.entry(id.clone()).or_insert(1);
+            if self.seen.contains(&unique) {
+                let counter = self.next_counter.entry(id.clone()).or_insert(1);
                 loop {
                     unique = format!("{id}-{counter}");
                     *counter += 1;
-                    if !seen.contains(&unique) {
+                    if !self.seen.contains(&unique) {
                         break;
                     }
                 }
             }
-            seen.insert(unique.clone());
-            found.push(unique);
+            self.seen.insert(unique.clone());
+            self.found.push(unique);
         }
         let mut rest = line;
-        while let Some(start) = id_attribute.find(rest.as_bytes()) {
+        while let Some(start) = self.id_attribute.find(rest.as_bytes()) {
             rest = &rest[start + 4..];
             if let Some(end) = rest.find('"') {
-                found.push(rest[..end].to_string());
+                self.found.push(rest[..end].to_string());
             }
         }
     }
-    found
 }
 
 /// `markdown` with every `](#id)` whose target is in another chapter pointed there.

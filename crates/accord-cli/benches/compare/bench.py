@@ -42,6 +42,10 @@ TOOLS = ["accord", "progenitor", "progenitor-adapted", "openapi-generator"]
 SCRATCH = Path(os.environ.get("BENCH_SCRATCH", "/tmp/accord-compare"))
 REPS = int(os.environ.get("REPS", "3"))
 COMPILE_REPS = int(os.environ.get("COMPILE_REPS", "1"))
+# Before each tool's generation runs the machine is let settle (`settle`): written files
+# flushed, and the 1-minute load average under QUIET_LOAD, waiting at most SETTLE_SECONDS.
+QUIET_LOAD = float(os.environ.get("QUIET_LOAD", "1.0"))
+SETTLE_SECONDS = float(os.environ.get("SETTLE_SECONDS", "90"))
 TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "1200"))
 ACCORD = os.environ.get("ACCORD_BIN", "")
 ACCORD_UNAVAILABLE = os.environ.get("ACCORD_UNAVAILABLE", "")
@@ -439,6 +443,20 @@ def llvm_lines(api, tool, crate_dir):
 # One (API, tool) pair
 
 
+def settle():
+    """Lets the machine settle before a tool's generation runs, so that no tool is timed in
+    the wake of the one before it: the files written so far are flushed (`sync`; the kernel
+    otherwise writes back openapi-generator's output, 748 files for GitHub, while the next
+    tool is timed), then the 1-minute load average is waited for to fall under QUIET_LOAD, for at
+    most SETTLE_SECONDS. Every tool gets the same. Returns the seconds waited and the load
+    average then."""
+    start = time.monotonic()
+    os.sync()
+    while os.getloadavg()[0] >= QUIET_LOAD and time.monotonic() - start < SETTLE_SECONDS:
+        time.sleep(1)
+    return {"seconds": round(time.monotonic() - start, 1), "load": round(os.getloadavg()[0], 2)}
+
+
 def bench_pair(api, tool):
     spec = APIS[api]
     record = {"api": api, "tool": tool, "spec": str(spec), "reps": REPS, "compile_reps": COMPILE_REPS}
@@ -457,7 +475,9 @@ def bench_pair(api, tool):
         log_lines = Path(prepared["log"]).read_text().splitlines()
         record["adapted"] = next((line for line in log_lines if line.startswith("progenitor_adapt:")), "")
         spec = adapted
-    print(f"[{time.strftime('%H:%M:%S')}] {api} / {tool}: generating ({REPS}x)", file=sys.stderr, flush=True)
+    record["settled"] = settle()
+    print(f"[{time.strftime('%H:%M:%S')}] {api} / {tool}: generating ({REPS}x) after settling "
+          f"{record['settled']['seconds']} s (load {record['settled']['load']})", file=sys.stderr, flush=True)
     reps = []
     crate_dir = None
     extra_args, extra_env, applied = [], {}, []

@@ -144,11 +144,15 @@ impl Joiner {
     fn add(&mut self, index: usize, run: String) {
         self.waiting.insert(index, run);
         while let Some(run) = self.waiting.remove(&self.joined) {
-            if self.joined == 0 {
-                // The file's size, guessed from its first run (the runs hold equally many
-                // parts), so that the text is not copied again as it grows: room never
-                // written costs no memory.
-                self.text.reserve(run.len().saturating_mul(self.runs).saturating_add(run.len() / 4));
+            if self.text.capacity() - self.text.len() <= run.len() {
+                // Room for this run and the rest of the file, guessed from the runs so far
+                // (the runs hold equally many parts) with an eighth more, so that the text is
+                // rarely copied again as it grows; a guess short of it is made again from more
+                // runs.
+                let joined_bytes = self.text.len() - self.body_start + run.len();
+                let per_run = joined_bytes / (self.joined + 1);
+                let rest = per_run.saturating_mul(self.runs.saturating_sub(self.joined + 1));
+                self.text.reserve_exact(run.len().saturating_add(1).saturating_add(rest.saturating_add(rest / 8)));
             }
             // The last line of the text so far and the first of this run decide the blank
             // line between them, as if the two had been printed together.

@@ -148,7 +148,8 @@ fn targets(markdown: &str) -> Vec<String> {
     targets.found
 }
 
-/// [`targets`] read a line at a time, as a chapter is written (its text is not read again).
+/// The ids of a chapter's headings (mdBook's, duplicates numbered) and `<a id>` targets, read a
+/// line at a time as the chapter is written (its text is not read again).
 struct Targets {
     found: Vec<String>,
     seen: std::collections::HashSet<String>,

@@ -325,7 +325,7 @@ const PARTS_PARSE_BYTES: usize = 1 << 20;
 /// locate): `accord generate` 1118 → 1021 ms CPU and 669.5 → 657.3 ms wall (medians of 16
 /// alternating runs, non-LTO release build, 2 cores; issue 22).
 ///
-/// A text read in parts is cut ([`cut`]) on the other core while it is scanned: the two are
+/// A text read in parts is cut (`cut`) on the other core while it is scanned: the two are
 /// independent passes over the text, and the cut is only used once the scan has passed it
 /// (Stripe's: ≈ 4 ms of the one core the import then runs on; issue 22).
 pub fn parse_deferred(source: &str) -> Result<(serde_json::Value, DeferredPositions), Vec<Diagnostic>> {

@@ -725,9 +725,9 @@ mod tests {
 
     #[test]
     fn response_examples_made_on_several_threads_are_those_made_one_by_one() {
-        // 300 endpoints whose responses are a small model, then 300 whose responses are a list
-        // of 4,000 texts: the second half run the spec's budget out (`MAX_SPEC_EXAMPLE_NODES`)
-        // part way, so the threads give way to the one-by-one order there.
+        // Two specs of 300 endpoints: one whose responses are a small model, one whose
+        // responses are a list of 4,000 texts, which runs the spec's budget out
+        // (`MAX_SPEC_EXAMPLE_NODES`) part way, so the threads give way to the one-by-one order.
         let spec = |lists: bool| {
             let mut yaml = String::from(
                 "accord: 1\nname: answers\nversion: \"1\"\nenvironments:\n  production: { base_url: \"https://api.example.com\", default: true }\nmodels:\n  small: { type: object, required: [name], properties: { name: { type: string } } }\n  bulk: { type: object, required: [list], properties: { list: { type: array, items: { type: string }, min_items: 4000 } } }\nendpoints:\n",

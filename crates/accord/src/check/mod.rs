@@ -101,8 +101,14 @@ fn is_snake_name(name: &str) -> bool {
 
 /// The repairs of every prose string under `value` (see `Checker::prose`), with its pointer.
 /// Called on a whole spec, every key of it: the keys are matched with `match` rather than
-/// searched in lists, and a key is escaped into the pointer without a `String` of its own.
-fn prose_repairs(value: &serde_json::Value, pointer: &mut String, found: &mut Vec<(String, crate::markdown::Repair)>) {
+/// searched in lists, and the path is kept as borrowed segments, written out as a pointer only
+/// for a string that needs a repair (writing every node's pointer was most of the rule on
+/// Stripe's imported spec; issue 22).
+fn prose_repairs<'a>(
+    value: &'a serde_json::Value,
+    path: &mut Vec<Segment<'a>>,
+    found: &mut Vec<(String, crate::markdown::Repair)>,
+) {
     match value {
         serde_json::Value::Object(map) => {
             for (key, child) in map {
@@ -113,33 +119,53 @@ fn prose_repairs(value: &serde_json::Value, pointer: &mut String, found: &mut Ve
                 ) {
                     continue;
                 }
-                let length = pointer.len();
-                pointer.push('/');
-                crate::diag::push_pointer_segment(pointer, key);
+                path.push(Segment::Key(key));
                 match child {
                     serde_json::Value::String(text)
                         if matches!(key.as_str(), "description" | "summary" | "resolution" | "setup") =>
                     {
-                        for repair in crate::markdown::repair(text).1 {
-                            found.push((pointer.clone(), repair));
+                        let repairs = crate::markdown::repair(text).1;
+                        if !repairs.is_empty() {
+                            let pointer = pointer_of(path);
+                            found.extend(repairs.into_iter().map(|repair| (pointer.clone(), repair)));
                         }
                     }
-                    _ => prose_repairs(child, pointer, found),
+                    _ => prose_repairs(child, path, found),
                 }
-                pointer.truncate(length);
+                path.pop();
             }
         }
         serde_json::Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
-                let length = pointer.len();
-                // Writing into a `String` cannot fail.
-                let _ = write!(pointer, "/{index}");
-                prose_repairs(item, pointer, found);
-                pointer.truncate(length);
+                path.push(Segment::Index(index));
+                prose_repairs(item, path, found);
+                path.pop();
             }
         }
         _ => {}
     }
+}
+
+/// One step of a path into a JSON value: an object's key or an array's index.
+enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The JSON pointer of `path` (RFC 6901: `~` and `/` in a key escaped).
+fn pointer_of(path: &[Segment<'_>]) -> String {
+    let mut pointer = String::new();
+    for segment in path {
+        pointer.push('/');
+        match segment {
+            Segment::Key(key) => crate::diag::push_pointer_segment(&mut pointer, key),
+            // Writing into a `String` cannot fail.
+            Segment::Index(index) => {
+                let _ = write!(pointer, "{index}");
+            }
+        }
+    }
+    pointer
 }
 
 fn is_json_pointer(text: &str) -> bool {
@@ -212,10 +238,10 @@ impl Checker<'_> {
         // An import's spec is checked from its value: that value, not a serialised copy of
         // the spec read from it (the same JSON; a tenth of `check` on GitHub's import).
         if let Some(value) = self.positions.unlocated_value() {
-            prose_repairs(value, &mut String::new(), &mut found);
+            prose_repairs(value, &mut Vec::new(), &mut found);
         } else {
             let Ok(value) = serde_json::to_value(self.spec) else { return };
-            prose_repairs(&value, &mut String::new(), &mut found);
+            prose_repairs(&value, &mut Vec::new(), &mut found);
         }
         for (pointer, repair) in found {
             self.report(codes::spec::MARKDOWN_REPAIRED, &pointer, repair.to_string()).help = Some(

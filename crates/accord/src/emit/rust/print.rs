@@ -59,20 +59,27 @@ pub(crate) fn separate_items(text: &str) -> String {
     };
     let mut out = String::with_capacity(text.len() + text.len() / 32);
     let mut copied = 0;
-    let mut offset = 0;
-    let mut lines = text.split_inclusive('\n').peekable();
-    while let Some(line_with_end) = lines.next() {
-        offset += line_with_end.len();
-        let line = line_with_end.strip_suffix('\n').unwrap_or(line_with_end);
-        if !(line.ends_with('}') || line.ends_with("};")) {
+    let bytes = text.as_bytes();
+    // Only the `}`s are looked at (found with `memchr`): one that ends its line, alone or
+    // before `;`, ends a line that may be followed by a blank one. Going line by line was
+    // ≈ 2 % of Stripe's `generate` (357,000 lines; issue 22).
+    for brace in memchr::memchr_iter(b'}', bytes) {
+        let line_end = match bytes.get(brace + 1) {
+            Some(b'\n') => brace + 1,
+            Some(b';') if bytes.get(brace + 2) == Some(&b'\n') => brace + 2,
+            _ => continue,
+        };
+        // The line after it, if any (the text ends with a line break).
+        let next_start = line_end + 1;
+        if next_start >= bytes.len() {
             continue;
         }
-        if let Some(next) = lines.peek()
-            && blank_line_between(line, next.strip_suffix('\n').unwrap_or(next))
-        {
-            out.push_str(&text[copied..offset]);
+        let line_start = memchr::memrchr(b'\n', &bytes[..brace]).map_or(0, |at| at + 1);
+        let next_end = memchr::memchr(b'\n', &bytes[next_start..]).map_or(bytes.len(), |at| next_start + at);
+        if blank_line_between(&text[line_start..line_end], &text[next_start..next_end]) {
+            out.push_str(&text[copied..next_start]);
             out.push('\n');
-            copied = offset;
+            copied = next_start;
         }
     }
     out.push_str(&text[copied..]);
@@ -105,4 +112,73 @@ pub(crate) fn blank_line_between(line: &str, next: &str) -> bool {
             || next_trimmed.starts_with("mod ")
             || next_trimmed.starts_with("enum ")
             || next_trimmed.starts_with("struct "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The spacing rule applied line by line, as `separate_items` did before it looked only
+    /// at the `}`s.
+    fn line_by_line(text: &str) -> String {
+        let lines: Vec<&str> = text.split_inclusive('\n').collect();
+        let mut out = String::new();
+        for (index, line) in lines.iter().enumerate() {
+            out.push_str(line);
+            let bare = line.strip_suffix('\n').unwrap_or(line);
+            if (bare.ends_with('}') || bare.ends_with("};"))
+                && let Some(next) = lines.get(index + 1)
+                && blank_line_between(bare, next.strip_suffix('\n').unwrap_or(next))
+            {
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn items_are_spaced_as_the_line_by_line_rule_spaces_them() {
+        let lines = [
+            "}",
+            "};",
+            "    }",
+            "    };",
+            "}}",
+            "x}",
+            "x };",
+            "};}",
+            "pub struct A;",
+            "/// Doc.",
+            "#[derive(Debug)]",
+            "impl A {",
+            "fn f() {}",
+            "    fn g() {}",
+            "const X: u8 = 1;",
+            ")",
+            "]",
+            "",
+            "    pub fn h() {",
+            "enum E {",
+            "use a::b;",
+            "mod m {",
+            "struct S {",
+            "async fn a() {}",
+            "é}",
+            "\"}\"",
+        ];
+        let mut checked = 0;
+        for a in lines {
+            for b in lines {
+                for c in lines {
+                    let text = format!("{a}\n{b}\n{c}\n");
+                    assert_eq!(separate_items(&text), line_by_line(&text), "{text:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, lines.len().pow(3));
+        // Text that does not end with a line break, or has `\r\n`, is normalised first.
+        assert_eq!(separate_items("}\r\npub fn a() {}"), "}\n\npub fn a() {}\n");
+        assert_eq!(separate_items(""), "");
+    }
 }

@@ -20,6 +20,25 @@ use syn::visit_mut::VisitMut;
 /// A path such as `::std::option::Option::None` or `field_0`: segments separated by `::`,
 /// with a leading `::` when `text` starts with one; no generic arguments.
 pub(crate) fn path(text: &str) -> syn::Path {
+    // The emitters name the same few hundred paths (`::accord_runtime::serde::Serializer`,
+    // `doc`) again and again: each is split and its identifiers checked once per thread, then
+    // copied (≈ 1 % of Stripe's `generate` before; issue 22).
+    thread_local! {
+        static PATHS: std::cell::RefCell<rustc_hash::FxHashMap<Box<str>, syn::Path>> = Default::default();
+    }
+    PATHS.with(|paths| {
+        let mut paths = paths.borrow_mut();
+        if let Some(known) = paths.get(text) {
+            return known.clone();
+        }
+        let made = split_path(text);
+        paths.insert(text.into(), made.clone());
+        made
+    })
+}
+
+/// [`path`] made from its text.
+fn split_path(text: &str) -> syn::Path {
     let (leading_colon, rest) = match text.strip_prefix("::") {
         Some(rest) => (Some(Default::default()), rest),
         None => (None, text),

@@ -60,16 +60,22 @@ pub(crate) fn for_doc_lines(text: &str, mut each: impl FnMut(Literal)) {
 pub(crate) fn doc_literal(line: &str) -> Literal {
     // `"` followed by as many `#` would close the literal early; a lone carriage return is not
     // allowed in a raw string at all.
-    if !line.contains(['\r', '\n']) {
+    let bytes = line.as_bytes();
+    if memchr::memchr2(b'\r', b'\n', bytes).is_none() {
         let mut hashes = 0;
-        if line.contains('"') {
-            for (index, _) in line.match_indices('"') {
-                let run = line[index + 1..].bytes().take_while(|&b| b == b'#').count();
-                hashes = hashes.max(run + 1);
-            }
+        for index in memchr::memchr_iter(b'"', bytes) {
+            let run = bytes[index + 1..].iter().take_while(|&&b| b == b'#').count();
+            hashes = hashes.max(run + 1);
         }
-        let hashes = "#".repeat(hashes);
-        if let Ok(literal) = format!("r{hashes}\"{line}\"{hashes}").parse::<Literal>() {
+        // `r##"…"##`, written without `format!` (a doc line is made for every line of prose).
+        let mut raw = String::with_capacity(line.len() + 3 + 2 * hashes);
+        raw.push('r');
+        (0..hashes).for_each(|_| raw.push('#'));
+        raw.push('"');
+        raw.push_str(line);
+        raw.push('"');
+        (0..hashes).for_each(|_| raw.push('#'));
+        if let Ok(literal) = raw.parse::<Literal>() {
             return literal;
         }
     }

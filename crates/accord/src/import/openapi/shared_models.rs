@@ -22,6 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::Value;
 
 use indexmap::IndexMap;
+use rustc_hash::FxHashMap;
 
 use super::Importer;
 use crate::spec::types::{Endpoint, Schema, TypeRef};
@@ -53,32 +54,48 @@ impl Importer<'_> {
             .chain(self.models.keys().filter(|name| !components.contains(name)).map(|name| (name.clone(), false)))
             .collect();
         let mut representative: BTreeMap<String, String> = self.models.keys().map(|n| (n.clone(), n.clone())).collect();
-        // The shapes of a large spec's models are made on every thread (each is its model's
-        // alone): on GitHub's and Stripe's imports they were about a fifth of the importer,
-        // which otherwise runs on one core (issue 22).
-        let threads =
-            if order.len() >= crate::parallel::LARGE_SPEC_ITEMS { crate::parallel::available_threads() } else { 1 };
+        // Each model's shape and the model names it holds. A shape changes from one round to
+        // the next only where a name it holds got another representative, so after the first
+        // round only those shapes are made again: on Stripe's import every shape was made
+        // three times, most of the importer's last step (issue 22).
+        let mut shapes: Vec<(String, Vec<String>)> = vec![(String::new(), Vec::new()); order.len()];
+        let mut stale: Vec<usize> = (0..order.len()).collect();
         for _ in 0..8 {
-            let mut first_of_shape: BTreeMap<String, String> = BTreeMap::new();
-            let mut next = representative.clone();
+            // The shapes of a large spec's models are made on every thread (each is its
+            // model's alone): on GitHub's and Stripe's imports they were about a fifth of the
+            // importer, which otherwise runs on one core (issue 22).
+            let threads =
+                if stale.len() >= crate::parallel::LARGE_SPEC_ITEMS { crate::parallel::available_threads() } else { 1 };
             let models = &self.models;
-            let shapes = crate::parallel::map_in_order(order.len(), threads, |index| {
-                shape_key(&models[&order[index].0], &representative)
+            let made = crate::parallel::map_in_order(stale.len(), threads, |index| {
+                shape_key(&models[&order[stale[index]].0], &representative)
             });
-            for ((name, component), shape) in order.iter().zip(shapes) {
-                match first_of_shape.get(&shape) {
+            for (&index, shape) in stale.iter().zip(made) {
+                shapes[index] = shape;
+            }
+            let mut first_of_shape: FxHashMap<&str, &String> = FxHashMap::default();
+            let mut next = representative.clone();
+            for ((name, component), (shape, _)) in order.iter().zip(&shapes) {
+                match first_of_shape.get(shape.as_str()) {
                     Some(canonical) if !component && !sent_as_parts.contains(name) => {
-                        next.insert(name.clone(), canonical.clone());
+                        next.insert(name.clone(), (*canonical).clone());
                     }
                     Some(_) => {}
                     None => {
-                        first_of_shape.insert(shape, name.clone());
+                        first_of_shape.insert(shape, name);
                     }
                 }
             }
             if next == representative {
                 break;
             }
+            let moved: BTreeSet<&String> = next
+                .iter()
+                .filter(|(name, canonical)| representative.get(*name) != Some(*canonical))
+                .map(|(name, _)| name)
+                .collect();
+            stale = (0..order.len()).filter(|&index| shapes[index].1.iter().any(|held| moved.contains(held))).collect();
+            drop(moved);
             representative = next;
         }
         for (name, canonical) in representative {
@@ -97,9 +114,10 @@ impl Importer<'_> {
 }
 
 /// A schema's shape: its JSON without `description` and `example` anywhere, with every
-/// model it names replaced by that model's current representative.
-fn shape_key(schema: &Schema, representative: &BTreeMap<String, String>) -> String {
-    fn strip(value: &mut Value, representative: &BTreeMap<String, String>) {
+/// model it names replaced by that model's current representative; and the names of the
+/// models it holds, as written (each place once or more).
+fn shape_key(schema: &Schema, representative: &BTreeMap<String, String>) -> (String, Vec<String>) {
+    fn strip(value: &mut Value, representative: &BTreeMap<String, String>, held: &mut Vec<String>) {
         match value {
             Value::Object(object) => {
                 object.remove("description");
@@ -107,27 +125,28 @@ fn shape_key(schema: &Schema, representative: &BTreeMap<String, String>) -> Stri
                 if let Some(Value::String(name)) = object.get_mut("type")
                     && let Some(canonical) = representative.get(name.as_str())
                 {
-                    *name = canonical.clone();
+                    held.push(std::mem::replace(name, canonical.clone()));
                 }
                 // Values (`enum`, `default`) are data, never model names.
                 object
                     .iter_mut()
                     .filter(|(key, _)| !matches!(key.as_str(), "enum" | "default" | "const"))
-                    .for_each(|(_, v)| strip(v, representative));
+                    .for_each(|(_, v)| strip(v, representative, held));
             }
-            Value::Array(items) => items.iter_mut().for_each(|v| strip(v, representative)),
+            Value::Array(items) => items.iter_mut().for_each(|v| strip(v, representative, held)),
             Value::String(name) => {
                 // A bare reference (`items: Name`, a `one_of` entry).
                 if let Some(canonical) = representative.get(name.as_str()) {
-                    *name = canonical.clone();
+                    held.push(std::mem::replace(name, canonical.clone()));
                 }
             }
             _ => {}
         }
     }
     let mut value = serde_json::to_value(schema).unwrap_or(Value::Null);
-    strip(&mut value, representative);
-    value.to_string()
+    let mut held = Vec::new();
+    strip(&mut value, representative, &mut held);
+    (value.to_string(), held)
 }
 
 #[cfg(test)]

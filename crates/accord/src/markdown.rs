@@ -269,7 +269,8 @@ fn hints(text: &str, for_rustdoc: bool) -> (bool, bool) {
 fn normalise(text: &str, for_rustdoc: bool) -> (Cow<'_, str>, Vec<Repair>) {
     // Nothing that could open a code block or make a link: the text as it came, unparsed.
     let (may_have_code, may_have_link) = hints(text, for_rustdoc);
-    if !may_have_code && !may_have_link && !(for_rustdoc && memchr::memchr(b'\t', text.as_bytes()).is_some()) {
+    let tab = for_rustdoc && memchr::memchr(b'\t', text.as_bytes()).is_some();
+    if !(may_have_code || may_have_link || tab) {
         return (Cow::Borrowed(text), Vec::new());
     }
     let line_of = |offset: usize| text[..offset].matches('\n').count() + 1;

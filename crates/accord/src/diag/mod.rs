@@ -198,21 +198,27 @@ fn token_end(source: &str, start: usize) -> usize {
 /// Turns a JSON pointer into the dotted key path users see: `/endpoints/a~1b/errors/0` →
 /// `endpoints."a/b".errors[0]`.
 pub fn pointer_to_path(pointer: &str) -> String {
-    let mut out = String::new();
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(pointer.len() + 8);
     for segment in pointer.split('/').skip(1) {
-        let segment = segment.replace("~1", "/").replace("~0", "~");
+        // Unescaped only when it holds a `~` (most segments do not: no copy).
+        let segment: std::borrow::Cow<'_, str> =
+            if segment.contains('~') { segment.replace("~1", "/").replace("~0", "~").into() } else { segment.into() };
         if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) && !out.is_empty() {
-            out.push_str(&format!("[{segment}]"));
+            out.push('[');
+            out.push_str(&segment);
+            out.push(']');
             continue;
         }
         if !out.is_empty() {
             out.push('.');
         }
-        let plain = !segment.is_empty() && segment.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        let plain = !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
         if plain {
             out.push_str(&segment);
         } else {
-            out.push_str(&format!("{segment:?}"));
+            // Writing into a `String` cannot fail.
+            let _ = write!(out, "{segment:?}");
         }
     }
     if out.is_empty() { "(root)".to_string() } else { out }
@@ -308,6 +314,7 @@ mod tests {
         assert_eq!(pointer_to_path("/endpoints/create_order/errors/2"), "endpoints.create_order.errors[2]");
         assert_eq!(pointer_to_path("/webhooks/events/order.created"), "webhooks.events.\"order.created\"");
         assert_eq!(pointer_to_path(""), "(root)");
+        assert_eq!(pointer_to_path("/a~1b/~0c/0/x~01/é/-"), "\"a/b\".\"~c\"[0].\"x~1\".\"é\".-");
     }
 
     #[test]

@@ -155,6 +155,20 @@ fn located(error: &minijinja::Error, rendering: &str) -> String {
 /// letters, digits, `-` and `_` kept, whitespace to `-`, everything else dropped. GitHub's
 /// is the same for the ASCII text accord writes, so links work in both.
 pub fn anchor(text: String) -> String {
+    // ASCII text (nearly every heading and name): lowercased and filtered in one pass, by the
+    // same rules as below restricted to ASCII.
+    if text.is_ascii() {
+        let mut out = String::with_capacity(text.len());
+        for byte in text.trim().bytes() {
+            match byte {
+                b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => out.push(byte as char),
+                b'A'..=b'Z' => out.push(byte.to_ascii_lowercase() as char),
+                _ if (byte as char).is_whitespace() => out.push('-'),
+                _ => {}
+            }
+        }
+        return out;
+    }
     text.trim()
         .to_lowercase()
         .chars()
@@ -176,16 +190,29 @@ pub fn anchor(text: String) -> String {
 /// a name such as ``a`[l](#x)` `` shows as it is instead of closing the span and becoming a
 /// link. Names, headers and paths are not prose: nothing in them is Markdown.
 pub fn code(value: Value) -> String {
-    let text = value.to_string();
+    let shown;
+    let text = match value.as_str() {
+        Some(text) => text,
+        None => {
+            shown = value.to_string();
+            &shown
+        }
+    };
     let mut longest = 0;
     let mut run = 0;
-    for c in text.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
+    for byte in text.bytes() {
+        run = if byte == b'`' { run + 1 } else { 0 };
         longest = longest.max(run);
     }
-    let fence = "`".repeat(longest + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
-    format!("{fence}{pad}{text}{pad}{fence}")
+    // Written without `format!`: a page of a large spec has tens of thousands of spans.
+    let mut out = String::with_capacity(text.len() + 2 * (longest + 1 + pad.len()));
+    (0..=longest).for_each(|_| out.push('`'));
+    out.push_str(pad);
+    out.push_str(text);
+    out.push_str(pad);
+    (0..=longest).for_each(|_| out.push('`'));
+    out
 }
 
 /// Makes text safe inside a Markdown table cell: one line (runs of whitespace become one
@@ -1139,6 +1166,36 @@ mod tests {
         std::fs::write(dir.path().join("spec.md.j2"), "line one\n{% if %}\n").unwrap();
         let error = Templates::new(Some(dir.path())).err().expect("an error");
         assert!(error.contains("spec.md.j2") && error.contains("line 2"), "{error}");
+    }
+
+    #[test]
+    fn ascii_anchors_follow_the_unicode_rule() {
+        // The rule `anchor` applies to text that is not all ASCII.
+        let unicode_rule = |text: &str| -> String {
+            text.trim()
+                .to_lowercase()
+                .chars()
+                .filter_map(|c| {
+                    if c.is_alphanumeric() || c == '-' || c == '_' {
+                        Some(c)
+                    } else if c.is_whitespace() {
+                        Some('-')
+                    } else {
+                        None
+                    }
+                })
+                .collect()
+        };
+        let every_ascii: String = (0u8..128).map(char::from).collect();
+        for text in [every_ascii.as_str(), " \x0b\x0cA b\tC_d-E.f ", "\r\nX Y\n", "", "   "] {
+            assert_eq!(anchor(text.to_string()), unicode_rule(text), "{text:?}");
+        }
+        for byte in 0u8..128 {
+            let text = format!("a{}B", char::from(byte));
+            assert_eq!(anchor(text.clone()), unicode_rule(&text), "{text:?}");
+        }
+        assert_eq!(code(Value::from(12)), "`12`");
+        assert_eq!(code(Value::from("a``b`")), "``` a``b` ```");
     }
 
     #[test]

@@ -2,7 +2,9 @@
 //! a prefix for leading digits, suffixes for collisions). Nothing else in accord invents
 //! identifiers.
 
+use std::cell::RefCell;
 use std::collections::BTreeSet;
+use std::thread::LocalKey;
 
 use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 use rustc_hash::FxHashMap;
@@ -31,12 +33,13 @@ fn fix_start(ident: String, prefix: &str) -> String {
     }
 }
 
-/// A conversion's results, by input, shared by every thread (the lowering and the emitters
-/// convert the same names on both cores: a cache per thread converted a third of them twice).
-type Conversions = std::sync::LazyLock<std::sync::RwLock<FxHashMap<Box<str>, Box<str>>>>;
+/// A conversion's results on this thread, by input.
+type Conversions = RefCell<FxHashMap<Box<str>, Box<str>>>;
 
-static SNAKE: Conversions = std::sync::LazyLock::new(Default::default);
-static CAMEL: Conversions = std::sync::LazyLock::new(Default::default);
+thread_local! {
+    static SNAKE: Conversions = RefCell::default();
+    static CAMEL: Conversions = RefCell::default();
+}
 
 /// Inputs a cache holds at most; past it, it starts again empty, so that a process that
 /// compiles spec after spec does not grow without bound (loading Stripe's full description
@@ -48,18 +51,19 @@ const CACHE_MAX_ENTRIES: usize = 100_000;
 /// character at a time through Unicode tables. Loading Stripe's full description converted
 /// about 30,000 names to camel case at some 8,000 instructions each, a tenth of the load
 /// (callgrind, issue 22: "cache name conversions").
-fn remembered(cache: &Conversions, name: &str, convert: fn(&str) -> String) -> String {
-    // A poisoned lock (a panic while converting elsewhere) still holds whole entries.
-    if let Some(converted) = cache.read().unwrap_or_else(std::sync::PoisonError::into_inner).get(name) {
-        return converted.to_string();
-    }
-    let converted = convert(name);
-    let mut cache = cache.write().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if cache.len() >= CACHE_MAX_ENTRIES {
-        cache.clear();
-    }
-    cache.insert(name.into(), converted.as_str().into());
-    converted
+fn remembered(cache: &'static LocalKey<Conversions>, name: &str, convert: fn(&str) -> String) -> String {
+    cache.with(|cache| {
+        if let Some(converted) = cache.borrow().get(name) {
+            return converted.to_string();
+        }
+        let converted = convert(name);
+        let mut cache = cache.borrow_mut();
+        if cache.len() >= CACHE_MAX_ENTRIES {
+            cache.clear();
+        }
+        cache.insert(name.into(), converted.as_str().into());
+        converted
+    })
 }
 
 /// snake_case identifier for fields, methods, modules, parameters; keywords become `r#type`.
@@ -164,7 +168,7 @@ mod tests {
         assert_eq!(snake("type"), "r#type");
         assert_eq!(camel("self"), "Self_");
         // A cache that starts again empty still converts.
-        CAMEL.write().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+        CAMEL.with(|cache| cache.borrow_mut().clear());
         assert_eq!(camel("payment_intent"), "PaymentIntent");
     }
 

@@ -49,7 +49,7 @@ pub struct Chapter {
 /// Errors: a link whose target no chapter has.
 pub fn split(page: &str) -> Result<Vec<Chapter>, String> {
     // The notice comment and the `# Title` line open every chapter.
-    let mut lines = page.split_inclusive('\n').peekable();
+    let mut lines = lines_inclusive(page);
     let mut notice = String::new();
     let mut title = String::new();
     // Table rows with empty cells are tidied on the way (`docs::tidy_row`).
@@ -140,6 +140,20 @@ pub fn split(page: &str) -> Result<Vec<Chapter>, String> {
     Ok(chapters)
 }
 
+/// The lines of `text` with their line breaks, as `str::split_inclusive('\n')` gives them,
+/// found with `memchr` (a page of megabytes is read line by line three times: `split_inclusive`
+/// set up a search per line; issue 22).
+fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes()).map(|end| end + 1).chain(std::iter::once(text.len())).filter_map(
+        move |end| {
+            let line = (end > start).then(|| &text[start..end]);
+            start = end;
+            line
+        },
+    )
+}
+
 /// The ids of a page's headings (mdBook's, duplicates numbered) and `<a id>` targets.
 #[cfg(test)]
 fn targets(markdown: &str) -> Vec<String> {
@@ -221,7 +235,7 @@ fn relink(markdown: &str, file: &str, owner: &HashMap<String, &'static str>) -> 
     let mut out = String::with_capacity(markdown.len() + markdown.len() / 16);
     let mut fence: Option<&str> = None;
     let link_start = memchr::memmem::Finder::new("](#");
-    for (number, line) in markdown.split_inclusive('\n').enumerate() {
+    for (number, line) in lines_inclusive(markdown).enumerate() {
         let bare = line.trim_end_matches(['\n', '\r']);
         if let Some(open) = fence {
             if crate::markdown::closes_fence(bare, open) {
@@ -277,6 +291,17 @@ fn relink(markdown: &str, file: &str, owner: &HashMap<String, &'static str>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_are_the_lines_split_inclusive_gives() {
+        for text in ["", "\n", "a", "a\n", "a\nb", "a\nb\n", "\n\na\r\n\n", "é\nü", "x\n\n"] {
+            assert_eq!(
+                lines_inclusive(text).collect::<Vec<_>>(),
+                text.split_inclusive('\n').collect::<Vec<_>>(),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn a_backtick_without_its_partner_does_not_hide_the_links_after_it() {

@@ -215,16 +215,33 @@ pub fn code(value: Value) -> String {
     out
 }
 
+/// Whether `text` is a table cell already: no `|`, no whitespace but single spaces between
+/// words. ASCII text is checked in one pass over its bytes (the cells of Stripe's tables were
+/// scanned five times each; issue 22).
+fn is_tidy_cell(text: &str) -> bool {
+    if text.starts_with(' ') || text.ends_with(' ') {
+        return false;
+    }
+    if !text.is_ascii() {
+        return !text.contains('|') && !text.contains("  ") && !text.contains(|c: char| c.is_whitespace() && c != ' ');
+    }
+    let mut previous_space = false;
+    for byte in text.bytes() {
+        match byte {
+            b'|' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r' => return false,
+            b' ' if previous_space => return false,
+            _ => {}
+        }
+        previous_space = byte == b' ';
+    }
+    true
+}
+
 /// Makes text safe inside a Markdown table cell: one line (runs of whitespace become one
 /// space), pipes escaped.
 fn cell(text: String) -> String {
     // Most cells are already one tidy line: returned as they came, without a copy.
-    let tidy = !text.contains('|')
-        && !text.starts_with(' ')
-        && !text.ends_with(' ')
-        && !text.contains("  ")
-        && !text.contains(|c: char| c.is_whitespace() && c != ' ');
-    if tidy {
+    if is_tidy_cell(&text) {
         return text;
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -304,7 +321,11 @@ fn write_type_name(ty: &Value, out: &mut String, depth: usize) -> Result<(), min
 /// Spec text (or none) as one table cell, ending as a sentence does: `prose`, then `cell`,
 /// then a full stop unless the text is empty or already ends with `.`, `!`, `?` or `:`.
 fn sentences(text: Value) -> String {
-    let text = if text.is_true() { text.to_string() } else { String::new() };
+    let text = match (text.is_true(), text.as_str()) {
+        (false, _) => String::new(),
+        (true, Some(text)) => text.to_string(),
+        (true, None) => text.to_string(),
+    };
     let mut text = cell(prose(text));
     if text.chars().next_back().is_some_and(|last| !".!?:".contains(last)) {
         text.push('.');
@@ -791,8 +812,20 @@ fn drop_fragment_links(text: &str) -> String {
 }
 
 fn prose_line(line: &str, out: &mut String) {
+    // Without an `@` no e-mail address starts anywhere, and every other rule starts at one of
+    // these characters: the text between them is copied as it is, in runs (a character at a
+    // time it was most of the docs' prose filter on Stripe's descriptions; issue 22).
+    let emails = line.contains('@');
     let mut rest = line;
     while !rest.is_empty() {
+        if !emails {
+            let plain = rest.find([']', '`', '<', 'h']).unwrap_or(rest.len());
+            if plain > 0 {
+                out.push_str(&rest[..plain]);
+                rest = &rest[plain..];
+                continue;
+            }
+        }
         // What is left of a link to a section after `drop_fragment_links` is not one it could
         // read (`[a [b] c](#x)`, a stray `](#x)`): escaped (`]\(#`, CommonMark 2.4), so it
         // shows as written and the page's link check, which is for accord's own links, passes.
@@ -1169,6 +1202,26 @@ mod tests {
     }
 
     #[test]
+    fn tidy_cells_are_found_as_the_searches_found_them() {
+        let searched = |text: &str| {
+            !text.contains('|')
+                && !text.starts_with(' ')
+                && !text.ends_with(' ')
+                && !text.contains("  ")
+                && !text.contains(|c: char| c.is_whitespace() && c != ' ')
+        };
+        let pieces = ["", "a", " ", "  ", "|", "\t", "\n", "\r", "\x0b", "\x0c", "\u{a0}", "é", "b c"];
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}");
+                    assert_eq!(is_tidy_cell(&text), searched(&text), "{text:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn ascii_anchors_follow_the_unicode_rule() {
         // The rule `anchor` applies to text that is not all ASCII.
         let unicode_rule = |text: &str| -> String {
@@ -1221,6 +1274,119 @@ mod tests {
         // ```` ```name``` ```` is a code span, and an open fence is closed before the page goes on.
         assert_eq!(prose("```name``` [s](#x)".into()), "```name``` s");
         assert_eq!(prose("```\nopen".into()), "```\nopen\n```");
+    }
+
+    /// `prose_line` as it was, a character at a time: the runs must not change the text.
+    fn prose_line_char_by_char(line: &str, out: &mut String) {
+        let mut rest = line;
+        while !rest.is_empty() {
+            // What is left of a link to a section after `drop_fragment_links` is not one it could
+            // read (`[a [b] c](#x)`, a stray `](#x)`): escaped (`]\(#`, CommonMark 2.4), so it
+            // shows as written and the page's link check, which is for accord's own links, passes.
+            if rest.starts_with("](#") {
+                out.push_str("]\\(#");
+                rest = &rest[3..];
+                continue;
+            }
+            // A code span: a run of backticks up to the same run; printed as it is.
+            if rest.starts_with('`') {
+                let ticks = rest.len() - rest.trim_start_matches('`').len();
+                let fence = &rest[..ticks];
+                if let Some(end) = rest[ticks..].find(fence) {
+                    let span = ticks + end + ticks;
+                    out.push_str(&rest[..span]);
+                    rest = &rest[span..];
+                    continue;
+                }
+                out.push_str(fence);
+                rest = &rest[ticks..];
+                continue;
+            }
+            // An autolink the author wrote: kept.
+            if (rest.starts_with("<http://") || rest.starts_with("<https://"))
+                && let Some(end) = rest.find('>')
+                && !rest[..end].contains(char::is_whitespace)
+            {
+                out.push_str(&rest[..=end]);
+                rest = &rest[end + 1..];
+                continue;
+            }
+            if rest.starts_with("http://") || rest.starts_with("https://") {
+                let end =
+                    rest.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '`' | '"')).unwrap_or(rest.len());
+                let url = rest[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')']);
+                // Already a link target (`[text](url)`): left alone.
+                if out.ends_with("](") || url.len() <= "https://".len() {
+                    out.push_str(url);
+                } else {
+                    out.push('<');
+                    out.push_str(url);
+                    out.push('>');
+                }
+                rest = &rest[url.len()..];
+                continue;
+            }
+            // A bare e-mail address at the start of a word: an autolink too.
+            let at_word_start = out.chars().last().is_none_or(|c| c.is_whitespace() || c == '(');
+            if at_word_start && let Some(length) = email_length(rest) {
+                out.push('<');
+                out.push_str(&rest[..length]);
+                out.push('>');
+                rest = &rest[length..];
+                continue;
+            }
+            let next = rest.chars().next().unwrap_or_default();
+            if next == '<' {
+                out.push_str("&lt;");
+            } else {
+                out.push(next);
+            }
+            rest = &rest[next.len_utf8()..];
+        }
+    }
+
+    #[test]
+    fn prose_lines_copied_in_runs_are_the_lines_copied_a_character_at_a_time() {
+        let pieces = [
+            "",
+            "a",
+            "h",
+            "ht",
+            "http://x.io/a.",
+            "https://",
+            "<https://a.b/c>",
+            "<http://a b>",
+            "<",
+            "<b>",
+            "]",
+            "](#",
+            "](#x)",
+            "`",
+            "``",
+            "`a<b`",
+            "``a`b``",
+            " ",
+            "(",
+            "hi@example.com",
+            "@",
+            "x@y",
+            "é",
+            "mail me: a@b.co",
+        ];
+        let mut checked = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let line = format!("{a}{b} {c}{a}");
+                    let (mut fast, mut slow) = (String::new(), String::new());
+                    prose_line(&line, &mut fast);
+                    prose_line_char_by_char(&line, &mut slow);
+                    assert_eq!(fast, slow, "{line:?}");
+                    checked += 1;
+                }
+            }
+        }
+        assert_eq!(checked, pieces.len().pow(3));
     }
 
     #[test]

@@ -20,6 +20,8 @@ pub mod names;
 pub mod parallel;
 pub mod project;
 pub mod spec;
+#[cfg(test)]
+mod test_util;
 mod type_refs;
 pub mod units;
 pub mod write;

@@ -425,13 +425,9 @@ mod tests {
         let pieces =
             ["", "`", "``", "```", "~", "~~", "~~~", "]", "](", "] (", " ", "   ", "    ", "\t", "x", "é", "\n"];
         let mut texts = Vec::new();
-        for a in pieces {
-            for b in pieces {
-                for c in pieces {
-                    texts.push(format!("{a}{b}{c}"));
-                    texts.push(format!("see {a}word{b}x{c}"));
-                }
-            }
+        for [a, b, c] in crate::test_util::triples(&pieces) {
+            texts.push(format!("{a}{b}{c}"));
+            texts.push(format!("see {a}word{b}x{c}"));
         }
         for text in &texts {
             for for_rustdoc in [false, true] {

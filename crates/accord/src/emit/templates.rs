@@ -169,6 +169,12 @@ pub fn anchor(text: String) -> String {
         }
         return out;
     }
+    unicode_anchor(&text)
+}
+
+/// [`anchor`]'s rule on any text: trimmed, lowercased, letters, digits, `-` and `_` kept,
+/// whitespace made `-`, the rest dropped.
+fn unicode_anchor(text: &str) -> String {
     text.trim()
         .to_lowercase()
         .chars()
@@ -812,13 +818,19 @@ fn drop_fragment_links(text: &str) -> String {
 }
 
 fn prose_line(line: &str, out: &mut String) {
+    prose_line_in(line, out, true);
+}
+
+/// [`prose_line`], the text between the characters a rule starts at copied in runs when
+/// `in_runs` (else a character at a time, as the tests compare).
+fn prose_line_in(line: &str, out: &mut String, in_runs: bool) {
     // Without an `@` no e-mail address starts anywhere, and every other rule starts at one of
     // these characters: the text between them is copied as it is, in runs (a character at a
     // time it was most of the docs' prose filter on Stripe's descriptions; issue 22).
-    let emails = line.contains('@');
+    let runs = in_runs && !line.contains('@');
     let mut rest = line;
     while !rest.is_empty() {
-        if !emails {
+        if runs {
             let plain = rest.find([']', '`', '<', 'h']).unwrap_or(rest.len());
             if plain > 0 {
                 out.push_str(&rest[..plain]);
@@ -1211,41 +1223,21 @@ mod tests {
                 && !text.contains(|c: char| c.is_whitespace() && c != ' ')
         };
         let pieces = ["", "a", " ", "  ", "|", "\t", "\n", "\r", "\x0b", "\x0c", "\u{a0}", "é", "b c"];
-        for a in pieces {
-            for b in pieces {
-                for c in pieces {
-                    let text = format!("{a}{b}{c}");
-                    assert_eq!(is_tidy_cell(&text), searched(&text), "{text:?}");
-                }
-            }
+        for [a, b, c] in crate::test_util::triples(&pieces) {
+            let text = format!("{a}{b}{c}");
+            assert_eq!(is_tidy_cell(&text), searched(&text), "{text:?}");
         }
     }
 
     #[test]
     fn ascii_anchors_follow_the_unicode_rule() {
-        // The rule `anchor` applies to text that is not all ASCII.
-        let unicode_rule = |text: &str| -> String {
-            text.trim()
-                .to_lowercase()
-                .chars()
-                .filter_map(|c| {
-                    if c.is_alphanumeric() || c == '-' || c == '_' {
-                        Some(c)
-                    } else if c.is_whitespace() {
-                        Some('-')
-                    } else {
-                        None
-                    }
-                })
-                .collect()
-        };
         let every_ascii: String = (0u8..128).map(char::from).collect();
         for text in [every_ascii.as_str(), " \x0b\x0cA b\tC_d-E.f ", "\r\nX Y\n", "", "   "] {
-            assert_eq!(anchor(text.to_string()), unicode_rule(text), "{text:?}");
+            assert_eq!(anchor(text.to_string()), unicode_anchor(text), "{text:?}");
         }
         for byte in 0u8..128 {
             let text = format!("a{}B", char::from(byte));
-            assert_eq!(anchor(text.clone()), unicode_rule(&text), "{text:?}");
+            assert_eq!(anchor(text.clone()), unicode_anchor(&text), "{text:?}");
         }
         assert_eq!(code(Value::from(12)), "`12`");
         assert_eq!(code(Value::from("a``b`")), "``` a``b` ```");
@@ -1276,75 +1268,6 @@ mod tests {
         assert_eq!(prose("```\nopen".into()), "```\nopen\n```");
     }
 
-    /// `prose_line` as it was, a character at a time: the runs must not change the text.
-    fn prose_line_char_by_char(line: &str, out: &mut String) {
-        let mut rest = line;
-        while !rest.is_empty() {
-            // What is left of a link to a section after `drop_fragment_links` is not one it could
-            // read (`[a [b] c](#x)`, a stray `](#x)`): escaped (`]\(#`, CommonMark 2.4), so it
-            // shows as written and the page's link check, which is for accord's own links, passes.
-            if rest.starts_with("](#") {
-                out.push_str("]\\(#");
-                rest = &rest[3..];
-                continue;
-            }
-            // A code span: a run of backticks up to the same run; printed as it is.
-            if rest.starts_with('`') {
-                let ticks = rest.len() - rest.trim_start_matches('`').len();
-                let fence = &rest[..ticks];
-                if let Some(end) = rest[ticks..].find(fence) {
-                    let span = ticks + end + ticks;
-                    out.push_str(&rest[..span]);
-                    rest = &rest[span..];
-                    continue;
-                }
-                out.push_str(fence);
-                rest = &rest[ticks..];
-                continue;
-            }
-            // An autolink the author wrote: kept.
-            if (rest.starts_with("<http://") || rest.starts_with("<https://"))
-                && let Some(end) = rest.find('>')
-                && !rest[..end].contains(char::is_whitespace)
-            {
-                out.push_str(&rest[..=end]);
-                rest = &rest[end + 1..];
-                continue;
-            }
-            if rest.starts_with("http://") || rest.starts_with("https://") {
-                let end =
-                    rest.find(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | '`' | '"')).unwrap_or(rest.len());
-                let url = rest[..end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')']);
-                // Already a link target (`[text](url)`): left alone.
-                if out.ends_with("](") || url.len() <= "https://".len() {
-                    out.push_str(url);
-                } else {
-                    out.push('<');
-                    out.push_str(url);
-                    out.push('>');
-                }
-                rest = &rest[url.len()..];
-                continue;
-            }
-            // A bare e-mail address at the start of a word: an autolink too.
-            let at_word_start = out.chars().last().is_none_or(|c| c.is_whitespace() || c == '(');
-            if at_word_start && let Some(length) = email_length(rest) {
-                out.push('<');
-                out.push_str(&rest[..length]);
-                out.push('>');
-                rest = &rest[length..];
-                continue;
-            }
-            let next = rest.chars().next().unwrap_or_default();
-            if next == '<' {
-                out.push_str("&lt;");
-            } else {
-                out.push(next);
-            }
-            rest = &rest[next.len_utf8()..];
-        }
-    }
-
     #[test]
     fn prose_lines_copied_in_runs_are_the_lines_copied_a_character_at_a_time() {
         let pieces = [
@@ -1373,20 +1296,13 @@ mod tests {
             "é",
             "mail me: a@b.co",
         ];
-        let mut checked = 0;
-        for a in pieces {
-            for b in pieces {
-                for c in pieces {
-                    let line = format!("{a}{b} {c}{a}");
-                    let (mut fast, mut slow) = (String::new(), String::new());
-                    prose_line(&line, &mut fast);
-                    prose_line_char_by_char(&line, &mut slow);
-                    assert_eq!(fast, slow, "{line:?}");
-                    checked += 1;
-                }
-            }
+        for [a, b, c] in crate::test_util::triples(&pieces) {
+            let line = format!("{a}{b} {c}{a}");
+            let (mut fast, mut slow) = (String::new(), String::new());
+            prose_line_in(&line, &mut fast, true);
+            prose_line_in(&line, &mut slow, false);
+            assert_eq!(fast, slow, "{line:?}");
         }
-        assert_eq!(checked, pieces.len().pow(3));
     }
 
     #[test]

@@ -166,17 +166,12 @@ mod tests {
             "é}",
             "\"}\"",
         ];
-        let mut checked = 0;
-        for a in lines {
-            for b in lines {
-                for c in lines {
-                    let text = format!("{a}\n{b}\n{c}\n");
-                    assert_eq!(separate_items(&text), line_by_line(&text), "{text:?}");
-                    checked += 1;
-                }
-            }
+        let triples = crate::test_util::triples(&lines);
+        assert_eq!(triples.len(), lines.len().pow(3));
+        for [a, b, c] in triples {
+            let text = format!("{a}\n{b}\n{c}\n");
+            assert_eq!(separate_items(&text), line_by_line(&text), "{text:?}");
         }
-        assert_eq!(checked, lines.len().pow(3));
         // Text that does not end with a line break, or has `\r\n`, is normalised first.
         assert_eq!(separate_items("}\r\npub fn a() {}"), "}\n\npub fn a() {}\n");
         assert_eq!(separate_items(""), "");
